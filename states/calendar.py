@@ -1,0 +1,122 @@
+"""Civil time in Paris: dates of instants, the end of a day, months, working days and holidays.
+
+French law counts periods in civil dates in Europe/Paris (LEGAL-DEADLINES.md, rules 1-8).
+Everything here is pure: the clock is always passed in.
+"""
+
+from __future__ import annotations
+
+import calendar as _gregorian
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+PARIS = ZoneInfo("Europe/Paris")
+
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def civil_date(instant: datetime) -> date:
+    """The date in Paris of an instant (a timezone-aware datetime)."""
+    if instant.tzinfo is None:
+        raise ValueError(f"instant {instant.isoformat()} has no timezone")
+    return instant.astimezone(PARIS).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """00:00 in Paris on `day`, as a UTC instant."""
+    return datetime.combine(day, time(0), PARIS).astimezone(UTC)
+
+
+def end_of_day(day: date) -> datetime:
+    """24:00 in Paris on `day` (CPC 642 al. 1), as a UTC instant: 00:00 Paris the next day."""
+    return start_of_day(day + timedelta(days=1))
+
+
+def at_paris_time(day: date, hour: int, minute: int = 0) -> datetime:
+    """`hour:minute` in Paris on `day`, as a UTC instant (09:00 for reminders by default)."""
+    return datetime.combine(day, time(hour, minute), PARIS).astimezone(UTC)
+
+
+def add_days(day: date, days: int) -> date:
+    """The last day of a period of `days` days from `day`, the trigger day not counted."""
+    return day + timedelta(days=days)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months`, de quantième à quantième, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _gregorian.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def is_last_day_of_month(day: date) -> bool:
+    """True when `day` is the last day of its month."""
+    return (day + timedelta(days=1)).month != day.month
+
+
+def french_date(day: date) -> str:
+    """`day` as French text with its weekday: 'lundi 24 mars 2025', 'samedi 1er mars 2025'."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{_WEEKDAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def french_weekday(day: date) -> str:
+    """The French name of the weekday of `day`."""
+    return _WEEKDAYS[day.weekday()]
+
+
+@lru_cache(maxsize=16)
+def _holidays_for(subdivision: str | None, year: int) -> dict[date, str]:
+    calendar = holidays.country_holidays("FR", subdiv=subdivision, years=year, language="fr")
+    return dict(calendar.items())
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """French public holidays: metropolitan by default (no Alsace-Moselle extras).
+
+    `subdivision` is a `holidays` subdivision code (e.g. "57" for Moselle); `extra_days` are
+    further official non-working days (jours chômés) the Métropole declares.
+    """
+
+    subdivision: str | None = None
+    extra_days: tuple[date, ...] = field(default=())
+
+    def holiday_name(self, day: date) -> str | None:
+        """The name of the public holiday on `day`, or None."""
+        if day in self.extra_days:
+            return "jour chômé déclaré"
+        return _holidays_for(self.subdivision, day.year).get(day)
+
+    def non_working_reason(self, day: date) -> str | None:
+        """Why `day` is not a working day (CPC 642 al. 2), or None when it is one."""
+        name = self.holiday_name(day)
+        if name is not None:
+            return f"jour férié : {name}"
+        if day.weekday() >= 5:
+            return "week-end"
+        return None
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the next day that is one."""
+        while self.non_working_reason(day) is not None:
+            day += timedelta(days=1)
+        return day
+
+    def describe(self) -> str:
+        """The calendar in French, as the explanations show it."""
+        text = "France métropolitaine (Code du travail L3133-1)"
+        if self.subdivision:
+            text += f", subdivision {self.subdivision}"
+        if self.extra_days:
+            text += ", jours chômés : " + ", ".join(d.isoformat() for d in self.extra_days)
+        return text

@@ -1,0 +1,141 @@
+"""The convention as the domain sees it: parties, signatories, terms, clauses and its progress.
+
+Plain classes, no ORM base: `storage` maps them to rows, `lifecycle.fire` changes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from states.deadlines import RegisteredLetter
+
+
+@dataclass(frozen=True)
+class ReminderOffsets:
+    """When reminders go out, in days before (or after, for signature) each deadline."""
+
+    expiry: tuple[int, ...] = (90, 60, 30, 7)
+    termination: tuple[int, ...] = (30, 7)
+    dispute_window: tuple[int, ...] = (7, 1)
+    court_possible: bool = True
+    signature_every_days: int = 7
+    payment: tuple[int, ...] = (0,)
+
+
+@dataclass(frozen=True)
+class Articles:
+    """Where each clause sits in the convention, so explanations can cite it."""
+
+    payment: str = "article 2"
+    term: str = "article 4"
+    amendment: str = "article 5"
+    dispute: str = "article 6"
+    termination: str = "article 7"
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """The clause parameters of a convention: its periods, targets and reminder offsets."""
+
+    dispute_window_days: int = 30
+    termination_notice_months: int = 6
+    payment_target_days: int = 30
+    signature_target_days: int = 7
+    reminders: ReminderOffsets = field(default_factory=ReminderOffsets)
+    articles: Articles = field(default_factory=Articles)
+
+    def with_changes(self, **changes: object) -> Clauses:
+        """A copy of these clauses with some parameters changed (by an amendment)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party to the convention, known by a short key (e.g. `metropole`, `crpv`)."""
+
+    key: str
+    name: str
+
+
+@dataclass
+class Signatory:
+    """A person who signs for a party; `signed_on` is set by the `sign` event."""
+
+    party: str
+    name: str
+    title: str
+    email: str
+    signed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A dispute under article 6: who sent the letter, its dates, and where to return."""
+
+    party: str
+    letter: RegisteredLetter
+    opened_on: date
+    return_state: str
+    window_end: date
+    earliest_court_date: date
+
+
+@dataclass(frozen=True)
+class TerminationNotice:
+    """A termination under article 7: who sent the letter and when the convention ends."""
+
+    party: str
+    letter: RegisteredLetter
+    given_on: date
+    notice_end: date
+    effective_end: date
+
+
+@dataclass
+class Convention:
+    """A partnership convention and everything its lifecycle has recorded so far.
+
+    `amount`, `end_date` and `clauses` are the consolidated terms: the original ones with every
+    amendment in force applied.
+    """
+
+    reference: str
+    title: str
+    object: str
+    place: str
+    amount: Decimal
+    end_date: date
+    clauses: Clauses
+    parties: list[Party]
+    signatories: list[Signatory]
+    state: str = "draft"
+    version: int = 0
+    submitted_on: date | None = None
+    effective_date: date | None = None
+    notified_on: date | None = None
+    paid_on: date | None = None
+    paid_amount: Decimal | None = None
+    dispute: Dispute | None = None
+    notice: TerminationNotice | None = None
+    last_event_on: date | None = None
+
+    def party(self, key: str) -> Party | None:
+        """The party with this key, or None."""
+        return next((p for p in self.parties if p.key == key), None)
+
+    def signatory(self, email: str) -> Signatory | None:
+        """The signatory with this email (case-insensitive), or None."""
+        wanted = email.strip().lower()
+        return next((s for s in self.signatories if s.email.lower() == wanted), None)
+
+    def missing_signatures(self) -> list[Signatory]:
+        """The signatories who have not signed yet."""
+        return [s for s in self.signatories if s.signed_on is None]
+
+    def ends_on(self) -> date:
+        """The last day the convention is in force: its term, or a termination's end."""
+        if self.notice is not None:
+            return min(self.notice.effective_end, self.end_date)
+        return self.end_date

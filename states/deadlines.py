@@ -1,0 +1,451 @@
+"""The legal deadline engine: a clause and a triggering date in, a dated, explained deadline out.
+
+This module is LEGAL-DEADLINES.md as code. Each function answers one clause:
+
+- :func:`dispute_window` (article 6): receipt of the registered letter + N calendar days,
+  extended to the next working day (CPC 641 al. 1, 642 al. 2);
+- :func:`termination_notice` (article 7): letter + N months, de quantième à quantième, never
+  extended (Cass. civ. 3e, 8 March 2018), and overtaken by the term when it comes first;
+- :func:`expiry` (article 4): the end date, at 24:00 Europe/Paris;
+- :func:`payment_target` (article 2) and :func:`signature_target`: internal targets.
+
+Where the law is unsettled the choice is a :class:`LegalSettings` field, and every explanation
+says which setting it used. The explanation is French: administrators read it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from states.calendar import (
+    HolidayCalendar,
+    add_days,
+    add_months,
+    end_of_day,
+    french_date,
+)
+from states.errors import InvalidInput
+
+DeadlineKind = Literal["expiry", "termination", "dispute_window", "payment", "signature"]
+DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
+    "expiry",
+    "termination",
+    "dispute_window",
+    "payment",
+    "signature",
+)
+DeadlineStatus = Literal["pending", "met", "passed", "applied", "cancelled", "superseded"]
+DEADLINE_STATUSES: tuple[DeadlineStatus, ...] = (
+    "pending",
+    "met",
+    "passed",
+    "applied",
+    "cancelled",
+    "superseded",
+)
+LetterBasis = Literal["receipt", "dispatch", "presentation"]
+LETTER_BASES: tuple[LetterBasis, ...] = ("receipt", "dispatch", "presentation")
+
+_BASIS_LABEL = {
+    "receipt": "réception",
+    "dispatch": "envoi",
+    "presentation": "première présentation",
+}
+_NO_EXTENSION_CASE_LAW = "Cass. civ. 3e, 8 mars 2018, n° 17-11.312"
+
+
+def _yes_no(flag: bool) -> str:
+    return "oui" if flag else "non"
+
+
+@dataclass(frozen=True)
+class LegalSettings:
+    """The legal team's choices where the law is unsettled (LEGAL-DEADLINES.md, settings)."""
+
+    extend_acts: bool = True
+    extend_notices: bool = False
+    termination_letter_date: LetterBasis = "receipt"
+    calendar: HolidayCalendar = field(default_factory=HolidayCalendar)
+    lre_acceptance_days: int = 15
+
+    def describe(self) -> list[str]:
+        """Every setting, in French, as `convflow config` and the explanations show them."""
+        return [
+            f"prorogation des actes au jour ouvrable suivant : {_yes_no(self.extend_acts)}",
+            f"prorogation des préavis : {_yes_no(self.extend_notices)}",
+            "date retenue pour la lettre de résiliation : "
+            + _BASIS_LABEL[self.termination_letter_date],
+            f"calendrier des jours fériés : {self.calendar.describe()}",
+            f"délai d'acceptation d'une LRE : {self.lre_acceptance_days} jours",
+        ]
+
+
+@dataclass(frozen=True)
+class RegisteredLetter:
+    """A registered letter with acknowledgement (LRAR), or its electronic equivalent (LRE).
+
+    `received` is the day La Poste handed it over (for an LRE: the day the recipient accepted
+    it, in Paris); `uncollected` marks a letter never collected (pli avisé non réclamé),
+    refused, or an LRE not accepted in time.
+    """
+
+    dispatched: date | None = None
+    presented: date | None = None
+    received: date | None = None
+    uncollected: bool = False
+    electronic: bool = False
+
+    def validate(self) -> None:
+        """Refuse dates out of order or a letter with no date to count from."""
+        ordered = [
+            (name, day)
+            for name, day in (
+                ("dispatched", self.dispatched),
+                ("presented", self.presented),
+                ("received", self.received),
+            )
+            if day is not None
+        ]
+        for (first, early), (second, late) in itertools.pairwise(ordered):
+            if late < early:
+                raise InvalidInput(second, f"{late.isoformat()} is before {first} {early}")
+        if self.uncollected and self.received is not None:
+            raise InvalidInput("received", "a letter marked uncollected has no receipt date")
+        if not self.uncollected and self.received is None:
+            raise InvalidInput("received", "the date the letter was received is required")
+        if self.uncollected and self.presented is None:
+            raise InvalidInput(
+                "presented", "an uncollected letter needs the date of its first presentation"
+            )
+
+    def lre_accepted_late(self, settings: LegalSettings) -> bool:
+        """An electronic letter accepted after its acceptance period counts as not collected."""
+        if not self.electronic or self.presented is None or self.received is None:
+            return False
+        return (self.received - self.presented).days > settings.lre_acceptance_days
+
+    def date_for(self, basis: LetterBasis) -> date | None:
+        """The letter's date on the given basis, if known."""
+        return {
+            "receipt": self.received,
+            "dispatch": self.dispatched,
+            "presentation": self.presented,
+        }[basis]
+
+
+@dataclass(frozen=True)
+class ComputedDeadline:
+    """A deadline as the law computes it, with the reasoning administrators read."""
+
+    kind: DeadlineKind
+    trigger_date: date
+    raw_end: date
+    due_date: date
+    expires_at: datetime
+    explanation: str
+    flags: tuple[str, ...] = ()
+    earliest_court_date: date | None = None
+    notice_end: date | None = None
+    effective_end: date | None = None
+    ends_by: Literal["termination", "expiry"] | None = None
+    by_basis: tuple[tuple[LetterBasis, date, date], ...] = ()
+
+
+def _instant_text(day: date) -> str:
+    instant = end_of_day(day)
+    return (
+        f"{french_date(day)} à 24:00 (heure de Paris), soit {instant.strftime('%Y-%m-%dT%H:%MZ')}"
+    )
+
+
+def _month_end_note(start: date, months: int, raw_end: date) -> list[str]:
+    if raw_end.day == start.day:
+        return []
+    return [
+        f"Fin de mois : le {start.day} du mois d'arrivée n'existe pas ; le délai s'achève le "
+        f"dernier jour de ce mois, le {french_date(raw_end)} (de quantième à quantième)."
+    ]
+
+
+def _extend(raw_end: date, calendar: HolidayCalendar, enabled: bool, lines: list[str]) -> date:
+    """Apply CPC 642 al. 2 when `enabled`, writing the adjustment into `lines`."""
+    reason = calendar.non_working_reason(raw_end)
+    if reason is None:
+        return raw_end
+    if not enabled:
+        lines.append(
+            f"Pas de prorogation : le {french_date(raw_end)} ({reason}) reste le dernier jour."
+        )
+        return raw_end
+    extended = calendar.next_working_day(raw_end)
+    skipped = _skipped_reasons(raw_end, extended, calendar)
+    lines.append(
+        f"Prorogation (CPC art. 642 al. 2) : jour non ouvrable : {skipped} ; le délai est "
+        f"prorogé au premier jour ouvrable suivant, le {french_date(extended)}."
+    )
+    return extended
+
+
+def _skipped_reasons(first: date, until: date, calendar: HolidayCalendar) -> str:
+    reasons = []
+    day = first
+    while day < until:
+        reasons.append(f"{french_date(day)} ({calendar.non_working_reason(day)})")
+        day += timedelta(days=1)
+    return ", puis ".join(reasons)
+
+
+def dispute_window(
+    letter: RegisteredLetter,
+    days: int,
+    settings: LegalSettings,
+    article: str = "article 6",
+) -> ComputedDeadline:
+    """The amicable window of a dispute: `days` calendar days from the letter's receipt."""
+    letter.validate()
+    flags: list[str] = []
+    if letter.uncollected or letter.lre_accepted_late(settings):
+        trigger, flags = letter.presented, ["uncollected"]
+        assert trigger is not None  # validate() guarantees it
+        lines = [
+            f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
+            "de la réception de la lettre recommandée avec avis de réception.",
+            f"Pli avisé non réclamé : la lettre n'a pas été retirée ; le délai court à compter "
+            f"de sa première présentation, le {french_date(trigger)} (à signaler).",
+        ]
+    else:
+        trigger = letter.received
+        assert trigger is not None
+        lines = [
+            f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
+            "de la réception de la lettre recommandée avec avis de réception.",
+            f"Déclencheur : réception de la lettre le {french_date(trigger)}.",
+        ]
+    raw_end = add_days(trigger, days)
+    lines.append(
+        f"Calcul : le jour de la réception n'est pas compté (CPC art. 641 al. 1) ; "
+        f"{trigger.isoformat()} + {days} jours = {french_date(raw_end)}."
+    )
+    due = _extend(raw_end, settings.calendar, settings.extend_acts, lines)
+    court = due + timedelta(days=1)
+    lines += [
+        f"Échéance : la période amiable expire le {_instant_text(due)}.",
+        f"Saisine du tribunal compétent possible à partir du {french_date(court)}.",
+        "Réglages : prorogation des actes au jour ouvrable suivant : "
+        f"{_yes_no(settings.extend_acts)} ; calendrier : {settings.calendar.describe()}.",
+    ]
+    return ComputedDeadline(
+        kind="dispute_window",
+        trigger_date=trigger,
+        raw_end=raw_end,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+        flags=tuple(flags),
+        earliest_court_date=court,
+    )
+
+
+class LetterNotNotified(InvalidInput):
+    """A termination letter that was never collected does not notify anything (rule 11)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "received",
+            "the termination letter was never collected (or an LRE not accepted in time): "
+            "the termination is not notified",
+        )
+
+
+def termination_notice(
+    letter: RegisteredLetter,
+    months: int,
+    settings: LegalSettings,
+    term: date | None = None,
+    article: str = "article 7",
+    term_source: str = "article 4",
+) -> ComputedDeadline:
+    """When a termination takes effect: letter + `months`, or the term if that comes first."""
+    if letter.uncollected or letter.lre_accepted_late(settings):
+        raise LetterNotNotified()
+    letter.validate()
+    basis = settings.termination_letter_date
+    start = letter.date_for(basis)
+    if start is None:
+        raise InvalidInput(
+            _BASIS_FIELD[basis],
+            f"the notice counts from the letter's {basis} date (setting "
+            f"termination_letter_date={basis}), which is missing",
+        )
+    raw_end = add_months(start, months)
+    lines = [
+        f"Résiliation ({article}) : elle prend effet à l'expiration d'un délai de {months} mois "
+        "à compter de la lettre recommandée avec accusé de réception.",
+        f"Déclencheur : {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
+        f"(date retenue par le réglage ; {_other_dates(letter, basis)}).",
+        f"Calcul : de quantième à quantième (CPC art. 641 al. 2) : {start.isoformat()} + "
+        f"{months} mois = {french_date(raw_end)}.",
+    ]
+    lines += _month_end_note(start, months, raw_end)
+    if settings.extend_notices:
+        notice_end = _extend(raw_end, settings.calendar, True, lines)
+    else:
+        notice_end = raw_end
+        lines.append(
+            "Pas de prorogation : un préavis n'est pas prorogé au jour ouvrable suivant "
+            f"({_NO_EXTENSION_CASE_LAW})."
+        )
+    effective_end, ends_by = notice_end, "termination"
+    if term is not None and term <= notice_end:
+        effective_end, ends_by = term, "expiry"
+        lines.append(
+            f"Terme ({term_source}) : la convention arrive à son terme le {french_date(term)}, "
+            "avant la fin du préavis (ou le même jour) : elle expire à son terme et la "
+            "résiliation reste sans effet."
+        )
+    lines.append(
+        f"Échéance : la convention reste en vigueur jusqu'au {_instant_text(effective_end)}."
+    )
+    by_basis = _by_basis(letter, months)
+    lines.append(
+        "Selon la date retenue : "
+        + " ; ".join(f"{_BASIS_LABEL[b]} {s.isoformat()} → {e.isoformat()}" for b, s, e in by_basis)
+        + "."
+    )
+    lines.append(
+        f"Réglages : date retenue pour la lettre : {_BASIS_LABEL[basis]} ; prorogation des "
+        f"préavis : {_yes_no(settings.extend_notices)}."
+    )
+    return ComputedDeadline(
+        kind="termination",
+        trigger_date=start,
+        raw_end=raw_end,
+        due_date=effective_end,
+        expires_at=end_of_day(effective_end),
+        explanation="\n".join(lines),
+        notice_end=notice_end,
+        effective_end=effective_end,
+        ends_by=ends_by,  # type: ignore[arg-type]
+        by_basis=by_basis,
+    )
+
+
+_BASIS_FIELD = {"receipt": "received", "dispatch": "dispatched", "presentation": "presented"}
+
+
+def _other_dates(letter: RegisteredLetter, basis: LetterBasis) -> str:
+    known = [
+        f"{_BASIS_LABEL[b]} le {day.isoformat()}"
+        for b in LETTER_BASES
+        if b != basis and (day := letter.date_for(b)) is not None
+    ]
+    return ", ".join(known) if known else "aucune autre date connue"
+
+
+def _by_basis(letter: RegisteredLetter, months: int) -> tuple[tuple[LetterBasis, date, date], ...]:
+    return tuple(
+        (basis, start, add_months(start, months))
+        for basis in ("dispatch", "presentation", "receipt")
+        if (start := letter.date_for(basis)) is not None
+    )
+
+
+def expiry(term: date, article: str = "article 4", source: str | None = None) -> ComputedDeadline:
+    """The end of the convention at its term: 24:00 Paris on the end date, never extended."""
+    lines = [
+        f"Terme ({article}) : la convention prend fin le {french_date(term)}"
+        + (f", date fixée par {source}." if source else "."),
+        f"Échéance : elle expire le {_instant_text(term)} (CPC art. 642 al. 1).",
+        "Pas de prorogation : le terme est une date fixée par les parties, pas un délai ; il "
+        "n'est pas reporté au jour ouvrable suivant"
+        + (" (il tombe pourtant un " + _weekend_name(term) + ")." if term.weekday() >= 5 else "."),
+        "Seul un avenant signé par les deux parties avant le terme peut le prolonger "
+        "(article 5) ; signé après, ce serait une nouvelle convention.",
+    ]
+    return ComputedDeadline(
+        kind="expiry",
+        trigger_date=term,
+        raw_end=term,
+        due_date=term,
+        expires_at=end_of_day(term),
+        explanation="\n".join(lines),
+    )
+
+
+def _weekend_name(day: date) -> str:
+    return "samedi" if day.weekday() == 5 else "dimanche"
+
+
+def payment_target(notified_on: date, days: int, article: str = "article 2") -> ComputedDeadline:
+    """The internal payment target: `days` calendar days after the notification of award."""
+    due = add_days(notified_on, days)
+    lines = [
+        f"Versement ({article}) : en une seule fois à la suite de la notification d'attribution, "
+        f"notifiée le {french_date(notified_on)}.",
+        f"Objectif interne : versement sous {days} jours calendaires, soit au plus tard le "
+        f"{_instant_text(due)}.",
+        "Une subvention n'est pas un marché public : le délai de paiement légal du Code de la "
+        "commande publique ne s'applique pas. Ce délai est un objectif de suivi ; le dépasser "
+        "déclenche des rappels, pas un manquement légal.",
+    ]
+    return ComputedDeadline(
+        kind="payment",
+        trigger_date=notified_on,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+    )
+
+
+def signature_target(submitted_on: date, days: int) -> ComputedDeadline:
+    """The internal signature target: every signature `days` calendar days after submission."""
+    due = add_days(submitted_on, days)
+    lines = [
+        f"Signature : la convention a été soumise à la signature des parties le "
+        f"{french_date(submitted_on)}.",
+        f"Objectif interne : toutes les signatures sous {days} jours calendaires, soit au plus "
+        f"tard le {_instant_text(due)} ; ensuite, un rappel chaque semaine tant qu'une "
+        "signature manque.",
+        "La convention prend effet à la date de la dernière signature (article 4).",
+    ]
+    return ComputedDeadline(
+        kind="signature",
+        trigger_date=submitted_on,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineClosure:
+    """Stored deadlines of `kind` (every kind when None) in `from_statuses` move to `status`."""
+
+    kind: DeadlineKind | None
+    status: DeadlineStatus
+    from_statuses: tuple[DeadlineStatus, ...] = ("pending",)
+
+
+__all__ = [
+    "DEADLINE_KINDS",
+    "DEADLINE_STATUSES",
+    "LETTER_BASES",
+    "ComputedDeadline",
+    "DeadlineClosure",
+    "DeadlineKind",
+    "DeadlineStatus",
+    "LegalSettings",
+    "LetterBasis",
+    "LetterNotNotified",
+    "RegisteredLetter",
+    "dispute_window",
+    "expiry",
+    "payment_target",
+    "signature_target",
+    "termination_notice",
+]

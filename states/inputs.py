@@ -1,0 +1,180 @@
+"""The inputs each event takes, parsed from text the same way for the CLI and the HTTP API.
+
+`key=value` pairs arrive as strings; each event declares which keys it accepts and which it
+requires, and every value is checked here so a bad one is refused before anything changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from states.calendar import civil_date, start_of_day
+from states.deadlines import RegisteredLetter
+from states.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The keys an event accepts and the ones it requires."""
+
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Every key the event accepts."""
+        return self.required + self.optional
+
+
+INPUTS: dict[str, InputSpec] = {
+    "submit": InputSpec(optional=("note",)),
+    "sign": InputSpec(required=("signatory",)),
+    "cancel": InputSpec(optional=("reason",)),
+    "notify": InputSpec(optional=("note",)),
+    "pay": InputSpec(required=("amount",), optional=("note",)),
+    "open_dispute": InputSpec(
+        required=("party",),
+        optional=("received", "dispatched", "presented", "uncollected", "electronic", "subject"),
+    ),
+    "settle": InputSpec(optional=("agreement",)),
+    "go_to_court": InputSpec(optional=("court",)),
+    "close_litigation": InputSpec(optional=("ruling",)),
+    "give_notice": InputSpec(
+        required=("party",),
+        optional=("received", "dispatched", "presented", "uncollected", "electronic"),
+    ),
+    "expire": InputSpec(),
+    "terminate": InputSpec(),
+}
+
+
+def check_keys(trigger: str, inputs: Mapping[str, str]) -> dict[str, str]:
+    """Refuse unknown or missing keys; return the inputs with surrounding spaces stripped."""
+    spec = INPUTS[trigger]
+    cleaned = {key.strip(): value.strip() for key, value in inputs.items()}
+    for key in cleaned:
+        if key not in spec.accepted:
+            accepted = ", ".join(spec.accepted) or "no inputs"
+            raise InvalidInput(key, f"unknown input for '{trigger}' (accepted: {accepted})")
+    for key in spec.required:
+        if not cleaned.get(key):
+            raise InvalidInput(key, f"required by '{trigger}'")
+    return cleaned
+
+
+def parse_day(text: str, field: str = "date") -> date:
+    """A civil date from `YYYY-MM-DD`, or from an ISO instant converted to Europe/Paris."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            field, f"'{text}' is not a date (YYYY-MM-DD) or an ISO instant with its timezone"
+        ) from None
+    if instant.tzinfo is None:
+        raise InvalidInput(field, f"the instant '{text}' needs a timezone (Z or +01:00)")
+    return civil_date(instant)
+
+
+def parse_instant(text: str, field: str = "now") -> datetime:
+    """An aware instant from ISO text; a bare date means 00:00 in Paris that day."""
+    text = text.strip()
+    if len(text) == 10:
+        return start_of_day(parse_day(text, field))
+    try:
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(field, f"'{text}' is not an ISO instant") from None
+    if instant.tzinfo is None:
+        raise InvalidInput(field, f"the instant '{text}' needs a timezone (Z or +01:00)")
+    return instant
+
+
+_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def parse_amount(text: str, field: str = "amount") -> Decimal:
+    """An amount in euros, exact to the cent: `200000`, `200000.00`; never a float."""
+    compact = text.strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    if not _AMOUNT.match(compact):
+        raise InvalidInput(
+            field, f"'{text}' is not an amount in euros (digits, optional .cents, e.g. 200000.00)"
+        )
+    try:
+        amount = Decimal(compact).quantize(Decimal("0.01"))
+    except InvalidOperation:  # pragma: no cover - the regex already refused it
+        raise InvalidInput(field, f"'{text}' is not an amount") from None
+    if amount <= 0:
+        raise InvalidInput(field, "the amount must be positive")
+    return amount
+
+
+def parse_flag(text: str, field: str) -> bool:
+    """`yes`/`no` (also true/false, oui/non, 1/0)."""
+    value = text.strip().lower()
+    if value in ("yes", "true", "oui", "1"):
+        return True
+    if value in ("no", "false", "non", "0", ""):
+        return False
+    raise InvalidInput(field, f"'{text}' is not yes or no")
+
+
+def parse_letter(inputs: Mapping[str, str]) -> RegisteredLetter:
+    """A registered letter from `received`, `dispatched`, `presented`, `uncollected`, ..."""
+
+    def day(key: str) -> date | None:
+        value = inputs.get(key)
+        return parse_day(value, key) if value else None
+
+    letter = RegisteredLetter(
+        dispatched=day("dispatched"),
+        presented=day("presented"),
+        received=day("received"),
+        uncollected=parse_flag(inputs.get("uncollected", "no"), "uncollected"),
+        electronic=parse_flag(inputs.get("electronic", "no"), "electronic"),
+    )
+    letter.validate()
+    return letter
+
+
+def letter_inputs(letter: RegisteredLetter) -> dict[str, str]:
+    """A letter back as normalised inputs, for the history."""
+    values = {
+        "dispatched": letter.dispatched,
+        "presented": letter.presented,
+        "received": letter.received,
+    }
+    out = {key: day.isoformat() for key, day in values.items() if day is not None}
+    if letter.uncollected:
+        out["uncollected"] = "yes"
+    if letter.electronic:
+        out["electronic"] = "yes"
+    return out
+
+
+def letter_date(inputs: Mapping[str, str]) -> date | None:
+    """The date a letter event happened: its receipt, else its first presentation."""
+    for key in ("received", "presented"):
+        if inputs.get(key):
+            return parse_day(inputs[key], key)
+    return None
+
+
+__all__ = [
+    "INPUTS",
+    "InputSpec",
+    "check_keys",
+    "letter_date",
+    "letter_inputs",
+    "parse_amount",
+    "parse_day",
+    "parse_flag",
+    "parse_instant",
+    "parse_letter",
+]

@@ -1,0 +1,233 @@
+"""The lifecycle of a convention as data, read by one shared `transitions` machine.
+
+`TRANSITIONS` is the whole lifecycle; the machine, the allowed events in error messages and the
+mermaid diagram are all read from it. :func:`fire` is the only way a convention changes state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from transitions import EventData, Machine, MachineError
+
+from states import rules
+from states.convention import Convention, Signatory
+from states.deadlines import ComputedDeadline, DeadlineClosure, LegalSettings
+from states.errors import AutomaticEventRefused, GuardRejected, InvalidTransition, UnknownEvent
+from states.inputs import check_keys, letter_date
+
+STATES = (
+    "draft",
+    "signature",
+    "notification",
+    "payment",
+    "execution",
+    "dispute",
+    "litigation",
+    "termination",
+    "expired",
+    "terminated",
+    "cancelled",
+)
+IN_FORCE = ("notification", "payment", "execution", "dispute", "litigation", "termination")
+END_STATES = ("expired", "terminated", "cancelled")
+DISPUTABLE = ("notification", "payment", "execution", "termination")
+
+PERSON_EVENTS = (
+    "submit",
+    "sign",
+    "cancel",
+    "notify",
+    "pay",
+    "open_dispute",
+    "settle",
+    "go_to_court",
+    "close_litigation",
+    "give_notice",
+)
+AUTOMATIC_EVENTS = ("expire", "terminate")
+EVENTS = PERSON_EVENTS + AUTOMATIC_EVENTS
+
+
+def _signatures_complete(event: EventData) -> bool:
+    convention = cast(Convention, event.model)
+    return not convention.missing_signatures()
+
+
+def _returns_to(state: str) -> Any:
+    def condition(event: EventData) -> bool:
+        convention = cast(Convention, event.model)
+        return convention.dispute is not None and convention.dispute.return_state == state
+
+    condition.__name__ = f"came_from_{state}"
+    return condition
+
+
+def _notice_running(event: EventData) -> bool:
+    convention = cast(Convention, event.model)
+    return convention.notice is not None
+
+
+TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "submit", "source": "draft", "dest": "signature"},
+    {"trigger": "sign", "source": "signature", "dest": "notification",
+     "conditions": [_signatures_complete]},
+    {"trigger": "sign", "source": "signature", "dest": None},  # more signatures awaited
+    {"trigger": "cancel", "source": ["draft", "signature"], "dest": "cancelled"},
+    {"trigger": "notify", "source": "notification", "dest": "payment"},
+    {"trigger": "pay", "source": "payment", "dest": "execution"},
+    {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
+    *({"trigger": "settle", "source": "dispute", "dest": state,
+       "conditions": [_returns_to(state)]} for state in DISPUTABLE),
+    {"trigger": "go_to_court", "source": "dispute", "dest": "litigation"},
+    *({"trigger": "close_litigation", "source": "litigation", "dest": state,
+       "conditions": [_returns_to(state)]} for state in DISPUTABLE),
+    {"trigger": "give_notice", "source": ["notification", "payment", "execution"],
+     "dest": "termination"},
+    {"trigger": "expire", "source": list(IN_FORCE), "dest": "expired"},
+    {"trigger": "terminate", "source": ["termination", "dispute", "litigation"],
+     "dest": "terminated", "conditions": [_notice_running]},
+]  # fmt: skip
+
+# One machine for every convention (LIBRARY-NOTES: a machine per object costs memory and
+# add_model grows quadratically); events are fired with machine.events[name].trigger(obj).
+MACHINE = Machine(
+    model=None,
+    states=list(STATES),
+    transitions=TRANSITIONS,
+    initial="draft",
+    model_attribute="state",
+    auto_transitions=False,
+    send_event=True,
+)
+
+
+def allowed_events(state: str) -> list[str]:
+    """The events a person may record in `state`, in lifecycle order."""
+    triggers = set(MACHINE.get_triggers(state))
+    return [name for name in PERSON_EVENTS if name in triggers]
+
+
+def automatic_events(state: str) -> list[str]:
+    """The events the service may fire in `state`."""
+    triggers = set(MACHINE.get_triggers(state))
+    return [name for name in AUTOMATIC_EVENTS if name in triggers]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one fired event did: the history row to write and the deadlines it moves."""
+
+    reference: str
+    trigger: str
+    from_state: str
+    to_state: str
+    on: date
+    actor: str
+    inputs: dict[str, str]
+    opened: tuple[ComputedDeadline, ...] = ()
+    closures: tuple[DeadlineClosure, ...] = ()
+    signed: Signatory | None = None
+
+
+def fire(
+    convention: Convention,
+    trigger: str,
+    *,
+    on: date,
+    actor: str,
+    settings: LegalSettings,
+    today: date,
+    inputs: Mapping[str, str] | None = None,
+    by_service: bool = False,
+) -> Outcome:
+    """Record `trigger` on `convention`, dated `on`; raise and change nothing when refused."""
+    if trigger not in EVENTS:
+        raise UnknownEvent(trigger, EVENTS)
+    if trigger in AUTOMATIC_EVENTS and not by_service:
+        raise AutomaticEventRefused(convention.reference, trigger)
+    if trigger not in MACHINE.get_triggers(convention.state):
+        raise InvalidTransition(
+            convention.reference, trigger, convention.state, allowed_events(convention.state)
+        )
+    cleaned = check_keys(trigger, inputs or {})
+    if not by_service:
+        _check_date(convention, trigger, on, today)
+    effects = rules.RULES[trigger](convention, on, cleaned, settings)
+    from_state = convention.state
+    try:
+        moved = MACHINE.events[trigger].trigger(convention)
+    except MachineError:  # pragma: no cover - allowed triggers were checked above
+        raise InvalidTransition(
+            convention.reference, trigger, from_state, allowed_events(from_state)
+        ) from None
+    if not moved:  # pragma: no cover - every rule leaves a passing condition
+        raise GuardRejected(convention.reference, trigger, "its conditions are not met")
+    effects.finish(convention)
+    convention.last_event_on = max(on, convention.last_event_on or on)
+    return Outcome(
+        reference=convention.reference,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=convention.state,
+        on=on,
+        actor=actor,
+        inputs=effects.history_inputs,
+        opened=effects.opened,
+        closures=effects.closures,
+        signed=effects.signed,
+    )
+
+
+def _check_date(convention: Convention, trigger: str, on: date, today: date) -> None:
+    """A person's event cannot be dated in the future, out of order, or after the end."""
+    reference = convention.reference
+    if on > today:
+        raise GuardRejected(
+            reference, trigger, f"it is dated {on.isoformat()}, after today ({today.isoformat()})"
+        )
+    if convention.last_event_on is not None and on < convention.last_event_on:
+        raise GuardRejected(
+            reference,
+            trigger,
+            f"it is dated {on.isoformat()}, before the last recorded event "
+            f"({convention.last_event_on.isoformat()})",
+        )
+    if trigger != "cancel" and on > convention.ends_on():
+        raise GuardRejected(
+            reference,
+            trigger,
+            f"it is dated {on.isoformat()}, after the convention's end on "
+            f"{convention.ends_on().isoformat()}; run `convflow run-due` to apply the end",
+        )
+
+
+def default_event_date(trigger: str, inputs: Mapping[str, str], today: date) -> date:
+    """The date an event is recorded at when none is given: a letter's, else today."""
+    if trigger in ("open_dispute", "give_notice"):
+        return letter_date(inputs) or today
+    return today
+
+
+def mermaid_diagram(highlight: str | None = None) -> str:
+    """The lifecycle as a mermaid state diagram, drawn from `TRANSITIONS`."""
+    lines = ["stateDiagram-v2", "    direction LR", "    [*] --> draft"]
+    seen: set[tuple[str, str, str]] = set()
+    for row in TRANSITIONS:
+        sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
+        for source in sources:
+            dest = row["dest"] or source
+            edge = (source, dest, row["trigger"])
+            if edge not in seen:
+                seen.add(edge)
+                lines.append(f"    {source} --> {dest}: {row['trigger']}")
+    lines += [f"    {state} --> [*]" for state in END_STATES]
+    if highlight in STATES:
+        lines += [
+            "    classDef current fill:#003c71,color:#fff,stroke:#003c71,stroke-width:2px",
+            f"    class {highlight} current",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,290 @@
+"""What each event means under the convention's clauses: its guards and its effects.
+
+A rule checks everything first and raises :class:`GuardRejected` or :class:`InvalidInput`
+before touching the convention; only then does it record what the event says (a signature,
+a letter, a payment) and which deadlines open or close. The state itself is moved by the
+machine in :mod:`states.lifecycle`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from states.convention import Convention, Dispute, Party, Signatory, TerminationNotice
+from states.deadlines import (
+    ComputedDeadline,
+    DeadlineClosure,
+    DeadlineKind,
+    DeadlineStatus,
+    LegalSettings,
+    LetterNotNotified,
+    RegisteredLetter,
+    dispute_window,
+    expiry,
+    payment_target,
+    signature_target,
+    termination_notice,
+)
+from states.errors import CourtNotYetOpen, GuardRejected, InvalidInput
+from states.inputs import letter_inputs, parse_amount, parse_letter
+
+
+@dataclass
+class Effects:
+    """What a rule decided: deadlines opened and closed, and the inputs kept in history."""
+
+    history_inputs: dict[str, str]
+    opened: tuple[ComputedDeadline, ...] = ()
+    closures: tuple[DeadlineClosure, ...] = ()
+    signed: Signatory | None = None
+    after: list[Callable[[Convention], None]] = field(default_factory=list)
+
+    def finish(self, convention: Convention) -> None:
+        """Apply what must wait for the state change (e.g. forgetting a settled dispute)."""
+        for step in self.after:
+            step(convention)
+
+
+Rule = Callable[[Convention, date, Mapping[str, str], LegalSettings], Effects]
+
+
+def _closure(
+    kind: DeadlineKind | None, status: DeadlineStatus, *from_statuses: DeadlineStatus
+) -> DeadlineClosure:
+    return DeadlineClosure(kind, status, tuple(from_statuses) or ("pending",))
+
+
+def _refuse(convention: Convention, trigger: str, reason: str) -> GuardRejected:
+    return GuardRejected(convention.reference, trigger, reason)
+
+
+def _party(convention: Convention, trigger: str, key: str) -> Party:
+    party = convention.party(key)
+    if party is None:
+        keys = ", ".join(p.key for p in convention.parties)
+        raise _refuse(convention, trigger, f"no party '{key}' (parties: {keys})")
+    return party
+
+
+def _letter(
+    convention: Convention, trigger: str, inputs: Mapping[str, str], on: date
+) -> RegisteredLetter:
+    letter = parse_letter(inputs)
+    last = letter.received or letter.presented or letter.dispatched
+    if last is not None and last > on:
+        raise InvalidInput("received", f"the letter's dates cannot be after the event ({on})")
+    start = letter.received or letter.presented
+    if convention.effective_date and start and start < convention.effective_date:
+        raise _refuse(
+            convention,
+            trigger,
+            f"the letter ({start.isoformat()}) predates the convention's effect "
+            f"({convention.effective_date.isoformat()})",
+        )
+    return letter
+
+
+def submit(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """Send the convention for signature; the signature target starts."""
+    convention.submitted_on = on
+    target = signature_target(on, convention.clauses.signature_target_days)
+    return Effects(dict(inputs), opened=(target,))
+
+
+def sign(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """One signatory signs; the last signature brings the convention into force (article 4)."""
+    signatory = convention.signatory(inputs["signatory"])
+    if signatory is None:
+        known = ", ".join(s.email for s in convention.signatories)
+        raise _refuse(convention, "sign", f"'{inputs['signatory']}' is not a signatory ({known})")
+    if signatory.signed_on is not None:
+        raise _refuse(
+            convention, "sign", f"{signatory.email} already signed on {signatory.signed_on}"
+        )
+    if convention.submitted_on is not None and on < convention.submitted_on:
+        raise _refuse(convention, "sign", f"it predates the submission ({convention.submitted_on})")
+    signatory.signed_on = on
+    history = {"signatory": signatory.email, "party": signatory.party}
+    if convention.missing_signatures():
+        return Effects(history, signed=signatory)
+    convention.effective_date = on
+    articles = convention.clauses.articles
+    return Effects(
+        history,
+        opened=(expiry(convention.end_date, articles.term),),
+        closures=(_closure("signature", "met", "pending", "passed"),),
+        signed=signatory,
+    )
+
+
+def cancel(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """Abandon a convention that never came into force."""
+    return Effects(dict(inputs), closures=(_closure(None, "cancelled", "pending", "passed"),))
+
+
+def notify(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The award is notified; payment is due after it (article 2)."""
+    if convention.effective_date and on < convention.effective_date:
+        raise _refuse(
+            convention,
+            "notify",
+            f"it predates the convention's effect ({convention.effective_date})",
+        )
+    convention.notified_on = on
+    target = payment_target(
+        on, convention.clauses.payment_target_days, convention.clauses.articles.payment
+    )
+    return Effects(dict(inputs), opened=(target,))
+
+
+def pay(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The single payment of article 2, for exactly the amount due."""
+    amount = parse_amount(inputs["amount"])
+    if amount != convention.amount:
+        raise _refuse(
+            convention,
+            "pay",
+            f"amount {amount} differs from the amount due {convention.amount} (article 2: "
+            "a single payment)",
+        )
+    convention.paid_on, convention.paid_amount = on, amount
+    history = {**inputs, "amount": str(amount)}
+    return Effects(history, closures=(_closure("payment", "met", "pending", "passed"),))
+
+
+def open_dispute(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """A party's registered letter opens the amicable window of article 6."""
+    party = _party(convention, "open_dispute", inputs["party"])
+    letter = _letter(convention, "open_dispute", inputs, on)
+    clauses = convention.clauses
+    window = dispute_window(letter, clauses.dispute_window_days, settings, clauses.articles.dispute)
+    assert window.earliest_court_date is not None
+    convention.dispute = Dispute(
+        party=party.key,
+        letter=letter,
+        opened_on=on,
+        return_state=convention.state,
+        window_end=window.due_date,
+        earliest_court_date=window.earliest_court_date,
+    )
+    history = {"party": party.key, **letter_inputs(letter)}
+    if inputs.get("subject"):
+        history["subject"] = inputs["subject"]
+    return Effects(history, opened=(window,))
+
+
+def _forget_dispute(convention: Convention) -> None:
+    convention.dispute = None
+
+
+def settle(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The parties agree: the convention returns to the state the dispute came from."""
+    return Effects(
+        dict(inputs),
+        closures=(_closure("dispute_window", "cancelled"),),
+        after=[_forget_dispute],
+    )
+
+
+def go_to_court(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """A party seizes the court, no earlier than the day after the amicable window."""
+    assert convention.dispute is not None
+    if on < convention.dispute.earliest_court_date:
+        raise CourtNotYetOpen(convention.reference, convention.dispute.earliest_court_date)
+    return Effects(dict(inputs), closures=(_closure("dispute_window", "passed"),))
+
+
+def close_litigation(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The court case is over: the convention returns to where the dispute came from."""
+    return Effects(dict(inputs), after=[_forget_dispute])
+
+
+def give_notice(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """A party's registered letter terminates the convention after the notice of article 7."""
+    party = _party(convention, "give_notice", inputs["party"])
+    letter = _letter(convention, "give_notice", inputs, on)
+    clauses = convention.clauses
+    try:
+        computed = termination_notice(
+            letter,
+            clauses.termination_notice_months,
+            settings,
+            term=convention.end_date,
+            article=clauses.articles.termination,
+            term_source=clauses.articles.term,
+        )
+    except LetterNotNotified:
+        raise _refuse(
+            convention,
+            "give_notice",
+            "the letter was never collected: the termination is not notified "
+            f"({clauses.articles.termination})",
+        ) from None
+    assert computed.notice_end is not None and computed.effective_end is not None
+    convention.notice = TerminationNotice(
+        party=party.key,
+        letter=letter,
+        given_on=on,
+        notice_end=computed.notice_end,
+        effective_end=computed.effective_end,
+    )
+    return Effects({"party": party.key, **letter_inputs(letter)}, opened=(computed,))
+
+
+def expire(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The term is reached: the convention ends, every open deadline with it."""
+    return Effects(
+        {"end_date": convention.end_date.isoformat()},
+        closures=(_closure("expiry", "applied"), _closure(None, "cancelled")),
+    )
+
+
+def terminate(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The notice has run: the termination takes effect."""
+    assert convention.notice is not None
+    return Effects(
+        {"effective_end": convention.notice.effective_end.isoformat()},
+        closures=(_closure("termination", "applied"), _closure(None, "cancelled")),
+    )
+
+
+RULES: dict[str, Rule] = {
+    "submit": submit,
+    "sign": sign,
+    "cancel": cancel,
+    "notify": notify,
+    "pay": pay,
+    "open_dispute": open_dispute,
+    "settle": settle,
+    "go_to_court": go_to_court,
+    "close_litigation": close_litigation,
+    "give_notice": give_notice,
+    "expire": expire,
+    "terminate": terminate,
+}

@@ -1,0 +1,130 @@
+"""Between rows and domain objects: the JSON shapes of clauses, letters, disputes and notices."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from states.convention import (
+    Articles,
+    Clauses,
+    Dispute,
+    ReminderOffsets,
+    TerminationNotice,
+)
+from states.deadlines import ComputedDeadline, RegisteredLetter
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def clauses_to_json(clauses: Clauses) -> dict[str, Any]:
+    """Clauses as a JSON object (tuples become lists)."""
+    return asdict(clauses)
+
+
+def clauses_from_json(data: dict[str, Any]) -> Clauses:
+    """Clauses back from their JSON object; missing keys take the defaults."""
+    reminders: dict[str, Any] = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in data.get("reminders", {}).items()
+    }
+    offsets = ReminderOffsets(**reminders)
+    scalars = {k: v for k, v in data.items() if k not in ("reminders", "articles")}
+    return Clauses(**scalars, reminders=offsets, articles=Articles(**data.get("articles", {})))
+
+
+def letter_to_json(letter: RegisteredLetter) -> dict[str, Any]:
+    """A registered letter as a JSON object."""
+    return {
+        "dispatched": _iso(letter.dispatched),
+        "presented": _iso(letter.presented),
+        "received": _iso(letter.received),
+        "uncollected": letter.uncollected,
+        "electronic": letter.electronic,
+    }
+
+
+def letter_from_json(data: dict[str, Any]) -> RegisteredLetter:
+    """A registered letter back from its JSON object."""
+    return RegisteredLetter(
+        dispatched=_day(data.get("dispatched")),
+        presented=_day(data.get("presented")),
+        received=_day(data.get("received")),
+        uncollected=bool(data.get("uncollected")),
+        electronic=bool(data.get("electronic")),
+    )
+
+
+def dispute_to_json(dispute: Dispute | None) -> dict[str, Any] | None:
+    """The open dispute as a JSON object."""
+    if dispute is None:
+        return None
+    return {
+        "party": dispute.party,
+        "letter": letter_to_json(dispute.letter),
+        "opened_on": dispute.opened_on.isoformat(),
+        "return_state": dispute.return_state,
+        "window_end": dispute.window_end.isoformat(),
+        "earliest_court_date": dispute.earliest_court_date.isoformat(),
+    }
+
+
+def dispute_from_json(data: dict[str, Any] | None) -> Dispute | None:
+    """The open dispute back from its JSON object."""
+    if not data:
+        return None
+    return Dispute(
+        party=data["party"],
+        letter=letter_from_json(data["letter"]),
+        opened_on=date.fromisoformat(data["opened_on"]),
+        return_state=data["return_state"],
+        window_end=date.fromisoformat(data["window_end"]),
+        earliest_court_date=date.fromisoformat(data["earliest_court_date"]),
+    )
+
+
+def notice_to_json(notice: TerminationNotice | None) -> dict[str, Any] | None:
+    """The running termination notice as a JSON object."""
+    if notice is None:
+        return None
+    return {
+        "party": notice.party,
+        "letter": letter_to_json(notice.letter),
+        "given_on": notice.given_on.isoformat(),
+        "notice_end": notice.notice_end.isoformat(),
+        "effective_end": notice.effective_end.isoformat(),
+    }
+
+
+def notice_from_json(data: dict[str, Any] | None) -> TerminationNotice | None:
+    """The running termination notice back from its JSON object."""
+    if not data:
+        return None
+    return TerminationNotice(
+        party=data["party"],
+        letter=letter_from_json(data["letter"]),
+        given_on=date.fromisoformat(data["given_on"]),
+        notice_end=date.fromisoformat(data["notice_end"]),
+        effective_end=date.fromisoformat(data["effective_end"]),
+    )
+
+
+def deadline_details(deadline: ComputedDeadline) -> dict[str, Any]:
+    """What a deadline adds to its dates, kept as JSON beside its row."""
+    details: dict[str, Any] = {"flags": list(deadline.flags)}
+    if deadline.earliest_court_date:
+        details["earliest_court_date"] = deadline.earliest_court_date.isoformat()
+    if deadline.notice_end:
+        details["notice_end"] = deadline.notice_end.isoformat()
+    if deadline.effective_end:
+        details["effective_end"] = deadline.effective_end.isoformat()
+    if deadline.ends_by:
+        details["ends_by"] = deadline.ends_by
+    return details

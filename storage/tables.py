@@ -1,0 +1,181 @@
+"""The tables: conventions, their parties and signatories, signatures, history, deadlines, outbox.
+
+SQLModel declares them (and Alembic reads this metadata); the repositories read and write
+them with SQLAlchemy Core statements, mapping rows to the plain domain objects of `states`.
+States, kinds and statuses are plain strings checked by the domain, not database ENUMs
+(LIBRARY-NOTES: native ENUMs do not follow migrations).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import Money, UTCDateTime
+
+# Named constraints, so Alembic's batch mode can alter them on SQLite.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _fk(target: str) -> Any:
+    return Field(sa_column=Column(Integer, ForeignKey(target, ondelete="RESTRICT"), nullable=False))
+
+
+class ConventionRow(SQLModel, table=True):
+    """A convention: its consolidated terms, its state and what its events recorded."""
+
+    __tablename__ = "convention"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=64, unique=True)
+    title: str = Field(sa_type=Text)
+    object: str = Field(sa_type=Text)
+    place: str = Field(max_length=200)
+    amount: Decimal = Field(sa_type=Money)
+    end_date: date
+    clauses: dict[str, Any] = Field(sa_type=JSON)
+    state: str = Field(max_length=32, index=True)
+    version: int = Field(default=1)
+    submitted_on: date | None = None
+    effective_date: date | None = None
+    notified_on: date | None = None
+    paid_on: date | None = None
+    paid_amount: Decimal | None = Field(default=None, sa_type=Money)
+    dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    last_event_on: date | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class PartyRow(SQLModel, table=True):
+    """A party to a convention, known by its short key."""
+
+    __tablename__ = "party"
+    __table_args__ = (UniqueConstraint("convention_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=300)
+    position: int
+
+
+class SignatoryRow(SQLModel, table=True):
+    """A person who signs for a party; `signed_on` mirrors their signature row."""
+
+    __tablename__ = "signatory"
+    __table_args__ = (UniqueConstraint("convention_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    party_key: str = Field(max_length=64)
+    name: str = Field(max_length=300)
+    title: str = Field(max_length=300)
+    email: str = Field(max_length=320)
+    signed_on: date | None = None
+    position: int
+
+
+class SignatureRow(SQLModel, table=True):
+    """A signature given: who, on which day, recorded when (append-only)."""
+
+    __tablename__ = "signature"
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    signatory_id: int = _fk("signatory.id")
+    signed_on: date
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    event_seq: int
+
+
+class EventRow(SQLModel, table=True):
+    """One line of a convention's history (append-only: the database refuses changes)."""
+
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("convention_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    seq: int
+    name: str = Field(max_length=32)
+    from_state: str | None = Field(default=None, max_length=32)
+    to_state: str = Field(max_length=32)
+    occurred_on: date
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    actor: str = Field(max_length=200)
+    inputs: dict[str, Any] = Field(sa_type=JSON)
+
+
+class DeadlineRow(SQLModel, table=True):
+    """A computed deadline: when it falls, why, and what became of it."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        Index("ix_deadline_due", "status", "expires_at"),
+        Index("ix_deadline_convention", "convention_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    kind: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    trigger_date: date
+    raw_end: date
+    due_date: date
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    explanation: str = Field(sa_type=Text)
+    details: dict[str, Any] = Field(sa_type=JSON)
+    opened_by_seq: int
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OutboxRow(SQLModel, table=True):
+    """An email decided in a transaction, waiting to be (or already) delivered."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_convention", "convention_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int | None = Field(default=None, foreign_key="convention.id")
+    kind: str = Field(max_length=64)
+    message_id: str = Field(max_length=255, unique=True)
+    idempotency_key: str = Field(max_length=255, unique=True)
+    sender: str = Field(max_length=320)
+    recipients: list[str] = Field(sa_type=JSON)
+    cc: list[str] = Field(sa_type=JSON)
+    subject: str = Field(sa_type=Text)
+    text: str = Field(sa_type=Text)
+    html: str = Field(sa_type=Text)
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+convention_table = ConventionRow.__table__  # type: ignore[attr-defined]
+party_table = PartyRow.__table__  # type: ignore[attr-defined]
+signatory_table = SignatoryRow.__table__  # type: ignore[attr-defined]
+signature_table = SignatureRow.__table__  # type: ignore[attr-defined]
+event_table = EventRow.__table__  # type: ignore[attr-defined]
+deadline_table = DeadlineRow.__table__  # type: ignore[attr-defined]
+outbox_table = OutboxRow.__table__  # type: ignore[attr-defined]
+metadata = SQLModel.metadata

@@ -1,0 +1,61 @@
+"""The unit of work: one database transaction around one command, committed or rolled back whole."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, RootTransaction
+
+from storage.engine import READ_ONLY
+from storage.repository import ConventionRepository, DeadlineRepository
+
+
+class UnitOfWork:
+    """A transaction and the repositories that work inside it.
+
+    Leaving the `with` block without :meth:`commit` rolls everything back: a refused command, a
+    crash in the middle or a conflict leaves the database exactly as it was.
+    """
+
+    conventions: ConventionRepository
+    deadlines: DeadlineRepository
+    connection: Connection
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
+        self._read_only = read_only
+        self._transaction: RootTransaction | None = None
+
+    @property
+    def lock_rows(self) -> bool:
+        """True when the backend honours SELECT ... FOR UPDATE (PostgreSQL, not SQLite)."""
+        return self._engine.dialect.name != "sqlite"
+
+    def __enter__(self) -> UnitOfWork:
+        connection = self._engine.connect()
+        if self._read_only:
+            connection = connection.execution_options(**READ_ONLY)
+        self.connection = connection
+        self._transaction = connection.begin()
+        self.conventions = ConventionRepository(connection, self.lock_rows)
+        self.deadlines = DeadlineRepository(connection, self.lock_rows)
+        return self
+
+    def commit(self) -> None:
+        """Make everything done in this unit of work durable."""
+        assert self._transaction is not None
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        """Undo everything done in this unit of work."""
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self.connection.close()

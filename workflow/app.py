@@ -1,0 +1,74 @@
+"""Bootstrap: the one place that wires settings, the database and the clock together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from states.deadlines import LegalSettings
+from states.errors import ConvflowError
+from storage.engine import make_engine
+from storage.migrate import current_revision, head_revision
+from storage.uow import UnitOfWork
+from workflow.settings import Settings, load_settings
+
+
+class SchemaNotReady(ConvflowError):
+    """The database is missing or behind the code: `convflow init` creates or migrates it."""
+
+    def __init__(self, url: str, current: str | None, head: str | None) -> None:
+        state = "has no convflow schema" if current is None else f"is at revision {current}"
+        super().__init__(
+            f"the database {url} {state}, the code expects {head}: run `convflow init`"
+        )
+
+
+def utc_now() -> datetime:
+    """The real clock: only entry points read it."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    """What every entry point needs: settings, the engine, the legal rules and the clock."""
+
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], datetime] = utc_now
+    legal: LegalSettings = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.legal = self.settings.legal
+
+    @classmethod
+    def create(cls, settings: Settings | None = None, *, check_schema: bool = True) -> App:
+        """An app on the configured database; refuse a database that is not migrated."""
+        settings = settings or load_settings()
+        engine = make_engine(
+            settings.database_url, sqlite_synchronous=settings.sqlite_synchronous.upper()
+        )
+        app = cls(settings, engine)
+        if check_schema:
+            app.check_schema()
+        return app
+
+    def check_schema(self) -> None:
+        """Raise SchemaNotReady unless the database is at the code's revision."""
+        current, head = current_revision(self.engine), head_revision(self.engine)
+        if current != head:
+            raise SchemaNotReady(_safe_url(self.engine), current, head)
+
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work (a transaction) on the database."""
+        return UnitOfWork(self.engine, read_only=read_only)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def _safe_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)

@@ -1,0 +1,438 @@
+"""The `convflow` command: load conventions, record their events, ask where they stand.
+
+Exit codes: 0 success; 1 a refused command or invalid input (one line on stderr says why and
+nothing changed); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
+from states.errors import ConvflowError
+from states.inputs import parse_day, parse_instant
+from states.lifecycle import EVENTS, STATES, mermaid_diagram
+from storage.migrate import upgrade
+from workflow import views
+from workflow.app import App
+from workflow.commands import ImportConvention, RecordEvent
+from workflow.convention_file import read_convention_file
+from workflow.handlers import import_convention, record_event, run_due
+from workflow.present import long_date, paris_time, status_text, table
+from workflow.settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns convflow's own errors into a one-line message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConvflowError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def _json_option(function: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(function)
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _default_actor() -> str:
+    return os.environ.get("CONVFLOW_ACTOR") or getpass.getuser()
+
+
+class _Context:
+    """Settings read once; the app (and its database) opened only when a command needs it."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+        self._settings: Settings | None = None
+        self._app: App | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(file=self.config)
+        return self._settings
+
+    def app(self, *, check_schema: bool = True) -> App:
+        if self._app is None:
+            self._app = App.create(self.settings, check_schema=check_schema)
+        return self._app
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+class _Date(click.ParamType[date]):
+    """A date (YYYY-MM-DD) or an ISO instant, converted to its civil date in Paris."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_day(str(value), param.name if param and param.name else "date")
+        except ConvflowError as error:
+            self.fail(str(error), param, ctx)
+
+
+class _Instant(click.ParamType[datetime]):
+    """An ISO instant with its timezone (a bare date means 00:00 in Paris)."""
+
+    name = "INSTANT"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_instant(str(value), "now")
+        except ConvflowError as error:
+            self.fail(str(error), param, ctx)
+
+
+DATE, INSTANT = _Date(), _Instant()
+
+
+@click.group(
+    cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML settings file; CONVFLOW_* environment variables take precedence over it.",
+)
+@click.version_option(package_name="convflow")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """convflow: the lifecycle of the Métropole's partnership conventions.
+
+    Load a convention from its TOML file, record its events (signatures, notification,
+    payment, disputes, termination), and see its state, its history and its legally computed
+    deadlines. Settings come from CONVFLOW_* environment variables (see `convflow config`);
+    the database is CONVFLOW_DATABASE_URL (default: the SQLite file ./convflow.db).
+    """
+    ctx.obj = _Context(config)
+
+
+@cli.command()
+@pass_context
+def init(context: _Context) -> None:
+    """Create the database, or migrate it to the latest schema."""
+    app = context.app(check_schema=False)
+    before, after = upgrade(app.engine)
+    where = app.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"database {where} is up to date (revision {after})")
+    else:
+        click.echo(f"database {where} migrated from {before or 'empty'} to revision {after}")
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--by", "actor", default=_default_actor, show_default="your login", help="Who loads it."
+)
+@pass_context
+def import_(context: _Context, file: Path, actor: str) -> None:
+    """Load the convention described by FILE (TOML) in state `draft`.
+
+    The whole file is checked first: a malformed one is refused with the field and line named,
+    and a reference that already exists is refused; in both cases nothing is written.
+    """
+    settings = context.settings
+    convention = read_convention_file(
+        file,
+        payment_target_days=settings.payment_target_days,
+        signature_target_days=settings.signature_target_days,
+    )
+    app = context.app()
+    result = import_convention(app, ImportConvention(convention, actor, str(file)), app.clock())
+    click.echo(f"{result.reference}: imported in state {result.state}")
+
+
+@cli.command(name="list")
+@click.option("--state", type=click.Choice(STATES), help="Only conventions in this state.")
+@_json_option
+@pass_context
+def list_(context: _Context, state: str | None, as_json: bool) -> None:
+    """List conventions with their state, term and next deadline."""
+    rows = views.conventions(context.app(), state)
+    if as_json:
+        _emit(rows)
+        return
+    if not rows:
+        click.echo("no conventions" + (f" in state {state}" if state else ""))
+        return
+    click.echo(
+        table(
+            (
+                [
+                    r["reference"],
+                    r["state"],
+                    long_date(r["end_date"]),
+                    paris_time(r["next_deadline_at"]),
+                ]
+                for r in rows
+            ),
+            ["reference", "state", "term", "next deadline"],
+        )
+    )
+
+
+@cli.command()
+@click.argument("reference")
+@_json_option
+@pass_context
+def status(context: _Context, reference: str, as_json: bool) -> None:
+    """Show where convention REFERENCE stands: state, terms, signatures, deadlines explained."""
+    view = views.status(context.app(), reference)
+    _emit(view) if as_json else click.echo(status_text(view))
+
+
+@cli.command()
+@click.argument("reference")
+@_json_option
+@pass_context
+def history(context: _Context, reference: str, as_json: bool) -> None:
+    """Show every event recorded on REFERENCE: what, from which state to which, when, by whom."""
+    rows = views.history(context.app(), reference)
+    if as_json:
+        _emit(rows)
+        return
+    click.echo(
+        table((_history_cells(r) for r in rows), ["#", "date", "event", "states", "by", "inputs"])
+    )
+
+
+def _history_cells(row: dict[str, Any]) -> list[str]:
+    states = f"{row['from_state'] or '—'} → {row['to_state']}"
+    inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
+    return [str(row["seq"]), row["date"], row["event"], states, row["actor"], inputs]
+
+
+def _pairs(values: Sequence[str]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"'{item}' is not key=value (e.g. signatory=name@example.org)")
+        pairs[key] = value
+    return pairs
+
+
+@cli.command(context_settings={"ignore_unknown_options": False})
+@click.argument("reference")
+@click.argument("event", type=click.Choice(EVENTS), metavar="EVENT")
+@click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option(
+    "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
+)
+@click.option(
+    "--by", "actor", default=_default_actor, show_default="your login", help="Who records it."
+)
+@click.option(
+    "--expect-version", type=int, help="Refuse if the convention changed since this version."
+)
+@_json_option
+@pass_context
+def event(
+    context: _Context,
+    reference: str,
+    event: str,
+    inputs: tuple[str, ...],
+    on: date | None,
+    actor: str,
+    expect_version: int | None,
+    as_json: bool,
+) -> None:
+    """Record EVENT on convention REFERENCE.
+
+    \b
+    Events and their inputs:
+      submit                          send for signature
+      sign signatory=EMAIL            a signatory signs (the last one brings it into force)
+      cancel [reason=TEXT]            abandon it before it comes into force
+      notify                          the award is notified (payment is then due)
+      pay amount=200000.00            the single payment, exactly the amount due
+      open_dispute party=KEY received=DATE [dispatched=DATE] [presented=DATE]
+                   [uncollected=yes] [electronic=yes] [subject=TEXT]
+      settle [agreement=TEXT]         the amicable settlement: back to the previous state
+      go_to_court [court=TEXT]        from the day after the amicable window (article 6)
+      close_litigation [ruling=TEXT]  the court case is over
+      give_notice party=KEY received=DATE [dispatched=DATE] [presented=DATE]
+    A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
+    `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
+    """
+    app = context.app()
+    command = RecordEvent(reference, event, actor, on, _pairs(inputs), expect_version)
+    result = record_event(app, command, app.clock())
+    if as_json:
+        _emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
+        return
+    click.echo(
+        f"{result.reference}: {result.event} recorded on {result.on.isoformat()} by "
+        f"{result.actor}; state {result.from_state} → {result.to_state}"
+    )
+    for deadline in result.deadlines:
+        click.echo(
+            f"  new deadline {deadline.kind}: {long_date(deadline.due_date)}, "
+            f"ends {paris_time(deadline.expires_at)}"
+        )
+
+
+@cli.group()
+def deadline() -> None:
+    """What-if calculator: the legal deadline for given dates, with its explanation."""
+
+
+def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool) -> None:
+    data = {
+        "kind": computed.kind,
+        "raw_end": computed.raw_end.isoformat(),
+        "deadline": computed.due_date.isoformat(),
+        "expires_at": views.instant(computed.expires_at),
+        "explanation": computed.explanation,
+        "flags": list(computed.flags),
+        **extra,
+    }
+    if as_json:
+        _emit(data)
+        return
+    click.echo(
+        f"deadline    {long_date(computed.due_date)} (raw end {computed.raw_end.isoformat()})"
+    )
+    click.echo(f"expires at  {paris_time(computed.expires_at)} = {data['expires_at']}")
+    for key, value in extra.items():
+        if isinstance(value, str):
+            click.echo(f"{key:<11} {value}")
+    click.echo("")
+    click.echo(computed.explanation)
+
+
+@deadline.command()
+@click.option(
+    "--received", type=DATE, help="Receipt of the registered letter (date or ISO instant)."
+)
+@click.option("--presented", type=DATE, help="First presentation of the letter.")
+@click.option("--dispatched", type=DATE, help="Dispatch of the letter.")
+@click.option(
+    "--uncollected", is_flag=True, help="The letter was never collected (pli avisé non réclamé)."
+)
+@click.option("--electronic", is_flag=True, help="An electronic registered letter (LRE).")
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 365), help="Amicable window."
+)
+@_json_option
+@pass_context
+def dispute(
+    context: _Context, received: date | None, presented: date | None, dispatched: date | None,
+    uncollected: bool, electronic: bool, days: int, as_json: bool,
+) -> None:  # fmt: skip
+    """End of the amicable window of article 6 and the first day a party may go to court."""
+    letter = RegisteredLetter(dispatched, presented, received, uncollected, electronic)
+    computed = dispute_window(letter, days, context.settings.legal)
+    assert computed.earliest_court_date is not None
+    _deadline_output(
+        computed, {"earliest_court_date": computed.earliest_court_date.isoformat()}, as_json
+    )
+
+
+@deadline.command()
+@click.option("--received", type=DATE, required=True, help="Receipt of the registered letter.")
+@click.option("--dispatched", type=DATE, help="Dispatch of the letter.")
+@click.option("--presented", type=DATE, help="First presentation of the letter.")
+@click.option("--term", type=DATE, help="The convention's end date, if it may come first.")
+@click.option(
+    "--months", default=6, show_default=True, type=click.IntRange(1, 120), help="Notice period."
+)
+@_json_option
+@pass_context
+def termination(
+    context: _Context, received: date, dispatched: date | None, presented: date | None,
+    term: date | None, months: int, as_json: bool,
+) -> None:  # fmt: skip
+    """When a termination by registered letter takes effect (article 7), the term permitting."""
+    letter = RegisteredLetter(dispatched, presented, received)
+    computed = termination_notice(letter, months, context.settings.legal, term=term)
+    assert computed.effective_end is not None and computed.notice_end is not None
+    extra = {
+        "effective_end": computed.effective_end.isoformat(),
+        "notice_end": computed.notice_end.isoformat(),
+        "ends_by": computed.ends_by,
+        "by_basis": [
+            {"basis": basis, "letter_date": start.isoformat(), "notice_end": end.isoformat()}
+            for basis, start, end in computed.by_basis
+        ],
+    }
+    _deadline_output(computed, extra, as_json)
+
+
+@deadline.command(name="expiry")
+@click.option("--term", type=DATE, required=True, help="The convention's end date.")
+@_json_option
+def expiry_(term: date, as_json: bool) -> None:
+    """When a convention ends at its term (article 4): 24:00 in Paris on its end date."""
+    _deadline_output(expiry(term), {}, as_json)
+
+
+@cli.command(name="run-due")
+@click.option("--now", type=INSTANT, help="Act as if it were this instant (default: now).")
+@_json_option
+@pass_context
+def run_due_(context: _Context, now: datetime | None, as_json: bool) -> None:
+    """Apply, once, every automatic event whose deadline has passed (expire, terminate).
+
+    Deadlines without an automatic event (dispute window, payment, signature) are marked
+    passed. Running it twice does nothing the second time.
+    """
+    app = context.app()
+    now = now or app.clock()
+    report = run_due(app, now)
+    if as_json:
+        _emit({
+            "now": views.instant(now),
+            "actions": [{**asdict(a), "due_at": views.instant(a.due_at)} for a in report.actions],
+            "failures": report.failures,
+        })  # fmt: skip
+    elif not report.actions and not report.failures:
+        click.echo("nothing due")
+    else:
+        for a in report.actions:
+            click.echo(
+                f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
+                f"(state {a.to_state})"
+            )
+        for reference, error in report.failures.items():
+            click.echo(f"{reference}: FAILED: {error}", err=True)
+    if report.failures:
+        sys.exit(1)
+
+
+@cli.command()
+def diagram() -> None:
+    """Print the lifecycle as a mermaid state diagram (drawn from the transitions table)."""
+    click.echo(mermaid_diagram(), nl=False)
+
+
+def main() -> None:
+    """Entry point of the `convflow` console script."""
+    cli(prog_name="convflow")

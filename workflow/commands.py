@@ -1,0 +1,74 @@
+"""Commands (what someone asks) and events (what happened), as frozen dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from states.convention import Convention
+
+
+@dataclass(frozen=True)
+class ImportConvention:
+    """Load a convention, described by a file, in `draft`."""
+
+    convention: Convention
+    actor: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    """Record a person's event on a convention (`sign`, `pay`, `open_dispute`...)."""
+
+    reference: str
+    event: str
+    actor: str
+    on: date | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ConventionImported:
+    """A convention was loaded."""
+
+    reference: str
+    state: str
+    version: int
+
+
+@dataclass(frozen=True)
+class DeadlineOpened:
+    """A deadline a recorded event started."""
+
+    kind: str
+    due_date: date
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class EventRecorded:
+    """An event was recorded: the convention moved from one state to another."""
+
+    reference: str
+    event: str
+    from_state: str
+    to_state: str
+    on: date
+    actor: str
+    inputs: Mapping[str, str]
+    version: int
+    deadlines: tuple[DeadlineOpened, ...] = ()
+
+
+@dataclass(frozen=True)
+class DueActionTaken:
+    """What the service did about one deadline that fell due."""
+
+    reference: str
+    deadline: str
+    due_at: datetime
+    action: str  # "expire", "terminate" or "passed"
+    to_state: str

@@ -1,0 +1,80 @@
+"""Human-readable output for the command line: French dates and amounts, aligned columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_currency
+
+from states.calendar import PARIS, french_date
+
+
+def euros(amount: Decimal | str) -> str:
+    """An amount the French way: '200 000,00 €'."""
+    return format_currency(Decimal(amount), "EUR", locale="fr_FR")
+
+
+def long_date(value: date | str | None) -> str:
+    """A date the French way with its weekday: 'mercredi 31 décembre 2025'."""
+    if value is None:
+        return "—"
+    return french_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def paris_time(value: datetime | str | None) -> str:
+    """An instant in Paris time: 'jeudi 1er janvier 2026 à 00:00 (heure de Paris)'."""
+    if value is None:
+        return "—"
+    instant = (
+        datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    )
+    local = instant.astimezone(PARIS)
+    return f"{french_date(local.date())} à {local:%H:%M} (heure de Paris)"
+
+
+def table(rows: Iterable[Iterable[str]], headers: Iterable[str]) -> str:
+    """Rows as aligned columns under their headers."""
+    grid = [list(headers), *([str(cell) for cell in row] for row in rows)]
+    widths = [max(len(row[i]) for row in grid) for i in range(len(grid[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in grid
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def status_text(view: Mapping[str, Any]) -> str:
+    """A convention's status as administrators read it."""
+    allowed = ", ".join(view["allowed_events"]) or "none"
+    effective = view["effective_date"]
+    in_force = f"since {long_date(effective)}" if effective else "not yet"
+    lines = [
+        f"{view['reference']} — {view['title']}",
+        f"  state        {view['state']}  (allowed events: {allowed})",
+        f"  amount       {euros(view['amount'])}"
+        + (
+            f"  — paid {euros(view['paid_amount'])} on {long_date(view['paid_on'])}"
+            if view["paid_on"]
+            else ""
+        ),
+        f"  term         {long_date(view['end_date'])}",
+        f"  in force     {in_force}",
+        "  parties",
+    ]
+    lines += [f"    {p['key']:<12} {p['name']}" for p in view["parties"]]
+    lines.append("  signatories")
+    for s in view["signatories"]:
+        signed = f"signed {long_date(s['signed_on'])}" if s["signed_on"] else "not signed"
+        lines.append(f"    {s['party']:<12} {s['name']} <{s['email']}> — {signed}")
+    lines.append("  deadlines" if view["deadlines"] else "  deadlines    none yet")
+    for d in view["deadlines"]:
+        lines.append(
+            f"    {d['kind']:<15} {d['status']:<10} {long_date(d['due_date'])}, "
+            f"ends {paris_time(d['expires_at'])}"
+        )
+        lines += [f"        {line}" for line in d["explanation"].splitlines()]
+    return "\n".join(lines)

@@ -1,0 +1,231 @@
+"""Settings: environment variables first, then an optional TOML file, then embedded defaults.
+
+Every setting has a name, an environment variable, a default and a description, so
+`convflow config` can show each one with where its value came from (passwords hidden).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from states.calendar import HolidayCalendar
+from states.deadlines import LETTER_BASES, LegalSettings, LetterBasis
+from states.errors import InvalidInput
+
+Source = Literal["environment", "file", "default"]
+SmtpTls = Literal["none", "starttls", "tls"]
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _integer(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a whole number") from None
+        if not low <= number <= high:
+            raise ValueError(f"{number} is not between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _flag(value: str) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "yes", "true", "on", "oui"):
+        return True
+    if text in ("0", "no", "false", "off", "non"):
+        return False
+    raise ValueError(f"'{value}' is not yes or no")
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise ValueError(f"'{value}' is not one of {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+def _emails(value: str | list[str]) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    emails = tuple(item.strip() for item in items if item.strip())
+    for email in emails:
+        if "@" not in email:
+            raise ValueError(f"'{email}' is not an email address")
+    return emails
+
+
+def _dates(value: str | list[str]) -> tuple[date, ...]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    try:
+        return tuple(date.fromisoformat(str(item).strip()) for item in items if str(item).strip())
+    except ValueError as error:
+        raise ValueError(f"{error} (expected dates like 2025-12-26, comma-separated)") from None
+
+
+def _optional_text(value: str) -> str | None:
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One setting: its name, environment variable, parser, default and meaning."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    default: Any
+    description: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return "CONVFLOW_" + self.name.upper()
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("database_url", _text, "sqlite:///convflow.db",
+         "SQLAlchemy URL: a SQLite file, or postgresql+psycopg://user@host/db"),
+    Spec("sqlite_synchronous", _choice("normal", "full", "extra"), "full",
+         "SQLite durability (full: each commit reaches the disk)"),
+    Spec("smtp_host", _optional_text, None, "SMTP server; unset: emails go to mail_dir as .eml"),
+    Spec("smtp_port", _integer(1, 65535), 25, "SMTP port"),
+    Spec("smtp_user", _optional_text, None, "SMTP login"),
+    Spec("smtp_password", _optional_text, None, "SMTP password", secret=True),
+    Spec("smtp_tls", _choice("none", "starttls", "tls"), "none", "SMTP transport security"),
+    Spec("smtp_timeout", _integer(1, 600), 30, "SMTP timeout in seconds"),
+    Spec("mail_dir", _text, "mail", "folder for .eml files when no SMTP server is set"),
+    Spec("mail_from", _text, "convflow <convflow@localhost>", "sender of every email"),
+    Spec("admin_emails", _emails, (), "administrators in copy of every email (comma-separated)"),
+    Spec("reminder_hour", _integer(0, 23), 9, "hour (Europe/Paris) reminders are sent at"),
+    Spec("wake_interval", _integer(5, 3600), 60,
+         "safety interval (seconds) at which the service looks for due work"),
+    Spec("dashboard_url", _optional_text, None, "public address of the dashboard, for links"),
+    Spec("http_host", _text, "127.0.0.1", "address the HTTP API and dashboard listen on"),
+    Spec("http_port", _integer(1, 65535), 8000, "port of the HTTP API and dashboard"),
+    Spec("extend_acts", _flag, True,
+         "extend the dispute window to the next working day (CPC 642 al. 2)"),
+    Spec("extend_notices", _flag, False,
+         "extend the termination notice to the next working day (case law says no)"),
+    Spec("termination_letter_date", _choice(*LETTER_BASES), "receipt",
+         "which date of the termination letter starts the notice"),
+    Spec("holiday_subdivision", _optional_text, None,
+         "holidays subdivision code (unset: metropolitan France)"),
+    Spec("extra_holidays", _dates, (), "further official non-working days (YYYY-MM-DD, ...)"),
+    Spec("lre_acceptance_days", _integer(1, 60), 15,
+         "days a recipient has to accept an electronic registered letter (CPCE)"),
+    Spec("payment_target_days", _integer(1, 365), 30,
+         "default internal payment target after notification (days)"),
+    Spec("signature_target_days", _integer(1, 365), 7,
+         "default days after submission before the first signature reminder"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's settings, with where each value came from."""
+
+    values: Mapping[str, Any]
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    file: Path | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def legal(self) -> LegalSettings:
+        """The legal choices of LEGAL-DEADLINES.md, for the deadline engine."""
+        return LegalSettings(
+            extend_acts=self.values["extend_acts"],
+            extend_notices=self.values["extend_notices"],
+            termination_letter_date=cast(LetterBasis, self.values["termination_letter_date"]),
+            calendar=HolidayCalendar(
+                subdivision=self.values["holiday_subdivision"],
+                extra_days=self.values["extra_holidays"],
+            ),
+            lre_acceptance_days=self.values["lre_acceptance_days"],
+        )
+
+    def shown(self) -> list[tuple[Spec, str, Source]]:
+        """Every setting with its printable value and source; secrets hidden."""
+        rows = []
+        for spec in SPECS:
+            value = self.values[spec.name]
+            if spec.secret and value:
+                text = "********"
+            elif isinstance(value, tuple):
+                text = ", ".join(str(v) for v in value)
+            elif value is None:
+                text = ""
+            else:
+                text = str(value)
+            rows.append((spec, text, self.sources.get(spec.name, "default")))
+        return rows
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with some values replaced (tests and the command line's own options)."""
+        merged = {**self.values, **values}
+        overridden: dict[str, Source] = dict.fromkeys(values, "environment")
+        sources = {**self.sources, **overridden}
+        return Settings(merged, sources, self.file)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = None) -> Settings:
+    """Settings from `environ` (default: the process environment) and an optional TOML file.
+
+    The file is `file`, else the one `CONVFLOW_CONFIG` names; its keys are the setting names.
+    """
+    environ = os.environ if environ is None else environ
+    path = file or (Path(environ["CONVFLOW_CONFIG"]) if environ.get("CONVFLOW_CONFIG") else None)
+    from_file = _read_file(path) if path else {}
+    values: dict[str, Any] = {}
+    sources: dict[str, Source] = {}
+    for spec in SPECS:
+        raw, source = _raw_value(spec, environ, from_file)
+        try:
+            values[spec.name] = spec.default if raw is None else spec.parse(raw)
+        except ValueError as error:
+            where = spec.env if source == "environment" else f"{path}: {spec.name}"
+            raise InvalidInput(where, str(error)) from None
+        sources[spec.name] = source
+    return Settings(values, sources, path)
+
+
+def _raw_value(
+    spec: Spec, environ: Mapping[str, str], from_file: Mapping[str, Any]
+) -> tuple[Any, Source]:
+    if spec.env in environ:
+        return environ[spec.env], "environment"
+    if spec.name in from_file:
+        return from_file[spec.name], "file"
+    return None, "default"
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(str(path), "settings file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(str(path), f"not valid TOML: {error}") from None
+    known = {spec.name for spec in SPECS}
+    for key in data:
+        if key not in known:
+            raise InvalidInput(f"{path}: {key}", "unknown setting")
+    return data

@@ -1,0 +1,143 @@
+"""Read models: what administrators ask (status, history, lists), as JSON-ready dicts.
+
+The keys here are a public contract (`status --json`, the HTTP API): keys may be added,
+never renamed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from states.lifecycle import allowed_events
+from storage.mapping import dispute_to_json, notice_to_json
+from storage.repository import AnyRow
+from storage.tables import convention_table, deadline_table
+from storage.uow import UnitOfWork
+from workflow.app import App
+
+
+def instant(value: datetime | None) -> str | None:
+    """An instant as ISO 8601 in UTC with a Z: '2025-12-31T23:00:00Z'."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day(value: date | None) -> str | None:
+    """A civil date as ISO 8601."""
+    return value.isoformat() if value else None
+
+
+def deadline_view(row: AnyRow) -> dict[str, Any]:
+    """One stored deadline."""
+    return {
+        "kind": row.kind,
+        "due_date": day(row.due_date),
+        "expires_at": instant(row.expires_at),
+        "status": row.status,
+        "explanation": row.explanation,
+        "trigger_date": day(row.trigger_date),
+        "raw_end": day(row.raw_end),
+        "details": row.details,
+        "resolved_at": instant(row.resolved_at),
+    }
+
+
+def status(app: App, reference: str) -> dict[str, Any]:
+    """Where a convention stands: its terms, parties, signatures, allowed events, deadlines."""
+    with app.uow(read_only=True) as uow:
+        convention = uow.conventions.get(reference)
+        deadlines = uow.deadlines.for_convention(uow.conventions.id_of(reference))
+    return {
+        "reference": convention.reference,
+        "title": convention.title,
+        "object": convention.object,
+        "place": convention.place,
+        "state": convention.state,
+        "version": convention.version,
+        "effective_date": day(convention.effective_date),
+        "end_date": day(convention.end_date),
+        "amount": str(convention.amount),
+        "submitted_on": day(convention.submitted_on),
+        "notified_on": day(convention.notified_on),
+        "paid_on": day(convention.paid_on),
+        "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
+        "parties": [{"key": p.key, "name": p.name} for p in convention.parties],
+        "signatories": [
+            {
+                "party": s.party,
+                "name": s.name,
+                "title": s.title,
+                "email": s.email,
+                "signed_on": day(s.signed_on),
+            }
+            for s in convention.signatories
+        ],
+        "allowed_events": allowed_events(convention.state),
+        "dispute": dispute_to_json(convention.dispute),
+        "notice": notice_to_json(convention.notice),
+        "deadlines": [deadline_view(row) for row in deadlines],
+    }
+
+
+def history(app: App, reference: str) -> list[dict[str, Any]]:
+    """Every recorded event of a convention, oldest first: who did what, when, with what."""
+    with app.uow(read_only=True) as uow:
+        uow.conventions.get(reference)
+        rows = uow.conventions.history(uow.conventions.id_of(reference))
+    return [
+        {
+            "seq": row.seq,
+            "event": row.name,
+            "from_state": row.from_state,
+            "to_state": row.to_state,
+            "date": day(row.occurred_on),
+            "recorded_at": instant(row.recorded_at),
+            "actor": row.actor,
+            "inputs": row.inputs,
+        }
+        for row in rows
+    ]
+
+
+def conventions(app: App, state: str | None = None) -> list[dict[str, Any]]:
+    """Every convention (or those in `state`), with its next pending deadline."""
+    with app.uow(read_only=True) as uow:
+        return [_summary(row) for row in _list_rows(uow, state)]
+
+
+def _list_rows(uow: UnitOfWork, state: str | None) -> list[AnyRow]:
+    c, d = convention_table.c, deadline_table.c
+    next_due = (
+        select(d.convention_id, func.min(d.expires_at).label("next_at"))
+        .where(d.status == "pending")
+        .group_by(d.convention_id)
+        .subquery()
+    )
+    query = (
+        select(c.reference, c.title, c.state, c.end_date, c.amount, c.effective_date,
+               next_due.c.next_at)
+        .outerjoin(next_due, next_due.c.convention_id == c.id)
+        .order_by(c.reference)
+    )  # fmt: skip
+    if state:
+        query = query.where(c.state == state)
+    return list(uow.connection.execute(query).all())
+
+
+def _summary(row: AnyRow) -> dict[str, Any]:
+    next_at = row.next_at
+    if next_at is not None and next_at.tzinfo is None:  # SQLite gives aggregates back naive
+        next_at = next_at.replace(tzinfo=UTC)
+    return {
+        "reference": row.reference,
+        "title": row.title,
+        "state": row.state,
+        "effective_date": day(row.effective_date),
+        "end_date": day(row.end_date),
+        "amount": str(row.amount),
+        "next_deadline_at": instant(next_at),
+    }
