@@ -267,7 +267,9 @@ def terminate(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
     """The notice has run: the termination takes effect."""
-    assert convention.notice is not None
+    # `terminate` is allowed in dispute and litigation too, where no notice may be running.
+    if convention.notice is None:
+        raise _refuse(convention, "terminate", "no termination notice is running")
     return Effects(
         {"effective_end": convention.notice.effective_end.isoformat()},
         closures=(_closure("termination", "applied"), _closure(None, "cancelled")),

@@ -54,6 +54,6 @@ def _sqlite_engine(url: str, synchronous: SqliteSync) -> Engine:
         # A write transaction takes the write lock at BEGIN: two read-modify-write commands
         # then run one after the other instead of losing an update (LIBRARY-NOTES).
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.connection.driver_connection.execute(f"BEGIN {mode}")
 
     return engine

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Row, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import Money, UTCDateTime
@@ -58,21 +58,26 @@ class ConventionRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+# Rows that belong to one convention are keyed by it first and, on SQLite, stored WITHOUT
+# ROWID: they sit together on disk and need no second index, so a recorded event writes few
+# pages (bench/transitions.py measures the cost of each page on a durable commit).
+_CLUSTERED = {"sqlite_with_rowid": False}
+
+
 class PartyRow(SQLModel, table=True):
     """A party to a convention, known by its short key."""
 
     __tablename__ = "party"
-    __table_args__ = (UniqueConstraint("convention_id", "key"),)
+    __table_args__ = (_CLUSTERED,)
 
-    id: int | None = Field(default=None, primary_key=True)
-    convention_id: int = _fk("convention.id")
-    key: str = Field(max_length=64)
+    convention_id: int = Field(foreign_key="convention.id", primary_key=True)
+    key: str = Field(max_length=64, primary_key=True)
     name: str = Field(max_length=300)
     position: int
 
 
 class SignatoryRow(SQLModel, table=True):
-    """A person who signs for a party; `signed_on` mirrors their signature row."""
+    """A person who signs for a party."""
 
     __tablename__ = "signatory"
     __table_args__ = (UniqueConstraint("convention_id", "email"),)
@@ -83,32 +88,30 @@ class SignatoryRow(SQLModel, table=True):
     name: str = Field(max_length=300)
     title: str = Field(max_length=300)
     email: str = Field(max_length=320)
-    signed_on: date | None = None
     position: int
 
 
 class SignatureRow(SQLModel, table=True):
-    """A signature given: who, on which day, recorded when (append-only)."""
+    """A signature given, recorded by the event `event_seq` (append-only)."""
 
     __tablename__ = "signature"
+    __table_args__ = (Index("ix_signature_signatory", "signatory_id"), _CLUSTERED)
 
-    id: int | None = Field(default=None, primary_key=True)
-    convention_id: int = _fk("convention.id")
+    convention_id: int = Field(foreign_key="convention.id", primary_key=True)
+    event_seq: int = Field(primary_key=True)
     signatory_id: int = _fk("signatory.id")
     signed_on: date
     recorded_at: datetime = Field(sa_type=UTCDateTime)
-    event_seq: int
 
 
 class EventRow(SQLModel, table=True):
     """One line of a convention's history (append-only: the database refuses changes)."""
 
     __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("convention_id", "seq"),)
+    __table_args__ = (_CLUSTERED,)
 
-    id: int | None = Field(default=None, primary_key=True)
-    convention_id: int = _fk("convention.id")
-    seq: int
+    convention_id: int = Field(foreign_key="convention.id", primary_key=True)
+    seq: int = Field(primary_key=True)
     name: str = Field(max_length=32)
     from_state: str | None = Field(default=None, max_length=32)
     to_state: str = Field(max_length=32)
@@ -118,17 +121,26 @@ class EventRow(SQLModel, table=True):
     inputs: dict[str, Any] = Field(sa_type=JSON)
 
 
+PENDING = text("status = 'pending'")
+
+
 class DeadlineRow(SQLModel, table=True):
-    """A computed deadline: when it falls, why, and what became of it."""
+    """A computed deadline: when it falls, why, and what became of it.
+
+    An event opens at most one deadline of each kind: (convention, opening event, kind) is
+    unique. Only pending deadlines are indexed by the instant they expire. Rows carry their
+    explanation (a kilobyte or so): too large to cluster WITHOUT ROWID efficiently.
+    """
 
     __tablename__ = "deadline"
     __table_args__ = (
-        Index("ix_deadline_due", "status", "expires_at"),
-        Index("ix_deadline_convention", "convention_id", "kind"),
+        UniqueConstraint("convention_id", "opened_by_seq", "kind"),
+        Index("ix_deadline_pending", "expires_at", sqlite_where=PENDING, postgresql_where=PENDING),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int = _fk("convention.id")
+    opened_by_seq: int
     kind: str = Field(max_length=32)
     status: str = Field(max_length=16)
     trigger_date: date
@@ -137,7 +149,6 @@ class DeadlineRow(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     explanation: str = Field(sa_type=Text)
     details: dict[str, Any] = Field(sa_type=JSON)
-    opened_by_seq: int
     created_at: datetime = Field(sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -179,3 +190,6 @@ event_table = EventRow.__table__  # type: ignore[attr-defined]
 deadline_table = DeadlineRow.__table__  # type: ignore[attr-defined]
 outbox_table = OutboxRow.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
+
+AnyRow = Row[*tuple[Any, ...]]
+"""A result row of any shape (SQLAlchemy 2.1 types rows by their columns)."""

@@ -6,8 +6,9 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from storage.conventions import ConventionRepository
+from storage.deadlines import DeadlineRepository
 from storage.engine import READ_ONLY
-from storage.repository import ConventionRepository, DeadlineRepository
 
 
 class UnitOfWork:

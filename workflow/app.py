@@ -52,7 +52,11 @@ class App:
         )
         app = cls(settings, engine)
         if check_schema:
-            app.check_schema()
+            try:
+                app.check_schema()
+            except Exception:
+                app.close()
+                raise
         return app
 
     def check_schema(self) -> None:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
-from states.errors import ConvflowError
+from states.errors import ConvflowError, DuplicateReference
 from states.inputs import parse_day, parse_instant
 from states.lifecycle import EVENTS, STATES, mermaid_diagram
 from storage.migrate import upgrade
@@ -74,6 +74,10 @@ class _Context:
         if self._app is None:
             self._app = App.create(self.settings, check_schema=check_schema)
         return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
 
 
 pass_context = click.make_pass_decorator(_Context)
@@ -131,6 +135,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     the database is CONVFLOW_DATABASE_URL (default: the SQLite file ./convflow.db).
     """
     ctx.obj = _Context(config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @cli.command()
@@ -151,8 +156,13 @@ def init(context: _Context) -> None:
 @click.option(
     "--by", "actor", default=_default_actor, show_default="your login", help="Who loads it."
 )
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="If the reference is already loaded, say so and succeed (for set-up scripts).",
+)
 @pass_context
-def import_(context: _Context, file: Path, actor: str) -> None:
+def import_(context: _Context, file: Path, actor: str, skip_existing: bool) -> None:
     """Load the convention described by FILE (TOML) in state `draft`.
 
     The whole file is checked first: a malformed one is refused with the field and line named,
@@ -165,7 +175,13 @@ def import_(context: _Context, file: Path, actor: str) -> None:
         signature_target_days=settings.signature_target_days,
     )
     app = context.app()
-    result = import_convention(app, ImportConvention(convention, actor, str(file)), app.clock())
+    try:
+        result = import_convention(app, ImportConvention(convention, actor, str(file)), app.clock())
+    except DuplicateReference:
+        if not skip_existing:
+            raise
+        click.echo(f"{convention.reference}: already loaded, left as it is")
+        return
     click.echo(f"{result.reference}: imported in state {result.state}")
 
 

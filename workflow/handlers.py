@@ -117,7 +117,7 @@ def apply_due(app: App, reference: str, now: datetime) -> list[DueActionTaken]:
         end_at = end_of_day(end[1]) if end else None
         for row in due:
             if end_at is None or (row.expires_at < end_at and row.kind not in _END_KINDS.values()):
-                uow.deadlines.mark(row.id, "passed", now)
+                uow.deadlines.mark(row, "passed", now)
                 actions.append(
                     DueActionTaken(reference, row.kind, row.expires_at, "passed", convention.state)
                 )

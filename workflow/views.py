@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from states.lifecycle import allowed_events
 from storage.mapping import dispute_to_json, notice_to_json
-from storage.repository import AnyRow
-from storage.tables import convention_table, deadline_table
+from storage.tables import AnyRow, convention_table, deadline_table
 from storage.uow import UnitOfWork
 from workflow.app import App
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 19:58:29.934250
+Create Date: 2026-11-25 20:17:55.759468
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,7 @@ def upgrade() -> None:
         "deadline",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("convention_id", sa.Integer(), nullable=False),
+        sa.Column("opened_by_seq", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("trigger_date", sa.Date(), nullable=False),
@@ -58,7 +59,6 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("explanation", sa.Text(), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
-        sa.Column("opened_by_seq", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -68,14 +68,24 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadline")),
+        sa.UniqueConstraint(
+            "convention_id",
+            "opened_by_seq",
+            "kind",
+            name=op.f("uq_deadline_convention_id_opened_by_seq_kind"),
+        ),
     )
     with op.batch_alter_table("deadline", schema=None) as batch_op:
-        batch_op.create_index("ix_deadline_convention", ["convention_id", "kind"], unique=False)
-        batch_op.create_index("ix_deadline_due", ["status", "expires_at"], unique=False)
+        batch_op.create_index(
+            "ix_deadline_pending",
+            ["expires_at"],
+            unique=False,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        )
 
     op.create_table(
         "event",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("convention_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=32), nullable=False),
@@ -86,13 +96,10 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("inputs", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["convention_id"],
-            ["convention.id"],
-            name=op.f("fk_event_convention_id_convention"),
-            ondelete="RESTRICT",
+            ["convention_id"], ["convention.id"], name=op.f("fk_event_convention_id_convention")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
-        sa.UniqueConstraint("convention_id", "seq", name=op.f("uq_event_convention_id_seq")),
+        sa.PrimaryKeyConstraint("convention_id", "seq", name=op.f("pk_event")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "outbox",
@@ -127,19 +134,15 @@ def upgrade() -> None:
 
     op.create_table(
         "party",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("convention_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["convention_id"],
-            ["convention.id"],
-            name=op.f("fk_party_convention_id_convention"),
-            ondelete="RESTRICT",
+            ["convention_id"], ["convention.id"], name=op.f("fk_party_convention_id_convention")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_party")),
-        sa.UniqueConstraint("convention_id", "key", name=op.f("uq_party_convention_id_key")),
+        sa.PrimaryKeyConstraint("convention_id", "key", name=op.f("pk_party")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "signatory",
@@ -149,7 +152,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
-        sa.Column("signed_on", sa.Date(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["convention_id"],
@@ -164,17 +166,13 @@ def upgrade() -> None:
     )
     op.create_table(
         "signature",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("convention_id", sa.Integer(), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
         sa.Column("signatory_id", sa.Integer(), nullable=False),
         sa.Column("signed_on", sa.Date(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("event_seq", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["convention_id"],
-            ["convention.id"],
-            name=op.f("fk_signature_convention_id_convention"),
-            ondelete="RESTRICT",
+            ["convention_id"], ["convention.id"], name=op.f("fk_signature_convention_id_convention")
         ),
         sa.ForeignKeyConstraint(
             ["signatory_id"],
@@ -182,8 +180,12 @@ def upgrade() -> None:
             name=op.f("fk_signature_signatory_id_signatory"),
             ondelete="RESTRICT",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_signature")),
+        sa.PrimaryKeyConstraint("convention_id", "event_seq", name=op.f("pk_signature")),
+        sqlite_with_rowid=False,
     )
+    with op.batch_alter_table("signature", schema=None) as batch_op:
+        batch_op.create_index("ix_signature_signatory", ["signatory_id"], unique=False)
+
     # ### end Alembic commands ###
     _make_append_only("event")
     _make_append_only("signature")
@@ -222,6 +224,9 @@ def downgrade() -> None:
     _drop_append_only("signature")
     _drop_append_only("event")
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("signature", schema=None) as batch_op:
+        batch_op.drop_index("ix_signature_signatory")
+
     op.drop_table("signature")
     op.drop_table("signatory")
     op.drop_table("party")
@@ -232,8 +237,11 @@ def downgrade() -> None:
     op.drop_table("outbox")
     op.drop_table("event")
     with op.batch_alter_table("deadline", schema=None) as batch_op:
-        batch_op.drop_index("ix_deadline_due")
-        batch_op.drop_index("ix_deadline_convention")
+        batch_op.drop_index(
+            "ix_deadline_pending",
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        )
 
     op.drop_table("deadline")
     with op.batch_alter_table("convention", schema=None) as batch_op:

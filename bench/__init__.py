@@ -1,0 +1,1 @@
+"""Benchmarks of convflow, each with a run() function for the `make bench` driver."""

@@ -1,0 +1,237 @@
+"""Durable transitions per second through convflow's command path, beside two baselines.
+
+All three run in the same process, on SQLite files in WAL mode with synchronous=FULL (every
+commit reaches the disk), one transaction per event:
+
+- floor: raw `sqlite3`, one UPDATE and one INSERT per transaction;
+- naive: a straightforward SQLModel implementation (a new Session per event, a `transitions`
+  Machine built for each object, ORM rows);
+- convflow: `workflow.handlers.record_event`, the path the CLI and the API take (load, fire,
+  guards, history, signatures, deadlines), walking the reference lifecycle
+  submit, sign, sign, notify, pay.
+
+Targets (issue 2): convflow >= 2x naive and >= 0.4x floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+from transitions import Machine
+
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from workflow.app import App
+from workflow.commands import ImportConvention, RecordEvent
+from workflow.convention_file import read_convention_file
+from workflow.handlers import import_convention, record_event
+from workflow.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
+LIFECYCLE: list[tuple[str, date, dict[str, str]]] = [
+    ("submit", date(2025, 3, 3), {}),
+    ("sign", date(2025, 3, 5), {"signatory": "martial.alvarez@example.org"}),
+    ("sign", date(2025, 3, 10), {"signatory": "mustapha.berra@example.org"}),
+    ("notify", date(2025, 3, 20), {}),
+    ("pay", date(2025, 4, 1), {"amount": "200000.00"}),
+]
+NOW = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
+
+
+def _rate(events: int, seconds: float) -> float:
+    return events / seconds if seconds else float("inf")
+
+
+def floor(directory: Path, conventions: int) -> float:
+    """Raw sqlite3: one UPDATE and one INSERT per durable transaction."""
+    db = sqlite3.connect(directory / "floor.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, state TEXT, version INTEGER)")
+    db.execute("CREATE TABLE h (id INTEGER PRIMARY KEY, c INTEGER, event TEXT, at TEXT)")
+    db.executemany("INSERT INTO c VALUES (?, 'draft', 1)", [(i,) for i in range(conventions)])
+    start = time.perf_counter()
+    for name, _, _ in LIFECYCLE:
+        for i in range(conventions):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE c SET state = ?, version = version + 1 WHERE id = ?", (name, i))
+            db.execute("INSERT INTO h (c, event, at) VALUES (?, ?, ?)", (i, name, NOW.isoformat()))
+            db.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return _rate(conventions * len(LIFECYCLE), elapsed)
+
+
+class NaiveConvention(SQLModel, table=True):
+    """The naive baseline's convention row."""
+
+    __tablename__ = "naive_convention"
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(index=True, unique=True)
+    state: str
+    signed: int = 0
+    amount: str
+
+
+class NaiveEvent(SQLModel, table=True):
+    """The naive baseline's history row."""
+
+    __tablename__ = "naive_event"
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int
+    event: str
+    from_state: str
+    to_state: str
+    at: datetime
+
+
+class _Model:
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def _naive_machine(model: _Model) -> Machine:
+    return Machine(
+        model=model,
+        states=["draft", "signature", "notification", "payment", "execution"],
+        transitions=[
+            ["submit", "draft", "signature"],
+            ["sign", "signature", "signature"],
+            ["last_sign", "signature", "notification"],
+            ["notify", "notification", "payment"],
+            ["pay", "payment", "execution"],
+        ],
+        initial=model.state,
+        auto_transitions=False,
+    )
+
+
+def naive(directory: Path, conventions: int) -> float:
+    """A straightforward SQLModel implementation: a Session and a Machine per event."""
+    engine = create_engine(f"sqlite:///{directory / 'naive.db'}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    SQLModel.metadata.create_all(engine, tables=[NaiveConvention.__table__, NaiveEvent.__table__])  # type: ignore[attr-defined]
+
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _sync(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+    engine.dispose()
+    with Session(engine) as session:
+        for i in range(conventions):
+            session.add(NaiveConvention(reference=f"N-{i}", state="draft", amount="200000.00"))
+        session.commit()
+    start = time.perf_counter()
+    for name, _, inputs in LIFECYCLE:
+        for i in range(conventions):
+            with Session(engine) as session:
+                row = session.exec(
+                    select(NaiveConvention).where(NaiveConvention.reference == f"N-{i}")
+                ).one()
+                model = _Model(row.state)
+                _naive_machine(model)
+                trigger = name
+                if name == "sign":
+                    row.signed += 1
+                    trigger = "last_sign" if row.signed == 2 else "sign"
+                if name == "pay" and inputs["amount"] != row.amount:
+                    raise ValueError("amount differs")
+                before = row.state
+                getattr(model, trigger)()
+                row.state = model.state
+                session.add(
+                    NaiveEvent(convention_id=row.id or 0, event=name, from_state=before,
+                               to_state=row.state, at=NOW)
+                )  # fmt: skip
+                session.commit()
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return _rate(conventions * len(LIFECYCLE), elapsed)
+
+
+def convflow(directory: Path, conventions: int) -> float:
+    """convflow's own command path, one durable transaction per recorded event."""
+    url = f"sqlite:///{directory / 'convflow.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    app.clock = lambda: NOW
+    template = read_convention_file(EXAMPLE, payment_target_days=30, signature_target_days=7)
+    for i in range(conventions):
+        convention = replace(template, reference=f"C-{i}", signatories=[
+            replace(s) for s in template.signatories
+        ])  # fmt: skip
+        import_convention(app, ImportConvention(convention, "bench"), NOW)
+    start = time.perf_counter()
+    for name, on, inputs in LIFECYCLE:
+        for i in range(conventions):
+            record_event(app, RecordEvent(f"C-{i}", name, "bench", on, inputs), NOW)
+    elapsed = time.perf_counter() - start
+    app.close()
+    return _rate(conventions * len(LIFECYCLE), elapsed)
+
+
+def run(conventions: int = 300, rounds: int = 3) -> dict[str, float]:
+    """Measure the three in the same run, interleaved round by round so that the disk's
+    mood affects them alike; return the median rates and the two ratios."""
+    measures: dict[str, Callable[[Path, int], float]] = {
+        "floor_raw_sqlite3": floor,
+        "naive_sqlmodel": naive,
+        "convflow": convflow,
+    }
+    samples: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            directory = Path(tempfile.mkdtemp(prefix="convflow-bench-"))
+            try:
+                samples[name].append(measure(directory, conventions))
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)
+    rates = {name: statistics.median(values) for name, values in samples.items()}
+    rates["ratio_vs_naive"] = rates["convflow"] / rates["naive_sqlmodel"]
+    rates["ratio_vs_floor"] = rates["convflow"] / rates["floor_raw_sqlite3"]
+    return rates
+
+
+def report(rates: dict[str, float]) -> str:
+    """The figures as printed by `make bench`."""
+    return "\n".join(
+        [
+            "durable transitions per second (SQLite file, WAL, synchronous=FULL, 1 tx/event;"
+            " median of interleaved rounds)",
+            f"  floor: raw sqlite3 UPDATE+INSERT   {rates['floor_raw_sqlite3']:9.0f} /s",
+            f"  naive: SQLModel + Machine/object   {rates['naive_sqlmodel']:9.0f} /s",
+            f"  convflow record_event             {rates['convflow']:9.0f} /s",
+            f"  convflow / naive = {rates['ratio_vs_naive']:.2f}x  (target >= 2x)",
+            f"  convflow / floor = {rates['ratio_vs_floor']:.2f}x  (target >= 0.4x)",
+        ]
+    )
+
+
+def main() -> None:
+    """Command line: `python -m bench.transitions [--conventions N]`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conventions", type=int, default=300, help="conventions per round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
+    args = parser.parse_args()
+    print(report(run(args.conventions, args.rounds)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""French formatting of dates, instants, amounts and durations, as used in the emails."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+__all__ = ["PARIS", "date_fr", "date_fr_full", "datetime_fr", "days_fr", "euros"]
+
+PARIS = ZoneInfo("Europe/Paris")
+_FRENCH = Locale.parse("fr_FR")
+
+
+def date_fr(day: date) -> str:
+    """A civil date as French prose writes it: '31 décembre 2025', '1er janvier 2026'."""
+    return format_date(_civil(day), _ordinal("d MMMM y", day), locale=_FRENCH)
+
+
+def date_fr_full(day: date) -> str:
+    """A civil date with its weekday: 'mercredi 31 décembre 2025'."""
+    return format_date(_civil(day), _ordinal("EEEE d MMMM y", day), locale=_FRENCH)
+
+
+def datetime_fr(moment: datetime) -> str:
+    """An instant as read in Marseille: 'lundi 24 mars 2025 à 09:00'."""
+    if moment.utcoffset() is None:
+        raise ValueError(f"a naive datetime has no place in time: {moment!r}")
+    local = moment.astimezone(PARIS)
+    # %H, never Babel's 'kk': midnight is 00:00 of the new day, not 24:00 of the old one.
+    return f"{date_fr_full(local.date())} à {local:%H:%M}"
+
+
+def euros(amount: Decimal) -> str:
+    """An amount in euros as Babel writes it in French: '200 000,00 €' (with no-break spaces)."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"an amount of money must be a Decimal, not {type(amount).__name__}")
+    if not amount.is_finite():
+        raise ValueError(f"not an amount of money: {amount}")
+    return format_currency(amount, "EUR", locale=_FRENCH)
+
+
+def days_fr(count: int) -> str:
+    """A number of days in French: '0 jour', '1 jour', '7 jours'."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"a number of days must be an int, not {type(count).__name__}")
+    # French keeps the singular below two: « 0 jour », « 1 jour ».
+    unit = "jour" if abs(count) < 2 else "jours"
+    return f"{format_decimal(count, locale=_FRENCH)} {unit}"
+
+
+def _civil(day: date) -> date:
+    """Refuses an instant where a civil date is expected: its day depends on the time zone."""
+    if isinstance(day, datetime):
+        raise TypeError("an instant has no civil date of its own: use datetime_fr")
+    if not isinstance(day, date):
+        raise TypeError(f"a date is expected, not {type(day).__name__}")
+    return day
+
+
+def _ordinal(pattern: str, day: date) -> str:
+    """French writes the first day of a month as an ordinal: « 1er janvier »."""
+    return pattern.replace("d ", "d'er' ", 1) if day.day == 1 else pattern

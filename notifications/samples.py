@@ -1,0 +1,447 @@
+"""Realistic contexts for every kind of notification, built on the reference convention.
+
+Used by the tests and by previews: what the workflow layer passes, as plain data.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from notifications.errors import UnknownTemplate
+from notifications.formatting import date_fr, date_fr_full, euros
+
+__all__ = ["REFERENCE", "sample_context"]
+
+REFERENCE = "AMP-CRPV-PACA-2025"
+_TITLE = (
+    "Convention de partenariat entre la Métropole Aix-Marseille-Provence et le GIP CRPV PACA "
+    "relative à la réalisation d’un accompagnement nécessaire à la mise en œuvre du contrat "
+    "de ville métropolitain 2024-2030"
+)
+_OBJECT = (
+    "Accompagnement des équipes territoriales de la politique de la ville dans la mise en "
+    "œuvre du contrat de ville métropolitain 2024-2030 : projets de quartier, financements, "
+    "ressources thématiques, participation des habitants."
+)
+_AMOUNT = Decimal("200000.00")
+_END = date(2025, 12, 31)
+_SERVICE = "Claire Dumas (service Politique de la ville)"
+
+Context = dict[str, Any]
+
+
+def sample_context(kind: str) -> Context:
+    """The context the templates of `kind` receive, for the reference convention."""
+    try:
+        build = _BUILDERS[kind]
+    except KeyError:
+        raise UnknownTemplate(kind, _BUILDERS) from None
+    context: Context = {
+        "kind": kind,
+        "deadline": None,
+        "event": None,
+        "amendment": None,
+        "failure": None,
+        "links": {
+            "status_command": f"convflow status {REFERENCE}",
+            "dashboard_url": f"https://convflow.example.org/conventions/{REFERENCE}",
+        },
+    }
+    context.update(build())
+    return context
+
+
+def _convention(
+    state: str, label: str, *, signed: int = 2, end_date: date = _END
+) -> dict[str, Any]:
+    """The reference convention in a state, with its first `signed` signatures recorded."""
+    # The GIP signs first, on 20 January; the Métropole's signature on 27 January is the last.
+    crpv_signed = date(2025, 1, 20) if signed >= 1 else None
+    metropole_signed = date(2025, 1, 27) if signed >= 2 else None
+    return {
+        "reference": REFERENCE,
+        "title": _TITLE,
+        "object": _OBJECT,
+        "amount": _AMOUNT,
+        "end_date": end_date,
+        "effective_date": metropole_signed,
+        "state": state,
+        "state_label": label,
+        "place": "Marseille",
+        "parties": [
+            _party(
+                "metropole",
+                "Métropole Aix-Marseille-Provence",
+                "Martial Alvarez",
+                "Vice-Président délégué",
+                "martial.alvarez@example.org",
+                metropole_signed,
+            ),
+            _party(
+                "crpv",
+                "GIP Centre de Ressources pour la Politique de la Ville PACA",
+                "Mustapha Berra",
+                "Directeur-ordonnateur",
+                "mustapha.berra@example.org",
+                crpv_signed,
+            ),
+        ],
+    }
+
+
+def _party(
+    key: str, name: str, person: str, title: str, email: str, signed_on: date | None
+) -> dict[str, Any]:
+    """A party with its single signatory."""
+    signatory = {"name": person, "title": title, "email": email, "signed_on": signed_on}
+    return {"key": key, "name": name, "signatories": [signatory]}
+
+
+def _deadline(
+    kind: str,
+    label: str,
+    due: date,
+    expires_at: datetime,
+    explanation: list[str],
+    *,
+    days_before: int | None = None,
+    earliest_court_date: date | None = None,
+) -> dict[str, Any]:
+    """A computed deadline as states/ explains it."""
+    return {
+        "kind": kind,
+        "kind_label": label,
+        "due_date": due,
+        "expires_at": expires_at,
+        "explanation": "\n".join(explanation),
+        "earliest_court_date": earliest_court_date,
+        "days_before": days_before,
+    }
+
+
+def _event(name: str, label: str, day: date, actor: str, **inputs: str) -> dict[str, Any]:
+    """An event of the convention's history."""
+    return {"name": name, "label": label, "occurred_on": day, "actor": actor, "inputs": inputs}
+
+
+def _expiry(days_before: int | None = None) -> dict[str, Any]:
+    """The term of article 4: 31 December 2025 at 24:00, Paris (23:00 UTC)."""
+    return _deadline(
+        "expiry",
+        "Terme de la convention (article 4)",
+        _END,
+        datetime(2025, 12, 31, 23, 0, tzinfo=UTC),
+        [
+            "Article 4 : la convention prend effet à sa signature et trouve son terme "
+            f"au {date_fr(_END)}.",
+            f"Elle reste en vigueur jusqu’au {date_fr_full(_END)} à 24:00 (heure de Paris).",
+            "Un terme contractuel n’est pas reporté au jour ouvrable suivant "
+            "(pas d’application de l’article 642 du code de procédure civile).",
+            "Seul un avenant signé par les deux parties avant le terme peut le reporter "
+            "(articles 4 et 5).",
+        ],
+        days_before=days_before,
+    )
+
+
+def _termination(days_before: int | None = None) -> dict[str, Any]:
+    """Article 7: six months from the receipt of the letter, 14 April 2025."""
+    received, effective = date(2025, 4, 14), date(2025, 10, 14)
+    return _deadline(
+        "termination",
+        "Prise d’effet de la résiliation (article 7)",
+        effective,
+        datetime(2025, 10, 14, 22, 0, tzinfo=UTC),
+        [
+            "Article 7 : la résiliation prend effet à l’expiration d’un délai de 6 mois à compter "
+            "de la lettre recommandée avec accusé de réception.",
+            f"Date retenue : réception de la lettre, le {date_fr_full(received)} "
+            "(réglage « date de réception »).",
+            f"Délai en mois, de quantième à quantième : {date_fr(received)} + 6 mois = "
+            f"{date_fr(effective)} (code de procédure civile, article 641).",
+            "Délai de préavis : pas de report au jour ouvrable suivant "
+            "(Cass. civ. 3e, 8 mars 2018, n° 17-11.312).",
+            f"La convention reste en vigueur jusqu’au {date_fr_full(effective)} à 24:00 "
+            f"(heure de Paris), avant son terme du {date_fr(_END)}.",
+        ],
+        days_before=days_before,
+    )
+
+
+def _dispute_window(days_before: int | None = None) -> dict[str, Any]:
+    """Article 6: thirty calendar days from the receipt of the letter, extended to Monday."""
+    received, raw, due = date(2025, 2, 20), date(2025, 3, 22), date(2025, 3, 24)
+    court = date(2025, 3, 25)
+    return _deadline(
+        "dispute_window",
+        "Fin de la période de règlement amiable (article 6)",
+        due,
+        datetime(2025, 3, 24, 23, 0, tzinfo=UTC),
+        [
+            "Article 6 : à défaut d’accord dans un délai de 30 jours calendaires à compter de la "
+            "réception de la lettre recommandée avec avis de réception, chacune des parties peut "
+            "saisir le tribunal compétent.",
+            f"Réception de la lettre : {date_fr_full(received)} ; ce jour ne compte pas "
+            "(code de procédure civile, article 641).",
+            f"Fin brute du délai : {date_fr_full(raw)} ({date_fr(received)} + 30 jours).",
+            f"Le {date_fr(raw)} est un samedi : le délai est prorogé au premier jour ouvrable "
+            f"suivant, le {date_fr_full(due)} (code de procédure civile, article 642).",
+            f"La période amiable se termine le {date_fr_full(due)} à 24:00 (heure de Paris) ; "
+            f"le tribunal peut être saisi à partir du {date_fr_full(court)}.",
+        ],
+        days_before=days_before,
+        earliest_court_date=court,
+    )
+
+
+def _payment(days_before: int | None = None) -> dict[str, Any]:
+    """The service's internal target: payment within 30 days of the notification of award."""
+    notified, due = date(2025, 2, 3), date(2025, 3, 5)
+    return _deadline(
+        "payment",
+        "Objectif interne de versement (article 2)",
+        due,
+        datetime(2025, 3, 5, 23, 0, tzinfo=UTC),
+        [
+            f"Article 2 : la participation de {euros(_AMOUNT)} est versée en une seule fois à la "
+            "suite de la notification d’attribution.",
+            f"Notification d’attribution : {date_fr_full(notified)}.",
+            "Objectif interne du service : versement dans les 30 jours suivant la notification, "
+            f"soit le {date_fr_full(due)}.",
+            "Une subvention n’est pas un marché public : le délai de paiement de 30 jours du code "
+            "de la commande publique ne s’applique pas. Cet objectif n’est pas un délai légal.",
+        ],
+        days_before=days_before,
+    )
+
+
+def _signature(days_before: int | None = None) -> dict[str, Any]:
+    """The service's internal target: every signature within 21 days of the request."""
+    requested, due = date(2025, 1, 13), date(2025, 2, 3)
+    return _deadline(
+        "signature",
+        "Objectif de signature",
+        due,
+        datetime(2025, 2, 3, 23, 0, tzinfo=UTC),
+        [
+            f"Circuit de signature ouvert le {date_fr_full(requested)}.",
+            "Objectif interne du service : toutes les signatures dans les 21 jours, "
+            f"soit le {date_fr_full(due)}.",
+            "Article 4 : la convention ne prend effet qu’à la date de la dernière signature.",
+        ],
+        days_before=days_before,
+    )
+
+
+def _amendment(effective: date | None = None) -> dict[str, Any]:
+    """Amendment no. 1: the term moved from 31 December 2025 to 30 June 2026."""
+    change = {
+        "field": "end_date",
+        "label": "Terme de la convention (article 4)",
+        "before": date_fr(_END),
+        "after": date_fr(date(2026, 6, 30)),
+    }
+    return {"number": 1, "changes": [change], "effective_date": effective}
+
+
+def _letter(sent: date, received: date, sender: str) -> dict[str, str]:
+    """The inputs recorded with a registered letter."""
+    return {
+        "Partie à l’initiative": sender,
+        "Lettre envoyée le": date_fr(sent),
+        "Lettre reçue le": date_fr(received),
+    }
+
+
+_METROPOLE = "Métropole Aix-Marseille-Provence"
+_CRPV = "GIP CRPV PACA"
+_IN_FORCE = ("execution", "en exécution")
+_DISPUTE = ("dispute", "en litige (règlement amiable)")
+_TERMINATION = ("termination", "résiliation notifiée (préavis en cours)")
+
+
+def _signature_event() -> dict[str, Any]:
+    """The circuit of signature opened by the service."""
+    return _event(
+        "signature_requested",
+        "Circuit de signature ouvert",
+        date(2025, 1, 13),
+        _SERVICE,
+        **{"Exemplaires": "2, à signer à Marseille"},
+    )
+
+
+def _dispute_event() -> dict[str, Any]:
+    """The Métropole's registered letter opening a dispute, received on 20 February 2025."""
+    inputs = _letter(date(2025, 2, 18), date(2025, 2, 20), _METROPOLE)
+    inputs["Difficulté"] = "Retard dans la remise du bilan d’activité au Comité technique"
+    return _event("dispute_opened", "Litige notifié", date(2025, 2, 20), _SERVICE, **inputs)
+
+
+def _notice_event() -> dict[str, Any]:
+    """The GIP's registered letter of termination, received on 14 April 2025."""
+    inputs = _letter(date(2025, 4, 10), date(2025, 4, 14), _CRPV)
+    return _event(
+        "notice_given", "Lettre de résiliation reçue", date(2025, 4, 14), _SERVICE, **inputs
+    )
+
+
+_BUILDERS: dict[str, Callable[[], Context]] = {
+    "reminder_expiry": lambda: {"convention": _convention(*_IN_FORCE), "deadline": _expiry(30)},
+    "reminder_termination": lambda: {
+        "convention": _convention(*_TERMINATION),
+        "deadline": _termination(30),
+    },
+    "reminder_dispute_window": lambda: {
+        "convention": _convention(*_DISPUTE),
+        "deadline": _dispute_window(7),
+    },
+    "reminder_court_possible": lambda: {
+        "convention": _convention("dispute", "en litige (saisine du tribunal possible)"),
+        "deadline": _dispute_window(0),
+    },
+    "reminder_signature": lambda: {
+        "convention": _convention("signature", "en cours de signature", signed=1),
+        "deadline": _signature(7),
+    },
+    "reminder_payment": lambda: {
+        "convention": _convention("payment", "notifiée, en attente de versement"),
+        "deadline": _payment(0),
+    },
+    "reminder_amendment_signature": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "deadline": _expiry(14),
+        "amendment": _amendment(),
+    },
+    "signature_requested": lambda: {
+        "convention": _convention("signature", "en cours de signature", signed=0),
+        "deadline": _signature(),
+        "event": _signature_event(),
+    },
+    "convention_in_force": lambda: {
+        "convention": _convention("notification", "signée, notification d’attribution à faire"),
+        "event": _event(
+            "signature_recorded",
+            "Dernière signature recueillie",
+            date(2025, 1, 27),
+            _SERVICE,
+            **{"Signataire": f"Martial Alvarez ({_METROPOLE})"},
+        ),
+    },
+    "award_notified": lambda: {
+        "convention": _convention("payment", "notifiée, en attente de versement"),
+        "deadline": _payment(),
+        "event": _event(
+            "award_notified",
+            "Notification d’attribution",
+            date(2025, 2, 3),
+            _SERVICE,
+            **{"Destinataire": _CRPV},
+        ),
+    },
+    "payment_recorded": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "event": _event(
+            "payment_recorded",
+            "Versement enregistré",
+            date(2025, 2, 27),
+            "Direction des finances",
+            **{"Montant": euros(_AMOUNT), "Mandat": "n° 2025-004512"},
+        ),
+    },
+    "dispute_opened": lambda: {
+        "convention": _convention(*_DISPUTE),
+        "deadline": _dispute_window(),
+        "event": _dispute_event(),
+    },
+    "amicable_window_closed": lambda: {
+        "convention": _convention("dispute", "en litige (saisine du tribunal possible)"),
+        "deadline": _dispute_window(),
+        "event": _event(
+            "amicable_window_closed",
+            "Période amiable close sans accord",
+            date(2025, 3, 25),
+            "convflow (échéance automatique)",
+        ),
+    },
+    "litigation_opened": lambda: {
+        "convention": _convention("litigation", "au contentieux"),
+        "event": _event(
+            "litigation_opened",
+            "Tribunal saisi",
+            date(2025, 4, 2),
+            _SERVICE,
+            **{
+                "Juridiction": "Tribunal administratif de Marseille",
+                "Partie requérante": _METROPOLE,
+            },
+        ),
+    },
+    "notice_given": lambda: {
+        "convention": _convention(*_TERMINATION),
+        "deadline": _termination(),
+        "event": _notice_event(),
+    },
+    "convention_terminated": lambda: {
+        "convention": _convention("terminated", "résiliée"),
+        "deadline": _termination(),
+        "event": _event(
+            "convention_terminated",
+            "Résiliation effective",
+            date(2025, 10, 15),
+            "convflow (échéance automatique)",
+        ),
+    },
+    "convention_expired": lambda: {
+        "convention": _convention("expired", "expirée"),
+        "deadline": _expiry(),
+        "event": _event(
+            "convention_expired",
+            "Terme atteint",
+            date(2026, 1, 1),
+            "convflow (échéance automatique)",
+        ),
+    },
+    "convention_cancelled": lambda: {
+        "convention": _convention("cancelled", "annulée", signed=1),
+        "event": _event(
+            "convention_cancelled",
+            "Convention annulée",
+            date(2025, 1, 24),
+            _SERVICE,
+            **{"Motif": "Projet remplacé par une nouvelle rédaction"},
+        ),
+    },
+    "amendment_submitted": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "amendment": _amendment(),
+        "event": _event(
+            "amendment_submitted",
+            "Avenant n° 1 transmis pour signature",
+            date(2025, 11, 12),
+            _SERVICE,
+        ),
+    },
+    "amendment_in_force": lambda: {
+        "convention": _convention(*_IN_FORCE, end_date=date(2026, 6, 30)),
+        "amendment": _amendment(date(2025, 12, 15)),
+        "event": _event(
+            "amendment_in_force",
+            "Avenant n° 1 signé par les deux parties",
+            date(2025, 12, 15),
+            _SERVICE,
+        ),
+    },
+    "delivery_failed": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "failure": {
+            "subject": f"[{REFERENCE}] Rappel : la convention arrive à son terme "
+            "le 31 décembre 2025 (dans 30 jours)",
+            "recipients": ["mustapha.berra@example.org"],
+            "error": "550 5.1.1 <mustapha.berra@example.org>: Recipient address rejected: "
+            "User unknown in virtual mailbox table",
+            "attempts": 3,
+        },
+    },
+}

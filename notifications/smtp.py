@@ -1,0 +1,234 @@
+"""Delivery over SMTP: one connection for a whole batch, every failure classified."""
+
+import contextlib
+import smtplib
+import ssl
+from collections.abc import Callable, Sequence
+from email.utils import parseaddr
+from typing import Literal
+
+from notifications.message import OutgoingEmail, to_bytes
+from notifications.senders import DeliveryOutcome, DeliveryResult
+
+__all__ = ["SmtpSender", "TlsMode"]
+
+TlsMode = Literal["none", "starttls", "tls"]
+_Refusals = dict[str, tuple[int, str]]
+
+# The batch's first connection and one reconnection if it drops: a server that keeps
+# dropping us is down, and the outbox will retry later anyway.
+_MAX_CONNECTIONS = 2
+_SERVER_CLOSING = 421
+
+
+class SmtpSender:
+    """Delivers emails through an SMTP server (smtplib), reusing one connection per batch."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        tls: TlsMode = "none",
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        local_hostname: str | None = None,
+    ) -> None:
+        if tls not in ("none", "starttls", "tls"):
+            raise ValueError(f"tls must be 'none', 'starttls' or 'tls', not {tls!r}")
+        if (user is None) != (password is None):
+            raise ValueError("an SMTP login needs both a user and a password")
+        self.host = host
+        self.port = port
+        self.tls: TlsMode = tls
+        self.user = user
+        self._password = password
+        self.timeout = timeout
+        self.local_hostname = local_hostname
+
+    def send(self, emails: Sequence[OutgoingEmail]) -> list[DeliveryResult]:
+        """Delivers a batch on one connection; one result per email, in order."""
+        batch = _Batch(self._connect, f"{self.host}:{self.port}")
+        try:
+            return [batch.deliver(email) for email in emails]
+        finally:
+            batch.close()
+
+    def describe(self) -> str:
+        """Where the emails go, e.g. 'SMTP 127.0.0.1:1025 (starttls, login alice)'."""
+        security = "no tls" if self.tls == "none" else self.tls
+        login = f", login {self.user}" if self.user else ""
+        return f"SMTP {self.host}:{self.port} ({security}{login})"
+
+    def __repr__(self) -> str:
+        return f"SmtpSender({self.describe()!r})"
+
+    def _connect(self) -> smtplib.SMTP:
+        """Opens a session with the server: greeted, encrypted as configured, logged in."""
+        connection = self._open()
+        try:
+            connection.ehlo_or_helo_if_needed()
+            if self.tls == "starttls":
+                connection.starttls(context=ssl.create_default_context())
+                connection.ehlo_or_helo_if_needed()
+            if self.user is not None and self._password is not None:
+                connection.login(self.user, self._password)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _open(self) -> smtplib.SMTP:
+        """Opens the TCP (or TLS) connection and reads the server's greeting."""
+        if self.tls == "tls":
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(
+                self.host, self.port, self.local_hostname, timeout=self.timeout, context=context
+            )
+        return smtplib.SMTP(self.host, self.port, self.local_hostname, timeout=self.timeout)
+
+
+class _Batch:
+    """The connection one batch shares, reopened once if it is lost."""
+
+    def __init__(self, connect: Callable[[], smtplib.SMTP], server: str) -> None:
+        self._connect = connect
+        self._server = server
+        self._connection: smtplib.SMTP | None = None
+        self._opened = 0
+        self._given_up: str | None = None
+
+    def deliver(self, email: OutgoingEmail) -> DeliveryResult:
+        """Delivers one email, or says why it could not be delivered now."""
+        if self._given_up is not None:
+            return _temporary(email, f"not tried, server unreachable: {self._given_up}")
+        while (connection := self._session()) is not None:
+            try:
+                return _transaction(connection, email)
+            except OSError as error:  # refused, timed out or dropped: the link, not the email
+                self._drop(error)
+        return _temporary(email, self._given_up or "connection lost")
+
+    def close(self) -> None:
+        """Ends the session politely, if there is one."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.quit()
+            connection.close()
+
+    def _session(self) -> smtplib.SMTP | None:
+        """The open connection, opening it if needed; None once we gave up on the server."""
+        if self._connection is None and self._given_up is None:
+            self._opened += 1
+            try:
+                self._connection = self._connect()
+            except OSError as error:
+                # Failing to connect or log in says nothing against the emails: all TEMPORARY.
+                self._given_up = f"connection to {self._server} failed: {_describe(error)}"
+        return self._connection
+
+    def _drop(self, error: OSError) -> None:
+        """Forgets a lost connection; gives up once the reconnection is spent."""
+        if self._connection is not None:
+            self._connection.close()  # no QUIT: the link is dead or too slow to answer
+            self._connection = None
+        if self._opened >= _MAX_CONNECTIONS:
+            self._given_up = _describe(error)
+
+
+def _transaction(connection: smtplib.SMTP, email: OutgoingEmail) -> DeliveryResult:
+    """Runs MAIL, RCPT and DATA for one email; raises OSError only if the connection is lost."""
+    try:
+        return _exchange(connection, email)
+    except smtplib.SMTPResponseException as refusal:
+        _abandon(connection, refusal.smtp_code)
+        answer = f"{refusal.smtp_code} {_text(refusal.smtp_error)}"
+        return DeliveryResult(email.message_id, _outcome(refusal.smtp_code), answer)
+
+
+def _exchange(connection: smtplib.SMTP, email: OutgoingEmail) -> DeliveryResult:
+    """The SMTP dialogue for one email; a refused step raises SMTPResponseException."""
+    content = to_bytes(email)
+    _expect(connection.mail(_address(email.sender)))
+    refused = _refuse_recipients(connection, email)
+    if len(refused) == len(email.recipients):
+        _abandon(connection, 0)
+        return _all_refused(email, refused)
+    code, answer = _expect(connection.data(content))
+    detail = f"{code} {_text(answer)}"
+    if refused:
+        detail += f"; refused: {_refusals(refused)}"
+    return DeliveryResult(email.message_id, DeliveryOutcome.SENT, detail)
+
+
+def _refuse_recipients(connection: smtplib.SMTP, email: OutgoingEmail) -> _Refusals:
+    """Offers every recipient (to and cc); returns those the server refused, with its answer."""
+    refused: _Refusals = {}
+    for recipient in email.recipients:
+        code, answer = connection.rcpt(_address(recipient))
+        if code >= 400:
+            refused[recipient] = (code, _text(answer))
+    return refused
+
+
+def _all_refused(email: OutgoingEmail, refused: _Refusals) -> DeliveryResult:
+    """Nobody accepted the email: PERMANENT only if every refusal was permanent."""
+    permanent = all(_outcome(code) is DeliveryOutcome.PERMANENT for code, _ in refused.values())
+    outcome = DeliveryOutcome.PERMANENT if permanent else DeliveryOutcome.TEMPORARY
+    return DeliveryResult(email.message_id, outcome, _refusals(refused))
+
+
+def _abandon(connection: smtplib.SMTP, code: int) -> None:
+    """Leaves a failed transaction so the connection can carry the next email."""
+    if code == _SERVER_CLOSING:
+        connection.close()  # the server hangs up after a 421: the next email reconnects
+        return
+    # If RSET fails the link is gone; the next email will notice and reconnect.
+    with contextlib.suppress(OSError):
+        connection.rset()
+
+
+def _expect(reply: tuple[int, bytes]) -> tuple[int, bytes]:
+    """Passes a positive reply through; raises a refusal as SMTPResponseException."""
+    code, answer = reply
+    if code >= 400:
+        raise smtplib.SMTPResponseException(code, answer)
+    return reply
+
+
+def _outcome(code: int) -> DeliveryOutcome:
+    """What an SMTP reply code means for the email."""
+    if 200 <= code < 400:
+        return DeliveryOutcome.SENT
+    if 500 <= code < 600:
+        return DeliveryOutcome.PERMANENT
+    return DeliveryOutcome.TEMPORARY  # 4xx, and anything odd: better retried than lost
+
+
+def _refusals(refused: _Refusals) -> str:
+    """The refused recipients with the server's answer for each."""
+    return "; ".join(f"{code} {answer} ({who})" for who, (code, answer) in refused.items())
+
+
+def _temporary(email: OutgoingEmail, detail: str) -> DeliveryResult:
+    """An email worth retrying later."""
+    return DeliveryResult(email.message_id, DeliveryOutcome.TEMPORARY, detail)
+
+
+def _address(mailbox: str) -> str:
+    """The bare address of 'Name <address>', as the SMTP envelope wants it."""
+    return parseaddr(mailbox)[1] or mailbox
+
+
+def _describe(error: OSError) -> str:
+    """An exception as one line: the server's answer if it gave one."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _text(answer: bytes | str) -> str:
+    """A server answer as one line of text."""
+    text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else answer
+    return " ".join(text.split())

@@ -1,0 +1,258 @@
+"""The convention repository: conventions with their parties, signatories, signatures, history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from states.convention import Clauses, Convention, Party, Signatory
+from states.errors import ConcurrentChange, UnknownConvention
+from states.lifecycle import Outcome
+from storage import statements as sql
+from storage.mapping import (
+    clauses_from_json,
+    clauses_to_json,
+    dispute_from_json,
+    dispute_to_json,
+    notice_from_json,
+    notice_to_json,
+)
+from storage.tables import (
+    AnyRow,
+    convention_table,
+    event_table,
+    party_table,
+    signatory_table,
+)
+
+c = convention_table.c
+
+
+def _state_values(convention: Convention) -> dict[str, Any]:
+    return {
+        "state": convention.state,
+        "amount": convention.amount,
+        "end_date": convention.end_date,
+        "submitted_on": convention.submitted_on,
+        "effective_date": convention.effective_date,
+        "notified_on": convention.notified_on,
+        "paid_on": convention.paid_on,
+        "paid_amount": convention.paid_amount,
+        "dispute": dispute_to_json(convention.dispute),
+        "notice": notice_to_json(convention.notice),
+        "last_event_on": convention.last_event_on,
+    }
+
+
+def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
+    first = rows[0]
+    parties: list[Party] = []
+    signatories: list[Signatory] = []
+    for row in rows:
+        if not parties or parties[-1].key != row["party_key_"]:
+            parties.append(Party(row["party_key_"], row["party_name_"]))
+        if row["signatory_id_"] is not None:
+            signatories.append(
+                Signatory(
+                    party=row["party_key_"],
+                    name=row["signatory_name_"],
+                    title=row["signatory_title_"],
+                    email=row["signatory_email_"],
+                    signed_on=row["signatory_signed_on_"],
+                )
+            )
+    return Convention(
+        reference=first["reference"],
+        title=first["title"],
+        object=first["object"],
+        place=first["place"],
+        amount=first["amount"],
+        end_date=first["end_date"],
+        clauses=clauses_from_json(first["clauses"]),
+        parties=parties,
+        signatories=signatories,
+        state=first["state"],
+        version=first["version"],
+        submitted_on=first["submitted_on"],
+        effective_date=first["effective_date"],
+        notified_on=first["notified_on"],
+        paid_on=first["paid_on"],
+        paid_amount=first["paid_amount"],
+        dispute=dispute_from_json(first["dispute"]),
+        notice=notice_from_json(first["notice"]),
+        last_event_on=first["last_event_on"],
+    )
+
+
+@dataclass
+class _Identity:
+    """What a loaded convention is in the database, kept out of the domain object."""
+
+    convention_id: int
+    signatory_ids: dict[str, int]
+    clauses: Clauses | None  # as loaded: written back only when an amendment replaced them
+
+
+class ConventionRepository:
+    """Conventions with their parties and signatories, and their history."""
+
+    def __init__(self, connection: Connection, lock_rows: bool) -> None:
+        self._connection = connection
+        self._lock_rows = lock_rows
+        self._identities: dict[str, _Identity] = {}
+
+    def exists(self, reference: str) -> bool:
+        """True when a convention has this reference."""
+        query = select(c.id).where(c.reference == reference)
+        return self._connection.execute(query).first() is not None
+
+    def id_of(self, reference: str) -> int:
+        """The row id of a convention loaded or added in this unit of work."""
+        return self._identities[reference].convention_id
+
+    def get(self, reference: str, *, for_update: bool = False) -> Convention:
+        """The convention with this reference; locked until commit when `for_update`."""
+        query = sql.LOAD_LOCKED if for_update and self._lock_rows else sql.LOAD
+        rows = [
+            dict(zip(sql.LOAD_COLUMNS, row, strict=True))
+            for row in query.rows(self._connection, {"reference": reference})
+        ]
+        if not rows:
+            raise UnknownConvention(reference)
+        convention = _convention_from_rows(rows)
+        self._identities[reference] = _Identity(
+            rows[0]["id"],
+            {r["signatory_email_"].lower(): r["signatory_id_"] for r in rows if r["signatory_id_"]},
+            convention.clauses,
+        )
+        return convention
+
+    def add(self, convention: Convention, now: datetime) -> int:
+        """Insert a new convention (version 1) with its parties and signatories."""
+        values = {
+            "reference": convention.reference,
+            "title": convention.title,
+            "object": convention.object,
+            "place": convention.place,
+            **_state_values(convention),
+            "clauses": clauses_to_json(convention.clauses),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        convention_id = self._connection.execute(
+            insert(convention_table).values(values).returning(c.id)
+        ).scalar_one()
+        parties = [
+            {"convention_id": convention_id, "key": party.key, "name": party.name, "position": i}
+            for i, party in enumerate(convention.parties)
+        ]
+        self._connection.execute(insert(party_table), parties)
+        signatories = [
+            {
+                "convention_id": convention_id,
+                "party_key": signatory.party,
+                "name": signatory.name,
+                "title": signatory.title,
+                "email": signatory.email,
+                "position": i,
+            }
+            for i, signatory in enumerate(convention.signatories)
+        ]
+        self._connection.execute(insert(signatory_table), signatories)
+        convention.version = 1
+        self._identities[convention.reference] = _Identity(convention_id, {}, convention.clauses)
+        return int(convention_id)
+
+    def save(self, convention: Convention, now: datetime) -> int:
+        """Write the convention's new state; refuse if someone else saved it meanwhile.
+
+        Returns the new version, which is also the sequence number of the event recorded.
+        """
+        identity = self._identities[convention.reference]
+        expected = convention.version
+        values = {
+            **_state_values(convention),
+            "id_": identity.convention_id,
+            "expected_": expected,
+            "version": expected + 1,
+            "updated_at": now,
+        }
+        statement = sql.SAVE_STATE
+        if convention.clauses is not identity.clauses:
+            statement = sql.SAVE_STATE_AND_CLAUSES
+            values["clauses"] = clauses_to_json(convention.clauses)
+        cursor = statement.execute(self._connection, values)
+        if cursor.rowcount != 1:
+            actual = self._connection.execute(
+                select(c.version).where(c.id == identity.convention_id)
+            ).scalar()
+            raise ConcurrentChange(convention.reference, expected, actual)
+        convention.version = expected + 1
+        identity.clauses = convention.clauses
+        return convention.version
+
+    def record_signature(
+        self, convention: Convention, signatory: Signatory, seq: int, now: datetime
+    ) -> None:
+        """Keep the signature, as its own row (the signatory's `signed_on` is read from it)."""
+        identity = self._identities[convention.reference]
+        signatory_id = identity.signatory_ids[signatory.email.lower()]
+        signature = {
+            "convention_id": identity.convention_id,
+            "signatory_id": signatory_id,
+            "signed_on": signatory.signed_on,
+            "recorded_at": now,
+            "event_seq": seq,
+        }
+        sql.INSERT_SIGNATURE.execute(self._connection, signature).close()
+
+    def append_event(
+        self,
+        convention_id: int,
+        seq: int,
+        name: str,
+        from_state: str | None,
+        to_state: str,
+        occurred_on: date,
+        actor: str,
+        inputs: dict[str, str],
+        now: datetime,
+    ) -> None:
+        """Append one line to the convention's history."""
+        row = {
+            "convention_id": convention_id,
+            "seq": seq,
+            "name": name,
+            "from_state": from_state,
+            "to_state": to_state,
+            "occurred_on": occurred_on,
+            "recorded_at": now,
+            "actor": actor,
+            "inputs": inputs,
+        }
+        sql.INSERT_EVENT.execute(self._connection, row).close()
+
+    def record(self, convention: Convention, outcome: Outcome, now: datetime) -> int:
+        """Save the convention after `outcome` and append its history line; return its seq."""
+        seq = self.save(convention, now)
+        self.append_event(
+            self.id_of(convention.reference), seq, outcome.trigger, outcome.from_state,
+            outcome.to_state, outcome.on, outcome.actor, outcome.inputs, now,
+        )  # fmt: skip
+        if outcome.signed is not None:
+            self.record_signature(convention, outcome.signed, seq, now)
+        return seq
+
+    def history(self, convention_id: int) -> list[AnyRow]:
+        """Every history line of a convention, oldest first."""
+        query = (
+            select(event_table)
+            .where(event_table.c.convention_id == convention_id)
+            .order_by(event_table.c.seq)
+        )
+        return list(self._connection.execute(query).all())

@@ -1,0 +1,105 @@
+"""The deadline repository: deadlines opened and closed by events, and found due by the service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select, update
+
+from states.deadlines import ComputedDeadline, DeadlineClosure
+from storage import statements as sql
+from storage.mapping import deadline_details
+from storage.tables import AnyRow, convention_table, deadline_table
+
+c, d = convention_table.c, deadline_table.c
+
+
+class DeadlineRepository:
+    """The deadlines of every convention: opened, closed and found due."""
+
+    def __init__(self, connection: Connection, lock_rows: bool) -> None:
+        self._connection = connection
+        self._lock_rows = lock_rows
+
+    def open(
+        self, convention_id: int, seq: int, deadlines: Iterable[ComputedDeadline], now: datetime
+    ) -> None:
+        """Store newly computed deadlines as pending."""
+        rows = [
+            {
+                "convention_id": convention_id,
+                "kind": deadline.kind,
+                "status": "pending",
+                "trigger_date": deadline.trigger_date,
+                "raw_end": deadline.raw_end,
+                "due_date": deadline.due_date,
+                "expires_at": deadline.expires_at,
+                "explanation": deadline.explanation,
+                "details": deadline_details(deadline),
+                "opened_by_seq": seq,
+                "created_at": now,
+                "resolved_at": None,
+            }
+            for deadline in deadlines
+        ]
+        if rows:
+            sql.INSERT_DEADLINE.executemany(self._connection, rows)
+
+    def close(self, convention_id: int, closures: Iterable[DeadlineClosure], now: datetime) -> None:
+        """Move the deadlines each closure names to its new status, in order."""
+        for closure in closures:
+            statement = sql.CLOSE[(closure.kind is not None, len(closure.from_statuses))]
+            params = {
+                "convention_id_": convention_id,
+                "kind_": closure.kind,
+                "status": closure.status,
+                "resolved_at": now,
+                **{f"from_{i}": status for i, status in enumerate(closure.from_statuses)},
+            }
+            statement.execute(self._connection, params).close()
+
+    def for_convention(self, convention_id: int) -> list[AnyRow]:
+        """Every deadline of a convention, the next to fall first."""
+        query = (
+            select(deadline_table)
+            .where(d.convention_id == convention_id)
+            .order_by(d.expires_at, d.opened_by_seq)
+        )
+        return list(self._connection.execute(query).all())
+
+    def conventions_due(self, now: datetime, limit: int, exclude: Iterable[str] = ()) -> list[str]:
+        """References of conventions with a pending deadline expired at `now`, oldest first."""
+        query = (
+            select(c.reference, func.min(d.expires_at).label("first"))
+            .join(convention_table, c.id == d.convention_id)
+            .where(d.status == "pending", d.expires_at <= now)
+            .group_by(c.reference)
+            .order_by("first")
+            .limit(limit)
+        )
+        excluded = list(exclude)
+        if excluded:
+            query = query.where(c.reference.not_in(excluded))
+        return [row.reference for row in self._connection.execute(query)]
+
+    def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:
+        """The pending deadlines of a convention that have expired at `now`."""
+        query = (
+            select(deadline_table)
+            .where(d.convention_id == convention_id, d.status == "pending", d.expires_at <= now)
+            .order_by(d.expires_at, d.opened_by_seq)
+        )
+        return list(self._connection.execute(query).all())
+
+    def mark(self, row: AnyRow, status: str, now: datetime) -> None:
+        """Set the status of one stored deadline (a row this repository returned)."""
+        self._connection.execute(
+            update(deadline_table).where(d.id == row.id).values(status=status, resolved_at=now)
+        )
+
+    def next_due(self) -> datetime | None:
+        """The earliest instant a pending deadline expires."""
+        return self._connection.execute(
+            select(func.min(d.expires_at)).where(d.status == "pending")
+        ).scalar()

@@ -1,0 +1,201 @@
+"""The statements of a command's hot path, compiled once and run on the driver's cursor.
+
+A recorded event costs one fsync (about 0.3 ms on SQLite with synchronous=FULL) and a handful
+of statements. Through SQLAlchemy's execution machinery each statement costs 60-110 µs of
+Python, several times the fsync share (bench/transitions.py measures it). So the few
+statements every command runs are built with SQLAlchemy Core (one source of truth for the
+SQL, per dialect), compiled once per dialect, and executed on the DBAPI cursor of the unit of
+work's own connection and transaction. Values cross the boundary through converters that
+store them exactly as SQLAlchemy's types do, so Core queries elsewhere read them unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Date, Table
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import TypeEngine
+
+from storage.types import Money, UTCDateTime
+
+Convert = Callable[[Any], Any]
+_CENT = Decimal("0.01")
+
+
+def _kind(type_: TypeEngine[Any]) -> str:
+    if isinstance(type_, UTCDateTime):
+        return "instant"
+    if isinstance(type_, Money):
+        return "money"
+    if isinstance(type_, JSON):
+        return "json"
+    if isinstance(type_, Date):
+        return "date"
+    return "plain"
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()}: instants must be aware")
+    return value.astimezone(UTC)
+
+
+def _sqlite_instant(value: datetime) -> str:
+    # SQLAlchemy's SQLite DATETIME storage format: comparisons in SQL stay correct as text.
+    return _utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _read_instant(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _read_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _read_date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _money(value: Any) -> str:
+    return str(Decimal(value).quantize(_CENT))
+
+
+def _nullable(convert: Convert) -> Convert:
+    def wrapped(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return wrapped
+
+
+# Per backend, per column kind: how a value is written, and how it is read back.
+_WRITE: dict[bool, dict[str, Convert]] = {
+    True: {"json": json.dumps, "money": _money, "instant": _sqlite_instant,
+           "date": date.isoformat},
+    False: {"json": json.dumps, "money": _money, "instant": _utc},
+}  # fmt: skip
+_READ: dict[str, Convert] = {
+    "json": _read_json,
+    "money": Decimal,
+    "instant": _read_instant,
+    "date": _read_date,
+}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A statement compiled for one backend, with the converters of its values."""
+
+    sql: str
+    order: tuple[str, ...] | None  # positional parameter names (qmark), None when named
+    writers: dict[str, Convert]
+
+
+class Prepared:
+    """A Core statement compiled once per dialect, run with converted parameters."""
+
+    def __init__(
+        self,
+        statement: ClauseElement,
+        parameter_kinds: Mapping[str, str],
+        result_kinds: Sequence[str] = (),
+        column_keys: Sequence[str] | None = None,
+        repeated_columns: int = 0,
+    ) -> None:
+        self._statement = statement
+        self._parameter_kinds = dict(parameter_kinds)
+        self._column_keys = list(column_keys) if column_keys is not None else None
+        readers = [(i, _READ[kind]) for i, kind in enumerate(result_kinds) if kind in _READ]
+        # The first `repeated_columns` are the same on every row (a joined parent): they are
+        # converted in the first row only.
+        self._first_readers = readers
+        self._other_readers = [(i, read) for i, read in readers if i >= repeated_columns]
+        self._plans: dict[str, _Plan] = {}
+
+    def _plan(self, connection: Connection) -> _Plan:
+        name = connection.dialect.name
+        plan = self._plans.get(name)
+        if plan is None:
+            # An INSERT or UPDATE compiled with column_keys sets exactly those columns, each
+            # from a parameter of the same name.
+            compiled = self._statement.compile(
+                dialect=connection.dialect, column_keys=self._column_keys
+            )
+            positions = getattr(compiled, "positiontup", None)  # set for qmark drivers
+            writers = _WRITE[name == "sqlite"]
+            plan = _Plan(
+                compiled.string,
+                tuple(positions) if positions else None,
+                {
+                    key: _nullable(writers[kind])
+                    for key, kind in self._parameter_kinds.items()
+                    if kind in writers
+                },
+            )
+            self._plans[name] = plan
+        return plan
+
+    @staticmethod
+    def _arguments(plan: _Plan, params: Mapping[str, Any]) -> Any:
+        writers = plan.writers
+        converted = {
+            key: writers[key](value) if key in writers else value for key, value in params.items()
+        }
+        if plan.order is None:
+            return converted
+        return tuple(converted[key] for key in plan.order)
+
+    def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+        """Run once; return the driver's cursor."""
+        plan = self._plan(connection)
+        arguments = self._arguments(plan, params)
+        cursor = connection.connection.cursor()
+        with _as_sqlalchemy_errors(connection, plan.sql, arguments):
+            cursor.execute(plan.sql, arguments)
+        return cursor
+
+    def executemany(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run once per row, in one call."""
+        plan = self._plan(connection)
+        arguments = [self._arguments(plan, row) for row in rows]
+        cursor = connection.connection.cursor()
+        with _as_sqlalchemy_errors(connection, plan.sql, arguments):
+            cursor.executemany(plan.sql, arguments)
+        cursor.close()
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[list[Any]]:
+        """Run a query; return its rows with values converted for the domain."""
+        cursor = self.execute(connection, params)
+        rows = [list(row) for row in cursor.fetchall()]
+        cursor.close()
+        for number, row in enumerate(rows):
+            for index, read in self._other_readers if number else self._first_readers:
+                value = row[index]
+                if value is not None:
+                    row[index] = read(value)
+        return rows
+
+
+@contextmanager
+def _as_sqlalchemy_errors(connection: Connection, statement: str, arguments: Any) -> Iterator[None]:
+    """Raise driver errors as SQLAlchemy's, as the rest of the code (and callers) expect."""
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except dbapi_error as error:
+        raise DBAPIError.instance(statement, arguments, error, dbapi_error) from error
+
+
+def column_kinds(table: Table) -> dict[str, str]:
+    """The kind of every column of a table, by column name."""
+    return {column.name: _kind(column.type) for column in table.columns}

@@ -1,0 +1,98 @@
+"""The statements every recorded event runs, prepared once (see :mod:`storage.fastpath`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, bindparam, insert, select, update
+
+from storage.fastpath import Prepared, column_kinds
+from storage.tables import (
+    convention_table,
+    deadline_table,
+    event_table,
+    party_table,
+    signatory_table,
+    signature_table,
+)
+
+c, p, s, d = convention_table.c, party_table.c, signatory_table.c, deadline_table.c
+g = signature_table.c
+CONVENTION_KINDS = column_kinds(convention_table)
+
+STATE_COLUMNS = (
+    "state", "amount", "end_date", "submitted_on", "effective_date", "notified_on",
+    "paid_on", "paid_amount", "dispute", "notice", "last_event_on",
+)  # fmt: skip
+"""The columns an event may change (the clauses only change with an amendment)."""
+
+_LOADED = [
+    column for column in convention_table.columns if column.name not in ("created_at", "updated_at")
+]
+LOAD_COLUMNS = (
+    *(column.name for column in _LOADED),
+    "party_key_", "party_name_", "signatory_id_", "signatory_name_", "signatory_title_",
+    "signatory_email_", "signatory_signed_on_",
+)  # fmt: skip
+
+_load = (
+    select(
+        *_LOADED,
+        p.key.label("party_key_"),
+        p.name.label("party_name_"),
+        s.id.label("signatory_id_"),
+        s.name.label("signatory_name_"),
+        s.title.label("signatory_title_"),
+        s.email.label("signatory_email_"),
+        g.signed_on.label("signatory_signed_on_"),
+    )
+    .join(party_table, p.convention_id == c.id)
+    .outerjoin(signatory_table, (s.convention_id == c.id) & (s.party_key == p.key))
+    .outerjoin(signature_table, (g.convention_id == c.id) & (g.signatory_id == s.id))
+    .where(c.reference == bindparam("reference"))
+    .order_by(p.position, s.position)
+)
+_load_kinds = [
+    *(CONVENTION_KINDS[column.name] for column in _LOADED),
+    *(["plain"] * 6),
+    "date",
+]
+LOAD = Prepared(_load, {}, _load_kinds, repeated_columns=len(_LOADED))
+LOAD_LOCKED = Prepared(
+    _load.with_for_update(of=convention_table), {}, _load_kinds, repeated_columns=len(_LOADED)
+)
+
+
+def _save(columns: tuple[str, ...]) -> Prepared:
+    statement = update(convention_table).where(
+        c.id == bindparam("id_"), c.version == bindparam("expected_")
+    )
+    return Prepared(statement, CONVENTION_KINDS, column_keys=(*columns, "version", "updated_at"))
+
+
+SAVE_STATE = _save(STATE_COLUMNS)
+SAVE_STATE_AND_CLAUSES = _save((*STATE_COLUMNS, "clauses"))
+
+
+def _insert(table: Table) -> Prepared:
+    columns = [column.name for column in table.columns if column.name != "id"]
+    return Prepared(insert(table), column_kinds(table), column_keys=columns)
+
+
+INSERT_EVENT = _insert(event_table)
+INSERT_SIGNATURE = _insert(signature_table)
+INSERT_DEADLINE = _insert(deadline_table)
+
+
+def _close(kind: bool, statuses: int) -> Prepared:
+    names = [f"from_{i}" for i in range(statuses)]
+    statement = (
+        update(deadline_table)
+        .where(d.convention_id == bindparam("convention_id_"))
+        .where(d.status.in_([bindparam(name) for name in names]))
+    )
+    if kind:
+        statement = statement.where(d.kind == bindparam("kind_"))
+    return Prepared(statement, column_kinds(deadline_table), column_keys=["status", "resolved_at"])
+
+
+CLOSE = {(kind, n): _close(kind, n) for kind in (False, True) for n in (1, 2, 3)}
+"""Close deadlines: keyed by (one kind only?, number of statuses moved from)."""

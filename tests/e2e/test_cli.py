@@ -1,0 +1,256 @@
+"""The `convflow` command as an administrator uses it: outputs, JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from workflow.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
+REF = "AMP-CRPV-PACA-2025"
+METROPOLE = "martial.alvarez@example.org"
+CRPV = "mustapha.berra@example.org"
+
+
+class Convflow:
+    """Runs convflow commands in-process against one database."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Result:
+        return self.runner.invoke(cli, list(args), env=self.env, catch_exceptions=False)
+
+    def ok(self, *args: str) -> str:
+        result = self(*args)
+        assert result.exit_code == 0, (args, result.output, result.stderr)
+        return result.stdout
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json"))
+
+
+@pytest.fixture
+def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convflow]:
+    yield Convflow({**settings_env, "CONVFLOW_ACTOR": "alice"})
+
+
+@pytest.fixture
+def loaded(convflow: Convflow) -> Convflow:
+    convflow.ok("import", str(EXAMPLE))
+    return convflow
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", list(_commands(cli)), ids=" ".join)
+def test_every_command_explains_itself(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output
+    assert len(result.output.splitlines()) > 4
+
+
+def test_from_import_to_a_dispute_with_its_deadline_explained(loaded: Convflow) -> None:
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-05")
+    out = loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--on", "2025-03-10")
+    assert "signature → notification" in out
+    loaded.ok("event", REF, "notify", "--on", "2025-03-20")
+    loaded.ok("event", REF, "pay", "amount=200000.00", "--on", "2025-04-01")
+    # an LRE accepted at 00:30 on 31 May in Paris (22:30Z on the 30th)
+    loaded.ok("event", REF, "open_dispute", "party=crpv", "received=2025-05-30T22:30:00Z",
+              "electronic=yes", "--on", "2025-06-02")  # fmt: skip
+    status = loaded.json("status", REF)
+    assert status["dispute"]["letter"]["received"] == "2025-05-31"
+    assert status["state"] == "dispute"
+    window = next(d for d in status["deadlines"] if d["kind"] == "dispute_window")
+    assert window["status"] == "pending"
+    assert "CPC art. 641" in window["explanation"]
+
+    text = loaded.ok("status", REF)
+    assert "200\u202f000,00\xa0€" in text  # Babel: narrow no-break space, no-break space
+    assert "lundi 10 mars 2025" in text
+    assert "Saisine du tribunal compétent possible" in text
+
+
+def test_status_json_has_the_public_keys(loaded: Convflow) -> None:
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    status = loaded.json("status", REF)
+    for key in ("reference", "state", "effective_date", "end_date", "amount", "parties",
+                "signatories", "allowed_events", "deadlines"):  # fmt: skip
+        assert key in status
+    assert status["amount"] == "200000.00"
+    assert status["parties"][0].keys() >= {"key", "name"}
+    assert status["signatories"][0].keys() >= {"party", "name", "email", "signed_on"}
+    assert status["allowed_events"] == ["sign", "cancel"]
+    assert status["deadlines"][0].keys() >= {"kind", "due_date", "expires_at", "status",
+                                             "explanation"}  # fmt: skip
+    assert status["deadlines"][0]["expires_at"] == "2025-03-10T23:00:00Z"
+
+
+def test_history_and_list(loaded: Convflow) -> None:
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03", "--by", "bob")
+    history = loaded.json("history", REF)
+    assert [(h["event"], h["actor"]) for h in history] == [("import", "alice"), ("submit", "bob")]
+    assert history[1].keys() >= {"event", "from_state", "to_state", "date", "actor", "inputs"}
+    assert [c["reference"] for c in loaded.json("list", "--state", "signature")] == [REF]
+    assert loaded.json("list", "--state", "execution") == []
+    assert "no conventions in state execution" in loaded.ok("list", "--state", "execution")
+
+
+def test_a_refused_event_exits_1_with_one_line_and_changes_nothing(loaded: Convflow) -> None:
+    before = loaded.json("history", REF)
+    result = loaded("event", REF, "pay", "amount=200000")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: AMP-CRPV-PACA-2025: event 'pay' is not allowed in state 'draft' "
+        "(allowed: submit, cancel)"
+    ]
+    assert loaded.json("history", REF) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["event", REF, "sign", "signatory=nobody@example.org", "--on", "2025-03-04"],
+         "'nobody@example.org' is not a signatory"),
+        (["event", REF, "sign", "who=x", "--on", "2025-03-04"],
+         "who: unknown input for 'sign' (accepted: signatory)"),
+        (["event", REF, "expire"], "'expire' is fired by the service"),
+        (["event", "NOPE-1", "submit"], "no convention with reference 'NOPE-1'"),
+        (["event", REF, "sign", "signatory=martial.alvarez@example.org", "--on", "2030-01-01"],
+         "after today"),
+    ],
+)  # fmt: skip
+def test_refusals_say_why(loaded: Convflow, args: list[str], message: str) -> None:
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    result = loaded(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["event", REF, "dance"],
+        ["event", REF, "sign", "signatory"],
+        ["event", REF, "submit", "--on", "2025-02-30"],
+        ["frobnicate"],
+        ["status"],
+        ["deadline", "termination"],
+    ],
+)
+def test_usage_errors_exit_2(loaded: Convflow, args: list[str]) -> None:
+    assert loaded(*args).exit_code == 2
+
+
+def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text().replace("mustapha.berra@example.org", "mustapha"))
+    result = convflow("import", str(bad))
+    assert result.exit_code == 1
+    assert "line 55: parties[1].signatories[0].email: 'mustapha' is not an email address" in (
+        result.stderr
+    )
+    assert convflow.json("list") == []
+
+
+def test_importing_twice_is_refused(loaded: Convflow) -> None:
+    result = loaded("import", str(EXAMPLE))
+    assert result.exit_code == 1
+    assert "already exists; nothing imported" in result.stderr
+
+
+def test_run_due_applies_once(loaded: Convflow) -> None:
+    for args in (["submit", "--on", "2025-03-03"],
+                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
+                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
+        loaded.ok("event", REF, *args)
+    first = loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")
+    assert [(a["reference"], a["deadline"], a["action"]) for a in first["actions"]] == [
+        (REF, "expiry", "expire")
+    ]
+    assert first["actions"][0]["due_at"] == "2025-12-31T23:00:00Z"
+    assert loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")["actions"] == []
+    assert "nothing due" in loaded.ok("run-due", "--now", "2026-01-02")
+
+
+@pytest.mark.parametrize(
+    ("received", "deadline", "court"),
+    [("2025-02-20", "2025-03-24", "2025-03-25"),
+     ("2025-04-01", "2025-05-02", "2025-05-03"),
+     ("2025-10-25T22:30:00Z", "2025-11-25", "2025-11-26")],  # Sunday 26 October in Paris
+)  # fmt: skip
+def test_deadline_calculator_for_a_dispute(
+    convflow: Convflow, received: str, deadline: str, court: str
+) -> None:
+    data = convflow.json("deadline", "dispute", "--received", received)
+    assert (data["deadline"], data["earliest_court_date"]) == (deadline, court)
+    assert data.keys() >= {"raw_end", "deadline", "expires_at", "explanation"}
+
+
+def test_deadline_calculator_for_a_termination_and_expiry(convflow: Convflow) -> None:
+    data = convflow.json("deadline", "termination", "--received", "2025-09-15",
+                         "--dispatched", "2025-09-12", "--term", "2025-12-31")  # fmt: skip
+    assert (data["raw_end"], data["deadline"], data["effective_end"]) == (
+        "2026-03-15", "2025-12-31", "2025-12-31",
+    )  # fmt: skip
+    assert data["expires_at"] == "2025-12-31T23:00:00Z"
+    assert [b["basis"] for b in data["by_basis"]] == ["dispatch", "receipt"]
+    leap = convflow.json("deadline", "termination", "--received", "2025-08-31")
+    assert (leap["raw_end"], leap["deadline"]) == ("2026-02-28", "2026-02-28")
+    expiry = convflow.json("deadline", "expiry", "--term", "2025-12-31")
+    assert expiry["expires_at"] == "2025-12-31T23:00:00Z"
+    text = convflow.ok("deadline", "dispute", "--received", "2025-04-01")
+    assert "jour férié : Fête du Travail" in text
+
+
+def test_the_settings_change_the_calculation(convflow: Convflow) -> None:
+    convflow.env["CONVFLOW_EXTEND_ACTS"] = "no"
+    data = convflow.json("deadline", "dispute", "--received", "2025-02-20")
+    assert data["deadline"] == "2025-03-22"
+    assert "prorogation des actes au jour ouvrable suivant : non" in data["explanation"]
+
+
+def test_an_uninitialised_database_says_to_run_init(tmp_path: Path) -> None:
+    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    result = CliRunner().invoke(cli, ["list"], env=env)
+    assert result.exit_code == 1
+    assert "run `convflow init`" in result.stderr
+    assert CliRunner().invoke(cli, ["init"], env=env).exit_code == 0
+    assert CliRunner().invoke(cli, ["list"], env=env).exit_code == 0
+
+
+def test_the_installed_console_script(tmp_path: Path) -> None:
+    executable = shutil.which("convflow", path=str(Path(sys.executable).parent))
+    assert executable, "convflow console script not installed in this environment"
+    env = {**os.environ, "CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([executable, *args], env=env, capture_output=True, text=True)
+
+    assert run("init").returncode == 0
+    assert run("import", str(EXAMPLE)).returncode == 0
+    refused = run("event", REF, "notify")
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert "allowed: submit, cancel" in refused.stderr
+    assert run("event", REF, "nope").returncode == 2

@@ -1,0 +1,278 @@
+"""Storage on both backends: nothing half written, nothing overwritten, no update lost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from states.convention import Convention
+from states.errors import ConcurrentChange, DuplicateReference
+from storage.engine import make_engine
+from storage.tables import convention_table, deadline_table, event_table, metadata, signature_table
+from tests.integration.steps import CRPV, METROPOLE, REFERENCE, load, record, state
+from workflow.app import App
+from workflow.commands import ImportConvention, RecordEvent
+from workflow.convention_file import parse_convention
+from workflow.handlers import import_convention, record_event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _counts(app: App) -> dict[str, int]:
+    with app.engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (convention_table, event_table, deadline_table, signature_table)
+        }
+
+
+def convention_with_signatories(reference: str, count: int) -> Convention:
+    """A convention whose second party has `count` signatories (for concurrency tests)."""
+    signatories = "\n".join(
+        f'[[parties.signatories]]\nname = "Signataire {i}"\ntitle = "Élu"\n'
+        f'email = "s{i}@example.org"\n'
+        for i in range(count)
+    )
+    text_ = f"""
+reference = "{reference}"
+title = "Convention à {count} signataires"
+object = "Essai de concurrence"
+amount = "1000.00"
+end_date = 2027-12-31
+place = "Marseille"
+[[parties]]
+key = "metropole"
+name = "Métropole Aix-Marseille-Provence"
+[[parties.signatories]]
+name = "Martial Alvarez"
+title = "Vice-Président délégué"
+email = "martial.alvarez@example.org"
+[[parties]]
+key = "communes"
+name = "Communes"
+{signatories}
+"""
+    return parse_convention(text_, "generated", payment_target_days=30, signature_target_days=7)
+
+
+def test_round_trip_keeps_money_exact_and_dates(app: App, reference_convention: Convention) -> None:
+    reference_convention.amount = Decimal("1234567.89")
+    load(app, reference_convention)
+    with app.uow(read_only=True) as uow:
+        loaded = uow.conventions.get(REFERENCE)
+    assert loaded.amount == Decimal("1234567.89")
+    assert loaded.end_date == date(2025, 12, 31)
+    assert loaded.parties == reference_convention.parties
+    assert loaded.signatories == reference_convention.signatories
+    assert loaded.clauses == reference_convention.clauses
+
+
+def test_importing_a_reference_twice_is_refused_and_changes_nothing(
+    app: App, reference_convention: Convention
+) -> None:
+    load(app, reference_convention)
+    before = _counts(app)
+    with pytest.raises(DuplicateReference, match=r"AMP-CRPV-PACA-2025.*already exists"):
+        load(app, reference_convention)
+    assert _counts(app) == before
+
+
+def test_a_refused_event_changes_nothing(app: App, reference_convention: Convention) -> None:
+    load(app, reference_convention)
+    record(app, "submit", "2025-03-03")
+    before = _counts(app)
+    with pytest.raises(Exception, match="not a signatory"):
+        record(app, "sign", "2025-03-04", signatory="nobody@example.org")
+    assert _counts(app) == before
+    assert state(app) == "signature"
+
+
+def _fail_inserts_of_expiry_deadlines(app: App) -> None:
+    """Make the database itself refuse one write, as a full disk or a lost server would."""
+    with app.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER fail_expiry BEFORE INSERT ON deadline WHEN NEW.kind = 'expiry' "
+                "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION fail_expiry() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.kind = 'expiry' THEN RAISE EXCEPTION 'simulated failure'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER fail_expiry BEFORE INSERT ON deadline "
+                "FOR EACH ROW EXECUTE FUNCTION fail_expiry()"
+            )
+
+
+def _drop_failure(app: App) -> None:
+    with app.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("DROP TRIGGER fail_expiry")
+        else:
+            connection.exec_driver_sql("DROP TRIGGER fail_expiry ON deadline")
+            connection.exec_driver_sql("DROP FUNCTION fail_expiry()")
+
+
+def test_a_failure_mid_command_leaves_nothing_half_written(
+    app: App, reference_convention: Convention
+) -> None:
+    load(app, reference_convention)
+    record(app, "submit", "2025-03-03")
+    record(app, "sign", "2025-03-05", signatory=METROPOLE)
+    before = _counts(app)
+    _fail_inserts_of_expiry_deadlines(app)
+    # the last signature writes state, history, signature, closes one deadline, opens expiry
+    with pytest.raises(DBAPIError, match="simulated failure"):
+        record(app, "sign", "2025-03-10", signatory=CRPV)
+    _drop_failure(app)
+    assert _counts(app) == before
+    assert state(app) == "signature"
+    with app.uow(read_only=True) as uow:
+        convention = uow.conventions.get(REFERENCE)
+    assert convention.signatory(CRPV).signed_on is None  # type: ignore[union-attr]
+    assert convention.version == 3
+    record(app, "sign", "2025-03-10", signatory=CRPV)  # and it works once the fault is gone
+    assert state(app) == "notification"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE event SET actor = 'mallory'", "DELETE FROM event"])
+def test_history_is_append_only_in_the_database(
+    app: App, reference_convention: Convention, statement: str
+) -> None:
+    load(app, reference_convention)
+    with pytest.raises(DBAPIError, match="append-only"), app.engine.begin() as connection:
+        connection.execute(text(statement))
+    assert _counts(app)["event"] == 1
+
+
+def test_a_stale_version_is_a_conflict(app: App, reference_convention: Convention) -> None:
+    load(app, reference_convention)
+    command = RecordEvent(REFERENCE, "submit", "bob", date(2025, 3, 3), {}, expected_version=1)
+    record_event(app, command, app.clock())
+    with pytest.raises(ConcurrentChange, match="changed by someone else since version 1"):
+        record_event(app, command, app.clock())
+
+
+def test_saving_over_a_newer_version_is_refused(app: App, reference_convention: Convention) -> None:
+    load(app, reference_convention)
+    with app.uow(read_only=True) as uow:
+        stale = uow.conventions.get(REFERENCE)
+    record(app, "submit", "2025-03-03")
+    with app.uow() as uow:
+        uow.conventions.get(REFERENCE)  # registers its identity in this unit of work
+        stale.state = "cancelled"
+        with pytest.raises(ConcurrentChange, match="it is now at version 2"):
+            uow.conventions.save(stale, app.clock())
+    assert state(app) == "signature"
+
+
+def test_concurrent_signatures_are_all_kept(app: App) -> None:
+    signers = 12
+    convention = convention_with_signatories("CONC-THREADS", signers)
+    import_convention(app, ImportConvention(convention, "alice"), app.clock())
+    record_event(app, RecordEvent("CONC-THREADS", "submit", "alice", date(2025, 3, 1)), app.clock())
+    barrier = threading.Barrier(signers)
+    errors: list[BaseException] = []
+
+    def sign(i: int) -> None:
+        barrier.wait()
+        try:
+            signatory = {"signatory": f"s{i}@example.org"}
+            command = RecordEvent("CONC-THREADS", "sign", f"t{i}", date(2025, 3, 2), signatory)
+            record_event(app, command, app.clock())
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sign, args=(i,)) for i in range(signers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.uow(read_only=True) as uow:
+        loaded = uow.conventions.get("CONC-THREADS")
+        seqs = [row.seq for row in uow.conventions.history(uow.conventions.id_of("CONC-THREADS"))]
+    assert [s.email for s in loaded.missing_signatures()] == ["martial.alvarez@example.org"]
+    assert loaded.version == 2 + signers
+    assert seqs == list(range(1, 3 + signers))
+
+
+PROCESS_SCRIPT = """
+import sys
+from datetime import date
+from workflow.app import App
+from workflow.commands import RecordEvent
+from workflow.handlers import record_event
+from workflow.settings import load_settings
+
+url, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+for i in range(first, first + count):
+    command = RecordEvent("CONC-PROC", "sign", f"p{first}", date(2025, 3, 2),
+                          {"signatory": f"s{i}@example.org"})
+    record_event(app, command, app.clock())
+"""
+
+
+@pytest.mark.slow
+def test_concurrent_processes_lose_no_update(app: App, database_url: str) -> None:
+    processes, each = 4, 25
+    convention = convention_with_signatories("CONC-PROC", processes * each)
+    import_convention(app, ImportConvention(convention, "alice"), app.clock())
+    record_event(app, RecordEvent("CONC-PROC", "submit", "alice", date(2025, 3, 1)), app.clock())
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROCESS_SCRIPT, database_url, str(i * each), str(each)],
+            cwd=ROOT,
+        )
+        for i in range(processes)
+    ]
+    assert [worker.wait(timeout=120) for worker in workers] == [0] * processes
+    with app.uow(read_only=True) as uow:
+        loaded = uow.conventions.get("CONC-PROC")
+        signatures = uow.connection.execute(
+            select(func.count()).select_from(signature_table)
+        ).scalar_one()
+    assert len(loaded.missing_signatures()) == 1  # only the Métropole's
+    assert signatures == processes * each
+    assert loaded.version == 2 + processes * each
+
+
+def test_migrations_match_the_tables(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_sqlite_is_in_wal_mode_and_full_sync(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    engine.dispose()
+    assert (journal, synchronous) == ("wal", 2)  # 2 = FULL
+
+
+def test_a_database_not_migrated_is_refused_with_the_command_to_run(tmp_path: Path) -> None:
+    from workflow.app import SchemaNotReady
+    from workflow.settings import load_settings
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    with pytest.raises(SchemaNotReady, match=r"has no convflow schema.*run `convflow init`"):
+        App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    create_engine(url).dispose()

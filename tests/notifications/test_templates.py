@@ -1,0 +1,222 @@
+"""Every packaged template renders, in French, saying what falls due, when and what to do."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from notifications import RenderedEmail, Renderer, UnknownTemplate, sample_context
+
+REMINDERS = {
+    "reminder_expiry",
+    "reminder_termination",
+    "reminder_dispute_window",
+    "reminder_court_possible",
+    "reminder_signature",
+    "reminder_payment",
+    "reminder_amendment_signature",
+}
+EVENTS = {
+    "signature_requested",
+    "convention_in_force",
+    "award_notified",
+    "payment_recorded",
+    "dispute_opened",
+    "amicable_window_closed",
+    "litigation_opened",
+    "notice_given",
+    "convention_terminated",
+    "convention_expired",
+    "convention_cancelled",
+    "amendment_submitted",
+    "amendment_in_force",
+    "delivery_failed",
+}
+KINDS = sorted(REMINDERS | EVENTS)
+CONTEXT_KEYS = {"convention", "kind", "deadline", "event", "amendment", "failure", "links"}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    """The packaged templates."""
+    return Renderer()
+
+
+def render(renderer: Renderer, kind: str, **changes: Any) -> RenderedEmail:
+    """The sample email of a kind, with some of its context changed."""
+    context = sample_context(kind)
+    context.update(changes)
+    return renderer.render(kind, context)
+
+
+def test_kinds_are_exactly_the_ones_the_workflow_uses(renderer: Renderer) -> None:
+    assert set(renderer.kinds()) == REMINDERS | EVENTS
+    assert renderer.kinds() == KINDS
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_renders_in_french(renderer: Renderer, kind: str) -> None:
+    email = render(renderer, kind)
+    assert email.subject.startswith("[AMP-CRPV-PACA-2025] ")
+    assert "\n" not in email.subject
+    for body in (email.text, email.html):
+        assert "200\u202f000,00\xa0€" in body
+        assert "31 décembre 2025" in body
+        assert "AMP-CRPV-PACA-2025" in body
+        assert "None" not in body and "{{" not in body and "{%" not in body
+    assert email.text.startswith("Madame, Monsieur,")
+    assert "CE QU’IL FAUT FAIRE" in email.text
+    assert "convflow status AMP-CRPV-PACA-2025" in email.text
+    assert email.html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in email.html
+    assert "Ce qu’il faut faire" in email.html
+    assert "message automatique" in (email.text + email.html).lower()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_sample_context_is_plain_data_with_every_key(kind: str) -> None:
+    context = sample_context(kind)
+    assert set(context) == CONTEXT_KEYS
+    assert context["kind"] == kind
+    assert_plain(context)
+
+
+def assert_plain(value: object) -> None:
+    """Only what the sandbox should see: dicts, lists and scalars."""
+    if isinstance(value, dict):
+        assert all(isinstance(key, str) for key in value)
+        for item in value.values():
+            assert_plain(item)
+    elif isinstance(value, list):
+        for item in value:
+            assert_plain(item)
+    else:
+        assert value is None or isinstance(value, str | int | Decimal | date | datetime)
+
+
+def test_an_unknown_sample_is_refused() -> None:
+    with pytest.raises(UnknownTemplate):
+        sample_context("reminder_nothing")
+
+
+def test_dispute_window_says_when_it_closes_and_when_court_is_possible(
+    renderer: Renderer,
+) -> None:
+    email = render(renderer, "reminder_dispute_window")
+    assert "24 mars 2025" in email.subject and "dans 7 jours" in email.subject
+    for body in (email.text, email.html):
+        assert "lundi 24 mars 2025 à 24:00" in body
+        assert "à partir du mardi 25 mars 2025" in body
+        assert "tribunal compétent" in body and "article 6" in body
+
+
+def test_expiry_says_an_amendment_must_be_signed_before_the_term(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_expiry")
+    assert "dans 30 jours" in email.subject
+    assert "dans 30 jours, le mercredi 31 décembre 2025 à 24:00 (article 4)" in email.text
+    assert "avenant de prolongation" in email.text and "articles 4 et 5" in email.text
+
+
+@pytest.mark.parametrize(
+    ("days", "words"), [(0, "aujourd’hui"), (1, "demain"), (60, "dans 60 jours")]
+)
+def test_reminders_count_down(renderer: Renderer, days: int, words: str) -> None:
+    context = sample_context("reminder_expiry")
+    context["deadline"]["days_before"] = days
+    email = renderer.render("reminder_expiry", context)
+    assert f"({words})" in email.subject and words in email.text
+
+
+def test_a_reminder_without_countdown_does_not_invent_one(renderer: Renderer) -> None:
+    context = sample_context("reminder_termination")
+    context["deadline"]["days_before"] = None
+    email = renderer.render("reminder_termination", context)
+    assert "dans" not in email.subject and "mardi 14 octobre 2025 à 24:00" in email.text
+
+
+def test_termination_says_until_when_the_convention_holds(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_termination")
+    assert "14 octobre 2025" in email.subject
+    assert "jusqu’au mardi 14 octobre 2025 à 24:00" in email.text and "article 7" in email.text
+
+
+def test_court_possible_gives_the_first_day(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_court_possible")
+    assert "25 mars 2025" in email.subject
+    assert "Depuis le mardi 25 mars 2025" in email.text
+
+
+def test_signature_reminder_names_only_who_has_not_signed(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_signature")
+    assert "Martial Alvarez" in email.subject and "Mustapha Berra" not in email.subject
+    pending = email.text.split("Signature attendue de\xa0:")[1].split("\n\n")[0]
+    assert "Martial Alvarez" in pending and "martial.alvarez@example.org" in pending
+    assert "Mustapha Berra" not in pending
+    assert "mailto:martial.alvarez@example.org" in email.html
+    assert "mailto:mustapha.berra@example.org" not in email.html
+
+
+def test_payment_reminder_claims_no_legal_breach(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_payment")
+    for body in (email.text, email.html):
+        assert "une subvention n’est pas un marché public" in body
+        assert "aucun manquement" in body
+        assert "mercredi 5 mars 2025" in body
+
+
+def test_amendment_kinds_show_the_change(renderer: Renderer) -> None:
+    for kind in ("reminder_amendment_signature", "amendment_submitted", "amendment_in_force"):
+        email = render(renderer, kind)
+        assert "n°\xa01" in email.subject
+        assert "31 décembre 2025 → 30 juin 2026" in email.text
+        assert "30 juin 2026" in email.html
+
+
+def test_delivery_failure_quotes_the_server(renderer: Renderer) -> None:
+    email = render(renderer, "delivery_failed")
+    assert "mustapha.berra@example.org" in email.subject
+    assert "550 5.1.1" in email.text and "Tentatives\xa0: 3" in email.text
+    assert "550 5.1.1 &lt;mustapha.berra@example.org&gt;" in email.html
+
+
+def test_event_notices_show_the_event(renderer: Renderer) -> None:
+    email = render(renderer, "dispute_opened")
+    assert "L’ÉVÉNEMENT" in email.text
+    assert "Lettre reçue le\xa0: 20 février 2025" in email.text
+    assert "Lettre reçue le" in email.html
+
+
+def test_french_typography_keeps_spaces_unbreakable(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_expiry")
+    assert "«\xa0Convention de partenariat" in email.text
+    ours = email.text.split("COMMENT CETTE DATE")[0]  # the explanation comes from states/
+    assert " :" not in email.subject + ours
+
+
+class TagBalance(HTMLParser):
+    """Checks that every opened HTML element is closed, in order."""
+
+    VOID = frozenset({"meta", "br", "img", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.mismatched: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        else:
+            self.mismatched.append(tag)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_html_email_closes_what_it_opens(renderer: Renderer, kind: str) -> None:
+    balance = TagBalance()
+    balance.feed(render(renderer, kind).html)
+    assert (balance.open, balance.mismatched) == ([], [])

@@ -1,0 +1,289 @@
+"""The inputs of an event, as text from the command line or the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from states.deadlines import RegisteredLetter
+from states.errors import InvalidInput
+from states.inputs import (
+    INPUTS,
+    check_keys,
+    letter_date,
+    letter_inputs,
+    parse_amount,
+    parse_day,
+    parse_flag,
+    parse_instant,
+    parse_letter,
+)
+from states.lifecycle import EVENTS
+
+# --- Dates and instants ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        pytest.param("2025-10-26", date(2025, 10, 26), id="a civil date"),
+        pytest.param(" 2025-06-02 ", date(2025, 6, 2), id="a civil date with spaces"),
+        pytest.param("2025-10-25T22:30Z", date(2025, 10, 26), id="UTC, past midnight in Paris"),
+        pytest.param("2025-10-25T21:30Z", date(2025, 10, 25), id="UTC, before midnight in Paris"),
+        pytest.param("2025-10-25T22:30+02:00", date(2025, 10, 25), id="Paris summer offset"),
+        pytest.param("2025-10-26T00:30+02:00", date(2025, 10, 26), id="just past midnight, +02:00"),
+        pytest.param("2025-01-15T23:30Z", date(2025, 1, 16), id="UTC in winter, +01:00 in Paris"),
+        pytest.param("2025-06-01T23:30-04:00", date(2025, 6, 2), id="an acceptance from Montréal"),
+    ],
+)
+def test_a_day_is_read_as_a_civil_date_in_paris(text, day):
+    assert parse_day(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "2025-10-25T22:30",
+            "received: the instant '2025-10-25T22:30' needs a timezone (Z or +01:00)",
+            id="an instant without its timezone",
+        ),
+        pytest.param(
+            "demain",
+            "received: 'demain' is not a date (YYYY-MM-DD) or an ISO instant with its timezone",
+            id="a word",
+        ),
+        pytest.param(
+            "2025-02-30",
+            "received: '2025-02-30' is not a date (YYYY-MM-DD) or an ISO instant with its timezone",
+            id="30 February",
+        ),
+        pytest.param(
+            "25/10/2025",
+            "received: '25/10/2025' is not a date (YYYY-MM-DD) or an ISO instant with its timezone",
+            id="a French-style date",
+        ),
+        pytest.param(
+            "",
+            "received: '' is not a date (YYYY-MM-DD) or an ISO instant with its timezone",
+            id="nothing",
+        ),
+    ],
+)
+def test_a_day_that_cannot_be_read_is_refused_with_its_field(text, message):
+    with pytest.raises(InvalidInput) as refused:
+        parse_day(text, "received")
+
+    assert str(refused.value) == message
+    assert refused.value.field == "received"
+
+
+def test_an_instant_given_as_a_bare_date_is_midnight_in_paris():
+    assert parse_instant("2025-07-15") == datetime(2025, 7, 14, 22, 0, tzinfo=UTC)
+    assert parse_instant("2025-01-15") == datetime(2025, 1, 14, 23, 0, tzinfo=UTC)
+
+
+def test_an_instant_keeps_its_timezone():
+    assert parse_instant("2025-10-25T22:30Z") == datetime(2025, 10, 25, 22, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "2025-10-25T22:30",
+            "now: the instant '2025-10-25T22:30' needs a timezone (Z or +01:00)",
+            id="without its timezone",
+        ),
+        pytest.param("bientôt", "now: 'bientôt' is not an ISO instant", id="a word"),
+    ],
+)
+def test_an_instant_that_cannot_be_read_is_refused(text, message):
+    with pytest.raises(InvalidInput) as refused:
+        parse_instant(text)
+
+    assert str(refused.value) == message
+
+
+# --- Amounts in euros -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        pytest.param("200000", Decimal("200000.00"), id="whole euros"),
+        pytest.param("200000.00", Decimal("200000.00"), id="with cents"),
+        pytest.param("200000.5", Decimal("200000.50"), id="with tenths"),
+        pytest.param(" 200000.00 ", Decimal("200000.00"), id="surrounding spaces"),
+        pytest.param("200 000.00", Decimal("200000.00"), id="a space between thousands"),
+        pytest.param("200\u202f000.00", Decimal("200000.00"), id="a narrow no-break space"),
+        pytest.param("200\xa0000.00", Decimal("200000.00"), id="a no-break space"),
+        pytest.param("0.01", Decimal("0.01"), id="one cent"),
+    ],
+)
+def test_an_amount_is_exact_to_the_cent(text, amount):
+    parsed = parse_amount(text)
+
+    assert parsed == amount
+    assert isinstance(parsed, Decimal)
+    assert parsed.as_tuple().exponent == -2
+
+
+NOT_AN_AMOUNT = "is not an amount in euros (digits, optional .cents, e.g. 200000.00)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("200 000,00", f"amount: '200 000,00' {NOT_AN_AMOUNT}", id="a decimal comma"),
+        pytest.param("-200000", f"amount: '-200000' {NOT_AN_AMOUNT}", id="negative"),
+        pytest.param("+200000", f"amount: '+200000' {NOT_AN_AMOUNT}", id="with a sign"),
+        pytest.param("200000.001", f"amount: '200000.001' {NOT_AN_AMOUNT}", id="three decimals"),
+        pytest.param("2e5", f"amount: '2e5' {NOT_AN_AMOUNT}", id="an exponent"),
+        pytest.param("2.0E5", f"amount: '2.0E5' {NOT_AN_AMOUNT}", id="a float's exponent"),
+        pytest.param("200000 €", f"amount: '200000 €' {NOT_AN_AMOUNT}", id="with the currency"),
+        pytest.param("", f"amount: '' {NOT_AN_AMOUNT}", id="nothing"),
+        pytest.param("0", "amount: the amount must be positive", id="zero"),
+        pytest.param("0.00", "amount: the amount must be positive", id="zero with cents"),
+        pytest.param(
+            "1" * 27,
+            f"amount: '{'1' * 27}' is not an amount",
+            id="beyond exact decimal precision",
+        ),
+    ],
+)
+def test_an_amount_that_is_not_exact_euros_is_refused(text, message):
+    with pytest.raises(InvalidInput) as refused:
+        parse_amount(text)
+
+    assert str(refused.value) == message
+
+
+# --- Yes or no ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["yes", "YES", "true", "oui", "Oui", "1", " yes "])
+def test_a_flag_says_yes(text):
+    assert parse_flag(text, "uncollected") is True
+
+
+@pytest.mark.parametrize("text", ["no", "false", "non", "NON", "0", "", "  "])
+def test_a_flag_says_no(text):
+    assert parse_flag(text, "uncollected") is False
+
+
+def test_a_flag_that_is_neither_yes_nor_no_is_refused():
+    with pytest.raises(InvalidInput) as refused:
+        parse_flag("peut-être", "uncollected")
+
+    assert str(refused.value) == "uncollected: 'peut-être' is not yes or no"
+
+
+# --- The keys each event accepts ------------------------------------------------------------
+
+
+def test_every_event_declares_its_inputs():
+    assert set(INPUTS) == set(EVENTS)
+
+
+def test_the_keys_and_values_are_stripped():
+    assert check_keys("sign", {" signatory ": " martial.alvarez@example.org "}) == {
+        "signatory": "martial.alvarez@example.org"
+    }
+
+
+def test_optional_inputs_may_be_left_out():
+    assert check_keys("open_dispute", {"party": "crpv"}) == {"party": "crpv"}
+
+
+@pytest.mark.parametrize(
+    ("trigger", "inputs", "message"),
+    [
+        pytest.param(
+            "sign",
+            {"signatory": "martial.alvarez@example.org", "witness": "Jean Dupont"},
+            "witness: unknown input for 'sign' (accepted: signatory)",
+            id="an unknown key",
+        ),
+        pytest.param(
+            "give_notice",
+            {"party": "crpv", "subject": "résiliation"},
+            "subject: unknown input for 'give_notice' (accepted: party, received, dispatched, "
+            "presented, uncollected, electronic)",
+            id="a key of another event",
+        ),
+        pytest.param(
+            "expire",
+            {"note": "fin"},
+            "note: unknown input for 'expire' (accepted: no inputs)",
+            id="an event that takes no inputs",
+        ),
+        pytest.param("pay", {}, "amount: required by 'pay'", id="a missing key"),
+        pytest.param("pay", {"amount": " "}, "amount: required by 'pay'", id="a blank value"),
+        pytest.param(
+            "open_dispute",
+            {"received": "2025-06-02"},
+            "party: required by 'open_dispute'",
+            id="a letter without its party",
+        ),
+    ],
+)
+def test_keys_an_event_does_not_take_or_needs_are_refused(trigger, inputs, message):
+    with pytest.raises(InvalidInput) as refused:
+        check_keys(trigger, inputs)
+
+    assert str(refused.value) == message
+
+
+# --- Registered letters from their inputs --------------------------------------------------
+
+
+def test_a_letter_is_read_from_its_dates_and_flags():
+    letter = parse_letter(
+        {
+            "dispatched": "2025-05-28",
+            "presented": "2025-05-30",
+            "received": "2025-06-01T22:30Z",
+            "electronic": "oui",
+        }
+    )
+
+    assert letter == RegisteredLetter(
+        dispatched=date(2025, 5, 28),
+        presented=date(2025, 5, 30),
+        received=date(2025, 6, 2),
+        electronic=True,
+    )
+    assert letter_inputs(letter) == {
+        "dispatched": "2025-05-28",
+        "presented": "2025-05-30",
+        "received": "2025-06-02",
+        "electronic": "yes",
+    }
+
+
+def test_a_letter_that_cannot_be_counted_from_is_refused_as_it_is_read():
+    with pytest.raises(InvalidInput) as refused:
+        parse_letter({"presented": "2025-05-30", "uncollected": "yes", "received": "2025-06-02"})
+
+    assert str(refused.value) == "received: a letter marked uncollected has no receipt date"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "day"),
+    [
+        pytest.param(
+            {"received": "2025-06-02", "presented": "2025-05-30"}, date(2025, 6, 2), id="receipt"
+        ),
+        pytest.param(
+            {"presented": "2025-05-30", "uncollected": "yes"},
+            date(2025, 5, 30),
+            id="first presentation",
+        ),
+        pytest.param({"dispatched": "2025-05-28"}, None, id="only its dispatch"),
+    ],
+)
+def test_a_letter_event_is_dated_by_its_receipt_else_its_first_presentation(inputs, day):
+    assert letter_date(inputs) == day

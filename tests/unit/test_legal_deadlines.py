@@ -1,0 +1,781 @@
+"""How French law counts the convention's deadlines: LEGAL-DEADLINES.md, rule by rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from states.calendar import PARIS, HolidayCalendar, add_months, end_of_day
+from states.deadlines import (
+    ComputedDeadline,
+    LegalSettings,
+    LetterNotNotified,
+    RegisteredLetter,
+    dispute_window,
+    expiry,
+    payment_target,
+    termination_notice,
+)
+from states.errors import InvalidInput
+from states.inputs import parse_day
+
+DEFAULTS = LegalSettings()
+
+
+def utc(year: int, month: int, day: int, hour: int) -> datetime:
+    """An instant in UTC, to the hour."""
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def window_after_receipt(
+    received: date, settings: LegalSettings = DEFAULTS, days: int = 30
+) -> ComputedDeadline:
+    """The amicable window of article 6 opened by a letter received on `received`."""
+    return dispute_window(RegisteredLetter(received=received), days, settings)
+
+
+def notice_after_receipt(
+    received: date,
+    term: date | None = None,
+    settings: LegalSettings = DEFAULTS,
+    months: int = 6,
+) -> ComputedDeadline:
+    """The termination notice of article 7 given by a letter received on `received`."""
+    return termination_notice(RegisteredLetter(received=received), months, settings, term=term)
+
+
+def a_window_ending_on(last_day: date, settings: LegalSettings = DEFAULTS) -> ComputedDeadline:
+    """The 30-day dispute window whose raw end (before any extension) is `last_day`."""
+    window = window_after_receipt(last_day - timedelta(days=30), settings)
+    assert window.raw_end == last_day
+    return window
+
+
+# --- The worked examples of LEGAL-DEADLINES.md ---------------------------------------------
+
+
+def test_receipt_on_thursday_20_february_crosses_february_and_moves_from_saturday_to_monday():
+    window = window_after_receipt(date(2025, 2, 20))
+
+    assert window.kind == "dispute_window"
+    assert window.trigger_date == date(2025, 2, 20)
+    assert window.raw_end == date(2025, 3, 22)  # a Saturday
+    assert window.due_date == date(2025, 3, 24)  # the Monday after
+    assert window.earliest_court_date == date(2025, 3, 25)
+    assert window.expires_at == utc(2025, 3, 24, 23)  # 24:00 in Paris, winter time
+    assert "samedi 22 mars 2025 (week-end), puis dimanche 23 mars 2025 (week-end)" in (
+        window.explanation
+    )
+    assert "Saisine du tribunal compétent possible à partir du mardi 25 mars 2025" in (
+        window.explanation
+    )
+
+
+def test_receipt_on_1_april_ends_on_labour_day_and_moves_to_friday_2_may():
+    window = window_after_receipt(date(2025, 4, 1))
+
+    assert window.raw_end == date(2025, 5, 1)
+    assert window.due_date == date(2025, 5, 2)
+    assert window.earliest_court_date == date(2025, 5, 3)
+    assert window.expires_at == utc(2025, 5, 2, 22)  # 24:00 in Paris, summer time
+    assert "jeudi 1er mai 2025 (jour férié : Fête du Travail)" in window.explanation
+
+
+def test_termination_letter_of_sunday_31_august_ends_on_28_february_without_extension():
+    notice = notice_after_receipt(date(2025, 8, 31))
+
+    assert notice.kind == "termination"
+    assert notice.raw_end == date(2026, 2, 28)  # no 31 February; a Saturday
+    assert notice.notice_end == date(2026, 2, 28)
+    assert notice.due_date == date(2026, 2, 28)  # a notice is not extended to Monday
+    assert notice.effective_end == date(2026, 2, 28)
+    assert notice.ends_by == "termination"
+    assert notice.expires_at == utc(2026, 2, 28, 23)
+    assert "Fin de mois : le 31 du mois d'arrivée n'existe pas" in notice.explanation
+    assert "le samedi 28 février 2026 (de quantième à quantième)" in notice.explanation
+    assert "Pas de prorogation : un préavis n'est pas prorogé" in notice.explanation
+
+
+def test_termination_received_15_september_is_overtaken_by_the_term_of_31_december():
+    notice = notice_after_receipt(date(2025, 9, 15), term=date(2025, 12, 31))
+
+    assert notice.raw_end == date(2026, 3, 15)
+    assert notice.notice_end == date(2026, 3, 15)
+    assert notice.effective_end == date(2025, 12, 31)
+    assert notice.due_date == date(2025, 12, 31)
+    assert notice.ends_by == "expiry"
+    assert notice.expires_at == utc(2025, 12, 31, 23)
+    assert "Terme (article 4) : la convention arrive à son terme le mercredi 31 décembre 2025" in (
+        notice.explanation
+    )
+    assert "elle expire à son terme et la résiliation reste sans effet" in notice.explanation
+
+
+# --- Rule 1: civil dates in Europe/Paris ---------------------------------------------------
+
+
+def test_an_electronic_receipt_late_on_saturday_in_utc_is_a_sunday_event_in_paris():
+    received = parse_day("2025-10-25T22:30Z", "received")
+
+    assert received == date(2025, 10, 26)
+    assert received.strftime("%A") == "Sunday"
+    window = dispute_window(RegisteredLetter(received=received, electronic=True), 30, DEFAULTS)
+    assert window.trigger_date == date(2025, 10, 26)
+    assert "Déclencheur : réception de la lettre le dimanche 26 octobre 2025" in (
+        window.explanation
+    )
+
+
+# --- Rule 3: periods in days, the trigger day not counted ----------------------------------
+
+
+def test_a_period_in_days_does_not_count_the_trigger_day():
+    window = window_after_receipt(date(2025, 6, 2))
+
+    assert window.raw_end == date(2025, 7, 2)
+    assert "le jour de la réception n'est pas compté (CPC art. 641 al. 1)" in window.explanation
+    assert "2025-06-02 + 30 jours = mercredi 2 juillet 2025" in window.explanation
+
+
+# --- Rule 4: periods in months, de quantième à quantième -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        pytest.param(date(2025, 8, 31), 6, date(2026, 2, 28), id="31 Aug + 6 months = 28 Feb"),
+        pytest.param(
+            date(2027, 8, 31), 6, date(2028, 2, 29), id="31 Aug + 6 months in a leap year = 29 Feb"
+        ),
+        pytest.param(date(2025, 1, 31), 1, date(2025, 2, 28), id="31 Jan + 1 month = 28 Feb"),
+        pytest.param(
+            date(2024, 1, 31), 1, date(2024, 2, 29), id="31 Jan + 1 month in a leap year = 29 Feb"
+        ),
+        pytest.param(date(2025, 11, 30), 3, date(2026, 2, 28), id="30 Nov + 3 months = 28 Feb"),
+        pytest.param(date(2025, 3, 31), 6, date(2025, 9, 30), id="31 Mar + 6 months = 30 Sep"),
+        pytest.param(
+            date(2024, 2, 29), 12, date(2025, 2, 28), id="29 Feb + 12 months = 28 Feb next year"
+        ),
+        pytest.param(date(2025, 3, 15), 6, date(2025, 9, 15), id="15 Mar + 6 months = 15 Sep"),
+        pytest.param(date(2025, 9, 15), 6, date(2026, 3, 15), id="across the new year"),
+    ],
+)
+def test_months_run_from_day_of_month_to_the_same_day_or_the_month_end(start, months, end):
+    assert add_months(start, months) == end
+    notice = notice_after_receipt(start, months=months)
+    assert notice.raw_end == end
+    assert "de quantième à quantième (CPC art. 641 al. 2)" in notice.explanation
+    assert f"{start.isoformat()} + {months} mois" in notice.explanation
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        pytest.param(date(2025, 8, 31), date(2026, 2, 28), id="31 Aug"),
+        pytest.param(date(2025, 3, 31), date(2025, 9, 30), id="31 Mar"),
+        pytest.param(date(2027, 8, 31), date(2028, 2, 29), id="31 Aug, leap year"),
+    ],
+)
+def test_the_explanation_says_when_the_day_does_not_exist_in_the_month_of_arrival(start, end):
+    notice = notice_after_receipt(start)
+
+    assert f"Fin de mois : le {start.day} du mois d'arrivée n'existe pas" in notice.explanation
+
+
+def test_no_month_end_note_when_the_day_exists_in_the_month_of_arrival():
+    notice = notice_after_receipt(date(2025, 3, 15))
+
+    assert "Fin de mois" not in notice.explanation
+
+
+@pytest.mark.parametrize(
+    ("start", "six_months_later"),
+    [
+        pytest.param(date(2025, 8, 31), date(2026, 2, 28), id="181 days"),
+        pytest.param(date(2025, 3, 1), date(2025, 9, 1), id="184 days"),
+        pytest.param(date(2025, 9, 15), date(2026, 3, 15), id="181 days across February"),
+    ],
+)
+def test_six_months_is_never_182_days(start, six_months_later):
+    notice = notice_after_receipt(start)
+
+    assert notice.raw_end == six_months_later
+    assert notice.raw_end != start + timedelta(days=182)
+
+
+# --- Rule 5: a period expires at 24:00 on its last day --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("last_day", "expires_at"),
+    [
+        pytest.param(date(2025, 7, 15), utc(2025, 7, 15, 22), id="summer: 22:00Z"),
+        pytest.param(date(2025, 1, 15), utc(2025, 1, 15, 23), id="winter: 23:00Z"),
+        pytest.param(date(2025, 3, 29), utc(2025, 3, 29, 23), id="2025-03-29, eve of summer time"),
+        pytest.param(date(2025, 3, 30), utc(2025, 3, 30, 22), id="2025-03-30, summer time starts"),
+        pytest.param(date(2025, 10, 25), utc(2025, 10, 25, 22), id="2025-10-25, eve of winter"),
+        pytest.param(date(2025, 10, 26), utc(2025, 10, 26, 23), id="2025-10-26, winter starts"),
+        pytest.param(date(2026, 3, 28), utc(2026, 3, 28, 23), id="2026-03-28, eve of summer time"),
+        pytest.param(date(2026, 3, 29), utc(2026, 3, 29, 22), id="2026-03-29, summer time starts"),
+        pytest.param(date(2026, 10, 24), utc(2026, 10, 24, 22), id="2026-10-24, eve of winter"),
+        pytest.param(date(2026, 10, 25), utc(2026, 10, 25, 23), id="2026-10-25, winter starts"),
+    ],
+)
+def test_a_period_expires_at_midnight_in_paris_at_the_end_of_its_last_day(last_day, expires_at):
+    deadline = expiry(last_day)
+
+    assert deadline.expires_at == expires_at
+    assert deadline.expires_at.utcoffset() == timedelta(0)
+    next_midnight = datetime.combine(last_day + timedelta(days=1), time(0), PARIS)
+    assert deadline.expires_at.astimezone(PARIS) == next_midnight
+    assert end_of_day(last_day) == expires_at
+    assert f"à 24:00 (heure de Paris), soit {expires_at:%Y-%m-%dT%H:%MZ}" in deadline.explanation
+
+
+# --- Rules 6, 7 and 8: extension to the next working day, and which days are holidays -------
+
+# The 11 public holidays of Code du travail L3133-1, each on a weekday, with the first working
+# day after it. Toussaint falls on a Saturday in 2025, so it is taken in 2027.
+PUBLIC_HOLIDAYS_ON_WEEKDAYS = [
+    (date(2025, 1, 1), "Jour de l'an", date(2025, 1, 2)),
+    (date(2025, 4, 21), "Lundi de Pâques", date(2025, 4, 22)),
+    (date(2025, 5, 1), "Fête du Travail", date(2025, 5, 2)),
+    (date(2025, 5, 8), "Fête de la Victoire", date(2025, 5, 9)),
+    (date(2025, 5, 29), "Ascension", date(2025, 5, 30)),
+    (date(2025, 6, 9), "Lundi de Pentecôte", date(2025, 6, 10)),
+    (date(2025, 7, 14), "Fête nationale", date(2025, 7, 15)),
+    (date(2025, 8, 15), "Assomption", date(2025, 8, 18)),  # a Friday: to Monday
+    (date(2027, 11, 1), "Toussaint", date(2027, 11, 2)),
+    (date(2025, 11, 11), "Armistice", date(2025, 11, 12)),
+    (date(2025, 12, 25), "Noël", date(2025, 12, 26)),  # 26 December is a working day
+]
+
+
+def test_the_calendar_knows_exactly_the_11_public_holidays_of_metropolitan_france():
+    calendar = HolidayCalendar()
+    year_2025 = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
+
+    holidays_2025 = {day: name for day in year_2025 if (name := calendar.holiday_name(day))}
+
+    assert holidays_2025 == {
+        date(2025, 1, 1): "Jour de l'an",
+        date(2025, 4, 21): "Lundi de Pâques",
+        date(2025, 5, 1): "Fête du Travail",
+        date(2025, 5, 8): "Fête de la Victoire",
+        date(2025, 5, 29): "Ascension",
+        date(2025, 6, 9): "Lundi de Pentecôte",
+        date(2025, 7, 14): "Fête nationale",
+        date(2025, 8, 15): "Assomption",
+        date(2025, 11, 1): "Toussaint",
+        date(2025, 11, 11): "Armistice",
+        date(2025, 12, 25): "Noël",
+    }
+    assert {name for _, name, _ in PUBLIC_HOLIDAYS_ON_WEEKDAYS} == set(holidays_2025.values())
+
+
+@pytest.mark.parametrize(
+    ("holiday", "name", "next_working_day"),
+    [pytest.param(*row, id=f"{row[1]} {row[0]}") for row in PUBLIC_HOLIDAYS_ON_WEEKDAYS],
+)
+def test_a_dispute_window_ending_on_a_public_holiday_is_extended(holiday, name, next_working_day):
+    window = a_window_ending_on(holiday)
+
+    assert window.due_date == next_working_day
+    assert window.earliest_court_date == next_working_day + timedelta(days=1)
+    assert f"(jour férié : {name})" in window.explanation
+    assert "Prorogation (CPC art. 642 al. 2)" in window.explanation
+
+
+@pytest.mark.parametrize(
+    ("last_day", "monday"),
+    [
+        pytest.param(date(2025, 3, 22), date(2025, 3, 24), id="Saturday"),
+        pytest.param(date(2025, 3, 23), date(2025, 3, 24), id="Sunday"),
+    ],
+)
+def test_a_dispute_window_ending_on_a_weekend_is_extended_to_monday(last_day, monday):
+    window = a_window_ending_on(last_day)
+
+    assert window.due_date == monday
+    assert "(week-end)" in window.explanation
+    assert "prorogé au premier jour ouvrable suivant, le lundi 24 mars 2025" in window.explanation
+
+
+@pytest.mark.parametrize(
+    ("holiday", "name"),
+    [
+        pytest.param(date(2025, 4, 21), "Lundi de Pâques", id="Easter Monday 2025"),
+        pytest.param(date(2025, 5, 29), "Ascension", id="Ascension 2025"),
+        pytest.param(date(2025, 6, 9), "Lundi de Pentecôte", id="Whit Monday 2025"),
+        pytest.param(date(2026, 4, 6), "Lundi de Pâques", id="Easter Monday 2026"),
+        pytest.param(date(2026, 5, 14), "Ascension", id="Ascension 2026"),
+        pytest.param(date(2026, 5, 25), "Lundi de Pentecôte", id="Whit Monday 2026"),
+    ],
+)
+def test_the_movable_feasts_follow_easter_each_year(holiday, name):
+    window = a_window_ending_on(holiday)
+
+    assert window.due_date == holiday + timedelta(days=1)  # a Monday or a Thursday
+    assert f"(jour férié : {name})" in window.explanation
+
+
+@pytest.mark.parametrize(
+    "last_day",
+    [
+        pytest.param(date(2025, 4, 18), id="Good Friday 2025"),
+        pytest.param(date(2026, 4, 3), id="Good Friday 2026"),
+        pytest.param(date(2025, 12, 26), id="26 December 2025"),
+        pytest.param(date(2024, 12, 26), id="26 December 2024"),
+    ],
+)
+def test_good_friday_and_26_december_are_working_days_in_marseille(last_day):
+    window = a_window_ending_on(last_day)
+
+    assert window.due_date == last_day
+    assert "Prorogation" not in window.explanation
+
+
+@pytest.mark.parametrize(
+    ("friday_holiday", "monday", "skipped"),
+    [
+        pytest.param(
+            date(2025, 8, 15),
+            date(2025, 8, 18),
+            "vendredi 15 août 2025 (jour férié : Assomption), puis samedi 16 août 2025 "
+            "(week-end), puis dimanche 17 août 2025 (week-end)",
+            id="Assomption 2025",
+        ),
+        pytest.param(
+            date(2026, 5, 1),
+            date(2026, 5, 4),
+            "vendredi 1er mai 2026 (jour férié : Fête du Travail), puis samedi 2 mai 2026 "
+            "(week-end), puis dimanche 3 mai 2026 (week-end)",
+            id="1 May 2026",
+        ),
+        pytest.param(
+            date(2026, 5, 8),
+            date(2026, 5, 11),
+            "vendredi 8 mai 2026 (jour férié : Fête de la Victoire), puis samedi 9 mai 2026 "
+            "(week-end), puis dimanche 10 mai 2026 (week-end)",
+            id="8 May 2026",
+        ),
+    ],
+)
+def test_a_friday_holiday_followed_by_the_weekend_extends_to_monday(
+    friday_holiday, monday, skipped
+):
+    window = a_window_ending_on(friday_holiday)
+
+    assert window.due_date == monday
+    assert f"jour non ouvrable : {skipped} ;" in window.explanation
+
+
+def test_without_extension_of_acts_the_window_ends_on_the_saturday_and_says_so():
+    settings = LegalSettings(extend_acts=False)
+
+    window = window_after_receipt(date(2025, 2, 20), settings)
+
+    assert window.due_date == date(2025, 3, 22)
+    assert window.earliest_court_date == date(2025, 3, 23)
+    assert "Pas de prorogation : le samedi 22 mars 2025 (week-end) reste le dernier jour." in (
+        window.explanation
+    )
+    assert "prorogation des actes au jour ouvrable suivant : non" in window.explanation
+
+
+def test_a_termination_notice_ending_on_a_sunday_is_not_extended_by_default():
+    notice = notice_after_receipt(date(2025, 9, 15))  # + 6 months: Sunday 15 March 2026
+
+    assert notice.due_date == date(2026, 3, 15)
+    assert "Pas de prorogation : un préavis n'est pas prorogé au jour ouvrable suivant" in (
+        notice.explanation
+    )
+    assert "Cass. civ. 3e, 8 mars 2018, n° 17-11.312" in notice.explanation
+    assert "prorogation des préavis : non" in notice.explanation
+
+
+def test_a_termination_notice_ending_on_a_sunday_is_extended_when_notices_are():
+    settings = LegalSettings(extend_notices=True)
+
+    notice = notice_after_receipt(date(2025, 9, 15), settings=settings)
+
+    assert notice.raw_end == date(2026, 3, 15)
+    assert notice.notice_end == date(2026, 3, 16)
+    assert notice.due_date == date(2026, 3, 16)
+    assert "dimanche 15 mars 2026 (week-end)" in notice.explanation
+    assert "Prorogation (CPC art. 642 al. 2)" in notice.explanation
+    assert "prorogation des préavis : oui" in notice.explanation
+
+
+def test_the_term_is_never_extended_even_on_a_sunday():
+    term = expiry(date(2028, 12, 31))  # a Sunday
+
+    assert term.kind == "expiry"
+    assert term.due_date == date(2028, 12, 31)
+    assert term.expires_at == utc(2028, 12, 31, 23)
+    assert "il n'est pas reporté au jour ouvrable suivant (il tombe pourtant un dimanche)" in (
+        term.explanation
+    )
+
+
+def test_a_term_on_a_sunday_that_overtakes_a_notice_is_not_extended_either():
+    settings = LegalSettings(extend_notices=True)
+
+    notice = notice_after_receipt(date(2028, 9, 15), term=date(2028, 12, 31), settings=settings)
+
+    assert notice.effective_end == date(2028, 12, 31)
+    assert notice.ends_by == "expiry"
+
+
+def test_in_moselle_good_friday_is_a_holiday_and_the_easter_weekend_is_skipped():
+    settings = LegalSettings(calendar=HolidayCalendar(subdivision="57"))
+
+    window = a_window_ending_on(date(2025, 4, 18), settings)
+
+    assert window.due_date == date(2025, 4, 22)
+    assert (
+        "vendredi 18 avril 2025 (jour férié : Vendredi saint), "
+        "puis samedi 19 avril 2025 (week-end), "
+        "puis dimanche 20 avril 2025 (week-end), "
+        "puis lundi 21 avril 2025 (jour férié : Lundi de Pâques)"
+    ) in window.explanation
+    assert "subdivision 57" in window.explanation
+
+
+def test_in_moselle_26_december_is_a_holiday():
+    settings = LegalSettings(calendar=HolidayCalendar(subdivision="57"))
+
+    window = a_window_ending_on(date(2025, 12, 26), settings)
+
+    assert window.due_date == date(2025, 12, 29)
+    assert "(jour férié : Saint-Étienne)" in window.explanation
+
+
+def test_a_declared_non_working_day_extends_the_window_like_a_holiday():
+    bridge = date(2025, 5, 2)  # the Friday after 1 May
+    settings = LegalSettings(calendar=HolidayCalendar(extra_days=(bridge,)))
+
+    window = window_after_receipt(date(2025, 4, 1), settings)
+
+    assert window.due_date == date(2025, 5, 5)
+    assert "vendredi 2 mai 2025 (jour férié : jour chômé déclaré)" in window.explanation
+    assert "jours chômés : 2025-05-02" in window.explanation
+
+
+# --- Rule 9: the dispute window runs from the receipt, or the first presentation -----------
+
+
+def test_an_uncollected_dispute_letter_counts_from_its_first_presentation_and_is_flagged():
+    letter = RegisteredLetter(
+        dispatched=date(2025, 2, 18), presented=date(2025, 2, 20), uncollected=True
+    )
+
+    window = dispute_window(letter, 30, DEFAULTS)
+
+    assert window.trigger_date == date(2025, 2, 20)
+    assert window.due_date == date(2025, 3, 24)
+    assert window.flags == ("uncollected",)
+    assert "Pli avisé non réclamé" in window.explanation
+    assert "à compter de sa première présentation, le jeudi 20 février 2025" in (window.explanation)
+
+
+def test_a_collected_dispute_letter_carries_no_flag():
+    assert window_after_receipt(date(2025, 2, 20)).flags == ()
+
+
+# --- Rule 10: the earlier of the notice's end and the term ----------------------------------
+
+
+def test_a_termination_ending_the_same_day_as_the_term_ends_by_expiry():
+    notice = notice_after_receipt(date(2025, 8, 31), term=date(2026, 2, 28))
+
+    assert notice.notice_end == date(2026, 2, 28)
+    assert notice.effective_end == date(2026, 2, 28)
+    assert notice.ends_by == "expiry"
+    assert "avant la fin du préavis (ou le même jour)" in notice.explanation
+
+
+def test_a_termination_ending_before_the_term_ends_by_termination():
+    notice = notice_after_receipt(date(2025, 5, 5), term=date(2025, 12, 31))
+
+    assert notice.effective_end == date(2025, 11, 5)
+    assert notice.ends_by == "termination"
+    assert "Terme" not in notice.explanation
+    assert "la convention reste en vigueur jusqu'au mercredi 5 novembre 2025 à 24:00" in (
+        notice.explanation
+    )
+
+
+# --- Rule 11: which date of the termination letter starts the 6 months ----------------------
+
+TERMINATION_LETTER = RegisteredLetter(
+    dispatched=date(2025, 3, 3), presented=date(2025, 3, 5), received=date(2025, 3, 10)
+)
+
+
+@pytest.mark.parametrize(
+    ("basis", "start", "end", "label"),
+    [
+        pytest.param("receipt", date(2025, 3, 10), date(2025, 9, 10), "réception", id="receipt"),
+        pytest.param("dispatch", date(2025, 3, 3), date(2025, 9, 3), "envoi", id="dispatch"),
+        pytest.param(
+            "presentation",
+            date(2025, 3, 5),
+            date(2025, 9, 5),
+            "première présentation",
+            id="presentation",
+        ),
+    ],
+)
+def test_the_termination_counts_from_the_letter_date_the_setting_chooses(basis, start, end, label):
+    settings = LegalSettings(termination_letter_date=basis)
+
+    notice = termination_notice(TERMINATION_LETTER, 6, settings)
+
+    assert notice.trigger_date == start
+    assert notice.due_date == end
+    assert f"Déclencheur : {label} de la lettre le " in notice.explanation
+    assert f"Réglages : date retenue pour la lettre : {label} ;" in notice.explanation
+
+
+def test_the_termination_counts_from_the_receipt_by_default():
+    notice = termination_notice(TERMINATION_LETTER, 6, DEFAULTS)
+
+    assert notice.trigger_date == date(2025, 3, 10)
+    assert "(date retenue par le réglage ; envoi le 2025-03-03, première présentation le " in (
+        notice.explanation
+    )
+
+
+def test_the_termination_shows_the_result_for_each_date_of_the_letter():
+    notice = termination_notice(TERMINATION_LETTER, 6, DEFAULTS)
+
+    assert notice.by_basis == (
+        ("dispatch", date(2025, 3, 3), date(2025, 9, 3)),
+        ("presentation", date(2025, 3, 5), date(2025, 9, 5)),
+        ("receipt", date(2025, 3, 10), date(2025, 9, 10)),
+    )
+    assert (
+        "Selon la date retenue : envoi 2025-03-03 → 2025-09-03 ; première présentation "
+        "2025-03-05 → 2025-09-05 ; réception 2025-03-10 → 2025-09-10."
+    ) in notice.explanation
+
+
+def test_a_termination_counted_from_a_letter_date_that_is_unknown_is_refused():
+    settings = LegalSettings(termination_letter_date="dispatch")
+
+    with pytest.raises(InvalidInput) as refused:
+        notice_after_receipt(date(2025, 3, 10), settings=settings)
+
+    assert str(refused.value) == (
+        "dispatched: the notice counts from the letter's dispatch date "
+        "(setting termination_letter_date=dispatch), which is missing"
+    )
+
+
+def test_an_uncollected_termination_letter_notifies_nothing():
+    letter = RegisteredLetter(presented=date(2025, 3, 5), uncollected=True)
+
+    with pytest.raises(LetterNotNotified) as refused:
+        termination_notice(letter, 6, DEFAULTS)
+
+    assert str(refused.value) == (
+        "received: the termination letter was never collected (or an LRE not accepted in "
+        "time): the termination is not notified"
+    )
+
+
+# --- Rule 12: the electronic registered letter (LRE) ----------------------------------------
+
+
+def electronic_letter(presented: date, accepted: date) -> RegisteredLetter:
+    """An LRE presented to its recipient, then accepted."""
+    return RegisteredLetter(presented=presented, received=accepted, electronic=True)
+
+
+def test_an_lre_accepted_within_15_days_counts_from_its_acceptance():
+    letter = electronic_letter(date(2025, 2, 3), accepted=date(2025, 2, 18))  # 15 days
+
+    window = dispute_window(letter, 30, DEFAULTS)
+
+    assert window.trigger_date == date(2025, 2, 18)
+    assert window.flags == ()
+
+
+def test_an_lre_accepted_more_than_15_days_after_presentation_counts_as_uncollected():
+    letter = electronic_letter(date(2025, 2, 3), accepted=date(2025, 2, 19))  # 16 days
+
+    window = dispute_window(letter, 30, DEFAULTS)
+
+    assert window.trigger_date == date(2025, 2, 3)
+    assert window.flags == ("uncollected",)
+
+
+def test_a_termination_by_an_lre_accepted_too_late_is_not_notified():
+    letter = electronic_letter(date(2025, 2, 3), accepted=date(2025, 2, 19))
+
+    with pytest.raises(LetterNotNotified):
+        termination_notice(letter, 6, DEFAULTS)
+
+
+def test_a_paper_letter_is_not_held_to_the_lre_acceptance_period():
+    letter = RegisteredLetter(presented=date(2025, 2, 3), received=date(2025, 2, 19))
+
+    assert dispute_window(letter, 30, DEFAULTS).trigger_date == date(2025, 2, 19)
+
+
+# --- Rule 13: the term ------------------------------------------------------------------------
+
+
+def test_the_reference_convention_is_in_force_until_31_december_2025_at_24_00():
+    term = expiry(date(2025, 12, 31))
+
+    assert term.due_date == date(2025, 12, 31)
+    assert term.expires_at == utc(2025, 12, 31, 23)
+    assert "Terme (article 4) : la convention prend fin le mercredi 31 décembre 2025." in (
+        term.explanation
+    )
+    assert "(CPC art. 642 al. 1)" in term.explanation
+    assert "Seul un avenant signé par les deux parties avant le terme peut le prolonger" in (
+        term.explanation
+    )
+
+
+# --- Rule 14: the payment target ------------------------------------------------------------
+
+
+def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
+    target = payment_target(date(2025, 3, 20), 30)
+
+    assert target.kind == "payment"
+    assert target.due_date == date(2025, 4, 19)
+    assert target.expires_at == utc(2025, 4, 19, 22)
+    assert "Versement (article 2)" in target.explanation
+    assert "notifiée le jeudi 20 mars 2025" in target.explanation
+    assert "le délai de paiement légal du Code de la commande publique ne s'applique pas" in (
+        target.explanation
+    )
+    assert "pas un manquement légal" in target.explanation
+
+
+# --- Explanations: what administrators read -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("deadline", "fragments"),
+    [
+        pytest.param(
+            window_after_receipt(date(2025, 2, 20)),
+            [
+                "Litige (article 6) : règlement amiable pendant 30 jours calendaires",
+                "Déclencheur : réception de la lettre le jeudi 20 février 2025.",
+                "(CPC art. 641 al. 1)",
+                "Prorogation (CPC art. 642 al. 2)",
+                "Échéance : la période amiable expire le lundi 24 mars 2025 à 24:00 "
+                "(heure de Paris), soit 2025-03-24T23:00Z.",
+                "Réglages : prorogation des actes au jour ouvrable suivant : oui ; calendrier : "
+                "France métropolitaine (Code du travail L3133-1).",
+            ],
+            id="dispute window",
+        ),
+        pytest.param(
+            notice_after_receipt(date(2025, 8, 31), term=date(2025, 12, 31)),
+            [
+                "Résiliation (article 7) : elle prend effet à l'expiration d'un délai de 6 mois",
+                "Déclencheur : réception de la lettre le dimanche 31 août 2025",
+                "de quantième à quantième (CPC art. 641 al. 2)",
+                "Fin de mois :",
+                "Pas de prorogation :",
+                "Terme (article 4)",
+                "Échéance : la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
+                "à 24:00 (heure de Paris), soit 2025-12-31T23:00Z.",
+                "Réglages : date retenue pour la lettre : réception ; prorogation des préavis : "
+                "non.",
+            ],
+            id="termination notice",
+        ),
+        pytest.param(
+            expiry(date(2025, 12, 31)),
+            ["Terme (article 4)", "(CPC art. 642 al. 1)", "Pas de prorogation"],
+            id="expiry",
+        ),
+        pytest.param(
+            payment_target(date(2025, 3, 20), 30),
+            ["Versement (article 2)", "le jeudi 20 mars 2025", "Objectif interne"],
+            id="payment target",
+        ),
+    ],
+)
+def test_every_deadline_explains_itself_in_french(deadline, fragments):
+    for fragment in fragments:
+        assert fragment in deadline.explanation
+
+
+def test_the_explanation_cites_the_article_of_the_convention_it_applies():
+    window = dispute_window(RegisteredLetter(received=date(2025, 2, 20)), 45, DEFAULTS, "article 9")
+
+    assert "Litige (article 9) : règlement amiable pendant 45 jours calendaires" in (
+        window.explanation
+    )
+
+
+def test_the_settings_describe_every_choice_of_the_legal_team():
+    assert LegalSettings().describe() == [
+        "prorogation des actes au jour ouvrable suivant : oui",
+        "prorogation des préavis : non",
+        "date retenue pour la lettre de résiliation : réception",
+        "calendrier des jours fériés : France métropolitaine (Code du travail L3133-1)",
+        "délai d'acceptation d'une LRE : 15 jours",
+    ]
+
+
+# --- A registered letter that cannot be counted from ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("letter", "message"),
+    [
+        pytest.param(
+            RegisteredLetter(
+                dispatched=date(2025, 3, 5), presented=date(2025, 3, 3), received=date(2025, 3, 10)
+            ),
+            "presented: 2025-03-03 is before dispatched 2025-03-05",
+            id="presented before dispatched",
+        ),
+        pytest.param(
+            RegisteredLetter(presented=date(2025, 3, 5), received=date(2025, 3, 4)),
+            "received: 2025-03-04 is before presented 2025-03-05",
+            id="received before presented",
+        ),
+        pytest.param(
+            RegisteredLetter(dispatched=date(2025, 3, 5), received=date(2025, 3, 4)),
+            "received: 2025-03-04 is before dispatched 2025-03-05",
+            id="received before dispatched",
+        ),
+        pytest.param(
+            RegisteredLetter(dispatched=date(2025, 3, 3), presented=date(2025, 3, 5)),
+            "received: the date the letter was received is required",
+            id="no receipt",
+        ),
+        pytest.param(
+            RegisteredLetter(dispatched=date(2025, 3, 3), uncollected=True),
+            "presented: an uncollected letter needs the date of its first presentation",
+            id="uncollected without presentation",
+        ),
+        pytest.param(
+            RegisteredLetter(
+                presented=date(2025, 3, 5), received=date(2025, 3, 6), uncollected=True
+            ),
+            "received: a letter marked uncollected has no receipt date",
+            id="uncollected yet received",
+        ),
+    ],
+)
+def test_a_letter_that_cannot_be_counted_from_is_refused(letter, message):
+    with pytest.raises(InvalidInput) as refused:
+        letter.validate()
+
+    assert str(refused.value) == message
+    with pytest.raises(InvalidInput):
+        dispute_window(letter, 30, DEFAULTS)
