@@ -122,6 +122,7 @@ class EventRow(SQLModel, table=True):
 
 
 PENDING = text("status = 'pending'")
+PLANNED = text("status = 'planned'")
 
 
 class DeadlineRow(SQLModel, table=True):
@@ -153,8 +154,43 @@ class DeadlineRow(SQLModel, table=True):
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class ReminderRow(SQLModel, table=True):
+    """A reminder planned before (or, for signatures and the court, after) a deadline.
+
+    Planned in the transaction that opens its deadline, cancelled in the one that makes it
+    moot; `status` says what became of it: planned, sent (handed to the outbox), coalesced
+    (a later one of the same deadline went instead), skipped (its deadline had passed) or
+    cancelled.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "label"),
+        Index("ix_reminder_planned", "planned_at", sqlite_where=PLANNED, postgresql_where=PLANNED),
+        Index("ix_reminder_convention", "convention_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    deadline_id: int = _fk("deadline.id")
+    kind: str = Field(max_length=32)
+    template: str = Field(max_length=64)
+    label: str = Field(max_length=32)
+    days_before: int
+    planned_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(max_length=16)
+    outbox_id: int | None = None
+    note: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class OutboxRow(SQLModel, table=True):
-    """An email decided in a transaction, waiting to be (or already) delivered."""
+    """An email decided in a transaction, waiting to be (or already) delivered.
+
+    It keeps what the email says as a context snapshot, rendered by the dispatcher: the same
+    snapshot and templates give the same message on every attempt, under the same Message-ID.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -170,9 +206,8 @@ class OutboxRow(SQLModel, table=True):
     sender: str = Field(max_length=320)
     recipients: list[str] = Field(sa_type=JSON)
     cc: list[str] = Field(sa_type=JSON)
-    subject: str = Field(sa_type=Text)
-    text: str = Field(sa_type=Text)
-    html: str = Field(sa_type=Text)
+    context: dict[str, Any] = Field(sa_type=JSON)
+    subject: str | None = Field(default=None, sa_type=Text)
     status: str = Field(max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
@@ -189,6 +224,7 @@ signature_table = SignatureRow.__table__  # type: ignore[attr-defined]
 event_table = EventRow.__table__  # type: ignore[attr-defined]
 deadline_table = DeadlineRow.__table__  # type: ignore[attr-defined]
 outbox_table = OutboxRow.__table__  # type: ignore[attr-defined]
+reminder_table = ReminderRow.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
 
 AnyRow = Row[*tuple[Any, ...]]
