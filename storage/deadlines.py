@@ -24,8 +24,8 @@ class DeadlineRepository:
 
     def open(
         self, convention_id: int, seq: int, deadlines: Iterable[ComputedDeadline], now: datetime
-    ) -> None:
-        """Store newly computed deadlines as pending."""
+    ) -> list[int]:
+        """Store newly computed deadlines as pending; return their ids, in order."""
         rows = [
             {
                 "convention_id": convention_id,
@@ -43,8 +43,12 @@ class DeadlineRepository:
             }
             for deadline in deadlines
         ]
-        if rows:
-            sql.INSERT_DEADLINE.executemany(self._connection, rows)
+        ids = []
+        for row in rows:
+            cursor = sql.INSERT_DEADLINE.execute(self._connection, row)
+            ids.append(int(cursor.fetchone()[0]))
+            cursor.close()
+        return ids
 
     def close(self, convention_id: int, closures: Iterable[DeadlineClosure], now: datetime) -> None:
         """Move the deadlines each closure names to its new status, in order."""

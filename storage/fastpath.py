@@ -99,6 +99,7 @@ class _Plan:
     sql: str
     order: tuple[str, ...] | None  # positional parameter names (qmark), None when named
     writers: dict[str, Convert]
+    literals: dict[str, Any]  # values written in the statement itself (status = 'planned')
 
 
 class Prepared:
@@ -141,6 +142,7 @@ class Prepared:
                     for key, kind in self._parameter_kinds.items()
                     if kind in writers
                 },
+                {key: value for key, value in compiled.params.items() if value is not None},
             )
             self._plans[name] = plan
         return plan
@@ -148,9 +150,10 @@ class Prepared:
     @staticmethod
     def _arguments(plan: _Plan, params: Mapping[str, Any]) -> Any:
         writers = plan.writers
-        converted = {
-            key: writers[key](value) if key in writers else value for key, value in params.items()
-        }
+        converted = dict(plan.literals)
+        converted.update(
+            (key, writers[key](value) if key in writers else value) for key, value in params.items()
+        )
         if plan.order is None:
             return converted
         return tuple(converted[key] for key in plan.order)

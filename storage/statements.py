@@ -79,7 +79,11 @@ def _insert(table: Table) -> Prepared:
 
 INSERT_EVENT = _insert(event_table)
 INSERT_SIGNATURE = _insert(signature_table)
-INSERT_DEADLINE = _insert(deadline_table)
+INSERT_DEADLINE = Prepared(
+    insert(deadline_table).returning(d.id),
+    column_kinds(deadline_table),
+    column_keys=[column.name for column in deadline_table.columns if column.name != "id"],
+)
 
 
 def _close(kind: bool, statuses: int) -> Prepared:

@@ -9,6 +9,8 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from storage.conventions import ConventionRepository
 from storage.deadlines import DeadlineRepository
 from storage.engine import READ_ONLY
+from storage.outbox import OutboxRepository
+from storage.reminders import ReminderRepository
 
 
 class UnitOfWork:
@@ -20,6 +22,8 @@ class UnitOfWork:
 
     conventions: ConventionRepository
     deadlines: DeadlineRepository
+    reminders: ReminderRepository
+    outbox: OutboxRepository
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -40,6 +44,8 @@ class UnitOfWork:
         self._transaction = connection.begin()
         self.conventions = ConventionRepository(connection, self.lock_rows)
         self.deadlines = DeadlineRepository(connection, self.lock_rows)
+        self.reminders = ReminderRepository(connection, self.lock_rows)
+        self.outbox = OutboxRepository(connection, self.lock_rows)
         return self
 
     def commit(self) -> None:

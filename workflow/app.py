@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 
+from notifications import Renderer
 from states.deadlines import LegalSettings
 from states.errors import ConvflowError
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
+from workflow.emails import Mailer
 from workflow.settings import Settings, load_settings
 
 
@@ -39,9 +42,14 @@ class App:
     engine: Engine
     clock: Callable[[], datetime] = utc_now
     legal: LegalSettings = field(init=False)
+    mailer: Mailer = field(init=False)
+    renderer: Renderer = field(init=False)
 
     def __post_init__(self) -> None:
         self.legal = self.settings.legal
+        self.mailer = Mailer(self.settings)
+        templates = self.settings.templates_dir
+        self.renderer = Renderer(Path(templates) if templates else None)
 
     @classmethod
     def create(cls, settings: Settings | None = None, *, check_schema: bool = True) -> App:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
@@ -27,7 +26,7 @@ from workflow import views
 from workflow.app import App
 from workflow.commands import ImportConvention, RecordEvent
 from workflow.convention_file import read_convention_file
-from workflow.handlers import import_convention, record_event, run_due
+from workflow.handlers import import_convention, record_event
 from workflow.present import long_date, paris_time, status_text, table
 from workflow.settings import Settings, load_settings
 
@@ -410,39 +409,6 @@ def expiry_(term: date, as_json: bool) -> None:
     _deadline_output(expiry(term), {}, as_json)
 
 
-@cli.command(name="run-due")
-@click.option("--now", type=INSTANT, help="Act as if it were this instant (default: now).")
-@_json_option
-@pass_context
-def run_due_(context: _Context, now: datetime | None, as_json: bool) -> None:
-    """Apply, once, every automatic event whose deadline has passed (expire, terminate).
-
-    Deadlines without an automatic event (dispute window, payment, signature) are marked
-    passed. Running it twice does nothing the second time.
-    """
-    app = context.app()
-    now = now or app.clock()
-    report = run_due(app, now)
-    if as_json:
-        _emit({
-            "now": views.instant(now),
-            "actions": [{**asdict(a), "due_at": views.instant(a.due_at)} for a in report.actions],
-            "failures": report.failures,
-        })  # fmt: skip
-    elif not report.actions and not report.failures:
-        click.echo("nothing due")
-    else:
-        for a in report.actions:
-            click.echo(
-                f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
-                f"(state {a.to_state})"
-            )
-        for reference, error in report.failures.items():
-            click.echo(f"{reference}: FAILED: {error}", err=True)
-    if report.failures:
-        sys.exit(1)
-
-
 @cli.command()
 def diagram() -> None:
     """Print the lifecycle as a mermaid state diagram (drawn from the transitions table)."""
@@ -452,3 +418,7 @@ def diagram() -> None:
 def main() -> None:
     """Entry point of the `convflow` console script."""
     cli(prog_name="convflow")
+
+
+# The other command modules register themselves on `cli` when imported.
+from workflow import cli_service  # noqa: E402,F401

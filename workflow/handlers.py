@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from states.calendar import civil_date, end_of_day
+from states import reminders
+from states.calendar import civil_date
 from states.convention import Convention
+from states.deadlines import ComputedDeadline, expiry, payment_target, termination_notice
 from states.errors import ConcurrentChange, DuplicateReference
-from states.lifecycle import IN_FORCE, Outcome, default_event_date, fire
+from states.lifecycle import Outcome, default_event_date, fire
 from storage.uow import UnitOfWork
 from workflow.app import App
 from workflow.commands import (
     ConventionImported,
     DeadlineOpened,
-    DueActionTaken,
     EventRecorded,
     ImportConvention,
     RecordEvent,
 )
-
-SERVICE_ACTOR = "convflow (service)"
-log = logging.getLogger(__name__)
+from workflow.emails import computed_snapshot, event_snapshot, notice_for
 
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:
@@ -52,20 +49,55 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
             convention, command.event, on=on, actor=command.actor,
             settings=app.legal, today=today, inputs=command.inputs,
         )  # fmt: skip
-        persist_outcome(uow, convention, outcome, now)
+        persist_outcome(app, uow, convention, outcome, now)
         uow.commit()
     return _recorded(outcome, convention.version)
 
 
 def persist_outcome(
-    uow: UnitOfWork, convention: Convention, outcome: Outcome, now: datetime
+    app: App, uow: UnitOfWork, convention: Convention, outcome: Outcome, now: datetime
 ) -> int:
-    """Write what an event did: state, history line, signature, deadlines closed and opened."""
+    """Write everything an event decided, in its transaction: state and history line,
+    signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
+    reminders planned), and the email that tells the signatories."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     uow.deadlines.close(convention_id, outcome.closures, now)
-    uow.deadlines.open(convention_id, seq, outcome.opened, now)
+    for closure in outcome.closures:
+        uow.reminders.cancel(
+            convention_id, closure.kind, now, note=f"sans objet : {outcome.trigger}"
+        )
+    opened_ids = uow.deadlines.open(convention_id, seq, outcome.opened, now)
+    hour, offsets = app.settings.reminder_hour, convention.clauses.reminders
+    for deadline, deadline_id in zip(outcome.opened, opened_ids, strict=True):
+        uow.reminders.plan(convention_id, deadline_id, reminders.plan(deadline, offsets, hour), now)
+    kind = notice_for(outcome)
+    if kind is not None:
+        told = _deadline_told(convention, outcome, app)
+        app.mailer.queue(
+            uow, convention, convention_id, kind, f"event:{convention_id}:{seq}", now,
+            deadline=computed_snapshot(told) if told else None,
+            event=event_snapshot(outcome),
+        )  # fmt: skip
     return seq
+
+
+def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> ComputedDeadline | None:
+    """The deadline an event's email speaks of: the one it opened, or the one it ends."""
+    if outcome.opened:
+        return outcome.opened[0]
+    articles = convention.clauses.articles
+    if outcome.trigger == "pay" and convention.notified_on:
+        days = convention.clauses.payment_target_days
+        return payment_target(convention.notified_on, days, articles.payment)
+    if outcome.trigger == "expire":
+        return expiry(convention.end_date, articles.term)
+    if outcome.trigger == "terminate" and convention.notice is not None:
+        return termination_notice(
+            convention.notice.letter, convention.clauses.termination_notice_months, app.legal,
+            term=convention.end_date, article=articles.termination, term_source=articles.term,
+        )  # fmt: skip
+    return None
 
 
 def _recorded(outcome: Outcome, version: int) -> EventRecorded:
@@ -80,87 +112,3 @@ def _recorded(outcome: Outcome, version: int) -> EventRecorded:
         version=version,
         deadlines=tuple(DeadlineOpened(d.kind, d.due_date, d.expires_at) for d in outcome.opened),
     )
-
-
-def due_end(convention: Convention, now: datetime) -> tuple[str, date] | None:
-    """The automatic event due at `now`, with the day it takes effect: the end that comes first.
-
-    A termination whose notice ends before the term terminates; when the term comes first (or
-    the same day) the convention expires at its term (LEGAL-DEADLINES.md, rule 10).
-    """
-    if convention.state not in IN_FORCE:
-        return None
-    notice = convention.notice
-    if notice is not None and notice.effective_end < convention.end_date:
-        if now >= end_of_day(notice.effective_end):
-            return "terminate", notice.effective_end
-        return None
-    if now >= end_of_day(convention.end_date):
-        return "expire", convention.end_date
-    return None
-
-
-def apply_due(app: App, reference: str, now: datetime) -> list[DueActionTaken]:
-    """Apply, in one transaction, what has fallen due on one convention at `now`.
-
-    Deadlines that fell before the convention's end are marked passed first, in the order
-    they fell; then the end (expire or terminate) is applied, which closes what remains.
-    """
-    actions: list[DueActionTaken] = []
-    with app.uow() as uow:
-        convention = uow.conventions.get(reference, for_update=True)
-        convention_id = uow.conventions.id_of(reference)
-        due = uow.deadlines.due_for(convention_id, now)
-        if not due:
-            return actions  # another worker got here first
-        end = due_end(convention, now)
-        end_at = end_of_day(end[1]) if end else None
-        for row in due:
-            if end_at is None or (row.expires_at < end_at and row.kind not in _END_KINDS.values()):
-                uow.deadlines.mark(row, "passed", now)
-                actions.append(
-                    DueActionTaken(reference, row.kind, row.expires_at, "passed", convention.state)
-                )
-        if end is not None and end_at is not None:
-            event, on = end
-            outcome = fire(
-                convention, event, on=on, actor=SERVICE_ACTOR, settings=app.legal,
-                today=civil_date(now), by_service=True,
-            )  # fmt: skip
-            persist_outcome(uow, convention, outcome, now)
-            actions.append(
-                DueActionTaken(reference, _END_KINDS[event], end_at, event, convention.state)
-            )
-        uow.commit()
-    return actions
-
-
-_END_KINDS = {"expire": "expiry", "terminate": "termination"}
-
-
-@dataclass
-class DueReport:
-    """What one pass over due work did, and which conventions could not be processed."""
-
-    actions: list[DueActionTaken] = field(default_factory=list)
-    failures: dict[str, str] = field(default_factory=dict)
-
-
-def run_due(app: App, now: datetime, batch: int = 200) -> DueReport:
-    """Apply, once, everything that has fallen due at `now`; running it again does nothing.
-
-    A convention that cannot be processed is logged and left for the next pass; it never
-    stops the others.
-    """
-    report = DueReport()
-    while True:
-        with app.uow(read_only=True) as uow:
-            references = uow.deadlines.conventions_due(now, batch, exclude=report.failures)
-        if not references:
-            return report
-        for reference in references:
-            try:
-                report.actions += apply_due(app, reference, now)
-            except Exception as error:  # one bad convention must not stop the others
-                log.exception("%s: could not apply what is due", reference)
-                report.failures[reference] = str(error)

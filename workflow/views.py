@@ -45,11 +45,64 @@ def deadline_view(row: AnyRow) -> dict[str, Any]:
     }
 
 
+def reminder_view(row: AnyRow) -> dict[str, Any]:
+    """One reminder: when it is (or was) planned, and what became of it."""
+    return {
+        "kind": row.kind,
+        "template": row.template,
+        "label": row.label,
+        "days_before": row.days_before,
+        "planned_at": instant(row.planned_at),
+        "status": row.status,
+        "note": row.note,
+        "resolved_at": instant(row.resolved_at),
+    }
+
+
+def outbox_view(row: AnyRow) -> dict[str, Any]:
+    """One email: what, to whom, and whether it was delivered."""
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "message_id": row.message_id,
+        "recipients": row.recipients,
+        "cc": row.cc,
+        "subject": row.subject,
+        "status": row.status,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "created_at": instant(row.created_at),
+        "next_attempt_at": instant(row.next_attempt_at),
+        "sent_at": instant(row.sent_at),
+        "reference": row.context.get("convention", {}).get("reference")
+        if row.context.get("convention")
+        else None,
+    }
+
+
+def reminders(app: App, reference: str) -> list[dict[str, Any]]:
+    """Every reminder of a convention, in planned order."""
+    with app.uow(read_only=True) as uow:
+        uow.conventions.get(reference)
+        rows = uow.reminders.for_convention(uow.conventions.id_of(reference))
+    return [reminder_view(row) for row in rows]
+
+
+def outbox(app: App, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Emails (of one status, or all), newest first."""
+    with app.uow(read_only=True) as uow:
+        return [outbox_view(row) for row in uow.outbox.listing(status, limit)]
+
+
 def status(app: App, reference: str) -> dict[str, Any]:
-    """Where a convention stands: its terms, parties, signatures, allowed events, deadlines."""
+    """Where a convention stands: its terms, parties, signatures, allowed events, deadlines,
+    reminders and emails."""
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
-        deadlines = uow.deadlines.for_convention(uow.conventions.id_of(reference))
+        convention_id = uow.conventions.id_of(reference)
+        deadlines = uow.deadlines.for_convention(convention_id)
+        planned = uow.reminders.for_convention(convention_id)
+        emails = uow.outbox.for_convention(convention_id)
     return {
         "reference": convention.reference,
         "title": convention.title,
@@ -79,6 +132,8 @@ def status(app: App, reference: str) -> dict[str, Any]:
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "deadlines": [deadline_view(row) for row in deadlines],
+        "reminders": [reminder_view(row) for row in planned],
+        "outbox": [outbox_view(row) for row in emails],
     }
 
 

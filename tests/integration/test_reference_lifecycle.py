@@ -18,7 +18,7 @@ from tests.integration.steps import (
 )
 from workflow import views
 from workflow.app import App
-from workflow.handlers import run_due
+from workflow.due import run_due
 
 
 @pytest.fixture

@@ -1,0 +1,125 @@
+"""When reminders go out for a deadline, and which of them still should when they fall due.
+
+Pure rules: a deadline and the convention's offsets in, planned reminders out; due reminders
+and `now` in, what to send, coalesce or skip out. The service stores and applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from states.calendar import at_paris_time
+from states.convention import ReminderOffsets
+from states.deadlines import ComputedDeadline, DeadlineKind
+
+TEMPLATES: dict[DeadlineKind, str] = {
+    "expiry": "reminder_expiry",
+    "termination": "reminder_termination",
+    "dispute_window": "reminder_dispute_window",
+    "payment": "reminder_payment",
+    "signature": "reminder_signature",
+}
+COURT_TEMPLATE = "reminder_court_possible"
+Decision = Literal["send", "coalesced", "skipped"]
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    """A reminder to send at `planned_at`, `days_before` its deadline's day (<0: after it)."""
+
+    kind: DeadlineKind
+    template: str
+    label: str
+    days_before: int
+    planned_at: datetime
+
+
+def _before(
+    kind: DeadlineKind, day: date, offsets: Sequence[int], hour: int
+) -> list[PlannedReminder]:
+    return [
+        PlannedReminder(kind, TEMPLATES[kind], f"J-{days}", days,
+                        at_paris_time(day - timedelta(days=days), hour))
+        for days in sorted(set(offsets), reverse=True)
+    ]  # fmt: skip
+
+
+def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> list[PlannedReminder]:
+    """The reminders of a newly opened deadline, at `hour` (Paris) on their day."""
+    kind, due = deadline.kind, deadline.due_date
+    if kind == "expiry":
+        return _before(kind, due, offsets.expiry, hour)
+    if kind == "termination":
+        # When the term comes first the convention expires: the expiry reminders say so.
+        if deadline.ends_by == "expiry":
+            return []
+        return _before(kind, due, offsets.termination, hour)
+    if kind == "dispute_window":
+        planned = _before(kind, due, offsets.dispute_window, hour)
+        court = deadline.earliest_court_date
+        if offsets.court_possible and court is not None:
+            planned.append(
+                PlannedReminder(kind, COURT_TEMPLATE, "court", (due - court).days,
+                                at_paris_time(court, hour))
+            )  # fmt: skip
+        return planned
+    if kind == "payment":
+        return _before(kind, due, offsets.payment, hour)
+    # signature: on the target day; the next ones are planned weekly as each one goes out
+    return _before(kind, due, (0,), hour)
+
+
+def next_signature_reminder(
+    last_label: str, due_date: date, every_days: int, now: datetime, hour: int
+) -> PlannedReminder:
+    """The weekly reminder after the one labelled `last_label`, the first still ahead of `now`.
+
+    Weekly reminders fall on the target day plus whole weeks, so a service that was down
+    skips the weeks it missed instead of sending them all at once.
+    """
+    number = int(last_label.removeprefix("relance-")) if last_label.startswith("relance-") else 0
+    while True:
+        number += 1
+        day = due_date + timedelta(days=every_days * number)
+        planned_at = at_paris_time(day, hour)
+        if planned_at > now:
+            return PlannedReminder(
+                "signature", TEMPLATES["signature"], f"relance-{number}",
+                -(day - due_date).days, planned_at,
+            )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A stored reminder whose planned instant has come."""
+
+    key: int
+    days_before: int
+    planned_at: datetime
+
+
+def decide(
+    due: Sequence[DueReminder], deadline_expires_at: datetime, now: datetime
+) -> dict[int, Decision]:
+    """What to do with the due reminders of one deadline.
+
+    A reminder before its deadline is skipped once the deadline has passed (what happens at
+    the deadline is announced instead); of the others, only the latest is sent and the ones
+    missed before it coalesce into it.
+    """
+    decisions: dict[int, Decision] = {}
+    live = []
+    for reminder in due:
+        if reminder.days_before >= 0 and deadline_expires_at <= now:
+            decisions[reminder.key] = "skipped"
+        else:
+            live.append(reminder)
+    live.sort(key=lambda r: (r.planned_at, r.key))
+    for reminder in live[:-1]:
+        decisions[reminder.key] = "coalesced"
+    if live:
+        decisions[live[-1].key] = "send"
+    return decisions

@@ -1,0 +1,120 @@
+"""The outbox repository: emails queued in the transaction that decides them, then delivered."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from storage.tables import AnyRow, outbox_table
+
+o = outbox_table.c
+
+
+class OutboxRepository:
+    """Every email convflow decided to send, and what became of it."""
+
+    def __init__(self, connection: Connection, lock_rows: bool) -> None:
+        self._connection = connection
+        self._lock_rows = lock_rows
+
+    def queue(
+        self,
+        *,
+        convention_id: int | None,
+        kind: str,
+        message_id: str,
+        idempotency_key: str,
+        sender: str,
+        recipients: list[str],
+        cc: list[str],
+        context: dict[str, Any],
+        now: datetime,
+    ) -> int:
+        """Queue an email for delivery; return its id."""
+        values = {
+            "convention_id": convention_id,
+            "kind": kind,
+            "message_id": message_id,
+            "idempotency_key": idempotency_key,
+            "sender": sender,
+            "recipients": recipients,
+            "cc": cc,
+            "context": context,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        statement = insert(outbox_table).values(values).returning(o.id)
+        return int(self._connection.execute(statement).scalar_one())
+
+    def claim(self, now: datetime, limit: int, lease: timedelta) -> list[AnyRow]:
+        """Take up to `limit` emails to send now: pending and due, or claimed by a sender
+        that has not answered within `lease` (it crashed: the message goes again, under the
+        same Message-ID). On PostgreSQL, rows another dispatcher holds are skipped."""
+        query = (
+            select(outbox_table)
+            .where(
+                or_(
+                    (o.status == "pending") & (o.next_attempt_at <= now),
+                    (o.status == "sending") & (o.claimed_at <= now - lease),
+                )
+            )
+            .order_by(o.next_attempt_at, o.id)
+            .limit(limit)
+        )
+        if self._lock_rows:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(self._connection.execute(query).all())
+        if rows:
+            self._connection.execute(
+                update(outbox_table)
+                .where(o.id.in_([row.id for row in rows]))
+                .values(status="sending", claimed_at=now, attempts=o.attempts + 1)
+            )
+        return rows
+
+    def sent(self, outbox_id: int, subject: str, now: datetime) -> None:
+        """The server accepted the email."""
+        self._set(outbox_id, status="sent", subject=subject, sent_at=now, last_error=None,
+                  claimed_at=None)  # fmt: skip
+
+    def retry(self, outbox_id: int, at: datetime, error: str) -> None:
+        """A temporary failure: try again at `at`."""
+        self._set(outbox_id, status="pending", next_attempt_at=at, last_error=error,
+                  claimed_at=None)  # fmt: skip
+
+    def fail(self, outbox_id: int, error: str, subject: str | None = None) -> None:
+        """A permanent failure (or retries exhausted): never sent, shown to administrators."""
+        values: dict[str, Any] = {"status": "failed", "last_error": error, "claimed_at": None}
+        if subject is not None:
+            values["subject"] = subject
+        self._set(outbox_id, **values)
+
+    def _set(self, outbox_id: int, **values: Any) -> None:
+        self._connection.execute(update(outbox_table).where(o.id == outbox_id).values(**values))
+
+    def for_convention(self, convention_id: int) -> list[AnyRow]:
+        """Every email of a convention, oldest first."""
+        query = select(outbox_table).where(o.convention_id == convention_id).order_by(o.id)
+        return list(self._connection.execute(query).all())
+
+    def listing(self, status: str | None, limit: int) -> list[AnyRow]:
+        """Emails (of one status, or all), newest first."""
+        query = select(outbox_table).order_by(o.id.desc()).limit(limit)
+        if status:
+            query = query.where(o.status == status)
+        return list(self._connection.execute(query).all())
+
+    def next_attempt(self, lease: timedelta) -> datetime | None:
+        """The earliest instant an email is due (or a stale claim may be taken back)."""
+        pending = self._connection.execute(
+            select(func.min(o.next_attempt_at)).where(o.status == "pending")
+        ).scalar()
+        claimed = self._connection.execute(
+            select(func.min(o.claimed_at)).where(o.status == "sending")
+        ).scalar()
+        candidates = [t for t in (pending, claimed + lease if claimed else None) if t]
+        return min(candidates, default=None)

@@ -1,0 +1,140 @@
+"""The reminder repository: reminders planned, cancelled, found due and marked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from states.reminders import PlannedReminder
+from storage.fastpath import Prepared, column_kinds
+from storage.tables import AnyRow, convention_table, deadline_table, reminder_table
+
+c, d, r = convention_table.c, deadline_table.c, reminder_table.c
+_KINDS = column_kinds(reminder_table)
+_INSERT = Prepared(
+    insert(reminder_table),
+    _KINDS,
+    column_keys=[column.name for column in reminder_table.columns if column.name != "id"],
+)
+_cancel = update(reminder_table).where(
+    r.convention_id == bindparam("convention_id_"), r.status == "planned"
+)
+_CANCEL_ALL = Prepared(_cancel, _KINDS, column_keys=["status", "resolved_at", "note"])
+_CANCEL_KIND = Prepared(
+    _cancel.where(r.kind == bindparam("kind_")),
+    _KINDS,
+    column_keys=["status", "resolved_at", "note"],
+)
+
+
+class ReminderRepository:
+    """Reminders of every convention."""
+
+    def __init__(self, connection: Connection, lock_rows: bool) -> None:
+        self._connection = connection
+        self._lock_rows = lock_rows
+
+    def plan(
+        self,
+        convention_id: int,
+        deadline_id: int,
+        reminders: Sequence[PlannedReminder],
+        now: datetime,
+    ) -> None:
+        """Store reminders as planned."""
+        rows = [
+            {
+                "convention_id": convention_id,
+                "deadline_id": deadline_id,
+                "kind": reminder.kind,
+                "template": reminder.template,
+                "label": reminder.label,
+                "days_before": reminder.days_before,
+                "planned_at": reminder.planned_at,
+                "status": "planned",
+                "outbox_id": None,
+                "note": None,
+                "created_at": now,
+                "resolved_at": None,
+            }
+            for reminder in reminders
+        ]
+        if rows:
+            _INSERT.executemany(self._connection, rows)
+
+    def cancel(self, convention_id: int, kind: str | None, now: datetime, note: str) -> None:
+        """Cancel the planned reminders of a convention (of one deadline kind, or all)."""
+        statement = _CANCEL_ALL if kind is None else _CANCEL_KIND
+        params = {
+            "convention_id_": convention_id,
+            "kind_": kind,
+            "status": "cancelled",
+            "resolved_at": now,
+            "note": note,
+        }
+        statement.execute(self._connection, params).close()
+
+    def conventions_due(self, now: datetime, limit: int, exclude: Iterable[str] = ()) -> list[str]:
+        """References of conventions with a planned reminder due at `now`, oldest first."""
+        query = (
+            select(c.reference, func.min(r.planned_at).label("first"))
+            .join(convention_table, c.id == r.convention_id)
+            .where(r.status == "planned", r.planned_at <= now)
+            .group_by(c.reference)
+            .order_by("first")
+            .limit(limit)
+        )
+        excluded = list(exclude)
+        if excluded:
+            query = query.where(c.reference.not_in(excluded))
+        return [row.reference for row in self._connection.execute(query)]
+
+    def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:
+        """The planned reminders of a convention due at `now`, with their deadline."""
+        query = (
+            select(
+                reminder_table,
+                d.kind.label("deadline_kind"),
+                d.status.label("deadline_status"),
+                d.due_date,
+                d.expires_at,
+                d.explanation,
+                d.details,
+            )
+            .join(deadline_table, d.id == r.deadline_id)
+            .where(r.convention_id == convention_id, r.status == "planned", r.planned_at <= now)
+            .order_by(r.deadline_id, r.planned_at, r.id)
+        )
+        return list(self._connection.execute(query).all())
+
+    def mark(
+        self,
+        reminder_id: int,
+        status: str,
+        now: datetime,
+        outbox_id: int | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Record what became of a reminder."""
+        self._connection.execute(
+            update(reminder_table)
+            .where(r.id == reminder_id)
+            .values(status=status, resolved_at=now, outbox_id=outbox_id, note=note)
+        )
+
+    def for_convention(self, convention_id: int) -> list[AnyRow]:
+        """Every reminder of a convention, in planned order."""
+        query = (
+            select(reminder_table)
+            .where(r.convention_id == convention_id)
+            .order_by(r.planned_at, r.id)
+        )
+        return list(self._connection.execute(query).all())
+
+    def next_planned(self) -> datetime | None:
+        """The earliest instant a planned reminder is due."""
+        return self._connection.execute(
+            select(func.min(r.planned_at)).where(r.status == "planned")
+        ).scalar()

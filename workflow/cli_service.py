@@ -1,0 +1,253 @@
+"""`convflow serve`, `run-due`, `reminders`, `outbox`, `simulate` and `config`: the service's
+commands. Registered on the `convflow` group by `workflow.cli`."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from contextlib import nullcontext
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workflow import views
+from workflow.app import App
+from workflow.cli import DATE, INSTANT, _Context, _emit, _json_option, cli, pass_context
+from workflow.due import DueReport, run_due
+from workflow.present import paris_time, table
+from workflow.service import Service, make_sender, single_service_lock
+from workflow.settings import Settings
+from workflow.simulate import simulate
+
+log = logging.getLogger("convflow.service")
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _where_mail_goes(settings: Settings) -> str:
+    if settings.smtp_host:
+        return f"SMTP {settings.smtp_host}:{settings.smtp_port} ({settings.smtp_tls})"
+    return f"the folder {Path(settings.mail_dir).resolve()} (.eml files; set CONVFLOW_SMTP_HOST)"
+
+
+def _banner(app: App) -> list[str]:
+    settings = app.settings
+    return [
+        "convflow service started",
+        f"  database   {app.engine.url.render_as_string(hide_password=True)}",
+        f"  mail to    {_where_mail_goes(settings)}",
+        f"  admins cc  {', '.join(settings.admin_emails) or '(none: set CONVFLOW_ADMIN_EMAILS)'}",
+        f"  reminders  at {settings.reminder_hour:02d}:00 Europe/Paris; "
+        f"safety wake-up every {settings.wake_interval}s",
+        "  query it   convflow list · convflow status AMP-CRPV-PACA-2025 · "
+        "convflow reminders AMP-CRPV-PACA-2025 · convflow outbox",
+    ]
+
+
+@cli.command()
+@click.option("--no-http", is_flag=True, help="Run the scheduler only, without the HTTP API.")
+@pass_context
+def serve(context: _Context, no_http: bool) -> None:
+    """Run the background service until SIGTERM or Ctrl-C.
+
+    It wakes when a deadline, a reminder or an email falls due (and every
+    CONVFLOW_WAKE_INTERVAL seconds besides), applies deadlines, queues reminders and delivers
+    the outbox, exactly as `convflow run-due` does once. After downtime it catches up at start,
+    once. On SQLite one service per database file; on PostgreSQL several may run.
+    """
+    _configure_logging()
+    app = context.app()
+    lock = single_service_lock(app.settings)
+    with lock or nullcontext():
+        service = Service(app, make_sender(app.settings))
+        for line in _banner(app):
+            click.echo(line)
+        service.start()
+        try:
+            _serve_until_stopped(app, no_http)
+        finally:
+            log.info("stopping: finishing the pass in flight")
+            service.stop()
+            log.info("stopped")
+
+
+def _serve_until_stopped(app: App, no_http: bool) -> None:
+    http = None if no_http else _http_server(app)
+    if http is not None:
+        host, port = app.settings.http_host, app.settings.http_port
+        click.echo(f"  dashboard  http://{host}:{port}/ (API under /api/v1/, /openapi.json)")
+        http.run()  # uvicorn handles SIGTERM and SIGINT, then returns
+        return
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+    stopped.wait()
+
+
+def _http_server(app: App) -> Any:
+    try:
+        import uvicorn
+
+        from workflow.http import create_http_app
+    except ImportError:  # the HTTP layer is optional for the scheduler
+        return None
+    config = uvicorn.Config(
+        create_http_app(app), host=app.settings.http_host, port=app.settings.http_port,
+        log_level="info", access_log=False,
+    )  # fmt: skip
+    return uvicorn.Server(config)
+
+
+@cli.command(name="run-due")
+@click.option("--now", type=INSTANT, help="Act as if it were this instant (default: now).")
+@click.option("--no-send", is_flag=True, help="Queue emails in the outbox but do not send them.")
+@_json_option
+@pass_context
+def run_due_(context: _Context, now: datetime | None, no_send: bool, as_json: bool) -> None:
+    """Do once what the service does when something falls due, then exit.
+
+    Applies the deadlines that have passed (`expire` at the end of the term, `terminate` at
+    the end of a notice; others are marked passed), queues the reminders due, and delivers the
+    outbox. Running it twice does nothing the second time. For cron users and tests.
+    """
+    app = context.app()
+    now = now or app.clock()
+    report = run_due(app, now, None if no_send else make_sender(app.settings))
+    if as_json:
+        _emit(_report_json(report, now))
+    else:
+        _print_report(report)
+    if report.failures:
+        sys.exit(1)
+
+
+def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
+    return {
+        "now": views.instant(now),
+        "actions": [{**asdict(a), "due_at": views.instant(a.due_at)} for a in report.actions],
+        "reminders": [
+            {**asdict(r), "planned_at": views.instant(r.planned_at)} for r in report.reminders
+        ],
+        "emails": asdict(report.delivery),
+        "failures": report.failures,
+    }
+
+
+def _print_report(report: DueReport) -> None:
+    delivery = report.delivery
+    if not (report.actions or report.reminders or report.failures or delivery.sent
+            or delivery.retried or delivery.failed):  # fmt: skip
+        click.echo("nothing due")
+        return
+    for a in report.actions:
+        click.echo(f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
+                   f"(state {a.to_state})")  # fmt: skip
+    for r in report.reminders:
+        click.echo(f"{r.reference}: reminder {r.kind} {r.label} → {r.outcome}")
+    click.echo(f"emails: {len(delivery.sent)} sent, {len(delivery.retried)} to retry, "
+               f"{len(delivery.failed)} failed")  # fmt: skip
+    for reference, error in report.failures.items():
+        click.echo(f"{reference}: FAILED: {error}", err=True)
+
+
+@cli.command()
+@click.argument("reference")
+@_json_option
+@pass_context
+def reminders(context: _Context, reference: str, as_json: bool) -> None:
+    """List the reminders of REFERENCE: planned instant (Paris time) and status."""
+    rows = views.reminders(context.app(), reference)
+    if as_json:
+        _emit(rows)
+        return
+    if not rows:
+        click.echo(f"{reference}: no reminders yet")
+        return
+    click.echo(table(
+        ([r["kind"], r["label"], paris_time(r["planned_at"]), r["status"], r["note"] or ""]
+         for r in rows),
+        ["deadline", "reminder", "planned", "status", "note"],
+    ))  # fmt: skip
+
+
+@cli.command()
+@click.option("--failed", is_flag=True, help="Only the emails that could not be delivered.")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 10000))
+@_json_option
+@pass_context
+def outbox(context: _Context, failed: bool, limit: int, as_json: bool) -> None:
+    """List the emails convflow decided to send, newest first, and what became of them."""
+    rows = views.outbox(context.app(), "failed" if failed else None, limit)
+    if as_json:
+        _emit(rows)
+        return
+    if not rows:
+        click.echo("no failed emails" if failed else "no emails yet")
+        return
+    click.echo(table(
+        ([str(r["id"]), r["reference"] or "", r["kind"], r["status"], str(r["attempts"]),
+          ", ".join(r["recipients"]), (r["last_error"] or "")[:80]] for r in rows),
+        ["#", "convention", "email", "status", "tries", "to", "last error"],
+    ))  # fmt: skip
+
+
+@cli.command(name="simulate")
+@click.argument("reference")
+@click.option("--until", type=DATE, required=True, help="Last day to simulate (inclusive).")
+@click.option("--now", type=INSTANT, help="Start from this instant (default: now).")
+@_json_option
+@pass_context
+def simulate_(
+    context: _Context, reference: str, until: date, now: datetime | None, as_json: bool
+) -> None:
+    """Show every reminder and automatic event from now to --until, writing nothing.
+
+    As if nothing else were recorded meanwhile: no signature, payment or settlement.
+    """
+    app = context.app()
+    happenings = simulate(app, reference, now or app.clock(), until)
+    if as_json:
+        _emit([{**asdict(h), "at": views.instant(h.at)} for h in happenings])
+        return
+    if not happenings:
+        click.echo(f"{reference}: nothing would happen until {until.isoformat()}")
+        return
+    click.echo(table(
+        ([paris_time(h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings),
+        ["when", "what", "deadline", "detail", "email"],
+    ))  # fmt: skip
+
+
+@cli.command()
+@_json_option
+@pass_context
+def config(context: _Context, as_json: bool) -> None:
+    """Print every setting, its value and where it came from (passwords hidden)."""
+    settings = context.settings
+    rows = [
+        {"name": spec.name, "variable": spec.env, "value": value, "source": source,
+         "description": spec.description}
+        for spec, value, source in settings.shown()
+    ]  # fmt: skip
+    if as_json:
+        _emit(rows)
+        return
+    click.echo(table(([r["variable"], r["value"], r["source"]] for r in rows),
+                     ["variable", "value", "source"]))  # fmt: skip
+    if settings.file:
+        click.echo(f"\nsettings file: {settings.file}")
+    click.echo("\nLegal choices used by every deadline:")
+    for line in settings.legal.describe():
+        click.echo(f"  {line}")

@@ -1,0 +1,256 @@
+"""Emails decided by the workflow: who receives them, what they say, and their outbox row.
+
+An email is decided inside the transaction of the event (or deadline, or reminder) that
+causes it and written to the outbox as a context snapshot (plain JSON) with a stable
+Message-ID derived from its idempotency key. The dispatcher renders the snapshot later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from email.utils import parseaddr
+from typing import Any
+
+from states.convention import Convention
+from states.deadlines import ComputedDeadline
+from states.lifecycle import Outcome
+from storage.uow import UnitOfWork
+from workflow.labels import DEADLINE_LABELS, EVENT_LABELS, STATE_LABELS
+from workflow.settings import Settings
+
+EVENT_NOTICES = {
+    "submit": "signature_requested",
+    "notify": "award_notified",
+    "pay": "payment_recorded",
+    "open_dispute": "dispute_opened",
+    "go_to_court": "litigation_opened",
+    "give_notice": "notice_given",
+    "expire": "convention_expired",
+    "terminate": "convention_terminated",
+    "cancel": "convention_cancelled",
+}
+"""The email each event sends (the last signature sends `convention_in_force`)."""
+
+DEADLINE_NOTICES = {"dispute_window": "amicable_window_closed"}
+"""The email announcing a deadline that passed with no automatic event."""
+
+_SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
+
+
+def notice_for(outcome: Outcome) -> str | None:
+    """The email kind a recorded event sends, if any."""
+    if outcome.trigger == "sign":
+        return "convention_in_force" if outcome.to_state == "notification" else None
+    return EVENT_NOTICES.get(outcome.trigger)
+
+
+def message_id(key: str, mail_from: str) -> str:
+    """A Message-ID that is the same for every attempt at the same email."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "convflow.local"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def convention_snapshot(convention: Convention) -> dict[str, Any]:
+    """The convention as emails describe it, as JSON."""
+    return {
+        "reference": convention.reference,
+        "title": convention.title,
+        "object": convention.object,
+        "amount": str(convention.amount),
+        "end_date": _iso(convention.end_date),
+        "effective_date": _iso(convention.effective_date),
+        "state": convention.state,
+        "state_label": STATE_LABELS[convention.state],
+        "place": convention.place,
+        "clauses": {
+            "dispute_window_days": convention.clauses.dispute_window_days,
+            "termination_notice_months": convention.clauses.termination_notice_months,
+            "payment_target_days": convention.clauses.payment_target_days,
+            "articles": asdict(convention.clauses.articles),
+        },
+        "parties": [
+            {
+                "key": party.key,
+                "name": party.name,
+                "signatories": [
+                    {"name": s.name, "title": s.title, "email": s.email,
+                     "signed_on": _iso(s.signed_on)}
+                    for s in convention.signatories
+                    if s.party == party.key
+                ],
+            }
+            for party in convention.parties
+        ],
+    }  # fmt: skip
+
+
+def deadline_snapshot(
+    kind: str,
+    due_date: date,
+    expires_at: datetime,
+    explanation: str,
+    earliest_court_date: date | None,
+    days_before: int | None = None,
+) -> dict[str, Any]:
+    """A deadline as emails describe it, as JSON."""
+    return {
+        "kind": kind,
+        "kind_label": DEADLINE_LABELS[kind],
+        "due_date": _iso(due_date),
+        "expires_at": _iso(expires_at),
+        "explanation": explanation,
+        "earliest_court_date": _iso(earliest_court_date),
+        "days_before": days_before,
+    }
+
+
+def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
+    """A just-computed deadline as emails describe it."""
+    return deadline_snapshot(
+        deadline.kind, deadline.due_date, deadline.expires_at, deadline.explanation,
+        deadline.earliest_court_date,
+    )  # fmt: skip
+
+
+def event_snapshot(outcome: Outcome) -> dict[str, Any]:
+    """A recorded event as emails describe it."""
+    return {
+        "name": outcome.trigger,
+        "label": EVENT_LABELS[outcome.trigger],
+        "occurred_on": _iso(outcome.on),
+        "actor": outcome.actor,
+        "inputs": dict(outcome.inputs),
+    }
+
+
+class Mailer:
+    """Queues emails in the unit of work's outbox, addressed per the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def recipients(self, convention: Convention, kind: str) -> list[str]:
+        """Who the email is for: the signatories (those still to sign, for signatures)."""
+        people = convention.signatories
+        if kind in _SIGNATURE_KINDS and convention.missing_signatures():
+            people = convention.missing_signatures()
+        return sorted({s.email for s in people})
+
+    def queue(
+        self,
+        uow: UnitOfWork,
+        convention: Convention,
+        convention_id: int,
+        kind: str,
+        key: str,
+        now: datetime,
+        *,
+        deadline: dict[str, Any] | None = None,
+        event: dict[str, Any] | None = None,
+    ) -> int:
+        """Queue one email about a convention; return its outbox id."""
+        context = {
+            "kind": kind,
+            "convention": convention_snapshot(convention),
+            "deadline": deadline,
+            "event": event,
+            "amendment": None,
+            "failure": None,
+            "links": self.links(convention.reference),
+        }
+        return uow.outbox.queue(
+            convention_id=convention_id,
+            kind=kind,
+            message_id=message_id(key, self.settings.mail_from),
+            idempotency_key=key,
+            sender=self.settings.mail_from,
+            recipients=self.recipients(convention, kind),
+            cc=list(self.settings.admin_emails),
+            context=context,
+            now=now,
+        )
+
+    def queue_alert(
+        self, uow: UnitOfWork, failed: Mapping[str, Any], error: str, now: datetime
+    ) -> int | None:
+        """Alert the administrators that an email could not be delivered (None: nobody to tell)."""
+        admins = list(self.settings.admin_emails)
+        if not admins or failed["kind"] == "delivery_failed":
+            return None  # never alert about an alert: that could loop
+        context = {
+            "kind": "delivery_failed",
+            "convention": failed["context"].get("convention"),
+            "deadline": None,
+            "event": None,
+            "amendment": None,
+            "failure": {
+                "subject": failed["subject"] or failed["kind"],
+                "recipients": list(failed["recipients"]),
+                "error": error,
+                "attempts": failed["attempts"],
+            },
+            "links": failed["context"].get("links") or self.links(None),
+        }
+        key = f"alert:{failed['id']}"
+        return uow.outbox.queue(
+            convention_id=failed["convention_id"], kind="delivery_failed",
+            message_id=message_id(key, self.settings.mail_from), idempotency_key=key,
+            sender=self.settings.mail_from, recipients=admins, cc=[], context=context, now=now,
+        )  # fmt: skip
+
+    def links(self, reference: str | None) -> dict[str, Any]:
+        """Where to look: the command, and the dashboard when its address is set."""
+        base = self.settings.dashboard_url
+        return {
+            "status_command": f"convflow status {reference}" if reference else "convflow outbox",
+            "dashboard_url": f"{base.rstrip('/')}/conventions/{reference}"
+            if base and reference
+            else base,
+        }
+
+
+_DATES = ("end_date", "effective_date", "due_date", "earliest_court_date", "occurred_on",
+          "signed_on")  # fmt: skip
+
+
+def rehydrate(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored snapshot with its dates, instants and amounts typed again, for the templates."""
+    return {key: _typed(key, value) for key, value in snapshot.items()}
+
+
+def _typed(key: str, value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return rehydrate(value)
+    if isinstance(value, list):
+        return [_typed(key, item) for item in value]
+    if value is None or not isinstance(value, str):
+        return value
+    if key in _DATES:
+        return date.fromisoformat(value)
+    if key == "expires_at":
+        return datetime.fromisoformat(value)
+    if key == "amount":
+        return Decimal(value)
+    return value
+
+
+__all__: Sequence[str] = [
+    "DEADLINE_NOTICES",
+    "EVENT_NOTICES",
+    "Mailer",
+    "computed_snapshot",
+    "convention_snapshot",
+    "deadline_snapshot",
+    "event_snapshot",
+    "message_id",
+    "notice_for",
+    "rehydrate",
+]

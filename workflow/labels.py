@@ -1,0 +1,58 @@
+"""French labels of the public names (states, events, deadline kinds), for what people read."""
+
+from __future__ import annotations
+
+STATE_LABELS = {
+    "draft": "en préparation",
+    "signature": "en signature",
+    "notification": "signée, à notifier",
+    "payment": "notifiée, en attente de versement",
+    "execution": "en exécution",
+    "dispute": "en litige (règlement amiable)",
+    "litigation": "en contentieux",
+    "termination": "en cours de résiliation",
+    "expired": "arrivée à son terme",
+    "terminated": "résiliée",
+    "cancelled": "abandonnée avant signature",
+}
+
+EVENT_LABELS = {
+    "import": "Convention chargée",
+    "submit": "Soumise à signature",
+    "sign": "Signature",
+    "cancel": "Abandon avant signature",
+    "notify": "Notification d'attribution",
+    "pay": "Versement",
+    "open_dispute": "Litige notifié",
+    "settle": "Règlement amiable",
+    "go_to_court": "Saisine du tribunal",
+    "close_litigation": "Fin du contentieux",
+    "give_notice": "Résiliation notifiée",
+    "expire": "Arrivée à terme",
+    "terminate": "Résiliation effective",
+}
+
+DEADLINE_LABELS = {
+    "expiry": "terme de la convention",
+    "termination": "prise d'effet de la résiliation",
+    "dispute_window": "fin de la période de règlement amiable",
+    "payment": "objectif de versement",
+    "signature": "objectif de signature",
+}
+
+DEADLINE_STATUS_LABELS = {
+    "pending": "à venir",
+    "met": "respectée",
+    "passed": "échue",
+    "applied": "appliquée",
+    "cancelled": "sans objet",
+    "superseded": "remplacée",
+}
+
+REMINDER_STATUS_LABELS = {
+    "planned": "prévu",
+    "sent": "envoyé",
+    "coalesced": "regroupé avec un rappel suivant",
+    "skipped": "non envoyé (échéance passée)",
+    "cancelled": "annulé",
+}

@@ -1,0 +1,187 @@
+"""The background service: wakes when something falls due, and runs the due pass.
+
+What is due lives in convflow's own tables (deadlines, reminders, outbox); APScheduler only
+wakes the service at the next due instant, and on a safety interval besides, with an in-memory
+job store (LIBRARY-NOTES: its job store must not be the record, nor be shared). Each wake runs
+`workflow.due.run_due`, the same code as `convflow run-due`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from notifications import FolderSender, Sender, SmtpSender
+from states.errors import ConvflowError
+from storage.engine import is_sqlite, sqlite_path
+from workflow.app import App
+from workflow.due import DueReport, run_due
+from workflow.settings import Settings
+
+log = logging.getLogger("convflow.service")
+WAKE_JOB, SAFETY_JOB = "convflow-wake", "convflow-safety"
+
+
+def make_sender(settings: Settings) -> Sender:
+    """SMTP when a server is configured, else `.eml` files in the mail folder."""
+    if settings.smtp_host:
+        return SmtpSender(
+            settings.smtp_host, settings.smtp_port, tls=settings.smtp_tls,
+            user=settings.smtp_user, password=settings.smtp_password,
+            timeout=float(settings.smtp_timeout),
+        )  # fmt: skip
+    return FolderSender(Path(settings.mail_dir))
+
+
+class ServiceAlreadyRunning(ConvflowError):
+    """A second service on the same SQLite file: SQLite allows one writer service."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        super().__init__(
+            f"another convflow service is already running on {path} ({holder}); SQLite "
+            "allows one service per database file: stop it, or use PostgreSQL to run several"
+        )
+
+
+class SingleServiceLock:
+    """An exclusive lock beside a SQLite database, held while the service runs."""
+
+    def __init__(self, database: Path) -> None:
+        self.path = database.with_name(database.name + ".service-lock")
+        self._file: IO[str] | None = None
+
+    def __enter__(self) -> SingleServiceLock:
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown process"
+            handle.close()
+            raise ServiceAlreadyRunning(self.path.with_suffix(""), holder) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self._file = handle
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+
+
+class Service:
+    """Runs the due pass on time, until stopped."""
+
+    def __init__(self, app: App, sender: Sender, clock: Callable[[], datetime] | None = None):
+        self.app, self.sender = app, sender
+        self.clock = clock or app.clock
+        self._lock = threading.Lock()
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC,
+            # A wake-up missed while busy or down still runs, once (LIBRARY-NOTES: the default
+            # misfire_grace_time of 1 s silently drops it).
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    def tick(self) -> DueReport | None:
+        """One due pass now, then plan the next wake-up; skipped if a pass is running."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            now = self.clock()
+            report = run_due(self.app, now, self.sender)
+            _log_report(report, now)
+            self._plan_wake(now)
+            return report
+        except Exception:
+            log.exception("the due pass failed; it will run again at the next wake-up")
+            return None
+        finally:
+            self._lock.release()
+
+    def next_due(self) -> datetime | None:
+        """The earliest instant something is due: a deadline, a reminder, an email."""
+        lease = timedelta(seconds=self.app.settings.claim_lease_seconds)
+        with self.app.uow(read_only=True) as uow:
+            candidates = [
+                uow.deadlines.next_due(),
+                uow.reminders.next_planned(),
+                uow.outbox.next_attempt(lease),
+            ]
+        return min((c for c in candidates if c is not None), default=None)
+
+    def _plan_wake(self, now: datetime) -> None:
+        due = self.next_due()
+        if due is None:
+            log.info("nothing planned; looking again every %ss", self.app.settings.wake_interval)
+            return
+        when = max(due, now)
+        self._scheduler.add_job(
+            self.tick, "date", run_date=when, id=WAKE_JOB, replace_existing=True
+        )
+        log.info("next wake-up at %s", when.isoformat())
+
+    def start(self) -> None:
+        """Start the scheduler; the first pass (catching up on downtime) runs at once."""
+        self._scheduler.start()
+        self._scheduler.add_job(
+            self.tick, "interval", seconds=self.app.settings.wake_interval, id=SAFETY_JOB,
+            replace_existing=True,
+        )  # fmt: skip
+        self._scheduler.add_job(self.tick, "date", run_date=self.clock(), id=WAKE_JOB,
+                                replace_existing=True)  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop waking up; wait for the pass in flight to finish its unit of work."""
+        self._scheduler.shutdown(wait=True)
+        with self._lock:
+            pass
+
+
+def _log_report(report: DueReport, now: datetime) -> None:
+    for action in report.actions:
+        delay = now - action.due_at
+        late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+        log.info("%s: %s due %s → %s%s", action.reference, action.deadline,
+                 action.due_at.isoformat(), action.action, late)  # fmt: skip
+    for reminder in report.reminders:
+        delay = now - reminder.planned_at
+        late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+        log.info(
+            "%s: reminder %s %s planned %s → %s%s", reminder.reference, reminder.kind,
+            reminder.label, reminder.planned_at.isoformat(), reminder.outcome, late,
+        )  # fmt: skip
+    for reference, error in report.failures.items():
+        log.error("%s: not processed: %s", reference, error)
+
+
+def _duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    return f"{days}d {hours}h {minutes}min" if days else f"{hours}h {minutes}min"
+
+
+def single_service_lock(settings: Settings) -> SingleServiceLock | None:
+    """The lock a service must hold on a SQLite database (None on PostgreSQL)."""
+    url = settings.database_url
+    path = sqlite_path(url) if is_sqlite(url) else None
+    return SingleServiceLock(path.resolve()) if path else None
