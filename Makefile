@@ -22,7 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/convflow init
 	$(BIN)/convflow import --skip-existing $(EXAMPLE)
-	$(BIN)/convflow status AMP-CRPV-PACA-2025
+	$(BIN)/convflow serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

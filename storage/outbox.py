@@ -7,9 +7,18 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
+from storage.fastpath import Prepared, column_kinds
 from storage.tables import AnyRow, outbox_table
 
 o = outbox_table.c
+_QUEUE = Prepared(
+    insert(outbox_table).returning(o.id),
+    column_kinds(outbox_table),
+    column_keys=[
+        "convention_id", "kind", "message_id", "idempotency_key", "sender", "recipients", "cc",
+        "context", "status", "attempts", "next_attempt_at", "created_at",
+    ],
+)  # fmt: skip
 
 
 class OutboxRepository:
@@ -47,8 +56,10 @@ class OutboxRepository:
             "next_attempt_at": now,
             "created_at": now,
         }
-        statement = insert(outbox_table).values(values).returning(o.id)
-        return int(self._connection.execute(statement).scalar_one())
+        cursor = _QUEUE.execute(self._connection, values)
+        outbox_id = int(cursor.fetchone()[0])
+        cursor.close()
+        return outbox_id
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> list[AnyRow]:
         """Take up to `limit` emails to send now: pending and due, or claimed by a sender

@@ -123,6 +123,9 @@ class EventRow(SQLModel, table=True):
 
 PENDING = text("status = 'pending'")
 PLANNED = text("status = 'planned'")
+_PENDING_EMAIL = text("status = 'pending'")
+_SENDING = text("status = 'sending'")
+_FAILED = text("status = 'failed'")
 
 
 class DeadlineRow(SQLModel, table=True):
@@ -165,9 +168,9 @@ class ReminderRow(SQLModel, table=True):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("deadline_id", "label"),
+        # Led by the convention: also serves its listings and cancellations.
+        UniqueConstraint("convention_id", "deadline_id", "label"),
         Index("ix_reminder_planned", "planned_at", sqlite_where=PLANNED, postgresql_where=PLANNED),
-        Index("ix_reminder_convention", "convention_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -193,15 +196,20 @@ class OutboxRow(SQLModel, table=True):
     """
 
     __tablename__ = "outbox"
+    # Partial indexes: each holds only the few rows in its status, and costs nothing once
+    # an email is sent. The Message-ID is derived from the (unique) idempotency key.
     __table_args__ = (
-        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_pending", "next_attempt_at", sqlite_where=_PENDING_EMAIL,
+              postgresql_where=_PENDING_EMAIL),
+        Index("ix_outbox_sending", "claimed_at", sqlite_where=_SENDING, postgresql_where=_SENDING),
+        Index("ix_outbox_failed", "id", sqlite_where=_FAILED, postgresql_where=_FAILED),
         Index("ix_outbox_convention", "convention_id"),
-    )
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int | None = Field(default=None, foreign_key="convention.id")
     kind: str = Field(max_length=64)
-    message_id: str = Field(max_length=255, unique=True)
+    message_id: str = Field(max_length=255)
     idempotency_key: str = Field(max_length=255, unique=True)
     sender: str = Field(max_length=320)
     recipients: list[str] = Field(sa_type=JSON)

@@ -94,18 +94,19 @@ def _record(
         log.info("sent %s %s to %s (%s)", row.kind, row.message_id, ", ".join(row.recipients),
                  result.detail)  # fmt: skip
         return
-    if result.outcome == DeliveryOutcome.TEMPORARY and row.attempts < app.settings.max_attempts:
-        at = now + retry_delay(row.attempts, app.settings.retry_base_seconds)
+    attempt = row.attempts + 1  # the claim counted this attempt after reading the row
+    if result.outcome == DeliveryOutcome.TEMPORARY and attempt < app.settings.max_attempts:
+        at = now + retry_delay(attempt, app.settings.retry_base_seconds)
         uow.outbox.retry(row.id, at, result.detail)
         report.retried.append(row.message_id)
         log.warning(
             "temporary failure for %s %s (attempt %d): %s; next try at %s",
-            row.kind, row.message_id, row.attempts, result.detail, at.isoformat(),
+            row.kind, row.message_id, attempt, result.detail, at.isoformat(),
         )  # fmt: skip
         return
     reason = result.detail
     if result.outcome == DeliveryOutcome.TEMPORARY:
-        reason = f"gave up after {row.attempts} attempts: {result.detail}"
+        reason = f"gave up after {attempt} attempts: {result.detail}"
     _fail(app, uow, row, reason, subject, now, report)
 
 

@@ -195,7 +195,7 @@ class Mailer:
                 "subject": failed["subject"] or failed["kind"],
                 "recipients": list(failed["recipients"]),
                 "error": error,
-                "attempts": failed["attempts"],
+                "attempts": failed["attempts"] + 1,
             },
             "links": failed["context"].get("links") or self.links(None),
         }

@@ -77,4 +77,29 @@ def status_text(view: Mapping[str, Any]) -> str:
             f"ends {paris_time(d['expires_at'])}"
         )
         lines += [f"        {line}" for line in d["explanation"].splitlines()]
+    lines += _reminder_lines(view.get("reminders", []))
+    lines += _email_lines(view.get("outbox", []))
     return "\n".join(lines)
+
+
+def _reminder_lines(reminders: list[dict[str, Any]]) -> list[str]:
+    planned = [r for r in reminders if r["status"] == "planned"]
+    if not reminders:
+        return []
+    lines = [f"  reminders    {len(planned)} planned, {len(reminders) - len(planned)} done"
+             " (convflow reminders REF)"]  # fmt: skip
+    lines += [f"    {r['kind']:<15} {r['label']:<10} {paris_time(r['planned_at'])}"
+              for r in planned[:5]]  # fmt: skip
+    return lines
+
+
+def _email_lines(emails: list[dict[str, Any]]) -> list[str]:
+    if not emails:
+        return []
+    failed = [e for e in emails if e["status"] == "failed"]
+    sent = sum(e["status"] == "sent" for e in emails)
+    lines = [f"  emails       {sent} sent, {len(emails) - sent - len(failed)} waiting, "
+             f"{len(failed)} FAILED"]  # fmt: skip
+    lines += [f"    FAILED {e['kind']} to {', '.join(e['recipients'])}: {e['last_error']}"
+              for e in failed]  # fmt: skip
+    return lines

@@ -1,0 +1,185 @@
+"""Delivery you can trust: a real SMTP server that accepts, delays, refuses or is down."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from notifications import FolderSender, SmtpSender
+from states.convention import Convention
+from tests.conftest import FixedClock
+from tests.integration.mail import keys, message_ids, parsed
+from tests.integration.steps import REFERENCE, at, load, record
+from tests.notifications.conftest import RunningServer, SmtpServers
+from tests.notifications.helpers import ScriptedHandler, free_port
+from workflow import views
+from workflow.app import App
+from workflow.dispatch import deliver, retry_delay
+from workflow.service import make_sender
+from workflow.settings import load_settings
+
+ADMIN = "politique.ville@example.org"
+
+
+@pytest.fixture
+def mail_app(settings_env: dict[str, str], clock: FixedClock) -> Iterator[App]:
+    """An app with administrators in copy, a 60 s first retry and at most 4 attempts."""
+    environment = {
+        **settings_env,
+        "CONVFLOW_ADMIN_EMAILS": ADMIN,
+        "CONVFLOW_RETRY_BASE_SECONDS": "60",
+        "CONVFLOW_MAX_ATTEMPTS": "4",
+        "CONVFLOW_CLAIM_LEASE_SECONDS": "300",
+    }
+    application = App.create(load_settings(environment))
+    clock.now = at("2025-03-03T09:00:00Z")
+    application.clock = clock
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def submitted(mail_app: App, reference_convention: Convention) -> App:
+    """The reference convention sent for signature: one email queued to both signatories."""
+    load(mail_app, reference_convention)
+    record(mail_app, "submit", "2025-03-03")
+    return mail_app
+
+
+def _email(app: App) -> dict[str, object]:
+    return next(e for e in views.outbox(app) if e["kind"] == "signature_requested")
+
+
+def test_an_accepted_email_is_sent_once_with_its_stable_message_id(
+    submitted: App, smtp_server: RunningServer, clock: FixedClock
+) -> None:
+    report = deliver(submitted, smtp_server.sender(), clock.now)
+    assert len(report.sent) == 1
+    assert deliver(submitted, smtp_server.sender(), clock.now).sent == []
+    received = parsed(smtp_server.handler.accepted[0])
+    assert received["Message-ID"] == _email(submitted)["message_id"]
+    assert set(smtp_server.handler.accepted[0].rcpt_tos) == {
+        "martial.alvarez@example.org", "mustapha.berra@example.org", ADMIN,
+    }  # fmt: skip
+    assert _email(submitted)["status"] == "sent"
+
+
+def test_a_temporary_refusal_is_retried_with_backoff(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock
+) -> None:
+    server = smtp_servers.start(ScriptedHandler(data_answers=["451 4.3.0 try again later"]))
+    first = deliver(submitted, server.sender(), clock.now)
+    assert len(first.retried) == 1
+    email = _email(submitted)
+    assert (email["status"], email["attempts"]) == ("pending", 1)
+    assert email["last_error"] == "451 4.3.0 try again later"
+    assert email["next_attempt_at"] == "2025-03-03T09:01:00Z"  # base delay: 60 s
+    assert deliver(submitted, server.sender(), clock.now + timedelta(seconds=59)).sent == []
+    second = deliver(submitted, server.sender(), clock.now + timedelta(seconds=60))
+    assert len(second.sent) == 1
+    assert (_email(submitted)["status"], _email(submitted)["attempts"]) == ("sent", 2)
+    assert len(server.handler.accepted) == 1
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert [retry_delay(n, 60).total_seconds() for n in range(1, 9)] == [
+        60, 120, 240, 480, 960, 1920, 3600, 3600,
+    ]  # fmt: skip
+
+
+def test_a_permanent_refusal_is_not_retried_and_administrators_are_alerted(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock
+) -> None:
+    server = smtp_servers.start(ScriptedHandler(data_answers=["550 5.1.1 mailbox unavailable"]))
+    report = deliver(submitted, server.sender(), clock.now)
+    assert len(report.failed) == 1
+    failed = views.outbox(submitted, "failed")
+    assert [(e["kind"], e["last_error"]) for e in failed] == [
+        ("signature_requested", "550 5.1.1 mailbox unavailable")
+    ]
+    # the alert went out in the same pass, to the administrators only
+    alert = parsed(server.handler.accepted[-1])
+    assert alert["To"] == ADMIN
+    assert "550 5.1.1 mailbox unavailable" in alert.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert keys(server.handler.accepted) == [f"alert:{failed[0]['id']}"]
+    # and it shows where administrators look
+    status = views.status(submitted, REFERENCE)
+    assert [e["status"] for e in status["outbox"] if e["kind"] == "signature_requested"] == [
+        "failed"
+    ]
+    assert deliver(submitted, server.sender(), clock.now + timedelta(days=1)).sent == []
+
+
+def test_a_server_down_then_back_loses_nothing(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock
+) -> None:
+    port = free_port()
+    down = SmtpSender("127.0.0.1", port, timeout=2.0, local_hostname="tests.convflow.local")
+    first = deliver(submitted, down, clock.now)
+    assert len(first.retried) == 1
+    assert "Connection refused" in str(_email(submitted)["last_error"])
+    server = smtp_servers.start(port=port)
+    later = clock.now + timedelta(minutes=1)
+    assert len(deliver(submitted, server.sender(), later).sent) == 1
+    assert message_ids(server.handler.accepted) == {_email(submitted)["message_id"]: 1}
+
+
+def test_retries_exhausted_become_a_failure_with_an_alert(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock
+) -> None:
+    server = smtp_servers.start(ScriptedHandler(data_answers=["421 4.7.0 busy"] * 4))
+    now = clock.now
+    for _ in range(4):
+        deliver(submitted, server.sender(), now)
+        now += timedelta(hours=1)
+    email = _email(submitted)
+    assert (email["status"], email["attempts"]) == ("failed", 4)
+    assert str(email["last_error"]).startswith("gave up after 4 attempts")
+    assert [e["kind"] for e in views.outbox(submitted, "sent")] == ["delivery_failed"]
+
+
+def test_a_claim_never_answered_is_sent_again_after_the_lease_with_the_same_message_id(
+    submitted: App, smtp_server: RunningServer, clock: FixedClock
+) -> None:
+    with submitted.uow() as uow:  # a dispatcher claims the email, then dies before sending
+        assert len(uow.outbox.claim(clock.now, 10, timedelta(seconds=300))) == 1
+        uow.commit()
+    assert deliver(submitted, smtp_server.sender(), clock.now + timedelta(seconds=299)).sent == []
+    report = deliver(submitted, smtp_server.sender(), clock.now + timedelta(seconds=300))
+    assert report.sent == [_email(submitted)["message_id"]]
+    assert _email(submitted)["attempts"] == 2
+
+
+def test_an_email_that_cannot_be_rendered_fails_and_says_why(
+    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer, tmp_path: Path,
+) -> None:  # fmt: skip
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    (overrides / "signature_requested.txt").write_text("{{ convention.no_such_field }}")
+    environment = {**settings_env, "CONVFLOW_TEMPLATES_DIR": str(overrides)}
+    app = App.create(load_settings(environment))
+    app.clock = clock
+    try:
+        load(app, reference_convention)
+        record(app, "submit", "2025-03-03")
+        report = deliver(app, smtp_server.sender(), clock.now)
+        assert len(report.failed) == 1
+        error = str(_email(app)["last_error"])
+        assert error.startswith("rendering failed") and "no_such_field" in error
+    finally:
+        app.close()
+
+
+def test_without_smtp_emails_are_written_to_the_mail_folder(
+    submitted: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    sender = make_sender(submitted.settings)
+    assert isinstance(sender, FolderSender)
+    deliver(submitted, sender, clock.now)
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert "Message-ID: " + str(_email(submitted)["message_id"]) in files[0].read_text()

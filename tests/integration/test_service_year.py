@@ -1,0 +1,171 @@
+"""A year in the life of the reference convention, with a moved clock and a real SMTP server.
+
+The service is driven as it runs: woken at each instant something falls due, and running the
+due pass then. People record their events in between. Every planned reminder reaches the
+server exactly once, at its planned instant; nothing is sent for what became moot.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from notifications import Sender
+from states.convention import Convention
+from tests.conftest import FixedClock
+from tests.integration.mail import message_ids, parsed
+from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record, state
+from tests.notifications.conftest import RunningServer
+from workflow import views
+from workflow.app import App
+from workflow.due import run_due
+from workflow.service import Service
+from workflow.settings import load_settings
+
+ADMIN = "politique.ville@example.org"
+
+
+@pytest.fixture
+def service_app(settings_env: dict[str, str], clock: FixedClock, tmp_path: Path) -> Iterator[App]:
+    """An app whose emails copy the Métropole's politique de la ville team."""
+    settings = load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN})
+    application = App.create(settings)
+    application.clock = clock
+    yield application
+    application.close()
+
+
+class Driver:
+    """Moves the clock from one wake-up to the next, as the service's scheduler would."""
+
+    def __init__(self, app: App, sender: Sender, clock: FixedClock) -> None:
+        self.app, self.sender, self.clock = app, sender, clock
+        self.service = Service(app, sender, clock=clock)
+        self.wake_ups: list[datetime] = []
+
+    def run_until(self, text: str) -> None:
+        until = at(text)
+        while (due := self.service.next_due()) is not None and due <= until:
+            self.clock.now = max(due, self.clock.now)
+            self.wake_ups.append(self.clock.now)
+            report = run_due(self.app, self.clock.now, self.sender)
+            assert report.failures == {}
+        self.clock.now = until
+
+
+def test_a_year_sends_each_planned_reminder_exactly_once(
+    service_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    app = service_app
+    life = Driver(app, smtp_server.sender(), clock)
+    clock.now = at("2025-01-02T09:00:00Z")
+    load(app, reference_convention)
+    record(app, "submit", "2025-01-02")
+    life.run_until("2025-01-08T10:00:00Z")
+    record(app, "sign", "2025-01-08", signatory=METROPOLE)
+    life.run_until("2025-01-20T09:00:00Z")  # J-0 on the 9th, then weekly on the 16th
+    record(app, "sign", "2025-01-20", signatory=CRPV)  # in force; next weekly one is moot
+    life.run_until("2025-02-03T09:00:00Z")
+    record(app, "notify", "2025-02-03")  # payment target 5 March
+    life.run_until("2025-03-10T09:00:00Z")
+    record(app, "pay", "2025-03-10", amount="200000.00")
+    life.run_until("2025-04-01T12:00:00Z")
+    record(app, "open_dispute", party="crpv", received="2025-04-01")  # window ends 2 May
+    life.run_until("2025-05-06T09:00:00Z")
+    record(app, "settle", "2025-05-06")
+    life.run_until("2026-03-01T00:00:00Z")
+    assert state(app) == "expired"
+
+    accepted = smtp_server.handler.accepted
+    assert set(message_ids(accepted).values()) == {1}  # nothing twice
+    kinds = Counter(email["kind"] for email in views.outbox(app))
+    assert kinds == Counter({
+        "signature_requested": 1, "reminder_signature": 2, "convention_in_force": 1,
+        "award_notified": 1, "reminder_payment": 1, "payment_recorded": 1, "dispute_opened": 1,
+        "reminder_dispute_window": 2, "amicable_window_closed": 1, "reminder_court_possible": 1,
+        "reminder_expiry": 4, "convention_expired": 1,
+    })  # fmt: skip
+    assert len(accepted) == sum(kinds.values())
+    assert {e["status"] for e in views.outbox(app)} == {"sent"}
+
+    reminders = views.reminders(app, REFERENCE)
+    sent = [(r["kind"], r["label"], r["planned_at"]) for r in reminders if r["status"] == "sent"]
+    assert sent == [
+        ("signature", "J-0", "2025-01-09T08:00:00Z"),
+        ("signature", "relance-1", "2025-01-16T08:00:00Z"),
+        ("payment", "J-0", "2025-03-05T08:00:00Z"),
+        ("dispute_window", "J-7", "2025-04-25T07:00:00Z"),
+        ("dispute_window", "J-1", "2025-05-01T07:00:00Z"),  # a holiday, still a reminder
+        ("dispute_window", "court", "2025-05-03T07:00:00Z"),
+        ("expiry", "J-90", "2025-10-02T07:00:00Z"),
+        ("expiry", "J-60", "2025-11-01T08:00:00Z"),
+        ("expiry", "J-30", "2025-12-01T08:00:00Z"),
+        ("expiry", "J-7", "2025-12-24T08:00:00Z"),
+    ]
+    assert [(r["label"], r["status"]) for r in reminders if r["status"] != "sent"] == [
+        ("relance-2", "cancelled")  # the last signature came first
+    ]
+    # each reminder went out when it was planned, at 09:00 in Paris
+    for reminder in (r for r in reminders if r["status"] == "sent"):
+        assert at(reminder["planned_at"]) in life.wake_ups
+
+
+def test_reminders_say_what_falls_due_and_go_to_the_right_people(
+    service_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    app = service_app
+    life = Driver(app, smtp_server.sender(), clock)
+    clock.now = at("2025-01-02T09:00:00Z")
+    load(app, reference_convention)
+    record(app, "submit", "2025-01-02")
+    life.run_until("2025-01-08T10:00:00Z")
+    record(app, "sign", "2025-01-08", signatory=METROPOLE)
+    life.run_until("2025-01-10T00:00:00Z")
+    reminder = parsed(smtp_server.handler.accepted[-1])
+    assert reminder["To"] == CRPV  # only the signatory still to sign
+    assert reminder["Cc"] == ADMIN
+    assert REFERENCE in str(reminder["Subject"])
+    body = reminder.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Mustapha Berra" in text
+    assert "jeudi 9 janvier 2025" in text  # what falls due and when
+
+
+def test_a_service_down_for_weeks_catches_up_once_and_coalesces(
+    service_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    app = service_app
+    clock.now = at("2025-01-10T09:00:00Z")
+    load(app, reference_convention)
+    record(app, "submit", "2025-01-02")
+    record(app, "sign", "2025-01-08", signatory=METROPOLE)
+    record(app, "sign", "2025-01-10", signatory=CRPV)  # expiry reminders planned
+    sender = smtp_server.sender()
+    run_due(app, at("2025-01-10T10:00:00Z"), sender)
+    before = len(smtp_server.handler.accepted)
+    # down from January to 10 December: J-90, J-60 and J-30 were all missed
+    report = run_due(app, at("2025-12-10T10:00:00Z"), sender)
+    assert sorted((r.label, r.outcome) for r in report.reminders) == [
+        ("J-30", "send"), ("J-60", "coalesced"), ("J-90", "coalesced"),
+    ]  # fmt: skip
+    assert len(smtp_server.handler.accepted) == before + 1
+    assert run_due(app, at("2025-12-10T10:00:00Z"), sender).reminders == []
+    # down again across the J-7 reminder and the term: the end is announced, not reminded
+    report = run_due(app, at("2026-01-05T10:00:00Z"), sender)
+    assert [a.action for a in report.actions] == ["expire"]
+    assert report.reminders == []
+    j7 = next(r for r in views.reminders(app, REFERENCE) if r["label"] == "J-7")
+    assert j7["status"] == "cancelled"
+    last = parsed(smtp_server.handler.accepted[-1])
+    assert "X-Convflow-Key" in last
+    kinds = [e["kind"] for e in views.outbox(app)]
+    assert kinds[0] == "convention_expired"  # newest first
+    assert kinds.count("reminder_expiry") == 1
