@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXAMPLE := examples/convention-metropole-amp-crpv-paca-2025.toml
 
-.PHONY: run test lint pytest bench install clean
+.PHONY: run test lint pytest bench install browser clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/convflow init
 	$(BIN)/convflow import --skip-existing $(EXAMPLE)
+	@echo "A fresh administrator token for the dashboard (shown once):"
+	@$(BIN)/convflow token create --name "admin-$$(date +%Y%m%d-%H%M%S)" --role admin
 	$(BIN)/convflow serve
 
 lint: $(STAMP)
@@ -29,7 +31,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# The browser tests drive Debian's Chromium (never a downloaded browser); installing it needs
+# root, as on CI. Without it they are skipped, unless CONVFLOW_REQUIRE_BROWSER=1.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is not installed and cannot be here: browser tests will be skipped"; fi; }
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint pytest

@@ -69,6 +69,18 @@ def _convention(
         "state": state,
         "state_label": label,
         "place": "Marseille",
+        "clauses": {
+            "dispute_window_days": 30,
+            "termination_notice_months": 6,
+            "payment_target_days": 30,
+            "articles": {
+                "payment": "article 2",
+                "term": "article 4",
+                "amendment": "article 5",
+                "dispute": "article 6",
+                "termination": "article 7",
+            },
+        },
         "parties": [
             _party(
                 "metropole",

@@ -16,7 +16,7 @@ says which setting it used. The explanation is French: administrators read it.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -29,13 +29,16 @@ from states.calendar import (
 )
 from states.errors import InvalidInput
 
-DeadlineKind = Literal["expiry", "termination", "dispute_window", "payment", "signature"]
+DeadlineKind = Literal[
+    "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature"
+]
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "expiry",
     "termination",
     "dispute_window",
     "payment",
     "signature",
+    "amendment_signature",
 )
 DeadlineStatus = Literal["pending", "met", "passed", "applied", "cancelled", "superseded"]
 DEADLINE_STATUSES: tuple[DeadlineStatus, ...] = (
@@ -210,11 +213,17 @@ def dispute_window(
     if letter.uncollected or letter.lre_accepted_late(settings):
         trigger, flags = letter.presented, ["uncollected"]
         assert trigger is not None  # validate() guarantees it
+        why = (
+            f"LRE non acceptée dans les {settings.lre_acceptance_days} jours (CPCE L100) : elle "
+            "vaut lettre non retirée"
+            if letter.electronic
+            else "Pli avisé non réclamé : la lettre n'a pas été retirée"
+        )
         lines = [
             f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
             "de la réception de la lettre recommandée avec avis de réception.",
-            f"Pli avisé non réclamé : la lettre n'a pas été retirée ; le délai court à compter "
-            f"de sa première présentation, le {french_date(trigger)} (à signaler).",
+            f"{why} ; le délai court à compter de sa première présentation, le "
+            f"{french_date(trigger)} (à signaler).",
         ]
     else:
         trigger = letter.received
@@ -232,7 +241,7 @@ def dispute_window(
     due = _extend(raw_end, settings.calendar, settings.extend_acts, lines)
     court = due + timedelta(days=1)
     lines += [
-        f"Échéance : la période amiable expire le {_instant_text(due)}.",
+        f"Échéance : la période amiable expire le {_instant_text(due)} (CPC art. 642 al. 1).",
         f"Saisine du tribunal compétent possible à partir du {french_date(court)}.",
         "Réglages : prorogation des actes au jour ouvrable suivant : "
         f"{_yes_no(settings.extend_acts)} ; calendrier : {settings.calendar.describe()}.",
@@ -307,7 +316,8 @@ def termination_notice(
             "résiliation reste sans effet."
         )
     lines.append(
-        f"Échéance : la convention reste en vigueur jusqu'au {_instant_text(effective_end)}."
+        f"Échéance : la convention reste en vigueur jusqu'au {_instant_text(effective_end)} "
+        "(CPC art. 642 al. 1)."
     )
     by_basis = _by_basis(letter, months)
     lines.append(
@@ -401,6 +411,36 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
     )
 
 
+def amendment_signature_target(
+    submitted_on: date, days: int, number: int, article: str = "article 5"
+) -> ComputedDeadline:
+    """The internal target for the signatures of an amendment (avenant)."""
+    due = add_days(submitted_on, days)
+    lines = [
+        f"Avenant n°{number} ({article}) : soumis à la signature des deux parties le "
+        f"{french_date(submitted_on)}.",
+        f"Objectif interne : toutes les signatures sous {days} jours calendaires, soit au plus "
+        f"tard le {_instant_text(due)} ; ensuite, un rappel chaque semaine tant qu'une "
+        "signature manque.",
+        "L'avenant prend effet à la date de sa dernière signature ; s'il prolonge la convention, "
+        "cette signature doit intervenir avant le terme (signé après, ce serait une nouvelle "
+        "convention).",
+    ]
+    return ComputedDeadline(
+        kind="amendment_signature",
+        trigger_date=submitted_on,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+    )
+
+
+def with_source(deadline: ComputedDeadline, source: str) -> ComputedDeadline:
+    """The same deadline, its explanation naming the amendment its terms come from."""
+    return replace(deadline, explanation=f"{deadline.explanation}\nSource : {source}.")
+
+
 def signature_target(submitted_on: date, days: int) -> ComputedDeadline:
     """The internal signature target: every signature `days` calendar days after submission."""
     due = add_days(submitted_on, days)
@@ -448,4 +488,5 @@ __all__ = [
     "payment_target",
     "signature_target",
     "termination_notice",
+    "with_source",
 ]

@@ -70,7 +70,7 @@ def parse_day(text: str, field: str = "date") -> date:
     """A civil date from `YYYY-MM-DD`, or from an ISO instant converted to Europe/Paris."""
     text = text.strip()
     try:
-        if len(text) == 10:
+        if "T" not in text and " " not in text:
             return date.fromisoformat(text)
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -100,11 +100,14 @@ _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
 def parse_amount(text: str, field: str = "amount") -> Decimal:
-    """An amount in euros, exact to the cent: `200000`, `200000.00`; never a float."""
+    """An amount in euros, exact to the cent: `200000`, `200000.00`, or the French way
+    `200 000,00` (spaces, narrow or no-break, between thousands; a comma for cents)."""
     compact = text.strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    if "," in compact and "." not in compact:
+        compact = compact.replace(",", ".")
     if not _AMOUNT.match(compact):
         raise InvalidInput(
-            field, f"'{text}' is not an amount in euros (digits, optional .cents, e.g. 200000.00)"
+            field, f"'{text}' is not an amount in euros (e.g. 200000.00 or 200 000,00)"
         )
     try:
         amount = Decimal(compact).quantize(Decimal("0.01"))

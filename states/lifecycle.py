@@ -73,24 +73,49 @@ def _notice_running(event: EventData) -> bool:
 
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "submit", "source": "draft", "dest": "signature"},
-    {"trigger": "sign", "source": "signature", "dest": "notification",
-     "conditions": [_signatures_complete]},
+    {
+        "trigger": "sign",
+        "source": "signature",
+        "dest": "notification",
+        "conditions": [_signatures_complete],
+    },
     {"trigger": "sign", "source": "signature", "dest": None},  # more signatures awaited
     {"trigger": "cancel", "source": ["draft", "signature"], "dest": "cancelled"},
     {"trigger": "notify", "source": "notification", "dest": "payment"},
     {"trigger": "pay", "source": "payment", "dest": "execution"},
     {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
-    *({"trigger": "settle", "source": "dispute", "dest": state,
-       "conditions": [_returns_to(state)]} for state in DISPUTABLE),
+    *(
+        {
+            "trigger": "settle",
+            "source": "dispute",
+            "dest": state,
+            "conditions": [_returns_to(state)],
+        }
+        for state in DISPUTABLE
+    ),
     {"trigger": "go_to_court", "source": "dispute", "dest": "litigation"},
-    *({"trigger": "close_litigation", "source": "litigation", "dest": state,
-       "conditions": [_returns_to(state)]} for state in DISPUTABLE),
-    {"trigger": "give_notice", "source": ["notification", "payment", "execution"],
-     "dest": "termination"},
+    *(
+        {
+            "trigger": "close_litigation",
+            "source": "litigation",
+            "dest": state,
+            "conditions": [_returns_to(state)],
+        }
+        for state in DISPUTABLE
+    ),
+    {
+        "trigger": "give_notice",
+        "source": ["notification", "payment", "execution"],
+        "dest": "termination",
+    },
     {"trigger": "expire", "source": list(IN_FORCE), "dest": "expired"},
-    {"trigger": "terminate", "source": ["termination", "dispute", "litigation"],
-     "dest": "terminated", "conditions": [_notice_running]},
-]  # fmt: skip
+    {
+        "trigger": "terminate",
+        "source": ["termination", "dispute", "litigation"],
+        "dest": "terminated",
+        "conditions": [_notice_running],
+    },
+]
 
 # One machine for every convention (LIBRARY-NOTES: a machine per object costs memory and
 # add_model grows quadratically); events are fired with machine.events[name].trigger(obj).

@@ -21,7 +21,10 @@ TEMPLATES: dict[DeadlineKind, str] = {
     "dispute_window": "reminder_dispute_window",
     "payment": "reminder_payment",
     "signature": "reminder_signature",
+    "amendment_signature": "reminder_amendment_signature",
 }
+WEEKLY_KINDS = ("signature", "amendment_signature")
+"""Deadlines reminded on their day, then every week while a signature is missing."""
 COURT_TEMPLATE = "reminder_court_possible"
 Decision = Literal["send", "coalesced", "skipped"]
 
@@ -41,10 +44,15 @@ def _before(
     kind: DeadlineKind, day: date, offsets: Sequence[int], hour: int
 ) -> list[PlannedReminder]:
     return [
-        PlannedReminder(kind, TEMPLATES[kind], f"J-{days}", days,
-                        at_paris_time(day - timedelta(days=days), hour))
+        PlannedReminder(
+            kind,
+            TEMPLATES[kind],
+            f"J-{days}",
+            days,
+            at_paris_time(day - timedelta(days=days), hour),
+        )
         for days in sorted(set(offsets), reverse=True)
-    ]  # fmt: skip
+    ]
 
 
 def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> list[PlannedReminder]:
@@ -62,18 +70,24 @@ def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> lis
         court = deadline.earliest_court_date
         if offsets.court_possible and court is not None:
             planned.append(
-                PlannedReminder(kind, COURT_TEMPLATE, "court", (due - court).days,
-                                at_paris_time(court, hour))
-            )  # fmt: skip
+                PlannedReminder(
+                    kind, COURT_TEMPLATE, "court", (due - court).days, at_paris_time(court, hour)
+                )
+            )
         return planned
     if kind == "payment":
         return _before(kind, due, offsets.payment, hour)
-    # signature: on the target day; the next ones are planned weekly as each one goes out
+    # signatures: on the target day; the next ones are planned weekly as each one goes out
     return _before(kind, due, (0,), hour)
 
 
 def next_signature_reminder(
-    last_label: str, due_date: date, every_days: int, now: datetime, hour: int
+    last_label: str,
+    due_date: date,
+    every_days: int,
+    now: datetime,
+    hour: int,
+    kind: DeadlineKind = "signature",
 ) -> PlannedReminder:
     """The weekly reminder after the one labelled `last_label`, the first still ahead of `now`.
 
@@ -87,9 +101,12 @@ def next_signature_reminder(
         planned_at = at_paris_time(day, hour)
         if planned_at > now:
             return PlannedReminder(
-                "signature", TEMPLATES["signature"], f"relance-{number}",
-                -(day - due_date).days, planned_at,
-            )  # fmt: skip
+                kind,
+                TEMPLATES[kind],
+                f"relance-{number}",
+                -(day - due_date).days,
+                planned_at,
+            )
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,11 @@ def _letter(
     convention: Convention, trigger: str, inputs: Mapping[str, str], on: date
 ) -> RegisteredLetter:
     letter = parse_letter(inputs)
-    last = letter.received or letter.presented or letter.dispatched
-    if last is not None and last > on:
-        raise InvalidInput("received", f"the letter's dates cannot be after the event ({on})")
+    for name, day in (("received", letter.received), ("presented", letter.presented),
+                      ("dispatched", letter.dispatched)):  # fmt: skip
+        if day is not None and day > on:
+            raise InvalidInput(name, f"{day} is after the event's date ({on}); date the event "
+                               "with --on")  # fmt: skip
     start = letter.received or letter.presented
     if convention.effective_date and start and start < convention.effective_date:
         raise _refuse(
@@ -243,6 +245,13 @@ def give_notice(
             f"({clauses.articles.termination})",
         ) from None
     assert computed.notice_end is not None and computed.effective_end is not None
+    if on > computed.effective_end:
+        raise _refuse(
+            convention,
+            "give_notice",
+            f"this letter ended the convention on {computed.effective_end}, before the date "
+            f"it is recorded at ({on}); record it at its own date (--on {computed.trigger_date})",
+        )
     convention.notice = TerminationNotice(
         party=party.key,
         letter=letter,
@@ -260,6 +269,7 @@ def expire(
     return Effects(
         {"end_date": convention.end_date.isoformat()},
         closures=(_closure("expiry", "applied"), _closure(None, "cancelled")),
+        after=[_forget_dispute],  # a court case may go on, but no longer about a live convention
     )
 
 
@@ -273,6 +283,7 @@ def terminate(
     return Effects(
         {"effective_end": convention.notice.effective_end.isoformat()},
         closures=(_closure("termination", "applied"), _closure(None, "cancelled")),
+        after=[_forget_dispute],
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from states.convention import Clauses, Convention, Party, Signatory
 from states.errors import ConcurrentChange, UnknownConvention
@@ -140,6 +140,11 @@ class ConventionRepository:
             "place": convention.place,
             **_state_values(convention),
             "clauses": clauses_to_json(convention.clauses),
+            "original_terms": {
+                "amount": str(convention.amount),
+                "end_date": convention.end_date.isoformat(),
+                "clauses": clauses_to_json(convention.clauses),
+            },
             "version": 1,
             "created_at": now,
             "updated_at": now,
@@ -197,9 +202,14 @@ class ConventionRepository:
         return convention.version
 
     def record_signature(
-        self, convention: Convention, signatory: Signatory, seq: int, now: datetime
+        self,
+        convention: Convention,
+        signatory: Signatory,
+        seq: int,
+        now: datetime,
+        amendment: int | None = None,
     ) -> None:
-        """Keep the signature, as its own row (the signatory's `signed_on` is read from it)."""
+        """Keep a signature of the convention (or of an amendment), as its own row."""
         identity = self._identities[convention.reference]
         signatory_id = identity.signatory_ids[signatory.email.lower()]
         signature = {
@@ -208,6 +218,7 @@ class ConventionRepository:
             "signed_on": signatory.signed_on,
             "recorded_at": now,
             "event_seq": seq,
+            "amendment": amendment,
         }
         sql.INSERT_SIGNATURE.execute(self._connection, signature).close()
 
@@ -222,8 +233,9 @@ class ConventionRepository:
         actor: str,
         inputs: dict[str, str],
         now: datetime,
+        amendment: int | None = None,
     ) -> None:
-        """Append one line to the convention's history."""
+        """Append one line to the convention's history (about an amendment, if numbered)."""
         row = {
             "convention_id": convention_id,
             "seq": seq,
@@ -234,6 +246,7 @@ class ConventionRepository:
             "recorded_at": now,
             "actor": actor,
             "inputs": inputs,
+            "amendment": amendment,
         }
         sql.INSERT_EVENT.execute(self._connection, row).close()
 
@@ -247,6 +260,48 @@ class ConventionRepository:
         if outcome.signed is not None:
             self.record_signature(convention, outcome.signed, seq, now)
         return seq
+
+    def replace_representatives(
+        self, convention: Convention, parties: Sequence[str], amendment: int
+    ) -> None:
+        """Amendment n°`amendment` appointed new signatories for `parties`: the previous rows
+        stay (with their signatures), marked replaced; the new ones are added."""
+        identity = self._identities[convention.reference]
+        s_ = signatory_table.c
+        self._connection.execute(
+            update(signatory_table)
+            .where(
+                s_.convention_id == identity.convention_id,
+                s_.party_key.in_(list(parties)),
+                s_.replaced_by.is_(None),
+            )
+            .values(replaced_by=amendment)
+        )
+        first = 1 + (
+            self._connection.execute(
+                select(func.max(s_.position)).where(s_.convention_id == identity.convention_id)
+            ).scalar()
+            or 0
+        )
+        for position, signatory in enumerate(
+            (s for s in convention.signatories if s.party in parties), start=first
+        ):
+            new_id = self._connection.execute(
+                insert(signatory_table)
+                .values(
+                    convention_id=identity.convention_id, party_key=signatory.party,
+                    name=signatory.name, title=signatory.title, email=signatory.email,
+                    position=position,
+                )
+                .returning(s_.id)
+            ).scalar_one()  # fmt: skip
+            identity.signatory_ids[signatory.email.lower()] = int(new_id)
+
+    def original_terms(self, convention_id: int) -> dict[str, Any] | None:
+        """The terms the convention was imported with, before any amendment."""
+        return self._connection.execute(
+            select(c.original_terms).where(c.id == convention_id)
+        ).scalar()
 
     def history(self, convention_id: int) -> list[AnyRow]:
         """Every history line of a convention, oldest first."""

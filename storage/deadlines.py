@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select, update
 
 from states.deadlines import ComputedDeadline, DeadlineClosure
 from storage import statements as sql
+from storage.due import references_due
 from storage.mapping import deadline_details
 from storage.tables import AnyRow, convention_table, deadline_table
 
@@ -74,18 +75,16 @@ class DeadlineRepository:
 
     def conventions_due(self, now: datetime, limit: int, exclude: Iterable[str] = ()) -> list[str]:
         """References of conventions with a pending deadline expired at `now`, oldest first."""
-        query = (
-            select(c.reference, func.min(d.expires_at).label("first"))
-            .join(convention_table, c.id == d.convention_id)
-            .where(d.status == "pending", d.expires_at <= now)
-            .group_by(c.reference)
-            .order_by("first")
-            .limit(limit)
+        return references_due(
+            self._connection,
+            owner=d.convention_id,
+            instant=d.expires_at,
+            status=d.status,
+            waiting="pending",
+            now=now,
+            limit=limit,
+            exclude=exclude,
         )
-        excluded = list(exclude)
-        if excluded:
-            query = query.where(c.reference.not_in(excluded))
-        return [row.reference for row in self._connection.execute(query)]
 
     def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:
         """The pending deadlines of a convention that have expired at `now`."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from states.reminders import PlannedReminder
+from storage.due import references_due
 from storage.fastpath import Prepared, column_kinds
 from storage.tables import AnyRow, convention_table, deadline_table, reminder_table
 
@@ -78,18 +79,16 @@ class ReminderRepository:
 
     def conventions_due(self, now: datetime, limit: int, exclude: Iterable[str] = ()) -> list[str]:
         """References of conventions with a planned reminder due at `now`, oldest first."""
-        query = (
-            select(c.reference, func.min(r.planned_at).label("first"))
-            .join(convention_table, c.id == r.convention_id)
-            .where(r.status == "planned", r.planned_at <= now)
-            .group_by(c.reference)
-            .order_by("first")
-            .limit(limit)
+        return references_due(
+            self._connection,
+            owner=r.convention_id,
+            instant=r.planned_at,
+            status=r.status,
+            waiting="planned",
+            now=now,
+            limit=limit,
+            exclude=exclude,
         )
-        excluded = list(exclude)
-        if excluded:
-            query = query.where(c.reference.not_in(excluded))
-        return [row.reference for row in self._connection.execute(query)]
 
     def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:
         """The planned reminders of a convention due at `now`, with their deadline."""

@@ -25,7 +25,9 @@ STATE_COLUMNS = (
 """The columns an event may change (the clauses only change with an amendment)."""
 
 _LOADED = [
-    column for column in convention_table.columns if column.name not in ("created_at", "updated_at")
+    column
+    for column in convention_table.columns
+    if column.name not in ("created_at", "updated_at", "original_terms")
 ]
 LOAD_COLUMNS = (
     *(column.name for column in _LOADED),
@@ -45,8 +47,14 @@ _load = (
         g.signed_on.label("signatory_signed_on_"),
     )
     .join(party_table, p.convention_id == c.id)
-    .outerjoin(signatory_table, (s.convention_id == c.id) & (s.party_key == p.key))
-    .outerjoin(signature_table, (g.convention_id == c.id) & (g.signatory_id == s.id))
+    .outerjoin(
+        signatory_table,
+        (s.convention_id == c.id) & (s.party_key == p.key) & s.replaced_by.is_(None),
+    )
+    .outerjoin(
+        signature_table,
+        (g.convention_id == c.id) & (g.signatory_id == s.id) & g.amendment.is_(None),
+    )
     .where(c.reference == bindparam("reference"))
     .order_by(p.position, s.position)
 )

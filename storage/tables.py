@@ -54,6 +54,7 @@ class ConventionRow(SQLModel, table=True):
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None
+    original_terms: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -77,7 +78,8 @@ class PartyRow(SQLModel, table=True):
 
 
 class SignatoryRow(SQLModel, table=True):
-    """A person who signs for a party."""
+    """A person who signs for a party; `replaced_by` names the amendment that appointed
+    someone else (the row stays, with its signatures)."""
 
     __tablename__ = "signatory"
     __table_args__ = (UniqueConstraint("convention_id", "email"),)
@@ -89,10 +91,11 @@ class SignatoryRow(SQLModel, table=True):
     title: str = Field(max_length=300)
     email: str = Field(max_length=320)
     position: int
+    replaced_by: int | None = None
 
 
 class SignatureRow(SQLModel, table=True):
-    """A signature given, recorded by the event `event_seq` (append-only)."""
+    """A signature given, of the convention or of amendment n°`amendment` (append-only)."""
 
     __tablename__ = "signature"
     __table_args__ = (Index("ix_signature_signatory", "signatory_id"), _CLUSTERED)
@@ -102,6 +105,7 @@ class SignatureRow(SQLModel, table=True):
     signatory_id: int = _fk("signatory.id")
     signed_on: date
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+    amendment: int | None = None
 
 
 class EventRow(SQLModel, table=True):
@@ -119,6 +123,7 @@ class EventRow(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=UTCDateTime)
     actor: str = Field(max_length=200)
     inputs: dict[str, Any] = Field(sa_type=JSON)
+    amendment: int | None = None  # the amendment this event is about, if any
 
 
 PENDING = text("status = 'pending'")
@@ -132,15 +137,12 @@ class DeadlineRow(SQLModel, table=True):
     """A computed deadline: when it falls, why, and what became of it.
 
     An event opens at most one deadline of each kind: (convention, opening event, kind) is
-    unique. Only pending deadlines are indexed by the instant they expire. Rows carry their
+    unique. Only pending deadlines are indexed by the instant they expire (below). Rows carry their
     explanation (a kilobyte or so): too large to cluster WITHOUT ROWID efficiently.
     """
 
     __tablename__ = "deadline"
-    __table_args__ = (
-        UniqueConstraint("convention_id", "opened_by_seq", "kind"),
-        Index("ix_deadline_pending", "expires_at", sqlite_where=PENDING, postgresql_where=PENDING),
-    )
+    __table_args__ = (UniqueConstraint("convention_id", "opened_by_seq", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int = _fk("convention.id")
@@ -155,6 +157,27 @@ class DeadlineRow(SQLModel, table=True):
     details: dict[str, Any] = Field(sa_type=JSON)
     created_at: datetime = Field(sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AmendmentRow(SQLModel, table=True):
+    """An amendment (avenant n°`number`) and what it proposes, who signed, what it changed."""
+
+    __tablename__ = "amendment"
+    __table_args__ = (UniqueConstraint("convention_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    number: int
+    state: str = Field(max_length=16)
+    changes: dict[str, Any] = Field(sa_type=JSON)
+    applied: dict[str, Any] = Field(sa_type=JSON)
+    signatures: dict[str, Any] = Field(sa_type=JSON)
+    created_on: date
+    submitted_on: date | None = None
+    effective_date: date | None = None
+    last_event_on: date | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ReminderRow(SQLModel, table=True):
@@ -225,6 +248,25 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class ApiTokenRow(SQLModel, table=True):
+    """An access token of the HTTP API and the dashboard: who holds it and what it may do.
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, when created.
+    A revoked token stays, so the history's actors keep a name that means something.
+    """
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by: str = Field(max_length=200)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 convention_table = ConventionRow.__table__  # type: ignore[attr-defined]
 party_table = PartyRow.__table__  # type: ignore[attr-defined]
 signatory_table = SignatoryRow.__table__  # type: ignore[attr-defined]
@@ -233,7 +275,21 @@ event_table = EventRow.__table__  # type: ignore[attr-defined]
 deadline_table = DeadlineRow.__table__  # type: ignore[attr-defined]
 outbox_table = OutboxRow.__table__  # type: ignore[attr-defined]
 reminder_table = ReminderRow.__table__  # type: ignore[attr-defined]
+amendment_table = AmendmentRow.__table__  # type: ignore[attr-defined]
+api_token_table = ApiTokenRow.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
+
+# For the dashboard's lists (migration 0003): which conventions have a deadline within N days,
+# answered from the index alone. SQLite counts a partial index as covering only when it holds
+# the columns of its own WHERE, hence `status`.
+Index(
+    "ix_deadline_pending_due",
+    deadline_table.c.expires_at,
+    deadline_table.c.convention_id,
+    deadline_table.c.status,
+    sqlite_where=PENDING,
+    postgresql_where=PENDING,
+)
 
 AnyRow = Row[*tuple[Any, ...]]
 """A result row of any shape (SQLAlchemy 2.1 types rows by their columns)."""

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from storage.amendments import AmendmentRepository
 from storage.conventions import ConventionRepository
 from storage.deadlines import DeadlineRepository
 from storage.engine import READ_ONLY
@@ -24,6 +25,7 @@ class UnitOfWork:
     deadlines: DeadlineRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
+    amendments: AmendmentRepository
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -46,6 +48,7 @@ class UnitOfWork:
         self.deadlines = DeadlineRepository(connection, self.lock_rows)
         self.reminders = ReminderRepository(connection, self.lock_rows)
         self.outbox = OutboxRepository(connection, self.lock_rows)
+        self.amendments = AmendmentRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -17,12 +17,20 @@ from typing import Any, TypeVar
 
 import click
 
+from states.amendments import AMENDMENT_EVENTS
 from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
 from states.errors import ConvflowError, DuplicateReference
 from states.inputs import parse_day, parse_instant
 from states.lifecycle import EVENTS, STATES, mermaid_diagram
 from storage.migrate import upgrade
 from workflow import views
+from workflow.amendment_file import read_amendment_file
+from workflow.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
 from workflow.app import App
 from workflow.commands import ImportConvention, RecordEvent
 from workflow.convention_file import read_convention_file
@@ -241,7 +249,8 @@ def history(context: _Context, reference: str, as_json: bool) -> None:
 def _history_cells(row: dict[str, Any]) -> list[str]:
     states = f"{row['from_state'] or '—'} → {row['to_state']}"
     inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
-    return [str(row["seq"]), row["date"], row["event"], states, row["actor"], inputs]
+    event = row["event"] + (f" (avenant n°{row['amendment']})" if row.get("amendment") else "")
+    return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
 
 
 def _pairs(values: Sequence[str]) -> dict[str, str]:
@@ -256,7 +265,7 @@ def _pairs(values: Sequence[str]) -> dict[str, str]:
 
 @cli.command(context_settings={"ignore_unknown_options": False})
 @click.argument("reference")
-@click.argument("event", type=click.Choice(EVENTS), metavar="EVENT")
+@click.argument("event", type=click.Choice((*EVENTS, "abandon")), metavar="EVENT")
 @click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option(
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
@@ -266,6 +275,12 @@ def _pairs(values: Sequence[str]) -> dict[str, str]:
 )
 @click.option(
     "--expect-version", type=int, help="Refuse if the convention changed since this version."
+)
+@click.option(
+    "--amendment",
+    type=click.IntRange(1),
+    metavar="N",
+    help="The event is about amendment n°N (submit, sign signatory=EMAIL, abandon).",
 )
 @_json_option
 @pass_context
@@ -277,9 +292,10 @@ def event(
     on: date | None,
     actor: str,
     expect_version: int | None,
+    amendment: int | None,
     as_json: bool,
 ) -> None:
-    """Record EVENT on convention REFERENCE.
+    """Record EVENT on convention REFERENCE (or on its amendment n°N, with --amendment N).
 
     \b
     Events and their inputs:
@@ -294,10 +310,14 @@ def event(
       go_to_court [court=TEXT]        from the day after the amicable window (article 6)
       close_litigation [ruling=TEXT]  the court case is over
       give_notice party=KEY received=DATE [dispatched=DATE] [presented=DATE]
+    With --amendment N: submit, sign signatory=EMAIL, abandon [reason=TEXT].
     A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
     """
     app = context.app()
+    if amendment is not None or event == "abandon":
+        _amendment_event(app, reference, event, amendment, actor, on, _pairs(inputs), as_json)
+        return
     command = RecordEvent(reference, event, actor, on, _pairs(inputs), expect_version)
     result = record_event(app, command, app.clock())
     if as_json:
@@ -312,6 +332,110 @@ def event(
             f"  new deadline {deadline.kind}: {long_date(deadline.due_date)}, "
             f"ends {paris_time(deadline.expires_at)}"
         )
+
+
+def _amendment_event(
+    app: App,
+    reference: str,
+    event: str,
+    number: int | None,
+    actor: str,
+    on: date | None,
+    inputs: dict[str, str],
+    as_json: bool,
+) -> None:
+    if number is None:
+        raise click.UsageError("'abandon' is an amendment's event: give --amendment N")
+    if event not in AMENDMENT_EVENTS:
+        raise click.UsageError(f"an amendment's events are {', '.join(AMENDMENT_EVENTS)}")
+    command = RecordAmendmentEvent(reference, number, event, actor, on, inputs)
+    result = record_amendment_event(app, command, app.clock())
+    if as_json:
+        _emit(asdict(result))
+        return
+    click.echo(
+        f"{reference}: avenant n°{number}: {event} recorded on {result.on.isoformat()}; "
+        f"state {result.from_state} → {result.to_state}"
+    )
+    for key, change in result.applied.items():
+        click.echo(f"  {key}: {change['before']} → {change['after']}")
+
+
+@cli.command()
+@click.argument("reference")
+@click.argument("changes", nargs=-1, metavar="[FIELD=VALUE]...")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML file declaring the changes ([changes], [[representatives]]).",
+)
+@click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
+@click.option(
+    "--by", "actor", default=_default_actor, show_default="your login", help="Who drafts it."
+)
+@_json_option
+@pass_context
+def amend(
+    context: _Context,
+    reference: str,
+    changes: tuple[str, ...],
+    file: Path | None,
+    on: date | None,
+    actor: str,
+    as_json: bool,
+) -> None:
+    """Draft an amendment (avenant) to REFERENCE and print its number.
+
+    
+    Fields: end_date=2026-12-31, amount=250000.00, dispute_window_days=30,
+    termination_notice_months=6, payment_target_days=30, signature_target_days=7,
+    reminders.expiry=90,60,30,7 (also reminders.termination, reminders.dispute_window,
+    reminders.payment), reminders.signature_every_days=7, reminders.court_possible=yes,
+    signatory.PARTY="Name|Title|email" (a new representative).
+    Then: convflow event REFERENCE submit --amendment N, sign ... --amendment N.
+    Allowed only while the convention is in force, one amendment at a time.
+    """
+    proposed = _pairs(changes)
+    if file is not None:
+        proposed = {**read_amendment_file(file), **proposed}
+    app = context.app()
+    command = DraftAmendment(reference, proposed, actor, on, str(file) if file else "")
+    result = draft_amendment(app, command, app.clock())
+    if as_json:
+        _emit(asdict(result))
+        return
+    click.echo(f"{reference}: avenant n°{result.number} drafted on {result.on.isoformat()}")
+    click.echo(f"  next: convflow event {reference} submit --amendment {result.number}")
+    click.echo(str(result.number))
+
+
+@cli.command(name="amendments")
+@click.argument("reference")
+@_json_option
+@pass_context
+def amendments_(context: _Context, reference: str, as_json: bool) -> None:
+    """List the amendments of REFERENCE: state, changes (before → after), signatures."""
+    rows = views.amendments(context.app(), reference)
+    if as_json:
+        _emit(rows)
+        return
+    if not rows:
+        click.echo(f"{reference}: no amendments")
+        return
+    for row in rows:
+        since = (
+            f", in force since {long_date(row['effective_date'])}" if row["effective_date"] else ""
+        )
+        click.echo(f"avenant n°{row['number']}  {row['state']}{since}")
+        if row["applied"]:
+            for change in row["applied"]:
+                click.echo(f"  {change['field']}: {change['before']} → {change['after']}")
+        else:
+            for key, value in row["changes"].items():
+                click.echo(f"  {key} → {value}")
+        for email, day in row["signatures"].items():
+            click.echo(f"  signed by {email} on {day}")
 
 
 @cli.group()
@@ -421,4 +545,4 @@ def main() -> None:
 
 
 # The other command modules register themselves on `cli` when imported.
-from workflow import cli_service  # noqa: E402,F401
+from workflow import cli_service, cli_tokens  # noqa: E402,F401

@@ -97,17 +97,14 @@ def _serve_until_stopped(app: App, no_http: bool) -> None:
 
 
 def _http_server(app: App) -> Any:
+    """The web app's server, or None when FastAPI and uvicorn are not installed."""
     try:
         import uvicorn
 
-        from workflow.http import create_http_app
-    except ImportError:  # the HTTP layer is optional for the scheduler
+        from workflow.http.server import uvicorn_config
+    except ImportError:  # the scheduler runs without the HTTP layer
         return None
-    config = uvicorn.Config(
-        create_http_app(app), host=app.settings.http_host, port=app.settings.http_port,
-        log_level="info", access_log=False,
-    )  # fmt: skip
-    return uvicorn.Server(config)
+    return uvicorn.Server(uvicorn_config(app))
 
 
 @cli.command(name="run-due")
@@ -147,17 +144,27 @@ def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
 
 def _print_report(report: DueReport) -> None:
     delivery = report.delivery
-    if not (report.actions or report.reminders or report.failures or delivery.sent
-            or delivery.retried or delivery.failed):  # fmt: skip
+    if not (
+        report.actions
+        or report.reminders
+        or report.failures
+        or delivery.sent
+        or delivery.retried
+        or delivery.failed
+    ):
         click.echo("nothing due")
         return
     for a in report.actions:
-        click.echo(f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
-                   f"(state {a.to_state})")  # fmt: skip
+        click.echo(
+            f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
+            f"(state {a.to_state})"
+        )
     for r in report.reminders:
         click.echo(f"{r.reference}: reminder {r.kind} {r.label} → {r.outcome}")
-    click.echo(f"emails: {len(delivery.sent)} sent, {len(delivery.retried)} to retry, "
-               f"{len(delivery.failed)} failed")  # fmt: skip
+    click.echo(
+        f"emails: {len(delivery.sent)} sent, {len(delivery.retried)} to retry, "
+        f"{len(delivery.failed)} failed"
+    )
     for reference, error in report.failures.items():
         click.echo(f"{reference}: FAILED: {error}", err=True)
 
@@ -175,11 +182,15 @@ def reminders(context: _Context, reference: str, as_json: bool) -> None:
     if not rows:
         click.echo(f"{reference}: no reminders yet")
         return
-    click.echo(table(
-        ([r["kind"], r["label"], paris_time(r["planned_at"]), r["status"], r["note"] or ""]
-         for r in rows),
-        ["deadline", "reminder", "planned", "status", "note"],
-    ))  # fmt: skip
+    click.echo(
+        table(
+            (
+                [r["kind"], r["label"], paris_time(r["planned_at"]), r["status"], r["note"] or ""]
+                for r in rows
+            ),
+            ["deadline", "reminder", "planned", "status", "note"],
+        )
+    )
 
 
 @cli.command()
@@ -196,11 +207,23 @@ def outbox(context: _Context, failed: bool, limit: int, as_json: bool) -> None:
     if not rows:
         click.echo("no failed emails" if failed else "no emails yet")
         return
-    click.echo(table(
-        ([str(r["id"]), r["reference"] or "", r["kind"], r["status"], str(r["attempts"]),
-          ", ".join(r["recipients"]), (r["last_error"] or "")[:80]] for r in rows),
-        ["#", "convention", "email", "status", "tries", "to", "last error"],
-    ))  # fmt: skip
+    click.echo(
+        table(
+            (
+                [
+                    str(r["id"]),
+                    r["reference"] or "",
+                    r["kind"],
+                    r["status"],
+                    str(r["attempts"]),
+                    ", ".join(r["recipients"]),
+                    (r["last_error"] or "")[:80],
+                ]
+                for r in rows
+            ),
+            ["#", "convention", "email", "status", "tries", "to", "last error"],
+        )
+    )
 
 
 @cli.command(name="simulate")
@@ -224,10 +247,12 @@ def simulate_(
     if not happenings:
         click.echo(f"{reference}: nothing would happen until {until.isoformat()}")
         return
-    click.echo(table(
-        ([paris_time(h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings),
-        ["when", "what", "deadline", "detail", "email"],
-    ))  # fmt: skip
+    click.echo(
+        table(
+            ([paris_time(h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings),
+            ["when", "what", "deadline", "detail", "email"],
+        )
+    )
 
 
 @cli.command()
@@ -237,15 +262,24 @@ def config(context: _Context, as_json: bool) -> None:
     """Print every setting, its value and where it came from (passwords hidden)."""
     settings = context.settings
     rows = [
-        {"name": spec.name, "variable": spec.env, "value": value, "source": source,
-         "description": spec.description}
+        {
+            "name": spec.name,
+            "variable": spec.env,
+            "value": value,
+            "source": source,
+            "description": spec.description,
+        }
         for spec, value, source in settings.shown()
-    ]  # fmt: skip
+    ]
     if as_json:
         _emit(rows)
         return
-    click.echo(table(([r["variable"], r["value"], r["source"]] for r in rows),
-                     ["variable", "value", "source"]))  # fmt: skip
+    click.echo(
+        table(
+            ([r["variable"], r["value"], r["source"]] for r in rows),
+            ["variable", "value", "source"],
+        )
+    )
     if settings.file:
         click.echo(f"\nsettings file: {settings.file}")
     click.echo("\nLegal choices used by every deadline:")

@@ -85,14 +85,24 @@ def _deliver_batch(
 
 
 def _record(
-    app: App, uow: UnitOfWork, row: AnyRow, subject: str, result: DeliveryResult,
-    now: datetime, report: DeliveryReport,
-) -> None:  # fmt: skip
+    app: App,
+    uow: UnitOfWork,
+    row: AnyRow,
+    subject: str,
+    result: DeliveryResult,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
     if result.outcome == DeliveryOutcome.SENT:
         uow.outbox.sent(row.id, subject, now)
         report.sent.append(row.message_id)
-        log.info("sent %s %s to %s (%s)", row.kind, row.message_id, ", ".join(row.recipients),
-                 result.detail)  # fmt: skip
+        log.info(
+            "sent %s %s to %s (%s)",
+            row.kind,
+            row.message_id,
+            ", ".join(row.recipients),
+            result.detail,
+        )
         return
     attempt = row.attempts + 1  # the claim counted this attempt after reading the row
     if result.outcome == DeliveryOutcome.TEMPORARY and attempt < app.settings.max_attempts:
@@ -101,8 +111,12 @@ def _record(
         report.retried.append(row.message_id)
         log.warning(
             "temporary failure for %s %s (attempt %d): %s; next try at %s",
-            row.kind, row.message_id, attempt, result.detail, at.isoformat(),
-        )  # fmt: skip
+            row.kind,
+            row.message_id,
+            attempt,
+            result.detail,
+            at.isoformat(),
+        )
         return
     reason = result.detail
     if result.outcome == DeliveryOutcome.TEMPORARY:
@@ -111,17 +125,26 @@ def _record(
 
 
 def _fail(
-    app: App, uow: UnitOfWork, row: AnyRow, error: str, subject: str | None, now: datetime,
+    app: App,
+    uow: UnitOfWork,
+    row: AnyRow,
+    error: str,
+    subject: str | None,
+    now: datetime,
     report: DeliveryReport,
-) -> None:  # fmt: skip
+) -> None:
     uow.outbox.fail(row.id, error, subject)
     report.failed.append(row.message_id)
     alert = app.mailer.queue_alert(uow, dict(row._mapping), error, now)
     unalerted = "" if alert else " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
     log.error(
         "could not deliver %s %s to %s: %s%s",
-        row.kind, row.message_id, ", ".join(row.recipients), error, unalerted,
-    )  # fmt: skip
+        row.kind,
+        row.message_id,
+        ", ".join(row.recipients),
+        error,
+        unalerted,
+    )
 
 
 __all__ = ["DeliveryReport", "Renderer", "deliver", "retry_delay"]

@@ -20,10 +20,11 @@ from states.convention import Convention
 from states.lifecycle import IN_FORCE, fire
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
+from workflow.amendments import abandon_open_amendment
 from workflow.app import App
 from workflow.commands import DueActionTaken
 from workflow.dispatch import DeliveryReport, deliver
-from workflow.emails import DEADLINE_NOTICES, deadline_snapshot
+from workflow.emails import DEADLINE_NOTICES, amendment_snapshot, deadline_snapshot
 from workflow.handlers import persist_outcome
 
 SERVICE_ACTOR = "convflow (service)"
@@ -95,10 +96,16 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
         if end is not None and end_at is not None:
             event, on = end
             outcome = fire(
-                convention, event, on=on, actor=SERVICE_ACTOR, settings=app.legal,
-                today=civil_date(now), by_service=True,
-            )  # fmt: skip
+                convention,
+                event,
+                on=on,
+                actor=SERVICE_ACTOR,
+                settings=app.legal,
+                today=civil_date(now),
+                by_service=True,
+            )
             persist_outcome(app, uow, convention, outcome, now)
+            abandon_open_amendment(app, uow, convention, convention_id, now, SERVICE_ACTOR)
             actions.append(
                 DueActionTaken(reference, _END_KINDS[event], end_at, event, convention.state)
             )
@@ -107,16 +114,25 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
 
 
 def _mark_passed(
-    app: App, uow: UnitOfWork, convention: Convention, convention_id: int, row: AnyRow,
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    row: AnyRow,
     now: datetime,
-) -> None:  # fmt: skip
+) -> None:
     uow.deadlines.mark(row, "passed", now)
     notice = DEADLINE_NOTICES.get(row.kind)
     if notice is not None:
         app.mailer.queue(
-            uow, convention, convention_id, notice, f"deadline:{row.id}", now,
+            uow,
+            convention,
+            convention_id,
+            notice,
+            f"deadline:{row.id}",
+            now,
             deadline=_row_snapshot(row),
-        )  # fmt: skip
+        )
 
 
 def _row_snapshot(
@@ -125,9 +141,13 @@ def _row_snapshot(
     """A stored deadline (or a reminder row joined with its deadline) as emails describe it."""
     court = row.details.get("earliest_court_date")
     return deadline_snapshot(
-        kind or row.kind, row.due_date, row.expires_at, row.explanation,
-        date.fromisoformat(court) if court else None, days_before,
-    )  # fmt: skip
+        kind or row.kind,
+        row.due_date,
+        row.expires_at,
+        row.explanation,
+        date.fromisoformat(court) if court else None,
+        days_before,
+    )
 
 
 def send_due_reminders(app: App, reference: str, now: datetime) -> list[ReminderHandled]:
@@ -151,44 +171,86 @@ def send_due_reminders(app: App, reference: str, now: datetime) -> list[Reminder
 
 
 def _handle_deadline_reminders(
-    app: App, uow: UnitOfWork, convention: Convention, convention_id: int,
-    rows: list[AnyRow], now: datetime,
-) -> list[ReminderHandled]:  # fmt: skip
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    rows: list[AnyRow],
+    now: datetime,
+) -> list[ReminderHandled]:
     due = [reminders.DueReminder(r.id, r.days_before, r.planned_at) for r in rows]
     decisions = reminders.decide(due, rows[0].expires_at, now)
+    about = _amendment_concerned(uow, convention, convention_id, rows[0].kind)
     handled = []
     for row in rows:
         decision = decisions[row.id]
         if decision == "send":
             outbox_id = app.mailer.queue(
-                uow, convention, convention_id, row.template, f"reminder:{row.id}", now,
+                uow,
+                convention,
+                convention_id,
+                row.template,
+                f"reminder:{row.id}",
+                now,
                 deadline=_row_snapshot(row, row.deadline_kind, row.days_before),
-            )  # fmt: skip
+                amendment=about.snapshot if about else None,
+                to=about.missing if about else None,
+            )
             uow.reminders.mark(row.id, "sent", now, outbox_id=outbox_id)
         else:
-            note = "regroupé avec un rappel plus récent" if decision == "coalesced" else (
-                "échéance passée : elle est annoncée à la place"
-            )  # fmt: skip
+            note = (
+                "regroupé avec un rappel plus récent"
+                if decision == "coalesced"
+                else ("échéance passée : elle est annoncée à la place")
+            )
             uow.reminders.mark(row.id, decision, now, note=note)
         handled.append(
             ReminderHandled(convention.reference, row.kind, row.label, row.planned_at, decision)
         )
-    if rows[0].kind == "signature":
-        _plan_next_signature_reminder(app, uow, convention, convention_id, rows, now)
+    if rows[0].kind in reminders.WEEKLY_KINDS:
+        still_missing = about.missing if about else convention.missing_signatures()
+        if still_missing and (about or convention.state == "signature"):
+            _plan_next_weekly(app, uow, convention, convention_id, rows, now)
     return handled
 
 
-def _plan_next_signature_reminder(
-    app: App, uow: UnitOfWork, convention: Convention, convention_id: int,
-    rows: list[AnyRow], now: datetime,
-) -> None:  # fmt: skip
-    """While a signature is missing and the term has not passed, remind again next week."""
-    if convention.state != "signature" or not convention.missing_signatures():
-        return
+@dataclass(frozen=True)
+class _Concerned:
+    """The amendment a reminder is about, and who has still to sign it."""
+
+    snapshot: dict[str, object]
+    missing: list[str]
+
+
+def _amendment_concerned(
+    uow: UnitOfWork, convention: Convention, convention_id: int, kind: str
+) -> _Concerned | None:
+    if kind != "amendment_signature":
+        return None
+    amendment = uow.amendments.open_one(convention_id)
+    if amendment is None or amendment.state != "signature":
+        return None
+    missing = [
+        s.email for s in convention.signatories if s.email.lower() not in amendment.signatures
+    ]
+    return _Concerned(amendment_snapshot(amendment), missing)
+
+
+def _plan_next_weekly(
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    rows: list[AnyRow],
+    now: datetime,
+) -> None:
+    """A signature is still missing: remind again next week, if the term has not passed."""
     last = max(rows, key=lambda r: r.planned_at)
     hour = app.settings.reminder_hour
     every = convention.clauses.reminders.signature_every_days
-    following = reminders.next_signature_reminder(last.label, last.due_date, every, now, hour)
+    following = reminders.next_signature_reminder(
+        last.label, last.due_date, every, now, hour, kind=last.kind
+    )
     if following.planned_at < end_of_day(convention.end_date):
         uow.reminders.plan(convention_id, last.deadline_id, [following], now)
 
@@ -228,12 +290,16 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
 
     _each_convention(
         lambda uow, exclude: uow.deadlines.conventions_due(now, batch, exclude),
-        deadlines, report, app,
-    )  # fmt: skip
+        deadlines,
+        report,
+        app,
+    )
     _each_convention(
         lambda uow, exclude: uow.reminders.conventions_due(now, batch, exclude),
-        reminders_, report, app,
-    )  # fmt: skip
+        reminders_,
+        report,
+        app,
+    )
     if sender is not None:
         report.delivery = deliver(app, sender, now)
     return report

@@ -15,6 +15,8 @@ from decimal import Decimal
 from email.utils import parseaddr
 from typing import Any
 
+from notifications import date_fr, euros
+from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.lifecycle import Outcome
@@ -81,15 +83,19 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
                 "key": party.key,
                 "name": party.name,
                 "signatories": [
-                    {"name": s.name, "title": s.title, "email": s.email,
-                     "signed_on": _iso(s.signed_on)}
+                    {
+                        "name": s.name,
+                        "title": s.title,
+                        "email": s.email,
+                        "signed_on": _iso(s.signed_on),
+                    }
                     for s in convention.signatories
                     if s.party == party.key
                 ],
             }
             for party in convention.parties
         ],
-    }  # fmt: skip
+    }
 
 
 def deadline_snapshot(
@@ -115,12 +121,55 @@ def deadline_snapshot(
 def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
     """A just-computed deadline as emails describe it."""
     return deadline_snapshot(
-        deadline.kind, deadline.due_date, deadline.expires_at, deadline.explanation,
+        deadline.kind,
+        deadline.due_date,
+        deadline.expires_at,
+        deadline.explanation,
         deadline.earliest_court_date,
-    )  # fmt: skip
+    )
 
 
-def event_snapshot(outcome: Outcome) -> dict[str, Any]:
+def amendment_snapshot(amendment: Amendment) -> dict[str, Any]:
+    """An amendment as emails describe it: its number, what it changes, when it took effect."""
+    changes = [
+        {
+            "field": key,
+            "label": FIELD_LABELS.get(key, _representative_label(key)),
+            "before": _human(key, amendment.applied.get(key, {}).get("before", "")),
+            "after": _human(key, amendment.applied.get(key, {}).get("after", value)),
+        }
+        for key, value in amendment.changes.items()
+    ]
+    return {
+        "number": amendment.number,
+        "changes": changes,
+        "effective_date": _iso(amendment.effective_date),
+    }
+
+
+def _human(key: str, text: str) -> str:
+    """A changed term as people read it: '31 décembre 2025', '250 000,00 €', '90, 60 jours'."""
+    if not text:
+        return "—"
+    if key == "end_date":
+        return date_fr(date.fromisoformat(text))
+    if key == "amount":
+        return euros(Decimal(text))
+    if key.startswith("reminders.") and key not in ("reminders.court_possible",):
+        return f"{text.replace(',', ', ')} jours"
+    if key.startswith("signatory."):
+        people = (item.split("|") for item in text.split(";"))
+        return " ; ".join(f"{name} ({title}, {email})" for name, title, email in people)
+    if key == "reminders.court_possible":
+        return "oui" if text == "yes" else "non"
+    return text
+
+
+def _representative_label(key: str) -> str:
+    return f"représentant de la partie {key.removeprefix('signatory.')}"
+
+
+def event_snapshot(outcome: Outcome | AmendmentOutcome) -> dict[str, Any]:
     """A recorded event as emails describe it."""
     return {
         "name": outcome.trigger,
@@ -155,14 +204,17 @@ class Mailer:
         *,
         deadline: dict[str, Any] | None = None,
         event: dict[str, Any] | None = None,
+        amendment: dict[str, Any] | None = None,
+        to: Sequence[str] | None = None,
     ) -> int:
-        """Queue one email about a convention; return its outbox id."""
+        """Queue one email about a convention (to its signatories unless `to` says otherwise);
+        return its outbox id."""
         context = {
             "kind": kind,
             "convention": convention_snapshot(convention),
             "deadline": deadline,
             "event": event,
-            "amendment": None,
+            "amendment": amendment,
             "failure": None,
             "links": self.links(convention.reference),
         }
@@ -172,7 +224,7 @@ class Mailer:
             message_id=message_id(key, self.settings.mail_from),
             idempotency_key=key,
             sender=self.settings.mail_from,
-            recipients=self.recipients(convention, kind),
+            recipients=sorted(to) if to else self.recipients(convention, kind),
             cc=list(self.settings.admin_emails),
             context=context,
             now=now,
@@ -201,10 +253,16 @@ class Mailer:
         }
         key = f"alert:{failed['id']}"
         return uow.outbox.queue(
-            convention_id=failed["convention_id"], kind="delivery_failed",
-            message_id=message_id(key, self.settings.mail_from), idempotency_key=key,
-            sender=self.settings.mail_from, recipients=admins, cc=[], context=context, now=now,
-        )  # fmt: skip
+            convention_id=failed["convention_id"],
+            kind="delivery_failed",
+            message_id=message_id(key, self.settings.mail_from),
+            idempotency_key=key,
+            sender=self.settings.mail_from,
+            recipients=admins,
+            cc=[],
+            context=context,
+            now=now,
+        )
 
     def links(self, reference: str | None) -> dict[str, Any]:
         """Where to look: the command, and the dashboard when its address is set."""
@@ -217,8 +275,15 @@ class Mailer:
         }
 
 
-_DATES = ("end_date", "effective_date", "due_date", "earliest_court_date", "occurred_on",
-          "signed_on")  # fmt: skip
+_DATES = (
+    "end_date",
+    "effective_date",
+    "due_date",
+    "earliest_court_date",
+    "occurred_on",
+    "signed_on",
+    "submitted_on",
+)
 
 
 def rehydrate(snapshot: Mapping[str, Any]) -> dict[str, Any]:
@@ -246,6 +311,7 @@ __all__: Sequence[str] = [
     "DEADLINE_NOTICES",
     "EVENT_NOTICES",
     "Mailer",
+    "amendment_snapshot",
     "computed_snapshot",
     "convention_snapshot",
     "deadline_snapshot",

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from states import reminders
 from states.calendar import civil_date
 from states.convention import Convention
-from states.deadlines import ComputedDeadline, expiry, payment_target, termination_notice
+from states.deadlines import (
+    ComputedDeadline,
+    DeadlineClosure,
+    expiry,
+    payment_target,
+    termination_notice,
+)
 from states.errors import ConcurrentChange, DuplicateReference
 from states.lifecycle import Outcome, default_event_date, fire
 from storage.uow import UnitOfWork
@@ -30,9 +37,16 @@ def import_convention(app: App, command: ImportConvention, now: datetime) -> Con
             raise DuplicateReference(convention.reference)
         convention_id = uow.conventions.add(convention, now)
         uow.conventions.append_event(
-            convention_id, 1, "import", None, convention.state, civil_date(now),
-            command.actor, {"file": command.source} if command.source else {}, now,
-        )  # fmt: skip
+            convention_id,
+            1,
+            "import",
+            None,
+            convention.state,
+            civil_date(now),
+            command.actor,
+            {"file": command.source} if command.source else {},
+            now,
+        )
         uow.commit()
     return ConventionImported(convention.reference, convention.state, convention.version)
 
@@ -46,9 +60,14 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
             raise ConcurrentChange(command.reference, command.expected_version, convention.version)
         on = command.on or default_event_date(command.event, command.inputs, today)
         outcome = fire(
-            convention, command.event, on=on, actor=command.actor,
-            settings=app.legal, today=today, inputs=command.inputs,
-        )  # fmt: skip
+            convention,
+            command.event,
+            on=on,
+            actor=command.actor,
+            settings=app.legal,
+            today=today,
+            inputs=command.inputs,
+        )
         persist_outcome(app, uow, convention, outcome, now)
         uow.commit()
     return _recorded(outcome, convention.version)
@@ -62,24 +81,52 @@ def persist_outcome(
     reminders planned), and the email that tells the signatories."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
-    uow.deadlines.close(convention_id, outcome.closures, now)
-    for closure in outcome.closures:
-        uow.reminders.cancel(
-            convention_id, closure.kind, now, note=f"sans objet : {outcome.trigger}"
-        )
-    opened_ids = uow.deadlines.open(convention_id, seq, outcome.opened, now)
-    hour, offsets = app.settings.reminder_hour, convention.clauses.reminders
-    for deadline, deadline_id in zip(outcome.opened, opened_ids, strict=True):
-        uow.reminders.plan(convention_id, deadline_id, reminders.plan(deadline, offsets, hour), now)
+    move_deadlines(
+        app,
+        uow,
+        convention,
+        convention_id,
+        seq,
+        outcome.closures,
+        outcome.opened,
+        f"sans objet : {outcome.trigger}",
+        now,
+    )
     kind = notice_for(outcome)
     if kind is not None:
         told = _deadline_told(convention, outcome, app)
         app.mailer.queue(
-            uow, convention, convention_id, kind, f"event:{convention_id}:{seq}", now,
+            uow,
+            convention,
+            convention_id,
+            kind,
+            f"event:{convention_id}:{seq}",
+            now,
             deadline=computed_snapshot(told) if told else None,
             event=event_snapshot(outcome),
-        )  # fmt: skip
+        )
     return seq
+
+
+def move_deadlines(
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    seq: int,
+    closures: Sequence[DeadlineClosure],
+    opened: Sequence[ComputedDeadline],
+    why: str,
+    now: datetime,
+) -> None:
+    """Close deadlines (cancelling their planned reminders) and open new ones (planning theirs)."""
+    uow.deadlines.close(convention_id, closures, now)
+    for closure in closures:
+        uow.reminders.cancel(convention_id, closure.kind, now, note=why)
+    opened_ids = uow.deadlines.open(convention_id, seq, opened, now)
+    hour, offsets = app.settings.reminder_hour, convention.clauses.reminders
+    for deadline, deadline_id in zip(opened, opened_ids, strict=True):
+        uow.reminders.plan(convention_id, deadline_id, reminders.plan(deadline, offsets, hour), now)
 
 
 def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> ComputedDeadline | None:
@@ -94,9 +141,13 @@ def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> Comput
         return expiry(convention.end_date, articles.term)
     if outcome.trigger == "terminate" and convention.notice is not None:
         return termination_notice(
-            convention.notice.letter, convention.clauses.termination_notice_months, app.legal,
-            term=convention.end_date, article=articles.termination, term_source=articles.term,
-        )  # fmt: skip
+            convention.notice.letter,
+            convention.clauses.termination_notice_months,
+            app.legal,
+            term=convention.end_date,
+            article=articles.termination,
+            term_source=articles.term,
+        )
     return None
 
 

@@ -30,6 +30,8 @@ EVENT_LABELS = {
     "give_notice": "Résiliation notifiée",
     "expire": "Arrivée à terme",
     "terminate": "Résiliation effective",
+    "amend": "Avenant rédigé",
+    "abandon": "Avenant abandonné",
 }
 
 DEADLINE_LABELS = {
@@ -38,6 +40,7 @@ DEADLINE_LABELS = {
     "dispute_window": "fin de la période de règlement amiable",
     "payment": "objectif de versement",
     "signature": "objectif de signature",
+    "amendment_signature": "objectif de signature de l'avenant",
 }
 
 DEADLINE_STATUS_LABELS = {

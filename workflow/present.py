@@ -77,19 +77,49 @@ def status_text(view: Mapping[str, Any]) -> str:
             f"ends {paris_time(d['expires_at'])}"
         )
         lines += [f"        {line}" for line in d["explanation"].splitlines()]
+    lines += _terms_lines(view)
     lines += _reminder_lines(view.get("reminders", []))
     lines += _email_lines(view.get("outbox", []))
     return "\n".join(lines)
+
+
+def _terms_lines(view: Mapping[str, Any]) -> list[str]:
+    amendments = view.get("amendments") or []
+    if not amendments:
+        return []
+    lines = ["  terms        (consolidated: the convention, then each amendment in force)"]
+    for key, term in view["terms"].items():
+        if term["set_by"] != "convention":
+            value = term["value"]
+            shown = (
+                long_date(value)
+                if key == "end_date"
+                else (euros(value) if key == "amount" else value)
+            )
+            lines.append(
+                f"    {key:<28} {shown}  — set by {term['set_by']} "
+                f"(since {long_date(term['since'])})"
+            )
+    lines.append("  amendments")
+    lines += [
+        f"    avenant n°{a['number']:<3} {a['state']}"
+        + (f" since {long_date(a['effective_date'])}" if a["effective_date"] else "")
+        for a in amendments
+    ]
+    return lines
 
 
 def _reminder_lines(reminders: list[dict[str, Any]]) -> list[str]:
     planned = [r for r in reminders if r["status"] == "planned"]
     if not reminders:
         return []
-    lines = [f"  reminders    {len(planned)} planned, {len(reminders) - len(planned)} done"
-             " (convflow reminders REF)"]  # fmt: skip
-    lines += [f"    {r['kind']:<15} {r['label']:<10} {paris_time(r['planned_at'])}"
-              for r in planned[:5]]  # fmt: skip
+    lines = [
+        f"  reminders    {len(planned)} planned, {len(reminders) - len(planned)} done"
+        " (convflow reminders REF)"
+    ]
+    lines += [
+        f"    {r['kind']:<15} {r['label']:<10} {paris_time(r['planned_at'])}" for r in planned[:5]
+    ]
     return lines
 
 
@@ -98,8 +128,11 @@ def _email_lines(emails: list[dict[str, Any]]) -> list[str]:
         return []
     failed = [e for e in emails if e["status"] == "failed"]
     sent = sum(e["status"] == "sent" for e in emails)
-    lines = [f"  emails       {sent} sent, {len(emails) - sent - len(failed)} waiting, "
-             f"{len(failed)} FAILED"]  # fmt: skip
-    lines += [f"    FAILED {e['kind']} to {', '.join(e['recipients'])}: {e['last_error']}"
-              for e in failed]  # fmt: skip
+    lines = [
+        f"  emails       {sent} sent, {len(emails) - sent - len(failed)} waiting, "
+        f"{len(failed)} FAILED"
+    ]
+    lines += [
+        f"    FAILED {e['kind']} to {', '.join(e['recipients'])}: {e['last_error']}" for e in failed
+    ]
     return lines

@@ -35,10 +35,13 @@ def make_sender(settings: Settings) -> Sender:
     """SMTP when a server is configured, else `.eml` files in the mail folder."""
     if settings.smtp_host:
         return SmtpSender(
-            settings.smtp_host, settings.smtp_port, tls=settings.smtp_tls,
-            user=settings.smtp_user, password=settings.smtp_password,
+            settings.smtp_host,
+            settings.smtp_port,
+            tls=settings.smtp_tls,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
             timeout=float(settings.smtp_timeout),
-        )  # fmt: skip
+        )
     return FolderSender(Path(settings.mail_dir))
 
 
@@ -93,6 +96,7 @@ class Service:
         self.app, self.sender = app, sender
         self.clock = clock or app.clock
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             # A wake-up missed while busy or down still runs, once (LIBRARY-NOTES: the default
@@ -105,6 +109,8 @@ class Service:
         if not self._lock.acquire(blocking=False):
             return None
         try:
+            if self._stopping.is_set():
+                return None
             now = self.clock()
             report = run_due(self.app, now, self.sender)
             _log_report(report, now)
@@ -128,6 +134,8 @@ class Service:
         return min((c for c in candidates if c is not None), default=None)
 
     def _plan_wake(self, now: datetime) -> None:
+        if self._stopping.is_set():
+            return
         due = self.next_due()
         if due is None:
             log.info("nothing planned; looking again every %ss", self.app.settings.wake_interval)
@@ -142,16 +150,23 @@ class Service:
         """Start the scheduler; the first pass (catching up on downtime) runs at once."""
         self._scheduler.start()
         self._scheduler.add_job(
-            self.tick, "interval", seconds=self.app.settings.wake_interval, id=SAFETY_JOB,
+            self.tick,
+            "interval",
+            seconds=self.app.settings.wake_interval,
+            id=SAFETY_JOB,
             replace_existing=True,
-        )  # fmt: skip
-        self._scheduler.add_job(self.tick, "date", run_date=self.clock(), id=WAKE_JOB,
-                                replace_existing=True)  # fmt: skip
+        )
+        self._scheduler.add_job(
+            self.tick, "date", run_date=self.clock(), id=WAKE_JOB, replace_existing=True
+        )
 
     def stop(self) -> None:
         """Stop waking up; wait for the pass in flight to finish its unit of work."""
-        self._scheduler.shutdown(wait=True)
-        with self._lock:
+        self._stopping.set()
+        # Not shutdown(wait=True): it holds the scheduler's job store lock while it waits, and
+        # the pass in flight needs that lock to plan its next wake-up, so neither would finish.
+        self._scheduler.shutdown(wait=False)
+        with self._lock:  # the pass in flight, if any, ends; later ones see _stopping
             pass
 
 
@@ -159,15 +174,26 @@ def _log_report(report: DueReport, now: datetime) -> None:
     for action in report.actions:
         delay = now - action.due_at
         late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
-        log.info("%s: %s due %s → %s%s", action.reference, action.deadline,
-                 action.due_at.isoformat(), action.action, late)  # fmt: skip
+        log.info(
+            "%s: %s due %s → %s%s",
+            action.reference,
+            action.deadline,
+            action.due_at.isoformat(),
+            action.action,
+            late,
+        )
     for reminder in report.reminders:
         delay = now - reminder.planned_at
         late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
         log.info(
-            "%s: reminder %s %s planned %s → %s%s", reminder.reference, reminder.kind,
-            reminder.label, reminder.planned_at.isoformat(), reminder.outcome, late,
-        )  # fmt: skip
+            "%s: reminder %s %s planned %s → %s%s",
+            reminder.reference,
+            reminder.kind,
+            reminder.label,
+            reminder.planned_at.isoformat(),
+            reminder.outcome,
+            late,
+        )
     for reference, error in report.failures.items():
         log.error("%s: not processed: %s", reference, error)
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from states import reminders
 from states.calendar import end_of_day
 from states.convention import Convention
-from states.lifecycle import fire
+from states.lifecycle import IN_FORCE, fire
 from workflow.app import App
 from workflow.due import SERVICE_ACTOR, due_end
 from workflow.emails import DEADLINE_NOTICES, EVENT_NOTICES
@@ -100,8 +100,10 @@ class _Replay:
         self._reminders(now)
 
     def _deadlines(self, now: datetime) -> None:
-        due = sorted((d for d in self.deadlines.values() if d.pending and d.expires_at <= now),
-                     key=lambda d: (d.expires_at, d.id))  # fmt: skip
+        due = sorted(
+            (d for d in self.deadlines.values() if d.pending and d.expires_at <= now),
+            key=lambda d: (d.expires_at, d.id),
+        )
         if not due:
             return
         end = due_end(self.convention, now)
@@ -111,13 +113,26 @@ class _Replay:
                 deadline.expires_at < end_at and deadline.kind not in ("expiry", "termination")
             ):
                 deadline.pending = False
-                self.happened.append(Happening(deadline.expires_at, "deadline passed",
-                                               deadline.kind, "passed",
-                                               DEADLINE_NOTICES.get(deadline.kind)))  # fmt: skip
+                self.happened.append(
+                    Happening(
+                        deadline.expires_at,
+                        "deadline passed",
+                        deadline.kind,
+                        "passed",
+                        DEADLINE_NOTICES.get(deadline.kind),
+                    )
+                )
         if end is not None and end_at is not None:
             event, on = end
-            fire(self.convention, event, on=on, actor=SERVICE_ACTOR, settings=self.app.legal,
-                 today=on, by_service=True)  # fmt: skip
+            fire(
+                self.convention,
+                event,
+                on=on,
+                actor=SERVICE_ACTOR,
+                settings=self.app.legal,
+                today=on,
+                by_service=True,
+            )
             for deadline in self.deadlines.values():
                 deadline.pending = False
             for reminder in self.planned:
@@ -139,26 +154,49 @@ class _Replay:
             for reminder in due:
                 reminder.planned = False
                 decision = decisions[reminder.id]
-                self.happened.append(Happening(
-                    max(reminder.planned_at, now) if decision == "send" else reminder.planned_at,
-                    "reminder", reminder.kind, f"{reminder.label}: {decision}",
-                    reminder.template if decision == "send" else None,
-                ))  # fmt: skip
-            if deadline.kind == "signature":
+                self.happened.append(
+                    Happening(
+                        max(reminder.planned_at, now)
+                        if decision == "send"
+                        else reminder.planned_at,
+                        "reminder",
+                        reminder.kind,
+                        f"{reminder.label}: {decision}",
+                        reminder.template if decision == "send" else None,
+                    )
+                )
+            if deadline.kind in reminders.WEEKLY_KINDS:
                 self._next_signature(deadline, due, now)
 
     def _next_signature(self, deadline: _Deadline, due: list[_Reminder], now: datetime) -> None:
         convention = self.convention
-        if convention.state != "signature" or not convention.missing_signatures():
+        if deadline.kind == "signature" and (
+            convention.state != "signature" or not convention.missing_signatures()
+        ):
+            return
+        if deadline.kind == "amendment_signature" and convention.state not in IN_FORCE:
             return
         last = max(due, key=lambda r: r.planned_at)
         every = convention.clauses.reminders.signature_every_days
         hour = self.app.settings.reminder_hour
-        following = reminders.next_signature_reminder(last.label, deadline.due_date, every, now,
-                                                      hour)  # fmt: skip
+        following = reminders.next_signature_reminder(
+            last.label,
+            deadline.due_date,
+            every,
+            now,
+            hour,
+            kind=last.kind,  # type: ignore[arg-type]
+        )
         if following.planned_at < end_of_day(convention.end_date):
-            self.planned.append(_Reminder(
-                self._next_id, deadline.id, following.kind, following.template, following.label,
-                following.days_before, following.planned_at,
-            ))  # fmt: skip
+            self.planned.append(
+                _Reminder(
+                    self._next_id,
+                    deadline.id,
+                    following.kind,
+                    following.template,
+                    following.label,
+                    following.days_before,
+                    following.planned_at,
+                )
+            )
             self._next_id -= 1

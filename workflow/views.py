@@ -11,6 +11,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from states.amendments import (
+    FIELD_LABELS,
+    FIELDS,
+    Amendment,
+    allowed_amendment_events,
+    current_value,
+)
+from states.convention import Convention
 from states.lifecycle import allowed_events
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.tables import AnyRow, convention_table, deadline_table
@@ -94,6 +102,56 @@ def outbox(app: App, status: str | None = None, limit: int = 200) -> list[dict[s
         return [outbox_view(row) for row in uow.outbox.listing(status, limit)]
 
 
+def amendment_view(amendment: Amendment) -> dict[str, Any]:
+    """One amendment: what it proposes or changed, who signed, when it took effect."""
+    return {
+        "number": amendment.number,
+        "title": amendment.title,
+        "state": amendment.state,
+        "changes": amendment.changes,
+        "applied": [
+            {"field": key, "label": FIELD_LABELS.get(key, key), **values}
+            for key, values in amendment.applied.items()
+        ],
+        "signatures": {email: day.isoformat() for email, day in amendment.signatures.items()},
+        "created_on": day(amendment.created_on),
+        "submitted_on": day(amendment.submitted_on),
+        "effective_date": day(amendment.effective_date),
+        "allowed_events": allowed_amendment_events(amendment.state),
+    }
+
+
+def terms_view(
+    convention: Convention, original: dict[str, Any] | None, amendments: list[Amendment]
+) -> dict[str, dict[str, Any]]:
+    """The consolidated terms: each one's current value and what set it (the convention, or
+    the last amendment in force that changed it), applied in order."""
+    terms: dict[str, dict[str, Any]] = {
+        key: {"value": current_value(convention, key), "set_by": "convention"} for key in FIELDS
+    }  # fmt: skip
+    for amendment in amendments:
+        if amendment.state != "in_force":
+            continue
+        for key, values in amendment.applied.items():
+            terms[key] = {
+                "value": current_value(convention, key) if key in terms else values["after"],
+                "set_by": amendment.title,
+                "since": day(amendment.effective_date),
+            }
+    if original is not None:
+        terms["end_date"]["original"] = original.get("end_date")
+        terms["amount"]["original"] = original.get("amount")
+    return terms
+
+
+def amendments(app: App, reference: str) -> list[dict[str, Any]]:
+    """Every amendment of a convention, by number."""
+    with app.uow(read_only=True) as uow:
+        uow.conventions.get(reference)
+        found = uow.amendments.for_convention(uow.conventions.id_of(reference))
+    return [amendment_view(amendment) for amendment in found]
+
+
 def status(app: App, reference: str) -> dict[str, Any]:
     """Where a convention stands: its terms, parties, signatures, allowed events, deadlines,
     reminders and emails."""
@@ -103,6 +161,8 @@ def status(app: App, reference: str) -> dict[str, Any]:
         deadlines = uow.deadlines.for_convention(convention_id)
         planned = uow.reminders.for_convention(convention_id)
         emails = uow.outbox.for_convention(convention_id)
+        found = uow.amendments.for_convention(convention_id)
+        original = uow.conventions.original_terms(convention_id)
     return {
         "reference": convention.reference,
         "title": convention.title,
@@ -134,6 +194,8 @@ def status(app: App, reference: str) -> dict[str, Any]:
         "deadlines": [deadline_view(row) for row in deadlines],
         "reminders": [reminder_view(row) for row in planned],
         "outbox": [outbox_view(row) for row in emails],
+        "terms": terms_view(convention, original, found),
+        "amendments": [amendment_view(amendment) for amendment in found],
     }
 
 
@@ -152,6 +214,7 @@ def history(app: App, reference: str) -> list[dict[str, Any]]:
             "recorded_at": instant(row.recorded_at),
             "actor": row.actor,
             "inputs": row.inputs,
+            "amendment": row.amendment,
         }
         for row in rows
     ]

@@ -121,6 +121,8 @@ def test_an_instant_that_cannot_be_read_is_refused(text, message):
         pytest.param("200\u202f000.00", Decimal("200000.00"), id="a narrow no-break space"),
         pytest.param("200\xa0000.00", Decimal("200000.00"), id="a no-break space"),
         pytest.param("0.01", Decimal("0.01"), id="one cent"),
+        pytest.param("200 000,00", Decimal("200000.00"), id="the French way"),
+        pytest.param("200\u202f000,5", Decimal("200000.50"), id="as Babel writes it"),
     ],
 )
 def test_an_amount_is_exact_to_the_cent(text, amount):
@@ -131,13 +133,13 @@ def test_an_amount_is_exact_to_the_cent(text, amount):
     assert parsed.as_tuple().exponent == -2
 
 
-NOT_AN_AMOUNT = "is not an amount in euros (digits, optional .cents, e.g. 200000.00)"
+NOT_AN_AMOUNT = "is not an amount in euros (e.g. 200000.00 or 200 000,00)"
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("200 000,00", f"amount: '200 000,00' {NOT_AN_AMOUNT}", id="a decimal comma"),
+        pytest.param("200,000.00", f"amount: '200,000.00' {NOT_AN_AMOUNT}", id="English commas"),
         pytest.param("-200000", f"amount: '-200000' {NOT_AN_AMOUNT}", id="negative"),
         pytest.param("+200000", f"amount: '+200000' {NOT_AN_AMOUNT}", id="with a sign"),
         pytest.param("200000.001", f"amount: '200000.001' {NOT_AN_AMOUNT}", id="three decimals"),

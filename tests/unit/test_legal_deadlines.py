@@ -673,7 +673,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "(CPC art. 641 al. 1)",
                 "Prorogation (CPC art. 642 al. 2)",
                 "Échéance : la période amiable expire le lundi 24 mars 2025 à 24:00 "
-                "(heure de Paris), soit 2025-03-24T23:00Z.",
+                "(heure de Paris), soit 2025-03-24T23:00Z (CPC art. 642 al. 1).",
                 "Réglages : prorogation des actes au jour ouvrable suivant : oui ; calendrier : "
                 "France métropolitaine (Code du travail L3133-1).",
             ],
@@ -689,7 +689,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "Pas de prorogation :",
                 "Terme (article 4)",
                 "Échéance : la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
-                "à 24:00 (heure de Paris), soit 2025-12-31T23:00Z.",
+                "à 24:00 (heure de Paris), soit 2025-12-31T23:00Z (CPC art. 642 al. 1).",
                 "Réglages : date retenue pour la lettre : réception ; prorogation des préavis : "
                 "non.",
             ],

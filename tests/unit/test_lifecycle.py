@@ -357,9 +357,8 @@ REFUSALS = [
         id="paying another amount",
     ),
     pytest.param(
-        in_state("payment"), "pay", PAID, {"amount": "200 000,00"}, InvalidInput,
-        "amount: '200 000,00' is not an amount in euros (digits, optional .cents, "
-        "e.g. 200000.00)",
+        in_state("payment"), "pay", PAID, {"amount": "200.000,00"}, InvalidInput,
+        "amount: '200.000,00' is not an amount in euros (e.g. 200000.00 or 200 000,00)",
         id="paying a malformed amount",
     ),
     pytest.param(
@@ -428,7 +427,7 @@ REFUSALS = [
     pytest.param(
         in_state("execution"), "open_dispute", DISPUTE_RECEIVED,
         {"party": "crpv", "received": "2025-06-03"}, InvalidInput,
-        "received: the letter's dates cannot be after the event (2025-06-02)",
+        "received: 2025-06-03 is after the event's date (2025-06-02); date the event with --on",
         id="a letter dated after the event",
     ),
     pytest.param(

@@ -1,0 +1,490 @@
+"""Amendments (avenants): their own small lifecycle, what they may change, and what follows.
+
+Article 5: any change needs another written amendment signed by both parties. An amendment
+runs draft → signature → in_force (or abandoned) beside its convention while the convention
+is in force; its last signature changes the convention's terms, and the deadlines that depend
+on them are recomputed in the same transaction. Rule 13 of LEGAL-DEADLINES.md: signed after
+the term, it would be a new convention, so it is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from transitions import Machine
+
+from states.calendar import french_date
+from states.convention import Convention, Signatory, TerminationNotice
+from states.deadlines import (
+    ComputedDeadline,
+    DeadlineClosure,
+    LegalSettings,
+    amendment_signature_target,
+    expiry,
+    payment_target,
+    termination_notice,
+    with_source,
+)
+from states.errors import GuardRejected, InvalidInput, InvalidTransition
+from states.inputs import parse_amount, parse_day, parse_flag
+from states.lifecycle import IN_FORCE
+
+AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned")
+AMENDMENT_EVENTS = ("submit", "sign", "abandon")
+
+TERMS = ("end_date", "amount")
+CLAUSES = (
+    "dispute_window_days",
+    "termination_notice_months",
+    "payment_target_days",
+    "signature_target_days",
+)
+OFFSETS = (
+    "reminders.expiry",
+    "reminders.termination",
+    "reminders.dispute_window",
+    "reminders.payment",
+)
+REMINDER_SCALARS = ("reminders.signature_every_days", "reminders.court_possible")
+FIELDS = (*TERMS, *CLAUSES, *OFFSETS, *REMINDER_SCALARS)
+"""What an amendment may change, besides `signatory.<party>` (a new representative)."""
+
+FIELD_LABELS = {
+    "end_date": "terme de la convention",
+    "amount": "montant",
+    "dispute_window_days": "délai de règlement amiable (jours)",
+    "termination_notice_months": "préavis de résiliation (mois)",
+    "payment_target_days": "objectif de versement (jours)",
+    "signature_target_days": "objectif de signature (jours)",
+    "reminders.expiry": "rappels avant le terme (jours)",
+    "reminders.termination": "rappels avant la résiliation (jours)",
+    "reminders.dispute_window": "rappels avant la fin du règlement amiable (jours)",
+    "reminders.payment": "rappels de versement (jours)",
+    "reminders.signature_every_days": "fréquence des relances de signature (jours)",
+    "reminders.court_possible": "rappel le jour où le tribunal peut être saisi",
+}
+
+
+@dataclass
+class Amendment:
+    """An amendment to one convention: what it proposes, who signed it, what it changed."""
+
+    number: int
+    state: str = "draft"
+    changes: dict[str, str] = field(default_factory=dict)
+    created_on: date | None = None
+    submitted_on: date | None = None
+    effective_date: date | None = None
+    signatures: dict[str, date] = field(default_factory=dict)
+    applied: dict[str, dict[str, str]] = field(default_factory=dict)
+    last_event_on: date | None = None
+
+    @property
+    def title(self) -> str:
+        """How the amendment is named in French: 'avenant n°1'."""
+        return f"avenant n°{self.number}"
+
+
+def _complete(event: Any) -> bool:
+    amendment, convention = event.model, event.kwargs["convention"]
+    return all(s.email.lower() in amendment.signatures for s in convention.signatories)
+
+
+MACHINE = Machine(
+    model=None,
+    states=list(AMENDMENT_STATES),
+    transitions=[
+        {"trigger": "submit", "source": "draft", "dest": "signature"},
+        {"trigger": "sign", "source": "signature", "dest": "in_force", "conditions": [_complete]},
+        {"trigger": "sign", "source": "signature", "dest": None},
+        {"trigger": "abandon", "source": ["draft", "signature"], "dest": "abandoned"},
+    ],
+    initial="draft",
+    model_attribute="state",
+    auto_transitions=False,
+    send_event=True,
+)
+
+
+def allowed_amendment_events(state: str) -> list[str]:
+    """The events a person may record on an amendment in `state`."""
+    triggers = set(MACHINE.get_triggers(state))
+    return [name for name in AMENDMENT_EVENTS if name in triggers]
+
+
+def _offsets(text: str, key: str) -> str:
+    try:
+        days = sorted(
+            {int(part) for part in text.replace(";", ",").split(",") if part.strip()}, reverse=True
+        )
+    except ValueError:
+        raise InvalidInput(key, f"'{text}' is not a list of days, e.g. 90,60,30,7") from None
+    if not days or any(not 0 <= d <= 730 for d in days):
+        raise InvalidInput(key, "give between 1 and 12 offsets, each from 0 to 730 days")
+    return ",".join(str(d) for d in days)
+
+
+def _whole(text: str, key: str, low: int, high: int) -> str:
+    try:
+        number = int(text)
+    except ValueError:
+        raise InvalidInput(key, f"'{text}' is not a whole number") from None
+    if not low <= number <= high:
+        raise InvalidInput(key, f"{number} is not between {low} and {high}")
+    return str(number)
+
+
+def _representatives(text: str, key: str) -> str:
+    people = []
+    for item in text.split(";"):
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) != 3 or not all(parts) or "@" not in parts[2]:
+            raise InvalidInput(key, f"'{item}' is not 'Name|Title|email@example.org'")
+        people.append("|".join(parts))
+    return ";".join(people)
+
+
+def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str, str]:
+    """The changes an amendment proposes, checked and normalised; refuse what cannot be."""
+    if not inputs:
+        raise InvalidInput(
+            "changes",
+            f"an amendment changes at least one of: {', '.join(FIELDS)}, signatory.<party>",
+        )
+    changes: dict[str, str] = {}
+    for key, raw in inputs.items():
+        key, text = key.strip(), str(raw).strip()
+        changes[key] = _parse_one(convention, key, text)
+    return changes
+
+
+def _parse_one(convention: Convention, key: str, text: str) -> str:
+    if key == "end_date":
+        end = parse_day(text, key)
+        if convention.effective_date and end < convention.effective_date:
+            raise InvalidInput(
+                key,
+                f"{end} is before the convention's effective date ({convention.effective_date})",
+            )
+        return end.isoformat()
+    if key == "amount":
+        return str(parse_amount(text, key))
+    if key in ("dispute_window_days", "payment_target_days", "signature_target_days"):
+        return _whole(text, key, 1, 365)
+    if key == "termination_notice_months":
+        return _whole(text, key, 1, 120)
+    if key in OFFSETS:
+        return _offsets(text, key)
+    if key == "reminders.signature_every_days":
+        return _whole(text, key, 1, 90)
+    if key == "reminders.court_possible":
+        return "yes" if parse_flag(text, key) else "no"
+    if key.startswith("signatory."):
+        party = key.removeprefix("signatory.")
+        if convention.party(party) is None:
+            keys = ", ".join(p.key for p in convention.parties)
+            raise InvalidInput(key, f"no party '{party}' (parties: {keys})")
+        return _representatives(text, key)
+    raise InvalidInput(
+        key,
+        f"an amendment cannot change this (it may change: {', '.join(FIELDS)}, signatory.<party>)",
+    )
+
+
+def current_value(convention: Convention, key: str) -> str:
+    """The convention's current value of a changeable term, as text."""
+    clauses = convention.clauses
+    if key == "end_date":
+        return convention.end_date.isoformat()
+    if key == "amount":
+        return str(convention.amount)
+    if key in CLAUSES:
+        return str(getattr(clauses, key))
+    name = key.removeprefix("reminders.")
+    if key in OFFSETS:
+        return ",".join(str(d) for d in getattr(clauses.reminders, name))
+    if key in REMINDER_SCALARS:
+        value = getattr(clauses.reminders, name)
+        return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    party = key.removeprefix("signatory.")
+    return ";".join(
+        f"{s.name}|{s.title}|{s.email}" for s in convention.signatories if s.party == party
+    )
+
+
+@dataclass(frozen=True)
+class AmendmentOutcome:
+    """What one event on an amendment did, to the amendment and to its convention."""
+
+    number: int
+    trigger: str
+    from_state: str
+    to_state: str
+    on: date
+    actor: str
+    inputs: dict[str, str]
+    opened: tuple[ComputedDeadline, ...] = ()
+    closures: tuple[DeadlineClosure, ...] = ()
+    signed: Signatory | None = None
+    representatives_replaced: tuple[str, ...] = ()
+
+
+def _check(
+    convention: Convention, amendment: Amendment, trigger: str, on: date, today: date
+) -> None:
+    reference = f"{convention.reference} {amendment.title}"
+    if trigger not in MACHINE.get_triggers(amendment.state):
+        raise InvalidTransition(
+            reference, trigger, amendment.state, allowed_amendment_events(amendment.state)
+        )
+    if trigger != "abandon" and convention.state not in IN_FORCE:
+        raise GuardRejected(
+            reference,
+            trigger,
+            f"the convention is {convention.state}, not in "
+            "force: an amendment after its end would be a new convention",
+        )
+    if on > today:
+        raise GuardRejected(reference, trigger, f"it is dated {on}, after today ({today})")
+    known = [
+        d
+        for d in (amendment.last_event_on, amendment.created_on, convention.effective_date)
+        if d is not None
+    ]
+    if known and on < max(known):
+        raise GuardRejected(reference, trigger, f"it is dated {on}, before {max(known)}")
+
+
+def fire_amendment(
+    convention: Convention,
+    amendment: Amendment,
+    trigger: str,
+    *,
+    on: date,
+    actor: str,
+    today: date,
+    legal: LegalSettings,
+    inputs: Mapping[str, str] | None = None,
+) -> AmendmentOutcome:
+    """Record `trigger` on an amendment; at its last signature, apply it to the convention."""
+    inputs = {k.strip(): v.strip() for k, v in (inputs or {}).items()}
+    _check(convention, amendment, trigger, on, today)
+    from_state = amendment.state
+    handler = {"submit": _submit, "sign": _sign, "abandon": _abandon}[trigger]
+    outcome = handler(convention, amendment, on, actor, inputs, legal)
+    moved = MACHINE.events[trigger].trigger(amendment, convention=convention)
+    assert moved, "every rule leaves a passing condition"
+    amendment.last_event_on = on
+    if amendment.state == "in_force":
+        outcome = _apply(convention, amendment, on, outcome, legal)
+    return replace(outcome, from_state=from_state, to_state=amendment.state)
+
+
+def _base(
+    amendment: Amendment, trigger: str, on: date, actor: str, inputs: dict[str, str]
+) -> AmendmentOutcome:
+    return AmendmentOutcome(
+        amendment.number, trigger, amendment.state, amendment.state, on, actor, inputs
+    )
+
+
+def _no_inputs(
+    amendment: Amendment,
+    trigger: str,
+    inputs: Mapping[str, str],
+    allowed: tuple[str, ...] = ("note",),
+) -> None:
+    for key in inputs:
+        if key not in allowed:
+            raise InvalidInput(
+                key,
+                f"unknown input for '{trigger}' on an amendment (accepted: {', '.join(allowed)})",
+            )
+
+
+def _submit(
+    convention: Convention,
+    amendment: Amendment,
+    on: date,
+    actor: str,
+    inputs: dict[str, str],
+    legal: LegalSettings,
+) -> AmendmentOutcome:
+    _no_inputs(amendment, "submit", inputs)
+    amendment.submitted_on = on
+    days = convention.clauses.signature_target_days
+    target = amendment_signature_target(
+        on, days, amendment.number, convention.clauses.articles.amendment
+    )
+    return replace(_base(amendment, "submit", on, actor, inputs), opened=(target,))
+
+
+def _abandon(
+    convention: Convention,
+    amendment: Amendment,
+    on: date,
+    actor: str,
+    inputs: dict[str, str],
+    legal: LegalSettings,
+) -> AmendmentOutcome:
+    _no_inputs(amendment, "abandon", inputs, ("reason", "note"))
+    closure = DeadlineClosure("amendment_signature", "cancelled")
+    return replace(_base(amendment, "abandon", on, actor, inputs), closures=(closure,))
+
+
+def _sign(
+    convention: Convention,
+    amendment: Amendment,
+    on: date,
+    actor: str,
+    inputs: dict[str, str],
+    legal: LegalSettings,
+) -> AmendmentOutcome:
+    _no_inputs(amendment, "sign", inputs, ("signatory",))
+    reference = f"{convention.reference} {amendment.title}"
+    email = inputs.get("signatory", "")
+    if not email:
+        raise InvalidInput("signatory", "required by 'sign'")
+    signatory = convention.signatory(email)
+    if signatory is None:
+        known = ", ".join(s.email for s in convention.signatories)
+        raise GuardRejected(reference, "sign", f"'{email}' is not a signatory ({known})")
+    if signatory.email.lower() in amendment.signatures:
+        signed = amendment.signatures[signatory.email.lower()]
+        raise GuardRejected(reference, "sign", f"{signatory.email} already signed on {signed}")
+    term = convention.ends_on()
+    if on > term:
+        raise GuardRejected(
+            reference,
+            "sign",
+            f"signed on {on}, after the convention's term "
+            f"({term}): signed after the term, an amendment would be a new "
+            "convention (LEGAL-DEADLINES rule 13)",
+        )
+    missing = {s.email.lower() for s in convention.signatories} - set(amendment.signatures)
+    new_end = amendment.changes.get("end_date")
+    if missing == {signatory.email.lower()} and new_end and date.fromisoformat(new_end) < on:
+        raise GuardRejected(
+            reference,
+            "sign",
+            f"its new term ({new_end}) would already be over when it takes effect on {on}",
+        )
+    amendment.signatures[signatory.email.lower()] = on
+    history = {"signatory": signatory.email, "party": signatory.party}
+    return replace(
+        _base(amendment, "sign", on, actor, history), signed=replace(signatory, signed_on=on)
+    )
+
+
+def _apply(
+    convention: Convention,
+    amendment: Amendment,
+    on: date,
+    outcome: AmendmentOutcome,
+    legal: LegalSettings,
+) -> AmendmentOutcome:
+    """The last signature: the convention's terms change and its deadlines follow."""
+    amendment.effective_date = on
+    before = {key: current_value(convention, key) for key in amendment.changes}
+    _set_terms(convention, amendment.changes)
+    amendment.applied = {
+        key: {"before": before[key], "after": current_value(convention, key)}
+        for key in amendment.changes
+    }
+    replaced = tuple(
+        k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
+    )
+    closures, opened = follow_terms(convention, amendment, legal)
+    return replace(
+        outcome,
+        opened=outcome.opened + opened,
+        closures=(DeadlineClosure("amendment_signature", "met"), *closures),
+        representatives_replaced=replaced,
+    )
+
+
+def _set_terms(convention: Convention, changes: Mapping[str, str]) -> None:
+    clauses, offsets = convention.clauses, convention.clauses.reminders
+    clause_changes: dict[str, Any] = {}
+    offset_changes: dict[str, Any] = {}
+    for key, text in changes.items():
+        if key == "end_date":
+            convention.end_date = date.fromisoformat(text)
+        elif key == "amount":
+            convention.amount = Decimal(text)
+        elif key in CLAUSES:
+            clause_changes[key] = int(text)
+        elif key in OFFSETS:
+            offset_changes[key.removeprefix("reminders.")] = tuple(int(d) for d in text.split(","))
+        elif key == "reminders.signature_every_days":
+            offset_changes["signature_every_days"] = int(text)
+        elif key == "reminders.court_possible":
+            offset_changes["court_possible"] = text == "yes"
+        else:
+            _replace_representatives(convention, key.removeprefix("signatory."), text)
+    if offset_changes:
+        clause_changes["reminders"] = replace(offsets, **offset_changes)
+    if clause_changes:
+        convention.clauses = replace(clauses, **clause_changes)
+
+
+def _replace_representatives(convention: Convention, party: str, text: str) -> None:
+    others = [s for s in convention.signatories if s.party != party]
+    new = []
+    for item in text.split(";"):
+        name, title, email = item.split("|")
+        new.append(Signatory(party, name, title, email))
+    convention.signatories = others + new
+
+
+def follow_terms(
+    convention: Convention, amendment: Amendment, legal: LegalSettings
+) -> tuple[tuple[DeadlineClosure, ...], tuple[ComputedDeadline, ...]]:
+    """The deadlines an amendment in force recomputes: superseded ones, and their successors."""
+    changed = set(amendment.changes)
+    source = f"{amendment.title}, en vigueur le {french_date(amendment.effective_date or date.min)}"
+    clauses, articles = convention.clauses, convention.clauses.articles
+    closures: list[DeadlineClosure] = []
+    opened: list[ComputedDeadline] = []
+    if changed & {"end_date", "reminders.expiry"}:
+        closures.append(DeadlineClosure("expiry", "superseded"))
+        opened.append(expiry(convention.end_date, articles.term, source=source))
+    notice = convention.notice
+    if notice is not None and changed & {
+        "end_date",
+        "termination_notice_months",
+        "reminders.termination",
+    }:
+        recomputed = termination_notice(
+            notice.letter,
+            clauses.termination_notice_months,
+            legal,
+            term=convention.end_date,
+            article=articles.termination,
+            term_source=f"{articles.term}, {amendment.title}",
+        )
+        assert recomputed.notice_end and recomputed.effective_end
+        convention.notice = TerminationNotice(
+            notice.party,
+            notice.letter,
+            notice.given_on,
+            recomputed.notice_end,
+            recomputed.effective_end,
+        )
+        closures.append(DeadlineClosure("termination", "superseded"))
+        opened.append(with_source(recomputed, source))
+    if (
+        convention.state == "payment"
+        and convention.notified_on
+        and changed & {"payment_target_days", "reminders.payment"}
+    ):
+        closures.append(DeadlineClosure("payment", "superseded"))
+        target = payment_target(
+            convention.notified_on, clauses.payment_target_days, articles.payment
+        )
+        opened.append(with_source(target, source))
+    return tuple(closures), tuple(opened)

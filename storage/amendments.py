@@ -1,0 +1,88 @@
+"""The amendment repository: amendments of a convention, numbered n°1, n°2... in order."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from states.amendments import Amendment
+from storage.tables import AnyRow, amendment_table
+
+a = amendment_table.c
+
+
+def _to_domain(row: AnyRow) -> Amendment:
+    return Amendment(
+        number=row.number,
+        state=row.state,
+        changes=dict(row.changes),
+        created_on=row.created_on,
+        submitted_on=row.submitted_on,
+        effective_date=row.effective_date,
+        signatures={email: date.fromisoformat(day) for email, day in row.signatures.items()},
+        applied=dict(row.applied),
+        last_event_on=row.last_event_on,
+    )
+
+
+def _values(amendment: Amendment) -> dict[str, Any]:
+    return {
+        "state": amendment.state,
+        "changes": amendment.changes,
+        "applied": amendment.applied,
+        "signatures": {email: day.isoformat() for email, day in amendment.signatures.items()},
+        "submitted_on": amendment.submitted_on,
+        "effective_date": amendment.effective_date,
+        "last_event_on": amendment.last_event_on,
+    }
+
+
+class AmendmentRepository:
+    """Amendments, loaded and saved whole (a handful per convention)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def next_number(self, convention_id: int) -> int:
+        """The number the next amendment of a convention takes."""
+        query = select(func.max(a.number)).where(a.convention_id == convention_id)
+        return int(self._connection.execute(query).scalar() or 0) + 1
+
+    def add(self, convention_id: int, amendment: Amendment, now: datetime) -> None:
+        """Store a new amendment."""
+        self._connection.execute(
+            insert(amendment_table).values(
+                convention_id=convention_id, number=amendment.number,
+                created_on=amendment.created_on, created_at=now, updated_at=now,
+                **_values(amendment),
+            )
+        )  # fmt: skip
+
+    def save(self, convention_id: int, amendment: Amendment, now: datetime) -> None:
+        """Write an amendment's new state (the convention's row lock serialises writers)."""
+        self._connection.execute(
+            update(amendment_table)
+            .where(a.convention_id == convention_id, a.number == amendment.number)
+            .values(updated_at=now, **_values(amendment))
+        )
+
+    def get(self, convention_id: int, number: int) -> Amendment | None:
+        """Amendment n°`number` of a convention, or None."""
+        query = select(amendment_table).where(a.convention_id == convention_id, a.number == number)
+        row = self._connection.execute(query).first()
+        return _to_domain(row) if row else None
+
+    def open_one(self, convention_id: int) -> Amendment | None:
+        """The amendment being drafted or signed, if any (there is at most one)."""
+        query = select(amendment_table).where(
+            a.convention_id == convention_id, a.state.in_(("draft", "signature"))
+        )
+        row = self._connection.execute(query).first()
+        return _to_domain(row) if row else None
+
+    def for_convention(self, convention_id: int) -> list[Amendment]:
+        """Every amendment of a convention, by number."""
+        query = select(amendment_table).where(a.convention_id == convention_id).order_by(a.number)
+        return [_to_domain(row) for row in self._connection.execute(query)]

@@ -1,0 +1,146 @@
+"""Deny by default: every route needs a valid token (API) or session (pages), and the right role."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+
+from tests.http.conftest import REFERENCE, Tokens, bearer, sign_in
+from workflow.app import App
+from workflow.http.factory import ROUTERS
+from workflow.tokens import revoke_token
+
+PUBLIC = {("GET", "/openapi.json"), ("GET", "/connexion"), ("POST", "/connexion")}
+WRITES = {
+    ("POST", "/api/v1/conventions/{reference}/events"),
+    ("POST", "/api/v1/conventions/{reference}/amendments"),
+    ("POST", "/api/v1/conventions/{reference}/amendments/{number}/events"),
+}
+
+
+def routes() -> list[tuple[str, str]]:
+    """Every (method, path) the app answers, path parameters filled with the reference."""
+    found = []
+    for router in ROUTERS:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            path = re.sub(r"\{reference(:path)?\}", REFERENCE, route.path).replace("{number}", "1")
+            found += [(method, path) for method in sorted(route.methods)]
+    return found
+
+
+def _path_template(path: str) -> str:
+    return path.replace(REFERENCE, "{reference}").replace("/amendments/1/", "/amendments/{number}/")
+
+
+def test_the_app_has_the_routes_this_test_walks():
+    # Guards the tests below against passing because they walked nothing.
+    paths = {path for _, path in routes()}
+    assert len(paths) >= 20
+    assert f"/api/v1/conventions/{REFERENCE}/events" in paths and "/" in paths
+
+
+def test_every_route_but_sign_in_and_the_schema_refuses_a_request_without_credentials(
+    client: httpx.Client, loaded: App
+):
+    for method, path in routes():
+        if (method, _path_template(path)) in PUBLIC:
+            continue
+        answer = client.request(method, path)
+        assert answer.status_code == 401, (method, path, answer.status_code)
+
+
+def test_api_routes_say_how_to_authenticate(client: httpx.Client, loaded: App):
+    answer = client.get("/api/v1/conventions")
+
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "token" in answer.json()["detail"]
+
+
+def test_pages_without_a_session_answer_401_with_the_sign_in_form(
+    client: httpx.Client, loaded: App
+):
+    answer = client.get(f"/conventions/{REFERENCE}?x=1")
+
+    assert answer.status_code == 401
+    assert 'action="/connexion"' in answer.text
+    assert f'name="suite" value="/conventions/{REFERENCE}?x=1"' in answer.text
+
+
+@pytest.mark.parametrize("header", ["Bearer not-a-token", "Bearer", "Basic YWxpY2U6eA==", "x"])
+def test_a_wrong_or_malformed_token_is_401(client: httpx.Client, tokens: Tokens, header: str):
+    answer = client.get("/api/v1/conventions", headers={"Authorization": header})
+
+    assert answer.status_code == 401
+
+
+def test_a_viewer_reads_every_api_route_but_cannot_record_an_event(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    for method, path in routes():
+        if not path.startswith("/api/"):
+            continue
+        answer = client.request(
+            method, path, headers=bearer(tokens.viewer), json={"event": "submit"}
+        )
+        expected = 403 if (method, _path_template(path)) in WRITES else 200
+        assert answer.status_code == expected, (method, path, answer.status_code)
+
+
+def test_an_admin_may_record_an_event(client: httpx.Client, tokens: Tokens, loaded: App):
+    answer = client.post(
+        f"/api/v1/conventions/{REFERENCE}/events",
+        headers=bearer(tokens.admin),
+        json={"event": "submit", "on": "2025-03-03"},
+    )
+
+    assert answer.status_code == 201
+    assert answer.json()["actor"] == "alice (token)"
+
+
+def test_a_revoked_token_is_refused_at_once(
+    app: App, client: httpx.Client, tokens: Tokens, loaded: App
+):
+    revoke_token(app, "alice", app.clock())
+
+    assert client.get("/api/v1/me", headers=bearer(tokens.admin)).status_code == 401
+
+
+def test_revoking_a_token_ends_the_sessions_opened_with_it(
+    app: App, client: httpx.Client, tokens: Tokens, loaded: App
+):
+    assert sign_in(client, tokens.viewer).status_code == 303
+    assert client.get("/").status_code == 200
+
+    revoke_token(app, "bob", app.clock())
+
+    assert client.get("/").status_code == 401
+
+
+def test_a_viewer_session_cannot_post_an_event_form(viewer_browser: httpx.Client, loaded: App):
+    answer = viewer_browser.post(
+        f"/conventions/{REFERENCE}/evenements", data={"event": "submit", "csrf_token": "x"}
+    )
+
+    assert answer.status_code == 403
+    assert "réservée aux administrateurs" in answer.text
+
+
+def test_the_calendar_takes_the_token_in_its_address_and_nothing_else_does(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    assert client.get(f"/api/v1/calendar.ics?token={tokens.viewer}").status_code == 200
+    assert client.get(f"/api/v1/conventions?token={tokens.viewer}").status_code == 401
+    assert client.get("/api/v1/calendar.ics?token=wrong").status_code == 401
+
+
+def test_the_openapi_schema_declares_bearer_tokens(client: httpx.Client):
+    schema = client.get("/openapi.json").json()
+
+    assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+    assert "/api/v1/conventions" in schema["paths"]
+    assert not any(path.startswith("/conventions") for path in schema["paths"])

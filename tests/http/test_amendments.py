@@ -1,0 +1,122 @@
+"""Amendments over HTTP: drafted, submitted and signed through the API and the dashboard."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import httpx
+import pytest
+
+from tests.http.conftest import REFERENCE, Tokens, bearer, form_value
+from tests.integration import steps
+from workflow.app import App
+
+AMENDMENTS = f"/api/v1/conventions/{REFERENCE}/amendments"
+PAGE = f"/conventions/{REFERENCE}"
+
+
+@pytest.fixture
+def in_execution(loaded: App) -> App:
+    """The reference convention in execution, on 10 June 2025."""
+    steps.bring_into_execution(loaded)
+    loaded.clock.now = steps.at("2025-06-10T09:00:00Z")  # type: ignore[attr-defined]
+    return loaded
+
+
+def test_an_amendment_drafted_submitted_and_signed_through_the_api_changes_the_term(
+    client: httpx.Client, tokens: Tokens, in_execution: App
+):
+    admin = bearer(tokens.admin)
+
+    drafted = client.post(AMENDMENTS, headers=admin, json={"changes": {"end_date": "2026-06-30"}})
+    events = f"{AMENDMENTS}/1/events"
+    submitted = client.post(events, headers=admin, json={"event": "submit"})
+    for signatory in (steps.METROPOLE, steps.CRPV):
+        signed = client.post(
+            events, headers=admin, json={"event": "sign", "inputs": {"signatory": signatory}}
+        )
+
+    assert drafted.status_code == 201 and drafted.json()["number"] == 1
+    assert submitted.json()["to_state"] == "signature"
+    assert signed.status_code == 201 and signed.json()["to_state"] == "in_force"
+    assert signed.json()["applied"]["end_date"] == {"before": "2025-12-31", "after": "2026-06-30"}
+    status = client.get(f"/api/v1/conventions/{REFERENCE}", headers=admin).json()
+    assert status["end_date"] == "2026-06-30"
+    listed = client.get(AMENDMENTS, headers=bearer(tokens.viewer)).json()
+    assert [(a["number"], a["state"]) for a in listed] == [(1, "in_force")]
+    assert status["history"][-1]["actor"] == "alice (token)"
+
+
+def test_a_viewer_cannot_draft_an_amendment(
+    client: httpx.Client, tokens: Tokens, in_execution: App
+):
+    answer = client.post(
+        AMENDMENTS, headers=bearer(tokens.viewer), json={"changes": {"amount": "1.00"}}
+    )
+
+    assert answer.status_code == 403
+
+
+def test_an_amendment_that_changes_nothing_known_is_422(
+    client: httpx.Client, tokens: Tokens, in_execution: App
+):
+    answer = client.post(
+        AMENDMENTS, headers=bearer(tokens.admin), json={"changes": {"colour": "blue"}}
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith("colour")
+
+
+def test_an_unknown_amendment_is_404(client: httpx.Client, tokens: Tokens, in_execution: App):
+    answer = client.post(f"{AMENDMENTS}/7/events", headers=bearer(tokens.admin),
+                         json={"event": "submit"})  # fmt: skip
+
+    assert answer.status_code == 404
+
+
+def test_an_amendment_before_the_convention_is_in_force_is_409(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    answer = client.post(
+        AMENDMENTS, headers=bearer(tokens.admin), json={"changes": {"amount": "1.00"}}
+    )
+
+    assert answer.status_code == 409
+    assert "in force" in answer.json()["detail"]
+
+
+def test_an_amendment_drafted_and_submitted_through_the_dashboard(
+    admin_browser: httpx.Client, in_execution: App
+):
+    page = admin_browser.get(PAGE).text
+    assert "Proposer un avenant" in page
+    csrf = form_value(page, "csrf_token")
+
+    drafted = admin_browser.post(
+        f"{PAGE}/avenants", data={"csrf_token": csrf, "event": "amend", "ch_amount": "250000.00"}
+    )
+    page = unescape(admin_browser.get(drafted.headers["location"]).text)
+    submitted = admin_browser.post(
+        f"{PAGE}/avenants/1/evenements", data={"csrf_token": csrf, "event": "submit"}
+    )
+
+    assert drafted.status_code == 303 and "enregistre=amend" in drafted.headers["location"]
+    assert "« Proposer un avenant » : c'est enregistré" in page
+    assert "Soumettre l'avenant n°1 à la signature" in page
+    assert submitted.status_code == 303
+    after = unescape(admin_browser.get(submitted.headers["location"]).text)
+    assert "Enregistrer une signature de l'avenant n°1" in after
+    assert "en signature" in after and "(avenant n°1)" in after
+
+
+def test_a_refused_amendment_form_says_why(admin_browser: httpx.Client, in_execution: App):
+    csrf = form_value(admin_browser.get(PAGE).text, "csrf_token")
+
+    answer = admin_browser.post(
+        f"{PAGE}/avenants", data={"csrf_token": csrf, "ch_end_date": "2025-01-01"}
+    )
+
+    assert answer.status_code == 422
+    text = unescape(answer.text)
+    assert "Rien n'a été enregistré" in text and 'value="2025-01-01"' in text

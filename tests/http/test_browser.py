@@ -1,0 +1,132 @@
+"""An administrator's day in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Sign in with a token, find the reference convention, record an event through its form, see
+the history and the deadlines change, sign out. Skipped when Chromium is not installed
+(`apt-get install chromium`), unless CONVFLOW_REQUIRE_BROWSER=1, which makes it a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.http.conftest import REFERENCE, Tokens
+from tests.integration import steps
+from workflow.app import App
+
+pytestmark = pytest.mark.slow
+CHROMIUM = Path(os.environ.get("CONVFLOW_CHROMIUM", "/usr/bin/chromium"))
+# As this machine's notes say: no sandbox (root), and nothing fetched from outside.
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def _unavailable() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install playwright)"
+    return None
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """SQLite only: the browser checks the pages, the backends are checked elsewhere."""
+    return sqlite_url
+
+
+@pytest.fixture
+def page(base_url: str) -> Iterator[Any]:
+    """A fresh Chromium tab (new empty profile) on the live server."""
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("CONVFLOW_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (CONVFLOW_REQUIRE_BROWSER=1 requires the browser tests)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+            base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris",
+        )  # fmt: skip
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def test_an_administrator_records_an_event_in_the_browser(page: Any, loaded: App, tokens: Tokens):
+    from playwright.sync_api import expect
+
+    steps.bring_into_force(loaded)
+    loaded.clock.now = steps.at("2025-03-25T09:00:00Z")  # type: ignore[attr-defined]
+
+    # Signing in: the dashboard asks for a token first.
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    page.get_by_label("Jeton d'accès").fill(tokens.admin)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    expect(page.locator(".account-name")).to_contain_text("alice")
+
+    # Finding the reference convention from the list and its filters.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Conventions"
+    ).click()
+    page.get_by_label("Référence ou intitulé").fill("CRPV")
+    page.get_by_label("État").select_option("notification")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_text("1 convention", exact=False)).to_be_visible()
+    page.get_by_role("link", name=REFERENCE).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("GIP CRPV PACA")
+    expect(page.locator(".page-header .badge")).to_have_text("signée, à notifier")
+    expect(page.locator('svg.lifecycle g[data-state="notification"]')).to_have_class(
+        re.compile("node-current")
+    )
+
+    # Recording the notification of award through its form.
+    page.get_by_text("Enregistrer la notification d'attribution", exact=True).first.click()
+    form = page.locator("details[open] form")
+    form.get_by_label("Date de l'événement").fill("2025-03-20")
+    form.get_by_role("button", name="Enregistrer la notification d'attribution").click()
+
+    # The history and the deadlines have changed.
+    expect(page.get_by_role("status").first).to_contain_text("c'est enregistré")
+    expect(page.locator(".page-header .badge")).to_have_text("notifiée, en attente de versement")
+    last = page.locator("table.history tbody tr").last
+    expect(last).to_contain_text("Notification d'attribution")
+    expect(last).to_contain_text("alice (token)")
+    payment = page.locator("article.deadline", has_text="Objectif de versement")
+    expect(payment).to_contain_text("samedi 19 avril 2025")
+    expect(payment.locator(".badge")).to_have_text("à venir")
+    assert steps.state(loaded) == "payment"
+
+    # Signing out: the session is gone.
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté(e).")).to_be_visible()
+    page.goto(f"/conventions/{REFERENCE}")
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+
+def test_the_pages_work_from_the_keyboard(page: Any, loaded: App, tokens: Tokens):
+    from playwright.sync_api import expect
+
+    page.goto("/connexion")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    page.get_by_label("Jeton d'accès").focus()
+    page.keyboard.type(tokens.viewer)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()

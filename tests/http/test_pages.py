@@ -1,0 +1,268 @@
+"""The dashboard without a browser: sessions, CSRF, the pages and what they show, in French."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.http.conftest import REFERENCE, Tokens, form_value, sign_in
+from tests.http.live import serving
+from tests.integration import steps
+from workflow.app import App
+
+PAGE = f"/conventions/{REFERENCE}"
+
+
+def cookie_attributes(response: httpx.Response, name: str) -> str:
+    """The Set-Cookie header that sets `name`."""
+    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
+    assert headers, f"no cookie {name}"
+    return headers[0].lower()
+
+
+def test_signing_in_sets_a_strict_http_only_session_cookie(client: httpx.Client, tokens: Tokens):
+    answer = sign_in(client, tokens.admin)
+
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    cookie = cookie_attributes(answer, "convflow_session")
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert "secure" not in cookie  # served over plain HTTP on loopback
+    assert tokens.admin.lower() not in cookie
+
+
+def test_over_https_the_session_cookie_is_secure(web: FastAPI, tokens: Tokens):
+    with serving(web, proxy_headers=True) as base, httpx.Client(base_url=base) as client:
+        https = {"X-Forwarded-Proto": "https"}
+        form = client.get("/connexion", headers=https)
+        signin_cookie = cookie_attributes(form, "convflow_signin")
+        # httpx keeps a Secure cookie for HTTPS only: send it back by hand, as the proxy would.
+        cookie = form.headers.get_list("set-cookie")[0].split(";")[0]
+        answer = client.post(
+            "/connexion",
+            data={"token": tokens.admin, "nonce": form_value(form.text, "nonce")},
+            headers={**https, "Cookie": cookie},
+        )
+
+    assert "secure" in signin_cookie
+    assert "secure" in cookie_attributes(answer, "convflow_session")
+    assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_wrong_token_is_refused_in_french(client: httpx.Client, tokens: Tokens):
+    answer = sign_in(client, "not-a-token")
+
+    assert answer.status_code == 401
+    assert "Ce jeton n'est pas valide" in unescape(answer.text)
+    assert "convflow_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_signing_in_without_the_forms_nonce_is_refused(client: httpx.Client, tokens: Tokens):
+    answer = client.post("/connexion", data={"token": tokens.admin, "nonce": "made-up"})
+
+    assert answer.status_code == 403
+    assert "convflow_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_after_signing_in_the_browser_goes_back_where_it_was_but_never_elsewhere(
+    client: httpx.Client, tokens: Tokens
+):
+    for target, expected in [(PAGE, PAGE), ("https://evil.example/", "/"), ("//evil", "/")]:
+        nonce = form_value(client.get("/connexion").text, "nonce")
+        answer = client.post(
+            "/connexion", data={"token": tokens.viewer, "nonce": nonce, "suite": target}
+        )
+        assert answer.headers["location"] == expected
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(
+    admin_browser: httpx.Client, base_url: str
+):
+    session = admin_browser.cookies["convflow_session"]
+    csrf = form_value(admin_browser.get("/").text, "csrf_token")
+
+    answer = admin_browser.post("/deconnexion", data={"csrf_token": csrf})
+
+    assert answer.status_code == 303 and answer.headers["location"] == "/connexion?sortie=1"
+    with httpx.Client(base_url=base_url, cookies={"convflow_session": session}) as copy:
+        assert copy.get("/").status_code == 401
+
+
+def test_signing_out_needs_the_csrf_token(admin_browser: httpx.Client):
+    admin_browser.post("/deconnexion", data={"csrf_token": "forged"})
+
+    assert admin_browser.get("/").status_code == 200
+
+
+def test_a_forged_session_cookie_is_refused(client: httpx.Client, tokens: Tokens):
+    sign_in(client, tokens.viewer)
+    body, _, mac = client.cookies["convflow_session"].partition(".")
+    client.cookies.set("convflow_session", body + "." + mac[::-1])
+
+    assert client.get("/").status_code == 401
+
+
+def test_the_overview_counts_states_and_shows_the_timeline(
+    admin_browser: httpx.Client, loaded: App
+):
+    steps.bring_into_force(loaded)
+    loaded.clock.now = steps.at("2025-11-15T09:00:00Z")  # type: ignore[attr-defined]
+
+    page = admin_browser.get("/").text
+
+    assert "Tableau de bord" in page and "samedi 15 novembre 2025" in page
+    assert re.search(r'<span class="tile-count">1</span>\s*<span class="tile-label">signée', page)
+    assert "Échéances des 90 prochains jours" in page and "31/12/2025" in page
+    assert "Aucun courriel en échec" in page
+
+
+def test_the_list_filters_and_keeps_its_filters_in_the_export_link(
+    admin_browser: httpx.Client, loaded: App
+):
+    steps.bring_into_force(loaded)
+
+    found = admin_browser.get("/conventions", params={"state": "notification", "q": "crpv"}).text
+    empty = admin_browser.get("/conventions", params={"state": "draft"}).text
+    odd = admin_browser.get("/conventions", params={"state": "sleeping", "page": "x"}).text
+
+    assert REFERENCE in found and "/conventions.csv?state=notification&amp;q=crpv" in found
+    assert "Aucune convention ne correspond" in empty
+    assert "Filtre ignoré : page" in odd and "Filtre ignoré : state" in odd and REFERENCE in odd
+
+
+def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(
+    admin_browser: httpx.Client, loaded: App
+):
+    steps.bring_into_force(loaded)
+
+    page = admin_browser.get(PAGE).text
+
+    assert (
+        '<svg class="lifecycle"' in page
+        and 'class="node node-current" data-state="notification"' in page
+    )
+    assert "GIP Centre de Ressources pour la Politique de la Ville PACA" in page
+    assert "Mustapha Berra" in page and "signé le 10/03/2025" in page
+    assert "200\u202f000,00\xa0€" in page and "mercredi 31 décembre 2025" in page
+    assert "Terme de la convention" in page and "CPC art. 642" in page
+    assert "Enregistrer la notification d'attribution" in unescape(page)
+
+
+def test_recording_an_event_through_its_form(admin_browser: httpx.Client, loaded: App):
+    steps.bring_into_force(loaded)
+    page = admin_browser.get(PAGE).text
+
+    answer = admin_browser.post(
+        f"{PAGE}/evenements",
+        data={"csrf_token": form_value(page, "csrf_token"), "event": "notify",
+              "version": form_value(page, "version"), "on": "2025-03-20"},
+    )  # fmt: skip
+
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{PAGE}?enregistre=notify#historique"
+    after = admin_browser.get(f"{PAGE}?enregistre=notify").text
+    assert "c'est enregistré" in unescape(after) and "alice (token)" in after
+    assert "Objectif de versement" in after or "objectif de versement" in after.lower()
+    assert steps.state(loaded) == "payment"
+
+
+def test_a_refused_form_shows_the_reason_in_french_and_changes_nothing(
+    admin_browser: httpx.Client, loaded: App
+):
+    steps.bring_into_execution(loaded)
+    steps.record(loaded, "open_dispute", party="crpv", received="2025-06-02")
+    page = admin_browser.get(PAGE).text
+
+    answer = admin_browser.post(
+        f"{PAGE}/evenements",
+        data={"csrf_token": form_value(page, "csrf_token"), "event": "go_to_court",
+              "version": form_value(page, "version"), "on": "2025-06-20",
+              "in_court": "Tribunal judiciaire de Marseille"},
+    )  # fmt: skip
+
+    assert answer.status_code == 409
+    assert "Rien n'a été enregistré" in unescape(answer.text)
+    assert "saisi à partir du 03/07/2025" in answer.text
+    assert 'value="Tribunal judiciaire de Marseille"' in answer.text  # the form is refilled
+    assert steps.state(loaded) == "dispute"
+
+
+def test_a_form_from_an_older_version_of_the_page_is_a_conflict(
+    admin_browser: httpx.Client, loaded: App
+):
+    steps.bring_into_force(loaded)
+    page = admin_browser.get(PAGE).text
+    steps.record(loaded, "notify", "2025-03-20")  # another administrator, meanwhile
+
+    answer = admin_browser.post(
+        f"{PAGE}/evenements",
+        data={"csrf_token": form_value(page, "csrf_token"), "event": "notify",
+              "version": form_value(page, "version")},
+    )  # fmt: skip
+
+    assert answer.status_code == 409
+    assert "modifiée par quelqu'un d'autre" in unescape(answer.text)
+
+
+def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(
+    admin_browser: httpx.Client, loaded: App
+):
+    answer = admin_browser.post(f"{PAGE}/evenements", data={"event": "submit"})
+
+    assert answer.status_code == 403
+    assert "Formulaire expiré" in answer.text
+    assert steps.state(loaded) == "draft"
+
+
+def test_a_viewer_sees_no_forms(viewer_browser: httpx.Client, loaded: App):
+    page = viewer_browser.get(PAGE).text
+
+    assert "Enregistrer un événement" not in page
+    assert "réservé aux administrateurs" in page
+
+
+def test_script_looking_input_is_shown_as_text(admin_browser: httpx.Client, loaded: App):
+    steps.record(loaded, "submit", "2025-03-03", note="<script>alert('pwned')</script>")
+
+    page = admin_browser.get(PAGE).text
+    search = admin_browser.get("/conventions", params={"q": '"><script>alert(1)</script>'}).text
+
+    assert "<script>" not in page and "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in page
+    assert "<script>" not in search and "&lt;script&gt;" in search
+
+
+def test_unknown_pages_and_references_are_404_in_french(admin_browser: httpx.Client):
+    for path in ("/conventions/NOPE-1", "/nowhere", "/conventions/x' OR '1'='1"):
+        answer = admin_browser.get(path)
+        assert answer.status_code == 404, path
+        assert 'lang="fr"' in answer.text
+
+
+@pytest.mark.parametrize("path", ["/", "/connexion", "/conventions", "/echeances", PAGE])
+def test_every_page_carries_the_security_headers(
+    admin_browser: httpx.Client, loaded: App, path: str
+):
+    headers = admin_browser.get(path).headers
+
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_stylesheet_is_served_from_here(client: httpx.Client):
+    answer = client.get("/static/convflow.css")
+
+    assert answer.status_code == 200 and "--primary" in answer.text
+
+
+def test_the_service_listens_where_the_settings_say_loopback_by_default(app: App):
+    from workflow.http.server import uvicorn_config
+
+    config = uvicorn_config(app)
+
+    assert (config.host, config.port) == ("127.0.0.1", 8000)
+    assert config.forwarded_allow_ips == "127.0.0.1"

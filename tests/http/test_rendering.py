@@ -1,0 +1,277 @@
+"""The dashboard's templates, diagram and formatting, without a server."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jinja2 import UndefinedError
+
+from states.lifecycle import END_STATES, STATES, mermaid_diagram
+from workflow.http import labels
+from workflow.http.diagram import parse, state_diagram
+from workflow.http.forms import amendment_forms, draft_form, event_forms, submitted_inputs
+from workflow.http.presenting import by_month, page_numbers, query_with, term_rows
+from workflow.http.rendering import TEMPLATES, Pages, in_days, money
+from workflow.http.schemas import EventName, StateName
+from workflow.present import euros
+from workflow.tokens import Principal
+
+SVG = "{http://www.w3.org/2000/svg}"
+TODAY = date(2025, 6, 1)
+
+
+def sample_view(**changes: Any) -> dict[str, Any]:
+    """A convention as `views.status` gives it, plus the keys the service adds later."""
+    view: dict[str, Any] = {
+        "reference": "R-1", "title": "<b>Titre</b>", "object": "Objet", "place": "Marseille",
+        "state": "dispute", "version": 7, "effective_date": "2025-03-10",
+        "end_date": "2025-12-31", "amount": "200000.00", "submitted_on": "2025-03-03",
+        "notified_on": "2025-03-20", "paid_on": "2025-04-01", "paid_amount": "200000.00",
+        "parties": [{"key": "metropole", "name": "Métropole"}, {"key": "crpv", "name": "CRPV"}],
+        "signatories": [
+            {"party": "metropole", "name": "A", "title": "VP", "email": "a@example.org",
+             "signed_on": "2025-03-05"},
+            {"party": "crpv", "name": "B", "title": "Dir", "email": "b@example.org",
+             "signed_on": None},
+        ],
+        "allowed_events": ["settle", "go_to_court"],
+        "dispute": {"party": "crpv", "opened_on": "2025-06-02", "window_end": "2025-07-02",
+                    "earliest_court_date": "2025-07-03", "return_state": "execution",
+                    "letter": {}},
+        "notice": {"party": "metropole", "given_on": "2025-06-02",
+                   "effective_end": "2025-12-02", "notice_end": "2025-12-02", "letter": {}},
+        "deadlines": [{"kind": "dispute_window", "due_date": "2025-07-02",
+                       "expires_at": "2025-07-02T22:00:00Z", "status": "pending",
+                       "explanation": "Ligne 1\nLigne 2"}],
+        "reminders": [{"kind": "dispute_window", "template": "reminder_dispute_window",
+                       "label": "J-7", "days_before": 7, "planned_at": "2025-06-25T07:00:00Z",
+                       "status": "planned"}],
+        "outbox": [{"kind": "dispute_opened", "subject": "Litige", "status": "failed",
+                    "attempts": 3, "last_error": "550 no such user",
+                    "created_at": "2025-06-02T08:00:00Z", "sent_at": None}],
+        "amendments": [
+            {"number": 1, "title": "avenant n°1", "state": "in_force",
+             "changes": {"end_date": "2026-06-30"},
+             "applied": [{"field": "end_date", "label": "terme", "before": "2025-12-31",
+                          "after": "2026-06-30"}],
+             "signatures": {"a@example.org": "2025-06-10"}, "created_on": "2025-06-01",
+             "submitted_on": "2025-06-02", "effective_date": "2025-06-10", "allowed_events": []},
+            {"number": 2, "title": "avenant n°2", "state": "signature",
+             "changes": {"amount": "250000.00", "signatory.crpv": "C|Dir|c@example.org"},
+             "applied": [], "signatures": {"a@example.org": "2025-06-20"},
+             "created_on": "2025-06-15", "submitted_on": "2025-06-16", "effective_date": None,
+             "allowed_events": ["sign", "abandon"]},
+        ],
+        "terms": {"end_date": {"value": "2026-06-30", "set_by": "avenant n° 1"},
+                  "amount": {"value": "200000.00", "set_by": "convention"}},
+    }  # fmt: skip
+    view.update(changes)
+    return view
+
+
+def frame(role: str = "admin") -> dict[str, Any]:
+    """What every page's frame needs."""
+    return {
+        "me": Principal(1, "alice", role),
+        "csrf": "csrf-secret",
+        "active": "conventions",
+        "today": TODAY,
+        "states": STATES,
+    }
+
+
+def contexts() -> dict[str, dict[str, Any]]:
+    """A context for every page template."""
+    item = {"reference": "R-1", "title": "<i>T</i>", "state": "execution", "kind": "expiry",
+            "due_date": "2025-06-20", "expires_at": "2025-06-20T22:00:00Z",
+            "status": "pending"}  # fmt: skip
+    summary = {"reference": "R-1", "title": "T", "state": "execution", "effective_date": None,
+               "end_date": "2025-12-31", "amount": "10.00", "next_deadline_at": None,
+               "next_deadline_kind": None, "next_deadline_due": None,
+               "parties": [{"key": "a", "name": "A"}]}  # fmt: skip
+    found = {"items": [summary], "total": 120, "page": 2, "per_page": 50, "pages": 3,
+             "sort": "reference", "order": "asc"}  # fmt: skip
+    failed = {"items": [{"id": 1, "reference": "R-1", "kind": "k", "subject": "S",
+                         "recipients": ["x@example.org"], "attempts": 5, "last_error": "550",
+                         "created_at": "2025-06-01T08:00:00Z"}], "total": 1}  # fmt: skip
+    view = sample_view()
+    return {
+        "overview.html": {**frame(), "counts": {"execution": 3}, "total": 3,
+                          "upcoming": {"items": [item], "total": 5, "days": 90},
+                          "timeline": by_month([item]), "timeline_days": 90, "failed": failed},
+        "conventions.html": {**frame(), "listing": {"state": "execution", "q": "x", "party": None,
+                             "due_within_days": 30, "sort": "reference", "order": "asc",
+                             "page": 2, "per_page": 50}, "found": found, "notes": ["note"],
+                             "sorts": ["reference", "title"], "windows": (7, 30), "query": ""},
+        "deadlines.html": {**frame(), "upcoming": {"items": [item], "total": 1, "days": 90},
+                           "days": 90, "windows": (30, 90), "base_url": "http://x"},
+        "convention.html": {**frame(), "view": view, "party_names": {"crpv": "CRPV"},
+                            "history": [{"seq": 1, "event": "import", "from_state": None,
+                                         "to_state": "draft", "date": "2025-03-01",
+                                         "recorded_at": "2025-03-01T10:00:00Z",
+                                         "actor": "alice", "inputs": {"file": "x.toml"}}],
+                            "visited": frozenset({"draft"}), "forms": event_forms(view),
+                            "draft_form": draft_form(sample_view(amendments=[])),
+                            "amendment_forms": amendment_forms(view),
+                            "error": "refusé", "failed": "go_to_court", "given_on": "",
+                            "done": "Enregistrer le règlement amiable"},
+        "signin.html": {**frame(), "me": None, "nonce": "n", "next": "/",
+                        "message": {"kind": "info", "text": "t"}},
+        "error.html": {**frame(), "title": "Erreur", "message": "m"},
+    }  # fmt: skip
+
+
+def test_every_page_template_has_a_context_here():
+    pages = {p.name for p in Path(TEMPLATES).glob("*.html") if not p.name.startswith("_")}
+
+    assert pages == set(contexts())
+
+
+@pytest.mark.parametrize("name", sorted(contexts()))
+def test_every_template_renders_strictly_and_escapes(name: str):
+    html = Pages().render(name, contexts()[name])
+
+    assert html.startswith("<!doctype html>") and 'lang="fr"' in html
+    assert "<i>T</i>" not in html and "<b>Titre</b>" not in html
+
+
+def test_a_name_missing_from_the_context_is_an_error_not_a_blank():
+    context = contexts()["error.html"]
+    del context["message"]
+
+    with pytest.raises(UndefinedError):
+        Pages().render("error.html", context)
+
+
+def test_the_convention_page_shows_what_the_service_adds_when_it_is_there():
+    html = Pages().render("convention.html", contexts()["convention.html"])
+
+    assert "7 jours avant" in html and "prévu" in html  # reminders
+    assert "550 no such user" in html and "en échec" in html  # outbox
+    assert "avenant n° 1" in html and "Avenants" in html  # terms and amendments
+    assert "mercredi 31 décembre 2025 → mardi 30 juin 2026" in html
+    assert "Représentants : crpv" in html
+    assert "Enregistrer une signature de l&#39;avenant n°2" in html
+    assert "Proposer un avenant" in html
+
+
+def test_the_convention_page_works_without_those_keys():
+    context = contexts()["convention.html"]
+    for key in ("reminders", "outbox", "amendments", "terms"):
+        del context["view"][key]
+
+    html = Pages().render("convention.html", context)
+
+    assert "Les rappels planifiés par le service apparaîtront ici" in html
+    assert 'id="avenants"' not in html
+
+
+def test_the_diagram_has_every_state_and_every_edge_of_the_lifecycle():
+    svg = ElementTree.fromstring(str(state_diagram("execution", frozenset({"draft"}))))
+    lifecycle = parse(mermaid_diagram())
+
+    nodes = {g.get("data-state"): g.get("class") for g in svg.iter(f"{SVG}g")}
+    edges = [p for p in svg.iter(f"{SVG}path") if "edge" in (p.get("class") or "")]
+    assert set(nodes) == set(STATES)
+    assert nodes["execution"] == "node node-current"
+    assert nodes["draft"] == "node node-visited"
+    assert all("node-end" in nodes[state] for state in END_STATES)
+    assert len(edges) == len(lifecycle.edges) + 1  # and the start arrow
+    leaving = [p for p in edges if "edge-next" in (p.get("class") or "")]
+    assert len(leaving) == sum(1 for source, _, _ in lifecycle.edges if source == "execution")
+
+
+def test_the_diagram_is_read_from_the_mermaid_text():
+    lifecycle = parse(mermaid_diagram(highlight="dispute"))
+
+    assert lifecycle.current == "dispute" and lifecycle.start == "draft"
+    assert lifecycle.ends == frozenset(END_STATES)
+    assert ("signature", "signature", ("sign",)) in lifecycle.edges
+
+
+def test_the_published_names_match_the_lifecycle():
+    from typing import get_args
+
+    from states.lifecycle import EVENTS
+
+    assert get_args(StateName) == STATES
+    assert get_args(EventName) == EVENTS
+
+
+def test_every_state_event_and_deadline_has_a_french_label():
+    from states.inputs import INPUTS
+    from states.lifecycle import PERSON_EVENTS
+
+    assert all(labels.state(s) != s for s in STATES)
+    assert all(labels.action(e) != e for e in PERSON_EVENTS)
+    assert all(labels.input_label(k) != k for spec in INPUTS.values() for k in spec.accepted)
+
+
+@pytest.mark.parametrize("amount", ["0.01", "999", "1000", "200000.00", "1234567.89"])
+def test_amounts_are_written_as_babel_writes_them(amount: str):
+    assert money(amount) == euros(Decimal(amount))
+
+
+def test_days_are_said_in_french():
+    assert [in_days(n) for n in (0, 1, 12, -1, -3, None)] == [
+        "aujourd'hui", "demain", "dans 12 jours", "hier", "il y a 3 jours", "",
+    ]  # fmt: skip
+
+
+def test_list_addresses_leave_out_defaults_and_empty_values():
+    params = {"state": "execution", "q": "", "sort": "reference", "order": "asc", "page": 1}
+
+    assert query_with(params) == "?state=execution"
+    assert query_with(params, page=3, q="a&b") == "?state=execution&q=a%26b&page=3"
+    assert query_with({}) == ""
+
+
+def test_pagination_shows_the_ends_and_the_pages_around_the_current_one():
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(5, 20) == [1, None, 3, 4, 5, 6, 7, None, 20]
+    assert page_numbers(2, 4) == [1, 2, 3, 4]
+
+
+def test_consolidated_terms_may_come_as_a_mapping_or_a_list():
+    as_mapping = term_rows({"end_date": {"value": "2026-06-30", "set_by": "avenant n° 1"}})
+    as_list = term_rows([{"name": "amount", "value": "10.00", "amendment": None}])
+
+    assert as_mapping == [{"key": "end_date", "name": "Terme de la convention",
+                           "value": "2026-06-30", "source": "avenant n° 1"}]  # fmt: skip
+    assert as_list == [
+        {"key": "amount", "name": "Montant", "value": "10.00", "source": "convention initiale"}
+    ]
+
+
+def test_the_forms_offer_only_unsigned_signatories_and_the_amount_due():
+    view = sample_view(allowed_events=["sign", "pay", "open_dispute"])
+
+    forms = {form.event: form for form in event_forms(view)}
+
+    assert forms["sign"].fields[0].options == (("b@example.org", "B — CRPV"),)
+    assert forms["pay"].fields[0].value == "200000.00"
+    widgets = {field.key: field.widget for field in forms["open_dispute"].fields}
+    assert widgets["party"] == "select" and widgets["received"] == "date"
+    assert widgets["uncollected"] == "checkbox" and widgets["subject"] == "textarea"
+
+
+def test_a_submitted_form_gives_back_only_the_filled_inputs():
+    form = {"csrf_token": "x", "event": "open_dispute", "in_party": "crpv", "in_received": "",
+            "in_uncollected": "yes", "on": ""}  # fmt: skip
+
+    assert submitted_inputs(form) == {"party": "crpv", "uncollected": "yes"}
+
+
+def test_in_a_dispute_only_the_settlement_back_where_it_came_from_is_open():
+    svg = ElementTree.fromstring(str(state_diagram("dispute", frozenset(), "execution")))
+
+    opened = [p for p in svg.iter(f"{SVG}path") if "edge-next" in (p.get("class") or "")]
+    titles = {p.find(f"{SVG}title").text for p in opened}  # type: ignore[union-attr]
+    assert "dispute → execution : settle" in titles
+    assert "dispute → payment : settle" not in titles
+    assert "dispute → litigation : go_to_court" in titles

@@ -1,0 +1,243 @@
+"""Amendments (avenants): the reference convention changed while in force, deadlines following."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from states.convention import Convention
+from states.errors import GuardRejected, InvalidInput
+from tests.conftest import FixedClock
+from tests.integration.mail import message_ids
+from tests.integration.steps import (
+    CRPV,
+    METROPOLE,
+    REFERENCE,
+    at,
+    bring_into_execution,
+    deadlines,
+    load,
+    record,
+    state,
+)
+from tests.integration.test_service_year import Driver
+from tests.notifications.conftest import RunningServer
+from workflow import views
+from workflow.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
+from workflow.app import App
+from workflow.due import run_due
+from workflow.settings import load_settings
+
+
+@pytest.fixture
+def in_execution(app: App, reference_convention: Convention) -> App:
+    load(app, reference_convention)
+    bring_into_execution(app)
+    return app
+
+
+def amend(app: App, on: str, **changes: str) -> int:
+    """Draft an amendment, as `convflow amend` does; return its number."""
+    command = DraftAmendment(REFERENCE, changes, "alice", date.fromisoformat(on))
+    return draft_amendment(app, command, app.clock()).number
+
+
+def amendment(app: App, number: int, event: str, on: str, **inputs: str) -> str:
+    """Record an amendment's event; return its new state."""
+    command = RecordAmendmentEvent(
+        REFERENCE, number, event, "alice", date.fromisoformat(on), inputs
+    )
+    return record_amendment_event(app, command, app.clock()).to_state
+
+
+def sign_both(app: App, number: int, first: str, last: str) -> str:
+    amendment(app, number, "submit", first)
+    amendment(app, number, "sign", first, signatory=CRPV)
+    return amendment(app, number, "sign", last, signatory=METROPOLE)
+
+
+def test_an_extension_moves_the_term_and_the_expiry_deadline(in_execution: App) -> None:
+    number = amend(in_execution, "2025-11-03", end_date="2026-12-31")
+    assert number == 1
+    assert sign_both(in_execution, 1, "2025-11-04", "2025-11-12") == "in_force"
+    status = views.status(in_execution, REFERENCE)
+    assert status["end_date"] == "2026-12-31"
+    assert status["terms"]["end_date"] == {
+        "value": "2026-12-31", "set_by": "avenant n°1", "since": "2025-11-12",
+        "original": "2025-12-31",
+    }  # fmt: skip
+    expiries = [d for d in status["deadlines"] if d["kind"] == "expiry"]
+    assert [(d["due_date"], d["status"]) for d in expiries] == [
+        ("2025-12-31", "superseded"),
+        ("2026-12-31", "pending"),
+    ]
+    assert "avenant n°1, en vigueur le mercredi 12 novembre 2025" in expiries[1]["explanation"]
+    planned = [(r["label"], r["planned_at"]) for r in views.reminders(in_execution, REFERENCE)
+               if r["status"] == "planned"]  # fmt: skip
+    assert planned == [
+        ("J-90", "2026-10-02T07:00:00Z"), ("J-60", "2026-11-01T08:00:00Z"),
+        ("J-30", "2026-12-01T08:00:00Z"), ("J-7", "2026-12-24T08:00:00Z"),
+    ]  # fmt: skip
+
+
+def test_history_shows_the_amendment_among_the_conventions_events(in_execution: App) -> None:
+    amend(in_execution, "2025-11-03", amount="250000.00")
+    sign_both(in_execution, 1, "2025-11-04", "2025-11-12")
+    rows = views.history(in_execution, REFERENCE)
+    tail = [(r["event"], r["amendment"], r["to_state"]) for r in rows[-4:]]
+    assert tail == [
+        ("amend", 1, "draft"), ("submit", 1, "signature"), ("sign", 1, "signature"),
+        ("sign", 1, "in_force"),
+    ]  # fmt: skip
+    assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+    applied = views.amendments(in_execution, REFERENCE)[0]["applied"]
+    assert applied == [
+        {"field": "amount", "label": "montant", "before": "200000.00", "after": "250000.00"}
+    ]
+
+
+def test_an_extension_signed_after_the_term_is_refused(
+    in_execution: App, clock: FixedClock
+) -> None:
+    amend(in_execution, "2025-12-15", end_date="2026-12-31")
+    amendment(in_execution, 1, "submit", "2025-12-16")
+    amendment(in_execution, 1, "sign", "2025-12-20", signatory=CRPV)
+    with pytest.raises(GuardRejected, match=r"after the convention's term \(2025-12-31\).*rule 13"):
+        amendment(in_execution, 1, "sign", "2026-01-05", signatory=METROPOLE)
+    assert views.status(in_execution, REFERENCE)["end_date"] == "2025-12-31"
+    assert views.amendments(in_execution, REFERENCE)[0]["state"] == "signature"
+    # the service then applies the term, and the amendment lapses with the convention
+    run_due(in_execution, at("2026-01-01T00:00:00+01:00"))
+    assert state(in_execution) == "expired"
+    assert views.amendments(in_execution, REFERENCE)[0]["state"] == "abandoned"
+    with pytest.raises(GuardRejected, match="the convention is expired"):
+        amend(in_execution, "2026-01-06", end_date="2026-12-31")
+
+
+def test_a_termination_notice_wins_over_the_extended_term(in_execution: App) -> None:
+    record(in_execution, "give_notice", party="crpv", received="2025-09-15")
+    assert deadlines(in_execution)["termination"]["details"]["ends_by"] == "expiry"
+    amend(in_execution, "2025-10-01", end_date="2026-12-31")
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    notice = deadlines(in_execution)["termination"]
+    assert (notice["due_date"], notice["details"]["ends_by"]) == ("2026-03-15", "termination")
+    assert "avenant n°1" in notice["explanation"]
+    report = run_due(in_execution, at("2026-01-01T00:00:00+01:00"))
+    assert report.actions == []  # the 2025 term no longer ends it
+    report = run_due(in_execution, at("2026-03-16T00:00:00+01:00"))
+    assert [a.action for a in report.actions] == ["terminate"]
+    assert state(in_execution) == "terminated"
+
+
+def test_two_amendments_in_force_apply_in_order(in_execution: App) -> None:
+    amend(in_execution, "2025-10-01", end_date="2026-06-30", amount="250000.00")
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    amend(in_execution, "2026-01-05", end_date="2026-12-31")
+    sign_both(in_execution, 2, "2026-01-06", "2026-01-07")
+    terms = views.status(in_execution, REFERENCE)["terms"]
+    assert (terms["end_date"]["value"], terms["end_date"]["set_by"]) == ("2026-12-31",
+                                                                        "avenant n°2")  # fmt: skip
+    assert (terms["amount"]["value"], terms["amount"]["set_by"]) == ("250000.00", "avenant n°1")
+    applied = views.amendments(in_execution, REFERENCE)[1]["applied"]
+    assert applied[0]["before"] == "2026-06-30"  # n°2 starts from what n°1 set
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"end_date": "2025-01-01"}, "before the convention's effective date"),
+        ({"amount": "-5"}, "is not an amount in euros"),
+        ({"colour": "blue"}, "colour: an amendment cannot change this"),
+        ({}, "an amendment changes at least one of"),
+        ({"signatory.mairie": "A|B|a@example.org"}, "no party 'mairie'"),
+        ({"reminders.expiry": "90,abc"}, "is not a list of days"),
+    ],
+)
+def test_invalid_changes_are_refused_and_change_nothing(
+    in_execution: App, changes: dict[str, str], message: str
+) -> None:
+    before = views.history(in_execution, REFERENCE)
+    with pytest.raises(InvalidInput, match=message):
+        amend(in_execution, "2025-11-03", **changes)
+    assert views.history(in_execution, REFERENCE) == before
+    assert views.amendments(in_execution, REFERENCE) == []
+
+
+def test_one_amendment_at_a_time(in_execution: App) -> None:
+    amend(in_execution, "2025-11-03", amount="210000.00")
+    with pytest.raises(GuardRejected, match="avenant n°1 is still draft"):
+        amend(in_execution, "2025-11-04", amount="220000.00")
+    amendment(in_execution, 1, "abandon", "2025-11-05", reason="erreur de montant")
+    assert amend(in_execution, "2025-11-06", amount="220000.00") == 2
+
+
+def test_a_new_representative_signs_the_next_amendment(in_execution: App) -> None:
+    amend(in_execution, "2025-10-01", **{"signatory.metropole":
+                                         "Jeanne Martin|Vice-Présidente déléguée|"
+                                         "jeanne.martin@example.org"})  # fmt: skip
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    signatories = views.status(in_execution, REFERENCE)["signatories"]
+    assert [(s["party"], s["email"]) for s in signatories] == [
+        ("metropole", "jeanne.martin@example.org"), ("crpv", CRPV),
+    ]  # fmt: skip
+    amend(in_execution, "2025-10-10", amount="210000.00")
+    amendment(in_execution, 2, "submit", "2025-10-10")
+    with pytest.raises(GuardRejected, match=r"'martial\.alvarez@example\.org' is not a signatory"):
+        amendment(in_execution, 2, "sign", "2025-10-11", signatory=METROPOLE)
+    amendment(in_execution, 2, "sign", "2025-10-11", signatory="jeanne.martin@example.org")
+    assert amendment(in_execution, 2, "sign", "2025-10-12", signatory=CRPV) == "in_force"
+
+
+@pytest.fixture
+def mail_app(settings_env: dict[str, str], clock: FixedClock) -> Iterator[App]:
+    application = App.create(load_settings(settings_env))
+    application.clock = clock
+    yield application
+    application.close()
+
+
+def test_across_two_years_with_the_service_running(
+    mail_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    app = mail_app
+    life = Driver(app, smtp_server.sender(), clock)
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_execution(app)
+    life.run_until("2025-11-03T10:00:00Z")  # J-90 (2 Oct) and J-60 (1 Nov) of 2025 went out
+    amend(app, "2025-11-03", end_date="2026-12-31")
+    amendment(app, 1, "submit", "2025-11-03")
+    amendment(app, 1, "sign", "2025-11-03", signatory=CRPV)
+    life.run_until("2025-11-12T10:00:00Z")  # the Métropole's signature is reminded on the 10th
+    amendment(app, 1, "sign", "2025-11-12", signatory=METROPOLE)
+    life.run_until("2026-02-01T00:00:00Z")
+    assert state(app) == "execution"  # the 2025 expiry never fired
+    life.run_until("2027-02-01T00:00:00Z")
+    assert state(app) == "expired"
+    expired = [h for h in views.history(app, REFERENCE) if h["event"] == "expire"]
+    assert [h["date"] for h in expired] == ["2026-12-31"]
+
+    assert set(message_ids(smtp_server.handler.accepted).values()) == {1}
+    kinds = Counter(email["kind"] for email in views.outbox(app))
+    assert kinds["reminder_expiry"] == 6  # J-90, J-60 of 2025; J-90 .. J-7 of 2026
+    assert kinds["amendment_submitted"] == 1
+    assert kinds["reminder_amendment_signature"] == 1
+    assert kinds["amendment_in_force"] == 1
+    assert kinds["convention_expired"] == 1
+    reminder = next(e for e in views.outbox(app) if e["kind"] == "reminder_amendment_signature")
+    assert reminder["recipients"] == [METROPOLE]
+    sent = [(r["label"], r["planned_at"][:10]) for r in views.reminders(app, REFERENCE)
+            if r["kind"] == "expiry" and r["status"] == "sent"]  # fmt: skip
+    assert sent == [
+        ("J-90", "2025-10-02"), ("J-60", "2025-11-01"), ("J-90", "2026-10-02"),
+        ("J-60", "2026-11-01"), ("J-30", "2026-12-01"), ("J-7", "2026-12-24"),
+    ]  # fmt: skip

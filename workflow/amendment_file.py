@@ -1,0 +1,88 @@
+"""Amendment files: the changes of an avenant declared in TOML, as `convflow amend --file` reads.
+
+[changes]
+end_date = 2026-12-31
+amount = "250000.00"
+"reminders.expiry" = [90, 60, 30, 7]
+
+[[representatives]]          # a new representative for a party
+party = "metropole"
+name = "Jeanne Martin"
+title = "Vice-Présidente déléguée"
+email = "jeanne.martin@example.org"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workflow.convention_file import ConventionFileError, _toml_position, locate
+
+_REPRESENTATIVE = ("party", "name", "title", "email")
+
+
+def read_amendment_file(path: Path) -> dict[str, str]:
+    """The changes an amendment file declares, as `field=value` text for the domain to check."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConventionFileError(str(path), None, "file", "not found") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = _toml_position(str(error))
+        raise ConventionFileError(str(path), line, "TOML syntax", message) from None
+    return _changes(data, text, str(path))
+
+
+def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
+    for key in data:
+        if key not in ("changes", "representatives"):
+            raise ConventionFileError(
+                source,
+                locate(text, (key,)),
+                key,
+                "unknown table (expected [changes], [[representatives]])",
+            )
+    changes = {
+        key: _text(value, key, text, source) for key, value in data.get("changes", {}).items()
+    }
+    people: dict[str, list[str]] = {}
+    for index, person in enumerate(data.get("representatives", [])):
+        where = ("representatives", index)
+        for field in _REPRESENTATIVE:
+            if not str(person.get(field, "")).strip():
+                raise ConventionFileError(
+                    source,
+                    locate(text, where),
+                    f"representatives[{index}].{field}",
+                    "required field is missing",
+                )
+        people.setdefault(person["party"], []).append(
+            "|".join(str(person[field]).strip() for field in _REPRESENTATIVE[1:])
+        )
+    changes.update({f"signatory.{party}": ";".join(items) for party, items in people.items()})
+    if not changes:
+        raise ConventionFileError(source, None, "changes", "the file declares no change")
+    return changes
+
+
+def _text(value: Any, key: str, text: str, source: str) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        raise ConventionFileError(
+            source,
+            locate(text, ("changes", key)),
+            f"changes.{key}",
+            f"{value} is a TOML float and would not stay exact; write it "
+            'as a string, e.g. "250000.00"',
+        )
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,251 @@
+"""Amendment use cases: draft one, drive it through signature, and let the convention follow.
+
+Every step locks the convention's row, bumps its version and writes one history line (marked
+with the amendment's number), so amendment events sit among the convention's own, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from states.amendments import Amendment, AmendmentOutcome, fire_amendment, parse_changes
+from states.calendar import civil_date
+from states.convention import Convention
+from states.errors import ConvflowError, GuardRejected
+from states.lifecycle import IN_FORCE
+from storage.uow import UnitOfWork
+from workflow.app import App
+from workflow.emails import amendment_snapshot, computed_snapshot, event_snapshot
+from workflow.handlers import move_deadlines
+
+NOTICES = {"submit": "amendment_submitted"}
+"""The email an amendment event sends (coming into force sends `amendment_in_force`)."""
+
+
+class UnknownAmendment(ConvflowError, LookupError):
+    """No amendment has this number on this convention."""
+
+    def __init__(self, reference: str, number: int) -> None:
+        super().__init__(f"{reference}: no amendment n°{number} (see `convflow amendments`)")
+
+
+@dataclass(frozen=True)
+class DraftAmendment:
+    """Draft an amendment proposing `changes` (field=value) to a convention in force."""
+
+    reference: str
+    changes: Mapping[str, str]
+    actor: str
+    on: date | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RecordAmendmentEvent:
+    """Record `submit`, `sign` or `abandon` on amendment n°`number`."""
+
+    reference: str
+    number: int
+    event: str
+    actor: str
+    on: date | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AmendmentRecorded:
+    """An amendment was drafted or moved; `applied` is filled when it came into force."""
+
+    reference: str
+    number: int
+    event: str
+    from_state: str | None
+    to_state: str
+    on: date
+    applied: Mapping[str, Mapping[str, str]]
+
+
+def draft_amendment(app: App, command: DraftAmendment, now: datetime) -> AmendmentRecorded:
+    """Draft the next amendment of a convention in force; refuse invalid changes."""
+    on = command.on or civil_date(now)
+    with app.uow() as uow:
+        convention = uow.conventions.get(command.reference, for_update=True)
+        convention_id = uow.conventions.id_of(command.reference)
+        _check_amendable(convention, uow, convention_id)
+        changes = parse_changes(convention, command.changes)
+        amendment = Amendment(
+            uow.amendments.next_number(convention_id),
+            changes=changes,
+            created_on=on,
+            last_event_on=on,
+        )
+        uow.amendments.add(convention_id, amendment, now)
+        seq = uow.conventions.save(convention, now)
+        inputs = {**changes, **({"file": command.source} if command.source else {})}
+        uow.conventions.append_event(
+            convention_id,
+            seq,
+            "amend",
+            None,
+            "draft",
+            on,
+            command.actor,
+            inputs,
+            now,
+            amendment=amendment.number,
+        )
+        uow.commit()
+    return AmendmentRecorded(command.reference, amendment.number, "amend", None, "draft", on, {})
+
+
+def _check_amendable(convention: Convention, uow: UnitOfWork, convention_id: int) -> None:
+    if convention.state not in IN_FORCE:
+        raise GuardRejected(
+            convention.reference,
+            "amend",
+            f"the convention is {convention.state}: an amendment is possible only while it is in "
+            "force (from its last signature to its end); after its term it would be a new "
+            "convention",
+        )
+    pending = uow.amendments.open_one(convention_id)
+    if pending is not None:
+        raise GuardRejected(
+            convention.reference,
+            "amend",
+            f"{pending.title} is still {pending.state}: sign or abandon it first",
+        )
+
+
+def record_amendment_event(
+    app: App, command: RecordAmendmentEvent, now: datetime
+) -> AmendmentRecorded:
+    """Record an amendment's event; its last signature changes the convention, all at once."""
+    today = civil_date(now)
+    with app.uow() as uow:
+        convention = uow.conventions.get(command.reference, for_update=True)
+        convention_id = uow.conventions.id_of(command.reference)
+        amendment = uow.amendments.get(convention_id, command.number)
+        if amendment is None:
+            raise UnknownAmendment(command.reference, command.number)
+        outcome = fire_amendment(
+            convention,
+            amendment,
+            command.event,
+            on=command.on or today,
+            actor=command.actor,
+            today=today,
+            legal=app.legal,
+            inputs=command.inputs,
+        )
+        persist_amendment_outcome(app, uow, convention, convention_id, amendment, outcome, now)
+        uow.commit()
+    return AmendmentRecorded(
+        command.reference,
+        amendment.number,
+        outcome.trigger,
+        outcome.from_state,
+        outcome.to_state,
+        outcome.on,
+        amendment.applied,
+    )
+
+
+def persist_amendment_outcome(
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    amendment: Amendment,
+    outcome: AmendmentOutcome,
+    now: datetime,
+) -> None:
+    """Write what an amendment event decided, in its transaction."""
+    seq = uow.conventions.save(convention, now)
+    uow.conventions.append_event(
+        convention_id,
+        seq,
+        outcome.trigger,
+        outcome.from_state,
+        outcome.to_state,
+        outcome.on,
+        outcome.actor,
+        outcome.inputs,
+        now,
+        amendment=amendment.number,
+    )
+    if outcome.signed is not None:
+        uow.conventions.record_signature(convention, outcome.signed, seq, now, amendment.number)
+    if outcome.representatives_replaced:
+        uow.conventions.replace_representatives(
+            convention, outcome.representatives_replaced, amendment.number
+        )
+    uow.amendments.save(convention_id, amendment, now)
+    move_deadlines(
+        app,
+        uow,
+        convention,
+        convention_id,
+        seq,
+        outcome.closures,
+        outcome.opened,
+        f"sans objet : {amendment.title} {outcome.trigger}",
+        now,
+    )
+    _tell(app, uow, convention, convention_id, amendment, outcome, seq, now)
+
+
+def _tell(
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    amendment: Amendment,
+    outcome: AmendmentOutcome,
+    seq: int,
+    now: datetime,
+) -> None:
+    kind = "amendment_in_force" if outcome.to_state == "in_force" else NOTICES.get(outcome.trigger)
+    if kind is None:
+        return
+    deadline = outcome.opened[0] if outcome.opened else None
+    to = [s.email for s in convention.signatories]
+    app.mailer.queue(
+        uow,
+        convention,
+        convention_id,
+        kind,
+        f"event:{convention_id}:{seq}",
+        now,
+        deadline=computed_snapshot(deadline) if deadline else None,
+        event=event_snapshot(outcome),
+        amendment=amendment_snapshot(amendment),
+        to=to,
+    )
+
+
+def abandon_open_amendment(
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    now: datetime,
+    actor: str,
+) -> None:
+    """When a convention ends, an amendment still being drafted or signed lapses with it."""
+    amendment = uow.amendments.open_one(convention_id)
+    if amendment is None:
+        return
+    on = max(d for d in (convention.last_event_on, amendment.last_event_on) if d)
+    outcome = fire_amendment(
+        convention,
+        amendment,
+        "abandon",
+        on=on,
+        actor=actor,
+        today=on,
+        legal=app.legal,
+        inputs={"reason": f"convention {convention.state}"},
+    )
+    persist_amendment_outcome(app, uow, convention, convention_id, amendment, outcome, now)

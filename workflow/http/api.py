@@ -1,0 +1,242 @@
+"""The JSON API under /api/v1: read conventions, their deadlines and history; record events.
+
+Every route here depends on a token (deny by default: the router itself requires one); only
+recording an event needs the admin role. Writes go through `workflow.handlers.record_event`,
+so a refused event is refused with the command line's own reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field, StringConstraints
+from starlette.responses import Response
+
+from states.calendar import civil_date
+from states.errors import UnknownConvention
+from states.inputs import parse_day
+from workflow import queries, views
+from workflow.commands import RecordEvent
+from workflow.handlers import record_event
+from workflow.http import csv_export, ical
+from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
+from workflow.http.schemas import (
+    PLAIN,
+    ConventionList,
+    ConventionStatus,
+    DeadlineList,
+    EventRecorded,
+    EventRequest,
+    HistoryEntry,
+    Me,
+    Overview,
+    Problem,
+    SortField,
+    StateName,
+)
+
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")  # as convention files allow
+CSV_TYPE = "text/csv; charset=utf-8"
+ICS_TYPE = "text/calendar; charset=utf-8"
+Text = Annotated[str, StringConstraints(max_length=200, pattern=PLAIN)]
+
+_refusals: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no token, or not a valid one"},
+    403: {"model": Problem, "description": "the token's role does not allow this"},
+}
+# Deny by default: every route of `readers` needs a valid token (401 without one).
+readers = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
+# The calendar feeds need one too, from the header or (for calendar clients) the address.
+calendars = APIRouter(prefix="/api/v1", responses=_refusals)
+
+
+class ListQuery(BaseModel):
+    """Filters, order and page of a conventions list."""
+
+    state: StateName | None = None
+    party: Text | None = Field(None, description="a party's key, or part of its name")
+    due_within_days: int | None = Field(
+        None, ge=0, le=3660, description="a pending deadline expires within this many days"
+    )
+    q: Text | None = Field(None, description="text in the reference or the title")
+    sort: SortField = "reference"
+    order: Literal["asc", "desc"] = "asc"
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=queries.MAX_PER_PAGE)
+
+    def wanted(self) -> queries.ConventionFilter:
+        """The filter this query asks for (empty text means no criterion)."""
+        return queries.ConventionFilter(
+            self.state, self.party or None, self.due_within_days, self.q or None,
+            self.sort, self.order == "desc",
+        )  # fmt: skip
+
+
+Listing = Annotated[ListQuery, Query()]
+Within = Annotated[int, Query(ge=0, le=3660, description="days ahead")]
+
+
+def checked(reference: str) -> str:
+    """A reference that could exist; any other is unknown (404) without asking the database."""
+    if not REFERENCE.match(reference):
+        raise UnknownConvention(reference[:80])
+    return reference
+
+
+def _download(content: str, media_type: str, filename: str, inline: bool = False) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
+
+
+@readers.get("/me", response_model=Me, summary="Who the token belongs to")
+def me(principal: Reader) -> dict[str, str]:
+    """The token's holder and role."""
+    return {"name": principal.name, "role": principal.role}
+
+
+@readers.get("/overview", response_model=Overview, summary="Counts, what falls due, what failed")
+def overview(context: Context) -> dict[str, Any]:
+    """Conventions by state, deadlines of the next 90 days, emails that could not be sent."""
+    counts = queries.counts_by_state(context.app)
+    return {
+        "counts": counts,
+        "total": sum(counts.values()),
+        "upcoming": queries.upcoming_deadlines(context.app, context.now(), 90, limit=200),
+        "failed_emails": queries.failed_emails(context.app),
+    }
+
+
+@readers.get("/conventions", response_model=ConventionList, summary="List and search")
+def list_conventions(context: Context, listing: Listing) -> dict[str, Any]:
+    """Conventions that match every given filter, one page at a time, in the asked order."""
+    page = queries.PageRequest(listing.page, listing.per_page)
+    return queries.search_conventions(context.app, listing.wanted(), page, context.now())
+
+
+@readers.get("/conventions.csv", response_class=Response, summary="The list as CSV")
+def conventions_csv(context: Context, listing: Listing) -> Response:
+    """Every convention that matches (all pages), as CSV for a spreadsheet."""
+    items = queries.all_conventions(context.app, listing.wanted(), context.now())
+    return _download(csv_export.conventions_csv(items), CSV_TYPE, "conventions.csv")
+
+
+@readers.get("/deadlines", response_model=DeadlineList, summary="What falls due")
+def deadlines(
+    context: Context,
+    within_days: Within = 90,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    """Pending deadlines of every convention that expire within some days, soonest first."""
+    return queries.upcoming_deadlines(context.app, context.now(), within_days, limit)
+
+
+@readers.get("/deadlines.csv", response_class=Response, summary="What falls due, as CSV")
+def deadlines_csv(context: Context, within_days: Within = 90) -> Response:
+    """Pending deadlines within some days, as CSV."""
+    found = queries.upcoming_deadlines(context.app, context.now(), within_days)
+    return _download(csv_export.deadlines_csv(found["items"]), CSV_TYPE, "echeances.csv")
+
+
+@calendars.get("/calendar.ics", response_class=Response, summary="Calendar feed of every deadline")
+def calendar_all(context: Context, principal: CalendarReader, days: Within = 365) -> Response:
+    """Every convention's deadlines from 30 days ago to `days` ahead, as iCalendar.
+
+    Calendar clients cannot send headers: this route also takes `?token=`.
+    """
+    today = civil_date(context.now())
+    items = queries.calendar_deadlines(
+        context.app, None, today - timedelta(days=30), today + timedelta(days=days)
+    )
+    link = context.app.settings.dashboard_url
+    body = ical.calendar(items, "Échéances des conventions (convflow)", link)
+    return _download(body, ICS_TYPE, "convflow.ics", inline=True)
+
+
+@calendars.get(
+    "/conventions/{reference:path}/calendar.ics",
+    response_class=Response,
+    summary="Calendar feed of one convention's deadlines",
+)
+def calendar_one(context: Context, principal: CalendarReader, reference: str) -> Response:
+    """One convention's deadlines, as iCalendar; also takes `?token=`."""
+    items = queries.calendar_deadlines(context.app, checked(reference))
+    link = context.app.settings.dashboard_url
+    body = ical.calendar(items, f"Échéances {reference} (convflow)", link)
+    return _download(body, ICS_TYPE, "convention.ics", inline=True)
+
+
+@readers.get(
+    "/conventions/{reference:path}/history",
+    response_model=list[HistoryEntry],
+    summary="One convention's history",
+)
+def history(context: Context, reference: str) -> list[dict[str, Any]]:
+    """Every event recorded on the convention, oldest first."""
+    return views.history(context.app, checked(reference))
+
+
+@readers.get(
+    "/conventions/{reference:path}/history.csv", response_class=Response, summary="History as CSV"
+)
+def history_csv(context: Context, reference: str) -> Response:
+    """The convention's history, as CSV."""
+    rows = views.history(context.app, checked(reference))
+    return _download(csv_export.history_csv(rows), CSV_TYPE, "historique.csv")
+
+
+@readers.post(
+    "/conventions/{reference:path}/events",
+    status_code=201,
+    response_model=EventRecorded,
+    responses={
+        404: {"model": Problem, "description": "no such convention"},
+        409: {"model": Problem, "description": "refused in this state, or changed meanwhile"},
+        422: {"model": Problem, "description": "an input is missing or malformed"},
+    },
+    summary="Record an event (admin)",
+)
+def record(
+    context: Context, principal: Admin, reference: str, body: EventRequest
+) -> dict[str, Any]:
+    """Record an event, exactly as `convflow event` does; the actor is the token's holder."""
+    on = parse_day(body.on, "on") if body.on else None
+    command = RecordEvent(checked(reference), body.event, principal.actor, on, body.inputs,
+                          body.expected_version)  # fmt: skip
+    result = record_event(context.app, command, context.now())
+    return {
+        "reference": result.reference,
+        "event": result.event,
+        "from_state": result.from_state,
+        "to_state": result.to_state,
+        "on": result.on.isoformat(),
+        "actor": result.actor,
+        "inputs": dict(result.inputs),
+        "version": result.version,
+        "deadlines": [
+            {
+                "kind": d.kind,
+                "due_date": d.due_date.isoformat(),
+                "expires_at": views.instant(d.expires_at),
+            }
+            for d in result.deadlines
+        ],
+    }
+
+
+@readers.get(
+    "/conventions/{reference:path}",
+    response_model=ConventionStatus,
+    responses={404: {"model": Problem, "description": "no such convention"}},
+    summary="One convention: terms, parties, deadlines explained, history",
+)
+def convention(context: Context, reference: str) -> dict[str, Any]:
+    """Where the convention stands, with its history (and what `views.status` adds later)."""
+    status = views.status(context.app, checked(reference))
+    return {**status, "history": views.history(context.app, reference)}

@@ -1,0 +1,186 @@
+"""One convention's page, and the forms that record its events and amendments.
+
+Every route needs a signed-in session; the forms also need an admin token and the session's
+CSRF token. A refused form shows the page again, with the reason in French and the form
+refilled; an accepted one redirects to the page (post/redirect/get), which says what was done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from states.errors import ConvflowError, InvalidInput
+from states.inputs import parse_day
+from states.lifecycle import EVENTS
+from workflow import views
+from workflow.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
+from workflow.commands import RecordEvent
+from workflow.handlers import record_event
+from workflow.http import csv_export, labels
+from workflow.http.api import checked
+from workflow.http.auth import Context, PageAdmin, PageReader, SignedIn, page_reader
+from workflow.http.context import HttpContext
+from workflow.http.errors import french, status_of
+from workflow.http.forms import CHANGE, amendment_forms, draft_form, event_forms, submitted
+from workflow.http.pages import csv_response, page_context
+from workflow.http.sessions import csrf_valid
+
+router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
+Form = dict[str, str]
+CSRF_REFUSED = {
+    "title": "Formulaire expiré",
+    "message": "Ce formulaire n'est plus valide (page ouverte avant une reconnexion, ou envoyée "
+    "depuis un autre site). Rien n'a été enregistré : rechargez la page et recommencez.",
+}
+
+
+def done_text(done: str | None) -> str | None:
+    """What an accepted form did, from the address it redirected to (never echoed as is)."""
+    if done in EVENTS:
+        return labels.action(done)
+    if done == "amend":
+        return "Proposer un avenant"
+    kind, _, number = (done or "").rpartition("-")
+    if kind.startswith("amendment_") and number.isdigit():
+        return labels.amendment_action(kind.removeprefix("amendment_"), int(number))
+    return None
+
+
+def convention_page(
+    context: HttpContext,
+    signed: SignedIn,
+    reference: str,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    failed: str | None = None,
+    given: Form | None = None,
+    done: str | None = None,
+) -> Response:
+    """One convention's page; after a refused form, with the reason and that form refilled."""
+    view = views.status(context.app, checked(reference))
+    history = views.history(context.app, reference)
+    admin = signed.principal.is_admin
+    refill = given if failed else None
+    data = {
+        **page_context(context, signed, "conventions"),
+        "view": view,
+        "party_names": {party["key"]: party["name"] for party in view["parties"]},
+        "history": history,
+        "visited": frozenset(row["to_state"] for row in history),
+        "forms": event_forms(view, refill) if admin else [],
+        "draft_form": draft_form(view, refill) if admin else None,
+        "amendment_forms": amendment_forms(view, refill) if admin else [],
+        "error": error,
+        "failed": failed,
+        "given_on": (given or {}).get("on", "") if failed else "",
+        "done": done_text(done),
+    }
+    return context.pages.response("convention.html", data, status)
+
+
+@router.get("/conventions/{reference:path}/historique.csv")
+def history_csv(context: Context, reference: str) -> Response:
+    """One convention's history, as CSV."""
+    rows = views.history(context.app, checked(reference))
+    return csv_response(csv_export.history_csv(rows), "historique.csv")
+
+
+def _day(form: Form) -> Any:
+    return parse_day(form["on"], "on") if form.get("on") else None
+
+
+def _version(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 10:
+        raise InvalidInput("version", f"'{text[:20]}' is not a version number")
+    return int(text)
+
+
+async def _handle(
+    request: Request, context: HttpContext, signed: SignedIn, reference: str,
+    act: Callable[[Form], str], form_id: Callable[[Form], str], anchor: str,
+) -> Response:  # fmt: skip
+    """Check the CSRF token, act, then redirect; or show the page again with the reason."""
+    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    if not csrf_valid(signed.session, form.get("csrf_token")):
+        return context.pages.response(
+            "error.html", {**page_context(context, signed, "conventions"), **CSRF_REFUSED}, 403
+        )
+    try:
+        done = await run_in_threadpool(act, form)
+    except ConvflowError as error:
+        return await run_in_threadpool(
+            convention_page, context, signed, reference, status=status_of(error),
+            error=french(error), failed=form_id(form), given=form,
+        )  # fmt: skip
+    return RedirectResponse(f"/conventions/{reference}?enregistre={done}#{anchor}", 303)
+
+
+@router.post("/conventions/{reference:path}/avenants/{number}/evenements")
+async def amendment_event(
+    request: Request, context: Context, signed: PageAdmin, reference: str, number: int
+) -> Response:
+    """Submit, sign or abandon the amendment being drafted or signed."""
+
+    def act(form: Form) -> str:
+        command = RecordAmendmentEvent(
+            checked(reference), number, form.get("event", ""), signed.principal.actor,
+            _day(form), submitted(form),
+        )  # fmt: skip
+        recorded = record_amendment_event(context.app, command, context.now())
+        return f"amendment_{recorded.event}-{recorded.number}"
+
+    def form_id(form: Form) -> str:
+        return f"amendment-{number}-{form.get('event', '')}"
+
+    return await _handle(request, context, signed, reference, act, form_id, "avenants")
+
+
+@router.post("/conventions/{reference:path}/avenants")
+async def amend(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
+    """Draft an amendment with the changes filled in."""
+
+    def act(form: Form) -> str:
+        changes = submitted(form, CHANGE)
+        command = DraftAmendment(checked(reference), changes, signed.principal.actor, _day(form))
+        draft_amendment(context.app, command, context.now())
+        return "amend"
+
+    return await _handle(request, context, signed, reference, act, lambda _: "amend", "avenants")
+
+
+@router.post("/conventions/{reference:path}/evenements")
+async def record(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
+    """Record one of the convention's events from its form."""
+
+    def act(form: Form) -> str:
+        command = RecordEvent(
+            checked(reference), form.get("event", ""), signed.principal.actor, _day(form),
+            submitted(form), _version(form.get("version", "")),
+        )  # fmt: skip
+        return record_event(context.app, command, context.now()).event
+
+    def form_id(form: Form) -> str:
+        return form.get("event", "")
+
+    return await _handle(request, context, signed, reference, act, form_id, "historique")
+
+
+@router.get("/conventions/{reference:path}")
+def convention(request: Request, context: Context, signed: PageReader, reference: str) -> Response:
+    """Everything about one convention, and (for admins) the forms to record its events."""
+    done = request.query_params.get("enregistre")
+    return convention_page(context, signed, reference, done=done)

@@ -1,0 +1,97 @@
+"""CSV exports of the list views, as a French spreadsheet opens them.
+
+Semicolon-separated, UTF-8 with a byte order mark (Excel in French needs both to read accents
+and columns right), CRLF line ends. A cell that a spreadsheet would run as a formula (starting
+with = + - @, a tab or a carriage return) is prefixed with an apostrophe: an exported title
+such as `=HYPERLINK(...)` stays text (OWASP, CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from workflow.http import labels
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """One value as a harmless CSV cell."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A whole CSV document, byte order mark first."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([cell(h) for h in headers])
+    writer.writerows([cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def conventions_csv(items: Iterable[dict[str, Any]]) -> str:
+    """The conventions list, with the state and next deadline in words and ISO both."""
+    headers = [
+        "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
+        "entrée en vigueur", "terme", "prochaine échéance",
+        "date de l'échéance", "fin exacte (UTC)",
+    ]  # fmt: skip
+    rows = (
+        [
+            item["reference"],
+            item["title"],
+            labels.state(item["state"]),
+            item["state"],
+            " / ".join(party["name"] for party in item["parties"]),
+            item["amount"].replace(".", ","),
+            item["effective_date"] or "",
+            item["end_date"],
+            labels.deadline(item["next_deadline_kind"]) if item["next_deadline_kind"] else "",
+            item["next_deadline_due"] or "",
+            item["next_deadline_at"] or "",
+        ]
+        for item in items
+    )
+    return to_csv(headers, rows)
+
+
+def deadlines_csv(items: Iterable[dict[str, Any]]) -> str:
+    """The upcoming deadlines list."""
+    headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)"]
+    rows = (
+        [
+            item["due_date"],
+            labels.deadline(item["kind"]),
+            item["kind"],
+            item["reference"],
+            item["title"],
+            labels.state(item["state"]),
+            item["expires_at"],
+        ]
+        for item in items
+    )
+    return to_csv(headers, rows)
+
+
+def history_csv(items: Iterable[dict[str, Any]]) -> str:
+    """One convention's history: every event, who recorded it and with what."""
+    headers = ["n°", "date", "événement", "de", "vers", "par", "saisi le (UTC)", "données"]
+    rows = (
+        [
+            item["seq"],
+            item["date"],
+            labels.event(item["event"]),
+            labels.state(item["from_state"]) if item["from_state"] else "",
+            labels.state(item["to_state"]),
+            item["actor"],
+            item["recorded_at"],
+            " ; ".join(f"{key}={value}" for key, value in item["inputs"].items()),
+        ]
+        for item in items
+    )
+    return to_csv(headers, rows)

@@ -1,0 +1,116 @@
+"""Builds the web app: the JSON API, the dashboard, their errors, headers and static files."""
+
+from __future__ import annotations
+
+import secrets
+from importlib.metadata import version
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from states.errors import ConvflowError
+from workflow.app import App
+from workflow.http import amendments, api, convention_pages, pages, signin
+from workflow.http.auth import AdminOnly, SignInRequired
+from workflow.http.context import HttpContext, context_of
+from workflow.http.errors import api_error, french, status_of
+from workflow.http.rendering import Pages
+from workflow.http.security import SecurityHeaders, redact_access_log
+from workflow.http.sessions import Sessions
+
+STATIC = Path(__file__).with_name("static")
+DESCRIPTION = """The lifecycle of the partnership conventions of the Métropole
+Aix-Marseille-Provence.
+
+Every route needs a token from `convflow token create --name NAME --role admin|viewer`, sent as
+`Authorization: Bearer TOKEN`: `viewer` reads, `admin` also records events. Calendar feeds
+(`.ics`) also accept `?token=TOKEN`, for calendar clients that cannot send headers.
+Refusals: 401 no valid token, 403 role, 404 unknown convention, 409 refused by the lifecycle or
+changed meanwhile, 422 malformed input; `detail` says why, in the command line's words."""
+
+
+def _secret(app: App) -> bytes:
+    # A configured secret keeps sessions across restarts; without one, each start signs anew.
+    configured = app.settings.values.get("session_secret")
+    return str(configured).encode("utf-8") if configured else secrets.token_bytes(32)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    context = context_of(request)
+    data = {**pages.page_context(context, None, ""), "title": title, "message": message}
+    return context.pages.response("error.html", data, status)
+
+
+async def _domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ConvflowError)
+    if _is_api(request):
+        return api_error(error)
+    return _error_page(request, status_of(error), "Demande refusée", french(error))
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if _is_api(request):
+        return await http_exception_handler(request, error)
+    title = "Page introuvable" if error.status_code == 404 else "Demande refusée"
+    message = "Cette adresse ne correspond à aucune page." if error.status_code == 404 else ""
+    return _error_page(request, error.status_code, title, message or str(error.detail))
+
+
+async def _sign_in_required(request: Request, error: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    message = {"kind": "info", "text": "Connectez-vous avec votre jeton pour continuer."}
+    return signin.signin_page(request, context_of(request), 401, message, target)
+
+
+async def _admin_only(request: Request, error: Exception) -> Response:
+    message = (
+        "Votre jeton permet de consulter, pas d'enregistrer : demandez un jeton administrateur."
+    )
+    return _error_page(request, 403, "Action réservée aux administrateurs", message)
+
+
+ROUTERS = (
+    api.calendars,
+    amendments.router,
+    api.readers,
+    signin.public,
+    signin.signed_only,
+    convention_pages.router,
+    pages.router,
+)
+"""Every router the app serves; each route in them depends on a token or a session, but
+those of `signin.public` (the sign-in form itself). Order matters: a reference may hold a
+slash, so `/conventions/{reference}` comes after the routes below it (`.../calendar.ics`)."""
+
+
+def create_http_app(app: App) -> FastAPI:
+    """The HTTP API and the dashboard, on the service layer of `app`."""
+    web = FastAPI(
+        title="convflow",
+        version=version("convflow"),
+        description=DESCRIPTION,
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: nothing from outside
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    web.state.convflow = HttpContext(app, Sessions(_secret(app)), Pages())
+    web.add_exception_handler(ConvflowError, _domain_error)
+    web.add_exception_handler(HTTPException, _http_error)
+    web.add_exception_handler(SignInRequired, _sign_in_required)
+    web.add_exception_handler(AdminOnly, _admin_only)
+    for router in ROUTERS:
+        web.include_router(router)
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.add_middleware(SecurityHeaders)
+    redact_access_log()
+    return web

@@ -1,0 +1,192 @@
+"""The forms administrators fill to record an event or an amendment, built from the domain.
+
+A convention event's fields come from `states.inputs.INPUTS` (the keys the command line takes
+as key=value); an amendment's from `states.amendments.FIELDS` (what `convflow amend` may
+change). Choices come from the convention itself (who has not signed, which parties). A
+submitted form is read back into exactly those inputs, and the domain validates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from states.amendments import FIELDS
+from states.inputs import INPUTS
+from states.lifecycle import IN_FORCE
+from workflow.http import labels
+
+PREFIX, CHANGE = "in_", "ch_"
+DATES = ("received", "dispatched", "presented")
+FLAGS = ("uncollected", "electronic")
+LONG_TEXT = ("note", "reason", "agreement", "ruling", "subject")
+HINTS = {
+    "received": "Date de l'avis de réception. Le délai court à partir du lendemain.",
+    "presented": "Si la lettre n'a pas été retirée : date de la première présentation.",
+    "amount": "Exactement le montant dû, par exemple 200000.00.",
+    "party": "La partie qui envoie la lettre recommandée avec avis de réception.",
+    "signatory": "Parmi les signataires qui n'ont pas encore signé.",
+}
+OPEN_AMENDMENT = ("draft", "signature")
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a form."""
+
+    key: str
+    label: str
+    widget: str  # select, date, checkbox, text, textarea
+    required: bool
+    options: tuple[tuple[str, str], ...] = ()
+    value: str = ""
+    hint: str = ""
+    prefix: str = PREFIX
+
+    @property
+    def name(self) -> str:
+        """The form field's name (`in_signatory`, `ch_end_date`)."""
+        return self.prefix + self.key
+
+
+@dataclass(frozen=True)
+class EventForm:
+    """The form that records one event: where it posts, and the id that reopens it."""
+
+    event: str
+    label: str
+    fields: tuple[FormField, ...]
+    target: str = "evenements"
+    form_id: str = ""
+
+    @property
+    def id(self) -> str:
+        """What names this form in the page (and reopens it after a refusal)."""
+        return self.form_id or self.event
+
+
+Signed = frozenset[str] | None
+"""Who already signed (lower-case emails); None: the convention's own signatures."""
+
+
+def _signed(view: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(s["email"].lower() for s in view["signatories"] if s["signed_on"])
+
+
+def _options(
+    key: str, view: Mapping[str, Any], signed: Signed = None
+) -> tuple[tuple[str, str], ...]:
+    parties = {party["key"]: party["name"] for party in view["parties"]}
+    if key == "signatory":
+        done = _signed(view) if signed is None else signed
+        return tuple(
+            (s["email"], f"{s['name']} — {parties.get(s['party'], s['party'])}")
+            for s in view["signatories"]
+            if s["email"].lower() not in done
+        )
+    if key == "party":
+        return tuple(parties.items())
+    return ()
+
+
+def _widget(key: str, options: tuple[tuple[str, str], ...]) -> str:
+    if options:
+        return "select"
+    if key in DATES:
+        return "date"
+    if key in FLAGS:
+        return "checkbox"
+    return "textarea" if key in LONG_TEXT else "text"
+
+
+def _field(
+    key: str, required: bool, view: Mapping[str, Any], given: Mapping[str, str],
+    signed: Signed = None,
+) -> FormField:  # fmt: skip
+    options = _options(key, view, signed)
+    default = view["amount"] if key == "amount" else ""
+    return FormField(
+        key=key,
+        label=labels.input_label(key),
+        widget=_widget(key, options),
+        required=required,
+        options=options,
+        value=given.get(PREFIX + key, default),
+        hint=HINTS.get(key, ""),
+    )
+
+
+def event_forms(view: Mapping[str, Any], given: Mapping[str, str] | None = None) -> list[EventForm]:
+    """A form for each event a person may record now; `given` refills a refused one."""
+    given = given or {}
+    forms = []
+    for event in view["allowed_events"]:
+        spec = INPUTS[event]
+        fields = [_field(key, True, view, given) for key in spec.required]
+        fields += [_field(key, False, view, given) for key in spec.optional]
+        forms.append(EventForm(event, labels.action(event), tuple(fields)))
+    return forms
+
+
+def _open(view: Mapping[str, Any]) -> dict[str, Any] | None:
+    found = [a for a in view.get("amendments") or [] if a["state"] in OPEN_AMENDMENT]
+    return found[0] if found else None
+
+
+def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) -> EventForm | None:
+    """The form proposing an amendment: only while in force, one amendment at a time."""
+    if view["state"] not in IN_FORCE or _open(view) is not None:
+        return None
+    given, terms = given or {}, view.get("terms") or {}
+    fields = tuple(
+        FormField(
+            key=key,
+            label=labels.amendment_field(key),
+            widget="text",
+            required=False,
+            value=given.get(CHANGE + key, ""),
+            hint=f"Actuellement : {terms[key]['value']}" if key in terms else "",
+            prefix=CHANGE,
+        )
+        for key in FIELDS
+    )
+    return EventForm("amend", "Proposer un avenant", fields, "avenants", "amend")
+
+
+def amendment_forms(
+    view: Mapping[str, Any], given: Mapping[str, str] | None = None
+) -> list[EventForm]:
+    """The forms of the amendment being drafted or signed: submit, sign, abandon."""
+    amendment = _open(view)
+    if amendment is None:
+        return []
+    given = given or {}
+    signed = frozenset(email.lower() for email in amendment.get("signatures", {}))
+    inputs = {"submit": ("note",), "sign": ("signatory",), "abandon": ("reason",)}
+    number = amendment["number"]
+    return [
+        EventForm(
+            event,
+            labels.amendment_action(event, number),
+            tuple(_field(key, key == "signatory", view, given, signed) for key in inputs[event]),
+            f"avenants/{number}/evenements",
+            f"amendment-{number}-{event}",
+        )
+        for event in amendment["allowed_events"]
+        if event in inputs
+    ]
+
+
+def submitted(form: Mapping[str, str], prefix: str = PREFIX) -> dict[str, str]:
+    """The filled fields of a submitted form that carry `prefix`, without it."""
+    return {
+        key[len(prefix) :]: value
+        for key, value in form.items()
+        if key.startswith(prefix) and value.strip()
+    }
+
+
+def submitted_inputs(form: Mapping[str, str]) -> dict[str, str]:
+    """An event's inputs from a submitted form: filled fields only, as key=value."""
+    return submitted(form, PREFIX)

@@ -1,0 +1,164 @@
+"""French words of the dashboard: what each event's button says, what each input asks for.
+
+States, history events and deadline kinds come from `workflow.labels`, shared with the emails;
+this module adds what only the forms need.
+"""
+
+from __future__ import annotations
+
+from states.amendments import FIELD_LABELS
+from workflow import labels
+
+ACTION_LABELS = {
+    "submit": "Soumettre à la signature",
+    "sign": "Enregistrer une signature",
+    "cancel": "Abandonner la convention",
+    "notify": "Enregistrer la notification d'attribution",
+    "pay": "Enregistrer le versement",
+    "open_dispute": "Ouvrir un litige (article 6)",
+    "settle": "Enregistrer le règlement amiable",
+    "go_to_court": "Enregistrer la saisine du tribunal",
+    "close_litigation": "Clore le contentieux",
+    "give_notice": "Enregistrer une résiliation (article 7)",
+}
+
+INPUT_LABELS = {
+    "signatory": "Signataire",
+    "party": "Partie",
+    "received": "Date de réception de la lettre",
+    "dispatched": "Date d'envoi de la lettre",
+    "presented": "Date de première présentation",
+    "uncollected": "Pli avisé et non réclamé",
+    "electronic": "Lettre recommandée électronique",
+    "subject": "Objet du litige",
+    "amount": "Montant versé, en euros",
+    "note": "Note",
+    "reason": "Motif",
+    "agreement": "Accord trouvé",
+    "court": "Juridiction saisie",
+    "ruling": "Décision",
+}
+
+AMENDMENT_ACTIONS = {
+    "submit": "Soumettre l'avenant n°{n} à la signature",
+    "sign": "Enregistrer une signature de l'avenant n°{n}",
+    "abandon": "Abandonner l'avenant n°{n}",
+}
+
+AMENDMENT_STATE_LABELS = {
+    "draft": "en préparation",
+    "signature": "en signature",
+    "in_force": "en vigueur",
+    "abandoned": "abandonné",
+}
+
+OUTBOX_STATUS_LABELS = {
+    "pending": "en attente",
+    "claimed": "en cours d'envoi",
+    "sent": "envoyé",
+    "failed": "en échec",
+}
+
+EMAIL_LABELS = {
+    "signature_requested": "Demande de signature",
+    "convention_in_force": "Entrée en vigueur",
+    "award_notified": "Notification d'attribution",
+    "payment_recorded": "Versement enregistré",
+    "dispute_opened": "Litige ouvert",
+    "litigation_opened": "Tribunal saisi",
+    "amicable_window_closed": "Fin de la période amiable",
+    "notice_given": "Résiliation notifiée",
+    "convention_terminated": "Résiliation effective",
+    "convention_expired": "Arrivée à terme",
+    "convention_cancelled": "Convention abandonnée",
+    "amendment_submitted": "Avenant soumis à signature",
+    "amendment_in_force": "Avenant en vigueur",
+    "delivery_failed": "Alerte : courriel non remis",
+    "reminder_expiry": "Rappel : terme de la convention",
+    "reminder_termination": "Rappel : prise d'effet de la résiliation",
+    "reminder_dispute_window": "Rappel : fin de la période amiable",
+    "reminder_court_possible": "Rappel : saisine du tribunal possible",
+    "reminder_signature": "Relance : signature attendue",
+    "reminder_payment": "Rappel : versement attendu",
+    "reminder_amendment_signature": "Relance : signature de l'avenant attendue",
+}
+
+ROLE_LABELS = {"admin": "administrateur", "viewer": "lecture seule"}
+
+
+def state(name: str) -> str:
+    """A state as administrators read it: 'en exécution'."""
+    return labels.STATE_LABELS.get(name, name)
+
+
+def event(name: str) -> str:
+    """A history event as administrators read it: 'Signature'."""
+    return labels.EVENT_LABELS.get(name, name)
+
+
+def action(name: str) -> str:
+    """What recording an event is called on its button."""
+    return ACTION_LABELS.get(name, event(name))
+
+
+def amendment_action(name: str, number: int) -> str:
+    """What recording an amendment's event is called on its button."""
+    return AMENDMENT_ACTIONS.get(name, name).format(n=number)
+
+
+def amendment_state(name: str) -> str:
+    """An amendment's state: 'en signature'."""
+    return AMENDMENT_STATE_LABELS.get(name, name)
+
+
+def amendment_field(key: str) -> str:
+    """What an amendment may change: 'Terme de la convention', 'Représentants : crpv'."""
+    if key.startswith("signatory."):
+        return f"Représentants : {key.removeprefix('signatory.')}"
+    return FIELD_LABELS.get(key, key).capitalize()
+
+
+def deadline(kind: str) -> str:
+    """A deadline kind: 'terme de la convention'."""
+    return labels.DEADLINE_LABELS.get(kind, kind)
+
+
+def deadline_status(status: str) -> str:
+    """A deadline status: 'à venir'."""
+    return labels.DEADLINE_STATUS_LABELS.get(status, status)
+
+
+def reminder_status(status: str) -> str:
+    """A reminder status: 'prévu'."""
+    return labels.REMINDER_STATUS_LABELS.get(status, status)
+
+
+def outbox_status(status: str) -> str:
+    """An email's delivery status: 'en échec'."""
+    return OUTBOX_STATUS_LABELS.get(status, status)
+
+
+def email(kind: str) -> str:
+    """What an email is about, when its subject is not written yet."""
+    return EMAIL_LABELS.get(kind, kind)
+
+
+def reminder_when(days_before: int | None) -> str:
+    """When a reminder goes, from its deadline: '7 jours avant', 'le jour même'."""
+    if days_before is None:
+        return ""
+    if days_before == 0:
+        return "le jour même"
+    count = abs(days_before)
+    unit = "jour" if count == 1 else "jours"
+    return f"{count} {unit} {'avant' if days_before > 0 else 'après'}"
+
+
+def input_label(key: str) -> str:
+    """What an event's input asks for."""
+    return INPUT_LABELS.get(key, key)
+
+
+def role(name: str) -> str:
+    """A token's role."""
+    return ROLE_LABELS.get(name, name)

@@ -1,0 +1,134 @@
+"""The dashboard's pages: overview, lists with filters, one page per convention, exports.
+
+Every page here needs a signed-in session (the router requires it); recording an event also
+needs an admin token and the session's CSRF token. Reads go through `workflow.views` and
+`workflow.queries`, writes through `workflow.handlers.record_event`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import ValidationError
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+
+from states.calendar import civil_date
+from states.lifecycle import STATES
+from workflow import queries
+from workflow.http import csv_export
+from workflow.http.api import CSV_TYPE, ListQuery
+from workflow.http.auth import Context, PageReader, SignedIn, page_reader
+from workflow.http.context import HttpContext
+from workflow.http.presenting import by_month
+from workflow.queries import SORTS
+
+router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
+TIMELINE_DAYS = 90
+DEADLINE_WINDOWS = (7, 30, 90, 180, 365)
+
+
+def page_context(context: HttpContext, signed: SignedIn | None, active: str) -> dict[str, Any]:
+    """What every page's frame shows: who is signed in, the CSRF token, today."""
+    return {
+        "me": signed.principal if signed else None,
+        "csrf": signed.session.csrf if signed else "",
+        "active": active,
+        "today": civil_date(context.now()),
+        "states": STATES,
+    }
+
+
+def csv_response(content: str, filename: str) -> Response:
+    """A CSV download."""
+    return Response(
+        content,
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/")
+def overview(context: Context, signed: PageReader) -> Response:
+    """The first page: counts by state, the next 90 days as a timeline, failed emails."""
+    counts = queries.counts_by_state(context.app)
+    upcoming = queries.upcoming_deadlines(context.app, context.now(), TIMELINE_DAYS, limit=60)
+    data = {
+        **page_context(context, signed, "overview"),
+        "counts": counts,
+        "total": sum(counts.values()),
+        "upcoming": upcoming,
+        "timeline": by_month(upcoming["items"]),
+        "timeline_days": TIMELINE_DAYS,
+        "failed": queries.failed_emails(context.app),
+    }
+    return context.pages.response("overview.html", data)
+
+
+def listing_from(params: QueryParams) -> tuple[ListQuery, list[str]]:
+    """The list's filters from the address; a filter that makes no sense is dropped, and said."""
+    raw = {key: value for key, value in params.items() if value != ""}
+    try:
+        return ListQuery.model_validate(raw), []
+    except ValidationError as error:
+        dropped = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+        kept = {key: value for key, value in raw.items() if key not in dropped}
+        notes = [f"Filtre ignoré : {key}" for key in sorted(dropped)]
+        try:
+            return ListQuery.model_validate(kept), notes
+        except ValidationError:
+            return ListQuery.model_validate({}), notes
+
+
+@router.get("/conventions")
+def conventions(request: Request, context: Context, signed: PageReader) -> Response:
+    """The list of conventions, filtered, sorted and paginated by the address's parameters."""
+    listing, notes = listing_from(request.query_params)
+    page = queries.PageRequest(listing.page, listing.per_page)
+    found = queries.search_conventions(context.app, listing.wanted(), page, context.now())
+    data = {
+        **page_context(context, signed, "conventions"),
+        "listing": listing.model_dump(),
+        "found": found,
+        "notes": notes,
+        "sorts": list(SORTS),
+        "windows": DEADLINE_WINDOWS,
+        "query": request.url.query,
+    }
+    return context.pages.response("conventions.html", data)
+
+
+@router.get("/conventions.csv")
+def conventions_csv(request: Request, context: Context) -> Response:
+    """The list as it is filtered and sorted, every page, as CSV."""
+    listing, _ = listing_from(request.query_params)
+    items = queries.all_conventions(context.app, listing.wanted(), context.now())
+    return csv_response(csv_export.conventions_csv(items), "conventions.csv")
+
+
+def _window(params: QueryParams) -> int:
+    text = params.get("jours", "")
+    return int(text) if text.isdigit() and 0 < int(text) <= 3660 else TIMELINE_DAYS
+
+
+@router.get("/echeances")
+def deadlines(request: Request, context: Context, signed: PageReader) -> Response:
+    """Every pending deadline within some days, soonest first."""
+    days = _window(request.query_params)
+    data = {
+        **page_context(context, signed, "deadlines"),
+        "upcoming": queries.upcoming_deadlines(context.app, context.now(), days, limit=1000),
+        "days": days,
+        "windows": DEADLINE_WINDOWS,
+        "base_url": str(request.base_url).rstrip("/"),
+    }
+    return context.pages.response("deadlines.html", data)
+
+
+@router.get("/echeances.csv")
+def deadlines_csv(request: Request, context: Context) -> Response:
+    """The pending deadlines within some days, as CSV."""
+    found = queries.upcoming_deadlines(context.app, context.now(), _window(request.query_params))
+    return csv_response(csv_export.deadlines_csv(found["items"]), "echeances.csv")

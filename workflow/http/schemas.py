@@ -1,0 +1,209 @@
+"""The shapes the API reads and writes, as published in /openapi.json.
+
+Response objects allow extra keys: `workflow.views` may add keys (never rename them), and the
+API passes them on as they come.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+StateName = Literal[
+    "draft", "signature", "notification", "payment", "execution", "dispute", "litigation",
+    "termination", "expired", "terminated", "cancelled",
+]  # fmt: skip
+EventName = Literal[
+    "submit", "sign", "cancel", "notify", "pay", "open_dispute", "settle", "go_to_court",
+    "close_litigation", "give_notice", "expire", "terminate",
+]  # fmt: skip
+SortField = Literal["reference", "title", "state", "end_date", "amount", "next_deadline"]
+# Text people type: any printable character, no control characters (PostgreSQL refuses NUL).
+PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+InputKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
+InputValue = Annotated[str, StringConstraints(max_length=2000, pattern=PLAIN)]
+
+
+class Open(BaseModel):
+    """An object that may carry more keys than documented."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Party(Open):
+    """A party to a convention, known by its short key."""
+
+    key: str
+    name: str
+
+
+class ConventionSummary(Open):
+    """A convention as a list shows it."""
+
+    reference: str
+    title: str
+    state: str
+    effective_date: str | None
+    end_date: str
+    amount: str = Field(description="euros, exact decimal text: '200000.00'")
+    next_deadline_at: str | None = Field(description="when its next pending deadline expires")
+    next_deadline_kind: str | None
+    next_deadline_due: str | None = Field(description="the civil date it falls due")
+    parties: list[Party]
+
+
+class ConventionList(BaseModel):
+    """One page of a list of conventions."""
+
+    items: list[ConventionSummary]
+    total: int = Field(description="how many conventions match, on every page")
+    page: int
+    per_page: int
+    pages: int
+    sort: SortField
+    order: Literal["asc", "desc"]
+
+
+class Deadline(Open):
+    """A computed deadline with its explanation in French."""
+
+    kind: str
+    due_date: str
+    expires_at: str
+    status: str
+    explanation: str
+
+
+class HistoryEntry(Open):
+    """One recorded event: what, from which state to which, when, by whom, with what."""
+
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    date: str
+    recorded_at: str
+    actor: str
+    inputs: dict[str, Any]
+
+
+class ConventionStatus(Open):
+    """Where a convention stands (the keys of `convflow status --json`), with its history."""
+
+    reference: str
+    title: str
+    state: str
+    version: int = Field(description="send it back as expected_version to detect conflicts")
+    effective_date: str | None
+    end_date: str
+    amount: str
+    parties: list[Party]
+    signatories: list[dict[str, Any]]
+    allowed_events: list[str]
+    deadlines: list[Deadline]
+    history: list[HistoryEntry]
+
+
+class EventRequest(BaseModel):
+    """An event to record, with the inputs the command line takes as key=value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event: EventName
+    on: Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)] | None = Field(
+        None, description="YYYY-MM-DD or an ISO instant (default: today, or the letter's date)"
+    )
+    inputs: dict[InputKey, InputValue] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="e.g. {'signatory': 'name@example.org'}, {'amount': '200000.00'}",
+    )
+    expected_version: int | None = Field(
+        None, ge=1, le=2_000_000_000, description="refuse (409) if the convention changed since"
+    )
+
+
+class NewDeadline(BaseModel):
+    """A deadline the recorded event opened."""
+
+    kind: str
+    due_date: str
+    expires_at: str
+
+
+class EventRecorded(BaseModel):
+    """What recording the event did."""
+
+    reference: str
+    event: str
+    from_state: str
+    to_state: str
+    on: str
+    actor: str
+    inputs: dict[str, str]
+    version: int
+    deadlines: list[NewDeadline]
+
+
+class DeadlineItem(Open):
+    """A pending deadline in a list across conventions."""
+
+    reference: str
+    title: str
+    state: str
+    kind: str
+    due_date: str
+    expires_at: str
+    status: str
+
+
+class DeadlineList(BaseModel):
+    """Pending deadlines that fall within some days."""
+
+    items: list[DeadlineItem]
+    total: int
+    days: int
+
+
+class FailedEmail(Open):
+    """An email the outbox gave up on."""
+
+    id: int
+    reference: str | None
+    kind: str
+    subject: str | None
+    recipients: list[str]
+    attempts: int
+    last_error: str | None
+    created_at: str
+
+
+class FailedEmails(BaseModel):
+    """The latest failed emails, and how many there are."""
+
+    items: list[FailedEmail]
+    total: int
+
+
+class Overview(BaseModel):
+    """The dashboard's first page: counts by state, what falls due, what failed."""
+
+    counts: dict[str, int]
+    total: int
+    upcoming: DeadlineList
+    failed_emails: FailedEmails
+
+
+class Me(BaseModel):
+    """Who the token belongs to and what it may do."""
+
+    name: str
+    role: Literal["admin", "viewer"]
+
+
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: Any
+    error: str | None = None

@@ -1,0 +1,31 @@
+"""Serving the web app with uvicorn, on the configured address (loopback by default)."""
+
+from __future__ import annotations
+
+import uvicorn
+from fastapi import FastAPI
+
+from workflow.app import App
+from workflow.http.factory import create_http_app
+
+
+def uvicorn_config(app: App) -> uvicorn.Config:
+    """How `convflow serve` runs the web app: on CONVFLOW_HTTP_HOST:CONVFLOW_HTTP_PORT.
+
+    Behind a reverse proxy on the same machine, its X-Forwarded-Proto is believed (so the
+    session cookie is Secure over HTTPS); from anywhere else it is not.
+    """
+    return uvicorn.Config(
+        create_http_app(app),
+        host=app.settings.http_host,
+        port=app.settings.http_port,
+        lifespan="off",
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        server_header=False,
+    )
+
+
+def from_environment() -> FastAPI:
+    """The web app on the database the CONVFLOW_* settings name (`uvicorn --factory`)."""
+    return create_http_app(App.create())
