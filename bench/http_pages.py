@@ -155,7 +155,9 @@ class Generator:
              "email": f"s{k}.{i}@example.org"}
             for k, p in enumerate(parties)
         ]  # fmt: skip
-        events = [("import", None, "draft", dates["submitted"])]
+        events: list[tuple[str, str | None, str, date | None]] = [
+            ("import", None, "draft", dates["submitted"])
+        ]
         if state != "draft":
             events.append(("submit", "draft", "signature", dates["submitted"]))
         signed = state not in ("draft", "signature")

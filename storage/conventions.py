@@ -13,6 +13,7 @@ from states.convention import Clauses, Convention, Party, Signatory
 from states.errors import ConcurrentChange, UnknownConvention
 from states.lifecycle import Outcome
 from storage import statements as sql
+from storage.fastpath import Prepared
 from storage.mapping import (
     clauses_from_json,
     clauses_to_json,
@@ -123,8 +124,31 @@ class ConventionRepository:
         ]
         if not rows:
             raise UnknownConvention(reference)
+        return self._remember(rows)
+
+    def get_unlocked_ones(self, references: Sequence[str]) -> list[Convention]:
+        """Those of these conventions no other transaction holds, locked until commit (on
+        PostgreSQL the others are skipped: another worker has them; SQLite has one writer)."""
+        return self._load_each(sql.LOAD_UNLESS_LOCKED if self._lock_rows else sql.LOAD, references)
+
+    def get_each(self, references: Sequence[str]) -> list[Convention]:
+        """These conventions (those that exist), read without locking."""
+        return self._load_each(sql.LOAD, references)
+
+    def _load_each(self, query: Prepared, references: Sequence[str]) -> list[Convention]:
+        found = []
+        for reference in references:
+            rows = [
+                dict(zip(sql.LOAD_COLUMNS, row, strict=True))
+                for row in query.rows(self._connection, {"reference": reference})
+            ]
+            if rows:
+                found.append(self._remember(rows))
+        return found
+
+    def _remember(self, rows: list[dict[str, Any]]) -> Convention:
         convention = _convention_from_rows(rows)
-        self._identities[reference] = _Identity(
+        self._identities[convention.reference] = _Identity(
             rows[0]["id"],
             {r["signatory_email_"].lower(): r["signatory_id_"] for r in rows if r["signatory_id_"]},
             convention.clauses,

@@ -30,6 +30,13 @@ _CANCEL_KIND = Prepared(
 )
 
 
+_MARK = Prepared(
+    update(reminder_table).where(r.id == bindparam("id_"), r.status == "planned"),
+    _KINDS,
+    column_keys=["status", "resolved_at", "outbox_id", "note"],
+)
+
+
 class ReminderRepository:
     """Reminders of every convention."""
 
@@ -90,8 +97,9 @@ class ReminderRepository:
             exclude=exclude,
         )
 
-    def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:
-        """The planned reminders of a convention due at `now`, with their deadline."""
+    def due_for(self, convention_ids: Sequence[int], now: datetime) -> list[AnyRow]:
+        """The planned reminders of these conventions due at `now`, each with its deadline,
+        grouped by convention and deadline, in planned order."""
         query = (
             select(
                 reminder_table,
@@ -103,8 +111,12 @@ class ReminderRepository:
                 d.details,
             )
             .join(deadline_table, d.id == r.deadline_id)
-            .where(r.convention_id == convention_id, r.status == "planned", r.planned_at <= now)
-            .order_by(r.deadline_id, r.planned_at, r.id)
+            .where(
+                r.convention_id.in_(list(convention_ids)),
+                r.status == "planned",
+                r.planned_at <= now,
+            )
+            .order_by(r.convention_id, r.deadline_id, r.planned_at, r.id)
         )
         return list(self._connection.execute(query).all())
 
@@ -115,13 +127,19 @@ class ReminderRepository:
         now: datetime,
         outbox_id: int | None = None,
         note: str | None = None,
-    ) -> None:
-        """Record what became of a reminder."""
-        self._connection.execute(
-            update(reminder_table)
-            .where(r.id == reminder_id)
-            .values(status=status, resolved_at=now, outbox_id=outbox_id, note=note)
-        )
+    ) -> bool:
+        """Record what became of a planned reminder; False if it was no longer planned."""
+        params = {
+            "id_": reminder_id,
+            "status": status,
+            "resolved_at": now,
+            "outbox_id": outbox_id,
+            "note": note,
+        }
+        cursor = _MARK.execute(self._connection, params)
+        marked = bool(cursor.rowcount == 1)
+        cursor.close()
+        return marked
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every reminder of a convention, in planned order."""

@@ -35,7 +35,7 @@ LOAD_COLUMNS = (
     "signatory_email_", "signatory_signed_on_",
 )  # fmt: skip
 
-_load = (
+_selected = (
     select(
         *_LOADED,
         p.key.label("party_key_"),
@@ -55,9 +55,8 @@ _load = (
         signature_table,
         (g.convention_id == c.id) & (g.signatory_id == s.id) & g.amendment.is_(None),
     )
-    .where(c.reference == bindparam("reference"))
-    .order_by(p.position, s.position)
 )
+_load = _selected.where(c.reference == bindparam("reference")).order_by(p.position, s.position)
 _load_kinds = [
     *(CONVENTION_KINDS[column.name] for column in _LOADED),
     *(["plain"] * 6),
@@ -67,6 +66,14 @@ LOAD = Prepared(_load, {}, _load_kinds, repeated_columns=len(_LOADED))
 LOAD_LOCKED = Prepared(
     _load.with_for_update(of=convention_table), {}, _load_kinds, repeated_columns=len(_LOADED)
 )
+
+LOAD_UNLESS_LOCKED = Prepared(
+    _load.with_for_update(of=convention_table, skip_locked=True),
+    {},
+    _load_kinds,
+    repeated_columns=len(_LOADED),
+)
+"""A convention, locked, or nothing when another transaction holds it (PostgreSQL)."""
 
 
 def _save(columns: tuple[str, ...]) -> Prepared:

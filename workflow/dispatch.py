@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.app import App
-from workflow.emails import rehydrate
+from workflow.emails import convention_snapshot, rehydrate
 
 log = logging.getLogger(__name__)
 _MAX_DELAY = timedelta(hours=1)
@@ -36,8 +37,8 @@ def retry_delay(attempts: int, base_seconds: int) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), _MAX_DELAY)
 
 
-def _render(renderer: Renderer, row: AnyRow) -> OutgoingEmail:
-    rendered = renderer.render(row.kind, rehydrate(row.context))
+def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) -> OutgoingEmail:
+    rendered = renderer.render(row.kind, rehydrate({**row.context, "convention": convention}))
     return OutgoingEmail(
         message_id=row.message_id,
         idempotency_key=row.idempotency_key,
@@ -49,6 +50,14 @@ def _render(renderer: Renderer, row: AnyRow) -> OutgoingEmail:
         html=rendered.html,
         created_at=row.created_at,
     )
+
+
+def _conventions(app: App, rows: list[AnyRow]) -> dict[str, dict[str, Any]]:
+    """The conventions a batch of emails is about, as they stand now, as emails describe them."""
+    references = {row.context.get("reference") for row in rows} - {None}
+    with app.uow(read_only=True) as uow:
+        found = uow.conventions.get_each(sorted(references))
+    return {convention.reference: convention_snapshot(convention) for convention in found}
 
 
 def deliver(app: App, sender: Sender, now: datetime, batch: int = 100) -> DeliveryReport:
@@ -70,9 +79,11 @@ def _deliver_batch(
 ) -> None:
     emails: list[tuple[AnyRow, OutgoingEmail]] = []
     broken: list[tuple[AnyRow, str]] = []
+    conventions = _conventions(app, rows)
     for row in rows:
         try:
-            emails.append((row, _render(app.renderer, row)))
+            convention = conventions.get(row.context.get("reference"))
+            emails.append((row, _render(app.renderer, row, convention)))
         except Exception as problem:  # a template that cannot render is a permanent failure
             broken.append((row, f"rendering failed: {problem}"))
     results = sender.send([email for _, email in emails]) if emails else []

@@ -150,22 +150,34 @@ def _row_snapshot(
     )
 
 
-def send_due_reminders(app: App, reference: str, now: datetime) -> list[ReminderHandled]:
-    """Queue, in one transaction, the due reminders of one convention.
+def send_due_reminders(
+    app: App, references: list[str], now: datetime, failures: dict[str, str]
+) -> list[ReminderHandled]:
+    """Queue, in one transaction, the due reminders of a batch of conventions.
 
     Of the reminders of one deadline that are due, the latest goes out and the ones missed
     before it coalesce into it; one before a deadline that has already passed is skipped.
-    A missing signature is reminded weekly: each one plans the next.
+    A missing signature is reminded weekly: each one plans the next. Each convention is a
+    savepoint: one that fails is undone alone and named in `failures`; the batch goes on.
     """
     handled: list[ReminderHandled] = []
     with app.uow() as uow:
-        convention = uow.conventions.get(reference, for_update=True)
-        convention_id = uow.conventions.id_of(reference)
-        by_deadline: dict[int, list[AnyRow]] = defaultdict(list)
-        for row in uow.reminders.due_for(convention_id, now):
-            by_deadline[row.deadline_id].append(row)
-        for rows in by_deadline.values():
-            handled += _handle_deadline_reminders(app, uow, convention, convention_id, rows, now)
+        conventions = uow.conventions.get_unlocked_ones(references)
+        ids = {uow.conventions.id_of(c.reference): c for c in conventions}
+        due: dict[int, dict[int, list[AnyRow]]] = defaultdict(lambda: defaultdict(list))
+        for row in uow.reminders.due_for(list(ids), now):
+            due[row.convention_id][row.deadline_id].append(row)
+        for convention_id, by_deadline in due.items():
+            convention = ids[convention_id]
+            try:
+                with uow.savepoint():
+                    for rows in by_deadline.values():
+                        handled += _handle_deadline_reminders(
+                            app, uow, convention, convention_id, rows, now
+                        )
+            except Exception as error:  # one bad convention must not stop the others
+                log.exception("%s: could not send its reminders", convention.reference)
+                failures[convention.reference] = str(error)
         uow.commit()
     return handled
 
@@ -285,21 +297,21 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
     def deadlines(reference: str) -> None:
         report.actions.extend(apply_due_deadlines(app, reference, now))
 
-    def reminders_(reference: str) -> None:
-        report.reminders.extend(send_due_reminders(app, reference, now))
-
     _each_convention(
         lambda uow, exclude: uow.deadlines.conventions_due(now, batch, exclude),
         deadlines,
         report,
         app,
     )
-    _each_convention(
-        lambda uow, exclude: uow.reminders.conventions_due(now, batch, exclude),
-        reminders_,
-        report,
-        app,
-    )
+    while True:
+        with app.uow(read_only=True) as uow:
+            references = uow.reminders.conventions_due(now, batch, report.failures)
+        if not references:
+            break
+        done = send_due_reminders(app, references, now, report.failures)
+        report.reminders.extend(done)
+        if not done and not report.failures.keys() & set(references):
+            break  # all held by another worker this instant: it will send them
     if sender is not None:
         report.delivery = deliver(app, sender, now)
     return report

@@ -1,8 +1,10 @@
 """Emails decided by the workflow: who receives them, what they say, and their outbox row.
 
 An email is decided inside the transaction of the event (or deadline, or reminder) that
-causes it and written to the outbox as a context snapshot (plain JSON) with a stable
-Message-ID derived from its idempotency key. The dispatcher renders the snapshot later.
+causes it and written to the outbox with its recipients, a stable Message-ID derived from its
+idempotency key, and what it is about as plain JSON: the deadline, event and amendment as they
+were decided. The dispatcher renders it moments later, adding the convention as it then stands
+(its parties, signatures, terms), so each outbox row stays small and queuing stays cheap.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Any
 
 from notifications import date_fr, euros
@@ -50,10 +53,14 @@ def notice_for(outcome: Outcome) -> str | None:
     return EVENT_NOTICES.get(outcome.trigger)
 
 
+@lru_cache(maxsize=8)
+def _domain(mail_from: str) -> str:
+    return parseaddr(mail_from)[1].rpartition("@")[2] or "convflow.local"
+
+
 def message_id(key: str, mail_from: str) -> str:
     """A Message-ID that is the same for every attempt at the same email."""
-    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "convflow.local"
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{_domain(mail_from)}>"
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -211,7 +218,7 @@ class Mailer:
         return its outbox id."""
         context = {
             "kind": kind,
-            "convention": convention_snapshot(convention),
+            "reference": convention.reference,
             "deadline": deadline,
             "event": event,
             "amendment": amendment,
@@ -239,7 +246,7 @@ class Mailer:
             return None  # never alert about an alert: that could loop
         context = {
             "kind": "delivery_failed",
-            "convention": failed["context"].get("convention"),
+            "reference": failed["context"].get("reference"),
             "deadline": None,
             "event": None,
             "amendment": None,

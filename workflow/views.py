@@ -82,9 +82,7 @@ def outbox_view(row: AnyRow) -> dict[str, Any]:
         "created_at": instant(row.created_at),
         "next_attempt_at": instant(row.next_attempt_at),
         "sent_at": instant(row.sent_at),
-        "reference": row.context.get("convention", {}).get("reference")
-        if row.context.get("convention")
-        else None,
+        "reference": row.context.get("reference"),
     }
 
 

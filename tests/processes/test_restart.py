@@ -1,0 +1,108 @@
+"""A service that was stopped while deadlines and reminders fell due: at its next start
+everything happens once, missed reminders coalesce, the delay is logged; then nothing more."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from states.convention import Convention
+from tests.notifications.conftest import RunningServer
+from tests.processes.conventions import (
+    bring_into_force,
+    days,
+    load,
+    outbox,
+    record,
+    sent_kinds,
+)
+from tests.processes.mail import message_ids
+from tests.processes.running import STARTED, Processes, convflow_environment
+from workflow import views
+from workflow.app import App
+
+pytestmark = pytest.mark.slow
+EXPIRED, COALESCED, DISPUTE, NOTICE = "DOWN-EXPIRY", "DOWN-REMINDERS", "DOWN-DISPUTE", "DOWN-NOTICE"
+LATE = r"\d+d \d+h \d+min late"
+
+
+def _downtime(app: App, template: Convention) -> None:
+    """What was recorded before the service's downtime, dated so that it has all fallen due."""
+    load(app, template, EXPIRED, days(-3))  # its term passed three days ago
+    bring_into_force(app, EXPIRED, days(-40))
+    load(app, template, COALESCED, days(5))  # expiry reminders J-90, J-60, J-30, J-7 all past
+    bring_into_force(app, COALESCED, days(-100))
+    load(app, template, DISPUTE, days(200))
+    bring_into_force(app, DISPUTE, days(-60))
+    # its amicable window (30 days) closed about two weeks ago, the court is possible
+    record(app, DISPUTE, "open_dispute", party="crpv", received=days(-45).isoformat())
+    load(app, template, NOTICE, days(300))
+    bring_into_force(app, NOTICE, days(-230))
+    # notice of termination received 200 days ago: it took effect about 17 days ago
+    record(app, NOTICE, "give_notice", party="crpv", received=days(-200).isoformat())
+
+
+def _reminders(app: App, reference: str, kind: str) -> dict[str, str]:
+    """What became of each reminder of one deadline kind, by label."""
+    return {r["label"]: r["status"] for r in views.reminders(app, reference) if r["kind"] == kind}
+
+
+def test_a_restart_across_deadlines_does_everything_once_at_start(
+    sqlite_url: str, sqlite_app: App, reference_convention: Convention,
+    smtp_server: RunningServer, processes: Processes,
+) -> None:  # fmt: skip
+    _downtime(sqlite_app, reference_convention)
+    queued_before = len(outbox(sqlite_app))
+    environment = convflow_environment(sqlite_url, smtp_server.port, wake_interval="1")
+
+    first = processes.serve(environment)  # returns once its first pass is done
+    accepted_at_start = len(smtp_server.handler.accepted)
+    first.wait_for_log(STARTED, count=2)  # and a safety wake-up after it
+    assert first.stop() == 0
+
+    app = sqlite_app
+    # Everything that fell due happened in the first pass, once.
+    emails = outbox(app)
+    assert accepted_at_start == len(emails) == queued_before + 5 == 15
+    assert {e["status"] for e in emails} == {"sent"}
+    assert message_ids(smtp_server.handler.accepted) == {e["message_id"]: 1 for e in emails}
+    expected: Counter[tuple[str | None, str]] = Counter()
+    for reference in (EXPIRED, COALESCED, DISPUTE, NOTICE):  # the events recorded
+        expected.update([(reference, "signature_requested"), (reference, "convention_in_force")])
+    expected.update([(DISPUTE, "dispute_opened"), (NOTICE, "notice_given")])
+    expected.update([  # and what fell due during the downtime
+        (EXPIRED, "convention_expired"),
+        (NOTICE, "convention_terminated"),
+        (DISPUTE, "amicable_window_closed"),
+        (DISPUTE, "reminder_court_possible"),
+        (COALESCED, "reminder_expiry"),  # J-7 only: the ones missed before it coalesced
+    ])  # fmt: skip
+    assert sent_kinds(app, message_ids(smtp_server.handler.accepted)) == expected
+    assert [views.status(app, ref)["state"] for ref in (EXPIRED, COALESCED, DISPUTE, NOTICE)] == [
+        "expired", "notification", "dispute", "terminated",
+    ]  # fmt: skip
+    assert _reminders(app, COALESCED, "expiry") == {
+        "J-90": "coalesced", "J-60": "coalesced", "J-30": "coalesced", "J-7": "sent",
+    }  # fmt: skip
+    dispute = _reminders(app, DISPUTE, "dispute_window")
+    assert dispute == {"J-7": "skipped", "J-1": "skipped", "court": "sent"}
+    # The term, and the notice's end, passed: expired and terminated, their reminders moot.
+    assert set(_reminders(app, EXPIRED, "expiry").values()) == {"cancelled"}
+    assert set(_reminders(app, NOTICE, "termination").values()) == {"cancelled"}
+    assert set(_reminders(app, NOTICE, "expiry").values()) == {"cancelled"}
+    # ... with the delay logged.
+    log = first.stderr
+    assert re.search(rf"{EXPIRED}: expiry due \S+ → expire, {LATE}", log)
+    assert re.search(rf"{NOTICE}: termination due \S+ → terminate, {LATE}", log)
+    assert re.search(rf"{DISPUTE}: dispute_window due \S+ → passed, {LATE}", log)
+    assert re.search(rf"{COALESCED}: reminder expiry J-7 planned \S+ → send, {LATE}", log)
+    assert len(re.findall(rf"{COALESCED}: reminder expiry J-\d+ planned \S+ → coalesced, {LATE}",
+                          log)) == 3  # fmt: skip
+
+    second = processes.serve(environment)
+    second.wait_for_log(STARTED, count=3)  # its first pass and two safety wake-ups
+    assert second.stop() == 0
+    assert len(smtp_server.handler.accepted) == len(emails) == len(outbox(app))
+    assert not re.search(r"→|sent |temporary failure|could not", second.stderr), second.stderr
