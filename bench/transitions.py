@@ -5,7 +5,9 @@ commit reaches the disk), one transaction per event:
 
 - floor: raw `sqlite3`, one UPDATE and one INSERT per transaction;
 - naive: a straightforward SQLModel implementation (a new Session per event, a `transitions`
-  Machine built for each object, ORM rows);
+  Machine built for each object, ORM rows), twice: writing the same rows as convflow
+  (`bench/naive_orm.py`: state, history, signature, deadlines, reminders, email; the target's
+  baseline), and writing only the state and a history line (what a state machine alone needs);
 - convflow: `workflow.handlers.record_event`, the path the CLI and the API take (load, fire,
   guards, history, signatures, deadlines), walking the reference lifecycle
   submit, sign, sign, notify, pay.
@@ -27,9 +29,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 from transitions import Machine
 
+from bench import naive_orm
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from workflow.app import App
@@ -125,8 +129,6 @@ def naive(directory: Path, conventions: int) -> float:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     SQLModel.metadata.create_all(engine, tables=[NaiveConvention.__table__, NaiveEvent.__table__])  # type: ignore[attr-defined]
 
-    from sqlalchemy import event
-
     @event.listens_for(engine, "connect")
     def _sync(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.execute("PRAGMA synchronous=FULL")
@@ -164,6 +166,38 @@ def naive(directory: Path, conventions: int) -> float:
     return _rate(conventions * len(LIFECYCLE), elapsed)
 
 
+def naive_same_writes(directory: Path, conventions: int) -> float:
+    """The same writes as convflow (deadlines, reminders, emails), the straightforward way."""
+    url = f"sqlite:///{directory / 'naive-full.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    _import(app, conventions, "N")
+    app.close()
+    orm = create_engine(url)
+
+    @event.listens_for(orm, "connect")
+    def _durable(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+    start = time.perf_counter()
+    for name, on, inputs in LIFECYCLE:
+        for i in range(conventions):
+            naive_orm.record(orm, f"N-{i}", name, on, inputs, NOW)
+    elapsed = time.perf_counter() - start
+    orm.dispose()
+    return _rate(conventions * len(LIFECYCLE), elapsed)
+
+
+def _import(app: App, conventions: int, prefix: str) -> None:
+    template = read_convention_file(EXAMPLE, payment_target_days=30, signature_target_days=7)
+    for i in range(conventions):
+        convention = replace(template, reference=f"{prefix}-{i}",
+                             signatories=[replace(s) for s in template.signatories])  # fmt: skip
+        import_convention(app, ImportConvention(convention, "bench"), NOW)
+
+
 def convflow(directory: Path, conventions: int) -> float:
     """convflow's own command path, one durable transaction per recorded event."""
     url = f"sqlite:///{directory / 'convflow.db'}"
@@ -172,12 +206,7 @@ def convflow(directory: Path, conventions: int) -> float:
     engine.dispose()
     app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
     app.clock = lambda: NOW
-    template = read_convention_file(EXAMPLE, payment_target_days=30, signature_target_days=7)
-    for i in range(conventions):
-        convention = replace(template, reference=f"C-{i}", signatories=[
-            replace(s) for s in template.signatories
-        ])  # fmt: skip
-        import_convention(app, ImportConvention(convention, "bench"), NOW)
+    _import(app, conventions, "C")
     start = time.perf_counter()
     for name, on, inputs in LIFECYCLE:
         for i in range(conventions):
@@ -193,6 +222,7 @@ def run(conventions: int = 300, rounds: int = 3) -> dict[str, float]:
     measures: dict[str, Callable[[Path, int], float]] = {
         "floor_raw_sqlite3": floor,
         "naive_sqlmodel": naive,
+        "naive_same_writes": naive_same_writes,
         "convflow": convflow,
     }
     samples: dict[str, list[float]] = {name: [] for name in measures}
@@ -204,7 +234,8 @@ def run(conventions: int = 300, rounds: int = 3) -> dict[str, float]:
             finally:
                 shutil.rmtree(directory, ignore_errors=True)
     rates = {name: statistics.median(values) for name, values in samples.items()}
-    rates["ratio_vs_naive"] = rates["convflow"] / rates["naive_sqlmodel"]
+    rates["ratio_vs_naive"] = rates["convflow"] / rates["naive_same_writes"]
+    rates["ratio_vs_naive_minimal"] = rates["convflow"] / rates["naive_sqlmodel"]
     rates["ratio_vs_floor"] = rates["convflow"] / rates["floor_raw_sqlite3"]
     return rates
 
@@ -216,9 +247,13 @@ def report(rates: dict[str, float]) -> str:
             "durable transitions per second (SQLite file, WAL, synchronous=FULL, 1 tx/event;"
             " median of interleaved rounds)",
             f"  floor: raw sqlite3 UPDATE+INSERT   {rates['floor_raw_sqlite3']:9.0f} /s",
-            f"  naive: SQLModel + Machine/object   {rates['naive_sqlmodel']:9.0f} /s",
-            f"  convflow record_event             {rates['convflow']:9.0f} /s",
-            f"  convflow / naive = {rates['ratio_vs_naive']:.2f}x  (target >= 2x)",
+            f"  naive, state + history only       {rates['naive_sqlmodel']:9.0f} /s",
+            f"  naive, the same writes as convflow {rates['naive_same_writes']:8.0f} /s"
+            "  (ORM Session and Machine per event)",
+            f"  convflow record_event             {rates['convflow']:9.0f} /s"
+            "  (state, history, signature, deadlines, reminders, email)",
+            f"  convflow / naive, same writes = {rates['ratio_vs_naive']:.2f}x  (target >= 2x)",
+            f"  convflow / naive, state + history only = {rates['ratio_vs_naive_minimal']:.2f}x",
             f"  convflow / floor = {rates['ratio_vs_floor']:.2f}x  (target >= 0.4x)",
         ]
     )

@@ -33,7 +33,10 @@ def _configure_logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Their INFO lines (each job run, each state callback, each migration step) say nothing
+    # an administrator needs; convflow logs what it does itself.
+    for chatty in ("apscheduler", "transitions", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _where_mail_goes(settings: Settings) -> str:

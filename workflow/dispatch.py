@@ -60,8 +60,12 @@ def _conventions(app: App, rows: list[AnyRow]) -> dict[str, dict[str, Any]]:
     return {convention.reference: convention_snapshot(convention) for convention in found}
 
 
-def deliver(app: App, sender: Sender, now: datetime, batch: int = 100) -> DeliveryReport:
-    """Send every email due at `now`, batch by batch, one SMTP connection per batch."""
+def deliver(app: App, sender: Sender, now: datetime, batch: int = 25) -> DeliveryReport:
+    """Send every email due at `now`, batch by batch, one SMTP connection per batch.
+
+    Batches stay small so that one (up to 25 emails at the SMTP timeout each) ends well within
+    the claim lease: another dispatcher never takes back emails still being sent.
+    """
     report = DeliveryReport()
     lease = timedelta(seconds=app.settings.claim_lease_seconds)
     while True:
@@ -70,6 +74,13 @@ def deliver(app: App, sender: Sender, now: datetime, batch: int = 100) -> Delive
             uow.commit()
         if not rows:
             return report
+        for row in rows:
+            if row.status == "sending":
+                log.warning(
+                    "taking back %s %s, claimed at %s by a dispatcher that never answered: "
+                    "sending it again under the same Message-ID",
+                    row.kind, row.message_id, row.claimed_at.isoformat(),
+                )  # fmt: skip
         # Loop until nothing is due: alerts queued by this batch are due now and go too.
         _deliver_batch(app, sender, rows, now, report)
 

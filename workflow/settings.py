@@ -146,7 +146,7 @@ SPECS: tuple[Spec, ...] = (
     Spec(
         "claim_lease_seconds",
         _integer(1, 86400),
-        300,
+        900,
         "after this long, an email claimed by a sender that never answered is sent again",
     ),
     Spec("dashboard_url", _optional_text, None, "public address of the dashboard, for links"),
