@@ -87,16 +87,26 @@ def serve(context: _Context, no_http: bool) -> None:
 
 
 def _serve_until_stopped(app: App, no_http: bool) -> None:
-    http = None if no_http else _http_server(app)
-    if http is not None:
-        host, port = app.settings.http_host, app.settings.http_port
-        click.echo(f"  dashboard  http://{host}:{port}/ (API under /api/v1/, /openapi.json)")
-        http.run()  # uvicorn handles SIGTERM and SIGINT, then returns
-        return
+    """Serve HTTP (in a thread) until SIGTERM or SIGINT, which return here to stop the service.
+
+    uvicorn, in the main thread, would re-raise the signal once it has shut down, killing the
+    process before the scheduler's pass in flight could finish; so it runs in a thread of its
+    own and the main thread keeps the signals.
+    """
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
+    http = None if no_http else _http_server(app)
+    thread = None
+    if http is not None:
+        host, port = app.settings.http_host, app.settings.http_port
+        click.echo(f"  dashboard  http://{host}:{port}/ (API under /api/v1/, /openapi.json)")
+        thread = threading.Thread(target=http.run, name="convflow-http", daemon=True)
+        thread.start()
     stopped.wait()
+    if http is not None and thread is not None:
+        http.should_exit = True
+        thread.join(timeout=30)
 
 
 def _http_server(app: App) -> Any:

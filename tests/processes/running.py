@@ -140,9 +140,9 @@ class Processes:
         self._started.append(process)
         return process
 
-    def serve(self, environment: dict[str, str]) -> ConvflowProcess:
-        """Start `convflow serve --no-http` and wait until its first pass is done."""
-        process = self.start(["serve", "--no-http"], environment)
+    def serve(self, environment: dict[str, str], http: bool = False) -> ConvflowProcess:
+        """Start `convflow serve` (without HTTP unless asked) and wait for its first pass."""
+        process = self.start(["serve"] if http else ["serve", "--no-http"], environment)
         process.wait_for_log(STARTED)
         return process
 

@@ -11,6 +11,7 @@ import pytest
 
 from states.convention import Convention
 from tests.notifications.conftest import RunningServer
+from tests.notifications.helpers import free_port
 from tests.processes.conftest import holding
 from tests.processes.conventions import days, load, outbox, plan_reminder, submit
 from tests.processes.mail import message_id, message_ids
@@ -22,10 +23,14 @@ pytestmark = pytest.mark.slow
 REFERENCE = "SERVE-1"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    ("signum", "http"),
+    [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGTERM, True)],
+    ids=["SIGTERM", "SIGINT", "SIGTERM with the dashboard"],
+)
 def test_serve_sends_on_time_and_stops_cleanly_after_the_pass_in_flight(
-    signum: int, sqlite_url: str, sqlite_app: App, reference_convention: Convention,
-    smtp_server: RunningServer, processes: Processes,
+    signum: int, http: bool, sqlite_url: str, sqlite_app: App,
+    reference_convention: Convention, smtp_server: RunningServer, processes: Processes,
 ) -> None:  # fmt: skip
     handler = holding(smtp_server)
     load(sqlite_app, reference_convention, REFERENCE, days(400))
@@ -33,9 +38,13 @@ def test_serve_sends_on_time_and_stops_cleanly_after_the_pass_in_flight(
     due = utc_now() + timedelta(seconds=7)
     plan_reminder(sqlite_app, REFERENCE, "signature", "soon", due)
     # An hourly safety wake-up: only the wake-up planned for the reminder can send it on time.
-    environment = convflow_environment(sqlite_url, smtp_server.port, wake_interval="3600")
+    environment = convflow_environment(
+        sqlite_url, smtp_server.port, wake_interval="3600", http_port=str(free_port())
+    )
 
-    service = processes.serve(environment)
+    service = processes.serve(environment, http=http)
+    if http:
+        wait_until(lambda: "Uvicorn running" in service.stderr, 10, "the dashboard to listen")
 
     assert f"mail to    SMTP 127.0.0.1:{smtp_server.port}" in service.stdout
     assert "query it   convflow list" in service.stdout
