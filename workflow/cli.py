@@ -23,7 +23,7 @@ from states.errors import ConvflowError, DuplicateReference
 from states.inputs import parse_day, parse_instant
 from states.lifecycle import EVENTS, STATES, mermaid_diagram
 from storage.migrate import upgrade
-from workflow import views
+from workflow import queries, views
 from workflow.amendment_file import read_amendment_file
 from workflow.amendments import (
     DraftAmendment,
@@ -198,7 +198,8 @@ def import_(context: _Context, file: Path, actor: str, skip_existing: bool) -> N
 @pass_context
 def list_(context: _Context, state: str | None, as_json: bool) -> None:
     """List conventions with their state, term and next deadline."""
-    rows = views.conventions(context.app(), state)
+    app = context.app()
+    rows = queries.all_conventions(app, queries.ConventionFilter(state=state), app.clock())
     if as_json:
         _emit(rows)
         return

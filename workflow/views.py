@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from states.amendments import (
     FIELD_LABELS,
     FIELDS,
@@ -21,8 +19,7 @@ from states.amendments import (
 from states.convention import Convention
 from states.lifecycle import allowed_events
 from storage.mapping import dispute_to_json, notice_to_json
-from storage.tables import AnyRow, convention_table, deadline_table
-from storage.uow import UnitOfWork
+from storage.tables import AnyRow
 from workflow.app import App
 
 
@@ -216,43 +213,3 @@ def history(app: App, reference: str) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-def conventions(app: App, state: str | None = None) -> list[dict[str, Any]]:
-    """Every convention (or those in `state`), with its next pending deadline."""
-    with app.uow(read_only=True) as uow:
-        return [_summary(row) for row in _list_rows(uow, state)]
-
-
-def _list_rows(uow: UnitOfWork, state: str | None) -> list[AnyRow]:
-    c, d = convention_table.c, deadline_table.c
-    next_due = (
-        select(d.convention_id, func.min(d.expires_at).label("next_at"))
-        .where(d.status == "pending")
-        .group_by(d.convention_id)
-        .subquery()
-    )
-    query = (
-        select(c.reference, c.title, c.state, c.end_date, c.amount, c.effective_date,
-               next_due.c.next_at)
-        .outerjoin(next_due, next_due.c.convention_id == c.id)
-        .order_by(c.reference)
-    )  # fmt: skip
-    if state:
-        query = query.where(c.state == state)
-    return list(uow.connection.execute(query).all())
-
-
-def _summary(row: AnyRow) -> dict[str, Any]:
-    next_at = row.next_at
-    if next_at is not None and next_at.tzinfo is None:  # SQLite gives aggregates back naive
-        next_at = next_at.replace(tzinfo=UTC)
-    return {
-        "reference": row.reference,
-        "title": row.title,
-        "state": row.state,
-        "effective_date": day(row.effective_date),
-        "end_date": day(row.end_date),
-        "amount": str(row.amount),
-        "next_deadline_at": instant(next_at),
-    }
