@@ -58,11 +58,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def is_last_day_of_month(day: date) -> bool:
-    """True when `day` is the last day of its month."""
-    return (day + timedelta(days=1)).month != day.month
-
-
 def french_date(day: date) -> str:
     """`day` as French text with its weekday: 'lundi 24 mars 2025', 'samedi 1er mars 2025'."""
     number = "1er" if day.day == 1 else str(day.day)
