@@ -15,7 +15,7 @@ from states.lifecycle import Outcome
 from storage import statements as sql
 from storage.fastpath import Prepared
 from storage.mapping import (
-    clauses_from_json,
+    clauses_from_stored,
     clauses_to_json,
     dispute_from_json,
     dispute_to_json,
@@ -73,7 +73,7 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         place=first["place"],
         amount=first["amount"],
         end_date=first["end_date"],
-        clauses=clauses_from_json(first["clauses"]),
+        clauses=clauses_from_stored(first["clauses"]),
         parties=parties,
         signatories=signatories,
         state=first["state"],
@@ -129,21 +129,24 @@ class ConventionRepository:
     def get_unlocked_ones(self, references: Sequence[str]) -> list[Convention]:
         """Those of these conventions no other transaction holds, locked until commit (on
         PostgreSQL the others are skipped: another worker has them; SQLite has one writer)."""
-        return self._load_each(sql.LOAD_UNLESS_LOCKED if self._lock_rows else sql.LOAD, references)
+        query = sql.LOAD_MANY_UNLESS_LOCKED if self._lock_rows else sql.LOAD_MANY
+        return self._load_many(query, references)
 
     def get_each(self, references: Sequence[str]) -> list[Convention]:
         """These conventions (those that exist), read without locking."""
-        return self._load_each(sql.LOAD, references)
+        return self._load_many(sql.LOAD_MANY, references)
 
-    def _load_each(self, query: Prepared, references: Sequence[str]) -> list[Convention]:
+    def _load_many(self, query: Prepared, references: Sequence[str]) -> list[Convention]:
+        """Conventions read a hundred at a time, in one statement each."""
         found = []
-        for reference in references:
-            rows = [
-                dict(zip(sql.LOAD_COLUMNS, row, strict=True))
-                for row in query.rows(self._connection, {"reference": reference})
-            ]
-            if rows:
-                found.append(self._remember(rows))
+        for start in range(0, len(references), sql.MANY):
+            chunk = list(references[start : start + sql.MANY])
+            chunk += [chunk[-1]] * (sql.MANY - len(chunk))
+            grouped: dict[str, list[dict[str, Any]]] = {}
+            for row in query.rows(self._connection, {f"r{i}": r for i, r in enumerate(chunk)}):
+                record = dict(zip(sql.LOAD_COLUMNS, row, strict=True))
+                grouped.setdefault(record["reference"], []).append(record)
+            found += [self._remember(rows) for rows in grouped.values()]
         return found
 
     def _remember(self, rows: list[dict[str, Any]]) -> Convention:

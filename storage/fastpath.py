@@ -112,15 +112,17 @@ class Prepared:
         result_kinds: Sequence[str] = (),
         column_keys: Sequence[str] | None = None,
         repeated_columns: int = 0,
+        group_column: int = 0,
     ) -> None:
         self._statement = statement
         self._parameter_kinds = dict(parameter_kinds)
         self._column_keys = list(column_keys) if column_keys is not None else None
         readers = [(i, _READ[kind]) for i, kind in enumerate(result_kinds) if kind in _READ]
-        # The first `repeated_columns` are the same on every row (a joined parent): they are
-        # converted in the first row only.
+        # The first `repeated_columns` are the same on every row of a group (a joined parent,
+        # identified by `group_column`): they are converted in the group's first row only.
         self._first_readers = readers
         self._other_readers = [(i, read) for i, read in readers if i >= repeated_columns]
+        self._group_column = group_column
         self._plans: dict[str, _Plan] = {}
 
     def _plan(self, connection: Connection) -> _Plan:
@@ -167,22 +169,27 @@ class Prepared:
             cursor.execute(plan.sql, arguments)
         return cursor
 
-    def executemany(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run once per row, in one call."""
+    def executemany(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Run once per row, in one call; return how many rows it changed in all."""
         plan = self._plan(connection)
         arguments = [self._arguments(plan, row) for row in rows]
         cursor = connection.connection.cursor()
         with _as_sqlalchemy_errors(connection, plan.sql, arguments):
             cursor.executemany(plan.sql, arguments)
+        changed = int(cursor.rowcount)
         cursor.close()
+        return changed
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[list[Any]]:
         """Run a query; return its rows with values converted for the domain."""
         cursor = self.execute(connection, params)
         rows = [list(row) for row in cursor.fetchall()]
         cursor.close()
-        for number, row in enumerate(rows):
-            for index, read in self._other_readers if number else self._first_readers:
+        group, previous = self._group_column, object()
+        for row in rows:
+            readers = self._other_readers if row[group] == previous else self._first_readers
+            previous = row[group]
+            for index, read in readers:
                 value = row[index]
                 if value is not None:
                     row[index] = read(value)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from states.convention import (
@@ -27,6 +29,19 @@ def _iso(value: date | None) -> str | None:
 def clauses_to_json(clauses: Clauses) -> dict[str, Any]:
     """Clauses as a JSON object (tuples become lists)."""
     return asdict(clauses)
+
+
+def clauses_from_stored(value: str | dict[str, Any]) -> Clauses:
+    """Clauses from the stored column: JSON text (SQLite) or already a dict (PostgreSQL)."""
+    if isinstance(value, str):
+        return _clauses_from_text(value)
+    return _clauses_from_text(json.dumps(value, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _clauses_from_text(text: str) -> Clauses:
+    # Clauses are immutable: conventions with the same text can share one object.
+    return clauses_from_json(json.loads(text))
 
 
 def clauses_from_json(data: dict[str, Any]) -> Clauses:

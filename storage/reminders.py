@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
@@ -10,9 +11,9 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from states.reminders import PlannedReminder
 from storage.due import references_due
 from storage.fastpath import Prepared, column_kinds
-from storage.tables import AnyRow, convention_table, deadline_table, reminder_table
+from storage.tables import AnyRow, convention_table, deadline_table, outbox_table, reminder_table
 
-c, d, r = convention_table.c, deadline_table.c, reminder_table.c
+c, d, r, o = convention_table.c, deadline_table.c, reminder_table.c, outbox_table.c
 _KINDS = column_kinds(reminder_table)
 _INSERT = Prepared(
     insert(reminder_table),
@@ -35,6 +36,27 @@ _MARK = Prepared(
     _KINDS,
     column_keys=["status", "resolved_at", "outbox_id", "note"],
 )
+_MARK_MANY = Prepared(
+    update(reminder_table)
+    .where(r.id == bindparam("id_"), r.status == "planned")
+    .values(outbox_id=select(o.id).where(o.idempotency_key == bindparam("key_")).scalar_subquery()),
+    _KINDS,
+    column_keys=["status", "resolved_at", "note"],
+)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What became of a due reminder; `key` finds the email it sent, if any."""
+
+    reminder_id: int
+    status: str
+    note: str | None
+    key: str
+
+
+class ReminderAlreadyHandled(RuntimeError):
+    """A reminder decided on was no longer planned when written: another worker handled it."""
 
 
 class ReminderRepository:
@@ -140,6 +162,27 @@ class ReminderRepository:
         marked = bool(cursor.rowcount == 1)
         cursor.close()
         return marked
+
+    def mark_many(self, marks: Sequence[Mark], now: datetime) -> None:
+        """Record what became of several planned reminders, in one statement; refuse if any
+        was no longer planned (the whole batch is then rolled back)."""
+        if not marks:
+            return
+        rows = [
+            {
+                "id_": m.reminder_id,
+                "status": m.status,
+                "resolved_at": now,
+                "note": m.note,
+                "key_": m.key,
+            }
+            for m in marks
+        ]
+        changed = _MARK_MANY.executemany(self._connection, rows)
+        if changed != len(marks):
+            raise ReminderAlreadyHandled(
+                f"{len(marks) - changed} reminders were not planned any more"
+            )
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every reminder of a convention, in planned order."""

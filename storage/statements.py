@@ -57,8 +57,9 @@ _selected = (
     )
 )
 _load = _selected.where(c.reference == bindparam("reference")).order_by(p.position, s.position)
+# The clauses are parsed by storage.mapping, once per distinct text (most conventions share them).
 _load_kinds = [
-    *(CONVENTION_KINDS[column.name] for column in _LOADED),
+    *("plain" if column.name == "clauses" else CONVENTION_KINDS[column.name] for column in _LOADED),
     *(["plain"] * 6),
     "date",
 ]
@@ -74,6 +75,21 @@ LOAD_UNLESS_LOCKED = Prepared(
     repeated_columns=len(_LOADED),
 )
 """A convention, locked, or nothing when another transaction holds it (PostgreSQL)."""
+
+MANY = 100
+"""How many conventions LOAD_MANY reads at once (unused places repeat the last reference)."""
+_many = _selected.where(c.reference.in_([bindparam(f"r{i}") for i in range(MANY)])).order_by(
+    c.reference, p.position, s.position
+)
+_REFERENCE = LOAD_COLUMNS.index("reference")
+LOAD_MANY = Prepared(_many, {}, _load_kinds, repeated_columns=len(_LOADED), group_column=_REFERENCE)
+LOAD_MANY_UNLESS_LOCKED = Prepared(
+    _many.with_for_update(of=convention_table, skip_locked=True),
+    {},
+    _load_kinds,
+    repeated_columns=len(_LOADED),
+    group_column=_REFERENCE,
+)
 
 
 def _save(columns: tuple[str, ...]) -> Prepared:

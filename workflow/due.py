@@ -8,13 +8,11 @@ loses at most the transaction in flight and a second pass does nothing twice.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from notifications import Sender
-from states import reminders
 from states.calendar import civil_date, end_of_day
 from states.convention import Convention
 from states.lifecycle import IN_FORCE, fire
@@ -24,23 +22,13 @@ from workflow.amendments import abandon_open_amendment
 from workflow.app import App
 from workflow.commands import DueActionTaken
 from workflow.dispatch import DeliveryReport, deliver
-from workflow.emails import DEADLINE_NOTICES, amendment_snapshot, deadline_snapshot
+from workflow.emails import DEADLINE_NOTICES, deadline_snapshot
 from workflow.handlers import persist_outcome
+from workflow.reminding import ReminderHandled, send_due_reminders
 
 SERVICE_ACTOR = "convflow (service)"
 _END_KINDS = {"expire": "expiry", "terminate": "termination"}
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReminderHandled:
-    """What became of one due reminder."""
-
-    reference: str
-    kind: str
-    label: str
-    planned_at: datetime
-    outcome: str  # sent, coalesced or skipped
 
 
 @dataclass
@@ -148,123 +136,6 @@ def _row_snapshot(
         date.fromisoformat(court) if court else None,
         days_before,
     )
-
-
-def send_due_reminders(
-    app: App, references: list[str], now: datetime, failures: dict[str, str]
-) -> list[ReminderHandled]:
-    """Queue, in one transaction, the due reminders of a batch of conventions.
-
-    Of the reminders of one deadline that are due, the latest goes out and the ones missed
-    before it coalesce into it; one before a deadline that has already passed is skipped.
-    A missing signature is reminded weekly: each one plans the next. Each convention is a
-    savepoint: one that fails is undone alone and named in `failures`; the batch goes on.
-    """
-    handled: list[ReminderHandled] = []
-    with app.uow() as uow:
-        conventions = uow.conventions.get_unlocked_ones(references)
-        ids = {uow.conventions.id_of(c.reference): c for c in conventions}
-        due: dict[int, dict[int, list[AnyRow]]] = defaultdict(lambda: defaultdict(list))
-        for row in uow.reminders.due_for(list(ids), now):
-            due[row.convention_id][row.deadline_id].append(row)
-        for convention_id, by_deadline in due.items():
-            convention = ids[convention_id]
-            try:
-                with uow.savepoint():
-                    for rows in by_deadline.values():
-                        handled += _handle_deadline_reminders(
-                            app, uow, convention, convention_id, rows, now
-                        )
-            except Exception as error:  # one bad convention must not stop the others
-                log.exception("%s: could not send its reminders", convention.reference)
-                failures[convention.reference] = str(error)
-        uow.commit()
-    return handled
-
-
-def _handle_deadline_reminders(
-    app: App,
-    uow: UnitOfWork,
-    convention: Convention,
-    convention_id: int,
-    rows: list[AnyRow],
-    now: datetime,
-) -> list[ReminderHandled]:
-    due = [reminders.DueReminder(r.id, r.days_before, r.planned_at) for r in rows]
-    decisions = reminders.decide(due, rows[0].expires_at, now)
-    about = _amendment_concerned(uow, convention, convention_id, rows[0].kind)
-    handled = []
-    for row in rows:
-        decision = decisions[row.id]
-        if decision == "send":
-            outbox_id = app.mailer.queue(
-                uow,
-                convention,
-                convention_id,
-                row.template,
-                f"reminder:{row.id}",
-                now,
-                deadline=_row_snapshot(row, row.deadline_kind, row.days_before),
-                amendment=about.snapshot if about else None,
-                to=about.missing if about else None,
-            )
-            uow.reminders.mark(row.id, "sent", now, outbox_id=outbox_id)
-        else:
-            note = (
-                "regroupé avec un rappel plus récent"
-                if decision == "coalesced"
-                else ("échéance passée : elle est annoncée à la place")
-            )
-            uow.reminders.mark(row.id, decision, now, note=note)
-        handled.append(
-            ReminderHandled(convention.reference, row.kind, row.label, row.planned_at, decision)
-        )
-    if rows[0].kind in reminders.WEEKLY_KINDS:
-        still_missing = about.missing if about else convention.missing_signatures()
-        if still_missing and (about or convention.state == "signature"):
-            _plan_next_weekly(app, uow, convention, convention_id, rows, now)
-    return handled
-
-
-@dataclass(frozen=True)
-class _Concerned:
-    """The amendment a reminder is about, and who has still to sign it."""
-
-    snapshot: dict[str, object]
-    missing: list[str]
-
-
-def _amendment_concerned(
-    uow: UnitOfWork, convention: Convention, convention_id: int, kind: str
-) -> _Concerned | None:
-    if kind != "amendment_signature":
-        return None
-    amendment = uow.amendments.open_one(convention_id)
-    if amendment is None or amendment.state != "signature":
-        return None
-    missing = [
-        s.email for s in convention.signatories if s.email.lower() not in amendment.signatures
-    ]
-    return _Concerned(amendment_snapshot(amendment), missing)
-
-
-def _plan_next_weekly(
-    app: App,
-    uow: UnitOfWork,
-    convention: Convention,
-    convention_id: int,
-    rows: list[AnyRow],
-    now: datetime,
-) -> None:
-    """A signature is still missing: remind again next week, if the term has not passed."""
-    last = max(rows, key=lambda r: r.planned_at)
-    hour = app.settings.reminder_hour
-    every = convention.clauses.reminders.signature_every_days
-    following = reminders.next_signature_reminder(
-        last.label, last.due_date, every, now, hour, kind=last.kind
-    )
-    if following.planned_at < end_of_day(convention.end_date):
-        uow.reminders.plan(convention_id, last.deadline_id, [following], now)
 
 
 def _each_convention(

@@ -23,6 +23,7 @@ from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.lifecycle import Outcome
+from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.labels import DEADLINE_LABELS, EVENT_LABELS, STATE_LABELS
 from workflow.settings import Settings
@@ -216,25 +217,50 @@ class Mailer:
     ) -> int:
         """Queue one email about a convention (to its signatories unless `to` says otherwise);
         return its outbox id."""
+        recipients = sorted(to) if to else self.recipients(convention, kind)
+        email = self.email(
+            convention.reference,
+            convention_id,
+            kind,
+            key,
+            recipients,
+            deadline=deadline,
+            event=event,
+            amendment=amendment,
+        )
+        return uow.outbox.queue(email, now)
+
+    def email(
+        self,
+        reference: str,
+        convention_id: int,
+        kind: str,
+        key: str,
+        recipients: list[str],
+        *,
+        deadline: dict[str, Any] | None = None,
+        event: dict[str, Any] | None = None,
+        amendment: dict[str, Any] | None = None,
+    ) -> Email:
+        """An email about a convention, ready to queue."""
         context = {
             "kind": kind,
-            "reference": convention.reference,
+            "reference": reference,
             "deadline": deadline,
             "event": event,
             "amendment": amendment,
             "failure": None,
-            "links": self.links(convention.reference),
+            "links": self.links(reference),
         }
-        return uow.outbox.queue(
-            convention_id=convention_id,
-            kind=kind,
-            message_id=message_id(key, self.settings.mail_from),
-            idempotency_key=key,
-            sender=self.settings.mail_from,
-            recipients=sorted(to) if to else self.recipients(convention, kind),
-            cc=list(self.settings.admin_emails),
-            context=context,
-            now=now,
+        return Email(
+            convention_id,
+            kind,
+            message_id(key, self.settings.mail_from),
+            key,
+            self.settings.mail_from,
+            recipients,
+            list(self.settings.admin_emails),
+            context,
         )
 
     def queue_alert(
@@ -259,17 +285,17 @@ class Mailer:
             "links": failed["context"].get("links") or self.links(None),
         }
         key = f"alert:{failed['id']}"
-        return uow.outbox.queue(
-            convention_id=failed["convention_id"],
-            kind="delivery_failed",
-            message_id=message_id(key, self.settings.mail_from),
-            idempotency_key=key,
-            sender=self.settings.mail_from,
-            recipients=admins,
-            cc=[],
-            context=context,
-            now=now,
+        alert = Email(
+            failed["convention_id"],
+            "delivery_failed",
+            message_id(key, self.settings.mail_from),
+            key,
+            self.settings.mail_from,
+            admins,
+            [],
+            context,
         )
+        return uow.outbox.queue(alert, now)
 
     def links(self, reference: str | None) -> dict[str, Any]:
         """Where to look: the command, and the dashboard when its address is set."""

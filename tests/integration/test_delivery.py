@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler, free_port
 from workflow import views
 from workflow.app import App
+from workflow.commands import ImportConvention, RecordEvent
 from workflow.dispatch import deliver, retry_delay
+from workflow.due import run_due
+from workflow.handlers import import_convention, record_event
 from workflow.service import make_sender
 from workflow.settings import load_settings
 
@@ -62,8 +66,10 @@ def test_an_accepted_email_is_sent_once_with_its_stable_message_id(
     received = parsed(smtp_server.handler.accepted[0])
     assert received["Message-ID"] == _email(submitted)["message_id"]
     assert set(smtp_server.handler.accepted[0].rcpt_tos) == {
-        "martial.alvarez@example.org", "mustapha.berra@example.org", ADMIN,
-    }  # fmt: skip
+        "martial.alvarez@example.org",
+        "mustapha.berra@example.org",
+        ADMIN,
+    }
     assert _email(submitted)["status"] == "sent"
 
 
@@ -86,8 +92,15 @@ def test_a_temporary_refusal_is_retried_with_backoff(
 
 def test_backoff_doubles_and_is_capped() -> None:
     assert [retry_delay(n, 60).total_seconds() for n in range(1, 9)] == [
-        60, 120, 240, 480, 960, 1920, 3600, 3600,
-    ]  # fmt: skip
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
+    ]
 
 
 def test_a_permanent_refusal_is_not_retried_and_administrators_are_alerted(
@@ -154,9 +167,12 @@ def test_a_claim_never_answered_is_sent_again_after_the_lease_with_the_same_mess
 
 
 def test_an_email_that_cannot_be_rendered_fails_and_says_why(
-    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention,
-    smtp_server: RunningServer, tmp_path: Path,
-) -> None:  # fmt: skip
+    settings_env: dict[str, str],
+    clock: FixedClock,
+    reference_convention: Convention,
+    smtp_server: RunningServer,
+    tmp_path: Path,
+) -> None:
     overrides = tmp_path / "templates"
     overrides.mkdir()
     (overrides / "signature_requested.txt").write_text("{{ convention.no_such_field }}")
@@ -183,3 +199,50 @@ def test_without_smtp_emails_are_written_to_the_mail_folder(
     files = list((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 1
     assert "Message-ID: " + str(_email(submitted)["message_id"]) in files[0].read_text()
+
+
+def test_one_convention_that_cannot_be_reminded_does_not_hold_back_the_others(
+    mail_app: App, reference_convention: Convention, clock: FixedClock
+) -> None:
+    for reference in ("AMP-CRPV-PACA-2025", "AMP-OTHER-2025"):
+        convention = replace(
+            reference_convention,
+            reference=reference,
+            signatories=[replace(s) for s in reference_convention.signatories],
+        )
+        import_convention(mail_app, ImportConvention(convention, "alice"), clock.now)
+        record_event(
+            mail_app, RecordEvent(reference, "submit", "alice", clock.now.date()), clock.now
+        )
+    # the database refuses to record what became of the first convention's reminder
+    with mail_app.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON reminder WHEN OLD.convention_id = 1 "
+                "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF OLD.convention_id = 1 THEN RAISE EXCEPTION 'simulated failure'; END IF; "
+                "RETURN NEW; END $$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON reminder FOR EACH ROW "
+                "EXECUTE FUNCTION refuse()"
+            )
+    try:
+        report = run_due(mail_app, at("2025-03-10T09:00:00+01:00"))
+    finally:
+        with mail_app.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "DROP TRIGGER refuse"
+                + ("" if connection.dialect.name == "sqlite" else " ON reminder")
+            )
+            if connection.dialect.name != "sqlite":
+                connection.exec_driver_sql("DROP FUNCTION refuse()")
+    assert [(r.reference, r.outcome) for r in report.reminders] == [("AMP-OTHER-2025", "send")]
+    assert list(report.failures) == ["AMP-CRPV-PACA-2025"]
+    kinds = {(e["reference"], e["kind"]) for e in views.outbox(mail_app)}
+    assert ("AMP-OTHER-2025", "reminder_signature") in kinds
+    assert ("AMP-CRPV-PACA-2025", "reminder_signature") not in kinds
