@@ -2,7 +2,9 @@
 
     python -m bench.smtp_throughput [--count 2000] [--batch 100]
 
-Starts an aiosmtpd server on 127.0.0.1 that accepts and counts, renders a realistic
+Starts an aiosmtpd server on 127.0.0.1, in a process of its own as a real mail server is (in
+this process it would share the interpreter lock with the client and halve both), that accepts
+and counts; renders a realistic
 reminder for the reference convention `count` times with distinct message ids, and sends
 them twice: with SmtpSender in batches (one connection per batch), then with smtplib and a
 connection per email. Prints emails per second accepted by the server for each, and the
@@ -10,6 +12,7 @@ ratio. Exits 1 if SmtpSender stays below the target of 200 emails per second.
 """
 
 import argparse
+import multiprocessing
 import smtplib
 import socket
 import sys
@@ -17,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a file: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,30 +48,55 @@ NAME = "bench.convflow.local"
 
 
 class CountingHandler:
-    """Accepts every email and counts it."""
+    """Accepts every email and counts it, in a counter the benchmark's process reads."""
 
-    def __init__(self) -> None:
-        self.accepted = 0
+    def __init__(self, counter: Any) -> None:
+        self.counter = counter
+
+    @property
+    def accepted(self) -> int:
+        """How many emails the server accepted so far."""
+        return int(self.counter.value)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.accepted += 1
+        with self.counter.get_lock():
+            self.counter.value += 1
         return "250 2.0.0 Ok"
+
+
+def _serve(counter: Any, port: int, ready: Any, stop: Any) -> None:
+    """The mail server's process: accept and count until told to stop."""
+    controller = Controller(
+        CountingHandler(counter), hostname=HOST, port=port, server_hostname=NAME
+    )
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
 
 
 def run(count: int = 2000, batch: int = 100) -> dict[str, float]:
     """Renders and sends `count` emails both ways; the rates in emails per second."""
     emails, render_seconds = render(count)
-    handler = CountingHandler()
-    controller = Controller(handler, hostname=HOST, port=free_port(), server_hostname=NAME)
-    controller.start()
+    context = multiprocessing.get_context("spawn")
+    counter, ready, stop, port = (
+        context.Value("i", 0),
+        context.Event(),
+        context.Event(),
+        free_port(),
+    )
+    server = context.Process(target=_serve, args=(counter, port, ready, stop), daemon=True)
+    server.start()
     try:
-        sender = SmtpSender(HOST, controller.port, local_hostname=NAME, timeout=10.0)
+        if not ready.wait(30):
+            raise RuntimeError("the SMTP server process did not start")
+        handler = CountingHandler(counter)
+        sender = SmtpSender(HOST, port, local_hostname=NAME, timeout=10.0)
         ours = accepted_per_second(handler, lambda: send_in_batches(sender, emails, batch))
-        baseline = accepted_per_second(
-            handler, lambda: send_one_per_connection(controller.port, emails)
-        )
+        baseline = accepted_per_second(handler, lambda: send_one_per_connection(port, emails))
     finally:
-        controller.stop()
+        stop.set()
+        server.join(10)
     return {
         "count": float(count),
         "batch": float(batch),
