@@ -1,0 +1,49 @@
+"""The command line's fixtures: convflow run in-process against the test database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workflow.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
+REF = "AMP-CRPV-PACA-2025"
+METROPOLE = "martial.alvarez@example.org"
+CRPV = "mustapha.berra@example.org"
+
+
+class Convflow:
+    """Runs convflow commands in-process against one database."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str) -> Result:
+        return self.runner.invoke(cli, list(args), env=self.env, catch_exceptions=False)
+
+    def ok(self, *args: str) -> str:
+        result = self(*args)
+        assert result.exit_code == 0, (args, result.output, result.stderr)
+        return result.stdout
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json"))
+
+
+@pytest.fixture
+def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convflow]:
+    yield Convflow({**settings_env, "CONVFLOW_ACTOR": "alice"})
+
+
+@pytest.fixture
+def loaded(convflow: Convflow) -> Convflow:
+    convflow.ok("import", str(EXAMPLE))
+    return convflow

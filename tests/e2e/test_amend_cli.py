@@ -1,0 +1,81 @@
+"""`convflow amend`, `convflow amendments` and amendment events from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
+
+
+def _in_execution(convflow: Convflow) -> None:
+    convflow.ok("import", str(EXAMPLE))
+    for args in (
+        ["submit", "--on", "2025-03-03"],
+        ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
+        ["sign", f"signatory={CRPV}", "--on", "2025-03-10"],
+        ["notify", "--on", "2025-03-20"],
+        ["pay", "amount=200 000,00", "--on", "2025-04-01"],
+    ):
+        convflow.ok("event", REF, *args)
+
+
+def test_an_amendment_declared_in_a_file_extends_the_term(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    _in_execution(convflow)
+    avenant = tmp_path / "avenant-1.toml"
+    avenant.write_text(
+        '[changes]\nend_date = 2026-12-31\namount = "250000.00"\n'
+        '"reminders.expiry" = [60, 30, 7]\n\n'
+        '[[representatives]]\nparty = "metropole"\nname = "Jeanne Martin"\n'
+        'title = "Vice-Présidente déléguée"\nemail = "jeanne.martin@example.org"\n',
+        encoding="utf-8",
+    )
+    out = convflow.ok("amend", REF, "--file", str(avenant), "--on", "2025-11-03")
+    assert out.splitlines()[-1] == "1"  # its number, alone on the last line
+    convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2025-11-04")
+    convflow.ok("event", REF, "sign", f"signatory={CRPV}", "--amendment", "1", "--on", "2025-11-05")
+    out = convflow.ok(
+        "event", REF, "sign", f"signatory={METROPOLE}", "--amendment", "1", "--on", "2025-11-06"
+    )
+    assert "signature → in_force" in out
+    [amendment] = convflow.json("amendments", REF)
+    assert amendment["state"] == "in_force"
+    assert {c["field"] for c in amendment["applied"]} == {
+        "end_date",
+        "amount",
+        "reminders.expiry",
+        "signatory.metropole",
+    }
+    status = convflow.json("status", REF)
+    assert (status["end_date"], status["amount"]) == ("2026-12-31", "250000.00")
+    assert status["terms"]["end_date"]["set_by"] == "avenant n°1"
+    assert status["signatories"][0]["email"] == "jeanne.martin@example.org"
+    planned = [
+        r["label"]
+        for r in convflow.json("reminders", REF)
+        if r["kind"] == "expiry" and r["status"] == "planned"
+    ]
+    assert planned == ["J-60", "J-30", "J-7"]
+    history = convflow.ok("history", REF)
+    assert "sign (avenant n°1)" in history
+
+
+def test_amendment_refusals_exit_1_and_usage_errors_exit_2(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    _in_execution(convflow)
+    refused = convflow("amend", REF, "colour=blue")
+    assert refused.exit_code == 1
+    assert "colour: an amendment cannot change this" in refused.stderr
+    bad_file = tmp_path / "bad.toml"
+    bad_file.write_text("[changes]\namount = 250000.5\n", encoding="utf-8")
+    refused = convflow("amend", REF, "--file", str(bad_file))
+    assert refused.exit_code == 1
+    assert "line 2: changes.amount" in refused.stderr
+    assert convflow("event", REF, "abandon").exit_code == 2  # abandon needs --amendment
+    missing = convflow("event", REF, "submit", "--amendment", "7")
+    assert missing.exit_code == 1
+    assert "no amendment n°7" in missing.stderr
+    assert json.loads(convflow.ok("amendments", REF, "--json")) == []
