@@ -30,7 +30,7 @@ from states.deadlines import (
     with_source,
 )
 from states.errors import GuardRejected, InvalidInput, InvalidTransition
-from states.inputs import parse_amount, parse_day, parse_flag
+from states.inputs import AMENDMENT_INPUTS, check_keys, parse_amount, parse_day, parse_flag
 from states.lifecycle import IN_FORCE
 
 AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned")
@@ -271,8 +271,8 @@ def fire_amendment(
     inputs: Mapping[str, str] | None = None,
 ) -> AmendmentOutcome:
     """Record `trigger` on an amendment; at its last signature, apply it to the convention."""
-    inputs = {k.strip(): v.strip() for k, v in (inputs or {}).items()}
     _check(convention, amendment, trigger, on, today)
+    inputs = check_keys(trigger, inputs or {}, AMENDMENT_INPUTS)
     from_state = amendment.state
     handler = {"submit": _submit, "sign": _sign, "abandon": _abandon}[trigger]
     outcome = handler(convention, amendment, on, actor, inputs, legal)
@@ -292,20 +292,6 @@ def _base(
     )
 
 
-def _no_inputs(
-    amendment: Amendment,
-    trigger: str,
-    inputs: Mapping[str, str],
-    allowed: tuple[str, ...] = ("note",),
-) -> None:
-    for key in inputs:
-        if key not in allowed:
-            raise InvalidInput(
-                key,
-                f"unknown input for '{trigger}' on an amendment (accepted: {', '.join(allowed)})",
-            )
-
-
 def _submit(
     convention: Convention,
     amendment: Amendment,
@@ -314,7 +300,6 @@ def _submit(
     inputs: dict[str, str],
     legal: LegalSettings,
 ) -> AmendmentOutcome:
-    _no_inputs(amendment, "submit", inputs)
     amendment.submitted_on = on
     days = convention.clauses.signature_target_days
     target = amendment_signature_target(
@@ -331,7 +316,6 @@ def _abandon(
     inputs: dict[str, str],
     legal: LegalSettings,
 ) -> AmendmentOutcome:
-    _no_inputs(amendment, "abandon", inputs, ("reason", "note"))
     closure = DeadlineClosure("amendment_signature", "cancelled")
     return replace(_base(amendment, "abandon", on, actor, inputs), closures=(closure,))
 
@@ -344,11 +328,8 @@ def _sign(
     inputs: dict[str, str],
     legal: LegalSettings,
 ) -> AmendmentOutcome:
-    _no_inputs(amendment, "sign", inputs, ("signatory",))
     reference = f"{convention.reference} {amendment.title}"
-    email = inputs.get("signatory", "")
-    if not email:
-        raise InvalidInput("signatory", "required by 'sign'")
+    email = inputs["signatory"]
     signatory = convention.signatory(email)
     if signatory is None:
         known = ", ".join(s.email for s in convention.signatories)

@@ -52,9 +52,19 @@ INPUTS: dict[str, InputSpec] = {
 }
 
 
-def check_keys(trigger: str, inputs: Mapping[str, str]) -> dict[str, str]:
+AMENDMENT_INPUTS: dict[str, InputSpec] = {
+    "submit": InputSpec(optional=("note",)),
+    "sign": InputSpec(required=("signatory",)),
+    "abandon": InputSpec(optional=("reason", "note")),
+}
+"""The inputs of an amendment's events."""
+
+
+def check_keys(
+    trigger: str, inputs: Mapping[str, str], specs: Mapping[str, InputSpec] = INPUTS
+) -> dict[str, str]:
     """Refuse unknown or missing keys; return the inputs with surrounding spaces stripped."""
-    spec = INPUTS[trigger]
+    spec = specs[trigger]
     cleaned = {key.strip(): value.strip() for key, value in inputs.items()}
     for key in cleaned:
         if key not in spec.accepted:
@@ -170,6 +180,7 @@ def letter_date(inputs: Mapping[str, str]) -> date | None:
 
 
 __all__ = [
+    "AMENDMENT_INPUTS",
     "INPUTS",
     "InputSpec",
     "check_keys",

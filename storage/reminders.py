@@ -31,11 +31,6 @@ _CANCEL_KIND = Prepared(
 )
 
 
-_MARK = Prepared(
-    update(reminder_table).where(r.id == bindparam("id_"), r.status == "planned"),
-    _KINDS,
-    column_keys=["status", "resolved_at", "outbox_id", "note"],
-)
 _MARK_MANY = Prepared(
     update(reminder_table)
     .where(r.id == bindparam("id_"), r.status == "planned")
@@ -141,27 +136,6 @@ class ReminderRepository:
             .order_by(r.convention_id, r.deadline_id, r.planned_at, r.id)
         )
         return list(self._connection.execute(query).all())
-
-    def mark(
-        self,
-        reminder_id: int,
-        status: str,
-        now: datetime,
-        outbox_id: int | None = None,
-        note: str | None = None,
-    ) -> bool:
-        """Record what became of a planned reminder; False if it was no longer planned."""
-        params = {
-            "id_": reminder_id,
-            "status": status,
-            "resolved_at": now,
-            "outbox_id": outbox_id,
-            "note": note,
-        }
-        cursor = _MARK.execute(self._connection, params)
-        marked = bool(cursor.rowcount == 1)
-        cursor.close()
-        return marked
 
     def mark_many(self, marks: Sequence[Mark], now: datetime) -> None:
         """Record what became of several planned reminders, in one statement; refuse if any

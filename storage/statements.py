@@ -68,14 +68,6 @@ LOAD_LOCKED = Prepared(
     _load.with_for_update(of=convention_table), {}, _load_kinds, repeated_columns=len(_LOADED)
 )
 
-LOAD_UNLESS_LOCKED = Prepared(
-    _load.with_for_update(of=convention_table, skip_locked=True),
-    {},
-    _load_kinds,
-    repeated_columns=len(_LOADED),
-)
-"""A convention, locked, or nothing when another transaction holds it (PostgreSQL)."""
-
 MANY = 100
 """How many conventions LOAD_MANY reads at once (unused places repeat the last reference)."""
 _many = _selected.where(c.reference.in_([bindparam(f"r{i}") for i in range(MANY)])).order_by(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, RootTransaction
@@ -52,26 +50,6 @@ class UnitOfWork:
         self.outbox = OutboxRepository(connection, self.lock_rows)
         self.amendments = AmendmentRepository(connection)
         return self
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A part of the transaction undone alone if it fails: one convention of a batch.
-
-        Issued on the driver's connection: SQLAlchemy's nested transactions cost more than the
-        work they guard on the service's batches, and nothing else here nests.
-        """
-        cursor = self.connection.connection.cursor()
-        cursor.execute("SAVEPOINT part")
-        try:
-            yield
-        except BaseException:
-            cursor.execute("ROLLBACK TO SAVEPOINT part")
-            cursor.execute("RELEASE SAVEPOINT part")
-            raise
-        else:
-            cursor.execute("RELEASE SAVEPOINT part")
-        finally:
-            cursor.close()
 
     def commit(self) -> None:
         """Make everything done in this unit of work durable."""
