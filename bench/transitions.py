@@ -3,7 +3,11 @@
 All three run in the same process, on SQLite files in WAL mode with synchronous=FULL (every
 commit reaches the disk), one transaction per event:
 
-- floor: raw `sqlite3`, one UPDATE and one INSERT per transaction;
+- floor: raw `sqlite3`, one UPDATE and one INSERT per transaction (the target's floor);
+- floor, same statements: raw `sqlite3` replaying, one transaction per event, the very SQL
+  statements convflow ran for the same lifecycle (recorded with the driver's trace callback in
+  an untimed run, literals expanded), on a copy of the same database: what convflow's own
+  schema and writes cost the database, without any Python of convflow's;
 - naive: a straightforward SQLModel implementation (a new Session per event, a `transitions`
   Machine built for each object, ORM rows), twice: writing the same rows as convflow
   (`bench/naive_orm.py`: state, history, signature, deadlines, reminders, email; the target's
@@ -190,6 +194,56 @@ def naive_same_writes(directory: Path, conventions: int) -> float:
     return _rate(conventions * len(LIFECYCLE), elapsed)
 
 
+def floor_same_writes(directory: Path, conventions: int) -> float:
+    """Raw sqlite3 replaying convflow's own statements, one durable transaction per event."""
+    url = f"sqlite:///{directory / 'recorded.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    _import(app, conventions, "C")
+    app.close()  # checkpoints: the file alone holds the imported conventions
+    shutil.copy(directory / "recorded.db", directory / "replay.db")
+    transactions = _recorded_transactions(url, conventions)
+    assert len(transactions) == conventions * len(LIFECYCLE), len(transactions)
+    db = sqlite3.connect(directory / "replay.db", isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        db.execute(f"PRAGMA {pragma}")
+    start = time.perf_counter()
+    for statements in transactions:
+        for sql in statements:
+            db.execute(sql).fetchall()
+    elapsed = time.perf_counter() - start
+    db.close()
+    return _rate(len(transactions), elapsed)
+
+
+def _recorded_transactions(url: str, conventions: int) -> list[list[str]]:
+    """The statements convflow runs for the lifecycle, BEGIN to COMMIT, one list per event."""
+    traced: list[str] = []
+    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+
+    @event.listens_for(app.engine, "checkout")
+    def _trace(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        dbapi_connection.set_trace_callback(traced.append)
+
+    for name, on, inputs in LIFECYCLE:
+        for i in range(conventions):
+            record_event(app, RecordEvent(f"C-{i}", name, "bench", on, inputs), NOW)
+    app.close()
+    transactions: list[list[str]] = []
+    current: list[str] | None = None
+    for sql in traced:
+        if sql.startswith("BEGIN"):
+            current = [sql]
+        elif current is not None:
+            current.append(sql)
+            if sql == "COMMIT":
+                transactions.append(current)
+                current = None
+    return transactions
+
+
 def _import(app: App, conventions: int, prefix: str) -> None:
     template = read_convention_file(EXAMPLE, payment_target_days=30, signature_target_days=7)
     for i in range(conventions):
@@ -221,6 +275,7 @@ def run(conventions: int = 300, rounds: int = 3) -> dict[str, float]:
     mood affects them alike; return the median rates and the two ratios."""
     measures: dict[str, Callable[[Path, int], float]] = {
         "floor_raw_sqlite3": floor,
+        "floor_same_writes": floor_same_writes,
         "naive_sqlmodel": naive,
         "naive_same_writes": naive_same_writes,
         "convflow": convflow,
@@ -237,6 +292,7 @@ def run(conventions: int = 300, rounds: int = 3) -> dict[str, float]:
     rates["ratio_vs_naive"] = rates["convflow"] / rates["naive_same_writes"]
     rates["ratio_vs_naive_minimal"] = rates["convflow"] / rates["naive_sqlmodel"]
     rates["ratio_vs_floor"] = rates["convflow"] / rates["floor_raw_sqlite3"]
+    rates["ratio_vs_floor_same_writes"] = rates["convflow"] / rates["floor_same_writes"]
     return rates
 
 
@@ -247,6 +303,8 @@ def report(rates: dict[str, float]) -> str:
             "durable transitions per second (SQLite file, WAL, synchronous=FULL, 1 tx/event;"
             " median of interleaved rounds)",
             f"  floor: raw sqlite3 UPDATE+INSERT   {rates['floor_raw_sqlite3']:9.0f} /s",
+            f"  floor: raw sqlite3, convflow's statements {rates['floor_same_writes']:5.0f} /s"
+            "  (replayed, no Python of convflow's)",
             f"  naive, state + history only       {rates['naive_sqlmodel']:9.0f} /s",
             f"  naive, the same writes as convflow {rates['naive_same_writes']:8.0f} /s"
             "  (ORM Session and Machine per event)",
@@ -255,6 +313,8 @@ def report(rates: dict[str, float]) -> str:
             f"  convflow / naive, same writes = {rates['ratio_vs_naive']:.2f}x  (target >= 2x)",
             f"  convflow / naive, state + history only = {rates['ratio_vs_naive_minimal']:.2f}x",
             f"  convflow / floor = {rates['ratio_vs_floor']:.2f}x  (target >= 0.4x)",
+            f"  convflow / raw sqlite3 replaying its statements = "
+            f"{rates['ratio_vs_floor_same_writes']:.2f}x",
         ]
     )
 
