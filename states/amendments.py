@@ -159,7 +159,26 @@ def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str
     for key, raw in inputs.items():
         key, text = key.strip(), str(raw).strip()
         changes[key] = _parse_one(convention, key, text)
+    _check_one_signatory_per_email(convention, changes)
     return changes
+
+
+def _check_one_signatory_per_email(convention: Convention, changes: Mapping[str, str]) -> None:
+    """Refuse new representatives who would sign twice: one person, one signature."""
+    appointed = {k.removeprefix("signatory."): v for k, v in changes.items()
+                 if k.startswith("signatory.")}  # fmt: skip
+    if not appointed:
+        return
+    signs_for = {s.email.lower(): s.party for s in convention.signatories
+                 if s.party not in appointed}  # fmt: skip
+    for party, text in appointed.items():
+        for item in text.split(";"):
+            email = item.split("|")[2].lower()
+            if email in signs_for:
+                raise InvalidInput(
+                    f"signatory.{party}", f"{email} already signs for {signs_for[email]}"
+                )
+            signs_for[email] = party
 
 
 def _parse_one(convention: Convention, key: str, text: str) -> str:

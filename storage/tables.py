@@ -77,12 +77,20 @@ class PartyRow(SQLModel, table=True):
     position: int
 
 
+_CURRENT = text("replaced_by IS NULL")
+
+
 class SignatoryRow(SQLModel, table=True):
     """A person who signs for a party; `replaced_by` names the amendment that appointed
     someone else (the row stays, with its signatures)."""
 
     __tablename__ = "signatory"
-    __table_args__ = (UniqueConstraint("convention_id", "email"),)
+    # An email names one current signatory of a convention; a person replaced, then appointed
+    # again (under a new title, say), has an old row and a current one.
+    __table_args__ = (
+        Index("uq_signatory_current_email", "convention_id", "email", unique=True,
+              sqlite_where=_CURRENT, postgresql_where=_CURRENT),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int = _fk("convention.id")

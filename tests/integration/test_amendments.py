@@ -159,6 +159,14 @@ def test_two_amendments_in_force_apply_in_order(in_execution: App) -> None:
         ({}, "an amendment changes at least one of"),
         ({"signatory.mairie": "A|B|a@example.org"}, "no party 'mairie'"),
         ({"reminders.expiry": "90,abc"}, "is not a list of days"),
+        (
+            {"signatory.crpv": "A|Dir|a@example.org;B|Adj|A@example.org"},
+            "a@example.org already signs for crpv",
+        ),
+        (
+            {"signatory.metropole": "C|Dir|c@example.org", "signatory.crpv": "D|Dir|c@example.org"},
+            "signatory.crpv: c@example.org already signs for metropole",
+        ),
     ],
 )
 def test_invalid_changes_are_refused_and_change_nothing(
@@ -241,3 +249,23 @@ def test_across_two_years_with_the_service_running(
         ("J-90", "2025-10-02"), ("J-60", "2025-11-01"), ("J-90", "2026-10-02"),
         ("J-60", "2026-11-01"), ("J-30", "2026-12-01"), ("J-7", "2026-12-24"),
     ]  # fmt: skip
+
+
+def test_the_same_representative_reappointed_under_a_new_title(in_execution: App) -> None:
+    amend(in_execution, "2025-10-01", **{"signatory.metropole":
+                                         f"Martial Alvarez|Président|{METROPOLE}"})  # fmt: skip
+    assert sign_both(in_execution, 1, "2025-10-02", "2025-10-06") == "in_force"
+    signatories = views.status(in_execution, REFERENCE)["signatories"]
+    metropole = [(s["email"], s["title"]) for s in signatories if s["party"] == "metropole"]
+    assert metropole == [(METROPOLE, "Président")]
+    amend(in_execution, "2025-10-10", amount="210000.00")
+    amendment(in_execution, 2, "submit", "2025-10-10")
+    amendment(in_execution, 2, "sign", "2025-10-11", signatory=METROPOLE)
+    assert amendment(in_execution, 2, "sign", "2025-10-12", signatory=CRPV) == "in_force"
+
+
+def test_one_person_cannot_represent_both_parties(in_execution: App) -> None:
+    before = views.status(in_execution, REFERENCE)
+    with pytest.raises(InvalidInput, match=r"signatory\.metropole.*already signs for crpv"):
+        amend(in_execution, "2025-10-01", **{"signatory.metropole": f"X|Directeur|{CRPV}"})
+    assert views.status(in_execution, REFERENCE) == before

@@ -10,7 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from states.convention import Convention
 from states.errors import ConcurrentChange, DuplicateReference
 from storage.engine import make_engine
+from storage.migrate import MIGRATIONS, head_revision, upgrade
 from storage.tables import convention_table, deadline_table, event_table, metadata, signature_table
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, load, record, state
 from workflow.app import App
@@ -276,3 +279,23 @@ def test_a_database_not_migrated_is_refused_with_the_command_to_run(tmp_path: Pa
     with pytest.raises(SchemaNotReady, match=r"has no convflow schema.*run `convflow init`"):
         App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
     create_engine(url).dispose()
+
+
+def test_the_signatory_email_migration_goes_down_and_up_keeping_the_rows(
+    app: App, database_url: str, reference_convention: Convention
+) -> None:
+    load(app, reference_convention)
+    before = _counts(app)
+    app.close()
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with engine.connect() as connection:  # back to one email per convention, replaced or not
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert {d[0] for d in differences} == {"add_index", "remove_constraint"}
+    assert upgrade(engine) == ("0004", head_revision(engine))
+    engine.dispose()
+    assert _counts(app) == before
