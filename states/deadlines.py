@@ -319,12 +319,8 @@ def termination_notice(
         f"Échéance : la convention reste en vigueur jusqu'au {_instant_text(effective_end)} "
         "(CPC art. 642 al. 1)."
     )
-    by_basis = _by_basis(letter, months)
-    lines.append(
-        "Selon la date retenue : "
-        + " ; ".join(f"{_BASIS_LABEL[b]} {s.isoformat()} → {e.isoformat()}" for b, s, e in by_basis)
-        + "."
-    )
+    by_basis = _by_basis(letter, months, settings)
+    lines.append(_by_basis_text(by_basis, term))
     lines.append(
         f"Réglages : date retenue pour la lettre : {_BASIS_LABEL[basis]} ; prorogation des "
         f"préavis : {_yes_no(settings.extend_notices)}."
@@ -355,12 +351,34 @@ def _other_dates(letter: RegisteredLetter, basis: LetterBasis) -> str:
     return ", ".join(known) if known else "aucune autre date connue"
 
 
-def _by_basis(letter: RegisteredLetter, months: int) -> tuple[tuple[LetterBasis, date, date], ...]:
+def _by_basis(
+    letter: RegisteredLetter, months: int, settings: LegalSettings
+) -> tuple[tuple[LetterBasis, date, date], ...]:
+    """For each known date of the letter: that date, and the notice's end counted from it by
+    the same rules (months, then the next working day when notices are extended)."""
     return tuple(
-        (basis, start, add_months(start, months))
+        (basis, start, _notice_end(add_months(start, months), settings))
         for basis in ("dispatch", "presentation", "receipt")
         if (start := letter.date_for(basis)) is not None
     )
+
+
+def _notice_end(raw_end: date, settings: LegalSettings) -> date:
+    if settings.extend_notices and settings.calendar.non_working_reason(raw_end) is not None:
+        return settings.calendar.next_working_day(raw_end)
+    return raw_end
+
+
+def _by_basis_text(by_basis: tuple[tuple[LetterBasis, date, date], ...], term: date | None) -> str:
+    """The result for each date of the letter (rule 11): the notice's end, or the term when
+    it comes first."""
+    results = []
+    for basis, start, end in by_basis:
+        result = f"{_BASIS_LABEL[basis]} {start.isoformat()} → {end.isoformat()}"
+        if term is not None and term <= end:
+            result += f" (le terme du {term.isoformat()} vient avant : expiration au terme)"
+        results.append(result)
+    return "Selon la date retenue : " + " ; ".join(results) + "."
 
 
 def expiry(term: date, article: str = "article 4", source: str | None = None) -> ComputedDeadline:

@@ -519,7 +519,12 @@ def termination(
         "notice_end": computed.notice_end.isoformat(),
         "ends_by": computed.ends_by,
         "by_basis": [
-            {"basis": basis, "letter_date": start.isoformat(), "notice_end": end.isoformat()}
+            {
+                "basis": basis,
+                "letter_date": start.isoformat(),
+                "notice_end": end.isoformat(),
+                "effective_end": (term if term is not None and term <= end else end).isoformat(),
+            }
             for basis, start, end in computed.by_basis
         ],
     }

@@ -178,7 +178,9 @@ def test_deadline_calculator_for_a_termination_and_expiry(convflow: Convflow) ->
         "2026-03-15", "2025-12-31", "2025-12-31",
     )  # fmt: skip
     assert data["expires_at"] == "2025-12-31T23:00:00Z"
-    assert [b["basis"] for b in data["by_basis"]] == ["dispatch", "receipt"]
+    assert [(b["basis"], b["notice_end"], b["effective_end"]) for b in data["by_basis"]] == [
+        ("dispatch", "2026-03-12", "2025-12-31"), ("receipt", "2026-03-15", "2025-12-31"),
+    ]  # fmt: skip
     leap = convflow.json("deadline", "termination", "--received", "2025-08-31")
     assert (leap["raw_end"], leap["deadline"]) == ("2026-02-28", "2026-02-28")
     expiry = convflow.json("deadline", "expiry", "--term", "2025-12-31")

@@ -562,6 +562,26 @@ def test_the_termination_shows_the_result_for_each_date_of_the_letter():
     ) in notice.explanation
 
 
+def test_the_result_for_each_date_follows_the_extension_and_the_term():
+    # Received Friday 7 March 2025: six months end on Sunday 7 September 2025.
+    letter = RegisteredLetter(date(2025, 3, 3), date(2025, 3, 5), date(2025, 3, 7))
+    extended = LegalSettings(extend_notices=True)
+
+    notice = termination_notice(letter, 6, extended, term=date(2025, 9, 4))
+
+    assert notice.by_basis == (
+        ("dispatch", date(2025, 3, 3), date(2025, 9, 3)),
+        ("presentation", date(2025, 3, 5), date(2025, 9, 5)),
+        ("receipt", date(2025, 3, 7), date(2025, 9, 8)),  # Monday, the next working day
+    )
+    assert (
+        "Selon la date retenue : envoi 2025-03-03 → 2025-09-03 ; première présentation "
+        "2025-03-05 → 2025-09-05 (le terme du 2025-09-04 vient avant : expiration au terme) ; "
+        "réception 2025-03-07 → 2025-09-08 (le terme du 2025-09-04 vient avant : expiration "
+        "au terme)."
+    ) in notice.explanation
+
+
 def test_a_termination_counted_from_a_letter_date_that_is_unknown_is_refused():
     settings = LegalSettings(termination_letter_date="dispatch")
 
