@@ -4,6 +4,11 @@ What is due lives in convflow's own tables (deadlines, reminders, outbox); APSch
 wakes the service at the next due instant, and on a safety interval besides, with an in-memory
 job store (LIBRARY-NOTES: its job store must not be the record, nor be shared). Each wake runs
 `workflow.due.run_due`, the same code as `convflow run-due`.
+
+Work recorded by another process (an event from the command line queues an email due at once)
+is noticed by a cheap watch: every few seconds the service reads the earliest due instant and
+wakes earlier if it must. Work still due after a pass (a convention that cannot be processed)
+is tried again after a delay that doubles up to the safety interval, never in a tight loop.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from workflow.due import DueReport, run_due
 from workflow.settings import Settings
 
 log = logging.getLogger("convflow.service")
-WAKE_JOB, SAFETY_JOB = "convflow-wake", "convflow-safety"
+WAKE_JOB, SAFETY_JOB, WATCH_JOB = "convflow-wake", "convflow-safety", "convflow-watch"
+FIRST_RETRY_SECONDS = 1
 
 
 def make_sender(settings: Settings) -> Sender:
@@ -97,6 +103,7 @@ class Service:
         self.clock = clock or app.clock
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._retry_seconds = 0  # while work stays due after passes: the current delay
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             # A wake-up missed while busy or down still runs, once (LIBRARY-NOTES: the default
@@ -138,13 +145,39 @@ class Service:
             return
         due = self.next_due()
         if due is None:
+            self._retry_seconds = 0
             log.info("nothing planned; looking again every %ss", self.app.settings.wake_interval)
             return
-        when = max(due, now)
+        if due <= now:  # the pass left it due: it failed, or another worker holds it
+            self._retry_seconds = min(
+                max(2 * self._retry_seconds, FIRST_RETRY_SECONDS), self.app.settings.wake_interval
+            )
+            when = now + timedelta(seconds=self._retry_seconds)
+            log.warning("work due at %s is still waiting; trying again in %ss",
+                        due.isoformat(), self._retry_seconds)  # fmt: skip
+        else:
+            self._retry_seconds = 0
+            when = due
+        self._wake_at(when)
+        log.info("next wake-up at %s", when.isoformat())
+
+    def _wake_at(self, when: datetime) -> None:
         self._scheduler.add_job(
             self.tick, "date", run_date=when, id=WAKE_JOB, replace_existing=True
         )
-        log.info("next wake-up at %s", when.isoformat())
+
+    def watch(self) -> None:
+        """Wake earlier if another process recorded work due before the planned wake-up."""
+        if self._stopping.is_set() or self._retry_seconds or self._lock.locked():
+            return  # retrying on its own delay, or a pass is running and will plan the next
+        due = self.next_due()
+        if due is None:
+            return
+        job = self._scheduler.get_job(WAKE_JOB)
+        planned = job.next_run_time if job is not None else None
+        if planned is None or due < planned:
+            log.info("new work due at %s: waking up for it", due.isoformat())
+            self._wake_at(max(due, self.clock()))
 
     def start(self) -> None:
         """Start the scheduler; the first pass (catching up on downtime) runs at once."""
@@ -157,8 +190,13 @@ class Service:
             replace_existing=True,
         )
         self._scheduler.add_job(
-            self.tick, "date", run_date=self.clock(), id=WAKE_JOB, replace_existing=True
+            self.watch,
+            "interval",
+            seconds=self.app.settings.watch_interval,
+            id=WATCH_JOB,
+            replace_existing=True,
         )
+        self._wake_at(self.clock())
 
     def stop(self) -> None:
         """Stop waking up; wait for the pass in flight to finish its unit of work."""

@@ -132,6 +132,13 @@ SPECS: tuple[Spec, ...] = (
         "safety interval (seconds) at which the service looks for due work",
     ),
     Spec(
+        "watch_interval",
+        _integer(1, 3600),
+        5,
+        "how often (seconds) the service looks for work recorded by another process (the "
+        "command line) that falls due before its next wake-up",
+    ),
+    Spec(
         "retry_base_seconds",
         _integer(1, 86400),
         60,
