@@ -445,6 +445,13 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             _SERVICE,
         ),
     },
+    "processing_failed": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "failure": {
+            "error": "(sqlite3.OperationalError) database or disk is full",
+            "noticed_on": date(2025, 12, 31),
+        },
+    },
     "delivery_failed": lambda: {
         "convention": _convention(*_IN_FORCE),
         "failure": {

@@ -108,12 +108,16 @@ class ConventionRepository:
 
     def exists(self, reference: str) -> bool:
         """True when a convention has this reference."""
-        query = select(c.id).where(c.reference == reference)
-        return self._connection.execute(query).first() is not None
+        return self.find_id(reference) is not None
 
     def id_of(self, reference: str) -> int:
         """The row id of a convention loaded or added in this unit of work."""
         return self._identities[reference].convention_id
+
+    def find_id(self, reference: str) -> int | None:
+        """The row id of a convention, without loading it (None if there is none)."""
+        found = self._connection.execute(select(c.id).where(c.reference == reference)).first()
+        return None if found is None else int(found[0])
 
     def get(self, reference: str, *, for_update: bool = False) -> Convention:
         """The convention with this reference; locked until commit when `for_update`."""

@@ -73,6 +73,13 @@ class OutboxRepository:
         if emails:
             _QUEUE_MANY.executemany(self._connection, [email.row(now) for email in emails])
 
+    def has_key(self, idempotency_key: str) -> bool:
+        """Whether an email with this idempotency key was ever queued."""
+        found = self._connection.execute(
+            select(o.id).where(o.idempotency_key == idempotency_key)
+        ).first()
+        return found is not None
+
     def claim(self, now: datetime, limit: int, lease: timedelta) -> list[AnyRow]:
         """Take up to `limit` emails to send now: pending and due, or claimed by a sender
         that has not answered within `lease` (it crashed: the message goes again, under the

@@ -54,9 +54,17 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
 
 def _conventions(app: App, rows: list[AnyRow]) -> dict[str, dict[str, Any]]:
     """The conventions a batch of emails is about, as they stand now, as emails describe them."""
-    references = {row.context.get("reference") for row in rows} - {None}
+    references = sorted({row.context.get("reference") for row in rows} - {None})
     with app.uow(read_only=True) as uow:
-        found = uow.conventions.get_each(sorted(references))
+        try:
+            found = uow.conventions.get_each(references)
+        except Exception:  # one that cannot be read must not hold back the others' emails
+            found = []
+            for reference in references:
+                try:
+                    found += uow.conventions.get_each([reference])
+                except Exception:
+                    log.exception("%s: cannot be read to render its emails", reference)
     return {convention.reference: convention_snapshot(convention) for convention in found}
 
 
@@ -158,7 +166,9 @@ def _fail(
     uow.outbox.fail(row.id, error, subject)
     report.failed.append(row.message_id)
     alert = app.mailer.queue_alert(uow, dict(row._mapping), error, now)
-    unalerted = "" if alert else " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
+    unalerted = ""
+    if alert is None and row.kind != "delivery_failed":  # an alert is never alerted about
+        unalerted = " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
     log.error(
         "could not deliver %s %s to %s: %s%s",
         row.kind,

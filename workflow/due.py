@@ -183,6 +183,24 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
         report.reminders.extend(done)
         if not done and not report.failures.keys() & set(references):
             break  # all held by another worker this instant: it will send them
+    _alert_failures(app, report.failures, now)
     if sender is not None:
         report.delivery = deliver(app, sender, now)
     return report
+
+
+def _alert_failures(app: App, failures: dict[str, str], now: datetime) -> None:
+    """Tell the administrators, once a day, of each convention whose due work failed: a
+    deadline left unapplied must reach a person, not only the log."""
+    for reference, error in failures.items():
+        try:
+            with app.uow() as uow:
+                convention_id = uow.conventions.find_id(reference)
+                if convention_id is None:
+                    continue  # gone: nothing left to process
+                if app.mailer.queue_processing_alert(uow, reference, convention_id, error, now):
+                    uow.commit()
+                    log.warning("%s: administrators alerted that it could not be processed",
+                                reference)  # fmt: skip
+        except Exception:  # the alert must never stop the pass, nor the other alerts
+            log.exception("%s: could not queue the alert about it", reference)

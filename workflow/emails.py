@@ -20,6 +20,7 @@ from typing import Any
 
 from notifications import date_fr, euros
 from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome
+from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.lifecycle import Outcome
@@ -297,6 +298,38 @@ class Mailer:
         )
         return uow.outbox.queue(alert, now)
 
+    def queue_processing_alert(
+        self, uow: UnitOfWork, reference: str, convention_id: int, error: str, now: datetime
+    ) -> bool:
+        """Alert the administrators that what was due for a convention could not be processed,
+        once a day per convention; False when nobody is to be told or they already were."""
+        admins = list(self.settings.admin_emails)
+        day = civil_date(now)
+        key = f"processing_failed:{reference}:{day.isoformat()}"
+        if not admins or uow.outbox.has_key(key):
+            return False
+        context = {
+            "kind": "processing_failed",
+            "reference": reference,
+            "deadline": None,
+            "event": None,
+            "amendment": None,
+            "failure": {"error": error, "noticed_on": day.isoformat()},
+            "links": self.links(reference),
+        }
+        alert = Email(
+            convention_id,
+            "processing_failed",
+            message_id(key, self.settings.mail_from),
+            key,
+            self.settings.mail_from,
+            admins,
+            [],
+            context,
+        )
+        uow.outbox.queue(alert, now)
+        return True
+
     def links(self, reference: str | None) -> dict[str, Any]:
         """Where to look: the command, and the dashboard when its address is set."""
         base = self.settings.dashboard_url
@@ -316,6 +349,7 @@ _DATES = (
     "occurred_on",
     "signed_on",
     "submitted_on",
+    "noticed_on",
 )
 
 

@@ -69,10 +69,10 @@ def send_due_reminders(
     """Queue the due reminders of a batch of conventions; name those that fail in `failures`."""
     try:
         return _remind(app, references, now)
-    except Exception:
+    except Exception as error:
         if len(references) == 1:
             log.exception("%s: could not send its reminders", references[0])
-            failures[references[0]] = "see the log"
+            failures[references[0]] = str(error)
             return []
         log.warning("a batch of %d conventions failed; taking them one by one", len(references))
     handled: list[ReminderHandled] = []

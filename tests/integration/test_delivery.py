@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from notifications import FolderSender, SmtpSender
 from states.convention import Convention
+from storage.tables import convention_table
 from tests.conftest import FixedClock
 from tests.integration.mail import keys, message_ids, parsed
-from tests.integration.steps import REFERENCE, at, load, record
+from tests.integration.steps import REFERENCE, at, bring_into_execution, load, record, state
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler, free_port
 from workflow import views
@@ -26,6 +29,35 @@ from workflow.service import make_sender
 from workflow.settings import load_settings
 
 ADMIN = "politique.ville@example.org"
+
+
+@contextmanager
+def refusing_updates(app: App, table: str, convention_id: int) -> Iterator[None]:
+    """The database refuses to update `table`'s rows of one convention (a trigger), meanwhile."""
+    with app.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER refuse BEFORE UPDATE ON {table} WHEN OLD.convention_id = "
+                f"{convention_id} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF OLD.convention_id = {convention_id} THEN "
+                "RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$"
+            )
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER refuse BEFORE UPDATE ON {table} FOR EACH ROW "
+                "EXECUTE FUNCTION refuse()"
+            )
+    try:
+        yield
+    finally:
+        with app.engine.begin() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            connection.exec_driver_sql("DROP TRIGGER refuse" + ("" if sqlite else f" ON {table}"))
+            if not sqlite:
+                connection.exec_driver_sql("DROP FUNCTION refuse()")
 
 
 @pytest.fixture
@@ -215,34 +247,74 @@ def test_one_convention_that_cannot_be_reminded_does_not_hold_back_the_others(
             mail_app, RecordEvent(reference, "submit", "alice", clock.now.date()), clock.now
         )
     # the database refuses to record what became of the first convention's reminder
-    with mail_app.engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql(
-                "CREATE TRIGGER refuse BEFORE UPDATE ON reminder WHEN OLD.convention_id = 1 "
-                "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
-            )
-        else:
-            connection.exec_driver_sql(
-                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                "IF OLD.convention_id = 1 THEN RAISE EXCEPTION 'simulated failure'; END IF; "
-                "RETURN NEW; END $$"
-            )
-            connection.exec_driver_sql(
-                "CREATE TRIGGER refuse BEFORE UPDATE ON reminder FOR EACH ROW "
-                "EXECUTE FUNCTION refuse()"
-            )
-    try:
+    with refusing_updates(mail_app, "reminder", convention_id=1):
         report = run_due(mail_app, at("2025-03-10T09:00:00+01:00"))
-    finally:
-        with mail_app.engine.begin() as connection:
-            connection.exec_driver_sql(
-                "DROP TRIGGER refuse"
-                + ("" if connection.dialect.name == "sqlite" else " ON reminder")
-            )
-            if connection.dialect.name != "sqlite":
-                connection.exec_driver_sql("DROP FUNCTION refuse()")
     assert [(r.reference, r.outcome) for r in report.reminders] == [("AMP-OTHER-2025", "send")]
     assert list(report.failures) == ["AMP-CRPV-PACA-2025"]
     kinds = {(e["reference"], e["kind"]) for e in views.outbox(mail_app)}
     assert ("AMP-OTHER-2025", "reminder_signature") in kinds
     assert ("AMP-CRPV-PACA-2025", "reminder_signature") not in kinds
+
+
+def test_a_deadline_that_cannot_be_applied_alerts_the_administrators_once_a_day(
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(mail_app, reference_convention)
+    bring_into_execution(mail_app)
+    deliver(mail_app, smtp_server.sender(), clock.now)  # the events' emails, out of the way
+    smtp_server.handler.accepted.clear()
+    term_passed = at("2026-01-01T09:00:00+01:00")
+    with refusing_updates(mail_app, "deadline", convention_id=1):
+        first = run_due(mail_app, term_passed, smtp_server.sender())
+        again = run_due(mail_app, term_passed + timedelta(hours=1), smtp_server.sender())
+        next_day = run_due(mail_app, term_passed + timedelta(days=1), smtp_server.sender())
+
+    assert "simulated failure" in first.failures[REFERENCE]
+    assert REFERENCE in again.failures and REFERENCE in next_day.failures
+    assert state(mail_app) == "execution"  # nothing was applied
+    alerts = [parsed(item) for item in smtp_server.handler.accepted]
+    assert [str(m["Subject"]) for m in alerts] == [
+        f"[{REFERENCE}] Alerte : le service n’a pas pu traiter ce qui était dû"
+    ] * 2  # one on the first day, one the next: not one per pass
+    assert [str(m["To"]) for m in alerts] == [ADMIN, ADMIN]
+    text = alerts[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "simulated failure" in text and "1er janvier 2026" in text
+    assert f"convflow status {REFERENCE}" in text
+
+    report = run_due(mail_app, term_passed + timedelta(days=1, hours=1))  # the database mended
+    assert report.failures == {} and state(mail_app) == "expired"
+
+
+def test_a_convention_that_cannot_be_read_does_not_hold_back_the_others_emails(
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    for reference in ("AMP-CRPV-PACA-2025", "AMP-OTHER-2025"):
+        convention = replace(
+            reference_convention,
+            reference=reference,
+            signatories=[replace(s) for s in reference_convention.signatories],
+        )
+        import_convention(mail_app, ImportConvention(convention, "alice"), clock.now)
+        record_event(
+            mail_app, RecordEvent(reference, "submit", "alice", clock.now.date()), clock.now
+        )
+    with mail_app.engine.begin() as connection:  # its clauses became unreadable
+        connection.execute(
+            update(convention_table)
+            .where(convention_table.c.reference == "AMP-CRPV-PACA-2025")
+            .values(clauses={"articles": "?"})
+        )
+
+    report = deliver(mail_app, smtp_server.sender(), clock.now)
+
+    [sent] = views.outbox(mail_app, "sent")
+    assert report.sent == [sent["message_id"]]
+    assert (sent["reference"], sent["kind"]) == ("AMP-OTHER-2025", "signature_requested")
+    # Its email, and the alert about it, cannot be written: both failed, none lost, none stuck.
+    failed = {e["kind"]: e for e in views.outbox(mail_app, "failed")}
+    assert failed.keys() == {"signature_requested", "delivery_failed"}
+    assert {e["reference"] for e in failed.values()} == {"AMP-CRPV-PACA-2025"}
+    assert str(failed["signature_requested"]["last_error"]).startswith("rendering failed")

@@ -33,6 +33,7 @@ EVENTS = {
     "amendment_submitted",
     "amendment_in_force",
     "delivery_failed",
+    "processing_failed",
 }
 KINDS = sorted(REMINDERS | EVENTS)
 CONTEXT_KEYS = {"convention", "kind", "deadline", "event", "amendment", "failure", "links"}

@@ -74,6 +74,7 @@ EMAIL_LABELS = {
     "amendment_submitted": "Avenant soumis à signature",
     "amendment_in_force": "Avenant en vigueur",
     "delivery_failed": "Alerte : courriel non remis",
+    "processing_failed": "Alerte : convention non traitée",
     "reminder_expiry": "Rappel : terme de la convention",
     "reminder_termination": "Rappel : prise d'effet de la résiliation",
     "reminder_dispute_window": "Rappel : fin de la période amiable",
