@@ -9,12 +9,13 @@ import sys
 import threading
 from contextlib import nullcontext
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
+from states.errors import InvalidInput
 from workflow import views
 from workflow.app import App
 from workflow.cli import DATE, INSTANT, _Context, _emit, _json_option, cli, pass_context
@@ -120,8 +121,17 @@ def _http_server(app: App) -> Any:
     return uvicorn.Server(uvicorn_config(app))
 
 
+FUTURE_TOLERANCE = timedelta(minutes=5)
+"""How far ahead of this machine's clock `run-due --now` may be (another host's clock)."""
+
+
 @cli.command(name="run-due")
-@click.option("--now", type=INSTANT, help="Act as if it were this instant (default: now).")
+@click.option(
+    "--now",
+    type=INSTANT,
+    help="Act as if it were this instant (default: now); not later than now, since what it "
+    "does is real: `convflow simulate` shows what a later instant would bring.",
+)
 @click.option("--no-send", is_flag=True, help="Queue emails in the outbox but do not send them.")
 @_json_option
 @pass_context
@@ -133,7 +143,15 @@ def run_due_(context: _Context, now: datetime | None, no_send: bool, as_json: bo
     outbox. Running it twice does nothing the second time. For cron users and tests.
     """
     app = context.app()
-    now = now or app.clock()
+    real_now = app.clock()
+    if now is not None and now > real_now + FUTURE_TOLERANCE:
+        raise InvalidInput(
+            "--now",
+            f"{views.instant(now)} is in the future (it is {views.instant(real_now)}): run-due "
+            "acts for real and would apply deadlines before they fall; to see what would "
+            "happen, use `convflow simulate REF --until DATE`",
+        )
+    now = now or real_now
     report = run_due(app, now, None if no_send else make_sender(app.settings))
     if as_json:
         _emit(_report_json(report, now))

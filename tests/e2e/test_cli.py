@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -219,3 +220,17 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     assert (refused.returncode, refused.stdout) == (1, "")
     assert "allowed: submit, cancel" in refused.stderr
     assert run("event", REF, "nope").returncode == 2
+
+
+def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(loaded: Convflow) -> None:
+    for args in (["submit", "--on", "2025-03-03"],
+                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
+                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
+        loaded.ok("event", REF, *args)
+    before = loaded.json("status", REF)
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    result = loaded("run-due", "--now", tomorrow)
+    assert result.exit_code == 1
+    assert "--now: " in result.stderr and "is in the future" in result.stderr
+    assert "convflow simulate" in result.stderr
+    assert loaded.json("status", REF) == before
