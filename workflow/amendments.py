@@ -220,7 +220,7 @@ def _tell(
         now,
         deadline=computed_snapshot(deadline) if deadline else None,
         event=event_snapshot(outcome),
-        amendment=amendment_snapshot(amendment),
+        amendment=amendment_snapshot(amendment, convention),
         to=to,
     )
 

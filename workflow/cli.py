@@ -260,6 +260,8 @@ def _pairs(values: Sequence[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise click.UsageError(f"'{item}' is not key=value (e.g. signatory=name@example.org)")
+        if key in pairs:
+            raise click.UsageError(f"{key} is given twice ({pairs[key]!r} and {value!r})")
         pairs[key] = value
     return pairs
 
@@ -399,7 +401,12 @@ def amend(
     """
     proposed = _pairs(changes)
     if file is not None:
-        proposed = {**read_amendment_file(file), **proposed}
+        declared = read_amendment_file(file)
+        if both := sorted(declared.keys() & proposed.keys()):
+            raise click.UsageError(
+                f"{', '.join(both)}: given both in {file} and on the command line"
+            )
+        proposed = {**declared, **proposed}
     app = context.app()
     command = DraftAmendment(reference, proposed, actor, on, str(file) if file else "")
     result = draft_amendment(app, command, app.clock())
@@ -470,7 +477,10 @@ def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool) -> Non
 
 @deadline.command()
 @click.option(
-    "--received", type=DATE, help="Receipt of the registered letter (date or ISO instant)."
+    "--received",
+    type=DATE,
+    help="Receipt of the registered letter (date or ISO instant); required unless the letter "
+    "was never collected (--uncollected with --presented).",
 )
 @click.option("--presented", type=DATE, help="First presentation of the letter.")
 @click.option("--dispatched", type=DATE, help="Dispatch of the letter.")

@@ -19,14 +19,19 @@ from functools import lru_cache
 from typing import Any
 
 from notifications import date_fr, euros
-from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome
+from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
-from workflow.labels import DEADLINE_LABELS, EVENT_LABELS, STATE_LABELS
+from workflow.labels import (
+    AMENDMENT_EVENT_LABELS,
+    DEADLINE_LABELS,
+    EVENT_LABELS,
+    STATE_LABELS,
+)
 from workflow.settings import Settings
 
 EVENT_NOTICES = {
@@ -138,17 +143,20 @@ def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
     )
 
 
-def amendment_snapshot(amendment: Amendment) -> dict[str, Any]:
-    """An amendment as emails describe it: its number, what it changes, when it took effect."""
-    changes = [
-        {
+def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str, Any]:
+    """An amendment as emails describe it: its number, what it changes (from the terms it
+    replaced once in force, from the convention's current terms before), when it took effect."""
+    changes = []
+    for key, value in amendment.changes.items():
+        applied = amendment.applied.get(key)
+        before = applied["before"] if applied else current_value(convention, key)
+        after = applied["after"] if applied else value
+        changes.append({
             "field": key,
             "label": FIELD_LABELS.get(key, _representative_label(key)),
-            "before": _human(key, amendment.applied.get(key, {}).get("before", "")),
-            "after": _human(key, amendment.applied.get(key, {}).get("after", value)),
-        }
-        for key, value in amendment.changes.items()
-    ]
+            "before": _human(key, before),
+            "after": _human(key, after),
+        })  # fmt: skip
     return {
         "number": amendment.number,
         "changes": changes,
@@ -182,7 +190,9 @@ def event_snapshot(outcome: Outcome | AmendmentOutcome) -> dict[str, Any]:
     """A recorded event as emails describe it."""
     return {
         "name": outcome.trigger,
-        "label": EVENT_LABELS[outcome.trigger],
+        "label": (
+            AMENDMENT_EVENT_LABELS if isinstance(outcome, AmendmentOutcome) else EVENT_LABELS
+        )[outcome.trigger],
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
         "inputs": dict(outcome.inputs),

@@ -34,6 +34,14 @@ EVENT_LABELS = {
     "abandon": "Avenant abandonné",
 }
 
+AMENDMENT_EVENT_LABELS = {
+    "amend": "Avenant rédigé",
+    "submit": "Avenant soumis à signature",
+    "sign": "Signature de l'avenant",
+    "abandon": "Avenant abandonné",
+}
+"""The events of an amendment (un avenant: masculine), where they differ from the convention's."""
+
 DEADLINE_LABELS = {
     "expiry": "terme de la convention",
     "termination": "prise d'effet de la résiliation",

@@ -172,7 +172,7 @@ def _amendment_concerned(
     missing = [
         s.email for s in convention.signatories if s.email.lower() not in amendment.signatures
     ]
-    return _Concerned(amendment_snapshot(amendment), missing)
+    return _Concerned(amendment_snapshot(amendment, convention), missing)
 
 
 def _plan_next_weekly(

@@ -79,3 +79,15 @@ def test_amendment_refusals_exit_1_and_usage_errors_exit_2(
     assert missing.exit_code == 1
     assert "no amendment n°7" in missing.stderr
     assert json.loads(convflow.ok("amendments", REF, "--json")) == []
+
+
+def test_a_change_given_both_in_the_file_and_on_the_command_line_is_refused(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    _in_execution(convflow)
+    avenant = tmp_path / "avenant-1.toml"
+    avenant.write_text("[changes]\nend_date = 2026-12-31\n", encoding="utf-8")
+    result = convflow("amend", REF, "--file", str(avenant), "end_date=2027-06-30")
+    assert result.exit_code == 2
+    assert "end_date: given both in" in result.stderr and "avenant-1.toml" in result.stderr
+    assert convflow.json("amendments", REF) == []

@@ -121,6 +121,7 @@ def test_refusals_say_why(loaded: Convflow, args: list[str], message: str) -> No
         ["frobnicate"],
         ["status"],
         ["deadline", "termination"],
+        ["event", REF, "pay", "amount=200000.00", "amount=1.00"],
     ],
 )
 def test_usage_errors_exit_2(loaded: Convflow, args: list[str]) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from notifications import MemorySender
 from states.convention import Convention
 from states.errors import GuardRejected, InvalidInput
 from tests.conftest import FixedClock
@@ -33,6 +34,7 @@ from workflow.amendments import (
     record_amendment_event,
 )
 from workflow.app import App
+from workflow.dispatch import deliver
 from workflow.due import run_due
 from workflow.settings import load_settings
 
@@ -269,3 +271,16 @@ def test_one_person_cannot_represent_both_parties(in_execution: App) -> None:
     with pytest.raises(InvalidInput, match=r"signatory\.metropole.*already signs for crpv"):
         amend(in_execution, "2025-10-01", **{"signatory.metropole": f"X|Directeur|{CRPV}"})
     assert views.status(in_execution, REFERENCE) == before
+
+
+def test_the_request_to_sign_an_amendment_shows_each_term_before_and_after(
+    in_execution: App,
+) -> None:
+    amend(in_execution, "2025-11-03", end_date="2026-06-30", amount="250000.00")
+    amendment(in_execution, 1, "submit", "2025-11-04")
+    sender = MemorySender()
+    deliver(in_execution, sender, in_execution.clock())
+    [email] = [e for e in sender.sent if "avenant" in e.subject.lower()]
+    assert "31 décembre 2025 → 30 juin 2026" in email.text
+    assert "200\u202f000,00\xa0€ → 250\u202f000,00\xa0€" in email.text
+    assert "Avenant soumis à signature" in email.text  # un avenant: masculine

@@ -85,7 +85,7 @@ def history_csv(items: Iterable[dict[str, Any]]) -> str:
         [
             item["seq"],
             item["date"],
-            labels.event(item["event"]),
+            labels.event(item["event"], item.get("amendment")),
             labels.state(item["from_state"]) if item["from_state"] else "",
             labels.state(item["to_state"]),
             item["actor"],

@@ -92,8 +92,11 @@ def state(name: str) -> str:
     return labels.STATE_LABELS.get(name, name)
 
 
-def event(name: str) -> str:
-    """A history event as administrators read it: 'Signature'."""
+def event(name: str, amendment: int | None = None) -> str:
+    """A history event as administrators read it: 'Signature', or 'Signature de l'avenant'
+    for an event of amendment n°`amendment`."""
+    if amendment:
+        return labels.AMENDMENT_EVENT_LABELS.get(name, name)
     return labels.EVENT_LABELS.get(name, name)
 
 
