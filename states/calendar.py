@@ -60,8 +60,13 @@ def add_months(day: date, months: int) -> date:
 
 def french_date(day: date) -> str:
     """`day` as French text with its weekday: 'lundi 24 mars 2025', 'samedi 1er mars 2025'."""
+    return f"{_WEEKDAYS[day.weekday()]} {french_day(day)}"
+
+
+def french_day(day: date) -> str:
+    """`day` as French text without its weekday: '24 mars 2025', '1er mars 2025'."""
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{_WEEKDAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def french_weekday(day: date) -> str:
@@ -113,5 +118,5 @@ class HolidayCalendar:
         if self.subdivision:
             text += f", subdivision {self.subdivision}"
         if self.extra_days:
-            text += ", jours chômés : " + ", ".join(d.isoformat() for d in self.extra_days)
+            text += ", jours chômés : " + ", ".join(french_day(d) for d in self.extra_days)
         return text

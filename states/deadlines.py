@@ -26,6 +26,7 @@ from states.calendar import (
     add_months,
     end_of_day,
     french_date,
+    french_day,
 )
 from states.errors import InvalidInput
 
@@ -160,7 +161,7 @@ class ComputedDeadline:
 def _instant_text(day: date) -> str:
     instant = end_of_day(day)
     return (
-        f"{french_date(day)} à 24:00 (heure de Paris), soit {instant.strftime('%Y-%m-%dT%H:%MZ')}"
+        f"{french_date(day)} à 24:00 (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
     )
 
 
@@ -236,7 +237,7 @@ def dispute_window(
     raw_end = add_days(trigger, days)
     lines.append(
         f"Calcul : le jour de la réception n'est pas compté (CPC art. 641 al. 1) ; "
-        f"{trigger.isoformat()} + {days} jours = {french_date(raw_end)}."
+        f"{french_day(trigger)} + {days} jours = {french_date(raw_end)}."
     )
     due = _extend(raw_end, settings.calendar, settings.extend_acts, lines)
     court = due + timedelta(days=1)
@@ -295,7 +296,7 @@ def termination_notice(
         "à compter de la lettre recommandée avec accusé de réception.",
         f"Déclencheur : {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
         f"(date retenue par le réglage ; {_other_dates(letter, basis)}).",
-        f"Calcul : de quantième à quantième (CPC art. 641 al. 2) : {start.isoformat()} + "
+        f"Calcul : de quantième à quantième (CPC art. 641 al. 2) : {french_day(start)} + "
         f"{months} mois = {french_date(raw_end)}.",
     ]
     lines += _month_end_note(start, months, raw_end)
@@ -344,7 +345,7 @@ _BASIS_FIELD = {"receipt": "received", "dispatch": "dispatched", "presentation":
 
 def _other_dates(letter: RegisteredLetter, basis: LetterBasis) -> str:
     known = [
-        f"{_BASIS_LABEL[b]} le {day.isoformat()}"
+        f"{_BASIS_LABEL[b]} le {french_day(day)}"
         for b in LETTER_BASES
         if b != basis and (day := letter.date_for(b)) is not None
     ]
@@ -374,9 +375,9 @@ def _by_basis_text(by_basis: tuple[tuple[LetterBasis, date, date], ...], term: d
     it comes first."""
     results = []
     for basis, start, end in by_basis:
-        result = f"{_BASIS_LABEL[basis]} {start.isoformat()} → {end.isoformat()}"
+        result = f"{_BASIS_LABEL[basis]} le {french_day(start)} → {french_day(end)}"
         if term is not None and term <= end:
-            result += f" (le terme du {term.isoformat()} vient avant : expiration au terme)"
+            result += f" (le terme du {french_day(term)} vient avant : expiration au terme)"
         results.append(result)
     return "Selon la date retenue : " + " ; ".join(results) + "."
 

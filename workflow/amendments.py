@@ -219,7 +219,7 @@ def _tell(
         f"event:{convention_id}:{seq}",
         now,
         deadline=computed_snapshot(deadline) if deadline else None,
-        event=event_snapshot(outcome),
+        event=event_snapshot(outcome, convention),
         amendment=amendment_snapshot(amendment, convention),
         to=to,
     )

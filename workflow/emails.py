@@ -23,6 +23,7 @@ from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome, current
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
+from states.inputs import parse_amount, parse_day, parse_flag
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -30,6 +31,7 @@ from workflow.labels import (
     AMENDMENT_EVENT_LABELS,
     DEADLINE_LABELS,
     EVENT_LABELS,
+    INPUT_LABELS,
     STATE_LABELS,
 )
 from workflow.settings import Settings
@@ -186,8 +188,8 @@ def _representative_label(key: str) -> str:
     return f"représentant de la partie {key.removeprefix('signatory.')}"
 
 
-def event_snapshot(outcome: Outcome | AmendmentOutcome) -> dict[str, Any]:
-    """A recorded event as emails describe it."""
+def event_snapshot(outcome: Outcome | AmendmentOutcome, convention: Convention) -> dict[str, Any]:
+    """A recorded event as emails describe it; its inputs as people read them, in French."""
     return {
         "name": outcome.trigger,
         "label": (
@@ -195,8 +197,33 @@ def event_snapshot(outcome: Outcome | AmendmentOutcome) -> dict[str, Any]:
         )[outcome.trigger],
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
-        "inputs": dict(outcome.inputs),
+        "inputs": {
+            INPUT_LABELS.get(key, key): _input_text(convention, key, value)
+            for key, value in outcome.inputs.items()
+        },
     }
+
+
+_INPUT_DATES = ("received", "dispatched", "presented")
+_INPUT_FLAGS = ("uncollected", "electronic")
+
+
+def _input_text(convention: Convention, key: str, value: str) -> str:
+    """One input of an event as people read it: a name for a key, French dates and amounts."""
+    try:
+        if key == "party" and (party := convention.party(value)) is not None:
+            return party.name
+        if key == "signatory" and (signatory := convention.signatory(value)) is not None:
+            return f"{signatory.name}, {signatory.title} ({signatory.email})"
+        if key == "amount":
+            return euros(parse_amount(value, key))
+        if key in _INPUT_DATES:
+            return date_fr(parse_day(value, key))
+        if key in _INPUT_FLAGS:
+            return "oui" if parse_flag(value, key) else "non"
+    except ValueError:  # InvalidInput included: show what was recorded, as recorded
+        pass
+    return value
 
 
 class Mailer:

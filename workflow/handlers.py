@@ -103,7 +103,7 @@ def persist_outcome(
             f"event:{convention_id}:{seq}",
             now,
             deadline=computed_snapshot(told) if told else None,
-            event=event_snapshot(outcome),
+            event=event_snapshot(outcome, convention),
         )
     return seq
 

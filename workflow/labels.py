@@ -42,6 +42,24 @@ AMENDMENT_EVENT_LABELS = {
 }
 """The events of an amendment (un avenant: masculine), where they differ from the convention's."""
 
+INPUT_LABELS = {
+    "signatory": "Signataire",
+    "party": "Partie",
+    "amount": "Montant",
+    "received": "Lettre reçue le",
+    "dispatched": "Lettre envoyée le",
+    "presented": "Lettre présentée le",
+    "uncollected": "Lettre non réclamée",
+    "electronic": "Lettre recommandée électronique",
+    "subject": "Objet",
+    "note": "Note",
+    "reason": "Motif",
+    "agreement": "Accord",
+    "court": "Juridiction",
+    "ruling": "Décision",
+}
+"""The inputs of events, as people read them."""
+
 DEADLINE_LABELS = {
     "expiry": "terme de la convention",
     "termination": "prise d'effet de la résiliation",

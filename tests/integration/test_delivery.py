@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from notifications import FolderSender, SmtpSender
+from notifications import FolderSender, MemorySender, SmtpSender
 from states.convention import Convention
 from storage.tables import convention_table
 from tests.conftest import FixedClock
@@ -318,3 +318,23 @@ def test_a_convention_that_cannot_be_read_does_not_hold_back_the_others_emails(
     assert failed.keys() == {"signature_requested", "delivery_failed"}
     assert {e["reference"] for e in failed.values()} == {"AMP-CRPV-PACA-2025"}
     assert str(failed["signature_requested"]["last_error"]).startswith("rendering failed")
+
+
+def test_an_events_email_shows_what_was_recorded_in_french(
+    mail_app: App, reference_convention: Convention, clock: FixedClock
+) -> None:
+    clock.now = at("2025-06-03T09:00:00Z")
+    load(mail_app, reference_convention)
+    bring_into_execution(mail_app)
+    record(mail_app, "open_dispute", "2025-06-02", party="crpv", received="2025-06-02",
+           dispatched="2025-05-28")  # fmt: skip
+    sender = MemorySender()
+    deliver(mail_app, sender, clock.now)
+    texts = {email.subject: email.text for email in sender.sent}
+    payment = next(text for subject, text in texts.items() if "] Versement de " in subject)
+    assert "Montant\xa0: 200\u202f000,00\xa0€" in payment
+    dispute = next(text for subject, text in texts.items() if "] Litige notifié" in subject)
+    assert "Partie\xa0: GIP Centre de Ressources pour la Politique de la Ville PACA" in dispute
+    assert "Lettre reçue le\xa0: 2 juin 2025" in dispute
+    assert "Lettre envoyée le\xa0: 28 mai 2025" in dispute
+    assert "received" not in dispute and "2025-06-02" not in dispute

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from states.calendar import PARIS, HolidayCalendar, add_months, end_of_day
+from states.calendar import PARIS, HolidayCalendar, add_months, end_of_day, french_day
 from states.deadlines import (
     ComputedDeadline,
     LegalSettings,
@@ -135,7 +135,7 @@ def test_a_period_in_days_does_not_count_the_trigger_day():
 
     assert window.raw_end == date(2025, 7, 2)
     assert "le jour de la réception n'est pas compté (CPC art. 641 al. 1)" in window.explanation
-    assert "2025-06-02 + 30 jours = mercredi 2 juillet 2025" in window.explanation
+    assert "2 juin 2025 + 30 jours = mercredi 2 juillet 2025" in window.explanation
 
 
 # --- Rule 4: periods in months, de quantième à quantième -----------------------------------
@@ -166,7 +166,7 @@ def test_months_run_from_day_of_month_to_the_same_day_or_the_month_end(start, mo
     notice = notice_after_receipt(start, months=months)
     assert notice.raw_end == end
     assert "de quantième à quantième (CPC art. 641 al. 2)" in notice.explanation
-    assert f"{start.isoformat()} + {months} mois" in notice.explanation
+    assert f"{french_day(start)} + {months} mois" in notice.explanation
 
 
 @pytest.mark.parametrize(
@@ -230,7 +230,7 @@ def test_a_period_expires_at_midnight_in_paris_at_the_end_of_its_last_day(last_d
     next_midnight = datetime.combine(last_day + timedelta(days=1), time(0), PARIS)
     assert deadline.expires_at.astimezone(PARIS) == next_midnight
     assert end_of_day(last_day) == expires_at
-    assert f"à 24:00 (heure de Paris), soit {expires_at:%Y-%m-%dT%H:%MZ}" in deadline.explanation
+    assert f"à 24:00 (heure de Paris), soit {expires_at:%H:%M} UTC" in deadline.explanation
 
 
 # --- Rules 6, 7 and 8: extension to the next working day, and which days are holidays -------
@@ -460,7 +460,7 @@ def test_a_declared_non_working_day_extends_the_window_like_a_holiday():
 
     assert window.due_date == date(2025, 5, 5)
     assert "vendredi 2 mai 2025 (jour férié : jour chômé déclaré)" in window.explanation
-    assert "jours chômés : 2025-05-02" in window.explanation
+    assert "jours chômés : 2 mai 2025" in window.explanation
 
 
 # --- Rule 9: the dispute window runs from the receipt, or the first presentation -----------
@@ -543,7 +543,7 @@ def test_the_termination_counts_from_the_receipt_by_default():
     notice = termination_notice(TERMINATION_LETTER, 6, DEFAULTS)
 
     assert notice.trigger_date == date(2025, 3, 10)
-    assert "(date retenue par le réglage ; envoi le 2025-03-03, première présentation le " in (
+    assert "(date retenue par le réglage ; envoi le 3 mars 2025, première présentation le " in (
         notice.explanation
     )
 
@@ -557,8 +557,9 @@ def test_the_termination_shows_the_result_for_each_date_of_the_letter():
         ("receipt", date(2025, 3, 10), date(2025, 9, 10)),
     )
     assert (
-        "Selon la date retenue : envoi 2025-03-03 → 2025-09-03 ; première présentation "
-        "2025-03-05 → 2025-09-05 ; réception 2025-03-10 → 2025-09-10."
+        "Selon la date retenue : envoi le 3 mars 2025 → 3 septembre 2025 ; première "
+        "présentation le 5 mars 2025 → 5 septembre 2025 ; réception le 10 mars 2025 → "
+        "10 septembre 2025."
     ) in notice.explanation
 
 
@@ -575,10 +576,10 @@ def test_the_result_for_each_date_follows_the_extension_and_the_term():
         ("receipt", date(2025, 3, 7), date(2025, 9, 8)),  # Monday, the next working day
     )
     assert (
-        "Selon la date retenue : envoi 2025-03-03 → 2025-09-03 ; première présentation "
-        "2025-03-05 → 2025-09-05 (le terme du 2025-09-04 vient avant : expiration au terme) ; "
-        "réception 2025-03-07 → 2025-09-08 (le terme du 2025-09-04 vient avant : expiration "
-        "au terme)."
+        "Selon la date retenue : envoi le 3 mars 2025 → 3 septembre 2025 ; première "
+        "présentation le 5 mars 2025 → 5 septembre 2025 (le terme du 4 septembre 2025 vient "
+        "avant : expiration au terme) ; réception le 7 mars 2025 → 8 septembre 2025 (le terme "
+        "du 4 septembre 2025 vient avant : expiration au terme)."
     ) in notice.explanation
 
 
@@ -693,7 +694,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "(CPC art. 641 al. 1)",
                 "Prorogation (CPC art. 642 al. 2)",
                 "Échéance : la période amiable expire le lundi 24 mars 2025 à 24:00 "
-                "(heure de Paris), soit 2025-03-24T23:00Z (CPC art. 642 al. 1).",
+                "(heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
                 "Réglages : prorogation des actes au jour ouvrable suivant : oui ; calendrier : "
                 "France métropolitaine (Code du travail L3133-1).",
             ],
@@ -709,7 +710,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "Pas de prorogation :",
                 "Terme (article 4)",
                 "Échéance : la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
-                "à 24:00 (heure de Paris), soit 2025-12-31T23:00Z (CPC art. 642 al. 1).",
+                "à 24:00 (heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
                 "Réglages : date retenue pour la lettre : réception ; prorogation des préavis : "
                 "non.",
             ],
