@@ -3,7 +3,7 @@
 Article 5: any change needs another written amendment signed by both parties. An amendment
 runs draft → signature → in_force (or abandoned) beside its convention while the convention
 is in force; its last signature changes the convention's terms, and the deadlines that depend
-on them are recomputed in the same transaction. Rule 13 of LEGAL-DEADLINES.md: signed after
+on them are recomputed in the same transaction. Rule 13 of docs/LEGAL-DEADLINES.md: signed after
 the term, it would be a new convention, so it is refused.
 """
 
@@ -363,7 +363,7 @@ def _sign(
             "sign",
             f"signed on {on}, after the convention's term "
             f"({term}): signed after the term, an amendment would be a new "
-            "convention (LEGAL-DEADLINES rule 13)",
+            "convention (docs/LEGAL-DEADLINES.md, rule 13)",
         )
     missing = {s.email.lower() for s in convention.signatories} - set(amendment.signatures)
     new_end = amendment.changes.get("end_date")

@@ -1,6 +1,6 @@
 """Civil time in Paris: dates of instants, the end of a day, months, working days and holidays.
 
-French law counts periods in civil dates in Europe/Paris (LEGAL-DEADLINES.md, rules 1-8).
+French law counts periods in civil dates in Europe/Paris (docs/LEGAL-DEADLINES.md, rules 1-8).
 Everything here is pure: the clock is always passed in.
 """
 
@@ -72,6 +72,10 @@ def french_day(day: date) -> str:
 def french_weekday(day: date) -> str:
     """The French name of the weekday of `day`."""
     return _WEEKDAYS[day.weekday()]
+
+
+HOLIDAY_SUBDIVISIONS: tuple[str, ...] = tuple(holidays.country_holidays("FR").subdivisions)
+"""The subdivisions of France the holiday calendar knows ("57" for Moselle...)."""
 
 
 @lru_cache(maxsize=16)

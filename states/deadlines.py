@@ -1,6 +1,6 @@
 """The legal deadline engine: a clause and a triggering date in, a dated, explained deadline out.
 
-This module is LEGAL-DEADLINES.md as code. Each function answers one clause:
+This module is docs/LEGAL-DEADLINES.md as code. Each function answers one clause:
 
 - :func:`dispute_window` (article 6): receipt of the registered letter + N calendar days,
   extended to the next working day (CPC 641 al. 1, 642 al. 2);
@@ -67,7 +67,7 @@ def _yes_no(flag: bool) -> str:
 
 @dataclass(frozen=True)
 class LegalSettings:
-    """The legal team's choices where the law is unsettled (LEGAL-DEADLINES.md, settings)."""
+    """The legal team's choices where the law is unsettled (docs/LEGAL-DEADLINES.md, settings)."""
 
     extend_acts: bool = True
     extend_notices: bool = False
@@ -160,9 +160,7 @@ class ComputedDeadline:
 
 def _instant_text(day: date) -> str:
     instant = end_of_day(day)
-    return (
-        f"{french_date(day)} à 24:00 (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
-    )
+    return f"{french_date(day)} à 24:00 (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
 
 
 def _month_end_note(start: date, months: int, raw_end: date) -> list[str]:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from notifications import Renderer
 from states.deadlines import LegalSettings
 from states.errors import ConvflowError
-from storage.engine import make_engine
+from storage.engine import is_sqlite, make_engine, sqlite_path
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
 from workflow.emails import Mailer
@@ -27,6 +27,13 @@ class SchemaNotReady(ConvflowError):
         super().__init__(
             f"the database {url} {state}, the code expects {head}: run `convflow init`"
         )
+
+
+class DatabaseMissing(SchemaNotReady):
+    """The SQLite file does not exist yet."""
+
+    def __init__(self, path: Path) -> None:
+        ConvflowError.__init__(self, f"no database at {path}: run `convflow init` to create it")
 
 
 def utc_now() -> datetime:
@@ -55,6 +62,10 @@ class App:
     def create(cls, settings: Settings | None = None, *, check_schema: bool = True) -> App:
         """An app on the configured database; refuse a database that is not migrated."""
         settings = settings or load_settings()
+        path = sqlite_path(settings.database_url) if is_sqlite(settings.database_url) else None
+        if check_schema and path is not None and not path.exists():
+            # Refused without creating the file (nor its folder): `convflow init` does that.
+            raise DatabaseMissing(path)
         engine = make_engine(
             settings.database_url, sqlite_synchronous=settings.sqlite_synchronous.upper()
         )

@@ -45,7 +45,7 @@ def due_end(convention: Convention, now: datetime) -> tuple[str, date] | None:
     """The automatic event due at `now`, with the day it takes effect: the end that comes first.
 
     A termination whose notice ends before the term terminates; when the term comes first (or
-    the same day) the convention expires at its term (LEGAL-DEADLINES.md, rule 10).
+    the same day) the convention expires at its term (docs/LEGAL-DEADLINES.md, rule 10).
     """
     if convention.state not in IN_FORCE:
         return None

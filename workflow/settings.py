@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from states.calendar import HolidayCalendar
+from states.calendar import HOLIDAY_SUBDIVISIONS, HolidayCalendar
 from states.deadlines import LETTER_BASES, LegalSettings, LetterBasis
 from states.errors import InvalidInput
 
@@ -78,6 +78,14 @@ def _dates(value: str | list[str]) -> tuple[date, ...]:
 def _optional_text(value: str) -> str | None:
     text = str(value).strip()
     return text or None
+
+
+def _subdivision(value: Any) -> str | None:
+    text = _optional_text(value)
+    if text is not None and text not in HOLIDAY_SUBDIVISIONS:
+        known = ", ".join(HOLIDAY_SUBDIVISIONS)
+        raise ValueError(f"'{text}' is not a subdivision of France's holidays (known: {known})")
+    return text
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,7 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec(
         "holiday_subdivision",
-        _optional_text,
+        _subdivision,
         None,
         "holidays subdivision code (unset: metropolitan France)",
     ),
@@ -228,7 +236,7 @@ class Settings:
 
     @property
     def legal(self) -> LegalSettings:
-        """The legal choices of LEGAL-DEADLINES.md, for the deadline engine."""
+        """The legal choices of docs/LEGAL-DEADLINES.md, for the deadline engine."""
         return LegalSettings(
             extend_acts=self.values["extend_acts"],
             extend_notices=self.values["extend_notices"],
@@ -251,6 +259,8 @@ class Settings:
                 text = ", ".join(str(v) for v in value)
             elif value is None:
                 text = ""
+            elif isinstance(value, bool):
+                text = "yes" if value else "no"
             else:
                 text = str(value)
             rows.append((spec, text, self.sources.get(spec.name, "default")))
@@ -303,7 +313,12 @@ def _read_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(str(path), f"not valid TOML: {error}") from None
     known = {spec.name for spec in SPECS}
-    for key in data:
-        if key not in known:
+    settings: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.lower().removeprefix("convflow_")  # reminder_hour or CONVFLOW_REMINDER_HOUR
+        if name not in known:
             raise InvalidInput(f"{path}: {key}", "unknown setting")
-    return data
+        if name in settings:
+            raise InvalidInput(f"{path}: {key}", f"{name} is set twice")
+        settings[name] = value
+    return settings

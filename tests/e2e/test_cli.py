@@ -199,10 +199,11 @@ def test_the_settings_change_the_calculation(convflow: Convflow) -> None:
 
 
 def test_an_uninitialised_database_says_to_run_init(tmp_path: Path) -> None:
-    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'new.db'}"}
     result = CliRunner().invoke(cli, ["list"], env=env)
     assert result.exit_code == 1
-    assert "run `convflow init`" in result.stderr
+    assert f"no database at {tmp_path / 'data' / 'new.db'}: run `convflow init`" in result.stderr
+    assert not (tmp_path / "data").exists()  # a refused command creates nothing
     assert CliRunner().invoke(cli, ["init"], env=env).exit_code == 0
     assert CliRunner().invoke(cli, ["list"], env=env).exit_code == 0
 
@@ -235,3 +236,27 @@ def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(loaded: Co
     assert "--now: " in result.stderr and "is in the future" in result.stderr
     assert "convflow simulate" in result.stderr
     assert loaded.json("status", REF) == before
+
+
+def test_an_unknown_holiday_subdivision_is_refused_by_name(convflow: Convflow) -> None:
+    convflow.env["CONVFLOW_HOLIDAY_SUBDIVISION"] = "99"
+    result = convflow("deadline", "dispute", "--received", "2025-04-18")
+    assert result.exit_code == 1
+    assert "CONVFLOW_HOLIDAY_SUBDIVISION: '99' is not a subdivision of France's holidays" in (
+        result.stderr
+    )
+    assert "57" in result.stderr  # the known ones are listed
+
+
+def test_a_settings_file_takes_either_form_of_names(convflow: Convflow, tmp_path: Path) -> None:
+    settings = tmp_path / "convflow.toml"
+    settings.write_text("CONVFLOW_REMINDER_HOUR = 8\nextend_acts = false\n", encoding="utf-8")
+    convflow.env["CONVFLOW_CONFIG"] = str(settings)
+    rows = {row["variable"]: row for row in convflow.json("config")}
+    assert (rows["CONVFLOW_REMINDER_HOUR"]["value"], rows["CONVFLOW_REMINDER_HOUR"]["source"]) == (
+        "8", "file",
+    )  # fmt: skip
+    assert rows["CONVFLOW_EXTEND_ACTS"]["value"] == "no"  # as README writes it
+    settings.write_text("reminder_hour = 8\nCONVFLOW_REMINDER_HOUR = 9\n", encoding="utf-8")
+    result = convflow("config")
+    assert result.exit_code == 1 and "reminder_hour is set twice" in result.stderr

@@ -275,10 +275,15 @@ def test_a_database_not_migrated_is_refused_with_the_command_to_run(tmp_path: Pa
     from workflow.app import SchemaNotReady
     from workflow.settings import load_settings
 
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    path = tmp_path / "empty.db"
+    url = f"sqlite:///{path}"
+    with pytest.raises(SchemaNotReady, match=r"no database at .*empty\.db: run `convflow init`"):
+        App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    assert not path.exists()
+    with create_engine(url).begin() as connection:  # a SQLite file, but not convflow's
+        connection.exec_driver_sql("CREATE TABLE other (id INTEGER)")
     with pytest.raises(SchemaNotReady, match=r"has no convflow schema.*run `convflow init`"):
         App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
-    create_engine(url).dispose()
 
 
 def test_the_signatory_email_migration_goes_down_and_up_keeping_the_rows(
