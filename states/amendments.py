@@ -402,7 +402,7 @@ def _apply(
     return replace(
         outcome,
         opened=outcome.opened + opened,
-        closures=(DeadlineClosure("amendment_signature", "met"), *closures),
+        closures=(DeadlineClosure("amendment_signature", "met", met_on=on), *closures),
         representatives_replaced=replaced,
     )
 

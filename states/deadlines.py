@@ -481,11 +481,16 @@ def signature_target(submitted_on: date, days: int) -> ComputedDeadline:
 
 @dataclass(frozen=True)
 class DeadlineClosure:
-    """Stored deadlines of `kind` (every kind when None) in `from_statuses` move to `status`."""
+    """Stored deadlines of `kind` (every kind when None) in `from_statuses` move to `status`.
+
+    With `met_on` (for status `met`), only deadlines due on or after that date are met; one
+    due before it was met late: it is, or stays, `passed`, so that the record shows it.
+    """
 
     kind: DeadlineKind | None
     status: DeadlineStatus
     from_statuses: tuple[DeadlineStatus, ...] = ("pending",)
+    met_on: date | None = None
 
 
 __all__ = [

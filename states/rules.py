@@ -51,9 +51,12 @@ Rule = Callable[[Convention, date, Mapping[str, str], LegalSettings], Effects]
 
 
 def _closure(
-    kind: DeadlineKind | None, status: DeadlineStatus, *from_statuses: DeadlineStatus
+    kind: DeadlineKind | None,
+    status: DeadlineStatus,
+    *from_statuses: DeadlineStatus,
+    met_on: date | None = None,
 ) -> DeadlineClosure:
-    return DeadlineClosure(kind, status, tuple(from_statuses) or ("pending",))
+    return DeadlineClosure(kind, status, tuple(from_statuses) or ("pending",), met_on)
 
 
 def _refuse(convention: Convention, trigger: str, reason: str) -> GuardRejected:
@@ -120,7 +123,7 @@ def sign(
     return Effects(
         history,
         opened=(expiry(convention.end_date, articles.term),),
-        closures=(_closure("signature", "met", "pending", "passed"),),
+        closures=(_closure("signature", "met", "pending", "passed", met_on=on),),
         signed=signatory,
     )
 
@@ -163,7 +166,7 @@ def pay(
         )
     convention.paid_on, convention.paid_amount = on, amount
     history = {**inputs, "amount": str(amount)}
-    return Effects(history, closures=(_closure("payment", "met", "pending", "passed"),))
+    return Effects(history, closures=(_closure("payment", "met", "pending", "passed", met_on=on),))
 
 
 def open_dispute(

@@ -54,15 +54,22 @@ class DeadlineRepository:
     def close(self, convention_id: int, closures: Iterable[DeadlineClosure], now: datetime) -> None:
         """Move the deadlines each closure names to its new status, in order."""
         for closure in closures:
-            statement = sql.CLOSE[(closure.kind is not None, len(closure.from_statuses))]
+            one_kind, statuses = closure.kind is not None, len(closure.from_statuses)
             params = {
                 "convention_id_": convention_id,
                 "kind_": closure.kind,
                 "status": closure.status,
                 "resolved_at": now,
+                "met_on_": closure.met_on,
                 **{f"from_{i}": status for i, status in enumerate(closure.from_statuses)},
             }
-            statement.execute(self._connection, params).close()
+            if closure.met_on is None:
+                sql.CLOSE[(one_kind, statuses, None)].execute(self._connection, params).close()
+                continue
+            # Met late: a pending deadline already past becomes passed (the record shows it).
+            late = {**params, "status": "passed", "from_0": "pending"}
+            sql.CLOSE[(one_kind, 1, "late")].execute(self._connection, late).close()
+            sql.CLOSE[(one_kind, statuses, "on_time")].execute(self._connection, params).close()
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every deadline of a convention, the next to fall first."""

@@ -109,7 +109,7 @@ INSERT_DEADLINE = Prepared(
 )
 
 
-def _close(kind: bool, statuses: int) -> Prepared:
+def _close(kind: bool, statuses: int, due: str | None) -> Prepared:
     names = [f"from_{i}" for i in range(statuses)]
     statement = (
         update(deadline_table)
@@ -118,8 +118,19 @@ def _close(kind: bool, statuses: int) -> Prepared:
     )
     if kind:
         statement = statement.where(d.kind == bindparam("kind_"))
-    return Prepared(statement, column_kinds(deadline_table), column_keys=["status", "resolved_at"])
+    if due == "on_time":
+        statement = statement.where(d.due_date >= bindparam("met_on_"))
+    elif due == "late":
+        statement = statement.where(d.due_date < bindparam("met_on_"))
+    kinds = {**column_kinds(deadline_table), "met_on_": "date"}
+    return Prepared(statement, kinds, column_keys=["status", "resolved_at"])
 
 
-CLOSE = {(kind, n): _close(kind, n) for kind in (False, True) for n in (1, 2, 3)}
-"""Close deadlines: keyed by (one kind only?, number of statuses moved from)."""
+CLOSE = {
+    (kind, n, due): _close(kind, n, due)
+    for kind in (False, True)
+    for n in (1, 2, 3)
+    for due in (None, "on_time", "late")
+}
+"""Close deadlines: keyed by (one kind only?, number of statuses moved from, which due dates:
+all, those not yet due on the date they were met, those already past it)."""

@@ -175,3 +175,26 @@ def test_signing_after_the_term_is_refused(loaded: App) -> None:
     with pytest.raises(GuardRejected, match="after the convention's end on 2025-12-31"):
         record(loaded, "sign", "2026-01-05", signatory="mustapha.berra@example.org")
     assert state(loaded) == "signature"
+
+
+def test_a_payment_after_its_target_leaves_the_target_passed(loaded: App) -> None:
+    bring_into_force(loaded)
+    record(loaded, "notify", "2025-03-20")  # the internal payment target: 19 April 2025
+    record(loaded, "pay", "2025-04-25", amount="200000.00")
+    assert deadlines(loaded)["payment"]["status"] == "passed"  # met, but late: the record says so
+
+
+def test_a_payment_on_time_recorded_after_the_target_meets_it(loaded: App) -> None:
+    bring_into_force(loaded)
+    record(loaded, "notify", "2025-03-20")
+    run_due(loaded, at("2025-04-21T09:00:00Z"))  # the service marks the target passed
+    assert deadlines(loaded)["payment"]["status"] == "passed"
+    record(loaded, "pay", "2025-04-15", amount="200000.00")  # paid on time, recorded late
+    assert deadlines(loaded)["payment"]["status"] == "met"
+
+
+def test_a_payment_on_time_meets_its_target(loaded: App) -> None:
+    bring_into_force(loaded)
+    record(loaded, "notify", "2025-03-20")
+    record(loaded, "pay", "2025-04-19", amount="200000.00")  # the target's last day
+    assert deadlines(loaded)["payment"]["status"] == "met"

@@ -595,7 +595,7 @@ OUTCOMES = [
     ),
     pytest.param(
         signed_by_the_metropole_only, "sign", CRPV_SIGNED, {"signatory": CRPV}, ("expiry",),
-        (DeadlineClosure("signature", "met", PENDING_OR_PASSED),),
+        (DeadlineClosure("signature", "met", PENDING_OR_PASSED, met_on=CRPV_SIGNED),),
         id="the last signature opens the expiry and meets the signature target",
     ),
     pytest.param(
@@ -609,7 +609,7 @@ OUTCOMES = [
     ),
     pytest.param(
         in_state("payment"), "pay", PAID, {"amount": "200000"}, (),
-        (DeadlineClosure("payment", "met", PENDING_OR_PASSED),),
+        (DeadlineClosure("payment", "met", PENDING_OR_PASSED, met_on=PAID),),
         id="pay meets the payment target",
     ),
     pytest.param(
