@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -113,10 +114,9 @@ def _reminder_lines(reminders: list[dict[str, Any]]) -> list[str]:
     planned = [r for r in reminders if r["status"] == "planned"]
     if not reminders:
         return []
-    lines = [
-        f"  reminders    {len(planned)} planned, {len(reminders) - len(planned)} done"
-        " (convflow reminders REF)"
-    ]
+    counts = Counter(r["status"] for r in reminders if r["status"] != "planned")
+    others = "".join(f", {count} {status}" for status, count in sorted(counts.items()))
+    lines = [f"  reminders    {len(planned)} planned{others} (convflow reminders REF)"]
     lines += [
         f"    {r['kind']:<15} {r['label']:<10} {paris_time(r['planned_at'])}" for r in planned[:5]
     ]

@@ -260,3 +260,12 @@ def test_a_settings_file_takes_either_form_of_names(convflow: Convflow, tmp_path
     settings.write_text("reminder_hour = 8\nCONVFLOW_REMINDER_HOUR = 9\n", encoding="utf-8")
     result = convflow("config")
     assert result.exit_code == 1 and "reminder_hour is set twice" in result.stderr
+
+
+def test_status_counts_reminders_by_what_became_of_them(loaded: Convflow) -> None:
+    for args in (["submit", "--on", "2025-03-03"],
+                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
+                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
+        loaded.ok("event", REF, *args)
+    text = loaded.ok("status", REF)
+    assert "reminders    4 planned, 1 cancelled (convflow reminders REF)" in text
