@@ -28,6 +28,7 @@ from storage.tables import (
     event_table,
     party_table,
     signatory_table,
+    signature_table,
 )
 
 c = convention_table.c
@@ -327,6 +328,22 @@ class ConventionRepository:
                 .returning(s_.id)
             ).scalar_one()  # fmt: skip
             identity.signatory_ids[signatory.email.lower()] = int(new_id)
+
+    def former_signatories(self, convention_id: int) -> list[AnyRow]:
+        """The signatories an amendment replaced, with the day each signed the convention."""
+        s_, g = signatory_table.c, signature_table.c
+        query = (
+            select(s_.party_key, s_.name, s_.title, s_.email, s_.replaced_by, g.signed_on)
+            .outerjoin(
+                signature_table,
+                (g.convention_id == s_.convention_id)
+                & (g.signatory_id == s_.id)
+                & g.amendment.is_(None),
+            )
+            .where(s_.convention_id == convention_id, s_.replaced_by.is_not(None))
+            .order_by(s_.position)
+        )
+        return list(self._connection.execute(query).all())
 
     def original_terms(self, convention_id: int) -> dict[str, Any] | None:
         """The terms the convention was imported with, before any amendment."""

@@ -70,7 +70,15 @@ def status_text(view: Mapping[str, Any]) -> str:
     lines.append("  signatories")
     for s in view["signatories"]:
         signed = f"signed {long_date(s['signed_on'])}" if s["signed_on"] else "not signed"
+        if not s["signed_on"] and view["effective_date"]:
+            signed = "appointed by an amendment, after the convention was signed"
         lines.append(f"    {s['party']:<12} {s['name']} <{s['email']}> — {signed}")
+    for s in view.get("former_signatories", []):
+        signed = f"signed {long_date(s['signed_on'])}" if s["signed_on"] else "did not sign"
+        lines.append(
+            f"    {s['party']:<12} {s['name']} <{s['email']}> — {signed}; "
+            f"replaced by avenant n°{s['replaced_by']}"
+        )
     lines.append("  deadlines" if view["deadlines"] else "  deadlines    none yet")
     for d in view["deadlines"]:
         lines.append(

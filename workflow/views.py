@@ -158,6 +158,7 @@ def status(app: App, reference: str) -> dict[str, Any]:
         emails = uow.outbox.for_convention(convention_id)
         found = uow.amendments.for_convention(convention_id)
         original = uow.conventions.original_terms(convention_id)
+        former = uow.conventions.former_signatories(convention_id)
     return {
         "reference": convention.reference,
         "title": convention.title,
@@ -182,6 +183,17 @@ def status(app: App, reference: str) -> dict[str, Any]:
                 "signed_on": day(s.signed_on),
             }
             for s in convention.signatories
+        ],
+        "former_signatories": [
+            {
+                "party": row.party_key,
+                "name": row.name,
+                "title": row.title,
+                "email": row.email,
+                "signed_on": day(row.signed_on),
+                "replaced_by": row.replaced_by,
+            }
+            for row in former
         ],
         "allowed_events": allowed_events(convention.state),
         "dispute": dispute_to_json(convention.dispute),

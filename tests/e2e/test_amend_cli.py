@@ -52,6 +52,10 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     assert (status["end_date"], status["amount"]) == ("2026-12-31", "250000.00")
     assert status["terms"]["end_date"]["set_by"] == "avenant n°1"
     assert status["signatories"][0]["email"] == "jeanne.martin@example.org"
+    text = convflow.ok("status", REF)
+    assert "Jeanne Martin <jeanne.martin@example.org> — appointed by an amendment" in text
+    assert f"Martial Alvarez <{METROPOLE}> — signed " in text
+    assert "replaced by avenant n°1" in text
     planned = [
         r["label"]
         for r in convflow.json("reminders", REF)

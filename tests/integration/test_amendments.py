@@ -194,10 +194,13 @@ def test_a_new_representative_signs_the_next_amendment(in_execution: App) -> Non
                                          "Jeanne Martin|Vice-Présidente déléguée|"
                                          "jeanne.martin@example.org"})  # fmt: skip
     sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
-    signatories = views.status(in_execution, REFERENCE)["signatories"]
-    assert [(s["party"], s["email"]) for s in signatories] == [
+    status = views.status(in_execution, REFERENCE)
+    assert [(s["party"], s["email"]) for s in status["signatories"]] == [
         ("metropole", "jeanne.martin@example.org"), ("crpv", CRPV),
     ]  # fmt: skip
+    # The convention's own signature is kept with the representative who gave it.
+    assert [(s["email"], s["signed_on"], s["replaced_by"])
+            for s in status["former_signatories"]] == [(METROPOLE, "2025-03-05", 1)]  # fmt: skip
     amend(in_execution, "2025-10-10", amount="210000.00")
     amendment(in_execution, 2, "submit", "2025-10-10")
     with pytest.raises(GuardRejected, match=r"'martial\.alvarez@example\.org' is not a signatory"):
