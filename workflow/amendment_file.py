@@ -61,6 +61,15 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
                     f"representatives[{index}].{field}",
                     "required field is missing",
                 )
+        for field in _REPRESENTATIVE[1:]:
+            problem = _representative_problem(field, str(person[field]).strip())
+            if problem:
+                raise ConventionFileError(
+                    source,
+                    locate(text, (*where, field)),
+                    f"representatives[{index}].{field}",
+                    problem,
+                )
         people.setdefault(person["party"], []).append(
             "|".join(str(person[field]).strip() for field in _REPRESENTATIVE[1:])
         )
@@ -68,6 +77,30 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
     if not changes:
         raise ConventionFileError(source, None, "changes", "the file declares no change")
     return changes
+
+
+def _representative_problem(field: str, value: str) -> str | None:
+    if "|" in value or ";" in value:
+        return f"'{value}' may not contain | or ;"
+    if field == "email" and "@" not in value:
+        return f"'{value}' is not an email address"
+    return None
+
+
+def refused_change(path: Path, field: str, problem: str) -> ConventionFileError:
+    """A change the file declares, refused by the rules: the file, line and entry that say it."""
+    text = path.read_text(encoding="utf-8")
+    if field.startswith("signatory."):
+        party = field.removeprefix("signatory.")
+        for index, person in enumerate(tomllib.loads(text).get("representatives", [])):
+            if person.get("party") == party:
+                where = ("representatives", index, "party")
+                return ConventionFileError(
+                    str(path), locate(text, where), f"representatives[{index}]", problem
+                )
+    return ConventionFileError(
+        str(path), locate(text, ("changes", field)), f"changes.{field}", problem
+    )
 
 
 def _text(value: Any, key: str, text: str, source: str) -> str:

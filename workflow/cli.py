@@ -19,12 +19,12 @@ import click
 
 from states.amendments import AMENDMENT_EVENTS
 from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
-from states.errors import ConvflowError, DuplicateReference
+from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.inputs import parse_day, parse_instant
 from states.lifecycle import EVENTS, STATES, mermaid_diagram
 from storage.migrate import upgrade
 from workflow import queries, views
-from workflow.amendment_file import read_amendment_file
+from workflow.amendment_file import read_amendment_file, refused_change
 from workflow.amendments import (
     DraftAmendment,
     RecordAmendmentEvent,
@@ -400,6 +400,7 @@ def amend(
     Allowed only while the convention is in force, one amendment at a time.
     """
     proposed = _pairs(changes)
+    declared: dict[str, str] = {}
     if file is not None:
         declared = read_amendment_file(file)
         if both := sorted(declared.keys() & proposed.keys()):
@@ -409,7 +410,12 @@ def amend(
         proposed = {**declared, **proposed}
     app = context.app()
     command = DraftAmendment(reference, proposed, actor, on, str(file) if file else "")
-    result = draft_amendment(app, command, app.clock())
+    try:
+        result = draft_amendment(app, command, app.clock())
+    except InvalidInput as error:
+        if file is None or error.field not in declared:
+            raise
+        raise refused_change(file, error.field, error.problem) from None
     if as_json:
         _emit(asdict(result))
         return

@@ -95,3 +95,32 @@ def test_a_change_given_both_in_the_file_and_on_the_command_line_is_refused(
     assert result.exit_code == 2
     assert "end_date: given both in" in result.stderr and "avenant-1.toml" in result.stderr
     assert convflow.json("amendments", REF) == []
+
+
+def test_an_amendment_file_refused_names_the_file_line_and_entry(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    _in_execution(convflow)
+    avenant = tmp_path / "avenant-1.toml"
+    avenant.write_text(
+        '[changes]\nend_date = 2026-12-31\n\n[[representatives]]\nparty = "metropole"\n'
+        'name = "Jeanne Martin"\ntitle = "Vice-Présidente"\nemail = "jeanne.martin"\n',
+        encoding="utf-8",
+    )
+    result = convflow("amend", REF, "--file", str(avenant))
+    assert result.exit_code == 1
+    assert f"{avenant}, line 8: representatives[0].email: 'jeanne.martin' is not an email" in (
+        result.stderr
+    )
+    avenant.write_text(
+        '[changes]\nend_date = 2026-12-31\n\n[[representatives]]\nparty = "mairie"\n'
+        'name = "Jeanne Martin"\ntitle = "Maire"\nemail = "jeanne.martin@example.org"\n',
+        encoding="utf-8",
+    )
+    result = convflow("amend", REF, "--file", str(avenant))
+    assert result.exit_code == 1
+    assert f"{avenant}, line 5: representatives[0]: no party 'mairie'" in result.stderr
+    avenant.write_text("[changes]\nend_date = 2020-12-31\n", encoding="utf-8")
+    result = convflow("amend", REF, "--file", str(avenant))
+    assert f"{avenant}, line 2: changes.end_date: 2020-12-31 is before" in result.stderr
+    assert convflow.json("amendments", REF) == []
