@@ -447,7 +447,8 @@ def amendments_(context: _Context, reference: str, as_json: bool) -> None:
                 click.echo(f"  {change['field']}: {change['before']} → {change['after']}")
         else:
             for key, value in row["changes"].items():
-                click.echo(f"  {key} → {value}")
+                now = f"{row['current'][key]} → " if key in row["current"] else ""
+                click.echo(f"  {key}: {now}{value}" + ("" if now else " (proposed)"))
         for email, day in row["signatures"].items():
             click.echo(f"  signed by {email} on {day}")
 

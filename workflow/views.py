@@ -97,13 +97,18 @@ def outbox(app: App, status: str | None = None, limit: int = 200) -> list[dict[s
         return [outbox_view(row) for row in uow.outbox.listing(status, limit)]
 
 
-def amendment_view(amendment: Amendment) -> dict[str, Any]:
-    """One amendment: what it proposes or changed, who signed, when it took effect."""
+def amendment_view(amendment: Amendment, convention: Convention) -> dict[str, Any]:
+    """One amendment: what it proposes (beside the terms it would replace, while open) or
+    changed, who signed, when it took effect."""
+    open_ = amendment.state in ("draft", "signature")
     return {
         "number": amendment.number,
         "title": amendment.title,
         "state": amendment.state,
         "changes": amendment.changes,
+        "current": {key: current_value(convention, key) for key in amendment.changes}
+        if open_
+        else {},
         "applied": [
             {"field": key, "label": FIELD_LABELS.get(key, key), **values}
             for key, values in amendment.applied.items()
@@ -142,9 +147,9 @@ def terms_view(
 def amendments(app: App, reference: str) -> list[dict[str, Any]]:
     """Every amendment of a convention, by number."""
     with app.uow(read_only=True) as uow:
-        uow.conventions.get(reference)
+        convention = uow.conventions.get(reference)
         found = uow.amendments.for_convention(uow.conventions.id_of(reference))
-    return [amendment_view(amendment) for amendment in found]
+    return [amendment_view(amendment, convention) for amendment in found]
 
 
 def status(app: App, reference: str) -> dict[str, Any]:
@@ -202,7 +207,7 @@ def status(app: App, reference: str) -> dict[str, Any]:
         "reminders": [reminder_view(row) for row in planned],
         "outbox": [outbox_view(row) for row in emails],
         "terms": terms_view(convention, original, found),
-        "amendments": [amendment_view(amendment) for amendment in found],
+        "amendments": [amendment_view(amendment, convention) for amendment in found],
     }
 
 

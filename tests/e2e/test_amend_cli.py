@@ -124,3 +124,15 @@ def test_an_amendment_file_refused_names_the_file_line_and_entry(
     result = convflow("amend", REF, "--file", str(avenant))
     assert f"{avenant}, line 2: changes.end_date: 2020-12-31 is before" in result.stderr
     assert convflow.json("amendments", REF) == []
+
+
+def test_an_open_amendment_lists_each_term_beside_the_one_it_would_replace(
+    convflow: Convflow,
+) -> None:
+    _in_execution(convflow)
+    convflow.ok("amend", REF, "end_date=2026-12-31", "amount=250000.00", "--on", "2025-11-03")
+    text = convflow.ok("amendments", REF)
+    assert "  end_date: 2025-12-31 → 2026-12-31" in text
+    assert "  amount: 200000.00 → 250000.00" in text
+    convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
+    assert "  amount: 250000.00 (proposed)" in convflow.ok("amendments", REF)
