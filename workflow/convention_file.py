@@ -198,6 +198,8 @@ def _problem(error: Any) -> str:
         return "unknown field"
     if error["type"] == "missing":
         return "required field is missing"
+    if str(error["type"]).startswith(("date_", "datetime_")):
+        return f'{error["input"]!r} is not a date: write it 2025-12-31 (TOML date) or "2025-12-31"'
     return message
 
 

@@ -35,11 +35,15 @@ class TokenExists(ConvflowError):
 
 
 class UnknownToken(ConvflowError, LookupError):
-    """No valid token has this name."""
+    """No valid token has this name (`revoked`: there is one, revoked already)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, revoked: bool = False) -> None:
         self.name = name
-        super().__init__(f"no valid token named '{name}'")
+        super().__init__(
+            f"the token named '{name}' is already revoked"
+            if revoked
+            else f"no token named '{name}' (convflow token list shows them)"
+        )
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,9 @@ def create_token(app: App, name: str, role: str, created_by: str, now: datetime)
 def revoke_token(app: App, name: str, now: datetime) -> None:
     """Revoke the token of `name`: it, and every session opened with it, stop working."""
     with app.uow() as uow:
-        if not TokenRepository(uow.connection).revoke(name, now):
-            raise UnknownToken(name)
+        tokens = TokenRepository(uow.connection)
+        if not tokens.revoke(name, now):
+            raise UnknownToken(name, revoked=tokens.exists(name))
         uow.commit()
 
 

@@ -269,3 +269,13 @@ def test_status_counts_reminders_by_what_became_of_them(loaded: Convflow) -> Non
         loaded.ok("event", REF, *args)
     text = loaded.ok("status", REF)
     assert "reminders    4 planned, 1 cancelled (convflow reminders REF)" in text
+
+
+def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text().replace("end_date = 2025-12-31", 'end_date = "31/12/2025"'))
+    result = convflow("import", str(bad))
+    assert result.exit_code == 1
+    assert "end_date: '31/12/2025' is not a date: write it 2025-12-31" in result.stderr

@@ -70,7 +70,19 @@ def test_revoking_an_unknown_token_is_refused_with_exit_code_1(settings_env: dic
     code, _, err = convflow(settings_env, "token", "revoke", "nobody")
 
     assert code == 1
-    assert "no valid token named 'nobody'" in err
+    assert "no token named 'nobody' (convflow token list shows them)" in err
+
+
+def test_revoking_a_token_twice_says_it_is_already_revoked(
+    app: App, settings_env: dict[str, str]
+) -> None:
+    create_token(app, "alice", "admin", "root", app.clock())
+    assert convflow(settings_env, "token", "revoke", "alice")[0] == 0
+
+    code, _, err = convflow(settings_env, "token", "revoke", "alice")
+
+    assert code == 1
+    assert "the token named 'alice' is already revoked" in err
 
 
 def test_a_name_is_never_given_twice_even_after_revocation(app: App):
