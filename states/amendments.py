@@ -258,7 +258,11 @@ def _check(
     reference = f"{convention.reference} {amendment.title}"
     if trigger not in MACHINE.get_triggers(amendment.state):
         raise InvalidTransition(
-            reference, trigger, amendment.state, allowed_amendment_events(amendment.state)
+            reference,
+            trigger,
+            amendment.state,
+            allowed_amendment_events(amendment.state),
+            amendment=amendment.number,
         )
     if trigger != "abandon" and convention.state not in IN_FORCE:
         raise GuardRejected(

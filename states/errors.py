@@ -21,9 +21,17 @@ class LifecycleError(ConvflowError):
 class InvalidTransition(LifecycleError):
     """The event is not allowed from the convention's current state."""
 
-    def __init__(self, reference: str, trigger: str, state: str, allowed: Sequence[str]) -> None:
+    def __init__(
+        self,
+        reference: str,
+        trigger: str,
+        state: str,
+        allowed: Sequence[str],
+        amendment: int | None = None,
+    ) -> None:
         self.reference, self.trigger, self.state = reference, trigger, state
         self.allowed = tuple(allowed)
+        self.amendment = amendment  # the amendment's number, when it is about one
         allowed_text = ", ".join(self.allowed) if self.allowed else "none"
         super().__init__(
             f"{reference}: event '{trigger}' is not allowed in state '{state}' "

@@ -120,3 +120,28 @@ def test_a_refused_amendment_form_says_why(admin_browser: httpx.Client, in_execu
     assert answer.status_code == 422
     text = unescape(answer.text)
     assert "Rien n'a été enregistré" in text and 'value="2025-01-01"' in text
+
+
+def test_the_dashboard_speaks_of_the_amendment_and_its_terms(
+    admin_browser: httpx.Client, in_execution: App
+):
+    before = admin_browser.get(PAGE).text
+    csrf = form_value(before, "csrf_token")
+    assert "Actuellement : 200\u202f000,00\xa0€" in unescape(before)
+    wrong_amount = admin_browser.post(
+        f"{PAGE}/avenants", data={"csrf_token": csrf, "event": "amend", "ch_amount": "beaucoup"}
+    )
+    admin_browser.post(
+        f"{PAGE}/avenants", data={"csrf_token": csrf, "event": "amend", "ch_amount": "250000.00"}
+    )
+
+    refused = admin_browser.post(
+        f"{PAGE}/avenants/1/evenements",
+        data={"csrf_token": csrf, "event": "sign", "in_signatory": "martial.alvarez@example.org"},
+    )
+    page = unescape(admin_browser.get(PAGE).text)
+
+    assert refused.status_code == 409
+    assert "quand l'avenant n°1 est en préparation" in unescape(refused.text)
+    assert '<span class="muted">Montant :</span> 250\u202f000,00\xa0€' in page  # the history
+    assert "Montant : " in unescape(wrong_amount.text)

@@ -130,7 +130,7 @@ def test_the_list_filters_and_keeps_its_filters_in_the_export_link(
 
     assert REFERENCE in found and "/conventions.csv?state=notification&amp;q=crpv" in found
     assert "Aucune convention ne correspond" in empty
-    assert "Filtre ignoré : page" in odd and "Filtre ignoré : state" in odd and REFERENCE in odd
+    assert "Filtre ignoré : page" in odd and "Filtre ignoré : état" in odd and REFERENCE in odd
 
 
 def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(
@@ -266,3 +266,46 @@ def test_the_service_listens_where_the_settings_say_loopback_by_default(app: App
 
     assert (config.host, config.port) == ("127.0.0.1", 8000)
     assert config.forwarded_allow_ips == "127.0.0.1"
+
+
+def test_a_form_takes_what_the_api_takes_and_nothing_more(admin_browser: httpx.Client, loaded: App):
+    page = admin_browser.get(PAGE).text
+    token, version = form_value(page, "csrf_token"), form_value(page, "version")
+    for note, reason in (("a" * 2001, "2000 caractères"), ("a\x00b\x1b[31m", "de contrôle")):
+        answer = admin_browser.post(
+            f"{PAGE}/evenements",
+            data={"csrf_token": token, "event": "submit", "version": version, "in_note": note},
+        )
+        assert answer.status_code == 422, answer.text[:300]
+        assert "Rien n'a été enregistré" in unescape(answer.text)
+        assert reason in unescape(answer.text)
+    assert steps.state(loaded) == "draft"
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "abc", "0"])
+def test_an_impossible_amendment_number_is_refused_in_french(
+    admin_browser: httpx.Client, loaded: App, number: str
+):
+    page = admin_browser.get(PAGE).text
+    answer = admin_browser.post(
+        f"{PAGE}/avenants/{number}/evenements",
+        data={"csrf_token": form_value(page, "csrf_token"), "event": "submit"},
+    )
+    assert answer.status_code == 422
+    assert "text/html" in answer.headers["content-type"]
+    assert "n'est pas un numéro d'avenant" in unescape(answer.text)
+
+
+def test_a_refused_forms_address_opened_again_leads_back_to_the_convention(
+    admin_browser: httpx.Client, loaded: App
+):
+    for path in ("evenements", "avenants", "avenants/1/evenements"):
+        answer = admin_browser.get(f"{PAGE}/{path}")
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith(f"{PAGE}#")
+
+
+def test_a_page_beyond_the_last_says_so(admin_browser: httpx.Client, loaded: App):
+    listing = unescape(admin_browser.get("/conventions", params={"page": "99"}).text)
+    assert "au-delà de la dernière" in listing
+    assert "Aucune convention ne correspond" not in listing

@@ -129,15 +129,21 @@ async def _handle(
     return RedirectResponse(f"/conventions/{reference}?enregistre={done}#{anchor}", 303)
 
 
+def _number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text[:6]) <= 10_000:
+        raise InvalidInput("number", f"« {text[:20]} » n'est pas un numéro d'avenant")
+    return int(text)
+
+
 @router.post("/conventions/{reference:path}/avenants/{number}/evenements")
 async def amendment_event(
-    request: Request, context: Context, signed: PageAdmin, reference: str, number: int
+    request: Request, context: Context, signed: PageAdmin, reference: str, number: str
 ) -> Response:
     """Submit, sign or abandon the amendment being drafted or signed."""
 
     def act(form: Form) -> str:
         command = RecordAmendmentEvent(
-            checked(reference), number, form.get("event", ""), signed.principal.actor,
+            checked(reference), _number(number), form.get("event", ""), signed.principal.actor,
             _day(form), submitted(form),
         )  # fmt: skip
         recorded = record_amendment_event(context.app, command, context.now())
@@ -156,7 +162,12 @@ async def amend(request: Request, context: Context, signed: PageAdmin, reference
     def act(form: Form) -> str:
         changes = submitted(form, CHANGE)
         command = DraftAmendment(checked(reference), changes, signed.principal.actor, _day(form))
-        draft_amendment(context.app, command, context.now())
+        try:
+            draft_amendment(context.app, command, context.now())
+        except InvalidInput as error:  # name the term, not an event's input of the same key
+            if error.field not in changes:
+                raise
+            raise InvalidInput(f"change.{error.field}", error.problem) from None
         return "amend"
 
     return await _handle(request, context, signed, reference, act, lambda _: "amend", "avenants")
@@ -177,6 +188,24 @@ async def record(request: Request, context: Context, signed: PageAdmin, referenc
         return form.get("event", "")
 
     return await _handle(request, context, signed, reference, act, form_id, "historique")
+
+
+@router.get("/conventions/{reference:path}/avenants/{number}/evenements")
+def amendment_form_reloaded(signed: PageReader, reference: str, number: str) -> Response:
+    """A refused form's address opened again (reloaded, bookmarked): back to the page."""
+    return RedirectResponse(f"/conventions/{reference}#avenants", 303)
+
+
+@router.get("/conventions/{reference:path}/avenants")
+def amend_form_reloaded(signed: PageReader, reference: str) -> Response:
+    """A refused form's address opened again: back to the convention's amendments."""
+    return RedirectResponse(f"/conventions/{reference}#avenants", 303)
+
+
+@router.get("/conventions/{reference:path}/evenements")
+def event_form_reloaded(signed: PageReader, reference: str) -> Response:
+    """A refused form's address opened again: back to the convention's page."""
+    return RedirectResponse(f"/conventions/{reference}#historique", 303)
 
 
 @router.get("/conventions/{reference:path}")

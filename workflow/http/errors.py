@@ -53,6 +53,14 @@ def french(error: ConvflowError) -> str:
             "(version {}, elle est maintenant à la version {}). Rien n'a été enregistré : "
             "relisez-la, puis recommencez si besoin."
         ).format(error.expected, error.actual if error.actual is not None else "?")
+    if isinstance(error, InvalidTransition) and error.amendment is not None:
+        number = error.amendment
+        allowed = ", ".join(labels.amendment_action(n, number) for n in error.allowed) or "aucun"
+        return (
+            f"« {labels.amendment_action(error.trigger, number)} » n'est pas possible quand "
+            f"l'avenant n°{number} est {labels.amendment_state(error.state)}. "
+            f"Possibles : {allowed}."
+        )
     if isinstance(error, InvalidTransition):
         allowed = ", ".join(labels.action(name) for name in error.allowed) or "aucun"
         return (

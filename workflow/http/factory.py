@@ -62,8 +62,14 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if _is_api(request):
         return await http_exception_handler(request, error)
     title = "Page introuvable" if error.status_code == 404 else "Demande refusée"
-    message = "Cette adresse ne correspond à aucune page." if error.status_code == 404 else ""
-    return _error_page(request, error.status_code, title, message or str(error.detail))
+    message = _HTTP_MESSAGES.get(error.status_code, str(error.detail))
+    return _error_page(request, error.status_code, title, message)
+
+
+_HTTP_MESSAGES = {
+    404: "Cette adresse ne correspond à aucune page.",
+    405: "Cette adresse ne s'utilise pas de cette façon : passez par les pages du tableau de bord.",
+}
 
 
 async def _sign_in_required(request: Request, error: Exception) -> Response:

@@ -8,11 +8,13 @@ submitted form is read back into exactly those inputs, and the domain validates 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from states.amendments import FIELDS
+from states.errors import InvalidInput
 from states.inputs import INPUTS
 from states.lifecycle import IN_FORCE
 from workflow.http import labels
@@ -146,7 +148,9 @@ def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
             widget="text",
             required=False,
             value=given.get(CHANGE + key, ""),
-            hint=f"Actuellement : {terms[key]['value']}" if key in terms else "",
+            hint=f"Actuellement : {labels.input_value(key, terms[key]['value'])}"
+            if key in terms
+            else "",
             prefix=CHANGE,
         )
         for key in FIELDS
@@ -178,13 +182,25 @@ def amendment_forms(
     ]
 
 
+MAX_TEXT = 2000
+"""The longest text a form field takes, as the API's inputs."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def submitted(form: Mapping[str, str], prefix: str = PREFIX) -> dict[str, str]:
-    """The filled fields of a submitted form that carry `prefix`, without it."""
-    return {
+    """The filled fields of a submitted form that carry `prefix`, without it; refused as the
+    API refuses them when too long or holding control characters."""
+    fields = {
         key[len(prefix) :]: value
         for key, value in form.items()
         if key.startswith(prefix) and value.strip()
     }
+    for key, value in fields.items():
+        if len(value) > MAX_TEXT:
+            raise InvalidInput(key, f"au plus {MAX_TEXT} caractères ({len(value)} saisis)")
+        if _CONTROL.search(value):
+            raise InvalidInput(key, "les caractères de contrôle ne sont pas acceptés")
+    return fields
 
 
 def submitted_inputs(form: Mapping[str, str]) -> dict[str, str]:

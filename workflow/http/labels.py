@@ -6,7 +6,13 @@ this module adds what only the forms need.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from decimal import Decimal
+
+from notifications import euros
 from states.amendments import FIELD_LABELS
+from states.calendar import french_day
 from workflow import labels
 
 ACTION_LABELS = {
@@ -37,6 +43,7 @@ INPUT_LABELS = {
     "agreement": "Accord trouvé",
     "court": "Juridiction saisie",
     "ruling": "Décision",
+    "number": "Avenant",
 }
 
 AMENDMENT_ACTIONS = {
@@ -158,9 +165,34 @@ def reminder_when(days_before: int | None) -> str:
     return f"{count} {unit} {'avant' if days_before > 0 else 'après'}"
 
 
-def input_label(key: str) -> str:
-    """What an event's input asks for."""
+def input_label(key: str, amendment: int | None = None) -> str:
+    """What an event's input asks for; for an amendment, the term it changes."""
+    if key.startswith("change."):
+        key, amendment = key.removeprefix("change."), 1
+    if amendment and (term := FIELD_LABELS.get(key)) is not None:
+        return term[0].upper() + term[1:]
+    if key == "file":
+        return "Fichier"
     return INPUT_LABELS.get(key, key)
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def input_value(key: str, value: object) -> str:
+    """An input as people read it: French dates and amounts, oui/non."""
+    text = str(value)
+    try:
+        if _DAY.match(text):
+            return french_day(date.fromisoformat(text))
+        if key == "amount":
+            return euros(Decimal(text))
+    except (ValueError, ArithmeticError):
+        return text
+    return {"yes": "oui", "no": "non"}.get(text, text) if key in _FLAGS else text
+
+
+_FLAGS = ("uncollected", "electronic", "reminders.court_possible")
 
 
 def role(name: str) -> str:

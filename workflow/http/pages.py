@@ -67,6 +67,19 @@ def overview(context: Context, signed: PageReader) -> Response:
     return context.pages.response("overview.html", data)
 
 
+FILTER_LABELS = {
+    "state": "état",
+    "due_within_days": "échéance dans les jours",
+    "sort": "tri",
+    "order": "ordre",
+    "page": "page",
+    "per_page": "nombre par page",
+    "q": "recherche",
+    "party": "partie",
+}
+"""The list's filters, as the form names them."""
+
+
 def listing_from(params: QueryParams) -> tuple[ListQuery, list[str]]:
     """The list's filters from the address; a filter that makes no sense is dropped, and said."""
     raw = {key: value for key, value in params.items() if value != ""}
@@ -75,7 +88,7 @@ def listing_from(params: QueryParams) -> tuple[ListQuery, list[str]]:
     except ValidationError as error:
         dropped = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
         kept = {key: value for key, value in raw.items() if key not in dropped}
-        notes = [f"Filtre ignoré : {key}" for key in sorted(dropped)]
+        notes = [f"Filtre ignoré : {FILTER_LABELS.get(key, key)}" for key in sorted(dropped)]
         try:
             return ListQuery.model_validate(kept), notes
         except ValidationError:

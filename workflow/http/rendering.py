@@ -103,6 +103,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "reminder_status_label": labels.reminder_status,
     "outbox_status_label": labels.outbox_status,
     "input_label": labels.input_label,
+    "input_value": labels.input_value,
     "role_label": labels.role,
     "amendment_state_label": labels.amendment_state,
     "email_label": labels.email,
