@@ -275,3 +275,11 @@ def test_in_a_dispute_only_the_settlement_back_where_it_came_from_is_open():
     assert "dispute → execution : settle" in titles
     assert "dispute → payment : settle" not in titles
     assert "dispute → litigation : go_to_court" in titles
+
+
+def test_the_diagrams_tooltips_are_in_french_with_the_public_names():
+    svg = ElementTree.fromstring(str(state_diagram("execution", frozenset())))
+    titles = {t.text for t in svg.iter(f"{SVG}title")}
+    assert "en exécution (execution)" in titles
+    assert any(t and t.startswith("en préparation → en signature : ") and "(submit)" in t
+               for t in titles)  # fmt: skip

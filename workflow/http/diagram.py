@@ -16,6 +16,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from states.lifecycle import mermaid_diagram
+from workflow.http import labels
 
 SHORT_LABELS = {
     "draft": "Préparation",
@@ -163,7 +164,8 @@ def _edge(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycl
     kind = "edge edge-next" if leaving else "edge"
     marker = "arrow-next" if leaving else "arrow"
     shape = _loop(centres[source]) if source == dest else _path(_route(source, dest, centres))
-    title = escape(f"{source} → {dest} : {', '.join(triggers)}")
+    events = ", ".join(f"{labels.event(t)} ({t})" for t in triggers)
+    title = escape(f"{labels.state(source)} → {labels.state(dest)} : {events}")
     return (
         f'<path class="{kind}" d="{shape}" marker-end="url(#{marker})">'
         f"<title>{title}</title></path>"
@@ -182,7 +184,7 @@ def _node(state: str, lifecycle: Lifecycle, centre: Point, visited: frozenset[st
     label = escape(SHORT_LABELS.get(state, state))
     return (
         f'<g class="{" ".join(classes)}" data-state="{escape(state)}">'
-        f"<title>{escape(state)}</title>"
+        f"<title>{escape(labels.state(state))} ({escape(state)})</title>"
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{WIDTH}" height="{HEIGHT}" rx="8"/>'
         f'<text x="{centre[0]:.1f}" y="{centre[1] + 5:.1f}" text-anchor="middle">{label}</text>'
         "</g>"
