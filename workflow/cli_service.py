@@ -129,8 +129,9 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 @click.option(
     "--now",
     type=INSTANT,
-    help="Act as if it were this instant (default: now); not later than now, since what it "
-    "does is real: `convflow simulate` shows what a later instant would bring.",
+    help="Act as if it were this instant (default: now): what was due by then is done as it "
+    "would have been then, emails are sent now. Not later than now, since what it does is "
+    "real: `convflow simulate` shows what a later instant would bring.",
 )
 @click.option("--no-send", is_flag=True, help="Queue emails in the outbox but do not send them.")
 @_json_option

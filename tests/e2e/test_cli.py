@@ -146,6 +146,7 @@ def test_importing_twice_is_refused(loaded: Convflow) -> None:
 
 
 def test_run_due_applies_once(loaded: Convflow) -> None:
+    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     for args in (["submit", "--on", "2025-03-03"],
                  ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
                  ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
@@ -156,6 +157,9 @@ def test_run_due_applies_once(loaded: Convflow) -> None:
     ]
     assert first["actions"][0]["due_at"] == "2025-12-31T23:00:00Z"
     assert loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")["actions"] == []
+    # Acting as of a past instant, it still sends in real time and records when it really did.
+    sent = [e for e in loaded.json("outbox") if e["status"] == "sent"]
+    assert sent and all(e["sent_at"] >= started for e in sent)
     assert "nothing due" in loaded.ok("run-due", "--now", "2026-01-02")
 
 
