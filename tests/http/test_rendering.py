@@ -272,9 +272,15 @@ def test_in_a_dispute_only_the_settlement_back_where_it_came_from_is_open():
 
     opened = [p for p in svg.iter(f"{SVG}path") if "edge-next" in (p.get("class") or "")]
     titles = {p.find(f"{SVG}title").text for p in opened}  # type: ignore[union-attr]
-    assert "dispute → execution : settle" in titles
-    assert "dispute → payment : settle" not in titles
-    assert "dispute → litigation : go_to_court" in titles
+
+    def edge(source: str, dest: str, trigger: str) -> str:
+        return (
+            f"{labels.state(source)} → {labels.state(dest)} : {labels.event(trigger)} ({trigger})"
+        )
+
+    assert edge("dispute", "execution", "settle") in titles
+    assert edge("dispute", "payment", "settle") not in titles
+    assert edge("dispute", "litigation", "go_to_court") in titles
 
 
 def test_the_diagrams_tooltips_are_in_french_with_the_public_names():

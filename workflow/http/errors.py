@@ -1,7 +1,8 @@
 """Domain errors at the HTTP edge: the status each one means, and its words in French.
 
 The API answers with the domain's own one-line message (the same the command line prints) in
-`detail`, and the error's name in `error`; the pages say it in French.
+`detail`, and the error's name in `error`; the pages say it in French, the domain's English
+refusals translated by the catalogue of `workflow.http.french`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from states.errors import (
     UnknownEvent,
 )
 from workflow.http import labels
+from workflow.http.french import field_label, sentence, to_french
 from workflow.tokens import TokenExists
 
 
@@ -78,7 +80,8 @@ def french(error: ConvflowError) -> str:
             f"saisi à partir du {error.earliest.strftime('%d/%m/%Y')}."
         )
     if isinstance(error, GuardRejected):
-        return f"« {labels.action(error.trigger)} » refusé : {error.reason}."
+        return f"« {labels.action(error.trigger)} » refusé : {to_french(error.reason)}."
     if isinstance(error, InvalidInput):
-        return f"{labels.input_label(error.field)} : {error.problem}."
-    return str(error)
+        return f"{field_label(error.field)} : {to_french(error.problem)}."
+    # UnknownEvent, UnknownAmendment... through the catalogue; what it does not know, as is.
+    return sentence(str(error))

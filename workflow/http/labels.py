@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "go_to_court": "Enregistrer la saisine du tribunal",
     "close_litigation": "Clore le contentieux",
     "give_notice": "Enregistrer une résiliation (article 7)",
+    "amend": "Proposer un avenant",
 }
 
 INPUT_LABELS = {

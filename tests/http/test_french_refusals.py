@@ -1,0 +1,533 @@
+"""The dashboard says the domain's refusals in French (workflow/http/french.py).
+
+Each refusal is raised by the domain itself where a test can reach it, so that a change of its
+English text there breaks the test here; the others are built with the format string of their
+raise site, copied as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from states.amendments import Amendment, fire_amendment, parse_changes
+from states.convention import Convention
+from states.deadlines import LegalSettings, LetterNotNotified, RegisteredLetter, termination_notice
+from states.errors import ConvflowError, GuardRejected, InvalidInput
+from states.inputs import check_keys, parse_amount, parse_day, parse_flag, parse_instant
+from tests.unit.builders import (
+    AGENT,
+    CRPV,
+    METROPOLE,
+    REFERENCE,
+    SETTINGS,
+    TODAY,
+    apply_deadline,
+    convention_in,
+    record,
+)
+from workflow.amendments import UnknownAmendment
+from workflow.http.convention_pages import _version
+from workflow.http.errors import french
+from workflow.http.french import CATALOGUE, sentence, to_french, translate
+
+EUROS_200000 = "200\u202f000,00\xa0€"
+ENGLISH = re.compile(
+    r"\b(is not|are not|required|after today|differs|before|after|predates|already|unknown|"
+    r"needs|must|accepted|events|no party|signatory|amendment|letter|convention's|"
+    r"it is dated|record it|timezone|whole number|between)\b"
+)
+
+
+def letter(**days: str | bool) -> Callable[[], object]:
+    """Check a registered letter with these dates."""
+
+    def check() -> None:
+        RegisteredLetter(**{k: date.fromisoformat(v) if isinstance(v, str) else v
+                            for k, v in days.items()}).validate()  # fmt: skip
+
+    return check
+
+
+def amendment_event(
+    trigger: str, on: str, state: str = "execution", today: date = TODAY, **inputs: str
+) -> Callable[[], object]:
+    """Record an amendment's event (amendment n°1, drafted on 10 June 2025)."""
+    number_one = Amendment(1, created_on=date(2025, 6, 10), last_event_on=date(2025, 6, 10))
+    return _amendment_event(convention_in(state), number_one, trigger, on, today, inputs)
+
+
+def _amendment_event(
+    convention: Convention, amendment: Amendment, trigger: str, on: str, today: date,
+    inputs: dict[str, str],
+) -> Callable[[], object]:  # fmt: skip
+    return lambda: fire_amendment(
+        convention, amendment, trigger, on=date.fromisoformat(on), actor=AGENT, today=today,
+        legal=SETTINGS, inputs=inputs,
+    )  # fmt: skip
+
+
+def signing(amendment: Amendment, on: str) -> Callable[[], object]:
+    """The CRPV's representative signs `amendment`, in signature, on `on`."""
+    amendment.state = "signature"
+    return _amendment_event(
+        convention_in("execution"), amendment, "sign", on, TODAY, {"signatory": CRPV}
+    )
+
+
+def changes(**inputs: str) -> Callable[[], object]:
+    """Propose an amendment with these changes to the reference convention in execution; a
+    refused term is named `change.<term>`, as the dashboard's amendment form names it."""
+
+    def propose() -> None:
+        try:
+            parse_changes(convention_in("execution"), inputs)
+        except InvalidInput as error:
+            if error.field not in inputs:
+                raise
+            raise InvalidInput(f"change.{error.field}", error.problem) from None
+
+    return propose
+
+
+def twice(trigger: str, day: str, **inputs: str) -> Callable[[], object]:
+    """Record the same event twice on the reference convention in signature."""
+    convention = convention_in("signature")
+    return lambda: [record(convention, trigger, date.fromisoformat(day), **inputs)
+                    for _ in range(2)]  # fmt: skip
+
+
+def on(state: str, trigger: str, day: str, **inputs: str) -> Callable[[], object]:
+    """Record `trigger` on the reference convention in `state`, dated `day`."""
+    return lambda: record(convention_in(state), trigger, date.fromisoformat(day), **inputs)
+
+
+def notice_dated_by_dispatch() -> None:
+    """A termination counted from the letter's dispatch, of a letter with no dispatch date."""
+    received = RegisteredLetter(received=date(2025, 5, 5))
+    termination_notice(received, 6, LegalSettings(termination_letter_date="dispatch"))
+
+
+def out_of_order(state: str, trigger: str, day: str, **inputs: str) -> Callable[[], object]:
+    """Record `trigger` on the reference convention in `state`, its last event's date
+    forgotten: what the rule itself refuses, behind the refusal of a date before it."""
+    convention = convention_in(state)
+    convention.last_event_on = None
+    return lambda: record(convention, trigger, date.fromisoformat(day), **inputs)
+
+
+CASES = [
+    # states/inputs.py
+    pytest.param(
+        lambda: parse_day("2026-13-45", "on"),
+        "Date de l'événement : « 2026-13-45 » n'est pas une date au format AAAA-MM-JJ, ni un "
+        "instant ISO avec son fuseau horaire.",
+        id="not-a-date",
+    ),
+    pytest.param(
+        lambda: parse_day("2025-06-10T09:00", "received"),
+        "Date de réception de la lettre : l'instant « 2025-06-10T09:00 » doit indiquer son "
+        "fuseau horaire (Z ou +01:00).",
+        id="needs-a-timezone",
+    ),
+    pytest.param(
+        lambda: parse_instant("hier à midi", "on"),
+        "Date de l'événement : « hier à midi » n'est pas un instant ISO.",
+        id="not-an-instant",
+    ),
+    pytest.param(
+        lambda: parse_amount("beaucoup"),
+        "Montant versé, en euros : « beaucoup » n'est pas un montant en euros (par exemple "
+        "200000.00 ou 200 000,00).",
+        id="not-an-amount",
+    ),
+    pytest.param(
+        lambda: parse_amount("0"),
+        "Montant versé, en euros : le montant doit être supérieur à zéro.",
+        id="amount-not-positive",
+    ),
+    pytest.param(
+        lambda: parse_flag("peut-être", "uncollected"),
+        "Pli avisé et non réclamé : « peut-être » ne vaut ni oui ni non.",
+        id="not-yes-or-no",
+    ),
+    pytest.param(
+        lambda: check_keys("notify", {"bogus": "1"}),
+        "bogus : cette donnée n'est pas attendue pour « Enregistrer la notification "
+        "d'attribution » (données acceptées : Note).",
+        id="unknown-input",
+    ),
+    pytest.param(
+        lambda: check_keys("pay", {"bogus": "1"}),
+        "bogus : cette donnée n'est pas attendue pour « Enregistrer le versement » (données "
+        "acceptées : Montant versé, en euros, Note).",
+        id="unknown-input-of-pay",
+    ),
+    pytest.param(
+        lambda: check_keys("expire", {"bogus": "1"}),
+        "bogus : cette donnée n'est pas attendue : « Arrivée à terme » n'en prend aucune.",
+        id="unknown-input-no-inputs",
+    ),
+    pytest.param(
+        lambda: check_keys("sign", {}),
+        "Signataire : obligatoire pour « Enregistrer une signature ».",
+        id="required",
+    ),
+    # states/deadlines.py: registered letters
+    pytest.param(
+        letter(dispatched="2025-06-03", received="2025-06-02"),
+        "Date de réception de la lettre : cette date (2 juin 2025) précède la date d'envoi de "
+        "la lettre (3 juin 2025).",
+        id="letter-dates-out-of-order",
+    ),
+    pytest.param(
+        letter(presented="2025-06-02", received="2025-06-04", uncollected=True),
+        "Date de réception de la lettre : une lettre signalée comme non réclamée n'a pas de "
+        "date de réception.",
+        id="uncollected-with-receipt",
+    ),
+    pytest.param(
+        letter(dispatched="2025-06-02"),
+        "Date de réception de la lettre : la date de réception de la lettre est obligatoire.",
+        id="receipt-required",
+    ),
+    pytest.param(
+        letter(uncollected=True),
+        "Date de première présentation : pour une lettre non réclamée, indiquez la date de sa "
+        "première présentation.",
+        id="uncollected-needs-presentation",
+    ),
+    pytest.param(
+        LetterNotNotified,
+        "Date de réception de la lettre : la lettre de résiliation n'a jamais été retirée (ou "
+        "la lettre recommandée électronique n'a pas été acceptée à temps) : la résiliation "
+        "n'est pas notifiée.",
+        id="letter-not-notified",
+    ),
+    pytest.param(
+        notice_dated_by_dispatch,
+        "Date d'envoi de la lettre : le préavis court à compter de la date d'envoi de la lettre "
+        "(réglage termination_letter_date=dispatch), qui n'est pas renseignée.",
+        id="notice-basis-missing",
+    ),
+    # states/rules.py
+    pytest.param(
+        on("execution", "open_dispute", "2025-06-01", party="crpv", received="2025-06-02"),
+        "Date de réception de la lettre : cette date (2 juin 2025) est postérieure à celle de "
+        "l'événement (1er juin 2025) : indiquez la date de l'événement.",
+        id="letter-after-the-event",
+    ),
+    pytest.param(
+        on("execution", "open_dispute", "2025-06-02", party="crpv", received="2025-03-01"),
+        "« Ouvrir un litige (article 6) » refusé : la lettre (1er mars 2025) est antérieure à "
+        "la prise d'effet de la convention (12 mars 2025).",
+        id="letter-before-the-effect",
+    ),
+    pytest.param(
+        on("execution", "open_dispute", "2025-06-02", party="ccas", received="2025-06-02"),
+        "« Ouvrir un litige (article 6) » refusé : la convention n'a pas de partie « ccas » "
+        "(parties : metropole, crpv).",
+        id="no-party",
+    ),
+    pytest.param(
+        on(
+            "execution",
+            "give_notice",
+            "2025-05-06",
+            party="metropole",
+            presented="2025-05-05",
+            uncollected="yes",
+        ),
+        "« Enregistrer une résiliation (article 7) » refusé : la lettre n'a jamais été retirée "
+        ": la résiliation n'est pas notifiée (article 7).",
+        id="termination-letter-never-collected",
+    ),
+    pytest.param(
+        on("execution", "give_notice", "2025-11-20", party="metropole", received="2025-05-05"),
+        "« Enregistrer une résiliation (article 7) » refusé : cette lettre a mis fin à la "
+        "convention le 5 novembre 2025, avant la date de son enregistrement (20 novembre 2025) "
+        ": enregistrez-la à sa propre date (5 mai 2025).",
+        id="termination-recorded-too-late",
+    ),
+    pytest.param(
+        lambda: apply_deadline(convention_in("dispute"), "terminate", date(2025, 6, 20)),
+        "« Résiliation effective » refusé : aucun préavis de résiliation n'est en cours.",
+        id="no-notice-running",
+    ),
+    pytest.param(
+        on("signature", "sign", "2025-03-10", signatory="nobody@example.org"),
+        "« Enregistrer une signature » refusé : « nobody@example.org » n'est pas signataire de "
+        f"la convention (signataires : {METROPOLE}, {CRPV}).",
+        id="not-a-signatory",
+    ),
+    pytest.param(
+        twice("sign", "2025-03-11", signatory=METROPOLE),
+        f"« Enregistrer une signature » refusé : {METROPOLE} a déjà signé, le 11 mars 2025.",
+        id="already-signed",
+    ),
+    pytest.param(
+        out_of_order("signature", "sign", "2025-03-01", signatory=METROPOLE),
+        "« Enregistrer une signature » refusé : cette date précède la soumission à la "
+        "signature (3 mars 2025).",
+        id="predates-submission",
+    ),
+    pytest.param(
+        out_of_order("notification", "notify", "2025-03-11"),
+        "« Enregistrer la notification d'attribution » refusé : cette date précède la prise "
+        "d'effet de la convention (12 mars 2025).",
+        id="predates-effect",
+    ),
+    pytest.param(
+        on("payment", "pay", "2025-04-15", amount="199999.99"),
+        "« Enregistrer le versement » refusé : le montant saisi (199\u202f999,99\xa0€) n'est pas "
+        f"le montant dû ({EUROS_200000}) : le versement est unique (article 2).",
+        id="amount-differs",
+    ),
+    # states/lifecycle.py
+    pytest.param(
+        lambda: record(convention_in("payment"), "pay", date(2026, 12, 1), amount="200000.00"),
+        "« Enregistrer le versement » refusé : la date indiquée (1er décembre 2026) est "
+        "postérieure à aujourd'hui (25 novembre 2026).",
+        id="after-today",
+    ),
+    pytest.param(
+        on("payment", "pay", "2025-03-01", amount="200000.00"),
+        "« Enregistrer le versement » refusé : la date indiquée (1er mars 2025) est antérieure "
+        "au dernier événement enregistré (20 mars 2025).",
+        id="before-the-last-event",
+    ),
+    pytest.param(
+        on("execution", "open_dispute", "2026-01-05", party="crpv", received="2026-01-05"),
+        "« Ouvrir un litige (article 6) » refusé : la date indiquée (5 janvier 2026) est "
+        "postérieure à la fin de la convention, le 31 décembre 2025 ; cette fin est appliquée "
+        "par le service à son échéance.",
+        id="after-the-end",
+    ),
+    pytest.param(
+        lambda: GuardRejected(REFERENCE, "sign", "its conditions are not met"),
+        "« Enregistrer une signature » refusé : ses conditions ne sont pas remplies.",
+        id="conditions-not-met",
+    ),
+    pytest.param(
+        on("execution", "bogus", "2025-06-02"),
+        "L'événement « bogus » n'existe pas (événements possibles : Soumise à signature, "
+        "Signature, Abandon avant signature, Notification d'attribution, Versement, Litige "
+        "notifié, Règlement amiable, Saisine du tribunal, Fin du contentieux, Résiliation "
+        "notifiée, Arrivée à terme, Résiliation effective).",
+        id="unknown-event",
+    ),
+    # states/amendments.py: what an amendment changes
+    pytest.param(
+        changes(),
+        "Modifications proposées : un avenant doit modifier au moins un élément (terme de la "
+        "convention, montant, délai de règlement amiable (jours), préavis de résiliation "
+        "(mois), objectif de versement (jours), objectif de signature (jours), rappels avant "
+        "le terme (jours), rappels avant la résiliation (jours), rappels avant la fin du "
+        "règlement amiable (jours), rappels de versement (jours), fréquence des relances de "
+        "signature (jours), rappel le jour où le tribunal peut être saisi, représentants "
+        "d'une partie).",
+        id="amendment-changes-nothing",
+    ),
+    pytest.param(
+        changes(colour="blue"),
+        "colour : un avenant ne peut pas modifier cet élément (il peut modifier : terme de la "
+        "convention, montant, délai de règlement amiable (jours), préavis de résiliation "
+        "(mois), objectif de versement (jours), objectif de signature (jours), rappels avant "
+        "le terme (jours), rappels avant la résiliation (jours), rappels avant la fin du "
+        "règlement amiable (jours), rappels de versement (jours), fréquence des relances de "
+        "signature (jours), rappel le jour où le tribunal peut être saisi, représentants "
+        "d'une partie).",
+        id="amendment-cannot-change-this",
+    ),
+    pytest.param(
+        changes(end_date="2025-01-01"),
+        "Terme de la convention : cette date (1er janvier 2025) précède la prise d'effet de la "
+        "convention (12 mars 2025).",
+        id="amendment-term-before-the-effect",
+    ),
+    pytest.param(
+        changes(amount="beaucoup"),
+        "Montant : « beaucoup » n'est pas un montant en euros (par exemple 200000.00 ou "
+        "200 000,00).",
+        id="amendment-amount",
+    ),
+    pytest.param(
+        changes(**{"reminders.expiry": "90,soixante"}),
+        "Rappels avant le terme (jours) : « 90,soixante » n'est pas une liste de jours, par "
+        "exemple 90,60,30,7.",
+        id="not-a-list-of-days",
+    ),
+    pytest.param(
+        changes(**{"reminders.expiry": "1000"}),
+        "Rappels avant le terme (jours) : indiquez de 1 à 12 délais, chacun de 0 à 730 jours.",
+        id="offsets-out-of-range",
+    ),
+    pytest.param(
+        changes(dispute_window_days="trente"),
+        "Délai de règlement amiable (jours) : « trente » n'est pas un nombre entier.",
+        id="not-a-whole-number",
+    ),
+    pytest.param(
+        changes(dispute_window_days="400"),
+        "Délai de règlement amiable (jours) : 400 n'est pas compris entre 1 et 365.",
+        id="not-between",
+    ),
+    pytest.param(
+        changes(**{"signatory.crpv": "Jeanne Martin"}),
+        "Représentants : crpv : « Jeanne Martin » n'est pas de la forme "
+        "« Nom|Fonction|adresse@example.org ».",
+        id="not-a-representative",
+    ),
+    pytest.param(
+        changes(**{"signatory.ccas": "Jeanne Martin|Directrice|jeanne@example.org"}),
+        "Représentants : ccas : la convention n'a pas de partie « ccas » (parties : "
+        "metropole, crpv).",
+        id="amendment-no-party",
+    ),
+    pytest.param(
+        changes(**{"signatory.crpv": f"Martial Alvarez|Vice-Président|{METROPOLE}"}),
+        f"Représentants : crpv : {METROPOLE} signe déjà pour la partie « metropole » : une "
+        "même personne ne signe qu'une fois.",
+        id="already-signs-for",
+    ),
+    # states/amendments.py: an amendment's events
+    pytest.param(
+        amendment_event("submit", "2025-06-10", state="signature"),
+        "« Soumettre à la signature » refusé : la convention est en signature, et non en "
+        "vigueur : un avenant après sa fin serait une nouvelle convention.",
+        id="amendment-convention-not-in-force",
+    ),
+    pytest.param(
+        amendment_event("submit", "2026-12-01"),
+        "« Soumettre à la signature » refusé : la date indiquée (1er décembre 2026) est "
+        "postérieure à aujourd'hui (25 novembre 2026).",
+        id="amendment-after-today",
+    ),
+    pytest.param(
+        amendment_event("submit", "2025-06-01"),
+        "« Soumettre à la signature » refusé : la date indiquée (1er juin 2025) est antérieure "
+        "au 10 juin 2025, date du dernier événement de l'avenant ou de la prise d'effet de la "
+        "convention.",
+        id="amendment-before-its-last-event",
+    ),
+    pytest.param(
+        signing(
+            Amendment(1, created_on=date(2025, 6, 10), signatures={CRPV: date(2025, 6, 11)}),
+            "2025-06-12",
+        ),
+        f"« Enregistrer une signature » refusé : {CRPV} a déjà signé, le 11 juin 2025.",
+        id="amendment-already-signed",
+    ),
+    pytest.param(
+        signing(Amendment(1, created_on=date(2025, 6, 10)), "2026-01-05"),
+        "« Enregistrer une signature » refusé : la signature du 5 janvier 2026 est postérieure "
+        "au terme de la convention (31 décembre 2025) : signé après le terme, un avenant "
+        "serait une nouvelle convention.",
+        id="amendment-signed-after-the-term",
+    ),
+    pytest.param(
+        signing(
+            Amendment(
+                1,
+                created_on=date(2025, 6, 10),
+                changes={"end_date": "2025-06-01"},
+                signatures={METROPOLE: date(2025, 6, 11)},
+            ),
+            "2025-06-12",
+        ),
+        "« Enregistrer une signature » refusé : son nouveau terme (1er juin 2025) serait déjà "
+        "passé à sa prise d'effet, le 12 juin 2025.",
+        id="amendment-term-over-at-its-effect",
+    ),
+    # workflow/amendments.py: the format strings of its guards, copied as they are
+    pytest.param(
+        lambda: GuardRejected(
+            REFERENCE,
+            "amend",
+            f"the convention is {'payment'}: an amendment is possible only while it is in "
+            "force (from its last signature to its end); after its term it would be a new "
+            "convention",
+        ),
+        "« Proposer un avenant » refusé : la convention est notifiée, en attente de versement : un "
+        "avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière signature "
+        "à son terme) ; après son terme, ce serait une nouvelle convention.",
+        id="amend-not-in-force",
+    ),
+    pytest.param(
+        lambda: GuardRejected(
+            REFERENCE,
+            "amend",
+            f"{Amendment(2).title} is still {'signature'}: sign or abandon it first",
+        ),
+        "« Proposer un avenant » refusé : l'avenant n°2 est encore en signature : faites-le signer "
+        "ou abandonnez-le d'abord.",
+        id="amend-one-at-a-time",
+    ),
+    pytest.param(
+        lambda: UnknownAmendment(REFERENCE, 7),
+        f"La convention {REFERENCE} n'a pas d'avenant n°7.",
+        id="no-amendment",
+    ),
+    # workflow/http/convention_pages.py
+    pytest.param(
+        lambda: _version("v12"),
+        "Version de la page : « v12 » n'est pas un numéro de version.",
+        id="not-a-version",
+    ),
+]
+
+
+def _error(build: Callable[[], object]) -> ConvflowError:
+    """The error `build` raises, or the one it returns."""
+    try:
+        made = build()
+    except ConvflowError as error:
+        return error
+    assert isinstance(made, ConvflowError), f"{build} neither raised nor built an error"
+    return made
+
+
+@pytest.mark.parametrize(("build", "expected"), CASES)
+def test_the_dashboard_says_each_refusal_in_french(build: Callable[[], object], expected: str):
+    said = french(_error(build))
+
+    assert said == expected
+    assert not ENGLISH.search(said.replace(METROPOLE, "").replace(CRPV, "")), said
+
+
+def test_a_refusal_the_catalogue_does_not_know_stays_in_english():
+    novel = "the moon is not in the right phase"
+
+    assert translate(novel) is None
+    assert to_french(novel) == novel and sentence(novel) == novel
+    assert french(InvalidInput("amount", novel)) == f"Montant versé, en euros : {novel}."
+    assert french(GuardRejected(REFERENCE, "pay", novel)) == (
+        f"« Enregistrer le versement » refusé : {novel}."
+    )
+
+
+def test_unreadable_values_in_a_known_refusal_are_kept_as_written():
+    said = to_french("it is dated 2025-02-30, after today (2025-01-01)")
+
+    assert said == "la date indiquée (2025-02-30) est postérieure à aujourd'hui (1er janvier 2025)"
+
+
+def test_the_court_window_reason_is_in_the_catalogue_too():
+    reason = (
+        "the amicable window of article 6 is still open; a party may go to court from 2025-07-03"
+    )
+
+    assert to_french(reason) == (
+        "la période de règlement amiable de l'article 6 court encore : le tribunal peut être "
+        "saisi à partir du 3 juillet 2025"
+    )
+
+
+@pytest.mark.parametrize(("pattern", "template"), CATALOGUE, ids=lambda x: str(x)[:40])
+def test_every_template_names_only_groups_of_its_pattern(pattern: re.Pattern[str], template: str):
+    named = set(re.findall(r"\{(\w+)\}", template))
+
+    assert named <= set(pattern.groupindex), (pattern.pattern, named)
