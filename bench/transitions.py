@@ -172,12 +172,7 @@ def naive(directory: Path, conventions: int) -> float:
 
 def naive_same_writes(directory: Path, conventions: int) -> float:
     """The same writes as convflow (deadlines, reminders, emails), the straightforward way."""
-    url = f"sqlite:///{directory / 'naive-full.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
-    _import(app, conventions, "N")
+    url, app = _loaded(directory / "naive-full.db", conventions, "N")
     app.close()
     orm = create_engine(url)
 
@@ -196,12 +191,7 @@ def naive_same_writes(directory: Path, conventions: int) -> float:
 
 def floor_same_writes(directory: Path, conventions: int) -> float:
     """Raw sqlite3 replaying convflow's own statements, one durable transaction per event."""
-    url = f"sqlite:///{directory / 'recorded.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
-    _import(app, conventions, "C")
+    url, app = _loaded(directory / "recorded.db", conventions, "C")
     app.close()  # checkpoints: the file alone holds the imported conventions
     shutil.copy(directory / "recorded.db", directory / "replay.db")
     transactions = _recorded_transactions(url, conventions)
@@ -244,6 +234,19 @@ def _recorded_transactions(url: str, conventions: int) -> list[list[str]]:
     return transactions
 
 
+def _loaded(path: Path, conventions: int, prefix: str) -> tuple[str, App]:
+    """A migrated SQLite file holding `conventions` copies of the reference convention in
+    draft, and an app on it (its clock at NOW)."""
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    app.clock = lambda: NOW
+    _import(app, conventions, prefix)
+    return url, app
+
+
 def _import(app: App, conventions: int, prefix: str) -> None:
     template = read_convention_file(EXAMPLE, payment_target_days=30, signature_target_days=7)
     for i in range(conventions):
@@ -254,13 +257,7 @@ def _import(app: App, conventions: int, prefix: str) -> None:
 
 def convflow(directory: Path, conventions: int) -> float:
     """convflow's own command path, one durable transaction per recorded event."""
-    url = f"sqlite:///{directory / 'convflow.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
-    app.clock = lambda: NOW
-    _import(app, conventions, "C")
+    _, app = _loaded(directory / "convflow.db", conventions, "C")
     start = time.perf_counter()
     for name, on, inputs in LIFECYCLE:
         for i in range(conventions):

@@ -145,12 +145,17 @@ def test_importing_twice_is_refused(loaded: Convflow) -> None:
     assert "already exists; nothing imported" in result.stderr
 
 
-def test_run_due_applies_once(loaded: Convflow) -> None:
-    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _in_force(loaded: Convflow) -> None:
+    """Submitted on 3 March 2025, signed on the 5th and the 10th: in force."""
     for args in (["submit", "--on", "2025-03-03"],
                  ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
                  ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
         loaded.ok("event", REF, *args)
+
+
+def test_run_due_applies_once(loaded: Convflow) -> None:
+    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    _in_force(loaded)
     first = loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")
     assert [(a["reference"], a["deadline"], a["action"]) for a in first["actions"]] == [
         (REF, "expiry", "expire")
@@ -229,10 +234,7 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
 
 
 def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(loaded: Convflow) -> None:
-    for args in (["submit", "--on", "2025-03-03"],
-                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
-                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
-        loaded.ok("event", REF, *args)
+    _in_force(loaded)
     before = loaded.json("status", REF)
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     result = loaded("run-due", "--now", tomorrow)
@@ -267,10 +269,7 @@ def test_a_settings_file_takes_either_form_of_names(convflow: Convflow, tmp_path
 
 
 def test_status_counts_reminders_by_what_became_of_them(loaded: Convflow) -> None:
-    for args in (["submit", "--on", "2025-03-03"],
-                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
-                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"]):  # fmt: skip
-        loaded.ok("event", REF, *args)
+    _in_force(loaded)
     text = loaded.ok("status", REF)
     assert "reminders    4 planned, 1 cancelled (convflow reminders REF)" in text
 

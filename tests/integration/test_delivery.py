@@ -233,19 +233,22 @@ def test_without_smtp_emails_are_written_to_the_mail_folder(
     assert "Message-ID: " + str(_email(submitted)["message_id"]) in files[0].read_text()
 
 
+def _two_submitted(app: App, template: Convention, clock: FixedClock) -> None:
+    """The reference convention and a copy, AMP-OTHER-2025, both sent for signature."""
+    for reference in ("AMP-CRPV-PACA-2025", "AMP-OTHER-2025"):
+        convention = replace(
+            template,
+            reference=reference,
+            signatories=[replace(s) for s in template.signatories],
+        )
+        import_convention(app, ImportConvention(convention, "alice"), clock.now)
+        record_event(app, RecordEvent(reference, "submit", "alice", clock.now.date()), clock.now)
+
+
 def test_one_convention_that_cannot_be_reminded_does_not_hold_back_the_others(
     mail_app: App, reference_convention: Convention, clock: FixedClock
 ) -> None:
-    for reference in ("AMP-CRPV-PACA-2025", "AMP-OTHER-2025"):
-        convention = replace(
-            reference_convention,
-            reference=reference,
-            signatories=[replace(s) for s in reference_convention.signatories],
-        )
-        import_convention(mail_app, ImportConvention(convention, "alice"), clock.now)
-        record_event(
-            mail_app, RecordEvent(reference, "submit", "alice", clock.now.date()), clock.now
-        )
+    _two_submitted(mail_app, reference_convention, clock)
     # the database refuses to record what became of the first convention's reminder
     with refusing_updates(mail_app, "reminder", convention_id=1):
         report = run_due(mail_app, at("2025-03-10T09:00:00+01:00"))
@@ -291,16 +294,7 @@ def test_a_convention_that_cannot_be_read_does_not_hold_back_the_others_emails(
     mail_app: App, reference_convention: Convention, clock: FixedClock,
     smtp_server: RunningServer,
 ) -> None:  # fmt: skip
-    for reference in ("AMP-CRPV-PACA-2025", "AMP-OTHER-2025"):
-        convention = replace(
-            reference_convention,
-            reference=reference,
-            signatories=[replace(s) for s in reference_convention.signatories],
-        )
-        import_convention(mail_app, ImportConvention(convention, "alice"), clock.now)
-        record_event(
-            mail_app, RecordEvent(reference, "submit", "alice", clock.now.date()), clock.now
-        )
+    _two_submitted(mail_app, reference_convention, clock)
     with mail_app.engine.begin() as connection:  # its clauses became unreadable
         connection.execute(
             update(convention_table)
