@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from states.amendments import AMENDMENT_EVENTS
+from states.calendar import civil_date
 from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.inputs import parse_day, parse_instant
@@ -190,6 +191,13 @@ def import_(context: _Context, file: Path, actor: str, skip_existing: bool) -> N
         click.echo(f"{convention.reference}: already loaded, left as it is")
         return
     click.echo(f"{result.reference}: imported in state {result.state}")
+    today = civil_date(app.clock())
+    if convention.end_date < today:
+        click.echo(
+            f"warning: its term ({convention.end_date.isoformat()}) is past: it can no longer "
+            "be signed, and no amendment can extend it (docs/LEGAL-DEADLINES.md, rule 13)",
+            err=True,
+        )
 
 
 @cli.command(name="list")

@@ -282,3 +282,10 @@ def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
     result = convflow("import", str(bad))
     assert result.exit_code == 1
     assert "end_date: '31/12/2025' is not a date: write it 2025-12-31" in result.stderr
+
+
+def test_importing_a_convention_whose_term_is_past_warns(convflow: Convflow) -> None:
+    result = convflow("import", str(EXAMPLE))  # its term, 31 December 2025, is past
+    assert result.exit_code == 0
+    assert "AMP-CRPV-PACA-2025: imported in state draft" in result.stdout
+    assert "warning: its term (2025-12-31) is past" in result.stderr
