@@ -135,14 +135,18 @@ def deadline_snapshot(
 
 
 def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
-    """A just-computed deadline as emails describe it."""
-    return deadline_snapshot(
+    """A just-computed deadline as emails describe it; a termination also says whether the
+    notice or the term comes first (`ends_by`) and when the notice alone would end."""
+    snapshot = deadline_snapshot(
         deadline.kind,
         deadline.due_date,
         deadline.expires_at,
         deadline.explanation,
         deadline.earliest_court_date,
     )
+    if deadline.ends_by is not None:
+        snapshot.update(ends_by=deadline.ends_by, notice_end=_iso(deadline.notice_end))
+    return snapshot
 
 
 def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str, Any]:
@@ -387,6 +391,7 @@ _DATES = (
     "signed_on",
     "submitted_on",
     "noticed_on",
+    "notice_end",
 )
 
 

@@ -279,7 +279,7 @@ def test_a_deadline_that_cannot_be_applied_alerts_the_administrators_once_a_day(
     assert state(mail_app) == "execution"  # nothing was applied
     alerts = [parsed(item) for item in smtp_server.handler.accepted]
     assert [str(m["Subject"]) for m in alerts] == [
-        f"[{REFERENCE}] Alerte : le service n’a pas pu traiter ce qui était dû"
+        f"[{REFERENCE}] Alerte\xa0: le service n’a pas pu traiter ce qui était dû"
     ] * 2  # one on the first day, one the next: not one per pass
     assert [str(m["To"]) for m in alerts] == [ADMIN, ADMIN]
     text = alerts[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -332,3 +332,19 @@ def test_an_events_email_shows_what_was_recorded_in_french(
     assert "Lettre reçue le\xa0: 2 juin 2025" in dispute
     assert "Lettre envoyée le\xa0: 28 mai 2025" in dispute
     assert "received" not in dispute and "2025-06-02" not in dispute
+
+
+def test_a_notice_overtaken_by_the_term_is_announced_as_such(
+    mail_app: App, reference_convention: Convention, clock: FixedClock
+) -> None:
+    clock.now = at("2025-09-16T09:00:00Z")
+    load(mail_app, reference_convention)
+    bring_into_execution(mail_app)
+    record(mail_app, "give_notice", "2025-09-15", party="crpv", received="2025-09-15")
+    sender = MemorySender()
+    deliver(mail_app, sender, clock.now)
+    [email] = [e for e in sender.sent if "Résiliation notifiée" in e.subject]
+    assert "la convention arrivera d’abord à son terme, le 31 décembre 2025" in email.subject
+    assert "Le préavis courrait jusqu’au dimanche 15 mars 2026" in email.text
+    assert "la résiliation restera sans effet" in email.text
+    assert "Un rappel sera envoyé avant la prise d’effet" not in email.text
