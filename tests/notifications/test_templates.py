@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from notifications import RenderedEmail, Renderer, UnknownTemplate, sample_context
+from notifications.samples import _signature
 
 REMINDERS = {
     "reminder_expiry",
@@ -221,3 +222,22 @@ def test_every_html_email_closes_what_it_opens(renderer: Renderer, kind: str) ->
     balance = TagBalance()
     balance.feed(render(renderer, kind).html)
     assert (balance.open, balance.mismatched) == ([], [])
+
+
+def test_a_weekly_signature_reminder_after_the_target_counts_back(renderer: Renderer) -> None:
+    email = render(renderer, "reminder_signature", deadline=_signature(-7))
+    assert "il y a 7\xa0jours" in email.text or "il y a 7 jours" in email.text
+    assert "dans -" not in email.subject + email.text + email.html
+    assert "recueillies au plus tard le" in email.text
+
+
+def test_an_amendment_signature_reminder_says_its_target_is_internal_and_the_term_is_not(
+    renderer: Renderer,
+) -> None:
+    context = sample_context("reminder_amendment_signature")
+    context["deadline"] = {**context["deadline"], "kind": "amendment_signature"}
+    email = renderer.render("reminder_amendment_signature", context)
+    assert "(objectif interne\xa0: 31 décembre 2025)" in email.subject
+    assert "Pour prolonger la convention, il doit être signé par les deux parties au plus tard" in (
+        email.text
+    )
