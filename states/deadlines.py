@@ -233,8 +233,9 @@ def dispute_window(
             f"Déclencheur : réception de la lettre le {french_date(trigger)}.",
         ]
     raw_end = add_days(trigger, days)
+    first_day = "de la première présentation" if flags else "de la réception"
     lines.append(
-        f"Calcul : le jour de la réception n'est pas compté (CPC art. 641 al. 1) ; "
+        f"Calcul : le jour {first_day} n'est pas compté (CPC art. 641 al. 1) ; "
         f"{french_day(trigger)} + {days} jours = {french_date(raw_end)}."
     )
     due = _extend(raw_end, settings.calendar, settings.extend_acts, lines)

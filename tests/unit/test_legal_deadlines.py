@@ -478,6 +478,7 @@ def test_an_uncollected_dispute_letter_counts_from_its_first_presentation_and_is
     assert window.flags == ("uncollected",)
     assert "Pli avisé non réclamé" in window.explanation
     assert "à compter de sa première présentation, le jeudi 20 février 2025" in (window.explanation)
+    assert "le jour de la première présentation n'est pas compté" in window.explanation
 
 
 def test_a_collected_dispute_letter_carries_no_flag():
