@@ -269,7 +269,7 @@ def _letter(sent: date, received: date, sender: str) -> dict[str, str]:
 _METROPOLE = "Métropole Aix-Marseille-Provence"
 _CRPV = "GIP CRPV PACA"
 _IN_FORCE = ("execution", "en exécution")
-_DISPUTE = ("dispute", "en litige (règlement amiable)")
+_DISPUTE = ("dispute", "en litige")
 _TERMINATION = ("termination", "résiliation notifiée (préavis en cours)")
 
 

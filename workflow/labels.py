@@ -8,7 +8,7 @@ STATE_LABELS = {
     "notification": "signée, à notifier",
     "payment": "notifiée, en attente de versement",
     "execution": "en exécution",
-    "dispute": "en litige (règlement amiable)",
+    "dispute": "en litige",
     "litigation": "en contentieux",
     "termination": "en cours de résiliation",
     "expired": "arrivée à son terme",
