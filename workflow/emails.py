@@ -375,6 +375,7 @@ class Mailer:
         """Where to look: the command, and the dashboard when its address is set."""
         base = self.settings.dashboard_url
         return {
+            "contact": self.settings.service_contact,
             "status_command": f"convflow status {reference}" if reference else "convflow outbox",
             "dashboard_url": f"{base.rstrip('/')}/conventions/{reference}"
             if base and reference

@@ -166,6 +166,12 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec("dashboard_url", _optional_text, None, "public address of the dashboard, for links"),
     Spec(
+        "service_contact",
+        _optional_text,
+        None,
+        "how partners reach the service (an email address, a phone), shown in every email",
+    ),
+    Spec(
         "session_secret",
         _optional_text,
         None,

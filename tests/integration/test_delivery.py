@@ -348,3 +348,21 @@ def test_a_notice_overtaken_by_the_term_is_announced_as_such(
     assert "Le préavis courrait jusqu’au dimanche 15 mars 2026" in email.text
     assert "la résiliation restera sans effet" in email.text
     assert "Un rappel sera envoyé avant la prise d’effet" not in email.text
+
+
+def test_every_email_says_how_to_reach_the_service_when_it_is_set(
+    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
+) -> None:
+    environment = {**settings_env, "CONVFLOW_SERVICE_CONTACT": "politique.ville@example.org"}
+    app = App.create(load_settings(environment))
+    app.clock = clock
+    try:
+        load(app, reference_convention)
+        record(app, "submit", "2025-03-03")
+        sender = MemorySender()
+        deliver(app, sender, clock.now)
+    finally:
+        app.close()
+    [email] = sender.sent
+    assert "Pour toute question ou tout document\xa0: politique.ville@example.org" in email.text
+    assert "politique.ville@example.org" in email.html
