@@ -146,7 +146,11 @@ class Service:
         due = self.next_due()
         if due is None:
             self._retry_seconds = 0
-            log.info("nothing planned; looking again every %ss", self.app.settings.wake_interval)
+            log.info(
+                "nothing planned; looking again every %ss, and for new work every %ss",
+                self.app.settings.wake_interval,
+                self.app.settings.watch_interval,
+            )
             return
         if due <= now:  # the pass left it due: it failed, or another worker holds it
             self._retry_seconds = min(
