@@ -159,6 +159,8 @@ def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str
     for key, raw in inputs.items():
         key, text = key.strip(), str(raw).strip()
         changes[key] = _parse_one(convention, key, text)
+        if changes[key] == current_value(convention, key):
+            raise InvalidInput(key, f"already {changes[key]}: an amendment changes a term")
     _check_one_signatory_per_email(convention, changes)
     return changes
 

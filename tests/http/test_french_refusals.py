@@ -355,6 +355,11 @@ CASES = [
         id="amendment-amount",
     ),
     pytest.param(
+        changes(amount="200 000,00"),
+        "Montant : c'est déjà sa valeur (200000.00) : un avenant modifie une condition.",
+        id="amendment-changes-nothing-of-a-term",
+    ),
+    pytest.param(
         changes(**{"reminders.expiry": "90,soixante"}),
         "Rappels avant le terme (jours) : « 90,soixante » n'est pas une liste de jours, par "
         "exemple 90,60,30,7.",

@@ -161,6 +161,7 @@ def test_two_amendments_in_force_apply_in_order(in_execution: App) -> None:
         ({}, "an amendment changes at least one of"),
         ({"signatory.mairie": "A|B|a@example.org"}, "no party 'mairie'"),
         ({"reminders.expiry": "90,abc"}, "is not a list of days"),
+        ({"amount": "200 000,00"}, "amount: already 200000.00: an amendment changes a term"),
         (
             {"signatory.crpv": "A|Dir|a@example.org;B|Adj|A@example.org"},
             "a@example.org already signs for crpv",

@@ -267,6 +267,10 @@ CATALOGUE: list[tuple[re.Pattern[str], str]] = [
         "cette date ({day}) précède la prise d'effet de la convention ({day2})",
     ),
     _entry(
+        r"already (?P<text>.*): an amendment changes a term",
+        "c'est déjà sa valeur ({text}) : un avenant modifie une condition",
+    ),
+    _entry(
         r"'(?P<text>.*)' is not a list of days, e\.g\. 90,60,30,7",
         "« {text} » n'est pas une liste de jours, par exemple 90,60,30,7",
     ),
