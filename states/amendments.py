@@ -275,13 +275,35 @@ def _check(
         )
     if on > today:
         raise GuardRejected(reference, trigger, f"it is dated {on}, after today ({today})")
+    # The history stays in date order: not before this amendment's last event, nor before
+    # the convention's (its own events and its other amendments'), nor before its effect.
     known = [
         d
-        for d in (amendment.last_event_on, amendment.created_on, convention.effective_date)
+        for d in (
+            amendment.last_event_on,
+            amendment.created_on,
+            convention.effective_date,
+            convention.last_event_on,
+        )
         if d is not None
     ]
     if known and on < max(known):
         raise GuardRejected(reference, trigger, f"it is dated {on}, before {max(known)}")
+
+
+def check_draft_date(convention: Convention, on: date, today: date) -> None:
+    """An amendment is drafted on a day already come, not before the last recorded event."""
+    if on > today:
+        raise GuardRejected(
+            convention.reference, "amend", f"it is dated {on}, after today ({today})"
+        )
+    if convention.last_event_on is not None and on < convention.last_event_on:
+        raise GuardRejected(
+            convention.reference,
+            "amend",
+            f"it is dated {on}, before the last recorded event ({convention.last_event_on})",
+        )
+    convention.last_event_on = on
 
 
 def fire_amendment(
@@ -304,6 +326,7 @@ def fire_amendment(
     moved = MACHINE.events[trigger].trigger(amendment, convention=convention)
     assert moved, "every rule leaves a passing condition"
     amendment.last_event_on = on
+    convention.last_event_on = max(on, convention.last_event_on or on)
     if amendment.state == "in_force":
         outcome = _apply(convention, amendment, on, outcome, legal)
     return replace(outcome, from_state=from_state, to_state=amendment.state)

@@ -10,7 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from states.amendments import Amendment, AmendmentOutcome, fire_amendment, parse_changes
+from states.amendments import (
+    Amendment,
+    AmendmentOutcome,
+    check_draft_date,
+    fire_amendment,
+    parse_changes,
+)
 from states.calendar import civil_date
 from states.convention import Convention
 from states.errors import ConvflowError, GuardRejected
@@ -74,6 +80,7 @@ def draft_amendment(app: App, command: DraftAmendment, now: datetime) -> Amendme
         convention = uow.conventions.get(command.reference, for_update=True)
         convention_id = uow.conventions.id_of(command.reference)
         _check_amendable(convention, uow, convention_id)
+        check_draft_date(convention, on, civil_date(now))
         changes = parse_changes(convention, command.changes)
         amendment = Amendment(
             uow.amendments.next_number(convention_id),

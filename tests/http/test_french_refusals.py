@@ -414,8 +414,8 @@ CASES = [
     pytest.param(
         amendment_event("submit", "2025-06-01"),
         "« Soumettre à la signature » refusé : la date indiquée (1er juin 2025) est antérieure "
-        "au 10 juin 2025, date du dernier événement de l'avenant ou de la prise d'effet de la "
-        "convention.",
+        "au 10 juin 2025, date du dernier événement enregistré (de la convention ou de "
+        "l'avenant) ou de sa prise d'effet.",
         id="amendment-before-its-last-event",
     ),
     pytest.param(

@@ -288,3 +288,18 @@ def test_the_request_to_sign_an_amendment_shows_each_term_before_and_after(
     assert "31 décembre 2025 → 30 juin 2026" in email.text
     assert "200\u202f000,00\xa0€ → 250\u202f000,00\xa0€" in email.text
     assert "Avenant soumis à signature" in email.text  # un avenant: masculine
+
+
+def test_the_history_stays_in_date_order_across_the_convention_and_its_amendments(
+    in_execution: App,
+) -> None:
+    amend(in_execution, "2025-10-01", amount="210000.00")
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    with pytest.raises(GuardRejected, match=r"before the last recorded event \(2025-10-06\)"):
+        record(in_execution, "open_dispute", "2025-10-03", party="crpv", received="2025-10-03")
+    with pytest.raises(GuardRejected, match=r"before the last recorded event \(2025-10-06\)"):
+        amend(in_execution, "2025-10-05", end_date="2026-06-30")
+    with pytest.raises(GuardRejected, match="after today"):
+        amend(in_execution, "2027-01-04", end_date="2027-06-30")
+    dates = [row["date"] for row in views.history(in_execution, REFERENCE)[1:]]
+    assert dates == sorted(dates)

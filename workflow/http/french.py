@@ -246,8 +246,8 @@ CATALOGUE: list[tuple[re.Pattern[str], str]] = [
     ),
     _entry(
         rf"it is dated (?P<day>{_DAY}), before (?P<day2>{_DAY})",
-        "la date indiquée ({day}) est antérieure au {day2}, date du dernier événement de "
-        "l'avenant ou de la prise d'effet de la convention",
+        "la date indiquée ({day}) est antérieure au {day2}, date du dernier événement "
+        "enregistré (de la convention ou de l'avenant) ou de sa prise d'effet",
     ),
     # Amendments (states/amendments.py, workflow/amendments.py).
     _entry(
