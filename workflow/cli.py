@@ -485,7 +485,7 @@ def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool) -> Non
     click.echo(f"expires at  {paris_time(computed.expires_at)} = {data['expires_at']}")
     for key, value in extra.items():
         if isinstance(value, str):
-            click.echo(f"{key:<11} {value}")
+            click.echo(f"{key:<19} {value}")
     click.echo("")
     click.echo(computed.explanation)
 
@@ -513,6 +513,11 @@ def dispute(
     uncollected: bool, electronic: bool, days: int, as_json: bool,
 ) -> None:  # fmt: skip
     """End of the amicable window of article 6 and the first day a party may go to court."""
+    if received is None and not uncollected:
+        raise click.UsageError(
+            "--received is required (or --uncollected with --presented, for a letter never "
+            "collected)"
+        )
     letter = RegisteredLetter(dispatched, presented, received, uncollected, electronic)
     computed = dispute_window(letter, days, context.settings.legal)
     assert computed.earliest_court_date is not None

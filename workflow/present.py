@@ -82,7 +82,7 @@ def status_text(view: Mapping[str, Any]) -> str:
     lines.append("  deadlines" if view["deadlines"] else "  deadlines    none yet")
     for d in view["deadlines"]:
         lines.append(
-            f"    {d['kind']:<15} {d['status']:<10} {long_date(d['due_date'])}, "
+            f"    {d['kind']:<19} {d['status']:<10} {long_date(d['due_date'])}, "
             f"ends {paris_time(d['expires_at'])}"
         )
         lines += [f"        {line}" for line in d["explanation"].splitlines()]
@@ -126,7 +126,7 @@ def _reminder_lines(reminders: list[dict[str, Any]]) -> list[str]:
     others = "".join(f", {count} {status}" for status, count in sorted(counts.items()))
     lines = [f"  reminders    {len(planned)} planned{others} (convflow reminders REF)"]
     lines += [
-        f"    {r['kind']:<15} {r['label']:<10} {paris_time(r['planned_at'])}" for r in planned[:5]
+        f"    {r['kind']:<19} {r['label']:<10} {paris_time(r['planned_at'])}" for r in planned[:5]
     ]
     return lines
 

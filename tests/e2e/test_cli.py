@@ -121,6 +121,7 @@ def test_refusals_say_why(loaded: Convflow, args: list[str], message: str) -> No
         ["frobnicate"],
         ["status"],
         ["deadline", "termination"],
+        ["deadline", "dispute"],
         ["event", REF, "pay", "amount=200000.00", "amount=1.00"],
     ],
 )
