@@ -30,6 +30,7 @@ from storage.uow import UnitOfWork
 from workflow.labels import (
     AMENDMENT_EVENT_LABELS,
     DEADLINE_LABELS,
+    EMAIL_LABELS,
     EVENT_LABELS,
     INPUT_LABELS,
     STATE_LABELS,
@@ -319,7 +320,7 @@ class Mailer:
             "event": None,
             "amendment": None,
             "failure": {
-                "subject": failed["subject"] or failed["kind"],
+                "subject": failed["subject"] or EMAIL_LABELS.get(failed["kind"], failed["kind"]),
                 "recipients": list(failed["recipients"]),
                 "error": error,
                 "attempts": failed["attempts"] + 1,

@@ -85,3 +85,29 @@ REMINDER_STATUS_LABELS = {
     "skipped": "non envoyé (échéance passée)",
     "cancelled": "annulé",
 }
+
+EMAIL_LABELS = {
+    "signature_requested": "Demande de signature",
+    "convention_in_force": "Entrée en vigueur",
+    "award_notified": "Notification d'attribution",
+    "payment_recorded": "Versement enregistré",
+    "dispute_opened": "Litige ouvert",
+    "litigation_opened": "Tribunal saisi",
+    "amicable_window_closed": "Fin de la période amiable",
+    "notice_given": "Résiliation notifiée",
+    "convention_terminated": "Résiliation effective",
+    "convention_expired": "Arrivée à terme",
+    "convention_cancelled": "Convention abandonnée",
+    "amendment_submitted": "Avenant soumis à signature",
+    "amendment_in_force": "Avenant en vigueur",
+    "delivery_failed": "Alerte : courriel non remis",
+    "processing_failed": "Alerte : convention non traitée",
+    "reminder_expiry": "Rappel : terme de la convention",
+    "reminder_termination": "Rappel : prise d'effet de la résiliation",
+    "reminder_dispute_window": "Rappel : fin de la période amiable",
+    "reminder_court_possible": "Rappel : saisine du tribunal possible",
+    "reminder_signature": "Relance : signature attendue",
+    "reminder_payment": "Rappel : versement attendu",
+    "reminder_amendment_signature": "Relance : signature de l'avenant attendue",
+}
+"""Each kind of email, as people name it."""

@@ -67,30 +67,6 @@ OUTBOX_STATUS_LABELS = {
     "failed": "en échec",
 }
 
-EMAIL_LABELS = {
-    "signature_requested": "Demande de signature",
-    "convention_in_force": "Entrée en vigueur",
-    "award_notified": "Notification d'attribution",
-    "payment_recorded": "Versement enregistré",
-    "dispute_opened": "Litige ouvert",
-    "litigation_opened": "Tribunal saisi",
-    "amicable_window_closed": "Fin de la période amiable",
-    "notice_given": "Résiliation notifiée",
-    "convention_terminated": "Résiliation effective",
-    "convention_expired": "Arrivée à terme",
-    "convention_cancelled": "Convention abandonnée",
-    "amendment_submitted": "Avenant soumis à signature",
-    "amendment_in_force": "Avenant en vigueur",
-    "delivery_failed": "Alerte : courriel non remis",
-    "processing_failed": "Alerte : convention non traitée",
-    "reminder_expiry": "Rappel : terme de la convention",
-    "reminder_termination": "Rappel : prise d'effet de la résiliation",
-    "reminder_dispute_window": "Rappel : fin de la période amiable",
-    "reminder_court_possible": "Rappel : saisine du tribunal possible",
-    "reminder_signature": "Relance : signature attendue",
-    "reminder_payment": "Rappel : versement attendu",
-    "reminder_amendment_signature": "Relance : signature de l'avenant attendue",
-}
 
 ROLE_LABELS = {"admin": "administrateur", "viewer": "lecture seule"}
 
@@ -152,7 +128,7 @@ def outbox_status(status: str) -> str:
 
 def email(kind: str) -> str:
     """What an email is about, when its subject is not written yet."""
-    return EMAIL_LABELS.get(kind, kind)
+    return labels.EMAIL_LABELS.get(kind, kind)
 
 
 def reminder_when(days_before: int | None) -> str:
