@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from notifications import RenderedEmail, Renderer, UnknownTemplate, sample_context
-from notifications.samples import _signature
 
 REMINDERS = {
     "reminder_expiry",
@@ -225,7 +224,9 @@ def test_every_html_email_closes_what_it_opens(renderer: Renderer, kind: str) ->
 
 
 def test_a_weekly_signature_reminder_after_the_target_counts_back(renderer: Renderer) -> None:
-    email = render(renderer, "reminder_signature", deadline=_signature(-7))
+    context = sample_context("reminder_signature")
+    context["deadline"] = {**context["deadline"], "days_before": -7}  # a week after the target
+    email = renderer.render("reminder_signature", context)
     assert "il y a 7\xa0jours" in email.text or "il y a 7 jours" in email.text
     assert "dans -" not in email.subject + email.text + email.html
     assert "recueillies au plus tard le" in email.text
