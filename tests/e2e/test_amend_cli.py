@@ -102,27 +102,25 @@ def test_an_amendment_file_refused_names_the_file_line_and_entry(
 ) -> None:
     _in_execution(convflow)
     avenant = tmp_path / "avenant-1.toml"
-    avenant.write_text(
-        '[changes]\nend_date = 2026-12-31\n\n[[representatives]]\nparty = "metropole"\n'
-        'name = "Jeanne Martin"\ntitle = "Vice-Présidente"\nemail = "jeanne.martin"\n',
-        encoding="utf-8",
-    )
-    result = convflow("amend", REF, "--file", str(avenant))
-    assert result.exit_code == 1
+
+    def refused(text: str) -> str:
+        avenant.write_text(text, encoding="utf-8")
+        result = convflow("amend", REF, "--file", str(avenant))
+        assert result.exit_code == 1
+        return result.stderr
+
+    term = "[changes]\nend_date = 2026-12-31\n\n[[representatives]]\n"
     assert f"{avenant}, line 8: representatives[0].email: 'jeanne.martin' is not an email" in (
-        result.stderr
+        refused(term + 'party = "metropole"\nname = "Jeanne Martin"\ntitle = "VP"\n'
+                'email = "jeanne.martin"\n')
+    )  # fmt: skip
+    assert f"{avenant}, line 5: representatives[0]: no party 'mairie'" in refused(
+        term + 'party = "mairie"\nname = "Jeanne Martin"\ntitle = "Maire"\n'
+        'email = "jeanne.martin@example.org"\n'
     )
-    avenant.write_text(
-        '[changes]\nend_date = 2026-12-31\n\n[[representatives]]\nparty = "mairie"\n'
-        'name = "Jeanne Martin"\ntitle = "Maire"\nemail = "jeanne.martin@example.org"\n',
-        encoding="utf-8",
+    assert f"{avenant}, line 2: changes.end_date: 2020-12-31 is before" in refused(
+        "[changes]\nend_date = 2020-12-31\n"
     )
-    result = convflow("amend", REF, "--file", str(avenant))
-    assert result.exit_code == 1
-    assert f"{avenant}, line 5: representatives[0]: no party 'mairie'" in result.stderr
-    avenant.write_text("[changes]\nend_date = 2020-12-31\n", encoding="utf-8")
-    result = convflow("amend", REF, "--file", str(avenant))
-    assert f"{avenant}, line 2: changes.end_date: 2020-12-31 is before" in result.stderr
     assert convflow.json("amendments", REF) == []
 
 

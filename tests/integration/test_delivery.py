@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from notifications import FolderSender, MemorySender, SmtpSender
+from notifications import FolderSender, MemorySender, OutgoingEmail, SmtpSender
 from states.convention import Convention
 from storage.tables import convention_table
 from tests.conftest import FixedClock
@@ -314,6 +314,13 @@ def test_a_convention_that_cannot_be_read_does_not_hold_back_the_others_emails(
     assert str(failed["signature_requested"]["last_error"]).startswith("rendering failed")
 
 
+def _delivered(app: App, clock: FixedClock) -> list[OutgoingEmail]:
+    """The emails the outbox holds, delivered now to a sender that keeps them."""
+    sender = MemorySender()
+    deliver(app, sender, clock.now)
+    return sender.sent
+
+
 def test_an_events_email_shows_what_was_recorded_in_french(
     mail_app: App, reference_convention: Convention, clock: FixedClock
 ) -> None:
@@ -322,9 +329,7 @@ def test_an_events_email_shows_what_was_recorded_in_french(
     bring_into_execution(mail_app)
     record(mail_app, "open_dispute", "2025-06-02", party="crpv", received="2025-06-02",
            dispatched="2025-05-28")  # fmt: skip
-    sender = MemorySender()
-    deliver(mail_app, sender, clock.now)
-    texts = {email.subject: email.text for email in sender.sent}
+    texts = {email.subject: email.text for email in _delivered(mail_app, clock)}
     payment = next(text for subject, text in texts.items() if "] Versement de " in subject)
     assert "Montant\xa0: 200\u202f000,00\xa0€" in payment
     dispute = next(text for subject, text in texts.items() if "] Litige notifié" in subject)
@@ -341,9 +346,7 @@ def test_a_notice_overtaken_by_the_term_is_announced_as_such(
     load(mail_app, reference_convention)
     bring_into_execution(mail_app)
     record(mail_app, "give_notice", "2025-09-15", party="crpv", received="2025-09-15")
-    sender = MemorySender()
-    deliver(mail_app, sender, clock.now)
-    [email] = [e for e in sender.sent if "Résiliation notifiée" in e.subject]
+    [email] = [e for e in _delivered(mail_app, clock) if "Résiliation notifiée" in e.subject]
     assert "la convention arrivera d’abord à son terme, le 31 décembre 2025" in email.subject
     assert "Le préavis courrait jusqu’au dimanche 15 mars 2026" in email.text
     assert "la résiliation restera sans effet" in email.text
