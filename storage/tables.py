@@ -275,6 +275,17 @@ class ApiTokenRow(SQLModel, table=True):
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class InstallationRow(SQLModel, table=True):
+    """This database's own identity (one row): a random salt that makes the Message-IDs of its
+    emails its own, so that two databases (staging and production, SQLite and PostgreSQL, a
+    rebuilt one) never send different emails under the same Message-ID."""
+
+    __tablename__ = "installation"
+
+    id: int = Field(default=1, primary_key=True)
+    salt: str = Field(max_length=64)
+
+
 convention_table = ConventionRow.__table__  # type: ignore[attr-defined]
 party_table = PartyRow.__table__  # type: ignore[attr-defined]
 signatory_table = SignatoryRow.__table__  # type: ignore[attr-defined]
@@ -285,6 +296,7 @@ outbox_table = OutboxRow.__table__  # type: ignore[attr-defined]
 reminder_table = ReminderRow.__table__  # type: ignore[attr-defined]
 amendment_table = AmendmentRow.__table__  # type: ignore[attr-defined]
 api_token_table = ApiTokenRow.__table__  # type: ignore[attr-defined]
+installation_table = InstallationRow.__table__  # type: ignore[attr-defined]
 metadata = SQLModel.metadata
 
 # For the dashboard's lists (migration 0003): which conventions have a deadline within N days,

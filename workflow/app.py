@@ -13,6 +13,7 @@ from notifications import Renderer
 from states.deadlines import LegalSettings
 from states.errors import ConvflowError
 from storage.engine import is_sqlite, make_engine, sqlite_path
+from storage.installation import installation_salt
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
 from workflow.emails import Mailer
@@ -73,6 +74,8 @@ class App:
         if check_schema:
             try:
                 app.check_schema()
+                with engine.connect() as connection:
+                    app.mailer.salt = installation_salt(connection)
             except Exception:
                 app.close()
                 raise

@@ -68,9 +68,11 @@ def _domain(mail_from: str) -> str:
     return parseaddr(mail_from)[1].rpartition("@")[2] or "convflow.local"
 
 
-def message_id(key: str, mail_from: str) -> str:
-    """A Message-ID that is the same for every attempt at the same email."""
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{_domain(mail_from)}>"
+def message_id(key: str, mail_from: str, salt: str = "") -> str:
+    """A Message-ID that is the same for every attempt at the same email, and (with this
+    database's salt) different from every other database's."""
+    digest = hashlib.sha256(f"{salt}:{key}".encode() if salt else key.encode())
+    return f"<{digest.hexdigest()[:32]}@{_domain(mail_from)}>"
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -234,8 +236,9 @@ def _input_text(convention: Convention, key: str, value: str) -> str:
 class Mailer:
     """Queues emails in the unit of work's outbox, addressed per the settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, salt: str = "") -> None:
         self.settings = settings
+        self.salt = salt  # this database's, read by App.create (storage.installation)
 
     def recipients(self, convention: Convention, kind: str) -> list[str]:
         """Who the email is for: the signatories (those still to sign, for signatures)."""
@@ -298,7 +301,7 @@ class Mailer:
         return Email(
             convention_id,
             kind,
-            message_id(key, self.settings.mail_from),
+            message_id(key, self.settings.mail_from, self.salt),
             key,
             self.settings.mail_from,
             recipients,
@@ -331,7 +334,7 @@ class Mailer:
         alert = Email(
             failed["convention_id"],
             "delivery_failed",
-            message_id(key, self.settings.mail_from),
+            message_id(key, self.settings.mail_from, self.salt),
             key,
             self.settings.mail_from,
             admins,
@@ -362,7 +365,7 @@ class Mailer:
         alert = Email(
             convention_id,
             "processing_failed",
-            message_id(key, self.settings.mail_from),
+            message_id(key, self.settings.mail_from, self.salt),
             key,
             self.settings.mail_from,
             admins,

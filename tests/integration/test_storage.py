@@ -20,12 +20,14 @@ from sqlalchemy.exc import DBAPIError
 from states.convention import Convention
 from states.errors import ConcurrentChange, DuplicateReference
 from storage.engine import make_engine
+from storage.installation import installation_salt
 from storage.migrate import MIGRATIONS, head_revision, upgrade
 from storage.tables import convention_table, deadline_table, event_table, metadata, signature_table
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, load, record, state
 from workflow.app import App
 from workflow.commands import ImportConvention, RecordEvent
 from workflow.convention_file import parse_convention
+from workflow.emails import message_id
 from workflow.handlers import import_convention, record_event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -298,9 +300,27 @@ def test_the_signatory_email_migration_goes_down_and_up_keeping_the_rows(
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0004")
-    with engine.connect() as connection:  # back to one email per convention, replaced or not
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
-    assert {d[0] for d in differences} == {"add_index", "remove_constraint"}
-    assert upgrade(engine) == ("0004", head_revision(engine))
-    engine.dispose()
+    try:
+        with engine.connect() as connection:  # back to one email per convention, replaced or not
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        assert upgrade(engine) == ("0004", head_revision(engine))
+        engine.dispose()
+    changed = {(d[0], getattr(d[1], "name", None)) for d in differences}
+    assert ("add_index", "uq_signatory_current_email") in changed
+    assert ("add_table", "installation") in changed  # 0006, downgraded with it
     assert _counts(app) == before
+
+
+def test_each_database_draws_its_own_salt_for_message_ids(tmp_path: Path) -> None:
+    salts = set()
+    for name in ("one.db", "two.db"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}")
+        upgrade(engine)
+        with engine.connect() as connection:
+            salts.add(installation_salt(connection))
+        engine.dispose()
+    assert len(salts) == 2 and all(len(salt) == 32 for salt in salts)
+    # The same email key ("event:1:2") in each database: two different Message-IDs.
+    ids = {message_id("event:1:2", "convflow <convflow@localhost>", salt) for salt in salts}
+    assert len(ids) == 2

@@ -1,0 +1,15 @@
+"""This database's identity: the salt of its emails' Message-IDs (migration 0006)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from storage.tables import installation_table
+
+
+def installation_salt(connection: Connection) -> str:
+    """The random salt this database drew when it was created or migrated."""
+    salt = connection.execute(select(installation_table.c.salt)).scalar_one_or_none()
+    if salt is None:  # only a hand-edited database lacks it: `convflow init` cannot
+        raise LookupError("the installation row is missing: restore it from a backup")
+    return str(salt)
