@@ -55,8 +55,8 @@ def _banner(app: App) -> list[str]:
         f"  admins cc  {', '.join(settings.admin_emails) or '(none: set CONVFLOW_ADMIN_EMAILS)'}",
         f"  reminders  at {settings.reminder_hour:02d}:00 Europe/Paris; "
         f"safety wake-up every {settings.wake_interval}s",
-        "  query it   convflow list · convflow status AMP-CRPV-PACA-2025 · "
-        "convflow reminders AMP-CRPV-PACA-2025 · convflow outbox",
+        "  query it   convflow list · convflow status REF · convflow reminders REF · "
+        "convflow outbox",
     ]
 
 
@@ -130,8 +130,9 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
     "--now",
     type=INSTANT,
     help="Act as if it were this instant (default: now): what was due by then is done as it "
-    "would have been then, emails are sent now. Not later than now, since what it does is "
-    "real: `convflow simulate` shows what a later instant would bring.",
+    "would have been then, emails are sent now. Not later than now (five minutes of clock "
+    "difference allowed), since what it does is real: `convflow simulate` shows what a later "
+    "instant would bring.",
 )
 @click.option("--no-send", is_flag=True, help="Queue emails in the outbox but do not send them.")
 @_json_option
@@ -248,12 +249,13 @@ def outbox(context: _Context, failed: bool, limit: int, as_json: bool) -> None:
                     r["kind"],
                     r["status"],
                     str(r["attempts"]),
+                    paris_time(r["next_attempt_at"]) if r["status"] == "pending" else "",
                     ", ".join(r["recipients"]),
                     (r["last_error"] or "")[:80],
                 ]
                 for r in rows
             ),
-            ["#", "convention", "email", "status", "tries", "to", "last error"],
+            ["#", "convention", "email", "status", "tries", "next try", "to", "last error"],
         )
     )
 
