@@ -90,6 +90,8 @@ class SignatoryRow(SQLModel, table=True):
     __table_args__ = (
         Index("uq_signatory_current_email", "convention_id", "email", unique=True,
               sqlite_where=_CURRENT, postgresql_where=_CURRENT),
+        # A convention's signatories, replaced ones included (its page lists them all).
+        Index("ix_signatory_convention", "convention_id"),
     )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
