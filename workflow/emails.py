@@ -18,12 +18,10 @@ from email.utils import parseaddr
 from functools import lru_cache
 from typing import Any
 
-from notifications import date_fr, euros
 from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
-from states.inputs import parse_amount, parse_day, parse_flag
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -36,6 +34,7 @@ from workflow.labels import (
     STATE_LABELS,
 )
 from workflow.settings import Settings
+from workflow.wording import input_text, term_text
 
 EVENT_NOTICES = {
     "submit": "signature_requested",
@@ -163,32 +162,14 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
         changes.append({
             "field": key,
             "label": FIELD_LABELS.get(key, _representative_label(key)),
-            "before": _human(key, before),
-            "after": _human(key, after),
+            "before": term_text(key, before),
+            "after": term_text(key, after),
         })  # fmt: skip
     return {
         "number": amendment.number,
         "changes": changes,
         "effective_date": _iso(amendment.effective_date),
     }
-
-
-def _human(key: str, text: str) -> str:
-    """A changed term as people read it: '31 décembre 2025', '250 000,00 €', '90, 60 jours'."""
-    if not text:
-        return "—"
-    if key == "end_date":
-        return date_fr(date.fromisoformat(text))
-    if key == "amount":
-        return euros(Decimal(text))
-    if key.startswith("reminders.") and key not in ("reminders.court_possible",):
-        return f"{text.replace(',', ', ')} jours"
-    if key.startswith("signatory."):
-        people = (item.split("|") for item in text.split(";"))
-        return " ; ".join(f"{name} ({title}, {email})" for name, title, email in people)
-    if key == "reminders.court_possible":
-        return "oui" if text == "yes" else "non"
-    return text
 
 
 def _representative_label(key: str) -> str:
@@ -205,32 +186,10 @@ def event_snapshot(outcome: Outcome | AmendmentOutcome, convention: Convention) 
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
         "inputs": {
-            INPUT_LABELS.get(key, key): _input_text(convention, key, value)
+            INPUT_LABELS.get(key, key): input_text(key, value, convention)
             for key, value in outcome.inputs.items()
         },
     }
-
-
-_INPUT_DATES = ("received", "dispatched", "presented")
-_INPUT_FLAGS = ("uncollected", "electronic")
-
-
-def _input_text(convention: Convention, key: str, value: str) -> str:
-    """One input of an event as people read it: a name for a key, French dates and amounts."""
-    try:
-        if key == "party" and (party := convention.party(value)) is not None:
-            return party.name
-        if key == "signatory" and (signatory := convention.signatory(value)) is not None:
-            return f"{signatory.name}, {signatory.title} ({signatory.email})"
-        if key == "amount":
-            return euros(parse_amount(value, key))
-        if key in _INPUT_DATES:
-            return date_fr(parse_day(value, key))
-        if key in _INPUT_FLAGS:
-            return "oui" if parse_flag(value, key) else "non"
-    except ValueError:  # InvalidInput included: show what was recorded, as recorded
-        pass
-    return value
 
 
 class Mailer:
@@ -406,6 +365,8 @@ def rehydrate(snapshot: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _typed(key: str, value: Any) -> Any:
+    if key == "inputs":  # an event's inputs: already as people read them (event_snapshot)
+        return value
     if isinstance(value, Mapping):
         return rehydrate(value)
     if isinstance(value, list):

@@ -144,4 +144,4 @@ def test_the_dashboard_speaks_of_the_amendment_and_its_terms(
     assert refused.status_code == 409
     assert "quand l'avenant n°1 est en préparation" in unescape(refused.text)
     assert '<span class="muted">Montant :</span> 250\u202f000,00\xa0€' in page  # the history
-    assert "Montant : " in unescape(wrong_amount.text)
+    assert "Montant : « beaucoup » n'est pas un montant en euros" in unescape(wrong_amount.text)

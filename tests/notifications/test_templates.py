@@ -227,7 +227,7 @@ def test_a_weekly_signature_reminder_after_the_target_counts_back(renderer: Rend
     context = sample_context("reminder_signature")
     context["deadline"] = {**context["deadline"], "days_before": -7}  # a week after the target
     email = renderer.render("reminder_signature", context)
-    assert "il y a 7\xa0jours" in email.text or "il y a 7 jours" in email.text
+    assert "(il y a 7 jours)" in email.text
     assert "dans -" not in email.subject + email.text + email.html
     assert "recueillies au plus tard le" in email.text
 

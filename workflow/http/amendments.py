@@ -24,7 +24,7 @@ from workflow.amendments import (
 )
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
-from workflow.http.schemas import PLAIN, InputKey, InputValue, Open, Problem
+from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
 
 _refusals: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no token, or not a valid one"},
@@ -36,7 +36,7 @@ _refusals: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
 ChangeKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64})?$")]
 OnDate = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)]
-Number = Annotated[int, Path(ge=1, le=10_000)]
+Number = Annotated[int, Path(ge=1, le=MAX_AMENDMENT)]
 
 
 class AmendmentRequest(BaseModel):

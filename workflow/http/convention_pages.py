@@ -34,6 +34,7 @@ from workflow.http.context import HttpContext
 from workflow.http.errors import french, status_of
 from workflow.http.forms import CHANGE, amendment_forms, draft_form, event_forms, submitted
 from workflow.http.pages import csv_response, page_context
+from workflow.http.schemas import MAX_AMENDMENT
 from workflow.http.sessions import csrf_valid
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
@@ -130,7 +131,7 @@ async def _handle(
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text[:6]) <= 10_000:
+    if not (text.isdigit() and len(text) <= 5 and 1 <= int(text) <= MAX_AMENDMENT):
         raise InvalidInput("number", f"« {text[:20]} » n'est pas un numéro d'avenant")
     return int(text)
 

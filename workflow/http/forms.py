@@ -17,7 +17,9 @@ from states.amendments import FIELDS
 from states.errors import InvalidInput
 from states.inputs import INPUTS
 from states.lifecycle import IN_FORCE
+from workflow import wording
 from workflow.http import labels
+from workflow.http.schemas import MAX_INPUT, PLAIN
 
 PREFIX, CHANGE = "in_", "ch_"
 DATES = ("received", "dispatched", "presented")
@@ -148,7 +150,7 @@ def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
             widget="text",
             required=False,
             value=given.get(CHANGE + key, ""),
-            hint=f"Actuellement : {labels.input_value(key, terms[key]['value'])}"
+            hint=f"Actuellement : {wording.term_text(key, terms[key]['value'])}"
             if key in terms
             else "",
             prefix=CHANGE,
@@ -182,9 +184,7 @@ def amendment_forms(
     ]
 
 
-MAX_TEXT = 2000
-"""The longest text a form field takes, as the API's inputs."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLAIN = re.compile(PLAIN)
 
 
 def submitted(form: Mapping[str, str], prefix: str = PREFIX) -> dict[str, str]:
@@ -196,9 +196,9 @@ def submitted(form: Mapping[str, str], prefix: str = PREFIX) -> dict[str, str]:
         if key.startswith(prefix) and value.strip()
     }
     for key, value in fields.items():
-        if len(value) > MAX_TEXT:
-            raise InvalidInput(key, f"au plus {MAX_TEXT} caractères ({len(value)} saisis)")
-        if _CONTROL.search(value):
+        if len(value) > MAX_INPUT:
+            raise InvalidInput(key, f"au plus {MAX_INPUT} caractères ({len(value)} saisis)")
+        if not _PLAIN.match(value):
             raise InvalidInput(key, "les caractères de contrôle ne sont pas acceptés")
     return fields
 

@@ -6,14 +6,8 @@ this module adds what only the forms need.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from decimal import Decimal
-
-from notifications import euros
 from states.amendments import FIELD_LABELS
-from states.calendar import french_day
-from workflow import labels
+from workflow import labels, wording
 
 ACTION_LABELS = {
     "submit": "Soumettre à la signature",
@@ -153,23 +147,11 @@ def input_label(key: str, amendment: int | None = None) -> str:
     return INPUT_LABELS.get(key, key)
 
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def input_value(key: str, value: object) -> str:
-    """An input as people read it: French dates and amounts, oui/non."""
-    text = str(value)
-    try:
-        if _DAY.match(text):
-            return french_day(date.fromisoformat(text))
-        if key == "amount":
-            return euros(Decimal(text))
-    except (ValueError, ArithmeticError):
-        return text
-    return {"yes": "oui", "no": "non"}.get(text, text) if key in _FLAGS else text
-
-
-_FLAGS = ("uncollected", "electronic", "reminders.court_possible")
+def input_value(key: str, value: object, amendment: int | None = None) -> str:
+    """An input of the history as people read it; for an amendment, the term it sets."""
+    if amendment and (key in FIELD_LABELS or key.startswith("signatory.")):
+        return wording.term_text(key, str(value))
+    return wording.input_text(key, str(value))
 
 
 def role(name: str) -> str:

@@ -21,8 +21,12 @@ EventName = Literal[
 SortField = Literal["reference", "title", "state", "end_date", "amount", "next_deadline"]
 # Text people type: any printable character, no control characters (PostgreSQL refuses NUL).
 PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+MAX_INPUT = 2000
+"""The longest value an event's input takes, through the API or a dashboard form."""
+MAX_AMENDMENT = 10_000
+"""The highest amendment number a route takes."""
 InputKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
-InputValue = Annotated[str, StringConstraints(max_length=2000, pattern=PLAIN)]
+InputValue = Annotated[str, StringConstraints(max_length=MAX_INPUT, pattern=PLAIN)]
 
 
 class Open(BaseModel):

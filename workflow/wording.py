@@ -1,0 +1,58 @@
+"""Values as people read them, in French: a term an amendment changes, an event's input.
+
+Emails and the dashboard show the same things the same way: '31 décembre 2025', '250 000,00 €',
+'90, 60 jours', a party's name rather than its key.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from notifications import date_fr, euros
+from states.convention import Convention
+from states.inputs import parse_amount, parse_day, parse_flag
+
+_LETTER_DATES = ("received", "dispatched", "presented")  # a date, or an instant in Paris
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INPUT_FLAGS = ("uncollected", "electronic")
+
+
+def term_text(key: str, text: str) -> str:
+    """A term an amendment changes: '31 décembre 2025', '250 000,00 €', '90, 60 jours'."""
+    if not text:
+        return "—"
+    if key == "end_date":
+        return date_fr(date.fromisoformat(text))
+    if key == "amount":
+        return euros(Decimal(text))
+    if key.startswith("reminders.") and key not in ("reminders.court_possible",):
+        return f"{text.replace(',', ', ')} jours"
+    if key.startswith("signatory."):
+        people = (item.split("|") for item in text.split(";"))
+        return " ; ".join(f"{name} ({title}, {email})" for name, title, email in people)
+    if key == "reminders.court_possible":
+        return "oui" if text == "yes" else "non"
+    return text
+
+
+def input_text(key: str, value: str, convention: Convention | None = None) -> str:
+    """One input of an event: French dates and amounts, oui/non, and (given the convention)
+    a party's or a signatory's name; what cannot be read, as it was recorded."""
+    party = convention.party(value) if convention and key == "party" else None
+    signatory = convention.signatory(value) if convention and key == "signatory" else None
+    if party is not None:
+        return party.name
+    if signatory is not None:
+        return f"{signatory.name}, {signatory.title} ({signatory.email})"
+    try:
+        if key == "amount":
+            return euros(parse_amount(value, key))
+        if key in _LETTER_DATES or _DAY.match(value):
+            return date_fr(parse_day(value, key))
+        if key in _INPUT_FLAGS:
+            return "oui" if parse_flag(value, key) else "non"
+    except ValueError:  # InvalidInput included
+        pass
+    return value
