@@ -272,67 +272,53 @@ class Mailer:
         self, uow: UnitOfWork, failed: Mapping[str, Any], error: str, now: datetime
     ) -> int | None:
         """Alert the administrators that an email could not be delivered (None: nobody to tell)."""
-        admins = list(self.settings.admin_emails)
-        if not admins or failed["kind"] == "delivery_failed":
+        if failed["kind"] == "delivery_failed":
             return None  # never alert about an alert: that could loop
-        context = {
-            "kind": "delivery_failed",
-            "reference": failed["context"].get("reference"),
-            "deadline": None,
-            "event": None,
-            "amendment": None,
-            "failure": {
-                "subject": failed["subject"] or EMAIL_LABELS.get(failed["kind"], failed["kind"]),
-                "recipients": list(failed["recipients"]),
-                "error": error,
-                "attempts": failed["attempts"] + 1,
-            },
-            "links": failed["context"].get("links") or self.links(None),
+        failure = {
+            "subject": failed["subject"] or EMAIL_LABELS.get(failed["kind"], failed["kind"]),
+            "recipients": list(failed["recipients"]),
+            "error": error,
+            "attempts": failed["attempts"] + 1,
         }
-        key = f"alert:{failed['id']}"
-        alert = Email(
-            failed["convention_id"],
-            "delivery_failed",
-            message_id(key, self.settings.mail_from, self.salt),
-            key,
-            self.settings.mail_from,
-            admins,
-            [],
-            context,
-        )
-        return uow.outbox.queue(alert, now)
+        links = failed["context"].get("links") or self.links(None)
+        return self._alert(uow, "delivery_failed", f"alert:{failed['id']}",
+                           failed["convention_id"], failed["context"].get("reference"),
+                           failure, links, now)  # fmt: skip
 
     def queue_processing_alert(
         self, uow: UnitOfWork, reference: str, convention_id: int, error: str, now: datetime
     ) -> bool:
         """Alert the administrators that what was due for a convention could not be processed,
         once a day per convention; False when nobody is to be told or they already were."""
-        admins = list(self.settings.admin_emails)
         day = civil_date(now)
         key = f"processing_failed:{reference}:{day.isoformat()}"
-        if not admins or uow.outbox.has_key(key):
+        if uow.outbox.has_key(key):
             return False
-        context = {
-            "kind": "processing_failed",
-            "reference": reference,
-            "deadline": None,
-            "event": None,
-            "amendment": None,
-            "failure": {"error": error, "noticed_on": day.isoformat()},
-            "links": self.links(reference),
-        }
-        alert = Email(
-            convention_id,
-            "processing_failed",
-            message_id(key, self.settings.mail_from, self.salt),
-            key,
-            self.settings.mail_from,
-            admins,
-            [],
-            context,
-        )
-        uow.outbox.queue(alert, now)
-        return True
+        failure = {"error": error, "noticed_on": day.isoformat()}
+        queued = self._alert(uow, "processing_failed", key, convention_id, reference, failure,
+                             self.links(reference), now)  # fmt: skip
+        return queued is not None
+
+    def _alert(
+        self,
+        uow: UnitOfWork,
+        kind: str,
+        key: str,
+        convention_id: int | None,
+        reference: str | None,
+        failure: dict[str, Any],
+        links: dict[str, Any],
+        now: datetime,
+    ) -> int | None:
+        """Queue an alert to the administrators; None when none is set."""
+        admins = list(self.settings.admin_emails)
+        if not admins:
+            return None
+        context = {"kind": kind, "reference": reference, "deadline": None, "event": None,
+                   "amendment": None, "failure": failure, "links": links}  # fmt: skip
+        alert = Email(convention_id, kind, message_id(key, self.settings.mail_from, self.salt),
+                      key, self.settings.mail_from, admins, [], context)  # fmt: skip
+        return uow.outbox.queue(alert, now)
 
     def links(self, reference: str | None) -> dict[str, Any]:
         """Where to look: the command, and the dashboard when its address is set."""
