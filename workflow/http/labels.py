@@ -137,14 +137,14 @@ def reminder_when(days_before: int | None) -> str:
 
 
 def input_label(key: str, amendment: int | None = None) -> str:
-    """What an event's input asks for; for an amendment, the term it changes."""
-    if key.startswith("change."):
-        key, amendment = key.removeprefix("change."), 1
-    if amendment and (term := FIELD_LABELS.get(key)) is not None:
+    """What an event's input asks for; for an amendment (or a form's `change.` field), the
+    term it changes."""
+    name = key.removeprefix("change.")
+    if (amendment or name != key) and (term := FIELD_LABELS.get(name)) is not None:
         return term[0].upper() + term[1:]
-    if key == "file":
+    if name == "file":
         return "Fichier"
-    return INPUT_LABELS.get(key, key)
+    return INPUT_LABELS.get(name, name)
 
 
 def input_value(key: str, value: object, amendment: int | None = None) -> str:
