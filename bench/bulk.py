@@ -33,11 +33,11 @@ from storage.tables import (
     signatory_table,
     signature_table,
 )
-from workflow.app import App
-from workflow.commands import ImportConvention, RecordEvent
-from workflow.convention_file import read_convention_file
-from workflow.handlers import import_convention, record_event
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
 from workflow.settings import load_settings
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"

@@ -51,10 +51,10 @@ from storage.tables import (
     signatory_table,
     signature_table,
 )
-from workflow.app import App
-from workflow.convention_file import read_convention_file
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
 from workflow.settings import load_settings
-from workflow.tokens import create_token
+from workflow.usecases.tokens import create_token
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"

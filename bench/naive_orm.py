@@ -40,7 +40,7 @@ from storage.tables import (
     SignatureRow,
     reminder_table,
 )
-from workflow.emails import computed_snapshot, message_id, notice_for
+from workflow.usecases.emails import computed_snapshot, message_id, notice_for
 
 LEGAL = LegalSettings()
 

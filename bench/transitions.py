@@ -12,8 +12,8 @@ commit reaches the disk), one transaction per event:
   Machine built for each object, ORM rows), twice: writing the same rows as convflow
   (`bench/naive_orm.py`: state, history, signature, deadlines, reminders, email; the target's
   baseline), and writing only the state and a history line (what a state machine alone needs);
-- convflow: `workflow.handlers.record_event`, the path the CLI and the API take (load, fire,
-  guards, history, signatures, deadlines), walking the reference lifecycle
+- convflow: `workflow.usecases.conventions.record_event`, the path the CLI and the API take
+  (load, fire, guards, history, signatures, deadlines), walking the reference lifecycle
   submit, sign, sign, notify, pay.
 
 Targets (issue 2): convflow >= 2x naive and >= 0.4x floor.
@@ -40,11 +40,11 @@ from transitions import Machine
 from bench import naive_orm
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from workflow.app import App
-from workflow.commands import ImportConvention, RecordEvent
-from workflow.convention_file import read_convention_file
-from workflow.handlers import import_convention, record_event
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
 from workflow.settings import load_settings
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"

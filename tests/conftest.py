@@ -22,8 +22,8 @@ from states.convention import Convention
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.tables import metadata
-from workflow.app import App
-from workflow.convention_file import read_convention_file
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
 from workflow.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,9 +17,9 @@ from fastapi import FastAPI
 from states.convention import Convention
 from tests.http.live import serving
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.http import create_http_app
-from workflow.tokens import create_token
+from workflow.usecases.tokens import create_token
 
 REFERENCE = steps.REFERENCE
 

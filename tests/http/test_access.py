@@ -9,9 +9,9 @@ import pytest
 from fastapi.routing import APIRoute
 
 from tests.http.conftest import REFERENCE, Tokens, bearer, sign_in
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.http.factory import ROUTERS
-from workflow.tokens import revoke_token
+from workflow.usecases.tokens import revoke_token
 
 PUBLIC = {("GET", "/openapi.json"), ("GET", "/connexion"), ("POST", "/connexion")}
 WRITES = {

@@ -9,7 +9,7 @@ import pytest
 
 from tests.http.conftest import REFERENCE, Tokens, bearer, form_value
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 
 AMENDMENTS = f"/api/v1/conventions/{REFERENCE}/amendments"
 PAGE = f"/conventions/{REFERENCE}"

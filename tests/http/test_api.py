@@ -9,7 +9,7 @@ import pytest
 
 from tests.http.conftest import REFERENCE, Tokens, bearer
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 
 EVENTS = f"/api/v1/conventions/{REFERENCE}/events"
 

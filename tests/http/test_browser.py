@@ -18,7 +18,7 @@ import pytest
 
 from tests.http.conftest import REFERENCE, Tokens
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path(os.environ.get("CONVFLOW_CHROMIUM", "/usr/bin/chromium"))

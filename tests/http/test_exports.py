@@ -12,7 +12,7 @@ import pytest
 
 from tests.http.conftest import REFERENCE, Tokens, bearer
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.http.csv_export import cell, to_csv
 from workflow.http.ical import calendar, escape_text, fold
 

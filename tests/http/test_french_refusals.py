@@ -29,10 +29,10 @@ from tests.unit.builders import (
     convention_in,
     record,
 )
-from workflow.amendments import UnknownAmendment
 from workflow.http.convention_pages import _version
 from workflow.http.errors import french
 from workflow.http.french import CATALOGUE, sentence, to_french, translate
+from workflow.usecases.amendments import UnknownAmendment
 
 EUROS_200000 = "200\u202f000,00\xa0€"
 ENGLISH = re.compile(

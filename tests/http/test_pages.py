@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from tests.http.conftest import REFERENCE, Tokens, form_value, sign_in
 from tests.http.live import serving
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 
 PAGE = f"/conventions/{REFERENCE}"
 

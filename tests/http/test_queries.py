@@ -10,10 +10,10 @@ import pytest
 
 from states.convention import Convention
 from tests.integration import steps
-from workflow import queries
-from workflow.app import App
-from workflow.commands import ImportConvention, RecordEvent
-from workflow.handlers import import_convention, record_event
+from workflow.bootstrap import App
+from workflow.usecases import listing as queries
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
 
 COUNT = 12
 

@@ -12,14 +12,14 @@ import pytest
 from jinja2 import UndefinedError
 
 from states.lifecycle import END_STATES, STATES, mermaid_diagram
-from workflow.http import labels
 from workflow.http.diagram import parse, state_diagram
 from workflow.http.forms import amendment_forms, draft_form, event_forms, submitted_inputs
 from workflow.http.presenting import by_month, page_numbers, query_with, term_rows
 from workflow.http.rendering import TEMPLATES, Pages, in_days, money
 from workflow.http.schemas import EventName, StateName
-from workflow.present import euros
-from workflow.tokens import Principal
+from workflow.usecases.tokens import Principal
+from workflow.wording import dashboard as labels
+from workflow.wording.values import euros
 
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = date(2025, 6, 1)

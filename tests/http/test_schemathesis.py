@@ -20,7 +20,7 @@ from schemathesis.checks import not_a_server_error
 
 from tests.http.conftest import REFERENCE, Tokens, bearer
 from tests.integration import steps
-from workflow.app import App
+from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 EXAMPLES = 25

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from storage.tables import api_token_table
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.cli import cli
-from workflow.tokens import (
+from workflow.usecases.tokens import (
     TokenExists,
     UnknownToken,
     authenticate,

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 from states.convention import Convention
-from workflow import views
-from workflow.app import App
-from workflow.commands import EventRecorded, ImportConvention, RecordEvent
-from workflow.handlers import import_convention, record_event
+from workflow.bootstrap import App
+from workflow.usecases import views
+from workflow.usecases.commands import EventRecorded, ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
 
 REFERENCE = "AMP-CRPV-PACA-2025"
 METROPOLE = "martial.alvarez@example.org"

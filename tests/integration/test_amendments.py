@@ -26,17 +26,17 @@ from tests.integration.steps import (
 )
 from tests.integration.test_service_year import Driver
 from tests.notifications.conftest import RunningServer
-from workflow import views
-from workflow.amendments import (
+from workflow.bootstrap import App
+from workflow.settings import load_settings
+from workflow.usecases import views
+from workflow.usecases.amendments import (
     DraftAmendment,
     RecordAmendmentEvent,
     draft_amendment,
     record_amendment_event,
 )
-from workflow.app import App
-from workflow.dispatch import deliver
-from workflow.due import run_due
-from workflow.settings import load_settings
+from workflow.usecases.dispatch import deliver
+from workflow.usecases.due import run_due
 
 
 @pytest.fixture

@@ -19,14 +19,14 @@ from tests.integration.mail import keys, message_ids, parsed
 from tests.integration.steps import REFERENCE, at, bring_into_execution, load, record, state
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler, free_port
-from workflow import views
-from workflow.app import App
-from workflow.commands import ImportConvention, RecordEvent
-from workflow.dispatch import deliver, retry_delay
-from workflow.due import run_due
-from workflow.handlers import import_convention, record_event
-from workflow.service import make_sender
+from workflow.bootstrap import App
+from workflow.scheduler.service import make_sender
 from workflow.settings import load_settings
+from workflow.usecases import views
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
+from workflow.usecases.dispatch import deliver, retry_delay
+from workflow.usecases.due import run_due
 
 ADMIN = "politique.ville@example.org"
 

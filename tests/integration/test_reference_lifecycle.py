@@ -16,9 +16,9 @@ from tests.integration.steps import (
     record,
     state,
 )
-from workflow import views
-from workflow.app import App
-from workflow.due import run_due
+from workflow.bootstrap import App
+from workflow.usecases import views
+from workflow.usecases.due import run_due
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from tests.conftest import FixedClock
 from tests.integration.mail import message_ids, parsed
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record, state
 from tests.notifications.conftest import RunningServer
-from workflow import views
-from workflow.app import App
-from workflow.due import run_due
-from workflow.service import Service
+from workflow.bootstrap import App
+from workflow.scheduler.service import Service
 from workflow.settings import load_settings
+from workflow.usecases import views
+from workflow.usecases.due import run_due
 
 ADMIN = "politique.ville@example.org"
 

@@ -24,11 +24,11 @@ from storage.installation import installation_salt
 from storage.migrate import MIGRATIONS, head_revision, upgrade
 from storage.tables import convention_table, deadline_table, event_table, metadata, signature_table
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, load, record, state
-from workflow.app import App
-from workflow.commands import ImportConvention, RecordEvent
-from workflow.convention_file import parse_convention
-from workflow.emails import message_id
-from workflow.handlers import import_convention, record_event
+from workflow.bootstrap import App
+from workflow.files.convention_file import parse_convention
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
+from workflow.usecases.emails import message_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -218,9 +218,9 @@ def test_concurrent_signatures_are_all_kept(app: App) -> None:
 PROCESS_SCRIPT = """
 import sys
 from datetime import date
-from workflow.app import App
-from workflow.commands import RecordEvent
-from workflow.handlers import record_event
+from workflow.bootstrap import App
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
 from workflow.settings import load_settings
 
 url, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -274,7 +274,7 @@ def test_sqlite_is_in_wal_mode_and_full_sync(sqlite_url: str) -> None:
 
 
 def test_a_database_not_migrated_is_refused_with_the_command_to_run(tmp_path: Path) -> None:
-    from workflow.app import SchemaNotReady
+    from workflow.bootstrap import SchemaNotReady
     from workflow.settings import load_settings
 
     path = tmp_path / "empty.db"

@@ -12,7 +12,7 @@ from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.processes.conventions import open_app
 from tests.processes.mail import HoldingHandler
 from tests.processes.running import Processes
-from workflow.app import App
+from workflow.bootstrap import App
 
 
 @pytest.fixture

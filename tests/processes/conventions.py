@@ -12,11 +12,11 @@ from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import DeadlineKind
 from states.reminders import TEMPLATES, PlannedReminder
-from workflow import views
-from workflow.app import App, utc_now
-from workflow.commands import ImportConvention, RecordEvent
-from workflow.handlers import import_convention, record_event
+from workflow.bootstrap import App, utc_now
 from workflow.settings import load_settings
+from workflow.usecases import views
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
 
 METROPOLE = "martial.alvarez@example.org"
 CRPV = "mustapha.berra@example.org"

@@ -15,7 +15,7 @@ from tests.notifications.conftest import RunningServer
 from tests.processes.conventions import days, load, open_app, outbox, submit
 from tests.processes.mail import message_ids
 from tests.processes.running import Processes, convflow_environment, wait_until
-from workflow.app import App
+from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 EMAILS = 200

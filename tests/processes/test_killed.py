@@ -14,7 +14,7 @@ from tests.processes.conftest import holding
 from tests.processes.conventions import claim_instants, days, load, outbox, submit
 from tests.processes.mail import message_id, message_ids
 from tests.processes.running import Processes, convflow_environment, wait_until
-from workflow.app import App
+from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 LEASE = 3

@@ -15,7 +15,7 @@ from tests.notifications.helpers import free_port
 from tests.processes.conventions import days, load, outbox, submit
 from tests.processes.mail import HoldingHandler, message_ids
 from tests.processes.running import Processes, convflow_environment, wait_until
-from workflow.app import App
+from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 BASE = 1  # seconds: the first retry delay, then 2, 4, 8...

@@ -20,8 +20,8 @@ from tests.processes.conventions import (
 )
 from tests.processes.mail import message_ids
 from tests.processes.running import STARTED, Processes, convflow_environment
-from workflow import views
-from workflow.app import App
+from workflow.bootstrap import App
+from workflow.usecases import views
 
 pytestmark = pytest.mark.slow
 EXPIRED, COALESCED, DISPUTE, NOTICE = "DOWN-EXPIRY", "DOWN-REMINDERS", "DOWN-DISPUTE", "DOWN-NOTICE"

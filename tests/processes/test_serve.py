@@ -16,8 +16,8 @@ from tests.processes.conftest import holding
 from tests.processes.conventions import days, load, outbox, plan_reminder, submit
 from tests.processes.mail import message_id, message_ids
 from tests.processes.running import Processes, convflow_environment, wait_until
-from workflow import views
-from workflow.app import App, utc_now
+from workflow.bootstrap import App, utc_now
+from workflow.usecases import views
 
 pytestmark = pytest.mark.slow
 REFERENCE = "SERVE-1"

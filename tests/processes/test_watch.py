@@ -13,8 +13,8 @@ from states.convention import Convention
 from tests.notifications.conftest import RunningServer
 from tests.processes.conventions import bring_into_force, days, load, outbox, submit
 from tests.processes.running import Processes, convflow_environment, wait_until
-from workflow import views
-from workflow.app import App
+from workflow.bootstrap import App
+from workflow.usecases import views
 
 pytestmark = pytest.mark.slow
 

@@ -14,17 +14,17 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from states.inputs import parse_day
-from workflow import views
-from workflow.amendments import (
+from workflow.http.api import checked
+from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
+from workflow.usecases import views
+from workflow.usecases.amendments import (
     AmendmentRecorded,
     DraftAmendment,
     RecordAmendmentEvent,
     draft_amendment,
     record_amendment_event,
 )
-from workflow.http.api import checked
-from workflow.http.auth import Admin, Context, api_reader
-from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
 
 _refusals: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no token, or not a valid one"},

@@ -1,8 +1,9 @@
 """The JSON API under /api/v1: read conventions, their deadlines and history; record events.
 
 Every route here depends on a token (deny by default: the router itself requires one); only
-recording an event needs the admin role. Writes go through `workflow.handlers.record_event`,
-so a refused event is refused with the command line's own reason.
+recording an event needs the admin role. Writes go through
+`workflow.usecases.conventions.record_event`, so a refused event is refused with the command
+line's own reason.
 """
 
 from __future__ import annotations
@@ -18,9 +19,6 @@ from starlette.responses import Response
 from states.calendar import civil_date
 from states.errors import UnknownConvention
 from states.inputs import parse_day
-from workflow import queries, views
-from workflow.commands import RecordEvent
-from workflow.handlers import record_event
 from workflow.http import csv_export, ical
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
 from workflow.http.schemas import (
@@ -37,6 +35,10 @@ from workflow.http.schemas import (
     SortField,
     StateName,
 )
+from workflow.usecases import listing as queries
+from workflow.usecases import views
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")  # as convention files allow
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from workflow.http.context import HttpContext, context_of
 from workflow.http.sessions import SESSION_COOKIE, Session
-from workflow.tokens import Principal, authenticate, principal_by_id
+from workflow.usecases.tokens import Principal, authenticate, principal_by_id
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from starlette.requests import Request
 
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.http.rendering import Pages
 from workflow.http.sessions import Sessions
 

@@ -18,16 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import parse_day
 from states.lifecycle import EVENTS
-from workflow import views
-from workflow.amendments import (
-    DraftAmendment,
-    RecordAmendmentEvent,
-    draft_amendment,
-    record_amendment_event,
-)
-from workflow.commands import RecordEvent
-from workflow.handlers import record_event
-from workflow.http import csv_export, labels
+from workflow.http import csv_export
 from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
@@ -36,6 +27,16 @@ from workflow.http.forms import CHANGE, amendment_forms, draft_form, event_forms
 from workflow.http.pages import csv_response, page_context
 from workflow.http.schemas import MAX_AMENDMENT
 from workflow.http.sessions import csrf_valid
+from workflow.usecases import views
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
+from workflow.wording import dashboard as labels
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 Form = dict[str, str]

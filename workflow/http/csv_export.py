@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from workflow.http import labels
+from workflow.wording import dashboard as labels
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from states.lifecycle import mermaid_diagram
-from workflow.http import labels
+from workflow.wording import dashboard as labels
 
 SHORT_LABELS = {
     "draft": "Préparation",

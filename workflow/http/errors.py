@@ -22,9 +22,9 @@ from states.errors import (
     UnknownConvention,
     UnknownEvent,
 )
-from workflow.http import labels
 from workflow.http.french import field_label, sentence, to_french
-from workflow.tokens import TokenExists
+from workflow.usecases.tokens import TokenExists
+from workflow.wording import dashboard as labels
 
 
 def status_of(error: ConvflowError) -> int:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from states.errors import ConvflowError
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.http import amendments, api, convention_pages, pages, signin
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of

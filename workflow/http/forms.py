@@ -17,9 +17,9 @@ from states.amendments import FIELDS
 from states.errors import InvalidInput
 from states.inputs import INPUTS
 from states.lifecycle import IN_FORCE
-from workflow import wording
-from workflow.http import labels
 from workflow.http.schemas import MAX_INPUT, PLAIN
+from workflow.wording import dashboard as labels
+from workflow.wording import values as wording
 
 PREFIX, CHANGE = "in_", "ch_"
 DATES = ("received", "dispatched", "presented")

@@ -22,7 +22,7 @@ from decimal import Decimal
 from notifications import euros
 from states.amendments import FIELD_LABELS
 from states.calendar import french_day
-from workflow.http import labels
+from workflow.wording import dashboard as labels
 
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _AMOUNT = r"-?\d+(?:\.\d+)?"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from workflow.http import labels
+from workflow.wording import dashboard as labels
 
 PRODID = "-//Métropole Aix-Marseille-Provence//convflow//FR"
 _STATUS_PREFIX = {"met": "[respectée] ", "passed": "[échue] ", "applied": "[appliquée] "}

@@ -1,8 +1,8 @@
 """The dashboard's pages: overview, lists with filters, one page per convention, exports.
 
 Every page here needs a signed-in session (the router requires it); recording an event also
-needs an admin token and the session's CSRF token. Reads go through `workflow.views` and
-`workflow.queries`, writes through `workflow.handlers.record_event`.
+needs an admin token and the session's CSRF token. Reads go through `workflow.usecases.views` and
+`workflow.usecases.listing`, writes through `workflow.usecases.conventions.record_event`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from starlette.responses import Response
 
 from states.calendar import civil_date
 from states.lifecycle import STATES
-from workflow import queries
 from workflow.http import csv_export
 from workflow.http.api import CSV_TYPE, ListQuery
 from workflow.http.auth import Context, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
 from workflow.http.presenting import by_month
-from workflow.queries import SORTS
+from workflow.usecases import listing as queries
+from workflow.usecases.listing import SORTS
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 TIMELINE_DAYS = 90

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from babel.dates import format_date
 
 from states.lifecycle import END_STATES, IN_FORCE
-from workflow.http import labels
+from workflow.wording import dashboard as labels
 
 STATE_GROUPS = (
     ("Avant l'entrée en vigueur", ("draft", "signature")),

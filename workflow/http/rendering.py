@@ -16,7 +16,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from states.calendar import PARIS
-from workflow.http import labels
 from workflow.http.diagram import state_diagram
 from workflow.http.presenting import (
     SORT_LABELS,
@@ -26,7 +25,8 @@ from workflow.http.presenting import (
     record_items,
     term_rows,
 )
-from workflow.present import long_date, paris_time
+from workflow.wording import dashboard as labels
+from workflow.wording.values import long_date, paris_time
 
 TEMPLATES = Path(__file__).with_name("templates")
 

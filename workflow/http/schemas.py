@@ -1,7 +1,7 @@
 """The shapes the API reads and writes, as published in /openapi.json.
 
-Response objects allow extra keys: `workflow.views` may add keys (never rename them), and the
-API passes them on as they come.
+Response objects allow extra keys: `workflow.usecases.views` may add keys (never rename them), and
+the API passes them on as they come.
 """
 
 from __future__ import annotations

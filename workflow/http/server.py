@@ -5,7 +5,7 @@ from __future__ import annotations
 import uvicorn
 from fastapi import FastAPI
 
-from workflow.app import App
+from workflow.bootstrap import App
 from workflow.http.factory import create_http_app
 
 

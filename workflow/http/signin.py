@@ -24,7 +24,7 @@ from workflow.http.sessions import (
     csrf_valid,
     set_cookie,
 )
-from workflow.tokens import authenticate
+from workflow.usecases.tokens import authenticate
 
 public = APIRouter(include_in_schema=False)
 signed_only = APIRouter(include_in_schema=False)

@@ -15,9 +15,9 @@ from states import reminders
 from states.calendar import end_of_day
 from states.convention import Convention
 from states.lifecycle import IN_FORCE, fire
-from workflow.app import App
-from workflow.due import SERVICE_ACTOR, due_end
-from workflow.emails import DEADLINE_NOTICES, EVENT_NOTICES
+from workflow.bootstrap import App
+from workflow.usecases.due import SERVICE_ACTOR, due_end
+from workflow.usecases.emails import DEADLINE_NOTICES, EVENT_NOTICES
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from states.convention import Convention
 from states.lifecycle import allowed_events
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.tables import AnyRow
-from workflow.app import App
+from workflow.bootstrap import App
 
 
 def instant(value: datetime | None) -> str | None:

@@ -3,7 +3,7 @@
 What is due lives in convflow's own tables (deadlines, reminders, outbox); APScheduler only
 wakes the service at the next due instant, and on a safety interval besides, with an in-memory
 job store (LIBRARY-NOTES: its job store must not be the record, nor be shared). Each wake runs
-`workflow.due.run_due`, the same code as `convflow run-due`.
+`workflow.usecases.due.run_due`, the same code as `convflow run-due`.
 
 Work recorded by another process (an event from the command line queues an email due at once)
 is noticed by a cheap watch: every few seconds the service reads the earliest due instant and
@@ -28,9 +28,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from notifications import FolderSender, Sender, SmtpSender
 from states.errors import ConvflowError
 from storage.engine import is_sqlite, sqlite_path
-from workflow.app import App
-from workflow.due import DueReport, run_due
+from workflow.bootstrap import App
 from workflow.settings import Settings
+from workflow.usecases.due import DueReport, run_due
 
 log = logging.getLogger("convflow.service")
 WAKE_JOB, SAFETY_JOB, WATCH_JOB = "convflow-wake", "convflow-safety", "convflow-watch"

@@ -16,14 +16,15 @@ from typing import Any
 import click
 
 from states.errors import InvalidInput
-from workflow import views
-from workflow.app import App
-from workflow.cli import DATE, INSTANT, _Context, _emit, _json_option, cli, pass_context
-from workflow.due import DueReport, run_due
-from workflow.present import paris_time, table
-from workflow.service import Service, make_sender, single_service_lock
+from workflow.bootstrap import App
+from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
+from workflow.cli.present import table
+from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
-from workflow.simulate import simulate
+from workflow.usecases import views
+from workflow.usecases.due import DueReport, run_due
+from workflow.usecases.simulate import simulate
+from workflow.wording.values import paris_time
 
 log = logging.getLogger("convflow.service")
 
@@ -60,10 +61,10 @@ def _banner(app: App) -> list[str]:
     ]
 
 
-@cli.command()
+@click.command()
 @click.option("--no-http", is_flag=True, help="Run the scheduler only, without the HTTP API.")
 @pass_context
-def serve(context: _Context, no_http: bool) -> None:
+def serve(context: CliContext, no_http: bool) -> None:
     """Run the background service until SIGTERM or Ctrl-C.
 
     It wakes when a deadline, a reminder or an email falls due (and every
@@ -125,7 +126,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of this machine's clock `run-due --now` may be (another host's clock)."""
 
 
-@cli.command(name="run-due")
+@click.command(name="run-due")
 @click.option(
     "--now",
     type=INSTANT,
@@ -135,9 +136,9 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
     "instant would bring.",
 )
 @click.option("--no-send", is_flag=True, help="Queue emails in the outbox but do not send them.")
-@_json_option
+@json_option
 @pass_context
-def run_due_(context: _Context, now: datetime | None, no_send: bool, as_json: bool) -> None:
+def run_due_(context: CliContext, now: datetime | None, no_send: bool, as_json: bool) -> None:
     """Do once what the service does when something falls due, then exit.
 
     Applies the deadlines that have passed (`expire` at the end of the term, `terminate` at
@@ -156,7 +157,7 @@ def run_due_(context: _Context, now: datetime | None, no_send: bool, as_json: bo
     now = now or real_now
     report = run_due(app, now, None if no_send else make_sender(app.settings))
     if as_json:
-        _emit(_report_json(report, now))
+        emit(_report_json(report, now))
     else:
         _print_report(report)
     if report.failures:
@@ -202,15 +203,15 @@ def _print_report(report: DueReport) -> None:
         click.echo(f"{reference}: FAILED: {error}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("reference")
-@_json_option
+@json_option
 @pass_context
-def reminders(context: _Context, reference: str, as_json: bool) -> None:
+def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     """List the reminders of REFERENCE: planned instant (Paris time) and status."""
     rows = views.reminders(context.app(), reference)
     if as_json:
-        _emit(rows)
+        emit(rows)
         return
     if not rows:
         click.echo(f"{reference}: no reminders yet")
@@ -226,16 +227,16 @@ def reminders(context: _Context, reference: str, as_json: bool) -> None:
     )
 
 
-@cli.command()
+@click.command()
 @click.option("--failed", is_flag=True, help="Only the emails that could not be delivered.")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 10000))
-@_json_option
+@json_option
 @pass_context
-def outbox(context: _Context, failed: bool, limit: int, as_json: bool) -> None:
+def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:
     """List the emails convflow decided to send, newest first, and what became of them."""
     rows = views.outbox(context.app(), "failed" if failed else None, limit)
     if as_json:
-        _emit(rows)
+        emit(rows)
         return
     if not rows:
         click.echo("no failed emails" if failed else "no emails yet")
@@ -260,14 +261,14 @@ def outbox(context: _Context, failed: bool, limit: int, as_json: bool) -> None:
     )
 
 
-@cli.command(name="simulate")
+@click.command(name="simulate")
 @click.argument("reference")
 @click.option("--until", type=DATE, required=True, help="Last day to simulate (inclusive).")
 @click.option("--now", type=INSTANT, help="Start from this instant (default: now).")
-@_json_option
+@json_option
 @pass_context
 def simulate_(
-    context: _Context, reference: str, until: date, now: datetime | None, as_json: bool
+    context: CliContext, reference: str, until: date, now: datetime | None, as_json: bool
 ) -> None:
     """Show every reminder and automatic event from now to --until, writing nothing.
 
@@ -276,7 +277,7 @@ def simulate_(
     app = context.app()
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
-        _emit([{**asdict(h), "at": views.instant(h.at)} for h in happenings])
+        emit([{**asdict(h), "at": views.instant(h.at)} for h in happenings])
         return
     if not happenings:
         click.echo(f"{reference}: nothing would happen until {until.isoformat()}")
@@ -289,10 +290,10 @@ def simulate_(
     )
 
 
-@cli.command()
-@_json_option
+@click.command()
+@json_option
 @pass_context
-def config(context: _Context, as_json: bool) -> None:
+def config(context: CliContext, as_json: bool) -> None:
     """Print every setting, its value and where it came from (passwords hidden)."""
     settings = context.settings
     rows = [
@@ -306,7 +307,7 @@ def config(context: _Context, as_json: bool) -> None:
         for spec, value, source in settings.shown()
     ]
     if as_json:
-        _emit(rows)
+        emit(rows)
         return
     click.echo(
         table(

@@ -16,8 +16,8 @@ from typing import Any
 from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
-from workflow.app import App
-from workflow.emails import convention_snapshot, rehydrate
+from workflow.bootstrap import App
+from workflow.usecases.emails import convention_snapshot, rehydrate
 
 log = logging.getLogger(__name__)
 _MAX_DELAY = timedelta(hours=1)

@@ -1,13 +1,14 @@
 """French words of the dashboard: what each event's button says, what each input asks for.
 
-States, history events and deadline kinds come from `workflow.labels`, shared with the emails;
-this module adds what only the forms need.
+States, history events and deadline kinds come from `workflow.wording.labels`, shared with the
+emails; this module adds what only the forms need.
 """
 
 from __future__ import annotations
 
 from states.amendments import FIELD_LABELS
-from workflow import labels, wording
+from workflow.wording import labels
+from workflow.wording import values as wording
 
 ACTION_LABELS = {
     "submit": "Soumettre à la signature",

@@ -6,12 +6,13 @@ import json
 
 import click
 
-from workflow.cli import _Context, _default_actor, cli, pass_context
-from workflow.present import paris_time, table
-from workflow.tokens import ROLES, create_token, list_tokens, revoke_token
+from workflow.cli.context import CliContext, default_actor, pass_context
+from workflow.cli.present import table
+from workflow.usecases.tokens import ROLES, create_token, list_tokens, revoke_token
+from workflow.wording.values import paris_time
 
 
-@cli.group()
+@click.group()
 def token() -> None:
     """Access tokens: `viewer` reads, `admin` reads and records events.
 
@@ -26,10 +27,10 @@ def token() -> None:
 )
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What it may do.")
 @click.option(
-    "--by", "actor", default=_default_actor, show_default="your login", help="Who creates it."
+    "--by", "actor", default=default_actor, show_default="your login", help="Who creates it."
 )
 @pass_context
-def create(context: _Context, name: str, role: str, actor: str) -> None:
+def create(context: CliContext, name: str, role: str, actor: str) -> None:
     """Create a token for NAME and print it, alone on the last line (it is not kept)."""
     app = context.app()
     secret = create_token(app, name, role, actor, app.clock())
@@ -40,7 +41,7 @@ def create(context: _Context, name: str, role: str, actor: str) -> None:
 @token.command()
 @click.argument("name")
 @pass_context
-def revoke(context: _Context, name: str) -> None:
+def revoke(context: CliContext, name: str) -> None:
     """Revoke the token of NAME: it and the dashboard sessions opened with it stop working."""
     app = context.app()
     revoke_token(app, name, app.clock())
@@ -50,7 +51,7 @@ def revoke(context: _Context, name: str) -> None:
 @token.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_context
-def list_(context: _Context, as_json: bool) -> None:
+def list_(context: CliContext, as_json: bool) -> None:
     """List the tokens: name, role, created, last used, revoked (never the token itself)."""
     rows = list_tokens(context.app())
     if as_json:

@@ -18,15 +18,15 @@ from states.deadlines import (
 from states.errors import ConcurrentChange, DuplicateReference
 from states.lifecycle import Outcome, default_event_date, fire
 from storage.uow import UnitOfWork
-from workflow.app import App
-from workflow.commands import (
+from workflow.bootstrap import App
+from workflow.usecases.commands import (
     ConventionImported,
     DeadlineOpened,
     EventRecorded,
     ImportConvention,
     RecordEvent,
 )
-from workflow.emails import computed_snapshot, event_snapshot, notice_for
+from workflow.usecases.emails import computed_snapshot, event_snapshot, notice_for
 
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:

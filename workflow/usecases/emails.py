@@ -25,7 +25,8 @@ from states.deadlines import ComputedDeadline
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
-from workflow.labels import (
+from workflow.settings import Settings
+from workflow.wording.labels import (
     AMENDMENT_EVENT_LABELS,
     DEADLINE_LABELS,
     EMAIL_LABELS,
@@ -33,8 +34,7 @@ from workflow.labels import (
     INPUT_LABELS,
     STATE_LABELS,
 )
-from workflow.settings import Settings
-from workflow.wording import input_text, term_text
+from workflow.wording.values import input_text, term_text
 
 EVENT_NOTICES = {
     "submit": "signature_requested",

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workflow.convention_file import ConventionFileError, _toml_position, locate
+from workflow.files.convention_file import ConventionFileError, _toml_position, locate
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
 

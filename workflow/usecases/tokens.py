@@ -17,8 +17,8 @@ from typing import Any
 from states.errors import ConvflowError, InvalidInput
 from storage.tables import AnyRow
 from storage.tokens import TokenRepository
-from workflow.app import App
-from workflow.views import instant
+from workflow.bootstrap import App
+from workflow.usecases.views import instant
 
 ROLES = ("admin", "viewer")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

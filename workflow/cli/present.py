@@ -4,36 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_currency
-
-from states.calendar import PARIS, french_date
-
-
-def euros(amount: Decimal | str) -> str:
-    """An amount the French way: '200 000,00 €'."""
-    return format_currency(Decimal(amount), "EUR", locale="fr_FR")
-
-
-def long_date(value: date | str | None) -> str:
-    """A date the French way with its weekday: 'mercredi 31 décembre 2025'."""
-    if value is None:
-        return "—"
-    return french_date(date.fromisoformat(value) if isinstance(value, str) else value)
-
-
-def paris_time(value: datetime | str | None) -> str:
-    """An instant in Paris time: 'jeudi 1er janvier 2026 à 00:00 (heure de Paris)'."""
-    if value is None:
-        return "—"
-    instant = (
-        datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    )
-    local = instant.astimezone(PARIS)
-    return f"{french_date(local.date())} à {local:%H:%M} (heure de Paris)"
+from workflow.wording.values import euros, long_date, paris_time
 
 
 def table(rows: Iterable[Iterable[str]], headers: Iterable[str]) -> str:

@@ -1,7 +1,7 @@
 """Read queries of the dashboard and the HTTP API: search, filter, sort, paginate, count.
 
 Read-only, SQLAlchemy Core on `storage.tables`; the result shapes extend those of
-`workflow.views` (keys may be added, never renamed).
+`workflow.usecases.views` (keys may be added, never renamed).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from storage.tables import (
     outbox_table,
     party_table,
 )
-from workflow.app import App
-from workflow.views import day, instant
+from workflow.bootstrap import App
+from workflow.usecases.views import day, instant
 
 c, d, p, o = convention_table.c, deadline_table.c, party_table.c, outbox_table.c
 # A literal, not a bound parameter: SQLite uses the partial index on pending deadlines only

@@ -22,9 +22,9 @@ from states.convention import Convention
 from states.errors import ConvflowError, GuardRejected
 from states.lifecycle import IN_FORCE
 from storage.uow import UnitOfWork
-from workflow.app import App
-from workflow.emails import amendment_snapshot, computed_snapshot, event_snapshot
-from workflow.handlers import move_deadlines
+from workflow.bootstrap import App
+from workflow.usecases.conventions import move_deadlines
+from workflow.usecases.emails import amendment_snapshot, computed_snapshot, event_snapshot
 
 NOTICES = {"submit": "amendment_submitted"}
 """The email an amendment event sends (coming into force sends `amendment_in_force`)."""

@@ -7,10 +7,13 @@ Emails and the dashboard show the same things the same way: '31 décembre 2025',
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from notifications import date_fr, euros
+from babel.numbers import format_currency
+
+from notifications import date_fr
+from states.calendar import PARIS, french_date
 from states.convention import Convention
 from states.inputs import parse_amount, parse_day, parse_flag
 
@@ -56,3 +59,26 @@ def input_text(key: str, value: str, convention: Convention | None = None) -> st
     except ValueError:  # InvalidInput included
         pass
     return value
+
+
+def euros(amount: Decimal | str) -> str:
+    """An amount the French way: '200 000,00 €'."""
+    return format_currency(Decimal(amount), "EUR", locale="fr_FR")
+
+
+def long_date(value: date | str | None) -> str:
+    """A date the French way with its weekday: 'mercredi 31 décembre 2025'."""
+    if value is None:
+        return "—"
+    return french_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def paris_time(value: datetime | str | None) -> str:
+    """An instant in Paris time: 'jeudi 1er janvier 2026 à 00:00 (heure de Paris)'."""
+    if value is None:
+        return "—"
+    instant = (
+        datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    )
+    local = instant.astimezone(PARIS)
+    return f"{french_date(local.date())} à {local:%H:%M} (heure de Paris)"

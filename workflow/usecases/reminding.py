@@ -24,8 +24,8 @@ from storage.outbox import Email
 from storage.reminders import Mark
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
-from workflow.app import App
-from workflow.emails import amendment_snapshot, deadline_snapshot
+from workflow.bootstrap import App
+from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
 
 log = logging.getLogger(__name__)
 _NOTES = {

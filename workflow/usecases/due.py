@@ -18,13 +18,13 @@ from states.convention import Convention
 from states.lifecycle import IN_FORCE, fire
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
-from workflow.amendments import abandon_open_amendment
-from workflow.app import App
-from workflow.commands import DueActionTaken
-from workflow.dispatch import DeliveryReport, deliver
-from workflow.emails import DEADLINE_NOTICES, deadline_snapshot
-from workflow.handlers import persist_outcome
-from workflow.reminding import ReminderHandled, send_due_reminders
+from workflow.bootstrap import App
+from workflow.usecases.amendments import abandon_open_amendment
+from workflow.usecases.commands import DueActionTaken
+from workflow.usecases.conventions import persist_outcome
+from workflow.usecases.dispatch import DeliveryReport, deliver
+from workflow.usecases.emails import DEADLINE_NOTICES, deadline_snapshot
+from workflow.usecases.reminding import ReminderHandled, send_due_reminders
 
 SERVICE_ACTOR = "convflow (service)"
 _END_KINDS = {"expire": "expiry", "terminate": "termination"}

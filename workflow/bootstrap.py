@@ -16,8 +16,8 @@ from storage.engine import is_sqlite, make_engine, sqlite_path
 from storage.installation import installation_salt
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
-from workflow.emails import Mailer
 from workflow.settings import Settings, load_settings
+from workflow.usecases.emails import Mailer
 
 
 class SchemaNotReady(ConvflowError):

@@ -1,0 +1,342 @@
+"""Commands on conventions: load one, record its events, amend it, ask where it stands."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from states.amendments import AMENDMENT_EVENTS
+from states.calendar import civil_date
+from states.errors import DuplicateReference, InvalidInput
+from states.lifecycle import EVENTS, STATES
+from storage.migrate import upgrade
+from workflow.bootstrap import App
+from workflow.cli.context import (
+    DATE,
+    CliContext,
+    default_actor,
+    emit,
+    json_option,
+    key_values,
+    pass_context,
+)
+from workflow.cli.present import status_text, table
+from workflow.files.amendment_file import read_amendment_file, refused_change
+from workflow.files.convention_file import read_convention_file
+from workflow.usecases import listing, views
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
+from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.conventions import import_convention, record_event
+from workflow.wording.values import long_date, paris_time
+
+
+@click.command()
+@pass_context
+def init(context: CliContext) -> None:
+    """Create the database, or migrate it to the latest schema."""
+    app = context.app(check_schema=False)
+    before, after = upgrade(app.engine)
+    where = app.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"database {where} is up to date (revision {after})")
+    else:
+        click.echo(f"database {where} migrated from {before or 'empty'} to revision {after}")
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--by", "actor", default=default_actor, show_default="your login", help="Who loads it."
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="If the reference is already loaded, say so and succeed (for set-up scripts).",
+)
+@pass_context
+def import_(context: CliContext, file: Path, actor: str, skip_existing: bool) -> None:
+    """Load the convention described by FILE (TOML) in state `draft`.
+
+    The whole file is checked first: a malformed one is refused with the field and line named,
+    and a reference that already exists is refused; in both cases nothing is written.
+    """
+    settings = context.settings
+    convention = read_convention_file(
+        file,
+        payment_target_days=settings.payment_target_days,
+        signature_target_days=settings.signature_target_days,
+    )
+    app = context.app()
+    try:
+        result = import_convention(app, ImportConvention(convention, actor, str(file)), app.clock())
+    except DuplicateReference:
+        if not skip_existing:
+            raise
+        click.echo(f"{convention.reference}: already loaded, left as it is")
+        return
+    click.echo(f"{result.reference}: imported in state {result.state}")
+    today = civil_date(app.clock())
+    if convention.end_date < today:
+        click.echo(
+            f"warning: its term ({convention.end_date.isoformat()}) is past: it can no longer "
+            "be signed, and no amendment can extend it (docs/LEGAL-DEADLINES.md, rule 13)",
+            err=True,
+        )
+
+
+@click.command(name="list")
+@click.option("--state", type=click.Choice(STATES), help="Only conventions in this state.")
+@json_option
+@pass_context
+def list_(context: CliContext, state: str | None, as_json: bool) -> None:
+    """List conventions with their state, term and next deadline."""
+    app = context.app()
+    rows = listing.all_conventions(app, listing.ConventionFilter(state=state), app.clock())
+    if as_json:
+        emit(rows)
+        return
+    if not rows:
+        click.echo("no conventions" + (f" in state {state}" if state else ""))
+        return
+    click.echo(
+        table(
+            (
+                [
+                    r["reference"],
+                    r["state"],
+                    long_date(r["end_date"]),
+                    paris_time(r["next_deadline_at"]),
+                ]
+                for r in rows
+            ),
+            ["reference", "state", "term", "next deadline"],
+        )
+    )
+
+
+@click.command()
+@click.argument("reference")
+@json_option
+@pass_context
+def status(context: CliContext, reference: str, as_json: bool) -> None:
+    """Show where convention REFERENCE stands: state, terms, signatures, deadlines explained."""
+    view = views.status(context.app(), reference)
+    emit(view) if as_json else click.echo(status_text(view))
+
+
+@click.command()
+@click.argument("reference")
+@json_option
+@pass_context
+def history(context: CliContext, reference: str, as_json: bool) -> None:
+    """Show every event recorded on REFERENCE: what, from which state to which, when, by whom."""
+    rows = views.history(context.app(), reference)
+    if as_json:
+        emit(rows)
+        return
+    click.echo(
+        table((_history_cells(r) for r in rows), ["#", "date", "event", "states", "by", "inputs"])
+    )
+
+
+def _history_cells(row: dict[str, Any]) -> list[str]:
+    states = f"{row['from_state'] or '—'} → {row['to_state']}"
+    inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
+    event = row["event"] + (f" (avenant n°{row['amendment']})" if row.get("amendment") else "")
+    return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
+
+
+@click.command(context_settings={"ignore_unknown_options": False})
+@click.argument("reference")
+@click.argument("event", type=click.Choice((*EVENTS, "abandon")), metavar="EVENT")
+@click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option(
+    "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
+)
+@click.option(
+    "--by", "actor", default=default_actor, show_default="your login", help="Who records it."
+)
+@click.option(
+    "--expect-version", type=int, help="Refuse if the convention changed since this version."
+)
+@click.option(
+    "--amendment",
+    type=click.IntRange(1),
+    metavar="N",
+    help="The event is about amendment n°N (submit, sign signatory=EMAIL, abandon).",
+)
+@json_option
+@pass_context
+def event(
+    context: CliContext,
+    reference: str,
+    event: str,
+    inputs: tuple[str, ...],
+    on: date | None,
+    actor: str,
+    expect_version: int | None,
+    amendment: int | None,
+    as_json: bool,
+) -> None:
+    """Record EVENT on convention REFERENCE (or on its amendment n°N, with --amendment N).
+
+    \b
+    Events and their inputs:
+      submit                          send for signature
+      sign signatory=EMAIL            a signatory signs (the last one brings it into force)
+      cancel [reason=TEXT]            abandon it before it comes into force
+      notify                          the award is notified (payment is then due)
+      pay amount=200000.00            the single payment, exactly the amount due
+      open_dispute party=KEY received=DATE [dispatched=DATE] [presented=DATE]
+                   [uncollected=yes] [electronic=yes] [subject=TEXT]
+      settle [agreement=TEXT]         the amicable settlement: back to the previous state
+      go_to_court [court=TEXT]        from the day after the amicable window (article 6)
+      close_litigation [ruling=TEXT]  the court case is over
+      give_notice party=KEY received=DATE [dispatched=DATE] [presented=DATE]
+    With --amendment N: submit, sign signatory=EMAIL, abandon [reason=TEXT].
+    A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
+    `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
+    """
+    app = context.app()
+    if amendment is not None or event == "abandon":
+        _amendment_event(app, reference, event, amendment, actor, on, key_values(inputs), as_json)
+        return
+    command = RecordEvent(reference, event, actor, on, key_values(inputs), expect_version)
+    result = record_event(app, command, app.clock())
+    if as_json:
+        emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
+        return
+    click.echo(
+        f"{result.reference}: {result.event} recorded on {result.on.isoformat()} by "
+        f"{result.actor}; state {result.from_state} → {result.to_state}"
+    )
+    for deadline in result.deadlines:
+        click.echo(
+            f"  new deadline {deadline.kind}: {long_date(deadline.due_date)}, "
+            f"ends {paris_time(deadline.expires_at)}"
+        )
+
+
+def _amendment_event(
+    app: App,
+    reference: str,
+    event: str,
+    number: int | None,
+    actor: str,
+    on: date | None,
+    inputs: dict[str, str],
+    as_json: bool,
+) -> None:
+    if number is None:
+        raise click.UsageError("'abandon' is an amendment's event: give --amendment N")
+    if event not in AMENDMENT_EVENTS:
+        raise click.UsageError(f"an amendment's events are {', '.join(AMENDMENT_EVENTS)}")
+    command = RecordAmendmentEvent(reference, number, event, actor, on, inputs)
+    result = record_amendment_event(app, command, app.clock())
+    if as_json:
+        emit(asdict(result))
+        return
+    click.echo(
+        f"{reference}: avenant n°{number}: {event} recorded on {result.on.isoformat()}; "
+        f"state {result.from_state} → {result.to_state}"
+    )
+    for key, change in result.applied.items():
+        click.echo(f"  {key}: {change['before']} → {change['after']}")
+
+
+@click.command()
+@click.argument("reference")
+@click.argument("changes", nargs=-1, metavar="[FIELD=VALUE]...")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML file declaring the changes ([changes], [[representatives]]).",
+)
+@click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
+@click.option(
+    "--by", "actor", default=default_actor, show_default="your login", help="Who drafts it."
+)
+@json_option
+@pass_context
+def amend(
+    context: CliContext,
+    reference: str,
+    changes: tuple[str, ...],
+    file: Path | None,
+    on: date | None,
+    actor: str,
+    as_json: bool,
+) -> None:
+    """Draft an amendment (avenant) to REFERENCE and print its number.
+
+    
+    Fields: end_date=2026-12-31, amount=250000.00, dispute_window_days=30,
+    termination_notice_months=6, payment_target_days=30, signature_target_days=7,
+    reminders.expiry=90,60,30,7 (also reminders.termination, reminders.dispute_window,
+    reminders.payment), reminders.signature_every_days=7, reminders.court_possible=yes,
+    signatory.PARTY="Name|Title|email" (a new representative).
+    Then: convflow event REFERENCE submit --amendment N, sign ... --amendment N.
+    Allowed only while the convention is in force, one amendment at a time.
+    """
+    proposed = key_values(changes)
+    declared: dict[str, str] = {}
+    if file is not None:
+        declared = read_amendment_file(file)
+        if both := sorted(declared.keys() & proposed.keys()):
+            raise click.UsageError(
+                f"{', '.join(both)}: given both in {file} and on the command line"
+            )
+        proposed = {**declared, **proposed}
+    app = context.app()
+    command = DraftAmendment(reference, proposed, actor, on, str(file) if file else "")
+    try:
+        result = draft_amendment(app, command, app.clock())
+    except InvalidInput as error:
+        if file is None or error.field not in declared:
+            raise
+        raise refused_change(file, error.field, error.problem) from None
+    if as_json:
+        emit(asdict(result))
+        return
+    click.echo(f"{reference}: avenant n°{result.number} drafted on {result.on.isoformat()}")
+    click.echo(f"  next: convflow event {reference} submit --amendment {result.number}")
+    click.echo(str(result.number))
+
+
+@click.command(name="amendments")
+@click.argument("reference")
+@json_option
+@pass_context
+def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
+    """List the amendments of REFERENCE: state, changes (before → after), signatures."""
+    rows = views.amendments(context.app(), reference)
+    if as_json:
+        emit(rows)
+        return
+    if not rows:
+        click.echo(f"{reference}: no amendments")
+        return
+    for row in rows:
+        since = (
+            f", in force since {long_date(row['effective_date'])}" if row["effective_date"] else ""
+        )
+        click.echo(f"avenant n°{row['number']}  {row['state']}{since}")
+        if row["applied"]:
+            for change in row["applied"]:
+                click.echo(f"  {change['field']}: {change['before']} → {change['after']}")
+        else:
+            for key, value in row["changes"].items():
+                now = f"{row['current'][key]} → " if key in row["current"] else ""
+                click.echo(f"  {key}: {now}{value}" + ("" if now else " (proposed)"))
+        for email, day in row["signatures"].items():
+            click.echo(f"  signed by {email} on {day}")

@@ -1,0 +1,128 @@
+"""The what-if calculator of legal deadlines, and the lifecycle diagram."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
+from states.lifecycle import mermaid_diagram
+from workflow.cli.context import DATE, CliContext, emit, json_option, pass_context
+from workflow.usecases import views
+from workflow.wording.values import long_date, paris_time
+
+
+@click.group()
+def deadline() -> None:
+    """What-if calculator: the legal deadline for given dates, with its explanation."""
+
+
+def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool) -> None:
+    data = {
+        "kind": computed.kind,
+        "raw_end": computed.raw_end.isoformat(),
+        "deadline": computed.due_date.isoformat(),
+        "expires_at": views.instant(computed.expires_at),
+        "explanation": computed.explanation,
+        "flags": list(computed.flags),
+        **extra,
+    }
+    if as_json:
+        emit(data)
+        return
+    click.echo(
+        f"deadline    {long_date(computed.due_date)} (raw end {computed.raw_end.isoformat()})"
+    )
+    click.echo(f"expires at  {paris_time(computed.expires_at)} = {data['expires_at']}")
+    for key, value in extra.items():
+        if isinstance(value, str):
+            click.echo(f"{key:<19} {value}")
+    click.echo("")
+    click.echo(computed.explanation)
+
+
+@deadline.command()
+@click.option(
+    "--received",
+    type=DATE,
+    help="Receipt of the registered letter (date or ISO instant); required unless the letter "
+    "was never collected (--uncollected with --presented).",
+)
+@click.option("--presented", type=DATE, help="First presentation of the letter.")
+@click.option("--dispatched", type=DATE, help="Dispatch of the letter.")
+@click.option(
+    "--uncollected", is_flag=True, help="The letter was never collected (pli avisé non réclamé)."
+)
+@click.option("--electronic", is_flag=True, help="An electronic registered letter (LRE).")
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 365), help="Amicable window."
+)
+@json_option
+@pass_context
+def dispute(
+    context: CliContext, received: date | None, presented: date | None, dispatched: date | None,
+    uncollected: bool, electronic: bool, days: int, as_json: bool,
+) -> None:  # fmt: skip
+    """End of the amicable window of article 6 and the first day a party may go to court."""
+    if received is None and not uncollected:
+        raise click.UsageError(
+            "--received is required (or --uncollected with --presented, for a letter never "
+            "collected)"
+        )
+    letter = RegisteredLetter(dispatched, presented, received, uncollected, electronic)
+    computed = dispute_window(letter, days, context.settings.legal)
+    assert computed.earliest_court_date is not None
+    _deadline_output(
+        computed, {"earliest_court_date": computed.earliest_court_date.isoformat()}, as_json
+    )
+
+
+@deadline.command()
+@click.option("--received", type=DATE, required=True, help="Receipt of the registered letter.")
+@click.option("--dispatched", type=DATE, help="Dispatch of the letter.")
+@click.option("--presented", type=DATE, help="First presentation of the letter.")
+@click.option("--term", type=DATE, help="The convention's end date, if it may come first.")
+@click.option(
+    "--months", default=6, show_default=True, type=click.IntRange(1, 120), help="Notice period."
+)
+@json_option
+@pass_context
+def termination(
+    context: CliContext, received: date, dispatched: date | None, presented: date | None,
+    term: date | None, months: int, as_json: bool,
+) -> None:  # fmt: skip
+    """When a termination by registered letter takes effect (article 7), the term permitting."""
+    letter = RegisteredLetter(dispatched, presented, received)
+    computed = termination_notice(letter, months, context.settings.legal, term=term)
+    assert computed.effective_end is not None and computed.notice_end is not None
+    extra = {
+        "effective_end": computed.effective_end.isoformat(),
+        "notice_end": computed.notice_end.isoformat(),
+        "ends_by": computed.ends_by,
+        "by_basis": [
+            {
+                "basis": basis,
+                "letter_date": start.isoformat(),
+                "notice_end": end.isoformat(),
+                "effective_end": (term if term is not None and term <= end else end).isoformat(),
+            }
+            for basis, start, end in computed.by_basis
+        ],
+    }
+    _deadline_output(computed, extra, as_json)
+
+
+@deadline.command(name="expiry")
+@click.option("--term", type=DATE, required=True, help="The convention's end date.")
+@json_option
+def expiry_(term: date, as_json: bool) -> None:
+    """When a convention ends at its term (article 4): 24:00 in Paris on its end date."""
+    _deadline_output(expiry(term), {}, as_json)
+
+
+@click.command()
+def diagram() -> None:
+    """Print the lifecycle as a mermaid state diagram (drawn from the transitions table)."""
+    click.echo(mermaid_diagram(), nl=False)
