@@ -18,13 +18,14 @@ import click
 from states.errors import InvalidInput
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
-from workflow.cli.present import table
+from workflow.cli.present import instant, table
 from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
 from workflow.usecases import views
 from workflow.usecases.due import DueReport, run_due
 from workflow.usecases.simulate import simulate
-from workflow.wording.values import paris_time
+from workflow.wording.catalogue import gettext_noop
+from workflow.wording.words import Words
 
 log = logging.getLogger("convflow.service")
 
@@ -41,24 +42,27 @@ def _configure_logging() -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-def _where_mail_goes(settings: Settings) -> str:
+def _where_mail_goes(settings: Settings, words: Words) -> str:
     if settings.smtp_host:
         return f"SMTP {settings.smtp_host}:{settings.smtp_port} ({settings.smtp_tls})"
-    return f"the folder {Path(settings.mail_dir).resolve()} (.eml files; set CONVFLOW_SMTP_HOST)"
+    return words("the folder {folder} (.eml files; set CONVFLOW_SMTP_HOST)",
+                 folder=Path(settings.mail_dir).resolve())  # fmt: skip
 
 
-def _banner(app: App) -> list[str]:
+def _banner(app: App, words: Words) -> list[str]:
     settings = app.settings
-    return [
-        "convflow service started",
-        f"  database   {app.engine.url.render_as_string(hide_password=True)}",
-        f"  mail to    {_where_mail_goes(settings)}",
-        f"  admins cc  {', '.join(settings.admin_emails) or '(none: set CONVFLOW_ADMIN_EMAILS)'}",
-        f"  reminders  at {settings.reminder_hour:02d}:00 Europe/Paris; "
-        f"safety wake-up every {settings.wake_interval}s",
-        "  query it   convflow list · convflow status REF · convflow reminders REF · "
-        "convflow outbox",
-    ]
+    rows = [
+        (words("database"), app.engine.url.render_as_string(hide_password=True)),
+        (words("mail to"), _where_mail_goes(settings, words)),
+        (words("admins cc"),
+         ", ".join(settings.admin_emails) or words("(none: set CONVFLOW_ADMIN_EMAILS)")),
+        (words("reminders"), words("at {hour}:00 Europe/Paris; safety wake-up every {seconds}s",
+                                   hour=str(settings.reminder_hour).zfill(2),
+                                   seconds=settings.wake_interval)),
+        (words("query it"),
+         "convflow list · convflow status REF · convflow reminders REF · convflow outbox"),
+    ]  # fmt: skip
+    return [words("convflow service started"), *(f"  {k:<10} {v}" for k, v in rows)]
 
 
 @click.command()
@@ -73,22 +77,22 @@ def serve(context: CliContext, no_http: bool) -> None:
     once. On SQLite one service per database file; on PostgreSQL several may run.
     """
     _configure_logging()
-    app = context.app()
+    app, words = context.app(), context.words
     lock = single_service_lock(app.settings)
     with lock or nullcontext():
         service = Service(app, make_sender(app.settings))
-        for line in _banner(app):
+        for line in _banner(app, words):
             click.echo(line)
         service.start()
         try:
-            _serve_until_stopped(app, no_http)
+            _serve_until_stopped(app, no_http, words)
         finally:
             log.info("stopping: finishing the pass in flight")
             service.stop()
             log.info("stopped")
 
 
-def _serve_until_stopped(app: App, no_http: bool) -> None:
+def _serve_until_stopped(app: App, no_http: bool, words: Words) -> None:
     """Serve HTTP (in a thread) until SIGTERM or SIGINT, which return here to stop the service.
 
     uvicorn, in the main thread, would re-raise the signal once it has shut down, killing the
@@ -102,7 +106,10 @@ def _serve_until_stopped(app: App, no_http: bool) -> None:
     thread = None
     if http is not None:
         host, port = app.settings.http_host, app.settings.http_port
-        click.echo(f"  dashboard  http://{host}:{port}/ (API under /api/v1/, /openapi.json)")
+        heading = words("dashboard")
+        address = words("http://{host}:{port}/ (API under /api/v1/, /openapi.json)", host=host,
+                        port=port)  # fmt: skip
+        click.echo(f"  {heading:<10} {address}")
         thread = threading.Thread(target=http.run, name="convflow-http", daemon=True)
         thread.start()
     stopped.wait()
@@ -121,6 +128,13 @@ def _http_server(app: App) -> Any:
         return None
     return uvicorn.Server(uvicorn_config(app))
 
+
+SOURCES = {
+    "environment": gettext_noop("environment"),
+    "file": gettext_noop("file"),
+    "default": gettext_noop("default"),
+}
+"""Where a setting's value came from, as `convflow config` says it."""
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of this machine's clock `run-due --now` may be (another host's clock)."""
@@ -148,18 +162,13 @@ def run_due_(context: CliContext, now: datetime | None, no_send: bool, as_json: 
     app = context.app()
     real_now = app.clock()
     if now is not None and now > real_now + FUTURE_TOLERANCE:
-        raise InvalidInput(
-            "--now",
-            f"{views.instant(now)} is in the future (it is {views.instant(real_now)}): run-due "
-            "acts for real and would apply deadlines before they fall; to see what would "
-            "happen, use `convflow simulate REF --until DATE`",
-        )
+        raise InvalidInput("--now", "now_in_future", now=now, real_now=real_now)
     now = now or real_now
     report = run_due(app, now, None if no_send else make_sender(app.settings))
     if as_json:
         emit(_report_json(report, now))
     else:
-        _print_report(report)
+        _print_report(report, context.words)
     if report.failures:
         sys.exit(1)
 
@@ -176,7 +185,7 @@ def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
     }
 
 
-def _print_report(report: DueReport) -> None:
+def _print_report(report: DueReport, words: Words) -> None:
     delivery = report.delivery
     if not (
         report.actions
@@ -186,21 +195,25 @@ def _print_report(report: DueReport) -> None:
         or delivery.retried
         or delivery.failed
     ):
-        click.echo("nothing due")
+        click.echo(words("nothing due"))
         return
     for a in report.actions:
         click.echo(
-            f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
-            f"(state {a.to_state})"
-        )
+            words("{reference}: {deadline} due {instant} → {action} (state {state})",
+                  reference=a.reference, deadline=a.deadline, instant=instant(words, a.due_at),
+                  action=a.action, state=a.to_state)
+        )  # fmt: skip
     for r in report.reminders:
-        click.echo(f"{r.reference}: reminder {r.kind} {r.label} → {r.outcome}")
+        click.echo(words("{reference}: reminder {kind} {label} → {outcome}",
+                         reference=r.reference, kind=r.kind, label=r.label,
+                         outcome=r.outcome))  # fmt: skip
     click.echo(
-        f"emails: {len(delivery.sent)} sent, {len(delivery.retried)} to retry, "
-        f"{len(delivery.failed)} failed"
-    )
+        words("emails: {sent} sent, {retried} to retry, {failed} failed",
+              sent=len(delivery.sent), retried=len(delivery.retried), failed=len(delivery.failed))
+    )  # fmt: skip
     for reference, error in report.failures.items():
-        click.echo(f"{reference}: FAILED: {error}", err=True)
+        click.echo(words("{reference}: FAILED: {error}", reference=reference, error=error),
+                   err=True)  # fmt: skip
 
 
 @click.command()
@@ -209,22 +222,21 @@ def _print_report(report: DueReport) -> None:
 @pass_context
 def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     """List the reminders of REFERENCE: planned instant (Paris time) and status."""
-    rows = views.reminders(context.app(), reference)
+    rows, words = views.reminders(context.app(), reference), context.words
     if as_json:
         emit(rows)
         return
     if not rows:
-        click.echo(f"{reference}: no reminders yet")
+        click.echo(words("{reference}: no reminders yet", reference=reference))
         return
-    click.echo(
-        table(
-            (
-                [r["kind"], r["label"], paris_time(r["planned_at"]), r["status"], r["note"] or ""]
-                for r in rows
-            ),
-            ["deadline", "reminder", "planned", "status", "note"],
-        )
-    )
+    cells = (
+        [r["kind"], r["label"], instant(words, r["planned_at"]),
+         words.label("reminder_status", r["status"]), r["note"] or ""]
+        for r in rows
+    )  # fmt: skip
+    headers = [words("deadline"), words("reminder"), words("planned"), words("status"),
+               words("note")]  # fmt: skip
+    click.echo(table(cells, headers))
 
 
 @click.command()
@@ -234,31 +246,29 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 @pass_context
 def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:
     """List the emails convflow decided to send, newest first, and what became of them."""
-    rows = views.outbox(context.app(), "failed" if failed else None, limit)
+    rows, words = views.outbox(context.app(), "failed" if failed else None, limit), context.words
     if as_json:
         emit(rows)
         return
     if not rows:
-        click.echo("no failed emails" if failed else "no emails yet")
+        click.echo(words("no failed emails") if failed else words("no emails yet"))
         return
-    click.echo(
-        table(
-            (
-                [
-                    str(r["id"]),
-                    r["reference"] or "",
-                    r["kind"],
-                    r["status"],
-                    str(r["attempts"]),
-                    paris_time(r["next_attempt_at"]) if r["status"] == "pending" else "",
-                    ", ".join(r["recipients"]),
-                    (r["last_error"] or "")[:80],
-                ]
-                for r in rows
-            ),
-            ["#", "convention", "email", "status", "tries", "next try", "to", "last error"],
-        )
+    cells = (
+        [
+            str(r["id"]),
+            r["reference"] or "",
+            r["kind"],
+            words.label("outbox_status", r["status"]),
+            str(r["attempts"]),
+            instant(words, r["next_attempt_at"]) if r["status"] == "pending" else "",
+            ", ".join(r["recipients"]),
+            (r["last_error"] or "")[:80],
+        ]
+        for r in rows
     )
+    headers = ["#", words("convention"), words("email"), words("status"), words("tries"),
+               words("next try"), words("to"), words("last error")]  # fmt: skip
+    click.echo(table(cells, headers))
 
 
 @click.command(name="simulate")
@@ -274,20 +284,18 @@ def simulate_(
 
     As if nothing else were recorded meanwhile: no signature, payment or settlement.
     """
-    app = context.app()
+    app, words = context.app(), context.words
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
         emit([{**asdict(h), "at": views.instant(h.at)} for h in happenings])
         return
     if not happenings:
-        click.echo(f"{reference}: nothing would happen until {until.isoformat()}")
+        click.echo(words("{reference}: nothing would happen until {day}", reference=reference,
+                         day=until))  # fmt: skip
         return
-    click.echo(
-        table(
-            ([paris_time(h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings),
-            ["when", "what", "deadline", "detail", "email"],
-        )
-    )
+    cells = ([instant(words, h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings)
+    headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email")]
+    click.echo(table(cells, headers))
 
 
 @click.command()
@@ -295,7 +303,7 @@ def simulate_(
 @pass_context
 def config(context: CliContext, as_json: bool) -> None:
     """Print every setting, its value and where it came from (passwords hidden)."""
-    settings = context.settings
+    settings, words = context.settings, context.words
     rows = [
         {
             "name": spec.name,
@@ -311,12 +319,12 @@ def config(context: CliContext, as_json: bool) -> None:
         return
     click.echo(
         table(
-            ([r["variable"], r["value"], r["source"]] for r in rows),
-            ["variable", "value", "source"],
+            ([r["variable"], r["value"], words(SOURCES[r["source"]])] for r in rows),
+            [words("variable"), words("value"), words("source")],
         )
     )
     if settings.file:
-        click.echo(f"\nsettings file: {settings.file}")
-    click.echo("\nLegal choices used by every deadline:")
+        click.echo("\n" + words("settings file: {file}", file=settings.file))
+    click.echo("\n" + words("Legal choices used by every deadline:"))
     for line in settings.legal.describe():
         click.echo(f"  {line}")

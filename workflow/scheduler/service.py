@@ -55,10 +55,7 @@ class ServiceAlreadyRunning(ConvflowError):
     """A second service on the same SQLite file: SQLite allows one writer service."""
 
     def __init__(self, path: Path, holder: str) -> None:
-        super().__init__(
-            f"another convflow service is already running on {path} ({holder}); SQLite "
-            "allows one service per database file: stop it, or use PostgreSQL to run several"
-        )
+        super().__init__("service_already_running", path=str(path), holder=holder)
 
 
 class SingleServiceLock:

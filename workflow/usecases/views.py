@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from states.amendments import (
-    FIELD_LABELS,
     FIELDS,
     Amendment,
     allowed_amendment_events,
@@ -21,6 +20,7 @@ from states.lifecycle import allowed_events
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.tables import AnyRow
 from workflow.bootstrap import App
+from workflow.wording import labels
 
 
 class DeadlineView(TypedDict):
@@ -248,7 +248,7 @@ def amendment_view(amendment: Amendment, convention: Convention) -> AmendmentVie
         "applied": [
             {
                 "field": key,
-                "label": FIELD_LABELS.get(key, key),
+                "label": labels.term(key),
                 "before": values["before"],
                 "after": values["after"],
             }
