@@ -204,7 +204,9 @@ def test_a_new_representative_signs_the_next_amendment(in_execution: App) -> Non
             for s in status["former_signatories"]] == [(METROPOLE, "2025-03-05", 1)]  # fmt: skip
     amend(in_execution, "2025-10-10", amount="210000.00")
     amendment(in_execution, 2, "submit", "2025-10-10")
-    with pytest.raises(GuardRejected, match=r"not_a_signatory .*signatory=martial\.alvarez@example\.org"):
+    with pytest.raises(
+        GuardRejected, match=r"not_a_signatory .*signatory=martial\.alvarez@example\.org"
+    ):
         amendment(in_execution, 2, "sign", "2025-10-11", signatory=METROPOLE)
     amendment(in_execution, 2, "sign", "2025-10-11", signatory="jeanne.martin@example.org")
     assert amendment(in_execution, 2, "sign", "2025-10-12", signatory=CRPV) == "in_force"

@@ -154,7 +154,9 @@ def test_cancelled_before_signature(loaded: App) -> None:
 
 def test_cancel_refused_once_in_force(loaded: App) -> None:
     bring_into_force(loaded)
-    with pytest.raises(InvalidTransition, match=r"invalid_transition .*event=cancel, state=notification"):
+    with pytest.raises(
+        InvalidTransition, match=r"invalid_transition .*event=cancel, state=notification"
+    ):
         record(loaded, "cancel", "2025-03-11")
 
 

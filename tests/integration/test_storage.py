@@ -87,7 +87,9 @@ def test_importing_a_reference_twice_is_refused_and_changes_nothing(
 ) -> None:
     load(app, reference_convention)
     before = _counts(app)
-    with pytest.raises(DuplicateReference, match=r"duplicate_reference \(reference=AMP-CRPV-PACA-2025\)"):
+    with pytest.raises(
+        DuplicateReference, match=r"duplicate_reference \(reference=AMP-CRPV-PACA-2025\)"
+    ):
         load(app, reference_convention)
     assert _counts(app) == before
 
