@@ -210,7 +210,12 @@ class ConvflowError(Exception):
         if set(params) != expected:
             raise TypeError(f"{code}: parameters {sorted(params)}, declared {sorted(expected)}")
         self.code = code
-        self.params: dict[str, Any] = {key: to_json(value) for key, value in params.items()}
+        # A frame's parameter that does not apply (no amendment, no line) is left out.
+        self.params: dict[str, Any] = {
+            key: to_json(value)
+            for key, value in params.items()
+            if value is not None or key not in self.FRAME
+        }
         super().__init__(code)
 
     @property

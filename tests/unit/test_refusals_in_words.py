@@ -518,8 +518,7 @@ def test_a_refusal_is_data_first_and_words_in_each_language():
 
     assert (error.code, error.params) == (
         "amicable_window_open",
-        {"reference": REFERENCE, "event": "go_to_court", "amendment": None,
-         "court_from": "2025-07-03"},
+        {"reference": REFERENCE, "event": "go_to_court", "court_from": "2025-07-03"},
     )  # fmt: skip
     assert say(error, ENGLISH_WORDS).as_json() == {
         "code": "amicable_window_open",
