@@ -7,16 +7,20 @@ from fastapi import FastAPI
 
 from workflow.bootstrap import App
 from workflow.http.factory import create_http_app
+from workflow.ops.health import ServiceHealth
+from workflow.ops.metrics import Metrics
 
 
-def uvicorn_config(app: App) -> uvicorn.Config:
+def uvicorn_config(
+    app: App, health: ServiceHealth | None = None, metrics: Metrics | None = None
+) -> uvicorn.Config:
     """How `convflow serve` runs the web app: on CONVFLOW_HTTP_HOST:CONVFLOW_HTTP_PORT.
 
     Behind a reverse proxy on the same machine, its X-Forwarded-Proto is believed (so the
     session cookie is Secure over HTTPS); from anywhere else it is not.
     """
     return uvicorn.Config(
-        create_http_app(app),
+        create_http_app(app, health, metrics),
         host=app.settings.http_host,
         port=app.settings.http_port,
         lifespan="off",
