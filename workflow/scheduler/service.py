@@ -279,6 +279,7 @@ def _log_report(report: DueReport, now: datetime) -> None:
             action.due_at.isoformat(),
             action.action,
             late,
+            extra={"reference": action.reference, "event": action.action},
         )
     for reminder in report.reminders:
         delay = now - reminder.planned_at
@@ -291,9 +292,10 @@ def _log_report(report: DueReport, now: datetime) -> None:
             reminder.planned_at.isoformat(),
             reminder.outcome,
             late,
+            extra={"reference": reminder.reference, "event": f"reminder_{reminder.kind}"},
         )
     for reference, error in report.failures.items():
-        log.error("%s: not processed: %s", reference, error)
+        log.error("%s: not processed: %s", reference, error, extra={"reference": reference})
 
 
 def _duration(delta: timedelta, seconds: bool = False) -> str:
