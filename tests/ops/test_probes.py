@@ -20,6 +20,7 @@ from states.convention import Convention
 from storage.migrate import head_revision
 from tests.http.live import serving
 from tests.integration import steps
+from tests.processes.running import wait_until
 from workflow.bootstrap import App
 from workflow.http import create_http_app
 from workflow.ops.metrics import Metrics
@@ -31,6 +32,9 @@ def service(app: App) -> Iterator[Service]:
     """The scheduler on the test's app, started; stopped at the end."""
     running = Service(app, MemorySender(), metrics=Metrics(app))
     running.start()
+    # Its first pass runs at once in the scheduler's thread: let it end, so that what a test
+    # does next (move the clock, tick) is not raced by it.
+    wait_until(lambda: running.health.pass_finished_at is not None, 10, "the first pass")
     yield running
     running.stop()
 

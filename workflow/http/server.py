@@ -27,6 +27,9 @@ def uvicorn_config(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
         server_header=False,
+        # convflow's own logging (workflow.ops.logs) formats uvicorn's lines, access log
+        # included: uvicorn must not install handlers of its own.
+        log_config=None,
     )
 
 

@@ -115,6 +115,7 @@ def configure_logging(
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers.clear()  # uvicorn's own handlers would print a second format
+        logger.setLevel(logging.NOTSET)  # the root's level decides, for every line alike
         logger.propagate = True
     for name in QUIET:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
