@@ -1,0 +1,54 @@
+"""The title (the heading before "Entre") and the object (the article headed "Objet")."""
+
+from __future__ import annotations
+
+import re
+
+from ..documents import Line
+from ..passages import join, paragraphs
+from ..wording import capitalised, hyphenated, plain
+from .common import Reading, by_heading, by_sentence
+
+_TITLE_START = re.compile(r"^(?:Convention|CONVENTION|Avenant|AVENANT|Contrat|CONTRAT)\b")
+_NUMBER_ONLY = re.compile(r"^(?:CONVENTION|Convention)\s+(?:N°|n°|No|NO)\s*\S+\s*$")
+
+
+def read_title(reading: Reading) -> None:
+    """The convention's title: the paragraph of the heading that starts with "Convention"."""
+    head = reading.layout.head
+    for group in paragraphs(head):
+        first = group[0].text.strip()
+        if _NUMBER_ONLY.match(first) or not _TITLE_START.match(first):
+            continue
+        passage = join(_until_entre(group))
+        value = hyphenated(plain(passage.text), reading.compounds)
+        reading.findings.put("title", value, "title", passage.text, passage.origin_at(0))
+        if value.isupper():
+            reading.findings.note("title", "written in capitals; kept as written")
+        return
+    reading.findings.gap("title", "no heading starting with « Convention » before « Entre »")
+
+
+def _until_entre(group: list[Line]) -> list[Line]:
+    return [line for line in group if not re.match(r"^\s*(?:Vu|VU)\b", line.text)]
+
+
+def read_object(reading: Reading) -> None:
+    """The object: the first paragraph of the article headed "Objet", else "a pour objet"."""
+    findings = reading.findings
+    for article in by_heading(reading.layout, r"\bobjet\b"):
+        paragraph = article.first_paragraph()
+        if paragraph is None:
+            continue
+        sentences = paragraph.sentences()
+        # A last sentence ending with a colon announces a list of details: the object is before it.
+        if len(sentences) > 1 and sentences[-1].text.rstrip().endswith(":"):
+            sentences = sentences[:-1]
+        text = paragraph.text[: sentences[-1].end]
+        value = capitalised(plain(text))
+        findings.put("object", value, article.label, text, paragraph.origin_at(0))
+        return
+    for article, span in by_sentence(reading.layout, r"\ba\s+pour\s+objet\b"):
+        findings.put("object", plain(span.text), article.label, span.text, span.origin)
+        return
+    findings.gap("object", "no article headed « Objet » nor sentence « a pour objet »")
