@@ -11,10 +11,6 @@ from ..wording import capitalised, plain
 from .common import Reading, sentences
 
 _HEAD = r"(?:comité|commission|instance|conseil|groupe|cellule)"
-_NAME = re.compile(
-    rf"\b(?P<name>{_HEAD}(?:\s+(?:d['’]\s*[\wéèê]+|de\s+[\wéèê]+|du\s+[\wéèê]+|des\s+[\wéèê]+|[a-zéèêàç]+))*)",
-    re.IGNORECASE,
-)
 _STOP = {
     "sera", "est", "se", "qui", "réunit", "composé", "composée", "associant", "présidé", "présidée",
     "valide", "évalue", "examine", "établit", "chargé", "chargée", "a", "aura", "peut", "pourra",
@@ -57,17 +53,43 @@ def read_committee(reading: Reading) -> None:
 
 
 def _name(text: str) -> str | None:
-    for match in _NAME.finditer(text):
-        words = match.group("name").split()
-        kept = [words[0]]
-        for word in words[1:]:
-            bare = word.lower()
-            if bare in _STOP or bare.endswith("ant"):
-                break
-            kept.append(word)
-        if len(kept) < 2:
-            continue
-        name = " ".join(kept)
-        if _STEERING.search(name):
+    for match in re.finditer(rf"\b{_HEAD}\b", text, re.IGNORECASE):
+        name = _phrase(text[match.start() :])
+        if name and _STEERING.search(name):
             return capitalised(plain(name))
     return None
+
+
+_ARTICLE = {"la", "le", "les", "l'", "l’"}
+
+
+def _phrase(text: str) -> str | None:
+    """The committee's name: its head noun, then adjectives and "de ..." complements, up to a
+    verb, a participle, a bracket or a comma ("Comité de pilotage de la GUSP, qui ...")."""
+    tokens = re.findall(r"[\w'’-]+|[^\w\s]", text)
+    kept = [tokens[0]]
+    index = 1
+    while index < len(tokens):
+        word = tokens[index]
+        bare = word.lower()
+        if bare in ("de", "du", "des") and index + 1 < len(tokens):
+            following = tokens[index + 1]
+            step = [word]
+            if following.lower() in _ARTICLE and index + 2 < len(tokens):
+                step.append(following)
+                following = tokens[index + 2]
+            if not re.match(r"^[\w'’-]+$", following) or following.lower() in _STOP:
+                break
+            kept.extend([*step, following])
+            index += len(step) + 1
+            continue
+        if re.match(r"^d['’]\w", bare):
+            kept.append(word)
+        elif re.match(r"^[a-zà-ÿ-]+$", word) and bare not in _STOP and not bare.endswith("ant"):
+            kept.append(word)
+        else:
+            break
+        index += 1
+    if len(kept) < 2:
+        return None
+    return re.sub(r"\s*(['’])\s*", r"\1", " ".join(kept))

@@ -51,16 +51,15 @@ def read_dispute(reading: Reading) -> None:
             f"{label} counts the amicable period in {period.unit} ({period.count}); "
             "the convention file counts it in days: convert it by hand",
         )
-    else:
+    elif period.kind in (None, "calendar", "working", "business"):
         findings.put("clauses.dispute_window_days", period.count, label, quote, origin)
     if period.unit == "days":
         if period.kind in ("calendar", "working", "business"):
             findings.put("clauses.dispute_window_day_kind", period.kind, label, quote, origin)
         elif period.kind:
-            findings.doubt(
-                "clauses.dispute_window_day_kind",
-                f"days « {period.kind} » are not calendar, ouvrables or ouvrés",
-            )
+            reason = f"days « {period.kind} » are neither calendaires, ouvrables nor ouvrés"
+            findings.doubt("clauses.dispute_window_day_kind", reason)
+            findings.doubt("clauses.dispute_window_days", f"{period.count} {reason}")
         else:
             findings.gap(
                 "clauses.dispute_window_day_kind",

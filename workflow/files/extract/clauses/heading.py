@@ -15,18 +15,23 @@ _NUMBER_ONLY = re.compile(r"^(?:CONVENTION|Convention)\s+(?:N°|n°|No|NO)\s*\S+
 
 def read_title(reading: Reading) -> None:
     """The convention's title: the paragraph of the heading that starts with "Convention"."""
-    head = reading.layout.head
-    for group in paragraphs(head):
-        first = group[0].text.strip()
-        if _NUMBER_ONLY.match(first) or not _TITLE_START.match(first):
-            continue
-        passage = join(_until_entre(group))
-        value = hyphenated(plain(passage.text), reading.compounds)
-        reading.findings.put("title", value, "title", passage.text, passage.origin_at(0))
-        if value.isupper():
-            reading.findings.note("title", "written in capitals; kept as written")
+    candidates = [
+        join(_until_entre(group))
+        for group in paragraphs(reading.layout.head)
+        if _TITLE_START.match(group[0].text.strip())
+        and not _NUMBER_ONLY.match(group[0].text.strip())
+    ]
+    # A banner in capitals ("CONVENTION ANNUELLE D'OBJECTIFS 2026") often stands above the
+    # title itself: the first heading in ordinary case is the title.
+    ordinary = [p for p in candidates if not p.text.isupper()]
+    if not candidates:
+        reading.findings.gap("title", "no heading starting with « Convention » before « Entre »")
         return
-    reading.findings.gap("title", "no heading starting with « Convention » before « Entre »")
+    passage = (ordinary or candidates)[0]
+    value = hyphenated(plain(passage.text), reading.compounds)
+    reading.findings.put("title", value, "title", passage.text, passage.origin_at(0))
+    if value.isupper():
+        reading.findings.note("title", "written in capitals; kept as written")
 
 
 def _until_entre(group: list[Line]) -> list[Line]:

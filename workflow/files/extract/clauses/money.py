@@ -20,7 +20,8 @@ from ..wording import plain
 from .common import Reading, sentences
 
 _TOTAL_CUE = re.compile(
-    r"\b(?:participation|subvention|contribution|montant|financement|dotation|somme|aide)\b",
+    r"\b(?:participation|participe|subvention|contribution|contribue|montant|financement|dotation"
+    r"|somme|aide)\b|à\s+hauteur\s+de|s['’]élève",
     re.IGNORECASE,
 )
 _PART_CUE = re.compile(
@@ -41,8 +42,9 @@ _COUNT = re.compile(
 _EQUAL = re.compile(r"tranches\s+égales\s+de\s+", re.IGNORECASE)
 _SHARE = re.compile(r"(?<![\d,])(?P<n>\d{1,3}(?:,\d+)?)\s*%")
 _REPORT = re.compile(
-    r"\b(?:sur|après|à|au\s+vu\s+d[eu]s?)\s+(?:la\s+)?(?:présentation|remise|production|réception|"
-    r"transmission|fourniture|validation)\s+(?:du|de\s+la|de\s+l['’]|des|d['’]un|d['’]une)\s*(?P<report>.+)$",
+    r"(?:\b(?:sur|après|à|au\s+vu\s+d[eu]s?)\s+(?:la\s+)?(?:présentation|remise|production|réception|"
+    r"transmission|fourniture|validation)\s+|\bau\s+vu\s+)"
+    r"(?:du|de\s+la|de\s+l['’]|des|d['’]un|d['’]une)\s*(?P<report>.+)$",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(
@@ -89,7 +91,8 @@ def _total(reading: Reading) -> tuple[Article, Decimal] | None:
         for span in sentences(article):
             for money in amounts(span.text):
                 before = span.text[: money.start]
-                clause = re.split(r"[;:]|\s[-•]\s", before)[-1]
+                # the clause the amount stands in: "1ère tranche : 20 000 €" keeps its label
+                clause = re.split(r";|\s[-•]\s", before)[-1]
                 if _PART_CUE.search(clause) or not _TOTAL_CUE.search(before):
                     continue
                 candidates.append((article, span, money))
@@ -200,8 +203,9 @@ def _is_part(item: Span) -> bool:
     has_trigger = _trigger_of(text)[0] is not None
     names_part = bool(
         _SHARE.search(text)
+        or any(not m.conflict for m in amounts(text))
         or re.search(
-            r"\b(?:solde|acompte|premier\s+versement|première|seconde|deuxième|troisième|tranche\s+de)\b",
+            r"\b(?:solde|acompte|avance|premier\s+versement|première|seconde|deuxième|troisième|tranche\s+de)\b",
             text,
             re.IGNORECASE,
         )

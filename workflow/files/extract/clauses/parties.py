@@ -29,6 +29,7 @@ from .people import (
 )
 
 _AND = re.compile(r"^(?:Et|ET|et)\b\s*(?:d['’]autre\s+part)?\s*[:,]?\s*$")
+_NUMBERED = re.compile(r"^(?:\d+\s*°\s*\)?|\d+\s*[.)]|[a-z]\))\s+(?=\S)")
 _AND_INLINE = re.compile(r"^(?:Et|ET|et)\s+(?=(?:la|le|l['’]|les|La|Le|L['’])\s*\w)")
 _SIDE = re.compile(r"\s*,?\s*d['’](?:une|autre)\s+part\s*[,;.]?", re.IGNORECASE)
 _NAME_END = re.compile(
@@ -39,6 +40,10 @@ _ALIAS = re.compile(
     re.IGNORECASE,
 )
 _REPRESENTED = re.compile(r"représentée?s?\s+par\s+", re.IGNORECASE)
+_BY_OFFICE = re.compile(
+    rf"^(?P<civ>Monsieur|Madame)\s+(?:le|la|l['’])\s*(?P<title>[^,]+?)\s*,\s*"
+    rf"(?:(?:Monsieur|Madame|M\.|Mme)\s+)?(?P<name>{NAME})"
+)
 _BY_NAME = re.compile(
     rf"^(?:(?P<civ>{CIVILITY})\s+)?(?P<name>{NAME})\s*,\s*"
     r"(?:(?:agissant\s+)?en\s+(?:sa\s+)?qualité\s+de\s+)?(?P<title>[^,]+)"
@@ -106,7 +111,7 @@ def read_parties(reading: Reading) -> None:
     for heading, lines in blocks:
         which = _which_party(heading, parties)
         if which is None:
-            findings.note("parties", f"the signature block « {heading} » names no party clearly")
+            findings.note("signatures", f"the block « {heading} » names no party clearly")
             continue
         signers[which].extend(_signers(lines))
     for index, party in enumerate(parties):
@@ -121,7 +126,7 @@ def _chunks(lines: tuple[Line, ...]) -> list[list[Line]]:
         if _AND.match(text):
             chunks.append([])
             continue
-        inline = _AND_INLINE.match(text)
+        inline = _AND_INLINE.match(text) or _NUMBERED.match(text)
         if inline and chunks[-1]:
             chunks.append([])
         chunks[-1].append(Line(text[inline.end() :] if inline else text, line.origin))
@@ -155,8 +160,13 @@ def _representative(text: str, party: Party) -> Representative | None:
     if not found:
         return None
     after = text[found.end() :]
-    by_name = _BY_NAME.match(after)
-    if by_name:
+    by_office = _BY_OFFICE.match(after)
+    by_name = None if by_office else _BY_NAME.match(after)
+    if by_office:
+        title = _without_party(title_words(by_office.group("title")), party)
+        rep = Representative(person(by_office.group("name")), title, None)
+        rest = after[by_office.end() :]
+    elif by_name:
         title = _without_party(title_words(by_name.group("title")), party)
         rep = Representative(person(by_name.group("name")), title, gender(by_name.group("civ")))
         rest = after[by_name.end() :]
@@ -191,6 +201,9 @@ def _without_party(title: str, party: Party) -> str:
 # ---- signature blocks ----------------------------------------------------------------------
 
 _FOR = re.compile(r"^\s*(?:Pour|POUR)\s+(?P<whom>.+?)\s*[,:]?\s*$")
+_DELEGATION_LINE = re.compile(
+    r"^(?:Pour\s+(?:la|le|l['’])\s*\S+\s+et\s+)?par\s+délégation\b", re.IGNORECASE
+)
 _NAME_LINE = re.compile(rf"^(?:(?P<civ>{CIVILITY})\s+)?(?P<name>{NAME})\s*,?$")
 
 
@@ -248,8 +261,8 @@ def _signers(lines: list[Line]) -> list[Signer]:
                 Signer(name, title, gender(found.group("civ")), line.origin, " / ".join(quote))
             )
             title, quote = None, []
-        elif re.match(r"^\(.*\)$", text):
-            continue  # "(signature et cachet)"
+        elif re.match(r"^\(.*\)$", text) or _DELEGATION_LINE.match(text):
+            continue  # "(signature et cachet)"; "Pour la Présidente et par délégation"
         else:
             title = title_words(text) if title is None else f"{title} {title_words(text)}"
             quote.append(text)

@@ -31,7 +31,7 @@ _END_CUE = re.compile(
 _DURATION = re.compile(
     r"pour\s+une\s+durée\s+d['’e]\s*(?P<length>[^,.]+?(?:ans?|années?|mois))", re.IGNORECASE
 )
-_EXTEND = re.compile(r"prolong|proroge|prorog|renouvel", re.IGNORECASE)
+_EXTEND = re.compile(r"prolong|prorog|renouvel|recondu", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\bne\s+(?:pourra|peut|sera|saurait)\b(?!.*\bque\b)|\baucune?\b|\bn['’]est\s+pas\b",
     re.IGNORECASE,
