@@ -83,9 +83,7 @@ def _phrase(text: str) -> str | None:
             kept.extend([*step, following])
             index += len(step) + 1
             continue
-        if re.match(r"^d['’]\w", bare):
-            kept.append(word)
-        elif re.match(r"^[a-zà-ÿ-]+$", word) and bare not in _STOP and not bare.endswith("ant"):
+        if re.match(r"^d['’]\w", bare) or (re.match(r"^[a-zà-ÿ-]+$", word) and bare not in _STOP and not bare.endswith("ant")):
             kept.append(word)
         else:
             break
