@@ -83,7 +83,8 @@ def _phrase(text: str) -> str | None:
             kept.extend([*step, following])
             index += len(step) + 1
             continue
-        if re.match(r"^d['’]\w", bare) or (re.match(r"^[a-zà-ÿ-]+$", word) and bare not in _STOP and not bare.endswith("ant")):
+        adjective = re.match(r"^[a-zà-ÿ-]+$", word) and bare not in _STOP
+        if re.match(r"^d['’]\w", bare) or (adjective and not bare.endswith("ant")):
             kept.append(word)
         else:
             break
