@@ -9,6 +9,7 @@ two things, the field is left out and a warning says why.
 from .documents import Document, Line, UnreadableDocument, document_from_text, read_document
 from .engine import extract
 from .model import Doubt, Extraction, Field, Gap
+from .render import to_json, to_toml
 
 __all__ = [
     "Document",

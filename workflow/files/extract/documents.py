@@ -93,12 +93,14 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+\s*(?:(?:/|sur)\s*\d+)?\s*$", re.
 
 def _pdf_lines(path: Path) -> Iterator[Line]:
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTTextBox, LTTextLine
+    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException
 
     try:
-        pages = list(extract_pages(path))
+        # Justified lines have wide gaps between words: with pdfminer's default margin a
+        # line's last words become a box of their own, read after the paragraph.
+        pages = list(extract_pages(path, laparams=LAParams(char_margin=4.0)))
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
         raise UnreadableDocument(str(path), f"not a readable PDF ({error})") from None
     for number, page in enumerate(pages, start=1):

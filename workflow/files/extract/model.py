@@ -32,6 +32,7 @@ class Doubt:
 
     field: str
     reason: str
+    left_out: bool = True  # False: the value is kept, the warning asks for a check
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
@@ -60,8 +61,10 @@ class Extraction:
 
     @property
     def missing(self) -> list[str]:
-        """The fields not found (each also in `gaps` with its reason)."""
-        return [gap.field for gap in self.gaps]
+        """The fields without a value: not in the text (`gaps`) or left out for a doubt."""
+        names = [gap.field for gap in self.gaps]
+        names += [d.field for d in self.doubts if d.left_out and d.field not in names]
+        return names
 
     @property
     def warnings(self) -> list[str]:
@@ -108,7 +111,7 @@ class Findings:
 
     def note(self, name: str, reason: str) -> None:
         """Keep a field but ask for a check (the text was corrected on the way)."""
-        self.notes.append(Doubt(name, reason))
+        self.notes.append(Doubt(name, reason, left_out=False))
 
     @property
     def doubted(self) -> set[str]:

@@ -210,12 +210,25 @@ _NAME_LINE = re.compile(rf"^(?:(?P<civ>{CIVILITY})\s+)?(?P<name>{NAME})\s*,?$")
 def _signature_blocks(lines: tuple[Line, ...]) -> list[tuple[str, list[Line]]]:
     blocks: list[tuple[str, list[Line]]] = []
     for line in lines:
-        found = _FOR.match(line.text)
+        text = line.text.strip()
+        found = _FOR.match(text)
         if found and not re.match(r"^(?:la|le)\s+(?:Présidente?|Maire)\b", found.group("whom")):
             blocks.append((found.group("whom"), []))
-        elif blocks and line.text.strip():
+        elif blocks and not blocks[-1][1] and _continues_heading(blocks[-1][0], text):
+            # "Pour l'association Maison de quartier des" / "Aygalades", wrapped in a column
+            blocks[-1] = (f"{blocks[-1][0]} {text.rstrip(' ,:')}", [])
+        elif blocks and text:
             blocks[-1][1].append(line)
     return blocks
+
+
+def _continues_heading(heading: str, text: str) -> bool:
+    """Whether `text` is the end of a "Pour ..." line cut short: the line stopped on a
+    preposition or an article, or the next one starts in lower case."""
+    if not text or heading.endswith((",", ":")) or _DELEGATION_LINE.match(text):
+        return False
+    cut = re.search(r"\b(?:de|des|du|la|le|les|et|d['’]|l['’])$", heading, re.IGNORECASE)
+    return bool(cut) or text[:1].islower()
 
 
 def _which_party(heading: str, parties: list[Party]) -> int | None:
