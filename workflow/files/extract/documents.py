@@ -94,14 +94,13 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+\s*(?:(?:/|sur)\s*\d+)?\s*$", re.
 def _pdf_lines(path: Path) -> Iterator[Line]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException
+    from pdfminer.psexceptions import PSException  # every pdfminer error: syntax, encryption
 
     try:
         # Justified lines have wide gaps between words: with pdfminer's default margin a
         # line's last words become a box of their own, read after the paragraph.
         pages = list(extract_pages(path, laparams=LAParams(char_margin=4.0)))
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
+    except (PSException, ValueError, KeyError, TypeError) as error:
         raise UnreadableDocument(str(path), f"not a readable PDF ({error})") from None
     for number, page in enumerate(pages, start=1):
         for box in page:
@@ -119,12 +118,13 @@ def _pdf_lines(path: Path) -> Iterator[Line]:
 def _docx_lines(path: Path) -> Iterator[Line]:
     import docx
     from docx.document import Document as WordDocument
+    from docx.opc.exceptions import OpcError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         word: WordDocument = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableDocument(str(path), f"not a readable Word document ({error})") from None
     paragraph_number = table_number = 0
     for block in word.iter_inner_content():

@@ -89,11 +89,15 @@ def _total(reading: Reading) -> tuple[Article, Decimal] | None:
     candidates: list[tuple[Article, Span, Money]] = []
     for article in reading.layout.articles:
         for span in sentences(article):
+            previous, listing = 0, False
             for money in amounts(span.text):
                 before = span.text[: money.start]
-                # the clause the amount stands in: "1ère tranche : 20 000 €" keeps its label
-                clause = re.split(r";|\s[-•]\s", before)[-1]
-                if _PART_CUE.search(clause) or not _TOTAL_CUE.search(before):
+                # what leads to this amount since the last one: "versée en deux tranches :",
+                # "1ère tranche :", ", soit" make it an instalment, and so are the amounts
+                # listed after it in the same sentence
+                listing = listing or bool(_PART_CUE.search(span.text[previous : money.start]))
+                previous = money.end
+                if listing or not _TOTAL_CUE.search(before):
                     continue
                 candidates.append((article, span, money))
     if not candidates:
