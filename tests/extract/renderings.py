@@ -24,13 +24,12 @@ def paragraphs(text: str) -> list[list[str]]:
         lines: list[str] = []
         for raw in block.splitlines():
             line = raw.strip()
-            if (
-                lines
-                and len(lines[-1]) >= _LONG
-                and not _BULLET.match(line)
-                and not _is_heading([line])
-            ):
-                lines[-1] += ("" if lines[-1].endswith("-") else " ") + line
+            wrapped = bool(lines) and (len(lines[-1]) >= _LONG or lines[-1].endswith("-"))
+            if wrapped and not _BULLET.match(line) and not _is_heading([line]):
+                if lines[-1].endswith("-") and line[:1].islower():
+                    lines[-1] = lines[-1][:-1] + line  # "accom-" / "pagnement": a cut word
+                else:
+                    lines[-1] += ("" if lines[-1].endswith("-") else " ") + line
             else:
                 lines.append(line)
         result.append(lines)

@@ -99,3 +99,10 @@ def test_a_pdf_locked_by_a_password_is_refused(tmp_path):
 
     with pytest.raises(UnreadableDocument, match="not a readable PDF"):
         read_document(path)
+
+
+def test_a_text_export_s_running_header_is_not_read_as_text(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("Article 2 – Durée\n\nConvention AMP / ALJPA – 2026      page 2/3\n", "utf-8")
+
+    assert [line.text for line in read_document(path).lines] == ["Article 2 – Durée", "", ""]

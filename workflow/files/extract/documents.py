@@ -70,9 +70,13 @@ def document_from_text(text: str, source: str = "text") -> Document:
     return Document(source, tuple(_numbered(text.splitlines())))
 
 
+# A running header or footer a text export keeps: "Convention AMP / ALJPA – 2026   page 2/3".
+_RUNNING = re.compile(r"^.{0,100}\bpage\s+\d+\s*(?:/|sur)\s*\d+\s*$", re.IGNORECASE)
+
+
 def _numbered(texts: list[str]) -> Iterator[Line]:
     for number, text in enumerate(texts, start=1):
-        yield Line(_clean(text), f"line {number}")
+        yield Line("" if _RUNNING.match(text) else _clean(text), f"line {number}")
 
 
 def _text_lines(path: Path) -> Iterator[Line]:

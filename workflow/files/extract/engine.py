@@ -13,6 +13,7 @@ from .clauses.parties import read_parties
 from .clauses.term import read_amendment, read_extension, read_term
 from .clauses.termination import read_termination
 from .documents import Document
+from .hyphens import dehyphenated
 from .layout import lay_out
 from .model import Extraction, Findings, Gap
 from .wording import compounds
@@ -33,6 +34,7 @@ READERS: tuple[Callable[[Reading], None], ...] = (
 
 def extract(document: Document) -> Extraction:
     """The convention file's fields read from a convention's text, with what is missing and why."""
+    document = dehyphenated(document)
     layout = lay_out(document)
     reading = Reading(layout, compounds(document.text.replace("-\n", "-")), Findings())
     for reader in READERS:

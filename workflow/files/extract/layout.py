@@ -18,7 +18,7 @@ _HEADING = re.compile(
     r"(?P<er>\s?(?:er|ER))?(?!\w|\.\d)\s*(?:[-–—:.]\s*)?(?P<title>.*)$"
 )
 _PARTIES_START = re.compile(
-    r"^[-•]?\s*(?:ENTRE|Entre)\b\s*(?:les\s+soussign[ée]s|d['’]une\s+part)?\s*[:,]?\s*$"
+    r"^[-•]?\s*(?:ENTRE|Entre)\b\s*(?i:les\s+soussign[ée]s|d['’]une\s+part)?\s*[:,]?\s*$"
 )
 _PARTIES_END = re.compile(
     r"^(?:IL|Il)\s+(?:EST|est|A|a)\s+(?:(?:ÉTÉ|été|ETE)\s+)?(?:CONVENU|convenu)"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from .common import Reading, clause_article, sentences
 from .periods import Period, periods
 
-_HEADING = r"litiges?|différends?|contentieux|règlement\s+des|conciliation|juridiction"
-_SENTENCE = r"(?:tout|les|en\s+cas\s+de)\s+(?:litiges?|différends?)"
+_HEADING = r"litiges?|différends?|contentieux|règlement\s+des|amiable|conciliation|juridiction"
+_SENTENCE = r"(?:tout|les|en\s+cas\s+de)\s+(?:litiges?|différends?|désaccord)"
 _FIELDS = (
     "clauses.dispute_window_days",
     "clauses.dispute_window_day_kind",

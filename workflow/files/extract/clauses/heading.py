@@ -29,9 +29,26 @@ def read_title(reading: Reading) -> None:
         return
     passage = (ordinary or candidates)[0]
     value = hyphenated(plain(passage.text), reading.compounds)
-    reading.findings.put("title", value, "title", passage.text, passage.origin_at(0))
+    lowered = _lead_in_lower_case(value)
+    reading.findings.put("title", lowered, "title", passage.text, passage.origin_at(0))
     if value.isupper():
         reading.findings.note("title", "written in capitals; kept as written")
+    elif lowered != value:
+        reading.findings.note(
+            "title", "its first words are in capitals in the text: check the case"
+        )
+
+
+def _lead_in_lower_case(title: str) -> str:
+    """ "CONVENTION DE PARTENARIAT entre ..." as "Convention de partenariat entre ..."."""
+    words = title.split(" ")
+    lead = 0
+    while lead < len(words) and words[lead].isupper() and sum(c.isalpha() for c in words[lead]) > 1:
+        lead += 1
+    if lead < 2 or lead == len(words):
+        return title
+    head = " ".join(words[:lead]).lower()
+    return " ".join([head[0].upper() + head[1:], *words[lead:]])
 
 
 def _until_entre(group: list[Line]) -> list[Line]:

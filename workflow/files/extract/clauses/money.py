@@ -143,11 +143,11 @@ def _payment_article(reading: Reading, total: Article | None) -> Article | None:
 
 
 def _mentions_payment(article: Article) -> bool:
-    return bool(
-        re.search(
-            r"\bvers(?:é|ée|ement|era|e)s?\b|\btranches?\b", article.passage.text, re.IGNORECASE
-        )
-    ) and bool(amounts(article.passage.text) or _SHARE.search(article.passage.text))
+    """Whether the article says how money is paid: an amount or share paid, or when."""
+    text = article.passage.text
+    paid = re.search(r"\bvers(?:é|ée|ement|era|e)s?\b|\btranches?\b|\bpa(?:y|i)[ée]", text, re.I)
+    how = amounts(text) or _SHARE.search(text) or _ONCE.search(text)
+    return bool(paid and (how or any(_trigger_of(s.text)[0] for s in sentences(article))))
 
 
 def _instalments(reading: Reading, article: Article, total: Decimal | None) -> list[Instalment]:
