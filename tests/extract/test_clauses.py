@@ -385,3 +385,25 @@ def test_place_of_signature_in_its_usual_forms():
             "Martine VASSAL\n",
         )
         assert found.fields["place"].value == place
+
+
+def test_a_yearly_amount_is_not_taken_for_the_convention_s_total():
+    found = convention(
+        "Article 3 – Subvention\n\nLa Métropole s’engage à verser une subvention annuelle de "
+        "100 000 € TTC, soit 300 000 € TTC sur la durée de la convention."
+    )
+
+    assert "amount" not in found.fields
+    assert any(w.startswith("amount: 100000.00 is a yearly amount") for w in found.warnings)
+
+
+def test_a_notice_that_becomes_effective_after_a_delay():
+    found = convention(
+        "Article 4 – Résiliation\n\nLa résiliation sera effective à l’issue d’un délai d’un mois "
+        "à compter de la date de réception du courrier."
+    )
+
+    assert values(found, "clauses.termination") == {
+        "clauses.termination_notice_months": 1,
+        "clauses.termination_notice_from": "receipt",
+    }

@@ -139,3 +139,14 @@ def test_a_title_agrees_with_its_holder_only_where_the_text_disagrees_with_itsel
     title, sex, agreed, changed
 ):
     assert agreeing(title, sex) == (agreed, changed)
+
+
+def test_both_parties_in_one_paragraph_d_une_part_et_d_autre_part():
+    head = HEAD.split("Entre")[0] + (
+        "Entre les soussignés :\n\nLa Métropole Aix-Marseille-Provence, représentée par sa "
+        "Présidente, Madame Martine Vassal, d’une part, et l’association Quartiers Vivants, "
+        "représentée par son Président, Monsieur Paul Martin, d’autre part,\n\nIl est convenu "
+        "ce qui suit :\n"
+    )
+
+    assert parties(head) == parties()

@@ -50,6 +50,9 @@ _REPORT = re.compile(
 _ORDINAL = re.compile(
     r"(?:,|\bet)\s+(?=(?:la|le)\s+(?:seconde|deuxième|troisième|dernière|solde)\b)", re.IGNORECASE
 )
+_YEARLY = re.compile(
+    r"\bannuel(?:le)?s?\b|\bpar\s+an(?:née)?\b|\bchaque\s+année\b|\bpar\s+exercice\b", re.I
+)
 _NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
 
 
@@ -120,6 +123,12 @@ def _total(reading: Reading) -> tuple[Article, Decimal] | None:
         return None
     article, span, money = candidates[0]
     assert money.value is not None
+    yearly = _yearly(span.text, money)
+    if yearly:
+        findings.doubt("amount", f"{money.value} is a yearly amount (« {yearly.group(0)} »): "
+                       "the convention file wants the whole convention's")  # fmt: skip
+        findings.gap("amount_basis", "the amount itself is in doubt")
+        return None
     findings.put("amount", str(money.value), article.label, span.text, span.origin)
     bases = {m.basis for _, _, m in candidates if m.basis}
     if len(bases) == 1:
@@ -129,6 +138,13 @@ def _total(reading: Reading) -> tuple[Article, Decimal] | None:
     else:
         findings.gap("amount_basis", "the amount is written neither HT nor TTC")
     return article, money.value
+
+
+def _yearly(text: str, money: Money) -> re.Match[str] | None:
+    """ "une subvention annuelle de 100 000 €", "100 000 € par an": an amount per year."""
+    before = re.split(r"[;:,]", text[max(0, money.start - 40) : money.start])[-1]
+    after = re.split(r"[;:,.]", text[money.end : money.end + 25])[0]
+    return _YEARLY.search(f"{before} {after}")
 
 
 def _payment_article(reading: Reading, total: Article | None) -> Article | None:

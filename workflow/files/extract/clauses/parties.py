@@ -119,7 +119,13 @@ def read_parties(reading: Reading) -> None:
     _place(reading)
 
 
+_BETWEEN = re.compile(
+    r"(?<=d['’]une\s)part\s*,?\s*(?:et|Et|ET)\s+(?=(?:la|le|l['’]|les|La|Le|L['’])\b)"
+)
+
+
 def _chunks(lines: tuple[Line, ...]) -> list[list[Line]]:
+    """The parties block cut into one piece per party, at « Et » and at « d'une part, et »."""
     chunks: list[list[Line]] = [[]]
     for line in lines:
         text = line.text.strip()
@@ -130,7 +136,19 @@ def _chunks(lines: tuple[Line, ...]) -> list[list[Line]]:
         if inline and chunks[-1]:
             chunks.append([])
         chunks[-1].append(Line(text[inline.end() :] if inline else text, line.origin))
-    return [c for c in chunks if any(line.text for line in c)]
+    pieces = [piece for chunk in chunks for piece in _split_at_sides(chunk)]
+    return [c for c in pieces if any(line.text for line in c)]
+
+
+def _split_at_sides(chunk: list[Line]) -> list[list[Line]]:
+    """ "…, d'une part, et la Commune de …" written in one paragraph: two parties."""
+    passage = join(chunk)
+    found = _BETWEEN.search(passage.text)
+    if not found:
+        return [chunk]
+    first = Line(passage.text[: found.start()] + "part,", passage.origin_at(0))
+    second = Line(passage.text[found.end() :], passage.origin_at(found.end()))
+    return [[first], *_split_at_sides([second])]
 
 
 def _party(lines: list[Line], reading: Reading) -> Party | None:

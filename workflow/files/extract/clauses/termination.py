@@ -15,7 +15,8 @@ from .periods import Period, periods
 _HEADING = r"résiliation|dénonciation|fin\s+anticipée"
 _SENTENCE = r"résili"
 _NOTICE = re.compile(
-    r"préavis|prend\s+effet|prendra\s+effet|expiration\s+d['’]un\s+délai|après\s+la|suivant",
+    r"préavis|prend\s+effet|prendra\s+effet|effective|(?:expiration|issue)\s+d['’]un\s+délai"
+    r"|après\s+la|suivant",
     re.IGNORECASE,
 )
 _CURE = re.compile(r"mise\s+en\s+demeure", re.IGNORECASE)
