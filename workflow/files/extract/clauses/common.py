@@ -25,6 +25,14 @@ def sentences(article: Article) -> list[Span]:
     return article.passage.sentences()
 
 
+def opening(article: Article) -> tuple[str, str]:
+    """The quote that shows an article: its first sentence, or its heading when it has none."""
+    spans = sentences(article)
+    if spans:
+        return spans[0].text, spans[0].origin
+    return article.heading.text.strip(), article.heading.origin
+
+
 def by_heading(layout: Layout, pattern: str) -> list[Article]:
     """The articles whose heading's title matches `pattern` (case-insensitive)."""
     return [a for a in layout.articles if re.search(pattern, a.title, re.IGNORECASE)]

@@ -6,7 +6,7 @@ d'une lettre recommandée ..., chacune des Parties peut saisir le tribunal comp�
 
 from __future__ import annotations
 
-from .common import Reading, clause_article, sentences
+from .common import Reading, clause_article, opening, sentences
 from .periods import Period, periods
 
 _HEADING = r"litiges?|différends?|contentieux|règlement\s+des|amiable|conciliation|juridiction"
@@ -28,9 +28,7 @@ def read_dispute(reading: Reading) -> None:
             findings.gap(name, "the convention has no dispute clause")
         return
     spans = sentences(article)
-    findings.put(
-        "clauses.articles.dispute", article.label, article.label, spans[0].text, spans[0].origin
-    )
+    findings.put("clauses.articles.dispute", article.label, article.label, *opening(article))
     found: list[tuple[Period, str, str]] = [
         (period, span.text, span.origin) for span in spans for period in periods(span.text)
     ]

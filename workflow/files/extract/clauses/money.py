@@ -17,7 +17,7 @@ from ..layout import Article
 from ..numbers import Money, amounts
 from ..passages import Span, items
 from ..wording import plain
-from .common import Reading, sentences
+from .common import Reading, opening, sentences
 
 _TOTAL_CUE = re.compile(
     r"\b(?:participation|participe|subvention|contribution|contribue|montant|financement|dotation"
@@ -76,15 +76,11 @@ def read_money(reading: Reading) -> None:
     if article is None:
         findings.gap("payment.instalments", "no article says how the amount is paid")
         return
-    spans = sentences(article)
-    findings.put("clauses.articles.payment", article.label, article.label,
-                 _first(spans, _PAYMENT).text, _first(spans, _PAYMENT).origin)  # fmt: skip
+    paying = next((s for s in sentences(article) if _PAYMENT.search(s.text)), None)
+    quote, origin = (paying.text, paying.origin) if paying else opening(article)
+    findings.put("clauses.articles.payment", article.label, article.label, quote, origin)
     instalments = _instalments(reading, article, total[1] if total else None)
     _record(reading, article, instalments, total[1] if total else None)
-
-
-def _first(spans: list[Span], pattern: re.Pattern[str]) -> Span:
-    return next((s for s in spans if pattern.search(s.text)), spans[0])
 
 
 def _total(reading: Reading) -> tuple[Article, Decimal] | None:

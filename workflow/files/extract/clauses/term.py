@@ -8,7 +8,7 @@ import re
 from ..dates import dates
 from ..layout import Article
 from ..passages import Span
-from .common import Reading, by_heading, by_sentence, clause_article, sentences
+from .common import Reading, by_heading, by_sentence, clause_article, opening, sentences
 
 _TERM_HEADING = r"durée|période|prise\s+d['’]effet|entrée\s+en\s+vigueur|validité|terme"
 _TERM_SENTENCE = (
@@ -47,9 +47,7 @@ def read_term(reading: Reading) -> None:
             findings.gap(name, "no article gives the convention's term")
         return
     spans = sentences(article)
-    findings.put(
-        "clauses.articles.term", article.label, article.label, spans[0].text, spans[0].origin
-    )
+    findings.put("clauses.articles.term", article.label, article.label, *opening(article))
     for span in spans:
         _effect(reading, article, span)
         _dates(reading, article, span)
@@ -134,5 +132,4 @@ def read_amendment(reading: Reading) -> None:
     if article is None:
         findings.gap("clauses.articles.amendment", "no article says how the convention is amended")
         return
-    span = sentences(article)[0]
-    findings.put("clauses.articles.amendment", article.label, article.label, span.text, span.origin)
+    findings.put("clauses.articles.amendment", article.label, article.label, *opening(article))

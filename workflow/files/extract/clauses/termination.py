@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .common import Reading, clause_article, sentences
+from .common import Reading, clause_article, opening, sentences
 from .periods import Period, periods
 
 _HEADING = r"résiliation|dénonciation|fin\s+anticipée"
@@ -34,7 +34,7 @@ def read_termination(reading: Reading) -> None:
         return
     spans = sentences(article)
     label = article.label
-    findings.put("clauses.articles.termination", label, label, spans[0].text, spans[0].origin)
+    findings.put("clauses.articles.termination", label, label, *opening(article))
     found: list[tuple[Period, str, str]] = [
         (period, span.text, span.origin)
         for span in spans
