@@ -407,3 +407,13 @@ def test_a_notice_that_becomes_effective_after_a_delay():
         "clauses.termination_notice_months": 1,
         "clauses.termination_notice_from": "receipt",
     }
+
+
+def test_sections_not_headed_article_are_not_read_and_that_is_said():
+    found = convention(
+        "1. Objet\n\nL’association anime le quartier.",
+        "2. Financement\n\nLa Métropole verse une subvention de 10 000 € TTC à la signature.",
+    )
+
+    assert "amount" not in found.fields
+    assert any(w.startswith("articles: no « Article N » heading found") for w in found.warnings)

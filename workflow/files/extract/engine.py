@@ -37,6 +37,12 @@ def extract(document: Document) -> Extraction:
     document = dehyphenated(document)
     layout = lay_out(document)
     reading = Reading(layout, compounds(document.text.replace("-\n", "-")), Findings())
+    if not layout.articles:
+        reading.findings.note(
+            "articles",
+            "no « Article N » heading found (sections numbered « 1. », « I – » are not read): "
+            "the clauses were not read",
+        )
     for reader in READERS:
         reader(reading)
     findings = reading.findings

@@ -246,8 +246,11 @@ def _trigger_of(text: str) -> tuple[str | None, str | None, str | None]:
     kinds: list[tuple[str, str | None, str | None]] = []
     report = _REPORT.search(text)
     if report:
-        kinds.append(("report", None, _report_name(report.group("report"))))
-        text = text[: report.start()]
+        named = report.group("report")
+        name = re.split(r"\s*[;,.]\s*(?:et\s+)?", named)[0]
+        kinds.append(("report", None, plain(name).strip()))
+        # what follows the report's name still counts: "…, au plus tard le 31 mars 2027"
+        text = text[: report.start()] + " " + named[len(name) :]
     if re.search(r"\bnotification\b", text, re.IGNORECASE):
         kinds.append(("notification", None, None))
     if re.search(r"\bsignature\b", text, re.IGNORECASE):
@@ -260,11 +263,6 @@ def _trigger_of(text: str) -> tuple[str | None, str | None, str | None]:
     if len(kinds) > 1:
         return "ambiguous", None, None
     return kinds[0]
-
-
-def _report_name(text: str) -> str:
-    text = re.split(r"\s*[;,.]\s*(?:et\s+)?", text)[0]
-    return plain(text).strip()
 
 
 def _record(
