@@ -8,8 +8,8 @@ from .clauses.committee import read_committee
 from .clauses.common import Reading
 from .clauses.dispute import read_dispute
 from .clauses.heading import read_object, read_title
-from .clauses.money import read_money
-from .clauses.parties import read_parties
+from .clauses.payment import read_money
+from .clauses.signatories import read_parties
 from .clauses.term import read_amendment, read_extension, read_term
 from .clauses.termination import read_termination
 from .documents import Document
