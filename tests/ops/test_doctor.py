@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 from click.testing import CliRunner
 
@@ -92,12 +93,11 @@ def test_a_closed_smtp_port_fails_with_what_to_check(settings_env):
 
 
 def test_a_taken_dashboard_port_is_a_warning(settings_env):
-    servers = SmtpServers()
-    server = servers.start(HoldingHandler())  # anything listening will do
-    try:
-        _, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": str(server.port)})
-    finally:
-        servers.stop_all()
+    with socket.socket() as holder:  # another program listening on the dashboard's port
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        _, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": str(port)})
 
     assert verdicts(findings)["http"] == "warn"
 
