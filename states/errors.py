@@ -128,6 +128,13 @@ CODES: dict[str, dict[str, Kind]] = {
     "duplicate_signatory_emails": {"emails": "list"},
     "forbidden_characters": {"value": "text"},
     "no_change_declared": {},
+    # A convention's document (PDF, Word, text) to read its clauses from.
+    "document_kind_unknown": {"kind": "text"},
+    "document_without_text": {},
+    "document_without_text_layer": {},
+    "document_not_text": {},
+    "document_not_pdf": {"detail": "text"},
+    "document_not_docx": {"detail": "text"},
     # Settings (InvalidInput about a CONVFLOW_* variable or a settings file's key).
     "settings_file_not_found": {},
     "settings_file_invalid": {"detail": "text"},
@@ -148,6 +155,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "schema_missing": {"url": "text", "expected": "text"},
     "schema_behind": {"url": "text", "revision": "text", "expected": "text"},
     "service_already_running": {"path": "text", "holder": "text"},
+    "database_unreachable": {"url": "text", "reason": "text"},
+    "port_in_use": {"host": "text", "port": "number"},
+    "port_unavailable": {"host": "text", "port": "number", "reason": "text"},
     # The HTTP API: who may call, and requests it cannot read.
     "token_required": {},
     "token_invalid": {},

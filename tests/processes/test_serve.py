@@ -44,10 +44,12 @@ def test_serve_sends_on_time_and_stops_cleanly_after_the_pass_in_flight(
 
     service = processes.serve(environment, http=http)
     if http:
-        wait_until(lambda: "Uvicorn running" in service.stderr, 10, "the dashboard to listen")
+        wait_until(
+            lambda: "dashboard listening on" in service.stderr, 10, "the dashboard to listen"
+        )
 
-    assert f"courriels  SMTP 127.0.0.1:{smtp_server.port}" in service.stdout
-    assert "consulter  convflow list" in service.stdout
+    assert re.search(rf"courriels +SMTP 127\.0\.0\.1:{smtp_server.port}", service.stdout)
+    assert re.search(r"consulter +convflow list", service.stdout)
     assert "convflow reminders" in service.stdout and "convflow outbox" in service.stdout
     wait_until(lambda: len(handler.accepted) == 1, 10, "the event email at start")
     assert views.outbox(sqlite_app, "sent")[0]["kind"] == "signature_requested"

@@ -12,7 +12,8 @@ from states.amendments import AMENDMENT_EVENTS
 from states.calendar import civil_date
 from states.errors import DuplicateReference, InvalidInput
 from states.lifecycle import EVENTS, STATES
-from storage.migrate import upgrade
+from storage.engine import ensure_database, safe_url
+from storage.migrate import migrate_database
 from workflow.bootstrap import App
 from workflow.cli.context import (
     DATE,
@@ -43,12 +44,20 @@ from workflow.wording.words import Words
 @json_option
 @pass_context
 def init(context: CliContext, as_json: bool) -> None:
-    """Create the database, or migrate it to the latest schema."""
-    app, words = context.app(check_schema=False), context.words
-    before, after = upgrade(app.engine)
-    where = app.engine.url.render_as_string(hide_password=True)
+    """Create the database, or migrate it to the latest schema.
+
+    A PostgreSQL database that does not exist yet is created first (the server's `postgres`
+    database is used for that, with the same credentials); a SQLite file, with its folder.
+    """
+    url, words = context.settings.database_url, context.words
+    where = safe_url(url)
+    created = ensure_database(url)
+    if created and not as_json:
+        click.echo(words("database {where} created", where=where))
+    app = context.app(check_schema=False)
+    before, after = migrate_database(app.engine, url)
     if as_json:
-        emit({"database": where, "from_revision": before, "revision": after})
+        emit({"database": where, "created": created, "from_revision": before, "revision": after})
     elif before == after:
         click.echo(words("database {where} is up to date (revision {after})", where=where,
                          after=after))  # fmt: skip

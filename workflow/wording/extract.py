@@ -28,8 +28,9 @@ from workflow.wording.refusals import FRAMES, HINTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("workflow",)
-KEYWORDS = {"words": None, "gettext_noop": None}
-"""The calls whose first argument is a sentence of the catalogue."""
+KEYWORDS = {"words": None, "gettext_noop": None, "_": None}
+"""The calls whose first argument is a sentence of the catalogue (`_` is `gettext_noop` where a
+module marks many)."""
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 EPOCH = datetime(2026, 12, 1, tzinfo=UTC)
 """The template's date, kept fixed: `make messages` on unchanged code changes no file."""

@@ -42,6 +42,8 @@ HINTS = (
     "schema_missing",
     "schema_behind",
     "now_in_future",
+    "port_in_use",
+    "port_unavailable",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
