@@ -73,6 +73,8 @@ class Words:
         name = key.removeprefix("change.")
         if name.startswith("signatory.") or (name != key and name in labels.GLOSSARY["term"]):
             said = labels.term(name, self.language)
+            if said == name:  # no label in this language: the name as it is typed
+                return name
             return self._with_name(said[:1].upper() + said[1:], name)
         return self.label("field", name)
 
