@@ -553,3 +553,14 @@ def test_the_command_line_names_what_a_person_types_after_each_label():
         "préparation (draft) (possibles : Soumettre à la signature (submit), Abandonner la "
         "convention (cancel))"
     )
+
+
+def test_a_failure_of_the_due_pass_is_told_to_the_administrators_in_french():
+    from states.errors import CourtNotYetOpen
+    from workflow.wording.refusals import failure_text
+
+    told = failure_text(CourtNotYetOpen("AMP-CRPV-PACA-2025", date(2025, 7, 3)))
+
+    assert "3 juillet 2025" in told and "court_from" not in told
+    assert failure_text(RuntimeError("disk full")) == "disk full"
+    assert failure_text(RuntimeError()) == "RuntimeError"

@@ -26,6 +26,7 @@ from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
+from workflow.wording.refusals import failure_text
 
 log = logging.getLogger(__name__)
 _NOTES = {
@@ -72,7 +73,7 @@ def send_due_reminders(
     except Exception as error:
         if len(references) == 1:
             log.exception("%s: could not send its reminders", references[0])
-            failures[references[0]] = str(error)
+            failures[references[0]] = failure_text(error)
             return []
         log.warning("a batch of %d conventions failed; taking them one by one", len(references))
     handled: list[ReminderHandled] = []

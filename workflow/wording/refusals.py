@@ -189,3 +189,11 @@ def sentence(text: str, capital: bool = True) -> str:
 
 
 __all__ = ["FRAMES", "HINTS", "KIND_SAYERS", "Said", "hint", "problem_text", "say", "sentence"]
+
+
+def failure_text(error: BaseException, words: Words | None = None) -> str:
+    """Why some work failed, for the people told of it (the administrators' alert, `run-due`):
+    a refusal in words (French by default), anything else as the error says it."""
+    if isinstance(error, ConvflowError):
+        return say(error, words or Words()).message
+    return str(error) or type(error).__name__
