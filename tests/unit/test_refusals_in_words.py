@@ -16,7 +16,7 @@ import pytest
 from states.amendments import Amendment, fire_amendment, parse_changes
 from states.convention import Convention
 from states.deadlines import LegalSettings, LetterNotNotified, RegisteredLetter, termination_notice
-from states.errors import ConvflowError, GuardRejected, InvalidInput
+from states.errors import ConvflowError, CourtNotYetOpen, GuardRejected, InvalidInput
 from states.inputs import check_keys, parse_amount, parse_day, parse_flag, parse_instant
 from tests.unit.builders import (
     AGENT,
@@ -31,7 +31,7 @@ from tests.unit.builders import (
 )
 from workflow.http.convention_pages import form_version
 from workflow.usecases.amendments import UnknownAmendment
-from workflow.wording.refusals import say
+from workflow.wording.refusals import failure_text, say
 from workflow.wording.words import Words
 
 FRENCH, ENGLISH_WORDS = Words("fr"), Words("en")
@@ -556,9 +556,6 @@ def test_the_command_line_names_what_a_person_types_after_each_label():
 
 
 def test_a_failure_of_the_due_pass_is_told_to_the_administrators_in_french():
-    from states.errors import CourtNotYetOpen
-    from workflow.wording.refusals import failure_text
-
     told = failure_text(CourtNotYetOpen("AMP-CRPV-PACA-2025", date(2025, 7, 3)))
 
     assert "3 juillet 2025" in told and "court_from" not in told
