@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -148,7 +147,7 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
     )
 
 
-def _history_cells(row: dict[str, Any]) -> list[str]:
+def _history_cells(row: views.HistoryRow) -> list[str]:
     states = f"{row['from_state'] or '—'} → {row['to_state']}"
     inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
     event = row["event"] + (f" (avenant n°{row['amendment']})" if row.get("amendment") else "")
