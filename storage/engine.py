@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 SqliteSync = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
@@ -22,6 +23,14 @@ def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None for an in-memory database)."""
     database = make_url(url).database
     return Path(database) if database and database != ":memory:" else None
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether an error says the database could not be reached (or was busy), rather than
+    that it refused what was asked: the same statement may succeed once it answers again."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "FULL") -> Engine:

@@ -233,8 +233,13 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 @json_option
 @pass_context
 def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:
-    """List the emails convflow decided to send, newest first, and what became of them."""
-    rows = views.outbox(context.app(), "failed" if failed else None, limit)
+    """List the emails convflow decided to send, newest first, and what became of them.
+
+    An `uncertain` email went out at its last attempt with no answer from the mail server:
+    the server may have it, and it is tried again later under the same Message-ID.
+    """
+    app = context.app()
+    rows = views.outbox(app, "failed" if failed else None, limit)
     if as_json:
         emit(rows)
         return
@@ -250,7 +255,7 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
                     r["kind"],
                     r["status"],
                     str(r["attempts"]),
-                    paris_time(r["next_attempt_at"]) if r["status"] == "pending" else "",
+                    paris_time(r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",
                     ", ".join(r["recipients"]),
                     (r["last_error"] or "")[:80],
                 ]
@@ -259,6 +264,27 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
             ["#", "convention", "email", "status", "tries", "next try", "to", "last error"],
         )
     )
+    if not failed:
+        click.echo(_outbox_summary(views.outbox_counts(app)))
+
+
+def _outbox_summary(counts: dict[str, int]) -> str:
+    """One line: how many emails in each status, and the uncertain ones explained."""
+    order = ["pending", "uncertain", "sending", "sent", "failed"]
+    parts = [f"{counts[s]} {s}" for s in order if counts.get(s)]
+    line = "emails: " + (", ".join(parts) or "none")
+    if counts.get("uncertain"):
+        line += (
+            f"\n{counts['uncertain']} uncertain: sent with no answer from the mail server, "
+            "which may have them; tried again later under the same Message-ID"
+        )
+    delivered_twice = counts.get("unanswered", 0) - counts.get("uncertain", 0)
+    if delivered_twice > 0:
+        line += (
+            f"\n{delivered_twice} delivered after an attempt left unanswered: "
+            "their recipients may have received them twice (same Message-ID)"
+        )
+    return line
 
 
 @click.command(name="simulate")

@@ -58,6 +58,8 @@ AMENDMENT_STATE_LABELS = {
 OUTBOX_STATUS_LABELS = {
     "pending": "en attente",
     "claimed": "en cours d'envoi",
+    "sending": "en cours d'envoi",
+    "uncertain": "sans réponse du serveur, renvoyé plus tard",
     "sent": "envoyé",
     "failed": "en échec",
 }
