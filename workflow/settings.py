@@ -169,7 +169,8 @@ SPECS: tuple[Spec, ...] = (
         "claim_lease_seconds",
         _integer(1, 86400),
         900,
-        "after this long, an email claimed by a sender that never answered is sent again",
+        "a claim on emails not renewed for this long (its sender died) is taken back and its "
+        "emails sent again; senders renew theirs every third of it",
     ),
     Spec("dashboard_url", _optional_text, None, "public address of the dashboard, for links"),
     Spec(
