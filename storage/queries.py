@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from storage.tables import (
+    OUTBOX_WAITING,
     AnyRow,
     convention_table,
     deadline_table,
@@ -235,6 +236,15 @@ class ListingQueries:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
+    def server_clock(self) -> datetime:
+        """The database server's own clock (PostgreSQL's now())."""
+        moment: datetime = self.connection.execute(select(func.now())).scalar_one()
+        return moment
+
+    def ping(self) -> None:
+        """Ask the database the simplest question: it answers, or raises."""
+        self.connection.execute(select(1)).scalar_one()
+
     def count(self, wanted: ConventionFilter, now: datetime) -> int:
         """How many conventions match."""
         return _count(self.connection, wanted, now)
@@ -307,3 +317,19 @@ class ListingQueries:
         counted = select(func.count()).select_from(outbox_table).where(o.status == "failed")
         rows = list(self.connection.execute(query).all())
         return rows, int(self.connection.execute(counted).scalar_one())
+
+    def outbox_by_status(self) -> dict[str, int]:
+        """How many emails the outbox holds in each status."""
+        rows = self.connection.execute(select(o.status, func.count()).group_by(o.status)).all()
+        return {row[0]: int(row[1]) for row in rows}
+
+    def oldest_pending_email(self) -> datetime | None:
+        """When the oldest email still waiting to be delivered was decided."""
+        query = select(func.min(o.created_at)).where(OUTBOX_WAITING)  # pending or uncertain
+        oldest: datetime | None = self.connection.execute(query).scalar()
+        return oldest
+
+    def deadlines_by_status(self) -> dict[str, int]:
+        """How many deadlines are in each status (applied, passed, met, pending...)."""
+        rows = self.connection.execute(select(d.status, func.count()).group_by(d.status)).all()
+        return {row[0]: int(row[1]) for row in rows}

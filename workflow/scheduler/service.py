@@ -31,8 +31,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from notifications import FolderSender, Sender, SmtpSender
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, sqlite_path
+from storage.engine import is_sqlite, lost_connection, sqlite_path
 from workflow.bootstrap import App
+from workflow.ops.health import ServiceHealth
+from workflow.ops.metrics import Metrics
 from workflow.settings import Settings
 from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.due import DueReport, run_due
@@ -121,14 +123,23 @@ class _Backoff:
 class Service:
     """Runs the due pass on time and delivers the outbox beside it, until stopped."""
 
-    def __init__(self, app: App, sender: Sender, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        app: App,
+        sender: Sender,
+        clock: Callable[[], datetime] | None = None,
+        metrics: Metrics | None = None,
+    ):
         self.app, self.sender = app, sender
         self.clock = clock or app.clock
+        self.health = ServiceHealth()
+        self.metrics = metrics
         self._lock = threading.Lock()  # the due pass
         self._delivering = threading.Lock()
         self._stopping = threading.Event()
         self._due_backoff = _Backoff(app.settings.wake_interval)
         self._delivery_backoff = _Backoff(app.settings.wake_interval)
+        self._outage_since: datetime | None = None  # while the database does not answer
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             # A wake-up missed while busy or down still runs, once (APScheduler's default
@@ -145,11 +156,20 @@ class Service:
             if self._stopping.is_set():
                 return None
             now = self.clock()
+            self.health.pass_began(now)
             report = run_due(self.app, now)
+            self._database_back(now)
+            self.health.pass_ended(self.clock(), ok=True)
+            if self.metrics is not None:
+                self.metrics.observe_pass(report, now, self.clock())
             _log_report(report, now)
             self._plan_wake(now)
             return report
-        except Exception:
+        except Exception as error:
+            self.health.pass_ended(self.clock(), ok=False)
+            if lost_connection(error):
+                self._database_lost(error)
+                return None
             log.exception("the due pass failed; it will run again at the next wake-up")
             return None
         finally:
@@ -166,13 +186,44 @@ class Service:
                 return None
             now = self.clock()
             report = deliver(self.app, self.sender, now, stopping=self._stopping.is_set)
+            if self.metrics is not None:
+                self.metrics.observe_delivery(report)
             self._plan_delivery(now)
             return report
-        except Exception:
+        except Exception as error:
+            if lost_connection(error):  # the due pass says it, once; try again on a delay
+                self._wake_at(DELIVERY_JOB, self.deliver, self.clock() + timedelta(
+                    seconds=self._delivery_backoff.grow()))  # fmt: skip
+                return None
             log.exception("delivery failed; it will run again at the next wake-up")
             return None
         finally:
             self._delivering.release()
+
+    def _database_lost(self, error: BaseException) -> None:
+        """Say once that the database does not answer, and try again after a growing delay."""
+        now = self.clock()
+        seconds = self._due_backoff.grow()
+        if self._outage_since is None:
+            self._outage_since = now
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            log.warning(
+                "the database does not answer (%s); trying again after 1 s, then doubling up "
+                "to %s s, without saying so again until it answers",
+                reason,
+                self.app.settings.wake_interval,
+            )
+        if not self._stopping.is_set():
+            self._wake_at(WAKE_JOB, self.tick, now + timedelta(seconds=seconds))
+
+    def _database_back(self, now: datetime) -> None:
+        if self._outage_since is not None:
+            log.warning(
+                "the database answers again, after %s without it",
+                _duration(now - self._outage_since, seconds=True),
+            )
+            self._outage_since = None
+            self._due_backoff.reset()
 
     def next_due(self) -> datetime | None:
         """The earliest instant something is due: a deadline, a reminder, an email."""
@@ -227,7 +278,7 @@ class Service:
 
     def _deliver_soon(self) -> None:
         """Have the outbox delivered now, unless a delivery is running (it will see the new
-        emails: it claims until nothing is due) or retrying on its own delay."""
+        emails: it claims until nothing is due) or waiting on its own delay."""
         if self._stopping.is_set() or self._delivering.locked():
             return
         if self._delivery_backoff.seconds == 0:
@@ -240,10 +291,15 @@ class Service:
         """Wake earlier if another process recorded work due before the planned wake-up."""
         if self._stopping.is_set():
             return
-        if not (self._due_backoff.seconds or self._lock.locked()):
-            self._watch_for(WAKE_JOB, self.tick, self._next_due_pass())
-        if not (self._delivery_backoff.seconds or self._delivering.locked()):
-            self._watch_for(DELIVERY_JOB, self.deliver, self._next_delivery())
+        try:
+            if not (self._due_backoff.seconds or self._lock.locked()):
+                self._watch_for(WAKE_JOB, self.tick, self._next_due_pass())
+            if not (self._delivery_backoff.seconds or self._delivering.locked()):
+                self._watch_for(DELIVERY_JOB, self.deliver, self._next_delivery())
+        except Exception as error:
+            if not lost_connection(error):
+                raise
+            # the next pass says it, once, and retries on its own delay
 
     def _watch_for(self, job_id: str, work: Callable[[], object], due: datetime | None) -> None:
         if due is None:
@@ -258,6 +314,7 @@ class Service:
         """Start the scheduler; the first pass (catching up on downtime) runs at once, and
         delivery beside it."""
         self._scheduler.start()
+        self.health.started(self.clock())
         self._scheduler.add_job(
             self.tick,
             "interval",
@@ -278,7 +335,10 @@ class Service:
     def stop(self) -> None:
         """Stop waking up; wait for the pass in flight to finish its unit of work, and for
         delivery to finish the email in flight (the others claimed are given back)."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
+        self.health.stopping()
         # Not shutdown(wait=True): it holds the scheduler's job store lock while it waits, and
         # the pass in flight needs that lock to plan its next wake-up, so neither would finish.
         self._scheduler.shutdown(wait=False)
@@ -301,6 +361,7 @@ def _log_report(report: DueReport, now: datetime) -> None:
             action.due_at.isoformat(),
             action.action,
             late,
+            extra={"reference": action.reference, "event": action.action},
         )
     for reminder in report.reminders:
         delay = now - reminder.planned_at
@@ -313,17 +374,19 @@ def _log_report(report: DueReport, now: datetime) -> None:
             reminder.planned_at.isoformat(),
             reminder.outcome,
             late,
+            extra={"reference": reminder.reference, "event": f"reminder_{reminder.kind}"},
         )
     for reference, error in report.failures.items():
-        log.error("%s: not processed: %s", reference, error)
+        log.error("%s: not processed: %s", reference, error, extra={"reference": reference})
 
 
-def _duration(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    days, rest = divmod(seconds, 86400)
+def _duration(delta: timedelta, seconds: bool = False) -> str:
+    total = int(delta.total_seconds())
+    days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    return f"{days}d {hours}h {minutes}min" if days else f"{hours}h {minutes}min"
+    minutes, secs = divmod(rest, 60)
+    text = f"{days}d {hours}h {minutes}min" if days else f"{hours}h {minutes}min"
+    return f"{text} {secs}s" if seconds else text
 
 
 def single_service_lock(settings: Settings) -> SingleServiceLock | None:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender
-from storage.engine import unreachable
+from storage.engine import lost_connection
 from storage.outbox import WAITING, new_token
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
@@ -294,7 +294,7 @@ def _commit(app: App, claim: HeldClaim, write: Callable[[UnitOfWork], T]) -> T:
                 uow.commit()
                 return written
         except Exception as problem:
-            if not unreachable(problem) or time.monotonic() + pause > give_up:
+            if not lost_connection(problem) or time.monotonic() + pause > give_up:
                 raise
             log.warning("cannot record an outcome (claim %s…) now: %s; trying again in %.2gs",
                         claim.token[:8], _first_line(problem), pause)  # fmt: skip
