@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from notifications import DeliveryResult, OutgoingEmail, SmtpSender
+from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, SmtpSender
 from states.convention import Convention
 from tests.conftest import FixedClock
 from tests.integration.mail import message_ids
@@ -71,7 +71,7 @@ class StuckSender:
         for email in emails:
             self.waiting.set()
             self.release.wait(30)
-            yield DeliveryResult(email.message_id, "sent", "250 at last")  # type: ignore[arg-type]
+            yield DeliveryResult(email.message_id, DeliveryOutcome.SENT, "250 at last")
 
     def describe(self) -> str:
         return "a mail server that never answers"
