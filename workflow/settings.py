@@ -130,6 +130,13 @@ SPECS: tuple[Spec, ...] = (
     Spec("smtp_password", _optional_text, None, "SMTP password", secret=True),
     Spec("smtp_tls", _choice("none", "starttls", "tls"), "none", "SMTP transport security"),
     Spec("smtp_timeout", _integer(1, 600), 30, "SMTP timeout in seconds"),
+    Spec(
+        "smtp_data_timeout",
+        _integer(1, 3600),
+        600,
+        "seconds to wait for the SMTP server's answer once a message is sent (RFC 5321: 10 "
+        "minutes; shorter risks a second copy of a message the server was still accepting)",
+    ),
     Spec("mail_dir", _text, "mail", "folder for .eml files when no SMTP server is set"),
     Spec(
         "templates_dir",
@@ -169,7 +176,8 @@ SPECS: tuple[Spec, ...] = (
         "claim_lease_seconds",
         _integer(1, 86400),
         900,
-        "after this long, an email claimed by a sender that never answered is sent again",
+        "a claim on emails not renewed for this long (its sender died) is taken back and its "
+        "emails sent again; senders renew theirs every third of it",
     ),
     Spec("dashboard_url", _optional_text, None, "public address of the dashboard, for links"),
     Spec(

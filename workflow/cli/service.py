@@ -262,8 +262,13 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 @json_option
 @pass_context
 def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:
-    """List the emails convflow decided to send, newest first, and what became of them."""
-    rows, words = views.outbox(context.app(), "failed" if failed else None, limit), context.words
+    """List the emails convflow decided to send, newest first, and what became of them.
+
+    An `uncertain` email went out at its last attempt with no answer from the mail server:
+    the server may have it, and it is tried again later under the same Message-ID.
+    """
+    app, words = context.app(), context.words
+    rows = views.outbox(app, "failed" if failed else None, limit)
     if as_json:
         emit(rows)
         return
@@ -277,7 +282,7 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
             r["kind"],
             words.label("outbox_status", r["status"]),
             str(r["attempts"]),
-            instant(words, r["next_attempt_at"]) if r["status"] == "pending" else "",
+            instant(words, r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",
             ", ".join(r["recipients"]),
             (r["last_error"] or "")[:80],
         ]
@@ -286,6 +291,29 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
     headers = ["#", words("convention"), words("email"), words("status"), words("tries"),
                words("next try"), words("to"), words("last error")]  # fmt: skip
     click.echo(table(cells, headers))
+    if not failed:
+        click.echo(_outbox_summary(views.outbox_counts(app), words))
+
+
+def _outbox_summary(counts: dict[str, int], words: Words) -> str:
+    """One line: how many emails in each status, and the uncertain ones explained."""
+    order = ["pending", "uncertain", "sending", "sent", "failed"]
+    parts = [f"{counts[s]} {words.label('outbox_status', s)}" for s in order if counts.get(s)]
+    line = words("emails: {counts}", counts=", ".join(parts) or words("none"))
+    if counts.get("uncertain"):
+        line += "\n" + words(
+            "{count} uncertain: sent with no answer from the mail server, which may have them; "
+            "tried again later under the same Message-ID",
+            count=counts["uncertain"],
+        )
+    delivered_twice = counts.get("unanswered", 0) - counts.get("uncertain", 0)
+    if delivered_twice > 0:
+        line += "\n" + words(
+            "{count} delivered after an attempt left unanswered: their recipients may have "
+            "received them twice (same Message-ID)",
+            count=delivered_twice,
+        )
+    return line
 
 
 @click.command(name="simulate")
