@@ -145,9 +145,9 @@ def test_a_message_sent_with_no_answer_waits_as_uncertain_and_goes_later_under_i
     assert (email["status"], email["attempts"], email["unanswered"]) == ("uncertain", 1, 1)
     assert email["last_error"].startswith("no answer once the message was sent")
     assert email["next_attempt_at"] == "2025-03-03T09:01:00Z"
-    listing = CliRunner().invoke(cli, ["outbox"], env=settings_env)
-    assert "emails: 1 uncertain, 3 sent" in listing.output
-    assert "1 uncertain: sent with no answer from the mail server" in listing.output
+    listing = CliRunner().invoke(cli, ["outbox"], env=settings_env)  # as the operator reads it
+    assert "courriels : 1 sans réponse du serveur, renvoyé plus tard, 3 envoyé" in listing.output
+    assert "1 incertain(s) : envoyé(s) sans réponse du serveur de messagerie" in listing.output
 
     assert deliver(queued, server.sender(), clock.now + timedelta(seconds=59)).sent == []
     assert deliver(queued, server.sender(), clock.now + timedelta(seconds=60)).sent == [uncertain]
