@@ -155,7 +155,7 @@ def test_a_message_sent_with_no_answer_waits_as_uncertain_and_goes_later_under_i
     assert (email["status"], email["attempts"], email["unanswered"]) == ("sent", 2, 1)
     assert message_ids(server.handler.accepted)[uncertain] == 1
     listing = CliRunner().invoke(cli, ["outbox"], env=settings_env)
-    assert "1 delivered after an attempt left unanswered" in listing.output
+    assert "1 remis après un essai resté sans réponse" in listing.output
 
 
 def test_emails_claimed_but_not_tried_are_given_back_when_the_sender_stops(
