@@ -30,7 +30,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
-    "outbox_status": ("pending", "claimed", "sending", "uncertain", "sent", "failed"),
+    "outbox_status": ("pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled"),
     "email": (
         "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
         "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
