@@ -120,7 +120,7 @@ def _decide(
         decision = decisions[row.id]
         key = f"reminder:{row.id}"
         if decision == "send":
-            decided.emails.append(_email(app, convention, convention_id, row, key, about))
+            decided.emails.extend(_emails(app, convention, convention_id, row, key, about))
         decided.marks.append(
             Mark(row.id, "sent" if decision == "send" else decision, _NOTES.get(decision), key)
         )
@@ -133,14 +133,14 @@ def _decide(
             _plan_next_weekly(app, convention, convention_id, rows, now, decided)
 
 
-def _email(
+def _emails(
     app: App,
     convention: Convention,
     convention_id: int,
     row: AnyRow,
     key: str,
     about: _Concerned | None,
-) -> Email:
+) -> list[Email]:
     court = row.details.get("earliest_court_date")
     deadline = deadline_snapshot(
         row.deadline_kind,
@@ -151,7 +151,7 @@ def _email(
         row.days_before,
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
-    return app.mailer.email(
+    return app.mailer.emails(
         convention,
         convention_id,
         row.template,
