@@ -46,6 +46,8 @@ def sample_context(kind: str, audience: str = "partners") -> Context:
         "event": None,
         "amendment": None,
         "failure": None,
+        "late": [],
+        "horizon": 2,
         "links": {
             "status_command": f"convflow status {REFERENCE}",
             "dashboard_url": f"https://convflow.example.org/conventions/{REFERENCE}",
@@ -466,5 +468,20 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "User unknown in virtual mailbox table",
             "attempts": 3,
         },
+    },
+    "late_records": lambda: {
+        "convention": None,
+        "late": [
+            {
+                "reference": REFERENCE,
+                "what": "Convention transmise pour signature — Soumise à signature",
+                "on": date(2025, 1, 6),
+            },
+            {
+                "reference": REFERENCE,
+                "what": "Convention en vigueur — Signature",
+                "on": date(2025, 1, 27),
+            },
+        ],
     },
 }

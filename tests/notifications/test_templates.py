@@ -34,13 +34,14 @@ EVENTS = {
     "amendment_in_force",
     "delivery_failed",
     "processing_failed",
+    "late_records",
 }
 KINDS = sorted(REMINDERS | EVENTS)
 CONTEXT_KEYS = {
     "convention", "kind", "audience", "reply_to", "deadline", "event", "amendment", "failure",
-    "links",
+    "links", "late", "horizon",
 }  # fmt: skip
-ALERTS = {"delivery_failed", "processing_failed"}
+ALERTS = {"delivery_failed", "processing_failed", "late_records"}
 """Emails to the service alone: they have no partners' version."""
 
 
@@ -64,7 +65,11 @@ def test_kinds_are_exactly_the_ones_the_workflow_uses(renderer: Renderer) -> Non
     assert renderer.kinds() == KINDS
 
 
-@pytest.mark.parametrize("kind", KINDS)
+ABOUT_ONE = sorted(set(KINDS) - {"late_records"})
+"""The kinds about one convention (the late records' summary spans several)."""
+
+
+@pytest.mark.parametrize("kind", ABOUT_ONE)
 def test_every_kind_renders_in_french(renderer: Renderer, kind: str) -> None:
     email = render(renderer, kind)
     assert email.subject.startswith("[AMP-CRPV-PACA-2025] ")
@@ -93,7 +98,7 @@ def test_partners_read_no_internal_instruction_command_or_login(renderer, kind) 
     assert "vous pouvez aussi répondre à ce message" in email.text
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ABOUT_ONE)
 def test_the_service_copy_carries_the_internal_note_and_where_to_follow_it(renderer, kind) -> None:
     email = render(renderer, kind, "service")
 
@@ -270,3 +275,14 @@ def test_an_amendment_signature_reminder_says_its_target_is_internal_and_the_ter
     assert "Pour prolonger la convention, il doit être signé par les deux parties au plus tard" in (
         email.text
     )
+
+
+def test_the_late_records_summary_lists_what_the_partners_were_not_sent(renderer) -> None:
+    email = render(renderer, "late_records")
+
+    assert email.subject == "Enregistrements tardifs\xa0: 2 messages non envoyés aux partenaires"
+    assert "- AMP-CRPV-PACA-2025\xa0: Convention en vigueur — Signature (27 janvier 2025)" in (
+        email.text
+    )
+    assert "plus de 2 jours avant leur enregistrement" in email.text
+    assert "les partenaires ne le reçoivent pas" in email.text

@@ -24,7 +24,12 @@ from states.lifecycle import IN_FORCE
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.conventions import move_deadlines
-from workflow.usecases.emails import amendment_snapshot, computed_snapshot, event_snapshot
+from workflow.usecases.emails import (
+    amendment_snapshot,
+    computed_snapshot,
+    event_snapshot,
+    recorded_late,
+)
 
 NOTICES = {"submit": "amendment_submitted"}
 """The email an amendment event sends (coming into force sends `amendment_in_force`)."""
@@ -224,6 +229,7 @@ def _tell(
         event=event_snapshot(outcome, convention),
         amendment=amendment_snapshot(amendment, convention),
         to=to,
+        withheld=recorded_late(app.settings, outcome.on, now),
     )
 
 

@@ -26,7 +26,12 @@ from workflow.usecases.commands import (
     ImportConvention,
     RecordEvent,
 )
-from workflow.usecases.emails import computed_snapshot, event_snapshot, notice_for
+from workflow.usecases.emails import (
+    computed_snapshot,
+    event_snapshot,
+    notice_for,
+    recorded_late,
+)
 
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:
@@ -68,17 +73,26 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
             today=today,
             inputs=command.inputs,
         )
-        persist_outcome(app, uow, convention, outcome, now)
+        persist_outcome(
+            app, uow, convention, outcome, now, late=recorded_late(app.settings, on, now)
+        )
         uow.commit()
     return _recorded(outcome, convention.version)
 
 
 def persist_outcome(
-    app: App, uow: UnitOfWork, convention: Convention, outcome: Outcome, now: datetime
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    late: bool = False,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
-    reminders planned), and the email that tells the signatories."""
+    reminders planned), and the email that tells the signatories (withheld when the event is
+    `late`: recorded after the fact, the administrators hear of it instead)."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -104,6 +118,7 @@ def persist_outcome(
             now,
             deadline=computed_snapshot(told) if told else None,
             event=event_snapshot(outcome, convention),
+            withheld=late,
         )
     return seq
 

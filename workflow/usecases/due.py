@@ -24,6 +24,7 @@ from workflow.usecases.commands import DueActionTaken
 from workflow.usecases.conventions import persist_outcome
 from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.emails import DEADLINE_NOTICES, deadline_snapshot
+from workflow.usecases.late import report_late_records
 from workflow.usecases.reminding import ReminderHandled, send_due_reminders
 from workflow.wording.refusals import failure_text
 
@@ -40,6 +41,7 @@ class DueReport:
     reminders: list[ReminderHandled] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     failures: dict[str, str] = field(default_factory=dict)
+    withheld: int = 0  # emails of late records, summed up for the administrators instead
 
 
 def due_end(convention: Convention, now: datetime) -> tuple[str, date] | None:
@@ -93,7 +95,9 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                 today=civil_date(now),
                 by_service=True,
             )
-            persist_outcome(app, uow, convention, outcome, now)
+            ending = next((r for r in due if r.kind == _END_KINDS[event]), None)
+            late = ending is not None and _known_late(ending)
+            persist_outcome(app, uow, convention, outcome, now, late=late)
             abandon_open_amendment(app, uow, convention, convention_id, now, SERVICE_ACTOR)
             actions.append(
                 DueActionTaken(reference, _END_KINDS[event], end_at, event, convention.state)
@@ -121,7 +125,14 @@ def _mark_passed(
             f"deadline:{row.id}",
             now,
             deadline=_row_snapshot(row),
+            withheld=_known_late(row),
         )
+
+
+def _known_late(row: AnyRow) -> bool:
+    """A deadline computed when it had already fallen (its events recorded after the fact):
+    what it brings is no news for the partners; the administrators are told in the summary."""
+    return bool(row.created_at >= row.expires_at)
 
 
 def _row_snapshot(
@@ -185,6 +196,7 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
         if not done and not report.failures.keys() & set(references):
             break  # all held by another worker this instant: it will send them
     _alert_failures(app, report.failures, now)
+    report.withheld = report_late_records(app, now)
     if sender is not None:
         # Emails go out in real time even when the pass acts as of an earlier instant
         # (`run-due --now` in the past): what is sent, and when, is what really happened.

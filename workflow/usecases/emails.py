@@ -54,6 +54,13 @@ Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
 
 
+def recorded_late(settings: Settings, on: date, now: datetime) -> bool:
+    """True when an event dated `on` is recorded after the fact: more than the late-record
+    horizon (CONVFLOW_LATE_RECORD_DAYS) before today, in Paris. Telling the partners today of
+    what happened weeks ago would read as news: the administrators are told instead."""
+    return (civil_date(now) - on).days > int(settings.late_record_days)
+
+
 def notice_for(outcome: Outcome) -> str | None:
     """The email kind a recorded event sends, if any."""
     if outcome.trigger == "sign":
@@ -372,6 +379,7 @@ _DATES = (
     "submitted_on",
     "noticed_on",
     "notice_end",
+    "on",
 )
 
 

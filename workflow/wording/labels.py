@@ -30,7 +30,10 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
-    "outbox_status": ("pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled"),
+    "outbox_status": (
+        "pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled", "late",
+        "withheld",
+    ),
     "email": (
         "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
         "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
@@ -38,7 +41,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
         "reminder_expiry", "reminder_termination", "reminder_dispute_window",
         "reminder_court_possible", "reminder_signature", "reminder_payment",
-        "reminder_amendment_signature",
+        "reminder_amendment_signature", "late_records",
     ),
     "role": ("admin", "viewer"),
     "basis": LETTER_BASES,

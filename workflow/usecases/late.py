@@ -1,0 +1,65 @@
+"""What was recorded after the fact: never told to the partners, summed up for the service.
+
+An event dated more than the late-record horizon before it is recorded (or a deadline that had
+already fallen when it was computed) decides its email as usual, but the email waits as `late`
+instead of leaving: the partners would read as news what happened days or months before. Each
+due pass gathers the late ones into one summary to the administrators, and they stay in the
+outbox as `withheld`, with why.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from storage.outbox import Email
+from storage.tables import AnyRow
+from workflow.bootstrap import App
+from workflow.usecases.emails import message_id
+from workflow.wording import labels
+from workflow.wording.catalogue import gettext_noop
+from workflow.wording.words import Words
+
+__all__ = ["report_late_records"]
+
+WITHHELD = gettext_noop("not sent: recorded after the fact; told to the administrators")
+WITHHELD_UNTOLD = gettext_noop("not sent: recorded after the fact; no administrator to tell")
+
+
+def _item(row: AnyRow) -> dict[str, Any]:
+    """One withheld email as the summary lists it: the convention, what, and when."""
+    context = row.context
+    event, deadline = context.get("event"), context.get("deadline")
+    what = labels.email(row.kind)
+    if event and event.get("label") and event["label"] != what:
+        what = f"{what} — {event['label']}"
+    on = (event or {}).get("occurred_on") or (deadline or {}).get("due_date")
+    return {"reference": context.get("reference") or "", "what": what, "on": on}
+
+
+def report_late_records(app: App, now: datetime) -> int:
+    """Withhold the emails recorded late since the last pass and tell the administrators, in
+    one summary; how many were withheld."""
+    settings, words = app.settings, Words("fr")
+    with app.uow() as uow:
+        rows = uow.outbox.late()
+        if not rows:
+            return 0
+        admins = list(settings.admin_emails)
+        if admins:
+            key = f"late:{rows[0].id}-{rows[-1].id}"
+            context = {
+                "kind": "late_records", "audience": "service", "reply_to": None,
+                "reference": None, "convention": None, "deadline": None, "event": None,
+                "amendment": None, "failure": None, "links": app.mailer.links(None),
+                "late": [_item(row) for row in rows],
+                "horizon": int(settings.late_record_days),
+            }  # fmt: skip
+            identity = message_id(key, settings.mail_from, app.mailer.salt)
+            summary = Email(None, "late_records", identity, key, settings.mail_from, admins, [],
+                            context)  # fmt: skip
+            uow.outbox.queue(summary, now)
+        note = words(WITHHELD if admins else WITHHELD_UNTOLD)
+        uow.outbox.withhold([row.id for row in rows], note)
+        uow.commit()
+    return len(rows)
