@@ -24,6 +24,7 @@ from workflow.settings import Settings
 from workflow.usecases import views
 from workflow.usecases.due import DueReport, run_due
 from workflow.usecases.simulate import simulate
+from workflow.wording.labels import REMINDER_NOTES
 from workflow.wording.values import paris_time
 
 log = logging.getLogger("convflow.service")
@@ -189,12 +190,14 @@ def _print_report(report: DueReport) -> None:
         click.echo("nothing due")
         return
     for a in report.actions:
+        why = f"; {REMINDER_NOTES[a.reason]}" if a.reason else ""
         click.echo(
             f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
-            f"(state {a.to_state})"
+            f"(state {a.to_state}{why})"
         )
     for r in report.reminders:
-        click.echo(f"{r.reference}: reminder {r.kind} {r.label} → {r.outcome}")
+        why = f" ({REMINDER_NOTES[r.reason]})" if r.reason else ""
+        click.echo(f"{r.reference}: reminder {r.kind} {r.label} → {r.outcome}{why}")
     click.echo(
         f"emails: {len(delivery.sent)} sent, {len(delivery.retried)} to retry, "
         f"{len(delivery.failed)} failed"
@@ -277,15 +280,21 @@ def simulate_(
     app = context.app()
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
-        emit([{**asdict(h), "at": views.instant(h.at)} for h in happenings])
+        emit([
+            {**asdict(h), "at": views.instant(h.at), "due_at": views.instant(h.due_at)}
+            for h in happenings
+        ])  # fmt: skip
         return
     if not happenings:
         click.echo(f"{reference}: nothing would happen until {until.isoformat()}")
         return
     click.echo(
         table(
-            ([paris_time(h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings),
-            ["when", "what", "deadline", "detail", "email"],
+            (
+                [paris_time(h.at), h.what, h.kind, h.detail, h.email or "", h.note or ""]
+                for h in happenings
+            ),
+            ["when", "what", "deadline", "detail", "email", "note"],
         )
     )
 

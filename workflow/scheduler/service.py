@@ -26,6 +26,7 @@ from typing import IO
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from notifications import FolderSender, Sender, SmtpSender
+from states import due
 from states.errors import ConvflowError
 from storage.engine import is_sqlite, sqlite_path
 from workflow.bootstrap import App
@@ -130,15 +131,14 @@ class Service:
             self._lock.release()
 
     def next_due(self) -> datetime | None:
-        """The earliest instant something is due: a deadline, a reminder, an email."""
+        """The earliest instant something is due: what the due policy says of every
+        convention's deadlines and reminders (their earliest instants, read in SQL), or an
+        email to deliver."""
         lease = timedelta(seconds=self.app.settings.claim_lease_seconds)
         with self.app.uow(read_only=True) as uow:
-            candidates = [
-                uow.deadlines.next_due(),
-                uow.reminders.next_planned(),
-                uow.outbox.next_attempt(lease),
-            ]
-        return min((c for c in candidates if c is not None), default=None)
+            work = due.next_due([uow.deadlines.next_due()], [uow.reminders.next_planned()])
+            email = uow.outbox.next_attempt(lease)
+        return min((c for c in (work, email) if c is not None), default=None)
 
     def _plan_wake(self, now: datetime) -> None:
         if self._stopping.is_set():

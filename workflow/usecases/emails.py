@@ -22,6 +22,7 @@ from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome, current
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
+from states.due import ANNOUNCEMENTS
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -49,8 +50,8 @@ EVENT_NOTICES = {
 }
 """The email each event sends (the last signature sends `convention_in_force`)."""
 
-DEADLINE_NOTICES = {"dispute_window": "amicable_window_closed"}
-"""The email announcing a deadline that passed with no automatic event."""
+DEADLINE_NOTICES = ANNOUNCEMENTS
+"""The email announcing a deadline that passed with no automatic event (the due policy's)."""
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 

@@ -82,9 +82,19 @@ REMINDER_STATUS_LABELS = {
     "planned": "prévu",
     "sent": "envoyé",
     "coalesced": "regroupé avec un rappel suivant",
-    "skipped": "non envoyé (échéance passée)",
+    "skipped": "non envoyé",
     "cancelled": "annulé",
 }
+
+REMINDER_NOTES = {
+    "coalesced": "regroupé avec un rappel plus récent",
+    "known_late": "son heure était passée quand l'échéance a été connue",
+    "moot": "sans objet : la résiliation prend effet avant le terme",
+    "deadline_passed": "échéance passée : elle est annoncée à la place",
+    "with_court_reminder": "annoncée par le rappel du jour où le tribunal peut être saisi",
+}
+"""Why a reminder did not go out, or a passed deadline was not announced by its own email
+(the reasons of states.due)."""
 
 EMAIL_LABELS = {
     "signature_requested": "Demande de signature",
