@@ -61,11 +61,17 @@ def simulate(
         amendment = uow.amendments.open_one(convention_id)
     planned = tuple(reminder_entry(r) for r in rows if r.status == due.WAITING_REMINDER)
     agenda = due.Agenda(copy.deepcopy(convention), deadlines, planned, amendment)
-    replay = _Replay(app, agenda)
-    cancelled = [_cancelled(r, convention.state) for r in rows if _cancelled_within(r, now, end)]
     first = max(now, down_until) if down_until is not None else now
+    happenings = _Replay(app, agenda).run(first, end)
+    # Cancelled reminders that would have gone out while the convention is still in force.
+    ends = [h.at for h in happenings if h.what in due.END_KINDS]
+    cancelled = [
+        _cancelled(r, convention.state)
+        for r in rows
+        if _cancelled_within(r, now, min(ends, default=end))
+    ]
     # In time order; at one instant, in the order of the pass (deadlines, then reminders).
-    return sorted(cancelled + replay.run(first, end), key=lambda h: h.at)
+    return sorted(cancelled + happenings, key=lambda h: h.at)
 
 
 def _cancelled_within(row: AnyRow, now: datetime, end: datetime) -> bool:
