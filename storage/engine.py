@@ -6,8 +6,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from states.errors import ConvflowError
 
 SqliteSync = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
@@ -22,6 +25,14 @@ def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None for an in-memory database)."""
     database = make_url(url).database
     return Path(database) if database and database != ":memory:" else None
+
+
+def url_password(url: str) -> str | None:
+    """The password inside a database URL (so that logs can mask it), if any."""
+    try:
+        return make_url(url).password
+    except Exception:  # a malformed URL carries no password we could find
+        return None
 
 
 def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "FULL") -> Engine:
@@ -57,3 +68,60 @@ def _sqlite_engine(url: str, synchronous: SqliteSync) -> Engine:
         connection.connection.driver_connection.execute(f"BEGIN {mode}")
 
     return engine
+
+
+class DatabaseUnreachable(ConvflowError):
+    """The database server does not answer, or refuses the connection."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url, self.reason = url, reason
+        super().__init__(f"the database {url} does not answer: {reason}")
+
+
+def safe_url(url: str) -> str:
+    """A database URL with its password masked: postgresql+psycopg://u:***@h/db."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a malformed URL is shown as nothing rather than leak a secret
+        return "(malformed database URL)"
+
+
+def unreachable(url: str, error: DBAPIError) -> DatabaseUnreachable:
+    """The one-line refusal for a connection that failed, its first line of reason kept."""
+    first = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
+    return DatabaseUnreachable(safe_url(url), first[:200])
+
+
+def lost_connection(error: BaseException) -> bool:
+    """True when `error` says the database could not be reached (not a refused statement)."""
+    if isinstance(error, DatabaseUnreachable):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    return error.connection_invalidated or isinstance(error, OperationalError)
+
+
+def ensure_database(url: str) -> bool:
+    """Create a missing PostgreSQL database (SQLite creates its file itself); True if created.
+
+    Connects to the server's `postgres` maintenance database with the same credentials.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return False
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": parsed.database},
+            ).first()
+            if found:
+                return False
+            quoted = connection.dialect.identifier_preparer.quote(parsed.database)
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+            return True
+    except DBAPIError as error:
+        raise unreachable(url, error) from None
+    finally:
+        admin.dispose()

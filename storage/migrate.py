@@ -9,6 +9,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from storage.engine import unreachable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -38,6 +41,14 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return before, current_revision(engine)
+
+
+def migrate_database(engine: Engine, url: str) -> tuple[str | None, str | None]:
+    """`upgrade`, with a server that does not answer said in one line."""
+    try:
+        return upgrade(engine)
+    except DBAPIError as error:
+        raise unreachable(url, error) from None
 
 
 def make_revision(engine: Engine, message: str) -> None:

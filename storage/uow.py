@@ -11,7 +11,9 @@ from storage.conventions import ConventionRepository
 from storage.deadlines import DeadlineRepository
 from storage.engine import READ_ONLY
 from storage.outbox import OutboxRepository
+from storage.queries import ListingQueries
 from storage.reminders import ReminderRepository
+from storage.tokens import TokenRepository
 
 
 class UnitOfWork:
@@ -26,6 +28,8 @@ class UnitOfWork:
     reminders: ReminderRepository
     outbox: OutboxRepository
     amendments: AmendmentRepository
+    listing: ListingQueries
+    tokens: TokenRepository
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -49,6 +53,8 @@ class UnitOfWork:
         self.reminders = ReminderRepository(connection, self.lock_rows)
         self.outbox = OutboxRepository(connection, self.lock_rows)
         self.amendments = AmendmentRepository(connection)
+        self.listing = ListingQueries(connection)
+        self.tokens = TokenRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from notifications import Renderer
 from states.deadlines import LegalSettings
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, make_engine, sqlite_path
+from storage.engine import is_sqlite, make_engine, sqlite_path, unreachable
 from storage.installation import installation_salt
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
@@ -76,6 +77,9 @@ class App:
                 app.check_schema()
                 with engine.connect() as connection:
                     app.mailer.salt = installation_salt(connection)
+            except DBAPIError as error:
+                app.close()
+                raise unreachable(settings.database_url, error) from None
             except Exception:
                 app.close()
                 raise

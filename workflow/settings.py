@@ -179,6 +179,25 @@ SPECS: tuple[Spec, ...] = (
         secret=True,
     ),
     Spec("http_host", _text, "127.0.0.1", "address the HTTP API and dashboard listen on"),
+    Spec(
+        "log_format",
+        _choice("text", "json"),
+        "text",
+        "service and HTTP access log format: readable text, or one JSON object a line",
+    ),
+    Spec(
+        "log_level",
+        _choice("debug", "info", "warning", "error"),
+        "info",
+        "the least severe log lines written",
+    ),
+    Spec(
+        "metrics_token",
+        _optional_text,
+        None,
+        "token /metrics requires (Authorization: Bearer); unset: /metrics answers loopback only",
+        secret=True,
+    ),
     Spec("http_port", _integer(1, 65535), 8000, "port of the HTTP API and dashboard"),
     Spec(
         "extend_acts",

@@ -13,7 +13,16 @@ from workflow.bootstrap import App
 from workflow.http.factory import ROUTERS
 from workflow.usecases.tokens import revoke_token
 
-PUBLIC = {("GET", "/openapi.json"), ("GET", "/connexion"), ("POST", "/connexion")}
+PUBLIC = {
+    ("GET", "/openapi.json"),
+    ("GET", "/connexion"),
+    ("POST", "/connexion"),
+    # The operator's probes carry no data; /metrics is kept to loopback or its own token
+    # (tests/ops/test_probes.py).
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+}
 WRITES = {
     ("POST", "/api/v1/conventions/{reference}/events"),
     ("POST", "/api/v1/conventions/{reference}/amendments"),

@@ -29,7 +29,7 @@ from tests.unit.builders import (
     convention_in,
     record,
 )
-from workflow.http.convention_pages import _version
+from workflow.http.convention_pages import form_version
 from workflow.http.errors import french
 from workflow.http.french import CATALOGUE, sentence, to_french, translate
 from workflow.usecases.amendments import UnknownAmendment
@@ -478,7 +478,7 @@ CASES = [
     ),
     # workflow/http/convention_pages.py
     pytest.param(
-        lambda: _version("v12"),
+        lambda: form_version("v12"),
         "Version de la page : « v12 » n'est pas un numéro de version.",
         id="not-a-version",
     ),

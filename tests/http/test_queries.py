@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from states.convention import Convention
+from storage import queries as storage_queries
 from tests.integration import steps
 from workflow.bootstrap import App
 from workflow.usecases import listing as queries
@@ -98,7 +99,7 @@ def test_every_way_of_finding_a_page_gives_the_same_pages(many: App, descending:
 def test_the_way_of_finding_a_page_follows_how_many_match(
     many: App, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(queries, "SCAN_FROM", 2)
+    monkeypatch.setattr(storage_queries, "SCAN_FROM", 2)
     by_reference = queries.ConventionFilter(due_within_days=400)
     by_title = queries.ConventionFilter(due_within_days=400, sort="title")
 

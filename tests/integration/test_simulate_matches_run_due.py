@@ -31,7 +31,7 @@ from states.calendar import civil_date
 from states.convention import Convention
 from states.errors import ConvflowError
 from states.lifecycle import IN_FORCE
-from tests.conftest import FixedClock, _empty_postgres
+from tests.conftest import FixedClock, empty_postgres
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE
 from workflow.bootstrap import App
 from workflow.scheduler.service import Service
@@ -265,7 +265,7 @@ class Databases:
             shutil.copy(self.template, self.folder / "lives.db")
             url = f"sqlite:///{self.folder / 'lives.db'}"
         else:
-            _empty_postgres(url)
+            empty_postgres(url)
         clock = FixedClock(START)
         self._app = App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
         self._app.clock = clock

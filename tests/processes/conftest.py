@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _empty_postgres
+from tests.conftest import empty_postgres
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.processes.conventions import open_app
 from tests.processes.mail import HoldingHandler
@@ -48,7 +48,7 @@ def holding(server: RunningServer) -> HoldingHandler:
 @pytest.fixture
 def postgres_database(postgres_url: str) -> str:
     """The session's PostgreSQL database, emptied for this test."""
-    _empty_postgres(postgres_url)
+    empty_postgres(postgres_url)
     return postgres_url
 
 

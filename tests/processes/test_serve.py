@@ -44,7 +44,9 @@ def test_serve_sends_on_time_and_stops_cleanly_after_the_pass_in_flight(
 
     service = processes.serve(environment, http=http)
     if http:
-        wait_until(lambda: "Uvicorn running" in service.stderr, 10, "the dashboard to listen")
+        wait_until(
+            lambda: "dashboard listening on" in service.stderr, 10, "the dashboard to listen"
+        )
 
     assert f"mail to    SMTP 127.0.0.1:{smtp_server.port}" in service.stdout
     assert "query it   convflow list" in service.stdout

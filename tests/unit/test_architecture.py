@@ -93,3 +93,78 @@ def test_the_import_reader_sees_what_a_module_imports():
 )
 def test_the_import_reader_resolves_every_form_of_import(source, imported):
     assert imported_packages(source, ("states",)) == imported
+
+
+ENTRY_POINTS = ("workflow.cli", "workflow.http", "workflow.scheduler")
+FRAMEWORKS = {"click", "fastapi", "starlette", "uvicorn", "apscheduler"}
+INNER_ROOMS = ("usecases", "files", "wording")
+"""The rooms of workflow/ that entry points call, and that must not know them."""
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The full dotted names of the modules (and names) a module imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def inner_modules() -> list[Path]:
+    """The modules of the use cases, file readers and wording."""
+    return [path for room in INNER_ROOMS for path in modules_of(f"workflow/{room}")]
+
+
+@pytest.mark.parametrize("module", inner_modules(), ids=module_id)
+def test_use_cases_know_no_framework_nor_entry_point(module):
+    imported = imported_modules(module)
+    frameworks = sorted(name for name in imported if name.split(".")[0] in FRAMEWORKS)
+    entry_points = sorted(name for name in imported if name.startswith(ENTRY_POINTS))
+
+    assert (frameworks, entry_points) == ([], [])
+
+
+@pytest.mark.parametrize("module", modules_of("workflow"), ids=module_id)
+def test_sql_lives_in_storage(module):
+    # The service layer asks storage's repositories and queries; only the bootstrap holds the
+    # engine it opens them on.
+    allowed = {"workflow/bootstrap.py"}
+    imported = {name.split(".")[0] for name in imported_modules(module)}
+
+    assert module_id(module) in allowed or not imported & {"sqlalchemy", "sqlmodel"}
+
+
+def private_imports(path: Path) -> list[str]:
+    """The `_private` names a module imports from another module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            found += [
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            ]
+    return found
+
+
+ALL_MODULES = [
+    path
+    for package in (*OUR_PACKAGES, "tests", "bench")
+    for path in modules_of(package)
+    if "migrations" not in path.parts
+]
+
+
+@pytest.mark.parametrize("module", ALL_MODULES, ids=module_id)
+def test_no_private_name_crosses_a_module(module):
+    assert private_imports(module) == []
+
+
+def test_the_room_rules_read_something():
+    # Guards the room tests against passing on an empty list or an unparsed module.
+    assert len(inner_modules()) >= 15
+    assert "workflow.bootstrap.App" in imported_modules(ROOT / "workflow/cli/context.py")
+    assert private_imports(ROOT / "tests/unit/test_architecture.py") == []

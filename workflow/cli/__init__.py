@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli import conventions, deadlines, service, tokens
+from workflow.cli import conventions, deadlines, ops, service, tokens
 from workflow.cli.context import CliContext, ConvflowGroup
 
 __all__ = ["cli", "main"]
@@ -57,6 +57,7 @@ for command in (
     service.simulate_,
     service.config,
     tokens.token,
+    ops.doctor,
 ):
     cli.add_command(command)
 

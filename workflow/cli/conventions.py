@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -13,7 +12,8 @@ from states.amendments import AMENDMENT_EVENTS
 from states.calendar import civil_date
 from states.errors import DuplicateReference, InvalidInput
 from states.lifecycle import EVENTS, STATES
-from storage.migrate import upgrade
+from storage.engine import ensure_database, safe_url
+from storage.migrate import migrate_database
 from workflow.bootstrap import App
 from workflow.cli.context import (
     DATE,
@@ -42,10 +42,17 @@ from workflow.wording.values import long_date, paris_time
 @click.command()
 @pass_context
 def init(context: CliContext) -> None:
-    """Create the database, or migrate it to the latest schema."""
+    """Create the database, or migrate it to the latest schema.
+
+    A PostgreSQL database that does not exist yet is created first (the server's `postgres`
+    database is used for that, with the same credentials); a SQLite file, with its folder.
+    """
+    url = context.settings.database_url
+    where = safe_url(url)
+    if ensure_database(url):
+        click.echo(f"database {where} created")
     app = context.app(check_schema=False)
-    before, after = upgrade(app.engine)
-    where = app.engine.url.render_as_string(hide_password=True)
+    before, after = migrate_database(app.engine, url)
     if before == after:
         click.echo(f"database {where} is up to date (revision {after})")
     else:
@@ -148,7 +155,7 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
     )
 
 
-def _history_cells(row: dict[str, Any]) -> list[str]:
+def _history_cells(row: views.HistoryRow) -> list[str]:
     states = f"{row['from_state'] or '—'} → {row['to_state']}"
     inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
     event = row["event"] + (f" (avenant n°{row['amendment']})" if row.get("amendment") else "")

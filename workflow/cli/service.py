@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import sys
 import threading
 from contextlib import nullcontext
@@ -16,9 +17,13 @@ from typing import Any
 import click
 
 from states.errors import InvalidInput
+from storage.engine import url_password
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
 from workflow.cli.present import table
+from workflow.ops.logs import configure_logging
+from workflow.ops.metrics import Metrics
+from workflow.scheduler.listening import bind_http
 from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
 from workflow.usecases import views
@@ -30,16 +35,13 @@ from workflow.wording.values import paris_time
 log = logging.getLogger("convflow.service")
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Their INFO lines (each job run, each state callback, each migration step) say nothing
-    # an administrator needs; convflow logs what it does itself.
-    for chatty in ("apscheduler", "transitions", "alembic"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+def _configure_logging(settings: Settings) -> None:
+    configure_logging(
+        settings.log_format,
+        settings.log_level,
+        secrets=(settings.smtp_password, settings.session_secret, settings.metrics_token,
+                 url_password(settings.database_url)),
+    )  # fmt: skip
 
 
 def _where_mail_goes(settings: Settings) -> str:
@@ -73,23 +75,26 @@ def serve(context: CliContext, no_http: bool) -> None:
     the outbox, exactly as `convflow run-due` does once. After downtime it catches up at start,
     once. On SQLite one service per database file; on PostgreSQL several may run.
     """
-    _configure_logging()
+    _configure_logging(context.settings)
     app = context.app()
     lock = single_service_lock(app.settings)
     with lock or nullcontext():
-        service = Service(app, make_sender(app.settings))
+        # The port is taken before anything starts: a service whose dashboard cannot listen
+        # would point its users at another process (another database).
+        listening = None if no_http else bind_http(app.settings.http_host, app.settings.http_port)
+        service = Service(app, make_sender(app.settings), metrics=Metrics(app))
         for line in _banner(app):
             click.echo(line)
         service.start()
         try:
-            _serve_until_stopped(app, no_http)
+            _serve_until_stopped(app, service, listening)
         finally:
             log.info("stopping: finishing the pass in flight")
             service.stop()
             log.info("stopped")
 
 
-def _serve_until_stopped(app: App, no_http: bool) -> None:
+def _serve_until_stopped(app: App, service: Service, listening: socket.socket | None) -> None:
     """Serve HTTP (in a thread) until SIGTERM or SIGINT, which return here to stop the service.
 
     uvicorn, in the main thread, would re-raise the signal once it has shut down, killing the
@@ -99,28 +104,30 @@ def _serve_until_stopped(app: App, no_http: bool) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
-    http = None if no_http else _http_server(app)
-    thread = None
-    if http is not None:
+    http, thread = None, None
+    if listening is not None:
+        http = _http_server(app, service)
         host, port = app.settings.http_host, app.settings.http_port
         click.echo(f"  dashboard  http://{host}:{port}/ (API under /api/v1/, /openapi.json)")
-        thread = threading.Thread(target=http.run, name="convflow-http", daemon=True)
+        click.echo(f"  probes     http://{host}:{port}/healthz · /readyz · /metrics")
+        thread = threading.Thread(
+            target=http.run, kwargs={"sockets": [listening]}, name="convflow-http", daemon=True
+        )
         thread.start()
+        log.info("dashboard listening on http://%s:%s/", host, port)
     stopped.wait()
     if http is not None and thread is not None:
         http.should_exit = True
         thread.join(timeout=30)
 
 
-def _http_server(app: App) -> Any:
-    """The web app's server, or None when FastAPI and uvicorn are not installed."""
-    try:
-        import uvicorn
+def _http_server(app: App, service: Service) -> Any:
+    """The web app's server, with the running service's health and metrics."""
+    import uvicorn
 
-        from workflow.http.server import uvicorn_config
-    except ImportError:  # the scheduler runs without the HTTP layer
-        return None
-    return uvicorn.Server(uvicorn_config(app))
+    from workflow.http.server import uvicorn_config
+
+    return uvicorn.Server(uvicorn_config(app, service.health, service.metrics))
 
 
 FUTURE_TOLERANCE = timedelta(minutes=5)

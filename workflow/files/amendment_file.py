@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workflow.files.convention_file import ConventionFileError, _toml_position, locate
+from workflow.files.convention_file import ConventionFileError, locate, toml_position
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
 
@@ -33,7 +33,7 @@ def read_amendment_file(path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message, line = _toml_position(str(error))
+        message, line = toml_position(str(error))
         raise ConventionFileError(str(path), line, "TOML syntax", message) from None
     return _changes(data, text, str(path))
 

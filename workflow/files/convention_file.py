@@ -156,7 +156,7 @@ def parse_convention(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message, line = _toml_position(str(error))
+        message, line = toml_position(str(error))
         raise ConventionFileError(source, line, "TOML syntax", message) from None
     try:
         parsed = ConventionIn.model_validate(data)
@@ -168,7 +168,7 @@ def parse_convention(
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-def _toml_position(message: str) -> tuple[str, int | None]:
+def toml_position(message: str) -> tuple[str, int | None]:
     """tomllib (before Python 3.14) puts the position only in its message."""
     found = _POSITION.search(message)
     if not found:

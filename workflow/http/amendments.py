@@ -103,7 +103,7 @@ def result(recorded: AmendmentRecorded) -> dict[str, Any]:
     response_model=list[Amendment],
     summary="One convention's amendments",
 )
-def amendments(context: Context, reference: str) -> list[dict[str, Any]]:
+def amendments(context: Context, reference: str) -> list[views.AmendmentView]:
     """Every amendment of the convention, by number."""
     return views.amendments(context.app, checked(reference))
 

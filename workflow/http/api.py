@@ -116,7 +116,7 @@ def overview(context: Context) -> dict[str, Any]:
 
 
 @readers.get("/conventions", response_model=ConventionList, summary="List and search")
-def list_conventions(context: Context, listing: Listing) -> dict[str, Any]:
+def list_conventions(context: Context, listing: Listing) -> queries.ConventionPage:
     """Conventions that match every given filter, one page at a time, in the asked order."""
     page = queries.PageRequest(listing.page, listing.per_page)
     return queries.search_conventions(context.app, listing.wanted(), page, context.now())
@@ -134,7 +134,7 @@ def deadlines(
     context: Context,
     within_days: Within = 90,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> dict[str, Any]:
+) -> queries.UpcomingDeadlines:
     """Pending deadlines of every convention that expire within some days, soonest first."""
     return queries.upcoming_deadlines(context.app, context.now(), within_days, limit)
 
@@ -179,7 +179,7 @@ def calendar_one(context: Context, principal: CalendarReader, reference: str) ->
     response_model=list[HistoryEntry],
     summary="One convention's history",
 )
-def history(context: Context, reference: str) -> list[dict[str, Any]]:
+def history(context: Context, reference: str) -> list[views.HistoryRow]:
     """Every event recorded on the convention, oldest first."""
     return views.history(context.app, checked(reference))
 

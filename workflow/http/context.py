@@ -10,6 +10,8 @@ from starlette.requests import Request
 from workflow.bootstrap import App
 from workflow.http.rendering import Pages
 from workflow.http.sessions import Sessions
+from workflow.ops.health import ServiceHealth
+from workflow.ops.metrics import Metrics
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class HttpContext:
     app: App
     sessions: Sessions
     pages: Pages
+    metrics: Metrics
+    health: ServiceHealth | None = None  # the scheduler's, when it runs in this process
 
     def now(self) -> datetime:
         """The app's clock (tests move it; only the real service reads the real one)."""

@@ -103,7 +103,7 @@ def _day(form: Form) -> Any:
     return parse_day(form["on"], "on") if form.get("on") else None
 
 
-def _version(text: str) -> int | None:
+def form_version(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 10:
@@ -182,7 +182,7 @@ async def record(request: Request, context: Context, signed: PageAdmin, referenc
     def act(form: Form) -> str:
         command = RecordEvent(
             checked(reference), form.get("event", ""), signed.principal.actor, _day(form),
-            submitted(form), _version(form.get("version", "")),
+            submitted(form), form_version(form.get("version", "")),
         )  # fmt: skip
         return record_event(context.app, command, context.now()).event
 

@@ -13,6 +13,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from workflow.usecases.listing import ConventionSummary, DeadlineItem
+from workflow.usecases.views import HistoryRow
 from workflow.wording import dashboard as labels
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,7 +36,7 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def conventions_csv(items: Iterable[dict[str, Any]]) -> str:
+def conventions_csv(items: Iterable[ConventionSummary]) -> str:
     """The conventions list, with the state and next deadline in words and ISO both."""
     headers = [
         "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
@@ -60,7 +62,7 @@ def conventions_csv(items: Iterable[dict[str, Any]]) -> str:
     return to_csv(headers, rows)
 
 
-def deadlines_csv(items: Iterable[dict[str, Any]]) -> str:
+def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
     """The upcoming deadlines list."""
     headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)"]
     rows = (
@@ -78,7 +80,7 @@ def deadlines_csv(items: Iterable[dict[str, Any]]) -> str:
     return to_csv(headers, rows)
 
 
-def history_csv(items: Iterable[dict[str, Any]]) -> str:
+def history_csv(items: Iterable[HistoryRow]) -> str:
     """One convention's history: every event, who recorded it and with what."""
     headers = ["n°", "date", "événement", "de", "vers", "par", "saisi le (UTC)", "données"]
     rows = (

@@ -19,9 +19,12 @@ from workflow.http import amendments, api, convention_pages, pages, signin
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
 from workflow.http.errors import api_error, french, status_of
+from workflow.http.health import probes
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
 from workflow.http.sessions import Sessions
+from workflow.ops.health import ServiceHealth
+from workflow.ops.metrics import Metrics
 
 STATIC = Path(__file__).with_name("static")
 DESCRIPTION = """The lifecycle of the partnership conventions of the Métropole
@@ -86,6 +89,7 @@ async def _admin_only(request: Request, error: Exception) -> Response:
 
 
 ROUTERS = (
+    probes,
     api.calendars,
     amendments.router,
     api.readers,
@@ -95,12 +99,16 @@ ROUTERS = (
     pages.router,
 )
 """Every router the app serves; each route in them depends on a token or a session, but
-those of `signin.public` (the sign-in form itself). Order matters: a reference may hold a
-slash, so `/conventions/{reference}` comes after the routes below it (`.../calendar.ics`)."""
+those of `signin.public` (the sign-in form itself) and the operator's `probes` (health and
+metrics). Order matters: a reference may hold a slash, so `/conventions/{reference}` comes after
+the routes below it (`.../calendar.ics`)."""
 
 
-def create_http_app(app: App) -> FastAPI:
-    """The HTTP API and the dashboard, on the service layer of `app`."""
+def create_http_app(
+    app: App, health: ServiceHealth | None = None, metrics: Metrics | None = None
+) -> FastAPI:
+    """The HTTP API and the dashboard, on the service layer of `app`; the running service's
+    health and metrics when the scheduler runs in this process."""
     web = FastAPI(
         title="convflow",
         version=version("convflow"),
@@ -109,7 +117,9 @@ def create_http_app(app: App) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    web.state.convflow = HttpContext(app, Sessions(_secret(app)), Pages())
+    web.state.convflow = HttpContext(
+        app, Sessions(_secret(app)), Pages(), metrics or Metrics(app), health
+    )
     web.add_exception_handler(ConvflowError, _domain_error)
     web.add_exception_handler(HTTPException, _http_error)
     web.add_exception_handler(SignInRequired, _sign_in_required)

@@ -28,8 +28,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from notifications import FolderSender, Sender, SmtpSender
 from states import due
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, sqlite_path
+from storage.engine import is_sqlite, lost_connection, sqlite_path
 from workflow.bootstrap import App
+from workflow.ops.health import ServiceHealth
+from workflow.ops.metrics import Metrics
 from workflow.settings import Settings
 from workflow.usecases.due import DueReport, run_due
 
@@ -99,12 +101,21 @@ class SingleServiceLock:
 class Service:
     """Runs the due pass on time, until stopped."""
 
-    def __init__(self, app: App, sender: Sender, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        app: App,
+        sender: Sender,
+        clock: Callable[[], datetime] | None = None,
+        metrics: Metrics | None = None,
+    ):
         self.app, self.sender = app, sender
         self.clock = clock or app.clock
+        self.health = ServiceHealth()
+        self.metrics = metrics
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._retry_seconds = 0  # while work stays due after passes: the current delay
+        self._outage_since: datetime | None = None  # while the database does not answer
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             # A wake-up missed while busy or down still runs, once (LIBRARY-NOTES: the default
@@ -120,15 +131,51 @@ class Service:
             if self._stopping.is_set():
                 return None
             now = self.clock()
+            self.health.pass_began(now)
             report = run_due(self.app, now, self.sender)
+            self._database_back(now)
+            self.health.pass_ended(self.clock(), ok=True)
+            if self.metrics is not None:
+                self.metrics.observe_pass(report, now, self.clock())
             _log_report(report, now)
             self._plan_wake(now)
             return report
-        except Exception:
+        except Exception as error:
+            self.health.pass_ended(self.clock(), ok=False)
+            if lost_connection(error):
+                self._database_lost(error)
+                return None
             log.exception("the due pass failed; it will run again at the next wake-up")
             return None
         finally:
             self._lock.release()
+
+    def _database_lost(self, error: BaseException) -> None:
+        """Say once that the database does not answer, and try again after a growing delay."""
+        now = self.clock()
+        self._retry_seconds = min(
+            max(2 * self._retry_seconds, FIRST_RETRY_SECONDS), self.app.settings.wake_interval
+        )
+        if self._outage_since is None:
+            self._outage_since = now
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            log.warning(
+                "the database does not answer (%s); trying again after 1 s, then doubling up "
+                "to %s s, without saying so again until it answers",
+                reason,
+                self.app.settings.wake_interval,
+            )
+        if not self._stopping.is_set():
+            self._wake_at(now + timedelta(seconds=self._retry_seconds))
+
+    def _database_back(self, now: datetime) -> None:
+        if self._outage_since is not None:
+            log.warning(
+                "the database answers again, after %s without it",
+                _duration(now - self._outage_since, seconds=True),
+            )
+            self._outage_since = None
+            self._retry_seconds = 0
 
     def next_due(self) -> datetime | None:
         """The earliest instant something is due: what the due policy says of every
@@ -174,7 +221,12 @@ class Service:
         """Wake earlier if another process recorded work due before the planned wake-up."""
         if self._stopping.is_set() or self._retry_seconds or self._lock.locked():
             return  # retrying on its own delay, or a pass is running and will plan the next
-        due = self.next_due()
+        try:
+            due = self.next_due()
+        except Exception as error:
+            if not lost_connection(error):
+                raise
+            return  # the next pass says it, once, and retries on its own delay
         if due is None:
             return
         job = self._scheduler.get_job(WAKE_JOB)
@@ -186,6 +238,7 @@ class Service:
     def start(self) -> None:
         """Start the scheduler; the first pass (catching up on downtime) runs at once."""
         self._scheduler.start()
+        self.health.started(self.clock())
         self._scheduler.add_job(
             self.tick,
             "interval",
@@ -204,7 +257,10 @@ class Service:
 
     def stop(self) -> None:
         """Stop waking up; wait for the pass in flight to finish its unit of work."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
+        self.health.stopping()
         # Not shutdown(wait=True): it holds the scheduler's job store lock while it waits, and
         # the pass in flight needs that lock to plan its next wake-up, so neither would finish.
         self._scheduler.shutdown(wait=False)
@@ -223,6 +279,7 @@ def _log_report(report: DueReport, now: datetime) -> None:
             action.due_at.isoformat(),
             action.action,
             late,
+            extra={"reference": action.reference, "event": action.action},
         )
     for reminder in report.reminders:
         delay = now - reminder.planned_at
@@ -235,17 +292,19 @@ def _log_report(report: DueReport, now: datetime) -> None:
             reminder.planned_at.isoformat(),
             reminder.outcome,
             late,
+            extra={"reference": reminder.reference, "event": f"reminder_{reminder.kind}"},
         )
     for reference, error in report.failures.items():
-        log.error("%s: not processed: %s", reference, error)
+        log.error("%s: not processed: %s", reference, error, extra={"reference": reference})
 
 
-def _duration(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    days, rest = divmod(seconds, 86400)
+def _duration(delta: timedelta, seconds: bool = False) -> str:
+    total = int(delta.total_seconds())
+    days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    return f"{days}d {hours}h {minutes}min" if days else f"{hours}h {minutes}min"
+    minutes, secs = divmod(rest, 60)
+    text = f"{days}d {hours}h {minutes}min" if days else f"{hours}h {minutes}min"
+    return f"{text} {secs}s" if seconds else text
 
 
 def single_service_lock(settings: Settings) -> SingleServiceLock | None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from states.errors import ConvflowError, InvalidInput
 from storage.tables import AnyRow
-from storage.tokens import TokenRepository
 from workflow.bootstrap import App
 from workflow.usecases.views import instant
 
@@ -78,7 +77,7 @@ def create_token(app: App, name: str, role: str, created_by: str, now: datetime)
         raise InvalidInput("role", f"'{role}' is not one of {', '.join(ROLES)}")
     token = secrets.token_urlsafe(32)
     with app.uow() as uow:
-        tokens = TokenRepository(uow.connection)
+        tokens = uow.tokens
         if tokens.exists(name):
             raise TokenExists(name)
         tokens.add(name, role, hash_token(token), created_by, now)
@@ -89,7 +88,7 @@ def create_token(app: App, name: str, role: str, created_by: str, now: datetime)
 def revoke_token(app: App, name: str, now: datetime) -> None:
     """Revoke the token of `name`: it, and every session opened with it, stop working."""
     with app.uow() as uow:
-        tokens = TokenRepository(uow.connection)
+        tokens = uow.tokens
         if not tokens.revoke(name, now):
             raise UnknownToken(name, revoked=tokens.exists(name))
         uow.commit()
@@ -98,7 +97,7 @@ def revoke_token(app: App, name: str, now: datetime) -> None:
 def list_tokens(app: App) -> list[dict[str, Any]]:
     """Every token, without its hash: name, role, who created it and when, use, revocation."""
     with app.uow(read_only=True) as uow:
-        rows = TokenRepository(uow.connection).all()
+        rows = uow.tokens.all()
     return [
         {
             "name": row.name,
@@ -116,7 +115,7 @@ def authenticate(app: App, token: str, now: datetime) -> Principal | None:
     """The holder of `token` if it is valid (known and not revoked), else None."""
     digest = hash_token(token)
     with app.uow(read_only=True) as uow:
-        row = TokenRepository(uow.connection).by_hash(digest)
+        row = uow.tokens.by_hash(digest)
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
     return _valid(app, row, now)
@@ -125,7 +124,7 @@ def authenticate(app: App, token: str, now: datetime) -> Principal | None:
 def principal_by_id(app: App, token_id: int, now: datetime) -> Principal | None:
     """The holder of the token a session was opened with, if that token is still valid."""
     with app.uow(read_only=True) as uow:
-        row = TokenRepository(uow.connection).by_id(token_id)
+        row = uow.tokens.by_id(token_id)
     return None if row is None else _valid(app, row, now)
 
 
@@ -134,6 +133,6 @@ def _valid(app: App, row: AnyRow, now: datetime) -> Principal | None:
         return None
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
         with app.uow() as uow:
-            TokenRepository(uow.connection).touch(row.id, now)
+            uow.tokens.touch(row.id, now)
             uow.commit()
     return Principal(row.id, row.name, row.role)

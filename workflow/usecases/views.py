@@ -7,7 +7,7 @@ never renamed.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from states.amendments import (
     FIELD_LABELS,
@@ -23,6 +23,142 @@ from storage.tables import AnyRow
 from workflow.bootstrap import App
 
 
+class DeadlineView(TypedDict):
+    """One stored deadline: its dates, status and explanation."""
+
+    kind: str
+    due_date: str | None
+    expires_at: str | None
+    status: str
+    explanation: str
+    trigger_date: str | None
+    raw_end: str | None
+    details: dict[str, Any]
+    resolved_at: str | None
+
+
+class ReminderView(TypedDict):
+    """One reminder: when it is (or was) planned, and what became of it."""
+
+    kind: str
+    template: str
+    label: str
+    days_before: int | None
+    planned_at: str | None
+    status: str
+    note: str | None
+    resolved_at: str | None
+
+
+class OutboxView(TypedDict):
+    """One email: what, to whom, and whether it was delivered."""
+
+    id: int
+    kind: str
+    message_id: str
+    recipients: list[str]
+    cc: list[str]
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: str | None
+    next_attempt_at: str | None
+    sent_at: str | None
+    reference: str | None
+
+
+class AppliedChange(TypedDict):
+    """A term an amendment in force changed: before and after."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class AmendmentView(TypedDict):
+    """One amendment: what it proposes or changed, who signed, when it took effect."""
+
+    number: int
+    title: str
+    state: str
+    changes: dict[str, str]
+    current: dict[str, str]
+    applied: list[AppliedChange]
+    signatures: dict[str, str]
+    created_on: str | None
+    submitted_on: str | None
+    effective_date: str | None
+    allowed_events: list[str]
+
+
+class PartyView(TypedDict):
+    """A party to the convention."""
+
+    key: str
+    name: str
+
+
+class SignatoryView(TypedDict):
+    """A current signatory and the day they signed, if they did."""
+
+    party: str
+    name: str
+    title: str
+    email: str
+    signed_on: str | None
+
+
+class FormerSignatoryView(SignatoryView):
+    """A representative an amendment replaced, and which amendment."""
+
+    replaced_by: int | None
+
+
+class StatusView(TypedDict):
+    """Where a convention stands (`status --json`, the API's convention)."""
+
+    reference: str
+    title: str
+    object: str
+    place: str
+    state: str
+    version: int
+    effective_date: str | None
+    end_date: str | None
+    amount: str
+    submitted_on: str | None
+    notified_on: str | None
+    paid_on: str | None
+    paid_amount: str | None
+    parties: list[PartyView]
+    signatories: list[SignatoryView]
+    former_signatories: list[FormerSignatoryView]
+    allowed_events: list[str]
+    dispute: dict[str, Any] | None
+    notice: dict[str, Any] | None
+    deadlines: list[DeadlineView]
+    reminders: list[ReminderView]
+    outbox: list[OutboxView]
+    terms: dict[str, dict[str, Any]]
+    amendments: list[AmendmentView]
+
+
+class HistoryRow(TypedDict):
+    """One recorded event: what, from which state to which, when, by whom, with what."""
+
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    date: str
+    recorded_at: str | None
+    actor: str
+    inputs: dict[str, str]
+    amendment: int | None
+
+
 def instant(value: datetime | None) -> str | None:
     """An instant as ISO 8601 in UTC with a Z: '2025-12-31T23:00:00Z'."""
     if value is None:
@@ -35,7 +171,7 @@ def day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def deadline_view(row: AnyRow) -> dict[str, Any]:
+def deadline_view(row: AnyRow) -> DeadlineView:
     """One stored deadline."""
     return {
         "kind": row.kind,
@@ -50,7 +186,7 @@ def deadline_view(row: AnyRow) -> dict[str, Any]:
     }
 
 
-def reminder_view(row: AnyRow) -> dict[str, Any]:
+def reminder_view(row: AnyRow) -> ReminderView:
     """One reminder: when it is (or was) planned, and what became of it."""
     return {
         "kind": row.kind,
@@ -64,7 +200,7 @@ def reminder_view(row: AnyRow) -> dict[str, Any]:
     }
 
 
-def outbox_view(row: AnyRow) -> dict[str, Any]:
+def outbox_view(row: AnyRow) -> OutboxView:
     """One email: what, to whom, and whether it was delivered."""
     return {
         "id": row.id,
@@ -83,7 +219,7 @@ def outbox_view(row: AnyRow) -> dict[str, Any]:
     }
 
 
-def reminders(app: App, reference: str) -> list[dict[str, Any]]:
+def reminders(app: App, reference: str) -> list[ReminderView]:
     """Every reminder of a convention, in planned order."""
     with app.uow(read_only=True) as uow:
         uow.conventions.get(reference)
@@ -91,13 +227,13 @@ def reminders(app: App, reference: str) -> list[dict[str, Any]]:
     return [reminder_view(row) for row in rows]
 
 
-def outbox(app: App, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+def outbox(app: App, status: str | None = None, limit: int = 200) -> list[OutboxView]:
     """Emails (of one status, or all), newest first."""
     with app.uow(read_only=True) as uow:
         return [outbox_view(row) for row in uow.outbox.listing(status, limit)]
 
 
-def amendment_view(amendment: Amendment, convention: Convention) -> dict[str, Any]:
+def amendment_view(amendment: Amendment, convention: Convention) -> AmendmentView:
     """One amendment: what it proposes (beside the terms it would replace, while open) or
     changed, who signed, when it took effect."""
     open_ = amendment.state in ("draft", "signature")
@@ -110,7 +246,12 @@ def amendment_view(amendment: Amendment, convention: Convention) -> dict[str, An
         if open_
         else {},
         "applied": [
-            {"field": key, "label": FIELD_LABELS.get(key, key), **values}
+            {
+                "field": key,
+                "label": FIELD_LABELS.get(key, key),
+                "before": values["before"],
+                "after": values["after"],
+            }
             for key, values in amendment.applied.items()
         ],
         "signatures": {email: day.isoformat() for email, day in amendment.signatures.items()},
@@ -144,7 +285,7 @@ def terms_view(
     return terms
 
 
-def amendments(app: App, reference: str) -> list[dict[str, Any]]:
+def amendments(app: App, reference: str) -> list[AmendmentView]:
     """Every amendment of a convention, by number."""
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
@@ -152,7 +293,7 @@ def amendments(app: App, reference: str) -> list[dict[str, Any]]:
     return [amendment_view(amendment, convention) for amendment in found]
 
 
-def status(app: App, reference: str) -> dict[str, Any]:
+def status(app: App, reference: str) -> StatusView:
     """Where a convention stands: its terms, parties, signatures, allowed events, deadlines,
     reminders and emails."""
     with app.uow(read_only=True) as uow:
@@ -211,7 +352,7 @@ def status(app: App, reference: str) -> dict[str, Any]:
     }
 
 
-def history(app: App, reference: str) -> list[dict[str, Any]]:
+def history(app: App, reference: str) -> list[HistoryRow]:
     """Every recorded event of a convention, oldest first: who did what, when, with what."""
     with app.uow(read_only=True) as uow:
         uow.conventions.get(reference)
@@ -222,7 +363,7 @@ def history(app: App, reference: str) -> list[dict[str, Any]]:
             "event": row.name,
             "from_state": row.from_state,
             "to_state": row.to_state,
-            "date": day(row.occurred_on),
+            "date": row.occurred_on.isoformat(),
             "recorded_at": instant(row.recorded_at),
             "actor": row.actor,
             "inputs": row.inputs,

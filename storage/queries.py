@@ -1,0 +1,334 @@
+"""The administrators' list queries: search, filter, sort, paginate and count, in SQL.
+
+Read-only SQLAlchemy Core on the tables. The service layer (`workflow.usecases.listing`) turns
+the rows into the read models the dashboard, the API and the command line show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Numeric,
+    Select,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+
+from storage.tables import (
+    AnyRow,
+    convention_table,
+    deadline_table,
+    outbox_table,
+    party_table,
+)
+
+__all__ = [
+    "LIST",
+    "LOOKUP",
+    "MAX_PER_PAGE",
+    "PROBE",
+    "SCAN_FROM",
+    "SORTS",
+    "ConventionFilter",
+    "ListingQueries",
+    "PageRequest",
+    "page_ids",
+    "strategy",
+]
+
+c, d, p, o = convention_table.c, deadline_table.c, party_table.c, outbox_table.c
+# A literal, not a bound parameter: SQLite uses the partial index on pending deadlines only
+# when the query repeats the index's own condition word for word.
+PENDING: ColumnElement[Any] = literal_column("'pending'")
+_NEXT_AT = (
+    select(func.min(d.expires_at))
+    .where(d.convention_id == c.id, d.status == PENDING)
+    .scalar_subquery()
+)
+_NEXT_KIND, _NEXT_DUE = (
+    select(column)
+    .where(d.convention_id == c.id, d.status == PENDING)
+    .order_by(d.expires_at)
+    .limit(1)
+    .scalar_subquery()
+    for column in (d.kind, d.due_date)
+)
+SORTS: dict[str, ColumnElement[Any]] = {
+    "reference": c.reference,
+    "title": c.title,
+    "state": c.state,
+    "end_date": c.end_date,
+    "amount": cast(c.amount, Numeric(14, 2)),
+    "next_deadline": _NEXT_AT,
+}
+"""The fields a list may be sorted on (an allow-list: nothing else reaches ORDER BY)."""
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class ConventionFilter:
+    """What an administrator asks of the list: each criterion narrows it, none means all."""
+
+    state: str | None = None
+    party: str | None = None
+    due_within_days: int | None = None
+    text: str | None = None
+    sort: str = "reference"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a list, counted from 1, and how many rows a page holds."""
+
+    number: int = 1
+    size: int = 50
+
+    @property
+    def offset(self) -> int:
+        """Rows before this page."""
+        return (self.number - 1) * self.size
+
+
+def _due(wanted: ConventionFilter, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    assert wanted.due_within_days is not None
+    until = now + timedelta(days=wanted.due_within_days)
+    return (d.status == PENDING, d.expires_at < until)
+
+
+LOOKUP, LIST, PROBE = "lookup", "list", "probe"
+"""How a page finds the conventions with a deadline due (see `page_ids`)."""
+
+
+def _where(
+    query: Select[Any], wanted: ConventionFilter, now: datetime, how: str = LOOKUP
+) -> Select[Any]:
+    if wanted.state:
+        query = query.where(c.state == wanted.state)
+    if wanted.text:
+        query = query.where(
+            or_(
+                c.reference.icontains(wanted.text, autoescape=True),
+                c.title.icontains(wanted.text, autoescape=True),
+            )
+        )
+    if wanted.party:
+        query = query.where(
+            exists().where(
+                p.convention_id == c.id,
+                or_(p.key == wanted.party, p.name.icontains(wanted.party, autoescape=True)),
+            )
+        )
+    if wanted.due_within_days is not None:
+        query = query.where(_due_condition(wanted, now, how))
+    return query
+
+
+def _due_condition(wanted: ConventionFilter, now: datetime, how: str) -> ColumnElement[bool]:
+    if how == PROBE:
+        return exists().where(d.convention_id == c.id, *_due(wanted, now))
+    # `id + 0` keeps SQLite from fetching each match by id (then sorting them all): it walks
+    # the sort's index instead, and stops at the page.
+    convention_id: ColumnElement[int] = c.id + 0 if how == LIST else c.id
+    return convention_id.in_(select(d.convention_id).where(*_due(wanted, now)))
+
+
+def _ordered(query: Select[Any], wanted: ConventionFilter) -> Select[Any]:
+    key = SORTS[wanted.sort]
+    first = key.desc() if wanted.descending else key.asc()
+    if wanted.sort == "next_deadline":  # the only key that may be NULL: last, on both backends
+        first = first.nulls_last()
+    return query.order_by(first, c.reference)  # the reference breaks ties: pages stay stable
+
+
+_SUMMARY = select(
+    c.id, c.reference, c.title, c.state, c.effective_date, c.end_date, c.amount,
+    _NEXT_AT.label("next_at"), _NEXT_KIND.label("next_kind"), _NEXT_DUE.label("next_due"),
+)  # fmt: skip
+
+
+def _summary_query(wanted: ConventionFilter, now: datetime) -> Select[Any]:
+    return _ordered(_where(_SUMMARY, wanted, now), wanted)
+
+
+SCAN_FROM = 2000
+"""Above this many matches, walking the reference index finds a page sooner than fetching
+every match by id and sorting it (the database cannot know how many match; we counted)."""
+
+
+def strategy(
+    connection: Connection, wanted: ConventionFilter, page: PageRequest, total: int
+) -> str:
+    """How to find a page of conventions with a deadline due, from how many match.
+
+    Few matches: fetch them by id and sort them (LOOKUP). Many, in reference order: walk the
+    reference index until the page is full, asking each convention whether it has a deadline
+    due (PROBE: about a microsecond a convention walked), or first listing every convention
+    that has one (LIST: half that a match, then cheaper steps); PROBE wins while the walk,
+    estimated from the density of matches, is shorter than half the list.
+    """
+    if wanted.sort != "reference" or total < SCAN_FROM:
+        return LOOKUP
+    rows = connection.execute(select(func.max(c.id))).scalar() or 0  # ids count conventions
+    walk = (page.offset + page.size) * rows / total
+    return PROBE if 2 * walk < total else LIST
+
+
+def page_ids(
+    connection: Connection, wanted: ConventionFilter, now: datetime, page: PageRequest, how: str
+) -> list[int]:
+    """The ids of one page of the list, found the way `how` says (all ways agree)."""
+    query = _ordered(_where(select(c.id), wanted, now, how), wanted)
+    return [row.id for row in connection.execute(query.limit(page.size).offset(page.offset))]
+
+
+def _page_rows(
+    connection: Connection, wanted: ConventionFilter, now: datetime, page: PageRequest, total: int
+) -> list[AnyRow]:
+    # The page's ids are chosen first on cheap columns; only those rows then pay for their
+    # next deadline (a correlated subquery each), not every row that matches. Two statements:
+    # nested in one, SQLite no longer walks the index as asked.
+    how = (
+        strategy(connection, wanted, page, total) if wanted.due_within_days is not None else LOOKUP
+    )
+    ids = page_ids(connection, wanted, now, page, how)
+    if not ids:
+        return []
+    return list(connection.execute(_ordered(_SUMMARY.where(c.id.in_(ids)), wanted)).all())
+
+
+def _count(connection: Connection, wanted: ConventionFilter, now: datetime) -> int:
+    if wanted.due_within_days is not None and not (wanted.state or wanted.party or wanted.text):
+        # Every deadline has its convention (a foreign key): counted from the index alone.
+        distinct = func.count(d.convention_id.distinct())
+        return int(connection.execute(select(distinct).where(*_due(wanted, now))).scalar_one())
+    query = _where(select(func.count()).select_from(convention_table), wanted, now)
+    return int(connection.execute(query).scalar_one())
+
+
+def parties_of(connection: Connection, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    found: dict[int, list[dict[str, str]]] = {}
+    query = select(p.convention_id, p.key, p.name).order_by(p.convention_id, p.position)
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        chunk = ids[start : start + 500]
+        for row in connection.execute(query.where(p.convention_id.in_(chunk))):
+            found.setdefault(row.convention_id, []).append({"key": row.key, "name": row.name})
+    return found
+
+
+_NOT_IN_CALENDAR = ("cancelled", "superseded")  # never fell: nothing to show on a calendar
+
+
+class ListingQueries:
+    """The list queries, inside one unit of work's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def server_clock(self) -> datetime:
+        """The database server's own clock (PostgreSQL's now())."""
+        moment: datetime = self.connection.execute(select(func.now())).scalar_one()
+        return moment
+
+    def ping(self) -> None:
+        """Ask the database the simplest question: it answers, or raises."""
+        self.connection.execute(select(1)).scalar_one()
+
+    def count(self, wanted: ConventionFilter, now: datetime) -> int:
+        """How many conventions match."""
+        return _count(self.connection, wanted, now)
+
+    def page(
+        self, wanted: ConventionFilter, now: datetime, page: PageRequest, total: int
+    ) -> list[AnyRow]:
+        """One page of matching conventions' summary rows, in the asked order."""
+        return _page_rows(self.connection, wanted, now, page, total)
+
+    def every(self, wanted: ConventionFilter, now: datetime) -> list[AnyRow]:
+        """Every matching convention's summary row, in the asked order (for exports)."""
+        return list(self.connection.execute(_summary_query(wanted, now)).all())
+
+    def parties(self, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+        """The parties (key, name) of each convention, in their order."""
+        return parties_of(self.connection, ids)
+
+    def counts_by_state(self) -> dict[str, int]:
+        """How many conventions are in each state."""
+        rows = self.connection.execute(select(c.state, func.count()).group_by(c.state)).all()
+        return {row[0]: int(row[1]) for row in rows}
+
+    def upcoming(self, now: datetime, days: int, limit: int | None) -> tuple[list[AnyRow], int]:
+        """Pending deadlines that fall within `days` (overdue first), and how many in all."""
+        due = (d.status == PENDING, d.expires_at < now + timedelta(days=days))
+        columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status)
+        # Ordered as the pending index is (instant, then row): read in order, no sort.
+        query = (
+            select(*columns)
+            .join(convention_table, c.id == d.convention_id)
+            .where(*due)
+            .order_by(d.expires_at, d.id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        counted = select(func.count()).select_from(deadline_table).where(*due)
+        rows = list(self.connection.execute(query).all())
+        return rows, int(self.connection.execute(counted).scalar_one())
+
+    def calendar(
+        self, reference: str | None, since: date | None, until: date | None
+    ) -> list[AnyRow]:
+        """Deadlines for a calendar feed, those that will never fall left out."""
+        columns = (c.reference, c.title, d.kind, d.status, d.due_date, d.expires_at)
+        query = (
+            select(*columns, d.explanation, d.opened_by_seq, d.created_at, d.resolved_at)
+            .join(convention_table, c.id == d.convention_id)
+            .where(d.status.not_in(_NOT_IN_CALENDAR))
+            .order_by(d.due_date, c.reference, d.kind)
+        )
+        if since is not None:
+            query = query.where(d.due_date >= since)
+        if until is not None:
+            query = query.where(d.due_date <= until)
+        if reference is not None:
+            query = query.where(c.reference == reference)
+        return list(self.connection.execute(query).all())
+
+    def failed_emails(self, limit: int) -> tuple[list[AnyRow], int]:
+        """Emails the outbox gave up on, the latest first, and how many in all."""
+        columns = (o.id, o.kind, o.subject, o.recipients, o.attempts, o.last_error, o.created_at)
+        query = (
+            select(*columns, c.reference)
+            .outerjoin(convention_table, c.id == o.convention_id)
+            .where(o.status == "failed")
+            .order_by(o.created_at.desc(), o.id.desc())
+            .limit(limit)
+        )
+        counted = select(func.count()).select_from(outbox_table).where(o.status == "failed")
+        rows = list(self.connection.execute(query).all())
+        return rows, int(self.connection.execute(counted).scalar_one())
+
+    def outbox_by_status(self) -> dict[str, int]:
+        """How many emails the outbox holds in each status."""
+        rows = self.connection.execute(select(o.status, func.count()).group_by(o.status)).all()
+        return {row[0]: int(row[1]) for row in rows}
+
+    def oldest_pending_email(self) -> datetime | None:
+        """When the oldest email still waiting to be delivered was decided."""
+        query = select(func.min(o.created_at)).where(o.status == "pending")
+        oldest: datetime | None = self.connection.execute(query).scalar()
+        return oldest
+
+    def deadlines_by_status(self) -> dict[str, int]:
+        """How many deadlines are in each status (applied, passed, met, pending...)."""
+        rows = self.connection.execute(select(d.status, func.count()).group_by(d.status)).all()
+        return {row[0]: int(row[1]) for row in rows}

@@ -1,0 +1,113 @@
+"""`convflow doctor`, read by the operator it speaks to: each check, its verdict, what to do."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tests.notifications.conftest import SmtpServers
+from tests.notifications.helpers import free_port
+from tests.processes.mail import HoldingHandler
+from workflow.cli import cli
+
+
+def doctor(env: dict[str, str], *args: str) -> tuple[int, list[dict[str, str]]]:
+    result = CliRunner().invoke(cli, ["doctor", "--json", *args], env=env)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def verdicts(findings: list[dict[str, str]]) -> dict[str, str]:
+    """The worst verdict of each check."""
+    order = {"ok": 0, "warn": 1, "fail": 2}
+    worst: dict[str, str] = {}
+    for finding in findings:
+        check, verdict = finding["check"], finding["verdict"]
+        if order[verdict] >= order[worst.get(check, "ok")]:
+            worst[check] = verdict
+    return worst
+
+
+def test_a_healthy_installation_is_ok_everywhere(settings_env):
+    code, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": str(free_port())})
+
+    assert code == 0
+    assert set(verdicts(findings).values()) == {"ok"}
+    assert {"settings", "database", "mail", "time zone", "holidays", "disk", "http"} <= {
+        finding["check"] for finding in findings
+    }
+
+
+def test_a_missing_database_fails_and_says_to_run_init(tmp_path):
+    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "CONVFLOW_MAIL_DIR": "m"}
+
+    code, findings = doctor(env)
+
+    assert code == 1
+    [database] = [f for f in findings if f["check"] == "database"]
+    assert database["verdict"] == "fail" and "convflow init" in database["fix"]
+    assert not (tmp_path / "none.db").exists(), "the doctor changes nothing"
+
+
+def test_an_unreachable_postgresql_fails_in_one_line_without_its_password(tmp_path):
+    url = f"postgresql+psycopg://convflow:s3cret@127.0.0.1:{free_port()}/convflow"
+
+    code, findings = doctor({"CONVFLOW_DATABASE_URL": url, "CONVFLOW_MAIL_DIR": str(tmp_path)})
+
+    [database] = [f for f in findings if f["check"] == "database"]
+    assert code == 1 and database["verdict"] == "fail"
+    assert "s3cret" not in json.dumps(findings)
+    assert "does not answer" in database["seen"] and "\n" not in database["seen"]
+
+
+def test_the_smtp_server_is_greeted_not_mailed(settings_env):
+    servers = SmtpServers()
+    handler = HoldingHandler()
+    server = servers.start(handler)
+    try:
+        env = {**settings_env, "CONVFLOW_SMTP_HOST": "127.0.0.1",
+               "CONVFLOW_SMTP_PORT": str(server.port)}  # fmt: skip
+        code, findings = doctor(env)
+    finally:
+        servers.stop_all()
+
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert mail["verdict"] == "ok" and f"127.0.0.1:{server.port}" in mail["seen"]
+    assert handler.accepted == [], "EHLO only: nothing is sent"
+    assert code == 0 or verdicts(findings)["settings"] == "warn"
+
+
+def test_a_closed_smtp_port_fails_with_what_to_check(settings_env):
+    env = {
+        **settings_env,
+        "CONVFLOW_SMTP_HOST": "127.0.0.1",
+        "CONVFLOW_SMTP_PORT": str(free_port()),
+    }
+
+    code, findings = doctor(env)
+
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert code == 1 and mail["verdict"] == "fail"
+    assert "CONVFLOW_SMTP_HOST" in mail["fix"]
+
+
+def test_a_taken_dashboard_port_is_a_warning(settings_env):
+    servers = SmtpServers()
+    server = servers.start(HoldingHandler())  # anything listening will do
+    try:
+        _, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": str(server.port)})
+    finally:
+        servers.stop_all()
+
+    assert verdicts(findings)["http"] == "warn"
+
+
+def test_the_readable_report_names_each_check_and_the_fix(tmp_path):
+    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "CONVFLOW_MAIL_DIR": "m"}
+
+    result = CliRunner().invoke(cli, ["doctor"], env=env)
+
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("FAIL  database") for line in lines)
+    assert any("→ run `convflow init`" in line for line in lines)

@@ -1,0 +1,51 @@
+"""`convflow serve` refuses to start, in one clear line and a non-zero exit, when it could not
+do its work: the dashboard's port taken, the database unreachable."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.notifications.helpers import free_port
+from tests.processes.running import Processes, convflow_environment
+
+pytestmark = pytest.mark.slow
+
+
+def only_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def test_a_taken_port_stops_the_service_before_it_starts(sqlite_url, processes: Processes):
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    try:
+        environment = convflow_environment(sqlite_url, free_port(), http_port=str(port))
+        service = processes.start(["serve"], environment)
+
+        code = service.wait(20)
+    finally:
+        holder.close()
+
+    assert code == 1
+    line = only_line(service.stderr)
+    assert line.startswith("Error: cannot listen on 127.0.0.1:") and "already in use" in line
+    assert "CONVFLOW_HTTP_PORT" in line
+    assert "convflow service started" not in service.stdout, "nothing started, nothing sent"
+
+
+def test_an_unreachable_database_stops_the_service_in_one_line(processes: Processes, tmp_path):
+    url = f"postgresql+psycopg://convflow:s3cret@127.0.0.1:{free_port()}/convflow"
+    environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path))
+
+    for command in (["serve"], ["list"], ["init"]):
+        process = processes.start(command, environment)
+        assert process.wait(30) == 1, process.output()
+        line = only_line(process.stderr)
+        assert line.startswith("Error: the database postgresql+psycopg://convflow:***@127.0.0.1:")
+        assert "does not answer" in line and "s3cret" not in process.output()

@@ -1,0 +1,1 @@
+"""One reader per clause of a convention; each writes what it finds into the `Findings`."""

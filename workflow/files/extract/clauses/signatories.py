@@ -1,0 +1,121 @@
+"""Who signs for each party, read from both blocks that name people.
+
+Two places name people: the parties block ("représentée par sa Présidente, Madame ...") and
+the signature block ("Pour la Métropole ... / Le Vice-Président délégué / M. ..."). The block
+is who signs; the parties block says for whom, and spells the title in running text. When the
+two name different people and the parties block does not say the signatory acts for the
+person it names ("ou son représentant", "par délégation"), the name is left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..wording import capitalised, hyphenated, plain, sentence_case_words
+from .common import Reading
+from .parties import Party, Representative, parse_parties
+from .people import TITLE_WORDS, agreeing, same_title, title_extends
+from .signatures import Signer, read_place, signature_blocks, signers, which_party
+
+
+def read_parties(reading: Reading) -> None:
+    """Parties, their signatories (name, title) and the place of signature."""
+    parties = parse_parties(reading.layout.parties, reading.compounds)
+    findings = reading.findings
+    findings.gap(
+        "reference", "a convention's reference is chosen by the service, never written in it"
+    )
+    if len(parties) < 2:
+        findings.gap("parties[0].name", "no « Entre ... Et ... » block naming the parties")
+    for index, party in enumerate(parties):
+        findings.put(f"parties[{index}].name", party.name, "parties", party.quote.text,
+                     party.quote.origin_at(0))  # fmt: skip
+        findings.gap(
+            f"parties[{index}].key", "a party's key is chosen in convflow (e.g. metropole)"
+        )
+    blocks = signature_blocks(reading.layout.signatures)
+    found: dict[int, list[Signer]] = {i: [] for i in range(len(parties))}
+    for heading, lines in blocks:
+        which = which_party(heading, parties)
+        if which is None:
+            findings.note("signatures", f"the block « {heading} » names no party clearly")
+            continue
+        found[which].extend(signers(lines))
+    for index, party in enumerate(parties):
+        _signatories(reading, index, party, found[index])
+    read_place(reading)
+
+
+def _signatories(reading: Reading, index: int, party: Party, signers: list[Signer]) -> None:
+    findings = reading.findings
+    rep = party.representative
+    prefix = f"parties[{index}].signatories"
+    if not signers and rep is None:
+        findings.gap(f"{prefix}[0].name", "no representative named for this party")
+        findings.gap(f"{prefix}[0].email", "emails are never in a convention: add each signatory's")
+        return
+    if not signers:
+        signers = [Signer(None, None, None, party.quote.origin_at(0), "")]
+    single = len(signers) == 1
+    for j, signer in enumerate(signers):
+        name_field, title_field = f"{prefix}[{j}].name", f"{prefix}[{j}].title"
+        where = "signatures" if signer.quote else "parties"
+        quote = signer.quote or party.quote.text
+        origin = signer.origin if signer.quote else party.quote.origin_at(0)
+        is_rep = rep is not None and single and _same_person(rep, signer)
+        stands_in = rep is not None and single and not is_rep and rep.stand_in
+        name = signer.name or (rep.name if is_rep and rep else None)
+        if rep and single and not is_rep and not stands_in:
+            findings.doubt(
+                name_field, f"the parties block names {rep.name}, the signature block {signer.name}"
+            )
+        elif name:
+            findings.put(name_field, name, where, quote, origin)
+        else:
+            findings.gap(name_field, "the signatory's name is not written")
+        title = _title(reading, signer, rep if is_rep else None, title_field)
+        whom = rep.for_whom if rep else None
+        if title and rep and whom and ((is_rep and not rep.stand_in) or stands_in):
+            title = f"{title}, pour {whom}"
+        if title:
+            findings.put(title_field, title, where, quote, origin)
+        else:
+            findings.gap(title_field, "the signatory's title is not written")
+        findings.gap(
+            f"{prefix}[{j}].email", "emails are never in a convention: add each signatory's"
+        )
+
+
+def _same_person(rep: Representative, signer: Signer) -> bool:
+    if signer.name is None or rep.name is None:
+        return True
+    return rep.name.casefold() == signer.name.casefold()
+
+
+def _title(reading: Reading, signer: Signer, rep: Representative | None, name: str) -> str | None:
+    block = _tidy_block_title(reading, signer, name) if signer.title else None
+    running = capitalised(plain(rep.title)) if rep and rep.title else None
+    if block and running:
+        if same_title(block, running) or title_extends(running, block):
+            return running
+        if title_extends(block, running):
+            return block
+        reading.findings.doubt(
+            name, f"the parties block says « {running} », the signature block « {block} »"
+        )
+        return None
+    return block or running
+
+
+def _tidy_block_title(reading: Reading, signer: Signer, name: str) -> str:
+    assert signer.title is not None
+    title = hyphenated(plain(signer.title), reading.compounds)
+    title = (
+        re.sub(r"\s*[-–—]\s*(?=\w)", "-", title) if re.search(r"\w\s+[–—-]\s+\w", title) else title
+    )
+    agreed, changed = agreeing(title, signer.sex)
+    if changed:
+        reading.findings.note(
+            name, f"« {title} » made to agree with the civility of {signer.name}: « {agreed} »"
+        )
+    return capitalised(sentence_case_words(agreed, TITLE_WORDS))

@@ -1,0 +1,135 @@
+"""When the convention takes effect, when it ends, whether an amendment may extend it, and
+which article says how it is amended."""
+
+from __future__ import annotations
+
+import re
+
+from ..dates import dates
+from ..layout import Article
+from ..passages import Span
+from .common import Reading, by_heading, by_sentence, clause_article, opening, sentences
+
+_TERM_HEADING = r"durée|période|prise\s+d['’]effet|entrée\s+en\s+vigueur|validité|terme"
+_TERM_SENTENCE = (
+    r"prend\s+effet|entre\s+en\s+vigueur|prendra\s+fin|prend\s+fin|son\s+terme"
+    r"|s['’]achève|expire|est\s+conclue"
+)
+_ON_SIGNATURE = re.compile(
+    r"(?:à\s+compter\s+de|à|dès|le\s+jour\s+de)\s+(?:la\s+date\s+de\s+)?sa\s+signature",
+    re.IGNORECASE,
+)
+_ON_NOTIFICATION = re.compile(
+    r"(?:à\s+compter\s+de|à|dès)\s+(?:la\s+date\s+de\s+)?sa\s+notification", re.IGNORECASE
+)
+_START_CUE = re.compile(
+    r"(?:effet|vigueur|compter\s+du|partir\s+du|applique|\bdu)\s*(?:le\s+)?$", re.IGNORECASE
+)
+_END_CUE = re.compile(
+    r"(?:terme|fin|jusqu['’]\s*au|achève|termine|expire|échéance|\bau)\s*(?:le\s+)?$", re.IGNORECASE
+)
+_DURATION = re.compile(
+    r"pour\s+une\s+durée\s+d['’e]\s*(?P<length>[^,.]+?(?:ans?|années?|mois))", re.IGNORECASE
+)
+_EXTEND = re.compile(r"prolong|prorog|renouvel|recondu", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\bne\s+(?:pourra|peut|sera|saurait)\b(?!.*\bque\b)|\baucune?\b|\bn['’]est\s+pas\b",
+    re.IGNORECASE,
+)
+
+
+def read_term(reading: Reading) -> None:
+    """`takes_effect`, `end_date` and `clauses.articles.term`."""
+    findings = reading.findings
+    article = clause_article(reading.layout, _TERM_HEADING, _TERM_SENTENCE)
+    if article is None:
+        for name in ("takes_effect", "end_date", "clauses.articles.term"):
+            findings.gap(name, "no article gives the convention's term")
+        return
+    spans = sentences(article)
+    findings.put("clauses.articles.term", article.label, article.label, *opening(article))
+    for span in spans:
+        _effect(reading, article, span)
+        _dates(reading, article, span)
+    findings.gap("takes_effect", f"{article.label} does not say when the convention takes effect")
+    duration = next((m for s in spans if (m := _DURATION.search(s.text))), None)
+    if duration:
+        findings.gap(
+            "end_date",
+            f"{article.label} gives a duration ({duration.group('length')}), not an end date: "
+            "the end is that long after the effective date",
+        )
+    findings.gap("end_date", f"{article.label} gives no end date")
+
+
+def _effect(reading: Reading, article: Article, span: Span) -> None:
+    text = span.text
+    if _ON_SIGNATURE.search(text) and re.search(
+        r"effet|vigueur|conclue|compter|applique", text, re.IGNORECASE
+    ):
+        reading.findings.put("takes_effect", "signature", article.label, text, span.origin)
+    if _ON_NOTIFICATION.search(text):
+        reading.findings.doubt(
+            "takes_effect",
+            f"{article.label} makes the convention take effect on its notification, which a "
+            "convention file cannot say (signature or a date): « " + " ".join(text.split()) + " »",
+        )
+
+
+def _dates(reading: Reading, article: Article, span: Span) -> None:
+    for mention in dates(span.text):
+        before = span.text[: mention.start]
+        kind = _kind(before)
+        if kind is None:
+            continue
+        name = "takes_effect" if kind == "start" else "end_date"
+        if mention.value is None:
+            reading.findings.doubt(name, f"a date of {article.label} is {mention.problem}")
+            continue
+        reading.findings.put(name, mention.value.isoformat(), article.label, span.text, span.origin)
+
+
+def _kind(before: str) -> str | None:
+    """Whether a date starts or ends the term, by the words just before it."""
+    tail = before[-40:]
+    end = _END_CUE.search(tail)
+    start = _START_CUE.search(tail)
+    if end and (not start or end.start() >= start.start()):
+        return "end"
+    if start:
+        return "start"
+    return None
+
+
+def read_extension(reading: Reading) -> None:
+    """`clauses.extension_by_amendment`: may an amendment extend the term?"""
+    findings = reading.findings
+    said: set[bool] = set()
+    for article, span in by_sentence(reading.layout, _EXTEND.pattern):
+        text = span.text
+        by_amendment = re.search(r"avenant", text, re.IGNORECASE)
+        negated = _NEGATION.search(text)
+        if negated and not re.search(r"\bne\b[^.]*\bque\b", text, re.IGNORECASE):
+            said.add(False)
+            findings.put("clauses.extension_by_amendment", False, article.label, text, span.origin)
+        elif by_amendment:
+            said.add(True)
+            findings.put("clauses.extension_by_amendment", True, article.label, text, span.origin)
+    if not said:
+        findings.gap(
+            "clauses.extension_by_amendment", "no sentence says whether the term may be extended"
+        )
+
+
+def read_amendment(reading: Reading) -> None:
+    """`clauses.articles.amendment`: the article on changing the convention."""
+    findings = reading.findings
+    headed = by_heading(reading.layout, r"modification|^avenants?$")
+    article: Article | None = headed[0] if headed else None
+    if article is None:
+        found = next(by_sentence(reading.layout, r"modifi\w*[^.]*avenant|avenant[^.]*modifi"), None)
+        article = found[0] if found else None
+    if article is None:
+        findings.gap("clauses.articles.amendment", "no article says how the convention is amended")
+        return
+    findings.put("clauses.articles.amendment", article.label, article.label, *opening(article))

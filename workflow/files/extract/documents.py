@@ -1,0 +1,168 @@
+"""A convention's document as lines of text, each knowing where it came from.
+
+`.txt` is read as written; `.pdf` through its text layer (pdfminer.six: a scanned PDF without
+one has no text to read); `.docx` through its paragraphs and tables (python-docx), in the order
+Word shows them. A blank line separates paragraphs in all three, so that what follows reads
+paragraphs the same way whatever the format.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from states.errors import InvalidInput
+
+KINDS = (".txt", ".pdf", ".docx")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document's text and where it is in the file ("page 2", "line 14")."""
+
+    text: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A convention's text, line by line; `source` names the file in messages."""
+
+    source: str
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        """The whole text, one line per line."""
+        return "\n".join(line.text for line in self.lines)
+
+
+class UnreadableDocument(InvalidInput):
+    """The file cannot be read as a convention: missing, of another kind, damaged or empty."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(source, problem)
+
+
+def read_document(path: Path | str) -> Document:
+    """The text of a convention in `.txt`, `.pdf` or `.docx`; raise naming what is wrong."""
+    path = Path(path)
+    kind = path.suffix.lower()
+    if kind not in KINDS:
+        raise UnreadableDocument(
+            str(path), f"not a .txt, .pdf or .docx file ({kind or 'no extension'})"
+        )
+    if not path.is_file():
+        raise UnreadableDocument(str(path), "not found")
+    reader = {".txt": _text_lines, ".pdf": _pdf_lines, ".docx": _docx_lines}[kind]
+    lines = tuple(reader(path))
+    if not any(line.text.strip() for line in lines):
+        empty = "no text layer (a scan?)" if kind == ".pdf" else "no text"
+        raise UnreadableDocument(str(path), empty)
+    return Document(str(path), lines)
+
+
+def document_from_text(text: str, source: str = "text") -> Document:
+    """A document from text already in memory (an upload, a test)."""
+    return Document(source, tuple(_numbered(text.splitlines())))
+
+
+# A running header or footer a text export keeps: "Convention AMP / ALJPA – 2026   page 2/3".
+_RUNNING = re.compile(r"^.{0,100}\bpage\s+\d+\s*(?:/|sur)\s*\d+\s*$", re.IGNORECASE)
+
+
+def _numbered(texts: list[str]) -> Iterator[Line]:
+    for number, text in enumerate(texts, start=1):
+        yield Line("" if _RUNNING.match(text) else _clean(text), f"line {number}")
+
+
+def _text_lines(path: Path) -> Iterator[Line]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Word's "plain text" export on Windows: cp1252 decodes any byte that is text there.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise UnreadableDocument(str(path), "neither UTF-8 nor Windows-1252 text") from None
+    yield from _numbered(text.splitlines())
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+\s*(?:(?:/|sur)\s*\d+)?\s*$", re.IGNORECASE)
+
+
+def _pdf_lines(path: Path) -> Iterator[Line]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
+    from pdfminer.psexceptions import PSException  # every pdfminer error: syntax, encryption
+
+    try:
+        # Justified lines have wide gaps between words: with pdfminer's default margin a
+        # line's last words become a box of their own, read after the paragraph.
+        pages = list(extract_pages(path, laparams=LAParams(char_margin=4.0)))
+    except (PSException, ValueError, KeyError, TypeError) as error:
+        raise UnreadableDocument(str(path), f"not a readable PDF ({error})") from None
+    for number, page in enumerate(pages, start=1):
+        for box in page:
+            if not isinstance(box, LTTextBox):
+                continue
+            texts = [line.get_text() for line in box if isinstance(line, LTTextLine)]
+            # A page number alone in its box is the page's footer, not the convention's text.
+            if len(texts) == 1 and _PAGE_NUMBER.match(texts[0]):
+                continue
+            for text in texts:
+                yield Line(_clean(text), f"page {number}")
+            yield Line("", f"page {number}")
+
+
+def _docx_lines(path: Path) -> Iterator[Line]:
+    import docx
+    from docx.document import Document as WordDocument
+    from docx.opc.exceptions import OpcError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        word: WordDocument = docx.Document(str(path))
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableDocument(str(path), f"not a readable Word document ({error})") from None
+    paragraph_number = table_number = 0
+    for block in word.iter_inner_content():
+        if isinstance(block, Paragraph):
+            paragraph_number += 1
+            yield from _paragraph_lines(block.text, f"paragraph {paragraph_number}")
+        elif isinstance(block, Table):
+            table_number += 1
+            yield from _table_lines(block, table_number)
+
+
+def _table_lines(table: object, number: int) -> Iterator[Line]:
+    from docx.table import Table
+
+    assert isinstance(table, Table)
+    seen: set[int] = set()
+    for r, row in enumerate(table.rows, start=1):
+        for c, cell in enumerate(row.cells, start=1):
+            if id(cell._tc) in seen:  # a merged cell is listed once per grid column it spans
+                continue
+            seen.add(id(cell._tc))
+            for paragraph in cell.paragraphs:
+                yield from _paragraph_lines(paragraph.text, f"table {number}, row {r}, cell {c}")
+
+
+def _paragraph_lines(text: str, origin: str) -> Iterator[Line]:
+    for part in text.split("\n"):
+        yield Line(_clean(part), origin)
+    yield Line("", origin)
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009\u2007]+")
+
+
+def _clean(text: str) -> str:
+    """One line without its line break, typographic spaces made plain ones."""
+    return _SPACES.sub(" ", text.rstrip("\r\n\f")).rstrip()

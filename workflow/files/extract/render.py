@@ -1,0 +1,142 @@
+"""An extraction written out: as a convention file (TOML, each value under the sentence it was
+read from) or as JSON for the API and the dashboard's form."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from typing import Any
+
+from .model import Extraction, Field, Value
+
+# The order a convention file lists its keys in, table by table.
+_ORDER = {
+    (): ["reference", "title", "object", "amount", "amount_basis", "takes_effect", "end_date",
+         "place"],
+    ("clauses",): ["dispute_window_days", "dispute_window_day_kind", "dispute_window_from",
+                   "termination_notice_months", "termination_notice_days",
+                   "termination_notice_from", "extension_by_amendment"],
+    ("clauses", "articles"): ["payment", "term", "amendment", "dispute", "termination",
+                              "committee"],
+    ("payment", "instalments"): ["amount", "share", "trigger", "on", "report"],
+    ("committee",): ["name", "article"],
+    ("parties",): ["key", "name"],
+    ("parties", "signatories"): ["name", "title", "email"],
+}  # fmt: skip
+# Tables in the order of the reference convention file; parties last.
+_TABLES = ["clauses", "articles", "payment", "instalments", "committee", "parties", "signatories"]
+_DATES = {"end_date", "takes_effect", "on"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TO_FILL = re.compile(r"^reference$|\.key$|\.email$")
+_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def to_json(extraction: Extraction) -> dict[str, Any]:
+    """`{"fields": {NAME: {"value", "article", "quote"}}, "missing": [...], "warnings": [...]}`."""
+    return {
+        "fields": {
+            name: {"value": f.value, "article": f.article, "quote": f.quote}
+            for name, f in extraction.fields.items()
+        },
+        "missing": extraction.missing,
+        "warnings": extraction.warnings,
+    }
+
+
+def to_toml(extraction: Extraction) -> str:
+    """A convention file for `convflow import`: each value under the sentence it comes from,
+    empty strings where only a person can fill it in, and what was not found, with why."""
+    tree: dict[str, Any] = {}
+    for name, found in extraction.fields.items():
+        _place(tree, name, found)
+    for gap in extraction.gaps:
+        if _TO_FILL.search(gap.field):
+            _place(tree, gap.field, Field("", "", f"TO FILL: {gap.reason}"))
+    lines = [
+        f"# Convention file drafted by `convflow extract` from {extraction.source}.",
+        "# Each value is preceded by the sentence it was read from: check them, fill in the",
+        '# empty "" values, then load it with `convflow import`.',
+    ]
+    if extraction.warnings:
+        lines += ["#", "# Warnings:"]
+        lines += _comment(extraction.warnings, "#   - ")
+    lines.append("")
+    lines += _table(tree, ())
+    others = [str(g) for g in extraction.gaps if not _TO_FILL.search(g.field)]
+    others += [f"{d.field}: see the warnings" for d in extraction.doubts if d.left_out]
+    if others:
+        lines += ["", "# Not found in the text:"]
+        lines += _comment(others, "#   - ")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _place(tree: dict[str, Any], name: str, found: Field) -> None:
+    node: dict[str, Any] = tree
+    parts = name.split(".")
+    for part in parts[:-1]:
+        match = _PART.fullmatch(part)
+        if match is None:
+            return
+        key, index = match.group(1), match.group(2)
+        if index is None:
+            node = node.setdefault(key, {})
+            continue
+        items: list[dict[str, Any]] = node.setdefault(key, [])
+        while len(items) <= int(index):
+            items.append({})
+        node = items[int(index)]
+    node[parts[-1]] = found
+
+
+def _table(node: dict[str, Any], path: tuple[str, ...]) -> list[str]:
+    lines: list[str] = []
+    values = [k for k, v in node.items() if isinstance(v, Field)]
+    order = _ORDER.get(path, [])
+    previous = ""
+    for key in sorted(values, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        found: Field = node[key]
+        lines += _value(key, found, same=found.quote == previous)
+        previous = found.quote
+    children = [k for k, v in node.items() if not isinstance(v, Field)]
+    for key in sorted(children, key=lambda k: _TABLES.index(k) if k in _TABLES else len(_TABLES)):
+        child, sub = node[key], (*path, key)
+        if isinstance(child, dict):
+            body = _table(child, sub)
+            has_values = any(isinstance(v, Field) for v in child.values())
+            lines += (["", f"[{'.'.join(sub)}]"] if has_values else []) + body
+        else:
+            for item in child:
+                lines += ["", f"[[{'.'.join(sub)}]]", *_table(item, sub)]
+    return lines
+
+
+def _value(key: str, found: Field, *, same: bool) -> list[str]:
+    if found.quote.startswith("TO FILL:"):
+        return [*_comment([found.quote], "# "), f'{key} = ""']
+    if same:
+        comment = [f"# (same sentence, {found.article})"]
+    else:
+        where = found.article + (f", {found.origin}" if found.origin else "")
+        comment = _comment([f"{where}: « {found.quote} »"], "# ")
+    return [*comment, f"{key} = {_literal(key, found.value)}"]
+
+
+def _literal(key: str, value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if key in _DATES and _ISO.match(value):
+        return value  # a TOML date, as `end_date = 2025-12-31` in the reference file
+    # A JSON string is a TOML basic string: the same escapes, \uXXXX for control characters.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _comment(texts: list[str], first: str) -> list[str]:
+    lines: list[str] = []
+    rest = "#" + " " * (len(first) - 1)
+    for text in texts:
+        wrapped = textwrap.wrap(text, width=98 - len(first), break_long_words=False) or [""]
+        lines += [first + wrapped[0], *(rest + part for part in wrapped[1:])]
+    return lines

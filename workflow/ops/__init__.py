@@ -1,0 +1,1 @@
+"""What the person who operates convflow needs: logs, health, metrics and the doctor's checks."""

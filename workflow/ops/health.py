@@ -1,0 +1,105 @@
+"""Is the service alive, and ready: what `/healthz` and `/readyz` answer.
+
+Alive means the process answers. Ready means it can do its work: the database answers, its
+schema is at the code's revision, the scheduler runs in this process and its last due pass is
+recent. The answers carry the name and outcome of each check, never any data.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from workflow.bootstrap import App
+
+__all__ = ["Check", "ServiceHealth", "readiness"]
+
+MIN_PASS_AGE = timedelta(minutes=3)
+"""A pass counts as recent within three wake intervals, and never less than this."""
+
+
+class ServiceHealth:
+    """What the running service knows of itself: started, stopped, its passes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.started_at: datetime | None = None
+        self.stopped = False
+        self.pass_started_at: datetime | None = None
+        self.pass_finished_at: datetime | None = None
+        self.pass_ok = True
+
+    def started(self, now: datetime) -> None:
+        """The scheduler runs."""
+        with self._lock:
+            self.started_at, self.stopped = now, False
+
+    def stopping(self) -> None:
+        """The scheduler no longer wakes."""
+        with self._lock:
+            self.stopped = True
+
+    def pass_began(self, now: datetime) -> None:
+        """A due pass began."""
+        with self._lock:
+            self.pass_started_at = now
+
+    def pass_ended(self, now: datetime, ok: bool) -> None:
+        """A due pass ended, having done its work or failed."""
+        with self._lock:
+            self.pass_finished_at, self.pass_ok = now, ok
+
+    def running(self) -> bool:
+        """True while the scheduler runs."""
+        return self.started_at is not None and not self.stopped
+
+    def pass_recent(self, now: datetime, wake_interval: int) -> bool:
+        """True if a pass ended well, or began, within the allowed age."""
+        limit = now - max(MIN_PASS_AGE, timedelta(seconds=3 * wake_interval))
+        with self._lock:
+            began, ended = self.pass_started_at, self.pass_finished_at
+            if ended is not None and self.pass_ok and ended >= limit:
+                return True
+            in_flight = began is not None and (ended is None or began > ended)
+            return in_flight and began is not None and began >= limit
+
+
+@dataclass(frozen=True)
+class Check:
+    """One readiness check: its name, whether it passed, and why not in a few words."""
+
+    name: str
+    ok: bool
+    reason: str = ""
+
+
+def readiness(app: App, health: ServiceHealth | None, now: datetime) -> list[Check]:
+    """Every readiness check, in order; the service is ready when all pass."""
+    checks = [_database(app)]
+    if checks[0].ok:
+        checks.append(_migrations(app))
+    if health is None:
+        checks.append(Check("scheduler", False, "no scheduler in this process"))
+        return checks
+    checks.append(Check("scheduler", health.running(), "" if health.running() else "stopped"))
+    recent = health.pass_recent(now, app.settings.wake_interval)
+    checks.append(Check("last_pass", recent, "" if recent else "no recent due pass"))
+    return checks
+
+
+def _database(app: App) -> Check:
+    try:
+        with app.uow(read_only=True) as uow:
+            uow.listing.ping()
+    except Exception as error:  # any failure to reach it means "not ready", said briefly
+        return Check("database", False, f"unreachable ({type(error).__name__})")
+    return Check("database", True)
+
+
+def _migrations(app: App) -> Check:
+    try:
+        app.check_schema()
+    except Exception:  # SchemaNotReady, or the database went away meanwhile
+        return Check("migrations", False, "not at the code's revision")
+    return Check("migrations", True)

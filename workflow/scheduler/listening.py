@@ -1,0 +1,37 @@
+"""Taking the HTTP port before the service starts, and refusing in one line when it cannot."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+from states.errors import ConvflowError
+
+__all__ = ["PortTaken", "bind_http"]
+
+
+class PortTaken(ConvflowError):
+    """The dashboard's address is already in use (another service, another program)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        self.host, self.port = host, port
+        super().__init__(
+            f"cannot listen on {host}:{port}: {reason}; stop the program that holds it or set "
+            "CONVFLOW_HTTP_PORT (or run with --no-http)"
+        )
+
+
+def bind_http(host: str, port: int) -> socket.socket:
+    """A listening socket on `host:port`, as uvicorn would open it, or PortTaken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as error:
+        sock.close()
+        reason = "already in use" if error.errno == errno.EADDRINUSE else error.strerror
+        raise PortTaken(host, port, reason or str(error)) from None
+    sock.set_inheritable(True)
+    return sock
