@@ -270,8 +270,7 @@ class Service:
 
 def _log_report(report: DueReport, now: datetime) -> None:
     for action in report.actions:
-        delay = now - action.due_at
-        late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+        late = _late(now, action.due_at, action.reason)
         log.info(
             "%s: %s due %s → %s%s",
             action.reference,
@@ -282,8 +281,7 @@ def _log_report(report: DueReport, now: datetime) -> None:
             extra={"reference": action.reference, "event": action.action},
         )
     for reminder in report.reminders:
-        delay = now - reminder.planned_at
-        late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+        late = _late(now, reminder.planned_at, reminder.reason)
         log.info(
             "%s: reminder %s %s planned %s → %s%s",
             reminder.reference,
@@ -296,6 +294,16 @@ def _log_report(report: DueReport, now: datetime) -> None:
         )
     for reference, error in report.failures.items():
         log.error("%s: not processed: %s", reference, error, extra={"reference": reference})
+
+
+def _late(now: datetime, due_at: datetime, reason: str | None) -> str:
+    """How late the service acts, and why it does not when a reason says so (coalescing
+    is said by the outcome itself)."""
+    if reason == "known_late":  # recorded after it fell: not the service's delay
+        return " (recorded after its instant)"
+    delay = now - due_at
+    late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+    return late + (f" ({reason})" if reason and reason != "coalesced" else "")
 
 
 def _duration(delta: timedelta, seconds: bool = False) -> str:
