@@ -29,7 +29,7 @@ from workflow.settings import Settings
 from workflow.usecases import views
 from workflow.usecases.due import DueReport, run_due
 from workflow.usecases.simulate import simulate
-from workflow.wording.labels import REMINDER_NOTES
+from workflow.wording.labels import DEADLINE_NOTES, REMINDER_NOTES
 from workflow.wording.values import paris_time
 
 log = logging.getLogger("convflow.service")
@@ -197,7 +197,7 @@ def _print_report(report: DueReport) -> None:
         click.echo("nothing due")
         return
     for a in report.actions:
-        why = f"; {REMINDER_NOTES[a.reason]}" if a.reason else ""
+        why = f"; {DEADLINE_NOTES[a.reason]}" if a.reason else ""
         click.echo(
             f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
             f"(state {a.to_state}{why})"

@@ -21,7 +21,7 @@ from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.due import SERVICE_ACTOR
 from workflow.usecases.emails import EVENT_NOTICES
-from workflow.wording.labels import REMINDER_NOTES
+from workflow.wording.labels import DEADLINE_NOTES, REMINDER_NOTES
 from workflow.wording.values import countdown_text
 
 
@@ -140,7 +140,7 @@ class _Replay:
                     "passed",
                     state,
                     reason=p.reason,
-                    note=REMINDER_NOTES.get(p.reason) if p.reason else None,
+                    note=DEADLINE_NOTES.get(p.reason) if p.reason else None,
                 )
             )
         if decided.end is not None:

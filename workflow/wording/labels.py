@@ -91,10 +91,14 @@ REMINDER_NOTES = {
     "known_late": "son heure était passée quand l'échéance a été connue",
     "moot": "sans objet : la résiliation prend effet avant le terme",
     "deadline_passed": "échéance passée : elle est annoncée à la place",
+}
+"""Why a reminder did not go out (the reasons of states.due)."""
+
+DEADLINE_NOTES = {
+    "known_late": "déjà passée quand elle a été enregistrée : rien n'est annoncé",
     "with_court_reminder": "annoncée par le rappel du jour où le tribunal peut être saisi",
 }
-"""Why a reminder did not go out, or a passed deadline was not announced by its own email
-(the reasons of states.due)."""
+"""Why a passed deadline is not announced by its own email (the reasons of states.due)."""
 
 EMAIL_LABELS = {
     "signature_requested": "Demande de signature",
