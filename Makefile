@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXAMPLE := examples/convention-metropole-amp-crpv-paca-2025.toml
 
-.PHONY: run test lint pytest bench install browser clean
+.PHONY: run test lint pytest faults bench install browser clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ pytest: $(STAMP) browser
 	$(BIN)/pytest
 
 test: lint pytest
+
+# Bring the message catalogues (workflow/wording/locale) up to date with the code: new codes,
+# labels and sentences arrive untranslated; `make test` fails until each has its French.
+messages: $(STAMP)
+	$(BIN)/python -m workflow.wording.extract
+
+# The fault-injection scenarios at full size (1 000 conventions, 25 kills...); `make test` runs
+# them CI-sized. Figures are printed at the end and written to faults-report.json.
+faults: $(STAMP)
+	CONVFLOW_FAULTS_SCALE=full CONVFLOW_FAULTS_REPORT=faults-report.json \
+	  $(BIN)/pytest tests/faults -m faults
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -5,7 +5,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from notifications.message import OutgoingEmail, to_bytes
@@ -24,7 +24,12 @@ class FolderSender:
 
     def send(self, emails: Sequence[OutgoingEmail]) -> list[DeliveryResult]:
         """Writes every email; a file system error makes that email TEMPORARY."""
-        return [self._deliver(email) for email in emails]
+        return list(self.send_each(emails))
+
+    def send_each(self, emails: Sequence[OutgoingEmail]) -> Iterator[DeliveryResult]:
+        """Writes the emails one at a time, each verdict as soon as the file is written."""
+        for email in emails:
+            yield self._deliver(email)
 
     def describe(self) -> str:
         """Where the emails go."""

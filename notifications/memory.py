@@ -1,6 +1,6 @@
 """A sender that keeps emails in memory: tests, previews and dry runs."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from notifications.message import OutgoingEmail
 from notifications.senders import DeliveryOutcome, DeliveryResult
@@ -17,7 +17,12 @@ class MemorySender:
 
     def send(self, emails: Sequence[OutgoingEmail]) -> list[DeliveryResult]:
         """Delivers each email by keeping it, unless the script says otherwise."""
-        return [self._deliver(email) for email in emails]
+        return list(self.send_each(emails))
+
+    def send_each(self, emails: Sequence[OutgoingEmail]) -> Iterator[DeliveryResult]:
+        """Delivers the emails one at a time, each verdict as soon as it is known."""
+        for email in emails:
+            yield self._deliver(email)
 
     def describe(self) -> str:
         """Where the emails go: nowhere but this list."""

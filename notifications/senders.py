@@ -1,6 +1,6 @@
 """What every way of delivering email promises: a verdict per email, never an exception."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -11,11 +11,17 @@ __all__ = ["DeliveryOutcome", "DeliveryResult", "Sender"]
 
 
 class DeliveryOutcome(StrEnum):
-    """What became of one email: delivered, worth retrying, or not worth retrying."""
+    """What became of one email: delivered, worth retrying, not worth retrying, or unknown.
+
+    UNCERTAIN: the whole message went out and no answer came back (a timeout, a cut line).
+    The server may have it; sending it again at once could make a second copy, not sending
+    it ever could lose it: it is retried later, under the same Message-ID.
+    """
 
     SENT = "sent"
     TEMPORARY = "temporary"
     PERMANENT = "permanent"
+    UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,14 @@ class Sender(Protocol):
 
     def send(self, emails: Sequence[OutgoingEmail]) -> list[DeliveryResult]:
         """Delivers a batch; one result per email, in order; a delivery problem never raises."""
+        ...
+
+    def send_each(self, emails: Sequence[OutgoingEmail]) -> Iterator[DeliveryResult]:
+        """Delivers a batch one email at a time, yielding each verdict as soon as it is known.
+
+        The next email goes only when the caller asks for the next verdict, so the caller can
+        record each one first; closing the iterator early leaves the rest unsent.
+        """
         ...
 
     def describe(self) -> str:

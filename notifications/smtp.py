@@ -1,9 +1,17 @@
-"""Delivery over SMTP: one connection for a whole batch, every failure classified."""
+"""Delivery over SMTP: one connection for a whole batch, every failure classified.
+
+The one failure no client can classify is silence after the message itself went out: the
+server may have queued it and its answer been lost (RFC 1047). Such an email is never sent
+again on the spot; it is UNCERTAIN, and the outbox tries it later under the same Message-ID.
+To keep that case rare, the answer to a message is awaited as long as RFC 5321 asks
+(section 4.5.3.2.6: 10 minutes), not the short timeout of the other commands.
+"""
 
 import contextlib
+import re
 import smtplib
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from email.utils import parseaddr
 from typing import Literal
 
@@ -19,6 +27,17 @@ _Refusals = dict[str, tuple[int, str]]
 # dropping us is down, and the outbox will retry later anyway.
 _MAX_CONNECTIONS = 2
 _SERVER_CLOSING = 421
+_START_MAIL_INPUT = 354
+DATA_TIMEOUT = 600.0
+"""Seconds to wait for the answer to a message's content: RFC 5321 section 4.5.3.2.6."""
+
+
+class _Unanswered(Exception):
+    """The whole message went out and the server's answer never came back."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class SmtpSender:
@@ -33,6 +52,7 @@ class SmtpSender:
         password: str | None = None,
         timeout: float = 30.0,
         local_hostname: str | None = None,
+        data_timeout: float = DATA_TIMEOUT,
     ) -> None:
         if tls not in ("none", "starttls", "tls"):
             raise ValueError(f"tls must be 'none', 'starttls' or 'tls', not {tls!r}")
@@ -45,12 +65,19 @@ class SmtpSender:
         self._password = password
         self.timeout = timeout
         self.local_hostname = local_hostname
+        # Never shorter than the other commands' timeout: the message is the slow part.
+        self.data_timeout = max(data_timeout, timeout)
 
     def send(self, emails: Sequence[OutgoingEmail]) -> list[DeliveryResult]:
         """Delivers a batch on one connection; one result per email, in order."""
-        batch = _Batch(self._connect, f"{self.host}:{self.port}")
+        return list(self.send_each(emails))
+
+    def send_each(self, emails: Sequence[OutgoingEmail]) -> Iterator[DeliveryResult]:
+        """Delivers a batch on one connection, yielding each verdict as the server gives it."""
+        batch = _Batch(self._connect, f"{self.host}:{self.port}", self.data_timeout)
         try:
-            return [batch.deliver(email) for email in emails]
+            for email in emails:
+                yield batch.deliver(email)
         finally:
             batch.close()
 
@@ -91,9 +118,12 @@ class SmtpSender:
 class _Batch:
     """The connection one batch shares, reopened once if it is lost."""
 
-    def __init__(self, connect: Callable[[], smtplib.SMTP], server: str) -> None:
+    def __init__(
+        self, connect: Callable[[], smtplib.SMTP], server: str, data_timeout: float
+    ) -> None:
         self._connect = connect
         self._server = server
+        self._data_timeout = data_timeout
         self._connection: smtplib.SMTP | None = None
         self._opened = 0
         self._given_up: str | None = None
@@ -104,9 +134,13 @@ class _Batch:
             return _temporary(email, f"not tried, server unreachable: {self._given_up}")
         while (connection := self._session()) is not None:
             try:
-                return _transaction(connection, email)
-            except OSError as error:  # refused, timed out or dropped: the link, not the email
-                self._drop(error)
+                return _transaction(connection, email, self._data_timeout)
+            except _Unanswered as silence:  # the server may have it: not again on the spot
+                self._drop(silence.error)
+                detail = f"no answer once the message was sent: {_describe(silence.error)}"
+                return DeliveryResult(email.message_id, DeliveryOutcome.UNCERTAIN, detail)
+            except OSError as error:  # refused, timed out or dropped before the message
+                self._drop(error)  # went out: the server cannot have it, try it again
         return _temporary(email, self._given_up or "connection lost")
 
     def close(self) -> None:
@@ -137,17 +171,18 @@ class _Batch:
             self._given_up = _describe(error)
 
 
-def _transaction(connection: smtplib.SMTP, email: OutgoingEmail) -> DeliveryResult:
-    """Runs MAIL, RCPT and DATA for one email; raises OSError only if the connection is lost."""
+def _transaction(connection: smtplib.SMTP, email: OutgoingEmail, wait: float) -> DeliveryResult:
+    """Runs MAIL, RCPT and DATA for one email; raises OSError if the connection is lost
+    before the message went out, _Unanswered if it was lost after."""
     try:
-        return _exchange(connection, email)
+        return _exchange(connection, email, wait)
     except smtplib.SMTPResponseException as refusal:
         _abandon(connection, refusal.smtp_code)
         answer = f"{refusal.smtp_code} {_text(refusal.smtp_error)}"
         return DeliveryResult(email.message_id, _outcome(refusal.smtp_code), answer)
 
 
-def _exchange(connection: smtplib.SMTP, email: OutgoingEmail) -> DeliveryResult:
+def _exchange(connection: smtplib.SMTP, email: OutgoingEmail, wait: float) -> DeliveryResult:
     """The SMTP dialogue for one email; a refused step raises SMTPResponseException."""
     content = to_bytes(email)
     _expect(connection.mail(_address(email.sender)))
@@ -155,11 +190,38 @@ def _exchange(connection: smtplib.SMTP, email: OutgoingEmail) -> DeliveryResult:
     if len(refused) == len(email.recipients):
         _abandon(connection, 0)
         return _all_refused(email, refused)
-    code, answer = _expect(connection.data(content))
+    code, answer = _expect(_data(connection, content, wait))
     detail = f"{code} {_text(answer)}"
     if refused:
         detail += f"; refused: {_refusals(refused)}"
     return DeliveryResult(email.message_id, DeliveryOutcome.SENT, detail)
+
+
+def _data(connection: smtplib.SMTP, content: bytes, wait: float) -> tuple[int, bytes]:
+    """DATA, the message, then the server's answer to it (smtplib's `data`, made to tell
+    a link lost before the message went out from one lost after it)."""
+    code, answer = connection.docmd("data")
+    if code != _START_MAIL_INPUT:
+        raise smtplib.SMTPDataError(code, answer)
+    connection.send(_dot_stuffed(content))  # fails with OSError: the server cannot have it
+    try:
+        if connection.sock is not None:
+            connection.sock.settimeout(wait)
+        return connection.getreply()
+    except OSError as error:
+        raise _Unanswered(error) from error
+    finally:
+        if connection.sock is not None:
+            connection.sock.settimeout(connection.timeout)
+
+
+def _dot_stuffed(content: bytes) -> bytes:
+    """The message as DATA carries it: lines starting with a dot doubled, ended by a lone
+    dot (RFC 5321 section 4.5.2)."""
+    stuffed = re.sub(rb"(?m)^\.", b"..", content)
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    return stuffed + b".\r\n"
 
 
 def _refuse_recipients(connection: smtplib.SMTP, email: OutgoingEmail) -> _Refusals:

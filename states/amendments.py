@@ -55,20 +55,10 @@ REMINDER_SCALARS = ("reminders.signature_every_days", "reminders.court_possible"
 FIELDS = (*TERMS, *CLAUSES, *OFFSETS, *REMINDER_SCALARS)
 """What an amendment may change, besides `signatory.<party>` (a new representative)."""
 
-FIELD_LABELS = {
-    "end_date": "terme de la convention",
-    "amount": "montant",
-    "dispute_window_days": "délai de règlement amiable (jours)",
-    "termination_notice_months": "préavis de résiliation (mois)",
-    "payment_target_days": "objectif de versement (jours)",
-    "signature_target_days": "objectif de signature (jours)",
-    "reminders.expiry": "rappels avant le terme (jours)",
-    "reminders.termination": "rappels avant la résiliation (jours)",
-    "reminders.dispute_window": "rappels avant la fin du règlement amiable (jours)",
-    "reminders.payment": "rappels de versement (jours)",
-    "reminders.signature_every_days": "fréquence des relances de signature (jours)",
-    "reminders.court_possible": "rappel le jour où le tribunal peut être saisi",
-}
+REPRESENTATIVES = "signatory.<party>"
+"""How refusals name the changes of a party's representatives among the FIELDS."""
+AMENDABLE = (*FIELDS, REPRESENTATIVES)
+MAX_OFFSETS = 12
 
 
 @dataclass
@@ -124,9 +114,9 @@ def _offsets(text: str, key: str) -> str:
             {int(part) for part in text.replace(";", ",").split(",") if part.strip()}, reverse=True
         )
     except ValueError:
-        raise InvalidInput(key, f"'{text}' is not a list of days, e.g. 90,60,30,7") from None
-    if not days or any(not 0 <= d <= 730 for d in days):
-        raise InvalidInput(key, "give between 1 and 12 offsets, each from 0 to 730 days")
+        raise InvalidInput(key, "not_a_list_of_days", value=text) from None
+    if not 1 <= len(days) <= MAX_OFFSETS or any(not 0 <= d <= 730 for d in days):
+        raise InvalidInput(key, "offsets_out_of_range", most=MAX_OFFSETS, low=0, high=730)
     return ",".join(str(d) for d in days)
 
 
@@ -134,9 +124,9 @@ def _whole(text: str, key: str, low: int, high: int) -> str:
     try:
         number = int(text)
     except ValueError:
-        raise InvalidInput(key, f"'{text}' is not a whole number") from None
+        raise InvalidInput(key, "not_a_whole_number", value=text) from None
     if not low <= number <= high:
-        raise InvalidInput(key, f"{number} is not between {low} and {high}")
+        raise InvalidInput(key, "number_out_of_range", value=number, low=low, high=high)
     return str(number)
 
 
@@ -145,7 +135,7 @@ def _representatives(text: str, key: str) -> str:
     for item in text.split(";"):
         parts = [part.strip() for part in item.split("|")]
         if len(parts) != 3 or not all(parts) or "@" not in parts[2]:
-            raise InvalidInput(key, f"'{item}' is not 'Name|Title|email@example.org'")
+            raise InvalidInput(key, "not_a_representative", value=item)
         people.append("|".join(parts))
     return ";".join(people)
 
@@ -153,16 +143,13 @@ def _representatives(text: str, key: str) -> str:
 def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str, str]:
     """The changes an amendment proposes, checked and normalised; refuse what cannot be."""
     if not inputs:
-        raise InvalidInput(
-            "changes",
-            f"an amendment changes at least one of: {', '.join(FIELDS)}, signatory.<party>",
-        )
+        raise InvalidInput("changes", "no_change", terms=AMENDABLE)
     changes: dict[str, str] = {}
     for key, raw in inputs.items():
         key, text = key.strip(), str(raw).strip()
         changes[key] = _parse_one(convention, key, text)
         if changes[key] == current_value(convention, key):
-            raise InvalidInput(key, f"already {changes[key]}: an amendment changes a term")
+            raise InvalidInput(key, "unchanged_term", value=changes[key])
     _check_one_signatory_per_email(convention, changes)
     return changes
 
@@ -180,7 +167,7 @@ def _check_one_signatory_per_email(convention: Convention, changes: Mapping[str,
             email = item.split("|")[2].lower()
             if email in signs_for:
                 raise InvalidInput(
-                    f"signatory.{party}", f"{email} already signs for {signs_for[email]}"
+                    f"signatory.{party}", "signs_twice", email=email, party=signs_for[email]
                 )
             signs_for[email] = party
 
@@ -190,8 +177,7 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
         end = parse_day(text, key)
         if convention.effective_date and end < convention.effective_date:
             raise InvalidInput(
-                key,
-                f"{end} is before the convention's effective date ({convention.effective_date})",
+                key, "term_before_effect", end_date=end, effective_date=convention.effective_date
             )
         return end.isoformat()
     if key == "amount":
@@ -209,13 +195,10 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
     if key.startswith("signatory."):
         party = key.removeprefix("signatory.")
         if convention.party(party) is None:
-            keys = ", ".join(p.key for p in convention.parties)
-            raise InvalidInput(key, f"no party '{party}' (parties: {keys})")
+            keys = [p.key for p in convention.parties]
+            raise InvalidInput(key, "unknown_party", party=party, parties=keys)
         return _representatives(text, key)
-    raise InvalidInput(
-        key,
-        f"an amendment cannot change this (it may change: {', '.join(FIELDS)}, signatory.<party>)",
-    )
+    raise InvalidInput(key, "not_amendable", terms=AMENDABLE)
 
 
 def current_value(convention: Convention, key: str) -> str:
@@ -259,7 +242,7 @@ class AmendmentOutcome:
 def _check(
     convention: Convention, amendment: Amendment, trigger: str, on: date, today: date
 ) -> None:
-    reference = f"{convention.reference} {amendment.title}"
+    reference, number = convention.reference, amendment.number
     if trigger not in MACHINE.get_triggers(amendment.state):
         raise InvalidTransition(
             reference,
@@ -270,13 +253,13 @@ def _check(
         )
     if trigger != "abandon" and convention.state not in IN_FORCE:
         raise GuardRejected(
-            reference,
-            trigger,
-            f"the convention is {convention.state}, not in "
-            "force: an amendment after its end would be a new convention",
-        )
+            reference, trigger, "convention_not_in_force", amendment=number,
+            state=convention.state,
+        )  # fmt: skip
     if on > today:
-        raise GuardRejected(reference, trigger, f"it is dated {on}, after today ({today})")
+        raise GuardRejected(
+            reference, trigger, "dated_in_future", amendment=number, on=on, today=today
+        )
     # The history stays in date order: not before this amendment's last event, nor before
     # the convention's (its own events and its other amendments'), nor before its effect.
     known = [
@@ -290,21 +273,21 @@ def _check(
         if d is not None
     ]
     if known and on < max(known):
-        raise GuardRejected(reference, trigger, f"it is dated {on}, before {max(known)}")
+        raise GuardRejected(
+            reference, trigger, "amendment_dated_too_early", amendment=number, on=on,
+            earliest=max(known),
+        )  # fmt: skip
 
 
 def check_draft_date(convention: Convention, on: date, today: date) -> None:
     """An amendment is drafted on a day already come, not before the last recorded event."""
     if on > today:
-        raise GuardRejected(
-            convention.reference, "amend", f"it is dated {on}, after today ({today})"
-        )
+        raise GuardRejected(convention.reference, "amend", "dated_in_future", on=on, today=today)
     if convention.last_event_on is not None and on < convention.last_event_on:
         raise GuardRejected(
-            convention.reference,
-            "amend",
-            f"it is dated {on}, before the last recorded event ({convention.last_event_on})",
-        )
+            convention.reference, "amend", "dated_before_last_event", on=on,
+            last_event_on=convention.last_event_on,
+        )  # fmt: skip
     convention.last_event_on = on
 
 
@@ -378,31 +361,31 @@ def _sign(
     inputs: dict[str, str],
     legal: LegalSettings,
 ) -> AmendmentOutcome:
-    reference = f"{convention.reference} {amendment.title}"
+    reference, number = convention.reference, amendment.number
     email = inputs["signatory"]
     signatory = convention.signatory(email)
     if signatory is None:
-        known = ", ".join(s.email for s in convention.signatories)
-        raise GuardRejected(reference, "sign", f"'{email}' is not a signatory ({known})")
+        known = [s.email for s in convention.signatories]
+        raise GuardRejected(
+            reference, "sign", "not_a_signatory", amendment=number, signatory=email,
+            signatories=known,
+        )  # fmt: skip
     if signatory.email.lower() in amendment.signatures:
         signed = amendment.signatures[signatory.email.lower()]
-        raise GuardRejected(reference, "sign", f"{signatory.email} already signed on {signed}")
-    term = convention.ends_on()
-    if on > term:
         raise GuardRejected(
-            reference,
-            "sign",
-            f"signed on {on}, after the convention's term "
-            f"({term}): signed after the term, an amendment would be a new "
-            "convention (docs/LEGAL-DEADLINES.md, rule 13)",
+            reference, "sign", "already_signed", amendment=number, signatory=signatory.email,
+            signed_on=signed,
+        )  # fmt: skip
+    term = convention.ends_on()
+    if on > term:  # rule 13 of docs/LEGAL-DEADLINES.md
+        raise GuardRejected(
+            reference, "sign", "amendment_signed_after_term", amendment=number, on=on, term=term
         )
     missing = {s.email.lower() for s in convention.signatories} - set(amendment.signatures)
     new_end = amendment.changes.get("end_date")
     if missing == {signatory.email.lower()} and new_end and date.fromisoformat(new_end) < on:
         raise GuardRejected(
-            reference,
-            "sign",
-            f"its new term ({new_end}) would already be over when it takes effect on {on}",
+            reference, "sign", "amendment_term_over", amendment=number, new_end=new_end, on=on
         )
     amendment.signatures[signatory.email.lower()] = on
     history = {"signatory": signatory.email, "party": signatory.party}

@@ -115,15 +115,16 @@ class RegisteredLetter:
         ]
         for (first, early), (second, late) in itertools.pairwise(ordered):
             if late < early:
-                raise InvalidInput(second, f"{late.isoformat()} is before {first} {early}")
+                raise InvalidInput(
+                    second, "letter_dates_out_of_order", date=late, earlier_field=first,
+                    earlier=early,
+                )  # fmt: skip
         if self.uncollected and self.received is not None:
-            raise InvalidInput("received", "a letter marked uncollected has no receipt date")
+            raise InvalidInput("received", "uncollected_with_receipt")
         if not self.uncollected and self.received is None:
-            raise InvalidInput("received", "the date the letter was received is required")
+            raise InvalidInput("received", "receipt_date_required")
         if self.uncollected and self.presented is None:
-            raise InvalidInput(
-                "presented", "an uncollected letter needs the date of its first presentation"
-            )
+            raise InvalidInput("presented", "presentation_date_required")
 
     def lre_accepted_late(self, settings: LegalSettings) -> bool:
         """An electronic letter accepted after its acceptance period counts as not collected."""
@@ -262,11 +263,7 @@ class LetterNotNotified(InvalidInput):
     """A termination letter that was never collected does not notify anything (rule 11)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "received",
-            "the termination letter was never collected (or an LRE not accepted in time): "
-            "the termination is not notified",
-        )
+        super().__init__("received", "letter_not_collected")
 
 
 def termination_notice(
@@ -284,11 +281,7 @@ def termination_notice(
     basis = settings.termination_letter_date
     start = letter.date_for(basis)
     if start is None:
-        raise InvalidInput(
-            _BASIS_FIELD[basis],
-            f"the notice counts from the letter's {basis} date (setting "
-            f"termination_letter_date={basis}), which is missing",
-        )
+        raise InvalidInput(_BASIS_FIELD[basis], "letter_date_missing", basis=basis)
     raw_end = add_months(start, months)
     lines = [
         f"Résiliation ({article}) : elle prend effet à l'expiration d'un délai de {months} mois "

@@ -1,17 +1,249 @@
-"""What can go wrong in a convention's life, in the domain's words.
+"""What can go wrong in a convention's life, as data: a stable code and its parameters.
 
-Each error builds its own message from its arguments, so the command line and the HTTP API
-show the same one-line reason. They all derive from :class:`ConvflowError`.
+A refusal says *what* was refused, never in words: its `code` (snake_case English, a public
+contract like the names of states and events) and its `params` (JSON-able: dates as ISO text,
+amounts as text, lists of names). The words are chosen where the refusal is shown, from the
+message catalogue of `workflow.wording` (French and English); `str(error)` is the code and its
+parameters, for logs.
+
+`CODES` declares every code convflow gives, and how each parameter is said (its kind: a date,
+an amount, an event...). A test holds the catalogue to it both ways, and the raise sites to it.
+The classes stay: each means an HTTP status (see `workflow.http.errors`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+Kind = Literal[
+    "text",  # as given: a reference, an email, what a person typed
+    "number",  # a whole number; None is said as 'unknown'
+    "date",  # a civil date, ISO text: '3 juillet 2025' in French
+    "instant",  # an instant, ISO text: '3 juillet 2025 à 10:00' in French
+    "amount",  # euros, as text '200000.00': '200 000,00 €' in French
+    "list",  # several texts
+    "event",  # a convention's event, as the history names it
+    "events",
+    "action",  # a convention's event, as a person records it (its button)
+    "actions",
+    "amendment_action",  # an amendment's event, as a person records it
+    "amendment_actions",
+    "state",  # a convention's state
+    "amendment_state",
+    "input",  # an input (a form's field), or any field a refusal is about
+    "inputs",
+    "terms",  # what an amendment may change
+    "basis",  # which date of a letter counts: receipt, dispatch, presentation
+    "problems",  # further problems of a file: [{field, line, code, params}]
+]
+
+CODES: dict[str, dict[str, Kind]] = {
+    # The lifecycle refuses an event (states/lifecycle.py, states/amendments.py).
+    "invalid_transition": {
+        "reference": "text", "event": "action", "state": "state", "allowed": "actions",
+    },
+    "invalid_amendment_transition": {
+        "reference": "text", "amendment": "number", "event": "amendment_action",
+        "state": "amendment_state", "allowed": "amendment_actions",
+    },
+    "unknown_event": {"event": "text", "events": "events"},
+    "automatic_event": {"reference": "text", "event": "event"},
+    # A rule refuses an event (GuardRejected: with the reference, event and amendment).
+    "conditions_not_met": {},
+    "dated_in_future": {"on": "date", "today": "date"},
+    "dated_before_last_event": {"on": "date", "last_event_on": "date"},
+    "dated_after_end": {"on": "date", "end": "date"},
+    "amendment_dated_too_early": {"on": "date", "earliest": "date"},
+    "unknown_party": {"party": "text", "parties": "list"},
+    "letter_before_effect": {"letter_date": "date", "effective_date": "date"},
+    "not_a_signatory": {"signatory": "text", "signatories": "list"},
+    "already_signed": {"signatory": "text", "signed_on": "date"},
+    "signed_before_submission": {"submitted_on": "date"},
+    "before_effect": {"effective_date": "date"},
+    "amount_differs": {"amount": "amount", "due": "amount", "article": "text"},
+    "termination_not_notified": {"article": "text"},
+    "termination_recorded_late": {"effective_end": "date", "on": "date", "letter_date": "date"},
+    "no_notice_running": {},
+    "amicable_window_open": {"court_from": "date"},
+    "convention_not_in_force": {"state": "state"},
+    "amendment_pending": {"pending": "number", "state": "amendment_state"},
+    "amendment_signed_after_term": {"on": "date", "term": "date"},
+    "amendment_term_over": {"new_end": "date", "on": "date"},
+    # An input is missing or malformed (InvalidInput: with the field it is about).
+    "unknown_input": {"event": "action", "accepted": "inputs"},
+    "no_input_accepted": {"event": "action"},
+    "required_input": {"event": "action"},
+    "not_a_date": {"value": "text"},
+    "instant_needs_timezone": {"value": "text"},
+    "not_an_instant": {"value": "text"},
+    "now_in_future": {"now": "instant", "real_now": "instant"},
+    "not_an_amount": {"value": "text"},
+    "amount_not_positive": {},
+    "not_yes_or_no": {"value": "text"},
+    "not_a_whole_number": {"value": "text"},
+    "number_out_of_range": {"value": "number", "low": "number", "high": "number"},
+    "not_one_of": {"value": "text", "choices": "list"},
+    "not_an_email": {"value": "text"},
+    "text_too_long": {"most": "number", "given": "number"},
+    "control_characters": {},
+    "letter_dates_out_of_order": {"date": "date", "earlier_field": "input", "earlier": "date"},
+    "uncollected_with_receipt": {},
+    "receipt_date_required": {},
+    "presentation_date_required": {},
+    "letter_not_collected": {},
+    "letter_date_missing": {"basis": "basis"},
+    "letter_after_event": {"date": "date", "on": "date"},
+    "no_change": {"terms": "terms"},
+    "not_amendable": {"terms": "terms"},
+    "unchanged_term": {"value": "text"},
+    "not_a_list_of_days": {"value": "text"},
+    "offsets_out_of_range": {"most": "number", "low": "number", "high": "number"},
+    "not_a_representative": {"value": "text"},
+    "signs_twice": {"email": "text", "party": "text"},
+    "term_before_effect": {"end_date": "date", "effective_date": "date"},
+    "not_a_version": {"value": "text"},
+    "not_an_amendment_number": {"value": "text"},
+    "not_a_token_name": {"value": "text"},
+    # Convention and amendment files (ConventionFileError: with the file, line and field).
+    "file_not_found": {},
+    "file_not_utf8": {"detail": "text"},
+    "toml_syntax": {"detail": "text"},
+    "required_field": {},
+    "unknown_field": {},
+    "unknown_table": {"tables": "list"},
+    "file_not_a_date": {"value": "text"},
+    "float_value": {"value": "text"},
+    "amount_expected": {},
+    "empty_text": {},
+    "too_few_items": {"least": "number"},
+    "too_many_items": {"most": "number"},
+    "number_too_small": {"least": "number"},
+    "number_too_large": {"most": "number"},
+    "pattern_mismatch": {"value": "text", "pattern": "text"},
+    "invalid_value": {"detail": "text"},
+    "duplicate_party_keys": {"keys": "list"},
+    "duplicate_signatory_emails": {"emails": "list"},
+    "forbidden_characters": {"value": "text"},
+    "no_change_declared": {},
+    # A convention's document (PDF, Word, text) to read its clauses from.
+    "document_kind_unknown": {"kind": "text"},
+    "document_without_text": {},
+    "document_without_text_layer": {},
+    "document_not_text": {},
+    "document_not_pdf": {"detail": "text"},
+    "document_not_docx": {"detail": "text"},
+    # Settings (InvalidInput about a CONVFLOW_* variable or a settings file's key).
+    "settings_file_not_found": {},
+    "settings_file_invalid": {"detail": "text"},
+    "unknown_setting": {},
+    "setting_set_twice": {"name": "text"},
+    "not_a_date_list": {"value": "text"},
+    "not_a_holiday_subdivision": {"value": "text", "known": "list"},
+    # Conventions, amendments and tokens looked up, added or changed.
+    "unknown_convention": {"reference": "text"},
+    "duplicate_reference": {"reference": "text"},
+    "concurrent_change": {"reference": "text", "expected": "number", "actual": "number"},
+    "unknown_amendment": {"reference": "text", "amendment": "number"},
+    "token_exists": {"name": "text"},
+    "unknown_token": {"name": "text"},
+    "token_already_revoked": {"name": "text"},
+    # The installation: database, service.
+    "database_missing": {"path": "text"},
+    "schema_missing": {"url": "text", "expected": "text"},
+    "schema_behind": {"url": "text", "revision": "text", "expected": "text"},
+    "service_already_running": {"path": "text", "holder": "text"},
+    "database_unreachable": {"url": "text", "reason": "text"},
+    "port_in_use": {"host": "text", "port": "number"},
+    "port_unavailable": {"host": "text", "port": "number", "reason": "text"},
+    # The HTTP API: who may call, and requests it cannot read.
+    "token_required": {},
+    "token_invalid": {},
+    "viewer_cannot_act": {"name": "text"},
+    "invalid_request": {"fields": "list"},
+    "not_found": {},
+    "method_not_allowed": {},
+    "http_error": {"status": "number"},
+    # The command line used wrongly (exit code 2).
+    "usage_error": {"detail": "text"},
+    "not_key_value": {"item": "text"},
+    "given_twice": {"key": "text", "first": "text", "second": "text"},
+    "given_in_file_and_command": {"fields": "list", "file": "text"},
+    "abandon_needs_amendment": {},
+    "not_an_amendment_event": {"events": "amendment_actions"},
+    "received_required": {},
+}  # fmt: skip
+"""Every code convflow gives, with the kind of each of its own parameters."""
+
+FRAME_KINDS: dict[str, Kind] = {
+    "reference": "text",
+    "event": "action",
+    "amendment": "number",
+    "field": "input",
+    "file": "text",
+    "line": "number",
+    "others": "problems",
+}
+"""The kinds of the parameters a class adds to every code it raises (its frame)."""
+
+
+def to_json(value: Any) -> Any:
+    """A parameter as JSON-able data: ISO dates and instants, amounts as text, lists."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json(item) for item in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
 
 
 class ConvflowError(Exception):
-    """Root of every error convflow raises on purpose."""
+    """Root of every error convflow raises on purpose: a code and its parameters."""
+
+    FRAME: ClassVar[tuple[str, ...]] = ()
+    """The parameters this class adds to every code it raises (see FRAME_KINDS)."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        declared = CODES.get(code)
+        if declared is None:
+            raise TypeError(f"undeclared error code {code!r}: add it to states.errors.CODES")
+        expected = set(declared) | set(self.FRAME)
+        if set(params) != expected:
+            raise TypeError(f"{code}: parameters {sorted(params)}, declared {sorted(expected)}")
+        self.code = code
+        # A frame's parameter that does not apply (no amendment, no line) is left out.
+        self.params: dict[str, Any] = {
+            key: to_json(value)
+            for key, value in params.items()
+            if value is not None or key not in self.FRAME
+        }
+        super().__init__(code)
+
+    @property
+    def own_params(self) -> dict[str, Any]:
+        """The parameters of the code itself, without those of the class's frame."""
+        return {key: value for key, value in self.params.items() if key not in self.FRAME}
+
+    def __str__(self) -> str:
+        shown = ", ".join(
+            f"{key}={_brief(value)}" for key, value in self.params.items() if value is not None
+        )
+        return f"{self.code} ({shown})" if shown else self.code
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_brief(item) for item in value) + "]"
+    return str(value)
 
 
 class LifecycleError(ConvflowError):
@@ -19,7 +251,7 @@ class LifecycleError(ConvflowError):
 
 
 class InvalidTransition(LifecycleError):
-    """The event is not allowed from the convention's current state."""
+    """The event is not allowed from the convention's (or the amendment's) current state."""
 
     def __init__(
         self,
@@ -32,11 +264,17 @@ class InvalidTransition(LifecycleError):
         self.reference, self.trigger, self.state = reference, trigger, state
         self.allowed = tuple(allowed)
         self.amendment = amendment  # the amendment's number, when it is about one
-        allowed_text = ", ".join(self.allowed) if self.allowed else "none"
-        super().__init__(
-            f"{reference}: event '{trigger}' is not allowed in state '{state}' "
-            f"(allowed: {allowed_text})"
-        )
+        if amendment is None:
+            super().__init__(
+                "invalid_transition",
+                reference=reference, event=trigger, state=state, allowed=self.allowed,
+            )  # fmt: skip
+        else:
+            super().__init__(
+                "invalid_amendment_transition",
+                reference=reference, amendment=amendment, event=trigger, state=state,
+                allowed=self.allowed,
+            )  # fmt: skip
 
 
 class UnknownEvent(LifecycleError):
@@ -44,7 +282,7 @@ class UnknownEvent(LifecycleError):
 
     def __init__(self, trigger: str, known: Sequence[str]) -> None:
         self.trigger = trigger
-        super().__init__(f"unknown event '{trigger}' (events: {', '.join(known)})")
+        super().__init__("unknown_event", event=trigger, events=tuple(known))
 
 
 class AutomaticEventRefused(LifecycleError):
@@ -52,18 +290,20 @@ class AutomaticEventRefused(LifecycleError):
 
     def __init__(self, reference: str, trigger: str) -> None:
         self.reference, self.trigger = reference, trigger
-        super().__init__(
-            f"{reference}: '{trigger}' is fired by the service when its deadline falls; "
-            "it cannot be recorded by hand (see `convflow run-due`)"
-        )
+        super().__init__("automatic_event", reference=reference, event=trigger)
 
 
 class GuardRejected(LifecycleError):
     """The event is allowed in this state, but a rule of the convention refuses it."""
 
-    def __init__(self, reference: str, trigger: str, reason: str) -> None:
-        self.reference, self.trigger, self.reason = reference, trigger, reason
-        super().__init__(f"{reference}: '{trigger}' refused: {reason}")
+    FRAME: ClassVar[tuple[str, ...]] = ("reference", "event", "amendment")
+
+    def __init__(
+        self, reference: str, trigger: str, code: str, /, amendment: int | None = None,
+        **params: Any,
+    ) -> None:  # fmt: skip
+        self.reference, self.trigger, self.amendment = reference, trigger, amendment
+        super().__init__(code, reference=reference, event=trigger, amendment=amendment, **params)
 
 
 class CourtNotYetOpen(GuardRejected):
@@ -71,20 +311,21 @@ class CourtNotYetOpen(GuardRejected):
 
     def __init__(self, reference: str, earliest: date) -> None:
         self.earliest = earliest
-        super().__init__(
-            reference,
-            "go_to_court",
-            f"the amicable window of article 6 is still open; a party may go to court "
-            f"from {earliest.isoformat()}",
-        )
+        super().__init__(reference, "go_to_court", "amicable_window_open", court_from=earliest)
 
 
 class InvalidInput(ConvflowError, ValueError):
-    """An input of a command is missing or malformed."""
+    """An input of a command is missing or malformed: `field` names it."""
 
-    def __init__(self, field: str, problem: str) -> None:
-        self.field, self.problem = field, problem
-        super().__init__(f"{field}: {problem}")
+    FRAME: ClassVar[tuple[str, ...]] = ("field",)
+
+    def __init__(self, field: str, code: str, /, **params: Any) -> None:
+        self.field = field
+        super().__init__(code, field=field, **params)
+
+    def about(self, field: str) -> InvalidInput:
+        """The same problem, said of another field (a form's name for it)."""
+        return InvalidInput(field, self.code, **self.own_params)
 
 
 class UnknownConvention(ConvflowError, LookupError):
@@ -92,7 +333,7 @@ class UnknownConvention(ConvflowError, LookupError):
 
     def __init__(self, reference: str) -> None:
         self.reference = reference
-        super().__init__(f"no convention with reference '{reference}'")
+        super().__init__("unknown_convention", reference=reference)
 
 
 class DuplicateReference(ConvflowError):
@@ -100,9 +341,7 @@ class DuplicateReference(ConvflowError):
 
     def __init__(self, reference: str) -> None:
         self.reference = reference
-        super().__init__(
-            f"a convention with reference '{reference}' already exists; nothing imported"
-        )
+        super().__init__("duplicate_reference", reference=reference)
 
 
 class ConcurrentChange(ConvflowError):
@@ -110,8 +349,4 @@ class ConcurrentChange(ConvflowError):
 
     def __init__(self, reference: str, expected: int, actual: int | None = None) -> None:
         self.reference, self.expected, self.actual = reference, expected, actual
-        seen = f" (it is now at version {actual})" if actual is not None else ""
-        super().__init__(
-            f"{reference}: changed by someone else since version {expected}{seen}; nothing was "
-            "saved, reload and try again"
-        )
+        super().__init__("concurrent_change", reference=reference, expected=expected, actual=actual)

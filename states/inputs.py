@@ -68,11 +68,12 @@ def check_keys(
     cleaned = {key.strip(): value.strip() for key, value in inputs.items()}
     for key in cleaned:
         if key not in spec.accepted:
-            accepted = ", ".join(spec.accepted) or "no inputs"
-            raise InvalidInput(key, f"unknown input for '{trigger}' (accepted: {accepted})")
+            if not spec.accepted:
+                raise InvalidInput(key, "no_input_accepted", event=trigger)
+            raise InvalidInput(key, "unknown_input", event=trigger, accepted=spec.accepted)
     for key in spec.required:
         if not cleaned.get(key):
-            raise InvalidInput(key, f"required by '{trigger}'")
+            raise InvalidInput(key, "required_input", event=trigger)
     return cleaned
 
 
@@ -84,11 +85,9 @@ def parse_day(text: str, field: str = "date") -> date:
             return date.fromisoformat(text)
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(
-            field, f"'{text}' is not a date (YYYY-MM-DD) or an ISO instant with its timezone"
-        ) from None
+        raise InvalidInput(field, "not_a_date", value=text) from None
     if instant.tzinfo is None:
-        raise InvalidInput(field, f"the instant '{text}' needs a timezone (Z or +01:00)")
+        raise InvalidInput(field, "instant_needs_timezone", value=text)
     return civil_date(instant)
 
 
@@ -100,9 +99,9 @@ def parse_instant(text: str, field: str = "now") -> datetime:
     try:
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(field, f"'{text}' is not an ISO instant") from None
+        raise InvalidInput(field, "not_an_instant", value=text) from None
     if instant.tzinfo is None:
-        raise InvalidInput(field, f"the instant '{text}' needs a timezone (Z or +01:00)")
+        raise InvalidInput(field, "instant_needs_timezone", value=text)
     return instant
 
 
@@ -116,15 +115,13 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
     if "," in compact and "." not in compact:
         compact = compact.replace(",", ".")
     if not _AMOUNT.match(compact):
-        raise InvalidInput(
-            field, f"'{text}' is not an amount in euros (e.g. 200000.00 or 200 000,00)"
-        )
+        raise InvalidInput(field, "not_an_amount", value=text)
     try:
         amount = Decimal(compact).quantize(Decimal("0.01"))
     except InvalidOperation:  # pragma: no cover - the regex already refused it
-        raise InvalidInput(field, f"'{text}' is not an amount") from None
+        raise InvalidInput(field, "not_an_amount", value=text) from None
     if amount <= 0:
-        raise InvalidInput(field, "the amount must be positive")
+        raise InvalidInput(field, "amount_not_positive")
     return amount
 
 
@@ -135,7 +132,7 @@ def parse_flag(text: str, field: str) -> bool:
         return True
     if value in ("no", "false", "non", "0", ""):
         return False
-    raise InvalidInput(field, f"'{text}' is not yes or no")
+    raise InvalidInput(field, "not_yes_or_no", value=text)
 
 
 def parse_letter(inputs: Mapping[str, str]) -> RegisteredLetter:

@@ -190,7 +190,7 @@ def fire(
             convention.reference, trigger, from_state, allowed_events(from_state)
         ) from None
     if not moved:  # pragma: no cover - every rule leaves a passing condition
-        raise GuardRejected(convention.reference, trigger, "its conditions are not met")
+        raise GuardRejected(convention.reference, trigger, "conditions_not_met")
     effects.finish(convention)
     convention.last_event_on = max(on, convention.last_event_on or on)
     return Outcome(
@@ -211,23 +211,14 @@ def _check_date(convention: Convention, trigger: str, on: date, today: date) -> 
     """A person's event cannot be dated in the future, out of order, or after the end."""
     reference = convention.reference
     if on > today:
-        raise GuardRejected(
-            reference, trigger, f"it is dated {on.isoformat()}, after today ({today.isoformat()})"
-        )
+        raise GuardRejected(reference, trigger, "dated_in_future", on=on, today=today)
     if convention.last_event_on is not None and on < convention.last_event_on:
         raise GuardRejected(
-            reference,
-            trigger,
-            f"it is dated {on.isoformat()}, before the last recorded event "
-            f"({convention.last_event_on.isoformat()})",
-        )
+            reference, trigger, "dated_before_last_event", on=on,
+            last_event_on=convention.last_event_on,
+        )  # fmt: skip
     if trigger != "cancel" and on > convention.ends_on():
-        raise GuardRejected(
-            reference,
-            trigger,
-            f"it is dated {on.isoformat()}, after the convention's end on "
-            f"{convention.ends_on().isoformat()}; run `convflow run-due` to apply the end",
-        )
+        raise GuardRejected(reference, trigger, "dated_after_end", on=on, end=convention.ends_on())
 
 
 def default_event_date(trigger: str, inputs: Mapping[str, str], today: date) -> date:

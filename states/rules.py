@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from states.convention import Convention, Dispute, Party, Signatory, TerminationNotice
 from states.deadlines import (
@@ -59,15 +60,15 @@ def _closure(
     return DeadlineClosure(kind, status, tuple(from_statuses) or ("pending",), met_on)
 
 
-def _refuse(convention: Convention, trigger: str, reason: str) -> GuardRejected:
-    return GuardRejected(convention.reference, trigger, reason)
+def _refuse(convention: Convention, trigger: str, code: str, **params: Any) -> GuardRejected:
+    return GuardRejected(convention.reference, trigger, code, **params)
 
 
 def _party(convention: Convention, trigger: str, key: str) -> Party:
     party = convention.party(key)
     if party is None:
-        keys = ", ".join(p.key for p in convention.parties)
-        raise _refuse(convention, trigger, f"no party '{key}' (parties: {keys})")
+        keys = [p.key for p in convention.parties]
+        raise _refuse(convention, trigger, "unknown_party", party=key, parties=keys)
     return party
 
 
@@ -78,16 +79,13 @@ def _letter(
     for name, day in (("received", letter.received), ("presented", letter.presented),
                       ("dispatched", letter.dispatched)):  # fmt: skip
         if day is not None and day > on:
-            raise InvalidInput(name, f"{day} is after the event's date ({on}); date the event "
-                               "with --on")  # fmt: skip
+            raise InvalidInput(name, "letter_after_event", date=day, on=on)
     start = letter.received or letter.presented
     if convention.effective_date and start and start < convention.effective_date:
         raise _refuse(
-            convention,
-            trigger,
-            f"the letter ({start.isoformat()}) predates the convention's effect "
-            f"({convention.effective_date.isoformat()})",
-        )
+            convention, trigger, "letter_before_effect", letter_date=start,
+            effective_date=convention.effective_date,
+        )  # fmt: skip
     return letter
 
 
@@ -106,14 +104,19 @@ def sign(
     """One signatory signs; the last signature brings the convention into force (article 4)."""
     signatory = convention.signatory(inputs["signatory"])
     if signatory is None:
-        known = ", ".join(s.email for s in convention.signatories)
-        raise _refuse(convention, "sign", f"'{inputs['signatory']}' is not a signatory ({known})")
+        known = [s.email for s in convention.signatories]
+        raise _refuse(
+            convention, "sign", "not_a_signatory", signatory=inputs["signatory"], signatories=known
+        )
     if signatory.signed_on is not None:
         raise _refuse(
-            convention, "sign", f"{signatory.email} already signed on {signatory.signed_on}"
-        )
+            convention, "sign", "already_signed", signatory=signatory.email,
+            signed_on=signatory.signed_on,
+        )  # fmt: skip
     if convention.submitted_on is not None and on < convention.submitted_on:
-        raise _refuse(convention, "sign", f"it predates the submission ({convention.submitted_on})")
+        raise _refuse(
+            convention, "sign", "signed_before_submission", submitted_on=convention.submitted_on
+        )
     signatory.signed_on = on
     history = {"signatory": signatory.email, "party": signatory.party}
     if convention.missing_signatures():
@@ -141,9 +144,7 @@ def notify(
     """The award is notified; payment is due after it (article 2)."""
     if convention.effective_date and on < convention.effective_date:
         raise _refuse(
-            convention,
-            "notify",
-            f"it predates the convention's effect ({convention.effective_date})",
+            convention, "notify", "before_effect", effective_date=convention.effective_date
         )
     convention.notified_on = on
     target = payment_target(
@@ -159,11 +160,9 @@ def pay(
     amount = parse_amount(inputs["amount"])
     if amount != convention.amount:
         raise _refuse(
-            convention,
-            "pay",
-            f"amount {amount} differs from the amount due {convention.amount} (article 2: "
-            "a single payment)",
-        )
+            convention, "pay", "amount_differs", amount=amount, due=convention.amount,
+            article=convention.clauses.articles.payment,
+        )  # fmt: skip
     convention.paid_on, convention.paid_amount = on, amount
     history = {**inputs, "amount": str(amount)}
     return Effects(history, closures=(_closure("payment", "met", "pending", "passed", met_on=on),))
@@ -242,19 +241,15 @@ def give_notice(
         )
     except LetterNotNotified:
         raise _refuse(
-            convention,
-            "give_notice",
-            "the letter was never collected: the termination is not notified "
-            f"({clauses.articles.termination})",
-        ) from None
+            convention, "give_notice", "termination_not_notified",
+            article=clauses.articles.termination,
+        ) from None  # fmt: skip
     assert computed.notice_end is not None and computed.effective_end is not None
     if on > computed.effective_end:
         raise _refuse(
-            convention,
-            "give_notice",
-            f"this letter ended the convention on {computed.effective_end}, before the date "
-            f"it is recorded at ({on}); record it at its own date (--on {computed.trigger_date})",
-        )
+            convention, "give_notice", "termination_recorded_late",
+            effective_end=computed.effective_end, on=on, letter_date=computed.trigger_date,
+        )  # fmt: skip
     convention.notice = TerminationNotice(
         party=party.key,
         letter=letter,
@@ -282,7 +277,7 @@ def terminate(
     """The notice has run: the termination takes effect."""
     # `terminate` is allowed in dispute and litigation too, where no notice may be running.
     if convention.notice is None:
-        raise _refuse(convention, "terminate", "no termination notice is running")
+        raise _refuse(convention, "terminate", "no_notice_running")
     return Effects(
         {"effective_end": convention.notice.effective_end.isoformat()},
         closures=(_closure("termination", "applied"), _closure(None, "cancelled")),

@@ -75,7 +75,7 @@ class DatabaseUnreachable(ConvflowError):
 
     def __init__(self, url: str, reason: str) -> None:
         self.url, self.reason = url, reason
-        super().__init__(f"the database {url} does not answer: {reason}")
+        super().__init__("database_unreachable", url=url, reason=reason)
 
 
 def safe_url(url: str) -> str:

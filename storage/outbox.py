@@ -1,7 +1,15 @@
-"""The outbox repository: emails queued in the transaction that decides them, then delivered."""
+"""The outbox repository: emails queued in the transaction that decides them, then delivered.
+
+A sender claims emails (marking them `sending` with its claim's token and the instant), renews
+its claim while it works, and records each outcome on the condition that the claim is still
+its own: a sender that was too slow, and whose emails another took back after the lease, can
+no longer overwrite what the new holder records (fencing, as River, procrastinate and Oban do).
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,13 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from storage.fastpath import Prepared, column_kinds
-from storage.tables import AnyRow, outbox_table
+from storage.tables import OUTBOX_SENDING, OUTBOX_WAITING, AnyRow, outbox_table
 
 o = outbox_table.c
 _COLUMNS = [
     "convention_id", "kind", "message_id", "idempotency_key", "sender", "recipients", "cc",
-    "context", "status", "attempts", "next_attempt_at", "created_at",
+    "context", "status", "attempts", "unanswered", "next_attempt_at", "created_at",
 ]  # fmt: skip
+WAITING = ("pending", "uncertain")
+"""The statuses of an email waiting for its next attempt."""
 _QUEUE = Prepared(
     insert(outbox_table).returning(o.id), column_kinds(outbox_table), column_keys=_COLUMNS
 )
@@ -49,6 +59,7 @@ class Email:
             "context": self.context,
             "status": "pending",
             "attempts": 0,
+            "unanswered": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
@@ -80,16 +91,20 @@ class OutboxRepository:
         ).first()
         return found is not None
 
-    def claim(self, now: datetime, limit: int, lease: timedelta) -> list[AnyRow]:
-        """Take up to `limit` emails to send now: pending and due, or claimed by a sender
-        that has not answered within `lease` (it crashed: the message goes again, under the
-        same Message-ID). On PostgreSQL, rows another dispatcher holds are skipped."""
+    def claim(
+        self, now: datetime, limit: int, lease: timedelta, token: str | None = None
+    ) -> list[AnyRow]:
+        """Take up to `limit` emails to send now, under the claim `token` (a new one if None),
+        stamped `now`: waiting and due, or claimed by a sender that has not renewed its claim
+        within `lease` (it died: the message goes again, under the same Message-ID). On
+        PostgreSQL, rows another sender is claiming are skipped. The rows are returned as
+        they were before the claim (their former status says if one was taken back)."""
         query = (
             select(outbox_table)
             .where(
                 or_(
-                    (o.status == "pending") & (o.next_attempt_at <= now),
-                    (o.status == "sending") & (o.claimed_at <= now - lease),
+                    OUTBOX_WAITING & (o.next_attempt_at <= now),
+                    OUTBOX_SENDING & (o.claimed_at <= now - lease),
                 )
             )
             .order_by(o.next_attempt_at, o.id)
@@ -102,29 +117,68 @@ class OutboxRepository:
             self._connection.execute(
                 update(outbox_table)
                 .where(o.id.in_([row.id for row in rows]))
-                .values(status="sending", claimed_at=now, attempts=o.attempts + 1)
+                .values(status="sending", claimed_at=now, claim_token=token or new_token())
             )
         return rows
 
-    def sent(self, outbox_id: int, subject: str, now: datetime) -> None:
-        """The server accepted the email."""
-        self._set(outbox_id, status="sent", subject=subject, sent_at=now, last_error=None,
-                  claimed_at=None)  # fmt: skip
+    def renew(self, token: str, now: datetime) -> int:
+        """Renew every claim `token` still holds, as of `now`; how many it still holds."""
+        result = self._connection.execute(
+            update(outbox_table)
+            .where(OUTBOX_SENDING & (o.claim_token == token))
+            .values(claimed_at=now)
+        )
+        return result.rowcount
 
-    def retry(self, outbox_id: int, at: datetime, error: str) -> None:
-        """A temporary failure: try again at `at`."""
-        self._set(outbox_id, status="pending", next_attempt_at=at, last_error=error,
-                  claimed_at=None)  # fmt: skip
+    def sent(self, outbox_id: int, subject: str, now: datetime, token: str | None = None) -> bool:
+        """The server accepted the email (an attempt made); False if the claim was lost."""
+        return self._outcome(outbox_id, token, status="sent", subject=subject, sent_at=now,
+                             last_error=None)  # fmt: skip
 
-    def fail(self, outbox_id: int, error: str, subject: str | None = None) -> None:
-        """A permanent failure (or retries exhausted): never sent, shown to administrators."""
-        values: dict[str, Any] = {"status": "failed", "last_error": error, "claimed_at": None}
+    def retry(self, outbox_id: int, at: datetime, error: str, token: str | None = None) -> bool:
+        """A temporary failure (an attempt made): try again at `at`; False if the claim was
+        lost."""
+        return self._outcome(outbox_id, token, status="pending", next_attempt_at=at,
+                             last_error=error)  # fmt: skip
+
+    def uncertain(self, outbox_id: int, at: datetime, error: str, token: str) -> bool:
+        """The message went out and no answer came (an attempt made, unanswered): the server
+        may have it; try again at `at`, under the same Message-ID. False if the claim was lost."""
+        return self._outcome(outbox_id, token, status="uncertain", next_attempt_at=at,
+                             last_error=error, unanswered=o.unanswered + 1)  # fmt: skip
+
+    def fail(
+        self,
+        outbox_id: int,
+        error: str,
+        subject: str | None = None,
+        token: str | None = None,
+        attempted: bool = True,
+    ) -> bool:
+        """A permanent failure (or retries exhausted): never sent, shown to administrators.
+        `attempted`: False when it failed before any attempt (it could not be rendered).
+        False if the claim was lost."""
+        values: dict[str, Any] = {"status": "failed", "last_error": error}
         if subject is not None:
             values["subject"] = subject
-        self._set(outbox_id, **values)
+        return self._outcome(outbox_id, token, counted=attempted, **values)
 
-    def _set(self, outbox_id: int, **values: Any) -> None:
-        self._connection.execute(update(outbox_table).where(o.id == outbox_id).values(**values))
+    def release(self, outbox_id: int, token: str, status: str) -> bool:
+        """Give back an email claimed but not tried (the sender is stopping): it waits again
+        in `status`, no attempt counted."""
+        return self._outcome(outbox_id, token, counted=False, status=status)
+
+    def _outcome(
+        self, outbox_id: int, token: str | None, counted: bool = True, **values: Any
+    ) -> bool:
+        """Write an outcome and end the claim, only if the claim `token` still holds the row."""
+        query = update(outbox_table).where(o.id == outbox_id)
+        if token is not None:
+            query = query.where((o.claim_token == token) & (o.status == "sending"))
+        if counted:
+            values["attempts"] = o.attempts + 1
+        values.update(claimed_at=None, claim_token=None)
+        return self._connection.execute(query.values(**values)).rowcount == 1
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every email of a convention, oldest first."""
@@ -138,13 +192,29 @@ class OutboxRepository:
             query = query.where(o.status == status)
         return list(self._connection.execute(query).all())
 
+    def counts(self) -> Counter[str]:
+        """How many emails are in each status; `unanswered`: how many had an attempt left
+        with no answer (they may have reached their recipients twice)."""
+        found = self._connection.execute(select(o.status, func.count()).group_by(o.status)).all()
+        unanswered = self._connection.execute(
+            select(func.count()).select_from(outbox_table).where(o.unanswered > 0)
+        ).scalar_one()
+        counts = Counter({status: number for status, number in found})
+        counts["unanswered"] = unanswered
+        return counts
+
     def next_attempt(self, lease: timedelta) -> datetime | None:
         """The earliest instant an email is due (or a stale claim may be taken back)."""
         pending = self._connection.execute(
-            select(func.min(o.next_attempt_at)).where(o.status == "pending")
+            select(func.min(o.next_attempt_at)).where(OUTBOX_WAITING)
         ).scalar()
         claimed = self._connection.execute(
-            select(func.min(o.claimed_at)).where(o.status == "sending")
+            select(func.min(o.claimed_at)).where(OUTBOX_SENDING)
         ).scalar()
         candidates = [t for t in (pending, claimed + lease if claimed else None) if t]
         return min(candidates, default=None)
+
+
+def new_token() -> str:
+    """A claim's token: random, so no two claims ever share one."""
+    return secrets.token_hex(16)

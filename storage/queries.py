@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from storage.tables import (
+    OUTBOX_WAITING,
     AnyRow,
     convention_table,
     deadline_table,
@@ -324,7 +325,7 @@ class ListingQueries:
 
     def oldest_pending_email(self) -> datetime | None:
         """When the oldest email still waiting to be delivered was decided."""
-        query = select(func.min(o.created_at)).where(o.status == "pending")
+        query = select(func.min(o.created_at)).where(OUTBOX_WAITING)  # pending or uncertain
         oldest: datetime | None = self.connection.execute(query).scalar()
         return oldest
 

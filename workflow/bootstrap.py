@@ -25,17 +25,17 @@ class SchemaNotReady(ConvflowError):
     """The database is missing or behind the code: `convflow init` creates or migrates it."""
 
     def __init__(self, url: str, current: str | None, head: str | None) -> None:
-        state = "has no convflow schema" if current is None else f"is at revision {current}"
-        super().__init__(
-            f"the database {url} {state}, the code expects {head}: run `convflow init`"
-        )
+        if current is None:
+            super().__init__("schema_missing", url=url, expected=head)
+        else:
+            super().__init__("schema_behind", url=url, revision=current, expected=head)
 
 
 class DatabaseMissing(SchemaNotReady):
     """The SQLite file does not exist yet."""
 
     def __init__(self, path: Path) -> None:
-        ConvflowError.__init__(self, f"no database at {path}: run `convflow init` to create it")
+        ConvflowError.__init__(self, "database_missing", path=str(path))
 
 
 def utc_now() -> datetime:

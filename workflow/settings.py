@@ -22,6 +22,14 @@ Source = Literal["environment", "file", "default"]
 SmtpTls = Literal["none", "starttls", "tls"]
 
 
+class _Invalid(ValueError):
+    """A value a setting refuses: one of convflow's codes and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
 def _text(value: str) -> str:
     return value.strip()
 
@@ -31,9 +39,9 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise ValueError(f"'{value}' is not a whole number") from None
+            raise _Invalid("not_a_whole_number", value=str(value)) from None
         if not low <= number <= high:
-            raise ValueError(f"{number} is not between {low} and {high}")
+            raise _Invalid("number_out_of_range", value=number, low=low, high=high)
         return number
 
     return parse
@@ -45,14 +53,14 @@ def _flag(value: str) -> bool:
         return True
     if text in ("0", "no", "false", "off", "non"):
         return False
-    raise ValueError(f"'{value}' is not yes or no")
+    raise _Invalid("not_yes_or_no", value=str(value))
 
 
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         text = str(value).strip().lower()
         if text not in choices:
-            raise ValueError(f"'{value}' is not one of {', '.join(choices)}")
+            raise _Invalid("not_one_of", value=str(value), choices=choices)
         return text
 
     return parse
@@ -63,7 +71,7 @@ def _emails(value: str | list[str]) -> tuple[str, ...]:
     emails = tuple(item.strip() for item in items if item.strip())
     for email in emails:
         if "@" not in email:
-            raise ValueError(f"'{email}' is not an email address")
+            raise _Invalid("not_an_email", value=email)
     return emails
 
 
@@ -71,8 +79,8 @@ def _dates(value: str | list[str]) -> tuple[date, ...]:
     items = value if isinstance(value, list) else str(value).split(",")
     try:
         return tuple(date.fromisoformat(str(item).strip()) for item in items if str(item).strip())
-    except ValueError as error:
-        raise ValueError(f"{error} (expected dates like 2025-12-26, comma-separated)") from None
+    except ValueError:
+        raise _Invalid("not_a_date_list", value=str(value)) from None
 
 
 def _optional_text(value: str) -> str | None:
@@ -83,8 +91,7 @@ def _optional_text(value: str) -> str | None:
 def _subdivision(value: Any) -> str | None:
     text = _optional_text(value)
     if text is not None and text not in HOLIDAY_SUBDIVISIONS:
-        known = ", ".join(HOLIDAY_SUBDIVISIONS)
-        raise ValueError(f"'{text}' is not a subdivision of France's holidays (known: {known})")
+        raise _Invalid("not_a_holiday_subdivision", value=text, known=HOLIDAY_SUBDIVISIONS)
     return text
 
 
@@ -123,6 +130,13 @@ SPECS: tuple[Spec, ...] = (
     Spec("smtp_password", _optional_text, None, "SMTP password", secret=True),
     Spec("smtp_tls", _choice("none", "starttls", "tls"), "none", "SMTP transport security"),
     Spec("smtp_timeout", _integer(1, 600), 30, "SMTP timeout in seconds"),
+    Spec(
+        "smtp_data_timeout",
+        _integer(1, 3600),
+        600,
+        "seconds to wait for the SMTP server's answer once a message is sent (RFC 5321: 10 "
+        "minutes; shorter risks a second copy of a message the server was still accepting)",
+    ),
     Spec("mail_dir", _text, "mail", "folder for .eml files when no SMTP server is set"),
     Spec(
         "templates_dir",
@@ -162,7 +176,8 @@ SPECS: tuple[Spec, ...] = (
         "claim_lease_seconds",
         _integer(1, 86400),
         900,
-        "after this long, an email claimed by a sender that never answered is sent again",
+        "a claim on emails not renewed for this long (its sender died) is taken back and its "
+        "emails sent again; senders renew theirs every third of it",
     ),
     Spec("dashboard_url", _optional_text, None, "public address of the dashboard, for links"),
     Spec(
@@ -177,6 +192,12 @@ SPECS: tuple[Spec, ...] = (
         None,
         "key signing dashboard sessions (unset: a new one each start, signing everyone out)",
         secret=True,
+    ),
+    Spec(
+        "language",
+        _choice("fr", "en"),
+        "fr",
+        "language of the command line, and of the API's messages when a client asks none",
     ),
     Spec("http_host", _text, "127.0.0.1", "address the HTTP API and dashboard listen on"),
     Spec(
@@ -313,9 +334,9 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
         raw, source = _raw_value(spec, environ, from_file)
         try:
             values[spec.name] = spec.default if raw is None else spec.parse(raw)
-        except ValueError as error:
+        except _Invalid as error:
             where = spec.env if source == "environment" else f"{path}: {spec.name}"
-            raise InvalidInput(where, str(error)) from None
+            raise InvalidInput(where, error.code, **error.params) from None
         sources[spec.name] = source
     return Settings(values, sources, path)
 
@@ -334,16 +355,16 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(str(path), "settings file not found") from None
+        raise InvalidInput(str(path), "settings_file_not_found") from None
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(str(path), f"not valid TOML: {error}") from None
+        raise InvalidInput(str(path), "settings_file_invalid", detail=str(error)) from None
     known = {spec.name for spec in SPECS}
     settings: dict[str, Any] = {}
     for key, value in data.items():
         name = key.lower().removeprefix("convflow_")  # reminder_hour or CONVFLOW_REMINDER_HOUR
         if name not in known:
-            raise InvalidInput(f"{path}: {key}", "unknown setting")
+            raise InvalidInput(f"{path}: {key}", "unknown_setting")
         if name in settings:
-            raise InvalidInput(f"{path}: {key}", f"{name} is set twice")
+            raise InvalidInput(f"{path}: {key}", "setting_set_twice", name=name)
         settings[name] = value
     return settings

@@ -37,6 +37,17 @@ class Convflow:
     def json(self, *args: str) -> Any:
         return json.loads(self.ok(*args, "--json"))
 
+    def refusal(self, *args: str, exit_code: int = 1) -> Any:
+        """The refusal `--json` prints on stdout, {code, params, message}, with its exit code."""
+        result = self(*args, "--json")
+        assert result.exit_code == exit_code, (args, result.output, result.stderr)
+        return json.loads(result.stdout)["error"]
+
+    def english(self, *args: str) -> Result:
+        """The command run with CONVFLOW_LANGUAGE=en."""
+        env = {**self.env, "CONVFLOW_LANGUAGE": "en"}
+        return self.runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
 
 @pytest.fixture
 def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convflow]:

@@ -53,9 +53,9 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     assert status["terms"]["end_date"]["set_by"] == "avenant n°1"
     assert status["signatories"][0]["email"] == "jeanne.martin@example.org"
     text = convflow.ok("status", REF)
-    assert "Jeanne Martin <jeanne.martin@example.org> — appointed by an amendment" in text
-    assert f"Martial Alvarez <{METROPOLE}> — signed " in text
-    assert "replaced by avenant n°1" in text
+    assert "Jeanne Martin <jeanne.martin@example.org> — désigné par un avenant" in text
+    assert f"Martial Alvarez <{METROPOLE}> — a signé le " in text
+    assert "remplacé par l'avenant n°1" in text
     planned = [
         r["label"]
         for r in convflow.json("reminders", REF)
@@ -70,18 +70,22 @@ def test_amendment_refusals_exit_1_and_usage_errors_exit_2(
     convflow: Convflow, tmp_path: Path
 ) -> None:
     _in_execution(convflow)
-    refused = convflow("amend", REF, "colour=blue")
-    assert refused.exit_code == 1
-    assert "colour: an amendment cannot change this" in refused.stderr
+    refused = convflow.refusal("amend", REF, "colour=blue")
+    assert (refused["code"], refused["params"]["field"]) == ("not_amendable", "colour")
+    assert refused["message"].startswith("colour : un avenant ne peut pas modifier cet élément")
     bad_file = tmp_path / "bad.toml"
     bad_file.write_text("[changes]\namount = 250000.5\n", encoding="utf-8")
-    refused = convflow("amend", REF, "--file", str(bad_file))
-    assert refused.exit_code == 1
-    assert "line 2: changes.amount" in refused.stderr
+    refused = convflow.refusal("amend", REF, "--file", str(bad_file))
+    assert refused["code"] == "float_value"
+    assert (refused["params"]["line"], refused["params"]["field"]) == (2, "changes.amount")
     assert convflow("event", REF, "abandon").exit_code == 2  # abandon needs --amendment
+    assert convflow.refusal("event", REF, "abandon", exit_code=2)["code"] == (
+        "abandon_needs_amendment"
+    )
     missing = convflow("event", REF, "submit", "--amendment", "7")
     assert missing.exit_code == 1
-    assert "no amendment n°7" in missing.stderr
+    assert f"la convention {REF} n'a pas d'avenant n°7" in missing.stderr
+    assert f"`convflow amendments {REF}`" in missing.stderr  # the command line's hint
     assert json.loads(convflow.ok("amendments", REF, "--json")) == []
 
 
@@ -93,7 +97,14 @@ def test_a_change_given_both_in_the_file_and_on_the_command_line_is_refused(
     avenant.write_text("[changes]\nend_date = 2026-12-31\n", encoding="utf-8")
     result = convflow("amend", REF, "--file", str(avenant), "end_date=2027-06-30")
     assert result.exit_code == 2
-    assert "end_date: given both in" in result.stderr and "avenant-1.toml" in result.stderr
+    assert "end_date : donné à la fois dans" in result.stderr
+    assert "avenant-1.toml" in result.stderr
+    refused = convflow.refusal("amend", REF, "--file", str(avenant), "end_date=2027-06-30",
+                               exit_code=2)  # fmt: skip
+    assert (refused["code"], refused["params"]["fields"]) == (
+        "given_in_file_and_command",
+        ["end_date"],
+    )
     assert convflow.json("amendments", REF) == []
 
 
@@ -105,7 +116,7 @@ def test_an_amendment_file_refused_names_the_file_line_and_entry(
 
     def refused(text: str) -> str:
         avenant.write_text(text, encoding="utf-8")
-        result = convflow("amend", REF, "--file", str(avenant))
+        result = convflow.english("amend", REF, "--file", str(avenant))
         assert result.exit_code == 1
         return result.stderr
 
@@ -133,4 +144,4 @@ def test_an_open_amendment_lists_each_term_beside_the_one_it_would_replace(
     assert "  end_date: 2025-12-31 → 2026-12-31" in text
     assert "  amount: 200000.00 → 250000.00" in text
     convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
-    assert "  amount: 250000.00 (proposed)" in convflow.ok("amendments", REF)
+    assert "  amount : 250000.00 (proposé)" in convflow.ok("amendments", REF)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -78,38 +79,82 @@ def test_history_and_list(loaded: Convflow) -> None:
     assert history[1].keys() >= {"event", "from_state", "to_state", "date", "actor", "inputs"}
     assert [c["reference"] for c in loaded.json("list", "--state", "signature")] == [REF]
     assert loaded.json("list", "--state", "execution") == []
-    assert "no conventions in state execution" in loaded.ok("list", "--state", "execution")
+    assert "aucune convention dans l'état en exécution (execution)" in loaded.ok(
+        "list", "--state", "execution"
+    )
 
 
-def test_a_refused_event_exits_1_with_one_line_and_changes_nothing(loaded: Convflow) -> None:
+def test_a_refused_event_exits_1_with_one_line_in_french_and_changes_nothing(
+    loaded: Convflow,
+) -> None:
     before = loaded.json("history", REF)
     result = loaded("event", REF, "pay", "amount=200000")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Erreur : « Enregistrer le versement (pay) » n'est pas possible quand la convention est "
+        "en préparation (draft) (possibles : Soumettre à la signature (submit), Abandonner la "
+        "convention (cancel))"
+    ]
+    assert loaded.json("history", REF) == before
+
+
+def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: Convflow) -> None:
+    result = loaded("event", REF, "pay", "amount=200000", "--json")
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == {
+        "error": {
+            "code": "invalid_transition",
+            "params": {"reference": REF, "event": "pay", "state": "draft",
+                       "allowed": ["submit", "cancel"]},
+            "message": "« Enregistrer le versement (pay) » n'est pas possible quand la convention "
+            "est en préparation (draft) (possibles : Soumettre à la signature (submit), "
+            "Abandonner la convention (cancel))",
+        }
+    }  # fmt: skip
+    usage = loaded("event", REF, "submit", "--on", "2025-02-30", "--json")
+    assert usage.exit_code == 2
+    assert json.loads(usage.stdout)["error"]["code"] == "not_a_date"
+    unknown = loaded("frobnicate", "--json")
+    assert unknown.exit_code == 2
+    assert json.loads(unknown.stdout)["error"]["code"] == "usage_error"
+
+
+def test_the_command_line_speaks_english_when_told(loaded: Convflow) -> None:
+    result = loaded.english("event", REF, "pay", "amount=200000")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
         "Error: AMP-CRPV-PACA-2025: event 'pay' is not allowed in state 'draft' "
         "(allowed: submit, cancel)"
     ]
-    assert loaded.json("history", REF) == before
+    refused = loaded.english("event", REF, "pay", "amount=200000", "--json")
+    assert json.loads(refused.stdout)["error"]["message"].startswith(f"{REF}: event 'pay'")
+    assert "AMP-CRPV-PACA-2025: submit recorded on 2025-03-03 by alice; state draft → " in (
+        loaded.english("event", REF, "submit", "--on", "2025-03-03").stdout
+    )
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "code", "french"),
     [
         (["event", REF, "sign", "signatory=nobody@example.org", "--on", "2025-03-04"],
-         "'nobody@example.org' is not a signatory"),
+         "not_a_signatory", "« nobody@example.org » n'est pas signataire de la convention"),
         (["event", REF, "sign", "who=x", "--on", "2025-03-04"],
-         "who: unknown input for 'sign' (accepted: signatory)"),
-        (["event", REF, "expire"], "'expire' is fired by the service"),
-        (["event", "NOPE-1", "submit"], "no convention with reference 'NOPE-1'"),
+         "unknown_input", "who : cette donnée n'est pas attendue pour « Enregistrer une "
+         "signature (sign) » (données acceptées : Signataire (signatory))"),
+        (["event", REF, "expire"], "automatic_event",
+         "est appliqué par le service quand son échéance tombe"),
+        (["event", "NOPE-1", "submit"], "unknown_convention",
+         "aucune convention n'a la référence « NOPE-1 »"),
         (["event", REF, "sign", "signatory=martial.alvarez@example.org", "--on", "2030-01-01"],
-         "after today"),
+         "dated_in_future", "la date indiquée (1er janvier 2030) est postérieure à aujourd'hui"),
     ],
 )  # fmt: skip
-def test_refusals_say_why(loaded: Convflow, args: list[str], message: str) -> None:
+def test_refusals_say_why(loaded: Convflow, args: list[str], code: str, french: str) -> None:
     loaded.ok("event", REF, "submit", "--on", "2025-03-03")
     result = loaded(*args)
     assert result.exit_code == 1
-    assert message in result.stderr
+    assert french in result.stderr
+    assert loaded.refusal(*args)["code"] == code
 
 
 @pytest.mark.parametrize(
@@ -132,10 +177,19 @@ def test_usage_errors_exit_2(loaded: Convflow, args: list[str]) -> None:
 def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(EXAMPLE.read_text().replace("mustapha.berra@example.org", "mustapha"))
-    result = convflow("import", str(bad))
+    result = convflow.english("import", str(bad))
     assert result.exit_code == 1
     assert "line 55: parties[1].signatories[0].email: 'mustapha' is not an email address" in (
         result.stderr
+    )
+    refused = convflow.refusal("import", str(bad))
+    assert (refused["code"], refused["params"]["value"]) == ("not_an_email", "mustapha")
+    assert (refused["params"]["line"], refused["params"]["field"]) == (
+        55, "parties[1].signatories[0].email"
+    )  # fmt: skip
+    assert (
+        "ligne 55 : parties[1].signatories[0].email : « mustapha » n'est pas une adresse"
+        in (refused["message"])
     )
     assert convflow.json("list") == []
 
@@ -143,7 +197,12 @@ def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path:
 def test_importing_twice_is_refused(loaded: Convflow) -> None:
     result = loaded("import", str(EXAMPLE))
     assert result.exit_code == 1
-    assert "already exists; nothing imported" in result.stderr
+    assert "existe déjà ; rien n'a été chargé" in result.stderr
+    assert loaded.refusal("import", str(EXAMPLE)) == {
+        "code": "duplicate_reference",
+        "params": {"reference": REF},
+        "message": f"une convention de référence « {REF} » existe déjà ; rien n'a été chargé",
+    }
 
 
 def _in_force(loaded: Convflow) -> None:
@@ -166,7 +225,7 @@ def test_run_due_applies_once(loaded: Convflow) -> None:
     # Acting as of a past instant, it still sends in real time and records when it really did.
     sent = [e for e in loaded.json("outbox") if e["status"] == "sent"]
     assert sent and all(e["sent_at"] >= started for e in sent)
-    assert "nothing due" in loaded.ok("run-due", "--now", "2026-01-02")
+    assert "rien d'échu" in loaded.ok("run-due", "--now", "2026-01-02")
 
 
 @pytest.mark.parametrize(
@@ -210,9 +269,9 @@ def test_the_settings_change_the_calculation(convflow: Convflow) -> None:
 
 def test_an_uninitialised_database_says_to_run_init(tmp_path: Path) -> None:
     env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'new.db'}"}
-    result = CliRunner().invoke(cli, ["list"], env=env)
+    result = CliRunner().invoke(cli, ["list"], env={**env, "CONVFLOW_LANGUAGE": "en"})
     assert result.exit_code == 1
-    assert f"no database at {tmp_path / 'data' / 'new.db'}: run `convflow init`" in result.stderr
+    assert f"no database at {tmp_path / 'data' / 'new.db'}; run `convflow init`" in result.stderr
     assert not (tmp_path / "data").exists()  # a refused command creates nothing
     assert CliRunner().invoke(cli, ["init"], env=env).exit_code == 0
     assert CliRunner().invoke(cli, ["list"], env=env).exit_code == 0
@@ -230,7 +289,7 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     assert run("import", str(EXAMPLE)).returncode == 0
     refused = run("event", REF, "notify")
     assert (refused.returncode, refused.stdout) == (1, "")
-    assert "allowed: submit, cancel" in refused.stderr
+    assert "(possibles : Soumettre à la signature (submit), Abandonner" in refused.stderr
     assert run("event", REF, "nope").returncode == 2
 
 
@@ -238,16 +297,17 @@ def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(loaded: Co
     _in_force(loaded)
     before = loaded.json("status", REF)
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    result = loaded("run-due", "--now", tomorrow)
+    result = loaded.english("run-due", "--now", tomorrow)
     assert result.exit_code == 1
     assert "--now: " in result.stderr and "is in the future" in result.stderr
     assert "convflow simulate" in result.stderr
+    assert loaded.refusal("run-due", "--now", tomorrow)["code"] == "now_in_future"
     assert loaded.json("status", REF) == before
 
 
 def test_an_unknown_holiday_subdivision_is_refused_by_name(convflow: Convflow) -> None:
     convflow.env["CONVFLOW_HOLIDAY_SUBDIVISION"] = "99"
-    result = convflow("deadline", "dispute", "--received", "2025-04-18")
+    result = convflow.english("deadline", "dispute", "--received", "2025-04-18")
     assert result.exit_code == 1
     assert "CONVFLOW_HOLIDAY_SUBDIVISION: '99' is not a subdivision of France's holidays" in (
         result.stderr
@@ -266,13 +326,14 @@ def test_a_settings_file_takes_either_form_of_names(convflow: Convflow, tmp_path
     assert rows["CONVFLOW_EXTEND_ACTS"]["value"] == "no"  # as README writes it
     settings.write_text("reminder_hour = 8\nCONVFLOW_REMINDER_HOUR = 9\n", encoding="utf-8")
     result = convflow("config")
-    assert result.exit_code == 1 and "reminder_hour is set twice" in result.stderr
+    assert result.exit_code == 1 and "reminder_hour est réglé deux fois" in result.stderr
+    assert convflow.refusal("config")["code"] == "setting_set_twice"
 
 
 def test_status_counts_reminders_by_what_became_of_them(loaded: Convflow) -> None:
     _in_force(loaded)
     text = loaded.ok("status", REF)
-    assert "reminders    4 planned, 1 cancelled (convflow reminders REF)" in text
+    assert "rappels      4 prévu(s), 1 annulé (convflow reminders REF)" in text
 
 
 def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
@@ -280,7 +341,7 @@ def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
 ) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(EXAMPLE.read_text().replace("end_date = 2025-12-31", 'end_date = "31/12/2025"'))
-    result = convflow("import", str(bad))
+    result = convflow.english("import", str(bad))
     assert result.exit_code == 1
     assert "end_date: '31/12/2025' is not a date: write it 2025-12-31" in result.stderr
 
@@ -288,5 +349,5 @@ def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
 def test_importing_a_convention_whose_term_is_past_warns(convflow: Convflow) -> None:
     result = convflow("import", str(EXAMPLE))  # its term, 31 December 2025, is past
     assert result.exit_code == 0
-    assert "AMP-CRPV-PACA-2025: imported in state draft" in result.stdout
-    assert "warning: its term (2025-12-31) is past" in result.stderr
+    assert "AMP-CRPV-PACA-2025 : chargée, état en préparation (draft)" in result.stdout
+    assert "attention : son terme (31 décembre 2025) est passé" in result.stderr

@@ -50,6 +50,9 @@ def test_an_unknown_reference_is_404_with_the_reason(api: httpx.Client, loaded: 
     assert api.post("/api/v1/conventions/NOPE/events", json={"event": "submit"}).json() == {
         "detail": "no convention with reference 'NOPE'",
         "error": "UnknownConvention",
+        "code": "unknown_convention",
+        "params": {"reference": "NOPE"},
+        "message": "aucune convention n'a la référence « NOPE »",
     }
 
 
@@ -80,8 +83,35 @@ def test_a_refused_event_is_409_with_the_command_lines_reason_and_changes_nothin
         "detail": f"{REFERENCE}: event 'pay' is not allowed in state 'draft' (allowed: submit, "
         "cancel)",
         "error": "InvalidTransition",
-    }
+        "code": "invalid_transition",
+        "params": {"reference": REFERENCE, "event": "pay", "state": "draft",
+                   "allowed": ["submit", "cancel"]},
+        "message": "« Enregistrer le versement » n'est pas possible quand la convention est en "
+        "préparation (possibles : Soumettre à la signature, Abandonner la convention)",
+    }  # fmt: skip
     assert steps.state(loaded) == "draft"
+
+
+@pytest.mark.parametrize(
+    ("accept", "start"),
+    [
+        ("en", f"{REFERENCE}: event 'pay' is not allowed"),
+        ("en-GB,en;q=0.9,fr;q=0.5", f"{REFERENCE}: event 'pay' is not allowed"),
+        ("fr-FR,fr;q=0.9", "« Enregistrer le versement » n'est pas possible"),
+        ("de, fr;q=0.2, en;q=0.1", "« Enregistrer le versement » n'est pas possible"),
+        ("de", "« Enregistrer le versement » n'est pas possible"),  # the setting: French
+    ],
+)
+def test_a_client_chooses_the_language_of_the_message(
+    api: httpx.Client, loaded: App, accept: str, start: str
+):
+    answer = api.post(
+        EVENTS, json={"event": "pay", "inputs": {"amount": "200000.00"}},
+        headers={"Accept-Language": accept},
+    )  # fmt: skip
+
+    assert answer.json()["message"].startswith(start)
+    assert answer.json()["code"] == "invalid_transition"
 
 
 def test_going_to_court_too_early_gives_the_first_day_the_law_allows(
@@ -123,6 +153,7 @@ def test_invalid_inputs_are_422_with_the_field_named(
 
     assert answer.status_code == 422
     assert answer.json()["detail"].startswith(field)
+    assert answer.json()["params"]["field"] == field
 
 
 @pytest.mark.parametrize(
@@ -141,6 +172,8 @@ def test_a_malformed_body_is_422_and_changes_nothing(api: httpx.Client, loaded: 
     answer = api.post(EVENTS, content=body, headers={"Content-Type": "application/json"})
 
     assert answer.status_code == 422
+    assert answer.json()["code"] in ("invalid_request", "unknown_event", "control_characters")
+    assert answer.json()["message"]
     assert steps.state(loaded) == "draft"
 
 

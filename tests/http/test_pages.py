@@ -185,9 +185,33 @@ def test_a_refused_form_shows_the_reason_in_french_and_changes_nothing(
 
     assert answer.status_code == 409
     assert "Rien n'a été enregistré" in unescape(answer.text)
-    assert "saisi à partir du 03/07/2025" in answer.text
+    assert "saisi à partir du 3 juillet 2025" in unescape(answer.text)
     assert 'value="Tribunal judiciaire de Marseille"' in answer.text  # the form is refilled
     assert steps.state(loaded) == "dispute"
+
+
+def test_a_refused_input_is_said_beside_its_field(admin_browser: httpx.Client, loaded: App):
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    page = admin_browser.get(PAGE).text
+
+    answer = admin_browser.post(
+        f"{PAGE}/evenements",
+        data={"csrf_token": form_value(page, "csrf_token"), "event": "pay",
+              "version": form_value(page, "version"), "on": "2025-04-01",
+              "in_amount": "beaucoup"},
+    )  # fmt: skip
+
+    assert answer.status_code == 422
+    text = unescape(answer.text)
+    beside = (
+        '<p class="field-error" id="pay-amount-error">« beaucoup » n\'est pas un montant en euros '
+        "(par exemple 200000.00 ou 200 000,00).</p>"
+    )
+    assert beside in text
+    assert 'aria-describedby="pay-amount-hint pay-amount-error" aria-invalid="true"' in text
+    assert "Montant versé, en euros : « beaucoup » n'est pas un montant" in text  # the summary
+    assert steps.state(loaded) == "payment"
 
 
 def test_a_form_from_an_older_version_of_the_page_is_a_conflict(

@@ -155,7 +155,7 @@ def test_the_convention_page_shows_what_the_service_adds_when_it_is_there():
     assert "550 no such user" in html and "en échec" in html  # outbox
     assert "avenant n° 1" in html and "Avenants" in html  # terms and amendments
     assert "mercredi 31 décembre 2025 → mardi 30 juin 2026" in html
-    assert "Représentants : crpv" in html
+    assert "Représentants de la partie crpv" in html
     assert "Enregistrer une signature de l&#39;avenant n°2" in html
     assert "Proposer un avenant" in html
 

@@ -112,7 +112,7 @@ def test_an_extension_signed_after_the_term_is_refused(
     amend(in_execution, "2025-12-15", end_date="2026-12-31")
     amendment(in_execution, 1, "submit", "2025-12-16")
     amendment(in_execution, 1, "sign", "2025-12-20", signatory=CRPV)
-    with pytest.raises(GuardRejected, match=r"after the convention's term \(2025-12-31\).*rule 13"):
+    with pytest.raises(GuardRejected, match=r"amendment_signed_after_term .*term=2025-12-31"):
         amendment(in_execution, 1, "sign", "2026-01-05", signatory=METROPOLE)
     assert views.status(in_execution, REFERENCE)["end_date"] == "2025-12-31"
     assert views.amendments(in_execution, REFERENCE)[0]["state"] == "signature"
@@ -120,7 +120,7 @@ def test_an_extension_signed_after_the_term_is_refused(
     run_due(in_execution, at("2026-01-01T00:00:00+01:00"))
     assert state(in_execution) == "expired"
     assert views.amendments(in_execution, REFERENCE)[0]["state"] == "abandoned"
-    with pytest.raises(GuardRejected, match="the convention is expired"):
+    with pytest.raises(GuardRejected, match=r"convention_not_in_force .*state=expired"):
         amend(in_execution, "2026-01-06", end_date="2026-12-31")
 
 
@@ -155,20 +155,20 @@ def test_two_amendments_in_force_apply_in_order(in_execution: App) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"end_date": "2025-01-01"}, "before the convention's effective date"),
-        ({"amount": "-5"}, "is not an amount in euros"),
-        ({"colour": "blue"}, "colour: an amendment cannot change this"),
-        ({}, "an amendment changes at least one of"),
-        ({"signatory.mairie": "A|B|a@example.org"}, "no party 'mairie'"),
-        ({"reminders.expiry": "90,abc"}, "is not a list of days"),
-        ({"amount": "200 000,00"}, "amount: already 200000.00: an amendment changes a term"),
+        ({"end_date": "2025-01-01"}, r"term_before_effect \(field=end_date"),
+        ({"amount": "-5"}, r"not_an_amount \(field=amount, value=-5\)"),
+        ({"colour": "blue"}, r"not_amendable \(field=colour"),
+        ({}, r"no_change \(field=changes"),
+        ({"signatory.mairie": "A|B|a@example.org"}, r"unknown_party .*party=mairie"),
+        ({"reminders.expiry": "90,abc"}, r"not_a_list_of_days \(field=reminders.expiry"),
+        ({"amount": "200 000,00"}, r"unchanged_term \(field=amount, value=200000.00\)"),
         (
             {"signatory.crpv": "A|Dir|a@example.org;B|Adj|A@example.org"},
-            "a@example.org already signs for crpv",
+            r"signs_twice .*email=a@example.org, party=crpv",
         ),
         (
             {"signatory.metropole": "C|Dir|c@example.org", "signatory.crpv": "D|Dir|c@example.org"},
-            "signatory.crpv: c@example.org already signs for metropole",
+            r"signs_twice \(field=signatory.crpv, email=c@example.org, party=metropole\)",
         ),
     ],
 )
@@ -184,7 +184,7 @@ def test_invalid_changes_are_refused_and_change_nothing(
 
 def test_one_amendment_at_a_time(in_execution: App) -> None:
     amend(in_execution, "2025-11-03", amount="210000.00")
-    with pytest.raises(GuardRejected, match="avenant n°1 is still draft"):
+    with pytest.raises(GuardRejected, match=r"amendment_pending .*pending=1, state=draft"):
         amend(in_execution, "2025-11-04", amount="220000.00")
     amendment(in_execution, 1, "abandon", "2025-11-05", reason="erreur de montant")
     assert amend(in_execution, "2025-11-06", amount="220000.00") == 2
@@ -204,7 +204,9 @@ def test_a_new_representative_signs_the_next_amendment(in_execution: App) -> Non
             for s in status["former_signatories"]] == [(METROPOLE, "2025-03-05", 1)]  # fmt: skip
     amend(in_execution, "2025-10-10", amount="210000.00")
     amendment(in_execution, 2, "submit", "2025-10-10")
-    with pytest.raises(GuardRejected, match=r"'martial\.alvarez@example\.org' is not a signatory"):
+    with pytest.raises(
+        GuardRejected, match=r"not_a_signatory .*signatory=martial\.alvarez@example\.org"
+    ):
         amendment(in_execution, 2, "sign", "2025-10-11", signatory=METROPOLE)
     amendment(in_execution, 2, "sign", "2025-10-11", signatory="jeanne.martin@example.org")
     assert amendment(in_execution, 2, "sign", "2025-10-12", signatory=CRPV) == "in_force"
@@ -272,7 +274,7 @@ def test_the_same_representative_reappointed_under_a_new_title(in_execution: App
 
 def test_one_person_cannot_represent_both_parties(in_execution: App) -> None:
     before = views.status(in_execution, REFERENCE)
-    with pytest.raises(InvalidInput, match=r"signatory\.metropole.*already signs for crpv"):
+    with pytest.raises(InvalidInput, match=r"signs_twice \(field=signatory\.metropole.*party=crpv"):
         amend(in_execution, "2025-10-01", **{"signatory.metropole": f"X|Directeur|{CRPV}"})
     assert views.status(in_execution, REFERENCE) == before
 
@@ -295,11 +297,11 @@ def test_the_history_stays_in_date_order_across_the_convention_and_its_amendment
 ) -> None:
     amend(in_execution, "2025-10-01", amount="210000.00")
     sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
-    with pytest.raises(GuardRejected, match=r"before the last recorded event \(2025-10-06\)"):
+    with pytest.raises(GuardRejected, match=r"dated_before_last_event .*last_event_on=2025-10-06"):
         record(in_execution, "open_dispute", "2025-10-03", party="crpv", received="2025-10-03")
-    with pytest.raises(GuardRejected, match=r"before the last recorded event \(2025-10-06\)"):
+    with pytest.raises(GuardRejected, match=r"dated_before_last_event .*last_event_on=2025-10-06"):
         amend(in_execution, "2025-10-05", end_date="2026-06-30")
-    with pytest.raises(GuardRejected, match="after today"):
+    with pytest.raises(GuardRejected, match="dated_in_future"):
         amend(in_execution, "2027-01-04", end_date="2027-06-30")
     dates = [row["date"] for row in views.history(in_execution, REFERENCE)[1:]]
     assert dates == sorted(dates)

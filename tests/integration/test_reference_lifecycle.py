@@ -61,7 +61,7 @@ def test_history_keeps_every_event_with_actor_and_inputs(loaded: App) -> None:
 
 def test_a_dispute_settled_returns_where_it_came_from(loaded: App) -> None:
     bring_into_execution(loaded)
-    with pytest.raises(GuardRejected, match="predates the convention's effect"):
+    with pytest.raises(GuardRejected, match="letter_before_effect"):
         record(loaded, "open_dispute", "2025-06-01", party="crpv", received="2025-02-20T10:00Z")
     assert state(loaded) == "execution"
 
@@ -80,7 +80,7 @@ def test_a_dispute_settled_returns_where_it_came_from(loaded: App) -> None:
 def test_a_dispute_taken_to_court(loaded: App) -> None:
     bring_into_execution(loaded)
     record(loaded, "open_dispute", party="metropole", received="2025-05-05")
-    with pytest.raises(CourtNotYetOpen, match="from 2025-06-05"):
+    with pytest.raises(CourtNotYetOpen, match="court_from=2025-06-05"):
         record(loaded, "go_to_court", "2025-06-04")
     assert state(loaded) == "dispute"
 
@@ -148,13 +148,15 @@ def test_cancelled_before_signature(loaded: App) -> None:
     record(loaded, "cancel", "2025-03-06", reason="abandon du projet")
     assert state(loaded) == "cancelled"
     assert deadlines(loaded)["signature"]["status"] == "cancelled"
-    with pytest.raises(InvalidTransition, match="state 'cancelled' \\(allowed: none\\)"):
+    with pytest.raises(InvalidTransition, match=r"state=cancelled, allowed=\[\]"):
         record(loaded, "submit", "2025-03-07")
 
 
 def test_cancel_refused_once_in_force(loaded: App) -> None:
     bring_into_force(loaded)
-    with pytest.raises(InvalidTransition, match="'cancel' is not allowed in state 'notification'"):
+    with pytest.raises(
+        InvalidTransition, match=r"invalid_transition .*event=cancel, state=notification"
+    ):
         record(loaded, "cancel", "2025-03-11")
 
 
@@ -172,7 +174,7 @@ def test_deadlines_missed_while_nobody_ran_the_service_happen_once_in_order(load
 def test_signing_after_the_term_is_refused(loaded: App) -> None:
     record(loaded, "submit", "2025-12-01")
     record(loaded, "sign", "2025-12-15", signatory="martial.alvarez@example.org")
-    with pytest.raises(GuardRejected, match="after the convention's end on 2025-12-31"):
+    with pytest.raises(GuardRejected, match=r"dated_after_end .*end=2025-12-31"):
         record(loaded, "sign", "2026-01-05", signatory="mustapha.berra@example.org")
     assert state(loaded) == "signature"
 

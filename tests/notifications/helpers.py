@@ -1,5 +1,6 @@
 """Test doubles for the notifications tests: emails, and an SMTP handler that obeys the test."""
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,8 @@ class ScriptedHandler:
     data_answers: list[str] = field(default_factory=list)  # next DATA answers, then 250
     hang_up_at: list[int] = field(default_factory=list)  # hang up once at DATA after n accepted
     drop_from: int | None = None  # hang up at every DATA once this many emails were accepted
+    hang_up_at_mail: list[int] = field(default_factory=list)  # ... at MAIL after n accepted
+    data_delay: float = 0.0  # seconds before answering each DATA (the message is kept)
     require_auth: bool = False
     peers: set[object] = field(default_factory=set)
     accepted: list[Received] = field(default_factory=list)
@@ -87,6 +90,11 @@ class ScriptedHandler:
         # Required here rather than with auth_required=True, which warns on plain text.
         if self.require_auth and not session.authenticated:
             return "530 5.7.0 Authentication required"
+        if len(self.accepted) in self.hang_up_at_mail:
+            self.hang_up_at_mail.remove(len(self.accepted))
+            assert server.transport is not None
+            server.transport.close()
+            return "451 4.3.0 never heard: the line is cut"
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -114,6 +122,8 @@ class ScriptedHandler:
         assert envelope.mail_from is not None and envelope.original_content is not None
         received = Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.original_content)
         self.accepted.append(received)
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)  # kept, then answered late (or never heard)
         return f"250 2.0.0 Ok: queued as Q{len(self.accepted)}"
 
     def _hangs_up(self) -> bool:

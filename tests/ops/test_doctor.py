@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 from click.testing import CliRunner
 
@@ -92,12 +93,11 @@ def test_a_closed_smtp_port_fails_with_what_to_check(settings_env):
 
 
 def test_a_taken_dashboard_port_is_a_warning(settings_env):
-    servers = SmtpServers()
-    server = servers.start(HoldingHandler())  # anything listening will do
-    try:
-        _, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": str(server.port)})
-    finally:
-        servers.stop_all()
+    with socket.socket() as holder:  # another program listening on the dashboard's port
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        _, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": str(port)})
 
     assert verdicts(findings)["http"] == "warn"
 
@@ -105,9 +105,21 @@ def test_a_taken_dashboard_port_is_a_warning(settings_env):
 def test_the_readable_report_names_each_check_and_the_fix(tmp_path):
     env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "CONVFLOW_MAIL_DIR": "m"}
 
-    result = CliRunner().invoke(cli, ["doctor"], env=env)
+    result = CliRunner().invoke(cli, ["doctor"], env={**env, "CONVFLOW_LANGUAGE": "en"})
 
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert any(line.startswith("FAIL  database") for line in lines)
+    assert any(f"{tmp_path}/none.db: no database at {tmp_path}/none.db" in line for line in lines)
     assert any("→ run `convflow init`" in line for line in lines)
+
+
+def test_the_report_speaks_french_by_default(tmp_path):
+    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "CONVFLOW_MAIL_DIR": "m"}
+
+    result = CliRunner().invoke(cli, ["doctor"], env=env)
+
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("FAIL  base de données") for line in lines)
+    assert any(f"aucune base de données à {tmp_path}/none.db" in line for line in lines)
+    assert any("→ lancez `convflow init` pour la créer ou la migrer" in line for line in lines)

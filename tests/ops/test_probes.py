@@ -133,6 +133,11 @@ def test_metrics_count_what_the_pass_did_and_what_the_database_holds(
     clock.now = steps.at("2026-01-01T00:00:05Z")  # the term (31 December 2025) has passed
     service.tick()
 
+    def delivered() -> bool:  # delivery runs beside the pass, in a job of its own
+        page = probe.get("/metrics").text
+        return 'convflow_emails_total{outcome="sent"}' in page
+
+    wait_until(delivered, 10, "the expiry's email delivered")
     page = probe.get("/metrics").text
 
     assert metric(page, "convflow_deadlines_applied_total", action="expire") == 1

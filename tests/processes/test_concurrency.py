@@ -90,10 +90,11 @@ def test_a_second_service_on_one_sqlite_file_is_refused(
     assert second.wait(20) == 1
     database = sqlite_url.removeprefix("sqlite:///")
     assert second.stderr.strip().splitlines()[-1] == (
-        f"Error: another convflow service is already running on {database} (pid {first.pid}); "
-        "SQLite allows one service per database file: stop it, or use PostgreSQL to run several"
+        f"Erreur : un autre service convflow tourne déjà sur {database} (pid {first.pid}) ; "
+        "SQLite n'admet qu'un service par fichier : arrêtez-le, ou passez à PostgreSQL pour en "
+        "faire tourner plusieurs"
     )
-    assert "convflow service started" not in second.stdout
+    assert "service convflow démarré" not in second.stdout
     assert first.running()
     assert first.stop() == 0
     # Once the first has stopped, the file is free again.

@@ -25,7 +25,9 @@ def test_a_taken_port_stops_the_service_before_it_starts(sqlite_url, processes: 
     holder.listen()
     port = holder.getsockname()[1]
     try:
-        environment = convflow_environment(sqlite_url, free_port(), http_port=str(port))
+        environment = convflow_environment(
+            sqlite_url, free_port(), http_port=str(port), language="en"
+        )
         service = processes.start(["serve"], environment)
 
         code = service.wait(20)
@@ -41,7 +43,7 @@ def test_a_taken_port_stops_the_service_before_it_starts(sqlite_url, processes: 
 
 def test_an_unreachable_database_stops_the_service_in_one_line(processes: Processes, tmp_path):
     url = f"postgresql+psycopg://convflow:s3cret@127.0.0.1:{free_port()}/convflow"
-    environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path))
+    environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path), language="en")
 
     for command in (["serve"], ["list"], ["init"]):
         process = processes.start(command, environment)

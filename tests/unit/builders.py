@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from states.convention import Clauses, Convention, Party, Signatory
 from states.deadlines import LegalSettings
+from states.errors import ConvflowError
 from states.lifecycle import Outcome, fire
 
 REFERENCE = "AMP-CRPV-PACA-2025"
@@ -36,6 +38,17 @@ NOTICE_ENDS = date(2025, 11, 5)
 DISPUTE_RECEIVED = date(2025, 6, 2)  # + 30 days: Wednesday 2 July 2025
 DISPUTE_WINDOW_ENDS = date(2025, 7, 2)
 COURT_OPENS = date(2025, 7, 3)
+
+
+def refusal(error: ConvflowError) -> tuple[str, dict[str, Any]]:
+    """A refusal as data: its code and parameters, without the convention's reference (nor
+    the amendment's number when it is about none)."""
+    params = {
+        key: value
+        for key, value in error.params.items()
+        if key != "reference" and not (key == "amendment" and value is None)
+    }
+    return error.code, params
 
 
 def reference_convention() -> Convention:

@@ -18,13 +18,14 @@ from tests.unit.builders import (
     SETTINGS,
     TODAY,
     convention_in,
+    refusal,
 )
 
 
 def test_a_termination_letter_recorded_after_it_took_effect_must_be_dated_at_its_receipt() -> None:
     convention = convention_in("execution")
     later = date(2025, 11, 10)
-    with pytest.raises(GuardRejected, match=r"ended the convention on 2025-11-05.*--on 2025-05-05"):
+    with pytest.raises(GuardRejected) as refused:
         fire(
             convention,
             "give_notice",
@@ -34,6 +35,11 @@ def test_a_termination_letter_recorded_after_it_took_effect_must_be_dated_at_its
             today=TODAY,
             inputs={"party": "crpv", "received": NOTICE_RECEIVED.isoformat()},
         )
+    assert refusal(refused.value) == (
+        "termination_recorded_late",
+        {"event": "give_notice", "effective_end": "2025-11-05", "on": "2025-11-10",
+         "letter_date": "2025-05-05"},
+    )  # fmt: skip
     assert convention.state == "execution"
     fire(
         convention,

@@ -19,6 +19,7 @@ from states.deadlines import (
 )
 from states.errors import InvalidInput
 from states.inputs import parse_day
+from tests.unit.builders import refusal
 
 DEFAULTS = LegalSettings()
 
@@ -590,9 +591,9 @@ def test_a_termination_counted_from_a_letter_date_that_is_unknown_is_refused():
     with pytest.raises(InvalidInput) as refused:
         notice_after_receipt(date(2025, 3, 10), settings=settings)
 
-    assert str(refused.value) == (
-        "dispatched: the notice counts from the letter's dispatch date "
-        "(setting termination_letter_date=dispatch), which is missing"
+    assert refusal(refused.value) == (
+        "letter_date_missing",
+        {"field": "dispatched", "basis": "dispatch"},
     )
 
 
@@ -602,10 +603,7 @@ def test_an_uncollected_termination_letter_notifies_nothing():
     with pytest.raises(LetterNotNotified) as refused:
         termination_notice(letter, 6, DEFAULTS)
 
-    assert str(refused.value) == (
-        "received: the termination letter was never collected (or an LRE not accepted in "
-        "time): the termination is not notified"
-    )
+    assert refusal(refused.value) == ("letter_not_collected", {"field": "received"})
 
 
 # --- Rule 12: the electronic registered letter (LRE) ----------------------------------------
@@ -756,48 +754,72 @@ def test_the_settings_describe_every_choice_of_the_legal_team():
 
 
 @pytest.mark.parametrize(
-    ("letter", "message"),
+    ("letter", "expected"),
     [
         pytest.param(
             RegisteredLetter(
                 dispatched=date(2025, 3, 5), presented=date(2025, 3, 3), received=date(2025, 3, 10)
             ),
-            "presented: 2025-03-03 is before dispatched 2025-03-05",
+            (
+                "letter_dates_out_of_order",
+                {
+                    "field": "presented",
+                    "date": "2025-03-03",
+                    "earlier_field": "dispatched",
+                    "earlier": "2025-03-05",
+                },
+            ),
             id="presented before dispatched",
         ),
         pytest.param(
             RegisteredLetter(presented=date(2025, 3, 5), received=date(2025, 3, 4)),
-            "received: 2025-03-04 is before presented 2025-03-05",
+            (
+                "letter_dates_out_of_order",
+                {
+                    "field": "received",
+                    "date": "2025-03-04",
+                    "earlier_field": "presented",
+                    "earlier": "2025-03-05",
+                },
+            ),
             id="received before presented",
         ),
         pytest.param(
             RegisteredLetter(dispatched=date(2025, 3, 5), received=date(2025, 3, 4)),
-            "received: 2025-03-04 is before dispatched 2025-03-05",
+            (
+                "letter_dates_out_of_order",
+                {
+                    "field": "received",
+                    "date": "2025-03-04",
+                    "earlier_field": "dispatched",
+                    "earlier": "2025-03-05",
+                },
+            ),
             id="received before dispatched",
         ),
         pytest.param(
             RegisteredLetter(dispatched=date(2025, 3, 3), presented=date(2025, 3, 5)),
-            "received: the date the letter was received is required",
+            ("receipt_date_required", {"field": "received"}),
             id="no receipt",
         ),
         pytest.param(
             RegisteredLetter(dispatched=date(2025, 3, 3), uncollected=True),
-            "presented: an uncollected letter needs the date of its first presentation",
+            ("presentation_date_required", {"field": "presented"}),
             id="uncollected without presentation",
         ),
         pytest.param(
             RegisteredLetter(
                 presented=date(2025, 3, 5), received=date(2025, 3, 6), uncollected=True
             ),
-            "received: a letter marked uncollected has no receipt date",
+            ("uncollected_with_receipt", {"field": "received"}),
             id="uncollected yet received",
         ),
     ],
 )
-def test_a_letter_that_cannot_be_counted_from_is_refused(letter, message):
+def test_a_letter_that_cannot_be_counted_from_is_refused(letter, expected):
     with pytest.raises(InvalidInput) as refused:
         letter.validate()
 
-    assert str(refused.value) == message
+    assert refusal(refused.value) == expected
     with pytest.raises(InvalidInput):
         dispute_window(letter, 30, DEFAULTS)

@@ -1,7 +1,9 @@
 """What every `convflow` command shares: its context, its options and how it prints.
 
 Exit codes: 0 success; 1 a refused command or invalid input (one line on stderr says why and
-nothing changed); 2 a usage error.
+nothing changed); 2 a usage error. With `--json`, a refusal is JSON on stdout instead:
+`{"error": {"code", "params", "message"}}`, with the same exit code. The command line speaks
+the language of `CONVFLOW_LANGUAGE` (French unless told `en`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
@@ -20,30 +22,109 @@ from states.errors import ConvflowError
 from states.inputs import parse_day, parse_instant
 from workflow.bootstrap import App
 from workflow.settings import Settings, load_settings
+from workflow.wording.catalogue import Language, language_of
+from workflow.wording.refusals import hint, say
+from workflow.wording.words import Words
 
 __all__ = [
     "DATE",
     "INSTANT",
     "CliContext",
     "ConvflowGroup",
+    "Misused",
     "default_actor",
     "emit",
     "json_option",
     "key_values",
     "pass_context",
+    "words_of",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+JSON_WANTED = "convflow.json"
+
+
+class Misused(ConvflowError):
+    """The command line used wrongly (exit code 2): a code of convflow's, said as click's
+    usage errors are, with the usage of the command it was raised in."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.ctx = click.get_current_context(silent=True)
+
+
+class Refused(click.ClickException):
+    """A refusal said in the command line's language: 'Erreur : ...', exit code 1."""
+
+    def __init__(self, message: str, words: Words) -> None:
+        super().__init__(message)
+        self.words = words
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.words("Error: {message}", message=self.format_message()), err=True)
+
+
+class BadValue(click.BadParameter):
+    """An option's value refused by convflow's own parsing, its refusal kept for `--json`."""
+
+    def __init__(self, refusal: ConvflowError, message: str, ctx: click.Context | None,
+                 param: click.Parameter | None) -> None:  # fmt: skip
+        super().__init__(message, ctx, param)
+        self.refusal = refusal
+
+
+def words_of(ctx: click.Context | None) -> Words:
+    """The words of this command line: those of its settings, or of its environment when
+    the settings themselves cannot be read."""
+    context = ctx.find_object(CliContext) if ctx is not None else None
+    if context is not None:
+        return context.words
+    return _words(language_of(os.environ.get("CONVFLOW_LANGUAGE")))
+
+
+def _words(language: Language) -> Words:
+    return Words(language, names=True)
+
+
+def _said(error: ConvflowError, words: Words) -> str:
+    said = say(error, words).message
+    helped = hint(error, words)
+    return words.entry("frame", "with_hint", message=said, hint=helped) if helped else said
 
 
 class ConvflowGroup(click.Group):
-    """Turns convflow's own errors into a one-line message and exit code 1."""
+    """Turns convflow's refusals into one line in the command line's language and exit code 1
+    (2 for a usage error), or into JSON on stdout with `--json`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[JSON_WANTED] = "--json" in args
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Misused as error:
+            words = words_of(ctx)
+            if ctx.meta.get(JSON_WANTED):
+                self._json(ctx, say(error, words).as_json(), 2)
+            raise click.UsageError(_said(error, words), error.ctx) from None
         except ConvflowError as error:
-            raise click.ClickException(str(error)) from None
+            words = words_of(ctx)
+            if ctx.meta.get(JSON_WANTED):
+                self._json(ctx, say(error, words).as_json(), 1)
+            raise Refused(_said(error, words), words) from None
+        except click.UsageError as error:
+            if ctx.meta.get(JSON_WANTED):
+                refusal = getattr(error, "refusal", None)
+                if not isinstance(refusal, ConvflowError):
+                    refusal = Misused("usage_error", detail=error.format_message())
+                self._json(ctx, say(refusal, words_of(ctx)).as_json(), 2)
+            raise
+
+    @staticmethod
+    def _json(ctx: click.Context, error: dict[str, Any], exit_code: int) -> NoReturn:
+        emit({"error": error})
+        ctx.exit(exit_code)
 
 
 def json_option(function: F) -> F:
@@ -72,6 +153,15 @@ class CliContext:
             self._settings = load_settings(file=self.config)
         return self._settings
 
+    @property
+    def words(self) -> Words:
+        """The command line's words, in the language its settings say."""
+        try:
+            language = language_of(self.settings.language)
+        except ConvflowError:  # the settings cannot be read: say so in the environment's
+            language = language_of(os.environ.get("CONVFLOW_LANGUAGE"))
+        return _words(language)
+
     def app(self, *, check_schema: bool = True) -> App:
         if self._app is None:
             self._app = App.create(self.settings, check_schema=check_schema)
@@ -96,7 +186,7 @@ class _Date(click.ParamType[date]):
         try:
             return parse_day(str(value), param.name if param and param.name else "date")
         except ConvflowError as error:
-            self.fail(str(error), param, ctx)
+            raise BadValue(error, say(error, words_of(ctx)).problem, ctx, param) from None
 
 
 class _Instant(click.ParamType[datetime]):
@@ -112,7 +202,7 @@ class _Instant(click.ParamType[datetime]):
         try:
             return parse_instant(str(value), "now")
         except ConvflowError as error:
-            self.fail(str(error), param, ctx)
+            raise BadValue(error, say(error, words_of(ctx)).problem, ctx, param) from None
 
 
 DATE, INSTANT = _Date(), _Instant()
@@ -123,8 +213,8 @@ def key_values(values: Sequence[str]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.UsageError(f"'{item}' is not key=value (e.g. signatory=name@example.org)")
+            raise Misused("not_key_value", item=item)
         if key in pairs:
-            raise click.UsageError(f"{key} is given twice ({pairs[key]!r} and {value!r})")
+            raise Misused("given_twice", key=key, first=pairs[key], second=value)
         pairs[key] = value
     return pairs

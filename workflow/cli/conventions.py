@@ -18,13 +18,14 @@ from workflow.bootstrap import App
 from workflow.cli.context import (
     DATE,
     CliContext,
+    Misused,
     default_actor,
     emit,
     json_option,
     key_values,
     pass_context,
 )
-from workflow.cli.present import status_text, table
+from workflow.cli.present import day, instant, status_text, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_convention_file
 from workflow.usecases import listing, views
@@ -36,27 +37,33 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
-from workflow.wording.values import long_date, paris_time
+from workflow.wording.words import Words
 
 
 @click.command()
+@json_option
 @pass_context
-def init(context: CliContext) -> None:
+def init(context: CliContext, as_json: bool) -> None:
     """Create the database, or migrate it to the latest schema.
 
     A PostgreSQL database that does not exist yet is created first (the server's `postgres`
     database is used for that, with the same credentials); a SQLite file, with its folder.
     """
-    url = context.settings.database_url
+    url, words = context.settings.database_url, context.words
     where = safe_url(url)
-    if ensure_database(url):
-        click.echo(f"database {where} created")
+    created = ensure_database(url)
+    if created and not as_json:
+        click.echo(words("database {where} created", where=where))
     app = context.app(check_schema=False)
     before, after = migrate_database(app.engine, url)
-    if before == after:
-        click.echo(f"database {where} is up to date (revision {after})")
+    if as_json:
+        emit({"database": where, "created": created, "from_revision": before, "revision": after})
+    elif before == after:
+        click.echo(words("database {where} is up to date (revision {after})", where=where,
+                         after=after))  # fmt: skip
     else:
-        click.echo(f"database {where} migrated from {before or 'empty'} to revision {after}")
+        click.echo(words("database {where} migrated from {before} to revision {after}",
+                         where=where, before=before or words("empty"), after=after))  # fmt: skip
 
 
 @click.command(name="import")
@@ -69,14 +76,17 @@ def init(context: CliContext) -> None:
     is_flag=True,
     help="If the reference is already loaded, say so and succeed (for set-up scripts).",
 )
+@json_option
 @pass_context
-def import_(context: CliContext, file: Path, actor: str, skip_existing: bool) -> None:
+def import_(
+    context: CliContext, file: Path, actor: str, skip_existing: bool, as_json: bool
+) -> None:
     """Load the convention described by FILE (TOML) in state `draft`.
 
     The whole file is checked first: a malformed one is refused with the field and line named,
     and a reference that already exists is refused; in both cases nothing is written.
     """
-    settings = context.settings
+    settings, words = context.settings, context.words
     convention = read_convention_file(
         file,
         payment_target_days=settings.payment_target_days,
@@ -88,16 +98,26 @@ def import_(context: CliContext, file: Path, actor: str, skip_existing: bool) ->
     except DuplicateReference:
         if not skip_existing:
             raise
-        click.echo(f"{convention.reference}: already loaded, left as it is")
+        if as_json:
+            emit({"reference": convention.reference, "imported": False})
+        else:
+            click.echo(words("{reference}: already loaded, left as it is",
+                             reference=convention.reference))  # fmt: skip
         return
-    click.echo(f"{result.reference}: imported in state {result.state}")
-    today = civil_date(app.clock())
-    if convention.end_date < today:
+    past = convention.end_date < civil_date(app.clock())
+    if as_json:
+        emit({"reference": result.reference, "imported": True, "state": result.state,
+              "term_past": past})  # fmt: skip
+        return
+    click.echo(words("{reference}: imported in state {state}", reference=result.reference,
+                     state=words.label("state", result.state)))  # fmt: skip
+    if past:
         click.echo(
-            f"warning: its term ({convention.end_date.isoformat()}) is past: it can no longer "
-            "be signed, and no amendment can extend it (docs/LEGAL-DEADLINES.md, rule 13)",
+            words("warning: its term ({term}) is past: it can no longer be signed, and no "
+                  "amendment can extend it (docs/LEGAL-DEADLINES.md, rule 13)",
+                  term=convention.end_date),
             err=True,
-        )
+        )  # fmt: skip
 
 
 @click.command(name="list")
@@ -106,28 +126,25 @@ def import_(context: CliContext, file: Path, actor: str, skip_existing: bool) ->
 @pass_context
 def list_(context: CliContext, state: str | None, as_json: bool) -> None:
     """List conventions with their state, term and next deadline."""
-    app = context.app()
+    app, words = context.app(), context.words
     rows = listing.all_conventions(app, listing.ConventionFilter(state=state), app.clock())
     if as_json:
         emit(rows)
         return
     if not rows:
-        click.echo("no conventions" + (f" in state {state}" if state else ""))
-        return
-    click.echo(
-        table(
-            (
-                [
-                    r["reference"],
-                    r["state"],
-                    long_date(r["end_date"]),
-                    paris_time(r["next_deadline_at"]),
-                ]
-                for r in rows
-            ),
-            ["reference", "state", "term", "next deadline"],
+        click.echo(
+            words("no conventions in state {state}", state=words.label("state", state))
+            if state
+            else words("no conventions")
         )
-    )
+        return
+    cells = (
+        [r["reference"], words.label("state", r["state"]), day(words, r["end_date"]),
+         instant(words, r["next_deadline_at"])]
+        for r in rows
+    )  # fmt: skip
+    headers = [words("reference"), words("state"), words("term"), words("next deadline")]
+    click.echo(table(cells, headers))
 
 
 @click.command()
@@ -137,7 +154,7 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
 def status(context: CliContext, reference: str, as_json: bool) -> None:
     """Show where convention REFERENCE stands: state, terms, signatures, deadlines explained."""
     view = views.status(context.app(), reference)
-    emit(view) if as_json else click.echo(status_text(view))
+    emit(view) if as_json else click.echo(status_text(view, context.words))
 
 
 @click.command()
@@ -146,19 +163,20 @@ def status(context: CliContext, reference: str, as_json: bool) -> None:
 @pass_context
 def history(context: CliContext, reference: str, as_json: bool) -> None:
     """Show every event recorded on REFERENCE: what, from which state to which, when, by whom."""
-    rows = views.history(context.app(), reference)
+    rows, words = views.history(context.app(), reference), context.words
     if as_json:
         emit(rows)
         return
-    click.echo(
-        table((_history_cells(r) for r in rows), ["#", "date", "event", "states", "by", "inputs"])
-    )
+    headers = ["#", words("date"), words("event"), words("states"), words("by"), words("inputs")]
+    click.echo(table((_history_cells(r, words) for r in rows), headers))
 
 
-def _history_cells(row: views.HistoryRow) -> list[str]:
+def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     states = f"{row['from_state'] or '—'} → {row['to_state']}"
     inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
-    event = row["event"] + (f" (avenant n°{row['amendment']})" if row.get("amendment") else "")
+    event = row["event"]
+    if row.get("amendment"):
+        event += " " + words("(avenant n°{number})", number=row["amendment"])
     return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
 
 
@@ -213,9 +231,10 @@ def event(
     A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
     """
-    app = context.app()
+    app, words = context.app(), context.words
     if amendment is not None or event == "abandon":
-        _amendment_event(app, reference, event, amendment, actor, on, key_values(inputs), as_json)
+        _amendment_event(app, words, reference, event, amendment, actor, on, key_values(inputs),
+                         as_json)  # fmt: skip
         return
     command = RecordEvent(reference, event, actor, on, key_values(inputs), expect_version)
     result = record_event(app, command, app.clock())
@@ -223,18 +242,21 @@ def event(
         emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
         return
     click.echo(
-        f"{result.reference}: {result.event} recorded on {result.on.isoformat()} by "
-        f"{result.actor}; state {result.from_state} → {result.to_state}"
-    )
+        words("{reference}: {event} recorded on {on} by {actor}; state {from_state} → {to_state}",
+              reference=result.reference, event=result.event, on=result.on, actor=result.actor,
+              from_state=result.from_state, to_state=result.to_state)
+    )  # fmt: skip
     for deadline in result.deadlines:
         click.echo(
-            f"  new deadline {deadline.kind}: {long_date(deadline.due_date)}, "
-            f"ends {paris_time(deadline.expires_at)}"
-        )
+            "  " + words("new deadline {kind}: {day}, ends {instant}", kind=deadline.kind,
+                         day=words.long_date(deadline.due_date),
+                         instant=instant(words, deadline.expires_at))
+        )  # fmt: skip
 
 
 def _amendment_event(
     app: App,
+    words: Words,
     reference: str,
     event: str,
     number: int | None,
@@ -244,18 +266,19 @@ def _amendment_event(
     as_json: bool,
 ) -> None:
     if number is None:
-        raise click.UsageError("'abandon' is an amendment's event: give --amendment N")
+        raise Misused("abandon_needs_amendment")
     if event not in AMENDMENT_EVENTS:
-        raise click.UsageError(f"an amendment's events are {', '.join(AMENDMENT_EVENTS)}")
+        raise Misused("not_an_amendment_event", events=AMENDMENT_EVENTS)
     command = RecordAmendmentEvent(reference, number, event, actor, on, inputs)
     result = record_amendment_event(app, command, app.clock())
     if as_json:
         emit(asdict(result))
         return
     click.echo(
-        f"{reference}: avenant n°{number}: {event} recorded on {result.on.isoformat()}; "
-        f"state {result.from_state} → {result.to_state}"
-    )
+        words("{reference}: avenant n°{number}: {event} recorded on {on}; state {from_state} → "
+              "{to_state}", reference=reference, number=number, event=event, on=result.on,
+              from_state=result.from_state, to_state=result.to_state)
+    )  # fmt: skip
     for key, change in result.applied.items():
         click.echo(f"  {key}: {change['before']} → {change['after']}")
 
@@ -300,23 +323,23 @@ def amend(
     if file is not None:
         declared = read_amendment_file(file)
         if both := sorted(declared.keys() & proposed.keys()):
-            raise click.UsageError(
-                f"{', '.join(both)}: given both in {file} and on the command line"
-            )
+            raise Misused("given_in_file_and_command", fields=both, file=str(file))
         proposed = {**declared, **proposed}
-    app = context.app()
+    app, words = context.app(), context.words
     command = DraftAmendment(reference, proposed, actor, on, str(file) if file else "")
     try:
         result = draft_amendment(app, command, app.clock())
     except InvalidInput as error:
         if file is None or error.field not in declared:
             raise
-        raise refused_change(file, error.field, error.problem) from None
+        raise refused_change(file, error) from None
     if as_json:
         emit(asdict(result))
         return
-    click.echo(f"{reference}: avenant n°{result.number} drafted on {result.on.isoformat()}")
-    click.echo(f"  next: convflow event {reference} submit --amendment {result.number}")
+    click.echo(words("{reference}: avenant n°{number} drafted on {on}", reference=reference,
+                     number=result.number, on=result.on))  # fmt: skip
+    click.echo("  " + words("next: convflow event {reference} submit --amendment {number}",
+                            reference=reference, number=result.number))  # fmt: skip
     click.echo(str(result.number))
 
 
@@ -326,24 +349,31 @@ def amend(
 @pass_context
 def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
     """List the amendments of REFERENCE: state, changes (before → after), signatures."""
-    rows = views.amendments(context.app(), reference)
+    rows, words = views.amendments(context.app(), reference), context.words
     if as_json:
         emit(rows)
         return
     if not rows:
-        click.echo(f"{reference}: no amendments")
+        click.echo(words("{reference}: no amendments", reference=reference))
         return
     for row in rows:
-        since = (
-            f", in force since {long_date(row['effective_date'])}" if row["effective_date"] else ""
-        )
-        click.echo(f"avenant n°{row['number']}  {row['state']}{since}")
+        state = words.label("amendment_state", row["state"])
+        since = row["effective_date"]
+        click.echo(
+            words("avenant n°{number}  {state}, in force since {day}", number=row["number"],
+                  state=state, day=day(words, since))
+            if since
+            else words("avenant n°{number}  {state}", number=row["number"], state=state)
+        )  # fmt: skip
         if row["applied"]:
             for change in row["applied"]:
                 click.echo(f"  {change['field']}: {change['before']} → {change['after']}")
         else:
             for key, value in row["changes"].items():
-                now = f"{row['current'][key]} → " if key in row["current"] else ""
-                click.echo(f"  {key}: {now}{value}" + ("" if now else " (proposed)"))
-        for email, day in row["signatures"].items():
-            click.echo(f"  signed by {email} on {day}")
+                if key in row["current"]:
+                    click.echo(f"  {key}: {row['current'][key]} → {value}")
+                else:
+                    click.echo("  " + words("{key}: {value} (proposed)", key=key, value=value))
+        for email, signed in row["signatures"].items():
+            click.echo("  " + words("signed by {email} on {day}", email=email,
+                                    day=day(words, signed)))  # fmt: skip

@@ -9,9 +9,17 @@ import click
 
 from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
 from states.lifecycle import mermaid_diagram
-from workflow.cli.context import DATE, CliContext, emit, json_option, pass_context
+from workflow.cli.context import (
+    DATE,
+    CliContext,
+    Misused,
+    emit,
+    json_option,
+    pass_context,
+    words_of,
+)
 from workflow.usecases import views
-from workflow.wording.values import long_date, paris_time
+from workflow.wording.words import Words
 
 
 @click.group()
@@ -19,7 +27,7 @@ def deadline() -> None:
     """What-if calculator: the legal deadline for given dates, with its explanation."""
 
 
-def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool) -> None:
+def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool, words: Words) -> None:
     data = {
         "kind": computed.kind,
         "raw_end": computed.raw_end.isoformat(),
@@ -32,13 +40,16 @@ def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool) -> Non
     if as_json:
         emit(data)
         return
-    click.echo(
-        f"deadline    {long_date(computed.due_date)} (raw end {computed.raw_end.isoformat()})"
-    )
-    click.echo(f"expires at  {paris_time(computed.expires_at)} = {data['expires_at']}")
-    for key, value in extra.items():
-        if isinstance(value, str):
-            click.echo(f"{key:<19} {value}")
+    rows = [
+        (words("deadline"), words("{day} (raw end {raw_end})",
+                                  day=words.long_date(computed.due_date),
+                                  raw_end=computed.raw_end.isoformat())),
+        (words("expires at"), f"{words.instant(computed.expires_at)} = {data['expires_at']}"),
+        *((key, value) for key, value in extra.items() if isinstance(value, str)),
+    ]  # fmt: skip
+    width = max(len(heading) for heading, _ in rows) + 2
+    for heading, value in rows:
+        click.echo(f"{heading:<{width}}{value}")
     click.echo("")
     click.echo(computed.explanation)
 
@@ -67,16 +78,12 @@ def dispute(
 ) -> None:  # fmt: skip
     """End of the amicable window of article 6 and the first day a party may go to court."""
     if received is None and not uncollected:
-        raise click.UsageError(
-            "--received is required (or --uncollected with --presented, for a letter never "
-            "collected)"
-        )
+        raise Misused("received_required")
     letter = RegisteredLetter(dispatched, presented, received, uncollected, electronic)
     computed = dispute_window(letter, days, context.settings.legal)
     assert computed.earliest_court_date is not None
-    _deadline_output(
-        computed, {"earliest_court_date": computed.earliest_court_date.isoformat()}, as_json
-    )
+    extra = {"earliest_court_date": computed.earliest_court_date.isoformat()}
+    _deadline_output(computed, extra, as_json, context.words)
 
 
 @deadline.command()
@@ -111,15 +118,16 @@ def termination(
             for basis, start, end in computed.by_basis
         ],
     }
-    _deadline_output(computed, extra, as_json)
+    _deadline_output(computed, extra, as_json, context.words)
 
 
 @deadline.command(name="expiry")
 @click.option("--term", type=DATE, required=True, help="The convention's end date.")
 @json_option
-def expiry_(term: date, as_json: bool) -> None:
+@click.pass_context
+def expiry_(ctx: click.Context, term: date, as_json: bool) -> None:
     """When a convention ends at its term (article 4): 24:00 in Paris on its end date."""
-    _deadline_output(expiry(term), {}, as_json)
+    _deadline_output(expiry(term), {}, as_json, words_of(ctx))
 
 
 @click.command()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 
 import click
 
 from workflow.cli.context import CliContext, emit, json_option, pass_context
-from workflow.ops.doctor import examine
+from workflow.ops.doctor import Finding, examine
+from workflow.wording.refusals import say
+from workflow.wording.words import Words
 
 _MARKS = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
 
@@ -24,12 +25,33 @@ def doctor(context: CliContext, as_json: bool) -> None:
     check fails.
     """
     findings = examine(context.settings, lambda: context.app())
-    if as_json:
-        emit([asdict(finding) for finding in findings])
+    if as_json:  # in English, as a script reads it; the refusal's code besides, if any
+        emit([_as_json(finding) for finding in findings])
     else:
+        words = context.words
+        width = max(len(words(finding.check)) for finding in findings)
         for finding in findings:
-            click.echo(f"{_MARKS[finding.verdict]}  {finding.check:<10} {finding.seen}")
-            if finding.fix:
-                click.echo(f"{'':16}→ {finding.fix}")
+            seen, fix = _said(finding, words)
+            click.echo(f"{_MARKS[finding.verdict]}  {words(finding.check):<{width}} {seen}")
+            if fix:
+                click.echo(f"{'':{width + 6}}→ {fix}")
     if any(finding.verdict == "fail" for finding in findings):
         sys.exit(1)
+
+
+def _said(finding: Finding, words: Words) -> tuple[str, str]:
+    """What a check saw and what to do, in the words of `words`."""
+    values = dict(finding.values)
+    if finding.refusal is not None:
+        values["error"] = say(finding.refusal, words).message
+    fix = words(finding.fix, **values) if finding.fix else ""
+    return words(finding.seen, **values), fix
+
+
+def _as_json(finding: Finding) -> dict[str, object]:
+    seen, fix = _said(finding, Words("en"))
+    found: dict[str, object] = {"check": finding.check, "verdict": finding.verdict, "seen": seen,
+                                "fix": fix}  # fmt: skip
+    if finding.refusal is not None:
+        found["error"] = {"code": finding.refusal.code, "params": finding.refusal.params}
+    return found

@@ -1,12 +1,15 @@
-"""Human-readable output for the command line: French dates and amounts, aligned columns."""
+"""Human-readable output for the command line, in its language: aligned columns, dates and
+amounts as that language writes them, labels of states and statuses."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from workflow.wording.values import euros, long_date, paris_time
+from workflow.wording.words import Words
 
 
 def table(rows: Iterable[Iterable[str]], headers: Iterable[str]) -> str:
@@ -21,99 +24,186 @@ def table(rows: Iterable[Iterable[str]], headers: Iterable[str]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def status_text(view: Mapping[str, Any]) -> str:
+def day(words: Words, value: str | None) -> str:
+    """A stored date (ISO text) with its weekday, or '—'."""
+    return words.long_date(date.fromisoformat(value)) if value else "—"
+
+
+def instant(words: Words, value: str | datetime | None) -> str:
+    """A stored instant (ISO text), or '—'."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return words.instant(value)
+
+
+def money(words: Words, value: str | Decimal) -> str:
+    """A stored amount (text)."""
+    return words.amount(Decimal(value))
+
+
+class _Block:
+    """Lines under a heading, the headings' values aligned in one column."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+        self.rows: list[tuple[str, str, list[str]]] = []
+
+    def add(self, heading: str, value: str = "", details: Iterable[str] = ()) -> None:
+        self.rows.append((heading, value, list(details)))
+
+    def lines(self) -> list[str]:
+        width = max(len(heading) for heading, _, _ in self.rows) + 2
+        lines = []
+        for heading, value, details in self.rows:
+            lines.append(f"  {heading:<{width}}{value}".rstrip())
+            lines += [f"    {line}" for line in details]
+        return lines
+
+
+def status_text(view: Mapping[str, Any], words: Words) -> str:
     """A convention's status as administrators read it."""
-    allowed = ", ".join(view["allowed_events"]) or "none"
+    block = _Block(words)
+    state = words.label("state", view["state"])
+    allowed = words.listing(view["allowed_events"])
+    block.add(words("state"), words("{state}  (allowed events: {allowed})", state=state,
+                                    allowed=allowed))  # fmt: skip
+    amount = money(words, view["amount"])
+    if view["paid_on"]:
+        amount += words("  — paid {amount} on {day}", amount=money(words, view["paid_amount"]),
+                        day=day(words, view["paid_on"]))  # fmt: skip
+    block.add(words("amount"), amount)
+    block.add(words("term"), day(words, view["end_date"]))
     effective = view["effective_date"]
-    in_force = f"since {long_date(effective)}" if effective else "not yet"
-    lines = [
-        f"{view['reference']} — {view['title']}",
-        f"  state        {view['state']}  (allowed events: {allowed})",
-        f"  amount       {euros(view['amount'])}"
-        + (
-            f"  — paid {euros(view['paid_amount'])} on {long_date(view['paid_on'])}"
-            if view["paid_on"]
-            else ""
-        ),
-        f"  term         {long_date(view['end_date'])}",
-        f"  in force     {in_force}",
-        "  parties",
-    ]
-    lines += [f"    {p['key']:<12} {p['name']}" for p in view["parties"]]
-    lines.append("  signatories")
+    block.add(
+        words("in force"),
+        words("since {day}", day=day(words, effective)) if effective else words("not yet"),
+    )
+    block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])
+    block.add(words("signatories"), details=_signatories(view, words))
+    deadlines = _deadline_lines(view, words)
+    block.add(words("deadlines"), "" if deadlines else words("none yet"), deadlines)
+    _terms(view, words, block)
+    _reminders(view.get("reminders", []), words, block)
+    _emails(view.get("outbox", []), words, block)
+    return "\n".join([f"{view['reference']} — {view['title']}", *block.lines()])
+
+
+def _signatories(view: Mapping[str, Any], words: Words) -> list[str]:
+    lines = []
     for s in view["signatories"]:
-        signed = f"signed {long_date(s['signed_on'])}" if s["signed_on"] else "not signed"
-        if not s["signed_on"] and view["effective_date"]:
-            signed = "appointed by an amendment, after the convention was signed"
-        lines.append(f"    {s['party']:<12} {s['name']} <{s['email']}> — {signed}")
+        if s["signed_on"]:
+            signed = words("signed {day}", day=day(words, s["signed_on"]))
+        elif view["effective_date"]:
+            signed = words("appointed by an amendment, after the convention was signed")
+        else:
+            signed = words("not signed")
+        lines.append(f"{s['party']:<12} {s['name']} <{s['email']}> — {signed}")
     for s in view.get("former_signatories", []):
-        signed = f"signed {long_date(s['signed_on'])}" if s["signed_on"] else "did not sign"
-        lines.append(
-            f"    {s['party']:<12} {s['name']} <{s['email']}> — {signed}; "
-            f"replaced by avenant n°{s['replaced_by']}"
+        signed = (
+            words("signed {day}", day=day(words, s["signed_on"]))
+            if s["signed_on"]
+            else words("did not sign")
         )
-    lines.append("  deadlines" if view["deadlines"] else "  deadlines    none yet")
+        replaced = words("replaced by avenant n°{number}", number=s["replaced_by"])
+        lines.append(f"{s['party']:<12} {s['name']} <{s['email']}> — {signed}; {replaced}")
+    return lines
+
+
+def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
+    lines = []
     for d in view["deadlines"]:
         lines.append(
-            f"    {d['kind']:<19} {d['status']:<10} {long_date(d['due_date'])}, "
-            f"ends {paris_time(d['expires_at'])}"
+            f"{d['kind']:<19} {words.label('deadline_status', d['status']):<10} "
+            + words(
+                "{day}, ends {instant}",
+                day=day(words, d["due_date"]),
+                instant=instant(words, d["expires_at"]),
+            )
         )
-        lines += [f"        {line}" for line in d["explanation"].splitlines()]
-    lines += _terms_lines(view)
-    lines += _reminder_lines(view.get("reminders", []))
-    lines += _email_lines(view.get("outbox", []))
-    return "\n".join(lines)
+        lines += [f"    {line}" for line in d["explanation"].splitlines()]
+    return lines
 
 
-def _terms_lines(view: Mapping[str, Any]) -> list[str]:
+def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
     amendments = view.get("amendments") or []
     if not amendments:
-        return []
-    lines = ["  terms        (consolidated: the convention, then each amendment in force)"]
+        return
+    lines = []
     for key, term in view["terms"].items():
         if term["set_by"] != "convention":
             value = term["value"]
             shown = (
-                long_date(value)
+                day(words, value)
                 if key == "end_date"
-                else (euros(value) if key == "amount" else value)
+                else (money(words, value) if key == "amount" else value)
             )
             lines.append(
-                f"    {key:<28} {shown}  — set by {term['set_by']} "
-                f"(since {long_date(term['since'])})"
+                f"{key:<28} {shown}  — "
+                + words(
+                    "set by {source} (since {day})",
+                    source=term["set_by"],
+                    day=day(words, term["since"]),
+                )
             )
-    lines.append("  amendments")
-    lines += [
-        f"    avenant n°{a['number']:<3} {a['state']}"
-        + (f" since {long_date(a['effective_date'])}" if a["effective_date"] else "")
-        for a in amendments
-    ]
-    return lines
+    block.add(words("terms"), words("(consolidated: the convention, then each amendment in force)"),
+              lines)  # fmt: skip
+    block.add(
+        words("amendments"),
+        details=[
+            f"avenant n°{a['number']:<3} {words.label('amendment_state', a['state'])}"
+            + (
+                " " + words("since {day}", day=day(words, a["effective_date"]))
+                if a["effective_date"]
+                else ""
+            )
+            for a in amendments
+        ],
+    )
 
 
-def _reminder_lines(reminders: list[dict[str, Any]]) -> list[str]:
-    planned = [r for r in reminders if r["status"] == "planned"]
+def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> None:
     if not reminders:
-        return []
+        return
+    planned = [r for r in reminders if r["status"] == "planned"]
     counts = Counter(r["status"] for r in reminders if r["status"] != "planned")
-    others = "".join(f", {count} {status}" for status, count in sorted(counts.items()))
-    lines = [f"  reminders    {len(planned)} planned{others} (convflow reminders REF)"]
-    lines += [
-        f"    {r['kind']:<19} {r['label']:<10} {paris_time(r['planned_at'])}" for r in planned[:5]
-    ]
-    return lines
+    others = "".join(
+        f", {count} {words.label('reminder_status', status)}"
+        for status, count in sorted(counts.items())
+    )
+    block.add(
+        words("reminders"),
+        words(
+            "{count} planned{others} (convflow reminders REF)", count=len(planned), others=others
+        ),
+        [
+            f"{r['kind']:<19} {r['label']:<10} {instant(words, r['planned_at'])}"
+            for r in planned[:5]
+        ],
+    )
 
 
-def _email_lines(emails: list[dict[str, Any]]) -> list[str]:
+def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
     if not emails:
-        return []
+        return
     failed = [e for e in emails if e["status"] == "failed"]
     sent = sum(e["status"] == "sent" for e in emails)
-    lines = [
-        f"  emails       {sent} sent, {len(emails) - sent - len(failed)} waiting, "
-        f"{len(failed)} FAILED"
-    ]
-    lines += [
-        f"    FAILED {e['kind']} to {', '.join(e['recipients'])}: {e['last_error']}" for e in failed
-    ]
-    return lines
+    block.add(
+        words("emails"),
+        words(
+            "{sent} sent, {waiting} waiting, {failed} FAILED",
+            sent=sent,
+            waiting=len(emails) - sent - len(failed),
+            failed=len(failed),
+        ),
+        [
+            words(
+                "FAILED {kind} to {recipients}: {error}",
+                kind=e["kind"],
+                recipients=", ".join(e["recipients"]),
+                error=e["last_error"],
+            )
+            for e in failed
+        ],
+    )

@@ -20,7 +20,7 @@ from states.errors import InvalidInput
 from storage.engine import url_password
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
-from workflow.cli.present import table
+from workflow.cli.present import instant, table
 from workflow.ops.logs import configure_logging
 from workflow.ops.metrics import Metrics
 from workflow.scheduler.listening import bind_http
@@ -28,9 +28,9 @@ from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
 from workflow.usecases import views
 from workflow.usecases.due import DueReport, run_due
-from workflow.usecases.simulate import simulate
-from workflow.wording.labels import DEADLINE_NOTES, REMINDER_NOTES
-from workflow.wording.values import paris_time
+from workflow.usecases.simulate import Happening, simulate
+from workflow.wording.catalogue import gettext_noop
+from workflow.wording.words import Words
 
 log = logging.getLogger("convflow.service")
 
@@ -44,24 +44,34 @@ def _configure_logging(settings: Settings) -> None:
     )  # fmt: skip
 
 
-def _where_mail_goes(settings: Settings) -> str:
+def _where_mail_goes(settings: Settings, words: Words) -> str:
     if settings.smtp_host:
         return f"SMTP {settings.smtp_host}:{settings.smtp_port} ({settings.smtp_tls})"
-    return f"the folder {Path(settings.mail_dir).resolve()} (.eml files; set CONVFLOW_SMTP_HOST)"
+    return words("the folder {folder} (.eml files; set CONVFLOW_SMTP_HOST)",
+                 folder=Path(settings.mail_dir).resolve())  # fmt: skip
 
 
-def _banner(app: App) -> list[str]:
+def _banner(app: App, words: Words) -> list[str]:
     settings = app.settings
-    return [
-        "convflow service started",
-        f"  database   {app.engine.url.render_as_string(hide_password=True)}",
-        f"  mail to    {_where_mail_goes(settings)}",
-        f"  admins cc  {', '.join(settings.admin_emails) or '(none: set CONVFLOW_ADMIN_EMAILS)'}",
-        f"  reminders  at {settings.reminder_hour:02d}:00 Europe/Paris; "
-        f"safety wake-up every {settings.wake_interval}s",
-        "  query it   convflow list · convflow status REF · convflow reminders REF · "
-        "convflow outbox",
-    ]
+    rows = [
+        (words("database"), app.engine.url.render_as_string(hide_password=True)),
+        (words("mail to"), _where_mail_goes(settings, words)),
+        (words("admins cc"),
+         ", ".join(settings.admin_emails) or words("(none: set CONVFLOW_ADMIN_EMAILS)")),
+        (words("reminders"), words("at {hour}:00 Europe/Paris; safety wake-up every {seconds}s",
+                                   hour=str(settings.reminder_hour).zfill(2),
+                                   seconds=settings.wake_interval)),
+        (words("query it"),
+         "convflow list · convflow status REF · convflow reminders REF · convflow outbox"),
+    ]  # fmt: skip
+    width = _width(words)
+    return [words("convflow service started"), *(f"  {k:<{width}} {v}" for k, v in rows)]
+
+
+def _width(words: Words) -> int:
+    """The width of the banner's headings in this language, the dashboard's included."""
+    headings = ("database", "mail to", "admins cc", "reminders", "query it", "dashboard", "probes")
+    return max(len(words.catalogue.gettext(heading)) for heading in headings)
 
 
 @click.command()
@@ -76,25 +86,27 @@ def serve(context: CliContext, no_http: bool) -> None:
     once. On SQLite one service per database file; on PostgreSQL several may run.
     """
     _configure_logging(context.settings)
-    app = context.app()
+    app, words = context.app(), context.words
     lock = single_service_lock(app.settings)
     with lock or nullcontext():
         # The port is taken before anything starts: a service whose dashboard cannot listen
         # would point its users at another process (another database).
         listening = None if no_http else bind_http(app.settings.http_host, app.settings.http_port)
         service = Service(app, make_sender(app.settings), metrics=Metrics(app))
-        for line in _banner(app):
+        for line in _banner(app, words):
             click.echo(line)
         service.start()
         try:
-            _serve_until_stopped(app, service, listening)
+            _serve_until_stopped(app, service, listening, words)
         finally:
             log.info("stopping: finishing the pass in flight")
             service.stop()
             log.info("stopped")
 
 
-def _serve_until_stopped(app: App, service: Service, listening: socket.socket | None) -> None:
+def _serve_until_stopped(
+    app: App, service: Service, listening: socket.socket | None, words: Words
+) -> None:
     """Serve HTTP (in a thread) until SIGTERM or SIGINT, which return here to stop the service.
 
     uvicorn, in the main thread, would re-raise the signal once it has shut down, killing the
@@ -108,8 +120,12 @@ def _serve_until_stopped(app: App, service: Service, listening: socket.socket | 
     if listening is not None:
         http = _http_server(app, service)
         host, port = app.settings.http_host, app.settings.http_port
-        click.echo(f"  dashboard  http://{host}:{port}/ (API under /api/v1/, /openapi.json)")
-        click.echo(f"  probes     http://{host}:{port}/healthz · /readyz · /metrics")
+        heading, probes = words("dashboard"), words("probes")
+        address = words("http://{host}:{port}/ (API under /api/v1/, /openapi.json)", host=host,
+                        port=port)  # fmt: skip
+        width = _width(words)
+        click.echo(f"  {heading:<{width}} {address}")
+        click.echo(f"  {probes:<{width}} http://{host}:{port}/healthz · /readyz · /metrics")
         thread = threading.Thread(
             target=http.run, kwargs={"sockets": [listening]}, name="convflow-http", daemon=True
         )
@@ -129,6 +145,13 @@ def _http_server(app: App, service: Service) -> Any:
 
     return uvicorn.Server(uvicorn_config(app, service.health, service.metrics))
 
+
+SOURCES = {
+    "environment": gettext_noop("environment"),
+    "file": gettext_noop("file"),
+    "default": gettext_noop("default"),
+}
+"""Where a setting's value came from, as `convflow config` says it."""
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of this machine's clock `run-due --now` may be (another host's clock)."""
@@ -156,18 +179,13 @@ def run_due_(context: CliContext, now: datetime | None, no_send: bool, as_json: 
     app = context.app()
     real_now = app.clock()
     if now is not None and now > real_now + FUTURE_TOLERANCE:
-        raise InvalidInput(
-            "--now",
-            f"{views.instant(now)} is in the future (it is {views.instant(real_now)}): run-due "
-            "acts for real and would apply deadlines before they fall; to see what would "
-            "happen, use `convflow simulate REF --until DATE`",
-        )
+        raise InvalidInput("--now", "now_in_future", now=now, real_now=real_now)
     now = now or real_now
     report = run_due(app, now, None if no_send else make_sender(app.settings))
     if as_json:
         emit(_report_json(report, now))
     else:
-        _print_report(report)
+        _print_report(report, context.words)
     if report.failures:
         sys.exit(1)
 
@@ -184,7 +202,7 @@ def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
     }
 
 
-def _print_report(report: DueReport) -> None:
+def _print_report(report: DueReport, words: Words) -> None:
     delivery = report.delivery
     if not (
         report.actions
@@ -194,23 +212,27 @@ def _print_report(report: DueReport) -> None:
         or delivery.retried
         or delivery.failed
     ):
-        click.echo("nothing due")
+        click.echo(words("nothing due"))
         return
     for a in report.actions:
-        why = f"; {DEADLINE_NOTES[a.reason]}" if a.reason else ""
         click.echo(
-            f"{a.reference}: {a.deadline} due {paris_time(a.due_at)} → {a.action} "
-            f"(state {a.to_state}{why})"
-        )
+            words("{reference}: {deadline} due {instant} → {action} (state {state})",
+                  reference=a.reference, deadline=a.deadline, instant=instant(words, a.due_at),
+                  action=a.action, state=a.to_state)
+            + (f" ({words.label('deadline_reason', a.reason)})" if a.reason else "")
+        )  # fmt: skip
     for r in report.reminders:
-        why = f" ({REMINDER_NOTES[r.reason]})" if r.reason else ""
-        click.echo(f"{r.reference}: reminder {r.kind} {r.label} → {r.outcome}{why}")
+        click.echo(words("{reference}: reminder {kind} {label} → {outcome}",
+                         reference=r.reference, kind=r.kind, label=r.label, outcome=r.outcome)
+                   + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
+                   )  # fmt: skip
     click.echo(
-        f"emails: {len(delivery.sent)} sent, {len(delivery.retried)} to retry, "
-        f"{len(delivery.failed)} failed"
-    )
+        words("emails: {sent} sent, {retried} to retry, {failed} failed",
+              sent=len(delivery.sent), retried=len(delivery.retried), failed=len(delivery.failed))
+    )  # fmt: skip
     for reference, error in report.failures.items():
-        click.echo(f"{reference}: FAILED: {error}", err=True)
+        click.echo(words("{reference}: FAILED: {error}", reference=reference, error=error),
+                   err=True)  # fmt: skip
 
 
 @click.command()
@@ -219,22 +241,21 @@ def _print_report(report: DueReport) -> None:
 @pass_context
 def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     """List the reminders of REFERENCE: planned instant (Paris time) and status."""
-    rows = views.reminders(context.app(), reference)
+    rows, words = views.reminders(context.app(), reference), context.words
     if as_json:
         emit(rows)
         return
     if not rows:
-        click.echo(f"{reference}: no reminders yet")
+        click.echo(words("{reference}: no reminders yet", reference=reference))
         return
-    click.echo(
-        table(
-            (
-                [r["kind"], r["label"], paris_time(r["planned_at"]), r["status"], r["note"] or ""]
-                for r in rows
-            ),
-            ["deadline", "reminder", "planned", "status", "note"],
-        )
-    )
+    cells = (
+        [r["kind"], r["label"], instant(words, r["planned_at"]),
+         words.label("reminder_status", r["status"]), r["note"] or ""]
+        for r in rows
+    )  # fmt: skip
+    headers = [words("deadline"), words("reminder"), words("planned"), words("status"),
+               words("note")]  # fmt: skip
+    click.echo(table(cells, headers))
 
 
 @click.command()
@@ -243,32 +264,58 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 @json_option
 @pass_context
 def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:
-    """List the emails convflow decided to send, newest first, and what became of them."""
-    rows = views.outbox(context.app(), "failed" if failed else None, limit)
+    """List the emails convflow decided to send, newest first, and what became of them.
+
+    An `uncertain` email went out at its last attempt with no answer from the mail server:
+    the server may have it, and it is tried again later under the same Message-ID.
+    """
+    app, words = context.app(), context.words
+    rows = views.outbox(app, "failed" if failed else None, limit)
     if as_json:
         emit(rows)
         return
     if not rows:
-        click.echo("no failed emails" if failed else "no emails yet")
+        click.echo(words("no failed emails") if failed else words("no emails yet"))
         return
-    click.echo(
-        table(
-            (
-                [
-                    str(r["id"]),
-                    r["reference"] or "",
-                    r["kind"],
-                    r["status"],
-                    str(r["attempts"]),
-                    paris_time(r["next_attempt_at"]) if r["status"] == "pending" else "",
-                    ", ".join(r["recipients"]),
-                    (r["last_error"] or "")[:80],
-                ]
-                for r in rows
-            ),
-            ["#", "convention", "email", "status", "tries", "next try", "to", "last error"],
-        )
+    cells = (
+        [
+            str(r["id"]),
+            r["reference"] or "",
+            r["kind"],
+            words.label("outbox_status", r["status"]),
+            str(r["attempts"]),
+            instant(words, r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",
+            ", ".join(r["recipients"]),
+            (r["last_error"] or "")[:80],
+        ]
+        for r in rows
     )
+    headers = ["#", words("convention"), words("email"), words("status"), words("tries"),
+               words("next try"), words("to"), words("last error")]  # fmt: skip
+    click.echo(table(cells, headers))
+    if not failed:
+        click.echo(_outbox_summary(views.outbox_counts(app), words))
+
+
+def _outbox_summary(counts: dict[str, int], words: Words) -> str:
+    """One line: how many emails in each status, and the uncertain ones explained."""
+    order = ["pending", "uncertain", "sending", "sent", "failed"]
+    parts = [f"{counts[s]} {words.label('outbox_status', s)}" for s in order if counts.get(s)]
+    line = words("emails: {counts}", counts=", ".join(parts) or words("none"))
+    if counts.get("uncertain"):
+        line += "\n" + words(
+            "{count} uncertain: sent with no answer from the mail server, which may have them; "
+            "tried again later under the same Message-ID",
+            count=counts["uncertain"],
+        )
+    delivered_twice = counts.get("unanswered", 0) - counts.get("uncertain", 0)
+    if delivered_twice > 0:
+        line += "\n" + words(
+            "{count} delivered after an attempt left unanswered: their recipients may have "
+            "received them twice (same Message-ID)",
+            count=delivered_twice,
+        )
+    return line
 
 
 @click.command(name="simulate")
@@ -284,7 +331,7 @@ def simulate_(
 
     As if nothing else were recorded meanwhile: no signature, payment or settlement.
     """
-    app = context.app()
+    app, words = context.app(), context.words
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
         emit([
@@ -293,17 +340,38 @@ def simulate_(
         ])  # fmt: skip
         return
     if not happenings:
-        click.echo(f"{reference}: nothing would happen until {until.isoformat()}")
+        click.echo(words("{reference}: nothing would happen until {day}", reference=reference,
+                         day=until))  # fmt: skip
         return
-    click.echo(
-        table(
-            (
-                [paris_time(h.at), h.what, h.kind, h.detail, h.email or "", h.note or ""]
-                for h in happenings
-            ),
-            ["when", "what", "deadline", "detail", "email", "note"],
-        )
+    cells = (
+        [instant(words, h.at), h.what, h.kind, h.detail, h.email or "", _note(words, h)]
+        for h in happenings
     )
+    headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),
+               words("note")]  # fmt: skip
+    click.echo(table(cells, headers))
+
+
+def _note(words: Words, happening: Happening) -> str:
+    """Why a reminder does not go out, or a deadline is not announced; what a reminder that
+    goes out says is left."""
+    if happening.reason:
+        sort = "reminder_reason" if happening.what == "reminder" else "deadline_reason"
+        return words.label(sort, happening.reason)
+    if happening.days_left is not None:
+        return _countdown(words, happening.days_left)
+    return happening.note or ""  # a reminder cancelled beforehand: why, as recorded
+
+
+def _countdown(words: Words, days: int) -> str:
+    """What a reminder that goes out says of its deadline's day (the emails' countdown)."""
+    if days == 0:
+        return words("says: today")
+    if days == 1:
+        return words("says: tomorrow")
+    if days < 0:
+        return words("says: {days} days ago", days=-days)
+    return words("says: in {days} days", days=days)
 
 
 @click.command()
@@ -311,7 +379,7 @@ def simulate_(
 @pass_context
 def config(context: CliContext, as_json: bool) -> None:
     """Print every setting, its value and where it came from (passwords hidden)."""
-    settings = context.settings
+    settings, words = context.settings, context.words
     rows = [
         {
             "name": spec.name,
@@ -327,12 +395,12 @@ def config(context: CliContext, as_json: bool) -> None:
         return
     click.echo(
         table(
-            ([r["variable"], r["value"], r["source"]] for r in rows),
-            ["variable", "value", "source"],
+            ([r["variable"], r["value"], words(SOURCES[r["source"]])] for r in rows),
+            [words("variable"), words("value"), words("source")],
         )
     )
     if settings.file:
-        click.echo(f"\nsettings file: {settings.file}")
-    click.echo("\nLegal choices used by every deadline:")
+        click.echo("\n" + words("settings file: {file}", file=settings.file))
+    click.echo("\n" + words("Legal choices used by every deadline:"))
     for line in settings.legal.describe():
         click.echo(f"  {line}")

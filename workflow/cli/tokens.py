@@ -6,10 +6,9 @@ import json
 
 import click
 
-from workflow.cli.context import CliContext, default_actor, pass_context
-from workflow.cli.present import table
+from workflow.cli.context import CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.present import instant, table
 from workflow.usecases.tokens import ROLES, create_token, list_tokens, revoke_token
-from workflow.wording.values import paris_time
 
 
 @click.group()
@@ -29,45 +28,58 @@ def token() -> None:
 @click.option(
     "--by", "actor", default=default_actor, show_default="your login", help="Who creates it."
 )
+@json_option
 @pass_context
-def create(context: CliContext, name: str, role: str, actor: str) -> None:
+def create(context: CliContext, name: str, role: str, actor: str, as_json: bool) -> None:
     """Create a token for NAME and print it, alone on the last line (it is not kept)."""
-    app = context.app()
+    app, words = context.app(), context.words
     secret = create_token(app, name, role, actor, app.clock())
-    click.echo(f"token '{name}' created with role {role}; keep it now, it will not be shown again:")
+    if as_json:
+        emit({"name": name, "role": role, "token": secret})
+        return
+    click.echo(words("token '{name}' created with role {role}; keep it now, it will not be shown "
+                     "again:", name=name, role=words.label("role", role)))  # fmt: skip
     click.echo(secret)
 
 
 @token.command()
 @click.argument("name")
+@json_option
 @pass_context
-def revoke(context: CliContext, name: str) -> None:
+def revoke(context: CliContext, name: str, as_json: bool) -> None:
     """Revoke the token of NAME: it and the dashboard sessions opened with it stop working."""
     app = context.app()
     revoke_token(app, name, app.clock())
-    click.echo(f"token '{name}' revoked")
+    if as_json:
+        emit({"name": name, "revoked": True})
+    else:
+        click.echo(context.words("token '{name}' revoked", name=name))
 
 
 @token.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 @pass_context
 def list_(context: CliContext, as_json: bool) -> None:
     """List the tokens: name, role, created, last used, revoked (never the token itself)."""
-    rows = list_tokens(context.app())
+    rows, words = list_tokens(context.app()), context.words
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("no tokens: create one with `convflow token create --name NAME --role admin`")
+        click.echo(words("no tokens: create one with `convflow token create --name NAME --role "
+                         "admin`"))  # fmt: skip
         return
     cells = (
         [
             r["name"],
-            r["role"],
-            f"{paris_time(r['created_at'])} by {r['created_by']}",
-            paris_time(r["last_used_at"]) if r["last_used_at"] else "never",
-            paris_time(r["revoked_at"]) if r["revoked_at"] else "—",
+            words.label("role", r["role"]),
+            words("{instant} by {actor}", instant=instant(words, r["created_at"]),
+                  actor=r["created_by"]),
+            instant(words, r["last_used_at"]) if r["last_used_at"] else words("never"),
+            instant(words, r["revoked_at"]),
         ]
         for r in rows
-    )
-    click.echo(table(cells, ["name", "role", "created", "last used", "revoked"]))
+    )  # fmt: skip
+    headers = [words("name"), words("role"), words("created"), words("last used"),
+               words("revoked")]  # fmt: skip
+    click.echo(table(cells, headers))

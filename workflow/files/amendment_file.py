@@ -19,9 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from states.errors import InvalidInput
 from workflow.files.convention_file import ConventionFileError, locate, toml_position
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
+TABLES = ("[changes]", "[[representatives]]")
 
 
 def read_amendment_file(path: Path) -> dict[str, str]:
@@ -29,12 +31,12 @@ def read_amendment_file(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConventionFileError(str(path), None, "file", "not found") from None
+        raise ConventionFileError(str(path), None, "file", "file_not_found") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message, line = toml_position(str(error))
-        raise ConventionFileError(str(path), line, "TOML syntax", message) from None
+        raise ConventionFileError(str(path), line, "toml", "toml_syntax", detail=message) from None
     return _changes(data, text, str(path))
 
 
@@ -42,10 +44,7 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
     for key in data:
         if key not in ("changes", "representatives"):
             raise ConventionFileError(
-                source,
-                locate(text, (key,)),
-                key,
-                "unknown table (expected [changes], [[representatives]])",
+                source, locate(text, (key,)), key, "unknown_table", tables=TABLES
             )
     changes = {
         key: _text(value, key, text, source) for key, value in data.get("changes", {}).items()
@@ -56,39 +55,38 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
         for field in _REPRESENTATIVE:
             if not str(person.get(field, "")).strip():
                 raise ConventionFileError(
-                    source,
-                    locate(text, where),
-                    f"representatives[{index}].{field}",
-                    "required field is missing",
-                )
+                    source, locate(text, where), f"representatives[{index}].{field}",
+                    "required_field",
+                )  # fmt: skip
         for field in _REPRESENTATIVE[1:]:
-            problem = _representative_problem(field, str(person[field]).strip())
+            value = str(person[field]).strip()
+            problem = _representative_problem(field, value)
             if problem:
                 raise ConventionFileError(
-                    source,
-                    locate(text, (*where, field)),
-                    f"representatives[{index}].{field}",
-                    problem,
-                )
+                    source, locate(text, (*where, field)), f"representatives[{index}].{field}",
+                    problem, value=value,
+                )  # fmt: skip
         people.setdefault(person["party"], []).append(
             "|".join(str(person[field]).strip() for field in _REPRESENTATIVE[1:])
         )
     changes.update({f"signatory.{party}": ";".join(items) for party, items in people.items()})
     if not changes:
-        raise ConventionFileError(source, None, "changes", "the file declares no change")
+        raise ConventionFileError(source, None, "changes", "no_change_declared")
     return changes
 
 
 def _representative_problem(field: str, value: str) -> str | None:
+    """The code of what is wrong with a representative's field, if anything."""
     if "|" in value or ";" in value:
-        return f"'{value}' may not contain | or ;"
+        return "forbidden_characters"
     if field == "email" and "@" not in value:
-        return f"'{value}' is not an email address"
+        return "not_an_email"
     return None
 
 
-def refused_change(path: Path, field: str, problem: str) -> ConventionFileError:
+def refused_change(path: Path, refused: InvalidInput) -> ConventionFileError:
     """A change the file declares, refused by the rules: the file, line and entry that say it."""
+    field, code, params = refused.field, refused.code, refused.own_params
     text = path.read_text(encoding="utf-8")
     if field.startswith("signatory."):
         party = field.removeprefix("signatory.")
@@ -96,10 +94,10 @@ def refused_change(path: Path, field: str, problem: str) -> ConventionFileError:
             if person.get("party") == party:
                 where = ("representatives", index, "party")
                 return ConventionFileError(
-                    str(path), locate(text, where), f"representatives[{index}]", problem
+                    str(path), locate(text, where), f"representatives[{index}]", code, **params
                 )
     return ConventionFileError(
-        str(path), locate(text, ("changes", field)), f"changes.{field}", problem
+        str(path), locate(text, ("changes", field)), f"changes.{field}", code, **params
     )
 
 
@@ -108,12 +106,9 @@ def _text(value: Any, key: str, text: str, source: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         raise ConventionFileError(
-            source,
-            locate(text, ("changes", key)),
-            f"changes.{key}",
-            f"{value} is a TOML float and would not stay exact; write it "
-            'as a string, e.g. "250000.00"',
-        )
+            source, locate(text, ("changes", key)), f"changes.{key}", "float_value",
+            value=str(value),
+        )  # fmt: skip
     if isinstance(value, list):
         return ",".join(str(item) for item in value)
     if isinstance(value, date):

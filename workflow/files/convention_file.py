@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
-from states.errors import InvalidInput
+from states.errors import InvalidInput, to_json
 from states.inputs import parse_amount
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Offsets = Annotated[list[Annotated[int, Field(ge=0, le=730)]], Field(max_length=12)]
+
+
+def _refused(code: str, **params: Any) -> PydanticCustomError:
+    """A validator's refusal, carrying one of convflow's codes and its parameters."""
+    return PydanticCustomError(code, code, to_json(params))
 
 
 class _Strict(BaseModel):
@@ -39,7 +45,7 @@ class SignatoryIn(_Strict):
     @classmethod
     def _email(cls, value: str) -> str:
         if not _EMAIL.match(value):
-            raise ValueError(f"'{value}' is not an email address")
+            raise _refused("not_an_email", value=value)
         return value
 
 
@@ -99,36 +105,38 @@ class ConventionIn(_Strict):
     @classmethod
     def _amount(cls, value: Any) -> Decimal:
         if isinstance(value, float):
-            raise ValueError(
-                f"{value} is a TOML float and would not stay exact; write it as a string, "
-                'e.g. amount = "200000.00"'
-            )
+            raise _refused("float_value", value=str(value))
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError('expected an amount in euros, e.g. "200000.00"')
+            raise _refused("amount_expected")
         try:
             return parse_amount(str(value))
         except InvalidInput as error:
-            raise ValueError(error.problem) from None
+            raise _refused(error.code, **error.own_params) from None
 
     @model_validator(mode="after")
     def _unique(self) -> ConventionIn:
         keys = [p.key for p in self.parties]
         if len(set(keys)) != len(keys):
-            raise ValueError(f"party keys must be unique: {', '.join(keys)}")
+            raise _refused("duplicate_party_keys", keys=keys)
         emails = [s.email.lower() for p in self.parties for s in p.signatories]
         duplicates = sorted({e for e in emails if emails.count(e) > 1})
         if duplicates:
-            raise ValueError(f"a signatory email appears twice: {', '.join(duplicates)}")
+            raise _refused("duplicate_signatory_emails", emails=duplicates)
         return self
 
 
 class ConventionFileError(InvalidInput):
-    """A convention file is malformed: the message names the file, line and field."""
+    """A convention (or amendment) file is malformed: it names the file, line and field;
+    `others` lists the file's further problems, each as {field, line, code, params}."""
 
-    def __init__(self, source: str, line: int | None, field: str, problem: str) -> None:
+    FRAME: ClassVar[tuple[str, ...]] = ("field", "file", "line", "others")
+
+    def __init__(
+        self, source: str, line: int | None, field: str, code: str, /,
+        others: Sequence[Mapping[str, Any]] = (), **params: Any,
+    ) -> None:  # fmt: skip
         self.source, self.line = source, line
-        where = f"{source}, line {line}" if line else source
-        super().__init__(f"{where}: {field}", problem)
+        super().__init__(field, code, file=source, line=line, others=list(others), **params)
 
 
 def read_convention_file(
@@ -138,9 +146,11 @@ def read_convention_file(
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConventionFileError(str(path), None, "file", "not found") from None
+        raise ConventionFileError(str(path), None, "file", "file_not_found") from None
     except UnicodeDecodeError as error:
-        raise ConventionFileError(str(path), None, "file", f"not UTF-8 text ({error})") from None
+        raise ConventionFileError(
+            str(path), None, "file", "file_not_utf8", detail=str(error)
+        ) from None
     return parse_convention(
         text,
         str(path),
@@ -157,7 +167,7 @@ def parse_convention(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message, line = toml_position(str(error))
-        raise ConventionFileError(source, line, "TOML syntax", message) from None
+        raise ConventionFileError(source, line, "toml", "toml_syntax", detail=message) from None
     try:
         parsed = ConventionIn.model_validate(data)
     except ValidationError as error:
@@ -182,25 +192,58 @@ def _file_error(text: str, source: str, error: ValidationError) -> ConventionFil
     for item in error.errors():
         loc = tuple(item["loc"])
         line = locate(text, loc)
-        problems.append((line is None, line or 0, _dotted(loc) or "file", _problem(item), line))
+        code, params = problem_of(item)
+        field = _dotted(loc) or "file"
+        problems.append((line is None, line or 0, field, line, code, params))
     problems.sort(key=lambda p: p[:2])
-    _, _, field, problem, line = problems[0]
-    others = [f"{f}: {p}" + (f" (line {n})" if n else "") for _, _, f, p, n in problems[1:]]
-    if others:
-        problem += "; also " + "; ".join(others)
-    return ConventionFileError(source, line, field, problem)
+    _, _, field, line, code, params = problems[0]
+    others = [{"field": f, "line": n, "code": c, "params": p} for _, _, f, n, c, p in problems[1:]]
+    return ConventionFileError(source, line, field, code, others=others, **params)
 
 
-def _problem(error: Any) -> str:
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    if error["type"] == "missing":
-        return "required field is missing"
-    if str(error["type"]).startswith(("date_", "datetime_")):
-        return f'{error["input"]!r} is not a date: write it 2025-12-31 (TOML date) or "2025-12-31"'
-    return message
+_SAME_CODE = {
+    "missing": "required_field",
+    "extra_forbidden": "unknown_field",
+    "string_too_short": "empty_text",
+}
+_WHOLE = ("int_parsing", "int_type", "int_from_float")
+_FLAG = ("bool_parsing", "bool_type")
+
+
+def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
+    """A validation problem as one of convflow's codes and its parameters."""
+    kind, context, given = error["type"], dict(error.get("ctx") or {}), error.get("input")
+    if isinstance(error.get("ctx"), dict) and kind in _OWN:
+        return kind, context  # raised by our validators with a code of ours
+    if kind in _SAME_CODE:
+        return _SAME_CODE[kind], {}
+    if kind.startswith(("date_", "datetime_")):
+        return "file_not_a_date", {"value": str(given)}
+    if kind in _WHOLE:
+        return "not_a_whole_number", {"value": str(given)}
+    if kind in _FLAG:
+        return "not_yes_or_no", {"value": str(given)}
+    bounds = {
+        "string_too_long": ("text_too_long", {"most": context.get("max_length"),
+                                              "given": len(str(given))}),
+        "too_short": ("too_few_items", {"least": context.get("min_length")}),
+        "too_long": ("too_many_items", {"most": context.get("max_length")}),
+        "greater_than_equal": ("number_too_small", {"least": context.get("ge")}),
+        "less_than_equal": ("number_too_large", {"most": context.get("le")}),
+        "string_pattern_mismatch": (
+            "pattern_mismatch", {"value": str(given), "pattern": context.get("pattern")}
+        ),
+    }  # fmt: skip
+    if kind in bounds:
+        return bounds[kind]
+    return "invalid_value", {"detail": str(error["msg"])}
+
+
+_OWN = frozenset(
+    {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
+     "duplicate_party_keys", "duplicate_signatory_emails"}
+)  # fmt: skip
+"""The codes this module's validators raise themselves."""
 
 
 def _dotted(loc: Sequence[int | str]) -> str:

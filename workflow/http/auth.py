@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends
 from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import Request
 
 from workflow.http.context import HttpContext, context_of
+from workflow.http.errors import Forbidden, Unauthenticated
 from workflow.http.sessions import SESSION_COOKIE, Session
 from workflow.usecases.tokens import Principal, authenticate, principal_by_id
 
@@ -40,16 +41,12 @@ class AdminOnly(Exception):
     """A signed-in viewer tried to change something: answer 403."""
 
 
-def _unauthorized(reason: str) -> HTTPException:
-    return HTTPException(401, reason, headers={"WWW-Authenticate": 'Bearer realm="convflow"'})
-
-
 def _principal(context: HttpContext, token: str | None) -> Principal:
     if not token:
-        raise _unauthorized("a token is required: Authorization: Bearer TOKEN")
+        raise Unauthenticated("token_required")
     principal = authenticate(context.app, token, context.now())
     if principal is None:
-        raise _unauthorized("this token is not valid (unknown or revoked)")
+        raise Unauthenticated("token_invalid")
     return principal
 
 
@@ -66,7 +63,7 @@ Reader = Annotated[Principal, Depends(api_reader)]
 def api_admin(principal: Reader) -> Principal:
     """An admin token: it may act."""
     if not principal.is_admin:
-        raise HTTPException(403, f"the token '{principal.name}' may read but not act (viewer)")
+        raise Forbidden("viewer_cannot_act", name=principal.name)
     return principal
 
 

@@ -37,6 +37,7 @@ from workflow.usecases.amendments import (
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.wording import dashboard as labels
+from workflow.wording.refusals import Said, sentence
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 Form = dict[str, str]
@@ -65,7 +66,7 @@ def convention_page(
     reference: str,
     *,
     status: int = 200,
-    error: str | None = None,
+    refusal: Said | None = None,
     failed: str | None = None,
     given: Form | None = None,
     done: str | None = None,
@@ -84,7 +85,9 @@ def convention_page(
         "forms": event_forms(view, refill) if admin else [],
         "draft_form": draft_form(view, refill) if admin else None,
         "amendment_forms": amendment_forms(view, refill) if admin else [],
-        "error": error,
+        "error": refusal.sentence if refusal else None,
+        "error_field": _form_field(refusal),
+        "error_problem": sentence(refusal.problem) if refusal else None,
         "failed": failed,
         "given_on": (given or {}).get("on", "") if failed else "",
         "done": done_text(done),
@@ -99,6 +102,13 @@ def history_csv(context: Context, reference: str) -> Response:
     return csv_response(csv_export.history_csv(rows), "historique.csv")
 
 
+def _form_field(refusal: Said | None) -> str | None:
+    """The form field a refusal is about, as the forms key it ('amount', 'end_date', 'on')."""
+    if refusal is None or refusal.field is None:
+        return None
+    return refusal.field.removeprefix("change.")
+
+
 def _day(form: Form) -> Any:
     return parse_day(form["on"], "on") if form.get("on") else None
 
@@ -107,7 +117,7 @@ def form_version(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 10:
-        raise InvalidInput("version", f"'{text[:20]}' is not a version number")
+        raise InvalidInput("version", "not_a_version", value=text[:20])
     return int(text)
 
 
@@ -126,14 +136,14 @@ async def _handle(
     except ConvflowError as error:
         return await run_in_threadpool(
             convention_page, context, signed, reference, status=status_of(error),
-            error=french(error), failed=form_id(form), given=form,
+            refusal=french(error), failed=form_id(form), given=form,
         )  # fmt: skip
     return RedirectResponse(f"/conventions/{reference}?enregistre={done}#{anchor}", 303)
 
 
 def _number(text: str) -> int:
     if not (text.isdigit() and len(text) <= 5 and 1 <= int(text) <= MAX_AMENDMENT):
-        raise InvalidInput("number", f"« {text[:20]} » n'est pas un numéro d'avenant")
+        raise InvalidInput("number", "not_an_amendment_number", value=text[:20])
     return int(text)
 
 
@@ -169,7 +179,7 @@ async def amend(request: Request, context: Context, signed: PageAdmin, reference
         except InvalidInput as error:  # name the term, not an event's input of the same key
             if error.field not in changes:
                 raise
-            raise InvalidInput(f"change.{error.field}", error.problem) from None
+            raise error.about(f"change.{error.field}") from None
         return "amend"
 
     return await _handle(request, context, signed, reference, act, lambda _: "amend", "avenants")

@@ -1,34 +1,50 @@
-"""Domain errors at the HTTP edge: the status each one means, and its words in French.
+"""Refusals at the HTTP edge: the status each one means, and its words.
 
-The API answers with the domain's own one-line message (the same the command line prints) in
-`detail`, and the error's name in `error`; the pages say it in French, the domain's English
-refusals translated by the catalogue of `workflow.http.french`.
+The API answers a refusal with its `code` and `params` (stable, for programs), its `message`
+in the language the client asks (`Accept-Language: fr` or `en`; the `CONVFLOW_LANGUAGE`
+setting when it asks neither), `detail` (the message in English, as before) and `error` (the
+class's name). The pages say it in French, beside the field it is about.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from states.errors import (
-    AutomaticEventRefused,
     ConcurrentChange,
     ConvflowError,
-    CourtNotYetOpen,
     DuplicateReference,
-    GuardRejected,
     InvalidInput,
-    InvalidTransition,
     LifecycleError,
-    UnknownConvention,
     UnknownEvent,
 )
-from workflow.http.french import field_label, sentence, to_french
+from workflow.http.context import context_of
 from workflow.usecases.tokens import TokenExists
-from workflow.wording import dashboard as labels
+from workflow.wording.catalogue import language_of, negotiate
+from workflow.wording.refusals import Said, say
+from workflow.wording.words import Words
+
+ENGLISH, FRENCH = Words("en"), Words("fr")
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="convflow"'}
+
+
+class Unauthenticated(ConvflowError):
+    """No token, or not a valid one (401)."""
+
+
+class Forbidden(ConvflowError):
+    """The token's role does not allow this (403)."""
 
 
 def status_of(error: ConvflowError) -> int:
-    """The HTTP status a domain error means."""
+    """The HTTP status a refusal means."""
+    if isinstance(error, Unauthenticated):
+        return 401
+    if isinstance(error, Forbidden):
+        return 403
     if isinstance(error, LookupError):  # an unknown convention, amendment or token
         return 404
     if isinstance(error, InvalidInput | UnknownEvent):
@@ -38,50 +54,29 @@ def status_of(error: ConvflowError) -> int:
     return 400
 
 
-def api_error(error: ConvflowError) -> JSONResponse:
-    """The API's answer to a domain error: its status, its message and its name."""
-    return JSONResponse(
-        {"detail": str(error), "error": type(error).__name__}, status_code=status_of(error)
-    )
+def client_words(request: Request) -> Words:
+    """The words a client of the API asks for: its Accept-Language, else the setting."""
+    setting = getattr(context_of(request).app.settings, "language", None)
+    return Words(negotiate(request.headers.get("accept-language"), language_of(setting)))
 
 
-def french(error: ConvflowError) -> str:
-    """What went wrong, for the dashboard."""
-    if isinstance(error, UnknownConvention):
-        return f"Aucune convention n'a la référence « {error.reference} »."
-    if isinstance(error, ConcurrentChange):
-        return (
-            "La convention a été modifiée par quelqu'un d'autre depuis l'affichage de cette page "
-            "(version {}, elle est maintenant à la version {}). Rien n'a été enregistré : "
-            "relisez-la, puis recommencez si besoin."
-        ).format(error.expected, error.actual if error.actual is not None else "?")
-    if isinstance(error, InvalidTransition) and error.amendment is not None:
-        number = error.amendment
-        allowed = ", ".join(labels.amendment_action(n, number) for n in error.allowed) or "aucun"
-        return (
-            f"« {labels.amendment_action(error.trigger, number)} » n'est pas possible quand "
-            f"l'avenant n°{number} est {labels.amendment_state(error.state)}. "
-            f"Possibles : {allowed}."
-        )
-    if isinstance(error, InvalidTransition):
-        allowed = ", ".join(labels.action(name) for name in error.allowed) or "aucun"
-        return (
-            f"« {labels.action(error.trigger)} » n'est pas possible quand la convention est "
-            f"{labels.state(error.state)}. Possibles : {allowed}."
-        )
-    if isinstance(error, AutomaticEventRefused):
-        return (
-            f"« {labels.event(error.trigger)} » est appliqué par le service quand l'échéance "
-            "tombe ; il ne se saisit pas à la main."
-        )
-    if isinstance(error, CourtNotYetOpen):
-        return (
-            "La période de règlement amiable de l'article 6 court encore : le tribunal peut être "
-            f"saisi à partir du {error.earliest.strftime('%d/%m/%Y')}."
-        )
-    if isinstance(error, GuardRejected):
-        return f"« {labels.action(error.trigger)} » refusé : {to_french(error.reason)}."
-    if isinstance(error, InvalidInput):
-        return f"{field_label(error.field)} : {to_french(error.problem)}."
-    # UnknownEvent, UnknownAmendment... through the catalogue; what it does not know, as is.
-    return sentence(str(error))
+def problem(request: Request, error: ConvflowError) -> dict[str, Any]:
+    """The body of a refusal: `detail` (English) and `error` (class) as before, and
+    `code`, `params` and `message` (in the client's language)."""
+    return {
+        "detail": say(error, ENGLISH).message,
+        "error": type(error).__name__,
+        **say(error, client_words(request)).as_json(),
+    }
+
+
+def api_error(request: Request, error: ConvflowError) -> JSONResponse:
+    """The API's answer to a refusal: its status and its body."""
+    status = status_of(error)
+    headers = CHALLENGE if status == 401 else None
+    return JSONResponse(problem(request, error), status_code=status, headers=headers)
+
+
+def french(error: ConvflowError) -> Said:
+    """What went wrong, for the dashboard: in French, with the field it is about."""
+    return say(error, FRENCH)

@@ -7,24 +7,26 @@ from importlib.metadata import version
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from states.errors import ConvflowError
 from workflow.bootstrap import App
 from workflow.http import amendments, api, convention_pages, pages, signin
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
-from workflow.http.errors import api_error, french, status_of
+from workflow.http.errors import api_error, client_words, french, status_of
 from workflow.http.health import probes
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
 from workflow.http.sessions import Sessions
 from workflow.ops.health import ServiceHealth
 from workflow.ops.metrics import Metrics
+from workflow.wording.refusals import say
 
 STATIC = Path(__file__).with_name("static")
 DESCRIPTION = """The lifecycle of the partnership conventions of the Métropole
@@ -34,13 +36,19 @@ Every route needs a token from `convflow token create --name NAME --role admin|v
 `Authorization: Bearer TOKEN`: `viewer` reads, `admin` also records events. Calendar feeds
 (`.ics`) also accept `?token=TOKEN`, for calendar clients that cannot send headers.
 Refusals: 401 no valid token, 403 role, 404 unknown convention, 409 refused by the lifecycle or
-changed meanwhile, 422 malformed input; `detail` says why, in the command line's words."""
+changed meanwhile, 422 malformed input. Their body says why: `code` (stable) and `params`
+(dates ISO, amounts as text) for programs, `message` in the language of `Accept-Language`
+(`fr` or `en`; the service's `CONVFLOW_LANGUAGE` otherwise), `detail` in English."""
 
 
 def _secret(app: App) -> bytes:
     # A configured secret keeps sessions across restarts; without one, each start signs anew.
     configured = app.settings.values.get("session_secret")
     return str(configured).encode("utf-8") if configured else secrets.token_bytes(32)
+
+
+class HttpRefused(ConvflowError):
+    """A request refused by the web layer itself: an unknown address, a body it cannot read."""
 
 
 def _is_api(request: Request) -> bool:
@@ -56,14 +64,25 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
 async def _domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ConvflowError)
     if _is_api(request):
-        return api_error(error)
-    return _error_page(request, status_of(error), "Demande refusée", french(error))
+        return api_error(request, error)
+    message = french(error).sentence
+    return _error_page(request, status_of(error), "Demande refusée", message)
+
+
+def _http_refusal(status: int) -> HttpRefused:
+    if status == 404:
+        return HttpRefused("not_found")
+    if status == 405:
+        return HttpRefused("method_not_allowed")
+    return HttpRefused("http_error", status=status)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if _is_api(request):
-        return await http_exception_handler(request, error)
+        refusal = say(_http_refusal(error.status_code), client_words(request))
+        body = {"detail": error.detail, **refusal.as_json()}
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
     title = "Page introuvable" if error.status_code == 404 else "Demande refusée"
     message = _HTTP_MESSAGES.get(error.status_code, str(error.detail))
     return _error_page(request, error.status_code, title, message)
@@ -73,6 +92,16 @@ _HTTP_MESSAGES = {
     404: "Cette adresse ne correspond à aucune page.",
     405: "Cette adresse ne s'utilise pas de cette façon : passez par les pages du tableau de bord.",
 }
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    """A request the API cannot read: FastAPI's `detail`, and the fields as a refusal."""
+    assert isinstance(error, RequestValidationError)
+    problems = jsonable_encoder(error.errors())
+    fields = [".".join(str(part) for part in problem["loc"]) for problem in problems]
+    refusal = HttpRefused("invalid_request", fields=fields)
+    body = {"detail": problems, **say(refusal, client_words(request)).as_json()}
+    return JSONResponse(body, status_code=422)
 
 
 async def _sign_in_required(request: Request, error: Exception) -> Response:
@@ -122,6 +151,7 @@ def create_http_app(
     )
     web.add_exception_handler(ConvflowError, _domain_error)
     web.add_exception_handler(HTTPException, _http_error)
+    web.add_exception_handler(RequestValidationError, _invalid_request)
     web.add_exception_handler(SignInRequired, _sign_in_required)
     web.add_exception_handler(AdminOnly, _admin_only)
     for router in ROUTERS:

@@ -197,9 +197,9 @@ def submitted(form: Mapping[str, str], prefix: str = PREFIX) -> dict[str, str]:
     }
     for key, value in fields.items():
         if len(value) > MAX_INPUT:
-            raise InvalidInput(key, f"au plus {MAX_INPUT} caractères ({len(value)} saisis)")
+            raise InvalidInput(key, "text_too_long", most=MAX_INPUT, given=len(value))
         if not _PLAIN.match(value):
-            raise InvalidInput(key, "les caractères de contrôle ne sont pas acceptés")
+            raise InvalidInput(key, "control_characters")
     return fields
 
 

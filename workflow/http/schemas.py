@@ -207,7 +207,11 @@ class Me(BaseModel):
 
 
 class Problem(BaseModel):
-    """Why a request was refused."""
+    """Why a request was refused: `code` and `params` for programs, `message` in the language
+    asked (Accept-Language: fr or en), `detail` in English."""
 
     detail: Any
     error: str | None = None
+    code: str | None = None
+    params: dict[str, Any] | None = None
+    message: str | None = None

@@ -2,7 +2,8 @@
 
 Each check says ok, warn or fail, what it saw, and for anything but ok what to do. Nothing is
 changed: the database is only read, the SMTP server only greeted (EHLO, and STARTTLS when it is
-configured: never a login, never a message).
+configured: never a login, never a message). What it saw and what to do are sentences of the
+message catalogue with their values: the command line says them in its language.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import shutil
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -21,25 +22,38 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from states.errors import ConvflowError
 from storage.engine import is_sqlite, safe_url, sqlite_path
-from workflow.bootstrap import App
+from workflow.bootstrap import App, SchemaNotReady
 from workflow.settings import Settings
+from workflow.wording.catalogue import gettext_noop as _
 
-__all__ = ["Finding", "examine"]
+__all__ = ["CHECKS", "Finding", "examine"]
 
 Verdict = Literal["ok", "warn", "fail"]
 LOW_DISK = 1 << 30  # 1 GiB: below this, a SQLite file and its WAL may not grow for long
 CLOCK_SKEW_SECONDS = 5.0
 
 
+CHECKS = (_("settings"), _("database"), _("clock"), _("mail"), _("time zone"), _("holidays"),
+          _("disk"), _("http"))  # fmt: skip
+"""The checks, by the names `--json` gives (and the catalogue says)."""
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One check's outcome: what was checked, the verdict, what was seen, what to do."""
+    """One check's outcome: what was checked, the verdict, what was seen, what to do.
+
+    `seen` and `fix` are sentences of the catalogue (in English), `values` what they name;
+    `refusal`, when what was seen is one of convflow's refusals, is said as `{error}`.
+    """
 
     check: str
     verdict: Verdict
     seen: str
     fix: str = ""
+    values: Mapping[str, object] = field(default_factory=dict)
+    refusal: ConvflowError | None = None
 
 
 def examine(settings: Settings, open_app: Callable[[], App]) -> list[Finding]:
@@ -55,14 +69,18 @@ def examine(settings: Settings, open_app: Callable[[], App]) -> list[Finding]:
 
 
 def _settings(settings: Settings) -> Iterator[Finding]:
-    source = f"the file {settings.file} and the environment" if settings.file else "environment"
-    yield Finding("settings", "ok", f"read from the {source}")
+    if settings.file:
+        yield Finding("settings", "ok", _("read from the file {file} and the environment"),
+                      values={"file": settings.file})  # fmt: skip
+    else:
+        yield Finding("settings", "ok", _("read from the environment"))
     if settings.smtp_host and settings.mail_from.endswith("@localhost>"):
         yield Finding(
             "settings",
             "warn",
-            f"emails would leave as {settings.mail_from}",
-            "set CONVFLOW_MAIL_FROM to the service's name and address",
+            _("emails would leave as {sender}"),
+            _("set CONVFLOW_MAIL_FROM to the service's name and address"),
+            {"sender": settings.mail_from},
         )
 
 
@@ -70,32 +88,39 @@ def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Findi
     where = safe_url(settings.database_url)
     try:
         app = open_app()
-    except Exception as error:  # missing file, unreachable server, schema behind: one line
-        yield Finding("database", "fail", f"{where}: {error}", _database_fix(str(error)))
+    except ConvflowError as error:  # missing file, unreachable server, schema behind: one line
+        yield Finding("database", "fail", _("{where}: {error}"), _database_fix(error),
+                      {"where": where}, error)  # fmt: skip
+        return
+    except Exception as error:  # anything else the driver says, in one line too
+        yield Finding("database", "fail", _("{where}: {error}"), _database_fix(error),
+                      {"where": where, "error": str(error).splitlines()[0]})  # fmt: skip
         return
     try:
         now = app.clock()
         server_now = _database_clock(app)
-        yield Finding("database", "ok", f"{where} answers, schema at the code's revision")
+        yield Finding("database", "ok", _("{where} answers, schema at the code's revision"),
+                      values={"where": where})  # fmt: skip
         if server_now is not None:
             skew = abs((server_now - now).total_seconds())
             verdict: Verdict = "ok" if skew <= CLOCK_SKEW_SECONDS else "warn"
             yield Finding(
                 "clock",
                 verdict,
-                f"this machine and the database server differ by {skew:.1f} s",
+                _("this machine and the database server differ by {seconds} s"),
                 ""
                 if verdict == "ok"
-                else "synchronise both clocks (NTP): deadlines are applied at the second",
+                else _("synchronise both clocks (NTP): deadlines are applied at the second"),
+                {"seconds": f"{skew:.1f}"},
             )
     finally:
         app.close()
 
 
-def _database_fix(message: str) -> str:
-    if "convflow init" in message or "revision" in message:
-        return "run `convflow init` to create or migrate it"
-    return "check CONVFLOW_DATABASE_URL, that the server runs and accepts this user"
+def _database_fix(error: Exception) -> str:
+    if isinstance(error, SchemaNotReady):
+        return _("run `convflow init` to create or migrate it")
+    return _("check CONVFLOW_DATABASE_URL, that the server runs and accepts this user")
 
 
 def _database_clock(app: App) -> datetime | None:
@@ -112,8 +137,9 @@ def _mail(settings: Settings) -> Finding:
         return Finding(
             "mail",
             "ok" if writable else "fail",
-            f"no SMTP server: emails are written to {folder}",
-            "" if writable else f"make {folder} writable, or set CONVFLOW_SMTP_HOST",
+            _("no SMTP server: emails are written to {folder}"),
+            "" if writable else _("make {folder} writable, or set CONVFLOW_SMTP_HOST"),
+            {"folder": folder},
         )
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
@@ -122,10 +148,12 @@ def _mail(settings: Settings) -> Finding:
         return Finding(
             "mail",
             "fail",
-            f"SMTP {where}: {type(error).__name__}: {error}",
-            "check CONVFLOW_SMTP_HOST, _PORT and _TLS, and that this machine may reach it",
+            _("SMTP {where}: {error}"),
+            _("check CONVFLOW_SMTP_HOST, _PORT and _TLS, and that this machine may reach it"),
+            {"where": where, "error": f"{type(error).__name__}: {error}"},
         )
-    return Finding("mail", "ok", f"SMTP {where} ({settings.smtp_tls}) greets: {greeting}")
+    values = {"where": where, "tls": settings.smtp_tls, "greeting": greeting}
+    return Finding("mail", "ok", _("SMTP {where} ({tls}) greets: {greeting}"), values=values)
 
 
 def _greet(settings: Settings) -> str:
@@ -154,37 +182,40 @@ def _time() -> Iterator[Finding]:
         yield Finding(
             "time zone",
             "fail",
-            "Europe/Paris is unknown to this machine",
-            "install the tzdata package (pip or the system's)",
+            _("Europe/Paris is unknown to this machine"),
+            _("install the tzdata package (pip or the system's)"),
         )
         return
-    yield Finding("time zone", "ok", f"Europe/Paris is {paris:%Y-%m-%d %H:%M} (UTC{paris:%z})")
+    yield Finding("time zone", "ok", _("Europe/Paris is {time} (UTC{offset})"),
+                  values={"time": f"{paris:%Y-%m-%d %H:%M}", "offset": f"{paris:%z}"})  # fmt: skip
     year = paris.year
     known = holidays.country_holidays("FR", years=[year, year + 1])
     verdict: Verdict = "ok" if len(known) >= 22 else "warn"
     yield Finding(
         "holidays",
         verdict,
-        f"{len(known)} French public holidays known for {year} and {year + 1}",
-        "" if verdict == "ok" else "upgrade the holidays package",
+        _("{count} French public holidays known for {year} and {next_year}"),
+        "" if verdict == "ok" else _("upgrade the holidays package"),
+        {"count": len(known), "year": year, "next_year": year + 1},
     )
 
 
 def _disk(settings: Settings) -> Iterator[Finding]:
-    places = {"mail folder": Path(settings.mail_dir)}
+    places = {_("mail folder ({place}): {free} GiB free"): Path(settings.mail_dir)}
     if is_sqlite(settings.database_url):
         path = sqlite_path(settings.database_url)
         if path is not None:
-            places["database file"] = path.parent
-    for what, place in places.items():
+            places[_("database file ({place}): {free} GiB free")] = path.parent
+    for seen, place in places.items():
         existing = _existing(place.resolve())
         free = shutil.disk_usage(existing).free
         verdict: Verdict = "ok" if free >= LOW_DISK else "warn"
         yield Finding(
             "disk",
             verdict,
-            f"{what} ({existing}): {free / (1 << 30):.1f} GiB free",
-            "" if verdict == "ok" else "free some space: a full disk stops every commit",
+            seen,
+            "" if verdict == "ok" else _("free some space: a full disk stops every commit"),
+            {"place": existing, "free": f"{free / (1 << 30):.1f}"},
         )
 
 
@@ -194,12 +225,14 @@ def _port(settings: Settings) -> Finding:
         with socket.create_connection((host, port), timeout=1):
             pass
     except OSError:
-        return Finding("http", "ok", f"{host}:{port} is free for the dashboard")
+        return Finding("http", "ok", _("{address} is free for the dashboard"),
+                       values={"address": f"{host}:{port}"})  # fmt: skip
     return Finding(
         "http",
         "warn",
-        f"{host}:{port} is already taken (a running service, or another program)",
-        "if no convflow service runs, set CONVFLOW_HTTP_PORT: `serve` would refuse to start",
+        _("{address} is already taken (a running service, or another program)"),
+        _("if no convflow service runs, set CONVFLOW_HTTP_PORT: `serve` would refuse to start"),
+        {"address": f"{host}:{port}"},
     )
 
 

@@ -16,6 +16,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from workflow.bootstrap import App
+from workflow.usecases.dispatch import DeliveryReport
 from workflow.usecases.due import DueReport
 from workflow.usecases.monitoring import work_snapshot
 
@@ -87,7 +88,7 @@ class Metrics:
         )
         self.emails = Counter(
             "convflow_emails",
-            "Delivery attempts of this process by outcome (sent, retried, failed)",
+            "Delivery attempts of this process by outcome (sent, retried, uncertain, failed)",
             ["outcome"],
             registry=self.registry,
         )
@@ -103,10 +104,14 @@ class Metrics:
         for reminder in report.reminders:
             if reminder.reason != "known_late":
                 self.lateness.labels("reminder").observe(_late(began, reminder.planned_at))
-        delivery = report.delivery
+        self.observe_delivery(report.delivery)  # empty when delivery runs beside the pass
+
+    def observe_delivery(self, delivery: DeliveryReport) -> None:
+        """Count what one delivery did."""
         for outcome, emails in (
             ("sent", delivery.sent),
             ("retried", delivery.retried),
+            ("uncertain", delivery.uncertain),
             ("failed", delivery.failed),
         ):
             if emails:

@@ -13,12 +13,12 @@ __all__ = ["PortTaken", "bind_http"]
 class PortTaken(ConvflowError):
     """The dashboard's address is already in use (another service, another program)."""
 
-    def __init__(self, host: str, port: int, reason: str) -> None:
+    def __init__(self, host: str, port: int, reason: str | None = None) -> None:
         self.host, self.port = host, port
-        super().__init__(
-            f"cannot listen on {host}:{port}: {reason}; stop the program that holds it or set "
-            "CONVFLOW_HTTP_PORT (or run with --no-http)"
-        )
+        if reason is None:
+            super().__init__("port_in_use", host=host, port=port)
+        else:
+            super().__init__("port_unavailable", host=host, port=port, reason=reason)
 
 
 def bind_http(host: str, port: int) -> socket.socket:
@@ -31,7 +31,8 @@ def bind_http(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as error:
         sock.close()
-        reason = "already in use" if error.errno == errno.EADDRINUSE else error.strerror
-        raise PortTaken(host, port, reason or str(error)) from None
+        if error.errno == errno.EADDRINUSE:
+            raise PortTaken(host, port) from None
+        raise PortTaken(host, port, error.strerror or str(error)) from None
     sock.set_inheritable(True)
     return sock

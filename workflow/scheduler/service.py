@@ -1,14 +1,18 @@
-"""The background service: wakes when something falls due, and runs the due pass.
+"""The background service: wakes when something falls due, and runs the due pass and delivery.
 
 What is due lives in convflow's own tables (deadlines, reminders, outbox); APScheduler only
 wakes the service at the next due instant, and on a safety interval besides, with an in-memory
-job store (LIBRARY-NOTES: its job store must not be the record, nor be shared). Each wake runs
-`workflow.usecases.due.run_due`, the same code as `convflow run-due`.
+job store (its job store must not be the record, nor be shared). Two jobs, each with its own
+lock, run in threads of their own: the due pass (`workflow.usecases.due.run_due` without a
+sender: deadlines and reminders, the same code as `convflow run-due`) and delivery
+(`workflow.usecases.dispatch.deliver`). A mail server that never answers holds back delivery
+only: a deadline is applied when it falls, never behind an email.
 
 Work recorded by another process (an event from the command line queues an email due at once)
 is noticed by a cheap watch: every few seconds the service reads the earliest due instant and
-wakes earlier if it must. Work still due after a pass (a convention that cannot be processed)
-is tried again after a delay that doubles up to the safety interval, never in a tight loop.
+wakes earlier if it must. Work still due after a pass (a convention that cannot be processed,
+emails the mail server deferred) is tried again after a delay that doubles up to the safety
+interval, never in a tight loop.
 """
 
 from __future__ import annotations
@@ -26,17 +30,19 @@ from typing import IO
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from notifications import FolderSender, Sender, SmtpSender
-from states import due
+from states import due as policy
 from states.errors import ConvflowError
 from storage.engine import is_sqlite, lost_connection, sqlite_path
 from workflow.bootstrap import App
 from workflow.ops.health import ServiceHealth
 from workflow.ops.metrics import Metrics
 from workflow.settings import Settings
+from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.due import DueReport, run_due
 
 log = logging.getLogger("convflow.service")
 WAKE_JOB, SAFETY_JOB, WATCH_JOB = "convflow-wake", "convflow-safety", "convflow-watch"
+DELIVERY_JOB = "convflow-delivery"
 FIRST_RETRY_SECONDS = 1
 
 
@@ -50,6 +56,7 @@ def make_sender(settings: Settings) -> Sender:
             user=settings.smtp_user,
             password=settings.smtp_password,
             timeout=float(settings.smtp_timeout),
+            data_timeout=float(settings.smtp_data_timeout),
         )
     return FolderSender(Path(settings.mail_dir))
 
@@ -58,10 +65,7 @@ class ServiceAlreadyRunning(ConvflowError):
     """A second service on the same SQLite file: SQLite allows one writer service."""
 
     def __init__(self, path: Path, holder: str) -> None:
-        super().__init__(
-            f"another convflow service is already running on {path} ({holder}); SQLite "
-            "allows one service per database file: stop it, or use PostgreSQL to run several"
-        )
+        super().__init__("service_already_running", path=str(path), holder=holder)
 
 
 class SingleServiceLock:
@@ -98,8 +102,24 @@ class SingleServiceLock:
             self._file.close()
 
 
+class _Backoff:
+    """The delay before trying again work still due after a pass: 1, 2, 4... seconds, up to
+    the safety interval; back to nothing once the work is done."""
+
+    def __init__(self, ceiling: int) -> None:
+        self.ceiling = ceiling
+        self.seconds = 0
+
+    def grow(self) -> int:
+        self.seconds = min(max(2 * self.seconds, FIRST_RETRY_SECONDS), self.ceiling)
+        return self.seconds
+
+    def reset(self) -> None:
+        self.seconds = 0
+
+
 class Service:
-    """Runs the due pass on time, until stopped."""
+    """Runs the due pass on time and delivers the outbox beside it, until stopped."""
 
     def __init__(
         self,
@@ -112,19 +132,22 @@ class Service:
         self.clock = clock or app.clock
         self.health = ServiceHealth()
         self.metrics = metrics
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the due pass
+        self._delivering = threading.Lock()
         self._stopping = threading.Event()
-        self._retry_seconds = 0  # while work stays due after passes: the current delay
+        self._due_backoff = _Backoff(app.settings.wake_interval)
+        self._delivery_backoff = _Backoff(app.settings.wake_interval)
         self._outage_since: datetime | None = None  # while the database does not answer
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
-            # A wake-up missed while busy or down still runs, once (LIBRARY-NOTES: the default
+            # A wake-up missed while busy or down still runs, once (APScheduler's default
             # misfire_grace_time of 1 s silently drops it).
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
 
     def tick(self) -> DueReport | None:
-        """One due pass now, then plan the next wake-up; skipped if a pass is running."""
+        """One due pass now (deadlines, reminders), then plan the next wake-up and have the
+        emails it queued delivered; skipped if a due pass is running."""
         if not self._lock.acquire(blocking=False):
             return None
         try:
@@ -132,7 +155,7 @@ class Service:
                 return None
             now = self.clock()
             self.health.pass_began(now)
-            report = run_due(self.app, now, self.sender)
+            report = run_due(self.app, now)
             self._database_back(now)
             self.health.pass_ended(self.clock(), ok=True)
             if self.metrics is not None:
@@ -149,13 +172,36 @@ class Service:
             return None
         finally:
             self._lock.release()
+            self._deliver_soon()
+
+    def deliver(self) -> DeliveryReport | None:
+        """Deliver what the outbox holds due now, then plan the next delivery; skipped if a
+        delivery is running."""
+        if not self._delivering.acquire(blocking=False):
+            return None
+        try:
+            if self._stopping.is_set():
+                return None
+            now = self.clock()
+            report = deliver(self.app, self.sender, now, stopping=self._stopping.is_set)
+            if self.metrics is not None:
+                self.metrics.observe_delivery(report)
+            self._plan_delivery(now)
+            return report
+        except Exception as error:
+            if lost_connection(error):  # the due pass says it, once; try again on a delay
+                self._wake_at(DELIVERY_JOB, self.deliver, self.clock() + timedelta(
+                    seconds=self._delivery_backoff.grow()))  # fmt: skip
+                return None
+            log.exception("delivery failed; it will run again at the next wake-up")
+            return None
+        finally:
+            self._delivering.release()
 
     def _database_lost(self, error: BaseException) -> None:
         """Say once that the database does not answer, and try again after a growing delay."""
         now = self.clock()
-        self._retry_seconds = min(
-            max(2 * self._retry_seconds, FIRST_RETRY_SECONDS), self.app.settings.wake_interval
-        )
+        seconds = self._due_backoff.grow()
         if self._outage_since is None:
             self._outage_since = now
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
@@ -166,7 +212,7 @@ class Service:
                 self.app.settings.wake_interval,
             )
         if not self._stopping.is_set():
-            self._wake_at(now + timedelta(seconds=self._retry_seconds))
+            self._wake_at(WAKE_JOB, self.tick, now + timedelta(seconds=seconds))
 
     def _database_back(self, now: datetime) -> None:
         if self._outage_since is not None:
@@ -175,24 +221,29 @@ class Service:
                 _duration(now - self._outage_since, seconds=True),
             )
             self._outage_since = None
-            self._retry_seconds = 0
+            self._due_backoff.reset()
 
     def next_due(self) -> datetime | None:
-        """The earliest instant something is due: what the due policy says of every
-        convention's deadlines and reminders (their earliest instants, read in SQL), or an
-        email to deliver."""
+        """The earliest instant something is due: a deadline, a reminder, an email."""
+        return _earliest(self._next_due_pass(), self._next_delivery())
+
+    def _next_due_pass(self) -> datetime | None:
+        """When the due policy says something is next due, of every convention's deadlines
+        and reminders (their earliest instants, read in SQL)."""
+        with self.app.uow(read_only=True) as uow:
+            return policy.next_due([uow.deadlines.next_due()], [uow.reminders.next_planned()])
+
+    def _next_delivery(self) -> datetime | None:
         lease = timedelta(seconds=self.app.settings.claim_lease_seconds)
         with self.app.uow(read_only=True) as uow:
-            work = due.next_due([uow.deadlines.next_due()], [uow.reminders.next_planned()])
-            email = uow.outbox.next_attempt(lease)
-        return min((c for c in (work, email) if c is not None), default=None)
+            return uow.outbox.next_attempt(lease)
 
     def _plan_wake(self, now: datetime) -> None:
         if self._stopping.is_set():
             return
-        due = self.next_due()
+        due = self._next_due_pass()
         if due is None:
-            self._retry_seconds = 0
+            self._due_backoff.reset()
             log.info(
                 "nothing planned; looking again every %ss, and for new work every %ss",
                 self.app.settings.wake_interval,
@@ -200,43 +251,68 @@ class Service:
             )
             return
         if due <= now:  # the pass left it due: it failed, or another worker holds it
-            self._retry_seconds = min(
-                max(2 * self._retry_seconds, FIRST_RETRY_SECONDS), self.app.settings.wake_interval
-            )
-            when = now + timedelta(seconds=self._retry_seconds)
+            when = now + timedelta(seconds=self._due_backoff.grow())
             log.warning("work due at %s is still waiting; trying again in %ss",
-                        due.isoformat(), self._retry_seconds)  # fmt: skip
+                        due.isoformat(), self._due_backoff.seconds)  # fmt: skip
         else:
-            self._retry_seconds = 0
+            self._due_backoff.reset()
             when = due
-        self._wake_at(when)
+        self._wake_at(WAKE_JOB, self.tick, when)
         log.info("next wake-up at %s", when.isoformat())
 
-    def _wake_at(self, when: datetime) -> None:
-        self._scheduler.add_job(
-            self.tick, "date", run_date=when, id=WAKE_JOB, replace_existing=True
-        )
+    def _plan_delivery(self, now: datetime) -> None:
+        if self._stopping.is_set():
+            return
+        due = self._next_delivery()
+        if due is None:
+            self._delivery_backoff.reset()
+            return
+        if due <= now:  # deferred by the mail server, or held by another sender
+            when = now + timedelta(seconds=self._delivery_backoff.grow())
+            log.info("emails due at %s are still waiting; delivering again in %ss",
+                     due.isoformat(), self._delivery_backoff.seconds)  # fmt: skip
+        else:
+            self._delivery_backoff.reset()
+            when = due
+        self._wake_at(DELIVERY_JOB, self.deliver, when)
+
+    def _deliver_soon(self) -> None:
+        """Have the outbox delivered now, unless a delivery is running (it will see the new
+        emails: it claims until nothing is due) or waiting on its own delay."""
+        if self._stopping.is_set() or self._delivering.locked():
+            return
+        if self._delivery_backoff.seconds == 0:
+            self._wake_at(DELIVERY_JOB, self.deliver, self.clock())
+
+    def _wake_at(self, job: str, work: Callable[[], object], when: datetime) -> None:
+        self._scheduler.add_job(work, "date", run_date=when, id=job, replace_existing=True)
 
     def watch(self) -> None:
         """Wake earlier if another process recorded work due before the planned wake-up."""
-        if self._stopping.is_set() or self._retry_seconds or self._lock.locked():
-            return  # retrying on its own delay, or a pass is running and will plan the next
+        if self._stopping.is_set():
+            return
         try:
-            due = self.next_due()
+            if not (self._due_backoff.seconds or self._lock.locked()):
+                self._watch_for(WAKE_JOB, self.tick, self._next_due_pass())
+            if not (self._delivery_backoff.seconds or self._delivering.locked()):
+                self._watch_for(DELIVERY_JOB, self.deliver, self._next_delivery())
         except Exception as error:
             if not lost_connection(error):
                 raise
-            return  # the next pass says it, once, and retries on its own delay
+            # the next pass says it, once, and retries on its own delay
+
+    def _watch_for(self, job_id: str, work: Callable[[], object], due: datetime | None) -> None:
         if due is None:
             return
-        job = self._scheduler.get_job(WAKE_JOB)
+        job = self._scheduler.get_job(job_id)
         planned = job.next_run_time if job is not None else None
         if planned is None or due < planned:
             log.info("new work due at %s: waking up for it", due.isoformat())
-            self._wake_at(max(due, self.clock()))
+            self._wake_at(job_id, work, max(due, self.clock()))
 
     def start(self) -> None:
-        """Start the scheduler; the first pass (catching up on downtime) runs at once."""
+        """Start the scheduler; the first pass (catching up on downtime) runs at once, and
+        delivery beside it."""
         self._scheduler.start()
         self.health.started(self.clock())
         self._scheduler.add_job(
@@ -253,10 +329,12 @@ class Service:
             id=WATCH_JOB,
             replace_existing=True,
         )
-        self._wake_at(self.clock())
+        self._wake_at(WAKE_JOB, self.tick, self.clock())
+        self._wake_at(DELIVERY_JOB, self.deliver, self.clock())
 
     def stop(self) -> None:
-        """Stop waking up; wait for the pass in flight to finish its unit of work."""
+        """Stop waking up; wait for the pass in flight to finish its unit of work, and for
+        delivery to finish the email in flight (the others claimed are given back)."""
         if self._stopping.is_set():
             return
         self._stopping.set()
@@ -264,8 +342,12 @@ class Service:
         # Not shutdown(wait=True): it holds the scheduler's job store lock while it waits, and
         # the pass in flight needs that lock to plan its next wake-up, so neither would finish.
         self._scheduler.shutdown(wait=False)
-        with self._lock:  # the pass in flight, if any, ends; later ones see _stopping
+        with self._lock, self._delivering:  # later passes see _stopping
             pass
+
+
+def _earliest(*instants: datetime | None) -> datetime | None:
+    return min((t for t in instants if t is not None), default=None)
 
 
 def _log_report(report: DueReport, now: datetime) -> None:

@@ -34,7 +34,7 @@ class UnknownAmendment(ConvflowError, LookupError):
     """No amendment has this number on this convention."""
 
     def __init__(self, reference: str, number: int) -> None:
-        super().__init__(f"{reference}: no amendment n°{number} (see `convflow amendments`)")
+        super().__init__("unknown_amendment", reference=reference, amendment=number)
 
 
 @dataclass(frozen=True)
@@ -110,19 +110,14 @@ def draft_amendment(app: App, command: DraftAmendment, now: datetime) -> Amendme
 def _check_amendable(convention: Convention, uow: UnitOfWork, convention_id: int) -> None:
     if convention.state not in IN_FORCE:
         raise GuardRejected(
-            convention.reference,
-            "amend",
-            f"the convention is {convention.state}: an amendment is possible only while it is in "
-            "force (from its last signature to its end); after its term it would be a new "
-            "convention",
+            convention.reference, "amend", "convention_not_in_force", state=convention.state
         )
     pending = uow.amendments.open_one(convention_id)
     if pending is not None:
         raise GuardRejected(
-            convention.reference,
-            "amend",
-            f"{pending.title} is still {pending.state}: sign or abandon it first",
-        )
+            convention.reference, "amend", "amendment_pending", pending=pending.number,
+            state=pending.state,
+        )  # fmt: skip
 
 
 def record_amendment_event(

@@ -27,7 +27,7 @@ from workflow.usecases.commands import (
     RecordEvent,
 )
 from workflow.usecases.emails import computed_snapshot, event_snapshot, notice_for
-from workflow.wording.labels import REMINDER_NOTES
+from workflow.wording.labels import reminder_reason
 
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:
@@ -128,7 +128,7 @@ def move_deadlines(
         uow.reminders.cancel(convention_id, closure.kind, now, note=why)
     moot = due.moot_kinds(convention)
     for kind in sorted(moot):
-        uow.reminders.cancel(convention_id, kind, now, note=REMINDER_NOTES["moot"])
+        uow.reminders.cancel(convention_id, kind, now, note=reminder_reason("moot"))
     opened_ids = uow.deadlines.open(convention_id, seq, opened, now)
     hour, offsets = app.settings.reminder_hour, convention.clauses.reminders
     for deadline, deadline_id in zip(opened, opened_ids, strict=True):

@@ -1,26 +1,36 @@
-"""The dispatcher: claims due emails from the outbox, renders them, sends them, records the answer.
+"""The dispatcher: claims due emails from the outbox, renders them, sends them, records the answers.
 
 Claiming is its own short transaction (on PostgreSQL with SKIP LOCKED, so several dispatchers
-share the work); the SMTP conversation happens outside any transaction; the answers are
-recorded in a second one. A dispatcher killed in between leaves its claim, which is taken back
-after the lease: at most the messages in flight go twice, under the same Message-ID.
+share the work), under a claim token; the SMTP conversation happens outside any transaction,
+while a thread renews the claim; each email's answer is recorded in a transaction of its own
+as soon as the server gives it, on the condition that the claim is still this dispatcher's.
+A dispatcher killed at any moment leaves at most the email in flight unrecorded: it goes again
+after the lease, under the same Message-ID. An email whose message went out with no answer is
+never sent again on the spot: it waits as `uncertain` and is retried later, like a failure.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender
+from storage.engine import lost_connection
+from storage.outbox import WAITING, new_token
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
+from workflow.usecases.claims import HeldClaim
 from workflow.usecases.emails import convention_snapshot, rehydrate
 
 log = logging.getLogger(__name__)
 _MAX_DELAY = timedelta(hours=1)
+_PATIENCE = timedelta(minutes=1)  # at least: how long to wait for the database to record
+T = TypeVar("T")
 
 
 @dataclass
@@ -30,6 +40,8 @@ class DeliveryReport:
     sent: list[str] = field(default_factory=list)
     retried: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)  # sent with no answer: tried again later
+    claim_lost: list[str] = field(default_factory=list)  # outcomes not recorded: claim taken
 
 
 def retry_delay(attempts: int, base_seconds: int) -> timedelta:
@@ -68,115 +80,230 @@ def _conventions(app: App, rows: list[AnyRow]) -> dict[str, dict[str, Any]]:
     return {convention.reference: convention_snapshot(convention) for convention in found}
 
 
-def deliver(app: App, sender: Sender, now: datetime, batch: int = 25) -> DeliveryReport:
-    """Send every email due at `now`, batch by batch, one SMTP connection per batch.
+def deliver(
+    app: App,
+    sender: Sender,
+    now: datetime,
+    batch: int = 25,
+    stopping: Callable[[], bool] = lambda: False,
+) -> DeliveryReport:
+    """Send every email due at `now`, claimed batch by claimed batch (one SMTP connection each),
+    recording each email's outcome as soon as the server gives it.
 
-    Batches stay small so that one (up to 25 emails at the SMTP timeout each) ends well within
-    the claim lease: another dispatcher never takes back emails still being sent.
+    The pass ends early when a whole batch was deferred (the server is not taking mail now:
+    the next wake-up tries again), or when `stopping()` says so (the emails claimed and not
+    tried are given back at once).
     """
     report = DeliveryReport()
     lease = timedelta(seconds=app.settings.claim_lease_seconds)
-    while True:
+    while not stopping():
+        token = new_token()
         with app.uow() as uow:
-            rows = uow.outbox.claim(now, batch, lease)
+            rows = uow.outbox.claim(max(now, app.clock()), batch, lease, token)
             uow.commit()
         if not rows:
             return report
-        for row in rows:
-            if row.status == "sending":
-                log.warning(
-                    "taking back %s %s, claimed at %s by a dispatcher that never answered: "
-                    "sending it again under the same Message-ID",
-                    row.kind, row.message_id, row.claimed_at.isoformat(),
-                )  # fmt: skip
-        # Loop until nothing is due: alerts queued by this batch are due now and go too.
-        _deliver_batch(app, sender, rows, now, report)
+        _log_claimed(rows)
+        with HeldClaim(app, token, lease) as claim:
+            deferred = _deliver_batch(app, sender, rows, claim, now, report, stopping)
+        if deferred:
+            log.warning("the mail server deferred a whole batch: the next wake-up tries again")
+            return report
+    return report
+
+
+def _log_claimed(rows: list[AnyRow]) -> None:
+    for row in rows:
+        if row.status == "sending":
+            log.warning(
+                "taking back %s %s, claimed at %s by a dispatcher that never answered: "
+                "sending it again under the same Message-ID",
+                row.kind, row.message_id, row.claimed_at.isoformat(),
+            )  # fmt: skip
+        elif row.status == "uncertain":
+            log.info(
+                "trying %s %s again under the same Message-ID: its last attempt went out with "
+                "no answer (the server may have it)",
+                row.kind, row.message_id,
+            )  # fmt: skip
 
 
 def _deliver_batch(
-    app: App, sender: Sender, rows: list[AnyRow], now: datetime, report: DeliveryReport
-) -> None:
+    app: App,
+    sender: Sender,
+    rows: list[AnyRow],
+    claim: HeldClaim,
+    now: datetime,
+    report: DeliveryReport,
+    stopping: Callable[[], bool],
+) -> bool:
+    """Send one claimed batch; True if every email tried was deferred."""
     emails: list[tuple[AnyRow, OutgoingEmail]] = []
-    broken: list[tuple[AnyRow, str]] = []
     conventions = _conventions(app, rows)
     for row in rows:
         try:
             convention = conventions.get(row.context.get("reference"))
             emails.append((row, _render(app.renderer, row, convention)))
         except Exception as problem:  # a template that cannot render is a permanent failure
-            broken.append((row, f"rendering failed: {problem}"))
-    results = sender.send([email for _, email in emails]) if emails else []
-    with app.uow() as uow:
-        for (row, email), result in zip(emails, results, strict=True):
-            _record(app, uow, row, email.subject, result, now, report)
-        for row, error in broken:
-            _fail(app, uow, row, error, None, now, report)
-        uow.commit()
+            _fail(app, claim, row, f"rendering failed: {problem}", None, now, report, False)
+    if not emails:
+        return False
+    recorded: list[str] = []
+    results = sender.send_each([email for _, email in emails])
+    try:
+        for number, (row, email) in enumerate(emails):
+            if stopping() or not claim.held():
+                _release(app, claim, [r for r, _ in emails[number:]], claim.held())
+                break
+            result = next(results)  # the next email goes now
+            recorded.append(_record(app, claim, row, email.subject, result, now, report))
+    finally:
+        _close(results)
+    return bool(recorded) and all(status in WAITING for status in recorded)
+
+
+def _close(results: Iterator[DeliveryResult]) -> None:
+    """End the sender's session (a generator: closing it runs its clean-up)."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()
 
 
 def _record(
     app: App,
-    uow: UnitOfWork,
+    claim: HeldClaim,
     row: AnyRow,
     subject: str,
     result: DeliveryResult,
     now: datetime,
     report: DeliveryReport,
-) -> None:
+) -> str:
+    """Record what became of one email; the status it now has ("sending": not recorded)."""
+    at = max(now, app.clock())
+    attempt = row.attempts + 1  # this attempt, counted as it is recorded
     if result.outcome == DeliveryOutcome.SENT:
-        uow.outbox.sent(row.id, subject, now)
+        if not _commit(app, claim, lambda uow: uow.outbox.sent(row.id, subject, at, claim.token)):
+            return _claim_lost(row, "sent", report)
         report.sent.append(row.message_id)
-        log.info(
-            "sent %s %s to %s (%s)",
-            row.kind,
-            row.message_id,
-            ", ".join(row.recipients),
-            result.detail,
-        )
-        return
-    attempt = row.attempts + 1  # the claim counted this attempt after reading the row
-    if result.outcome == DeliveryOutcome.TEMPORARY and attempt < app.settings.max_attempts:
-        at = now + retry_delay(attempt, app.settings.retry_base_seconds)
-        uow.outbox.retry(row.id, at, result.detail)
-        report.retried.append(row.message_id)
-        log.warning(
-            "temporary failure for %s %s (attempt %d): %s; next try at %s",
-            row.kind,
-            row.message_id,
-            attempt,
-            result.detail,
-            at.isoformat(),
-        )
-        return
+        log.info("sent %s %s to %s (%s)", row.kind, row.message_id,
+                 ", ".join(row.recipients), result.detail)  # fmt: skip
+        return "sent"
+    retrying = result.outcome in (DeliveryOutcome.TEMPORARY, DeliveryOutcome.UNCERTAIN)
+    if retrying and attempt < app.settings.max_attempts:
+        return _retry(app, claim, row, result, attempt, at, report)
     reason = result.detail
-    if result.outcome == DeliveryOutcome.TEMPORARY:
+    if retrying:
         reason = f"gave up after {attempt} attempts: {result.detail}"
-    _fail(app, uow, row, reason, subject, now, report)
+    return _fail(app, claim, row, reason, subject, now, report)
+
+
+def _retry(
+    app: App,
+    claim: HeldClaim,
+    row: AnyRow,
+    result: DeliveryResult,
+    attempt: int,
+    at: datetime,
+    report: DeliveryReport,
+) -> str:
+    later = at + retry_delay(attempt, app.settings.retry_base_seconds)
+    unanswered = result.outcome == DeliveryOutcome.UNCERTAIN
+
+    def write(uow: UnitOfWork) -> bool:
+        if unanswered:
+            return uow.outbox.uncertain(row.id, later, result.detail, claim.token)
+        return uow.outbox.retry(row.id, later, result.detail, claim.token)
+
+    if not _commit(app, claim, write):
+        return _claim_lost(row, str(result.outcome), report)
+    (report.uncertain if unanswered else report.retried).append(row.message_id)
+    what = "no answer (uncertain: the server may have it)" if unanswered else "temporary failure"
+    log.warning(
+        "%s for %s %s (attempt %d): %s; next try at %s",
+        what, row.kind, row.message_id, attempt, result.detail, later.isoformat(),
+    )  # fmt: skip
+    return "uncertain" if unanswered else "pending"
 
 
 def _fail(
     app: App,
-    uow: UnitOfWork,
+    claim: HeldClaim,
     row: AnyRow,
     error: str,
     subject: str | None,
     now: datetime,
     report: DeliveryReport,
-) -> None:
-    uow.outbox.fail(row.id, error, subject)
+    attempted: bool = True,
+) -> str:
+    at = max(now, app.clock())
+
+    def write(uow: UnitOfWork) -> tuple[bool, int | None]:
+        if not uow.outbox.fail(row.id, error, subject, claim.token, attempted):
+            return False, None
+        return True, app.mailer.queue_alert(uow, dict(row._mapping), error, at)
+
+    recorded, alert = _commit(app, claim, write)
+    if not recorded:
+        return _claim_lost(row, "failed", report)
     report.failed.append(row.message_id)
-    alert = app.mailer.queue_alert(uow, dict(row._mapping), error, now)
     unalerted = ""
     if alert is None and row.kind != "delivery_failed":  # an alert is never alerted about
         unalerted = " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
-    log.error(
-        "could not deliver %s %s to %s: %s%s",
-        row.kind,
-        row.message_id,
-        ", ".join(row.recipients),
-        error,
-        unalerted,
-    )
+    log.error("could not deliver %s %s to %s: %s%s", row.kind, row.message_id,
+              ", ".join(row.recipients), error, unalerted)  # fmt: skip
+    return "failed"
+
+
+def _release(app: App, claim: HeldClaim, rows: list[AnyRow], held: bool) -> None:
+    """Give back emails claimed and not tried: stopping, or the claim may have been lost."""
+    if held:
+        log.info("stopping: %d claimed emails given back untried", len(rows))
+    else:
+        log.warning("the claim on %d emails could not be renewed in time: they are left to "
+                    "whichever sender takes them back", len(rows))  # fmt: skip
+
+    def write(uow: UnitOfWork) -> None:
+        for row in rows:  # an email taken back from a dead sender waits as any other
+            status = row.status if row.status in WAITING else "pending"
+            uow.outbox.release(row.id, claim.token, status)
+
+    _commit(app, claim, write)
+
+
+def _claim_lost(row: AnyRow, outcome: str, report: DeliveryReport) -> str:
+    report.claim_lost.append(row.message_id)
+    log.warning(
+        "%s %s: our claim on it was taken back by another sender (ours was not renewed in "
+        "time); its outcome here (%s) is not recorded, the new holder's will be",
+        row.kind, row.message_id, outcome,
+    )  # fmt: skip
+    return "sending"
+
+
+def _commit(app: App, claim: HeldClaim, write: Callable[[UnitOfWork], T]) -> T:
+    """Run `write` in a transaction of its own and commit it; while the database cannot be
+    reached, wait and try again (what the mail server said must not be forgotten), up to
+    the lease or a minute, whichever is longer."""
+    patience = max(timedelta(seconds=app.settings.claim_lease_seconds), _PATIENCE)
+    give_up = time.monotonic() + patience.total_seconds()
+    pause = 0.25
+    while True:
+        try:
+            with app.uow() as uow:
+                written = write(uow)
+                uow.commit()
+                return written
+        except Exception as problem:
+            if not lost_connection(problem) or time.monotonic() + pause > give_up:
+                raise
+            log.warning("cannot record an outcome (claim %s…) now: %s; trying again in %.2gs",
+                        claim.token[:8], _first_line(problem), pause)  # fmt: skip
+            time.sleep(pause)
+            pause = min(2 * pause, 5.0)
+
+
+def _first_line(problem: BaseException) -> str:
+    return str(problem).splitlines()[0] if str(problem) else type(problem).__name__
 
 
 __all__ = ["DeliveryReport", "Renderer", "deliver", "retry_delay"]

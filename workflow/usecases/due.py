@@ -31,6 +31,7 @@ from workflow.usecases.conventions import persist_outcome
 from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.emails import EVENT_NOTICES, deadline_snapshot
 from workflow.usecases.reminding import ReminderHandled, send_due_reminders
+from workflow.wording.refusals import failure_text
 
 SERVICE_ACTOR = "convflow (service)"
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def _each_convention(
                 work(reference)
             except Exception as error:  # one bad convention must not stop the others
                 log.exception("%s: could not process what is due", reference)
-                report.failures[reference] = str(error)
+                report.failures[reference] = failure_text(error)
 
 
 def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 200) -> DueReport:

@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from functools import lru_cache
 from typing import Any
 
-from states.amendments import FIELD_LABELS, Amendment, AmendmentOutcome, current_value
+from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
@@ -27,14 +27,7 @@ from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.settings import Settings
-from workflow.wording.labels import (
-    AMENDMENT_EVENT_LABELS,
-    DEADLINE_LABELS,
-    EMAIL_LABELS,
-    EVENT_LABELS,
-    INPUT_LABELS,
-    STATE_LABELS,
-)
+from workflow.wording import labels
 from workflow.wording.values import input_text, term_text
 
 EVENT_NOTICES = {
@@ -89,7 +82,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
         "end_date": _iso(convention.end_date),
         "effective_date": _iso(convention.effective_date),
         "state": convention.state,
-        "state_label": STATE_LABELS[convention.state],
+        "state_label": labels.state(convention.state),
         "place": convention.place,
         "clauses": {
             "dispute_window_days": convention.clauses.dispute_window_days,
@@ -128,7 +121,7 @@ def deadline_snapshot(
     """A deadline as emails describe it, as JSON."""
     return {
         "kind": kind,
-        "kind_label": DEADLINE_LABELS[kind],
+        "kind_label": labels.deadline(kind),
         "due_date": _iso(due_date),
         "expires_at": _iso(expires_at),
         "explanation": explanation,
@@ -162,7 +155,7 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
         after = applied["after"] if applied else value
         changes.append({
             "field": key,
-            "label": FIELD_LABELS.get(key, _representative_label(key)),
+            "label": labels.term(key),
             "before": term_text(key, before),
             "after": term_text(key, after),
         })  # fmt: skip
@@ -173,21 +166,19 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
     }
 
 
-def _representative_label(key: str) -> str:
-    return f"représentant de la partie {key.removeprefix('signatory.')}"
-
-
 def event_snapshot(outcome: Outcome | AmendmentOutcome, convention: Convention) -> dict[str, Any]:
     """A recorded event as emails describe it; its inputs as people read them, in French."""
     return {
         "name": outcome.trigger,
         "label": (
-            AMENDMENT_EVENT_LABELS if isinstance(outcome, AmendmentOutcome) else EVENT_LABELS
-        )[outcome.trigger],
+            labels.amendment_event(outcome.trigger)
+            if isinstance(outcome, AmendmentOutcome)
+            else labels.event(outcome.trigger)
+        ),
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
         "inputs": {
-            INPUT_LABELS.get(key, key): input_text(key, value, convention)
+            labels.input_name(key): input_text(key, value, convention)
             for key, value in outcome.inputs.items()
         },
     }
@@ -276,7 +267,7 @@ class Mailer:
         if failed["kind"] == "delivery_failed":
             return None  # never alert about an alert: that could loop
         failure = {
-            "subject": failed["subject"] or EMAIL_LABELS.get(failed["kind"], failed["kind"]),
+            "subject": failed["subject"] or labels.email(failed["kind"]),
             "recipients": list(failed["recipients"]),
             "error": error,
             "attempts": failed["attempts"] + 1,

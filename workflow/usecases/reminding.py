@@ -28,7 +28,8 @@ from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
-from workflow.wording.labels import REMINDER_NOTES
+from workflow.wording.labels import reminder_reason
+from workflow.wording.refusals import failure_text
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def send_due_reminders(
     except Exception as error:
         if len(references) == 1:
             log.exception("%s: could not send its reminders", references[0])
-            failures[references[0]] = str(error)
+            failures[references[0]] = failure_text(error)
             return []
         log.warning("a batch of %d conventions failed; taking them one by one", len(references))
     handled: list[ReminderHandled] = []
@@ -131,7 +132,7 @@ def _decide(
                 _email(app, convention, convention_id, row, key, about, decision.days_left)
             )
         status = "sent" if decision.outcome == "send" else decision.outcome
-        note = REMINDER_NOTES.get(decision.reason) if decision.reason else None
+        note = reminder_reason(decision.reason) if decision.reason else None  # stored in French
         decided.marks.append(Mark(row.id, status, note, key))
         decided.handled.append(
             ReminderHandled(

@@ -21,7 +21,7 @@ from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.due import SERVICE_ACTOR
 from workflow.usecases.emails import EVENT_NOTICES
-from workflow.wording.labels import DEADLINE_NOTES, REMINDER_NOTES
+from workflow.wording.labels import deadline_reason, reminder_reason
 from workflow.wording.values import countdown_text
 
 
@@ -140,7 +140,7 @@ class _Replay:
                     "passed",
                     state,
                     reason=p.reason,
-                    note=DEADLINE_NOTES.get(p.reason) if p.reason else None,
+                    note=deadline_reason(p.reason) if p.reason else None,
                 )
             )
         if decided.end is not None:
@@ -216,7 +216,7 @@ class _Replay:
     def _reminder_happening(self, decision: due.ReminderDecision, now: datetime) -> Happening:
         reminder = decision.reminder
         sent = decision.outcome == "send"
-        note = REMINDER_NOTES.get(decision.reason) if decision.reason else None
+        note = reminder_reason(decision.reason) if decision.reason else None
         if sent and decision.days_left is not None:
             note = f"annonce : {countdown_text(decision.days_left)}"
         return Happening(

@@ -30,7 +30,7 @@ class TokenExists(ConvflowError):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f"a token named '{name}' already exists (revoked ones included)")
+        super().__init__("token_exists", name=name)
 
 
 class UnknownToken(ConvflowError, LookupError):
@@ -38,11 +38,7 @@ class UnknownToken(ConvflowError, LookupError):
 
     def __init__(self, name: str, revoked: bool = False) -> None:
         self.name = name
-        super().__init__(
-            f"the token named '{name}' is already revoked"
-            if revoked
-            else f"no token named '{name}' (convflow token list shows them)"
-        )
+        super().__init__("token_already_revoked" if revoked else "unknown_token", name=name)
 
 
 @dataclass(frozen=True)
@@ -72,9 +68,9 @@ def hash_token(token: str) -> str:
 def create_token(app: App, name: str, role: str, created_by: str, now: datetime) -> str:
     """Create a token for `name` with `role`; return it (the only time it is seen)."""
     if not NAME.match(name):
-        raise InvalidInput("name", f"'{name}' is not a token name (letters, digits, . _ @ -)")
+        raise InvalidInput("name", "not_a_token_name", value=name)
     if role not in ROLES:
-        raise InvalidInput("role", f"'{role}' is not one of {', '.join(ROLES)}")
+        raise InvalidInput("role", "not_one_of", value=role, choices=ROLES)
     token = secrets.token_urlsafe(32)
     with app.uow() as uow:
         tokens = uow.tokens

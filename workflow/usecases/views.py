@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from states.amendments import (
-    FIELD_LABELS,
     FIELDS,
     Amendment,
     allowed_amendment_events,
@@ -19,8 +18,10 @@ from states.amendments import (
 from states.convention import Convention
 from states.lifecycle import allowed_events
 from storage.mapping import dispute_to_json, notice_to_json
+from storage.outbox import WAITING
 from storage.tables import AnyRow
 from workflow.bootstrap import App
+from workflow.wording import labels
 
 
 class DeadlineView(TypedDict):
@@ -61,6 +62,7 @@ class OutboxView(TypedDict):
     subject: str
     status: str
     attempts: int
+    unanswered: int  # attempts whose message went out with no answer from the server
     last_error: str | None
     created_at: str | None
     next_attempt_at: str | None
@@ -200,6 +202,10 @@ def reminder_view(row: AnyRow) -> ReminderView:
     }
 
 
+OUTBOX_WAITING: tuple[str, ...] = WAITING
+"""The statuses of an email waiting for its next attempt: pending, uncertain."""
+
+
 def outbox_view(row: AnyRow) -> OutboxView:
     """One email: what, to whom, and whether it was delivered."""
     return {
@@ -211,6 +217,7 @@ def outbox_view(row: AnyRow) -> OutboxView:
         "subject": row.subject,
         "status": row.status,
         "attempts": row.attempts,
+        "unanswered": row.unanswered,
         "last_error": row.last_error,
         "created_at": instant(row.created_at),
         "next_attempt_at": instant(row.next_attempt_at),
@@ -233,6 +240,12 @@ def outbox(app: App, status: str | None = None, limit: int = 200) -> list[Outbox
         return [outbox_view(row) for row in uow.outbox.listing(status, limit)]
 
 
+def outbox_counts(app: App) -> dict[str, int]:
+    """How many emails are in each status, and how many had an attempt left unanswered."""
+    with app.uow(read_only=True) as uow:
+        return dict(uow.outbox.counts())
+
+
 def amendment_view(amendment: Amendment, convention: Convention) -> AmendmentView:
     """One amendment: what it proposes (beside the terms it would replace, while open) or
     changed, who signed, when it took effect."""
@@ -248,7 +261,7 @@ def amendment_view(amendment: Amendment, convention: Convention) -> AmendmentVie
         "applied": [
             {
                 "field": key,
-                "label": FIELD_LABELS.get(key, key),
+                "label": labels.term(key),
                 "before": values["before"],
                 "after": values["after"],
             }

@@ -1,127 +1,119 @@
-"""French labels of the public names (states, events, deadline kinds), for what people read."""
+"""Labels of the public names (states, events, inputs, deadline kinds...), defined once.
+
+A public name (`execution`, `give_notice`, `end_date`) is said through the message catalogue,
+under the gettext context of its sort (`state`, `event`...): French gives its label, English
+keeps the name itself. `GLOSSARY` lists every name that has a label, by sort; `make messages`
+puts each in the catalogue and a test fails when one has no French label.
+"""
 
 from __future__ import annotations
 
-STATE_LABELS = {
-    "draft": "en préparation",
-    "signature": "en signature",
-    "notification": "signée, à notifier",
-    "payment": "notifiée, en attente de versement",
-    "execution": "en exécution",
-    "dispute": "en litige",
-    "litigation": "en contentieux",
-    "termination": "en cours de résiliation",
-    "expired": "arrivée à son terme",
-    "terminated": "résiliée",
-    "cancelled": "abandonnée avant signature",
-}
+from states.amendments import AMENDABLE, AMENDMENT_EVENTS, AMENDMENT_STATES, REPRESENTATIVES
+from states.deadlines import DEADLINE_KINDS, DEADLINE_STATUSES, LETTER_BASES
+from states.inputs import AMENDMENT_INPUTS, INPUTS
+from states.lifecycle import EVENTS, STATES
+from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
 
-EVENT_LABELS = {
-    "import": "Convention chargée",
-    "submit": "Soumise à signature",
-    "sign": "Signature",
-    "cancel": "Abandon avant signature",
-    "notify": "Notification d'attribution",
-    "pay": "Versement",
-    "open_dispute": "Litige notifié",
-    "settle": "Règlement amiable",
-    "go_to_court": "Saisine du tribunal",
-    "close_litigation": "Fin du contentieux",
-    "give_notice": "Résiliation notifiée",
-    "expire": "Arrivée à terme",
-    "terminate": "Résiliation effective",
-    "amend": "Avenant rédigé",
-    "abandon": "Avenant abandonné",
-}
+_INPUTS = tuple(dict.fromkeys(key for specs in (INPUTS, AMENDMENT_INPUTS)
+                              for spec in specs.values() for key in spec.accepted))  # fmt: skip
 
-AMENDMENT_EVENT_LABELS = {
-    "amend": "Avenant rédigé",
-    "submit": "Avenant soumis à signature",
-    "sign": "Signature de l'avenant",
-    "abandon": "Avenant abandonné",
-}
-"""The events of an amendment (un avenant: masculine), where they differ from the convention's."""
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    "state": STATES,
+    "event": ("import", *EVENTS, "amend", "abandon"),  # as the history names them
+    "action": (*EVENTS, "amend"),  # as a person records them: a button
+    "amendment_state": AMENDMENT_STATES,
+    "amendment_event": ("amend", *AMENDMENT_EVENTS),
+    "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number
+    "input": _INPUTS,  # an event's input, as the history and emails name it
+    "field": (*_INPUTS, "number", "on", "version", "changes", "file"),  # as a form asks it
+    "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
+    "deadline": DEADLINE_KINDS,
+    "deadline_status": DEADLINE_STATUSES,
+    "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
+    "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed"),  # states.due
+    "deadline_reason": ("known_late", "with_court_reminder"),  # why a passed one is not announced
+    "outbox_status": ("pending", "claimed", "sending", "uncertain", "sent", "failed"),
+    "email": (
+        "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
+        "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
+        "convention_terminated", "convention_expired", "convention_cancelled",
+        "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
+        "reminder_expiry", "reminder_termination", "reminder_dispute_window",
+        "reminder_court_possible", "reminder_signature", "reminder_payment",
+        "reminder_amendment_signature",
+    ),
+    "role": ("admin", "viewer"),
+    "basis": LETTER_BASES,
+}  # fmt: skip
+"""Every public name that has a label, by the gettext context of its sort."""
 
-INPUT_LABELS = {
-    "signatory": "Signataire",
-    "party": "Partie",
-    "amount": "Montant",
-    "received": "Lettre reçue le",
-    "dispatched": "Lettre envoyée le",
-    "presented": "Lettre présentée le",
-    "uncollected": "Lettre non réclamée",
-    "electronic": "Lettre recommandée électronique",
-    "subject": "Objet",
-    "note": "Note",
-    "reason": "Motif",
-    "agreement": "Accord",
-    "court": "Juridiction",
-    "ruling": "Décision",
-}
-"""The inputs of events, as people read them."""
 
-DEADLINE_LABELS = {
-    "expiry": "terme de la convention",
-    "termination": "prise d'effet de la résiliation",
-    "dispute_window": "fin de la période de règlement amiable",
-    "payment": "objectif de versement",
-    "signature": "objectif de signature",
-    "amendment_signature": "objectif de signature de l'avenant",
-}
+def label(sort: str, name: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """The label of a public name of this sort; the name itself when it has none."""
+    said = str(translations(language).pgettext(sort, name))
+    return said
 
-DEADLINE_STATUS_LABELS = {
-    "pending": "à venir",
-    "met": "respectée",
-    "passed": "échue",
-    "applied": "appliquée",
-    "cancelled": "sans objet",
-    "superseded": "remplacée",
-}
 
-REMINDER_STATUS_LABELS = {
-    "planned": "prévu",
-    "sent": "envoyé",
-    "coalesced": "regroupé avec un rappel suivant",
-    "skipped": "non envoyé",
-    "cancelled": "annulé",
-}
+def state(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """A convention's state: 'en exécution'."""
+    return label("state", name, language)
 
-REMINDER_NOTES = {
-    "coalesced": "regroupé avec un rappel plus récent",
-    "known_late": "son heure était passée quand l'échéance a été connue",
-    "moot": "sans objet : la résiliation prend effet avant le terme",
-    "deadline_passed": "échéance passée : elle est annoncée à la place",
-}
-"""Why a reminder did not go out (the reasons of states.due)."""
 
-DEADLINE_NOTES = {
-    "known_late": "déjà passée quand elle a été enregistrée : rien n'est annoncé",
-    "with_court_reminder": "annoncée par le rappel du jour où le tribunal peut être saisi",
-}
-"""Why a passed deadline is not announced by its own email (the reasons of states.due)."""
+def event(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """A convention's event as the history names it: 'Versement'."""
+    return label("event", name, language)
 
-EMAIL_LABELS = {
-    "signature_requested": "Demande de signature",
-    "convention_in_force": "Entrée en vigueur",
-    "award_notified": "Notification d'attribution",
-    "payment_recorded": "Versement enregistré",
-    "dispute_opened": "Litige ouvert",
-    "litigation_opened": "Tribunal saisi",
-    "amicable_window_closed": "Fin de la période amiable",
-    "notice_given": "Résiliation notifiée",
-    "convention_terminated": "Résiliation effective",
-    "convention_expired": "Arrivée à terme",
-    "convention_cancelled": "Convention abandonnée",
-    "amendment_submitted": "Avenant soumis à signature",
-    "amendment_in_force": "Avenant en vigueur",
-    "delivery_failed": "Alerte : courriel non remis",
-    "processing_failed": "Alerte : convention non traitée",
-    "reminder_expiry": "Rappel : terme de la convention",
-    "reminder_termination": "Rappel : prise d'effet de la résiliation",
-    "reminder_dispute_window": "Rappel : fin de la période amiable",
-    "reminder_court_possible": "Rappel : saisine du tribunal possible",
-    "reminder_signature": "Relance : signature attendue",
-    "reminder_payment": "Rappel : versement attendu",
-    "reminder_amendment_signature": "Relance : signature de l'avenant attendue",
-}
-"""Each kind of email, as people name it."""
+
+def amendment_event(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """An amendment's event as the history names it: 'Signature de l'avenant'."""
+    return label("amendment_event", name, language)
+
+
+def input_name(key: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """An event's input as the history names it: 'Lettre reçue le'."""
+    return label("input", key, language)
+
+
+def deadline(kind: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """A deadline kind: 'terme de la convention'."""
+    return label("deadline", kind, language)
+
+
+def email(kind: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """What an email is about: 'Demande de signature'."""
+    return label("email", kind, language)
+
+
+def reminder_reason(reason: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """Why a due reminder did not go out (a reason of `states.due`): 'regroupé avec un rappel
+    plus récent'."""
+    return label("reminder_reason", reason, language)
+
+
+def deadline_reason(reason: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """Why a passed deadline is not announced by its own email (a reason of `states.due`)."""
+    return label("deadline_reason", reason, language)
+
+
+def term(key: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """What an amendment changes, in lower case: 'terme de la convention', 'représentants de
+    la partie crpv'."""
+    if key.startswith("signatory.") and key != REPRESENTATIVES:
+        party = key.removeprefix("signatory.")
+        return label("term", "signatory.{party}", language).format(party=party)
+    return label("term", key, language)
+
+
+__all__ = [
+    "GLOSSARY",
+    "amendment_event",
+    "deadline",
+    "deadline_reason",
+    "email",
+    "event",
+    "input_name",
+    "label",
+    "reminder_reason",
+    "state",
+    "term",
+]

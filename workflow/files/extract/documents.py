@@ -43,8 +43,8 @@ class Document:
 class UnreadableDocument(InvalidInput):
     """The file cannot be read as a convention: missing, of another kind, damaged or empty."""
 
-    def __init__(self, source: str, problem: str) -> None:
-        super().__init__(source, problem)
+    def __init__(self, source: str, code: str, /, **params: str) -> None:
+        super().__init__(source, code, **params)
 
 
 def read_document(path: Path | str) -> Document:
@@ -52,15 +52,13 @@ def read_document(path: Path | str) -> Document:
     path = Path(path)
     kind = path.suffix.lower()
     if kind not in KINDS:
-        raise UnreadableDocument(
-            str(path), f"not a .txt, .pdf or .docx file ({kind or 'no extension'})"
-        )
+        raise UnreadableDocument(str(path), "document_kind_unknown", kind=kind)
     if not path.is_file():
-        raise UnreadableDocument(str(path), "not found")
+        raise UnreadableDocument(str(path), "file_not_found")
     reader = {".txt": _text_lines, ".pdf": _pdf_lines, ".docx": _docx_lines}[kind]
     lines = tuple(reader(path))
     if not any(line.text.strip() for line in lines):
-        empty = "no text layer (a scan?)" if kind == ".pdf" else "no text"
+        empty = "document_without_text_layer" if kind == ".pdf" else "document_without_text"
         raise UnreadableDocument(str(path), empty)
     return Document(str(path), lines)
 
@@ -88,7 +86,7 @@ def _text_lines(path: Path) -> Iterator[Line]:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise UnreadableDocument(str(path), "neither UTF-8 nor Windows-1252 text") from None
+            raise UnreadableDocument(str(path), "document_not_text") from None
     yield from _numbered(text.splitlines())
 
 
@@ -105,7 +103,7 @@ def _pdf_lines(path: Path) -> Iterator[Line]:
         # line's last words become a box of their own, read after the paragraph.
         pages = list(extract_pages(path, laparams=LAParams(char_margin=4.0)))
     except (PSException, ValueError, KeyError, TypeError) as error:
-        raise UnreadableDocument(str(path), f"not a readable PDF ({error})") from None
+        raise UnreadableDocument(str(path), "document_not_pdf", detail=str(error)) from None
     for number, page in enumerate(pages, start=1):
         for box in page:
             if not isinstance(box, LTTextBox):
@@ -129,7 +127,7 @@ def _docx_lines(path: Path) -> Iterator[Line]:
     try:
         word: WordDocument = docx.Document(str(path))
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableDocument(str(path), f"not a readable Word document ({error})") from None
+        raise UnreadableDocument(str(path), "document_not_docx", detail=str(error)) from None
     paragraph_number = table_number = 0
     for block in word.iter_inner_content():
         if isinstance(block, Paragraph):

@@ -1,8 +1,8 @@
-"""The dashboard says the domain's refusals in French (workflow/http/french.py).
+"""Refusals said in words: each code and its parameters through the catalogue, in French as
+the dashboard shows them and in English as scripts read them.
 
-Each refusal is raised by the domain itself where a test can reach it, so that a change of its
-English text there breaks the test here; the others are built with the format string of their
-raise site, copied as it is.
+Each refusal is raised by the domain itself where a test can reach it; the few the tests cannot
+reach are built with the code and parameters of their raise site.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from states.amendments import Amendment, fire_amendment, parse_changes
 from states.convention import Convention
 from states.deadlines import LegalSettings, LetterNotNotified, RegisteredLetter, termination_notice
-from states.errors import ConvflowError, GuardRejected, InvalidInput
+from states.errors import ConvflowError, CourtNotYetOpen, GuardRejected, InvalidInput
 from states.inputs import check_keys, parse_amount, parse_day, parse_flag, parse_instant
 from tests.unit.builders import (
     AGENT,
@@ -30,9 +30,17 @@ from tests.unit.builders import (
     record,
 )
 from workflow.http.convention_pages import form_version
-from workflow.http.errors import french
-from workflow.http.french import CATALOGUE, sentence, to_french, translate
 from workflow.usecases.amendments import UnknownAmendment
+from workflow.wording.refusals import failure_text, say
+from workflow.wording.words import Words
+
+FRENCH, ENGLISH_WORDS = Words("fr"), Words("en")
+
+
+def french(error: ConvflowError) -> str:
+    """A refusal as the dashboard says it: a French sentence."""
+    return say(error, FRENCH).sentence
+
 
 EUROS_200000 = "200\u202f000,00\xa0€"
 ENGLISH = re.compile(
@@ -88,7 +96,7 @@ def changes(**inputs: str) -> Callable[[], object]:
         except InvalidInput as error:
             if error.field not in inputs:
                 raise
-            raise InvalidInput(f"change.{error.field}", error.problem) from None
+            raise error.about(f"change.{error.field}") from None
 
     return propose
 
@@ -179,8 +187,8 @@ CASES = [
     # states/deadlines.py: registered letters
     pytest.param(
         letter(dispatched="2025-06-03", received="2025-06-02"),
-        "Date de réception de la lettre : cette date (2 juin 2025) précède la date d'envoi de "
-        "la lettre (3 juin 2025).",
+        "Date de réception de la lettre : cette date (2 juin 2025) précède celle du champ « Date "
+        "d'envoi de la lettre » (3 juin 2025).",
         id="letter-dates-out-of-order",
     ),
     pytest.param(
@@ -210,14 +218,14 @@ CASES = [
     pytest.param(
         notice_dated_by_dispatch,
         "Date d'envoi de la lettre : le préavis court à compter de la date d'envoi de la lettre "
-        "(réglage termination_letter_date=dispatch), qui n'est pas renseignée.",
+        "(réglage termination_letter_date), qui n'est pas renseignée.",
         id="notice-basis-missing",
     ),
     # states/rules.py
     pytest.param(
         on("execution", "open_dispute", "2025-06-01", party="crpv", received="2025-06-02"),
         "Date de réception de la lettre : cette date (2 juin 2025) est postérieure à celle de "
-        "l'événement (1er juin 2025) : indiquez la date de l'événement.",
+        "l'événement (1er juin 2025).",
         id="letter-after-the-event",
     ),
     pytest.param(
@@ -307,7 +315,7 @@ CASES = [
         id="after-the-end",
     ),
     pytest.param(
-        lambda: GuardRejected(REFERENCE, "sign", "its conditions are not met"),
+        lambda: GuardRejected(REFERENCE, "sign", "conditions_not_met"),
         "« Enregistrer une signature » refusé : ses conditions ne sont pas remplies.",
         id="conditions-not-met",
     ),
@@ -382,39 +390,40 @@ CASES = [
     ),
     pytest.param(
         changes(**{"signatory.crpv": "Jeanne Martin"}),
-        "Représentants : crpv : « Jeanne Martin » n'est pas de la forme "
-        "« Nom|Fonction|adresse@example.org ».",
+        "Représentants de la partie crpv : « Jeanne Martin » n'est pas de la forme « "
+        "Nom|Fonction|adresse@example.org ».",
         id="not-a-representative",
     ),
     pytest.param(
         changes(**{"signatory.ccas": "Jeanne Martin|Directrice|jeanne@example.org"}),
-        "Représentants : ccas : la convention n'a pas de partie « ccas » (parties : "
+        "Représentants de la partie ccas : la convention n'a pas de partie « ccas » (parties : "
         "metropole, crpv).",
         id="amendment-no-party",
     ),
     pytest.param(
         changes(**{"signatory.crpv": f"Martial Alvarez|Vice-Président|{METROPOLE}"}),
-        f"Représentants : crpv : {METROPOLE} signe déjà pour la partie « metropole » : une "
-        "même personne ne signe qu'une fois.",
+        "Représentants de la partie crpv : martial.alvarez@example.org signe déjà pour la partie « "
+        "metropole » : une même personne ne signe qu'une fois.",
         id="already-signs-for",
     ),
     # states/amendments.py: an amendment's events
     pytest.param(
         amendment_event("submit", "2025-06-10", state="signature"),
-        "« Soumettre à la signature » refusé : la convention est en signature, et non en "
-        "vigueur : un avenant après sa fin serait une nouvelle convention.",
+        "« Soumettre l'avenant n°1 à la signature » refusé : la convention est en signature, et non"
+        " en vigueur : un avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière"
+        " signature à son terme) ; après son terme, ce serait une nouvelle convention.",
         id="amendment-convention-not-in-force",
     ),
     pytest.param(
         amendment_event("submit", "2026-12-01"),
-        "« Soumettre à la signature » refusé : la date indiquée (1er décembre 2026) est "
-        "postérieure à aujourd'hui (25 novembre 2026).",
+        "« Soumettre l'avenant n°1 à la signature » refusé : la date indiquée (1er décembre 2026) "
+        "est postérieure à aujourd'hui (25 novembre 2026).",
         id="amendment-after-today",
     ),
     pytest.param(
         amendment_event("submit", "2025-06-01"),
-        "« Soumettre à la signature » refusé : la date indiquée (1er juin 2025) est antérieure "
-        "au 10 juin 2025, date du dernier événement enregistré (de la convention ou de "
+        "« Soumettre l'avenant n°1 à la signature » refusé : la date indiquée (1er juin 2025) est "
+        "antérieure au 10 juin 2025, date du dernier événement enregistré (de la convention ou de "
         "l'avenant) ou de sa prise d'effet.",
         id="amendment-before-its-last-event",
     ),
@@ -423,14 +432,15 @@ CASES = [
             Amendment(1, created_on=date(2025, 6, 10), signatures={CRPV: date(2025, 6, 11)}),
             "2025-06-12",
         ),
-        f"« Enregistrer une signature » refusé : {CRPV} a déjà signé, le 11 juin 2025.",
+        "« Enregistrer une signature de l'avenant n°1 » refusé : mustapha.berra@example.org a déjà "
+        "signé, le 11 juin 2025.",
         id="amendment-already-signed",
     ),
     pytest.param(
         signing(Amendment(1, created_on=date(2025, 6, 10)), "2026-01-05"),
-        "« Enregistrer une signature » refusé : la signature du 5 janvier 2026 est postérieure "
-        "au terme de la convention (31 décembre 2025) : signé après le terme, un avenant "
-        "serait une nouvelle convention.",
+        "« Enregistrer une signature de l'avenant n°1 » refusé : la signature du 5 janvier 2026 est"
+        " postérieure au terme de la convention (31 décembre 2025) : signé après le terme, un "
+        "avenant serait une nouvelle convention.",
         id="amendment-signed-after-the-term",
     ),
     pytest.param(
@@ -443,29 +453,21 @@ CASES = [
             ),
             "2025-06-12",
         ),
-        "« Enregistrer une signature » refusé : son nouveau terme (1er juin 2025) serait déjà "
-        "passé à sa prise d'effet, le 12 juin 2025.",
+        "« Enregistrer une signature de l'avenant n°1 » refusé : son nouveau terme (1er juin 2025) "
+        "serait déjà passé à sa prise d'effet, le 12 juin 2025.",
         id="amendment-term-over-at-its-effect",
     ),
-    # workflow/amendments.py: the format strings of its guards, copied as they are
+    # workflow/usecases/amendments.py: its guards, with the code and parameters it gives
     pytest.param(
-        lambda: GuardRejected(
-            REFERENCE,
-            "amend",
-            f"the convention is {'payment'}: an amendment is possible only while it is in "
-            "force (from its last signature to its end); after its term it would be a new "
-            "convention",
-        ),
-        "« Proposer un avenant » refusé : la convention est notifiée, en attente de versement : un "
-        "avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière signature "
-        "à son terme) ; après son terme, ce serait une nouvelle convention.",
+        lambda: GuardRejected(REFERENCE, "amend", "convention_not_in_force", state="cancelled"),
+        "« Proposer un avenant » refusé : la convention est abandonnée avant signature, et non en "
+        "vigueur : un avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière "
+        "signature à son terme) ; après son terme, ce serait une nouvelle convention.",
         id="amend-not-in-force",
     ),
     pytest.param(
         lambda: GuardRejected(
-            REFERENCE,
-            "amend",
-            f"{Amendment(2).title} is still {'signature'}: sign or abandon it first",
+            REFERENCE, "amend", "amendment_pending", pending=2, state="signature"
         ),
         "« Proposer un avenant » refusé : l'avenant n°2 est encore en signature : faites-le signer "
         "ou abandonnez-le d'abord.",
@@ -503,36 +505,59 @@ def test_the_dashboard_says_each_refusal_in_french(build: Callable[[], object], 
     assert not ENGLISH.search(said.replace(METROPOLE, "").replace(CRPV, "")), said
 
 
-def test_a_refusal_the_catalogue_does_not_know_stays_in_english():
-    novel = "the moon is not in the right phase"
+def test_unreadable_values_in_a_refusal_are_kept_as_written():
+    error = GuardRejected(REFERENCE, "pay", "dated_in_future", on="2025-02-30", today=TODAY)
 
-    assert translate(novel) is None
-    assert to_french(novel) == novel and sentence(novel) == novel
-    assert french(InvalidInput("amount", novel)) == f"Montant versé, en euros : {novel}."
-    assert french(GuardRejected(REFERENCE, "pay", novel)) == (
-        f"« Enregistrer le versement » refusé : {novel}."
+    assert say(error, FRENCH).problem == (
+        "la date indiquée (2025-02-30) est postérieure à aujourd'hui (25 novembre 2026)"
     )
 
 
-def test_unreadable_values_in_a_known_refusal_are_kept_as_written():
-    said = to_french("it is dated 2025-02-30, after today (2025-01-01)")
+def test_a_refusal_is_data_first_and_words_in_each_language():
+    error = _error(on("dispute", "go_to_court", "2025-06-20"))
 
-    assert said == "la date indiquée (2025-02-30) est postérieure à aujourd'hui (1er janvier 2025)"
-
-
-def test_the_court_window_reason_is_in_the_catalogue_too():
-    reason = (
-        "the amicable window of article 6 is still open; a party may go to court from 2025-07-03"
+    assert (error.code, error.params) == (
+        "amicable_window_open",
+        {"reference": REFERENCE, "event": "go_to_court", "court_from": "2025-07-03"},
+    )  # fmt: skip
+    assert say(error, ENGLISH_WORDS).as_json() == {
+        "code": "amicable_window_open",
+        "params": error.params,
+        "message": f"{REFERENCE}: 'go_to_court' refused: the amicable window of article 6 is "
+        "still open; a party may go to court from 2025-07-03",
+    }
+    assert say(error, FRENCH).message == (
+        "« Enregistrer la saisine du tribunal » refusé : la période de règlement amiable de "
+        "l'article 6 court encore : le tribunal peut être saisi à partir du 3 juillet 2025"
+    )
+    assert str(error) == (
+        f"amicable_window_open (reference={REFERENCE}, event=go_to_court, court_from=2025-07-03)"
     )
 
-    assert to_french(reason) == (
-        "la période de règlement amiable de l'article 6 court encore : le tribunal peut être "
-        "saisi à partir du 3 juillet 2025"
+
+def test_an_invalid_input_is_said_beside_its_field():
+    said = say(_error(lambda: parse_amount("beaucoup")), FRENCH)
+
+    assert said.field == "amount"
+    assert said.problem == (
+        "« beaucoup » n'est pas un montant en euros (par exemple 200000.00 ou 200 000,00)"
+    )
+    assert said.message == f"Montant versé, en euros : {said.problem}"
+
+
+def test_the_command_line_names_what_a_person_types_after_each_label():
+    error = _error(lambda: record(convention_in("draft"), "pay", TODAY, amount="1"))
+
+    assert say(error, Words("fr", names=True)).message == (
+        "« Enregistrer le versement (pay) » n'est pas possible quand la convention est en "
+        "préparation (draft) (possibles : Soumettre à la signature (submit), Abandonner la "
+        "convention (cancel))"
     )
 
 
-@pytest.mark.parametrize(("pattern", "template"), CATALOGUE, ids=lambda x: str(x)[:40])
-def test_every_template_names_only_groups_of_its_pattern(pattern: re.Pattern[str], template: str):
-    named = set(re.findall(r"\{(\w+)\}", template))
+def test_a_failure_of_the_due_pass_is_told_to_the_administrators_in_french():
+    told = failure_text(CourtNotYetOpen("AMP-CRPV-PACA-2025", date(2025, 7, 3)))
 
-    assert named <= set(pattern.groupindex), (pattern.pattern, named)
+    assert "3 juillet 2025" in told and "court_from" not in told
+    assert failure_text(RuntimeError("disk full")) == "disk full"
+    assert failure_text(RuntimeError()) == "RuntimeError"

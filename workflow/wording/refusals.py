@@ -1,0 +1,199 @@
+"""A refusal in words: its code and parameters said in a language, where it is shown.
+
+The catalogue holds, under the context `error`, each code's own sentence ('the amount must be
+positive'); under `frame`, what says what the refusal is about (the field, the event refused,
+the file and line); under `hint`, what the command line adds (which command to run). Each
+parameter is said according to its kind, declared with its code in `states.errors.CODES`:
+a date as '3 juillet 2025', an event by its label, a list of inputs by their labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from states.errors import CODES, FRAME_KINDS, ConvflowError, InvalidInput, Kind
+from workflow.wording.words import UNKNOWN, Words
+
+FRAMES: dict[str, tuple[str, ...]] = {
+    "refused": ("reference", "event", "reason"),
+    "refused_amendment": ("reference", "amendment", "event", "reason"),
+    "invalid_input": ("field", "problem"),
+    "in_file": ("file", "field", "problem"),
+    "in_file_line": ("file", "line", "field", "problem"),
+    "also": ("message", "others"),
+    "other": ("field", "problem"),
+    "other_line": ("field", "problem", "line"),
+    "with_hint": ("message", "hint"),
+}
+"""The frames of the catalogue (context `frame`) and the values each one is given."""
+
+HINTS = (
+    "automatic_event",
+    "dated_after_end",
+    "letter_after_event",
+    "termination_recorded_late",
+    "unknown_amendment",
+    "unknown_token",
+    "database_missing",
+    "schema_missing",
+    "schema_behind",
+    "now_in_future",
+    "port_in_use",
+    "port_unavailable",
+)
+"""The codes the command line follows with a hint (context `hint`): the command that helps."""
+
+
+@dataclass(frozen=True)
+class Said:
+    """A refusal as shown: its code and parameters (data) and its words in one language."""
+
+    code: str
+    params: dict[str, Any]
+    message: str
+    """The whole sentence: what it is about, and why ('Montant : « 0 » n'est pas...')."""
+    problem: str
+    """The code's own sentence, to show beside the field it is about."""
+    field: str | None = None
+    """The field (a form's input, a file's key) an invalid input is about."""
+
+    @property
+    def sentence(self) -> str:
+        """The message as a sentence of its own, for a page: a capital first (unless it opens
+        with a field, said as it is named), a full stop at the end."""
+        return sentence(self.message, capital=self.field is None)
+
+    def as_json(self) -> dict[str, Any]:
+        """The refusal for a script: {code, params, message}."""
+        return {"code": self.code, "params": self.params, "message": self.message}
+
+
+def _parse_day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _parse_instant(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _names(sort: str) -> Callable[[Words, Any, Mapping[str, Any]], str]:
+    return lambda words, value, _: words.listing(words.label(sort, str(v)) for v in value)
+
+
+KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
+    "text": lambda words, value, _: str(value),
+    "number": lambda words, value, _: str(value),
+    "date": lambda words, value, _: words.date(_parse_day(value)),
+    "instant": lambda words, value, _: words.instant(_parse_instant(value)),
+    "amount": lambda words, value, _: words.amount(Decimal(str(value))),
+    "list": lambda words, value, _: words.listing(str(item) for item in value),
+    "event": lambda words, value, _: words.label("event", value),
+    "action": lambda words, value, params: (
+        words.amendment_action(value, params["amendment"])
+        if params.get("amendment") is not None
+        else words.label("action", value)
+    ),
+    "events": _names("event"),
+    "actions": _names("action"),
+    "amendment_action": lambda words, value, params: words.amendment_action(
+        value, params.get("amendment")
+    ),
+    "amendment_actions": lambda words, value, params: words.listing(
+        words.amendment_action(v, params.get("amendment")) for v in value
+    ),
+    "state": lambda words, value, _: words.label("state", value),
+    "amendment_state": lambda words, value, _: words.label("amendment_state", value),
+    "input": lambda words, value, _: words.field(value),
+    "inputs": lambda words, value, _: words.listing(words.field(str(v)) for v in value),
+    "terms": _names("term"),
+    "basis": lambda words, value, _: words.label("basis", value),
+    "problems": lambda words, value, _: "; ".join(_other(words, item) for item in value),
+}
+"""How each kind of parameter is said."""
+
+
+def _said(words: Words, kind: Kind, value: Any, params: Mapping[str, Any]) -> str:
+    """One parameter in words; as written when it cannot be read (a date like 2025-02-30)."""
+    if value is None:
+        return words(UNKNOWN)
+    try:
+        return KIND_SAYERS[kind](words, value, params)
+    except (ValueError, ArithmeticError, TypeError, KeyError):
+        return str(value)
+
+
+def _values(words: Words, code: str, params: Mapping[str, Any]) -> dict[str, str]:
+    kinds = {**FRAME_KINDS, **CODES.get(code, {})}
+    return {
+        name: _said(words, kinds.get(name, "text"), value, params) for name, value in params.items()
+    }
+
+
+def problem_text(words: Words, code: str, params: Mapping[str, Any]) -> str:
+    """A code's own sentence, its parameters said; the code itself if the catalogue has none."""
+    return words.entry("error", code, **_values(words, code, params))
+
+
+def _other(words: Words, problem: Mapping[str, Any]) -> str:
+    """One further problem of a file: its field, what is wrong, its line."""
+    values = {
+        "field": words.field(str(problem.get("field", ""))),
+        "problem": problem_text(words, str(problem["code"]), problem.get("params") or {}),
+    }
+    if problem.get("line"):
+        return words.entry("frame", "other_line", line=str(problem["line"]), **values)
+    return words.entry("frame", "other", **values)
+
+
+def _frame(error: ConvflowError, words: Words, problem: str) -> str:
+    """The whole sentence: the problem said with what it is about."""
+    values = _values(words, error.code, error.params)
+    if "file" in error.FRAME:
+        frame = "in_file_line" if error.params.get("line") else "in_file"
+        message = words.entry("frame", frame, problem=problem, **values)
+        if error.params.get("others"):
+            message = words.entry("frame", "also", message=message, others=values["others"])
+        return message
+    if "field" in error.FRAME:
+        return words.entry("frame", "invalid_input", problem=problem, **values)
+    if "event" in error.FRAME:
+        frame = "refused" if error.params.get("amendment") is None else "refused_amendment"
+        return words.entry("frame", frame, reason=problem, **values)
+    return problem
+
+
+def say(error: ConvflowError, words: Words) -> Said:
+    """A refusal in the words of `words`."""
+    problem = problem_text(words, error.code, error.params)
+    field = error.field if isinstance(error, InvalidInput) else None
+    return Said(error.code, error.params, _frame(error, words, problem), problem, field)
+
+
+def hint(error: ConvflowError, words: Words) -> str | None:
+    """What the command line adds to this refusal (the command that helps), if anything; its
+    values as a person types them (a date in ISO)."""
+    if not words.has("hint", error.code):
+        return None
+    return words.entry("hint", error.code, **{k: str(v) for k, v in error.params.items()})
+
+
+def sentence(text: str, capital: bool = True) -> str:
+    """A refusal as a sentence of its own: a capital first, a full stop at the end."""
+    if capital:
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+__all__ = ["FRAMES", "HINTS", "KIND_SAYERS", "Said", "hint", "problem_text", "say", "sentence"]
+
+
+def failure_text(error: BaseException, words: Words | None = None) -> str:
+    """Why some work failed, for the people told of it (the administrators' alert, `run-due`):
+    a refusal in words (French by default), anything else as the error says it."""
+    if isinstance(error, ConvflowError):
+        return say(error, words or Words()).message
+    return str(error) or type(error).__name__

@@ -1,0 +1,121 @@
+"""The words of one language, as an entry point speaks them: sentences, labels and values.
+
+`Words("fr")("{reference}: imported in state {state}", reference=..., state=...)` finds the
+sentence in the catalogue and puts each value in as French reads it: a date '3 juillet 2025',
+an amount '200 000,00 €'. English keeps the forms a script reads back: ISO dates, amounts as
+written, public names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from babel.support import Translations
+
+from notifications import date_fr, date_fr_full, datetime_fr, euros
+from workflow.wording import labels
+from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, gettext_noop, translations
+
+NONE, UNKNOWN = gettext_noop("none"), gettext_noop("unknown")
+PARIS_TIME = gettext_noop("{moment} (Paris time)")
+TYPED = frozenset({"state", "event", "action", "amendment_event", "amendment_action", "input",
+                   "field", "term", "role"})  # fmt: skip
+"""The sorts of public names a person types on the command line."""
+Day = date
+
+
+@dataclass(frozen=True)
+class Words:
+    """What one entry point says, in one language.
+
+    `names`: after the label of a name a person types, that name (the command line speaks
+    French, but its arguments are `execution`, `pay`, `amount`).
+    """
+
+    language: Language = DEFAULT_LANGUAGE
+    names: bool = False
+
+    @property
+    def catalogue(self) -> Translations:
+        """This language's catalogue."""
+        return translations(self.language)
+
+    def __call__(self, message: str, /, **values: object) -> str:
+        """A sentence of the catalogue, its `{values}` put in as this language reads them."""
+        text: str = self.catalogue.gettext(message)
+        return text.format(**{name: self.value(value) for name, value in values.items()})
+
+    def entry(self, context: str, key: str, /, **values: str) -> str:
+        """An entry of the catalogue under a context (a refusal's code, a frame, a hint), its
+        values already said."""
+        text = str(self.catalogue.pgettext(context, key))
+        return text.format(**values)
+
+    def has(self, context: str, key: str) -> bool:
+        """True when the catalogue says this entry (otherwise gettext gives the key back)."""
+        text = str(self.catalogue.pgettext(context, key))
+        return text != key
+
+    def label(self, sort: str, name: str) -> str:
+        """A public name's label; followed by the name itself for the command line."""
+        said = labels.label(sort, name, self.language)
+        return self._with_name(said, name) if sort in TYPED else said
+
+    def _with_name(self, said: str, name: str) -> str:
+        return f"{said} ({name})" if self.names and said != name else said
+
+    def field(self, key: str) -> str:
+        """The field a refusal is about, as a form asks it: 'Montant versé, en euros'; a term
+        an amendment changes when it is one ('change.end_date', 'signatory.crpv')."""
+        name = key.removeprefix("change.")
+        if name.startswith("signatory.") or (name != key and name in labels.GLOSSARY["term"]):
+            said = labels.term(name, self.language)
+            if said == name:  # no label in this language: the name as it is typed
+                return name
+            return self._with_name(said[:1].upper() + said[1:], name)
+        return self.label("field", name)
+
+    def amendment_action(self, name: str, number: object) -> str:
+        """What recording an amendment's event is called: 'Signer l'avenant n°2'."""
+        said = labels.label("amendment_action", name, self.language).format(number=number)
+        return self._with_name(said, name)
+
+    def value(self, value: object) -> str:
+        """A value in a sentence: dates, instants and amounts as this language writes them."""
+        if isinstance(value, datetime):
+            return self.instant(value)
+        if isinstance(value, date):
+            return self.date(value)
+        if isinstance(value, Decimal):
+            return self.amount(value)
+        if isinstance(value, list | tuple):
+            return self.listing(str(item) for item in value)
+        return str(value)
+
+    def date(self, day: Day) -> str:
+        """A civil date: '3 juillet 2025', or ISO '2025-07-03' in English."""
+        return date_fr(day) if self.language == "fr" else day.isoformat()
+
+    def long_date(self, day: Day) -> str:
+        """A civil date with its weekday: 'mercredi 2 juillet 2025', or ISO in English."""
+        return date_fr_full(day) if self.language == "fr" else day.isoformat()
+
+    def instant(self, moment: datetime) -> str:
+        """An instant: 'jeudi 3 juillet 2025 à 10:00 (heure de Paris)', or ISO in English."""
+        if self.language == "fr":
+            return self(PARIS_TIME, moment=datetime_fr(moment))
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+    def amount(self, amount: Decimal) -> str:
+        """An amount in euros: '200 000,00 €', or '200000.00' in English."""
+        return euros(amount) if self.language == "fr" else f"{amount:.2f}"
+
+    def listing(self, items: Iterable[str]) -> str:
+        """Items one after the other, or 'none'."""
+        return ", ".join(items) or self(NONE)
+
+
+__all__ = ["NONE", "UNKNOWN", "Words"]
