@@ -17,7 +17,16 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from storage.fastpath import Prepared, column_kinds
-from storage.tables import OUTBOX_SENDING, OUTBOX_WAITING, AnyRow, outbox_table
+from storage.tables import (
+    OUTBOX_SENDING,
+    OUTBOX_WAITING,
+    AnyRow,
+    amendment_table,
+    convention_table,
+    deadline_table,
+    outbox_table,
+    reminder_table,
+)
 
 o = outbox_table.c
 _COLUMNS = [
@@ -30,6 +39,16 @@ _QUEUE = Prepared(
     insert(outbox_table).returning(o.id), column_kinds(outbox_table), column_keys=_COLUMNS
 )
 _QUEUE_MANY = Prepared(insert(outbox_table), column_kinds(outbox_table), column_keys=_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReminderReason:
+    """Why a reminder's email was decided, as it stands at delivery."""
+
+    deadline_kind: str
+    deadline_status: str
+    convention_state: str
+    amendment_awaiting_signatures: bool
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,34 @@ class OutboxRepository:
         if subject is not None:
             values["subject"] = subject
         return self._outcome(outbox_id, token, counted=attempted, **values)
+
+    def cancel(self, outbox_id: int, reason: str, token: str) -> bool:
+        """Not sent: what it was about is gone (a deadline met, a convention ended); no
+        attempt counted. False if the claim was lost."""
+        return self._outcome(outbox_id, token, counted=False, status="cancelled",
+                             last_error=reason)  # fmt: skip
+
+    def reminder_reasons(self, reminder_ids: list[int]) -> dict[int, ReminderReason]:
+        """For each reminder, what its email is about as it stands now: its deadline's kind and
+        status, the convention's state and whether an amendment awaits signatures."""
+        if not reminder_ids:
+            return {}
+        r, d, c = reminder_table.c, deadline_table.c, convention_table.c
+        awaiting = (
+            select(amendment_table.c.id)
+            .where(amendment_table.c.convention_id == c.id, amendment_table.c.state == "signature")
+            .exists()
+        )
+        query = (
+            select(r.id, d.kind, d.status, c.state, awaiting.label("amendment_awaiting"))
+            .join(deadline_table, d.id == r.deadline_id)
+            .join(convention_table, c.id == r.convention_id)
+            .where(r.id.in_(reminder_ids))
+        )
+        return {
+            row.id: ReminderReason(row.kind, row.status, row.state, bool(row.amendment_awaiting))
+            for row in self._connection.execute(query)
+        }
 
     def release(self, outbox_id: int, token: str, status: str) -> bool:
         """Give back an email claimed but not tried (the sender is stopping): it waits again

@@ -25,3 +25,10 @@ def message_ids(accepted: list[Received]) -> Counter[str]:
 def keys(accepted: list[Received]) -> list[str]:
     """The idempotency keys of the emails the server accepted, in order."""
     return [str(parsed(item)["X-Convflow-Key"]) for item in accepted]
+
+
+def plain_text(received: Received) -> str:
+    """What a partner reads: the plain-text part of an accepted email, decoded."""
+    body = parsed(received).get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())

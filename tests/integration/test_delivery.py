@@ -9,13 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from notifications import FolderSender, MemorySender, OutgoingEmail, SmtpSender
 from states.convention import Convention
-from storage.tables import convention_table
+from storage.tables import convention_table, outbox_table
 from tests.conftest import FixedClock
-from tests.integration.mail import keys, message_ids, parsed
+from tests.integration.mail import keys, message_ids, parsed, plain_text
 from tests.integration.steps import REFERENCE, at, bring_into_execution, load, record, state
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler, free_port
@@ -295,6 +295,7 @@ def test_a_convention_that_cannot_be_read_does_not_hold_back_the_others_emails(
     smtp_server: RunningServer,
 ) -> None:  # fmt: skip
     _two_submitted(mail_app, reference_convention, clock)
+    _queued_before_facts_were_frozen(mail_app)  # rendered from the convention as it stands
     with mail_app.engine.begin() as connection:  # its clauses became unreadable
         connection.execute(
             update(convention_table)
@@ -312,6 +313,37 @@ def test_a_convention_that_cannot_be_read_does_not_hold_back_the_others_emails(
     assert failed.keys() == {"signature_requested", "delivery_failed"}
     assert {e["reference"] for e in failed.values()} == {"AMP-CRPV-PACA-2025"}
     assert str(failed["signature_requested"]["last_error"]).startswith("rendering failed")
+
+
+def _queued_before_facts_were_frozen(app: App) -> None:
+    """Emails as an earlier convflow queued them: without the convention's facts."""
+    with app.engine.begin() as connection:
+        for row in connection.execute(select(outbox_table.c.id, outbox_table.c.context)).all():
+            context = {k: v for k, v in row.context.items() if k != "convention"}
+            connection.execute(
+                update(outbox_table).where(outbox_table.c.id == row.id).values(context=context)
+            )
+
+
+def test_an_email_says_what_was_true_when_it_was_decided_whatever_happens_after(
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    _two_submitted(mail_app, reference_convention, clock)
+    with mail_app.engine.begin() as connection:  # the convention changed, even unreadably
+        connection.execute(
+            update(convention_table)
+            .where(convention_table.c.reference == "AMP-CRPV-PACA-2025")
+            .values(clauses={"articles": "?"}, title="Un autre intitulé")
+        )
+
+    report = deliver(mail_app, smtp_server.sender(), clock.now)
+
+    assert len(report.sent) == 2 and report.failed == []
+    texts = [plain_text(item) for item in smtp_server.handler.accepted]
+    [mine] = [text for text in texts if "AMP-CRPV-PACA-2025" in text]
+    assert "Un autre intitulé" not in mine
+    assert "Martial Alvarez" in mine and "Mustapha Berra" in mine  # signatures expected
 
 
 def _delivered(app: App, clock: FixedClock) -> list[OutgoingEmail]:

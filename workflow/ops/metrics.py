@@ -113,6 +113,7 @@ class Metrics:
             ("retried", delivery.retried),
             ("uncertain", delivery.uncertain),
             ("failed", delivery.failed),
+            ("cancelled", delivery.cancelled),
         ):
             if emails:
                 self.emails.labels(outcome).inc(len(emails))

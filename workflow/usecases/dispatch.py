@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender
+from states.relevance import GoneReason, reminder_gone
 from storage.engine import lost_connection
 from storage.outbox import WAITING, new_token
 from storage.tables import AnyRow
@@ -26,6 +27,8 @@ from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.claims import HeldClaim
 from workflow.usecases.emails import convention_snapshot, rehydrate
+from workflow.wording.catalogue import gettext_noop
+from workflow.wording.words import Words
 
 log = logging.getLogger(__name__)
 _MAX_DELAY = timedelta(hours=1)
@@ -42,6 +45,7 @@ class DeliveryReport:
     failed: list[str] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)  # sent with no answer: tried again later
     claim_lost: list[str] = field(default_factory=list)  # outcomes not recorded: claim taken
+    cancelled: list[str] = field(default_factory=list)  # moot by delivery: never sent
 
 
 def retry_delay(attempts: int, base_seconds: int) -> timedelta:
@@ -50,7 +54,10 @@ def retry_delay(attempts: int, base_seconds: int) -> timedelta:
 
 
 def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) -> OutgoingEmail:
-    rendered = renderer.render(row.kind, rehydrate({**row.context, "convention": convention}))
+    # The convention frozen when the email was decided; only emails queued before facts were
+    # frozen (and the alerts, about no one convention's moment) take it as it stands now.
+    facts = row.context.get("convention") or convention
+    rendered = renderer.render(row.kind, rehydrate({**row.context, "convention": facts}))
     return OutgoingEmail(
         message_id=row.message_id,
         idempotency_key=row.idempotency_key,
@@ -65,8 +72,11 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
 
 
 def _conventions(app: App, rows: list[AnyRow]) -> dict[str, dict[str, Any]]:
-    """The conventions a batch of emails is about, as they stand now, as emails describe them."""
-    references = sorted({row.context.get("reference") for row in rows} - {None})
+    """The conventions of the emails whose facts were not frozen, as they stand now."""
+    unfrozen = [row for row in rows if not row.context.get("convention")]
+    references = sorted({row.context.get("reference") for row in unfrozen} - {None})
+    if not references:
+        return {}
     with app.uow(read_only=True) as uow:
         try:
             found = uow.conventions.get_each(references)
@@ -139,6 +149,7 @@ def _deliver_batch(
 ) -> bool:
     """Send one claimed batch; True if every email tried was deferred."""
     emails: list[tuple[AnyRow, OutgoingEmail]] = []
+    rows = _without_moot(app, rows, claim, report)
     conventions = _conventions(app, rows)
     for row in rows:
         try:
@@ -160,6 +171,60 @@ def _deliver_batch(
     finally:
         _close(results)
     return bool(recorded) and all(status in WAITING for status in recorded)
+
+
+def _without_moot(
+    app: App, rows: list[AnyRow], claim: HeldClaim, report: DeliveryReport
+) -> list[AnyRow]:
+    """The rows still worth sending; a reminder whose reason is gone (its deadline met, the
+    convention ended...) is cancelled instead, with the reason, and never sent."""
+    reminders = {row.id: row.context.get("reminder_id") for row in rows}
+    wanted = [rid for rid in reminders.values() if isinstance(rid, int)]
+    if not wanted:
+        return rows
+    with app.uow(read_only=True) as uow:
+        reasons = uow.outbox.reminder_reasons(wanted)
+    kept = []
+    for row in rows:
+        reminder_id = reminders[row.id]
+        reason = reasons.get(reminder_id) if isinstance(reminder_id, int) else None
+        gone = reason and reminder_gone(
+            reason.deadline_kind,
+            reason.deadline_status,
+            reason.convention_state,
+            reason.amendment_awaiting_signatures,
+        )
+        if not gone:
+            kept.append(row)
+            continue
+        note = FRENCH(GONE_NOTES[gone])
+        if _cancel(app, claim, row, note):
+            report.cancelled.append(row.message_id)
+            log.info("not sending %s %s: %s", row.kind, row.message_id, note,
+                     extra={"reference": row.context.get("reference")})  # fmt: skip
+        else:
+            _claim_lost(row, "cancelled", report)
+    return kept
+
+
+def _cancel(app: App, claim: HeldClaim, row: AnyRow, note: str) -> bool:
+    def write(uow: UnitOfWork) -> bool:
+        return uow.outbox.cancel(row.id, note, claim.token)
+
+    return _commit(app, claim, write)
+
+
+GONE_NOTES: dict[GoneReason, str] = {
+    "convention_ended": gettext_noop("not sent: the convention ended before it could leave"),
+    "deadline_resolved": gettext_noop(
+        "not sent: what it reminded of was met or closed before it could leave"
+    ),
+    "signatures_complete": gettext_noop(
+        "not sent: every signature was recorded before it could leave"
+    ),
+}
+"""Why a reminder's email was cancelled at delivery, as the outbox shows it."""
+FRENCH = Words("fr")
 
 
 def _close(results: Iterator[DeliveryResult]) -> None:

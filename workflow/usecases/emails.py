@@ -2,9 +2,11 @@
 
 An email is decided inside the transaction of the event (or deadline, or reminder) that
 causes it and written to the outbox with its recipients, a stable Message-ID derived from its
-idempotency key, and what it is about as plain JSON: the deadline, event and amendment as they
-were decided. The dispatcher renders it moments later, adding the convention as it then stands
-(its parties, signatures, terms), so each outbox row stays small and queuing stays cheap.
+idempotency key, and its facts as plain JSON, frozen as they were when it was decided: the
+convention (its state, parties, who had signed, its terms), the deadline, the event and its
+inputs, the amendment. The dispatcher renders it later from those facts alone, so an email
+delivered after a delay still says what was true when it was decided; only what is relative to
+the moment it is read ("dans 3 jours") is worked out at delivery.
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ class Mailer:
         return its outbox id."""
         recipients = sorted(to) if to else self.recipients(convention, kind)
         email = self.email(
-            convention.reference,
+            convention,
             convention_id,
             kind,
             key,
@@ -229,7 +231,7 @@ class Mailer:
 
     def email(
         self,
-        reference: str,
+        convention: Convention,
         convention_id: int,
         kind: str,
         key: str,
@@ -238,16 +240,20 @@ class Mailer:
         deadline: dict[str, Any] | None = None,
         event: dict[str, Any] | None = None,
         amendment: dict[str, Any] | None = None,
+        reminder_id: int | None = None,
     ) -> Email:
-        """An email about a convention, ready to queue."""
+        """An email about a convention, ready to queue, its facts frozen as they are now."""
+        reference = convention.reference
         context = {
             "kind": kind,
             "reference": reference,
+            "convention": convention_snapshot(convention),
             "deadline": deadline,
             "event": event,
             "amendment": amendment,
             "failure": None,
             "links": self.links(reference),
+            "reminder_id": reminder_id,
         }
         return Email(
             convention_id,

@@ -172,13 +172,14 @@ def _email(
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
     return app.mailer.email(
-        convention.reference,
+        convention,
         convention_id,
         row.template,
         key,
         recipients,
         deadline=deadline,
         amendment=about.snapshot if about else None,
+        reminder_id=row.id,
     )
 
 

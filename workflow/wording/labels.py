@@ -32,7 +32,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
     "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed"),  # states.due
     "deadline_reason": ("known_late", "with_court_reminder"),  # why a passed one is not announced
-    "outbox_status": ("pending", "claimed", "sending", "uncertain", "sent", "failed"),
+    "outbox_status": ("pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled"),
     "email": (
         "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
         "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",

@@ -1,0 +1,40 @@
+"""Is what a reminder was about still there when its email is about to leave?
+
+A reminder's email is decided in one transaction and delivered moments (or, after an outage,
+hours) later. Meanwhile its deadline may have been met, the dispute settled, the convention
+ended: then the email would state what is no longer true, and it is cancelled instead.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from states.lifecycle import END_STATES
+
+__all__ = ["GoneReason", "reminder_gone"]
+
+GoneReason = Literal["convention_ended", "deadline_resolved", "signatures_complete"]
+
+_RESOLVED = ("met", "applied", "cancelled", "superseded")
+"""Deadline statuses after which nothing remains to remind of (`passed` still does: a
+signature or a payment still missing after its target)."""
+
+
+def reminder_gone(
+    deadline_kind: str,
+    deadline_status: str,
+    convention_state: str,
+    amendment_awaiting_signatures: bool,
+) -> GoneReason | None:
+    """Why a reminder's email is now moot, or None when it still holds."""
+    if convention_state in END_STATES:
+        return "convention_ended"
+    if deadline_kind == "signature" and convention_state != "signature":
+        return "signatures_complete"
+    if deadline_kind == "amendment_signature" and not amendment_awaiting_signatures:
+        return "signatures_complete"
+    if deadline_status in _RESOLVED:
+        return "deadline_resolved"
+    if deadline_kind == "payment" and convention_state == "execution":
+        return "deadline_resolved"  # paid after its target: the deadline stays `passed`
+    return None

@@ -1,0 +1,29 @@
+"""When a reminder's email is about to leave: is what it reminds of still there?"""
+
+from __future__ import annotations
+
+import pytest
+
+from states.relevance import reminder_gone
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "state", "amendment_awaiting", "gone"),
+    [
+        ("expiry", "pending", "execution", False, None),
+        ("expiry", "pending", "expired", False, "convention_ended"),
+        ("termination", "pending", "terminated", False, "convention_ended"),
+        ("dispute_window", "cancelled", "execution", False, "deadline_resolved"),  # settled
+        ("dispute_window", "passed", "dispute", False, None),  # the court-possible reminder
+        ("signature", "passed", "signature", False, None),  # weekly, while one is missing
+        ("signature", "passed", "notification", False, "signatures_complete"),  # signed late
+        ("signature", "met", "notification", False, "signatures_complete"),
+        ("payment", "passed", "payment", False, None),
+        ("payment", "passed", "execution", False, "deadline_resolved"),  # paid after target
+        ("amendment_signature", "pending", "execution", True, None),
+        ("amendment_signature", "pending", "execution", False, "signatures_complete"),
+        ("expiry", "superseded", "execution", False, "deadline_resolved"),  # an amendment moved it
+    ],
+)
+def test_a_reminder_holds_only_while_its_reason_does(kind, status, state, amendment_awaiting, gone):
+    assert reminder_gone(kind, status, state, amendment_awaiting) == gone
