@@ -27,9 +27,9 @@ A pass at `now` does, for each convention:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from states.calendar import civil_date, end_of_day
 from states.convention import Convention
@@ -61,9 +61,11 @@ Reason = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class DeadlineEntry:
-    """A stored deadline as the policy sees it; `known_at` is when it was opened."""
+class DeadlineEntry(NamedTuple):
+    """A stored deadline as the policy sees it; `known_at` is when it was opened.
+
+    A named tuple, not a frozen dataclass: the reminder pass builds one per due row, a
+    thousand at a time, and a tuple is built several times faster."""
 
     id: int
     kind: DeadlineKind
@@ -73,9 +75,11 @@ class DeadlineEntry:
     known_at: datetime
 
 
-@dataclass(frozen=True)
-class ReminderEntry:
-    """A planned reminder as the policy sees it; `known_at` is when it was planned."""
+class ReminderEntry(NamedTuple):
+    """A planned reminder as the policy sees it; `known_at` is when it was planned.
+
+    A named tuple, not a frozen dataclass: the reminder pass builds one per due row, a
+    thousand at a time, and a tuple is built several times faster."""
 
     id: int
     deadline_id: int
@@ -131,8 +135,7 @@ class DeadlinesDue:
     end: ConventionEnds | None = None
 
 
-@dataclass(frozen=True)
-class ReminderDecision:
+class ReminderDecision(NamedTuple):
     """What becomes of one due reminder; a reminder that goes out says `days_left` (from the
     day it goes to its deadline's day; negative after it)."""
 
@@ -316,7 +319,7 @@ def close(
                 status = "passed"
             elif deadline.status not in closure.from_statuses:
                 continue
-            closed[index] = replace(deadline, status=status)
+            closed[index] = deadline._replace(status=status)
     return tuple(closed)
 
 

@@ -125,7 +125,7 @@ class _Replay:
         self.agenda = replace(
             self.agenda,
             deadlines=tuple(
-                replace(d, status="passed") if d.id in passed else d for d in self.agenda.deadlines
+                d._replace(status="passed") if d.id in passed else d for d in self.agenda.deadlines
             ),
         )
         for p in decided.passed:
