@@ -12,6 +12,8 @@ from email.message import EmailMessage, Message
 from email.policy import Compat32, default
 from email.utils import format_datetime, formataddr, parseaddr
 
+from notifications.formatting import PARIS
+
 __all__ = ["OutgoingEmail", "to_bytes", "to_mime"]
 
 _MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>\Z")
@@ -49,6 +51,8 @@ class OutgoingEmail:
     text: str
     html: str
     created_at: datetime
+    reply_to: str | None = None
+    """Where an answer goes (the service's contact), when it is not the sender."""
 
     def __post_init__(self) -> None:
         _check_identity(self)
@@ -83,9 +87,12 @@ def _headers(email: OutgoingEmail) -> list[tuple[str, str | Header]]:
     """The message headers, in the order they are written."""
     headers: list[tuple[str, str | Header]] = [
         ("Message-ID", email.message_id),
-        ("Date", format_datetime(email.created_at)),
+        # Written in Marseille's time, as the recipients live it (+0100 or +0200).
+        ("Date", format_datetime(email.created_at.astimezone(PARIS))),
         ("From", _mailboxes((email.sender,))),
     ]
+    if email.reply_to:
+        headers.append(("Reply-To", _mailboxes((email.reply_to,))))
     headers += [
         (name, _mailboxes(value)) for name, value in (("To", email.to), ("Cc", email.cc)) if value
     ]
@@ -141,14 +148,19 @@ def _check_recipients(email: OutgoingEmail) -> None:
 
 def _check_headers(email: OutgoingEmail) -> None:
     """Refuses header values that would inject headers or that smtplib cannot send."""
-    values = (email.idempotency_key, email.sender, email.subject, *email.recipients)
+    values = (email.idempotency_key, email.sender, email.subject, *email.recipients,
+              email.reply_to or "")  # fmt: skip
     for value in values:
         if "\n" in value or "\r" in value:
             raise ValueError(f"a header value holds a line break: {value!r}")
     if not email.idempotency_key.isascii():
         raise ValueError(f"an idempotency key must be ASCII: {email.idempotency_key!r}")
     # smtplib speaks ASCII envelopes only (no SMTPUTF8): refuse here, not at delivery.
-    for mailbox in (email.sender, *email.recipients):
+    for mailbox in (
+        email.sender,
+        *email.recipients,
+        *((email.reply_to,) if email.reply_to else ()),
+    ):
         address = parseaddr(mailbox)[1]
         if "@" not in address or not address.isascii():
             raise ValueError(f"not an ASCII email address: {mailbox!r}")

@@ -31,14 +31,17 @@ _SERVICE = "Claire Dumas (service Politique de la ville)"
 Context = dict[str, Any]
 
 
-def sample_context(kind: str) -> Context:
-    """The context the templates of `kind` receive, for the reference convention."""
+def sample_context(kind: str, audience: str = "partners") -> Context:
+    """The context the templates of `kind` receive, for the reference convention, as the
+    partners read it or (`audience="service"`) as the service's copy with its internal note."""
     try:
         build = _BUILDERS[kind]
     except KeyError:
         raise UnknownTemplate(kind, _BUILDERS) from None
     context: Context = {
         "kind": kind,
+        "audience": audience,
+        "reply_to": "politique-ville@example.org",
         "deadline": None,
         "event": None,
         "amendment": None,
@@ -46,6 +49,7 @@ def sample_context(kind: str) -> Context:
         "links": {
             "status_command": f"convflow status {REFERENCE}",
             "dashboard_url": f"https://convflow.example.org/conventions/{REFERENCE}",
+            "contact": "politique-ville@example.org, 04 91 00 00 00",
         },
     }
     context.update(build())

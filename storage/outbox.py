@@ -63,6 +63,9 @@ class Email:
     recipients: list[str]
     cc: list[str]
     context: dict[str, Any]
+    status: str = "pending"
+    """`pending` to be sent; `late` when its event was recorded after the fact: it is never
+    sent, and the administrators hear of it in their next summary."""
 
     def row(self, now: datetime) -> dict[str, Any]:
         """Its outbox row, due now."""
@@ -76,7 +79,7 @@ class Email:
             "recipients": self.recipients,
             "cc": self.cc,
             "context": self.context,
-            "status": "pending",
+            "status": self.status,
             "attempts": 0,
             "unanswered": 0,
             "next_attempt_at": now,
@@ -181,6 +184,21 @@ class OutboxRepository:
         if subject is not None:
             values["subject"] = subject
         return self._outcome(outbox_id, token, counted=attempted, **values)
+
+    def late(self) -> list[AnyRow]:
+        """Emails withheld because their event was recorded after the fact, not yet reported
+        to the administrators, oldest first."""
+        query = select(outbox_table).where(o.status == "late").order_by(o.id)
+        return list(self._connection.execute(query).all())
+
+    def withhold(self, outbox_ids: list[int], note: str) -> None:
+        """Those late emails were reported to the administrators: never to be sent."""
+        if outbox_ids:
+            self._connection.execute(
+                update(outbox_table)
+                .where(o.id.in_(outbox_ids), o.status == "late")
+                .values(status="withheld", last_error=note)
+            )
 
     def cancel(self, outbox_id: int, reason: str, token: str) -> bool:
         """Not sent: what it was about is gone (a deadline met, a convention ended); no

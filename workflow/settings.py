@@ -145,7 +145,27 @@ SPECS: tuple[Spec, ...] = (
         "folder of email templates that override the packaged ones, by name",
     ),
     Spec("mail_from", _text, "convflow <convflow@localhost>", "sender of every email"),
-    Spec("admin_emails", _emails, (), "administrators in copy of every email (comma-separated)"),
+    Spec(
+        "admin_emails",
+        _emails,
+        (),
+        "the service's administrators (comma-separated): alerts, summaries and, unless "
+        "admin_copies is off, a copy of every email with the service's internal note",
+    ),
+    Spec(
+        "admin_copies",
+        _flag,
+        True,
+        "send the administrators their own copy of each email to the partners, with the "
+        "service's internal note (what to do next, who recorded it)",
+    ),
+    Spec(
+        "late_record_days",
+        _integer(0, 365),
+        2,
+        "an event dated more than this many days before it is recorded emails no partner: "
+        "the administrators get one summary of such late records per run",
+    ),
     Spec("reminder_hour", _integer(0, 23), 9, "hour (Europe/Paris) reminders are sent at"),
     Spec(
         "wake_interval",

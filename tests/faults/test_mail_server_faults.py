@@ -44,7 +44,7 @@ def test_a_mail_server_that_misbehaves_loses_nothing_and_repeats_nothing_it_conf
     expected = fleet.expected()
     server = mail_servers.start(LedgerHandler(fault=fault))
     environment = convflow_environment(
-        sqlite_url, server.port, **{**FAULT_SETTINGS, "admin_emails": ADMIN,
+        sqlite_url, server.port, **{**FAULT_SETTINGS, "admin_emails": ADMIN, "admin_copies": "no",
                                     "smtp_timeout": str(COMMAND_TIMEOUT),
                                     "smtp_data_timeout": str(DATA_TIMEOUT)},
     )  # fmt: skip

@@ -83,7 +83,11 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
 
     accepted = smtp_server.handler.accepted
     assert set(message_ids(accepted).values()) == {1}  # nothing twice
-    kinds = Counter(email["kind"] for email in views.outbox(app))
+    emails = views.outbox(app)
+    to_partners = [e for e in emails if ADMIN not in e["recipients"]]
+    copies = [e for e in emails if e["recipients"] == [ADMIN]]
+    assert len(to_partners) == len(copies), "the service has its copy of every email"
+    kinds = Counter(email["kind"] for email in to_partners)
     assert kinds == Counter({
         "signature_requested": 1, "reminder_signature": 2, "convention_in_force": 1,
         "award_notified": 1, "reminder_payment": 1, "payment_recorded": 1, "dispute_opened": 1,
@@ -91,8 +95,8 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
         "reminder_expiry": 4, "convention_expired": 1,
     })  # fmt: skip
     # the window's close (24:00) and the court's opening (09:00) the same day: one email
-    assert len(accepted) == sum(kinds.values())
-    assert {e["status"] for e in views.outbox(app)} == {"sent"}
+    assert len(accepted) == 2 * sum(kinds.values())
+    assert {e["status"] for e in emails} == {"sent"}
 
     reminders = views.reminders(app, REFERENCE)
     sent = [(r["kind"], r["label"], r["planned_at"]) for r in reminders if r["status"] == "sent"]
@@ -128,9 +132,10 @@ def test_reminders_say_what_falls_due_and_go_to_the_right_people(
     life.run_until("2025-01-08T10:00:00Z")
     record(app, "sign", "2025-01-08", signatory=METROPOLE)
     life.run_until("2025-01-10T00:00:00Z")
-    reminder = parsed(smtp_server.handler.accepted[-1])
+    reminder, copy = (parsed(m) for m in smtp_server.handler.accepted[-2:])
     assert reminder["To"] == CRPV  # only the signatory still to sign
-    assert reminder["Cc"] == ADMIN
+    assert reminder["Cc"] is None  # the service has its own copy, with its internal note
+    assert copy["To"] == ADMIN and copy["Subject"] == reminder["Subject"]
     assert REFERENCE in str(reminder["Subject"])
     body = reminder.get_body(preferencelist=("plain",))
     assert body is not None
@@ -157,7 +162,7 @@ def test_a_service_down_for_weeks_catches_up_once_and_coalesces(
     assert sorted((r.label, r.outcome) for r in report.reminders) == [
         ("J-30", "send"), ("J-60", "coalesced"), ("J-90", "coalesced"),
     ]  # fmt: skip
-    assert len(smtp_server.handler.accepted) == before + 1
+    assert len(smtp_server.handler.accepted) == before + 2  # the J-30 and the service's copy
     assert run_due(app, at("2025-12-10T10:00:00Z"), sender).reminders == []
     # down again across the J-7 reminder and the term: the end is announced, not reminded
     report = run_due(app, at("2026-01-05T10:00:00Z"), sender)
@@ -167,6 +172,6 @@ def test_a_service_down_for_weeks_catches_up_once_and_coalesces(
     assert j7["status"] == "cancelled"
     last = parsed(smtp_server.handler.accepted[-1])
     assert "X-Convflow-Key" in last
-    kinds = [e["kind"] for e in views.outbox(app)]
+    kinds = [e["kind"] for e in views.outbox(app) if e["recipients"] != [ADMIN]]
     assert kinds[0] == "convention_expired"  # newest first
     assert kinds.count("reminder_expiry") == 1

@@ -58,8 +58,10 @@ def delivered(app: App, server: RunningServer) -> int:
 
 
 def received(server: RunningServer, since: int = 0) -> list[EmailMessage]:
-    """The emails the SMTP server accepted (from the `since`-th on), parsed."""
-    return [parsed(item) for item in server.handler.accepted[since:]]
+    """The partners' emails the SMTP server accepted (from the `since`-th on), parsed; the
+    administrators' own copies left out."""
+    messages = [parsed(item) for item in server.handler.accepted[since:]]
+    return [m for m in messages if not str(m["X-Convflow-Key"]).endswith(":service")]
 
 
 def text_of(message: EmailMessage) -> str:
@@ -85,8 +87,9 @@ def subjects(messages: list[EmailMessage]) -> list[str]:
 
 
 def kinds(app: App) -> list[str]:
-    """The kinds of email decided, oldest first."""
-    return [e["kind"] for e in reversed(views.outbox(app, None, 1000))]
+    """The kinds of email decided for the partners, oldest first."""
+    emails = reversed(views.outbox(app, None, 1000))
+    return [e["kind"] for e in emails if ADMIN not in e["recipients"]]
 
 
 def seen(happenings: list[Happening]) -> list[tuple[str, str, str, str | None]]:

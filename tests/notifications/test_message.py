@@ -5,7 +5,6 @@ import email
 import email.policy
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -63,12 +62,27 @@ def test_the_bytes_are_seven_bit_so_no_server_needs_8bitmime() -> None:
 def test_the_headers_convflow_relies_on() -> None:
     outgoing = make_email()
     message = parse(to_bytes(outgoing))
-    assert message["Date"] == format_datetime(outgoing.created_at)
+    assert message["Date"] == "Mon, 01 Dec 2025 09:00:00 +0100"  # as Marseille lives it
+    assert message["Date"].datetime == outgoing.created_at
     assert message["From"] == outgoing.sender
     assert message["To"] == "Martial Alvarez <martial.alvarez@example.org>"
     assert message["Cc"] == "mustapha.berra@example.org"
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["X-Convflow-Key"] == outgoing.idempotency_key
+
+
+def test_a_reply_goes_to_the_service_contact_when_there_is_one() -> None:
+    assert "Reply-To" not in to_mime(make_email())
+
+    message = to_mime(make_email(reply_to="politique-ville@example.org"))
+
+    assert message["Reply-To"] == "politique-ville@example.org"
+
+
+def test_a_summer_date_is_written_in_paris_summer_time() -> None:
+    moment = datetime(2025, 7, 1, 7, 0, tzinfo=UTC)
+
+    assert to_mime(make_email(created_at=moment))["Date"] == "Tue, 01 Jul 2025 09:00:00 +0200"
 
 
 def test_no_cc_header_without_cc() -> None:

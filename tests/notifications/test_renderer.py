@@ -94,7 +94,7 @@ def test_an_override_may_use_the_packaged_layout_and_macros(tmp_path: Path) -> N
     renderer = Renderer(tmp_path)
     assert "note_interne" in renderer.kinds()
     email = renderer.render("note_interne", sample_context(KIND))
-    assert "Métropole Aix-Marseille-Provence — convflow" in email.html
+    assert "Service des conventions de partenariat (Politique de la ville)" in email.html
     assert "200\u202f000,00\xa0€" in email.text
 
 

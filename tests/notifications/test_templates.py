@@ -36,7 +36,12 @@ EVENTS = {
     "processing_failed",
 }
 KINDS = sorted(REMINDERS | EVENTS)
-CONTEXT_KEYS = {"convention", "kind", "deadline", "event", "amendment", "failure", "links"}
+CONTEXT_KEYS = {
+    "convention", "kind", "audience", "reply_to", "deadline", "event", "amendment", "failure",
+    "links",
+}  # fmt: skip
+ALERTS = {"delivery_failed", "processing_failed"}
+"""Emails to the service alone: they have no partners' version."""
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +50,11 @@ def renderer() -> Renderer:
     return Renderer()
 
 
-def render(renderer: Renderer, kind: str, **changes: Any) -> RenderedEmail:
+def render(
+    renderer: Renderer, kind: str, audience: str = "partners", **changes: Any
+) -> RenderedEmail:
     """The sample email of a kind, with some of its context changed."""
-    context = sample_context(kind)
+    context = sample_context(kind, "service" if kind in ALERTS else audience)
     context.update(changes)
     return renderer.render(kind, context)
 
@@ -69,10 +76,31 @@ def test_every_kind_renders_in_french(renderer: Renderer, kind: str) -> None:
         assert "None" not in body and "{{" not in body and "{%" not in body
     assert email.text.startswith("Madame, Monsieur,")
     assert "CE QU’IL FAUT FAIRE" in email.text
-    assert "convflow status AMP-CRPV-PACA-2025" in email.text
     assert email.html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in email.html
     assert "Ce qu’il faut faire" in email.html
-    assert "message automatique" in (email.text + email.html).lower()
+    assert "Service des conventions de partenariat" in email.text + email.html
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - ALERTS))
+def test_partners_read_no_internal_instruction_command_or_login(renderer, kind) -> None:
+    email = render(renderer, kind)
+    for body in (email.text, email.html):
+        assert "convflow" not in body.lower(), "partners know nothing of the service's tools"
+        assert "Enregistré par" not in body and "Pour le service" not in body
+        assert "Service\xa0:" not in body and "Services de la Métropole\xa0:" not in body
+        assert "Merci de ne pas y répondre" not in body
+    assert "politique-ville@example.org" in email.text  # how to reach the service
+    assert "vous pouvez aussi répondre à ce message" in email.text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_service_copy_carries_the_internal_note_and_where_to_follow_it(renderer, kind) -> None:
+    email = render(renderer, kind, "service")
+
+    assert "convflow status AMP-CRPV-PACA-2025" in email.text
+    if kind not in ALERTS:
+        assert "POUR LE SERVICE (note interne" in email.text
+        assert "Pour le service (note interne" in email.html
 
 
 @pytest.mark.parametrize("kind", KINDS)

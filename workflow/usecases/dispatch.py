@@ -68,6 +68,7 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
         text=rendered.text,
         html=rendered.html,
         created_at=row.created_at,
+        reply_to=row.context.get("reply_to"),
     )
 
 

@@ -12,13 +12,14 @@ the moment it is read ("dans 3 jours") is worked out at delivery.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from decimal import Decimal
 from email.utils import parseaddr
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
@@ -49,6 +50,9 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 """The email announcing a deadline that passed with no automatic event (the due policy's)."""
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+Audience = Literal["partners", "service"]
+"""Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
 
 
 def notice_for(outcome: Outcome) -> str | None:
@@ -193,6 +197,13 @@ class Mailer:
         self.settings = settings
         self.salt = salt  # this database's, read by App.create (storage.installation)
 
+    @property
+    def reply_to(self) -> str | None:
+        """Where a partner's answer goes: the service's contact, when it holds an address."""
+        contact = self.settings.service_contact or ""
+        found = _ADDRESS.search(contact)
+        return found.group(0) if found else None
+
     def recipients(self, convention: Convention, kind: str) -> list[str]:
         """Who the email is for: the signatories (those still to sign, for signatures)."""
         people = convention.signatories
@@ -213,21 +224,39 @@ class Mailer:
         event: dict[str, Any] | None = None,
         amendment: dict[str, Any] | None = None,
         to: Sequence[str] | None = None,
-    ) -> int:
-        """Queue one email about a convention (to its signatories unless `to` says otherwise);
-        return its outbox id."""
+        withheld: bool = False,
+    ) -> None:
+        """Queue an email about a convention to its signatories (unless `to` says otherwise)
+        and its copy to the administrators, with the service's internal note.
+
+        `withheld`: the event was recorded after the fact (or imported with its history):
+        the partners are not told; the administrators hear of it in the next summary.
+        """
         recipients = sorted(to) if to else self.recipients(convention, kind)
-        email = self.email(
-            convention,
-            convention_id,
-            kind,
-            key,
-            recipients,
-            deadline=deadline,
-            event=event,
-            amendment=amendment,
-        )
-        return uow.outbox.queue(email, now)
+        emails = self.emails(convention, convention_id, kind, key, recipients, deadline=deadline,
+                             event=event, amendment=amendment)  # fmt: skip
+        if withheld:
+            uow.outbox.queue(replace(emails[0], status="late"), now)
+            return
+        uow.outbox.queue_many(emails, now)
+
+    def emails(
+        self,
+        convention: Convention,
+        convention_id: int,
+        kind: str,
+        key: str,
+        recipients: list[str],
+        **facts: Any,
+    ) -> list[Email]:
+        """The partners' email and, when administrators are set, the service's copy of it."""
+        partners = self.email(convention, convention_id, kind, key, recipients, **facts)
+        admins = list(self.settings.admin_emails)
+        if not admins or not self.settings.admin_copies:
+            return [partners]
+        copy = self.email(convention, convention_id, kind, f"{key}:service", admins,
+                          audience="service", **facts)  # fmt: skip
+        return [partners, copy]
 
     def email(
         self,
@@ -241,11 +270,14 @@ class Mailer:
         event: dict[str, Any] | None = None,
         amendment: dict[str, Any] | None = None,
         reminder_id: int | None = None,
+        audience: Audience = "partners",
     ) -> Email:
         """An email about a convention, ready to queue, its facts frozen as they are now."""
         reference = convention.reference
         context = {
             "kind": kind,
+            "audience": audience,
+            "reply_to": self.reply_to,
             "reference": reference,
             "convention": convention_snapshot(convention),
             "deadline": deadline,
@@ -262,7 +294,7 @@ class Mailer:
             key,
             self.settings.mail_from,
             recipients,
-            list(self.settings.admin_emails),
+            [],
             context,
         )
 
@@ -312,8 +344,9 @@ class Mailer:
         admins = list(self.settings.admin_emails)
         if not admins:
             return None
-        context = {"kind": kind, "reference": reference, "deadline": None, "event": None,
-                   "amendment": None, "failure": failure, "links": links}  # fmt: skip
+        context = {"kind": kind, "audience": "service", "reply_to": None, "reference": reference,
+                   "deadline": None, "event": None, "amendment": None, "failure": failure,
+                   "links": links}  # fmt: skip
         alert = Email(convention_id, kind, message_id(key, self.settings.mail_from, self.salt),
                       key, self.settings.mail_from, admins, [], context)  # fmt: skip
         return uow.outbox.queue(alert, now)

@@ -128,8 +128,8 @@ def _decide(
     for decision in result.decisions:
         row, key = by_id[decision.reminder.id], f"reminder:{decision.reminder.id}"
         if decision.outcome == "send":
-            decided.emails.append(
-                _email(app, convention, convention_id, row, key, about, decision.days_left)
+            decided.emails.extend(
+                _emails(app, convention, convention_id, row, key, about, decision.days_left)
             )
         status = "sent" if decision.outcome == "send" else decision.outcome
         note = reminder_reason(decision.reason) if decision.reason else None  # stored in French
@@ -150,7 +150,7 @@ def _decide(
         decided.weekly.append((convention_id, deadline.id, result.following))
 
 
-def _email(
+def _emails(
     app: App,
     convention: Convention,
     convention_id: int,
@@ -158,7 +158,7 @@ def _email(
     key: str,
     about: _Concerned | None,
     days_left: int | None,
-) -> Email:
+) -> list[Email]:
     court = row.details.get("earliest_court_date")
     deadline = deadline_snapshot(
         row.deadline_kind,
@@ -171,7 +171,7 @@ def _email(
         days_left,
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
-    return app.mailer.email(
+    return app.mailer.emails(
         convention,
         convention_id,
         row.template,
