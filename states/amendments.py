@@ -22,6 +22,7 @@ from states.convention import Convention, Signatory, TerminationNotice
 from states.deadlines import (
     ComputedDeadline,
     DeadlineClosure,
+    DeadlineKind,
     LegalSettings,
     amendment_signature_target,
     expiry,
@@ -29,6 +30,7 @@ from states.deadlines import (
     termination_notice,
     with_source,
 )
+from states.due import moot_kinds
 from states.errors import GuardRejected, InvalidInput, InvalidTransition
 from states.inputs import AMENDMENT_INPUTS, check_keys, parse_amount, parse_day, parse_flag
 from states.lifecycle import IN_FORCE
@@ -402,6 +404,7 @@ def _apply(
     """The last signature: the convention's terms change and its deadlines follow."""
     amendment.effective_date = on
     before = {key: current_value(convention, key) for key in amendment.changes}
+    moot_before = moot_kinds(convention)
     _set_terms(convention, amendment.changes)
     amendment.applied = {
         key: {"before": before[key], "after": current_value(convention, key)}
@@ -410,7 +413,7 @@ def _apply(
     replaced = tuple(
         k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
     )
-    closures, opened = follow_terms(convention, amendment, legal)
+    closures, opened = follow_terms(convention, amendment, legal, moot_before)
     return replace(
         outcome,
         opened=outcome.opened + opened,
@@ -454,9 +457,16 @@ def _replace_representatives(convention: Convention, party: str, text: str) -> N
 
 
 def follow_terms(
-    convention: Convention, amendment: Amendment, legal: LegalSettings
+    convention: Convention,
+    amendment: Amendment,
+    legal: LegalSettings,
+    moot_before: frozenset[DeadlineKind] = frozenset(),
 ) -> tuple[tuple[DeadlineClosure, ...], tuple[ComputedDeadline, ...]]:
-    """The deadlines an amendment in force recomputes: superseded ones, and their successors."""
+    """The deadlines an amendment in force recomputes: superseded ones, and their successors.
+
+    The term is opened again when the amendment makes it fall once more (a notice that ended
+    before it now ends after it), so that its reminders, cancelled as moot, are planned again.
+    """
     changed = set(amendment.changes)
     source = f"{amendment.title}, en vigueur le {french_date(amendment.effective_date or date.min)}"
     clauses, articles = convention.clauses, convention.clauses.articles
@@ -489,6 +499,12 @@ def follow_terms(
         )
         closures.append(DeadlineClosure("termination", "superseded"))
         opened.append(with_source(recomputed, source))
+        if "expiry" in moot_before - moot_kinds(convention) and not changed & {
+            "end_date",
+            "reminders.expiry",
+        }:
+            closures.append(DeadlineClosure("expiry", "superseded"))
+            opened.append(expiry(convention.end_date, articles.term, source=source))
     if (
         convention.state == "payment"
         and convention.notified_on

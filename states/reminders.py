@@ -1,7 +1,7 @@
-"""When reminders go out for a deadline, and which of them still should when they fall due.
+"""When reminders go out for a deadline: planned when it opens, weekly for a missing signature.
 
-Pure rules: a deadline and the convention's offsets in, planned reminders out; due reminders
-and `now` in, what to send, coalesce or skip out. The service stores and applies them.
+Pure rules: a deadline and the convention's offsets in, planned reminders out. What becomes of
+them when they fall due is decided by :mod:`states.due`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
 
 from states.calendar import at_paris_time
 from states.convention import ReminderOffsets
@@ -26,7 +25,6 @@ TEMPLATES: dict[DeadlineKind, str] = {
 WEEKLY_KINDS = ("signature", "amendment_signature")
 """Deadlines reminded on their day, then every week while a signature is missing."""
 COURT_TEMPLATE = "reminder_court_possible"
-Decision = Literal["send", "coalesced", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -107,36 +105,3 @@ def next_signature_reminder(
                 -(day - due_date).days,
                 planned_at,
             )
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    """A stored reminder whose planned instant has come."""
-
-    key: int
-    days_before: int
-    planned_at: datetime
-
-
-def decide(
-    due: Sequence[DueReminder], deadline_expires_at: datetime, now: datetime
-) -> dict[int, Decision]:
-    """What to do with the due reminders of one deadline.
-
-    A reminder before its deadline is skipped once the deadline has passed (what happens at
-    the deadline is announced instead); of the others, only the latest is sent and the ones
-    missed before it coalesce into it.
-    """
-    decisions: dict[int, Decision] = {}
-    live = []
-    for reminder in due:
-        if reminder.days_before >= 0 and deadline_expires_at <= now:
-            decisions[reminder.key] = "skipped"
-        else:
-            live.append(reminder)
-    live.sort(key=lambda r: (r.planned_at, r.key))
-    for reminder in live[:-1]:
-        decisions[reminder.key] = "coalesced"
-    if live:
-        decisions[live[-1].key] = "send"
-    return decisions

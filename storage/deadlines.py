@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, select, update
 
 from states.deadlines import ComputedDeadline, DeadlineClosure
+from states.due import WAITING_DEADLINE
 from storage import statements as sql
 from storage.due import references_due
 from storage.mapping import deadline_details
@@ -87,7 +88,7 @@ class DeadlineRepository:
             owner=d.convention_id,
             instant=d.expires_at,
             status=d.status,
-            waiting="pending",
+            waiting=WAITING_DEADLINE,
             now=now,
             limit=limit,
             exclude=exclude,
@@ -111,5 +112,5 @@ class DeadlineRepository:
     def next_due(self) -> datetime | None:
         """The earliest instant a pending deadline expires."""
         return self._connection.execute(
-            select(func.min(d.expires_at)).where(d.status == "pending")
+            select(func.min(d.expires_at)).where(d.status == WAITING_DEADLINE)
         ).scalar()

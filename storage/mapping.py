@@ -16,6 +16,7 @@ from states.convention import (
     TerminationNotice,
 )
 from states.deadlines import ComputedDeadline, RegisteredLetter
+from states.due import DeadlineEntry, ReminderEntry
 
 
 def _day(value: str | None) -> date | None:
@@ -143,3 +144,34 @@ def deadline_details(deadline: ComputedDeadline) -> dict[str, Any]:
     if deadline.ends_by:
         details["ends_by"] = deadline.ends_by
     return details
+
+
+def deadline_entry(row: Any) -> DeadlineEntry:
+    """A stored deadline row as the due policy sees it."""
+    return DeadlineEntry(row.id, row.kind, row.status, row.due_date, row.expires_at, row.created_at)
+
+
+def reminder_entry(row: Any) -> ReminderEntry:
+    """A stored reminder row as the due policy sees it."""
+    return ReminderEntry(
+        row.id,
+        row.deadline_id,
+        row.kind,
+        row.template,
+        row.label,
+        row.days_before,
+        row.planned_at,
+        row.created_at,
+    )
+
+
+def reminder_deadline_entry(row: Any) -> DeadlineEntry:
+    """The deadline of a due reminder row (`ReminderRepository.due_for` joins it)."""
+    return DeadlineEntry(
+        row.deadline_id,
+        row.deadline_kind,
+        row.deadline_status,
+        row.due_date,
+        row.expires_at,
+        row.deadline_created_at,
+    )

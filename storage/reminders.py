@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from states.due import WAITING_REMINDER
 from states.reminders import PlannedReminder
 from storage.due import references_due
 from storage.fastpath import Prepared, column_kinds
@@ -108,7 +109,7 @@ class ReminderRepository:
             owner=r.convention_id,
             instant=r.planned_at,
             status=r.status,
-            waiting="planned",
+            waiting=WAITING_REMINDER,
             now=now,
             limit=limit,
             exclude=exclude,
@@ -122,6 +123,7 @@ class ReminderRepository:
                 reminder_table,
                 d.kind.label("deadline_kind"),
                 d.status.label("deadline_status"),
+                d.created_at.label("deadline_created_at"),
                 d.due_date,
                 d.expires_at,
                 d.explanation,
@@ -158,6 +160,15 @@ class ReminderRepository:
                 f"{len(marks) - changed} reminders were not planned any more"
             )
 
+    def planned_for(self, convention_id: int) -> list[AnyRow]:
+        """The reminders of a convention still to go out, in planned order."""
+        query = (
+            select(reminder_table)
+            .where(r.convention_id == convention_id, r.status == WAITING_REMINDER)
+            .order_by(r.planned_at, r.id)
+        )
+        return list(self._connection.execute(query).all())
+
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every reminder of a convention, in planned order."""
         query = (
@@ -170,5 +181,5 @@ class ReminderRepository:
     def next_planned(self) -> datetime | None:
         """The earliest instant a planned reminder is due."""
         return self._connection.execute(
-            select(func.min(r.planned_at)).where(r.status == "planned")
+            select(func.min(r.planned_at)).where(r.status == WAITING_REMINDER)
         ).scalar()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,12 @@ from storage.tables import metadata
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
 from workflow.settings import load_settings
+
+# Hypothesis: few examples by default (the whole suite stays within CI's budget), many on
+# demand: HYPOTHESIS_PROFILE=thorough. A failure prints the blob that reproduces it.
+settings.register_profile("default", max_examples=25, print_blob=True)
+settings.register_profile("thorough", max_examples=1000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_FILE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"

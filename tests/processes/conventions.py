@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from states.calendar import civil_date
+from states.calendar import at_paris_time, civil_date
 from states.convention import Convention
 from states.deadlines import DeadlineKind
 from states.reminders import TEMPLATES, PlannedReminder
@@ -46,9 +46,23 @@ def load(app: App, template: Convention, reference: str, end_date: date) -> None
     import_convention(app, ImportConvention(convention, "tests"), utc_now())
 
 
-def record(app: App, reference: str, event: str, on: date | None = None, **inputs: str) -> None:
-    """Record a person's event, now, dated `on` (default: today, or the letter's date)."""
-    record_event(app, RecordEvent(reference, event, "tests", on, inputs), utc_now())
+def record(
+    app: App,
+    reference: str,
+    event: str,
+    on: date | None = None,
+    *,
+    recorded_at: datetime | None = None,
+    **inputs: str,
+) -> None:
+    """Record a person's event, dated `on` (default: today, or the letter's date), now or at
+    the instant `recorded_at`."""
+    record_event(app, RecordEvent(reference, event, "tests", on, inputs), recorded_at or utc_now())
+
+
+def as_it_happened(day: date) -> datetime:
+    """Noon in Paris on `day`: when an event of that day was recorded, on the day itself."""
+    return at_paris_time(day, 12)
 
 
 def submit(app: App, reference: str, on: date | None = None) -> None:
@@ -56,11 +70,14 @@ def submit(app: App, reference: str, on: date | None = None) -> None:
     record(app, reference, "submit", on)
 
 
-def bring_into_force(app: App, reference: str, submitted: date) -> None:
-    """Submitted on `submitted`, signed the next day and the day after: then in force."""
-    submit(app, reference, submitted)
-    record(app, reference, "sign", submitted + timedelta(days=1), signatory=METROPOLE)
-    record(app, reference, "sign", submitted + timedelta(days=2), signatory=CRPV)
+def bring_into_force(app: App, reference: str, submitted: date, on_the_day: bool = False) -> None:
+    """Submitted on `submitted`, signed the next day and the day after: then in force.
+    Recorded now, after the fact, or `on_the_day` each happened."""
+    signed = [(METROPOLE, submitted + timedelta(days=1)), (CRPV, submitted + timedelta(days=2))]
+    when = as_it_happened if on_the_day else lambda day: None
+    record(app, reference, "submit", submitted, recorded_at=when(submitted))
+    for signatory, day in signed:
+        record(app, reference, "sign", day, recorded_at=when(day), signatory=signatory)
 
 
 def plan_reminder(app: App, reference: str, kind: DeadlineKind, label: str, at: datetime) -> None:

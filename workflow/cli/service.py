@@ -28,7 +28,7 @@ from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
 from workflow.usecases import views
 from workflow.usecases.due import DueReport, run_due
-from workflow.usecases.simulate import simulate
+from workflow.usecases.simulate import Happening, simulate
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
 
@@ -219,11 +219,13 @@ def _print_report(report: DueReport, words: Words) -> None:
             words("{reference}: {deadline} due {instant} → {action} (state {state})",
                   reference=a.reference, deadline=a.deadline, instant=instant(words, a.due_at),
                   action=a.action, state=a.to_state)
+            + (f" ({words.label('deadline_reason', a.reason)})" if a.reason else "")
         )  # fmt: skip
     for r in report.reminders:
         click.echo(words("{reference}: reminder {kind} {label} → {outcome}",
-                         reference=r.reference, kind=r.kind, label=r.label,
-                         outcome=r.outcome))  # fmt: skip
+                         reference=r.reference, kind=r.kind, label=r.label, outcome=r.outcome)
+                   + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
+                   )  # fmt: skip
     click.echo(
         words("emails: {sent} sent, {retried} to retry, {failed} failed",
               sent=len(delivery.sent), retried=len(delivery.retried), failed=len(delivery.failed))
@@ -332,15 +334,44 @@ def simulate_(
     app, words = context.app(), context.words
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
-        emit([{**asdict(h), "at": views.instant(h.at)} for h in happenings])
+        emit([
+            {**asdict(h), "at": views.instant(h.at), "due_at": views.instant(h.due_at)}
+            for h in happenings
+        ])  # fmt: skip
         return
     if not happenings:
         click.echo(words("{reference}: nothing would happen until {day}", reference=reference,
                          day=until))  # fmt: skip
         return
-    cells = ([instant(words, h.at), h.what, h.kind, h.detail, h.email or ""] for h in happenings)
-    headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email")]
+    cells = (
+        [instant(words, h.at), h.what, h.kind, h.detail, h.email or "", _note(words, h)]
+        for h in happenings
+    )
+    headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),
+               words("note")]  # fmt: skip
     click.echo(table(cells, headers))
+
+
+def _note(words: Words, happening: Happening) -> str:
+    """Why a reminder does not go out, or a deadline is not announced; what a reminder that
+    goes out says is left."""
+    if happening.reason:
+        sort = "reminder_reason" if happening.what == "reminder" else "deadline_reason"
+        return words.label(sort, happening.reason)
+    if happening.days_left is not None:
+        return _countdown(words, happening.days_left)
+    return happening.note or ""  # a reminder cancelled beforehand: why, as recorded
+
+
+def _countdown(words: Words, days: int) -> str:
+    """What a reminder that goes out says of its deadline's day (the emails' countdown)."""
+    if days == 0:
+        return words("says: today")
+    if days == 1:
+        return words("says: tomorrow")
+    if days < 0:
+        return words("says: {days} days ago", days=-days)
+    return words("says: in {days} days", days=days)
 
 
 @click.command()

@@ -99,9 +99,11 @@ class Metrics:
         self.pass_duration.observe((ended - began).total_seconds())
         for action in report.actions:
             self.deadlines_applied.labels(action.action).inc()
-            self.lateness.labels("deadline").observe(_late(began, action.due_at))
+            if action.reason != "known_late":  # recorded after it fell: never the service's delay
+                self.lateness.labels("deadline").observe(_late(began, action.due_at))
         for reminder in report.reminders:
-            self.lateness.labels("reminder").observe(_late(began, reminder.planned_at))
+            if reminder.reason != "known_late":
+                self.lateness.labels("reminder").observe(_late(began, reminder.planned_at))
         self.observe_delivery(report.delivery)  # empty when delivery runs beside the pass
 
     def observe_delivery(self, delivery: DeliveryReport) -> None:

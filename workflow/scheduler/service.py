@@ -30,6 +30,7 @@ from typing import IO
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from notifications import FolderSender, Sender, SmtpSender
+from states import due as policy
 from states.errors import ConvflowError
 from storage.engine import is_sqlite, lost_connection, sqlite_path
 from workflow.bootstrap import App
@@ -227,8 +228,10 @@ class Service:
         return _earliest(self._next_due_pass(), self._next_delivery())
 
     def _next_due_pass(self) -> datetime | None:
+        """When the due policy says something is next due, of every convention's deadlines
+        and reminders (their earliest instants, read in SQL)."""
         with self.app.uow(read_only=True) as uow:
-            return _earliest(uow.deadlines.next_due(), uow.reminders.next_planned())
+            return policy.next_due([uow.deadlines.next_due()], [uow.reminders.next_planned()])
 
     def _next_delivery(self) -> datetime | None:
         lease = timedelta(seconds=self.app.settings.claim_lease_seconds)
@@ -349,8 +352,7 @@ def _earliest(*instants: datetime | None) -> datetime | None:
 
 def _log_report(report: DueReport, now: datetime) -> None:
     for action in report.actions:
-        delay = now - action.due_at
-        late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+        late = _late(now, action.due_at, action.reason)
         log.info(
             "%s: %s due %s → %s%s",
             action.reference,
@@ -361,8 +363,7 @@ def _log_report(report: DueReport, now: datetime) -> None:
             extra={"reference": action.reference, "event": action.action},
         )
     for reminder in report.reminders:
-        delay = now - reminder.planned_at
-        late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+        late = _late(now, reminder.planned_at, reminder.reason)
         log.info(
             "%s: reminder %s %s planned %s → %s%s",
             reminder.reference,
@@ -375,6 +376,16 @@ def _log_report(report: DueReport, now: datetime) -> None:
         )
     for reference, error in report.failures.items():
         log.error("%s: not processed: %s", reference, error, extra={"reference": reference})
+
+
+def _late(now: datetime, due_at: datetime, reason: str | None) -> str:
+    """How late the service acts, and why it does not when a reason says so (coalescing
+    is said by the outcome itself)."""
+    if reason == "known_late":  # recorded after it fell: not the service's delay
+        return " (recorded after its instant)"
+    delay = now - due_at
+    late = f", {_duration(delay)} late" if delay > timedelta(minutes=1) else ""
+    return late + (f" ({reason})" if reason and reason != "coalesced" else "")
 
 
 def _duration(delta: timedelta, seconds: bool = False) -> str:

@@ -72,3 +72,5 @@ class DueActionTaken:
     due_at: datetime
     action: str  # "expire", "terminate" or "passed"
     to_state: str
+    email: str | None = None  # the email that announces it, if any
+    reason: str | None = None  # why a passed deadline is not announced (states.due.Reason)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from states import reminders
+from states import due, reminders
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import (
@@ -32,6 +32,7 @@ from workflow.usecases.emails import (
     notice_for,
     recorded_late,
 )
+from workflow.wording.labels import reminder_reason
 
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:
@@ -134,14 +135,21 @@ def move_deadlines(
     why: str,
     now: datetime,
 ) -> None:
-    """Close deadlines (cancelling their planned reminders) and open new ones (planning theirs)."""
+    """Close deadlines (cancelling their planned reminders) and open new ones (planning theirs);
+    the reminders of a deadline this change made moot (it can no longer fall) are cancelled
+    with it, and none are planned for one that opens moot."""
     uow.deadlines.close(convention_id, closures, now)
     for closure in closures:
         uow.reminders.cancel(convention_id, closure.kind, now, note=why)
+    moot = due.moot_kinds(convention)
+    for kind in sorted(moot):
+        uow.reminders.cancel(convention_id, kind, now, note=reminder_reason("moot"))
     opened_ids = uow.deadlines.open(convention_id, seq, opened, now)
     hour, offsets = app.settings.reminder_hour, convention.clauses.reminders
     for deadline, deadline_id in zip(opened, opened_ids, strict=True):
-        uow.reminders.plan(convention_id, deadline_id, reminders.plan(deadline, offsets, hour), now)
+        if deadline.kind not in moot:
+            planned = reminders.plan(deadline, offsets, hour)
+            uow.reminders.plan(convention_id, deadline_id, planned, now)
 
 
 def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> ComputedDeadline | None:

@@ -1,5 +1,9 @@
 """What the service does on time: apply deadlines, send due reminders, deliver the outbox.
 
+What is due, and what becomes of it, is decided by the pure policy of `states.due`; this
+module loads what it needs and writes what it decides (`simulate` applies the same decisions
+in memory).
+
 `run_due(app, now, sender)` is one pass: `convflow run-due` runs it once, the service runs it
 whenever something falls due. Every step works one convention per transaction, so a crash
 loses at most the transaction in flight and a second pass does nothing twice.
@@ -13,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from notifications import Sender
-from states.calendar import civil_date, end_of_day
+from states import due
+from states.calendar import civil_date
 from states.convention import Convention
-from states.lifecycle import IN_FORCE, fire
+from states.lifecycle import fire
+from storage.mapping import deadline_entry, reminder_entry
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
@@ -23,13 +29,12 @@ from workflow.usecases.amendments import abandon_open_amendment
 from workflow.usecases.commands import DueActionTaken
 from workflow.usecases.conventions import persist_outcome
 from workflow.usecases.dispatch import DeliveryReport, deliver
-from workflow.usecases.emails import DEADLINE_NOTICES, deadline_snapshot
+from workflow.usecases.emails import EVENT_NOTICES, deadline_snapshot
 from workflow.usecases.late import report_late_records
 from workflow.usecases.reminding import ReminderHandled, send_due_reminders
 from workflow.wording.refusals import failure_text
 
 SERVICE_ACTOR = "convflow (service)"
-_END_KINDS = {"expire": "expiry", "terminate": "termination"}
 log = logging.getLogger(__name__)
 
 
@@ -44,63 +49,59 @@ class DueReport:
     withheld: int = 0  # emails of late records, summed up for the administrators instead
 
 
-def due_end(convention: Convention, now: datetime) -> tuple[str, date] | None:
-    """The automatic event due at `now`, with the day it takes effect: the end that comes first.
-
-    A termination whose notice ends before the term terminates; when the term comes first (or
-    the same day) the convention expires at its term (docs/LEGAL-DEADLINES.md, rule 10).
-    """
-    if convention.state not in IN_FORCE:
-        return None
-    notice = convention.notice
-    if notice is not None and notice.effective_end < convention.end_date:
-        if now >= end_of_day(notice.effective_end):
-            return "terminate", notice.effective_end
-        return None
-    if now >= end_of_day(convention.end_date):
-        return "expire", convention.end_date
-    return None
-
-
 def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActionTaken]:
-    """Apply, in one transaction, the deadlines of one convention that have fallen at `now`.
-
-    Deadlines that fell before the convention's end are marked passed first, in the order
-    they fell (and announced when there is something to announce); then the end (expire or
-    terminate) is applied, which closes what remains and cancels its reminders.
-    """
+    """Apply, in one transaction, what the due policy decides for one convention's deadlines
+    at `now`: those that fell before its end marked passed, in the order they fell (and
+    announced when there is something to announce), then the end (expire or terminate), which
+    closes what remains and cancels its reminders."""
     actions: list[DueActionTaken] = []
     with app.uow() as uow:
         convention = uow.conventions.get(reference, for_update=True)
         convention_id = uow.conventions.id_of(reference)
-        due = uow.deadlines.due_for(convention_id, now)
-        if not due:
+        rows = {row.id: row for row in uow.deadlines.due_for(convention_id, now)}
+        if not rows:
             return actions  # another worker got here first
-        end = due_end(convention, now)
-        end_at = end_of_day(end[1]) if end else None
-        for row in due:
-            if end_at is None or (row.expires_at < end_at and row.kind not in _END_KINDS.values()):
-                _mark_passed(app, uow, convention, convention_id, row, now)
-                actions.append(
-                    DueActionTaken(reference, row.kind, row.expires_at, "passed", convention.state)
+        planned = [reminder_entry(r) for r in uow.reminders.planned_for(convention_id)]
+        agenda = due.Agenda(convention, tuple(map(deadline_entry, rows.values())), tuple(planned))
+        decided = due.deadlines_due(agenda, now)
+        for passed in decided.passed:
+            row = rows[passed.deadline.id]
+            _mark_passed(app, uow, convention, convention_id, row, passed, now)
+            actions.append(
+                DueActionTaken(
+                    reference,
+                    row.kind,
+                    row.expires_at,
+                    "passed",
+                    convention.state,
+                    passed.announce,
+                    passed.reason,
                 )
-        if end is not None and end_at is not None:
-            event, on = end
+            )
+        end = decided.end
+        if end is not None:
             outcome = fire(
                 convention,
-                event,
-                on=on,
+                end.event,
+                on=end.on,
                 actor=SERVICE_ACTOR,
                 settings=app.legal,
                 today=civil_date(now),
                 by_service=True,
             )
-            ending = next((r for r in due if r.kind == _END_KINDS[event]), None)
+            ending = next((r for r in rows.values() if r.kind == end.kind), None)
             late = ending is not None and _known_late(ending)
             persist_outcome(app, uow, convention, outcome, now, late=late)
             abandon_open_amendment(app, uow, convention, convention_id, now, SERVICE_ACTOR)
             actions.append(
-                DueActionTaken(reference, _END_KINDS[event], end_at, event, convention.state)
+                DueActionTaken(
+                    reference,
+                    end.kind,
+                    end.at,
+                    end.event,
+                    convention.state,
+                    EVENT_NOTICES[end.event],
+                )
             )
         uow.commit()
     return actions
@@ -112,20 +113,19 @@ def _mark_passed(
     convention: Convention,
     convention_id: int,
     row: AnyRow,
+    passed: due.DeadlinePassed,
     now: datetime,
 ) -> None:
     uow.deadlines.mark(row, "passed", now)
-    notice = DEADLINE_NOTICES.get(row.kind)
-    if notice is not None:
+    if passed.announce is not None:
         app.mailer.queue(
             uow,
             convention,
             convention_id,
-            notice,
+            passed.announce,
             f"deadline:{row.id}",
             now,
             deadline=_row_snapshot(row),
-            withheld=_known_late(row),
         )
 
 

@@ -25,6 +25,7 @@ from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
+from states.due import ANNOUNCEMENTS
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -45,8 +46,8 @@ EVENT_NOTICES = {
 }
 """The email each event sends (the last signature sends `convention_in_force`)."""
 
-DEADLINE_NOTICES = {"dispute_window": "amicable_window_closed"}
-"""The email announcing a deadline that passed with no automatic event."""
+DEADLINE_NOTICES = ANNOUNCEMENTS
+"""The email announcing a deadline that passed with no automatic event (the due policy's)."""
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")

@@ -1,8 +1,10 @@
 """Sending the reminders that have fallen due, a batch of conventions per transaction.
 
-Of the reminders of one deadline that are due, the latest goes out and the ones missed before it
-coalesce into it; one before a deadline that has already passed is skipped (what happens at the
-deadline is announced instead). A missing signature is reminded weekly: each one plans the next.
+What becomes of each due reminder is the due policy's decision (`states.due.reminders_due`):
+of the reminders of one deadline, the latest goes out and the ones missed before it coalesce
+into it; skipped are those planned before their deadline was even known, those of a deadline
+that can no longer fall and those before a deadline already passed. A missing signature is
+reminded weekly: each one plans the next.
 
 A batch is decided in memory and written with one statement per table, which is what keeps a
 thousand reminders due in the same second on time. If a batch fails, its conventions are taken
@@ -16,23 +18,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from states import reminders
-from states.calendar import end_of_day
+from states import due
 from states.convention import Convention
 from states.reminders import PlannedReminder
+from storage.mapping import reminder_deadline_entry, reminder_entry
 from storage.outbox import Email
 from storage.reminders import Mark
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
+from workflow.wording.labels import reminder_reason
 from workflow.wording.refusals import failure_text
 
 log = logging.getLogger(__name__)
-_NOTES = {
-    "coalesced": "regroupé avec un rappel plus récent",
-    "skipped": "échéance passée : elle est annoncée à la place",
-}
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,9 @@ class ReminderHandled:
     label: str
     planned_at: datetime
     outcome: str  # send, coalesced or skipped
+    reason: str | None = None  # why it was not sent (states.due.Reason)
+    days_left: int | None = None  # what a sent one says is left, in days
+    template: str | None = None  # the email a sent one queued
 
 
 @dataclass
@@ -112,25 +114,40 @@ def _decide(
     now: datetime,
     decided: _Decided,
 ) -> None:
-    """What to do with the due reminders of one deadline."""
-    due = [reminders.DueReminder(r.id, r.days_before, r.planned_at) for r in rows]
-    decisions = reminders.decide(due, rows[0].expires_at, now)
-    about = _amendment_concerned(uow, convention, convention_id, rows[0].kind)
-    for row in rows:
-        decision = decisions[row.id]
-        key = f"reminder:{row.id}"
-        if decision == "send":
-            decided.emails.extend(_emails(app, convention, convention_id, row, key, about))
-        decided.marks.append(
-            Mark(row.id, "sent" if decision == "send" else decision, _NOTES.get(decision), key)
-        )
+    """What the due policy decides for the due reminders of one deadline, as writes."""
+    deadline = reminder_deadline_entry(rows[0])
+    amendment = (
+        uow.amendments.open_one(convention_id) if deadline.kind == "amendment_signature" else None
+    )
+    agenda = due.Agenda(convention, (deadline,), (), amendment)
+    by_id = {row.id: row for row in rows}
+    result = due.reminders_due(
+        agenda, deadline, [reminder_entry(r) for r in rows], now, app.settings.reminder_hour
+    )
+    about = _amendment_concerned(agenda, deadline)
+    for decision in result.decisions:
+        row, key = by_id[decision.reminder.id], f"reminder:{decision.reminder.id}"
+        if decision.outcome == "send":
+            decided.emails.extend(
+                _emails(app, convention, convention_id, row, key, about, decision.days_left)
+            )
+        status = "sent" if decision.outcome == "send" else decision.outcome
+        note = reminder_reason(decision.reason) if decision.reason else None  # stored in French
+        decided.marks.append(Mark(row.id, status, note, key))
         decided.handled.append(
-            ReminderHandled(convention.reference, row.kind, row.label, row.planned_at, decision)
+            ReminderHandled(
+                convention.reference,
+                row.kind,
+                row.label,
+                row.planned_at,
+                decision.outcome,
+                decision.reason,
+                decision.days_left,
+                row.template if decision.outcome == "send" else None,
+            )
         )
-    if rows[0].kind in reminders.WEEKLY_KINDS:
-        still_missing = about.missing if about else convention.missing_signatures()
-        if still_missing and (about or convention.state == "signature"):
-            _plan_next_weekly(app, convention, convention_id, rows, now, decided)
+    if result.following is not None:
+        decided.weekly.append((convention_id, deadline.id, result.following))
 
 
 def _emails(
@@ -140,6 +157,7 @@ def _emails(
     row: AnyRow,
     key: str,
     about: _Concerned | None,
+    days_left: int | None,
 ) -> list[Email]:
     court = row.details.get("earliest_court_date")
     deadline = deadline_snapshot(
@@ -148,7 +166,9 @@ def _emails(
         row.expires_at,
         row.explanation,
         date.fromisoformat(court) if court else None,
-        row.days_before,
+        # What the email says is left is what is left on the day it goes, not the offset
+        # it was planned at: a reminder sent late does not say "in 30 days" with 27 left.
+        days_left,
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
     return app.mailer.emails(
@@ -163,34 +183,11 @@ def _emails(
     )
 
 
-def _amendment_concerned(
-    uow: UnitOfWork, convention: Convention, convention_id: int, kind: str
-) -> _Concerned | None:
-    if kind != "amendment_signature":
+def _amendment_concerned(agenda: due.Agenda, deadline: due.DeadlineEntry) -> _Concerned | None:
+    """The amendment an amendment-signature reminder is about, and who has still to sign it."""
+    if deadline.kind != "amendment_signature" or agenda.amendment is None:
         return None
-    amendment = uow.amendments.open_one(convention_id)
-    if amendment is None or amendment.state != "signature":
+    if agenda.amendment.state != "signature":
         return None
-    missing = [
-        s.email for s in convention.signatories if s.email.lower() not in amendment.signatures
-    ]
-    return _Concerned(amendment_snapshot(amendment, convention), missing)
-
-
-def _plan_next_weekly(
-    app: App,
-    convention: Convention,
-    convention_id: int,
-    rows: list[AnyRow],
-    now: datetime,
-    decided: _Decided,
-) -> None:
-    """A signature is still missing: remind again next week, if the term has not passed."""
-    last = max(rows, key=lambda r: r.planned_at)
-    hour = app.settings.reminder_hour
-    every = convention.clauses.reminders.signature_every_days
-    following = reminders.next_signature_reminder(
-        last.label, last.due_date, every, now, hour, kind=last.kind
-    )
-    if following.planned_at < end_of_day(convention.end_date):
-        decided.weekly.append((convention_id, last.deadline_id, following))
+    missing = due.still_to_sign(agenda, deadline.kind)
+    return _Concerned(amendment_snapshot(agenda.amendment, agenda.convention), missing)

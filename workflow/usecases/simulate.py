@@ -1,202 +1,235 @@
 """What-if: every reminder and automatic event from now to a date, if nothing else is recorded.
 
-Reads the convention, its pending deadlines and planned reminders, writes nothing, and replays
-the service's passes in memory with the same rules (`due_end`, `reminders.decide`, weekly
-signature reminders) at each instant something falls due.
+Reads the convention, its deadlines and reminders, writes nothing, and replays the service's
+passes in memory with the due policy itself (`states.due`): the same decisions `run-due`
+makes, applied to an in-memory copy instead of the tables, at each instant the policy says
+something falls due (or, when the service is down until an instant, once at that instant).
+Reminders already cancelled that would have gone out in the period are listed too, with why.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from states import reminders
-from states.calendar import end_of_day
-from states.convention import Convention
-from states.lifecycle import IN_FORCE, fire
+from states import due
+from states.calendar import civil_date, end_of_day
+from states.lifecycle import fire
+from storage.mapping import deadline_entry, reminder_entry
+from storage.tables import AnyRow
 from workflow.bootstrap import App
-from workflow.usecases.due import SERVICE_ACTOR, due_end
-from workflow.usecases.emails import DEADLINE_NOTICES, EVENT_NOTICES
+from workflow.usecases.due import SERVICE_ACTOR
+from workflow.usecases.emails import EVENT_NOTICES
+from workflow.wording.labels import deadline_reason, reminder_reason
+from workflow.wording.values import countdown_text
 
 
 @dataclass(frozen=True)
 class Happening:
-    """One thing the service would do, at `at`."""
+    """One thing the service would do, at `at` (the instant of its pass)."""
 
     at: datetime
     what: str  # "reminder", "deadline passed", "expire", "terminate"
     kind: str  # the deadline kind
-    detail: str  # the reminder label, or the new state
+    detail: str  # "J-30: send", "passed", or the new state
     email: str | None  # the email it would send
+    due_at: datetime  # when it fell due: the reminder's planned instant, the deadline's
+    outcome: str  # send, coalesced, skipped, cancelled (reminders); passed, expire, terminate
+    state: str  # the convention's state after it
+    label: str | None = None  # the reminder's label (J-30, court, relance-2...)
+    reason: str | None = None  # why not sent, or not announced (states.due.Reason)
+    note: str | None = None  # that reason, or what a sent reminder says is left, in French
+    days_left: int | None = None  # what a sent reminder says is left, in days
 
 
-@dataclass
-class _Deadline:
-    id: int
-    kind: str
-    expires_at: datetime
-    due_date: date
-    pending: bool = True
-
-
-@dataclass
-class _Reminder:
-    id: int
-    deadline_id: int
-    kind: str
-    template: str
-    label: str
-    days_before: int
-    planned_at: datetime
-    planned: bool = True
-
-
-def simulate(app: App, reference: str, now: datetime, until: date) -> list[Happening]:
-    """Replay the service from `now` to the end of `until`, without writing anything."""
+def simulate(
+    app: App,
+    reference: str,
+    now: datetime,
+    until: date | datetime,
+    down_until: datetime | None = None,
+) -> list[Happening]:
+    """Replay the service from `now` to `until` (an instant, or the end of that day), without
+    writing anything; with `down_until`, as if the service made no pass before that instant."""
+    end = until if isinstance(until, datetime) else end_of_day(until)
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
         convention_id = uow.conventions.id_of(reference)
-        deadlines = [
-            _Deadline(r.id, r.kind, r.expires_at, r.due_date)
-            for r in uow.deadlines.for_convention(convention_id)
-            if r.status == "pending"
-        ]
-        planned = [
-            _Reminder(r.id, r.deadline_id, r.kind, r.template, r.label, r.days_before, r.planned_at)
-            for r in uow.reminders.for_convention(convention_id)
-            if r.status == "planned"
-        ]
-    return _Replay(app, convention, deadlines, planned).run(now, end_of_day(until))
+        deadlines = tuple(map(deadline_entry, uow.deadlines.for_convention(convention_id)))
+        rows = uow.reminders.for_convention(convention_id)
+        amendment = uow.amendments.open_one(convention_id)
+    planned = tuple(reminder_entry(r) for r in rows if r.status == due.WAITING_REMINDER)
+    agenda = due.Agenda(copy.deepcopy(convention), deadlines, planned, amendment)
+    first = max(now, down_until) if down_until is not None else now
+    happenings = _Replay(app, agenda).run(first, end)
+    # Cancelled reminders that would have gone out while the convention is still in force.
+    ends = [h.at for h in happenings if h.what in due.END_KINDS]
+    cancelled = [
+        _cancelled(r, convention.state)
+        for r in rows
+        if _cancelled_within(r, now, min(ends, default=end))
+    ]
+    # In time order; at one instant, in the order of the pass (deadlines, then reminders).
+    return sorted(cancelled + happenings, key=lambda h: h.at)
+
+
+def _cancelled_within(row: AnyRow, now: datetime, end: datetime) -> bool:
+    return bool(row.status == "cancelled" and now < row.planned_at <= end)
+
+
+def _cancelled(row: AnyRow, state: str) -> Happening:
+    """A reminder that would have gone out in the period, cancelled beforehand."""
+    return Happening(
+        row.planned_at,
+        "reminder",
+        row.kind,
+        f"{row.label}: cancelled",
+        None,
+        row.planned_at,
+        "cancelled",
+        state,
+        row.label,
+        None,
+        row.note,
+    )
 
 
 class _Replay:
-    """The service's passes, in memory."""
+    """The service's passes, in memory, deciding with the due policy."""
 
-    def __init__(
-        self, app: App, convention: Convention, deadlines: list[_Deadline], planned: list[_Reminder]
-    ) -> None:
-        self.app, self.convention = app, copy.deepcopy(convention)
-        self.deadlines = {d.id: d for d in deadlines}
-        self.planned = planned
+    def __init__(self, app: App, agenda: due.Agenda) -> None:
+        self.app, self.agenda = app, agenda
         self.happened: list[Happening] = []
         self._next_id = -1
 
-    def run(self, now: datetime, until: datetime) -> list[Happening]:
-        instant: datetime | None = now
+    def run(self, first: datetime, until: datetime) -> list[Happening]:
+        """Passes from `first` to `until`, each at the next instant something falls due."""
+        instant: datetime | None = first
         while instant is not None and instant <= until:
             self._pass(instant)
-            instant = self._next_instant(instant)
+            following = due.next_due(self.agenda.deadlines, self.agenda.reminders)
+            if following is not None and following <= instant:
+                raise RuntimeError(f"the due policy left work due at {following} after a pass")
+            instant = following
         return self.happened
-
-    def _next_instant(self, after: datetime) -> datetime | None:
-        times = [d.expires_at for d in self.deadlines.values() if d.pending]
-        times += [r.planned_at for r in self.planned if r.planned]
-        later = [t for t in times if t > after]
-        return min(later, default=None)
 
     def _pass(self, now: datetime) -> None:
         self._deadlines(now)
         self._reminders(now)
 
     def _deadlines(self, now: datetime) -> None:
-        due = sorted(
-            (d for d in self.deadlines.values() if d.pending and d.expires_at <= now),
-            key=lambda d: (d.expires_at, d.id),
+        decided = due.deadlines_due(self.agenda, now)
+        state = self.agenda.convention.state
+        passed = {p.deadline.id for p in decided.passed}
+        self.agenda = replace(
+            self.agenda,
+            deadlines=tuple(
+                d._replace(status="passed") if d.id in passed else d for d in self.agenda.deadlines
+            ),
         )
-        if not due:
-            return
-        end = due_end(self.convention, now)
-        end_at = end_of_day(end[1]) if end else None
-        for deadline in due:
-            if end_at is None or (
-                deadline.expires_at < end_at and deadline.kind not in ("expiry", "termination")
-            ):
-                deadline.pending = False
-                self.happened.append(
-                    Happening(
-                        deadline.expires_at,
-                        "deadline passed",
-                        deadline.kind,
-                        "passed",
-                        DEADLINE_NOTICES.get(deadline.kind),
-                    )
-                )
-        if end is not None and end_at is not None:
-            event, on = end
-            fire(
-                self.convention,
-                event,
-                on=on,
-                actor=SERVICE_ACTOR,
-                settings=self.app.legal,
-                today=on,
-                by_service=True,
-            )
-            for deadline in self.deadlines.values():
-                deadline.pending = False
-            for reminder in self.planned:
-                reminder.planned = False
-            kind = "expiry" if event == "expire" else "termination"
+        for p in decided.passed:
             self.happened.append(
-                Happening(end_at, event, kind, self.convention.state, EVENT_NOTICES[event])
+                Happening(
+                    now,
+                    "deadline passed",
+                    p.deadline.kind,
+                    "passed",
+                    p.announce,
+                    p.deadline.expires_at,
+                    "passed",
+                    state,
+                    reason=p.reason,
+                    note=deadline_reason(p.reason) if p.reason else None,
+                )
             )
+        if decided.end is not None:
+            self._end(decided.end, now)
+
+    def _end(self, end: due.ConventionEnds, now: datetime) -> None:
+        """The convention ends: every deadline closes, every reminder is cancelled, an
+        amendment still open lapses, as the event's transaction does in the tables."""
+        convention = self.agenda.convention
+        outcome = fire(
+            convention,
+            end.event,
+            on=end.on,
+            actor=SERVICE_ACTOR,
+            settings=self.app.legal,
+            today=civil_date(now),
+            by_service=True,
+        )
+        kinds = {closure.kind for closure in outcome.closures}
+        self.agenda = replace(
+            self.agenda,
+            deadlines=due.close(self.agenda.deadlines, outcome.closures),
+            reminders=tuple(
+                r for r in self.agenda.reminders if None not in kinds and r.kind not in kinds
+            ),
+            amendment=None,
+        )
+        self.happened.append(
+            Happening(
+                now,
+                end.event,
+                end.kind,
+                convention.state,
+                EVENT_NOTICES[end.event],
+                end.at,
+                end.event,
+                convention.state,
+            )
+        )
 
     def _reminders(self, now: datetime) -> None:
-        by_deadline: dict[int, list[_Reminder]] = {}
-        for reminder in self.planned:
-            if reminder.planned and reminder.planned_at <= now:
+        by_deadline: dict[int, list[due.ReminderEntry]] = {}
+        for reminder in self.agenda.reminders:
+            if reminder.planned_at <= now:
                 by_deadline.setdefault(reminder.deadline_id, []).append(reminder)
-        for deadline_id, due in by_deadline.items():
-            deadline = self.deadlines[deadline_id]
-            keyed = [reminders.DueReminder(r.id, r.days_before, r.planned_at) for r in due]
-            decisions = reminders.decide(keyed, deadline.expires_at, now)
-            for reminder in due:
-                reminder.planned = False
-                decision = decisions[reminder.id]
-                self.happened.append(
-                    Happening(
-                        max(reminder.planned_at, now)
-                        if decision == "send"
-                        else reminder.planned_at,
-                        "reminder",
-                        reminder.kind,
-                        f"{reminder.label}: {decision}",
-                        reminder.template if decision == "send" else None,
+        deadlines = {d.id: d for d in self.agenda.deadlines}
+        hour = self.app.settings.reminder_hour
+        decided: set[int] = set()
+        following: list[due.ReminderEntry] = []
+        for deadline_id, group in sorted(by_deadline.items()):
+            result = due.reminders_due(self.agenda, deadlines[deadline_id], group, now, hour)
+            for decision in result.decisions:
+                decided.add(decision.reminder.id)
+                self.happened.append(self._reminder_happening(decision, now))
+            if result.following is not None:
+                planned = result.following
+                following.append(
+                    due.ReminderEntry(
+                        self._next_id,
+                        deadline_id,
+                        planned.kind,
+                        planned.template,
+                        planned.label,
+                        planned.days_before,
+                        planned.planned_at,
+                        now,
                     )
                 )
-            if deadline.kind in reminders.WEEKLY_KINDS:
-                self._next_signature(deadline, due, now)
+                self._next_id -= 1
+        remaining = tuple(r for r in self.agenda.reminders if r.id not in decided)
+        self.agenda = replace(self.agenda, reminders=remaining + tuple(following))
 
-    def _next_signature(self, deadline: _Deadline, due: list[_Reminder], now: datetime) -> None:
-        convention = self.convention
-        if deadline.kind == "signature" and (
-            convention.state != "signature" or not convention.missing_signatures()
-        ):
-            return
-        if deadline.kind == "amendment_signature" and convention.state not in IN_FORCE:
-            return
-        last = max(due, key=lambda r: r.planned_at)
-        every = convention.clauses.reminders.signature_every_days
-        hour = self.app.settings.reminder_hour
-        following = reminders.next_signature_reminder(
-            last.label,
-            deadline.due_date,
-            every,
+    def _reminder_happening(self, decision: due.ReminderDecision, now: datetime) -> Happening:
+        reminder = decision.reminder
+        sent = decision.outcome == "send"
+        note = reminder_reason(decision.reason) if decision.reason else None
+        if sent and decision.days_left is not None:
+            note = f"annonce : {countdown_text(decision.days_left)}"
+        return Happening(
             now,
-            hour,
-            kind=last.kind,  # type: ignore[arg-type]
+            "reminder",
+            reminder.kind,
+            f"{reminder.label}: {decision.outcome}",
+            reminder.template if sent else None,
+            reminder.planned_at,
+            decision.outcome,
+            self.agenda.convention.state,
+            reminder.label,
+            decision.reason,
+            note,
+            decision.days_left if sent else None,
         )
-        if following.planned_at < end_of_day(convention.end_date):
-            self.planned.append(
-                _Reminder(
-                    self._next_id,
-                    deadline.id,
-                    following.kind,
-                    following.template,
-                    following.label,
-                    following.days_before,
-                    following.planned_at,
-                )
-            )
-            self._next_id -= 1

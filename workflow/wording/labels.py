@@ -30,6 +30,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
+    "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed"),  # states.due
+    "deadline_reason": ("known_late", "with_court_reminder"),  # why a passed one is not announced
     "outbox_status": (
         "pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled", "late",
         "withheld",
@@ -85,6 +87,17 @@ def email(kind: str, language: Language = DEFAULT_LANGUAGE) -> str:
     return label("email", kind, language)
 
 
+def reminder_reason(reason: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """Why a due reminder did not go out (a reason of `states.due`): 'regroupé avec un rappel
+    plus récent'."""
+    return label("reminder_reason", reason, language)
+
+
+def deadline_reason(reason: str, language: Language = DEFAULT_LANGUAGE) -> str:
+    """Why a passed deadline is not announced by its own email (a reason of `states.due`)."""
+    return label("deadline_reason", reason, language)
+
+
 def term(key: str, language: Language = DEFAULT_LANGUAGE) -> str:
     """What an amendment changes, in lower case: 'terme de la convention', 'représentants de
     la partie crpv'."""
@@ -98,10 +111,12 @@ __all__ = [
     "GLOSSARY",
     "amendment_event",
     "deadline",
+    "deadline_reason",
     "email",
     "event",
     "input_name",
     "label",
+    "reminder_reason",
     "state",
     "term",
 ]

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-from notifications import date_fr
+from notifications import date_fr, days_fr
 from states.calendar import PARIS, french_date
 from states.convention import Convention
 from states.inputs import parse_amount, parse_day, parse_flag
@@ -82,3 +82,15 @@ def paris_time(value: datetime | str | None) -> str:
     )
     local = instant.astimezone(PARIS)
     return f"{french_date(local.date())} à {local:%H:%M} (heure de Paris)"
+
+
+def countdown_text(days: int) -> str:
+    """How far a deadline's day is, as a reminder says it: 'aujourd’hui', 'demain',
+    'dans 27 jours', 'il y a 3 jours' (the emails' `countdown` macro)."""
+    if days == 0:
+        return "aujourd’hui"
+    if days == 1:
+        return "demain"
+    if days < 0:
+        return f"il y a {days_fr(-days)}"
+    return f"dans {days_fr(days)}"

@@ -1,0 +1,348 @@
+"""What is due: given a convention's agenda and an instant, what the service does, and when next.
+
+The one policy behind `convflow run-due`, the service's wake-ups and `convflow simulate`. Like
+an APScheduler trigger it answers "given now, what falls due, and when next?" and does no I/O:
+the convention, its stored deadlines and reminders (an :class:`Agenda`) and `now` come in,
+decisions come out. The service writes them to its tables; `simulate` applies them in memory.
+
+A pass at `now` does, for each convention:
+
+1. **Deadlines** (:func:`deadlines_due`): those whose instant has come are marked passed, in
+   the order they fell, unless the convention's end comes first; then the end is applied
+   (`expire` at the term, `terminate` at the end of a notice, whichever comes first), which
+   closes every other deadline and cancels every reminder. A passed dispute window is
+   announced, except when it was already past when it became known (the event recorded after
+   the fact told it) or when its court-possible reminder goes out the same day (one email per
+   convention and reason per day: that reminder says both).
+2. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
+   passed before its deadline was even known is skipped, as is one whose deadline can no
+   longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
+   announced instead); of the others the latest goes out, the earlier ones coalesce into it,
+   and it says the days really left on the day it goes. While a signature is missing, the
+   next weekly reminder is planned.
+3. **Next** (:func:`next_due`): the earliest instant of a pending deadline or a planned
+   reminder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from states.calendar import civil_date, end_of_day
+from states.convention import Convention
+from states.deadlines import DeadlineClosure, DeadlineKind, DeadlineStatus
+from states.lifecycle import IN_FORCE
+from states.reminders import COURT_TEMPLATE, WEEKLY_KINDS, PlannedReminder, next_signature_reminder
+
+if TYPE_CHECKING:  # amendments apply terms with `moot_kinds`: imported for typing only
+    from states.amendments import Amendment
+
+WAITING_DEADLINE: DeadlineStatus = "pending"
+"""A deadline still to fall: the status the service looks for."""
+WAITING_REMINDER = "planned"
+"""A reminder still to go out: the status the service looks for."""
+
+ANNOUNCEMENTS: dict[DeadlineKind, str] = {"dispute_window": "amicable_window_closed"}
+"""The email announcing a deadline that passed with no automatic event."""
+
+END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
+"""The automatic event that ends a convention, and the deadline it applies."""
+
+Outcome = Literal["send", "coalesced", "skipped"]
+Reason = Literal[
+    "coalesced",  # a later reminder of the same deadline goes out instead
+    "known_late",  # its instant had passed when its deadline became known
+    "moot",  # its deadline can no longer fall (the termination takes effect first)
+    "deadline_passed",  # before a deadline that has passed: the outcome is announced
+    "with_court_reminder",  # a passed window: the court reminder of that day says it
+]
+
+
+class DeadlineEntry(NamedTuple):
+    """A stored deadline as the policy sees it; `known_at` is when it was opened.
+
+    A named tuple, not a frozen dataclass: the reminder pass builds one per due row, a
+    thousand at a time, and a tuple is built several times faster."""
+
+    id: int
+    kind: DeadlineKind
+    status: DeadlineStatus
+    due_date: date
+    expires_at: datetime
+    known_at: datetime
+
+
+class ReminderEntry(NamedTuple):
+    """A planned reminder as the policy sees it; `known_at` is when it was planned.
+
+    A named tuple, not a frozen dataclass: the reminder pass builds one per due row, a
+    thousand at a time, and a tuple is built several times faster."""
+
+    id: int
+    deadline_id: int
+    kind: DeadlineKind
+    template: str
+    label: str
+    days_before: int
+    planned_at: datetime
+    known_at: datetime
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A convention and what it waits for: its deadlines and planned reminders, and the
+    amendment being drafted or signed, if any."""
+
+    convention: Convention
+    deadlines: tuple[DeadlineEntry, ...]
+    reminders: tuple[ReminderEntry, ...]
+    amendment: Amendment | None = None
+
+
+@dataclass(frozen=True)
+class DeadlinePassed:
+    """A deadline that fell with no automatic event; `announce` is the email that says so,
+    or None, and `reason` why not when there is one to send."""
+
+    deadline: DeadlineEntry
+    announce: str | None
+    reason: Reason | None = None
+
+
+@dataclass(frozen=True)
+class ConventionEnds:
+    """The automatic event that ends the convention (`expire` or `terminate`), its day, and
+    the deadline it applies."""
+
+    event: Literal["expire", "terminate"]
+    on: date
+    kind: DeadlineKind
+
+    @property
+    def at(self) -> datetime:
+        """24:00 in Paris on its day: the instant the convention ends."""
+        return end_of_day(self.on)
+
+
+@dataclass(frozen=True)
+class DeadlinesDue:
+    """What the deadline step of a pass does to one convention."""
+
+    passed: tuple[DeadlinePassed, ...] = ()
+    end: ConventionEnds | None = None
+
+
+class ReminderDecision(NamedTuple):
+    """What becomes of one due reminder; a reminder that goes out says `days_left` (from the
+    day it goes to its deadline's day; negative after it)."""
+
+    reminder: ReminderEntry
+    outcome: Outcome
+    reason: Reason | None = None
+    days_left: int | None = None
+
+
+@dataclass(frozen=True)
+class RemindersDue:
+    """What the reminder step of a pass does with the due reminders of one deadline."""
+
+    decisions: tuple[ReminderDecision, ...]
+    following: PlannedReminder | None = None
+
+
+def convention_end(convention: Convention, now: datetime) -> ConventionEnds | None:
+    """The automatic event due at `now`: the end that comes first.
+
+    A termination whose notice ends before the term terminates; when the term comes first (or
+    the same day) the convention expires at its term (docs/LEGAL-DEADLINES.md, rule 10).
+    """
+    if convention.state not in IN_FORCE:
+        return None
+    notice = convention.notice
+    if notice is not None and notice.effective_end < convention.end_date:
+        if now >= end_of_day(notice.effective_end):
+            return ConventionEnds("terminate", notice.effective_end, "termination")
+        return None
+    if now >= end_of_day(convention.end_date):
+        return ConventionEnds("expire", convention.end_date, "expiry")
+    return None
+
+
+def moot_kinds(convention: Convention) -> frozenset[DeadlineKind]:
+    """Deadlines that can no longer fall: the term, while a notice ends the convention before
+    it. Their reminders (and the amendment the expiry reminders offer) would say what will
+    not happen; they are cancelled in the transaction that makes them moot."""
+    notice = convention.notice
+    if notice is not None and notice.effective_end < convention.end_date:
+        return frozenset({"expiry"})
+    return frozenset()
+
+
+def deadlines_due(agenda: Agenda, now: datetime) -> DeadlinesDue:
+    """The deadline step of a pass at `now`: deadlines passed, and the end if it has come."""
+    due = sorted(
+        (d for d in agenda.deadlines if d.status == WAITING_DEADLINE and d.expires_at <= now),
+        key=lambda d: (d.expires_at, d.id),
+    )
+    if not due:
+        return DeadlinesDue()
+    end = convention_end(agenda.convention, now)
+    passed = tuple(
+        _passed(deadline, agenda.reminders)
+        for deadline in due
+        if end is None or (deadline.expires_at < end.at and deadline.kind not in END_KINDS.values())
+    )
+    return DeadlinesDue(passed, end)
+
+
+def _passed(deadline: DeadlineEntry, reminders: Iterable[ReminderEntry]) -> DeadlinePassed:
+    announce = ANNOUNCEMENTS.get(deadline.kind)
+    if announce is None:
+        return DeadlinePassed(deadline, None)
+    if deadline.expires_at < deadline.known_at:
+        return DeadlinePassed(deadline, None, "known_late")
+    day = civil_date(deadline.expires_at)
+    for reminder in reminders:
+        if (
+            reminder.deadline_id == deadline.id
+            and reminder.template == COURT_TEMPLATE
+            and civil_date(reminder.planned_at) == day
+            and not _known_late(reminder)
+        ):
+            return DeadlinePassed(deadline, None, "with_court_reminder")
+    return DeadlinePassed(deadline, announce)
+
+
+def _known_late(reminder: ReminderEntry) -> bool:
+    return reminder.planned_at < reminder.known_at
+
+
+def reminders_due(
+    agenda: Agenda,
+    deadline: DeadlineEntry,
+    due: Sequence[ReminderEntry],
+    now: datetime,
+    hour: int,
+) -> RemindersDue:
+    """The reminder step of a pass at `now`, for the due reminders of one deadline."""
+    convention = agenda.convention
+    moot = deadline.kind in moot_kinds(convention)
+    passed = deadline.expires_at <= now
+    decisions: list[ReminderDecision] = []
+    live: list[ReminderEntry] = []
+    for reminder in sorted(due, key=lambda r: (r.planned_at, r.id)):
+        if _known_late(reminder):
+            decisions.append(ReminderDecision(reminder, "skipped", "known_late"))
+        elif moot:
+            decisions.append(ReminderDecision(reminder, "skipped", "moot"))
+        elif reminder.days_before >= 0 and passed:
+            decisions.append(ReminderDecision(reminder, "skipped", "deadline_passed"))
+        else:
+            live.append(reminder)
+    decisions += [ReminderDecision(r, "coalesced", "coalesced") for r in live[:-1]]
+    if live:
+        days_left = (deadline.due_date - civil_date(now)).days
+        decisions.append(ReminderDecision(live[-1], "send", days_left=days_left))
+    return RemindersDue(tuple(decisions), _following(agenda, deadline, due, now, hour))
+
+
+def still_to_sign(agenda: Agenda, kind: DeadlineKind) -> list[str]:
+    """Who has still to sign what a signature deadline is about: the convention, or the
+    amendment being signed (empty when nothing waits for a signature any more)."""
+    convention = agenda.convention
+    if kind == "signature":
+        if convention.state != "signature":
+            return []
+        return [s.email for s in convention.missing_signatures()]
+    amendment = agenda.amendment
+    if kind != "amendment_signature" or amendment is None or amendment.state != "signature":
+        return []
+    if convention.state not in IN_FORCE:
+        return []
+    return [s.email for s in convention.signatories if s.email.lower() not in amendment.signatures]
+
+
+def _following(
+    agenda: Agenda,
+    deadline: DeadlineEntry,
+    due: Sequence[ReminderEntry],
+    now: datetime,
+    hour: int,
+) -> PlannedReminder | None:
+    """A signature still missing: the next weekly reminder, the first still ahead, before
+    the term."""
+    if deadline.kind not in WEEKLY_KINDS or not due or not still_to_sign(agenda, deadline.kind):
+        return None
+    convention = agenda.convention
+    last = max(due, key=lambda r: (r.planned_at, r.id))
+    every = convention.clauses.reminders.signature_every_days
+    following = next_signature_reminder(
+        last.label, deadline.due_date, every, now, hour, kind=deadline.kind
+    )
+    return following if following.planned_at < end_of_day(convention.end_date) else None
+
+
+def next_due(
+    deadlines: Iterable[DeadlineEntry | datetime | None],
+    reminders: Iterable[ReminderEntry | datetime | None],
+) -> datetime | None:
+    """When something is next due: the earliest instant of a pending deadline or a planned
+    reminder. Given entries, only waiting ones count; given instants (the earliest of each
+    table, as the service reads them from the database), they are taken as they are."""
+    instants = [
+        d.expires_at if isinstance(d, DeadlineEntry) else d
+        for d in deadlines
+        if not isinstance(d, DeadlineEntry) or d.status == WAITING_DEADLINE
+    ]
+    instants += [r.planned_at if isinstance(r, ReminderEntry) else r for r in reminders]
+    return min((i for i in instants if i is not None), default=None)
+
+
+def close(
+    deadlines: Iterable[DeadlineEntry], closures: Iterable[DeadlineClosure]
+) -> tuple[DeadlineEntry, ...]:
+    """Deadlines after an event's closures, as the deadline repository applies them: each
+    closure moves the deadlines of its kind (every kind when None) in its from-statuses to its
+    status; one met (`met_on`) after its day stays or becomes passed."""
+    closed = list(deadlines)
+    for closure in closures:
+        for index, deadline in enumerate(closed):
+            if closure.kind not in (None, deadline.kind):
+                continue
+            status = closure.status
+            if closure.met_on is not None and deadline.due_date < closure.met_on:
+                if deadline.status != WAITING_DEADLINE:
+                    continue
+                status = "passed"
+            elif deadline.status not in closure.from_statuses:
+                continue
+            closed[index] = deadline._replace(status=status)
+    return tuple(closed)
+
+
+__all__ = [
+    "ANNOUNCEMENTS",
+    "END_KINDS",
+    "WAITING_DEADLINE",
+    "WAITING_REMINDER",
+    "Agenda",
+    "ConventionEnds",
+    "DeadlineEntry",
+    "DeadlinePassed",
+    "DeadlinesDue",
+    "Outcome",
+    "Reason",
+    "ReminderDecision",
+    "ReminderEntry",
+    "RemindersDue",
+    "close",
+    "convention_end",
+    "deadlines_due",
+    "moot_kinds",
+    "next_due",
+    "reminders_due",
+    "still_to_sign",
+]

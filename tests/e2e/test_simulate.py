@@ -1,0 +1,80 @@
+"""`convflow simulate` on the command line: what the service would do, writing nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from states.calendar import at_paris_time, civil_date
+from tests.e2e.conftest import EXAMPLE, REF, Convflow
+from workflow.bootstrap import utc_now
+from workflow.usecases.views import instant
+
+
+def today() -> date:
+    """Today in Paris: the command line runs on the real clock."""
+    return civil_date(utc_now())
+
+
+def convention_ending_in(tmp_path: Path, days: int) -> Path:
+    """The reference convention, its term `days` days from today."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    term = (today() + timedelta(days=days)).isoformat()
+    changed = re.sub(r"(?m)^end_date = \S+", f"end_date = {term}", text)
+    assert changed != text
+    path = tmp_path / "convention.toml"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def test_simulate_after_run_due_passed_an_overdue_signature_target(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """Issue 9's repro: once `run-due` has marked an overdue signature target passed, its
+    weekly reminders are still planned; `simulate` crashed with a KeyError on them."""
+    convflow.ok("import", str(convention_ending_in(tmp_path, 400)))
+    submitted = today() - timedelta(days=10)
+    convflow.ok("event", REF, "submit", "--on", submitted.isoformat())
+    convflow.ok("run-due", "--no-send")
+    until = (today() + timedelta(days=30)).isoformat()
+
+    predicted = convflow.json("simulate", REF, "--until", until)
+
+    target = submitted + timedelta(days=7)  # the signature target, three days ago
+    weekly = [h for h in predicted if h["what"] == "reminder"]
+    assert weekly, predicted
+    for number, happening in enumerate(weekly, start=1):
+        day = target + timedelta(days=7 * number)
+        assert happening["label"] == f"relance-{number}"
+        assert happening["outcome"] == "send"
+        assert happening["email"] == "reminder_signature"
+        assert happening["at"] == happening["due_at"]
+        assert happening["days_left"] == (target - day).days  # "il y a 7 jours"...
+        assert happening["due_at"] == instant(at_paris_time(day, 9))
+    assert len(weekly) == len([n for n in range(1, 6) if target + timedelta(days=7 * n)
+                               <= today() + timedelta(days=30)])  # fmt: skip
+    text = convflow.ok("simulate", REF, "--until", until)
+    assert "relance-1: send" in text and "annonce : il y a 7 jours" in text
+
+
+def test_simulate_shows_what_a_back_dated_submission_will_not_send_and_why(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """Submitted ten days ago, recorded now: the reminder of the target's day (three days ago)
+    was planned after its instant; the service will skip it, and `simulate` says why."""
+    convflow.ok("import", str(convention_ending_in(tmp_path, 400)))
+    convflow.ok("event", REF, "submit", "--on", (today() - timedelta(days=10)).isoformat())
+
+    predicted = convflow.json("simulate", REF, "--until", today().isoformat())
+
+    assert [h["what"] for h in predicted] == ["deadline passed", "reminder"]  # pass order
+    skipped = predicted[1]
+    assert (skipped["label"], skipped["outcome"], skipped["reason"]) == (
+        "J-0", "skipped", "known_late",
+    )  # fmt: skip
+    assert skipped["note"] == "son heure était passée quand l'échéance a été connue"
+    report = convflow.json("run-due", "--no-send")
+    assert [(r["label"], r["outcome"], r["reason"]) for r in report["reminders"]] == [
+        ("J-0", "skipped", "known_late")
+    ]
