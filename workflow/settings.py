@@ -161,7 +161,7 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec(
         "late_record_days",
-        _integer(0, 365),
+        _integer(0, 3650),
         2,
         "an event dated more than this many days before it is recorded emails no partner: "
         "the administrators get one summary of such late records per run",

@@ -215,8 +215,6 @@ def _in_force(loaded: Convflow) -> None:
 
 def test_run_due_applies_once(loaded: Convflow) -> None:
     started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    # Its 2025 events are recorded today: told as news only with a horizon that reaches them.
-    loaded.env["CONVFLOW_LATE_RECORD_DAYS"] = "3650"
     _in_force(loaded)
     first = loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")
     assert [(a["reference"], a["deadline"], a["action"]) for a in first["actions"]] == [

@@ -27,7 +27,8 @@ ADMIN = "politique.ville@example.org"
 @pytest.fixture
 def told(settings_env: dict[str, str], clock: FixedClock) -> Iterator[App]:
     """An app with an administrator, on 25 November 2026."""
-    application = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
+    environment = {**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN, "CONVFLOW_LATE_RECORD_DAYS": "2"}
+    application = App.create(load_settings(environment))
     application.clock = clock
     yield application
     application.close()

@@ -128,6 +128,7 @@ def test_not_ready_when_no_pass_ran_lately(app, service, probe, clock):
 def test_metrics_count_what_the_pass_did_and_what_the_database_holds(
     app: App, service: Service, probe: httpx.Client, reference_convention: Convention, clock
 ) -> None:
+    clock.now = steps.at("2025-04-02T09:00:00Z")  # its 2025 life, recorded as it happens
     steps.load(app, reference_convention)
     steps.bring_into_execution(app)
     clock.now = steps.at("2026-01-01T00:00:05Z")  # the term (31 December 2025) has passed
