@@ -24,7 +24,9 @@ CRPV = "mustapha.berra@example.org"
 
 def open_app(database_url: str) -> App:
     """convflow's service layer on the test database, on the real clock (as the processes)."""
-    return App.create(load_settings({"CONVFLOW_DATABASE_URL": database_url}))
+    # Events are recorded days after their date here: their emails are the subject.
+    settings = {"CONVFLOW_DATABASE_URL": database_url, "CONVFLOW_LATE_RECORD_DAYS": "3650"}
+    return App.create(load_settings(settings))
 
 
 def today() -> date:

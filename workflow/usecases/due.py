@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from notifications import Sender
 from states import due
@@ -90,7 +90,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                 by_service=True,
             )
             ending = next((r for r in rows.values() if r.kind == end.kind), None)
-            late = ending is not None and _known_late(ending)
+            late = ending is not None and _known_late(ending, app.settings.late_record_days)
             persist_outcome(app, uow, convention, outcome, now, late=late)
             abandon_open_amendment(app, uow, convention, convention_id, now, SERVICE_ACTOR)
             actions.append(
@@ -129,10 +129,11 @@ def _mark_passed(
         )
 
 
-def _known_late(row: AnyRow) -> bool:
-    """A deadline computed when it had already fallen (its events recorded after the fact):
-    what it brings is no news for the partners; the administrators are told in the summary."""
-    return bool(row.created_at >= row.expires_at)
+def _known_late(row: AnyRow, horizon_days: int) -> bool:
+    """A deadline computed when it had fallen more than the late-record horizon before (its
+    events recorded after the fact): what it brings is no news for the partners; the
+    administrators are told in the summary."""
+    return bool(row.created_at - row.expires_at > timedelta(days=horizon_days))
 
 
 def _row_snapshot(
