@@ -157,6 +157,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "service_already_running": {"path": "text", "holder": "text"},
     "database_unreachable": {"url": "text", "reason": "text"},
     "port_in_use": {"host": "text", "port": "number"},
+    "mail_identity_required": {"missing": "list"},
     "port_unavailable": {"host": "text", "port": "number", "reason": "text"},
     # The HTTP API: who may call, and requests it cannot read.
     "token_required": {},

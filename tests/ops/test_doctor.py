@@ -67,15 +67,21 @@ def test_the_smtp_server_is_greeted_not_mailed(settings_env):
     server = servers.start(handler)
     try:
         env = {**settings_env, "CONVFLOW_SMTP_HOST": "127.0.0.1",
-               "CONVFLOW_SMTP_PORT": str(server.port)}  # fmt: skip
+               "CONVFLOW_SMTP_PORT": str(server.port),
+               "CONVFLOW_MAIL_FROM": "Métropole AMP <conventions@example.org>",
+               "CONVFLOW_SERVICE_CONTACT": "conventions@example.org"}  # fmt: skip
         code, findings = doctor(env)
+        anonymous = {k: v for k, v in env.items() if k != "CONVFLOW_SERVICE_CONTACT"}
+        refused, without = doctor(anonymous)
     finally:
         servers.stop_all()
 
     [mail] = [f for f in findings if f["check"] == "mail"]
     assert mail["verdict"] == "ok" and f"127.0.0.1:{server.port}" in mail["seen"]
     assert handler.accepted == [], "EHLO only: nothing is sent"
-    assert code == 0 or verdicts(findings)["settings"] == "warn"
+    assert code == 0
+    assert refused == 1 and verdicts(without)["settings"] == "fail"
+    assert any("CONVFLOW_SERVICE_CONTACT" in f["seen"] for f in without)
 
 
 def test_a_closed_smtp_port_fails_with_what_to_check(settings_env):

@@ -41,6 +41,8 @@ def convflow_environment(database_url: str, smtp_port: int, **settings: str) -> 
         CONVFLOW_SMTP_HOST="127.0.0.1",
         CONVFLOW_SMTP_PORT=str(smtp_port),
         CONVFLOW_SMTP_TIMEOUT="20",
+        CONVFLOW_MAIL_FROM="Métropole AMP, politique de la ville <conventions@example.org>",
+        CONVFLOW_SERVICE_CONTACT="conventions@example.org",
         CONVFLOW_LATE_RECORD_DAYS="3650",  # as the tests' own app (conventions.open_app)
     )
     environment.update({f"CONVFLOW_{name.upper()}": value for name, value in settings.items()})

@@ -51,3 +51,24 @@ def test_an_unreachable_database_stops_the_service_in_one_line(processes: Proces
         line = only_line(process.stderr)
         assert line.startswith("Error: the database postgresql+psycopg://convflow:***@127.0.0.1:")
         assert "does not answer" in line and "s3cret" not in process.output()
+
+
+@pytest.mark.parametrize(
+    ("settings", "missing"),
+    [
+        ({}, "CONVFLOW_MAIL_FROM, CONVFLOW_SERVICE_CONTACT"),
+        ({"mail_from": "Métropole AMP <conventions@example.org>"}, "CONVFLOW_SERVICE_CONTACT"),
+    ],
+)
+def test_real_emails_do_not_leave_without_the_services_identity(
+    sqlite_url, processes: Processes, settings: dict[str, str], missing: str
+) -> None:
+    environment = convflow_environment(sqlite_url, free_port())
+    del environment["CONVFLOW_MAIL_FROM"], environment["CONVFLOW_SERVICE_CONTACT"]
+    environment.update({f"CONVFLOW_{k.upper()}": v for k, v in settings.items()})
+
+    for command in (["serve", "--no-http"], ["run-due"]):
+        process = processes.start(command, environment)
+        assert process.wait(30) == 1, process.output()
+        line = only_line(process.stderr)
+        assert "sans dire qui les envoie ni comment répondre" in line and missing in line

@@ -25,6 +25,7 @@ import holidays
 from states.errors import ConvflowError
 from storage.engine import is_sqlite, safe_url, sqlite_path
 from workflow.bootstrap import App, SchemaNotReady
+from workflow.scheduler.service import mail_identity_missing
 from workflow.settings import Settings
 from workflow.wording.catalogue import gettext_noop as _
 
@@ -74,13 +75,16 @@ def _settings(settings: Settings) -> Iterator[Finding]:
                       values={"file": settings.file})  # fmt: skip
     else:
         yield Finding("settings", "ok", _("read from the environment"))
-    if settings.smtp_host and settings.mail_from.endswith("@localhost>"):
+    if missing := mail_identity_missing(settings):
         yield Finding(
             "settings",
-            "warn",
-            _("emails would leave as {sender}"),
-            _("set CONVFLOW_MAIL_FROM to the service's name and address"),
-            {"sender": settings.mail_from},
+            "fail",
+            _("emails would leave by SMTP without the service's identity ({missing})"),
+            _(
+                "set the service's name and address (CONVFLOW_MAIL_FROM) and how partners reach "
+                "it (CONVFLOW_SERVICE_CONTACT): serve and run-due refuse to start without them"
+            ),
+            {"missing": ", ".join(missing)},
         )
 
 

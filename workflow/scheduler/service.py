@@ -46,9 +46,36 @@ DELIVERY_JOB = "convflow-delivery"
 FIRST_RETRY_SECONDS = 1
 
 
+class MailIdentityMissing(ConvflowError):
+    """Real emails would leave without saying who sends them and how to answer."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("mail_identity_required", missing=missing)
+
+
+DEFAULT_SENDER_DOMAIN = "@localhost>"
+"""The embedded sender (`convflow <convflow@localhost>`): fine for .eml files, not for SMTP."""
+
+
+def mail_identity_missing(settings: Settings) -> list[str]:
+    """The settings a partner needs to know who writes and how to answer, when emails really
+    leave by SMTP: the service's sender (its name and address) and its contact."""
+    if not settings.smtp_host:
+        return []
+    missing = []
+    if str(settings.mail_from).endswith(DEFAULT_SENDER_DOMAIN):
+        missing.append("CONVFLOW_MAIL_FROM")
+    if not settings.service_contact:
+        missing.append("CONVFLOW_SERVICE_CONTACT")
+    return missing
+
+
 def make_sender(settings: Settings) -> Sender:
-    """SMTP when a server is configured, else `.eml` files in the mail folder."""
+    """SMTP when a server is configured, else `.eml` files in the mail folder; refused when
+    real emails would leave without the service's identity."""
     if settings.smtp_host:
+        if missing := mail_identity_missing(settings):
+            raise MailIdentityMissing(missing)
         return SmtpSender(
             settings.smtp_host,
             settings.smtp_port,
