@@ -6,7 +6,7 @@ This module is docs/LEGAL-DEADLINES.md as code. Each function answers one clause
   extended to the next working day (CPC 641 al. 1, 642 al. 2);
 - :func:`termination_notice` (article 7): letter + N months, de quantième à quantième, never
   extended (Cass. civ. 3e, 8 March 2018), and overtaken by the term when it comes first;
-- :func:`expiry` (article 4): the end date, at 24:00 Europe/Paris;
+- :func:`expiry` (article 4): the end date, at 24 h (midnight) Europe/Paris;
 - :func:`payment_target` (article 2) and :func:`signature_target`: internal targets.
 
 Where the law is unsettled the choice is a :class:`LegalSettings` field, and every explanation
@@ -161,7 +161,15 @@ class ComputedDeadline:
 
 def _instant_text(day: date) -> str:
     instant = end_of_day(day)
-    return f"{french_date(day)} à 24:00 (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
+    return f"{french_date(day)} à 24 h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
+
+
+def _letter_name(letter: RegisteredLetter) -> str:
+    """How the letter is named: an electronic one has a proof of receipt, not an 'avis'."""
+    if letter.electronic:
+        return ("lettre recommandée électronique, qui tient lieu de lettre recommandée avec avis "
+                "de réception (CPCE art. L. 100)")  # fmt: skip
+    return "lettre recommandée avec avis de réception"
 
 
 def _month_end_note(start: date, months: int, raw_end: date) -> list[str]:
@@ -173,8 +181,16 @@ def _month_end_note(start: date, months: int, raw_end: date) -> list[str]:
     ]
 
 
-def _extend(raw_end: date, calendar: HolidayCalendar, enabled: bool, lines: list[str]) -> date:
-    """Apply CPC 642 al. 2 when `enabled`, writing the adjustment into `lines`."""
+def _extend(
+    raw_end: date,
+    calendar: HolidayCalendar,
+    enabled: bool,
+    lines: list[str],
+    *,
+    prudence: bool = False,
+) -> date:
+    """Extend to the next working day when `enabled`, writing the adjustment into `lines`;
+    `prudence`: a waiting period before the court, which CPC 642 al. 2 does not impose."""
     reason = calendar.non_working_reason(raw_end)
     if reason is None:
         return raw_end
@@ -185,9 +201,18 @@ def _extend(raw_end: date, calendar: HolidayCalendar, enabled: bool, lines: list
         return raw_end
     extended = calendar.next_working_day(raw_end)
     skipped = _skipped_reasons(raw_end, extended, calendar)
+    if not prudence:
+        lines.append(
+            f"Prorogation (CPC art. 642 al. 2, réglage) : jour non ouvrable : {skipped} ; le "
+            f"délai est prorogé au premier jour ouvrable suivant, le {french_date(extended)}."
+        )
+        return extended
     lines.append(
-        f"Prorogation (CPC art. 642 al. 2) : jour non ouvrable : {skipped} ; le délai est "
-        f"prorogé au premier jour ouvrable suivant, le {french_date(extended)}."
+        f"Prorogation par prudence : jour non ouvrable : {skipped} ; la période est prolongée "
+        f"jusqu'au premier jour ouvrable suivant, le {french_date(extended)}. Le code de "
+        "procédure civile ne l'impose pas (son article 642 al. 2 ne vise que les délais pour "
+        "accomplir un acte) : attendre un jour ouvrable de plus ne fait perdre aucun droit, "
+        "alors que saisir le juge trop tôt exposerait à une irrecevabilité."
     )
     return extended
 
@@ -214,23 +239,25 @@ def dispute_window(
         trigger, flags = letter.presented, ["uncollected"]
         assert trigger is not None  # validate() guarantees it
         why = (
-            f"LRE non acceptée dans les {settings.lre_acceptance_days} jours (CPCE L100) : elle "
-            "vaut lettre non retirée"
+            f"Lettre recommandée électronique non acceptée dans les "
+            f"{settings.lre_acceptance_days} jours suivant l'avis du prestataire (CPCE art. "
+            "R. 53-3) : elle vaut lettre non retirée"
             if letter.electronic
             else "Pli avisé non réclamé : la lettre n'a pas été retirée"
         )
         lines = [
             f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
-            "de la réception de la lettre recommandée avec avis de réception.",
+            f"de la réception de la {_letter_name(letter)}.",
             f"{why} ; le délai court à compter de sa première présentation, le "
-            f"{french_date(trigger)} (à signaler).",
+            f"{french_date(trigger)} (point à faire vérifier par le service juridique de la "
+            "Métropole).",
         ]
     else:
         trigger = letter.received
         assert trigger is not None
         lines = [
             f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
-            "de la réception de la lettre recommandée avec avis de réception.",
+            f"de la réception de la {_letter_name(letter)}.",
             f"Déclencheur : réception de la lettre le {french_date(trigger)}.",
         ]
     raw_end = add_days(trigger, days)
@@ -239,11 +266,13 @@ def dispute_window(
         f"Calcul : le jour {first_day} n'est pas compté (CPC art. 641 al. 1) ; "
         f"{french_day(trigger)} + {days} jours = {french_date(raw_end)}."
     )
-    due = _extend(raw_end, settings.calendar, settings.extend_acts, lines)
+    due = _extend(raw_end, settings.calendar, settings.extend_acts, lines, prudence=True)
     court = due + timedelta(days=1)
     lines += [
         f"Échéance : la période amiable expire le {_instant_text(due)} (CPC art. 642 al. 1).",
-        f"Saisine du tribunal compétent possible à partir du {french_date(court)}.",
+        f"Saisine du tribunal compétent possible à partir du {french_date(court)} ; c'est en "
+        "principe le tribunal administratif dans le ressort duquel la convention s'exécute, "
+        "une convention entre personnes publiques étant présumée administrative.",
         "Réglages : prorogation des actes au jour ouvrable suivant : "
         f"{_yes_no(settings.extend_acts)} ; calendrier : {settings.calendar.describe()}.",
     ]
@@ -305,8 +334,12 @@ def termination_notice(
         effective_end, ends_by = term, "expiry"
         lines.append(
             f"Terme ({term_source}) : la convention arrive à son terme le {french_date(term)}, "
-            "avant la fin du préavis (ou le même jour) : elle expire à son terme et la "
-            "résiliation reste sans effet."
+            + (
+                "le même jour que la fin du préavis"
+                if term == notice_end
+                else "avant la fin du préavis"
+            )
+            + " : elle expire à son terme et la résiliation reste sans effet."
         )
     lines.append(
         f"Échéance : la convention reste en vigueur jusqu'au {_instant_text(effective_end)} "
@@ -379,7 +412,7 @@ def expiry(term: date, article: str = "article 4", source: str | None = None) ->
     lines = [
         f"Terme ({article}) : la convention prend fin le {french_date(term)}"
         + (f", date fixée par {source}." if source else "."),
-        f"Échéance : elle expire le {_instant_text(term)} (CPC art. 642 al. 1).",
+        f"Échéance : elle prend fin le {_instant_text(term)} ; ce jour est compris dans sa durée.",
         "Pas de prorogation : le terme est une date fixée par les parties, pas un délai ; il "
         "n'est pas reporté au jour ouvrable suivant"
         + (" (il tombe pourtant un " + _weekend_name(term) + ")." if term.weekday() >= 5 else "."),
@@ -408,9 +441,12 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
         f"notifiée le {french_date(notified_on)}.",
         f"Objectif interne : versement sous {days} jours calendaires, soit au plus tard le "
         f"{_instant_text(due)}.",
-        "Une subvention n'est pas un marché public : le délai de paiement légal du Code de la "
-        "commande publique ne s'applique pas. Ce délai est un objectif de suivi ; le dépasser "
-        "déclenche des rappels, pas un manquement légal.",
+        "La convention est traitée comme une convention de subvention : la participation de la "
+        "Métropole soutient une action définie et conduite par le bénéficiaire. Ce délai est un "
+        "objectif interne : le dépasser déclenche des rappels, pas un manquement légal. Si la "
+        "convention était requalifiée en marché public (prestation répondant aux besoins "
+        "propres de la Métropole, code de la commande publique, art. L. 1111-1), le délai "
+        "légal de paiement de 30 jours s'appliquerait (art. L. 2192-10 et R. 2192-10).",
     ]
     return ComputedDeadline(
         kind="payment",

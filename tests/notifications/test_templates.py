@@ -140,7 +140,7 @@ def test_dispute_window_says_when_it_closes_and_when_court_is_possible(
     email = render(renderer, "reminder_dispute_window")
     assert "24 mars 2025" in email.subject and "dans 7 jours" in email.subject
     for body in (email.text, email.html):
-        assert "lundi 24 mars 2025 à 24:00" in body
+        assert "lundi 24 mars 2025 à 24\xa0h" in body
         assert "à partir du mardi 25 mars 2025" in body
         assert "tribunal compétent" in body and "article 6" in body
 
@@ -148,7 +148,7 @@ def test_dispute_window_says_when_it_closes_and_when_court_is_possible(
 def test_expiry_says_an_amendment_must_be_signed_before_the_term(renderer: Renderer) -> None:
     email = render(renderer, "reminder_expiry")
     assert "dans 30 jours" in email.subject
-    assert "dans 30 jours, le mercredi 31 décembre 2025 à 24:00 (article 4)" in email.text
+    assert "dans 30 jours, le mercredi 31 décembre 2025 à 24\xa0h (article 4)" in email.text
     assert "avenant de prolongation" in email.text and "articles 4 et 5" in email.text
 
 
@@ -166,13 +166,13 @@ def test_a_reminder_without_countdown_does_not_invent_one(renderer: Renderer) ->
     context = sample_context("reminder_termination")
     context["deadline"]["days_before"] = None
     email = renderer.render("reminder_termination", context)
-    assert "dans" not in email.subject and "mardi 14 octobre 2025 à 24:00" in email.text
+    assert "dans" not in email.subject and "mardi 14 octobre 2025 à 24\xa0h" in email.text
 
 
 def test_termination_says_until_when_the_convention_holds(renderer: Renderer) -> None:
     email = render(renderer, "reminder_termination")
     assert "14 octobre 2025" in email.subject
-    assert "jusqu’au mardi 14 octobre 2025 à 24:00" in email.text and "article 7" in email.text
+    assert "jusqu’au mardi 14 octobre 2025 à 24\xa0h" in email.text and "article 7" in email.text
 
 
 def test_court_possible_gives_the_first_day(renderer: Renderer) -> None:
@@ -194,9 +194,60 @@ def test_signature_reminder_names_only_who_has_not_signed(renderer: Renderer) ->
 def test_payment_reminder_claims_no_legal_breach(renderer: Renderer) -> None:
     email = render(renderer, "reminder_payment")
     for body in (email.text, email.html):
-        assert "une subvention n’est pas un marché public" in body
+        assert "une subvention n’est pas un marché public" not in body  # not a fact: a reading
+        assert "Si elle était requalifiée en marché public" in body
+        assert "art. L.\xa02192-10 et R.\xa02192-10" in body or "art. L. 2192-10" in body
         assert "aucun manquement" in body
         assert "mercredi 5 mars 2025" in body
+
+
+# What the legal review of the emails corrected (docs/LEGAL-NOTES.md), read in each email.
+
+
+def test_a_dispute_counts_from_the_letters_receipt_not_its_recording(renderer) -> None:
+    email = render(renderer, "dispute_opened")
+
+    assert "avec avis de réception, reçue le" in email.text
+    assert "enregistrée le" not in email.text
+
+
+def test_a_later_agreement_is_as_valid_only_a_settlement_bars_the_court(renderer) -> None:
+    for kind in ("reminder_dispute_window",):
+        email = render(renderer, kind)
+        for body in (email.text, email.html):
+            assert "qu’il soit conclu pendant la période amiable ou après" in body
+            assert "transaction" in body and "2044" in body and "2052" in body
+            assert "il évite que le tribunal puisse être saisi" not in body
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["dispute_opened", "reminder_dispute_window", "amicable_window_closed",
+     "reminder_court_possible"],
+)  # fmt: skip
+def test_the_competent_court_is_said_in_one_plain_sentence(renderer, kind) -> None:
+    email = render(renderer, kind)
+    for body in (email.text, email.html):
+        assert "tribunal administratif" in body and "Marseille" in body
+        assert "présumée administrative" in body
+
+
+def test_the_award_email_does_not_read_as_if_the_money_were_paid(renderer) -> None:
+    email = render(renderer, "award_notified")
+
+    assert email.subject.endswith(
+        "participation de 200\u202f000,00\xa0€ TTC à verser par la Métropole"
+    )
+    assert "sera versée en une seule fois par la Métropole" in email.text
+
+
+def test_amounts_are_ttc_and_the_hour_is_french(renderer) -> None:
+    for kind in ABOUT_ONE:
+        email = render(renderer, kind)
+        assert "24:00" not in email.subject + email.text + email.html
+    summary = render(renderer, "reminder_expiry")
+    assert "Montant (art. 2)\xa0: 200\u202f000,00\xa0€ TTC" in summary.text
+    assert "31 décembre 2025 à 24\xa0h" in summary.text
 
 
 def test_amendment_kinds_show_the_change(renderer: Renderer) -> None:

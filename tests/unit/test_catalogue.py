@@ -182,3 +182,11 @@ def test_every_code_can_be_said_with_its_parameters(code, language):
     said = problem_text(Words(language), code, params)
 
     assert said and said != code and "{" not in said
+
+
+def test_what_the_services_own_events_record_is_said_in_french():
+    # The legal review read « end_date : 31 décembre 2025 » in an expiry email.
+    from workflow.wording import labels
+
+    assert labels.input_name("end_date") == "Date de fin"
+    assert labels.input_name("effective_end") == "Fin effective"

@@ -83,7 +83,10 @@ def test_an_electronic_letter_accepted_too_late_says_so() -> None:
     window = dispute_window(letter, 30, LegalSettings())
     assert window.trigger_date == date(2025, 4, 1)
     assert window.flags == ("uncollected",)
-    assert "LRE non acceptée dans les 15 jours (CPCE L100)" in window.explanation
+    assert "non acceptée dans les 15 jours suivant l'avis du prestataire (CPCE art. R. 53-3)" in (
+        window.explanation
+    )
+    assert "avec avis de réception (CPCE art. L. 100)" in window.explanation
 
 
 def test_a_compact_date_is_read_as_a_date() -> None:

@@ -231,7 +231,7 @@ def test_a_period_expires_at_midnight_in_paris_at_the_end_of_its_last_day(last_d
     next_midnight = datetime.combine(last_day + timedelta(days=1), time(0), PARIS)
     assert deadline.expires_at.astimezone(PARIS) == next_midnight
     assert end_of_day(last_day) == expires_at
-    assert f"à 24:00 (heure de Paris), soit {expires_at:%H:%M} UTC" in deadline.explanation
+    assert f"à 24 h (heure de Paris), soit {expires_at:%H:%M} UTC" in deadline.explanation
 
 
 # --- Rules 6, 7 and 8: extension to the next working day, and which days are holidays -------
@@ -285,7 +285,8 @@ def test_a_dispute_window_ending_on_a_public_holiday_is_extended(holiday, name, 
     assert window.due_date == next_working_day
     assert window.earliest_court_date == next_working_day + timedelta(days=1)
     assert f"(jour férié : {name})" in window.explanation
-    assert "Prorogation (CPC art. 642 al. 2)" in window.explanation
+    assert "Prorogation par prudence" in window.explanation
+    assert "ne vise que les délais pour accomplir un acte" in window.explanation
 
 
 @pytest.mark.parametrize(
@@ -300,7 +301,9 @@ def test_a_dispute_window_ending_on_a_weekend_is_extended_to_monday(last_day, mo
 
     assert window.due_date == monday
     assert "(week-end)" in window.explanation
-    assert "prorogé au premier jour ouvrable suivant, le lundi 24 mars 2025" in window.explanation
+    assert "prolongée jusqu'au premier jour ouvrable suivant, le lundi 24 mars 2025" in (
+        window.explanation
+    )
 
 
 @pytest.mark.parametrize(
@@ -405,7 +408,7 @@ def test_a_termination_notice_ending_on_a_sunday_is_extended_when_notices_are():
     assert notice.notice_end == date(2026, 3, 16)
     assert notice.due_date == date(2026, 3, 16)
     assert "dimanche 15 mars 2026 (week-end)" in notice.explanation
-    assert "Prorogation (CPC art. 642 al. 2)" in notice.explanation
+    assert "Prorogation (CPC art. 642 al. 2, réglage)" in notice.explanation
     assert "prorogation des préavis : oui" in notice.explanation
 
 
@@ -495,7 +498,8 @@ def test_a_termination_ending_the_same_day_as_the_term_ends_by_expiry():
     assert notice.notice_end == date(2026, 2, 28)
     assert notice.effective_end == date(2026, 2, 28)
     assert notice.ends_by == "expiry"
-    assert "avant la fin du préavis (ou le même jour)" in notice.explanation
+    assert "le même jour que la fin du préavis" in notice.explanation
+    assert "ou le même jour" not in notice.explanation
 
 
 def test_a_termination_ending_before_the_term_ends_by_termination():
@@ -504,7 +508,7 @@ def test_a_termination_ending_before_the_term_ends_by_termination():
     assert notice.effective_end == date(2025, 11, 5)
     assert notice.ends_by == "termination"
     assert "Terme" not in notice.explanation
-    assert "la convention reste en vigueur jusqu'au mercredi 5 novembre 2025 à 24:00" in (
+    assert "la convention reste en vigueur jusqu'au mercredi 5 novembre 2025 à 24 h" in (
         notice.explanation
     )
 
@@ -656,7 +660,8 @@ def test_the_reference_convention_is_in_force_until_31_december_2025_at_24_00():
     assert "Terme (article 4) : la convention prend fin le mercredi 31 décembre 2025." in (
         term.explanation
     )
-    assert "(CPC art. 642 al. 1)" in term.explanation
+    # The term is a date the parties fixed, not a period: CPC 642 is not cited for it.
+    assert "CPC" not in term.explanation and "ce jour est compris dans sa durée" in term.explanation
     assert "Seul un avenant signé par les deux parties avant le terme peut le prolonger" in (
         term.explanation
     )
@@ -673,9 +678,8 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
     assert target.expires_at == utc(2025, 4, 19, 22)
     assert "Versement (article 2)" in target.explanation
     assert "notifiée le jeudi 20 mars 2025" in target.explanation
-    assert "le délai de paiement légal du Code de la commande publique ne s'applique pas" in (
-        target.explanation
-    )
+    assert "Si la convention était requalifiée en marché public" in target.explanation
+    assert "n'est pas un marché public" not in target.explanation  # a reading, not a fact
     assert "pas un manquement légal" in target.explanation
 
 
@@ -691,8 +695,8 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "Litige (article 6) : règlement amiable pendant 30 jours calendaires",
                 "Déclencheur : réception de la lettre le jeudi 20 février 2025.",
                 "(CPC art. 641 al. 1)",
-                "Prorogation (CPC art. 642 al. 2)",
-                "Échéance : la période amiable expire le lundi 24 mars 2025 à 24:00 "
+                "Prorogation par prudence",
+                "Échéance : la période amiable expire le lundi 24 mars 2025 à 24 h "
                 "(heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
                 "Réglages : prorogation des actes au jour ouvrable suivant : oui ; calendrier : "
                 "France métropolitaine (Code du travail L3133-1).",
@@ -709,7 +713,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "Pas de prorogation :",
                 "Terme (article 4)",
                 "Échéance : la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
-                "à 24:00 (heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
+                "à 24 h (heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
                 "Réglages : date retenue pour la lettre : réception ; prorogation des préavis : "
                 "non.",
             ],
@@ -717,7 +721,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
         ),
         pytest.param(
             expiry(date(2025, 12, 31)),
-            ["Terme (article 4)", "(CPC art. 642 al. 1)", "Pas de prorogation"],
+            ["Terme (article 4)", "pas un délai", "Pas de prorogation"],
             id="expiry",
         ),
         pytest.param(

@@ -14,8 +14,12 @@ from states.inputs import AMENDMENT_INPUTS, INPUTS
 from states.lifecycle import EVENTS, STATES
 from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
 
-_INPUTS = tuple(dict.fromkeys(key for specs in (INPUTS, AMENDMENT_INPUTS)
-                              for spec in specs.values() for key in spec.accepted))  # fmt: skip
+_INPUTS = (
+    *dict.fromkeys(key for specs in (INPUTS, AMENDMENT_INPUTS)
+                   for spec in specs.values() for key in spec.accepted),
+    # what the service's own events record (expire, terminate)
+    "end_date", "effective_end",
+)  # fmt: skip
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
