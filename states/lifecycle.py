@@ -117,7 +117,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     },
 ]
 
-# One machine for every convention (LIBRARY-NOTES: a machine per object costs memory and
+# One machine for every convention (docs/LIBRARY-PITFALLS.md: a machine per object costs memory and
 # add_model grows quadratically); events are fired with machine.events[name].trigger(obj).
 MACHINE = Machine(
     model=None,

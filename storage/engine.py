@@ -63,7 +63,7 @@ def _sqlite_engine(url: str, synchronous: SqliteSync) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A write transaction takes the write lock at BEGIN: two read-modify-write commands
-        # then run one after the other instead of losing an update (LIBRARY-NOTES).
+        # then run one after the other instead of losing an update (docs/LIBRARY-PITFALLS.md).
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         connection.connection.driver_connection.execute(f"BEGIN {mode}")
 

@@ -3,7 +3,7 @@
 SQLModel declares them (and Alembic reads this metadata); the repositories read and write
 them with SQLAlchemy Core statements, mapping rows to the plain domain objects of `states`.
 States, kinds and statuses are plain strings checked by the domain, not database ENUMs
-(LIBRARY-NOTES: native ENUMs do not follow migrations).
+(docs/LIBRARY-PITFALLS.md: native ENUMs do not follow migrations).
 """
 
 from __future__ import annotations

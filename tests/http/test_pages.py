@@ -147,7 +147,7 @@ def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(
     assert "GIP Centre de Ressources pour la Politique de la Ville PACA" in page
     assert "Mustapha Berra" in page and "signé le 10/03/2025" in page
     assert "200\u202f000,00\xa0€" in page and "mercredi 31 décembre 2025" in page
-    assert "Terme de la convention" in page and "CPC art. 642" in page
+    assert "Terme de la convention" in page and "Pas de prorogation" in page
     assert "Enregistrer la notification d'attribution" in unescape(page)
 
 

@@ -1,4 +1,7 @@
-"""What may import what (STYLE.md): the domain imports nothing of ours and does no I/O."""
+"""What may import what (README, "How it is built").
+
+The domain imports nothing of ours and does no I/O; the repository stands alone.
+"""
 
 from __future__ import annotations
 
@@ -168,3 +171,20 @@ def test_the_room_rules_read_something():
     assert len(inner_modules()) >= 15
     assert "workflow.bootstrap.App" in imported_modules(ROOT / "workflow/cli/context.py")
     assert private_imports(ROOT / "tests/unit/test_architecture.py") == []
+
+
+def test_the_repository_cites_no_file_outside_itself() -> None:
+    """Code, docs and examples name only what the repository holds (docs/ keeps what it needs)."""
+    outside = ("../" + "shared", "LIBRARY" + "-NOTES", "STYLE" + ".md")
+    cited = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in ROOT.rglob("*")
+        if path.is_file()
+        and path.suffix in {".py", ".md", ".toml", ".txt", ".html", ".cfg"}
+        and not any(
+            part.startswith(".") or part == "node_modules" for part in path.relative_to(ROOT).parts
+        )
+        for word in outside
+        if word in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert cited == []
