@@ -1,14 +1,16 @@
 # convflow: two commands do all set-up on a fresh machine.
 #   make run   creates .venv, installs, migrates the SQLite file, loads the reference
-#              convention and starts the service on the embedded defaults
+#              convention with its 2025 history (no email) and a second example whose term is
+#              to come, and starts the service on the embedded defaults
 #   make test  creates .venv, installs what the tests need, then lint, types and tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXAMPLE := examples/convention-metropole-amp-crpv-paca-2025.toml
+SECOND  := examples/convention-exemple-quartiers-nord-2027.toml
 
-.PHONY: run test lint pytest faults bench install browser clean messages
+.PHONY: run test lint pytest faults bench install browser clean messages emails
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +24,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/convflow init
 	$(BIN)/convflow import --skip-existing $(EXAMPLE)
+	$(BIN)/convflow import --skip-existing $(SECOND)
 	@echo "A fresh administrator token for the dashboard (shown once):"
 	@$(BIN)/convflow token create --name "admin-$$(date +%Y%m%d-%H%M%S)" --role admin
 	$(BIN)/convflow serve
@@ -48,6 +51,11 @@ test: lint pytest
 # labels and sentences arrive untranslated; `make test` fails until each has its French.
 messages: $(STAMP)
 	$(BIN)/python -m workflow.wording.extract
+
+# The email gallery a legal officer reviews (docs/EMAILS.md): every email as its reader gets
+# it; `make test` fails until it is regenerated after a template changes.
+emails: $(STAMP)
+	$(BIN)/convflow emails --sample -o docs/EMAILS.md
 
 # The fault-injection scenarios at full size (1 000 conventions, 25 kills...); `make test` runs
 # them CI-sized. Figures are printed at the end and written to faults-report.json.

@@ -10,8 +10,9 @@ from email.charset import BASE64, Charset
 from email.header import Header
 from email.message import EmailMessage, Message
 from email.policy import Compat32, default
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime
 
+from notifications.addresses import bare_address, header_mailbox
 from notifications.formatting import PARIS
 
 __all__ = ["OutgoingEmail", "to_bytes", "to_mime"]
@@ -120,7 +121,7 @@ def _text_part(subtype: str, content: str) -> Message:
 
 def _mailboxes(mailboxes: tuple[str, ...]) -> str:
     """Addresses for a header, display names encoded when they are not ASCII."""
-    return ", ".join(formataddr(parseaddr(mailbox), charset=_UTF8) for mailbox in mailboxes)
+    return ", ".join(header_mailbox(mailbox, _UTF8) for mailbox in mailboxes)
 
 
 def _subject(value: str) -> str | Header:
@@ -161,7 +162,7 @@ def _check_headers(email: OutgoingEmail) -> None:
         *email.recipients,
         *((email.reply_to,) if email.reply_to else ()),
     ):
-        address = parseaddr(mailbox)[1]
+        address = bare_address(mailbox)
         if "@" not in address or not address.isascii():
             raise ValueError(f"not an ASCII email address: {mailbox!r}")
 

@@ -12,9 +12,9 @@ import re
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator, Sequence
-from email.utils import parseaddr
 from typing import Literal
 
+from notifications.addresses import bare_address
 from notifications.message import OutgoingEmail, to_bytes
 from notifications.senders import DeliveryOutcome, DeliveryResult
 
@@ -280,7 +280,7 @@ def _temporary(email: OutgoingEmail, detail: str) -> DeliveryResult:
 
 def _address(mailbox: str) -> str:
     """The bare address of 'Name <address>', as the SMTP envelope wants it."""
-    return parseaddr(mailbox)[1] or mailbox
+    return bare_address(mailbox) or mailbox
 
 
 def _describe(error: OSError) -> str:

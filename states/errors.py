@@ -126,6 +126,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "invalid_value": {"detail": "text"},
     "duplicate_party_keys": {"keys": "list"},
     "duplicate_signatory_emails": {"emails": "list"},
+    "history_out_of_order": {"dates": "list"},
     "forbidden_characters": {"value": "text"},
     "no_change_declared": {},
     # A convention's document (PDF, Word, text) to read its clauses from.

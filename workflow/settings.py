@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from notifications.addresses import address_problem
 from states.calendar import HOLIDAY_SUBDIVISIONS, HolidayCalendar
 from states.deadlines import LETTER_BASES, LegalSettings, LetterBasis
 from states.errors import InvalidInput
@@ -70,9 +71,17 @@ def _emails(value: str | list[str]) -> tuple[str, ...]:
     items = value if isinstance(value, list) else str(value).split(",")
     emails = tuple(item.strip() for item in items if item.strip())
     for email in emails:
-        if "@" not in email:
+        if address_problem(email):
             raise _Invalid("not_an_email", value=email)
     return emails
+
+
+def _mailbox(value: str) -> str:
+    """One sender, 'Display name <address>' or a bare address; the name may hold commas."""
+    text = str(value).strip()
+    if address_problem(text):
+        raise _Invalid("not_an_email", value=text)
+    return text
 
 
 def _dates(value: str | list[str]) -> tuple[date, ...]:
@@ -144,7 +153,7 @@ SPECS: tuple[Spec, ...] = (
         None,
         "folder of email templates that override the packaged ones, by name",
     ),
-    Spec("mail_from", _text, "convflow <convflow@localhost>", "sender of every email"),
+    Spec("mail_from", _mailbox, "convflow <convflow@localhost>", "sender of every email"),
     Spec(
         "admin_emails",
         _emails,

@@ -56,5 +56,5 @@ def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convfl
 
 @pytest.fixture
 def loaded(convflow: Convflow) -> Convflow:
-    convflow.ok("import", str(EXAMPLE))
+    convflow.ok("import", "--without-history", str(EXAMPLE))
     return convflow

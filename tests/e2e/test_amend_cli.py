@@ -9,7 +9,7 @@ from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
 
 
 def _in_execution(convflow: Convflow) -> None:
-    convflow.ok("import", str(EXAMPLE))
+    convflow.ok("import", "--without-history", str(EXAMPLE))
     for args in (
         ["submit", "--on", "2025-03-03"],
         ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],

@@ -286,7 +286,7 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
         return subprocess.run([executable, *args], env=env, capture_output=True, text=True)
 
     assert run("init").returncode == 0
-    assert run("import", str(EXAMPLE)).returncode == 0
+    assert run("import", "--without-history", str(EXAMPLE)).returncode == 0
     refused = run("event", REF, "notify")
     assert (refused.returncode, refused.stdout) == (1, "")
     assert "(possibles : Soumettre à la signature (submit), Abandonner" in refused.stderr
@@ -346,8 +346,59 @@ def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
     assert "end_date: '31/12/2025' is not a date: write it 2025-12-31" in result.stderr
 
 
-def test_importing_a_convention_whose_term_is_past_warns(convflow: Convflow) -> None:
-    result = convflow("import", str(EXAMPLE))  # its term, 31 December 2025, is past
+def test_importing_without_its_history_a_convention_whose_term_is_past_says_what_to_do(
+    convflow: Convflow,
+) -> None:
+    result = convflow("import", "--without-history", str(EXAMPLE))  # its term is past
     assert result.exit_code == 0
     assert "AMP-CRPV-PACA-2025 : chargée, état en préparation (draft)" in result.stdout
-    assert "attention : son terme (31 décembre 2025) est passé" in result.stderr
+    assert "son terme (31 décembre 2025) est passé : enregistrez ses événements" in result.stderr
+    assert "ne peut plus être signée" not in result.stderr  # what README then does
+
+
+def test_importing_a_convention_with_its_history_records_its_life_and_emails_nobody(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    convflow.env["CONVFLOW_LATE_RECORD_DAYS"] = "2"  # the default: 2025 is old news
+    result = convflow("import", str(EXAMPLE))
+    assert result.exit_code == 0
+    assert "état en exécution (execution)" in result.stdout
+    assert "5 événement(s) passé(s) enregistré(s) depuis son fichier" in result.stdout
+    assert "le service enregistre son expiration à son passage suivant" in result.stderr
+
+    history = convflow.json("history", REF)
+    assert [(h["event"], h["date"]) for h in history] == [
+        ("import", history[0]["date"]), ("submit", "2025-03-03"), ("sign", "2025-03-05"),
+        ("sign", "2025-03-10"), ("notify", "2025-03-20"), ("pay", "2025-04-01"),
+    ]  # fmt: skip
+    convflow.ok("run-due")
+    assert convflow.json("status", REF)["state"] == "expired"
+    assert not list((tmp_path / "mail").glob("*.eml"))  # nobody emailed about 2025
+    assert {row["status"] for row in convflow.json("outbox")} == {"withheld"}
+
+
+def test_a_history_event_the_lifecycle_refuses_names_its_entry_and_line(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        'event = "notify"', 'event = "settle"'), encoding="utf-8")  # fmt: skip
+
+    refused = convflow.refusal("import", str(bad))
+
+    assert refused["code"] == "invalid_transition"
+    assert refused["params"]["field"] == "history[3]" and refused["params"]["line"] > 50
+    assert convflow.json("list") == []  # nothing was written
+
+
+def test_history_out_of_date_order_is_refused_before_anything_is_written(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        "on = 2025-03-20", "on = 2025-02-20"), encoding="utf-8")  # fmt: skip
+
+    refused = convflow.refusal("import", str(bad))
+
+    assert refused["code"] == "history_out_of_order"
+    assert convflow.json("list") == []

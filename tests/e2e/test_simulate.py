@@ -33,7 +33,7 @@ def test_simulate_after_run_due_passed_an_overdue_signature_target(
 ) -> None:
     """Issue 9's repro: once `run-due` has marked an overdue signature target passed, its
     weekly reminders are still planned; `simulate` crashed with a KeyError on them."""
-    convflow.ok("import", str(convention_ending_in(tmp_path, 400)))
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 400)))
     submitted = today() - timedelta(days=10)
     convflow.ok("event", REF, "submit", "--on", submitted.isoformat())
     convflow.ok("run-due", "--no-send")
@@ -63,7 +63,7 @@ def test_simulate_shows_what_a_back_dated_submission_will_not_send_and_why(
 ) -> None:
     """Submitted ten days ago, recorded now: the reminder of the target's day (three days ago)
     was planned after its instant; the service will skip it, and `simulate` says why."""
-    convflow.ok("import", str(convention_ending_in(tmp_path, 400)))
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 400)))
     convflow.ok("event", REF, "submit", "--on", (today() - timedelta(days=10)).isoformat())
 
     predicted = convflow.json("simulate", REF, "--until", today().isoformat())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli import conventions, deadlines, ops, service, tokens
+from workflow.cli import conventions, deadlines, emails, ops, service, tokens
 from workflow.cli.context import CliContext, ConvflowGroup
 
 __all__ = ["cli", "main"]
@@ -54,6 +54,7 @@ for command in (
     service.run_due_,
     service.reminders,
     service.outbox,
+    emails.emails,
     service.simulate_,
     service.config,
     tokens.token,

@@ -27,7 +27,7 @@ from workflow.cli.context import (
 )
 from workflow.cli.present import day, instant, status_text, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
-from workflow.files.convention_file import read_convention_file
+from workflow.files.convention_file import read_file
 from workflow.usecases import listing, views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -76,25 +76,39 @@ def init(context: CliContext, as_json: bool) -> None:
     is_flag=True,
     help="If the reference is already loaded, say so and succeed (for set-up scripts).",
 )
+@click.option(
+    "--without-history",
+    is_flag=True,
+    help="Leave out the file's [[history]]: load the convention in draft and record its life "
+    "yourself.",
+)
 @json_option
 @pass_context
 def import_(
-    context: CliContext, file: Path, actor: str, skip_existing: bool, as_json: bool
-) -> None:
-    """Load the convention described by FILE (TOML) in state `draft`.
+    context: CliContext, file: Path, actor: str, skip_existing: bool, without_history: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Load the convention described by FILE (TOML) in state `draft`, then record the events
+    of its `[[history]]` (each with the date it happened), as `convflow event` would have.
 
     The whole file is checked first: a malformed one is refused with the field and line named,
-    and a reference that already exists is refused; in both cases nothing is written.
+    a history event the lifecycle refuses is refused naming its entry, and a reference that
+    already exists is refused; in every case nothing is written. Past events older than
+    CONVFLOW_LATE_RECORD_DAYS are not emailed to the partners (the administrators get one
+    summary).
     """
     settings, words = context.settings, context.words
-    convention = read_convention_file(
+    described = read_file(
         file,
         payment_target_days=settings.payment_target_days,
         signature_target_days=settings.signature_target_days,
     )
+    convention = described.convention
+    history = () if without_history else described.history
+    command = ImportConvention(convention, actor, str(file), history)
     app = context.app()
     try:
-        result = import_convention(app, ImportConvention(convention, actor, str(file)), app.clock())
+        result = import_convention(app, command, app.clock())
     except DuplicateReference:
         if not skip_existing:
             raise
@@ -107,17 +121,31 @@ def import_(
     past = convention.end_date < civil_date(app.clock())
     if as_json:
         emit({"reference": result.reference, "imported": True, "state": result.state,
-              "term_past": past})  # fmt: skip
+              "history": len(history), "term_past": past})  # fmt: skip
         return
     click.echo(words("{reference}: imported in state {state}", reference=result.reference,
                      state=words.label("state", result.state)))  # fmt: skip
+    if history:
+        click.echo(words("{count} past events recorded from its file, {first} to {last}",
+                         count=len(history), first=history[0].on, last=history[-1].on))  # fmt: skip
     if past:
-        click.echo(
-            words("warning: its term ({term}) is past: it can no longer be signed, and no "
-                  "amendment can extend it (docs/LEGAL-DEADLINES.md, rule 13)",
-                  term=convention.end_date),
-            err=True,
-        )  # fmt: skip
+        click.echo(_past_term_note(words, result.state, convention.end_date), err=True)
+
+
+def _past_term_note(words: Words, state: str, term: date) -> str:
+    """What a term already past means for what comes next, said without contradicting it."""
+    if state in ("draft", "signature"):
+        return words(
+            "note: its term ({term}) is past: record its events with the dates they happened "
+            "(--on); once in force, the service applies its expiry at its next pass, without "
+            "emailing the partners about it (docs/LEGAL-DEADLINES.md, rule 13)",
+            term=term,
+        )
+    return words(
+        "note: its term ({term}) is past: the service records its expiry at its next pass, "
+        "without emailing the partners about it",
+        term=term,
+    )
 
 
 @click.command(name="list")

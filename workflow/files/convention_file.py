@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,8 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
 from states.errors import InvalidInput, to_json
 from states.inputs import parse_amount
+from states.lifecycle import PERSON_EVENTS
+from workflow.usecases.commands import PastEvent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Offsets = Annotated[list[Annotated[int, Field(ge=0, le=730)]], Field(max_length=12)]
@@ -88,6 +91,31 @@ class ClausesIn(_Strict):
     articles: ArticlesIn = ArticlesIn()
 
 
+class HistoryIn(_Strict):
+    """One event of a convention's life before it was loaded, as `convflow event` records it:
+    `[[history]]` with `event`, `on` (its date) and its `inputs` (e.g. the signatory)."""
+
+    event: str = Field(min_length=1, max_length=40)
+    on: date
+    inputs: dict[str, str | date | int] = {}
+
+    @field_validator("event")
+    @classmethod
+    def _event(cls, value: str) -> str:
+        if value not in PERSON_EVENTS:
+            raise _refused("unknown_event", event=value, events=PERSON_EVENTS)
+        return value
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _inputs(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key, given in value.items():
+                if isinstance(given, bool | float | dict | list):
+                    raise _refused("invalid_value", detail=f"{key} = {given!r}")
+        return value
+
+
 class ConventionIn(_Strict):
     """A whole convention file."""
 
@@ -100,6 +128,7 @@ class ConventionIn(_Strict):
     parties: list[PartyIn] = Field(min_length=2)
     clauses: ClausesIn = ClausesIn()
     reminders: RemindersIn = RemindersIn()
+    history: list[HistoryIn] = Field(default=[], max_length=500)
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -122,6 +151,9 @@ class ConventionIn(_Strict):
         duplicates = sorted({e for e in emails if emails.count(e) > 1})
         if duplicates:
             raise _refused("duplicate_signatory_emails", emails=duplicates)
+        dates = [entry.on for entry in self.history]
+        if dates != sorted(dates):
+            raise _refused("history_out_of_order", dates=[d.isoformat() for d in dates])
         return self
 
 
@@ -139,10 +171,27 @@ class ConventionFileError(InvalidInput):
         super().__init__(field, code, file=source, line=line, others=list(others), **params)
 
 
+@dataclass(frozen=True)
+class ConventionFile:
+    """What a convention file holds: the convention, in `draft`, and its past events."""
+
+    convention: Convention
+    history: tuple[PastEvent, ...] = ()
+
+
 def read_convention_file(
     path: Path, *, payment_target_days: int, signature_target_days: int
 ) -> Convention:
     """The convention a TOML file describes, in `draft`; raise naming what is wrong."""
+    return read_file(
+        path, payment_target_days=payment_target_days, signature_target_days=signature_target_days
+    ).convention
+
+
+def read_file(
+    path: Path, *, payment_target_days: int, signature_target_days: int
+) -> ConventionFile:
+    """The convention a TOML file describes and its history; raise naming what is wrong."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -151,7 +200,7 @@ def read_convention_file(
         raise ConventionFileError(
             str(path), None, "file", "file_not_utf8", detail=str(error)
         ) from None
-    return parse_convention(
+    return parse_file(
         text,
         str(path),
         payment_target_days=payment_target_days,
@@ -163,6 +212,16 @@ def parse_convention(
     text: str, source: str, *, payment_target_days: int, signature_target_days: int
 ) -> Convention:
     """The convention a TOML text describes; `source` names it in error messages."""
+    return parse_file(
+        text, source, payment_target_days=payment_target_days,
+        signature_target_days=signature_target_days,
+    ).convention  # fmt: skip
+
+
+def parse_file(
+    text: str, source: str, *, payment_target_days: int, signature_target_days: int
+) -> ConventionFile:
+    """The convention a TOML text describes and its history; `source` names it in errors."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -172,7 +231,12 @@ def parse_convention(
         parsed = ConventionIn.model_validate(data)
     except ValidationError as error:
         raise _file_error(text, source, error) from None
-    return _to_domain(parsed, payment_target_days, signature_target_days)
+    history = tuple(
+        PastEvent(entry.event, entry.on, {key: str(value) for key, value in entry.inputs.items()},
+                  locate(text, ("history", number)))
+        for number, entry in enumerate(parsed.history)
+    )  # fmt: skip
+    return ConventionFile(_to_domain(parsed, payment_target_days, signature_target_days), history)
 
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -241,7 +305,8 @@ def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
 
 _OWN = frozenset(
     {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
-     "duplicate_party_keys", "duplicate_signatory_emails"}
+     "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
+     "history_out_of_order"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 

@@ -10,12 +10,23 @@ from states.convention import Convention
 
 
 @dataclass(frozen=True)
+class PastEvent:
+    """An event of a convention's life before it was loaded, with the date it happened."""
+
+    event: str
+    on: date
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    line: int | None = None  # where its file writes it, for a refusal
+
+
+@dataclass(frozen=True)
 class ImportConvention:
-    """Load a convention, described by a file, in `draft`."""
+    """Load a convention, described by a file, in `draft`, then replay its past events."""
 
     convention: Convention
     actor: str
     source: str = ""
+    history: tuple[PastEvent, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,17 @@ from states.deadlines import (
     payment_target,
     termination_notice,
 )
-from states.errors import ConcurrentChange, DuplicateReference
+from states.errors import ConcurrentChange, ConvflowError, DuplicateReference
 from states.lifecycle import Outcome, default_event_date, fire
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
+from workflow.files.convention_file import ConventionFileError
 from workflow.usecases.commands import (
     ConventionImported,
     DeadlineOpened,
     EventRecorded,
     ImportConvention,
+    PastEvent,
     RecordEvent,
 )
 from workflow.usecases.emails import (
@@ -53,8 +55,30 @@ def import_convention(app: App, command: ImportConvention, now: datetime) -> Con
             {"file": command.source} if command.source else {},
             now,
         )
+        if command.history:  # read back as stored: the history then plays on the stored rows
+            convention = uow.conventions.get(convention.reference, for_update=True)
+        for number, past in enumerate(command.history):
+            _replay(app, uow, convention, past, number, command, now)
         uow.commit()
     return ConventionImported(convention.reference, convention.state, convention.version)
+
+
+def _replay(
+    app: App, uow: UnitOfWork, convention: Convention, past: PastEvent, number: int,
+    command: ImportConvention, now: datetime,
+) -> None:  # fmt: skip
+    """One event of the file's history, recorded as `convflow event` would have on its day:
+    deadlines and reminders follow, and the partners are not told now of what is old news
+    (older than the late-record horizon, the administrators get the summary). A refusal
+    names the history entry and its line; the whole import is then rolled back."""
+    try:
+        outcome = fire(convention, past.event, on=past.on, actor=command.actor,
+                       settings=app.legal, today=civil_date(now), inputs=past.inputs)  # fmt: skip
+    except ConvflowError as error:
+        raise ConventionFileError(command.source, past.line, f"history[{number}]", error.code,
+                                  **error.own_params) from error  # fmt: skip
+    persist_outcome(app, uow, convention, outcome, now,
+                    late=recorded_late(app.settings, past.on, now))  # fmt: skip
 
 
 def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded:

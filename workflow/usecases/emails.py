@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from decimal import Decimal
-from email.utils import parseaddr
 from functools import lru_cache
 from typing import Any, Literal
 
+from notifications.addresses import mail_domain
 from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Convention
@@ -71,7 +71,7 @@ def notice_for(outcome: Outcome) -> str | None:
 
 @lru_cache(maxsize=8)
 def _domain(mail_from: str) -> str:
-    return parseaddr(mail_from)[1].rpartition("@")[2] or "convflow.local"
+    return mail_domain(mail_from)
 
 
 def message_id(key: str, mail_from: str, salt: str = "") -> str:

@@ -49,6 +49,15 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "reminder_court_possible", "reminder_signature", "reminder_payment",
         "reminder_amendment_signature", "late_records",
     ),
+    "email_when": (
+        "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
+        "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
+        "convention_terminated", "convention_expired", "convention_cancelled",
+        "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
+        "reminder_expiry", "reminder_termination", "reminder_dispute_window",
+        "reminder_court_possible", "reminder_signature", "reminder_payment",
+        "reminder_amendment_signature", "late_records",
+    ),  # when and to whom each email goes: the gallery's line under its title
     "role": ("admin", "viewer"),
     "basis": LETTER_BASES,
 }  # fmt: skip

@@ -1,0 +1,75 @@
+"""The email gallery: every email convflow sends, as its reader gets it, for one review.
+
+Each kind is rendered with the reference convention's sample facts (`notifications.samples`),
+as the partners receive it, followed by what the service's own copy adds (its internal note).
+`convflow emails --sample` prints it; `make emails` writes it to docs/EMAILS.md, and a test
+fails when that file no longer matches the templates, so what a legal officer reviewed is what
+goes out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+from notifications import RenderedEmail, Renderer, sample_context
+from workflow.wording import labels
+
+GALLERY_FILE = Path("docs") / "EMAILS.md"
+
+_HEADER = """\
+# Les courriels de convflow
+
+Chaque courriel que convflow envoie, tel que le reçoivent les signataires, rendu avec les
+données de la convention de référence (AMP-CRPV-PACA-2025). Sous chacun, ce qu'ajoute la copie
+du service (sa note interne), que les signataires ne reçoivent pas.
+
+Ce fichier est produit par `make emails` (`convflow emails --sample`) ; un test échoue s'il ne
+correspond plus aux modèles (`notifications/templates/`).
+"""
+
+
+def email_kinds(renderer: Renderer) -> list[str]:
+    """Every kind of email, in the order of the catalogue (a convention's life), then others."""
+    known = renderer.kinds()
+    ordered = [kind for kind in labels.GLOSSARY["email"] if kind in known]
+    return ordered + [kind for kind in known if kind not in ordered]
+
+
+def service_additions(partners: str, service: str) -> list[str]:
+    """The lines of the service's copy that the partners' email does not have."""
+    added = difflib.ndiff(partners.splitlines(), service.splitlines())
+    return [line[2:] for line in added if line.startswith("+ ")]
+
+
+def _section(kind: str, partners: RenderedEmail, service: RenderedEmail) -> Iterable[str]:
+    yield f"## {labels.email(kind)} (`{kind}`)"
+    yield ""
+    yield f"*{labels.label('email_when', kind)}*"
+    yield ""
+    yield f"**Objet :** {partners.subject}"
+    yield ""
+    yield "```text"
+    yield partners.text.rstrip()
+    yield "```"
+    additions = [line for line in service_additions(partners.text, service.text) if line.strip()]
+    if additions:
+        yield ""
+        yield "Copie du service, en plus :"
+        yield ""
+        yield "```text"
+        yield from additions
+        yield "```"
+    yield ""
+
+
+def email_gallery(renderer: Renderer | None = None) -> str:
+    """The gallery as Markdown: every kind, as the partners read it, then the service's note."""
+    renderer = renderer or Renderer()
+    lines = [_HEADER]
+    for kind in email_kinds(renderer):
+        partners = renderer.render(kind, sample_context(kind, "partners"))
+        service = renderer.render(kind, sample_context(kind, "service"))
+        lines.extend(_section(kind, partners, service))
+    return "\n".join(lines).rstrip() + "\n"
