@@ -130,3 +130,76 @@ def test_the_pages_work_from_the_keyboard(page: Any, loaded: App, tokens: Tokens
     page.keyboard.type(tokens.viewer)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+
+
+# Every element the reader would have to scroll sideways, and whether the keyboard reaches it.
+_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(e => {
+  const style = getComputedStyle(e);
+  return ['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1;
+}).map(e => ({name: e.className, focusable: e.tabIndex >= 0}))"""
+_PAGE_WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth > window.innerWidth"
+
+
+def _sign_in(page: Any, token: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/connexion")
+    page.get_by_label("Jeton d'accès").fill(token)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_the_list_shows_reference_state_and_next_deadline_without_sideways_scrolling(
+    page: Any, loaded: App, tokens: Tokens, width: int
+):
+    from playwright.sync_api import expect
+
+    steps.bring_into_force(loaded)
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in(page, tokens.viewer)
+
+    page.goto("/conventions")
+    row = page.locator("table.list tbody tr").first
+    expect(row.get_by_role("link", name=REFERENCE)).to_be_visible()
+    expect(row.locator(".badge")).to_have_text("signée, à notifier")
+    next_deadline = row.locator("td").last
+    expect(next_deadline).to_be_visible()
+    expect(next_deadline).to_contain_text("Terme de la convention")
+    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    if width == 375:  # a card: each value under its label, nothing sideways
+        assert page.evaluate(_SCROLLERS) == []
+        expect(page.locator("table.list thead")).not_to_be_in_viewport()
+    else:
+        expect(page.get_by_role("columnheader", name="Prochaine échéance")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_a_conventions_page_shows_state_and_deadlines_first_and_every_scroll_is_reachable(
+    page: Any, loaded: App, tokens: Tokens, width: int
+):
+    from playwright.sync_api import expect
+
+    steps.bring_into_force(loaded)
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in(page, tokens.admin)
+
+    page.goto(f"/conventions/{REFERENCE}")
+    expect(page.locator(".page-header .badge")).to_be_in_viewport()
+    sections = page.locator("main section h2").all_inner_texts()
+    assert sections[0] == "Échéances", sections
+    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    scrollers = page.evaluate(_SCROLLERS)
+    assert all(s["focusable"] for s in scrollers), scrollers
+    if width == 375:
+        assert any("diagram-scroll" in s["name"] for s in scrollers)  # the diagram is wide
+    diagram = page.locator(".diagram-scroll")
+    diagram.focus()
+    expect(diagram).to_be_focused()
+    before = diagram.evaluate("e => e.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    if width == 375:  # the keyboard moves what the finger would
+        page.wait_for_function(
+            f"() => document.querySelector('.diagram-scroll').scrollLeft > {before}"
+        )
