@@ -33,6 +33,7 @@ class Articles:
     amendment: str = "article 5"
     dispute: str = "article 6"
     termination: str = "article 7"
+    committee: str = "article 3"
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "duplicate_party_keys": {"keys": "list"},
     "duplicate_signatory_emails": {"emails": "list"},
     "history_out_of_order": {"dates": "list"},
+    "clause_not_supported": {"value": "text", "supported": "text"},
+    "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "forbidden_characters": {"value": "text"},
     "no_change_declared": {},
     # A convention's document (PDF, Word, text) to read its clauses from.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli import conventions, deadlines, emails, ops, service, tokens
+from workflow.cli import conventions, deadlines, emails, intake, ops, service, tokens
 from workflow.cli.context import CliContext, ConvflowGroup
 
 __all__ = ["cli", "main"]
@@ -42,6 +42,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 for command in (
     conventions.init,
     conventions.import_,
+    intake.extract,
     conventions.list_,
     conventions.status,
     conventions.history,

@@ -15,7 +15,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
@@ -79,16 +87,60 @@ class ArticlesIn(_Strict):
     amendment: str = Articles.amendment
     dispute: str = Articles.dispute
     termination: str = Articles.termination
+    committee: str = Articles.committee
+
+
+def _only(supported: str | bool) -> Any:
+    """A validator accepting only the value convflow computes with today: a file saying
+    otherwise is refused, never loaded to be computed the wrong way."""
+
+    def check(value: Any) -> Any:
+        if value != supported or type(value) is not type(supported):
+            raise _refused("clause_not_supported", value=str(value), supported=str(supported))
+        return value
+
+    return check
 
 
 class ClausesIn(_Strict):
-    """The clause parameters; payment and signature targets default to the settings."""
+    """The clause parameters; payment and signature targets default to the settings.
+
+    `convflow extract` also writes how each clause counts; those keys are accepted when they
+    say what convflow computes (calendar days from the letter's receipt, a notice in months
+    from the letter, an extension by amendment) and refused otherwise."""
 
     dispute_window_days: int = Field(default=30, ge=1, le=365)
+    dispute_window_day_kind: Annotated[str, AfterValidator(_only("calendar"))] = "calendar"
+    dispute_window_from: Annotated[str, AfterValidator(_only("receipt"))] = "receipt"
     termination_notice_months: int = Field(default=6, ge=1, le=120)
+    termination_notice_from: Annotated[str, AfterValidator(_only("letter"))] = "letter"
+    extension_by_amendment: Annotated[bool, AfterValidator(_only(True))] = True
     payment_target_days: int | None = Field(default=None, ge=1, le=365)
     signature_target_days: int | None = Field(default=None, ge=1, le=365)
     articles: ArticlesIn = ArticlesIn()
+
+
+class InstalmentIn(_Strict):
+    """A payment, as `convflow extract` writes it: its amount (or share) and what triggers it."""
+
+    amount: Decimal | None = None
+    share: Decimal | None = None
+    trigger: Annotated[str, AfterValidator(_only("notification"))] = "notification"
+    on: date | None = None
+    report: str | None = None
+
+
+class PaymentIn(_Strict):
+    """How the amount is paid; convflow computes one payment after the award's notification."""
+
+    instalments: list[InstalmentIn] = Field(default=[], max_length=1)
+
+
+class CommitteeIn(_Strict):
+    """The steering committee a clause creates (article 3): its name and article."""
+
+    name: str = Field(min_length=1, max_length=300)
+    article: str = Field(default=Articles.committee, min_length=1, max_length=40)
 
 
 class HistoryIn(_Strict):
@@ -126,8 +178,12 @@ class ConventionIn(_Strict):
     end_date: date
     place: str = Field(min_length=1, max_length=200)
     parties: list[PartyIn] = Field(min_length=2)
+    amount_basis: Annotated[str, AfterValidator(_only("TTC"))] = "TTC"
+    takes_effect: Annotated[str, AfterValidator(_only("signature"))] = "signature"
     clauses: ClausesIn = ClausesIn()
     reminders: RemindersIn = RemindersIn()
+    payment: PaymentIn = PaymentIn()
+    committee: CommitteeIn | None = None
     history: list[HistoryIn] = Field(default=[], max_length=500)
 
     @field_validator("amount", mode="before")
@@ -151,6 +207,10 @@ class ConventionIn(_Strict):
         duplicates = sorted({e for e in emails if emails.count(e) > 1})
         if duplicates:
             raise _refused("duplicate_signatory_emails", emails=duplicates)
+        for instalment in self.payment.instalments:  # the one payment is the whole amount
+            if instalment.amount is not None and instalment.amount != self.amount:
+                raise _refused("instalments_do_not_add_up", total=str(self.amount),
+                               instalments=str(instalment.amount))  # fmt: skip
         dates = [entry.on for entry in self.history]
         if dates != sorted(dates):
             raise _refused("history_out_of_order", dates=[d.isoformat() for d in dates])
@@ -306,7 +366,7 @@ def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
 _OWN = frozenset(
     {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
      "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
-     "history_out_of_order"}
+     "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
@@ -316,6 +376,14 @@ def _dotted(loc: Sequence[int | str]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def _articles(parsed: ConventionIn) -> dict[str, str]:
+    """Where each clause sits; the committee's article from `[committee]` if only it says."""
+    articles = parsed.clauses.articles.model_dump()
+    if parsed.committee and "committee" not in parsed.clauses.articles.model_fields_set:
+        articles["committee"] = parsed.committee.article
+    return articles
 
 
 def _to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> Convention:
@@ -333,7 +401,7 @@ def _to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> 
             signature_every_days=reminders.signature_every_days,
             payment=tuple(sorted(set(reminders.payment), reverse=True)),
         ),
-        articles=Articles(**parsed.clauses.articles.model_dump()),
+        articles=Articles(**_articles(parsed)),
     )
     return Convention(
         reference=parsed.reference,

@@ -1,0 +1,93 @@
+"""`convflow extract` as the legal officer uses it: the signed convention's PDF in, a
+convention file out that `convflow import` loads once the values only a person knows are in."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import EXAMPLE, Convflow
+from tests.extract.renderings import to_docx, to_pdf
+
+TEXT = Path(__file__).resolve().parents[2] / "docs" / "reference-convention-2025.txt"
+
+
+def _filled(drafted: str) -> str:
+    """What the administrator types in: the reference, the parties' keys and emails."""
+    expected = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    drafted = drafted.replace('reference = ""', f'reference = "{expected["reference"]}"', 1)
+    for party in expected["parties"]:
+        drafted = drafted.replace('key = ""', f'key = "{party["key"]}"', 1)
+        drafted = drafted.replace('email = ""', f'email = "{party["signatories"][0]["email"]}"', 1)
+    return drafted
+
+
+@pytest.mark.parametrize("kind", ["txt", "pdf", "docx"])
+def test_the_reference_convention_from_its_document_to_a_loaded_draft(
+    convflow: Convflow, tmp_path: Path, kind: str
+) -> None:
+    document = {"txt": lambda: TEXT, "pdf": lambda: to_pdf(TEXT.read_text(), tmp_path / "c.pdf"),
+                "docx": lambda: to_docx(TEXT.read_text(), tmp_path / "c.docx")}[kind]()  # fmt: skip
+    drafted = convflow.ok("extract", str(document))
+
+    assert "# Article 6" in drafted or "article 6" in drafted  # each value says where it is from
+    assert 'reference = ""' in drafted  # only a person can give it
+    path = tmp_path / "convention.toml"
+    path.write_text(_filled(drafted), encoding="utf-8")
+    convflow.ok("import", str(path))
+
+    status = convflow.json("status", "AMP-CRPV-PACA-2025")
+    assert status["amount"] == "200000.00" and status["end_date"] == "2025-12-31"
+    expected = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert [(s["party"], s["name"], s["email"]) for s in status["signatories"]] == [
+        (p["key"], p["signatories"][0]["name"], p["signatories"][0]["email"])
+        for p in expected["parties"]
+    ]
+    assert status["title"] == " ".join(expected["title"].split())
+
+
+def test_extract_json_gives_each_field_with_its_article_and_quote(convflow: Convflow) -> None:
+    found = json.loads(convflow.ok("extract", str(TEXT), "--json"))
+
+    assert set(found) == {"fields", "missing", "warnings"}
+    amount = found["fields"]["amount"]
+    assert amount["value"] == "200000.00" and amount["article"] == "article 2"
+    assert "200 000" in amount["quote"]
+    assert "reference" in found["missing"]
+
+
+def test_a_clause_convflow_does_not_compute_is_refused_at_import_not_computed_wrongly(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    drafted = _filled(convflow.ok("extract", str(TEXT)))
+    working = re.sub(r'dispute_window_day_kind = "calendar"',
+                     'dispute_window_day_kind = "working"', drafted)  # fmt: skip
+    assert working != drafted
+    path = tmp_path / "working.toml"
+    path.write_text(working, encoding="utf-8")
+
+    refused = convflow.refusal("import", str(path))
+
+    assert refused["code"] == "clause_not_supported"
+    assert refused["params"]["field"] == "clauses.dispute_window_day_kind"
+    assert "pas encore pris en charge" in refused["message"]
+    assert convflow.json("list") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [("convention.odt", b"PK\x03\x04", "document_kind_unknown"),
+     ("absent.pdf", None, "file_not_found"),
+     ("empty.txt", b"   \n", "document_without_text")],
+)  # fmt: skip
+def test_a_document_that_cannot_be_read_is_refused_with_why(
+    convflow: Convflow, tmp_path: Path, name: str, content: bytes | None, code: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert convflow.refusal("extract", str(path))["code"] == code

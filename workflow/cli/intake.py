@@ -1,0 +1,44 @@
+"""`convflow extract`: a convention file drafted from the convention's own document.
+
+Registered on the `convflow` group by `workflow.cli`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workflow.cli.context import emit, json_option
+from workflow.files.extract import extract as read_clauses
+from workflow.files.extract import read_document, to_json, to_toml
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the convention file there instead of printing it.",
+)
+@json_option
+def extract(file: Path, output: Path | None, as_json: bool) -> None:
+    """Read a convention's text (.txt, .pdf with a text layer, .docx) and print the convention
+    file `convflow import` reads: each value under the sentence and article it comes from, the
+    values only a person can give left as "" (reference, party keys, emails), and what the text
+    did not say, with why.
+
+    Rules, offline, no external service. Nothing is guessed: a value the text leaves unclear is
+    left out with a warning. With --json: {"fields": {NAME: {"value", "article", "quote"}},
+    "missing": [...], "warnings": [...]}.
+    """
+    extraction = read_clauses(read_document(file))
+    if as_json:
+        emit(to_json(extraction))
+        return
+    text = to_toml(extraction)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
