@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark, each beside its baseline measured in the same run.
 
-`python -m bench` runs them all; `python -m bench transitions smtp lateness memory http` runs
-those named. Exits 1 when a target is missed.
+`python -m bench` runs them all; `python -m bench transitions smtp lateness memory http
+spreadsheet` runs those named. Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench import http_pages, reminder_lateness, service_memory, smtp_throughput, transitions
+from bench import (
+    http_pages,
+    reminder_lateness,
+    service_memory,
+    smtp_throughput,
+    spreadsheet_import,
+    transitions,
+)
 
 
 def _transitions() -> tuple[str, bool]:
@@ -42,12 +49,18 @@ def _http() -> tuple[str, bool]:
     return http_pages.report(figures), http_pages.met(figures)
 
 
+def _spreadsheet() -> tuple[str, bool]:
+    figures = spreadsheet_import.run()
+    return spreadsheet_import.report(figures), spreadsheet_import.met(figures)
+
+
 BENCHMARKS: dict[str, Callable[[], tuple[str, bool]]] = {
     "transitions": _transitions,
     "smtp": _smtp,
     "lateness": _lateness,
     "memory": _memory,
     "http": _http,
+    "spreadsheet": _spreadsheet,
 }
 
 

@@ -111,6 +111,15 @@ class ConventionRepository:
         """True when a convention has this reference."""
         return self.find_id(reference) is not None
 
+    def existing(self, references: Sequence[str]) -> set[str]:
+        """Those of `references` a convention already has, in a few queries for many."""
+        found: set[str] = set()
+        for start in range(0, len(references), 500):
+            chunk = list(references[start : start + 500])
+            query = select(c.reference).where(c.reference.in_(chunk))
+            found.update(self._connection.execute(query).scalars())
+        return found
+
     def id_of(self, reference: str) -> int:
         """The row id of a convention loaded or added in this unit of work."""
         return self._identities[reference].convention_id
@@ -165,45 +174,40 @@ class ConventionRepository:
 
     def add(self, convention: Convention, now: datetime) -> int:
         """Insert a new convention (version 1) with its parties and signatories."""
-        values = {
-            "reference": convention.reference,
-            "title": convention.title,
-            "object": convention.object,
-            "place": convention.place,
-            **_state_values(convention),
-            "clauses": clauses_to_json(convention.clauses),
-            "original_terms": {
-                "amount": str(convention.amount),
-                "end_date": convention.end_date.isoformat(),
-                "clauses": clauses_to_json(convention.clauses),
-            },
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        convention_id = self._connection.execute(
-            insert(convention_table).values(values).returning(c.id)
-        ).scalar_one()
+        return self.add_many([convention], now)[0]
+
+    def add_many(self, conventions: Sequence[Convention], now: datetime) -> list[int]:
+        """Insert new conventions (version 1) with their parties and signatories, a few
+        statements for all of them (a spreadsheet's thousands of rows); their ids in order."""
+        if not conventions:
+            return []
+        statement = insert(convention_table).returning(c.id, sort_by_parameter_order=True)
+        ids = [int(i) for i in self._connection.execute(
+            statement, [_new_row(convention, now) for convention in conventions]
+        ).scalars()]  # fmt: skip
         parties = [
-            {"convention_id": convention_id, "key": party.key, "name": party.name, "position": i}
+            {"convention_id": cid, "key": party.key, "name": party.name, "position": i}
+            for cid, convention in zip(ids, conventions, strict=True)
             for i, party in enumerate(convention.parties)
         ]
         self._connection.execute(insert(party_table), parties)
         signatories = [
             {
-                "convention_id": convention_id,
+                "convention_id": cid,
                 "party_key": signatory.party,
                 "name": signatory.name,
                 "title": signatory.title,
                 "email": signatory.email,
                 "position": i,
             }
+            for cid, convention in zip(ids, conventions, strict=True)
             for i, signatory in enumerate(convention.signatories)
         ]
         self._connection.execute(insert(signatory_table), signatories)
-        convention.version = 1
-        self._identities[convention.reference] = _Identity(convention_id, {}, convention.clauses)
-        return int(convention_id)
+        for cid, convention in zip(ids, conventions, strict=True):
+            convention.version = 1
+            self._identities[convention.reference] = _Identity(cid, {}, convention.clauses)
+        return ids
 
     def save(self, convention: Convention, now: datetime) -> int:
         """Write the convention's new state; refuse if someone else saved it meanwhile.
@@ -359,3 +363,24 @@ class ConventionRepository:
             .order_by(event_table.c.seq)
         )
         return list(self._connection.execute(query).all())
+
+
+def _new_row(convention: Convention, now: datetime) -> dict[str, Any]:
+    """A new convention's row: its state, clauses and the terms it was signed with."""
+    clauses = clauses_to_json(convention.clauses)
+    return {
+        "reference": convention.reference,
+        "title": convention.title,
+        "object": convention.object,
+        "place": convention.place,
+        **_state_values(convention),
+        "clauses": clauses,
+        "original_terms": {
+            "amount": str(convention.amount),
+            "end_date": convention.end_date.isoformat(),
+            "clauses": clauses,
+        },
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }

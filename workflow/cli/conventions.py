@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from states.amendments import AMENDMENT_EVENTS
 from states.calendar import civil_date
-from states.errors import DuplicateReference, InvalidInput
+from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.lifecycle import EVENTS, STATES
 from storage.engine import ensure_database, safe_url
 from storage.migrate import migrate_database
@@ -28,6 +30,7 @@ from workflow.cli.context import (
 from workflow.cli.present import day, instant, status_text, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
+from workflow.files.spreadsheet import KINDS, read_spreadsheet
 from workflow.usecases import listing, views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -36,7 +39,8 @@ from workflow.usecases.amendments import (
     record_amendment_event,
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
-from workflow.usecases.conventions import import_convention, record_event
+from workflow.usecases.conventions import import_convention, import_conventions, record_event
+from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
 
@@ -67,7 +71,7 @@ def init(context: CliContext, as_json: bool) -> None:
 
 
 @click.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--by", "actor", default=default_actor, show_default="your login", help="Who loads it."
 )
@@ -85,18 +89,106 @@ def init(context: CliContext, as_json: bool) -> None:
 @json_option
 @pass_context
 def import_(
+    context: CliContext, files: tuple[Path, ...], actor: str, skip_existing: bool,
+    without_history: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Load conventions in state `draft`: each FILE a convention file (TOML), a spreadsheet
+    (CSV or XLSX, one convention per row: docs/spreadsheet-import.md) or a directory of them.
+
+    A convention file's `[[history]]` is then recorded, each event with the date it happened,
+    as `convflow event` would have (past events older than CONVFLOW_LATE_RECORD_DAYS are not
+    emailed to the partners). Each file is all or nothing: a malformed one is refused with
+    every bad field or cell named with its line, and a reference already loaded is refused;
+    nothing of that file is written, and the others are loaded. Exit code 1 if any is refused.
+    """
+    if len(files) == 1 and files[0].suffix.lower() not in KINDS and not files[0].is_dir():
+        _import_one(context, files[0], actor, skip_existing, without_history, as_json)
+        return
+    reports = [
+        _import_any(context, path, actor, skip_existing, without_history) for path in _expand(files)
+    ]
+    refused = [r for r in reports if r["error"] is not None]
+    if as_json:
+        emit({"files": reports, "imported": sum(len(r["imported"]) for r in reports),
+              "refused_files": len(refused)})  # fmt: skip
+    else:
+        words = context.words
+        for report in reports:
+            if report["error"] is None:
+                click.echo(words("{file}: {count} conventions imported", file=report["file"],
+                                 count=len(report["imported"])))  # fmt: skip
+            else:
+                click.echo(words("{file}: refused, nothing loaded: {reason}", file=report["file"],
+                                 reason=report["error"]["message"]), err=True)  # fmt: skip
+    if refused:
+        click.get_current_context().exit(1)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """The files named, a directory's convention files and spreadsheets in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*")
+                            if p.is_file() and p.suffix.lower() in (".toml", *KINDS))  # fmt: skip
+        else:
+            found.append(path)
+    return found
+
+
+def _import_any(
+    context: CliContext, path: Path, actor: str, skip_existing: bool, without_history: bool
+) -> dict[str, Any]:
+    """One file of a many-file import, its outcome as a report (never raised)."""
+    settings, app = context.settings, context.app()
+    targets = {"payment_target_days": settings.payment_target_days,
+               "signature_target_days": settings.signature_target_days}  # fmt: skip
+    try:
+        if path.suffix.lower() in KINDS:
+            rows = read_spreadsheet(path, **targets)
+            with _progress(len(rows), path) as bar:
+                done = import_conventions(app, [(r.number, r.convention) for r in rows], actor,
+                                          str(path), app.clock(), bar.update)  # fmt: skip
+            return {"file": str(path), "imported": [d.reference for d in done], "error": None}
+        described = read_file(path, **targets)
+        history = () if without_history else described.history
+        command = ImportConvention(described.convention, actor, str(path), history)
+        try:
+            result = import_convention(app, command, app.clock())
+        except DuplicateReference:
+            if not skip_existing:
+                raise
+            return {"file": str(path), "imported": [], "error": None}
+        return {"file": str(path), "imported": [result.reference], "error": None}
+    except ConvflowError as error:
+        return {"file": str(path), "imported": [], "error": say(error, context.words).as_json()}
+
+
+def _progress(rows: int, path: Path) -> Any:
+    """A progress bar on a terminal for a large spreadsheet; nothing otherwise."""
+    if rows >= 500 and sys.stderr.isatty():
+        return click.progressbar(length=rows, label=str(path), file=sys.stderr)
+    return _Silent()
+
+
+class _Silent:
+    """A progress bar that shows nothing (not a terminal, or a small file)."""
+
+    def __enter__(self) -> _Silent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        """Nothing to show."""
+
+
+def _import_one(
     context: CliContext, file: Path, actor: str, skip_existing: bool, without_history: bool,
     as_json: bool,
 ) -> None:  # fmt: skip
-    """Load the convention described by FILE (TOML) in state `draft`, then record the events
-    of its `[[history]]` (each with the date it happened), as `convflow event` would have.
-
-    The whole file is checked first: a malformed one is refused with the field and line named,
-    a history event the lifecycle refuses is refused naming its entry, and a reference that
-    already exists is refused; in every case nothing is written. Past events older than
-    CONVFLOW_LATE_RECORD_DAYS are not emailed to the partners (the administrators get one
-    summary).
-    """
+    """One convention file, as `convflow import FILE` has always answered."""
     settings, words = context.settings, context.words
     described = read_file(
         file,

@@ -296,7 +296,7 @@ def parse_file(
                   locate(text, ("history", number)))
         for number, entry in enumerate(parsed.history)
     )  # fmt: skip
-    return ConventionFile(_to_domain(parsed, payment_target_days, signature_target_days), history)
+    return ConventionFile(to_domain(parsed, payment_target_days, signature_target_days), history)
 
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -386,7 +386,7 @@ def _articles(parsed: ConventionIn) -> dict[str, str]:
     return articles
 
 
-def _to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> Convention:
+def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> Convention:
     reminders = parsed.reminders
     clauses = Clauses(
         dispute_window_days=parsed.clauses.dispute_window_days,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from states import due, reminders
@@ -61,6 +61,36 @@ def import_convention(app: App, command: ImportConvention, now: datetime) -> Con
             _replay(app, uow, convention, past, number, command, now)
         uow.commit()
     return ConventionImported(convention.reference, convention.state, convention.version)
+
+
+def import_conventions(
+    app: App, rows: Sequence[tuple[int, Convention]], actor: str, source: str, now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> list[ConventionImported]:  # fmt: skip
+    """Load many conventions in `draft` (a spreadsheet's rows, each with its row number), all
+    or nothing: a reference already loaded refuses the whole file, naming every such row."""
+    with app.uow() as uow:
+        loaded = uow.conventions.existing([convention.reference for _, convention in rows])
+        taken = [(number, c.reference) for number, c in rows if c.reference in loaded]
+        if taken:
+            (line, reference), *others = taken
+            raise ConventionFileError(
+                source, line, "reference", "duplicate_reference", reference=reference,
+                others=[{"field": "reference", "line": n, "code": "duplicate_reference",
+                         "params": {"reference": r}} for n, r in others],
+            )  # fmt: skip
+        for start in range(0, len(rows), 500):
+            chunk = [convention for _, convention in rows[start : start + 500]]
+            ids = uow.conventions.add_many(chunk, now)
+            for convention_id, convention in zip(ids, chunk, strict=True):
+                uow.conventions.append_event(
+                    convention_id, 1, "import", None, convention.state, civil_date(now),
+                    actor, {"file": source}, now,
+                )  # fmt: skip
+            if progress is not None:
+                progress(len(chunk))
+        uow.commit()
+    return [ConventionImported(c.reference, c.state, c.version) for _, c in rows]
 
 
 def _replay(

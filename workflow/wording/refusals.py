@@ -9,7 +9,7 @@ a date as '3 juillet 2025', an event by its label, a list of inputs by their lab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +28,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
     "other": ("field", "problem"),
     "other_line": ("field", "problem", "line"),
     "with_hint": ("message", "hint"),
+    "more": ("count",),
 }
 """The frames of the catalogue (context `frame`) and the values each one is given."""
 
@@ -111,7 +112,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "inputs": lambda words, value, _: words.listing(words.field(str(v)) for v in value),
     "terms": _names("term"),
     "basis": lambda words, value, _: words.label("basis", value),
-    "problems": lambda words, value, _: "; ".join(_other(words, item) for item in value),
+    "problems": lambda words, value, _: _others(words, value),
 }
 """How each kind of parameter is said."""
 
@@ -136,6 +137,17 @@ def _values(words: Words, code: str, params: Mapping[str, Any]) -> dict[str, str
 def problem_text(words: Words, code: str, params: Mapping[str, Any]) -> str:
     """A code's own sentence, its parameters said; the code itself if the catalogue has none."""
     return words.entry("error", code, **_values(words, code, params))
+
+
+SHOWN_PROBLEMS = 20
+"""A file's further problems said in full; past them, only how many more (--json has all)."""
+
+
+def _others(words: Words, problems: Sequence[Mapping[str, Any]]) -> str:
+    said = "; ".join(_other(words, item) for item in problems[:SHOWN_PROBLEMS])
+    if len(problems) > SHOWN_PROBLEMS:
+        said += " " + words.entry("frame", "more", count=str(len(problems) - SHOWN_PROBLEMS))
+    return said
 
 
 def _other(words: Words, problem: Mapping[str, Any]) -> str:

@@ -1,0 +1,219 @@
+"""Conventions from a spreadsheet (CSV or XLSX): one convention per row, checked like a file.
+
+The columns are the convention file's fields, flattened (docs/spreadsheet-import.md): the
+parties as `party1_key`, `party1_name`, `party1_signatory_name`, `party1_signatory_title`,
+`party1_signatory_email`, then `party2_...` (a third party is optional); the clauses by their
+name. Every row is read before anything is written, and every bad cell is reported with its
+row number and column; a file with one bad row loads nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+from pydantic import ValidationError
+
+from states.convention import Convention
+from workflow.files.convention_file import ConventionFileError, ConventionIn, problem_of, to_domain
+
+KINDS = (".csv", ".xlsx")
+MAX_PARTIES = 3
+CONVENTION_COLUMNS = ("reference", "title", "object", "amount", "end_date", "place")
+PARTY_FIELDS = ("key", "name", "signatory_name", "signatory_title", "signatory_email")
+CLAUSE_COLUMNS = (
+    "dispute_window_days", "termination_notice_months", "payment_target_days",
+    "signature_target_days",
+)  # fmt: skip
+REQUIRED = (*CONVENTION_COLUMNS, *(f"party{n}_{f}" for n in (1, 2) for f in PARTY_FIELDS))
+COLUMNS = (
+    *CONVENTION_COLUMNS,
+    *(f"party{n}_{f}" for n in range(1, MAX_PARTIES + 1) for f in PARTY_FIELDS),
+    *CLAUSE_COLUMNS,
+)
+_FRENCH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One convention read from a row, and the row's number as the spreadsheet shows it."""
+
+    number: int
+    convention: Convention
+
+
+def template_csv() -> str:
+    """The header line and the reference convention as an example row (the dashboard's
+    template and docs/spreadsheet-import.md)."""
+    example = {
+        "reference": "AMP-CRPV-PACA-2025", "title": "Convention de partenariat ...",
+        "object": "Accompagnement ...", "amount": "200000.00", "end_date": "2025-12-31",
+        "place": "Marseille", "party1_key": "metropole",
+        "party1_name": "Métropole Aix-Marseille-Provence",
+        "party1_signatory_name": "Martial Alvarez",
+        "party1_signatory_title": "Vice-Président délégué",
+        "party1_signatory_email": "martial.alvarez@example.org", "party2_key": "crpv",
+        "party2_name": "GIP CRPV PACA", "party2_signatory_name": "Mustapha Berra",
+        "party2_signatory_title": "Directeur-ordonnateur",
+        "party2_signatory_email": "mustapha.berra@example.org",
+        "dispute_window_days": "30", "termination_notice_months": "6",
+    }  # fmt: skip
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
+
+
+def read_spreadsheet(
+    path: Path, *, payment_target_days: int, signature_target_days: int
+) -> list[Row]:
+    """Every row of a CSV or XLSX file as a convention; raise naming every bad cell."""
+    source = str(path)
+    if not path.is_file():
+        raise ConventionFileError(source, None, "file", "file_not_found")
+    header, rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    columns = _columns(source, header)
+    found: list[Row] = []
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, cells in rows:
+        values = dict(zip(columns, cells, strict=False))
+        if all(_blank(value) is None for value in values.values()):
+            continue  # an empty row
+        try:
+            parsed = ConventionIn.model_validate(_nested(values))
+        except ValidationError as error:
+            problems += [_problem(number, item) for item in error.errors()]
+            continue
+        if parsed.reference in seen:
+            again = {"value": parsed.reference, "first": seen[parsed.reference]}
+            problems.append({"field": "reference", "line": number, "code": "duplicate_in_file",
+                             "params": again})  # fmt: skip
+            continue
+        seen[parsed.reference] = number
+        found.append(Row(number, to_domain(parsed, payment_target_days, signature_target_days)))
+    if problems:
+        first, *others = problems
+        raise ConventionFileError(source, first["line"], first["field"], first["code"],
+                                  others=others, **first["params"])  # fmt: skip
+    if not found:
+        raise ConventionFileError(source, None, "file", "spreadsheet_without_rows")
+    return found
+
+
+def _problem(number: int, item: Any) -> dict[str, Any]:
+    code, params = problem_of(item)
+    return {"field": column_of(tuple(item["loc"])), "line": number, "code": code,
+            "params": params}  # fmt: skip
+
+
+def column_of(loc: Sequence[int | str]) -> str:
+    """The spreadsheet column a validation problem is about."""
+    if not loc:
+        return "reference"
+    if loc[0] == "parties":
+        if len(loc) == 1:
+            return "party2_key"  # fewer than two parties: the second is missing
+        party = f"party{int(loc[1]) + 1}"
+        if len(loc) >= 3 and loc[2] == "signatories":
+            return f"{party}_signatory_{loc[4]}" if len(loc) >= 5 else f"{party}_signatory_name"
+        return f"{party}_{loc[2]}" if len(loc) >= 3 else f"{party}_key"
+    if loc[0] == "clauses" and len(loc) >= 2:
+        return str(loc[1])
+    return str(loc[0])
+
+
+def _columns(source: str, header: Sequence[Any]) -> list[str]:
+    names = [str(name or "").strip().lower() for name in header]
+    unknown = [name for name in names if name and name not in COLUMNS]
+    if unknown:
+        raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(COLUMNS))
+    missing = [name for name in REQUIRED if name not in names]
+    if missing:
+        raise ConventionFileError(source, 1, missing[0], "missing_columns", columns=missing)
+    return names
+
+
+def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row as the convention file's structure: its values in their tables."""
+    data: dict[str, Any] = {}
+    for name in CONVENTION_COLUMNS:
+        value = _cell(values.get(name))
+        if value is not None:
+            data[name] = _date_text(value) if name == "end_date" else value
+    clauses = {name: _cell(values.get(name)) for name in CLAUSE_COLUMNS}
+    data["clauses"] = {name: value for name, value in clauses.items() if value is not None}
+    parties = []
+    for n in range(1, MAX_PARTIES + 1):
+        cells = {f: _cell(values.get(f"party{n}_{f}")) for f in PARTY_FIELDS}
+        if n > 2 and all(value is None for value in cells.values()):
+            continue
+        signatory = {key: cells[f"signatory_{key}"] for key in ("name", "title", "email")}
+        given = {k: v for k, v in signatory.items() if v is not None}
+        parties.append({"key": cells["key"], "name": cells["name"], "signatories": [given]})
+    data["parties"] = [{k: v for k, v in p.items() if v is not None} for p in parties]
+    return data
+
+
+def _blank(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+def _cell(value: Any) -> Any:
+    """A cell's value as the file would hold it: text stays text, whole numbers stay numbers,
+    an amount typed as a number becomes its exact text, a date cell its date."""
+    value = _blank(value)
+    if isinstance(value, float):
+        return str(Decimal(str(value))) if not value.is_integer() else int(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return value.strip() if isinstance(value, str) else value
+
+
+def _date_text(value: Any) -> Any:
+    """A date typed the French way (31/12/2025) read as the date it says."""
+    if isinstance(value, str) and (match := _FRENCH_DATE.match(value)):
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return value  # refused below as not a date, with the value shown
+    return value
+
+
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConventionFileError(
+            str(path), None, "file", "file_not_utf8", detail=str(error)
+        ) from None
+    delimiter = (
+        ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    )
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, [])
+    return header, ((reader.line_num, row) for row in reader)
+
+
+def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only XLSX pays for it
+    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise ConventionFileError(str(path), None, "file", "spreadsheet_unreadable",
+                                  detail=type(error).__name__) from None  # fmt: skip
+    rows = book.active.iter_rows(values_only=True) if book.active is not None else iter(())
+    header = list(next(rows, ()))
+    return header, ((number, list(row)) for number, row in enumerate(rows, start=2))
