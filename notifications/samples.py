@@ -48,6 +48,8 @@ def sample_context(kind: str, audience: str = "partners") -> Context:
         "failure": None,
         "late": [],
         "horizon": 2,
+        "day": None,
+        "heads": [],
         "links": {
             "status_command": f"convflow status {REFERENCE}",
             "dashboard_url": f"https://convflow.example.org/conventions/{REFERENCE}",
@@ -481,6 +483,20 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
                 "reference": REFERENCE,
                 "what": "Convention en vigueur — Signature",
                 "on": date(2025, 1, 27),
+            },
+        ],
+    },
+    "chain_heads": lambda: {
+        "convention": None,
+        "day": date(2025, 12, 1),
+        "heads": [
+            {
+                "reference": REFERENCE,
+                "hash": "d0c9cd232dc2e8d37eb5457a78af1dc6562a2d7c2dfb91498d929cd408928891",
+            },
+            {
+                "reference": "AMP-EXEMPLE-2027",
+                "hash": "5f1e0e3c9d1b8a7f6e2d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918070",
             },
         ],
     },

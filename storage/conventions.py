@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from states.chain import GENESIS, HistoryLine, link
 from states.convention import Clauses, Convention, Party, Signatory
 from states.errors import ConcurrentChange, UnknownConvention
 from states.lifecycle import Outcome
@@ -32,6 +33,7 @@ from storage.tables import (
 )
 
 c = convention_table.c
+e = event_table.c
 
 
 def _state_values(convention: Convention) -> dict[str, Any]:
@@ -106,6 +108,7 @@ class ConventionRepository:
         self._connection = connection
         self._lock_rows = lock_rows
         self._identities: dict[str, _Identity] = {}
+        self._references: dict[int, str] = {}  # the other way round, for the history's chain
 
     def exists(self, reference: str) -> bool:
         """True when a convention has this reference."""
@@ -170,6 +173,7 @@ class ConventionRepository:
             {r["signatory_email_"].lower(): r["signatory_id_"] for r in rows if r["signatory_id_"]},
             convention.clauses,
         )
+        self._references[rows[0]["id"]] = convention.reference
         return convention
 
     def add(self, convention: Convention, now: datetime) -> int:
@@ -207,6 +211,7 @@ class ConventionRepository:
         for cid, convention in zip(ids, conventions, strict=True):
             convention.version = 1
             self._identities[convention.reference] = _Identity(cid, {}, convention.clauses)
+            self._references[cid] = convention.reference
         return ids
 
     def save(self, convention: Convention, now: datetime) -> int:
@@ -271,7 +276,11 @@ class ConventionRepository:
         now: datetime,
         amendment: int | None = None,
     ) -> None:
-        """Append one line to the convention's history (about an amendment, if numbered)."""
+        """Append one line to the convention's history (about an amendment, if numbered),
+        chained to the line before it (states.chain)."""
+        previous = GENESIS if seq == 1 else self._last_hash(convention_id)
+        line = HistoryLine(self._reference_of(convention_id), seq, name, from_state, to_state,
+                           occurred_on, now, actor, inputs, amendment)  # fmt: skip
         row = {
             "convention_id": convention_id,
             "seq": seq,
@@ -283,8 +292,26 @@ class ConventionRepository:
             "actor": actor,
             "inputs": inputs,
             "amendment": amendment,
+            "previous_hash": previous,
+            "content_hash": link(previous, line),
         }
         sql.INSERT_EVENT.execute(self._connection, row).close()
+
+    def _last_hash(self, convention_id: int) -> str:
+        """The hash of the convention's last history line (GENESIS before its first)."""
+        query = (select(e.content_hash).where(e.convention_id == convention_id)
+                 .order_by(e.seq.desc()).limit(1))  # fmt: skip
+        found = self._connection.execute(query).scalar()
+        return found or GENESIS
+
+    def _reference_of(self, convention_id: int) -> str:
+        known = self._references.get(convention_id)
+        if known is None:
+            query = select(c.reference).where(c.id == convention_id)
+            known = self._references[convention_id] = str(
+                self._connection.execute(query).scalar_one()
+            )
+        return known
 
     def record(self, convention: Convention, outcome: Outcome, now: datetime) -> int:
         """Save the convention after `outcome` and append its history line; return its seq."""

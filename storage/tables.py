@@ -134,6 +134,9 @@ class EventRow(SQLModel, table=True):
     actor: str = Field(max_length=200)
     inputs: dict[str, Any] = Field(sa_type=JSON)
     amendment: int | None = None  # the amendment this event is about, if any
+    # The chain (states.chain): the hash of the line before, and of this one after it.
+    previous_hash: str | None = Field(default=None, max_length=64)
+    content_hash: str | None = Field(default=None, max_length=64)
 
 
 PENDING = text("status = 'pending'")

@@ -10,6 +10,7 @@ from storage.amendments import AmendmentRepository
 from storage.conventions import ConventionRepository
 from storage.deadlines import DeadlineRepository
 from storage.engine import READ_ONLY
+from storage.history import HistoryChains
 from storage.outbox import OutboxRepository
 from storage.queries import ListingQueries
 from storage.reminders import ReminderRepository
@@ -30,6 +31,7 @@ class UnitOfWork:
     amendments: AmendmentRepository
     listing: ListingQueries
     tokens: TokenRepository
+    history: HistoryChains
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.amendments = AmendmentRepository(connection)
         self.listing = ListingQueries(connection)
         self.tokens = TokenRepository(connection)
+        self.history = HistoryChains(connection)
         return self
 
     def commit(self) -> None:

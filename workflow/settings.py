@@ -177,6 +177,13 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec("reminder_hour", _integer(0, 23), 9, "hour (Europe/Paris) reminders are sent at"),
     Spec(
+        "chain_heads_daily",
+        _flag,
+        True,
+        "email the administrators each day, from the reminder hour, every convention's last "
+        "history hash (convflow verify checks the history against them)",
+    ),
+    Spec(
         "wake_interval",
         _integer(1, 3600),
         60,

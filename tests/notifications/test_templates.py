@@ -35,13 +35,14 @@ EVENTS = {
     "delivery_failed",
     "processing_failed",
     "late_records",
+    "chain_heads",
 }
 KINDS = sorted(REMINDERS | EVENTS)
 CONTEXT_KEYS = {
     "convention", "kind", "audience", "reply_to", "deadline", "event", "amendment", "failure",
-    "links", "late", "horizon",
+    "links", "late", "horizon", "day", "heads",
 }  # fmt: skip
-ALERTS = {"delivery_failed", "processing_failed", "late_records"}
+ALERTS = {"delivery_failed", "processing_failed", "late_records", "chain_heads"}
 """Emails to the service alone: they have no partners' version."""
 
 
@@ -65,8 +66,8 @@ def test_kinds_are_exactly_the_ones_the_workflow_uses(renderer: Renderer) -> Non
     assert renderer.kinds() == KINDS
 
 
-ABOUT_ONE = sorted(set(KINDS) - {"late_records"})
-"""The kinds about one convention (the late records' summary spans several)."""
+ABOUT_ONE = sorted(set(KINDS) - {"late_records", "chain_heads"})
+"""The kinds about one convention (the late records' and chain heads' summaries span several)."""
 
 
 @pytest.mark.parametrize("kind", ABOUT_ONE)
@@ -336,4 +337,14 @@ def test_the_late_records_summary_lists_what_the_partners_were_not_sent(renderer
         email.text
     )
     assert "plus de 2 jours avant leur enregistrement" in email.text
+    assert "les partenaires ne le reçoivent pas" in email.text
+
+
+def test_the_chain_heads_summary_lists_each_conventions_last_hash(renderer) -> None:
+    email = render(renderer, "chain_heads")
+
+    assert email.subject == "Empreintes de l’historique au 1er décembre 2025 : 2 conventions"
+    for body in (email.text, email.html):
+        assert "d0c9cd232dc2e8d37eb5457a78af1dc6562a2d7c2dfb91498d929cd408928891" in body
+        assert "AMP-EXEMPLE-2027" in body and "convflow verify" in body
     assert "les partenaires ne le reçoivent pas" in email.text

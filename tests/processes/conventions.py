@@ -25,7 +25,8 @@ CRPV = "mustapha.berra@example.org"
 def open_app(database_url: str) -> App:
     """convflow's service layer on the test database, on the real clock (as the processes)."""
     # Events are recorded days after their date here: their emails are the subject.
-    settings = {"CONVFLOW_DATABASE_URL": database_url, "CONVFLOW_LATE_RECORD_DAYS": "3650"}
+    settings = {"CONVFLOW_DATABASE_URL": database_url, "CONVFLOW_LATE_RECORD_DAYS": "3650",
+                "CONVFLOW_CHAIN_HEADS_DAILY": "no"}  # fmt: skip
     return App.create(load_settings(settings))
 
 

@@ -46,6 +46,7 @@ for command in (
     conventions.list_,
     conventions.status,
     conventions.history,
+    conventions.verify,
     conventions.event,
     conventions.amend,
     conventions.amendments_,

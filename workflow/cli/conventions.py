@@ -40,6 +40,7 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, import_conventions, record_event
+from workflow.usecases.verification import verify_history
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
@@ -497,3 +498,35 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
         for email, signed in row["signatures"].items():
             click.echo("  " + words("signed by {email} on {day}", email=email,
                                     day=day(words, signed)))  # fmt: skip
+
+
+@click.command()
+@click.argument("reference", required=False)
+@json_option
+@pass_context
+def verify(context: CliContext, reference: str | None, as_json: bool) -> None:
+    """Check that every convention's history (or REFERENCE's) is as it was written.
+
+    Each history line carries the hash of its content and of the line before; verify
+    recomputes every chain and names the first line that differs: altered (its content
+    changed), removed (a line before it is missing), or unchained (inserted or moved there).
+    It prints each chain's head: compare it with the administrators' daily summary to catch a
+    rewrite that recomputed the hashes. Exit code 1 when a chain does not hold.
+    """
+    report = verify_history(context.app(), reference)
+    if as_json:
+        emit(report)
+    else:
+        words = context.words
+        for broken in report["breaks"]:
+            click.echo(words("{reference}: history line {seq} {breach}",
+                             reference=broken["reference"], seq=broken["seq"],
+                             breach=words.label("chain_breach", broken["breach"])),
+                       err=True)  # fmt: skip
+        if not report["breaks"]:
+            click.echo(words("{conventions} histories, {lines} lines: every chain holds",
+                             conventions=report["conventions"], lines=report["lines"]))  # fmt: skip
+        for ref, head in report["heads"].items():
+            click.echo(f"  {ref}  {head}")
+    if report["breaks"]:
+        click.get_current_context().exit(1)

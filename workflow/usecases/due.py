@@ -30,6 +30,7 @@ from workflow.usecases.commands import DueActionTaken
 from workflow.usecases.conventions import persist_outcome
 from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.emails import EVENT_NOTICES, deadline_snapshot
+from workflow.usecases.heads import send_chain_heads
 from workflow.usecases.late import report_late_records
 from workflow.usecases.reminding import ReminderHandled, send_due_reminders
 from workflow.wording.refusals import failure_text
@@ -198,6 +199,7 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
             break  # all held by another worker this instant: it will send them
     _alert_failures(app, report.failures, now)
     report.withheld = report_late_records(app, now)
+    send_chain_heads(app, now)
     if sender is not None:
         # Emails go out in real time even when the pass acts as of an earlier instant
         # (`run-due --now` in the past): what is sent, and when, is what really happened.

@@ -381,6 +381,7 @@ _DATES = (
     "noticed_on",
     "notice_end",
     "on",
+    "day",  # the daily summary of chain heads
 )
 
 

@@ -47,7 +47,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
         "reminder_expiry", "reminder_termination", "reminder_dispute_window",
         "reminder_court_possible", "reminder_signature", "reminder_payment",
-        "reminder_amendment_signature", "late_records",
+        "reminder_amendment_signature", "late_records", "chain_heads",
     ),
     "email_when": (
         "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
@@ -56,8 +56,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
         "reminder_expiry", "reminder_termination", "reminder_dispute_window",
         "reminder_court_possible", "reminder_signature", "reminder_payment",
-        "reminder_amendment_signature", "late_records",
+        "reminder_amendment_signature", "late_records", "chain_heads",
     ),  # when and to whom each email goes: the gallery's line under its title
+    "chain_breach": ("altered", "removed", "unchained"),  # states.chain, as verify says it
     "role": ("admin", "viewer"),
     "basis": LETTER_BASES,
 }  # fmt: skip

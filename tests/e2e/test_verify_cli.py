@@ -1,0 +1,34 @@
+"""`convflow verify` as the administrator runs it after a restore or a doubt."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import EXAMPLE, Convflow
+
+REF = "AMP-CRPV-PACA-2025"
+
+
+def test_verify_says_the_chains_hold_then_names_the_line_a_superuser_changed(
+    convflow: Convflow,
+) -> None:
+    convflow.ok("import", str(EXAMPLE))  # with its 2025 history: six lines
+
+    held = convflow.ok("verify")
+    assert "1 historique(s), 6 ligne(s) : chaque chaîne est intacte" in held
+    head = convflow.json("verify", REF)["heads"][REF]
+    assert head in held
+
+    engine = create_engine(convflow.env["CONVFLOW_DATABASE_URL"])
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            connection.execute(text("DROP TRIGGER event_no_update"))
+        connection.execute(text("UPDATE event SET occurred_on = '2025-03-01' WHERE seq = 2"))
+    engine.dispose()
+
+    result = convflow("verify")
+    assert result.exit_code == 1
+    assert f"{REF} : la ligne 2 de l'historique a été modifiée depuis son écriture" in result.stderr
+    assert convflow.refusal("verify", "NOPE")["code"] == "unknown_convention"
