@@ -302,6 +302,32 @@ class InstallationRow(SQLModel, table=True):
     salt: str = Field(max_length=64)
 
 
+class WebSessionRow(SQLModel, table=True):
+    """A dashboard session: the token it signed in with, until when, and whether it was
+    signed out. Kept in the database so that a sign-out holds across restarts and on every
+    instance; only the SHA-256 of the cookie's value is kept."""
+
+    __tablename__ = "web_session"
+
+    session_hash: str = Field(max_length=64, primary_key=True)
+    token_id: int = Field(foreign_key="api_token.id", index=True)
+    csrf: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SigninFailureRow(SQLModel, table=True):
+    """A refused sign-in, by the address it came from: the throttle counts them."""
+
+    __tablename__ = "signin_failure"
+    __table_args__ = (Index("ix_signin_failure_address_at", "address", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    failed_at: datetime = Field(sa_type=UTCDateTime)
+
+
 convention_table = ConventionRow.__table__  # type: ignore[attr-defined]
 party_table = PartyRow.__table__  # type: ignore[attr-defined]
 signatory_table = SignatoryRow.__table__  # type: ignore[attr-defined]
@@ -329,3 +355,5 @@ Index(
 
 AnyRow = Row[*tuple[Any, ...]]
 """A result row of any shape (SQLAlchemy 2.1 types rows by their columns)."""
+web_session_table = WebSessionRow.__table__  # type: ignore[attr-defined]
+signin_failure_table = SigninFailureRow.__table__  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from storage.outbox import OutboxRepository
 from storage.queries import ListingQueries
 from storage.reminders import ReminderRepository
 from storage.tokens import TokenRepository
+from storage.web_sessions import WebSessionRepository
 
 
 class UnitOfWork:
@@ -32,6 +33,7 @@ class UnitOfWork:
     listing: ListingQueries
     tokens: TokenRepository
     history: HistoryChains
+    web_sessions: WebSessionRepository
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -58,6 +60,7 @@ class UnitOfWork:
         self.listing = ListingQueries(connection)
         self.tokens = TokenRepository(connection)
         self.history = HistoryChains(connection)
+        self.web_sessions = WebSessionRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -226,7 +226,7 @@ SPECS: tuple[Spec, ...] = (
         "session_secret",
         _optional_text,
         None,
-        "key signing dashboard sessions (unset: a new one each start, signing everyone out)",
+        "key signing the sign-in form's nonce (unset: derived from the database's own salt)",
         secret=True,
     ),
     Spec(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from importlib.metadata import version
 from pathlib import Path
@@ -42,9 +44,14 @@ changed meanwhile, 422 malformed input. Their body says why: `code` (stable) and
 
 
 def _secret(app: App) -> bytes:
-    # A configured secret keeps sessions across restarts; without one, each start signs anew.
+    # The sign-in form's nonce is signed with the configured secret, or one derived from this
+    # database's own salt: every instance on the database, and a restart, accept it.
     configured = app.settings.values.get("session_secret")
-    return str(configured).encode("utf-8") if configured else secrets.token_bytes(32)
+    if configured:
+        return str(configured).encode("utf-8")
+    if app.mailer.salt:
+        return hmac.new(app.mailer.salt.encode(), b"convflow-signin", hashlib.sha256).digest()
+    return secrets.token_bytes(32)
 
 
 class HttpRefused(ConvflowError):
@@ -147,7 +154,7 @@ def create_http_app(
         openapi_url="/openapi.json",
     )
     web.state.convflow = HttpContext(
-        app, Sessions(_secret(app)), Pages(), metrics or Metrics(app), health
+        app, Sessions(app, _secret(app)), Pages(), metrics or Metrics(app), health
     )
     web.add_exception_handler(ConvflowError, _domain_error)
     web.add_exception_handler(HTTPException, _http_error)

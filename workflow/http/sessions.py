@@ -1,128 +1,73 @@
-"""Dashboard sessions: a signed cookie naming the token signed in with, and its CSRF secret.
+"""Dashboard sessions: a cookie standing for a session kept in the database, and the sign-in
+form's nonce.
 
-The cookie holds no token, only the token's row id: each request checks that token is still
-valid, so revoking it ends its sessions. The cookie is HttpOnly, SameSite=Strict and, over
-HTTPS, Secure; it is signed with HMAC-SHA256 and lasts a working day. Signing out forgets the
-session in this process (a copied cookie stops working too).
+The session cookie holds a random value whose SHA-256 the database keeps with the session's
+token, CSRF secret and end (workflow.usecases.web_sessions): each request checks that session
+is open and that its token is still valid, so signing out or revoking the token ends it, on
+every instance and across restarts. The cookie is HttpOnly, SameSite=Strict and, over HTTPS,
+Secure; it lasts a working day. The sign-in form's nonce is signed and timed by itsdangerous.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.responses import Response
+
+from workflow.bootstrap import App
+from workflow.usecases.web_sessions import (
+    SESSION_LENGTH,
+    WebSession,
+    close_session,
+    open_session,
+    read_session,
+)
 
 SESSION_COOKIE = "convflow_session"
 SIGNIN_COOKIE = "convflow_signin"
-SESSION_LENGTH = timedelta(hours=10)
 SIGNIN_LENGTH = timedelta(hours=1)
+Session = WebSession
 
-
-@dataclass(frozen=True)
-class Session:
-    """A signed-in browser: the token it signed in with, its CSRF secret, when it ends."""
-
-    token_id: int
-    csrf: str
-    session_id: str
-    expires: int  # POSIX seconds
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class Signer:
-    """Signs small JSON payloads for one purpose each (a session, a sign-in form)."""
-
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
-
-    def _mac(self, purpose: str, body: str) -> str:
-        message = f"{purpose}:{body}".encode("ascii")
-        return _b64(hmac.new(self._secret, message, hashlib.sha256).digest())
-
-    def sign(self, purpose: str, payload: dict[str, Any]) -> str:
-        """The payload as `body.signature`."""
-        body = _b64(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-        return f"{body}.{self._mac(purpose, body)}"
-
-    def unsign(self, purpose: str, value: str) -> dict[str, Any] | None:
-        """The payload back, or None if the value was not signed by us for this purpose."""
-        body, _, mac = value.partition(".")
-        if not body or not mac or not body.isascii() or not mac.isascii():
-            return None
-        if not hmac.compare_digest(mac, self._mac(purpose, body)):
-            return None
-        try:
-            payload = json.loads(_unb64(body))
-        except ValueError:
-            return None
-        return payload if isinstance(payload, dict) else None
+__all__ = ["SESSION_COOKIE", "SESSION_LENGTH", "SIGNIN_COOKIE", "SIGNIN_LENGTH", "Session",
+           "Sessions", "clear_cookie", "csrf_valid", "set_cookie"]  # fmt: skip
 
 
 class Sessions:
-    """Opens, reads and closes dashboard sessions."""
+    """Opens, reads and closes dashboard sessions; issues and checks the sign-in nonce."""
 
-    def __init__(self, secret: bytes) -> None:
-        self._signer = Signer(secret)
-        self._closed: dict[str, int] = {}
+    def __init__(self, app: App, secret: bytes) -> None:
+        self._app = app
+        self._nonces = URLSafeTimedSerializer(secret, salt="convflow-signin")
 
     def open(self, token_id: int, now: datetime) -> tuple[Session, str]:
         """A new session for a token, and its cookie value."""
-        session = Session(
-            token_id,
-            secrets.token_urlsafe(24),
-            secrets.token_urlsafe(16),
-            int((now + SESSION_LENGTH).timestamp()),
-        )
-        payload = {"t": token_id, "c": session.csrf, "s": session.session_id, "e": session.expires}
-        return session, self._signer.sign("session", payload)
+        return open_session(self._app, token_id, now)
 
     def read(self, cookie: str | None, now: datetime) -> Session | None:
-        """The session a cookie carries, if it is ours, not expired and not signed out."""
-        payload = self._signer.unsign("session", cookie) if cookie else None
-        if payload is None:
-            return None
-        try:
-            token_id, expires = int(payload["t"]), int(payload["e"])
-            session = Session(token_id, str(payload["c"]), str(payload["s"]), expires)
-        except (KeyError, TypeError, ValueError):
-            return None
-        if session.expires <= now.timestamp() or session.session_id in self._closed:
-            return None
-        return session
+        """The session a cookie carries, if it is open, not expired and not signed out."""
+        return read_session(self._app, cookie, now)
 
     def close(self, session: Session, now: datetime) -> None:
         """Sign a session out: its cookie is refused from now on, even if copied."""
-        self._closed[session.session_id] = session.expires
-        moment = now.timestamp()
-        self._closed = {sid: end for sid, end in self._closed.items() if end > moment}
+        close_session(self._app, session, now)
 
     def signin_nonce(self, now: datetime) -> tuple[str, str]:
         """A nonce for the sign-in form and the cookie that must come back with it."""
         nonce = secrets.token_urlsafe(24)
-        expires = int((now + SIGNIN_LENGTH).timestamp())
-        return nonce, self._signer.sign("signin", {"n": nonce, "e": expires})
+        return nonce, self._nonces.dumps(nonce)
 
     def signin_nonce_valid(self, cookie: str | None, nonce: str, now: datetime) -> bool:
         """True when the form's nonce is the one its cookie was issued with, still fresh."""
-        payload = self._signer.unsign("signin", cookie) if cookie else None
-        if not payload or not isinstance(payload.get("n"), str) or not nonce:
+        if not cookie or not nonce:
             return False
-        fresh = isinstance(payload.get("e"), int) and payload["e"] > now.timestamp()
-        return fresh and hmac.compare_digest(payload["n"].encode(), nonce.encode())
+        try:
+            issued = self._nonces.loads(cookie, max_age=int(SIGNIN_LENGTH.total_seconds()))
+        except BadSignature:  # tampered, foreign or expired (SignatureExpired is one)
+            return False
+        return isinstance(issued, str) and hmac.compare_digest(issued.encode(), nonce.encode())
 
 
 def set_cookie(response: Response, name: str, value: str, secure: bool, max_age: int) -> None:
