@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from notifications import Renderer
 from states.deadlines import LegalSettings
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, make_engine, sqlite_path, unreachable
+from storage.engine import SqliteSync, is_sqlite, make_engine, sqlite_path, unreachable
 from storage.installation import installation_salt
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
@@ -68,9 +69,8 @@ class App:
         if check_schema and path is not None and not path.exists():
             # Refused without creating the file (nor its folder): `convflow init` does that.
             raise DatabaseMissing(path)
-        engine = make_engine(
-            settings.database_url, sqlite_synchronous=settings.sqlite_synchronous.upper()
-        )
+        synchronous = cast(SqliteSync, settings.sqlite_synchronous.upper())  # checked choice
+        engine = make_engine(settings.database_url, sqlite_synchronous=synchronous)
         app = cls(settings, engine)
         if check_schema:
             try:

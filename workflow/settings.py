@@ -6,13 +6,15 @@ Every setting has a name, an environment variable, a default and a description, 
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, ClassVar, Literal, cast
 
 from notifications.addresses import address_problem
 from states.calendar import HOLIDAY_SUBDIVISIONS, HolidayCalendar
@@ -309,6 +311,50 @@ class Settings:
     values: Mapping[str, Any]
     sources: Mapping[str, Source] = field(default_factory=dict)
     file: Path | None = None
+    unknown: tuple[tuple[str, str | None], ...] = ()
+    """CONVFLOW_* variables of the environment that are no setting, each with the closest."""
+
+    # Each setting's type, for the type checker (read through __getattr__ at run time; a test
+    # checks these against SPECS, where each one is documented, parsed and given its default).
+    database_url: ClassVar[str]
+    sqlite_synchronous: ClassVar[str]
+    smtp_host: ClassVar[str | None]
+    smtp_port: ClassVar[int]
+    smtp_user: ClassVar[str | None]
+    smtp_password: ClassVar[str | None]
+    smtp_tls: ClassVar[Literal["none", "starttls", "tls"]]
+    smtp_timeout: ClassVar[int]
+    smtp_data_timeout: ClassVar[int]
+    mail_dir: ClassVar[str]
+    templates_dir: ClassVar[str | None]
+    mail_from: ClassVar[str]
+    admin_emails: ClassVar[tuple[str, ...]]
+    admin_copies: ClassVar[bool]
+    late_record_days: ClassVar[int]
+    reminder_hour: ClassVar[int]
+    chain_heads_daily: ClassVar[bool]
+    wake_interval: ClassVar[int]
+    watch_interval: ClassVar[int]
+    retry_base_seconds: ClassVar[int]
+    max_attempts: ClassVar[int]
+    claim_lease_seconds: ClassVar[int]
+    dashboard_url: ClassVar[str | None]
+    service_contact: ClassVar[str | None]
+    session_secret: ClassVar[str | None]
+    language: ClassVar[str]
+    http_host: ClassVar[str]
+    log_format: ClassVar[Literal["text", "json"]]
+    log_level: ClassVar[str]
+    metrics_token: ClassVar[str | None]
+    http_port: ClassVar[int]
+    extend_acts: ClassVar[bool]
+    extend_notices: ClassVar[bool]
+    termination_letter_date: ClassVar[str]
+    holiday_subdivision: ClassVar[str | None]
+    extra_holidays: ClassVar[tuple[date, ...]]
+    lre_acceptance_days: ClassVar[int]
+    payment_target_days: ClassVar[int]
+    signature_target_days: ClassVar[int]
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -337,6 +383,8 @@ class Settings:
             value = self.values[spec.name]
             if spec.secret and value:
                 text = "********"
+            elif spec.name == "database_url":
+                text = masked_url(str(value))
             elif isinstance(value, tuple):
                 text = ", ".join(str(v) for v in value)
             elif value is None:
@@ -366,6 +414,7 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
     from_file = _read_file(path) if path else {}
     values: dict[str, Any] = {}
     sources: dict[str, Source] = {}
+    unknown = unknown_variables(environ)
     for spec in SPECS:
         raw, source = _raw_value(spec, environ, from_file)
         try:
@@ -374,7 +423,36 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
             where = spec.env if source == "environment" else f"{path}: {spec.name}"
             raise InvalidInput(where, error.code, **error.params) from None
         sources[spec.name] = source
-    return Settings(values, sources, path)
+    return Settings(values, sources, path, unknown)
+
+
+NOT_SETTINGS = frozenset({
+    "CONVFLOW_CONFIG",  # names the settings file
+    "CONVFLOW_ACTOR",  # who the command line records as
+    # the test suite's own switches
+    "CONVFLOW_REQUIRE_POSTGRES", "CONVFLOW_REQUIRE_BROWSER", "CONVFLOW_TEST_POSTGRES_URL",
+    "CONVFLOW_CHROMIUM", "CONVFLOW_FAULTS_SCALE", "CONVFLOW_FAULTS_REPORT", "CONVFLOW_FAULTS_SEED",
+})  # fmt: skip
+"""CONVFLOW_* variables read elsewhere than the settings: never reported as unknown."""
+
+
+def unknown_variables(environ: Mapping[str, str]) -> tuple[tuple[str, str | None], ...]:
+    """Every CONVFLOW_* variable that is no setting (a typo would be silently ignored), each
+    with the closest setting's variable, if one is close."""
+    known = [spec.env for spec in SPECS]
+    return tuple(
+        (name, next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.75)), None))
+        for name in sorted(environ)
+        if name.startswith("CONVFLOW_") and name not in known and name not in NOT_SETTINGS
+    )
+
+
+_URL_PASSWORD = re.compile(r"^([a-z0-9+.-]+://[^:/@]*):[^@/]*@", re.IGNORECASE)
+
+
+def masked_url(url: str) -> str:
+    """A database URL with its password as ***: postgresql+psycopg://u:***@h/db."""
+    return _URL_PASSWORD.sub(r"\1:***@", url)
 
 
 def _raw_value(

@@ -151,7 +151,20 @@ class CliContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(file=self.config)
+            self._warn_unknown(self._settings)
         return self._settings
+
+    def _warn_unknown(self, settings: Settings) -> None:
+        """A mistyped CONVFLOW_* variable would be ignored in silence: say so, once."""
+        words = _words(language_of(settings.language))
+        for name, closest in settings.unknown:
+            if closest:
+                said = words("warning: {name} is not a convflow setting; did you mean {closest}?",
+                             name=name, closest=closest)  # fmt: skip
+            else:
+                said = words("warning: {name} is not a convflow setting (see convflow config)",
+                             name=name)  # fmt: skip
+            click.echo(said, err=True)
 
     @property
     def words(self) -> Words:
