@@ -13,14 +13,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel import Locale
+from babel.dates import format_date
 
 PARIS = ZoneInfo("Europe/Paris")
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+_FRENCH = Locale.parse("fr_FR")  # dates in words from Babel's CLDR data, not a hand-made table
 
 
 def civil_date(instant: datetime) -> date:
@@ -60,18 +58,18 @@ def add_months(day: date, months: int) -> date:
 
 def french_date(day: date) -> str:
     """`day` as French text with its weekday: 'lundi 24 mars 2025', 'samedi 1er mars 2025'."""
-    return f"{_WEEKDAYS[day.weekday()]} {french_day(day)}"
+    return f"{french_weekday(day)} {french_day(day)}"
 
 
 def french_day(day: date) -> str:
     """`day` as French text without its weekday: '24 mars 2025', '1er mars 2025'."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+    # French writes the first day of a month as an ordinal: « 1er mars ».
+    return format_date(day, "d'er' MMMM y" if day.day == 1 else "d MMMM y", locale=_FRENCH)
 
 
 def french_weekday(day: date) -> str:
     """The French name of the weekday of `day`."""
-    return _WEEKDAYS[day.weekday()]
+    return format_date(day, "EEEE", locale=_FRENCH)
 
 
 HOLIDAY_SUBDIVISIONS: tuple[str, ...] = tuple(holidays.country_holidays("FR").subdivisions)
