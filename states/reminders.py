@@ -105,3 +105,14 @@ def next_signature_reminder(
                 -(day - due_date).days,
                 planned_at,
             )
+
+
+def first_reminder_days(kind: str, offsets: ReminderOffsets) -> int | None:
+    """How many days before its due day a deadline's first reminder goes out (0: on the day),
+    as `plan` would plan it; None when the kind has none."""
+    chosen = {
+        "expiry": offsets.expiry, "termination": offsets.termination,
+        "dispute_window": offsets.dispute_window, "payment": offsets.payment,
+        "signature": (0,), "amendment_signature": (0,),
+    }.get(kind, ())  # fmt: skip
+    return max(chosen) if chosen else None

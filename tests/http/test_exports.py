@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import icalendar
@@ -14,7 +14,7 @@ from tests.http.conftest import REFERENCE, Tokens, bearer
 from tests.integration import steps
 from workflow.bootstrap import App
 from workflow.http.csv_export import cell, to_csv
-from workflow.http.ical import calendar, escape_text, fold
+from workflow.http.ical import calendar
 
 
 def rows(answer: httpx.Response) -> list[list[str]]:
@@ -122,19 +122,36 @@ def test_a_calendar_feed_of_an_unknown_convention_is_404(
     assert answer.status_code == 404
 
 
-def test_folding_never_splits_a_character_and_keeps_75_octets_a_line():
-    line = "DESCRIPTION:" + "échéance € " * 30
+def _item(**changes: object) -> dict[str, object]:
+    item = {
+        "reference": "R-1", "title": "T", "kind": "expiry", "status": "pending",
+        "due_date": date(2025, 12, 31), "expires_at": datetime(2025, 12, 31, 23, tzinfo=UTC),
+        "explanation": "x", "opened_by_seq": 4, "created_at": datetime(2025, 3, 10, tzinfo=UTC),
+        "resolved_at": None, "first_reminder_days": 90,
+    }  # fmt: skip
+    return {**item, **changes}
 
-    folded = fold(line)
 
-    parts = folded.split("\r\n")
-    assert all(len(part.encode("utf-8")) <= 75 for part in parts)
-    assert all(part.startswith(" ") for part in parts[1:])
-    assert "".join(part[1:] if i else part for i, part in enumerate(parts)) == line
+def test_long_french_text_is_folded_at_75_octets_and_reads_back_whole():
+    explanation = "Échéance : « terme » ; prorogation, non. " * 20 + "\\ fin\nligne"
+    raw = calendar([_item(explanation=explanation)], "x").encode("utf-8")
+
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    event = next(iter(icalendar.Calendar.from_ical(raw).walk("VEVENT")))
+    assert str(event["DESCRIPTION"]) == "T\n\n" + explanation  # commas, semicolons, accents
 
 
-def test_text_values_escape_what_rfc_5545_reserves():
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+def test_a_pending_deadline_rings_when_its_first_reminder_goes_out():
+    raw = calendar([_item(), _item(kind="payment", first_reminder_days=0, opened_by_seq=5),
+                    _item(status="met", opened_by_seq=6)], "x", "https://c.example", 9)  # fmt: skip
+    expiry, payment, met = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+
+    alarm = next(iter(expiry.walk("VALARM")))
+    assert alarm.decoded("TRIGGER") == timedelta(days=-90, hours=9)  # 2 October 2025, 09:00
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert next(iter(payment.walk("VALARM"))).decoded("TRIGGER") == timedelta(hours=9)
+    assert list(met.walk("VALARM")) == []  # nothing to be reminded of any more
+    assert str(expiry["URL"]) == "https://c.example/conventions/R-1"
 
 
 def test_a_deadline_that_was_met_says_so_in_its_summary():

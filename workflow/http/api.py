@@ -157,7 +157,8 @@ def calendar_all(context: Context, principal: CalendarReader, days: Within = 365
         context.app, None, today - timedelta(days=30), today + timedelta(days=days)
     )
     link = context.app.settings.dashboard_url
-    body = ical.calendar(items, "Échéances des conventions (convflow)", link)
+    hour = context.app.settings.reminder_hour
+    body = ical.calendar(items, "Échéances des conventions (convflow)", link, hour)
     return _download(body, ICS_TYPE, "convflow.ics", inline=True)
 
 
@@ -170,7 +171,8 @@ def calendar_one(context: Context, principal: CalendarReader, reference: str) ->
     """One convention's deadlines, as iCalendar; also takes `?token=`."""
     items = queries.calendar_deadlines(context.app, checked(reference))
     link = context.app.settings.dashboard_url
-    body = ical.calendar(items, f"Échéances {reference} (convflow)", link)
+    hour = context.app.settings.reminder_hour
+    body = ical.calendar(items, f"Échéances {reference} (convflow)", link, hour)
     return _download(body, ICS_TYPE, "convention.ics", inline=True)
 
 

@@ -1,16 +1,20 @@
-"""Deadlines as an iCalendar feed (RFC 5545) that Outlook and Thunderbird can subscribe to.
+"""Deadlines as an iCalendar feed (RFC 5545) that Outlook and Thunderbird can subscribe to,
+written with the `icalendar` library.
 
 Each deadline is an all-day event on its due date: the deadline expires at 24:00 (Paris) that
-day, which is what an all-day event means in any time zone. Lines end in CRLF and are folded
-at 75 octets without splitting a UTF-8 character; the UID is stable (reference, kind and the
-event that opened the deadline), so a refreshed feed updates events instead of duplicating them.
+day, which is what an all-day event means in any time zone. Its UID is stable (reference, kind
+and the event that opened the deadline), so a refreshed feed updates events instead of
+duplicating them; its URL leads back to the convention's page; its VALARM rings when the
+convention's first reminder of that deadline goes out (at the reminder hour, Paris).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
+
+from icalendar import Alarm, Calendar, Event
 
 from workflow.wording import dashboard as labels
 
@@ -18,88 +22,64 @@ PRODID = "-//Métropole Aix-Marseille-Provence//convflow//FR"
 _STATUS_PREFIX = {"met": "[respectée] ", "passed": "[échue] ", "applied": "[appliquée] "}
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value escaped (RFC 5545, 3.3.11): backslash, semicolon, comma, newline."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """One content line folded at 75 octets (RFC 5545, 3.1), never inside a UTF-8 character."""
-    parts: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, 74  # a continuation line starts with a space
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
-
-
 def _uid(item: Mapping[str, Any]) -> str:
     reference = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in item["reference"])
     return f"{reference}-{item['kind']}-{item['opened_by_seq']}@convflow"
 
 
-def _event(item: Mapping[str, Any], link: str | None) -> list[str]:
-    due: date = item["due_date"]
-    changed: datetime = item["resolved_at"] or item["created_at"]
-    summary = (
-        f"{_STATUS_PREFIX.get(item['status'], '')}{item['reference']} : "
-        f"{labels.deadline(item['kind'])}"
-    )
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{_uid(item)}",
-        f"DTSTAMP:{_stamp(changed)}",
-        f"LAST-MODIFIED:{_stamp(changed)}",
-        f"DTSTART;VALUE=DATE:{_day(due)}",
-        f"DTEND;VALUE=DATE:{_day(due + timedelta(days=1))}",
-        f"SUMMARY:{escape_text(summary)}",
-        f"DESCRIPTION:{escape_text(item['title'] + chr(10) + chr(10) + item['explanation'])}",
-        "TRANSP:TRANSPARENT",
-        "STATUS:CONFIRMED",
-        f"CATEGORIES:{escape_text(labels.deadline(item['kind']))}",
-    ]
+def _alarm(item: Mapping[str, Any], reminder_hour: int) -> Alarm | None:
+    """A display alarm when the first reminder of this deadline goes out, if it has one and
+    the deadline is still to come."""
+    days = item.get("first_reminder_days")
+    if days is None or item["status"] != "pending":
+        return None
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Rappel : {item['reference']} : {labels.deadline(item['kind'])}")
+    # From the start of the all-day event (00:00 of the due day) to the reminder's instant.
+    alarm.add("trigger", timedelta(days=-days, hours=reminder_hour))
+    return alarm
+
+
+def _event(item: Mapping[str, Any], link: str | None, reminder_hour: int) -> Event:
+    due = item["due_date"]
+    changed = item["resolved_at"] or item["created_at"]
+    label = labels.deadline(item["kind"])
+    event = Event()
+    event.add("uid", _uid(item))
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("summary", f"{_STATUS_PREFIX.get(item['status'], '')}{item['reference']} : {label}")
+    event.add("description", f"{item['title']}\n\n{item['explanation']}")
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CONFIRMED")
+    event.add("categories", [label])
     if link:
-        lines.append(f"URL:{link}")
-    lines.append("END:VEVENT")
-    return lines
+        event.add("url", link)
+    alarm = _alarm(item, reminder_hour)
+    if alarm is not None:
+        event.add_component(alarm)
+    return event
 
 
-def calendar(items: Iterable[Mapping[str, Any]], name: str, link: str | None = None) -> str:
-    """A VCALENDAR of deadlines; `link` (the dashboard's address) is put on each event."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-        "X-WR-TIMEZONE:Europe/Paris",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
+def calendar(
+    items: Iterable[Mapping[str, Any]], name: str, link: str | None = None,
+    reminder_hour: int = 9,
+) -> str:  # fmt: skip
+    """A VCALENDAR of deadlines; `link` (the dashboard's address) leads each event back to its
+    convention's page."""
+    feed = Calendar()
+    feed.add("prodid", PRODID)
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", name)
+    feed.add("x-wr-timezone", "Europe/Paris")
+    feed.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    feed.add("x-published-ttl", "PT1H")
     for item in items:
         url = f"{link.rstrip('/')}/conventions/{item['reference']}" if link else None
-        lines += _event(item, url)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        feed.add_component(_event(item, url, reminder_hour))
+    return str(feed.to_ical().decode("utf-8"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TypedDict
 
+from states.reminders import first_reminder_days
+from storage.mapping import clauses_from_stored
 from storage.queries import (
     LIST,
     LOOKUP,
@@ -120,6 +122,7 @@ class CalendarDeadline(TypedDict):
     opened_by_seq: int | None
     created_at: datetime
     resolved_at: datetime | None
+    first_reminder_days: int | None  # the VALARM: days before the due day (0: on the day)
 
 
 class FailedEmail(TypedDict):
@@ -244,6 +247,9 @@ def calendar_deadlines(
             "opened_by_seq": row.opened_by_seq,
             "created_at": row.created_at,
             "resolved_at": row.resolved_at,
+            "first_reminder_days": first_reminder_days(
+                row.kind, clauses_from_stored(row.clauses).reminders
+            ),
         }
         for row in rows
     ]
