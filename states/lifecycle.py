@@ -228,18 +228,21 @@ def default_event_date(trigger: str, inputs: Mapping[str, str], today: date) -> 
     return today
 
 
-def mermaid_diagram(highlight: str | None = None) -> str:
-    """The lifecycle as a mermaid state diagram, drawn from `TRANSITIONS`."""
-    lines = ["stateDiagram-v2", "    direction LR", "    [*] --> draft"]
-    seen: set[tuple[str, str, str]] = set()
+def edges() -> list[tuple[str, str, str]]:
+    """Every (source, destination, event) the transitions table allows, once, in its order:
+    the lifecycle as data, for the README's mermaid text and the dashboard's drawing."""
+    found: dict[tuple[str, str, str], None] = {}
     for row in TRANSITIONS:
         sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
         for source in sources:
-            dest = row["dest"] or source
-            edge = (source, dest, row["trigger"])
-            if edge not in seen:
-                seen.add(edge)
-                lines.append(f"    {source} --> {dest}: {row['trigger']}")
+            found[(source, row["dest"] or source, row["trigger"])] = None
+    return list(found)
+
+
+def mermaid_diagram(highlight: str | None = None) -> str:
+    """The lifecycle as a mermaid state diagram, drawn from `TRANSITIONS`."""
+    lines = ["stateDiagram-v2", "    direction LR", "    [*] --> draft"]
+    lines += [f"    {source} --> {dest}: {trigger}" for source, dest, trigger in edges()]
     lines += [f"    {state} --> [*]" for state in END_STATES]
     if highlight in STATES:
         lines += [

@@ -291,9 +291,7 @@ class ListingQueries:
         """Deadlines for a calendar feed, those that will never fall left out."""
         columns = (c.reference, c.title, d.kind, d.status, d.due_date, d.expires_at)
         query = (
-            select(
-                *columns, d.explanation, d.opened_by_seq, d.created_at, d.resolved_at, c.clauses
-            )
+            select(*columns, d.explanation, d.opened_by_seq, d.created_at, d.resolved_at, c.clauses)
             .join(convention_table, c.id == d.convention_id)
             .where(d.status.not_in(_NOT_IN_CALENDAR))
             .order_by(d.due_date, c.reference, d.kind)

@@ -92,7 +92,7 @@ def test_an_administrator_records_an_event_in_the_browser(page: Any, loaded: App
     page.get_by_role("link", name=REFERENCE).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("GIP CRPV PACA")
     expect(page.locator(".page-header .badge")).to_have_text("signée, à notifier")
-    expect(page.locator('svg.lifecycle g[data-state="notification"]')).to_have_class(
+    expect(page.locator('svg.lifecycle-wide g[data-state="notification"]')).to_have_class(
         re.compile("node-current")
     )
 
@@ -191,15 +191,14 @@ def test_a_conventions_page_shows_state_and_deadlines_first_and_every_scroll_is_
     assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
     scrollers = page.evaluate(_SCROLLERS)
     assert all(s["focusable"] for s in scrollers), scrollers
-    if width == 375:
-        assert any("diagram-scroll" in s["name"] for s in scrollers)  # the diagram is wide
+    layout = "narrow" if width == 375 else "wide"
+    current = page.locator(f'svg.lifecycle-{layout} g[data-state="notification"]')
+    expect(current).to_have_class(re.compile("node-current"))
+    box = current.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width  # no sideways
+    expect(
+        page.locator(f"svg.lifecycle-{'wide' if layout == 'narrow' else 'narrow'}")
+    ).to_be_hidden()
     diagram = page.locator(".diagram-scroll")
     diagram.focus()
-    expect(diagram).to_be_focused()
-    before = diagram.evaluate("e => e.scrollLeft")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    if width == 375:  # the keyboard moves what the finger would
-        page.wait_for_function(
-            f"() => document.querySelector('.diagram-scroll').scrollLeft > {before}"
-        )
+    expect(diagram).to_be_focused()  # reachable from the keyboard, should it ever scroll

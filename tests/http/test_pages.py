@@ -141,7 +141,8 @@ def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(
     page = admin_browser.get(PAGE).text
 
     assert (
-        '<svg class="lifecycle"' in page
+        '<svg class="lifecycle lifecycle-wide"' in page
+        and '<svg class="lifecycle lifecycle-narrow"' in page
         and 'class="node node-current" data-state="notification"' in page
     )
     assert "GIP Centre de Ressources pour la Politique de la Ville PACA" in page

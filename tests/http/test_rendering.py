@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from states.lifecycle import END_STATES, STATES, mermaid_diagram
-from workflow.http.diagram import parse, state_diagram
+from states.lifecycle import END_STATES, STATES, edges, mermaid_diagram
+from workflow.http.diagram import is_automatic, lifecycle_of, state_diagram
 from workflow.http.forms import amendment_forms, draft_form, event_forms, submitted_inputs
 from workflow.http.presenting import by_month, page_numbers, query_with, term_rows
 from workflow.http.rendering import TEMPLATES, Pages, in_days, money
@@ -173,7 +173,7 @@ def test_the_convention_page_works_without_those_keys():
 
 def test_the_diagram_has_every_state_and_every_edge_of_the_lifecycle():
     svg = ElementTree.fromstring(str(state_diagram("execution", frozenset({"draft"}))))
-    lifecycle = parse(mermaid_diagram())
+    lifecycle = lifecycle_of(None)
 
     nodes = {g.get("data-state"): g.get("class") for g in svg.iter(f"{SVG}g")}
     edges = [p for p in svg.iter(f"{SVG}path") if "edge" in (p.get("class") or "")]
@@ -183,15 +183,43 @@ def test_the_diagram_has_every_state_and_every_edge_of_the_lifecycle():
     assert all("node-end" in nodes[state] for state in END_STATES)
     assert len(edges) == len(lifecycle.edges) + 1  # and the start arrow
     leaving = [p for p in edges if "edge-next" in (p.get("class") or "")]
-    assert len(leaving) == sum(1 for source, _, _ in lifecycle.edges if source == "execution")
+    assert len(leaving) == sum(1 for source, _, triggers in lifecycle.edges
+                               if source == "execution" and not is_automatic(triggers))  # fmt: skip
 
 
-def test_the_diagram_is_read_from_the_mermaid_text():
-    lifecycle = parse(mermaid_diagram(highlight="dispute"))
+def test_the_diagram_is_drawn_from_the_transitions_table():
+    lifecycle = lifecycle_of("dispute")
+    drawn = {(s, t, trigger) for s, t, triggers in lifecycle.edges for trigger in triggers}
 
     assert lifecycle.current == "dispute" and lifecycle.start == "draft"
     assert lifecycle.ends == frozenset(END_STATES)
+    assert drawn == set(edges())  # every edge of the table, nothing else
     assert ("signature", "signature", ("sign",)) in lifecycle.edges
+    assert "    dispute --> litigation: go_to_court" in mermaid_diagram()  # the README's too
+
+
+def test_the_services_own_transitions_are_dashed_and_never_offered_to_a_person():
+    svg = ElementTree.fromstring(str(state_diagram("execution", frozenset())))
+    paths = {p.find(f"{SVG}title").text: p.get("class") for p in svg.iter(f"{SVG}path")
+             if p.find(f"{SVG}title") is not None}  # fmt: skip
+    expire = next(c for t, c in paths.items() if t and "(expire)" in t and "exécution" in t)
+    notice = next(c for t, c in paths.items() if t and "(give_notice)" in t and "exécution" in t)
+
+    assert expire == "edge edge-auto"
+    assert notice == "edge edge-next"
+    labels_drawn = {
+        t.text for t in svg.iter(f"{SVG}text") if "edge-label" in (t.get("class") or "")
+    }
+    assert labels_drawn == {"Résiliation notifiée", "Litige notifié"}  # what a person records
+
+
+def test_on_a_phone_two_columns_show_every_state_and_name_the_ways_out():
+    svg = ElementTree.fromstring(str(state_diagram("payment", frozenset(), None, "narrow")))
+    width = float((svg.get("viewBox") or "").split()[2])
+    named = {t.text for t in svg.iter(f"{SVG}text") if "edge-label" in (t.get("class") or "")}
+
+    assert width < 420  # shown at 375 px without scrolling sideways
+    assert named == {"Versement", "Litige notifié", "Résiliation notifiée"}
 
 
 def test_the_published_names_match_the_lifecycle():

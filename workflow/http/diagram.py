@@ -1,21 +1,24 @@
-"""The lifecycle drawn as an SVG on the server, from `states.lifecycle.mermaid_diagram`.
+"""The lifecycle drawn as an SVG on the server, from the transitions table itself.
 
-The edges and the highlighted state are read from the same mermaid text the README shows, so
-the picture cannot drift from the transitions table; only where each state sits is chosen
-here. Edges leave the current state in the accent colour; the others are faint. No script,
-nothing fetched: the SVG is inline and styled by the dashboard's stylesheet.
+The states, ends and edges are `states.lifecycle`'s own data (`edges()`, the table the engine
+runs), so the picture cannot drift from it; only where each state sits is chosen here, in two
+layouts: wide (a row per path) and narrow (two columns, for a 375 px phone: every state, the
+current one included, visible without scrolling sideways). Each edge carries the French name
+of its events in its tooltip; those leaving the current state are drawn in the accent colour
+and their events written beside them; the service's own transitions (expire, terminate) are
+dashed and never shown as something a person records. No script, nothing fetched: inline
+SVG styled by the stylesheet.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from states.lifecycle import mermaid_diagram
+from states.lifecycle import AUTOMATIC_EVENTS, END_STATES, STATES, edges
 from workflow.wording import dashboard as labels
 
 SHORT_LABELS = {
@@ -38,9 +41,14 @@ PLACES = {
     "execution": (4, 0), "cancelled": (1, 1), "dispute": (3, 1), "litigation": (4, 1),
     "expired": (5, 1), "termination": (2, 2), "terminated": (5, 2),
 }  # fmt: skip
+# On a phone: the main path down the first column, the side paths and ends in the second.
+NARROW_PLACES = {
+    "draft": (0, 0), "cancelled": (1, 0), "signature": (0, 1), "termination": (1, 1),
+    "notification": (0, 2), "dispute": (1, 2), "payment": (0, 3), "litigation": (1, 3),
+    "execution": (0, 4), "expired": (1, 4), "terminated": (1, 5),
+}  # fmt: skip
+LAYOUTS = {"wide": PLACES, "narrow": NARROW_PLACES}
 COLUMN, ROW, WIDTH, HEIGHT, MARGIN = 172, 96, 150, 44, 36
-_EDGE = re.compile(r"^\s*(\[\*\]|\w+) --> (\[\*\]|\w+)(?:: (\w+))?\s*$")
-_CURRENT = re.compile(r"^\s*class (\w+) current\s*$")
 Point = tuple[float, float]
 
 
@@ -55,38 +63,30 @@ class Lifecycle:
     current: str | None
 
 
-def parse(text: str) -> Lifecycle:
-    """Read a mermaid state diagram as `mermaid_diagram` writes it."""
-    start, ends, current = None, set(), None
-    edges: dict[tuple[str, str], list[str]] = {}
-    states: list[str] = []
-    for line in text.splitlines():
-        if match := _CURRENT.match(line):
-            current = match.group(1)
-        elif match := _EDGE.match(line):
-            source, dest, trigger = match.groups()
-            if source == "[*]":
-                start = dest
-            elif dest == "[*]":
-                ends.add(source)
-            else:
-                edges.setdefault((source, dest), []).append(trigger or "")
-            states += [s for s in (source, dest) if s != "[*]" and s not in states]
+def lifecycle_of(current: str | None) -> Lifecycle:
+    """The lifecycle as the transitions table says it, `current` its highlighted state."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for source, dest, trigger in edges():
+        grouped.setdefault((source, dest), []).append(trigger)
     return Lifecycle(
-        tuple(states),
-        start,
-        frozenset(ends),
-        tuple((s, t, tuple(triggers)) for (s, t), triggers in edges.items()),
-        current,
-    )
+        STATES, STATES[0], frozenset(END_STATES),
+        tuple((s, t, tuple(triggers)) for (s, t), triggers in grouped.items()),
+        current if current in STATES else None,
+    )  # fmt: skip
 
 
-def _centres(states: tuple[str, ...]) -> dict[str, Point]:
-    places = dict(PLACES)
+def is_automatic(triggers: tuple[str, ...]) -> bool:
+    """An edge only the service takes (its deadline falls), never a person."""
+    return all(trigger in AUTOMATIC_EVENTS for trigger in triggers)
+
+
+def _centres(states: tuple[str, ...], layout: str = "wide") -> dict[str, Point]:
+    places = dict(LAYOUTS[layout])
     spare = 0
+    below = max(row for _, row in places.values()) + 1
     for state in states:  # a state added to the lifecycle later still gets a place
         if state not in places:
-            places[state] = (spare, 3)
+            places[state] = (spare, below)
             spare += 1
     return {
         state: (MARGIN + 20 + col * COLUMN + WIDTH / 2, MARGIN + row * ROW + HEIGHT / 2)
@@ -153,22 +153,36 @@ RETURNS = ("settle", "close_litigation")
 
 def _open(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycle,
           back_to: str | None) -> bool:  # fmt: skip
-    if source != lifecycle.current:
+    if source != lifecycle.current or is_automatic(triggers):
         return False
     return back_to is None or dest == back_to or any(t not in RETURNS for t in triggers)
 
 
 def _edge(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycle,
-          centres: dict[str, Point], back_to: str | None) -> str:  # fmt: skip
+          centres: dict[str, Point], back_to: str | None) -> tuple[str, str]:  # fmt: skip
+    """The edge's path, with its events in its tooltip; and, when it leaves the current state,
+    its events' French names written beside it (drawn last, over the boxes)."""
     leaving = _open(source, dest, triggers, lifecycle, back_to)
-    kind = "edge edge-next" if leaving else "edge"
+    automatic = is_automatic(triggers)
+    kind = "edge edge-next" if leaving else "edge edge-auto" if automatic else "edge"
     marker = "arrow-next" if leaving else "arrow"
-    shape = _loop(centres[source]) if source == dest else _path(_route(source, dest, centres))
+    if source == dest:
+        shape, middle = _loop(centres[source]), (centres[source][0], centres[source][1] - 52)
+    else:
+        curve = _route(source, dest, centres)
+        shape, middle = _path(curve), _on_curve(curve, 0.5)
     events = ", ".join(f"{labels.event(t)} ({t})" for t in triggers)
     title = escape(f"{labels.state(source)} → {labels.state(dest)} : {events}")
-    return (
+    drawn = (
         f'<path class="{kind}" d="{shape}" marker-end="url(#{marker})">'
         f"<title>{title}</title></path>"
+    )
+    if not leaving:
+        return drawn, ""
+    said = escape(" / ".join(labels.event(t) for t in dict.fromkeys(triggers)))
+    return drawn, (
+        f'<text class="edge-label edge-label-next" x="{middle[0]:.1f}" y="{middle[1] - 4:.1f}" '
+        f'text-anchor="middle">{said}</text>'
     )
 
 
@@ -204,26 +218,30 @@ _DEFS = (
 
 @lru_cache(maxsize=256)
 def state_diagram(
-    current: str | None, visited: frozenset[str] = frozenset(), back_to: str | None = None
-) -> Markup:
+    current: str | None, visited: frozenset[str] = frozenset(), back_to: str | None = None,
+    layout: str = "wide",
+) -> Markup:  # fmt: skip
     """The lifecycle as an inline SVG, `current` highlighted and `visited` states tinted;
-    in a dispute, `back_to` is the state a settlement returns to."""
-    lifecycle = parse(mermaid_diagram(highlight=current))
-    centres = _centres(lifecycle.states)
+    in a dispute, `back_to` is the state a settlement returns to. `layout`: wide or narrow."""
+    lifecycle = lifecycle_of(current)
+    centres = _centres(lifecycle.states, layout)
+    narrow = layout == "narrow"
     width = max(x for x, _ in centres.values()) + WIDTH / 2 + MARGIN
     height = max(y for _, y in centres.values()) + HEIGHT / 2 + MARGIN
     parts = [
-        f'<svg class="lifecycle" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        'aria-labelledby="lifecycle-title" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="lifecycle-title">Cycle de vie d\'une convention'
+        f'<svg class="lifecycle lifecycle-{layout}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'role="img" aria-labelledby="lifecycle-title-{layout}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="lifecycle-title-{layout}">Cycle de vie d\'une convention'
         + (f" ; état actuel : {escape(SHORT_LABELS.get(current, current))}" if current else "")
         + "</title>",
         _DEFS,
     ]
     # Faint edges first, so the current state's edges are drawn over them.
     ordered = sorted(lifecycle.edges, key=lambda e: _open(e[0], e[1], e[2], lifecycle, back_to))
-    parts += [_edge(s, t, triggers, lifecycle, centres, back_to) for s, t, triggers in ordered]
-    if lifecycle.start in centres:
+    drawn = [_edge(s, t, triggers, lifecycle, centres, back_to) for s, t, triggers in ordered]
+    parts += [path for path, _ in drawn]
+    if lifecycle.start in centres and not narrow:
         x, y = centres[lifecycle.start]
         parts.append(f'<circle class="start" cx="{x - WIDTH / 2 - 22:.1f}" cy="{y:.1f}" r="7"/>')
         parts.append(
@@ -231,5 +249,6 @@ def state_diagram(
             'marker-end="url(#arrow)"/>'
         )
     parts += [_node(s, lifecycle, centres[s], visited) for s in lifecycle.states]
+    parts += [label for _, label in drawn if label]  # over the boxes, never under them
     parts.append("</svg>")
     return Markup("".join(parts))
