@@ -32,7 +32,15 @@ from states.deadlines import (
 )
 from states.due import moot_kinds
 from states.errors import GuardRejected, InvalidInput, InvalidTransition
-from states.inputs import AMENDMENT_INPUTS, check_keys, parse_amount, parse_day, parse_flag
+from states.inputs import (
+    AMENDMENT_INPUTS,
+    MAX_ACTOR,
+    check_keys,
+    check_text,
+    parse_amount,
+    parse_day,
+    parse_flag,
+)
 from states.lifecycle import IN_FORCE
 
 AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned")
@@ -305,6 +313,7 @@ def fire_amendment(
     """Record `trigger` on an amendment; at its last signature, apply it to the convention."""
     _check(convention, amendment, trigger, on, today)
     inputs = check_keys(trigger, inputs or {}, AMENDMENT_INPUTS)
+    check_text(actor, "by", MAX_ACTOR)
     from_state = amendment.state
     handler = {"submit": _submit, "sign": _sign, "abandon": _abandon}[trigger]
     outcome = handler(convention, amendment, on, actor, inputs, legal)

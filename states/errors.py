@@ -128,6 +128,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "duplicate_signatory_emails": {"emails": "list"},
     "history_out_of_order": {"dates": "list"},
     "clause_not_supported": {"value": "text", "supported": "text"},
+    "date_out_of_range": {"value": "text", "low": "date", "high": "date"},
     "duplicate_in_file": {"value": "text", "first": "number"},
     "spreadsheet_without_rows": {},
     "unknown_column": {"allowed": "list"},

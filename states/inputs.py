@@ -74,21 +74,56 @@ def check_keys(
     for key in spec.required:
         if not cleaned.get(key):
             raise InvalidInput(key, "required_input", event=trigger)
+    for key, value in cleaned.items():
+        check_text(value, key, MAX_INPUT)
     return cleaned
 
 
+MAX_INPUT, MAX_ACTOR = 1000, 200
+"""The longest input a person types, and the longest name recorded as who did it."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: str, field: str, most: int) -> str:
+    """Text a person typed: at most `most` characters, no NUL nor terminal control character
+    (they would corrupt what is shown, and PostgreSQL refuses NUL)."""
+    if len(value) > most:
+        raise InvalidInput(field, "text_too_long", most=most, given=len(value))
+    if _CONTROL.search(value):
+        raise InvalidInput(field, "control_characters")
+    return value
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+"""The dates convflow accepts: a convention of this century. Beyond them a date is a typo
+(9999-12-31 was accepted, then every deadline computed from it overflowed)."""
+
+
+def check_day(day: date, field: str) -> date:
+    """`day` if it lies between EARLIEST and LATEST; a refusal naming the bounds otherwise."""
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(field, "date_out_of_range", value=day.isoformat(),
+                           low=EARLIEST.isoformat(), high=LATEST.isoformat())  # fmt: skip
+    return day
+
+
 def parse_day(text: str, field: str = "date") -> date:
-    """A civil date from `YYYY-MM-DD`, or from an ISO instant converted to Europe/Paris."""
+    """A civil date from `YYYY-MM-DD`, or from an ISO instant converted to Europe/Paris,
+    between EARLIEST and LATEST."""
     text = text.strip()
     try:
         if "T" not in text and " " not in text:
-            return date.fromisoformat(text)
+            return check_day(date.fromisoformat(text), field)
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(field, "not_a_date", value=text) from None
     if instant.tzinfo is None:
         raise InvalidInput(field, "instant_needs_timezone", value=text)
-    return civil_date(instant)
+    try:
+        return check_day(civil_date(instant), field)
+    except OverflowError:  # 9999-12-31T23:59:59Z is a day after the calendar's last in Paris
+        raise InvalidInput(field, "date_out_of_range", value=text, low=EARLIEST.isoformat(),
+                           high=LATEST.isoformat()) from None  # fmt: skip
 
 
 def parse_instant(text: str, field: str = "now") -> datetime:
@@ -102,6 +137,11 @@ def parse_instant(text: str, field: str = "now") -> datetime:
         raise InvalidInput(field, "not_an_instant", value=text) from None
     if instant.tzinfo is None:
         raise InvalidInput(field, "instant_needs_timezone", value=text)
+    try:
+        check_day(civil_date(instant), field)
+    except OverflowError:
+        raise InvalidInput(field, "date_out_of_range", value=text, low=EARLIEST.isoformat(),
+                           high=LATEST.isoformat()) from None  # fmt: skip
     return instant
 
 

@@ -17,7 +17,7 @@ from states import rules
 from states.convention import Convention, Signatory
 from states.deadlines import ComputedDeadline, DeadlineClosure, LegalSettings
 from states.errors import AutomaticEventRefused, GuardRejected, InvalidTransition, UnknownEvent
-from states.inputs import check_keys, letter_date
+from states.inputs import MAX_ACTOR, check_keys, check_text, letter_date
 
 STATES = (
     "draft",
@@ -179,6 +179,7 @@ def fire(
             convention.reference, trigger, convention.state, allowed_events(convention.state)
         )
     cleaned = check_keys(trigger, inputs or {})
+    check_text(actor, "by", MAX_ACTOR)
     if not by_service:
         _check_date(convention, trigger, on, today)
     effects = rules.RULES[trigger](convention, on, cleaned, settings)

@@ -472,6 +472,12 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise InvalidInput(str(path), "settings_file_not_found") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(str(path), "settings_file_invalid", detail=str(error)) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(str(path), "settings_file_invalid", detail="not UTF-8 text") from None
+    except RecursionError:
+        raise InvalidInput(str(path), "settings_file_invalid", detail="nested too deeply") from None
+    except OSError as error:  # a folder, a file it may not read
+        raise InvalidInput(str(path), "settings_file_invalid", detail=error.strerror or "") from None
     known = {spec.name for spec in SPECS}
     settings: dict[str, Any] = {}
     for key, value in data.items():

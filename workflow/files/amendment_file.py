@@ -32,11 +32,18 @@ def read_amendment_file(path: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConventionFileError(str(path), None, "file", "file_not_found") from None
+    except UnicodeDecodeError as error:
+        raise ConventionFileError(
+            str(path), None, "file", "file_not_utf8", detail=str(error)
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message, line = toml_position(str(error))
         raise ConventionFileError(str(path), line, "toml", "toml_syntax", detail=message) from None
+    except RecursionError:
+        raise ConventionFileError(str(path), None, "toml", "toml_syntax",
+                                  detail="nested too deeply") from None  # fmt: skip
     return _changes(data, text, str(path))
 
 

@@ -26,19 +26,36 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from notifications.addresses import address_problem
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
 from states.errors import InvalidInput, to_json
-from states.inputs import parse_amount
+from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import PERSON_EVENTS
 from workflow.usecases.commands import PastEvent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    """Text a person wrote: no NUL nor terminal control character (they corrupt what is
+    shown, and PostgreSQL refuses NUL)."""
+    found = _CONTROL.search(value)
+    if found:
+        raise _refused("control_characters")
+    return value
+
+
 Offsets = Annotated[list[Annotated[int, Field(ge=0, le=730)]], Field(max_length=12)]
 
 
 def _refused(code: str, **params: Any) -> PydanticCustomError:
     """A validator's refusal, carrying one of convflow's codes and its parameters."""
     return PydanticCustomError(code, code, to_json(params))
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+"""A text field of a convention file: printable, its length bounded where it is declared."""
 
 
 class _Strict(BaseModel):
@@ -48,14 +65,15 @@ class _Strict(BaseModel):
 class SignatoryIn(_Strict):
     """A signatory as written in the file."""
 
-    name: str = Field(min_length=1, max_length=300)
-    title: str = Field(min_length=1, max_length=300)
+    name: Text = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=300)
     email: str = Field(max_length=320)
 
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if not _EMAIL.match(value):
+        # ASCII only: the mail here speaks no SMTPUTF8, so every email to it would fail.
+        if not _EMAIL.match(value) or address_problem(value):
             raise _refused("not_an_email", value=value)
         return value
 
@@ -64,7 +82,7 @@ class PartyIn(_Strict):
     """A party as written in the file."""
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    name: str = Field(min_length=1, max_length=300)
+    name: Text = Field(min_length=1, max_length=300)
     signatories: list[SignatoryIn] = Field(min_length=1)
 
 
@@ -88,6 +106,14 @@ class ArticlesIn(_Strict):
     dispute: str = Articles.dispute
     termination: str = Articles.termination
     committee: str = Articles.committee
+
+
+def _bounded(value: date) -> date:
+    """A date of this century (states.inputs' bounds), refused with them named otherwise."""
+    if not EARLIEST <= value <= LATEST:
+        raise _refused("date_out_of_range", value=value.isoformat(), low=EARLIEST.isoformat(),
+                       high=LATEST.isoformat())  # fmt: skip
+    return value
 
 
 def _only(supported: str | bool) -> Any:
@@ -139,7 +165,7 @@ class PaymentIn(_Strict):
 class CommitteeIn(_Strict):
     """The steering committee a clause creates (article 3): its name and article."""
 
-    name: str = Field(min_length=1, max_length=300)
+    name: Text = Field(min_length=1, max_length=300)
     article: str = Field(default=Articles.committee, min_length=1, max_length=40)
 
 
@@ -150,6 +176,11 @@ class HistoryIn(_Strict):
     event: str = Field(min_length=1, max_length=40)
     on: date
     inputs: dict[str, str | date | int] = {}
+
+    @field_validator("on")
+    @classmethod
+    def _on(cls, value: date) -> date:
+        return _bounded(value)
 
     @field_validator("event")
     @classmethod
@@ -172,11 +203,11 @@ class ConventionIn(_Strict):
     """A whole convention file."""
 
     reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
-    title: str = Field(min_length=1)
-    object: str = Field(min_length=1)
+    title: Text = Field(min_length=1, max_length=1000)
+    object: Text = Field(min_length=1, max_length=5000)
     amount: Decimal
     end_date: date
-    place: str = Field(min_length=1, max_length=200)
+    place: Text = Field(min_length=1, max_length=200)
     parties: list[PartyIn] = Field(min_length=2)
     amount_basis: Annotated[str, AfterValidator(_only("TTC"))] = "TTC"
     takes_effect: Annotated[str, AfterValidator(_only("signature"))] = "signature"
@@ -185,6 +216,11 @@ class ConventionIn(_Strict):
     payment: PaymentIn = PaymentIn()
     committee: CommitteeIn | None = None
     history: list[HistoryIn] = Field(default=[], max_length=500)
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_date(cls, value: date) -> date:
+        return _bounded(value)
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -287,6 +323,9 @@ def parse_file(
     except tomllib.TOMLDecodeError as error:
         message, line = toml_position(str(error))
         raise ConventionFileError(source, line, "toml", "toml_syntax", detail=message) from None
+    except RecursionError:  # arrays or tables nested thousands deep: no convention is
+        raise ConventionFileError(source, None, "toml", "toml_syntax",
+                                  detail="nested too deeply") from None  # fmt: skip
     try:
         parsed = ConventionIn.model_validate(data)
     except ValidationError as error:
@@ -366,7 +405,8 @@ def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
 _OWN = frozenset(
     {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
      "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
-     "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up"}
+     "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up",
+     "date_out_of_range", "control_characters"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 

@@ -1,0 +1,346 @@
+"""The bad-input corpus (issue 14.4): every hostile input kept with the refusal it must get.
+
+Each case is data: what is given and the code of its refusal. The tests run each one through
+the real command line (and the HTTP API) on SQLite and PostgreSQL and check that it is refused
+with that code, in one line, with no traceback, and that nothing was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEXT_FIELDS = ("title", "object", "place")
+PARTY_TEXT = ("name",)
+SIGNATORY_TEXT = ("name", "title")
+
+
+@dataclass(frozen=True)
+class FileCase:
+    """A convention file where `key` (the `nth` line assigning it) is given `value`."""
+
+    name: str
+    key: str
+    value: str  # as written in TOML
+    codes: tuple[str, ...]  # the refusal's code is one of these
+    nth: int = 0
+
+
+# What a text field must refuse: nothing, control characters, a terminal escape, a NUL, the
+# wrong type, too much.
+BAD_TEXT = {
+    "empty": ('""', ("empty_text",)),
+    "nul": ('"a\\u0000b"', ("control_characters",)),
+    "escape": ('"\\u001b[31mrouge"', ("control_characters",)),
+    "bell": ('"\\u0007"', ("control_characters",)),
+    "delete": ('"a\\u007fb"', ("control_characters",)),
+    "number": ("12", ("invalid_value",)),
+    "boolean": ("true", ("invalid_value",)),
+    "array": ('["a"]', ("invalid_value",)),
+    "table": ("{ a = 1 }", ("invalid_value",)),
+    "huge": ('"' + "x" * 6000 + '"', ("text_too_long",)),
+}
+BAD_AMOUNT = {
+    "words": ('"deux cents"', ("not_an_amount",)),
+    "negative": ('"-5"', ("not_an_amount",)),
+    "zero": ('"0"', ("amount_not_positive",)),
+    "thousandth": ('"200000.001"', ("not_an_amount",)),
+    "exponent": ('"1e3"', ("not_an_amount",)),
+    "float": ("200000.5", ("float_value",)),
+    "infinite": ("1e400", ("float_value",)),
+    "nan": ("nan", ("float_value",)),
+    "boolean": ("true", ("amount_expected",)),
+    "array": ("[1]", ("amount_expected",)),
+    "empty": ('""', ("not_an_amount",)),
+    "nul": ('"2\\u00000"', ("not_an_amount",)),
+}
+BAD_DATE = {
+    "year_9999": ("9999-12-31", ("date_out_of_range",)),
+    "year_1": ("0001-01-01", ("date_out_of_range",)),
+    "year_1999": ("1999-12-31", ("date_out_of_range",)),
+    "year_2101": ("2101-01-01", ("date_out_of_range",)),
+    "french": ('"31/12/2025"', ("file_not_a_date",)),
+    "text": ('"demain"', ("file_not_a_date",)),
+    "instant": ("2025-12-31T10:00:00Z", ("file_not_a_date",)),
+    "boolean": ("true", ("file_not_a_date",)),
+    "number": ("20251231", ("file_not_a_date",)),
+    "february_30": ("2025-02-30", ("toml_syntax",)),
+}
+BAD_WHOLE = {
+    "boolean": ("true", ("not_a_whole_number",)),
+    "float": ("1.5", ("not_a_whole_number",)),
+    "text": ('"30"', ("not_a_whole_number",)),
+    "zero": ("0", ("number_too_small",)),
+    "negative": ("-1", ("number_too_small",)),
+    "huge": ("99999999999999999999", ("toml_syntax", "number_too_large")),
+    "large": ("100000", ("number_too_large",)),
+    "infinite": ("inf", ("not_a_whole_number",)),
+}
+BAD_EMAIL = {
+    "no_at": ('"mustapha"', ("not_an_email",)),
+    "no_domain": ('"m@"', ("not_an_email",)),
+    "accented": ('"josé@exemple.fr"', ("not_an_email",)),
+    "idn": ('"m@métropole.fr"', ("not_an_email",)),
+    "spaces": ('"m b@example.org"', ("not_an_email",)),
+    "two_at": ('"a@b@example.org"', ("not_an_email",)),
+    "newline": ('"a@example.org\\nBcc: x@example.org"', ("not_an_email",)),
+    "empty": ('""', ("not_an_email",)),
+    "huge": ('"' + "a" * 400 + '@example.org"', ("text_too_long", "not_an_email")),
+}
+BAD_REFERENCE = {
+    "empty": ('""', ("pattern_mismatch",)),
+    "space": ('"AMP 2025"', ("pattern_mismatch",)),
+    "slash_first": ('"/AMP"', ("pattern_mismatch",)),
+    "long": ('"' + "A" * 80 + '"', ("pattern_mismatch",)),
+    "nul": ('"A\\u0000B"', ("pattern_mismatch",)),
+    "number": ("2025", ("invalid_value",)),
+}
+BAD_KEY = {
+    "upper": ('"MET"', ("pattern_mismatch",)),
+    "space": ('"met ropole"', ("pattern_mismatch",)),
+    "empty": ('""', ("pattern_mismatch",)),
+    "number": ("1", ("invalid_value",)),
+}
+BAD_OFFSETS = {
+    "negative": ("[-1]", ("number_too_small",)),
+    "too_far": ("[731]", ("number_too_large",)),
+    "too_many": ("[1,2,3,4,5,6,7,8,9,10,11,12,13]", ("too_many_items",)),
+    "text": ('"90"', ("invalid_value",)),
+    "booleans": ("[true]", ("not_a_whole_number",)),
+    "floats": ("[1.5]", ("not_a_whole_number",)),
+}
+BAD_CLAUSE_WORDING = {
+    "working_days": ("dispute_window_day_kind", '"working"', ("clause_not_supported",)),
+    "from_dispatch": ("dispute_window_from", '"dispatch"', ("clause_not_supported",)),
+    "notice_from": ("termination_notice_from", '"receipt"', ("clause_not_supported",)),
+    "no_extension": ("extension_by_amendment", "false", ("clause_not_supported",)),
+}
+
+
+def file_cases() -> list[FileCase]:
+    """Every bad convention file of the corpus, by the line it changes."""
+    cases = [FileCase(f"reference-{n}", "reference", v, c) for n, (v, c) in BAD_REFERENCE.items()]
+    for field in TEXT_FIELDS:
+        cases += [FileCase(f"{field}-{n}", field, v, c) for n, (v, c) in BAD_TEXT.items()]
+    for nth in (0, 1):  # parties[0] then parties[1]: `name` lines 1 and 3 (signatory names 2, 4)
+        cases += [FileCase(f"party{nth}-key-{n}", "key", v, c, nth)
+                  for n, (v, c) in BAD_KEY.items()]  # fmt: skip
+        cases += [FileCase(f"signatory{nth}-email-{n}", "email", v, c, nth)
+                  for n, (v, c) in BAD_EMAIL.items()]  # fmt: skip
+    for nth in (0, 2):  # the parties' names (1 and 3 are the signatories')
+        cases += [FileCase(f"party{nth // 2}-name-{n}", "name", v, c, nth)
+                  for n, (v, c) in BAD_TEXT.items() if n != "huge"]  # fmt: skip
+    for nth in (1, 2):  # the signatories' titles (0 is the convention's)
+        cases += [FileCase(f"signatory{nth - 1}-title-{n}", "title", v, c, nth)
+                  for n, (v, c) in BAD_TEXT.items() if n != "huge"]  # fmt: skip
+    cases += [FileCase(f"amount-{n}", "amount", v, c) for n, (v, c) in BAD_AMOUNT.items()]
+    cases += [FileCase(f"end_date-{n}", "end_date", v, c) for n, (v, c) in BAD_DATE.items()]
+    for key in ("dispute_window_days", "termination_notice_months"):
+        cases += [FileCase(f"{key}-{n}", key, v, c) for n, (v, c) in BAD_WHOLE.items()]
+    for key, nth in (("expiry", 0), ("termination", 1), ("dispute_window", 0), ("payment", 1)):
+        # `termination` and `payment` are first the articles' names, then the reminders'
+        cases += [FileCase(f"reminders-{key}-{n}", key, v, c, nth)
+                  for n, (v, c) in BAD_OFFSETS.items()]  # fmt: skip
+    cases += [FileCase(f"clause-{n}", key, v, c) for n, (key, v, c) in BAD_CLAUSE_WORDING.items()]
+    return cases
+
+
+# Whole files that are wrong as files.
+RAW_FILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "latin-1": ("titre = 'é'".encode("latin-1"), ("file_not_utf8",)),
+    "nested-arrays": (b"x = " + b"[" * 5000 + b"]" * 5000, ("toml_syntax",)),
+    "nested-tables": (b"x = " + b"{a = " * 3000 + b"1" + b"}" * 3000, ("toml_syntax",)),
+    "empty": (b"", ("required_field",)),
+    "binary": (b"\x00\x01\x02\xff", ("file_not_utf8", "toml_syntax")),
+    "not-toml": (b"<convention/>", ("toml_syntax",)),
+    "duplicate-key": (b'reference = "A"\nreference = "B"\n', ("toml_syntax",)),
+    "unknown-top-key": (b'couleur = "rouge"\n', ("unknown_field", "required_field")),
+    "one-party": (b'reference = "A"\ntitle = "T"\nobject = "O"\namount = "1.00"\n'
+                  b'end_date = 2026-12-31\nplace = "M"\n[[parties]]\nkey = "a"\nname = "A"\n'
+                  b'[[parties.signatories]]\nname = "N"\ntitle = "T"\nemail = "n@example.org"\n',
+                  ("too_few_items",)),
+}
+
+# Commands on the loaded reference convention (in draft) that must be refused, with the code.
+CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "on-year-9999-instant": (["event", "REF", "submit", "--on", "9999-12-31T23:59:59Z"],
+                             ("date_out_of_range",)),
+    "on-year-1-east": (["event", "REF", "submit", "--on", "0001-01-01T00:00:00+14:00"],
+                       ("date_out_of_range",)),
+    "on-year-9999": (["event", "REF", "submit", "--on", "9999-12-31"], ("date_out_of_range",)),
+    "on-year-1999": (["event", "REF", "submit", "--on", "1999-12-31"], ("date_out_of_range",)),
+    "on-naive-instant": (["event", "REF", "submit", "--on", "2025-03-03T10:00:00"],
+                         ("instant_needs_timezone",)),
+    "on-garbage": (["event", "REF", "submit", "--on", "demain"], ("not_a_date",)),
+    "on-empty": (["event", "REF", "submit", "--on", ""], ("not_a_date",)),
+    "on-nul": (["event", "REF", "submit", "--on", "2025-03-03\x00"], ("not_a_date",)),
+    "by-nul": (["event", "REF", "submit", "--on", "2025-03-03", "--by", "a\x00b"],
+               ("control_characters",)),
+    "by-escape": (["event", "REF", "submit", "--on", "2025-03-03", "--by", "\x1b[2Jroot"],
+                  ("control_characters",)),
+    "by-huge": (["event", "REF", "submit", "--on", "2025-03-03", "--by", "x" * 300],
+                ("text_too_long",)),
+    "note-nul": (["event", "REF", "submit", "--on", "2025-03-03", "note=a\x00"],
+                 ("control_characters", "unknown_input", "no_input_accepted")),
+    "input-huge": (["event", "REF", "cancel", "--on", "2025-03-03", "reason=" + "x" * 2000],
+                   ("text_too_long", "unknown_input", "no_input_accepted")),
+    "unknown-event": (["event", "REF", "frobnicate"], ("usage_error", "unknown_event")),
+    "automatic-event": (["event", "REF", "expire"], ("usage_error", "automatic_event")),
+    "wrong-state": (["event", "REF", "pay", "amount=1.00"], ("usage_error", "invalid_transition")),
+    "unknown-reference": (["status", "NOPE"], ("unknown_convention",)),
+    "unknown-reference-history": (["history", "NOPE"], ("unknown_convention",)),
+    "unknown-reference-event": (["event", "NOPE", "submit"], ("unknown_convention",)),
+    "reference-nul": (["status", "A\x00B"], ("unknown_convention",)),
+    "amendment-huge-number": (["amendments", "REF", "--amendment", "9" * 25],
+                              ("usage_error", "unknown_amendment")),
+    "run-due-far-future": (["run-due", "--now", "9999-12-31T23:59:59Z"],
+                           ("date_out_of_range", "now_in_future")),
+    "run-due-naive": (["run-due", "--now", "2026-01-01T00:00:00"], ("instant_needs_timezone",)),
+    "simulate-far": (["simulate", "REF", "--until", "9999-12-31"], ("date_out_of_range",)),
+    "simulate-past": (["simulate", "REF", "--until", "1999-01-01"], ("date_out_of_range",)),
+    "deadline-far": (["deadline", "expiry", "--term", "9999-12-31"], ("date_out_of_range",)),
+    "deadline-garbage": (["deadline", "expiry", "--term", "x"], ("not_a_date",)),
+    "token-name-nul": (["token", "create", "--name", "a\x00b", "--role", "admin"],
+                       ("control_characters", "invalid_token_name", "usage_error")),
+    "token-role": (["token", "create", "--name", "x", "--role", "root"], ("usage_error",)),
+}
+
+
+# A history entry appended to the reference's file: `[[history]]` then these lines.
+HISTORY_CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "unknown-event": ('event = "frobnicate"\non = 2025-03-03', ("unknown_event",)),
+    "automatic-event": ('event = "expire"\non = 2025-03-03', ("unknown_event",)),
+    "year-9999": ('event = "submit"\non = 9999-12-31', ("date_out_of_range",)),
+    "year-1": ('event = "submit"\non = 0001-01-01', ("date_out_of_range",)),
+    "no-date": ('event = "submit"', ("required_field",)),
+    "no-event": ("on = 2025-03-03", ("required_field",)),
+    "text-date": ('event = "submit"\non = "hier"', ("file_not_a_date",)),
+    "boolean-input": ('event = "submit"\non = 2025-03-03\ninputs = { note = true }',
+                      ("invalid_value",)),
+    "float-input": ('event = "submit"\non = 2025-03-03\ninputs = { note = 1.5 }',
+                    ("invalid_value",)),
+    "array-input": ('event = "submit"\non = 2025-03-03\ninputs = { note = [1] }',
+                    ("invalid_value",)),
+    "unknown-field": ('event = "submit"\non = 2025-03-03\nby = "x"', ("unknown_field",)),
+    "sign-before-submit": ('event = "sign"\non = 2025-03-03\n'
+                           'inputs = { signatory = "martial.alvarez@example.org" }',
+                           ("invalid_transition",)),
+    "unknown-signatory": ('event = "submit"\non = 2025-03-03\n\n[[history]]\nevent = "sign"\n'
+                          'on = 2025-03-04\ninputs = { signatory = "x@example.org" }',
+                          ("unknown_signatory", "not_a_signatory")),
+    "out-of-order": ('event = "submit"\non = 2025-03-03\n\n[[history]]\nevent = "cancel"\n'
+                     "on = 2025-03-01", ("history_out_of_order",)),
+    "in-the-future": ('event = "submit"\non = 2099-03-03', ("dated_in_future", "future_date")),
+}
+
+# Spreadsheet rows: the template's example row with one cell replaced.
+SHEET_CASES: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+for _name, (_value, _codes) in {
+    "amount-words": ("deux cents", ("not_an_amount",)),
+    "amount-negative": ("-5", ("not_an_amount",)),
+    "amount-zero": ("0", ("amount_not_positive",)),
+    "amount-nan": ("NaN", ("not_an_amount",)),
+    "amount-infinite": ("1e400", ("not_an_amount",)),
+}.items():
+    SHEET_CASES[_name] = ("amount", _value, _codes)
+for _name, (_value, _codes) in {
+    "end-9999": ("9999-12-31", ("date_out_of_range",)),
+    "end-french-9999": ("31/12/9999", ("date_out_of_range",)),
+    "end-feb-30": ("30/02/2026", ("file_not_a_date",)),
+    "end-words": ("fin 2026", ("file_not_a_date",)),
+    "end-empty": ("", ("required_field",)),
+}.items():
+    SHEET_CASES[_name] = ("end_date", _value, _codes)
+for _column in ("party1_signatory_email", "party2_signatory_email"):
+    for _name, (_value, _codes) in {
+        "no-at": ("mustapha", ("not_an_email",)), "accented": ("josé@exemple.fr", ("not_an_email",)),
+        "empty": ("", ("required_field",)),
+    }.items():  # fmt: skip
+        SHEET_CASES[f"{_column}-{_name}"] = (_column, _value, _codes)
+for _column in ("title", "object", "place", "party1_name", "party2_signatory_title"):
+    for _name, (_value, _codes) in {
+        "nul": ("a\x00b", ("control_characters",)), "escape": ("\x1b[31m", ("control_characters",)),
+        "empty": ("", ("required_field", "empty_text")),
+    }.items():  # fmt: skip
+        SHEET_CASES[f"{_column}-{_name}"] = (_column, _value, _codes)
+for _name, (_value, _codes) in {
+    "reference-space": ("A B", ("pattern_mismatch",)), "reference-empty": ("", ("required_field",)),
+    "key-upper": ("MET", ("pattern_mismatch",)), "days-text": ("trente", ("not_a_whole_number",)),
+    "days-zero": ("0", ("number_too_small",)), "days-float": ("1.5", ("not_a_whole_number",)),
+}.items():  # fmt: skip
+    column = {"reference": "reference", "key": "party1_key"}.get(_name.split("-")[0],
+                                                                  "dispute_window_days")
+    SHEET_CASES[_name] = (column, _value, _codes)
+
+# Settings files given with --config.
+CONFIG_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "latin-1": ("language = 'français'".encode("latin-1"), ("settings_file_invalid",)),
+    "nested": (b"x = " + b"[" * 5000 + b"]" * 5000, ("settings_file_invalid",)),
+    "syntax": (b"language = ", ("settings_file_invalid",)),
+    "unknown-key": (b'colour = "blue"', ("settings_file_unknown_key", "unknown_setting")),
+    "bad-port": (b"http_port = 99999", ("number_out_of_range",)),
+    "bad-flag": (b'extend_acts = "peut-etre"', ("not_yes_or_no",)),
+    "bad-language": (b'language = "de"', ("not_one_of",)),
+    "bad-hour": (b"reminder_hour = 25", ("number_out_of_range",)),
+    "bad-mail-from": (b'mail_from = "Service"', ("not_an_email",)),
+    "bad-holidays": (b'extra_holidays = "demain"', ("not_a_date_list",)),
+}
+
+# Bodies posted to the API's event route (as an admin), with the status and code expected.
+API_CASES: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "nan-version": ('{"event": "submit", "expected_version": NaN}', 422, ("invalid_request",)),
+    "infinite-version": ('{"event": "submit", "expected_version": 1e400}', 422,
+                         ("invalid_request",)),
+    "boolean-version": ('{"event": "submit", "expected_version": true}', 422,
+                        ("invalid_request",)),
+    "huge-version": ('{"event": "submit", "expected_version": 99999999999999999999}', 422,
+                     ("invalid_request",)),
+    "on-9999": ('{"event": "submit", "on": "9999-12-31T23:59:59Z"}', 422, ("date_out_of_range",)),
+    "on-year-1": ('{"event": "submit", "on": "0001-01-01T00:00:00+14:00"}', 422,
+                  ("date_out_of_range",)),
+    "on-garbage": ('{"event": "submit", "on": "demain"}', 422, ("not_a_date",)),
+    "on-number": ('{"event": "submit", "on": 20250303}', 422, ("invalid_request",)),
+    "unknown-event": ('{"event": "frobnicate"}', 422, ("invalid_request",)),
+    "automatic-event": ('{"event": "expire"}', 422, ("invalid_request", "automatic_event")),
+    "input-number": ('{"event": "submit", "inputs": {"note": 5}}', 422, ("invalid_request",)),
+    "input-nul": ('{"event": "submit", "inputs": {"note": "a\\u0000b"}}', 422,
+                  ("invalid_request", "control_characters")),
+    "unknown-field": ('{"event": "submit", "colour": "red"}', 422, ("invalid_request",)),
+    "not-json": ("{event: submit}", 422, ("invalid_request",)),
+    "array-body": ('["submit"]', 422, ("invalid_request",)),
+    "nested-deep": ('{"event": "submit", "inputs": ' + "[" * 2000 + "]" * 2000 + "}", 422,
+                    ("invalid_request",)),
+    "empty-body": ("", 422, ("invalid_request",)),
+    "wrong-state": ('{"event": "pay", "inputs": {"amount": "1.00"}}', 409,
+                    ("invalid_transition",)),
+}
+
+
+# Amendment files given to `convflow amend REF --file` (the convention in force).
+AMEND_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "latin-1": ("[changes]\nplace = 'é'".encode("latin-1"), ("file_not_utf8",)),
+    "nested": (b"x = " + b"[" * 5000 + b"]" * 5000, ("toml_syntax",)),
+    "syntax": (b"[changes\n", ("toml_syntax",)),
+    "unknown-table": (b"[colours]\nred = 1\n", ("unknown_field", "unknown_table")),
+    "end-9999": (b"[changes]\nend_date = 9999-12-31\n", ("date_out_of_range",)),
+    "end-text": (b'[changes]\nend_date = "demain"\n', ("not_a_date",)),
+    "amount-words": (b'[changes]\namount = "beaucoup"\n', ("not_an_amount",)),
+    "amount-float": (b"[changes]\namount = 250000.5\n", ("float_value", "not_an_amount")),
+    "unknown-term": (b'[changes]\ncolour = "red"\n', ("not_amendable",)),
+    "no-change": (b"[changes]\n", ("no_change",)),
+}
+
+API_CASES.update({
+    "on-empty": ('{"event": "submit", "on": ""}', 422, ("invalid_request", "not_a_date")),
+    "on-naive": ('{"event": "submit", "on": "2025-03-03T10:00:00"}', 422,
+                 ("instant_needs_timezone",)),
+    "too-many-inputs": ('{"event": "submit", "inputs": {'
+                        + ", ".join(f'"k{i}": "v"' for i in range(21)) + "}}", 422,
+                        ("invalid_request",)),
+    "input-huge": ('{"event": "cancel", "inputs": {"reason": "' + "x" * 2000 + '"}}', 422,
+                   ("invalid_request", "text_too_long")),
+    "version-zero": ('{"event": "submit", "expected_version": 0}', 422, ("invalid_request",)),
+    "version-negative": ('{"event": "submit", "expected_version": -1}', 422,
+                         ("invalid_request",)),
+    "event-null": ('{"event": null}', 422, ("invalid_request",)),
+    "version-stale": ('{"event": "submit", "expected_version": 7}', 409, ("concurrent_change",)),
+})

@@ -1,0 +1,29 @@
+"""The API's share of the bad-input corpus: each body refused with its status and code,
+never a 500, nothing recorded (issue 14.4)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.hostile.corpus import API_CASES
+from tests.http.conftest import REFERENCE, Tokens, bearer
+from workflow.bootstrap import App
+from workflow.usecases import views
+
+
+@pytest.mark.parametrize("name", list(API_CASES))
+def test_a_bad_event_body_is_refused_with_its_status_and_code(
+    client: httpx.Client, tokens: Tokens, loaded: App, name: str
+) -> None:
+    body, status, codes = API_CASES[name]
+    before = views.history(loaded, REFERENCE)
+
+    answer = client.post(f"/api/v1/conventions/{REFERENCE}/events", content=body.encode(),
+                         headers={**bearer(tokens.admin),
+                                  "Content-Type": "application/json"})  # fmt: skip
+
+    assert answer.status_code == status, answer.text[:300]
+    problem = answer.json()
+    assert problem["code"] in codes, problem
+    assert views.history(loaded, REFERENCE) == before

@@ -1,0 +1,168 @@
+"""The bad-input corpus run through the real command line on SQLite and PostgreSQL: each case
+refused with its code, in one line, no traceback, nothing written (issue 14.4)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import EXAMPLE, Convflow
+from tests.hostile.corpus import (
+    AMEND_CASES,
+    API_CASES,
+    CLI_CASES,
+    CONFIG_CASES,
+    HISTORY_CASES,
+    RAW_FILES,
+    SHEET_CASES,
+    FileCase,
+    file_cases,
+)
+from workflow.cli import cli
+from workflow.files.spreadsheet import COLUMNS, template_csv
+
+REF = "AMP-CRPV-PACA-2025"
+TEXT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def _with(case: FileCase) -> str:
+    """The reference convention's file with one line's value replaced."""
+    pattern = re.compile(rf"(?m)^({re.escape(case.key)}\s*=\s*)(\"\"\"[\s\S]*?\"\"\"|.*)$")
+    found = list(pattern.finditer(TEXT))
+    assert len(found) > case.nth, f"no line {case.key} #{case.nth} in the example"
+    match = found[case.nth]
+    return TEXT[: match.start()] + f"{case.key} = {case.value}" + TEXT[match.end():]
+
+
+def _refused(convflow: Convflow, *args: str) -> dict[str, object]:
+    """The command's refusal as --json prints it, checked to be a clean one."""
+    result = convflow.runner.invoke(cli, [*args, "--json"], env=convflow.env,
+                                    catch_exceptions=True)  # fmt: skip
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{args[:3]}: {type(result.exception).__name__}: {result.exception}"
+    )
+    assert result.exit_code in (1, 2), (args[:3], result.exit_code, result.output[-300:])
+    assert "Traceback" not in result.output + result.stderr
+    error = json.loads(result.stdout)["error"]
+    assert set(error) == {"code", "params", "message"} and error["message"]
+    assert "\n" not in error["message"]
+    return error
+
+
+@pytest.mark.parametrize("case", file_cases(), ids=lambda case: case.name)
+def test_a_bad_convention_file_is_refused_with_its_code_and_nothing_is_written(
+    convflow: Convflow, tmp_path: Path, case: FileCase
+) -> None:
+    path = tmp_path / "convention.toml"
+    path.write_text(_with(case), encoding="utf-8")
+
+    error = _refused(convflow, "import", str(path))
+
+    assert error["code"] in case.codes, error
+    assert convflow.json("list") == []
+
+
+@pytest.mark.parametrize("name", list(RAW_FILES))
+def test_a_file_that_is_no_convention_file_is_refused(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    content, codes = RAW_FILES[name]
+    path = tmp_path / f"{name}.toml"
+    path.write_bytes(content)
+
+    error = _refused(convflow, "import", str(path))
+
+    assert error["code"] in codes, error
+    assert convflow.json("list") == []
+
+
+@pytest.mark.parametrize("name", list(CLI_CASES))
+def test_a_bad_command_is_refused_with_its_code_and_changes_nothing(
+    loaded: Convflow, name: str
+) -> None:
+    args, codes = CLI_CASES[name]
+    before = loaded.json("history", REF)
+
+    error = _refused(loaded, *[REF if a == "REF" else a for a in args])
+
+    assert error["code"] in codes, error
+    assert loaded.json("history", REF) == before
+
+
+@pytest.mark.parametrize("name", list(HISTORY_CASES))
+def test_a_bad_history_entry_refuses_the_whole_file(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    lines, codes = HISTORY_CASES[name]
+    path = tmp_path / "convention.toml"
+    path.write_text(TEXT + "\n[[history]]\n" + lines + "\n", encoding="utf-8")
+
+    error = _refused(convflow, "import", str(path))
+
+    assert error["code"] in codes, error
+    assert convflow.json("list") == []
+
+
+@pytest.mark.parametrize("name", list(SHEET_CASES))
+def test_a_bad_spreadsheet_cell_refuses_the_file_naming_its_row_and_column(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    column, value, codes = SHEET_CASES[name]
+    example = next(csv.DictReader(io.StringIO(template_csv())))
+    rows = [{**example, "reference": f"LOT-{n}"} for n in range(3)]
+    rows[1][column] = value
+    path = tmp_path / "lot.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = convflow.runner.invoke(cli, ["import", str(path), "--json"], env=convflow.env)
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    error = json.loads(result.stdout)["files"][0]["error"]
+    assert error["code"] in codes, error
+    assert error["params"]["line"] == 3 and error["params"]["field"] == column
+    assert convflow.json("list") == []
+
+
+@pytest.mark.parametrize("name", list(CONFIG_CASES))
+def test_a_bad_settings_file_is_refused_before_anything_runs(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    content, codes = CONFIG_CASES[name]
+    path = tmp_path / "convflow.toml"
+    path.write_bytes(content)
+
+    error = _refused(convflow, "--config", str(path), "list")
+
+    assert error["code"] in codes, error
+
+
+@pytest.mark.parametrize("name", list(AMEND_CASES))
+def test_a_bad_amendment_file_is_refused_and_drafts_nothing(
+    loaded: Convflow, tmp_path: Path, name: str
+) -> None:
+    content, codes = AMEND_CASES[name]
+    for args in (["submit", "--on", "2025-03-03"],
+                 ["sign", "signatory=martial.alvarez@example.org", "--on", "2025-03-05"],
+                 ["sign", "signatory=mustapha.berra@example.org", "--on", "2025-03-10"]):
+        loaded.ok("event", REF, *args)  # in force, as an amendment needs
+    path = tmp_path / "avenant.toml"
+    path.write_bytes(content)
+
+    error = _refused(loaded, "amend", REF, "--file", str(path), "--on", "2025-06-01")
+
+    assert error["code"] in codes, error
+    assert loaded.json("amendments", REF) == []
+
+
+def test_the_corpus_holds_at_least_the_cases_the_issue_asks_for() -> None:
+    counted = (len(file_cases()) + len(RAW_FILES) + len(CLI_CASES) + len(HISTORY_CASES)
+               + len(SHEET_CASES) + len(CONFIG_CASES) + len(AMEND_CASES) + len(API_CASES))  # fmt: skip
+    assert counted >= 300
