@@ -113,8 +113,11 @@ def parse_day(text: str, field: str = "date") -> date:
     text = text.strip()
     try:
         if "T" not in text and " " not in text:
-            return check_day(date.fromisoformat(text), field)
+            day = date.fromisoformat(text)
+            return check_day(day, field)  # (outside the ValueError a refusal also is)
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except InvalidInput:
+        raise
     except ValueError:
         raise InvalidInput(field, "not_a_date", value=text) from None
     if instant.tzinfo is None:

@@ -129,11 +129,15 @@ class ConventionRepository:
 
     def find_id(self, reference: str) -> int | None:
         """The row id of a convention, without loading it (None if there is none)."""
+        if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses to compare it
+            return None
         found = self._connection.execute(select(c.id).where(c.reference == reference)).first()
         return None if found is None else int(found[0])
 
     def get(self, reference: str, *, for_update: bool = False) -> Convention:
         """The convention with this reference; locked until commit when `for_update`."""
+        if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses to compare it
+            raise UnknownConvention(reference)
         query = sql.LOAD_LOCKED if for_update and self._lock_rows else sql.LOAD
         rows = [
             dict(zip(sql.LOAD_COLUMNS, row, strict=True))

@@ -116,18 +116,21 @@ def _where(
 ) -> Select[Any]:
     if wanted.state:
         query = query.where(c.state == wanted.state)
-    if wanted.text:
+    # No stored text holds a NUL, and PostgreSQL refuses to compare one: searched without it.
+    text, party = (value.replace("\x00", "") if value else value
+                   for value in (wanted.text, wanted.party))  # fmt: skip
+    if text:
         query = query.where(
             or_(
-                c.reference.icontains(wanted.text, autoescape=True),
-                c.title.icontains(wanted.text, autoescape=True),
+                c.reference.icontains(text, autoescape=True),
+                c.title.icontains(text, autoescape=True),
             )
         )
-    if wanted.party:
+    if party:
         query = query.where(
             exists().where(
                 p.convention_id == c.id,
-                or_(p.key == wanted.party, p.name.icontains(wanted.party, autoescape=True)),
+                or_(p.key == party, p.name.icontains(party, autoescape=True)),
             )
         )
     if wanted.due_within_days is not None:

@@ -477,7 +477,9 @@ def _read_file(path: Path) -> dict[str, Any]:
     except RecursionError:
         raise InvalidInput(str(path), "settings_file_invalid", detail="nested too deeply") from None
     except OSError as error:  # a folder, a file it may not read
-        raise InvalidInput(str(path), "settings_file_invalid", detail=error.strerror or "") from None
+        raise InvalidInput(
+            str(path), "settings_file_invalid", detail=error.strerror or ""
+        ) from None
     known = {spec.name for spec in SPECS}
     settings: dict[str, Any] = {}
     for key, value in data.items():

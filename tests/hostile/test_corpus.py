@@ -15,6 +15,7 @@ from tests.e2e.conftest import EXAMPLE, Convflow
 from tests.hostile.corpus import (
     AMEND_CASES,
     API_CASES,
+    BAD_CLAUSE_WORDING,
     CLI_CASES,
     CONFIG_CASES,
     HISTORY_CASES,
@@ -28,15 +29,20 @@ from workflow.files.spreadsheet import COLUMNS, template_csv
 
 REF = "AMP-CRPV-PACA-2025"
 TEXT = EXAMPLE.read_text(encoding="utf-8")
+WITHOUT_HISTORY = TEXT.split("\n# Its life in 2025")[0] + "\n"
+CLAUSE_KEYS = {key for key, _, _ in BAD_CLAUSE_WORDING.values()}
 
 
 def _with(case: FileCase) -> str:
-    """The reference convention's file with one line's value replaced."""
+    """The reference convention's file with one line's value replaced (or, for a clause the
+    example leaves to its default, added to its [clauses] table)."""
     pattern = re.compile(rf"(?m)^({re.escape(case.key)}\s*=\s*)(\"\"\"[\s\S]*?\"\"\"|.*)$")
     found = list(pattern.finditer(TEXT))
+    if not found and case.key in CLAUSE_KEYS:
+        return TEXT.replace("[clauses]\n", f"[clauses]\n{case.key} = {case.value}\n", 1)
     assert len(found) > case.nth, f"no line {case.key} #{case.nth} in the example"
     match = found[case.nth]
-    return TEXT[: match.start()] + f"{case.key} = {case.value}" + TEXT[match.end():]
+    return TEXT[: match.start()] + f"{case.key} = {case.value}" + TEXT[match.end() :]
 
 
 def _refused(convflow: Convflow, *args: str) -> dict[str, object]:
@@ -100,7 +106,7 @@ def test_a_bad_history_entry_refuses_the_whole_file(
 ) -> None:
     lines, codes = HISTORY_CASES[name]
     path = tmp_path / "convention.toml"
-    path.write_text(TEXT + "\n[[history]]\n" + lines + "\n", encoding="utf-8")
+    path.write_text(WITHOUT_HISTORY + "\n[[history]]\n" + lines + "\n", encoding="utf-8")
 
     error = _refused(convflow, "import", str(path))
 
@@ -149,9 +155,11 @@ def test_a_bad_amendment_file_is_refused_and_drafts_nothing(
     loaded: Convflow, tmp_path: Path, name: str
 ) -> None:
     content, codes = AMEND_CASES[name]
-    for args in (["submit", "--on", "2025-03-03"],
-                 ["sign", "signatory=martial.alvarez@example.org", "--on", "2025-03-05"],
-                 ["sign", "signatory=mustapha.berra@example.org", "--on", "2025-03-10"]):
+    for args in (
+        ["submit", "--on", "2025-03-03"],
+        ["sign", "signatory=martial.alvarez@example.org", "--on", "2025-03-05"],
+        ["sign", "signatory=mustapha.berra@example.org", "--on", "2025-03-10"],
+    ):
         loaded.ok("event", REF, *args)  # in force, as an amendment needs
     path = tmp_path / "avenant.toml"
     path.write_bytes(content)
@@ -163,6 +171,7 @@ def test_a_bad_amendment_file_is_refused_and_drafts_nothing(
 
 
 def test_the_corpus_holds_at_least_the_cases_the_issue_asks_for() -> None:
-    counted = (len(file_cases()) + len(RAW_FILES) + len(CLI_CASES) + len(HISTORY_CASES)
-               + len(SHEET_CASES) + len(CONFIG_CASES) + len(AMEND_CASES) + len(API_CASES))  # fmt: skip
+    groups = (RAW_FILES, CLI_CASES, HISTORY_CASES, SHEET_CASES, CONFIG_CASES, AMEND_CASES,
+              API_CASES)  # fmt: skip
+    counted = len(file_cases()) + sum(len(group) for group in groups)
     assert counted >= 300

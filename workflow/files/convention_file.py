@@ -46,7 +46,7 @@ def _printable(value: str) -> str:
     return value
 
 
-Offsets = Annotated[list[Annotated[int, Field(ge=0, le=730)]], Field(max_length=12)]
+Offsets = Annotated[list[Annotated[int, Field(ge=0, le=730, strict=True)]], Field(max_length=12)]
 
 
 def _refused(code: str, **params: Any) -> PydanticCustomError:
@@ -93,7 +93,9 @@ class RemindersIn(_Strict):
     termination: Offsets = list(ReminderOffsets.termination)
     dispute_window: Offsets = list(ReminderOffsets.dispute_window)
     court_possible: bool = ReminderOffsets.court_possible
-    signature_every_days: int = Field(default=ReminderOffsets.signature_every_days, ge=1, le=90)
+    signature_every_days: int = Field(
+        default=ReminderOffsets.signature_every_days, ge=1, le=90, strict=True
+    )
     payment: Offsets = list(ReminderOffsets.payment)
 
 
@@ -135,14 +137,14 @@ class ClausesIn(_Strict):
     say what convflow computes (calendar days from the letter's receipt, a notice in months
     from the letter, an extension by amendment) and refused otherwise."""
 
-    dispute_window_days: int = Field(default=30, ge=1, le=365)
+    dispute_window_days: int = Field(default=30, ge=1, le=365, strict=True)
     dispute_window_day_kind: Annotated[str, AfterValidator(_only("calendar"))] = "calendar"
     dispute_window_from: Annotated[str, AfterValidator(_only("receipt"))] = "receipt"
-    termination_notice_months: int = Field(default=6, ge=1, le=120)
+    termination_notice_months: int = Field(default=6, ge=1, le=120, strict=True)
     termination_notice_from: Annotated[str, AfterValidator(_only("letter"))] = "letter"
     extension_by_amendment: Annotated[bool, AfterValidator(_only(True))] = True
-    payment_target_days: int | None = Field(default=None, ge=1, le=365)
-    signature_target_days: int | None = Field(default=None, ge=1, le=365)
+    payment_target_days: int | None = Field(default=None, ge=1, le=365, strict=True)
+    signature_target_days: int | None = Field(default=None, ge=1, le=365, strict=True)
     articles: ArticlesIn = ArticlesIn()
 
 

@@ -150,7 +150,7 @@ def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
         value = _cell(values.get(name))
         if value is not None:
             data[name] = _date_text(value) if name == "end_date" else value
-    clauses = {name: _cell(values.get(name)) for name in CLAUSE_COLUMNS}
+    clauses = {name: _whole(_cell(values.get(name))) for name in CLAUSE_COLUMNS}
     data["clauses"] = {name: value for name, value in clauses.items() if value is not None}
     parties = []
     for n in range(1, MAX_PARTIES + 1):
@@ -162,6 +162,13 @@ def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
         parties.append({"key": cells["key"], "name": cells["name"], "signatories": [given]})
     data["parties"] = [{k: v for k, v in p.items() if v is not None} for p in parties]
     return data
+
+
+def _whole(value: Any) -> Any:
+    """A whole number typed in a text cell ("30") as the number; anything else as it is."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value):
+        return int(value)
+    return value
 
 
 def _blank(value: Any) -> Any:

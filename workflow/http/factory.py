@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
@@ -104,10 +106,32 @@ _HTTP_MESSAGES = {
 async def _invalid_request(request: Request, error: Exception) -> Response:
     """A request the API cannot read: FastAPI's `detail`, and the fields as a refusal."""
     assert isinstance(error, RequestValidationError)
-    problems = jsonable_encoder(error.errors())
+    problems = _finite(jsonable_encoder(error.errors()))
     fields = [".".join(str(part) for part in problem["loc"]) for problem in problems]
     refusal = HttpRefused("invalid_request", fields=fields)
     body = {"detail": problems, **say(refusal, client_words(request)).as_json()}
+    return JSONResponse(body, status_code=422)
+
+
+def _finite(value: Any) -> Any:
+    """A problem's echo of the input, writable as JSON: NaN and infinities as text (JSON has
+    none of them; echoing them back made a 500 of a bad request)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+async def _nested_too_deep(request: Request, error: Exception) -> Response:
+    """A body nested thousands deep: refused as unreadable, not a crash."""
+    refusal = HttpRefused("invalid_request", fields=["body"])
+    body = {
+        "detail": "the body is nested too deeply",
+        **say(refusal, client_words(request)).as_json(),
+    }
     return JSONResponse(body, status_code=422)
 
 
@@ -159,6 +183,7 @@ def create_http_app(
     web.add_exception_handler(ConvflowError, _domain_error)
     web.add_exception_handler(HTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _invalid_request)
+    web.add_exception_handler(RecursionError, _nested_too_deep)
     web.add_exception_handler(SignInRequired, _sign_in_required)
     web.add_exception_handler(AdminOnly, _admin_only)
     for router in ROUTERS:

@@ -124,7 +124,11 @@ class EventRequest(BaseModel):
         description="e.g. {'signatory': 'name@example.org'}, {'amount': '200000.00'}",
     )
     expected_version: int | None = Field(
-        None, ge=1, le=2_000_000_000, description="refuse (409) if the convention changed since"
+        None,
+        ge=1,
+        le=2_000_000_000,
+        strict=True,  # true is not 1: booleans are not numbers
+        description="refuse (409) if the convention changed since",
     )
 
 

@@ -9,6 +9,7 @@ a date as '3 juillet 2025', an event by its label, a list of inputs by their lab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -122,9 +123,19 @@ def _said(words: Words, kind: Kind, value: Any, params: Mapping[str, Any]) -> st
     if value is None:
         return words(UNKNOWN)
     try:
-        return KIND_SAYERS[kind](words, value, params)
+        said = KIND_SAYERS[kind](words, value, params)
     except (ValueError, ArithmeticError, TypeError, KeyError):
-        return str(value)
+        said = str(value)
+    return visible(said)
+
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def visible(text: str) -> str:
+    """What a person typed, as a refusal shows it: control characters written out (\\n,
+    \\x1b), so that a message stays one line and a terminal interprets nothing in it."""
+    return _INVISIBLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 def _values(words: Words, code: str, params: Mapping[str, Any]) -> dict[str, str]:

@@ -27,3 +27,16 @@ def test_a_bad_event_body_is_refused_with_its_status_and_code(
     problem = answer.json()
     assert problem["code"] in codes, problem
     assert views.history(loaded, REFERENCE) == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/conventions/A%00B", "/api/v1/conventions?q=%00", "/api/v1/conventions?party=a%00",
+     "/conventions?q=%00", "/conventions/A%00B"],
+)  # fmt: skip
+def test_a_nul_in_an_address_is_answered_never_a_500(
+    client: httpx.Client, tokens: Tokens, loaded: App, path: str
+) -> None:
+    answer = client.get(path, headers=bearer(tokens.admin))
+
+    assert answer.status_code in (200, 401, 404, 422), answer.text[:300]
