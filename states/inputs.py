@@ -165,7 +165,12 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
         raise InvalidInput(field, "not_an_amount", value=text) from None
     if amount <= 0:
         raise InvalidInput(field, "amount_not_positive")
+    if amount > LARGEST_AMOUNT:  # what the database's Numeric(14, 2) holds
+        raise InvalidInput(field, "amount_too_large", most=str(LARGEST_AMOUNT))
     return amount
+
+
+LARGEST_AMOUNT = Decimal("999999999999.99")
 
 
 def parse_flag(text: str, field: str) -> bool:

@@ -78,6 +78,27 @@ def _emails(value: str | list[str]) -> tuple[str, ...]:
     return emails
 
 
+def _folder(value: str) -> str | None:
+    """A folder that exists (the administrator's email templates), or None when unset."""
+    text = str(value).strip()
+    if not text:
+        return None
+    if not Path(text).is_dir():
+        raise _Invalid("not_a_directory", value=text)
+    return text
+
+
+_DATABASE_URL = re.compile(r"^(sqlite(\+pysqlite)?:///.*|postgresql(\+psycopg)?://.+)$")
+
+
+def _database_url(value: str) -> str:
+    """A SQLite file or a PostgreSQL database, as SQLAlchemy names them."""
+    text = str(value).strip()
+    if not _DATABASE_URL.match(text):
+        raise _Invalid("not_a_database_url", value=masked_url(text))
+    return text
+
+
 def _mailbox(value: str) -> str:
     """One sender, 'Display name <address>' or a bare address; the name may hold commas."""
     text = str(value).strip()
@@ -125,7 +146,7 @@ class Spec:
 SPECS: tuple[Spec, ...] = (
     Spec(
         "database_url",
-        _text,
+        _database_url,
         "sqlite:///convflow.db",
         "SQLAlchemy URL: a SQLite file, or postgresql+psycopg://user@host/db",
     ),
@@ -151,7 +172,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("mail_dir", _text, "mail", "folder for .eml files when no SMTP server is set"),
     Spec(
         "templates_dir",
-        _optional_text,
+        _folder,
         None,
         "folder of email templates that override the packaged ones, by name",
     ),

@@ -40,6 +40,7 @@ BAD_TEXT = {
     "huge": ('"' + "x" * 6000 + '"', ("text_too_long",)),
 }
 BAD_AMOUNT = {
+    "too-large": ('"9999999999999.00"', ("amount_too_large",)),
     "words": ('"deux cents"', ("not_an_amount",)),
     "negative": ('"-5"', ("not_an_amount",)),
     "zero": ('"0"', ("amount_not_positive",)),
@@ -226,6 +227,25 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ("not_a_token_name",),
     ),
     "token-role": (["token", "create", "--name", "x", "--role", "root"], ("usage_error",)),
+    "amendment-beyond-64-bits": (
+        ["event", "REF", "submit", "--amendment", "9" * 20],
+        ("usage_error",),
+    ),
+    "version-beyond-64-bits": (
+        ["event", "REF", "submit", "--expect-version", "9" * 20],
+        ("usage_error",),
+    ),
+}
+
+# The environment a command runs in (a variable set to a bad value), and the refusal.
+ENVIRONMENT_CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "templates-missing": (
+        {"CONVFLOW_TEMPLATES_DIR": "/nonexistent/templates"},
+        ("not_a_directory",),
+    ),
+    "database-nonsense": ({"CONVFLOW_DATABASE_URL": "nonsense://"}, ("not_a_database_url",)),
+    "database-empty": ({"CONVFLOW_DATABASE_URL": ""}, ("not_a_database_url",)),
+    "database-mysql": ({"CONVFLOW_DATABASE_URL": "mysql://u:secret@h/db"}, ("not_a_database_url",)),
 }
 
 
@@ -380,6 +400,13 @@ AMEND_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "amount-float": (b"[changes]\namount = 250000.5\n", ("float_value", "not_an_amount")),
     "unknown-term": (b'[changes]\ncolour = "red"\n', ("not_amendable",)),
     "no-change": (b"[changes]\n", ("no_change_declared",)),
+    "changes-number": (b"changes = 5\n", ("not_a_table",)),
+    "representatives-number": (b"representatives = 5\n", ("not_a_table",)),
+    "representatives-table": (b'[representatives]\nparty = "crpv"\n', ("not_a_table",)),
+    "representative-party-list": (
+        b'[[representatives]]\nparty = ["x"]\nname = "N"\ntitle = "T"\nemail = "n@example.org"\n',
+        ("unknown_party", "forbidden_characters", "not_amendable"),
+    ),
 }
 
 API_CASES.update(

@@ -18,6 +18,7 @@ from tests.hostile.corpus import (
     BAD_CLAUSE_WORDING,
     CLI_CASES,
     CONFIG_CASES,
+    ENVIRONMENT_CASES,
     HISTORY_CASES,
     RAW_FILES,
     SHEET_CASES,
@@ -170,8 +171,21 @@ def test_a_bad_amendment_file_is_refused_and_drafts_nothing(
     assert loaded.json("amendments", REF) == []
 
 
+@pytest.mark.parametrize("name", list(ENVIRONMENT_CASES))
+def test_a_bad_setting_in_the_environment_is_refused_in_one_line(
+    convflow: Convflow, name: str
+) -> None:
+    changed, codes = ENVIRONMENT_CASES[name]
+    convflow.env.update(changed)
+
+    error = _refused(convflow, "list")
+
+    assert error["code"] in codes, error
+    assert "secret" not in error["message"]  # a password in the address is never shown
+
+
 def test_the_corpus_holds_at_least_the_cases_the_issue_asks_for() -> None:
     groups = (RAW_FILES, CLI_CASES, HISTORY_CASES, SHEET_CASES, CONFIG_CASES, AMEND_CASES,
-              API_CASES)  # fmt: skip
+              API_CASES, ENVIRONMENT_CASES)  # fmt: skip
     counted = len(file_cases()) + sum(len(group) for group in groups)
     assert counted >= 300

@@ -312,11 +312,13 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     "--by", "actor", default=default_actor, show_default="your login", help="Who records it."
 )
 @click.option(
-    "--expect-version", type=int, help="Refuse if the convention changed since this version."
+    "--expect-version",
+    type=click.IntRange(1, 2_000_000_000),
+    help="Refuse if the convention changed since this version.",
 )
 @click.option(
     "--amendment",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 10_000),
     metavar="N",
     help="The event is about amendment n°N (submit, sign signatory=EMAIL, abandon).",
 )

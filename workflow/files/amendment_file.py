@@ -53,11 +53,17 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
             raise ConventionFileError(
                 source, locate(text, (key,)), key, "unknown_table", tables=TABLES
             )
-    changes = {
-        key: _text(value, key, text, source) for key, value in data.get("changes", {}).items()
-    }
+    declared, representatives = data.get("changes", {}), data.get("representatives", [])
+    if not isinstance(declared, dict):
+        raise ConventionFileError(source, locate(text, ("changes",)), "changes", "not_a_table")
+    if not isinstance(representatives, list) or not all(
+        isinstance(person, dict) for person in representatives
+    ):
+        raise ConventionFileError(source, locate(text, ("representatives",)), "representatives",
+                                  "not_a_table")  # fmt: skip
+    changes = {key: _text(value, key, text, source) for key, value in declared.items()}
     people: dict[str, list[str]] = {}
-    for index, person in enumerate(data.get("representatives", [])):
+    for index, person in enumerate(representatives):
         where = ("representatives", index)
         for field in _REPRESENTATIVE:
             if not str(person.get(field, "")).strip():
@@ -73,7 +79,7 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
                     source, locate(text, (*where, field)), f"representatives[{index}].{field}",
                     problem, value=value,
                 )  # fmt: skip
-        people.setdefault(person["party"], []).append(
+        people.setdefault(str(person["party"]).strip(), []).append(
             "|".join(str(person[field]).strip() for field in _REPRESENTATIVE[1:])
         )
     changes.update({f"signatory.{party}": ";".join(items) for party, items in people.items()})

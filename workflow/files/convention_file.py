@@ -408,7 +408,7 @@ _OWN = frozenset(
     {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
      "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
      "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up",
-     "date_out_of_range", "control_characters"}
+     "date_out_of_range", "control_characters", "amount_too_large"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
