@@ -21,6 +21,17 @@ _INPUTS = (
     "end_date", "effective_end",
 )  # fmt: skip
 
+EMAILS = (
+    "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
+    "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
+    "convention_terminated", "convention_expired", "convention_cancelled",
+    "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
+    "reminder_expiry", "reminder_termination", "reminder_dispute_window",
+    "reminder_court_possible", "reminder_signature", "reminder_payment",
+    "reminder_amendment_signature", "late_records", "chain_heads",
+)  # fmt: skip
+"""Every kind of email convflow sends, in the order of a convention's life."""
+
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
     "event": ("import", *EVENTS, "amend", "abandon"),  # as the history names them
@@ -40,24 +51,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled", "late",
         "withheld",
     ),
-    "email": (
-        "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
-        "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
-        "convention_terminated", "convention_expired", "convention_cancelled",
-        "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
-        "reminder_expiry", "reminder_termination", "reminder_dispute_window",
-        "reminder_court_possible", "reminder_signature", "reminder_payment",
-        "reminder_amendment_signature", "late_records", "chain_heads",
-    ),
-    "email_when": (
-        "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
-        "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
-        "convention_terminated", "convention_expired", "convention_cancelled",
-        "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
-        "reminder_expiry", "reminder_termination", "reminder_dispute_window",
-        "reminder_court_possible", "reminder_signature", "reminder_payment",
-        "reminder_amendment_signature", "late_records", "chain_heads",
-    ),  # when and to whom each email goes: the gallery's line under its title
+    "email": EMAILS,
+    "email_when": EMAILS,  # when and to whom each email goes: the gallery's line under its title
     "chain_breach": ("altered", "removed", "unchained"),  # states.chain, as verify says it
     "role": ("admin", "viewer"),
     "basis": LETTER_BASES,
