@@ -227,6 +227,10 @@ def _recorded_transactions(url: str, conventions: int) -> list[list[str]]:
         if sql.startswith("BEGIN"):
             current = [sql]
         elif current is not None:
+            # SQLite's trace reports a statement again when it enters a trigger's program (the
+            # history's BEFORE INSERT check): the same text twice in a row is one statement.
+            if current and current[-1] == sql:
+                continue
             current.append(sql)
             if sql == "COMMIT":
                 transactions.append(current)
