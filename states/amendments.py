@@ -189,6 +189,12 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
             )
         return end.isoformat()
     if key == "amount":
+        if convention.clauses.instalments:
+            # Which instalment would take the difference is for the amendment to say; until
+            # it can, a new total that no longer matches the schedule is refused, not guessed.
+            raise InvalidInput(
+                key, "amount_of_a_schedule", instalments=len(convention.clauses.instalments)
+            )
         return str(parse_amount(text, key))
     if key in ("dispute_window_days", "payment_target_days", "signature_target_days"):
         return _whole(text, key, 1, 365)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import calendar as _gregorian
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_currency
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -122,3 +124,8 @@ class HolidayCalendar:
         if self.extra_days:
             text += ", jours chômés : " + ", ".join(french_day(d) for d in self.extra_days)
         return text
+
+
+def french_euros(amount: Decimal) -> str:
+    """An amount in euros as explanations write it: '60 000,00 €' (Babel, French)."""
+    return format_currency(amount, "EUR", locale=_FRENCH)

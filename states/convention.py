@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from states.deadlines import RegisteredLetter
+from states.payments import Instalment, InstalmentProgress, progress_of, schedule_of, unpaid
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Clauses:
     termination_notice_months: int = 6
     payment_target_days: int = 30
     signature_target_days: int = 7
+    instalments: tuple[Instalment, ...] = ()
+    """The payment schedule (article 2); none declared: one payment of the whole amount."""
     reminders: ReminderOffsets = field(default_factory=ReminderOffsets)
     articles: Articles = field(default_factory=Articles)
 
@@ -99,7 +102,9 @@ class Convention:
     """A partnership convention and everything its lifecycle has recorded so far.
 
     `amount`, `end_date` and `clauses` are the consolidated terms: the original ones with every
-    amendment in force applied.
+    amendment in force applied. `paid_on` is the first payment's date (the convention is in
+    execution from it), `paid_amount` the total paid so far, `payments` each instalment's
+    progress.
     """
 
     reference: str
@@ -118,6 +123,7 @@ class Convention:
     notified_on: date | None = None
     paid_on: date | None = None
     paid_amount: Decimal | None = None
+    payments: tuple[InstalmentProgress, ...] = ()
     dispute: Dispute | None = None
     notice: TerminationNotice | None = None
     last_event_on: date | None = None
@@ -134,6 +140,22 @@ class Convention:
     def missing_signatures(self) -> list[Signatory]:
         """The signatories who have not signed yet."""
         return [s for s in self.signatories if s.signed_on is None]
+
+    def schedule(self) -> tuple[Instalment, ...]:
+        """The instalments to pay: the declared ones, or the single payment of the amount."""
+        return schedule_of(self.amount, self.clauses.instalments)
+
+    def unpaid_instalments(self) -> list[Instalment]:
+        """The instalments not paid yet, in order."""
+        return unpaid(self.schedule(), self.payments)
+
+    def awaiting_report(self) -> Instalment | None:
+        """The first unpaid instalment still waiting for the report it is paid on, if any."""
+        for instalment in self.unpaid_instalments():
+            progress = progress_of(self.payments, instalment.number)
+            if instalment.trigger == "report" and progress.report_received_on is None:
+                return instalment
+        return None
 
     def ends_on(self) -> date:
         """The last day the convention is in force: its term, or a termination's end."""

@@ -27,8 +27,10 @@ from states.calendar import (
     end_of_day,
     french_date,
     french_day,
+    french_euros,
 )
 from states.errors import InvalidInput
+from states.payments import Instalment
 
 DeadlineKind = Literal[
     "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature"
@@ -157,6 +159,8 @@ class ComputedDeadline:
     effective_end: date | None = None
     ends_by: Literal["termination", "expiry"] | None = None
     by_basis: tuple[tuple[LetterBasis, date, date], ...] = ()
+    instalment: int = 0
+    """For a `payment` deadline, the instalment it is for (0: the single payment)."""
 
 
 def _instant_text(day: date) -> str:
@@ -433,6 +437,16 @@ def _weekend_name(day: date) -> str:
     return "samedi" if day.weekday() == 5 else "dimanche"
 
 
+_SUBSIDY_NOT_PROCUREMENT = (
+    "La convention est traitée comme une convention de subvention : la participation de la "
+    "Métropole soutient une action définie et conduite par le bénéficiaire. Ce délai est un "
+    "objectif interne : le dépasser déclenche des rappels, pas un manquement légal. Si la "
+    "convention était requalifiée en marché public (prestation répondant aux besoins "
+    "propres de la Métropole, code de la commande publique, art. L. 1111-1), le délai "
+    "légal de paiement de 30 jours s'appliquerait (art. L. 2192-10 et R. 2192-10)."
+)
+
+
 def payment_target(notified_on: date, days: int, article: str = "article 2") -> ComputedDeadline:
     """The internal payment target: `days` calendar days after the notification of award."""
     due = add_days(notified_on, days)
@@ -441,12 +455,7 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
         f"notifiée le {french_date(notified_on)}.",
         f"Objectif interne : versement sous {days} jours calendaires, soit au plus tard le "
         f"{_instant_text(due)}.",
-        "La convention est traitée comme une convention de subvention : la participation de la "
-        "Métropole soutient une action définie et conduite par le bénéficiaire. Ce délai est un "
-        "objectif interne : le dépasser déclenche des rappels, pas un manquement légal. Si la "
-        "convention était requalifiée en marché public (prestation répondant aux besoins "
-        "propres de la Métropole, code de la commande publique, art. L. 1111-1), le délai "
-        "légal de paiement de 30 jours s'appliquerait (art. L. 2192-10 et R. 2192-10).",
+        _SUBSIDY_NOT_PROCUREMENT,
     ]
     return ComputedDeadline(
         kind="payment",
@@ -455,6 +464,54 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
         due_date=due,
         expires_at=end_of_day(due),
         explanation="\n".join(lines),
+    )
+
+
+def instalment_target(
+    instalment: Instalment,
+    of: int,
+    started: date,
+    days: int,
+    article: str = "article 2",
+) -> ComputedDeadline:
+    """The internal target of one instalment: `days` after the notification of the award or
+    the receipt of its report (`started`), or the date the convention fixes (never before the
+    notification `started`: nothing is paid before the award is notified)."""
+    name = (
+        f"Versement n°{instalment.number} sur {of} ({article}), {french_euros(instalment.amount)}"
+    )
+    if instalment.trigger == "date":
+        assert instalment.on is not None
+        due = max(instalment.on, started)
+        lines = [f"{name} : dû à la date fixée par la convention, le {french_date(instalment.on)}."]
+        if due != instalment.on:
+            lines.append(
+                f"Cette date précède la notification d'attribution du {french_date(started)} : "
+                "rien n'est versé avant elle ; l'objectif est reporté à ce jour."
+            )
+        lines.append(f"Objectif interne : versement au plus tard le {_instant_text(due)}.")
+    else:
+        due = add_days(started, days)
+        what = (
+            f"à la suite de la notification d'attribution, notifiée le {french_date(started)}"
+            if instalment.trigger == "notification"
+            else f"à la réception du document « {instalment.report} », reçu le "
+            f"{french_date(started)}"
+        )
+        lines = [
+            f"{name} : {what}.",
+            f"Objectif interne : versement sous {days} jours calendaires, soit au plus tard le "
+            f"{_instant_text(due)}.",
+        ]
+    lines.append(_SUBSIDY_NOT_PROCUREMENT)
+    return ComputedDeadline(
+        kind="payment",
+        trigger_date=started,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+        instalment=instalment.number,
     )
 
 
@@ -521,6 +578,8 @@ class DeadlineClosure:
     status: DeadlineStatus
     from_statuses: tuple[DeadlineStatus, ...] = ("pending",)
     met_on: date | None = None
+    instalment: int | None = None
+    """Only the `payment` deadline of this instalment (None: every deadline of the kind)."""
 
 
 __all__ = [
@@ -537,6 +596,7 @@ __all__ = [
     "RegisteredLetter",
     "dispute_window",
     "expiry",
+    "instalment_target",
     "payment_target",
     "signature_target",
     "termination_notice",

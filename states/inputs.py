@@ -35,7 +35,8 @@ INPUTS: dict[str, InputSpec] = {
     "sign": InputSpec(required=("signatory",)),
     "cancel": InputSpec(optional=("reason",)),
     "notify": InputSpec(optional=("note",)),
-    "pay": InputSpec(required=("amount",), optional=("note",)),
+    "pay": InputSpec(required=("amount",), optional=("instalment", "note")),
+    "report_received": InputSpec(optional=("instalment", "note")),
     "open_dispute": InputSpec(
         required=("party",),
         optional=("received", "dispatched", "presented", "uncollected", "electronic", "subject"),
@@ -171,6 +172,15 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
 
 
 LARGEST_AMOUNT = Decimal("999999999999.99")
+
+_WHOLE = re.compile(r"^[0-9]{1,3}$")
+
+
+def parse_whole(text: str, field: str) -> int:
+    """A small whole number as a person types it (an instalment's number): 1 to 999."""
+    if not _WHOLE.match(text.strip()) or int(text) == 0:
+        raise InvalidInput(field, "not_a_whole_number", value=text)
+    return int(text)
 
 
 def parse_flag(text: str, field: str) -> bool:

@@ -42,6 +42,7 @@ PERSON_EVENTS = (
     "cancel",
     "notify",
     "pay",
+    "report_received",
     "open_dispute",
     "settle",
     "go_to_court",
@@ -83,6 +84,12 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "cancel", "source": ["draft", "signature"], "dest": "cancelled"},
     {"trigger": "notify", "source": "notification", "dest": "payment"},
     {"trigger": "pay", "source": "payment", "dest": "execution"},
+    # Paid in instalments: the later ones are paid in execution, and a report an instalment
+    # waits for may come before or after the first payment. Whether one is still unpaid (or
+    # awaits its report) is the rule's check and `allowed_for`'s: a condition here would be
+    # read after the rule has recorded the payment.
+    {"trigger": "pay", "source": "execution", "dest": None},
+    {"trigger": "report_received", "source": ["payment", "execution"], "dest": None},
     {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
     *(
         {
@@ -136,6 +143,17 @@ def allowed_events(state: str) -> list[str]:
     return [name for name in PERSON_EVENTS if name in triggers]
 
 
+def allowed_for(convention: Convention) -> list[str]:
+    """The events a person may record on `convention` now: those of its state, less a payment
+    when every instalment is paid and a report when none is awaited."""
+    allowed = allowed_events(convention.state)
+    if not convention.unpaid_instalments():
+        allowed = [name for name in allowed if name != "pay"]
+    if convention.awaiting_report() is None:
+        allowed = [name for name in allowed if name != "report_received"]
+    return allowed
+
+
 def automatic_events(state: str) -> list[str]:
     """The events the service may fire in `state`."""
     triggers = set(MACHINE.get_triggers(state))
@@ -174,10 +192,11 @@ def fire(
         raise UnknownEvent(trigger, EVENTS)
     if trigger in AUTOMATIC_EVENTS and not by_service:
         raise AutomaticEventRefused(convention.reference, trigger)
-    if trigger not in MACHINE.get_triggers(convention.state):
-        raise InvalidTransition(
-            convention.reference, trigger, convention.state, allowed_events(convention.state)
-        )
+    allowed = allowed_for(convention)
+    if trigger not in MACHINE.get_triggers(convention.state) or (
+        trigger in PERSON_EVENTS and trigger not in allowed
+    ):
+        raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
     cleaned = check_keys(trigger, inputs or {})
     check_text(actor, "by", MAX_ACTOR)
     if not by_service:

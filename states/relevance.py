@@ -25,8 +25,10 @@ def reminder_gone(
     deadline_status: str,
     convention_state: str,
     amendment_awaiting_signatures: bool,
+    payment_made: bool = False,
 ) -> GoneReason | None:
-    """Why a reminder's email is now moot, or None when it still holds."""
+    """Why a reminder's email is now moot, or None when it still holds; `payment_made`: the
+    payment a `payment` deadline is about (its instalment's) is recorded."""
     if convention_state in END_STATES:
         return "convention_ended"
     if deadline_kind == "signature" and convention_state != "signature":
@@ -35,6 +37,6 @@ def reminder_gone(
         return "signatures_complete"
     if deadline_status in _RESOLVED:
         return "deadline_resolved"
-    if deadline_kind == "payment" and convention_state == "execution":
+    if deadline_kind == "payment" and payment_made:
         return "deadline_resolved"  # paid after its target: the deadline stays `passed`
     return None

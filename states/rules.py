@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from states.convention import Convention, Dispute, Party, Signatory, TerminationNotice
@@ -24,12 +25,14 @@ from states.deadlines import (
     RegisteredLetter,
     dispute_window,
     expiry,
+    instalment_target,
     payment_target,
     signature_target,
     termination_notice,
 )
 from states.errors import CourtNotYetOpen, GuardRejected, InvalidInput
-from states.inputs import letter_inputs, parse_amount, parse_letter
+from states.inputs import letter_inputs, parse_amount, parse_letter, parse_whole
+from states.payments import SINGLE_PAYMENT, Instalment, mark_paid, mark_report, progress_of
 
 
 @dataclass
@@ -141,31 +144,99 @@ def cancel(
 def notify(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The award is notified; payment is due after it (article 2)."""
+    """The award is notified; payment is due after it (article 2): the single payment, or
+    each instalment due on the notification or on a date."""
     if convention.effective_date and on < convention.effective_date:
         raise _refuse(
             convention, "notify", "before_effect", effective_date=convention.effective_date
         )
     convention.notified_on = on
-    target = payment_target(
-        on, convention.clauses.payment_target_days, convention.clauses.articles.payment
+    clauses = convention.clauses
+    if not clauses.instalments:
+        target = payment_target(on, clauses.payment_target_days, clauses.articles.payment)
+        return Effects(dict(inputs), opened=(target,))
+    count = len(clauses.instalments)
+    opened = tuple(
+        instalment_target(i, count, on, clauses.payment_target_days, clauses.articles.payment)
+        for i in clauses.instalments
+        if i.trigger in ("notification", "date")
     )
-    return Effects(dict(inputs), opened=(target,))
+    return Effects(dict(inputs), opened=opened)
+
+
+def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str]) -> Instalment:
+    """The instalment an event names (`instalment=N`), or by default the first one unpaid."""
+    schedule = convention.schedule()
+    if "instalment" not in inputs:
+        remaining = convention.unpaid_instalments()
+        if not remaining:
+            raise _refuse(convention, trigger, "all_instalments_paid")
+        return remaining[0]
+    number = parse_whole(inputs["instalment"], "instalment")
+    found = next((i for i in schedule if i.number == number), None)
+    if found is None:
+        numbers = [str(i.number) for i in schedule]
+        raise _refuse(convention, trigger, "unknown_instalment", instalment=number,
+                      instalments=numbers)  # fmt: skip
+    return found
 
 
 def pay(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The single payment of article 2, for exactly the amount due."""
+    """A payment of article 2: the single payment, or one instalment, for exactly its amount.
+    The first payment puts the convention in execution; the others keep it there."""
+    instalment = _instalment(convention, "pay", inputs)
+    progress = progress_of(convention.payments, instalment.number)
+    if progress.paid_on is not None:
+        raise _refuse(convention, "pay", "instalment_already_paid", instalment=instalment.number,
+                      paid_on=progress.paid_on)  # fmt: skip
+    if instalment.trigger == "report" and progress.report_received_on is None:
+        raise _refuse(convention, "pay", "report_not_received", instalment=instalment.number,
+                      report=instalment.report or "")  # fmt: skip
     amount = parse_amount(inputs["amount"])
-    if amount != convention.amount:
+    if amount != instalment.amount:
         raise _refuse(
-            convention, "pay", "amount_differs", amount=amount, due=convention.amount,
+            convention, "pay", "amount_differs", amount=amount, due=instalment.amount,
             article=convention.clauses.articles.payment,
         )  # fmt: skip
-    convention.paid_on, convention.paid_amount = on, amount
+    convention.paid_on = convention.paid_on or on
+    convention.paid_amount = (convention.paid_amount or Decimal("0")) + amount
+    convention.payments = mark_paid(convention.payments, instalment.number, on, amount)
     history = {**inputs, "amount": str(amount)}
-    return Effects(history, closures=(_closure("payment", "met", "pending", "passed", met_on=on),))
+    if instalment.number != SINGLE_PAYMENT:
+        history["instalment"] = str(instalment.number)
+    number = None if instalment.number == SINGLE_PAYMENT else instalment.number
+    closure = DeadlineClosure("payment", "met", ("pending", "passed"), on, number)
+    return Effects(history, closures=(closure,))
+
+
+def report_received(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The beneficiary's report an instalment waits for is received: its payment is due
+    `payment_target_days` after (article 2)."""
+    if "instalment" in inputs:
+        instalment = _instalment(convention, "report_received", inputs)
+    else:
+        awaited = convention.awaiting_report()
+        if awaited is None:
+            raise _refuse(convention, "report_received", "no_report_awaited")
+        instalment = awaited
+    progress = progress_of(convention.payments, instalment.number)
+    if instalment.trigger != "report":
+        raise _refuse(convention, "report_received", "instalment_not_on_report",
+                      instalment=instalment.number)  # fmt: skip
+    if progress.report_received_on is not None:
+        raise _refuse(
+            convention, "report_received", "report_already_received",
+            instalment=instalment.number, received_on=progress.report_received_on,
+        )  # fmt: skip
+    convention.payments = mark_report(convention.payments, instalment.number, on)
+    clauses = convention.clauses
+    target = instalment_target(instalment, len(clauses.instalments), on,
+                               clauses.payment_target_days, clauses.articles.payment)  # fmt: skip
+    return Effects({**inputs, "instalment": str(instalment.number)}, opened=(target,))
 
 
 def open_dispute(
@@ -291,6 +362,7 @@ RULES: dict[str, Rule] = {
     "cancel": cancel,
     "notify": notify,
     "pay": pay,
+    "report_received": report_received,
     "open_dispute": open_dispute,
     "settle": settle,
     "go_to_court": go_to_court,

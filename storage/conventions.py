@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from states.chain import GENESIS, HistoryLine, link
 from states.convention import Clauses, Convention, Party, Signatory
@@ -22,6 +22,8 @@ from storage.mapping import (
     dispute_to_json,
     notice_from_json,
     notice_to_json,
+    payments_from_stored,
+    payments_to_json,
 )
 from storage.tables import (
     AnyRow,
@@ -46,6 +48,7 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "notified_on": convention.notified_on,
         "paid_on": convention.paid_on,
         "paid_amount": convention.paid_amount,
+        "payments": payments_to_json(convention.payments),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "last_event_on": convention.last_event_on,
@@ -86,6 +89,7 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         notified_on=first["notified_on"],
         paid_on=first["paid_on"],
         paid_amount=first["paid_amount"],
+        payments=payments_from_stored(first["payments"]),
         dispute=dispute_from_json(first["dispute"]),
         notice=notice_from_json(first["notice"]),
         last_event_on=first["last_event_on"],
@@ -193,9 +197,18 @@ class ConventionRepository:
         ids = [int(i) for i in self._connection.execute(
             statement, [_new_row(convention, now) for convention in conventions]
         ).scalars()]  # fmt: skip
+        self._insert_people(list(zip(ids, conventions, strict=True)))
+        for cid, convention in zip(ids, conventions, strict=True):
+            convention.version = 1
+            self._identities[convention.reference] = _Identity(cid, {}, convention.clauses)
+            self._references[cid] = convention.reference
+        return ids
+
+    def _insert_people(self, owned: Sequence[tuple[int, Convention]]) -> None:
+        """Insert the parties and signatories of conventions (id, convention)."""
         parties = [
             {"convention_id": cid, "key": party.key, "name": party.name, "position": i}
-            for cid, convention in zip(ids, conventions, strict=True)
+            for cid, convention in owned
             for i, party in enumerate(convention.parties)
         ]
         self._connection.execute(insert(party_table), parties)
@@ -208,15 +221,34 @@ class ConventionRepository:
                 "email": signatory.email,
                 "position": i,
             }
-            for cid, convention in zip(ids, conventions, strict=True)
+            for cid, convention in owned
             for i, signatory in enumerate(convention.signatories)
         ]
         self._connection.execute(insert(signatory_table), signatories)
-        for cid, convention in zip(ids, conventions, strict=True):
-            convention.version = 1
-            self._identities[convention.reference] = _Identity(cid, {}, convention.clauses)
-            self._references[cid] = convention.reference
-        return ids
+
+    def replace_draft(self, convention: Convention, now: datetime) -> int:
+        """Replace a draft's terms, parties and signatories with `convention`'s (loaded in
+        this unit of work, so its version is the one read); refuse if it changed meanwhile or
+        left draft. Return the new version."""
+        identity = self._identities[convention.reference]
+        cid = identity.convention_id
+        values = {k: v for k, v in _new_row(convention, now).items() if k != "created_at"}
+        values["version"] = convention.version + 1
+        changed = self._connection.execute(
+            update(convention_table)
+            .where(c.id == cid, c.version == convention.version, c.state == "draft")
+            .values(**values)
+        ).rowcount
+        if changed != 1:
+            raise ConcurrentChange(convention.reference, convention.version, None)
+        self._connection.execute(
+            delete(signatory_table).where(signatory_table.c.convention_id == cid)
+        )
+        self._connection.execute(delete(party_table).where(party_table.c.convention_id == cid))
+        self._insert_people([(cid, convention)])
+        convention.version += 1
+        self._identities[convention.reference] = _Identity(cid, {}, convention.clauses)
+        return convention.version
 
     def save(self, convention: Convention, now: datetime) -> int:
         """Write the convention's new state; refuse if someone else saved it meanwhile.

@@ -32,6 +32,7 @@ class DeadlineRepository:
             {
                 "convention_id": convention_id,
                 "kind": deadline.kind,
+                "instalment": deadline.instalment,
                 "status": "pending",
                 "trigger_date": deadline.trigger_date,
                 "raw_end": deadline.raw_end,
@@ -56,7 +57,13 @@ class DeadlineRepository:
         """Move the deadlines each closure names to its new status, in order."""
         for closure in closures:
             one_kind, statuses = closure.kind is not None, len(closure.from_statuses)
+            statements = (
+                sql.CLOSE
+                if closure.instalment is None
+                else {(True, *key): value for key, value in sql.CLOSE_INSTALMENT.items()}
+            )
             params = {
+                "instalment_": closure.instalment,
                 "convention_id_": convention_id,
                 "kind_": closure.kind,
                 "status": closure.status,
@@ -65,12 +72,12 @@ class DeadlineRepository:
                 **{f"from_{i}": status for i, status in enumerate(closure.from_statuses)},
             }
             if closure.met_on is None:
-                sql.CLOSE[(one_kind, statuses, None)].execute(self._connection, params).close()
+                statements[(one_kind, statuses, None)].execute(self._connection, params).close()
                 continue
             # Met late: a pending deadline already past becomes passed (the record shows it).
             late = {**params, "status": "passed", "from_0": "pending"}
-            sql.CLOSE[(one_kind, 1, "late")].execute(self._connection, late).close()
-            sql.CLOSE[(one_kind, statuses, "on_time")].execute(self._connection, params).close()
+            statements[(one_kind, 1, "late")].execute(self._connection, late).close()
+            statements[(one_kind, statuses, "on_time")].execute(self._connection, params).close()
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every deadline of a convention, the next to fall first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from states.convention import (
 )
 from states.deadlines import ComputedDeadline, RegisteredLetter
 from states.due import DeadlineEntry, ReminderEntry
+from states.payments import Instalment, InstalmentProgress
 
 
 def _day(value: str | None) -> date | None:
@@ -28,8 +30,70 @@ def _iso(value: date | None) -> str | None:
 
 
 def clauses_to_json(clauses: Clauses) -> dict[str, Any]:
-    """Clauses as a JSON object (tuples become lists)."""
-    return asdict(clauses)
+    """Clauses as a JSON object (tuples become lists); a single payment keeps no schedule."""
+    data = asdict(clauses)
+    del data["instalments"]
+    if clauses.instalments:
+        data["instalments"] = [instalment_to_json(i) for i in clauses.instalments]
+    return data
+
+
+def instalment_to_json(instalment: Instalment) -> dict[str, Any]:
+    """One instalment of a payment schedule as a JSON object (the amount as text)."""
+    data: dict[str, Any] = {
+        "number": instalment.number,
+        "amount": str(instalment.amount),
+        "trigger": instalment.trigger,
+    }
+    if instalment.on is not None:
+        data["on"] = instalment.on.isoformat()
+    if instalment.report is not None:
+        data["report"] = instalment.report
+    return data
+
+
+def instalment_from_json(data: dict[str, Any]) -> Instalment:
+    """One instalment back from its JSON object."""
+    return Instalment(
+        number=int(data["number"]),
+        amount=Decimal(data["amount"]),
+        trigger=data["trigger"],
+        on=_day(data.get("on")),
+        report=data.get("report"),
+    )
+
+
+def payments_to_json(payments: tuple[InstalmentProgress, ...]) -> list[dict[str, Any]] | None:
+    """Each instalment's progress as JSON (None while nothing is recorded)."""
+    if not payments:
+        return None
+    return [
+        {
+            "number": p.number,
+            "report_received_on": _iso(p.report_received_on),
+            "paid_on": _iso(p.paid_on),
+            "paid_amount": str(p.paid_amount) if p.paid_amount is not None else None,
+        }
+        for p in payments
+    ]
+
+
+def payments_from_stored(
+    value: str | list[dict[str, Any]] | None,
+) -> tuple[InstalmentProgress, ...]:
+    """Each instalment's progress back from the stored column (JSON text or a list)."""
+    if not value:
+        return ()
+    items = json.loads(value) if isinstance(value, str) else value
+    return tuple(
+        InstalmentProgress(
+            number=int(item["number"]),
+            report_received_on=_day(item.get("report_received_on")),
+            paid_on=_day(item.get("paid_on")),
+            paid_amount=Decimal(item["paid_amount"]) if item.get("paid_amount") else None,
+        )
+        for item in items
+    )
 
 
 def clauses_from_stored(value: str | dict[str, Any]) -> Clauses:
@@ -52,8 +116,14 @@ def clauses_from_json(data: dict[str, Any]) -> Clauses:
         for key, value in data.get("reminders", {}).items()
     }
     offsets = ReminderOffsets(**reminders)
-    scalars = {k: v for k, v in data.items() if k not in ("reminders", "articles")}
-    return Clauses(**scalars, reminders=offsets, articles=Articles(**data.get("articles", {})))
+    scalars = {k: v for k, v in data.items() if k not in ("reminders", "articles", "instalments")}
+    instalments = tuple(instalment_from_json(i) for i in data.get("instalments", ()))
+    return Clauses(
+        **scalars,
+        instalments=instalments,
+        reminders=offsets,
+        articles=Articles(**data.get("articles", {})),
+    )
 
 
 def letter_to_json(letter: RegisteredLetter) -> dict[str, Any]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from storage.engine import unreachable
@@ -33,13 +35,45 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations.
+
+    On SQLite, a migration that rebuilds a table (batch mode: copy, drop, rename) would break
+    the foreign keys that point at it; SQLite's own procedure for this is to turn foreign keys
+    off before the transaction (the pragma does nothing inside one), then check them all
+    before commit: any row left without its parent fails the migration, and nothing changes.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a connection just opened has its DBAPI connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    orphans = driver.execute("PRAGMA foreign_key_check").fetchall()
+                    if orphans:
+                        raise RuntimeError(f"migration left rows without parent: {orphans[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys = ON")
+
+
+def run(engine: Engine, direction: str, revision: str) -> None:
+    """Upgrade or downgrade the database to `revision`, in one transaction."""
+    config = _config(engine)
+    with migrating(engine) as connection:
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Bring the database to the latest revision; return (before, after)."""
     before = current_revision(engine)
-    config = _config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    run(engine, "upgrade", "head")
     return before, current_revision(engine)
 
 

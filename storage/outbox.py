@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
+from states.payments import SINGLE_PAYMENT, progress_of
 from storage.fastpath import Prepared, column_kinds
+from storage.mapping import payments_from_stored
 from storage.tables import (
     OUTBOX_SENDING,
     OUTBOX_WAITING,
@@ -49,6 +51,19 @@ class ReminderReason:
     deadline_status: str
     convention_state: str
     amendment_awaiting_signatures: bool
+    payment_made: bool = False
+    """For a payment reminder: its instalment (or the single payment) is recorded as paid."""
+
+
+def _paid(row: AnyRow) -> bool:
+    """Whether the payment a reminder's deadline is about is recorded: the single payment
+    (instalment 0) once the convention is paid, an instalment once its own entry is."""
+    if row.kind != "payment":
+        return False
+    if row.instalment == SINGLE_PAYMENT:
+        return row.paid_on is not None
+    progress = progress_of(payments_from_stored(row.payments), row.instalment)
+    return progress.paid_on is not None
 
 
 @dataclass(frozen=True)
@@ -218,13 +233,24 @@ class OutboxRepository:
             .exists()
         )
         query = (
-            select(r.id, d.kind, d.status, c.state, awaiting.label("amendment_awaiting"))
+            select(
+                r.id,
+                d.kind,
+                d.status,
+                d.instalment,
+                c.state,
+                c.paid_on,
+                c.payments,
+                awaiting.label("amendment_awaiting"),
+            )
             .join(deadline_table, d.id == r.deadline_id)
             .join(convention_table, c.id == r.convention_id)
             .where(r.id.in_(reminder_ids))
         )
         return {
-            row.id: ReminderReason(row.kind, row.status, row.state, bool(row.amendment_awaiting))
+            row.id: ReminderReason(
+                row.kind, row.status, row.state, bool(row.amendment_awaiting), _paid(row)
+            )
             for row in self._connection.execute(query)
         }
 

@@ -30,6 +30,19 @@ _CANCEL_KIND = Prepared(
     _KINDS,
     column_keys=["status", "resolved_at", "note"],
 )
+_CANCEL_INSTALMENT = Prepared(
+    _cancel.where(
+        r.kind == bindparam("kind_"),
+        r.deadline_id.in_(
+            select(d.id).where(
+                d.convention_id == bindparam("convention_id_"),
+                d.instalment == bindparam("instalment_"),
+            )
+        ),
+    ),
+    {**_KINDS, "instalment_": "plain"},
+    column_keys=["status", "resolved_at", "note"],
+)
 
 
 _MARK_MANY = Prepared(
@@ -90,12 +103,23 @@ class ReminderRepository:
         if rows:
             _INSERT.executemany(self._connection, rows)
 
-    def cancel(self, convention_id: int, kind: str | None, now: datetime, note: str) -> None:
-        """Cancel the planned reminders of a convention (of one deadline kind, or all)."""
+    def cancel(
+        self,
+        convention_id: int,
+        kind: str | None,
+        now: datetime,
+        note: str,
+        instalment: int | None = None,
+    ) -> None:
+        """Cancel the planned reminders of a convention (of one deadline kind, or all; of one
+        instalment's payment deadline when `instalment` is given)."""
         statement = _CANCEL_ALL if kind is None else _CANCEL_KIND
+        if instalment is not None:
+            statement = _CANCEL_INSTALMENT
         params = {
             "convention_id_": convention_id,
             "kind_": kind,
+            "instalment_": instalment,
             "status": "cancelled",
             "resolved_at": now,
             "note": note,
@@ -128,6 +152,7 @@ class ReminderRepository:
                 d.expires_at,
                 d.explanation,
                 d.details,
+                d.instalment,
             )
             .join(deadline_table, d.id == r.deadline_id)
             .where(

@@ -20,7 +20,7 @@ CONVENTION_KINDS = column_kinds(convention_table)
 
 STATE_COLUMNS = (
     "state", "amount", "end_date", "submitted_on", "effective_date", "notified_on",
-    "paid_on", "paid_amount", "dispute", "notice", "last_event_on",
+    "paid_on", "paid_amount", "payments", "dispute", "notice", "last_event_on",
 )  # fmt: skip
 """The columns an event may change (the clauses only change with an amendment)."""
 
@@ -109,7 +109,7 @@ INSERT_DEADLINE = Prepared(
 )
 
 
-def _close(kind: bool, statuses: int, due: str | None) -> Prepared:
+def _close(kind: bool, statuses: int, due: str | None, instalment: bool = False) -> Prepared:
     names = [f"from_{i}" for i in range(statuses)]
     statement = (
         update(deadline_table)
@@ -118,11 +118,13 @@ def _close(kind: bool, statuses: int, due: str | None) -> Prepared:
     )
     if kind:
         statement = statement.where(d.kind == bindparam("kind_"))
+    if instalment:
+        statement = statement.where(d.instalment == bindparam("instalment_"))
     if due == "on_time":
         statement = statement.where(d.due_date >= bindparam("met_on_"))
     elif due == "late":
         statement = statement.where(d.due_date < bindparam("met_on_"))
-    kinds = {**column_kinds(deadline_table), "met_on_": "date"}
+    kinds = {**column_kinds(deadline_table), "met_on_": "date", "instalment_": "plain"}
     return Prepared(statement, kinds, column_keys=["status", "resolved_at"])
 
 
@@ -134,3 +136,9 @@ CLOSE = {
 }
 """Close deadlines: keyed by (one kind only?, number of statuses moved from, which due dates:
 all, those not yet due on the date they were met, those already past it)."""
+CLOSE_INSTALMENT = {
+    (n, due): _close(True, n, due, instalment=True)
+    for n in (1, 2, 3)
+    for due in (None, "on_time", "late")
+}
+"""Close the `payment` deadline of one instalment, keyed as CLOSE's one-kind statements."""

@@ -51,6 +51,7 @@ class ConventionRow(SQLModel, table=True):
     notified_on: date | None = None
     paid_on: date | None = None
     paid_amount: Decimal | None = Field(default=None, sa_type=Money)
+    payments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None
@@ -152,18 +153,21 @@ _FAILED = text("status = 'failed'")
 class DeadlineRow(SQLModel, table=True):
     """A computed deadline: when it falls, why, and what became of it.
 
-    An event opens at most one deadline of each kind: (convention, opening event, kind) is
-    unique. Only pending deadlines are indexed by the instant they expire (below). Rows carry their
-    explanation (a kilobyte or so): too large to cluster WITHOUT ROWID efficiently.
+    An event opens at most one deadline of each kind, and of each instalment for `payment`
+    (0 for every other kind, and for a single payment): (convention, opening event, kind,
+    instalment) is unique. Only pending deadlines are indexed by the instant they expire
+    (below). Rows carry their explanation (a kilobyte or so): too large to cluster WITHOUT
+    ROWID efficiently.
     """
 
     __tablename__ = "deadline"
-    __table_args__ = (UniqueConstraint("convention_id", "opened_by_seq", "kind"),)
+    __table_args__ = (UniqueConstraint("convention_id", "opened_by_seq", "kind", "instalment"),)
 
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int = _fk("convention.id")
     opened_by_seq: int
     kind: str = Field(max_length=32)
+    instalment: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
     status: str = Field(max_length=16)
     trigger_date: date
     raw_end: date

@@ -210,7 +210,10 @@ def test_the_services_own_transitions_are_dashed_and_never_offered_to_a_person()
     labels_drawn = {
         t.text for t in svg.iter(f"{SVG}text") if "edge-label" in (t.get("class") or "")
     }
-    assert labels_drawn == {"Résiliation notifiée", "Litige notifié"}  # what a person records
+    # what a person records; a later instalment and its report loop on execution
+    assert labels_drawn == {
+        "Résiliation notifiée", "Litige notifié", "Versement / Document reçu pour un versement",
+    }  # fmt: skip
 
 
 def test_on_a_phone_two_columns_show_every_state_and_name_the_ways_out():
@@ -219,7 +222,9 @@ def test_on_a_phone_two_columns_show_every_state_and_name_the_ways_out():
     named = {t.text for t in svg.iter(f"{SVG}text") if "edge-label" in (t.get("class") or "")}
 
     assert width < 420  # shown at 375 px without scrolling sideways
-    assert named == {"Versement", "Litige notifié", "Résiliation notifiée"}
+    assert named == {
+        "Versement", "Document reçu pour un versement", "Litige notifié", "Résiliation notifiée",
+    }  # fmt: skip
 
 
 def test_the_published_names_match_the_lifecycle():

@@ -10,9 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -21,7 +19,8 @@ from states.convention import Convention
 from states.errors import ConcurrentChange, DuplicateReference
 from storage.engine import make_engine
 from storage.installation import installation_salt
-from storage.migrate import MIGRATIONS, head_revision, upgrade
+from storage.migrate import head_revision, upgrade
+from storage.migrate import run as run_migrations
 from storage.tables import convention_table, deadline_table, event_table, metadata, signature_table
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, load, record, state
 from workflow.bootstrap import App
@@ -297,11 +296,7 @@ def test_the_signatory_email_migration_goes_down_and_up_keeping_the_rows(
     before = _counts(app)
     app.close()
     engine = make_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
+    run_migrations(engine, "downgrade", "0004")
     try:
         with engine.connect() as connection:  # back to one email per convention, replaced or not
             differences = compare_metadata(MigrationContext.configure(connection), metadata)

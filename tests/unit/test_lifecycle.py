@@ -28,6 +28,7 @@ from states.lifecycle import (
     EVENTS,
     STATES,
     allowed_events,
+    allowed_for,
     automatic_events,
     mermaid_diagram,
 )
@@ -329,6 +330,7 @@ REFUSALS = [
              'cancel',
              'notify',
              'pay',
+             'report_received',
              'open_dispute',
              'settle',
              'go_to_court',
@@ -543,8 +545,8 @@ def test_a_refused_event_leaves_the_signatures_and_version_untouched():
         ("draft", ["submit", "cancel"]),
         ("signature", ["sign", "cancel"]),
         ("notification", ["notify", "open_dispute", "give_notice"]),
-        ("payment", ["pay", "open_dispute", "give_notice"]),
-        ("execution", ["open_dispute", "give_notice"]),
+        ("payment", ["pay", "report_received", "open_dispute", "give_notice"]),
+        ("execution", ["pay", "report_received", "open_dispute", "give_notice"]),
         ("dispute", ["settle", "go_to_court"]),
         ("litigation", ["close_litigation"]),
         ("termination", ["open_dispute"]),
@@ -554,7 +556,16 @@ def test_a_refused_event_leaves_the_signatures_and_version_untouched():
     ],
 )
 def test_the_events_a_person_may_record_in_each_state(state, events):
+    """What the lifecycle allows in a state; a convention's own list (below) also drops a
+    payment when everything is paid and a report when none is awaited."""
     assert allowed_events(state) == events
+
+
+def test_a_convention_paid_in_one_payment_offers_no_report_and_no_second_payment():
+    convention = reference_convention()
+    assert allowed_for(convention_in("payment")) == ["pay", "open_dispute", "give_notice"]
+    assert allowed_for(convention_in("execution")) == ["open_dispute", "give_notice"]
+    assert allowed_for(convention) == ["submit", "cancel"]
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,8 @@ CASES = [
     pytest.param(
         lambda: check_keys("pay", {"bogus": "1"}),
         "bogus : cette donnée n'est pas attendue pour « Enregistrer le versement » (données "
-        "acceptées : Montant versé, en euros, Note).",
+        "acceptées : Montant versé, en euros, Numéro du versement (1, 2… ; par défaut le "
+        "premier non versé), Note).",
         id="unknown-input-of-pay",
     ),
     pytest.param(
@@ -291,7 +292,7 @@ CASES = [
     pytest.param(
         on("payment", "pay", "2025-04-15", amount="199999.99"),
         "« Enregistrer le versement » refusé : le montant saisi (199\u202f999,99\xa0€) n'est pas "
-        f"le montant dû ({EUROS_200000}) : le versement est unique (article 2).",
+        f"le montant dû ({EUROS_200000}) prévu à l'article 2.",
         id="amount-differs",
     ),
     # states/lifecycle.py
@@ -322,9 +323,9 @@ CASES = [
     pytest.param(
         on("execution", "bogus", "2025-06-02"),
         "L'événement « bogus » n'existe pas (événements possibles : Soumise à signature, "
-        "Signature, Abandon avant signature, Notification d'attribution, Versement, Litige "
-        "notifié, Règlement amiable, Saisine du tribunal, Fin du contentieux, Résiliation "
-        "notifiée, Arrivée à terme, Résiliation effective).",
+        "Signature, Abandon avant signature, Notification d'attribution, Versement, Document "
+        "reçu pour un versement, Litige notifié, Règlement amiable, Saisine du tribunal, Fin "
+        "du contentieux, Résiliation notifiée, Arrivée à terme, Résiliation effective).",
         id="unknown-event",
     ),
     # states/amendments.py: what an amendment changes

@@ -19,7 +19,6 @@ from states.relevance import reminder_gone
         ("signature", "passed", "notification", False, "signatures_complete"),  # signed late
         ("signature", "met", "notification", False, "signatures_complete"),
         ("payment", "passed", "payment", False, None),
-        ("payment", "passed", "execution", False, "deadline_resolved"),  # paid after target
         ("amendment_signature", "pending", "execution", True, None),
         ("amendment_signature", "pending", "execution", False, "signatures_complete"),
         ("expiry", "superseded", "execution", False, "deadline_resolved"),  # an amendment moved it
@@ -27,3 +26,15 @@ from states.relevance import reminder_gone
 )
 def test_a_reminder_holds_only_while_its_reason_does(kind, status, state, amendment_awaiting, gone):
     assert reminder_gone(kind, status, state, amendment_awaiting) == gone
+
+
+@pytest.mark.parametrize(
+    ("state", "paid", "gone"),
+    [
+        ("execution", True, "deadline_resolved"),  # paid after its target
+        ("execution", False, None),  # a later instalment, still unpaid in execution
+        ("payment", False, None),
+    ],
+)
+def test_a_payment_reminder_holds_while_its_own_instalment_is_unpaid(state, paid, gone):
+    assert reminder_gone("payment", "passed", state, False, payment_made=paid) == gone

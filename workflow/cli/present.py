@@ -74,6 +74,8 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
         amount += words("  — paid {amount} on {day}", amount=money(words, view["paid_amount"]),
                         day=day(words, view["paid_on"]))  # fmt: skip
     block.add(words("amount"), amount)
+    if view.get("instalments"):
+        block.add(words("instalments"), details=_instalment_lines(view, words))
     block.add(words("term"), day(words, view["end_date"]))
     effective = view["effective_date"]
     block.add(
@@ -111,11 +113,32 @@ def _signatories(view: Mapping[str, Any], words: Words) -> list[str]:
     return lines
 
 
+def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
+    """Each instalment: its number, amount, what makes it due, and what has happened."""
+    lines = []
+    for i in view["instalments"]:
+        if i["trigger"] == "date":
+            when = words("on {day}", day=day(words, i["on"]))
+        elif i["trigger"] == "report":
+            when = words("on receipt of “{report}”", report=i["report"])
+        else:
+            when = words("after the notification of the award")
+        done = []
+        if i["report_received_on"]:
+            done.append(words("report received {day}", day=day(words, i["report_received_on"])))
+        if i["paid_on"]:
+            done.append(words("paid {day}", day=day(words, i["paid_on"])))
+        status = f"  — {', '.join(done)}" if done else ""
+        lines.append(f"n°{i['number']:<3} {money(words, i['amount']):>16}  {when}{status}")
+    return lines
+
+
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     for d in view["deadlines"]:
+        kind = d["kind"] + (f" n°{d['instalment']}" if d.get("instalment") else "")
         lines.append(
-            f"{d['kind']:<19} {words.label('deadline_status', d['status']):<10} "
+            f"{kind:<19} {words.label('deadline_status', d['status']):<10} "
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),

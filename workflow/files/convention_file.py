@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -28,9 +28,10 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from notifications.addresses import address_problem
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
-from states.errors import InvalidInput, to_json
+from states.errors import CODES, InvalidInput, to_json
 from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import PERSON_EVENTS
+from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
 from workflow.usecases.commands import PastEvent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -148,20 +149,111 @@ class ClausesIn(_Strict):
     articles: ArticlesIn = ArticlesIn()
 
 
+def _money(value: Any) -> Decimal:
+    """An amount as a file writes it: text or a whole number, never a float."""
+    if isinstance(value, float):
+        raise _refused("float_value", value=str(value))
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _refused("amount_expected")
+    try:
+        return parse_amount(str(value))
+    except InvalidInput as error:
+        raise _refused(error.code, **error.own_params) from None
+
+
+_SHARE = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,4})?)\s*%?\s*$")
+
+
 class InstalmentIn(_Strict):
-    """A payment, as `convflow extract` writes it: its amount (or share) and what triggers it."""
+    """One payment of the schedule (article 2): its amount, or its share of the total in
+    percent ("30 %"), and what makes it due: the notification of the award, a date (`on`),
+    or the receipt of a report (`report`, what it is called)."""
 
     amount: Decimal | None = None
     share: Decimal | None = None
-    trigger: Annotated[str, AfterValidator(_only("notification"))] = "notification"
+    trigger: str = "notification"
     on: date | None = None
-    report: str | None = None
+    report: Text | None = Field(default=None, min_length=1, max_length=300)
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Decimal | None:
+        return None if value is None else _money(value)
+
+    @field_validator("share", mode="before")
+    @classmethod
+    def _share(cls, value: Any) -> Decimal | None:
+        if value is None:
+            return None
+        found = _SHARE.match(str(value)) if isinstance(value, str | int) else None
+        share = Decimal(found.group(1).replace(",", ".")) if found else Decimal(0)
+        if isinstance(value, bool) or not 0 < share <= 100:
+            raise _refused("not_a_share", value=str(value))
+        return share
+
+    @field_validator("trigger")
+    @classmethod
+    def _trigger(cls, value: str) -> str:
+        if value not in INSTALMENT_TRIGGERS:
+            raise _refused("clause_not_supported", value=value,
+                           supported=", ".join(INSTALMENT_TRIGGERS))  # fmt: skip
+        return value
+
+    @field_validator("on")
+    @classmethod
+    def _on(cls, value: date) -> date:
+        return _bounded(value)
+
+    @model_validator(mode="after")
+    def _complete(self) -> InstalmentIn:
+        if (self.amount is None) == (self.share is None):
+            raise _refused("instalment_amount_or_share")
+        if (self.trigger == "date") != (self.on is not None):
+            raise _refused("instalment_date_for_date_only", trigger=self.trigger)
+        if (self.trigger == "report") != (self.report is not None):
+            raise _refused("instalment_report_for_report_only", trigger=self.trigger)
+        return self
 
 
 class PaymentIn(_Strict):
-    """How the amount is paid; convflow computes one payment after the award's notification."""
+    """How the amount is paid: one payment after the award's notification (nothing written,
+    or one instalment on the notification), or instalments in the order they are paid."""
 
-    instalments: list[InstalmentIn] = Field(default=[], max_length=1)
+    instalments: list[InstalmentIn] = Field(default=[], max_length=MAX_INSTALMENTS)
+
+
+def schedule(parsed: ConventionIn) -> tuple[Instalment, ...]:
+    """The payment schedule a file declares, shares turned into amounts (to the cent, half
+    up); none for the single payment on notification."""
+    written = parsed.payment.instalments
+    if len(written) == 1 and written[0].trigger == "notification":
+        return ()
+    return tuple(
+        Instalment(
+            number=number,
+            amount=amount,
+            trigger=part.trigger,  # type: ignore[arg-type]  # checked by its validator
+            on=part.on,
+            report=part.report,
+        )
+        for number, (part, amount) in enumerate(
+            zip(written, instalment_amounts(parsed), strict=True), start=1
+        )
+    )
+
+
+def instalment_amounts(parsed: ConventionIn) -> list[Decimal]:
+    """Each written instalment's amount: as written, or its share of the total (to the
+    cent, half up)."""
+    return [
+        part.amount
+        if part.amount is not None
+        else (parsed.amount * (part.share or 0) / 100).quantize(_CENT, ROUND_HALF_UP)
+        for part in parsed.payment.instalments
+    ]
+
+
+_CENT = Decimal("0.01")
 
 
 class CommitteeIn(_Strict):
@@ -227,14 +319,7 @@ class ConventionIn(_Strict):
     @field_validator("amount", mode="before")
     @classmethod
     def _amount(cls, value: Any) -> Decimal:
-        if isinstance(value, float):
-            raise _refused("float_value", value=str(value))
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise _refused("amount_expected")
-        try:
-            return parse_amount(str(value))
-        except InvalidInput as error:
-            raise _refused(error.code, **error.own_params) from None
+        return _money(value)
 
     @model_validator(mode="after")
     def _unique(self) -> ConventionIn:
@@ -245,14 +330,24 @@ class ConventionIn(_Strict):
         duplicates = sorted({e for e in emails if emails.count(e) > 1})
         if duplicates:
             raise _refused("duplicate_signatory_emails", emails=duplicates)
-        for instalment in self.payment.instalments:  # the one payment is the whole amount
-            if instalment.amount is not None and instalment.amount != self.amount:
-                raise _refused("instalments_do_not_add_up", total=str(self.amount),
-                               instalments=str(instalment.amount))  # fmt: skip
+        self._check_schedule()
         dates = [entry.on for entry in self.history]
         if dates != sorted(dates):
             raise _refused("history_out_of_order", dates=[d.isoformat() for d in dates])
         return self
+
+    def _check_schedule(self) -> None:
+        """The instalments add up to the amount, to the cent, and none is due after the term."""
+        if not self.payment.instalments:
+            return
+        total = sum(instalment_amounts(self), Decimal(0))
+        if total != self.amount:
+            raise _refused("instalments_do_not_add_up", total=str(self.amount),
+                           instalments=str(total))  # fmt: skip
+        for part in schedule(self):
+            if part.on is not None and part.on > self.end_date:
+                raise _refused("instalment_after_term", instalment=part.number,
+                               on=part.on.isoformat(), end=self.end_date.isoformat())  # fmt: skip
 
 
 class ConventionFileError(InvalidInput):
@@ -340,6 +435,73 @@ def parse_file(
     return ConventionFile(to_domain(parsed, payment_target_days, signature_target_days), history)
 
 
+def parse_mapping(
+    data: Mapping[str, Any], source: str, *, payment_target_days: int, signature_target_days: int
+) -> ConventionFile:
+    """The convention a mapping of the file's fields describes (JSON through the API: dates
+    as ISO text); the same checks as a file, each problem named by its field."""
+    try:
+        parsed = ConventionIn.model_validate(dict(data))
+    except ValidationError as error:
+        raise _file_error("", source, error) from None
+    history = tuple(
+        PastEvent(entry.event, entry.on, {key: str(value) for key, value in entry.inputs.items()})
+        for entry in parsed.history
+    )
+    return ConventionFile(to_domain(parsed, payment_target_days, signature_target_days), history)
+
+
+def file_data(convention: Convention) -> dict[str, Any]:
+    """A convention's terms as the file's fields (the inverse of reading a file), for a
+    draft edited through the API: dates and amounts as text, as JSON carries them."""
+    clauses, offsets = convention.clauses, convention.clauses.reminders
+    return {
+        "reference": convention.reference,
+        "title": convention.title,
+        "object": convention.object,
+        "amount": str(convention.amount),
+        "end_date": convention.end_date.isoformat(),
+        "place": convention.place,
+        "clauses": {
+            "dispute_window_days": clauses.dispute_window_days,
+            "termination_notice_months": clauses.termination_notice_months,
+            "payment_target_days": clauses.payment_target_days,
+            "signature_target_days": clauses.signature_target_days,
+            "articles": {k: v for k, v in asdict(clauses.articles).items() if k != "committee"},
+        },
+        "reminders": {
+            "expiry": list(offsets.expiry),
+            "termination": list(offsets.termination),
+            "dispute_window": list(offsets.dispute_window),
+            "court_possible": offsets.court_possible,
+            "signature_every_days": offsets.signature_every_days,
+            "payment": list(offsets.payment),
+        },
+        "payment": {"instalments": [_instalment_data(i) for i in clauses.instalments]},
+        "parties": [
+            {
+                "key": party.key,
+                "name": party.name,
+                "signatories": [
+                    {"name": s.name, "title": s.title, "email": s.email}
+                    for s in convention.signatories
+                    if s.party == party.key
+                ],
+            }
+            for party in convention.parties
+        ],
+    }
+
+
+def _instalment_data(instalment: Instalment) -> dict[str, Any]:
+    data: dict[str, Any] = {"amount": str(instalment.amount), "trigger": instalment.trigger}
+    if instalment.on is not None:
+        data["on"] = instalment.on.isoformat()
+    if instalment.report is not None:
+        data["report"] = instalment.report
+    return data
+
+
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -378,7 +540,7 @@ _FLAG = ("bool_parsing", "bool_type")
 def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
     """A validation problem as one of convflow's codes and its parameters."""
     kind, context, given = error["type"], dict(error.get("ctx") or {}), error.get("input")
-    if isinstance(error.get("ctx"), dict) and kind in _OWN:
+    if kind in _OWN and (isinstance(error.get("ctx"), dict) or not CODES.get(kind, True)):
         return kind, context  # raised by our validators with a code of ours
     if kind in _SAME_CODE:
         return _SAME_CODE[kind], {}
@@ -408,7 +570,9 @@ _OWN = frozenset(
     {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
      "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
      "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up",
-     "date_out_of_range", "control_characters", "amount_too_large"}
+     "date_out_of_range", "control_characters", "amount_too_large",
+     "instalment_amount_or_share", "instalment_date_for_date_only",
+     "instalment_report_for_report_only", "instalment_after_term", "not_a_share"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
@@ -435,6 +599,7 @@ def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> C
         termination_notice_months=parsed.clauses.termination_notice_months,
         payment_target_days=parsed.clauses.payment_target_days or payment_days,
         signature_target_days=parsed.clauses.signature_target_days or signature_days,
+        instalments=schedule(parsed),
         reminders=ReminderOffsets(
             expiry=tuple(sorted(set(reminders.expiry), reverse=True)),
             termination=tuple(sorted(set(reminders.termination), reverse=True)),

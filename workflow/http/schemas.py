@@ -15,7 +15,8 @@ StateName = Literal[
     "termination", "expired", "terminated", "cancelled",
 ]  # fmt: skip
 EventName = Literal[
-    "submit", "sign", "cancel", "notify", "pay", "open_dispute", "settle", "go_to_court",
+    "submit", "sign", "cancel", "notify", "pay", "report_received", "open_dispute", "settle",
+    "go_to_court",
     "close_litigation", "give_notice", "expire", "terminate",
 ]  # fmt: skip
 SortField = Literal["reference", "title", "state", "end_date", "amount", "next_deadline"]

@@ -15,7 +15,7 @@ from states.deadlines import (
     payment_target,
     termination_notice,
 )
-from states.errors import ConcurrentChange, ConvflowError, DuplicateReference
+from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
 from states.lifecycle import Outcome, default_event_date, fire
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
@@ -61,6 +61,30 @@ def import_convention(app: App, command: ImportConvention, now: datetime) -> Con
             _replay(app, uow, convention, past, number, command, now)
         uow.commit()
     return ConventionImported(convention.reference, convention.state, convention.version)
+
+
+def edit_draft(
+    app: App, convention: Convention, actor: str, fields: Sequence[str], now: datetime,
+    expected_version: int | None = None,
+) -> ConventionImported:  # fmt: skip
+    """Replace a draft's terms with `convention`'s (same reference), recorded in its history
+    as `edit_draft` naming the fields changed; once submitted, a convention changes only by
+    amendment: refused, naming its state."""
+    with app.uow() as uow:
+        stored = uow.conventions.get(convention.reference, for_update=True)
+        if stored.state != "draft":
+            raise GuardRejected(convention.reference, "edit_draft", "not_a_draft",
+                                state=stored.state)  # fmt: skip
+        if expected_version is not None and expected_version != stored.version:
+            raise ConcurrentChange(convention.reference, expected_version, stored.version)
+        convention.version = stored.version
+        version = uow.conventions.replace_draft(convention, now)  # also the history's seq
+        uow.conventions.append_event(
+            uow.conventions.id_of(convention.reference), version, "edit_draft", "draft", "draft",
+            civil_date(now), actor, {"fields": ", ".join(fields)}, now,
+        )  # fmt: skip
+        uow.commit()
+    return ConventionImported(convention.reference, "draft", version)
 
 
 def import_conventions(
@@ -194,7 +218,9 @@ def move_deadlines(
     with it, and none are planned for one that opens moot."""
     uow.deadlines.close(convention_id, closures, now)
     for closure in closures:
-        uow.reminders.cancel(convention_id, closure.kind, now, note=why)
+        uow.reminders.cancel(
+            convention_id, closure.kind, now, note=why, instalment=closure.instalment
+        )
     moot = due.moot_kinds(convention)
     for kind in sorted(moot):
         uow.reminders.cancel(convention_id, kind, now, note=reminder_reason("moot"))

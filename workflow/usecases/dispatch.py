@@ -194,6 +194,7 @@ def _without_moot(
             reason.deadline_status,
             reason.convention_state,
             reason.amendment_awaiting_signatures,
+            reason.payment_made,
         )
         if not gone:
             kept.append(row)

@@ -149,6 +149,7 @@ def _row_snapshot(
         row.explanation,
         date.fromisoformat(court) if court else None,
         days_before,
+        instalment=getattr(row, "instalment", 0),
     )
 
 

@@ -27,6 +27,7 @@ from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.due import ANNOUNCEMENTS
 from states.lifecycle import Outcome
+from states.payments import progress_of
 from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.settings import Settings
@@ -103,6 +104,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             "payment_target_days": convention.clauses.payment_target_days,
             "articles": asdict(convention.clauses.articles),
         },
+        "instalments": _instalments(convention),
         "parties": [
             {
                 "key": party.key,
@@ -123,6 +125,23 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
     }
 
 
+def _instalments(convention: Convention) -> list[dict[str, Any]]:
+    """The payment schedule as emails describe it (empty for a single payment)."""
+    found = []
+    for instalment in convention.clauses.instalments:
+        progress = progress_of(convention.payments, instalment.number)
+        found.append({
+            "number": instalment.number,
+            "amount": str(instalment.amount),
+            "trigger": instalment.trigger,
+            "on": _iso(instalment.on),
+            "report": instalment.report,
+            "report_received_on": _iso(progress.report_received_on),
+            "paid_on": _iso(progress.paid_on),
+        })  # fmt: skip
+    return found
+
+
 def deadline_snapshot(
     kind: str,
     due_date: date,
@@ -130,9 +149,12 @@ def deadline_snapshot(
     explanation: str,
     earliest_court_date: date | None,
     days_before: int | None = None,
+    instalment: int = 0,
 ) -> dict[str, Any]:
-    """A deadline as emails describe it, as JSON."""
+    """A deadline as emails describe it, as JSON (`instalment`: for a payment, which one;
+    0 for the single payment)."""
     return {
+        "instalment": instalment,
         "kind": kind,
         "kind_label": labels.deadline(kind),
         "due_date": _iso(due_date),
@@ -152,6 +174,7 @@ def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
         deadline.expires_at,
         deadline.explanation,
         deadline.earliest_court_date,
+        instalment=deadline.instalment,
     )
     if deadline.ends_by is not None:
         snapshot.update(ends_by=deadline.ends_by, notice_end=_iso(deadline.notice_end))
@@ -377,6 +400,8 @@ _DATES = (
     "earliest_court_date",
     "occurred_on",
     "signed_on",
+    "paid_on",
+    "report_received_on",
     "submitted_on",
     "noticed_on",
     "notice_end",

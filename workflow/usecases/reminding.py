@@ -169,6 +169,7 @@ def _emails(
         # What the email says is left is what is left on the day it goes, not the offset
         # it was planned at: a reminder sent late does not say "in 30 days" with 27 left.
         days_left,
+        instalment=row.instalment,
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
     return app.mailer.emails(

@@ -16,7 +16,8 @@ from states.amendments import (
     current_value,
 )
 from states.convention import Convention
-from states.lifecycle import allowed_events
+from states.lifecycle import allowed_for
+from states.payments import progress_of
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.outbox import WAITING
 from storage.tables import AnyRow
@@ -36,6 +37,20 @@ class DeadlineView(TypedDict):
     raw_end: str | None
     details: dict[str, Any]
     resolved_at: str | None
+    instalment: int
+
+
+class InstalmentView(TypedDict):
+    """One instalment of a payment schedule (article 2) and where it stands."""
+
+    number: int
+    amount: str
+    trigger: str
+    on: str | None
+    report: str | None
+    report_received_on: str | None
+    paid_on: str | None
+    paid_amount: str | None
 
 
 class ReminderView(TypedDict):
@@ -134,6 +149,7 @@ class StatusView(TypedDict):
     notified_on: str | None
     paid_on: str | None
     paid_amount: str | None
+    instalments: list[InstalmentView]
     parties: list[PartyView]
     signatories: list[SignatoryView]
     former_signatories: list[FormerSignatoryView]
@@ -185,7 +201,26 @@ def deadline_view(row: AnyRow) -> DeadlineView:
         "raw_end": day(row.raw_end),
         "details": row.details,
         "resolved_at": instant(row.resolved_at),
+        "instalment": row.instalment,
     }
+
+
+def instalment_views(convention: Convention) -> list[InstalmentView]:
+    """The payment schedule (empty for a single payment) and each instalment's progress."""
+    views: list[InstalmentView] = []
+    for instalment in convention.clauses.instalments:
+        progress = progress_of(convention.payments, instalment.number)
+        views.append({
+            "number": instalment.number,
+            "amount": str(instalment.amount),
+            "trigger": instalment.trigger,
+            "on": day(instalment.on),
+            "report": instalment.report,
+            "report_received_on": day(progress.report_received_on),
+            "paid_on": day(progress.paid_on),
+            "paid_amount": str(progress.paid_amount) if progress.paid_amount else None,
+        })  # fmt: skip
+    return views
 
 
 def reminder_view(row: AnyRow) -> ReminderView:
@@ -332,6 +367,7 @@ def status(app: App, reference: str) -> StatusView:
         "notified_on": day(convention.notified_on),
         "paid_on": day(convention.paid_on),
         "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
+        "instalments": instalment_views(convention),
         "parties": [{"key": p.key, "name": p.name} for p in convention.parties],
         "signatories": [
             {
@@ -354,7 +390,7 @@ def status(app: App, reference: str) -> StatusView:
             }
             for row in former
         ],
-        "allowed_events": allowed_events(convention.state),
+        "allowed_events": allowed_for(convention),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "deadlines": [deadline_view(row) for row in deadlines],

@@ -1,0 +1,113 @@
+"""How a convention's amount is paid (article 2): a schedule of instalments, and what is paid.
+
+The reference convention pays its whole amount in one payment after the notification of the
+award: that is the schedule with no instalment declared, and its payment deadline carries
+instalment number 0 ("the single payment"). A convention paid in instalments declares them in
+order, numbered from 1, each with its amount and its trigger:
+
+- ``notification``: due `payment_target_days` after the notification of the award;
+- ``date``: due on a date the convention fixes;
+- ``report``: due `payment_target_days` after the beneficiary's report is received
+  (the `report_received` event names the instalment).
+
+The amounts add up to the convention's amount, to the cent; the convention is in `execution`
+from its first payment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+InstalmentTrigger = Literal["notification", "date", "report"]
+INSTALMENT_TRIGGERS: tuple[InstalmentTrigger, ...] = ("notification", "date", "report")
+SINGLE_PAYMENT = 0
+"""The instalment number of the payment of a convention paid in one payment."""
+MAX_INSTALMENTS = 24
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One payment of the schedule: its number (from 1), amount, and what makes it due."""
+
+    number: int
+    amount: Decimal
+    trigger: InstalmentTrigger = "notification"
+    on: date | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class InstalmentProgress:
+    """What has happened to one instalment: its report received, its payment made."""
+
+    number: int
+    report_received_on: date | None = None
+    paid_on: date | None = None
+    paid_amount: Decimal | None = None
+
+
+def schedule_of(amount: Decimal, instalments: tuple[Instalment, ...]) -> tuple[Instalment, ...]:
+    """The instalments to pay: the declared ones, or the single payment of the whole amount."""
+    if instalments:
+        return instalments
+    return (Instalment(SINGLE_PAYMENT, amount),)
+
+
+def progress_of(progress: tuple[InstalmentProgress, ...], number: int) -> InstalmentProgress:
+    """The progress of instalment `number` (nothing yet when it has none)."""
+    return next((p for p in progress if p.number == number), InstalmentProgress(number))
+
+
+def with_progress(
+    progress: tuple[InstalmentProgress, ...], updated: InstalmentProgress
+) -> tuple[InstalmentProgress, ...]:
+    """The progress with one instalment's entry replaced (or added), in instalment order."""
+    others = [p for p in progress if p.number != updated.number]
+    return tuple(sorted([*others, updated], key=lambda p: p.number))
+
+
+def unpaid(
+    schedule: tuple[Instalment, ...], progress: tuple[InstalmentProgress, ...]
+) -> list[Instalment]:
+    """The instalments not paid yet, in order."""
+    return [i for i in schedule if progress_of(progress, i.number).paid_on is None]
+
+
+def mark_paid(
+    progress: tuple[InstalmentProgress, ...], number: int, on: date, amount: Decimal
+) -> tuple[InstalmentProgress, ...]:
+    """The progress once instalment `number` is paid `amount` on `on`."""
+    entry = replace(progress_of(progress, number), paid_on=on, paid_amount=amount)
+    return with_progress(progress, entry)
+
+
+def mark_report(
+    progress: tuple[InstalmentProgress, ...], number: int, on: date
+) -> tuple[InstalmentProgress, ...]:
+    """The progress once the report instalment `number` waits for is received on `on`."""
+    return with_progress(progress, replace(progress_of(progress, number), report_received_on=on))
+
+
+def shortfall(total: Decimal, instalments: tuple[Instalment, ...]) -> Decimal:
+    """How much the instalments fall short of the total (negative: they exceed it)."""
+    return total - sum((i.amount for i in instalments), Decimal("0"))
+
+
+__all__ = [
+    "INSTALMENT_TRIGGERS",
+    "MAX_INSTALMENTS",
+    "SINGLE_PAYMENT",
+    "Instalment",
+    "InstalmentProgress",
+    "InstalmentTrigger",
+    "mark_paid",
+    "mark_report",
+    "progress_of",
+    "schedule_of",
+    "shortfall",
+    "unpaid",
+    "with_progress",
+]
