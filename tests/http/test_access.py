@@ -27,6 +27,9 @@ WRITES = {
     ("POST", "/api/v1/conventions/{reference}/events"),
     ("POST", "/api/v1/conventions/{reference}/amendments"),
     ("POST", "/api/v1/conventions/{reference}/amendments/{number}/events"),
+    ("POST", "/api/v1/conventions"),
+    ("PATCH", "/api/v1/conventions/{reference}"),
+    ("POST", "/api/v1/extract"),
 }
 
 

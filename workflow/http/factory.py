@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from states.errors import ConvflowError
 from workflow.bootstrap import App
-from workflow.http import amendments, api, convention_pages, pages, signin
+from workflow.http import amendments, api, convention_pages, intake_api, pages, signin
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
 from workflow.http.errors import api_error, client_words, french, status_of
@@ -152,6 +152,7 @@ ROUTERS = (
     probes,
     api.calendars,
     amendments.router,
+    intake_api.router,
     api.readers,
     signin.public,
     signin.signed_only,

@@ -1,0 +1,150 @@
+"""Conventions coming in through the API: created from the file's fields, a draft edited, a
+document read; on SQLite and PostgreSQL, through a real server."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.extract.renderings import to_pdf
+from tests.http.conftest import Tokens, bearer
+from workflow.bootstrap import App
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
+TEXT = ROOT / "docs" / "reference-convention-2025.txt"
+
+
+def file_fields(path: Path = EXAMPLE, **changes: Any) -> dict[str, Any]:
+    """A convention file's fields as JSON carries them (dates as ISO text), its history left
+    out unless asked."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data.pop("history", None)
+    data.update(changes)
+    return json.loads(json.dumps(data, default=str))
+
+
+def test_an_administrator_creates_a_draft_from_the_file_s_fields(
+    app: App, client: httpx.Client, tokens: Tokens
+) -> None:
+    created = client.post("/api/v1/conventions", json=file_fields(), headers=bearer(tokens.admin))
+    assert created.status_code == 201, created.text
+    status = created.json()
+    assert (status["reference"], status["state"], status["amount"]) == (
+        "AMP-CRPV-PACA-2025", "draft", "200000.00",
+    )  # fmt: skip
+    listed = client.get("/api/v1/conventions", headers=bearer(tokens.viewer)).json()
+    assert [c["reference"] for c in listed["items"]] == ["AMP-CRPV-PACA-2025"]
+
+    again = client.post("/api/v1/conventions", json=file_fields(), headers=bearer(tokens.admin))
+    assert again.status_code == 409 and again.json()["code"] == "duplicate_reference"
+
+
+def test_each_field_s_problem_is_named_and_nothing_is_created(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    fields = file_fields(amount=200000.5)
+    del fields["title"]
+    fields["parties"][1]["signatories"][0]["email"] = "mustapha"
+    refused = client.post("/api/v1/conventions", json=fields, headers=bearer(tokens.admin))
+    assert refused.status_code == 422
+    body = refused.json()
+    problems = {(body["params"]["field"], body["code"])} | {
+        (other["field"], other["code"]) for other in body["params"]["others"]
+    }
+    assert problems == {
+        ("title", "required_field"),
+        ("amount", "float_value"),
+        ("parties[1].signatories[0].email", "not_an_email"),
+    }
+    assert body["message"]  # said in words, French by default
+    listed = client.get("/api/v1/conventions", headers=bearer(tokens.admin)).json()
+    assert listed["items"] == []
+
+
+def test_a_reader_may_not_create_nor_edit(client: httpx.Client, tokens: Tokens) -> None:
+    refused = client.post("/api/v1/conventions", json=file_fields(), headers=bearer(tokens.viewer))
+    assert refused.status_code == 403
+    assert client.post("/api/v1/conventions", json=file_fields()).status_code == 401
+
+
+def test_a_draft_is_edited_until_it_is_submitted_never_after(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    admin = bearer(tokens.admin)
+    client.post("/api/v1/conventions", json=file_fields(), headers=admin).raise_for_status()
+    edited = client.patch(
+        "/api/v1/conventions/AMP-CRPV-PACA-2025",
+        json={"amount": "180000.00", "clauses": {"dispute_window_days": 45}},
+        headers=admin,
+    )
+    assert edited.status_code == 200, edited.text
+    status = edited.json()
+    assert status["amount"] == "180000.00" and status["version"] == 2
+    assert [s["email"] for s in status["signatories"]] == [
+        "martial.alvarez@example.org", "mustapha.berra@example.org",
+    ]  # fmt: skip
+    history = client.get("/api/v1/conventions/AMP-CRPV-PACA-2025/history", headers=admin).json()
+    assert [(h["event"], h["inputs"]) for h in history] == [
+        ("import", {"file": "API"}), ("edit_draft", {"fields": "amount, clauses"}),
+    ]  # fmt: skip
+
+    bad = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                       json={"end_date": "31/12/2025"}, headers=admin)  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["params"]["field"] == "end_date"
+
+    submitted = client.post("/api/v1/conventions/AMP-CRPV-PACA-2025/events",
+                            json={"event": "submit", "on": "2025-03-03"},
+                            headers=admin)  # fmt: skip
+    assert submitted.status_code == 201, submitted.text
+    late = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json={"title": "Autre"},
+                        headers=admin)  # fmt: skip
+    assert late.status_code == 409
+    assert (late.json()["code"], late.json()["params"]["state"]) == ("not_a_draft", "signature")
+
+
+def test_a_document_is_read_into_the_file_s_fields(
+    client: httpx.Client, tokens: Tokens, tmp_path: Path
+) -> None:
+    pdf = to_pdf(TEXT.read_text(encoding="utf-8"), tmp_path / "convention.pdf")
+    read = client.post(
+        "/api/v1/extract",
+        files={"file": ("scan-sans-extension", pdf.read_bytes(), "application/octet-stream")},
+        headers=bearer(tokens.admin),
+    )
+    assert read.status_code == 200, read.text
+    found = read.json()
+    assert found["fields"]["amount"]["value"] == "200000.00"
+    assert found["fields"]["end_date"]["value"] == "2025-12-31"
+    assert "article" in found["fields"]["amount"]["article"].lower()
+    assert 'amount = "200000.00"' in found["toml"]
+
+    empty = client.post("/api/v1/extract", files={"file": ("vide.txt", b"  \n")},
+                        headers=bearer(tokens.admin))  # fmt: skip
+    assert empty.status_code == 422
+    assert (empty.json()["code"], empty.json()["params"]["field"]) == (
+        "document_without_text", "file",
+    )  # fmt: skip
+
+
+def test_a_schedule_given_through_the_api_is_shown_on_the_convention_s_page(
+    admin_browser: httpx.Client, tokens: Tokens
+) -> None:
+    schedule = {"instalments": [
+        {"share": "60 %", "trigger": "notification"},
+        {"share": "40 %", "trigger": "report", "report": "bilan final"},
+    ]}  # fmt: skip
+    created = admin_browser.post("/api/v1/conventions", json=file_fields(payment=schedule),
+                                 headers=bearer(tokens.admin))  # fmt: skip
+    assert created.status_code == 201, created.text
+    assert [(i["number"], i["amount"], i["trigger"]) for i in created.json()["instalments"]] == [
+        (1, "120000.00", "notification"), (2, "80000.00", "report"),
+    ]  # fmt: skip
+    page = admin_browser.get("/conventions/AMP-CRPV-PACA-2025")
+    assert page.status_code == 200
+    assert "Échéancier des versements (2 versements, article 2)" in page.text
+    assert "à la réception du document « bilan final »" in page.text

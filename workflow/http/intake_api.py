@@ -1,0 +1,136 @@
+"""Conventions coming in through the API: created from the file's fields, a draft edited, a
+document read (admin role only).
+
+`POST /api/v1/conventions` takes the convention file's fields as JSON (dates and amounts as
+text) and runs the checks `convflow import` runs; `PATCH /api/v1/conventions/{reference}`
+changes some fields of a draft (409 once submitted: an amendment is then the way);
+`POST /api/v1/extract` reads an uploaded document (.txt, .pdf with a text layer, .docx) as
+`convflow extract --json` does. A refusal is a 422 naming each field's problem.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, UploadFile
+
+from states.errors import InvalidInput
+from workflow.files.convention_file import file_data, parse_mapping
+from workflow.files.extract.documents import UnreadableDocument
+from workflow.http.api import checked
+from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.schemas import Problem
+from workflow.usecases import views
+from workflow.usecases.commands import ImportConvention
+from workflow.usecases.conventions import edit_draft, import_convention
+
+MAX_DOCUMENT = 20 * 1024 * 1024
+"""The largest document `POST /api/v1/extract` reads (a convention is a few hundred kB)."""
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {"model": Problem, "description": "the token's role does not allow this"},
+    409: {
+        "model": Problem,
+        "description": "the reference exists, or the convention is no longer a draft",
+    },
+    422: {
+        "model": Problem,
+        "description": "a field is missing or wrong: `params.field`, and "
+        "every other problem in `params.others`",
+    },
+}
+router = APIRouter(prefix="/api/v1", responses=_REFUSED, dependencies=[Depends(api_reader)])
+FileFields = Body(
+    ...,
+    description="the convention file's fields, as JSON: reference, title, object, amount "
+    "(text, '200000.00'), end_date (ISO), place, parties[], optional clauses, reminders, "
+    "payment.instalments[], history[]",
+)
+
+
+def _targets(context: Context) -> dict[str, int]:
+    settings = context.app.settings
+    return {
+        "payment_target_days": settings.payment_target_days,
+        "signature_target_days": settings.signature_target_days,
+    }
+
+
+@router.post("/conventions", status_code=201, summary="Create a draft convention (admin)")
+def create(context: Context, principal: Admin, body: dict[str, Any] = FileFields) -> dict[str, Any]:
+    """A new convention in draft, from the file's fields; its past events (`history`) are
+    replayed as `convflow import` does."""
+    parsed = parse_mapping(body, "API", **_targets(context))
+    command = ImportConvention(parsed.convention, principal.actor, "API", parsed.history)
+    done = import_convention(context.app, command, context.now())
+    return dict(views.status(context.app, done.reference))
+
+
+@router.patch(
+    "/conventions/{reference:path}", summary="Change some fields of a draft convention (admin)"
+)
+def edit(
+    context: Context, principal: Admin, reference: str, body: dict[str, Any] = FileFields
+) -> dict[str, Any]:
+    """Change the fields given (a table such as `clauses` is merged key by key; a list such as
+    `parties` is replaced whole); the reference itself does not change. Refused once the
+    convention is submitted for signature: an amendment is then the way."""
+    reference = checked(reference)
+    if "reference" in body and body["reference"] != reference:
+        raise InvalidInput("reference", "reference_unchanged", reference=reference)
+    if "history" in body:
+        raise InvalidInput("history", "history_at_creation_only")
+    with context.app.uow(read_only=True) as uow:
+        current = uow.conventions.get(reference)
+    merged = _merged(file_data(current), body)
+    parsed = parse_mapping(merged, "API", **_targets(context))
+    version = body.get("expected_version")
+    fields = sorted(key for key in body if key != "expected_version")
+    edit_draft(context.app, parsed.convention, principal.actor, fields, context.now(),
+               version if isinstance(version, int) else None)  # fmt: skip
+    return dict(views.status(context.app, reference))
+
+
+def _merged(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft's fields with `changes` applied: tables merged key by key, the rest replaced."""
+    merged = dict(current)
+    for key, value in changes.items():
+        if key == "expected_version":
+            continue
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+_KINDS = ((b"%PDF", ".pdf"), (b"PK\x03\x04", ".docx"))
+
+
+def _kind_of(head: bytes) -> str:
+    """The document's kind from its first bytes (never from its name): PDF, DOCX, else text."""
+    return next((kind for magic, kind in _KINDS if head.startswith(magic)), ".txt")
+
+
+@router.post("/extract", summary="Read a convention document into the file's fields (admin)")
+def extract(context: Context, principal: Admin, file: UploadFile) -> dict[str, Any]:
+    """What `convflow extract --json` gives for the uploaded document: {"fields": {NAME:
+    {"value", "article", "quote"}}, "missing", "warnings"}, and the convention file drafted
+    from it (`toml`). Nothing is stored."""
+    from workflow.files.extract import extract as read_clauses
+    from workflow.files.extract import read_document, to_json, to_toml
+
+    content = file.file.read(MAX_DOCUMENT + 1)
+    if len(content) > MAX_DOCUMENT:
+        raise InvalidInput("file", "document_too_large", most=str(MAX_DOCUMENT))
+    kind = _kind_of(content[:8])
+    with tempfile.TemporaryDirectory(prefix="convflow-extract-") as folder:
+        path = Path(folder) / f"document{kind}"
+        path.write_bytes(content)
+        try:
+            extraction = read_clauses(read_document(path))
+        except UnreadableDocument as error:  # named by the upload, not the temporary file
+            raise UnreadableDocument("file", error.code, **error.own_params) from None
+    return {**to_json(extraction), "toml": to_toml(extraction)}
