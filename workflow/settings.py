@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, cast
 
 from notifications.addresses import address_problem
-from states.calendar import HOLIDAY_SUBDIVISIONS, HolidayCalendar
+from states.calendar import HolidayCalendar, holiday_subdivisions
 from states.deadlines import LETTER_BASES, LegalSettings, LetterBasis
 from states.errors import InvalidInput
 
@@ -122,8 +122,8 @@ def _optional_text(value: str) -> str | None:
 
 def _subdivision(value: Any) -> str | None:
     text = _optional_text(value)
-    if text is not None and text not in HOLIDAY_SUBDIVISIONS:
-        raise _Invalid("not_a_holiday_subdivision", value=text, known=HOLIDAY_SUBDIVISIONS)
+    if text is not None and text not in holiday_subdivisions():
+        raise _Invalid("not_a_holiday_subdivision", value=text, known=holiday_subdivisions())
     return text
 
 

@@ -20,7 +20,9 @@ from workflow.cli import cli
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the lazy group's commands load when asked for
+        command = group.get_command(ctx, name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))

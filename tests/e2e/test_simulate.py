@@ -9,7 +9,7 @@ from pathlib import Path
 from states.calendar import at_paris_time, civil_date
 from tests.e2e.conftest import EXAMPLE, REF, Convflow
 from workflow.bootstrap import utc_now
-from workflow.usecases.views import instant
+from workflow.usecases.iso import instant
 
 
 def today() -> date:

@@ -10,14 +10,73 @@ from pathlib import Path
 
 import click
 
-from workflow.cli import conventions, deadlines, emails, intake, ops, service, tokens
-from workflow.cli.context import CliContext, ConvflowGroup
+from workflow.cli.group import LazyCommand, LazyGroup
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
+
+_CONVENTIONS, _DEADLINES, _SERVICE = (
+    "workflow.cli.conventions", "workflow.cli.deadlines", "workflow.cli.service"
+)  # fmt: skip
+COMMANDS: tuple[LazyCommand, ...] = (
+    LazyCommand("init", _CONVENTIONS, "init",
+                "Create the database, or migrate it to the latest schema."),
+    LazyCommand("import", _CONVENTIONS, "import_",
+                "Load conventions in state `draft`: each FILE a convention file (TOML), a "
+                "spreadsheet (CSV or XLSX, one convention per row: docs/spreadsheet-import.md) "
+                "or a directory of them."),
+    LazyCommand("extract", "workflow.cli.intake", "extract",
+                "Read a convention's text (.txt, .pdf with a text layer, .docx) and print the "
+                "convention file `convflow import` reads: each value under the sentence and "
+                'article it comes from, the values only a person can give left as "" '
+                "(reference, party keys, emails), and what the text did not say, with why."),
+    LazyCommand("list", _CONVENTIONS, "list_",
+                "List conventions with their state, term and next deadline."),
+    LazyCommand("status", "workflow.cli.reading", "status",
+                "Show where convention REFERENCE stands: state, terms, signatures, deadlines "
+                "explained."),
+    LazyCommand("history", _CONVENTIONS, "history",
+                "Show every event recorded on REFERENCE: what, from which state to which, "
+                "when, by whom."),
+    LazyCommand("verify", _CONVENTIONS, "verify",
+                "Check that every convention's history (or REFERENCE's) is as it was written."),
+    LazyCommand("event", _CONVENTIONS, "event",
+                "Record EVENT on convention REFERENCE (or on its amendment n°N, with "
+                "--amendment N)."),
+    LazyCommand("amend", _CONVENTIONS, "amend",
+                "Draft an amendment (avenant) to REFERENCE and print its number."),
+    LazyCommand("amendments", _CONVENTIONS, "amendments_",
+                "List the amendments of REFERENCE: state, changes (before → after), "
+                "signatures."),
+    LazyCommand("deadline", _DEADLINES, "deadline",
+                "What-if calculator: the legal deadline for given dates, with its explanation."),
+    LazyCommand("diagram", _DEADLINES, "diagram",
+                "Print the lifecycle as a mermaid state diagram (drawn from the transitions "
+                "table)."),
+    LazyCommand("serve", _SERVICE, "serve", "Run the background service until SIGTERM or Ctrl-C."),
+    LazyCommand("run-due", _SERVICE, "run_due_",
+                "Do once what the service does when something falls due, then exit."),
+    LazyCommand("reminders", _SERVICE, "reminders",
+                "List the reminders of REFERENCE: planned instant (Paris time) and status."),
+    LazyCommand("outbox", _SERVICE, "outbox",
+                "List the emails convflow decided to send, newest first, and what became of "
+                "them."),
+    LazyCommand("emails", "workflow.cli.emails", "emails",
+                "The emails convflow sends: each kind, its French name, to whom and when."),
+    LazyCommand("simulate", _SERVICE, "simulate_",
+                "Show every reminder and automatic event from now to --until, writing nothing."),
+    LazyCommand("config", _SERVICE, "config",
+                "Print every setting, its value and where it came from (passwords hidden)."),
+    LazyCommand("token", "workflow.cli.tokens", "token",
+                "Access tokens: `viewer` reads, `admin` reads and records events."),
+    LazyCommand("doctor", "workflow.cli.ops", "doctor",
+                "Check the settings, the database, mail delivery, time, disk and the HTTP port."),
+)  # fmt: skip
+"""Every command, imported when it runs (workflow.cli.group): `--help` lists their summaries."""
 
 
 @click.group(
-    cls=ConvflowGroup,
+    cls=LazyGroup,
+    lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
@@ -35,34 +94,10 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     deadlines. Settings come from CONVFLOW_* environment variables (see `convflow config`);
     the database is CONVFLOW_DATABASE_URL (default: the SQLite file ./convflow.db).
     """
+    from workflow.cli.context import CliContext  # settings and words: not for `--help`
+
     ctx.obj = CliContext(config)
     ctx.call_on_close(ctx.obj.close)
-
-
-for command in (
-    conventions.init,
-    conventions.import_,
-    intake.extract,
-    conventions.list_,
-    conventions.status,
-    conventions.history,
-    conventions.verify,
-    conventions.event,
-    conventions.amend,
-    conventions.amendments_,
-    deadlines.deadline,
-    deadlines.diagram,
-    service.serve,
-    service.run_due_,
-    service.reminders,
-    service.outbox,
-    emails.emails,
-    service.simulate_,
-    service.config,
-    tokens.token,
-    ops.doctor,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -14,17 +14,20 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from states.errors import ConvflowError
 from states.inputs import parse_day, parse_instant
-from workflow.bootstrap import App
+from workflow.cli.group import JSON_WANTED, ConvflowGroup
 from workflow.settings import Settings, load_settings
 from workflow.wording.catalogue import Language, language_of
 from workflow.wording.refusals import hint, say
 from workflow.wording.words import Words
+
+if TYPE_CHECKING:
+    from workflow.bootstrap import App
 
 __all__ = [
     "DATE",
@@ -37,11 +40,12 @@ __all__ = [
     "json_option",
     "key_values",
     "pass_context",
+    "refuse",
+    "usage_json",
     "words_of",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-JSON_WANTED = "convflow.json"
 
 
 class Misused(ConvflowError):
@@ -92,39 +96,30 @@ def _said(error: ConvflowError, words: Words) -> str:
     return words.entry("frame", "with_hint", message=said, hint=helped) if helped else said
 
 
-class ConvflowGroup(click.Group):
-    """Turns convflow's refusals into one line in the command line's language and exit code 1
-    (2 for a usage error), or into JSON on stdout with `--json`."""
+def refuse(ctx: click.Context, error: ConvflowError) -> NoReturn:
+    """A refusal said in the command line's language: a usage error (exit code 2) when the
+    command line was misused, exit code 1 otherwise; JSON on stdout with `--json`."""
+    words = words_of(ctx)
+    if isinstance(error, Misused):
+        if ctx.meta.get(JSON_WANTED):
+            _json(ctx, say(error, words).as_json(), 2)
+        raise click.UsageError(_said(error, words), error.ctx) from None
+    if ctx.meta.get(JSON_WANTED):
+        _json(ctx, say(error, words).as_json(), 1)
+    raise Refused(_said(error, words), words) from None
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta[JSON_WANTED] = "--json" in args
-        return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Misused as error:
-            words = words_of(ctx)
-            if ctx.meta.get(JSON_WANTED):
-                self._json(ctx, say(error, words).as_json(), 2)
-            raise click.UsageError(_said(error, words), error.ctx) from None
-        except ConvflowError as error:
-            words = words_of(ctx)
-            if ctx.meta.get(JSON_WANTED):
-                self._json(ctx, say(error, words).as_json(), 1)
-            raise Refused(_said(error, words), words) from None
-        except click.UsageError as error:
-            if ctx.meta.get(JSON_WANTED):
-                refusal = getattr(error, "refusal", None)
-                if not isinstance(refusal, ConvflowError):
-                    refusal = Misused("usage_error", detail=error.format_message())
-                self._json(ctx, say(refusal, words_of(ctx)).as_json(), 2)
-            raise
+def usage_json(ctx: click.Context, error: click.UsageError) -> NoReturn:
+    """Click's usage error as JSON on stdout (exit code 2), for `--json`."""
+    refusal = getattr(error, "refusal", None)
+    if not isinstance(refusal, ConvflowError):
+        refusal = Misused("usage_error", detail=error.format_message())
+    _json(ctx, say(refusal, words_of(ctx)).as_json(), 2)
 
-    @staticmethod
-    def _json(ctx: click.Context, error: dict[str, Any], exit_code: int) -> NoReturn:
-        emit({"error": error})
-        ctx.exit(exit_code)
+
+def _json(ctx: click.Context, error: dict[str, Any], exit_code: int) -> NoReturn:
+    emit({"error": error})
+    ctx.exit(exit_code)
 
 
 def json_option(function: F) -> F:
@@ -177,6 +172,8 @@ class CliContext:
 
     def app(self, *, check_schema: bool = True) -> App:
         if self._app is None:
+            from workflow.bootstrap import App  # the database layer, only for a command using it
+
             self._app = App.create(self.settings, check_schema=check_schema)
         return self._app
 

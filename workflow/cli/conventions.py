@@ -27,7 +27,7 @@ from workflow.cli.context import (
     key_values,
     pass_context,
 )
-from workflow.cli.present import day, instant, status_text, table
+from workflow.cli.present import day, instant, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.spreadsheet import KINDS, read_spreadsheet
@@ -266,16 +266,6 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
     )  # fmt: skip
     headers = [words("reference"), words("state"), words("term"), words("next deadline")]
     click.echo(table(cells, headers))
-
-
-@click.command()
-@click.argument("reference")
-@json_option
-@pass_context
-def status(context: CliContext, reference: str, as_json: bool) -> None:
-    """Show where convention REFERENCE stands: state, terms, signatures, deadlines explained."""
-    view = views.status(context.app(), reference)
-    emit(view) if as_json else click.echo(status_text(view, context.words))
 
 
 @click.command()

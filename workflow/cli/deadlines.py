@@ -18,7 +18,7 @@ from workflow.cli.context import (
     pass_context,
     words_of,
 )
-from workflow.usecases import views
+from workflow.usecases.iso import instant
 from workflow.wording.words import Words
 
 
@@ -32,7 +32,7 @@ def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool, words:
         "kind": computed.kind,
         "raw_end": computed.raw_end.isoformat(),
         "deadline": computed.due_date.isoformat(),
-        "expires_at": views.instant(computed.expires_at),
+        "expires_at": instant(computed.expires_at),
         "explanation": computed.explanation,
         "flags": list(computed.flags),
         **extra,

@@ -26,7 +26,7 @@ from workflow.ops.metrics import Metrics
 from workflow.scheduler.listening import bind_http
 from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
-from workflow.usecases import views
+from workflow.usecases import iso, views
 from workflow.usecases.due import DueReport, run_due
 from workflow.usecases.simulate import Happening, simulate
 from workflow.wording.catalogue import gettext_noop
@@ -192,10 +192,10 @@ def run_due_(context: CliContext, now: datetime | None, no_send: bool, as_json: 
 
 def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
     return {
-        "now": views.instant(now),
-        "actions": [{**asdict(a), "due_at": views.instant(a.due_at)} for a in report.actions],
+        "now": iso.instant(now),
+        "actions": [{**asdict(a), "due_at": iso.instant(a.due_at)} for a in report.actions],
         "reminders": [
-            {**asdict(r), "planned_at": views.instant(r.planned_at)} for r in report.reminders
+            {**asdict(r), "planned_at": iso.instant(r.planned_at)} for r in report.reminders
         ],
         "emails": asdict(report.delivery),
         "failures": report.failures,
@@ -335,7 +335,7 @@ def simulate_(
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
         emit([
-            {**asdict(h), "at": views.instant(h.at), "due_at": views.instant(h.due_at)}
+            {**asdict(h), "at": iso.instant(h.at), "due_at": iso.instant(h.due_at)}
             for h in happenings
         ])  # fmt: skip
         return

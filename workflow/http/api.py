@@ -39,6 +39,7 @@ from workflow.usecases import listing as queries
 from workflow.usecases import views
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
+from workflow.usecases.iso import instant
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")  # as convention files allow
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -227,7 +228,7 @@ def record(
             {
                 "kind": d.kind,
                 "due_date": d.due_date.isoformat(),
-                "expires_at": views.instant(d.expires_at),
+                "expires_at": instant(d.expires_at),
             }
             for d in result.deadlines
         ],

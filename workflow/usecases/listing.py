@@ -25,7 +25,7 @@ from storage.queries import (
 )
 from storage.tables import AnyRow
 from workflow.bootstrap import App
-from workflow.usecases.views import day, instant
+from workflow.usecases.iso import day, instant
 
 __all__ = [
     "LIST",

@@ -17,7 +17,7 @@ from typing import Any
 from states.errors import ConvflowError, InvalidInput
 from storage.tables import AnyRow
 from workflow.bootstrap import App
-from workflow.usecases.views import instant
+from workflow.usecases.iso import instant
 
 ROLES = ("admin", "viewer")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

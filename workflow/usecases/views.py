@@ -6,7 +6,6 @@ never renamed.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from states.amendments import (
@@ -22,6 +21,7 @@ from storage.mapping import dispute_to_json, notice_to_json
 from storage.outbox import WAITING
 from storage.tables import AnyRow
 from workflow.bootstrap import App
+from workflow.usecases.iso import day, instant
 from workflow.wording import labels
 
 
@@ -175,18 +175,6 @@ class HistoryRow(TypedDict):
     actor: str
     inputs: dict[str, str]
     amendment: int | None
-
-
-def instant(value: datetime | None) -> str | None:
-    """An instant as ISO 8601 in UTC with a Z: '2025-12-31T23:00:00Z'."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def day(value: date | None) -> str | None:
-    """A civil date as ISO 8601."""
-    return value.isoformat() if value else None
 
 
 def deadline_view(row: AnyRow) -> DeadlineView:

@@ -1,0 +1,26 @@
+"""The schema revision the code expects, and a quick look at a database's, without Alembic.
+
+Loading Alembic costs a command a tenth of a second; a database at the expected revision is
+recognised by one query. Anything else (no version table, another revision, several) is left to
+Alembic (storage.migrate), which says what it is. A test keeps HEAD equal to Alembic's head.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+__all__ = ["HEAD", "at_head"]
+
+HEAD = "0011"
+"""The last migration's revision (storage/migrations/versions)."""
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database's version table holds exactly HEAD; False when in doubt."""
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no version table, or no database: Alembic's path says which
+        return False
+    return [row[0] for row in found] == [HEAD]

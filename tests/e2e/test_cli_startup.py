@@ -1,0 +1,80 @@
+"""The command line starts fast: what `--help` and the calculators import, and the lazy group
+saying each command as the command itself would (issue 15.4). Timings live in bench/cli_startup."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from sqlalchemy import create_engine
+
+from storage.migrate import head_revision
+from storage.revision import HEAD
+from workflow.cli import COMMANDS, cli
+
+HEAVY = {
+    "alembic", "apscheduler", "babel", "docx", "fastapi", "holidays", "jinja2", "openpyxl",
+    "pdfminer", "prometheus_client", "pydantic", "sqlalchemy", "sqlmodel", "starlette",
+    "transitions", "uvicorn",
+}  # fmt: skip
+"""What `convflow --help` must not import: each costs it from 20 ms to half a second."""
+
+_LOADED = """
+import json, sys
+{code}
+print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}})))
+"""
+
+
+def _imported_after(code: str) -> set[str]:
+    """The top-level packages a fresh interpreter holds after running `code`."""
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(code=code)],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_help_imports_no_heavy_module() -> None:
+    code = (
+        "import click\nfrom workflow.cli import cli\n"
+        "ctx = click.Context(cli, info_name='convflow')\nhelp = cli.get_help(ctx)\n"
+        "assert 'status' in help and 'deadline' in help"
+    )
+    assert _imported_after(code) & HEAVY == set()
+
+
+@pytest.mark.parametrize("args", [["deadline", "--help"], ["deadline", "expiry", "--help"]])
+def test_a_subcommand_s_help_imports_no_database_nor_template(args: list[str]) -> None:
+    code = (
+        "from workflow.cli import cli\n"
+        f"try:\n    cli({args!r}, prog_name='convflow')\nexcept SystemExit:\n    pass"
+    )
+    assert _imported_after(code) & {"alembic", "jinja2", "sqlalchemy", "sqlmodel"} == set()
+
+
+def test_the_help_lists_every_command_as_its_docstring_says() -> None:
+    ctx = click.Context(cli, info_name="convflow")
+    lazy = {command.name: command for command in COMMANDS}
+    loaded = {name: command.load() for name, command in lazy.items()}
+    assert sorted(lazy) == cli.list_commands(ctx)
+    for name, command in loaded.items():
+        said = click.Command(name, help=lazy[name].summary)
+        for limit in (30, 45, 70, 200):
+            assert said.get_short_help_str(limit) == command.get_short_help_str(limit), name
+
+
+def test_the_lazy_help_is_the_eager_one() -> None:
+    eager = click.Group(name="convflow", params=cli.params, help=cli.help,
+                        context_settings=cli.context_settings,
+                        commands={c.name: c.load() for c in COMMANDS})  # fmt: skip
+    lazy = cli.get_help(click.Context(cli, info_name="convflow", **cli.context_settings))
+    assert lazy == eager.get_help(click.Context(eager, info_name="convflow",
+                                                **eager.context_settings))  # fmt: skip
+
+
+def test_the_quick_schema_check_knows_alembic_s_head() -> None:
+    assert head_revision(create_engine("sqlite://")) == HEAD

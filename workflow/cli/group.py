@@ -1,0 +1,93 @@
+"""The `convflow` group: its commands named here, each module imported when its command runs.
+
+`convflow --help` and a command that reads one convention must start fast: a command's module
+(and what it needs: the database layer, the HTTP server, the file readers) is imported only when
+that command is invoked. The help lists each command from its summary kept here; a test keeps
+every summary equal to its command's docstring.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from states.errors import ConvflowError
+
+__all__ = ["ConvflowGroup", "LazyCommand", "LazyGroup"]
+
+JSON_WANTED = "convflow.json"
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command known by its name and summary, its module imported when it runs."""
+
+    name: str
+    module: str
+    attribute: str
+    summary: str  # the first paragraph of its docstring, as the help lists it
+
+    def load(self) -> click.Command:
+        command = getattr(importlib.import_module(self.module), self.attribute)
+        assert isinstance(command, click.Command), self
+        return command
+
+
+class ConvflowGroup(click.Group):
+    """Turns convflow's refusals into one line in the command line's language and exit code 1
+    (2 for a usage error), or into JSON on stdout with `--json`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[JSON_WANTED] = "--json" in args
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConvflowError as error:
+            from workflow.cli.context import refuse  # its words, only for a refusal
+
+            refuse(ctx, error)
+        except click.UsageError as error:
+            if ctx.meta.get(JSON_WANTED):
+                from workflow.cli.context import usage_json
+
+                usage_json(ctx, error)
+            raise
+
+
+class LazyGroup(ConvflowGroup):
+    """A ConvflowGroup whose commands are imported when invoked, listed from their summaries."""
+
+    def __init__(self, *args: Any, lazy: tuple[LazyCommand, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = {command.name: command for command in lazy}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        known = super().get_command(ctx, cmd_name)
+        if known is None and cmd_name in self.lazy:
+            known = self.lazy[cmd_name].load()
+            self.add_command(known, cmd_name)
+        return known
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists them, each command's short help made from its summary."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None:
+                command = click.Command(name, help=self.lazy[name].summary)
+            if not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
