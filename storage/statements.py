@@ -15,7 +15,7 @@ from storage.tables import (
 )
 
 c, p, s, d = convention_table.c, party_table.c, signatory_table.c, deadline_table.c
-g = signature_table.c
+g, e = signature_table.c, event_table.c
 CONVENTION_KINDS = column_kinds(convention_table)
 
 STATE_COLUMNS = (
@@ -32,8 +32,19 @@ _LOADED = [
 LOAD_COLUMNS = (
     *(column.name for column in _LOADED),
     "party_key_", "party_name_", "signatory_id_", "signatory_name_", "signatory_title_",
-    "signatory_email_", "signatory_signed_on_",
+    "signatory_email_", "signatory_signed_on_", "head_hash_",
 )  # fmt: skip
+
+# The hash of the convention's last history line, read with it: the next line chains to it
+# (states.chain) without a query of its own. The save's version check guarantees no line was
+# appended between this read and the write (every line bumps the version).
+_head_hash = (
+    select(e.content_hash)
+    .where(e.convention_id == c.id)
+    .order_by(e.seq.desc())
+    .limit(1)
+    .scalar_subquery()
+)
 
 _selected = (
     select(
@@ -45,6 +56,7 @@ _selected = (
         s.title.label("signatory_title_"),
         s.email.label("signatory_email_"),
         g.signed_on.label("signatory_signed_on_"),
+        _head_hash.label("head_hash_"),
     )
     .join(party_table, p.convention_id == c.id)
     .outerjoin(
@@ -62,6 +74,7 @@ _load_kinds = [
     *("plain" if column.name == "clauses" else CONVENTION_KINDS[column.name] for column in _LOADED),
     *(["plain"] * 6),
     "date",
+    "plain",
 ]
 LOAD = Prepared(_load, {}, _load_kinds, repeated_columns=len(_LOADED))
 LOAD_LOCKED = Prepared(
