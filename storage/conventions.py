@@ -319,6 +319,7 @@ class ConventionRepository:
         previous = GENESIS if seq == 1 else self._head_of(convention_id)
         line = HistoryLine(self._reference_of(convention_id), seq, name, from_state, to_state,
                            occurred_on, now, actor, inputs, amendment)  # fmt: skip
+        content_hash = link(previous, line)
         row = {
             "convention_id": convention_id,
             "seq": seq,
@@ -331,10 +332,10 @@ class ConventionRepository:
             "inputs": inputs,
             "amendment": amendment,
             "previous_hash": previous,
-            "content_hash": link(previous, line),
+            "content_hash": content_hash,
         }
         sql.INSERT_EVENT.execute(self._connection, row).close()
-        self._heads[convention_id] = row["content_hash"]
+        self._heads[convention_id] = content_hash
 
     def _head_of(self, convention_id: int) -> str:
         """The hash of the convention's last history line (GENESIS before its first): read
