@@ -55,7 +55,7 @@ def _database(directory: Path) -> dict[str, str]:
     env = {**os.environ, "CONVFLOW_DATABASE_URL": f"sqlite:///{directory / 'convflow.db'}"}
     for args in (["init"], ["import", str(EXAMPLE)]):
         subprocess.run([sys.executable, "-m", "workflow.cli", *args], env=env, check=True,
-                       stdout=subprocess.DEVNULL, timeout=120)  # fmt: skip
+                       capture_output=True, timeout=120)  # fmt: skip
     return env
 
 
