@@ -113,7 +113,7 @@ class ConventionRepository:
         self._lock_rows = lock_rows
         self._identities: dict[str, _Identity] = {}
         self._references: dict[int, str] = {}  # the other way round, for the history's chain
-        self._heads: dict[int, str] = {}  # each convention's last history hash, as last known
+        self._heads: dict[int, tuple[int, str]] = {}  # per convention: its last line's seq, hash
 
     def exists(self, reference: str) -> bool:
         """True when a convention has this reference."""
@@ -183,7 +183,8 @@ class ConventionRepository:
             convention.clauses,
         )
         self._references[rows[0]["id"]] = convention.reference
-        self._heads[rows[0]["id"]] = rows[0]["head_hash_"] or GENESIS
+        if rows[0]["head_hash_"] is not None:
+            self._heads[rows[0]["id"]] = (convention.version, rows[0]["head_hash_"])
         return convention
 
     def add(self, convention: Convention, now: datetime) -> int:
@@ -316,7 +317,7 @@ class ConventionRepository:
     ) -> None:
         """Append one line to the convention's history (about an amendment, if numbered),
         chained to the line before it (states.chain)."""
-        previous = GENESIS if seq == 1 else self._head_of(convention_id)
+        previous = GENESIS if seq == 1 else self._head_of(convention_id, seq - 1)
         line = HistoryLine(self._reference_of(convention_id), seq, name, from_state, to_state,
                            occurred_on, now, actor, inputs, amendment)  # fmt: skip
         content_hash = link(previous, line)
@@ -335,14 +336,14 @@ class ConventionRepository:
             "content_hash": content_hash,
         }
         sql.INSERT_EVENT.execute(self._connection, row).close()
-        self._heads[convention_id] = content_hash
+        self._heads[convention_id] = (seq, content_hash)
 
-    def _head_of(self, convention_id: int) -> str:
-        """The hash of the convention's last history line (GENESIS before its first): read
-        with the convention when it was loaded in this unit of work, else queried."""
+    def _head_of(self, convention_id: int, seq: int) -> str:
+        """The hash of the convention's last history line, line `seq` (GENESIS before its
+        first): as read with the convention or written in this unit of work, else queried."""
         known = self._heads.get(convention_id)
-        if known is not None:
-            return known
+        if known is not None and known[0] == seq:
+            return known[1]
         query = (select(e.content_hash).where(e.convention_id == convention_id)
                  .order_by(e.seq.desc()).limit(1))  # fmt: skip
         found = self._connection.execute(query).scalar()

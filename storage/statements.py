@@ -35,17 +35,15 @@ LOAD_COLUMNS = (
     "signatory_email_", "signatory_signed_on_", "head_hash_",
 )  # fmt: skip
 
-# The hash of the convention's last history line, read with it: the next line chains to it
-# (states.chain) without a query of its own. The save's version check guarantees no line was
-# appended between this read and the write (every line bumps the version).
+# The hash of the history line the convention's version numbers (every line bumps the version
+# and takes its number as seq), read with it: the next line chains to it (states.chain) without
+# a query of its own. Matched on seq = version rather than "the last one": on PostgreSQL a
+# SELECT ... FOR UPDATE that waited for another writer returns the convention as that writer
+# left it, but evaluates this subquery in the snapshot its statement began with, where that
+# writer's line is not yet visible: NULL then, and the repository asks again.
 _head_hash = (
-    select(e.content_hash)
-    .where(e.convention_id == c.id)
-    .order_by(e.seq.desc())
-    .limit(1)
-    .scalar_subquery()
+    select(e.content_hash).where(e.convention_id == c.id, e.seq == c.version).scalar_subquery()
 )
-
 _selected = (
     select(
         *_LOADED,

@@ -28,6 +28,7 @@ from workflow.files.convention_file import parse_convention
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.emails import message_id
+from workflow.usecases.verification import verify_history
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -214,6 +215,9 @@ def test_concurrent_signatures_are_all_kept(app: App) -> None:
     assert [s.email for s in loaded.missing_signatures()] == ["martial.alvarez@example.org"]
     assert loaded.version == 2 + signers
     assert seqs == list(range(1, 3 + signers))
+    # Each writer waited for the one before and chained its line to that one's (PostgreSQL's
+    # FOR UPDATE returns the newer convention but reads the other rows as its statement began).
+    assert verify_history(app, "CONC-THREADS")["breaks"] == []
 
 
 PROCESS_SCRIPT = """
