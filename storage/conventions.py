@@ -143,10 +143,11 @@ class ConventionRepository:
         """The convention with this reference; locked until commit when `for_update`."""
         if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses to compare it
             raise UnknownConvention(reference)
-        query = sql.LOAD_LOCKED if for_update and self._lock_rows else sql.LOAD
+        if for_update and self._lock_rows:
+            sql.LOCK.execute(self._connection, {"reference": reference}).close()
         rows = [
             dict(zip(sql.LOAD_COLUMNS, row, strict=True))
-            for row in query.rows(self._connection, {"reference": reference})
+            for row in sql.LOAD.rows(self._connection, {"reference": reference})
         ]
         if not rows:
             raise UnknownConvention(reference)

@@ -37,10 +37,9 @@ LOAD_COLUMNS = (
 
 # The hash of the history line the convention's version numbers (every line bumps the version
 # and takes its number as seq), read with it: the next line chains to it (states.chain) without
-# a query of its own. Matched on seq = version rather than "the last one": on PostgreSQL a
-# SELECT ... FOR UPDATE that waited for another writer returns the convention as that writer
-# left it, but evaluates this subquery in the snapshot its statement began with, where that
-# writer's line is not yet visible: NULL then, and the repository asks again.
+# a query of its own. Matched on seq = version rather than "the last line", so that a snapshot
+# older than the convention row can only give NULL (the repository then asks), never the line
+# before the last (see LOCK).
 _head_hash = (
     select(e.content_hash).where(e.convention_id == c.id, e.seq == c.version).scalar_subquery()
 )
@@ -75,9 +74,14 @@ _load_kinds = [
     "plain",
 ]
 LOAD = Prepared(_load, {}, _load_kinds, repeated_columns=len(_LOADED))
-LOAD_LOCKED = Prepared(
-    _load.with_for_update(of=convention_table), {}, _load_kinds, repeated_columns=len(_LOADED)
-)
+LOCK = Prepared(select(c.id).where(c.reference == bindparam("reference")).with_for_update(), {})
+"""Lock a convention's row (PostgreSQL), before LOAD reads it in a statement of its own.
+
+Not LOAD ... FOR UPDATE: a SELECT FOR UPDATE that waited for another writer returns the
+convention row as that writer left it, but the rows it joins (signatures) and its subqueries
+(the history's head) as they were when the statement began, before that writer committed. In
+READ COMMITTED the next statement sees everything that writer committed.
+"""
 
 MANY = 100
 """How many conventions LOAD_MANY reads at once (unused places repeat the last reference)."""

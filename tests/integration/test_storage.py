@@ -220,6 +220,40 @@ def test_concurrent_signatures_are_all_kept(app: App) -> None:
     assert verify_history(app, "CONC-THREADS")["breaks"] == []
 
 
+def test_everyone_signing_at_once_brings_it_into_force(app: App) -> None:
+    # On PostgreSQL a writer that waited for the row lock once read the signatures as they were
+    # before the others committed: every signature kept, the convention left in `signature`.
+    errors: list[BaseException] = []
+
+    def sign(reference: str, email: str, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        try:
+            command = RecordEvent(reference, "sign", "t", date(2025, 3, 2), {"signatory": email})
+            record_event(app, command, app.clock())
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    for round_ in range(3):
+        reference = f"CONC-ALL-{round_}"
+        convention = convention_with_signatories(reference, 3)
+        import_convention(app, ImportConvention(convention, "alice"), app.clock())
+        record_event(app, RecordEvent(reference, "submit", "alice", date(2025, 3, 1)),
+                     app.clock())  # fmt: skip
+        emails = [s.email for s in convention.signatories]
+        barrier = threading.Barrier(len(emails))
+        threads = [threading.Thread(target=sign, args=(reference, email, barrier))
+                   for email in emails]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        with app.uow(read_only=True) as uow:
+            loaded = uow.conventions.get(reference)
+        assert (loaded.state, loaded.missing_signatures()) == ("notification", [])
+        assert verify_history(app, reference)["breaks"] == []
+
+
 PROCESS_SCRIPT = """
 import sys
 from datetime import date
