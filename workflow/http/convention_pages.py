@@ -54,6 +54,10 @@ def done_text(done: str | None) -> str | None:
         return labels.action(done)
     if done == "amend":
         return "Proposer un avenant"
+    if done == "create":
+        return "Créer la convention en brouillon"
+    if done == "edit_draft":
+        return "Modifier le brouillon"
     kind, _, number = (done or "").rpartition("-")
     if kind.startswith("amendment_") and number.isdigit():
         return labels.amendment_action(kind.removeprefix("amendment_"), int(number))

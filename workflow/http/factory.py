@@ -20,7 +20,15 @@ from starlette.responses import JSONResponse, Response
 
 from states.errors import ConvflowError
 from workflow.bootstrap import App
-from workflow.http import amendments, api, convention_pages, intake_api, pages, signin
+from workflow.http import (
+    amendments,
+    api,
+    convention_pages,
+    intake_api,
+    intake_pages,
+    pages,
+    signin,
+)
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
 from workflow.http.errors import api_error, client_words, french, status_of
@@ -156,6 +164,7 @@ ROUTERS = (
     api.readers,
     signin.public,
     signin.signed_only,
+    intake_pages.router,
     convention_pages.router,
     pages.router,
 )

@@ -10,16 +10,13 @@ changes some fields of a draft (409 once submitted: an amendment is then the way
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, UploadFile
 
 from states.errors import InvalidInput
 from workflow.files.convention_file import file_data, parse_mapping
-from workflow.files.extract.documents import UnreadableDocument
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.schemas import Problem
@@ -106,31 +103,21 @@ def _merged(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str,
     return merged
 
 
-_KINDS = ((b"%PDF", ".pdf"), (b"PK\x03\x04", ".docx"))
-
-
-def _kind_of(head: bytes) -> str:
-    """The document's kind from its first bytes (never from its name): PDF, DOCX, else text."""
-    return next((kind for magic, kind in _KINDS if head.startswith(magic)), ".txt")
-
-
 @router.post("/extract", summary="Read a convention document into the file's fields (admin)")
 def extract(context: Context, principal: Admin, file: UploadFile) -> dict[str, Any]:
     """What `convflow extract --json` gives for the uploaded document: {"fields": {NAME:
     {"value", "article", "quote"}}, "missing", "warnings"}, and the convention file drafted
     from it (`toml`). Nothing is stored."""
     from workflow.files.extract import extract as read_clauses
-    from workflow.files.extract import read_document, to_json, to_toml
+    from workflow.files.extract import read_upload, to_json, to_toml
 
+    extraction = read_clauses(read_upload(read_capped(file)))
+    return {**to_json(extraction), "toml": to_toml(extraction)}
+
+
+def read_capped(file: UploadFile) -> bytes:
+    """An uploaded document's bytes, refused past `MAX_DOCUMENT`."""
     content = file.file.read(MAX_DOCUMENT + 1)
     if len(content) > MAX_DOCUMENT:
         raise InvalidInput("file", "document_too_large", most=str(MAX_DOCUMENT))
-    kind = _kind_of(content[:8])
-    with tempfile.TemporaryDirectory(prefix="convflow-extract-") as folder:
-        path = Path(folder) / f"document{kind}"
-        path.write_bytes(content)
-        try:
-            extraction = read_clauses(read_document(path))
-        except UnreadableDocument as error:  # named by the upload, not the temporary file
-            raise UnreadableDocument("file", error.code, **error.own_params) from None
-    return {**to_json(extraction), "toml": to_toml(extraction)}
+    return content

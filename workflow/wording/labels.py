@@ -32,6 +32,22 @@ EMAILS = (
 )  # fmt: skip
 """Every kind of email convflow sends, in the order of a convention's life."""
 
+FILE_FIELDS = (
+    "reference", "title", "object", "amount", "end_date", "place", "amount_basis",
+    "takes_effect", "parties.name", "parties.key", "parties.signatories.name",
+    "parties.signatories.title", "parties.signatories.email", "payment.instalments.amount",
+    "payment.instalments.share", "payment.instalments.trigger", "payment.instalments.on",
+    "payment.instalments.report", "clauses.dispute_window_days",
+    "clauses.dispute_window_day_kind", "clauses.dispute_window_from",
+    "clauses.termination_notice_months", "clauses.termination_notice_from",
+    "clauses.extension_by_amendment", "clauses.payment_target_days",
+    "clauses.signature_target_days", "clauses.articles.payment", "clauses.articles.term",
+    "clauses.articles.amendment", "clauses.articles.dispute", "clauses.articles.termination",
+    "clauses.articles.committee", "committee.name", "committee.article",
+)  # fmt: skip
+"""The convention file's fields, indexes left out (`parties.signatories.email`), as the
+dashboard's form and its reading of a document name them."""
+
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
     "event": ("import", *EVENTS, "amend", "abandon"),  # as the history names them
@@ -56,6 +72,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "chain_breach": ("altered", "removed", "unchained"),  # states.chain, as verify says it
     "role": ("admin", "viewer"),
     "basis": LETTER_BASES,
+    "file_field": FILE_FIELDS,
 }  # fmt: skip
 """Every public name that has a label, by the gettext context of its sort."""
 

@@ -6,7 +6,14 @@ A value always comes with the sentence it was read from; when the text is unclea
 two things, the field is left out and a warning says why.
 """
 
-from .documents import Document, Line, UnreadableDocument, document_from_text, read_document
+from .documents import (
+    Document,
+    Line,
+    UnreadableDocument,
+    document_from_text,
+    read_document,
+    read_upload,
+)
 from .engine import extract
 from .model import Doubt, Extraction, Field, Gap
 from .render import to_json, to_toml
@@ -22,6 +29,7 @@ __all__ = [
     "document_from_text",
     "extract",
     "read_document",
+    "read_upload",
     "to_json",
     "to_toml",
 ]

@@ -9,6 +9,7 @@ paragraphs the same way whatever the format.
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,6 +62,29 @@ def read_document(path: Path | str) -> Document:
         empty = "document_without_text_layer" if kind == ".pdf" else "document_without_text"
         raise UnreadableDocument(str(path), empty)
     return Document(str(path), lines)
+
+
+_MAGIC = ((b"%PDF", ".pdf"), (b"PK\x03\x04", ".docx"))
+
+
+def kind_of(head: bytes) -> str:
+    """A document's kind from its first bytes (never from its name): PDF, DOCX, else text."""
+    return next((kind for magic, kind in _MAGIC if head.startswith(magic)), ".txt")
+
+
+def read_upload(content: bytes, source: str = "file") -> Document:
+    """The text of an uploaded document, its kind sniffed from its content; a refusal names
+    `source` (the form's field), not the temporary file it was read from."""
+    kind = kind_of(content[:8])
+    if kind == ".txt" and b"\x00" in content[:4096]:  # an image, an archive: not a text
+        raise UnreadableDocument(source, "document_not_text")
+    with tempfile.TemporaryDirectory(prefix="convflow-extract-") as folder:
+        path = Path(folder) / f"document{kind}"
+        path.write_bytes(content)
+        try:
+            return read_document(path)
+        except UnreadableDocument as error:
+            raise UnreadableDocument(source, error.code, **error.own_params) from None
 
 
 def document_from_text(text: str, source: str = "text") -> Document:

@@ -1,0 +1,103 @@
+"""An administrator, in Chromium on a phone and on a desktop screen, turns the reference
+convention's PDF into a draft: uploads it, reviews each value beside its quote, types what the
+text does not hold, previews the deadlines, saves. Skipped without Chromium, unless
+CONVFLOW_REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.extract.renderings import to_pdf
+from tests.http.conftest import Tokens
+from tests.http.test_browser import _PAGE_WIDER_THAN_SCREEN, _sign_in, database_url, page
+from tests.http.test_new_convention import EXAMPLE, REFERENCE, TEXT, example, stored
+from workflow.bootstrap import App
+
+pytestmark = pytest.mark.slow
+__all__ = ["database_url", "page"]  # the fixtures, shared with the dashboard's browser tests
+SHOTS = os.environ.get("CONVFLOW_SCREENSHOTS")
+"""A folder to keep what the browser showed (screenshots), for a person to look at."""
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_an_administrator_turns_the_reference_pdf_into_the_example_draft(
+    page: Any, app: App, tokens: Tokens, tmp_path: Path, width: int
+):
+    from playwright.sync_api import expect
+
+    pdf = to_pdf(TEXT.read_text("utf-8"), tmp_path / "convention-signee.pdf")
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, tokens.admin)
+
+    page.goto("/conventions")
+    page.get_by_role("link", name="Nouvelle convention").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle convention")
+    page.get_by_label("Document de la convention", exact=True).set_input_files(str(pdf))
+    page.get_by_role("button", name="Lire le document").click()
+
+    read = page.get_by_text("Formulaire rempli à partir de « convention-signee.pdf »")
+    expect(read).to_be_visible()
+    expect(page.get_by_label("Montant (€ TTC)")).to_have_value("200000.00")
+    expect(page.get_by_label("Terme (date de fin)")).to_have_value("2025-12-31")
+    expect(page.locator("#amount-quote")).to_contain_text("article 2 : « La participation")
+    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    _shot(page, f"intake-read-{width}.png")
+
+    # What the text does not hold, typed by the administrator.
+    page.get_by_label("Référence").fill(REFERENCE)
+    page.get_by_label("Objet").fill(example()["object"])
+    party = page.locator("#parties-0")
+    party.get_by_label("Code court de la partie").fill("metropole")
+    party.get_by_label("Adresse électronique du signataire").first.fill(
+        "martial.alvarez@example.org"
+    )
+    party = page.locator("#parties-1")
+    party.get_by_label("Code court de la partie").fill("crpv")
+    party.get_by_label("Adresse électronique du signataire").first.fill(
+        "mustapha.berra@example.org"
+    )
+    page.get_by_label("Objectif de signature (jours)").fill("7")
+    page.get_by_label("Objectif de versement (jours)").fill("30")
+
+    page.get_by_role("button", name="Prévisualiser les échéances").click()
+    preview = page.get_by_role("region", name="Échéances calculées (tableau)")
+    expect(preview).to_contain_text("mercredi 31 décembre 2025")
+    expect(preview).to_contain_text("lundi 30 juin 2025")
+    expect(page.locator("#amount-quote")).to_contain_text("article 2")  # kept while reviewing
+    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    _shot(page, f"intake-preview-{width}.png")
+
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_role("status").first).to_contain_text("c'est enregistré")
+    expect(page.locator(".page-header .badge")).to_have_text("en préparation")
+    assert stored(app, REFERENCE) == example()
+    assert EXAMPLE.exists()
+
+
+def test_a_refused_field_is_shown_beside_its_input_in_the_browser(
+    page: Any, app: App, tokens: Tokens
+):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 375, "height": 900})
+    _sign_in(page, tokens.admin)
+    page.goto("/nouvelle-convention")
+    page.get_by_label("Référence").fill("AMP-TEST-1")
+    page.get_by_label("Montant (€ TTC)").fill("beaucoup")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+
+    amount = page.get_by_label("Montant (€ TTC)")
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#amount-error")).to_contain_text("beaucoup")
+    expect(amount).to_have_value("beaucoup")
+    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    _shot(page, "intake-refused-375.png")
