@@ -142,6 +142,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "amount_too_large": {"most": "amount"},
     "duplicate_in_file": {"value": "text", "first": "number"},
     "spreadsheet_without_rows": {},
+    "import_file_changed": {},
     "unknown_column": {"allowed": "list"},
     "missing_columns": {"columns": "list"},
     "spreadsheet_unreadable": {"detail": "text"},

@@ -101,3 +101,36 @@ def test_a_refused_field_is_shown_beside_its_input_in_the_browser(
     expect(amount).to_have_value("beaucoup")
     assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
     _shot(page, "intake-refused-375.png")
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_an_administrator_imports_500_conventions_after_reading_the_report(
+    page: Any, app: App, tokens: Tokens, tmp_path: Path, width: int
+):
+    from playwright.sync_api import expect
+
+    from tests.http.test_import_page import loaded, rows_csv
+
+    lot = tmp_path / "conventions-2026.csv"
+    lot.write_bytes(rows_csv(500))
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, tokens.admin)
+
+    page.goto("/conventions")
+    page.get_by_role("link", name="Importer un tableau").click()
+    page.get_by_label("Tableau (CSV ou Excel .xlsx)").set_input_files(str(lot))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+
+    expect(page.get_by_role("heading", name="Rapport : 500 conventions à créer")).to_be_visible()
+    expect(page.get_by_role("region", name="Conventions à créer (tableau)")).to_contain_text(
+        "AMP-LOT-0500"
+    )
+    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    _shot(page, f"import-report-{width}.png")
+    assert loaded(app, "AMP-LOT-0001") == []
+
+    page.get_by_role("button", name="Importer les 500 conventions").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "500 conventions importées en brouillon depuis « conventions-2026.csv »"
+    )
+    assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0500") == ["AMP-LOT-0001", "AMP-LOT-0500"]

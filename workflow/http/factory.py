@@ -24,6 +24,7 @@ from workflow.http import (
     amendments,
     api,
     convention_pages,
+    import_pages,
     intake_api,
     intake_pages,
     pages,
@@ -165,6 +166,7 @@ ROUTERS = (
     signin.public,
     signin.signed_only,
     intake_pages.router,
+    import_pages.router,
     convention_pages.router,
     pages.router,
 )

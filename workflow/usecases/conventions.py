@@ -87,6 +87,12 @@ def edit_draft(
     return ConventionImported(convention.reference, "draft", version)
 
 
+def already_loaded(app: App, references: Sequence[str]) -> set[str]:
+    """Which of `references` are loaded already (a spreadsheet's report, before importing)."""
+    with app.uow(read_only=True) as uow:
+        return uow.conventions.existing(references)
+
+
 def import_conventions(
     app: App, rows: Sequence[tuple[int, Convention]], actor: str, source: str, now: datetime,
     progress: Callable[[int], None] | None = None,

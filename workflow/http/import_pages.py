@@ -1,0 +1,193 @@
+"""Importing a spreadsheet of conventions from the dashboard, with a report before anything is
+saved.
+
+`/import` explains the columns and offers the template (CSV or XLSX, the reference convention
+as its example row). Uploading a file checks every row as `convflow import` does, and the
+references against those already loaded, and shows the report: every convention it would
+create, or every problem with its row and column; nothing is saved. "Importer" then sends the
+same file back (carried in the page, its SHA-256 shown) and imports it, all or nothing, checked
+again: what is saved is what the report showed, or nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from states.calendar import civil_date
+from states.errors import ConvflowError, InvalidInput
+from workflow.files.convention_file import ConventionFileError
+from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row, read_spreadsheet, template_csv
+from workflow.http.auth import Context, PageAdmin, SignedIn, page_reader
+from workflow.http.context import HttpContext
+from workflow.http.convention_pages import CSRF_REFUSED
+from workflow.http.errors import FRENCH
+from workflow.http.intake_api import MAX_DOCUMENT
+from workflow.http.pages import csv_response, page_context
+from workflow.http.sessions import csrf_valid
+from workflow.usecases.conventions import already_loaded, import_conventions
+from workflow.wording.refusals import problem_text, say
+
+router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_ROWS = 1000
+"""The report lists this many conventions; past them, only how many more."""
+
+
+def _kind(content: bytes) -> str:
+    """A spreadsheet's kind from its content: an XLSX is a ZIP archive, else CSV text."""
+    return ".xlsx" if content.startswith(b"PK\x03\x04") else ".csv"
+
+
+def _rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
+    """Every row of the uploaded file as a convention, refused naming each bad cell; the
+    references already loaded refused too, each with its row."""
+    settings = context.app.settings
+    with tempfile.TemporaryDirectory(prefix="convflow-import-") as folder:
+        path = Path(folder) / f"import{_kind(content)}"
+        path.write_bytes(content)
+        try:
+            rows = read_spreadsheet(
+                path, payment_target_days=settings.payment_target_days,
+                signature_target_days=settings.signature_target_days,
+            )  # fmt: skip
+        except ConventionFileError as error:  # named by the upload, not the temporary file
+            others = error.params.get("others") or []
+            raise ConventionFileError(name, error.line, error.field, error.code,
+                                      others=others, **error.own_params) from None  # fmt: skip
+    taken = already_loaded(context.app, [row.convention.reference for row in rows])
+    clashes = [(r.number, r.convention.reference) for r in rows if r.convention.reference in taken]
+    if clashes:
+        (line, reference), *others = clashes
+        raise ConventionFileError(
+            name, line, "reference", "duplicate_reference", reference=reference,
+            others=[{"field": "reference", "line": n, "code": "duplicate_reference",
+                     "params": {"reference": r}} for n, r in others],
+        )  # fmt: skip
+    return rows
+
+
+def problems(error: ConvflowError) -> list[dict[str, Any]]:
+    """Each problem of a refused file: its row, column and what is wrong, in French."""
+    if not isinstance(error, InvalidInput):
+        return [{"line": None, "column": None, "text": say(error, FRENCH).sentence}]
+    first = {"line": error.params.get("line"), "column": error.field,
+             "text": problem_text(FRENCH, error.code, error.own_params)}  # fmt: skip
+    return [first] + [
+        {"line": other.get("line"), "column": other.get("field"),
+         "text": problem_text(FRENCH, str(other["code"]), other.get("params") or {})}
+        for other in error.params.get("others") or []
+    ]  # fmt: skip
+
+
+def _page(context: HttpContext, signed: SignedIn, status: int = 200, **data: Any) -> Response:
+    shown = {
+        "columns": COLUMNS, "required": REQUIRED, "report": None, "refused": None,
+        "file_name": None, "content": None, "digest": None, "imported": None,
+        "shown_rows": SHOWN_ROWS,
+    }  # fmt: skip
+    merged = {**page_context(context, signed, "conventions"), **shown, **data}
+    return context.pages.response("import.html", merged, status)
+
+
+@router.get("/import")
+def import_page(context: Context, signed: PageAdmin) -> Response:
+    """The upload form, the columns, the template."""
+    return _page(context, signed)
+
+
+@router.get("/import/modele.csv")
+def template(signed: PageAdmin) -> Response:
+    """The template as CSV: the header and the reference convention as an example row."""
+    return csv_response(template_csv(), "modele-conventions.csv")
+
+
+@router.get("/import/modele.xlsx")
+def template_xlsx(signed: PageAdmin) -> Response:
+    """The template as an Excel workbook, the same columns and row."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # only the template pays
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Conventions"
+    for row in csv.reader(io.StringIO(template_csv())):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    disposition = 'attachment; filename="modele-conventions.xlsx"'
+    return Response(out.getvalue(), media_type=XLSX_TYPE,
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+@router.post("/import")
+async def check(
+    request: Request, context: Context, signed: PageAdmin, file: UploadFile
+) -> Response:
+    """Check an uploaded spreadsheet and report; nothing is saved."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not csrf_valid(signed.session, token if isinstance(token, str) else None):
+        return _refused(context, signed)
+    content = file.file.read(MAX_DOCUMENT + 1)
+    return await run_in_threadpool(_report, context, signed, content, file.filename or "fichier")
+
+
+def _refused(context: HttpContext, signed: SignedIn) -> Response:
+    return context.pages.response(
+        "error.html", {**page_context(context, signed, "conventions"), **CSRF_REFUSED}, 403
+    )
+
+
+def _report(context: HttpContext, signed: SignedIn, content: bytes, name: str) -> Response:
+    try:
+        if len(content) > MAX_DOCUMENT:
+            raise InvalidInput("file", "document_too_large", most=str(MAX_DOCUMENT))
+        rows = _rows(context, content, name)
+    except ConvflowError as error:
+        return _page(context, signed, 422, refused=problems(error), file_name=name)
+    return _page(
+        context, signed, report=rows, file_name=name,
+        content=base64.b64encode(content).decode("ascii"),
+        digest=hashlib.sha256(content).hexdigest(),
+    )  # fmt: skip
+
+
+@router.post("/import/confirmer")
+async def confirm(request: Request, context: Context, signed: PageAdmin) -> Response:
+    """Import the file the report showed, all or nothing, checked again."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if not csrf_valid(signed.session, form.get("csrf_token")):
+        return _refused(context, signed)
+    return await run_in_threadpool(_import, context, signed, form)
+
+
+def _import(context: HttpContext, signed: SignedIn, form: dict[str, str]) -> Response:
+    name = form.get("file_name", "fichier")[:200]
+    try:
+        content = base64.b64decode(form.get("content", ""), validate=True)
+    except (binascii.Error, ValueError):
+        content = b""
+    try:
+        if not content or hashlib.sha256(content).hexdigest() != form.get("digest"):
+            raise InvalidInput("file", "import_file_changed")
+        rows = _rows(context, content, name)
+        done = import_conventions(
+            context.app, [(r.number, r.convention) for r in rows], signed.principal.actor,
+            f"tableau de bord : {name}", context.now(),
+        )  # fmt: skip
+    except ConvflowError as error:
+        return _page(context, signed, 422, refused=problems(error), file_name=name)
+    return _page(context, signed, imported=[d.reference for d in done], file_name=name,
+                 today=civil_date(context.now()))  # fmt: skip
