@@ -54,6 +54,11 @@ DEADLINE_STATUSES: tuple[DeadlineStatus, ...] = (
 )
 LetterBasis = Literal["receipt", "dispatch", "presentation"]
 LETTER_BASES: tuple[LetterBasis, ...] = ("receipt", "dispatch", "presentation")
+UncollectedReading = Literal["first_presentation", "not_notified"]
+UNCOLLECTED_READINGS: tuple[UncollectedReading, ...] = ("first_presentation", "not_notified")
+"""How a registered letter presented and never collected counts (rule 22), for articles 6
+and 7 alike: from its first presentation (administrative courts), or not at all (civil
+courts)."""
 
 _BASIS_LABEL = {
     "receipt": "réception",
@@ -61,6 +66,32 @@ _BASIS_LABEL = {
     "presentation": "première présentation",
 }
 _NO_EXTENSION_CASE_LAW = "Cass. civ. 3e, 8 mars 2018, n° 17-11.312"
+_UNCOLLECTED_LABEL = {
+    "first_presentation": "vaut notification à sa première présentation",
+    "not_notified": "ne notifie rien",
+}
+_ADMINISTRATIVE_READING = (
+    "le juge administratif tient un pli avisé non réclamé pour notifié à sa première "
+    "présentation (CE, 24 avril 2012, n° 341146)"
+)
+_CIVIL_READING = (
+    "le juge judiciaire lui refuse tout effet (CPC art. 669 al. 3 ; Cass. civ. 3e, 13 juillet "
+    "2011, n° 10-20.478)"
+)
+
+
+def uncollected_reading(settings: LegalSettings) -> str:
+    """The sentence an explanation says of an uncollected letter (rule 22): the reading
+    applied, that the other exists, and what to do to be safe."""
+    if settings.uncollected_letter == "first_presentation":
+        applied, other = _ADMINISTRATIVE_READING, _CIVIL_READING
+    else:
+        applied, other = _CIVIL_READING, _ADMINISTRATIVE_READING
+    return (
+        f"Lecture appliquée (réglage uncollected_letter = {settings.uncollected_letter}) : "
+        f"{applied} ; l'autre lecture existe : {other}. Par prudence, notifier à nouveau par "
+        "un autre moyen (remise contre récépissé, commissaire de justice)."
+    )
 
 
 def _yes_no(flag: bool) -> str:
@@ -76,6 +107,7 @@ class LegalSettings:
     termination_letter_date: LetterBasis = "receipt"
     calendar: HolidayCalendar = field(default_factory=HolidayCalendar)
     lre_acceptance_days: int = 15
+    uncollected_letter: UncollectedReading = "first_presentation"
 
     def describe(self) -> list[str]:
         """Every setting, in French, as `convflow config` and the explanations show them."""
@@ -86,6 +118,8 @@ class LegalSettings:
             + _BASIS_LABEL[self.termination_letter_date],
             f"calendrier des jours fériés : {self.calendar.describe()}",
             f"délai d'acceptation d'une LRE : {self.lre_acceptance_days} jours",
+            "lettre recommandée non retirée (articles 6 et 7) : "
+            + _UNCOLLECTED_LABEL[self.uncollected_letter],
         ]
 
 
@@ -240,6 +274,8 @@ def dispute_window(
     letter.validate()
     flags: list[str] = []
     if letter.uncollected or letter.lre_accepted_late(settings):
+        if settings.uncollected_letter == "not_notified":
+            raise LetterNotNotified("dispute_letter_not_collected")
         trigger, flags = letter.presented, ["uncollected"]
         assert trigger is not None  # validate() guarantees it
         why = (
@@ -253,8 +289,8 @@ def dispute_window(
             f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
             f"de la réception de la {_letter_name(letter)}.",
             f"{why} ; le délai court à compter de sa première présentation, le "
-            f"{french_date(trigger)} (point à faire vérifier par le service juridique de la "
-            "Métropole).",
+            f"{french_date(trigger)}.",
+            uncollected_reading(settings),
         ]
     else:
         trigger = letter.received
@@ -293,10 +329,12 @@ def dispute_window(
 
 
 class LetterNotNotified(InvalidInput):
-    """A termination letter that was never collected does not notify anything (rule 11)."""
+    """A letter that was never collected notifies nothing, when the setting reads it so
+    (rule 22): `letter_not_collected` for article 7's, `dispute_letter_not_collected` for
+    article 6's."""
 
-    def __init__(self) -> None:
-        super().__init__("received", "letter_not_collected")
+    def __init__(self, code: str = "letter_not_collected") -> None:
+        super().__init__("received", code)
 
 
 def termination_notice(
@@ -308,19 +346,28 @@ def termination_notice(
     term_source: str = "article 4",
 ) -> ComputedDeadline:
     """When a termination takes effect: letter + `months`, or the term if that comes first."""
-    if letter.uncollected or letter.lre_accepted_late(settings):
+    uncollected = letter.uncollected or letter.lre_accepted_late(settings)
+    if uncollected and settings.uncollected_letter == "not_notified":
         raise LetterNotNotified()
     letter.validate()
-    basis = settings.termination_letter_date
+    # Never collected, it has no receipt: it counts from its first presentation whatever the
+    # letter-date setting (rule 22).
+    basis: LetterBasis = "presentation" if uncollected else settings.termination_letter_date
     start = letter.date_for(basis)
     if start is None:
         raise InvalidInput(_BASIS_FIELD[basis], "letter_date_missing", basis=basis)
     raw_end = add_months(start, months)
+    trigger_line = (
+        f"Déclencheur : lettre non retirée, présentée le {french_date(start)} ; "
+        + uncollected_reading(settings)
+        if uncollected
+        else f"Déclencheur : {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
+        f"(date retenue par le réglage ; {_other_dates(letter, basis)})."
+    )
     lines = [
         f"Résiliation ({article}) : elle prend effet à l'expiration d'un délai de {months} mois "
         "à compter de la lettre recommandée avec accusé de réception.",
-        f"Déclencheur : {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
-        f"(date retenue par le réglage ; {_other_dates(letter, basis)}).",
+        trigger_line,
         f"Calcul : de quantième à quantième (CPC art. 641 al. 2) : {french_day(start)} + "
         f"{months} mois = {french_date(raw_end)}.",
     ]
@@ -362,6 +409,7 @@ def termination_notice(
         due_date=effective_end,
         expires_at=end_of_day(effective_end),
         explanation="\n".join(lines),
+        flags=("uncollected",) if uncollected else (),
         notice_end=notice_end,
         effective_end=effective_end,
         ends_by=ends_by,  # type: ignore[arg-type]

@@ -246,7 +246,14 @@ def open_dispute(
     party = _party(convention, "open_dispute", inputs["party"])
     letter = _letter(convention, "open_dispute", inputs, on)
     clauses = convention.clauses
-    window = dispute_window(letter, clauses.dispute_window_days, settings, clauses.articles.dispute)
+    try:
+        window = dispute_window(
+            letter, clauses.dispute_window_days, settings, clauses.articles.dispute
+        )
+    except LetterNotNotified:  # never collected, and the setting says it notifies nothing
+        raise _refuse(
+            convention, "open_dispute", "dispute_not_notified", article=clauses.articles.dispute
+        ) from None
     assert window.earliest_court_date is not None
     convention.dispute = Dispute(
         party=party.key,

@@ -18,7 +18,13 @@ from typing import Any, ClassVar, Literal, cast
 
 from notifications.addresses import address_problem
 from states.calendar import HolidayCalendar, holiday_subdivisions
-from states.deadlines import LETTER_BASES, LegalSettings, LetterBasis
+from states.deadlines import (
+    LETTER_BASES,
+    UNCOLLECTED_READINGS,
+    LegalSettings,
+    LetterBasis,
+    UncollectedReading,
+)
 from states.errors import InvalidInput
 
 Source = Literal["environment", "file", "default"]
@@ -298,6 +304,13 @@ SPECS: tuple[Spec, ...] = (
         "which date of the termination letter starts the notice",
     ),
     Spec(
+        "uncollected_letter",
+        _choice(*UNCOLLECTED_READINGS),
+        "first_presentation",
+        "a registered letter never collected, articles 6 and 7 alike: counts from its first "
+        "presentation (administrative courts), or notifies nothing (civil courts)",
+    ),
+    Spec(
         "holiday_subdivision",
         _subdivision,
         None,
@@ -371,6 +384,7 @@ class Settings:
     extend_acts: ClassVar[bool]
     extend_notices: ClassVar[bool]
     termination_letter_date: ClassVar[str]
+    uncollected_letter: ClassVar[str]
     holiday_subdivision: ClassVar[str | None]
     extra_holidays: ClassVar[tuple[date, ...]]
     lre_acceptance_days: ClassVar[int]
@@ -395,6 +409,7 @@ class Settings:
                 extra_days=self.values["extra_holidays"],
             ),
             lre_acceptance_days=self.values["lre_acceptance_days"],
+            uncollected_letter=cast(UncollectedReading, self.values["uncollected_letter"]),
         )
 
     def shown(self) -> list[tuple[Spec, str, Source]]:

@@ -262,6 +262,25 @@ def test_deadline_calculator_for_a_termination_and_expiry(convflow: Convflow) ->
     assert "jour férié : Fête du Travail" in text
 
 
+def test_an_uncollected_letter_counts_alike_for_articles_6_and_7_as_the_setting_reads_it(
+    convflow: Convflow,
+) -> None:
+    dispute = convflow.json("deadline", "dispute", "--uncollected", "--presented", "2025-06-02")
+    notice = convflow.json("deadline", "termination", "--uncollected",
+                           "--presented", "2025-04-01", "--term", "2025-12-31")  # fmt: skip
+    assert (dispute["deadline"], notice["effective_end"]) == ("2025-07-02", "2025-10-01")
+    assert "uncollected_letter = first_presentation" in notice["explanation"]
+
+    convflow.env["CONVFLOW_UNCOLLECTED_LETTER"] = "not_notified"
+    for article, code in (("dispute", "dispute_letter_not_collected"),
+                          ("termination", "letter_not_collected")):  # fmt: skip
+        refused = convflow.refusal(
+            "deadline", article, "--uncollected", "--presented", "2025-06-02"
+        )
+        assert refused["code"] == code and "n'a jamais été retirée" in refused["message"]
+    assert "ne notifie rien" in convflow.ok("config")
+
+
 def test_the_settings_change_the_calculation(convflow: Convflow) -> None:
     convflow.env["CONVFLOW_EXTEND_ACTS"] = "no"
     data = convflow.json("deadline", "dispute", "--received", "2025-02-20")

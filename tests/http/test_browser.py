@@ -137,10 +137,10 @@ _SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(e => {
   const style = getComputedStyle(e);
   return ['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1;
 }).map(e => ({name: e.className, focusable: e.tabIndex >= 0}))"""
-_PAGE_WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth > window.innerWidth"
+PAGE_WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth > window.innerWidth"
 
 
-def _sign_in(page: Any, token: str) -> None:
+def sign_in_page(page: Any, token: str) -> None:
     from playwright.sync_api import expect
 
     page.goto("/connexion")
@@ -157,7 +157,7 @@ def test_the_list_shows_reference_state_and_next_deadline_without_sideways_scrol
 
     steps.bring_into_force(loaded)
     page.set_viewport_size({"width": width, "height": 800})
-    _sign_in(page, tokens.viewer)
+    sign_in_page(page, tokens.viewer)
 
     page.goto("/conventions")
     row = page.locator("table.list tbody tr").first
@@ -166,7 +166,7 @@ def test_the_list_shows_reference_state_and_next_deadline_without_sideways_scrol
     next_deadline = row.locator("td").last
     expect(next_deadline).to_be_visible()
     expect(next_deadline).to_contain_text("Terme de la convention")
-    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     if width == 375:  # a card: each value under its label, nothing sideways
         assert page.evaluate(_SCROLLERS) == []
         expect(page.locator("table.list thead")).not_to_be_in_viewport()
@@ -182,13 +182,13 @@ def test_a_conventions_page_shows_state_and_deadlines_first_and_every_scroll_is_
 
     steps.bring_into_force(loaded)
     page.set_viewport_size({"width": width, "height": 800})
-    _sign_in(page, tokens.admin)
+    sign_in_page(page, tokens.admin)
 
     page.goto(f"/conventions/{REFERENCE}")
     expect(page.locator(".page-header .badge")).to_be_in_viewport()
     sections = page.locator("main section h2").all_inner_texts()
     assert sections[0] == "Échéances", sections
-    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     scrollers = page.evaluate(_SCROLLERS)
     assert all(s["focusable"] for s in scrollers), scrollers
     layout = "narrow" if width == 375 else "wide"

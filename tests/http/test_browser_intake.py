@@ -13,7 +13,7 @@ import pytest
 
 from tests.extract.renderings import to_pdf
 from tests.http.conftest import Tokens
-from tests.http.test_browser import _PAGE_WIDER_THAN_SCREEN, _sign_in, database_url, page
+from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.http.test_new_convention import EXAMPLE, REFERENCE, TEXT, example, stored
 from workflow.bootstrap import App
 
@@ -36,7 +36,7 @@ def test_an_administrator_turns_the_reference_pdf_into_the_example_draft(
 
     pdf = to_pdf(TEXT.read_text("utf-8"), tmp_path / "convention-signee.pdf")
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, tokens.admin)
+    sign_in_page(page, tokens.admin)
 
     page.goto("/conventions")
     page.get_by_role("link", name="Nouvelle convention").click()
@@ -49,7 +49,7 @@ def test_an_administrator_turns_the_reference_pdf_into_the_example_draft(
     expect(page.get_by_label("Montant (€ TTC)")).to_have_value("200000.00")
     expect(page.get_by_label("Terme (date de fin)")).to_have_value("2025-12-31")
     expect(page.locator("#amount-quote")).to_contain_text("article 2 : « La participation")
-    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     _shot(page, f"intake-read-{width}.png")
 
     # What the text does not hold, typed by the administrator.
@@ -73,7 +73,7 @@ def test_an_administrator_turns_the_reference_pdf_into_the_example_draft(
     expect(preview).to_contain_text("mercredi 31 décembre 2025")
     expect(preview).to_contain_text("lundi 30 juin 2025")
     expect(page.locator("#amount-quote")).to_contain_text("article 2")  # kept while reviewing
-    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     _shot(page, f"intake-preview-{width}.png")
 
     page.get_by_role("button", name="Enregistrer le brouillon").click()
@@ -89,7 +89,7 @@ def test_a_refused_field_is_shown_beside_its_input_in_the_browser(
     from playwright.sync_api import expect
 
     page.set_viewport_size({"width": 375, "height": 900})
-    _sign_in(page, tokens.admin)
+    sign_in_page(page, tokens.admin)
     page.goto("/nouvelle-convention")
     page.get_by_label("Référence").fill("AMP-TEST-1")
     page.get_by_label("Montant (€ TTC)").fill("beaucoup")
@@ -99,7 +99,7 @@ def test_a_refused_field_is_shown_beside_its_input_in_the_browser(
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#amount-error")).to_contain_text("beaucoup")
     expect(amount).to_have_value("beaucoup")
-    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     _shot(page, "intake-refused-375.png")
 
 
@@ -114,7 +114,7 @@ def test_an_administrator_imports_500_conventions_after_reading_the_report(
     lot = tmp_path / "conventions-2026.csv"
     lot.write_bytes(rows_csv(500))
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, tokens.admin)
+    sign_in_page(page, tokens.admin)
 
     page.goto("/conventions")
     page.get_by_role("link", name="Importer un tableau").click()
@@ -125,7 +125,7 @@ def test_an_administrator_imports_500_conventions_after_reading_the_report(
     expect(page.get_by_role("region", name="Conventions à créer (tableau)")).to_contain_text(
         "AMP-LOT-0500"
     )
-    assert not page.evaluate(_PAGE_WIDER_THAN_SCREEN)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     _shot(page, f"import-report-{width}.png")
     assert loaded(app, "AMP-LOT-0001") == []
 

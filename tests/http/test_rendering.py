@@ -12,11 +12,15 @@ import pytest
 from jinja2 import UndefinedError
 
 from states.lifecycle import END_STATES, STATES, edges, mermaid_diagram
+from tests.unit.builders import reference_convention
+from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row
+from workflow.http import intake_form
 from workflow.http.diagram import is_automatic, lifecycle_of, state_diagram
 from workflow.http.forms import amendment_forms, draft_form, event_forms, submitted_inputs
 from workflow.http.presenting import by_month, page_numbers, query_with, term_rows
 from workflow.http.rendering import TEMPLATES, Pages, in_days, money
 from workflow.http.schemas import EventName, StateName
+from workflow.usecases.preview import PreviewedDeadline
 from workflow.usecases.tokens import Principal
 from workflow.wording import dashboard as labels
 from workflow.wording.values import euros
@@ -123,6 +127,20 @@ def contexts() -> dict[str, dict[str, Any]]:
         "signin.html": {**frame(), "me": None, "nonce": "n", "next": "/",
                         "message": {"kind": "info", "text": "t"}},
         "error.html": {**frame(), "title": "Erreur", "message": "m"},
+        "new_convention.html": {
+            **frame(), "groups": intake_form.groups(
+                {"title": "<i>T</i>", "parties[0].name": "<i>T</i>"},
+                intake_form.Said({"title": "<b>Titre</b>"}, {"amount": "<i>T</i>"})),
+            "carried": {"clauses.articles.payment": "<i>T</i>"},
+            "elsewhere": [("", "<i>T</i>")], "editing": None, "upload_error": "<i>T</i>",
+            "read_from": "<i>T</i>.pdf", "missing": ["<i>T</i>"], "doubts": ["<i>T</i>"],
+            "preview": [PreviewedDeadline("expiry", "<i>T</i>", "<i>T</i>", "<i>T</i>")],
+            "version": "", "action": "/nouvelle-convention"},
+        "import.html": {
+            **frame(), "columns": COLUMNS, "required": REQUIRED, "file_name": "<i>T</i>.csv",
+            "report": [Row(2, reference_convention())], "refused": [
+                {"line": 3, "column": "amount", "text": "<i>T</i>"}],
+            "content": "", "digest": "d", "imported": ["<i>T</i>"], "shown_rows": 1000},
     }  # fmt: skip
 
 

@@ -601,13 +601,81 @@ def test_a_termination_counted_from_a_letter_date_that_is_unknown_is_refused():
     )
 
 
-def test_an_uncollected_termination_letter_notifies_nothing():
-    letter = RegisteredLetter(presented=date(2025, 3, 5), uncollected=True)
+# --- Rule 22: the uncollected letter, one setting for articles 6 and 7 -----------------------
+
+CIVIL = LegalSettings(uncollected_letter="not_notified")
+
+
+def test_rule_22_a_dispute_letter_presented_2_june_and_not_collected_counts_from_that_day():
+    letter = RegisteredLetter(presented=date(2025, 6, 2), uncollected=True)
+
+    window = dispute_window(letter, 30, DEFAULTS)
+
+    assert (window.due_date, window.earliest_court_date) == (date(2025, 7, 2), date(2025, 7, 3))
+    assert window.flags == ("uncollected",)
+    assert "uncollected_letter = first_presentation" in window.explanation
+    assert "l'autre lecture existe : le juge judiciaire" in window.explanation
+    assert "notifier à nouveau par un autre moyen" in window.explanation
+
+
+def test_rule_22_read_as_civil_courts_do_the_same_dispute_letter_opens_no_window():
+    letter = RegisteredLetter(presented=date(2025, 6, 2), uncollected=True)
 
     with pytest.raises(LetterNotNotified) as refused:
-        termination_notice(letter, 6, DEFAULTS)
+        dispute_window(letter, 30, CIVIL)
+
+    assert refusal(refused.value) == ("dispute_letter_not_collected", {"field": "received"})
+
+
+def test_rule_22_a_termination_letter_presented_1_april_and_not_collected_ends_on_1_october():
+    letter = RegisteredLetter(presented=date(2025, 4, 1), uncollected=True)
+
+    notice = termination_notice(letter, 6, DEFAULTS, term=date(2025, 12, 31))
+
+    assert (notice.trigger_date, notice.effective_end, notice.ends_by) == (
+        date(2025, 4, 1), date(2025, 10, 1), "termination",
+    )  # fmt: skip
+    assert notice.flags == ("uncollected",)
+    assert "lettre non retirée, présentée le mardi 1er avril 2025" in notice.explanation
+    assert "l'autre lecture existe : le juge judiciaire" in notice.explanation
+
+
+def test_rule_22_a_never_collected_termination_counts_from_presentation_whatever_the_basis():
+    letter = RegisteredLetter(dispatched=date(2025, 3, 28), presented=date(2025, 4, 1),
+                              uncollected=True)  # fmt: skip
+    by_dispatch = LegalSettings(termination_letter_date="dispatch")
+
+    assert termination_notice(letter, 6, by_dispatch).trigger_date == date(2025, 4, 1)
+
+
+def test_rule_22_read_as_civil_courts_an_uncollected_termination_letter_notifies_nothing():
+    letter = RegisteredLetter(presented=date(2025, 4, 1), uncollected=True)
+
+    with pytest.raises(LetterNotNotified) as refused:
+        termination_notice(letter, 6, CIVIL)
 
     assert refusal(refused.value) == ("letter_not_collected", {"field": "received"})
+
+
+def test_rule_22_an_lre_not_accepted_in_15_days_counts_from_its_information_day_flagged():
+    letter = RegisteredLetter(presented=date(2025, 6, 2), received=date(2025, 6, 18),
+                              electronic=True)  # fmt: skip
+
+    window = dispute_window(letter, 30, DEFAULTS)
+
+    assert (window.trigger_date, window.due_date) == (date(2025, 6, 2), date(2025, 7, 2))
+    assert window.flags == ("uncollected",)
+
+
+def test_rule_22_an_lre_accepted_on_its_15th_day_counts_from_its_acceptance():
+    letter = RegisteredLetter(presented=date(2025, 6, 2), received=date(2025, 6, 17),
+                              electronic=True)  # fmt: skip
+
+    window = dispute_window(letter, 30, DEFAULTS)
+
+    assert (window.trigger_date, window.due_date, window.flags) == (
+        date(2025, 6, 17), date(2025, 7, 17), (),
+    )  # fmt: skip
 
 
 # --- Rule 12: the electronic registered letter (LRE) ----------------------------------------
@@ -636,11 +704,12 @@ def test_an_lre_accepted_more_than_15_days_after_presentation_counts_as_uncollec
     assert window.flags == ("uncollected",)
 
 
-def test_a_termination_by_an_lre_accepted_too_late_is_not_notified():
+def test_a_termination_by_an_lre_accepted_too_late_counts_as_uncollected():
     letter = electronic_letter(date(2025, 2, 3), accepted=date(2025, 2, 19))
 
+    assert termination_notice(letter, 6, DEFAULTS).trigger_date == date(2025, 2, 3)
     with pytest.raises(LetterNotNotified):
-        termination_notice(letter, 6, DEFAULTS)
+        termination_notice(letter, 6, CIVIL)
 
 
 def test_a_paper_letter_is_not_held_to_the_lre_acceptance_period():
@@ -751,6 +820,8 @@ def test_the_settings_describe_every_choice_of_the_legal_team():
         "date retenue pour la lettre de résiliation : réception",
         "calendrier des jours fériés : France métropolitaine (Code du travail L3133-1)",
         "délai d'acceptation d'une LRE : 15 jours",
+        "lettre recommandée non retirée (articles 6 et 7) : vaut notification à sa première "
+        "présentation",
     ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from states.convention import Convention
-from states.deadlines import DeadlineClosure
+from states.deadlines import DeadlineClosure, LegalSettings
 from states.errors import (
     AutomaticEventRefused,
     ConvflowError,
@@ -320,6 +320,9 @@ def in_state(state: str) -> Callable[[], Convention]:
     return partial(convention_in, state)
 
 
+CIVIL_READING = LegalSettings(uncollected_letter="not_notified")
+"""Rule 22 read as civil courts do: a letter never collected notifies nothing."""
+
 REFUSALS = [
     pytest.param(
         in_state("draft"), "approve", SUBMITTED, {}, UnknownEvent,
@@ -400,16 +403,24 @@ REFUSALS = [
     ),
     pytest.param(
         in_state("execution"), "give_notice", date(2025, 5, 20),
-        {"party": "metropole", "presented": "2025-05-05", "uncollected": "yes"}, GuardRejected,
+        {"party": "metropole", "presented": "2025-05-05", "uncollected": "yes",
+         "settings": CIVIL_READING}, GuardRejected,
         ('termination_not_notified', {'event': 'give_notice', 'article': 'article 7'}),
-        id="a termination letter never collected",
+        id="a termination letter never collected, read as civil courts do",
     ),
     pytest.param(
         in_state("execution"), "give_notice", date(2025, 5, 20),
         {"party": "metropole", "presented": "2025-05-02", "received": "2025-05-19",
-         "electronic": "yes"}, GuardRejected,
+         "electronic": "yes", "settings": CIVIL_READING}, GuardRejected,
         ('termination_not_notified', {'event': 'give_notice', 'article': 'article 7'}),
-        id="an LRE accepted after 15 days",
+        id="an LRE accepted after 15 days, read as civil courts do",
+    ),
+    pytest.param(
+        in_state("execution"), "open_dispute", date(2025, 5, 20),
+        {"party": "metropole", "presented": "2025-05-05", "uncollected": "yes",
+         "settings": CIVIL_READING}, GuardRejected,
+        ('dispute_not_notified', {'event': 'open_dispute', 'article': 'article 6'}),
+        id="a dispute letter never collected, read as civil courts do",
     ),
     pytest.param(
         in_state("signature"), "sign", METROPOLE_SIGNED,

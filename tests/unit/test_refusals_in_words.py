@@ -249,6 +249,7 @@ CASES = [
             party="metropole",
             presented="2025-05-05",
             uncollected="yes",
+            settings=LegalSettings(uncollected_letter="not_notified"),  # type: ignore[arg-type]
         ),
         "« Enregistrer une résiliation (article 7) » refusé : la lettre n'a jamais été retirée "
         ": la résiliation n'est pas notifiée (article 7).",

@@ -87,9 +87,18 @@ def dispute(
 
 
 @deadline.command()
-@click.option("--received", type=DATE, required=True, help="Receipt of the registered letter.")
+@click.option(
+    "--received",
+    type=DATE,
+    help="Receipt of the registered letter; required unless the letter was never collected "
+    "(--uncollected with --presented).",
+)
 @click.option("--dispatched", type=DATE, help="Dispatch of the letter.")
 @click.option("--presented", type=DATE, help="First presentation of the letter.")
+@click.option(
+    "--uncollected", is_flag=True, help="The letter was never collected (pli avisé non réclamé)."
+)
+@click.option("--electronic", is_flag=True, help="An electronic registered letter (LRE).")
 @click.option("--term", type=DATE, help="The convention's end date, if it may come first.")
 @click.option(
     "--months", default=6, show_default=True, type=click.IntRange(1, 120), help="Notice period."
@@ -97,11 +106,15 @@ def dispute(
 @json_option
 @pass_context
 def termination(
-    context: CliContext, received: date, dispatched: date | None, presented: date | None,
-    term: date | None, months: int, as_json: bool,
+    context: CliContext, received: date | None, dispatched: date | None,
+    presented: date | None, uncollected: bool, electronic: bool, term: date | None,
+    months: int, as_json: bool,
 ) -> None:  # fmt: skip
-    """When a termination by registered letter takes effect (article 7), the term permitting."""
-    letter = RegisteredLetter(dispatched, presented, received)
+    """When a termination by registered letter takes effect (article 7), the term permitting.
+    A letter never collected counts as the setting uncollected_letter reads it (rule 22)."""
+    if received is None and not uncollected:
+        raise Misused("received_required")
+    letter = RegisteredLetter(dispatched, presented, received, uncollected, electronic)
     computed = termination_notice(letter, months, context.settings.legal, term=term)
     assert computed.effective_end is not None and computed.notice_end is not None
     extra = {
