@@ -27,10 +27,10 @@ from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.due import ANNOUNCEMENTS
 from states.lifecycle import Outcome
-from states.payments import progress_of
 from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.settings import Settings
+from workflow.usecases.schedule import instalment_views
 from workflow.wording import labels
 from workflow.wording.values import input_text, term_text
 
@@ -104,7 +104,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             "payment_target_days": convention.clauses.payment_target_days,
             "articles": asdict(convention.clauses.articles),
         },
-        "instalments": _instalments(convention),
+        "instalments": [dict(view) for view in instalment_views(convention)],
         "parties": [
             {
                 "key": party.key,
@@ -123,23 +123,6 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             for party in convention.parties
         ],
     }
-
-
-def _instalments(convention: Convention) -> list[dict[str, Any]]:
-    """The payment schedule as emails describe it (empty for a single payment)."""
-    found = []
-    for instalment in convention.clauses.instalments:
-        progress = progress_of(convention.payments, instalment.number)
-        found.append({
-            "number": instalment.number,
-            "amount": str(instalment.amount),
-            "trigger": instalment.trigger,
-            "on": _iso(instalment.on),
-            "report": instalment.report,
-            "report_received_on": _iso(progress.report_received_on),
-            "paid_on": _iso(progress.paid_on),
-        })  # fmt: skip
-    return found
 
 
 def deadline_snapshot(

@@ -16,12 +16,12 @@ from states.amendments import (
 )
 from states.convention import Convention
 from states.lifecycle import allowed_for
-from states.payments import progress_of
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.outbox import WAITING
 from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.iso import day, instant
+from workflow.usecases.schedule import InstalmentView, instalment_views
 from workflow.wording import labels
 
 
@@ -38,19 +38,6 @@ class DeadlineView(TypedDict):
     details: dict[str, Any]
     resolved_at: str | None
     instalment: int
-
-
-class InstalmentView(TypedDict):
-    """One instalment of a payment schedule (article 2) and where it stands."""
-
-    number: int
-    amount: str
-    trigger: str
-    on: str | None
-    report: str | None
-    report_received_on: str | None
-    paid_on: str | None
-    paid_amount: str | None
 
 
 class ReminderView(TypedDict):
@@ -191,24 +178,6 @@ def deadline_view(row: AnyRow) -> DeadlineView:
         "resolved_at": instant(row.resolved_at),
         "instalment": row.instalment,
     }
-
-
-def instalment_views(convention: Convention) -> list[InstalmentView]:
-    """The payment schedule (empty for a single payment) and each instalment's progress."""
-    views: list[InstalmentView] = []
-    for instalment in convention.clauses.instalments:
-        progress = progress_of(convention.payments, instalment.number)
-        views.append({
-            "number": instalment.number,
-            "amount": str(instalment.amount),
-            "trigger": instalment.trigger,
-            "on": day(instalment.on),
-            "report": instalment.report,
-            "report_received_on": day(progress.report_received_on),
-            "paid_on": day(progress.paid_on),
-            "paid_amount": str(progress.paid_amount) if progress.paid_amount else None,
-        })  # fmt: skip
-    return views
 
 
 def reminder_view(row: AnyRow) -> ReminderView:
