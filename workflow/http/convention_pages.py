@@ -25,8 +25,8 @@ from workflow.http.context import HttpContext
 from workflow.http.errors import french, status_of
 from workflow.http.forms import CHANGE, amendment_forms, draft_form, event_forms, submitted
 from workflow.http.pages import csv_response, page_context
+from workflow.http.posted import csrf_refused, posted
 from workflow.http.schemas import MAX_AMENDMENT
-from workflow.http.sessions import csrf_valid
 from workflow.usecases import views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -41,11 +41,6 @@ from workflow.wording.refusals import Said, sentence
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 Form = dict[str, str]
-CSRF_REFUSED = {
-    "title": "Formulaire expiré",
-    "message": "Ce formulaire n'est plus valide (page ouverte avant une reconnexion, ou envoyée "
-    "depuis un autre site). Rien n'a été enregistré : rechargez la page et recommencez.",
-}
 
 
 def done_text(done: str | None) -> str | None:
@@ -130,11 +125,9 @@ async def _handle(
     act: Callable[[Form], str], form_id: Callable[[Form], str], anchor: str,
 ) -> Response:  # fmt: skip
     """Check the CSRF token, act, then redirect; or show the page again with the reason."""
-    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-    if not csrf_valid(signed.session, form.get("csrf_token")):
-        return context.pages.response(
-            "error.html", {**page_context(context, signed, "conventions"), **CSRF_REFUSED}, 403
-        )
+    form = await posted(request, signed)
+    if form is None:
+        return csrf_refused(context, signed)
     try:
         done = await run_in_threadpool(act, form)
     except ConvflowError as error:

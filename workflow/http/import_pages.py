@@ -31,12 +31,11 @@ from workflow.files.convention_file import ConventionFileError
 from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row, read_spreadsheet, template_csv
 from workflow.http.auth import Context, PageAdmin, SignedIn, page_reader
 from workflow.http.context import HttpContext
-from workflow.http.convention_pages import CSRF_REFUSED
 from workflow.http.errors import FRENCH
 from workflow.http.intake_api import MAX_DOCUMENT
 from workflow.http.pages import csv_response, page_context
-from workflow.http.sessions import csrf_valid
-from workflow.usecases.conventions import already_loaded, import_conventions
+from workflow.http.posted import csrf_refused, posted
+from workflow.usecases.conventions import check_not_loaded, import_conventions
 from workflow.wording.refusals import problem_text, say
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
@@ -66,15 +65,7 @@ def _rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
             others = error.params.get("others") or []
             raise ConventionFileError(name, error.line, error.field, error.code,
                                       others=others, **error.own_params) from None  # fmt: skip
-    taken = already_loaded(context.app, [row.convention.reference for row in rows])
-    clashes = [(r.number, r.convention.reference) for r in rows if r.convention.reference in taken]
-    if clashes:
-        (line, reference), *others = clashes
-        raise ConventionFileError(
-            name, line, "reference", "duplicate_reference", reference=reference,
-            others=[{"field": "reference", "line": n, "code": "duplicate_reference",
-                     "params": {"reference": r}} for n, r in others],
-        )  # fmt: skip
+    check_not_loaded(context.app, [(r.number, r.convention) for r in rows], name)
     return rows
 
 
@@ -136,18 +127,10 @@ async def check(
     request: Request, context: Context, signed: PageAdmin, file: UploadFile
 ) -> Response:
     """Check an uploaded spreadsheet and report; nothing is saved."""
-    form = await request.form()
-    token = form.get("csrf_token")
-    if not csrf_valid(signed.session, token if isinstance(token, str) else None):
-        return _refused(context, signed)
+    if await posted(request, signed) is None:
+        return csrf_refused(context, signed)
     content = file.file.read(MAX_DOCUMENT + 1)
     return await run_in_threadpool(_report, context, signed, content, file.filename or "fichier")
-
-
-def _refused(context: HttpContext, signed: SignedIn) -> Response:
-    return context.pages.response(
-        "error.html", {**page_context(context, signed, "conventions"), **CSRF_REFUSED}, 403
-    )
 
 
 def _report(context: HttpContext, signed: SignedIn, content: bytes, name: str) -> Response:
@@ -167,9 +150,9 @@ def _report(context: HttpContext, signed: SignedIn, content: bytes, name: str) -
 @router.post("/import/confirmer")
 async def confirm(request: Request, context: Context, signed: PageAdmin) -> Response:
     """Import the file the report showed, all or nothing, checked again."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    if not csrf_valid(signed.session, form.get("csrf_token")):
-        return _refused(context, signed)
+    form = await posted(request, signed)
+    if form is None:
+        return csrf_refused(context, signed)
     return await run_in_threadpool(_import, context, signed, form)
 
 

@@ -28,11 +28,11 @@ from workflow.http import intake_form
 from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, SignedIn, page_reader
 from workflow.http.context import HttpContext
-from workflow.http.convention_pages import CSRF_REFUSED, form_version
+from workflow.http.convention_pages import form_version
 from workflow.http.errors import FRENCH, status_of
 from workflow.http.intake_api import read_capped
 from workflow.http.pages import page_context
-from workflow.http.sessions import csrf_valid
+from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.commands import ImportConvention
 from workflow.usecases.conventions import edit_draft, import_convention
 from workflow.usecases.preview import preview
@@ -41,7 +41,6 @@ from workflow.wording.refusals import problem_text, say
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 SOURCE = "tableau de bord"
 """How the history names a convention created from the dashboard."""
-Form = dict[str, str]
 ARTICLES = {"title": "intitulé", "parties": "désignation des parties", "signatures": "signatures"}
 """Where a value was read, outside the articles, as the form says it."""
 QUOTE = "quote:"
@@ -123,27 +122,17 @@ def new_convention(context: Context, signed: PageAdmin) -> Response:
     return form_page(context, signed, {})
 
 
-async def _form(request: Request) -> Form:
-    return {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-
-
-def _csrf_refused(context: HttpContext, signed: SignedIn) -> Response:
-    return context.pages.response(
-        "error.html", {**page_context(context, signed, "conventions"), **CSRF_REFUSED}, 403
-    )
-
-
 @router.post("/nouvelle-convention")
 async def create(request: Request, context: Context, signed: PageAdmin) -> Response:
     """Check the form; preview its deadlines, or save it as a draft."""
-    form = await _form(request)
-    if not csrf_valid(signed.session, form.get("csrf_token")):
-        return _csrf_refused(context, signed)
+    form = await posted(request, signed)
+    if form is None:
+        return csrf_refused(context, signed)
     return await run_in_threadpool(_checked_then, context, signed, form, None)
 
 
 def _checked_then(
-    context: HttpContext, signed: SignedIn, form: Form, editing: str | None
+    context: HttpContext, signed: SignedIn, form: dict[str, str], editing: str | None
 ) -> Response:
     """Preview or save the form's convention; or the form again with each refusal."""
     given = intake_form.file_fields_of(form)
@@ -200,10 +189,8 @@ async def from_document(
     request: Request, context: Context, signed: PageAdmin, file: UploadFile
 ) -> Response:
     """Read an uploaded convention and open the form filled from it, nothing saved."""
-    form = await request.form()
-    token = form.get("csrf_token")
-    if not csrf_valid(signed.session, token if isinstance(token, str) else None):
-        return _csrf_refused(context, signed)
+    if await posted(request, signed) is None:
+        return csrf_refused(context, signed)
     return await run_in_threadpool(_read_document, context, signed, file)
 
 
@@ -247,8 +234,8 @@ def edit_form(context: Context, signed: PageAdmin, reference: str) -> Response:
 @router.post("/conventions/{reference:path}/modifier")
 async def edit(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
     """Preview or save a draft's new terms."""
-    form = await _form(request)
-    if not csrf_valid(signed.session, form.get("csrf_token")):
-        return _csrf_refused(context, signed)
+    form = await posted(request, signed)
+    if form is None:
+        return csrf_refused(context, signed)
     form["reference"] = checked(reference)
     return await run_in_threadpool(_checked_then, context, signed, form, reference)

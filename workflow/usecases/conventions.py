@@ -87,10 +87,23 @@ def edit_draft(
     return ConventionImported(convention.reference, "draft", version)
 
 
-def already_loaded(app: App, references: Sequence[str]) -> set[str]:
-    """Which of `references` are loaded already (a spreadsheet's report, before importing)."""
+def check_not_loaded(app: App, rows: Sequence[tuple[int, Convention]], source: str) -> None:
+    """Refuse a spreadsheet's rows whose reference is loaded already, naming each row (its
+    report, before importing)."""
     with app.uow(read_only=True) as uow:
-        return uow.conventions.existing(references)
+        _refuse_loaded(uow, rows, source)
+
+
+def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], source: str) -> None:
+    loaded = uow.conventions.existing([convention.reference for _, convention in rows])
+    taken = [(number, c.reference) for number, c in rows if c.reference in loaded]
+    if taken:
+        (line, reference), *others = taken
+        raise ConventionFileError(
+            source, line, "reference", "duplicate_reference", reference=reference,
+            others=[{"field": "reference", "line": n, "code": "duplicate_reference",
+                     "params": {"reference": r}} for n, r in others],
+        )  # fmt: skip
 
 
 def import_conventions(
@@ -100,15 +113,7 @@ def import_conventions(
     """Load many conventions in `draft` (a spreadsheet's rows, each with its row number), all
     or nothing: a reference already loaded refuses the whole file, naming every such row."""
     with app.uow() as uow:
-        loaded = uow.conventions.existing([convention.reference for _, convention in rows])
-        taken = [(number, c.reference) for number, c in rows if c.reference in loaded]
-        if taken:
-            (line, reference), *others = taken
-            raise ConventionFileError(
-                source, line, "reference", "duplicate_reference", reference=reference,
-                others=[{"field": "reference", "line": n, "code": "duplicate_reference",
-                         "params": {"reference": r}} for n, r in others],
-            )  # fmt: skip
+        _refuse_loaded(uow, rows, source)
         for start in range(0, len(rows), 500):
             chunk = [convention for _, convention in rows[start : start + 500]]
             ids = uow.conventions.add_many(chunk, now)
