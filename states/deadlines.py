@@ -33,8 +33,9 @@ from states.errors import InvalidInput
 from states.payments import Instalment
 
 DeadlineKind = Literal[
-    "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature"
-]
+    "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature",
+    "prefect_referral", "third_party_challenge",
+]  # fmt: skip
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "expiry",
     "termination",
@@ -42,7 +43,11 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "payment",
     "signature",
     "amendment_signature",
+    "prefect_referral",
+    "third_party_challenge",
 )
+INFORMATION_KINDS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
+"""Windows shown, not acted on: no reminder, nothing happens when they pass (rules 16, 17)."""
 DeadlineStatus = Literal["pending", "met", "passed", "applied", "cancelled", "superseded"]
 DEADLINE_STATUSES: tuple[DeadlineStatus, ...] = (
     "pending",

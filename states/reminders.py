@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from states.calendar import at_paris_time
 from states.convention import ReminderOffsets
-from states.deadlines import ComputedDeadline, DeadlineKind
+from states.deadlines import INFORMATION_KINDS, ComputedDeadline, DeadlineKind
 
 TEMPLATES: dict[DeadlineKind, str] = {
     "expiry": "reminder_expiry",
@@ -56,6 +56,8 @@ def _before(
 def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> list[PlannedReminder]:
     """The reminders of a newly opened deadline, at `hour` (Paris) on their day."""
     kind, due = deadline.kind, deadline.due_date
+    if kind in INFORMATION_KINDS:
+        return []
     if kind == "expiry":
         return _before(kind, due, offsets.expiry, hour)
     if kind == "termination":
