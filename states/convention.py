@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from states.award import AwardDecision
 from states.deadlines import RegisteredLetter
 from states.payments import Instalment, InstalmentProgress, progress_of, schedule_of, unpaid
 
@@ -127,6 +128,13 @@ class Convention:
     dispute: Dispute | None = None
     notice: TerminationNotice | None = None
     last_event_on: date | None = None
+    award: AwardDecision | None = None
+    """The délibération that awards the subsidy, once recorded (rules 15 to 18)."""
+
+    def grantor(self) -> Party:
+        """The party that grants the subsidy: the first one (the Métropole), as convention
+        files list it."""
+        return self.parties[0]
 
     def party(self, key: str) -> Party | None:
         """The party with this key, or None."""

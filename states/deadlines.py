@@ -113,6 +113,8 @@ class LegalSettings:
     calendar: HolidayCalendar = field(default_factory=HolidayCalendar)
     lre_acceptance_days: int = 15
     uncollected_letter: UncollectedReading = "first_presentation"
+    award_before_enforceable: Literal["refuse", "warn"] = "refuse"
+    """The Métropole signing before the award decision is enforceable (rule 18)."""
 
     def describe(self) -> list[str]:
         """Every setting, in French, as `convflow config` and the explanations show them."""
@@ -125,6 +127,8 @@ class LegalSettings:
             f"délai d'acceptation d'une LRE : {self.lre_acceptance_days} jours",
             "lettre recommandée non retirée (articles 6 et 7) : "
             + _UNCOLLECTED_LABEL[self.uncollected_letter],
+            "signature de la Métropole avant que la délibération soit exécutoire : "
+            + ("refusée" if self.award_before_enforceable == "refuse" else "acceptée, signalée"),
         ]
 
 

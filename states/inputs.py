@@ -31,6 +31,9 @@ class InputSpec:
 
 
 INPUTS: dict[str, InputSpec] = {
+    "record_award": InputSpec(
+        required=("decision", "adopted"), optional=("published", "notified", "transmitted", "note")
+    ),
     "submit": InputSpec(optional=("note",)),
     "sign": InputSpec(required=("signatory",)),
     "cancel": InputSpec(optional=("reason",)),
@@ -54,6 +57,9 @@ INPUTS: dict[str, InputSpec] = {
 
 
 AMENDMENT_INPUTS: dict[str, InputSpec] = {
+    "record_award": InputSpec(
+        required=("decision", "adopted"), optional=("published", "notified", "transmitted", "note")
+    ),
     "submit": InputSpec(optional=("note",)),
     "sign": InputSpec(required=("signatory",)),
     "abandon": InputSpec(optional=("reason", "note")),

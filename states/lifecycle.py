@@ -227,6 +227,43 @@ def fire(
     )
 
 
+AWARD_STATES = ("draft", "signature", "notification", "payment", "execution")
+"""Where the award decision may be recorded or completed: from the draft until the convention
+is executed (rules 15 to 18). It is a record beside the lifecycle, not one of its events."""
+
+
+def record_award(
+    convention: Convention,
+    *,
+    on: date,
+    actor: str,
+    settings: LegalSettings,
+    today: date,
+    inputs: Mapping[str, str],
+) -> Outcome:
+    """Record the award decision on `convention` (its state does not change); raise and
+    change nothing when refused."""
+    if convention.state not in AWARD_STATES:
+        raise GuardRejected(convention.reference, "record_award", "award_not_now",
+                            state=convention.state)  # fmt: skip
+    cleaned = check_keys("record_award", inputs)
+    check_text(actor, "by", MAX_ACTOR)
+    _check_date(convention, "record_award", on, today)
+    effects = rules.record_award(convention, on, cleaned, settings)
+    convention.last_event_on = max(on, convention.last_event_on or on)
+    return Outcome(
+        reference=convention.reference,
+        trigger="record_award",
+        from_state=convention.state,
+        to_state=convention.state,
+        on=on,
+        actor=actor,
+        inputs=effects.history_inputs,
+        opened=effects.opened,
+        closures=effects.closures,
+    )
+
+
 def _check_date(convention: Convention, trigger: str, on: date, today: date) -> None:
     """A person's event cannot be dated in the future, out of order, or after the end."""
     reference = convention.reference

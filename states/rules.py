@@ -14,8 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from states.award import AwardDecision, check_signature, prefect_referral, third_party_challenge
 from states.convention import Convention, Dispute, Party, Signatory, TerminationNotice
 from states.deadlines import (
+    INFORMATION_KINDS,
     ComputedDeadline,
     DeadlineClosure,
     DeadlineKind,
@@ -31,7 +33,14 @@ from states.deadlines import (
     termination_notice,
 )
 from states.errors import CourtNotYetOpen, GuardRejected, InvalidInput
-from states.inputs import letter_inputs, parse_amount, parse_letter, parse_whole
+from states.inputs import (
+    check_text,
+    letter_inputs,
+    parse_amount,
+    parse_day,
+    parse_letter,
+    parse_whole,
+)
 from states.payments import SINGLE_PAYMENT, Instalment, mark_paid, mark_report, progress_of
 
 
@@ -92,6 +101,45 @@ def _letter(
     return letter
 
 
+AWARD_DATES = (("published", "published_on"), ("notified", "notified_on"),
+               ("transmitted", "received_by_prefect_on"))  # fmt: skip
+"""The award decision's formalities: the event's input, and the decision's field."""
+
+
+def record_award(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """Record the award decision (or complete it): its reference, adoption and formalities.
+    The windows it opens are information (rules 16, 17); earlier ones are superseded."""
+    check_text(inputs["decision"], "decision", 100)
+    adopted = parse_day(inputs["adopted"], "adopted")
+    if adopted > on:
+        raise InvalidInput("adopted", "award_date_after_event", date=adopted, on=on)
+    days: dict[str, date] = {}
+    for key, name in AWARD_DATES:
+        if inputs.get(key):
+            formality = parse_day(inputs[key], key)
+            if formality < adopted:
+                raise InvalidInput(key, "award_date_before_adoption", date=formality,
+                                   adopted=adopted)  # fmt: skip
+            if formality > on:
+                raise InvalidInput(key, "award_date_after_event", date=formality, on=on)
+            days[name] = formality
+    decision = AwardDecision(inputs["decision"].strip(), adopted, **days)
+    convention.award = decision
+    windows = (prefect_referral(decision, settings.calendar),
+               third_party_challenge(decision, settings.calendar))  # fmt: skip
+    closures = tuple(
+        _closure(kind, "superseded", "pending", "passed") for kind in INFORMATION_KINDS
+    )
+    history = {**inputs, "decision": decision.reference}
+    enforceable = decision.enforceable_on()
+    if enforceable is not None:
+        history["enforceable"] = enforceable.isoformat()
+    return Effects(history, opened=tuple(w for w in windows if w is not None),
+                   closures=closures)  # fmt: skip
+
+
 def submit(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
@@ -120,8 +168,14 @@ def sign(
         raise _refuse(
             convention, "sign", "signed_before_submission", submitted_on=convention.submitted_on
         )
-    signatory.signed_on = on
     history = {"signatory": signatory.email, "party": signatory.party}
+    if signatory.party == convention.grantor().key:
+        verdict = check_signature(convention.award, on, settings.award_before_enforceable)
+        if verdict.refused is not None:
+            raise _refuse(convention, "sign", verdict.refused, **(verdict.params or {}))
+        if verdict.flag is not None:
+            history["award_check"] = verdict.flag
+    signatory.signed_on = on
     if convention.missing_signatures():
         return Effects(history, signed=signatory)
     convention.effective_date = on

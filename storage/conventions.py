@@ -16,6 +16,8 @@ from states.lifecycle import Outcome
 from storage import statements as sql
 from storage.fastpath import Prepared
 from storage.mapping import (
+    award_from_stored,
+    award_to_json,
     clauses_from_stored,
     clauses_to_json,
     dispute_from_json,
@@ -52,6 +54,7 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "last_event_on": convention.last_event_on,
+        "award": award_to_json(convention.award),
     }
 
 
@@ -93,6 +96,7 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         dispute=dispute_from_json(first["dispute"]),
         notice=notice_from_json(first["notice"]),
         last_event_on=first["last_event_on"],
+        award=award_from_stored(first["award"]),
     )
 
 

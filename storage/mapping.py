@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from states.award import AwardDecision
 from states.convention import (
     Articles,
     Clauses,
@@ -93,6 +94,35 @@ def payments_from_stored(
             paid_amount=Decimal(item["paid_amount"]) if item.get("paid_amount") else None,
         )
         for item in items
+    )
+
+
+def award_to_json(award: AwardDecision | None) -> dict[str, Any] | None:
+    """The award decision as JSON (None while none is recorded)."""
+    if award is None:
+        return None
+    return {
+        "reference": award.reference,
+        "adopted_on": award.adopted_on.isoformat(),
+        "published_on": _iso(award.published_on),
+        "notified_on": _iso(award.notified_on),
+        "received_by_prefect_on": _iso(award.received_by_prefect_on),
+    }
+
+
+def award_from_stored(value: str | dict[str, Any] | None) -> AwardDecision | None:
+    """The award decision back from the stored column (JSON text or a dict)."""
+    if not value:
+        return None
+    data = json.loads(value) if isinstance(value, str) else value
+    adopted = _day(data["adopted_on"])
+    assert adopted is not None
+    return AwardDecision(
+        reference=data["reference"],
+        adopted_on=adopted,
+        published_on=_day(data.get("published_on")),
+        notified_on=_day(data.get("notified_on")),
+        received_by_prefect_on=_day(data.get("received_by_prefect_on")),
     )
 
 

@@ -52,6 +52,7 @@ class ConventionRow(SQLModel, table=True):
     paid_on: date | None = None
     paid_amount: Decimal | None = Field(default=None, sa_type=Money)
     payments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
+    award: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None

@@ -311,6 +311,13 @@ SPECS: tuple[Spec, ...] = (
         "presentation (administrative courts), or notifies nothing (civil courts)",
     ),
     Spec(
+        "award_before_enforceable",
+        _choice("refuse", "warn"),
+        "refuse",
+        "the Métropole signing before the award decision is enforceable: refused, or accepted "
+        "and flagged (signing before it is adopted is always refused)",
+    ),
+    Spec(
         "holiday_subdivision",
         _subdivision,
         None,
@@ -385,6 +392,7 @@ class Settings:
     extend_notices: ClassVar[bool]
     termination_letter_date: ClassVar[str]
     uncollected_letter: ClassVar[str]
+    award_before_enforceable: ClassVar[str]
     holiday_subdivision: ClassVar[str | None]
     extra_holidays: ClassVar[tuple[date, ...]]
     lre_acceptance_days: ClassVar[int]
@@ -410,6 +418,7 @@ class Settings:
             ),
             lre_acceptance_days=self.values["lre_acceptance_days"],
             uncollected_letter=cast(UncollectedReading, self.values["uncollected_letter"]),
+            award_before_enforceable=self.values["award_before_enforceable"],
         )
 
     def shown(self) -> list[tuple[Spec, str, Source]]:

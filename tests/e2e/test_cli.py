@@ -423,3 +423,19 @@ def test_history_out_of_date_order_is_refused_before_anything_is_written(
 
     assert refused["code"] == "history_out_of_order"
     assert convflow.json("list") == []
+
+
+def test_the_award_decision_is_recorded_and_shown_in_status(loaded: Convflow) -> None:
+    data = loaded.json("award", REF, "--decision", "DEL-BUR-2025-042", "--adopted", "2025-02-13",
+                       "--published", "2025-02-17", "--transmitted", "2025-02-18",
+                       "--on", "2025-02-20")  # fmt: skip
+    assert data["inputs"]["enforceable"] == "2025-02-18"
+    assert [d["kind"] for d in data["deadlines"]] == ["prefect_referral", "third_party_challenge"]
+
+    text = loaded.ok("status", REF)
+
+    assert "Délibération DEL-BUR-2025-042 exécutoire le mardi 18 février 2025" in text
+    assert "Déféré préfectoral (CGCT L2131-6, L5211-3)" in text
+    refused = loaded.refusal("award", REF, "--decision", "D", "--adopted", "2025-02-13",
+                             "--published", "2025-02-01", "--on", "2025-02-21")  # fmt: skip
+    assert refused["code"] == "award_date_before_adoption"

@@ -25,6 +25,7 @@ PUBLIC = {
 }
 WRITES = {
     ("POST", "/api/v1/conventions/{reference}/events"),
+    ("POST", "/api/v1/conventions/{reference}/award"),
     ("POST", "/api/v1/conventions/{reference}/amendments"),
     ("POST", "/api/v1/conventions/{reference}/amendments/{number}/events"),
     ("POST", "/api/v1/conventions"),

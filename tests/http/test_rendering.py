@@ -16,7 +16,13 @@ from tests.unit.builders import reference_convention
 from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row
 from workflow.http import intake_form
 from workflow.http.diagram import is_automatic, lifecycle_of, state_diagram
-from workflow.http.forms import amendment_forms, draft_form, event_forms, submitted_inputs
+from workflow.http.forms import (
+    amendment_forms,
+    award_form,
+    draft_form,
+    event_forms,
+    submitted_inputs,
+)
 from workflow.http.presenting import by_month, page_numbers, query_with, term_rows
 from workflow.http.rendering import TEMPLATES, Pages, in_days, money
 from workflow.http.schemas import EventName, StateName
@@ -33,7 +39,7 @@ def sample_view(**changes: Any) -> dict[str, Any]:
     """A convention as `views.status` gives it, plus the keys the service adds later."""
     view: dict[str, Any] = {
         "reference": "R-1", "title": "<b>Titre</b>", "object": "Objet", "place": "Marseille",
-        "state": "dispute", "version": 7, "effective_date": "2025-03-10",
+        "state": "dispute", "version": 7, "effective_date": "2025-03-10", "award": None,
         "end_date": "2025-12-31", "amount": "200000.00", "submitted_on": "2025-03-03",
         "notified_on": "2025-03-20", "paid_on": "2025-04-01", "paid_amount": "200000.00",
         "parties": [{"key": "metropole", "name": "Métropole"}, {"key": "crpv", "name": "CRPV"}],
@@ -121,6 +127,7 @@ def contexts() -> dict[str, dict[str, Any]]:
                                          "actor": "alice", "inputs": {"file": "x.toml"}}],
                             "visited": frozenset({"draft"}), "forms": event_forms(view),
                             "draft_form": draft_form(sample_view(amendments=[])),
+                            "award_form": award_form(sample_view(state="execution")),
                             "amendment_forms": amendment_forms(view),
                             "error": "refusé", "failed": "go_to_court", "given_on": "",
                             "done": "Enregistrer le règlement amiable"},

@@ -168,8 +168,8 @@ def test_a_flag_that_is_neither_yes_nor_no_is_refused():
 # --- The keys each event accepts ------------------------------------------------------------
 
 
-def test_every_event_declares_its_inputs():
-    assert set(INPUTS) == set(EVENTS)
+def test_every_event_declares_its_inputs_and_so_does_the_award_decision():
+    assert set(INPUTS) == {*EVENTS, "record_award"}
 
 
 def test_the_keys_and_values_are_stripped():

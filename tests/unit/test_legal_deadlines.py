@@ -822,6 +822,7 @@ def test_the_settings_describe_every_choice_of_the_legal_team():
         "délai d'acceptation d'une LRE : 15 jours",
         "lettre recommandée non retirée (articles 6 et 7) : vaut notification à sa première "
         "présentation",
+        "signature de la Métropole avant que la délibération soit exécutoire : refusée",
     ]
 
 

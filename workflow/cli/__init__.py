@@ -42,6 +42,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("event", _CONVENTIONS, "event",
                 "Record EVENT on convention REFERENCE (or on its amendment n°N, with "
                 "--amendment N)."),
+    LazyCommand("award", "workflow.cli.award", "award",
+                "Record the award decision of convention REFERENCE, or complete it."),
     LazyCommand("amend", _CONVENTIONS, "amend",
                 "Draft an amendment (avenant) to REFERENCE and print its number."),
     LazyCommand("amendments", _CONVENTIONS, "amendments_",

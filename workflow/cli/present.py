@@ -82,6 +82,8 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
         words("in force"),
         words("since {day}", day=day(words, effective)) if effective else words("not yet"),
     )
+    if view.get("award"):
+        block.add(words("award decision"), view["award"]["explanation"])
     block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])
     block.add(words("signatories"), details=_signatories(view, words))
     deadlines = _deadline_lines(view, words)

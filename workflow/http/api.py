@@ -23,6 +23,7 @@ from workflow.http import csv_export, ical
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
 from workflow.http.schemas import (
     PLAIN,
+    AwardRequest,
     ConventionList,
     ConventionStatus,
     DeadlineList,
@@ -37,8 +38,9 @@ from workflow.http.schemas import (
 )
 from workflow.usecases import listing as queries
 from workflow.usecases import views
+from workflow.usecases.commands import EventRecorded as EventDone
 from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_event
+from workflow.usecases.conventions import record_award, record_event
 from workflow.usecases.iso import instant
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")  # as convention files allow
@@ -214,7 +216,34 @@ def record(
     on = parse_day(body.on, "on") if body.on else None
     command = RecordEvent(checked(reference), body.event, principal.actor, on, body.inputs,
                           body.expected_version)  # fmt: skip
-    result = record_event(context.app, command, context.now())
+    return recorded_json(record_event(context.app, command, context.now()))
+
+
+@readers.post(
+    "/conventions/{reference:path}/award",
+    status_code=201,
+    response_model=EventRecorded,
+    responses={
+        404: {"model": Problem, "description": "no such convention"},
+        409: {"model": Problem, "description": "not in this state, or changed meanwhile"},
+        422: {"model": Problem, "description": "a date is missing or malformed"},
+    },
+    summary="Record or complete the award decision (admin)",
+)
+def record_award_decision(
+    context: Context, principal: Admin, reference: str, body: AwardRequest
+) -> dict[str, Any]:
+    """Record the award decision, exactly as `convflow award` does (docs: rules 15 to 18)."""
+    on = parse_day(body.on, "on") if body.on else None
+    inputs = {key: value for key in ("decision", "adopted", "published", "notified",
+              "transmitted") if (value := getattr(body, key))}  # fmt: skip
+    command = RecordEvent(checked(reference), "record_award", principal.actor, on, inputs,
+                          body.expected_version)  # fmt: skip
+    return recorded_json(record_award(context.app, command, context.now()))
+
+
+def recorded_json(result: EventDone) -> dict[str, Any]:
+    """What recording an event (or the award decision) did, as the API answers it."""
     return {
         "reference": result.reference,
         "event": result.event,

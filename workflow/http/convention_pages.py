@@ -23,7 +23,14 @@ from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
 from workflow.http.errors import french, status_of
-from workflow.http.forms import CHANGE, amendment_forms, draft_form, event_forms, submitted
+from workflow.http.forms import (
+    CHANGE,
+    amendment_forms,
+    award_form,
+    draft_form,
+    event_forms,
+    submitted,
+)
 from workflow.http.pages import csv_response, page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.http.schemas import MAX_AMENDMENT
@@ -35,7 +42,7 @@ from workflow.usecases.amendments import (
     record_amendment_event,
 )
 from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_event
+from workflow.usecases.conventions import record_award, record_event
 from workflow.wording import dashboard as labels
 from workflow.wording.refusals import Said, sentence
 
@@ -49,6 +56,8 @@ def done_text(done: str | None) -> str | None:
         return labels.action(done)
     if done == "amend":
         return "Proposer un avenant"
+    if done == "record_award":
+        return labels.action("record_award")
     if done == "create":
         return "Créer la convention en brouillon"
     if done == "edit_draft":
@@ -83,6 +92,9 @@ def convention_page(
         "visited": frozenset(row["to_state"] for row in history),
         "forms": event_forms(view, refill) if admin else [],
         "draft_form": draft_form(view, refill) if admin else None,
+        "award_form": award_form(view, refill if failed == "record_award" else None)
+        if admin
+        else None,
         "amendment_forms": amendment_forms(view, refill) if admin else [],
         "error": refusal.sentence if refusal else None,
         "error_field": _form_field(refusal),
@@ -197,6 +209,29 @@ async def record(request: Request, context: Context, signed: PageAdmin, referenc
         return form.get("event", "")
 
     return await _handle(request, context, signed, reference, act, form_id, "historique")
+
+
+@router.post("/conventions/{reference:path}/attribution")
+async def award(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
+    """Record (or complete) the award decision from its form."""
+
+    def act(form: Form) -> str:
+        command = RecordEvent(
+            checked(reference), "record_award", signed.principal.actor, _day(form),
+            submitted(form), form_version(form.get("version", "")),
+        )  # fmt: skip
+        record_award(context.app, command, context.now())
+        return "record_award"
+
+    return await _handle(
+        request, context, signed, reference, act, lambda _: "record_award", "attribution"
+    )
+
+
+@router.get("/conventions/{reference:path}/attribution")
+def award_form_reloaded(signed: PageReader, reference: str) -> Response:
+    """A refused form's address opened again: back to the convention's award decision."""
+    return RedirectResponse(f"/conventions/{reference}#attribution", 303)
 
 
 @router.get("/conventions/{reference:path}/avenants/{number}/evenements")

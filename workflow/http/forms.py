@@ -16,13 +16,13 @@ from typing import Any
 from states.amendments import FIELDS
 from states.errors import InvalidInput
 from states.inputs import INPUTS
-from states.lifecycle import IN_FORCE
+from states.lifecycle import AWARD_STATES, IN_FORCE
 from workflow.http.schemas import MAX_INPUT, PLAIN
 from workflow.wording import dashboard as labels
 from workflow.wording import values as wording
 
 PREFIX, CHANGE = "in_", "ch_"
-DATES = ("received", "dispatched", "presented")
+DATES = ("received", "dispatched", "presented", "adopted", "published", "notified", "transmitted")
 FLAGS = ("uncollected", "electronic")
 LONG_TEXT = ("note", "reason", "agreement", "ruling", "subject")
 HINTS = {
@@ -31,6 +31,9 @@ HINTS = {
     "amount": "Exactement le montant dû, par exemple 200000.00.",
     "party": "La partie qui envoie la lettre recommandée avec avis de réception.",
     "signatory": "Parmi les signataires qui n'ont pas encore signé.",
+    "decision": "Sa référence, par exemple DEL-BUR-2025-042. L'enregistrer à nouveau, avec "
+    "toutes les dates connues, la complète.",
+    "transmitted": "Date de l'accusé de réception de la préfecture (@ctes).",
 }
 OPEN_AMENDMENT = ("draft", "signature")
 
@@ -131,6 +134,26 @@ def event_forms(view: Mapping[str, Any], given: Mapping[str, str] | None = None)
         fields += [_field(key, False, view, given) for key in spec.optional]
         forms.append(EventForm(event, labels.action(event), tuple(fields)))
     return forms
+
+
+def award_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) -> EventForm | None:
+    """The form that records (or completes) the award decision, from the draft until the
+    convention is executed; refilled with the decision already recorded."""
+    if view["state"] not in AWARD_STATES:
+        return None
+    recorded = view.get("award") or {}
+    current = {
+        PREFIX + key: recorded.get(name) or ""
+        for key, name in (("decision", "reference"), ("adopted", "adopted_on"),
+                          ("published", "published_on"), ("notified", "notified_on"),
+                          ("transmitted", "received_by_prefect_on"))
+    }  # fmt: skip
+    spec = INPUTS["record_award"]
+    filled = given if given is not None else current
+    fields = [_field(key, True, view, filled) for key in spec.required]
+    fields += [_field(key, False, view, filled) for key in spec.optional]
+    label = labels.action("record_award")
+    return EventForm("record_award", label, tuple(fields), "attribution", "record_award")
 
 
 def _open(view: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -110,6 +110,23 @@ class ConventionStatus(Open):
     history: list[HistoryEntry]
 
 
+Day = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)]
+
+
+class AwardRequest(BaseModel):
+    """The award decision to record (or complete), as `convflow award` takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=PLAIN)]
+    adopted: Day = Field(description="YYYY-MM-DD: the day it was adopted")
+    published: Day | None = None
+    notified: Day | None = Field(None, description="notified to the beneficiary")
+    transmitted: Day | None = Field(None, description="received by the prefecture")
+    on: Day | None = Field(None, description="the day it is recorded (default: today)")
+    expected_version: int | None = Field(None, ge=1, le=2_000_000_000)
+
+
 class EventRequest(BaseModel):
     """An event to record, with the inputs the command line takes as key=value."""
 

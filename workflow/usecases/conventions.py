@@ -17,6 +17,7 @@ from states.deadlines import (
 )
 from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
 from states.lifecycle import Outcome, default_event_date, fire
+from states.lifecycle import record_award as award_outcome
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
@@ -166,6 +167,23 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
         persist_outcome(
             app, uow, convention, outcome, now, late=recorded_late(app.settings, on, now)
         )
+        uow.commit()
+    return _recorded(outcome, convention.version)
+
+
+def record_award(app: App, command: RecordEvent, now: datetime) -> EventRecorded:
+    """Record (or complete) the award decision: a line in the history, its windows among the
+    deadlines (information, no reminder), in one transaction; the state does not change."""
+    today = civil_date(now)
+    with app.uow() as uow:
+        convention = uow.conventions.get(command.reference, for_update=True)
+        if command.expected_version not in (None, convention.version):
+            raise ConcurrentChange(command.reference, command.expected_version, convention.version)
+        outcome = award_outcome(
+            convention, on=command.on or today, actor=command.actor, settings=app.legal,
+            today=today, inputs=command.inputs,
+        )  # fmt: skip
+        persist_outcome(app, uow, convention, outcome, now)
         uow.commit()
     return _recorded(outcome, convention.version)
 

@@ -14,6 +14,7 @@ from states.amendments import (
     allowed_amendment_events,
     current_value,
 )
+from states.award import AwardDecision
 from states.convention import Convention
 from states.lifecycle import allowed_for
 from storage.mapping import dispute_to_json, notice_to_json
@@ -148,6 +149,7 @@ class StatusView(TypedDict):
     outbox: list[OutboxView]
     terms: dict[str, dict[str, Any]]
     amendments: list[AmendmentView]
+    award: dict[str, Any] | None
 
 
 class HistoryRow(TypedDict):
@@ -298,6 +300,21 @@ def amendments(app: App, reference: str) -> list[AmendmentView]:
     return [amendment_view(amendment, convention) for amendment in found]
 
 
+def award_view(award: AwardDecision | None) -> dict[str, Any] | None:
+    """The award decision as `status` shows it (None while none is recorded)."""
+    if award is None:
+        return None
+    return {
+        "reference": award.reference,
+        "adopted_on": day(award.adopted_on),
+        "published_on": day(award.published_on),
+        "notified_on": day(award.notified_on),
+        "received_by_prefect_on": day(award.received_by_prefect_on),
+        "enforceable_on": day(award.enforceable_on()),
+        "explanation": award.enforceability_text(),
+    }
+
+
 def status(app: App, reference: str) -> StatusView:
     """Where a convention stands: its terms, parties, signatures, allowed events, deadlines,
     reminders and emails."""
@@ -355,6 +372,7 @@ def status(app: App, reference: str) -> StatusView:
         "outbox": [outbox_view(row) for row in emails],
         "terms": terms_view(convention, original, found),
         "amendments": [amendment_view(amendment, convention) for amendment in found],
+        "award": award_view(convention.award),
     }
 
 

@@ -50,7 +50,7 @@ dashboard's form and its reading of a document name them."""
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
-    "event": ("import", *EVENTS, "amend", "abandon"),  # as the history names them
+    "event": ("import", "record_award", *EVENTS, "amend", "abandon"),  # as the history names them
     "action": (*EVENTS, "amend"),  # as a person records them: a button
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
