@@ -215,6 +215,23 @@ def _dispute_window(days_before: int | None = None) -> dict[str, Any]:
     )
 
 
+def _publication(days_before: int | None = None) -> dict[str, Any]:
+    """The open data of a subsidy above 23 000 €: three months after its signature."""
+    signed, due = date(2025, 1, 27), date(2025, 4, 27)
+    return _deadline(
+        "publication",
+        "Publication des données essentielles",
+        due,
+        datetime(2025, 4, 27, 22, 0, tzinfo=UTC),
+        [
+            f"Signature de la convention : {date_fr_full(signed)} ; subvention de "
+            f"{euros(_AMOUNT)}, au-dessus de 23 000 €.",
+            f"Publication au plus tard trois mois après : {date_fr_full(due)}, sans report.",
+        ],
+        days_before=days_before,
+    )
+
+
 def _payment(days_before: int | None = None) -> dict[str, Any]:
     """The service's internal target: payment within 30 days of the notification of award."""
     notified, due = date(2025, 2, 3), date(2025, 3, 5)
@@ -328,6 +345,10 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
     "reminder_payment": lambda: {
         "convention": _convention("payment", "notifiée, en attente de versement"),
         "deadline": _payment(0),
+    },
+    "reminder_publication": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "deadline": _publication(30),
     },
     "reminder_amendment_signature": lambda: {
         "convention": _convention(*_IN_FORCE),

@@ -24,6 +24,8 @@ class ReminderOffsets:
     court_possible: bool = True
     signature_every_days: int = 7
     payment: tuple[int, ...] = (0,)
+    publication: tuple[int, ...] = (30, 7)
+    """Before the open data are due (rule 19): to the Métropole's signatories."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,13 @@ class Clauses:
 
 @dataclass(frozen=True)
 class Party:
-    """A party to the convention, known by a short key (e.g. `metropole`, `crpv`)."""
+    """A party to the convention, known by a short key (e.g. `metropole`, `crpv`), and how
+    the open data identify it: its SIRET, or an association's RNA number."""
 
     key: str
     name: str
+    siret: str | None = None
+    rna: str | None = None
 
 
 @dataclass
@@ -130,6 +135,9 @@ class Convention:
     last_event_on: date | None = None
     award: AwardDecision | None = None
     """The délibération that awards the subsidy, once recorded (rules 15 to 18)."""
+    open_data_object: str | None = None
+    """The object as the open data publish it (256 characters at most), when article 1 is
+    longer (rule 19)."""
 
     def grantor(self) -> Party:
         """The party that grants the subsidy: the first one (the Métropole), as convention

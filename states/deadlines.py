@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Literal
 
 from states.calendar import (
@@ -34,7 +35,7 @@ from states.payments import Instalment
 
 DeadlineKind = Literal[
     "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature",
-    "prefect_referral", "third_party_challenge",
+    "prefect_referral", "third_party_challenge", "publication",
 ]  # fmt: skip
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "expiry",
@@ -45,6 +46,7 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "amendment_signature",
     "prefect_referral",
     "third_party_challenge",
+    "publication",
 )
 INFORMATION_KINDS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
 """Windows shown, not acted on: no reminder, nothing happens when they pass (rules 16, 17)."""
@@ -114,6 +116,8 @@ class LegalSettings:
     lre_acceptance_days: int = 15
     uncollected_letter: UncollectedReading = "first_presentation"
     award_before_enforceable: Literal["refuse", "warn"] = "refuse"
+    open_data_threshold: Decimal = Decimal("23000")
+    """Rule 19: a subsidy above it has its essential data published."""
     """The Métropole signing before the award decision is enforceable (rule 18)."""
 
     def describe(self) -> list[str]:

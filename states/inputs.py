@@ -34,6 +34,7 @@ INPUTS: dict[str, InputSpec] = {
     "record_award": InputSpec(
         required=("decision", "adopted"), optional=("published", "notified", "transmitted", "note")
     ),
+    "publish": InputSpec(required=("url",), optional=("note",)),
     "submit": InputSpec(optional=("note",)),
     "sign": InputSpec(required=("signatory",)),
     "cancel": InputSpec(optional=("reason",)),

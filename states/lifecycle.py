@@ -232,8 +232,18 @@ AWARD_STATES = ("draft", "signature", "notification", "payment", "execution")
 is executed (rules 15 to 18). It is a record beside the lifecycle, not one of its events."""
 
 
-def record_award(
+SIDE_RECORDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "record_award": (AWARD_STATES, "award_not_now"),
+    "publish": (IN_FORCE, "publication_not_now"),
+}
+"""Records beside the lifecycle: the states they are taken in, and the refusal otherwise.
+They change no state, and are not among a state's allowed events: the award decision (rules
+15 to 18) and the publication of the open data (rule 19)."""
+
+
+def record_side(
     convention: Convention,
+    trigger: str,
     *,
     on: date,
     actor: str,
@@ -241,19 +251,19 @@ def record_award(
     today: date,
     inputs: Mapping[str, str],
 ) -> Outcome:
-    """Record the award decision on `convention` (its state does not change); raise and
+    """Take one of the SIDE_RECORDS on `convention` (its state does not change); raise and
     change nothing when refused."""
-    if convention.state not in AWARD_STATES:
-        raise GuardRejected(convention.reference, "record_award", "award_not_now",
-                            state=convention.state)  # fmt: skip
-    cleaned = check_keys("record_award", inputs)
+    states, refusal = SIDE_RECORDS[trigger]
+    if convention.state not in states:
+        raise GuardRejected(convention.reference, trigger, refusal, state=convention.state)
+    cleaned = check_keys(trigger, inputs)
     check_text(actor, "by", MAX_ACTOR)
-    _check_date(convention, "record_award", on, today)
-    effects = rules.record_award(convention, on, cleaned, settings)
+    _check_date(convention, trigger, on, today)
+    effects = rules.SIDE_RULES[trigger](convention, on, cleaned, settings)
     convention.last_event_on = max(on, convention.last_event_on or on)
     return Outcome(
         reference=convention.reference,
-        trigger="record_award",
+        trigger=trigger,
         from_state=convention.state,
         to_state=convention.state,
         on=on,

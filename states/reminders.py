@@ -21,6 +21,7 @@ TEMPLATES: dict[DeadlineKind, str] = {
     "payment": "reminder_payment",
     "signature": "reminder_signature",
     "amendment_signature": "reminder_amendment_signature",
+    "publication": "reminder_publication",
 }
 WEEKLY_KINDS = ("signature", "amendment_signature")
 """Deadlines reminded on their day, then every week while a signature is missing."""
@@ -77,6 +78,8 @@ def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> lis
         return planned
     if kind == "payment":
         return _before(kind, due, offsets.payment, hour)
+    if kind == "publication":
+        return _before(kind, due, offsets.publication, hour)
     # signatures: on the target day; the next ones are planned weekly as each one goes out
     return _before(kind, due, (0,), hour)
 

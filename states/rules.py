@@ -8,6 +8,7 @@ machine in :mod:`states.lifecycle`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,7 @@ from states.inputs import (
     parse_letter,
     parse_whole,
 )
+from states.open_data import publication
 from states.payments import SINGLE_PAYMENT, Instalment, mark_paid, mark_report, progress_of
 
 
@@ -140,6 +142,21 @@ def record_award(
                    closures=closures)  # fmt: skip
 
 
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def publish(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The essential data are published (rule 19), at `url`: the publication deadline is met
+    (or stays passed when this comes after it, so that the record shows the delay)."""
+    url = check_text(inputs["url"], "url", 500)
+    if not _URL.match(url):
+        raise InvalidInput("url", "not_a_web_address", value=url[:100])
+    closure = _closure("publication", "met", "pending", "passed", met_on=on)
+    return Effects({**inputs, "url": url}, closures=(closure,))
+
+
 def submit(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
@@ -180,9 +197,13 @@ def sign(
         return Effects(history, signed=signatory)
     convention.effective_date = on
     articles = convention.clauses.articles
+    published = publication(on, convention.amount, settings.open_data_threshold)
     return Effects(
         history,
-        opened=(expiry(convention.end_date, articles.term),),
+        opened=(
+            expiry(convention.end_date, articles.term),
+            *((published,) if published is not None else ()),
+        ),
         closures=(_closure("signature", "met", "pending", "passed", met_on=on),),
         signed=signatory,
     )
@@ -416,6 +437,9 @@ def terminate(
         after=[_forget_dispute],
     )
 
+
+SIDE_RULES: dict[str, Rule] = {"record_award": record_award, "publish": publish}
+"""The rules of the records taken beside the lifecycle (states.lifecycle.SIDE_RECORDS)."""
 
 RULES: dict[str, Rule] = {
     "submit": submit,

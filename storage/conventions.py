@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -64,7 +65,8 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
     signatories: list[Signatory] = []
     for row in rows:
         if not parties or parties[-1].key != row["party_key_"]:
-            parties.append(Party(row["party_key_"], row["party_name_"]))
+            parties.append(Party(row["party_key_"], row["party_name_"], row["party_siret_"],
+                                 row["party_rna_"]))  # fmt: skip
         if row["signatory_id_"] is not None:
             signatories.append(
                 Signatory(
@@ -97,7 +99,15 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         notice=notice_from_json(first["notice"]),
         last_event_on=first["last_event_on"],
         award=award_from_stored(first["award"]),
+        open_data_object=_open_data_object(first["open_data"]),
     )
+
+
+def _open_data_object(value: str | dict[str, Any] | None) -> str | None:
+    if not value:
+        return None
+    data = json.loads(value) if isinstance(value, str) else value
+    return data.get("object")
 
 
 @dataclass
@@ -163,6 +173,11 @@ class ConventionRepository:
         query = sql.LOAD_MANY_UNLESS_LOCKED if self._lock_rows else sql.LOAD_MANY
         return self._load_many(query, references)
 
+    def signed_references(self) -> list[str]:
+        """The references of every convention that came into force, in order."""
+        query = select(c.reference).where(c.effective_date.is_not(None)).order_by(c.reference)
+        return [str(r) for r in self._connection.execute(query).scalars()]
+
     def get_each(self, references: Sequence[str]) -> list[Convention]:
         """These conventions (those that exist), read without locking."""
         return self._load_many(sql.LOAD_MANY, references)
@@ -215,7 +230,14 @@ class ConventionRepository:
     def _insert_people(self, owned: Sequence[tuple[int, Convention]]) -> None:
         """Insert the parties and signatories of conventions (id, convention)."""
         parties = [
-            {"convention_id": cid, "key": party.key, "name": party.name, "position": i}
+            {
+                "convention_id": cid,
+                "key": party.key,
+                "name": party.name,
+                "position": i,
+                "siret": party.siret,
+                "rna": party.rna,
+            }
             for cid, convention in owned
             for i, party in enumerate(convention.parties)
         ]
@@ -452,6 +474,9 @@ def _new_row(convention: Convention, now: datetime) -> dict[str, Any]:
         "place": convention.place,
         **_state_values(convention),
         "clauses": clauses,
+        "open_data": {"object": convention.open_data_object}
+        if convention.open_data_object
+        else None,
         "original_terms": {
             "amount": str(convention.amount),
             "end_date": convention.end_date.isoformat(),

@@ -31,8 +31,9 @@ _LOADED = [
 ]
 LOAD_COLUMNS = (
     *(column.name for column in _LOADED),
-    "party_key_", "party_name_", "signatory_id_", "signatory_name_", "signatory_title_",
-    "signatory_email_", "signatory_signed_on_", "head_hash_",
+    "party_key_", "party_name_", "party_siret_", "party_rna_", "signatory_id_",
+    "signatory_name_", "signatory_title_", "signatory_email_", "signatory_signed_on_",
+    "head_hash_",
 )  # fmt: skip
 
 # The hash of the history line the convention's version numbers (every line bumps the version
@@ -48,6 +49,8 @@ _selected = (
         *_LOADED,
         p.key.label("party_key_"),
         p.name.label("party_name_"),
+        p.siret.label("party_siret_"),
+        p.rna.label("party_rna_"),
         s.id.label("signatory_id_"),
         s.name.label("signatory_name_"),
         s.title.label("signatory_title_"),
@@ -69,7 +72,7 @@ _load = _selected.where(c.reference == bindparam("reference")).order_by(p.positi
 # The clauses are parsed by storage.mapping, once per distinct text (most conventions share them).
 _load_kinds = [
     *("plain" if column.name == "clauses" else CONVENTION_KINDS[column.name] for column in _LOADED),
-    *(["plain"] * 6),
+    *(["plain"] * 8),
     "date",
     "plain",
 ]

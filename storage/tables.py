@@ -53,6 +53,7 @@ class ConventionRow(SQLModel, table=True):
     paid_amount: Decimal | None = Field(default=None, sa_type=Money)
     payments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
     award: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    open_data: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None
@@ -77,6 +78,8 @@ class PartyRow(SQLModel, table=True):
     key: str = Field(max_length=64, primary_key=True)
     name: str = Field(max_length=300)
     position: int
+    siret: str | None = Field(default=None, max_length=14)
+    rna: str | None = Field(default=None, max_length=10)
 
 
 _CURRENT = text("replaced_by IS NULL")

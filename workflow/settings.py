@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Literal, cast
 
@@ -26,6 +27,7 @@ from states.deadlines import (
     UncollectedReading,
 )
 from states.errors import InvalidInput
+from states.open_data import is_siret
 
 Source = Literal["environment", "file", "default"]
 SmtpTls = Literal["none", "starttls", "tls"]
@@ -54,6 +56,13 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
         return number
 
     return parse
+
+
+def _siret(value: str) -> str:
+    text = str(value).replace(" ", "").strip()
+    if not is_siret(text):
+        raise _Invalid("not_a_siret", value=str(value))
+    return text
 
 
 def _flag(value: str) -> bool:
@@ -318,6 +327,24 @@ SPECS: tuple[Spec, ...] = (
         "and flagged (signing before it is adopted is always refused)",
     ),
     Spec(
+        "open_data_grantor_name",
+        _text,
+        "Métropole d'Aix-Marseille-Provence",
+        "the grantor's official name in the open data (SCDL nomAttribuant)",
+    ),
+    Spec(
+        "open_data_grantor_siret",
+        _siret,
+        "20005480700017",
+        "the grantor's SIRET in the open data (SCDL idAttribuant)",
+    ),
+    Spec(
+        "open_data_threshold",
+        _integer(0, 10_000_000),
+        23000,
+        "subsidies above this amount (euros) are published (décret 2017-779)",
+    ),
+    Spec(
         "holiday_subdivision",
         _subdivision,
         None,
@@ -393,6 +420,9 @@ class Settings:
     termination_letter_date: ClassVar[str]
     uncollected_letter: ClassVar[str]
     award_before_enforceable: ClassVar[str]
+    open_data_grantor_name: ClassVar[str]
+    open_data_grantor_siret: ClassVar[str]
+    open_data_threshold: ClassVar[int]
     holiday_subdivision: ClassVar[str | None]
     extra_holidays: ClassVar[tuple[date, ...]]
     lre_acceptance_days: ClassVar[int]
@@ -419,6 +449,7 @@ class Settings:
             lre_acceptance_days=self.values["lre_acceptance_days"],
             uncollected_letter=cast(UncollectedReading, self.values["uncollected_letter"]),
             award_before_enforceable=self.values["award_before_enforceable"],
+            open_data_threshold=Decimal(self.values["open_data_threshold"]),
         )
 
     def shown(self) -> list[tuple[Spec, str, Source]]:

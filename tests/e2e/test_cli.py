@@ -439,3 +439,21 @@ def test_the_award_decision_is_recorded_and_shown_in_status(loaded: Convflow) ->
     refused = loaded.refusal("award", REF, "--decision", "D", "--adopted", "2025-02-13",
                              "--published", "2025-02-01", "--on", "2025-02-21")  # fmt: skip
     assert refused["code"] == "award_date_before_adoption"
+
+
+def test_the_open_data_export_names_the_row_it_cannot_publish(loaded: Convflow) -> None:
+    loaded.env["CONVFLOW_OPEN_DATA_THRESHOLD"] = "23000"  # the default (the suite raises it)
+    assert loaded("export", "scdl").exit_code == 0  # a draft is not due for publication
+    for event, on, inputs in (("submit", "2025-03-03", ()),
+                              ("sign", "2025-03-05", ("signatory=" + METROPOLE,)),
+                              ("sign", "2025-03-10", ("signatory=" + CRPV,))):  # fmt: skip
+        loaded.ok("event", REF, event, *inputs, "--on", on)
+
+    result = loaded("export", "scdl")
+
+    assert result.exit_code == 1
+    assert result.stdout.startswith("nomAttribuant,idAttribuant,dateConvention,")
+    assert result.stdout.count("\n") == 1  # the header: the GIP's SIRET is not in its file
+    assert "AMP-CRPV-PACA-2025" in result.stderr and "ni SIRET ni numéro RNA" in result.stderr
+    data = json.loads(loaded("export", "scdl", "--json").stdout)
+    assert (data["published"], data["refused"][0]["field"]) == (0, "idBeneficiaire")

@@ -66,3 +66,13 @@ def test_an_admin_records_it_from_the_conventions_page(admin_browser: httpx.Clie
                                        "version": form_value(again, "version")})  # fmt: skip
     assert refused.status_code == 422
     assert "précède l'adoption" in unescape(refused.text)
+
+
+def test_the_open_data_csv_counts_what_it_leaves_out(
+    client: httpx.Client, loaded: App, tokens: Tokens
+):
+    answer = client.get("/api/v1/scdl.csv", headers=bearer(tokens.viewer))
+
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert answer.text.startswith("nomAttribuant,idAttribuant,")
+    assert answer.headers["X-Convflow-Unpublished"] == "0"  # a draft is not due yet

@@ -255,10 +255,10 @@ def test_on_a_phone_two_columns_show_every_state_and_name_the_ways_out():
 def test_the_published_names_match_the_lifecycle():
     from typing import get_args
 
-    from states.lifecycle import EVENTS
+    from states.lifecycle import EVENTS, SIDE_RECORDS
 
     assert get_args(StateName) == STATES
-    assert get_args(EventName) == EVENTS
+    assert get_args(EventName) == (*EVENTS, *SIDE_RECORDS)
 
 
 def test_every_state_event_and_deadline_has_a_french_label():

@@ -13,14 +13,14 @@ from tests.integration import steps
 from workflow.bootstrap import App
 from workflow.usecases import views
 from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_award
+from workflow.usecases.conventions import record_side
 
 REFERENCE = steps.REFERENCE
 
 
 def award(app: App, on: str, **days: str) -> None:
     inputs = {"decision": "DEL-BUR-2025-042", "adopted": "2025-02-13", **days}
-    record_award(app, RecordEvent(REFERENCE, "record_award", "alice", date.fromisoformat(on),
+    record_side(app, RecordEvent(REFERENCE, "record_award", "alice", date.fromisoformat(on),
                                   inputs), app.clock())  # fmt: skip
 
 

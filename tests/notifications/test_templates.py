@@ -17,6 +17,7 @@ REMINDERS = {
     "reminder_signature",
     "reminder_payment",
     "reminder_amendment_signature",
+    "reminder_publication",
 }
 EVENTS = {
     "signature_requested",

@@ -20,7 +20,7 @@ from states.inputs import (
     parse_instant,
     parse_letter,
 )
-from states.lifecycle import EVENTS
+from states.lifecycle import EVENTS, SIDE_RECORDS
 from tests.unit.builders import refusal
 
 # --- Dates and instants ---------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_a_flag_that_is_neither_yes_nor_no_is_refused():
 
 
 def test_every_event_declares_its_inputs_and_so_does_the_award_decision():
-    assert set(INPUTS) == {*EVENTS, "record_award"}
+    assert set(INPUTS) == {*EVENTS, *SIDE_RECORDS}
 
 
 def test_the_keys_and_values_are_stripped():

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from states.calendar import add_months
 from states.convention import Convention
 from states.deadlines import DeadlineClosure, LegalSettings
 from states.errors import (
@@ -646,9 +647,11 @@ OUTCOMES = [
         id="a first signature opens and closes nothing",
     ),
     pytest.param(
-        signed_by_the_metropole_only, "sign", CRPV_SIGNED, {"signatory": CRPV}, ("expiry",),
+        signed_by_the_metropole_only, "sign", CRPV_SIGNED, {"signatory": CRPV},
+        ("expiry", "publication"),
         (DeadlineClosure("signature", "met", PENDING_OR_PASSED, met_on=CRPV_SIGNED),),
-        id="the last signature opens the expiry and meets the signature target",
+        id="the last signature opens the expiry and the open data's publication, and meets "
+        "the signature target",
     ),
     pytest.param(
         in_state("signature"), "cancel", METROPOLE_SIGNED, {}, (),
@@ -731,9 +734,10 @@ def test_the_last_signature_opens_the_expiry_on_the_term():
 
     outcome = record(convention, "sign", CRPV_SIGNED, signatory=CRPV)
 
-    (term,) = outcome.opened
+    term, published = outcome.opened
     assert term.due_date == TERM
     assert "Terme (article 4)" in term.explanation
+    assert (published.kind, published.due_date) == ("publication", add_months(CRPV_SIGNED, 3))
     assert outcome.signed is not None
     assert outcome.signed.party == "crpv"
 

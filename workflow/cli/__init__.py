@@ -44,6 +44,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "--amendment N)."),
     LazyCommand("award", "workflow.cli.award", "award",
                 "Record the award decision of convention REFERENCE, or complete it."),
+    LazyCommand("export", "workflow.cli.exports", "export",
+                "Export the open data of the subsidies (SCDL subventions CSV)."),
     LazyCommand("amend", _CONVENTIONS, "amend",
                 "Draft an amendment (avenant) to REFERENCE and print its number."),
     LazyCommand("amendments", _CONVENTIONS, "amendments_",

@@ -15,7 +15,7 @@ import click
 from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
 from workflow.cli.present import instant
 from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_award
+from workflow.usecases.conventions import record_side
 
 
 @click.command()
@@ -46,7 +46,7 @@ def award(
         if day is not None:
             inputs[key] = day.isoformat()
     app, words = context.app(), context.words
-    result = record_award(app, RecordEvent(reference, "record_award", actor, on, inputs),
+    result = record_side(app, RecordEvent(reference, "record_award", actor, on, inputs),
                           app.clock())  # fmt: skip
     if as_json:
         emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})

@@ -13,7 +13,7 @@ import click
 from states.amendments import AMENDMENT_EVENTS
 from states.calendar import civil_date
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
-from states.lifecycle import EVENTS, STATES
+from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
 from storage.engine import ensure_database, safe_url
 from storage.migrate import migrate_database
 from workflow.bootstrap import App
@@ -293,7 +293,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.argument("reference")
-@click.argument("event", type=click.Choice((*EVENTS, "abandon")), metavar="EVENT")
+@click.argument("event", type=click.Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
 @click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option(
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
@@ -340,6 +340,9 @@ def event(
       go_to_court [court=TEXT]        from the day after the amicable window (article 6)
       close_litigation [ruling=TEXT]  the court case is over
       give_notice party=KEY received=DATE [dispatched=DATE] [presented=DATE]
+      publish url=URL                 the open data are published (rule 19)
+      record_award decision=REF adopted=DATE [published=DATE] [notified=DATE]
+                   [transmitted=DATE] the award decision (or `convflow award`)
     With --amendment N: submit, sign signatory=EMAIL, abandon [reason=TEXT].
     A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.

@@ -31,6 +31,7 @@ from states.convention import Articles, Clauses, Convention, Party, ReminderOffs
 from states.errors import CODES, InvalidInput, to_json
 from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import PERSON_EVENTS
+from states.open_data import is_rna, is_siret
 from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
 from workflow.usecases.commands import PastEvent
 
@@ -80,11 +81,36 @@ class SignatoryIn(_Strict):
 
 
 class PartyIn(_Strict):
-    """A party as written in the file."""
+    """A party as written in the file; `siret` (or an association's `rna`) identifies it in
+    the open data (rule 19)."""
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     name: Text = Field(min_length=1, max_length=300)
     signatories: list[SignatoryIn] = Field(min_length=1)
+    siret: str | None = None
+    rna: str | None = None
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, value: str) -> str:
+        compact = value.replace(" ", "")
+        if not is_siret(compact):
+            raise _refused("not_a_siret", value=value)
+        return compact
+
+    @field_validator("rna")
+    @classmethod
+    def _rna(cls, value: str) -> str:
+        if not is_rna(value):
+            raise _refused("not_an_rna", value=value)
+        return value
+
+
+class OpenDataIn(_Strict):
+    """What the open data publish that the convention's text does not hold as such: its
+    object in 256 characters at most, when article 1 is longer (rule 19)."""
+
+    object: Text | None = Field(default=None, min_length=1, max_length=256)
 
 
 class RemindersIn(_Strict):
@@ -98,6 +124,7 @@ class RemindersIn(_Strict):
         default=ReminderOffsets.signature_every_days, ge=1, le=90, strict=True
     )
     payment: Offsets = list(ReminderOffsets.payment)
+    publication: Offsets = list(ReminderOffsets.publication)
 
 
 class ArticlesIn(_Strict):
@@ -309,6 +336,7 @@ class ConventionIn(_Strict):
     reminders: RemindersIn = RemindersIn()
     payment: PaymentIn = PaymentIn()
     committee: CommitteeIn | None = None
+    open_data: OpenDataIn = OpenDataIn()
     history: list[HistoryIn] = Field(default=[], max_length=500)
 
     @field_validator("end_date")
@@ -476,12 +504,16 @@ def file_data(convention: Convention) -> dict[str, Any]:
             "court_possible": offsets.court_possible,
             "signature_every_days": offsets.signature_every_days,
             "payment": list(offsets.payment),
+            "publication": list(offsets.publication),
         },
         "payment": {"instalments": [_instalment_data(i) for i in clauses.instalments]},
+        "open_data": {"object": convention.open_data_object} if convention.open_data_object else {},
         "parties": [
             {
                 "key": party.key,
                 "name": party.name,
+                **({"siret": party.siret} if party.siret else {}),
+                **({"rna": party.rna} if party.rna else {}),
                 "signatories": [
                     {"name": s.name, "title": s.title, "email": s.email}
                     for s in convention.signatories
@@ -572,7 +604,8 @@ _OWN = frozenset(
      "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up",
      "date_out_of_range", "control_characters", "amount_too_large",
      "instalment_amount_or_share", "instalment_date_for_date_only",
-     "instalment_report_for_report_only", "instalment_after_term", "not_a_share"}
+     "instalment_report_for_report_only", "instalment_after_term", "not_a_share", "not_a_siret",
+     "not_an_rna"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
@@ -607,6 +640,7 @@ def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> C
             court_possible=reminders.court_possible,
             signature_every_days=reminders.signature_every_days,
             payment=tuple(sorted(set(reminders.payment), reverse=True)),
+            publication=tuple(sorted(set(reminders.publication), reverse=True)),
         ),
         articles=Articles(**_articles(parsed)),
     )
@@ -618,7 +652,8 @@ def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> C
         amount=parsed.amount,
         end_date=parsed.end_date,
         clauses=clauses,
-        parties=[Party(p.key, p.name) for p in parsed.parties],
+        parties=[Party(p.key, p.name, p.siret, p.rna) for p in parsed.parties],
+        open_data_object=parsed.open_data.object,
         signatories=[
             Signatory(party=p.key, name=s.name, title=s.title, email=s.email)
             for p in parsed.parties

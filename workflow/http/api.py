@@ -40,7 +40,7 @@ from workflow.usecases import listing as queries
 from workflow.usecases import views
 from workflow.usecases.commands import EventRecorded as EventDone
 from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_award, record_event
+from workflow.usecases.conventions import record_event, record_side
 from workflow.usecases.iso import instant
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")  # as convention files allow
@@ -198,6 +198,23 @@ def history_csv(context: Context, reference: str) -> Response:
     return _download(csv_export.history_csv(rows), CSV_TYPE, "historique.csv")
 
 
+@readers.get(
+    "/scdl.csv",
+    response_class=Response,
+    summary="The open data of the subsidies (SCDL subventions CSV)",
+)
+def scdl(context: Context) -> Response:
+    """Every convention due for publication (rule 19), in the SCDL « subventions » schema's
+    16 columns; `X-Convflow-Unpublished` counts the rows left out (no SIRET nor RNA, an
+    object too long: `convflow export scdl` names them)."""
+    from workflow.usecases.open_data import scdl_export
+
+    done = scdl_export(context.app)
+    headers = {"Content-Disposition": 'attachment; filename="subventions.csv"',
+               "X-Convflow-Unpublished": str(len(done.refused))}  # fmt: skip
+    return Response(done.csv, media_type=CSV_TYPE, headers=headers)
+
+
 @readers.post(
     "/conventions/{reference:path}/events",
     status_code=201,
@@ -239,7 +256,7 @@ def record_award_decision(
               "transmitted") if (value := getattr(body, key))}  # fmt: skip
     command = RecordEvent(checked(reference), "record_award", principal.actor, on, inputs,
                           body.expected_version)  # fmt: skip
-    return recorded_json(record_award(context.app, command, context.now()))
+    return recorded_json(record_side(context.app, command, context.now()))
 
 
 def recorded_json(result: EventDone) -> dict[str, Any]:

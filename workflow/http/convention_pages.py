@@ -42,7 +42,7 @@ from workflow.usecases.amendments import (
     record_amendment_event,
 )
 from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_award, record_event
+from workflow.usecases.conventions import record_event, record_side
 from workflow.wording import dashboard as labels
 from workflow.wording.refusals import Said, sentence
 
@@ -220,7 +220,7 @@ async def award(request: Request, context: Context, signed: PageAdmin, reference
             checked(reference), "record_award", signed.principal.actor, _day(form),
             submitted(form), form_version(form.get("version", "")),
         )  # fmt: skip
-        record_award(context.app, command, context.now())
+        record_side(context.app, command, context.now())
         return "record_award"
 
     return await _handle(

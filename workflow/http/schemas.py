@@ -17,7 +17,7 @@ StateName = Literal[
 EventName = Literal[
     "submit", "sign", "cancel", "notify", "pay", "report_received", "open_dispute", "settle",
     "go_to_court",
-    "close_litigation", "give_notice", "expire", "terminate",
+    "close_litigation", "give_notice", "expire", "terminate", "record_award", "publish",
 ]  # fmt: skip
 SortField = Literal["reference", "title", "state", "end_date", "amount", "next_deadline"]
 # Text people type: any printable character, no control characters (PostgreSQL refuses NUL).

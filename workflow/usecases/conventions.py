@@ -16,8 +16,8 @@ from states.deadlines import (
     termination_notice,
 )
 from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
-from states.lifecycle import Outcome, default_event_date, fire
-from states.lifecycle import record_award as award_outcome
+from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
+from states.lifecycle import record_side as side_outcome
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
@@ -148,7 +148,10 @@ def _replay(
 
 
 def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded:
-    """Record a person's event: fire it, write its history and deadlines, in one transaction."""
+    """Record a person's event: fire it, write its history and deadlines, in one transaction
+    (a record beside the lifecycle, such as `publish`, goes through `record_side`)."""
+    if command.event in SIDE_RECORDS:
+        return record_side(app, command, now)
     today = civil_date(now)
     with app.uow() as uow:
         convention = uow.conventions.get(command.reference, for_update=True)
@@ -171,17 +174,18 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
     return _recorded(outcome, convention.version)
 
 
-def record_award(app: App, command: RecordEvent, now: datetime) -> EventRecorded:
-    """Record (or complete) the award decision: a line in the history, its windows among the
-    deadlines (information, no reminder), in one transaction; the state does not change."""
+def record_side(app: App, command: RecordEvent, now: datetime) -> EventRecorded:
+    """Take a record beside the lifecycle (states.lifecycle.SIDE_RECORDS): the award decision
+    (its windows among the deadlines, information only) or the publication of the open data
+    (its deadline met); a line in the history, in one transaction; the state does not change."""
     today = civil_date(now)
     with app.uow() as uow:
         convention = uow.conventions.get(command.reference, for_update=True)
         if command.expected_version not in (None, convention.version):
             raise ConcurrentChange(command.reference, command.expected_version, convention.version)
-        outcome = award_outcome(
-            convention, on=command.on or today, actor=command.actor, settings=app.legal,
-            today=today, inputs=command.inputs,
+        outcome = side_outcome(
+            convention, command.event, on=command.on or today, actor=command.actor,
+            settings=app.legal, today=today, inputs=command.inputs,
         )  # fmt: skip
         persist_outcome(app, uow, convention, outcome, now)
         uow.commit()

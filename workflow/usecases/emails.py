@@ -51,6 +51,7 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 """The email announcing a deadline that passed with no automatic event (the due policy's)."""
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
+_GRANTOR_KINDS = ("reminder_publication",)
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
@@ -222,6 +223,8 @@ class Mailer:
         people = convention.signatories
         if kind in _SIGNATURE_KINDS and convention.missing_signatures():
             people = convention.missing_signatures()
+        if kind in _GRANTOR_KINDS:  # the Métropole's own obligation: not the beneficiary's
+            people = [s for s in people if s.party == convention.grantor().key]
         return sorted({s.email for s in people})
 
     def queue(

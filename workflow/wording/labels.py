@@ -11,7 +11,7 @@ from __future__ import annotations
 from states.amendments import AMENDABLE, AMENDMENT_EVENTS, AMENDMENT_STATES, REPRESENTATIVES
 from states.deadlines import DEADLINE_KINDS, DEADLINE_STATUSES, LETTER_BASES
 from states.inputs import AMENDMENT_INPUTS, INPUTS
-from states.lifecycle import EVENTS, STATES
+from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
 from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
 
 _INPUTS = (
@@ -27,7 +27,7 @@ EMAILS = (
     "convention_terminated", "convention_expired", "convention_cancelled",
     "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
     "reminder_expiry", "reminder_termination", "reminder_dispute_window",
-    "reminder_court_possible", "reminder_signature", "reminder_payment",
+    "reminder_court_possible", "reminder_signature", "reminder_payment", "reminder_publication",
     "reminder_amendment_signature", "late_records", "chain_heads",
 )  # fmt: skip
 """Every kind of email convflow sends, in the order of a convention's life."""
@@ -50,8 +50,8 @@ dashboard's form and its reading of a document name them."""
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
-    "event": ("import", "record_award", *EVENTS, "amend", "abandon"),  # as the history names them
-    "action": (*EVENTS, "amend"),  # as a person records them: a button
+    "event": ("import", *EVENTS, *SIDE_RECORDS, "amend", "abandon"),  # as the history names them
+    "action": (*EVENTS, *SIDE_RECORDS, "amend"),  # as a person records them: a button
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number

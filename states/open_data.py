@@ -1,0 +1,166 @@
+"""The essential data of a subsidy convention, as the SCDL « subventions » schema publishes them
+(docs/LEGAL-DEADLINES.md rule 19; docs/scdl/README.md, column by column).
+
+Pure: a convention and the grantor's identity in, one row per beneficiary out, or the reason a
+row cannot be published yet (a value the schema requires is missing). Nothing here is guessed:
+a SIRET is checked (14 digits, Luhn), the object is the one written for publication when the
+title is too long, the payment dates are the recorded ones or the convention's period.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from states.calendar import add_months, end_of_day, french_date, french_euros
+from states.convention import Convention, Party
+from states.deadlines import ComputedDeadline
+
+COLUMNS = (
+    "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",
+    "idBeneficiaire", "rnaBeneficiaire", "objet", "montant", "nature", "conditionsVersement",
+    "datesPeriodeVersement", "idRAE", "notificationUE", "pourcentageSubvention",
+    "dispositifAide",
+)  # fmt: skip
+"""The schema's 16 fields, in its order (the header a validator compares)."""
+MAX_OBJECT = 256
+THRESHOLD = Decimal("23000")
+"""Rule 19: above this amount, a subsidy's essential data are published."""
+_RNA = re.compile(r"^W\d{9}$")
+
+
+def is_siret(text: str) -> bool:
+    """A SIRET: 14 digits whose Luhn sum is a multiple of 10 (the check Validata runs)."""
+    if not re.fullmatch(r"\d{14}", text):
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(text)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def is_rna(text: str) -> bool:
+    """An association's RNA number: W and 9 digits."""
+    return bool(_RNA.match(text))
+
+
+@dataclass(frozen=True)
+class Grantor:
+    """Who grants: its official name and SIRET (settings)."""
+
+    name: str
+    siret: str
+
+
+@dataclass(frozen=True)
+class Unpublishable:
+    """A beneficiary's row that cannot be published yet: which field, and why (a code)."""
+
+    reference: str
+    beneficiary: str
+    field: str
+    code: str
+
+
+def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> ComputedDeadline | None:
+    """The day the essential data must be published by (rule 19): three months from the
+    signature, de quantième à quantième, not extended; None at or below the threshold."""
+    if amount <= threshold:
+        return None
+    due = add_months(signed_on, 3)
+    lines = [
+        f"Données essentielles (loi 2000-321, art. 10 ; décret 2017-779, art. 2) : la "
+        f"subvention de {french_euros(amount)} dépasse {french_euros(threshold)} ; la "
+        "Métropole publie ses données essentielles au plus tard trois mois après la signature "
+        f"de la convention, le {french_date(signed_on)}.",
+        f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
+        f"{french_date(due)} ; pas de report au jour ouvrable suivant (une obligation de la "
+        "Métropole elle-même).",
+        "Publication : le fichier « subventions » (convflow export scdl) sur le site de la "
+        "Métropole ou data.gouv.fr ; l'enregistrer ensuite (convflow publish).",
+    ]
+    return ComputedDeadline(
+        kind="publication",
+        trigger_date=signed_on,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+    )
+
+
+def due_for_publication(convention: Convention, threshold: Decimal = THRESHOLD) -> bool:
+    """Rule 19: signed (in force or ended after being in force), and above the threshold."""
+    return convention.effective_date is not None and convention.amount > threshold
+
+
+def _payment_dates(convention: Convention) -> str:
+    """The payment's date once the single payment is recorded; otherwise the period from the
+    convention's date to its term (the schema's form for an unknown or staggered date)."""
+    assert convention.effective_date is not None
+    if not convention.clauses.instalments and convention.paid_on is not None:
+        return convention.paid_on.isoformat()
+    paid = sorted(p.paid_on for p in convention.payments if p.paid_on is not None)
+    start = convention.effective_date
+    end = paid[-1] if paid and not convention.unpaid_instalments() else convention.end_date
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
+def _object(convention: Convention) -> str | None:
+    if convention.open_data_object:
+        return convention.open_data_object
+    return convention.object if len(convention.object) <= MAX_OBJECT else None
+
+
+def rows(
+    convention: Convention, grantor: Grantor
+) -> tuple[list[dict[str, str]], list[Unpublishable]]:
+    """The convention's rows (one per beneficiary: every party but the grantor), and those
+    that cannot be published yet. Several beneficiaries would need each one's share, which
+    a convention file does not give yet: refused, said so."""
+    beneficiaries = convention.parties[1:]
+    found: list[dict[str, str]] = []
+    refused: list[Unpublishable] = []
+    for party in beneficiaries:
+        problem = _problem(convention, party, len(beneficiaries))
+        if problem is not None:
+            refused.append(Unpublishable(convention.reference, party.name, *problem))
+            continue
+        found.append(_row(convention, grantor, party))
+    return found, refused
+
+
+def _problem(convention: Convention, party: Party, count: int) -> tuple[str, str] | None:
+    if count > 1:
+        return "pourcentageSubvention", "open_data_several_beneficiaries"
+    if not party.siret and not party.rna:
+        return "idBeneficiaire", "open_data_identifier_missing"
+    if _object(convention) is None:
+        return "objet", "open_data_object_too_long"
+    return None
+
+
+def _row(convention: Convention, grantor: Grantor, party: Party) -> dict[str, str]:
+    assert convention.effective_date is not None
+    award = convention.award
+    return {
+        "nomAttribuant": grantor.name,
+        "idAttribuant": grantor.siret,
+        "dateConvention": convention.effective_date.isoformat(),
+        "referenceDecision": award.reference if award is not None else "",
+        "nomBeneficiaire": party.name,
+        "idBeneficiaire": party.siret or "",
+        "rnaBeneficiaire": party.rna or "",
+        "objet": _object(convention) or "",
+        "montant": f"{convention.amount:.2f}",
+        "nature": "aide en numéraire",
+        "conditionsVersement": "échelonné" if convention.clauses.instalments else "unique",
+        "datesPeriodeVersement": _payment_dates(convention),
+        "idRAE": "",
+        "notificationUE": "non",
+        "pourcentageSubvention": "1.00",
+        "dispositifAide": "",
+    }
