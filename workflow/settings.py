@@ -327,6 +327,13 @@ SPECS: tuple[Spec, ...] = (
         "and flagged (signing before it is adopted is always refused)",
     ),
     Spec(
+        "file_retention_years",
+        _integer(1, 100),
+        10,
+        "years a convention's file is kept once closed, before its signatories' personal data "
+        "may be erased (the archives' DUA)",
+    ),
+    Spec(
         "open_data_grantor_name",
         _text,
         "Métropole d'Aix-Marseille-Provence",
@@ -423,6 +430,7 @@ class Settings:
     open_data_grantor_name: ClassVar[str]
     open_data_grantor_siret: ClassVar[str]
     open_data_threshold: ClassVar[int]
+    file_retention_years: ClassVar[int]
     holiday_subdivision: ClassVar[str | None]
     extra_holidays: ClassVar[tuple[date, ...]]
     lre_acceptance_days: ClassVar[int]

@@ -108,3 +108,16 @@ def test_no_award_is_recorded_once_the_convention_has_ended(loaded: App):
         award(loaded, "2025-05-06")
 
     assert refused.value.code == "award_not_now"
+
+
+def test_an_expired_convention_shows_until_when_its_file_is_kept(loaded: App):
+    from workflow.usecases.due import run_due
+
+    steps.bring_into_execution(loaded)
+    run_due(loaded, steps.at("2026-01-01T00:00:00+01:00"))
+
+    kept = views.status(loaded, REFERENCE)["retention"]
+
+    assert (kept["closed_on"], kept["kept_until"], kept["erasable_from"]) == (
+        "2025-12-31", "2035-12-31", "2036-01-01",
+    )  # fmt: skip

@@ -82,6 +82,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
         words("in force"),
         words("since {day}", day=day(words, effective)) if effective else words("not yet"),
     )
+    if view.get("retention"):
+        block.add(words("file kept until"), day(words, view["retention"]["kept_until"]),
+                  view["retention"]["explanation"].splitlines())  # fmt: skip
     if view.get("award"):
         block.add(words("award decision"), view["award"]["explanation"])
     block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])

@@ -17,6 +17,7 @@ from states.amendments import (
 from states.award import AwardDecision
 from states.convention import Convention
 from states.lifecycle import allowed_for
+from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.outbox import WAITING
 from storage.tables import AnyRow
@@ -150,6 +151,7 @@ class StatusView(TypedDict):
     terms: dict[str, dict[str, Any]]
     amendments: list[AmendmentView]
     award: dict[str, Any] | None
+    retention: dict[str, Any] | None
 
 
 class HistoryRow(TypedDict):
@@ -315,6 +317,19 @@ def award_view(award: AwardDecision | None) -> dict[str, Any] | None:
     }
 
 
+def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
+    """How long the file is kept (rule 21), once the convention has ended."""
+    kept = retention(convention, years)
+    if kept is None:
+        return None
+    return {
+        "closed_on": day(kept.closed_on),
+        "kept_until": day(kept.kept_until),
+        "erasable_from": day(kept.erasable_from),
+        "explanation": kept.explanation,
+    }
+
+
 def status(app: App, reference: str) -> StatusView:
     """Where a convention stands: its terms, parties, signatures, allowed events, deadlines,
     reminders and emails."""
@@ -373,6 +388,7 @@ def status(app: App, reference: str) -> StatusView:
         "terms": terms_view(convention, original, found),
         "amendments": [amendment_view(amendment, convention) for amendment in found],
         "award": award_view(convention.award),
+        "retention": retention_view(convention, app.settings.file_retention_years),
     }
 
 
