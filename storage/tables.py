@@ -12,7 +12,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Row, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Row,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import Money, UTCDateTime
@@ -325,6 +336,38 @@ class WebSessionRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class DocumentBlobRow(SQLModel, table=True):
+    """A document's bytes, stored once whatever the number of conventions that hold it, and
+    addressed by their SHA-256 (checked again at every read)."""
+
+    __tablename__ = "document_blob"
+
+    sha256: str = Field(max_length=64, primary_key=True)
+    size: int
+    content: bytes = Field(sa_type=LargeBinary)
+
+
+class DocumentRow(SQLModel, table=True):
+    """A paper of a convention: what it is, the event (history line) or amendment it is the
+    proof of, its name and sniffed type, who added it and when; a receipt's date when the
+    administrator confirmed it."""
+
+    __tablename__ = "document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = _fk("convention.id")
+    event_seq: int | None = None
+    amendment: int | None = None
+    kind: str = Field(max_length=32)
+    name: str = Field(max_length=255)
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64, foreign_key="document_blob.sha256", index=True)
+    received_on: date | None = None
+    added_by: str = Field(max_length=200)
+    added_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class SigninFailureRow(SQLModel, table=True):
     """A refused sign-in, by the address it came from: the throttle counts them."""
 
@@ -365,3 +408,5 @@ AnyRow = Row[*tuple[Any, ...]]
 """A result row of any shape (SQLAlchemy 2.1 types rows by their columns)."""
 web_session_table = WebSessionRow.__table__  # type: ignore[attr-defined]
 signin_failure_table = SigninFailureRow.__table__  # type: ignore[attr-defined]
+document_blob_table = DocumentBlobRow.__table__  # type: ignore[attr-defined]
+document_table = DocumentRow.__table__  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from storage.amendments import AmendmentRepository
 from storage.conventions import ConventionRepository
 from storage.deadlines import DeadlineRepository
+from storage.documents import DocumentRepository
 from storage.engine import READ_ONLY
 from storage.history import HistoryChains
 from storage.outbox import OutboxRepository
@@ -61,6 +62,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(connection)
         self.history = HistoryChains(connection)
         self.web_sessions = WebSessionRepository(connection)
+        self.documents = DocumentRepository(connection)
         return self
 
     def commit(self) -> None:

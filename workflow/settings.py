@@ -327,6 +327,12 @@ SPECS: tuple[Spec, ...] = (
         "and flagged (signing before it is adopted is always refused)",
     ),
     Spec(
+        "document_max_bytes",
+        _integer(1024, 1024 * 1024 * 1024),
+        20 * 1024 * 1024,
+        "the largest document a convention's paper trail takes (bytes)",
+    ),
+    Spec(
         "file_retention_years",
         _integer(1, 100),
         10,
@@ -431,6 +437,7 @@ class Settings:
     open_data_grantor_siret: ClassVar[str]
     open_data_threshold: ClassVar[int]
     file_retention_years: ClassVar[int]
+    document_max_bytes: ClassVar[int]
     holiday_subdivision: ClassVar[str | None]
     extra_holidays: ClassVar[tuple[date, ...]]
     lre_acceptance_days: ClassVar[int]

@@ -457,3 +457,21 @@ def test_the_open_data_export_names_the_row_it_cannot_publish(loaded: Convflow) 
     assert "AMP-CRPV-PACA-2025" in result.stderr and "ni SIRET ni numéro RNA" in result.stderr
     data = json.loads(loaded("export", "scdl", "--json").stdout)
     assert (data["published"], data["refused"][0]["field"]) == (0, "idBeneficiaire")
+
+
+def test_a_paper_is_attached_listed_and_read_back(loaded: Convflow, tmp_path: Path) -> None:
+    paper = tmp_path / "accuse-reception.txt"
+    paper.write_text("Avis de réception : distribué le 5 mai 2025.\n", encoding="utf-8")
+
+    done = loaded.json("attach", REF, str(paper), "--kind", "acknowledgement", "--event", "1",
+                       "--received-on", "2025-05-05")  # fmt: skip
+
+    assert (done["media_type"], done["received_on"], done["event"]) == (
+        "text/plain", "2025-05-05", 1,
+    )  # fmt: skip
+    assert "accuse-reception.txt" in loaded.ok("documents", REF)
+    back = tmp_path / "back.txt"
+    loaded.ok("document", "get", done["sha256"], "-o", str(back))
+    assert back.read_bytes() == paper.read_bytes()
+    refused = loaded.refusal("attach", REF, str(paper), "--event", "99")
+    assert refused["code"] == "no_such_history_line"

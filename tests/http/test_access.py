@@ -8,9 +8,11 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
+from states.documents import sha256
 from tests.http.conftest import REFERENCE, Tokens, bearer, sign_in
 from workflow.bootstrap import App
 from workflow.http.factory import ROUTERS
+from workflow.usecases.documents import Attach, attach
 from workflow.usecases.tokens import revoke_token
 
 PUBLIC = {
@@ -23,9 +25,13 @@ PUBLIC = {
     ("GET", "/readyz"),
     ("GET", "/metrics"),
 }
+PAPER = "Avis de réception : distribué le 5 mai 2025.\n".encode()
+PAPER_SHA = sha256(PAPER)
+"""A paper the routes that read one are tried with."""
 WRITES = {
     ("POST", "/api/v1/conventions/{reference}/events"),
     ("POST", "/api/v1/conventions/{reference}/award"),
+    ("POST", "/api/v1/conventions/{reference}/documents"),
     ("POST", "/api/v1/conventions/{reference}/amendments"),
     ("POST", "/api/v1/conventions/{reference}/amendments/{number}/events"),
     ("POST", "/api/v1/conventions"),
@@ -41,6 +47,7 @@ def routes() -> list[tuple[str, str]]:
         for route in router.routes:
             assert isinstance(route, APIRoute)
             path = re.sub(r"\{reference(:path)?\}", REFERENCE, route.path).replace("{number}", "1")
+            path = path.replace("{sha256}", PAPER_SHA)
             found += [(method, path) for method in sorted(route.methods)]
     return found
 
@@ -94,6 +101,7 @@ def test_a_wrong_or_malformed_token_is_401(client: httpx.Client, tokens: Tokens,
 def test_a_viewer_reads_every_api_route_but_cannot_record_an_event(
     client: httpx.Client, tokens: Tokens, loaded: App
 ):
+    attach(loaded, Attach(REFERENCE, PAPER, "ar.txt", "acknowledgement", "alice"), loaded.clock())
     for method, path in routes():
         if not path.startswith("/api/"):
             continue

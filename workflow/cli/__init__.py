@@ -44,6 +44,13 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "--amendment N)."),
     LazyCommand("award", "workflow.cli.award", "award",
                 "Record the award decision of convention REFERENCE, or complete it."),
+    LazyCommand("attach", "workflow.cli.documents", "attach_",
+                "Attach FILE to convention REFERENCE (or to one of its history lines or "
+                "amendments)."),
+    LazyCommand("documents", "workflow.cli.documents", "documents_",
+                "List the papers of convention REFERENCE."),
+    LazyCommand("document", "workflow.cli.documents", "document",
+                "Read a paper back by its SHA-256."),
     LazyCommand("export", "workflow.cli.exports", "export",
                 "Export the open data of the subsidies (SCDL subventions CSV)."),
     LazyCommand("amend", _CONVENTIONS, "amend",

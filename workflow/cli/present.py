@@ -82,6 +82,11 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
         words("in force"),
         words("since {day}", day=day(words, effective)) if effective else words("not yet"),
     )
+    if view.get("evidence"):
+        block.add(words("papers"), details=[
+            f"{words('line')} {f['seq']} ({f['event']}) — {f['problem']} : {f['detail']}"
+            for f in view["evidence"]
+        ])  # fmt: skip
     if view.get("retention"):
         block.add(words("file kept until"), day(words, view["retention"]["kept_until"]),
                   view["retention"]["explanation"].splitlines())  # fmt: skip

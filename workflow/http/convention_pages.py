@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from states.documents import DOCUMENT_KINDS
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import parse_day
 from states.lifecycle import EVENTS
@@ -43,6 +45,7 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event, record_side
+from workflow.usecases.documents import Attach, attach, documents, read
 from workflow.wording import dashboard as labels
 from workflow.wording.refusals import Said, sentence
 
@@ -102,6 +105,8 @@ def convention_page(
         "failed": failed,
         "given_on": (given or {}).get("on", "") if failed else "",
         "done": done_text(done),
+        "papers": documents(context.app, reference),
+        "document_kinds": DOCUMENT_KINDS,
     }
     return context.pages.response("convention.html", data, status)
 
@@ -226,6 +231,42 @@ async def award(request: Request, context: Context, signed: PageAdmin, reference
     return await _handle(
         request, context, signed, reference, act, lambda _: "record_award", "attribution"
     )
+
+
+@router.post("/conventions/{reference:path}/pieces")
+async def attach_paper(
+    request: Request, context: Context, signed: PageAdmin, reference: str, file: UploadFile
+) -> Response:
+    """Attach a paper from the convention's page (admins)."""
+    form = await posted(request, signed)
+    if form is None:
+        return csrf_refused(context, signed)
+    content = file.file.read(context.app.settings.document_max_bytes + 1)
+
+    def act() -> Response:
+        try:
+            event = form.get("event", "").strip()
+            if event and not (event.isdigit() and len(event) <= 7):
+                raise InvalidInput("event", "not_an_event_number", value=event[:20])
+            command = Attach(checked(reference), content, file.filename or "document",
+                             form.get("kind", "other"), signed.principal.actor,
+                             int(event) if event else None)  # fmt: skip
+            attach(context.app, command, context.now())
+        except ConvflowError as error:
+            return convention_page(context, signed, reference, status=status_of(error),
+                                   refusal=french(error))  # fmt: skip
+        return RedirectResponse(f"/conventions/{reference}#pieces", 303)
+
+    return await run_in_threadpool(act)
+
+
+@router.get("/pieces/{sha256}")
+def paper(context: Context, signed: PageReader, sha256: str) -> Response:
+    """Download a paper, its bytes checked against their SHA-256 first."""
+    content, described = read(context.app, sha256.lower())
+    name = quote(described["name"], safe="")
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
+    return Response(content, media_type=described["media_type"], headers=headers)
 
 
 @router.get("/conventions/{reference:path}/attribution")

@@ -22,6 +22,7 @@ from states.errors import (
     UnknownEvent,
 )
 from workflow.http.context import context_of
+from workflow.usecases.documents import DocumentCorrupted
 from workflow.usecases.tokens import TokenExists
 from workflow.wording.catalogue import language_of, negotiate
 from workflow.wording.refusals import Said, say
@@ -49,7 +50,10 @@ def status_of(error: ConvflowError) -> int:
         return 404
     if isinstance(error, InvalidInput | UnknownEvent):
         return 422
-    if isinstance(error, LifecycleError | ConcurrentChange | DuplicateReference | TokenExists):
+    if isinstance(
+        error,
+        LifecycleError | ConcurrentChange | DuplicateReference | TokenExists | DocumentCorrupted,
+    ):
         return 409
     return 400
 

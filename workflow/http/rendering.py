@@ -108,6 +108,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "amendment_state_label": labels.amendment_state,
     "email_label": labels.email,
     "reminder_when": labels.reminder_when,
+    "document_kind_label": labels.document_kind,
+    "file_size": labels.file_size,
 }
 
 

@@ -6,6 +6,7 @@ never renamed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from states.amendments import (
@@ -16,6 +17,7 @@ from states.amendments import (
 )
 from states.award import AwardDecision
 from states.convention import Convention
+from states.evidence import Line, Paper, flags
 from states.lifecycle import allowed_for
 from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
@@ -152,6 +154,7 @@ class StatusView(TypedDict):
     amendments: list[AmendmentView]
     award: dict[str, Any] | None
     retention: dict[str, Any] | None
+    evidence: list[dict[str, Any]]
 
 
 class HistoryRow(TypedDict):
@@ -317,6 +320,16 @@ def award_view(award: AwardDecision | None) -> dict[str, Any] | None:
     }
 
 
+def evidence_view(lines: Sequence[AnyRow], papers: Sequence[AnyRow]) -> list[dict[str, Any]]:
+    """The record's flags: an event without its paper, a receipt's date that disagrees."""
+    found = flags(
+        [Line(r.seq, r.name, r.to_state, r.inputs or {}, r.amendment) for r in lines],
+        [Paper(p.kind, p.event_seq, p.received_on) for p in papers],
+    )
+    return [{"seq": f.seq, "event": f.event, "problem": f.problem, "detail": f.detail}
+            for f in found]  # fmt: skip
+
+
 def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
     """How long the file is kept (rule 21), once the convention has ended."""
     kept = retention(convention, years)
@@ -342,6 +355,8 @@ def status(app: App, reference: str) -> StatusView:
         found = uow.amendments.for_convention(convention_id)
         original = uow.conventions.original_terms(convention_id)
         former = uow.conventions.former_signatories(convention_id)
+        lines = uow.conventions.history(convention_id)
+        papers = uow.documents.for_convention(convention_id)
     return {
         "reference": convention.reference,
         "title": convention.title,
@@ -389,6 +404,7 @@ def status(app: App, reference: str) -> StatusView:
         "amendments": [amendment_view(amendment, convention) for amendment in found],
         "award": award_view(convention.award),
         "retention": retention_view(convention, app.settings.file_retention_years),
+        "evidence": evidence_view(lines, papers),
     }
 
 

@@ -102,3 +102,18 @@ def input_value(key: str, value: object, amendment: int | None = None) -> str:
 def role(name: str) -> str:
     """A token's role."""
     return labels.label("role", name)
+
+
+def document_kind(name: str) -> str:
+    """What a paper is: 'avis de réception'."""
+    return labels.label("document_kind", name)
+
+
+def file_size(size: int) -> str:
+    """A file's size as French writes it: '850 octets', '12,4 ko', '1,5 Mo'."""
+    if size < 1024:
+        return f"{size} octets"
+    for unit, scale in (("ko", 1024), ("Mo", 1024 * 1024)):
+        if size < scale * 1024 or unit == "Mo":
+            return f"{size / scale:.1f}".replace(".", ",") + f"\u00a0{unit}"
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from states.amendments import AMENDABLE, AMENDMENT_EVENTS, AMENDMENT_STATES, REPRESENTATIVES
 from states.deadlines import DEADLINE_KINDS, DEADLINE_STATUSES, LETTER_BASES
+from states.documents import DOCUMENT_KINDS
 from states.inputs import AMENDMENT_INPUTS, INPUTS
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
 from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
@@ -73,6 +74,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "role": ("admin", "viewer"),
     "basis": LETTER_BASES,
     "file_field": FILE_FIELDS,
+    "document_kind": DOCUMENT_KINDS,
 }  # fmt: skip
 """Every public name that has a label, by the gettext context of its sort."""
 

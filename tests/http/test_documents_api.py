@@ -1,0 +1,78 @@
+"""A convention's papers through the API: an admin uploads, a reader lists and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+
+from tests.http.conftest import REFERENCE, Tokens, bearer
+from workflow.bootstrap import App
+
+PAPERS = f"/api/v1/conventions/{REFERENCE}/documents"
+PDF = b"%PDF-1.4\n% a registered letter, scanned\n"
+
+
+def test_an_admin_uploads_and_a_viewer_lists_and_downloads(
+    client: httpx.Client, loaded: App, tokens: Tokens
+):
+    answer = client.post(PAPERS, headers=bearer(tokens.admin),
+                         files={"file": ("lettre recommandée.pdf", PDF, "image/png")},
+                         data={"kind": "registered_letter", "event": "1"})  # fmt: skip
+
+    assert answer.status_code == 201
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert (answer.json()["sha256"], answer.json()["media_type"]) == (sha, "application/pdf")
+    listed = client.get(PAPERS, headers=bearer(tokens.viewer)).json()
+    assert [(d["name"], d["kind"]) for d in listed] == [("lettre recommandée.pdf",
+                                                         "registered_letter")]  # fmt: skip
+    download = client.get(f"/api/v1/documents/{sha}", headers=bearer(tokens.viewer))
+    assert download.status_code == 200 and download.content == PDF
+    assert download.headers["content-type"] == "application/pdf"
+
+
+def test_a_refused_upload_is_a_422_naming_what_the_file_is(
+    client: httpx.Client, loaded: App, tokens: Tokens
+):
+    program = ("setup.pdf", b"MZ\x90\x00" * 16, "application/pdf")
+    headers = {**bearer(tokens.admin), "Accept-Language": "fr"}
+    answer = client.post(PAPERS, headers=headers, files={"file": program})
+
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "document_type_refused"
+    assert "programme Windows" in answer.json()["message"]
+
+
+def test_an_unknown_address_is_a_404(client: httpx.Client, loaded: App, tokens: Tokens):
+    answer = client.get("/api/v1/documents/" + "0" * 64, headers=bearer(tokens.viewer))
+
+    assert answer.status_code == 404
+
+
+def test_an_admin_attaches_a_paper_from_the_page_and_it_is_listed_and_downloads(
+    admin_browser: httpx.Client, loaded: App
+):
+    from html import unescape
+
+    from tests.http.conftest import form_value
+
+    page = admin_browser.get(f"/conventions/{REFERENCE}")
+    assert "Aucune pièce jointe" in unescape(page.text)
+    answer = admin_browser.post(
+        f"/conventions/{REFERENCE}/pieces",
+        data={"csrf_token": form_value(page.text, "csrf_token"), "kind": "registered_letter",
+              "event": "1"},
+        files={"file": ("LRAR du 5 mai.pdf", PDF, "application/pdf")},
+    )  # fmt: skip
+
+    assert answer.status_code == 303
+    shown = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert f'href="/pieces/{sha}"' in shown and "lettre recommandée" in shown
+    assert admin_browser.get(f"/pieces/{sha}").content == PDF
+    refused = admin_browser.post(
+        f"/conventions/{REFERENCE}/pieces",
+        data={"csrf_token": form_value(page.text, "csrf_token"), "kind": "other"},
+        files={"file": ("vide.pdf", b"", "application/pdf")},
+    )
+    assert refused.status_code == 422 and "le fichier est vide" in unescape(refused.text)

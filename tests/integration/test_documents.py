@@ -1,0 +1,167 @@
+"""The reference convention's papers: attached, listed, read back byte for byte, a corrupted
+one detected, and every refusal named; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from states.convention import Convention
+from states.documents import sha256
+from states.errors import ConvflowError, InvalidInput, UnknownConvention
+from storage.tables import document_blob_table
+from tests.extract.renderings import to_pdf
+from tests.integration import steps
+from workflow.bootstrap import App
+from workflow.usecases.documents import (
+    Attach,
+    DocumentCorrupted,
+    UnknownDocument,
+    attach,
+    documents,
+    read,
+)
+
+TEXT = Path(__file__).resolve().parents[2] / "docs" / "reference-convention-2025.txt"
+
+
+@pytest.fixture
+def signed(app: App, reference_convention: Convention, tmp_path: Path) -> tuple[App, bytes]:
+    """The reference convention in force, and its signed text as a PDF."""
+    steps.load(app, reference_convention)
+    steps.bring_into_force(app)
+    return app, to_pdf(TEXT.read_text("utf-8"), tmp_path / "signee.pdf").read_bytes()
+
+
+def add(app: App, content: bytes, **what: object) -> dict[str, object]:
+    command = Attach(
+        steps.REFERENCE,
+        content,
+        str(what.pop("name", "piece.pdf")),
+        str(what.pop("kind", "signed_convention")),
+        "alice",
+        **what,
+    )  # type: ignore[arg-type]
+    return attach(app, command, app.clock())
+
+
+def test_the_signed_convention_attached_to_its_last_signature_reads_back_byte_for_byte(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+
+    done = add(app, pdf, name="convention signée.pdf", event=4)
+
+    assert (done["sha256"], done["media_type"], done["size"]) == (
+        sha256(pdf), "application/pdf", len(pdf),
+    )  # fmt: skip
+    assert [(d["name"], d["kind"], d["event"]) for d in documents(app, steps.REFERENCE)] == [
+        ("convention signée.pdf", "signed_convention", 4)
+    ]
+    content, described = read(app, sha256(pdf))
+    assert content == pdf and described["name"] == "convention signée.pdf"
+
+
+def test_the_same_bytes_twice_are_stored_once_and_listed_twice(signed: tuple[App, bytes]):
+    app, pdf = signed
+    add(app, pdf, event=4)
+    add(app, pdf, kind="other", name="copie.pdf")
+
+    with app.uow(read_only=True) as uow:
+        blobs = uow.connection.execute(document_blob_table.select()).all()
+
+    assert len(blobs) == 1 and len(documents(app, steps.REFERENCE)) == 2
+
+
+def test_a_corrupted_blob_is_an_error_never_a_file(signed: tuple[App, bytes]):
+    app, pdf = signed
+    add(app, pdf)
+    with app.uow() as uow:  # a disk, a restore or a hand altered the stored bytes
+        uow.connection.execute(update(document_blob_table).values(content=pdf[:-1] + b"X"))
+        uow.commit()
+
+    with pytest.raises(DocumentCorrupted) as refused:
+        read(app, sha256(pdf))
+
+    assert refused.value.params["found"] != sha256(pdf)
+
+
+@pytest.mark.parametrize(
+    ("content", "what", "code", "field"),
+    [
+        (b"", {}, "document_empty", "file"),
+        (b"MZ\x90\x00" + b"\x00" * 60, {}, "document_type_refused", "file"),
+        (b"GIF89a" + b"\x00" * 10, {}, "document_type_refused", "file"),
+        (b"%PDF-1.4\n", {"kind": "photo"}, "unknown_document_kind", "kind"),
+        (b"%PDF-1.4\n", {"event": 99}, "no_such_history_line", "event"),
+        (b"%PDF-1.4\n", {"amendment": 1}, "no_such_amendment_here", "amendment"),
+        (b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), {}, "document_too_big", "file"),
+    ],
+    ids=["empty", "a program", "a GIF", "unknown kind", "no such line", "no such amendment",
+         "too big"],
+)  # fmt: skip
+def test_each_bad_paper_is_refused_by_name_and_nothing_is_stored(
+    signed: tuple[App, bytes], content: bytes, what: dict[str, object], code: str, field: str
+):
+    app, _ = signed
+
+    with pytest.raises(InvalidInput) as refused:
+        add(app, content, **what)
+
+    assert (refused.value.code, refused.value.field) == (code, field)
+    assert documents(app, steps.REFERENCE) == []
+
+
+def test_an_unknown_convention_or_address_is_named(signed: tuple[App, bytes]):
+    app, pdf = signed
+
+    with pytest.raises(UnknownConvention):
+        attach(app, Attach("NO-SUCH-REF", pdf, "x.pdf", "other", "alice"), app.clock())
+    with pytest.raises(UnknownDocument):
+        read(app, "0" * 64)
+    with pytest.raises(ConvflowError):
+        documents(app, "NO-SUCH-REF")
+
+
+# --- Evidence that agrees with the record (issue 12, point 2) ------------------------------
+
+
+def evidence(app: App) -> list[tuple[int, str, str]]:
+    from workflow.usecases import views
+
+    return [(f["seq"], f["event"], f["problem"])
+            for f in views.status(app, steps.REFERENCE)["evidence"]]  # fmt: skip
+
+
+def test_a_signature_without_the_signed_convention_is_flagged_until_it_is_attached(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+    assert evidence(app) == [(4, "sign", "sans pièce")]
+
+    add(app, pdf, event=4)
+
+    assert evidence(app) == []
+
+
+def test_a_dispute_without_its_letter_and_a_receipt_dated_otherwise_are_flagged(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+    add(app, pdf, event=4)
+    steps.record(app, "notify", "2025-03-20")
+    steps.record(app, "open_dispute", "2025-05-06", party="crpv", received="2025-05-05")
+    assert evidence(app) == [(6, "open_dispute", "sans pièce")]
+
+    receipt = "Avis de réception : distribué le 6 mai 2025.\n".encode()
+    add(app, receipt, kind="acknowledgement", name="ar.txt", event=6,
+        received_on=date(2025, 5, 6))  # fmt: skip
+
+    from workflow.usecases import views
+
+    (flag,) = views.status(app, steps.REFERENCE)["evidence"]
+    assert (flag["seq"], flag["problem"]) == (6, "date différente")
+    assert "6 mai 2025" in flag["detail"] and "5 mai 2025" in flag["detail"]

@@ -1,0 +1,87 @@
+"""`convflow attach`, `convflow documents`, `convflow document get`: a convention's papers.
+
+A paper is stored in the database, addressed by its SHA-256, its type read from its content;
+every read checks the bytes against their address, and a mismatch is an error, never a file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from states.documents import DOCUMENT_KINDS
+from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.present import day, table
+from workflow.usecases.documents import Attach, attach, documents, read
+
+
+@click.command(name="attach")
+@click.argument("reference")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(DOCUMENT_KINDS), default="other", show_default=True,
+              help="What the paper is.")  # fmt: skip
+@click.option("--event", type=click.IntRange(1, 1_000_000), metavar="N",
+              help="The history line it proves (convflow history REF numbers them).")  # fmt: skip
+@click.option("--amendment", type=click.IntRange(1, 10_000), metavar="N",
+              help="The amendment it belongs to.")  # fmt: skip
+@click.option("--received-on", type=DATE,
+              help="An acknowledgement of receipt: the date it bears.")  # fmt: skip
+@click.option(
+    "--by", "actor", default=default_actor, show_default="your login", help="Who adds it."
+)
+@json_option
+@pass_context
+def attach_(
+    context: CliContext, reference: str, file: Path, kind: str, event: int | None,
+    amendment: int | None, received_on: date | None, actor: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Attach FILE to convention REFERENCE (or to one of its history lines or amendments)."""
+    command = Attach(reference, file.read_bytes(), file.name, kind, actor, event, amendment,
+                     received_on)  # fmt: skip
+    app = context.app()
+    done = attach(app, command, app.clock())
+    if as_json:
+        emit(done)
+        return
+    click.echo(context.words("{reference}: {name} attached ({kind}), {sha256}",
+                             reference=reference, name=done["name"], kind=done["kind"],
+                             sha256=done["sha256"]))  # fmt: skip
+
+
+@click.command(name="documents")
+@click.argument("reference")
+@json_option
+@pass_context
+def documents_(context: CliContext, reference: str, as_json: bool) -> None:
+    """List the papers of convention REFERENCE."""
+    found = documents(context.app(), reference)
+    if as_json:
+        emit(found)
+        return
+    words = context.words
+    rows = [[d["name"], d["kind"], d["media_type"], str(d["size"]),
+             str(d["event"] or ""), day(words, d["added_at"][:10]), d["sha256"][:16]]
+            for d in found]  # fmt: skip
+    headings = [words("name"), words("kind"), words("type"), words("bytes"), words("line"),
+                words("added"), "sha256"]  # fmt: skip
+    click.echo(table(rows, headings) if rows else words("no document"))
+
+
+@click.group(name="document")
+def document() -> None:
+    """Read a paper back by its SHA-256."""
+
+
+@document.command(name="get")
+@click.argument("sha256")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write it.")  # fmt: skip
+@pass_context
+def get(context: CliContext, sha256: str, output: Path) -> None:
+    """Write the paper whose SHA-256 is SHA256 to OUTPUT, its bytes checked first."""
+    content, described = read(context.app(), sha256.strip().lower())
+    output.write_bytes(content)
+    click.echo(context.words("{name}: {size} bytes written to {path}", name=described["name"],
+                             size=len(content), path=str(output)))  # fmt: skip
