@@ -197,10 +197,7 @@ def fire(
         trigger in PERSON_EVENTS and trigger not in allowed
     ):
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
-    cleaned = check_keys(trigger, inputs or {})
-    check_text(actor, "by", MAX_ACTOR)
-    if not by_service:
-        _check_date(convention, trigger, on, today)
+    cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today)
     effects = rules.RULES[trigger](convention, on, cleaned, settings)
     from_state = convention.state
     try:
@@ -212,6 +209,27 @@ def fire(
     if not moved:  # pragma: no cover - every rule leaves a passing condition
         raise GuardRejected(convention.reference, trigger, "conditions_not_met")
     effects.finish(convention)
+    return _outcome(convention, trigger, from_state, on, actor, effects)
+
+
+def _checked(
+    convention: Convention, trigger: str, on: date, actor: str, inputs: Mapping[str, str],
+    today: date | None,
+) -> dict[str, str]:  # fmt: skip
+    """The inputs, keys checked; the actor's name and (unless the service records it, `today`
+    None) the date checked too."""
+    cleaned = check_keys(trigger, inputs)
+    check_text(actor, "by", MAX_ACTOR)
+    if today is not None:
+        _check_date(convention, trigger, on, today)
+    return cleaned
+
+
+def _outcome(
+    convention: Convention, trigger: str, from_state: str, on: date, actor: str,
+    effects: rules.Effects,
+) -> Outcome:  # fmt: skip
+    """What a recorded event did, its date now the convention's last."""
     convention.last_event_on = max(on, convention.last_event_on or on)
     return Outcome(
         reference=convention.reference,
@@ -256,22 +274,9 @@ def record_side(
     states, refusal = SIDE_RECORDS[trigger]
     if convention.state not in states:
         raise GuardRejected(convention.reference, trigger, refusal, state=convention.state)
-    cleaned = check_keys(trigger, inputs)
-    check_text(actor, "by", MAX_ACTOR)
-    _check_date(convention, trigger, on, today)
+    cleaned = _checked(convention, trigger, on, actor, inputs, today)
     effects = rules.SIDE_RULES[trigger](convention, on, cleaned, settings)
-    convention.last_event_on = max(on, convention.last_event_on or on)
-    return Outcome(
-        reference=convention.reference,
-        trigger=trigger,
-        from_state=convention.state,
-        to_state=convention.state,
-        on=on,
-        actor=actor,
-        inputs=effects.history_inputs,
-        opened=effects.opened,
-        closures=effects.closures,
-    )
+    return _outcome(convention, trigger, convention.state, on, actor, effects)
 
 
 def _check_date(convention: Convention, trigger: str, on: date, today: date) -> None:

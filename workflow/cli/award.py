@@ -13,7 +13,7 @@ from datetime import date
 import click
 
 from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
-from workflow.cli.present import instant
+from workflow.cli.present import new_deadlines
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
 
@@ -57,9 +57,5 @@ def award(
               reference=result.reference, decision=decision,
               when=words.long_date(date.fromisoformat(enforceable)) if enforceable
               else words("not yet")))  # fmt: skip
-    for deadline in result.deadlines:
-        click.echo(
-            "  " + words("new deadline {kind}: {day}, ends {instant}", kind=deadline.kind,
-                         day=words.long_date(deadline.due_date),
-                         instant=instant(words, deadline.expires_at))
-        )  # fmt: skip
+    for line in new_deadlines(words, result.deadlines):
+        click.echo(line)

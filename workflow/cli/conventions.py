@@ -27,7 +27,7 @@ from workflow.cli.context import (
     key_values,
     pass_context,
 )
-from workflow.cli.present import day, instant, table
+from workflow.cli.present import day, instant, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.spreadsheet import KINDS, read_spreadsheet
@@ -362,12 +362,8 @@ def event(
               reference=result.reference, event=result.event, on=result.on, actor=result.actor,
               from_state=result.from_state, to_state=result.to_state)
     )  # fmt: skip
-    for deadline in result.deadlines:
-        click.echo(
-            "  " + words("new deadline {kind}: {day}, ends {instant}", kind=deadline.kind,
-                         day=words.long_date(deadline.due_date),
-                         instant=instant(words, deadline.expires_at))
-        )  # fmt: skip
+    for line in new_deadlines(words, result.deadlines):
+        click.echo(line)
 
 
 def _amendment_event(

@@ -240,3 +240,12 @@ def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
             for e in failed
         ],
     )
+
+
+def new_deadlines(words: Words, deadlines: Iterable[Any]) -> list[str]:
+    """The lines that say which deadlines an event opened: kind, day, exact end."""
+    return [
+        "  " + words("new deadline {kind}: {day}, ends {instant}", kind=d.kind,
+                     day=words.long_date(d.due_date), instant=instant(words, d.expires_at))
+        for d in deadlines
+    ]  # fmt: skip
