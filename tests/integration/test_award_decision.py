@@ -121,3 +121,18 @@ def test_an_expired_convention_shows_until_when_its_file_is_kept(loaded: App):
     assert (kept["closed_on"], kept["kept_until"], kept["erasable_from"]) == (
         "2025-12-31", "2035-12-31", "2036-01-01",
     )  # fmt: skip
+
+
+def test_editing_the_draft_keeps_its_award_decision(loaded: App, reference_convention: Convention):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from workflow.usecases.conventions import edit_draft
+
+    award(loaded, "2025-02-20", published="2025-02-17", transmitted="2025-02-18")
+
+    edit_draft(loaded, replace(reference_convention, amount=Decimal("180000.00")), "alice",
+               ["amount"], loaded.clock())  # fmt: skip
+
+    status = views.status(loaded, REFERENCE)
+    assert (status["amount"], status["award"]["enforceable_on"]) == ("180000.00", "2025-02-18")

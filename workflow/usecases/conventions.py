@@ -79,6 +79,8 @@ def edit_draft(
         if expected_version is not None and expected_version != stored.version:
             raise ConcurrentChange(convention.reference, expected_version, stored.version)
         convention.version = stored.version
+        # What the draft's own records set is not among its terms: kept as recorded.
+        convention.award, convention.last_event_on = stored.award, stored.last_event_on
         version = uow.conventions.replace_draft(convention, now)  # also the history's seq
         uow.conventions.append_event(
             uow.conventions.id_of(convention.reference), version, "edit_draft", "draft", "draft",
