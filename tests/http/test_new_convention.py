@@ -284,3 +284,15 @@ def test_a_form_without_its_csrf_token_is_refused(admin_browser: httpx.Client, a
 
     assert answer.status_code == 403
     assert count(app) == 0
+
+
+def test_the_history_names_only_what_an_edit_changed(admin_browser: httpx.Client, loaded: App):
+    page = admin_browser.get(f"/conventions/{REFERENCE}/modifier")
+    form = {**reference_form(), "amount": "180000.00", "version": form_value(page.text, "version")}
+
+    post(admin_browser, f"/conventions/{REFERENCE}/modifier", form, "save")
+
+    from workflow.usecases import views
+
+    last = views.history(loaded, REFERENCE)[-1]
+    assert (last["event"], last["inputs"]) == ("edit_draft", {"fields": "amount"})

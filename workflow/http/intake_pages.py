@@ -149,7 +149,10 @@ def _checked_then(
             said = intake_form.Said(quotes=quotes)
             return form_page(context, signed, given, said=said, extra=extra, editing=editing)
         if editing is not None:
-            changed = sorted(key for key in data if key != "reference")
+            with context.app.uow(read_only=True) as uow:
+                before = file_data(uow.conventions.get(editing))
+            after = file_data(parsed.convention)
+            changed = sorted(key for key in after if after[key] != before.get(key))
             edit_draft(context.app, parsed.convention, signed.principal.actor, changed,
                        context.now(), form_version(form.get("version", "")))  # fmt: skip
             return RedirectResponse(f"/conventions/{editing}?enregistre=edit_draft", 303)
