@@ -76,3 +76,30 @@ def test_an_admin_attaches_a_paper_from_the_page_and_it_is_listed_and_downloads(
         files={"file": ("vide.pdf", b"", "application/pdf")},
     )
     assert refused.status_code == 422 and "le fichier est vide" in unescape(refused.text)
+
+
+def test_an_admin_downloads_a_letter_from_the_page_and_a_refusal_is_said(
+    admin_browser: httpx.Client, app: App
+):
+    from html import unescape
+
+    from tests.http.conftest import form_value
+    from tests.integration import steps
+    from tests.unit.builders import reference_convention
+
+    steps.load(app, reference_convention())
+    steps.bring_into_execution(app)
+    page = admin_browser.get(f"/conventions/{REFERENCE}")
+    assert "Lettre de résiliation (article 7)" in unescape(page.text)
+    form = {"csrf_token": form_value(page.text, "csrf_token"), "kind": "termination",
+            "format": "pdf", "on": "2025-04-01"}  # fmt: skip
+
+    letter = admin_browser.post(f"/conventions/{REFERENCE}/lettres", data=form)
+
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    word = admin_browser.post(f"/conventions/{REFERENCE}/lettres", data={**form, "format": "docx"})
+    assert word.content.startswith(b"PK")
+    refused = admin_browser.post(f"/conventions/{REFERENCE}/lettres",
+                                 data={**form, "kind": "dispute"})  # fmt: skip
+    assert refused.status_code == 422
+    assert "doit exposer la difficulté" in unescape(refused.text)

@@ -134,6 +134,7 @@ def contexts() -> dict[str, dict[str, Any]]:
                                         "received_on": None, "added_by": "alice",
                                         "added_at": "2025-03-01T10:00:00Z"}],
                             "document_kinds": ("acknowledgement", "other"),
+                            "letters": ["dispute", "termination"],
                             "amendment_forms": amendment_forms(view),
                             "error": "refusé", "failed": "go_to_court", "given_on": "",
                             "done": "Enregistrer le règlement amiable"},

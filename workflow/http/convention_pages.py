@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from states.calendar import civil_date
 from states.documents import DOCUMENT_KINDS
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import parse_day
@@ -46,6 +47,7 @@ from workflow.usecases.amendments import (
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event, record_side
 from workflow.usecases.documents import Attach, attach, documents, read
+from workflow.usecases.letters import WHEN, render_letter
 from workflow.wording import dashboard as labels
 from workflow.wording.refusals import Said, sentence
 
@@ -107,6 +109,9 @@ def convention_page(
         "done": done_text(done),
         "papers": documents(context.app, reference),
         "document_kinds": DOCUMENT_KINDS,
+        "letters": [kind for kind, states in WHEN.items() if view["state"] in states]
+        if admin
+        else [],
     }
     return context.pages.response("convention.html", data, status)
 
@@ -256,6 +261,38 @@ async def attach_paper(
             return convention_page(context, signed, reference, status=status_of(error),
                                    refusal=french(error))  # fmt: skip
         return RedirectResponse(f"/conventions/{reference}#pieces", 303)
+
+    return await run_in_threadpool(act)
+
+
+LETTER_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@router.post("/conventions/{reference:path}/lettres")
+async def write_letter(
+    request: Request, context: Context, signed: PageAdmin, reference: str
+) -> Response:
+    """A letter of the convention (dispute, termination, award), as PDF or Word: a download;
+    a refusal shows the page again with its reason."""
+    form = await posted(request, signed)
+    if form is None:
+        return csrf_refused(context, signed)
+
+    def act() -> Response:
+        fmt = form.get("format", "pdf")
+        try:
+            day = _day(form) or civil_date(context.now())
+            content = render_letter(context.app, checked(reference), form.get("kind", ""), fmt,
+                                    day, difficulty=form.get("difficulty", ""))  # fmt: skip
+        except ConvflowError as error:
+            return convention_page(context, signed, reference, status=status_of(error),
+                                   refusal=french(error))  # fmt: skip
+        name = f"lettre-{form.get('kind')}-{reference.replace('/', '-')}.{fmt}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(content, media_type=LETTER_TYPES[fmt], headers=headers)
 
     return await run_in_threadpool(act)
 

@@ -1,0 +1,36 @@
+"""`convflow letter`: the letters the clauses call for, as PDF or Word."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from workflow.cli.context import DATE, CliContext, pass_context
+from workflow.letters.render import KINDS
+from workflow.usecases.letters import FORMATS, render_letter
+
+
+@click.command(name="letter")
+@click.argument("reference")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
+              help="PDF to send, or Word to edit before signing.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the letter.")  # fmt: skip
+@click.option("--on", "on", type=DATE, help="The letter's date (default: today).")
+@click.option("--difficulty", default="", help="dispute: the difficulty, as it will be read.")
+@click.option("--party", help="Who writes (default: the Métropole, the first party).")
+@pass_context
+def letter(
+    context: CliContext, reference: str, kind: str, fmt: str, output: Path, on: date | None,
+    difficulty: str, party: str | None,
+) -> None:  # fmt: skip
+    """Write the letter KIND of convention REFERENCE: dispute, termination or award."""
+    app = context.app()
+    day = on or app.clock().date()
+    content = render_letter(app, reference, kind, fmt, day, difficulty=difficulty, party=party)
+    output.write_bytes(content)
+    click.echo(context.words("{kind} letter written to {path} ({size} bytes)", kind=kind,
+                             path=str(output), size=len(content)))  # fmt: skip

@@ -1,0 +1,1 @@
+"""The letters the clauses call for, in French, as PDF (WeasyPrint) and Word (docxtpl)."""

@@ -1,0 +1,80 @@
+"""A letter's facts in, its PDF or Word document out; the text written once per kind.
+
+`templates/KIND.txt` is the letter's body (paragraphs separated by blank lines), the same for
+both formats; `_letter.html` lays it out on A4 for WeasyPrint; the Word version is a docxtpl
+template made here with python-docx (sender, recipient, date, subject, a loop over the
+paragraphs, signature), so that the service can edit the letter before signing it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATES = Path(__file__).parent / "templates"
+KINDS = ("dispute", "termination", "award")
+HOW = "Calcul des dates : "
+"""How the paragraph that says how the dates were computed starts (set apart in the PDF)."""
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False,
+    keep_trailing_newline=False,
+)  # fmt: skip
+_HTML = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                    autoescape=True)  # fmt: skip
+
+
+def paragraphs(kind: str, facts: Mapping[str, Any]) -> list[str]:
+    """The letter's body, paragraph by paragraph."""
+    text = _ENV.get_template(f"{kind}.txt").render(**facts)
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
+def render_pdf(kind: str, facts: Mapping[str, Any]) -> bytes:
+    """The letter as a PDF (A4)."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = _HTML.get_template("_letter.html").render(
+        **facts, paragraphs=paragraphs(kind, facts), how_prefix=HOW
+    )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+def render_docx(kind: str, facts: Mapping[str, Any]) -> bytes:
+    """The letter as a Word document (docxtpl), to be edited before signing."""
+    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+
+    document = DocxTemplate(io.BytesIO(_docx_template()))
+    document.render({**facts, "paragraphs": paragraphs(kind, facts)})
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_template() -> bytes:
+    """The Word template: Jinja tags in paragraphs, as docxtpl reads them."""
+    from docx import Document
+
+    template = Document()
+    template.add_paragraph("{%p for line in sender %}")
+    template.add_paragraph("{{ line }}")
+    template.add_paragraph("{%p endfor %}")
+    template.add_paragraph("{%p for line in recipient %}")
+    template.add_paragraph("{{ line }}")
+    template.add_paragraph("{%p endfor %}")
+    template.add_paragraph("{{ dated }}")
+    template.add_paragraph("{{ mention }}")
+    template.add_paragraph("Objet : {{ subject }}")
+    template.add_paragraph("{%p for paragraph in paragraphs %}")
+    template.add_paragraph("{{ paragraph }}")
+    template.add_paragraph("{%p endfor %}")
+    template.add_paragraph("{%p for line in signature %}")
+    template.add_paragraph("{{ line }}")
+    template.add_paragraph("{%p endfor %}")
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
