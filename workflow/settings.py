@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, cast
 
 from notifications.addresses import address_problem
+from states.award import SIGNATURE_CHECKS
 from states.calendar import HolidayCalendar, holiday_subdivisions
 from states.deadlines import (
     LETTER_BASES,
@@ -321,7 +322,7 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec(
         "award_before_enforceable",
-        _choice("refuse", "warn"),
+        _choice(*SIGNATURE_CHECKS),
         "refuse",
         "the Métropole signing before the award decision is enforceable: refused, or accepted "
         "and flagged (signing before it is adopted is always refused)",

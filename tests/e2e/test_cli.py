@@ -475,3 +475,20 @@ def test_a_paper_is_attached_listed_and_read_back(loaded: Convflow, tmp_path: Pa
     assert back.read_bytes() == paper.read_bytes()
     refused = loaded.refusal("attach", REF, str(paper), "--event", "99")
     assert refused["code"] == "no_such_history_line"
+
+
+def test_a_letter_written_for_sending_is_kept_among_the_papers(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    convflow.ok("import", str(EXAMPLE))  # its 2025 life: in execution
+    out = tmp_path / "resiliation.pdf"
+
+    said = convflow.ok("letter", REF, "termination", "-o", str(out), "--on", "2025-04-01",
+                       "--attach")  # fmt: skip
+
+    assert out.read_bytes().startswith(b"%PDF") and "gardée parmi les pièces" in said
+    papers = convflow.json("documents", REF)
+    kept = [(p["kind"], p["name"]) for p in papers]
+    assert kept == [("letter", "lettre-termination-2025-04-01.pdf")]
+    refused = convflow("letter", REF, "dispute", "-o", str(out))
+    assert refused.exit_code == 1 and "doit exposer la difficulté" in refused.stderr

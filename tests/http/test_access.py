@@ -32,6 +32,7 @@ WRITES = {
     ("POST", "/api/v1/conventions/{reference}/events"),
     ("POST", "/api/v1/conventions/{reference}/award"),
     ("POST", "/api/v1/conventions/{reference}/documents"),
+    ("POST", "/api/v1/conventions/{reference}/letters"),
     ("POST", "/api/v1/conventions/{reference}/amendments"),
     ("POST", "/api/v1/conventions/{reference}/amendments/{number}/events"),
     ("POST", "/api/v1/conventions"),

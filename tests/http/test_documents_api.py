@@ -103,3 +103,23 @@ def test_an_admin_downloads_a_letter_from_the_page_and_a_refusal_is_said(
                                  data={**form, "kind": "dispute"})  # fmt: skip
     assert refused.status_code == 422
     assert "doit exposer la difficulté" in unescape(refused.text)
+
+
+def test_a_letter_sent_through_the_api_is_kept_among_the_papers(
+    client: httpx.Client, app: App, tokens: Tokens
+):
+    from tests.integration import steps
+    from tests.unit.builders import reference_convention
+
+    steps.load(app, reference_convention())
+    steps.bring_into_execution(app)
+    body = {"kind": "termination", "format": "docx", "on": "2025-04-01", "attach": True}
+
+    answer = client.post(f"/api/v1/conventions/{REFERENCE}/letters", json=body,
+                         headers=bearer(tokens.admin))  # fmt: skip
+
+    assert answer.status_code == 200 and answer.content.startswith(b"PK")
+    papers = client.get(PAPERS, headers=bearer(tokens.viewer)).json()
+    assert [(p["kind"], p["sha256"]) for p in papers] == [
+        ("letter", hashlib.sha256(answer.content).hexdigest())
+    ]

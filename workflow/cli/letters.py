@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import DATE, CliContext, pass_context
+from workflow.cli.context import DATE, CliContext, default_actor, pass_context
 from workflow.letters.render import KINDS
-from workflow.usecases.letters import FORMATS, render_letter
+from workflow.usecases.letters import FORMATS, render_letter, send_letter
 
 
 @click.command(name="letter")
@@ -22,15 +22,26 @@ from workflow.usecases.letters import FORMATS, render_letter
 @click.option("--on", "on", type=DATE, help="The letter's date (default: today).")
 @click.option("--difficulty", default="", help="dispute: the difficulty, as it will be read.")
 @click.option("--party", help="Who writes (default: the Métropole, the first party).")
+@click.option("--attach", "keep", is_flag=True,
+              help="It is sent: keep it among the convention's papers (kind letter).")  # fmt: skip
+@click.option(
+    "--by", "actor", default=default_actor, show_default="your login", help="Who sends it."
+)
 @pass_context
 def letter(
     context: CliContext, reference: str, kind: str, fmt: str, output: Path, on: date | None,
-    difficulty: str, party: str | None,
+    difficulty: str, party: str | None, keep: bool, actor: str,
 ) -> None:  # fmt: skip
     """Write the letter KIND of convention REFERENCE: dispute, termination or award."""
     app = context.app()
     day = on or app.clock().date()
-    content = render_letter(app, reference, kind, fmt, day, difficulty=difficulty, party=party)
+    if keep:
+        content, paper = send_letter(app, reference, kind, fmt, day, actor, app.clock(),
+                                     difficulty=difficulty, party=party)  # fmt: skip
+        click.echo(context.words("kept among the papers: {sha256}", sha256=paper["sha256"]))
+    else:
+        content = render_letter(app, reference, kind, fmt, day, difficulty=difficulty,
+                                party=party)  # fmt: skip
     output.write_bytes(content)
     click.echo(context.words("{kind} letter written to {path} ({size} bytes)", kind=kind,
                              path=str(output), size=len(content)))  # fmt: skip

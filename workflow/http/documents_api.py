@@ -7,15 +7,17 @@ Downloads check the bytes against their SHA-256 first: a mismatch is a 500-free 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, UploadFile
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.responses import Response
 
+from states.calendar import civil_date
 from states.inputs import parse_day
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
-from workflow.http.schemas import Problem
+from workflow.http.schemas import PLAIN, Problem
 from workflow.usecases.documents import Attach, attach, documents, read
 
 router = APIRouter(
@@ -67,3 +69,44 @@ def upload(
     command = Attach(checked(reference), content, file.filename or "document", kind,
                      principal.actor, event, amendment, received)  # fmt: skip
     return attach(context.app, command, context.now())
+
+
+class LetterRequest(BaseModel):
+    """A letter to write: its kind, format and date; for a dispute, the difficulty; `attach`
+    when it is sent (kept among the convention's papers)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["dispute", "termination", "award"]
+    format: Literal["pdf", "docx"] = "pdf"
+    on: Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)] | None = None
+    difficulty: Annotated[str, StringConstraints(max_length=4000, pattern=PLAIN)] = ""
+    attach: bool = False
+
+
+@router.post(
+    "/conventions/{reference:path}/letters",
+    response_class=Response,
+    summary="Write a letter: dispute, termination or award (admin)",
+    responses={409: {"model": Problem, "description": "not in this state"},
+               422: {"model": Problem, "description": "a missing or malformed input"}},
+)  # fmt: skip
+def letter(context: Context, principal: Admin, reference: str, body: LetterRequest) -> Response:
+    """The letter as PDF or Word bytes, as `convflow letter` writes it."""
+    from workflow.usecases.letters import render_letter, send_letter
+
+    day = parse_day(body.on, "on") if body.on else civil_date(context.now())
+    if body.attach:
+        content, _ = send_letter(context.app, checked(reference), body.kind, body.format, day,
+                                 principal.actor, context.now(),
+                                 difficulty=body.difficulty)  # fmt: skip
+    else:
+        content = render_letter(context.app, checked(reference), body.kind, body.format, day,
+                                difficulty=body.difficulty)  # fmt: skip
+    media = "application/pdf" if body.format == "pdf" else DOCX_TYPE
+    name = f"lettre-{body.kind}.{body.format}"
+    return Response(content, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

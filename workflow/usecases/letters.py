@@ -12,7 +12,7 @@ The letter is returned as bytes (`render_letter`); attaching it as a paper is th
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from states.calendar import french_date, french_day, french_euros
@@ -23,6 +23,7 @@ from states.inputs import check_text
 from states.lifecycle import DISPUTABLE
 from workflow.bootstrap import App
 from workflow.letters.render import HOW, KINDS, render_docx, render_pdf
+from workflow.usecases.documents import Attach, attach
 
 FORMATS = ("pdf", "docx")
 WHEN = {
@@ -33,6 +34,18 @@ WHEN = {
 """The states a letter may be written in."""
 _BASIS = {"receipt": "de la réception", "dispatch": "de l'envoi",
           "presentation": "de la première présentation"}  # fmt: skip
+
+
+def send_letter(
+    app: App, reference: str, kind: str, fmt: str, on: date, actor: str, now: datetime, *,
+    difficulty: str = "", party: str | None = None,
+) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
+    """The letter, and the paper it becomes in the convention's file (kind `letter`): a letter
+    generated for sending is kept with what it said."""
+    content = render_letter(app, reference, kind, fmt, on, difficulty=difficulty, party=party)
+    name = f"lettre-{kind}-{on.isoformat()}.{fmt}"
+    paper = attach(app, Attach(reference, content, name, "letter", actor), now)
+    return content, paper
 
 
 def render_letter(
