@@ -492,3 +492,16 @@ def test_a_letter_written_for_sending_is_kept_among_the_papers(
     assert kept == [("letter", "lettre-termination-2025-04-01.pdf")]
     refused = convflow("letter", REF, "dispute", "-o", str(out))
     assert refused.exit_code == 1 and "doit exposer la difficulté" in refused.stderr
+
+
+def test_the_dossier_is_written_with_its_manifest(convflow: Convflow, tmp_path: Path) -> None:
+    import zipfile
+
+    convflow.ok("import", str(EXAMPLE))
+    out = tmp_path / "dossier.zip"
+
+    said = convflow.ok("dossier", REF, "-o", str(out))
+
+    assert "dossier écrit dans" in said
+    names = zipfile.ZipFile(out).namelist()
+    assert {"MANIFEST.sha256", "historique.csv", "historique.pdf", "etat.json"} <= set(names)

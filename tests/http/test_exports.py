@@ -13,8 +13,8 @@ import pytest
 from tests.http.conftest import REFERENCE, Tokens, bearer
 from tests.integration import steps
 from workflow.bootstrap import App
-from workflow.http.csv_export import cell, to_csv
 from workflow.http.ical import calendar
+from workflow.usecases.csv_export import cell, to_csv
 
 
 def rows(answer: httpx.Response) -> list[list[str]]:

@@ -51,6 +51,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "List the papers of convention REFERENCE."),
     LazyCommand("document", "workflow.cli.documents", "document",
                 "Read a paper back by its SHA-256."),
+    LazyCommand("dossier", "workflow.cli.documents", "dossier_",
+                "Write convention REFERENCE's evidence bundle: history, papers, emails, manifest."),
     LazyCommand("letter", "workflow.cli.letters", "letter",
                 "Write the letter KIND of convention REFERENCE: dispute, termination or award."),
     LazyCommand("export", "workflow.cli.exports", "export",

@@ -85,3 +85,19 @@ def get(context: CliContext, sha256: str, output: Path) -> None:
     output.write_bytes(content)
     click.echo(context.words("{name}: {size} bytes written to {path}", name=described["name"],
                              size=len(content), path=str(output)))  # fmt: skip
+
+
+@click.command(name="dossier")
+@click.argument("reference")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The ZIP file to write.")  # fmt: skip
+@pass_context
+def dossier_(context: CliContext, reference: str, output: Path) -> None:
+    """Write convention REFERENCE's evidence bundle: history, papers, emails, manifest."""
+    from workflow.usecases.dossier import dossier
+
+    app = context.app()
+    content = dossier(app, reference, app.clock())
+    output.write_bytes(content)
+    click.echo(context.words("{reference}: dossier written to {path} ({size} bytes)",
+                             reference=reference, path=str(output), size=len(content)))  # fmt: skip

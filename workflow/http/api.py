@@ -19,7 +19,7 @@ from starlette.responses import Response
 from states.calendar import civil_date
 from states.errors import UnknownConvention
 from states.inputs import parse_day
-from workflow.http import csv_export, ical
+from workflow.http import ical
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
 from workflow.http.schemas import (
     PLAIN,
@@ -36,8 +36,8 @@ from workflow.http.schemas import (
     SortField,
     StateName,
 )
+from workflow.usecases import csv_export, views
 from workflow.usecases import listing as queries
-from workflow.usecases import views
 from workflow.usecases.commands import EventRecorded as EventDone
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event, record_side

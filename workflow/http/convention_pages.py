@@ -21,7 +21,6 @@ from states.documents import DOCUMENT_KINDS
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import parse_day
 from states.lifecycle import EVENTS
-from workflow.http import csv_export
 from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
@@ -37,7 +36,7 @@ from workflow.http.forms import (
 from workflow.http.pages import csv_response, page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.http.schemas import MAX_AMENDMENT
-from workflow.usecases import views
+from workflow.usecases import csv_export, views
 from workflow.usecases.amendments import (
     DraftAmendment,
     RecordAmendmentEvent,

@@ -17,11 +17,11 @@ from starlette.responses import Response
 
 from states.calendar import civil_date
 from states.lifecycle import STATES
-from workflow.http import csv_export
 from workflow.http.api import CSV_TYPE, ListQuery
 from workflow.http.auth import Context, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
 from workflow.http.presenting import by_month
+from workflow.usecases import csv_export
 from workflow.usecases import listing as queries
 from workflow.usecases.listing import SORTS
 

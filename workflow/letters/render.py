@@ -78,3 +78,11 @@ def _docx_template() -> bytes:
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def render_history_pdf(facts: Mapping[str, Any]) -> bytes:
+    """A convention's history as a readable PDF (A4 landscape), for its dossier."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=_HTML.get_template("history.html").render(**facts)).write_pdf()
+    return pdf

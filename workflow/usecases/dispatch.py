@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender
+from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender, to_bytes
 from states.relevance import GoneReason, reminder_gone
 from storage.engine import lost_connection
 from storage.outbox import WAITING, new_token
@@ -70,6 +70,16 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
         created_at=row.created_at,
         reply_to=row.context.get("reply_to"),
     )
+
+
+def messages(app: App, rows: list[AnyRow]) -> list[tuple[AnyRow, bytes]]:
+    """Each email as it was (or will be) sent, rendered from its frozen facts: the dossier's
+    copies, byte for byte what the dispatcher hands the mail server."""
+    conventions = _conventions(app, rows)
+    return [
+        (row, to_bytes(_render(app.renderer, row, conventions.get(row.context.get("reference")))))
+        for row in rows
+    ]
 
 
 def _conventions(app: App, rows: list[AnyRow]) -> dict[str, dict[str, Any]]:

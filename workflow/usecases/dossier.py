@@ -1,0 +1,100 @@
+"""What a court would ask: a convention's evidence bundle, as one ZIP file (issue 12.4).
+
+Its history (CSV, and a readable PDF), its status as `convflow status --json` gives it, every
+paper (each read back and checked against its SHA-256: a corrupted one refuses the dossier),
+every email as it was sent (.eml, with its Message-ID) and the delivery record of each, and a
+manifest of every file's SHA-256 (`MANIFEST.sha256`, as `sha256sum -c` reads it).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from states.calendar import french_date
+from workflow.bootstrap import App
+from workflow.letters.render import render_history_pdf
+from workflow.usecases import csv_export, views
+from workflow.usecases.dispatch import messages
+from workflow.usecases.documents import read
+from workflow.usecases.iso import instant
+from workflow.wording import dashboard as labels
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def dossier(app: App, reference: str, now: datetime) -> bytes:
+    """The ZIP file of convention `reference`'s evidence, made at `now`."""
+    status = views.status(app, reference)
+    history = views.history(app, reference)
+    with app.uow(read_only=True) as uow:
+        uow.conventions.get(reference)
+        convention_id = uow.conventions.id_of(reference)
+        emails = uow.outbox.for_convention(convention_id)
+        papers = uow.documents.for_convention(convention_id)
+    files: dict[str, bytes] = {
+        "historique.csv": csv_export.history_csv(history).encode("utf-8"),
+        "historique.pdf": render_history_pdf(_history_facts(status, history, now)),
+        "etat.json": json.dumps(status, ensure_ascii=False, indent=2).encode("utf-8"),
+    }
+    for number, paper in enumerate(papers, start=1):
+        content, _ = read(app, paper.sha256)  # refuses a corrupted paper, by name
+        files[f"pieces/{number:03d}-{_safe(paper.name)}"] = content
+    sent = messages(app, list(emails))
+    for number, (row, message) in enumerate(sent, start=1):
+        files[f"courriels/{number:03d}-{row.kind}.eml"] = message
+    files["courriels.csv"] = _delivery_record([row for row, _ in sent])
+    return _zipped(files)
+
+
+def _safe(name: str) -> str:
+    return _UNSAFE.sub("_", name).strip("_")[:120] or "piece"
+
+
+def _history_facts(status: Mapping[str, Any], history: list[Any], now: datetime) -> dict[str, Any]:
+    rows = [
+        {
+            "seq": row["seq"],
+            "date": row["date"],
+            "event": labels.event(row["event"], row.get("amendment")),
+            "states": (labels.state(row["from_state"]) + " → " if row["from_state"] else "")
+            + labels.state(row["to_state"]),
+            "actor": row["actor"],
+            "inputs": " ; ".join(f"{k} = {v}" for k, v in row["inputs"].items()),
+            "recorded_at": row["recorded_at"],
+        }
+        for row in history
+    ]
+    return {"reference": status["reference"], "title": status["title"], "rows": rows,
+            "made": french_date(now.date())}  # fmt: skip
+
+
+def _delivery_record(rows: list[Any]) -> bytes:
+    """Each email's Message-ID, recipients and what became of it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["message_id", "kind", "to", "cc", "status", "attempts", "created_at",
+                     "sent_at", "last_error"])  # fmt: skip
+    for row in rows:
+        writer.writerow([row.message_id, row.kind, " ".join(row.recipients), " ".join(row.cc),
+                         row.status, row.attempts, instant(row.created_at),
+                         instant(row.sent_at), row.last_error or ""])  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+def _zipped(files: dict[str, bytes]) -> bytes:
+    ordered = sorted(files.items())
+    manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in ordered)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in ordered:
+            archive.writestr(name, data)
+        archive.writestr("MANIFEST.sha256", manifest)
+    return out.getvalue()
