@@ -134,3 +134,34 @@ def test_an_administrator_imports_500_conventions_after_reading_the_report(
         "500 conventions importées en brouillon depuis « conventions-2026.csv »"
     )
     assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0500") == ["AMP-LOT-0001", "AMP-LOT-0500"]
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_an_administrator_attaches_the_signed_convention_and_downloads_it(
+    page: Any, loaded: App, tokens: Tokens, tmp_path: Path, width: int
+):
+    from playwright.sync_api import expect
+
+    from tests.integration import steps
+
+    steps.bring_into_force(loaded)
+    pdf = to_pdf(TEXT.read_text("utf-8"), tmp_path / "convention-signee.pdf")
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_page(page, tokens.admin)
+    page.goto(f"/conventions/{REFERENCE}#pieces")
+    expect(page.get_by_text("sans pièce").first).to_be_visible()
+
+    page.get_by_label("Fichier (PDF, image, Word, texte ; 20 Mo au plus)").set_input_files(str(pdf))
+    page.get_by_label("Sorte").select_option("signed_convention")
+    page.get_by_label("Ligne de l'historique (facultatif)").fill("4")
+    page.get_by_role("button", name="Joindre la pièce").click()
+
+    papers = page.get_by_role("region", name="Pièces (tableau)")
+    expect(papers).to_contain_text("convention-signee.pdf")
+    expect(papers).to_contain_text("convention signée")
+    expect(page.get_by_text("sans pièce")).to_have_count(0)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+    _shot(page, f"papers-{width}.png")
+    with page.expect_download() as download:
+        papers.get_by_role("link", name="convention-signee.pdf").click()
+    assert Path(download.value.path()).read_bytes() == pdf.read_bytes()
