@@ -10,6 +10,7 @@ the term, it would be a new convention, so it is refused.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -460,6 +461,14 @@ def _set_terms(convention: Convention, changes: Mapping[str, str]) -> None:
         clause_changes["reminders"] = replace(offsets, **offset_changes)
     if clause_changes:
         convention.clauses = replace(clauses, **clause_changes)
+
+
+def consolidated(convention: Convention, amendment: Amendment) -> Convention:
+    """The convention as it would read once `amendment` is in force (a copy: nothing stored
+    changes), for the draft that states its consolidated terms."""
+    after = deepcopy(convention)
+    _set_terms(after, amendment.changes)
+    return after
 
 
 def _replace_representatives(convention: Convention, party: str, text: str) -> None:

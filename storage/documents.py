@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
@@ -21,6 +22,7 @@ class DocumentRepository:
         self, convention_id: int, sha256: str, content: bytes, *, kind: str, name: str,
         media_type: str, event_seq: int | None, amendment: int | None,
         received_on: date | None, added_by: str, added_at: datetime,
+        signatures: list[dict[str, Any]] | None = None,
     ) -> int:  # fmt: skip
         """Store a document (its bytes only when no document holds them yet); its id."""
         known = self._connection.execute(select(b.sha256).where(b.sha256 == sha256)).first()
@@ -34,7 +36,7 @@ class DocumentRepository:
             "convention_id": convention_id, "event_seq": event_seq, "amendment": amendment,
             "kind": kind, "name": name, "media_type": media_type, "size": len(content),
             "sha256": sha256, "received_on": received_on, "added_by": added_by,
-            "added_at": added_at,
+            "added_at": added_at, "signatures": signatures,
         }  # fmt: skip
         found = self._connection.execute(insert(document_table).values(**values).returning(d.id))
         return int(found.scalar_one())

@@ -350,7 +350,8 @@ class DocumentBlobRow(SQLModel, table=True):
 class DocumentRow(SQLModel, table=True):
     """A paper of a convention: what it is, the event (history line) or amendment it is the
     proof of, its name and sniffed type, who added it and when; a receipt's date when the
-    administrator confirmed it."""
+    administrator confirmed it; the electronic signatures a PDF carries (signer, signing time,
+    intact), read once when it is attached."""
 
     __tablename__ = "document"
 
@@ -366,6 +367,7 @@ class DocumentRow(SQLModel, table=True):
     received_on: date | None = None
     added_by: str = Field(max_length=200)
     added_at: datetime = Field(sa_type=UTCDateTime)
+    signatures: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
 
 
 class SigninFailureRow(SQLModel, table=True):

@@ -6,6 +6,7 @@ CONVFLOW_REQUIRE_BROWSER=1."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests.extract.renderings import to_pdf
 from tests.http.conftest import Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.http.test_new_convention import EXAMPLE, REFERENCE, TEXT, example, stored
+from tests.pades import sign_pdf
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
@@ -145,7 +147,10 @@ def test_an_administrator_attaches_the_signed_convention_and_downloads_it(
     from tests.integration import steps
 
     steps.bring_into_force(loaded)
-    pdf = to_pdf(TEXT.read_text("utf-8"), tmp_path / "convention-signee.pdf")
+    text = to_pdf(TEXT.read_text("utf-8"), tmp_path / "texte.pdf").read_bytes()
+    # Signed electronically on 12 March 2025, two days after the signature recorded on line 4.
+    pdf = tmp_path / "convention-signee.pdf"
+    pdf.write_bytes(sign_pdf(text, "Renaud Muselier", datetime(2025, 3, 12, 9, tzinfo=UTC)))
     page.set_viewport_size({"width": width, "height": 900})
     sign_in_page(page, tokens.admin)
     page.goto(f"/conventions/{REFERENCE}#pieces")
@@ -160,6 +165,8 @@ def test_an_administrator_attaches_the_signed_convention_and_downloads_it(
     expect(papers).to_contain_text("convention-signee.pdf")
     expect(papers).to_contain_text("convention signée")
     expect(page.get_by_text("sans pièce")).to_have_count(0)
+    expect(papers).to_contain_text("Signée électroniquement par Renaud Muselier, le 12/03/2025")
+    expect(page.get_by_text("date différente")).to_be_visible()
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     _shot(page, f"papers-{width}.png")
     with page.expect_download() as download:

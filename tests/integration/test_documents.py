@@ -3,7 +3,7 @@ one detected, and every refusal named; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from states.errors import ConvflowError, InvalidInput, UnknownConvention
 from storage.tables import document_blob_table
 from tests.extract.renderings import to_pdf
 from tests.integration import steps
+from tests.pades import sign_pdf
 from workflow.bootstrap import App
 from workflow.usecases.documents import (
     Attach,
@@ -165,3 +166,106 @@ def test_a_dispute_without_its_letter_and_a_receipt_dated_otherwise_are_flagged(
     (flag,) = views.status(app, steps.REFERENCE)["evidence"]
     assert (flag["seq"], flag["problem"]) == (6, "date différente")
     assert "6 mai 2025" in flag["detail"] and "5 mai 2025" in flag["detail"]
+
+
+# --- Electronic signatures (PAdES) beside the recorded dates (issue 12, point 2) -----------
+
+
+def signed_by_both(pdf: bytes, second_on: datetime) -> bytes:
+    """The convention signed by the Métropole on 5 March 2025 at 10:00 (Paris) and by the CRPV
+    at `second_on`, each with a PAdES signature of its own."""
+    first = sign_pdf(pdf, "Martine Vassal", datetime(2025, 3, 5, 9, tzinfo=UTC))
+    return sign_pdf(first, "Renaud Muselier", second_on, field="Signature2")
+
+
+def test_signatures_that_fall_on_the_recorded_days_are_shown_and_not_flagged(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+
+    done = add(app, signed_by_both(pdf, datetime(2025, 3, 10, 14, tzinfo=UTC)), event=4)
+
+    assert done["signatures"] == [
+        {"signer": "Martine Vassal", "signed_at": "2025-03-05T09:00:00Z", "intact": True},
+        {"signer": "Renaud Muselier", "signed_at": "2025-03-10T14:00:00Z", "intact": True},
+    ]
+    assert evidence(app) == []
+
+
+def test_a_signing_time_that_disagrees_with_the_recorded_signature_is_flagged(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+    # Signed on 12 March at 00:30 in Paris (23:30 UTC on the 11th), recorded on the 10th.
+    add(app, signed_by_both(pdf, datetime(2025, 3, 11, 23, 30, tzinfo=UTC)), event=4)
+
+    from workflow.usecases import views
+
+    (flag,) = views.status(app, steps.REFERENCE)["evidence"]
+    assert (flag["seq"], flag["event"], flag["problem"]) == (4, "sign", "date différente")
+    assert "Renaud Muselier porte le mercredi 12 mars 2025" in flag["detail"]
+    assert "date enregistrée : lundi 10 mars 2025" in flag["detail"]
+
+
+def test_the_signed_convention_attached_to_the_convention_is_checked_against_every_signature(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+    add(app, signed_by_both(pdf, datetime(2025, 3, 14, 9, tzinfo=UTC)))
+
+    from workflow.usecases import views
+
+    (flag,) = views.status(app, steps.REFERENCE)["evidence"]
+    assert (flag["seq"], flag["problem"]) == (4, "date différente")
+    assert "Renaud Muselier porte le vendredi 14 mars 2025" in flag["detail"]
+    assert "Martine Vassal" not in flag["detail"]  # her signature falls on 5 March, recorded
+    assert "mercredi 5 mars 2025, lundi 10 mars 2025" in flag["detail"]
+
+
+def test_a_signed_pdf_changed_after_its_signature_is_flagged_as_altered(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+    good = signed_by_both(pdf, datetime(2025, 3, 10, 14, tzinfo=UTC))
+    at = good.index(b"/Producer (") + len(b"/Producer (")
+    altered = good[:at] + bytes([good[at] ^ 0x01]) + good[at + 1 :]
+
+    done = add(app, altered, event=4)
+
+    assert [s["intact"] for s in done["signatures"]] == [False, False]
+    assert [(seq, problem) for seq, _, problem in evidence(app)] == [(4, "signature altérée")]
+
+
+def test_a_pdf_without_signatures_or_unreadable_carries_none(signed: tuple[App, bytes]):
+    app, pdf = signed
+
+    assert add(app, pdf, event=4)["signatures"] == []
+    damaged = b"%PDF-1.7\n" + b"\x00" * 200 + b"\n%%EOF\n"
+    assert add(app, damaged, kind="other", name="abime.pdf")["signatures"] == []
+
+
+def broken_signatures(signed_pdf: bytes) -> dict[str, bytes]:
+    """A signed PDF damaged where a forger or a bad scanner would touch it."""
+    contents = signed_pdf.index(b"/Contents <") + len(b"/Contents <")
+    byte_range = signed_pdf.index(b"/ByteRange [") + len(b"/ByteRange [")
+    sig_type = signed_pdf.index(b"/Type /Sig")
+    return {
+        "signature zeroed": signed_pdf[:contents] + b"00" * 40 + signed_pdf[contents + 80 :],
+        "signature not DER": signed_pdf[:contents] + b"ff" * 200 + signed_pdf[contents + 400 :],
+        "byte range past the end": signed_pdf[:byte_range] + b"0 99999999 5 5"
+        + signed_pdf[byte_range + 14 :],
+        "negative byte range": signed_pdf[:byte_range] + b"-5 -3 0 0 "
+        + signed_pdf[byte_range + 10 :],
+        "not a signature type": signed_pdf[:sig_type] + b"/Type /Xyz" + signed_pdf[sig_type + 10 :],
+    }  # fmt: skip
+
+
+def test_a_damaged_signature_is_never_read_as_intact_and_never_refuses_the_paper(
+    signed: tuple[App, bytes],
+):
+    app, pdf = signed
+    good = sign_pdf(pdf, "Renaud Muselier", datetime(2025, 3, 10, 14, tzinfo=UTC))
+
+    for name, damaged in broken_signatures(good).items():
+        done = add(app, damaged, kind="other", name=f"{name}.pdf")
+        assert all(not s["intact"] for s in done["signatures"]), name

@@ -96,3 +96,75 @@ def test_a_letter_refused_in_its_state_or_without_its_difficulty(
     with pytest.raises(InvalidInput) as missing:
         render_letter(app, steps.REFERENCE, "dispute", "pdf", date(2025, 5, 5))
     assert missing.value.code == "difficulty_required"
+
+
+# --- The draft amendment (article 5) ------------------------------------------------------
+
+
+def draft(app: App, on: str, **changes: str) -> int:
+    """Amendment proposing `changes`, drafted on `on`; its number."""
+    from workflow.usecases.amendments import DraftAmendment, draft_amendment
+
+    command = DraftAmendment(steps.REFERENCE, changes, "alice", date.fromisoformat(on))
+    return draft_amendment(app, command, app.clock()).number
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_draft_amendment_states_each_change_and_the_consolidated_terms(
+    in_execution: App, fmt: str
+):
+    draft(in_execution, "2025-09-01", end_date="2026-06-30", amount="230000.00")
+
+    content = render_letter(in_execution, steps.REFERENCE, "amendment", fmt, date(2025, 9, 1))
+    text = text_of(content, fmt).replace("\u202f", " ")  # amounts: narrow no-break spaces
+
+    assert "Avenant n°1 à la convention AMP-CRPV-PACA-2025 (article 5)" in text
+    assert ("Article 1. Le terme de la convention (article 4), fixé au mercredi 31 décembre "
+            "2025, est reporté au mardi 30 juin 2026.") in text  # fmt: skip
+    assert ("Article 2. Le montant de la subvention, fixé à 200 000,00 €, est porté à "
+            "230 000,00 €") in text  # fmt: skip
+    assert "Article 3. Les autres stipulations de la convention demeurent inchangées" in text
+    assert "terme le mardi 30 juin 2026 ; montant 230 000,00 €" in text
+    # How the dates are computed: signed before the current term; the new term's last letter.
+    assert "au plus tard le mercredi 31 décembre 2025, son terme actuel" in text
+    assert "une lettre de résiliation reçue au plus tard le lundi 29 décembre 2025" in text
+
+
+def test_the_draft_amendment_is_refused_without_an_open_amendment_or_contractual_change(
+    in_execution: App,
+):
+    from workflow.usecases.letters import send_letter
+
+    with pytest.raises(GuardRejected) as none:
+        render_letter(in_execution, steps.REFERENCE, "amendment", "pdf", date(2025, 9, 1))
+    assert none.value.code == "no_amendment_to_draft"
+
+    number = draft(in_execution, "2025-09-01", **{"reminders.expiry": "30,7"})
+    with pytest.raises(GuardRejected) as internal:
+        render_letter(in_execution, steps.REFERENCE, "amendment", "pdf", date(2025, 9, 1))
+    assert internal.value.code == "amendment_letter_without_terms"
+    with pytest.raises(InvalidInput) as unknown:
+        render_letter(in_execution, steps.REFERENCE, "amendment", "pdf", date(2025, 9, 1),
+                      amendment=number + 1)  # fmt: skip
+    assert unknown.value.code == "no_such_amendment_here"
+    with pytest.raises(GuardRejected):
+        send_letter(in_execution, steps.REFERENCE, "amendment", "pdf", date(2025, 9, 1),
+                    "alice", in_execution.clock())  # fmt: skip
+    from workflow.usecases.documents import documents
+
+    assert documents(in_execution, steps.REFERENCE) == []  # a refusal keeps nothing
+
+
+def test_the_draft_amendment_sent_is_kept_with_its_amendment(in_execution: App):
+    from workflow.usecases.documents import documents
+    from workflow.usecases.letters import send_letter
+
+    number = draft(in_execution, "2025-09-01", termination_notice_months="3")
+    content, paper = send_letter(in_execution, steps.REFERENCE, "amendment", "docx",
+                                 date(2025, 9, 2), "alice", in_execution.clock())  # fmt: skip
+
+    assert "passe de 6 à 3 mois" in text_of(content, "docx")
+    (kept,) = documents(in_execution, steps.REFERENCE)
+    assert (kept["kind"], kept["amendment"], kept["sha256"]) == (
+        "amendment", number, paper["sha256"],
+    )  # fmt: skip

@@ -54,7 +54,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("dossier", "workflow.cli.documents", "dossier_",
                 "Write convention REFERENCE's evidence bundle: history, papers, emails, manifest."),
     LazyCommand("letter", "workflow.cli.letters", "letter",
-                "Write the letter KIND of convention REFERENCE: dispute, termination or award."),
+                "Write the letter KIND of convention REFERENCE: dispute, termination, award or "
+                "amendment."),
     LazyCommand("export", "workflow.cli.exports", "export",
                 "Export the open data of the subsidies (SCDL subventions CSV)."),
     LazyCommand("amend", _CONVENTIONS, "amend",

@@ -13,7 +13,7 @@ import click
 
 from states.documents import DOCUMENT_KINDS
 from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
-from workflow.cli.present import day, table
+from workflow.cli.present import day, instant, table
 from workflow.usecases.documents import Attach, attach, documents, read
 
 
@@ -67,6 +67,13 @@ def documents_(context: CliContext, reference: str, as_json: bool) -> None:
     headings = [words("name"), words("kind"), words("type"), words("bytes"), words("line"),
                 words("added"), "sha256"]  # fmt: skip
     click.echo(table(rows, headings) if rows else words("no document"))
+    for d in found:
+        for s in d["signatures"]:
+            said = words("{name}: signed electronically by {signer}, {when}", name=d["name"],
+                         signer=s["signer"], when=instant(words, s["signed_at"]))  # fmt: skip
+            if not s["intact"]:
+                said = words("{said} (changed since it was signed)", said=said)
+            click.echo(said)
 
 
 @click.group(name="document")

@@ -22,6 +22,8 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
 @click.option("--on", "on", type=DATE, help="The letter's date (default: today).")
 @click.option("--difficulty", default="", help="dispute: the difficulty, as it will be read.")
 @click.option("--party", help="Who writes (default: the Métropole, the first party).")
+@click.option("--amendment", "number", type=click.IntRange(min=1),
+              help="amendment: its number (default: the one being drafted or signed).")  # fmt: skip
 @click.option("--attach", "keep", is_flag=True,
               help="It is sent: keep it among the convention's papers (kind letter).")  # fmt: skip
 @click.option(
@@ -30,18 +32,23 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
 @pass_context
 def letter(
     context: CliContext, reference: str, kind: str, fmt: str, output: Path, on: date | None,
-    difficulty: str, party: str | None, keep: bool, actor: str,
+    difficulty: str, party: str | None, number: int | None, keep: bool, actor: str,
 ) -> None:  # fmt: skip
-    """Write the letter KIND of convention REFERENCE: dispute, termination or award."""
+    """Write the letter KIND of convention REFERENCE: dispute, termination, award or amendment.
+
+    An amendment's draft states each change as an article and the convention's terms as they
+    will read once it is in force; with --attach it is kept with that amendment's papers.
+    """
     app = context.app()
     day = on or app.clock().date()
     if keep:
         content, paper = send_letter(app, reference, kind, fmt, day, actor, app.clock(),
-                                     difficulty=difficulty, party=party)  # fmt: skip
+                                     difficulty=difficulty, party=party,
+                                     amendment=number)  # fmt: skip
         click.echo(context.words("kept among the papers: {sha256}", sha256=paper["sha256"]))
     else:
         content = render_letter(app, reference, kind, fmt, day, difficulty=difficulty,
-                                party=party)  # fmt: skip
+                                party=party, amendment=number)  # fmt: skip
     output.write_bytes(content)
     click.echo(context.words("{kind} letter written to {path} ({size} bytes)", kind=kind,
                              path=str(output), size=len(content)))  # fmt: skip

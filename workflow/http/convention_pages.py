@@ -7,7 +7,7 @@ refilled; an accepted one redirects to the page (post/redirect/get), which says 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -46,7 +46,7 @@ from workflow.usecases.amendments import (
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event, record_side
 from workflow.usecases.documents import Attach, attach, documents, read
-from workflow.usecases.letters import WHEN, render_letter
+from workflow.usecases.letters import DRAFTED, WHEN, render_letter
 from workflow.wording import dashboard as labels
 from workflow.wording.refusals import Said, sentence
 
@@ -108,9 +108,8 @@ def convention_page(
         "done": done_text(done),
         "papers": documents(context.app, reference),
         "document_kinds": DOCUMENT_KINDS,
-        "letters": [kind for kind, states in WHEN.items() if view["state"] in states]
-        if admin
-        else [],
+        "letters": _letters(view) if admin else [],
+        "drafted": [a["number"] for a in view["amendments"] if a["state"] in DRAFTED],
     }
     return context.pages.response("convention.html", data, status)
 
@@ -127,6 +126,13 @@ def _form_field(refusal: Said | None) -> str | None:
     if refusal is None or refusal.field is None:
         return None
     return refusal.field.removeprefix("change.")
+
+
+def _letters(view: Mapping[str, Any]) -> list[str]:
+    """The letters the convention's state calls for; an amendment's only while one is open."""
+    drafted = any(a["state"] in DRAFTED for a in view["amendments"])
+    return [kind for kind, states in WHEN.items()
+            if view["state"] in states and (kind != "amendment" or drafted)]  # fmt: skip
 
 
 def _day(form: Form) -> Any:
@@ -284,8 +290,10 @@ async def write_letter(
         fmt = form.get("format", "pdf")
         try:
             day = _day(form) or civil_date(context.now())
+            number = _number(form["amendment"]) if form.get("amendment") else None
             content = render_letter(context.app, checked(reference), form.get("kind", ""), fmt,
-                                    day, difficulty=form.get("difficulty", ""))  # fmt: skip
+                                    day, difficulty=form.get("difficulty", ""),
+                                    amendment=number)  # fmt: skip
         except ConvflowError as error:
             return convention_page(context, signed, reference, status=status_of(error),
                                    refusal=french(error))  # fmt: skip

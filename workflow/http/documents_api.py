@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, UploadFile
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
 from states.calendar import civil_date
@@ -77,17 +77,18 @@ class LetterRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["dispute", "termination", "award"]
+    kind: Literal["dispute", "termination", "award", "amendment"]
     format: Literal["pdf", "docx"] = "pdf"
     on: Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)] | None = None
     difficulty: Annotated[str, StringConstraints(max_length=4000, pattern=PLAIN)] = ""
     attach: bool = False
+    amendment: Annotated[int, Field(ge=1, le=10_000)] | None = None
 
 
 @router.post(
     "/conventions/{reference:path}/letters",
     response_class=Response,
-    summary="Write a letter: dispute, termination or award (admin)",
+    summary="Write a letter: dispute, termination, award or an amendment's draft (admin)",
     responses={409: {"model": Problem, "description": "not in this state"},
                422: {"model": Problem, "description": "a missing or malformed input"}},
 )  # fmt: skip
@@ -98,11 +99,12 @@ def letter(context: Context, principal: Admin, reference: str, body: LetterReque
     day = parse_day(body.on, "on") if body.on else civil_date(context.now())
     if body.attach:
         content, _ = send_letter(context.app, checked(reference), body.kind, body.format, day,
-                                 principal.actor, context.now(),
-                                 difficulty=body.difficulty)  # fmt: skip
+                                 principal.actor, context.now(), difficulty=body.difficulty,
+                                 amendment=body.amendment)  # fmt: skip
     else:
         content = render_letter(context.app, checked(reference), body.kind, body.format, day,
-                                difficulty=body.difficulty)  # fmt: skip
+                                difficulty=body.difficulty,
+                                amendment=body.amendment)  # fmt: skip
     media = "application/pdf" if body.format == "pdf" else DOCX_TYPE
     name = f"lettre-{body.kind}.{body.format}"
     return Response(content, media_type=media,

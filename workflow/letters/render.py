@@ -9,6 +9,7 @@ paragraphs, signature), so that the service can edit the letter before signing i
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 TEMPLATES = Path(__file__).parent / "templates"
-KINDS = ("dispute", "termination", "award")
+KINDS = ("dispute", "termination", "award", "amendment")
+_FOLD = re.compile(r"[ \t\r\n]+")
 HOW = "Calcul des dates : "
 """How the paragraph that says how the dates were computed starts (set apart in the PDF)."""
 _ENV = Environment(
@@ -30,7 +32,9 @@ _HTML = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefine
 def paragraphs(kind: str, facts: Mapping[str, Any]) -> list[str]:
     """The letter's body, paragraph by paragraph."""
     text = _ENV.get_template(f"{kind}.txt").render(**facts)
-    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+    # Only the template's own line breaks and spaces are folded: str.split() would also fold
+    # the no-break spaces of amounts and French punctuation ("230 / 000,00 €" across lines).
+    return [_FOLD.sub(" ", block).strip(" ") for block in text.split("\n\n") if block.strip()]
 
 
 def render_pdf(kind: str, facts: Mapping[str, Any]) -> bytes:

@@ -17,6 +17,7 @@ from states.errors import ConvflowError, InvalidInput
 from states.inputs import check_text
 from storage.tables import AnyRow
 from workflow.bootstrap import App
+from workflow.files.pades import signings
 from workflow.files.sniff import media_type
 from workflow.usecases.iso import day, instant
 
@@ -62,7 +63,18 @@ def document_view(row: AnyRow) -> dict[str, Any]:
         "received_on": day(row.received_on),
         "added_by": row.added_by,
         "added_at": instant(row.added_at),
+        "signatures": list(row.signatures or []),
     }
+
+
+def signatures_of(content: bytes, media_type: str) -> list[dict[str, Any]] | None:
+    """What a signed PDF says of its signatures, as stored; None for a paper without any."""
+    found = signings(content, media_type)
+    return [
+        {"signer": s.signer, "signed_at": instant(s.signed_at) if s.signed_at else None,
+         "intact": s.intact}
+        for s in found
+    ] or None  # fmt: skip
 
 
 def attach(app: App, command: Attach, now: datetime) -> dict[str, Any]:
@@ -80,6 +92,7 @@ def attach(app: App, command: Attach, now: datetime) -> dict[str, Any]:
             convention_id, digest, command.content, kind=kind, name=name, media_type=sniffed,
             event_seq=command.event, amendment=command.amendment,
             received_on=command.received_on, added_by=command.actor, added_at=now,
+            signatures=signatures_of(command.content, sniffed),
         )  # fmt: skip
         rows = uow.documents.for_convention(convention_id)
         uow.commit()

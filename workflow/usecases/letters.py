@@ -4,7 +4,9 @@
   the administrator typed and how the amicable period is counted;
 - `termination`: the registered letter of termination (article 7), stating when it takes
   effect, or that the term comes first;
-- `award`: the notification of the award (article 2), with the payment it opens.
+- `award`: the notification of the award (article 2), with the payment it opens;
+- `amendment`: the draft of an amendment (article 5) still to be signed, each change stated
+  as an article and the convention's terms as they will read once it is in force.
 
 Each states how its dates were computed in one plain sentence, from states/ (never by hand).
 The letter is returned as bytes (`render_letter`); attaching it as a paper is the caller's.
@@ -15,57 +17,92 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from states.amendments import Amendment, consolidated
 from states.calendar import french_date, french_day, french_euros
 from states.convention import Convention, Party
 from states.deadlines import LegalSettings, RegisteredLetter, payment_target, termination_notice
 from states.errors import GuardRejected, InvalidInput
 from states.inputs import check_text
-from states.lifecycle import DISPUTABLE
+from states.lifecycle import DISPUTABLE, IN_FORCE
+from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.letters.render import HOW, KINDS, render_docx, render_pdf
 from workflow.usecases.documents import Attach, attach
+from workflow.usecases.preview import preview
 
 FORMATS = ("pdf", "docx")
 WHEN = {
     "dispute": DISPUTABLE,
     "termination": ("notification", "payment", "execution"),
     "award": ("notification", "payment", "execution"),
+    "amendment": IN_FORCE,
 }
 """The states a letter may be written in."""
+_COUNTED = {"receipt": "reçue", "dispatch": "envoyée", "presentation": "présentée"}
 _BASIS = {"receipt": "de la réception", "dispatch": "de l'envoi",
           "presentation": "de la première présentation"}  # fmt: skip
 
 
 def send_letter(
     app: App, reference: str, kind: str, fmt: str, on: date, actor: str, now: datetime, *,
-    difficulty: str = "", party: str | None = None,
+    difficulty: str = "", party: str | None = None, amendment: int | None = None,
 ) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
-    """The letter, and the paper it becomes in the convention's file (kind `letter`): a letter
-    generated for sending is kept with what it said."""
-    content = render_letter(app, reference, kind, fmt, on, difficulty=difficulty, party=party)
+    """The letter, and the paper it becomes in the convention's file (kind `letter`, or
+    `amendment` for an amendment's draft, kept with that amendment): a letter generated for
+    sending is kept with what it said."""
+    content = render_letter(app, reference, kind, fmt, on, difficulty=difficulty, party=party,
+                            amendment=amendment)  # fmt: skip
+    number = _amendment_number(app, reference, amendment) if kind == "amendment" else None
     name = f"lettre-{kind}-{on.isoformat()}.{fmt}"
-    paper = attach(app, Attach(reference, content, name, "letter", actor), now)
-    return content, paper
+    paper_kind = "amendment" if number is not None else "letter"
+    command = Attach(reference, content, name, paper_kind, actor, amendment=number)
+    return content, attach(app, command, now)
 
 
 def render_letter(
     app: App, reference: str, kind: str, fmt: str, on: date, *, difficulty: str = "",
-    party: str | None = None,
+    party: str | None = None, amendment: int | None = None,
 ) -> bytes:  # fmt: skip
-    """The letter `kind` of convention `reference`, dated `on`, as PDF or Word bytes."""
+    """The letter `kind` of convention `reference`, dated `on`, as PDF or Word bytes; for
+    `amendment`, the amendment n°`amendment` (default: the one being drafted or signed)."""
     if kind not in KINDS:
         raise InvalidInput("kind", "unknown_letter", kind=kind, kinds=list(KINDS))
     if fmt not in FORMATS:
         raise InvalidInput("format", "unknown_letter_format", format=fmt, formats=list(FORMATS))
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
-    facts = letter_facts(convention, kind, on, app.legal, difficulty=difficulty, party=party)
+        drafted = (_open_amendment(uow, convention, amendment) if kind == "amendment"
+                   else None)  # fmt: skip
+    facts = letter_facts(convention, kind, on, app.legal, difficulty=difficulty, party=party,
+                         amendment=drafted)  # fmt: skip
     return render_pdf(kind, facts) if fmt == "pdf" else render_docx(kind, facts)
+
+
+def _amendment_number(app: App, reference: str, number: int | None) -> int:
+    with app.uow(read_only=True) as uow:
+        return _open_amendment(uow, uow.conventions.get(reference), number).number
+
+
+def _open_amendment(uow: UnitOfWork, convention: Convention, number: int | None) -> Amendment:
+    """The amendment a draft letter is written for: the one asked for, or the open one."""
+    found = uow.amendments.for_convention(uow.conventions.id_of(convention.reference))
+    open_ = [a for a in found if a.state in DRAFTED]
+    if number is None:
+        if not open_:
+            raise GuardRejected(convention.reference, "letter", "no_amendment_to_draft")
+        return open_[-1]
+    chosen = next((a for a in found if a.number == number), None)
+    if chosen is None:
+        raise InvalidInput("amendment", "no_such_amendment_here", amendment=number)
+    if chosen.state not in DRAFTED:
+        raise GuardRejected(convention.reference, "letter", "amendment_letter_not_now",
+                            number=number, state=chosen.state)  # fmt: skip
+    return chosen
 
 
 def letter_facts(
     convention: Convention, kind: str, on: date, legal: LegalSettings, *,
-    difficulty: str = "", party: str | None = None,
+    difficulty: str = "", party: str | None = None, amendment: Amendment | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """What the letter says: its frame (sender, recipient, date, subject) and its facts."""
     if convention.state not in WHEN[kind]:
@@ -79,6 +116,9 @@ def letter_facts(
         "title": convention.title,
         "sender_name": sender.name,
     }
+    if kind == "amendment":
+        assert amendment is not None  # render_letter found it, or refused
+        return {**facts, **amendment_facts(convention, amendment, on, legal)}
     return {**facts, **_BODY[kind](convention, on, legal, difficulty)}
 
 
@@ -180,3 +220,85 @@ def _award(convention: Convention, on: date, legal: LegalSettings, _: str) -> di
 
 
 _BODY = {"dispute": _dispute, "termination": _termination, "award": _award}
+
+
+DRAFTED = ("draft", "signature")
+"""The amendment states a draft letter is written in: before its last signature."""
+CONTRACTUAL = ("end_date", "amount", "dispute_window_days", "termination_notice_months")
+"""What an amendment changes in the convention's stipulations; the other changeable values
+(the service's internal targets and reminders) are not written into the amendment's text."""
+
+
+def amendment_facts(
+    convention: Convention, amendment: Amendment, on: date, legal: LegalSettings
+) -> dict[str, Any]:
+    """The draft amendment: each contractual change as an article, the terms consolidated."""
+    after = consolidated(convention, amendment)
+    keys = [k for k in amendment.changes if k in CONTRACTUAL or k.startswith("signatory.")]
+    if not keys:
+        raise GuardRejected(convention.reference, "letter", "amendment_letter_without_terms",
+                            number=amendment.number)  # fmt: skip
+    articles = convention.clauses.articles
+    termination = next(row for row in preview(after, on, legal) if row.kind == "termination")
+    moved = "end_date" in amendment.changes
+    how = (
+        f"{HOW}l’avenant prend effet à la date de sa dernière signature ({articles.amendment}) ; "
+        f"pour modifier la convention, elle doit intervenir au plus tard le "
+        f"{french_date(convention.end_date)}, son terme actuel (signé après, ce serait une "
+        "nouvelle convention)"
+    )
+    if moved:
+        how += (
+            f" ; avec le nouveau terme du {french_date(after.end_date)}, une lettre de "
+            f"résiliation {_COUNTED[legal.termination_letter_date]} au plus tard le "
+            f"{french_date(termination.fixed or after.end_date)} prend effet avant lui (préavis "
+            f"de {after.clauses.termination_notice_months} mois de quantième à quantième, "
+            f"{articles.termination})"
+        )
+    return {
+        "mention": "Projet d’avenant",
+        "subject": f"Avenant n°{amendment.number} à la convention {convention.reference} "
+        f"({articles.amendment})",
+        "article": articles.amendment,
+        "number": amendment.number,
+        "changes": [_change(convention, after, key) for key in keys],
+        "consolidated": _consolidated(after),
+        "how": how + ".",
+    }  # fmt: skip
+
+
+def _change(before: Convention, after: Convention, key: str) -> str:
+    """One article of the amendment, in the words of a convention."""
+    articles = before.clauses.articles
+    if key == "end_date":
+        verb = "reporté" if after.end_date > before.end_date else "avancé"
+        return (f"Le terme de la convention ({articles.term}), fixé au "
+                f"{french_date(before.end_date)}, est {verb} au "
+                f"{french_date(after.end_date)}.")  # fmt: skip
+    if key == "amount":
+        return (f"Le montant de la subvention, fixé à {french_euros(before.amount)}, est porté "
+                f"à {french_euros(after.amount)}.")  # fmt: skip
+    if key == "dispute_window_days":
+        return (f"Le délai de règlement amiable des différends ({articles.dispute}) passe de "
+                f"{before.clauses.dispute_window_days} à {after.clauses.dispute_window_days} "
+                "jours.")  # fmt: skip
+    if key == "termination_notice_months":
+        return (f"Le préavis de résiliation ({articles.termination}) passe de "
+                f"{before.clauses.termination_notice_months} à "
+                f"{after.clauses.termination_notice_months} mois.")  # fmt: skip
+    party = key.removeprefix("signatory.")
+    found = before.party(party)
+    now = " ; ".join(f"{s.name}, {s.title}" for s in after.signatories if s.party == party)
+    was = " ; ".join(f"{s.name}, {s.title}" for s in before.signatories if s.party == party)
+    return f"Représentation de {found.name if found else party} : {now} (en remplacement de {was})."
+
+
+def _consolidated(after: Convention) -> str:
+    """The convention's terms once the amendment is in force, in one sentence."""
+    clauses = after.clauses
+    return (
+        f"terme le {french_date(after.end_date)} ; montant {french_euros(after.amount)} ; "
+        f"règlement amiable des différends en {clauses.dispute_window_days} jours ; préavis "
+        f"de résiliation de {clauses.termination_notice_months} mois ; représentants : "
+        + " ; ".join(f"{s.name} ({s.title})" for s in after.signatories)
+    )

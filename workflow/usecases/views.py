@@ -7,6 +7,7 @@ never renamed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypedDict
 
 from states.amendments import (
@@ -17,7 +18,7 @@ from states.amendments import (
 )
 from states.award import AwardDecision
 from states.convention import Convention
-from states.evidence import Line, Paper, flags
+from states.evidence import Line, Paper, Signing, flags
 from states.lifecycle import allowed_for
 from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
@@ -323,11 +324,23 @@ def award_view(award: AwardDecision | None) -> dict[str, Any] | None:
 def evidence_view(lines: Sequence[AnyRow], papers: Sequence[AnyRow]) -> list[dict[str, Any]]:
     """The record's flags: an event without its paper, a receipt's date that disagrees."""
     found = flags(
-        [Line(r.seq, r.name, r.to_state, r.inputs or {}, r.amendment) for r in lines],
-        [Paper(p.kind, p.event_seq, p.received_on) for p in papers],
+        [
+            Line(r.seq, r.name, r.to_state, r.inputs or {}, r.amendment, r.occurred_on)
+            for r in lines
+        ],
+        [Paper(p.kind, p.event_seq, p.received_on, _signings(p.signatures)) for p in papers],
     )
     return [{"seq": f.seq, "event": f.event, "problem": f.problem, "detail": f.detail}
             for f in found]  # fmt: skip
+
+
+def _signings(stored: list[dict[str, Any]] | None) -> tuple[Signing, ...]:
+    """The signatures a paper's row keeps, as the evidence rules read them."""
+    return tuple(
+        Signing(s["signer"], datetime.fromisoformat(s["signed_at"]) if s["signed_at"] else None,
+                bool(s["intact"]))
+        for s in stored or ()
+    )  # fmt: skip
 
 
 def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
