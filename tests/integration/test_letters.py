@@ -1,5 +1,5 @@
 """The letters of the reference convention, as PDF and Word, read back as their recipient
-reads them (pdfminer, python-docx): the right dates, and how they were computed."""
+reads them (pypdf, python-docx): the right dates, and how they were computed."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from workflow.usecases.letters import render_letter
 def text_of(content: bytes, fmt: str) -> str:
     """What the recipient reads: the PDF's text layer, or the Word document's paragraphs."""
     if fmt == "pdf":
-        from pdfminer.high_level import extract_text
+        from pypdf import PdfReader
 
-        text = extract_text(io.BytesIO(content))
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     else:
         from docx import Document
 
