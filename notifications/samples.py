@@ -232,6 +232,23 @@ def _publication(days_before: int | None = None) -> dict[str, Any]:
     )
 
 
+def _financial_report(days_before: int | None = None) -> dict[str, Any]:
+    """The financial report of a 2025 subsidy: six months after the year, 30 June 2026."""
+    due = date(2026, 6, 30)
+    return _deadline(
+        "financial_report",
+        "Compte rendu financier",
+        due,
+        datetime(2026, 6, 30, 22, 0, tzinfo=UTC),
+        [
+            "Exercice 2025, clos le mercredi 31 décembre 2025.",
+            f"Six mois du jeudi 1er janvier 2026 à la veille du même jour six mois plus tard : "
+            f"{date_fr_full(due)}.",
+        ],
+        days_before=days_before,
+    )
+
+
 def _payment(days_before: int | None = None) -> dict[str, Any]:
     """The service's internal target: payment within 30 days of the notification of award."""
     notified, due = date(2025, 2, 3), date(2025, 3, 5)
@@ -349,6 +366,13 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
     "reminder_publication": lambda: {
         "convention": _convention(*_IN_FORCE),
         "deadline": _publication(30),
+    },
+    "reminder_financial_report": lambda: {
+        "convention": {
+            **_convention("expired", "échue"),
+            "financial_report": {"basis": "by_convention", "exercise": "2025"},
+        },
+        "deadline": _financial_report(30),
     },
     "reminder_amendment_signature": lambda: {
         "convention": _convention(*_IN_FORCE),

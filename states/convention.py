@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from states.award import AwardDecision
 from states.deadlines import RegisteredLetter
+from states.financial_report import FinancialReport
 from states.payments import Instalment, InstalmentProgress, progress_of, schedule_of, unpaid
 
 
@@ -26,6 +27,8 @@ class ReminderOffsets:
     payment: tuple[int, ...] = (0,)
     publication: tuple[int, ...] = (30, 7)
     """Before the open data are due (rule 19): to the Métropole's signatories."""
+    financial_report: tuple[int, ...] = (30, 7)
+    """Before the financial report is due (rule 20): to the beneficiary's signatories."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ class Convention:
     open_data_object: str | None = None
     """The object as the open data publish it (256 characters at most), when article 1 is
     longer (rule 19)."""
+    financial_report: FinancialReport = field(default_factory=FinancialReport)
+    """Whether the beneficiary owes a financial report, for which year, and its receipt
+    (rule 20)."""
 
     def grantor(self) -> Party:
         """The party that grants the subsidy: the first one (the Métropole), as convention
@@ -172,6 +178,12 @@ class Convention:
             if instalment.trigger == "report" and progress.report_received_on is None:
                 return instalment
         return None
+
+    def awaiting_financial_report(self) -> bool:
+        """Whether the beneficiary's financial report is owed and not received yet: once the
+        convention is signed, whatever its state after (the report often falls after the term)."""
+        report = self.financial_report
+        return report.required and report.received_on is None and self.effective_date is not None
 
     def ends_on(self) -> date:
         """The last day the convention is in force: its term, or a termination's end."""

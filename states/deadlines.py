@@ -35,7 +35,7 @@ from states.payments import Instalment
 
 DeadlineKind = Literal[
     "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature",
-    "prefect_referral", "third_party_challenge", "publication",
+    "prefect_referral", "third_party_challenge", "publication", "financial_report",
 ]  # fmt: skip
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "expiry",
@@ -47,7 +47,11 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "prefect_referral",
     "third_party_challenge",
     "publication",
+    "financial_report",
 )
+OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("financial_report",)
+"""Deadlines the convention's end does not close: the beneficiary's report falls after the
+financial year, often after the term (rule 20)."""
 INFORMATION_KINDS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
 """Windows shown, not acted on: no reminder, nothing happens when they pass (rules 16, 17)."""
 DeadlineStatus = Literal["pending", "met", "passed", "applied", "cancelled", "superseded"]
@@ -230,6 +234,12 @@ def _month_end_note(start: date, months: int, raw_end: date) -> list[str]:
         f"Fin de mois : le {start.day} du mois d'arrivée n'existe pas ; le délai s'achève le "
         f"dernier jour de ce mois, le {french_date(raw_end)} (de quantième à quantième)."
     ]
+
+
+def extend_act(raw_end: date, settings: LegalSettings, lines: list[str]) -> date:
+    """A period for accomplishing an act: extended to the next working day when acts are
+    (rule 6), the adjustment written into `lines`."""
+    return _extend(raw_end, settings.calendar, settings.extend_acts, lines)
 
 
 def _extend(
@@ -636,6 +646,7 @@ class DeadlineClosure:
     """
 
     kind: DeadlineKind | None
+    """One kind, or None: every kind but OUTLIVING_KINDS."""
     status: DeadlineStatus
     from_statuses: tuple[DeadlineStatus, ...] = ("pending",)
     met_on: date | None = None
@@ -647,6 +658,7 @@ __all__ = [
     "DEADLINE_KINDS",
     "DEADLINE_STATUSES",
     "LETTER_BASES",
+    "OUTLIVING_KINDS",
     "ComputedDeadline",
     "DeadlineClosure",
     "DeadlineKind",
@@ -657,6 +669,7 @@ __all__ = [
     "RegisteredLetter",
     "dispute_window",
     "expiry",
+    "extend_act",
     "instalment_target",
     "payment_target",
     "signature_target",

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from states.calendar import civil_date, end_of_day
 from states.convention import Convention
-from states.deadlines import DeadlineClosure, DeadlineKind, DeadlineStatus
+from states.deadlines import OUTLIVING_KINDS, DeadlineClosure, DeadlineKind, DeadlineStatus
 from states.lifecycle import IN_FORCE
 from states.reminders import COURT_TEMPLATE, WEEKLY_KINDS, PlannedReminder, next_signature_reminder
 
@@ -305,12 +305,14 @@ def close(
     deadlines: Iterable[DeadlineEntry], closures: Iterable[DeadlineClosure]
 ) -> tuple[DeadlineEntry, ...]:
     """Deadlines after an event's closures, as the deadline repository applies them: each
-    closure moves the deadlines of its kind (every kind when None) in its from-statuses to its
-    status; one met (`met_on`) after its day stays or becomes passed."""
+    closure moves the deadlines of its kind (every kind but OUTLIVING_KINDS when None) in its
+    from-statuses to its status; one met (`met_on`) after its day stays or becomes passed."""
     closed = list(deadlines)
     for closure in closures:
         for index, deadline in enumerate(closed):
             if closure.kind not in (None, deadline.kind):
+                continue
+            if closure.kind is None and deadline.kind in OUTLIVING_KINDS:
                 continue
             status = closure.status
             if closure.met_on is not None and deadline.due_date < closure.met_on:

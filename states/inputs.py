@@ -40,7 +40,7 @@ INPUTS: dict[str, InputSpec] = {
     "cancel": InputSpec(optional=("reason",)),
     "notify": InputSpec(optional=("note",)),
     "pay": InputSpec(required=("amount",), optional=("instalment", "note")),
-    "report_received": InputSpec(optional=("instalment", "note")),
+    "report_received": InputSpec(optional=("report", "instalment", "note")),
     "open_dispute": InputSpec(
         required=("party",),
         optional=("received", "dispatched", "presented", "uncollected", "electronic", "subject"),

@@ -89,7 +89,9 @@ TRANSITIONS: list[dict[str, Any]] = [
     # awaits its report) is the rule's check and `allowed_for`'s: a condition here would be
     # read after the rule has recorded the payment.
     {"trigger": "pay", "source": "execution", "dest": None},
-    {"trigger": "report_received", "source": ["payment", "execution"], "dest": None},
+    # The financial report (rule 20) may come in any state after the signature, the end
+    # included; an instalment's report only in payment or execution (the rule checks which).
+    {"trigger": "report_received", "source": [*IN_FORCE, "expired", "terminated"], "dest": None},
     {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
     *(
         {
@@ -149,7 +151,7 @@ def allowed_for(convention: Convention) -> list[str]:
     allowed = allowed_events(convention.state)
     if not convention.unpaid_instalments():
         allowed = [name for name in allowed if name != "pay"]
-    if convention.awaiting_report() is None:
+    if convention.awaiting_report() is None and not convention.awaiting_financial_report():
         allowed = [name for name in allowed if name != "report_received"]
     return allowed
 
@@ -289,7 +291,11 @@ def _check_date(convention: Convention, trigger: str, on: date, today: date) -> 
             reference, trigger, "dated_before_last_event", on=on,
             last_event_on=convention.last_event_on,
         )  # fmt: skip
-    if trigger != "cancel" and on > convention.ends_on():
+    # The financial report is owed after the financial year, often after the end (rule 20).
+    after_end_allowed = trigger == "cancel" or (
+        trigger == "report_received" and convention.awaiting_financial_report()
+    )
+    if not after_end_allowed and on > convention.ends_on():
         raise GuardRejected(reference, trigger, "dated_after_end", on=on, end=convention.ends_on())
 
 

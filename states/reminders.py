@@ -22,6 +22,7 @@ TEMPLATES: dict[DeadlineKind, str] = {
     "signature": "reminder_signature",
     "amendment_signature": "reminder_amendment_signature",
     "publication": "reminder_publication",
+    "financial_report": "reminder_financial_report",
 }
 WEEKLY_KINDS = ("signature", "amendment_signature")
 """Deadlines reminded on their day, then every week while a signature is missing."""
@@ -80,6 +81,8 @@ def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> lis
         return _before(kind, due, offsets.payment, hour)
     if kind == "publication":
         return _before(kind, due, offsets.publication, hour)
+    if kind == "financial_report":
+        return _before(kind, due, offsets.financial_report, hour)
     # signatures: on the target day; the next ones are planned weekly as each one goes out
     return _before(kind, due, (0,), hour)
 

@@ -34,6 +34,7 @@ from states.deadlines import (
     termination_notice,
 )
 from states.errors import CourtNotYetOpen, GuardRejected, InvalidInput
+from states.financial_report import financial_report
 from states.inputs import (
     check_text,
     letter_inputs,
@@ -198,11 +199,13 @@ def sign(
     convention.effective_date = on
     articles = convention.clauses.articles
     published = publication(on, convention.amount, settings.open_data_threshold)
+    report = financial_report(convention.financial_report, settings)
     return Effects(
         history,
         opened=(
             expiry(convention.end_date, articles.term),
             *((published,) if published is not None else ()),
+            *((report,) if report is not None else ()),
         ),
         closures=(_closure("signature", "met", "pending", "passed", met_on=on),),
         signed=signatory,
@@ -286,11 +289,21 @@ def pay(
     return Effects(history, closures=(closure,))
 
 
+REPORTS = ("financial", "instalment")
+"""What `report_received` may name with `report=`: the financial report of rule 20, or the
+report an instalment is paid on (article 2)."""
+
+
 def report_received(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The beneficiary's report an instalment waits for is received: its payment is due
-    `payment_target_days` after (article 2)."""
+    """A report from the beneficiary is received: the financial report (rule 20), or the
+    report an instalment waits for, whose payment is then due `payment_target_days` after
+    (article 2). `report=` says which when both are awaited."""
+    if _which_report(convention, inputs) == "financial":
+        return _financial_report_received(convention, on, inputs)
+    if convention.state not in ("payment", "execution"):
+        raise _refuse(convention, "report_received", "no_report_awaited")
     if "instalment" in inputs:
         instalment = _instalment(convention, "report_received", inputs)
     else:
@@ -312,6 +325,40 @@ def report_received(
     target = instalment_target(instalment, len(clauses.instalments), on,
                                clauses.payment_target_days, clauses.articles.payment)  # fmt: skip
     return Effects({**inputs, "instalment": str(instalment.number)}, opened=(target,))
+
+
+def _which_report(convention: Convention, inputs: Mapping[str, str]) -> str:
+    """The report received: the one `report=` (or `instalment=`) names, else the only one
+    awaited; refused when both are awaited and the record does not say which."""
+    named = inputs.get("report")
+    if named is not None and named not in REPORTS:
+        raise InvalidInput("report", "unknown_report", report=named[:40], reports=list(REPORTS))
+    if named is not None:
+        return named
+    if "instalment" in inputs:
+        return "instalment"
+    instalment = convention.awaiting_report()
+    financial = convention.awaiting_financial_report()
+    if instalment is not None and financial:
+        raise _refuse(convention, "report_received", "which_report",
+                      instalment=instalment.number)  # fmt: skip
+    return "financial" if financial else "instalment"
+
+
+def _financial_report_received(
+    convention: Convention, on: date, inputs: Mapping[str, str]
+) -> Effects:
+    """The financial report of rule 20 is received: its deadline is met (or stays passed when
+    it comes after it: the record shows the delay)."""
+    report = convention.financial_report
+    if not report.required or convention.effective_date is None:
+        raise _refuse(convention, "report_received", "no_financial_report_owed")
+    if report.received_on is not None:
+        raise _refuse(convention, "report_received", "financial_report_already_received",
+                      received_on=report.received_on)  # fmt: skip
+    convention.financial_report = report.received(on)
+    closure = _closure("financial_report", "met", "pending", "passed", met_on=on)
+    return Effects({**inputs, "report": "financial"}, closures=(closure,))
 
 
 def open_dispute(

@@ -23,6 +23,8 @@ from storage.mapping import (
     clauses_to_json,
     dispute_from_json,
     dispute_to_json,
+    financial_report_from_stored,
+    financial_report_to_json,
     notice_from_json,
     notice_to_json,
     payments_from_stored,
@@ -56,6 +58,7 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "notice": notice_to_json(convention.notice),
         "last_event_on": convention.last_event_on,
         "award": award_to_json(convention.award),
+        "financial_report": financial_report_to_json(convention.financial_report),
     }
 
 
@@ -100,6 +103,7 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         last_event_on=first["last_event_on"],
         award=award_from_stored(first["award"]),
         open_data_object=_open_data_object(first["open_data"]),
+        financial_report=financial_report_from_stored(first["financial_report"]),
     )
 
 

@@ -19,6 +19,7 @@ from states.convention import (
 )
 from states.deadlines import ComputedDeadline, RegisteredLetter
 from states.due import DeadlineEntry, ReminderEntry
+from states.financial_report import FinancialReport
 from states.payments import Instalment, InstalmentProgress
 
 
@@ -124,6 +125,30 @@ def award_from_stored(value: str | dict[str, Any] | None) -> AwardDecision | Non
         notified_on=_day(data.get("notified_on")),
         received_by_prefect_on=_day(data.get("received_by_prefect_on")),
     )
+
+
+def financial_report_to_json(report: FinancialReport) -> dict[str, Any] | None:
+    """The financial report's setting and receipt as JSON (None when none is required)."""
+    if not report.required:
+        return None
+    return {
+        "basis": report.basis, "year": report.year, "year_end": list(report.year_end),
+        "private_beneficiary": report.private_beneficiary, "earmarked": report.earmarked,
+        "received_on": _iso(report.received_on),
+    }  # fmt: skip
+
+
+def financial_report_from_stored(value: str | dict[str, Any] | None) -> FinancialReport:
+    """The financial report back from the stored column (JSON text or a dict)."""
+    if not value:
+        return FinancialReport()
+    data = json.loads(value) if isinstance(value, str) else value
+    month, day = data["year_end"]
+    return FinancialReport(
+        basis=data["basis"], year=data["year"], year_end=(month, day),
+        private_beneficiary=data["private_beneficiary"], earmarked=data["earmarked"],
+        received_on=_day(data.get("received_on")),
+    )  # fmt: skip
 
 
 def clauses_from_stored(value: str | dict[str, Any]) -> Clauses:

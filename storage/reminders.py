@@ -12,6 +12,7 @@ from states.due import WAITING_REMINDER
 from states.reminders import PlannedReminder
 from storage.due import references_due
 from storage.fastpath import Prepared, column_kinds
+from storage.statements import outliving_left_out
 from storage.tables import AnyRow, convention_table, deadline_table, outbox_table, reminder_table
 
 c, d, r, o = convention_table.c, deadline_table.c, reminder_table.c, outbox_table.c
@@ -24,7 +25,12 @@ _INSERT = Prepared(
 _cancel = update(reminder_table).where(
     r.convention_id == bindparam("convention_id_"), r.status == "planned"
 )
-_CANCEL_ALL = Prepared(_cancel, _KINDS, column_keys=["status", "resolved_at", "note"])
+# Every reminder but those of deadlines that outlive the convention (the financial report).
+_CANCEL_ALL = Prepared(
+    _cancel.where(outliving_left_out(r.kind)),
+    _KINDS,
+    column_keys=["status", "resolved_at", "note"],
+)
 _CANCEL_KIND = Prepared(
     _cancel.where(r.kind == bindparam("kind_")),
     _KINDS,

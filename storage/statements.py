@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, literal_column, select, update
 
+from states.deadlines import OUTLIVING_KINDS
 from storage.fastpath import Prepared, column_kinds
 from storage.tables import (
     convention_table,
@@ -18,9 +19,17 @@ c, p, s, d = convention_table.c, party_table.c, signatory_table.c, deadline_tabl
 g, e = signature_table.c, event_table.c
 CONVENTION_KINDS = column_kinds(convention_table)
 
+
+def outliving_left_out(kind: ColumnElement[str]) -> ColumnElement[bool]:
+    """`kind` is none of the deadlines that outlive the convention, written into the statement
+    itself (constants of the code): a prepared statement binds no list."""
+    return and_(*(kind != literal_column(f"'{name}'") for name in OUTLIVING_KINDS))
+
+
 STATE_COLUMNS = (
     "state", "amount", "end_date", "submitted_on", "effective_date", "notified_on",
     "paid_on", "paid_amount", "payments", "dispute", "notice", "last_event_on", "award",
+    "financial_report",
 )  # fmt: skip
 """The columns an event may change (the clauses only change with an amendment)."""
 
@@ -136,6 +145,8 @@ def _close(kind: bool, statuses: int, due: str | None, instalment: bool = False)
     )
     if kind:
         statement = statement.where(d.kind == bindparam("kind_"))
+    else:  # "every deadline" leaves those that outlive the convention (the financial report)
+        statement = statement.where(outliving_left_out(d.kind))
     if instalment:
         statement = statement.where(d.instalment == bindparam("instalment_"))
     if due == "on_time":

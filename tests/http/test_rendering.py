@@ -40,6 +40,8 @@ def sample_view(**changes: Any) -> dict[str, Any]:
     view: dict[str, Any] = {
         "reference": "R-1", "title": "<b>Titre</b>", "object": "Objet", "place": "Marseille",
         "state": "dispute", "version": 7, "effective_date": "2025-03-10", "award": None,
+        "financial_report": {"basis": "by_law", "year": 2025, "exercise": "2025",
+                             "due_date": "2026-06-30", "received_on": None, "status": "late"},
         "end_date": "2025-12-31", "amount": "200000.00", "submitted_on": "2025-03-03",
         "notified_on": "2025-03-20", "paid_on": "2025-04-01", "paid_amount": "200000.00",
         "parties": [{"key": "metropole", "name": "Métropole"}, {"key": "crpv", "name": "CRPV"}],

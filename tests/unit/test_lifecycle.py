@@ -556,20 +556,21 @@ def test_a_refused_event_leaves_the_signatures_and_version_untouched():
     [
         ("draft", ["submit", "cancel"]),
         ("signature", ["sign", "cancel"]),
-        ("notification", ["notify", "open_dispute", "give_notice"]),
+        ("notification", ["notify", "report_received", "open_dispute", "give_notice"]),
         ("payment", ["pay", "report_received", "open_dispute", "give_notice"]),
         ("execution", ["pay", "report_received", "open_dispute", "give_notice"]),
-        ("dispute", ["settle", "go_to_court"]),
-        ("litigation", ["close_litigation"]),
-        ("termination", ["open_dispute"]),
-        ("expired", []),
-        ("terminated", []),
+        ("dispute", ["report_received", "settle", "go_to_court"]),
+        ("litigation", ["report_received", "close_litigation"]),
+        ("termination", ["report_received", "open_dispute"]),
+        ("expired", ["report_received"]),
+        ("terminated", ["report_received"]),
         ("cancelled", []),
     ],
 )
 def test_the_events_a_person_may_record_in_each_state(state, events):
     """What the lifecycle allows in a state; a convention's own list (below) also drops a
-    payment when everything is paid and a report when none is awaited."""
+    payment when everything is paid and a report when none is awaited (the financial report,
+    rule 20, may come in any state after the signature, the end included)."""
     assert allowed_events(state) == events
 
 
@@ -601,9 +602,13 @@ def test_the_events_the_service_may_fire_in_each_state(state, events):
 
 
 @pytest.mark.parametrize("state", END_STATES)
-def test_an_end_state_allows_nothing(state):
-    assert allowed_events(state) == []
+def test_an_end_state_allows_nothing_but_the_financial_report_it_still_awaits(state):
+    expected = [] if state == "cancelled" else ["report_received"]
+    assert allowed_events(state) == expected
     assert automatic_events(state) == []
+    ended = reference_convention()
+    ended.state = state
+    assert allowed_for(ended) == []  # no financial report owed: nothing at all
 
 
 def test_the_diagram_draws_every_state_and_every_event():

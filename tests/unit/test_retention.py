@@ -7,6 +7,7 @@ from datetime import date
 
 from states.convention import TerminationNotice
 from states.deadlines import RegisteredLetter
+from states.financial_report import FinancialReport
 from states.retention import retention
 from tests.unit.builders import convention_in
 
@@ -40,4 +41,19 @@ def test_terminated_on_1_october_the_file_is_kept_until_1_october_2035():
     assert kept is not None
     assert (kept.closed_on, kept.kept_until, kept.erasable_from) == (
         date(2025, 10, 1), date(2035, 10, 1), date(2035, 10, 2),
+    )  # fmt: skip
+
+
+def test_the_financial_reports_receipt_closes_the_file_when_it_comes_last():
+    owed = FinancialReport("by_convention", 2025)
+    expired = replace(convention_in("execution"), paid_on=date(2025, 4, 1), state="expired",
+                      financial_report=owed)  # fmt: skip
+    assert retention(expired, 10) is None  # the report is still owed: the file stays open
+
+    received = replace(expired, financial_report=owed.received(date(2026, 6, 15)))
+    kept = retention(received, 10)
+
+    assert kept is not None
+    assert (kept.closed_on, kept.kept_until, kept.erasable_from) == (
+        date(2026, 6, 15), date(2036, 6, 15), date(2036, 6, 16),
     )  # fmt: skip

@@ -92,6 +92,8 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
                   view["retention"]["explanation"].splitlines())  # fmt: skip
     if view.get("award"):
         block.add(words("award decision"), view["award"]["explanation"])
+    if view.get("financial_report"):
+        block.add(words("financial report"), _financial_report(view["financial_report"], words))
     block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])
     block.add(words("signatories"), details=_signatories(view, words))
     deadlines = _deadline_lines(view, words)
@@ -100,6 +102,19 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     _reminders(view.get("reminders", []), words, block)
     _emails(view.get("outbox", []), words, block)
     return "\n".join([f"{view['reference']} — {view['title']}", *block.lines()])
+
+
+def _financial_report(report: Mapping[str, Any], words: Words) -> str:
+    """« exercice 2025, à déposer au plus tard le … : en retard »."""
+    received = day(words, report["received_on"])
+    where = {
+        "awaited": words("awaited"),
+        "late": words("late: not received"),
+        "received": words("received {day}", day=received),
+        "received_late": words("received late, {day}", day=received),
+    }[report["status"]]
+    return words("exercise {exercise}, due {day}: {status}", exercise=report["exercise"],
+                 day=day(words, report["due_date"]), status=where)  # fmt: skip
 
 
 def _signatories(view: Mapping[str, Any], words: Words) -> list[str]:

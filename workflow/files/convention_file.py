@@ -29,6 +29,8 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from notifications.addresses import address_problem
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
 from states.errors import CODES, InvalidInput, to_json
+from states.financial_report import FinancialReport
+from states.financial_report import checked as checked_report
 from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import PERSON_EVENTS
 from states.open_data import is_rna, is_siret
@@ -113,6 +115,35 @@ class OpenDataIn(_Strict):
     object: Text | None = Field(default=None, min_length=1, max_length=256)
 
 
+class FinancialReportIn(_Strict):
+    """Whether the beneficiary owes a financial report (rule 20): `basis` `by_law` (a
+    private-law beneficiary and an earmarked subsidy, both to be stated), `by_convention` (the
+    service requires it) or `not_required` (the default); `year`, the financial year the
+    subsidy is granted for; `year_end`, the beneficiary's financial year end ("MM-DD")."""
+
+    basis: str = "not_required"
+    private_beneficiary: bool = False
+    earmarked: bool = False
+    year: int | None = Field(default=None, strict=True)
+    year_end: str = Field(default="12-31", pattern=r"^\d{2}-\d{2}$")
+
+    def setting(self) -> FinancialReport:
+        """The setting as the domain reads it (checked by the model's validator)."""
+        month, day = (int(part) for part in self.year_end.split("-"))
+        return FinancialReport(
+            self.basis,  # type: ignore[arg-type]  # checked below
+            self.year, (month, day), self.private_beneficiary, self.earmarked,
+        )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _lawful(self) -> FinancialReportIn:
+        try:
+            checked_report(self.setting())
+        except InvalidInput as error:
+            raise _refused(error.code, **error.own_params) from None
+        return self
+
+
 class RemindersIn(_Strict):
     """Reminder offsets (days before each deadline); missing ones take the defaults."""
 
@@ -125,6 +156,7 @@ class RemindersIn(_Strict):
     )
     payment: Offsets = list(ReminderOffsets.payment)
     publication: Offsets = list(ReminderOffsets.publication)
+    financial_report: Offsets = list(ReminderOffsets.financial_report)
 
 
 class ArticlesIn(_Strict):
@@ -337,6 +369,7 @@ class ConventionIn(_Strict):
     payment: PaymentIn = PaymentIn()
     committee: CommitteeIn | None = None
     open_data: OpenDataIn = OpenDataIn()
+    financial_report: FinancialReportIn = FinancialReportIn()
     history: list[HistoryIn] = Field(default=[], max_length=500)
 
     @field_validator("end_date")
@@ -505,9 +538,11 @@ def file_data(convention: Convention) -> dict[str, Any]:
             "signature_every_days": offsets.signature_every_days,
             "payment": list(offsets.payment),
             "publication": list(offsets.publication),
+            "financial_report": list(offsets.financial_report),
         },
         "payment": {"instalments": [_instalment_data(i) for i in clauses.instalments]},
         "open_data": {"object": convention.open_data_object} if convention.open_data_object else {},
+        "financial_report": _financial_report_data(convention.financial_report),
         "parties": [
             {
                 "key": party.key,
@@ -605,7 +640,8 @@ _OWN = frozenset(
      "date_out_of_range", "control_characters", "amount_too_large",
      "instalment_amount_or_share", "instalment_date_for_date_only",
      "instalment_report_for_report_only", "instalment_after_term", "not_a_share", "not_a_siret",
-     "not_an_rna"}
+     "not_an_rna", "unknown_report_basis", "report_not_by_law", "report_year_missing",
+     "not_a_year_end", "number_out_of_range"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
@@ -641,6 +677,7 @@ def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> C
             signature_every_days=reminders.signature_every_days,
             payment=tuple(sorted(set(reminders.payment), reverse=True)),
             publication=tuple(sorted(set(reminders.publication), reverse=True)),
+            financial_report=tuple(sorted(set(reminders.financial_report), reverse=True)),
         ),
         articles=Articles(**_articles(parsed)),
     )
@@ -654,12 +691,24 @@ def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> C
         clauses=clauses,
         parties=[Party(p.key, p.name, p.siret, p.rna) for p in parsed.parties],
         open_data_object=parsed.open_data.object,
+        financial_report=parsed.financial_report.setting(),
         signatories=[
             Signatory(party=p.key, name=s.name, title=s.title, email=s.email)
             for p in parsed.parties
             for s in p.signatories
         ],
     )
+
+
+def _financial_report_data(report: FinancialReport) -> dict[str, Any]:
+    """The `[financial_report]` table of a file, only what differs from the defaults."""
+    if not report.required:
+        return {}
+    month, day = report.year_end
+    return {
+        "basis": report.basis, "private_beneficiary": report.private_beneficiary,
+        "earmarked": report.earmarked, "year": report.year, "year_end": f"{month:02d}-{day:02d}",
+    }  # fmt: skip
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")

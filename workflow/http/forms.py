@@ -36,6 +36,12 @@ HINTS = {
     "transmitted": "Date de l'accusé de réception de la préfecture (@ctes).",
 }
 OPEN_AMENDMENT = ("draft", "signature")
+REPORTS = (
+    ("", "Celui qui est attendu"),
+    ("financial", "Le compte rendu financier (loi 2000-321, art. 10)"),
+    ("instalment", "Le document attendu pour un versement"),
+)
+"""What `report_received` may name: an empty choice leaves it to the only report awaited."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,8 @@ def _options(
         )
     if key == "party":
         return tuple(parties.items())
+    if key == "report":  # left on the first choice: the only report awaited
+        return REPORTS
     return ()
 
 

@@ -26,6 +26,7 @@ from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import ComputedDeadline
 from states.due import ANNOUNCEMENTS
+from states.financial_report import exercise
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -52,6 +53,7 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 _GRANTOR_KINDS = ("reminder_publication",)
+_BENEFICIARY_KINDS = ("reminder_financial_report",)
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
@@ -106,6 +108,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             "articles": asdict(convention.clauses.articles),
         },
         "instalments": [dict(view) for view in instalment_views(convention)],
+        "financial_report": financial_report_snapshot(convention),
         "parties": [
             {
                 "key": party.key,
@@ -124,6 +127,14 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             for party in convention.parties
         ],
     }
+
+
+def financial_report_snapshot(convention: Convention) -> dict[str, Any] | None:
+    """What emails say of the financial report owed (rule 20): why, and for which exercise."""
+    report = convention.financial_report
+    if not report.required:
+        return None
+    return {"basis": report.basis, "exercise": exercise(report)}
 
 
 def deadline_snapshot(
@@ -225,6 +236,8 @@ class Mailer:
             people = convention.missing_signatures()
         if kind in _GRANTOR_KINDS:  # the Métropole's own obligation: not the beneficiary's
             people = [s for s in people if s.party == convention.grantor().key]
+        if kind in _BENEFICIARY_KINDS:  # the beneficiary's obligation: not the Métropole's
+            people = [s for s in people if s.party != convention.grantor().key]
         return sorted({s.email for s in people})
 
     def queue(

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from states import due
 from states.calendar import civil_date, end_of_day
+from states.deadlines import OUTLIVING_KINDS
 from states.lifecycle import fire
 from storage.mapping import deadline_entry, reminder_entry
 from storage.tables import AnyRow
@@ -164,7 +165,9 @@ class _Replay:
             self.agenda,
             deadlines=due.close(self.agenda.deadlines, outcome.closures),
             reminders=tuple(
-                r for r in self.agenda.reminders if None not in kinds and r.kind not in kinds
+                r
+                for r in self.agenda.reminders
+                if r.kind not in kinds and (None not in kinds or r.kind in OUTLIVING_KINDS)
             ),
             amendment=None,
         )

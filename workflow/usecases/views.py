@@ -19,6 +19,7 @@ from states.amendments import (
 from states.award import AwardDecision
 from states.convention import Convention
 from states.evidence import Line, Paper, Signing, flags
+from states.financial_report import exercise
 from states.lifecycle import allowed_for
 from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
@@ -156,6 +157,7 @@ class StatusView(TypedDict):
     award: dict[str, Any] | None
     retention: dict[str, Any] | None
     evidence: list[dict[str, Any]]
+    financial_report: dict[str, Any] | None
 
 
 class HistoryRow(TypedDict):
@@ -343,6 +345,31 @@ def _signings(stored: list[dict[str, Any]] | None) -> tuple[Signing, ...]:
     )  # fmt: skip
 
 
+def financial_report_view(
+    convention: Convention, deadlines: Sequence[AnyRow]
+) -> dict[str, Any] | None:
+    """The financial report owed (rule 20): for which exercise, due when, and where it stands:
+    `awaited`, `late` (its day passed, not received), `received`, `received_late`; None when
+    none is owed."""
+    report = convention.financial_report
+    if not report.required:
+        return None
+    rows = [row for row in deadlines if row.kind == "financial_report"]
+    due = rows[-1] if rows else None
+    if report.received_on is not None:
+        status = "received_late" if due is not None and due.status == "passed" else "received"
+    else:
+        status = "late" if due is not None and due.status == "passed" else "awaited"
+    return {
+        "basis": report.basis,
+        "year": report.year,
+        "exercise": exercise(report),
+        "due_date": day(due.due_date) if due is not None else None,
+        "received_on": day(report.received_on),
+        "status": status,
+    }
+
+
 def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
     """How long the file is kept (rule 21), once the convention has ended."""
     kept = retention(convention, years)
@@ -418,6 +445,7 @@ def status(app: App, reference: str) -> StatusView:
         "award": award_view(convention.award),
         "retention": retention_view(convention, app.settings.file_retention_years),
         "evidence": evidence_view(lines, papers),
+        "financial_report": financial_report_view(convention, deadlines),
     }
 
 
