@@ -43,6 +43,7 @@ from states.inputs import (
     parse_flag,
 )
 from states.lifecycle import IN_FORCE
+from states.open_data import publication_update
 
 AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned")
 AMENDMENT_EVENTS = ("submit", "sign", "abandon")
@@ -421,6 +422,7 @@ def _apply(
     amendment.effective_date = on
     before = {key: current_value(convention, key) for key in amendment.changes}
     moot_before = moot_kinds(convention)
+    was = deepcopy(convention)
     _set_terms(convention, amendment.changes)
     amendment.applied = {
         key: {"before": before[key], "after": current_value(convention, key)}
@@ -430,6 +432,9 @@ def _apply(
         k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
     )
     closures, opened = follow_terms(convention, amendment, legal, moot_before)
+    update = publication_update(was, convention, amendment.title, on, legal)
+    if update is not None:
+        opened = (*opened, update)
     return replace(
         outcome,
         opened=outcome.opened + opened,

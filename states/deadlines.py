@@ -120,9 +120,12 @@ class LegalSettings:
     lre_acceptance_days: int = 15
     uncollected_letter: UncollectedReading = "first_presentation"
     award_before_enforceable: Literal["refuse", "warn"] = "refuse"
+    """The Métropole signing before the award decision is enforceable (rule 18)."""
     open_data_threshold: Decimal = Decimal("23000")
     """Rule 19: a subsidy above it has its essential data published."""
-    """The Métropole signing before the award decision is enforceable (rule 18)."""
+    open_data_on_amendment: Literal["changed", "always", "never"] = "changed"
+    """Rule 19: an amendment in force calls for an update of the published data within three
+    months when it changes one of them (default), always, or never."""
 
     def describe(self) -> list[str]:
         """Every setting, in French, as `convflow config` and the explanations show them."""
@@ -137,7 +140,16 @@ class LegalSettings:
             + _UNCOLLECTED_LABEL[self.uncollected_letter],
             "signature de la Métropole avant que la délibération soit exécutoire : "
             + ("refusée" if self.award_before_enforceable == "refuse" else "acceptée, signalée"),
+            "mise à jour des données essentielles après un avenant : "
+            + _ON_AMENDMENT_LABEL[self.open_data_on_amendment],
         ]
+
+
+_ON_AMENDMENT_LABEL = {
+    "changed": "quand il change une donnée publiée",
+    "always": "après chaque avenant",
+    "never": "jamais",
+}
 
 
 @dataclass(frozen=True)

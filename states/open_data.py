@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from states.calendar import add_months, end_of_day, french_date, french_euros
 from states.convention import Convention, Party
-from states.deadlines import ComputedDeadline
+from states.deadlines import ComputedDeadline, LegalSettings
 
 COLUMNS = (
     "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",
@@ -89,6 +89,54 @@ def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> Compute
         due_date=due,
         expires_at=end_of_day(due),
         explanation="\n".join(lines),
+    )
+
+
+def publication_update(
+    before: Convention, after: Convention, amendment: str, signed_on: date,
+    settings: LegalSettings,
+) -> ComputedDeadline | None:  # fmt: skip
+    """The update of the published data an amendment in force calls for (rule 19, setting
+    `open_data_on_amendment`): three months from its last signature, de quantième à quantième,
+    not extended; None when the subsidy is not published or, by default, when the amendment
+    changes none of the published data (a new term with its payment already made, a new
+    representative, a clause the open data do not show)."""
+    policy = settings.open_data_on_amendment
+    if policy == "never" or not due_for_publication(after, settings.open_data_threshold):
+        return None
+    changed = _published(before) != _published(after)
+    if policy == "changed" and not changed:
+        return None
+    due = add_months(signed_on, 3)
+    why = ("il change une donnée publiée" if changed
+           else "réglage open_data_on_amendment = always")  # fmt: skip
+    lines = [
+        f"Mise à jour des données essentielles (loi 2000-321, art. 10 ; décret 2017-779, art. 2) "
+        f": {amendment}, en vigueur le {french_date(signed_on)} ; {why}. Aucun texte n'impose "
+        "cette mise à jour : c'est la lecture retenue (réglage open_data_on_amendment : "
+        f"{policy}), par analogie avec la publication initiale, trois mois après la signature.",
+        f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
+        f"{french_date(due)} ; pas de report au jour ouvrable suivant.",
+        "Publication : le fichier « subventions » (convflow export scdl) mis à jour ; "
+        "l'enregistrer ensuite (convflow event REF publish url=...).",
+    ]
+    return ComputedDeadline(
+        kind="publication",
+        trigger_date=signed_on,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+    )
+
+
+def _published(convention: Convention) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """What the open data publish of a convention, grantor aside: each beneficiary's columns,
+    as they read whether or not the row can be published yet."""
+    grantor = Grantor("", "")
+    return tuple(
+        tuple(sorted(_row(convention, grantor, party).items()))
+        for party in convention.parties[1:]
     )
 
 

@@ -359,6 +359,13 @@ SPECS: tuple[Spec, ...] = (
         "subsidies above this amount (euros) are published (décret 2017-779)",
     ),
     Spec(
+        "open_data_on_amendment",
+        _choice("changed", "always", "never"),
+        "changed",
+        "after an amendment in force, the open data are updated within three months: when it "
+        "changes a published datum, always, or never (no text requires it)",
+    ),
+    Spec(
         "holiday_subdivision",
         _subdivision,
         None,
@@ -437,6 +444,7 @@ class Settings:
     open_data_grantor_name: ClassVar[str]
     open_data_grantor_siret: ClassVar[str]
     open_data_threshold: ClassVar[int]
+    open_data_on_amendment: ClassVar[str]
     file_retention_years: ClassVar[int]
     document_max_bytes: ClassVar[int]
     holiday_subdivision: ClassVar[str | None]
@@ -466,6 +474,7 @@ class Settings:
             uncollected_letter=cast(UncollectedReading, self.values["uncollected_letter"]),
             award_before_enforceable=self.values["award_before_enforceable"],
             open_data_threshold=Decimal(self.values["open_data_threshold"]),
+            open_data_on_amendment=self.values["open_data_on_amendment"],
         )
 
     def shown(self) -> list[tuple[Spec, str, Source]]:

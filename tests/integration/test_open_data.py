@@ -211,3 +211,44 @@ def test_a_publication_without_a_web_address_is_refused_and_changes_nothing(
 
     assert (refused.value.code, refused.value.field) == ("not_a_web_address", "url")
     assert steps.deadlines(app)["publication"]["status"] == "pending"
+
+
+# --- Rule 19 after an amendment (setting open_data_on_amendment) ---------------------------
+
+
+def amended(app: App, on: str, **changes: str) -> None:
+    """Amendment n°1 drafted on 3 November 2025, signed by both on `on`."""
+    from tests.integration.test_amendments import amend, sign_both
+
+    number = amend(app, "2025-11-03", **changes)
+    assert sign_both(app, number, "2025-11-04", on) == "in_force"
+
+
+def publications(app: App) -> list[tuple[str, str]]:
+    return [(d["due_date"], d["status"]) for d in views.status(app, steps.REFERENCE)["deadlines"]
+            if d["kind"] == "publication"]  # fmt: skip
+
+
+def test_an_amendment_that_changes_the_published_amount_calls_for_an_update(
+    app: App, reference_convention: Convention
+):
+    in_execution(app, published(reference_convention, siret=GIP_SIRET))
+    steps.record(app, "publish", "2025-05-20", url="https://data.ampmetropole.fr/subventions.csv")
+
+    amended(app, "2025-11-12", amount="250000.00")
+
+    assert publications(app) == [("2025-06-10", "met"), ("2026-02-12", "pending")]
+    update = steps.deadlines(app)["publication"]
+    assert "avenant n°1, en vigueur le mercredi 12 novembre 2025" in update["explanation"]
+    assert "il change une donnée publiée" in update["explanation"]
+
+
+def test_an_extension_with_its_payment_made_changes_no_published_datum(
+    app: App, reference_convention: Convention
+):
+    in_execution(app, published(reference_convention, siret=GIP_SIRET))
+    steps.record(app, "publish", "2025-05-20", url="https://data.ampmetropole.fr/subventions.csv")
+
+    amended(app, "2025-11-12", end_date="2026-12-31")
+
+    assert publications(app) == [("2025-06-10", "met")]  # the single payment's date is known
