@@ -135,8 +135,7 @@ def _published(convention: Convention) -> tuple[tuple[tuple[str, str], ...], ...
     as they read whether or not the row can be published yet."""
     grantor = Grantor("", "")
     return tuple(
-        tuple(sorted(_row(convention, grantor, party).items()))
-        for party in convention.parties[1:]
+        tuple(sorted(_row(convention, grantor, party).items())) for party in convention.parties[1:]
     )
 
 
