@@ -20,6 +20,9 @@ from typing import Any, Literal
 
 GENESIS = "0" * 64
 """The hash before a convention's first line."""
+ERASURE = "erase_personal_data"
+"""The line that records the erasure of the signatories' personal data (rule 21): the lines
+it redacted no longer hash to their stored hash; it attests the hash of each as redacted."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,26 @@ def link(previous_hash: str, line: HistoryLine) -> str:
     return hashlib.sha256(previous_hash.encode("ascii") + canonical(line)).hexdigest()
 
 
+def redacted_hash(line: HistoryLine) -> str:
+    """The hash an erasure attests for a line it redacted: of its content as it now reads."""
+    return hashlib.sha256(canonical(line)).hexdigest()
+
+
+def attestation(hashes: Mapping[int, str]) -> str:
+    """The redacted lines' hashes, as the erasure's line carries them: « 3:ab…;4:cd… »."""
+    return ";".join(f"{seq}:{digest}" for seq, digest in sorted(hashes.items()))
+
+
+def attested(text: str) -> dict[int, str]:
+    """The hashes an erasure's line attests, by line (none for a malformed text)."""
+    found: dict[int, str] = {}
+    for item in text.split(";") if text else ():
+        seq, _, digest = item.partition(":")
+        if seq.isdigit() and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+            found[int(seq)] = digest
+    return found
+
+
 Breach = Literal["altered", "removed", "unchained"]
 """How a line fails: its content changed since it was written (`altered`); the line before
 it is missing (`removed`); it does not follow the line before it, inserted or moved there
@@ -75,14 +98,22 @@ def first_break(
     lines: Sequence[tuple[HistoryLine, str | None, str | None]],
 ) -> ChainBreak | None:
     """The first line where a convention's chain fails, or None when it holds. Each item is a
-    line with its stored `previous_hash` and `content_hash`, in `seq` order."""
+    line with its stored `previous_hash` and `content_hash`, in `seq` order. A line redacted by
+    an erasure holds when its content hashes as the erasure's own line (later in the chain,
+    itself chained) attests."""
+    redacted: dict[int, str] = {}
+    for line, _, _ in lines:
+        if line.name == ERASURE:
+            redacted.update(attested(str(line.inputs.get("redacted", ""))))
     expected_previous, expected_seq = GENESIS, 1
     for line, previous_hash, content_hash in lines:
         if line.seq > expected_seq:
             return ChainBreak(line.reference, expected_seq, "removed")
         if previous_hash != expected_previous:
             return ChainBreak(line.reference, line.seq, "unchained")
-        if content_hash != link(expected_previous, line):
+        if content_hash != link(expected_previous, line) and not (
+            line.seq in redacted and redacted_hash(line) == redacted[line.seq]
+        ):
             return ChainBreak(line.reference, line.seq, "altered")
-        expected_previous, expected_seq = content_hash, line.seq + 1
+        expected_previous, expected_seq = content_hash or "", line.seq + 1
     return None

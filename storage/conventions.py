@@ -365,6 +365,7 @@ class ConventionRepository:
             "amendment": amendment,
             "previous_hash": previous,
             "content_hash": content_hash,
+            "redacted": False,
         }
         sql.INSERT_EVENT.execute(self._connection, row).close()
         self._heads[convention_id] = (seq, content_hash)

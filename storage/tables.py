@@ -154,6 +154,9 @@ class EventRow(SQLModel, table=True):
     # The chain (states.chain): the hash of the line before, and of this one after it.
     previous_hash: str | None = Field(default=None, max_length=64)
     content_hash: str | None = Field(default=None, max_length=64)
+    # Its actor and inputs were redacted by an erasure (rule 21): the only change the database
+    # lets through, once; the erasure's line attests the line's new hash.
+    redacted: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
 
 
 PENDING = text("status = 'pending'")

@@ -11,6 +11,7 @@ from storage.conventions import ConventionRepository
 from storage.deadlines import DeadlineRepository
 from storage.documents import DocumentRepository
 from storage.engine import READ_ONLY
+from storage.erasure import ErasureRepository
 from storage.history import HistoryChains
 from storage.outbox import OutboxRepository
 from storage.queries import ListingQueries
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.history = HistoryChains(connection)
         self.web_sessions = WebSessionRepository(connection)
         self.documents = DocumentRepository(connection)
+        self.erasure = ErasureRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -341,6 +341,13 @@ SPECS: tuple[Spec, ...] = (
         "may be erased (the archives' DUA)",
     ),
     Spec(
+        "erase_requires_archives_reference",
+        _flag,
+        True,
+        "`convflow erase` asks for the reference of the file's transfer to the archives or of "
+        "its elimination visa (Code du patrimoine R212-14)",
+    ),
+    Spec(
         "open_data_grantor_name",
         _text,
         "Métropole d'Aix-Marseille-Provence",
@@ -446,6 +453,7 @@ class Settings:
     open_data_threshold: ClassVar[int]
     open_data_on_amendment: ClassVar[str]
     file_retention_years: ClassVar[int]
+    erase_requires_archives_reference: ClassVar[bool]
     document_max_bytes: ClassVar[int]
     holiday_subdivision: ClassVar[str | None]
     extra_holidays: ClassVar[tuple[date, ...]]

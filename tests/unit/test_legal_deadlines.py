@@ -823,6 +823,8 @@ def test_the_settings_describe_every_choice_of_the_legal_team():
         "lettre recommandée non retirée (articles 6 et 7) : vaut notification à sa première "
         "présentation",
         "signature de la Métropole avant que la délibération soit exécutoire : refusée",
+        "mise à jour des données essentielles après un avenant : quand il change une donnée "
+        "publiée",
     ]
 
 

@@ -44,6 +44,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "--amendment N)."),
     LazyCommand("award", "workflow.cli.award", "award",
                 "Record the award decision of convention REFERENCE, or complete it."),
+    LazyCommand("erase", "workflow.cli.erasure", "erase",
+                "Erase the personal data of convention REFERENCE's signatories, once its file is "
+                "kept no longer."),
     LazyCommand("attach", "workflow.cli.documents", "attach_",
                 "Attach FILE to convention REFERENCE (or to one of its history lines or "
                 "amendments)."),

@@ -17,6 +17,7 @@ from states.amendments import (
     current_value,
 )
 from states.award import AwardDecision
+from states.chain import ERASURE
 from states.convention import Convention
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
@@ -158,6 +159,7 @@ class StatusView(TypedDict):
     retention: dict[str, Any] | None
     evidence: list[dict[str, Any]]
     financial_report: dict[str, Any] | None
+    erasure: dict[str, Any] | None
 
 
 class HistoryRow(TypedDict):
@@ -345,6 +347,15 @@ def _signings(stored: list[dict[str, Any]] | None) -> tuple[Signing, ...]:
     )  # fmt: skip
 
 
+def erasure_view(lines: Sequence[AnyRow]) -> dict[str, Any] | None:
+    """When the signatories' personal data were erased, with which archives reference."""
+    line = next((row for row in lines if row.name == ERASURE), None)
+    if line is None:
+        return None
+    return {"on": day(line.occurred_on), "archives_reference": line.inputs.get("archives"),
+            "by": line.actor}  # fmt: skip
+
+
 def financial_report_view(
     convention: Convention, deadlines: Sequence[AnyRow]
 ) -> dict[str, Any] | None:
@@ -446,6 +457,7 @@ def status(app: App, reference: str) -> StatusView:
         "retention": retention_view(convention, app.settings.file_retention_years),
         "evidence": evidence_view(lines, papers),
         "financial_report": financial_report_view(convention, deadlines),
+        "erasure": erasure_view(lines),
     }
 
 

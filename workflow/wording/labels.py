@@ -9,6 +9,7 @@ puts each in the catalogue and a test fails when one has no French label.
 from __future__ import annotations
 
 from states.amendments import AMENDABLE, AMENDMENT_EVENTS, AMENDMENT_STATES, REPRESENTATIVES
+from states.chain import ERASURE
 from states.deadlines import DEADLINE_KINDS, DEADLINE_STATUSES, LETTER_BASES
 from states.documents import DOCUMENT_KINDS
 from states.inputs import AMENDMENT_INPUTS, INPUTS
@@ -18,8 +19,8 @@ from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
 _INPUTS = (
     *dict.fromkeys(key for specs in (INPUTS, AMENDMENT_INPUTS)
                    for spec in specs.values() for key in spec.accepted),
-    # what the service's own events record (expire, terminate)
-    "end_date", "effective_end",
+    # what the service's own events record (expire, terminate), and an erasure (rule 21)
+    "end_date", "effective_end", "archives", "redacted",
 )  # fmt: skip
 
 EMAILS = (
@@ -52,7 +53,8 @@ dashboard's form and its reading of a document name them."""
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
-    "event": ("import", *EVENTS, *SIDE_RECORDS, "amend", "abandon"),  # as the history names them
+    # as the history names them
+    "event": ("import", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE),
     "action": (*EVENTS, *SIDE_RECORDS, "amend"),  # as a person records them: a button
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
