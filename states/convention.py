@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from states.award import AwardDecision
+from states.committee import Committee
 from states.deadlines import RegisteredLetter
 from states.payments import Instalment, InstalmentProgress, progress_of, schedule_of, unpaid
 
@@ -26,6 +27,9 @@ class ReminderOffsets:
     payment: tuple[int, ...] = (0,)
     publication: tuple[int, ...] = (30, 7)
     """Before the open data are due (rule 19): to the Métropole's signatories."""
+    committee: tuple[int, ...] = (30, 7)
+    """Before the committee's next meeting is due (rule 23), to convene it: to the Métropole's
+    signatories."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ class Convention:
     open_data_object: str | None = None
     """The object as the open data publish it (256 characters at most), when article 1 is
     longer (rule 19)."""
+    committee: Committee = field(default_factory=Committee)
+    """The steering committee's meetings and the cadence the service set (rule 23)."""
 
     def grantor(self) -> Party:
         """The party that grants the subsidy: the first one (the Métropole), as convention

@@ -21,6 +21,8 @@ from storage.mapping import (
     award_to_json,
     clauses_from_stored,
     clauses_to_json,
+    committee_from_stored,
+    committee_to_json,
     dispute_from_json,
     dispute_to_json,
     notice_from_json,
@@ -56,6 +58,7 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "notice": notice_to_json(convention.notice),
         "last_event_on": convention.last_event_on,
         "award": award_to_json(convention.award),
+        "committee": committee_to_json(convention.committee),
     }
 
 
@@ -100,6 +103,7 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         last_event_on=first["last_event_on"],
         award=award_from_stored(first["award"]),
         open_data_object=_open_data_object(first["open_data"]),
+        committee=committee_from_stored(first["committee"]),
     )
 
 

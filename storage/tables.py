@@ -65,6 +65,7 @@ class ConventionRow(SQLModel, table=True):
     payments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
     award: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     open_data: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    committee: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None

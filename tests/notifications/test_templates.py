@@ -18,6 +18,7 @@ REMINDERS = {
     "reminder_payment",
     "reminder_amendment_signature",
     "reminder_publication",
+    "reminder_committee",
 }
 EVENTS = {
     "signature_requested",
