@@ -44,6 +44,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "--amendment N)."),
     LazyCommand("award", "workflow.cli.award", "award",
                 "Record the award decision of convention REFERENCE, or complete it."),
+    LazyCommand("committee", "workflow.cli.committee", "committee",
+                "Record, list or pace the meetings of the steering committee of convention "
+                "REFERENCE."),
     LazyCommand("attach", "workflow.cli.documents", "attach_",
                 "Attach FILE to convention REFERENCE (or to one of its history lines or "
                 "amendments)."),
