@@ -8,7 +8,7 @@ from html import unescape
 
 import httpx
 
-from tests.http.conftest import REFERENCE, Tokens, bearer, form_value
+from tests.http.conftest import REFERENCE, Tokens, bearer, form_value, sign_in
 from tests.integration import steps
 from workflow.bootstrap import App
 from workflow.usecases.commands import RecordEvent
@@ -106,3 +106,21 @@ def test_a_viewer_sees_the_meetings_but_no_form(viewer_browser: httpx.Client, lo
     assert f'action="/conventions/{REFERENCE}/comite"' not in page
     refused = viewer_browser.post(f"/conventions/{REFERENCE}/comite", data={"csrf_token": "x"})
     assert refused.status_code == 403
+
+
+def test_a_cadence_through_the_events_route_shows_on_the_deadlines_page_and_the_calendar(
+    client: httpx.Client, loaded: App, tokens: Tokens
+):
+    steps.bring_into_force(loaded)
+    answer = client.post(f"/api/v1/conventions/{REFERENCE}/events", headers=bearer(tokens.admin),
+                         json={"event": "committee_cadence", "on": "2025-03-11",
+                               "inputs": {"months": "6"}})  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["deadlines"][0]["kind"] == "committee"
+
+    feed = client.get(f"/api/v1/conventions/{REFERENCE}/calendar.ics",
+                      headers=bearer(tokens.viewer)).text  # fmt: skip
+    assert "prochaine réunion du Comité technique" in feed
+    assert sign_in(client, tokens.viewer).status_code == 303
+    page = unescape(client.get("/echeances").text)
+    assert "Prochaine réunion du comité technique" in page  # the page capitalises its labels
