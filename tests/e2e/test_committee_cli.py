@@ -82,3 +82,16 @@ def test_a_meeting_before_signature_or_in_the_future_is_refused(loaded: Convflow
     assert future["code"] == "dated_in_future"
     assert cadence["code"] == "committee_cadence_out_of_range"
     assert loaded.json("committee", REF, "list")["meetings"] == []
+
+
+def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path: Path) -> None:
+    in_force(loaded)
+    scan = tmp_path / "compte-rendu.pdf"
+    scan.write_bytes(b"%PDF-1.7\n\xff\xfe\x00")
+
+    result = loaded("committee", REF, "add", "--date", "2025-06-12", "--attendees", "A",
+                    "--decisions", "B", "--minutes", str(scan))  # fmt: skip
+
+    assert result.exit_code == 2
+    assert "convflow attach --event N" in result.stderr
+    assert loaded.json("committee", REF, "list")["meetings"] == []

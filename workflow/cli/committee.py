@@ -64,7 +64,13 @@ def committee(
             raise click.UsageError("add needs --date, --attendees and --decisions")
         inputs = {"attendees": attendees, "decisions": decisions}
         if minutes is not None:
-            inputs["minutes"] = minutes.read_text(encoding="utf-8")
+            try:
+                inputs["minutes"] = minutes.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise click.BadParameter(
+                    "not UTF-8 text: attach a PDF or Word file with convflow attach --event N",
+                    param_hint="--minutes",
+                ) from None
         command = RecordEvent(reference, "committee_meeting", actor, held_on, inputs)
     else:
         if months is None:
