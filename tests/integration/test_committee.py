@@ -12,6 +12,12 @@ from workflow.bootstrap import App
 from workflow.http import ical
 from workflow.usecases import csv_export, views
 from workflow.usecases import listing as queries
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
 from workflow.usecases.due import run_due
@@ -135,3 +141,47 @@ def test_a_meeting_meets_it_and_opens_the_next_one_the_end_closes_it(
                 if d["kind"] == "committee"]  # fmt: skip
     assert statuses[-1] in ("cancelled", "passed")
     assert views.committee(app, steps.REFERENCE)["next_due"] is None
+
+
+def amend_term(app: App, end_date: str, drafted: str, signed: str) -> None:
+    draft = DraftAmendment(steps.REFERENCE, {"end_date": end_date}, "alice",
+                           date.fromisoformat(drafted))  # fmt: skip
+    number = draft_amendment(app, draft, app.clock()).number
+    for event, on, inputs in (("submit", drafted, {}), ("sign", signed, {"signatory": steps.CRPV}),
+                              ("sign", signed, {"signatory": steps.METROPOLE})):  # fmt: skip
+        record_amendment_event(app, RecordAmendmentEvent(steps.REFERENCE, number, event, "alice",
+                                                         date.fromisoformat(on), inputs),
+                               app.clock())  # fmt: skip
+
+
+def committee_rows(app: App) -> list[tuple[str, str]]:
+    return [(d["due_date"], d["status"]) for d in views.status(app, steps.REFERENCE)["deadlines"]
+            if d["kind"] == "committee"]  # fmt: skip
+
+
+def test_an_extension_opens_the_meeting_the_old_term_left_out(
+    app: App, reference_convention: Convention
+):
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    cadence(app, "6", "2025-04-02")
+    meeting(app, "2025-08-04")  # + 6 months: 4 February 2026, after the term
+    assert committee_rows(app) == [("2025-09-10", "met")]
+
+    amend_term(app, "2026-12-31", "2025-11-03", "2025-11-12")
+
+    assert committee_rows(app) == [("2025-09-10", "met"), ("2026-02-04", "pending")]
+    last = [d for d in views.status(app, steps.REFERENCE)["deadlines"] if d["kind"] == "committee"]
+    assert "Source : avenant n°1" in last[-1]["explanation"]
+
+
+def test_a_shorter_term_supersedes_the_meeting_it_leaves_out(
+    app: App, reference_convention: Convention
+):
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    cadence(app, "6", "2025-04-02")  # due 10 September 2025
+
+    amend_term(app, "2025-09-01", "2025-05-05", "2025-05-12")
+
+    assert committee_rows(app) == [("2025-09-10", "superseded")]
