@@ -215,6 +215,23 @@ def _dispute_window(days_before: int | None = None) -> dict[str, Any]:
     )
 
 
+def _committee(days_before: int | None = None) -> dict[str, Any]:
+    """The steering committee's next meeting (article 3), six months after the last one."""
+    held, due = date(2025, 3, 27), date(2025, 9, 27)
+    return _deadline(
+        "committee",
+        "Prochaine réunion du Comité technique",
+        due,
+        datetime(2025, 9, 27, 22, 0, tzinfo=UTC),
+        [
+            f"Article 3 : un Comité technique ; le service le réunit tous les 6 mois. Dernière "
+            f"réunion : {date_fr_full(held)}.",
+            f"Prochaine réunion au plus tard six mois après : {date_fr_full(due)}, sans report.",
+        ],
+        days_before=days_before,
+    )
+
+
 def _publication(days_before: int | None = None) -> dict[str, Any]:
     """The open data of a subsidy above 23 000 €: three months after its signature."""
     signed, due = date(2025, 1, 27), date(2025, 4, 27)
@@ -373,6 +390,10 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "financial_report": {"basis": "by_convention", "exercise": "2025"},
         },
         "deadline": _financial_report(30),
+    },
+    "reminder_committee": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "deadline": _committee(30),
     },
     "reminder_amendment_signature": lambda: {
         "convention": _convention(*_IN_FORCE),

@@ -19,6 +19,7 @@ from typing import Any
 from transitions import Machine
 
 from states.calendar import french_date
+from states.committee import next_meeting
 from states.convention import Convention, Signatory, TerminationNotice
 from states.deadlines import (
     ComputedDeadline,
@@ -485,6 +486,23 @@ def _replace_representatives(convention: Convention, party: str, text: str) -> N
     convention.signatories = others + new
 
 
+def _follow_committee(
+    convention: Convention, amendment: Amendment, source: str
+) -> tuple[list[DeadlineClosure], list[ComputedDeadline]]:
+    """A new term and the committee's next meeting (rule 23): one that now falls after the
+    term is superseded; one that fell after the old term and no longer does is opened."""
+    if convention.committee.cadence_months is None:
+        return [], []
+    found = next_meeting(convention.committee, convention.effective_date, convention.ends_on(),
+                         convention.clauses.articles.committee)  # fmt: skip
+    if found is None:
+        return [DeadlineClosure("committee", "superseded")], []
+    old_end = date.fromisoformat(amendment.applied["end_date"]["before"])
+    if found.due_date > old_end:
+        return [], [with_source(found, source)]
+    return [], []
+
+
 def follow_terms(
     convention: Convention,
     amendment: Amendment,
@@ -534,6 +552,10 @@ def follow_terms(
         }:
             closures.append(DeadlineClosure("expiry", "superseded"))
             opened.append(expiry(convention.end_date, articles.term, source=source))
+    if "end_date" in changed:
+        closures_, opened_ = _follow_committee(convention, amendment, source)
+        closures += closures_
+        opened += opened_
     if (
         convention.state == "payment"
         and convention.notified_on

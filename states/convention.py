@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from states.award import AwardDecision
+from states.committee import Committee
 from states.deadlines import RegisteredLetter
 from states.financial_report import FinancialReport
 from states.payments import Instalment, InstalmentProgress, progress_of, schedule_of, unpaid
@@ -29,6 +30,9 @@ class ReminderOffsets:
     """Before the open data are due (rule 19): to the Métropole's signatories."""
     financial_report: tuple[int, ...] = (30, 7)
     """Before the financial report is due (rule 20): to the beneficiary's signatories."""
+    committee: tuple[int, ...] = (30, 7)
+    """Before the committee's next meeting is due (rule 23), to convene it: to the Métropole's
+    signatories."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,8 @@ class Convention:
     financial_report: FinancialReport = field(default_factory=FinancialReport)
     """Whether the beneficiary owes a financial report, for which year, and its receipt
     (rule 20)."""
+    committee: Committee = field(default_factory=Committee)
+    """The steering committee's meetings and the cadence the service set (rule 23)."""
 
     def grantor(self) -> Party:
         """The party that grants the subsidy: the first one (the Métropole), as convention

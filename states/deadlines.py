@@ -35,7 +35,7 @@ from states.payments import Instalment
 
 DeadlineKind = Literal[
     "expiry", "termination", "dispute_window", "payment", "signature", "amendment_signature",
-    "prefect_referral", "third_party_challenge", "publication", "financial_report",
+    "prefect_referral", "third_party_challenge", "publication", "financial_report", "committee",
 ]  # fmt: skip
 DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "expiry",
@@ -48,12 +48,16 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "third_party_challenge",
     "publication",
     "financial_report",
+    "committee",
 )
 OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("financial_report",)
 """Deadlines the convention's end does not close: the beneficiary's report falls after the
 financial year, often after the term (rule 20)."""
-INFORMATION_KINDS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
-"""Windows shown, not acted on: no reminder, nothing happens when they pass (rules 16, 17)."""
+AWARD_WINDOWS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
+"""The windows the award decision opens (rules 16, 17): shown, never reminded."""
+INFORMATION_KINDS: tuple[DeadlineKind, ...] = (*AWARD_WINDOWS, "committee")
+"""Deadlines shown, not acted on: nothing happens to the convention when they pass (rules 16,
+17, 23). The award's windows are not reminded; the committee's next meeting is, to convene it."""
 DeadlineStatus = Literal["pending", "met", "passed", "applied", "cancelled", "superseded"]
 DEADLINE_STATUSES: tuple[DeadlineStatus, ...] = (
     "pending",

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from states.calendar import civil_date, start_of_day
+from states.committee import MAX_MINUTES
 from states.deadlines import RegisteredLetter
 from states.errors import InvalidInput
 
@@ -35,6 +36,10 @@ INPUTS: dict[str, InputSpec] = {
         required=("decision", "adopted"), optional=("published", "notified", "transmitted", "note")
     ),
     "publish": InputSpec(required=("url",), optional=("note",)),
+    "committee_meeting": InputSpec(
+        required=("attendees", "decisions"), optional=("minutes", "note")
+    ),
+    "committee_cadence": InputSpec(required=("months",), optional=("note",)),
     "submit": InputSpec(optional=("note",)),
     "sign": InputSpec(required=("signatory",)),
     "cancel": InputSpec(optional=("reason",)),
@@ -83,12 +88,14 @@ def check_keys(
         if not cleaned.get(key):
             raise InvalidInput(key, "required_input", event=trigger)
     for key, value in cleaned.items():
-        check_text(value, key, MAX_INPUT)
+        check_text(value, key, LONG_INPUTS.get(key, MAX_INPUT))
     return cleaned
 
 
 MAX_INPUT, MAX_ACTOR = 1000, 200
 """The longest input a person types, and the longest name recorded as who did it."""
+LONG_INPUTS = {"minutes": MAX_MINUTES}
+"""The inputs that may be longer: a committee's minutes as text (rule 23)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

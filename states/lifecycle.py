@@ -216,14 +216,14 @@ def fire(
 
 def _checked(
     convention: Convention, trigger: str, on: date, actor: str, inputs: Mapping[str, str],
-    today: date | None,
+    today: date | None, *, ordered: bool = True,
 ) -> dict[str, str]:  # fmt: skip
     """The inputs, keys checked; the actor's name and (unless the service records it, `today`
     None) the date checked too."""
     cleaned = check_keys(trigger, inputs)
     check_text(actor, "by", MAX_ACTOR)
     if today is not None:
-        _check_date(convention, trigger, on, today)
+        _check_date(convention, trigger, on, today, ordered=ordered)
     return cleaned
 
 
@@ -255,10 +255,18 @@ is executed (rules 15 to 18). It is a record beside the lifecycle, not one of it
 SIDE_RECORDS: dict[str, tuple[tuple[str, ...], str]] = {
     "record_award": (AWARD_STATES, "award_not_now"),
     "publish": (IN_FORCE, "publication_not_now"),
+    "committee_meeting": (IN_FORCE, "committee_not_now"),
+    "committee_cadence": (("draft", "signature", *IN_FORCE), "committee_cadence_not_now"),
 }
 """Records beside the lifecycle: the states they are taken in, and the refusal otherwise.
 They change no state, and are not among a state's allowed events: the award decision (rules
-15 to 18) and the publication of the open data (rule 19)."""
+15 to 18), the publication of the open data (rule 19), and the steering committee's meetings
+and cadence (rule 23)."""
+
+
+DATED_IN_ANY_ORDER = ("committee_meeting",)
+"""Side records dated when they happened whatever was recorded since: a committee's meeting is
+often recorded once its minutes are approved, after a payment or a letter (rule 23)."""
 
 
 def record_side(
@@ -276,17 +284,21 @@ def record_side(
     states, refusal = SIDE_RECORDS[trigger]
     if convention.state not in states:
         raise GuardRejected(convention.reference, trigger, refusal, state=convention.state)
-    cleaned = _checked(convention, trigger, on, actor, inputs, today)
+    cleaned = _checked(convention, trigger, on, actor, inputs, today,
+                       ordered=trigger not in DATED_IN_ANY_ORDER)  # fmt: skip
     effects = rules.SIDE_RULES[trigger](convention, on, cleaned, settings)
     return _outcome(convention, trigger, convention.state, on, actor, effects)
 
 
-def _check_date(convention: Convention, trigger: str, on: date, today: date) -> None:
-    """A person's event cannot be dated in the future, out of order, or after the end."""
+def _check_date(
+    convention: Convention, trigger: str, on: date, today: date, *, ordered: bool = True
+) -> None:
+    """A person's event cannot be dated in the future, out of order (unless it may be dated
+    in any order), or after the end."""
     reference = convention.reference
     if on > today:
         raise GuardRejected(reference, trigger, "dated_in_future", on=on, today=today)
-    if convention.last_event_on is not None and on < convention.last_event_on:
+    if ordered and convention.last_event_on is not None and on < convention.last_event_on:
         raise GuardRejected(
             reference, trigger, "dated_before_last_event", on=on,
             last_event_on=convention.last_event_on,

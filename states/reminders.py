@@ -23,6 +23,7 @@ TEMPLATES: dict[DeadlineKind, str] = {
     "amendment_signature": "reminder_amendment_signature",
     "publication": "reminder_publication",
     "financial_report": "reminder_financial_report",
+    "committee": "reminder_committee",
 }
 WEEKLY_KINDS = ("signature", "amendment_signature")
 """Deadlines reminded on their day, then every week while a signature is missing."""
@@ -58,6 +59,8 @@ def _before(
 def plan(deadline: ComputedDeadline, offsets: ReminderOffsets, hour: int) -> list[PlannedReminder]:
     """The reminders of a newly opened deadline, at `hour` (Paris) on their day."""
     kind, due = deadline.kind, deadline.due_date
+    if kind == "committee":
+        return _before(kind, due, offsets.committee, hour)
     if kind in INFORMATION_KINDS:
         return []
     if kind == "expiry":
@@ -121,6 +124,6 @@ def first_reminder_days(kind: str, offsets: ReminderOffsets) -> int | None:
     chosen = {
         "expiry": offsets.expiry, "termination": offsets.termination,
         "dispute_window": offsets.dispute_window, "payment": offsets.payment,
-        "signature": (0,), "amendment_signature": (0,),
+        "signature": (0,), "amendment_signature": (0,), "committee": offsets.committee,
     }.get(kind, ())  # fmt: skip
     return max(chosen) if chosen else None

@@ -8,6 +8,7 @@ machine in :mod:`states.lifecycle`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from states.award import AwardDecision, check_signature, prefect_referral, third_party_challenge
+from states.committee import MAX_CADENCE, Meeting, next_meeting
 from states.convention import Convention, Dispute, Party, Signatory, TerminationNotice
 from states.deadlines import (
-    INFORMATION_KINDS,
+    AWARD_WINDOWS,
     ComputedDeadline,
     DeadlineClosure,
     DeadlineKind,
@@ -132,9 +134,7 @@ def record_award(
     convention.award = decision
     windows = (prefect_referral(decision, settings.calendar),
                third_party_challenge(decision, settings.calendar))  # fmt: skip
-    closures = tuple(
-        _closure(kind, "superseded", "pending", "passed") for kind in INFORMATION_KINDS
-    )
+    closures = tuple(_closure(kind, "superseded", "pending", "passed") for kind in AWARD_WINDOWS)
     history = {**inputs, "decision": decision.reference}
     enforceable = decision.enforceable_on()
     if enforceable is not None:
@@ -156,6 +156,57 @@ def publish(
         raise InvalidInput("url", "not_a_web_address", value=url[:100])
     closure = _closure("publication", "met", "pending", "passed", met_on=on)
     return Effects({**inputs, "url": url}, closures=(closure,))
+
+
+def _next_meeting(convention: Convention) -> tuple[ComputedDeadline, ...]:
+    found = next_meeting(convention.committee, convention.effective_date, convention.ends_on(),
+                         convention.clauses.articles.committee)  # fmt: skip
+    return (found,) if found is not None else ()
+
+
+def committee_meeting(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The steering committee of article 3 met on `on` (rule 23): not before the convention's
+    signature, once a day. The minutes are kept with the meeting, their SHA-256 in the history;
+    the due meeting is met and, with a cadence, the next one is due."""
+    effective = convention.effective_date
+    if effective is not None and on < effective:
+        raise _refuse(convention, "committee_meeting", "committee_before_signature", on=on,
+                      effective_date=effective)  # fmt: skip
+    if any(m.held_on == on for m in convention.committee.meetings):
+        raise _refuse(convention, "committee_meeting", "committee_meeting_already_recorded", on=on)
+    minutes = inputs.get("minutes", "")
+    meeting = Meeting(on, inputs["attendees"], inputs["decisions"], minutes)
+    convention.committee = convention.committee.with_meeting(meeting)
+    history = {key: value for key, value in inputs.items() if key != "minutes"}
+    if minutes:
+        history["minutes_sha256"] = hashlib.sha256(minutes.encode()).hexdigest()
+    closure = _closure("committee", "met", "pending", "passed", met_on=on)
+    return Effects(history, opened=_next_meeting(convention), closures=(closure,))
+
+
+def parse_cadence(text: str) -> int | None:
+    """A committee's cadence as typed: months from 1 to MAX_CADENCE, or 0 (or `off`) for none."""
+    value = text.strip().lower()
+    if value in ("0", "off", "none", "aucune"):
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_CADENCE:
+        raise InvalidInput("months", "committee_cadence_out_of_range", value=text[:20],
+                           most=MAX_CADENCE)  # fmt: skip
+    return int(value)
+
+
+def committee_cadence(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The service sets how often the committee meets (rule 23), or stops the cadence: the
+    due meeting is recomputed (superseded, and the new one opened when there is one)."""
+    months = parse_cadence(inputs["months"])
+    convention.committee = convention.committee.with_cadence(months)
+    closure = _closure("committee", "superseded", "pending", "passed")
+    history = {**inputs, "months": str(months or 0)}
+    return Effects(history, opened=_next_meeting(convention), closures=(closure,))
 
 
 def submit(
@@ -206,6 +257,7 @@ def sign(
             expiry(convention.end_date, articles.term),
             *((published,) if published is not None else ()),
             *((report,) if report is not None else ()),
+            *_next_meeting(convention),
         ),
         closures=(_closure("signature", "met", "pending", "passed", met_on=on),),
         signed=signatory,
@@ -485,7 +537,12 @@ def terminate(
     )
 
 
-SIDE_RULES: dict[str, Rule] = {"record_award": record_award, "publish": publish}
+SIDE_RULES: dict[str, Rule] = {
+    "record_award": record_award,
+    "publish": publish,
+    "committee_meeting": committee_meeting,
+    "committee_cadence": committee_cadence,
+}
 """The rules of the records taken beside the lifecycle (states.lifecycle.SIDE_RECORDS)."""
 
 RULES: dict[str, Rule] = {

@@ -21,6 +21,8 @@ from storage.mapping import (
     award_to_json,
     clauses_from_stored,
     clauses_to_json,
+    committee_from_stored,
+    committee_to_json,
     dispute_from_json,
     dispute_to_json,
     financial_report_from_stored,
@@ -59,6 +61,7 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "last_event_on": convention.last_event_on,
         "award": award_to_json(convention.award),
         "financial_report": financial_report_to_json(convention.financial_report),
+        "committee": committee_to_json(convention.committee),
     }
 
 
@@ -104,6 +107,7 @@ def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         award=award_from_stored(first["award"]),
         open_data_object=_open_data_object(first["open_data"]),
         financial_report=financial_report_from_stored(first["financial_report"]),
+        committee=committee_from_stored(first["committee"]),
     )
 
 

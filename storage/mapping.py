@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from states.award import AwardDecision
+from states.committee import Committee, Meeting
 from states.convention import (
     Articles,
     Clauses,
@@ -149,6 +150,33 @@ def financial_report_from_stored(value: str | dict[str, Any] | None) -> Financia
         private_beneficiary=data["private_beneficiary"], earmarked=data["earmarked"],
         received_on=_day(data.get("received_on")),
     )  # fmt: skip
+
+
+def committee_to_json(committee: Committee) -> dict[str, Any] | None:
+    """The steering committee's record as JSON (None while it has no cadence nor meeting)."""
+    if committee.cadence_months is None and not committee.meetings:
+        return None
+    return {
+        "cadence_months": committee.cadence_months,
+        "meetings": [
+            {"held_on": m.held_on.isoformat(), "attendees": m.attendees,
+             "decisions": m.decisions, "minutes": m.minutes}
+            for m in committee.meetings
+        ],
+    }  # fmt: skip
+
+
+def committee_from_stored(value: str | dict[str, Any] | None) -> Committee:
+    """The steering committee's record back from the stored column (JSON text or a dict)."""
+    if not value:
+        return Committee()
+    data = json.loads(value) if isinstance(value, str) else value
+    meetings = tuple(
+        Meeting(date.fromisoformat(m["held_on"]), m["attendees"], m["decisions"],
+                m.get("minutes", ""))
+        for m in data.get("meetings", [])
+    )  # fmt: skip
+    return Committee(data.get("cadence_months"), meetings)
 
 
 def clauses_from_stored(value: str | dict[str, Any]) -> Clauses:

@@ -30,6 +30,7 @@ STATE_COLUMNS = (
     "state", "amount", "end_date", "submitted_on", "effective_date", "notified_on",
     "paid_on", "paid_amount", "payments", "dispute", "notice", "last_event_on", "award",
     "financial_report",
+    "committee",
 )  # fmt: skip
 """The columns an event may change (the clauses only change with an amendment)."""
 

@@ -66,6 +66,7 @@ class ConventionRow(SQLModel, table=True):
     award: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     open_data: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     financial_report: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    committee: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None

@@ -31,6 +31,7 @@ PAPER_SHA = sha256(PAPER)
 WRITES = {
     ("POST", "/api/v1/conventions/{reference}/events"),
     ("POST", "/api/v1/conventions/{reference}/award"),
+    ("POST", "/api/v1/conventions/{reference}/committee"),
     ("POST", "/api/v1/conventions/{reference}/documents"),
     ("POST", "/api/v1/conventions/{reference}/letters"),
     ("POST", "/api/v1/conventions/{reference}/amendments"),

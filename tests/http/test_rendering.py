@@ -19,6 +19,7 @@ from workflow.http.diagram import is_automatic, lifecycle_of, state_diagram
 from workflow.http.forms import (
     amendment_forms,
     award_form,
+    committee_form,
     draft_form,
     event_forms,
     submitted_inputs,
@@ -84,6 +85,12 @@ def sample_view(**changes: Any) -> dict[str, Any]:
         ],
         "terms": {"end_date": {"value": "2026-06-30", "set_by": "avenant n° 1"},
                   "amount": {"value": "200000.00", "set_by": "convention"}},
+        "committee": {"article": "article 3", "cadence_months": 6, "next_due": "2025-12-12",
+                      "meetings": [{"held_on": "2025-06-12", "attendees": "<i>A</i>",
+                                    "decisions": "D", "minutes": "Ligne 1\nLigne 2",
+                                    "event": 9, "papers": [{"name": "cr.pdf",
+                                                            "kind": "minutes",
+                                                            "sha256": "cd" * 32}]}]},
     }  # fmt: skip
     view.update(changes)
     return view
@@ -133,6 +140,7 @@ def contexts() -> dict[str, dict[str, Any]]:
                             "visited": frozenset({"draft"}), "forms": event_forms(view),
                             "draft_form": draft_form(sample_view(amendments=[])),
                             "award_form": award_form(sample_view(state="execution")),
+                            "committee_form": committee_form(sample_view(state="execution")),
                             "papers": [{"sha256": "ab" * 32, "name": "<i>T</i>.pdf",
                                         "kind": "acknowledgement", "media_type": "application/pdf",
                                         "size": 1536, "event": 1, "amendment": None,

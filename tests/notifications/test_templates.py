@@ -19,6 +19,7 @@ REMINDERS = {
     "reminder_amendment_signature",
     "reminder_publication",
     "reminder_financial_report",
+    "reminder_committee",
 }
 EVENTS = {
     "signature_requested",

@@ -47,6 +47,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("erase", "workflow.cli.erasure", "erase",
                 "Erase the personal data of convention REFERENCE's signatories, once its file is "
                 "kept no longer."),
+    LazyCommand("committee", "workflow.cli.committee", "committee",
+                "Record, list or pace the meetings of the steering committee of convention "
+                "REFERENCE."),
     LazyCommand("attach", "workflow.cli.documents", "attach_",
                 "Attach FILE to convention REFERENCE (or to one of its history lines or "
                 "amendments)."),

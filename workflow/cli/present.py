@@ -94,6 +94,10 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
         block.add(words("award decision"), view["award"]["explanation"])
     if view.get("financial_report"):
         block.add(words("financial report"), _financial_report(view["financial_report"], words))
+    committee = view.get("committee")
+    if committee and (committee["meetings"] or committee["cadence_months"]):
+        block.add(words("steering committee"), cadence_line(committee, words),
+                  meeting_lines(committee, words))  # fmt: skip
     block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])
     block.add(words("signatories"), details=_signatories(view, words))
     deadlines = _deadline_lines(view, words)
@@ -115,6 +119,30 @@ def _financial_report(report: Mapping[str, Any], words: Words) -> str:
     }[report["status"]]
     return words("exercise {exercise}, due {day}: {status}", exercise=report["exercise"],
                  day=day(words, report["due_date"]), status=where)  # fmt: skip
+
+
+def cadence_line(committee: Mapping[str, Any], words: Words) -> str:
+    """The committee's cadence and its next meeting, in one line."""
+    if not committee["cadence_months"]:
+        return words("{article}; no cadence set", article=committee["article"])
+    return words("{article}; every {months} months, next meeting due {day}",
+                 article=committee["article"], months=committee["cadence_months"],
+                 day=day(words, committee["next_due"]))  # fmt: skip
+
+
+def meeting_lines(committee: Mapping[str, Any], words: Words) -> list[str]:
+    """Each meeting: its day and history line, who attended, what it decided, its papers."""
+    lines = []
+    for m in committee["meetings"]:
+        lines.append(words("{day} (history line {line})", day=day(words, m["held_on"]),
+                           line=m["event"] or "—"))  # fmt: skip
+        lines.append("  " + words("attendees: {text}", text=m["attendees"]))
+        lines.append("  " + words("decisions: {text}", text=m["decisions"]))
+        if m["minutes"]:
+            lines.append("  " + words("minutes: {count} characters", count=len(m["minutes"])))
+        lines += ["  " + words("paper: {name} ({sha256})", name=p["name"], sha256=p["sha256"][:16])
+                  for p in m["papers"]]  # fmt: skip
+    return lines
 
 
 def _signatories(view: Mapping[str, Any], words: Words) -> list[str]:

@@ -24,6 +24,8 @@ from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reade
 from workflow.http.schemas import (
     PLAIN,
     AwardRequest,
+    Committee,
+    CommitteeMeetingRequest,
     ConventionList,
     ConventionStatus,
     DeadlineList,
@@ -257,6 +259,42 @@ def record_award_decision(
     command = RecordEvent(checked(reference), "record_award", principal.actor, on, inputs,
                           body.expected_version)  # fmt: skip
     return recorded_json(record_side(context.app, command, context.now()))
+
+
+@readers.post(
+    "/conventions/{reference:path}/committee",
+    status_code=201,
+    response_model=EventRecorded,
+    responses={
+        404: {"model": Problem, "description": "no such convention"},
+        409: {"model": Problem, "description": "not in force, dated before its signature or in "
+              "the future, or changed meanwhile"},
+        422: {"model": Problem, "description": "a field is missing or malformed"},
+    },
+    summary="Record a meeting of the steering committee (admin)",
+)  # fmt: skip
+def record_committee_meeting(
+    context: Context, principal: Admin, reference: str, body: CommitteeMeetingRequest
+) -> dict[str, Any]:
+    """Record a meeting of the steering committee of article 3, exactly as `convflow committee
+    REF add` does (docs: rule 23); its papers: POST .../documents with its history line."""
+    inputs = {"attendees": body.attendees, "decisions": body.decisions}
+    if body.minutes:
+        inputs["minutes"] = body.minutes
+    command = RecordEvent(checked(reference), "committee_meeting", principal.actor,
+                          parse_day(body.date, "date"), inputs, body.expected_version)  # fmt: skip
+    return recorded_json(record_side(context.app, command, context.now()))
+
+
+@readers.get(
+    "/conventions/{reference:path}/committee",
+    response_model=Committee,
+    responses={404: {"model": Problem, "description": "no such convention"}},
+    summary="The steering committee's meetings",
+)
+def committee(context: Context, reference: str) -> views.CommitteeView:
+    """The steering committee of article 3: cadence, meetings, next meeting due."""
+    return views.committee(context.app, checked(reference))
 
 
 def recorded_json(result: EventDone) -> dict[str, Any]:

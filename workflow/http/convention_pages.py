@@ -29,6 +29,7 @@ from workflow.http.forms import (
     CHANGE,
     amendment_forms,
     award_form,
+    committee_form,
     draft_form,
     event_forms,
     submitted,
@@ -60,8 +61,8 @@ def done_text(done: str | None) -> str | None:
         return labels.action(done)
     if done == "amend":
         return "Proposer un avenant"
-    if done == "record_award":
-        return labels.action("record_award")
+    if done in ("record_award", "committee_meeting"):
+        return labels.action(done)
     if done == "create":
         return "Créer la convention en brouillon"
     if done == "edit_draft":
@@ -97,6 +98,9 @@ def convention_page(
         "forms": event_forms(view, refill) if admin else [],
         "draft_form": draft_form(view, refill) if admin else None,
         "award_form": award_form(view, refill if failed == "record_award" else None)
+        if admin
+        else None,
+        "committee_form": committee_form(view, refill if failed == "committee_meeting" else None)
         if admin
         else None,
         "amendment_forms": amendment_forms(view, refill) if admin else [],
@@ -243,6 +247,25 @@ async def award(request: Request, context: Context, signed: PageAdmin, reference
     )
 
 
+@router.post("/conventions/{reference:path}/comite")
+async def committee_meeting(
+    request: Request, context: Context, signed: PageAdmin, reference: str
+) -> Response:
+    """Record a meeting of the steering committee (article 3) from its form."""
+
+    def act(form: Form) -> str:
+        command = RecordEvent(
+            checked(reference), "committee_meeting", signed.principal.actor, _day(form),
+            submitted(form), form_version(form.get("version", "")),
+        )  # fmt: skip
+        record_side(context.app, command, context.now())
+        return "committee_meeting"
+
+    return await _handle(
+        request, context, signed, reference, act, lambda _: "committee_meeting", "comite"
+    )
+
+
 @router.post("/conventions/{reference:path}/pieces")
 async def attach_paper(
     request: Request, context: Context, signed: PageAdmin, reference: str, file: UploadFile
@@ -317,6 +340,12 @@ def paper(context: Context, signed: PageReader, sha256: str) -> Response:
 def award_form_reloaded(signed: PageReader, reference: str) -> Response:
     """A refused form's address opened again: back to the convention's award decision."""
     return RedirectResponse(f"/conventions/{reference}#attribution", 303)
+
+
+@router.get("/conventions/{reference:path}/comite")
+def committee_form_reloaded(signed: PageReader, reference: str) -> Response:
+    """A refused form's address opened again: back to the convention's committee."""
+    return RedirectResponse(f"/conventions/{reference}#comite", 303)
 
 
 @router.get("/conventions/{reference:path}/avenants/{number}/evenements")

@@ -17,14 +17,17 @@ from states.amendments import FIELDS
 from states.errors import InvalidInput
 from states.inputs import INPUTS
 from states.lifecycle import AWARD_STATES, IN_FORCE
-from workflow.http.schemas import MAX_INPUT, PLAIN
+from workflow.http.schemas import MAX_INPUT, MAX_MINUTES, PLAIN
 from workflow.wording import dashboard as labels
 from workflow.wording import values as wording
 
 PREFIX, CHANGE = "in_", "ch_"
 DATES = ("received", "dispatched", "presented", "adopted", "published", "notified", "transmitted")
 FLAGS = ("uncollected", "electronic")
-LONG_TEXT = ("note", "reason", "agreement", "ruling", "subject")
+LONG_TEXT = ("note", "reason", "agreement", "ruling", "subject", "attendees", "decisions",
+             "minutes")  # fmt: skip
+LONG_FIELDS = {"minutes": MAX_MINUTES}
+"""The fields that may be longer than MAX_INPUT: a committee's minutes as text."""
 HINTS = {
     "received": "Date de l'avis de réception. Le délai court à partir du lendemain.",
     "presented": "Si la lettre n'a pas été retirée : date de la première présentation.",
@@ -34,6 +37,9 @@ HINTS = {
     "decision": "Sa référence, par exemple DEL-BUR-2025-042. L'enregistrer à nouveau, avec "
     "toutes les dates connues, la complète.",
     "transmitted": "Date de l'accusé de réception de la préfecture (@ctes).",
+    "attendees": "Les membres présents, par exemple « Métropole (DPV) ; GIP CRPV PACA ».",
+    "minutes": "Le texte du compte rendu. Le compte rendu signé se joint ensuite à la ligne de "
+    "la réunion dans l'historique (Pièces).",
 }
 OPEN_AMENDMENT = ("draft", "signature")
 REPORTS = (
@@ -164,6 +170,21 @@ def award_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
     return EventForm("record_award", label, tuple(fields), "attribution", "record_award")
 
 
+def committee_form(
+    view: Mapping[str, Any], given: Mapping[str, str] | None = None
+) -> EventForm | None:
+    """The form that records a meeting of the steering committee (article 3), while the
+    convention is in force; its date is the event's (the day the committee met)."""
+    if view["state"] not in IN_FORCE:
+        return None
+    spec = INPUTS["committee_meeting"]
+    filled = given or {}
+    fields = [_field(key, True, view, filled) for key in spec.required]
+    fields += [_field(key, False, view, filled) for key in spec.optional]
+    label = labels.action("committee_meeting")
+    return EventForm("committee_meeting", label, tuple(fields), "comite", "committee_meeting")
+
+
 def _open(view: Mapping[str, Any]) -> dict[str, Any] | None:
     found = [a for a in view.get("amendments") or [] if a["state"] in OPEN_AMENDMENT]
     return found[0] if found else None
@@ -227,8 +248,9 @@ def submitted(form: Mapping[str, str], prefix: str = PREFIX) -> dict[str, str]:
         if key.startswith(prefix) and value.strip()
     }
     for key, value in fields.items():
-        if len(value) > MAX_INPUT:
-            raise InvalidInput(key, "text_too_long", most=MAX_INPUT, given=len(value))
+        most = LONG_FIELDS.get(key, MAX_INPUT)
+        if len(value) > most:
+            raise InvalidInput(key, "text_too_long", most=most, given=len(value))
         if not _PLAIN.match(value):
             raise InvalidInput(key, "control_characters")
     return fields

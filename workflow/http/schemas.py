@@ -18,11 +18,13 @@ EventName = Literal[
     "submit", "sign", "cancel", "notify", "pay", "report_received", "open_dispute", "settle",
     "go_to_court",
     "close_litigation", "give_notice", "expire", "terminate", "record_award", "publish",
+    "committee_meeting", "committee_cadence",
 ]  # fmt: skip
 SortField = Literal["reference", "title", "state", "end_date", "amount", "next_deadline"]
 # Text people type: any printable character, no control characters (PostgreSQL refuses NUL).
 PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 MAX_INPUT = 2000
+MAX_MINUTES = 20000
 """The longest value an event's input takes, through the API or a dashboard form."""
 MAX_AMENDMENT = 10_000
 """The highest amendment number a route takes."""
@@ -125,6 +127,43 @@ class AwardRequest(BaseModel):
     transmitted: Day | None = Field(None, description="received by the prefecture")
     on: Day | None = Field(None, description="the day it is recorded (default: today)")
     expected_version: int | None = Field(None, ge=1, le=2_000_000_000)
+
+
+Minutes = Annotated[str, StringConstraints(max_length=MAX_MINUTES, pattern=PLAIN)]
+
+
+class CommitteeMeetingRequest(BaseModel):
+    """A meeting of the steering committee (article 3), as `convflow committee REF add` takes
+    it: the day it was held, who attended, what it decided, its minutes as text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: Day = Field(description="YYYY-MM-DD: the day the committee met")
+    attendees: Annotated[str, StringConstraints(min_length=1, max_length=MAX_INPUT, pattern=PLAIN)]
+    decisions: Annotated[str, StringConstraints(min_length=1, max_length=MAX_INPUT, pattern=PLAIN)]
+    minutes: Minutes | None = None
+    expected_version: int | None = Field(None, ge=1, le=2_000_000_000)
+
+
+class Meeting(Open):
+    """A meeting of the steering committee: its history line (`event`) and papers."""
+
+    held_on: str
+    attendees: str
+    decisions: str
+    minutes: str
+    event: int | None
+    papers: list[dict[str, Any]]
+
+
+class Committee(Open):
+    """The steering committee of article 3: its cadence (months, none by default), meetings
+    oldest first, and when the next one is due (rule 23)."""
+
+    article: str
+    cadence_months: int | None
+    meetings: list[Meeting]
+    next_due: str | None
 
 
 class EventRequest(BaseModel):

@@ -52,7 +52,7 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 """The email announcing a deadline that passed with no automatic event (the due policy's)."""
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
-_GRANTOR_KINDS = ("reminder_publication",)
+_GRANTOR_KINDS = ("reminder_publication", "reminder_committee")
 _BENEFICIARY_KINDS = ("reminder_financial_report",)
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]

@@ -18,10 +18,11 @@ from states.amendments import (
 )
 from states.award import AwardDecision
 from states.chain import ERASURE
+from states.committee import next_meeting
 from states.convention import Convention
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
-from states.lifecycle import allowed_for
+from states.lifecycle import IN_FORCE, allowed_for
 from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.outbox import WAITING
@@ -160,6 +161,28 @@ class StatusView(TypedDict):
     evidence: list[dict[str, Any]]
     financial_report: dict[str, Any] | None
     erasure: dict[str, Any] | None
+    committee: CommitteeView
+
+
+class MeetingView(TypedDict):
+    """One meeting of the steering committee, its history line and the papers attached to it."""
+
+    held_on: str
+    attendees: str
+    decisions: str
+    minutes: str
+    event: int | None
+    papers: list[dict[str, Any]]
+
+
+class CommitteeView(TypedDict):
+    """The steering committee of article 3 (rule 23): its article, the cadence the service set
+    (months, None: none), its meetings oldest first, and when the next one is due."""
+
+    article: str
+    cadence_months: int | None
+    meetings: list[MeetingView]
+    next_due: str | None
 
 
 class HistoryRow(TypedDict):
@@ -381,6 +404,53 @@ def financial_report_view(
     }
 
 
+def committee_view(
+    convention: Convention, lines: Sequence[AnyRow], papers: Sequence[AnyRow]
+) -> CommitteeView:
+    """The steering committee as `status` and `convflow committee REF list` show it: each
+    meeting with its history line (to attach its papers: convflow attach REF FILE --event N)."""
+    seqs = {
+        row.occurred_on: row.seq
+        for row in lines
+        if row.name == "committee_meeting" and row.amendment is None
+    }
+    record = convention.committee
+    found = next_meeting(record, convention.effective_date, convention.ends_on(),
+                         convention.clauses.articles.committee)  # fmt: skip
+    meetings: list[MeetingView] = []
+    for meeting in record.meetings:
+        seq = seqs.get(meeting.held_on)
+        meetings.append({
+            "held_on": meeting.held_on.isoformat(),
+            "attendees": meeting.attendees,
+            "decisions": meeting.decisions,
+            "minutes": meeting.minutes,
+            "event": seq,
+            "papers": [{"name": p.name, "kind": p.kind, "sha256": p.sha256}
+                       for p in papers if seq is not None and p.event_seq == seq],
+        })  # fmt: skip
+    return {
+        "article": convention.clauses.articles.committee,
+        "cadence_months": record.cadence_months,
+        "meetings": meetings,
+        "next_due": day(found.due_date) if found is not None and _in_force(convention) else None,
+    }
+
+
+def _in_force(convention: Convention) -> bool:
+    return convention.state in IN_FORCE
+
+
+def committee(app: App, reference: str) -> CommitteeView:
+    """The steering committee of a convention: its meetings and cadence."""
+    with app.uow(read_only=True) as uow:
+        convention = uow.conventions.get(reference)
+        convention_id = uow.conventions.id_of(reference)
+        lines = uow.conventions.history(convention_id)
+        papers = uow.documents.for_convention(convention_id)
+    return committee_view(convention, lines, papers)
+
+
 def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
     """How long the file is kept (rule 21), once the convention has ended."""
     kept = retention(convention, years)
@@ -458,6 +528,7 @@ def status(app: App, reference: str) -> StatusView:
         "evidence": evidence_view(lines, papers),
         "financial_report": financial_report_view(convention, deadlines),
         "erasure": erasure_view(lines),
+        "committee": committee_view(convention, lines, papers),
     }
 
 

@@ -31,6 +31,7 @@ EMAILS = (
     "reminder_expiry", "reminder_termination", "reminder_dispute_window",
     "reminder_court_possible", "reminder_signature", "reminder_payment", "reminder_publication",
     "reminder_financial_report",
+    "reminder_committee",
     "reminder_amendment_signature", "late_records", "chain_heads",
 )  # fmt: skip
 """Every kind of email convflow sends, in the order of a convention's life."""

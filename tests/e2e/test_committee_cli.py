@@ -1,0 +1,97 @@
+"""`convflow committee`: the steering committee of article 3 (rule 23), from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.conftest import CRPV, METROPOLE, REF, Convflow
+
+
+def in_force(convflow: Convflow) -> None:
+    for event, on, inputs in (("submit", "2025-03-03", ()),
+                              ("sign", "2025-03-05", ("signatory=" + METROPOLE,)),
+                              ("sign", "2025-03-10", ("signatory=" + CRPV,))):  # fmt: skip
+        convflow.ok("event", REF, event, *inputs, "--on", on)
+
+
+def test_a_meeting_is_recorded_listed_and_shown_in_status_and_history(
+    loaded: Convflow, tmp_path: Path
+) -> None:
+    in_force(loaded)
+    minutes = tmp_path / "compte-rendu.txt"
+    minutes.write_text("Compte rendu : orientations 2025 validées.\n", encoding="utf-8")
+
+    done = loaded.json("committee", REF, "add", "--date", "2025-06-12", "--attendees",
+                       "Métropole ; GIP CRPV PACA", "--decisions", "Programme validé",
+                       "--minutes", str(minutes))  # fmt: skip
+
+    assert (done["event"], done["on"], done["to_state"]) == ("committee_meeting", "2025-06-12",
+                                                            "notification")  # fmt: skip
+    assert done["deadlines"] == []  # no cadence by default
+    listed = loaded.json("committee", REF, "list")
+    (meeting,) = listed["meetings"]
+    assert meeting["minutes"].startswith("Compte rendu")
+    assert (listed["cadence_months"], listed["next_due"]) == (None, None)
+    assert loaded.json("status", REF)["committee"] == listed
+    history = loaded.json("history", REF)
+    assert history[-1]["event"] == "committee_meeting"
+    assert meeting["event"] == history[-1]["seq"]
+    assert "minutes_sha256" in history[-1]["inputs"]
+    text = loaded.ok("status", REF)
+    assert "comité technique" in text and "présents : Métropole ; GIP CRPV PACA" in text
+
+
+def test_its_paper_is_attached_to_its_history_line(loaded: Convflow, tmp_path: Path) -> None:
+    in_force(loaded)
+    done = loaded.json("committee", REF, "add", "--date", "2025-06-12", "--attendees", "A",
+                       "--decisions", "B")  # fmt: skip
+    line = loaded.json("committee", REF, "list")["meetings"][0]["event"]
+    paper = tmp_path / "cr-signe.txt"
+    paper.write_text("Compte rendu signé.\n", encoding="utf-8")
+
+    loaded.ok("attach", REF, str(paper), "--kind", "minutes", "--event", str(line))
+
+    assert done["event"] == "committee_meeting"
+    (listed,) = loaded.json("committee", REF, "list")["meetings"][0]["papers"]
+    assert listed["name"] == "cr-signe.txt"
+
+
+def test_a_cadence_opens_the_committee_deadline(loaded: Convflow) -> None:
+    in_force(loaded)
+
+    done = loaded.json("committee", REF, "cadence", "6", "--on", "2025-03-11")
+
+    assert [(d["kind"], d["due_date"]) for d in done["deadlines"]] == [("committee", "2025-09-10")]
+    status = loaded.json("status", REF)
+    assert status["committee"]["next_due"] == "2025-09-10"
+    pending = [d for d in status["deadlines"] if d["kind"] == "committee"]
+    assert [d["status"] for d in pending] == ["pending"]
+    assert "article 3" in pending[0]["explanation"]
+
+
+def test_a_meeting_before_signature_or_in_the_future_is_refused(loaded: Convflow) -> None:
+    in_force(loaded)
+
+    before = loaded.refusal("committee", REF, "add", "--date", "2025-03-07", "--attendees", "A",
+                            "--decisions", "B")  # fmt: skip
+    future = loaded.refusal("committee", REF, "add", "--date", "2099-03-07", "--attendees", "A",
+                            "--decisions", "B")  # fmt: skip
+    cadence = loaded.refusal("committee", REF, "cadence", "48", "--on", "2025-03-11")
+
+    assert before["code"] == "committee_before_signature"
+    assert future["code"] == "dated_in_future"
+    assert cadence["code"] == "committee_cadence_out_of_range"
+    assert loaded.json("committee", REF, "list")["meetings"] == []
+
+
+def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path: Path) -> None:
+    in_force(loaded)
+    scan = tmp_path / "compte-rendu.pdf"
+    scan.write_bytes(b"%PDF-1.7\n\xff\xfe\x00")
+
+    result = loaded("committee", REF, "add", "--date", "2025-06-12", "--attendees", "A",
+                    "--decisions", "B", "--minutes", str(scan))  # fmt: skip
+
+    assert result.exit_code == 2
+    assert "convflow attach --event N" in result.stderr
+    assert loaded.json("committee", REF, "list")["meetings"] == []
