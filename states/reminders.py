@@ -125,5 +125,6 @@ def first_reminder_days(kind: str, offsets: ReminderOffsets) -> int | None:
         "expiry": offsets.expiry, "termination": offsets.termination,
         "dispute_window": offsets.dispute_window, "payment": offsets.payment,
         "signature": (0,), "amendment_signature": (0,), "committee": offsets.committee,
+        "publication": offsets.publication, "financial_report": offsets.financial_report,
     }.get(kind, ())  # fmt: skip
     return max(chosen) if chosen else None

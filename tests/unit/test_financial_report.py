@@ -126,3 +126,12 @@ def test_with_an_instalment_also_waiting_for_its_report_the_record_must_say_whic
     assert convention.financial_report.received_on == date(2025, 6, 2)
     instalment = record(convention, "report_received", date(2025, 6, 3))  # the only one left
     assert instalment.inputs == {"instalment": "2"}
+
+
+def test_the_calendar_alarm_comes_with_the_first_reminder():
+    from states.convention import ReminderOffsets
+    from states.reminders import first_reminder_days
+
+    offsets = ReminderOffsets()
+    assert first_reminder_days("financial_report", offsets) == 30
+    assert first_reminder_days("publication", offsets) == 30
