@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 __all__ = ["HEAD", "at_head"]
 
-HEAD = "0014"
+HEAD = "0017"
 """The last migration's revision (storage/migrations/versions)."""
 
 

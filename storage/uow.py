@@ -12,6 +12,7 @@ from storage.deadlines import DeadlineRepository
 from storage.documents import DocumentRepository
 from storage.engine import READ_ONLY
 from storage.history import HistoryChains
+from storage.intake_drafts import IntakeDraftRepository
 from storage.outbox import OutboxRepository
 from storage.queries import ListingQueries
 from storage.reminders import ReminderRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
     tokens: TokenRepository
     history: HistoryChains
     web_sessions: WebSessionRepository
+    intake_drafts: IntakeDraftRepository
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.history = HistoryChains(connection)
         self.web_sessions = WebSessionRepository(connection)
         self.documents = DocumentRepository(connection)
+        self.intake_drafts = IntakeDraftRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,81 @@
+"""Intake drafts (conventions to complete, read from an SCDL file), as rows (migration 0017)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from storage.mapping import award_from_stored
+from storage.tables import (
+    AnyRow,
+    convention_table,
+    intake_draft_table,
+    party_table,
+)
+
+d = intake_draft_table.c
+
+
+class IntakeDraftRepository:
+    """Adds, lists, finds and removes the drafts to complete."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add_many(self, drafts: Sequence[dict[str, Any]], actor: str, now: datetime) -> list[int]:
+        """Store drafts ({dedupe_key, fields, facts, missing, source, line}); their ids."""
+        ids = []
+        for draft in drafts:
+            result = self._connection.execute(
+                insert(intake_draft_table).values(**draft, created_by=actor, created_at=now)
+            )
+            ids.append(int(result.inserted_primary_key[0]))  # type: ignore[index]
+        return ids
+
+    def all(self) -> list[AnyRow]:
+        """Every draft, oldest first."""
+        return list(self._connection.execute(select(intake_draft_table).order_by(d.id)))
+
+    def get(self, draft_id: int) -> AnyRow | None:
+        """One draft, or None."""
+        query = select(intake_draft_table).where(d.id == draft_id)
+        return self._connection.execute(query).first()
+
+    def remove(self, draft_id: int) -> bool:
+        """Delete a draft; False if it was not there (completed or removed meanwhile)."""
+        result = self._connection.execute(delete(intake_draft_table).where(d.id == draft_id))
+        return bool(result.rowcount)
+
+    def pending(self, keys: Sequence[str]) -> dict[str, int]:
+        """Those of `keys` a draft already has, and that draft's id."""
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            query = select(d.dedupe_key, d.id).where(d.dedupe_key.in_(chunk))
+            found.update({key: int(number) for key, number in self._connection.execute(query)})
+        return found
+
+    def loaded(self, identifiers: Sequence[str]) -> dict[str, str]:
+        """The SCDL keys (award decision's reference|party's SIRET or RNA) of the conventions
+        with a party among `identifiers` and an award decision recorded, and each one's
+        reference."""
+        p, c = party_table.c, convention_table.c
+        found: dict[str, str] = {}
+        for start in range(0, len(identifiers), 250):
+            chunk = list(identifiers[start : start + 250])
+            query = (
+                select(c.reference, p.siret, p.rna, c.award)
+                .join(party_table, p.convention_id == c.id)
+                .where(p.siret.in_(chunk) | p.rna.in_(chunk))
+            )
+            for reference, siret, rna, award in self._connection.execute(query):
+                decision = award_from_stored(award)
+                if decision is None:
+                    continue
+                for identifier in (siret, rna):
+                    if identifier:
+                        found[f"{decision.reference}|{identifier}"] = reference
+        return found
