@@ -110,6 +110,12 @@ def csv_header(path: Path) -> list[str]:
             first = handle.readline()
     except (OSError, UnicodeDecodeError):
         return []
+    return csv_header_of(first)
+
+
+def csv_header_of(text: str) -> list[str]:
+    """The first row of a CSV text."""
+    first = text.split("\n", 1)[0]
     return next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)), [])
 
 

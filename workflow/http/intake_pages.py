@@ -35,6 +35,7 @@ from workflow.http.pages import page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.commands import ImportConvention
 from workflow.usecases.conventions import edit_draft, import_convention
+from workflow.usecases.intake_drafts import complete_draft
 from workflow.usecases.preview import preview
 from workflow.wording.refusals import problem_text, say
 
@@ -80,6 +81,8 @@ def form_page(
         "doubts": [],
         "preview": None,
         "version": "",
+        "intake_draft": None,
+        "facts": [],
         "action": f"/conventions/{editing}/modifier" if editing else "/nouvelle-convention",
         **(extra or {}),
     }
@@ -145,7 +148,8 @@ def _checked_then(
         if form.get("action") != "save":
             today = civil_date(context.now())
             rows = preview(parsed.convention, today, context.app.legal)
-            extra = {"preview": rows, "version": form.get("version", "")}
+            extra = {"preview": rows, "version": form.get("version", ""),
+                     "intake_draft": _draft_number(form)}  # fmt: skip
             said = intake_form.Said(quotes=quotes)
             return form_page(context, signed, given, said=said, extra=extra, editing=editing)
         if editing is not None:
@@ -156,16 +160,30 @@ def _checked_then(
             edit_draft(context.app, parsed.convention, signed.principal.actor, changed,
                        context.now(), form_version(form.get("version", "")))  # fmt: skip
             return RedirectResponse(f"/conventions/{editing}?enregistre=edit_draft", 303)
-        command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
-        done = import_convention(context.app, command, context.now())
+        draft = _draft_number(form)
+        if draft is not None:
+            command = ImportConvention(parsed.convention, signed.principal.actor,
+                                       f"{SOURCE} : brouillon n° {draft}")  # fmt: skip
+            done = complete_draft(context.app, draft, command, context.now())
+        else:
+            command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
+            done = import_convention(context.app, command, context.now())
     except DuplicateReference as error:
         said = intake_form.Said(quotes, {"reference": say(error, FRENCH).sentence})
-        return form_page(context, signed, given, status=409, said=said, editing=editing)
+        return form_page(context, signed, given, status=409, said=said, editing=editing,
+                         extra={"intake_draft": _draft_number(form)})  # fmt: skip
     except ConvflowError as error:
         return form_page(context, signed, given, status=status_of(error),
                          said=refusal(error, renamed, quotes), editing=editing,
-                         extra={"version": form.get("version", "")})  # fmt: skip
+                         extra={"version": form.get("version", ""),
+                                "intake_draft": _draft_number(form)})  # fmt: skip
     return RedirectResponse(f"/conventions/{done.reference}?enregistre=create", 303)
+
+
+def _draft_number(form: Mapping[str, str]) -> int | None:
+    """The draft to complete the form was opened from (its hidden input), if any."""
+    text = form.get("intake_draft", "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 def _merged(context: HttpContext, reference: str, changes: dict[str, Any]) -> dict[str, Any]:
