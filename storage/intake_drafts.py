@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from storage.mapping import award_from_stored
 from storage.tables import (
@@ -17,6 +17,7 @@ from storage.tables import (
 )
 
 d = intake_draft_table.c
+_WAITING = d.completed_as.is_(None)
 
 
 class IntakeDraftRepository:
@@ -36,25 +37,49 @@ class IntakeDraftRepository:
         return ids
 
     def all(self) -> list[AnyRow]:
-        """Every draft, oldest first."""
-        return list(self._connection.execute(select(intake_draft_table).order_by(d.id)))
+        """Every draft still to complete, oldest first."""
+        query = select(intake_draft_table).where(_WAITING).order_by(d.id)
+        return list(self._connection.execute(query))
 
     def get(self, draft_id: int) -> AnyRow | None:
-        """One draft, or None."""
-        query = select(intake_draft_table).where(d.id == draft_id)
+        """One draft still to complete, or None."""
+        query = select(intake_draft_table).where(d.id == draft_id, _WAITING)
         return self._connection.execute(query).first()
 
-    def remove(self, draft_id: int) -> bool:
-        """Delete a draft; False if it was not there (completed or removed meanwhile)."""
-        result = self._connection.execute(delete(intake_draft_table).where(d.id == draft_id))
+    def complete(self, draft_id: int, reference: str) -> bool:
+        """Mark a draft as become convention `reference`; False if it was not waiting
+        (completed or removed meanwhile)."""
+        result = self._connection.execute(
+            update(intake_draft_table)
+            .where(d.id == draft_id, _WAITING)
+            .values(completed_as=reference)
+        )
         return bool(result.rowcount)
+
+    def remove(self, draft_id: int) -> bool:
+        """Delete a draft still to complete; False if it was not waiting."""
+        query = delete(intake_draft_table).where(d.id == draft_id, _WAITING)
+        return bool(self._connection.execute(query).rowcount)
+
+    def completed(self, keys: Sequence[str]) -> dict[str, str]:
+        """Those of `keys` a completed draft has, and the convention it became."""
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            query = select(d.dedupe_key, d.completed_as).where(
+                d.dedupe_key.in_(chunk), d.completed_as.is_not(None)
+            )
+            found.update(
+                {key: str(reference) for key, reference in self._connection.execute(query)}
+            )
+        return found
 
     def pending(self, keys: Sequence[str]) -> dict[str, int]:
         """Those of `keys` a draft already has, and that draft's id."""
         found: dict[str, int] = {}
         for start in range(0, len(keys), 500):
             chunk = list(keys[start : start + 500])
-            query = select(d.dedupe_key, d.id).where(d.dedupe_key.in_(chunk))
+            query = select(d.dedupe_key, d.id).where(d.dedupe_key.in_(chunk), _WAITING)
             found.update({key: int(number) for key, number in self._connection.execute(query)})
         return found
 

@@ -383,7 +383,7 @@ class IntakeDraftRow(SQLModel, table=True):
     """A convention to complete, read from an open-data (SCDL) row: the convention file's
     fields it gave (dotted names, as text), the file's other columns as written, the fields a
     person still has to fill, and where it came from. Completing it creates the convention
-    and deletes this row, in one transaction."""
+    and marks this row with its reference, in one transaction."""
 
     __tablename__ = "intake_draft"
 
@@ -396,6 +396,9 @@ class IntakeDraftRow(SQLModel, table=True):
     line: int
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    completed_as: str | None = Field(default=None, max_length=64)
+    """The convention it became, once completed: kept so that the same subsidy imported
+    again is known as loaded (the convention holds no award decision yet)."""
 
 
 convention_table = ConventionRow.__table__  # type: ignore[attr-defined]

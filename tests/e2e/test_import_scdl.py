@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import Convflow
+from tests.e2e.conftest import EXAMPLE, REF, Convflow
 from workflow.files.scdl import TO_COMPLETE
 
 SCDL = Path(__file__).parent / "scdl" / "subventions.csv"
@@ -117,3 +117,22 @@ def test_a_draft_is_discarded(convflow: Convflow) -> None:
 
     assert [d["line"] for d in convflow.json("drafts")] == [3, 4]
     assert convflow.refusal("drafts", "--discard", str(first))["code"] == "unknown_intake_draft"
+
+
+def test_a_subsidy_already_loaded_with_its_award_decision_is_reported(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'key = "crpv"\n', 'key = "crpv"\nsiret = "12345678900015"\n'
+    )
+    convention = tmp_path / "crpv.toml"
+    convention.write_text(text, encoding="utf-8")
+    convflow.ok("import", "--without-history", str(convention))
+    convflow.ok("award", REF, "--decision", "DEL-2025-041", "--adopted", "2025-02-06",
+                "--on", "2025-02-10")  # fmt: skip
+
+    error = _refusal(convflow, SCDL)
+
+    assert error["code"] == "scdl_already_loaded" and error["params"]["line"] == 2
+    assert error["params"]["reference"] == REF and error["params"]["others"] == []
+    assert convflow.json("drafts") == []

@@ -106,6 +106,9 @@ def test_a_draft_opens_filled_and_saving_it_creates_the_convention_and_removes_i
     assert [p.siret for p in convention.parties] == ["20005480700017", "12345678900015"]
     gone = admin_browser.get(f"/brouillons/{draft.id}")
     assert gone.status_code == 404 and f"n'a le numéro {draft.id}" in page_text(gone)
+    again = page_text(upload(admin_browser, SCDL.read_bytes(), "subventions.csv"))
+    assert "est déjà chargée : convention AMP-CRPV-2025-SCDL" in again  # line 2, not doubled
+    assert again.count("attend déjà d'être complétée") == 2  # lines 3 and 4
 
 
 def test_a_reference_taken_keeps_the_draft(admin_browser: httpx.Client, app: App) -> None:

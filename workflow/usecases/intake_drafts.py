@@ -4,7 +4,8 @@ An SCDL row gives part of a convention file (workflow.files.scdl); it is stored 
 draft, all the file's rows or none. A row whose subsidy (award decision's reference and
 beneficiary's SIRET or RNA) is already loaded as a convention, or already waiting as a draft,
 refuses the file, naming its line. Completing a draft creates the convention in `draft` and
-removes the intake draft, in one transaction.
+takes the intake draft off the list (kept with the convention's reference: the convention
+does not hold the award decision's reference until it is recorded), in one transaction.
 """
 
 from __future__ import annotations
@@ -68,11 +69,14 @@ def check_new(app: App, rows: Sequence[ScdlRow], source: str) -> None:
 def _refuse_known(uow: UnitOfWork, rows: Sequence[ScdlRow], source: str) -> None:
     keys = [row.key for row in rows]
     pending = uow.intake_drafts.pending(keys)
-    loaded = uow.intake_drafts.loaded(sorted({row.beneficiary for row in rows if row.decision}))
+    loaded = {
+        **uow.intake_drafts.loaded(sorted({row.beneficiary for row in rows if row.decision})),
+        **uow.intake_drafts.completed(keys),
+    }
     problems: list[dict[str, Any]] = []
     for row in rows:
         said = {"decision": row.decision, "beneficiary": row.beneficiary}
-        if row.decision and row.key in loaded:
+        if row.key in loaded:
             problems.append({"field": "referenceDecision", "line": row.line,
                              "code": "scdl_already_loaded",
                              "params": {**said, "reference": loaded[row.key]}})  # fmt: skip
@@ -120,10 +124,11 @@ def intake_draft(app: App, draft_id: int) -> IntakeDraft:
 def complete_draft(
     app: App, draft_id: int, command: ImportConvention, now: datetime
 ) -> ConventionImported:
-    """Create the convention the person completed from draft `draft_id`, and remove the
-    draft, in one transaction: both or neither (a draft completed meanwhile is refused)."""
+    """Create the convention the person completed from draft `draft_id`, and take the draft
+    off the list (kept with the convention's reference, for the dedupe), in one transaction:
+    both or neither (a draft completed or removed meanwhile is refused)."""
     with app.uow() as uow:
-        if not uow.intake_drafts.remove(draft_id):
+        if not uow.intake_drafts.complete(draft_id, command.convention.reference):
             raise UnknownIntakeDraft(draft_id)
         done = load_convention(app, uow, command, now)
         uow.commit()

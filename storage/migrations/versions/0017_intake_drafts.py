@@ -2,7 +2,9 @@
 
 Each row of an SCDL « subventions » CSV gives some of a convention file's fields; the others
 (reference, term, place, signatories) only a person can give. `intake_draft` keeps what the row
-gave until an administrator completes it in the « Nouvelle convention » form.
+gave until an administrator completes it in the « Nouvelle convention » form; then the row
+keeps the reference of the convention it became (`completed_as`), so that the same subsidy
+imported again is known as loaded.
 
 Revision ID: 0017
 Revises: 0014
@@ -32,6 +34,7 @@ def upgrade() -> None:
         sa.Column("line", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_as", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_draft")),
     )
     op.create_index(
