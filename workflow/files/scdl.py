@@ -188,7 +188,13 @@ def _columns(source: str, header: Sequence[str]) -> list[str]:
     return names
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _row(values: dict[str, str], checked: _Checked) -> ScdlRow | None:
+    for name, value in values.items():
+        if _CONTROL.search(value):
+            checked.refuse(name, "control_characters")
     for name in REQUIRED:
         if not values.get(name):
             checked.refuse(name, "required_field")
