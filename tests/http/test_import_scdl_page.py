@@ -14,6 +14,7 @@ import httpx
 from tests.http.conftest import form_value
 from tests.http.test_import_page import confirm, loaded, page_text, upload
 from workflow.bootstrap import App
+from workflow.usecases import views
 from workflow.usecases.intake_drafts import intake_drafts
 
 SCDL = Path(__file__).parents[1] / "e2e" / "scdl" / "subventions.csv"
@@ -104,6 +105,10 @@ def test_a_draft_opens_filled_and_saving_it_creates_the_convention_and_removes_i
         convention = uow.conventions.get("AMP-CRPV-2025-SCDL")
     assert convention.state == "draft" and str(convention.amount) == "200000.00"
     assert [p.siret for p in convention.parties] == ["20005480700017", "12345678900015"]
+    imported = views.history(app, "AMP-CRPV-2025-SCDL")[0]
+    assert imported["inputs"]["file"] == (
+        f"tableau de bord : brouillon n° {draft.id}, tableau de bord : subventions.csv, ligne 2"
+    )
     gone = admin_browser.get(f"/brouillons/{draft.id}")
     assert gone.status_code == 404 and f"n'a le numéro {draft.id}" in page_text(gone)
     again = page_text(upload(admin_browser, SCDL.read_bytes(), "subventions.csv"))

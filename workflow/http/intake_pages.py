@@ -162,8 +162,7 @@ def _checked_then(
             return RedirectResponse(f"/conventions/{editing}?enregistre=edit_draft", 303)
         draft = _draft_number(form)
         if draft is not None:
-            command = ImportConvention(parsed.convention, signed.principal.actor,
-                                       f"{SOURCE} : brouillon n° {draft}")  # fmt: skip
+            command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
             done = complete_draft(context.app, draft, command, context.now())
         else:
             command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)

@@ -11,7 +11,7 @@ does not hold the award decision's reference until it is recorded), in one trans
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -128,9 +128,11 @@ def complete_draft(
     off the list (kept with the convention's reference, for the dedupe), in one transaction:
     both or neither (a draft completed or removed meanwhile is refused)."""
     with app.uow() as uow:
-        if not uow.intake_drafts.complete(draft_id, command.convention.reference):
+        row = uow.intake_drafts.get(draft_id)
+        if row is None or not uow.intake_drafts.complete(draft_id, command.convention.reference):
             raise UnknownIntakeDraft(draft_id)
-        done = load_convention(app, uow, command, now)
+        source = f"{command.source} : brouillon n° {draft_id}, {row.source}, ligne {row.line}"
+        done = load_convention(app, uow, replace(command, source=source[:500]), now)
         uow.commit()
     return done
 
