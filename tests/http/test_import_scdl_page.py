@@ -116,6 +116,16 @@ def test_a_draft_opens_filled_and_saving_it_creates_the_convention_and_removes_i
     assert again.count("attend déjà d'être complétée") == 2  # lines 3 and 4
 
 
+def test_a_staggered_payment_asks_for_its_schedule(admin_browser: httpx.Client, app: App) -> None:
+    confirm(admin_browser, upload(admin_browser, SCDL.read_bytes(), "subventions.csv"))
+    staggered = intake_drafts(app)[1]
+
+    text = page_text(admin_browser.get(f"/brouillons/{staggered.id}"))
+
+    assert "Versements : leur échéancier (le fichier dit « échelonné »)" in text
+    assert "numéro RNA du bénéficiaire (partie 2) (rnaBeneficiaire) : W131234567" in text
+
+
 def test_a_reference_taken_keeps_the_draft(admin_browser: httpx.Client, app: App) -> None:
     confirm(admin_browser, upload(admin_browser, SCDL.read_bytes(), "subventions.csv"))
     first, second = intake_drafts(app)[:2]

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from states.errors import ConvflowError
-from workflow.files.scdl import MAPPED
+from workflow.files.scdl import MAPPED, SCHEDULE
 from workflow.http import intake_form
 from workflow.http.auth import Context, PageAdmin, SignedIn, page_reader
 from workflow.http.context import HttpContext
@@ -41,6 +41,12 @@ FACTS = {
     "dispositifAide": "dispositif d'aide",
 }
 """What each SCDL column that is no convention field says, in French."""
+IDENTIFIERS = {
+    "parties[0].siret": "SIRET de l'attribuant (partie 1)",
+    "parties[1].siret": "SIRET du bénéficiaire (partie 2)",
+    "parties[1].rna": "numéro RNA du bénéficiaire (partie 2)",
+}
+"""The fields the form has no input for, carried as read and shown here."""
 
 
 def _list_page(context: HttpContext, signed: SignedIn, status: int = 200,
@@ -75,14 +81,27 @@ def open_draft(context: Context, signed: PageAdmin, draft_id: int) -> Response:
     }
     extra = {
         "read_from": f"{draft.source}, ligne {draft.line}",
-        "missing": [intake_form.place_label(name) for name in draft.missing],
+        "missing": [_missing_label(name, draft.facts) for name in draft.missing],
         "facts": [
-            f"{FACTS.get(name, name)} ({name}) : {value}" for name, value in draft.facts.items()
+            *(
+                f"{IDENTIFIERS[name]} ({COLUMN_OF[name]}) : {value}, repris dans la convention"
+                for name, value in draft.fields.items()
+                if name in IDENTIFIERS
+            ),
+            *(f"{FACTS.get(name, name)} ({name}) : {value}" for name, value in draft.facts.items()),
         ],
         "intake_draft": draft.id,
     }
     said = intake_form.Said(quotes=quotes)
     return form_page(context, signed, draft.fields, said=said, extra=extra)
+
+
+def _missing_label(name: str, facts: dict[str, str]) -> str:
+    """A missing field as the form names it; the schedule, with what the file said of it."""
+    if name == SCHEDULE:
+        said = facts.get("conditionsVersement", "")
+        return f"Versements : leur échéancier (le fichier dit « {said} »)"
+    return intake_form.place_label(name)
 
 
 @router.post("/brouillons/{draft_id}/retirer")
