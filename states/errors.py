@@ -180,6 +180,12 @@ CODES: dict[str, dict[str, Kind]] = {
     "scdl_share_out_of_range": {"value": "text"},
     "scdl_already_loaded": {"decision": "text", "beneficiary": "text", "reference": "text"},
     "scdl_already_pending": {"decision": "text", "beneficiary": "text", "draft": "number"},
+    "scdl_undecided_already_loaded": {
+        "beneficiary": "text", "on": "date", "amount": "amount", "reference": "text",
+    },
+    "scdl_undecided_already_pending": {
+        "beneficiary": "text", "on": "date", "amount": "amount", "draft": "number",
+    },
     "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "instalment_amount_or_share": {},
     "amount_of_a_schedule": {"instalments": "number"},

@@ -99,6 +99,10 @@ def test_a_subsidy_already_waiting_is_reported_not_doubled(convflow: Convflow) -
     assert error["code"] == "scdl_already_pending"
     assert error["params"]["line"] == 2 and error["params"]["field"] == "referenceDecision"
     assert [o["line"] for o in error["params"]["others"]] == [3, 4]
+    undecided = error["params"]["others"][1]  # line 4 has no decision's reference
+    assert (undecided["code"], undecided["field"]) == (
+        "scdl_undecided_already_pending", "idBeneficiaire")  # fmt: skip
+    assert undecided["params"]["on"] == "2025-06-30" and undecided["params"]["amount"] == "30000.00"
     assert len(convflow.json("drafts")) == 3
 
 

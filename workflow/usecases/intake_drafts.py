@@ -75,19 +75,30 @@ def _refuse_known(uow: UnitOfWork, rows: Sequence[ScdlRow], source: str) -> None
     }
     problems: list[dict[str, Any]] = []
     for row in rows:
-        said = {"decision": row.decision, "beneficiary": row.beneficiary}
         if row.key in loaded:
-            problems.append({"field": "referenceDecision", "line": row.line,
-                             "code": "scdl_already_loaded",
-                             "params": {**said, "reference": loaded[row.key]}})  # fmt: skip
+            problems.append(_known(row, "loaded", reference=loaded[row.key]))
         elif row.key in pending:
-            problems.append({"field": "referenceDecision", "line": row.line,
-                             "code": "scdl_already_pending",
-                             "params": {**said, "draft": pending[row.key]}})  # fmt: skip
+            problems.append(_known(row, "pending", draft=pending[row.key]))
     if problems:
         first, *others = problems
         raise ConventionFileError(source, first["line"], first["field"], first["code"],
                                   others=others, **first["params"])  # fmt: skip
+
+
+def _known(row: ScdlRow, how: str, **params: Any) -> dict[str, Any]:
+    """A row whose subsidy is known already: by its decision and beneficiary, or, without a
+    decision's reference, by its beneficiary, date and amount."""
+    if row.decision:
+        said = {"decision": row.decision, "beneficiary": row.beneficiary}
+        code = "scdl_already_loaded" if how == "loaded" else "scdl_already_pending"
+        return {"field": "referenceDecision", "line": row.line, "code": code,
+                "params": {**said, **params}}  # fmt: skip
+    told = {"beneficiary": row.beneficiary, "on": row.facts["dateConvention"],
+            "amount": row.fields["amount"]}  # fmt: skip
+    column = "idBeneficiaire" if row.fields.get("parties[1].siret") else "rnaBeneficiaire"
+    code = "scdl_undecided_already_loaded" if how == "loaded" else "scdl_undecided_already_pending"
+    return {"field": column, "line": row.line, "code": code,
+            "params": {**told, **params}}  # fmt: skip
 
 
 def save_drafts(
