@@ -83,24 +83,31 @@ class IntakeDraftRepository:
             found.update({key: int(number) for key, number in self._connection.execute(query)})
         return found
 
-    def loaded(self, identifiers: Sequence[str]) -> dict[str, str]:
-        """The SCDL keys (award decision's reference|party's SIRET or RNA) of the conventions
-        with a party among `identifiers` and an award decision recorded, and each one's
-        reference."""
+    def loaded(
+        self, identifiers: Sequence[str]
+    ) -> tuple[dict[str, str], dict[str, tuple[str, bool]]]:
+        """The conventions with a party among `identifiers` (SIRET or RNA), by the keys an
+        SCDL row of theirs has: `decision|identifier` when their award decision is recorded;
+        `|identifier|signed on|amount` when they are signed, with whether an award decision is
+        recorded. Each with the convention's reference."""
         p, c = party_table.c, convention_table.c
-        found: dict[str, str] = {}
+        by_decision: dict[str, str] = {}
+        by_content: dict[str, tuple[str, bool]] = {}
         for start in range(0, len(identifiers), 250):
             chunk = list(identifiers[start : start + 250])
             query = (
-                select(c.reference, p.siret, p.rna, c.award)
+                select(c.reference, p.siret, p.rna, c.award, c.effective_date, c.amount)
                 .join(party_table, p.convention_id == c.id)
                 .where(p.siret.in_(chunk) | p.rna.in_(chunk))
             )
-            for reference, siret, rna, award in self._connection.execute(query):
+            for reference, siret, rna, award, signed_on, amount in self._connection.execute(query):
                 decision = award_from_stored(award)
-                if decision is None:
-                    continue
                 for identifier in (siret, rna):
-                    if identifier:
-                        found[f"{decision.reference}|{identifier}"] = reference
-        return found
+                    if not identifier:
+                        continue
+                    if decision is not None:
+                        by_decision[f"{decision.reference}|{identifier}"] = reference
+                    if signed_on is not None:
+                        content = f"|{identifier}|{signed_on.isoformat()}|{amount:.2f}"
+                        by_content[content] = (reference, decision is not None)
+        return by_decision, by_content

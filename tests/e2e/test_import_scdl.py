@@ -140,3 +140,40 @@ def test_a_subsidy_already_loaded_with_its_award_decision_is_reported(
     assert error["code"] == "scdl_already_loaded" and error["params"]["line"] == 2
     assert error["params"]["reference"] == REF and error["params"]["others"] == []
     assert convflow.json("drafts") == []
+
+
+def _signed_crpv(convflow: Convflow, tmp_path: Path) -> None:
+    """The reference convention, signed in 2025 (its history), with the beneficiary's SIRET
+    and an object short enough to be published."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'key = "crpv"\n', 'key = "crpv"\nsiret = "12345678900015"\n'
+    )
+    text += '\n[open_data]\nobject = "Accompagnement des équipes politique de la ville"\n'
+    path = tmp_path / "crpv.toml"
+    path.write_text(text, encoding="utf-8")
+    convflow.ok("import", str(path))
+
+
+def test_our_own_export_read_back_is_known_as_loaded(convflow: Convflow, tmp_path: Path) -> None:
+    _signed_crpv(convflow, tmp_path)
+    exported = tmp_path / "export.csv"
+    convflow.env["CONVFLOW_OPEN_DATA_THRESHOLD"] = "23000"  # the rule's own (tests raise it)
+    done = convflow("export", "scdl", "-o", str(exported))
+    assert done.exit_code == 0, done.output
+
+    error = _refusal(convflow, exported)
+
+    assert error["code"] == "scdl_undecided_already_loaded"  # no award decision recorded
+    assert error["params"]["reference"] == REF and error["params"]["line"] == 2
+    assert convflow.json("drafts") == []
+
+
+def test_a_row_of_another_decision_for_the_same_beneficiary_is_new(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    _signed_crpv(convflow, tmp_path)
+    other = GOOD.replace("2025-03-10", "2026-03-10").replace("DEL-2025-041", "DEL-2026-012")
+
+    report = convflow.json("import", str(_file(tmp_path / "2026.csv", other)))
+
+    assert report["drafts"] == 1

@@ -80,8 +80,11 @@ class ScdlRow:
     def key(self) -> str:
         """What identifies the subsidy (dedupe): its award decision and its beneficiary;
         without a decision's reference, the beneficiary, the convention's date and amount."""
-        if self.decision:
-            return f"{self.decision}|{self.beneficiary}"
+        return f"{self.decision}|{self.beneficiary}" if self.decision else self.content_key
+
+    @property
+    def content_key(self) -> str:
+        """The subsidy by its beneficiary, the convention's date and the amount."""
         return f"|{self.beneficiary}|{self.facts.get('dateConvention')}|{self.fields['amount']}"
 
 

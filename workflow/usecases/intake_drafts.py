@@ -3,9 +3,11 @@
 An SCDL row gives part of a convention file (workflow.files.scdl); it is stored as an intake
 draft, all the file's rows or none. A row whose subsidy (award decision's reference and
 beneficiary's SIRET or RNA) is already loaded as a convention, or already waiting as a draft,
-refuses the file, naming its line. Completing a draft creates the convention in `draft` and
-takes the intake draft off the list (kept with the convention's reference: the convention
-does not hold the award decision's reference until it is recorded), in one transaction.
+refuses the file, naming its line (a signed convention of that beneficiary, date and amount
+whose award decision is not recorded counts as loaded too). Completing a draft creates the
+convention in `draft` and takes the intake draft off the list (kept with the convention's
+reference: the convention does not hold the award decision's reference until it is
+recorded), in one transaction.
 """
 
 from __future__ import annotations
@@ -69,10 +71,12 @@ def check_new(app: App, rows: Sequence[ScdlRow], source: str) -> None:
 def _refuse_known(uow: UnitOfWork, rows: Sequence[ScdlRow], source: str) -> None:
     keys = [row.key for row in rows]
     pending = uow.intake_drafts.pending(keys)
-    loaded = {
-        **uow.intake_drafts.loaded(sorted({row.beneficiary for row in rows if row.decision})),
-        **uow.intake_drafts.completed(keys),
-    }
+    by_decision, by_content = uow.intake_drafts.loaded(sorted({row.beneficiary for row in rows}))
+    loaded = {**by_decision, **uow.intake_drafts.completed(keys)}
+    for row in rows:  # a signed convention of that beneficiary, date and amount, no award known
+        signed = by_content.get(row.content_key)
+        if row.key not in loaded and signed is not None and not (row.decision and signed[1]):
+            loaded[row.key] = signed[0]
     problems: list[dict[str, Any]] = []
     for row in rows:
         if row.key in loaded:
