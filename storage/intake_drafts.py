@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, text, update
 
 from storage.mapping import award_from_stored
 from storage.tables import (
@@ -23,8 +23,16 @@ _WAITING = d.completed_as.is_(None)
 class IntakeDraftRepository:
     """Adds, lists, finds and removes the drafts to complete."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, lock_rows: bool = False) -> None:
         self._connection = connection
+        self._lock_rows = lock_rows
+
+    def lock(self) -> None:
+        """Hold off other writers of drafts until this transaction ends (PostgreSQL), so that
+        two imports of the same file at once cannot both find its subsidies new; SQLite
+        serialises its writers already."""
+        if self._lock_rows:
+            self._connection.execute(text("LOCK TABLE intake_draft IN EXCLUSIVE MODE"))
 
     def add_many(self, drafts: Sequence[dict[str, Any]], actor: str, now: datetime) -> list[int]:
         """Store drafts ({dedupe_key, fields, facts, missing, source, line}); their ids."""

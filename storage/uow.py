@@ -65,7 +65,7 @@ class UnitOfWork:
         self.history = HistoryChains(connection)
         self.web_sessions = WebSessionRepository(connection)
         self.documents = DocumentRepository(connection)
-        self.intake_drafts = IntakeDraftRepository(connection)
+        self.intake_drafts = IntakeDraftRepository(connection, self.lock_rows)
         return self
 
     def commit(self) -> None:

@@ -110,6 +110,7 @@ def save_drafts(
 ) -> list[int]:
     """Keep every row as a draft to complete, all or nothing; their numbers."""
     with app.uow() as uow:
+        uow.intake_drafts.lock()
         _refuse_known(uow, rows, source)
         ids = uow.intake_drafts.add_many(
             [{"dedupe_key": row.key, "fields": row.fields, "facts": row.facts,
