@@ -7,7 +7,9 @@ brouillon" saves it in `draft`. `/nouvelle-convention/document` reads an uploade
 each value with the sentence it was read from, for the administrator to review and confirm;
 what it could not find is listed. `/conventions/REF/modifier` edits a draft the same way,
 until it is submitted (then an amendment is the way). Nothing is saved before the
-administrator confirms, and a refusal names each field beside its input.
+administrator confirms, and a refusal names each field beside its input. A draft to complete
+(an SCDL row, workflow.http.draft_pages) opens in the same form, its number in a hidden input:
+saving creates the convention and takes the draft off the list in one transaction.
 """
 
 from __future__ import annotations
@@ -160,12 +162,11 @@ def _checked_then(
             edit_draft(context.app, parsed.convention, signed.principal.actor, changed,
                        context.now(), form_version(form.get("version", "")))  # fmt: skip
             return RedirectResponse(f"/conventions/{editing}?enregistre=edit_draft", 303)
+        command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
         draft = _draft_number(form)
-        if draft is not None:
-            command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
+        if draft is not None:  # opened from a draft to complete: it goes in the same transaction
             done = complete_draft(context.app, draft, command, context.now())
         else:
-            command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
             done = import_convention(context.app, command, context.now())
     except DuplicateReference as error:
         said = intake_form.Said(quotes, {"reference": say(error, FRENCH).sentence})
