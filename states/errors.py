@@ -196,6 +196,17 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_column": {"allowed": "list"},
     "missing_columns": {"columns": "list"},
     "spreadsheet_unreadable": {"detail": "text"},
+    "scdl_not_a_date": {"value": "text"},
+    "scdl_identifier_missing": {},
+    "scdl_share_out_of_range": {"value": "text"},
+    "scdl_already_loaded": {"decision": "text", "beneficiary": "text", "reference": "text"},
+    "scdl_already_pending": {"decision": "text", "beneficiary": "text", "draft": "number"},
+    "scdl_undecided_already_loaded": {
+        "beneficiary": "text", "on": "date", "amount": "amount", "reference": "text",
+    },
+    "scdl_undecided_already_pending": {
+        "beneficiary": "text", "on": "date", "amount": "amount", "draft": "number",
+    },
     "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "instalment_amount_or_share": {},
     "amount_of_a_schedule": {"instalments": "number"},
@@ -225,6 +236,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_a_holiday_subdivision": {"value": "text", "known": "list"},
     # Conventions, amendments and tokens looked up, added or changed.
     "unknown_convention": {"reference": "text"},
+    "unknown_intake_draft": {"draft": "number"},
     "duplicate_reference": {"reference": "text"},
     "concurrent_change": {"reference": "text", "expected": "number", "actual": "number"},
     "unknown_amendment": {"reference": "text", "amendment": "number"},

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 __all__ = ["HEAD", "at_head"]
 
-HEAD = "0018"
+HEAD = "0019"
 """The last migration's revision (storage/migrations/versions)."""
 
 

@@ -386,6 +386,28 @@ class SigninFailureRow(SQLModel, table=True):
     failed_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class IntakeDraftRow(SQLModel, table=True):
+    """A convention to complete, read from an open-data (SCDL) row: the convention file's
+    fields it gave (dotted names, as text), the file's other columns as written, the fields a
+    person still has to fill, and where it came from. Completing it creates the convention
+    and marks this row with its reference, in one transaction."""
+
+    __tablename__ = "intake_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=400, index=True)
+    fields: dict[str, Any] = Field(sa_type=JSON)
+    facts: dict[str, Any] = Field(sa_type=JSON)
+    missing: list[str] = Field(sa_type=JSON)
+    source: str = Field(max_length=300)
+    line: int
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    completed_as: str | None = Field(default=None, max_length=64)
+    """The convention it became, once completed: kept so that the same subsidy imported
+    again is known as loaded (the convention holds no award decision yet)."""
+
+
 convention_table = ConventionRow.__table__  # type: ignore[attr-defined]
 party_table = PartyRow.__table__  # type: ignore[attr-defined]
 signatory_table = SignatoryRow.__table__  # type: ignore[attr-defined]
@@ -417,3 +439,4 @@ web_session_table = WebSessionRow.__table__  # type: ignore[attr-defined]
 signin_failure_table = SigninFailureRow.__table__  # type: ignore[attr-defined]
 document_blob_table = DocumentBlobRow.__table__  # type: ignore[attr-defined]
 document_table = DocumentRow.__table__  # type: ignore[attr-defined]
+intake_draft_table = IntakeDraftRow.__table__  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from storage.documents import DocumentRepository
 from storage.engine import READ_ONLY
 from storage.erasure import ErasureRepository
 from storage.history import HistoryChains
+from storage.intake_drafts import IntakeDraftRepository
 from storage.outbox import OutboxRepository
 from storage.queries import ListingQueries
 from storage.reminders import ReminderRepository
@@ -36,6 +37,7 @@ class UnitOfWork:
     tokens: TokenRepository
     history: HistoryChains
     web_sessions: WebSessionRepository
+    intake_drafts: IntakeDraftRepository
     connection: Connection
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -65,6 +67,7 @@ class UnitOfWork:
         self.web_sessions = WebSessionRepository(connection)
         self.documents = DocumentRepository(connection)
         self.erasure = ErasureRepository(connection)
+        self.intake_drafts = IntakeDraftRepository(connection, self.lock_rows)
         return self
 
     def commit(self) -> None:

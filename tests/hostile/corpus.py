@@ -441,3 +441,30 @@ API_CASES.update(
         ),
     }
 )
+
+
+SCDL_CASES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "siret-luhn": ("idBeneficiaire", "12345678900016", ("not_a_siret",)),
+    "siret-letters": ("idBeneficiaire", "1234567890001A", ("not_a_siret",)),
+    "siret-short": ("idAttribuant", "2000548070001", ("not_a_siret",)),
+    "rna-bad": ("rnaBeneficiaire", "W12", ("not_an_rna",)),
+    "date-feb-30": ("dateConvention", "2025-02-30", ("scdl_not_a_date",)),
+    "date-french": ("dateConvention", "10/03/2025", ("scdl_not_a_date",)),
+    "date-empty": ("dateConvention", "", ("required_field",)),
+    "period-three": ("datesPeriodeVersement", "2025-01-01/2025-02-01/2025-03-01",
+                     ("scdl_not_a_date",)),
+    "amount-french": ("montant", "200 000,00", ("not_an_amount",)),
+    "amount-infinite": ("montant", "1e400", ("not_an_amount",)),
+    "amount-nan": ("montant", "NaN", ("not_an_amount",)),
+    "amount-zero": ("montant", "0", ("amount_not_positive",)),
+    "amount-empty": ("montant", "", ("required_field",)),
+    "nature-other": ("nature", "aide", ("not_one_of",)),
+    "share-nan": ("pourcentageSubvention", "NaN", ("scdl_share_out_of_range",)),
+    "share-over": ("pourcentageSubvention", "1.5", ("scdl_share_out_of_range",)),
+    "object-long": ("objet", "x" * 257, ("text_too_long",)),
+    "object-escape": ("objet", "\x1b[31mrouge", ("control_characters",)),
+    "name-nul": ("nomBeneficiaire", "a\x00b", ("control_characters",)),
+    "eu-maybe": ("notificationUE", "peut-être", ("not_yes_or_no",)),
+}  # fmt: skip
+"""An SCDL « subventions » row (the test's second of three) with `column` given `value`:
+the file is refused naming that line and column, and no draft is kept."""

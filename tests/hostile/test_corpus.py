@@ -21,6 +21,7 @@ from tests.hostile.corpus import (
     ENVIRONMENT_CASES,
     HISTORY_CASES,
     RAW_FILES,
+    SCDL_CASES,
     SHEET_CASES,
     FileCase,
     file_cases,
@@ -138,6 +139,33 @@ def test_a_bad_spreadsheet_cell_refuses_the_file_naming_its_row_and_column(
     assert convflow.json("list") == []
 
 
+SCDL = Path(__file__).parents[1] / "e2e" / "scdl" / "subventions.csv"
+
+
+@pytest.mark.parametrize("name", list(SCDL_CASES))
+def test_a_bad_scdl_cell_refuses_the_file_naming_its_line_and_column(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    column, value, codes = SCDL_CASES[name]
+    with SCDL.open(encoding="utf-8", newline="") as source:
+        reader = csv.DictReader(source)
+        rows, fields = list(reader), list(reader.fieldnames or ())
+    rows[1][column] = value
+    path = tmp_path / "subventions.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = convflow.runner.invoke(cli, ["import", str(path), "--json"], env=convflow.env)
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    error = json.loads(result.stdout)["files"][0]["error"]
+    assert error["code"] in codes, error
+    assert error["params"]["line"] == 3 and error["params"]["field"] == column
+    assert convflow.json("drafts") == []
+
+
 @pytest.mark.parametrize("name", list(CONFIG_CASES))
 def test_a_bad_settings_file_is_refused_before_anything_runs(
     convflow: Convflow, tmp_path: Path, name: str
@@ -186,6 +214,6 @@ def test_a_bad_setting_in_the_environment_is_refused_in_one_line(
 
 def test_the_corpus_holds_at_least_the_cases_the_issue_asks_for() -> None:
     groups = (RAW_FILES, CLI_CASES, HISTORY_CASES, SHEET_CASES, CONFIG_CASES, AMEND_CASES,
-              API_CASES, ENVIRONMENT_CASES)  # fmt: skip
+              API_CASES, ENVIRONMENT_CASES, SCDL_CASES)  # fmt: skip
     counted = len(file_cases()) + sum(len(group) for group in groups)
     assert counted >= 300

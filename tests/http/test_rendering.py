@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from jinja2 import UndefinedError
 
 from states.lifecycle import END_STATES, STATES, edges, mermaid_diagram
 from tests.unit.builders import reference_convention
+from workflow.files.scdl import parse_scdl
 from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row
 from workflow.http import intake_form
 from workflow.http.diagram import is_automatic, lifecycle_of, state_diagram
@@ -27,12 +28,14 @@ from workflow.http.forms import (
 from workflow.http.presenting import by_month, page_numbers, query_with, term_rows
 from workflow.http.rendering import TEMPLATES, Pages, in_days, money
 from workflow.http.schemas import EventName, StateName
+from workflow.usecases.intake_drafts import IntakeDraft
 from workflow.usecases.preview import PreviewedDeadline
 from workflow.usecases.tokens import Principal
 from workflow.wording import dashboard as labels
 from workflow.wording.values import euros
 
 SVG = "{http://www.w3.org/2000/svg}"
+SCDL = Path(__file__).parents[1] / "e2e" / "scdl" / "subventions.csv"
 TODAY = date(2025, 6, 1)
 
 
@@ -164,12 +167,21 @@ def contexts() -> dict[str, dict[str, Any]]:
             "elsewhere": [("", "<i>T</i>")], "editing": None, "upload_error": "<i>T</i>",
             "read_from": "<i>T</i>.pdf", "missing": ["<i>T</i>"], "doubts": ["<i>T</i>"],
             "preview": [PreviewedDeadline("expiry", "<i>T</i>", "<i>T</i>", "<i>T</i>")],
-            "version": "", "action": "/nouvelle-convention"},
+            "version": "", "action": "/nouvelle-convention", "intake_draft": 7,
+            "facts": ["<i>T</i>"]},
+        "drafts.html": {
+            **frame(), "drafts": [IntakeDraft(
+                7, {"parties[0].name": "<i>T</i>", "amount": "1.00", "object": "<i>T</i>"},
+                {"nature": "<i>T</i>"}, ("reference",), "<i>T</i>.csv", 2, "<i>T</i>",
+                datetime(2025, 6, 1, 10, tzinfo=UTC))],
+            "error": "<i>T</i>", "done": "<i>T</i>"},
         "import.html": {
             **frame(), "columns": COLUMNS, "required": REQUIRED, "file_name": "<i>T</i>.csv",
             "report": [Row(2, reference_convention())], "refused": [
                 {"line": 3, "column": "amount", "text": "<i>T</i>"}],
-            "content": "", "digest": "d", "imported": ["<i>T</i>"], "shown_rows": 1000},
+            "content": "", "digest": "d", "imported": ["<i>T</i>"], "shown_rows": 1000,
+            "scdl": parse_scdl(SCDL.read_text(encoding="utf-8"), "<i>T</i>.csv"),
+            "drafts": [7]},
     }  # fmt: skip
 
 

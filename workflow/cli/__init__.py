@@ -24,6 +24,10 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "Load conventions in state `draft`: each FILE a convention file (TOML), a "
                 "spreadsheet (CSV or XLSX, one convention per row: docs/spreadsheet-import.md) "
                 "or a directory of them."),
+    LazyCommand("drafts", "workflow.cli.drafts", "drafts",
+                "List the drafts to complete made by importing an open-data (SCDL subventions) "
+                "file: what each row gave, what a person must still fill (--discard N removes "
+                "one)."),
     LazyCommand("extract", "workflow.cli.intake", "extract",
                 "Read a convention's text (.txt, .pdf with a text layer, .docx) and print the "
                 "convention file `convflow import` reads: each value under the sentence and "

@@ -30,6 +30,7 @@ from workflow.cli.context import (
 from workflow.cli.present import day, instant, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
+from workflow.files.scdl import is_scdl_file, read_scdl
 from workflow.files.spreadsheet import KINDS, read_spreadsheet
 from workflow.usecases import listing, views
 from workflow.usecases.amendments import (
@@ -40,6 +41,7 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, import_conventions, record_event
+from workflow.usecases.intake_drafts import save_drafts
 from workflow.usecases.verification import verify_history
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
@@ -96,6 +98,11 @@ def import_(
     """Load conventions in state `draft`: each FILE a convention file (TOML), a spreadsheet
     (CSV or XLSX, one convention per row: docs/spreadsheet-import.md) or a directory of them.
 
+    An open-data file of subsidies (the SCDL « subventions » CSV, recognised by its header)
+    gives drafts to complete instead: each row what it says (parties, SIRET, object, amount),
+    kept until a person adds what it does not (reference, term, place, signatories) on the
+    dashboard; `convflow drafts` lists them.
+
     A convention file's `[[history]]` is then recorded, each event with the date it happened,
     as `convflow event` would have (past events older than CONVFLOW_LATE_RECORD_DAYS are not
     emailed to the partners). Each file is all or nothing: a malformed one is refused with
@@ -111,11 +118,15 @@ def import_(
     refused = [r for r in reports if r["error"] is not None]
     if as_json:
         emit({"files": reports, "imported": sum(len(r["imported"]) for r in reports),
+              "drafts": sum(len(r["drafts"]) for r in reports),
               "refused_files": len(refused)})  # fmt: skip
     else:
         words = context.words
         for report in reports:
-            if report["error"] is None:
+            if report["error"] is None and report["drafts"]:
+                click.echo(words("{file}: {count} drafts to complete (convflow drafts)",
+                                 file=report["file"], count=len(report["drafts"])))  # fmt: skip
+            elif report["error"] is None:
                 click.echo(words("{file}: {count} conventions imported", file=report["file"],
                                  count=len(report["imported"])))  # fmt: skip
             else:
@@ -145,12 +156,21 @@ def _import_any(
     targets = {"payment_target_days": settings.payment_target_days,
                "signature_target_days": settings.signature_target_days}  # fmt: skip
     try:
+        if is_scdl_file(path):
+            found = read_scdl(path)
+            drafts = save_drafts(app, found, str(path), actor, app.clock())
+            return {"file": str(path), "imported": [], "drafts": drafts, "error": None}
         if path.suffix.lower() in KINDS:
             rows = read_spreadsheet(path, **targets)
             with _progress(len(rows), path) as bar:
                 done = import_conventions(app, [(r.number, r.convention) for r in rows], actor,
                                           str(path), app.clock(), bar.update)  # fmt: skip
-            return {"file": str(path), "imported": [d.reference for d in done], "error": None}
+            return {
+                "file": str(path),
+                "imported": [d.reference for d in done],
+                "drafts": [],
+                "error": None,
+            }
         described = read_file(path, **targets)
         history = () if without_history else described.history
         command = ImportConvention(described.convention, actor, str(path), history)
@@ -159,10 +179,11 @@ def _import_any(
         except DuplicateReference:
             if not skip_existing:
                 raise
-            return {"file": str(path), "imported": [], "error": None}
-        return {"file": str(path), "imported": [result.reference], "error": None}
+            return {"file": str(path), "imported": [], "drafts": [], "error": None}
+        return {"file": str(path), "imported": [result.reference], "drafts": [], "error": None}
     except ConvflowError as error:
-        return {"file": str(path), "imported": [], "error": say(error, context.words).as_json()}
+        said = say(error, context.words).as_json()
+        return {"file": str(path), "imported": [], "drafts": [], "error": said}
 
 
 def _progress(rows: int, path: Path) -> Any:

@@ -25,6 +25,7 @@ from workflow.http import (
     api,
     convention_pages,
     documents_api,
+    draft_pages,
     import_pages,
     intake_api,
     intake_pages,
@@ -169,6 +170,7 @@ ROUTERS = (
     signin.signed_only,
     intake_pages.router,
     import_pages.router,
+    draft_pages.router,
     convention_pages.router,
     pages.router,
 )

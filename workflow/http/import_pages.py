@@ -28,6 +28,7 @@ from starlette.responses import Response
 from states.calendar import civil_date
 from states.errors import ConvflowError, InvalidInput
 from workflow.files.convention_file import ConventionFileError
+from workflow.files.scdl import ScdlRow, csv_header_of, is_scdl_header, parse_scdl
 from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row, read_spreadsheet, template_csv
 from workflow.http.auth import Context, PageAdmin, SignedIn, page_reader
 from workflow.http.context import HttpContext
@@ -36,6 +37,7 @@ from workflow.http.intake_api import MAX_DOCUMENT
 from workflow.http.pages import csv_response, page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.conventions import check_not_loaded, import_conventions
+from workflow.usecases.intake_drafts import check_new, save_drafts
 from workflow.wording.refusals import problem_text, say
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
@@ -69,6 +71,22 @@ def _rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
     return rows
 
 
+def _scdl_rows(context: HttpContext, content: bytes, name: str) -> list[ScdlRow] | None:
+    """The rows of an open-data (SCDL « subventions ») CSV, each checked and none already
+    loaded or waiting; None when the file is not one (a spreadsheet of conventions)."""
+    if _kind(content) != ".csv":
+        return None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None  # the spreadsheet's reading says why
+    if not is_scdl_header(csv_header_of(text)):
+        return None
+    rows = parse_scdl(text, name)
+    check_new(context.app, rows, name)
+    return rows
+
+
 def problems(error: ConvflowError) -> list[dict[str, Any]]:
     """Each problem of a refused file: its row, column and what is wrong, in French."""
     if not isinstance(error, InvalidInput):
@@ -86,7 +104,7 @@ def _page(context: HttpContext, signed: SignedIn, status: int = 200, **data: Any
     shown = {
         "columns": COLUMNS, "required": REQUIRED, "report": None, "refused": None,
         "file_name": None, "content": None, "digest": None, "imported": None,
-        "shown_rows": SHOWN_ROWS,
+        "shown_rows": SHOWN_ROWS, "scdl": None, "drafts": None,
     }  # fmt: skip
     merged = {**page_context(context, signed, "conventions"), **shown, **data}
     return context.pages.response("import.html", merged, status)
@@ -137,11 +155,12 @@ def _report(context: HttpContext, signed: SignedIn, content: bytes, name: str) -
     try:
         if len(content) > MAX_DOCUMENT:
             raise InvalidInput("file", "document_too_large", most=str(MAX_DOCUMENT))
-        rows = _rows(context, content, name)
+        scdl = _scdl_rows(context, content, name)
+        rows = _rows(context, content, name) if scdl is None else []
     except ConvflowError as error:
         return _page(context, signed, 422, refused=problems(error), file_name=name)
     return _page(
-        context, signed, report=rows, file_name=name,
+        context, signed, report=rows, scdl=scdl, file_name=name,
         content=base64.b64encode(content).decode("ascii"),
         digest=hashlib.sha256(content).hexdigest(),
     )  # fmt: skip
@@ -165,6 +184,11 @@ def _import(context: HttpContext, signed: SignedIn, form: dict[str, str]) -> Res
     try:
         if not content or hashlib.sha256(content).hexdigest() != form.get("digest"):
             raise InvalidInput("file", "import_file_changed")
+        scdl = _scdl_rows(context, content, name)
+        if scdl is not None:
+            drafts = save_drafts(context.app, scdl, f"tableau de bord : {name}",
+                                 signed.principal.actor, context.now())  # fmt: skip
+            return _page(context, signed, drafts=drafts, file_name=name)
         rows = _rows(context, content, name)
         done = import_conventions(
             context.app, [(r.number, r.convention) for r in rows], signed.principal.actor,

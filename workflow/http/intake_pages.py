@@ -7,7 +7,9 @@ brouillon" saves it in `draft`. `/nouvelle-convention/document` reads an uploade
 each value with the sentence it was read from, for the administrator to review and confirm;
 what it could not find is listed. `/conventions/REF/modifier` edits a draft the same way,
 until it is submitted (then an amendment is the way). Nothing is saved before the
-administrator confirms, and a refusal names each field beside its input.
+administrator confirms, and a refusal names each field beside its input. A draft to complete
+(an SCDL row, workflow.http.draft_pages) opens in the same form, its number in a hidden input:
+saving creates the convention and takes the draft off the list in one transaction.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from workflow.http.pages import page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.commands import ImportConvention
 from workflow.usecases.conventions import edit_draft, import_convention
+from workflow.usecases.intake_drafts import complete_draft
 from workflow.usecases.preview import preview
 from workflow.wording.refusals import problem_text, say
 
@@ -80,6 +83,8 @@ def form_page(
         "doubts": [],
         "preview": None,
         "version": "",
+        "intake_draft": None,
+        "facts": [],
         "action": f"/conventions/{editing}/modifier" if editing else "/nouvelle-convention",
         **(extra or {}),
     }
@@ -145,7 +150,8 @@ def _checked_then(
         if form.get("action") != "save":
             today = civil_date(context.now())
             rows = preview(parsed.convention, today, context.app.legal)
-            extra = {"preview": rows, "version": form.get("version", "")}
+            extra = {"preview": rows, "version": form.get("version", ""),
+                     "intake_draft": _draft_number(form)}  # fmt: skip
             said = intake_form.Said(quotes=quotes)
             return form_page(context, signed, given, said=said, extra=extra, editing=editing)
         if editing is not None:
@@ -157,15 +163,27 @@ def _checked_then(
                        context.now(), form_version(form.get("version", "")))  # fmt: skip
             return RedirectResponse(f"/conventions/{editing}?enregistre=edit_draft", 303)
         command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
-        done = import_convention(context.app, command, context.now())
+        draft = _draft_number(form)
+        if draft is not None:  # opened from a draft to complete: it goes in the same transaction
+            done = complete_draft(context.app, draft, command, context.now())
+        else:
+            done = import_convention(context.app, command, context.now())
     except DuplicateReference as error:
         said = intake_form.Said(quotes, {"reference": say(error, FRENCH).sentence})
-        return form_page(context, signed, given, status=409, said=said, editing=editing)
+        return form_page(context, signed, given, status=409, said=said, editing=editing,
+                         extra={"intake_draft": _draft_number(form)})  # fmt: skip
     except ConvflowError as error:
         return form_page(context, signed, given, status=status_of(error),
                          said=refusal(error, renamed, quotes), editing=editing,
-                         extra={"version": form.get("version", "")})  # fmt: skip
+                         extra={"version": form.get("version", ""),
+                                "intake_draft": _draft_number(form)})  # fmt: skip
     return RedirectResponse(f"/conventions/{done.reference}?enregistre=create", 303)
+
+
+def _draft_number(form: Mapping[str, str]) -> int | None:
+    """The draft to complete the form was opened from (its hidden input), if any."""
+    text = form.get("intake_draft", "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 def _merged(context: HttpContext, reference: str, changes: dict[str, Any]) -> dict[str, Any]:

@@ -40,27 +40,36 @@ from workflow.wording.labels import reminder_reason
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:
     """Load a convention in `draft`; a reference that exists already is refused."""
-    convention = command.convention
     with app.uow() as uow:
-        if uow.conventions.exists(convention.reference):
-            raise DuplicateReference(convention.reference)
-        convention_id = uow.conventions.add(convention, now)
-        uow.conventions.append_event(
-            convention_id,
-            1,
-            "import",
-            None,
-            convention.state,
-            civil_date(now),
-            command.actor,
-            {"file": command.source} if command.source else {},
-            now,
-        )
-        if command.history:  # read back as stored: the history then plays on the stored rows
-            convention = uow.conventions.get(convention.reference, for_update=True)
-        for number, past in enumerate(command.history):
-            _replay(app, uow, convention, past, number, command, now)
+        done = load_convention(app, uow, command, now)
         uow.commit()
+    return done
+
+
+def load_convention(
+    app: App, uow: UnitOfWork, command: ImportConvention, now: datetime
+) -> ConventionImported:
+    """`import_convention` inside a unit of work the caller commits (with what else it
+    does: an intake draft completed is removed in the same transaction)."""
+    convention = command.convention
+    if uow.conventions.exists(convention.reference):
+        raise DuplicateReference(convention.reference)
+    convention_id = uow.conventions.add(convention, now)
+    uow.conventions.append_event(
+        convention_id,
+        1,
+        "import",
+        None,
+        convention.state,
+        civil_date(now),
+        command.actor,
+        {"file": command.source} if command.source else {},
+        now,
+    )
+    if command.history:  # read back as stored: the history then plays on the stored rows
+        convention = uow.conventions.get(convention.reference, for_update=True)
+    for number, past in enumerate(command.history):
+        _replay(app, uow, convention, past, number, command, now)
     return ConventionImported(convention.reference, convention.state, convention.version)
 
 
