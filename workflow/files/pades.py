@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from datetime import UTC
 from typing import Any
 
@@ -23,8 +24,13 @@ def signings(content: bytes, media_type: str) -> tuple[Signing, ...]:
     """The signatures of a PDF, in the file's order; none for any other paper."""
     if media_type != PDF:
         return ()
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    with warnings.catch_warnings():
+        # cryptography 51 deprecates DSA, whose key class pyHanko imports: not the
+        # administrator's concern, and no signature here needs DSA.
+        warnings.filterwarnings("ignore", message="DSA is deprecated")
+        from pyhanko.pdf_utils.misc import PdfError
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import generic_cms  # noqa: F401  (imported once, quietly)
 
     try:
         embedded = PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
