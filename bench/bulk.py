@@ -109,6 +109,10 @@ def _copies(proto: Rows, count: int, due: set[int], today: date, hour: int) -> I
     """What changes from the prototype in each of `count` copies, CHUNK conventions at a time."""
     signatories = len(proto["signatory"])
     reminders = len(proto["reminder"])
+    # Recorded a month ago, as a convention followed in real time is: a reminder planned before
+    # its deadline was recorded is skipped as recorded late (the prototype's rows are from
+    # seconds ago, and `set_due` may plan a reminder a minute back).
+    known = datetime.now(UTC) - timedelta(days=30)
     old_signatory = {row["id"]: k for k, row in enumerate(proto["signatory"])}
     for start in range(0, count, CHUNK):
         chunk: Rows = {name: [] for name in proto}
@@ -129,7 +133,7 @@ def _copies(proto: Rows, count: int, due: set[int], today: date, hour: int) -> I
             ]  # fmt: skip
             chunk["deadline"].append(
                 {"id": cid, "convention_id": cid, "raw_end": term, "due_date": term,
-                 "expires_at": end_of_day(term)}
+                 "expires_at": end_of_day(term), "created_at": known}
             )  # fmt: skip
             for k, row in enumerate(proto["reminder"]):
                 planned = at_paris_time(term - timedelta(days=row["days_before"]), hour)
@@ -140,7 +144,8 @@ def _copies(proto: Rows, count: int, due: set[int], today: date, hour: int) -> I
                 chunk["reminder"].append(
                     {"id": i * reminders + k + 1, "convention_id": cid, "deadline_id": cid,
                      "label": row["label"], "planned_at": planned, "status": status,
-                     "resolved_at": None if status == "planned" else planned}
+                     "resolved_at": None if status == "planned" else planned,
+                     "created_at": known}
                 )  # fmt: skip
         yield chunk
 
