@@ -1,6 +1,7 @@
 """The due pass shared by 1, 2 and 4 services on one PostgreSQL database.
 
     python -m bench.scaling [--conventions 100000] [--due 20000] [--services 1 2 4] [--quick]
+        [--rounds 1]
 
 `conventions` conventions in execution and their pending reminders are copied into a PostgreSQL
 database (see `bench.bulk`, the same copy the other service benchmarks use), kept as a
@@ -177,9 +178,10 @@ def measure(folder: Path, template: str, services: int, due: int, lead: float) -
 
 def run(
     conventions: int = 100_000, due: int = 20_000, counts: tuple[int, ...] = (1, 2, 4),
-    lead: float = 20.0,
+    lead: float = 20.0, rounds: int = 1,
 ) -> dict[str, float]:  # fmt: skip
-    """Store the template once, then measure each number of services on a copy of it."""
+    """Store the template once, then measure each number of services on a copy of it, `rounds`
+    times in turn."""
     reason = postgres.unavailable_reason()
     if reason:
         raise RuntimeError(reason)
@@ -190,11 +192,18 @@ def run(
             _, figures["load_seconds"] = bulk.store_at(
                 folder, postgres.url_of(template), conventions, due
             )
-            for count in counts:
-                for key, value in measure(folder, template, count, due, lead).items():
-                    figures[f"s{count}_{key}"] = value
+            for round_ in range(rounds):
+                for count in counts:
+                    measured = measure(folder, template, count, due, lead)
+                    figures[f"s{count}_r{round_}_seconds"] = measured["seconds"]
+                    # Of several rounds, the fastest is kept: the one least slowed by whatever
+                    # else the shared machine ran meanwhile (every round is printed).
+                    if measured["seconds"] < figures.get(f"s{count}_seconds", float("inf")):
+                        for key, value in measured.items():
+                            figures[f"s{count}_{key}"] = value
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    figures["rounds"] = rounds
     base = figures[f"s{counts[0]}_seconds"]
     for count in counts:
         figures[f"s{count}_ratio"] = base / figures[f"s{count}_seconds"]
@@ -230,6 +239,9 @@ def report(figures: dict[str, float]) -> str:
             f"{f[f's{k}_share_max'] * 100:.0f} %; "
             f"queued {f[f's{k}_queued']:.0f} ({f[f's{k}_distinct']:.0f} distinct)"
         )
+        if f.get("rounds", 1) > 1:
+            each = ", ".join(f"{f[f's{k}_r{r}_seconds']:.1f}" for r in range(int(f["rounds"])))
+            lines[-1] += f"; the fastest of {f['rounds']:.0f} rounds: {each} s"
     verdict = "met" if met(f) else "NOT met"
     lines.append(
         f"  2 services / 1 = {f.get('s2_ratio', 0.0):.2f}x (target >= {TARGET}x, each reminder "
@@ -245,9 +257,10 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=20_000, help="reminders due at the instant")
     parser.add_argument("--services", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--quick", action="store_true", help="10 000 conventions, 2 000 due")
+    parser.add_argument("--rounds", type=int, default=1, help="measures of each, in turn")
     args = parser.parse_args()
     conventions, due = (10_000, 2_000) if args.quick else (args.conventions, args.due)
-    figures = run(conventions, due, tuple(args.services))
+    figures = run(conventions, due, tuple(args.services), rounds=args.rounds)
     print(report(figures))
     sys.exit(0 if met(figures) else 1)
 
