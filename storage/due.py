@@ -35,11 +35,25 @@ def references_due(
     is working on them, and will finish them.
     """
     excluded = list(exclude)
-    # The oldest candidates are chosen before the join: joining every due convention first
-    # made PostgreSQL scan the whole convention table at each read (90 ms with 20 000 due
-    # among 100 000: more than the batch's own work). Those excluded, or held by another
-    # service, are left out after the choice, hence the spare candidates.
-    candidates = (limit * SPARE_CANDIDATES if skip_locked else limit) + len(excluded)
+    if not skip_locked:
+        # SQLite: grouping the due rows joined to their conventions is what its planner does
+        # best (5 ms with 1 000 due among 100 000; the form below took 120 ms there).
+        query = (
+            select(c.reference, func.min(instant).label("first"))
+            .join(convention_table, c.id == owner)
+            .where(status == waiting, instant <= now)
+            .group_by(c.reference)
+            .order_by("first")
+            .limit(limit)
+        )
+        if excluded:
+            query = query.where(c.reference.not_in(excluded))
+        return [row.reference for row in connection.execute(query)]
+    # PostgreSQL: the oldest candidates are chosen before the join: joining every due
+    # convention first made it scan the whole convention table at each read (90 ms with
+    # 20 000 due among 100 000: more than the batch's own work). Those excluded, or held by
+    # another service, are left out after the choice, hence the spare candidates.
+    candidates = limit * SPARE_CANDIDATES + len(excluded)
     due = (
         select(owner.label("owner"), func.min(instant).label("first"))
         .where(status == waiting, instant <= now)
@@ -53,9 +67,8 @@ def references_due(
     )
     if excluded:
         query = query.where(c.reference.not_in(excluded))
-    if skip_locked:
-        # Without it, every service reads the same oldest batch, and all but one find it
-        # held (measured: 2 services 0.57x one). The row lock taken here ends with the
-        # caller's short read transaction; the work itself locks the conventions again.
-        query = query.with_for_update(of=convention_table, skip_locked=True)
+    # Without it, every service reads the same oldest batch, and all but one find it held
+    # (measured: 2 services 0.57x one). The row lock taken here ends with the caller's short
+    # read transaction; the work itself locks the conventions again.
+    query = query.with_for_update(of=convention_table, skip_locked=True)
     return [row.reference for row in connection.execute(query)]
