@@ -89,7 +89,11 @@ def _rows_of(connection: Connection) -> Rows:
     def read(table: Table, *where: Any) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in connection.execute(select(table).where(*where))]
 
-    deadlines = read(deadline_table, deadline_table.c.status == "pending")
+    # Only the term: the publication deadline a large award opens is the Métropole's own
+    # obligation, with no reminder to the partners, and would only add rows to copy.
+    deadlines = read(
+        deadline_table, deadline_table.c.status == "pending", deadline_table.c.kind == "expiry"
+    )
     assert [d["kind"] for d in deadlines] == ["expiry"], deadlines
     return {
         "convention": read(convention_table),
@@ -105,6 +109,10 @@ def _copies(proto: Rows, count: int, due: set[int], today: date, hour: int) -> I
     """What changes from the prototype in each of `count` copies, CHUNK conventions at a time."""
     signatories = len(proto["signatory"])
     reminders = len(proto["reminder"])
+    # Recorded a month ago, as a convention followed in real time is: a reminder planned before
+    # its deadline was recorded is skipped as recorded late (the prototype's rows are from
+    # seconds ago, and `set_due` may plan a reminder a minute back).
+    known = datetime.now(UTC) - timedelta(days=30)
     old_signatory = {row["id"]: k for k, row in enumerate(proto["signatory"])}
     for start in range(0, count, CHUNK):
         chunk: Rows = {name: [] for name in proto}
@@ -125,7 +133,7 @@ def _copies(proto: Rows, count: int, due: set[int], today: date, hour: int) -> I
             ]  # fmt: skip
             chunk["deadline"].append(
                 {"id": cid, "convention_id": cid, "raw_end": term, "due_date": term,
-                 "expires_at": end_of_day(term)}
+                 "expires_at": end_of_day(term), "created_at": known}
             )  # fmt: skip
             for k, row in enumerate(proto["reminder"]):
                 planned = at_paris_time(term - timedelta(days=row["days_before"]), hour)
@@ -136,7 +144,8 @@ def _copies(proto: Rows, count: int, due: set[int], today: date, hour: int) -> I
                 chunk["reminder"].append(
                     {"id": i * reminders + k + 1, "convention_id": cid, "deadline_id": cid,
                      "label": row["label"], "planned_at": planned, "status": status,
-                     "resolved_at": None if status == "planned" else planned}
+                     "resolved_at": None if status == "planned" else planned,
+                     "created_at": known}
                 )  # fmt: skip
         yield chunk
 
@@ -157,9 +166,10 @@ class _Copier:
 
     def __init__(self, table: Table, dialect: Dialect) -> None:
         compiled = insert(table).compile(dialect=dialect)
-        assert compiled.positiontup is not None
         self.sql = str(compiled)
-        self.names = list(compiled.positiontup)
+        # SQLite's driver takes positional values, psycopg named ones (`%(name)s`).
+        self.positional = compiled.positiontup is not None
+        self.names = list(compiled.positiontup or compiled.params)
         self._convert: dict[str, Any] = {
             name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in self.names
@@ -175,9 +185,11 @@ class _Copier:
         for row in rows:
             self._prototypes[row[key] if key else None] = self._converted(row)
 
-    def row(self, changes: dict[str, Any], key: str | None) -> tuple[Any, ...]:
-        """The database values of one copy."""
+    def row(self, changes: dict[str, Any], key: str | None) -> tuple[Any, ...] | dict[str, Any]:
+        """The database values of one copy, as the driver takes them."""
         values = {**self._prototypes[changes[key] if key else None], **self._converted(changes)}
+        if not self.positional:
+            return {name: values[name] for name in self.names}
         return tuple(values[name] for name in self.names)
 
 
@@ -188,12 +200,18 @@ _KEYS = {"party": "key", "signatory": "position", "signature": "event_seq", "rem
 def store(folder: Path, name: str, count: int, due: int, hour: int = 9) -> tuple[str, float]:
     """A migrated SQLite file holding `count` conventions, of which `due` (spread evenly) have
     a reminder waiting for `set_due`; its URL and the seconds the copying took."""
+    return store_at(folder, f"sqlite:///{folder / name}", count, due, hour)
+
+
+def store_at(folder: Path, url: str, count: int, due: int, hour: int = 9) -> tuple[str, float]:
+    """As `store`, into the database at `url` (a SQLite file, or an empty PostgreSQL database,
+    migrated here); the prototype is recorded in a scratch SQLite file in `folder`."""
     proto = prototype(folder)
-    url = migrated(folder / name)
+    engine = make_engine(url, sqlite_synchronous="OFF")
+    upgrade(engine)
     step = max(count // due, 1) if due else 0
     due_ids = {k * step for k in range(due)}
     started = time.perf_counter()
-    engine = make_engine(url, sqlite_synchronous="OFF")
     copiers = {table: _Copier(TABLES[table], engine.dialect) for table in proto}
     for table, rows in proto.items():
         copiers[table].learn(rows, _KEYS.get(table))
@@ -202,8 +220,18 @@ def store(folder: Path, name: str, count: int, due: int, hour: int = 9) -> tuple
             for table, changes in chunk.items():
                 values = [copiers[table].row(change, _KEYS.get(table)) for change in changes]
                 if values:  # executemany of the compiled Core insert, values converted above
-                    connection.exec_driver_sql(copiers[table].sql, values)
-    engine.dispose()  # checkpoints the WAL into the file
+                    connection.exec_driver_sql(copiers[table].sql, values)  # type: ignore[arg-type]
+        if engine.dialect.name == "postgresql":
+            # Ids were written explicitly: the sequences must move past them, or the service's
+            # first INSERT (a weekly reminder, an outbox row) collides. ANALYZE gives the
+            # planner the table sizes a real database of this size would have.
+            for table in (t for t in TABLES.values() if "id" in t.c):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
+                )
+            connection.exec_driver_sql("ANALYZE")
+    engine.dispose()  # on SQLite, checkpoints the WAL into the file
     return url, time.perf_counter() - started
 
 

@@ -1,12 +1,14 @@
 """Latency of the dashboard and the API over HTTP on loopback, with 100 000 conventions stored.
 
     python -m bench.http_pages [--conventions 100000] [--requests 300]
+        [--backend sqlite postgresql]
 
-Fills a SQLite file (WAL, synchronous=FULL as served) with `conventions` conventions in every
-state, with their parties, signatories, history and deadlines, by Core `insert` executemany;
-starts `uvicorn --factory workflow.http.server:from_environment` in its own process on
-127.0.0.1 and a free port; signs in like a browser; then times, one request at a time on a
-kept-alive connection:
+Fills a SQLite file (WAL, synchronous=FULL as served), or a throw-away PostgreSQL database on
+127.0.0.1 (`bench.postgres`; both by default, one after the other, printed side by side), with
+`conventions` conventions in every state, with their parties, signatories, history and
+deadlines, by Core `insert` executemany; starts `uvicorn --factory
+workflow.http.server:from_environment` in its own process on 127.0.0.1 and a free port; signs
+in like a browser; then times, one request at a time on a kept-alive connection:
 
 - floor: `/api/v1/me` (authentication, routing, JSON: what every request pays);
 - one convention's page (`/conventions/REF`, a different convention each time) and its JSON;
@@ -39,6 +41,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, insert
 
+from bench import postgres
 from states.deadlines import ComputedDeadline, expiry, payment_target, signature_target
 from storage.engine import make_engine
 from storage.mapping import clauses_to_json, deadline_details
@@ -227,15 +230,18 @@ def fill(connection: Connection, generator: Generator) -> None:
                 connection.execute(insert(table), batch[name])
 
 
-def build_database(directory: Path, count: int, today: date) -> tuple[str, str, float]:
-    """A migrated SQLite file with `count` conventions; its URL, an admin token, seconds taken."""
-    url = f"sqlite:///{directory / 'bench.db'}"
+def build_database(
+    directory: Path, count: int, today: date, url: str | None = None
+) -> tuple[str, str, float]:
+    """A migrated database with `count` conventions (a SQLite file in `directory` unless `url`
+    names another, empty one); its URL, an admin token, seconds taken."""
+    url = url or f"sqlite:///{directory / 'bench.db'}"
     engine = make_engine(url, sqlite_synchronous="OFF")
     upgrade(engine)
     start = time.perf_counter()
     with engine.begin() as connection:
         fill(connection, Generator(count, today))
-    with engine.connect() as connection:
+    with engine.begin() as connection:  # the planner's statistics, as a live database has them
         connection.exec_driver_sql("ANALYZE")
     seconds = time.perf_counter() - start
     engine.dispose()
@@ -327,24 +333,52 @@ def measure(base: str, token: str, count: int, requests: int) -> dict[str, float
     return figures
 
 
-def run(conventions: int = 100_000, requests: int = 300) -> dict[str, float]:
+BACKENDS = ("sqlite", "postgresql")
+
+
+def run(
+    conventions: int = 100_000, requests: int = 300, backend: str = "sqlite"
+) -> dict[str, float]:
     """Build the database, serve it, measure; the figures in milliseconds."""
     directory = Path(tempfile.mkdtemp(prefix="convflow-bench-http-"))
     try:
-        url, token, fill_seconds = build_database(directory, conventions, datetime.now(UTC).date())
-        process, base = start_server(url)
-        try:
-            figures = measure(base, token, conventions, requests)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-        return {"conventions": float(conventions), "fill_seconds": fill_seconds, **figures}
+        if backend == "sqlite":
+            return _run(directory, None, conventions, requests)
+        reason = postgres.unavailable_reason()
+        if reason:
+            raise RuntimeError(reason)
+        with postgres.throwaway_database() as name:
+            return _run(directory, postgres.url_of(name), conventions, requests)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def report(figures: dict[str, float]) -> str:
+def _run(directory: Path, url: str | None, conventions: int, requests: int) -> dict[str, float]:
+    url, token, fill_seconds = build_database(directory, conventions, datetime.now(UTC).date(), url)
+    process, base = start_server(url)
+    try:
+        figures = measure(base, token, conventions, requests)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return {"conventions": float(conventions), "fill_seconds": fill_seconds, **figures}
+
+
+def run_backends(
+    backends: tuple[str, ...] = BACKENDS, conventions: int = 100_000, requests: int = 300
+) -> dict[str, dict[str, float]]:
+    """`run` on each backend, one after the other; the figures by backend."""
+    return {backend: run(conventions, requests, backend) for backend in backends}
+
+
+def report_backends(by_backend: dict[str, dict[str, float]]) -> str:
+    """Each backend's figures, one block after the other."""
+    return "\n".join(report(figures, backend) for backend, figures in by_backend.items())
+
+
+def report(figures: dict[str, float], backend: str = "sqlite") -> str:
     """The figures as printed by `make bench`."""
+    store = "SQLite" if backend == "sqlite" else "PostgreSQL (127.0.0.1)"
 
     def line(label: str, key: str, target: float | None = None) -> str:
         p50, p95 = figures[f"{key}_p50_ms"], figures[f"{key}_p95_ms"]
@@ -356,7 +390,7 @@ def report(figures: dict[str, float]) -> str:
     return "\n".join(
         [
             f"HTTP on loopback, one request at a time, {figures['conventions']:.0f} conventions"
-            f" in SQLite (filled in {figures['fill_seconds']:.0f} s)",
+            f" in {store} (filled in {figures['fill_seconds']:.0f} s)",
             line("floor: /api/v1/me (auth + routing + JSON)", "floor_me"),
             line("one convention's page (HTML)", "page_html", TARGETS["page"]),
             line("one convention (API JSON)", "page_json"),
@@ -383,10 +417,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conventions", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300, help="timed requests per measure")
+    parser.add_argument("--backend", nargs="+", choices=BACKENDS, default=list(BACKENDS))
     args = parser.parse_args()
-    figures = run(args.conventions, args.requests)
-    print(report(figures))
-    sys.exit(0 if met(figures) else 1)
+    figures = run_backends(tuple(args.backend), args.conventions, args.requests)
+    print(report_backends(figures))
+    sys.exit(0 if all(met(f) for f in figures.values()) else 1)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -50,9 +51,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.util import datetime_to_utc_timestamp
 
-from bench import bulk
+from bench import bulk, postgres
 
 TARGET = 0.3
+BACKENDS = ("sqlite", "postgresql")
 RECORD = "bench.reminder_lateness:record_run"
 EPOCH_NOW = "(julianday('now') - 2440587.5) * 86400.0"
 """SQLite's wall clock in epoch seconds (millisecond precision), read at the INSERT itself."""
@@ -113,12 +115,82 @@ def _service(url: str, folder: Path, synchronous: str) -> tuple[subprocess.Popen
     return process, log
 
 
+class _Watched:
+    """The benchmark's reads of the database the service works on, autocommit: each read sees
+    the latest commit and locks nothing. SQLite through `sqlite3`, PostgreSQL through psycopg;
+    instants on SQLite are stored as naive UTC text."""
+
+    def __init__(self, url: str) -> None:
+        self.sqlite = url.startswith("sqlite")
+        self.db: Any = (
+            sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+            if self.sqlite
+            else psycopg.connect(postgres.dsn_of(url), autocommit=True)
+        )
+
+    def one(self, sql: str, *params: Any) -> Any:
+        return self.all(sql, *params)[0][0]
+
+    def all(self, sql: str, *params: Any) -> list[Any]:
+        if self.sqlite:
+            values = [
+                p.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+                if isinstance(p, datetime) else p
+                for p in params
+            ]  # fmt: skip
+            return list(self.db.execute(sql, values).fetchall())
+        return list(self.db.execute(sql.replace("?", "%s"), params).fetchall())
+
+    def instant(self, value: Any) -> datetime:
+        return _utc(value) if isinstance(value, str) else value.astimezone(UTC)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _watch_postgres_outbox(url: str) -> None:
+    """The PostgreSQL twin of `_watch_outbox`: clock_timestamp() is the wall clock at the
+    INSERT itself (now() would be the transaction's start)."""
+    with psycopg.connect(postgres.dsn_of(url), autocommit=True) as db:
+        db.execute("CREATE TABLE bench_seen (outbox_id bigint PRIMARY KEY, seen float8 NOT NULL)")
+        db.execute(
+            "CREATE FUNCTION bench_seen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "INSERT INTO bench_seen VALUES (NEW.id, extract(epoch FROM clock_timestamp())); "
+            "RETURN NEW; END $$"
+        )
+        db.execute(
+            "CREATE TRIGGER bench_seen AFTER INSERT ON outbox "
+            "FOR EACH ROW EXECUTE FUNCTION bench_seen()"
+        )
+
+
 def convflow(
-    folder: Path, conventions: int, due: int, lead: float, synchronous: str = "full"
+    folder: Path,
+    conventions: int,
+    due: int,
+    lead: float,
+    synchronous: str = "full",
+    backend: str = "sqlite",
 ) -> dict[str, float]:
     """convflow's service queueing `due` reminders planned at the same instant."""
-    url, load_seconds = bulk.store(folder, "convflow.db", conventions, due)
-    _watch_outbox(url)
+    if backend == "sqlite":
+        return _convflow(folder, f"sqlite:///{folder / 'convflow.db'}", conventions, due, lead,
+                         synchronous)  # fmt: skip
+    reason = postgres.unavailable_reason()
+    if reason:
+        raise RuntimeError(reason)
+    with postgres.throwaway_database() as name:
+        return _convflow(folder, postgres.url_of(name), conventions, due, lead, synchronous)
+
+
+def _convflow(
+    folder: Path, url: str, conventions: int, due: int, lead: float, synchronous: str
+) -> dict[str, float]:
+    url, load_seconds = bulk.store_at(folder, url, conventions, due)
+    if url.startswith("sqlite"):
+        _watch_outbox(url)
+    else:
+        _watch_postgres_outbox(url)
     at = _due_instant(lead)
     assert bulk.set_due(url, at) == due
     process, log = _service(url, folder, synchronous)
@@ -126,23 +198,18 @@ def convflow(
         _wait(lambda: b"next wake-up at" in log.read_bytes() or process.poll() is not None,
               lead, "the service's first pass")  # fmt: skip
         first_pass_done = time.time()
-        # Plain sqlite3 in autocommit: each read sees the latest commit and locks nothing.
-        db = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        db = _Watched(url)
 
         def queued() -> int:
-            return int(db.execute("SELECT count(*) FROM bench_seen").fetchone()[0])
+            return int(db.one("SELECT count(*) FROM bench_seen"))
 
         _wait(lambda: queued() >= due or process.poll() is not None, lead + 300, "the outbox")
-        seen = [row[0] for row in db.execute("SELECT seen FROM bench_seen")]
-        created = [_utc(row[0]) for row in db.execute("SELECT created_at FROM outbox")]
-        missed = db.execute(
-            "SELECT count(*) FROM reminder WHERE planned_at = ? AND status != 'sent'",
-            (at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds"),),
-        ).fetchone()[0]
-        planned_then = db.execute(
-            "SELECT count(*) FROM reminder WHERE planned_at = ?",
-            (at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds"),),
-        ).fetchone()[0]
+        seen = [row[0] for row in db.all("SELECT seen FROM bench_seen")]
+        created = [db.instant(row[0]) for row in db.all("SELECT created_at FROM outbox")]
+        missed = db.one(
+            "SELECT count(*) FROM reminder WHERE planned_at = ? AND status != 'sent'", at
+        )
+        planned_then = db.one("SELECT count(*) FROM reminder WHERE planned_at = ?", at)
         db.close()
         assert planned_then == due, f"{planned_then} reminders found at {at}, not {due}"
     finally:
@@ -297,14 +364,19 @@ def run(
     jobs: int = 100_000,
     lead: float = 8.0,
     synchronous: str = "full",
+    backends: tuple[str, ...] = BACKENDS,
 ) -> dict[str, float]:
-    """Measure convflow and the two baselines in the same run; figures in seconds."""
+    """Measure convflow (on each backend, the first one's figures unprefixed, the others'
+    prefixed with the backend's name) and the two baselines in the same run; in seconds."""
     _quiet_apscheduler()
     folder = Path(tempfile.mkdtemp(prefix="convflow-bench-lateness-"))
     try:
         figures: dict[str, float] = {}
-        for name, value in convflow(folder, conventions, due, lead, synchronous).items():
-            figures[f"convflow_{name}"] = value
+        for number, backend in enumerate(backends):
+            prefix = "convflow" if number == 0 else f"{backend}_convflow"
+            measured = convflow(folder, conventions, due, lead, synchronous, backend)
+            for name, value in measured.items():
+                figures[f"{prefix}_{name}"] = value
         rate = add_job_rate(folder)
         figures["baseline_add_job_per_s"] = rate
         figures["baseline_add_job_seconds_for_all"] = jobs / rate
@@ -315,7 +387,21 @@ def run(
         shutil.rmtree(folder, ignore_errors=True)
     figures["ratio_p95"] = figures["convflow_p95"] / figures["baseline_p95"]
     figures["ratio_p95_vs_nograce"] = figures["convflow_p95"] / figures["baseline_nograce_p95"]
+    figures["convflow_on_postgresql"] = float(backends[0] == "postgresql")
+    if "postgresql_convflow_p95" in figures:
+        figures["postgresql_ratio_p95"] = (
+            figures["postgresql_convflow_p95"] / figures["baseline_p95"]
+        )
     return figures
+
+
+def met(figures: dict[str, float]) -> bool:
+    """convflow's p95 within the target against APScheduler's, none missed, on each backend."""
+    met = figures["ratio_p95"] <= TARGET and figures["convflow_missed"] == 0
+    if "postgresql_ratio_p95" in figures:
+        met = met and figures["postgresql_ratio_p95"] <= TARGET
+        met = met and figures["postgresql_convflow_missed"] == 0
+    return met
 
 
 def _ms(seconds: float) -> str:
@@ -326,9 +412,21 @@ def report(figures: dict[str, float]) -> str:
     """The figures as printed by `make bench`."""
     f = figures
     verdict = "met" if f["ratio_p95"] <= TARGET and f["convflow_missed"] == 0 else "NOT met"
+    store = "PostgreSQL on 127.0.0.1" if f.get("convflow_on_postgresql") else "SQLite file"
+    pg = []
+    if "postgresql_ratio_p95" in f:
+        g = {k.removeprefix("postgresql_"): v for k, v in f.items() if k.startswith("postgresql")}
+        pg_met = g["ratio_p95"] <= TARGET and g["convflow_missed"] == 0
+        pg = [
+            f"  the same on PostgreSQL (127.0.0.1): p50 {_ms(g['convflow_p50'])}  "
+            f"p95 {_ms(g['convflow_p95'])}  last {_ms(g['convflow_last'])}, queued "
+            f"{g['convflow_queued']:.0f}, missed {g['convflow_missed']:.0f} (stored in "
+            f"{g['convflow_load_seconds']:.0f} s); p95 / APScheduler p95 = "
+            f"{g['ratio_p95']:.2f}x: {'met' if pg_met else 'NOT met'}",
+        ]
     return "\n".join([
         f"reminder lateness: {f['convflow_due']:.0f} reminders due in the same second among "
-        f"{f['convflow_conventions']:.0f} conventions (SQLite file)",
+        f"{f['convflow_conventions']:.0f} conventions ({store})",
         f"  convflow serve: p50 {_ms(f['convflow_p50'])}  p95 {_ms(f['convflow_p95'])}  "
         f"last {_ms(f['convflow_last'])}  (due instant -> outbox row inserted)",
         f"    queued {f['convflow_queued']:.0f}, missed {f['convflow_missed']:.0f}; by the rows' "
@@ -349,6 +447,7 @@ def report(figures: dict[str, float]) -> str:
         f"({f['baseline_load_seconds']:.0f} s)",
         f"  convflow p95 / APScheduler p95 = {f['ratio_p95']:.2f}x (target <= {TARGET}x, "
         f"0 missed): {verdict}; vs misfire_grace_time=None: {f['ratio_p95_vs_nograce']:.2f}x",
+        *pg,
     ])  # fmt: skip
 
 
@@ -361,12 +460,16 @@ def main() -> None:
     parser.add_argument("--lead", type=float, default=8.0, help="seconds before the due instant")
     parser.add_argument("--synchronous", default="full", choices=["full", "normal"],
                         help="the service's CONVFLOW_SQLITE_SYNCHRONOUS")  # fmt: skip
+    parser.add_argument("--backend", nargs="+", choices=BACKENDS, default=list(BACKENDS))
     args = parser.parse_args()
-    print(report(run(args.conventions, args.due, args.jobs, args.lead, args.synchronous)))
+    figures = run(args.conventions, args.due, args.jobs, args.lead, args.synchronous,
+                  tuple(args.backend))  # fmt: skip
+    print(report(figures))
+    sys.exit(0 if met(figures) else 1)
 
 
 if __name__ == "__main__":
     main()
 
 
-__all__ = ["TARGET", "record_run", "report", "run"]
+__all__ = ["TARGET", "met", "record_run", "report", "run"]

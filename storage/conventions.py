@@ -175,6 +175,17 @@ class ConventionRepository:
             raise UnknownConvention(reference)
         return self._remember(rows)
 
+    def try_lock(self, reference: str) -> bool:
+        """Lock this convention until commit unless another transaction holds it: False then
+        (on PostgreSQL another service is working on it; SQLite has one writer: always True).
+        """
+        if not self._lock_rows:
+            return True
+        cursor = sql.TRY_LOCK.execute(self._connection, {"reference": reference})
+        locked = cursor.fetchone() is not None
+        cursor.close()
+        return locked
+
     def get_unlocked_ones(self, references: Sequence[str]) -> list[Convention]:
         """Those of these conventions no other transaction holds, locked until commit (on
         PostgreSQL the others are skipped: another worker has them; SQLite has one writer)."""

@@ -99,6 +99,7 @@ class DeadlineRepository:
             now=now,
             limit=limit,
             exclude=exclude,
+            skip_locked=self._lock_rows,
         )
 
     def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:

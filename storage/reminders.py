@@ -143,6 +143,7 @@ class ReminderRepository:
             now=now,
             limit=limit,
             exclude=exclude,
+            skip_locked=self._lock_rows,
         )
 
     def due_for(self, convention_ids: Sequence[int], now: datetime) -> list[AnyRow]:

@@ -95,6 +95,11 @@ convention row as that writer left it, but the rows it joins (signatures) and it
 (the history's head) as they were when the statement began, before that writer committed. In
 READ COMMITTED the next statement sees everything that writer committed.
 """
+TRY_LOCK = Prepared(
+    select(c.id).where(c.reference == bindparam("reference")).with_for_update(skip_locked=True),
+    {},
+)
+"""Lock a convention's row unless another transaction holds it (PostgreSQL): no row then."""
 
 MANY = 100
 """How many conventions LOAD_MANY reads at once (unused places repeat the last reference)."""

@@ -57,6 +57,10 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
     closes what remains and cancels its reminders."""
     actions: list[DueActionTaken] = []
     with app.uow() as uow:
+        # Not a lock that waits: services reading the same due conventions would then work
+        # in lockstep, each waiting for the other's transaction and then finding it done.
+        if not uow.conventions.try_lock(reference):
+            return actions  # another service is applying them
         convention = uow.conventions.get(reference, for_update=True)
         convention_id = uow.conventions.id_of(reference)
         rows = {row.id: row for row in uow.deadlines.due_for(convention_id, now)}
@@ -189,6 +193,7 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
         report,
         app,
     )
+    held: list[str] = []
     while True:
         with app.uow(read_only=True) as uow:
             references = uow.reminders.conventions_due(now, batch, report.failures)
@@ -197,7 +202,14 @@ def run_due(app: App, now: datetime, sender: Sender | None = None, batch: int = 
         done = send_due_reminders(app, references, now, report.failures)
         report.reminders.extend(done)
         if not done and not report.failures.keys() & set(references):
-            break  # all held by another worker this instant: it will send them
+            # All taken by another service between the read and the lock: the next read
+            # skips what it holds (PostgreSQL), so read again; the same batch twice means
+            # another worker holds it still (SQLite reads no locks): it will send them.
+            if references == held:
+                break
+            held = references
+            continue
+        held = []
     _alert_failures(app, report.failures, now)
     report.withheld = report_late_records(app, now)
     send_chain_heads(app, now)
