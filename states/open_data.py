@@ -80,16 +80,10 @@ def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> Compute
         f"{french_date(due)} ; pas de report au jour ouvrable suivant (une obligation de la "
         "Métropole elle-même).",
         "Publication : le fichier « subventions » (convflow export scdl) sur le site de la "
-        "Métropole ou data.gouv.fr ; l'enregistrer ensuite (convflow publish).",
+        "Métropole ou data.gouv.fr ; l'enregistrer ensuite (convflow event REF publish "
+        "url=...).",
     ]
-    return ComputedDeadline(
-        kind="publication",
-        trigger_date=signed_on,
-        raw_end=due,
-        due_date=due,
-        expires_at=end_of_day(due),
-        explanation="\n".join(lines),
-    )
+    return _publication(signed_on, due, lines)
 
 
 def publication_update(
@@ -120,6 +114,11 @@ def publication_update(
         "Publication : le fichier « subventions » (convflow export scdl) mis à jour ; "
         "l'enregistrer ensuite (convflow event REF publish url=...).",
     ]
+    return _publication(signed_on, due, lines)
+
+
+def _publication(signed_on: date, due: date, lines: list[str]) -> ComputedDeadline:
+    """A `publication` deadline: three months after a signature, never extended."""
     return ComputedDeadline(
         kind="publication",
         trigger_date=signed_on,

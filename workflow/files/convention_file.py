@@ -425,6 +425,17 @@ class ConventionFileError(InvalidInput):
         super().__init__(field, code, file=source, line=line, others=list(others), **params)
 
 
+def refuse_rows(source: str, problems: Sequence[Mapping[str, Any]], kept: int) -> None:
+    """All or nothing for a file of rows: its first problem raised, the others attached to
+    it ({line, field, code, params} each); a file with no row at all refused too."""
+    if problems:
+        first, *others = problems
+        raise ConventionFileError(source, first["line"], first["field"], first["code"],
+                                  others=others, **first["params"])  # fmt: skip
+    if not kept:
+        raise ConventionFileError(source, None, "file", "spreadsheet_without_rows")
+
+
 @dataclass(frozen=True)
 class ConventionFile:
     """What a convention file holds: the convention, in `draft`, and its past events."""

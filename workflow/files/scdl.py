@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from states.open_data import COLUMNS, MAX_OBJECT, is_rna, is_siret
-from workflow.files.convention_file import ConventionFileError
+from workflow.files.convention_file import ConventionFileError, refuse_rows
 
 REQUIRED = (
     "nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant",
@@ -171,12 +171,7 @@ def parse_scdl(text: str, source: str) -> list[ScdlRow]:
             continue
         seen[row.key] = line
         found.append(row)
-    if problems:
-        first, *others = problems
-        raise ConventionFileError(source, first["line"], first["field"], first["code"],
-                                  others=others, **first["params"])  # fmt: skip
-    if not found:
-        raise ConventionFileError(source, None, "file", "spreadsheet_without_rows")
+    refuse_rows(source, problems, len(found))
     return found
 
 

@@ -23,7 +23,13 @@ from zipfile import BadZipFile
 from pydantic import ValidationError
 
 from states.convention import Convention
-from workflow.files.convention_file import ConventionFileError, ConventionIn, problem_of, to_domain
+from workflow.files.convention_file import (
+    ConventionFileError,
+    ConventionIn,
+    problem_of,
+    refuse_rows,
+    to_domain,
+)
 
 KINDS = (".csv", ".xlsx")
 MAX_PARTIES = 3
@@ -101,12 +107,7 @@ def read_spreadsheet(
             continue
         seen[parsed.reference] = number
         found.append(Row(number, to_domain(parsed, payment_target_days, signature_target_days)))
-    if problems:
-        first, *others = problems
-        raise ConventionFileError(source, first["line"], first["field"], first["code"],
-                                  others=others, **first["params"])  # fmt: skip
-    if not found:
-        raise ConventionFileError(source, None, "file", "spreadsheet_without_rows")
+    refuse_rows(source, problems, len(found))
     return found
 
 
