@@ -123,3 +123,40 @@ def test_a_letter_sent_through_the_api_is_kept_among_the_papers(
     assert [(p["kind"], p["sha256"]) for p in papers] == [
         ("letter", hashlib.sha256(answer.content).hexdigest())
     ]
+
+
+def test_the_draft_amendment_is_offered_while_one_is_open_and_kept_with_it(
+    admin_browser: httpx.Client, client: httpx.Client, app: App, tokens: Tokens
+):
+    from datetime import date
+    from html import unescape
+
+    from tests.http.conftest import form_value
+    from tests.integration import steps
+    from tests.unit.builders import reference_convention
+    from workflow.usecases.amendments import DraftAmendment, draft_amendment
+
+    steps.load(app, reference_convention())
+    steps.bring_into_execution(app)
+    page = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
+    assert "Projet d'avenant (article 5)" not in page  # no amendment open
+    draft = DraftAmendment(REFERENCE, {"amount": "230000.00"}, "alice", date(2025, 9, 1))
+    draft_amendment(app, draft, app.clock())
+    page = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
+    assert "Projet d'avenant (article 5)" in page and 'value="1">avenant n°1' in page
+
+    form = {"csrf_token": form_value(page, "csrf_token"), "kind": "amendment",
+            "amendment": "1", "format": "pdf", "on": "2025-09-01"}  # fmt: skip
+    letter = admin_browser.post(f"/conventions/{REFERENCE}/lettres", data=form)
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+
+    body = {"kind": "amendment", "amendment": 1, "format": "docx", "on": "2025-09-01",
+            "attach": True}  # fmt: skip
+    answer = client.post(f"/api/v1/conventions/{REFERENCE}/letters", json=body,
+                         headers=bearer(tokens.admin))  # fmt: skip
+    assert answer.status_code == 200 and answer.content.startswith(b"PK")
+    papers = client.get(PAPERS, headers=bearer(tokens.viewer)).json()
+    assert [(p["kind"], p["amendment"]) for p in papers] == [("amendment", 1)]
+    missing = client.post(f"/api/v1/conventions/{REFERENCE}/letters",
+                          json={**body, "amendment": 7}, headers=bearer(tokens.admin))  # fmt: skip
+    assert missing.status_code == 422
