@@ -3,7 +3,7 @@ the same command with every module imported first, as the command line did befor
 each command's modules when it ran (issue 15.4).
 
 Each command runs in a fresh process, `runs` times, interleaved; the figure is the median wall
-time. `status` reads the reference convention (with its 2025 history) from a SQLite file made
+time. `status` reads the reference convention (with its 2025 history) from a database made
 for the run; `deadline dispute` computes a 30-day window, the French public holidays looked up.
 
 Target: `--help`, `status REF` and `deadline dispute` each start and finish in <= 0.3 s.
@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.service_memory import database
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
@@ -50,19 +52,23 @@ def _timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def _database(directory: Path) -> dict[str, str]:
+def _database(url: str) -> dict[str, str]:
     """An environment whose database holds the reference convention with its history."""
-    env = {**os.environ, "CONVFLOW_DATABASE_URL": f"sqlite:///{directory / 'convflow.db'}"}
+    env = {**os.environ, "CONVFLOW_DATABASE_URL": url}
     for args in (["init"], ["import", str(EXAMPLE)]):
         subprocess.run([sys.executable, "-m", "workflow.cli", *args], env=env, check=True,
                        capture_output=True, timeout=120)  # fmt: skip
     return env
 
 
-def run(runs: int = 15) -> dict[str, float]:
-    """Median wall times in seconds: the bare interpreter, then each command lazy and eager."""
-    with tempfile.TemporaryDirectory(prefix="convflow-bench-") as directory:
-        env = _database(Path(directory))
+def run(runs: int = 15, backend: str = "sqlite") -> dict[str, float]:
+    """Median wall times in seconds: the bare interpreter, then each command lazy and eager,
+    the reference convention stored on `backend`."""
+    with (
+        tempfile.TemporaryDirectory(prefix="convflow-bench-") as directory,
+        database(Path(directory), backend, "convflow.db") as url,
+    ):
+        env = _database(url)
         argvs = {"python -c pass": [sys.executable, "-c", "pass"]}
         for name, args in COMMANDS.items():
             argvs[name] = [sys.executable, "-m", "workflow.cli", *args]
@@ -74,17 +80,28 @@ def run(runs: int = 15) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def run_backends(backends: tuple[str, ...], runs: int = 15) -> dict[str, dict[str, float]]:
+    """`run` on each backend, one after the other; the figures by backend."""
+    return {backend: run(runs, backend) for backend in backends}
+
+
+def report_backends(by_backend: dict[str, dict[str, float]]) -> str:
+    """Each backend's figures, one block after the other."""
+    return "\n".join(report(figures, backend) for backend, figures in by_backend.items())
+
+
 def met(figures: dict[str, float]) -> bool:
     """Every command within TARGET_S."""
     return all(figures[name] <= TARGET_S for name in COMMANDS)
 
 
-def report(figures: dict[str, float]) -> str:
+def report(figures: dict[str, float], backend: str = "sqlite") -> str:
     """The figures as printed by `make bench`."""
     bare = figures["python -c pass"]
+    store = "SQLite file" if backend == "sqlite" else "PostgreSQL on 127.0.0.1"
     lines = [
-        f"convflow command start to finish, median wall time (fresh process each; target <= "
-        f"{TARGET_S:.1f} s)",
+        f"convflow command start to finish ({store}), median wall time (fresh process each; "
+        f"target <= {TARGET_S:.1f} s)",
         f"  python -c pass                 {bare * 1000:6.0f} ms",
     ]
     for name in COMMANDS:

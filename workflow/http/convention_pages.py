@@ -46,7 +46,7 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event, record_side
-from workflow.usecases.documents import Attach, attach, documents, read
+from workflow.usecases.documents import Attach, attach, read
 from workflow.usecases.letters import DRAFTED, WHEN, render_letter
 from workflow.wording import dashboard as labels
 from workflow.wording.refusals import Said, sentence
@@ -85,8 +85,7 @@ def convention_page(
     done: str | None = None,
 ) -> Response:
     """One convention's page; after a refused form, with the reason and that form refilled."""
-    view = views.status(context.app, checked(reference))
-    history = views.history(context.app, reference)
+    view, history, papers = views.convention_views(context.app, checked(reference))
     admin = signed.principal.is_admin
     refill = given if failed else None
     data = {
@@ -110,7 +109,7 @@ def convention_page(
         "failed": failed,
         "given_on": (given or {}).get("on", "") if failed else "",
         "done": done_text(done),
-        "papers": documents(context.app, reference),
+        "papers": papers,
         "document_kinds": DOCUMENT_KINDS,
         "letters": _letters(view) if admin else [],
         "drafted": [a["number"] for a in view["amendments"] if a["state"] in DRAFTED],
