@@ -307,6 +307,14 @@ class ListingQueries:
             query = query.where(c.reference == reference)
         return list(self.connection.execute(query).all())
 
+    def committees(self, reference: str | None) -> list[AnyRow]:
+        """Each convention's steering committee record (its meetings), where it has one."""
+        query = (select(c.reference, c.title, c.committee, c.clauses)
+                 .where(c.committee.is_not(None)).order_by(c.reference))  # fmt: skip
+        if reference is not None:
+            query = query.where(c.reference == reference)
+        return list(self.connection.execute(query).all())
+
     def failed_emails(self, limit: int) -> tuple[list[AnyRow], int]:
         """Emails the outbox gave up on, the latest first, and how many in all."""
         columns = (o.id, o.kind, o.subject, o.recipients, o.attempts, o.last_error, o.created_at)

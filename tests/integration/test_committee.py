@@ -185,3 +185,26 @@ def test_a_shorter_term_supersedes_the_meeting_it_leaves_out(
     amend_term(app, "2025-09-01", "2025-05-05", "2025-05-12")
 
     assert committee_rows(app) == [("2025-09-10", "superseded")]
+
+
+def test_a_meeting_held_is_an_event_of_the_calendar_feed_on_its_day(
+    app: App, reference_convention: Convention
+):
+    app.clock.now = steps.at("2025-06-20T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, reference_convention)
+    steps.bring_into_force(app)  # no cadence: the meeting alone
+    meeting(app, "2025-06-18")
+
+    items = queries.calendar_deadlines(app, steps.REFERENCE)
+    feed = ical.calendar(items, "x")
+
+    held = [i for i in items if i["kind"] == "committee_meeting"]
+    assert [(i["due_date"], i["status"]) for i in held] == [(date(2025, 6, 18), "held")]
+    assert "DTSTART;VALUE=DATE:20250618" in feed
+    assert "AMP-CRPV-PACA-2025-committee_meeting-20250618@convflow" in feed
+    assert "Programme validé" in feed.replace("\r\n ", "")
+    assert queries.calendar_deadlines(app, None, date(2025, 7, 1)) == [
+        i
+        for i in queries.calendar_deadlines(app, None, date(2025, 7, 1))
+        if i["kind"] != "committee_meeting"
+    ]  # a feed from 1 July leaves the June meeting out

@@ -1,5 +1,5 @@
 """Deadlines as an iCalendar feed (RFC 5545) that Outlook and Thunderbird can subscribe to,
-written with the `icalendar` library.
+written with the `icalendar` library; the steering committees' meetings held are in it too.
 
 Each deadline is an all-day event on its due date: the deadline expires at 24:00 (Paris) that
 day, which is what an all-day event means in any time zone. Its UID is stable (reference, kind
@@ -44,7 +44,8 @@ def _alarm(item: Mapping[str, Any], reminder_hour: int) -> Alarm | None:
 def _event(item: Mapping[str, Any], link: str | None, reminder_hour: int) -> Event:
     due = item["due_date"]
     changed = item["resolved_at"] or item["created_at"]
-    label = labels.deadline(item["kind"])
+    meeting = item["kind"] == "committee_meeting"  # a meeting held, not a deadline
+    label = labels.event(item["kind"]) if meeting else labels.deadline(item["kind"])
     event = Event()
     event.add("uid", _uid(item))
     event.add("dtstamp", changed)

@@ -6,11 +6,13 @@ the CSV exports): keys may be added, never renamed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TypedDict
 
+from states.calendar import end_of_day, start_of_day
 from states.reminders import first_reminder_days
-from storage.mapping import clauses_from_stored
+from storage.mapping import clauses_from_stored, committee_from_stored
 from storage.queries import (
     LIST,
     LOOKUP,
@@ -235,7 +237,9 @@ def calendar_deadlines(
         if reference is not None:
             uow.conventions.get(reference)  # UnknownConvention for a reference that is not
         rows = uow.listing.calendar(reference, since, until)
-    return [
+        committees = uow.listing.committees(reference)
+    meetings = _meetings(committees, since, until)
+    return meetings + [
         {
             "reference": row.reference,
             "title": row.title,
@@ -253,6 +257,32 @@ def calendar_deadlines(
         }
         for row in rows
     ]
+
+
+def _meetings(
+    rows: Sequence[AnyRow], since: date | None, until: date | None
+) -> list[CalendarDeadline]:
+    """The steering committees' meetings held (rule 23), as events of the feed: each on its
+    day, its attendees and decisions in its description."""
+    found: list[CalendarDeadline] = []
+    for row in rows:
+        article = clauses_from_stored(row.clauses).articles.committee
+        for meeting in committee_from_stored(row.committee).meetings:
+            day = meeting.held_on
+            if (since is not None and day < since) or (until is not None and day > until):
+                continue
+            held = start_of_day(day)
+            found.append({
+                "reference": row.reference, "title": row.title, "kind": "committee_meeting",
+                "status": "held", "due_date": day, "expires_at": end_of_day(day),
+                "explanation": f"Réunion du comité technique ({article}).\nPrésents : "
+                f"{meeting.attendees}\nDécisions : {meeting.decisions}",
+                # One meeting a day at most: its day keeps the feed's UID stable.
+                "opened_by_seq": int(day.strftime("%Y%m%d")), "created_at": held,
+                "resolved_at": held,
+                "first_reminder_days": None,
+            })  # fmt: skip
+    return found
 
 
 def failed_emails(app: App, limit: int = 50) -> FailedEmails:
