@@ -26,6 +26,7 @@ from typing import Any
 
 from states.open_data import COLUMNS, MAX_OBJECT, is_rna, is_siret
 from workflow.files.convention_file import ConventionFileError, refuse_rows
+from workflow.files.spreadsheet import checked_header
 
 REQUIRED = (
     "nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant",
@@ -176,14 +177,7 @@ def parse_scdl(text: str, source: str) -> list[ScdlRow]:
 
 
 def _columns(source: str, header: Sequence[str]) -> list[str]:
-    names = [name.strip() for name in header]
-    unknown = [name for name in names if name and name not in COLUMNS]
-    if unknown:
-        raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(COLUMNS))
-    missing = [name for name in REQUIRED if name not in names]
-    if missing:
-        raise ConventionFileError(source, 1, missing[0], "missing_columns", columns=missing)
-    return names
+    return checked_header(source, [name.strip() for name in header], COLUMNS, REQUIRED)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -135,10 +135,17 @@ def column_of(loc: Sequence[int | str]) -> str:
 
 def _columns(source: str, header: Sequence[Any]) -> list[str]:
     names = [str(name or "").strip().lower() for name in header]
-    unknown = [name for name in names if name and name not in COLUMNS]
+    return checked_header(source, names, COLUMNS, REQUIRED)
+
+
+def checked_header(
+    source: str, names: list[str], allowed: Sequence[str], required: Sequence[str]
+) -> list[str]:
+    """A file's header, its first unknown column or its missing ones refused on line 1."""
+    unknown = [name for name in names if name and name not in allowed]
     if unknown:
-        raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(COLUMNS))
-    missing = [name for name in REQUIRED if name not in names]
+        raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(allowed))
+    missing = [name for name in required if name not in names]
     if missing:
         raise ConventionFileError(source, 1, missing[0], "missing_columns", columns=missing)
     return names

@@ -232,18 +232,7 @@ async def record(request: Request, context: Context, signed: PageAdmin, referenc
 @router.post("/conventions/{reference:path}/attribution")
 async def award(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
     """Record (or complete) the award decision from its form."""
-
-    def act(form: Form) -> str:
-        command = RecordEvent(
-            checked(reference), "record_award", signed.principal.actor, _day(form),
-            submitted(form), form_version(form.get("version", "")),
-        )  # fmt: skip
-        record_side(context.app, command, context.now())
-        return "record_award"
-
-    return await _handle(
-        request, context, signed, reference, act, lambda _: "record_award", "attribution"
-    )
+    return await _side_record(request, context, signed, reference, "record_award", "attribution")
 
 
 @router.post("/conventions/{reference:path}/comite")
@@ -251,18 +240,24 @@ async def committee_meeting(
     request: Request, context: Context, signed: PageAdmin, reference: str
 ) -> Response:
     """Record a meeting of the steering committee (article 3) from its form."""
+    return await _side_record(request, context, signed, reference, "committee_meeting", "comite")
+
+
+async def _side_record(
+    request: Request, context: HttpContext, signed: SignedIn, reference: str, trigger: str,
+    anchor: str,
+) -> Response:  # fmt: skip
+    """A record beside the lifecycle, from its form: taken, or the page again with why."""
 
     def act(form: Form) -> str:
         command = RecordEvent(
-            checked(reference), "committee_meeting", signed.principal.actor, _day(form),
-            submitted(form), form_version(form.get("version", "")),
+            checked(reference), trigger, signed.principal.actor, _day(form), submitted(form),
+            form_version(form.get("version", "")),
         )  # fmt: skip
         record_side(context.app, command, context.now())
-        return "committee_meeting"
+        return trigger
 
-    return await _handle(
-        request, context, signed, reference, act, lambda _: "committee_meeting", "comite"
-    )
+    return await _handle(request, context, signed, reference, act, lambda _: trigger, anchor)
 
 
 @router.post("/conventions/{reference:path}/pieces")

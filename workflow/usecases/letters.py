@@ -50,9 +50,8 @@ def send_letter(
     """The letter, and the paper it becomes in the convention's file (kind `letter`, or
     `amendment` for an amendment's draft, kept with that amendment): a letter generated for
     sending is kept with what it said."""
-    content = render_letter(app, reference, kind, fmt, on, difficulty=difficulty, party=party,
-                            amendment=amendment)  # fmt: skip
-    number = _amendment_number(app, reference, amendment) if kind == "amendment" else None
+    content, drafted = _written(app, reference, kind, fmt, on, difficulty, party, amendment)
+    number = drafted.number if drafted is not None else None
     name = f"lettre-{kind}-{on.isoformat()}.{fmt}"
     paper_kind = "amendment" if number is not None else "letter"
     command = Attach(reference, content, name, paper_kind, actor, amendment=number)
@@ -65,6 +64,14 @@ def render_letter(
 ) -> bytes:  # fmt: skip
     """The letter `kind` of convention `reference`, dated `on`, as PDF or Word bytes; for
     `amendment`, the amendment n°`amendment` (default: the one being drafted or signed)."""
+    return _written(app, reference, kind, fmt, on, difficulty, party, amendment)[0]
+
+
+def _written(
+    app: App, reference: str, kind: str, fmt: str, on: date, difficulty: str,
+    party: str | None, amendment: int | None,
+) -> tuple[bytes, Amendment | None]:  # fmt: skip
+    """The letter's bytes, and the amendment it drafts (None for the other letters)."""
     if kind not in KINDS:
         raise InvalidInput("kind", "unknown_letter", kind=kind, kinds=list(KINDS))
     if fmt not in FORMATS:
@@ -75,12 +82,8 @@ def render_letter(
                    else None)  # fmt: skip
     facts = letter_facts(convention, kind, on, app.legal, difficulty=difficulty, party=party,
                          amendment=drafted)  # fmt: skip
-    return render_pdf(kind, facts) if fmt == "pdf" else render_docx(kind, facts)
-
-
-def _amendment_number(app: App, reference: str, number: int | None) -> int:
-    with app.uow(read_only=True) as uow:
-        return _open_amendment(uow, uow.conventions.get(reference), number).number
+    content = render_pdf(kind, facts) if fmt == "pdf" else render_docx(kind, facts)
+    return content, drafted
 
 
 def _open_amendment(uow: UnitOfWork, convention: Convention, number: int | None) -> Amendment:

@@ -129,7 +129,8 @@ def _literal(key: str, value: Value) -> str:
         return str(value)
     if key in _DATES and _ISO.match(value):
         return value  # a TOML date, as `end_date = 2025-12-31` in the reference file
-    # A JSON string is a TOML basic string: the same escapes, \uXXXX for control characters.
+    # A JSON string is a TOML basic string: the same escapes (\u and four hex digits for a
+    # control character).
     return json.dumps(value, ensure_ascii=False)
 
 
