@@ -12,11 +12,11 @@ store them exactly as SQLAlchemy's types do, so Core queries elsewhere read them
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, Table
@@ -50,7 +50,17 @@ def _utc(value: datetime) -> datetime:
 
 def _sqlite_instant(value: datetime) -> str:
     # SQLAlchemy's SQLite DATETIME storage format: comparisons in SQL stay correct as text.
+    if value.tzinfo is UTC:
+        return _sqlite_utc_instant(value)
     return _utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+@lru_cache(maxsize=64, typed=True)
+def _sqlite_utc_instant(value: datetime) -> str:
+    # Cached: an event writes its `now` in about ten columns. Only UTC instants come here:
+    # two of them that are equal are the same instant (in a zone with a repeated hour, equal
+    # wall times of different `fold` are equal datetimes but different instants).
+    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def _read_instant(value: datetime | str) -> datetime:
@@ -69,13 +79,6 @@ def _read_date(value: date | str) -> date:
 
 def _money(value: Any) -> str:
     return str(Decimal(value).quantize(_CENT))
-
-
-def _nullable(convert: Convert) -> Convert:
-    def wrapped(value: Any) -> Any:
-        return None if value is None else convert(value)
-
-    return wrapped
 
 
 # Per backend, per column kind: how a value is written, and how it is read back.
@@ -98,7 +101,7 @@ class _Plan:
 
     sql: str
     order: tuple[str, ...] | None  # positional parameter names (qmark), None when named
-    writers: dict[str, Convert]
+    writers: dict[str, Convert]  # None is written as None, never converted
     literals: dict[str, Any]  # values written in the statement itself (status = 'planned')
 
 
@@ -140,7 +143,7 @@ class Prepared:
                 compiled.string,
                 tuple(positions) if positions else None,
                 {
-                    key: _nullable(writers[kind])
+                    key: writers[kind]
                     for key, kind in self._parameter_kinds.items()
                     if kind in writers
                 },
@@ -151,22 +154,26 @@ class Prepared:
 
     @staticmethod
     def _arguments(plan: _Plan, params: Mapping[str, Any]) -> Any:
+        # A plain loop, not a generator into dict.update: this runs for every statement of
+        # every event, a dozen values each (bench/transitions.py).
         writers = plan.writers
         converted = dict(plan.literals)
-        converted.update(
-            (key, writers[key](value) if key in writers else value) for key, value in params.items()
-        )
+        for key, value in params.items():
+            writer = writers.get(key)
+            converted[key] = value if writer is None or value is None else writer(value)
         if plan.order is None:
             return converted
-        return tuple(converted[key] for key in plan.order)
+        return tuple([converted[key] for key in plan.order])
 
     def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         """Run once; return the driver's cursor."""
         plan = self._plan(connection)
         arguments = self._arguments(plan, params)
         cursor = connection.connection.cursor()
-        with _as_sqlalchemy_errors(connection, plan.sql, arguments):
+        try:
             cursor.execute(plan.sql, arguments)
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _sqlalchemy_error(connection, plan.sql, arguments, error) from error
         return cursor
 
     def executemany(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -174,8 +181,10 @@ class Prepared:
         plan = self._plan(connection)
         arguments = [self._arguments(plan, row) for row in rows]
         cursor = connection.connection.cursor()
-        with _as_sqlalchemy_errors(connection, plan.sql, arguments):
+        try:
             cursor.executemany(plan.sql, arguments)
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _sqlalchemy_error(connection, plan.sql, arguments, error) from error
         changed = int(cursor.rowcount)
         cursor.close()
         return changed
@@ -196,14 +205,15 @@ class Prepared:
         return rows
 
 
-@contextmanager
-def _as_sqlalchemy_errors(connection: Connection, statement: str, arguments: Any) -> Iterator[None]:
-    """Raise driver errors as SQLAlchemy's, as the rest of the code (and callers) expect."""
+def _sqlalchemy_error(
+    connection: Connection, statement: str, arguments: Any, error: Exception
+) -> BaseException:
+    """A driver error as SQLAlchemy's, as the rest of the code (and callers) expect.
+
+    Raised by the caller's own `except` (not a context manager: one would be entered for
+    every statement of every event)."""
     dbapi_error = connection.dialect.loaded_dbapi.Error
-    try:
-        yield
-    except dbapi_error as error:
-        raise DBAPIError.instance(statement, arguments, error, dbapi_error) from error
+    return DBAPIError.instance(statement, arguments, error, dbapi_error)
 
 
 def column_kinds(table: Table) -> dict[str, str]:
