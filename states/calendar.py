@@ -62,12 +62,16 @@ def french_date(day: date) -> str:
     return f"{french_weekday(day)} {french_day(day)}"
 
 
+# Cached (Babel takes tens of microseconds a date, and every recorded event words a few in
+# its deadlines' explanations); typed: a datetime is never mistaken for the equal date.
+@lru_cache(maxsize=4096, typed=True)
 def french_day(day: date) -> str:
     """`day` as French text without its weekday: '24 mars 2025', '1er mars 2025'."""
     # French writes the first day of a month as an ordinal: « 1er mars ».
     return format_date(day, "d'er' MMMM y" if day.day == 1 else "d MMMM y", locale=_FRENCH)
 
 
+@lru_cache(maxsize=4096, typed=True)
 def french_weekday(day: date) -> str:
     """The French name of the weekday of `day`."""
     return format_date(day, "EEEE", locale=_FRENCH)
@@ -133,4 +137,13 @@ class HolidayCalendar:
 
 def french_euros(amount: Decimal) -> str:
     """An amount in euros as explanations write it: '60 000,00 €' (Babel, French)."""
+    if type(amount) is Decimal:
+        return _french_euros(str(amount))
     return format_currency(amount, "EUR", locale=_FRENCH)
+
+
+@lru_cache(maxsize=1024)
+def _french_euros(amount: str) -> str:
+    # Keyed by the Decimal's text, not the Decimal: equal Decimals may differ in sign (-0, 0)
+    # or exponent, and the text gives back exactly the same Decimal.
+    return format_currency(Decimal(amount), "EUR", locale=_FRENCH)

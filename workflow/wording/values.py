@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -63,7 +64,14 @@ def input_text(key: str, value: str, convention: Convention | None = None) -> st
 
 def euros(amount: Decimal | str) -> str:
     """An amount the French way: '200 000,00 €'."""
-    return format_currency(Decimal(amount), "EUR", locale="fr_FR")
+    return _euros(str(amount) if isinstance(amount, Decimal) else amount)
+
+
+@lru_cache(maxsize=1024)
+def _euros(text: str) -> str:
+    # Cached (an event's email words its amount): keyed by text, which gives back exactly the
+    # same Decimal (equal Decimals may differ in sign or exponent); a refused text is not kept.
+    return format_currency(Decimal(text), "EUR", locale="fr_FR")
 
 
 def long_date(value: date | str | None) -> str:
