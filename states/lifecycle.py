@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
@@ -139,10 +140,22 @@ MACHINE = Machine(
 )
 
 
+@lru_cache(maxsize=64)
+def _triggers(state: str) -> frozenset[str]:
+    """The triggers MACHINE has from `state`: read once a state (the machine never changes,
+    and `get_triggers` walks every event's transitions, twice for each recorded event)."""
+    return frozenset(MACHINE.get_triggers(state))
+
+
+@lru_cache(maxsize=64)
+def _allowed_events(state: str) -> tuple[str, ...]:
+    triggers = _triggers(state)
+    return tuple(name for name in PERSON_EVENTS if name in triggers)
+
+
 def allowed_events(state: str) -> list[str]:
     """The events a person may record in `state`, in lifecycle order."""
-    triggers = set(MACHINE.get_triggers(state))
-    return [name for name in PERSON_EVENTS if name in triggers]
+    return list(_allowed_events(state))
 
 
 def allowed_for(convention: Convention) -> list[str]:
@@ -158,7 +171,7 @@ def allowed_for(convention: Convention) -> list[str]:
 
 def automatic_events(state: str) -> list[str]:
     """The events the service may fire in `state`."""
-    triggers = set(MACHINE.get_triggers(state))
+    triggers = _triggers(state)
     return [name for name in AUTOMATIC_EVENTS if name in triggers]
 
 
@@ -195,7 +208,7 @@ def fire(
     if trigger in AUTOMATIC_EVENTS and not by_service:
         raise AutomaticEventRefused(convention.reference, trigger)
     allowed = allowed_for(convention)
-    if trigger not in MACHINE.get_triggers(convention.state) or (
+    if trigger not in _triggers(convention.state) or (
         trigger in PERSON_EVENTS and trigger not in allowed
     ):
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
