@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -23,7 +23,7 @@ from typing import Any, Literal
 from notifications.addresses import mail_domain
 from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
-from states.convention import Convention
+from states.convention import Articles, Convention
 from states.deadlines import ComputedDeadline
 from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
@@ -89,6 +89,15 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Articles))
+
+
+def _articles(articles: Articles) -> dict[str, Any]:
+    # What asdict() gives for its flat fields of text, without its recursive deep copy (a
+    # tenth of an email's snapshot, for every recorded event that sends one).
+    return {name: getattr(articles, name) for name in _ARTICLE_FIELDS}
+
+
 def convention_snapshot(convention: Convention) -> dict[str, Any]:
     """The convention as emails describe it, as JSON."""
     return {
@@ -105,7 +114,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             "dispute_window_days": convention.clauses.dispute_window_days,
             "termination_notice_months": convention.clauses.termination_notice_months,
             "payment_target_days": convention.clauses.payment_target_days,
-            "articles": asdict(convention.clauses.articles),
+            "articles": _articles(convention.clauses.articles),
         },
         "instalments": [dict(view) for view in instalment_views(convention)],
         "financial_report": financial_report_snapshot(convention),
