@@ -162,9 +162,15 @@ def allowed_for(convention: Convention) -> list[str]:
     """The events a person may record on `convention` now: those of its state, less a payment
     when every instalment is paid and a report when none is awaited."""
     allowed = allowed_events(convention.state)
-    if not convention.unpaid_instalments():
+    # Each question asked only when its event is among the state's (pure questions, the
+    # schedule walked each time: fire() asks for every recorded event).
+    if "pay" in allowed and not convention.unpaid_instalments():
         allowed = [name for name in allowed if name != "pay"]
-    if convention.awaiting_report() is None and not convention.awaiting_financial_report():
+    if (
+        "report_received" in allowed
+        and convention.awaiting_report() is None
+        and not convention.awaiting_financial_report()
+    ):
         allowed = [name for name in allowed if name != "report_received"]
     return allowed
 
