@@ -50,8 +50,13 @@ def canonical(line: HistoryLine) -> bytes:
         "occurred_on": line.occurred_on.isoformat(), "recorded_at": recorded,
         "actor": line.actor, "inputs": dict(line.inputs), "amendment": line.amendment,
     }  # fmt: skip
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode("utf-8")  # fmt: skip
+    return _CANONICAL_JSON.encode(content).encode("utf-8")
+
+
+_CANONICAL_JSON = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+)
+"""What `json.dumps` builds from these options on every call, built once: the same text."""
 
 
 def link(previous_hash: str, line: HistoryLine) -> str:
