@@ -165,11 +165,16 @@ class Prepared:
             return converted
         return tuple([converted[key] for key in plan.order])
 
-    def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
-        """Run once; return the driver's cursor."""
+    def execute(
+        self, connection: Connection, params: Mapping[str, Any], *, json_as_text: bool = False
+    ) -> Any:
+        """Run once; return the driver's cursor (its JSON columns left as text, as SQLite
+        gives them, when `json_as_text`)."""
         plan = self._plan(connection)
         arguments = self._arguments(plan, params)
         cursor = connection.connection.cursor()
+        if json_as_text and connection.dialect.name == "postgresql":
+            _json_as_text(cursor)
         try:
             cursor.execute(plan.sql, arguments)
         except connection.dialect.loaded_dbapi.Error as error:
@@ -191,7 +196,11 @@ class Prepared:
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[list[Any]]:
         """Run a query; return its rows with values converted for the domain."""
-        cursor = self.execute(connection, params)
+        # psycopg would parse every JSON value of every row; the readers parse a joined
+        # parent's once per group, and the clauses stay text (storage.mapping parses each
+        # distinct text once): loading 200 conventions took 48 ms on PostgreSQL, against
+        # 3 ms on SQLite, which hands JSON over as text.
+        cursor = self.execute(connection, params, json_as_text=True)
         rows = [list(row) for row in cursor.fetchall()]
         cursor.close()
         group, previous = self._group_column, object()
@@ -203,6 +212,14 @@ class Prepared:
                 if value is not None:
                     row[index] = read(value)
         return rows
+
+
+def _json_as_text(cursor: Any) -> None:
+    """Have this psycopg cursor (only) return json and jsonb values as their text."""
+    from psycopg.types.string import TextLoader  # the PostgreSQL driver, only when it is used
+
+    for name in ("json", "jsonb"):
+        cursor.adapters.register_loader(name, TextLoader)
 
 
 def _sqlalchemy_error(
