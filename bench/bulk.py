@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert, select, update
 
+from bench import postgres
 from states.calendar import at_paris_time, civil_date, end_of_day
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -223,14 +224,15 @@ def store_at(folder: Path, url: str, count: int, due: int, hour: int = 9) -> tup
                     connection.exec_driver_sql(copiers[table].sql, values)  # type: ignore[arg-type]
         if engine.dialect.name == "postgresql":
             # Ids were written explicitly: the sequences must move past them, or the service's
-            # first INSERT (a weekly reminder, an outbox row) collides. ANALYZE gives the
-            # planner the table sizes a real database of this size would have.
+            # first INSERT (a weekly reminder, an outbox row) collides. The database is then
+            # settled (bench.postgres.settle): vacuumed, analyzed, checkpointed.
             for table in (t for t in TABLES.values() if "id" in t.c):
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                     f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
                 )
-            connection.exec_driver_sql("ANALYZE")
+    if engine.dialect.name == "postgresql":
+        postgres.settle(url)
     engine.dispose()  # on SQLite, checkpoints the WAL into the file
     return url, time.perf_counter() - started
 

@@ -61,3 +61,17 @@ def throwaway_database(template: str | None = None) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def settle(url: str) -> None:
+    """Bring a freshly filled database to the state a running one is in: VACUUM sets the
+    visibility maps and the rows' hint bits (otherwise written by the first reads after the
+    load, the measured ones), ANALYZE gives the planner the tables' sizes, CHECKPOINT writes the
+    load's pages out now rather than in the middle of a measure."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
+            connection.execute(text("CHECKPOINT"))
+    finally:
+        engine.dispose()

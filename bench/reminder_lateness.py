@@ -375,6 +375,8 @@ def _apscheduler_alone(
         connection.execute(store.jobs_t.insert(), rows)
     load_seconds = time.perf_counter() - started
     store.shutdown()
+    if store_url.startswith("postgresql"):
+        postgres.settle(store_url)  # as convflow's database is (bench.bulk)
 
     outcomes: dict[str, int] = {"ran": 0, "missed": 0, "error": 0}
     lock = threading.Lock()
