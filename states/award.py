@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from states.calendar import HolidayCalendar, add_months, end_of_day, french_date, french_day
-from states.deadlines import ComputedDeadline, DeadlineKind
+from states.calendar import HolidayCalendar, add_months, french_date, french_day
+from states.deadlines import ComputedDeadline, information_deadline
 
 SignatureCheck = Literal["refuse", "warn"]
 SIGNATURE_CHECKS: tuple[SignatureCheck, ...] = ("refuse", "warn")
@@ -82,20 +82,6 @@ def _two_months_franc(
     return raw, last
 
 
-def _window(
-    kind: DeadlineKind, trigger: date, raw: date, last: date, lines: list[str]
-) -> ComputedDeadline:
-    return ComputedDeadline(
-        kind=kind,
-        trigger_date=trigger,
-        raw_end=raw,
-        due_date=last,
-        expires_at=end_of_day(last),
-        explanation="\n".join(lines),
-        flags=("information",),
-    )
-
-
 def prefect_referral(decision: AwardDecision, calendar: HolidayCalendar) -> ComputedDeadline | None:
     """The window in which the prefect may refer the decision to the administrative court
     (rule 16): two months, franc, from its receipt by the prefecture; None before it."""
@@ -115,7 +101,7 @@ def prefect_referral(decision: AwardDecision, calendar: HolidayCalendar) -> Comp
         "complémentaires ou forme un recours gracieux dans les deux mois, ce que convflow ne "
         "peut pas savoir : le service l'enregistre.",
     ]
-    return _window("prefect_referral", received, raw, last, lines)
+    return information_deadline("prefect_referral", received, raw, last, lines)
 
 
 def third_party_challenge(
@@ -138,7 +124,7 @@ def third_party_challenge(
         "publicité (CE Ass., 4 avril 2014, Département de Tarn-et-Garonne, n° 358994) ; que "
         "cela couvre la décision d'attribution d'une subvention n'est pas tranché.",
     ]
-    return _window("third_party_challenge", published, raw, last, lines)
+    return information_deadline("third_party_challenge", published, raw, last, lines)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from states.calendar import add_months, end_of_day, french_date
-from states.deadlines import ComputedDeadline
+from states.calendar import add_months, french_date
+from states.deadlines import ComputedDeadline, information_deadline
 
 MAX_CADENCE = 36
 """The longest cadence accepted, in months (a longer one is a typo)."""
@@ -83,12 +83,4 @@ def next_meeting(
         "Information seulement : la Métropole convoque le comité ; rien ne change pour la "
         "convention si la date passe. Enregistrer la réunion (convflow committee REF add).",
     ]
-    return ComputedDeadline(
-        kind="committee",
-        trigger_date=start,
-        raw_end=due,
-        due_date=due,
-        expires_at=end_of_day(due),
-        explanation="\n".join(lines),
-        flags=("information",),
-    )
+    return information_deadline("committee", start, due, due, lines)

@@ -230,6 +230,23 @@ class ComputedDeadline:
     """For a `payment` deadline, the instalment it is for (0: the single payment)."""
 
 
+def information_deadline(
+    kind: DeadlineKind, trigger: date, raw_end: date, due: date, lines: list[str]
+) -> ComputedDeadline:
+    """A deadline given as information only (the award decision's windows, the committee's
+    next meeting): it ends at 24:00 on `due`, and nothing changes for the convention when it
+    passes."""
+    return ComputedDeadline(
+        kind=kind,
+        trigger_date=trigger,
+        raw_end=raw_end,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+        flags=("information",),
+    )
+
+
 def _instant_text(day: date) -> str:
     instant = end_of_day(day)
     return f"{french_date(day)} à 24 h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
