@@ -43,6 +43,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bench import bulk, postgres
+from bench.polling import wait_for
 from bench.scaling import service_environment, start_service, stop
 
 HOST = "127.0.0.1"
@@ -81,14 +82,6 @@ def _received(path: Path) -> Counter[str]:
     if not path.exists():
         return Counter()
     return Counter(line for line in path.read_text(encoding="utf-8").splitlines() if line)
-
-
-def _wait(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.05)
 
 
 def run(
@@ -153,7 +146,7 @@ def _kill_and_watch(
     wake: int,
 ) -> dict[str, float]:
     """Kill the first service once a quarter of the emails arrived; time the take-back."""
-    _wait(lambda: sum(_received(received).values()) >= due // 4, 300, "a quarter of the emails")
+    wait_for(lambda: sum(_received(received).values()) >= due // 4, 300, "a quarter of the emails")
     killed = processes[0]
     killed.send_signal(signal.SIGKILL)
     killed_at = time.time()
@@ -167,7 +160,7 @@ def _kill_and_watch(
         still = db.execute("SELECT id, claim_token FROM outbox WHERE status = 'sending'").fetchall()
         return len(claimed & {(row[0], row[1]) for row in still})
 
-    _wait(lambda: stranded() == 0, lease + 10 * wake + 60, "the stranded emails taken back")
+    wait_for(lambda: stranded() == 0, lease + 10 * wake + 60, "the stranded emails taken back")
     taken_back = time.time() - killed_at
 
     def emails() -> tuple[int, int]:
@@ -175,7 +168,7 @@ def _kill_and_watch(
         total, sent = row.fetchone() or (0, 0)
         return int(total), int(sent)
 
-    _wait(lambda: emails()[1] == emails()[0] and emails()[0] >= due, 600, "every email sent")
+    wait_for(lambda: emails()[1] == emails()[0] and emails()[0] >= due, 600, "every email sent")
     return {
         "lease": lease,
         "wake": wake,

@@ -43,7 +43,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.util import datetime_to_utc_timestamp
 
 from bench import bulk, postgres
+from bench.polling import wait_for
 
 TARGET = 0.3
 BACKENDS = ("sqlite", "postgresql")
@@ -76,14 +76,6 @@ def _percentile(values: list[float], share: float) -> float:
 def _due_instant(lead: float) -> datetime:
     """A whole second at least `lead` seconds ahead."""
     return datetime.fromtimestamp(math.ceil(time.time() + lead), UTC)
-
-
-def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.1)
 
 
 # --- convflow -----------------------------------------------------------------------------
@@ -200,15 +192,20 @@ def _convflow(
     assert bulk.set_due(url, at) == due
     process, log = _service(url, folder, synchronous)
     try:
-        _wait(lambda: b"next wake-up at" in log.read_bytes() or process.poll() is not None,
-              lead, "the service's first pass")  # fmt: skip
+        wait_for(lambda: b"next wake-up at" in log.read_bytes() or process.poll() is not None,
+                 lead, "the service's first pass", every=0.1)  # fmt: skip
         first_pass_done = time.time()
         db = _Watched(url)
 
         def queued() -> int:
             return int(db.one("SELECT count(*) FROM bench_seen"))
 
-        _wait(lambda: queued() >= due or process.poll() is not None, lead + 300, "the outbox")
+        wait_for(
+            lambda: queued() >= due or process.poll() is not None,
+            lead + 300,
+            "the outbox",
+            every=0.1,
+        )
         seen = [row[0] for row in db.all("SELECT seen FROM bench_seen")]
         created = [db.instant(row[0]) for row in db.all("SELECT created_at FROM outbox")]
         missed = db.one(
@@ -388,7 +385,7 @@ def _apscheduler_alone(
 
     scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_MISSED | EVENT_JOB_ERROR)
     scheduler.start()
-    _wait(lambda: sum(outcomes.values()) >= due, lead + 300, "the baseline's jobs")
+    wait_for(lambda: sum(outcomes.values()) >= due, lead + 300, "the baseline's jobs", every=0.1)
     scheduler.shutdown(wait=True)
     store.engine.dispose()
     late = _lateness_rows(results)

@@ -36,26 +36,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
 from bench import bulk, postgres
+from bench.polling import wait_for
 
 TARGET = 1.6
 READY = b"nothing planned"
 """What a service logs when its first pass found nothing due: it then waits for D."""
 PLANNED = b"next wake-up at"
-
-
-def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.05)
 
 
 def closed_port() -> int:
@@ -125,7 +117,7 @@ def measure(folder: Path, template: str, services: int, due: int, lead: float) -
         logs = [folder / f"scaling-{services}-{k}.log" for k in range(services)]
         processes = [start_service(environment, log) for log in logs]
         try:
-            _wait(lambda: all(READY in log.read_bytes() or PLANNED in log.read_bytes()
+            wait_for(lambda: all(READY in log.read_bytes() or PLANNED in log.read_bytes()
                               for log in logs) or any(p.poll() is not None for p in processes),
                   lead, "every service's first pass")  # fmt: skip
             if time.time() >= at.timestamp() or any(p.poll() is not None for p in processes):
@@ -145,7 +137,7 @@ def measure(folder: Path, template: str, services: int, due: int, lead: float) -
                 started = time.time()
                 busy0, total0 = machine_busy_seconds()
                 cpu0 = [process_cpu_seconds(p.pid) for p in processes]
-                _wait(lambda: waiting() == 0, 1800, "the due reminders")
+                wait_for(lambda: waiting() == 0, 1800, "the due reminders")
                 elapsed = time.time() - started
                 busy1, total1 = machine_busy_seconds()
                 cpu1 = [process_cpu_seconds(p.pid) for p in processes]
@@ -157,7 +149,7 @@ def measure(folder: Path, template: str, services: int, due: int, lead: float) -
                 def by_service() -> list[int]:  # each pass logs what it did once it ends
                     return [log.read_bytes().count(b": reminder expiry ") for log in logs]
 
-                _wait(lambda: sum(by_service()) >= due, 120, "the services' logs")
+                wait_for(lambda: sum(by_service()) >= due, 120, "the services' logs")
                 shares = by_service()
         finally:
             stop(processes)
