@@ -67,6 +67,18 @@ def test_the_container_is_built_in_two_stages_and_runs_unprivileged_with_a_healt
         assert f"COPY {folder} ./{folder}" in text, f"the image needs {folder}/"
 
 
+def test_the_image_compiles_its_catalogues_once_in_the_installed_package():
+    # The runtime user cannot write in /opt/convflow: without this, each command compiles the
+    # .po again. `-I` keeps /src (the build's current folder) from shadowing the installed one.
+    text = CONTAINERFILE.read_text(encoding="utf-8").replace("\\\n", "")
+    installed = text.index("/opt/convflow/bin/pip install --no-cache-dir .")
+    compiled = text.index('/opt/convflow/bin/python -I -c "from workflow.wording.catalogue')
+
+    assert installed < compiled < text.index("FROM", installed), "in the build stage, after"
+    assert "[translations(language) for language in LANGUAGES]" in text
+    assert "mo_path(language).is_file() for language in LANGUAGES" in text
+
+
 def _engine() -> str | None:
     for tool in ("podman", "docker"):
         path = shutil.which(tool)
