@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXAMPLE := examples/convention-metropole-amp-crpv-paca-2025.toml
 SECOND  := examples/convention-exemple-quartiers-nord-2027.toml
 
-.PHONY: run test lint pytest faults bench install browser clean messages emails
+.PHONY: run test lint pytest faults bench install browser clean messages emails reads
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ messages: $(STAMP)
 # it; `make test` fails until it is regenerated after a template changes.
 emails: $(STAMP)
 	$(BIN)/convflow emails --sample -o docs/EMAILS.md
+
+# The status's queries compiled for `convflow status`'s reader on the bare driver
+# (storage/reads.json); `make test` fails until it is regenerated after a query or table changes.
+reads: $(STAMP)
+	$(BIN)/python -m storage.reads
 
 # The fault-injection scenarios at full size (1 000 conventions, 25 kills...); `make test` runs
 # them CI-sized. Figures are printed at the end and written to faults-report.json.

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from states.amendments import Amendment
-from storage.tables import AnyRow, amendment_table
+from storage import reads
+from storage.mapping import amendment_from_row
+from storage.tables import amendment_table
 
 a = amendment_table.c
-
-
-def _to_domain(row: AnyRow) -> Amendment:
-    return Amendment(
-        number=row.number,
-        state=row.state,
-        changes=dict(row.changes),
-        created_on=row.created_on,
-        submitted_on=row.submitted_on,
-        effective_date=row.effective_date,
-        signatures={email: date.fromisoformat(day) for email, day in row.signatures.items()},
-        applied=dict(row.applied),
-        last_event_on=row.last_event_on,
-    )
 
 
 def _values(amendment: Amendment) -> dict[str, Any]:
@@ -72,7 +60,7 @@ class AmendmentRepository:
         """Amendment n°`number` of a convention, or None."""
         query = select(amendment_table).where(a.convention_id == convention_id, a.number == number)
         row = self._connection.execute(query).first()
-        return _to_domain(row) if row else None
+        return amendment_from_row(row) if row else None
 
     def open_one(self, convention_id: int) -> Amendment | None:
         """The amendment being drafted or signed, if any (there is at most one)."""
@@ -80,9 +68,9 @@ class AmendmentRepository:
             a.convention_id == convention_id, a.state.in_(("draft", "signature"))
         )
         row = self._connection.execute(query).first()
-        return _to_domain(row) if row else None
+        return amendment_from_row(row) if row else None
 
     def for_convention(self, convention_id: int) -> list[Amendment]:
         """Every amendment of a convention, by number."""
-        query = select(amendment_table).where(a.convention_id == convention_id).order_by(a.number)
-        return [_to_domain(row) for row in self._connection.execute(query)]
+        found = self._connection.execute(reads.AMENDMENTS, {"convention_id": convention_id})
+        return [amendment_from_row(row) for row in found]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,25 +10,20 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from states.chain import GENESIS, HistoryLine, link
-from states.convention import Clauses, Convention, Party, Signatory
+from states.convention import Clauses, Convention, Signatory
 from states.errors import ConcurrentChange, UnknownConvention
 from states.lifecycle import Outcome
+from storage import reads
 from storage import statements as sql
 from storage.fastpath import Prepared
 from storage.mapping import (
-    award_from_stored,
     award_to_json,
-    clauses_from_stored,
     clauses_to_json,
-    committee_from_stored,
     committee_to_json,
-    dispute_from_json,
+    convention_from_rows,
     dispute_to_json,
-    financial_report_from_stored,
     financial_report_to_json,
-    notice_from_json,
     notice_to_json,
-    payments_from_stored,
     payments_to_json,
 )
 from storage.tables import (
@@ -38,7 +32,6 @@ from storage.tables import (
     event_table,
     party_table,
     signatory_table,
-    signature_table,
 )
 
 c = convention_table.c
@@ -63,59 +56,6 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "financial_report": financial_report_to_json(convention.financial_report),
         "committee": committee_to_json(convention.committee),
     }
-
-
-def _convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
-    first = rows[0]
-    parties: list[Party] = []
-    signatories: list[Signatory] = []
-    for row in rows:
-        if not parties or parties[-1].key != row["party_key_"]:
-            parties.append(Party(row["party_key_"], row["party_name_"], row["party_siret_"],
-                                 row["party_rna_"]))  # fmt: skip
-        if row["signatory_id_"] is not None:
-            signatories.append(
-                Signatory(
-                    party=row["party_key_"],
-                    name=row["signatory_name_"],
-                    title=row["signatory_title_"],
-                    email=row["signatory_email_"],
-                    signed_on=row["signatory_signed_on_"],
-                )
-            )
-    return Convention(
-        reference=first["reference"],
-        title=first["title"],
-        object=first["object"],
-        place=first["place"],
-        amount=first["amount"],
-        end_date=first["end_date"],
-        clauses=clauses_from_stored(first["clauses"]),
-        parties=parties,
-        signatories=signatories,
-        state=first["state"],
-        version=first["version"],
-        submitted_on=first["submitted_on"],
-        effective_date=first["effective_date"],
-        notified_on=first["notified_on"],
-        paid_on=first["paid_on"],
-        paid_amount=first["paid_amount"],
-        payments=payments_from_stored(first["payments"]),
-        dispute=dispute_from_json(first["dispute"]),
-        notice=notice_from_json(first["notice"]),
-        last_event_on=first["last_event_on"],
-        award=award_from_stored(first["award"]),
-        open_data_object=_open_data_object(first["open_data"]),
-        financial_report=financial_report_from_stored(first["financial_report"]),
-        committee=committee_from_stored(first["committee"]),
-    )
-
-
-def _open_data_object(value: str | dict[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    data = json.loads(value) if isinstance(value, str) else value
-    return data.get("object")
 
 
 @dataclass
@@ -215,7 +155,7 @@ class ConventionRepository:
         return found
 
     def _remember(self, rows: list[dict[str, Any]]) -> Convention:
-        convention = _convention_from_rows(rows)
+        convention = convention_from_rows(rows)
         self._identities[convention.reference] = _Identity(
             rows[0]["id"],
             {r["signatory_email_"].lower(): r["signatory_id_"] for r in rows if r["signatory_id_"]},
@@ -454,34 +394,17 @@ class ConventionRepository:
 
     def former_signatories(self, convention_id: int) -> list[AnyRow]:
         """The signatories an amendment replaced, with the day each signed the convention."""
-        s_, g = signatory_table.c, signature_table.c
-        query = (
-            select(s_.party_key, s_.name, s_.title, s_.email, s_.replaced_by, g.signed_on)
-            .outerjoin(
-                signature_table,
-                (g.convention_id == s_.convention_id)
-                & (g.signatory_id == s_.id)
-                & g.amendment.is_(None),
-            )
-            .where(s_.convention_id == convention_id, s_.replaced_by.is_not(None))
-            .order_by(s_.position)
-        )
-        return list(self._connection.execute(query).all())
+        owner = {"convention_id": convention_id}
+        return list(self._connection.execute(reads.FORMER_SIGNATORIES, owner))
 
     def original_terms(self, convention_id: int) -> dict[str, Any] | None:
         """The terms the convention was imported with, before any amendment."""
-        return self._connection.execute(
-            select(c.original_terms).where(c.id == convention_id)
-        ).scalar()
+        owner = {"convention_id": convention_id}
+        return self._connection.execute(reads.ORIGINAL_TERMS, owner).scalar()
 
     def history(self, convention_id: int) -> list[AnyRow]:
         """Every history line of a convention, oldest first."""
-        query = (
-            select(event_table)
-            .where(event_table.c.convention_id == convention_id)
-            .order_by(event_table.c.seq)
-        )
-        return list(self._connection.execute(query).all())
+        return list(self._connection.execute(reads.HISTORY, {"convention_id": convention_id}))
 
 
 def _new_row(convention: Convention, now: datetime) -> dict[str, Any]:

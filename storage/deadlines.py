@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select, update
 
 from states.deadlines import ComputedDeadline, DeadlineClosure
 from states.due import WAITING_DEADLINE
+from storage import reads
 from storage import statements as sql
 from storage.due import references_due
 from storage.mapping import deadline_details
@@ -81,12 +82,7 @@ class DeadlineRepository:
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every deadline of a convention, the next to fall first."""
-        query = (
-            select(deadline_table)
-            .where(d.convention_id == convention_id)
-            .order_by(d.expires_at, d.opened_by_seq)
-        )
-        return list(self._connection.execute(query).all())
+        return list(self._connection.execute(reads.DEADLINES, {"convention_id": convention_id}))
 
     def conventions_due(self, now: datetime, limit: int, exclude: Iterable[str] = ()) -> list[str]:
         """References of conventions with a pending deadline expired at `now`, oldest first."""

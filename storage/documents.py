@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from storage import reads
 from storage.tables import AnyRow, document_blob_table, document_table
 
 b, d = document_blob_table.c, document_table.c
@@ -43,8 +44,7 @@ class DocumentRepository:
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """A convention's documents, in the order they were added."""
-        query = select(document_table).where(d.convention_id == convention_id).order_by(d.id)
-        return list(self._connection.execute(query))
+        return list(self._connection.execute(reads.DOCUMENTS, {"convention_id": convention_id}))
 
     def described(self, sha256: str) -> AnyRow | None:
         """The first document that holds these bytes (its name and type), or None."""

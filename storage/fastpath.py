@@ -12,25 +12,26 @@ store them exactly as SQLAlchemy's types do, so Core queries elsewhere read them
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, Table
+from sqlalchemy import JSON, Boolean, Connection, Date, Dialect, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeEngine
 
+from storage.convert import READ, Convert
 from storage.types import Money, UTCDateTime
 
-Convert = Callable[[Any], Any]
 _CENT = Decimal("0.01")
 
 
-def _kind(type_: TypeEngine[Any]) -> str:
+def kind_of(type_: TypeEngine[Any]) -> str:
+    """The kind of a column type, as storage.convert names it."""
     if isinstance(type_, UTCDateTime):
         return "instant"
     if isinstance(type_, Money):
@@ -39,6 +40,8 @@ def _kind(type_: TypeEngine[Any]) -> str:
         return "json"
     if isinstance(type_, Date):
         return "date"
+    if isinstance(type_, Boolean):
+        return "bool"
     return "plain"
 
 
@@ -63,20 +66,6 @@ def _sqlite_utc_instant(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def _read_instant(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _read_json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
-def _read_date(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _money(value: Any) -> str:
     return str(Decimal(value).quantize(_CENT))
 
@@ -87,16 +76,10 @@ _WRITE: dict[bool, dict[str, Convert]] = {
            "date": date.isoformat},
     False: {"json": json.dumps, "money": _money, "instant": _utc},
 }  # fmt: skip
-_READ: dict[str, Convert] = {
-    "json": _read_json,
-    "money": Decimal,
-    "instant": _read_instant,
-    "date": _read_date,
-}
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
     """A statement compiled for one backend, with the converters of its values."""
 
     sql: str
@@ -120,26 +103,28 @@ class Prepared:
         self._statement = statement
         self._parameter_kinds = dict(parameter_kinds)
         self._column_keys = list(column_keys) if column_keys is not None else None
-        readers = [(i, _READ[kind]) for i, kind in enumerate(result_kinds) if kind in _READ]
+        readers = [(i, READ[kind]) for i, kind in enumerate(result_kinds) if kind in READ]
         # The first `repeated_columns` are the same on every row of a group (a joined parent,
         # identified by `group_column`): they are converted in the group's first row only.
         self._first_readers = readers
         self._other_readers = [(i, read) for i, read in readers if i >= repeated_columns]
         self._group_column = group_column
-        self._plans: dict[str, _Plan] = {}
+        self._plans: dict[str, Plan] = {}
 
-    def _plan(self, connection: Connection) -> _Plan:
-        name = connection.dialect.name
+    def _plan(self, connection: Connection) -> Plan:
+        return self.plan(connection.dialect)
+
+    def plan(self, dialect: Dialect) -> Plan:
+        """The statement compiled for `dialect` (once), with its values' converters."""
+        name = dialect.name
         plan = self._plans.get(name)
         if plan is None:
             # An INSERT or UPDATE compiled with column_keys sets exactly those columns, each
             # from a parameter of the same name.
-            compiled = self._statement.compile(
-                dialect=connection.dialect, column_keys=self._column_keys
-            )
+            compiled = self._statement.compile(dialect=dialect, column_keys=self._column_keys)
             positions = getattr(compiled, "positiontup", None)  # set for qmark drivers
             writers = _WRITE[name == "sqlite"]
-            plan = _Plan(
+            plan = Plan(
                 compiled.string,
                 tuple(positions) if positions else None,
                 {
@@ -153,7 +138,7 @@ class Prepared:
         return plan
 
     @staticmethod
-    def _arguments(plan: _Plan, params: Mapping[str, Any]) -> Any:
+    def _arguments(plan: Plan, params: Mapping[str, Any]) -> Any:
         # A plain loop, not a generator into dict.update: this runs for every statement of
         # every event, a dozen values each (bench/transitions.py).
         writers = plan.writers
@@ -235,4 +220,4 @@ def _sqlalchemy_error(
 
 def column_kinds(table: Table) -> dict[str, str]:
     """The kind of every column of a table, by column name."""
-    return {column.name: _kind(column.type) for column in table.columns}
+    return {column.name: kind_of(column.type) for column in table.columns}

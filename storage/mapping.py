@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from states.amendments import Amendment
 from states.award import AwardDecision
 from states.committee import Committee, Meeting
 from states.convention import (
     Articles,
     Clauses,
+    Convention,
     Dispute,
+    Party,
     ReminderOffsets,
+    Signatory,
     TerminationNotice,
 )
 from states.deadlines import ComputedDeadline, RegisteredLetter
@@ -327,4 +332,75 @@ def reminder_deadline_entry(row: Any) -> DeadlineEntry:
         row.due_date,
         row.expires_at,
         row.deadline_created_at,
+    )
+
+
+def convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
+    """A convention from the rows of its load (storage.statements.LOAD), one per party and
+    signatory, its values already read back (storage.convert)."""
+    first = rows[0]
+    parties: list[Party] = []
+    signatories: list[Signatory] = []
+    for row in rows:
+        if not parties or parties[-1].key != row["party_key_"]:
+            parties.append(Party(row["party_key_"], row["party_name_"], row["party_siret_"],
+                                 row["party_rna_"]))  # fmt: skip
+        if row["signatory_id_"] is not None:
+            signatories.append(
+                Signatory(
+                    party=row["party_key_"],
+                    name=row["signatory_name_"],
+                    title=row["signatory_title_"],
+                    email=row["signatory_email_"],
+                    signed_on=row["signatory_signed_on_"],
+                )
+            )
+    return Convention(
+        reference=first["reference"],
+        title=first["title"],
+        object=first["object"],
+        place=first["place"],
+        amount=first["amount"],
+        end_date=first["end_date"],
+        clauses=clauses_from_stored(first["clauses"]),
+        parties=parties,
+        signatories=signatories,
+        state=first["state"],
+        version=first["version"],
+        submitted_on=first["submitted_on"],
+        effective_date=first["effective_date"],
+        notified_on=first["notified_on"],
+        paid_on=first["paid_on"],
+        paid_amount=first["paid_amount"],
+        payments=payments_from_stored(first["payments"]),
+        dispute=dispute_from_json(first["dispute"]),
+        notice=notice_from_json(first["notice"]),
+        last_event_on=first["last_event_on"],
+        award=award_from_stored(first["award"]),
+        open_data_object=open_data_object(first["open_data"]),
+        financial_report=financial_report_from_stored(first["financial_report"]),
+        committee=committee_from_stored(first["committee"]),
+    )
+
+
+def open_data_object(value: str | dict[str, Any] | None) -> str | None:
+    """The object a convention publishes in open data, if it was given one."""
+    if not value:
+        return None
+    data = json.loads(value) if isinstance(value, str) else value
+    return data.get("object")
+
+
+def amendment_from_row(row: Any) -> Amendment:
+    """An amendment from its stored row (any row with its columns as attributes)."""
+    return Amendment(
+        number=row.number,
+        state=row.state,
+        changes=dict(row.changes),
+        created_on=row.created_on,
+        submitted_on=row.submitted_on,
+        effective_date=row.effective_date,
+        signatures={email: date.fromisoformat(day) for email, day in row.signatures.items()},
+        applied=dict(row.applied),
+        last_event_on=row.last_event_on,
     )

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from states.payments import SINGLE_PAYMENT, progress_of
+from storage import reads
 from storage.fastpath import Prepared, column_kinds
 from storage.mapping import payments_from_stored
 from storage.tables import (
@@ -29,13 +30,14 @@ from storage.tables import (
     outbox_table,
     reminder_table,
 )
+from storage.vocabulary import EMAIL_WAITING
 
 o = outbox_table.c
 _COLUMNS = [
     "convention_id", "kind", "message_id", "idempotency_key", "sender", "recipients", "cc",
     "context", "status", "attempts", "unanswered", "next_attempt_at", "created_at",
 ]  # fmt: skip
-WAITING = ("pending", "uncertain")
+WAITING = EMAIL_WAITING
 """The statuses of an email waiting for its next attempt."""
 _QUEUE = Prepared(
     insert(outbox_table).returning(o.id), column_kinds(outbox_table), column_keys=_COLUMNS
@@ -273,8 +275,7 @@ class OutboxRepository:
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every email of a convention, oldest first."""
-        query = select(outbox_table).where(o.convention_id == convention_id).order_by(o.id)
-        return list(self._connection.execute(query).all())
+        return list(self._connection.execute(reads.EMAILS, {"convention_id": convention_id}))
 
     def listing(self, status: str | None, limit: int) -> list[AnyRow]:
         """Emails (of one status, or all), newest first."""

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from states.due import WAITING_REMINDER
 from states.reminders import PlannedReminder
+from storage import reads
 from storage.due import references_due
 from storage.fastpath import Prepared, column_kinds
 from storage.statements import outliving_left_out
@@ -203,12 +204,7 @@ class ReminderRepository:
 
     def for_convention(self, convention_id: int) -> list[AnyRow]:
         """Every reminder of a convention, in planned order."""
-        query = (
-            select(reminder_table)
-            .where(r.convention_id == convention_id)
-            .order_by(r.planned_at, r.id)
-        )
-        return list(self._connection.execute(query).all())
+        return list(self._connection.execute(reads.REMINDERS, {"convention_id": convention_id}))
 
     def next_planned(self) -> datetime | None:
         """The earliest instant a planned reminder is due."""

@@ -7,8 +7,10 @@ Alembic (storage.migrate), which says what it is. A test keeps HEAD equal to Ale
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["HEAD", "at_head"]
 
@@ -18,6 +20,10 @@ HEAD = "0019"
 
 def at_head(engine: Engine) -> bool:
     """True when the database's version table holds exactly HEAD; False when in doubt."""
+    # Imported here: HEAD alone is read by the reader without SQLAlchemy (storage.driver_reads).
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     try:
         with engine.connect() as connection:
             found = connection.execute(text("SELECT version_num FROM alembic_version")).all()

@@ -80,13 +80,13 @@ _selected = (
 )
 _load = _selected.where(c.reference == bindparam("reference")).order_by(p.position, s.position)
 # The clauses are parsed by storage.mapping, once per distinct text (most conventions share them).
-_load_kinds = [
+LOAD_KINDS = [
     *("plain" if column.name == "clauses" else CONVENTION_KINDS[column.name] for column in _LOADED),
     *(["plain"] * 8),
     "date",
     "plain",
 ]
-LOAD = Prepared(_load, {}, _load_kinds, repeated_columns=len(_LOADED))
+LOAD = Prepared(_load, {}, LOAD_KINDS, repeated_columns=len(_LOADED))
 LOCK = Prepared(select(c.id).where(c.reference == bindparam("reference")).with_for_update(), {})
 """Lock a convention's row (PostgreSQL), before LOAD reads it in a statement of its own.
 
@@ -107,11 +107,11 @@ _many = _selected.where(c.reference.in_([bindparam(f"r{i}") for i in range(MANY)
     c.reference, p.position, s.position
 )
 _REFERENCE = LOAD_COLUMNS.index("reference")
-LOAD_MANY = Prepared(_many, {}, _load_kinds, repeated_columns=len(_LOADED), group_column=_REFERENCE)
+LOAD_MANY = Prepared(_many, {}, LOAD_KINDS, repeated_columns=len(_LOADED), group_column=_REFERENCE)
 LOAD_MANY_UNLESS_LOCKED = Prepared(
     _many.with_for_update(of=convention_table, skip_locked=True),
     {},
-    _load_kinds,
+    LOAD_KINDS,
     repeated_columns=len(_LOADED),
     group_column=_REFERENCE,
 )

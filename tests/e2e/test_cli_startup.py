@@ -4,6 +4,7 @@ saying each command as the command itself would (issue 15.4). Timings live in be
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine
 
 from storage.migrate import head_revision
 from storage.revision import HEAD
+from tests.e2e.conftest import REF, Convflow
 from workflow.cli import COMMANDS, cli
 
 HEAVY = {
@@ -29,11 +31,12 @@ print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}})))
 """
 
 
-def _imported_after(code: str) -> set[str]:
+def _imported_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     """The top-level packages a fresh interpreter holds after running `code`."""
     out = subprocess.run(
         [sys.executable, "-c", _LOADED.format(code=code)],
         capture_output=True, text=True, check=True, timeout=60,
+        env={**os.environ, **env} if env else None,
     ).stdout  # fmt: skip
     return set(json.loads(out.splitlines()[-1]))
 
@@ -54,6 +57,17 @@ def test_a_subcommand_s_help_imports_no_database_nor_template(args: list[str]) -
         f"try:\n    cli({args!r}, prog_name='convflow')\nexcept SystemExit:\n    pass"
     )
     assert _imported_after(code) & {"alembic", "jinja2", "sqlalchemy", "sqlmodel"} == set()
+
+
+def test_status_reads_the_convention_without_the_database_layer(loaded: Convflow) -> None:
+    # On SQLite and PostgreSQL alike: the driver alone, the queries compiled ahead.
+    code = (
+        "from workflow.cli import cli\n"
+        f"try:\n    cli(['status', {REF!r}], prog_name='convflow')\n"
+        "except SystemExit as exit:\n    assert exit.code == 0, exit.code"
+    )
+    imported = _imported_after(code, loaded.env)
+    assert imported & {"alembic", "sqlalchemy", "sqlmodel", "jinja2"} == set()
 
 
 def test_the_help_lists_every_command_as_its_docstring_says() -> None:

@@ -1,4 +1,5 @@
-"""Fixtures of the integration tests: a real SMTP server on loopback."""
+"""Fixtures of the integration tests: a real SMTP server on loopback, and every status read
+twice, by the repositories and on the bare database driver, which must agree."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.notifications.conftest import RunningServer, SmtpServers
+from workflow.bootstrap import App
+from workflow.usecases import views
+from workflow.usecases.views import StatusView
 
 
 @pytest.fixture
@@ -21,3 +25,22 @@ def smtp_servers() -> Iterator[SmtpServers]:
 def smtp_server(smtp_servers: SmtpServers) -> RunningServer:
     """One SMTP server that accepts everything."""
     return smtp_servers.start()
+
+
+@pytest.fixture(autouse=True)
+def status_read_on_the_driver_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`convflow status` reads on the bare driver first (storage.driver_reads), without
+    SQLAlchemy: every status these tests read is also read that way, at that moment, and must
+    be the very same, on SQLite and PostgreSQL, whatever life the convention had."""
+    ordinary = views.status
+
+    def read_both_ways(app: App, reference: str) -> StatusView:
+        view = ordinary(app, reference)
+        settings = app.settings
+        on_driver = views.status_on_driver(
+            settings.database_url, reference, settings.file_retention_years
+        )
+        assert on_driver == view, "the status read on the driver differs (or was not served)"
+        return view
+
+    monkeypatch.setattr(views, "status", read_both_ways)

@@ -15,5 +15,11 @@ from workflow.usecases import views
 @pass_context
 def status(context: CliContext, reference: str, as_json: bool) -> None:
     """Show where convention REFERENCE stands: state, terms, signatures, deadlines explained."""
-    view = views.status(context.app(), reference)
+    settings = context.settings
+    # Read on the bare driver first: SQLAlchemy's import alone would take most of the
+    # command's time (issue 15.4). The ordinary path reads what that reader does not serve.
+    view = views.status_on_driver(settings.database_url, reference,
+                                  settings.file_retention_years)  # fmt: skip
+    if view is None:
+        view = views.status(context.app(), reference)
     emit(view) if as_json else click.echo(status_text(view, context.words))

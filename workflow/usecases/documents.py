@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from states.documents import check_kind, check_size, sha256
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import check_text
-from storage.tables import AnyRow
-from workflow.bootstrap import App
 from workflow.files.pades import signings
 from workflow.files.sniff import media_type
 from workflow.usecases.iso import day, instant
+
+if TYPE_CHECKING:  # the database layer: a status read on the bare driver shows documents too
+    from storage.tables import AnyRow
+    from workflow.bootstrap import App
 
 
 class DocumentCorrupted(ConvflowError):

@@ -7,8 +7,9 @@ never renamed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from states.amendments import (
     FIELDS,
@@ -25,13 +26,17 @@ from states.financial_report import exercise
 from states.lifecycle import IN_FORCE, allowed_for
 from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
-from storage.outbox import WAITING
-from storage.tables import AnyRow
-from workflow.bootstrap import App
+from storage.vocabulary import EMAIL_WAITING
 from workflow.usecases.documents import document_view
 from workflow.usecases.iso import day, instant
 from workflow.usecases.schedule import InstalmentView, instalment_views
 from workflow.wording import labels
+
+if TYPE_CHECKING:  # the database layer: `status` reads without it (storage.driver_reads)
+    from storage.driver_reads import DriverReads
+    from storage.tables import AnyRow
+    from storage.uow import UnitOfWork
+    from workflow.bootstrap import App
 
 
 class DeadlineView(TypedDict):
@@ -230,7 +235,7 @@ def reminder_view(row: AnyRow) -> ReminderView:
     }
 
 
-OUTBOX_WAITING: tuple[str, ...] = WAITING
+OUTBOX_WAITING: tuple[str, ...] = EMAIL_WAITING
 """The statuses of an email waiting for its next attempt: pending, uncertain."""
 
 
@@ -471,23 +476,72 @@ def status(app: App, reference: str) -> StatusView:
     return convention_views(app, reference)[0]
 
 
+def status_on_driver(database_url: str, reference: str, retention_years: int) -> StatusView | None:
+    """The same status, read on the database driver alone (storage.driver_reads): what
+    `convflow status` runs first, to start without SQLAlchemy. None when that reader does not
+    serve this database; `status` (the ordinary path) then says what is wrong with it."""
+    from storage.driver_reads import DriverError, open_reads
+
+    try:
+        with open_reads(database_url) as reads:
+            if reads is None:
+                return None
+            return _status_view(_read_parts(reads, reference), retention_years)
+    except DriverError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What a convention's status is made of, read in one transaction."""
+
+    convention: Convention
+    deadlines: Sequence[Any]
+    planned: Sequence[Any]
+    emails: Sequence[Any]
+    amendments: list[Amendment]
+    original: dict[str, Any] | None
+    former: Sequence[Any]
+    lines: Sequence[Any]
+    papers: Sequence[Any]
+
+
+def _read_parts(source: UnitOfWork | DriverReads, reference: str) -> _Parts:
+    """The parts of a status, from a unit of work's repositories or the driver's reads (the
+    same methods, the same queries: storage.reads)."""
+    convention = source.conventions.get(reference)
+    convention_id = source.conventions.id_of(reference)
+    return _Parts(
+        convention,
+        source.deadlines.for_convention(convention_id),
+        source.reminders.for_convention(convention_id),
+        source.outbox.for_convention(convention_id),
+        source.amendments.for_convention(convention_id),
+        source.conventions.original_terms(convention_id),
+        source.conventions.former_signatories(convention_id),
+        source.conventions.history(convention_id),
+        source.documents.for_convention(convention_id),
+    )
+
+
 def convention_views(
     app: App, reference: str
 ) -> tuple[StatusView, list[HistoryRow], list[dict[str, Any]]]:
     """A convention's status, its history and its papers, read in one transaction (its page
     shows the three: one round of queries instead of three, which PostgreSQL felt)."""
     with app.uow(read_only=True) as uow:
-        convention = uow.conventions.get(reference)
-        convention_id = uow.conventions.id_of(reference)
-        deadlines = uow.deadlines.for_convention(convention_id)
-        planned = uow.reminders.for_convention(convention_id)
-        emails = uow.outbox.for_convention(convention_id)
-        found = uow.amendments.for_convention(convention_id)
-        original = uow.conventions.original_terms(convention_id)
-        former = uow.conventions.former_signatories(convention_id)
-        lines = uow.conventions.history(convention_id)
-        papers = uow.documents.for_convention(convention_id)
-    view: StatusView = {
+        parts = _read_parts(uow, reference)
+    return (
+        _status_view(parts, app.settings.file_retention_years),
+        [history_row(row) for row in parts.lines],
+        [document_view(paper) for paper in parts.papers],
+    )
+
+
+def _status_view(parts: _Parts, retention_years: int) -> StatusView:
+    """A status from its parts; the file is kept `retention_years` after the convention ends."""
+    convention = parts.convention
+    return {
         "reference": convention.reference,
         "title": convention.title,
         "object": convention.object,
@@ -522,24 +576,23 @@ def convention_views(
                 "signed_on": day(row.signed_on),
                 "replaced_by": row.replaced_by,
             }
-            for row in former
+            for row in parts.former
         ],
         "allowed_events": allowed_for(convention),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
-        "deadlines": [deadline_view(row) for row in deadlines],
-        "reminders": [reminder_view(row) for row in planned],
-        "outbox": [outbox_view(row) for row in emails],
-        "terms": terms_view(convention, original, found),
-        "amendments": [amendment_view(amendment, convention) for amendment in found],
+        "deadlines": [deadline_view(row) for row in parts.deadlines],
+        "reminders": [reminder_view(row) for row in parts.planned],
+        "outbox": [outbox_view(row) for row in parts.emails],
+        "terms": terms_view(convention, parts.original, parts.amendments),
+        "amendments": [amendment_view(amendment, convention) for amendment in parts.amendments],
         "award": award_view(convention.award),
-        "retention": retention_view(convention, app.settings.file_retention_years),
-        "evidence": evidence_view(lines, papers),
-        "financial_report": financial_report_view(convention, deadlines),
-        "erasure": erasure_view(lines),
-        "committee": committee_view(convention, lines, papers),
+        "retention": retention_view(convention, retention_years),
+        "evidence": evidence_view(parts.lines, parts.papers),
+        "financial_report": financial_report_view(convention, parts.deadlines),
+        "erasure": erasure_view(parts.lines),
+        "committee": committee_view(convention, parts.lines, parts.papers),
     }
-    return view, [history_row(row) for row in lines], [document_view(p) for p in papers]
 
 
 def history(app: App, reference: str) -> list[HistoryRow]:
