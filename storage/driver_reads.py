@@ -8,8 +8,10 @@ the status it gives is the one the repositories give, which a test checks on bot
 
 It serves only what it is sure of: a SQLite file or a `postgresql+psycopg` URL, a database at
 the code's schema revision, every query answered. Anything else (a missing file, an older
-schema, an unreachable server, another driver) makes `open_reads` give None or the reads raise
-`DriverError`; the caller then takes the ordinary path, which says what is wrong.
+schema, another driver, a query refused) makes `open_reads` give None or the reads raise
+`DriverError`; the caller then takes the ordinary path, which says what is wrong. A PostgreSQL
+server that cannot be reached is refused at once (storage.engine.DatabaseUnreachable), in the
+words the ordinary path would use after trying again.
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ def _connect(url: str) -> Any:
     if url.startswith("sqlite:///"):
         return _sqlite(url.removeprefix("sqlite:///"))
     if url.startswith("postgresql+psycopg://"):
-        return _postgresql("postgresql://" + url.removeprefix("postgresql+psycopg://"))
+        return _postgresql(url)
     return None
 
 
@@ -207,23 +209,34 @@ def _sqlite(database: str) -> sqlite3.Connection | None:
     if not path.is_file():
         return None
     try:
-        # Read-only: this reader never creates nor changes the file.
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        # Never created (mode=rw fails on a missing file), never changed (query_only). Not
+        # mode=ro: a read-only connection cannot remove the -wal and -shm files it makes
+        # beside the database when it is the last to close, as the service's connections do.
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
         connection.isolation_level = None  # the transaction is begun explicitly
+        connection.execute("PRAGMA query_only=ON")
         connection.execute("PRAGMA busy_timeout=30000")
     except sqlite3.Error:
         return None
     return connection
 
 
-def _postgresql(conninfo: str) -> Any:
+def _postgresql(url: str) -> Any:
     import psycopg
     from psycopg.types.string import TextLoader
 
     try:
         # libpq takes the URL as SQLAlchemy does (%-escapes in the user and password decoded)
-        connection = psycopg.connect(conninfo, autocommit=False)
-    except psycopg.Error:
+        connection = psycopg.connect(
+            "postgresql://" + url.removeprefix("postgresql+psycopg://"), autocommit=False
+        )
+    except psycopg.OperationalError as error:
+        # No server, or one that refuses: said at once, as the ordinary path says it, rather
+        # than waiting a second time there for a server that does not answer.
+        from storage.engine import refused  # SQLAlchemy, for this refusal only
+
+        raise refused(url, error) from None
+    except psycopg.Error:  # a URL libpq reads otherwise (an option of SQLAlchemy's)
         return None
     for name in ("json", "jsonb"):  # JSON as text, parsed by storage.convert as on SQLite
         connection.adapters.register_loader(name, TextLoader)

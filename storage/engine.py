@@ -88,8 +88,13 @@ def safe_url(url: str) -> str:
 
 def unreachable(url: str, error: DBAPIError) -> DatabaseUnreachable:
     """The one-line refusal for a connection that failed, its first line of reason kept."""
-    first = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
-    return DatabaseUnreachable(safe_url(url), first[:200])
+    return refused(url, error.orig if error.orig is not None else error)
+
+
+def refused(url: str, driver_error: BaseException) -> DatabaseUnreachable:
+    """The one-line refusal for a connection the driver could not make (its own error)."""
+    lines = str(driver_error).strip().splitlines()
+    return DatabaseUnreachable(safe_url(url), (lines[0] if lines else repr(driver_error))[:200])
 
 
 def lost_connection(error: BaseException) -> bool:

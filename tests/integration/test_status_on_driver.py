@@ -14,10 +14,12 @@ from sqlalchemy import create_engine, text
 
 from states.convention import Convention
 from states.errors import UnknownConvention
+from storage.engine import DatabaseUnreachable
 from storage.reads import COMPILED, render
 from storage.revision import HEAD
 from tests.integration.steps import REFERENCE, bring_into_execution, load
 from workflow.bootstrap import App
+from workflow.settings import load_settings
 from workflow.usecases import views
 
 YEARS = 10
@@ -60,7 +62,6 @@ def test_an_unknown_reference_is_refused_as_the_repositories_refuse_it(loaded: A
         "sqlite:///:memory:",
         "sqlite:///{tmp}/convflow.db?mode=ro",
         "postgresql+asyncpg://postgres@127.0.0.1:5432/convflow",
-        "postgresql+psycopg://postgres@127.0.0.1:1/convflow",  # no server listens there
         "mysql://root@127.0.0.1/convflow",
     ],
 )
@@ -68,6 +69,25 @@ def test_what_the_driver_does_not_serve_is_left_to_the_ordinary_path(
     url: str, tmp_path: Path
 ) -> None:
     assert on_driver(url.format(tmp=tmp_path)) is None
+
+
+def test_a_server_that_cannot_be_reached_is_refused_at_once_as_the_ordinary_path_says_it() -> None:
+    # No second wait on the ordinary path for a server that does not answer.
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/convflow"  # no server listens there
+    with pytest.raises(DatabaseUnreachable) as on_driver_refused:
+        on_driver(url)
+    with pytest.raises(DatabaseUnreachable) as ordinarily_refused:
+        App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
+    assert on_driver_refused.value.params == ordinarily_refused.value.params
+    assert "127.0.0.1" in on_driver_refused.value.params["reason"]
+
+
+def test_a_read_leaves_nothing_beside_the_file(sqlite_url: str) -> None:
+    folder = Path(sqlite_url.removeprefix("sqlite:///")).parent
+    before = sorted(path.name for path in folder.iterdir())
+    with pytest.raises(UnknownConvention):  # read, and asked of no convention
+        on_driver(sqlite_url)
+    assert sorted(path.name for path in folder.iterdir()) == before
 
 
 def test_a_missing_file_is_left_to_the_ordinary_path_and_not_created(tmp_path: Path) -> None:

@@ -479,7 +479,8 @@ def status(app: App, reference: str) -> StatusView:
 def status_on_driver(database_url: str, reference: str, retention_years: int) -> StatusView | None:
     """The same status, read on the database driver alone (storage.driver_reads): what
     `convflow status` runs first, to start without SQLAlchemy. None when that reader does not
-    serve this database; `status` (the ordinary path) then says what is wrong with it."""
+    serve this database; `status` (the ordinary path) then says what is wrong with it. A
+    PostgreSQL server that cannot be reached is refused at once (DatabaseUnreachable)."""
     from storage.driver_reads import DriverError, open_reads
 
     try:
