@@ -263,6 +263,7 @@ CODES: dict[str, dict[str, Kind]] = {
     # The command line used wrongly (exit code 2).
     "usage_error": {"detail": "text"},
     "not_key_value": {"item": "text"},
+    "not_utf8": {"argument": "text"},
     "given_twice": {"key": "text", "first": "text", "second": "text"},
     "given_in_file_and_command": {"fields": "list", "file": "text"},
     "abandon_needs_amendment": {},

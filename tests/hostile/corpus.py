@@ -209,6 +209,12 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "unknown-reference-history": (["history", "NOPE"], ("unknown_convention",)),
     "unknown-reference-event": (["event", "NOPE", "submit"], ("unknown_convention",)),
     "reference-nul": (["status", "A\x00B"], ("unknown_convention",)),
+    # Bytes that are not UTF-8 on the command line ($'caf\xe9' in a Latin-1 script) reach
+    # Python as lone surrogates: a traceback in every query until they were refused.
+    "reference-not-utf8": (["status", "caf\udce9"], ("not_utf8",)),
+    "history-not-utf8": (["history", "\udcff\udcfe"], ("not_utf8",)),
+    "input-not-utf8": (["event", "REF", "cancel", "reason=caf\udce9"], ("not_utf8",)),
+    "actor-not-utf8": (["event", "REF", "submit", "--by", "caf\udce9"], ("not_utf8",)),
     "amendment-huge-number": (
         ["amendments", "REF", "--amendment", "9" * 25],
         ("usage_error", "unknown_amendment"),

@@ -9,6 +9,7 @@ every summary equal to its command's docstring.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,15 @@ class ConvflowGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[JSON_WANTED] = "--json" in args
+        undecodable = _not_utf8(args)
+        if undecodable is not None:
+            # Python hands such bytes over as lone surrogates, which no database, JSON or
+            # terminal takes: refused here, once, for every command (exit code 2).
+            from workflow.cli.context import Misused, refuse
+
+            refusal = Misused("not_utf8", argument=undecodable)
+            refusal.ctx = ctx
+            refuse(ctx, refusal)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -57,6 +67,17 @@ class ConvflowGroup(click.Group):
 
                 usage_json(ctx, error)
             raise
+
+
+def _not_utf8(args: list[str]) -> str | None:
+    """The first argument that was not UTF-8 on the command line, its bytes shown as escapes
+    (`caf\\xe9`); None when all were."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return os.fsencode(arg).decode("utf-8", "backslashreplace")
+    return None
 
 
 class LazyGroup(ConvflowGroup):
