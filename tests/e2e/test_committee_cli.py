@@ -93,5 +93,6 @@ def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path:
                     "--decisions", "B", "--minutes", str(scan))  # fmt: skip
 
     assert result.exit_code == 2
+    assert "n'est pas du texte UTF-8 : joignez un PDF" in result.stderr  # French, as the rest
     assert "convflow attach --event N" in result.stderr
     assert loaded.json("committee", REF, "list")["meetings"] == []

@@ -215,6 +215,11 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "history-not-utf8": (["history", "\udcff\udcfe"], ("not_utf8",)),
     "input-not-utf8": (["event", "REF", "cancel", "reason=caf\udce9"], ("not_utf8",)),
     "actor-not-utf8": (["event", "REF", "submit", "--by", "caf\udce9"], ("not_utf8",)),
+    "meeting-without-decisions": (
+        ["committee", "REF", "add", "--date", "2025-06-12", "--attendees", "A"],
+        ("meeting_incomplete",),
+    ),
+    "cadence-without-months": (["committee", "REF", "cadence"], ("cadence_needs_months",)),
     "amendment-huge-number": (
         ["amendments", "REF", "--amendment", "9" * 25],
         ("usage_error", "unknown_amendment"),

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.context import (
+    DATE,
+    CliContext,
+    Misused,
+    default_actor,
+    emit,
+    json_option,
+    pass_context,
+)
 from workflow.cli.present import cadence_line, meeting_lines, new_deadlines
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
@@ -61,20 +69,17 @@ def committee(
         return
     if action == "add":
         if held_on is None or not attendees or not decisions:
-            raise click.UsageError("add needs --date, --attendees and --decisions")
+            raise Misused("meeting_incomplete")
         inputs = {"attendees": attendees, "decisions": decisions}
         if minutes is not None:
             try:
                 inputs["minutes"] = minutes.read_text(encoding="utf-8")
             except UnicodeDecodeError:
-                raise click.BadParameter(
-                    "not UTF-8 text: attach a PDF or Word file with convflow attach --event N",
-                    param_hint="--minutes",
-                ) from None
+                raise Misused("minutes_not_text", file=str(minutes)) from None
         command = RecordEvent(reference, "committee_meeting", actor, held_on, inputs)
     else:
         if months is None:
-            raise click.UsageError("cadence needs MONTHS (0 for none)")
+            raise Misused("cadence_needs_months")
         command = RecordEvent(reference, "committee_cadence", actor, on, {"months": months})
     result = record_side(app, command, app.clock())
     if as_json:
