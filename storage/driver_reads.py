@@ -42,6 +42,7 @@ class DriverError(Exception):
 
 @cache
 def _compiled() -> dict[str, dict[str, dict[str, Any]]]:
+    """The compiled queries, per backend, then per name (storage/reads.json)."""
     with COMPILED.open(encoding="utf-8") as file:
         data: dict[str, dict[str, dict[str, Any]]] = json.load(file)
     return data
@@ -108,6 +109,8 @@ class DriverReads:
 
 
 class _OfConvention:
+    """A repository's `for_convention`: the rows of one query for a convention's id."""
+
     def __init__(self, reads: DriverReads, query: str) -> None:
         self._reads, self._query = reads, query
 
@@ -116,6 +119,8 @@ class _OfConvention:
 
 
 class _Amendments:
+    """The amendment repository's `for_convention`: its rows made amendments."""
+
     def __init__(self, reads: DriverReads) -> None:
         self._reads = reads
 
@@ -124,6 +129,8 @@ class _Amendments:
 
 
 class _Conventions:
+    """The convention repository's reads: a convention by reference, then by its row id."""
+
     def __init__(self, reads: DriverReads) -> None:
         self._reads = reads
         self._ids: dict[str, int] = {}
