@@ -97,6 +97,26 @@ def refused(url: str, driver_error: BaseException) -> DatabaseUnreachable:
     return DatabaseUnreachable(safe_url(url), (lines[0] if lines else repr(driver_error))[:200])
 
 
+class DatabaseRefused(ConvflowError):
+    """The database refused a statement for a reason of its own (a permission, an encoding):
+    the transaction it was in is rolled back."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("database_refused", reason=reason)
+
+
+def refusal_of(url: str, error: BaseException) -> ConvflowError | None:
+    """A driver's error that escaped every use case, as one line a person can act on: the
+    server gone (DatabaseUnreachable) or a statement refused (DatabaseRefused); None when
+    `error` is not the database's."""
+    if not isinstance(error, DBAPIError):
+        return None
+    if error.connection_invalidated:  # not lost_connection: SQLite says "no such table" so too
+        return unreachable(url, error)
+    lines = str(error.orig if error.orig is not None else error).strip().splitlines()
+    return DatabaseRefused((lines[0] if lines else type(error).__name__)[:200])
+
+
 def lost_connection(error: BaseException) -> bool:
     """True when `error` says the database could not be reached (not a refused statement)."""
     if isinstance(error, DatabaseUnreachable):

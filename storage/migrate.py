@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from states.errors import ConvflowError
 from storage.engine import unreachable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -29,10 +30,21 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(_config(engine)).get_current_head()
 
 
+class VersionTableDamaged(ConvflowError):
+    """The version table names several revisions: edited by hand, or half restored. Neither
+    Alembic nor convflow can tell where the schema stands, so nothing runs on it."""
+
+    def __init__(self, url: str, revisions: tuple[str, ...]) -> None:
+        super().__init__("schema_ambiguous", url=url, revisions=", ".join(revisions))
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    if len(heads) > 1:  # Alembic would raise a CommandError a person cannot act on
+        raise VersionTableDamaged(engine.url.render_as_string(hide_password=True), heads)
+    return heads[0] if heads else None
 
 
 @contextmanager

@@ -327,6 +327,30 @@ def test_a_database_not_migrated_is_refused_with_the_command_to_run(tmp_path: Pa
         App.create(load_settings({"CONVFLOW_DATABASE_URL": url}))
 
 
+def test_a_version_table_naming_two_revisions_is_refused_by_every_entry_and_left_alone(
+    database_url: str,
+) -> None:
+    from storage.migrate import VersionTableDamaged
+    from workflow.settings import load_settings
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # as a hand edit or a half-restored backup leaves it
+        connection.execute(text("INSERT INTO alembic_version VALUES ('0018')"))
+    try:
+        with pytest.raises(VersionTableDamaged, match="schema_ambiguous") as refused:
+            App.create(load_settings({"CONVFLOW_DATABASE_URL": database_url}))
+        assert refused.value.params["revisions"] in ("0018, 0019", "0019, 0018")
+        with pytest.raises(VersionTableDamaged):  # `convflow init` does not upgrade it either
+            upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert sorted(row[0] for row in rows) == ["0018", head_revision(engine)]
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM alembic_version WHERE version_num = '0018'"))
+        engine.dispose()
+
+
 def test_the_signatory_email_migration_goes_down_and_up_keeping_the_rows(
     app: App, database_url: str, reference_convention: Convention
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,26 @@ class ConvflowGroup(click.Group):
 
                 usage_json(ctx, error)
             raise
+        except Exception as error:
+            said = _database_refusal(ctx, error)
+            if said is None:
+                raise
+            from workflow.cli.context import refuse
+
+            refuse(ctx, said)
+
+
+def _database_refusal(ctx: click.Context, error: Exception) -> ConvflowError | None:
+    """A database error no use case expected (a permission, an encoding, a server gone in
+    the middle), said in one line instead of a traceback; None for any other error."""
+    if "sqlalchemy" not in sys.modules:  # no database was opened through it
+        return None
+    from storage.engine import refusal_of
+    from workflow.cli.context import CliContext
+
+    context = ctx.find_object(CliContext)
+    url = context.settings.database_url if context is not None else ""
+    return refusal_of(url, error)
 
 
 def _not_utf8(args: list[str]) -> str | None:
