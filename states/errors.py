@@ -251,6 +251,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "service_already_running": {"path": "text", "holder": "text"},
     "database_unreachable": {"url": "text", "reason": "text"},
     "database_refused": {"reason": "text"},
+    "installation_missing": {},
     "port_in_use": {"host": "text", "port": "number"},
     "mail_identity_required": {"missing": "list"},
     "port_unavailable": {"host": "text", "port": "number", "reason": "text"},

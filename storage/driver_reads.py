@@ -33,7 +33,7 @@ from storage.mapping import amendment_from_row, convention_from_rows
 from storage.revision import HEAD
 
 COMPILED = Path(__file__).with_name("reads.json")
-_VERSION = "SELECT version_num FROM alembic_version"
+_VERSION = "SELECT version_num, (SELECT count(*) FROM installation) FROM alembic_version"  # the installation's row too: without it the ordinary path refuses (installation_missing)
 
 
 class DriverError(Exception):
@@ -185,17 +185,21 @@ def open_reads(url: str) -> Iterator[DriverReads | None]:
 
 
 def _begin(reads: DriverReads, backend: str) -> list[str] | None:
-    """Begin the read transaction; the schema revisions the database holds (None: none)."""
+    """Begin the read transaction; the schema revisions the database holds (None: none, or
+    a database the ordinary path refuses for another reason)."""
     cursor = reads.connection.cursor()
     try:
         if backend == "sqlite":  # PostgreSQL's driver begins with the first statement
             cursor.execute("BEGIN DEFERRED")
         cursor.execute(_VERSION)
-        return [str(row[0]) for row in cursor.fetchall()]
+        found = cursor.fetchall()
     except reads.errors:  # no version table: the ordinary path says what the database is
         return None
     finally:
         cursor.close()
+    if any(installations != 1 for _, installations in found):
+        return None
+    return [str(revision) for revision, _ in found]
 
 
 def _connect(url: str) -> Any:

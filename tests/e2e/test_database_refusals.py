@@ -52,3 +52,16 @@ def test_a_version_table_naming_two_revisions_is_said_in_one_line(
         error = convflow.refusal(*command)
         assert error["code"] == "schema_ambiguous", command
     assert "0018" in convflow("status", REF).stderr
+
+
+def test_a_database_without_its_installation_row_is_said_in_one_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    # The salt of its emails' Message-IDs: only a hand edit removes it, and nothing may draw
+    # another. Status says so too, though it reads on the driver and needs no salt.
+    convflow = _loaded(sqlite_url, tmp_path)
+    _execute(sqlite_url, "DELETE FROM installation")
+
+    for command in (["status", REF], ["list"]):
+        assert convflow.refusal(*command)["code"] == "installation_missing", command
+    assert "Traceback" not in convflow("list").stderr
