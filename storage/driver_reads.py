@@ -33,7 +33,9 @@ from storage.mapping import amendment_from_row, convention_from_rows
 from storage.revision import HEAD
 
 COMPILED = Path(__file__).with_name("reads.json")
-_VERSION = "SELECT version_num, (SELECT count(*) FROM installation) FROM alembic_version"  # the installation's row too: without it the ordinary path refuses (installation_missing)
+# The installation's row is counted too: without it the ordinary path refuses
+# (installation_missing), and so must this reader.
+_VERSION = "SELECT version_num, (SELECT count(*) FROM installation) FROM alembic_version"
 
 
 class DriverError(Exception):
