@@ -93,8 +93,13 @@ def unreachable(url: str, error: DBAPIError) -> DatabaseUnreachable:
 
 def refused(url: str, driver_error: BaseException) -> DatabaseUnreachable:
     """The one-line refusal for a connection the driver could not make (its own error)."""
+    return DatabaseUnreachable(safe_url(url), _first_line(driver_error))
+
+
+def _first_line(driver_error: BaseException) -> str:
+    """What the driver said, its first line (at most 200 characters), or its error's name."""
     lines = str(driver_error).strip().splitlines()
-    return DatabaseUnreachable(safe_url(url), (lines[0] if lines else repr(driver_error))[:200])
+    return (lines[0] if lines else type(driver_error).__name__)[:200]
 
 
 class DatabaseRefused(ConvflowError):
@@ -113,8 +118,7 @@ def refusal_of(url: str, error: BaseException) -> ConvflowError | None:
         return None
     if error.connection_invalidated:  # not lost_connection: SQLite says "no such table" so too
         return unreachable(url, error)
-    lines = str(error.orig if error.orig is not None else error).strip().splitlines()
-    return DatabaseRefused((lines[0] if lines else type(error).__name__)[:200])
+    return DatabaseRefused(_first_line(error.orig if error.orig is not None else error))
 
 
 def lost_connection(error: BaseException) -> bool:
