@@ -188,6 +188,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "date_out_of_range": {"value": "text", "low": "date", "high": "date"},
     "not_a_directory": {"value": "text"},
     "not_a_database_url": {"value": "text"},
+    "database_url_unescaped": {"value": "text", "characters": "text"},
     "not_a_table": {},
     "amount_too_large": {"most": "amount"},
     "duplicate_in_file": {"value": "text", "first": "number"},

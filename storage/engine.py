@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from states.errors import ConvflowError
+from storage.urls import masked_url
 
 SqliteSync = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
@@ -78,14 +79,6 @@ class DatabaseUnreachable(ConvflowError):
         super().__init__("database_unreachable", url=url, reason=reason)
 
 
-def safe_url(url: str) -> str:
-    """A database URL with its password masked: postgresql+psycopg://u:***@h/db."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # a malformed URL is shown as nothing rather than leak a secret
-        return "(malformed database URL)"
-
-
 def unreachable(url: str, error: DBAPIError) -> DatabaseUnreachable:
     """The one-line refusal for a connection that failed, its first line of reason kept."""
     return refused(url, error.orig if error.orig is not None else error)
@@ -93,7 +86,7 @@ def unreachable(url: str, error: DBAPIError) -> DatabaseUnreachable:
 
 def refused(url: str, driver_error: BaseException) -> DatabaseUnreachable:
     """The one-line refusal for a connection the driver could not make (its own error)."""
-    return DatabaseUnreachable(safe_url(url), _first_line(driver_error))
+    return DatabaseUnreachable(masked_url(url), _first_line(driver_error))
 
 
 def _first_line(driver_error: BaseException) -> str:

@@ -29,6 +29,7 @@ from states.deadlines import (
 )
 from states.errors import InvalidInput
 from states.open_data import is_siret
+from storage.urls import UNESCAPED, masked_url, unescaped_in_credentials
 
 Source = Literal["environment", "file", "default"]
 SmtpTls = Literal["none", "starttls", "tls"]
@@ -112,6 +113,14 @@ def _database_url(value: str) -> str:
     text = str(value).strip()
     if not _DATABASE_URL.match(text):
         raise _Invalid("not_a_database_url", value=masked_url(text))
+    if unescaped := unescaped_in_credentials(text):
+        # SQLAlchemy would cut the password at its first `@` and take the rest for the host:
+        # refused here, before a driver's message could show that rest.
+        raise _Invalid(
+            "database_url_unescaped",
+            value=masked_url(text),
+            characters=", ".join(f"{c} → {UNESCAPED[c]}" for c in unescaped),
+        )
     return text
 
 
@@ -554,14 +563,6 @@ def unknown_variables(environ: Mapping[str, str]) -> tuple[tuple[str, str | None
         for name in sorted(environ)
         if name.startswith("CONVFLOW_") and name not in known and name not in NOT_SETTINGS
     )
-
-
-_URL_PASSWORD = re.compile(r"^([a-z0-9+.-]+://[^:/@]*):[^@/]*@", re.IGNORECASE)
-
-
-def masked_url(url: str) -> str:
-    """A database URL with its password as ***: postgresql+psycopg://u:***@h/db."""
-    return _URL_PASSWORD.sub(r"\1:***@", url)
 
 
 def _raw_value(

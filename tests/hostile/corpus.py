@@ -257,6 +257,14 @@ ENVIRONMENT_CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "database-nonsense": ({"CONVFLOW_DATABASE_URL": "nonsense://"}, ("not_a_database_url",)),
     "database-empty": ({"CONVFLOW_DATABASE_URL": ""}, ("not_a_database_url",)),
     "database-mysql": ({"CONVFLOW_DATABASE_URL": "mysql://u:secret@h/db"}, ("not_a_database_url",)),
+    "database-password-unescaped-at": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:sec@secret@127.0.0.1/db"},
+        ("database_url_unescaped",),
+    ),
+    "database-password-unescaped-slash": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:sec/secret@127.0.0.1/db"},
+        ("database_url_unescaped",),
+    ),
 }
 
 

@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
+from states.errors import InvalidInput
 from workflow.settings import NOT_SETTINGS, SPECS, Settings, load_settings, masked_url
+from workflow.wording.refusals import say
+from workflow.wording.words import Words
 
 
 def _accepts(hint: object, value: object) -> bool:
@@ -49,6 +52,7 @@ def test_every_setting_is_declared_with_the_type_it_is_parsed_to() -> None:
     [("postgresql+psycopg://u:s3cret@h/db", "postgresql+psycopg://u:***@h/db"),
      ("postgresql://u:p%40ss:w@127.0.0.1:5432/db", "postgresql://u:***@127.0.0.1:5432/db"),
      ("sqlite:///convflow.db", "sqlite:///convflow.db"),
+     ("sqlite:////srv/a:b@c/convflow.db", "sqlite:////srv/a:b@c/convflow.db"),
      ("postgresql://u@h/db", "postgresql://u@h/db")],
 )  # fmt: skip
 def test_the_database_password_is_never_shown(url: str, shown: str) -> None:
@@ -65,3 +69,38 @@ def test_a_mistyped_variable_is_named_with_the_closest_setting() -> None:
         ("CONVFLOW_COLOUR", None), ("CONVFLOW_SMTP_PASSWRD", "CONVFLOW_SMTP_PASSWORD"),
     )  # fmt: skip
     assert "CONVFLOW_ACTOR" in NOT_SETTINGS
+
+
+@pytest.mark.parametrize(
+    ("url", "characters"),
+    [("postgresql+psycopg://convflow:alpha@bravo@127.0.0.1:5432/convflow", "@ → %40"),
+     ("postgresql+psycopg://convflow:alpha/bravo@127.0.0.1:5432/convflow", "/ → %2F"),
+     ("postgresql+psycopg://convflow:alpha?bravo@127.0.0.1/convflow", "? → %3F"),
+     ("postgresql+psycopg://convflow:alpha#bravo@127.0.0.1/convflow", "# → %23"),
+     ("postgresql://convflow:alpha@bravo/charlie@127.0.0.1/convflow", "@ → %40, / → %2F")],
+)  # fmt: skip
+def test_a_password_with_an_unescaped_character_is_refused_without_a_piece_of_it(
+    url: str, characters: str
+) -> None:
+    # SQLAlchemy cuts a password at its first @ and takes the rest for the host, which the
+    # driver's refusal then quoted ("failed to resolve host 'bravo@127.0.0.1'"); libpq cuts it
+    # at a /: the command then said something else on each path.
+    with pytest.raises(InvalidInput) as refused:
+        load_settings({"CONVFLOW_DATABASE_URL": url})
+
+    assert refused.value.code == "database_url_unescaped"
+    assert "alpha" not in masked_url(url) and "bravo" not in masked_url(url)
+    assert refused.value.params["characters"] == characters
+    for language in ("fr", "en"):
+        sentence = say(refused.value, Words(language)).sentence
+        assert "alpha" not in sentence and "bravo" not in sentence, sentence
+        assert "convflow:***@127.0.0.1" in sentence and "%25" in sentence
+
+
+def test_the_same_password_escaped_is_accepted_and_decoded_by_the_driver() -> None:
+    url = "postgresql+psycopg://convflow:alpha%40bravo%2Fcharlie@127.0.0.1:5432/convflow"
+
+    settings = load_settings({"CONVFLOW_DATABASE_URL": url})
+
+    assert settings.database_url == url
+    assert masked_url(url) == "postgresql+psycopg://convflow:***@127.0.0.1:5432/convflow"

@@ -14,8 +14,9 @@ from states.amendments import AMENDMENT_EVENTS
 from states.calendar import civil_date
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
-from storage.engine import ensure_database, safe_url
+from storage.engine import ensure_database
 from storage.migrate import migrate_database
+from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import (
     DATE,
@@ -57,7 +58,7 @@ def init(context: CliContext, as_json: bool) -> None:
     database is used for that, with the same credentials); a SQLite file, with its folder.
     """
     url, words = context.settings.database_url, context.words
-    where = safe_url(url)
+    where = masked_url(url)
     created = ensure_database(url)
     if created and not as_json:
         click.echo(words("database {where} created", where=where))

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, safe_url, sqlite_path
+from storage.engine import is_sqlite, sqlite_path
+from storage.urls import masked_url
 from workflow.bootstrap import App, SchemaNotReady
 from workflow.scheduler.service import mail_identity_missing
 from workflow.settings import Settings
@@ -89,7 +90,7 @@ def _settings(settings: Settings) -> Iterator[Finding]:
 
 
 def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Finding]:
-    where = safe_url(settings.database_url)
+    where = masked_url(settings.database_url)
     try:
         app = open_app()
     except ConvflowError as error:  # missing file, unreachable server, schema behind: one line
