@@ -32,7 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from notifications import FolderSender, Sender, SmtpSender
 from states import due as policy
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, lost_connection, sqlite_path
+from storage.engine import checkpoint, defer_checkpoints, is_sqlite, lost_connection, sqlite_path
 from workflow.bootstrap import App
 from workflow.ops.health import ServiceHealth
 from workflow.ops.metrics import Metrics
@@ -165,6 +165,8 @@ class Service:
         self._due_backoff = _Backoff(app.settings.wake_interval)
         self._delivery_backoff = _Backoff(app.settings.wake_interval)
         self._outage_since: datetime | None = None  # while the database does not answer
+        # SQLite's log is copied into the database after the work, not inside a commit of it.
+        self._checkpoints = defer_checkpoints(app.engine)
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             # A wake-up missed while busy or down still runs, once (APScheduler's default
@@ -200,6 +202,7 @@ class Service:
         finally:
             self._lock.release()
             self._deliver_soon()
+            self._checkpoint()
 
     def deliver(self) -> DeliveryReport | None:
         """Deliver what the outbox holds due now, then plan the next delivery; skipped if a
@@ -224,6 +227,18 @@ class Service:
             return None
         finally:
             self._delivering.release()
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy SQLite's write-ahead log into the database file, after the work (see
+        storage.engine.defer_checkpoints). A checkpoint that fails loses nothing: the log
+        keeps every page until the next one."""
+        if not self._checkpoints:
+            return
+        try:
+            checkpoint(self.app.engine)
+        except Exception as error:
+            log.warning("could not copy the write-ahead log into the database file: %s", error)
 
     def _database_lost(self, error: BaseException) -> None:
         """Say once that the database does not answer, and try again after a growing delay."""
