@@ -3,6 +3,7 @@ commands. Registered on the `convflow` group by `workflow.cli`."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import socket
@@ -95,6 +96,11 @@ def serve(context: CliContext, no_http: bool) -> None:
         service = Service(app, make_sender(app.settings), metrics=Metrics(app))
         for line in _banner(app, words):
             click.echo(line)
+        # What is made at start (modules, tables, the catalogues) lives as long as the process:
+        # frozen out of the collector's reach, a full collection no longer walks it in the
+        # middle of a due pass (44-56 ms, one pass in two, with 1 000 reminders due).
+        gc.collect()
+        gc.freeze()
         service.start()
         try:
             _serve_until_stopped(app, service, listening, words)
