@@ -1,6 +1,7 @@
 """Test doubles for the notifications tests: emails, and an SMTP handler that obeys the test."""
 
 import asyncio
+import random
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,11 +33,29 @@ def make_email(number: int = 0, **changes: Any) -> OutgoingEmail:
 
 
 def free_port() -> int:
-    """A loopback TCP port nobody listens on (for now)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A loopback TCP port nobody listens on (for now), below the kernel's range of ephemeral
+    ports: a port the kernel gave for listening is also one it may give to the next outgoing
+    connection (a PostgreSQL or SMTP client) before the test's server binds it, which failed a
+    fault scenario once with 'address already in use'."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = random.randrange(max(low - 12_000, 1024), low)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port below {low}")
+
+
+def _ephemeral_low() -> int:
+    """The first port of the range the kernel gives outgoing connections (32768 by default)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as ranges:
+            return int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 @dataclass(frozen=True)
