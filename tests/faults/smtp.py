@@ -144,6 +144,13 @@ class SilentServer:
     def stop(self) -> None:
         """Close the listener and every held connection."""
         self._closing.set()
+        # close() alone leaves a listener that a thread is blocked on in accept() listening
+        # (Linux keeps it until accept returns): the port stayed taken for the real server.
+        # shutdown() wakes that accept and stops the listening at once.
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # not connected: nothing to wake
         self._listener.close()
         self._thread.join(5)  # no connection is accepted after this
         for connection in self._held:

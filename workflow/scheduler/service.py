@@ -42,7 +42,7 @@ from workflow.usecases.due import DueReport, run_due
 
 log = logging.getLogger("convflow.service")
 WAKE_JOB, SAFETY_JOB, WATCH_JOB = "convflow-wake", "convflow-safety", "convflow-watch"
-DELIVERY_JOB = "convflow-delivery"
+DELIVERY_JOB, DELIVERY_SAFETY_JOB = "convflow-delivery", "convflow-delivery-safety"
 FIRST_RETRY_SECONDS = 1
 
 
@@ -190,7 +190,8 @@ class Service:
             if self.metrics is not None:
                 self.metrics.observe_pass(report, now, self.clock())
             _log_report(report, now)
-            self._plan_wake(now)
+            self._checkpoint()
+            self._plan_wake(now)  # last: see _wake_at
             return report
         except Exception as error:
             self.health.pass_ended(self.clock(), ok=False)
@@ -202,7 +203,6 @@ class Service:
         finally:
             self._lock.release()
             self._deliver_soon()
-            self._checkpoint()
 
     def deliver(self) -> DeliveryReport | None:
         """Deliver what the outbox holds due now, then plan the next delivery; skipped if a
@@ -216,7 +216,8 @@ class Service:
             report = deliver(self.app, self.sender, now, stopping=self._stopping.is_set)
             if self.metrics is not None:
                 self.metrics.observe_delivery(report)
-            self._plan_delivery(now)
+            self._checkpoint()
+            self._plan_delivery(now)  # last: see _wake_at
             return report
         except Exception as error:
             if lost_connection(error):  # the due pass says it, once; try again on a delay
@@ -227,7 +228,6 @@ class Service:
             return None
         finally:
             self._delivering.release()
-            self._checkpoint()
 
     def _checkpoint(self) -> None:
         """Copy SQLite's write-ahead log into the database file, after the work (see
@@ -293,7 +293,7 @@ class Service:
             )
             return
         if due <= now:  # the pass left it due: it failed, or another worker holds it
-            when = now + timedelta(seconds=self._due_backoff.grow())
+            when = self.clock() + timedelta(seconds=self._due_backoff.grow())
             log.warning("work due at %s is still waiting; trying again in %ss",
                         due.isoformat(), self._due_backoff.seconds)  # fmt: skip
         else:
@@ -310,7 +310,7 @@ class Service:
             self._delivery_backoff.reset()
             return
         if due <= now:  # deferred by the mail server, or held by another sender
-            when = now + timedelta(seconds=self._delivery_backoff.grow())
+            when = self.clock() + timedelta(seconds=self._delivery_backoff.grow())
             log.info("emails due at %s are still waiting; delivering again in %ss",
                      due.isoformat(), self._delivery_backoff.seconds)  # fmt: skip
         else:
@@ -327,6 +327,14 @@ class Service:
             self._wake_at(DELIVERY_JOB, self.deliver, self.clock())
 
     def _wake_at(self, job: str, work: Callable[[], object], when: datetime) -> None:
+        """Run `work` at `when`, in place of what `job` had planned.
+
+        A job that plans its own next run does so last: APScheduler skips a run that falls
+        due while the same job still runs (max_instances=1), and that run is then lost. A
+        delivery once planned its retry from the instant it began, 5 s before, behind a
+        silent mail server: the retry fell due at once, was skipped, and nothing delivered
+        again (tests/faults/test_hung_mail_server.py). Retries are planned from the current
+        clock, and each job has a safety interval besides."""
         self._scheduler.add_job(work, "date", run_date=when, id=job, replace_existing=True)
 
     def watch(self) -> None:
@@ -362,6 +370,13 @@ class Service:
             "interval",
             seconds=self.app.settings.wake_interval,
             id=SAFETY_JOB,
+            replace_existing=True,
+        )
+        self._scheduler.add_job(
+            self.deliver,
+            "interval",
+            seconds=self.app.settings.wake_interval,
+            id=DELIVERY_SAFETY_JOB,
             replace_existing=True,
         )
         self._scheduler.add_job(
