@@ -365,27 +365,15 @@ class Service:
         delivery beside it."""
         self._scheduler.start()
         self.health.started(self.clock())
-        self._scheduler.add_job(
-            self.tick,
-            "interval",
-            seconds=self.app.settings.wake_interval,
-            id=SAFETY_JOB,
-            replace_existing=True,
-        )
-        self._scheduler.add_job(
-            self.deliver,
-            "interval",
-            seconds=self.app.settings.wake_interval,
-            id=DELIVERY_SAFETY_JOB,
-            replace_existing=True,
-        )
-        self._scheduler.add_job(
-            self.watch,
-            "interval",
-            seconds=self.app.settings.watch_interval,
-            id=WATCH_JOB,
-            replace_existing=True,
-        )
+        settings = self.app.settings
+        for job, work, seconds in (
+            (SAFETY_JOB, self.tick, settings.wake_interval),
+            (DELIVERY_SAFETY_JOB, self.deliver, settings.wake_interval),
+            (WATCH_JOB, self.watch, settings.watch_interval),
+        ):
+            self._scheduler.add_job(
+                work, "interval", seconds=seconds, id=job, replace_existing=True
+            )
         self._wake_at(WAKE_JOB, self.tick, self.clock())
         self._wake_at(DELIVERY_JOB, self.deliver, self.clock())
 
