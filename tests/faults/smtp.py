@@ -19,6 +19,7 @@ from an extra one (2 or more). The faults:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 from collections import Counter
@@ -147,10 +148,8 @@ class SilentServer:
         # close() alone leaves a listener that a thread is blocked on in accept() listening
         # (Linux keeps it until accept returns): the port stayed taken for the real server.
         # shutdown() wakes that accept and stops the listening at once.
-        try:
+        with contextlib.suppress(OSError):  # nothing blocked on it: nothing to wake
             self._listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # not connected: nothing to wake
         self._listener.close()
         self._thread.join(5)  # no connection is accepted after this
         for connection in self._held:
