@@ -18,6 +18,7 @@ from storage.engine import SqliteSync, is_sqlite, make_engine, sqlite_path, unre
 from storage.installation import installation_salt
 from storage.revision import at_head
 from storage.uow import UnitOfWork
+from storage.urls import masked_url
 from workflow.settings import Settings, load_settings
 from workflow.usecases.emails import Mailer
 
@@ -93,7 +94,7 @@ class App:
 
         current, head = current_revision(self.engine), head_revision(self.engine)
         if current != head:
-            raise SchemaNotReady(_safe_url(self.engine), current, head)
+            raise SchemaNotReady(masked_url(self.settings.database_url), current, head)
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         """A new unit of work (a transaction) on the database."""
@@ -102,7 +103,3 @@ class App:
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
-
-
-def _safe_url(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)

@@ -19,6 +19,7 @@ import click
 
 from states.errors import InvalidInput
 from storage.engine import url_password
+from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
 from workflow.cli.present import instant, table
@@ -55,7 +56,7 @@ def _where_mail_goes(settings: Settings, words: Words) -> str:
 def _banner(app: App, words: Words) -> list[str]:
     settings = app.settings
     rows = [
-        (words("database"), app.engine.url.render_as_string(hide_password=True)),
+        (words("database"), masked_url(app.settings.database_url)),
         (words("mail to"), _where_mail_goes(settings, words)),
         (words("admins cc"),
          ", ".join(settings.admin_emails) or words("(none: set CONVFLOW_ADMIN_EMAILS)")),
