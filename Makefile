@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXAMPLE := examples/convention-metropole-amp-crpv-paca-2025.toml
 SECOND  := examples/convention-exemple-quartiers-nord-2027.toml
 
-.PHONY: run test lint pytest faults bench install browser clean messages emails reads
+.PHONY: run test lint pytest faults bench install browser clean messages emails reads holidays
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ emails: $(STAMP)
 # (storage/reads.json); `make test` fails until it is regenerated after a query or table changes.
 reads: $(STAMP)
 	$(BIN)/python -m storage.reads
+
+# Metropolitan France's public holidays as the installed `holidays` computes them
+# (states/holiday_table.py); `make test` fails until it is regenerated after that package changes.
+holidays: $(STAMP)
+	$(BIN)/python -m workflow.ops.holiday_table
 
 # The fault-injection scenarios at full size (1 000 conventions, 25 kills...); `make test` runs
 # them CI-sized. Figures are printed at the end and written to faults-report.json.
