@@ -17,8 +17,6 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from states import holiday_table
-
 PARIS = ZoneInfo("Europe/Paris")
 
 _FRENCH = Locale.parse("fr_FR")  # dates in words from Babel's CLDR data, not a hand-made table
@@ -89,6 +87,8 @@ def holiday_subdivisions() -> tuple[str, ...]:
 
 @lru_cache(maxsize=16)
 def _holidays_for(subdivision: str | None, year: int) -> dict[date, str]:
+    from states import holiday_table  # 9 ms to load: only for the commands that count days
+
     if subdivision is None and _table_is_current() and year in holiday_table.METROPOLITAN:
         return {
             date(year, month, day): name for month, day, name in holiday_table.METROPOLITAN[year]
@@ -107,6 +107,8 @@ def _table_is_current() -> bool:
     upgrade of the package, the package answers until the table is written again.
     """
     from importlib.metadata import PackageNotFoundError, version
+
+    from states import holiday_table
 
     try:
         return version("holidays") == holiday_table.HOLIDAYS_VERSION
