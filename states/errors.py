@@ -187,6 +187,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "clause_not_supported": {"value": "text", "supported": "text"},
     "date_out_of_range": {"value": "text", "low": "date", "high": "date"},
     "not_a_directory": {"value": "text"},
+    # A file the command line writes (-o): checked before any work, refused if it cannot be.
+    "output_is_a_directory": {"value": "text"},
+    "output_not_writable": {"value": "text"},
+    "output_not_written": {"value": "text", "reason": "text"},
     "not_a_database_url": {"value": "text"},
     "database_url_unescaped": {"value": "text", "characters": "text"},
     "not_a_table": {},

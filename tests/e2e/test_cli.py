@@ -113,9 +113,9 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
             "Abandonner la convention (cancel))",
         }
     }  # fmt: skip
-    usage = loaded("event", REF, "submit", "--on", "2025-02-30", "--json")
-    assert usage.exit_code == 2
-    assert json.loads(usage.stdout)["error"]["code"] == "not_a_date"
+    bad_date = loaded("event", REF, "submit", "--on", "2025-02-30", "--json")
+    assert (bad_date.exit_code, bad_date.stderr) == (1, "")  # invalid input, not misuse
+    assert json.loads(bad_date.stdout)["error"]["code"] == "not_a_date"
     unknown = loaded("frobnicate", "--json")
     assert unknown.exit_code == 2
     assert json.loads(unknown.stdout)["error"]["code"] == "usage_error"
@@ -164,7 +164,6 @@ def test_refusals_say_why(loaded: Convflow, args: list[str], code: str, french: 
     [
         ["event", REF, "dance"],
         ["event", REF, "sign", "signatory"],
-        ["event", REF, "submit", "--on", "2025-02-30"],
         ["frobnicate"],
         ["status"],
         ["deadline", "termination"],
@@ -505,3 +504,106 @@ def test_the_dossier_is_written_with_its_manifest(convflow: Convflow, tmp_path: 
     assert "dossier écrit dans" in said
     names = zipfile.ZipFile(out).namelist()
     assert {"MANIFEST.sha256", "historique.csv", "historique.pdf", "etat.json"} <= set(names)
+
+
+WRITERS = {
+    "export": ["export", "scdl", "-o", "{folder}/subventions.csv"],
+    "dossier": ["dossier", REF, "-o", "{folder}/dossier.zip"],
+    "letter": ["letter", REF, "termination", "-o", "{folder}/resiliation.pdf"],
+    "letter-attach": ["letter", REF, "termination", "-o", "{folder}/resiliation.pdf", "--attach"],
+    "document": ["document", "get", "0" * 64, "-o", "{folder}/piece.pdf"],
+    "emails": ["emails", "--sample", "-o", "{folder}/EMAILS.md"],
+    "extract": ["extract", str(EXAMPLE), "-o", "{folder}/convention.toml"],
+}
+"""Every command that writes a file (-o), with the file it is told to write."""
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_a_file_to_write_in_a_folder_that_does_not_exist_is_refused_in_one_line_first(
+    convflow: Convflow, name: str
+) -> None:
+    convflow.ok("import", str(EXAMPLE))  # its 2025 life: in execution, every letter possible
+    history = convflow.json("history", REF)
+    args = [a.format(folder="/nonexistent/dossier") for a in WRITERS[name]]
+
+    result = convflow(*args)
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Erreur : Fichier à écrire (output) : « /nonexistent/dossier » n'est pas un dossier "
+        "existant\n"
+    )
+    if name in ("export", "emails", "extract"):  # the commands that speak JSON
+        refused = convflow.refusal(*args)
+        assert (refused["code"], refused["params"]) == (
+            "not_a_directory", {"field": "output", "value": "/nonexistent/dossier"}
+        )  # fmt: skip
+    english = convflow.english(*args)
+    assert english.stderr == "Error: output: '/nonexistent/dossier' is not an existing folder\n"
+    assert convflow.json("history", REF) == history
+    assert convflow.json("documents", REF) == []
+
+
+def test_a_folder_given_as_the_file_to_write_is_refused(convflow: Convflow, tmp_path: Path) -> None:
+    convflow.ok("import", str(EXAMPLE))
+
+    result = convflow("dossier", REF, "-o", str(tmp_path))
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : Fichier à écrire (output) : « {tmp_path} » est un dossier : donnez le nom du "
+        "fichier à écrire\n"
+    )
+    refused = convflow.refusal("export", "scdl", "-o", str(tmp_path))
+    assert (refused["code"], refused["params"]["value"]) == ("output_is_a_directory", str(tmp_path))
+
+
+def test_a_letter_that_could_not_be_written_is_not_kept_among_the_papers(
+    convflow: Convflow,
+) -> None:
+    convflow.ok("import", str(EXAMPLE))
+
+    missing = convflow("letter", REF, "termination", "-o", "/nonexistent/l.pdf", "--attach")
+
+    assert missing.exit_code == 1 and "« /nonexistent » n'est pas un dossier" in missing.stderr
+    assert convflow.json("documents", REF) == []
+    if Path("/dev/full").exists():  # a disk full: found only when the letter is written
+        full = convflow("letter", REF, "termination", "-o", "/dev/full", "--attach")
+        assert full.exit_code == 1 and full.stderr.startswith(
+            "Erreur : Fichier à écrire (output) : « /dev/full » n'a pas pu être écrit : "
+        )
+        assert convflow.json("documents", REF) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["event", REF, "submit", "--on", "2025-02-30"], "Date de l'événement (on)"),
+        (["deadline", "dispute", "--received", "2025-02-30"],
+         "Date de réception de la lettre (received)"),
+        (["deadline", "expiry", "--term", "2025-02-30"], "Terme de la convention (term)"),
+        (["award", REF, "--decision", "DEL-1", "--adopted", "2025-02-30"],
+         "Date d'adoption (adopted)"),
+        (["run-due", "--now", "2025-02-30"], "Instant (now)"),
+        (["simulate", REF, "--until", "2025-02-30"], "Dernier jour simulé (until)"),
+        (["committee", REF, "add", "--date", "2025-02-30"], "Date de la réunion (date)"),
+        (["attach", REF, str(EXAMPLE), "--received-on", "2025-02-30"],
+         "Date de réception de l'accusé (received_on)"),
+    ],
+)  # fmt: skip
+def test_a_bad_date_given_as_an_option_is_refused_as_the_same_date_given_as_an_input(
+    loaded: Convflow, args: list[str], field: str
+) -> None:
+    history = loaded.json("history", REF)
+
+    result = loaded(*args)
+
+    assert (result.exit_code, result.stdout) == (1, "")  # invalid input, as README says
+    assert result.stderr == (
+        f"Erreur : {field} : « 2025-02-30 » n'est pas une date au format AAAA-MM-JJ, ni un "
+        "instant ISO avec son fuseau horaire\n"
+    )
+    assert loaded.refusal(*args)["code"] == "not_a_date"
+    as_input = loaded("event", REF, "open_dispute", "party=crpv", "received=2025-02-30")
+    assert as_input.exit_code == result.exit_code
+    assert loaded.json("history", REF) == history

@@ -246,6 +246,42 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "submit", "--expect-version", "9" * 20],
         ("usage_error",),
     ),
+    # A bad date given as an option is refused as the same date given as an input (exit 1).
+    "on-february-30": (["event", "REF", "submit", "--on", "2025-02-30"], ("not_a_date",)),
+    "received-february-30": (
+        ["deadline", "dispute", "--received", "2025-02-30"],
+        ("not_a_date",),
+    ),
+    "received-as-input-february-30": (
+        ["event", "REF", "open_dispute", "party=crpv", "received=2025-02-30"],
+        ("not_a_date",),
+    ),
+    "adopted-february-30": (
+        ["award", "REF", "--decision", "DEL-1", "--adopted", "2025-02-30"],
+        ("not_a_date",),
+    ),
+    "run-due-february-30": (["run-due", "--now", "2025-02-30"], ("not_a_date",)),
+    "meeting-february-30": (["committee", "REF", "add", "--date", "2025-02-30"], ("not_a_date",)),
+    "received-on-garbage": (
+        ["attach", "REF", "/dev/null", "--received-on", "hier"],
+        ("not_a_date",),
+    ),
+    # A file to write (-o) where none can be: refused before any work, nothing kept.
+    "export-folder-missing": (
+        ["export", "scdl", "-o", "/nonexistent/dir/s.csv"],
+        ("not_a_directory",),
+    ),
+    "export-into-a-file": (["export", "scdl", "-o", "/dev/null/s.csv"], ("not_a_directory",)),
+    "export-onto-a-folder": (["export", "scdl", "-o", "/"], ("output_is_a_directory",)),
+    "export-nul": (["export", "scdl", "-o", "/tmp/a\x00b.csv"], ("control_characters",)),
+    "sample-folder-missing": (
+        ["emails", "--sample", "-o", "/nonexistent/e.md"],
+        ("not_a_directory",),
+    ),
+    "extract-folder-missing": (
+        ["extract", "/nonexistent/c.txt", "-o", "/nonexistent/c.toml"],
+        ("not_a_directory",),
+    ),
 }
 
 # The environment a command runs in (a variable set to a bad value), and the refusal.

@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from states.errors import ConvflowError
+from states.errors import ConvflowError, InvalidInput
 from states.inputs import parse_day, parse_instant
 from workflow.cli.group import JSON_WANTED, ConvflowGroup
 from workflow.settings import Settings, load_settings
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATE",
     "INSTANT",
+    "OUTPUT",
     "CliContext",
     "ConvflowGroup",
     "Misused",
@@ -43,6 +44,8 @@ __all__ = [
     "refuse",
     "usage_json",
     "words_of",
+    "writable",
+    "write_output",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,7 +72,8 @@ class Refused(click.ClickException):
 
 
 class BadValue(click.BadParameter):
-    """An option's value refused by convflow's own parsing, its refusal kept for `--json`."""
+    """An option's value refused by convflow's own parsing (a date, a file to write): the
+    group says its refusal as any other (exit code 1), not as a usage error."""
 
     def __init__(self, refusal: ConvflowError, message: str, ctx: click.Context | None,
                  param: click.Parameter | None) -> None:  # fmt: skip
@@ -185,6 +189,14 @@ class CliContext:
 pass_context = click.make_pass_decorator(CliContext)
 
 
+def _field(param: click.Parameter | None, default: str) -> str:
+    """The field a refusal of an option's value is about: the option as it is typed
+    (`--received-on`: received_on)."""
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len).lstrip("-").replace("-", "_")
+    return param.name if param is not None and param.name else default
+
+
 class _Date(click.ParamType[date]):
     """A date (YYYY-MM-DD) or an ISO instant, converted to its civil date in Paris."""
 
@@ -194,7 +206,7 @@ class _Date(click.ParamType[date]):
         if isinstance(value, date):
             return value
         try:
-            return parse_day(str(value), param.name if param and param.name else "date")
+            return parse_day(str(value), _field(param, "date"))
         except ConvflowError as error:
             raise BadValue(error, say(error, words_of(ctx)).problem, ctx, param) from None
 
@@ -210,12 +222,55 @@ class _Instant(click.ParamType[datetime]):
         if isinstance(value, datetime):
             return value
         try:
-            return parse_instant(str(value), "now")
+            return parse_instant(str(value), _field(param, "now"))
         except ConvflowError as error:
             raise BadValue(error, say(error, words_of(ctx)).problem, ctx, param) from None
 
 
-DATE, INSTANT = _Date(), _Instant()
+class _Output(click.ParamType[Path]):
+    """A file the command writes (`-o FILE`): refused before any work is done when it could
+    not be written (its folder missing or closed to us, a folder given for a file)."""
+
+    name = "FILE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        path = Path(value)
+        try:
+            return writable(path, _field(param, "output"))
+        except ConvflowError as error:
+            raise BadValue(error, say(error, words_of(ctx)).problem, ctx, param) from None
+
+
+DATE, INSTANT, OUTPUT = _Date(), _Instant(), _Output()
+
+
+def writable(path: Path, field: str = "output") -> Path:
+    """`path`, once it is known that a file can be written there; the refusal otherwise."""
+    text = str(path)
+    if "\x00" in text:
+        raise InvalidInput(field, "control_characters")
+    if path.is_dir():
+        raise InvalidInput(field, "output_is_a_directory", value=text)
+    folder = path.parent
+    if not folder.is_dir():
+        raise InvalidInput(field, "not_a_directory", value=str(folder))
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise InvalidInput(field, "output_not_writable", value=text)
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(field, "output_not_writable", value=str(folder))
+    return path
+
+
+def write_output(path: Path, content: bytes | str, field: str = "output") -> None:
+    """Write a command's file (text as UTF-8, as it is), or refuse naming why it could not be
+    (a disk full, a folder removed since it was checked)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InvalidInput(field, "output_not_written", value=str(path), reason=reason) from None
 
 
 def key_values(values: Sequence[str]) -> dict[str, str]:

@@ -12,7 +12,16 @@ from pathlib import Path
 import click
 
 from states.documents import DOCUMENT_KINDS
-from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.context import (
+    DATE,
+    OUTPUT,
+    CliContext,
+    default_actor,
+    emit,
+    json_option,
+    pass_context,
+    write_output,
+)
 from workflow.cli.present import day, instant, table
 from workflow.usecases.documents import Attach, attach, documents, read
 
@@ -83,21 +92,19 @@ def document() -> None:
 
 @document.command(name="get")
 @click.argument("sha256")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write it.")  # fmt: skip
+@click.option("-o", "--output", type=OUTPUT, required=True, help="Where to write it.")
 @pass_context
 def get(context: CliContext, sha256: str, output: Path) -> None:
     """Write the paper whose SHA-256 is SHA256 to OUTPUT, its bytes checked first."""
     content, described = read(context.app(), sha256.strip().lower())
-    output.write_bytes(content)
+    write_output(output, content)
     click.echo(context.words("{name}: {size} bytes written to {path}", name=described["name"],
                              size=len(content), path=str(output)))  # fmt: skip
 
 
 @click.command(name="dossier")
 @click.argument("reference")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The ZIP file to write.")  # fmt: skip
+@click.option("-o", "--output", type=OUTPUT, required=True, help="The ZIP file to write.")
 @pass_context
 def dossier_(context: CliContext, reference: str, output: Path) -> None:
     """Write convention REFERENCE's evidence bundle: history, papers, emails, manifest."""
@@ -105,6 +112,6 @@ def dossier_(context: CliContext, reference: str, output: Path) -> None:
 
     app = context.app()
     content = dossier(app, reference, app.clock())
-    output.write_bytes(content)
+    write_output(output, content)
     click.echo(context.words("{reference}: dossier written to {path} ({size} bytes)",
                              reference=reference, path=str(output), size=len(content)))  # fmt: skip

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from notifications import Renderer
-from workflow.cli.context import CliContext, emit, json_option, pass_context
+from workflow.cli.context import OUTPUT, CliContext, emit, json_option, pass_context, write_output
 from workflow.cli.present import table
 from workflow.usecases.gallery import email_gallery, email_kinds
 from workflow.wording import labels
@@ -32,7 +32,7 @@ def _renderer(context: CliContext) -> Renderer:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OUTPUT,
     help="With --sample: write the gallery to this file (make emails: docs/EMAILS.md).",
 )
 @json_option
@@ -49,7 +49,7 @@ def emails(context: CliContext, sample: bool, output: Path | None, as_json: bool
         if output is None:
             click.echo(gallery, nl=False)
         else:
-            output.write_text(gallery, encoding="utf-8")
+            write_output(output, gallery)
         return
     kinds = email_kinds(renderer)
     rows = [

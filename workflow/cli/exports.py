@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import CliContext, emit, json_option, pass_context
+from workflow.cli.context import OUTPUT, CliContext, emit, json_option, pass_context, write_output
 from workflow.usecases.open_data import scdl_export
 from workflow.wording.refusals import problem_text
 
@@ -25,7 +25,7 @@ def export() -> None:
 
 @export.command()
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    "-o", "--output", type=OUTPUT,
     help="Write the CSV to this file (default: standard output).",
 )  # fmt: skip
 @json_option
@@ -35,7 +35,7 @@ def scdl(context: CliContext, output: Path | None, as_json: bool) -> None:
     done = scdl_export(context.app())
     words = context.words
     if output is not None:
-        output.write_text(done.csv, encoding="utf-8", newline="")
+        write_output(output, done.csv)
     elif not as_json:
         click.echo(done.csv, nl=False)
     refused = [

@@ -63,6 +63,13 @@ class ConvflowGroup(click.Group):
 
             refuse(ctx, error)
         except click.UsageError as error:
+            refusal = getattr(error, "refusal", None)
+            if isinstance(refusal, ConvflowError):
+                # An option's value convflow's own parsing refused (a date, a file to write):
+                # invalid input, said as every refusal is (exit code 1), not a usage error.
+                from workflow.cli.context import refuse
+
+                refuse(ctx, refusal)
             if ctx.meta.get(JSON_WANTED):
                 from workflow.cli.context import usage_json
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import emit, json_option
+from workflow.cli.context import OUTPUT, emit, json_option, write_output
 from workflow.files.extract import extract as read_clauses
 from workflow.files.extract import read_document, to_json, to_toml
 
@@ -19,7 +19,7 @@ from workflow.files.extract import read_document, to_json, to_toml
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OUTPUT,
     help="Write the convention file there instead of printing it.",
 )
 @json_option
@@ -41,4 +41,4 @@ def extract(file: Path, output: Path | None, as_json: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)

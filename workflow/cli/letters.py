@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import DATE, CliContext, default_actor, pass_context
+from workflow.cli.context import DATE, OUTPUT, CliContext, default_actor, pass_context, write_output
 from workflow.letters.render import KINDS
 from workflow.usecases.letters import FORMATS, render_letter, send_letter
 
@@ -17,7 +17,7 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
               help="PDF to send, or Word to edit before signing.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OUTPUT, required=True,
               help="Where to write the letter.")  # fmt: skip
 @click.option("--on", "on", type=DATE, help="The letter's date (default: today).")
 @click.option("--difficulty", default="", help="dispute: the difficulty, as it will be read.")
@@ -41,14 +41,15 @@ def letter(
     """
     app = context.app()
     day = on or app.clock().date()
-    if keep:
-        content, paper = send_letter(app, reference, kind, fmt, day, actor, app.clock(),
-                                     difficulty=difficulty, party=party,
-                                     amendment=number)  # fmt: skip
+    if keep:  # written first: a letter that could not be written is not kept as sent
+        content, paper = send_letter(
+            app, reference, kind, fmt, day, actor, app.clock(), difficulty=difficulty,
+            party=party, amendment=number, before_keeping=lambda done: write_output(output, done),
+        )  # fmt: skip
         click.echo(context.words("kept among the papers: {sha256}", sha256=paper["sha256"]))
     else:
         content = render_letter(app, reference, kind, fmt, day, difficulty=difficulty,
                                 party=party, amendment=number)  # fmt: skip
-    output.write_bytes(content)
+        write_output(output, content)
     click.echo(context.words("{kind} letter written to {path} ({size} bytes)", kind=kind,
                              path=str(output), size=len(content)))  # fmt: skip

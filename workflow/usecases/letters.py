@@ -14,6 +14,7 @@ The letter is returned as bytes (`render_letter`); attaching it as a paper is th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -46,11 +47,15 @@ _BASIS = {"receipt": "de la réception", "dispatch": "de l'envoi",
 def send_letter(
     app: App, reference: str, kind: str, fmt: str, on: date, actor: str, now: datetime, *,
     difficulty: str = "", party: str | None = None, amendment: int | None = None,
+    before_keeping: Callable[[bytes], object] | None = None,
 ) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
     """The letter, and the paper it becomes in the convention's file (kind `letter`, or
     `amendment` for an amendment's draft, kept with that amendment): a letter generated for
-    sending is kept with what it said."""
+    sending is kept with what it said. `before_keeping` is given the letter before it is kept
+    (the command line writes its file there): when it raises, nothing is kept."""
     content, drafted = _written(app, reference, kind, fmt, on, difficulty, party, amendment)
+    if before_keeping is not None:
+        before_keeping(content)
     number = drafted.number if drafted is not None else None
     name = f"lettre-{kind}-{on.isoformat()}.{fmt}"
     paper_kind = "amendment" if number is not None else "letter"
