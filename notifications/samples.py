@@ -11,7 +11,7 @@ from typing import Any
 from notifications.errors import UnknownTemplate
 from notifications.formatting import date_fr, date_fr_full, euros
 
-__all__ = ["REFERENCE", "sample_context"]
+__all__ = ["REFERENCE", "VARIANTS", "sample_context", "sample_variants"]
 
 REFERENCE = "AMP-CRPV-PACA-2025"
 _TITLE = (
@@ -31,13 +31,28 @@ _SERVICE = "Claire Dumas (service Politique de la ville)"
 Context = dict[str, Any]
 
 
-def sample_context(kind: str, audience: str = "partners") -> Context:
+VARIANTS = {
+    "instalments": f"si la convention était versée en deux fois : {euros(Decimal('120000'))} "
+    f"à la suite de la notification d’attribution, puis {euros(Decimal('80000'))} à la "
+    "réception du bilan d’activité 2025",
+}
+"""The other cases an email's wording depends on, each as the gallery names it."""
+
+
+def sample_variants(kind: str) -> list[str]:
+    """The variants of `kind` with a sample of their own (see VARIANTS), in that order."""
+    return [variant for variant in VARIANTS if kind in _VARIANT_BUILDERS[variant]]
+
+
+def sample_context(kind: str, audience: str = "partners", variant: str | None = None) -> Context:
     """The context the templates of `kind` receive, for the reference convention, as the
-    partners read it or (`audience="service"`) as the service's copy with its internal note."""
+    partners read it or (`audience="service"`) as the service's copy with its internal note;
+    with a `variant`, in that other case (`sample_variants(kind)`)."""
+    builders = _BUILDERS if variant is None else _VARIANT_BUILDERS.get(variant, {})
     try:
-        build = _BUILDERS[kind]
+        build = builders[kind]
     except KeyError:
-        raise UnknownTemplate(kind, _BUILDERS) from None
+        raise UnknownTemplate(kind, builders) from None
     context: Context = {
         "kind": kind,
         "audience": audience,
@@ -565,5 +580,118 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
                 "hash": "5f1e0e3c9d1b8a7f6e2d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918070",
             },
         ],
+    },
+}
+
+
+# The reference convention as if paid in two instalments (article 2): 60 % after the
+# notification of the award (3 February 2025), 40 % on receipt of the activity report
+# (16 June 2025). The first is paid on 27 February, the second on 10 July 2025.
+_FIRST, _SECOND = Decimal("120000.00"), Decimal("80000.00")
+_REPORT = "bilan d’activité 2025"
+_NOTIFIED, _REPORT_RECEIVED = date(2025, 2, 3), date(2025, 6, 16)
+
+
+def _instalments(*, first_paid: bool = False, second_paid: bool = False) -> list[Context]:
+    """The schedule of the two instalments and what has happened to each."""
+    return [
+        {"number": 1, "amount": _FIRST, "trigger": "notification", "on": None, "report": None,
+         "report_received_on": None, "paid_on": date(2025, 2, 27) if first_paid else None,
+         "paid_amount": str(_FIRST) if first_paid else None},
+        {"number": 2, "amount": _SECOND, "trigger": "report", "on": None, "report": _REPORT,
+         "report_received_on": _REPORT_RECEIVED if first_paid else None,
+         "paid_on": date(2025, 7, 10) if second_paid else None,
+         "paid_amount": str(_SECOND) if second_paid else None},
+    ]  # fmt: skip
+
+
+def _in_instalments(
+    state: str, label: str, *, signed: int = 2, first_paid: bool = False, second_paid: bool = False
+) -> dict[str, Any]:
+    """The reference convention in a state, paid in two instalments."""
+    instalments = _instalments(first_paid=first_paid, second_paid=second_paid)
+    return {**_convention(state, label, signed=signed), "instalments": instalments}
+
+
+def _instalment_target(number: int, days_before: int | None = None) -> dict[str, Any]:
+    """An instalment's internal target: 30 days after the notification (n°1) or after the
+    receipt of its report (n°2), as states/ explains it."""
+    if number == 1:  # 24:00 in Paris: 23:00 UTC in winter, 22:00 UTC in summer
+        started, due, expires_at = (
+            _NOTIFIED,
+            date(2025, 3, 5),
+            datetime(2025, 3, 5, 23, 0, tzinfo=UTC),
+        )
+    else:
+        started, due = _REPORT_RECEIVED, date(2025, 7, 16)
+        expires_at = datetime(2025, 7, 16, 22, 0, tzinfo=UTC)
+    amount = _FIRST if number == 1 else _SECOND
+    what = (
+        f"à la suite de la notification d’attribution, notifiée le {date_fr_full(started)}"
+        if number == 1
+        else f"à la réception du document « {_REPORT} », reçu le {date_fr_full(started)}"
+    )
+    deadline = _deadline(
+        "payment",
+        "Objectif interne de versement (article 2)",
+        due,
+        expires_at,
+        [
+            f"Versement n°{number} sur 2 (article 2), {euros(amount)} : {what}.",
+            "Objectif interne du service : versement dans les 30 jours, "
+            f"soit le {date_fr_full(due)}.",
+            "Une subvention n’est pas un marché public : le délai de paiement de 30 jours du code "
+            "de la commande publique ne s’applique pas. Cet objectif n’est pas un délai légal.",
+        ],
+        days_before=days_before,
+    )
+    return {**deadline, "instalment": number}
+
+
+_VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "instalments": {
+        "signature_requested": lambda: {
+            "convention": _in_instalments("signature", "en cours de signature", signed=0),
+            "deadline": _signature(),
+            "event": _signature_event(),
+        },
+        "convention_in_force": lambda: {
+            "convention": _in_instalments(
+                "notification", "signée, notification d’attribution à faire"
+            ),
+            "event": _event(
+                "signature_recorded",
+                "Dernière signature recueillie",
+                date(2025, 1, 27),
+                _SERVICE,
+                **{"Signataire": f"Martial Alvarez ({_METROPOLE})"},
+            ),
+        },
+        "award_notified": lambda: {
+            "convention": _in_instalments("payment", "notifiée, en attente de versement"),
+            "deadline": _instalment_target(1),
+            "event": _event(
+                "award_notified",
+                "Notification d’attribution",
+                _NOTIFIED,
+                _SERVICE,
+                **{"Destinataire": _CRPV},
+            ),
+        },
+        "reminder_payment": lambda: {
+            "convention": _in_instalments(*_IN_FORCE, first_paid=True),
+            "deadline": _instalment_target(2, 0),
+        },
+        "payment_recorded": lambda: {
+            "convention": _in_instalments(*_IN_FORCE, first_paid=True, second_paid=True),
+            "deadline": _instalment_target(2),
+            "event": _event(
+                "payment_recorded",
+                "Versement enregistré",
+                date(2025, 7, 10),
+                "Direction des finances",
+                **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n° 2025-009871"},
+            ),
+        },
     },
 }

@@ -5,6 +5,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from notifications import Renderer
+from notifications.samples import VARIANTS, sample_variants
 from workflow.cli import cli
 from workflow.usecases.gallery import GALLERY_FILE, email_gallery, service_additions
 
@@ -16,11 +17,28 @@ def test_the_gallery_in_docs_is_the_one_the_templates_give() -> None:
     assert written == email_gallery(), "docs/EMAILS.md is out of date: run `make emails`"
 
 
-def test_the_gallery_shows_every_email_once_with_its_subject() -> None:
+def test_the_gallery_shows_every_email_once_with_its_subject_then_its_variants() -> None:
     gallery = email_gallery()
-    for kind in Renderer().kinds():
+    kinds = Renderer().kinds()
+    for kind in kinds:
         assert gallery.count(f"(`{kind}`)") == 1
-    assert gallery.count("**Objet :**") == len(Renderer().kinds())
+        for variant in sample_variants(kind):
+            assert gallery.count(f"(`{kind}`, variante `{variant}`)") == 1
+    variants = sum(len(sample_variants(kind)) for kind in kinds)
+    assert gallery.count("**Objet :**") == len(kinds) + variants
+
+
+def test_the_gallery_shows_how_each_email_reads_for_a_convention_paid_in_instalments() -> None:
+    gallery = email_gallery()
+
+    assert "instalments" in VARIANTS
+    for kind in ("signature_requested", "convention_in_force", "award_notified",
+                 "payment_recorded", "reminder_payment"):  # fmt: skip
+        assert "instalments" in sample_variants(kind), kind
+    assert (
+        "**Objet :** [AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré "
+        "(versement n°2 sur 2)" in gallery
+    )
 
 
 def test_the_partners_text_holds_no_internal_note_and_the_service_copy_adds_it() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from notifications import RenderedEmail, Renderer, UnknownTemplate, sample_context
+from notifications.samples import sample_variants
 
 REMINDERS = {
     "reminder_expiry",
@@ -45,6 +46,8 @@ CONTEXT_KEYS = {
     "convention", "kind", "audience", "reply_to", "deadline", "event", "amendment", "failure",
     "links", "late", "horizon", "day", "heads",
 }  # fmt: skip
+V = "instalments"
+"""The variant of a convention paid in instalments (notifications.samples.VARIANTS)."""
 ALERTS = {"delivery_failed", "processing_failed", "late_records", "chain_heads"}
 """Emails to the service alone: they have no partners' version."""
 
@@ -118,6 +121,47 @@ def test_every_sample_context_is_plain_data_with_every_key(kind: str) -> None:
     assert set(context) == CONTEXT_KEYS
     assert context["kind"] == kind
     assert_plain(context)
+
+
+VARIANT_SAMPLES = [(kind, variant) for kind in KINDS for variant in sample_variants(kind)]
+
+
+@pytest.mark.parametrize(("kind", "variant"), VARIANT_SAMPLES)
+def test_every_variant_sample_is_plain_data_with_every_key(kind: str, variant: str) -> None:
+    context = sample_context(kind, "partners", variant)
+    assert set(context) == CONTEXT_KEYS
+    assert context["kind"] == kind
+    assert_plain(context)
+
+
+def test_an_email_of_a_convention_paid_in_instalments_states_that_instalment(
+    renderer: Renderer,
+) -> None:
+    paid = renderer.render("payment_recorded", sample_context("payment_recorded", variant=V))
+    reminder = renderer.render("reminder_payment", sample_context("reminder_payment", variant=V))
+    request = renderer.render(
+        "signature_requested", sample_context("signature_requested", variant=V)
+    )
+
+    assert paid.subject == (
+        "[AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré (versement n°2 sur 2)"
+    )
+    assert "soit 80\u202f000,00\xa0€, a été effectué le jeudi 10 juillet 2025" in paid.text
+    assert "Il était dû à la réception du document" in paid.text
+    assert "bilan d’activité 2025" in paid.text
+    assert "versement de 80\u202f000,00\xa0€ non enregistré (versement n°2 sur 2" in (
+        reminder.subject
+    )
+    assert "versée en 2 fois (article 2)" in request.text
+    for email in (paid, reminder, request):
+        assert "une seule fois" not in email.text + email.html
+
+
+def test_an_unknown_variant_is_refused() -> None:
+    with pytest.raises(UnknownTemplate):
+        sample_context("payment_recorded", variant="en_nature")
+    with pytest.raises(UnknownTemplate):
+        sample_context("dispute_opened", variant=V)
 
 
 def assert_plain(value: object) -> None:

@@ -12,12 +12,14 @@ from states.deadlines import (
     ComputedDeadline,
     DeadlineClosure,
     expiry,
+    instalment_target,
     payment_target,
     termination_notice,
 )
 from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
 from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
 from states.lifecycle import record_side as side_outcome
+from states.payments import SINGLE_PAYMENT, progress_of
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
@@ -282,8 +284,7 @@ def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> Comput
         return outcome.opened[0]
     articles = convention.clauses.articles
     if outcome.trigger == "pay" and convention.notified_on:
-        days = convention.clauses.payment_target_days
-        return payment_target(convention.notified_on, days, articles.payment)
+        return _payment_told(convention, outcome)
     if outcome.trigger == "expire":
         return expiry(convention.end_date, articles.term)
     if outcome.trigger == "terminate" and convention.notice is not None:
@@ -296,6 +297,23 @@ def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> Comput
             term_source=articles.term,
         )
     return None
+
+
+def _payment_told(convention: Convention, outcome: Outcome) -> ComputedDeadline:
+    """The target the payment met, as it was set: the single payment's, after the
+    notification; or its instalment's, after the notification, on its date, or after the
+    receipt of its report (article 2)."""
+    clauses = convention.clauses
+    notified_on = convention.notified_on
+    assert notified_on is not None
+    days, article = clauses.payment_target_days, clauses.articles.payment
+    number = int(outcome.inputs.get("instalment", SINGLE_PAYMENT))
+    instalment = next((i for i in clauses.instalments if i.number == number), None)
+    if instalment is None:
+        return payment_target(notified_on, days, article)
+    received = progress_of(convention.payments, number).report_received_on
+    started = received if instalment.trigger == "report" and received else notified_on
+    return instalment_target(instalment, len(clauses.instalments), started, days, article)
 
 
 def _recorded(outcome: Outcome, version: int) -> EventRecorded:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from notifications import RenderedEmail, Renderer, sample_context
+from notifications.samples import VARIANTS, sample_variants
 from workflow.wording import labels
 
 GALLERY_FILE = Path("docs") / "EMAILS.md"
@@ -23,7 +24,9 @@ _HEADER = """\
 
 Chaque courriel que convflow envoie, tel que le reçoivent les signataires, rendu avec les
 données de la convention de référence (AMP-CRPV-PACA-2025). Sous chacun, ce qu'ajoute la copie
-du service (sa note interne), que les signataires ne reçoivent pas.
+du service (sa note interne), que les signataires ne reçoivent pas. Quand la rédaction d'un
+courriel change avec la convention (une participation versée en plusieurs fois), une variante
+suit le courriel.
 
 Ce fichier est produit par `make emails` (`convflow emails --sample`) ; un test échoue s'il ne
 correspond plus aux modèles (`notifications/templates/`).
@@ -43,10 +46,17 @@ def service_additions(partners: str, service: str) -> list[str]:
     return [line[2:] for line in added if line.startswith("+ ")]
 
 
-def _section(kind: str, partners: RenderedEmail, service: RenderedEmail) -> Iterable[str]:
-    yield f"## {labels.email(kind)} (`{kind}`)"
-    yield ""
-    yield f"*{labels.label('email_when', kind)}*"
+def _section(
+    kind: str, partners: RenderedEmail, service: RenderedEmail, variant: str | None = None
+) -> Iterable[str]:
+    if variant is None:
+        yield f"## {labels.email(kind)} (`{kind}`)"
+        yield ""
+        yield f"*{labels.label('email_when', kind)}*"
+    else:
+        yield f"### Variante : {labels.email(kind)} (`{kind}`, variante `{variant}`)"
+        yield ""
+        yield f"*{VARIANTS[variant][0].upper()}{VARIANTS[variant][1:]}.*"
     yield ""
     yield f"**Objet :** {partners.subject}"
     yield ""
@@ -65,11 +75,16 @@ def _section(kind: str, partners: RenderedEmail, service: RenderedEmail) -> Iter
 
 
 def email_gallery(renderer: Renderer | None = None) -> str:
-    """The gallery as Markdown: every kind, as the partners read it, then the service's note."""
+    """The gallery as Markdown: every kind, as the partners read it, then the service's note;
+    after a kind, its variants (`notifications.samples.VARIANTS`)."""
     renderer = renderer or Renderer()
     lines = [_HEADER]
     for kind in email_kinds(renderer):
         partners = renderer.render(kind, sample_context(kind, "partners"))
         service = renderer.render(kind, sample_context(kind, "service"))
         lines.extend(_section(kind, partners, service))
+        for variant in sample_variants(kind):
+            partners = renderer.render(kind, sample_context(kind, "partners", variant))
+            service = renderer.render(kind, sample_context(kind, "service", variant))
+            lines.extend(_section(kind, partners, service, variant))
     return "\n".join(lines).rstrip() + "\n"
