@@ -116,7 +116,7 @@ def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Findi
                 ""
                 if verdict == "ok"
                 else _("synchronise both clocks (NTP): deadlines are applied at the second"),
-                {"seconds": f"{skew:.1f}"},
+                {"seconds": round(skew, 1)},
             )
     finally:
         app.close()
@@ -220,7 +220,7 @@ def _disk(settings: Settings) -> Iterator[Finding]:
             verdict,
             seen,
             "" if verdict == "ok" else _("free some space: a full disk stops every commit"),
-            {"place": existing, "free": f"{free / (1 << 30):.1f}"},
+            {"place": existing, "free": round(free / (1 << 30), 1)},
         )
 
 
