@@ -257,6 +257,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "port_in_use": {"host": "text", "port": "number"},
     "mail_identity_required": {"missing": "list"},
     "port_unavailable": {"host": "text", "port": "number", "reason": "text"},
+    "http_host_not_local": {"host": "text", "port": "number"},
     # The HTTP API: who may call, and requests it cannot read.
     "token_required": {},
     "token_invalid": {},

@@ -47,6 +47,7 @@ HINTS = (
     "now_in_future",
     "port_in_use",
     "port_unavailable",
+    "http_host_not_local",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
