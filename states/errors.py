@@ -38,6 +38,7 @@ Kind = Literal[
     "terms",  # what an amendment may change
     "basis",  # which date of a letter counts: receipt, dispatch, presentation
     "problems",  # further problems of a file: [{field, line, code, params}]
+    "form",  # the form a name must take, as its expression (states.identifiers): said in words
 ]
 
 CODES: dict[str, dict[str, Kind]] = {
@@ -179,7 +180,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "too_many_items": {"most": "number"},
     "number_too_small": {"least": "number"},
     "number_too_large": {"most": "number"},
-    "pattern_mismatch": {"value": "text", "pattern": "text"},
+    "pattern_mismatch": {"value": "text", "pattern": "form"},
     "invalid_value": {"detail": "text"},
     "duplicate_party_keys": {"keys": "list"},
     "duplicate_signatory_emails": {"emails": "list"},
@@ -260,6 +261,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "port_in_use": {"host": "text", "port": "number"},
     "mail_identity_required": {"missing": "list"},
     "port_unavailable": {"host": "text", "port": "number", "reason": "text"},
+    "http_host_not_local": {"host": "text", "port": "number"},
     # The HTTP API: who may call, and requests it cannot read.
     "token_required": {},
     "token_invalid": {},

@@ -229,6 +229,15 @@ def test_run_due_applies_once(loaded: Convflow) -> None:
     assert "rien d'échu" in loaded.ok("run-due", "--now", "2026-01-02")
 
 
+def test_the_outbox_counts_its_emails_by_status_in_french(loaded: Convflow) -> None:
+    _in_force(loaded)
+    loaded.ok("run-due", "--now", "2026-01-01T00:00:00+01:00")
+    sent = sum(e["status"] == "sent" for e in loaded.json("outbox"))
+
+    # "envoyé (5)", not "5 envoyé": the status is a label, it does not agree with the count
+    assert f"courriels : envoyé ({sent})" in loaded.ok("outbox")
+
+
 @pytest.mark.parametrize(
     ("received", "deadline", "court"),
     [("2025-02-20", "2025-03-24", "2025-03-25"),

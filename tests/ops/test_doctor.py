@@ -8,7 +8,7 @@ import socket
 from click.testing import CliRunner
 
 from tests.notifications.conftest import SmtpServers
-from tests.notifications.helpers import free_port
+from tests.notifications.helpers import authenticator, free_port
 from tests.processes.mail import HoldingHandler
 from workflow.cli import cli
 
@@ -129,3 +129,51 @@ def test_the_report_speaks_french_by_default(tmp_path):
     assert any(line.startswith("FAIL  base de données") for line in lines)
     assert any(f"aucune base de données à {tmp_path}/none.db" in line for line in lines)
     assert any("→ lancez `convflow init` pour la créer ou la migrer" in line for line in lines)
+
+
+def test_a_login_on_a_server_that_offers_none_fails_before_any_email_is_lost(settings_env):
+    servers = SmtpServers()
+    plain = servers.start(HoldingHandler())
+    with_login = servers.start(HoldingHandler(), authenticator=authenticator,
+                               auth_require_tls=False)  # fmt: skip
+    login = {"CONVFLOW_SMTP_HOST": "127.0.0.1", "CONVFLOW_SMTP_USER": "convflow",
+             "CONVFLOW_SMTP_PASSWORD": "s3cret"}  # fmt: skip
+    try:
+        refused, findings = doctor({**settings_env, **login, "CONVFLOW_SMTP_PORT": str(plain.port)})
+        _, fine = doctor({**settings_env, **login,
+                                 "CONVFLOW_SMTP_PORT": str(with_login.port)})  # fmt: skip
+    finally:
+        servers.stop_all()
+
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert refused == 1 and mail["verdict"] == "fail"
+    assert "offers no login (AUTH)" in mail["seen"] and "CONVFLOW_SMTP_USER" in mail["fix"]
+    assert verdicts(fine)["mail"] == "ok", fine
+    assert "s3cret" not in json.dumps([findings, fine])
+
+
+def test_a_dashboard_host_that_is_not_this_machine_fails_and_names_the_setting(settings_env):
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine: binding to it sends nothing.
+    env = {**settings_env, "CONVFLOW_HTTP_HOST": "192.0.2.1", "CONVFLOW_HTTP_PORT": "18080"}
+
+    code, findings = doctor(env)
+
+    [http] = [f for f in findings if f["check"] == "http"]
+    assert code == 1 and http["verdict"] == "fail"
+    assert "192.0.2.1 is neither a known name nor an address of this machine" in http["seen"]
+    assert "CONVFLOW_HTTP_HOST" in http["fix"]
+    assert http["error"]["code"] == "http_host_not_local"
+
+
+def test_a_dashboard_port_in_use_is_a_warning_a_running_service_explains(settings_env):
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        port = str(holder.getsockname()[1])
+        _, findings = doctor({**settings_env, "CONVFLOW_HTTP_PORT": port})
+    finally:
+        holder.close()
+
+    [http] = [f for f in findings if f["check"] == "http"]
+    assert http["verdict"] == "warn" and "already taken" in http["seen"]

@@ -41,6 +41,22 @@ def test_a_taken_port_stops_the_service_before_it_starts(sqlite_url, processes: 
     assert "convflow service started" not in service.stdout, "nothing started, nothing sent"
 
 
+def test_a_host_that_is_not_this_machine_is_named_as_the_setting_to_change(
+    sqlite_url, processes: Processes
+):
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine: binding to it sends nothing.
+    environment = convflow_environment(
+        sqlite_url, free_port(), http_host="192.0.2.1", http_port=str(free_port()), language="en"
+    )
+    service = processes.start(["serve"], environment)
+
+    assert service.wait(20) == 1
+    line = only_line(service.stderr)
+    assert line.startswith("Error: cannot listen on 192.0.2.1:")
+    assert "192.0.2.1 is neither a known name nor an address of this machine" in line
+    assert "set CONVFLOW_HTTP_HOST" in line and "CONVFLOW_HTTP_PORT" not in line
+
+
 def test_an_unreachable_database_stops_the_service_in_one_line(processes: Processes, tmp_path):
     url = f"postgresql+psycopg://convflow:s3cret@127.0.0.1:{free_port()}/convflow"
     environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path), language="en")

@@ -171,6 +171,7 @@ SAMPLES: dict[str, Any] = {
     "terms": ["end_date", "signatory.<party>"],
     "basis": "dispatch",
     "problems": [{"field": "title", "line": 3, "code": "empty_text", "params": {}}],
+    "form": r"^\d{2}-\d{2}$",
 }
 
 

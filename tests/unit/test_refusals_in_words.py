@@ -16,7 +16,14 @@ import pytest
 from states.amendments import Amendment, fire_amendment, parse_changes
 from states.convention import Convention
 from states.deadlines import LegalSettings, LetterNotNotified, RegisteredLetter, termination_notice
-from states.errors import ConvflowError, CourtNotYetOpen, GuardRejected, InvalidInput
+from states.errors import (
+    ConvflowError,
+    CourtNotYetOpen,
+    GuardRejected,
+    InvalidInput,
+    UnknownConvention,
+)
+from states.identifiers import REFERENCE_FORM
 from states.inputs import check_keys, parse_amount, parse_day, parse_flag, parse_instant
 from tests.unit.builders import (
     AGENT,
@@ -29,6 +36,7 @@ from tests.unit.builders import (
     convention_in,
     record,
 )
+from workflow.files.convention_file import ConventionFileError
 from workflow.http.convention_pages import form_version
 from workflow.usecases.amendments import UnknownAmendment
 from workflow.wording.refusals import failure_text, say
@@ -563,3 +571,54 @@ def test_a_failure_of_the_due_pass_is_told_to_the_administrators_in_french():
     assert "3 juillet 2025" in told and "court_from" not in told
     assert failure_text(RuntimeError("disk full")) == "disk full"
     assert failure_text(RuntimeError()) == "RuntimeError"
+
+
+def test_a_file_refusal_names_the_convention_amount_as_the_file_calls_it():
+    # An event's `amount` is the amount paid; a convention file's is the convention's own.
+    error = ConventionFileError("convention.toml", 14, "amount", "not_an_amount", value="abc")
+
+    assert say(error, Words("fr", names=True)).message == (
+        "convention.toml, ligne 14 : Montant (€ TTC) (amount) : « abc » n'est pas un montant en "
+        "euros (par exemple 200000.00 ou 200 000,00)"
+    )
+
+
+def test_a_name_of_the_wrong_form_is_refused_with_the_form_in_words_not_its_expression():
+    error = ConventionFileError(
+        "convention.toml", 5, "reference", "pattern_mismatch", value="AMP 2025",
+        pattern=REFERENCE_FORM,
+    )  # fmt: skip
+
+    assert say(error, FRENCH).problem == (
+        "« AMP 2025 » n'a pas la forme attendue : de 1 à 64 caractères : lettres sans accent, "
+        "chiffres, « . », « _ », « / » ou « - », le premier étant une lettre ou un chiffre"
+    )
+    assert error.params["pattern"] == REFERENCE_FORM  # scripts still read the expression
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("A\u202eB", "A\\u202eB"),  # right-to-left override: would reverse the rest of the line
+        ("A\u2066B", "A\\u2066B"),  # left-to-right isolate
+        ("A\u200bB", "A\\u200bB"),  # zero-width space: two names that look the same
+        ("A\x85B", "A\\x85B"),  # a C1 control (next line)
+        ("A\x1b[2JB", "A\\x1b[2JB"),  # an escape sequence (clears the screen)
+    ],
+)
+def test_invisible_and_reordering_characters_are_written_out_in_a_refusal(typed, shown):
+    said = say(UnknownConvention(typed), FRENCH).message
+
+    assert said == f"aucune convention n'a la référence « {shown} »"
+
+
+def test_french_spacing_and_accents_are_shown_as_they_are():
+    # U+00A0 and U+202F (the narrow no-break space of French amounts) are not format characters
+    said = say(UnknownConvention("Métropole\u00a0Été\u202f2025"), FRENCH).message
+
+    assert "Métropole\u00a0Été\u202f2025" in said
+
+
+def test_a_measure_is_written_with_the_decimal_comma_in_french():
+    assert Words("fr")("{free} GiB free", free=77.6).startswith("77,6")
+    assert Words("en")("{free} GiB free", free=77.6) == "77.6 GiB free"

@@ -307,7 +307,9 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
 def _outbox_summary(counts: dict[str, int], words: Words) -> str:
     """One line: how many emails in each status, and the uncertain ones explained."""
     order = ["pending", "uncertain", "sending", "sent", "cancelled", "failed"]
-    parts = [f"{counts[s]} {words.label('outbox_status', s)}" for s in order if counts.get(s)]
+    # "envoyé (5)", not "5 envoyé": a status said as a label needs no agreement with the count
+    parts = [words("{status} ({count})", status=words.label("outbox_status", s), count=counts[s])
+             for s in order if counts.get(s)]  # fmt: skip
     line = words("emails: {counts}", counts=", ".join(parts) or words("none"))
     if counts.get("uncertain"):
         line += "\n" + words(

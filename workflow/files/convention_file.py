@@ -31,6 +31,7 @@ from states.convention import Articles, Clauses, Convention, Party, ReminderOffs
 from states.errors import CODES, InvalidInput, to_json
 from states.financial_report import FinancialReport
 from states.financial_report import checked as checked_report
+from states.identifiers import PARTY_KEY_FORM, REFERENCE_FORM, YEAR_END_FORM
 from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import PERSON_EVENTS
 from states.open_data import is_rna, is_siret
@@ -86,7 +87,7 @@ class PartyIn(_Strict):
     """A party as written in the file; `siret` (or an association's `rna`) identifies it in
     the open data (rule 19)."""
 
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    key: str = Field(pattern=PARTY_KEY_FORM)
     name: Text = Field(min_length=1, max_length=300)
     signatories: list[SignatoryIn] = Field(min_length=1)
     siret: str | None = None
@@ -125,7 +126,7 @@ class FinancialReportIn(_Strict):
     private_beneficiary: bool = False
     earmarked: bool = False
     year: int | None = Field(default=None, strict=True)
-    year_end: str = Field(default="12-31", pattern=r"^\d{2}-\d{2}$")
+    year_end: str = Field(default="12-31", pattern=YEAR_END_FORM)
 
     def setting(self) -> FinancialReport:
         """The setting as the domain reads it (checked by the model's validator)."""
@@ -355,7 +356,7 @@ class HistoryIn(_Strict):
 class ConventionIn(_Strict):
     """A whole convention file."""
 
-    reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+    reference: str = Field(pattern=REFERENCE_FORM)
     title: Text = Field(min_length=1, max_length=1000)
     object: Text = Field(min_length=1, max_length=5000)
     amount: Decimal

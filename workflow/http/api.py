@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from states.calendar import civil_date
 from states.errors import UnknownConvention
+from states.identifiers import REFERENCE_FORM
 from states.inputs import parse_day
 from workflow.http import ical
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
@@ -45,7 +46,7 @@ from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event, record_side
 from workflow.usecases.iso import instant
 
-REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")  # as convention files allow
+REFERENCE = re.compile(REFERENCE_FORM)  # as convention files allow
 CSV_TYPE = "text/csv; charset=utf-8"
 ICS_TYPE = "text/calendar; charset=utf-8"
 Text = Annotated[str, StringConstraints(max_length=200, pattern=PLAIN)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import smtplib
-import socket
 import ssl
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from states.errors import ConvflowError
 from storage.engine import is_sqlite, sqlite_path
 from storage.urls import masked_url
 from workflow.bootstrap import App, SchemaNotReady
+from workflow.scheduler.listening import HostNotLocal, PortTaken, bind_http
 from workflow.scheduler.service import mail_identity_missing
 from workflow.settings import Settings
 from workflow.wording.catalogue import gettext_noop as _
@@ -116,7 +116,7 @@ def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Findi
                 ""
                 if verdict == "ok"
                 else _("synchronise both clocks (NTP): deadlines are applied at the second"),
-                {"seconds": f"{skew:.1f}"},
+                {"seconds": round(skew, 1)},
             )
     finally:
         app.close()
@@ -157,11 +157,28 @@ def _mail(settings: Settings) -> Finding:
             _("check CONVFLOW_SMTP_HOST, _PORT and _TLS, and that this machine may reach it"),
             {"where": where, "error": f"{type(error).__name__}: {error}"},
         )
-    values = {"where": where, "tls": settings.smtp_tls, "greeting": greeting}
+    values = {"where": where, "tls": settings.smtp_tls, "greeting": greeting.said}
+    if settings.smtp_user and not greeting.offers_login:
+        # Every delivery would fail on login ("SMTP AUTH extension not supported") and be
+        # retried for a day: the EHLO answer already says so.
+        return Finding(
+            "mail",
+            "fail",
+            _("SMTP {where} ({tls}) offers no login (AUTH), yet CONVFLOW_SMTP_USER is set"),
+            _("unset CONVFLOW_SMTP_USER and _PASSWORD, or use the server's submission port "
+              "(often 587 with CONVFLOW_SMTP_TLS=starttls)"),
+            values,
+        )  # fmt: skip
     return Finding("mail", "ok", _("SMTP {where} ({tls}) greets: {greeting}"), values=values)
 
 
-def _greet(settings: Settings) -> str:
+@dataclass(frozen=True)
+class _Greeting:
+    said: str  # the first line of the server's EHLO answer
+    offers_login: bool  # it lists AUTH (after STARTTLS, when that is configured)
+
+
+def _greet(settings: Settings) -> _Greeting:
     timeout = min(float(settings.smtp_timeout), 10.0)
     host, port = str(settings.smtp_host), int(settings.smtp_port)
     context = ssl.create_default_context()
@@ -176,8 +193,9 @@ def _greet(settings: Settings) -> str:
             raise smtplib.SMTPResponseException(code, answer)
         if settings.smtp_tls == "starttls":
             client.starttls(context=context)
-            client.ehlo()
-        return answer.decode("utf-8", "replace").splitlines()[0][:80]
+            client.ehlo()  # servers often offer AUTH only once the link is encrypted
+        said = answer.decode("utf-8", "replace").splitlines()[0][:80]
+        return _Greeting(said, client.has_extn("auth"))
 
 
 def _time() -> Iterator[Finding]:
@@ -220,25 +238,33 @@ def _disk(settings: Settings) -> Iterator[Finding]:
             verdict,
             seen,
             "" if verdict == "ok" else _("free some space: a full disk stops every commit"),
-            {"place": existing, "free": f"{free / (1 << 30):.1f}"},
+            {"place": existing, "free": round(free / (1 << 30), 1)},
         )
 
 
 def _port(settings: Settings) -> Finding:
+    """Whether `serve` could listen where it is told to: taken as it would take it, let go."""
     host, port = str(settings.http_host), int(settings.http_port)
+    address = {"address": f"{host}:{port}"}
     try:
-        with socket.create_connection((host, port), timeout=1):
-            pass
-    except OSError:
-        return Finding("http", "ok", _("{address} is free for the dashboard"),
-                       values={"address": f"{host}:{port}"})  # fmt: skip
-    return Finding(
-        "http",
-        "warn",
-        _("{address} is already taken (a running service, or another program)"),
-        _("if no convflow service runs, set CONVFLOW_HTTP_PORT: `serve` would refuse to start"),
-        {"address": f"{host}:{port}"},
-    )
+        bind_http(host, port).close()
+    except PortTaken as taken:
+        if taken.code == "port_in_use":
+            return Finding(
+                "http",
+                "warn",
+                _("{address} is already taken (a running service, or another program)"),
+                _("if no convflow service runs, set CONVFLOW_HTTP_PORT: `serve` would refuse "
+                  "to start"),
+                address,
+            )  # fmt: skip
+        return Finding("http", "fail", _("{error}"), _("set another CONVFLOW_HTTP_PORT"),
+                       refusal=taken)  # fmt: skip
+    except HostNotLocal as wrong:
+        return Finding("http", "fail", _("{error}"),
+                       _("set CONVFLOW_HTTP_HOST to an address of this machine (127.0.0.1 by "
+                         "default)"), refusal=wrong)  # fmt: skip
+    return Finding("http", "ok", _("{address} is free for the dashboard"), values=address)
 
 
 def _existing(path: Path) -> Path:

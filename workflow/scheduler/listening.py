@@ -7,7 +7,7 @@ import socket
 
 from states.errors import ConvflowError
 
-__all__ = ["PortTaken", "bind_http"]
+__all__ = ["HostNotLocal", "PortTaken", "bind_http"]
 
 
 class PortTaken(ConvflowError):
@@ -21,8 +21,17 @@ class PortTaken(ConvflowError):
             super().__init__("port_unavailable", host=host, port=port, reason=reason)
 
 
+class HostNotLocal(ConvflowError):
+    """The dashboard's host is neither a known name nor an address of this machine."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        super().__init__("http_host_not_local", host=host, port=port)
+
+
 def bind_http(host: str, port: int) -> socket.socket:
-    """A listening socket on `host:port`, as uvicorn would open it, or PortTaken."""
+    """A listening socket on `host:port`, as uvicorn would open it; PortTaken when the port
+    cannot be had, HostNotLocal when the host is not this machine's."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -31,6 +40,10 @@ def bind_http(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as error:
         sock.close()
+        # An unknown name (gaierror) or another machine's address: the host is wrong, not
+        # the port, and the operator is told which setting to change.
+        if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+            raise HostNotLocal(host, port) from None
         if error.errno == errno.EADDRINUSE:
             raise PortTaken(host, port) from None
         raise PortTaken(host, port, error.strerror or str(error)) from None

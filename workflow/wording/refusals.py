@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from states.errors import CODES, FRAME_KINDS, ConvflowError, InvalidInput, Kind
+from states.identifiers import FORMS
 from workflow.wording.words import UNKNOWN, Words
 
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,7 @@ HINTS = (
     "now_in_future",
     "port_in_use",
     "port_unavailable",
+    "http_host_not_local",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
@@ -109,11 +111,15 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     ),
     "state": lambda words, value, _: words.label("state", value),
     "amendment_state": lambda words, value, _: words.label("amendment_state", value),
-    "input": lambda words, value, _: words.field(value),
+    # the field of a file's refusal (it names the file) as the file's form names it
+    "input": lambda words, value, params: (
+        words.file_field(value) if params.get("file") else words.field(value)
+    ),
     "inputs": lambda words, value, _: words.listing(words.field(str(v)) for v in value),
     "terms": _names("term"),
     "basis": lambda words, value, _: words.label("basis", value),
     "problems": lambda words, value, _: _others(words, value),
+    "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
 }
 """How each kind of parameter is said."""
 
@@ -129,12 +135,16 @@ def _said(words: Words, kind: Kind, value: Any, params: Mapping[str, Any]) -> st
     return visible(said)
 
 
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f]")
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
 
 
 def visible(text: str) -> str:
     """What a person typed, as a refusal shows it: control characters written out (\\n,
-    \\x1b), so that a message stays one line and a terminal interprets nothing in it."""
+    \\x1b), so that a message stays one line and a terminal interprets nothing in it; and so
+    are the invisible format characters (\\u202e turns the rest of a line right to left, \\u200b
+    hides between two letters), so that what is shown is what was typed."""
     return _INVISIBLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
@@ -164,7 +174,7 @@ def _others(words: Words, problems: Sequence[Mapping[str, Any]]) -> str:
 def _other(words: Words, problem: Mapping[str, Any]) -> str:
     """One further problem of a file: its field, what is wrong, its line."""
     values = {
-        "field": words.field(str(problem.get("field", ""))),
+        "field": words.file_field(str(problem.get("field", ""))),
         "problem": problem_text(words, str(problem["code"]), problem.get("params") or {}),
     }
     if problem.get("line"):

@@ -2,12 +2,13 @@
 
 `Words("fr")("{reference}: imported in state {state}", reference=..., state=...)` finds the
 sentence in the catalogue and puts each value in as French reads it: a date '3 juillet 2025',
-an amount '200 000,00 €'. English keeps the forms a script reads back: ISO dates, amounts as
-written, public names.
+an amount '200 000,00 €', a measure '77,6'. English keeps the forms a script reads back: ISO
+dates, amounts as written, public names.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,6 +26,7 @@ TYPED = frozenset({"state", "event", "action", "amendment_event", "amendment_act
                    "field", "term", "role"})  # fmt: skip
 """The sorts of public names a person types on the command line."""
 Day = date
+_INDEXES = re.compile(r"\[\d+\]|(?<=\.)\d+\.|\.\d+$")  # parties[0].name, parties.0.name
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,16 @@ class Words:
             return self._with_name(said[:1].upper() + said[1:], name)
         return self.label("field", name)
 
+    def file_field(self, key: str) -> str:
+        """A field of a convention file, as the file's form names it: 'Montant (€ TTC)' for
+        `amount` (the convention's amount, where an event's `amount` is the one paid); a field
+        the form does not name (a history entry's) as `field` says it."""
+        generic = _INDEXES.sub("", key)
+        if generic not in labels.GLOSSARY["file_field"]:
+            return self.field(key)
+        said = labels.label("file_field", generic, self.language)
+        return self._with_name(said, key) if said != generic else key
+
     def amendment_action(self, name: str, number: object) -> str:
         """What recording an amendment's event is called: 'Signer l'avenant n°2'."""
         said = labels.label("amendment_action", name, self.language).format(number=number)
@@ -91,6 +103,8 @@ class Words:
             return self.date(value)
         if isinstance(value, Decimal):
             return self.amount(value)
+        if isinstance(value, float):
+            return self.measure(value)
         if isinstance(value, list | tuple):
             return self.listing(str(item) for item in value)
         return str(value)
@@ -112,6 +126,14 @@ class Words:
     def amount(self, amount: Decimal) -> str:
         """An amount in euros: '200 000,00 €', or '200000.00' in English."""
         return euros(amount) if self.language == "fr" else f"{amount:.2f}"
+
+    def measure(self, value: float) -> str:
+        """A measure to a tenth (gibibytes, seconds): '77,6' in French, '77.6' in English."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(
+            value, format="#,##0.0", locale="fr_FR" if self.language == "fr" else "en"
+        )
 
     def listing(self, items: Iterable[str]) -> str:
         """Items one after the other, or 'none'."""
