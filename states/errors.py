@@ -194,6 +194,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "output_not_written": {"value": "text", "reason": "text"},
     "not_a_database_url": {"value": "text"},
     "database_url_unescaped": {"value": "text", "characters": "text"},
+    "database_url_bad_port": {"value": "text", "port": "text"},
     "not_a_table": {},
     "amount_too_large": {"most": "amount"},
     "duplicate_in_file": {"value": "text", "first": "number"},

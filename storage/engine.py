@@ -133,13 +133,21 @@ class DatabaseRefused(ConvflowError):
         super().__init__("database_refused", reason=reason)
 
 
+DRIVER_ERROR: type[Exception] = DBAPIError
+"""What every error of the database's driver is raised as: the web app answers it (the layers
+above storage import no SQLAlchemy)."""
+
+
 def refusal_of(url: str, error: BaseException) -> ConvflowError | None:
     """A driver's error that escaped every use case, as one line a person can act on: the
     server gone (DatabaseUnreachable) or a statement refused (DatabaseRefused); None when
     `error` is not the database's."""
     if not isinstance(error, DBAPIError):
         return None
-    if error.connection_invalidated:  # not lost_connection: SQLite says "no such table" so too
+    # Not lost_connection: SQLite says "no such table" with an OperationalError too. A
+    # connection lost under a statement is invalidated; one that could not be made (the server
+    # down, or refusing this database's connections) has no statement.
+    if error.connection_invalidated or error.statement is None:
         return unreachable(url, error)
     return DatabaseRefused(_first_line(error.orig if error.orig is not None else error))
 

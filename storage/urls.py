@@ -1,5 +1,5 @@
 """Database URLs as people see them: the password never shown, and the characters a user name or
-password cannot hold unescaped.
+password cannot hold unescaped, the port a server listens on.
 
 Light on purpose (no SQLAlchemy): the settings check the URL before any database module loads.
 """
@@ -45,3 +45,51 @@ def unescaped_in_credentials(url: str) -> list[str]:
     _, credentials, _ = parts
     found = ["@"] if "@" in credentials else []
     return found + [character for character in "/?#" if character in credentials]
+
+
+def _authority(url: str) -> str | None:
+    """The `host[:port]` of a server URL, as SQLAlchemy reads it (after the credentials, up to
+    the first `/` or `?`); None for a file URL (sqlite:///path) or one without `://`."""
+    _, separator, rest = url.partition("://")
+    if not separator or rest.startswith("/"):
+        return None
+    parts = _credentials(url)
+    location = parts[2] if parts is not None else rest
+    end = min((i for i in (location.find("/"), location.find("?")) if i >= 0), default=None)
+    return location[:end]
+
+
+def bracket_unclosed(url: str) -> bool:
+    """True when the host opens an IPv6 `[` it does not close, or writes something other than
+    `:port` after its `]`: SQLAlchemy would read a piece of the address as the port."""
+    authority = _authority(url)
+    if authority is None or not authority.startswith("["):
+        return False
+    _, closed, after = authority.rpartition("]")
+    return not closed or not (after == "" or after.startswith(":"))
+
+
+def bad_port(url: str) -> str | None:
+    """The port a server URL names that is not a whole number from 1 to 65535 (written in the
+    address, `host:port`, or in its `port=` parameter), as written; None when every port is
+    one, or none is written. SQLAlchemy would raise on a word, libpq on 99999, and port 0
+    silently means the default one."""
+    authority = _authority(url)
+    if authority is None:
+        return None
+    ports = []
+    if authority.startswith("["):
+        _, _, after = authority.rpartition("]")
+        if after.startswith(":"):
+            ports.append(after[1:])
+    elif ":" in authority:
+        ports.append(authority.partition(":")[2])
+    _, _, query = url.partition("?")
+    for parameter in query.split("&") if query else []:
+        name, _, value = parameter.partition("=")
+        if name == "port":
+            ports.extend(piece for piece in value.split(",") if piece)
+    for port in ports:
+        if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+            return port
+    return None

@@ -29,7 +29,13 @@ from states.deadlines import (
 )
 from states.errors import InvalidInput
 from states.open_data import is_siret
-from storage.urls import UNESCAPED, masked_url, unescaped_in_credentials
+from storage.urls import (
+    UNESCAPED,
+    bad_port,
+    bracket_unclosed,
+    masked_url,
+    unescaped_in_credentials,
+)
 
 Source = Literal["environment", "file", "default"]
 SmtpTls = Literal["none", "starttls", "tls"]
@@ -121,6 +127,12 @@ def _database_url(value: str) -> str:
             value=masked_url(text),
             characters=", ".join(f"{c} → {UNESCAPED[c]}" for c in unescaped),
         )
+    if bracket_unclosed(text):
+        raise _Invalid("not_a_database_url", value=masked_url(text))
+    if (port := bad_port(text)) is not None:
+        # SQLAlchemy raises on a port it cannot read as a number, libpq refuses 99999 only
+        # when it connects, and port 0 silently means the default one.
+        raise _Invalid("database_url_bad_port", value=masked_url(text), port=port)
     return text
 
 

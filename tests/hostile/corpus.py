@@ -301,6 +301,30 @@ ENVIRONMENT_CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:sec/secret@127.0.0.1/db"},
         ("database_url_unescaped",),
     ),
+    "database-port-word": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@127.0.0.1:notaport/db"},
+        ("database_url_bad_port",),
+    ),
+    "database-port-beyond-65535": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@127.0.0.1:99999/db"},
+        ("database_url_bad_port",),
+    ),
+    "database-port-zero": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@127.0.0.1:0/db"},
+        ("database_url_bad_port",),
+    ),
+    "database-port-empty": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@127.0.0.1:/db"},
+        ("database_url_bad_port",),
+    ),
+    "database-port-parameter-word": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@/db?port=abc"},
+        ("database_url_bad_port",),
+    ),
+    "database-ipv6-unclosed": (
+        {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@[::1/db"},
+        ("not_a_database_url",),
+    ),
 }
 
 

@@ -97,6 +97,58 @@ def test_a_password_with_an_unescaped_character_is_refused_without_a_piece_of_it
         assert "convflow:***@127.0.0.1" in sentence and "%25" in sentence
 
 
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [("postgresql+psycopg://convflow:alpha@127.0.0.1:notaport/convflow", "notaport"),
+     ("postgresql+psycopg://convflow:alpha@127.0.0.1:99999/convflow", "99999"),
+     ("postgresql+psycopg://convflow:alpha@127.0.0.1:0/convflow", "0"),
+     ("postgresql+psycopg://convflow:alpha@127.0.0.1:/convflow", ""),
+     ("postgresql+psycopg://convflow:alpha@127.0.0.1:-1/convflow", "-1"),
+     ("postgresql+psycopg://convflow:alpha@[::1]:5_432/convflow", "5_432"),
+     ("postgresql+psycopg://convflow:alpha@/convflow?port=abc", "abc")],
+)  # fmt: skip
+def test_a_port_that_is_not_a_number_from_1_to_65535_is_refused_naming_it(
+    url: str, port: str
+) -> None:
+    # SQLAlchemy raised ValueError on a word (a traceback on every command), libpq refused
+    # 99999 only when it connected, and port 0 silently meant 5432.
+    with pytest.raises(InvalidInput) as refused:
+        load_settings({"CONVFLOW_DATABASE_URL": url})
+
+    assert refused.value.code == "database_url_bad_port"
+    assert refused.value.params["port"] == port
+    for language in ("fr", "en"):
+        sentence = say(refused.value, Words(language)).sentence
+        assert "alpha" not in sentence, sentence
+        assert f"{port}" in sentence and "65535" in sentence and "convflow:***@" in sentence
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+psycopg://convflow:alpha@[::1/convflow",
+     "postgresql+psycopg://convflow:alpha@[::1]5432/convflow"],
+)  # fmt: skip
+def test_an_ipv6_host_without_its_closing_bracket_is_not_a_database_address(url: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        load_settings({"CONVFLOW_DATABASE_URL": url})
+
+    assert refused.value.code == "not_a_database_url"
+    assert "alpha" not in say(refused.value, Words("fr")).sentence
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+psycopg://convflow:alpha@127.0.0.1:1/convflow",
+     "postgresql+psycopg://convflow:alpha@127.0.0.1:65535/convflow",
+     "postgresql+psycopg://convflow:alpha@[::1]:5432/convflow",
+     "postgresql+psycopg://convflow:alpha@[::1]/convflow",
+     "postgresql+psycopg://convflow@/convflow?host=/run/postgresql&port=5432",
+     "sqlite:///convflow:notaport.db"],
+)  # fmt: skip
+def test_a_port_from_1_to_65535_or_none_is_accepted(url: str) -> None:
+    assert load_settings({"CONVFLOW_DATABASE_URL": url}).database_url == url
+
+
 def test_the_same_password_escaped_is_accepted_and_decoded_by_the_driver() -> None:
     url = "postgresql+psycopg://convflow:alpha%40bravo%2Fcharlie@127.0.0.1:5432/convflow"
 

@@ -21,6 +21,7 @@ from states.errors import (
     LifecycleError,
     UnknownEvent,
 )
+from storage.engine import DatabaseRefused, DatabaseUnreachable
 from workflow.http.context import context_of
 from workflow.usecases.documents import DocumentCorrupted
 from workflow.usecases.tokens import TokenExists
@@ -42,6 +43,8 @@ class Forbidden(ConvflowError):
 
 def status_of(error: ConvflowError) -> int:
     """The HTTP status a refusal means."""
+    if isinstance(error, DatabaseUnreachable | DatabaseRefused):
+        return 503  # the service cannot serve it now; the request itself may be right
     if isinstance(error, Unauthenticated):
         return 401
     if isinstance(error, Forbidden):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 from importlib.metadata import version
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from states.errors import ConvflowError
+from storage.engine import DRIVER_ERROR, refusal_of
 from workflow.bootstrap import App
 from workflow.http import (
     amendments,
@@ -34,7 +36,7 @@ from workflow.http import (
 )
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
-from workflow.http.errors import api_error, client_words, french, status_of
+from workflow.http.errors import ENGLISH, api_error, client_words, french, status_of
 from workflow.http.health import probes
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
@@ -44,6 +46,7 @@ from workflow.ops.metrics import Metrics
 from workflow.wording.refusals import say
 
 STATIC = Path(__file__).with_name("static")
+log = logging.getLogger("convflow.http")
 DESCRIPTION = """The lifecycle of the partnership conventions of the Métropole
 Aix-Marseille-Provence.
 
@@ -51,9 +54,10 @@ Every route needs a token from `convflow token create --name NAME --role admin|v
 `Authorization: Bearer TOKEN`: `viewer` reads, `admin` also records events. Calendar feeds
 (`.ics`) also accept `?token=TOKEN`, for calendar clients that cannot send headers.
 Refusals: 401 no valid token, 403 role, 404 unknown convention, 409 refused by the lifecycle or
-changed meanwhile, 422 malformed input. Their body says why: `code` (stable) and `params`
-(dates ISO, amounts as text) for programs, `message` in the language of `Accept-Language`
-(`fr` or `en`; the service's `CONVFLOW_LANGUAGE` otherwise), `detail` in English."""
+changed meanwhile, 422 malformed input, 503 the database does not answer. Their body says why:
+`code` (stable) and `params` (dates ISO, amounts as text) for programs, `message` in the
+language of `Accept-Language` (`fr` or `en`; the service's `CONVFLOW_LANGUAGE` otherwise),
+`detail` in English."""
 
 
 def _secret(app: App) -> bytes:
@@ -86,7 +90,18 @@ async def _domain_error(request: Request, error: Exception) -> Response:
     if _is_api(request):
         return api_error(request, error)
     message = french(error).sentence
-    return _error_page(request, status_of(error), "Demande refusée", message)
+    status = status_of(error)
+    title = "Service indisponible" if status == 503 else "Demande refusée"
+    return _error_page(request, status, title, message)
+
+
+async def _database_error(request: Request, error: Exception) -> Response:
+    """A database error no use case expected (the server gone, a statement refused): a 503
+    in the usual words, and one line in the log instead of a traceback."""
+    refusal = refusal_of(context_of(request).app.settings.database_url, error)
+    assert refusal is not None  # every DRIVER_ERROR is one
+    log.warning("%s %s: %s", request.method, request.url.path, say(refusal, ENGLISH).message)
+    return await _domain_error(request, refusal)
 
 
 def _http_refusal(status: int) -> HttpRefused:
@@ -197,6 +212,7 @@ def create_http_app(
         app, Sessions(app, _secret(app)), Pages(), metrics or Metrics(app), health
     )
     web.add_exception_handler(ConvflowError, _domain_error)
+    web.add_exception_handler(DRIVER_ERROR, _database_error)
     web.add_exception_handler(HTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _invalid_request)
     web.add_exception_handler(RecursionError, _nested_too_deep)

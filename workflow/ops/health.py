@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from states.errors import ConvflowError
 from workflow.bootstrap import App
 
 __all__ = ["Check", "ServiceHealth", "readiness"]
@@ -74,13 +75,17 @@ class Check:
     reason: str = ""
 
 
+NO_SCHEDULER = "no scheduler in this process"
+
+
 def readiness(app: App, health: ServiceHealth | None, now: datetime) -> list[Check]:
-    """Every readiness check, in order; the service is ready when all pass."""
-    checks = [_database(app)]
-    if checks[0].ok:
-        checks.append(_migrations(app))
+    """Every readiness check, in order, each always named (scripts read them by name); the
+    service is ready when all pass. Their reasons are fixed words, never an error's class."""
+    database = _database(app)
+    checks = [database, _migrations(app) if database.ok else Check("migrations", False, "unknown")]
     if health is None:
-        checks.append(Check("scheduler", False, "no scheduler in this process"))
+        checks.append(Check("scheduler", False, NO_SCHEDULER))
+        checks.append(Check("last_pass", False, NO_SCHEDULER))
         return checks
     checks.append(Check("scheduler", health.running(), "" if health.running() else "stopped"))
     recent = health.pass_recent(now, app.settings.wake_interval)
@@ -92,14 +97,16 @@ def _database(app: App) -> Check:
     try:
         with app.uow(read_only=True) as uow:
             uow.listing.ping()
-    except Exception as error:  # any failure to reach it means "not ready", said briefly
-        return Check("database", False, f"unreachable ({type(error).__name__})")
+    except Exception:  # any failure to reach it means "not ready", said in one fixed word
+        return Check("database", False, "unreachable")
     return Check("database", True)
 
 
 def _migrations(app: App) -> Check:
     try:
         app.check_schema()
-    except Exception:  # SchemaNotReady, or the database went away meanwhile
+    except ConvflowError:  # SchemaNotReady, or a version table naming two revisions
         return Check("migrations", False, "not at the code's revision")
+    except Exception:  # the database went away meanwhile: its revision could not be read
+        return Check("migrations", False, "unknown")
     return Check("migrations", True)
