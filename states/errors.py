@@ -258,6 +258,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "service_already_running": {"path": "text", "holder": "text"},
     "database_unreachable": {"url": "text", "reason": "text"},
     "database_refused": {"reason": "text"},
+    "service_unavailable": {},  # the database's refusals as the HTTP edge tells them
     "installation_missing": {},
     "port_in_use": {"host": "text", "port": "number"},
     "mail_identity_required": {"missing": "list"},

@@ -1,6 +1,6 @@
 """The dashboard and the API while PostgreSQL cannot be reached: a real `convflow serve` whose
 link to the database a TCP proxy cuts (as a server restart or a firewall reset would), then
-restores. Every answer says so (503, the API's `database_unreachable`, the dashboard's error
+restores. Every answer says so (503, the API's `service_unavailable`, the dashboard's error
 page), `/readyz` names all its checks in fixed words, and the log holds one line a request."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _state(client: httpx.Client, token: str) -> str:
     return str(answer.json()["state"])
 
 
-def test_the_api_answers_503_database_unreachable_while_the_database_is_cut(
+def test_the_api_answers_503_service_unavailable_while_the_database_is_cut(
     served: tuple[ConvflowProcess, httpx.Client], proxy: CuttableProxy, token: str
 ) -> None:
     service, client = served
@@ -94,10 +94,13 @@ def test_the_api_answers_503_database_unreachable_while_the_database_is_cut(
         assert answer.status_code == 503, answer.text
         assert answer.headers["content-type"].startswith("application/json")
         body = answer.json()
-        assert body["code"] == "database_unreachable", body
+        assert body["code"] == "service_unavailable", body
         assert set(body) >= {"code", "params", "message", "detail", "error"}
-    assert "does not answer" in cancelled.json()["message"]
-    assert "ne répond pas" in listed.json()["message"]
+        assert answer.headers["retry-after"] == "30"
+        # Anyone may be asking (no token can be checked): nothing of the database is told.
+        assert "127.0.0.1" not in answer.text and "postgresql" not in answer.text
+    assert "cannot reach its database" in cancelled.json()["message"]
+    assert "ne peut pas joindre sa base de données" in listed.json()["message"]
     proxy.restore()
     wait_until(lambda: client.get("/readyz").json()["checks"]["database"] == "ok", 20,
                "the database to answer again")  # fmt: skip
@@ -118,7 +121,8 @@ def test_the_dashboard_shows_its_error_page_while_the_database_is_cut(
 
     assert page.status_code == 503
     assert page.headers["content-type"].startswith("text/html")
-    assert "Service indisponible" in page.text and "ne répond pas" in page.text
+    assert "Service indisponible" in page.text and "joindre sa base de données" in page.text
+    assert "127.0.0.1" not in page.text
     assert "Traceback" not in service.stderr and "Exception in ASGI" not in service.stderr
     assert service.count(r"WARNING convflow\.http: GET /: ") == 1
 

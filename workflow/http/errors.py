@@ -41,9 +41,28 @@ class Forbidden(ConvflowError):
     """The token's role does not allow this (403)."""
 
 
+class ServiceUnavailable(ConvflowError):
+    """The service cannot reach its database now (503): what a client is told. The database's
+    address and its driver's words go to the log only, as the client may be anyone: while the
+    database is away, not even a token can be checked."""
+
+    def __init__(self) -> None:
+        super().__init__("service_unavailable")
+
+
+RETRY_AFTER = {"Retry-After": "30"}  # seconds: about the pool's wait for a server coming back
+
+
+def public(error: ConvflowError) -> ConvflowError:
+    """A refusal as the HTTP edge tells it: the database's own refusals as ServiceUnavailable."""
+    return (
+        ServiceUnavailable() if isinstance(error, DatabaseUnreachable | DatabaseRefused) else error
+    )
+
+
 def status_of(error: ConvflowError) -> int:
     """The HTTP status a refusal means."""
-    if isinstance(error, DatabaseUnreachable | DatabaseRefused):
+    if isinstance(error, DatabaseUnreachable | DatabaseRefused | ServiceUnavailable):
         return 503  # the service cannot serve it now; the request itself may be right
     if isinstance(error, Unauthenticated):
         return 401
@@ -79,8 +98,9 @@ def problem(request: Request, error: ConvflowError) -> dict[str, Any]:
 
 def api_error(request: Request, error: ConvflowError) -> JSONResponse:
     """The API's answer to a refusal: its status and its body."""
+    error = public(error)
     status = status_of(error)
-    headers = CHALLENGE if status == 401 else None
+    headers = CHALLENGE if status == 401 else RETRY_AFTER if status == 503 else None
     return JSONResponse(problem(request, error), status_code=status, headers=headers)
 
 

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from states.errors import ConvflowError
-from storage.engine import DRIVER_ERROR, refusal_of
+from storage.engine import DRIVER_ERROR, DatabaseRefused, refusal_of
 from workflow.bootstrap import App
 from workflow.http import (
     amendments,
@@ -36,7 +36,15 @@ from workflow.http import (
 )
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
-from workflow.http.errors import ENGLISH, api_error, client_words, french, status_of
+from workflow.http.errors import (
+    ENGLISH,
+    RETRY_AFTER,
+    api_error,
+    client_words,
+    french,
+    public,
+    status_of,
+)
 from workflow.http.health import probes
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
@@ -87,20 +95,24 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
 
 async def _domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ConvflowError)
+    if public(error) is not error:  # the database's own words: for the log, not the client
+        log.warning("%s %s: %s", request.method, request.url.path, say(error, ENGLISH).message)
     if _is_api(request):
         return api_error(request, error)
-    message = french(error).sentence
+    message = french(public(error)).sentence
     status = status_of(error)
     title = "Service indisponible" if status == 503 else "Demande refusée"
-    return _error_page(request, status, title, message)
+    response = _error_page(request, status, title, message)
+    if status == 503:
+        response.headers.update(RETRY_AFTER)
+    return response
 
 
 async def _database_error(request: Request, error: Exception) -> Response:
     """A database error no use case expected (the server gone, a statement refused): a 503
     in the usual words, and one line in the log instead of a traceback."""
-    refusal = refusal_of(context_of(request).app.settings.database_url, error)
-    assert refusal is not None  # every DRIVER_ERROR is one
-    log.warning("%s %s: %s", request.method, request.url.path, say(refusal, ENGLISH).message)
+    url = context_of(request).app.settings.database_url
+    refusal = refusal_of(url, error) or DatabaseRefused(type(error).__name__)
     return await _domain_error(request, refusal)
 
 
