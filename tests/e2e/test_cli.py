@@ -86,6 +86,21 @@ def test_history_and_list(loaded: Convflow) -> None:
     )
 
 
+def test_the_list_names_the_next_deadline_by_its_due_day_as_status_does(
+    loaded: Convflow,
+) -> None:
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    # signatures within 7 days: due Monday 10 March, ending at 24 h, i.e. 11 March 00:00
+    assert "lundi 10 mars 2025, fin mardi 11 mars 2025" in loaded.ok("status", REF)
+    row = next(line for line in loaded.ok("list").splitlines() if line.startswith(REF))
+    assert row.endswith("lundi 10 mars 2025")
+    assert "11 mars" not in row
+    listed = loaded.json("list")[0]
+    assert (listed["next_deadline_due"], listed["next_deadline_at"]) == (
+        "2025-03-10", "2025-03-10T23:00:00Z",
+    )  # fmt: skip
+
+
 def test_a_refused_event_exits_1_with_one_line_in_french_and_changes_nothing(
     loaded: Convflow,
 ) -> None:

@@ -28,7 +28,7 @@ from workflow.cli.context import (
     key_values,
     pass_context,
 )
-from workflow.cli.present import day, instant, new_deadlines, table
+from workflow.cli.present import day, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.scdl import is_scdl_file, read_scdl
@@ -283,7 +283,7 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
         return
     cells = (
         [r["reference"], words.label("state", r["state"]), day(words, r["end_date"]),
-         instant(words, r["next_deadline_at"])]
+         day(words, r["next_deadline_due"])]
         for r in rows
     )  # fmt: skip
     headers = [words("reference"), words("state"), words("term"), words("next deadline")]
