@@ -109,6 +109,15 @@ def check_text(value: str, field: str, most: int) -> str:
     return value
 
 
+def check_actor(actor: str) -> str:
+    """Who records something, as the history will name them: a name (not empty nor only
+    spaces), at most MAX_ACTOR characters, no control character."""
+    check_text(actor, "by", MAX_ACTOR)
+    if not actor.strip():
+        raise InvalidInput("by", "empty_text")
+    return actor
+
+
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 """The dates convflow accepts: a convention of this century. Beyond them a date is a typo
 (9999-12-31 was accepted, then every deadline computed from it overflowed)."""
@@ -252,6 +261,7 @@ __all__ = [
     "AMENDMENT_INPUTS",
     "INPUTS",
     "InputSpec",
+    "check_actor",
     "check_keys",
     "letter_date",
     "letter_inputs",

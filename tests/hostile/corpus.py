@@ -194,6 +194,22 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "submit", "--on", "2025-03-03", "--by", "x" * 300],
         ("text_too_long",),
     ),
+    # an empty actor was recorded: a history line with no one in its "par" column
+    "by-empty": (["event", "REF", "submit", "--on", "2025-03-03", "--by", ""], ("empty_text",)),
+    "by-spaces": (
+        ["event", "REF", "submit", "--on", "2025-03-03", "--by", " \t "],
+        ("empty_text",),
+    ),
+    "import-by-empty": (["import", "README.md", "--by", ""], ("empty_text",)),
+    "attach-by-empty": (["attach", "REF", "README.md", "--by", ""], ("empty_text",)),
+    "committee-by-spaces": (
+        ["committee", "REF", "cadence", "6", "--by", "  "],
+        ("empty_text",),
+    ),
+    "token-by-empty": (
+        ["token", "create", "--name", "x", "--role", "viewer", "--by", ""],
+        ("empty_text",),
+    ),
     "note-nul": (
         ["event", "REF", "submit", "--on", "2025-03-03", "note=a\x00"],
         ("control_characters", "unknown_input", "no_input_accepted"),

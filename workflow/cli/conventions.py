@@ -22,6 +22,7 @@ from workflow.cli.context import (
     DATE,
     CliContext,
     Misused,
+    checked_actor,
     default_actor,
     emit,
     json_option,
@@ -77,7 +78,12 @@ def init(context: CliContext, as_json: bool) -> None:
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who loads it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who loads it.",
 )
 @click.option(
     "--skip-existing",
@@ -321,7 +327,12 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
 )
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who records it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who records it.",
 )
 @click.option(
     "--expect-version",
@@ -428,7 +439,12 @@ def _amendment_event(
 )
 @click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who drafts it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who drafts it.",
 )
 @json_option
 @pass_context

@@ -12,7 +12,15 @@ from pathlib import Path
 import click
 
 from states.documents import DOCUMENT_KINDS
-from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.context import (
+    DATE,
+    CliContext,
+    checked_actor,
+    default_actor,
+    emit,
+    json_option,
+    pass_context,
+)
 from workflow.cli.present import day, instant, table
 from workflow.usecases.documents import Attach, attach, documents, read
 
@@ -29,7 +37,12 @@ from workflow.usecases.documents import Attach, attach, documents, read
 @click.option("--received-on", type=DATE,
               help="An acknowledgement of receipt: the date it bears.")  # fmt: skip
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who adds it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who adds it.",
 )
 @json_option
 @pass_context

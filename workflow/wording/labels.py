@@ -61,7 +61,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number
     "input": _INPUTS,  # an event's input, as the history and emails name it
-    "field": (*_INPUTS, "number", "on", "version", "changes", "file"),  # as a form asks it
+    "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by"),  # as a form asks it
     "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,
