@@ -196,12 +196,13 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
 
 LARGEST_AMOUNT = Decimal("999999999999.99")
 
-_WHOLE = re.compile(r"^[0-9]{1,3}$")
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")
 
 
 def parse_whole(text: str, field: str) -> int:
-    """A small whole number as a person types it (an instalment's number): 1 to 999."""
-    if not _WHOLE.match(text.strip()) or int(text) == 0:
+    """A whole number as a person types it (an instalment's number), sign allowed: whether
+    it is one the command accepts (its range) is the command's to say."""
+    if not _WHOLE.match(text.strip()):
         raise InvalidInput(field, "not_a_whole_number", value=text)
     return int(text)
 

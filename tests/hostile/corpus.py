@@ -264,6 +264,44 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     ),
 }
 
+# Events naming an instalment, on the example convention paid in two (AMP-EXEMPLE-2027) once
+# its award is notified (state payment). A number out of its schedule was said to be "not a
+# whole number" ("« -1 » n'est pas un nombre entier"): it names the instalments planned now.
+INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "pay-instalment-beyond-64-bits": (
+        ["event", "REF", "pay", "amount=27000", "instalment=99999999999999999999"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-negative": (
+        ["event", "REF", "pay", "amount=27000", "instalment=-1"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-zero": (
+        ["event", "REF", "pay", "amount=27000", "instalment=0"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-after-the-last": (
+        ["event", "REF", "pay", "amount=27000", "instalment=3"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-thousand": (
+        ["event", "REF", "pay", "amount=27000", "instalment=1000"],
+        ("unknown_instalment",),
+    ),
+    "report-instalment-negative": (
+        ["event", "REF", "report_received", "instalment=-2"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-decimal": (
+        ["event", "REF", "pay", "amount=27000", "instalment=1.5"],
+        ("not_a_whole_number",),
+    ),
+    "pay-instalment-words": (
+        ["event", "REF", "pay", "amount=27000", "instalment=un"],
+        ("not_a_whole_number",),
+    ),
+}
+
 # The environment a command runs in (a variable set to a bad value), and the refusal.
 ENVIRONMENT_CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "templates-missing": (
