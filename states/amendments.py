@@ -36,9 +36,8 @@ from states.due import moot_kinds
 from states.errors import GuardRejected, InvalidInput, InvalidTransition
 from states.inputs import (
     AMENDMENT_INPUTS,
-    MAX_ACTOR,
+    check_actor,
     check_keys,
-    check_text,
     parse_amount,
     parse_day,
     parse_flag,
@@ -322,7 +321,7 @@ def fire_amendment(
     """Record `trigger` on an amendment; at its last signature, apply it to the convention."""
     _check(convention, amendment, trigger, on, today)
     inputs = check_keys(trigger, inputs or {}, AMENDMENT_INPUTS)
-    check_text(actor, "by", MAX_ACTOR)
+    check_actor(actor)
     from_state = amendment.state
     handler = {"submit": _submit, "sign": _sign, "abandon": _abandon}[trigger]
     outcome = handler(convention, amendment, on, actor, inputs, legal)

@@ -109,6 +109,15 @@ def check_text(value: str, field: str, most: int) -> str:
     return value
 
 
+def check_actor(actor: str) -> str:
+    """Who records something, as the history will name them: a name (not empty nor only
+    spaces), at most MAX_ACTOR characters, no control character."""
+    check_text(actor, "by", MAX_ACTOR)
+    if not actor.strip():
+        raise InvalidInput("by", "empty_text")
+    return actor
+
+
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 """The dates convflow accepts: a convention of this century. Beyond them a date is a typo
 (9999-12-31 was accepted, then every deadline computed from it overflowed)."""
@@ -187,12 +196,13 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
 
 LARGEST_AMOUNT = Decimal("999999999999.99")
 
-_WHOLE = re.compile(r"^[0-9]{1,3}$")
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")
 
 
 def parse_whole(text: str, field: str) -> int:
-    """A small whole number as a person types it (an instalment's number): 1 to 999."""
-    if not _WHOLE.match(text.strip()) or int(text) == 0:
+    """A whole number as a person types it (an instalment's number), sign allowed: whether
+    it is one the command accepts (its range) is the command's to say."""
+    if not _WHOLE.match(text.strip()):
         raise InvalidInput(field, "not_a_whole_number", value=text)
     return int(text)
 
@@ -252,6 +262,7 @@ __all__ = [
     "AMENDMENT_INPUTS",
     "INPUTS",
     "InputSpec",
+    "check_actor",
     "check_keys",
     "letter_date",
     "letter_inputs",

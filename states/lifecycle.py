@@ -18,7 +18,7 @@ from states import rules
 from states.convention import Convention, Signatory
 from states.deadlines import ComputedDeadline, DeadlineClosure, LegalSettings
 from states.errors import AutomaticEventRefused, GuardRejected, InvalidTransition, UnknownEvent
-from states.inputs import MAX_ACTOR, check_keys, check_text, letter_date
+from states.inputs import check_actor, check_keys, letter_date
 
 STATES = (
     "draft",
@@ -240,7 +240,7 @@ def _checked(
     """The inputs, keys checked; the actor's name and (unless the service records it, `today`
     None) the date checked too."""
     cleaned = check_keys(trigger, inputs)
-    check_text(actor, "by", MAX_ACTOR)
+    check_actor(actor)
     if today is not None:
         _check_date(convention, trigger, on, today, ordered=ordered)
     return cleaned

@@ -303,9 +303,10 @@ def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str])
             raise _refuse(convention, trigger, "all_instalments_paid")
         return remaining[0]
     number = parse_whole(inputs["instalment"], "instalment")
-    found = next((i for i in schedule if i.number == number), None)
+    # numbered from 1: the single payment's 0 is never typed
+    found = next((i for i in schedule if i.number == number >= 1), None)
     if found is None:
-        numbers = [str(i.number) for i in schedule]
+        numbers = [str(i.number) for i in schedule if i.number >= 1]
         raise _refuse(convention, trigger, "unknown_instalment", instalment=number,
                       instalments=numbers)  # fmt: skip
     return found

@@ -86,6 +86,21 @@ def test_history_and_list(loaded: Convflow) -> None:
     )
 
 
+def test_the_list_names_the_next_deadline_by_its_due_day_as_status_does(
+    loaded: Convflow,
+) -> None:
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    # signatures within 7 days: due Monday 10 March, ending at 24 h, i.e. 11 March 00:00
+    assert "lundi 10 mars 2025, fin mardi 11 mars 2025" in loaded.ok("status", REF)
+    row = next(line for line in loaded.ok("list").splitlines() if line.startswith(REF))
+    assert row.endswith("lundi 10 mars 2025")
+    assert "11 mars" not in row
+    listed = loaded.json("list")[0]
+    assert (listed["next_deadline_due"], listed["next_deadline_at"]) == (
+        "2025-03-10", "2025-03-10T23:00:00Z",
+    )  # fmt: skip
+
+
 def test_a_refused_event_exits_1_with_one_line_in_french_and_changes_nothing(
     loaded: Convflow,
 ) -> None:
@@ -268,6 +283,37 @@ def test_deadline_calculator_for_a_termination_and_expiry(convflow: Convflow) ->
     assert expiry["expires_at"] == "2025-12-31T23:00:00Z"
     text = convflow.ok("deadline", "dispute", "--received", "2025-04-01")
     assert "jour férié : Fête du Travail" in text
+
+
+def test_the_deadline_calculator_says_its_dates_and_labels_in_french(convflow: Convflow) -> None:
+    dispute = convflow.ok("deadline", "dispute", "--received", "2025-05-30")
+    assert [" ".join(line.split()) for line in dispute.split("\n\n")[0].splitlines()] == [
+        "échéance lundi 30 juin 2025 (fin brute 29 juin 2025)",
+        "expire le mardi 1er juillet 2025 à 00:00 (heure de Paris)",
+        "saisine possible dès le mardi 1er juillet 2025",
+    ]
+    notice = convflow.ok("deadline", "termination", "--received", "2025-05-30",
+                         "--term", "2025-06-15")  # fmt: skip
+    head = [" ".join(line.split()) for line in notice.split("\n\n")[0].splitlines()]
+    assert head == [
+        "échéance dimanche 15 juin 2025 (fin brute 30 novembre 2025)",
+        "expire le lundi 16 juin 2025 à 00:00 (heure de Paris)",
+        "fin effective dimanche 15 juin 2025",
+        "fin du préavis dimanche 30 novembre 2025",
+        "prend fin par son terme",
+    ]
+    for text in (notice, dispute):  # no key nor ISO date but in the explanation
+        assert not {"effective_end", "notice_end", "ends_by", "earliest_court_date"} & set(
+            text.split()
+        )
+        assert "2025-" not in text
+    ended = convflow.ok("deadline", "termination", "--received", "2025-05-30")
+    assert "prend fin par   la résiliation" in ended
+    data = convflow.json("deadline", "termination", "--received", "2025-05-30",
+                         "--term", "2025-06-15")  # fmt: skip
+    assert (data["raw_end"], data["effective_end"], data["notice_end"], data["ends_by"]) == (
+        "2025-11-30", "2025-06-15", "2025-11-30", "expiry",
+    )  # fmt: skip
 
 
 def test_an_uncollected_letter_counts_alike_for_articles_6_and_7_as_the_setting_reads_it(

@@ -194,6 +194,22 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "submit", "--on", "2025-03-03", "--by", "x" * 300],
         ("text_too_long",),
     ),
+    # an empty actor was recorded: a history line with no one in its "par" column
+    "by-empty": (["event", "REF", "submit", "--on", "2025-03-03", "--by", ""], ("empty_text",)),
+    "by-spaces": (
+        ["event", "REF", "submit", "--on", "2025-03-03", "--by", " \t "],
+        ("empty_text",),
+    ),
+    "import-by-empty": (["import", "README.md", "--by", ""], ("empty_text",)),
+    "attach-by-empty": (["attach", "REF", "README.md", "--by", ""], ("empty_text",)),
+    "committee-by-spaces": (
+        ["committee", "REF", "cadence", "6", "--by", "  "],
+        ("empty_text",),
+    ),
+    "token-by-empty": (
+        ["token", "create", "--name", "x", "--role", "viewer", "--by", ""],
+        ("empty_text",),
+    ),
     "note-nul": (
         ["event", "REF", "submit", "--on", "2025-03-03", "note=a\x00"],
         ("control_characters", "unknown_input", "no_input_accepted"),
@@ -281,6 +297,44 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "extract-folder-missing": (
         ["extract", "/nonexistent/c.txt", "-o", "/nonexistent/c.toml"],
         ("not_a_directory",),
+    ),
+}
+
+# Events naming an instalment, on the example convention paid in two (AMP-EXEMPLE-2027) once
+# its award is notified (state payment). A number out of its schedule was said to be "not a
+# whole number" ("« -1 » n'est pas un nombre entier"): it names the instalments planned now.
+INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "pay-instalment-beyond-64-bits": (
+        ["event", "REF", "pay", "amount=27000", "instalment=99999999999999999999"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-negative": (
+        ["event", "REF", "pay", "amount=27000", "instalment=-1"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-zero": (
+        ["event", "REF", "pay", "amount=27000", "instalment=0"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-after-the-last": (
+        ["event", "REF", "pay", "amount=27000", "instalment=3"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-thousand": (
+        ["event", "REF", "pay", "amount=27000", "instalment=1000"],
+        ("unknown_instalment",),
+    ),
+    "report-instalment-negative": (
+        ["event", "REF", "report_received", "instalment=-2"],
+        ("unknown_instalment",),
+    ),
+    "pay-instalment-decimal": (
+        ["event", "REF", "pay", "amount=27000", "instalment=1.5"],
+        ("not_a_whole_number",),
+    ),
+    "pay-instalment-words": (
+        ["event", "REF", "pay", "amount=27000", "instalment=un"],
+        ("not_a_whole_number",),
     ),
 }
 

@@ -20,6 +20,7 @@ from tests.hostile.corpus import (
     CONFIG_CASES,
     ENVIRONMENT_CASES,
     HISTORY_CASES,
+    INSTALMENT_CASES,
     RAW_FILES,
     SCDL_CASES,
     SHEET_CASES,
@@ -30,6 +31,7 @@ from workflow.cli import cli
 from workflow.files.spreadsheet import COLUMNS, template_csv
 
 REF = "AMP-CRPV-PACA-2025"
+IN_INSTALMENTS = "AMP-EXEMPLE-2027"  # paid in two instalments: 27 000 € then 18 000 €
 TEXT = EXAMPLE.read_text(encoding="utf-8")
 WITHOUT_HISTORY = TEXT.split("\n# Its life in 2025")[0] + "\n"
 CLAUSE_KEYS = {key for key, _, _ in BAD_CLAUSE_WORDING.values()}
@@ -100,6 +102,32 @@ def test_a_bad_command_is_refused_with_its_code_and_changes_nothing(
 
     assert error["code"] in codes, error
     assert loaded.json("history", REF) == before
+
+
+@pytest.fixture
+def awaiting_payment(convflow: Convflow) -> Convflow:
+    """The example convention paid in two instalments, its award notified: state payment."""
+    convflow.ok("import", str(EXAMPLE.parent / "convention-exemple-quartiers-nord-2027.toml"))
+    convflow.ok("event", IN_INSTALMENTS, "submit")
+    for signatory in ("nadia.benali@example.org", "martial.alvarez@example.org"):
+        convflow.ok("event", IN_INSTALMENTS, "sign", f"signatory={signatory}")
+    convflow.ok("event", IN_INSTALMENTS, "notify")
+    return convflow
+
+
+@pytest.mark.parametrize("name", list(INSTALMENT_CASES))
+def test_an_instalment_out_of_the_schedule_is_refused_naming_the_planned_ones(
+    awaiting_payment: Convflow, name: str
+) -> None:
+    args, codes = INSTALMENT_CASES[name]
+    before = awaiting_payment.json("history", IN_INSTALMENTS)
+
+    error = _refused(awaiting_payment, *[IN_INSTALMENTS if a == "REF" else a for a in args])
+
+    assert error["code"] in codes, error
+    if error["code"] == "unknown_instalment":
+        assert str(error["message"]).endswith("(versements prévus : 1, 2)"), error
+    assert awaiting_payment.json("history", IN_INSTALMENTS) == before
 
 
 @pytest.mark.parametrize("name", list(HISTORY_CASES))

@@ -12,7 +12,15 @@ from datetime import date
 
 import click
 
-from workflow.cli.context import DATE, CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.context import (
+    DATE,
+    CliContext,
+    checked_actor,
+    default_actor,
+    emit,
+    json_option,
+    pass_context,
+)
 from workflow.cli.present import new_deadlines
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
@@ -27,7 +35,12 @@ from workflow.usecases.conventions import record_side
 @click.option("--transmitted", type=DATE, help="The day the prefecture received it.")
 @click.option("--on", "on", type=DATE, help="The day this is recorded (default: today).")
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who records it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who records it.",
 )
 @json_option
 @pass_context

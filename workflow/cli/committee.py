@@ -19,6 +19,7 @@ from workflow.cli.context import (
     DATE,
     CliContext,
     Misused,
+    checked_actor,
     default_actor,
     emit,
     json_option,
@@ -44,7 +45,12 @@ from workflow.usecases.views import committee as committee_record
 )
 @click.option("--on", "on", type=DATE, help="cadence: the day it is set (default: today).")
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who records it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who records it.",
 )
 @json_option
 @pass_context

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from states.errors import ConvflowError, InvalidInput
-from states.inputs import parse_day, parse_instant
+from states.inputs import check_actor, parse_day, parse_instant
 from workflow.cli.group import JSON_WANTED, ConvflowGroup
 from workflow.settings import Settings, load_settings
 from workflow.wording.catalogue import Language, language_of
@@ -36,6 +36,7 @@ __all__ = [
     "CliContext",
     "ConvflowGroup",
     "Misused",
+    "checked_actor",
     "default_actor",
     "emit",
     "json_option",
@@ -136,6 +137,12 @@ def emit(data: Any) -> None:
 
 def default_actor() -> str:
     return os.environ.get("CONVFLOW_ACTOR") or getpass.getuser()
+
+
+def checked_actor(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """`--by`: the name the history records, refused when empty or only spaces (as a token's
+    name is), too long or with control characters, before anything is read or written."""
+    return check_actor(value)
 
 
 class CliContext:

@@ -22,13 +22,14 @@ from workflow.cli.context import (
     DATE,
     CliContext,
     Misused,
+    checked_actor,
     default_actor,
     emit,
     json_option,
     key_values,
     pass_context,
 )
-from workflow.cli.present import day, instant, new_deadlines, table
+from workflow.cli.present import day, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.scdl import is_scdl_file, read_scdl
@@ -77,7 +78,12 @@ def init(context: CliContext, as_json: bool) -> None:
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who loads it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who loads it.",
 )
 @click.option(
     "--skip-existing",
@@ -283,7 +289,7 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
         return
     cells = (
         [r["reference"], words.label("state", r["state"]), day(words, r["end_date"]),
-         instant(words, r["next_deadline_at"])]
+         day(words, r["next_deadline_due"])]
         for r in rows
     )  # fmt: skip
     headers = [words("reference"), words("state"), words("term"), words("next deadline")]
@@ -321,7 +327,12 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
 )
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who records it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who records it.",
 )
 @click.option(
     "--expect-version",
@@ -428,7 +439,12 @@ def _amendment_event(
 )
 @click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who drafts it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who drafts it.",
 )
 @json_option
 @pass_context

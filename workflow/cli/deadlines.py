@@ -19,7 +19,11 @@ from workflow.cli.context import (
     words_of,
 )
 from workflow.usecases.iso import instant
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
+
+ENDS_BY = {"termination": gettext_noop("the termination"), "expiry": gettext_noop("its term")}
+"""What ends the convention (`ends_by`), as the text output says it."""
 
 
 @click.group()
@@ -27,7 +31,12 @@ def deadline() -> None:
     """What-if calculator: the legal deadline for given dates, with its explanation."""
 
 
-def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool, words: Words) -> None:
+def _deadline_output(
+    computed: Any, extra: dict[str, Any], as_json: bool, words: Words,
+    said: tuple[tuple[str, str], ...] = (),
+) -> None:  # fmt: skip
+    """The calculation: `extra` its keys beyond the common ones for --json, `said` the same
+    as the lines a person reads (label, value in words)."""
     data = {
         "kind": computed.kind,
         "raw_end": computed.raw_end.isoformat(),
@@ -43,9 +52,9 @@ def _deadline_output(computed: Any, extra: dict[str, Any], as_json: bool, words:
     rows = [
         (words("deadline"), words("{day} (raw end {raw_end})",
                                   day=words.long_date(computed.due_date),
-                                  raw_end=computed.raw_end.isoformat())),
-        (words("expires at"), f"{words.instant(computed.expires_at)} = {data['expires_at']}"),
-        *((key, value) for key, value in extra.items() if isinstance(value, str)),
+                                  raw_end=computed.raw_end)),
+        (words("expires at"), words.instant(computed.expires_at)),
+        *said,
     ]  # fmt: skip
     width = max(len(heading) for heading, _ in rows) + 2
     for heading, value in rows:
@@ -83,7 +92,9 @@ def dispute(
     computed = dispute_window(letter, days, context.settings.legal)
     assert computed.earliest_court_date is not None
     extra = {"earliest_court_date": computed.earliest_court_date.isoformat()}
-    _deadline_output(computed, extra, as_json, context.words)
+    words = context.words
+    said = ((words("court possible from"), words.long_date(computed.earliest_court_date)),)
+    _deadline_output(computed, extra, as_json, words, said)
 
 
 @deadline.command()
@@ -117,6 +128,7 @@ def termination(
     letter = RegisteredLetter(dispatched, presented, received, uncollected, electronic)
     computed = termination_notice(letter, months, context.settings.legal, term=term)
     assert computed.effective_end is not None and computed.notice_end is not None
+    assert computed.ends_by is not None
     extra = {
         "effective_end": computed.effective_end.isoformat(),
         "notice_end": computed.notice_end.isoformat(),
@@ -131,7 +143,13 @@ def termination(
             for basis, start, end in computed.by_basis
         ],
     }
-    _deadline_output(computed, extra, as_json, context.words)
+    words = context.words
+    said = (
+        (words("effective end"), words.long_date(computed.effective_end)),
+        (words("end of notice"), words.long_date(computed.notice_end)),
+        (words("ends by"), words(ENDS_BY[computed.ends_by])),
+    )
+    _deadline_output(computed, extra, as_json, words, said)
 
 
 @deadline.command(name="expiry")

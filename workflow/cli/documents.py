@@ -16,6 +16,7 @@ from workflow.cli.context import (
     DATE,
     OUTPUT,
     CliContext,
+    checked_actor,
     default_actor,
     emit,
     json_option,
@@ -38,7 +39,12 @@ from workflow.usecases.documents import Attach, attach, documents, read
 @click.option("--received-on", type=DATE,
               help="An acknowledgement of receipt: the date it bears.")  # fmt: skip
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who adds it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who adds it.",
 )
 @json_option
 @pass_context

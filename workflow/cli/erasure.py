@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import click
 
-from workflow.cli.context import CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.context import (
+    CliContext,
+    checked_actor,
+    default_actor,
+    emit,
+    json_option,
+    pass_context,
+)
 
 
 @click.command(name="erase")
@@ -16,7 +23,14 @@ from workflow.cli.context import CliContext, default_actor, emit, json_option, p
     help="The reference of the file's transfer to the archives service, or of its elimination "
     "visa (required unless CONVFLOW_ERASE_REQUIRES_ARCHIVES_REFERENCE=no).",
 )
-@click.option("--by", "actor", default=default_actor, show_default="your login", help="Who erases.")
+@click.option(
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who erases.",
+)
 @json_option
 @pass_context
 def erase(

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import DATE, OUTPUT, CliContext, default_actor, pass_context, write_output
+from workflow.cli.context import (
+    DATE,
+    OUTPUT,
+    CliContext,
+    checked_actor,
+    default_actor,
+    pass_context,
+    write_output,
+)
 from workflow.letters.render import KINDS
 from workflow.usecases.letters import FORMATS, render_letter, send_letter
 
@@ -27,7 +35,12 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
 @click.option("--attach", "keep", is_flag=True,
               help="It is sent: keep it among the convention's papers (kind letter).")  # fmt: skip
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who sends it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who sends it.",
 )
 @pass_context
 def letter(

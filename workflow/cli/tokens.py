@@ -6,7 +6,14 @@ import json
 
 import click
 
-from workflow.cli.context import CliContext, default_actor, emit, json_option, pass_context
+from workflow.cli.context import (
+    CliContext,
+    checked_actor,
+    default_actor,
+    emit,
+    json_option,
+    pass_context,
+)
 from workflow.cli.present import instant, table
 from workflow.usecases.tokens import ROLES, create_token, list_tokens, revoke_token
 
@@ -26,7 +33,12 @@ def token() -> None:
 )
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What it may do.")
 @click.option(
-    "--by", "actor", default=default_actor, show_default="your login", help="Who creates it."
+    "--by",
+    "actor",
+    default=default_actor,
+    callback=checked_actor,
+    show_default="your login",
+    help="Who creates it.",
 )
 @json_option
 @pass_context

@@ -13,7 +13,7 @@ from states.calendar import civil_date
 from states.chain import attestation
 from states.erasure import EVENT, check_erasable, replacements
 from states.errors import InvalidInput
-from states.inputs import MAX_ACTOR, check_text
+from states.inputs import check_actor, check_text
 from states.lifecycle import Outcome
 from workflow.bootstrap import App
 
@@ -34,7 +34,7 @@ def erase_personal_data(app: App, command: Erase, now: datetime) -> dict[str, An
     archives = check_text(command.archives_reference.strip(), "archives_reference", 200)
     if not archives and app.settings.erase_requires_archives_reference:
         raise InvalidInput("archives_reference", "archives_reference_required")
-    check_text(command.actor, "by", MAX_ACTOR)
+    check_actor(command.actor)
     with app.uow() as uow:
         convention = uow.conventions.get(command.reference, for_update=True)
         convention_id = uow.conventions.id_of(command.reference)

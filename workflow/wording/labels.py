@@ -62,7 +62,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number
     "input": _INPUTS,  # an event's input, as the history and emails name it
-    "field": (*_INPUTS, "number", "on", "version", "changes", "file",
+    "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by",
               # the command line's options, as their refusals name them
               "output", "term", "until", "now", "received_on", "date"),  # as a form asks it
     "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
