@@ -15,6 +15,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from states.inputs import INPUTS
+from states.lifecycle import PERSON_EVENTS, SIDE_RECORDS
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
 from workflow.cli import cli
 
@@ -662,3 +664,14 @@ def test_a_bad_date_given_as_an_option_is_refused_as_the_same_date_given_as_an_i
     as_input = loaded("event", REF, "open_dispute", "party=crpv", "received=2025-02-30")
     assert as_input.exit_code == result.exit_code
     assert loaded.json("history", REF) == history
+
+
+def test_event_help_names_every_event_a_person_records_with_its_required_inputs() -> None:
+    shown = CliRunner().invoke(cli, ["event", "--help"]).output
+    lines = {line.split()[0]: line for line in shown.splitlines() if line.strip()}
+
+    for event in (*PERSON_EVENTS, *SIDE_RECORDS):
+        assert event in lines, f"{event} is missing from `convflow event --help`"
+        for required in INPUTS[event].required:
+            assert f"{required}=" in lines[event], (event, required)
+    assert "instalment=N" in lines["pay"]

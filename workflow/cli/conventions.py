@@ -366,7 +366,12 @@ def event(
       sign signatory=EMAIL            a signatory signs (the last one brings it into force)
       cancel [reason=TEXT]            abandon it before it comes into force
       notify                          the award is notified (payment is then due)
-      pay amount=200000.00            the single payment, exactly the amount due
+      pay amount=200000.00 [instalment=N]
+                                      a payment, exactly the amount due: the single one, or
+                                      the first unpaid instalment (instalment=N another)
+      report_received [instalment=N] [report=financial|instalment]
+                                      a report came in: the one the next instalment waits
+                                      for, or the financial report (rule 20)
       open_dispute party=KEY received=DATE [dispatched=DATE] [presented=DATE]
                    [uncollected=yes] [electronic=yes] [subject=TEXT]
       settle [agreement=TEXT]         the amicable settlement: back to the previous state
@@ -376,6 +381,10 @@ def event(
       publish url=URL                 the open data are published (rule 19)
       record_award decision=REF adopted=DATE [published=DATE] [notified=DATE]
                    [transmitted=DATE] the award decision (or `convflow award`)
+      committee_meeting attendees=TEXT decisions=TEXT [minutes=TEXT]
+                                      a steering committee meeting (or `convflow committee`)
+      committee_cadence months=N      the committee meets every N months (0: no cadence)
+    Several also take note=TEXT (kept in the history); a refusal lists what each accepts.
     With --amendment N: submit, sign signatory=EMAIL, abandon [reason=TEXT].
     A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
