@@ -172,7 +172,7 @@ def parse_instant(text: str, field: str = "now") -> datetime:
     return instant
 
 
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 
 
 def parse_amount(text: str, field: str = "amount") -> Decimal:
@@ -197,6 +197,13 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
 LARGEST_AMOUNT = Decimal("999999999999.99")
 
 _WHOLE = re.compile(r"^[+-]?[0-9]+$")
+
+
+def is_digits(text: str) -> bool:
+    """Whether `text` is ASCII digits and nothing else. Not `str.isdigit()`: it also takes
+    '²', which int() then refuses, and '١' or '１', which int() reads as 1: a number a person
+    types in convflow is written with 0-9."""
+    return text.isascii() and text.isdigit()
 
 
 def parse_whole(text: str, field: str) -> int:

@@ -28,7 +28,7 @@ COLUMNS = (
 MAX_OBJECT = 256
 THRESHOLD = Decimal("23000")
 """Rule 19: above this amount, a subsidy's essential data are published."""
-_RNA = re.compile(r"^W\d{9}$")
+_RNA = re.compile(r"^W[0-9]{9}$")
 
 
 def is_siret(text: str) -> bool:

@@ -39,6 +39,7 @@ from states.errors import CourtNotYetOpen, GuardRejected, InvalidInput
 from states.financial_report import financial_report
 from states.inputs import (
     check_text,
+    is_digits,
     letter_inputs,
     parse_amount,
     parse_day,
@@ -191,7 +192,7 @@ def parse_cadence(text: str) -> int | None:
     value = text.strip().lower()
     if value in ("0", "off", "none", "aucune"):
         return None
-    if not value.isdigit() or not 1 <= int(value) <= MAX_CADENCE:
+    if not is_digits(value) or not 1 <= int(value) <= MAX_CADENCE:
         raise InvalidInput("months", "committee_cadence_out_of_range", value=text[:20],
                            most=MAX_CADENCE)  # fmt: skip
     return int(value)

@@ -206,9 +206,9 @@ def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path:
         55, "parties[1].signatories[0].email"
     )  # fmt: skip
     assert (
-        "ligne 55 : parties[1].signatories[0].email : « mustapha » n'est pas une adresse"
-        in (refused["message"])
-    )
+        "ligne 55 : Adresse électronique du signataire (parties[1].signatories[0].email) : "
+        "« mustapha » n'est pas une adresse" in refused["message"]
+    )  # the field as the file's form names it, then as it is written in the file
     assert convflow.json("list") == []
 
 

@@ -334,3 +334,12 @@ def test_a_page_beyond_the_last_says_so(admin_browser: httpx.Client, loaded: App
     listing = unescape(admin_browser.get("/conventions", params={"page": "99"}).text)
     assert "au-delà de la dernière" in listing
     assert "Aucune convention ne correspond" not in listing
+
+
+@pytest.mark.parametrize("days", ["²", "１２", "٣٠", "-5", "99999999999999999999"])
+def test_a_deadline_window_that_is_no_number_of_days_shows_the_usual_window(admin_browser, days):
+    # str.isdigit() took '²', which int() refused: a 500
+    page = admin_browser.get("/echeances", params={"jours": days})
+
+    assert page.status_code == 200
+    assert admin_browser.get("/echeances.csv", params={"jours": days}).status_code == 200

@@ -150,6 +150,11 @@ def test_a_cadence_set_before_signature_opens_at_the_last_signature():
                      "committee_cadence_out_of_range", id="cadence too long"),
         pytest.param("execution", "committee_cadence", date(2025, 4, 20), {"months": "six"},
                      "committee_cadence_out_of_range", id="cadence not a number"),
+        # str.isdigit() takes '²' (int() then raised: a traceback) and '٦' (read as 6)
+        pytest.param("execution", "committee_cadence", date(2025, 4, 20), {"months": "²"},
+                     "committee_cadence_out_of_range", id="cadence a superscript"),
+        pytest.param("execution", "committee_cadence", date(2025, 4, 20), {"months": "٦"},
+                     "committee_cadence_out_of_range", id="cadence in Arabic-Indic digits"),
     ],
 )  # fmt: skip
 def test_refused_and_nothing_changes(

@@ -12,6 +12,7 @@ from states.errors import InvalidInput
 from states.inputs import (
     INPUTS,
     check_keys,
+    is_digits,
     letter_date,
     letter_inputs,
     parse_amount,
@@ -276,3 +277,30 @@ def test_a_letter_that_cannot_be_counted_from_is_refused_as_it_is_read():
 )
 def test_a_letter_event_is_dated_by_its_receipt_else_its_first_presentation(inputs, day):
     assert letter_date(inputs) == day
+
+
+# --- Digits a person types: 0-9 only --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("１８０００", id="full-width digits"),
+        pytest.param("١٨٠٠٠", id="Arabic-Indic digits"),
+        pytest.param("18000²", id="a superscript"),
+    ],
+)
+def test_an_amount_in_other_digits_than_0_to_9_is_refused_not_read_as_another(text):
+    # Decimal('１８０００') is 18000: it was stored as 18 000,00 € from what was typed
+    with pytest.raises(InvalidInput) as refused:
+        parse_amount(text)
+
+    assert refusal(refused.value) == not_an_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [("2025", True), ("²", False), ("１", False), ("٣", False), ("", False), ("-1", False)],
+)
+def test_digits_are_0_to_9_and_nothing_else(text, digits):
+    assert is_digits(text) is digits

@@ -221,7 +221,7 @@ def _money(value: Any) -> Decimal:
         raise _refused(error.code, **error.own_params) from None
 
 
-_SHARE = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,4})?)\s*%?\s*$")
+_SHARE = re.compile(r"^\s*([0-9]{1,3}(?:[.,][0-9]{1,4})?)\s*%?\s*$")
 
 
 class InstalmentIn(_Strict):

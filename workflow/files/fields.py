@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from states.inputs import is_digits
+
 _PART = re.compile(r"([a-z_]+)(?:\[(\d{1,2})\])?")
 WHOLE_NUMBERS = frozenset(
     {
@@ -43,7 +45,7 @@ def parts(name: str) -> list[str | int] | None:
 def _typed(name: str, text: str) -> Any:
     """A form's text as the file would write it: whole numbers as numbers (else left as the
     text, for the check to refuse by name)."""
-    if name in WHOLE_NUMBERS and text.isdigit() and len(text) <= 6:
+    if name in WHOLE_NUMBERS and is_digits(text) and len(text) <= 6:
         return int(text)
     return text
 

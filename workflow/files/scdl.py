@@ -58,7 +58,7 @@ TO_COMPLETE = (
 """The convention file's required fields no SCDL column gives: a person fills them."""
 SCHEDULE = "payment.instalments"
 """Missing too when the payment is `échelonné`: the SCDL row does not say the instalments."""
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _YES_NO = {"oui": True, "true": True, "1": True, "non": False, "false": False, "0": False}
 MAX_ROWS = 10_000
 

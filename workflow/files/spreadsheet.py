@@ -45,7 +45,7 @@ COLUMNS = (
     *(f"party{n}_{f}" for n in range(1, MAX_PARTIES + 1) for f in PARTY_FIELDS),
     *CLAUSE_COLUMNS,
 )
-_FRENCH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_FRENCH_DATE = re.compile(r"^\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*$")
 
 
 @dataclass(frozen=True)

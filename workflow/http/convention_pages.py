@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from states.calendar import civil_date
 from states.documents import DOCUMENT_KINDS
 from states.errors import ConvflowError, InvalidInput
-from states.inputs import parse_day
+from states.inputs import is_digits, parse_day
 from states.lifecycle import EVENTS
 from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, PageReader, SignedIn, page_reader
@@ -68,7 +68,7 @@ def done_text(done: str | None) -> str | None:
     if done == "edit_draft":
         return "Modifier le brouillon"
     kind, _, number = (done or "").rpartition("-")
-    if kind.startswith("amendment_") and number.isdigit():
+    if kind.startswith("amendment_") and is_digits(number):
         return labels.amendment_action(kind.removeprefix("amendment_"), int(number))
     return None
 
@@ -145,7 +145,7 @@ def _day(form: Form) -> Any:
 def form_version(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or len(text) > 10:
+    if not is_digits(text) or len(text) > 10:
         raise InvalidInput("version", "not_a_version", value=text[:20])
     return int(text)
 
@@ -169,7 +169,7 @@ async def _handle(
 
 
 def _number(text: str) -> int:
-    if not (text.isdigit() and len(text) <= 5 and 1 <= int(text) <= MAX_AMENDMENT):
+    if not (is_digits(text) and len(text) <= 5 and 1 <= int(text) <= MAX_AMENDMENT):
         raise InvalidInput("number", "not_an_amendment_number", value=text[:20])
     return int(text)
 
@@ -273,7 +273,7 @@ async def attach_paper(
     def act() -> Response:
         try:
             event = form.get("event", "").strip()
-            if event and not (event.isdigit() and len(event) <= 7):
+            if event and not (is_digits(event) and len(event) <= 7):
                 raise InvalidInput("event", "not_an_event_number", value=event[:20])
             command = Attach(checked(reference), content, file.filename or "document",
                              form.get("kind", "other"), signed.principal.actor,

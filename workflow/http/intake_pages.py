@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 
 from states.calendar import civil_date
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
+from states.inputs import is_digits
 from workflow.files import fields as file_fields
 from workflow.files.convention_file import ConventionFile, file_data, parse_mapping
 from workflow.http import intake_form
@@ -183,7 +184,7 @@ def _checked_then(
 def _draft_number(form: Mapping[str, str]) -> int | None:
     """The draft to complete the form was opened from (its hidden input), if any."""
     text = form.get("intake_draft", "")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return int(text) if is_digits(text) and len(text) <= 12 else None
 
 
 def _merged(context: HttpContext, reference: str, changes: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from states.calendar import civil_date
+from states.inputs import is_digits
 from states.lifecycle import STATES
 from workflow.http.api import CSV_TYPE, ListQuery
 from workflow.http.auth import Context, PageReader, SignedIn, page_reader
@@ -123,7 +124,7 @@ def conventions_csv(request: Request, context: Context) -> Response:
 
 def _window(params: QueryParams) -> int:
     text = params.get("jours", "")
-    return int(text) if text.isdigit() and 0 < int(text) <= 3660 else TIMELINE_DAYS
+    return int(text) if is_digits(text) and 0 < int(text) <= 3660 else TIMELINE_DAYS
 
 
 @router.get("/echeances")

@@ -19,7 +19,7 @@ from states.convention import Convention
 from states.inputs import parse_amount, parse_day, parse_flag
 
 _LETTER_DATES = ("received", "dispatched", "presented")  # a date, or an instant in Paris
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _INPUT_FLAGS = ("uncollected", "electronic")
 
 
