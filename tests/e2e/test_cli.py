@@ -675,3 +675,17 @@ def test_event_help_names_every_event_a_person_records_with_its_required_inputs(
         for required in INPUTS[event].required:
             assert f"{required}=" in lines[event], (event, required)
     assert "instalment=N" in lines["pay"]
+
+
+def test_a_file_written_again_is_replaced_whole_and_nothing_is_left_beside_it(
+    loaded: Convflow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "subventions.csv"
+    target.write_text("an older export\n", encoding="utf-8")
+
+    loaded.ok("export", "scdl", "-o", str(target))
+
+    assert target.read_text(encoding="utf-8").startswith("nomAttribuant,idAttribuant,")
+    assert [path.name for path in folder.iterdir()] == ["subventions.csv"]  # no .partial

@@ -140,8 +140,8 @@ def default_actor() -> str:
 
 
 def checked_actor(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """`--by`: the name the history records, refused when empty or only spaces (as a token's
-    name is), too long or with control characters, before anything is read or written."""
+    """`--by`: the name the history records, refused when empty or only spaces, too long or
+    with control characters, before anything is read or written."""
     return check_actor(value)
 
 
@@ -273,9 +273,18 @@ def write_output(path: Path, content: bytes | str, field: str = "output") -> Non
     """Write a command's file (text as UTF-8, as it is), or refuse naming why it could not be
     (a disk full, a folder removed since it was checked)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    # A file is written beside its place, then put there: a command stopped halfway (a full
+    # disk, a kill) leaves the former file or none, never half an export a script would read.
+    # What is no regular file (/dev/stdout, a pipe) is written as it is: it cannot be replaced.
+    regular = path.is_file() or not path.exists()
+    target = path.with_name(f".{path.name}.{os.getpid()}.partial") if regular else path
     try:
-        path.write_bytes(data)
+        target.write_bytes(data)
+        if regular:
+            os.replace(target, path)
     except OSError as error:
+        if regular:
+            target.unlink(missing_ok=True)
         reason = error.strerror or type(error).__name__
         raise InvalidInput(field, "output_not_written", value=str(path), reason=reason) from None
 
