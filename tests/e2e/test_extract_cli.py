@@ -82,6 +82,8 @@ def test_a_clause_convflow_does_not_compute_is_refused_at_import_not_computed_wr
     ("name", "content", "code"),
     [("convention.odt", b"PK\x03\x04", "document_kind_unknown"),
      ("absent.pdf", None, "file_not_found"),
+     ("absent", None, "file_not_found"),
+     ("absent.odt", None, "file_not_found"),
      ("empty.txt", b"   \n", "document_without_text")],
 )  # fmt: skip
 def test_a_document_that_cannot_be_read_is_refused_with_why(

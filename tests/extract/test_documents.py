@@ -68,9 +68,12 @@ def test_what_is_not_a_readable_convention_is_refused_with_its_reason(
     assert refused.value.code == code
 
 
-def test_a_missing_file_is_refused(tmp_path):
-    with pytest.raises(UnreadableDocument, match="file_not_found"):
-        read_document(tmp_path / "absent.pdf")
+@pytest.mark.parametrize("name", ["absent.pdf", "absent", "absent.odt", "absent.TXT"])
+def test_a_missing_file_is_refused_as_missing_whatever_its_name_ends_with(tmp_path, name):
+    with pytest.raises(UnreadableDocument) as refused:
+        read_document(tmp_path / name)
+
+    assert refused.value.code == "file_not_found"
 
 
 def test_a_pdf_without_a_text_layer_says_so(tmp_path):

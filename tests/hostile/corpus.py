@@ -298,6 +298,9 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["extract", "/nonexistent/c.txt", "-o", "/nonexistent/c.toml"],
         ("not_a_directory",),
     ),
+    # A missing file without .txt, .pdf or .docx at its end was said to be of the wrong kind.
+    "extract-missing-no-extension": (["extract", "/nonexistent"], ("file_not_found",)),
+    "extract-missing-odt": (["extract", "/nonexistent.odt"], ("file_not_found",)),
 }
 
 # Events naming an instalment, on the example convention paid in two (AMP-EXEMPLE-2027) once

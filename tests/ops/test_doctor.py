@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import socket
 
+import pytest
 from click.testing import CliRunner
 
 from tests.notifications.conftest import SmtpServers
 from tests.notifications.helpers import authenticator, free_port
 from tests.processes.mail import HoldingHandler
 from workflow.cli import cli
+from workflow.scheduler.listening import beyond_loopback
 
 
 def doctor(env: dict[str, str], *args: str) -> tuple[int, list[dict[str, str]]]:
@@ -177,3 +179,65 @@ def test_a_dashboard_port_in_use_is_a_warning_a_running_service_explains(setting
 
     [http] = [f for f in findings if f["check"] == "http"]
     assert http["verdict"] == "warn" and "already taken" in http["seen"]
+
+
+def test_a_dashboard_listening_beyond_loopback_is_a_warning_saying_what_protects_it(settings_env):
+    # Binding 0.0.0.0 is the doctor's own check (taken and let go at once): nothing listens.
+    port = free_port()
+    env = {**settings_env, "CONVFLOW_HTTP_HOST": "0.0.0.0", "CONVFLOW_HTTP_PORT": str(port)}
+
+    code, findings = doctor(env)
+
+    [free, exposed] = [f for f in findings if f["check"] == "http"]
+    assert code == 0, "a warning, not a failure: a reverse proxy or a container may want it"
+    assert free["verdict"] == "ok"
+    assert exposed["verdict"] == "warn"
+    assert exposed["seen"].startswith(f"0.0.0.0:{port} is beyond this machine's loopback")
+    assert "/healthz and /readyz (open without a token)" in exposed["seen"]
+    assert "every page and API route asks for a token (`convflow token`)" in exposed["fix"]
+    assert "/metrics answers loopback clients only (CONVFLOW_METRICS_TOKEN unset)" in exposed["fix"]
+    assert "put HTTPS in front" in exposed["fix"]
+    assert "set CONVFLOW_HTTP_HOST=127.0.0.1" in exposed["fix"]
+
+
+def test_beyond_loopback_with_a_metrics_token_says_metrics_ask_for_it_and_hides_it(settings_env):
+    env = {**settings_env, "CONVFLOW_HTTP_HOST": "0.0.0.0", "CONVFLOW_HTTP_PORT": str(free_port()),
+           "CONVFLOW_METRICS_TOKEN": "m3trics-s3cret"}  # fmt: skip
+
+    _, findings = doctor(env)
+
+    [exposed] = [f for f in findings if f["verdict"] == "warn" and f["check"] == "http"]
+    assert "/metrics for CONVFLOW_METRICS_TOKEN" in exposed["fix"]
+    assert "m3trics-s3cret" not in json.dumps(findings)
+
+
+def test_the_warning_beyond_loopback_is_said_in_french_by_default(settings_env):
+    env = {**settings_env, "CONVFLOW_HTTP_HOST": "0.0.0.0", "CONVFLOW_HTTP_PORT": str(free_port())}
+
+    result = CliRunner().invoke(cli, ["doctor"], env=env)
+
+    assert result.exit_code == 0
+    assert "WARN  http" in result.stdout
+    assert "est au-delà de la boucle locale de cette machine" in result.stdout
+    assert "/metrics ne répond qu'aux clients de la boucle locale" in result.stdout
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_dashboard_on_loopback_gets_no_warning(settings_env, host):
+    env = {**settings_env, "CONVFLOW_HTTP_HOST": host, "CONVFLOW_HTTP_PORT": str(free_port())}
+
+    _, findings = doctor(env)
+
+    assert [f["verdict"] for f in findings if f["check"] == "http"] == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("host", "beyond"),
+    [("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("::ffff:127.0.0.1", False),
+     ("localhost", False), ("LocalHost", False),
+     ("0.0.0.0", True), ("::", True), ("", True), ("192.0.2.10", True), ("fd00::2", True),
+     ("::ffff:192.0.2.10", True), ("convflow.example.org", True)],
+)  # fmt: skip
+def test_which_dashboard_hosts_reach_beyond_loopback_is_read_from_the_setting(host, beyond):
+    # Nothing is bound nor connected: the address is read as written (only localhost resolved).
+    assert beyond_loopback(host) is beyond

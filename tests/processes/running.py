@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -53,12 +53,15 @@ def convflow_environment(database_url: str, smtp_port: int, **settings: str) -> 
 class ConvflowProcess:
     """One `convflow ...` process; its stdout and stderr go to files the test reads."""
 
-    def __init__(self, args: list[str], environment: dict[str, str], folder: Path, name: str):
+    def __init__(
+        self, args: list[str], environment: dict[str, str], folder: Path, name: str,
+        within: Sequence[str] = (),
+    ) -> None:  # fmt: skip
         self.name = name
         self._stdout_path, self._stderr_path = folder / f"{name}.out", folder / f"{name}.err"
         self._files: list[IO[bytes]] = [self._stdout_path.open("wb"), self._stderr_path.open("wb")]
         self.popen = subprocess.Popen(
-            [str(CONVFLOW), *args], env=environment, stdin=subprocess.DEVNULL,
+            [*within, str(CONVFLOW), *args], env=environment, stdin=subprocess.DEVNULL,
             stdout=self._files[0], stderr=self._files[1],
         )  # fmt: skip
 
@@ -137,10 +140,13 @@ class Processes:
         self.folder = folder
         self._started: list[ConvflowProcess] = []
 
-    def start(self, args: list[str], environment: dict[str, str]) -> ConvflowProcess:
-        """Start `convflow ARGS...`."""
+    def start(
+        self, args: list[str], environment: dict[str, str], within: Sequence[str] = ()
+    ) -> ConvflowProcess:
+        """Start `convflow ARGS...`, through `within` if given (a command that then runs it in
+        the same process, such as `unshare -rn`)."""
         name = f"{len(self._started) + 1}-{args[0]}"
-        process = ConvflowProcess(args, environment, self.folder, name)
+        process = ConvflowProcess(args, environment, self.folder, name, within)
         self._started.append(process)
         return process
 

@@ -3,12 +3,16 @@ do its work: the dashboard's port taken, the database unreachable."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests.notifications.helpers import free_port
-from tests.processes.running import Processes, convflow_environment
+from tests.processes.running import STARTED, Processes, convflow_environment
+from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +92,56 @@ def test_real_emails_do_not_leave_without_the_services_identity(
         assert process.wait(30) == 1, process.output()
         line = only_line(process.stderr)
         assert "sans dire qui les envoie ni comment répondre" in line and missing in line
+
+
+def _own_network() -> list[str] | None:
+    """`unshare -rn`: a network of its own, where 0.0.0.0 is this process's loopback alone."""
+    command = ["unshare", "--user", "--map-root-user", "--net"]
+    if shutil.which("unshare") is None:
+        return None
+    try:
+        tried = subprocess.run([*command, "true"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return command if tried.returncode == 0 else None
+
+
+def test_a_dashboard_listening_beyond_loopback_is_warned_of_once_and_still_serves(
+    sqlite_url: str, sqlite_app: App, processes: Processes, tmp_path: Path
+) -> None:
+    within = _own_network()
+    if within is None:
+        pytest.skip("no network namespace of its own (unshare -rn) to listen on 0.0.0.0 in")
+    # In a network namespace of its own, 0.0.0.0 reaches no other machine: nothing is exposed.
+    environment = convflow_environment(
+        sqlite_url, free_port(), http_host="0.0.0.0", http_port=str(free_port()),
+        smtp_host="", mail_dir=str(tmp_path / "mail"), language="en",
+    )  # fmt: skip
+    service = processes.start(["serve"], environment, within)
+
+    service.wait_for_log("dashboard listening on http://0.0.0.0:")
+    service.wait_for_log(STARTED)
+    assert service.stop() == 0
+
+    warnings = [line for line in service.stderr.splitlines() if "beyond this machine" in line]
+    assert len(warnings) == 1, service.output()
+    [warning] = warnings
+    assert "WARNING convflow.service: 0.0.0.0:" in warning
+    assert "/metrics answers loopback clients only (CONVFLOW_METRICS_TOKEN unset)" in warning
+    assert "convflow service started" in service.stdout
+
+
+def test_a_dashboard_on_loopback_is_not_warned_of(
+    sqlite_url: str, sqlite_app: App, processes: Processes, tmp_path: Path
+) -> None:
+    environment = convflow_environment(
+        sqlite_url, free_port(), http_port=str(free_port()), smtp_host="",
+        mail_dir=str(tmp_path / "mail"), language="en",
+    )  # fmt: skip
+    service = processes.start(["serve"], environment)
+
+    service.wait_for_log("dashboard listening on http://127.0.0.1:")
+    service.wait_for_log(STARTED)
+    assert service.stop() == 0
+
+    assert "beyond this machine" not in service.output()

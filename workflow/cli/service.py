@@ -23,6 +23,7 @@ from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
 from workflow.cli.present import instant, table
+from workflow.ops.doctor import exposure
 from workflow.ops.logs import configure_logging
 from workflow.ops.metrics import Metrics
 from workflow.scheduler.listening import bind_http
@@ -138,6 +139,10 @@ def _serve_until_stopped(
         )
         thread.start()
         log.info("dashboard listening on http://%s:%s/", host, port)
+        if (exposed := exposure(app.settings)) is not None:  # as `convflow doctor` says it
+            english = Words("en")
+            log.warning("%s; %s", english(exposed.seen, **exposed.values),
+                        english(exposed.fix, **exposed.values))  # fmt: skip
     stopped.wait()
     if http is not None and thread is not None:
         http.should_exit = True

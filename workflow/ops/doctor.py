@@ -25,12 +25,12 @@ from states.errors import ConvflowError
 from storage.engine import is_sqlite, sqlite_path
 from storage.urls import masked_url
 from workflow.bootstrap import App, SchemaNotReady
-from workflow.scheduler.listening import HostNotLocal, PortTaken, bind_http
+from workflow.scheduler.listening import HostNotLocal, PortTaken, beyond_loopback, bind_http
 from workflow.scheduler.service import mail_identity_missing
 from workflow.settings import Settings
 from workflow.wording.catalogue import gettext_noop as _
 
-__all__ = ["CHECKS", "Finding", "examine"]
+__all__ = ["CHECKS", "Finding", "examine", "exposure"]
 
 Verdict = Literal["ok", "warn", "fail"]
 LOW_DISK = 1 << 30  # 1 GiB: below this, a SQLite file and its WAL may not grow for long
@@ -66,7 +66,7 @@ def examine(settings: Settings, open_app: Callable[[], App]) -> list[Finding]:
         _mail(settings),
         *_time(),
         *_disk(settings),
-        _port(settings),
+        *_http(settings),
     ]
 
 
@@ -240,6 +240,45 @@ def _disk(settings: Settings) -> Iterator[Finding]:
             "" if verdict == "ok" else _("free some space: a full disk stops every commit"),
             {"place": existing, "free": round(free / (1 << 30), 1)},
         )
+
+
+def _http(settings: Settings) -> Iterator[Finding]:
+    port = _port(settings)
+    yield port
+    if not isinstance(port.refusal, HostNotLocal) and (exposed := exposure(settings)):
+        yield exposed  # a host that is not this machine's is already a failure to fix first
+
+
+def exposure(settings: Settings) -> Finding | None:
+    """A warning when the dashboard would listen beyond loopback (CONVFLOW_HTTP_HOST): what
+    other machines may then reach, and what still protects it. Not refused: a reverse proxy on
+    another machine, or a container's published port, needs it."""
+    host = str(settings.http_host)
+    if not beyond_loopback(host):
+        return None
+    if settings.metrics_token:
+        fix = _(
+            "if that is meant (a reverse proxy, a container), what protects it: every page and "
+            "API route asks for a token (`convflow token`), and /metrics for "
+            "CONVFLOW_METRICS_TOKEN; put HTTPS in front, or tokens and session cookies cross "
+            "the network in clear. Otherwise set CONVFLOW_HTTP_HOST=127.0.0.1"
+        )
+    else:
+        fix = _(
+            "if that is meant (a reverse proxy, a container), what protects it: every page and "
+            "API route asks for a token (`convflow token`), and /metrics answers loopback "
+            "clients only (CONVFLOW_METRICS_TOKEN unset); put HTTPS in front, or tokens and "
+            "session cookies cross the network in clear. Otherwise set "
+            "CONVFLOW_HTTP_HOST=127.0.0.1"
+        )
+    return Finding(
+        "http",
+        "warn",
+        _("{address} is beyond this machine's loopback: other machines may reach the "
+          "dashboard, the API and the probes /healthz and /readyz (open without a token)"),
+        fix,
+        {"address": f"{host}:{settings.http_port}"},
+    )  # fmt: skip
 
 
 def _port(settings: Settings) -> Finding:

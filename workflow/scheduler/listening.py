@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import errno
 import socket
+from ipaddress import IPv6Address, ip_address
 
 from states.errors import ConvflowError
 
-__all__ = ["HostNotLocal", "PortTaken", "bind_http"]
+__all__ = ["HostNotLocal", "PortTaken", "beyond_loopback", "bind_http"]
 
 
 class PortTaken(ConvflowError):
@@ -49,3 +50,31 @@ def bind_http(host: str, port: int) -> socket.socket:
         raise PortTaken(host, port, error.strerror or str(error)) from None
     sock.set_inheritable(True)
     return sock
+
+
+def beyond_loopback(host: str) -> bool:
+    """Whether listening on `host` (CONVFLOW_HTTP_HOST) lets other machines reach the port.
+
+    Read from the setting's value: an address is judged as it is written (127.0.0.0/8, ::1 and
+    ::ffff:127.x stay on this machine; 0.0.0.0, ::, "" and this machine's own addresses do
+    not); of names, only `localhost` is resolved, and any other name is taken as reaching
+    beyond, since it names an address other machines use.
+    """
+    text = host.strip()
+    if text.lower() == "localhost":
+        try:
+            found = socket.getaddrinfo(text, None, proto=socket.IPPROTO_TCP)
+        except OSError:  # `localhost` unknown: nothing listens at all (`bind_http` says so)
+            return False
+        return not all(_loopback(str(info[4][0])) for info in found)
+    try:
+        return not _loopback(text)
+    except ValueError:
+        return True  # a name (or "", every address): reachable from elsewhere
+
+
+def _loopback(address: str) -> bool:
+    parsed = ip_address(address)
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped.is_loopback
+    return parsed.is_loopback

@@ -52,10 +52,10 @@ def read_document(path: Path | str) -> Document:
     """The text of a convention in `.txt`, `.pdf` or `.docx`; raise naming what is wrong."""
     path = Path(path)
     kind = path.suffix.lower()
+    if not path.is_file():  # missing, whatever its name ends with (a folder is no file either)
+        raise UnreadableDocument(str(path), "file_not_found")
     if kind not in KINDS:
         raise UnreadableDocument(str(path), "document_kind_unknown", kind=kind)
-    if not path.is_file():
-        raise UnreadableDocument(str(path), "file_not_found")
     reader = {".txt": _text_lines, ".pdf": _pdf_lines, ".docx": _docx_lines}[kind]
     lines = tuple(reader(path))
     if not any(line.text.strip() for line in lines):
