@@ -1,7 +1,7 @@
 """What every way of delivering email promises: a verdict per email, never an exception."""
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -26,11 +26,14 @@ class DeliveryOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    """The verdict on one email, with the server's answer or the error as detail."""
+    """The verdict on one email, with the server's answer or the error as detail; `error`,
+    when the server could not be reached or answered nothing, is what was raised (for the
+    caller to say in its own words)."""
 
     message_id: str
     outcome: DeliveryOutcome
     detail: str
+    error: BaseException | None = field(default=None, compare=False)
 
 
 @runtime_checkable

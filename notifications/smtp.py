@@ -127,21 +127,25 @@ class _Batch:
         self._connection: smtplib.SMTP | None = None
         self._opened = 0
         self._given_up: str | None = None
+        self._cause: OSError | None = None  # what made us give up on the server
 
     def deliver(self, email: OutgoingEmail) -> DeliveryResult:
         """Delivers one email, or says why it could not be delivered now."""
         if self._given_up is not None:
-            return _temporary(email, f"not tried, server unreachable: {self._given_up}")
+            detail = f"not tried, server unreachable: {self._given_up}"
+            return _temporary(email, detail, self._cause)
         while (connection := self._session()) is not None:
             try:
                 return _transaction(connection, email, self._data_timeout)
             except _Unanswered as silence:  # the server may have it: not again on the spot
                 self._drop(silence.error)
                 detail = f"no answer once the message was sent: {_describe(silence.error)}"
-                return DeliveryResult(email.message_id, DeliveryOutcome.UNCERTAIN, detail)
+                return DeliveryResult(
+                    email.message_id, DeliveryOutcome.UNCERTAIN, detail, silence.error
+                )
             except OSError as error:  # refused, timed out or dropped before the message
                 self._drop(error)  # went out: the server cannot have it, try it again
-        return _temporary(email, self._given_up or "connection lost")
+        return _temporary(email, self._given_up or "connection lost", self._cause)
 
     def close(self) -> None:
         """Ends the session politely, if there is one."""
@@ -160,6 +164,7 @@ class _Batch:
             except OSError as error:
                 # Failing to connect or log in says nothing against the emails: all TEMPORARY.
                 self._given_up = f"connection to {self._server} failed: {_describe(error)}"
+                self._cause = error
         return self._connection
 
     def _drop(self, error: OSError) -> None:
@@ -168,7 +173,7 @@ class _Batch:
             self._connection.close()  # no QUIT: the link is dead or too slow to answer
             self._connection = None
         if self._opened >= _MAX_CONNECTIONS:
-            self._given_up = _describe(error)
+            self._given_up, self._cause = _describe(error), error
 
 
 def _transaction(connection: smtplib.SMTP, email: OutgoingEmail, wait: float) -> DeliveryResult:
@@ -273,9 +278,9 @@ def _refusals(refused: _Refusals) -> str:
     return "; ".join(f"{code} {answer} ({who})" for who, (code, answer) in refused.items())
 
 
-def _temporary(email: OutgoingEmail, detail: str) -> DeliveryResult:
-    """An email worth retrying later."""
-    return DeliveryResult(email.message_id, DeliveryOutcome.TEMPORARY, detail)
+def _temporary(email: OutgoingEmail, detail: str, error: OSError | None = None) -> DeliveryResult:
+    """An email worth retrying later (`error`: the server could not be reached)."""
+    return DeliveryResult(email.message_id, DeliveryOutcome.TEMPORARY, detail, error)
 
 
 def _address(mailbox: str) -> str:

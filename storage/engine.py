@@ -104,8 +104,9 @@ def checkpoint(engine: Engine) -> None:
 class DatabaseUnreachable(ConvflowError):
     """The database server does not answer, or refuses the connection."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, driver_error: BaseException | None = None) -> None:
         self.url, self.reason = url, reason
+        self.driver_error = driver_error  # what the driver raised, for a closer look
         super().__init__("database_unreachable", url=url, reason=reason)
 
 
@@ -116,7 +117,7 @@ def unreachable(url: str, error: DBAPIError) -> DatabaseUnreachable:
 
 def refused(url: str, driver_error: BaseException) -> DatabaseUnreachable:
     """The one-line refusal for a connection the driver could not make (its own error)."""
-    return DatabaseUnreachable(masked_url(url), _first_line(driver_error))
+    return DatabaseUnreachable(masked_url(url), _first_line(driver_error), driver_error)
 
 
 def _first_line(driver_error: BaseException) -> str:

@@ -539,11 +539,40 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
 
     The file is `file`, else the one `CONVFLOW_CONFIG` names; its keys are the setting names.
     """
+    settings, refused = _load(environ, file, every=False)
+    if refused:
+        raise refused[0].error
+    return settings
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A setting whose value is refused: which one, and why (the variable or the file's key
+    it was read from is the refusal's `field`)."""
+
+    spec: Spec
+    error: InvalidInput
+
+
+def load_every_setting(
+    environ: Mapping[str, str] | None = None, file: Path | None = None
+) -> tuple[Settings, list[Refused]]:
+    """Like `load_settings`, but every refused value is said, not only the first: each one
+    refused is given its default in the settings returned (for `convflow doctor`, which
+    carries on with what does not need it). A settings file that cannot be read at all is
+    still refused (InvalidInput)."""
+    return _load(environ, file, every=True)
+
+
+def _load(
+    environ: Mapping[str, str] | None, file: Path | None, every: bool
+) -> tuple[Settings, list[Refused]]:
     environ = os.environ if environ is None else environ
     path = file or (Path(environ["CONVFLOW_CONFIG"]) if environ.get("CONVFLOW_CONFIG") else None)
     from_file = _read_file(path) if path else {}
     values: dict[str, Any] = {}
     sources: dict[str, Source] = {}
+    refused: list[Refused] = []
     unknown = unknown_variables(environ)
     for spec in SPECS:
         raw, source = _raw_value(spec, environ, from_file)
@@ -551,9 +580,12 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
             values[spec.name] = spec.default if raw is None else spec.parse(raw)
         except _Invalid as error:
             where = spec.env if source == "environment" else f"{path}: {spec.name}"
-            raise InvalidInput(where, error.code, **error.params) from None
+            refused.append(Refused(spec, InvalidInput(where, error.code, **error.params)))
+            if not every:
+                break
+            values[spec.name], source = spec.default, "default"
         sources[spec.name] = source
-    return Settings(values, sources, path, unknown)
+    return Settings(values, sources, path, unknown), refused
 
 
 NOT_SETTINGS = frozenset({

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from notifications import FolderSender, MemorySender, OutgoingEmail, SmtpSender
@@ -20,6 +21,7 @@ from tests.integration.steps import REFERENCE, at, bring_into_execution, load, r
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler, free_port
 from workflow.bootstrap import App
+from workflow.cli import cli
 from workflow.scheduler.service import make_sender
 from workflow.settings import load_settings
 from workflow.usecases import views
@@ -165,11 +167,32 @@ def test_a_server_down_then_back_loses_nothing(
     down = SmtpSender("127.0.0.1", port, timeout=2.0, local_hostname="tests.convflow.local")
     first = deliver(submitted, down, clock.now)
     assert len(first.retried) == 1
-    assert "Connection refused" in str(_email(submitted)["last_error"])
+    assert _email(submitted)["last_error"] == (
+        "serveur de courriel injoignable : connexion refusée, rien n'écoute sur ce port "
+        "(ConnectionRefusedError: [Errno 111] Connection refused)"
+    )
     server = smtp_servers.start(port=port)
     later = clock.now + timedelta(minutes=1)
     assert len(deliver(submitted, server.sender(), later).sent) == 1
     assert message_ids(server.handler.accepted) == {_email(submitted)["message_id"]: 1}
+
+
+def test_tls_to_a_server_that_speaks_none_is_said_in_french_where_the_operator_looks(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, settings_env: dict[str, str]
+) -> None:
+    plain = smtp_servers.start()  # plain SMTP; convflow told to speak TLS at once
+    tls = SmtpSender("127.0.0.1", plain.port, tls="tls", timeout=2.0,
+                     local_hostname="tests.convflow.local")  # fmt: skip
+
+    assert len(deliver(submitted, tls, clock.now).retried) == 1
+
+    error = str(_email(submitted)["last_error"])
+    said = "serveur de courriel injoignable : le serveur ne parle pas TLS sur ce port, ou "
+    assert error.startswith(said + "seulement après STARTTLS (SSLError: [SSL: ")
+    assert error.endswith(")"), "the library's words only at the end, as a detail"
+    listing = CliRunner().invoke(cli, ["outbox"], env=settings_env)
+    assert said[:60] in listing.output
+    assert "SSLError" not in listing.output.split(said[:60])[0]
 
 
 def test_retries_exhausted_become_a_failure_with_an_alert(
@@ -182,7 +205,7 @@ def test_retries_exhausted_become_a_failure_with_an_alert(
         now += timedelta(hours=1)
     email = _email(submitted)
     assert (email["status"], email["attempts"]) == ("failed", 4)
-    assert str(email["last_error"]).startswith("gave up after 4 attempts")
+    assert email["last_error"] == "abandon après 4 tentatives : 421 4.7.0 busy"
     assert [e["kind"] for e in views.outbox(submitted, "sent")] == ["delivery_failed"]
 
 

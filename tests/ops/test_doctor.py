@@ -241,3 +241,120 @@ def test_a_dashboard_on_loopback_gets_no_warning(settings_env, host):
 def test_which_dashboard_hosts_reach_beyond_loopback_is_read_from_the_setting(host, beyond):
     # Nothing is bound nor connected: the address is read as written (only localhost resolved).
     assert beyond_loopback(host) is beyond
+
+
+def report(env: dict[str, str]) -> tuple[int, list[str]]:
+    """The readable report, as the operator reads it (in French unless told otherwise)."""
+    result = CliRunner().invoke(cli, ["doctor"], env=env)
+    return result.exit_code, result.stdout.splitlines()
+
+
+def test_a_closed_smtp_port_is_said_in_french_with_the_library_words_only_at_the_end(
+    settings_env,
+):
+    port = free_port()
+    env = {**settings_env, "CONVFLOW_SMTP_HOST": "127.0.0.1", "CONVFLOW_SMTP_PORT": str(port)}
+
+    code, lines = report(env)
+
+    [mail] = [line for line in lines if line.startswith("FAIL  courriels")]
+    assert code == 1
+    assert mail.endswith(
+        f"SMTP 127.0.0.1:{port} : connexion refusée, rien n'écoute sur ce port "
+        "(ConnectionRefusedError: [Errno 111] Connection refused)"
+    )
+    _, findings = doctor(env)
+    [found] = [f for f in findings if f["check"] == "mail"]
+    assert found["error"]["code"] == "connection_refused"
+
+
+def test_tls_to_a_plain_smtp_server_says_it_speaks_tls_only_after_starttls(settings_env):
+    servers = SmtpServers()
+    plain = servers.start(HoldingHandler())
+    env = {**settings_env, "CONVFLOW_SMTP_HOST": "127.0.0.1",
+           "CONVFLOW_SMTP_PORT": str(plain.port), "CONVFLOW_SMTP_TLS": "tls"}  # fmt: skip
+    try:
+        code, lines = report(env)
+    finally:
+        servers.stop_all()
+
+    at = next(n for n, line in enumerate(lines) if line.startswith("FAIL  courriels"))
+    assert code == 1
+    assert (
+        f"SMTP 127.0.0.1:{plain.port} : le serveur ne parle pas TLS sur ce port, ou seulement "
+        "après STARTTLS (SSLError: [SSL: WRONG_VERSION_NUMBER]"
+    ) in lines[at]
+    assert "→ indiquez CONVFLOW_SMTP_TLS=starttls si le serveur propose STARTTLS" in lines[at + 1]
+
+
+def test_a_missing_postgresql_database_is_named_once_and_the_fix_is_init(postgres_url):
+    missing = postgres_url.rsplit("/", 1)[0] + "/convflow_doctor_no_such_db"
+
+    code, lines = report({"CONVFLOW_DATABASE_URL": missing, "CONVFLOW_MAIL_DIR": "m"})
+
+    [database] = [line for line in lines if line.startswith("FAIL  base de données")]
+    assert code == 1 and database.count("convflow_doctor_no_such_db") == 2  # its URL, libpq's
+    assert database.count("postgresql") == 1
+    assert "refuse la connexion : cette base de données n'existe pas sur le serveur (FATAL:" in (
+        database
+    )
+    assert "connection failed" not in database
+    assert lines[lines.index(database) + 1].endswith(
+        "→ lancez `convflow init` pour la créer ou la migrer"
+    )
+
+
+def test_an_unreachable_postgresql_port_is_named_once_in_french(tmp_path):
+    url = f"postgresql+psycopg://convflow@127.0.0.1:{free_port()}/convflow"
+
+    code, lines = report({"CONVFLOW_DATABASE_URL": url, "CONVFLOW_MAIL_DIR": str(tmp_path)})
+
+    [database] = [line for line in lines if line.startswith("FAIL  base de données")]
+    assert code == 1 and database.count("127.0.0.1") == 1
+    assert database.endswith(
+        f"{url} ne répond pas : connexion refusée, rien n'écoute sur ce port (Connection refused)"
+    )
+
+
+def test_two_bad_settings_are_each_said_with_what_to_fix(settings_env):
+    env = {**settings_env, "CONVFLOW_LOG_LEVEL": "verbose", "CONVFLOW_SMTP_TLS": "ssl",
+           "CONVFLOW_HTTP_PORT": str(free_port())}  # fmt: skip
+
+    code, findings = doctor(env)
+
+    refused = [f for f in findings if f["check"] == "settings" and f["verdict"] == "fail"]
+    assert code == 1
+    assert [f["error"]["params"]["field"] for f in refused] == [
+        "CONVFLOW_SMTP_TLS", "CONVFLOW_LOG_LEVEL"
+    ]  # fmt: skip
+    assert refused[0]["fix"] == (
+        "give CONVFLOW_SMTP_TLS one of the values it takes, or unset it for its default (none)"
+    )
+    assert "unset it for its default (info)" in refused[1]["fix"]
+    # the checks that do not read them are made all the same; mail, which does, is not
+    worst = verdicts(findings)
+    assert worst["database"] == worst["http"] == worst["disk"] == worst["time zone"] == "ok"
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert mail["verdict"] == "warn"
+    assert mail["seen"] == "not checked: CONVFLOW_SMTP_TLS could not be read"
+
+
+def test_three_bad_settings_are_three_lines_in_french_and_the_other_checks_go_on(settings_env):
+    env = {**settings_env, "CONVFLOW_LOG_LEVEL": "verbose", "CONVFLOW_SMTP_TLS": "ssl",
+           "CONVFLOW_HTTP_PORT": "huit mille"}  # fmt: skip
+
+    code, lines = report(env)
+
+    refused = [line for line in lines if line.startswith("FAIL  réglages")]
+    assert code == 1
+    assert [line.split()[2] for line in refused] == [
+        "CONVFLOW_SMTP_TLS", "CONVFLOW_LOG_LEVEL", "CONVFLOW_HTTP_PORT"
+    ]  # fmt: skip
+    assert any("« huit mille » n'est pas un nombre entier" in line for line in refused)
+    assert any("→ donnez à CONVFLOW_LOG_LEVEL une valeur qu'il accepte" in line for line in lines)
+    assert any(line.startswith("ok    base de données") for line in lines)
+    assert any(line.startswith("ok    fuseau horaire") for line in lines)
+    assert any(
+        line.startswith("WARN  http") and "non vérifié : CONVFLOW_HTTP_PORT" in line
+        for line in lines
+    )

@@ -160,6 +160,12 @@ class CliContext:
             self._warn_unknown(self._settings)
         return self._settings
 
+    def use_settings(self, settings: Settings) -> None:
+        """Take these settings (read otherwise than `settings` would), warning of unknown
+        variables as it would."""
+        self._settings = settings
+        self._warn_unknown(settings)
+
     def _warn_unknown(self, settings: Settings) -> None:
         """A mistyped CONVFLOW_* variable would be ignored in silence: say so, once."""
         words = _words(language_of(settings.language))

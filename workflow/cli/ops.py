@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from states.errors import ConvflowError
 from workflow.cli.context import CliContext, emit, json_option, pass_context
-from workflow.ops.doctor import Finding, examine
+from workflow.ops.doctor import Finding, examine, unread_settings
+from workflow.settings import load_every_setting
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
@@ -24,7 +26,13 @@ def doctor(context: CliContext, as_json: bool) -> None:
     line says ok, WARN or FAIL, what was seen and, when not ok, what to do. Exits 1 when a
     check fails.
     """
-    findings = examine(context.settings, lambda: context.app())
+    try:  # every refused setting is a finding of its own, not the end of the checks
+        settings, refused = load_every_setting(file=context.config)
+    except ConvflowError as error:  # the settings file itself cannot be read
+        findings = unread_settings(error)
+    else:
+        context.use_settings(settings)
+        findings = examine(settings, lambda: context.app(), refused)
     if as_json:  # in English, as a script reads it; the refusal's code besides, if any
         emit([_as_json(finding) for finding in findings])
     else:

@@ -12,7 +12,7 @@ import os
 import shutil
 import smtplib
 import ssl
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,15 +22,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from states.errors import ConvflowError
-from storage.engine import is_sqlite, sqlite_path
+from storage.engine import DatabaseUnreachable, is_sqlite, sqlite_path
 from storage.urls import masked_url
 from workflow.bootstrap import App, SchemaNotReady
+from workflow.failures import ConnectionFailure, connection_failure
 from workflow.scheduler.listening import HostNotLocal, PortTaken, beyond_loopback, bind_http
 from workflow.scheduler.service import mail_identity_missing
-from workflow.settings import Settings
+from workflow.settings import Refused, Settings
 from workflow.wording.catalogue import gettext_noop as _
 
-__all__ = ["CHECKS", "Finding", "examine", "exposure"]
+__all__ = ["CHECKS", "NEEDS", "Finding", "examine", "exposure", "unread_settings"]
 
 Verdict = Literal["ok", "warn", "fail"]
 LOW_DISK = 1 << 30  # 1 GiB: below this, a SQLite file and its WAL may not grow for long
@@ -58,24 +59,73 @@ class Finding:
     refusal: ConvflowError | None = None
 
 
-def examine(settings: Settings, open_app: Callable[[], App]) -> list[Finding]:
-    """Every check, in the order an operator would look: settings, database, mail, time, disk."""
-    return [
-        *_settings(settings),
-        *_database(settings, open_app),
-        _mail(settings),
-        *_time(),
-        *_disk(settings),
-        *_http(settings),
+NEEDS: dict[str, tuple[str, ...]] = {
+    "database": ("database_url", "sqlite_synchronous"),
+    "mail": ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_tls", "smtp_timeout",
+             "mail_dir"),
+    "disk": ("mail_dir", "database_url"),
+    "http": ("http_host", "http_port"),
+}  # fmt: skip
+"""The settings each check reads: with one of them refused, the check is not made."""
+
+
+def examine(
+    settings: Settings, open_app: Callable[[], App], refused: Sequence[Refused] = ()
+) -> list[Finding]:
+    """Every check, in the order an operator would look: settings, database, mail, time, disk.
+
+    `refused` are the settings whose values were refused (each has its default in `settings`):
+    each is a finding of its own, and a check that reads one of them is not made.
+    """
+    unread = {item.spec.name: item.spec.env for item in refused}
+    checks: list[tuple[str, Callable[[], Iterable[Finding]]]] = [
+        ("database", lambda: _database(settings, open_app)),
+        ("mail", lambda: [_mail(settings)]),
+        ("time", _time),
+        ("disk", lambda: _disk(settings)),
+        ("http", lambda: _http(settings)),
     ]
+    findings = [*_settings(settings, refused)]
+    for check, run in checks:
+        missing = [unread[name] for name in NEEDS.get(check, ()) if name in unread]
+        findings += [_not_checked(check, missing)] if missing else run()
+    return findings
 
 
-def _settings(settings: Settings) -> Iterator[Finding]:
-    if settings.file:
+def unread_settings(error: ConvflowError) -> list[Finding]:
+    """What doctor says when the settings file itself cannot be read: that, and the checks
+    that read no setting."""
+    return [Finding("settings", "fail", _("{error}"), _("correct the settings file, or name "
+                                                        "another (--config, CONVFLOW_CONFIG)"),
+                    refusal=error), *_time()]  # fmt: skip
+
+
+def _not_checked(check: str, missing: list[str]) -> Finding:
+    return Finding(check, "warn", _("not checked: {settings} could not be read"),
+                   _("correct the settings above, then run `convflow doctor` again"),
+                   {"settings": ", ".join(missing)})  # fmt: skip
+
+
+def _settings(settings: Settings, refused: Sequence[Refused] = ()) -> Iterator[Finding]:
+    for item in refused:
+        default = _shown_default(item.spec.default)
+        yield Finding(
+            "settings",
+            "fail",
+            _("{error}"),
+            _("give {setting} one of the values it takes, or unset it for its default "
+              "({default})") if default else _("give {setting} a value it takes, or unset it"),
+            {"setting": item.error.field, "default": default},
+            item.error,
+        )  # fmt: skip
+    if not refused and settings.file:
         yield Finding("settings", "ok", _("read from the file {file} and the environment"),
                       values={"file": settings.file})  # fmt: skip
-    else:
+    elif not refused:
         yield Finding("settings", "ok", _("read from the environment"))
+    identity = {"smtp_host", "mail_from", "service_contact"}
+    if identity & {item.spec.name for item in refused}:
+        return
     if missing := mail_identity_missing(settings):
         yield Finding(
             "settings",
@@ -89,17 +139,32 @@ def _settings(settings: Settings) -> Iterator[Finding]:
         )
 
 
+def _shown_default(default: object) -> str:
+    if default is None or default == ():
+        return ""
+    if isinstance(default, bool):
+        return "yes" if default else "no"
+    return str(default)
+
+
 def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Finding]:
     where = masked_url(settings.database_url)
     try:
         app = open_app()
-    except ConvflowError as error:  # missing file, unreachable server, schema behind: one line
-        yield Finding("database", "fail", _("{where}: {error}"), _database_fix(error),
+    except DatabaseUnreachable as error:  # the address once, then why in convflow's words
+        failure = connection_failure(error.driver_error or error)
+        yield Finding("database", "fail", _DATABASE_SEEN[_answered(failure)],
+                      _database_fix(failure), {"where": where}, failure)  # fmt: skip
+        return
+    except ConvflowError as error:  # missing file, schema behind: one line
+        seen = _("{error}") if "url" in error.params else _("{where}: {error}")
+        yield Finding("database", "fail", seen, _database_fix(error),
                       {"where": where}, error)  # fmt: skip
         return
     except Exception as error:  # anything else the driver says, in one line too
-        yield Finding("database", "fail", _("{where}: {error}"), _database_fix(error),
-                      {"where": where, "error": str(error).splitlines()[0]})  # fmt: skip
+        failure = connection_failure(error)
+        yield Finding("database", "fail", _DATABASE_SEEN[_answered(failure)],
+                      _database_fix(failure), {"where": where}, failure)  # fmt: skip
         return
     try:
         now = app.clock()
@@ -122,8 +187,22 @@ def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Findi
         app.close()
 
 
+_DATABASE_SEEN = {
+    False: _("{where} does not answer: {error}"),
+    True: _("{where} refuses the connection: {error}"),
+}
+_ANSWERS = ("database_not_found", "authentication_refused", "server_answered")
+
+
+def _answered(failure: ConnectionFailure) -> bool:
+    """Whether the server answered, to refuse (no such database, no such user)."""
+    return failure.code in _ANSWERS
+
+
 def _database_fix(error: Exception) -> str:
-    if isinstance(error, SchemaNotReady):
+    if isinstance(error, SchemaNotReady) or (
+        isinstance(error, ConnectionFailure) and error.code == "database_not_found"
+    ):
         return _("run `convflow init` to create or migrate it")
     return _("check CONVFLOW_DATABASE_URL, that the server runs and accepts this user")
 
@@ -150,13 +229,9 @@ def _mail(settings: Settings) -> Finding:
     try:
         greeting = _greet(settings)
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
-        return Finding(
-            "mail",
-            "fail",
-            _("SMTP {where}: {error}"),
-            _("check CONVFLOW_SMTP_HOST, _PORT and _TLS, and that this machine may reach it"),
-            {"where": where, "error": f"{type(error).__name__}: {error}"},
-        )
+        failure = connection_failure(error)
+        return Finding("mail", "fail", _("SMTP {where}: {error}"), _mail_fix(failure),
+                       {"where": where}, failure)  # fmt: skip
     values = {"where": where, "tls": settings.smtp_tls, "greeting": greeting.said}
     if settings.smtp_user and not greeting.offers_login:
         # Every delivery would fail on login ("SMTP AUTH extension not supported") and be
@@ -170,6 +245,16 @@ def _mail(settings: Settings) -> Finding:
             values,
         )  # fmt: skip
     return Finding("mail", "ok", _("SMTP {where} ({tls}) greets: {greeting}"), values=values)
+
+
+def _mail_fix(failure: ConnectionFailure) -> str:
+    if failure.code == "tls_not_spoken":
+        return _("set CONVFLOW_SMTP_TLS=starttls if the server offers STARTTLS on this port, "
+                 "or CONVFLOW_SMTP_PORT to its TLS port (often 465)")  # fmt: skip
+    if failure.code == "starttls_not_offered":
+        return _("set CONVFLOW_SMTP_TLS=tls if this port speaks TLS at once (often 465), or "
+                 "use the server's submission port (often 587)")  # fmt: skip
+    return _("check CONVFLOW_SMTP_HOST, _PORT and _TLS, and that this machine may reach it")
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,11 @@ from storage.outbox import WAITING, new_token
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
+from workflow.failures import connection_failure
 from workflow.usecases.claims import HeldClaim
 from workflow.usecases.emails import convention_snapshot, rehydrate
 from workflow.wording.catalogue import gettext_noop
+from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
 log = logging.getLogger(__name__)
@@ -268,10 +270,26 @@ def _record(
     retrying = result.outcome in (DeliveryOutcome.TEMPORARY, DeliveryOutcome.UNCERTAIN)
     if retrying and attempt < app.settings.max_attempts:
         return _retry(app, claim, row, result, attempt, at, report)
-    reason = result.detail
+    reason = recorded_reason(result)
     if retrying:
-        reason = f"gave up after {attempt} attempts: {result.detail}"
+        reason = FRENCH(gettext_noop("gave up after {attempts} attempts: {reason}"),
+                        attempts=attempt, reason=reason)  # fmt: skip
     return _fail(app, claim, row, reason, subject, now, report)
+
+
+def recorded_reason(result: DeliveryResult) -> str:
+    """Why an attempt failed, as the outbox records it (`convflow outbox`, the dashboard and
+    the administrators' alert read it, in French like every note the service writes): the mail
+    server's answer as it gave it; a server that could not be reached, or answered nothing,
+    in convflow's words, with the library's own at the end. The log keeps the detail."""
+    if result.error is None:
+        return result.detail
+    failure = say(connection_failure(result.error), FRENCH).message
+    if result.outcome == DeliveryOutcome.UNCERTAIN:
+        return FRENCH(
+            gettext_noop("no answer once the message was sent: {failure}"), failure=failure
+        )
+    return FRENCH(gettext_noop("mail server not reached: {failure}"), failure=failure)
 
 
 def _retry(
@@ -286,10 +304,12 @@ def _retry(
     later = at + retry_delay(attempt, app.settings.retry_base_seconds)
     unanswered = result.outcome == DeliveryOutcome.UNCERTAIN
 
+    reason = recorded_reason(result)
+
     def write(uow: UnitOfWork) -> bool:
         if unanswered:
-            return uow.outbox.uncertain(row.id, later, result.detail, claim.token)
-        return uow.outbox.retry(row.id, later, result.detail, claim.token)
+            return uow.outbox.uncertain(row.id, later, reason, claim.token)
+        return uow.outbox.retry(row.id, later, reason, claim.token)
 
     if not _commit(app, claim, write):
         return _claim_lost(row, str(result.outcome), report)
@@ -383,4 +403,4 @@ def _first_line(problem: BaseException) -> str:
     return str(problem).splitlines()[0] if str(problem) else type(problem).__name__
 
 
-__all__ = ["DeliveryReport", "Renderer", "deliver", "retry_delay"]
+__all__ = ["DeliveryReport", "Renderer", "deliver", "recorded_reason", "retry_delay"]

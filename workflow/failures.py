@@ -1,0 +1,109 @@
+"""Why a server convflow talks to could not be reached, in convflow's words.
+
+The mail server and the database fail in a few common ways (nothing listens, no answer, an
+unknown name, TLS where the server speaks none, a login refused, a connection closed); a
+library says each in its own English (`ConnectionRefusedError: [Errno 111] Connection refused`,
+`[SSL: WRONG_VERSION_NUMBER]`, psycopg's `connection failed: ...`). `connection_failure` turns
+such an error into one of convflow's codes, keeping what the library said, shortened, as its
+`detail`: the catalogue says the code in the reader's language and the detail at the end, so
+nothing is lost for diagnosis. `convflow doctor` and delivery (the outbox's last error) both
+say a failure through it.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+
+from states.errors import ConvflowError
+
+__all__ = ["ConnectionFailure", "connection_failure"]
+
+DETAIL_LENGTH = 160
+"""At most this many characters of the library's own words."""
+
+_AUTHENTICATION_FAILED = 535
+_DRIVER_SAYS: tuple[tuple[str, str], ...] = (
+    # What libpq (through psycopg) says, first match wins: its text is all it gives.
+    ("does not exist", "database_not_found"),  # of a role (a user): authentication_refused
+    ("password authentication failed", "authentication_refused"),
+    ("no password supplied", "authentication_refused"),
+    ("no pg_hba.conf entry", "authentication_refused"),
+    ("connection refused", "connection_refused"),
+    ("timeout expired", "connection_timed_out"),
+    ("timed out", "connection_timed_out"),
+    ("failed to resolve host", "unknown_host"),
+    ("could not translate host name", "unknown_host"),
+    ("name or service not known", "unknown_host"),
+    ("server closed the connection", "connection_closed"),
+    ("connection reset", "connection_closed"),
+    ("server does not support ssl", "tls_not_spoken"),
+)
+
+
+class ConnectionFailure(ConvflowError):
+    """A server could not be reached, or refused us: why, with the library's words as detail."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        self.detail = detail
+        super().__init__(code, detail=detail)
+
+
+def connection_failure(error: BaseException) -> ConnectionFailure:
+    """`error` (raised while reaching a mail server or a database) as one of convflow's
+    reasons: its code, and the library's own words kept short as its detail."""
+    return ConnectionFailure(_code(error), _detail(error))
+
+
+def _code(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "authentication_refused"
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "starttls" in str(error).lower():
+        return "starttls_not_offered"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "connection_closed"
+    if isinstance(error, smtplib.SMTPResponseException):
+        if error.smtp_code == _AUTHENTICATION_FAILED:
+            return "authentication_refused"
+        return "server_answered"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return "tls_certificate_refused"
+    if isinstance(error, ssl.SSLError):
+        # The server answered in plain text where TLS was expected: it speaks no TLS on that
+        # port (often it does, but only after STARTTLS).
+        return "tls_not_spoken"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(error, TimeoutError | socket.timeout):
+        return "connection_timed_out"
+    if isinstance(error, socket.gaierror):
+        return "unknown_host"
+    if isinstance(error, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return "connection_closed"
+    return _driver_code(str(error).lower())
+
+
+def _driver_code(text: str) -> str:
+    for words, code in _DRIVER_SAYS:
+        if words in text:
+            if code == "database_not_found" and 'role "' in text:
+                return "authentication_refused"  # no such user: libpq says 'role "x" does...'
+            return code
+    return "connection_failed"
+
+
+def _detail(error: BaseException) -> str:
+    """What the library said, on one line: the server's answer when it gave one, the error's
+    name and message otherwise; of libpq's chain of 'failed:', the last link only."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        answer = error.smtp_error
+        text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+        said = f"{error.smtp_code} {text}"
+    elif isinstance(error, OSError):
+        said = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    else:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        said = first.rsplit(" failed: ", 1)[-1] or type(error).__name__
+    said = " ".join(said.split())
+    return said if len(said) <= DETAIL_LENGTH else said[: DETAIL_LENGTH - 1] + "…"
