@@ -9,6 +9,7 @@ import pytest
 
 from tests.http.conftest import REFERENCE, Tokens, bearer, form_value
 from tests.integration import steps
+from tests.integration.test_amendments import amend, sign_both
 from workflow.bootstrap import App
 
 AMENDMENTS = f"/api/v1/conventions/{REFERENCE}/amendments"
@@ -145,3 +146,15 @@ def test_the_dashboard_speaks_of_the_amendment_and_its_terms(
     assert "quand l'avenant n°1 est en préparation" in unescape(refused.text)
     assert '<span class="muted">Montant :</span> 250\u202f000,00\xa0€' in page  # the history
     assert "Montant : « beaucoup » n'est pas un montant en euros" in unescape(wrong_amount.text)
+
+
+def test_the_dashboards_history_says_an_amendment_in_force_in_french(
+    admin_browser: httpx.Client, in_execution: App
+):
+    amend(in_execution, "2025-06-10", end_date="2026-06-30")
+    sign_both(in_execution, 1, "2025-06-10", "2025-06-10")
+
+    page = unescape(admin_browser.get(PAGE).text)
+    history = page[page.index('id="historique"') :]
+
+    assert "<td>en signature → en vigueur</td>" in history and "in_force" not in history

@@ -1,5 +1,6 @@
 """The reference convention's dossier (issue 12.4): its manifest verifies, its papers and emails
-are all there as they were, and a corrupted paper refuses it; SQLite and PostgreSQL."""
+are all there as they were, its history reads in French for a court while its CSV keeps the
+values as recorded, and a corrupted paper refuses it; SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ import io
 import zipfile
 
 import pytest
+from pdfminer.high_level import extract_text
 from sqlalchemy import update
 
 from states.convention import Convention
 from storage.tables import document_blob_table
 from tests.integration import steps
+from tests.integration.test_amendments import amend, sign_both
 from workflow.bootstrap import App
+from workflow.usecases import csv_export, views
 from workflow.usecases.documents import Attach, DocumentCorrupted, attach
 from workflow.usecases.dossier import dossier
+from workflow.usecases.due import run_due
 
 RECEIPT = "Avis de réception : distribué le 5 mai 2025.\n".encode()
 
@@ -53,6 +58,48 @@ def test_every_email_is_there_with_its_message_id_and_its_delivery_record(in_dis
     for name in emails:
         message = email.message_from_bytes(archive.read(name))
         assert message["Message-ID"] and message["Message-ID"].strip("<>") in record
+
+
+@pytest.fixture
+def lived(app: App, reference_convention: Convention) -> App:
+    """Paid, extended to 2026 by avenant n°1, given notice by the GIP, terminated."""
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    amend(app, "2025-11-03", end_date="2026-12-31")
+    sign_both(app, 1, "2025-11-04", "2025-11-12")
+    steps.record(app, "give_notice", "2026-01-28", party="crpv", received="2026-01-28")
+    run_due(app, steps.at("2026-07-29T22:00:00Z"))
+    assert steps.state(app) == "terminated"
+    return app
+
+
+def test_the_history_pdf_reads_in_french_as_a_court_reads_it(lived: App):
+    archive = zipfile.ZipFile(io.BytesIO(dossier(lived, steps.REFERENCE, lived.clock())))
+
+    text = " ".join(extract_text(io.BytesIO(archive.read("historique.pdf"))).split())
+
+    assert "en signature → en vigueur" in text  # avenant n°1's last signature
+    assert "en cours de résiliation → résiliée" in text
+    assert "lundi 3 mars 2025" in text and "mardi 28 juillet 2026" in text
+    assert "Montant versé, en euros : 200 000,00 €" in text  # its spaces read as spaces
+    assert "Terme de la convention : 31 décembre 2026" in text
+    assert "Fin effective : 28 juillet 2026" in text
+    assert "Partie : GIP Centre de Ressources pour la Politique de la Ville PACA" in text
+    assert "Signataire : Mustapha Berra" in text
+    for raw in ("in_force", "termination", "effective_end", "signatory", "party =", "amount",
+                "200000.00", "2025-03-03", "2026-07-28"):  # fmt: skip
+        assert raw not in text, raw
+
+
+def test_the_history_csv_keeps_every_value_as_recorded(lived: App):
+    archive = zipfile.ZipFile(io.BytesIO(dossier(lived, steps.REFERENCE, lived.clock())))
+    history = views.history(lived, steps.REFERENCE)
+
+    csv_text = archive.read("historique.csv").decode("utf-8")
+
+    assert csv_text == csv_export.history_csv(history)  # the dashboard's CSV export, unchanged
+    assert "amount=200000.00" in csv_text and "effective_end=2026-07-28" in csv_text
+    assert "party=crpv ; received=2026-01-28" in csv_text
 
 
 def test_a_corrupted_paper_refuses_the_dossier(in_dispute: App):

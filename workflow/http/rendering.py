@@ -104,6 +104,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "outbox_status_label": labels.outbox_status,
     "input_label": labels.input_label,
     "input_value": labels.input_value,
+    "history_states": labels.history_states,
+    "history_inputs": labels.history_inputs,
     "role_label": labels.role,
     "amendment_state_label": labels.amendment_state,
     "email_label": labels.email,

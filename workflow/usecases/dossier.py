@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from states.calendar import french_date
+from states.convention import Convention
 from workflow.bootstrap import App
 from workflow.letters.render import render_history_pdf
 from workflow.usecases import csv_export, views
@@ -26,6 +27,7 @@ from workflow.usecases.dispatch import messages
 from workflow.usecases.documents import read
 from workflow.usecases.iso import instant
 from workflow.wording import dashboard as labels
+from workflow.wording.values import long_date, paris_time
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -35,13 +37,13 @@ def dossier(app: App, reference: str, now: datetime) -> bytes:
     status = views.status(app, reference)
     history = views.history(app, reference)
     with app.uow(read_only=True) as uow:
-        uow.conventions.get(reference)
+        convention = uow.conventions.get(reference)
         convention_id = uow.conventions.id_of(reference)
         emails = uow.outbox.for_convention(convention_id)
         papers = uow.documents.for_convention(convention_id)
     files: dict[str, bytes] = {
         "historique.csv": csv_export.history_csv(history).encode("utf-8"),
-        "historique.pdf": render_history_pdf(_history_facts(status, history, now)),
+        "historique.pdf": render_history_pdf(_history_facts(status, history, convention, now)),
         "etat.json": json.dumps(status, ensure_ascii=False, indent=2).encode("utf-8"),
     }
     for number, paper in enumerate(papers, start=1):
@@ -58,17 +60,22 @@ def _safe(name: str) -> str:
     return _UNSAFE.sub("_", name).strip("_")[:120] or "piece"
 
 
-def _history_facts(status: Mapping[str, Any], history: list[Any], now: datetime) -> dict[str, Any]:
+def _history_facts(
+    status: Mapping[str, Any], history: list[Any], convention: Convention, now: datetime
+) -> dict[str, Any]:
+    """The history as its reader reads it, in the dashboard's words: states and events by their
+    labels, dates in words, amounts in euros, parties and signatories by name. The values as
+    recorded stay in historique.csv and etat.json, which this does not touch."""
     rows = [
         {
             "seq": row["seq"],
-            "date": row["date"],
+            "date": long_date(row["date"]),
             "event": labels.event(row["event"], row.get("amendment")),
-            "states": (labels.state(row["from_state"]) + " → " if row["from_state"] else "")
-            + labels.state(row["to_state"]),
+            "amendment": row.get("amendment"),
+            "states": labels.history_states(row),
             "actor": row["actor"],
-            "inputs": " ; ".join(f"{k} = {v}" for k, v in row["inputs"].items()),
-            "recorded_at": row["recorded_at"],
+            "inputs": labels.history_inputs(row, convention),
+            "recorded_at": paris_time(row["recorded_at"]),
         }
         for row in history
     ]

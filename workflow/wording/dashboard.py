@@ -6,6 +6,10 @@ the command line; this module picks the right one for each place of a page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from states.convention import Convention
 from workflow.wording import labels
 from workflow.wording import values as wording
 from workflow.wording.words import Words
@@ -92,11 +96,34 @@ def input_label(key: str, amendment: int | None = None) -> str:
     return FRENCH.field(key)
 
 
-def input_value(key: str, value: object, amendment: int | None = None) -> str:
-    """An input of the history as people read it; for an amendment, the term it sets."""
+def input_value(
+    key: str, value: object, amendment: int | None = None, convention: Convention | None = None
+) -> str:
+    """An input of the history as people read it; for an amendment, the term it sets; given the
+    convention, a party or a signatory by name."""
     if amendment and (key in labels.GLOSSARY["term"] or key.startswith("signatory.")):
         return wording.term_text(key, str(value))
-    return wording.input_text(key, str(value))
+    return wording.input_text(key, str(value), convention)
+
+
+def history_states(row: Mapping[str, Any]) -> str:
+    """A history line's states: 'en signature → signée, à notifier'; an amendment's line says
+    the amendment's states ('en signature → en vigueur')."""
+    said = amendment_state if row.get("amendment") else state
+    before = row.get("from_state")
+    return (said(before) + " → " if before else "") + said(row["to_state"])
+
+
+def history_inputs(
+    row: Mapping[str, Any], convention: Convention | None = None
+) -> list[tuple[str, str]]:
+    """A history line's inputs, each as (label, value) in French, by key: 'Montant versé, en
+    euros', '200 000,00 €'; given the convention, a party or a signatory by name."""
+    amendment = row.get("amendment")
+    return [
+        (input_label(key, amendment), input_value(key, value, amendment, convention))
+        for key, value in sorted(row["inputs"].items())
+    ]
 
 
 def role(name: str) -> str:
