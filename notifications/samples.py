@@ -340,6 +340,11 @@ def _letter(sent: date, received: date, sender: str) -> dict[str, str]:
     }
 
 
+def _counted_from(basis: str, day: date) -> dict[str, Any]:
+    """The registered letter's fact a deadline counts from, as an event carries it."""
+    return {"counted_from": basis, "on": day, "uncollected": False, "electronic": False}
+
+
 _METROPOLE = "Métropole Aix-Marseille-Provence"
 _CRPV = "GIP CRPV PACA"
 _IN_FORCE = ("execution", "en exécution")
@@ -362,15 +367,17 @@ def _dispute_event() -> dict[str, Any]:
     """The Métropole's registered letter opening a dispute, received on 20 February 2025."""
     inputs = _letter(date(2025, 2, 18), date(2025, 2, 20), _METROPOLE)
     inputs["Difficulté"] = "Retard dans la remise du bilan d’activité au Comité technique"
-    return _event("dispute_opened", "Litige notifié", date(2025, 2, 20), _SERVICE, **inputs)
+    event = _event("dispute_opened", "Litige notifié", date(2025, 2, 20), _SERVICE, **inputs)
+    return {**event, "letter": _counted_from("receipt", date(2025, 2, 20))}
 
 
 def _notice_event() -> dict[str, Any]:
     """The GIP's registered letter of termination, received on 14 April 2025."""
     inputs = _letter(date(2025, 4, 10), date(2025, 4, 14), _CRPV)
-    return _event(
+    event = _event(
         "notice_given", "Lettre de résiliation reçue", date(2025, 4, 14), _SERVICE, **inputs
     )
+    return {**event, "letter": _counted_from("receipt", date(2025, 4, 14))}
 
 
 _BUILDERS: dict[str, Callable[[], Context]] = {

@@ -476,6 +476,18 @@ def termination_notice(
 _BASIS_FIELD = {"receipt": "received", "dispatch": "dispatched", "presentation": "presented"}
 
 
+def counted_from(deadline: ComputedDeadline, settings: LegalSettings) -> LetterBasis | None:
+    """Which date of its registered letter a deadline counts from: a dispute's amicable window
+    from the letter's receipt (article 6, rule 9), a termination's notice from the date the
+    setting retains (article 7, rule 11), a letter never collected from its first presentation
+    (rule 22); None for a deadline that no letter starts."""
+    if deadline.kind not in ("dispute_window", "termination"):
+        return None
+    if "uncollected" in deadline.flags:
+        return "presentation"
+    return "receipt" if deadline.kind == "dispute_window" else settings.termination_letter_date
+
+
 def _other_dates(letter: RegisteredLetter, basis: LetterBasis) -> str:
     known = [
         f"{_BASIS_LABEL[b]} le {french_day(day)}"
@@ -700,6 +712,7 @@ __all__ = [
     "LetterBasis",
     "LetterNotNotified",
     "RegisteredLetter",
+    "counted_from",
     "dispute_window",
     "expiry",
     "extend_act",

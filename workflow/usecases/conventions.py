@@ -17,6 +17,7 @@ from states.deadlines import (
     termination_notice,
 )
 from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
+from states.inputs import letter_date
 from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
 from states.lifecycle import record_side as side_outcome
 from states.payments import SINGLE_PAYMENT, progress_of
@@ -34,6 +35,7 @@ from workflow.usecases.commands import (
 from workflow.usecases.emails import (
     computed_snapshot,
     event_snapshot,
+    letter_snapshot,
     notice_for,
     recorded_late,
 )
@@ -234,6 +236,11 @@ def persist_outcome(
     kind = notice_for(outcome)
     if kind is not None:
         told = _deadline_told(convention, outcome, app)
+        letter = (
+            letter_snapshot(told, app.legal, outcome.inputs)
+            if told is not None and letter_date(outcome.inputs) is not None
+            else None
+        )
         app.mailer.queue(
             uow,
             convention,
@@ -242,7 +249,7 @@ def persist_outcome(
             f"event:{convention_id}:{seq}",
             now,
             deadline=computed_snapshot(told) if told else None,
-            event=event_snapshot(outcome, convention),
+            event=event_snapshot(outcome, convention, letter),
             withheld=late,
         )
     return seq

@@ -24,9 +24,10 @@ from notifications.addresses import mail_domain
 from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Articles, Convention
-from states.deadlines import ComputedDeadline
+from states.deadlines import ComputedDeadline, LegalSettings, counted_from
 from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
+from states.inputs import parse_flag
 from states.lifecycle import Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -206,9 +207,33 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
     }
 
 
-def event_snapshot(outcome: Outcome | AmendmentOutcome, convention: Convention) -> dict[str, Any]:
-    """A recorded event as emails describe it; its inputs as people read them, in French."""
+def letter_snapshot(
+    deadline: ComputedDeadline, settings: LegalSettings, inputs: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The registered letter an event carries, as emails state it: the fact its deadline
+    counts from (`counted_from`: receipt, dispatch or presentation) and that fact's date
+    (`on`), whether it was never collected, whether it was electronic; None when the deadline
+    is not counted from a letter. The day the event was recorded may be later: it is not the
+    letter's."""
+    basis = counted_from(deadline, settings)
+    if basis is None:
+        return None
     return {
+        "counted_from": basis,
+        "on": _iso(deadline.trigger_date),
+        "uncollected": "uncollected" in deadline.flags,
+        "electronic": parse_flag(inputs.get("electronic", "no"), "electronic"),
+    }
+
+
+def event_snapshot(
+    outcome: Outcome | AmendmentOutcome,
+    convention: Convention,
+    letter: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A recorded event as emails describe it; its inputs as people read them, in French;
+    with the registered letter it carries (`letter_snapshot`), if any."""
+    snapshot = {
         "name": outcome.trigger,
         "label": (
             labels.amendment_event(outcome.trigger)
@@ -222,6 +247,9 @@ def event_snapshot(outcome: Outcome | AmendmentOutcome, convention: Convention) 
             for key, value in outcome.inputs.items()
         },
     }
+    if letter is not None:
+        snapshot["letter"] = letter
+    return snapshot
 
 
 class Mailer:
@@ -450,6 +478,7 @@ __all__: Sequence[str] = [
     "convention_snapshot",
     "deadline_snapshot",
     "event_snapshot",
+    "letter_snapshot",
     "message_id",
     "notice_for",
     "rehydrate",

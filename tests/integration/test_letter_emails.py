@@ -1,0 +1,141 @@
+"""The emails of a registered letter, as the partners receive them (a real SMTP server), when
+the letter is recorded days after it arrived: they say the day it was received, which every
+deadline counts from (articles 6 and 7), not the day it was recorded; and their text and HTML
+parts say the same sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage
+
+import pytest
+
+from states.convention import Convention
+from tests.conftest import FixedClock
+from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record
+from tests.integration.test_what_is_due import received, subject
+from tests.notifications.conftest import RunningServer
+from tests.notifications.parts import html_paragraphs, text_paragraphs
+from workflow.bootstrap import App
+from workflow.settings import load_settings
+from workflow.usecases.due import run_due
+
+ADMIN = "politique.ville@example.org"
+
+
+def in_force(settings_env: dict[str, str], clock: FixedClock, convention: Convention) -> App:
+    """The reference convention, in force from 10 March 2025, recorded as it happened."""
+    app = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
+    app.clock = clock
+    clock.now = at("2025-03-03T10:00:00Z")
+    load(app, convention)
+    record(app, "submit", "2025-03-03")
+    clock.now = at("2025-03-10T10:00:00Z")
+    record(app, "sign", "2025-03-05", signatory=METROPOLE)
+    record(app, "sign", "2025-03-10", signatory=CRPV)
+    return app
+
+
+@pytest.fixture
+def convention_in_force(
+    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
+) -> Iterator[App]:
+    app = in_force(settings_env, clock, reference_convention)
+    yield app
+    app.close()
+
+
+def told(
+    app: App, clock: FixedClock, server: RunningServer, on: str, **inputs: str
+) -> list[EmailMessage]:
+    """Record the letter's event on `on` (the clock at 10:00 that day) and deliver what is
+    due: the emails of that event as the partners received them."""
+    clock.now = at(f"{on}T10:00:00Z")
+    run_due(app, clock.now, server.sender())  # what came before, the signatures' emails
+    before = len(server.handler.accepted)
+    record(app, on=on, **inputs)
+    run_due(app, clock.now, server.sender())
+    return received(server, before)
+
+
+def both_parts(message: EmailMessage) -> tuple[list[str], list[str]]:
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    return text_paragraphs(str(text.get_content())), html_paragraphs(str(html.get_content()))
+
+
+def test_a_dispute_recorded_the_day_after_its_letter_says_the_day_it_was_received(
+    convention_in_force: App, clock: FixedClock, smtp_server: RunningServer,
+    reference_convention: Convention,
+) -> None:  # fmt: skip
+    messages = told(convention_in_force, clock, smtp_server, "2025-06-03",
+                    event="open_dispute", party="crpv", received="2025-06-02")  # fmt: skip
+
+    assert [subject(m) for m in messages] == [
+        "[AMP-CRPV-PACA-2025] Litige notifié : règlement amiable jusqu’au 2 juillet 2025"
+    ]
+    text, html = both_parts(messages[0])
+    assert text[0] == (
+        f"Un litige relatif à la convention {REFERENCE} « {reference_convention.title} » a été "
+        "notifié par lettre recommandée avec avis de réception, reçue le lundi 2 juin 2025 "
+        "(article 6). Les parties disposent de 30 jours calendaires pour tenter un règlement "
+        "amiable, jusqu’au mercredi 2 juillet 2025 à 24 h."
+    )
+    assert html == text
+    assert not any("3 juin" in paragraph for paragraph in text)
+
+
+def test_a_termination_recorded_days_after_its_letter_says_the_day_it_was_received(
+    convention_in_force: App, clock: FixedClock, smtp_server: RunningServer,
+    reference_convention: Convention,
+) -> None:  # fmt: skip
+    messages = told(convention_in_force, clock, smtp_server, "2025-04-15",
+                    event="give_notice", party="metropole", received="2025-04-10")  # fmt: skip
+
+    assert [subject(m) for m in messages] == [
+        "[AMP-CRPV-PACA-2025] Résiliation notifiée : fin de la convention le 10 octobre 2025 à 24 h"
+    ]
+    text, html = both_parts(messages[0])
+    assert text[0] == (
+        f"Une lettre recommandée avec accusé de réception résiliant la convention {REFERENCE} "
+        f"« {reference_convention.title} » a été reçue le jeudi 10 avril 2025. Chacune des "
+        "parties peut résilier la convention sans justification ; la résiliation prend effet à "
+        "l’expiration d’un délai de 6 mois à compter de la lettre (article 7)."
+    )
+    assert html == text
+    assert not any("15 avril" in paragraph for paragraph in text)
+
+
+def test_a_notice_counted_from_dispatch_says_the_day_the_letter_was_sent(
+    settings_env: dict[str, str], clock: FixedClock, smtp_server: RunningServer,
+    reference_convention: Convention,
+) -> None:  # fmt: skip
+    env = {**settings_env, "CONVFLOW_TERMINATION_LETTER_DATE": "dispatch"}
+    app = in_force(env, clock, reference_convention)
+    try:
+        letter = {"dispatched": "2025-04-08", "received": "2025-04-10"}
+        messages = told(app, clock, smtp_server, "2025-04-15", event="give_notice",
+                        party="metropole", **letter)  # fmt: skip
+    finally:
+        app.close()
+
+    assert subject(messages[0]).endswith("fin de la convention le 8 octobre 2025 à 24 h")
+    text, html = both_parts(messages[0])
+    assert "résiliant la convention" in text[0]
+    assert "» a été envoyée le mardi 8 avril 2025. Chacune des parties" in text[0]
+    assert html == text
+
+
+def test_a_dispute_letter_never_collected_says_the_day_it_was_presented(
+    convention_in_force: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    messages = told(convention_in_force, clock, smtp_server, "2025-06-05", event="open_dispute",
+                    party="crpv", presented="2025-06-02", uncollected="yes")  # fmt: skip
+
+    text, html = both_parts(messages[0])
+    assert (
+        "» a été notifié par lettre recommandée avec avis de réception, présentée le lundi "
+        "2 juin 2025 et non retirée (article 6)."
+    ) in text[0]
+    assert html == text
