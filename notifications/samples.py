@@ -35,6 +35,9 @@ VARIANTS = {
     "instalments": f"si la convention était versée en deux fois : {euros(Decimal('120000'))} "
     f"à la suite de la notification d’attribution, puis {euros(Decimal('80000'))} à la "
     "réception du bilan d’activité 2025",
+    "amendment": "après l’avenant n°1, signé le 12 novembre 2025, qui porte la subvention à "
+    f"{euros(Decimal('250000'))} : la mise à jour des données publiées, pratique de la "
+    "Métropole (aucun texte ne l’impose)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -250,7 +253,7 @@ def _committee(days_before: int | None = None) -> dict[str, Any]:
 def _publication(days_before: int | None = None) -> dict[str, Any]:
     """The open data of a subsidy above 23 000 €: three months after its signature."""
     signed, due = date(2025, 1, 27), date(2025, 4, 27)
-    return _deadline(
+    deadline = _deadline(
         "publication",
         "Publication des données essentielles",
         due,
@@ -262,6 +265,37 @@ def _publication(days_before: int | None = None) -> dict[str, Any]:
         ],
         days_before=days_before,
     )
+    return {**deadline, "signed_on": signed, "amendment": 0}
+
+
+_AMENDED_AMOUNT = Decimal("250000.00")
+
+
+def _publication_update(days_before: int | None = None) -> dict[str, Any]:
+    """The update of the open data after amendment n°1, signed on 12 November 2025, which
+    brings the subsidy to 250 000 €: the Métropole's own practice, three months after it."""
+    signed, due = date(2025, 11, 12), date(2026, 2, 12)
+    deadline = _deadline(
+        "publication",
+        "Publication des données essentielles",
+        due,
+        datetime(2026, 2, 12, 23, 0, tzinfo=UTC),
+        [
+            f"Mise à jour des données essentielles après l'avenant n°1, en vigueur le "
+            f"{date_fr_full(signed)} : il change une donnée publiée. Aucun texte n'impose cette "
+            "mise à jour : c'est la pratique de la Métropole (réglage du service : mise à jour "
+            "après un avenant quand il change une donnée publiée).",
+            f"Mise à jour au plus tard trois mois après l'avenant : {date_fr_full(due)}, sans "
+            "report.",
+        ],
+        days_before=days_before,
+    )
+    return {**deadline, "signed_on": signed, "amendment": 1}
+
+
+def _amended(state: str, label: str) -> dict[str, Any]:
+    """The reference convention after amendment n°1: 250 000 €, until 31 December 2026."""
+    return {**_convention(state, label, end_date=date(2026, 12, 31)), "amount": _AMENDED_AMOUNT}
 
 
 def _financial_report(days_before: int | None = None) -> dict[str, Any]:
@@ -405,6 +439,10 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
     "reminder_publication": lambda: {
         "convention": _convention(*_IN_FORCE),
         "deadline": _publication(30),
+    },
+    "publication_missed": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "deadline": _publication(),
     },
     "reminder_financial_report": lambda: {
         "convention": {
@@ -656,6 +694,16 @@ def _instalment_target(number: int, days_before: int | None = None) -> dict[str,
 
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "amendment": {
+        "reminder_publication": lambda: {
+            "convention": _amended(*_IN_FORCE),
+            "deadline": _publication_update(30),
+        },
+        "publication_missed": lambda: {
+            "convention": _amended(*_IN_FORCE),
+            "deadline": _publication_update(),
+        },
+    },
     "instalments": {
         "signature_requested": lambda: {
             "convention": _in_instalments("signature", "en cours de signature", signed=0),

@@ -432,7 +432,7 @@ def _apply(
         k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
     )
     closures, opened = follow_terms(convention, amendment, legal, moot_before)
-    update = publication_update(was, convention, amendment.title, on, legal)
+    update = publication_update(was, convention, amendment.title, on, legal, amendment.number)
     if update is not None:
         opened = (*opened, update)
     return replace(

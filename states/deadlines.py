@@ -144,9 +144,14 @@ class LegalSettings:
             + _UNCOLLECTED_LABEL[self.uncollected_letter],
             "signature de la Métropole avant que la délibération soit exécutoire : "
             + ("refusée" if self.award_before_enforceable == "refuse" else "acceptée, signalée"),
-            "mise à jour des données essentielles après un avenant : "
-            + _ON_AMENDMENT_LABEL[self.open_data_on_amendment],
+            self.on_amendment_text(),
         ]
+
+    def on_amendment_text(self) -> str:
+        """The setting `open_data_on_amendment` in French, as a reader of an explanation or an
+        email takes it: the Métropole's own practice, not a rule of law (rule 19)."""
+        return ("mise à jour des données essentielles après un avenant : "
+                + _ON_AMENDMENT_LABEL[self.open_data_on_amendment])  # fmt: skip
 
 
 _ON_AMENDMENT_LABEL = {
@@ -228,6 +233,9 @@ class ComputedDeadline:
     by_basis: tuple[tuple[LetterBasis, date, date], ...] = ()
     instalment: int = 0
     """For a `payment` deadline, the instalment it is for (0: the single payment)."""
+    amendment: int = 0
+    """For a `publication` deadline, the amendment whose update it is (0: the first
+    publication, the legal one)."""
 
 
 def information_deadline(

@@ -10,10 +10,11 @@ A pass at `now` does, for each convention:
 1. **Deadlines** (:func:`deadlines_due`): those whose instant has come are marked passed, in
    the order they fell, unless the convention's end comes first; then the end is applied
    (`expire` at the term, `terminate` at the end of a notice, whichever comes first), which
-   closes every other deadline and cancels every reminder. A passed dispute window is
-   announced, except when it was already past when it became known (the event recorded after
-   the fact told it) or when its court-possible reminder goes out the same day (one email per
-   convention and reason per day: that reminder says both).
+   closes every other deadline and cancels every reminder. A passed dispute window, and a
+   publication of the open data not recorded in time, are announced, except when it was
+   already past when it became known (the event recorded after the fact told it) or, for the
+   window, when its court-possible reminder goes out the same day (one email per convention
+   and reason per day: that reminder says both).
 2. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
@@ -45,8 +46,13 @@ WAITING_DEADLINE: DeadlineStatus = "pending"
 WAITING_REMINDER = "planned"
 """A reminder still to go out: the status the service looks for."""
 
-ANNOUNCEMENTS: dict[DeadlineKind, str] = {"dispute_window": "amicable_window_closed"}
-"""The email announcing a deadline that passed with no automatic event."""
+ANNOUNCEMENTS: dict[DeadlineKind, str] = {
+    "dispute_window": "amicable_window_closed",
+    "publication": "publication_missed",
+}
+"""The email announcing a deadline that passed with no automatic event: the close of the
+amicable window, and the open data not published in time (rule 19: the Métropole's own
+obligation, which no one else would notice)."""
 
 END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
 """The automatic event that ends a convention, and the deadline it applies."""

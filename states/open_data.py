@@ -10,7 +10,7 @@ title is too long, the payment dates are the recorded ones or the convention's p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -79,22 +79,25 @@ def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> Compute
         f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
         f"{french_date(due)} ; pas de report au jour ouvrable suivant (une obligation de la "
         "Métropole elle-même).",
-        "Publication : le fichier « subventions » (convflow export scdl) sur le site de la "
-        "Métropole ou data.gouv.fr ; l'enregistrer ensuite (convflow event REF publish "
-        "url=...).",
+        "Publication : le fichier des données essentielles (schéma « subventions ») sur le site "
+        "de la Métropole ou sur data.gouv.fr.",
     ]
     return _publication(signed_on, due, lines)
 
 
 def publication_update(
     before: Convention, after: Convention, amendment: str, signed_on: date,
-    settings: LegalSettings,
+    settings: LegalSettings, number: int = 0,
 ) -> ComputedDeadline | None:  # fmt: skip
     """The update of the published data an amendment in force calls for (rule 19, setting
-    `open_data_on_amendment`): three months from its last signature, de quantième à quantième,
-    not extended; None when the subsidy is not published or, by default, when the amendment
-    changes none of the published data (a new term with its payment already made, a new
-    representative, a clause the open data do not show)."""
+    `open_data_on_amendment`): the Métropole's own practice, no text requires it; three months
+    from the amendment's last signature, de quantième à quantième, not extended; None when the
+    subsidy is not published or, by default, when the amendment changes none of the published
+    data (a new term with its payment already made, a new representative, a clause the open
+    data do not show). `amendment` names it ("avenant n°1"), `number` is its number.
+
+    Its explanation is read by the partners in every email about it: it says the setting in
+    words, never its key, and no command (the service's note in the email carries them)."""
     policy = settings.open_data_on_amendment
     if policy == "never" or not due_for_publication(after, settings.open_data_threshold):
         return None
@@ -103,18 +106,20 @@ def publication_update(
         return None
     due = add_months(signed_on, 3)
     why = ("il change une donnée publiée" if changed
-           else "réglage open_data_on_amendment = always")  # fmt: skip
+           else "la Métropole met à jour ses données après chaque avenant")  # fmt: skip
     lines = [
-        f"Mise à jour des données essentielles (loi 2000-321, art. 10 ; décret 2017-779, art. 2) "
-        f": {amendment}, en vigueur le {french_date(signed_on)} ; {why}. Aucun texte n'impose "
-        "cette mise à jour : c'est la lecture retenue (réglage open_data_on_amendment : "
-        f"{policy}), par analogie avec la publication initiale, trois mois après la signature.",
+        f"Mise à jour des données essentielles après l'{amendment}, en vigueur le "
+        f"{french_date(signed_on)} : {why}. Aucun texte n'impose cette mise à jour : le délai "
+        "de trois mois du décret 2017-779 (art. 2) court de la signature de la convention et ne "
+        "vaut que pour sa publication initiale. C'est la pratique de la Métropole, qui reprend "
+        "ce délai compté de la signature de l'avenant (réglage du service : "
+        f"{settings.on_amendment_text()}).",
         f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
         f"{french_date(due)} ; pas de report au jour ouvrable suivant.",
-        "Publication : le fichier « subventions » (convflow export scdl) mis à jour ; "
-        "l'enregistrer ensuite (convflow event REF publish url=...).",
+        "Publication : le fichier des données essentielles mis à jour, sur le site de la "
+        "Métropole ou sur data.gouv.fr.",
     ]
-    return _publication(signed_on, due, lines)
+    return replace(_publication(signed_on, due, lines), amendment=number)
 
 
 def _publication(signed_on: date, due: date, lines: list[str]) -> ComputedDeadline:

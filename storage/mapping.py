@@ -301,6 +301,8 @@ def deadline_details(deadline: ComputedDeadline) -> dict[str, Any]:
         details["effective_end"] = deadline.effective_end.isoformat()
     if deadline.ends_by:
         details["ends_by"] = deadline.ends_by
+    if deadline.amendment:
+        details["amendment"] = deadline.amendment
     return details
 
 

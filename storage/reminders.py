@@ -156,6 +156,7 @@ class ReminderRepository:
                 d.kind.label("deadline_kind"),
                 d.status.label("deadline_status"),
                 d.created_at.label("deadline_created_at"),
+                d.trigger_date,
                 d.due_date,
                 d.expires_at,
                 d.explanation,

@@ -29,6 +29,7 @@ EVENTS = {
     "payment_recorded",
     "dispute_opened",
     "amicable_window_closed",
+    "publication_missed",
     "litigation_opened",
     "notice_given",
     "convention_terminated",

@@ -154,6 +154,8 @@ def _row_snapshot(
         date.fromisoformat(court) if court else None,
         days_before,
         instalment=getattr(row, "instalment", 0),
+        signed_on=row.trigger_date,
+        amendment=row.details.get("amendment", 0),
     )
 
 

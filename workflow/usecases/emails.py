@@ -53,7 +53,7 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 """The email announcing a deadline that passed with no automatic event (the due policy's)."""
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
-_GRANTOR_KINDS = ("reminder_publication", "reminder_committee")
+_GRANTOR_KINDS = ("reminder_publication", "publication_missed", "reminder_committee")
 _BENEFICIARY_KINDS = ("reminder_financial_report",)
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
@@ -155,10 +155,14 @@ def deadline_snapshot(
     earliest_court_date: date | None,
     days_before: int | None = None,
     instalment: int = 0,
+    signed_on: date | None = None,
+    amendment: int = 0,
 ) -> dict[str, Any]:
     """A deadline as emails describe it, as JSON (`instalment`: for a payment, which one;
-    0 for the single payment)."""
-    return {
+    0 for the single payment). A publication of the open data also says the signature it
+    counts from (`signed_on`) and whether it is the legal one (`amendment` 0) or the update
+    after amendment n°`amendment`, the Métropole's own practice (rule 19)."""
+    snapshot = {
         "instalment": instalment,
         "kind": kind,
         "kind_label": labels.deadline(kind),
@@ -168,6 +172,9 @@ def deadline_snapshot(
         "earliest_court_date": _iso(earliest_court_date),
         "days_before": days_before,
     }
+    if kind == "publication":
+        snapshot.update(signed_on=_iso(signed_on), amendment=amendment)
+    return snapshot
 
 
 def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
@@ -180,6 +187,8 @@ def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
         deadline.explanation,
         deadline.earliest_court_date,
         instalment=deadline.instalment,
+        signed_on=deadline.trigger_date,
+        amendment=deadline.amendment,
     )
     if deadline.ends_by is not None:
         snapshot.update(ends_by=deadline.ends_by, notice_end=_iso(deadline.notice_end))

@@ -170,6 +170,8 @@ def _emails(
         # it was planned at: a reminder sent late does not say "in 30 days" with 27 left.
         days_left,
         instalment=row.instalment,
+        signed_on=row.trigger_date,
+        amendment=row.details.get("amendment", 0),
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
     return app.mailer.emails(

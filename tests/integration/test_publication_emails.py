@@ -1,0 +1,210 @@
+"""The open data's emails (rule 19) as their readers receive them, from a real SMTP server.
+
+The reference convention (200 000 €, in force on Monday 10 March 2025) must have its essential
+data published by Tuesday 10 June 2025: a legal deadline, three months after its signature.
+Amendment n°1, signed on Wednesday 12 November 2025, brings the subsidy to 250 000 € and the
+term to 31 December 2026: the Métropole then updates the published data by Thursday 12
+February 2026, three months after the AVENANT's signature, as its own practice (setting
+`open_data_on_amendment`): no text requires it. The Métropole's signatory reads the partners'
+version (no command, no setting's key); the administrators' copy carries them in its note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage
+
+import pytest
+
+from states.convention import Convention
+from tests.conftest import FixedClock
+from tests.integration import steps
+from tests.integration.mail import parsed
+from tests.integration.test_what_is_due import plain, text_of
+from tests.notifications.conftest import RunningServer
+from workflow.bootstrap import App
+from workflow.usecases.due import run_due
+
+ADMIN = "service.politique-ville@example.org"
+UPDATE_SUBJECT = (
+    "[AMP-CRPV-PACA-2025] Rappel : données essentielles à mettre à jour après l’avenant n° 1, "
+    "au plus tard le 12 février 2026"
+)
+MISSED_SUBJECT = (
+    "[AMP-CRPV-PACA-2025] Données essentielles non publiées dans le délai légal, "
+    "échu le 10 juin 2025"
+)
+INTERNALS = ("convflow", "open_data_on_amendment", "CONVFLOW_", "réglage open", "url=")
+
+
+@pytest.fixture
+def settings_env(settings_env: dict[str, str]) -> dict[str, str]:
+    """The default threshold (23 000 €), and administrators to get the service's copy."""
+    return {**settings_env, "CONVFLOW_OPEN_DATA_THRESHOLD": "23000",
+            "CONVFLOW_ADMIN_EMAILS": ADMIN}  # fmt: skip
+
+
+def on_the_day(app: App, day: str) -> None:
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.now = steps.at(f"{day}T16:00:00Z")
+
+
+def record(app: App, event: str, day: str, **inputs: str) -> None:
+    """An event recorded on its day, as the service's people do."""
+    on_the_day(app, day)
+    steps.record(app, event, day, **inputs)
+
+
+def amend_the_amount(app: App) -> None:
+    """Amendment n°1 (term 31 December 2026, 250 000 €): drafted on 3 November 2025, signed by
+    the GIP on 10 November and by the Métropole on 12 November 2025, each on its day."""
+    from tests.integration.test_amendments import amend, amendment
+
+    on_the_day(app, "2025-11-03")
+    number = amend(app, "2025-11-03", end_date="2026-12-31", amount="250000.00")
+    on_the_day(app, "2025-11-04")
+    amendment(app, number, "submit", "2025-11-04")
+    on_the_day(app, "2025-11-10")
+    amendment(app, number, "sign", "2025-11-10", signatory=steps.CRPV)
+    on_the_day(app, "2025-11-12")
+    assert amendment(app, number, "sign", "2025-11-12", signatory=steps.METROPOLE) == "in_force"
+
+
+def walk(app: App, convention: Convention, published_on: str | None = None) -> App:
+    """README's walk, each event recorded on its day, the publication recorded on
+    `published_on` (or never), then amendment n°1."""
+    on_the_day(app, "2025-03-01")
+    steps.load(app, convention)
+    record(app, "submit", "2025-03-03")
+    record(app, "sign", "2025-03-05", signatory=steps.METROPOLE)
+    record(app, "sign", "2025-03-10", signatory=steps.CRPV)
+    record(app, "notify", "2025-03-20")
+    record(app, "pay", "2025-04-01", amount="200000.00")
+    if published_on:
+        record(app, "publish", published_on, url="https://data.ampmetropole.fr/subventions.csv")
+    amend_the_amount(app)
+    return app
+
+
+@pytest.fixture
+def walked(app: App, reference_convention: Convention) -> Iterator[App]:
+    """The walk with no publication recorded and no `run-due` until Tuesday 13 January 2026
+    at 09:00 in Paris."""
+    yield walk(app, reference_convention)
+
+
+def delivered(app: App, server: RunningServer, instant: str) -> list[EmailMessage]:
+    """Run the due pass at `instant`, deliver, and return every email the server accepted."""
+    app.clock.now = steps.at(instant)  # type: ignore[attr-defined]
+    run_due(app, app.clock(), server.sender())
+    return [parsed(item) for item in server.handler.accepted]
+
+
+def one(emails: list[EmailMessage], subject: str, to: str) -> EmailMessage:
+    found = [m for m in emails if plain(str(m["Subject"])) == subject and str(m["To"]) == to]
+    assert len(found) == 1, [(plain(str(m["Subject"])), str(m["To"])) for m in emails]
+    return found[0]
+
+
+def html_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    return plain(str(body.get_content()))
+
+
+def partners_words(message: EmailMessage) -> str:
+    return text_of(message) + html_of(message)
+
+
+@pytest.fixture
+def on_13_january(walked: App, smtp_server: RunningServer) -> list[EmailMessage]:
+    return delivered(walked, smtp_server, "2026-01-13T08:00:00Z")
+
+
+def test_the_update_reminder_counts_from_the_avenant_and_calls_it_the_metropoles_practice(
+    on_13_january: list[EmailMessage],
+) -> None:
+    text = text_of(one(on_13_january, UPDATE_SUBJECT, steps.METROPOLE))
+
+    assert (
+        "L’avenant n° 1 à la convention AMP-CRPV-PACA-2025" in text
+        and "a été signé le mercredi 12 novembre 2025 ; la subvention est désormais de "
+        "250 000,00 €. La Métropole met à jour les données essentielles qu’elle publie sur "
+        "cette subvention au plus tard le jeudi 12 février 2026 (dans 30 jours), trois mois "
+        "après la signature de l’avenant."
+        in text
+    )
+    assert (
+        "Aucun texte n’impose cette mise à jour : c’est la pratique de la Métropole, qui "
+        "reprend le délai de la publication initiale (trois mois après la signature de la "
+        "convention, le lundi 10 mars 2025 : loi n° 2000-321" in text
+    )
+    assert "trois mois après sa signature" not in text  # the convention's, not the avenant's
+
+
+def test_the_partners_version_carries_no_command_and_no_setting(
+    on_13_january: list[EmailMessage],
+) -> None:
+    for subject in (UPDATE_SUBJECT, MISSED_SUBJECT):
+        words = partners_words(one(on_13_january, subject, steps.METROPOLE))
+        assert [w for w in INTERNALS if w in words] == []
+
+
+def test_the_services_copy_has_the_command_and_the_setting_in_its_note(
+    on_13_january: list[EmailMessage],
+) -> None:
+    text = text_of(one(on_13_january, UPDATE_SUBJECT, ADMIN))
+
+    note = text.split("POUR LE SERVICE (note interne : les signataires ne la reçoivent pas)")[1]
+    assert "convflow event AMP-CRPV-PACA-2025 publish url=ADRESSE" in note.split("\n\n")[0]
+    assert "réglage open_data_on_amendment" in note.split("\n\n")[0]
+
+
+def test_a_publication_deadline_passed_unmet_is_announced_to_the_metropole(
+    on_13_january: list[EmailMessage],
+) -> None:
+    missed = one(on_13_january, MISSED_SUBJECT, steps.METROPOLE)
+    text = text_of(missed)
+
+    assert (
+        "la Métropole devait publier ses données essentielles au plus tard le mardi 10 juin "
+        "2025, trois mois après la signature de la convention le lundi 10 mars 2025 (loi "
+        "n° 2000-321 du 12 avril 2000, art. 10 ; décret n° 2017-779 du 5 mai 2017, art. 2). "
+        "Aucune publication n’était enregistrée à cette date : le délai légal est dépassé."
+    ) in text
+    note = text_of(one(on_13_january, MISSED_SUBJECT, ADMIN))
+    assert "convflow event AMP-CRPV-PACA-2025 publish url=ADRESSE --on DATE" in note
+    # the beneficiary is not told of the Métropole's own obligation
+    assert all(steps.CRPV not in str(m["To"]) for m in on_13_january
+               if "essentielles" in str(m["Subject"]))  # fmt: skip
+
+
+def test_a_publication_recorded_in_time_is_not_announced(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    on_the_day(app, "2025-03-01")
+    steps.load(app, reference_convention)
+    record(app, "submit", "2025-03-03")
+    record(app, "sign", "2025-03-05", signatory=steps.METROPOLE)
+    record(app, "sign", "2025-03-10", signatory=steps.CRPV)
+    record(app, "publish", "2025-05-20", url="https://data.ampmetropole.fr/subventions.csv")
+
+    emails = delivered(app, smtp_server, "2025-06-12T08:00:00Z")
+
+    assert [m for m in emails if "Données essentielles non" in plain(str(m["Subject"]))] == []
+
+
+def test_the_missed_update_is_announced_as_the_metropoles_practice(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    published = walk(app, reference_convention, published_on="2025-05-20")
+
+    emails = delivered(published, smtp_server, "2026-02-13T08:00:00Z")
+
+    missed = one(emails, "[AMP-CRPV-PACA-2025] Données essentielles non mises à jour après "
+                 "l’avenant n° 1 au 12 février 2026", steps.METROPOLE)  # fmt: skip
+    text = text_of(missed)
+    assert "Aucun texte n’impose cette mise à jour : c’est la pratique de la Métropole" in text
+    assert "délai légal" not in text
+    assert [w for w in INTERNALS if w in partners_words(missed)] == []
