@@ -15,8 +15,7 @@ import click
 from workflow.cli.context import (
     DATE,
     CliContext,
-    checked_actor,
-    default_actor,
+    actor_option,
     emit,
     json_option,
     pass_context,
@@ -34,14 +33,7 @@ from workflow.usecases.conventions import record_side
 @click.option("--notified", type=DATE, help="The day it was notified to the beneficiary.")
 @click.option("--transmitted", type=DATE, help="The day the prefecture received it.")
 @click.option("--on", "on", type=DATE, help="The day this is recorded (default: today).")
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who records it.",
-)
+@actor_option("Who records it.")
 @json_option
 @pass_context
 def award(

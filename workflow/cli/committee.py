@@ -19,8 +19,7 @@ from workflow.cli.context import (
     DATE,
     CliContext,
     Misused,
-    checked_actor,
-    default_actor,
+    actor_option,
     emit,
     json_option,
     pass_context,
@@ -44,14 +43,7 @@ from workflow.usecases.views import committee as committee_record
     help="add: a text file of its minutes (a signed PDF: convflow attach --event N).",
 )
 @click.option("--on", "on", type=DATE, help="cadence: the day it is set (default: today).")
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who records it.",
-)
+@actor_option("Who records it.")
 @json_option
 @pass_context
 def committee(

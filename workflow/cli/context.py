@@ -36,6 +36,7 @@ __all__ = [
     "CliContext",
     "ConvflowGroup",
     "Misused",
+    "actor_option",
     "checked_actor",
     "default_actor",
     "emit",
@@ -125,6 +126,13 @@ def usage_json(ctx: click.Context, error: click.UsageError) -> NoReturn:
 def _json(ctx: click.Context, error: dict[str, Any], exit_code: int) -> NoReturn:
     emit({"error": error})
     ctx.exit(exit_code)
+
+
+def actor_option(help_text: str) -> Callable[[F], F]:
+    """`--by`: who records what a command does (the history's "par"), your login by default,
+    refused when empty or only spaces, too long or with control characters."""
+    return click.option("--by", "actor", default=default_actor, callback=checked_actor,
+                        show_default="your login", help=help_text)  # fmt: skip
 
 
 def json_option(function: F) -> F:

@@ -22,8 +22,7 @@ from workflow.cli.context import (
     DATE,
     CliContext,
     Misused,
-    checked_actor,
-    default_actor,
+    actor_option,
     emit,
     json_option,
     key_values,
@@ -77,14 +76,7 @@ def init(context: CliContext, as_json: bool) -> None:
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who loads it.",
-)
+@actor_option("Who loads it.")
 @click.option(
     "--skip-existing",
     is_flag=True,
@@ -326,14 +318,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 @click.option(
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
 )
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who records it.",
-)
+@actor_option("Who records it.")
 @click.option(
     "--expect-version",
     type=click.IntRange(1, 2_000_000_000),
@@ -447,14 +432,7 @@ def _amendment_event(
     help="A TOML file declaring the changes ([changes], [[representatives]]).",
 )
 @click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who drafts it.",
-)
+@actor_option("Who drafts it.")
 @json_option
 @pass_context
 def amend(

@@ -16,8 +16,7 @@ from workflow.cli.context import (
     DATE,
     OUTPUT,
     CliContext,
-    checked_actor,
-    default_actor,
+    actor_option,
     emit,
     json_option,
     pass_context,
@@ -38,14 +37,7 @@ from workflow.usecases.documents import Attach, attach, documents, read
               help="The amendment it belongs to.")  # fmt: skip
 @click.option("--received-on", type=DATE,
               help="An acknowledgement of receipt: the date it bears.")  # fmt: skip
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who adds it.",
-)
+@actor_option("Who adds it.")
 @json_option
 @pass_context
 def attach_(

@@ -7,8 +7,7 @@ import click
 
 from workflow.cli.context import (
     CliContext,
-    checked_actor,
-    default_actor,
+    actor_option,
     emit,
     json_option,
     pass_context,
@@ -23,14 +22,7 @@ from workflow.cli.context import (
     help="The reference of the file's transfer to the archives service, or of its elimination "
     "visa (required unless CONVFLOW_ERASE_REQUIRES_ARCHIVES_REFERENCE=no).",
 )
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who erases.",
-)
+@actor_option("Who erases.")
 @json_option
 @pass_context
 def erase(

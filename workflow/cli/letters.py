@@ -11,8 +11,7 @@ from workflow.cli.context import (
     DATE,
     OUTPUT,
     CliContext,
-    checked_actor,
-    default_actor,
+    actor_option,
     pass_context,
     write_output,
 )
@@ -34,14 +33,7 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
               help="amendment: its number (default: the one being drafted or signed).")  # fmt: skip
 @click.option("--attach", "keep", is_flag=True,
               help="It is sent: keep it among the convention's papers (kind letter).")  # fmt: skip
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who sends it.",
-)
+@actor_option("Who sends it.")
 @pass_context
 def letter(
     context: CliContext, reference: str, kind: str, fmt: str, output: Path, on: date | None,

@@ -8,8 +8,7 @@ import click
 
 from workflow.cli.context import (
     CliContext,
-    checked_actor,
-    default_actor,
+    actor_option,
     emit,
     json_option,
     pass_context,
@@ -32,14 +31,7 @@ def token() -> None:
     "--name", required=True, help="Who holds it; the history names them '<name> (token)'."
 )
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What it may do.")
-@click.option(
-    "--by",
-    "actor",
-    default=default_actor,
-    callback=checked_actor,
-    show_default="your login",
-    help="Who creates it.",
-)
+@actor_option("Who creates it.")
 @json_option
 @pass_context
 def create(context: CliContext, name: str, role: str, actor: str, as_json: bool) -> None:
