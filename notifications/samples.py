@@ -524,6 +524,40 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             },
         ),
     },
+    "dispute_settled": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "event": _event(
+            "dispute_settled",
+            "Règlement amiable",
+            date(2025, 3, 12),
+            _SERVICE,
+            **{"Accord": "Protocole d’accord signé le 11 mars 2025"},
+        ),
+    },
+    "litigation_closed": lambda: {
+        "convention": _convention(*_IN_FORCE),
+        "event": _event(
+            "litigation_closed",
+            "Fin du contentieux",
+            date(2025, 11, 5),
+            _SERVICE,
+            **{"Décision": "Tribunal administratif de Marseille, 4 novembre 2025, n° 2504321"},
+        ),
+    },
+    "financial_report_received": lambda: {
+        "convention": {
+            **_convention("expired", "échue"),
+            "financial_report": {"basis": "by_convention", "exercise": "2025"},
+        },
+        "deadline": _financial_report(),
+        "event": _event(
+            "financial_report_received",
+            "Compte rendu financier reçu",
+            date(2026, 5, 18),
+            _SERVICE,
+            **{"Compte rendu": "compte rendu financier"},
+        ),
+    },
     "notice_given": lambda: {
         "convention": _convention(*_TERMINATION),
         "deadline": _termination(),
@@ -692,6 +726,23 @@ def _instalment_target(number: int, days_before: int | None = None) -> dict[str,
     )
     return {**deadline, "instalment": number}
 
+
+def _report_received() -> Context:
+    """The activity report of 2025 received on 16 June 2025: instalment n°2 is due."""
+    return {
+        "convention": _in_instalments(*_IN_FORCE, first_paid=True),
+        "deadline": _instalment_target(2),
+        "event": _event(
+            "report_received",
+            "Document reçu pour un versement",
+            _REPORT_RECEIVED,
+            _SERVICE,
+            **{"Versement n°": "2"},
+        ),
+    }
+
+
+_BUILDERS["report_received"] = _report_received  # paid in instalments, or it has no report
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
     "amendment": {

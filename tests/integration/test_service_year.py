@@ -91,7 +91,7 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
     assert kinds == Counter({
         "signature_requested": 1, "reminder_signature": 2, "convention_in_force": 1,
         "award_notified": 1, "reminder_payment": 1, "payment_recorded": 1, "dispute_opened": 1,
-        "reminder_dispute_window": 2, "reminder_court_possible": 1,
+        "reminder_dispute_window": 2, "reminder_court_possible": 1, "dispute_settled": 1,
         "reminder_expiry": 4, "convention_expired": 1,
     })  # fmt: skip
     # the window's close (24:00) and the court's opening (09:00) the same day: one email

@@ -17,6 +17,7 @@ from states.deadlines import (
     termination_notice,
 )
 from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
+from states.financial_report import financial_report
 from states.inputs import letter_date
 from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
 from states.lifecycle import record_side as side_outcome
@@ -292,6 +293,8 @@ def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> Comput
     articles = convention.clauses.articles
     if outcome.trigger == "pay" and convention.notified_on:
         return _payment_told(convention, outcome)
+    if outcome.trigger == "report_received" and outcome.inputs.get("report") == "financial":
+        return financial_report(convention.financial_report, app.legal)  # the one it meets
     if outcome.trigger == "expire":
         return expiry(convention.end_date, articles.term)
     if outcome.trigger == "terminate" and convention.notice is not None:

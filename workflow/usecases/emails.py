@@ -40,14 +40,18 @@ EVENT_NOTICES = {
     "submit": "signature_requested",
     "notify": "award_notified",
     "pay": "payment_recorded",
+    "report_received": "report_received",
     "open_dispute": "dispute_opened",
+    "settle": "dispute_settled",
     "go_to_court": "litigation_opened",
+    "close_litigation": "litigation_closed",
     "give_notice": "notice_given",
     "expire": "convention_expired",
     "terminate": "convention_terminated",
     "cancel": "convention_cancelled",
 }
-"""The email each event sends (the last signature sends `convention_in_force`)."""
+"""The email each event sends (the last signature sends `convention_in_force`; the financial
+report of rule 20, `report_received report=financial`, sends `financial_report_received`)."""
 
 DEADLINE_NOTICES = ANNOUNCEMENTS
 """The email announcing a deadline that passed with no automatic event (the due policy's)."""
@@ -71,6 +75,8 @@ def notice_for(outcome: Outcome) -> str | None:
     """The email kind a recorded event sends, if any."""
     if outcome.trigger == "sign":
         return "convention_in_force" if outcome.to_state == "notification" else None
+    if outcome.trigger == "report_received" and outcome.inputs.get("report") == "financial":
+        return "financial_report_received"
     return EVENT_NOTICES.get(outcome.trigger)
 
 
@@ -240,15 +246,18 @@ def event_snapshot(
     convention: Convention,
     letter: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A recorded event as emails describe it; its inputs as people read them, in French;
+    """A recorded event as emails describe it; its inputs as people read them, in French (the
+    financial report of rule 20 by its own name: the event's is that of an instalment's);
     with the registered letter it carries (`letter_snapshot`), if any."""
+    if isinstance(outcome, AmendmentOutcome):
+        label = labels.amendment_event(outcome.trigger)
+    elif isinstance(outcome, Outcome) and notice_for(outcome) == "financial_report_received":
+        label = labels.email("financial_report_received")
+    else:
+        label = labels.event(outcome.trigger)
     snapshot = {
         "name": outcome.trigger,
-        "label": (
-            labels.amendment_event(outcome.trigger)
-            if isinstance(outcome, AmendmentOutcome)
-            else labels.event(outcome.trigger)
-        ),
+        "label": label,
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
         "inputs": {

@@ -25,8 +25,9 @@ _INPUTS = (
 )  # fmt: skip
 
 EMAILS = (
-    "signature_requested", "convention_in_force", "award_notified", "payment_recorded",
-    "dispute_opened", "litigation_opened", "amicable_window_closed", "notice_given",
+    "signature_requested", "convention_in_force", "award_notified", "report_received",
+    "payment_recorded", "financial_report_received", "dispute_opened", "dispute_settled",
+    "litigation_opened", "litigation_closed", "amicable_window_closed", "notice_given",
     "convention_terminated", "convention_expired", "convention_cancelled",
     "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
     "reminder_expiry", "reminder_termination", "reminder_dispute_window",

@@ -41,6 +41,10 @@ def term_text(key: str, text: str) -> str:
     return text
 
 
+_REPORTS = {"financial": "compte rendu financier", "instalment": "document d'un versement"}
+"""What `report_received report=` names (states.rules.REPORTS), as a reader says it."""
+
+
 def input_text(key: str, value: str, convention: Convention | None = None) -> str:
     """One input of an event: French dates and amounts, oui/non, and (given the convention)
     a party's or a signatory's name; what cannot be read, as it was recorded."""
@@ -50,6 +54,8 @@ def input_text(key: str, value: str, convention: Convention | None = None) -> st
         return party.name
     if signatory is not None:
         return f"{signatory.name}, {signatory.title} ({signatory.email})"
+    if key == "report" and value in _REPORTS:
+        return _REPORTS[value]
     try:
         if key == "amount":
             return euros(parse_amount(value, key))
