@@ -69,14 +69,11 @@ def form_page(
     """The form, filled with `given`, with what is said beside its inputs."""
     form = intake_form.groups(given, said)
     shown = intake_form.shown(form)
-    problems = (said.problems if said else {}).items()
     data = {
         **page_context(context, signed, "conventions"),
         "groups": form,
         "carried": {k: v for k, v in given.items() if k not in shown and _carried(k)},
-        "elsewhere": [
-            (intake_form.label(k) if k else "", text) for k, text in problems if k not in shown
-        ],
+        "problems": intake_form.summary(form, said),
         "editing": editing,
         "upload_error": None,
         "read_from": None,
