@@ -110,6 +110,10 @@ class TerminationNotice:
     effective_end: date
 
 
+PAYING_STATES = ("payment", "execution")
+"""Where instalments are paid, and an instalment's report received (article 2)."""
+
+
 @dataclass
 class Convention:
     """A partnership convention and everything its lifecycle has recorded so far.
@@ -184,6 +188,11 @@ class Convention:
             if instalment.trigger == "report" and progress.report_received_on is None:
                 return instalment
         return None
+
+    def report_to_receive(self) -> Instalment | None:
+        """The instalment whose report may be recorded now: the one awaiting its report, while
+        payments are made (payment, execution); None in any other state."""
+        return self.awaiting_report() if self.state in PAYING_STATES else None
 
     def awaiting_financial_report(self) -> bool:
         """Whether the beneficiary's financial report is owed and not received yet: once the

@@ -177,8 +177,10 @@ _AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 
 def parse_amount(text: str, field: str = "amount") -> Decimal:
     """An amount in euros, exact to the cent: `200000`, `200000.00`, or the French way
-    `200 000,00` (spaces, narrow or no-break, between thousands; a comma for cents)."""
+    `200 000,00` (spaces, narrow or no-break, between thousands; a comma for cents), with or
+    without the euro sign after it, as convflow writes amounts (`200 000,00 €`)."""
     compact = text.strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    compact = compact.removesuffix("€")
     if "," in compact and "." not in compact:
         compact = compact.replace(",", ".")
     if not _AMOUNT.match(compact):

@@ -160,7 +160,8 @@ def allowed_events(state: str) -> list[str]:
 
 def allowed_for(convention: Convention) -> list[str]:
     """The events a person may record on `convention` now: those of its state, less a payment
-    when every instalment is paid and a report when none is awaited."""
+    when every instalment is paid and a report when none may be received now (an instalment's
+    only in payment or execution, the financial report once signed)."""
     allowed = allowed_events(convention.state)
     # Each question asked only when its event is among the state's (pure questions, the
     # schedule walked each time: fire() asks for every recorded event).
@@ -168,7 +169,7 @@ def allowed_for(convention: Convention) -> list[str]:
         allowed = [name for name in allowed if name != "pay"]
     if (
         "report_received" in allowed
-        and convention.awaiting_report() is None
+        and convention.report_to_receive() is None
         and not convention.awaiting_financial_report()
     ):
         allowed = [name for name in allowed if name != "report_received"]

@@ -18,7 +18,14 @@ from typing import Any
 
 from states.award import AwardDecision, check_signature, prefect_referral, third_party_challenge
 from states.committee import MAX_CADENCE, Meeting, next_meeting
-from states.convention import Convention, Dispute, Party, Signatory, TerminationNotice
+from states.convention import (
+    PAYING_STATES,
+    Convention,
+    Dispute,
+    Party,
+    Signatory,
+    TerminationNotice,
+)
 from states.deadlines import (
     AWARD_WINDOWS,
     ComputedDeadline,
@@ -354,9 +361,11 @@ def report_received(
     """A report from the beneficiary is received: the financial report (rule 20), or the
     report an instalment waits for, whose payment is then due `payment_target_days` after
     (article 2). `report=` says which when both are awaited."""
+    if "instalment" in inputs:  # a bad number is said whichever report is named
+        parse_whole(inputs["instalment"], "instalment")
     if _which_report(convention, inputs) == "financial":
         return _financial_report_received(convention, on, inputs)
-    if convention.state not in ("payment", "execution"):
+    if convention.state not in PAYING_STATES:
         raise _refuse(convention, "report_received", "no_report_awaited")
     if "instalment" in inputs:
         instalment = _instalment(convention, "report_received", inputs)
@@ -391,7 +400,7 @@ def _which_report(convention: Convention, inputs: Mapping[str, str]) -> str:
         return named
     if "instalment" in inputs:
         return "instalment"
-    instalment = convention.awaiting_report()
+    instalment = convention.report_to_receive()
     financial = convention.awaiting_financial_report()
     if instalment is not None and financial:
         raise _refuse(convention, "report_received", "which_report",

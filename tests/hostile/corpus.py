@@ -331,6 +331,11 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "report_received", "instalment=-2"],
         ("unknown_instalment",),
     ),
+    # Named with the financial report, a bad number was not said (no_financial_report_owed).
+    "report-financial-instalment-words": (
+        ["event", "REF", "report_received", "report=financial", "instalment=abc"],
+        ("not_a_whole_number",),
+    ),
     "pay-instalment-decimal": (
         ["event", "REF", "pay", "amount=27000", "instalment=1.5"],
         ("not_a_whole_number",),

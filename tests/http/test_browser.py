@@ -202,3 +202,29 @@ def test_a_conventions_page_shows_state_and_deadlines_first_and_every_scroll_is_
     diagram = page.locator(".diagram-scroll")
     diagram.focus()
     expect(diagram).to_be_focused()  # reachable from the keyboard, should it ever scroll
+
+
+def test_on_a_phone_a_refused_draft_says_why_at_the_top_and_leads_to_the_field(
+    page: Any, app: App, tokens: Tokens
+):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in_page(page, tokens.admin)
+    page.goto("/nouvelle-convention")
+    for field, value in (("#reference", "AMP-TEST-2026"), ("#title", "Convention de test"),
+                         ("#object", "Un objet"), ("#amount", "12 000,00"),
+                         ("#end-date", "2026-12-31"), ("#place", "Marseille")):  # fmt: skip
+        page.locator(field).fill(value)
+
+    page.get_by_role("button", name="Enregistrer le brouillon").click()  # no party given
+
+    summary = page.get_by_role("alert").filter(has_text="Rien n'a été enregistré")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("1 problème à corriger")
+    link = summary.get_by_role("link", name="Parties et signataires : indiquez-en au moins 2")
+    link.click()
+    expect(page.locator("fieldset#parties")).to_be_in_viewport()
+    expect(page.locator("#parties-error")).to_have_text("indiquez-en au moins 2")
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)

@@ -148,3 +148,31 @@ def test_a_schedule_given_through_the_api_is_shown_on_the_convention_s_page(
     assert page.status_code == 200
     assert "Échéancier des versements (2 versements, article 2)" in page.text
     assert "à la réception du document « bilan final »" in page.text
+
+
+INSTALMENTS = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
+
+
+def test_once_submitted_any_change_is_refused_for_the_state_before_its_fields_are_read(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    admin = bearer(tokens.admin)
+    created = client.post("/api/v1/conventions", json=file_fields(INSTALMENTS), headers=admin)
+    assert created.status_code == 201, created.text
+    client.post("/api/v1/conventions/AMP-EXEMPLE-2027/events",
+                json={"event": "submit"}, headers=admin).raise_for_status()  # fmt: skip
+
+    for change in ({"amount": "2000.00"}, {"end_date": "xx"}, {"title": "x"},
+                   {"parties": []}, {"history": []}):  # fmt: skip
+        late = client.patch("/api/v1/conventions/AMP-EXEMPLE-2027", json=change,
+                            headers={**admin, "Accept-Language": "fr"})  # fmt: skip
+        assert late.status_code == 409, (change, late.text)
+        answer = late.json()
+        assert (answer["code"], answer["params"]["state"]) == ("not_a_draft", "signature")
+        assert answer["message"].startswith("« Modifier le brouillon » refusé : "), answer
+        assert "edit_draft" not in answer["message"]
+
+    status = client.get("/api/v1/conventions/AMP-EXEMPLE-2027", headers=admin).json()
+    assert (status["amount"], status["end_date"], status["version"]) == (
+        "45000.00", "2027-12-31", created.json()["version"] + 1,
+    )  # fmt: skip

@@ -150,7 +150,8 @@ def test_a_report_instalment_without_its_document_is_refused_on_its_own_slot(
 
     assert answer.status_code == 422
     assert re.search(r'id="payment-instalments-2"[^>]*>\s*<legend>Versement 3</legend>\s*'
-                     r'<p class="field-error">', answer.text)  # fmt: skip
+                     r'<p class="field-error" id="payment-instalments-2-error">',
+                     answer.text)  # fmt: skip
 
 
 def test_a_reference_already_loaded_is_refused_beside_the_reference(
@@ -296,3 +297,52 @@ def test_the_history_names_only_what_an_edit_changed(admin_browser: httpx.Client
 
     last = views.history(loaded, REFERENCE)[-1]
     assert (last["event"], last["inputs"]) == ("edit_draft", {"fields": "amount"})
+
+
+def summary_of(answer: httpx.Response) -> tuple[str, list[tuple[str, str]]]:
+    """The summary of a refused form: its title, and each problem with the field it links to."""
+    found = re.search(r'<div class="alert alert-error error-summary"([^>]*)>(.*?)</div>',
+                      answer.text, re.S)  # fmt: skip
+    assert found, "no summary"
+    attributes, inside = found.groups()
+    assert 'role="alert"' in attributes and 'tabindex="-1"' in attributes
+    assert "autofocus" in attributes
+    title = re.search(r"<h2[^>]*>(.*?)</h2>", inside, re.S)
+    assert title
+    found_links = re.findall(r'<a href="#([^"]+)">(.*?)</a>', inside, re.S)
+    links = [(target, re.sub(r"\s+", " ", unescape(text))) for target, text in found_links]
+    return unescape(title.group(1)), links
+
+
+def test_a_draft_without_parties_is_refused_with_a_summary_at_the_top_linking_to_them(
+    admin_browser: httpx.Client, app: App
+):
+    form = {k: v for k, v in reference_form().items() if not k.startswith("parties")}
+
+    answer = post(admin_browser, "/nouvelle-convention", form, "save")
+
+    assert answer.status_code == 422
+    title, links = summary_of(answer)
+    assert title == "Rien n'a été enregistré : 1 problème à corriger"
+    assert links == [("parties", "Parties et signataires : indiquez-en au moins 2")]
+    assert answer.text.index("error-summary") < answer.text.index("convention-form")
+    assert 'id="parties"' in answer.text and 'id="parties-error"' in answer.text
+    assert "ce champ obligatoire manque" not in page_text(answer)
+    assert count(app) == 0
+
+
+def test_every_problem_of_the_form_is_in_the_summary_in_the_form_s_order(
+    admin_browser: httpx.Client, app: App
+):
+    form = reference_form()
+    form["amount"] = "beaucoup"
+    form["parties[1].signatories[0].email"] = "pas une adresse"
+
+    answer = post(admin_browser, "/nouvelle-convention", form, "save")
+
+    assert answer.status_code == 422
+    title, links = summary_of(answer)
+    assert title == "Rien n'a été enregistré : 2 problèmes à corriger"
+    assert [target for target, _ in links] == ["amount", "parties-1-signatories-0-email"]
+    assert links[1][1].startswith("Partie 2, signataire 1 : ")
+    assert count(app) == 0

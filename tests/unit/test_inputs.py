@@ -103,6 +103,10 @@ def test_an_instant_that_cannot_be_read_is_refused(text, code):
         pytest.param("0.01", Decimal("0.01"), id="one cent"),
         pytest.param("200 000,00", Decimal("200000.00"), id="the French way"),
         pytest.param("200\u202f000,5", Decimal("200000.50"), id="as Babel writes it"),
+        pytest.param("27 000,00 €", Decimal("27000.00"), id="as the dashboard writes it"),
+        pytest.param("27\u202f000,00\xa0€", Decimal("27000.00"), id="copied from a page"),
+        pytest.param("27000€", Decimal("27000.00"), id="the euro sign right after"),
+        pytest.param("27000.00 € ", Decimal("27000.00"), id="spaces after the euro sign"),
     ],
 )
 def test_an_amount_is_exact_to_the_cent(text, amount):
@@ -129,7 +133,11 @@ POSITIVE = ("amount_not_positive", {"field": "amount"})
         pytest.param("200000.001", not_an_amount("200000.001"), id="three decimals"),
         pytest.param("2e5", not_an_amount("2e5"), id="an exponent"),
         pytest.param("2.0E5", not_an_amount("2.0E5"), id="a float's exponent"),
-        pytest.param("200000 €", not_an_amount("200000 €"), id="with the currency"),
+        pytest.param("€ 200000", not_an_amount("€ 200000"), id="the euro sign before"),
+        pytest.param("200 € 000", not_an_amount("200 € 000"), id="the euro sign inside"),
+        pytest.param("200000 € €", not_an_amount("200000 € €"), id="two euro signs"),
+        pytest.param("200000 EUR", not_an_amount("200000 EUR"), id="the currency's code"),
+        pytest.param("€", not_an_amount("€"), id="the euro sign alone"),
         pytest.param("", not_an_amount(""), id="nothing"),
         pytest.param("0", POSITIVE, id="zero"),
         pytest.param("0.00", POSITIVE, id="zero with cents"),

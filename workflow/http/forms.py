@@ -17,6 +17,7 @@ from states.amendments import FIELDS
 from states.errors import InvalidInput
 from states.inputs import INPUTS
 from states.lifecycle import AWARD_STATES, IN_FORCE
+from workflow.http.rendering import money
 from workflow.http.schemas import MAX_INPUT, MAX_MINUTES, PLAIN
 from workflow.wording import dashboard as labels
 from workflow.wording import values as wording
@@ -31,7 +32,6 @@ LONG_FIELDS = {"minutes": MAX_MINUTES}
 HINTS = {
     "received": "Date de l'avis de réception. Le délai court à partir du lendemain.",
     "presented": "Si la lettre n'a pas été retirée : date de la première présentation.",
-    "amount": "Exactement le montant dû, par exemple 200000.00.",
     "party": "La partie qui envoie la lettre recommandée avec avis de réception.",
     "signatory": "Parmi les signataires qui n'ont pas encore signé.",
     "decision": "Sa référence, par exemple DEL-BUR-2025-042. L'enregistrer à nouveau, avec "
@@ -42,12 +42,11 @@ HINTS = {
     "la réunion dans l'historique (Pièces).",
 }
 OPEN_AMENDMENT = ("draft", "signature")
-REPORTS = (
-    ("", "Celui qui est attendu"),
-    ("financial", "Le compte rendu financier (loi 2000-321, art. 10)"),
-    ("instalment", "Le document attendu pour un versement"),
-)
-"""What `report_received` may name: an empty choice leaves it to the only report awaited."""
+FINANCIAL_REPORT = "Le compte rendu financier (loi 2000-321, art. 10)"
+PAYING_STATES = ("payment", "execution")
+"""Where an instalment's report may be received (`states.convention.PAYING_STATES`)."""
+FORM_LABELS = {"report": "Document reçu"}
+"""A form's own words for an input whose label tells command-line users what to type."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +105,46 @@ def _options(
         )
     if key == "party":
         return tuple(parties.items())
-    if key == "report":  # left on the first choice: the only report awaited
-        return REPORTS
+    if key == "report":
+        return _receivable(view)
     return ()
+
+
+def _receivable(view: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The reports `report_received` may record now, as its select offers them: the financial
+    report while owed and not received (once signed), the report an instalment waits for
+    while payments are made."""
+    reports: list[tuple[str, str]] = []
+    financial = view.get("financial_report")
+    if financial and not financial["received_on"] and view.get("effective_date"):
+        reports.append(("financial", FINANCIAL_REPORT))
+    part = _awaiting_report(view)
+    if part is not None:
+        said = f"Le document « {part['report']} » (versement n°{part['number']})"
+        reports.append(("instalment", said))
+    return tuple(reports)
+
+
+def _awaiting_report(view: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The first unpaid instalment whose report may be received now, if any."""
+    if view["state"] not in PAYING_STATES:
+        return None
+    schedule: list[Mapping[str, Any]] = view.get("instalments") or []
+    awaiting = [part for part in schedule if not part["paid_on"] and part["trigger"] == "report"
+                and not part["report_received_on"]]  # fmt: skip
+    return awaiting[0] if awaiting else None
+
+
+def _due(view: Mapping[str, Any]) -> tuple[str, str]:
+    """The amount the payment form expects, as typed and as its hint says it: the first unpaid
+    instalment's (what `pay` takes without `instalment=`), else the single payment's."""
+    schedule = view.get("instalments") or []
+    unpaid = [part for part in schedule if not part["paid_on"]]
+    if not unpaid:
+        return view["amount"], f"Exactement le montant dû : {money(view['amount'])}."
+    part = unpaid[0]
+    said = f"versement n°{part['number']} sur {len(schedule)}"
+    return part["amount"], f"Exactement le montant dû : {money(part['amount'])} ({said})."
 
 
 def _widget(key: str, options: tuple[tuple[str, str], ...]) -> str:
@@ -126,15 +162,17 @@ def _field(
     signed: Signed = None,
 ) -> FormField:  # fmt: skip
     options = _options(key, view, signed)
-    default = view["amount"] if key == "amount" else ""
+    default, hint = _due(view) if key == "amount" else ("", HINTS.get(key, ""))
+    if key == "report" and len(options) == 1:  # the only report receivable now
+        default = options[0][0]
     return FormField(
         key=key,
-        label=labels.input_label(key),
+        label=FORM_LABELS.get(key) or labels.input_label(key),
         widget=_widget(key, options),
         required=required,
         options=options,
         value=given.get(PREFIX + key, default),
-        hint=HINTS.get(key, ""),
+        hint=hint,
     )
 
 
@@ -145,9 +183,16 @@ def event_forms(view: Mapping[str, Any], given: Mapping[str, str] | None = None)
     for event in view["allowed_events"]:
         spec = INPUTS[event]
         fields = [_field(key, True, view, given) for key in spec.required]
-        fields += [_field(key, False, view, given) for key in spec.optional]
+        fields += [_field(key, False, view, given) for key in spec.optional
+                   if not _pointless(event, key, view)]  # fmt: skip
         forms.append(EventForm(event, labels.action(event), tuple(fields)))
     return forms
+
+
+def _pointless(event: str, key: str, view: Mapping[str, Any]) -> bool:
+    """Whether an optional input can only be refused: an instalment's number when recording a
+    report while no instalment's report may be received."""
+    return event == "report_received" and key == "instalment" and _awaiting_report(view) is None
 
 
 def award_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) -> EventForm | None:

@@ -22,7 +22,7 @@ from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.schemas import Problem
 from workflow.usecases import views
 from workflow.usecases.commands import ImportConvention
-from workflow.usecases.conventions import edit_draft, import_convention
+from workflow.usecases.conventions import draft_to_edit, edit_draft, import_convention
 
 MAX_DOCUMENT = 20 * 1024 * 1024
 """The largest document `POST /api/v1/extract` reads (a convention is a few hundred kB)."""
@@ -75,12 +75,11 @@ def edit(
     `parties` is replaced whole); the reference itself does not change. Refused once the
     convention is submitted for signature: an amendment is then the way."""
     reference = checked(reference)
+    current = draft_to_edit(context.app, reference)  # its state first: 409 not_a_draft
     if "reference" in body and body["reference"] != reference:
         raise InvalidInput("reference", "reference_unchanged", reference=reference)
     if "history" in body:
         raise InvalidInput("history", "history_at_creation_only")
-    with context.app.uow(read_only=True) as uow:
-        current = uow.conventions.get(reference)
     merged = _merged(file_data(current), body)
     parsed = parse_mapping(merged, "API", **_targets(context))
     version = body.get("expected_version")

@@ -200,6 +200,45 @@ def groups(given: Mapping[str, str], said: Said | None = None) -> list[Group]:
     ]
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One line of the summary of a refused form: what it is about, what is wrong, and the
+    id of the input or fieldset it links to ("" when the form shows no input for it)."""
+
+    where: str
+    text: str
+    anchor: str = ""
+
+
+def group_id(name: str) -> str:
+    """A fieldset's HTML id from its dotted name (`parties-0-signatories-1`)."""
+    return name.replace("[", "-").replace("]", "").replace(".", "-")
+
+
+def summary(form: Sequence[Group], said: Said | None) -> list[Problem]:
+    """Every problem of a refused form, in the form's order, each linked to its input or
+    fieldset; those about nothing the form shows come last, unlinked."""
+    if said is None or not said.problems:
+        return []
+    found: list[Problem] = []
+
+    def walk(group: Group, where: str) -> None:
+        if group.problem:
+            found.append(Problem(where, group.problem, group_id(group.name)))
+        for item in group.inputs:
+            if item.problem:
+                found.append(Problem(place_label(item.name), item.problem, item.id))
+        for inner in group.groups:
+            walk(inner, place_label(inner.name) if inner.name else inner.legend)
+
+    for group in form:
+        walk(group, group.legend)
+    names = shown(form)
+    found += [Problem(label(name) if name else "", text)
+              for name, text in said.problems.items() if name not in names]  # fmt: skip
+    return found
+
+
 def shown(form: Sequence[Group]) -> set[str]:
     """Every input's and fieldset's name in the form."""
     names: set[str] = set()
@@ -222,7 +261,9 @@ def file_fields_of(form: Mapping[str, str]) -> dict[str, str]:
 def to_file(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """A submitted form as the file's mapping, and how renumbered slots are named in the form
     (`file_fields.compacted`). A trigger alone makes no instalment (its select always has a
-    value); a share is written "60 %"; a party without a code gets one from its name."""
+    value); a share is written "60 %"; a party without a code gets one from its name. The
+    parties are always given (none filled: an empty list), so that too few of them are said
+    as the API says it ("indiquez-en au moins 2"), not as a missing field."""
     fields = {name: text for name, text in file_fields_of(form).items() if text.strip()}
     for name in [n for n in fields if n.endswith(".trigger")]:
         row = name.removesuffix(".trigger")
@@ -236,6 +277,7 @@ def to_file(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     for party in data.get("parties") or []:
         if isinstance(party, dict) and "key" not in party and party.get("name"):
             party["key"] = party_key(str(party["name"]), data["parties"])
+    data.setdefault("parties", [])
     _flags(data)
     return data, renamed
 

@@ -37,7 +37,7 @@ from workflow.http.intake_api import read_capped
 from workflow.http.pages import page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.commands import ImportConvention
-from workflow.usecases.conventions import edit_draft, import_convention
+from workflow.usecases.conventions import draft_to_edit, edit_draft, import_convention
 from workflow.usecases.intake_drafts import complete_draft
 from workflow.usecases.preview import preview
 from workflow.wording.refusals import problem_text, say
@@ -69,14 +69,11 @@ def form_page(
     """The form, filled with `given`, with what is said beside its inputs."""
     form = intake_form.groups(given, said)
     shown = intake_form.shown(form)
-    problems = (said.problems if said else {}).items()
     data = {
         **page_context(context, signed, "conventions"),
         "groups": form,
         "carried": {k: v for k, v in given.items() if k not in shown and _carried(k)},
-        "elsewhere": [
-            (intake_form.label(k) if k else "", text) for k, text in problems if k not in shown
-        ],
+        "problems": intake_form.summary(form, said),
         "editing": editing,
         "upload_error": None,
         "read_from": None,
@@ -191,8 +188,7 @@ def _merged(context: HttpContext, reference: str, changes: dict[str, Any]) -> di
     """The draft's terms with the form's: the form shows every term it can change, so a
     blank input returns to its default; what it does not show (reminder offsets, articles)
     stays as the draft has it."""
-    with context.app.uow(read_only=True) as uow:
-        current = file_data(uow.conventions.get(reference))
+    current = file_data(draft_to_edit(context.app, reference))
     kept = {k: v for k, v in current["clauses"].items() if k not in _FORM_CLAUSES}
     return {
         **current,

@@ -78,6 +78,23 @@ def load_convention(
     return ConventionImported(convention.reference, convention.state, convention.version)
 
 
+def refuse_unless_draft(convention: Convention) -> None:
+    """Refuse to edit a convention no longer a draft, naming its state: once submitted for
+    signature, only an amendment changes its terms."""
+    if convention.state != "draft":
+        raise GuardRejected(convention.reference, "edit_draft", "not_a_draft",
+                            state=convention.state)  # fmt: skip
+
+
+def draft_to_edit(app: App, reference: str) -> Convention:
+    """The draft `reference` as stored, to change some of its terms; refused first when it is
+    no longer a draft (before the changes are read: they cannot be taken whatever they are)."""
+    with app.uow(read_only=True) as uow:
+        stored = uow.conventions.get(reference)
+    refuse_unless_draft(stored)
+    return stored
+
+
 def edit_draft(
     app: App, convention: Convention, actor: str, fields: Sequence[str], now: datetime,
     expected_version: int | None = None,
@@ -87,9 +104,7 @@ def edit_draft(
     amendment: refused, naming its state."""
     with app.uow() as uow:
         stored = uow.conventions.get(convention.reference, for_update=True)
-        if stored.state != "draft":
-            raise GuardRejected(convention.reference, "edit_draft", "not_a_draft",
-                                state=stored.state)  # fmt: skip
+        refuse_unless_draft(stored)
         if expected_version is not None and expected_version != stored.version:
             raise ConcurrentChange(convention.reference, expected_version, stored.version)
         convention.version = stored.version

@@ -57,8 +57,8 @@ dashboard's form and its reading of a document name them."""
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
     # as the history names them
-    "event": ("import", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE),
-    "action": (*EVENTS, *SIDE_RECORDS, "amend"),  # as a person records them: a button
+    "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE),
+    "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft"),  # as a person records them
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number

@@ -1,0 +1,240 @@
+"""The page of a convention paid in instalments, as an administrator reads and fills it.
+
+AMP-EXEMPLE-2027 (examples/) pays its 45 000 € in two instalments (article 2): 60 %, 27 000 €,
+after the notification of the award, and 40 %, 18 000 €, on receipt of its activity report
+(« bilan d'activité 2027 »). It owes no financial report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from html import unescape
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, FixedClock
+from tests.http.conftest import Tokens, form_value, sign_in
+from tests.integration.steps import at, load
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
+from workflow.usecases import views
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
+
+EXAMPLE = "AMP-EXEMPLE-2027"
+EXAMPLE_FILE = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
+PAGE = f"/conventions/{EXAMPLE}"
+
+
+def record(app: App, event: str, on: str, **inputs: str) -> None:
+    """Record an event on the example convention, on `on`, at 10:00 UTC that day."""
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.now = at(f"{on}T10:00:00Z")
+    record_event(app, RecordEvent(EXAMPLE, event, "alice", date.fromisoformat(on), inputs),
+                 app.clock())  # fmt: skip
+
+
+@pytest.fixture
+def notified(app: App, clock: FixedClock) -> App:
+    """Signed by both parties (in force on 8 January 2027); awaiting the notification."""
+    clock.now = at("2027-01-04T09:00:00Z")
+    load(app, read_convention_file(EXAMPLE_FILE, payment_target_days=30,
+                                   signature_target_days=7))  # fmt: skip
+    record(app, "submit", "2027-01-04")
+    record(app, "sign", "2027-01-06", signatory="nadia.benali@example.org")
+    record(app, "sign", "2027-01-08", signatory="martial.alvarez@example.org")
+    return app
+
+
+@pytest.fixture
+def in_payment(notified: App) -> App:
+    """The award notified on Friday 15 January 2027: instalment 1 is due."""
+    record(notified, "notify", "2027-01-15")
+    return notified
+
+
+@pytest.fixture
+def first_paid(in_payment: App) -> App:
+    """Instalment 1 paid on 1 February 2027, the activity report received on 10 March."""
+    record(in_payment, "pay", "2027-02-01", amount="27000.00")
+    record(in_payment, "report_received", "2027-03-10")
+    return in_payment
+
+
+def signed_in(client: httpx.Client, tokens: Tokens) -> httpx.Client:
+    """The client signed in as alice (admin) at the clock's time (sessions expire)."""
+    assert sign_in(client, tokens.admin).status_code == 303
+    return client
+
+
+def words(html: str) -> str:
+    """The page's text as read: tags dropped, entities decoded, every space a plain one."""
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"[\s\u202f\xa0]+", " ", text)
+
+
+def form_of(page: str, event: str) -> str:
+    """The HTML of the form recording `event`."""
+    found = re.search(
+        rf'<form [^>]*>(?:(?!</form>).)*?name="event" value="{event}".*?</form>', page, re.S
+    )
+    assert found, f"no form for {event}"
+    return found.group(0)
+
+
+def field_value(form: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', form)
+    assert found, f"no field {name}"
+    return unescape(found.group(1))
+
+
+def hint_of(form: str, field_id: str) -> str:
+    found = re.search(rf'<p class="hint" id="{field_id}-hint">(.*?)</p>', form, re.S)
+    assert found, f"no hint for {field_id}"
+    return words(found.group(1)).strip()
+
+
+def pay(client: httpx.Client, amount: str) -> httpx.Response:
+    page = client.get(PAGE).text
+    return client.post(f"{PAGE}/evenements", data={
+        "csrf_token": form_value(page, "csrf_token"), "event": "pay", "in_amount": amount,
+        "version": form_value(form_of(page, "pay"), "version"),
+    })  # fmt: skip
+
+
+# --- The payment form expects the instalment due ------------------------------------------
+
+
+def test_the_payment_form_is_filled_with_instalment_1_and_says_its_amount_the_french_way(
+    in_payment: App, client: httpx.Client, tokens: Tokens
+):
+    form = form_of(signed_in(client, tokens).get(PAGE).text, "pay")
+
+    assert field_value(form, "in_amount") == "27000.00"
+    assert hint_of(form, "pay-amount") == (
+        "Exactement le montant dû : 27 000,00 € (versement n°1 sur 2)."
+    )
+    assert "200000" not in form  # the reference convention's figure
+
+
+def test_once_instalment_1_is_paid_the_form_is_filled_with_instalment_2(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    form = form_of(signed_in(client, tokens).get(PAGE).text, "pay")
+
+    assert field_value(form, "in_amount") == "18000.00"
+    assert hint_of(form, "pay-amount") == (
+        "Exactement le montant dû : 18 000,00 € (versement n°2 sur 2)."
+    )
+
+
+def test_the_payment_form_submitted_as_filled_records_instalment_1(
+    in_payment: App, client: httpx.Client, tokens: Tokens
+):
+    browser = signed_in(client, tokens)
+    page = browser.get(PAGE).text
+
+    answer = pay(browser, field_value(form_of(page, "pay"), "in_amount"))
+
+    assert answer.status_code == 303
+    status = views.status(in_payment, EXAMPLE)
+    assert [(i["number"], i["paid_amount"]) for i in status["instalments"]] == [
+        (1, "27000.00"), (2, None),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["27 000,00 €", "27\u202f000,00\xa0€", "27000€"])
+def test_an_amount_typed_with_the_euro_sign_as_the_page_writes_it_is_taken(
+    in_payment: App, client: httpx.Client, tokens: Tokens, typed: str
+):
+    answer = pay(signed_in(client, tokens), typed)
+
+    assert answer.status_code == 303
+    assert views.status(in_payment, EXAMPLE)["paid_amount"] == "27000.00"
+
+
+def test_a_single_payment_form_is_filled_with_the_whole_amount(
+    app: App, client: httpx.Client, tokens: Tokens, clock: FixedClock
+):
+    clock.now = at("2027-01-04T09:00:00Z")
+    convention = read_convention_file(EXAMPLE_FILE, payment_target_days=30,
+                                      signature_target_days=7)  # fmt: skip
+    load(app, replace(convention, clauses=replace(convention.clauses, instalments=())))
+    record(app, "submit", "2027-01-04")
+    record(app, "sign", "2027-01-06", signatory="nadia.benali@example.org")
+    record(app, "sign", "2027-01-08", signatory="martial.alvarez@example.org")
+    record(app, "notify", "2027-01-15")
+
+    form = form_of(signed_in(client, tokens).get(PAGE).text, "pay")
+
+    assert field_value(form, "in_amount") == "45000.00"
+    assert hint_of(form, "pay-amount") == "Exactement le montant dû : 45 000,00 €."
+
+
+# --- Each instalment's deadline says which it is ------------------------------------------
+
+
+def test_each_payment_deadline_card_names_its_instalment_and_amount(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    page = signed_in(client, tokens).get(PAGE).text
+    titles = [words(h).strip() for h in re.findall(r"<h3>(.*?)</h3>", page, re.S)]
+
+    payment = [t for t in titles if t.startswith("Objectif de versement")]
+    assert len(payment) == 2, titles
+    assert any("versement n°1 sur 2 (27 000,00 €)" in t for t in payment), payment
+    assert any("versement n°2 sur 2 (18 000,00 €)" in t for t in payment), payment
+
+
+# --- Recording the receipt of a report ----------------------------------------------------
+
+
+def options_of(form: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select [^>]*name="{name}".*?</select>', form, re.S)
+    assert select, f"no select {name}"
+    return [(value, words(text).strip())
+            for value, text in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>',
+                                          select.group(0), re.S)]  # fmt: skip
+
+
+def test_before_the_notification_no_report_may_be_recorded(
+    notified: App, client: httpx.Client, tokens: Tokens
+):
+    page = signed_in(client, tokens).get(PAGE).text
+
+    assert 'value="report_received"' not in page
+    assert "report_received" not in views.status(notified, EXAMPLE)["allowed_events"]
+
+
+def test_the_report_form_offers_in_french_only_the_document_instalment_2_waits_for(
+    in_payment: App, client: httpx.Client, tokens: Tokens
+):
+    form = form_of(signed_in(client, tokens).get(PAGE).text, "report_received")
+
+    assert re.search(r'<label for="report_received-report">Document reçu</label>', form)
+    assert "financial" not in words(form) and "instalment" not in words(form)
+    assert options_of(form, "in_report") == [
+        ("", "—"),
+        ("instalment", "Le document « bilan d'activité 2027 » (versement n°2)"),
+    ]
+    assert 'value="instalment" selected' in form  # the only one: chosen
+
+
+def test_a_report_instalment_number_that_is_not_a_number_is_said_beside_its_field(
+    in_payment: App, client: httpx.Client, tokens: Tokens
+):
+    browser = signed_in(client, tokens)
+    page = browser.get(PAGE).text
+    answer = browser.post(f"{PAGE}/evenements", data={
+        "csrf_token": form_value(page, "csrf_token"), "event": "report_received",
+        "in_report": "instalment", "in_instalment": "abc",
+    })  # fmt: skip
+
+    assert answer.status_code == 422
+    error = re.search(r'id="report_received-instalment-error">(.*?)</p>', answer.text, re.S)
+    assert error and words(error.group(1)) == "« abc » n'est pas un nombre entier."
+    assert views.status(in_payment, EXAMPLE)["instalments"][1]["report_received_on"] is None
