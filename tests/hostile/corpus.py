@@ -580,6 +580,16 @@ API_CASES.update(
             409,
             ("concurrent_change",),
         ),
+        "body-over-1-mib": (  # refused from its Content-Length, before it is read
+            '{"event": "submit", "inputs": {"note": "' + "x" * (3 * 1024 * 1024) + '"}}',
+            413,
+            ("body_too_large",),
+        ),
+        "long-input-echoed": (  # the 422 repeats a prefix of it, not the 900 kB
+            '{"event": "submit", "on": "' + "x" * (900 * 1024) + '"}',
+            422,
+            ("invalid_request",),
+        ),
     }
 )
 

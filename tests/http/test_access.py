@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from workflow.bootstrap import App
 from workflow.http.factory import ROUTERS
 from workflow.usecases.documents import Attach, attach
 from workflow.usecases.tokens import revoke_token
+from workflow.usecases.web_sessions import MAX_FAILURES, WINDOW
 
 PUBLIC = {
     ("GET", "/openapi.json"),
@@ -159,6 +161,72 @@ def test_the_calendar_takes_the_token_in_its_address_and_nothing_else_does(
     assert client.get(f"/api/v1/calendar.ics?token={tokens.viewer}").status_code == 200
     assert client.get(f"/api/v1/conventions?token={tokens.viewer}").status_code == 401
     assert client.get("/api/v1/calendar.ics?token=wrong").status_code == 401
+
+
+def test_a_calendar_address_refuses_an_admin_token_with_a_403_saying_to_use_a_viewer_one(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    for path in ("/api/v1/calendar.ics", f"/api/v1/conventions/{REFERENCE}/calendar.ics"):
+        refused = client.get(path, params={"token": tokens.admin},
+                             headers={"Accept-Language": "fr"})  # fmt: skip
+
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "admin_token_in_address"
+        assert refused.json()["params"] == {"name": "alice"}
+        assert "jeton lecture seule" in refused.json()["message"]
+        assert "viewer token" in refused.json()["detail"]
+        assert client.get(path, params={"token": tokens.viewer}).status_code == 200
+        # In a header, where it does not end up in calendar clients, an admin token reads.
+        assert client.get(path, headers=bearer(tokens.admin)).status_code == 200
+
+
+def bad_tokens_until_throttled(send: Callable[[str], httpx.Response]) -> httpx.Response:
+    """Send wrong tokens: MAX_FAILURES are 401, the next one the answer returned."""
+    for attempt in range(MAX_FAILURES):
+        answer = send(f"bad{attempt}")
+        assert answer.status_code == 401 and answer.json()["code"] == "token_invalid"
+    return send("bad-again")
+
+
+def assert_throttled(answer: httpx.Response) -> None:
+    assert answer.status_code == 429
+    assert answer.json()["code"] == "too_many_tokens_refused"
+    assert answer.json()["params"] == {"minutes": 15}
+    assert int(answer.headers["Retry-After"]) == WINDOW.total_seconds()
+
+
+def test_wrong_bearer_tokens_past_the_limit_are_429_and_a_valid_one_still_reads(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    answer = bad_tokens_until_throttled(
+        lambda token: client.get("/api/v1/me", headers=bearer(token))
+    )
+
+    assert_throttled(answer)
+    assert "réessayez dans 15 min" in answer.json()["message"]
+    assert client.get("/api/v1/me", headers=bearer(tokens.viewer)).status_code == 200
+    assert client.get("/api/v1/me").json()["code"] == "token_required"  # no token: not a guess
+
+
+def test_wrong_calendar_tokens_past_the_limit_are_429_and_a_viewer_one_still_reads(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    answer = bad_tokens_until_throttled(
+        lambda token: client.get("/api/v1/calendar.ics", params={"token": token})
+    )
+
+    assert_throttled(answer)
+    assert client.get("/api/v1/calendar.ics", params={"token": tokens.viewer}).status_code == 200
+
+
+def test_one_count_for_the_dashboard_and_the_api_from_one_address(
+    client: httpx.Client, tokens: Tokens, loaded: App
+):
+    for _ in range(MAX_FAILURES):
+        assert sign_in(client, "typo").status_code == 401
+
+    assert_throttled(client.get("/api/v1/conventions", headers=bearer("typo")))
+    assert client.get("/api/v1/conventions", headers=bearer(tokens.admin)).status_code == 200
 
 
 def test_the_openapi_schema_declares_bearer_tokens(client: httpx.Client):

@@ -156,7 +156,8 @@ def deadlines_csv(context: Context, within_days: Within = 90) -> Response:
 def calendar_all(context: Context, principal: CalendarReader, days: Within = 365) -> Response:
     """Every convention's deadlines from 30 days ago to `days` ahead, as iCalendar.
 
-    Calendar clients cannot send headers: this route also takes `?token=`.
+    Calendar clients cannot send headers: this route also takes `?token=`, a viewer token's
+    only (an admin token in an address: 403 `admin_token_in_address`).
     """
     today = civil_date(context.now())
     items = queries.calendar_deadlines(
@@ -174,7 +175,7 @@ def calendar_all(context: Context, principal: CalendarReader, days: Within = 365
     summary="Calendar feed of one convention's deadlines",
 )
 def calendar_one(context: Context, principal: CalendarReader, reference: str) -> Response:
-    """One convention's deadlines, as iCalendar; also takes `?token=`."""
+    """One convention's deadlines, as iCalendar; also takes `?token=` (a viewer token)."""
     items = queries.calendar_deadlines(context.app, checked(reference))
     link = context.app.settings.dashboard_url
     hour = context.app.settings.reminder_hour

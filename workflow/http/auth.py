@@ -1,8 +1,11 @@
 """Who is calling, and may they: every protected route depends on one of these.
 
 The API takes `Authorization: Bearer TOKEN` (no token: 401; a viewer acting: 403). The
-calendar feeds also take `?token=` because calendar clients cannot send headers. The pages
-take the session cookie; a page asked without one answers 401 with the sign-in form.
+calendar feeds also take `?token=` because calendar clients cannot send headers, a viewer's
+only (an admin token in an address would end up in calendar clients and proxy logs: 403). The
+pages take the session cookie; a page asked without one answers 401 with the sign-in form.
+A refused token counts against its address, as at the sign-in form: past the limit, 429
+(`workflow.usecases.web_sessions.check_token`); a valid one is always accepted.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from starlette.requests import Request
 from workflow.http.context import HttpContext, context_of
 from workflow.http.errors import Forbidden, Unauthenticated
 from workflow.http.sessions import SESSION_COOKIE, Session
-from workflow.usecases.tokens import Principal, authenticate, principal_by_id
+from workflow.usecases.tokens import Principal, principal_by_id
+from workflow.usecases.web_sessions import check_token
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -41,20 +45,27 @@ class AdminOnly(Exception):
     """A signed-in viewer tried to change something: answer 403."""
 
 
-def _principal(context: HttpContext, token: str | None) -> Principal:
+def address_of(request: Request) -> str:
+    """The address a request comes from, as the throttle of refused tokens counts it."""
+    return request.client.host if request.client else "unknown"
+
+
+def _principal(request: Request, context: HttpContext, token: str | None) -> Principal:
     if not token:
         raise Unauthenticated("token_required")
-    principal = authenticate(context.app, token, context.now())
+    principal = check_token(context.app, token, address_of(request), context.now())
     if principal is None:
         raise Unauthenticated("token_invalid")
     return principal
 
 
 def api_reader(
-    context: Context, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    context: Context,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """Any valid token: it may read."""
-    return _principal(context, credentials.credentials if credentials else None)
+    return _principal(request, context, credentials.credentials if credentials else None)
 
 
 Reader = Annotated[Principal, Depends(api_reader)]
@@ -71,12 +82,19 @@ Admin = Annotated[Principal, Depends(api_admin)]
 
 
 def calendar_reader(
+    request: Request,
     context: Context,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     token: Annotated[str | None, Depends(query_token)],
 ) -> Principal:
-    """Any valid token, from the header or, for calendar clients, the query string."""
-    return _principal(context, credentials.credentials if credentials else token)
+    """Any valid token from the header; from the query string, for calendar clients, a viewer's
+    only (403 `admin_token_in_address` for an admin's)."""
+    if credentials:
+        return _principal(request, context, credentials.credentials)
+    principal = _principal(request, context, token)
+    if principal.is_admin:
+        raise Forbidden("admin_token_in_address", name=principal.name)
+    return principal
 
 
 CalendarReader = Annotated[Principal, Depends(calendar_reader)]

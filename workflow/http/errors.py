@@ -25,6 +25,7 @@ from storage.engine import DatabaseRefused, DatabaseUnreachable
 from workflow.http.context import context_of
 from workflow.usecases.documents import DocumentCorrupted
 from workflow.usecases.tokens import TokenExists
+from workflow.usecases.web_sessions import TooManyRefusals
 from workflow.wording.catalogue import language_of, negotiate
 from workflow.wording.refusals import Said, say
 from workflow.wording.words import Words
@@ -64,6 +65,8 @@ def status_of(error: ConvflowError) -> int:
     """The HTTP status a refusal means."""
     if isinstance(error, DatabaseUnreachable | DatabaseRefused | ServiceUnavailable):
         return 503  # the service cannot serve it now; the request itself may be right
+    if isinstance(error, TooManyRefusals):
+        return 429
     if isinstance(error, Unauthenticated):
         return 401
     if isinstance(error, Forbidden):
@@ -101,6 +104,8 @@ def api_error(request: Request, error: ConvflowError) -> JSONResponse:
     error = public(error)
     status = status_of(error)
     headers = CHALLENGE if status == 401 else RETRY_AFTER if status == 503 else None
+    if isinstance(error, TooManyRefusals):
+        headers = {"Retry-After": str(error.wait)}
     return JSONResponse(problem(request, error), status_code=status, headers=headers)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import math
 import secrets
@@ -46,6 +47,7 @@ from workflow.http.errors import (
     status_of,
 )
 from workflow.http.health import probes
+from workflow.http.limits import BodyLimit, BodyTooLarge
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
 from workflow.http.sessions import Sessions
@@ -60,9 +62,11 @@ Aix-Marseille-Provence.
 
 Every route needs a token from `convflow token create --name NAME --role admin|viewer`, sent as
 `Authorization: Bearer TOKEN`: `viewer` reads, `admin` also records events. Calendar feeds
-(`.ics`) also accept `?token=TOKEN`, for calendar clients that cannot send headers.
-Refusals: 401 no valid token, 403 role, 404 unknown convention, 409 refused by the lifecycle or
-changed meanwhile, 422 malformed input, 503 the database does not answer. Their body says why:
+(`.ics`) also accept `?token=TOKEN`, a viewer token, for calendar clients that cannot send
+headers. Refusals: 401 no valid token, 403 role (or an admin token in a calendar's address), 404
+unknown convention, 409 refused by the lifecycle or changed meanwhile, 413 a body too large, 422
+malformed input, 429 too many tokens refused from this address (a valid token is still
+accepted), 503 the database does not answer. Their body says why:
 `code` (stable) and `params` (dates ISO, amounts as text) for programs, `message` in the
 language of `Accept-Language` (`fr` or `en`; the service's `CONVFLOW_LANGUAGE` otherwise),
 `detail` in English."""
@@ -116,7 +120,10 @@ async def _database_error(request: Request, error: Exception) -> Response:
     return await _domain_error(request, refusal)
 
 
-def _http_refusal(status: int) -> HttpRefused:
+def _http_refusal(error: HTTPException) -> HttpRefused:
+    status = error.status_code
+    if isinstance(error, BodyTooLarge):
+        return HttpRefused("body_too_large", most=error.most)
     if status == 404:
         return HttpRefused("not_found")
     if status == 405:
@@ -127,11 +134,13 @@ def _http_refusal(status: int) -> HttpRefused:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if _is_api(request):
-        refusal = say(_http_refusal(error.status_code), client_words(request))
+        refusal = say(_http_refusal(error), client_words(request))
         body = {"detail": error.detail, **refusal.as_json()}
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
     title = "Page introuvable" if error.status_code == 404 else "Demande refusée"
     message = _HTTP_MESSAGES.get(error.status_code, str(error.detail))
+    if isinstance(error, BodyTooLarge):
+        message = french(_http_refusal(error)).sentence
     return _error_page(request, error.status_code, title, message)
 
 
@@ -144,7 +153,7 @@ _HTTP_MESSAGES = {
 async def _invalid_request(request: Request, error: Exception) -> Response:
     """A request the API cannot read: FastAPI's `detail`, and the fields as a refusal."""
     assert isinstance(error, RequestValidationError)
-    problems = _finite(jsonable_encoder(error.errors()))
+    problems = [_brief_input(problem) for problem in _finite(jsonable_encoder(error.errors()))]
     fields = [".".join(str(part) for part in problem["loc"]) for problem in problems]
     refusal = HttpRefused("invalid_request", fields=fields)
     body = {"detail": problems, **say(refusal, client_words(request)).as_json()}
@@ -161,6 +170,21 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite(item) for item in value]
     return value
+
+
+ECHO_MOST = 200
+"""How much of a refused input a 422 repeats (in characters of its JSON): a prefix, not a copy
+of a large body."""
+
+
+def _brief_input(problem: dict[str, Any]) -> dict[str, Any]:
+    """A problem whose echo of the input (`input`) is cut to `ECHO_MOST` characters of JSON."""
+    if "input" not in problem:
+        return problem
+    text = json.dumps(problem["input"], ensure_ascii=False)
+    if len(text) <= ECHO_MOST:
+        return problem
+    return {**problem, "input": text[:ECHO_MOST] + "…"}
 
 
 async def _nested_too_deep(request: Request, error: Exception) -> Response:
@@ -233,6 +257,8 @@ def create_http_app(
     for router in ROUTERS:
         web.include_router(router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    web.add_middleware(SecurityHeaders)
+    upload_most = max(app.settings.document_max_bytes, intake_api.MAX_DOCUMENT)
+    web.add_middleware(BodyLimit, upload_most=upload_most, refuse=_http_error)
+    web.add_middleware(SecurityHeaders)  # outermost: on every answer, a 413 included
     redact_access_log()
     return web

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from workflow.http.auth import Context, PageReader
+from workflow.http.auth import Context, PageReader, address_of
 from workflow.http.context import HttpContext
 from workflow.http.pages import page_context
 from workflow.http.sessions import (
@@ -24,8 +24,7 @@ from workflow.http.sessions import (
     csrf_valid,
     set_cookie,
 )
-from workflow.usecases.tokens import authenticate
-from workflow.usecases.web_sessions import signin_refused, signin_succeeded, signin_wait
+from workflow.usecases.web_sessions import TooManyRefusals, check_token
 
 public = APIRouter(include_in_schema=False)
 signed_only = APIRouter(include_in_schema=False)
@@ -80,21 +79,19 @@ def signin(
     ):
         text = "Le formulaire a expiré : saisissez de nouveau votre jeton."
         return signin_page(request, context, 403, {"kind": "error", "text": text}, suite)
-    address = request.client.host if request.client else "unknown"
-    wait = signin_wait(context.app, address, context.now())
-    if wait:
-        minutes = max(1, -(-wait // 60))
+    address = address_of(request)
+    try:
+        principal = check_token(context.app, token.strip(), address, context.now())
+    except TooManyRefusals as refused:
+        minutes = max(1, -(-refused.wait // 60))
         text = (f"Trop de jetons refusés depuis cette adresse : réessayez dans {minutes} "
-                f"minute{'s' if minutes > 1 else ''}.")  # fmt: skip
+                f"minute{'s' if minutes > 1 else ''}. Un jeton valide reste accepté.")  # fmt: skip
         response = signin_page(request, context, 429, {"kind": "error", "text": text}, suite)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(refused.wait)
         return response
-    principal = authenticate(context.app, token.strip(), context.now()) if token.strip() else None
     if principal is None:
-        signin_refused(context.app, address, context.now())
         text = "Ce jeton n'est pas valide (inconnu ou révoqué)."
         return signin_page(request, context, 401, {"kind": "error", "text": text}, suite)
-    signin_succeeded(context.app, address)
     _, cookie = context.sessions.open(principal.token_id, context.now())
     response = RedirectResponse(safe_next(suite), status_code=303)
     max_age = int(SESSION_LENGTH.total_seconds())

@@ -4,8 +4,12 @@ A session's cookie holds a random value; the database keeps its SHA-256, its tok
 secret, when it ends and whether it was signed out. So a sign-out holds across restarts and on
 every instance behind the same database, and a stolen copy of the cookie dies with it.
 
-Sign-ins are throttled per address: after `MAX_FAILURES` refused tokens within `WINDOW`, that
-address waits until the oldest of them leaves the window (the dashboard answers 429).
+Tokens are throttled per address, one rule for the dashboard's sign-in, the API's bearer
+tokens and the calendars' `?token=`: each refused token is counted against its address; past
+`MAX_FAILURES` within `WINDOW`, a token refused again is answered 429 (`TooManyRefusals`) until
+the oldest refusal leaves the window, and is not counted (no write per guess). A valid token is
+always accepted: a token is `secrets.token_urlsafe(32)`, 256 random bits, so the throttle only
+slows guessing and need not lock out the colleagues who share the address (a reverse proxy).
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from states.errors import ConvflowError
 from workflow.bootstrap import App
+from workflow.usecases.tokens import Principal, authenticate
 
 SESSION_LENGTH = timedelta(hours=10)  # a working day
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
+
+
+class TooManyRefusals(ConvflowError):
+    """Too many tokens refused from this address, and this one too: wait `wait` seconds (429)."""
+
+    def __init__(self, wait: int) -> None:
+        self.wait = wait
+        super().__init__("too_many_tokens_refused", minutes=max(1, math.ceil(wait / 60)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ def close_session(app: App, session: WebSession, now: datetime) -> None:
 
 
 def signin_wait(app: App, address: str, now: datetime) -> int:
-    """Seconds this address must wait before trying a token again (0: it may now)."""
+    """Seconds before a token refused from this address is answered 401 again, not 429 (0: now)."""
     with app.uow(read_only=True) as uow:
         count, first = uow.web_sessions.failures(address, now - WINDOW)
     if count < MAX_FAILURES or first is None:
@@ -81,8 +95,15 @@ def signin_refused(app: App, address: str, now: datetime) -> None:
         uow.commit()
 
 
-def signin_succeeded(app: App, address: str) -> None:
-    """A valid token from this address: its earlier refusals no longer count."""
-    with app.uow() as uow:
-        uow.web_sessions.clear_failures(address)
-        uow.commit()
+def check_token(app: App, token: str, address: str, now: datetime) -> Principal | None:
+    """The holder of `token` if it is valid, whatever its address's refusals; None when it is
+    refused (and counted against `address`); `TooManyRefusals` when it is refused and the
+    address is past its limit."""
+    principal = authenticate(app, token, now)
+    if principal is not None:
+        return principal
+    wait = signin_wait(app, address, now)
+    if wait:
+        raise TooManyRefusals(wait)
+    signin_refused(app, address, now)
+    return None
