@@ -234,13 +234,20 @@ def test_a_bad_setting_in_the_environment_is_refused_in_one_line(
     changed, codes = ENVIRONMENT_CASES[name]
     convflow.env.update(changed)
 
-    # `status` reads on the bare driver when it can, and `doctor` checks the settings itself:
-    # each of them refuses as every other command does.
-    for command in (["list"], ["status", REF], ["doctor"]):
+    # `status` reads on the bare driver when it can: it refuses as every other command does.
+    for command in (["list"], ["status", REF]):
         error = _refused(convflow, *command)
 
         assert error["code"] in codes, (command, error)
         assert "secret" not in error["message"]  # a password in the address is never shown
+    # `doctor` checks the settings itself: each refused one is a failed finding of its own.
+    result = convflow.runner.invoke(cli, ["doctor", "--json"], env=convflow.env)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output[-300:]
+    refused = [
+        f["error"] for f in json.loads(result.stdout) if f["verdict"] == "fail" and "error" in f
+    ]
+    assert refused and refused[0]["code"] in codes, refused
+    assert "secret" not in result.stdout
 
 
 def test_the_corpus_holds_at_least_the_cases_the_issue_asks_for() -> None:
