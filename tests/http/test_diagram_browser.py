@@ -1,0 +1,128 @@
+"""The lifecycle diagram, measured in Chromium at a phone's width and a desktop's: every
+state's and every transition's label readable, inside the diagram's box, none over another,
+and the page never wider than the screen. Skipped without Chromium, unless
+CONVFLOW_REQUIRE_BROWSER=1; CONVFLOW_SCREENSHOTS=folder keeps what the browser showed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.http.conftest import REFERENCE, Tokens
+from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
+from tests.integration import steps
+from workflow.bootstrap import App
+
+pytestmark = pytest.mark.slow
+__all__ = ["database_url", "page"]  # the fixtures, shared with the dashboard's browser tests
+SHOTS = os.environ.get("CONVFLOW_SCREENSHOTS")
+SLACK = 0.5
+"""Half a pixel: what rounding leaves of two boxes that merely touch."""
+
+# Every label the diagram shows, as the reader sees it: the states' names and the transitions'
+# (in the drawing, or in the list beside it), each with its box on the screen; and the boxes
+# they must stay in: the drawing shown (the other one is hidden), and the figure.
+_LABELS = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const shown = e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+  const figure = document.querySelector('figure.diagram');
+  const svg = [...figure.querySelectorAll('svg.lifecycle')].filter(shown);
+  const scroller = figure.querySelector('.diagram-scroll');
+  const labels = [];
+  for (const text of svg.flatMap(s => [...s.querySelectorAll('text')]).filter(shown)) {
+    const node = text.closest('g.node');
+    labels.push({text: text.textContent, kind: node ? 'state' : 'transition', box: box(text), drawn: true,
+                 within: node ? box(node.querySelector('rect')) : null});
+  }
+  for (const item of [...figure.querySelectorAll('.ways-out li')].filter(shown)) {
+    labels.push({text: item.textContent.trim(), kind: 'transition', box: box(item), drawn: false,
+                 within: null});
+  }
+  return {labels, drawings: svg.map(box), figure: box(figure),
+          scrolled: scroller.scrollWidth > scroller.clientWidth + 1,
+          area: {left: box(scroller).left - scroller.scrollLeft,
+                 right: box(scroller).left - scroller.scrollLeft + scroller.scrollWidth}};
+}"""
+
+
+def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return all(
+        (inner[side] >= outer[side] - SLACK) if side in ("left", "top")
+        else (inner[side] <= outer[side] + SLACK)
+        for side in ("left", "top", "right", "bottom")
+    )  # fmt: skip
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        min(a["right"], b["right"]) - max(a["left"], b["left"]) > SLACK
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > SLACK
+    )
+
+
+def reach(app: App, state: str) -> None:
+    """Bring the reference convention into `state` through the events a person records."""
+    path = ["submit", "sign", "sign", "notify", "pay"]
+    stops = {"signature": 1, "notification": 3, "execution": 5, "dispute": 5, "termination": 5}
+    dated = {"submit": ("2025-03-03", {}), "notify": ("2025-03-20", {}),
+             "pay": ("2025-04-01", {"amount": "200000.00"})}  # fmt: skip
+    signatures = iter([("2025-03-05", steps.METROPOLE), ("2025-03-10", steps.CRPV)])
+    for event in path[: stops.get(state, 0 if state == "draft" else 5)]:
+        if event == "sign":
+            on, signatory = next(signatures)
+            steps.record(app, "sign", on, signatory=signatory)
+        else:
+            on, inputs = dated[event]
+            steps.record(app, event, on, **inputs)
+    if state in ("dispute", "litigation"):
+        steps.record(app, "open_dispute", party="crpv", received="2025-06-02")
+    if state == "litigation":
+        steps.record(app, "go_to_court", "2025-07-10", court="Tribunal judiciaire de Marseille")
+    if state == "termination":
+        steps.record(app, "give_notice", "2025-05-05", party="metropole", received="2025-05-05")
+    assert steps.state(app) == state
+
+
+@pytest.mark.parametrize(
+    "state", ["draft", "signature", "execution", "dispute", "litigation", "termination"]
+)
+def test_every_label_of_the_lifecycle_is_readable_at_375_and_1366_px(
+    page: Any, loaded: App, tokens: Tokens, state: str
+):
+    loaded.clock.now = steps.at("2025-07-15T09:00:00Z")  # type: ignore[attr-defined]
+    reach(loaded, state)
+    sign_in_page(page, tokens.admin)
+
+    for width in (375, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/conventions/{REFERENCE}")
+        if SHOTS:
+            page.locator("figure.diagram").screenshot(
+                path=str(Path(SHOTS) / f"diagram-{state}-{width}.png")
+            )
+        seen = page.evaluate(_LABELS)
+        labels, (drawing,) = seen["labels"], seen["drawings"]
+        where = f"{state} at {width} px"
+
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), where
+        assert _inside(drawing, seen["figure"]) or seen["scrolled"], where
+        assert drawing["left"] >= seen["area"]["left"] - SLACK, where
+        assert drawing["right"] <= seen["area"]["right"] + SLACK, where
+        for label in labels:
+            said = f"{label['text']!r} ({label['kind']}, {where})"
+            assert label["box"]["right"] > label["box"]["left"], said
+            if label["within"] is not None:  # a state's name: in its own box
+                assert _inside(label["box"], label["within"]), said
+            if label["drawn"]:  # the drawing clips what lies outside it
+                assert _inside(label["box"], drawing), said
+            assert _inside(label["box"], seen["figure"]) or seen["scrolled"], said
+        for index, one in enumerate(labels):
+            for other in labels[index + 1 :]:
+                assert not _overlap(one["box"], other["box"]), (
+                    f"{one['text']!r} over {other['text']!r} ({where})"
+                )
