@@ -23,6 +23,11 @@ def state(name: str) -> str:
     return labels.state(name)
 
 
+def short_state(name: str) -> str:
+    """A state as a box of the lifecycle diagram names it: 'Exécution'."""
+    return labels.label("state_short", name)
+
+
 def event(name: str, amendment: int | None = None) -> str:
     """A history event as administrators read it: 'Signature', or 'Signature de l'avenant'
     for an event of amendment n°`amendment`."""

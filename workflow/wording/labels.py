@@ -56,6 +56,7 @@ dashboard's form and its reading of a document name them."""
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
+    "state_short": STATES,  # a state in a box of the lifecycle diagram: 'Exécution'
     # as the history names them
     "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE),
     "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft"),  # as a person records them
