@@ -19,31 +19,35 @@ from workflow.bootstrap import App
 pytestmark = pytest.mark.slow
 __all__ = ["database_url", "page"]  # the fixtures, shared with the dashboard's browser tests
 SHOTS = os.environ.get("CONVFLOW_SCREENSHOTS")
+"""A folder to keep what the browser showed (screenshots), for a person to look at."""
 SLACK = 0.5
 """Half a pixel: what rounding leaves of two boxes that merely touch."""
 
 # Every label the diagram shows, as the reader sees it: the states' names and the transitions'
-# (in the drawing, or in the list beside it), each with its box on the screen; and the boxes
-# they must stay in: the drawing shown (the other one is hidden), and the figure.
+# (in the drawing, or in the lists beside it), each with its box on the screen and the box it
+# must stay in (a state's own box in the drawing; the figure, or the list of every transition);
+# the drawing shown (the other one is hidden), the figure, the area its box scrolls through.
 _LABELS = """() => {
   const box = e => { const r = e.getBoundingClientRect();
     return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
   const shown = e => { const r = e.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+    return r.width > 0 && r.height > 0 && e.checkVisibility({visibilityProperty: true}); };
   const figure = document.querySelector('figure.diagram');
   const svg = [...figure.querySelectorAll('svg.lifecycle')].filter(shown);
   const scroller = figure.querySelector('.diagram-scroll');
   const labels = [];
   for (const text of svg.flatMap(s => [...s.querySelectorAll('text')]).filter(shown)) {
     const node = text.closest('g.node');
-    labels.push({text: text.textContent, kind: node ? 'state' : 'transition', box: box(text), drawn: true,
-                 within: node ? box(node.querySelector('rect')) : null});
+    labels.push({text: text.textContent, kind: node ? 'state' : 'transition', box: box(text),
+                 drawn: true, within: node ? box(node.querySelector('rect')) : null});
   }
-  for (const item of [...figure.querySelectorAll('.ways-out li')].filter(shown)) {
-    labels.push({text: item.textContent.trim(), kind: 'transition', box: box(item), drawn: false,
-                 within: null});
+  const words = '.ways-out li, .transitions-list dt, .transitions-list dd';
+  for (const item of [...document.querySelectorAll(words)].filter(shown)) {
+    labels.push({text: item.textContent.trim(), kind: item.matches('dt') ? 'state' : 'transition',
+                 box: box(item), drawn: false,
+                 within: box(item.closest('figure.diagram, details.transitions'))});
   }
-  return {labels, drawings: svg.map(box), figure: box(figure),
+  return {labels, drawings: svg.map(box), figure: box(figure), screen: window.innerWidth,
           scrolled: scroller.scrollWidth > scroller.clientWidth + 1,
           area: {left: box(scroller).left - scroller.scrollLeft,
                  right: box(scroller).left - scroller.scrollLeft + scroller.scrollWidth}};
@@ -88,6 +92,46 @@ def reach(app: App, state: str) -> None:
     assert steps.state(app) == state
 
 
+def _shot(page: Any, selector: str, name: str) -> None:
+    if SHOTS:
+        page.locator(selector).screenshot(path=str(Path(SHOTS) / name))
+
+
+def _check_labels(page: Any, where: str) -> int:
+    """Every label shown readable: in its box, the drawing clipping none, none over another,
+    the page no wider than the screen. How many there are."""
+    seen = page.evaluate(_LABELS)
+    labels, (drawing,) = seen["labels"], seen["drawings"]
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), where
+    assert _inside(drawing, seen["figure"]) or seen["scrolled"], where
+    assert seen["area"]["left"] - SLACK <= drawing["left"], where  # scrolled to, if need be
+    assert drawing["right"] <= seen["area"]["right"] + SLACK, where
+    for label in labels:
+        said = f"{label['text']!r} ({label['kind']}, {where})"
+        assert label["box"]["right"] > label["box"]["left"], said
+        assert _inside(label["box"], label["within"] or drawing), said
+        if label["drawn"]:  # the drawing clips what lies outside it
+            assert _inside(label["box"], drawing), said
+        assert label["box"]["right"] <= seen["screen"] + SLACK or seen["scrolled"], said
+    for index, one in enumerate(labels):
+        for other in labels[index + 1 :]:
+            assert not _overlap(one["box"], other["box"]), (
+                f"{one['text']!r} over {other['text']!r} ({where})"
+            )
+    return len(labels)
+
+
+WAYS_OUT = {
+    "draft": ["submit", "cancel"],
+    "signature": ["sign", "sign", "cancel"],  # the last signature, or one still awaited
+    "execution": ["pay report_received", "open_dispute", "give_notice"],
+    "dispute": ["report_received", "settle", "go_to_court"],  # settled: back to execution
+    "litigation": ["report_received", "close_litigation"],
+    "termination": ["report_received", "open_dispute"],
+}
+"""The events of the arrows drawn in blue, leaving each state (the service's own excepted)."""
+
+
 @pytest.mark.parametrize(
     "state", ["draft", "signature", "execution", "dispute", "litigation", "termination"]
 )
@@ -101,28 +145,12 @@ def test_every_label_of_the_lifecycle_is_readable_at_375_and_1366_px(
     for width in (375, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"/conventions/{REFERENCE}")
-        if SHOTS:
-            page.locator("figure.diagram").screenshot(
-                path=str(Path(SHOTS) / f"diagram-{state}-{width}.png")
-            )
-        seen = page.evaluate(_LABELS)
-        labels, (drawing,) = seen["labels"], seen["drawings"]
         where = f"{state} at {width} px"
-
-        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), where
-        assert _inside(drawing, seen["figure"]) or seen["scrolled"], where
-        assert drawing["left"] >= seen["area"]["left"] - SLACK, where
-        assert drawing["right"] <= seen["area"]["right"] + SLACK, where
-        for label in labels:
-            said = f"{label['text']!r} ({label['kind']}, {where})"
-            assert label["box"]["right"] > label["box"]["left"], said
-            if label["within"] is not None:  # a state's name: in its own box
-                assert _inside(label["box"], label["within"]), said
-            if label["drawn"]:  # the drawing clips what lies outside it
-                assert _inside(label["box"], drawing), said
-            assert _inside(label["box"], seen["figure"]) or seen["scrolled"], said
-        for index, one in enumerate(labels):
-            for other in labels[index + 1 :]:
-                assert not _overlap(one["box"], other["box"]), (
-                    f"{one['text']!r} over {other['text']!r} ({where})"
-                )
+        shown = _check_labels(page, where)
+        # the blue arrows' events, in words beside the drawing: the public names, as issues say
+        named = page.locator(".ways-out li").evaluate_all("all => all.map(e => e.dataset.events)")
+        assert sorted(named) == sorted(WAYS_OUT[state]), where
+        _shot(page, "figure.diagram", f"diagram-{state}-{width}.png")
+        page.locator("details.transitions summary").click()  # every transition, in words
+        _shot(page, "#cycle", f"diagram-{state}-{width}-list.png")
+        assert _check_labels(page, f"{where}, every transition") > shown

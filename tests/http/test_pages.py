@@ -145,6 +145,8 @@ def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(
         and '<svg class="lifecycle lifecycle-narrow"' in page
         and 'class="node node-current" data-state="notification"' in page
     )
+    ways_out = page.split('<ul class="ways-out"', 1)[1].split("</ul>", 1)[0]
+    assert 'data-events="notify"' in ways_out and "Versement attendu" in ways_out  # beside it
     assert "GIP Centre de Ressources pour la Politique de la Ville PACA" in page
     assert "Mustapha Berra" in page and "signé le 10/03/2025" in page
     assert "200\u202f000,00\xa0€" in page and "mercredi 31 décembre 2025" in page

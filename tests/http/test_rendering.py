@@ -16,7 +16,13 @@ from tests.unit.builders import reference_convention
 from workflow.files.scdl import parse_scdl
 from workflow.files.spreadsheet import COLUMNS, REQUIRED, Row
 from workflow.http import intake_form
-from workflow.http.diagram import is_automatic, lifecycle_of, state_diagram
+from workflow.http.diagram import (
+    is_automatic,
+    lifecycle_of,
+    state_diagram,
+    ways_by_state,
+    ways_out,
+)
 from workflow.http.forms import (
     amendment_forms,
     award_form,
@@ -268,24 +274,41 @@ def test_the_services_own_transitions_are_dashed_and_never_offered_to_a_person()
 
     assert expire == "edge edge-auto"
     assert notice == "edge edge-next"
-    labels_drawn = {
-        t.text for t in svg.iter(f"{SVG}text") if "edge-label" in (t.get("class") or "")
-    }
+    named = {way.events for way in ways_out("execution")}
     # what a person records; a later instalment and its report loop on execution
-    assert labels_drawn == {
+    assert named == {
         "Résiliation notifiée", "Litige notifié", "Versement / Document reçu pour un versement",
     }  # fmt: skip
+    assert not any(way.automatic for way in ways_out("execution"))
+    every = {way.events: way for _, _, ways in ways_by_state() for way in ways}
+    assert every["Arrivée à terme"].automatic and every["Résiliation effective"].automatic
 
 
-def test_on_a_phone_two_columns_show_every_state_and_name_the_ways_out():
+def test_on_a_phone_two_columns_show_every_state_and_the_ways_out_are_named_beside():
     svg = ElementTree.fromstring(str(state_diagram("payment", frozenset(), None, "narrow")))
     width = float((svg.get("viewBox") or "").split()[2])
-    named = {t.text for t in svg.iter(f"{SVG}text") if "edge-label" in (t.get("class") or "")}
+    drawn = [t.text for t in svg.iter(f"{SVG}text")]
+    named = {way.events: way.targets for way in ways_out("payment")}
 
-    assert width < 420  # shown at 375 px without scrolling sideways
+    assert width < 360  # shown at 375 px without scrolling sideways, its names about 12 px
+    assert sorted(drawn) == sorted(labels.short_state(state) for state in STATES)  # no more
     assert named == {
-        "Versement", "Document reçu pour un versement", "Litige notifié", "Résiliation notifiée",
+        "Versement": ("Exécution",), "Document reçu pour un versement": ("Versement attendu",),
+        "Litige notifié": ("Litige amiable",), "Résiliation notifiée": ("Résiliation en cours",),
     }  # fmt: skip
+
+
+def test_every_way_out_of_every_state_is_named_once_and_a_return_names_its_choices():
+    every = {state: ways for state, _, ways in ways_by_state()}
+
+    assert list(every) == list(STATES)
+    assert {(s, d, t) for s, ways in every.items() for w in ways for d in w.dests
+            for t in w.triggers} == set(edges())  # fmt: skip
+    settle = next(way for way in every["dispute"] if way.triggers == ("settle",))
+    assert settle.returns and settle.dests == ("notification", "payment", "execution",
+                                               "termination")  # fmt: skip
+    assert every["cancelled"] == ()  # an end with no way out
+    assert [w.dests for w in ways_out("dispute", "payment") if w.returns] == [("payment",)]
 
 
 def test_the_published_names_match_the_lifecycle():

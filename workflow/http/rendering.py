@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from states.calendar import PARIS
-from workflow.http.diagram import state_diagram
+from workflow.http.diagram import state_diagram, ways_by_state, ways_out
 from workflow.http.presenting import (
     SORT_LABELS,
     STATE_GROUPS,
@@ -128,6 +128,8 @@ def environment(directory: Path = TEMPLATES) -> Environment:
     env.filters.update(FILTERS)
     env.globals.update(
         state_diagram=state_diagram,
+        ways_out=ways_out,
+        ways_by_state=ways_by_state,
         field_label=labels.amendment_field,
         days_between=days_between,
         query_with=query_with,
