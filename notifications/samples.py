@@ -158,6 +158,11 @@ def _deadline(
     }
 
 
+def _noticed(deadline: dict[str, Any], day: date) -> dict[str, Any]:
+    """A deadline announced as passed, unmet, on the day the service noticed it."""
+    return {**deadline, "noticed_on": day}
+
+
 def _event(name: str, label: str, day: date, actor: str, **inputs: str) -> dict[str, Any]:
     """An event of the convention's history."""
     return {"name": name, "label": label, "occurred_on": day, "actor": actor, "inputs": inputs}
@@ -436,6 +441,10 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
         "convention": _convention("payment", "notifiée, en attente de versement"),
         "deadline": _payment(0),
     },
+    "payment_overdue": lambda: {
+        "convention": _convention("payment", "notifiée, en attente de versement"),
+        "deadline": _noticed(_payment(), date(2025, 3, 6)),
+    },
     "reminder_publication": lambda: {
         "convention": _convention(*_IN_FORCE),
         "deadline": _publication(30),
@@ -450,6 +459,13 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "financial_report": {"basis": "by_convention", "exercise": "2025"},
         },
         "deadline": _financial_report(30),
+    },
+    "financial_report_missed": lambda: {
+        "convention": {
+            **_convention("expired", "échue"),
+            "financial_report": {"basis": "by_convention", "exercise": "2025"},
+        },
+        "deadline": _noticed(_financial_report(), date(2026, 7, 3)),
     },
     "reminder_committee": lambda: {
         "convention": _convention(*_IN_FORCE),
@@ -787,6 +803,10 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
         "reminder_payment": lambda: {
             "convention": _in_instalments(*_IN_FORCE, first_paid=True),
             "deadline": _instalment_target(2, 0),
+        },
+        "payment_overdue": lambda: {
+            "convention": _in_instalments(*_IN_FORCE, first_paid=True),
+            "deadline": _noticed(_instalment_target(2), date(2025, 7, 17)),
         },
         "payment_recorded": lambda: {
             "convention": _in_instalments(*_IN_FORCE, first_paid=True, second_paid=True),

@@ -10,11 +10,12 @@ A pass at `now` does, for each convention:
 1. **Deadlines** (:func:`deadlines_due`): those whose instant has come are marked passed, in
    the order they fell, unless the convention's end comes first; then the end is applied
    (`expire` at the term, `terminate` at the end of a notice, whichever comes first), which
-   closes every other deadline and cancels every reminder. A passed dispute window, and a
-   publication of the open data not recorded in time, are announced, except when it was
-   already past when it became known (the event recorded after the fact told it) or, for the
-   window, when its court-possible reminder goes out the same day (one email per convention
-   and reason per day: that reminder says both).
+   closes every other deadline and cancels every reminder. A passed dispute window, a
+   publication of the open data not recorded in time, a payment not recorded by its internal
+   target and a financial report not received by its date are announced (:data:`ANNOUNCEMENTS`),
+   once, except when it was already past when it became known (the event recorded after the
+   fact told it) or, for the window, when its court-possible reminder goes out the same day
+   (one email per convention and reason per day: that reminder says both).
 2. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
@@ -49,10 +50,20 @@ WAITING_REMINDER = "planned"
 ANNOUNCEMENTS: dict[DeadlineKind, str] = {
     "dispute_window": "amicable_window_closed",
     "publication": "publication_missed",
+    "payment": "payment_overdue",
+    "financial_report": "financial_report_missed",
 }
 """The email announcing a deadline that passed with no automatic event: the close of the
-amicable window, and the open data not published in time (rule 19: the Métropole's own
-obligation, which no one else would notice)."""
+amicable window; the open data not published in time (rule 19: the Métropole's own
+obligation, which no one else would notice); a payment (or an instalment) not recorded by the
+service's internal target (the beneficiary's money is late; the target's reminder went out on
+its day, nothing after it); the beneficiary's financial report not received by its date (rule
+20; it outlives the convention, so it may be announced after the end).
+
+Not announced: a missing signature (`signature`, `amendment_signature`), whose weekly
+reminders go on after its target, to those who have not signed, each saying since when; the
+deadlines given as information (INFORMATION_KINDS), after which nothing is due; the term and
+the notice, whose events (`expire`, `terminate`) send their own emails."""
 
 END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
 """The automatic event that ends a convention, and the deadline it applies."""

@@ -93,7 +93,10 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
         "award_notified": 1, "reminder_payment": 1, "payment_recorded": 1, "dispute_opened": 1,
         "reminder_dispute_window": 2, "reminder_court_possible": 1, "dispute_settled": 1,
         "reminder_expiry": 4, "convention_expired": 1,
+        "payment_overdue": 1,  # paid on 10 March, after its target (5 March): said on the 6th
     })  # fmt: skip
+    [overdue] = [e for e in to_partners if e["kind"] == "payment_overdue"]
+    assert overdue["created_at"] == "2025-03-05T23:00:00Z"  # 24:00 in Paris, as it passed
     # the window's close (24:00) and the court's opening (09:00) the same day: one email
     assert len(accepted) == 2 * sum(kinds.values())
     assert {e["status"] for e in emails} == {"sent"}

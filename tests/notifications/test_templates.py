@@ -33,6 +33,8 @@ EVENTS = {
     "dispute_settled",
     "amicable_window_closed",
     "publication_missed",
+    "payment_overdue",
+    "financial_report_missed",
     "litigation_opened",
     "litigation_closed",
     "notice_given",

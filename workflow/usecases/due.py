@@ -123,6 +123,9 @@ def _mark_passed(
 ) -> None:
     uow.deadlines.mark(row, "passed", now)
     if passed.announce is not None:
+        # The day the service noticed it: the email says it was still not met then, and
+        # how many days after its day, whenever it is delivered.
+        noticed = {**_row_snapshot(row), "noticed_on": civil_date(now).isoformat()}
         app.mailer.queue(
             uow,
             convention,
@@ -130,7 +133,7 @@ def _mark_passed(
             passed.announce,
             f"deadline:{row.id}",
             now,
-            deadline=_row_snapshot(row),
+            deadline=noticed,
         )
 
 

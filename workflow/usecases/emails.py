@@ -58,7 +58,7 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 _GRANTOR_KINDS = ("reminder_publication", "publication_missed", "reminder_committee")
-_BENEFICIARY_KINDS = ("reminder_financial_report",)
+_BENEFICIARY_KINDS = ("reminder_financial_report", "financial_report_missed")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""

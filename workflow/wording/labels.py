@@ -31,9 +31,9 @@ EMAILS = (
     "convention_terminated", "convention_expired", "convention_cancelled",
     "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
     "reminder_expiry", "reminder_termination", "reminder_dispute_window",
-    "reminder_court_possible", "reminder_signature", "reminder_payment", "reminder_publication",
-    "publication_missed", "reminder_financial_report",
-    "reminder_committee",
+    "reminder_court_possible", "reminder_signature", "reminder_payment", "payment_overdue",
+    "reminder_publication", "publication_missed", "reminder_financial_report",
+    "financial_report_missed", "reminder_committee",
     "reminder_amendment_signature", "late_records", "chain_heads",
 )  # fmt: skip
 """Every kind of email convflow sends, in the order of a convention's life."""

@@ -1,0 +1,186 @@
+"""A payment or a financial report that did not come by its date, as its readers receive it
+from a real SMTP server (aiosmtpd), on SQLite and PostgreSQL.
+
+AMP-EXEMPLE-2027 (examples/) pays 45 000 € in two instalments: n°1, 27 000 €, after the
+notification of the award (Friday 15 January 2027), the service's internal target 30 days
+later, Sunday 14 February 2027; its beneficiary owes a financial report for 2027 (by the
+convention), due Friday 30 June 2028. Nothing is paid, nothing received: the service says so
+the day after each date, once, to whom it concerns: the payment to every signatory (the
+beneficiary's money is late; nothing is asked of it), the report to the beneficiary; the
+service's copy has the command that records each in its note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from email.message import EmailMessage
+
+import pytest
+
+from states.financial_report import FinancialReport
+from tests.conftest import ROOT, FixedClock
+from tests.integration.mail import parsed
+from tests.integration.steps import at, load
+from tests.integration.test_what_is_due import plain, text_of
+from tests.notifications.conftest import RunningServer
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
+from workflow.usecases.due import run_due
+
+EXAMPLE = "AMP-EXEMPLE-2027"
+NADIA = "nadia.benali@example.org"  # the association's president: the beneficiary
+MARTIAL = "martial.alvarez@example.org"  # the Métropole's signatory
+ADMIN = "service.politique-ville@example.org"
+OVERDUE = (
+    "[AMP-EXEMPLE-2027] Versement de 27 000,00 € en retard (versement n°1 sur 2, objectif "
+    "interne : 14 février 2027)"
+)
+MISSED = (
+    "[AMP-EXEMPLE-2027] Compte rendu financier non reçu : il était attendu au plus tard le "
+    "30 juin 2028"
+)
+
+
+@pytest.fixture
+def settings_env(settings_env: dict[str, str]) -> dict[str, str]:
+    """Administrators, to get the service's copy."""
+    return {**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}
+
+
+def record(app: App, event: str, on: str, when: str | None = None, **inputs: str) -> None:
+    """An event dated `on`, recorded at 10:00 UTC on `when` (its own day by default)."""
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.now = at(f"{when or on}T10:00:00Z")
+    record_event(app, RecordEvent(EXAMPLE, event, "alice", date.fromisoformat(on), inputs),
+                 app.clock())  # fmt: skip
+
+
+def signed(app: App, notified_on: str = "2027-01-15", recorded_on: str | None = None) -> App:
+    """The example convention, its financial report for 2027 owed by the convention, submitted
+    on 4 January 2027, in force on 8 January, its award notified on `notified_on` (recorded
+    on `recorded_on`, the same day by default)."""
+    app.clock.now = at("2027-01-04T09:00:00Z")  # type: ignore[attr-defined]
+    example = read_convention_file(
+        ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml",
+        payment_target_days=30,
+        signature_target_days=7,
+    )
+    load(app, replace(example, financial_report=FinancialReport("by_convention", 2027)))
+    record(app, "submit", "2027-01-04")
+    record(app, "sign", "2027-01-06", signatory=NADIA)
+    record(app, "sign", "2027-01-08", signatory=MARTIAL)
+    record(app, "notify", notified_on, recorded_on)
+    return app
+
+
+def pass_at(app: App, server: RunningServer, instant: str) -> list[EmailMessage]:
+    """Run the due pass at `instant`, deliver, and return every email the server accepted."""
+    app.clock.now = at(instant)  # type: ignore[attr-defined]
+    run_due(app, app.clock(), server.sender())
+    return [parsed(item) for item in server.handler.accepted]
+
+
+def titled(emails: list[EmailMessage], subject: str) -> dict[str, EmailMessage]:
+    """The emails of that subject by recipient; each recipient gets it once."""
+    found = [m for m in emails if plain(str(m["Subject"])) == subject]
+    by_recipient = {str(m["To"]): m for m in found}
+    assert len(by_recipient) == len(found), [str(m["To"]) for m in found]
+    return by_recipient
+
+
+def html_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    return plain(str(body.get_content()))
+
+
+def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
+    app: App, smtp_server: RunningServer
+) -> None:
+    signed(app)
+    # The service wakes as the target passes: 24:00 on Sunday 14 February 2027 in Paris.
+    emails = titled(pass_at(app, smtp_server, "2027-02-14T23:00:00Z"), OVERDUE)
+
+    assert sorted(emails) == sorted([f"{MARTIAL}, {NADIA}", ADMIN])
+    text = text_of(emails[f"{MARTIAL}, {NADIA}"])
+    assert (
+        "soit 45 000,00 €, est versée en 2 fois (article 2). Le versement n°1, de 27 000,00 €, "
+        "est dû à la suite de la notification d’attribution. L’objectif interne du service "
+        "fixait ce versement au plus tard le dimanche 14 février 2027. Le lundi 15 février "
+        "2027, 1 jour après cette date, ce versement n’était pas enregistré."
+    ) in text
+    assert "Ce message ne constate aucun manquement ; le versement reste dû." in text
+    assert "Aucune démarche n’est attendue du bénéficiaire" in text
+    assert "convflow" not in text and "en une seule fois" not in text
+    assert "de <strong>27 000,00 €</strong>, est dû" in html_of(emails[f"{MARTIAL}, {NADIA}"])
+    note = text_of(emails[ADMIN])
+    assert "convflow event AMP-EXEMPLE-2027 pay amount=27000.00 instalment=1 --on DATE" in note
+
+    later = titled(pass_at(app, smtp_server, "2027-03-01T08:00:00Z"), OVERDUE)
+    assert len(later) == 2  # the same two: nothing more was sent
+
+
+def test_an_instalment_paid_in_time_is_not_announced(app: App, smtp_server: RunningServer) -> None:
+    signed(app)
+    record(app, "pay", "2027-02-12", amount="27000,00")
+
+    emails = pass_at(app, smtp_server, "2027-02-16T08:00:00Z")
+
+    assert titled(emails, OVERDUE) == {}
+    assert [m for m in emails if "en retard" in str(m["Subject"])] == []
+
+
+def test_a_target_already_past_when_the_award_was_recorded_is_not_announced(
+    app: App, smtp_server: RunningServer
+) -> None:
+    signed(app, notified_on="2027-01-15", recorded_on="2027-02-20")  # recorded after the fact
+
+    emails = pass_at(app, smtp_server, "2027-02-21T08:00:00Z")
+
+    assert [m for m in emails if "en retard" in str(m["Subject"])] == []
+
+
+def test_a_financial_report_not_received_is_announced_to_the_beneficiary_after_the_end(
+    app: App, smtp_server: RunningServer
+) -> None:
+    signed(app)
+    record(app, "pay", "2027-02-01", amount="27000,00")
+    # The service was down from Christmas 2027: the term (31 December 2027) and the report's
+    # date (Friday 30 June 2028) both fell before it came back on Monday 3 July 2028.
+    emails = pass_at(app, smtp_server, "2028-07-03T07:00:00Z")
+
+    missed = titled(emails, MISSED)
+    assert sorted(missed) == sorted([NADIA, ADMIN])  # not the Métropole's signatory
+    text = text_of(missed[NADIA])
+    assert (
+        "attribue une subvention de 45 000,00 € pour l’exercice 2027 : son compte rendu "
+        "financier était à déposer auprès de la Métropole au plus tard le vendredi 30 juin 2028, "
+        "dans les six mois suivant la fin de cet exercice (loi n° 2000-321 du 12 avril 2000, "
+        "art. 10 ; arrêté du 11 octobre 2006). Le lundi 3 juillet 2028, 3 jours après cette date, "
+        "il n’était pas enregistré comme reçu."
+    ) in text
+    assert "La convention de partenariat l’exige de son bénéficiaire." in text
+    assert (
+        "Déposez le compte rendu financier auprès du service de la Métropole dès que possible"
+        in text
+    )
+    assert "convflow" not in text.split("COMMENT CETTE DATE EST CALCULÉE")[0]  # no note
+    note = text_of(missed[ADMIN])
+    assert "convflow event AMP-EXEMPLE-2027 report_received report=financial --on DATE" in note
+
+
+def test_a_financial_report_received_in_time_is_not_announced(
+    app: App, smtp_server: RunningServer
+) -> None:
+    signed(app)
+    record(app, "pay", "2027-02-01", amount="27000,00")
+    pass_at(app, smtp_server, "2028-01-01T08:00:00Z")  # expired at its term
+    record(app, "report_received", "2028-06-15", report="financial")
+
+    emails = pass_at(app, smtp_server, "2028-07-03T07:00:00Z")
+
+    assert titled(emails, MISSED) == {}

@@ -1,0 +1,112 @@
+"""A payment target or a financial report's date that passes unmet is announced, once, by the
+due policy alone (no database): `payment_overdue` and `financial_report_missed`, under the
+rules of every announcement: not when the deadline was met in time, not when it was already
+past when it became known (its event recorded after the fact), not when the convention's end
+comes first (a payment; the financial report outlives the end, rule 20). A missing signature
+is not announced: its weekly reminders say it (states.due.ANNOUNCEMENTS)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from states import due
+from states.calendar import end_of_day
+from states.deadlines import DeadlineClosure, DeadlineKind
+from tests.unit.builders import PAID, TERM, apply_deadline, convention_in, record
+
+NOTIFIED_AT = end_of_day(date(2025, 3, 20)) - timedelta(hours=10)  # the notify event, recorded
+TARGET = date(2025, 4, 19)  # 30 days after the notification of 20 March 2025
+REPORT_DUE = date(2026, 6, 30)  # the 2025 exercise's report, six months after its end
+
+
+def deadline(
+    kind: DeadlineKind, day: date, known_at: datetime = NOTIFIED_AT, ident: int = 1
+) -> due.DeadlineEntry:
+    return due.DeadlineEntry(ident, kind, "pending", day, end_of_day(day), known_at)
+
+
+def passed_at(agenda: due.Agenda, now: datetime) -> list[tuple[str, str | None, str | None]]:
+    return [(p.deadline.kind, p.announce, p.reason) for p in due.deadlines_due(agenda, now).passed]
+
+
+def test_an_unpaid_payment_target_is_announced_once() -> None:
+    target = deadline("payment", TARGET)
+    agenda = due.Agenda(convention_in("payment"), (target,), ())
+
+    assert passed_at(agenda, target.expires_at - timedelta(seconds=1)) == []
+    assert passed_at(agenda, target.expires_at) == [("payment", "payment_overdue", None)]
+    marked = due.Agenda(agenda.convention, (target._replace(status="passed"),), ())
+    assert passed_at(marked, target.expires_at + timedelta(days=3)) == []  # said once
+
+
+def test_a_payment_made_in_time_is_not_announced() -> None:
+    convention = convention_in("payment")
+    target = deadline("payment", TARGET)
+    paid = record(convention, "pay", PAID, amount="200000.00")  # 15 April, before its target
+    closed = due.close((target,), paid.closures)
+    assert [d.status for d in closed] == ["met"]
+
+    assert (
+        passed_at(due.Agenda(convention, closed, ()), target.expires_at + timedelta(days=1)) == []
+    )
+
+
+def test_a_payment_target_already_past_when_the_award_was_recorded_is_not_announced() -> None:
+    recorded = end_of_day(TARGET) + timedelta(days=12)  # the notification, recorded late
+    target = deadline("payment", TARGET, known_at=recorded)
+    agenda = due.Agenda(convention_in("payment"), (target,), ())
+
+    assert passed_at(agenda, recorded) == [("payment", None, "known_late")]
+
+
+def test_a_payment_target_after_the_term_is_not_announced_the_expiry_comes_first() -> None:
+    late_target = deadline("payment", TERM + timedelta(days=10))
+    agenda = due.Agenda(convention_in("payment"), (late_target,), ())
+
+    decided = due.deadlines_due(agenda, late_target.expires_at + timedelta(days=1))
+
+    assert decided.passed == ()
+    assert decided.end == due.ConventionEnds("expire", TERM, "expiry")
+
+
+def test_a_payment_target_before_the_term_is_announced_in_the_pass_that_expires_it() -> None:
+    target = deadline("payment", TARGET)
+    agenda = due.Agenda(convention_in("payment"), (target,), ())
+
+    decided = due.deadlines_due(agenda, end_of_day(TERM) + timedelta(days=1))
+
+    assert [(p.announce, p.reason) for p in decided.passed] == [("payment_overdue", None)]
+    assert decided.end is not None and decided.end.event == "expire"
+
+
+def test_a_financial_report_not_received_is_announced_after_the_end_it_outlives() -> None:
+    convention = convention_in("execution")
+    report = deadline("financial_report", REPORT_DUE)
+    agenda = due.Agenda(convention, (report,), ())
+    now = report.expires_at + timedelta(hours=8)
+
+    first = due.deadlines_due(agenda, now)  # the service was down: the term comes first
+    assert first.passed == () and first.end is not None and first.end.event == "expire"
+    apply_deadline(convention, "expire", TERM)
+
+    assert passed_at(agenda, now) == [("financial_report", "financial_report_missed", None)]
+
+
+def test_a_financial_report_received_in_time_is_not_announced() -> None:
+    convention = convention_in("execution")
+    report = deadline("financial_report", REPORT_DUE)
+    received = due.close((report,), [DeadlineClosure("financial_report", "met", ("pending",),
+                                                          date(2026, 6, 15))])  # fmt: skip
+
+    assert passed_at(due.Agenda(convention, received, ()), report.expires_at) == []
+
+
+@pytest.mark.parametrize("kind", ["signature", "amendment_signature", "prefect_referral",
+                                  "third_party_challenge", "committee"])  # fmt: skip
+def test_a_missing_signature_and_the_information_deadlines_pass_silently(kind: DeadlineKind):
+    target = deadline(kind, date(2025, 5, 2))
+    agenda = due.Agenda(convention_in("execution"), (target,), ())
+
+    assert passed_at(agenda, target.expires_at) == [(kind, None, None)]
