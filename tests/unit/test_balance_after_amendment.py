@@ -142,7 +142,8 @@ def test_an_amount_below_what_was_paid_is_refused_at_the_draft() -> None:
         parse_changes(convention, {"amount": "150000.00"})
 
     assert refusal(refused.value) == (
-        "amount_below_paid", {"field": "amount", "amount": "150000.00", "paid": "200000.00"}
+        "amount_below_paid",
+        {"field": "amount", "amount": "150000.00", "paid": "200000.00"},
     )
 
 
