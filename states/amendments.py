@@ -27,6 +27,7 @@ from states.deadlines import (
     DeadlineKind,
     LegalSettings,
     amendment_signature_target,
+    balance_target,
     expiry,
     payment_target,
     termination_notice,
@@ -197,7 +198,11 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
             raise InvalidInput(
                 key, "amount_of_a_schedule", instalments=len(convention.clauses.instalments)
             )
-        return str(parse_amount(text, key))
+        amount = parse_amount(text, key)
+        paid = convention.paid_amount or Decimal("0")
+        if amount < paid:  # what was paid is paid: a lower amount would owe money back
+            raise InvalidInput(key, "amount_below_paid", amount=amount, paid=paid)
+        return str(amount)
     if key in ("dispute_window_days", "payment_target_days", "signature_target_days"):
         return _whole(text, key, 1, 365)
     if key == "termination_notice_months":
@@ -404,11 +409,25 @@ def _sign(
         raise GuardRejected(
             reference, "sign", "amendment_term_over", amendment=number, new_end=new_end, on=on
         )
+    if missing == {signatory.email.lower()}:
+        _check_amount_still_above_paid(convention, amendment)
     amendment.signatures[signatory.email.lower()] = on
     history = {"signatory": signatory.email, "party": signatory.party}
     return replace(
         _base(amendment, "sign", on, actor, history), signed=replace(signatory, signed_on=on)
     )
+
+
+def _check_amount_still_above_paid(convention: Convention, amendment: Amendment) -> None:
+    """At the last signature, an amount drafted before a payment may have fallen below what
+    has been paid since: refused, as it is at the draft."""
+    new_amount = amendment.changes.get("amount")
+    paid = convention.paid_amount or Decimal("0")
+    if new_amount is not None and Decimal(new_amount) < paid:
+        raise GuardRejected(
+            convention.reference, "sign", "amount_below_paid", amendment=amendment.number,
+            amount=new_amount, paid=paid,
+        )  # fmt: skip
 
 
 def _apply(
@@ -502,6 +521,26 @@ def _follow_committee(
     return [], []
 
 
+def _follow_balance(
+    convention: Convention, amendment: Amendment, source: str
+) -> tuple[list[DeadlineClosure], list[ComputedDeadline]]:
+    """A new amount once the single payment was made: a balance target not met yet is
+    superseded, and the balance now due, if any, is targeted `payment_target_days` after the
+    amendment takes effect. Before the payment, the single payment is simply the new amount."""
+    if convention.clauses.instalments or convention.paid_on is None:
+        return [], []
+    closures = [DeadlineClosure("payment", "superseded")]
+    balance = convention.balance_due()
+    if not balance:
+        return closures, []
+    clauses = convention.clauses
+    target = balance_target(
+        amendment.effective_date or date.min, clauses.payment_target_days, balance,
+        convention.paid_amount or Decimal("0"), amendment.title, clauses.articles.payment,
+    )  # fmt: skip
+    return closures, [with_source(target, source)]
+
+
 def follow_terms(
     convention: Convention,
     amendment: Amendment,
@@ -553,6 +592,10 @@ def follow_terms(
             opened.append(expiry(convention.end_date, articles.term, source=source))
     if "end_date" in changed:
         closures_, opened_ = _follow_committee(convention, amendment, source)
+        closures += closures_
+        opened += opened_
+    if "amount" in changed:
+        closures_, opened_ = _follow_balance(convention, amendment, source)
         closures += closures_
         opened += opened_
     if (

@@ -13,7 +13,15 @@ from states.award import AwardDecision
 from states.committee import Committee
 from states.deadlines import RegisteredLetter
 from states.financial_report import FinancialReport
-from states.payments import Instalment, InstalmentProgress, progress_of, schedule_of, unpaid
+from states.payments import (
+    SINGLE_PAYMENT,
+    Instalment,
+    InstalmentProgress,
+    outstanding,
+    progress_of,
+    schedule_of,
+    unpaid,
+)
 
 
 @dataclass(frozen=True)
@@ -177,9 +185,32 @@ class Convention:
         """The instalments to pay: the declared ones, or the single payment of the amount."""
         return schedule_of(self.amount, self.clauses.instalments)
 
+    def paid_so_far(self) -> tuple[InstalmentProgress, ...]:
+        """Each instalment's progress; a single payment recorded before its progress was kept
+        (`paid_on` and `paid_amount` only, storage revision 0011) read from those two."""
+        if self.clauses.instalments or self.paid_on is None:
+            return self.payments
+        if progress_of(self.payments, SINGLE_PAYMENT).paid_on is not None:
+            return self.payments
+        single = InstalmentProgress(SINGLE_PAYMENT, paid_on=self.paid_on,
+                                    paid_amount=self.paid_amount)  # fmt: skip
+        return (*self.payments, single)
+
     def unpaid_instalments(self) -> list[Instalment]:
-        """The instalments not paid yet, in order."""
-        return unpaid(self.schedule(), self.payments)
+        """The instalments not paid in full yet, in order."""
+        return unpaid(self.schedule(), self.paid_so_far())
+
+    def still_due(self, instalment: Instalment) -> Decimal:
+        """What remains to pay on `instalment` (see `states.payments.outstanding`)."""
+        return outstanding(instalment, progress_of(self.paid_so_far(), instalment.number))
+
+    def balance_due(self) -> Decimal:
+        """The balance of a single payment already made: what an amendment in force raising the
+        amount added to it, not paid yet (0 when none, and before the payment is made: the
+        raised amount is then simply the single payment's)."""
+        if self.clauses.instalments or self.paid_on is None:
+            return Decimal("0")
+        return self.still_due(self.schedule()[0])
 
     def awaiting_report(self) -> Instalment | None:
         """The first unpaid instalment still waiting for the report it is paid on, if any."""

@@ -591,6 +591,37 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
     )
 
 
+def balance_target(
+    effective_on: date,
+    days: int,
+    balance: Decimal,
+    paid: Decimal,
+    amendment: str,
+    article: str = "article 2",
+) -> ComputedDeadline:
+    """The internal target of the balance an amendment calls for when it raises the amount of a
+    single payment already made: `days` calendar days after the amendment takes effect (counted
+    as the payment target is, never extended)."""
+    due = add_days(effective_on, days)
+    lines = [
+        f"Versement du solde ({article}) : l'{amendment}, en vigueur le "
+        f"{french_date(effective_on)}, porte la participation à {french_euros(paid + balance)} ; "
+        f"{french_euros(paid)} ont déjà été versés : le solde de {french_euros(balance)} reste "
+        "à verser après l'avenant.",
+        f"Objectif interne : versement du solde sous {days} jours calendaires à compter de la "
+        f"prise d'effet de l'avenant, soit au plus tard le {_instant_text(due)}.",
+        _SUBSIDY_NOT_PROCUREMENT,
+    ]
+    return ComputedDeadline(
+        kind="payment",
+        trigger_date=effective_on,
+        raw_end=due,
+        due_date=due,
+        expires_at=end_of_day(due),
+        explanation="\n".join(lines),
+    )
+
+
 def instalment_target(
     instalment: Instalment,
     of: int,
@@ -720,6 +751,7 @@ __all__ = [
     "LetterBasis",
     "LetterNotNotified",
     "RegisteredLetter",
+    "balance_target",
     "counted_from",
     "dispute_window",
     "expiry",

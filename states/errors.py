@@ -129,6 +129,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "amendment_pending": {"pending": "number", "state": "amendment_state"},
     "amendment_signed_after_term": {"on": "date", "term": "date"},
     "amendment_term_over": {"new_end": "date", "on": "date"},
+    # ...and at its draft too (InvalidInput on `amount`): never below what has been paid.
+    "amount_below_paid": {"amount": "amount", "paid": "amount"},
     # An input is missing or malformed (InvalidInput: with the field it is about).
     "unknown_input": {"event": "action", "accepted": "inputs"},
     "no_input_accepted": {"event": "action"},

@@ -12,6 +12,11 @@ order, numbered from 1, each with its amount and its trigger:
 
 The amounts add up to the convention's amount, to the cent; the convention is in `execution`
 from its first payment.
+
+An amendment in force may raise the amount of a single payment already made (article 5): the
+difference is a balance, paid later as a further part of the same single payment. Its progress
+then adds up what was paid (`paid_amount`), and its `paid_on` is the day of its latest part; it
+is unpaid while what was paid falls short of its amount (:func:`outstanding`).
 """
 
 from __future__ import annotations
@@ -46,7 +51,9 @@ class InstalmentProgress:
     number: int
     report_received_on: date | None = None
     paid_on: date | None = None
+    """The day of its latest payment (the single payment's balance after an amendment, if any)."""
     paid_amount: Decimal | None = None
+    """What was paid on it, all its parts added up."""
 
 
 def schedule_of(amount: Decimal, instalments: tuple[Instalment, ...]) -> tuple[Instalment, ...]:
@@ -69,19 +76,32 @@ def with_progress(
     return tuple(sorted([*others, updated], key=lambda p: p.number))
 
 
+def outstanding(instalment: Instalment, progress: InstalmentProgress) -> Decimal:
+    """What remains to pay on `instalment`: its amount until it is paid; then what an amendment
+    added to it since (the balance of a single payment), nothing when it was paid in full (or
+    paid with no amount recorded)."""
+    if progress.paid_on is None:
+        return instalment.amount
+    if progress.paid_amount is None:
+        return Decimal("0")
+    return max(instalment.amount - progress.paid_amount, Decimal("0"))
+
+
 def unpaid(
     schedule: tuple[Instalment, ...], progress: tuple[InstalmentProgress, ...]
 ) -> list[Instalment]:
-    """The instalments not paid yet, in order."""
-    return [i for i in schedule if progress_of(progress, i.number).paid_on is None]
+    """The instalments not paid in full yet, in order."""
+    return [i for i in schedule if outstanding(i, progress_of(progress, i.number)) > 0]
 
 
 def mark_paid(
     progress: tuple[InstalmentProgress, ...], number: int, on: date, amount: Decimal
 ) -> tuple[InstalmentProgress, ...]:
-    """The progress once instalment `number` is paid `amount` on `on`."""
-    entry = replace(progress_of(progress, number), paid_on=on, paid_amount=amount)
-    return with_progress(progress, entry)
+    """The progress once instalment `number` is paid `amount` on `on`: a later part (the
+    balance an amendment added) adds to what was paid, and its date becomes the latest."""
+    entry = progress_of(progress, number)
+    before = (entry.paid_amount or Decimal("0")) if entry.paid_on is not None else Decimal("0")
+    return with_progress(progress, replace(entry, paid_on=on, paid_amount=before + amount))
 
 
 def mark_report(
@@ -105,6 +125,7 @@ __all__ = [
     "InstalmentTrigger",
     "mark_paid",
     "mark_report",
+    "outstanding",
     "progress_of",
     "schedule_of",
     "shortfall",

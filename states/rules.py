@@ -323,25 +323,28 @@ def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str])
 def pay(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """A payment of article 2: the single payment, or one instalment, for exactly its amount.
-    The first payment puts the convention in execution; the others keep it there."""
+    """A payment of article 2: the single payment, or one instalment, for exactly its amount
+    (or, for a single payment already made, the balance an amendment raising the amount added:
+    recorded as a further part of the same payment). The first payment puts the convention in
+    execution; the others keep it there."""
     instalment = _instalment(convention, "pay", inputs)
-    progress = progress_of(convention.payments, instalment.number)
-    if progress.paid_on is not None:
+    progress = progress_of(convention.paid_so_far(), instalment.number)
+    due = convention.still_due(instalment)
+    if not due:
         raise _refuse(convention, "pay", "instalment_already_paid", instalment=instalment.number,
                       paid_on=progress.paid_on)  # fmt: skip
     if instalment.trigger == "report" and progress.report_received_on is None:
         raise _refuse(convention, "pay", "report_not_received", instalment=instalment.number,
                       report=instalment.report or "")  # fmt: skip
     amount = parse_amount(inputs["amount"])
-    if amount != instalment.amount:
+    if amount != due:  # the whole amount, or the balance an amendment added once it was paid
         raise _refuse(
-            convention, "pay", "amount_differs", amount=amount, due=instalment.amount,
+            convention, "pay", "amount_differs", amount=amount, due=due,
             article=convention.clauses.articles.payment,
         )  # fmt: skip
+    convention.payments = mark_paid(convention.paid_so_far(), instalment.number, on, amount)
     convention.paid_on = convention.paid_on or on
     convention.paid_amount = (convention.paid_amount or Decimal("0")) + amount
-    convention.payments = mark_paid(convention.payments, instalment.number, on, amount)
     history = {**inputs, "amount": str(amount)}
     if instalment.number != SINGLE_PAYMENT:
         history["instalment"] = str(instalment.number)

@@ -12,11 +12,12 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from states.payments import SINGLE_PAYMENT, progress_of
+from states.payments import SINGLE_PAYMENT, Instalment, outstanding, progress_of
 from storage import reads
 from storage.fastpath import Prepared, column_kinds
 from storage.mapping import payments_from_stored
@@ -59,12 +60,15 @@ class ReminderReason:
 
 def _paid(row: AnyRow) -> bool:
     """Whether the payment a reminder's deadline is about is recorded: the single payment
-    (instalment 0) once the convention is paid, an instalment once its own entry is."""
+    (instalment 0) once the convention is paid, and paid in full (the balance an amendment
+    raising its amount added is still due); an instalment once its own entry is."""
     if row.kind != "payment":
         return False
-    if row.instalment == SINGLE_PAYMENT:
-        return row.paid_on is not None
     progress = progress_of(payments_from_stored(row.payments), row.instalment)
+    if row.instalment == SINGLE_PAYMENT:
+        if progress.paid_on is None:  # recorded before revision 0011, or not paid
+            return row.paid_on is not None
+        return not outstanding(Instalment(SINGLE_PAYMENT, Decimal(row.amount)), progress)
     return progress.paid_on is not None
 
 
@@ -243,6 +247,7 @@ class OutboxRepository:
                 c.state,
                 c.paid_on,
                 c.payments,
+                c.amount,
                 awaiting.label("amendment_awaiting"),
             )
             .join(deadline_table, d.id == r.deadline_id)

@@ -548,6 +548,8 @@ AMEND_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
         b'[[representatives]]\nparty = ["x"]\nname = "N"\ntitle = "T"\nemail = "n@example.org"\n',
         ("unknown_party", "forbidden_characters", "not_amendable"),
     ),
+    # "paid-": the convention's 200 000,00 € paid first: an amount below it would owe money back
+    "paid-amount-below": (b'[changes]\namount = "150000.00"\n', ("amount_below_paid",)),
 }
 
 API_CASES.update(

@@ -218,6 +218,9 @@ def test_a_bad_amendment_file_is_refused_and_drafts_nothing(
         ["sign", "signatory=mustapha.berra@example.org", "--on", "2025-03-10"],
     ):
         loaded.ok("event", REF, *args)  # in force, as an amendment needs
+    if name.startswith("paid-"):
+        loaded.ok("event", REF, "notify", "--on", "2025-03-20")
+        loaded.ok("event", REF, "pay", "amount=200000.00", "--on", "2025-04-01")
     path = tmp_path / "avenant.toml"
     path.write_bytes(content)
 

@@ -73,6 +73,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view["paid_on"]:
         amount += words("  — paid {amount} on {day}", amount=money(words, view["paid_amount"]),
                         day=day(words, view["paid_on"]))  # fmt: skip
+    if view.get("balance_due"):
+        amount += words("; balance due after the amendment: {amount}",
+                        amount=money(words, view["balance_due"]))  # fmt: skip
     block.add(words("amount"), amount)
     if view.get("instalments"):
         block.add(words("instalments"), details=_instalment_lines(view, words))

@@ -137,9 +137,13 @@ def _awaiting_report(view: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def _due(view: Mapping[str, Any]) -> tuple[str, str]:
     """The amount the payment form expects, as typed and as its hint says it: the first unpaid
-    instalment's (what `pay` takes without `instalment=`), else the single payment's."""
+    instalment's (what `pay` takes without `instalment=`), else the single payment's (its balance
+    once an amendment raised the amount of a payment already made)."""
     schedule = view.get("instalments") or []
     unpaid = [part for part in schedule if not part["paid_on"]]
+    balance = view.get("balance_due")
+    if not unpaid and balance:
+        return balance, f"Exactement le solde dû après l'avenant : {money(balance)}."
     if not unpaid:
         return view["amount"], f"Exactement le montant dû : {money(view['amount'])}."
     part = unpaid[0]

@@ -26,6 +26,7 @@ from workflow.bootstrap import App
 from workflow.usecases.conventions import move_deadlines
 from workflow.usecases.emails import (
     amendment_snapshot,
+    balance_snapshot,
     computed_snapshot,
     event_snapshot,
     recorded_late,
@@ -216,7 +217,12 @@ def _tell(
     kind = "amendment_in_force" if outcome.to_state == "in_force" else NOTICES.get(outcome.trigger)
     if kind is None:
         return
-    deadline = outcome.opened[0] if outcome.opened else None
+    # The balance a raised amount leaves to pay is what the partners must hear of first.
+    balance = next((d for d in outcome.opened if d.kind == "payment"), None)
+    deadline = balance or (outcome.opened[0] if outcome.opened else None)
+    snapshot = amendment_snapshot(amendment, convention)
+    if balance is not None and kind == "amendment_in_force":
+        snapshot["balance"] = balance_snapshot(convention, balance)
     to = [s.email for s in convention.signatories]
     app.mailer.queue(
         uow,
@@ -227,7 +233,7 @@ def _tell(
         now,
         deadline=computed_snapshot(deadline) if deadline else None,
         event=event_snapshot(outcome, convention),
-        amendment=amendment_snapshot(amendment, convention),
+        amendment=snapshot,
         to=to,
         withheld=recorded_late(app.settings, outcome.on, now),
     )

@@ -38,6 +38,7 @@ from workflow.usecases.emails import (
     event_snapshot,
     letter_snapshot,
     notice_for,
+    paid_balance,
     recorded_late,
 )
 from workflow.wording.labels import reminder_reason
@@ -306,6 +307,8 @@ def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> Comput
     if outcome.opened:
         return outcome.opened[0]
     articles = convention.clauses.articles
+    if outcome.trigger == "pay" and paid_balance(outcome, convention) is not None:
+        return None  # the balance's target: its email says the balance, not the first target
     if outcome.trigger == "pay" and convention.notified_on:
         return _payment_told(convention, outcome)
     if outcome.trigger == "report_received" and outcome.inputs.get("report") == "financial":

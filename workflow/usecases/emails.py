@@ -222,6 +222,16 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
     }
 
 
+def balance_snapshot(convention: Convention, target: ComputedDeadline) -> dict[str, Any]:
+    """The balance an amendment in force leaves to pay on a single payment already made, as
+    emails state it: its amount, what was paid before, and the day its target falls."""
+    return {
+        "amount": str(convention.balance_due()),
+        "paid_before": str(convention.paid_amount or 0),
+        "due_date": _iso(target.due_date),
+    }
+
+
 def letter_snapshot(
     deadline: ComputedDeadline, settings: LegalSettings, inputs: Mapping[str, str]
 ) -> dict[str, Any] | None:
@@ -267,7 +277,26 @@ def event_snapshot(
     }
     if letter is not None:
         snapshot["letter"] = letter
+    balance = paid_balance(outcome, convention)
+    if balance is not None:
+        snapshot["balance"] = balance
     return snapshot
+
+
+def paid_balance(
+    outcome: Outcome | AmendmentOutcome, convention: Convention
+) -> dict[str, Any] | None:
+    """For the payment of a single payment's balance (what an amendment raising the amount
+    added once it was paid): that balance and what was paid before it; None for any other
+    event, a whole single payment or an instalment."""
+    if not isinstance(outcome, Outcome) or outcome.trigger != "pay":
+        return None
+    if convention.clauses.instalments or convention.paid_amount is None:
+        return None
+    amount = Decimal(outcome.inputs["amount"])
+    if amount == convention.paid_amount:
+        return None
+    return {"amount": str(amount), "paid_before": str(convention.paid_amount - amount)}
 
 
 class Mailer:
@@ -482,7 +511,7 @@ def _typed(key: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if key == "expires_at":
         return datetime.fromisoformat(value)
-    if key == "amount":
+    if key in ("amount", "paid_before"):
         return Decimal(value)
     return value
 
@@ -492,6 +521,7 @@ __all__: Sequence[str] = [
     "EVENT_NOTICES",
     "Mailer",
     "amendment_snapshot",
+    "balance_snapshot",
     "computed_snapshot",
     "convention_snapshot",
     "deadline_snapshot",
@@ -499,5 +529,6 @@ __all__: Sequence[str] = [
     "letter_snapshot",
     "message_id",
     "notice_for",
+    "paid_balance",
     "rehydrate",
 ]

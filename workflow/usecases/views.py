@@ -150,6 +150,9 @@ class StatusView(TypedDict):
     notified_on: str | None
     paid_on: str | None
     paid_amount: str | None
+    balance_due: str | None
+    """The single payment's balance still to pay after an amendment raised the amount once it
+    was paid (None when nothing of the kind is due)."""
     instalments: list[InstalmentView]
     parties: list[PartyView]
     signatories: list[SignatoryView]
@@ -556,6 +559,7 @@ def _status_view(parts: _Parts, retention_years: int) -> StatusView:
         "notified_on": day(convention.notified_on),
         "paid_on": day(convention.paid_on),
         "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
+        "balance_due": str(balance) if (balance := convention.balance_due()) else None,
         "instalments": instalment_views(convention),
         "parties": [{"key": p.key, "name": p.name} for p in convention.parties],
         "signatories": [

@@ -1,0 +1,155 @@
+"""The tester's walk, on SQLite and PostgreSQL: the reference convention, paid its 200 000,00 €
+in one payment on 1 April 2025 (execution), then avenant n°1 raising the amount to 250 000,00 €,
+in force at its last signature on Saturday 3 May 2025. The 50 000,00 € difference is a balance
+due by Monday 2 June 2025: shown by the status, paid with `pay amount=50000.00` in execution,
+recorded as a further part of the single payment; the history still verifies, and the partners
+read the balance and its date in the amendment_in_force email the SMTP server received."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from states.convention import Convention
+from states.errors import GuardRejected, InvalidInput
+from tests.integration.steps import (
+    CRPV,
+    METROPOLE,
+    REFERENCE,
+    bring_into_execution,
+    load,
+    record,
+)
+from tests.integration.test_what_is_due import plain, received, subject, text_of
+from tests.notifications.conftest import RunningServer
+from workflow.bootstrap import App
+from workflow.usecases import views
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
+from workflow.usecases.dossier import dossier
+from workflow.usecases.due import run_due
+from workflow.usecases.verification import verify_history
+
+
+def amend(app: App, on: str, **changes: str) -> int:
+    command = DraftAmendment(REFERENCE, changes, "alice", date.fromisoformat(on))
+    return draft_amendment(app, command, app.clock()).number
+
+
+def amendment(app: App, event: str, on: str, **inputs: str) -> str:
+    command = RecordAmendmentEvent(REFERENCE, 1, event, "alice", date.fromisoformat(on), inputs)
+    return record_amendment_event(app, command, app.clock()).to_state
+
+
+@pytest.fixture
+def raised(app: App, reference_convention: Convention) -> App:
+    """Paid on 1 April 2025; avenant n°1 (250 000,00 €) drafted on 28 April, in force on
+    Saturday 3 May 2025."""
+    load(app, reference_convention)
+    bring_into_execution(app)
+    amend(app, "2025-04-28", amount="250000.00")
+    amendment(app, "submit", "2025-04-29")
+    amendment(app, "sign", "2025-04-30", signatory=CRPV)
+    assert amendment(app, "sign", "2025-05-03", signatory=METROPOLE) == "in_force"
+    return app
+
+
+def test_the_balance_is_due_shown_and_paid(raised: App) -> None:
+    status = views.status(raised, REFERENCE)
+    assert (status["state"], status["amount"], status["paid_amount"]) == (
+        "execution", "250000.00", "200000.00",
+    )  # fmt: skip
+    assert status["balance_due"] == "50000.00"
+    assert "pay" in status["allowed_events"]
+    payments = [d for d in status["deadlines"] if d["kind"] == "payment"]
+    assert [(d["due_date"], d["status"]) for d in payments] == [
+        ("2025-04-19", "met"), ("2025-06-02", "pending"),
+    ]  # fmt: skip
+    explanation = plain(payments[1]["explanation"])
+    assert "le solde de 50 000,00 € reste à verser après l'avenant" in explanation
+    assert "avenant n°1, en vigueur le samedi 3 mai 2025" in explanation
+
+    before = views.history(raised, REFERENCE)
+    with pytest.raises(GuardRejected, match=r"amount_differs .*amount=40000.00, due=50000.00"):
+        record(raised, "pay", "2025-05-05", amount="40000.00")
+    assert views.history(raised, REFERENCE) == before
+
+    record(raised, "pay", "2025-05-05", amount="50000.00")
+    status = views.status(raised, REFERENCE)
+    assert (status["state"], status["paid_amount"], status["balance_due"]) == (
+        "execution", "250000.00", None,
+    )  # fmt: skip
+    assert status["paid_on"] == "2025-04-01"  # the first payment's, as before
+    assert "pay" not in status["allowed_events"]
+    payments = [d for d in status["deadlines"] if d["kind"] == "payment"]
+    assert [d["status"] for d in payments] == ["met", "met"]
+    last = views.history(raised, REFERENCE)[-1]
+    assert (last["event"], last["from_state"], last["to_state"], last["inputs"]) == (
+        "pay", "execution", "execution", {"amount": "50000.00"},
+    )  # fmt: skip
+
+
+def test_the_history_and_the_dossier_stay_consistent(raised: App) -> None:
+    record(raised, "pay", "2025-05-05", amount="50000.00")
+
+    assert verify_history(raised, REFERENCE)["breaks"] == []
+    archive = zipfile.ZipFile(io.BytesIO(dossier(raised, REFERENCE, raised.clock())))
+    rows = archive.read("historique.csv").decode("utf-8-sig").splitlines()
+    pays = [row.split(";") for row in rows if ";Versement;" in row]
+    assert [(row[1], row[3], row[4], row[7]) for row in pays] == [
+        ("2025-04-01", "notifiée, en attente de versement", "en exécution", "amount=200000.00"),
+        ("2025-05-05", "en exécution", "en exécution", "amount=50000.00"),
+    ]
+
+
+def test_a_lower_amount_than_paid_is_refused_and_nothing_written(raised: App) -> None:
+    record(raised, "pay", "2025-05-05", amount="50000.00")
+    before = views.history(raised, REFERENCE)
+
+    with pytest.raises(InvalidInput, match=r"amount_below_paid .*amount=240000.00, paid=250000.00"):
+        amend(raised, "2025-05-06", amount="240000.00")
+
+    assert views.history(raised, REFERENCE) == before
+    assert len(views.amendments(raised, REFERENCE)) == 1
+
+
+def test_the_partners_read_the_balance_and_its_date(
+    raised: App, smtp_server: RunningServer
+) -> None:
+    # The walk is recorded on the test clock (25 November 2026), late records told all the same
+    # (tests/conftest.py): the due pass delivers every email, the amendment's among them.
+    run_due(raised, raised.clock(), smtp_server.sender())
+
+    [email] = [m for m in received(smtp_server) if "Avenant n° 1 en vigueur" in subject(m)]
+    assert set(str(email["To"]).replace(" ", "").split(",")) == {METROPOLE, CRPV}
+    text = text_of(email)
+    assert "200 000,00 € → 250 000,00 €" in text
+    assert (
+        "est portée à 250 000,00 € alors que 200 000,00 € ont déjà été versés : le solde de "
+        "50 000,00 € reste à verser, au plus tard le lundi 2 juin 2025"
+    ) in text
+    assert "La Métropole verse le solde de 50 000,00 € au plus tard le lundi 2 juin 2025" in text
+    assert "Aucune action n’est attendue" not in text
+
+
+def test_the_payment_of_the_balance_is_told_as_the_balance(
+    raised: App, smtp_server: RunningServer
+) -> None:
+    record(raised, "pay", "2025-05-05", amount="50000.00")
+    run_due(raised, raised.clock(), smtp_server.sender())
+
+    [email] = [m for m in received(smtp_server) if "Versement du solde" in subject(m)]
+    assert subject(email) == "[AMP-CRPV-PACA-2025] Versement du solde de 50 000,00 € enregistré"
+    text = text_of(email)
+    assert "soit 50 000,00 €, a été effectué le lundi 5 mai 2025" in text
+    assert "Avec les 200 000,00 € déjà versés, la participation, portée à 250 000,00 € par " in (
+        text
+    )
+    assert "soit 250 000,00 €, a été effectué" not in text
