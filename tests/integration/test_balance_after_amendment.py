@@ -15,10 +15,12 @@ import pytest
 
 from states.convention import Convention
 from states.errors import GuardRejected, InvalidInput
+from tests.conftest import FixedClock
 from tests.integration.steps import (
     CRPV,
     METROPOLE,
     REFERENCE,
+    at,
     bring_into_execution,
     load,
     record,
@@ -52,6 +54,11 @@ def amendment(app: App, event: str, on: str, **inputs: str) -> str:
 def raised(app: App, reference_convention: Convention) -> App:
     """Paid on 1 April 2025; avenant n°1 (250 000,00 €) drafted on 28 April, in force on
     Saturday 3 May 2025."""
+    return raise_by_avenant(app, reference_convention)
+
+
+def raise_by_avenant(app: App, reference_convention: Convention) -> App:
+    """The walk of `raised`, on the app's clock as it stands."""
     load(app, reference_convention)
     bring_into_execution(app)
     amend(app, "2025-04-28", amount="250000.00")
@@ -153,3 +160,35 @@ def test_the_payment_of_the_balance_is_told_as_the_balance(
         text
     )
     assert "soit 250 000,00 €, a été effectué" not in text
+
+
+def test_the_balance_late_is_reminded_and_announced_as_the_balance(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    # Recorded live this time: the avenant in force on Saturday 3 May 2025 is recorded on the
+    # 4th, so its balance deadline (Monday 2 June) is known before it falls. On the target day
+    # the reminder, the day after the announcement, each speak of the 50 000,00 € balance,
+    # not of a first payment that was made.
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.now = at("2025-05-04T10:00:00Z")
+    raised_live = raise_by_avenant(app, reference_convention)
+
+    clock.now = at("2025-06-02T08:00:00Z")  # 10:00 in Paris, after the reminder hour
+    run_due(raised_live, raised_live.clock(), smtp_server.sender())
+    clock.now = at("2025-06-03T06:00:00Z")
+    run_due(raised_live, raised_live.clock(), smtp_server.sender())
+
+    by_subject = {subject(m): text_of(m) for m in received(smtp_server)}
+    reminder = by_subject[
+        "[AMP-CRPV-PACA-2025] Rappel : solde de 50 000,00 € non enregistré (objectif interne : "
+        "2 juin 2025)"
+    ]
+    assert "portée à 250 000,00 € par avenant, a été versée à hauteur de 200 000,00 €" in (reminder)
+    assert "Le versement du solde de 50 000,00 € n’est pas enregistré à ce jour" in reminder
+    assert "Aucun versement n’est enregistré" not in reminder
+    late = by_subject[
+        "[AMP-CRPV-PACA-2025] Solde de 50 000,00 € en retard (objectif interne : 2 juin 2025)"
+    ]
+    assert "fixait le versement du solde de 50 000,00 € au plus tard le lundi 2 juin 2025" in late
+    assert "soit 250 000,00 €, est versée en une seule fois" not in late

@@ -106,8 +106,10 @@ def _articles(articles: Articles) -> dict[str, Any]:
 
 
 def convention_snapshot(convention: Convention) -> dict[str, Any]:
-    """The convention as emails describe it, as JSON."""
-    return {
+    """The convention as emails describe it, as JSON; `balance` only while an amendment has
+    raised a single payment already made (what is left, and what was paid before it), so
+    the payment's reminder and lateness speak of the balance, not of the whole amount."""
+    snapshot = {
         "reference": convention.reference,
         "title": convention.title,
         "object": convention.object,
@@ -143,6 +145,13 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             for party in convention.parties
         ],
     }
+    balance = convention.balance_due()
+    if balance:
+        snapshot["balance"] = {
+            "amount": str(balance),
+            "paid_before": str(convention.amount - balance),
+        }
+    return snapshot
 
 
 def financial_report_snapshot(convention: Convention) -> dict[str, Any] | None:
