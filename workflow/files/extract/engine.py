@@ -47,7 +47,9 @@ def extract(document: Document) -> Extraction:
         reader(reading)
     findings = reading.findings
     gaps = [
-        Gap(name, reason) for name, reason in findings.gaps.items() if name not in findings.fields
+        Gap(name, reason, values)
+        for name, (reason, values) in findings.gaps.items()
+        if name not in findings.fields
     ]
     return Extraction(
         document.source, dict(findings.fields), gaps, [*findings.doubts, *findings.notes]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..dates import dates
 from ..layout import Article
-from ..numbers import amounts
+from ..money import amounts
 from ..passages import Span, items
 from ..wording import plain
 from .amount import read_amount
