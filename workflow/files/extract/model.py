@@ -37,6 +37,8 @@ def _plain(value: Any) -> str:
 
 
 WARNING = gettext_noop("{field}: {reason}")
+WRITTEN_TWICE = gettext_noop("written {words} in words and {figures} in figures")
+"""Words and figures of one mention that disagree: « vingt mille euros (25 000 €) »."""
 """A warning: the field's name as the convention file writes it, then why."""
 
 

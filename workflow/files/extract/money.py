@@ -151,24 +151,24 @@ def _cents(text: str, end: int) -> tuple[int | None, int] | None:
     """The cents written from `end` on, as (cents, end of the mention); cents None when the
     words there are not a number of cents ("et cent centimes", "et cinquante"); None when no
     cents are written (nothing, or a number that counts something else: "euros en deux fois")."""
-    words: list[re.Match[str]] = []
+    tokens: list[re.Match[str]] = []
     position = end
-    while (found := _NEXT_WORD.match(text, position)) and len(words) < 12:
-        words.append(found)
+    while (found := _NEXT_WORD.match(text, position)) and len(tokens) < 12:
+        tokens.append(found)
         position = found.end()
-    joined = bool(words) and words[0].group("w").lower() == "et"
+    joined = bool(tokens) and tokens[0].group("w").lower() == "et"
     index = 1 if joined else 0
     numbers: list[re.Match[str]] = []
-    while index < len(words) and _is_number(words[index].group("w")):
-        numbers.append(words[index])
+    while index < len(tokens) and _is_number(tokens[index].group("w")):
+        numbers.append(tokens[index])
         index += 1
     if not numbers:
         return None
     said = text[numbers[0].start("w") : numbers[-1].end()]
     value = int(said) if said.isdigit() else words_value(said)
     clear = value is not None and 0 <= value <= 99
-    if index < len(words) and words[index].group("w").lower() in ("centime", "centimes"):
-        return (value if clear else None), words[index].end()
+    if index < len(tokens) and tokens[index].group("w").lower() in ("centime", "centimes"):
+        return (value if clear else None), tokens[index].end()
     if said.isdigit() or not _CLAUSE_END.match(text, numbers[-1].end()):
         return None  # "200 000 euros 2025", "euros deux fois"
     # "vingt-sept euros cinquante", as French says a price: the number can only be its cents

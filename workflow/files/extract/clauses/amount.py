@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..layout import Article
-from ..model import Findings, gettext_noop
+from ..model import WRITTEN_TWICE, Findings, gettext_noop
 from ..money import Money, amounts
 from ..passages import Span
 from .common import Reading, sentences
@@ -95,8 +95,7 @@ def _in_doubt(findings: Findings, candidates: list[Money]) -> bool:
     conflicting = [m for m in candidates if m.conflict]
     if conflicting:
         words, figures = conflicting[0].readings
-        findings.doubt("amount", gettext_noop("written {words} in words and {figures} in figures"),
-                       words=words, figures=figures)  # fmt: skip
+        findings.doubt("amount", WRITTEN_TWICE, words=words, figures=figures)
         return True
     values = {m.value for m in candidates}
     if len(values) > 1:
