@@ -93,3 +93,30 @@ def test_a_document_that_cannot_be_read_is_refused_with_why(
     if content is not None:
         path.write_bytes(content)
     assert convflow.refusal("extract", str(path))["code"] == code
+
+
+def test_the_drafted_file_and_its_warnings_are_in_french(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    document = tmp_path / "mismatch.txt"
+    document.write_text(
+        TEXT.read_text(encoding="utf-8").replace(
+            "200 000 € TTC", "vingt mille euros (25 000 €) TTC", 1
+        ),
+        encoding="utf-8",
+    )
+    warning = "amount : écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres"
+
+    drafted = convflow.ok("extract", str(document))
+    found = json.loads(convflow.ok("extract", str(document), "--json"))
+
+    assert drafted.startswith("# Fiche de convention")
+    assert "# Avertissements :" in drafted and warning in drafted
+    assert "# Non trouvé dans le texte :" in drafted and "# À REMPLIR :" in drafted
+    for english in ("Convention file drafted", "Warnings:", "TO FILL", "Not found in the text"):
+        assert english not in drafted
+    tomllib.loads(drafted)  # still a convention file
+    assert warning in found["warnings"]
+    assert set(found) == {"fields", "missing", "warnings"} and "amount" in found["missing"]
+    english_json = json.loads(convflow.english("extract", str(document), "--json").output)
+    assert "amount: written 20000.00 in words and 25000.00 in figures" in english_json["warnings"]

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from workflow.files.extract.dates import dates
-from workflow.files.extract.numbers import amounts, quantity_before, words_value
+from workflow.files.extract.money import amounts
+from workflow.files.extract.numbers import quantity_before, words_value
 
 
 @pytest.mark.parametrize(

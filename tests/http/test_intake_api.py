@@ -131,6 +131,35 @@ def test_a_document_is_read_into_the_file_s_fields(
     )  # fmt: skip
 
 
+def test_a_read_document_speaks_french_and_names_the_uploaded_file(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    text = TEXT.read_text(encoding="utf-8").replace(
+        "200 000 € TTC", "vingt mille euros (25 000 €) TTC", 1
+    )
+    read = client.post(
+        "/api/v1/extract",
+        files={"file": ("convention signée.txt", text.encode(), "text/plain")},
+        headers={**bearer(tokens.admin), "Accept-Language": "fr"},
+    )
+    assert read.status_code == 200, read.text
+    found = read.json()
+    warning = "amount : écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres"
+    assert warning in found["warnings"]
+    assert "amount" in found["missing"]  # the names stay the file's (public contract)
+    toml = found["toml"]
+    assert "/tmp" not in toml and "convflow-extract-" not in toml
+    assert "« convention signée.txt »" in toml.splitlines()[0]
+    assert "# Avertissements :" in toml and warning in toml
+    assert "Warnings" not in toml and "TO FILL" not in toml and "Not found" not in toml
+    english = client.post(
+        "/api/v1/extract",
+        files={"file": ("convention.txt", text.encode(), "text/plain")},
+        headers={**bearer(tokens.admin), "Accept-Language": "en"},
+    ).json()
+    assert "amount: written 20000.00 in words and 25000.00 in figures" in english["warnings"]
+
+
 def test_a_schedule_given_through_the_api_is_shown_on_the_convention_s_page(
     admin_browser: httpx.Client, tokens: Tokens
 ) -> None:

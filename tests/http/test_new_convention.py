@@ -190,6 +190,25 @@ def test_the_reference_conventions_pdf_fills_the_form_with_each_quote(
     assert count(app) == 0
 
 
+def test_what_the_document_leaves_in_doubt_is_said_in_french_on_the_form(
+    admin_browser: httpx.Client, app: App
+):
+    text = TEXT.read_text("utf-8").replace("200 000 € TTC", "vingt mille euros (25 000 €) TTC", 1)
+    csrf = form_value(admin_browser.get("/nouvelle-convention").text, "csrf_token")
+
+    answer = admin_browser.post(
+        "/nouvelle-convention/document",
+        data={"csrf_token": csrf},
+        files={"file": ("convention.txt", text.encode(), "text/plain")},
+    )
+
+    assert answer.status_code == 200
+    said = page_text(answer)
+    assert "écrit 20 000,00 € en lettres et 25 000,00 € en chiffres" in said
+    assert "written" not in said and "in figures" not in said
+    assert count(app) == 0
+
+
 def test_from_the_pdf_an_administrator_completes_and_saves_the_example_draft(
     admin_browser: httpx.Client, app: App, tmp_path: Path
 ):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import OUTPUT, emit, json_option, write_output
+from workflow.cli.context import OUTPUT, emit, json_option, words_of, write_output
 from workflow.files.extract import extract as read_clauses
 from workflow.files.extract import read_document, to_json, to_toml
 
@@ -34,10 +34,11 @@ def extract(file: Path, output: Path | None, as_json: bool) -> None:
     "missing": [...], "warnings": [...]}.
     """
     extraction = read_clauses(read_document(file))
+    say = words_of(click.get_current_context()).sentence
     if as_json:
-        emit(to_json(extraction))
+        emit(to_json(extraction, say))
         return
-    text = to_toml(extraction)
+    text = to_toml(extraction, say)
     if output is None:
         click.echo(text, nl=False)
     else:

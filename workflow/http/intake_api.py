@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, UploadFile
+from fastapi import APIRouter, Body, Depends, Request, UploadFile
 
 from states.errors import InvalidInput
 from workflow.files.convention_file import file_data, parse_mapping
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.errors import client_words
 from workflow.http.schemas import Problem
 from workflow.usecases import views
 from workflow.usecases.commands import ImportConvention
@@ -103,15 +104,19 @@ def _merged(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str,
 
 
 @router.post("/extract", summary="Read a convention document into the file's fields (admin)")
-def extract(context: Context, principal: Admin, file: UploadFile) -> dict[str, Any]:
+def extract(
+    request: Request, context: Context, principal: Admin, file: UploadFile
+) -> dict[str, Any]:
     """What `convflow extract --json` gives for the uploaded document: {"fields": {NAME:
     {"value", "article", "quote"}}, "missing", "warnings"}, and the convention file drafted
-    from it (`toml`). Nothing is stored."""
+    from it (`toml`), named after the uploaded file. The warnings and the file's comments are
+    in the client's language (Accept-Language, else the setting). Nothing is stored."""
     from workflow.files.extract import extract as read_clauses
     from workflow.files.extract import read_upload, to_json, to_toml
 
-    extraction = read_clauses(read_upload(read_capped(file)))
-    return {**to_json(extraction), "toml": to_toml(extraction)}
+    extraction = read_clauses(read_upload(read_capped(file), name=file.filename))
+    say = client_words(request).sentence
+    return {**to_json(extraction, say), "toml": to_toml(extraction, say)}
 
 
 def read_capped(file: UploadFile) -> bytes:

@@ -216,7 +216,7 @@ def _read_document(context: HttpContext, signed: SignedIn, file: UploadFile) -> 
     from workflow.files.extract import extract, read_upload
 
     try:
-        extraction = extract(read_upload(read_capped(file)))
+        extraction = extract(read_upload(read_capped(file), name=file.filename))
     except ConvflowError as error:
         said = say(error, FRENCH).sentence
         return form_page(context, signed, {}, status=status_of(error),
@@ -231,7 +231,10 @@ def _read_document(context: HttpContext, signed: SignedIn, file: UploadFile) -> 
     extra = {
         "read_from": file.filename or "document",
         "missing": [intake_form.place_label(gap.field) for gap in extraction.gaps],
-        "doubts": [f"{intake_form.place_label(d.field)} : {d.reason}" for d in extraction.doubts],
+        "doubts": [
+            f"{intake_form.place_label(d.field)} : {d.said(FRENCH.sentence)}"
+            for d in extraction.doubts
+        ],
     }
     return form_page(context, signed, given, said=intake_form.Said(quotes=quotes), extra=extra)
 

@@ -9,7 +9,7 @@ dates, amounts as written, public names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -49,6 +49,17 @@ class Words:
         """A sentence of the catalogue, its `{values}` put in as this language reads them."""
         text: str = self.catalogue.gettext(message)
         return text.format(**{name: self.value(value) for name, value in values.items()})
+
+    def sentence(self, message: str, values: Mapping[str, object], /) -> str:
+        """A sentence whose values come as a mapping, a list's items each said as this
+        language says it ('20 000,00 €, 25 000,00 €'): how the extraction's warnings and
+        drafted file are said (`workflow.files.extract` keeps them in English)."""
+        said = {
+            name: self.listing(self.value(item) for item in value)
+            if isinstance(value, list | tuple) else value
+            for name, value in values.items()
+        }  # fmt: skip
+        return self(message, **said)
 
     def entry(self, context: str, key: str, /, **values: str) -> str:
         """An entry of the catalogue under a context (a refusal's code, a frame, a hint), its

@@ -12,8 +12,8 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from states.errors import InvalidInput
 
@@ -72,9 +72,10 @@ def kind_of(head: bytes) -> str:
     return next((kind for magic, kind in _MAGIC if head.startswith(magic)), ".txt")
 
 
-def read_upload(content: bytes, source: str = "file") -> Document:
+def read_upload(content: bytes, source: str = "file", name: str | None = None) -> Document:
     """The text of an uploaded document, its kind sniffed from its content; a refusal names
-    `source` (the form's field), not the temporary file it was read from."""
+    `source` (the form's field), the document is named `name` (the file's name as uploaded,
+    without its folders), never the temporary file it was read from."""
     kind = kind_of(content[:8])
     if kind == ".txt" and b"\x00" in content[:4096]:  # an image, an archive: not a text
         raise UnreadableDocument(source, "document_not_text")
@@ -82,9 +83,11 @@ def read_upload(content: bytes, source: str = "file") -> Document:
         path = Path(folder) / f"document{kind}"
         path.write_bytes(content)
         try:
-            return read_document(path)
+            document = read_document(path)
         except UnreadableDocument as error:
             raise UnreadableDocument(source, error.code, **error.own_params) from None
+    uploaded = PurePosixPath((name or "").replace("\\", "/")).name
+    return replace(document, source=uploaded or source)
 
 
 def document_from_text(text: str, source: str = "text") -> Document:

@@ -15,7 +15,7 @@ from .clauses.termination import read_termination
 from .documents import Document
 from .hyphens import dehyphenated
 from .layout import lay_out
-from .model import Extraction, Findings, Gap
+from .model import Extraction, Findings, Gap, gettext_noop
 from .wording import compounds
 
 READERS: tuple[Callable[[Reading], None], ...] = (
@@ -38,16 +38,16 @@ def extract(document: Document) -> Extraction:
     layout = lay_out(document)
     reading = Reading(layout, compounds(document.text.replace("-\n", "-")), Findings())
     if not layout.articles:
-        reading.findings.note(
-            "articles",
+        reading.findings.note("articles", gettext_noop(
             "no « Article N » heading found (sections numbered « 1. », « I – » are not read): "
-            "the clauses were not read",
-        )
+            "the clauses were not read"))  # fmt: skip
     for reader in READERS:
         reader(reading)
     findings = reading.findings
     gaps = [
-        Gap(name, reason) for name, reason in findings.gaps.items() if name not in findings.fields
+        Gap(name, reason, values)
+        for name, (reason, values) in findings.gaps.items()
+        if name not in findings.fields
     ]
     return Extraction(
         document.source, dict(findings.fields), gaps, [*findings.doubts, *findings.notes]

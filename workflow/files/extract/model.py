@@ -7,9 +7,39 @@ an administrator can fix a gap, not a wrong value nobody flagged.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 Value = str | int | bool
+Values = tuple[tuple[str, Any], ...]
+"""What a sentence puts in its {placeholders}: names and values (amounts as `Decimal`)."""
+Say = Callable[[str, Mapping[str, Any]], str]
+"""How an entry point says a sentence of the extraction: its English text, as the catalogue
+knows it, and its values (`workflow.wording` says it in the user's language)."""
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for the catalogue (`make messages` finds it); the extraction keeps it
+    in English, the entry point says it in the user's language."""
+    return message
+
+
+def english(message: str, values: Mapping[str, Any]) -> str:
+    """A sentence as the code writes it, its values put in as they are ("20000.00")."""
+    return message.format(**{name: _plain(value) for name, value in values.items()})
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+WARNING = gettext_noop("{field}: {reason}")
+WRITTEN_TWICE = gettext_noop("written {words} in words and {figures} in figures")
+"""Words and figures of one mention that disagree: « vingt mille euros (25 000 €) »."""
+"""A warning: the field's name as the convention file writes it, then why."""
 
 
 @dataclass(frozen=True)
@@ -28,25 +58,57 @@ class Field:
 
 @dataclass(frozen=True)
 class Doubt:
-    """Why a field was left out though the text speaks of it (two readings, a form it lacks)."""
+    """Why a field was left out though the text speaks of it (two readings, a form it lacks).
+
+    `message` is the sentence in English with {placeholders}, `values` what goes in them;
+    `reason` says it in English, `said` in the language of whoever renders it."""
 
     field: str
-    reason: str
+    message: str
     left_out: bool = True  # False: the value is kept, the warning asks for a check
+    values: Values = ()
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.said(english)
+
+    def said(self, say: Say = english) -> str:
+        """Why, as `say` speaks."""
+        return say(self.message, dict(self.values))
+
+    def warning(self, say: Say = english) -> str:
+        """The field, then why: "amount: written 20000.00 in words and 25000.00 in figures"."""
+        return say(WARNING, {"field": self.field, "reason": self.said(say)})
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.reason}"
+        return self.warning()
 
 
 @dataclass(frozen=True)
 class Gap:
-    """A field of the convention file the text does not give, and why."""
+    """A field of the convention file the text does not give, and why (as a `Doubt` says)."""
 
     field: str
-    reason: str
+    message: str
+    values: Values = ()
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.said(english)
+
+    def said(self, say: Say = english) -> str:
+        """Why, as `say` speaks."""
+        return say(self.message, dict(self.values))
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.reason}"
+        return say_field(self.field, self.reason, english)
+
+
+def say_field(name: str, reason: str, say: Say) -> str:
+    """ "amount: the amount is written neither HT nor TTC", as `say` speaks."""
+    return say(WARNING, {"field": name, "reason": reason})
 
 
 @dataclass
@@ -69,7 +131,11 @@ class Extraction:
     @property
     def warnings(self) -> list[str]:
         """Each doubt as one sentence: the field, then why it was left out or must be checked."""
-        return [str(doubt) for doubt in self.doubts]
+        return self.warnings_said(english)
+
+    def warnings_said(self, say: Say) -> list[str]:
+        """The warnings, as `say` speaks."""
+        return [doubt.warning(say) for doubt in self.doubts]
 
     @property
     def flagged(self) -> set[str]:
@@ -82,7 +148,7 @@ class Findings:
     """What the clause readers found, before they are put together into an `Extraction`."""
 
     fields: dict[str, Field] = field(default_factory=dict)
-    gaps: dict[str, str] = field(default_factory=dict)
+    gaps: dict[str, tuple[str, Values]] = field(default_factory=dict)
     doubts: list[Doubt] = field(default_factory=list)
     notes: list[Doubt] = field(default_factory=list)
 
@@ -93,25 +159,27 @@ class Findings:
         known = self.fields.get(name)
         if known is not None and known.value != value:
             del self.fields[name]
-            self.doubt(name, f"the text says both {known.value!r} and {value!r}")
+            said = gettext_noop("the text says both {first} and {second}")
+            self.doubt(name, said, first=repr(known.value), second=repr(value))
             return
         if known is None:
             self.fields[name] = Field(value, article, " ".join(quote.split()), origin)
 
-    def gap(self, name: str, reason: str) -> None:
-        """Record that a field is not in the text, unless a value or a doubt already covers it."""
+    def gap(self, name: str, reason: str, **values: Any) -> None:
+        """Record that a field is not in the text, unless a value or a doubt already covers it.
+        `reason` is a sentence marked with `gettext_noop`, `values` fill its placeholders."""
         if name not in self.fields and name not in self.doubted:
-            self.gaps.setdefault(name, reason)
+            self.gaps.setdefault(name, (reason, tuple(values.items())))
 
-    def doubt(self, name: str, reason: str) -> None:
+    def doubt(self, name: str, reason: str, **values: Any) -> None:
         """Leave a field out and say why."""
         self.fields.pop(name, None)
         self.gaps.pop(name, None)
-        self.doubts.append(Doubt(name, reason))
+        self.doubts.append(Doubt(name, reason, values=tuple(values.items())))
 
-    def note(self, name: str, reason: str) -> None:
+    def note(self, name: str, reason: str, **values: Any) -> None:
         """Keep a field but ask for a check (the text was corrected on the way)."""
-        self.notes.append(Doubt(name, reason, left_out=False))
+        self.notes.append(Doubt(name, reason, left_out=False, values=tuple(values.items())))
 
     @property
     def doubted(self) -> set[str]:

@@ -8,7 +8,7 @@ import re
 import textwrap
 from typing import Any
 
-from .model import Extraction, Field, Value
+from .model import Extraction, Field, Say, Value, english, gettext_noop, say_field
 
 # The order a convention file lists its keys in, table by table.
 _ORDER = {
@@ -30,43 +30,73 @@ _DATES = {"end_date", "takes_effect", "on"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TO_FILL = re.compile(r"^reference$|\.key$|\.email$")
 _PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# What the file says around the values, in the catalogue (said in the user's language).
+_DRAFTED = gettext_noop("Convention file drafted by `convflow extract` from « {source} ».")
+_CHECK = gettext_noop(
+    'Each value is preceded by the sentence it was read from: check them, fill in the empty "" '
+    "values, then load it with `convflow import`."
+)
+_WARNINGS = gettext_noop("Warnings:")
+_NOT_FOUND = gettext_noop("Not found in the text:")
+_SEE_WARNINGS = gettext_noop("see the warnings")
+_TO_FILL_SAID = gettext_noop("TO FILL: {reason}")
+_SAME = gettext_noop("(same sentence, {article})")
+_QUOTED = gettext_noop("{place}: « {quote} »")
+_PLACES = {
+    "title": gettext_noop("heading"),
+    "parties": gettext_noop("parties block"),
+    "signatures": gettext_noop("signature block"),
+}
+_ORIGIN = re.compile(
+    r"^(?:(?P<kind>line|page|paragraph) (?P<n>\d+)"
+    r"|table (?P<t>\d+), row (?P<r>\d+), cell (?P<c>\d+))$"
+)
+_ORIGINS = {
+    "line": gettext_noop("line {number}"),
+    "page": gettext_noop("page {number}"),
+    "paragraph": gettext_noop("paragraph {number}"),
+}
+_CELL = gettext_noop("table {table}, row {row}, cell {cell}")
 
 
-def to_json(extraction: Extraction) -> dict[str, Any]:
-    """`{"fields": {NAME: {"value", "article", "quote"}}, "missing": [...], "warnings": [...]}`."""
+def to_json(extraction: Extraction, say: Say = english) -> dict[str, Any]:
+    """`{"fields": {NAME: {"value", "article", "quote"}}, "missing": [...], "warnings": [...]}`:
+    the names are the convention file's, the warnings sentences as `say` speaks them."""
     return {
         "fields": {
             name: {"value": f.value, "article": f.article, "quote": f.quote}
             for name, f in extraction.fields.items()
         },
         "missing": extraction.missing,
-        "warnings": extraction.warnings,
+        "warnings": extraction.warnings_said(say),
     }
 
 
-def to_toml(extraction: Extraction) -> str:
+def to_toml(extraction: Extraction, say: Say = english) -> str:
     """A convention file for `convflow import`: each value under the sentence it comes from,
-    empty strings where only a person can fill it in, and what was not found, with why."""
+    empty strings where only a person can fill it in, and what was not found, with why; its
+    comments as `say` speaks them (keys and values are the file's, in any language)."""
     tree: dict[str, Any] = {}
     for name, found in extraction.fields.items():
         _place(tree, name, found)
     for gap in extraction.gaps:
         if _TO_FILL.search(gap.field):
-            _place(tree, gap.field, Field("", "", f"TO FILL: {gap.reason}"))
-    lines = [
-        f"# Convention file drafted by `convflow extract` from {extraction.source}.",
-        "# Each value is preceded by the sentence it was read from: check them, fill in the",
-        '# empty "" values, then load it with `convflow import`.',
-    ]
-    if extraction.warnings:
-        lines += ["#", "# Warnings:"]
-        lines += _comment(extraction.warnings, "#   - ")
+            _place(tree, gap.field, Field("", _TO_FILL_SAID, gap.said(say)))
+    source = _CONTROL.sub(" ", extraction.source).strip()
+    lines = _comment([say(_DRAFTED, {"source": source}), say(_CHECK, {})], "# ")
+    warnings = extraction.warnings_said(say)
+    if warnings:
+        lines += ["#", f"# {say(_WARNINGS, {})}"]
+        lines += _comment(warnings, "#   - ")
     lines.append("")
-    lines += _table(tree, ())
-    others = [str(g) for g in extraction.gaps if not _TO_FILL.search(g.field)]
-    others += [f"{d.field}: see the warnings" for d in extraction.doubts if d.left_out]
+    lines += _table(tree, (), say)
+    others = [say_field(g.field, g.said(say), say) for g in extraction.gaps
+              if not _TO_FILL.search(g.field)]  # fmt: skip
+    see = say(_SEE_WARNINGS, {})
+    others += [say_field(d.field, see, say) for d in extraction.doubts if d.left_out]
     if others:
-        lines += ["", "# Not found in the text:"]
+        lines += ["", f"# {say(_NOT_FOUND, {})}"]
         lines += _comment(others, "#   - ")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -89,37 +119,50 @@ def _place(tree: dict[str, Any], name: str, found: Field) -> None:
     node[parts[-1]] = found
 
 
-def _table(node: dict[str, Any], path: tuple[str, ...]) -> list[str]:
+def _table(node: dict[str, Any], path: tuple[str, ...], say: Say) -> list[str]:
     lines: list[str] = []
     values = [k for k, v in node.items() if isinstance(v, Field)]
     order = _ORDER.get(path, [])
     previous = ""
     for key in sorted(values, key=lambda k: (order.index(k) if k in order else len(order), k)):
         found: Field = node[key]
-        lines += _value(key, found, same=found.quote == previous)
+        lines += _value(key, found, say, same=found.quote == previous)
         previous = found.quote
     children = [k for k, v in node.items() if not isinstance(v, Field)]
     for key in sorted(children, key=lambda k: _TABLES.index(k) if k in _TABLES else len(_TABLES)):
         child, sub = node[key], (*path, key)
         if isinstance(child, dict):
-            body = _table(child, sub)
+            body = _table(child, sub, say)
             has_values = any(isinstance(v, Field) for v in child.values())
             lines += (["", f"[{'.'.join(sub)}]"] if has_values else []) + body
         else:
             for item in child:
-                lines += ["", f"[[{'.'.join(sub)}]]", *_table(item, sub)]
+                lines += ["", f"[[{'.'.join(sub)}]]", *_table(item, sub, say)]
     return lines
 
 
-def _value(key: str, found: Field, *, same: bool) -> list[str]:
-    if found.quote.startswith("TO FILL:"):
-        return [*_comment([found.quote], "# "), f'{key} = ""']
+def _value(key: str, found: Field, say: Say, *, same: bool) -> list[str]:
+    if found.article == _TO_FILL_SAID:  # a value only a person gives: why, then ""
+        return [*_comment([say(_TO_FILL_SAID, {"reason": found.quote})], "# "), f'{key} = ""']
+    article = say(_PLACES[found.article], {}) if found.article in _PLACES else found.article
     if same:
-        comment = [f"# (same sentence, {found.article})"]
+        comment = [f"# {say(_SAME, {'article': article})}"]
     else:
-        where = found.article + (f", {found.origin}" if found.origin else "")
-        comment = _comment([f"{where}: « {found.quote} »"], "# ")
+        where = article + (f", {_origin(found.origin, say)}" if found.origin else "")
+        comment = _comment([say(_QUOTED, {"place": where, "quote": found.quote})], "# ")
     return [*comment, f"{key} = {_literal(key, found.value)}"]
+
+
+def _origin(origin: str, say: Say) -> str:
+    """ "line 93", "table 1, row 1, cell 2" as `say` speaks them."""
+    found = _ORIGIN.match(origin)
+    if found is None:
+        return origin
+    if found.group("kind"):
+        return say(_ORIGINS[found.group("kind")], {"number": found.group("n")})
+    return say(
+        _CELL, {"table": found.group("t"), "row": found.group("r"), "cell": found.group("c")}
+    )
 
 
 def _literal(key: str, value: Value) -> str:

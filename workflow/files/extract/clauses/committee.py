@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..layout import Article
+from ..model import gettext_noop
 from ..passages import Span
 from ..wording import capitalised, plain
 from .common import Reading, sentences
@@ -37,13 +38,14 @@ def read_committee(reading: Reading) -> None:
     names = {name.casefold() for _, _, name in found}
     if not found:
         for field in ("committee.name", "committee.article", "clauses.articles.committee"):
-            findings.gap(field, "no article sets up a steering committee")
+            findings.gap(field, gettext_noop("no article sets up a steering committee"))
         return
     if len(names) > 1:
         steering = [f for f in found if "pilotage" in f[2].casefold()]
         if len(steering) != 1:
-            listed = ", ".join(sorted({n for _, _, n in found}))
-            findings.doubt("committee.name", f"several committees: {listed}")
+            listed = sorted({n for _, _, n in found})
+            findings.doubt("committee.name", gettext_noop("several committees: {names}"),
+                           names=listed)  # fmt: skip
             return
         found = steering
     article, span, name = found[0]

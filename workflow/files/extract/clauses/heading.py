@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..documents import Line
+from ..model import gettext_noop
 from ..passages import join, paragraphs
 from ..wording import capitalised, hyphenated, plain
 from .common import Reading, by_heading, by_sentence
@@ -25,30 +26,32 @@ def read_title(reading: Reading) -> None:
     # title itself: the first heading in ordinary case is the title.
     ordinary = [p for p in candidates if not p.text.isupper()]
     if not candidates:
-        reading.findings.gap("title", "no heading starting with « Convention » before « Entre »")
+        reading.findings.gap(
+            "title", gettext_noop("no heading starting with « Convention » before « Entre »")
+        )
         return
     passage = (ordinary or candidates)[0]
     value = hyphenated(plain(passage.text), reading.compounds)
     lowered = _lead_in_lower_case(value)
     reading.findings.put("title", lowered, "title", passage.text, passage.origin_at(0))
     if value.isupper():
-        reading.findings.note("title", "written in capitals; kept as written")
+        reading.findings.note("title", gettext_noop("written in capitals; kept as written"))
     elif lowered != value:
         reading.findings.note(
-            "title", "its first words are in capitals in the text: check the case"
+            "title", gettext_noop("its first words are in capitals in the text: check the case")
         )
 
 
 def _lead_in_lower_case(title: str) -> str:
     """ "CONVENTION DE PARTENARIAT entre ..." as "Convention de partenariat entre ..."."""
-    words = title.split(" ")
+    parts = title.split(" ")
     lead = 0
-    while lead < len(words) and words[lead].isupper() and sum(c.isalpha() for c in words[lead]) > 1:
+    while lead < len(parts) and parts[lead].isupper() and sum(c.isalpha() for c in parts[lead]) > 1:
         lead += 1
-    if lead < 2 or lead == len(words):
+    if lead < 2 or lead == len(parts):
         return title
-    head = " ".join(words[:lead]).lower()
-    return " ".join([head[0].upper() + head[1:], *words[lead:]])
+    head = " ".join(parts[:lead]).lower()
+    return " ".join([head[0].upper() + head[1:], *parts[lead:]])
 
 
 def _until_entre(group: list[Line]) -> list[Line]:
@@ -73,4 +76,6 @@ def read_object(reading: Reading) -> None:
     for article, span in by_sentence(reading.layout, r"\ba\s+pour\s+objet\b"):
         findings.put("object", plain(span.text), article.label, span.text, span.origin)
         return
-    findings.gap("object", "no article headed « Objet » nor sentence « a pour objet »")
+    findings.gap(
+        "object", gettext_noop("no article headed « Objet » nor sentence « a pour objet »")
+    )

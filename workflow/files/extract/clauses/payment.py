@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from ..dates import dates
 from ..layout import Article
-from ..numbers import amounts
+from ..model import gettext_noop
+from ..money import amounts
 from ..passages import Span, items
 from ..wording import plain
 from .amount import read_amount
@@ -59,7 +60,7 @@ def read_money(reading: Reading) -> None:
     total = read_amount(reading)
     article = _payment_article(reading, total[0] if total else None)
     if article is None:
-        findings.gap("payment.instalments", "no article says how the amount is paid")
+        findings.gap("payment.instalments", gettext_noop("no article says how the amount is paid"))
         return
     paying = next((s for s in sentences(article) if _PAYMENT.search(s.text)), None)
     quote, origin = (paying.text, paying.origin) if paying else opening(article)
@@ -195,17 +196,16 @@ def _record(
 ) -> None:
     findings = reading.findings
     if not instalments:
-        findings.gap("payment.instalments", f"{article.label} gives no payment trigger")
+        findings.gap("payment.instalments", gettext_noop("{article} gives no payment trigger"),
+                     article=article.label)  # fmt: skip
         return
     count = _COUNT.search(article.passage.text)
     if count:
         expected = _NUMBERS.get(count.group("n").lower()) or int(count.group("n"))
         if expected != len(instalments):
-            findings.doubt(
-                "payment.instalments",
-                f"{article.label} announces {expected} payments, "
-                f"its text describes {len(instalments)}",
-            )
+            findings.doubt("payment.instalments", gettext_noop(
+                "{article} announces {announced} payments, its text describes {described}"),
+                article=article.label, announced=expected, described=len(instalments))  # fmt: skip
             return
     if not _adds_up(reading, instalments, total):
         return
@@ -213,7 +213,7 @@ def _record(
         name = f"payment.instalments[{i}]"
         quote, origin = part.span.text, part.span.origin
         if part.trigger == "ambiguous":
-            findings.doubt(f"{name}.trigger", "the payment names several triggers")
+            findings.doubt(f"{name}.trigger", gettext_noop("the payment names several triggers"))
         elif part.trigger:
             findings.put(f"{name}.trigger", part.trigger, article.label, quote, origin)
         if part.amount is not None:
@@ -230,14 +230,14 @@ def _adds_up(reading: Reading, instalments: list[Instalment], total: Decimal | N
     """Shares must make 100 %, amounts the total: otherwise one of them was misread."""
     shares = [Decimal(i.share.rstrip("%").replace(",", ".")) for i in instalments if i.share]
     if len(shares) == len(instalments) and sum(shares) != 100:
-        reading.findings.doubt(
-            "payment.instalments", f"the shares add up to {sum(shares)} %, not 100 %"
-        )
+        reading.findings.doubt("payment.instalments",
+                               gettext_noop("the shares add up to {total} %, not 100 %"),
+                               total=sum(shares))  # fmt: skip
         return False
     parts = [i.amount for i in instalments if i.amount is not None]
     if total is not None and len(parts) == len(instalments) and sum(parts) != total:
-        reading.findings.doubt(
-            "payment.instalments", f"the instalments add up to {sum(parts)}, not the amount {total}"
-        )
+        reading.findings.doubt("payment.instalments", gettext_noop(
+            "the instalments add up to {parts}, not the amount {amount}"),
+            parts=sum(parts), amount=total)  # fmt: skip
         return False
     return True

@@ -26,7 +26,7 @@ class Period:
     unit: str  # "days", "months", "weeks", "years"
     kind: str | None  # calendar / working / business; "francs" and the like as written
     start: str | None  # receipt / dispatch / first presentation / the word written
-    conflict: str | None  # "trente (60) jours": words and figures disagree
+    conflict: tuple[int, int] | None  # "trente (60) jours": (words, figures) that disagree
 
 
 def periods(text: str) -> list[Period]:
@@ -42,9 +42,10 @@ def periods(text: str) -> list[Period]:
         kind_word = (match.group("kind") or "").lower()
         kind = _KINDS.get(kind_word, kind_word or None)
         conflict = (
-            f"written {quantity.words} in words and {quantity.figures} in figures"
-            if quantity.conflict else None
-        )  # fmt: skip
+            (quantity.words, quantity.figures)
+            if quantity.conflict and quantity.words is not None and quantity.figures is not None
+            else None
+        )
         found.append(
             Period(quantity.value, unit, kind, start_of_period(text[match.end() :]), conflict)
         )

@@ -11,34 +11,43 @@ from __future__ import annotations
 
 import re
 
+from ..model import gettext_noop
 from ..wording import capitalised, hyphenated, plain, sentence_case_words
 from .common import Reading
 from .parties import Party, Representative, parse_parties
 from .people import TITLE_WORDS, agreeing, same_title, title_extends
 from .signatures import Signer, read_place, signature_blocks, signers, which_party
 
+_NO_EMAIL = gettext_noop("emails are never in a convention: add each signatory's")
+
 
 def read_parties(reading: Reading) -> None:
     """Parties, their signatories (name, title) and the place of signature."""
     parties = parse_parties(reading.layout.parties, reading.compounds)
     findings = reading.findings
-    findings.gap(
-        "reference", "a convention's reference is chosen by the service, never written in it"
-    )
+    findings.gap("reference", gettext_noop(
+        "a convention's reference is chosen by the service, never written in it"))  # fmt: skip
     if len(parties) < 2:
-        findings.gap("parties[0].name", "no « Entre ... Et ... » block naming the parties")
+        findings.gap(
+            "parties[0].name", gettext_noop("no « Entre ... Et ... » block naming the parties")
+        )
     for index, party in enumerate(parties):
         findings.put(f"parties[{index}].name", party.name, "parties", party.quote.text,
                      party.quote.origin_at(0))  # fmt: skip
         findings.gap(
-            f"parties[{index}].key", "a party's key is chosen in convflow (e.g. metropole)"
+            f"parties[{index}].key",
+            gettext_noop("a party's key is chosen in convflow (e.g. metropole)"),
         )
     blocks = signature_blocks(reading.layout.signatures)
     found: dict[int, list[Signer]] = {i: [] for i in range(len(parties))}
     for heading, lines in blocks:
         which = which_party(heading, parties)
         if which is None:
-            findings.note("signatures", f"the block « {heading} » names no party clearly")
+            findings.note(
+                "signatures",
+                gettext_noop("the block « {block} » names no party clearly"),
+                block=heading,
+            )
             continue
         found[which].extend(signers(lines))
     for index, party in enumerate(parties):
@@ -51,8 +60,8 @@ def _signatories(reading: Reading, index: int, party: Party, signers: list[Signe
     rep = party.representative
     prefix = f"parties[{index}].signatories"
     if not signers and rep is None:
-        findings.gap(f"{prefix}[0].name", "no representative named for this party")
-        findings.gap(f"{prefix}[0].email", "emails are never in a convention: add each signatory's")
+        findings.gap(f"{prefix}[0].name", gettext_noop("no representative named for this party"))
+        findings.gap(f"{prefix}[0].email", _NO_EMAIL)
         return
     if not signers:
         signers = [Signer(None, None, None, party.quote.origin_at(0), "")]
@@ -66,13 +75,13 @@ def _signatories(reading: Reading, index: int, party: Party, signers: list[Signe
         stands_in = rep is not None and single and not is_rep and rep.stand_in
         name = signer.name or (rep.name if is_rep and rep else None)
         if rep and single and not is_rep and not stands_in:
-            findings.doubt(
-                name_field, f"the parties block names {rep.name}, the signature block {signer.name}"
-            )
+            findings.doubt(name_field, gettext_noop(
+                "the parties block names {named}, the signature block {signing}"),
+                named=rep.name, signing=signer.name)  # fmt: skip
         elif name:
             findings.put(name_field, name, where, quote, origin)
         else:
-            findings.gap(name_field, "the signatory's name is not written")
+            findings.gap(name_field, gettext_noop("the signatory's name is not written"))
         title = _title(reading, signer, rep if is_rep else None, title_field)
         whom = rep.for_whom if rep else None
         if title and rep and whom and ((is_rep and not rep.stand_in) or stands_in):
@@ -80,10 +89,8 @@ def _signatories(reading: Reading, index: int, party: Party, signers: list[Signe
         if title:
             findings.put(title_field, title, where, quote, origin)
         else:
-            findings.gap(title_field, "the signatory's title is not written")
-        findings.gap(
-            f"{prefix}[{j}].email", "emails are never in a convention: add each signatory's"
-        )
+            findings.gap(title_field, gettext_noop("the signatory's title is not written"))
+        findings.gap(f"{prefix}[{j}].email", _NO_EMAIL)
 
 
 def _same_person(rep: Representative, signer: Signer) -> bool:
@@ -100,9 +107,9 @@ def _title(reading: Reading, signer: Signer, rep: Representative | None, name: s
             return running
         if title_extends(block, running):
             return block
-        reading.findings.doubt(
-            name, f"the parties block says « {running} », the signature block « {block} »"
-        )
+        reading.findings.doubt(name, gettext_noop(
+            "the parties block says « {running} », the signature block « {block} »"),
+            running=running, block=block)  # fmt: skip
         return None
     return block or running
 
@@ -115,7 +122,7 @@ def _tidy_block_title(reading: Reading, signer: Signer, name: str) -> str:
     )
     agreed, changed = agreeing(title, signer.sex)
     if changed:
-        reading.findings.note(
-            name, f"« {title} » made to agree with the civility of {signer.name}: « {agreed} »"
-        )
+        reading.findings.note(name, gettext_noop(
+            "« {title} » made to agree with the civility of {signer}: « {agreed} »"),
+            title=title, signer=signer.name, agreed=agreed)  # fmt: skip
     return capitalised(sentence_case_words(agreed, TITLE_WORDS))

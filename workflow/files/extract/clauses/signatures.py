@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..documents import Line
+from ..model import gettext_noop
 from ..wording import hyphenated, plain
 from .common import Reading
 from .parties import Party, ordered_words, words
@@ -122,4 +123,4 @@ def read_place(reading: Reading) -> None:
             place = hyphenated(plain(found.group("place")), reading.compounds)
             reading.findings.put("place", place, "signatures", line.text.strip(), line.origin)
     if not found_any:
-        reading.findings.gap("place", "no « Fait à ... » line")
+        reading.findings.gap("place", gettext_noop("no « Fait à ... » line"))

@@ -7,6 +7,7 @@ import re
 
 from ..dates import dates
 from ..layout import Article
+from ..model import gettext_noop
 from ..passages import Span
 from .common import Reading, by_heading, by_sentence, clause_article, opening, sentences
 
@@ -31,6 +32,10 @@ _END_CUE = re.compile(
 _DURATION = re.compile(
     r"pour\s+une\s+durée\s+d['’e]\s*(?P<length>[^,.]+?(?:ans?|années?|mois))", re.IGNORECASE
 )
+_DATE_PROBLEMS = {
+    "written without its year": gettext_noop("a date of {article} is written without its year"),
+    "not a day of the calendar": gettext_noop("a date of {article} is not a day of the calendar"),
+}
 _EXTEND = re.compile(r"prolong|prorog|renouvel|recondu", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\bne\s+(?:pourra|peut|sera|saurait)\b(?!.*\bque\b)|\baucune?\b|\bn['’]est\s+pas\b",
@@ -44,22 +49,25 @@ def read_term(reading: Reading) -> None:
     article = clause_article(reading.layout, _TERM_HEADING, _TERM_SENTENCE)
     if article is None:
         for name in ("takes_effect", "end_date", "clauses.articles.term"):
-            findings.gap(name, "no article gives the convention's term")
+            findings.gap(name, gettext_noop("no article gives the convention's term"))
         return
     spans = sentences(article)
     findings.put("clauses.articles.term", article.label, article.label, *opening(article))
     for span in spans:
         _effect(reading, article, span)
         _dates(reading, article, span)
-    findings.gap("takes_effect", f"{article.label} does not say when the convention takes effect")
+    findings.gap(
+        "takes_effect",
+        gettext_noop("{article} does not say when the convention takes effect"),
+        article=article.label,
+    )
     duration = next((m for s in spans if (m := _DURATION.search(s.text))), None)
     if duration:
-        findings.gap(
-            "end_date",
-            f"{article.label} gives a duration ({duration.group('length')}), not an end date: "
-            "the end is that long after the effective date",
-        )
-    findings.gap("end_date", f"{article.label} gives no end date")
+        findings.gap("end_date", gettext_noop(
+            "{article} gives a duration ({duration}), not an end date: the end is that long "
+            "after the effective date"), article=article.label,
+            duration=duration.group("length"))  # fmt: skip
+    findings.gap("end_date", gettext_noop("{article} gives no end date"), article=article.label)
 
 
 def _effect(reading: Reading, article: Article, span: Span) -> None:
@@ -69,11 +77,10 @@ def _effect(reading: Reading, article: Article, span: Span) -> None:
     ):
         reading.findings.put("takes_effect", "signature", article.label, text, span.origin)
     if _ON_NOTIFICATION.search(text):
-        reading.findings.doubt(
-            "takes_effect",
-            f"{article.label} makes the convention take effect on its notification, which a "
-            "convention file cannot say (signature or a date): « " + " ".join(text.split()) + " »",
-        )
+        reading.findings.doubt("takes_effect", gettext_noop(
+            "{article} makes the convention take effect on its notification, which a "
+            "convention file cannot say (signature or a date): « {quote} »"),
+            article=article.label, quote=" ".join(text.split()))  # fmt: skip
 
 
 def _dates(reading: Reading, article: Article, span: Span) -> None:
@@ -84,7 +91,7 @@ def _dates(reading: Reading, article: Article, span: Span) -> None:
             continue
         name = "takes_effect" if kind == "start" else "end_date"
         if mention.value is None:
-            reading.findings.doubt(name, f"a date of {article.label} is {mention.problem}")
+            reading.findings.doubt(name, _DATE_PROBLEMS[mention.problem], article=article.label)
             continue
         reading.findings.put(name, mention.value.isoformat(), article.label, span.text, span.origin)
 
@@ -116,9 +123,8 @@ def read_extension(reading: Reading) -> None:
             said.add(True)
             findings.put("clauses.extension_by_amendment", True, article.label, text, span.origin)
     if not said:
-        findings.gap(
-            "clauses.extension_by_amendment", "no sentence says whether the term may be extended"
-        )
+        findings.gap("clauses.extension_by_amendment",
+                     gettext_noop("no sentence says whether the term may be extended"))  # fmt: skip
 
 
 def read_amendment(reading: Reading) -> None:
@@ -130,6 +136,7 @@ def read_amendment(reading: Reading) -> None:
         found = next(by_sentence(reading.layout, r"modifi\w*[^.]*avenant|avenant[^.]*modifi"), None)
         article = found[0] if found else None
     if article is None:
-        findings.gap("clauses.articles.amendment", "no article says how the convention is amended")
+        findings.gap("clauses.articles.amendment",
+                     gettext_noop("no article says how the convention is amended"))  # fmt: skip
         return
     findings.put("clauses.articles.amendment", article.label, article.label, *opening(article))

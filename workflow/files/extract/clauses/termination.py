@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..model import WRITTEN_TWICE, gettext_noop
 from .common import Reading, clause_article, opening, sentences
 from .periods import Period, periods
 
@@ -30,7 +31,7 @@ def read_termination(reading: Reading) -> None:
     if article is None:
         for name in ("clauses.articles.termination", "clauses.termination_notice_months",
                      "clauses.termination_notice_from"):  # fmt: skip
-            findings.gap(name, "the convention has no termination clause")
+            findings.gap(name, gettext_noop("the convention has no termination clause"))
         return
     spans = sentences(article)
     label = article.label
@@ -43,11 +44,16 @@ def read_termination(reading: Reading) -> None:
         if period.unit in ("days", "months")
     ]
     if not found:
-        findings.gap("clauses.termination_notice_months", f"{label} sets no notice period")
-        findings.gap("clauses.termination_notice_from", f"{label} sets no notice period")
+        none = gettext_noop("{article} sets no notice period")
+        findings.gap("clauses.termination_notice_months", none, article=label)
+        findings.gap("clauses.termination_notice_from", none, article=label)
         return
     if len({(p.count, p.unit) for p, _, _ in found}) > 1:
-        findings.doubt("clauses.termination_notice_months", f"{label} gives several notice periods")
+        findings.doubt(
+            "clauses.termination_notice_months",
+            gettext_noop("{article} gives several notice periods"),
+            article=label,
+        )
         return
     period, quote, origin = found[0]
     name = (
@@ -56,11 +62,12 @@ def read_termination(reading: Reading) -> None:
         else "clauses.termination_notice_days"
     )
     if period.conflict:
-        findings.doubt(name, period.conflict)
+        words, figures = period.conflict
+        findings.doubt(name, WRITTEN_TWICE, words=words, figures=figures)
     elif period.unit == "days" and period.kind not in (None, "calendar"):
-        findings.doubt(
-            name, f"a notice in days « {period.kind} », which the convention file cannot count"
-        )
+        findings.doubt(name, gettext_noop(
+            "a notice in days « {kind} », which the convention file cannot count"),
+            kind=period.kind)  # fmt: skip
     else:
         findings.put(name, period.count, label, quote, origin)
     starts = {p.start for p, _, _ in found if p.start}
@@ -68,13 +75,15 @@ def read_termination(reading: Reading) -> None:
     if start in _STARTS:
         findings.put("clauses.termination_notice_from", _STARTS[start], label, quote, origin)
     elif start:
-        findings.doubt("clauses.termination_notice_from", f"the notice runs from « {start} », "
-                       "neither the letter nor its receipt")  # fmt: skip
+        findings.doubt("clauses.termination_notice_from", gettext_noop(
+            "the notice runs from « {start} », neither the letter nor its receipt"),
+            start=start)  # fmt: skip
     elif len(starts) > 1:
         findings.doubt(
-            "clauses.termination_notice_from", "the article names several starts for the notice"
+            "clauses.termination_notice_from",
+            gettext_noop("the article names several starts for the notice"),
         )
     else:
-        findings.gap(
-            "clauses.termination_notice_from", f"{label} does not say from what the notice runs"
-        )
+        findings.gap("clauses.termination_notice_from",
+                     gettext_noop("{article} does not say from what the notice runs"),
+                     article=label)  # fmt: skip
