@@ -314,6 +314,11 @@ FRAME_KINDS: dict[str, Kind] = {
 }
 """The kinds of the parameters a class adds to every code it raises (its frame)."""
 
+NOT_FILES = frozenset({"API", "tableau de bord"})
+"""The sources of a convention's fields that are no file (the API's JSON body, the dashboard's
+form): a refusal about them keeps its `file` parameter, but its words name the field only,
+never a file called « API »."""
+
 
 def to_json(value: Any) -> Any:
     """A parameter as JSON-able data: ISO dates and instants, amounts as text, lists."""

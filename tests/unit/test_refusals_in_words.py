@@ -37,6 +37,7 @@ from tests.unit.builders import (
     record,
 )
 from workflow.files.convention_file import ConventionFileError
+from workflow.http import intake_api, intake_pages
 from workflow.http.convention_pages import form_version
 from workflow.usecases.amendments import UnknownAmendment
 from workflow.wording.refusals import failure_text, say
@@ -622,3 +623,19 @@ def test_french_spacing_and_accents_are_shown_as_they_are():
 def test_a_measure_is_written_with_the_decimal_comma_in_french():
     assert Words("fr")("{free} GiB free", free=77.6).startswith("77,6")
     assert Words("en")("{free} GiB free", free=77.6) == "77.6 GiB free"
+
+
+@pytest.mark.parametrize("source", [intake_api.SOURCE, intake_pages.SOURCE])
+def test_fields_that_came_from_no_file_are_refused_naming_the_field_not_a_file(source):
+    # The API's body and the dashboard's form are no file: « API : Intitulé : ... » read as if
+    # a file were called « API ». Scripts still read `file`.
+    error = ConventionFileError(
+        source, None, "title", "empty_text",
+        others=[{"field": "amount", "line": None, "code": "amount_expected", "params": {}}],
+    )  # fmt: skip
+
+    assert say(error, FRENCH).message == (
+        "Intitulé : ne doit pas être vide ; aussi : Montant (€ TTC) : un montant en euros est "
+        'attendu, par exemple "200000.00"'
+    )
+    assert error.params["file"] == source

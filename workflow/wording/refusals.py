@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from states.errors import CODES, FRAME_KINDS, ConvflowError, InvalidInput, Kind
+from states.errors import CODES, FRAME_KINDS, NOT_FILES, ConvflowError, InvalidInput, Kind
 from states.identifiers import FORMS
 from workflow.wording.words import UNKNOWN, Words
 
@@ -182,12 +182,19 @@ def _other(words: Words, problem: Mapping[str, Any]) -> str:
     return words.entry("frame", "other", **values)
 
 
+def _file_frame(error: ConvflowError) -> str:
+    """The frame of a file's refusal: its file and line; only its field when the fields came
+    from no file (the API's body, the dashboard's form)."""
+    if error.params.get("file") in NOT_FILES:
+        return "invalid_input"
+    return "in_file_line" if error.params.get("line") else "in_file"
+
+
 def _frame(error: ConvflowError, words: Words, problem: str) -> str:
     """The whole sentence: the problem said with what it is about."""
     values = _values(words, error.code, error.params)
     if "file" in error.FRAME:
-        frame = "in_file_line" if error.params.get("line") else "in_file"
-        message = words.entry("frame", frame, problem=problem, **values)
+        message = words.entry("frame", _file_frame(error), problem=problem, **values)
         if error.params.get("others"):
             message = words.entry("frame", "also", message=message, others=values["others"])
         return message
