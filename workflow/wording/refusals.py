@@ -120,6 +120,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "basis": lambda words, value, _: words.label("basis", value),
     "problems": lambda words, value, _: _others(words, value),
     "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
+    "expected": lambda words, value, _: words.label("expected", value),
 }
 """How each kind of parameter is said."""
 
