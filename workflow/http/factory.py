@@ -48,6 +48,7 @@ from workflow.http.errors import (
 )
 from workflow.http.health import probes
 from workflow.http.limits import BodyLimit, BodyTooLarge
+from workflow.http.openapi import with_refusals
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
 from workflow.http.sessions import Sessions
@@ -246,6 +247,7 @@ def create_http_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    web.openapi = with_refusals(web)  # type: ignore[method-assign]
     web.state.convflow = HttpContext(
         app, Sessions(app, _secret(app)), Pages(), metrics or Metrics(app), health
     )
