@@ -48,6 +48,12 @@ HINTS = (
     "port_in_use",
     "port_unavailable",
     "http_host_not_local",
+    # the setting a refusal follows, named for the operator (the dashboard and the API say
+    # « les réglages du service »)
+    "dispute_not_notified",
+    "dispute_letter_not_collected",
+    "letter_date_missing",
+    "document_too_big",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
