@@ -39,7 +39,13 @@ Kind = Literal[
     "basis",  # which date of a letter counts: receipt, dispatch, presentation
     "problems",  # further problems of a file: [{field, line, code, params}]
     "form",  # the form a name must take, as its expression (states.identifiers): said in words
+    "expected",  # the sort of value a field takes (one of EXPECTED): said in words
 ]
+
+EXPECTED = ("text", "list", "fields", "input", "value")
+"""The sort of value a field of the wrong sort takes (`invalid_value`'s `expected`): a text, a
+list, a group of named fields, an event's input (a text, a date or a whole number), or some
+other sort than the one given."""
 
 CODES: dict[str, dict[str, Kind]] = {
     # The lifecycle refuses an event (states/lifecycle.py, states/amendments.py).
@@ -183,7 +189,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "number_too_small": {"least": "number"},
     "number_too_large": {"most": "number"},
     "pattern_mismatch": {"value": "text", "pattern": "form"},
-    "invalid_value": {"detail": "text"},
+    "invalid_value": {"detail": "text", "expected": "expected"},
     "duplicate_party_keys": {"keys": "list"},
     "duplicate_signatory_emails": {"emails": "list"},
     "history_out_of_order": {"dates": "list"},
@@ -315,6 +321,11 @@ FRAME_KINDS: dict[str, Kind] = {
     "others": "problems",
 }
 """The kinds of the parameters a class adds to every code it raises (its frame)."""
+
+NOT_FILES = frozenset({"API", "tableau de bord"})
+"""The sources of a convention's fields that are no file (the API's JSON body, the dashboard's
+form): a refusal about them keeps its `file` parameter, but its words name the field only,
+never a file called « API »."""
 
 
 def to_json(value: Any) -> Any:

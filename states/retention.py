@@ -52,8 +52,8 @@ def retention(convention: Convention, years: int) -> Retention | None:
     lines = [
         f"Dossier clos le {french_date(closed)} (la plus tardive de sa fin, de son dernier "
         "versement et de la réception du compte rendu financier s'il est dû).",
-        f"Conservé {years} ans (réglage file_retention_years ; durée d'utilité administrative "
-        f"des pièces comptables), soit jusqu'au {french_date(kept)}.",
+        f"Conservé {years} ans (durée d'utilité administrative des pièces comptables, fixée "
+        f"dans les réglages du service), soit jusqu'au {french_date(kept)}.",
         f"À partir du {french_date(erasable)}, les données personnelles des signataires peuvent "
         "être effacées de convflow, avec la référence du versement aux archives ou du visa "
         "d'élimination (Code du patrimoine R212-14) ; la convention signée, archive publique, "

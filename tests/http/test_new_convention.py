@@ -120,6 +120,24 @@ def test_each_refusal_is_shown_beside_its_field_and_nothing_is_saved(
     assert count(app) == 0
 
 
+def test_a_date_that_is_none_is_refused_in_the_form_s_words_not_the_file_format_s(
+    admin_browser: httpx.Client, app: App
+):
+    # « écrivez-la 2025-12-31 (date TOML) » spoke of the command line's file format to a
+    # person filling a form.
+    form = reference_form()
+    form["end_date"] = "demain"
+
+    answer = post(admin_browser, "/nouvelle-convention", form, "save")
+
+    assert answer.status_code == 422
+    said = re.search(r'id="end-date-error">([^<]+)<', unescape(answer.text))
+    assert said and said.group(1).strip() == (
+        "« demain » n'est pas une date : écrivez-la sous la forme 2025-12-31"
+    )
+    assert count(app) == 0
+
+
 def test_instalments_that_do_not_add_up_are_refused_with_both_sums(
     admin_browser: httpx.Client, app: App
 ):

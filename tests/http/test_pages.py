@@ -345,3 +345,20 @@ def test_a_deadline_window_that_is_no_number_of_days_shows_the_usual_window(admi
 
     assert page.status_code == 200
     assert admin_browser.get("/echeances.csv", params={"jours": days}).status_code == 200
+
+
+def test_the_record_keeping_block_says_how_long_without_a_setting_s_name(
+    admin_browser: httpx.Client, loaded: App
+):
+    # « Conservé 10 ans (réglage file_retention_years ; ...) »: a setting's name is the
+    # operator's word, not the dashboard reader's.
+    steps.record(loaded, "cancel", "2025-03-10", reason="projet abandonné")
+
+    page = admin_browser.get(f"/conventions/{REFERENCE}")
+
+    assert page.status_code == 200
+    block = re.search(r'<section id="conservation".*?</section>', page.text, re.S)
+    assert block, "no record-keeping block"
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", block.group())))
+    assert "Conservé 10 ans (durée d'utilité administrative des pièces comptables, fixée" in text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|CONVFLOW_", text), text

@@ -172,6 +172,7 @@ SAMPLES: dict[str, Any] = {
     "basis": "dispatch",
     "problems": [{"field": "title", "line": 3, "code": "empty_text", "params": {}}],
     "form": r"^\d{2}-\d{2}$",
+    "expected": "text",
 }
 
 

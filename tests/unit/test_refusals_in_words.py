@@ -17,6 +17,7 @@ from states.amendments import Amendment, fire_amendment, parse_changes
 from states.convention import Convention
 from states.deadlines import LegalSettings, LetterNotNotified, RegisteredLetter, termination_notice
 from states.errors import (
+    CODES,
     ConvflowError,
     CourtNotYetOpen,
     GuardRejected,
@@ -37,9 +38,10 @@ from tests.unit.builders import (
     record,
 )
 from workflow.files.convention_file import ConventionFileError
+from workflow.http import intake_api, intake_pages
 from workflow.http.convention_pages import form_version
 from workflow.usecases.amendments import UnknownAmendment
-from workflow.wording.refusals import failure_text, say
+from workflow.wording.refusals import failure_text, hint, say
 from workflow.wording.words import Words
 
 FRENCH, ENGLISH_WORDS = Words("fr"), Words("en")
@@ -227,7 +229,7 @@ CASES = [
     pytest.param(
         notice_dated_by_dispatch,
         "Date d'envoi de la lettre : le préavis court à compter de la date d'envoi de la lettre "
-        "(réglage termination_letter_date), qui n'est pas renseignée.",
+        "(selon les réglages du service), qui n'est pas renseignée.",
         id="notice-basis-missing",
     ),
     # states/rules.py
@@ -622,3 +624,33 @@ def test_french_spacing_and_accents_are_shown_as_they_are():
 def test_a_measure_is_written_with_the_decimal_comma_in_french():
     assert Words("fr")("{free} GiB free", free=77.6).startswith("77,6")
     assert Words("en")("{free} GiB free", free=77.6) == "77.6 GiB free"
+
+
+@pytest.mark.parametrize("source", [intake_api.SOURCE, intake_pages.SOURCE])
+def test_fields_that_came_from_no_file_are_refused_naming_the_field_not_a_file(source):
+    # The API's body and the dashboard's form are no file: « API : Intitulé : ... » read as if
+    # a file were called « API ». Scripts still read `file`.
+    error = ConventionFileError(
+        source, None, "title", "empty_text",
+        others=[{"field": "amount", "line": None, "code": "amount_expected", "params": {}}],
+    )  # fmt: skip
+
+    assert say(error, FRENCH).message == (
+        "Intitulé : ne doit pas être vide ; aussi : Montant (€ TTC) : un montant en euros est "
+        'attendu, par exemple "200000.00"'
+    )
+    assert error.params["file"] == source
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["dispute_not_notified", "dispute_letter_not_collected", "letter_date_missing",
+     "document_too_big"],
+)  # fmt: skip
+def test_a_refusal_that_follows_a_setting_names_it_only_in_the_command_line_s_hint(code):
+    # « selon le réglage uncollected_letter » reached the dashboard and the API's clients.
+    params = {"article": "article 6", "basis": "dispatch", "size": 9, "most": 5}
+    error = ConvflowError(code, **{key: params[key] for key in CODES[code]})
+
+    assert not re.search(r"[a-z]+_[a-z_]+", say(error, FRENCH).message)
+    assert "convflow config" in str(hint(error, FRENCH))

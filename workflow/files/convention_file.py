@@ -349,7 +349,7 @@ class HistoryIn(_Strict):
         if isinstance(value, dict):
             for key, given in value.items():
                 if isinstance(given, bool | float | dict | list):
-                    raise _refused("invalid_value", detail=f"{key} = {given!r}")
+                    raise _refused("invalid_value", detail=f"{key} = {given!r}", expected="input")
         return value
 
 
@@ -642,7 +642,20 @@ def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
     }  # fmt: skip
     if kind in bounds:
         return bounds[kind]
-    return "invalid_value", {"detail": str(error["msg"])}
+    return "invalid_value", {"detail": str(error["msg"]), "expected": _EXPECTED.get(kind, "value")}
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "list",
+    "tuple_type": "list",
+    "set_type": "list",
+    "model_type": "fields",
+    "model_attributes_type": "fields",
+    "dict_type": "fields",
+}
+"""What a field takes, by the check that refused a value of another sort: said in words, where
+`detail` keeps the library's English for scripts that read it."""
 
 
 _OWN = frozenset(

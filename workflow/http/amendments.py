@@ -28,7 +28,6 @@ from workflow.usecases.amendments import (
 
 _refusals: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no token, or not a valid one"},
-    403: {"model": Problem, "description": "the token's role does not allow this"},
     404: {"model": Problem, "description": "no such convention or amendment"},
     409: {"model": Problem, "description": "refused by the amendment's or convention's rules"},
     422: {"model": Problem, "description": "an input is missing or malformed"},

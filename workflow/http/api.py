@@ -53,8 +53,7 @@ Text = Annotated[str, StringConstraints(max_length=200, pattern=PLAIN)]
 
 _refusals: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no token, or not a valid one"},
-    403: {"model": Problem, "description": "the token's role does not allow this"},
-}
+}  # and those every route shares by what it is (workflow.http.openapi): 403 for a write...
 # Deny by default: every route of `readers` needs a valid token (401 without one).
 readers = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
 # The calendar feeds need one too, from the header or (for calendar clients) the address.

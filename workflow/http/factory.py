@@ -48,6 +48,7 @@ from workflow.http.errors import (
 )
 from workflow.http.health import probes
 from workflow.http.limits import BodyLimit, BodyTooLarge
+from workflow.http.openapi import with_refusals
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
 from workflow.http.sessions import Sessions
@@ -85,6 +86,13 @@ def _secret(app: App) -> bytes:
 
 class HttpRefused(ConvflowError):
     """A request refused by the web layer itself: an unknown address, a body it cannot read."""
+
+
+def refused_body(request: Request, refusal: HttpRefused, detail: Any) -> dict[str, Any]:
+    """The body of a refusal of the web layer: as every other refusal's (`detail`, `error`,
+    `code`, `params`, `message`), `detail` FastAPI's or Starlette's own."""
+    said = say(refusal, client_words(request)).as_json()
+    return {"detail": detail, "error": type(refusal).__name__, **said}
 
 
 def _is_api(request: Request) -> bool:
@@ -134,8 +142,7 @@ def _http_refusal(error: HTTPException) -> HttpRefused:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if _is_api(request):
-        refusal = say(_http_refusal(error), client_words(request))
-        body = {"detail": error.detail, **refusal.as_json()}
+        body = refused_body(request, _http_refusal(error), error.detail)
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
     title = "Page introuvable" if error.status_code == 404 else "Demande refusée"
     message = _HTTP_MESSAGES.get(error.status_code, str(error.detail))
@@ -156,8 +163,7 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     problems = [_brief_input(problem) for problem in _finite(jsonable_encoder(error.errors()))]
     fields = [".".join(str(part) for part in problem["loc"]) for problem in problems]
     refusal = HttpRefused("invalid_request", fields=fields)
-    body = {"detail": problems, **say(refusal, client_words(request)).as_json()}
-    return JSONResponse(body, status_code=422)
+    return JSONResponse(refused_body(request, refusal, problems), status_code=422)
 
 
 def _finite(value: Any) -> Any:
@@ -190,10 +196,7 @@ def _brief_input(problem: dict[str, Any]) -> dict[str, Any]:
 async def _nested_too_deep(request: Request, error: Exception) -> Response:
     """A body nested thousands deep: refused as unreadable, not a crash."""
     refusal = HttpRefused("invalid_request", fields=["body"])
-    body = {
-        "detail": "the body is nested too deeply",
-        **say(refusal, client_words(request)).as_json(),
-    }
+    body = refused_body(request, refusal, "the body is nested too deeply")
     return JSONResponse(body, status_code=422)
 
 
@@ -244,6 +247,7 @@ def create_http_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    web.openapi = with_refusals(web)  # type: ignore[method-assign]
     web.state.convflow = HttpContext(
         app, Sessions(app, _secret(app)), Pages(), metrics or Metrics(app), health
     )

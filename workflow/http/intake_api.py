@@ -25,6 +25,8 @@ from workflow.usecases import views
 from workflow.usecases.commands import ImportConvention
 from workflow.usecases.conventions import draft_to_edit, edit_draft, import_convention
 
+SOURCE = "API"
+"""How the history names a convention created through the API (one of `NOT_FILES`)."""
 MAX_DOCUMENT = 20 * 1024 * 1024
 """The largest document `POST /api/v1/extract` reads (a convention is a few hundred kB)."""
 _REFUSED: dict[int | str, dict[str, Any]] = {
@@ -60,8 +62,8 @@ def _targets(context: Context) -> dict[str, int]:
 def create(context: Context, principal: Admin, body: dict[str, Any] = FileFields) -> dict[str, Any]:
     """A new convention in draft, from the file's fields; its past events (`history`) are
     replayed as `convflow import` does."""
-    parsed = parse_mapping(body, "API", **_targets(context))
-    command = ImportConvention(parsed.convention, principal.actor, "API", parsed.history)
+    parsed = parse_mapping(body, SOURCE, **_targets(context))
+    command = ImportConvention(parsed.convention, principal.actor, SOURCE, parsed.history)
     done = import_convention(context.app, command, context.now())
     return dict(views.status(context.app, done.reference))
 
@@ -82,7 +84,7 @@ def edit(
     if "history" in body:
         raise InvalidInput("history", "history_at_creation_only")
     merged = _merged(file_data(current), body)
-    parsed = parse_mapping(merged, "API", **_targets(context))
+    parsed = parse_mapping(merged, SOURCE, **_targets(context))
     version = body.get("expected_version")
     fields = sorted(key for key in body if key != "expected_version")
     edit_draft(context.app, parsed.convention, principal.actor, fields, context.now(),

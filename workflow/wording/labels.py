@@ -12,6 +12,7 @@ from states.amendments import AMENDABLE, AMENDMENT_EVENTS, AMENDMENT_STATES, REP
 from states.chain import ERASURE
 from states.deadlines import DEADLINE_KINDS, DEADLINE_STATUSES, LETTER_BASES
 from states.documents import DOCUMENT_KINDS
+from states.errors import EXPECTED
 from states.identifiers import FORMS
 from states.inputs import AMENDMENT_INPUTS, INPUTS
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
@@ -85,6 +86,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "file_field": FILE_FIELDS,
     "document_kind": DOCUMENT_KINDS,
     "form": tuple(FORMS.values()),  # the form a name must take (states.identifiers)
+    "expected": EXPECTED,  # the sort of value a field takes (invalid_value)
 }  # fmt: skip
 """Every public name that has a label, by the gettext context of its sort."""
 

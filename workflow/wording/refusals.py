@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from states.errors import CODES, FRAME_KINDS, ConvflowError, InvalidInput, Kind
+from states.errors import CODES, FRAME_KINDS, NOT_FILES, ConvflowError, InvalidInput, Kind
 from states.identifiers import FORMS
 from workflow.wording.words import UNKNOWN, Words
 
@@ -48,6 +48,12 @@ HINTS = (
     "port_in_use",
     "port_unavailable",
     "http_host_not_local",
+    # the setting a refusal follows, named for the operator (the dashboard and the API say
+    # « les réglages du service »)
+    "dispute_not_notified",
+    "dispute_letter_not_collected",
+    "letter_date_missing",
+    "document_too_big",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
@@ -120,6 +126,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "basis": lambda words, value, _: words.label("basis", value),
     "problems": lambda words, value, _: _others(words, value),
     "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
+    "expected": lambda words, value, _: words.label("expected", value),
 }
 """How each kind of parameter is said."""
 
@@ -182,12 +189,19 @@ def _other(words: Words, problem: Mapping[str, Any]) -> str:
     return words.entry("frame", "other", **values)
 
 
+def _file_frame(error: ConvflowError) -> str:
+    """The frame of a file's refusal: its file and line; only its field when the fields came
+    from no file (the API's body, the dashboard's form)."""
+    if error.params.get("file") in NOT_FILES:
+        return "invalid_input"
+    return "in_file_line" if error.params.get("line") else "in_file"
+
+
 def _frame(error: ConvflowError, words: Words, problem: str) -> str:
     """The whole sentence: the problem said with what it is about."""
     values = _values(words, error.code, error.params)
     if "file" in error.FRAME:
-        frame = "in_file_line" if error.params.get("line") else "in_file"
-        message = words.entry("frame", frame, problem=problem, **values)
+        message = words.entry("frame", _file_frame(error), problem=problem, **values)
         if error.params.get("others"):
             message = words.entry("frame", "also", message=message, others=values["others"])
         return message
