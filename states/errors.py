@@ -191,6 +191,7 @@ CODES: dict[str, dict[str, Kind]] = {
     # A file the command line writes (-o): checked before any work, refused if it cannot be.
     "output_is_a_directory": {"value": "text"},
     "output_not_writable": {"value": "text"},
+    "output_exists": {"value": "text"},
     "output_not_written": {"value": "text", "reason": "text"},
     "not_a_database_url": {"value": "text"},
     "database_url_unescaped": {"value": "text", "characters": "text"},

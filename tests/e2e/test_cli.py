@@ -546,8 +546,29 @@ def test_a_letter_written_for_sending_is_kept_among_the_papers(
     papers = convflow.json("documents", REF)
     kept = [(p["kind"], p["name"]) for p in papers]
     assert kept == [("letter", "lettre-termination-2025-04-01.pdf")]
-    refused = convflow("letter", REF, "dispute", "-o", str(out))
+    refused = convflow("letter", REF, "dispute", "-o", str(tmp_path / "litige.pdf"))
     assert refused.exit_code == 1 and "doit exposer la difficulté" in refused.stderr
+
+
+def test_a_letter_does_not_replace_a_file_already_there_unless_forced(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """A letter in Word is edited by hand before it is signed: written again over it, the
+    edits would be lost. convflow's own exports (dossier, open data) are replaced."""
+    convflow.ok("import", str(EXAMPLE))
+    edited = tmp_path / "resiliation.docx"
+    edited.write_bytes(b"edited by hand")
+
+    refused = convflow("letter", REF, "termination", "--format", "docx", "-o", str(edited))
+
+    assert refused.exit_code == 1 and f"« {edited} » existe déjà" in refused.stderr
+    assert "--force" in refused.stderr and edited.read_bytes() == b"edited by hand"
+    convflow.ok("letter", REF, "termination", "--format", "docx", "-o", str(edited), "--force")
+    assert edited.read_bytes().startswith(b"PK")
+    dossier = tmp_path / "dossier.zip"
+    dossier.write_bytes(b"yesterday's")
+    convflow.ok("dossier", REF, "-o", str(dossier))
+    assert dossier.read_bytes().startswith(b"PK")
 
 
 def test_the_dossier_is_written_with_its_manifest(convflow: Convflow, tmp_path: Path) -> None:

@@ -93,3 +93,25 @@ def test_a_document_that_cannot_be_read_is_refused_with_why(
     if content is not None:
         path.write_bytes(content)
     assert convflow.refusal("extract", str(path))["code"] == code
+
+
+def test_extract_does_not_overwrite_a_file_a_person_completed_unless_forced(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    completed = tmp_path / "ma convention.toml"
+    completed.write_text(_filled(convflow.ok("extract", str(TEXT))), encoding="utf-8")
+    before = completed.read_bytes()
+
+    refused = convflow("extract", str(TEXT), "-o", str(completed))
+
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        f"Erreur : Fichier à écrire (output) : « {completed} » existe déjà : il n'a pas été "
+        "remplacé (--force le remplace)\n"
+    )
+    assert completed.read_bytes() == before
+    as_json = convflow.refusal("extract", str(TEXT), "-o", str(completed))
+    assert (as_json["code"], as_json["params"]["value"]) == ("output_exists", str(completed))
+    convflow.ok("extract", str(TEXT), "-o", str(completed), "--force")
+    assert 'reference = ""' in completed.read_text(encoding="utf-8")
+    assert "--force" in convflow.ok("extract", "--help")
