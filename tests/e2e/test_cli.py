@@ -215,11 +215,14 @@ def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path:
 def test_importing_twice_is_refused(loaded: Convflow) -> None:
     result = loaded("import", str(EXAMPLE))
     assert result.exit_code == 1
-    assert "existe déjà ; rien n'a été chargé" in result.stderr
+    assert result.stderr == (
+        f"Erreur : une convention de référence « {REF} » existe déjà ; --skip-existing laisse "
+        "telles quelles les conventions déjà chargées et charge le reste\n"
+    )
     assert loaded.refusal("import", str(EXAMPLE)) == {
         "code": "duplicate_reference",
         "params": {"reference": REF},
-        "message": f"une convention de référence « {REF} » existe déjà ; rien n'a été chargé",
+        "message": f"une convention de référence « {REF} » existe déjà",
     }
 
 

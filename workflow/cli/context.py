@@ -40,16 +40,16 @@ __all__ = [
     "checked_actor",
     "default_actor",
     "emit",
+    "force_option",
     "json_option",
     "key_values",
     "pass_context",
     "refuse",
+    "refuse_to_replace",
     "usage_json",
     "words_of",
     "writable",
     "write_output",
-    "refuse_to_replace",
-    "force_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -48,6 +48,7 @@ HINTS = (
     "port_in_use",
     "port_unavailable",
     "http_host_not_local",
+    "duplicate_reference",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
