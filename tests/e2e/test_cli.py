@@ -481,6 +481,12 @@ def test_history_out_of_date_order_is_refused_before_anything_is_written(
     refused = convflow.refusal("import", str(bad))
 
     assert refused["code"] == "history_out_of_order"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    dated = next(n for n, line in enumerate(lines) if line.startswith("on = 2025-02-20"))
+    entry = max(n for n in range(dated) if lines[n] == "[[history]]") + 1  # its line
+    # the fourth entry (notify), dated before the third: named as the others refusals name it
+    assert (refused["params"]["field"], refused["params"]["line"]) == ("history[3]", entry)
+    assert f"bad.toml, ligne {entry} : history[3] : " in refused["message"]
     assert convflow.json("list") == []
 
 
