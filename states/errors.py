@@ -203,6 +203,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "spreadsheet_without_rows": {},
     "import_file_changed": {},
     "unknown_column": {"allowed": "list"},
+    "cell_beyond_columns": {"column": "number", "value": "text"},
     "missing_columns": {"columns": "list"},
     "spreadsheet_unreadable": {"detail": "text"},
     "scdl_not_a_date": {"value": "text"},

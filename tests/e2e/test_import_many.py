@@ -237,3 +237,42 @@ def test_a_reference_two_files_of_one_import_give_is_refused_naming_the_first_fi
     ]
     refused = convflow.json("import", "--without-history", str(folder), "--skip-existing")
     assert refused["refused_files"] == 0
+
+
+def test_a_cell_beyond_the_header_s_columns_refuses_its_row_naming_it(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """A cell past the last column is most often a row shifted by a « ; » typed in a cell
+    without quotes: every value after it may be in the wrong column. Refused with its line
+    and column; empty cells past the last column (as Excel leaves them) are not."""
+    sheet = _csv(tmp_path / "lot.csv", _rows(2))
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] += ";en trop"
+    lines[2] += ";;"
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = convflow("import", str(sheet), "--json")
+    refused = json.loads(result.stdout)["files"][0]["error"]
+
+    assert result.exit_code == 1
+    assert (refused["code"], refused["params"]["line"]) == ("cell_beyond_columns", 2)
+    assert refused["params"]["column"] == len(COLUMNS) + 1
+    assert "« en trop »" in refused["message"] and "ligne 2" in refused["message"]
+    assert refused["params"]["others"] == []
+    assert convflow.json("list") == []
+
+
+def test_two_references_equal_but_for_case_are_one_reference_given_twice(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    rows = _rows(2)
+    rows[0]["reference"], rows[1]["reference"] = "AMP-CASE-1", "amp-case-1"
+    sheet = _csv(tmp_path / "lot.csv", rows)
+
+    result = convflow("import", str(sheet), "--json")
+    refused = json.loads(result.stdout)["files"][0]["error"]
+
+    assert result.exit_code == 1
+    assert (refused["code"], refused["params"]["line"]) == ("duplicate_in_file", 3)
+    assert refused["params"]["first"] == 2
+    assert convflow.json("list") == []
