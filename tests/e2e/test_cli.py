@@ -215,11 +215,14 @@ def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path:
 def test_importing_twice_is_refused(loaded: Convflow) -> None:
     result = loaded("import", str(EXAMPLE))
     assert result.exit_code == 1
-    assert "existe déjà ; rien n'a été chargé" in result.stderr
+    assert result.stderr == (
+        f"Erreur : une convention de référence « {REF} » existe déjà ; --skip-existing laisse "
+        "telles quelles les conventions déjà chargées et charge le reste\n"
+    )
     assert loaded.refusal("import", str(EXAMPLE)) == {
         "code": "duplicate_reference",
         "params": {"reference": REF},
-        "message": f"une convention de référence « {REF} » existe déjà ; rien n'a été chargé",
+        "message": f"une convention de référence « {REF} » existe déjà",
     }
 
 
@@ -420,7 +423,7 @@ def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
     bad.write_text(EXAMPLE.read_text().replace("end_date = 2025-12-31", 'end_date = "31/12/2025"'))
     result = convflow.english("import", str(bad))
     assert result.exit_code == 1
-    assert "end_date: '31/12/2025' is not a date: write it 2025-12-31" in result.stderr
+    assert "end_date: '31/12/2025' is not a date: write it as 2025-12-31" in result.stderr
 
 
 def test_importing_without_its_history_a_convention_whose_term_is_past_says_what_to_do(
@@ -478,6 +481,12 @@ def test_history_out_of_date_order_is_refused_before_anything_is_written(
     refused = convflow.refusal("import", str(bad))
 
     assert refused["code"] == "history_out_of_order"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    dated = next(n for n, line in enumerate(lines) if line.startswith("on = 2025-02-20"))
+    entry = max(n for n in range(dated) if lines[n] == "[[history]]") + 1  # its line
+    # the fourth entry (notify), dated before the third: named as the others refusals name it
+    assert (refused["params"]["field"], refused["params"]["line"]) == ("history[3]", entry)
+    assert f"bad.toml, ligne {entry} : history[3] : " in refused["message"]
     assert convflow.json("list") == []
 
 
@@ -546,8 +555,29 @@ def test_a_letter_written_for_sending_is_kept_among_the_papers(
     papers = convflow.json("documents", REF)
     kept = [(p["kind"], p["name"]) for p in papers]
     assert kept == [("letter", "lettre-termination-2025-04-01.pdf")]
-    refused = convflow("letter", REF, "dispute", "-o", str(out))
+    refused = convflow("letter", REF, "dispute", "-o", str(tmp_path / "litige.pdf"))
     assert refused.exit_code == 1 and "doit exposer la difficulté" in refused.stderr
+
+
+def test_a_letter_does_not_replace_a_file_already_there_unless_forced(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """A letter in Word is edited by hand before it is signed: written again over it, the
+    edits would be lost. convflow's own exports (dossier, open data) are replaced."""
+    convflow.ok("import", str(EXAMPLE))
+    edited = tmp_path / "resiliation.docx"
+    edited.write_bytes(b"edited by hand")
+
+    refused = convflow("letter", REF, "termination", "--format", "docx", "-o", str(edited))
+
+    assert refused.exit_code == 1 and f"« {edited} » existe déjà" in refused.stderr
+    assert "--force" in refused.stderr and edited.read_bytes() == b"edited by hand"
+    convflow.ok("letter", REF, "termination", "--format", "docx", "-o", str(edited), "--force")
+    assert edited.read_bytes().startswith(b"PK")
+    dossier = tmp_path / "dossier.zip"
+    dossier.write_bytes(b"yesterday's")
+    convflow.ok("dossier", REF, "-o", str(dossier))
+    assert dossier.read_bytes().startswith(b"PK")
 
 
 def test_the_dossier_is_written_with_its_manifest(convflow: Convflow, tmp_path: Path) -> None:

@@ -120,3 +120,25 @@ def test_the_drafted_file_and_its_warnings_are_in_french(
     assert set(found) == {"fields", "missing", "warnings"} and "amount" in found["missing"]
     english_json = json.loads(convflow.english("extract", str(document), "--json").output)
     assert "amount: written 20000.00 in words and 25000.00 in figures" in english_json["warnings"]
+
+
+def test_extract_does_not_overwrite_a_file_a_person_completed_unless_forced(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    completed = tmp_path / "ma convention.toml"
+    completed.write_text(_filled(convflow.ok("extract", str(TEXT))), encoding="utf-8")
+    before = completed.read_bytes()
+
+    refused = convflow("extract", str(TEXT), "-o", str(completed))
+
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        f"Erreur : Fichier à écrire (output) : « {completed} » existe déjà : il n'a pas été "
+        "remplacé (--force le remplace)\n"
+    )
+    assert completed.read_bytes() == before
+    as_json = convflow.refusal("extract", str(TEXT), "-o", str(completed))
+    assert (as_json["code"], as_json["params"]["value"]) == ("output_exists", str(completed))
+    convflow.ok("extract", str(TEXT), "-o", str(completed), "--force")
+    assert 'reference = ""' in completed.read_text(encoding="utf-8")
+    assert "--force" in convflow.ok("extract", "--help")

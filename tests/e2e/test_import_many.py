@@ -6,12 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from tests.e2e.conftest import EXAMPLE, Convflow
+from tests.e2e.conftest import EXAMPLE, ROOT, Convflow
 from workflow.files.spreadsheet import COLUMNS, template_csv
 
 
@@ -109,3 +116,163 @@ def test_a_sheet_without_its_columns_says_which_are_missing(
     assert result.exit_code == 1
 
     assert refused["code"] == "unknown_column" and refused["params"]["field"] == "couleur"
+
+
+def _toml_folder(folder: Path, count: int) -> list[str]:
+    """`count` convention files in `folder`, one reference each (the reference convention's
+    terms), the references in file order."""
+    folder.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    references = [f"AMP-KILL-{n:03d}" for n in range(count)]
+    for reference in references:
+        (folder / f"{reference}.toml").write_text(
+            text.replace('reference = "AMP-CRPV-PACA-2025"', f'reference = "{reference}"', 1),
+            encoding="utf-8",
+        )
+    return references
+
+
+def _loaded(sqlite_url: str) -> set[str]:
+    database = sqlite_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(database)) as connection:
+        return {row[0] for row in connection.execute("select reference from convention")}
+
+
+def test_a_directory_import_killed_has_printed_the_line_of_every_file_it_committed(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Its output redirected to a file (block-buffered), an import killed with SIGKILL has
+    written the line of each file committed before the kill: the two lists agree (but for the
+    one file, at most, committed in the instant before its line was written). A second run
+    refuses those already loaded and says --skip-existing loads the rest; with it, they are."""
+    folder = tmp_path / "lot"
+    references = _toml_folder(folder, 120)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONVFLOW_")}
+    mail = str(tmp_path / "mail")
+    environment |= {"CONVFLOW_DATABASE_URL": sqlite_url, "CONVFLOW_ACTOR": "alice",
+                    "CONVFLOW_MAIL_DIR": mail, "PYTHONPATH": str(ROOT)}  # fmt: skip
+    out = tmp_path / "import.out"
+    command = [sys.executable, "-m", "workflow.cli", "import", "--without-history", str(folder)]
+    with out.open("wb") as redirected:
+        running = subprocess.Popen(command, stdout=redirected, stderr=subprocess.DEVNULL,
+                                   env=environment)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while len(_loaded(sqlite_url)) < 10 and running.poll() is None:
+                assert time.monotonic() < deadline, "no convention loaded within two minutes"
+                time.sleep(0.05)
+        finally:
+            running.send_signal(signal.SIGKILL)
+            assert running.wait(30) == -9
+
+    committed = _loaded(sqlite_url)
+    printed = {Path(line.split(" : ")[0]).stem for line in out.read_text().splitlines()}
+    assert 10 <= len(committed) < len(references)
+    assert printed <= committed and len(committed - printed) <= 1
+
+    again = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    assert again.returncode == 1
+    refusals = again.stderr.splitlines()
+    assert len(refusals) == len(committed)
+    assert all("existe déjà" in line and "--skip-existing" in line for line in refusals)
+    assert all(line.count("rien n'a été chargé") == 1 for line in refusals)
+    rest = subprocess.run([*command, "--skip-existing"], capture_output=True, text=True,
+                          env=environment, check=False)  # fmt: skip
+    assert rest.returncode == 0 and _loaded(sqlite_url) == set(references)
+
+
+def test_a_directory_says_which_files_it_skipped_and_why(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dossier été"
+    _toml_folder(folder, 1)
+    (folder / "notes.txt").write_text("à relire", encoding="utf-8")
+    (folder / "c2.toml.txt").write_text('reference = "AMP-X"', encoding="utf-8")
+
+    result = convflow("import", "--without-history", str(folder))
+
+    assert result.exit_code == 0
+    assert f"{folder / 'AMP-KILL-000.toml'} : 1 convention(s) chargée(s)" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if "laissé de côté" in line]
+    assert [line.split(" : ")[0] for line in skipped] == [
+        str(folder / "c2.toml.txt"), str(folder / "notes.txt")]  # fmt: skip
+    assert all(".toml, .csv ou .xlsx" in line for line in skipped)
+    report = convflow.json("import", "--skip-existing", str(folder))
+    assert [(s["file"], s["code"]) for s in report["skipped"]] == [
+        (str(folder / "c2.toml.txt"), "not_an_import_file"),
+        (str(folder / "notes.txt"), "not_an_import_file"),
+    ]
+
+
+def test_a_directory_without_a_file_to_import_is_refused(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("rien", encoding="utf-8")
+
+    result = convflow("import", str(empty))
+
+    assert result.exit_code == 1
+    assert f"« {empty} » ne contient aucun fichier à charger" in result.stderr
+    refused = convflow.refusal("import", str(empty))
+    assert (refused["code"], refused["params"]["value"]) == ("nothing_to_import", str(empty))
+
+
+def test_a_reference_two_files_of_one_import_give_is_refused_naming_the_first_file(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "lot"
+    _toml_folder(folder, 1)
+    first = folder / "AMP-KILL-000.toml"
+    copy = folder / "AMP-KILL-000-copie.toml"  # sorted before it: "-" comes before "."
+    copy.write_bytes(first.read_bytes())
+
+    result = convflow("import", "--without-history", str(folder))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{first} : refusé, rien n'a été chargé : la référence « AMP-KILL-000 » est celle de "
+        f"{copy}, chargé juste avant par ce même import"
+    ]
+    refused = convflow.json("import", "--without-history", str(folder), "--skip-existing")
+    assert refused["refused_files"] == 0
+
+
+def test_a_cell_beyond_the_header_s_columns_refuses_its_row_naming_it(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """A cell past the last column is most often a row shifted by a « ; » typed in a cell
+    without quotes: every value after it may be in the wrong column. Refused with its line
+    and column; empty cells past the last column (as Excel leaves them) are not."""
+    sheet = _csv(tmp_path / "lot.csv", _rows(2))
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] += ";en trop"
+    lines[2] += ";;"
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = convflow("import", str(sheet), "--json")
+    refused = json.loads(result.stdout)["files"][0]["error"]
+
+    assert result.exit_code == 1
+    assert (refused["code"], refused["params"]["line"]) == ("cell_beyond_columns", 2)
+    assert refused["params"]["column"] == len(COLUMNS) + 1
+    assert "« en trop »" in refused["message"] and "ligne 2" in refused["message"]
+    assert refused["params"]["others"] == []
+    assert convflow.json("list") == []
+
+
+def test_two_references_equal_but_for_case_are_one_reference_given_twice(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    rows = _rows(2)
+    rows[0]["reference"], rows[1]["reference"] = "AMP-CASE-1", "amp-case-1"
+    sheet = _csv(tmp_path / "lot.csv", rows)
+
+    result = convflow("import", str(sheet), "--json")
+    refused = json.loads(result.stdout)["files"][0]["error"]
+
+    assert result.exit_code == 1
+    assert (refused["code"], refused["params"]["line"]) == ("duplicate_in_file", 3)
+    assert refused["params"]["first"] == 2
+    assert convflow.json("list") == []

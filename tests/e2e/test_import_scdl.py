@@ -50,6 +50,7 @@ def test_each_row_becomes_a_draft_to_complete_with_what_it_says(convflow: Convfl
     assert "payment.instalments" in drafts[1]["missing"]  # « échelonné »: the schedule unsaid
     listed = convflow.ok("drafts")
     assert "GIP CRPV PACA" in listed and "subventions.csv:2" in listed
+    assert "200\u202f000,00\xa0€" in listed and "200000.00" not in listed  # in French
 
 
 def test_json_report_counts_the_drafts(convflow: Convflow) -> None:

@@ -136,6 +136,9 @@ def test_an_administrator_imports_500_conventions_after_reading_the_report(
         "500 conventions importées en brouillon depuis « conventions-2026.csv »"
     )
     assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0500") == ["AMP-LOT-0001", "AMP-LOT-0500"]
+    page.reload()  # F5 on the page the import redirected to: nothing is posted again
+    expect(page.get_by_role("status").first).to_contain_text("500 conventions importées")
+    expect(page.get_by_text("rien n'a été enregistré")).to_have_count(0)
 
 
 @pytest.mark.parametrize("width", [375, 1366])

@@ -86,8 +86,10 @@ def test_five_hundred_conventions_are_reported_then_imported(admin_browser: http
 
     done = confirm(admin_browser, report)
 
-    assert done.status_code == 200
-    assert "500 conventions importées en brouillon depuis « lot.csv »" in page_text(done)
+    assert done.status_code == 303
+    shown = page_text(admin_browser.get(done.headers["location"]))
+    assert "500 conventions importées en brouillon depuis « lot.csv »" in shown
+    assert "AMP-LOT-0100" in shown and "… et 400 de plus" in shown
     assert loaded(app, *references) == references
 
 
@@ -146,3 +148,31 @@ def test_a_file_that_is_no_spreadsheet_is_refused_in_french(admin_browser: httpx
 def test_a_viewer_cannot_import(viewer_browser: httpx.Client):
     assert viewer_browser.get("/import").status_code == 403
     assert viewer_browser.get("/import/modele.csv").status_code == 403
+
+
+def test_importing_answers_with_a_redirect_and_a_second_post_does_not_say_nothing_was_saved(
+    admin_browser: httpx.Client, app: App
+):
+    """POST/redirect/GET: « Importer » answers 303 to a page saying what was imported, which
+    F5 shows again; the same form posted once more (a double click, F5 on the POST) finds
+    every convention of the file saved, and says so, not « rien n'a été enregistré »."""
+    references = ["AMP-LOT-0001", "AMP-LOT-0002", "AMP-LOT-0003"]
+    report = upload(admin_browser, rows_csv(3))
+
+    done = confirm(admin_browser, report)
+
+    assert done.status_code == 303 and done.headers["location"].startswith("/import?")
+    shown = admin_browser.get(done.headers["location"])
+    assert shown.status_code == 200
+    text = page_text(shown)
+    assert "3 conventions importées en brouillon depuis « lot.csv »" in text
+    assert all(reference in text for reference in references)
+    assert loaded(app, *references) == references
+
+    again = confirm(admin_browser, report)
+
+    assert again.status_code == 303
+    text = page_text(admin_browser.get(again.headers["location"]))
+    assert "rien n'a été enregistré" not in text and "existe déjà" not in text
+    assert "Les 3 conventions de « lot.csv » sont déjà enregistrées" in text
+    assert loaded(app, *references) == references

@@ -59,8 +59,9 @@ def test_an_scdl_file_is_reported_then_kept_as_drafts_to_complete(
 
     saved = confirm(admin_browser, report)
 
-    assert saved.status_code == 200
-    assert "3 brouillons à compléter depuis « subventions.csv »" in page_text(saved)
+    assert saved.status_code == 303
+    shown = admin_browser.get(saved.headers["location"])
+    assert "3 brouillons à compléter depuis « subventions.csv »" in page_text(shown)
     listed = page_text(admin_browser.get("/brouillons"))
     assert "GIP CRPV PACA" in listed and "subventions.csv, ligne 2" in listed
     again = upload(admin_browser, SCDL.read_bytes(), "subventions.csv")

@@ -187,7 +187,8 @@ def contexts() -> dict[str, dict[str, Any]]:
             **frame(), "columns": COLUMNS, "required": REQUIRED, "file_name": "<i>T</i>.csv",
             "report": [Row(2, reference_convention())], "refused": [
                 {"line": 3, "column": "amount", "text": "<i>T</i>"}],
-            "content": "", "digest": "d", "imported": ["<i>T</i>"], "shown_rows": 1000,
+            "content": "", "digest": "d", "imported": ["<i>T</i>"], "imported_count": 2,
+            "already": False, "shown_rows": 1000,
             "scdl": parse_scdl(SCDL.read_text(encoding="utf-8"), "<i>T</i>.csv"),
             "drafts": [7]},
     }  # fmt: skip

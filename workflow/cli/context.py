@@ -40,10 +40,12 @@ __all__ = [
     "checked_actor",
     "default_actor",
     "emit",
+    "force_option",
     "json_option",
     "key_values",
     "pass_context",
     "refuse",
+    "refuse_to_replace",
     "usage_json",
     "words_of",
     "writable",
@@ -281,6 +283,23 @@ def writable(path: Path, field: str = "output") -> Path:
     elif not os.access(folder, os.W_OK | os.X_OK):
         raise InvalidInput(field, "output_not_writable", value=str(folder))
     return path
+
+
+def refuse_to_replace(path: Path, force: bool, field: str = "output") -> None:
+    """Refuse to write over a file already there, unless `force`: what a person completed or
+    edited by hand (a drafted convention file, a letter in Word) is not lost to a second run.
+    What is no regular file (/dev/stdout, a pipe) is written to as it is."""
+    if path.is_file() and not force:
+        raise InvalidInput(field, "output_exists", value=str(path))
+
+
+def force_option(f: F) -> F:
+    """`--force`: write the -o file even when one is already there (replaced)."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Replace the -o file if it exists (by default refused, the file left as it is).",
+    )(f)
 
 
 def write_output(path: Path, content: bytes | str, field: str = "output") -> None:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from states.amendments import AMENDMENT_EVENTS
 from states.calendar import civil_date
-from states.errors import ConvflowError, DuplicateReference, InvalidInput
+from states.errors import DuplicateReference, InvalidInput
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
 from storage.engine import ensure_database
 from storage.migrate import migrate_database
 from storage.urls import masked_url
 from workflow.bootstrap import App
+from workflow.cli import batch
 from workflow.cli.context import (
     DATE,
     CliContext,
@@ -31,8 +30,7 @@ from workflow.cli.context import (
 from workflow.cli.present import day, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
-from workflow.files.scdl import is_scdl_file, read_scdl
-from workflow.files.spreadsheet import KINDS, read_spreadsheet
+from workflow.files.spreadsheet import KINDS
 from workflow.usecases import listing, views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -41,10 +39,8 @@ from workflow.usecases.amendments import (
     record_amendment_event,
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
-from workflow.usecases.conventions import import_convention, import_conventions, record_event
-from workflow.usecases.intake_drafts import save_drafts
+from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.verification import verify_history
-from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
 
@@ -80,7 +76,8 @@ def init(context: CliContext, as_json: bool) -> None:
 @click.option(
     "--skip-existing",
     is_flag=True,
-    help="If the reference is already loaded, say so and succeed (for set-up scripts).",
+    help="If the reference is already loaded, say so and succeed, loading the others (for "
+    "set-up scripts, or an import started again).",
 )
 @click.option(
     "--without-history",
@@ -107,102 +104,30 @@ def import_(
     emailed to the partners). Each file is all or nothing: a malformed one is refused with
     every bad field or cell named with its line, and a reference already loaded is refused;
     nothing of that file is written, and the others are loaded. Exit code 1 if any is refused.
+
+    Each file's line is written as soon as it is committed (an import stopped halfway has said
+    what it loaded). A directory's other files are named, left aside; a directory without a
+    file to import is refused. With --skip-existing, a spreadsheet's rows already loaded are
+    left as they are and its other rows loaded.
     """
     if len(files) == 1 and files[0].suffix.lower() not in KINDS and not files[0].is_dir():
         _import_one(context, files[0], actor, skip_existing, without_history, as_json)
         return
-    reports = [
-        _import_any(context, path, actor, skip_existing, without_history) for path in _expand(files)
-    ]
+    found, aside = batch.expand(files)
+    words = context.words
+    skipped = [batch.aside_report(path, words) for path in aside]
+    if not as_json:
+        for item in skipped:
+            click.echo(item["message"], err=True)
+    work = batch.Batch(context, actor, skip_existing, without_history)
+    reports = list(batch.import_all(work, found, as_json))
     refused = [r for r in reports if r["error"] is not None]
     if as_json:
         emit({"files": reports, "imported": sum(len(r["imported"]) for r in reports),
               "drafts": sum(len(r["drafts"]) for r in reports),
-              "refused_files": len(refused)})  # fmt: skip
-    else:
-        words = context.words
-        for report in reports:
-            if report["error"] is None and report["drafts"]:
-                click.echo(words("{file}: {count} drafts to complete (convflow drafts)",
-                                 file=report["file"], count=len(report["drafts"])))  # fmt: skip
-            elif report["error"] is None:
-                click.echo(words("{file}: {count} conventions imported", file=report["file"],
-                                 count=len(report["imported"])))  # fmt: skip
-            else:
-                click.echo(words("{file}: refused, nothing loaded: {reason}", file=report["file"],
-                                 reason=report["error"]["message"]), err=True)  # fmt: skip
+              "refused_files": len(refused), "skipped": skipped})  # fmt: skip
     if refused:
         click.get_current_context().exit(1)
-
-
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """The files named, a directory's convention files and spreadsheets in name order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*")
-                            if p.is_file() and p.suffix.lower() in (".toml", *KINDS))  # fmt: skip
-        else:
-            found.append(path)
-    return found
-
-
-def _import_any(
-    context: CliContext, path: Path, actor: str, skip_existing: bool, without_history: bool
-) -> dict[str, Any]:
-    """One file of a many-file import, its outcome as a report (never raised)."""
-    settings, app = context.settings, context.app()
-    targets = {"payment_target_days": settings.payment_target_days,
-               "signature_target_days": settings.signature_target_days}  # fmt: skip
-    try:
-        if is_scdl_file(path):
-            found = read_scdl(path)
-            drafts = save_drafts(app, found, str(path), actor, app.clock())
-            return {"file": str(path), "imported": [], "drafts": drafts, "error": None}
-        if path.suffix.lower() in KINDS:
-            rows = read_spreadsheet(path, **targets)
-            with _progress(len(rows), path) as bar:
-                done = import_conventions(app, [(r.number, r.convention) for r in rows], actor,
-                                          str(path), app.clock(), bar.update)  # fmt: skip
-            return {
-                "file": str(path),
-                "imported": [d.reference for d in done],
-                "drafts": [],
-                "error": None,
-            }
-        described = read_file(path, **targets)
-        history = () if without_history else described.history
-        command = ImportConvention(described.convention, actor, str(path), history)
-        try:
-            result = import_convention(app, command, app.clock())
-        except DuplicateReference:
-            if not skip_existing:
-                raise
-            return {"file": str(path), "imported": [], "drafts": [], "error": None}
-        return {"file": str(path), "imported": [result.reference], "drafts": [], "error": None}
-    except ConvflowError as error:
-        said = say(error, context.words).as_json()
-        return {"file": str(path), "imported": [], "drafts": [], "error": said}
-
-
-def _progress(rows: int, path: Path) -> Any:
-    """A progress bar on a terminal for a large spreadsheet; nothing otherwise."""
-    if rows >= 500 and sys.stderr.isatty():
-        return click.progressbar(length=rows, label=str(path), file=sys.stderr)
-    return _Silent()
-
-
-class _Silent:
-    """A progress bar that shows nothing (not a terminal, or a small file)."""
-
-    def __enter__(self) -> _Silent:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, steps: int) -> None:
-        """Nothing to show."""
 
 
 def _import_one(

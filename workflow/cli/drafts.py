@@ -7,11 +7,14 @@ This lists them, and removes one that should not become a convention (`--discard
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import click
 
 from workflow.cli.context import CliContext, emit, json_option, pass_context
 from workflow.cli.present import table
 from workflow.usecases.intake_drafts import discard_draft, intake_drafts
+from workflow.wording.words import Words
 
 
 @click.command()
@@ -49,10 +52,20 @@ def drafts(context: CliContext, discard: int | None, as_json: bool) -> None:
         click.echo(words("no drafts to complete"))
         return
     cells = (
-        [str(d.id), f"{d.source}:{d.line}", d.summary, d.fields.get("amount", ""),
+        [str(d.id), f"{d.source}:{d.line}", d.summary, _amount(words, d.fields.get("amount")),
          str(len(d.missing))]
         for d in found
     )  # fmt: skip
     headers = [words("number"), words("file"), words("parties"), words("amount"),
                words("missing fields")]  # fmt: skip
     click.echo(table(cells, headers))
+
+
+def _amount(words: Words, given: str | None) -> str:
+    """A draft's amount as a person reads it (« 27 000,00 € »); as written if it is none."""
+    if not given:
+        return ""
+    try:
+        return words.amount(Decimal(given))
+    except InvalidOperation:
+        return given

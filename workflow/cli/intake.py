@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from workflow.cli.context import OUTPUT, emit, json_option, words_of, write_output
+from workflow.cli.context import (
+    OUTPUT,
+    emit,
+    force_option,
+    json_option,
+    refuse_to_replace,
+    words_of,
+    write_output,
+)
 from workflow.files.extract import extract as read_clauses
 from workflow.files.extract import read_document, to_json, to_toml
 
@@ -20,10 +28,12 @@ from workflow.files.extract import read_document, to_json, to_toml
     "-o",
     "--output",
     type=OUTPUT,
-    help="Write the convention file there instead of printing it.",
+    help="Write the convention file there instead of printing it (a file already there is "
+    "left as it is: refused, unless --force).",
 )
+@force_option
 @json_option
-def extract(file: Path, output: Path | None, as_json: bool) -> None:
+def extract(file: Path, output: Path | None, force: bool, as_json: bool) -> None:
     """Read a convention's text (.txt, .pdf with a text layer, .docx) and print the convention
     file `convflow import` reads: each value under the sentence and article it comes from, the
     values only a person can give left as "" (reference, party keys, emails), and what the text
@@ -33,6 +43,8 @@ def extract(file: Path, output: Path | None, as_json: bool) -> None:
     left out with a warning. With --json: {"fields": {NAME: {"value", "article", "quote"}},
     "missing": [...], "warnings": [...]}.
     """
+    if output is not None:  # before the work: the file a person completed is theirs
+        refuse_to_replace(output, force)
     extraction = read_clauses(read_document(file))
     say = words_of(click.get_current_context()).sentence
     if as_json:

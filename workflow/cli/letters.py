@@ -12,7 +12,9 @@ from workflow.cli.context import (
     OUTPUT,
     CliContext,
     actor_option,
+    force_option,
     pass_context,
+    refuse_to_replace,
     write_output,
 )
 from workflow.letters.render import KINDS
@@ -33,17 +35,21 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
               help="amendment: its number (default: the one being drafted or signed).")  # fmt: skip
 @click.option("--attach", "keep", is_flag=True,
               help="It is sent: keep it among the convention's papers (kind letter).")  # fmt: skip
+@force_option
 @actor_option("Who sends it.")
 @pass_context
 def letter(
     context: CliContext, reference: str, kind: str, fmt: str, output: Path, on: date | None,
-    difficulty: str, party: str | None, number: int | None, keep: bool, actor: str,
+    difficulty: str, party: str | None, number: int | None, keep: bool, force: bool, actor: str,
 ) -> None:  # fmt: skip
     """Write the letter KIND of convention REFERENCE: dispute, termination, award or amendment.
 
     An amendment's draft states each change as an article and the convention's terms as they
     will read once it is in force; with --attach it is kept with that amendment's papers.
+    A file already at OUTPUT is left as it is (a Word letter is edited by hand before it is
+    signed): refused, unless --force.
     """
+    refuse_to_replace(output, force)
     app = context.app()
     day = on or app.clock().date()
     if keep:  # written first: a letter that could not be written is not kept as sent

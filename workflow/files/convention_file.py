@@ -393,9 +393,6 @@ class ConventionIn(_Strict):
         if duplicates:
             raise _refused("duplicate_signatory_emails", emails=duplicates)
         self._check_schedule()
-        dates = [entry.on for entry in self.history]
-        if dates != sorted(dates):
-            raise _refused("history_out_of_order", dates=[d.isoformat() for d in dates])
         return self
 
     def _check_schedule(self) -> None:
@@ -500,12 +497,25 @@ def parse_file(
         parsed = ConventionIn.model_validate(data)
     except ValidationError as error:
         raise _file_error(text, source, error) from None
+    _refuse_disorder(parsed, text, source)
     history = tuple(
         PastEvent(entry.event, entry.on, {key: str(value) for key, value in entry.inputs.items()},
                   locate(text, ("history", number)))
         for number, entry in enumerate(parsed.history)
     )  # fmt: skip
     return ConventionFile(to_domain(parsed, payment_target_days, signature_target_days), history)
+
+
+def _refuse_disorder(parsed: ConventionIn, text: str, source: str) -> None:
+    """The history's entries come in the order of their dates: the first one dated before
+    the entry above it is refused, named with its line as the history's other refusals are."""
+    dates = [entry.on for entry in parsed.history]
+    for number in range(1, len(dates)):
+        if dates[number] < dates[number - 1]:
+            raise ConventionFileError(
+                source, locate(text, ("history", number)), f"history[{number}]",
+                "history_out_of_order", dates=[d.isoformat() for d in dates],
+            )  # fmt: skip
 
 
 def parse_mapping(
@@ -517,6 +527,7 @@ def parse_mapping(
         parsed = ConventionIn.model_validate(dict(data))
     except ValidationError as error:
         raise _file_error("", source, error) from None
+    _refuse_disorder(parsed, "", source)
     history = tuple(
         PastEvent(entry.event, entry.on, {key: str(value) for key, value in entry.inputs.items()})
         for entry in parsed.history
@@ -661,7 +672,7 @@ _EXPECTED = {
 _OWN = frozenset(
     {"not_an_email", "float_value", "amount_expected", "not_an_amount", "amount_not_positive",
      "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
-     "history_out_of_order", "clause_not_supported", "instalments_do_not_add_up",
+     "clause_not_supported", "instalments_do_not_add_up",
      "date_out_of_range", "control_characters", "amount_too_large",
      "instalment_amount_or_share", "instalment_date_for_date_only",
      "instalment_report_for_report_only", "instalment_after_term", "not_a_share", "not_a_siret",

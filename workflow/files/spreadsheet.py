@@ -95,20 +95,37 @@ def read_spreadsheet(
         values = dict(zip(columns, cells, strict=False))
         if all(_blank(value) is None for value in values.values()):
             continue  # an empty row
+        beyond = _beyond(number, columns, cells)
+        if beyond is not None:
+            problems.append(beyond)
+            continue
         try:
             parsed = ConventionIn.model_validate(_nested(values))
         except ValidationError as error:
             problems += [_problem(number, item) for item in error.errors()]
             continue
-        if parsed.reference in seen:
-            again = {"value": parsed.reference, "first": seen[parsed.reference]}
+        same = parsed.reference.upper()  # AMP-X and amp-x: one reference, as a person reads
+        if same in seen:
+            again = {"value": parsed.reference, "first": seen[same]}
             problems.append({"field": "reference", "line": number, "code": "duplicate_in_file",
                              "params": again})  # fmt: skip
             continue
-        seen[parsed.reference] = number
+        seen[same] = number
         found.append(Row(number, to_domain(parsed, payment_target_days, signature_target_days)))
     refuse_rows(source, problems, len(found))
     return found
+
+
+def _beyond(number: int, columns: Sequence[str], cells: Sequence[Any]) -> dict[str, Any] | None:
+    """A cell given past the header's last column, as a problem of its row: most often the row
+    was shifted by a « ; » typed in a cell without quotes, every value after it in the wrong
+    column. Empty cells there (as Excel leaves them) are no problem."""
+    for position, cell in enumerate(cells[len(columns) :], start=len(columns) + 1):
+        if _blank(cell) is not None:
+            params = {"column": position, "value": str(cell)[:80]}
+            return {"field": "file", "line": number, "code": "cell_beyond_columns",
+                    "params": params}  # fmt: skip
+    return None
 
 
 def _problem(number: int, item: Any) -> dict[str, Any]:

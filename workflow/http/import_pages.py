@@ -6,7 +6,9 @@ as its example row). Uploading a file checks every row as `convflow import` does
 references against those already loaded, and shows the report: every convention it would
 create, or every problem with its row and column; nothing is saved. "Importer" then sends the
 same file back (carried in the page, its SHA-256 shown) and imports it, all or nothing, checked
-again: what is saved is what the report showed, or nothing.
+again: what is saved is what the report showed, or nothing. It answers with a redirect (303)
+to a page saying what was imported, so that reloading it posts nothing again; the same file
+posted once more (a double click) finds its conventions saved and says so.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import hashlib
 import io
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, UploadFile
+from fastapi import APIRouter, Depends, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from states.calendar import civil_date
 from states.errors import ConvflowError, InvalidInput
 from workflow.files.convention_file import ConventionFileError
 from workflow.files.scdl import ScdlRow, csv_header_of, is_scdl_header, parse_scdl
@@ -36,7 +38,11 @@ from workflow.http.errors import FRENCH
 from workflow.http.intake_api import MAX_DOCUMENT
 from workflow.http.pages import csv_response, page_context
 from workflow.http.posted import csrf_refused, posted
-from workflow.usecases.conventions import check_not_loaded, import_conventions
+from workflow.usecases.conventions import (
+    check_not_loaded,
+    import_conventions,
+    loaded_references,
+)
 from workflow.usecases.intake_drafts import check_new, save_drafts
 from workflow.wording.refusals import problem_text, say
 
@@ -44,6 +50,9 @@ router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 1000
 """The report lists this many conventions; past them, only how many more."""
+LINKED = 100
+"""The page an import redirects to lists this many of its conventions (they travel in its
+address); past them, only how many more."""
 
 
 def _kind(content: bytes) -> str:
@@ -54,6 +63,13 @@ def _kind(content: bytes) -> str:
 def _rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
     """Every row of the uploaded file as a convention, refused naming each bad cell; the
     references already loaded refused too, each with its row."""
+    rows = _read_rows(context, content, name)
+    check_not_loaded(context.app, [(r.number, r.convention) for r in rows], name)
+    return rows
+
+
+def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
+    """Every row of the uploaded file as a convention, refused naming each bad cell."""
     settings = context.app.settings
     with tempfile.TemporaryDirectory(prefix="convflow-import-") as folder:
         path = Path(folder) / f"import{_kind(content)}"
@@ -67,7 +83,6 @@ def _rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
             others = error.params.get("others") or []
             raise ConventionFileError(name, error.line, error.field, error.code,
                                       others=others, **error.own_params) from None  # fmt: skip
-    check_not_loaded(context.app, [(r.number, r.convention) for r in rows], name)
     return rows
 
 
@@ -104,16 +119,38 @@ def _page(context: HttpContext, signed: SignedIn, status: int = 200, **data: Any
     shown = {
         "columns": COLUMNS, "required": REQUIRED, "report": None, "refused": None,
         "file_name": None, "content": None, "digest": None, "imported": None,
-        "shown_rows": SHOWN_ROWS, "scdl": None, "drafts": None,
+        "imported_count": 0, "already": False, "shown_rows": SHOWN_ROWS, "scdl": None,
+        "drafts": None,
     }  # fmt: skip
     merged = {**page_context(context, signed, "conventions"), **shown, **data}
     return context.pages.response("import.html", merged, status)
 
 
 @router.get("/import")
-def import_page(context: Context, signed: PageAdmin) -> Response:
-    """The upload form, the columns, the template."""
-    return _page(context, signed)
+def import_page(
+    context: Context, signed: PageAdmin,
+    importe: Annotated[int | None, Query(ge=0)] = None,
+    deja: Annotated[int | None, Query(ge=0)] = None,
+    brouillons: Annotated[int | None, Query(ge=0)] = None,
+    fichier: Annotated[str, Query(max_length=200)] = "",
+    ref: Annotated[list[str] | None, Query(max_length=LINKED)] = None,
+) -> Response:  # fmt: skip
+    """The upload form, the columns, the template; after an import, what it saved (the
+    conventions imported, or found saved already; the drafts kept)."""
+    if brouillons is not None:
+        return _page(context, signed, drafts=[None] * brouillons, file_name=fichier)
+    count = importe if importe is not None else deja
+    if count is None:
+        return _page(context, signed)
+    return _page(context, signed, imported=[r[:200] for r in ref or []][:LINKED],
+                 imported_count=count, already=deja is not None, file_name=fichier)  # fmt: skip
+
+
+def _done(file_name: str, count: int, references: list[str], already: bool = False) -> Response:
+    """The redirect (303) to the page saying what an import saved."""
+    query = {"deja" if already else "importe": count, "fichier": file_name,
+             "ref": references[:LINKED]}  # fmt: skip
+    return RedirectResponse(f"/import?{urlencode(query, doseq=True)}", 303)
 
 
 @router.get("/import/modele.csv")
@@ -188,13 +225,17 @@ def _import(context: HttpContext, signed: SignedIn, form: dict[str, str]) -> Res
         if scdl is not None:
             drafts = save_drafts(context.app, scdl, f"tableau de bord : {name}",
                                  signed.principal.actor, context.now())  # fmt: skip
-            return _page(context, signed, drafts=drafts, file_name=name)
-        rows = _rows(context, content, name)
+            query = urlencode({"brouillons": len(drafts), "fichier": name})
+            return RedirectResponse(f"/import?{query}", 303)
+        rows = _read_rows(context, content, name)
+        references = [r.convention.reference for r in rows]
+        if references and loaded_references(context.app, references) == set(references):
+            return _done(name, len(references), references, already=True)  # posted again
+        check_not_loaded(context.app, [(r.number, r.convention) for r in rows], name)
         done = import_conventions(
             context.app, [(r.number, r.convention) for r in rows], signed.principal.actor,
             f"tableau de bord : {name}", context.now(),
         )  # fmt: skip
     except ConvflowError as error:
         return _page(context, signed, 422, refused=problems(error), file_name=name)
-    return _page(context, signed, imported=[d.reference for d in done], file_name=name,
-                 today=civil_date(context.now()))  # fmt: skip
+    return _done(name, len(done), [d.reference for d in done])

@@ -127,6 +127,12 @@ def check_not_loaded(app: App, rows: Sequence[tuple[int, Convention]], source: s
         _refuse_loaded(uow, rows, source)
 
 
+def loaded_references(app: App, references: Sequence[str]) -> set[str]:
+    """Those of `references` a convention already has."""
+    with app.uow(read_only=True) as uow:
+        return uow.conventions.existing(references)
+
+
 def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], source: str) -> None:
     loaded = uow.conventions.existing([convention.reference for _, convention in rows])
     taken = [(number, c.reference) for number, c in rows if c.reference in loaded]

@@ -54,6 +54,7 @@ HINTS = (
     "dispute_letter_not_collected",
     "letter_date_missing",
     "document_too_big",
+    "duplicate_reference",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 

@@ -1,0 +1,192 @@
+"""`convflow import` of many files (several FILEs, a directory): each file all or nothing, its
+line written as soon as it is committed, what is left aside said.
+
+Each file's line goes out (flushed) when its file is committed: an import killed halfway has
+said which files it loaded, even with its output redirected to a file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from states.errors import ConvflowError, DuplicateReference, InvalidInput
+from workflow.cli.context import CliContext
+from workflow.files.convention_file import read_file
+from workflow.files.scdl import is_scdl_file, read_scdl
+from workflow.files.spreadsheet import KINDS, read_spreadsheet
+from workflow.usecases.commands import ImportConvention
+from workflow.usecases.conventions import import_convention, import_conventions, loaded_references
+from workflow.usecases.intake_drafts import save_drafts
+from workflow.wording.refusals import hint, say
+from workflow.wording.words import Words
+
+IMPORTED = (".toml", *KINDS)
+"""What a directory's files must end with to be imported (case aside)."""
+
+
+@dataclass
+class Batch:
+    """One `convflow import` of many files, and what it has loaded so far."""
+
+    context: CliContext
+    actor: str
+    skip_existing: bool
+    without_history: bool
+    loaded_by: dict[str, str] = field(default_factory=dict)
+    """Each reference this import has loaded, with the file it came from."""
+
+
+def expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """The files to import (those named, a directory's convention files and spreadsheets in
+    name order) and a directory's other files, left aside; a directory that gives nothing to
+    import is refused."""
+    found: list[Path] = []
+    aside: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        files = sorted(p for p in path.rglob("*") if p.is_file())
+        kept = [p for p in files if p.suffix.lower() in IMPORTED]
+        if not kept:
+            raise InvalidInput("files", "nothing_to_import", value=str(path))
+        found += kept
+        aside += [p for p in files if p.suffix.lower() not in IMPORTED]
+    return found, aside
+
+
+def aside_report(path: Path, words: Words) -> dict[str, Any]:
+    """A file of a directory left aside, and why, as `--json` gives it."""
+    message = words("{file}: left aside: not a file to import (.toml, .csv or .xlsx)",
+                    file=str(path))  # fmt: skip
+    return {"file": str(path), "code": "not_an_import_file", "message": message}
+
+
+def import_all(batch: Batch, files: list[Path], as_json: bool) -> Iterator[dict[str, Any]]:
+    """Each file imported in turn, its report yielded once it is committed (or refused), its
+    line written at once unless the reports are gathered for `--json`."""
+    for path in files:
+        report = _import_any(batch, path)
+        if not as_json:
+            _say(batch.context.words, report)
+        yield report
+
+
+def _say(words: Words, report: dict[str, Any]) -> None:
+    """One file's line: on stdout what it loaded, on stderr why it was refused; click.echo
+    flushes it."""
+    file, error = report["file"], report["error"]
+    if error is not None:
+        click.echo(words("{file}: refused, nothing loaded: {reason}", file=file,
+                         reason=error["message"]), err=True)  # fmt: skip
+    elif report["drafts"]:
+        click.echo(words("{file}: {count} drafts to complete (convflow drafts)", file=file,
+                         count=len(report["drafts"])))  # fmt: skip
+    elif report["existing"]:
+        click.echo(words("{file}: {count} conventions imported, {existing} already loaded left "
+                         "as they were", file=file, count=len(report["imported"]),
+                         existing=len(report["existing"])))  # fmt: skip
+    else:
+        click.echo(words("{file}: {count} conventions imported", file=file,
+                         count=len(report["imported"])))  # fmt: skip
+
+
+def _report(path: Path, **outcome: Any) -> dict[str, Any]:
+    return {"file": str(path), "imported": [], "existing": [], "drafts": [], "error": None,
+            **outcome}  # fmt: skip
+
+
+def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
+    """One file of a many-file import, its outcome as a report (never raised)."""
+    words = batch.context.words
+    try:
+        if is_scdl_file(path):
+            app = batch.context.app()
+            drafts = save_drafts(app, read_scdl(path), str(path), batch.actor, app.clock())
+            return _report(path, drafts=drafts)
+        if path.suffix.lower() in KINDS:
+            return _import_sheet(batch, path)
+        return _import_file(batch, path)
+    except DuplicateReference as error:
+        return _report(path, error=_duplicate(batch, error, words))
+    except ConvflowError as error:
+        return _report(path, error=say(error, words).as_json())
+
+
+def _targets(batch: Batch) -> dict[str, int]:
+    settings = batch.context.settings
+    return {"payment_target_days": settings.payment_target_days,
+            "signature_target_days": settings.signature_target_days}  # fmt: skip
+
+
+def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
+    """A spreadsheet, all or nothing; with --skip-existing, its rows already loaded left out."""
+    app = batch.context.app()
+    rows = [(r.number, r.convention) for r in read_spreadsheet(path, **_targets(batch))]
+    existing: list[str] = []
+    if batch.skip_existing:
+        loaded = loaded_references(app, [c.reference for _, c in rows])
+        existing = [c.reference for _, c in rows if c.reference in loaded]
+        rows = [(n, c) for n, c in rows if c.reference not in loaded]
+    with _progress(len(rows), path) as bar:
+        done = import_conventions(app, rows, batch.actor, str(path), app.clock(), bar.update)
+    for result in done:
+        batch.loaded_by[result.reference] = str(path)
+    return _report(path, imported=[d.reference for d in done], existing=existing)
+
+
+def _import_file(batch: Batch, path: Path) -> dict[str, Any]:
+    """A convention file (TOML), with its history unless --without-history."""
+    app = batch.context.app()
+    described = read_file(path, **_targets(batch))
+    history = () if batch.without_history else described.history
+    command = ImportConvention(described.convention, batch.actor, str(path), history)
+    try:
+        result = import_convention(app, command, app.clock())
+    except DuplicateReference:
+        if not batch.skip_existing:
+            raise
+        return _report(path, existing=[described.convention.reference])
+    batch.loaded_by[result.reference] = str(path)
+    return _report(path, imported=[result.reference])
+
+
+def _duplicate(batch: Batch, error: DuplicateReference, words: Words) -> dict[str, Any]:
+    """A reference already loaded, said once: the file of this import that loaded it, if one
+    did; otherwise that --skip-existing leaves it and loads the others (a run started again)."""
+    other = batch.loaded_by.get(error.reference)
+    if other is None:
+        message, helped = say(error, words).message, hint(error, words)
+        if helped is not None:
+            message = words.entry("frame", "with_hint", message=message, hint=helped)
+        return {"code": error.code, "params": error.params, "message": message}
+    message = words("the reference « {reference} » is that of {other}, loaded just before by "
+                    "this same import", reference=error.reference, other=other)  # fmt: skip
+    params = {**error.params, "loaded_by": other}
+    return {"code": error.code, "params": params, "message": message}
+
+
+def _progress(rows: int, path: Path) -> Any:
+    """A progress bar on a terminal for a large spreadsheet; nothing otherwise."""
+    if rows >= 500 and sys.stderr.isatty():
+        return click.progressbar(length=rows, label=str(path), file=sys.stderr)
+    return _Silent()
+
+
+class _Silent:
+    """A progress bar that shows nothing (not a terminal, or a small file)."""
+
+    def __enter__(self) -> _Silent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        """Nothing to show."""
