@@ -65,6 +65,7 @@ def sample_context(kind: str, audience: str = "partners", variant: str | None = 
         "amendment": None,
         "failure": None,
         "late": [],
+        "overdue": [],
         "horizon": 2,
         "day": None,
         "heads": [],
@@ -659,6 +660,18 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
                 "reference": REFERENCE,
                 "what": "Convention en vigueur — Signature",
                 "on": date(2025, 1, 27),
+            },
+        ],
+        "overdue": [
+            {
+                "reference": REFERENCE,
+                "what": "publication des données essentielles",
+                "due_date": date(2025, 4, 27),
+            },
+            {
+                "reference": "AMP-ANCIEN-2015",
+                "what": "compte rendu financier",
+                "due_date": date(2016, 6, 30),
             },
         ],
     },

@@ -11,12 +11,14 @@ proof: the line that records the erasure attests each redacted line's new hash (
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from states import names
 from states.chain import ERASURE
 from states.convention import Convention
 from states.errors import GuardRejected
@@ -44,12 +46,18 @@ class Replacements:
     """Each name and (lower-case) email, to the role that replaces it in text."""
     placeholders: dict[str, str]
     """Each (lower-case) email, to the address that replaces it where an address is kept."""
+    mentions: tuple[tuple[str, str], ...] = ()
+    """Each way of naming a signatory in free text (a regular expression: the family name,
+    the given name after a civility), and the role that replaces it; tried after the full
+    names and emails in `roles`."""
 
     def text(self, value: str) -> str:
-        """`value` with every name and email replaced by its role (emails in any case)."""
+        """`value` with every name, email and mention of a signatory replaced by their role
+        (in any case, with or without accents)."""
         if not self.roles:
             return value
-        return _pattern(tuple(self.roles)).sub(lambda m: self.roles[_key(m.group(0))], value)
+        found = _compiled(tuple(self.roles.items()), self.mentions)
+        return found.pattern.sub(lambda m: found.roles[(m.lastindex or 1) - 1], value)
 
     def value(self, value: Any) -> Any:
         """A stored value (text, list, mapping: keys too) with every personal value replaced."""
@@ -68,6 +76,8 @@ def replacements(people: Iterable[Person], party_names: Mapping[str, str]) -> Re
     RFC 2606)."""
     roles: dict[str, str] = {}
     placeholders: dict[str, str] = {}
+    by_family: dict[str, str] = {}
+    by_given: dict[str, str] = {}
     numbers: dict[str, int] = {}
     for person in people:
         numbers[person.party] = numbers.get(person.party, 0) + 1
@@ -78,7 +88,13 @@ def replacements(people: Iterable[Person], party_names: Mapping[str, str]) -> Re
         placeholders.setdefault(
             _key(person.email), f"signataire-{number}.{person.party}@donnees-effacees.invalid"
         )
-    return Replacements(roles, placeholders)
+        family, given = names.mentions(person.name)
+        if family:
+            by_family.setdefault(family, role)
+        if given:
+            by_given.setdefault(given, role)
+    mentions = tuple(by_family.items()) + tuple(by_given.items())
+    return Replacements(roles, placeholders, mentions)
 
 
 def check_erasable(convention: Convention, years: int, today: date, erased_on: date | None) -> None:
@@ -100,7 +116,20 @@ def _key(value: str) -> str:
     return value.strip().lower()
 
 
-def _pattern(values: tuple[str, ...]) -> re.Pattern[str]:
-    """Every value, longest first (a full name before a shorter one it contains)."""
-    alternatives = sorted((v for v in values if v), key=len, reverse=True)
-    return re.compile("|".join(re.escape(v) for v in alternatives), re.IGNORECASE)
+@dataclass(frozen=True)
+class _Compiled:
+    pattern: re.Pattern[str]
+    roles: tuple[str, ...]
+    """The role of each alternative, by its group's number less one."""
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(literals: tuple[tuple[str, str], ...],
+              mentions: tuple[tuple[str, str], ...]) -> _Compiled:  # fmt: skip
+    """One pattern: every email and full name (longest first: a full name before a shorter one
+    it contains), then every other mention (by family name, then by given name), each
+    alternative a group so that the one that matched gives its role."""
+    ordered = sorted(((k, r) for k, r in literals if k), key=lambda kr: len(kr[0]), reverse=True)
+    alternatives = [(names.literal(k), r) for k, r in ordered] + list(mentions)
+    pattern = "|".join(f"({expression})" for expression, _ in alternatives)
+    return _Compiled(re.compile(pattern, re.IGNORECASE), tuple(r for _, r in alternatives))

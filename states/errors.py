@@ -84,6 +84,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "award_date_before_adoption": {"date": "date", "adopted": "date"},
     "award_not_now": {"state": "state"},
     "publication_not_now": {"state": "state"},
+    "publication_before_signature": {"on": "date", "effective_date": "date"},
     "committee_not_now": {"state": "state"},
     "committee_cadence_not_now": {"state": "state"},
     "committee_before_signature": {"on": "date", "effective_date": "date"},

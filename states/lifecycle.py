@@ -52,6 +52,9 @@ PERSON_EVENTS = (
 )
 AUTOMATIC_EVENTS = ("expire", "terminate")
 EVENTS = PERSON_EVENTS + AUTOMATIC_EVENTS
+HISTORY_EVENTS = (*PERSON_EVENTS, "publish")
+"""What a convention file's `[[history]]` may record: a person's events, and the publication of
+the open data (rule 19), so that a convention loaded with its past has its publication too."""
 
 
 def _signatures_complete(event: EventData) -> bool:
@@ -274,19 +277,25 @@ is executed (rules 15 to 18). It is a record beside the lifecycle, not one of it
 
 SIDE_RECORDS: dict[str, tuple[tuple[str, ...], str]] = {
     "record_award": (AWARD_STATES, "award_not_now"),
-    "publish": (IN_FORCE, "publication_not_now"),
+    "publish": ((*IN_FORCE, "expired", "terminated"), "publication_not_now"),
     "committee_meeting": (IN_FORCE, "committee_not_now"),
     "committee_cadence": (("draft", "signature", *IN_FORCE), "committee_cadence_not_now"),
 }
 """Records beside the lifecycle: the states they are taken in, and the refusal otherwise.
 They change no state, and are not among a state's allowed events: the award decision (rules
 15 to 18), the publication of the open data (rule 19), and the steering committee's meetings
-and cadence (rule 23)."""
+and cadence (rule 23). The publication is owed whether or not the convention has ended: it is
+recorded after its end too (late, the deadline stays passed to show it)."""
 
 
-DATED_IN_ANY_ORDER = ("committee_meeting",)
+DATED_IN_ANY_ORDER = ("committee_meeting", "publish")
 """Side records dated when they happened whatever was recorded since: a committee's meeting is
-often recorded once its minutes are approved, after a payment or a letter (rule 23)."""
+often recorded once its minutes are approved, after a payment or a letter (rule 23); the open
+data's publication is the portal's, learnt of after other events (rule 19)."""
+
+AFTER_END = ("cancel", "publish")
+"""Events dated after the convention's end: its cancellation, the open data's publication (the
+obligation stands after the end). The financial report's receipt too, while one is awaited."""
 
 
 def record_side(
@@ -324,7 +333,7 @@ def _check_date(
             last_event_on=convention.last_event_on,
         )  # fmt: skip
     # The financial report is owed after the financial year, often after the end (rule 20).
-    after_end_allowed = trigger == "cancel" or (
+    after_end_allowed = trigger in AFTER_END or (
         trigger == "report_received" and convention.awaiting_financial_report()
     )
     if not after_end_allowed and on > convention.ends_on():

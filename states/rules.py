@@ -159,6 +159,10 @@ def publish(
 ) -> Effects:
     """The essential data are published (rule 19), at `url`: the publication deadline is met
     (or stays passed when this comes after it, so that the record shows the delay)."""
+    effective = convention.effective_date
+    if effective is not None and on < effective:
+        raise _refuse(convention, "publish", "publication_before_signature", on=on,
+                      effective_date=effective)  # fmt: skip
     url = check_text(inputs["url"], "url", 500)
     if not _URL.match(url):
         raise InvalidInput("url", "not_a_web_address", value=url[:100])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, LargeBinary, cast, insert, select
 
 from storage import reads
 from storage.tables import AnyRow, document_blob_table, document_table
@@ -52,6 +52,10 @@ class DocumentRepository:
         return self._connection.execute(query).first()
 
     def content(self, sha256: str) -> bytes | None:
-        """The stored bytes at this address, as stored (the caller checks them)."""
-        found = self._connection.execute(select(b.content).where(b.sha256 == sha256)).first()
+        """The stored bytes at this address, as stored (the caller checks them). Read as bytes
+        whatever the value's type: SQLite lets a blob be rewritten as text (not even UTF-8),
+        which its driver would fail to decode or hand back as a string; cast, those are the
+        stored bytes, and the caller's check tells an intact paper from a corrupted one."""
+        query = select(cast(b.content, LargeBinary)).where(b.sha256 == sha256)
+        found = self._connection.execute(query).first()
         return None if found is None else bytes(found[0])

@@ -24,11 +24,13 @@ from sqlalchemy import (
     select,
 )
 
+from states.overdue import MEETING_EVENTS, OWED_KINDS
 from storage.tables import (
     OUTBOX_WAITING,
     AnyRow,
     convention_table,
     deadline_table,
+    event_table,
     outbox_table,
     party_table,
 )
@@ -287,6 +289,27 @@ class ListingQueries:
         counted = select(func.count()).select_from(deadline_table).where(*due)
         rows = list(self.connection.execute(query).all())
         return rows, int(self.connection.execute(counted).scalar_one())
+
+    def passed_owed(self, ids: Sequence[int] | None) -> tuple[list[AnyRow], list[AnyRow]]:
+        """The passed deadlines of the kinds that wait for something (of these conventions, or
+        of all), oldest first, and the history lines of their conventions that may have met
+        them (states.overdue decides)."""
+        columns = (c.reference, c.title, c.state, d.convention_id, d.kind, d.instalment,
+                   d.opened_by_seq, d.due_date)  # fmt: skip
+        query = (select(*columns).join(convention_table, c.id == d.convention_id)
+                 .where(d.status == "passed", d.kind.in_(OWED_KINDS))
+                 .order_by(d.due_date, c.reference, d.kind, d.instalment))  # fmt: skip
+        if ids is not None:
+            query = query.where(d.convention_id.in_(list(ids)))
+        rows = list(self.connection.execute(query).all())
+        owners = sorted({row.convention_id for row in rows})
+        if not owners:
+            return rows, []
+        e = event_table.c
+        lines = select(e.convention_id, e.seq, e.name, e.inputs).where(
+            e.convention_id.in_(owners), e.name.in_(tuple(MEETING_EVENTS.values()))
+        )
+        return rows, list(self.connection.execute(lines).all())
 
     def calendar(
         self, reference: str | None, since: date | None, until: date | None

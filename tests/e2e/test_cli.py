@@ -95,7 +95,7 @@ def test_the_list_names_the_next_deadline_by_its_due_day_as_status_does(
     # signatures within 7 days: due Monday 10 March, ending at 24 h, i.e. 11 March 00:00
     assert "lundi 10 mars 2025, fin mardi 11 mars 2025" in loaded.ok("status", REF)
     row = next(line for line in loaded.ok("list").splitlines() if line.startswith(REF))
-    assert row.endswith("lundi 10 mars 2025")
+    assert row.endswith("lundi 10 mars 2025  —")  # then the obligations overdue: none
     assert "11 mars" not in row
     listed = loaded.json("list")[0]
     assert (listed["next_deadline_due"], listed["next_deadline_at"]) == (

@@ -421,6 +421,18 @@ HISTORY_CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         'on = 2025-03-04\ninputs = { signatory = "x@example.org" }',
         ("unknown_signatory", "not_a_signatory"),
     ),
+    "publish-without-url": (
+        'event = "submit"\non = 2025-03-03\n\n[[history]]\nevent = "sign"\non = 2025-03-04\n'
+        'inputs = { signatory = "martial.alvarez@example.org" }\n\n[[history]]\nevent = "sign"\n'
+        'on = 2025-03-05\ninputs = { signatory = "mustapha.berra@example.org" }\n\n'
+        '[[history]]\nevent = "publish"\non = 2025-03-06',
+        ("required_input",),
+    ),
+    "publish-before-signature": (
+        'event = "submit"\non = 2025-03-03\n\n[[history]]\nevent = "publish"\n'
+        'on = 2025-03-04\ninputs = { url = "https://data.ampmetropole.fr/s.csv" }',
+        ("publication_not_now",),
+    ),
     "out-of-order": (
         'event = "submit"\non = 2025-03-03\n\n[[history]]\nevent = "cancel"\non = 2025-03-01',
         ("history_out_of_order",),

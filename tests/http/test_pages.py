@@ -13,6 +13,7 @@ from tests.http.conftest import REFERENCE, Tokens, form_value, sign_in
 from tests.http.live import serving
 from tests.integration import steps
 from workflow.bootstrap import App
+from workflow.usecases.due import run_due
 
 PAGE = f"/conventions/{REFERENCE}"
 
@@ -362,3 +363,23 @@ def test_the_record_keeping_block_says_how_long_without_a_setting_s_name(
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", block.group())))
     assert "Conservé 10 ans (durée d'utilité administrative des pièces comptables, fixée" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b|CONVFLOW_", text), text
+
+
+def test_the_deadlines_page_shows_the_obligations_overdue_above_those_to_come(
+    admin_browser: httpx.Client, loaded: App
+):
+    """The payment due after the notification of 20 March 2025, never recorded: « En
+    retard », above what is to come; nothing of the kind while nothing is overdue."""
+    assert "En retard" not in unescape(admin_browser.get("/echeances").text)
+    loaded.clock.now = steps.at("2025-03-20T16:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    due = steps.deadlines(loaded)["payment"]["due_date"]
+    loaded.clock.now = steps.at("2025-09-01T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(loaded, loaded.clock())
+
+    page = unescape(admin_browser.get("/echeances").text)
+
+    late = page[page.index('<h2 id="en-retard">En retard</h2>') : page.index("<h2>À venir</h2>")]
+    assert "Objectif de versement" in late and REFERENCE in late
+    assert f'<time datetime="{due}">' in late and "il y a " in late

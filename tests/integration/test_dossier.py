@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 from pdfminer.high_level import extract_text
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from states.convention import Convention
 from storage.tables import document_blob_table
@@ -109,3 +109,39 @@ def test_a_corrupted_paper_refuses_the_dossier(in_dispute: App):
 
     with pytest.raises(DocumentCorrupted):
         dossier(in_dispute, steps.REFERENCE, in_dispute.clock())
+
+
+def sqlite_only(app: App) -> None:
+    with app.uow(read_only=True) as uow:
+        if uow.connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's bytea holds bytes only: SQLite's columns take any type")
+
+
+def test_a_paper_turned_into_text_is_a_corrupted_paper(in_dispute: App):
+    """SQLite lets a paper's bytes be rewritten as text, not UTF-8 (the tester's edit: one byte
+    replaced with `||`, which makes text): a corrupted paper, not a database failure, and
+    no stored byte in the message."""
+    sqlite_only(in_dispute)
+    with in_dispute.uow() as uow:
+        uow.connection.execute(text(
+            "UPDATE document_blob SET content = substr(content, 1, 10) || X'FF41' "
+            "|| substr(content, 13)"
+        ))  # fmt: skip
+        uow.commit()
+
+    with pytest.raises(DocumentCorrupted) as refused:
+        dossier(in_dispute, steps.REFERENCE, in_dispute.clock())
+
+    assert refused.value.params["sha256"] == hashlib.sha256(RECEIPT).hexdigest()
+    assert "réception" not in str(refused.value)
+
+
+def test_a_paper_stored_as_text_with_its_bytes_intact_is_served(in_dispute: App):
+    sqlite_only(in_dispute)
+    with in_dispute.uow() as uow:
+        uow.connection.execute(text("UPDATE document_blob SET content = CAST(content AS TEXT)"))
+        uow.commit()
+
+    archive = zipfile.ZipFile(io.BytesIO(dossier(in_dispute, steps.REFERENCE, in_dispute.clock())))
+
+    assert archive.read("pieces/001-avis_de_réception.txt") == RECEIPT

@@ -4,6 +4,9 @@ December 2035; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import email
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -22,6 +25,7 @@ from tests.integration import steps
 from tests.unit.builders import refusal
 from workflow.bootstrap import App
 from workflow.usecases import views
+from workflow.usecases.dossier import dossier
 from workflow.usecases.due import run_due
 from workflow.usecases.erasure import Erase, erase_personal_data
 from workflow.usecases.verification import verify_history
@@ -160,3 +164,50 @@ def test_a_convention_in_force_is_never_erased(app: App, reference_convention: C
     with pytest.raises(ConvflowError) as refused:
         erase(app)
     assert refused.value.code == "erasure_before_end"
+
+
+def test_a_surname_written_in_free_text_goes_with_the_full_names(
+    app: App, reference_convention: Convention
+):
+    """A note names people as people write them (« Mme Alvarez », « BERRA », « Monsieur
+    Mustapha »): erased like the full names, in the history, the emails kept and the dossier;
+    a place that holds a name as part of another word (« Saint-Berra ») stays."""
+    move(app, "2025-04-01T16:00:00Z")
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    move(app, "2025-06-01T16:00:00Z")
+    subject = "Retard signalé par M. Berra (Saint-Berra), vu avec Monsieur Mustapha et ALVAREZ"
+    steps.record(app, "open_dispute", "2025-05-05", party="crpv", received="2025-05-05",
+                 subject=subject)  # fmt: skip
+    steps.record(app, "settle", "2025-05-20", agreement="Accord signé par Mme alvarez")
+    move(app, "2026-01-01T00:30:00Z")
+    run_due(app, app.clock())
+    move(app, "2036-01-02T09:00:00Z")
+
+    erase(app)
+
+    stored = stored_text(app).lower()
+    assert "berra" not in stored.replace("saint-berra", "")
+    assert "alvarez" not in stored and "mustapha" not in stored
+    lines = {h["event"]: h["inputs"] for h in views.history(app, steps.REFERENCE)}
+    crpv = "signataire n°1 pour GIP Centre de Ressources pour la Politique de la Ville PACA " \
+        "(CRPV PACA)"  # fmt: skip
+    metropole = "signataire n°1 pour Métropole Aix-Marseille-Provence"
+    assert lines["open_dispute"]["subject"] == (
+        f"Retard signalé par {crpv} (Saint-Berra), vu avec {crpv} et {metropole}"
+    )
+    assert lines["settle"]["agreement"] == f"Accord signé par {metropole}"
+    assert verify_history(app, steps.REFERENCE)["breaks"] == []
+    archive = zipfile.ZipFile(io.BytesIO(dossier(app, steps.REFERENCE, app.clock())))
+    for name in archive.namelist():
+        content = archive.read(name)
+        if name.endswith((".csv", ".eml")):
+            text_of = content.decode("utf-8-sig", "replace").lower()
+            if name.endswith(".eml"):
+                text_of = email.message_from_bytes(content).as_string().lower() + text_of
+                text_of += "".join(
+                    str(part.get_payload(decode=True) or b"", "utf-8", "replace")
+                    for part in email.message_from_bytes(content).walk()
+                ).lower()
+            assert "alvarez" not in text_of and "mustapha" not in text_of, name
+            assert "berra" not in text_of.replace("saint-berra", ""), name

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from states.convention import Convention
-from states.errors import InvalidInput
+from states.errors import GuardRejected, InvalidInput
 from states.open_data import is_siret
 from tests.integration import steps
+from tests.unit.builders import refusal
 from workflow.bootstrap import App
 from workflow.usecases import views
-from workflow.usecases.commands import RecordEvent
-from workflow.usecases.conventions import record_side
+from workflow.usecases.commands import ImportConvention, PastEvent, RecordEvent
+from workflow.usecases.conventions import import_convention, record_side
 from workflow.usecases.due import run_due
 from workflow.usecases.open_data import scdl_export
 
@@ -252,3 +253,74 @@ def test_an_extension_with_its_payment_made_changes_no_published_datum(
     amended(app, "2025-11-12", end_date="2026-12-31")
 
     assert publications(app) == [("2025-06-10", "met")]  # the single payment's date is known
+
+
+# --- Rule 19: a publication recorded late, after the end, or with the convention's past -----
+
+URL = "https://data.ampmetropole.fr/subventions-2025.csv"
+
+
+def expired_unpublished(app: App, reference_convention: Convention) -> None:
+    """The reference convention paid, never published, expired at its term."""
+    app.clock.now = steps.at("2025-04-01T16:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    app.clock.now = steps.at("2026-01-05T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(app, app.clock())
+    assert steps.state(app) == "expired"
+    assert steps.deadlines(app)["publication"]["status"] == "passed"
+
+
+def test_an_expired_convention_s_publication_is_recorded_on_its_day(
+    app: App, reference_convention: Convention
+):
+    """The obligation outlives the term: a publication learnt of after the end is recorded on
+    the day the data went online, before the events recorded since (the payment, the end)."""
+    expired_unpublished(app, reference_convention)
+
+    steps.record(app, "publish", "2025-06-02", url=URL)
+
+    assert steps.deadlines(app)["publication"]["status"] == "met"
+    assert steps.state(app) == "expired"
+    published = [h for h in views.history(app, steps.REFERENCE) if h["event"] == "publish"]
+    assert [(h["date"], h["inputs"]["url"]) for h in published] == [("2025-06-02", URL)]
+
+
+def test_a_publication_after_the_end_is_recorded_late(app: App, reference_convention: Convention):
+    expired_unpublished(app, reference_convention)
+
+    steps.record(app, "publish", "2026-01-02", url=URL)
+
+    assert steps.deadlines(app)["publication"]["status"] == "passed"  # the record shows the delay
+    assert [h["date"] for h in views.history(app, steps.REFERENCE)
+            if h["event"] == "publish"] == ["2026-01-02"]  # fmt: skip
+
+
+def test_a_publication_dated_before_the_signature_is_refused(
+    app: App, reference_convention: Convention
+):
+    expired_unpublished(app, reference_convention)
+
+    with pytest.raises(GuardRejected) as refused:
+        steps.record(app, "publish", "2025-03-07", url=URL)
+
+    assert refusal(refused.value) == ("publication_before_signature", {
+        "event": "publish", "on": "2025-03-07", "effective_date": "2025-03-10"})  # fmt: skip
+    assert steps.deadlines(app)["publication"]["status"] == "passed"
+
+
+def test_a_convention_file_s_history_records_its_publication(
+    app: App, reference_convention: Convention
+):
+    history = (
+        PastEvent("submit", date(2025, 3, 3)),
+        PastEvent("sign", date(2025, 3, 5), {"signatory": steps.METROPOLE}),
+        PastEvent("sign", date(2025, 3, 10), {"signatory": steps.CRPV}),
+        PastEvent("publish", date(2025, 5, 20), {"url": URL}),
+    )
+    app.clock.now = steps.at("2025-06-20T09:00:00Z")  # type: ignore[attr-defined]
+    import_convention(app, ImportConvention(reference_convention, "alice", "c.toml", history),
+                      app.clock())  # fmt: skip
+
+    assert steps.deadlines(app)["publication"]["status"] == "met"
+    assert [h["event"] for h in views.history(app, steps.REFERENCE)][-1] == "publish"

@@ -40,6 +40,7 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
+from workflow.usecases.listing import Overdue
 from workflow.usecases.verification import verify_history
 from workflow.wording.words import Words
 
@@ -206,11 +207,23 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
         return
     cells = (
         [r["reference"], words.label("state", r["state"]), day(words, r["end_date"]),
-         day(words, r["next_deadline_due"])]
+         day(words, r["next_deadline_due"]), _overdue(words, r["overdue"])]
         for r in rows
     )  # fmt: skip
-    headers = [words("reference"), words("state"), words("term"), words("next deadline")]
+    headers = [words("reference"), words("state"), words("term"), words("next deadline"),
+               words("overdue")]  # fmt: skip
     click.echo(table(cells, headers))
+
+
+def _overdue(words: Words, items: list[Overdue]) -> str:
+    """A convention's obligations overdue, in words: what, due when; '—' when none."""
+    said = []
+    for item in items:
+        what = words.label("deadline", item["kind"])
+        if item["instalment"]:
+            what = words("{what} (instalment {number})", what=what, number=item["instalment"])
+        said.append(words("{what}, due {day}", what=what, day=day(words, item["due_date"])))
+    return "; ".join(said) or "—"
 
 
 @click.command()

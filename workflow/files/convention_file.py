@@ -33,7 +33,7 @@ from states.financial_report import FinancialReport
 from states.financial_report import checked as checked_report
 from states.identifiers import PARTY_KEY_FORM, REFERENCE_FORM, YEAR_END_FORM
 from states.inputs import EARLIEST, LATEST, parse_amount
-from states.lifecycle import PERSON_EVENTS
+from states.lifecycle import HISTORY_EVENTS
 from states.open_data import is_rna, is_siret
 from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
 from workflow.usecases.commands import PastEvent
@@ -339,8 +339,8 @@ class HistoryIn(_Strict):
     @field_validator("event")
     @classmethod
     def _event(cls, value: str) -> str:
-        if value not in PERSON_EVENTS:
-            raise _refused("unknown_event", event=value, events=PERSON_EVENTS)
+        if value not in HISTORY_EVENTS:
+            raise _refused("unknown_event", event=value, events=HISTORY_EVENTS)
         return value
 
     @field_validator("inputs", mode="before")

@@ -129,11 +129,13 @@ def _window(params: QueryParams) -> int:
 
 @router.get("/echeances")
 def deadlines(request: Request, context: Context, signed: PageReader) -> Response:
-    """Every pending deadline within some days, soonest first."""
+    """The obligations overdue (passed, still unmet), then every pending deadline within some
+    days, soonest first."""
     days = _window(request.query_params)
     data = {
         **page_context(context, signed, "deadlines"),
         "upcoming": queries.upcoming_deadlines(context.app, context.now(), days, limit=1000),
+        "overdue": queries.overdue_obligations(context.app),
         "days": days,
         "windows": DEADLINE_WINDOWS,
         "base_url": str(request.base_url).rstrip("/"),

@@ -175,8 +175,9 @@ def _replay(
     deadlines and reminders follow, and the partners are not told now of what is old news
     (older than the late-record horizon, the administrators get the summary). A refusal
     names the history entry and its line; the whole import is then rolled back."""
+    take = side_outcome if past.event in SIDE_RECORDS else fire
     try:
-        outcome = fire(convention, past.event, on=past.on, actor=command.actor,
+        outcome = take(convention, past.event, on=past.on, actor=command.actor,
                        settings=app.legal, today=civil_date(now), inputs=past.inputs)  # fmt: skip
     except ConvflowError as error:
         raise ConventionFileError(command.source, past.line, f"history[{number}]", error.code,

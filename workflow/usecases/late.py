@@ -16,6 +16,7 @@ from storage.outbox import Email
 from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.emails import message_id
+from workflow.usecases.listing import OverdueItem, overdue_of
 from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
@@ -37,6 +38,14 @@ def _item(row: AnyRow) -> dict[str, Any]:
     return {"reference": context.get("reference") or "", "what": what, "on": on}
 
 
+def _overdue(item: OverdueItem) -> dict[str, Any]:
+    """An obligation overdue as the summary lists it: the convention, what, due when."""
+    what = labels.deadline(item["kind"])
+    if item["instalment"]:
+        what = f"{what} n°{item['instalment']}"
+    return {"reference": item["reference"], "what": what, "due_date": item["due_date"]}
+
+
 def report_late_records(app: App, now: datetime) -> int:
     """Withhold the emails recorded late since the last pass and tell the administrators, in
     one summary; how many were withheld."""
@@ -53,6 +62,8 @@ def report_late_records(app: App, now: datetime) -> int:
                 "reference": None, "convention": None, "deadline": None, "event": None,
                 "amendment": None, "failure": None, "links": app.mailer.links(None),
                 "late": [_item(row) for row in rows],
+                # what is still owed, whether or not an email was withheld about it
+                "overdue": [_overdue(item) for item in overdue_of(uow, None)],
                 "horizon": int(settings.late_record_days),
             }  # fmt: skip
             identity = message_id(key, settings.mail_from, app.mailer.salt)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from states.calendar import end_of_day, start_of_day
+from states.overdue import Line, Passed, still_owed
 from states.reminders import first_reminder_days
 from storage.mapping import clauses_from_stored, committee_from_stored
 from storage.queries import (
@@ -43,6 +44,8 @@ __all__ = [
     "DeadlineItem",
     "FailedEmail",
     "FailedEmails",
+    "Overdue",
+    "OverdueItem",
     "PageRequest",
     "PartyRef",
     "UpcomingDeadlines",
@@ -50,6 +53,7 @@ __all__ = [
     "calendar_deadlines",
     "counts_by_state",
     "failed_emails",
+    "overdue_obligations",
     "page_ids",
     "search_conventions",
     "strategy",
@@ -64,8 +68,26 @@ class PartyRef(TypedDict):
     name: str
 
 
+class Overdue(TypedDict):
+    """An obligation overdue: a deadline passed that still waits for something
+    (states.overdue): what, which instalment (0: none or the single payment), due when."""
+
+    kind: str
+    instalment: int
+    due_date: str | None
+
+
+class OverdueItem(Overdue):
+    """An obligation overdue, with its convention."""
+
+    reference: str
+    title: str
+    state: str
+
+
 class ConventionSummary(TypedDict):
-    """One convention in a list: its state, term, amount and next deadline."""
+    """One convention in a list: its state, term, amount, next deadline, and the obligations
+    overdue (`overdue`, oldest first: the next deadline names only what is to come)."""
 
     reference: str
     title: str
@@ -77,6 +99,7 @@ class ConventionSummary(TypedDict):
     next_deadline_kind: str | None
     next_deadline_due: str | None
     parties: list[PartyRef]
+    overdue: list[Overdue]
 
 
 class ConventionPage(TypedDict):
@@ -159,7 +182,9 @@ def _iso_day(value: date | str | None) -> str | None:
     return value if isinstance(value, str) or value is None else value.isoformat()
 
 
-def _summary(row: AnyRow, parties: dict[int, list[dict[str, str]]]) -> ConventionSummary:
+def _summary(
+    row: AnyRow, parties: dict[int, list[dict[str, str]]], late: dict[str, list[OverdueItem]]
+) -> ConventionSummary:
     return {
         "reference": row.reference,
         "title": row.title,
@@ -171,7 +196,37 @@ def _summary(row: AnyRow, parties: dict[int, list[dict[str, str]]]) -> Conventio
         "next_deadline_kind": row.next_kind,
         "next_deadline_due": _iso_day(row.next_due),
         "parties": [{"key": p["key"], "name": p["name"]} for p in parties.get(row.id, [])],
-    }
+        "overdue": [{"kind": i["kind"], "instalment": i["instalment"], "due_date": i["due_date"]}
+                    for i in late.get(row.reference, [])],
+    }  # fmt: skip
+
+
+def overdue_of(uow: Any, ids: Sequence[int] | None) -> list[OverdueItem]:
+    """The obligations overdue of these conventions (or of all), oldest first."""
+    rows, found = uow.listing.passed_owed(ids)
+    lines: dict[int, list[Line]] = {}
+    for line in found:
+        lines.setdefault(line.convention_id, []).append(Line(line.seq, line.name, line.inputs))
+    return [
+        {"reference": row.reference, "title": row.title, "state": row.state, "kind": row.kind,
+         "instalment": int(row.instalment), "due_date": day(row.due_date)}
+        for row in rows
+        if still_owed(Passed(row.kind, int(row.instalment), row.opened_by_seq, row.due_date),
+                      row.state, lines.get(row.convention_id, ()))
+    ]  # fmt: skip
+
+
+def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
+    found: dict[str, list[OverdueItem]] = {}
+    for item in items:
+        found.setdefault(item["reference"], []).append(item)
+    return found
+
+
+def overdue_obligations(app: App) -> list[OverdueItem]:
+    """Every convention's obligations overdue, oldest first (states.overdue)."""
+    with app.uow(read_only=True) as uow:
+        return overdue_of(uow, None)
 
 
 def search_conventions(
@@ -182,8 +237,9 @@ def search_conventions(
         total = uow.listing.count(wanted, now)
         rows = uow.listing.page(wanted, now, page, total)
         parties = uow.listing.parties([row.id for row in rows])
+        late = _by_reference(overdue_of(uow, [row.id for row in rows]))
     return {
-        "items": [_summary(row, parties) for row in rows],
+        "items": [_summary(row, parties, late) for row in rows],
         "total": total,
         "page": page.number,
         "per_page": page.size,
@@ -198,7 +254,8 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
     with app.uow(read_only=True) as uow:
         rows = uow.listing.every(wanted, now)
         parties = uow.listing.parties([row.id for row in rows])
-    return [_summary(row, parties) for row in rows]
+        late = _by_reference(overdue_of(uow, None))
+    return [_summary(row, parties, late) for row in rows]
 
 
 def counts_by_state(app: App) -> dict[str, int]:
