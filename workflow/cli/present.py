@@ -260,17 +260,24 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
     )
 
 
+NEVER_SENT = ("cancelled", "late", "withheld")
+"""The outbox statuses of an email that will not leave: moot, or recorded after the fact (the
+administrators are told instead)."""
+
+
 def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
     if not emails:
         return
     failed = [e for e in emails if e["status"] == "failed"]
     sent = sum(e["status"] == "sent" for e in emails)
+    never = sum(e["status"] in NEVER_SENT for e in emails)
     block.add(
         words("emails"),
         words(
-            "{sent} sent, {waiting} waiting, {failed} FAILED",
+            "{sent} sent, {waiting} waiting, {never} not to be sent, {failed} FAILED",
             sent=sent,
-            waiting=len(emails) - sent - len(failed),
+            waiting=len(emails) - sent - never - len(failed),
+            never=never,
             failed=len(failed),
         ),
         [
