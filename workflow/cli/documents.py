@@ -68,11 +68,11 @@ def documents_(context: CliContext, reference: str, as_json: bool) -> None:
         emit(found)
         return
     words = context.words
-    rows = [[d["name"], d["kind"], d["media_type"], str(d["size"]),
+    rows = [[d["name"], words.label("document_kind", d["kind"]), d["media_type"], str(d["size"]),
              str(d["event"] or ""), day(words, d["added_at"][:10]), d["sha256"][:16]]
             for d in found]  # fmt: skip
-    headings = [words("name"), words("kind"), words("type"), words("bytes"), words("line"),
-                words("added"), "sha256"]  # fmt: skip
+    headings = [words("name"), words("paper's nature"), words("type"), words("bytes"),
+                words("line"), words("added"), "sha256"]  # fmt: skip
     click.echo(table(rows, headings) if rows else words("no document"))
     for d in found:
         for s in d["signatures"]:
