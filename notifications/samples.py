@@ -96,6 +96,7 @@ def _convention(
         "state": state,
         "state_label": label,
         "place": "Marseille",
+        "parties_nature": "public",  # the Métropole and a GIP (LEGAL-NOTES.md, point 4)
         "clauses": {
             "dispute_window_days": 30,
             "termination_notice_months": 6,

@@ -81,6 +81,6 @@ def next_meeting(
         f"{french_date(due)} ; pas de report au jour ouvrable suivant (une réunion à convoquer, "
         "pas un délai légal).",
         "Information seulement : la Métropole convoque le comité ; rien ne change pour la "
-        "convention si la date passe. Enregistrer la réunion (convflow committee REF add).",
+        "convention si la date passe. Le service enregistre la réunion une fois tenue.",
     ]
     return information_deadline("committee", start, due, due, lines)

@@ -13,6 +13,7 @@ from states.award import AwardDecision
 from states.committee import Committee
 from states.deadlines import RegisteredLetter
 from states.financial_report import FinancialReport
+from states.jurisdiction import PartiesNature, is_public, parties_nature
 from states.payments import (
     SINGLE_PAYMENT,
     Instalment,
@@ -167,6 +168,12 @@ class Convention:
         """The party that grants the subsidy: the first one (the Métropole), as convention
         files list it."""
         return self.parties[0]
+
+    def parties_nature(self) -> PartiesNature:
+        """Whether every party is a public person, one a private person, or it is not known
+        (states.jurisdiction): what may be said of the competent court."""
+        grantor = self.grantor().key
+        return parties_nature(is_public(p.siret, p.rna) for p in self.parties if p.key != grantor)
 
     def party(self, key: str) -> Party | None:
         """The party with this key, or None."""

@@ -31,6 +31,7 @@ from states.calendar import (
     french_euros,
 )
 from states.errors import InvalidInput
+from states.jurisdiction import PartiesNature, court_sentence
 from states.payments import Instalment
 
 DeadlineKind = Literal[
@@ -333,8 +334,10 @@ def dispute_window(
     days: int,
     settings: LegalSettings,
     article: str = "article 6",
+    parties: PartiesNature = "unknown",
 ) -> ComputedDeadline:
-    """The amicable window of a dispute: `days` calendar days from the letter's receipt."""
+    """The amicable window of a dispute: `days` calendar days from the letter's receipt;
+    `parties` says what the court is said to be (states.jurisdiction)."""
     letter.validate()
     flags: list[str] = []
     if letter.uncollected or letter.lre_accepted_late(settings):
@@ -374,9 +377,8 @@ def dispute_window(
     court = due + timedelta(days=1)
     lines += [
         f"Échéance : la période amiable expire le {_instant_text(due)} (CPC art. 642 al. 1).",
-        f"Saisine du tribunal compétent possible à partir du {french_date(court)} ; c'est en "
-        "principe le tribunal administratif dans le ressort duquel la convention s'exécute, "
-        "une convention entre personnes publiques étant présumée administrative.",
+        f"Saisine du tribunal compétent possible à partir du {french_date(court)}. "
+        + court_sentence(parties),
         "Réglages : prorogation des actes au jour ouvrable suivant : "
         f"{_yes_no(settings.extend_acts)} ; calendrier : {settings.calendar.describe()}.",
     ]

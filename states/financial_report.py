@@ -81,7 +81,10 @@ def checked(report: FinancialReport) -> FinancialReport:
 def financial_report(report: FinancialReport, settings: LegalSettings) -> ComputedDeadline | None:
     """The day the financial report is due (rule 20): the six months that follow the end of
     the financial year, from the day after it to the eve of the same day six months later;
-    extended to the next working day when acts are (rule 6). None when none is required."""
+    extended to the next working day when acts are (rule 6). None when none is required.
+
+    Its explanation is read by the partners in every email about it: it names no setting's
+    key and no command (the service's note in the email carries them)."""
     if not report.required:
         return None
     year_end = report.year_ends_on
@@ -95,10 +98,7 @@ def financial_report(report: FinancialReport, settings: LegalSettings) -> Comput
         f"mois plus tard, le {french_date(raw_end)}.",
     ]
     due = extend_act(raw_end, settings, lines)
-    lines.append(
-        "Rappels au signataire du bénéficiaire ; à réception, l'enregistrer (convflow event "
-        "REF report_received report=financial)."
-    )
+    lines.append("Rappels au signataire du bénéficiaire ; le service enregistre sa réception.")
     return ComputedDeadline(
         kind="financial_report",
         trigger_date=year_end,
@@ -113,8 +113,8 @@ def _why(report: FinancialReport) -> str:
     if report.basis == "by_law":
         return ("dû par la loi : le bénéficiaire est un organisme de droit privé et la subvention "
                 "est affectée à une dépense déterminée")  # fmt: skip
-    return ("exigé par la convention (réglage financial_report = by_convention) ; la loi ne "
-            "l'impose qu'à un organisme de droit privé pour une subvention affectée")  # fmt: skip
+    return ("exigé par la convention ; la loi ne l'impose qu'à un organisme de droit privé pour "
+            "une subvention affectée")  # fmt: skip
 
 
 def exercise(report: FinancialReport) -> str:

@@ -439,9 +439,8 @@ def open_dispute(
     letter = _letter(convention, "open_dispute", inputs, on)
     clauses = convention.clauses
     try:
-        window = dispute_window(
-            letter, clauses.dispute_window_days, settings, clauses.articles.dispute
-        )
+        window = dispute_window(letter, clauses.dispute_window_days, settings,
+                               clauses.articles.dispute, convention.parties_nature())  # fmt: skip
     except LetterNotNotified:  # never collected, and the setting says it notifies nothing
         raise _refuse(
             convention, "open_dispute", "dispute_not_notified", article=clauses.articles.dispute

@@ -38,6 +38,13 @@ def test_every_command_explains_itself(command: tuple[str, ...]) -> None:
     assert len(result.output.splitlines()) > 4
 
 
+def test_dossier_help_names_its_files_and_how_to_check_them() -> None:
+    shown = CliRunner().invoke(cli, ["dossier", "--help"]).output
+    for name in ("historique.csv", "historique.pdf", "etat.json", "pieces/", "courriels/",
+                 "courriels.csv", "MANIFEST.sha256", "sha256sum -c MANIFEST.sha256"):  # fmt: skip
+        assert name in shown, name
+
+
 def test_from_import_to_a_dispute_with_its_deadline_explained(loaded: Convflow) -> None:
     loaded.ok("event", REF, "submit", "--on", "2025-03-03")
     loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-05")

@@ -145,3 +145,56 @@ def test_a_paper_stored_as_text_with_its_bytes_intact_is_served(in_dispute: App)
     archive = zipfile.ZipFile(io.BytesIO(dossier(in_dispute, steps.REFERENCE, in_dispute.clock())))
 
     assert archive.read("pieces/001-avis_de_réception.txt") == RECEIPT
+
+
+@pytest.fixture
+def report_received(app: App, reference_convention: Convention) -> App:
+    """Its 2025 financial report owed by the convention, received on 28 November 2025; the
+    GIP's letter of dispute, its receipt attached to its line (7)."""
+    from dataclasses import replace
+
+    from states.financial_report import FinancialReport
+
+    owed = replace(reference_convention, financial_report=FinancialReport("by_convention", 2025))
+    steps.load(app, owed)
+    steps.bring_into_execution(app)
+    steps.record(app, "open_dispute", "2025-05-06", party="crpv", received="2025-05-05")
+    attach(app, Attach(steps.REFERENCE, RECEIPT, "avis de réception.txt", "acknowledgement",
+                       "alice", event=7, received_on=None), app.clock())  # fmt: skip
+    steps.record(app, "settle", "2025-05-20")
+    steps.record(app, "report_received", "2025-11-28", report="financial")
+    return app
+
+
+def test_the_financial_report_is_named_as_such_with_short_labels_and_its_papers(
+    report_received: App,
+):
+    archive = zipfile.ZipFile(
+        io.BytesIO(dossier(report_received, steps.REFERENCE, report_received.clock()))
+    )
+
+    csv_text = archive.read("historique.csv").decode("utf-8")
+    line = next(line for line in csv_text.splitlines() if "report=financial" in line)
+    assert ";Compte rendu financier reçu;" in line, line
+    text = " ".join(extract_text(io.BytesIO(archive.read("historique.pdf"))).split())
+    assert "Compte rendu financier reçu" in text
+    assert "Document reçu pour un versement" not in text
+    assert "Compte rendu : compte rendu financier" in text
+    assert "Quel compte rendu" not in text and "financial (" not in text
+    assert "Pièce : pieces/001-avis_de_réception.txt (avis de réception)" in text
+
+
+def test_the_delivery_record_speaks_french_as_the_history_does(in_dispute: App):
+    archive = zipfile.ZipFile(io.BytesIO(dossier(in_dispute, steps.REFERENCE, in_dispute.clock())))
+
+    record = archive.read("courriels.csv").decode("utf-8-sig").splitlines()
+
+    assert record[0] == (
+        "fichier;courriel;Message-ID;à;copie;état;tentatives;créé le (UTC);envoyé le (UTC);erreur"
+    )
+    first = record[1].split(";")
+    assert first[0] == "courriels/001-signature_requested.eml"
+    assert first[1] == "Demande de signature"
+    assert first[5] in ("envoyé", "en attente"), first
+    for raw in ("message_id", "kind", "withheld", ";sent;", ";pending;"):
+        assert raw not in "\n".join(record), raw

@@ -70,3 +70,20 @@ def test_an_event_of_yesterday_is_news_and_goes_to_the_partners(
 
     recipients = {str(parsed(m)["To"]) for m in smtp_server.handler.accepted}
     assert ADMIN in recipients and any("martial.alvarez" in r for r in recipients)
+
+
+def test_status_counts_the_emails_that_will_never_leave_apart_from_those_waiting(
+    told: App, reference_convention: Convention, smtp_server: RunningServer, clock: FixedClock
+) -> None:
+    from workflow.cli.present import status_text
+    from workflow.wording.words import Words
+
+    steps.load(told, reference_convention)
+    steps.bring_into_execution(told)
+    run_due(told, clock.now)
+    deliver(told, smtp_server.sender(), clock.now)
+
+    text = status_text(views.status(told, steps.REFERENCE), Words("fr")).replace("\xa0", " ")
+    line = next(line for line in text.splitlines() if line.strip().startswith("courriels"))
+    assert "0 en attente" in line, line
+    assert "5 non envoyé(s)" in line, line

@@ -287,6 +287,23 @@ def test_the_competent_court_is_said_in_one_plain_sentence(renderer, kind) -> No
         assert "présumée administrative" in body
 
 
+@pytest.mark.parametrize(
+    "kind",
+    ["dispute_opened", "reminder_dispute_window", "amicable_window_closed",
+     "reminder_court_possible"],
+)  # fmt: skip
+def test_with_a_private_party_the_court_depends_on_the_convention_s_nature(renderer, kind):
+    sample = sample_context(kind, "partners")["convention"]
+    email = render(renderer, kind, convention={**sample, "parties_nature": "private"})
+    frozen = {k: v for k, v in sample.items() if k != "parties_nature"}
+    before = render(renderer, kind, convention=frozen)  # decided before the nature was kept
+    for body in (email.text, email.html):
+        assert "personnes publiques" not in body and "présumée" not in body
+        assert "personne privée" in body and "tribunal judiciaire" in body
+    for body in (before.text, before.html):
+        assert "conclue entre personnes publiques, elle est présumée administrative" in body
+
+
 def test_the_award_email_does_not_read_as_if_the_money_were_paid(renderer) -> None:
     email = render(renderer, "award_notified")
 

@@ -68,11 +68,11 @@ def documents_(context: CliContext, reference: str, as_json: bool) -> None:
         emit(found)
         return
     words = context.words
-    rows = [[d["name"], d["kind"], d["media_type"], str(d["size"]),
+    rows = [[d["name"], words.label("document_kind", d["kind"]), d["media_type"], str(d["size"]),
              str(d["event"] or ""), day(words, d["added_at"][:10]), d["sha256"][:16]]
             for d in found]  # fmt: skip
-    headings = [words("name"), words("kind"), words("type"), words("bytes"), words("line"),
-                words("added"), "sha256"]  # fmt: skip
+    headings = [words("name"), words("paper's nature"), words("type"), words("bytes"),
+                words("line"), words("added"), "sha256"]  # fmt: skip
     click.echo(table(rows, headings) if rows else words("no document"))
     for d in found:
         for s in d["signatures"]:
@@ -105,7 +105,22 @@ def get(context: CliContext, sha256: str, output: Path) -> None:
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The ZIP file to write.")
 @pass_context
 def dossier_(context: CliContext, reference: str, output: Path) -> None:
-    """Write convention REFERENCE's evidence bundle: history, papers, emails, manifest."""
+    """Write convention REFERENCE's evidence bundle, one ZIP file.
+
+    \b
+    It holds:
+      historique.csv   the history, one line per recorded event
+      historique.pdf   the same history, readable and printable
+      etat.json        the status, as `convflow status REFERENCE --json` gives it
+      pieces/          every paper attached (signed convention, letters...)
+      courriels/       every email as it was sent (.eml, with its Message-ID)
+      courriels.csv    what became of each email (sent, failed, not sent)
+      MANIFEST.sha256  the SHA-256 of every other file
+
+    \b
+    To check it, unzip it and run, in its folder:
+      sha256sum -c MANIFEST.sha256
+    """
     from workflow.usecases.dossier import dossier
 
     app = context.app()

@@ -189,12 +189,19 @@ def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     return lines
 
 
+def deadline_name(words: Words, kind: str, instalment: int | None = None) -> str:
+    """A deadline as a person reads it: « compte rendu financier », « objectif de versement
+    n°2 »; its kind (`financial_report`) stays in `--json`."""
+    return words.label("deadline", kind) + (f" n°{instalment}" if instalment else "")
+
+
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
-    for d in view["deadlines"]:
-        kind = d["kind"] + (f" n°{d['instalment']}" if d.get("instalment") else "")
+    names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
+    width = max(map(len, names), default=0)
+    for d, kind in zip(view["deadlines"], names, strict=True):
         lines.append(
-            f"{kind:<19} {words.label('deadline_status', d['status']):<10} "
+            f"{kind:<{width}} {words.label('deadline_status', d['status']):<10} "
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),
@@ -257,10 +264,25 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
             "{count} planned{others} (convflow reminders REF)", count=len(planned), others=others
         ),
         [
-            f"{r['kind']:<19} {r['label']:<10} {instant(words, r['planned_at'])}"
-            for r in planned[:5]
-        ],
+            f"{deadline_name(words, r['kind']):<37} {r['label']:<10} "
+            f"{instant(words, r['planned_at'])}"
+            for r in planned[:SHOWN_REMINDERS]
+        ]
+        + (
+            [words("… and {count} more", count=len(planned) - SHOWN_REMINDERS)]
+            if len(planned) > SHOWN_REMINDERS
+            else []
+        ),
     )
+
+
+SHOWN_REMINDERS = 5
+"""The planned reminders `status` lists, the next first; `convflow reminders REF` lists all."""
+
+
+NEVER_SENT = ("cancelled", "late", "withheld")
+"""The outbox statuses of an email that will not leave: moot, or recorded after the fact (the
+administrators are told instead)."""
 
 
 def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
@@ -268,12 +290,14 @@ def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
         return
     failed = [e for e in emails if e["status"] == "failed"]
     sent = sum(e["status"] == "sent" for e in emails)
+    never = sum(e["status"] in NEVER_SENT for e in emails)
     block.add(
         words("emails"),
         words(
-            "{sent} sent, {waiting} waiting, {failed} FAILED",
+            "{sent} sent, {waiting} waiting, {never} not to be sent, {failed} FAILED",
             sent=sent,
-            waiting=len(emails) - sent - len(failed),
+            waiting=len(emails) - sent - never - len(failed),
+            never=never,
             failed=len(failed),
         ),
         [

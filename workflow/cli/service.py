@@ -22,7 +22,7 @@ from storage.engine import url_password
 from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
-from workflow.cli.present import instant, table
+from workflow.cli.present import deadline_name, instant, table
 from workflow.ops.doctor import exposure
 from workflow.ops.logs import configure_logging
 from workflow.ops.metrics import Metrics
@@ -229,13 +229,15 @@ def _print_report(report: DueReport, words: Words) -> None:
     for a in report.actions:
         click.echo(
             words("{reference}: {deadline} due {instant} → {action} (state {state})",
-                  reference=a.reference, deadline=a.deadline, instant=instant(words, a.due_at),
-                  action=a.action, state=a.to_state)
+                  reference=a.reference, deadline=deadline_name(words, a.deadline),
+                  instant=instant(words, a.due_at), action=words.label("due_outcome", a.action),
+                  state=words.label("state", a.to_state))
             + (f" ({words.label('deadline_reason', a.reason)})" if a.reason else "")
         )  # fmt: skip
     for r in report.reminders:
         click.echo(words("{reference}: reminder {kind} {label} → {outcome}",
-                         reference=r.reference, kind=r.kind, label=r.label, outcome=r.outcome)
+                         reference=r.reference, kind=deadline_name(words, r.kind), label=r.label,
+                         outcome=words.label("due_outcome", r.outcome))
                    + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
                    )  # fmt: skip
     click.echo(
@@ -358,12 +360,24 @@ def simulate_(
                          day=until))  # fmt: skip
         return
     cells = (
-        [instant(words, h.at), h.what, h.kind, h.detail, h.email or "", _note(words, h)]
+        [instant(words, h.at), words.label("happening", h.what), deadline_name(words, h.kind),
+         _detail(words, h), words.label("email", h.email) if h.email else "", _note(words, h)]
         for h in happenings
-    )
+    )  # fmt: skip
     headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),
                words("note")]  # fmt: skip
     click.echo(table(cells, headers))
+
+
+def _detail(words: Words, happening: Happening) -> str:
+    """What becomes of it, in words: « J-7 : envoyé », « échue », the convention's new state
+    (its `detail` in `--json`: « J-7: send »)."""
+    if happening.what == "reminder":
+        return words("{label}: {outcome}", label=happening.label or "",
+                     outcome=words.label("due_outcome", happening.outcome))  # fmt: skip
+    if happening.what in ("expire", "terminate"):
+        return words.label("state", happening.state)
+    return words.label("due_outcome", happening.outcome)
 
 
 def _note(words: Words, happening: Happening) -> str:
@@ -383,6 +397,8 @@ def _countdown(words: Words, days: int) -> str:
         return words("says: today")
     if days == 1:
         return words("says: tomorrow")
+    if days == -1:
+        return words("says: yesterday")
     if days < 0:
         return words("says: {days} days ago", days=-days)
     return words("says: in {days} days", days=days)

@@ -87,7 +87,7 @@ def history_csv(items: Iterable[HistoryRow]) -> str:
         [
             item["seq"],
             item["date"],
-            labels.event(item["event"], item.get("amendment")),
+            labels.event(item["event"], item.get("amendment"), item["inputs"]),
             labels.state(item["from_state"]) if item["from_state"] else "",
             labels.state(item["to_state"]),
             item["actor"],

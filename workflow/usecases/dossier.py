@@ -8,7 +8,6 @@ manifest of every file's SHA-256 (`MANIFEST.sha256`, as `sha256sum -c` reads it)
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -41,19 +40,31 @@ def dossier(app: App, reference: str, now: datetime) -> bytes:
         convention_id = uow.conventions.id_of(reference)
         emails = uow.outbox.for_convention(convention_id)
         papers = uow.documents.for_convention(convention_id)
+    paper_files = {f"pieces/{n:03d}-{_safe(p.name)}": p for n, p in enumerate(papers, start=1)}
+    facts = _history_facts(status, history, convention, now, _papers_by_line(paper_files))
     files: dict[str, bytes] = {
         "historique.csv": csv_export.history_csv(history).encode("utf-8"),
-        "historique.pdf": render_history_pdf(_history_facts(status, history, convention, now)),
+        "historique.pdf": render_history_pdf(facts),
         "etat.json": json.dumps(status, ensure_ascii=False, indent=2).encode("utf-8"),
     }
-    for number, paper in enumerate(papers, start=1):
-        content, _ = read(app, paper.sha256)  # refuses a corrupted paper, by name
-        files[f"pieces/{number:03d}-{_safe(paper.name)}"] = content
+    for path, paper in paper_files.items():
+        files[path], _ = read(app, paper.sha256)  # refuses a corrupted paper, by name
     sent = messages(app, list(emails))
-    for number, (row, message) in enumerate(sent, start=1):
-        files[f"courriels/{number:03d}-{row.kind}.eml"] = message
-    files["courriels.csv"] = _delivery_record([row for row, _ in sent])
+    eml = {f"courriels/{n:03d}-{row.kind}.eml": (row, m) for n, (row, m) in enumerate(sent, 1)}
+    files.update({path: message for path, (_, message) in eml.items()})
+    files["courriels.csv"] = _delivery_record({path: row for path, (row, _) in eml.items()})
     return _zipped(files)
+
+
+def _papers_by_line(paper_files: Mapping[str, Any]) -> dict[int, list[str]]:
+    """The papers attached to each history line, by its number, as the dossier names them:
+    « pieces/002-signed.pdf (convention signée) »."""
+    attached: dict[int, list[str]] = {}
+    for path, paper in paper_files.items():
+        if paper.event_seq is not None:
+            said = f"{path} ({labels.document_kind(paper.kind)})"
+            attached.setdefault(paper.event_seq, []).append(said)
+    return attached
 
 
 def _safe(name: str) -> str:
@@ -61,16 +72,22 @@ def _safe(name: str) -> str:
 
 
 def _history_facts(
-    status: Mapping[str, Any], history: list[Any], convention: Convention, now: datetime
+    status: Mapping[str, Any],
+    history: list[Any],
+    convention: Convention,
+    now: datetime,
+    papers: Mapping[int, list[str]],
 ) -> dict[str, Any]:
     """The history as its reader reads it, in the dashboard's words: states and events by their
-    labels, dates in words, amounts in euros, parties and signatories by name. The values as
-    recorded stay in historique.csv and etat.json, which this does not touch."""
+    labels, dates in words, amounts in euros, parties and signatories by name, and the papers
+    attached to each line. The values as recorded stay in historique.csv and etat.json, which
+    this does not touch."""
     rows = [
         {
             "seq": row["seq"],
             "date": long_date(row["date"]),
-            "event": labels.event(row["event"], row.get("amendment")),
+            "event": labels.event(row["event"], row.get("amendment"), row["inputs"]),
+            "papers": papers.get(row["seq"], []),
             "amendment": row.get("amendment"),
             "states": labels.history_states(row),
             "actor": row["actor"],
@@ -83,17 +100,18 @@ def _history_facts(
             "made": french_date(now.date())}  # fmt: skip
 
 
-def _delivery_record(rows: list[Any]) -> bytes:
-    """Each email's Message-ID, recipients and what became of it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["message_id", "kind", "to", "cc", "status", "attempts", "created_at",
-                     "sent_at", "last_error"])  # fmt: skip
-    for row in rows:
-        writer.writerow([row.message_id, row.kind, " ".join(row.recipients), " ".join(row.cc),
-                         row.status, row.attempts, instant(row.created_at),
-                         instant(row.sent_at), row.last_error or ""])  # fmt: skip
-    return out.getvalue().encode("utf-8")
+def _delivery_record(rows: Mapping[str, Any]) -> bytes:
+    """Each email (by its file in the dossier), its Message-ID, recipients and what became of
+    it, in French as historique.csv says its lines; instants in UTC, as recorded."""
+    headers = ["fichier", "courriel", "Message-ID", "à", "copie", "état", "tentatives",
+               "créé le (UTC)", "envoyé le (UTC)", "erreur"]  # fmt: skip
+    lines = (
+        [path, labels.email(row.kind), row.message_id, " ".join(row.recipients),
+         " ".join(row.cc), labels.outbox_status(row.status), row.attempts,
+         instant(row.created_at), instant(row.sent_at), row.last_error or ""]
+        for path, row in rows.items()
+    )  # fmt: skip
+    return csv_export.to_csv(headers, lines).encode("utf-8")
 
 
 def _zipped(files: dict[str, bytes]) -> bytes:

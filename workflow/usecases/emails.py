@@ -127,6 +127,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
         },
         "instalments": [dict(view) for view in instalment_views(convention)],
         "financial_report": financial_report_snapshot(convention),
+        "parties_nature": convention.parties_nature(),
         "parties": [
             {
                 "key": party.key,

@@ -138,13 +138,24 @@ def _party(convention: Convention, key: str) -> Party:
     return found
 
 
+_ELIDED = frozenset("AEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
+"""The first letters before which « de » is elided (« d’Élodie », « d’Yves », « d’Hélène »:
+a first name's H is mute but for a few, which this does not know)."""
+
+
+def of_name(name: str) -> str:
+    """« de » before a person's name, elided before a vowel: « d’Élodie Martin », « de
+    Martial Alvarez »."""
+    return f"d’{name}" if name[:1].upper() in _ELIDED else f"de {name}"
+
+
 def _frame(convention: Convention, sender: Party, recipient: Party, on: date) -> dict[str, Any]:
     own = [s for s in convention.signatories if s.party == sender.key]
     theirs = [s for s in convention.signatories if s.party == recipient.key]
     return {
         "sender": [sender.name],
         "recipient": [recipient.name]
-        + ([f"À l’attention de {theirs[0].name}, {theirs[0].title}"] if theirs else []),
+        + ([f"À l’attention {of_name(theirs[0].name)}, {theirs[0].title}"] if theirs else []),
         "dated": f"{convention.place}, le {french_day(on)}",
         "salutation": "Madame, Monsieur,",
         "salutation_short": "Madame, Monsieur",

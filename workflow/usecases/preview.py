@@ -115,7 +115,8 @@ def _term(convention: Convention) -> PreviewedDeadline:
 def _dispute(convention: Convention, today: date, legal: LegalSettings) -> PreviewedDeadline:
     clauses = convention.clauses
     letter = RegisteredLetter(received=today)
-    window = dispute_window(letter, clauses.dispute_window_days, legal, clauses.articles.dispute)
+    window = dispute_window(letter, clauses.dispute_window_days, legal, clauses.articles.dispute,
+                            convention.parties_nature())  # fmt: skip
     return PreviewedDeadline(
         "dispute_window",
         "Règlement amiable d'un différend",

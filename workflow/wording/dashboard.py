@@ -28,10 +28,15 @@ def short_state(name: str) -> str:
     return labels.label("state_short", name)
 
 
-def event(name: str, amendment: int | None = None) -> str:
+def event(name: str, amendment: int | None = None, inputs: Mapping[str, Any] | None = None) -> str:
     """A history event as administrators read it: 'Signature', or 'Signature de l'avenant'
-    for an event of amendment n°`amendment`."""
-    return labels.amendment_event(name) if amendment else labels.event(name)
+    for an event of amendment n°`amendment`; given its inputs, the financial report received
+    (`report_received report=financial`) as such, not as an instalment's document."""
+    if amendment:
+        return labels.amendment_event(name)
+    if name == "report_received" and (inputs or {}).get("report") == "financial":
+        return labels.email("financial_report_received")
+    return labels.event(name)
 
 
 def action(name: str) -> str:
@@ -98,7 +103,16 @@ def input_label(key: str, amendment: int | None = None) -> str:
     name = key.removeprefix("change.")
     if amendment and name in labels.GLOSSARY["term"]:
         return FRENCH.field(f"change.{name}")
+    if key in _ASKED:
+        said = labels.label("input", key)
+        return said[:1].upper() + said[1:]
     return FRENCH.field(key)
+
+
+_ASKED = frozenset({"report", "instalment", "months"})
+"""Inputs whose form label is a question with its help ('Quel compte rendu : financial (…) ou
+instalment (…)'): the history names them shortly, as emails do ('Compte rendu', 'Versement
+n°')."""
 
 
 def input_value(

@@ -60,7 +60,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "state_short": STATES,  # a state in a box of the lifecycle diagram: 'Exécution'
     # as the history names them
     "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE),
-    "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft"),  # as a person records them
+    "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft", ERASURE),  # as a person records them
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number
@@ -73,6 +73,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "deadline_status": DEADLINE_STATUSES,
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
     "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed"),  # states.due
+    # what run-due and simulate do with a reminder or a deadline (their --json says the name)
+    "due_outcome": ("send", "coalesced", "skipped", "cancelled", "passed", "expire", "terminate"),
+    "happening": ("reminder", "deadline passed", "expire", "terminate"),  # simulate's `what`
     "deadline_reason": ("known_late", "with_court_reminder"),  # why a passed one is not announced
     "outbox_status": (
         "pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled", "late",
