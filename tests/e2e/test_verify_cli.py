@@ -32,3 +32,18 @@ def test_verify_says_the_chains_hold_then_names_the_line_a_superuser_changed(
     assert result.exit_code == 1
     assert f"{REF} : la ligne 2 de l'historique a été modifiée depuis son écriture" in result.stderr
     assert convflow.refusal("verify", "NOPE")["code"] == "unknown_convention"
+
+
+def test_verify_names_a_term_changed_beside_the_history(convflow: Convflow) -> None:
+    """The convention's row changed by hand, its history untouched: verify fails, naming the
+    term, the value stored and the one the import's line recorded."""
+    convflow.ok("import", str(EXAMPLE))
+    engine = create_engine(convflow.env["CONVFLOW_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE convention SET amount = '250000.00'"))
+    engine.dispose()
+
+    result = convflow("verify")
+    assert result.exit_code == 1
+    assert (f"{REF} : amount enregistré vaut 250000.00, la ligne 1 de l'historique établit "
+            "200000.00") in result.stderr  # fmt: skip

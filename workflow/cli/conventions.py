@@ -43,8 +43,9 @@ from workflow.usecases.amendments import (
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, import_conventions, record_event
 from workflow.usecases.intake_drafts import save_drafts
-from workflow.usecases.verification import verify_history
+from workflow.usecases.verification import VerificationView, verify_history
 from workflow.wording.refusals import say
+from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
 
 
@@ -304,7 +305,7 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
 
 def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     states = f"{row['from_state'] or '—'} → {row['to_state']}"
-    inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
+    inputs = " ".join(f"{key}={recorded_text(value)}" for key, value in row["inputs"].items())
     event = row["event"]
     if row.get("amendment"):
         event += " " + words("(avenant n°{number})", number=row["amendment"])
@@ -521,28 +522,49 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
 @json_option
 @pass_context
 def verify(context: CliContext, reference: str | None, as_json: bool) -> None:
-    """Check that every convention's history (or REFERENCE's) is as it was written.
+    """Check that every convention's history (or REFERENCE's) is as it was written, and that
+    what is stored is what the history establishes.
 
     Each history line carries the hash of its content and of the line before; verify
     recomputes every chain and names the first line that differs: altered (its content
-    changed), removed (a line before it is missing), or unchained (inserted or moved there).
-    It prints each chain's head: compare it with the administrators' daily summary to catch a
-    rewrite that recomputed the hashes. Exit code 1 when a chain does not hold.
+    changed), removed (a line before it, or after it, is missing), or unchained (inserted or
+    moved there). It then holds each convention as stored against its history: its state
+    against the one its last line leads to, its amount, term, parties and signatories against
+    the last line that recorded them (a history written before lines recorded them is said
+    unchecked: its terms could not be checked). It prints each chain's head: compare it with
+    the administrators' daily summary to catch a rewrite that recomputed the hashes. Exit code
+    1 when a chain does not hold or something stored differs.
     """
     report = verify_history(context.app(), reference)
     if as_json:
         emit(report)
     else:
-        words = context.words
-        for broken in report["breaks"]:
-            click.echo(words("{reference}: history line {seq} {breach}",
-                             reference=broken["reference"], seq=broken["seq"],
-                             breach=words.label("chain_breach", broken["breach"])),
-                       err=True)  # fmt: skip
-        if not report["breaks"]:
-            click.echo(words("{conventions} histories, {lines} lines: every chain holds",
-                             conventions=report["conventions"], lines=report["lines"]))  # fmt: skip
-        for ref, head in report["heads"].items():
-            click.echo(f"  {ref}  {head}")
-    if report["breaks"]:
+        _say_verification(context.words, report)
+    if report["breaks"] or report["differences"]:
         click.get_current_context().exit(1)
+
+
+def _say_verification(words: Words, report: VerificationView) -> None:
+    """What verify found, as the administrator reads it: breaks and differences on stderr."""
+    for broken in report["breaks"]:
+        click.echo(words("{reference}: history line {seq} {breach}",
+                         reference=broken["reference"], seq=broken["seq"],
+                         breach=words.label("chain_breach", broken["breach"])),
+                   err=True)  # fmt: skip
+    for found in report["differences"]:
+        click.echo(words("{reference}: {field} stored is {stored}, history line {seq} "
+                         "establishes {recorded}", reference=found["reference"],
+                         field=found["field"], stored=found["stored"] or "—", seq=found["seq"],
+                         recorded=found["recorded"] or "—"), err=True)  # fmt: skip
+    if not report["breaks"]:
+        click.echo(words("{conventions} histories, {lines} lines: every chain holds",
+                         conventions=report["conventions"], lines=report["lines"]))  # fmt: skip
+    if report["terms_unchecked"]:
+        click.echo(
+            words(
+                "terms not checked (history written before it recorded them): {references}",
+                references=", ".join(report["terms_unchecked"]),
+            )
+        )
+    for ref, head in report["heads"].items():
+        click.echo(f"  {ref}  {head}")

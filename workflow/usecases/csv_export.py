@@ -16,6 +16,7 @@ from typing import Any
 from workflow.usecases.listing import ConventionSummary, DeadlineItem
 from workflow.usecases.views import HistoryRow
 from workflow.wording import dashboard as labels
+from workflow.wording.values import recorded_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -92,7 +93,7 @@ def history_csv(items: Iterable[HistoryRow]) -> str:
             labels.state(item["to_state"]),
             item["actor"],
             item["recorded_at"],
-            " ; ".join(f"{key}={value}" for key, value in item["inputs"].items()),
+            " ; ".join(f"{key}={recorded_text(value)}" for key, value in item["inputs"].items()),
         ]
         for item in items
     )

@@ -22,6 +22,8 @@ _INPUTS = (
                    for spec in specs.values() for key in spec.accepted),
     # what the service's own events record (expire, terminate), and an erasure (rule 21)
     "end_date", "effective_end", "archives", "redacted",
+    # the terms a line records (states.terms)
+    "terms",
 )  # fmt: skip
 
 EMAILS = (
