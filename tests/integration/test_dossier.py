@@ -46,7 +46,8 @@ def test_the_manifest_verifies_every_file_of_the_dossier(in_dispute: App):
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
     assert archive.read("pieces/001-avis_de_réception.txt") == RECEIPT
     assert archive.read("historique.pdf").startswith(b"%PDF")
-    assert len(archive.read("historique.csv").decode("utf-8-sig").splitlines()) == 1 + 7
+    # seven lines, and the receipt's attachment
+    assert len(archive.read("historique.csv").decode("utf-8-sig").splitlines()) == 1 + 8
 
 
 def test_every_email_is_there_with_its_message_id_and_its_delivery_record(in_dispute: App):

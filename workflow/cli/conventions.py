@@ -43,7 +43,7 @@ from workflow.usecases.amendments import (
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, import_conventions, record_event
 from workflow.usecases.intake_drafts import save_drafts
-from workflow.usecases.verification import VerificationView, verify_history
+from workflow.usecases.verification import DifferenceView, VerificationView, verify_history
 from workflow.wording.refusals import say
 from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
@@ -544,6 +544,22 @@ def verify(context: CliContext, reference: str | None, as_json: bool) -> None:
         click.get_current_context().exit(1)
 
 
+def _difference(words: Words, found: DifferenceView) -> str:
+    """One thing stored otherwise than the history establishes, said."""
+    if found["field"] == "paper_content":
+        return words("{reference}: the paper {recorded} no longer holds the bytes attached "
+                     "(they hash to {stored})", reference=found["reference"],
+                     recorded=found["recorded"], stored=found["stored"] or "—")  # fmt: skip
+    if found["seq"] == 0:
+        return words("{reference}: {field} stored is {stored}, no history line records it",
+                     reference=found["reference"], field=found["field"],
+                     stored=found["stored"])  # fmt: skip
+    return words("{reference}: {field} stored is {stored}, history line {seq} establishes "
+                 "{recorded}", reference=found["reference"], field=found["field"],
+                 stored=found["stored"] or "—", seq=found["seq"],
+                 recorded=found["recorded"] or "—")  # fmt: skip
+
+
 def _say_verification(words: Words, report: VerificationView) -> None:
     """What verify found, as the administrator reads it: breaks and differences on stderr."""
     for broken in report["breaks"]:
@@ -552,10 +568,10 @@ def _say_verification(words: Words, report: VerificationView) -> None:
                          breach=words.label("chain_breach", broken["breach"])),
                    err=True)  # fmt: skip
     for found in report["differences"]:
-        click.echo(words("{reference}: {field} stored is {stored}, history line {seq} "
-                         "establishes {recorded}", reference=found["reference"],
-                         field=found["field"], stored=found["stored"] or "—", seq=found["seq"],
-                         recorded=found["recorded"] or "—"), err=True)  # fmt: skip
+        click.echo(_difference(words, found), err=True)
+    for paper in report["papers_unrecorded"]:
+        click.echo(words("{reference}: paper attached before the history recorded papers, "
+                         "no line holds it: {paper}", **paper))  # fmt: skip
     if not report["breaks"]:
         click.echo(words("{conventions} histories, {lines} lines: every chain holds",
                          conventions=report["conventions"], lines=report["lines"]))  # fmt: skip
