@@ -42,6 +42,7 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, import_conventions, record_event
+from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.intake_drafts import save_drafts
 from workflow.usecases.verification import DifferenceView, VerificationView, verify_history
 from workflow.wording.refusals import say
@@ -519,9 +520,20 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
 
 @click.command()
 @click.argument("reference", required=False)
+@click.option(
+    "--dossier",
+    "dossier_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="Check an exported dossier (its .zip or unzipped folder) by itself, "
+    "without the database: its manifest, each history line's hash recomputed "
+    "from the content it covers, each readable cell against that content, and "
+    "the chain's head in etat.json.",
+)
 @json_option
 @pass_context
-def verify(context: CliContext, reference: str | None, as_json: bool) -> None:
+def verify(
+    context: CliContext, reference: str | None, dossier_path: Path | None, as_json: bool
+) -> None:
     """Check that every convention's history (or REFERENCE's) is as it was written, and that
     what is stored is what the history establishes.
 
@@ -534,13 +546,35 @@ def verify(context: CliContext, reference: str | None, as_json: bool) -> None:
     unchecked: its terms could not be checked). It prints each chain's head: compare it with
     the administrators' daily summary to catch a rewrite that recomputed the hashes. Exit code
     1 when a chain does not hold or something stored differs.
+
+    With --dossier DOSSIER, checks a dossier `convflow dossier` exported, by itself: exit
+    code 1 when a file, a line or a cell of it does not hold, naming the line and the field.
     """
+    if dossier_path is not None:
+        _verify_dossier(context.words, dossier_path, as_json)
+        return
     report = verify_history(context.app(), reference)
     if as_json:
         emit(report)
     else:
         _say_verification(context.words, report)
     if report["breaks"] or report["differences"]:
+        click.get_current_context().exit(1)
+
+
+def _verify_dossier(words: Words, path: Path, as_json: bool) -> None:
+    """`verify --dossier`: the dossier checked by itself (workflow.usecases.dossier_check)."""
+    checked = check_dossier(path)
+    if as_json:
+        emit(checked)
+    else:
+        for problem in checked["problems"]:
+            click.echo(words("{file}, line {seq}, {field}: {detail}", **problem), err=True)
+        if not checked["problems"]:
+            click.echo(words("dossier {dossier}: {files} files, {lines} history lines, each "
+                             "holds; chain head {head}", **{k: checked[k] for k in
+                             ("dossier", "files", "lines", "head")}))  # fmt: skip
+    if checked["problems"]:
         click.get_current_context().exit(1)
 
 

@@ -41,10 +41,12 @@ def dossier(app: App, reference: str, now: datetime) -> bytes:
         convention_id = uow.conventions.id_of(reference)
         emails = uow.outbox.for_convention(convention_id)
         papers = uow.documents.for_convention(convention_id)
+        chain = next(uow.history.chains(reference))[1]
+    state = {**status, "chain": {"lines": len(chain), "head": chain[-1][2] or ""}}
     files: dict[str, bytes] = {
-        "historique.csv": csv_export.history_csv(history).encode("utf-8"),
+        "historique.csv": csv_export.history_csv(history, chain).encode("utf-8"),
         "historique.pdf": render_history_pdf(_history_facts(status, history, convention, now)),
-        "etat.json": json.dumps(status, ensure_ascii=False, indent=2).encode("utf-8"),
+        "etat.json": json.dumps(state, ensure_ascii=False, indent=2).encode("utf-8"),
     }
     for number, paper in enumerate(papers, start=1):
         content, _ = read(app, paper.sha256)  # refuses a corrupted paper, by name
