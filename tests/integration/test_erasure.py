@@ -162,3 +162,25 @@ def test_a_convention_in_force_is_never_erased(app: App, reference_convention: C
     with pytest.raises(ConvflowError) as refused:
         erase(app)
     assert refused.value.code == "erasure_before_end"
+
+
+def test_an_erasure_after_a_new_representative_keeps_verify_clean(
+    app: App, reference_convention: Convention
+):
+    """The terms an amendment's last signature recorded name the new representative; the
+    erasure redacts them as it redacts the rows: verify finds nothing to say, and no name is
+    left in the history's terms."""
+    move(app, "2025-04-01T16:00:00Z")
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    move(app, "2025-06-10T09:00:00Z")
+    steps.amend_and_sign(app, {"signatory.crpv": "Awa Diallo|Directrice|awa.diallo@example.org"})
+    move(app, "2026-01-01T00:30:00Z")
+    run_due(app, app.clock())
+    move(app, "2036-01-02T09:00:00Z")
+    erase(app)
+
+    checked = verify_history(app, steps.REFERENCE)
+    assert (checked["breaks"], checked["differences"], checked["terms_unchecked"]) == ([], [], [])
+    assert not any(person in stored_text(app)
+                   for person in (*PEOPLE, "Awa Diallo", "awa.diallo@example.org"))  # fmt: skip
