@@ -85,9 +85,7 @@ def replacements(people: Iterable[Person], party_names: Mapping[str, str]) -> Re
         role = f"signataire n°{number} pour {party_names.get(person.party, person.party)}"
         roles.setdefault(_key(person.name), role)
         roles.setdefault(_key(person.email), role)
-        placeholders.setdefault(
-            _key(person.email), f"signataire-{number}.{person.party}@donnees-effacees.invalid"
-        )
+        placeholders.setdefault(_key(person.email), placeholder(number, person.party))
         family, given = names.mentions(person.name)
         if family:
             by_family.setdefault(family, role)
@@ -95,6 +93,21 @@ def replacements(people: Iterable[Person], party_names: Mapping[str, str]) -> Re
             by_given.setdefault(given, role)
     mentions = tuple(by_family.items()) + tuple(by_given.items())
     return Replacements(roles, placeholders, mentions)
+
+
+def placeholder(number: int, party: str) -> str:
+    """The address that replaces signatory n°`number` of `party`'s: it receives nothing."""
+    return f"signataire-{number}.{party}@donnees-effacees.invalid"
+
+
+_ROLE = re.compile(r"signataire n°(\d+) pour ")
+
+
+def erased_address(role: str, party: str) -> str | None:
+    """The address an erasure wrote in the signatories' row where the history's text now says
+    `role` (« signataire n°2 pour … »): None when `role` is not one."""
+    found = _ROLE.match(role)
+    return None if found is None else placeholder(int(found.group(1)), party)
 
 
 def check_erasable(convention: Convention, years: int, today: date, erased_on: date | None) -> None:

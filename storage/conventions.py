@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -297,7 +297,7 @@ class ConventionRepository:
         to_state: str,
         occurred_on: date,
         actor: str,
-        inputs: dict[str, str],
+        inputs: Mapping[str, Any],
         now: datetime,
         amendment: int | None = None,
     ) -> None:
@@ -316,7 +316,7 @@ class ConventionRepository:
             "occurred_on": occurred_on,
             "recorded_at": now,
             "actor": actor,
-            "inputs": inputs,
+            "inputs": dict(inputs),
             "amendment": amendment,
             "previous_hash": previous,
             "content_hash": content_hash,

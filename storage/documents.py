@@ -46,6 +46,12 @@ class DocumentRepository:
         """A convention's documents, in the order they were added."""
         return list(self._connection.execute(reads.DOCUMENTS, {"convention_id": convention_id}))
 
+    def for_conventions(self, convention_ids: list[int]) -> list[AnyRow]:
+        """The documents of these conventions, by convention then in the order added."""
+        query = (select(document_table).where(d.convention_id.in_(convention_ids))
+                 .order_by(d.convention_id, d.id))  # fmt: skip
+        return list(self._connection.execute(query)) if convention_ids else []
+
     def described(self, sha256: str) -> AnyRow | None:
         """The first document that holds these bytes (its name and type), or None."""
         query = select(document_table).where(d.sha256 == sha256).order_by(d.id).limit(1)

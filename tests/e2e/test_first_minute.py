@@ -83,5 +83,5 @@ def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
                               text=True)  # fmt: skip
         assert done.returncode == 0, (line, done.stderr)
         last = done.stdout
-    assert "dispute_window" in last and "CPC art. 641" in last
+    assert "fin de la période de règlement amiable" in last and "CPC art. 641" in last
     assert (tmp_path / "walkthrough.db").exists()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import zipfile
+from pathlib import Path
+
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import EXAMPLE, Convflow
@@ -32,3 +36,46 @@ def test_verify_says_the_chains_hold_then_names_the_line_a_superuser_changed(
     assert result.exit_code == 1
     assert f"{REF} : la ligne 2 de l'historique a été modifiée depuis son écriture" in result.stderr
     assert convflow.refusal("verify", "NOPE")["code"] == "unknown_convention"
+
+
+def test_verify_names_a_term_changed_beside_the_history(convflow: Convflow) -> None:
+    """The convention's row changed by hand, its history untouched: verify fails, naming the
+    term, the value stored and the one the import's line recorded."""
+    convflow.ok("import", str(EXAMPLE))
+    engine = create_engine(convflow.env["CONVFLOW_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE convention SET amount = '250000.00'"))
+    engine.dispose()
+
+    result = convflow("verify")
+    assert result.exit_code == 1
+    assert (f"{REF} : amount enregistré vaut 250000.00, la ligne 1 de l'historique établit "
+            "200000.00") in result.stderr  # fmt: skip
+
+
+def test_verify_checks_an_exported_dossier_by_itself(convflow: Convflow, tmp_path: Path) -> None:
+    """The tester's case: historique.csv edited and the manifest recomputed (`sha256sum -c`
+    passes); `verify --dossier` names the line and the cell, without the database."""
+    convflow.ok("import", str(EXAMPLE))
+    archive = tmp_path / "dossier.zip"
+    convflow.ok("dossier", REF, "-o", str(archive))
+    assert "--dossier" in convflow.ok("verify", "--help")
+
+    held = convflow.ok("verify", "--dossier", str(archive))
+    assert "6 ligne(s) d'historique, tout est intact" in held
+    assert convflow.json("verify", "--dossier", str(archive))["problems"] == []
+
+    folder = tmp_path / "dt"
+    zipfile.ZipFile(archive).extractall(folder)
+    history = folder / "historique.csv"
+    history.write_bytes(history.read_bytes().replace(b"amount=200000.00", b"amount=20000.00"))
+    manifest = folder / "MANIFEST.sha256"
+    digest = hashlib.sha256(history.read_bytes()).hexdigest()
+    manifest.write_text("".join(
+        f"{digest}  historique.csv\n" if line.endswith("  historique.csv") else line + "\n"
+        for line in manifest.read_text().splitlines()
+    ))  # fmt: skip
+
+    result = convflow("verify", "--dossier", str(folder))
+    assert result.exit_code == 1
+    assert "historique.csv, ligne 6, données : amount=20000.00" in result.stderr

@@ -333,7 +333,9 @@ def test_the_history_names_only_what_an_edit_changed(admin_browser: httpx.Client
     from workflow.usecases import views
 
     last = views.history(loaded, REFERENCE)[-1]
-    assert (last["event"], last["inputs"]) == ("edit_draft", {"fields": "amount"})
+    assert (last["event"], last["inputs"]["fields"]) == ("edit_draft", "amount")
+    assert last["inputs"]["terms"]["amount"] == "180000.00"  # the terms the edit leaves (verify)
+    assert set(last["inputs"]) == {"fields", "terms"}
 
 
 def summary_of(answer: httpx.Response) -> tuple[str, list[tuple[str, str]]]:

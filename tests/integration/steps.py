@@ -55,3 +55,21 @@ def deadlines(app: App) -> dict[str, dict[str, Any]]:
 def at(text: str) -> datetime:
     """An instant from ISO text."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def amend_and_sign(app: App, changes: dict[str, str]) -> None:
+    """Amendment n°1 drafted on 2 June 2025 with `changes`, submitted, signed by both parties
+    on 5 June 2025: in force."""
+    from workflow.usecases.amendments import (
+        DraftAmendment,
+        RecordAmendmentEvent,
+        draft_amendment,
+        record_amendment_event,
+    )
+
+    drafted = DraftAmendment(REFERENCE, changes, "alice", date(2025, 6, 2))
+    number = draft_amendment(app, drafted, app.clock()).number
+    for event, inputs in (("submit", {}), ("sign", {"signatory": CRPV}),
+                          ("sign", {"signatory": METROPOLE})):  # fmt: skip
+        command = RecordAmendmentEvent(REFERENCE, number, event, "alice", date(2025, 6, 5), inputs)
+        record_amendment_event(app, command, app.clock())

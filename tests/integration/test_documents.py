@@ -7,16 +7,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, insert, select, update
 
 from states.convention import Convention
 from states.documents import sha256
 from states.errors import ConvflowError, InvalidInput, UnknownConvention
-from storage.tables import document_blob_table
+from storage.tables import document_blob_table, document_table
 from tests.extract.renderings import to_pdf
 from tests.integration import steps
 from tests.pades import sign_pdf
 from workflow.bootstrap import App
+from workflow.usecases import views
 from workflow.usecases.documents import (
     Attach,
     DocumentCorrupted,
@@ -25,6 +26,7 @@ from workflow.usecases.documents import (
     documents,
     read,
 )
+from workflow.usecases.verification import verify_history
 
 TEXT = Path(__file__).resolve().parents[2] / "docs" / "reference-convention-2025.txt"
 
@@ -155,16 +157,15 @@ def test_a_dispute_without_its_letter_and_a_receipt_dated_otherwise_are_flagged(
     add(app, pdf, event=4)
     steps.record(app, "notify", "2025-03-20")
     steps.record(app, "open_dispute", "2025-05-06", party="crpv", received="2025-05-05")
-    assert evidence(app) == [(6, "open_dispute", "sans pièce")]
+    # line 5 records the signed convention's attachment
+    assert evidence(app) == [(7, "open_dispute", "sans pièce")]
 
     receipt = "Avis de réception : distribué le 6 mai 2025.\n".encode()
-    add(app, receipt, kind="acknowledgement", name="ar.txt", event=6,
+    add(app, receipt, kind="acknowledgement", name="ar.txt", event=7,
         received_on=date(2025, 5, 6))  # fmt: skip
 
-    from workflow.usecases import views
-
     (flag,) = views.status(app, steps.REFERENCE)["evidence"]
-    assert (flag["seq"], flag["problem"]) == (6, "date différente")
+    assert (flag["seq"], flag["problem"]) == (7, "date différente")
     assert "6 mai 2025" in flag["detail"] and "5 mai 2025" in flag["detail"]
 
 
@@ -269,3 +270,57 @@ def test_a_damaged_signature_is_never_read_as_intact_and_never_refuses_the_paper
     for name, damaged in broken_signatures(good).items():
         done = add(app, damaged, kind="other", name=f"{name}.pdf")
         assert all(not s["intact"] for s in done["signatures"]), name
+
+
+def _verified(app: App) -> tuple[list[tuple[int, str]], list[dict[str, object]]]:
+    report = verify_history(app, steps.REFERENCE)
+    return [(b["seq"], b["breach"]) for b in report["breaks"]], [
+        {k: d[k] for k in ("seq", "field", "recorded", "stored")} for d in report["differences"]
+    ]
+
+
+def test_a_paper_attached_is_a_history_line_its_bytes_and_row_held_by_verify(
+    signed: tuple[App, bytes],
+):
+    """The attachment is on the chain (a line with the paper's hash); verify hashes every
+    stored paper again: a byte flipped, or the paper's row deleted, is named."""
+    app, pdf = signed
+    add(app, pdf, event=4)
+    address = sha256(pdf)
+    [line] = [h for h in views.history(app, steps.REFERENCE) if h["event"] == "attach_document"]
+    assert (line["seq"], line["inputs"]["paper"], line["inputs"]["for_line"]) == (5, address, "4")
+    assert _verified(app) == ([], []) and verify_history(app)["papers"] == 1
+
+    with app.uow() as uow:  # one byte flipped in the stored paper
+        flipped = bytearray(pdf)
+        flipped[300] ^= 1
+        uow.connection.execute(update(document_blob_table).values(content=bytes(flipped)))
+        uow.commit()
+    breaks, found = _verified(app)
+    assert breaks == [] and found == [{"seq": 0, "field": "paper_content", "recorded": address,
+                                       "stored": sha256(bytes(flipped))}]  # fmt: skip
+
+    with app.uow() as uow:  # its row deleted (the bytes stay)
+        uow.connection.execute(delete(document_table))
+        uow.commit()
+    breaks, found = _verified(app)
+    assert found == [{"seq": 5, "field": "paper", "stored": "",
+                      "recorded": f"{address} signed_convention {len(pdf)} 4 - -"}]  # fmt: skip
+
+
+def test_a_paper_row_added_without_its_line_is_named(signed: tuple[App, bytes]):
+    app, pdf = signed
+    add(app, pdf, event=4)
+    columns = [name for name in document_table.c.keys() if name != "id"]  # noqa: SIM118
+    with app.uow() as uow:  # a second row for the same bytes, as if attached to line 3
+        uow.connection.execute(
+            insert(document_table).from_select(
+                columns, select(*(document_table.c[name] for name in columns))
+            )
+        )
+        uow.connection.execute(update(document_table).where(document_table.c.id > 1)
+                               .values(event_seq=3))  # fmt: skip
+        uow.commit()
+    _, found = _verified(app)
+    assert found == [{"seq": 0, "field": "paper", "recorded": "",
+                      "stored": f"{sha256(pdf)} signed_convention {len(pdf)} 3 - -"}]  # fmt: skip

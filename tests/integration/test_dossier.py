@@ -7,7 +7,9 @@ from __future__ import annotations
 import email
 import hashlib
 import io
+import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_text
@@ -21,7 +23,9 @@ from workflow.bootstrap import App
 from workflow.usecases import csv_export, views
 from workflow.usecases.documents import Attach, DocumentCorrupted, attach
 from workflow.usecases.dossier import dossier
+from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.due import run_due
+from workflow.usecases.verification import verify_history
 
 RECEIPT = "Avis de réception : distribué le 5 mai 2025.\n".encode()
 
@@ -46,7 +50,8 @@ def test_the_manifest_verifies_every_file_of_the_dossier(in_dispute: App):
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
     assert archive.read("pieces/001-avis_de_réception.txt") == RECEIPT
     assert archive.read("historique.pdf").startswith(b"%PDF")
-    assert len(archive.read("historique.csv").decode("utf-8-sig").splitlines()) == 1 + 7
+    # seven lines, and the receipt's attachment
+    assert len(archive.read("historique.csv").decode("utf-8-sig").splitlines()) == 1 + 8
 
 
 def test_every_email_is_there_with_its_message_id_and_its_delivery_record(in_dispute: App):
@@ -97,7 +102,10 @@ def test_the_history_csv_keeps_every_value_as_recorded(lived: App):
 
     csv_text = archive.read("historique.csv").decode("utf-8")
 
-    assert csv_text == csv_export.history_csv(history)  # the dashboard's CSV export, unchanged
+    with lived.uow() as uow:
+        chain = next(uow.history.chains(steps.REFERENCE))[1]
+    # the dashboard's CSV export, and each line's hashes with the content they cover
+    assert csv_text == csv_export.history_csv(history, chain)
     assert "amount=200000.00" in csv_text and "effective_end=2026-07-28" in csv_text
     assert "party=crpv ; received=2026-01-28" in csv_text
 
@@ -198,3 +206,57 @@ def test_the_delivery_record_speaks_french_as_the_history_does(in_dispute: App):
     assert first[5] in ("envoyé", "en attente"), first
     for raw in ("message_id", "kind", "withheld", ";sent;", ";pending;"):
         assert raw not in "\n".join(record), raw
+
+
+def _unzipped(app: App, folder: Path) -> Path:
+    zipfile.ZipFile(io.BytesIO(dossier(app, steps.REFERENCE, app.clock()))).extractall(folder)
+    return folder
+
+
+def _edited(folder: Path, name: str, old: str, new: str) -> None:
+    """A file of the dossier edited, and its manifest recomputed: `sha256sum -c` passes."""
+    path = folder / name
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    manifest = folder / "MANIFEST.sha256"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.write_text("".join(
+        f"{digest}  {name}\n" if line.endswith(f"  {name}") else line + "\n"
+        for line in manifest.read_text().splitlines()
+    ))  # fmt: skip
+
+
+def _problems(folder: Path) -> list[tuple[str, int, str]]:
+    return [(p["file"], p["seq"], p["field"]) for p in check_dossier(folder)["problems"]]
+
+
+def test_an_exported_dossier_is_checked_by_itself(lived: App, tmp_path: Path):
+    """The dossier carries each line's hashes and the chain's head: an edited cell, an edited
+    hashed content, an edited head are named even with the manifest recomputed."""
+    folder = _unzipped(lived, tmp_path / "intact")
+    checked = check_dossier(folder)
+    assert checked["problems"] == [] and checked["lines"] == len(
+        views.history(lived, steps.REFERENCE)
+    )
+    assert checked["head"] == verify_history(lived, steps.REFERENCE)["heads"][steps.REFERENCE]
+    assert json.loads((folder / "etat.json").read_text())["chain"]["head"] == checked["head"]
+    assert check_dossier(tmp_path / "intact")["problems"] == []
+
+    cell = _unzipped(lived, tmp_path / "cell")
+    _edited(cell, "historique.csv", "amount=200000.00", "amount=20000.00")
+    [(file, seq, field)] = _problems(cell)
+    assert (file, field) == ("historique.csv", "données")
+    assert views.history(lived, steps.REFERENCE)[seq - 1]["inputs"]["amount"] == "200000.00"
+
+    content = _unzipped(lived, tmp_path / "content")  # the readable cell and the hashed content
+    rows = (content / "historique.csv").read_text("utf-8").splitlines()
+    row = rows[seq]
+    _edited(content, "historique.csv", row, row.replace("200000.00", "20000.00"))
+    assert _problems(content) == [("historique.csv", seq, "breach")]
+
+    head = _unzipped(lived, tmp_path / "head")
+    _edited(head, "etat.json", checked["head"], "0" * 64)
+    assert _problems(head) == [("etat.json", 0, "head")]
+
+    unlisted = _unzipped(lived, tmp_path / "unlisted")
+    (unlisted / "historique.csv").write_text("n°;date\n", "utf-8")
+    assert ("historique.csv", 0, "sha256") in _problems(unlisted)

@@ -113,6 +113,8 @@ def test_the_signatories_become_their_roles_and_the_history_still_proves_itself(
     assert [h["date"] for h in signed] == ["2025-03-05", "2025-03-10"]  # dates stay
     checked = verify_history(expired, steps.REFERENCE)
     assert checked["breaks"] == []
+    # the rows read the roles as the history does, the addresses as the erasure wrote them
+    assert (checked["differences"], checked["terms_unchecked"]) == ([], [])
     assert status["state"] == "expired" and status["amount"] == "200000.00"
 
     with pytest.raises(GuardRejected) as twice:
@@ -125,7 +127,7 @@ def test_the_database_lets_a_line_be_redacted_once_and_nothing_else(expired: App
     erase(expired)
     attempts = [
         "UPDATE event SET inputs = '{}' WHERE seq = 3",  # redacted already: no second change
-        "UPDATE event SET name = 'cancel', redacted = true WHERE seq = 1 AND redacted = false",
+        "UPDATE event SET name = 'cancel', redacted = true WHERE seq = 2 AND redacted = false",
         "UPDATE event SET occurred_on = '2025-01-01' WHERE seq = 2",
         "DELETE FROM event WHERE seq = 1",
     ]
@@ -211,3 +213,25 @@ def test_a_surname_written_in_free_text_goes_with_the_full_names(
                 ).lower()
             assert "alvarez" not in text_of and "mustapha" not in text_of, name
             assert "berra" not in text_of.replace("saint-berra", ""), name
+
+
+def test_an_erasure_after_a_new_representative_keeps_verify_clean(
+    app: App, reference_convention: Convention
+):
+    """The terms an amendment's last signature recorded name the new representative; the
+    erasure redacts them as it redacts the rows: verify finds nothing to say, and no name is
+    left in the history's terms."""
+    move(app, "2025-04-01T16:00:00Z")
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    move(app, "2025-06-10T09:00:00Z")
+    steps.amend_and_sign(app, {"signatory.crpv": "Awa Diallo|Directrice|awa.diallo@example.org"})
+    move(app, "2026-01-01T00:30:00Z")
+    run_due(app, app.clock())
+    move(app, "2036-01-02T09:00:00Z")
+    erase(app)
+
+    checked = verify_history(app, steps.REFERENCE)
+    assert (checked["breaks"], checked["differences"], checked["terms_unchecked"]) == ([], [], [])
+    assert not any(person in stored_text(app)
+                   for person in (*PEOPLE, "Awa Diallo", "awa.diallo@example.org"))  # fmt: skip

@@ -5,12 +5,14 @@ and the chain heads kept in the administrators' mailboxes once a day."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from states.chain import GENESIS, link
 from states.convention import Convention
 from tests.conftest import FixedClock
 from tests.integration import steps
@@ -128,3 +130,69 @@ def test_the_administrators_get_the_chain_heads_once_a_day(
     assert str(parsed(summaries[0])["To"]) == ADMIN
     head = verify_history(with_admin)["heads"][REF]
     assert f"{REF} : {head}" in plain_text(summaries[0])
+
+
+def _differences(app: App) -> list[tuple[int, str, str, str]]:
+    found = verify_history(app)["differences"]
+    return [(d["seq"], d["field"], d["recorded"], d["stored"]) for d in found]
+
+
+def test_the_terms_changed_behind_the_history_are_named(walked: App) -> None:
+    """The rows beside the history (the convention's amount, term and state, a signatory's
+    name) are held against what the import's line recorded, hashed with it."""
+    with walked.engine.begin() as connection:  # no trigger guards these rows
+        connection.execute(text("UPDATE convention SET amount = '250000.00', "
+                                "end_date = '2027-12-31', state = 'expired'"))  # fmt: skip
+        connection.execute(text("UPDATE signatory SET name = 'Jean Faussaire' "
+                                f"WHERE email = '{steps.CRPV}'"))  # fmt: skip
+
+    found = _differences(walked)
+    assert verify_history(walked)["breaks"] == []  # the lines themselves hold
+    assert [(seq, field) for seq, field, _, _ in found] == [
+        (6, "state"), (1, "amount"), (1, "end_date"), (1, "signatory.crpv"),
+    ]  # fmt: skip
+    assert found[0][2:] == ("execution", "expired")
+    assert found[1][2:] == ("200000.00", "250000.00")
+    assert "Mustapha Berra" in found[3][2] and "Jean Faussaire" in found[3][3]
+
+
+def test_the_last_line_removed_is_named_by_the_version_and_the_state(walked: App) -> None:
+    _superuser(walked, "DELETE FROM event WHERE seq = 6")
+
+    assert _broken(walked) == [(6, "removed")]
+    assert _differences(walked) == [(5, "state", "payment", "execution")]
+
+
+def test_an_amendment_in_force_records_the_terms_it_leaves(walked: App) -> None:
+    amended = {"end_date": "2027-06-30", "signatory.crpv": "Awa Diallo|Directrice|awa@example.org"}
+    steps.amend_and_sign(walked, amended)
+    assert verify_history(walked)["differences"] == []
+
+    with walked.engine.begin() as connection:
+        connection.execute(text("UPDATE convention SET end_date = '2026-12-31'"))
+    [(seq, field, recorded, stored)] = _differences(walked)
+    assert (field, recorded, stored) == ("end_date", "2027-06-30", "2026-12-31")
+    line = verify_history(walked)["lines"]
+    assert seq == line  # the amendment's last signature, the last line
+
+
+def test_a_history_older_than_its_recorded_terms_is_said_unchecked(walked: App) -> None:
+    """A line written before the terms were recorded stays as written: the terms of such a
+    convention cannot be checked, and verify says so rather than calling them intact."""
+    with walked.uow() as uow:
+        lines = [line for line, _, _ in next(uow.history.chains())[1]]
+    first = replace(lines[0], inputs={"file": "reference.toml"})
+    rewritten, previous = [], GENESIS
+    for line in [first, *lines[1:]]:
+        previous = link(previous, line)
+        rewritten.append(previous)
+    _superuser(walked, "UPDATE event SET inputs = '{\"file\": \"reference.toml\"}' WHERE seq = 1",
+               *(f"UPDATE event SET content_hash = '{h}', previous_hash = "
+                 f"'{GENESIS if seq == 1 else rewritten[seq - 2]}' WHERE seq = {seq}"
+                 for seq, h in enumerate(rewritten, start=1)))  # fmt: skip
+    with walked.engine.begin() as connection:
+        connection.execute(text("UPDATE convention SET amount = '250000.00'"))
+
+    report = verify_history(walked)
+    assert (report["breaks"], report["differences"]) == ([], [])
+    assert report["terms_unchecked"] == [REF]

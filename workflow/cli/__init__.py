@@ -42,7 +42,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
                 "Show every event recorded on REFERENCE: what, from which state to which, "
                 "when, by whom."),
     LazyCommand("verify", _CONVENTIONS, "verify",
-                "Check that every convention's history (or REFERENCE's) is as it was written."),
+                "Check that every convention's history (or REFERENCE's) is as it was written, "
+                "and that what is stored is what the history establishes."),
     LazyCommand("event", _CONVENTIONS, "event",
                 "Record EVENT on convention REFERENCE (or on its amendment n°N, with "
                 "--amendment N)."),
@@ -62,7 +63,7 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("document", "workflow.cli.documents", "document",
                 "Read a paper back by its SHA-256."),
     LazyCommand("dossier", "workflow.cli.documents", "dossier_",
-                "Write convention REFERENCE's evidence bundle: history, papers, emails, manifest."),
+                "Write convention REFERENCE's evidence bundle, one ZIP file."),
     LazyCommand("letter", "workflow.cli.letters", "letter",
                 "Write the letter KIND of convention REFERENCE: dispute, termination, award or "
                 "amendment."),

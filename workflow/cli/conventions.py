@@ -40,8 +40,10 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
+from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.listing import Overdue
-from workflow.usecases.verification import verify_history
+from workflow.usecases.verification import DifferenceView, VerificationView, verify_history
+from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
 
 
@@ -242,7 +244,7 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
 
 def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     states = f"{row['from_state'] or '—'} → {row['to_state']}"
-    inputs = " ".join(f"{key}={value}" for key, value in row["inputs"].items())
+    inputs = " ".join(f"{key}={recorded_text(value)}" for key, value in row["inputs"].items())
     event = row["event"]
     if row.get("amendment"):
         event += " " + words("(avenant n°{number})", number=row["amendment"])
@@ -456,31 +458,101 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
 
 @click.command()
 @click.argument("reference", required=False)
+@click.option(
+    "--dossier",
+    "dossier_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="Check an exported dossier (its .zip or unzipped folder) by itself, "
+    "without the database: its manifest, each history line's hash recomputed "
+    "from the content it covers, each readable cell against that content, and "
+    "the chain's head in etat.json.",
+)
 @json_option
 @pass_context
-def verify(context: CliContext, reference: str | None, as_json: bool) -> None:
-    """Check that every convention's history (or REFERENCE's) is as it was written.
+def verify(
+    context: CliContext, reference: str | None, dossier_path: Path | None, as_json: bool
+) -> None:
+    """Check that every convention's history (or REFERENCE's) is as it was written, and that
+    what is stored is what the history establishes.
 
     Each history line carries the hash of its content and of the line before; verify
     recomputes every chain and names the first line that differs: altered (its content
-    changed), removed (a line before it is missing), or unchained (inserted or moved there).
-    It prints each chain's head: compare it with the administrators' daily summary to catch a
-    rewrite that recomputed the hashes. Exit code 1 when a chain does not hold.
+    changed), removed (a line before it, or after it, is missing), or unchained (inserted or
+    moved there). It then holds each convention as stored against its history: its state
+    against the one its last line leads to, its amount, term, parties and signatories against
+    the last line that recorded them (a history written before lines recorded them is said
+    unchecked: its terms could not be checked). It prints each chain's head: compare it with
+    the administrators' daily summary to catch a rewrite that recomputed the hashes. Exit code
+    1 when a chain does not hold or something stored differs.
+
+    With --dossier DOSSIER, checks a dossier `convflow dossier` exported, by itself: exit
+    code 1 when a file, a line or a cell of it does not hold, naming the line and the field.
     """
+    if dossier_path is not None:
+        _verify_dossier(context.words, dossier_path, as_json)
+        return
     report = verify_history(context.app(), reference)
     if as_json:
         emit(report)
     else:
-        words = context.words
-        for broken in report["breaks"]:
-            click.echo(words("{reference}: history line {seq} {breach}",
-                             reference=broken["reference"], seq=broken["seq"],
-                             breach=words.label("chain_breach", broken["breach"])),
-                       err=True)  # fmt: skip
-        if not report["breaks"]:
-            click.echo(words("{conventions} histories, {lines} lines: every chain holds",
-                             conventions=report["conventions"], lines=report["lines"]))  # fmt: skip
-        for ref, head in report["heads"].items():
-            click.echo(f"  {ref}  {head}")
-    if report["breaks"]:
+        _say_verification(context.words, report)
+    if report["breaks"] or report["differences"]:
         click.get_current_context().exit(1)
+
+
+def _verify_dossier(words: Words, path: Path, as_json: bool) -> None:
+    """`verify --dossier`: the dossier checked by itself (workflow.usecases.dossier_check)."""
+    checked = check_dossier(path)
+    if as_json:
+        emit(checked)
+    else:
+        for problem in checked["problems"]:
+            click.echo(words("{file}, line {seq}, {field}: {detail}", **problem), err=True)
+        if not checked["problems"]:
+            click.echo(words("dossier {dossier}: {files} files, {lines} history lines, each "
+                             "holds; chain head {head}", **{k: checked[k] for k in
+                             ("dossier", "files", "lines", "head")}))  # fmt: skip
+    if checked["problems"]:
+        click.get_current_context().exit(1)
+
+
+def _difference(words: Words, found: DifferenceView) -> str:
+    """One thing stored otherwise than the history establishes, said."""
+    if found["field"] == "paper_content":
+        return words("{reference}: the paper {recorded} no longer holds the bytes attached "
+                     "(they hash to {stored})", reference=found["reference"],
+                     recorded=found["recorded"], stored=found["stored"] or "—")  # fmt: skip
+    if found["seq"] == 0:
+        return words("{reference}: {field} stored is {stored}, no history line records it",
+                     reference=found["reference"], field=found["field"],
+                     stored=found["stored"])  # fmt: skip
+    return words("{reference}: {field} stored is {stored}, history line {seq} establishes "
+                 "{recorded}", reference=found["reference"], field=found["field"],
+                 stored=found["stored"] or "—", seq=found["seq"],
+                 recorded=found["recorded"] or "—")  # fmt: skip
+
+
+def _say_verification(words: Words, report: VerificationView) -> None:
+    """What verify found, as the administrator reads it: breaks and differences on stderr."""
+    for broken in report["breaks"]:
+        click.echo(words("{reference}: history line {seq} {breach}",
+                         reference=broken["reference"], seq=broken["seq"],
+                         breach=words.label("chain_breach", broken["breach"])),
+                   err=True)  # fmt: skip
+    for found in report["differences"]:
+        click.echo(_difference(words, found), err=True)
+    for paper in report["papers_unrecorded"]:
+        click.echo(words("{reference}: paper attached before the history recorded papers, "
+                         "no line holds it: {paper}", **paper))  # fmt: skip
+    if not report["breaks"]:
+        click.echo(words("{conventions} histories, {lines} lines: every chain holds",
+                         conventions=report["conventions"], lines=report["lines"]))  # fmt: skip
+    if report["terms_unchecked"]:
+        click.echo(
+            words(
+                "terms not checked (history written before it recorded them): {references}",
+                references=", ".join(report["terms_unchecked"]),
+            )
+        )
+    for ref, head in report["heads"].items():
+        click.echo(f"  {ref}  {head}")

@@ -195,6 +195,16 @@ def deadline_name(words: Words, kind: str, instalment: int | None = None) -> str
     return words.label("deadline", kind) + (f" n°{instalment}" if instalment else "")
 
 
+def reminder_name(words: Words, label: str) -> str:
+    """A reminder as a person reads it: « J-7 » as it is, the day the court may be seized
+    (`court`) « saisine », a weekly reminder (`relance-2`) « relance n°2 »."""
+    if label == "court":
+        return words("court possible")
+    if label.startswith("relance-"):
+        return words("weekly n°{number}", number=label.removeprefix("relance-"))
+    return label
+
+
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
@@ -264,7 +274,7 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
             "{count} planned{others} (convflow reminders REF)", count=len(planned), others=others
         ),
         [
-            f"{deadline_name(words, r['kind']):<37} {r['label']:<10} "
+            f"{deadline_name(words, r['kind']):<37} {reminder_name(words, r['label']):<10} "
             f"{instant(words, r['planned_at'])}"
             for r in planned[:SHOWN_REMINDERS]
         ]

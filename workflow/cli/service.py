@@ -22,7 +22,7 @@ from storage.engine import url_password
 from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
-from workflow.cli.present import deadline_name, instant, table
+from workflow.cli.present import deadline_name, instant, reminder_name, table
 from workflow.ops.doctor import exposure
 from workflow.ops.logs import configure_logging
 from workflow.ops.metrics import Metrics
@@ -263,7 +263,8 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
         click.echo(words("{reference}: no reminders yet", reference=reference))
         return
     cells = (
-        [r["kind"], r["label"], instant(words, r["planned_at"]),
+        [deadline_name(words, r["kind"]), reminder_name(words, r["label"]),
+         instant(words, r["planned_at"]),
          words.label("reminder_status", r["status"]), r["note"] or ""]
         for r in rows
     )  # fmt: skip

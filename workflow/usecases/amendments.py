@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from states.amendments import (
     Amendment,
@@ -21,6 +22,7 @@ from states.calendar import civil_date
 from states.convention import Convention
 from states.errors import ConvflowError, GuardRejected
 from states.lifecycle import IN_FORCE
+from states.terms import TERMS, recorded_terms
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.conventions import move_deadlines
@@ -171,6 +173,9 @@ def persist_amendment_outcome(
 ) -> None:
     """Write what an amendment event decided, in its transaction."""
     seq = uow.conventions.save(convention, now)
+    inputs: dict[str, Any] = dict(outcome.inputs)
+    if outcome.to_state == "in_force":  # the convention's terms changed: recorded as they stand
+        inputs[TERMS] = recorded_terms(convention)
     uow.conventions.append_event(
         convention_id,
         seq,
@@ -179,7 +184,7 @@ def persist_amendment_outcome(
         outcome.to_state,
         outcome.on,
         outcome.actor,
-        outcome.inputs,
+        inputs,
         now,
         amendment=amendment.number,
     )

@@ -22,6 +22,7 @@ from states.inputs import letter_date
 from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
 from states.lifecycle import record_side as side_outcome
 from states.payments import SINGLE_PAYMENT, progress_of
+from states.terms import TERMS, recorded_terms
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
@@ -69,9 +70,10 @@ def load_convention(
         convention.state,
         civil_date(now),
         command.actor,
-        {"file": command.source} if command.source else {},
+        {**({"file": command.source} if command.source else {}),
+         TERMS: recorded_terms(convention)},
         now,
-    )
+    )  # fmt: skip
     if command.history:  # read back as stored: the history then plays on the stored rows
         convention = uow.conventions.get(convention.reference, for_update=True)
     for number, past in enumerate(command.history):
@@ -114,7 +116,8 @@ def edit_draft(
         version = uow.conventions.replace_draft(convention, now)  # also the history's seq
         uow.conventions.append_event(
             uow.conventions.id_of(convention.reference), version, "edit_draft", "draft", "draft",
-            civil_date(now), actor, {"fields": ", ".join(fields)}, now,
+            civil_date(now), actor,
+            {"fields": ", ".join(fields), TERMS: recorded_terms(convention)}, now,
         )  # fmt: skip
         uow.commit()
     return ConventionImported(convention.reference, "draft", version)
@@ -159,7 +162,7 @@ def import_conventions(
             for convention_id, convention in zip(ids, chunk, strict=True):
                 uow.conventions.append_event(
                     convention_id, 1, "import", None, convention.state, civil_date(now),
-                    actor, {"file": source}, now,
+                    actor, {"file": source, TERMS: recorded_terms(convention)}, now,
                 )  # fmt: skip
             if progress is not None:
                 progress(len(chunk))

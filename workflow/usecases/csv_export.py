@@ -13,9 +13,12 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from states.chain import canonical
+from storage.history import StoredLine
 from workflow.usecases.listing import ConventionSummary, DeadlineItem
 from workflow.usecases.views import HistoryRow
 from workflow.wording import dashboard as labels
+from workflow.wording.values import recorded_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -80,20 +83,37 @@ def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
     return to_csv(headers, rows)
 
 
-def history_csv(items: Iterable[HistoryRow]) -> str:
-    """One convention's history: every event, who recorded it and with what."""
-    headers = ["n°", "date", "événement", "de", "vers", "par", "saisi le (UTC)", "données"]
-    rows = (
-        [
-            item["seq"],
-            item["date"],
-            labels.event(item["event"], item.get("amendment"), item["inputs"]),
-            labels.state(item["from_state"]) if item["from_state"] else "",
-            labels.state(item["to_state"]),
-            item["actor"],
-            item["recorded_at"],
-            " ; ".join(f"{key}={value}" for key, value in item["inputs"].items()),
-        ]
-        for item in items
-    )
+def history_csv(items: Iterable[HistoryRow], chain: Sequence[StoredLine] | None = None) -> str:
+    """One convention's history: every event, who recorded it and with what; given its chain
+    (the dossier's), each line's hashes and the content they cover (states.chain), so that the
+    file can be checked by itself (`convflow verify --dossier`)."""
+    headers = HISTORY_HEADERS + (CHAIN_HEADERS if chain is not None else [])
+    hashes = {line.seq: (line, before, after) for line, before, after in chain or ()}
+    rows = (history_cells(item) + (_chain_cells(hashes[item["seq"]]) if chain is not None else [])
+            for item in items)  # fmt: skip
     return to_csv(headers, rows)
+
+
+HISTORY_HEADERS = ["n°", "date", "événement", "de", "vers", "par", "saisi le (UTC)", "données"]
+CHAIN_HEADERS = ["empreinte précédente", "empreinte", "contenu haché"]
+"""The dossier's history's columns of the chain: the line's hashes, and the exact content
+(sorted JSON, states.chain.canonical) its hash covers."""
+
+
+def history_cells(item: HistoryRow) -> list[Any]:
+    """A history line's readable cells, as the CSV writes them."""
+    return [
+        item["seq"],
+        item["date"],
+        labels.event(item["event"], item.get("amendment"), item["inputs"]),
+        labels.state(item["from_state"]) if item["from_state"] else "",
+        labels.state(item["to_state"]),
+        item["actor"],
+        item["recorded_at"],
+        " ; ".join(f"{key}={recorded_text(value)}" for key, value in item["inputs"].items()),
+    ]
+
+
+def _chain_cells(stored: StoredLine) -> list[Any]:
+    line, before, after = stored
+    return [before or "", after or "", canonical(line).decode("utf-8")]

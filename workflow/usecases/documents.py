@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from states.calendar import civil_date
+from states.convention import Convention
 from states.documents import check_kind, check_size, sha256
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import check_text
+from states.papers import ATTACH, StoredPaper, attachment_inputs
 from workflow.files.pades import signings
 from workflow.files.sniff import media_type
 from workflow.usecases.iso import day, instant
@@ -86,7 +89,8 @@ def attach(app: App, command: Attach, now: datetime) -> dict[str, Any]:
     sniffed = media_type(command.content)
     name = check_text(command.name.strip() or "document", "name", 255)
     with app.uow() as uow:
-        uow.conventions.get(command.reference)  # an unknown reference is refused by name
+        # an unknown reference is refused by name; locked: the attachment is a history line
+        convention = uow.conventions.get(command.reference, for_update=True)
         convention_id = uow.conventions.id_of(command.reference)
         _check_target(uow, convention_id, command)
         digest = sha256(command.content)
@@ -96,9 +100,23 @@ def attach(app: App, command: Attach, now: datetime) -> dict[str, Any]:
             received_on=command.received_on, added_by=command.actor, added_at=now,
             signatures=signatures_of(command.content, sniffed),
         )  # fmt: skip
+        paper = StoredPaper(digest, kind, len(command.content), command.event,
+                            command.amendment, command.received_on, name)  # fmt: skip
+        _record_attachment(uow, convention, convention_id, paper, command.actor, now)
         rows = uow.documents.for_convention(convention_id)
         uow.commit()
     return document_view(rows[-1])
+
+
+def _record_attachment(
+    uow: Any, convention: Convention, convention_id: int, paper: StoredPaper, actor: str,
+    now: datetime,
+) -> None:  # fmt: skip
+    """The attachment's history line (states.papers), chained: the convention's version
+    follows, as for every line."""
+    seq = uow.conventions.save(convention, now)
+    uow.conventions.append_event(convention_id, seq, ATTACH, convention.state, convention.state,
+                                 civil_date(now), actor, attachment_inputs(paper), now)  # fmt: skip
 
 
 def _check_target(uow: Any, convention_id: int, command: Attach) -> None:

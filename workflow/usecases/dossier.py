@@ -40,12 +40,14 @@ def dossier(app: App, reference: str, now: datetime) -> bytes:
         convention_id = uow.conventions.id_of(reference)
         emails = uow.outbox.for_convention(convention_id)
         papers = uow.documents.for_convention(convention_id)
+        chain = next(uow.history.chains(reference))[1]
+    state = {**status, "chain": {"lines": len(chain), "head": chain[-1][2] or ""}}
     paper_files = {f"pieces/{n:03d}-{_safe(p.name)}": p for n, p in enumerate(papers, start=1)}
     facts = _history_facts(status, history, convention, now, _papers_by_line(paper_files))
     files: dict[str, bytes] = {
-        "historique.csv": csv_export.history_csv(history).encode("utf-8"),
+        "historique.csv": csv_export.history_csv(history, chain).encode("utf-8"),
         "historique.pdf": render_history_pdf(facts),
-        "etat.json": json.dumps(status, ensure_ascii=False, indent=2).encode("utf-8"),
+        "etat.json": json.dumps(state, ensure_ascii=False, indent=2).encode("utf-8"),
     }
     for path, paper in paper_files.items():
         files[path], _ = read(app, paper.sha256)  # refuses a corrupted paper, by name

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from states.convention import Convention
+from states.terms import TERMS
 from workflow.wording import labels
 from workflow.wording import values as wording
 from workflow.wording.words import Words
@@ -120,6 +121,8 @@ def input_value(
 ) -> str:
     """An input of the history as people read it; for an amendment, the term it sets; given the
     convention, a party or a signatory by name."""
+    if key == TERMS:
+        return wording.terms_text(value)
     if amendment and (key in labels.GLOSSARY["term"] or key.startswith("signatory.")):
         return wording.term_text(key, str(value))
     return wording.input_text(key, str(value), convention)

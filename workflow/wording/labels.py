@@ -16,6 +16,7 @@ from states.errors import EXPECTED
 from states.identifiers import FORMS
 from states.inputs import AMENDMENT_INPUTS, INPUTS
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
+from states.papers import ATTACH
 from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
 
 _INPUTS = (
@@ -23,6 +24,8 @@ _INPUTS = (
                    for spec in specs.values() for key in spec.accepted),
     # what the service's own events record (expire, terminate), and an erasure (rule 21)
     "end_date", "effective_end", "archives", "redacted",
+    # the terms a line records (states.terms), a paper's attachment (states.papers)
+    "terms", "paper", "kind", "size", "name", "for_line", "for_amendment", "received_on",
 )  # fmt: skip
 
 EMAILS = (
@@ -59,7 +62,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
     "state_short": STATES,  # a state in a box of the lifecycle diagram: 'Exécution'
     # as the history names them
-    "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE),
+    "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE,
+              ATTACH),
     "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft", ERASURE),  # as a person records them
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS),

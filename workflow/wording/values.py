@@ -6,7 +6,9 @@ Emails and the dashboard show the same things the same way: '31 décembre 2025',
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -43,6 +45,39 @@ def term_text(key: str, text: str) -> str:
 
 _REPORTS = {"financial": "compte rendu financier", "instalment": "document d'un versement"}
 """What `report_received report=` names (states.rules.REPORTS), as a reader says it."""
+
+
+def recorded_text(value: object) -> str:
+    """An input as recorded, for the CSV and the command line: text as it is, the terms a
+    line records (a mapping) as sorted JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def terms_text(value: object) -> str:
+    """The terms a history line records (states.terms), as people read them: '200 000,00 € ;
+    terme : 31 décembre 2026 ; Métropole… ; Martial Alvarez (Vice-président, m.a@…)'."""
+    if not isinstance(value, Mapping):
+        return str(value)
+    said = []
+    if value.get("amount"):
+        said.append(term_text("amount", str(value["amount"])))
+    if value.get("end_date"):
+        said.append("terme : " + term_text("end_date", str(value["end_date"])))
+    parties = value.get("parties")
+    for text in parties.values() if isinstance(parties, Mapping) else ():
+        said.append(str(text).split("|")[0])
+    people = value.get("signatories")
+    for text in people.values() if isinstance(people, Mapping) else ():
+        said += [_person(item) for item in str(text).split(";") if item]
+    return " ; ".join(said)
+
+
+def _person(item: str) -> str:
+    name, _, rest = item.partition("|")
+    title, _, email = rest.rpartition("|")
+    return f"{name} ({title}, {email})"
 
 
 def input_text(key: str, value: str, convention: Convention | None = None) -> str:
