@@ -176,7 +176,22 @@ CODES: dict[str, dict[str, Kind]] = {
     # Convention and amendment files (ConventionFileError: with the file, line and field).
     "file_not_found": {},
     "file_not_utf8": {"detail": "text"},
-    "toml_syntax": {"detail": "text"},
+    # A TOML text that does not parse: tomllib's common messages in convflow's words, the
+    # column of the line the refusal names; toml_syntax for the others (tomllib's words).
+    "toml_syntax": {"detail": "text", "column": "number"},
+    "toml_not_a_date": {"value": "text", "column": "number"},
+    "toml_unterminated_string": {"column": "number"},
+    "toml_control_character": {"column": "number"},
+    "toml_table_twice": {"table": "text", "column": "number"},
+    "toml_table_not_repeated": {"table": "text", "column": "number"},
+    "toml_value_twice": {"column": "number"},
+    "toml_equals_expected": {"column": "number"},
+    "toml_invalid_statement": {"column": "number"},
+    "toml_line_goes_on": {"column": "number"},
+    "toml_unclosed": {"closing": "text", "column": "number"},
+    "toml_bad_escape": {"column": "number"},
+    "toml_invalid_value": {"column": "number"},
+    "toml_too_deep": {},
     "required_field": {},
     "unknown_field": {},
     "unknown_table": {"tables": "list"},

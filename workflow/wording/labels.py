@@ -67,7 +67,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "input": _INPUTS,  # an event's input, as the history and emails name it
     "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by",
               # the command line's options, as their refusals name them
-              "output", "term", "until", "now", "received_on", "date"),  # as a form asks it
+              "output", "term", "until", "now", "received_on", "date",
+              "toml"),  # as a form asks it (toml: a file's syntax, no key on its line)
     "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,

@@ -1,0 +1,101 @@
+"""Refusals of a file convflow could not read say why in French, not in a library's English.
+
+A convention file with a TOML mistake was refused with tomllib's own words (« Invalid date or
+datetime (column 12) », « Illegal character '\\n' », « Cannot declare ('parties',) twice »),
+and one saved with a byte order mark (Windows Notepad) was refused as « Invalid statement ».
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workflow.files.convention_file import ConventionFileError, parse_file
+from workflow.wording.refusals import say
+from workflow.wording.words import Words
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "convention-exemple-quartiers-nord-2027.toml"
+FRENCH = Words("fr", names=True)  # as the command line says it
+LIBRARY_ENGLISH = ("Invalid", "Illegal", "Cannot", "Expected", "Unclosed", "column", "codec")
+
+
+def _example(old: str, new: str, count: int = 1) -> str:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, count)
+
+
+def _refusal(text: str) -> tuple[ConventionFileError, str]:
+    with pytest.raises(ConventionFileError) as raised:
+        parse_file(text, "c.toml", payment_target_days=30, signature_target_days=30)
+    return raised.value, say(raised.value, FRENCH).message
+
+
+def _no_library_english(said: str) -> None:
+    assert not any(word in said for word in LIBRARY_ENGLISH), said
+
+
+def test_a_date_of_no_calendar_is_said_so_with_its_line_key_and_column() -> None:
+    error, said = _refusal(_example("end_date = 2027-12-31", "end_date = 2027-02-30"))
+
+    assert error.code == "toml_not_a_date" and error.line == 13
+    assert said == (
+        "c.toml, ligne 13 : Terme (date de fin) (end_date) : « 2027-02-30 » n'est pas une date"
+        " du calendrier : ce jour ou ce mois n'existe pas (colonne 12)"
+    )
+
+
+def test_a_month_13_is_no_date_either_not_a_line_that_goes_on() -> None:
+    error, said = _refusal(_example("end_date = 2027-12-31", "end_date = 2027-13-01"))
+
+    assert error.code == "toml_not_a_date", said
+    assert "« 2027-13-01 » n'est pas une date du calendrier" in said
+
+
+def test_a_missing_closing_quote_is_said_on_its_key() -> None:
+    error, said = _refusal(_example('place = "Marseille"', 'place = "Marseille'))
+
+    assert error.code == "toml_unterminated_string" and error.line == 14
+    assert said == (
+        "c.toml, ligne 14 : Lieu de signature (place) : texte sans guillemet fermant : ajoutez"
+        ' le " qui termine la valeur (colonne 19)'
+    )
+
+
+def test_a_party_written_as_a_single_table_says_the_double_brackets() -> None:
+    error, said = _refusal(_example("[[parties]]", "[parties]", 2))
+
+    assert error.code == "toml_table_not_repeated" and error.line == 41
+    assert "la table [parties] est déclarée une seconde fois" in said
+    assert "[[parties]] (colonne 9)" in said
+    _no_library_english(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("reference AMP\n", "toml_equals_expected"),
+        ("place = Marseille\n", "toml_invalid_value"),
+        ('place = "M" title = "T"\n', "toml_line_goes_on"),
+        ("[clauses\n", "toml_unclosed"),
+        ('place = "C:\\dossier"\n', "toml_bad_escape"),
+        ('reference = "A"\nreference = "B"\n', "toml_value_twice"),
+        ("<convention/>", "toml_invalid_statement"),
+        ('place = "a\x01b"\n', "toml_control_character"),
+        ("x = " + "[" * 5000 + "]" * 5000, "toml_too_deep"),
+    ],
+)
+def test_common_toml_mistakes_are_said_in_french(text: str, code: str) -> None:
+    error, said = _refusal(text)
+
+    assert error.code == code, said
+    _no_library_english(said)
+
+
+def test_an_unknown_toml_message_keeps_tomllib_words_at_the_end_marked_as_its() -> None:
+    said = FRENCH.entry("error", "toml_syntax", detail="Something new", column="4")
+
+    assert said == (
+        "ce n'est pas du TOML valide à la colonne 4 (message de l'analyseur TOML : Something new)"
+    )
