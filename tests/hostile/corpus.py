@@ -170,6 +170,9 @@ RAW_FILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "unclosed-array": (b"x = [1, 2\n", ("toml_unclosed",)),
     "bad-escape": (b'place = "C:\\dossier"\n', ("toml_bad_escape",)),
     "control-character": (b'place = "a\x01b"\n', ("toml_control_character",)),
+    # Saved by Windows Notepad: a byte order mark first, read as one (it was « Invalid
+    # statement (column 1) » before the real mistake was reached).
+    "bom-then-error": (b"\xef\xbb\xbfplace = 2027-02-30\n", ("toml_not_a_date",)),
     "duplicate-key": (b'reference = "A"\nreference = "B"\n', ("toml_value_twice",)),
     "unknown-top-key": (b'couleur = "rouge"\n', ("unknown_field", "required_field")),
     "one-party": (

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from workflow.files.convention_file import ConventionFileError, parse_file
+from workflow.files.amendment_file import read_amendment_file
+from workflow.files.convention_file import ConventionFileError, parse_file, read_file
+from workflow.settings import load_settings
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
@@ -99,3 +101,26 @@ def test_an_unknown_toml_message_keeps_tomllib_words_at_the_end_marked_as_its() 
     assert said == (
         "ce n'est pas du TOML valide à la colonne 4 (message de l'analyseur TOML : Something new)"
     )
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+
+    read = read_file(path, payment_target_days=30, signature_target_days=30)
+
+    assert read.convention.reference == "AMP-EXEMPLE-2027"
+
+
+def test_an_amendment_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "avenant.toml"
+    path.write_bytes(b"\xef\xbb\xbf[changes]\nend_date = 2028-06-30\n")
+
+    assert read_amendment_file(path) == {"end_date": "2028-06-30"}
+
+
+def test_a_settings_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "convflow.toml"
+    path.write_bytes(b'\xef\xbb\xbfsmtp_host = "mail.example.org"\n')
+
+    assert load_settings({}, path).smtp_host == "mail.example.org"

@@ -20,7 +20,7 @@ from typing import Any
 
 from states.errors import InvalidInput
 from workflow.files.convention_file import ConventionFileError, locate, toml_refusal
-from workflow.files.toml_text import TomlSyntaxError, read_toml
+from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
 TABLES = ("[changes]", "[[representatives]]")
@@ -36,6 +36,7 @@ def read_amendment_file(path: Path) -> dict[str, str]:
         raise ConventionFileError(
             str(path), None, "file", "file_not_utf8", detail=str(error)
         ) from None
+    text = without_bom(text)
     try:
         data = read_toml(text)
     except TomlSyntaxError as error:
@@ -96,7 +97,7 @@ def _representative_problem(field: str, value: str) -> str | None:
 def refused_change(path: Path, refused: InvalidInput) -> ConventionFileError:
     """A change the file declares, refused by the rules: the file, line and entry that say it."""
     field, code, params = refused.field, refused.code, refused.own_params
-    text = path.read_text(encoding="utf-8")
+    text = without_bom(path.read_text(encoding="utf-8"))
     if field.startswith("signatory."):
         party = field.removeprefix("signatory.")
         for index, person in enumerate(read_toml(text).get("representatives", [])):

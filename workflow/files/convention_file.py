@@ -35,7 +35,7 @@ from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import PERSON_EVENTS
 from states.open_data import is_rna, is_siret
 from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
-from workflow.files.toml_text import TomlSyntaxError, read_toml
+from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
 from workflow.usecases.commands import PastEvent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -488,6 +488,7 @@ def parse_file(
     text: str, source: str, *, payment_target_days: int, signature_target_days: int
 ) -> ConventionFile:
     """The convention a TOML text describes and its history; `source` names it in errors."""
+    text = without_bom(text)
     try:
         data = read_toml(text)
     except TomlSyntaxError as error:

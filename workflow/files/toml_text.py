@@ -81,6 +81,7 @@ def without_bom(text: str) -> str:
 def read_toml(text: str) -> dict[str, Any]:
     """The table a TOML text holds (a byte order mark first is left out); raise
     `TomlSyntaxError` in convflow's words."""
+    text = without_bom(text)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
