@@ -175,7 +175,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_a_token_name": {"value": "text"},
     # Convention and amendment files (ConventionFileError: with the file, line and field).
     "file_not_found": {},
-    "file_not_utf8": {"detail": "text"},
+    "file_not_utf8": {"detail": "text", "byte": "text", "column": "number"},
+    "spreadsheet_not_utf8": {"detail": "text", "byte": "text", "column": "number"},
     # A TOML text that does not parse: tomllib's common messages in convflow's words, the
     # column of the line the refusal names; toml_syntax for the others (tomllib's words).
     "toml_syntax": {"detail": "text", "column": "number"},

@@ -13,6 +13,7 @@ import pytest
 
 from workflow.files.amendment_file import read_amendment_file
 from workflow.files.convention_file import ConventionFileError, parse_file, read_file
+from workflow.files.spreadsheet import read_spreadsheet
 from workflow.settings import load_settings
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
@@ -124,3 +125,34 @@ def test_a_settings_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path.write_bytes(b'\xef\xbb\xbfsmtp_host = "mail.example.org"\n')
 
     assert load_settings({}, path).smtp_host == "mail.example.org"
+
+
+def test_a_csv_saved_by_excel_in_windows_1252_says_where_and_how_to_save_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "conventions.csv"
+    path.write_bytes("reference;title\nAMP-1;Convention été\n".encode("cp1252"))
+
+    with pytest.raises(ConventionFileError) as raised:
+        read_spreadsheet(path, payment_target_days=30, signature_target_days=30)
+
+    error = raised.value
+    assert (error.code, error.line, error.params["byte"], error.params["column"]) == (
+        "spreadsheet_not_utf8", 2, "0xE9", 18,
+    )  # fmt: skip
+    said = say(error, FRENCH).message
+    assert "enregistrez-le au format « CSV UTF-8 (délimité par des virgules) »" in said
+    assert "codec" not in said and "position" not in said
+
+
+def test_a_latin_1_toml_says_the_line_of_its_first_accent(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(b'reference = "A"\nplace = "Aubagne"\ntitle = "\xe9t\xe9"\n')
+
+    with pytest.raises(ConventionFileError) as raised:
+        read_file(path, payment_target_days=30, signature_target_days=30)
+
+    assert (raised.value.code, raised.value.line, raised.value.params["column"]) == (
+        "file_not_utf8", 3, 10,
+    )  # fmt: skip
+    assert "codec" not in say(raised.value, FRENCH).message

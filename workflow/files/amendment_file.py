@@ -21,6 +21,7 @@ from typing import Any
 from states.errors import InvalidInput
 from workflow.files.convention_file import ConventionFileError, locate, toml_refusal
 from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
+from workflow.files.utf8 import read_utf8
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
 TABLES = ("[changes]", "[[representatives]]")
@@ -28,15 +29,7 @@ TABLES = ("[changes]", "[[representatives]]")
 
 def read_amendment_file(path: Path) -> dict[str, str]:
     """The changes an amendment file declares, as `field=value` text for the domain to check."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConventionFileError(str(path), None, "file", "file_not_found") from None
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(
-            str(path), None, "file", "file_not_utf8", detail=str(error)
-        ) from None
-    text = without_bom(text)
+    text = read_utf8(path)
     try:
         data = read_toml(text)
     except TomlSyntaxError as error:

@@ -458,14 +458,9 @@ def read_file(
     path: Path, *, payment_target_days: int, signature_target_days: int
 ) -> ConventionFile:
     """The convention a TOML file describes and its history; raise naming what is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConventionFileError(str(path), None, "file", "file_not_found") from None
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(
-            str(path), None, "file", "file_not_utf8", detail=str(error)
-        ) from None
+    from workflow.files.utf8 import read_utf8  # it raises this module's refusal
+
+    text = read_utf8(path)
     return parse_file(
         text,
         str(path),

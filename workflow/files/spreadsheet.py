@@ -30,6 +30,7 @@ from workflow.files.convention_file import (
     refuse_rows,
     to_domain,
 )
+from workflow.files.utf8 import read_utf8
 
 KINDS = (".csv", ".xlsx")
 MAX_PARTIES = 3
@@ -206,12 +207,7 @@ def _date_text(value: Any) -> Any:
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(
-            str(path), None, "file", "file_not_utf8", detail=str(error)
-        ) from None
+    text = read_utf8(path, spreadsheet=True)
     delimiter = (
         ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     )
