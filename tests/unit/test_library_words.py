@@ -7,12 +7,14 @@ and one saved with a byte order mark (Windows Notepad) was refused as « Invalid
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from workflow.files.amendment_file import read_amendment_file
 from workflow.files.convention_file import ConventionFileError, parse_file, read_file
+from workflow.files.extract.documents import UnreadableDocument, read_document
 from workflow.files.spreadsheet import read_spreadsheet
 from workflow.settings import load_settings
 from workflow.wording.refusals import say
@@ -156,3 +158,38 @@ def test_a_latin_1_toml_says_the_line_of_its_first_accent(tmp_path: Path) -> Non
         "file_not_utf8", 3, 10,
     )  # fmt: skip
     assert "codec" not in say(raised.value, FRENCH).message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "french"),
+    [
+        ("c.pdf", b"%PDF-1.4\ngarbage", "ce n'est pas un PDF lisible, le fichier est abîmé"),
+        ("c.docx", b"PK\x03\x04garbage", "ce n'est pas un document Word lisible, le fichier"),
+    ],
+)
+def test_a_broken_document_is_said_in_french_the_readers_words_last_and_marked(
+    tmp_path: Path, name: str, content: bytes, french: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    with pytest.raises(UnreadableDocument) as raised:
+        read_document(path)
+
+    said = say(raised.value, FRENCH).message
+    assert said.startswith(f"{path} : {french}"), said
+    assert re.search(r"enregistrez-le .* \(message du lecteur de [^()]+ : [^()]+\)$", said), said
+
+
+def test_a_broken_workbook_is_said_in_french_openpyxl_words_last_and_marked(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "conventions.xlsx"
+    path.write_bytes(b"PK\x03\x04garbage")
+
+    with pytest.raises(ConventionFileError) as raised:
+        read_spreadsheet(path, payment_target_days=30, signature_target_days=30)
+
+    said = say(raised.value, FRENCH).message
+    assert "ne se lit pas comme un classeur Excel (.xlsx), il est abîmé" in said
+    assert said.endswith("(message du lecteur de classeurs : File is not a zip file)"), said

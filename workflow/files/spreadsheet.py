@@ -30,6 +30,7 @@ from workflow.files.convention_file import (
     refuse_rows,
     to_domain,
 )
+from workflow.files.extract.documents import library_words
 from workflow.files.utf8 import read_utf8
 
 KINDS = (".csv", ".xlsx")
@@ -224,7 +225,7 @@ def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise ConventionFileError(str(path), None, "file", "spreadsheet_unreadable",
-                                  detail=type(error).__name__) from None  # fmt: skip
+                                  detail=library_words(error)) from None  # fmt: skip
     rows = book.active.iter_rows(values_only=True) if book.active is not None else iter(())
     header = list(next(rows, ()))
     return header, ((number, list(row)) for number, row in enumerate(rows, start=2))
