@@ -228,6 +228,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "missing_columns": {"columns": "list"},
     "spreadsheet_unreadable": {"detail": "text"},
     "scdl_not_a_date": {"value": "text"},
+    "scdl_not_an_amount": {"value": "text"},
     "scdl_identifier_missing": {},
     "scdl_share_out_of_range": {"value": "text"},
     "scdl_already_loaded": {"decision": "text", "beneficiary": "text", "reference": "text"},

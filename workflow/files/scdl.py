@@ -253,7 +253,7 @@ def _amount(text: str, checked: _Checked) -> Decimal | None:
             raise InvalidOperation(text)
         amount = Decimal(text)
     except InvalidOperation:
-        checked.refuse("montant", "not_an_amount", value=text)
+        checked.refuse("montant", "scdl_not_an_amount", value=text)
         return None
     if amount <= 0:
         checked.refuse("montant", "amount_not_positive")
