@@ -197,6 +197,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_field": {},
     "unknown_table": {"tables": "list"},
     "file_not_a_date": {"value": "text"},
+    "sheet_not_a_date": {"value": "text"},
+    "sheet_not_a_calendar_date": {"value": "text"},
     "float_value": {"value": "text"},
     "amount_expected": {},
     "empty_text": {},

@@ -464,8 +464,11 @@ for _name, (_value, _codes) in {
 for _name, (_value, _codes) in {
     "end-9999": ("9999-12-31", ("date_out_of_range",)),
     "end-french-9999": ("31/12/9999", ("date_out_of_range",)),
-    "end-feb-30": ("30/02/2026", ("file_not_a_date",)),
-    "end-words": ("fin 2026", ("file_not_a_date",)),
+    # a spreadsheet takes 31/12/2025: its refusals give that form as the example (big300.csv,
+    # dates-amounts.csv were told « écrivez-la sous la forme 2025-12-31 »)
+    "end-feb-30": ("30/02/2026", ("sheet_not_a_calendar_date",)),
+    "end-words": ("fin 2026", ("sheet_not_a_date",)),
+    "end-two-digit-year": ("31/12/27", ("sheet_not_a_date",)),
     "end-empty": ("", ("required_field",)),
 }.items():
     SHEET_CASES[_name] = ("end_date", _value, _codes)

@@ -15,7 +15,7 @@ import pytest
 from workflow.files.amendment_file import read_amendment_file
 from workflow.files.convention_file import ConventionFileError, parse_file, read_file
 from workflow.files.extract.documents import UnreadableDocument, read_document
-from workflow.files.spreadsheet import read_spreadsheet
+from workflow.files.spreadsheet import read_spreadsheet, template_csv
 from workflow.settings import load_settings
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
@@ -193,3 +193,22 @@ def test_a_broken_workbook_is_said_in_french_openpyxl_words_last_and_marked(
     said = say(raised.value, FRENCH).message
     assert "ne se lit pas comme un classeur Excel (.xlsx), il est abîmé" in said
     assert said.endswith("(message du lecteur de classeurs : File is not a zip file)"), said
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ("31/12/27", "« 31/12/27 » n'est pas une date : écrivez-la sous la forme 31/12/2025"),
+        ("31/02/2027", "« 31/02/2027 » n'est pas une date du calendrier"),
+    ],
+)
+def test_a_spreadsheet_date_refusal_gives_the_spreadsheets_own_form(
+    tmp_path: Path, cell: str, said: str
+) -> None:
+    path = tmp_path / "conventions.csv"
+    path.write_text(template_csv().replace("2025-12-31", cell, 1), encoding="utf-8")
+
+    with pytest.raises(ConventionFileError) as raised:
+        read_spreadsheet(path, payment_target_days=30, signature_target_days=30)
+
+    assert said in say(raised.value, FRENCH).message

@@ -115,6 +115,9 @@ def read_spreadsheet(
 
 def _problem(number: int, item: Any) -> dict[str, Any]:
     code, params = problem_of(item)
+    if code == "file_not_a_date":  # a spreadsheet takes 31/12/2025: its example is that form
+        value = str(params.get("value", ""))
+        code = "sheet_not_a_calendar_date" if _FRENCH_DATE.match(value) else "sheet_not_a_date"
     return {"field": column_of(tuple(item["loc"])), "line": number, "code": code,
             "params": params}  # fmt: skip
 
