@@ -104,7 +104,9 @@ def uncollected_reading(settings: LegalSettings) -> str:
     else:
         applied, other = _CIVIL_READING, _ADMINISTRATIVE_READING
     return (
-        f"Lecture appliquée (réglage uncollected_letter = {settings.uncollected_letter}) : "
+        # the setting's name is said where the service reads it (the command line), not to
+        # the partners and dashboard readers who read this explanation
+        "Lecture appliquée (réglages du service) : "
         f"{applied} ; l'autre lecture existe : {other}. Par prudence, notifier à nouveau par "
         "un autre moyen (remise contre récépissé, commissaire de justice)."
     )

@@ -36,6 +36,7 @@ from storage.urls import (
     masked_url,
     unescaped_in_credentials,
 )
+from workflow.files.toml_text import BOM
 
 Source = Literal["environment", "file", "default"]
 SmtpTls = Literal["none", "starttls", "tls"]
@@ -621,7 +622,7 @@ def _raw_value(
 
 def _read_file(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix(BOM))
     except FileNotFoundError:
         raise InvalidInput(str(path), "settings_file_not_found") from None
     except tomllib.TOMLDecodeError as error:

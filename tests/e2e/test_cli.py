@@ -335,7 +335,10 @@ def test_an_uncollected_letter_counts_alike_for_articles_6_and_7_as_the_setting_
     notice = convflow.json("deadline", "termination", "--uncollected",
                            "--presented", "2025-04-01", "--term", "2025-12-31")  # fmt: skip
     assert (dispute["deadline"], notice["effective_end"]) == ("2025-07-02", "2025-10-01")
-    assert "uncollected_letter = first_presentation" in notice["explanation"]
+    assert "uncollected_letter" not in notice["explanation"]  # partners read it too
+    assert notice["settings"] == {"uncollected_letter": "first_presentation"}
+    said = convflow.ok("deadline", "dispute", "--uncollected", "--presented", "2025-06-02")
+    assert "réglage appliqué" in said and "uncollected_letter = first_presentation" in said
 
     convflow.env["CONVFLOW_UNCOLLECTED_LETTER"] = "not_notified"
     for article, code in (("dispute", "dispute_letter_not_collected"),

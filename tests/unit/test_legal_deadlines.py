@@ -613,7 +613,8 @@ def test_rule_22_a_dispute_letter_presented_2_june_and_not_collected_counts_from
 
     assert (window.due_date, window.earliest_court_date) == (date(2025, 7, 2), date(2025, 7, 3))
     assert window.flags == ("uncollected",)
-    assert "uncollected_letter = first_presentation" in window.explanation
+    assert "Lecture appliquée (réglages du service)" in window.explanation
+    assert "uncollected_letter" not in window.explanation  # partners read it
     assert "l'autre lecture existe : le juge judiciaire" in window.explanation
     assert "notifier à nouveau par un autre moyen" in window.explanation
 

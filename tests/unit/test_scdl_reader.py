@@ -68,3 +68,23 @@ def test_a_file_with_its_header_alone_has_no_rows() -> None:
         parse_scdl(LINES[0] + "\n", "s.csv")
 
     assert refused.value.code == "spreadsheet_without_rows"
+
+
+def test_an_amount_written_the_french_way_is_refused_with_examples_scdl_accepts() -> None:
+    """fr.csv: « 27 000,00 » was refused « (par exemple 200000.00 ou 200 000,00) », the second
+    example one the SCDL reader refuses too."""
+    from workflow.wording.refusals import problem_text
+    from workflow.wording.words import Words
+
+    assert "200000.00" in LINES[1]
+    with pytest.raises(ConventionFileError) as refused:
+        parse_scdl(LINES[0] + "\n" + LINES[1].replace("200000.00", '"27 000,00"'), "s.csv")
+    assert refused.value.code == "scdl_not_an_amount"
+
+    said = problem_text(Words("fr"), "scdl_not_an_amount", {"value": "27 000,00"})
+    examples = said.split("par exemple ")[1].rstrip(")").split(" ou ")
+    assert examples == ["27000.00", "27000"]
+    for example in examples:
+        (row,) = parse_scdl(LINES[0] + "\n" + LINES[1].replace("200000.00", example), "s.csv")
+        assert row.fields["amount"] == "27000.00"
+    assert "schéma SCDL" in said and "200 000,00" not in said

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from states.deadlines import RegisteredLetter, dispute_window, expiry, termination_notice
+from states.deadlines import (
+    LegalSettings,
+    RegisteredLetter,
+    dispute_window,
+    expiry,
+    termination_notice,
+)
 from states.lifecycle import mermaid_diagram
 from workflow.cli.context import (
     DATE,
@@ -29,6 +35,20 @@ ENDS_BY = {"termination": gettext_noop("the termination"), "expiry": gettext_noo
 @click.group()
 def deadline() -> None:
     """What-if calculator: the legal deadline for given dates, with its explanation."""
+
+
+def _with_reading(
+    letter: RegisteredLetter, legal: LegalSettings, words: Words,
+    said: tuple[tuple[str, str], ...], extra: dict[str, Any],
+) -> tuple[tuple[tuple[str, str], ...], dict[str, Any]]:  # fmt: skip
+    """For a letter never collected (or an LRE not accepted in time), the setting that reads
+    it (rule 22) named for the operator: the explanation, which partners and the dashboard also
+    read, says only « réglages du service »."""
+    if not (letter.uncollected or letter.lre_accepted_late(legal)):
+        return said, extra
+    value = legal.uncollected_letter
+    line = (words("setting"), f"uncollected_letter = {value} (convflow config)")
+    return (*said, line), {**extra, "settings": {"uncollected_letter": value}}
 
 
 def _deadline_output(
@@ -93,7 +113,10 @@ def dispute(
     assert computed.earliest_court_date is not None
     extra = {"earliest_court_date": computed.earliest_court_date.isoformat()}
     words = context.words
-    said = ((words("court possible from"), words.long_date(computed.earliest_court_date)),)
+    said: tuple[tuple[str, str], ...] = (
+        (words("court possible from"), words.long_date(computed.earliest_court_date)),
+    )
+    said, extra = _with_reading(letter, context.settings.legal, words, said, extra)
     _deadline_output(computed, extra, as_json, words, said)
 
 
@@ -144,11 +167,12 @@ def termination(
         ],
     }
     words = context.words
-    said = (
+    said: tuple[tuple[str, str], ...] = (
         (words("effective end"), words.long_date(computed.effective_end)),
         (words("end of notice"), words.long_date(computed.notice_end)),
         (words("ends by"), words(ENDS_BY[computed.ends_by])),
     )
+    said, extra = _with_reading(letter, context.settings.legal, words, said, extra)
     _deadline_output(computed, extra, as_json, words, said)
 
 

@@ -14,13 +14,14 @@ email = "jeanne.martin@example.org"
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from states.errors import InvalidInput
-from workflow.files.convention_file import ConventionFileError, locate, toml_position
+from workflow.files.convention_file import ConventionFileError, locate, toml_refusal
+from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
+from workflow.files.utf8 import read_utf8
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
 TABLES = ("[changes]", "[[representatives]]")
@@ -28,22 +29,11 @@ TABLES = ("[changes]", "[[representatives]]")
 
 def read_amendment_file(path: Path) -> dict[str, str]:
     """The changes an amendment file declares, as `field=value` text for the domain to check."""
+    text = read_utf8(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConventionFileError(str(path), None, "file", "file_not_found") from None
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(
-            str(path), None, "file", "file_not_utf8", detail=str(error)
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = toml_position(str(error))
-        raise ConventionFileError(str(path), line, "toml", "toml_syntax", detail=message) from None
-    except RecursionError:
-        raise ConventionFileError(str(path), None, "toml", "toml_syntax",
-                                  detail="nested too deeply") from None  # fmt: skip
+        data = read_toml(text)
+    except TomlSyntaxError as error:
+        raise toml_refusal(str(path), error) from None
     return _changes(data, text, str(path))
 
 
@@ -100,10 +90,10 @@ def _representative_problem(field: str, value: str) -> str | None:
 def refused_change(path: Path, refused: InvalidInput) -> ConventionFileError:
     """A change the file declares, refused by the rules: the file, line and entry that say it."""
     field, code, params = refused.field, refused.code, refused.own_params
-    text = path.read_text(encoding="utf-8")
+    text = without_bom(path.read_text(encoding="utf-8"))
     if field.startswith("signatory."):
         party = field.removeprefix("signatory.")
-        for index, person in enumerate(tomllib.loads(text).get("representatives", [])):
+        for index, person in enumerate(read_toml(text).get("representatives", [])):
             if person.get("party") == party:
                 where = ("representatives", index, "party")
                 return ConventionFileError(

@@ -7,7 +7,6 @@ database until the whole file is valid.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import HISTORY_EVENTS
 from states.open_data import is_rna, is_siret
 from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
+from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
 from workflow.usecases.commands import PastEvent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -455,14 +455,9 @@ def read_file(
     path: Path, *, payment_target_days: int, signature_target_days: int
 ) -> ConventionFile:
     """The convention a TOML file describes and its history; raise naming what is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConventionFileError(str(path), None, "file", "file_not_found") from None
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(
-            str(path), None, "file", "file_not_utf8", detail=str(error)
-        ) from None
+    from workflow.files.utf8 import read_utf8  # it raises this module's refusal
+
+    text = read_utf8(path)
     return parse_file(
         text,
         str(path),
@@ -485,14 +480,11 @@ def parse_file(
     text: str, source: str, *, payment_target_days: int, signature_target_days: int
 ) -> ConventionFile:
     """The convention a TOML text describes and its history; `source` names it in errors."""
+    text = without_bom(text)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = toml_position(str(error))
-        raise ConventionFileError(source, line, "toml", "toml_syntax", detail=message) from None
-    except RecursionError:  # arrays or tables nested thousands deep: no convention is
-        raise ConventionFileError(source, None, "toml", "toml_syntax",
-                                  detail="nested too deeply") from None  # fmt: skip
+        data = read_toml(text)
+    except TomlSyntaxError as error:
+        raise toml_refusal(source, error) from None
     try:
         parsed = ConventionIn.model_validate(data)
     except ValidationError as error:
@@ -592,15 +584,10 @@ def _instalment_data(instalment: Instalment) -> dict[str, Any]:
     return data
 
 
-_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-
-
-def toml_position(message: str) -> tuple[str, int | None]:
-    """tomllib (before Python 3.14) puts the position only in its message."""
-    found = _POSITION.search(message)
-    if not found:
-        return message, None
-    return f"{message[: found.start()]} (column {found.group(2)})", int(found.group(1))
+def toml_refusal(source: str, error: TomlSyntaxError) -> ConventionFileError:
+    """A TOML syntax error as the refusal of the file `source`: its line, the key written
+    there, why in convflow's words."""
+    return ConventionFileError(source, error.line, error.key, error.code, **error.params)
 
 
 def _file_error(text: str, source: str, error: ValidationError) -> ConventionFileError:

@@ -27,6 +27,7 @@ from typing import Any
 from states.open_data import COLUMNS, MAX_OBJECT, is_rna, is_siret
 from workflow.files.convention_file import ConventionFileError, refuse_rows
 from workflow.files.spreadsheet import checked_header
+from workflow.files.utf8 import read_utf8
 
 REQUIRED = (
     "nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant",
@@ -135,13 +136,7 @@ def _delimiter(first_line: str) -> str:
 def read_scdl(path: Path, source: str | None = None) -> list[ScdlRow]:
     """Every row of an SCDL « subventions » CSV; raise naming every bad cell (line, column)."""
     source = source or str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConventionFileError(source, None, "file", "file_not_found") from None
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(source, None, "file", "file_not_utf8",
-                                  detail=str(error)) from None  # fmt: skip
+    text = read_utf8(path, source, spreadsheet=True)
     return parse_scdl(text, source)
 
 
@@ -258,7 +253,7 @@ def _amount(text: str, checked: _Checked) -> Decimal | None:
             raise InvalidOperation(text)
         amount = Decimal(text)
     except InvalidOperation:
-        checked.refuse("montant", "not_an_amount", value=text)
+        checked.refuse("montant", "scdl_not_an_amount", value=text)
         return None
     if amount <= 0:
         checked.refuse("montant", "amount_not_positive")

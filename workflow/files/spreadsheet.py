@@ -30,6 +30,8 @@ from workflow.files.convention_file import (
     refuse_rows,
     to_domain,
 )
+from workflow.files.extract.documents import library_words
+from workflow.files.utf8 import read_utf8
 
 KINDS = (".csv", ".xlsx")
 MAX_PARTIES = 3
@@ -130,6 +132,9 @@ def _beyond(number: int, columns: Sequence[str], cells: Sequence[Any]) -> dict[s
 
 def _problem(number: int, item: Any) -> dict[str, Any]:
     code, params = problem_of(item)
+    if code == "file_not_a_date":  # a spreadsheet takes 31/12/2025: its example is that form
+        value = str(params.get("value", ""))
+        code = "sheet_not_a_calendar_date" if _FRENCH_DATE.match(value) else "sheet_not_a_date"
     return {"field": column_of(tuple(item["loc"])), "line": number, "code": code,
             "params": params}  # fmt: skip
 
@@ -223,12 +228,7 @@ def _date_text(value: Any) -> Any:
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConventionFileError(
-            str(path), None, "file", "file_not_utf8", detail=str(error)
-        ) from None
+    text = read_utf8(path, spreadsheet=True)
     delimiter = (
         ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     )
@@ -245,7 +245,7 @@ def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise ConventionFileError(str(path), None, "file", "spreadsheet_unreadable",
-                                  detail=type(error).__name__) from None  # fmt: skip
+                                  detail=library_words(error)) from None  # fmt: skip
     rows = book.active.iter_rows(values_only=True) if book.active is not None else iter(())
     header = list(next(rows, ()))
     return header, ((number, list(row)) for number, row in enumerate(rows, start=2))

@@ -54,9 +54,19 @@ FILE_FIELDS = (
     "clauses.signature_target_days", "clauses.articles.payment", "clauses.articles.term",
     "clauses.articles.amendment", "clauses.articles.dispute", "clauses.articles.termination",
     "clauses.articles.committee", "committee.name", "committee.article",
+    # the tables, and the keys the dashboard's form does not ask (a file may hold them)
+    "parties", "parties.signatories", "parties.siret", "parties.rna", "clauses",
+    "clauses.articles", "reminders", "reminders.expiry", "reminders.termination",
+    "reminders.dispute_window", "reminders.court_possible", "reminders.signature_every_days",
+    "reminders.payment", "reminders.publication", "reminders.financial_report", "payment",
+    "payment.instalments", "committee", "open_data", "open_data.object", "financial_report",
+    "financial_report.basis", "financial_report.private_beneficiary",
+    "financial_report.earmarked", "financial_report.year", "financial_report.year_end",
+    "history", "history.event", "history.on", "history.inputs",
 )  # fmt: skip
-"""The convention file's fields, indexes left out (`parties.signatories.email`), as the
-dashboard's form and its reading of a document name them."""
+"""The convention file's fields and tables, indexes left out (`parties.signatories.email`), as
+the dashboard's form and its reading of a document name them; a spreadsheet's columns
+(`party2_signatory_email`, `dispute_window_days`) are said as the field they fill."""
 
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "state": STATES,
@@ -71,7 +81,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "input": _INPUTS,  # an event's input, as the history and emails name it
     "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by",
               # the command line's options, as their refusals name them
-              "output", "term", "until", "now", "received_on", "date", "files"),  # as asked
+              "output", "term", "until", "now", "received_on", "date", "files",
+              "toml"),  # as a form asks it (toml: a file's syntax, no key on its line)
     "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,

@@ -27,6 +27,21 @@ TYPED = frozenset({"state", "event", "action", "amendment_event", "amendment_act
 """The sorts of public names a person types on the command line."""
 Day = date
 _INDEXES = re.compile(r"\[\d+\]|(?<=\.)\d+\.|\.\d+$")  # parties[0].name, parties.0.name
+_PARTY_COLUMN = re.compile(r"^party\d+_(signatory_)?(\w+)$")  # a spreadsheet's party2_name
+_CLAUSE_COLUMNS = (
+    "dispute_window_days", "termination_notice_months", "payment_target_days",
+    "signature_target_days",
+)  # fmt: skip
+
+
+def _sheet_column_field(key: str) -> str:
+    """The file field a spreadsheet's column fills (`party2_signatory_email` fills
+    `parties.signatories.email`); any other key as it is."""
+    if key in _CLAUSE_COLUMNS:
+        return f"clauses.{key}"
+    if found := _PARTY_COLUMN.match(key):
+        return f"parties.{'signatories.' if found.group(1) else ''}{found.group(2)}"
+    return key
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ class Words:
         """A field of a convention file, as the file's form names it: 'Montant (€ TTC)' for
         `amount` (the convention's amount, where an event's `amount` is the one paid); a field
         the form does not name (a history entry's) as `field` says it."""
-        generic = _INDEXES.sub("", key)
+        generic = _sheet_column_field(_INDEXES.sub("", key))
         if generic not in labels.GLOSSARY["file_field"]:
             return self.field(key)
         said = labels.label("file_field", generic, self.language)

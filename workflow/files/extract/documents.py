@@ -64,6 +64,19 @@ def read_document(path: Path | str) -> Document:
     return Document(str(path), lines)
 
 
+LIBRARY_WORDS = 160
+"""At most this many characters of a library's own words at the end of a refusal."""
+
+
+def library_words(error: BaseException) -> str:
+    """What a library said when it could not read a file (pdfminer, python-docx, openpyxl),
+    on one line and short, for the end of convflow's own sentence (as workflow.failures keeps
+    a server's): its message (a KeyError's without quotes), its type's name if it said none."""
+    said = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    said = " ".join(said.split()) or type(error).__name__
+    return said if len(said) <= LIBRARY_WORDS else said[: LIBRARY_WORDS - 1] + "…"
+
+
 _MAGIC = ((b"%PDF", ".pdf"), (b"PK\x03\x04", ".docx"))
 
 
@@ -130,7 +143,9 @@ def _pdf_lines(path: Path) -> Iterator[Line]:
         # line's last words become a box of their own, read after the paragraph.
         pages = list(extract_pages(path, laparams=LAParams(char_margin=4.0)))
     except (PSException, ValueError, KeyError, TypeError) as error:
-        raise UnreadableDocument(str(path), "document_not_pdf", detail=str(error)) from None
+        raise UnreadableDocument(
+            str(path), "document_not_pdf", detail=library_words(error)
+        ) from None
     for number, page in enumerate(pages, start=1):
         for box in page:
             if not isinstance(box, LTTextBox):
@@ -154,7 +169,9 @@ def _docx_lines(path: Path) -> Iterator[Line]:
     try:
         word: WordDocument = docx.Document(str(path))
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableDocument(str(path), "document_not_docx", detail=str(error)) from None
+        raise UnreadableDocument(
+            str(path), "document_not_docx", detail=library_words(error)
+        ) from None
     paragraph_number = table_number = 0
     for block in word.iter_inner_content():
         if isinstance(block, Paragraph):
