@@ -184,3 +184,26 @@ def test_a_financial_report_received_in_time_is_not_announced(
     emails = pass_at(app, smtp_server, "2028-07-03T07:00:00Z")
 
     assert titled(emails, MISSED) == {}
+
+
+def test_a_financial_report_reminder_after_the_end_goes_to_the_beneficiary(
+    app: App, smtp_server: RunningServer
+) -> None:
+    """The report outlives the convention (rule 20): its reminders, 30 and 7 days before 30
+    June 2028, fall after the term (31 December 2027) and still go out, to the beneficiary."""
+    signed(app)
+    record(app, "pay", "2027-02-01", amount="27000,00")
+    pass_at(app, smtp_server, "2028-01-01T08:00:00Z")  # expired at its term
+
+    emails = pass_at(app, smtp_server, "2028-05-31T07:00:00Z")  # J-30, 09:00 in Paris
+
+    reminders = [m for m in emails if "compte rendu financier" in plain(str(m["Subject"])).lower()]
+    to = {str(m["To"]): m for m in reminders}
+    assert sorted(to) == sorted([NADIA, ADMIN])  # not the Métropole's signatory
+    assert plain(str(to[NADIA]["Subject"])) == (
+        "[AMP-EXEMPLE-2027] Rappel : compte rendu financier à déposer au plus tard le 30 juin 2028"
+    )
+    assert "au plus tard le vendredi 30 juin 2028 (dans 30 jours)" in text_of(to[NADIA])
+    with app.uow(read_only=True) as uow:
+        cancelled = uow.outbox.listing("cancelled", 100)
+    assert [(r.kind, r.status) for r in cancelled] == []

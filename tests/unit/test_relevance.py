@@ -22,6 +22,11 @@ from states.relevance import reminder_gone
         ("amendment_signature", "pending", "execution", True, None),
         ("amendment_signature", "pending", "execution", False, "signatures_complete"),
         ("expiry", "superseded", "execution", False, "deadline_resolved"),  # an amendment moved it
+        ("financial_report", "pending", "expired", False, None),  # it outlives the end (rule 20)
+        ("financial_report", "pending", "terminated", False, None),
+        ("financial_report", "passed", "expired", False, None),  # still not received
+        ("financial_report", "met", "expired", False, "deadline_resolved"),  # received
+        ("financial_report", "pending", "cancelled", False, "convention_ended"),  # never in force
     ],
 )
 def test_a_reminder_holds_only_while_its_reason_does(kind, status, state, amendment_awaiting, gone):
