@@ -216,6 +216,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "date_out_of_range": {"value": "text", "low": "date", "high": "date"},
     "not_a_directory": {"value": "text"},
     "nothing_to_import": {"value": "text"},
+    "reference_with_dossier": {"reference": "text"},  # verify: a dossier is checked by itself
     # A file the command line writes (-o): checked before any work, refused if it cannot be.
     "output_is_a_directory": {"value": "text"},
     "output_not_writable": {"value": "text"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -78,4 +79,54 @@ def test_verify_checks_an_exported_dossier_by_itself(convflow: Convflow, tmp_pat
 
     result = convflow("verify", "--dossier", str(folder))
     assert result.exit_code == 1
-    assert "historique.csv, ligne 6, données : amount=20000.00" in result.stderr
+    assert ("historique.csv, ligne 6, colonne « données » : la cellule dit « Montant (amount) : "
+            "20000.00 »") in result.stderr  # fmt: skip
+
+
+def test_verify_refuses_a_reference_with_a_dossier(convflow: Convflow, tmp_path: Path) -> None:
+    """A dossier is checked by itself: a reference beside it would be silently ignored."""
+    convflow.ok("import", str(EXAMPLE))
+    archive = tmp_path / "dossier.zip"
+    convflow.ok("dossier", REF, "-o", str(archive))
+
+    result = convflow("verify", "AMP-AUTRE-2025", "--dossier", str(archive))
+    assert result.exit_code == 1
+    assert "--dossier" in result.stderr and "AMP-AUTRE-2025" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    refusal = convflow.refusal("verify", "AMP-AUTRE-2025", "--dossier", str(archive))
+    assert refusal["code"] == "reference_with_dossier"
+
+
+def test_verify_says_a_dossier_s_problems_in_words(convflow: Convflow, tmp_path: Path) -> None:
+    """The human output names each problem in French, the field's own name in words; `--json`
+    keeps the codes (`listed`, `absent`, `données`...)."""
+    convflow.ok("import", str(EXAMPLE))
+    archive = tmp_path / "dossier.zip"
+    convflow.ok("dossier", REF, "-o", str(archive))
+    folder = tmp_path / "dt"
+    zipfile.ZipFile(archive).extractall(folder)
+    history = folder / "historique.csv"
+    history.write_bytes(history.read_bytes().replace(b"amount=200000.00", b"amount=20000.00"))
+    (folder / "etat.json").unlink()
+    (folder / "note.txt").write_text("ajouté")
+
+    result = convflow("verify", "--dossier", str(folder))
+    assert result.exit_code == 1
+    said = result.stderr
+    for raw in (": absent\n", "unlisted", "listed :", "sha256 :", "amount=", "ligne 0", "None"):
+        assert raw not in said, (raw, said)
+    assert "etat.json : absent du dossier, que son manifeste liste pourtant" in said
+    assert "etat.json : n'indique aucune tête de chaîne" in said
+    assert "note.txt : présent dans le dossier, absent de son manifeste" in said
+    assert (
+        "historique.csv : son empreinte SHA-256 n'est pas celle que son manifeste indique" in said
+    )
+    assert ("historique.csv, ligne 6, colonne « données » : la cellule dit « Montant (amount) : "
+            "20000.00 », ce que le contenu haché de la ligne n'établit pas") in said  # fmt: skip
+    as_json = convflow("verify", "--dossier", str(folder), "--json")
+    assert as_json.exit_code == 1
+    problems = json.loads(as_json.stdout)["problems"]
+    assert {(p["file"], p["field"], p["detail"]) for p in problems} >= {
+        ("etat.json", "listed", "absent"), ("note.txt", "listed", "unlisted"),
+        ("historique.csv", "données", "amount=20000.00"),
+    }  # fmt: skip

@@ -321,6 +321,11 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     # A missing file without .txt, .pdf or .docx at its end was said to be of the wrong kind.
     "extract-missing-no-extension": (["extract", "/nonexistent"], ("file_not_found",)),
     "extract-missing-odt": (["extract", "/nonexistent.odt"], ("file_not_found",)),
+    # A reference beside --dossier was silently ignored: the dossier is checked by itself.
+    "verify-reference-and-dossier": (
+        ["verify", "REF", "--dossier", "/tmp"],
+        ("reference_with_dossier",),
+    ),
 }
 
 # Events naming an instalment, on the example convention paid in two (AMP-EXEMPLE-2027) once

@@ -27,6 +27,7 @@ from workflow.cli.context import (
     key_values,
     pass_context,
 )
+from workflow.cli.dossier_words import dossier_problem
 from workflow.cli.present import day, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
@@ -489,6 +490,8 @@ def verify(
     code 1 when a file, a line or a cell of it does not hold, naming the line and the field.
     """
     if dossier_path is not None:
+        if reference is not None:  # it would be ignored: the dossier is checked by itself
+            raise InvalidInput("dossier", "reference_with_dossier", reference=reference)
         _verify_dossier(context.words, dossier_path, as_json)
         return
     report = verify_history(context.app(), reference)
@@ -507,7 +510,7 @@ def _verify_dossier(words: Words, path: Path, as_json: bool) -> None:
         emit(checked)
     else:
         for problem in checked["problems"]:
-            click.echo(words("{file}, line {seq}, {field}: {detail}", **problem), err=True)
+            click.echo(dossier_problem(words, problem), err=True)
         if not checked["problems"]:
             click.echo(words("dossier {dossier}: {files} files, {lines} history lines, each "
                              "holds; chain head {head}", **{k: checked[k] for k in

@@ -82,7 +82,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by",
               # the command line's options, as their refusals name them
               "output", "term", "until", "now", "received_on", "date", "files",
-              "toml"),  # as a form asks it (toml: a file's syntax, no key on its line)
+              "dossier", "toml"),  # as a form asks it (toml: a file's syntax, no key on its line)
     "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,
