@@ -109,3 +109,23 @@ def test_every_operation_declares_the_refusals_it_may_give(
                 ref = answer.get("content", {}).get("application/json", {}).get("schema", {})
                 assert ref.get("$ref") == PROBLEM, (method, path, status, answer)
     assert missing == []
+
+
+def test_the_list_s_summaries_declare_their_obligations_overdue(schema: dict[str, Any]) -> None:
+    """`overdue` (the obligations overdue of each convention, oldest first) is in every
+    summary the list gives: a generated client must know it, and its items' keys."""
+    listed = schema["paths"]["/api/v1/conventions"]["get"]["responses"]["200"]
+    page = _resolved(schema, listed["content"]["application/json"]["schema"])
+    summary = _resolved(schema, page["properties"]["items"]["items"])
+    assert "overdue" in summary["properties"] and "overdue" in summary["required"]
+    overdue = _resolved(schema, summary["properties"]["overdue"]["items"])
+    assert set(overdue["properties"]) == {"kind", "instalment", "due_date"}
+    assert set(overdue["required"]) == {"kind", "instalment", "due_date"}
+
+
+def _resolved(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A schema object, its `$ref` followed."""
+    reference = node.get("$ref")
+    if reference is None:
+        return node
+    return dict(schema["components"]["schemas"][reference.rsplit("/", 1)[-1]])

@@ -45,6 +45,15 @@ class Party(Open):
     name: str
 
 
+class OverdueObligation(Open):
+    """An obligation overdue: a deadline passed that still waits for something (a payment or
+    an instalment not recorded, the financial report not received...)."""
+
+    kind: str = Field(description="the deadline's kind: 'payment', 'financial_report'...")
+    instalment: int = Field(description="the instalment's number; 0: none, or a single payment")
+    due_date: str | None = Field(description="the civil date it fell due")
+
+
 class ConventionSummary(Open):
     """A convention as a list shows it."""
 
@@ -58,6 +67,10 @@ class ConventionSummary(Open):
     next_deadline_kind: str | None
     next_deadline_due: str | None = Field(description="the civil date it falls due")
     parties: list[Party]
+    overdue: list[OverdueObligation] = Field(
+        description="its obligations overdue, oldest first (the next deadline names only what "
+        "is to come)"
+    )
 
 
 class ConventionList(BaseModel):
