@@ -8,7 +8,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-__all__ = ["PARIS", "date_fr", "date_fr_full", "datetime_fr", "days_fr", "euros"]
+__all__ = ["PARIS", "date_fr", "date_fr_full", "datetime_fr", "days_fr", "euros", "number_fr"]
 
 PARIS = ZoneInfo("Europe/Paris")
 _FRENCH = Locale.parse("fr_FR")
@@ -49,6 +49,13 @@ def days_fr(count: int) -> str:
     # French keeps the singular below two: « 0 jour », « 1 jour ».
     unit = "jour" if abs(count) < 2 else "jours"
     return f"{format_decimal(count, locale=_FRENCH)} {unit}"
+
+
+def number_fr(count: int) -> str:
+    """A whole number in French, its thousands apart: '3', '2 980'."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"a count must be an int, not {type(count).__name__}")
+    return str(format_decimal(count, locale=_FRENCH))
 
 
 def _civil(day: date) -> date:

@@ -23,6 +23,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "datetime_fr": formatting.datetime_fr,
     "euros": formatting.euros,
     "days_fr": formatting.days_fr,
+    "number_fr": formatting.number_fr,
 }
 _SUBJECT, _TEXT, _HTML = ".subject.txt", ".txt", ".html"
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")  # partials start with '_' and are no kind

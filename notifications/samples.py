@@ -66,6 +66,7 @@ def sample_context(kind: str, audience: str = "partners", variant: str | None = 
         "failure": None,
         "late": [],
         "overdue": [],
+        "overdue_more": 0,
         "horizon": 2,
         "day": None,
         "heads": [],
@@ -663,18 +664,19 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
                 "on": date(2025, 1, 27),
             },
         ],
-        "overdue": [
-            {
-                "reference": REFERENCE,
-                "what": "publication des données essentielles",
-                "due_date": date(2025, 4, 27),
-            },
+        "overdue": [  # the oldest first
             {
                 "reference": "AMP-ANCIEN-2015",
                 "what": "compte rendu financier",
                 "due_date": date(2016, 6, 30),
             },
+            {
+                "reference": REFERENCE,
+                "what": "publication des données essentielles",
+                "due_date": date(2025, 4, 27),
+            },
         ],
+        "overdue_more": 37,  # past the oldest the summary names (workflow.usecases.late)
     },
     "chain_heads": lambda: {
         "convention": None,

@@ -7,6 +7,8 @@ The README's walk records the reference convention's 2025 life in November 2026:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,11 +17,15 @@ from tests.conftest import FixedClock
 from tests.integration import steps
 from tests.integration.mail import parsed, plain_text
 from tests.notifications.conftest import RunningServer
+from tests.notifications.helpers import Received
 from workflow.bootstrap import App
 from workflow.settings import load_settings
 from workflow.usecases import views
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
 from workflow.usecases.dispatch import deliver
 from workflow.usecases.due import run_due
+from workflow.usecases.late import OVERDUE_SHOWN
 
 ADMIN = "politique.ville@example.org"
 
@@ -87,3 +93,59 @@ def test_status_counts_the_emails_that_will_never_leave_apart_from_those_waiting
     line = next(line for line in text.splitlines() if line.strip().startswith("courriels"))
     assert "0 en attente" in line, line
     assert "5 non envoyé(s)" in line, line
+
+
+def html_text(received: Received) -> str:
+    """The HTML part of an accepted email, decoded, its non-breaking spaces plain."""
+    body = parsed(received).get_body(preferencelist=("html",))
+    assert body is not None
+    return str(body.get_content()).replace("\xa0", " ")
+
+
+@pytest.fixture
+def published(settings_env: dict[str, str], clock: FixedClock) -> Iterator[App]:
+    """As `told`, and the open data of a convention of 23 000 € or more is owed (rule 19)."""
+    environment = {
+        **settings_env,
+        "CONVFLOW_ADMIN_EMAILS": ADMIN,
+        "CONVFLOW_LATE_RECORD_DAYS": "2",
+        "CONVFLOW_OPEN_DATA_THRESHOLD": "23000",
+    }
+    application = App.create(load_settings(environment))
+    application.clock = clock
+    yield application
+    application.close()
+
+
+def test_the_summary_lists_the_oldest_obligations_overdue_and_counts_the_others(
+    published: App, reference_convention: Convention, smtp_server: RunningServer, clock: FixedClock
+) -> None:
+    """Thousands of conventions would make thousands of lines: the summary names the oldest
+    (OVERDUE_SHOWN), says how many more and where to see them all; partners get nothing."""
+    count = OVERDUE_SHOWN + 3
+    for number in range(count):  # each in force a day later: its open data due a day later
+        reference = f"AMP-RETARD-{number:03d}-2025"
+        steps.load(published, replace(reference_convention, reference=reference))
+        signed = date(2025, 3, 10) + timedelta(days=number)
+        for event, inputs in (("submit", {}), ("sign", {"signatory": steps.METROPOLE}),
+                              ("sign", {"signatory": steps.CRPV})):  # fmt: skip
+            record_event(
+                published, RecordEvent(reference, event, "alice", signed, inputs), clock.now
+            )
+
+    run_due(published, clock.now)  # all of it recorded 20 months late: withheld, summed up
+    deliver(published, smtp_server.sender(), clock.now)
+
+    accepted = smtp_server.handler.accepted
+    assert [str(parsed(m)["To"]) for m in accepted] == [ADMIN], "no partner hears of it"
+    text = plain_text(accepted[0]).replace("\xa0", " ")
+    listed = [line for line in text.splitlines() if "publication des données essentielles" in line]
+    assert len(listed) == OVERDUE_SHOWN
+    assert listed[0].startswith("- AMP-RETARD-000-2025 : ")
+    assert listed[-1].startswith(f"- AMP-RETARD-{OVERDUE_SHOWN - 1:03d}-2025 : ")
+    assert f"AMP-RETARD-{count - 1:03d}-2025 : publication" not in text  # the newest left out
+    assert (
+        "… et 3 autres, plus récentes : convflow list les montre toutes (colonne « en retard »)."
+        in text
+    )
+    assert "… et 3 autres, plus récentes" in html_text(accepted[0])

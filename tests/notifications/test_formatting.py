@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from notifications import date_fr, date_fr_full, datetime_fr, days_fr, euros
+from notifications.formatting import number_fr
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,9 @@ def test_days_fr(count: int, expected: str) -> None:
 def test_days_fr_refuses_what_is_not_a_whole_number(count: object) -> None:
     with pytest.raises(TypeError):
         days_fr(count)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0"), (3, "3"), (2980, "2\u202f980")])
+def test_number_fr(count: int, expected: str) -> None:
+    """A count as French writes it, its thousands apart (`… et 2 980 autres`)."""
+    assert number_fr(count).replace("\xa0", "\u202f") == expected

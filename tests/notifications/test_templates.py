@@ -51,7 +51,7 @@ EVENTS = {
 KINDS = sorted(REMINDERS | EVENTS)
 CONTEXT_KEYS = {
     "convention", "kind", "audience", "reply_to", "deadline", "event", "amendment", "failure",
-    "links", "late", "overdue", "horizon", "day", "heads",
+    "links", "late", "overdue", "overdue_more", "horizon", "day", "heads",
 }  # fmt: skip
 V = "instalments"
 """The variant of a convention paid in instalments (notifications.samples.VARIANTS)."""

@@ -23,6 +23,8 @@ from workflow.wording.words import Words
 
 __all__ = ["report_late_records"]
 
+OVERDUE_SHOWN = 20
+"""How many obligations overdue the summary names, the oldest; it counts the others."""
 WITHHELD = gettext_noop("not sent: recorded after the fact; told to the administrators")
 WITHHELD_UNTOLD = gettext_noop("not sent: recorded after the fact; no administrator to tell")
 
@@ -46,6 +48,13 @@ def _overdue(item: OverdueItem) -> dict[str, Any]:
     return {"reference": item["reference"], "what": what, "due_date": item["due_date"]}
 
 
+def _overdue_shown(items: list[OverdueItem]) -> dict[str, Any]:
+    """The summary's obligations overdue: the OVERDUE_SHOWN oldest (`overdue`), and how many
+    more there are (`overdue_more`), which `convflow list` shows."""
+    return {"overdue": [_overdue(item) for item in items[:OVERDUE_SHOWN]],
+            "overdue_more": max(len(items) - OVERDUE_SHOWN, 0)}  # fmt: skip
+
+
 def report_late_records(app: App, now: datetime) -> int:
     """Withhold the emails recorded late since the last pass and tell the administrators, in
     one summary; how many were withheld."""
@@ -63,7 +72,7 @@ def report_late_records(app: App, now: datetime) -> int:
                 "amendment": None, "failure": None, "links": app.mailer.links(None),
                 "late": [_item(row) for row in rows],
                 # what is still owed, whether or not an email was withheld about it
-                "overdue": [_overdue(item) for item in overdue_of(uow, None)],
+                **_overdue_shown(overdue_of(uow, None)),
                 "horizon": int(settings.late_record_days),
             }  # fmt: skip
             identity = message_id(key, settings.mail_from, app.mailer.salt)
