@@ -383,3 +383,26 @@ def test_the_deadlines_page_shows_the_obligations_overdue_above_those_to_come(
     late = page[page.index('<h2 id="en-retard">En retard</h2>') : page.index("<h2>À venir</h2>")]
     assert "Objectif de versement" in late and REFERENCE in late
     assert f'<time datetime="{due}">' in late and "il y a " in late
+
+
+def test_the_deadlines_page_lists_at_most_its_share_of_obligations_overdue_and_counts_all(
+    admin_browser: httpx.Client, loaded: App, monkeypatch: pytest.MonkeyPatch
+):
+    """Thousands of conventions may owe something at once: the page names the oldest (1000,
+    as for the deadlines to come), says how many there are and where to see them all."""
+    from workflow.http import pages
+
+    monkeypatch.setattr(pages, "OVERDUE_SHOWN", 0)
+    loaded.clock.now = steps.at("2025-03-20T16:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    loaded.clock.now = steps.at("2025-09-01T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(loaded, loaded.clock())
+
+    page = unescape(admin_browser.get("/echeances").text)
+
+    late = page[page.index('<h2 id="en-retard">En retard</h2>') : page.index("<h2>À venir</h2>")]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", late))
+    assert "1 obligation dont l'échéance est passée" in text
+    assert "(0 premières affichées ; convflow list les montre toutes)" in text
+    assert REFERENCE not in late

@@ -127,15 +127,22 @@ def _window(params: QueryParams) -> int:
     return int(text) if is_digits(text) and 0 < int(text) <= 3660 else TIMELINE_DAYS
 
 
+OVERDUE_SHOWN = 1000
+"""The obligations overdue the deadlines page lists, the oldest first, as it lists at most
+1000 deadlines to come: beyond, the page says how many there are and `convflow list` has all."""
+
+
 @router.get("/echeances")
 def deadlines(request: Request, context: Context, signed: PageReader) -> Response:
     """The obligations overdue (passed, still unmet), then every pending deadline within some
     days, soonest first."""
     days = _window(request.query_params)
+    overdue = queries.overdue_obligations(context.app)
     data = {
         **page_context(context, signed, "deadlines"),
         "upcoming": queries.upcoming_deadlines(context.app, context.now(), days, limit=1000),
-        "overdue": queries.overdue_obligations(context.app),
+        "overdue": overdue[:OVERDUE_SHOWN],
+        "overdue_total": len(overdue),
         "days": days,
         "windows": DEADLINE_WINDOWS,
         "base_url": str(request.base_url).rstrip("/"),
