@@ -496,7 +496,7 @@ def test_history_out_of_date_order_is_refused_before_anything_is_written(
     entry = max(n for n in range(dated) if lines[n] == "[[history]]") + 1  # its line
     # the fourth entry (notify), dated before the third: named as the others refusals name it
     assert (refused["params"]["field"], refused["params"]["line"]) == ("history[3]", entry)
-    assert f"bad.toml, ligne {entry} : history[3] : " in refused["message"]
+    assert f"bad.toml, ligne {entry} : Historique (history[3]) : " in refused["message"]
     assert convflow.json("list") == []
 
 

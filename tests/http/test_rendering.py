@@ -121,6 +121,8 @@ def contexts() -> dict[str, dict[str, Any]]:
     item = {"reference": "R-1", "title": "<i>T</i>", "state": "execution", "kind": "expiry",
             "due_date": "2025-06-20", "expires_at": "2025-06-20T22:00:00Z",
             "status": "pending"}  # fmt: skip
+    overdue = {"reference": "R-1", "title": "<i>T</i>", "state": "execution", "kind": "payment",
+               "instalment": 2, "due_date": "2025-05-20"}  # fmt: skip
     summary = {"reference": "R-1", "title": "T", "state": "execution", "effective_date": None,
                "end_date": "2025-12-31", "amount": "10.00", "next_deadline_at": None,
                "next_deadline_kind": None, "next_deadline_due": None,
@@ -140,6 +142,7 @@ def contexts() -> dict[str, dict[str, Any]]:
                              "page": 2, "per_page": 50}, "found": found, "notes": ["note"],
                              "sorts": ["reference", "title"], "windows": (7, 30), "query": ""},
         "deadlines.html": {**frame(), "upcoming": {"items": [item], "total": 1, "days": 90},
+                           "overdue": [overdue], "overdue_total": 2,
                            "days": 90, "windows": (30, 90), "base_url": "http://x"},
         "convention.html": {**frame(), "view": view, "party_names": {"crpv": "CRPV"},
                             "history": [{"seq": 1, "event": "import", "from_state": None,
