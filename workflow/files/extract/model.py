@@ -56,8 +56,25 @@ class Field:
     origin: str = ""
 
 
+class _Reasoned:
+    """What Doubt and Gap share: a sentence (`message`, English with {placeholders}) and
+    the `values` that go in it."""
+
+    message: str
+    values: Values
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.said(english)
+
+    def said(self, say: Say = english) -> str:
+        """Why, as `say` speaks."""
+        return say(self.message, dict(self.values))
+
+
 @dataclass(frozen=True)
-class Doubt:
+class Doubt(_Reasoned):
     """Why a field was left out though the text speaks of it (two readings, a form it lacks).
 
     `message` is the sentence in English with {placeholders}, `values` what goes in them;
@@ -68,15 +85,6 @@ class Doubt:
     left_out: bool = True  # False: the value is kept, the warning asks for a check
     values: Values = ()
 
-    @property
-    def reason(self) -> str:
-        """Why, in English."""
-        return self.said(english)
-
-    def said(self, say: Say = english) -> str:
-        """Why, as `say` speaks."""
-        return say(self.message, dict(self.values))
-
     def warning(self, say: Say = english) -> str:
         """The field, then why: "amount: written 20000.00 in words and 25000.00 in figures"."""
         return say(WARNING, {"field": self.field, "reason": self.said(say)})
@@ -86,21 +94,12 @@ class Doubt:
 
 
 @dataclass(frozen=True)
-class Gap:
+class Gap(_Reasoned):
     """A field of the convention file the text does not give, and why (as a `Doubt` says)."""
 
     field: str
     message: str
     values: Values = ()
-
-    @property
-    def reason(self) -> str:
-        """Why, in English."""
-        return self.said(english)
-
-    def said(self, say: Say = english) -> str:
-        """Why, as `say` speaks."""
-        return say(self.message, dict(self.values))
 
     def __str__(self) -> str:
         return say_field(self.field, self.reason, english)
