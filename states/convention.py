@@ -217,7 +217,14 @@ class Convention:
         raised amount is then simply the single payment's)."""
         if self.clauses.instalments or self.paid_on is None:
             return Decimal("0")
-        return self.still_due(self.schedule()[0])
+        # `still_due` of the single payment, read without building the schedule and the
+        # progress (every email's snapshot asks): a payment recorded before its progress was
+        # kept has only `paid_amount`; one paid with no amount recorded leaves nothing due.
+        entry = progress_of(self.payments, SINGLE_PAYMENT)
+        paid = entry.paid_amount if entry.paid_on is not None else self.paid_amount
+        if paid is None:
+            return Decimal("0")
+        return max(self.amount - paid, Decimal("0"))
 
     def awaiting_report(self) -> Instalment | None:
         """The first unpaid instalment still waiting for the report it is paid on, if any."""

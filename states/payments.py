@@ -65,7 +65,12 @@ def schedule_of(amount: Decimal, instalments: tuple[Instalment, ...]) -> tuple[I
 
 def progress_of(progress: tuple[InstalmentProgress, ...], number: int) -> InstalmentProgress:
     """The progress of instalment `number` (nothing yet when it has none)."""
-    return next((p for p in progress if p.number == number), InstalmentProgress(number))
+    for entry in progress:
+        if entry.number == number:
+            return entry
+    # Built only when missing: every email's snapshot asks for it, and a frozen dataclass
+    # built for nothing cost a tenth of the due pass's Python (bench.reminder_lateness).
+    return InstalmentProgress(number)
 
 
 def with_progress(
