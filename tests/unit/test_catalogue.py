@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from states.errors import CODES, FRAME_KINDS, ConvflowError, Kind
 from workflow.wording.catalogue import LANGUAGES, po_path
 from workflow.wording.extract import template
-from workflow.wording.labels import GLOSSARY
+from workflow.wording.glossary import GLOSSARY
 from workflow.wording.refusals import FRAMES, HINTS, KIND_SAYERS, problem_text
 from workflow.wording.words import Words
 

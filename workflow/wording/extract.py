@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 
 from states.errors import CODES, FRAME_KINDS
 from workflow.wording.catalogue import DOMAIN, LANGUAGES, LOCALE_DIR, po_path
-from workflow.wording.labels import GLOSSARY
+from workflow.wording.glossary import GLOSSARY
 from workflow.wording.refusals import FRAMES, HINTS
 
 ROOT = Path(__file__).resolve().parents[2]
