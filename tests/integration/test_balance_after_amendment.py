@@ -23,6 +23,7 @@ from tests.integration.steps import (
     REFERENCE,
     at,
     bring_into_execution,
+    bring_into_force,
     load,
     record,
 )
@@ -236,3 +237,24 @@ def test_the_balance_late_is_reminded_and_announced_as_the_balance(
     ]
     assert "fixait le versement du solde de 50 000,00 € au plus tard le lundi 2 juin 2025" in late
     assert "soit 250 000,00 €, est versée en une seule fois" not in late
+
+
+def test_a_new_payment_target_before_the_payment_speaks_of_no_balance(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    # Notified, not paid: an avenant moving the payment target opens a payment deadline too,
+    # but leaves no balance; the partners are not told of a « solde de 0,00 € ».
+    load(app, reference_convention)
+    bring_into_force(app)
+    record(app, "notify", "2025-03-20")
+    amend(app, "2025-03-24", payment_target_days="45")
+    amendment(app, "submit", "2025-03-25")
+    amendment(app, "sign", "2025-03-25", signatory=CRPV)
+    assert amendment(app, "sign", "2025-03-26", signatory=METROPOLE) == "in_force"
+    run_due(app, app.clock(), smtp_server.sender())
+
+    [email] = [m for m in received(smtp_server) if "Avenant n° 1 en vigueur" in subject(m)]
+    text = text_of(email)
+    assert "solde" not in text, text
+    assert "Aucune action n’est attendue" in text, text
+    assert "le dimanche 4 mai 2025" in text  # the new target, 45 days after the notification
