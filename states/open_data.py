@@ -17,6 +17,7 @@ from decimal import Decimal
 from states.calendar import add_months, end_of_day, french_date, french_euros
 from states.convention import Convention, Party
 from states.deadlines import ComputedDeadline, LegalSettings
+from states.payments import SINGLE_PAYMENT, progress_of
 
 COLUMNS = (
     "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",
@@ -148,13 +149,28 @@ def due_for_publication(convention: Convention, threshold: Decimal = THRESHOLD) 
     return convention.effective_date is not None and convention.amount > threshold
 
 
+def _in_parts(convention: Convention) -> bool:
+    """Whether the subsidy is paid in several times: in instalments, or in a single payment an
+    amendment raising the amount completed with a balance (due, or paid on a later day; a
+    balance paid the very day of the first part changes no published date)."""
+    if convention.clauses.instalments:
+        return True
+    if convention.paid_on is None:
+        return False
+    latest = progress_of(convention.paid_so_far(), SINGLE_PAYMENT).paid_on
+    return convention.balance_due() > 0 or latest not in (None, convention.paid_on)
+
+
 def _payment_dates(convention: Convention) -> str:
-    """The payment's date once the single payment is recorded; otherwise the period from the
-    convention's date to its term (the schema's form for an unknown or staggered date)."""
+    """The payment's date once a payment made in one time is recorded. Otherwise a period (the
+    schema's form for payments in several times, or a single payment of unknown date): from
+    the convention's date to its last payment once all is paid, to its term before; a single
+    payment completed by its balance is written as instalments are, never as its first
+    part's day alone."""
     assert convention.effective_date is not None
-    if not convention.clauses.instalments and convention.paid_on is not None:
+    if not _in_parts(convention) and convention.paid_on is not None:
         return convention.paid_on.isoformat()
-    paid = sorted(p.paid_on for p in convention.payments if p.paid_on is not None)
+    paid = sorted(p.paid_on for p in convention.paid_so_far() if p.paid_on is not None)
     start = convention.effective_date
     end = paid[-1] if paid and not convention.unpaid_instalments() else convention.end_date
     return f"{start.isoformat()}/{end.isoformat()}"
@@ -208,7 +224,7 @@ def _row(convention: Convention, grantor: Grantor, party: Party) -> dict[str, st
         "objet": _object(convention) or "",
         "montant": f"{convention.amount:.2f}",
         "nature": "aide en numéraire",
-        "conditionsVersement": "échelonné" if convention.clauses.instalments else "unique",
+        "conditionsVersement": "échelonné" if _in_parts(convention) else "unique",
         "datesPeriodeVersement": _payment_dates(convention),
         "idRAE": "",
         "notificationUE": "non",

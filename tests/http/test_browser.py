@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 
+from states.convention import Convention
 from tests.http.conftest import REFERENCE, Tokens
 from tests.integration import steps
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path(os.environ.get("CONVFLOW_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = os.environ.get("CONVFLOW_SCREENSHOTS")
 # As this machine's notes say: no sandbox (root), and nothing fetched from outside.
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -228,3 +230,39 @@ def test_on_a_phone_a_refused_draft_says_why_at_the_top_and_leads_to_the_field(
     expect(page.locator("fieldset#parties")).to_be_in_viewport()
     expect(page.locator("#parties-error")).to_have_text("indiquez-en au moins 2")
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_a_balance_paid_after_an_amendment_shows_each_payment_and_the_total(
+    page: Any, app: App, reference_convention: Convention, tokens: Tokens, width: int
+):
+    # Paid 200 000,00 € on 1 April 2025; avenant n°1 raises it to 250 000,00 €; the balance
+    # is paid on 5 May 2025. The reader sees both payments on their days, and the total.
+    from playwright.sync_api import expect
+
+    from tests.integration.test_balance_after_amendment import raise_by_avenant
+
+    raise_by_avenant(app, reference_convention)
+    steps.record(app, "pay", "2025-05-05", amount="50000.00")
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.viewer)
+
+    page.goto(f"/conventions/{REFERENCE}")
+    conditions = page.locator("#conditions")
+    payments = conditions.locator("dl.facts div", has_text="Versements").locator("li")
+    expect(payments).to_have_count(2)
+    expect(payments.nth(0)).to_have_text(
+        "200\u202f000,00\xa0€ le mardi 1er avril 2025 (premier versement)"
+    )
+    expect(payments.nth(1)).to_have_text(
+        "50\u202f000,00\xa0€ le lundi 5 mai 2025 (solde après l'avenant)"
+    )
+    total = conditions.locator("dl.facts div", has_text="Total versé")
+    expect(total.locator("dd")).to_have_text("250\u202f000,00\xa0€ sur 250\u202f000,00\xa0€")
+    payments.nth(1).scroll_into_view_if_needed()
+    expect(payments.nth(1)).to_be_in_viewport()
+    box = payments.nth(1).bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+    if SHOTS:
+        conditions.screenshot(path=str(Path(SHOTS) / f"balance-paid-{width}.png"))

@@ -123,6 +123,16 @@ def test_the_list_s_summaries_declare_their_obligations_overdue(schema: dict[str
     assert set(overdue["required"]) == {"kind", "instalment", "due_date"}
 
 
+def test_a_convention_s_status_declares_each_payment_made(schema: dict[str, Any]) -> None:
+    """`payments_made` (each payment on its own day: a single payment and the balance an
+    amendment left, or each instalment) is in every status: a generated client must know it."""
+    answer = schema["paths"]["/api/v1/conventions/{reference}"]["get"]["responses"]["200"]
+    status = _resolved(schema, answer["content"]["application/json"]["schema"])
+    assert "payments_made" in status["properties"] and "payments_made" in status["required"]
+    made = _resolved(schema, status["properties"]["payments_made"]["items"])
+    assert set(made["required"]) == {"on", "amount", "instalment", "balance"}
+
+
 def _resolved(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """A schema object, its `$ref` followed."""
     reference = node.get("$ref")

@@ -8,6 +8,7 @@ read the balance and its date in the amendment_in_force email the SMTP server re
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date
 
@@ -22,6 +23,7 @@ from tests.integration.steps import (
     REFERENCE,
     at,
     bring_into_execution,
+    bring_into_force,
     load,
     record,
 )
@@ -116,6 +118,49 @@ def test_the_history_and_the_dossier_stay_consistent(raised: App) -> None:
     ]
 
 
+def test_each_payment_is_read_with_its_own_day_and_amount(raised: App) -> None:
+    # paid_on stays the first payment's day and paid_amount the total: what reads them must
+    # not put the total on the first payment's day, as if it were the only payment.
+    from workflow.cli.present import status_text
+    from workflow.wording.words import Words
+
+    record(raised, "pay", "2025-05-05", amount="50000.00")
+
+    status = views.status(raised, REFERENCE)
+    assert status["payments_made"] == [
+        {"on": "2025-04-01", "amount": "200000.00", "instalment": 0, "balance": False},
+        {"on": "2025-05-05", "amount": "50000.00", "instalment": 0, "balance": True},
+    ]
+    text = plain(status_text(status, Words("fr")))
+    [line] = [line for line in text.splitlines() if line.strip().startswith("montant")]
+    assert line.split(None, 1)[1] == (
+        "250 000,00 €  — versé 200 000,00 € le mardi 1er avril 2025, puis le solde de "
+        "50 000,00 € le lundi 5 mai 2025"
+    ), line
+    english = status_text(status, Words("en"))
+    assert "paid 200000.00 on 2025-04-01, then the balance of 50000.00 on 2025-05-05" in english
+
+    archive = zipfile.ZipFile(io.BytesIO(dossier(raised, REFERENCE, raised.clock())))
+    state = json.loads(archive.read("etat.json"))
+    assert [(p["on"], p["amount"]) for p in state["payments_made"]] == [
+        ("2025-04-01", "200000.00"), ("2025-05-05", "50000.00"),
+    ]  # fmt: skip
+
+
+def test_while_the_balance_is_due_the_status_says_the_one_payment_and_the_balance(
+    raised: App,
+) -> None:
+    from workflow.cli.present import status_text
+    from workflow.wording.words import Words
+
+    text = plain(status_text(views.status(raised, REFERENCE), Words("fr")))
+
+    assert (
+        "250 000,00 €  — versé 200 000,00 € le mardi 1er avril 2025 ; solde à verser après "
+        "l'avenant : 50 000,00 €"
+    ) in text
+
+
 def test_a_lower_amount_than_paid_is_refused_and_nothing_written(raised: App) -> None:
     record(raised, "pay", "2025-05-05", amount="50000.00")
     before = views.history(raised, REFERENCE)
@@ -192,3 +237,24 @@ def test_the_balance_late_is_reminded_and_announced_as_the_balance(
     ]
     assert "fixait le versement du solde de 50 000,00 € au plus tard le lundi 2 juin 2025" in late
     assert "soit 250 000,00 €, est versée en une seule fois" not in late
+
+
+def test_a_new_payment_target_before_the_payment_speaks_of_no_balance(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    # Notified, not paid: an avenant moving the payment target opens a payment deadline too,
+    # but leaves no balance; the partners are not told of a « solde de 0,00 € ».
+    load(app, reference_convention)
+    bring_into_force(app)
+    record(app, "notify", "2025-03-20")
+    amend(app, "2025-03-24", payment_target_days="45")
+    amendment(app, "submit", "2025-03-25")
+    amendment(app, "sign", "2025-03-25", signatory=CRPV)
+    assert amendment(app, "sign", "2025-03-26", signatory=METROPOLE) == "in_force"
+    run_due(app, app.clock(), smtp_server.sender())
+
+    [email] = [m for m in received(smtp_server) if "Avenant n° 1 en vigueur" in subject(m)]
+    text = text_of(email)
+    assert "solde" not in text, text
+    assert "Aucune action n’est attendue" in text, text
+    assert "le dimanche 4 mai 2025" in text  # the new target, 45 days after the notification

@@ -255,6 +255,51 @@ def test_an_extension_with_its_payment_made_changes_no_published_datum(
     assert publications(app) == [("2025-06-10", "met")]  # the single payment's date is known
 
 
+def scdl_row(app: App) -> dict[str, str]:
+    done = scdl_export(app)
+    assert validate(done.csv) == []
+    [row] = list(csv.DictReader(io.StringIO(done.csv)))
+    return row
+
+
+def test_a_single_payment_completed_by_its_balance_is_published_as_paid_in_parts(
+    app: App, reference_convention: Convention
+):
+    # Paid 200 000,00 € on 1 April 2025; avenant n°1, in force on 12 November 2025, raises it
+    # to 250 000,00 €; the balance is paid on 1 December 2025. The schema writes a payment made
+    # in several times as a period (« échelonné »), the convention's date to the last payment,
+    # as for instalments; not the first payment's day, as if it were the only one.
+    in_execution(app, published(reference_convention, siret=GIP_SIRET))
+    amended(app, "2025-11-12", amount="250000.00")
+
+    due = scdl_row(app)
+    assert (due["montant"], due["conditionsVersement"], due["datesPeriodeVersement"]) == (
+        "250000.00", "échelonné", "2025-03-10/2025-12-31",
+    )  # fmt: skip
+
+    steps.record(app, "pay", "2025-12-01", amount="50000.00")
+    paid = scdl_row(app)
+    assert (paid["montant"], paid["conditionsVersement"], paid["datesPeriodeVersement"]) == (
+        "250000.00", "échelonné", "2025-03-10/2025-12-01",
+    )  # fmt: skip
+
+
+def test_a_raise_taken_back_before_its_balance_is_paid_leaves_the_single_payment_s_day(
+    app: App, reference_convention: Convention
+):
+    from tests.integration.test_amendments import amend, sign_both
+
+    in_execution(app, published(reference_convention, siret=GIP_SIRET))
+    amended(app, "2025-11-12", amount="250000.00")
+    number = amend(app, "2025-11-13", amount="200000.00")
+    assert sign_both(app, number, "2025-11-14", "2025-11-17") == "in_force"
+
+    row = scdl_row(app)
+    assert (row["montant"], row["conditionsVersement"], row["datesPeriodeVersement"]) == (
+        "200000.00", "unique", "2025-04-01",
+    )  # fmt: skip
+
+
 # --- Rule 19: a publication recorded late, after the end, or with the convention's past -----
 
 URL = "https://data.ampmetropole.fr/subventions-2025.csv"

@@ -114,6 +114,26 @@ def test_each_payment_closes_its_own_deadline_and_the_last_closes_the_schedule(
     ]  # fmt: skip
 
 
+def test_the_status_line_says_the_total_paid_not_on_the_first_instalment_s_day(
+    in_three: App, clock: FixedClock
+) -> None:
+    from workflow.cli.present import status_text
+    from workflow.wording.words import Words
+
+    clock.now = at("2025-07-03T10:00:00Z")
+    record(in_three, "pay", "2025-04-01", amount="60000.00")
+    record(in_three, "pay", "2025-07-03", amount="80000.00")
+
+    status = views.status(in_three, REFERENCE)
+    assert [(p["on"], p["amount"], p["instalment"]) for p in status["payments_made"]] == [
+        ("2025-04-01", "60000.00", 1), ("2025-07-03", "80000.00", 2),
+    ]  # fmt: skip
+    text = status_text(status, Words("fr")).replace("\u202f", " ").replace("\xa0", " ")
+    assert "200 000,00 €  — versé 140 000,00 € en tout, en 2 versements" in text, text
+    assert "140 000,00 € le mardi 1er avril 2025" not in text  # the total on n°1's day
+    assert "versé le jeudi 3 juillet 2025" in text  # n°2's own line
+
+
 def test_the_partner_reads_which_instalment_a_reminder_is_about(
     in_three: App, clock: FixedClock, smtp_server: RunningServer
 ) -> None:

@@ -222,3 +222,23 @@ def test_a_convention_paid_in_instalments_still_refuses_a_new_amount() -> None:
     assert convention.balance_due() == 0
     with pytest.raises(InvalidInput, match="amount_of_a_schedule"):
         parse_changes(convention, {"amount": "250000.00"})
+
+
+def test_the_amendment_s_balance_is_the_convention_s_with_its_day() -> None:
+    """The amendment_in_force email's balance and the reminders' (the convention's snapshot)
+    say the same amount and what was paid before it; the amendment's adds the day it is due.
+    No balance, no balance said: a new payment target opens a payment deadline too."""
+    from workflow.usecases.emails import balance_snapshot, convention_snapshot
+
+    convention = convention_in("execution")
+    [target] = [d for d in amend(convention, amount="250000.00").opened if d.kind == "payment"]
+
+    assert balance_snapshot(convention, target) == {
+        **convention_snapshot(convention)["balance"], "due_date": "2025-06-02",
+    }  # fmt: skip
+    assert convention_snapshot(convention)["balance"] == {
+        "amount": "50000.00", "paid_before": "200000.00",
+    }  # fmt: skip
+    record(convention, "pay", date(2025, 5, 5), amount="50000.00")
+    assert balance_snapshot(convention, target) is None
+    assert "balance" not in convention_snapshot(convention)

@@ -70,7 +70,21 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     block.add(words("state"), words("{state}  (allowed events: {allowed})", state=state,
                                     allowed=allowed))  # fmt: skip
     amount = money(words, view["amount"])
-    if view["paid_on"]:
+    made = view.get("payments_made") or []
+    if len(made) > 1 and view.get("instalments"):  # each one's day is on its instalment's line
+        amount += words("  — paid {amount} in all, in {count} payments",
+                        amount=money(words, view["paid_amount"]), count=len(made))  # fmt: skip
+    elif len(made) > 1:  # a single payment, then the balance an amendment left: each its day
+        first, *balances = made
+        amount += words("  — paid {amount} on {day}", amount=money(words, first["amount"]),
+                        day=day(words, first["on"]))  # fmt: skip
+        for part in balances:
+            amount += words(
+                ", then the balance of {amount} on {day}",
+                amount=money(words, part["amount"]),
+                day=day(words, part["on"]),
+            )
+    elif view["paid_on"]:
         amount += words("  — paid {amount} on {day}", amount=money(words, view["paid_amount"]),
                         day=day(words, view["paid_on"]))  # fmt: skip
     if view.get("balance_due"):

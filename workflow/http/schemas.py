@@ -108,6 +108,18 @@ class HistoryEntry(Open):
     inputs: dict[str, Any]
 
 
+class PaymentMade(Open):
+    """One payment made, as the history recorded it."""
+
+    on: str = Field(description="the civil date it was made")
+    amount: str = Field(description="euros, exact decimal text: '50000.00'")
+    instalment: int = Field(description="the instalment it paid; 0: the single payment")
+    balance: bool = Field(
+        description="a further part of the single payment: the balance an amendment raising "
+        "the amount left to pay once it was paid"
+    )
+
+
 class ConventionStatus(Open):
     """Where a convention stands (the keys of `convflow status --json`), with its history."""
 
@@ -122,6 +134,10 @@ class ConventionStatus(Open):
     signatories: list[dict[str, Any]]
     allowed_events: list[str]
     deadlines: list[Deadline]
+    payments_made: list[PaymentMade] = Field(
+        description="every payment made, in the order recorded, each on its own day "
+        "(`paid_on` is the first one's, `paid_amount` the total)"
+    )
     history: list[HistoryEntry]
 
 

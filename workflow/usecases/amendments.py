@@ -222,12 +222,15 @@ def _tell(
     kind = "amendment_in_force" if outcome.to_state == "in_force" else NOTICES.get(outcome.trigger)
     if kind is None:
         return
-    # The balance a raised amount leaves to pay is what the partners must hear of first.
-    balance = next((d for d in outcome.opened if d.kind == "payment"), None)
-    deadline = balance or (outcome.opened[0] if outcome.opened else None)
+    # A payment deadline (the balance a raised amount leaves to pay, or a new payment target)
+    # is what the partners must hear of first.
+    payment = next((d for d in outcome.opened if d.kind == "payment"), None)
+    deadline = payment or (outcome.opened[0] if outcome.opened else None)
     snapshot = amendment_snapshot(amendment, convention)
-    if balance is not None and kind == "amendment_in_force":
-        snapshot["balance"] = balance_snapshot(convention, balance)
+    if payment is not None and kind == "amendment_in_force":
+        balance = balance_snapshot(convention, payment)
+        if balance is not None:
+            snapshot["balance"] = balance
     to = [s.email for s in convention.signatories]
     app.mailer.queue(
         uow,

@@ -146,13 +146,19 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
             for party in convention.parties
         ],
     }
-    balance = convention.balance_due()
-    if balance:
-        snapshot["balance"] = {
-            "amount": str(balance),
-            "paid_before": str(convention.amount - balance),
-        }
+    balance = _balance(convention)
+    if balance is not None:
+        snapshot["balance"] = balance
     return snapshot
+
+
+def _balance(convention: Convention) -> dict[str, str] | None:
+    """The balance an amendment raising the amount left to pay on a single payment already
+    made, as emails state it: its amount and what was paid before it; None when none is due."""
+    balance = convention.balance_due()
+    if not balance:
+        return None
+    return {"amount": str(balance), "paid_before": str(convention.amount - balance)}
 
 
 def financial_report_snapshot(convention: Convention) -> dict[str, Any] | None:
@@ -232,14 +238,15 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
     }
 
 
-def balance_snapshot(convention: Convention, target: ComputedDeadline) -> dict[str, Any]:
+def balance_snapshot(convention: Convention, target: ComputedDeadline) -> dict[str, Any] | None:
     """The balance an amendment in force leaves to pay on a single payment already made, as
-    emails state it: its amount, what was paid before, and the day its target falls."""
-    return {
-        "amount": str(convention.balance_due()),
-        "paid_before": str(convention.paid_amount or 0),
-        "due_date": _iso(target.due_date),
-    }
+    emails state it: the convention's (`convention_snapshot`), and the day `target`, its
+    payment deadline, falls; None when the amendment leaves no balance (a new payment target
+    before the payment opens a payment deadline too)."""
+    balance = _balance(convention)
+    if balance is None:
+        return None
+    return {**balance, "due_date": _iso(target.due_date)}
 
 
 def letter_snapshot(

@@ -3,10 +3,11 @@ the dashboard and the emails' facts say it the same way)."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Iterable
+from typing import Any, TypedDict
 
 from states.convention import Convention
-from states.payments import progress_of
+from states.payments import SINGLE_PAYMENT, progress_of
 from workflow.usecases.iso import day
 
 
@@ -39,3 +40,36 @@ def instalment_views(convention: Convention) -> list[InstalmentView]:
             "paid_amount": str(progress.paid_amount) if progress.paid_amount else None,
         })  # fmt: skip
     return views
+
+
+class PaymentView(TypedDict):
+    """One payment made, as the history recorded it (a `pay` line)."""
+
+    on: str
+    amount: str
+    instalment: int
+    """The instalment it paid; 0: the single payment, or a further part of it."""
+    balance: bool
+    """A further part of the single payment: the balance an amendment raising the amount left
+    to pay once it was paid."""
+
+
+def payment_views(lines: Iterable[Any]) -> list[PaymentView]:
+    """Every payment made, in the order recorded, from the convention's history lines: the
+    convention keeps only its first payment's date and the total paid (`paid_on`,
+    `paid_amount`), and each instalment's latest payment, not each part of a single payment
+    an amendment completed with a balance."""
+    made: list[PaymentView] = []
+    for line in lines:
+        if line.name != "pay" or line.amendment is not None:
+            continue
+        inputs = line.inputs or {}
+        number = int(inputs.get("instalment", SINGLE_PAYMENT))
+        made.append({
+            "on": line.occurred_on.isoformat(),
+            "amount": inputs.get("amount", ""),
+            "instalment": number,
+            "balance": number == SINGLE_PAYMENT
+            and any(p["instalment"] == SINGLE_PAYMENT for p in made),
+        })  # fmt: skip
+    return made

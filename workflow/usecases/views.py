@@ -29,7 +29,7 @@ from storage.mapping import dispute_to_json, notice_to_json
 from storage.vocabulary import EMAIL_WAITING
 from workflow.usecases.documents import document_view
 from workflow.usecases.iso import day, instant
-from workflow.usecases.schedule import InstalmentView, instalment_views
+from workflow.usecases.schedule import InstalmentView, PaymentView, instalment_views, payment_views
 from workflow.wording import labels
 
 if TYPE_CHECKING:  # the database layer: `status` reads without it (storage.driver_reads)
@@ -149,7 +149,12 @@ class StatusView(TypedDict):
     submitted_on: str | None
     notified_on: str | None
     paid_on: str | None
+    """The first payment's date (the convention is in execution from it)."""
     paid_amount: str | None
+    """The total paid so far."""
+    payments_made: list[PaymentView]
+    """Every payment made, in the order recorded, each with its date and amount: the first
+    payment and the balance an amendment left, or each instalment."""
     balance_due: str | None
     """The single payment's balance still to pay after an amendment raised the amount once it
     was paid (None when nothing of the kind is due)."""
@@ -559,6 +564,7 @@ def _status_view(parts: _Parts, retention_years: int) -> StatusView:
         "notified_on": day(convention.notified_on),
         "paid_on": day(convention.paid_on),
         "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
+        "payments_made": payment_views(parts.lines),
         "balance_due": str(balance) if (balance := convention.balance_due()) else None,
         "instalments": instalment_views(convention),
         "parties": [{"key": p.key, "name": p.name} for p in convention.parties],
