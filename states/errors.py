@@ -40,6 +40,8 @@ Kind = Literal[
     "problems",  # further problems of a file: [{field, line, code, params}]
     "form",  # the form a name must take, as its expression (states.identifiers): said in words
     "expected",  # the sort of value a field takes (one of EXPECTED): said in words
+    "suggestion",  # the known name closest to a misspelt one (states.spelling), or None:
+    # said as « ; vouliez-vous dire « amount » ? », or not at all when none is close
 ]
 
 EXPECTED = ("text", "list", "fields", "input", "value")
@@ -195,8 +197,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "toml_invalid_value": {"column": "number"},
     "toml_too_deep": {},
     "required_field": {},
-    "unknown_field": {},
-    "unknown_table": {"tables": "list"},
+    "unknown_field": {"closest": "suggestion"},
+    "unknown_table": {"tables": "list", "closest": "suggestion"},
     "file_not_a_date": {"value": "text"},
     "sheet_not_a_date": {"value": "text"},
     "sheet_not_a_calendar_date": {"value": "text"},
@@ -230,7 +232,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "duplicate_in_file": {"value": "text", "first": "number"},
     "spreadsheet_without_rows": {},
     "import_file_changed": {},
-    "unknown_column": {"allowed": "list"},
+    "unknown_column": {"allowed": "list", "closest": "suggestion"},
     "cell_beyond_columns": {"column": "number", "value": "text"},
     "missing_columns": {"columns": "list"},
     "spreadsheet_unreadable": {"detail": "text"},

@@ -233,6 +233,28 @@ def test_importing_twice_is_refused(loaded: Convflow) -> None:
     }
 
 
+def test_a_misspelt_key_is_refused_with_the_key_it_most_likely_means(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "convention.toml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        'amount = "200000.00"', 'amout = "200000.00"', 1), encoding="utf-8")  # fmt: skip
+
+    result = convflow("import", str(bad))
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : {bad}, ligne 14 : amout : champ inconnu ; vouliez-vous dire « amount » ?\n"
+    )  # one slip, one problem: `amount` is not also said to be missing
+    refused = convflow.refusal("import", str(bad))
+    assert (refused["code"], refused["params"]["closest"]) == ("unknown_field", "amount")
+    assert refused["params"]["others"] == []
+    assert convflow.english("import", str(bad)).stderr == (
+        f"Error: {bad}, line 14: amout: unknown field; did you mean 'amount'?\n"
+    )
+    assert convflow.json("list") == []
+
+
 def _in_force(loaded: Convflow) -> None:
     """Submitted on 3 March 2025, signed on the 5th and the 10th: in force."""
     for args in (["submit", "--on", "2025-03-03"],

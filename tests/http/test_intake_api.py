@@ -44,6 +44,21 @@ def test_an_administrator_creates_a_draft_from_the_file_s_fields(
     assert again.status_code == 409 and again.json()["code"] == "duplicate_reference"
 
 
+def test_a_misspelt_field_is_refused_with_the_field_it_most_likely_means(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    fields = file_fields()
+    fields["amout"] = fields.pop("amount")
+
+    refused = client.post("/api/v1/conventions", json=fields, headers=bearer(tokens.admin))
+
+    assert refused.status_code == 422
+    body = refused.json()
+    assert (body["code"], body["params"]["field"]) == ("unknown_field", "amout")
+    assert (body["params"]["closest"], body["params"]["others"]) == ("amount", [])
+    assert body["message"] == "amout : champ inconnu ; vouliez-vous dire « amount » ?"
+
+
 def test_each_field_s_problem_is_named_and_nothing_is_created(
     client: httpx.Client, tokens: Tokens
 ) -> None:
