@@ -279,6 +279,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_convention": {"reference": "text"},
     "unknown_intake_draft": {"draft": "number"},
     "duplicate_reference": {"reference": "text"},
+    "duplicate_reference_case": {"reference": "text", "existing": "text"},
     "concurrent_change": {"reference": "text", "expected": "number", "actual": "number"},
     "unknown_amendment": {"reference": "text", "amendment": "number"},
     "token_exists": {"name": "text"},
@@ -507,6 +508,17 @@ class DuplicateReference(ConvflowError):
     def __init__(self, reference: str) -> None:
         self.reference = reference
         super().__init__("duplicate_reference", reference=reference)
+
+
+class ReferenceDiffersByCase(ConvflowError):
+    """A convention's reference is that of a convention already loaded but for case
+    (`conv-2025-001` for `CONV-2025-001`): a person reads one reference, so it is refused as
+    taken, naming the one loaded. Not a DuplicateReference: --skip-existing does not take it
+    for the convention already loaded (its terms may differ), it refuses it."""
+
+    def __init__(self, reference: str, existing: str) -> None:
+        self.reference, self.existing = reference, existing
+        super().__init__("duplicate_reference_case", reference=reference, existing=existing)
 
 
 class ConcurrentChange(ConvflowError):
