@@ -127,7 +127,7 @@ def test_the_references_are_looked_up_case_aside_from_their_index(
             plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
                 f"EXPLAIN QUERY PLAN {sql}"))  # fmt: skip
         else:  # a table of one row is read whole when it may be: say it may not
-            connection.exec_driver_sql("SET enable_seqscan = off")
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # this transaction
             plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))
     assert "ix_convention_reference_lower" in plan, plan
 
