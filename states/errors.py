@@ -40,6 +40,8 @@ Kind = Literal[
     "problems",  # further problems of a file: [{field, line, code, params}]
     "form",  # the form a name must take, as its expression (states.identifiers): said in words
     "expected",  # the sort of value a field takes (one of EXPECTED): said in words
+    "suggestion",  # the known name closest to a misspelt one (states.spelling), or None:
+    # said as « ; vouliez-vous dire « amount » ? », or not at all when none is close
 ]
 
 EXPECTED = ("text", "list", "fields", "input", "value")
@@ -195,8 +197,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "toml_invalid_value": {"column": "number"},
     "toml_too_deep": {},
     "required_field": {},
-    "unknown_field": {},
-    "unknown_table": {"tables": "list"},
+    "unknown_field": {"closest": "suggestion"},
+    "unknown_table": {"tables": "list", "closest": "suggestion"},
     "file_not_a_date": {"value": "text"},
     "sheet_not_a_date": {"value": "text"},
     "sheet_not_a_calendar_date": {"value": "text"},
@@ -230,7 +232,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "duplicate_in_file": {"value": "text", "first": "number"},
     "spreadsheet_without_rows": {},
     "import_file_changed": {},
-    "unknown_column": {"allowed": "list"},
+    "unknown_column": {"allowed": "list", "closest": "suggestion"},
     "cell_beyond_columns": {"column": "number", "value": "text"},
     "missing_columns": {"columns": "list"},
     "spreadsheet_unreadable": {"detail": "text"},
@@ -277,6 +279,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_convention": {"reference": "text"},
     "unknown_intake_draft": {"draft": "number"},
     "duplicate_reference": {"reference": "text"},
+    "duplicate_reference_case": {"reference": "text", "existing": "text"},
     "concurrent_change": {"reference": "text", "expected": "number", "actual": "number"},
     "unknown_amendment": {"reference": "text", "amendment": "number"},
     "token_exists": {"name": "text"},
@@ -505,6 +508,17 @@ class DuplicateReference(ConvflowError):
     def __init__(self, reference: str) -> None:
         self.reference = reference
         super().__init__("duplicate_reference", reference=reference)
+
+
+class ReferenceDiffersByCase(ConvflowError):
+    """A convention's reference is that of a convention already loaded but for case
+    (`conv-2025-001` for `CONV-2025-001`): a person reads one reference, so it is refused as
+    taken, naming the one loaded. Not a DuplicateReference: --skip-existing does not take it
+    for the convention already loaded (its terms may differ), it refuses it."""
+
+    def __init__(self, reference: str, existing: str) -> None:
+        self.reference, self.existing = reference, existing
+        super().__init__("duplicate_reference_case", reference=reference, existing=existing)
 
 
 class ConcurrentChange(ConvflowError):

@@ -90,6 +90,19 @@ class ConventionRepository:
             found.update(self._connection.execute(query).scalars())
         return found
 
+    def existing_any_case(self, references: Sequence[str]) -> set[str]:
+        """The stored references equal to one of `references` but for case (`conv-1` finds
+        `CONV-1`, and `conv-1` itself), as they are stored; a few queries for many, each
+        answered from the index on `lower(reference)` (migration 0020). References are ASCII
+        (states.identifiers), which SQLite's and PostgreSQL's `lower` fold alike."""
+        lowered = sorted({reference.lower() for reference in references if "\x00" not in reference})
+        found: set[str] = set()
+        for start in range(0, len(lowered), 500):
+            chunk = lowered[start : start + 500]
+            query = select(c.reference).where(func.lower(c.reference).in_(chunk))
+            found.update(self._connection.execute(query).scalars())
+        return found
+
     def id_of(self, reference: str) -> int:
         """The row id of a convention loaded or added in this unit of work."""
         return self._identities[reference].convention_id

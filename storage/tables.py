@@ -22,6 +22,7 @@ from sqlalchemy import (
     Row,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlmodel import Field, SQLModel
@@ -432,6 +433,11 @@ Index(
     sqlite_where=PENDING,
     postgresql_where=PENDING,
 )
+# A reference is one whatever its case (`CONV-2025-001` and `conv-2025-001` name one
+# convention to a person): an import looks up the references it brings, case aside, in this
+# index (migration 0020), a few queries for a spreadsheet's thousands of rows. Not unique: a
+# database may already hold two references that differ only by case, from before it.
+Index("ix_convention_reference_lower", func.lower(convention_table.c.reference))
 
 AnyRow = Row[*tuple[Any, ...]]
 """A result row of any shape (SQLAlchemy 2.1 types rows by their columns)."""

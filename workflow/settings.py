@@ -6,7 +6,6 @@ Every setting has a name, an environment variable, a default and a description, 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -29,6 +28,7 @@ from states.deadlines import (
 )
 from states.errors import InvalidInput
 from states.open_data import is_siret
+from states.spelling import closest
 from storage.urls import (
     UNESCAPED,
     bad_port,
@@ -604,7 +604,7 @@ def unknown_variables(environ: Mapping[str, str]) -> tuple[tuple[str, str | None
     with the closest setting's variable, if one is close."""
     known = [spec.env for spec in SPECS]
     return tuple(
-        (name, next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.75)), None))
+        (name, closest(name, known))
         for name in sorted(environ)
         if name.startswith("CONVFLOW_") and name not in known and name not in NOT_SETTINGS
     )

@@ -233,6 +233,55 @@ def test_importing_twice_is_refused(loaded: Convflow) -> None:
     }
 
 
+def test_a_reference_loaded_in_another_case_is_refused_naming_it(
+    loaded: Convflow, tmp_path: Path
+) -> None:
+    # It was loaded as a second convention: « conv-2025-001 » beside « CONV-2025-001 ».
+    lower = tmp_path / "minuscules.toml"
+    lower.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        f'reference = "{REF}"', f'reference = "{REF.lower()}"', 1), encoding="utf-8")  # fmt: skip
+    said = (f"une convention de référence « {REF} » existe déjà : « {REF.lower()} » n'en diffère "
+            "que par les majuscules et minuscules")  # fmt: skip
+
+    # Not the convention already loaded (its terms may differ): --skip-existing refuses it too.
+    for options in ([], ["--skip-existing"]):
+        result = loaded("import", *options, str(lower))
+        assert (result.exit_code, result.stderr) == (1, f"Erreur : {said}\n"), options
+    assert loaded.refusal("import", "--skip-existing", str(lower)) == {
+        "code": "duplicate_reference_case",
+        "params": {"reference": REF.lower(), "existing": REF},
+        "message": said,
+    }
+    assert [row["reference"] for row in loaded.json("list")] == [REF]
+    english = loaded.english("import", str(lower))
+    assert english.stderr == (
+        f"Error: a convention with reference '{REF}' already exists: '{REF.lower()}' differs "
+        "from it only by upper and lower case\n"
+    )
+
+
+def test_a_misspelt_key_is_refused_with_the_key_it_most_likely_means(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "convention.toml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        'amount = "200000.00"', 'amout = "200000.00"', 1), encoding="utf-8")  # fmt: skip
+
+    result = convflow("import", str(bad))
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : {bad}, ligne 14 : amout : champ inconnu ; vouliez-vous dire « amount » ?\n"
+    )  # one slip, one problem: `amount` is not also said to be missing
+    refused = convflow.refusal("import", str(bad))
+    assert (refused["code"], refused["params"]["closest"]) == ("unknown_field", "amount")
+    assert refused["params"]["others"] == []
+    assert convflow.english("import", str(bad)).stderr == (
+        f"Error: {bad}, line 14: amout: unknown field; did you mean 'amount'?\n"
+    )
+    assert convflow.json("list") == []
+
+
 def _in_force(loaded: Convflow) -> None:
     """Submitted on 3 March 2025, signed on the 5th and the 10th: in force."""
     for args in (["submit", "--on", "2025-03-03"],

@@ -276,3 +276,56 @@ def test_two_references_equal_but_for_case_are_one_reference_given_twice(
     assert (refused["code"], refused["params"]["line"]) == ("duplicate_in_file", 3)
     assert refused["params"]["first"] == 2
     assert convflow.json("list") == []
+
+
+def test_a_reference_loaded_in_another_case_refuses_the_sheet_even_with_skip_existing(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """`amp-lot-001` is `AMP-LOT-001` to a person: not a new convention (it was loaded as a
+    second one), nor the one loaded, to leave as it is (its terms may differ)."""
+    convflow.ok("import", str(_csv(tmp_path / "premier.csv", _rows(2))))
+    rows = _rows(3)
+    rows[1]["reference"] = "amp-lot-001"
+    sheet = _csv(tmp_path / "second.csv", rows)
+    said = ("une convention de référence « AMP-LOT-001 » existe déjà : « amp-lot-001 » n'en "
+            "diffère que par les majuscules et minuscules")  # fmt: skip
+
+    result = convflow("import", "--skip-existing", str(sheet))
+
+    assert result.exit_code == 1
+    assert result.stderr == (f"{sheet} : refusé, rien n'a été chargé : {sheet}, ligne 3 : "
+                             f"Référence (reference) : {said}\n")  # fmt: skip
+    refused = convflow("import", str(sheet), "--json")
+    error = json.loads(refused.stdout)["files"][0]["error"]
+    assert (error["code"], error["params"]["line"]) == ("duplicate_reference", 2)
+    assert error["params"]["others"] == [
+        {"field": "reference", "line": 3, "code": "duplicate_reference_case",
+         "params": {"reference": "amp-lot-001", "existing": "AMP-LOT-001"}},
+    ]  # fmt: skip
+    assert f"aussi : Référence (reference) : {said} (ligne 3)" in error["message"]
+    assert {row["reference"] for row in convflow.json("list")} == {"AMP-LOT-000", "AMP-LOT-001"}
+
+
+def test_a_file_of_a_directory_giving_a_reference_loaded_in_another_case_is_refused_alone(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "lot"
+    _toml_folder(folder, 2)
+    again = folder / "AMP-KILL-002.toml"  # after AMP-KILL-000.toml, in name order
+    text = (folder / "AMP-KILL-000.toml").read_text(encoding="utf-8")
+    again.write_text(text.replace('"AMP-KILL-000"', '"Amp-Kill-000"', 1), encoding="utf-8")
+
+    result = convflow("import", "--without-history", "--skip-existing", str(folder), "--json")
+
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    files = {Path(f["file"]).name: f for f in report["files"]}
+    assert files["AMP-KILL-000.toml"]["imported"] == ["AMP-KILL-000"]
+    assert files["AMP-KILL-001.toml"]["imported"] == ["AMP-KILL-001"]
+    error = files["AMP-KILL-002.toml"]["error"]
+    assert (error["code"], error["params"]) == (
+        "duplicate_reference_case",
+        {"reference": "Amp-Kill-000", "existing": "AMP-KILL-000"},
+    )
+    assert report["refused_files"] == 1
+    assert {row["reference"] for row in convflow.json("list")} == {"AMP-KILL-000", "AMP-KILL-001"}

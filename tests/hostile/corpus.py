@@ -664,3 +664,57 @@ SCDL_CASES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }  # fmt: skip
 """An SCDL « subventions » row (the test's second of three) with `column` given `value`:
 the file is refused naming that line and column, and no draft is kept."""
+
+
+# Keys misspelt in a convention file: refused, and the refusal named the key written but not
+# the one meant (« montnat », « amout »). The reference convention's file with `written`
+# replaced by `misspelt` (its first occurrence): the refusal's code, and the key it suggests
+# (« vouliez-vous dire « amount » ? »); None where no key is close enough to be the one meant,
+# and none is suggested. The key suggested is not also refused as missing: one slip, one problem.
+MISSPELT_KEYS: dict[str, tuple[str, str, tuple[str, ...], str | None]] = {
+    "amount": ('amount = "200000.00"', 'amout = "200000.00"', ("unknown_field",), "amount"),
+    "amount-capital": ('amount = "200000.00"', 'Amount = "200000.00"', ("unknown_field",),
+                       "amount"),
+    "reference": ('reference = "AMP', 'refrence = "AMP', ("unknown_field",), "reference"),
+    "end-date-hyphen": ("end_date = 2025", "end-date = 2025", ("unknown_field",), "end_date"),
+    "table": ("[clauses]\n", "[clauzes]\n", ("unknown_field",), "clauses"),
+    "sub-table": ("[clauses.articles]", "[clauses.article]", ("unknown_field",), "articles"),
+    "reminders-table": ("[reminders]", "[reminder]", ("unknown_field",), "reminders"),
+    "clause": ("dispute_window_days =", "dispute_windows_days =", ("unknown_field",),
+               "dispute_window_days"),
+    "signatory-email": ('email = "martial', 'emial = "martial', ("unknown_field",), "email"),
+    "party-key": ('key = "crpv"', 'keys = "crpv"', ("unknown_field",), "key"),
+    "history-event": ('event = "notify"', 'evnet = "notify"', ("unknown_field",), "event"),
+    # a word of its own is no slip: nothing suggested, the key it stands for missing
+    "french-word": ('amount = "200000.00"', 'montant = "200000.00"', ("unknown_field",), None),
+    "other-word": ('place = "Marseille"', 'couleur = "Marseille"', ("unknown_field",), None),
+}  # fmt: skip
+
+# A spreadsheet's column header misspelt (column, header written, column suggested or None).
+MISSPELT_COLUMNS: dict[str, tuple[str, str, str | None]] = {
+    "amount": ("amount", "amout", "amount"),
+    "accented": ("reference", "Référence", "reference"),
+    "signatory-email": (
+        "party2_signatory_email",
+        "party2_signatory_mail",
+        "party2_signatory_email",
+    ),
+    "french-word": ("place", "lieu", None),
+}
+
+# The same in an open-data (SCDL « subventions ») file's header.
+MISSPELT_SCDL_COLUMNS: dict[str, tuple[str, str, str | None]] = {
+    "amount": ("montant", "montnat", "montant"),
+    "capital": ("dateConvention", "DateConvention", "dateConvention"),
+    "accented": ("nomBeneficiaire", "nomBénéficiaire", "nomBeneficiaire"),
+    "other-word": ("objet", "description", None),
+}
+
+# The same in the fields `POST /api/v1/conventions` takes (the file's, as JSON): the field at
+# `path` renamed `misspelt`, refused 422 with the field suggested (or None).
+MISSPELT_BODY_KEYS: dict[str, tuple[tuple[str | int, ...], str, str | None]] = {
+    "amount": (("amount",), "amout", "amount"),
+    "signatory-email": (("parties", 1, "signatories", 0, "email"), "mail", "email"),
+    "clause": (("clauses", "dispute_window_days"), "dispute_window_dys", "dispute_window_days"),
+    "french-word": (("place",), "lieu", None),
+}

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,10 @@ from tests.hostile.corpus import (
     ENVIRONMENT_CASES,
     HISTORY_CASES,
     INSTALMENT_CASES,
+    MISSPELT_BODY_KEYS,
+    MISSPELT_COLUMNS,
+    MISSPELT_KEYS,
+    MISSPELT_SCDL_COLUMNS,
     RAW_FILES,
     SCDL_CASES,
     SHEET_CASES,
@@ -89,6 +94,91 @@ def test_a_file_that_is_no_convention_file_is_refused(
 
     assert error["code"] in codes, error
     assert convflow.json("list") == []
+
+
+def _problems(error: dict[str, Any]) -> list[dict[str, Any]]:
+    """A file's refusal as its list of problems, the first one first: {field, code, params}."""
+    params = dict(error["params"])
+    first = {"field": params.pop("field"), "code": error["code"], "params": params}
+    return [first, *params.get("others", [])]
+
+
+def _suggests(error: dict[str, Any], code: str, closest: str | None) -> None:
+    """The refusal says the name `closest` (or none) beside its problem `code`, in words."""
+    unknown = [p for p in _problems(error) if p["code"] == code]
+    assert unknown and unknown[0]["params"]["closest"] == closest, error
+    if closest is None:
+        assert "vouliez-vous dire" not in error["message"], error
+    else:
+        assert f" ; vouliez-vous dire « {closest} » ?" in error["message"], error
+
+
+@pytest.mark.parametrize("name", list(MISSPELT_KEYS))
+def test_a_misspelt_key_is_refused_suggesting_the_key_meant(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    written, misspelt, codes, closest = MISSPELT_KEYS[name]
+    assert written in TEXT
+    path = tmp_path / "convention.toml"
+    path.write_text(TEXT.replace(written, misspelt, 1), encoding="utf-8")
+
+    error = _refused(convflow, "import", str(path))
+
+    assert error["code"] in codes, error
+    _suggests(error, "unknown_field", closest)
+    if closest is not None:  # one slip, one problem: the key meant is not also said missing
+        missing = [p["field"] for p in _problems(error) if p["code"] == "required_field"]
+        assert not [field for field in missing if field.endswith(closest)], error
+    assert convflow.json("list") == []
+
+
+def _sheet(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows([row.get(name, "") for name in header] for row in rows)
+    return path
+
+
+@pytest.mark.parametrize("name", list(MISSPELT_COLUMNS))
+def test_a_misspelt_column_header_is_refused_suggesting_the_column_meant(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    column, misspelt, closest = MISSPELT_COLUMNS[name]
+    example = next(csv.DictReader(io.StringIO(template_csv())))
+    header = [misspelt if c == column else c for c in COLUMNS]
+    path = _sheet(tmp_path / "lot.csv", header, [{**example, misspelt: example[column]}])
+
+    result = convflow.runner.invoke(cli, ["import", str(path), "--json"], env=convflow.env)
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    error = json.loads(result.stdout)["files"][0]["error"]
+    assert error["code"] == "unknown_column", error
+    assert (error["params"]["line"], error["params"]["field"]) == (1, misspelt.lower())
+    _suggests(error, "unknown_column", closest)
+    assert convflow.json("list") == []
+
+
+@pytest.mark.parametrize("name", list(MISSPELT_SCDL_COLUMNS))
+def test_a_misspelt_scdl_column_header_is_refused_suggesting_the_column_meant(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    column, misspelt, closest = MISSPELT_SCDL_COLUMNS[name]
+    with SCDL.open(encoding="utf-8", newline="") as source:
+        reader = csv.DictReader(source)
+        rows, fields = list(reader), list(reader.fieldnames or ())
+    header = [misspelt if f == column else f for f in fields]
+    path = _sheet(tmp_path / "subventions.csv", header,
+                  [{**row, misspelt: row[column]} for row in rows])  # fmt: skip
+
+    result = convflow.runner.invoke(cli, ["import", str(path), "--json"], env=convflow.env)
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    error = json.loads(result.stdout)["files"][0]["error"]
+    assert error["code"] == "unknown_column", error
+    assert (error["params"]["line"], error["params"]["field"]) == (1, misspelt)
+    _suggests(error, "unknown_column", closest)
+    assert convflow.json("drafts") == []
 
 
 @pytest.mark.parametrize("name", list(CLI_CASES))
@@ -255,6 +345,7 @@ def test_a_bad_setting_in_the_environment_is_refused_in_one_line(
 
 def test_the_corpus_holds_at_least_the_cases_the_issue_asks_for() -> None:
     groups = (RAW_FILES, CLI_CASES, HISTORY_CASES, SHEET_CASES, CONFIG_CASES, AMEND_CASES,
-              API_CASES, ENVIRONMENT_CASES, SCDL_CASES)  # fmt: skip
+              API_CASES, ENVIRONMENT_CASES, SCDL_CASES, MISSPELT_KEYS, MISSPELT_COLUMNS,
+              MISSPELT_SCDL_COLUMNS, MISSPELT_BODY_KEYS)  # fmt: skip
     counted = len(file_cases()) + sum(len(group) for group in groups)
     assert counted >= 300

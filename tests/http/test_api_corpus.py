@@ -6,8 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.hostile.corpus import API_CASES
+from tests.hostile.corpus import API_CASES, MISSPELT_BODY_KEYS
 from tests.http.conftest import REFERENCE, Tokens, bearer
+from tests.http.test_intake_api import file_fields
 from workflow.bootstrap import App
 from workflow.usecases import views
 
@@ -27,6 +28,33 @@ def test_a_bad_event_body_is_refused_with_its_status_and_code(
     problem = answer.json()
     assert problem["code"] in codes, problem
     assert views.history(loaded, REFERENCE) == before
+
+
+@pytest.mark.parametrize("name", list(MISSPELT_BODY_KEYS))
+def test_a_misspelt_field_of_a_new_convention_is_refused_suggesting_the_field_meant(
+    client: httpx.Client, tokens: Tokens, app: App, name: str
+) -> None:
+    path, misspelt, closest = MISSPELT_BODY_KEYS[name]
+    body = file_fields()
+    *table, key = path
+    parent = body
+    for part in table:
+        parent = parent[part]
+    parent[misspelt] = parent.pop(key)
+
+    answer = client.post("/api/v1/conventions", json=body, headers=bearer(tokens.admin))
+
+    assert answer.status_code == 422, answer.text[:300]
+    problem = answer.json()
+    found = [problem, *problem["params"]["others"]]
+    unknown = [p for p in found if p["code"] == "unknown_field"]
+    assert unknown and unknown[0]["params"]["closest"] == closest, problem
+    if closest is None:
+        assert "vouliez-vous dire" not in problem["message"], problem
+    else:
+        assert f" ; vouliez-vous dire « {closest} » ?" in problem["message"], problem
+    listed = client.get("/api/v1/conventions", headers=bearer(tokens.admin)).json()
+    assert listed["items"] == []
 
 
 @pytest.mark.parametrize(

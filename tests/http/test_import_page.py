@@ -123,6 +123,22 @@ def test_a_reference_already_loaded_refuses_the_file_naming_its_row(
     assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0003") == []
 
 
+def test_a_reference_loaded_in_another_case_refuses_the_file_naming_the_one_loaded(
+    admin_browser: httpx.Client, app: App
+):
+    confirm(admin_browser, upload(admin_browser, rows_csv(1, first=2)))
+    content = rows_csv(3).decode().replace("AMP-LOT-0002", "amp-lot-0002")
+
+    report = upload(admin_browser, content.encode())
+
+    assert report.status_code == 422
+    assert re.search(r'"Ligne">3</td><td data-label="Colonne"><code>reference', report.text)
+    assert ("une convention de référence « AMP-LOT-0002 » existe déjà : « amp-lot-0002 » n'en "
+            "diffère que par les majuscules et minuscules") in page_text(report)  # fmt: skip
+    assert "Importer les" not in report.text
+    assert loaded(app, "AMP-LOT-0001", "amp-lot-0002", "AMP-LOT-0003") == []
+
+
 def test_a_file_changed_between_the_report_and_the_import_is_refused(
     admin_browser: httpx.Client, app: App
 ):

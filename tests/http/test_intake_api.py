@@ -44,6 +44,44 @@ def test_an_administrator_creates_a_draft_from_the_file_s_fields(
     assert again.status_code == 409 and again.json()["code"] == "duplicate_reference"
 
 
+def test_a_reference_loaded_in_another_case_is_refused_naming_it(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    admin = bearer(tokens.admin)
+    client.post("/api/v1/conventions", json=file_fields(), headers=admin).raise_for_status()
+
+    again = client.post("/api/v1/conventions", json=file_fields(reference="amp-crpv-paca-2025"),
+                        headers=admin)  # fmt: skip
+
+    assert again.status_code == 409
+    body = again.json()
+    assert (body["code"], body["params"]) == (
+        "duplicate_reference_case",
+        {"reference": "amp-crpv-paca-2025", "existing": "AMP-CRPV-PACA-2025"},
+    )
+    assert body["message"] == (
+        "une convention de référence « AMP-CRPV-PACA-2025 » existe déjà : « amp-crpv-paca-2025 » "
+        "n'en diffère que par les majuscules et minuscules"
+    )
+    listed = client.get("/api/v1/conventions", headers=admin).json()
+    assert [c["reference"] for c in listed["items"]] == ["AMP-CRPV-PACA-2025"]
+
+
+def test_a_misspelt_field_is_refused_with_the_field_it_most_likely_means(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    fields = file_fields()
+    fields["amout"] = fields.pop("amount")
+
+    refused = client.post("/api/v1/conventions", json=fields, headers=bearer(tokens.admin))
+
+    assert refused.status_code == 422
+    body = refused.json()
+    assert (body["code"], body["params"]["field"]) == ("unknown_field", "amout")
+    assert (body["params"]["closest"], body["params"]["others"]) == ("amount", [])
+    assert body["message"] == "amout : champ inconnu ; vouliez-vous dire « amount » ?"
+
+
 def test_each_field_s_problem_is_named_and_nothing_is_created(
     client: httpx.Client, tokens: Tokens
 ) -> None:

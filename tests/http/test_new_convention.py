@@ -181,6 +181,23 @@ def test_a_reference_already_loaded_is_refused_beside_the_reference(
     assert re.search(r'id="reference-error">[^<]*AMP-CRPV-PACA-2025', unescape(answer.text))
 
 
+def test_a_reference_loaded_in_another_case_is_refused_beside_the_reference_naming_it(
+    admin_browser: httpx.Client, loaded: App
+):
+    form = {**reference_form(), "reference": REFERENCE.lower()}
+
+    answer = post(admin_browser, "/nouvelle-convention", form, "save")
+
+    assert answer.status_code == 409
+    error = re.search(r'id="reference-error">([^<]*)<', unescape(answer.text))
+    assert error is not None and re.sub(r"\s+", " ", error.group(1)).strip() == (
+        f"Une convention de référence « {REFERENCE} » existe déjà : « {REFERENCE.lower()} » "
+        "n'en diffère que par les majuscules et minuscules."
+    )
+    with loaded.uow(read_only=True) as uow:
+        assert uow.conventions.existing_any_case([REFERENCE]) == {REFERENCE}
+
+
 def test_the_reference_conventions_pdf_fills_the_form_with_each_quote(
     admin_browser: httpx.Client, app: App, tmp_path: Path
 ):

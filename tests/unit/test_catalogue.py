@@ -173,6 +173,7 @@ SAMPLES: dict[str, Any] = {
     "problems": [{"field": "title", "line": 3, "code": "empty_text", "params": {}}],
     "form": r"^\d{2}-\d{2}$",
     "expected": "text",
+    "suggestion": "amount",
 }
 
 
@@ -184,6 +185,17 @@ def test_every_code_can_be_said_with_its_parameters(code, language):
     said = problem_text(Words(language), code, params)
 
     assert said and said != code and "{" not in said
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_name_suggested_is_said_after_the_problem_and_none_is_not_said(language):
+    words = Words(language)
+    suggested = problem_text(words, "unknown_field", {"closest": "amount"})
+    alone = problem_text(words, "unknown_field", {"closest": None})
+
+    assert suggested.startswith(alone) and "amount" in suggested and suggested != alone
+    assert problem_text(words, "unknown_field", {}) == alone  # a refusal from before it
+    assert "{" not in alone and "amount" not in alone
 
 
 def test_what_the_services_own_events_record_is_said_in_french():

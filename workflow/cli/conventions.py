@@ -81,7 +81,8 @@ def init(context: CliContext, as_json: bool) -> None:
     "--skip-existing",
     is_flag=True,
     help="If the reference is already loaded, say so and succeed, loading the others (for "
-    "set-up scripts, or an import started again).",
+    "set-up scripts, or an import started again). One loaded in another case (CONV-1 for "
+    "conv-1) is still refused.",
 )
 @click.option(
     "--without-history",
@@ -112,7 +113,8 @@ def import_(
     Each file's line is written as soon as it is committed (an import stopped halfway has said
     what it loaded). A directory's other files are named, left aside; a directory without a
     file to import is refused. With --skip-existing, a spreadsheet's rows already loaded are
-    left as they are and its other rows loaded.
+    left as they are and its other rows loaded. A reference equal to a loaded one but for case
+    (conv-1 for CONV-1) is refused, naming the one loaded, with or without --skip-existing.
     """
     if len(files) == 1 and files[0].suffix.lower() not in KINDS and not files[0].is_dir():
         _import_one(context, files[0], actor, skip_existing, without_history, as_json)

@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from states.errors import InvalidInput
+from states.spelling import closest
 from workflow.files.convention_file import ConventionFileError, locate, toml_refusal
 from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
 from workflow.files.utf8 import read_utf8
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
 TABLES = ("[changes]", "[[representatives]]")
+_TABLE_NAMES = ("changes", "representatives")
 
 
 def read_amendment_file(path: Path) -> dict[str, str]:
@@ -39,10 +41,11 @@ def read_amendment_file(path: Path) -> dict[str, str]:
 
 def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
     for key in data:
-        if key not in ("changes", "representatives"):
+        if key not in _TABLE_NAMES:
             raise ConventionFileError(
-                source, locate(text, (key,)), key, "unknown_table", tables=TABLES
-            )
+                source, locate(text, (key,)), key, "unknown_table", tables=TABLES,
+                closest=closest(key, _TABLE_NAMES),
+            )  # fmt: skip
     declared, representatives = data.get("changes", {}), data.get("representatives", [])
     if not isinstance(declared, dict):
         raise ConventionFileError(source, locate(text, ("changes",)), "changes", "not_a_table")

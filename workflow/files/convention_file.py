@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +35,7 @@ from states.inputs import EARLIEST, LATEST, parse_amount
 from states.lifecycle import HISTORY_EVENTS
 from states.open_data import is_rna, is_siret
 from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
+from states.spelling import closest
 from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
 from workflow.usecases.commands import PastEvent
 
@@ -591,10 +592,19 @@ def toml_refusal(source: str, error: TomlSyntaxError) -> ConventionFileError:
 
 
 def _file_error(text: str, source: str, error: ValidationError) -> ConventionFileError:
-    """One error naming the first problem's field and line, and every other problem after it."""
+    """One error naming the first problem's field and line, and every other problem after it.
+    A key misspelt is one problem, not two: the key it most likely meant is not also said to
+    be missing (`amout` suggests `amount`, which is then not refused as missing)."""
+    items = error.errors()
+    meant = {
+        (*loc[:-1], closest(str(loc[-1]), known_keys(loc[:-1])))
+        for loc in (tuple(item["loc"]) for item in items if item["type"] == "extra_forbidden")
+    }
     problems = []
-    for item in error.errors():
+    for item in items:
         loc = tuple(item["loc"])
+        if item["type"] == "missing" and loc in meant:
+            continue
         line = locate(text, loc)
         code, params = problem_of(item)
         field = _dotted(loc) or "file"
@@ -607,7 +617,6 @@ def _file_error(text: str, source: str, error: ValidationError) -> ConventionFil
 
 _SAME_CODE = {
     "missing": "required_field",
-    "extra_forbidden": "unknown_field",
     "string_too_short": "empty_text",
 }
 _WHOLE = ("int_parsing", "int_type", "int_from_float")
@@ -619,6 +628,9 @@ def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
     kind, context, given = error["type"], dict(error.get("ctx") or {}), error.get("input")
     if kind in _OWN and (isinstance(error.get("ctx"), dict) or not CODES.get(kind, True)):
         return kind, context  # raised by our validators with a code of ours
+    if kind == "extra_forbidden":  # a key misspelt, most often: the one meant, if one is close
+        loc = tuple(error["loc"])
+        return "unknown_field", {"closest": closest(str(loc[-1]), known_keys(loc[:-1]))}
     if kind in _SAME_CODE:
         return _SAME_CODE[kind], {}
     if kind.startswith(("date_", "datetime_")):
@@ -641,6 +653,26 @@ def problem_of(error: ErrorDetails) -> tuple[str, dict[str, Any]]:
     if kind in bounds:
         return bounds[kind]
     return "invalid_value", {"detail": str(error["msg"]), "expected": _EXPECTED.get(kind, "value")}
+
+
+def known_keys(table: Sequence[int | str]) -> tuple[str, ...]:
+    """The keys the file's table at `table` takes (() for the file itself, ('parties', 1,
+    'signatories', 0) for a signatory's): those a misspelt key is held against."""
+    model: type[BaseModel] | None = ConventionIn
+    for part in table:
+        if isinstance(part, int):  # an entry of a list: its items' keys
+            continue
+        field = model.model_fields.get(part) if model is not None else None
+        model = _model_in(field.annotation) if field is not None else None
+    return tuple(model.model_fields) if model is not None else ()
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's type holds: itself, or that of its list or its `| None`."""
+    if get_origin(annotation) is None:
+        is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        return annotation if is_model else None
+    return next((m for m in map(_model_in, get_args(annotation)) if m is not None), None)
 
 
 _EXPECTED = {

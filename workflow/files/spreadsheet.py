@@ -23,6 +23,7 @@ from zipfile import BadZipFile
 from pydantic import ValidationError
 
 from states.convention import Convention
+from states.spelling import closest
 from workflow.files.convention_file import (
     ConventionFileError,
     ConventionIn,
@@ -163,10 +164,12 @@ def _columns(source: str, header: Sequence[Any]) -> list[str]:
 def checked_header(
     source: str, names: list[str], allowed: Sequence[str], required: Sequence[str]
 ) -> list[str]:
-    """A file's header, its first unknown column or its missing ones refused on line 1."""
+    """A file's header, its first unknown column (with the known one it most likely means) or
+    its missing ones refused on line 1."""
     unknown = [name for name in names if name and name not in allowed]
     if unknown:
-        raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(allowed))
+        raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(allowed),
+                                  closest=closest(unknown[0], allowed))  # fmt: skip
     missing = [name for name in required if name not in names]
     if missing:
         raise ConventionFileError(source, 1, missing[0], "missing_columns", columns=missing)

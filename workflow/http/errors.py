@@ -19,6 +19,7 @@ from states.errors import (
     DuplicateReference,
     InvalidInput,
     LifecycleError,
+    ReferenceDiffersByCase,
     UnknownEvent,
 )
 from storage.engine import DatabaseRefused, DatabaseUnreachable
@@ -77,7 +78,12 @@ def status_of(error: ConvflowError) -> int:
         return 422
     if isinstance(
         error,
-        LifecycleError | ConcurrentChange | DuplicateReference | TokenExists | DocumentCorrupted,
+        LifecycleError
+        | ConcurrentChange
+        | DuplicateReference
+        | ReferenceDiffersByCase
+        | TokenExists
+        | DocumentCorrupted,
     ):
         return 409
     return 400

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from states.calendar import civil_date
-from states.errors import ConvflowError, DuplicateReference, InvalidInput
+from states.errors import ConvflowError, DuplicateReference, InvalidInput, ReferenceDiffersByCase
 from states.inputs import is_digits
 from workflow.files import fields as file_fields
 from workflow.files.convention_file import ConventionFile, file_data, parse_mapping
@@ -166,7 +166,7 @@ def _checked_then(
             done = complete_draft(context.app, draft, command, context.now())
         else:
             done = import_convention(context.app, command, context.now())
-    except DuplicateReference as error:
+    except (DuplicateReference, ReferenceDiffersByCase) as error:
         said = intake_form.Said(quotes, {"reference": say(error, FRENCH).sentence})
         return form_page(context, signed, given, status=409, said=said, editing=editing,
                          extra={"intake_draft": _draft_number(form)})  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from states import due, reminders
 from states.calendar import civil_date
@@ -16,7 +17,13 @@ from states.deadlines import (
     payment_target,
     termination_notice,
 )
-from states.errors import ConcurrentChange, ConvflowError, DuplicateReference, GuardRejected
+from states.errors import (
+    ConcurrentChange,
+    ConvflowError,
+    DuplicateReference,
+    GuardRejected,
+    ReferenceDiffersByCase,
+)
 from states.financial_report import financial_report
 from states.inputs import letter_date
 from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
@@ -59,8 +66,7 @@ def load_convention(
     """`import_convention` inside a unit of work the caller commits (with what else it
     does: an intake draft completed is removed in the same transaction)."""
     convention = command.convention
-    if uow.conventions.exists(convention.reference):
-        raise DuplicateReference(convention.reference)
+    refuse_taken(uow, convention.reference)
     convention_id = uow.conventions.add(convention, now)
     uow.conventions.append_event(
         convention_id,
@@ -79,6 +85,16 @@ def load_convention(
     for number, past in enumerate(command.history):
         _replay(app, uow, convention, past, number, command, now)
     return ConventionImported(convention.reference, convention.state, convention.version)
+
+
+def refuse_taken(uow: UnitOfWork, reference: str) -> None:
+    """Refuse a reference a convention has already: as it is (DuplicateReference, which
+    --skip-existing leaves), or but for case (ReferenceDiffersByCase, naming the one loaded)."""
+    stored = uow.conventions.existing_any_case([reference])
+    if reference in stored:
+        raise DuplicateReference(reference)
+    if stored:
+        raise ReferenceDiffersByCase(reference, min(stored))
 
 
 def refuse_unless_draft(convention: Convention) -> None:
@@ -137,15 +153,26 @@ def loaded_references(app: App, references: Sequence[str]) -> set[str]:
 
 
 def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], source: str) -> None:
-    loaded = uow.conventions.existing([convention.reference for _, convention in rows])
-    taken = [(number, c.reference) for number, c in rows if c.reference in loaded]
-    if taken:
-        (line, reference), *others = taken
-        raise ConventionFileError(
-            source, line, "reference", "duplicate_reference", reference=reference,
-            others=[{"field": "reference", "line": n, "code": "duplicate_reference",
-                     "params": {"reference": r}} for n, r in others],
-        )  # fmt: skip
+    """Each row whose reference a convention has already, as it is or but for case (that
+    convention's reference named), refused at once; one query per 500 rows."""
+    stored = uow.conventions.existing_any_case([convention.reference for _, convention in rows])
+    by_case = {reference.lower(): reference for reference in sorted(stored, reverse=True)}
+    taken: list[dict[str, Any]] = []
+    for number, convention in rows:
+        reference = convention.reference
+        if reference in stored:
+            code, params = "duplicate_reference", {"reference": reference}
+        elif reference.lower() in by_case:
+            code = "duplicate_reference_case"
+            params = {"reference": reference, "existing": by_case[reference.lower()]}
+        else:
+            continue
+        taken.append({"field": "reference", "line": number, "code": code, "params": params})
+    if not taken:
+        return
+    first, *others = taken
+    raise ConventionFileError(source, first["line"], "reference", first["code"], others=others,
+                              **first["params"])  # fmt: skip
 
 
 def import_conventions(

@@ -31,6 +31,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
     "other_line": ("field", "problem", "line"),
     "with_hint": ("message", "hint"),
     "more": ("count",),
+    "closest": ("closest",),
 }
 """The frames of the catalogue (context `frame`) and the values each one is given."""
 
@@ -128,6 +129,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "problems": lambda words, value, _: _others(words, value),
     "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
     "expected": lambda words, value, _: words.label("expected", value),
+    "suggestion": lambda words, value, _: words.entry("frame", "closest", closest=str(value)),
 }
 """How each kind of parameter is said."""
 
@@ -135,7 +137,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
 def _said(words: Words, kind: Kind, value: Any, params: Mapping[str, Any]) -> str:
     """One parameter in words; as written when it cannot be read (a date like 2025-02-30)."""
     if value is None:
-        return words(UNKNOWN)
+        return "" if kind == "suggestion" else words(UNKNOWN)  # no name is close: nothing said
     try:
         said = KIND_SAYERS[kind](words, value, params)
     except (ValueError, ArithmeticError, TypeError, KeyError):
@@ -158,7 +160,9 @@ def visible(text: str) -> str:
 
 def _values(words: Words, code: str, params: Mapping[str, Any]) -> dict[str, str]:
     kinds = {**FRAME_KINDS, **CODES.get(code, {})}
-    return {
+    # A suggestion not given (a refusal made before there were any) is none.
+    unsaid = {name: "" for name, kind in kinds.items() if kind == "suggestion"}
+    return unsaid | {
         name: _said(words, kinds.get(name, "text"), value, params) for name, value in params.items()
     }
 
