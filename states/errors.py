@@ -266,9 +266,12 @@ CODES: dict[str, dict[str, Kind]] = {
     "document_not_text": {},
     "document_not_pdf": {"detail": "text"},
     "document_not_docx": {"detail": "text"},
-    # Settings (InvalidInput about a CONVFLOW_* variable or a settings file's key).
+    # Settings (InvalidInput about a CONVFLOW_* variable or a settings file's key; a file's
+    # syntax is refused as a convention file's is, by the toml_* codes and file_not_utf8).
     "settings_file_not_found": {},
-    "settings_file_invalid": {"detail": "text"},
+    "settings_file_is_a_directory": {},
+    "settings_file_not_readable": {},
+    "settings_file_invalid": {"detail": "text"},  # any other error reading it: the system's
     "unknown_setting": {},
     "setting_set_twice": {"name": "text"},
     "not_a_date_list": {"value": "text"},

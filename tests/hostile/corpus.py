@@ -514,9 +514,10 @@ for _name, (_value, _codes) in {
 
 # Settings files given with --config.
 CONFIG_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
-    "latin-1": ("language = 'français'".encode("latin-1"), ("settings_file_invalid",)),
-    "nested": (b"x = " + b"[" * 5000 + b"]" * 5000, ("settings_file_invalid",)),
-    "syntax": (b"language = ", ("settings_file_invalid",)),
+    # its syntax refused as a convention file's is (line, column, why), not tomllib's English
+    "latin-1": ("language = 'français'".encode("latin-1"), ("file_not_utf8",)),
+    "nested": (b"x = " + b"[" * 5000 + b"]" * 5000, ("toml_too_deep",)),
+    "syntax": (b"language = ", ("toml_invalid_value",)),
     "unknown-key": (b'colour = "blue"', ("settings_file_unknown_key", "unknown_setting")),
     "bad-port": (b"http_port = 99999", ("number_out_of_range",)),
     "bad-flag": (b'extend_acts = "peut-etre"', ("not_yes_or_no",)),
