@@ -29,6 +29,7 @@ from workflow.cli.context import (
 )
 from workflow.cli.dossier_words import dossier_problem
 from workflow.cli.present import day, new_deadlines, table
+from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.spreadsheet import KINDS
@@ -43,7 +44,7 @@ from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.listing import Overdue
-from workflow.usecases.verification import DifferenceView, VerificationView, verify_history
+from workflow.usecases.verification import VerificationView, verify_history
 from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
 
@@ -519,22 +520,6 @@ def _verify_dossier(words: Words, path: Path, as_json: bool) -> None:
         click.get_current_context().exit(1)
 
 
-def _difference(words: Words, found: DifferenceView) -> str:
-    """One thing stored otherwise than the history establishes, said."""
-    if found["field"] == "paper_content":
-        return words("{reference}: the paper {recorded} no longer holds the bytes attached "
-                     "(they hash to {stored})", reference=found["reference"],
-                     recorded=found["recorded"], stored=found["stored"] or "—")  # fmt: skip
-    if found["seq"] == 0:
-        return words("{reference}: {field} stored is {stored}, no history line records it",
-                     reference=found["reference"], field=found["field"],
-                     stored=found["stored"])  # fmt: skip
-    return words("{reference}: {field} stored is {stored}, history line {seq} establishes "
-                 "{recorded}", reference=found["reference"], field=found["field"],
-                 stored=found["stored"] or "—", seq=found["seq"],
-                 recorded=found["recorded"] or "—")  # fmt: skip
-
-
 def _say_verification(words: Words, report: VerificationView) -> None:
     """What verify found, as the administrator reads it: breaks and differences on stderr."""
     for broken in report["breaks"]:
@@ -543,7 +528,7 @@ def _say_verification(words: Words, report: VerificationView) -> None:
                          breach=words.label("chain_breach", broken["breach"])),
                    err=True)  # fmt: skip
     for found in report["differences"]:
-        click.echo(_difference(words, found), err=True)
+        click.echo(difference(words, found), err=True)
     for paper in report["papers_unrecorded"]:
         click.echo(words("{reference}: paper attached before the history recorded papers, "
                          "no line holds it: {paper}", **paper))  # fmt: skip
