@@ -323,8 +323,24 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_found": {},
     "method_not_allowed": {},
     "http_error": {"status": "number"},
-    # The command line used wrongly (exit code 2).
+    # The command line used wrongly (exit code 2). What click parses itself, each with the
+    # command, option or argument as typed as its `field` (workflow.cli.misuse); usage_error
+    # for what click says in no attribute convflow knows (click's words as its detail).
     "usage_error": {"detail": "text"},
+    "unknown_command": {},
+    "unknown_command_suggested": {"suggestions": "list"},
+    "unknown_option": {},
+    "unknown_option_suggested": {"suggestions": "list"},
+    "option_needs_value": {},
+    "option_takes_no_value": {},
+    "missing_argument": {},
+    "missing_option": {},
+    "missing_choice": {"choices": "list"},
+    "missing_command": {"commands": "list"},
+    "extra_arguments": {"arguments": "list"},
+    "path_not_found": {"value": "text"},
+    "path_is_a_directory": {"value": "text"},
+    "path_not_readable": {"value": "text"},
     "not_key_value": {"item": "text"},
     "not_utf8": {"argument": "text"},
     "meeting_incomplete": {},

@@ -28,6 +28,7 @@ from workflow.cli.context import (
     pass_context,
 )
 from workflow.cli.dossier_words import dossier_problem
+from workflow.cli.misuse import Choice, FilePath, WholeNumber
 from workflow.cli.present import day, new_deadlines, table
 from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
@@ -76,7 +77,7 @@ def init(context: CliContext, as_json: bool) -> None:
 
 
 @click.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=FilePath(path_type=Path))
 @actor_option("Who loads it.")
 @click.option(
     "--skip-existing",
@@ -192,7 +193,7 @@ def _past_term_note(words: Words, state: str, term: date) -> str:
 
 
 @click.command(name="list")
-@click.option("--state", type=click.Choice(STATES), help="Only conventions in this state.")
+@click.option("--state", type=Choice(STATES), help="Only conventions in this state.")
 @json_option
 @pass_context
 def list_(context: CliContext, state: str | None, as_json: bool) -> None:
@@ -255,7 +256,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.argument("reference")
-@click.argument("event", type=click.Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
+@click.argument("event", type=Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
 @click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option(
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
@@ -263,12 +264,12 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 @actor_option("Who records it.")
 @click.option(
     "--expect-version",
-    type=click.IntRange(1, 2_000_000_000),
+    type=WholeNumber(1, 2_000_000_000),
     help="Refuse if the convention changed since this version.",
 )
 @click.option(
     "--amendment",
-    type=click.IntRange(1, 10_000),
+    type=WholeNumber(1, 10_000),
     metavar="N",
     help="The event is about amendment n°N (submit, sign signatory=EMAIL, abandon).",
 )
@@ -370,7 +371,7 @@ def _amendment_event(
 @click.option(
     "--file",
     "file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="A TOML file declaring the changes ([changes], [[representatives]]).",
 )
 @click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
@@ -463,7 +464,7 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
 @click.option(
     "--dossier",
     "dossier_path",
-    type=click.Path(exists=True, path_type=Path),
+    type=FilePath(exists=True, path_type=Path),
     help="Check an exported dossier (its .zip or unzipped folder) by itself, "
     "without the database: its manifest, each history line's hash recomputed "
     "from the content it covers, each readable cell against that content, and "
