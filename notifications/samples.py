@@ -149,7 +149,8 @@ def _deadline(
     days_before: int | None = None,
     earliest_court_date: date | None = None,
 ) -> dict[str, Any]:
-    """A computed deadline as states/ explains it."""
+    """A computed deadline as states/ explains it to the partners (workflow.usecases.emails:
+    no setting, no « réglage »)."""
     return {
         "kind": kind,
         "kind_label": label,
@@ -202,8 +203,7 @@ def _termination(days_before: int | None = None) -> dict[str, Any]:
         [
             "Article 7 : la résiliation prend effet à l’expiration d’un délai de 6 mois à compter "
             "de la lettre recommandée avec accusé de réception.",
-            f"Date retenue : réception de la lettre, le {date_fr_full(received)} "
-            "(réglage « date de réception »).",
+            f"Date retenue par le service : réception de la lettre, le {date_fr_full(received)}.",
             f"Délai en mois, de quantième à quantième : {date_fr(received)} + 6 mois = "
             f"{date_fr(effective)} (code de procédure civile, article 641).",
             "Délai de préavis : pas de report au jour ouvrable suivant "
@@ -291,8 +291,8 @@ def _publication_update(days_before: int | None = None) -> dict[str, Any]:
         [
             f"Mise à jour des données essentielles après l'avenant n°1, en vigueur le "
             f"{date_fr_full(signed)} : il change une donnée publiée. Aucun texte n'impose cette "
-            "mise à jour : c'est la pratique de la Métropole (réglage du service : mise à jour "
-            "après un avenant quand il change une donnée publiée).",
+            "mise à jour : c'est la pratique de la Métropole (mise à jour des données "
+            "essentielles après un avenant : quand il change une donnée publiée).",
             f"Mise à jour au plus tard trois mois après l'avenant : {date_fr_full(due)}, sans "
             "report.",
         ],

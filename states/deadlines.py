@@ -96,6 +96,35 @@ _CIVIL_READING = (
 )
 
 
+SETTINGS_LINE = "Réglages : "
+"""How an explanation's line of the settings it was computed with begins: for the service's
+people (the command line, the dashboard), never in what the partners read."""
+_EXTENDED_BY_SETTING = "Prorogation (CPC art. 642 al. 2, réglage) : "
+_DATE_BY_SETTING = "(date retenue par le réglage ; "
+_READING_BY_SETTINGS = "Lecture appliquée (réglages du service) : "
+BY_SETTING = "(réglage du service : "
+"""How an explanation says a choice of the service's settings in the middle of a sentence
+(states.open_data: the update after an amendment)."""
+_FOR_PARTNERS = (
+    (_EXTENDED_BY_SETTING, "Prorogation (CPC art. 642 al. 2) : "),
+    (_DATE_BY_SETTING, "(date retenue par le service ; "),
+    (_READING_BY_SETTINGS, "Lecture appliquée par le service : "),
+    (BY_SETTING, "("),
+)
+"""What an explanation says of the service's settings, and what the partners read instead."""
+
+
+def for_partners(explanation: str) -> str:
+    """An explanation as the partners read it in their emails: without the line of the
+    settings it was computed with, nor « réglage » in its sentences (the service's people read
+    them in `convflow status`). Explanations stored before this was written read the same."""
+    lines = [line for line in explanation.splitlines() if not line.startswith(SETTINGS_LINE)]
+    said = "\n".join(lines)
+    for operators, partners in _FOR_PARTNERS:
+        said = said.replace(operators, partners)
+    return said
+
+
 def uncollected_reading(settings: LegalSettings) -> str:
     """The sentence an explanation says of an uncollected letter (rule 22): the reading
     applied, that the other exists, and what to do to be safe."""
@@ -106,9 +135,8 @@ def uncollected_reading(settings: LegalSettings) -> str:
     return (
         # the setting's name is said where the service reads it (the command line), not to
         # the partners and dashboard readers who read this explanation
-        "Lecture appliquée (réglages du service) : "
-        f"{applied} ; l'autre lecture existe : {other}. Par prudence, notifier à nouveau par "
-        "un autre moyen (remise contre récépissé, commissaire de justice)."
+        f"{_READING_BY_SETTINGS}{applied} ; l'autre lecture existe : {other}. Par prudence, "
+        "notifier à nouveau par un autre moyen (remise contre récépissé, commissaire de justice)."
     )
 
 
@@ -308,7 +336,7 @@ def _extend(
     skipped = _skipped_reasons(raw_end, extended, calendar)
     if not prudence:
         lines.append(
-            f"Prorogation (CPC art. 642 al. 2, réglage) : jour non ouvrable : {skipped} ; le "
+            f"{_EXTENDED_BY_SETTING}jour non ouvrable : {skipped} ; le "
             f"délai est prorogé au premier jour ouvrable suivant, le {french_date(extended)}."
         )
         return extended
@@ -381,7 +409,7 @@ def dispute_window(
         f"Échéance : la période amiable expire le {_instant_text(due)} (CPC art. 642 al. 1).",
         f"Saisine du tribunal compétent possible à partir du {french_date(court)}. "
         + court_sentence(parties),
-        "Réglages : prorogation des actes au jour ouvrable suivant : "
+        f"{SETTINGS_LINE}prorogation des actes au jour ouvrable suivant : "
         f"{_yes_no(settings.extend_acts)} ; calendrier : {settings.calendar.describe()}.",
     ]
     return ComputedDeadline(
@@ -430,7 +458,7 @@ def termination_notice(
         + uncollected_reading(settings)
         if uncollected
         else f"Déclencheur : {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
-        f"(date retenue par le réglage ; {_other_dates(letter, basis)})."
+        f"{_DATE_BY_SETTING}{_other_dates(letter, basis)})."
     )
     lines = [
         f"Résiliation ({article}) : elle prend effet à l'expiration d'un délai de {months} mois "
@@ -467,8 +495,8 @@ def termination_notice(
     by_basis = _by_basis(letter, months, settings)
     lines.append(_by_basis_text(by_basis, term))
     lines.append(
-        f"Réglages : date retenue pour la lettre : {_BASIS_LABEL[basis]} ; prorogation des "
-        f"préavis : {_yes_no(settings.extend_notices)}."
+        f"{SETTINGS_LINE}date retenue pour la lettre : {_BASIS_LABEL[basis]} ; prorogation "
+        f"des préavis : {_yes_no(settings.extend_notices)}."
     )
     return ComputedDeadline(
         kind="termination",
@@ -743,10 +771,12 @@ class DeadlineClosure:
 
 
 __all__ = [
+    "BY_SETTING",
     "DEADLINE_KINDS",
     "DEADLINE_STATUSES",
     "LETTER_BASES",
     "OUTLIVING_KINDS",
+    "SETTINGS_LINE",
     "ComputedDeadline",
     "DeadlineClosure",
     "DeadlineKind",
@@ -760,6 +790,7 @@ __all__ = [
     "dispute_window",
     "expiry",
     "extend_act",
+    "for_partners",
     "instalment_target",
     "payment_target",
     "signature_target",

@@ -268,9 +268,12 @@ CODES: dict[str, dict[str, Kind]] = {
     "document_not_text": {},
     "document_not_pdf": {"detail": "text"},
     "document_not_docx": {"detail": "text"},
-    # Settings (InvalidInput about a CONVFLOW_* variable or a settings file's key).
+    # Settings (InvalidInput about a CONVFLOW_* variable or a settings file's key; a file's
+    # syntax is refused as a convention file's is, by the toml_* codes and file_not_utf8).
     "settings_file_not_found": {},
-    "settings_file_invalid": {"detail": "text"},
+    "settings_file_is_a_directory": {},
+    "settings_file_not_readable": {},
+    "settings_file_invalid": {"detail": "text"},  # any other error reading it: the system's
     "unknown_setting": {},
     "setting_set_twice": {"name": "text"},
     "not_a_date_list": {"value": "text"},
@@ -323,8 +326,24 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_found": {},
     "method_not_allowed": {},
     "http_error": {"status": "number"},
-    # The command line used wrongly (exit code 2).
+    # The command line used wrongly (exit code 2). What click parses itself, each with the
+    # command, option or argument as typed as its `field` (workflow.cli.misuse); usage_error
+    # for what click says in no attribute convflow knows (click's words as its detail).
     "usage_error": {"detail": "text"},
+    "unknown_command": {},
+    "unknown_command_suggested": {"suggestions": "list"},
+    "unknown_option": {},
+    "unknown_option_suggested": {"suggestions": "list"},
+    "option_needs_value": {},
+    "option_takes_no_value": {},
+    "missing_argument": {},
+    "missing_option": {},
+    "missing_choice": {"choices": "list"},
+    "missing_command": {"commands": "list"},
+    "extra_arguments": {"arguments": "list"},
+    "path_not_found": {"value": "text"},
+    "path_is_a_directory": {"value": "text"},
+    "path_not_readable": {"value": "text"},
     "not_key_value": {"item": "text"},
     "not_utf8": {"argument": "text"},
     "meeting_incomplete": {},

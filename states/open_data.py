@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from states.calendar import add_months, end_of_day, french_date, french_euros
 from states.convention import Convention, Party
-from states.deadlines import ComputedDeadline, LegalSettings
+from states.deadlines import BY_SETTING, ComputedDeadline, LegalSettings
 from states.payments import SINGLE_PAYMENT, progress_of
 
 COLUMNS = (
@@ -113,7 +113,7 @@ def publication_update(
         f"{french_date(signed_on)} : {why}. Aucun texte n'impose cette mise à jour : le délai "
         "de trois mois du décret 2017-779 (art. 2) court de la signature de la convention et ne "
         "vaut que pour sa publication initiale. C'est la pratique de la Métropole, qui reprend "
-        "ce délai compté de la signature de l'avenant (réglage du service : "
+        f"ce délai compté de la signature de l'avenant {BY_SETTING}"
         f"{settings.on_amendment_text()}).",
         f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
         f"{french_date(due)} ; pas de report au jour ouvrable suivant.",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +35,7 @@ from storage.urls import (
     masked_url,
     unescaped_in_credentials,
 )
-from workflow.files.toml_text import BOM
+from workflow.files.toml_text import TomlSyntaxError, read_toml
 
 Source = Literal["environment", "file", "default"]
 SmtpTls = Literal["none", "starttls", "tls"]
@@ -570,18 +569,22 @@ def _load(
 ) -> tuple[Settings, list[Refused]]:
     environ = os.environ if environ is None else environ
     path = file or (Path(environ["CONVFLOW_CONFIG"]) if environ.get("CONVFLOW_CONFIG") else None)
-    from_file = _read_file(path) if path else {}
+    from_file = _read_file(path) if path else _SettingsFile("", {}, {})
     values: dict[str, Any] = {}
     sources: dict[str, Source] = {}
     refused: list[Refused] = []
     unknown = unknown_variables(environ)
     for spec in SPECS:
-        raw, source = _raw_value(spec, environ, from_file)
+        raw, source = _raw_value(spec, environ, from_file.values)
         try:
             values[spec.name] = spec.default if raw is None else spec.parse(raw)
         except _Invalid as error:
-            where = spec.env if source == "environment" else f"{path}: {spec.name}"
-            refused.append(Refused(spec, InvalidInput(where, error.code, **error.params)))
+            refusal = (
+                InvalidInput(spec.env, error.code, **error.params)
+                if source == "environment"
+                else from_file.refusal(spec.name, error.code, **error.params)
+            )
+            refused.append(Refused(spec, refusal))
             if not every:
                 break
             values[spec.name], source = spec.default, "default"
@@ -620,28 +623,82 @@ def _raw_value(
     return None, "default"
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+class SettingsFileError(InvalidInput):
+    """A settings file refused at one of its lines, as a convention file is: the file, the
+    line (when it is known), and the key written there (`toml` for a line assigning none,
+    `file` for the whole file)."""
+
+    FRAME: ClassVar[tuple[str, ...]] = ("field", "file", "line")
+
+    def __init__(
+        self, file: str, line: int | None, field: str, code: str, /, **params: Any
+    ) -> None:
+        self.file, self.line = file, line
+        super().__init__(field, code, file=file, line=line, **params)
+
+
+@dataclass(frozen=True)
+class _SettingsFile:
+    """What a settings file sets, by setting name, and where: each name's key as written
+    (`reminder_hour` or `CONVFLOW_REMINDER_HOUR`) and the line it is on."""
+
+    path: str
+    values: Mapping[str, Any]
+    keys: Mapping[str, tuple[str, int | None]]
+
+    def refusal(self, name: str, code: str, /, **params: Any) -> SettingsFileError:
+        """The value of setting `name` refused, said at its key and line in the file."""
+        key, line = self.keys.get(name, (name, None))
+        return SettingsFileError(self.path, line, key, code, **params)
+
+
+def _read_file(path: Path) -> _SettingsFile:
+    """The settings file at `path`, read; refused as a convention file is when it cannot be
+    (its line, and why in convflow's words rather than tomllib's English)."""
+    source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix(BOM))
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise InvalidInput(str(path), "settings_file_not_found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(str(path), "settings_file_invalid", detail=str(error)) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(str(path), "settings_file_invalid", detail="not UTF-8 text") from None
-    except RecursionError:
-        raise InvalidInput(str(path), "settings_file_invalid", detail="nested too deeply") from None
-    except OSError as error:  # a folder, a file it may not read
-        raise InvalidInput(
-            str(path), "settings_file_invalid", detail=error.strerror or ""
-        ) from None
+        raise InvalidInput(source, "settings_file_not_found") from None
+    except IsADirectoryError:
+        raise InvalidInput(source, "settings_file_is_a_directory") from None
+    except PermissionError:
+        raise InvalidInput(source, "settings_file_not_readable") from None
+    except OSError as error:  # a disk error: the system's words, said as its own
+        detail = error.strerror or type(error).__name__
+        raise InvalidInput(source, "settings_file_invalid", detail=detail) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        from workflow.files.utf8 import undecodable_at  # the file readers: only when refused
+
+        bad_line, column, byte = undecodable_at(data, error.start)
+        raise SettingsFileError(source, bad_line, "file", "file_not_utf8", byte=byte,
+                                column=column, detail=str(error)) from None  # fmt: skip
+    try:
+        table = read_toml(text)
+    except TomlSyntaxError as error:
+        raise SettingsFileError(source, error.line, error.key, error.code, **error.params) from None
+    lines = text.splitlines()
     known = {spec.name for spec in SPECS}
     settings: dict[str, Any] = {}
-    for key, value in data.items():
+    keys: dict[str, tuple[str, int | None]] = {}
+    for key, value in table.items():
+        line = _line_of(lines, key)
         name = key.lower().removeprefix("convflow_")  # reminder_hour or CONVFLOW_REMINDER_HOUR
         if name not in known:
-            raise InvalidInput(f"{path}: {key}", "unknown_setting")
+            raise SettingsFileError(source, line, key, "unknown_setting")
         if name in settings:
-            raise InvalidInput(f"{path}: {key}", "setting_set_twice", name=name)
+            raise SettingsFileError(source, line, key, "setting_set_twice", name=name)
         settings[name] = value
-    return settings
+        keys[name] = (key, line)
+    return _SettingsFile(source, settings, keys)
+
+
+def _line_of(lines: list[str], key: str) -> int | None:
+    """The line (from 1) where `key` is given a value, or opens a table; None when it cannot
+    be found (a dotted key, a quoted one written otherwise)."""
+    written = re.compile(
+        rf"""^\s*(?:["']?{re.escape(key)}["']?\s*=|\[+\s*{re.escape(key)}\s*[\].])"""
+    )
+    return next((number for number, line in enumerate(lines, 1) if written.match(line)), None)

@@ -142,7 +142,10 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
     assert json.loads(bad_date.stdout)["error"]["code"] == "not_a_date"
     unknown = loaded("frobnicate", "--json")
     assert unknown.exit_code == 2
-    assert json.loads(unknown.stdout)["error"]["code"] == "usage_error"
+    assert json.loads(unknown.stdout)["error"] == {
+        "code": "unknown_command", "params": {"field": "frobnicate"},
+        "message": "frobnicate : commande inconnue",
+    }  # fmt: skip
 
 
 def test_the_command_line_speaks_english_when_told(loaded: Convflow) -> None:

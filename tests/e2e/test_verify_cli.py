@@ -14,6 +14,11 @@ from tests.e2e.conftest import EXAMPLE, Convflow
 REF = "AMP-CRPV-PACA-2025"
 
 
+def _spaced(text: str) -> str:
+    """French amounts' narrow and no-break spaces as plain ones."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
 def test_verify_says_the_chains_hold_then_names_the_line_a_superuser_changed(
     convflow: Convflow,
 ) -> None:
@@ -50,8 +55,55 @@ def test_verify_names_a_term_changed_beside_the_history(convflow: Convflow) -> N
 
     result = convflow("verify")
     assert result.exit_code == 1
-    assert (f"{REF} : amount enregistré vaut 250000.00, la ligne 1 de l'historique établit "
-            "200000.00") in result.stderr  # fmt: skip
+    assert _spaced(result.stderr).splitlines() == [
+        f"{REF} : Montant (€ TTC) (amount) : la base de données dit 250 000,00 €, la ligne 1 de "
+        "l'historique établit 200 000,00 €"
+    ]
+    assert convflow.english("verify").stderr.splitlines() == [
+        f"{REF}: amount stored is 250000.00, history line 1 establishes 200000.00"
+    ]  # English keeps the names and values a script reads back
+
+
+def test_verify_says_each_difference_by_its_label_and_its_values_in_french(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """The convention's term, state, a party's name and a signatory's address, and a paper's
+    kind changed by hand: each named by its label, its values as French reads them, never a
+    raw field name (« end_date ») nor an ISO date alone."""
+    convflow.ok("import", str(EXAMPLE))
+    paper = tmp_path / "convention.pdf"
+    paper.write_bytes(b"%PDF-1.4 signed")
+    convflow.ok("attach", REF, str(paper), "--kind", "signed_convention")
+    engine = create_engine(convflow.env["CONVFLOW_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE convention SET end_date = '2026-01-31', state = 'dispute'"))
+        connection.execute(text("UPDATE party SET name = 'Autre nom' WHERE key = 'crpv'"))
+        connection.execute(text("UPDATE signatory SET email = 'x@example.org' "
+                                "WHERE email = 'martial.alvarez@example.org'"))  # fmt: skip
+        connection.execute(text("UPDATE document SET kind = 'other'"))
+    engine.dispose()
+
+    said = _spaced(convflow("verify", REF).stderr).splitlines()
+
+    assert said[:2] == [
+        f"{REF} : État de la convention (state) : la base de données dit en litige (dispute), "
+        "la ligne 7 de l'historique établit en exécution (execution)",
+        f"{REF} : Terme (date de fin) (end_date) : la base de données dit samedi 31 janvier "
+        "2026, la ligne 1 de l'historique établit mercredi 31 décembre 2025",
+    ]
+    assert (f"{REF} : Partie crpv (party.crpv) : la base de données dit Autre nom, la ligne 1 "
+            "de l'historique établit GIP Centre de Ressources pour la Politique de la Ville PACA "
+            "(CRPV PACA)") in said  # fmt: skip
+    assert (f"{REF} : Représentants de la partie metropole (signatory.metropole) : la base de "
+            "données dit Martial Alvarez (Vice-Président délégué, pour la Présidente, "
+            "x@example.org), la ligne 1 de l'historique établit Martial Alvarez (Vice-Président "
+            "délégué, pour la Présidente, martial.alvarez@example.org)") in said  # fmt: skip
+    papers = [line for line in said if "Pièce jointe (paper)" in line]
+    assert len(papers) == 2
+    assert "la ligne 7 de l'historique établit convention signée, 15 octets" in papers[0]
+    assert "la base de données dit autre pièce, 15 octets, SHA-256 " in papers[1]
+    for raw in (" end_date ", " amount ", "2025-12-31", "|", " enregistré vaut "):
+        assert not any(raw in line for line in said), raw
 
 
 def test_verify_checks_an_exported_dossier_by_itself(convflow: Convflow, tmp_path: Path) -> None:

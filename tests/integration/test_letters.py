@@ -11,8 +11,10 @@ import pytest
 
 from states.convention import Convention
 from states.errors import GuardRejected, InvalidInput
+from tests.conftest import FixedClock
 from tests.integration import steps
 from workflow.bootstrap import App
+from workflow.settings import load_settings
 from workflow.usecases.letters import render_letter
 
 
@@ -68,6 +70,26 @@ def test_the_dispute_letter_states_the_difficulty_and_how_the_period_counts(
     assert "Le rapport d'activité du premier semestre manque." in text
     assert "délai de 30 jours calendaires court à compter de la réception" in text
     assert "Lettre recommandée avec demande d’avis de réception" in text
+
+
+def test_a_dispute_letter_says_the_period_is_not_extended_without_naming_a_setting(
+    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
+):
+    """With CONVFLOW_EXTEND_ACTS=no the letter to the partner said « (réglage du service) »."""
+    app = App.create(load_settings({**settings_env, "CONVFLOW_EXTEND_ACTS": "no"}))
+    app.clock = clock
+    try:
+        steps.load(app, reference_convention)
+        steps.bring_into_execution(app)
+        content = render_letter(app, steps.REFERENCE, "dispute", "docx", date(2025, 5, 5),
+                                difficulty="Le rapport d'activité manque.")  # fmt: skip
+    finally:
+        app.close()
+
+    text = text_of(content, "docx")
+
+    assert "il n’est pas prorogé au jour ouvrable suivant ;" in text
+    assert "réglage" not in text
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])

@@ -161,3 +161,51 @@ def test_the_committee_reminder_names_no_command(
     assert str(partners["To"]) == steps.METROPOLE
     assert_plain_words(partners)
     assert f"convflow committee {steps.REFERENCE} add" in read(service)
+
+
+def in_execution(mailbox: Mailbox, convention: Convention) -> None:
+    """The reference convention signed, notified and paid (in execution from 1 April 2025)."""
+    mailbox.at("2025-03-01T09:00:00Z")
+    steps.load(mailbox.app, convention)
+    for event, on, inputs in (("submit", "2025-03-03", {}),
+                              ("sign", "2025-03-05", {"signatory": steps.METROPOLE}),
+                              ("sign", "2025-03-10", {"signatory": steps.CRPV}),
+                              ("notify", "2025-03-20", {}),
+                              ("pay", "2025-04-01", {"amount": "200000.00"})):  # fmt: skip
+        mailbox.event(event, on, **inputs)
+    mailbox.deliver("2025-04-01T11:00:00Z")
+
+
+def test_the_dispute_window_says_no_setting_to_the_partners(
+    mailbox: Mailbox, reference_convention: Convention
+) -> None:
+    """Its explanation ended on « Réglages : prorogation des actes au jour ouvrable suivant :
+    oui ; calendrier : … », and a letter never collected was read « (réglages du service) »:
+    the service's people read that in `convflow status`, the partners do not."""
+    in_execution(mailbox, reference_convention)
+    mailbox.event("open_dispute", "2025-06-10", party="crpv", uncollected="yes",
+                  presented="2025-06-02")  # fmt: skip
+
+    partners, service = copies(mailbox.deliver("2025-06-10T11:00:00Z"), "Litige notifié")
+
+    assert_plain_words(partners)
+    text = read(partners)
+    assert "Réglages" not in text and "Lecture appliquée par le service : " in text
+    assert "Saisine du tribunal compétent possible à partir du" in text  # the rest is said
+    assert "réglage" not in read(service).split("POUR LE SERVICE")[0]
+
+
+def test_a_termination_says_the_date_it_counts_from_without_the_setting(
+    mailbox: Mailbox, reference_convention: Convention
+) -> None:
+    """« (date retenue par le réglage ; …) » and « Réglages : date retenue pour la lettre … »
+    reached the partners' notice of termination."""
+    in_execution(mailbox, reference_convention)
+    mailbox.event("give_notice", "2025-04-16", party="crpv", received="2025-04-14",
+                  dispatched="2025-04-10")  # fmt: skip
+
+    partners, _ = copies(mailbox.deliver("2025-04-16T11:00:00Z"), "Résiliation notifiée")
+
+    assert_plain_words(partners)
+    text = read(partners)
+    assert "(date retenue par le service ; " in text and "Réglages" not in text

@@ -34,7 +34,7 @@ MISSED_SUBJECT = (
     "[AMP-CRPV-PACA-2025] Données essentielles non publiées dans le délai légal, "
     "échu le 10 juin 2025"
 )
-INTERNALS = ("convflow", "open_data_on_amendment", "CONVFLOW_", "réglage open", "url=")
+INTERNALS = ("convflow", "open_data_on_amendment", "CONVFLOW_", "réglage", "url=")
 
 
 @pytest.fixture

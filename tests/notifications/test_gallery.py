@@ -49,6 +49,28 @@ def test_the_partners_text_holds_no_internal_note_and_the_service_copy_adds_it()
     assert "convflow status" not in partners_texts
 
 
+def _partners_texts(gallery: str) -> dict[str, str]:
+    """Each email of the gallery to the partners (and each variant) by its title, as they read
+    it: its subject and text, without what the service's copy adds."""
+    sections = gallery.split("\n## ")[1:]
+    return {
+        section.splitlines()[0]: section.split("Copie du service, en plus :")[0]
+        for section in sections
+        if "*Au service seulement" not in section
+    }
+
+
+def test_no_partner_reads_a_setting_nor_a_command_in_any_email() -> None:
+    """« (réglage « date de réception ») », « (réglage du service : …) »: the partners do not
+    know the service's settings; its copy may name them in its note."""
+    texts = _partners_texts(email_gallery())
+
+    assert len(texts) >= 30
+    for title, text in texts.items():
+        for internal in ("églage", "CONVFLOW_", "convflow ", "open_data_on_amendment"):
+            assert internal not in text, (title, internal)
+
+
 def test_what_the_service_copy_adds_is_the_lines_the_partners_do_not_get() -> None:
     assert service_additions("a\nb\nc", "a\nb\nnote\nc") == ["note"]
 

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 
 from states.calendar import PARIS, HolidayCalendar, add_months, end_of_day, french_day
 from states.deadlines import (
+    SETTINGS_LINE,
     ComputedDeadline,
     LegalSettings,
     LetterNotNotified,
     RegisteredLetter,
     dispute_window,
     expiry,
+    for_partners,
     payment_target,
     termination_notice,
 )
 from states.errors import InvalidInput
 from states.inputs import parse_day
-from tests.unit.builders import refusal
+from states.open_data import publication_update
+from tests.unit.builders import convention_in, refusal
 
 DEFAULTS = LegalSettings()
 
@@ -902,3 +907,40 @@ def test_a_letter_that_cannot_be_counted_from_is_refused(letter, expected):
     assert refusal(refused.value) == expected
     with pytest.raises(InvalidInput):
         dispute_window(letter, 30, DEFAULTS)
+
+
+# --- What the partners read of an explanation: no setting ------------------------------------
+
+
+def _explanations_with_settings() -> list[str]:
+    """An explanation of each kind that names the service's settings: the dispute window (its
+    « Réglages : » line), an uncollected letter's reading, a termination's letter date and its
+    extension, the open data's update after an amendment."""
+    uncollected = RegisteredLetter(presented=date(2025, 6, 2), uncollected=True)
+    before = convention_in("execution")
+    after = replace(before, amount=Decimal("250000.00"))
+    update = publication_update(before, after, "avenant n°1", date(2025, 11, 12), DEFAULTS)
+    assert update is not None
+    return [
+        window_after_receipt(date(2025, 2, 20)).explanation,
+        dispute_window(uncollected, 30, DEFAULTS).explanation,
+        notice_after_receipt(
+            date(2025, 9, 15), settings=LegalSettings(extend_notices=True)
+        ).explanation,
+        update.explanation,
+    ]
+
+
+def test_the_partners_read_an_explanation_without_the_settings_the_service_reads():
+    for explanation in _explanations_with_settings():
+        assert "églage" in explanation  # the command line's, as before
+
+        said = for_partners(explanation)
+
+        assert "églage" not in said, said
+        assert SETTINGS_LINE not in said
+        kept = [line for line in explanation.splitlines() if not line.startswith(SETTINGS_LINE)]
+        assert len(said.splitlines()) == len(kept)  # only the settings' line is left out
+    notice = for_partners(_explanations_with_settings()[2])
+    assert "Prorogation (CPC art. 642 al. 2) : jour non ouvrable : dimanche 15 mars 2026" in notice
+    assert "(date retenue par le service ; " in notice

@@ -7,11 +7,13 @@ and one saved with a byte order mark (Windows Notepad) was refused as « Invalid
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from states.errors import InvalidInput
 from workflow.files.amendment_file import read_amendment_file
 from workflow.files.convention_file import ConventionFileError, parse_file, read_file
 from workflow.files.extract.documents import UnreadableDocument, read_document
@@ -212,3 +214,81 @@ def test_a_spreadsheet_date_refusal_gives_the_spreadsheets_own_form(
         read_spreadsheet(path, payment_target_days=30, signature_target_days=30)
 
     assert said in say(raised.value, FRENCH).message
+
+
+def _config_refusal(tmp_path: Path, content: bytes, language: str = "fr") -> str:
+    """What `convflow --config c.toml config` says on stderr of a settings file holding
+    `content` (no CONVFLOW_* variable from the environment running the tests)."""
+    from click.testing import CliRunner
+
+    from workflow.cli import cli
+
+    path = tmp_path / "c.toml"
+    path.write_bytes(content)
+    env = {name: None for name in os.environ if name.startswith("CONVFLOW_")}
+    result = CliRunner().invoke(cli, ["--config", str(path), "config"],
+                                env={**env, "CONVFLOW_LANGUAGE": language})  # fmt: skip
+    assert result.exit_code == 1, result.output
+    return result.stderr.strip().replace(str(path), "c.toml")
+
+
+def test_a_settings_file_s_syntax_is_said_at_its_line_and_column_in_french(
+    tmp_path: Path,
+) -> None:
+    said = _config_refusal(tmp_path, b'smtp_port = "abc"\n[x\n')
+
+    assert said == (
+        "Erreur : c.toml, ligne 2 : Fichier TOML (toml) : il manque le « ] » qui ferme la liste"
+        " ou la table ouverte (colonne 3)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("language = 'français'".encode("latin-1"),
+         "c.toml, ligne 1 : Fichier (file) : ce n'est pas du texte UTF-8 : l'octet 0xE7"),
+        (b"x = " + b"[" * 5000 + b"]" * 5000,
+         "c.toml : Fichier TOML (toml) : des listes ou des tables sont imbriquées"),
+        (b"smtp_port = 1\nsmtp_port = 2\n",
+         "c.toml, ligne 2 : smtp_port : cette clé a déjà une valeur plus haut"),
+        (b"language = ", "c.toml, ligne 1 : language : valeur illisible"),
+    ],
+)  # fmt: skip
+def test_no_settings_file_is_refused_in_a_library_s_english(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    refused = _config_refusal(tmp_path, content)
+
+    assert refused.startswith(f"Erreur : {said}"), refused
+    _no_library_english(refused)
+    assert "TOML valide" not in refused and "not UTF-8" not in refused
+    assert "nested too deeply" not in refused
+
+
+def test_a_settings_file_s_refusals_name_the_file_as_every_other_refusal_does(
+    tmp_path: Path,
+) -> None:
+    """« c.toml : smtp_port » (French typography, and its line), never « c.toml: smtp_port »."""
+    assert _config_refusal(tmp_path, b'\n# the port\nsmtp_port = "abc"\n') == (
+        "Erreur : c.toml, ligne 3 : smtp_port : « abc » n'est pas un nombre entier"
+    )
+    assert _config_refusal(tmp_path, b"CONVFLOW_SMTP_PORT = 0\n") == (
+        "Erreur : c.toml, ligne 1 : CONVFLOW_SMTP_PORT : 0 n'est pas compris entre 1 et 65535"
+    )
+    assert _config_refusal(tmp_path, b'colour = "blue"\n') == (
+        "Erreur : c.toml, ligne 1 : colour : réglage inconnu"
+    )
+    assert _config_refusal(tmp_path, b'colour = "blue"\n', "en") == (
+        "Error: c.toml, line 1: colour: unknown setting"
+    )
+
+
+def test_a_settings_file_that_is_a_folder_is_said_so(tmp_path: Path) -> None:
+    (tmp_path / "folder.toml").mkdir()
+    with pytest.raises(InvalidInput) as raised:
+        load_settings({"CONVFLOW_CONFIG": str(tmp_path / "folder.toml")})
+
+    assert say(raised.value, FRENCH).message == (
+        f"{tmp_path / 'folder.toml'} : c'est un dossier, pas un fichier de réglages"
+    )

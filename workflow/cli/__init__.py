@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from workflow.cli.group import LazyCommand, LazyGroup
+from workflow.cli.misuse import FilePath
 
 __all__ = ["COMMANDS", "cli", "main"]
 
@@ -108,7 +109,7 @@ COMMANDS: tuple[LazyCommand, ...] = (
 )
 @click.option(
     "--config",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="TOML settings file; CONVFLOW_* environment variables take precedence over it.",
 )
 @click.version_option(package_name="convflow")

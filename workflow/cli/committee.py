@@ -24,6 +24,7 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.misuse import Choice, FilePath
 from workflow.cli.present import cadence_line, meeting_lines, new_deadlines
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
@@ -32,14 +33,14 @@ from workflow.usecases.views import committee as committee_record
 
 @click.command()
 @click.argument("reference")
-@click.argument("action", type=click.Choice(["add", "list", "cadence"]))
+@click.argument("action", type=Choice(["add", "list", "cadence"]))
 @click.argument("months", required=False)
 @click.option("--date", "held_on", type=DATE, help="add: the day the committee met.")
 @click.option("--attendees", help="add: who attended (names, bodies).")
 @click.option("--decisions", help="add: what the committee decided.")
 @click.option(
     "--minutes",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=FilePath(exists=True, dir_okay=False, path_type=Path),
     help="add: a text file of its minutes (a signed PDF: convflow attach --event N).",
 )
 @click.option("--on", "on", type=DATE, help="cadence: the day it is set (default: today).")

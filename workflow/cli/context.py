@@ -21,6 +21,7 @@ import click
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import check_actor, parse_day, parse_instant
 from workflow.cli.group import JSON_WANTED, ConvflowGroup
+from workflow.cli.misuse import BadValue, Misuse, Misused, misuse_of
 from workflow.settings import Settings, load_settings
 from workflow.wording.catalogue import Language, language_of
 from workflow.wording.refusals import hint, say
@@ -46,22 +47,13 @@ __all__ = [
     "pass_context",
     "refuse",
     "refuse_to_replace",
-    "usage_json",
+    "usage_error",
     "words_of",
     "writable",
     "write_output",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Misused(ConvflowError):
-    """The command line used wrongly (exit code 2): a code of convflow's, said as click's
-    usage errors are, with the usage of the command it was raised in."""
-
-    def __init__(self, code: str, /, **params: Any) -> None:
-        super().__init__(code, **params)
-        self.ctx = click.get_current_context(silent=True)
 
 
 class Refused(click.ClickException):
@@ -73,16 +65,6 @@ class Refused(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(self.words("Error: {message}", message=self.format_message()), err=True)
-
-
-class BadValue(click.BadParameter):
-    """An option's value refused by convflow's own parsing (a date, a file to write): the
-    group says its refusal as any other (exit code 1), not as a usage error."""
-
-    def __init__(self, refusal: ConvflowError, message: str, ctx: click.Context | None,
-                 param: click.Parameter | None) -> None:  # fmt: skip
-        super().__init__(message, ctx, param)
-        self.refusal = refusal
 
 
 def words_of(ctx: click.Context | None) -> Words:
@@ -111,18 +93,20 @@ def refuse(ctx: click.Context, error: ConvflowError) -> NoReturn:
     if isinstance(error, Misused):
         if ctx.meta.get(JSON_WANTED):
             _json(ctx, say(error, words).as_json(), 2)
-        raise click.UsageError(_said(error, words), error.ctx) from None
+        raise Misuse(_said(error, words), error.ctx, words) from None
     if ctx.meta.get(JSON_WANTED):
         _json(ctx, say(error, words).as_json(), 1)
     raise Refused(_said(error, words), words) from None
 
 
-def usage_json(ctx: click.Context, error: click.UsageError) -> NoReturn:
-    """Click's usage error as JSON on stdout (exit code 2), for `--json`."""
-    refusal = getattr(error, "refusal", None)
-    if not isinstance(refusal, ConvflowError):
-        refusal = Misused("usage_error", detail=error.format_message())
-    _json(ctx, say(refusal, words_of(ctx)).as_json(), 2)
+def usage_error(ctx: click.Context, error: click.UsageError) -> NoReturn:
+    """click's usage error said as convflow's (workflow.cli.misuse): in the command line's
+    language under the usage of the command it was made in, or as JSON on stdout with
+    `--json`; exit code 2 (1 for an option's value convflow's own parsing refused: a date)."""
+    refusal = misuse_of(error)
+    if isinstance(refusal, Misused) and error.ctx is not None:
+        refusal.ctx = error.ctx  # the command whose usage it shows
+    refuse(ctx, refusal)
 
 
 def _json(ctx: click.Context, error: dict[str, Any], exit_code: int) -> NoReturn:

@@ -28,7 +28,9 @@ from workflow.cli.context import (
     pass_context,
 )
 from workflow.cli.dossier_words import dossier_problem
+from workflow.cli.misuse import Choice, FilePath, WholeNumber
 from workflow.cli.present import day, new_deadlines, table
+from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.spreadsheet import KINDS
@@ -43,7 +45,7 @@ from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.listing import Overdue
-from workflow.usecases.verification import DifferenceView, VerificationView, verify_history
+from workflow.usecases.verification import VerificationView, verify_history
 from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
 
@@ -75,7 +77,7 @@ def init(context: CliContext, as_json: bool) -> None:
 
 
 @click.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=FilePath(path_type=Path))
 @actor_option("Who loads it.")
 @click.option(
     "--skip-existing",
@@ -193,7 +195,7 @@ def _past_term_note(words: Words, state: str, term: date) -> str:
 
 
 @click.command(name="list")
-@click.option("--state", type=click.Choice(STATES), help="Only conventions in this state.")
+@click.option("--state", type=Choice(STATES), help="Only conventions in this state.")
 @json_option
 @pass_context
 def list_(context: CliContext, state: str | None, as_json: bool) -> None:
@@ -256,7 +258,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.argument("reference")
-@click.argument("event", type=click.Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
+@click.argument("event", type=Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
 @click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option(
     "--on", "on", type=DATE, help="Date of the event (default: today, or the letter's date)."
@@ -264,12 +266,12 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 @actor_option("Who records it.")
 @click.option(
     "--expect-version",
-    type=click.IntRange(1, 2_000_000_000),
+    type=WholeNumber(1, 2_000_000_000),
     help="Refuse if the convention changed since this version.",
 )
 @click.option(
     "--amendment",
-    type=click.IntRange(1, 10_000),
+    type=WholeNumber(1, 10_000),
     metavar="N",
     help="The event is about amendment n°N (submit, sign signatory=EMAIL, abandon).",
 )
@@ -371,7 +373,7 @@ def _amendment_event(
 @click.option(
     "--file",
     "file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="A TOML file declaring the changes ([changes], [[representatives]]).",
 )
 @click.option("--on", "on", type=DATE, help="Date the amendment is drafted (default: today).")
@@ -464,7 +466,7 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
 @click.option(
     "--dossier",
     "dossier_path",
-    type=click.Path(exists=True, path_type=Path),
+    type=FilePath(exists=True, path_type=Path),
     help="Check an exported dossier (its .zip or unzipped folder) by itself, "
     "without the database: its manifest, each history line's hash recomputed "
     "from the content it covers, each readable cell against that content, and "
@@ -521,22 +523,6 @@ def _verify_dossier(words: Words, path: Path, as_json: bool) -> None:
         click.get_current_context().exit(1)
 
 
-def _difference(words: Words, found: DifferenceView) -> str:
-    """One thing stored otherwise than the history establishes, said."""
-    if found["field"] == "paper_content":
-        return words("{reference}: the paper {recorded} no longer holds the bytes attached "
-                     "(they hash to {stored})", reference=found["reference"],
-                     recorded=found["recorded"], stored=found["stored"] or "—")  # fmt: skip
-    if found["seq"] == 0:
-        return words("{reference}: {field} stored is {stored}, no history line records it",
-                     reference=found["reference"], field=found["field"],
-                     stored=found["stored"])  # fmt: skip
-    return words("{reference}: {field} stored is {stored}, history line {seq} establishes "
-                 "{recorded}", reference=found["reference"], field=found["field"],
-                 stored=found["stored"] or "—", seq=found["seq"],
-                 recorded=found["recorded"] or "—")  # fmt: skip
-
-
 def _say_verification(words: Words, report: VerificationView) -> None:
     """What verify found, as the administrator reads it: breaks and differences on stderr."""
     for broken in report["breaks"]:
@@ -545,7 +531,7 @@ def _say_verification(words: Words, report: VerificationView) -> None:
                          breach=words.label("chain_breach", broken["breach"])),
                    err=True)  # fmt: skip
     for found in report["differences"]:
-        click.echo(_difference(words, found), err=True)
+        click.echo(difference(words, found), err=True)
     for paper in report["papers_unrecorded"]:
         click.echo(words("{reference}: paper attached before the history recorded papers, "
                          "no line holds it: {paper}", **paper))  # fmt: skip

@@ -24,6 +24,7 @@ from workflow.cli.context import (
     pass_context,
     words_of,
 )
+from workflow.cli.misuse import WholeNumber
 from workflow.usecases.iso import instant
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
@@ -97,7 +98,7 @@ def _deadline_output(
 )
 @click.option("--electronic", is_flag=True, help="An electronic registered letter (LRE).")
 @click.option(
-    "--days", default=30, show_default=True, type=click.IntRange(1, 365), help="Amicable window."
+    "--days", default=30, show_default=True, type=WholeNumber(1, 365), help="Amicable window."
 )
 @json_option
 @pass_context
@@ -135,7 +136,7 @@ def dispute(
 @click.option("--electronic", is_flag=True, help="An electronic registered letter (LRE).")
 @click.option("--term", type=DATE, help="The convention's end date, if it may come first.")
 @click.option(
-    "--months", default=6, show_default=True, type=click.IntRange(1, 120), help="Notice period."
+    "--months", default=6, show_default=True, type=WholeNumber(1, 120), help="Notice period."
 )
 @json_option
 @pass_context

@@ -22,18 +22,19 @@ from workflow.cli.context import (
     pass_context,
     write_output,
 )
+from workflow.cli.misuse import Choice, FilePath, WholeNumber
 from workflow.cli.present import day, instant, table
 from workflow.usecases.documents import Attach, attach, documents, read
 
 
 @click.command(name="attach")
 @click.argument("reference")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(DOCUMENT_KINDS), default="other", show_default=True,
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=Choice(DOCUMENT_KINDS), default="other", show_default=True,
               help="What the paper is.")  # fmt: skip
-@click.option("--event", type=click.IntRange(1, 1_000_000), metavar="N",
+@click.option("--event", type=WholeNumber(1, 1_000_000), metavar="N",
               help="The history line it proves (convflow history REF numbers them).")  # fmt: skip
-@click.option("--amendment", type=click.IntRange(1, 10_000), metavar="N",
+@click.option("--amendment", type=WholeNumber(1, 10_000), metavar="N",
               help="The amendment it belongs to.")  # fmt: skip
 @click.option("--received-on", type=DATE,
               help="An acknowledgement of receipt: the date it bears.")  # fmt: skip

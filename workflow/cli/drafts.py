@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from workflow.cli.context import CliContext, emit, json_option, pass_context
+from workflow.cli.misuse import WholeNumber
 from workflow.cli.present import table
 from workflow.usecases.intake_drafts import discard_draft, intake_drafts
 from workflow.wording.words import Words
@@ -19,7 +20,7 @@ from workflow.wording.words import Words
 
 @click.command()
 @click.option(
-    "--discard", "discard", type=int, metavar="N",
+    "--discard", "discard", type=WholeNumber(), metavar="N",
     help="Remove draft N without making a convention of it.",
 )  # fmt: skip
 @json_option

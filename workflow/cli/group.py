@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -48,12 +48,16 @@ class ConvflowGroup(click.Group):
         if undecodable is not None:
             # Python hands such bytes over as lone surrogates, which no database, JSON or
             # terminal takes: refused here, once, for every command (exit code 2).
-            from workflow.cli.context import Misused, refuse
+            from workflow.cli.context import refuse
+            from workflow.cli.misuse import Misused
 
             refusal = Misused("not_utf8", argument=undecodable)
             refusal.ctx = ctx
             refuse(ctx, refusal)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:  # the group's own options: `convflow --bogus`
+            _said_usage_error(ctx, error)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -63,18 +67,7 @@ class ConvflowGroup(click.Group):
 
             refuse(ctx, error)
         except click.UsageError as error:
-            refusal = getattr(error, "refusal", None)
-            if isinstance(refusal, ConvflowError):
-                # An option's value convflow's own parsing refused (a date, a file to write):
-                # invalid input, said as every refusal is (exit code 1), not a usage error.
-                from workflow.cli.context import refuse
-
-                refuse(ctx, refusal)
-            if ctx.meta.get(JSON_WANTED):
-                from workflow.cli.context import usage_json
-
-                usage_json(ctx, error)
-            raise
+            _said_usage_error(ctx, error)
         except Exception as error:
             said = _database_refusal(ctx, error)
             if said is None:
@@ -82,6 +75,25 @@ class ConvflowGroup(click.Group):
             from workflow.cli.context import refuse
 
             refuse(ctx, said)
+
+
+def _said_usage_error(ctx: click.Context, error: click.UsageError) -> NoReturn:
+    """A usage error, click's or convflow's, said in the command line's words (exit code 2;
+    1 for an option's value convflow's own parsing refused, a date or a file to write, which
+    is invalid input as every other); `convflow` alone still shows the help."""
+    from workflow.cli.misuse import Misuse
+
+    if isinstance(error, Misuse | click.exceptions.NoArgsIsHelpError):
+        raise error  # already said; or no error at all, the help
+    if error.ctx is None and ctx.invoked_subcommand and isinstance(ctx.command, click.Group):
+        # click's parser names no command (`event REF sign --on`): the one invoked, for its
+        # usage and its options
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
+        if command is not None:
+            error.ctx = click.Context(command, info_name=ctx.invoked_subcommand, parent=ctx)
+    from workflow.cli.context import usage_error
+
+    usage_error(ctx, error)
 
 
 def _database_refusal(ctx: click.Context, error: Exception) -> ConvflowError | None:

@@ -17,21 +17,22 @@ from workflow.cli.context import (
     refuse_to_replace,
     write_output,
 )
+from workflow.cli.misuse import Choice, WholeNumber
 from workflow.letters.render import KINDS
 from workflow.usecases.letters import FORMATS, render_letter, send_letter
 
 
 @click.command(name="letter")
 @click.argument("reference")
-@click.argument("kind", type=click.Choice(KINDS))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
+@click.argument("kind", type=Choice(KINDS))
+@click.option("--format", "fmt", type=Choice(FORMATS), default="pdf", show_default=True,
               help="PDF to send, or Word to edit before signing.")  # fmt: skip
 @click.option("-o", "--output", type=OUTPUT, required=True,
               help="Where to write the letter.")  # fmt: skip
 @click.option("--on", "on", type=DATE, help="The letter's date (default: today).")
 @click.option("--difficulty", default="", help="dispute: the difficulty, as it will be read.")
 @click.option("--party", help="Who writes (default: the Métropole, the first party).")
-@click.option("--amendment", "number", type=click.IntRange(min=1),
+@click.option("--amendment", "number", type=WholeNumber(min=1),
               help="amendment: its number (default: the one being drafted or signed).")  # fmt: skip
 @click.option("--attach", "keep", is_flag=True,
               help="It is sent: keep it among the convention's papers (kind letter).")  # fmt: skip

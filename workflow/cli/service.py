@@ -22,6 +22,7 @@ from storage.engine import url_password
 from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
+from workflow.cli.misuse import WholeNumber
 from workflow.cli.present import deadline_name, instant, reminder_name, table
 from workflow.ops.doctor import exposure
 from workflow.ops.logs import configure_logging
@@ -275,7 +276,7 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 
 @click.command()
 @click.option("--failed", is_flag=True, help="Only the emails that could not be delivered.")
-@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--limit", default=200, show_default=True, type=WholeNumber(1, 10000))
 @json_option
 @pass_context
 def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:

@@ -13,6 +13,7 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.misuse import Choice
 from workflow.cli.present import instant, table
 from workflow.usecases.tokens import ROLES, create_token, list_tokens, revoke_token
 
@@ -30,7 +31,7 @@ def token() -> None:
 @click.option(
     "--name", required=True, help="Who holds it; the history names them '<name> (token)'."
 )
-@click.option("--role", type=click.Choice(ROLES), required=True, help="What it may do.")
+@click.option("--role", type=Choice(ROLES), required=True, help="What it may do.")
 @actor_option("Who creates it.")
 @json_option
 @pass_context

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workflow.files.convention_file import ConventionFileError
 
-__all__ = ["read_utf8", "utf8_text"]
+__all__ = ["read_utf8", "undecodable_at", "utf8_text"]
 
 
 def read_utf8(path: Path, source: str | None = None, *, spreadsheet: bool = False) -> str:
@@ -32,12 +32,18 @@ def utf8_text(data: bytes, source: str, *, spreadsheet: bool = False) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        start = error.start
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line = data.count(b"\n", 0, start) + 1
-        column = len(data[line_start:start].decode("utf-8", "replace").lstrip("\ufeff")) + 1
+        line, column, byte = undecodable_at(data, error.start)
         code = "spreadsheet_not_utf8" if spreadsheet else "file_not_utf8"
         raise ConventionFileError(
-            source, line, "file", code, byte=f"0x{data[start]:02X}", column=column,
+            source, line, "file", code, byte=byte, column=column,
             detail=str(error),  # the codec's words, for a script; not said
         ) from None  # fmt: skip
+
+
+def undecodable_at(data: bytes, start: int) -> tuple[int, int, str]:
+    """Where the byte at `start` that is not UTF-8 is: its line, its character in the line
+    (both from 1) and the byte itself, as a person reads it (0xE9)."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", "replace").lstrip("\ufeff")) + 1
+    return line, column, f"0x{data[start]:02X}"

@@ -24,7 +24,7 @@ from notifications.addresses import mail_domain
 from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
 from states.convention import Articles, Convention
-from states.deadlines import ComputedDeadline, LegalSettings, counted_from
+from states.deadlines import ComputedDeadline, LegalSettings, counted_from, for_partners
 from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
 from states.inputs import parse_flag
@@ -181,16 +181,18 @@ def deadline_snapshot(
     amendment: int = 0,
 ) -> dict[str, Any]:
     """A deadline as emails describe it, as JSON (`instalment`: for a payment, which one;
-    0 for the single payment). A publication of the open data also says the signature it
-    counts from (`signed_on`) and whether it is the legal one (`amendment` 0) or the update
-    after amendment n°`amendment`, the Métropole's own practice (rule 19)."""
+    0 for the single payment), its explanation as the partners read it (no setting). A
+    publication of the open data also says the signature it counts from (`signed_on`) and
+    whether it is the legal one (`amendment` 0) or the update after amendment n°`amendment`,
+    the Métropole's own practice (rule 19)."""
     snapshot = {
         "instalment": instalment,
         "kind": kind,
         "kind_label": labels.deadline(kind),
         "due_date": _iso(due_date),
         "expires_at": _iso(expires_at),
-        "explanation": explanation,
+        # the settings it was computed with are the service's: `convflow status` says them
+        "explanation": for_partners(explanation),
         "earliest_court_date": _iso(earliest_court_date),
         "days_before": days_before,
     }

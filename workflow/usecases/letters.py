@@ -174,7 +174,9 @@ def _dispute(
         "s’il expire un samedi, un dimanche ou un jour férié, il est prorogé au premier jour "
         "ouvrable suivant (CPC art. 642)"
         if legal.extend_acts
-        else "il n’est pas prorogé au jour ouvrable suivant (réglage du service)"
+        # the Métropole's choice (CONVFLOW_EXTEND_ACTS): the letter says what it means, not
+        # that it is a setting
+        else "il n’est pas prorogé au jour ouvrable suivant"
     )
     return {
         "mention": "Lettre recommandée avec demande d’avis de réception",

@@ -81,7 +81,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by",
               # the command line's options, as their refusals name them
               "output", "term", "until", "now", "received_on", "date", "files",
-              "dossier", "toml"),  # as a form asks it (toml: a file's syntax, no key on its line)
+              "dossier", "toml",  # as a form asks it (toml: a file's syntax, no key on its line)
+              # what `verify` holds against the history: the state, a party (by its key)
+              "state", "party.{party}"),
     "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,

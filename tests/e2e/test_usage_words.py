@@ -1,0 +1,123 @@
+"""The command line used wrongly is said in its language, not in click's English.
+
+`convflow status` said « Error: Missing argument 'REFERENCE'. » under « Usage: » and « Try
+'convflow status --help' for help. » to an administrator whose command line speaks French;
+so did an unknown command or option, a value none of the choices, a number that is none.
+Each is now one of convflow's codes, said through the catalogue (English when
+CONVFLOW_LANGUAGE=en), the commands and options named as they are typed, exit code 2 kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workflow.cli import cli
+
+CLICK_ENGLISH = ("Error:", "Usage:", "Try '", "No such", "Missing", "Invalid value",
+                 "Did you mean", "is not one of", "Got unexpected", "requires an argument",
+                 "does not take a value", "does not exist", "is not a valid integer",
+                 "is not in the range", "Choose from")  # fmt: skip
+
+
+def run(*args: str, language: str = "fr") -> Result:
+    """convflow run with no CONVFLOW_* setting of the environment running the tests but its
+    language (no database: each of these is refused before one is needed)."""
+    env: dict[str, str | None] = {n: None for n in os.environ if n.startswith("CONVFLOW_")}
+    return CliRunner().invoke(cli, list(args), env={**env, "CONVFLOW_LANGUAGE": language},
+                              prog_name="convflow")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "usage", "error"),
+    [
+        (["status"], "convflow status [OPTIONS] REFERENCE", "REFERENCE : argument manquant"),
+        (["status", "--bogus"], "convflow status [OPTIONS] REFERENCE",
+         "--bogus : option inconnue de cette commande"),
+        (["status", "--jsno"], "convflow status [OPTIONS] REFERENCE",
+         "--jsno : option inconnue de cette commande ; vouliez-vous dire --json ?"),
+        (["nosuch"], "convflow [OPTIONS] COMMAND [ARGS]...", "nosuch : commande inconnue"),
+        (["statu"], "convflow [OPTIONS] COMMAND [ARGS]...",
+         "statu : commande inconnue ; vouliez-vous dire status ?"),
+        (["--bogus"], "convflow [OPTIONS] COMMAND [ARGS]...",
+         "--bogus : option inconnue de cette commande"),
+        (["list", "--state", "bogus"], "convflow list [OPTIONS]",
+         "--state : « bogus » n'est pas l'un de : draft, signature, notification, payment, "
+         "execution, dispute, litigation, termination, expired, terminated, cancelled"),
+        (["outbox", "--limit", "x"], "convflow outbox [OPTIONS]",
+         "--limit : « x » n'est pas un nombre entier"),
+        (["outbox", "--limit", "0"], "convflow outbox [OPTIONS]",
+         "--limit : 0 n'est pas compris entre 1 et 10000"),
+        (["status", "A", "B"], "convflow status [OPTIONS] REFERENCE",
+         "argument(s) en trop : B"),
+        (["event", "REF", "sign", "--on"], "convflow event [OPTIONS] REFERENCE EVENT",
+         "--on : cette option attend une valeur"),
+        (["list", "--json=1"], "convflow list [OPTIONS]",
+         "--json : cette option ne prend pas de valeur"),
+        (["token", "create", "--name", "x"], "convflow token create [OPTIONS]",
+         "--role : manquant (valeurs possibles : admin, viewer)"),
+        (["deadline", "nosuch"], "convflow deadline [OPTIONS] COMMAND [ARGS]...",
+         "nosuch : commande inconnue"),
+        (["attach", "REF", "nofile.pdf"], "convflow attach [OPTIONS] REFERENCE FILE",
+         "FILE : « nofile.pdf » n'existe pas"),
+    ],
+)  # fmt: skip
+def test_a_usage_error_is_said_in_french_under_the_command_s_usage(
+    args: list[str], usage: str, error: str
+) -> None:
+    result = run(*args)
+
+    assert result.exit_code == 2, result.output
+    said = result.stderr.splitlines()
+    assert said[0].startswith(f"Utilisation : {usage}"), said
+    command = usage.split(" [OPTIONS]")[0]
+    assert said[1:3] == [f"Pour l'aide : {command} --help", ""]
+    assert said[-1] == f"Erreur : {error}"
+    assert not [word for word in CLICK_ENGLISH if word in result.stderr], result.stderr
+
+
+def test_the_command_line_says_click_s_errors_in_english_when_told() -> None:
+    result = run("status", "--jsno", language="en")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Usage: convflow status [OPTIONS] REFERENCE",
+        "Try 'convflow status --help' for help.",
+        "",
+        "Error: --jsno: no such option for this command; did you mean --json?",
+    ]
+
+
+def test_with_json_a_usage_error_is_its_code_and_the_parameter_as_typed() -> None:
+    missing = run("status", "--json")
+    refused = run("list", "--state", "bogus", "--json")
+
+    assert (missing.exit_code, refused.exit_code) == (2, 2)
+    assert json.loads(missing.stdout)["error"] == {
+        "code": "missing_argument", "params": {"field": "REFERENCE"},
+        "message": "REFERENCE : argument manquant",
+    }  # fmt: skip
+    error = json.loads(refused.stdout)["error"]
+    assert (error["code"], error["params"]["field"], error["params"]["value"]) == (
+        "not_one_of", "--state", "bogus",
+    )  # fmt: skip
+
+
+def test_a_settings_file_that_is_a_folder_is_a_usage_error_in_french(tmp_path: Path) -> None:
+    result = run("--config", str(tmp_path), "list")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Erreur : --config : « {tmp_path} » est un dossier, pas un fichier"
+    )
+
+
+def test_convflow_alone_still_shows_its_help() -> None:
+    result = run()
+
+    assert result.exit_code == 2
+    assert "Commands:" in result.output and "Erreur" not in result.output

@@ -1,0 +1,128 @@
+"""What `convflow verify` found stored otherwise than the history establishes, as the
+administrator reads it.
+
+workflow.usecases.verification names each difference by its field (`state`, `amount`,
+`end_date`, `party.<key>`, `signatory.<party>`, `paper`, `paper_content`) and the two values
+as the history's lines record them (`200000.00`, `2025-12-31`, « name|title|email »): `--json`
+keeps them so, for a script. Here the field is said by its label (the convention file's, the
+amendment's term) and each value as the rest of the command line says it: « 200 000,00 € »,
+« mercredi 31 décembre 2025 », a state by its label.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from states.papers import ATTACH
+from workflow.usecases.verification import DifferenceView
+from workflow.wording import labels
+from workflow.wording.words import Words
+
+__all__ = ["difference", "difference_field", "difference_value"]
+
+_PARTY = "party.{party}"
+"""A party's name and identifiers, as verify holds them (its label in the `field` sort)."""
+
+
+def difference(words: Words, found: DifferenceView) -> str:
+    """One thing stored otherwise than the history establishes, said."""
+    reference, field = found["reference"], found["field"]
+    if field == "paper_content":
+        return words("{reference}: the paper {recorded} no longer holds the bytes attached "
+                     "(they hash to {stored})", reference=reference,
+                     recorded=found["recorded"], stored=found["stored"] or "—")  # fmt: skip
+    said = difference_field(words, field)
+    stored = difference_value(words, field, found["stored"])
+    if found["seq"] == 0:
+        return words("{reference}: {field} stored is {stored}, no history line records it",
+                     reference=reference, field=said, stored=stored)  # fmt: skip
+    recorded = difference_value(words, field, found["recorded"])
+    return words("{reference}: {field} stored is {stored}, history line {seq} establishes "
+                 "{recorded}", reference=reference, field=said, stored=stored,
+                 seq=found["seq"], recorded=recorded)  # fmt: skip
+
+
+def difference_field(words: Words, field: str) -> str:
+    """A difference's field by its label: the convention file's for its amount and term
+    (« Montant (€ TTC) (amount) »), the amendment's term for a party's signatories, the
+    convention's state, a party by its key, a paper as the history names its attachment."""
+    if field in ("amount", "end_date"):
+        return words.file_field(field)
+    if field.startswith("signatory."):
+        return words.field(field)
+    if field.startswith("party."):
+        said = labels.label("field", _PARTY, words.language)
+        return _named(words, said.format(party=field.removeprefix("party.")), field)
+    if field == "paper":  # the paper as a whole (the input `paper` is its digest alone)
+        return _named(words, labels.label("event", ATTACH, words.language), field)
+    return words.field(field)  # state
+
+
+def _named(words: Words, said: str, field: str) -> str:
+    """A label followed by the field's name, as the command line says the names one types."""
+    return f"{said} ({field})" if words.names and said != field else said
+
+
+def difference_value(words: Words, field: str, value: str) -> str:
+    """A value as the history's line or the convention's row records it, as people read it;
+    « — » for none, and as it is recorded when it cannot be read (a hand-made row)."""
+    if not value:
+        return "—"
+    try:
+        if field == "amount":
+            return words.amount(Decimal(value))
+        if field == "end_date":
+            return words.long_date(date.fromisoformat(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if field == "state":
+        return words.label("state", value)
+    if field.startswith("party."):
+        return _party(value)
+    if field.startswith("signatory."):
+        return " ; ".join(_person(item) for item in value.split(";") if item)
+    if field == "paper":
+        return _paper(words, value)
+    return value
+
+
+def _party(text: str) -> str:
+    """« name|siret|rna » as « name, SIRET …, RNA … » (the identifiers it has)."""
+    name, _, rest = text.partition("|")
+    siret, _, rna = rest.partition("|")
+    said = [name]
+    if siret:
+        said.append(f"SIRET {siret}")
+    if rna:
+        said.append(f"RNA {rna}")
+    return ", ".join(said)
+
+
+def _person(item: str) -> str:
+    """« name|title|email » (the title may hold commas) as « name (title, email) »."""
+    name, _, rest = item.partition("|")
+    title, _, email = rest.rpartition("|")
+    return f"{name} ({title}, {email})"
+
+
+def _paper(words: Words, key: str) -> str:
+    """A paper as compared (« sha256 kind size line amendment received_on », `-` for none):
+    its kind, size and digest, the line or amendment it proves, the receipt it was given."""
+    parts = key.split(" ")
+    if len(parts) != 6:
+        return key
+    sha256, kind, size, line, amendment, received = parts
+    said = [words.label("document_kind", kind),
+            words("{size} bytes", size=size), f"SHA-256 {sha256}"]  # fmt: skip
+    if line != "-":
+        said.append(words("proof of history line {line}", line=line))
+    if amendment != "-":
+        said.append(words("proof of amendment n°{amendment}", amendment=amendment))
+    if received != "-":
+        try:
+            on = words.date(date.fromisoformat(received))
+        except ValueError:
+            on = received
+        said.append(words("acknowledgement received on {on}", on=on))
+    return ", ".join(said)
