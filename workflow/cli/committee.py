@@ -24,13 +24,14 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.present import cadence_line, meeting_lines, new_deadlines
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
 from workflow.usecases.views import committee as committee_record
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @click.argument("action", type=click.Choice(["add", "list", "cadence"]))
 @click.argument("months", required=False)

@@ -28,6 +28,7 @@ from workflow.cli.context import (
     pass_context,
 )
 from workflow.cli.dossier_words import dossier_problem
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.present import day, new_deadlines, table
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
@@ -48,7 +49,7 @@ from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @json_option
 @pass_context
 def init(context: CliContext, as_json: bool) -> None:
@@ -74,7 +75,7 @@ def init(context: CliContext, as_json: bool) -> None:
                          where=where, before=before or words("empty"), after=after))  # fmt: skip
 
 
-@click.command(name="import")
+@click.command(name="import", cls=SaidCommand)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @actor_option("Who loads it.")
 @click.option(
@@ -190,7 +191,7 @@ def _past_term_note(words: Words, state: str, term: date) -> str:
     )
 
 
-@click.command(name="list")
+@click.command(name="list", cls=SaidCommand)
 @click.option("--state", type=click.Choice(STATES), help="Only conventions in this state.")
 @json_option
 @pass_context
@@ -229,7 +230,7 @@ def _overdue(words: Words, items: list[Overdue]) -> str:
     return "; ".join(said) or "—"
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context
@@ -252,7 +253,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
 
 
-@click.command(context_settings={"ignore_unknown_options": False})
+@click.command(context_settings={"ignore_unknown_options": False}, cls=SaidCommand)
 @click.argument("reference")
 @click.argument("event", type=click.Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
 @click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
@@ -363,7 +364,7 @@ def _amendment_event(
         click.echo(f"  {key}: {change['before']} → {change['after']}")
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @click.argument("changes", nargs=-1, metavar="[FIELD=VALUE]...")
 @click.option(
@@ -421,7 +422,7 @@ def amend(
     click.echo(str(result.number))
 
 
-@click.command(name="amendments")
+@click.command(name="amendments", cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context
@@ -457,7 +458,7 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
                                     day=day(words, signed)))  # fmt: skip
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference", required=False)
 @click.option(
     "--dossier",

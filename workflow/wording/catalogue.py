@@ -17,14 +17,17 @@ never an error, never a message. The container image compiles its catalogues onc
 A kept `.mo` is read with the standard library's gettext: Babel (tens of milliseconds to import)
 is imported only to compile, so that `convflow --help` says its words without it.
 
-Entries come in three sorts, told apart by their gettext context (msgctxt):
+Entries come in four sorts, told apart by their gettext context (msgctxt):
 - no context: a sentence of an entry point, its msgid the English text ('{reference}: imported
   in state {state}'); the English catalogue leaves it untranslated;
 - `error`, `frame`, `hint`: a refusal's code, the frames that say what it is about (the field,
   the event refused, the file), the command line's hints; their msgid is the code, both
   languages say it;
 - a label's context (`state`, `event`, `action`, `field`...): a public name's label; its msgid
-  is the name, which the English catalogue keeps.
+  is the name, which the English catalogue keeps;
+- `help`: a piece of what `--help` shows (a paragraph of a command's docstring, an option's
+  help, click's own words), its msgid the English text, which the English catalogue keeps
+  (workflow.cli.help_words).
 """
 
 from __future__ import annotations
