@@ -16,6 +16,8 @@ from storage.migrate import head_revision
 from storage.revision import HEAD
 from tests.e2e.conftest import REF, Convflow
 from workflow.cli import COMMANDS, cli
+from workflow.cli.help_words import SaidGroup, messages_of
+from workflow.wording.catalogue import LANGUAGES, Language, translations
 
 HEAVY = {
     "alembic", "apscheduler", "babel", "docx", "fastapi", "holidays", "jinja2", "openpyxl",
@@ -41,13 +43,22 @@ def _imported_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     return set(json.loads(out.splitlines()[-1]))
 
 
-def test_help_imports_no_heavy_module() -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_imports_no_heavy_module(language: Language) -> None:
+    # Its words come from the compiled catalogue (kept once any process has read the .po),
+    # read without Babel; its commands are listed from their summaries, none imported.
+    translations(language)  # the compiled catalogue kept
     code = (
         "import click\nfrom workflow.cli import cli\n"
         "ctx = click.Context(cli, info_name='convflow')\nhelp = cli.get_help(ctx)\n"
-        "assert 'status' in help and 'deadline' in help"
+        "assert 'status' in help and 'deadline' in help\n"
+        f"assert ('Options :' in help) == ({language!r} == 'fr'), help\n"
+        "import sys\n"
+        "assert sorted(m for m in sys.modules if m.startswith('workflow.cli.')) == "
+        "['workflow.cli.group', 'workflow.cli.help_words', 'workflow.cli.misuse'], "
+        "sorted(sys.modules)"
     )
-    assert _imported_after(code) & HEAVY == set()
+    assert _imported_after(code, {"CONVFLOW_LANGUAGE": language}) & HEAVY == set()
 
 
 @pytest.mark.parametrize("args", [["deadline", "--help"], ["deadline", "expiry", "--help"]])
@@ -76,15 +87,19 @@ def test_the_help_lists_every_command_as_its_docstring_says() -> None:
     loaded = {name: command.load() for name, command in lazy.items()}
     assert sorted(lazy) == cli.list_commands(ctx)
     for name, command in loaded.items():
+        # the very entry of the catalogue its docstring's first paragraph is: one French text
+        assert messages_of(lazy[name].summary) == messages_of(command.help)[:1], name
         said = click.Command(name, help=lazy[name].summary)
         for limit in (30, 45, 70, 200):
             assert said.get_short_help_str(limit) == command.get_short_help_str(limit), name
 
 
-def test_the_lazy_help_is_the_eager_one() -> None:
-    eager = click.Group(name="convflow", params=cli.params, help=cli.help,
-                        context_settings=cli.context_settings,
-                        commands={c.name: c.load() for c in COMMANDS})  # fmt: skip
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_lazy_help_is_the_eager_one(language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONVFLOW_LANGUAGE", language)
+    eager = SaidGroup(name="convflow", params=cli.params, help=cli.help,
+                      context_settings=cli.context_settings,
+                      commands={c.name: c.load() for c in COMMANDS})  # fmt: skip
     lazy = cli.get_help(click.Context(cli, info_name="convflow", **cli.context_settings))
     assert lazy == eager.get_help(click.Context(eager, info_name="convflow",
                                                 **eager.context_settings))  # fmt: skip

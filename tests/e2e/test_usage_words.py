@@ -120,4 +120,4 @@ def test_convflow_alone_still_shows_its_help() -> None:
     result = run()
 
     assert result.exit_code == 2
-    assert "Commands:" in result.output and "Erreur" not in result.output
+    assert "Commandes :" in result.output and "Erreur" not in result.output

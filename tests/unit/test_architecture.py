@@ -121,13 +121,28 @@ def inner_modules() -> list[Path]:
     return [path for room in INNER_ROOMS for path in modules_of(f"workflow/{room}")]
 
 
+BUILD_STEPS = {"workflow/wording/extract.py"}
+"""`make messages`: it reads what every room says, the command line's `--help` included (by
+walking its commands), and no module runs it (test_no_module_runs_a_build_step)."""
+
+
 @pytest.mark.parametrize("module", inner_modules(), ids=module_id)
 def test_use_cases_know_no_framework_nor_entry_point(module):
     imported = imported_modules(module)
     frameworks = sorted(name for name in imported if name.split(".")[0] in FRAMEWORKS)
     entry_points = sorted(name for name in imported if name.startswith(ENTRY_POINTS))
+    if module_id(module) in BUILD_STEPS:
+        entry_points = []
 
     assert (frameworks, entry_points) == ([], [])
+
+
+@pytest.mark.parametrize("module", modules_of("workflow"), ids=module_id)
+def test_no_module_runs_a_build_step(module):
+    # What a build step imports (every command's module) stays out of the processes that run.
+    steps = {step.removesuffix(".py").replace("/", ".") for step in BUILD_STEPS}
+
+    assert sorted(imported_modules(module) & steps) == []
 
 
 @pytest.mark.parametrize("module", modules_of("workflow"), ids=module_id)

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from states.errors import CODES, FRAME_KINDS, ConvflowError, Kind
+from workflow.cli.help_words import CLICK_WORDS, HELP
 from workflow.wording.catalogue import LANGUAGES, po_path
 from workflow.wording.extract import template
 from workflow.wording.glossary import GLOSSARY
@@ -105,6 +106,19 @@ def test_every_sentence_of_the_entry_points_is_french_too():
         french = FRENCH.get(str(message.id))
         assert french is not None and french.string and not french.fuzzy, message.id
         assert placeholders(str(french.string)) == placeholders(str(message.id)), message.id
+
+
+def test_every_piece_of_help_is_french_too():
+    # What `--help` shows (context `help`, tests/e2e/test_cli_help.py for what it keeps): a new
+    # option's help, a command's docstring, without its French fails here.
+    helps = [m for m in TEMPLATE if m.id and m.context == HELP]
+    assert len(helps) > 100  # every command's help is found
+    for message in helps:  # the English catalogue leaves them as they are written: the source
+        french = FRENCH.get(str(message.id), context=HELP)
+        assert french is not None and french.string and not french.fuzzy, message.id
+    for word in CLICK_WORDS:  # "default: {default}"
+        said = FRENCH.get(word, context=HELP)
+        assert said is not None and placeholders(str(said.string)) == placeholders(word), word
 
 
 def test_no_entry_is_fuzzy():

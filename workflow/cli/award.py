@@ -20,12 +20,13 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.present import new_deadlines
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @click.option("--decision", required=True, help="The délibération's reference (its number).")
 @click.option("--adopted", type=DATE, required=True, help="The day it was adopted.")

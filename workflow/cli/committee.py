@@ -24,6 +24,7 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import Choice, FilePath
 from workflow.cli.present import cadence_line, meeting_lines, new_deadlines
 from workflow.usecases.commands import RecordEvent
@@ -31,7 +32,7 @@ from workflow.usecases.conventions import record_side
 from workflow.usecases.views import committee as committee_record
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @click.argument("action", type=Choice(["add", "list", "cadence"]))
 @click.argument("months", required=False)

@@ -28,6 +28,7 @@ from workflow.cli.context import (
     pass_context,
 )
 from workflow.cli.dossier_words import dossier_problem
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import Choice, FilePath, WholeNumber
 from workflow.cli.present import day, new_deadlines, table
 from workflow.cli.verify_words import difference
@@ -50,7 +51,7 @@ from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @json_option
 @pass_context
 def init(context: CliContext, as_json: bool) -> None:
@@ -76,7 +77,7 @@ def init(context: CliContext, as_json: bool) -> None:
                          where=where, before=before or words("empty"), after=after))  # fmt: skip
 
 
-@click.command(name="import")
+@click.command(name="import", cls=SaidCommand)
 @click.argument("files", nargs=-1, required=True, type=FilePath(path_type=Path))
 @actor_option("Who loads it.")
 @click.option(
@@ -194,7 +195,7 @@ def _past_term_note(words: Words, state: str, term: date) -> str:
     )
 
 
-@click.command(name="list")
+@click.command(name="list", cls=SaidCommand)
 @click.option("--state", type=Choice(STATES), help="Only conventions in this state.")
 @json_option
 @pass_context
@@ -233,7 +234,7 @@ def _overdue(words: Words, items: list[Overdue]) -> str:
     return "; ".join(said) or "—"
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context
@@ -256,7 +257,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
 
 
-@click.command(context_settings={"ignore_unknown_options": False})
+@click.command(context_settings={"ignore_unknown_options": False}, cls=SaidCommand)
 @click.argument("reference")
 @click.argument("event", type=Choice((*EVENTS, *SIDE_RECORDS, "abandon")), metavar="EVENT")
 @click.argument("inputs", nargs=-1, metavar="[KEY=VALUE]...")
@@ -367,7 +368,7 @@ def _amendment_event(
         click.echo(f"  {key}: {change['before']} → {change['after']}")
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @click.argument("changes", nargs=-1, metavar="[FIELD=VALUE]...")
 @click.option(
@@ -425,7 +426,7 @@ def amend(
     click.echo(str(result.number))
 
 
-@click.command(name="amendments")
+@click.command(name="amendments", cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context
@@ -461,7 +462,7 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
                                     day=day(words, signed)))  # fmt: skip
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference", required=False)
 @click.option(
     "--dossier",

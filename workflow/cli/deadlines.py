@@ -24,6 +24,7 @@ from workflow.cli.context import (
     pass_context,
     words_of,
 )
+from workflow.cli.help_words import SaidCommand, SaidGroup
 from workflow.cli.misuse import WholeNumber
 from workflow.usecases.iso import instant
 from workflow.wording.catalogue import gettext_noop
@@ -33,7 +34,7 @@ ENDS_BY = {"termination": gettext_noop("the termination"), "expiry": gettext_noo
 """What ends the convention (`ends_by`), as the text output says it."""
 
 
-@click.group()
+@click.group(cls=SaidGroup)
 def deadline() -> None:
     """What-if calculator: the legal deadline for given dates, with its explanation."""
 
@@ -186,7 +187,7 @@ def expiry_(ctx: click.Context, term: date, as_json: bool) -> None:
     _deadline_output(expiry(term), {}, as_json, words_of(ctx))
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 def diagram() -> None:
     """Print the lifecycle as a mermaid state diagram (drawn from the transitions table)."""
     click.echo(mermaid_diagram(), nl=False)

@@ -22,12 +22,13 @@ from workflow.cli.context import (
     pass_context,
     write_output,
 )
+from workflow.cli.help_words import SaidCommand, SaidGroup
 from workflow.cli.misuse import Choice, FilePath, WholeNumber
 from workflow.cli.present import day, instant, table
 from workflow.usecases.documents import Attach, attach, documents, read
 
 
-@click.command(name="attach")
+@click.command(name="attach", cls=SaidCommand)
 @click.argument("reference")
 @click.argument("file", type=FilePath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=Choice(DOCUMENT_KINDS), default="other", show_default=True,
@@ -58,7 +59,7 @@ def attach_(
                              sha256=done["sha256"]))  # fmt: skip
 
 
-@click.command(name="documents")
+@click.command(name="documents", cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context
@@ -84,7 +85,7 @@ def documents_(context: CliContext, reference: str, as_json: bool) -> None:
             click.echo(said)
 
 
-@click.group(name="document")
+@click.group(name="document", cls=SaidGroup)
 def document() -> None:
     """Read a paper back by its SHA-256."""
 
@@ -101,7 +102,7 @@ def get(context: CliContext, sha256: str, output: Path) -> None:
                              size=len(content), path=str(output)))  # fmt: skip
 
 
-@click.command(name="dossier")
+@click.command(name="dossier", cls=SaidCommand)
 @click.argument("reference")
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The ZIP file to write.")
 @pass_context

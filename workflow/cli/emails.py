@@ -11,6 +11,7 @@ import click
 
 from notifications import Renderer
 from workflow.cli.context import OUTPUT, CliContext, emit, json_option, pass_context, write_output
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.present import table
 from workflow.usecases.gallery import email_gallery, email_kinds
 from workflow.wording import labels
@@ -22,7 +23,7 @@ def _renderer(context: CliContext) -> Renderer:
     return Renderer(Path(folder) if folder else None)
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.option(
     "--sample",
     is_flag=True,

@@ -12,9 +12,10 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.help_words import SaidCommand
 
 
-@click.command(name="erase")
+@click.command(name="erase", cls=SaidCommand)
 @click.argument("reference")
 @click.option(
     "--archives-reference",

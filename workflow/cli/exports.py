@@ -14,11 +14,12 @@ from pathlib import Path
 import click
 
 from workflow.cli.context import OUTPUT, CliContext, emit, json_option, pass_context, write_output
+from workflow.cli.help_words import SaidGroup
 from workflow.usecases.open_data import scdl_export
 from workflow.wording.refusals import problem_text
 
 
-@click.group()
+@click.group(cls=SaidGroup)
 def export() -> None:
     """Export the open data of the subsidies (SCDL subventions CSV)."""
 

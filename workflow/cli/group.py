@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from states.errors import ConvflowError
+from workflow.cli.help_words import SaidGroup
 
 __all__ = ["ConvflowGroup", "LazyCommand", "LazyGroup"]
 
@@ -120,8 +121,9 @@ def _not_utf8(args: list[str]) -> str | None:
     return None
 
 
-class LazyGroup(ConvflowGroup):
-    """A ConvflowGroup whose commands are imported when invoked, listed from their summaries."""
+class LazyGroup(SaidGroup, ConvflowGroup):
+    """A ConvflowGroup whose commands are imported when invoked, listed from their summaries;
+    its `--help` in the command line's language (workflow.cli.help_words)."""
 
     def __init__(self, *args: Any, lazy: tuple[LazyCommand, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,18 +139,9 @@ class LazyGroup(ConvflowGroup):
             self.add_command(known, cmd_name)
         return known
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """As click lists them, each command's short help made from its summary."""
-        names = self.list_commands(ctx)
-        if not names:
-            return
-        limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = []
-        for name in names:
-            command = self.commands.get(name)
-            if command is None:
-                command = click.Command(name, help=self.lazy[name].summary)
-            if not command.hidden:
-                rows.append((name, command.get_short_help_str(limit)))
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+    def listed(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command if it was imported, else its summary standing for it: listing the
+        commands imports none of them."""
+        if name in self.commands or name not in self.lazy:
+            return super().listed(ctx, name)
+        return click.Command(name, help=self.lazy[name].summary)

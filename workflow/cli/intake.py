@@ -18,12 +18,13 @@ from workflow.cli.context import (
     words_of,
     write_output,
 )
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import FilePath
 from workflow.files.extract import extract as read_clauses
 from workflow.files.extract import read_document, to_json, to_toml
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("file", type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "-o",

@@ -17,12 +17,13 @@ from workflow.cli.context import (
     refuse_to_replace,
     write_output,
 )
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import Choice, WholeNumber
 from workflow.letters.render import KINDS
 from workflow.usecases.letters import FORMATS, render_letter, send_letter
 
 
-@click.command(name="letter")
+@click.command(name="letter", cls=SaidCommand)
 @click.argument("reference")
 @click.argument("kind", type=Choice(KINDS))
 @click.option("--format", "fmt", type=Choice(FORMATS), default="pdf", show_default=True,

@@ -8,6 +8,7 @@ import click
 
 from states.errors import ConvflowError
 from workflow.cli.context import CliContext, emit, json_option, pass_context
+from workflow.cli.help_words import SaidCommand
 from workflow.ops.doctor import Finding, examine, unread_settings
 from workflow.settings import load_every_setting
 from workflow.wording.refusals import say
@@ -16,7 +17,7 @@ from workflow.wording.words import Words
 _MARKS = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @json_option
 @pass_context
 def doctor(context: CliContext, as_json: bool) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from workflow.cli.context import CliContext, emit, json_option, pass_context
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.present import status_text
 from workflow.usecases import views
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context

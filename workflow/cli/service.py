@@ -22,6 +22,7 @@ from storage.engine import url_password
 from storage.urls import masked_url
 from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
+from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import WholeNumber
 from workflow.cli.present import deadline_name, instant, reminder_name, table
 from workflow.ops.doctor import exposure
@@ -78,7 +79,7 @@ def _width(words: Words) -> int:
     return max(len(words.catalogue.gettext(heading)) for heading in headings)
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.option("--no-http", is_flag=True, help="Run the scheduler only, without the HTTP API.")
 @pass_context
 def serve(context: CliContext, no_http: bool) -> None:
@@ -170,7 +171,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of this machine's clock `run-due --now` may be (another host's clock)."""
 
 
-@click.command(name="run-due")
+@click.command(name="run-due", cls=SaidCommand)
 @click.option(
     "--now",
     type=INSTANT,
@@ -250,7 +251,7 @@ def _print_report(report: DueReport, words: Words) -> None:
                    err=True)  # fmt: skip
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.argument("reference")
 @json_option
 @pass_context
@@ -274,7 +275,7 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     click.echo(table(cells, headers))
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @click.option("--failed", is_flag=True, help="Only the emails that could not be delivered.")
 @click.option("--limit", default=200, show_default=True, type=WholeNumber(1, 10000))
 @json_option
@@ -336,7 +337,7 @@ def _outbox_summary(counts: dict[str, int], words: Words) -> str:
     return line
 
 
-@click.command(name="simulate")
+@click.command(name="simulate", cls=SaidCommand)
 @click.argument("reference")
 @click.option("--until", type=DATE, required=True, help="Last day to simulate (inclusive).")
 @click.option("--now", type=INSTANT, help="Start from this instant (default: now).")
@@ -406,7 +407,7 @@ def _countdown(words: Words, days: int) -> str:
     return words("says: in {days} days", days=days)
 
 
-@click.command()
+@click.command(cls=SaidCommand)
 @json_option
 @pass_context
 def config(context: CliContext, as_json: bool) -> None:

@@ -13,12 +13,13 @@ from workflow.cli.context import (
     json_option,
     pass_context,
 )
+from workflow.cli.help_words import SaidGroup
 from workflow.cli.misuse import Choice
 from workflow.cli.present import instant, table
 from workflow.usecases.tokens import ROLES, create_token, list_tokens, revoke_token
 
 
-@click.group()
+@click.group(cls=SaidGroup)
 def token() -> None:
     """Access tokens: `viewer` reads, `admin` reads and records events.
 

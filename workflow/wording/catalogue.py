@@ -14,31 +14,34 @@ leave one whole file). A folder it may not write (a read-only install, systemd's
 `ProtectSystem=strict`), or any other OSError, or a damaged `.mo`, only means compiling again:
 never an error, never a message. The container image compiles its catalogues once when it is built
 (examples/deploy/Containerfile). Fuzzy entries are left out, as Babel's `write_mo` does.
+A kept `.mo` is read with the standard library's gettext: Babel (tens of milliseconds to import)
+is imported only to compile, so that `convflow --help` says its words without it.
 
-Entries come in three sorts, told apart by their gettext context (msgctxt):
+Entries come in four sorts, told apart by their gettext context (msgctxt):
 - no context: a sentence of an entry point, its msgid the English text ('{reference}: imported
   in state {state}'); the English catalogue leaves it untranslated;
 - `error`, `frame`, `hint`: a refusal's code, the frames that say what it is about (the field,
   the event refused, the file), the command line's hints; their msgid is the code, both
   languages say it;
 - a label's context (`state`, `event`, `action`, `field`...): a public name's label; its msgid
-  is the name, which the English catalogue keeps.
+  is the name, which the English catalogue keeps;
+- `help`: a piece of what `--help` shows (a paragraph of a command's docstring, an option's
+  help, click's own words), its msgid the English text, which the English catalogue keeps
+  (workflow.cli.help_words).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gettext
 import hashlib
 import os
 import stat
 import struct
-import tempfile
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Literal
-
-from babel.support import Translations
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -47,6 +50,8 @@ DOMAIN = "convflow"
 LOCALE_DIR = Path(__file__).with_name("locale")
 SOURCE_CONTEXT, SOURCE_ID = "convflow-source", "sha256"
 """Where a compiled catalogue records the SHA-256 of the `.po` text it was compiled from."""
+Translations = gettext.GNUTranslations
+"""A language's catalogue: `gettext(message)`, `pgettext(context, message)`."""
 
 
 def gettext_noop(message: str) -> str:
@@ -76,14 +81,14 @@ def translations(language: Language) -> Translations:
         return kept
     compiled = _compiled(source, language, digest)
     _keep(mo, compiled, po)
-    return Translations(BytesIO(compiled), domain=DOMAIN)
+    return Translations(BytesIO(compiled))
 
 
 def _kept(path: Path, digest: str) -> Translations | None:
     """The `.mo` at `path` if it was compiled from the `.po` text whose hash is `digest`."""
     try:
         with path.open("rb") as mo:
-            kept = Translations(mo, domain=DOMAIN)
+            kept = Translations(mo)
     # What gettext raises on a damaged file: a bad magic number or offsets past the end
     # (OSError), a short header (struct.error), undecodable text (ValueError), a bad charset.
     except (OSError, ValueError, LookupError, struct.error):
@@ -107,6 +112,8 @@ def _compiled(source: bytes, language: Language, digest: str) -> bytes:
 def _keep(path: Path, compiled: bytes, source: Path) -> None:
     """Leave `compiled` at `path` for the next process, readable by whoever reads `source`;
     where it cannot be written, nothing is (the next process compiles again)."""
+    import tempfile  # only for a process that compiled: one reading the kept `.mo` needs none
+
     try:
         handle, temporary = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError:
@@ -160,6 +167,7 @@ __all__ = [
     "SOURCE_CONTEXT",
     "SOURCE_ID",
     "Language",
+    "Translations",
     "gettext_noop",
     "language_of",
     "mo_path",

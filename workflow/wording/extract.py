@@ -3,8 +3,10 @@ workflow.wording.extract`).
 
 The template (`locale/convflow.pot`) is built from what the code declares: every refusal code
 of `states.errors.CODES` (with its parameters, for the translator), the frames and hints of
-`workflow.wording.refusals`, every public name of `workflow.wording.labels.GLOSSARY`, and the
-sentences the entry points say through `words("...")` (found by Babel's extractor). Each
+`workflow.wording.refusals`, every public name of `workflow.wording.labels.GLOSSARY`, the
+sentences the entry points say through `words("...")` (found by Babel's extractor), and what
+`convflow ... --help` shows (context `help`: found by walking the command tree, each command
+imported; workflow.cli.help_words). Each
 language's `.po` is then updated from it with Babel: new entries arrive empty, entries the code
 no longer has are dropped. Translate the empty ones, then run the tests: they fail while a
 French text is missing.
@@ -22,6 +24,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from states.errors import CODES, FRAME_KINDS
+from workflow.cli import cli
+from workflow.cli.help_words import HELP, help_messages
 from workflow.wording.catalogue import DOMAIN, LANGUAGES, LOCALE_DIR, po_path
 from workflow.wording.glossary import GLOSSARY
 from workflow.wording.refusals import FRAMES, HINTS
@@ -58,6 +62,16 @@ def sentences() -> Iterator[tuple[str, str, int]]:
                 yield message, f"{folder}/{filename}", line
 
 
+def helps() -> dict[str, list[str]]:
+    """What `--help` shows, each piece with the commands whose help shows it."""
+    shown: dict[str, list[str]] = {}
+    for message, command in help_messages(cli, "convflow"):
+        commands = shown.setdefault(message, [])
+        if command not in commands:
+            commands.append(command)
+    return shown
+
+
 def template() -> Catalog:
     """Every entry the code needs the catalogue to hold."""
     catalog = new_catalog()
@@ -78,6 +92,9 @@ def template() -> Catalog:
             catalog.add(message, locations=[(filename, line)], flags=["python-brace-format"])
         else:
             known.locations.append((filename, line))
+    for message, commands in helps().items():
+        more = f" and {len(commands) - 1} more" if len(commands) > 1 else ""
+        catalog.add(message, context=HELP, auto_comments=[f"`{commands[0]} --help`{more}"])
     return catalog
 
 

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from babel.support import Translations
-
 from notifications import date_fr, date_fr_full, datetime_fr, euros
 from workflow.wording import labels
-from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, gettext_noop, translations
+from workflow.wording.catalogue import (
+    DEFAULT_LANGUAGE,
+    Language,
+    Translations,
+    gettext_noop,
+    translations,
+)
 
 NONE, UNKNOWN = gettext_noop("none"), gettext_noop("unknown")
 PARIS_TIME = gettext_noop("{moment} (Paris time)")

@@ -1,0 +1,210 @@
+"""`--help` speaks the command line's language: French unless CONVFLOW_LANGUAGE=en (README,
+"The command line"), every piece of it from the catalogue, what one types left as it is typed."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from workflow.cli import cli
+from workflow.cli.help_words import HELP, help_messages
+from workflow.wording.catalogue import po_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _help(*args: str, language: str | None = None) -> str:
+    """What `convflow ARGS --help` prints, run as a person runs it (a new process)."""
+    env = {key: value for key, value in os.environ.items() if key != "CONVFLOW_LANGUAGE"}
+    if language is not None:
+        env["CONVFLOW_LANGUAGE"] = language
+    done = subprocess.run(
+        [sys.executable, "-m", "workflow.cli", *args, "--help"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert done.stderr == ""
+    return done.stdout
+
+
+def test_convflow_help_is_french_by_default() -> None:
+    shown = _help()
+
+    assert shown.startswith("Utilisation : convflow [OPTIONS] COMMANDE [ARGUMENTS]...\n")
+    assert "convflow : le cycle de vie des conventions de partenariat de la Métropole." in shown
+    assert "\nOptions :\n" in shown and "\nCommandes :\n" in shown
+    options = " ".join(shown.split("\nOptions :\n")[1].split("\nCommandes :\n")[0].split())
+    assert options == (
+        "--config FILE Fichier de réglages TOML ; les variables d'environnement CONVFLOW_* "
+        "l'emportent sur lui. --version Afficher la version et quitter. -h, --help Afficher ce "
+        "message et quitter."
+    )
+    assert "  amend       Rédiger un avenant à la convention REFERENCE et afficher...\n" in shown
+    assert "  status      Montrer où en est la convention REFERENCE : état,...\n" in shown
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Draft an amendment"):
+        assert english not in shown
+
+
+def test_convflow_help_is_english_with_convflow_language_en() -> None:
+    shown = _help(language="en")
+
+    assert shown.startswith("Usage: convflow [OPTIONS] COMMAND [ARGS]...\n")
+    assert "\nOptions:\n" in shown and "\nCommands:\n" in shown
+    assert "TOML settings file; CONVFLOW_* environment variables take" in shown
+    assert "-h, --help     Show this message and exit.\n" in shown
+    assert "  amend       Draft an amendment (avenant) to REFERENCE and print its...\n" in shown
+    assert "Utilisation" not in shown and "Afficher" not in shown
+
+
+def test_a_command_s_help_is_french_by_default() -> None:
+    shown = _help("status")
+
+    assert shown == (
+        "Utilisation : convflow status [OPTIONS] REFERENCE\n\n"
+        "  Montrer où en est la convention REFERENCE : état, conditions, signatures,\n"
+        "  échéances expliquées.\n\n"
+        "Options :\n"
+        "  --json      Afficher du JSON, pour les scripts.\n"
+        "  -h, --help  Afficher ce message et quitter.\n"
+    )
+
+
+def test_a_command_s_help_is_english_with_convflow_language_en() -> None:
+    shown = _help("status", language="en")
+
+    assert shown == (
+        "Usage: convflow status [OPTIONS] REFERENCE\n\n"
+        "  Show where convention REFERENCE stands: state, terms, signatures, deadlines\n"
+        "  explained.\n\n"
+        "Options:\n"
+        "  --json      Print JSON for scripts.\n"
+        "  -h, --help  Show this message and exit.\n"
+    )
+
+
+def test_a_subcommand_s_help_says_its_options_and_their_defaults_in_french() -> None:
+    shown = _help("deadline", "dispute")
+    flat = " ".join(shown.split())
+
+    assert shown.startswith("Utilisation : convflow deadline dispute [OPTIONS]\n")
+    assert "Fin de la période amiable de l'article 6 et premier jour où une partie peut" in flat
+    assert (
+        "--received DATE Réception de la lettre recommandée (date ou instant ISO) ; obligatoire "
+        "sauf si la lettre n'a jamais été retirée (--uncollected avec --presented)."
+    ) in flat
+    assert (
+        "--days INTEGER RANGE Durée de la période amiable (jours). [par défaut : 30; 1<=x<=365]"
+        in flat
+    )
+    assert "--json Afficher du JSON, pour les scripts." in flat
+    assert "Amicable window" not in shown and "default:" not in shown
+
+
+def test_a_subcommand_s_help_in_english_is_click_s() -> None:
+    flat = " ".join(_help("deadline", "dispute", language="en").split())
+
+    assert flat.startswith("Usage: convflow deadline dispute [OPTIONS] End of the amicable window")
+    assert "--days INTEGER RANGE Amicable window. [default: 30; 1<=x<=365]" in flat
+    assert "-h, --help Show this message and exit." in flat
+
+
+def test_a_group_lists_its_commands_in_french() -> None:
+    shown = _help("deadline")
+
+    assert shown.startswith("Utilisation : convflow deadline [OPTIONS] COMMANDE [ARGUMENTS]...\n")
+    assert "\nCommandes :\n  dispute      Fin de la période amiable de l'article 6" in shown
+
+
+def test_an_option_s_shown_default_is_said_in_french(tmp_path: Path) -> None:
+    shown = " ".join(CliRunner().invoke(cli, ["amend", "--help"], env={"CONVFLOW_LANGUAGE": "fr"})
+                     .output.split())  # fmt: skip
+
+    assert "--by TEXT Qui le rédige. [par défaut : (votre identifiant)]" in shown
+
+
+def test_a_command_s_help_speaks_the_language_of_the_settings_file(tmp_path: Path) -> None:
+    # As the command itself would: its settings file says English.
+    settings = tmp_path / "convflow.toml"
+    settings.write_text('language = "en"\n', encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["--config", str(settings), "status", "--help"],
+                                env={"CONVFLOW_LANGUAGE": None}, prog_name="convflow")  # fmt: skip
+
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: convflow status [OPTIONS] REFERENCE\n")
+
+
+def _commands(
+    command: click.Command, ctx: click.Context
+) -> Iterator[tuple[click.Command, click.Context]]:
+    yield command, ctx
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
+            sub_ctx = click.Context(sub, info_name=name, parent=ctx, **sub.context_settings)
+            yield from _commands(sub, sub_ctx)
+
+
+ROOT_CONTEXT = click.Context(cli, info_name="convflow", **cli.context_settings)
+
+
+def _metavars() -> set[str]:
+    """The words of every metavar the command line shows (REFERENCE, FILE, N, DATE...)."""
+    found: set[str] = set()
+    for command, ctx in _commands(cli, ROOT_CONTEXT):
+        for param in command.get_params(ctx):
+            found |= set(re.findall(r"[A-Z][A-Z0-9_]*", param.make_metavar(ctx)))
+    return found
+
+
+COMMANDS = "|".join(cli.list_commands(click.Context(cli)))
+
+
+def _typed(text: str, metavars: set[str]) -> set[str]:
+    """What a person types, in a help text: options, backquoted commands, `convflow` commands,
+    KEY= names of inputs, variables, metavars."""
+    typed = set(re.findall(rf"`[^`]+`|(?<![\w-])--?[a-z][a-z-]*|convflow (?:{COMMANDS})\b|"
+                           r"\b[a-z_.]+=|CONVFLOW_[A-Z_]*", text))  # fmt: skip
+    words = set(re.findall(r"(?<![\w])[A-Z][A-Z0-9_]*(?![\w])", text))
+    return typed | (words & metavars)
+
+
+with po_path("fr").open("rb") as po:
+    FRENCH = {
+        str(message.id): str(message.string)
+        for message in read_po(po, locale="fr")
+        if message.context == HELP and message.id
+    }
+
+
+def test_every_piece_of_help_has_its_french_and_keeps_what_one_types() -> None:
+    metavars = _metavars()
+    assert {"REFERENCE", "FILE", "N", "DATE", "EVENT"} <= metavars
+    shown = {message for message, _ in help_messages(cli, "convflow")}
+    assert len(shown) > 100
+
+    for message in shown:
+        french = FRENCH.get(message)
+        assert french, f"no French for {message!r}: run `make messages`, then translate"
+        assert _typed(message, metavars) <= _typed(french, metavars), message
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_command_s_help_is_said_in_the_command_line_s_language(language: str) -> None:
+    usage = {"fr": "Utilisation : ", "en": "Usage: "}[language]
+    other = {"fr": "Show this message and exit.", "en": "Afficher ce message et quitter."}
+    for _, ctx in _commands(cli, ROOT_CONTEXT):
+        path = ctx.command_path.split()[1:]
+        shown = CliRunner().invoke(cli, [*path, "--help"], env={"CONVFLOW_LANGUAGE": language})
+        assert shown.exit_code == 0, path
+        assert shown.output.startswith(usage), path
+        assert other[language] not in shown.output, path
