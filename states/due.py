@@ -21,7 +21,7 @@ A pass at `now` does, for each convention:
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
    announced instead); of the others the latest goes out, the earlier ones coalesce into it,
    and it says the days really left on the day it goes. While a signature is missing, the
-   next weekly reminder is planned.
+   next weekly reminder is planned (on a working day: :mod:`states.reminders`).
 3. **Next** (:func:`next_due`): the earliest instant of a pending deadline or a planned
    reminder.
 """
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from states.calendar import civil_date, end_of_day
+from states.calendar import HolidayCalendar, civil_date, end_of_day
 from states.convention import Convention
 from states.deadlines import OUTLIVING_KINDS, DeadlineClosure, DeadlineKind, DeadlineStatus
 from states.lifecycle import IN_FORCE
@@ -243,8 +243,10 @@ def reminders_due(
     due: Sequence[ReminderEntry],
     now: datetime,
     hour: int,
+    calendar: HolidayCalendar,
 ) -> RemindersDue:
-    """The reminder step of a pass at `now`, for the due reminders of one deadline."""
+    """The reminder step of a pass at `now`, for the due reminders of one deadline; the next
+    weekly one is planned at `hour` (Paris) on a working day of `calendar`."""
     convention = agenda.convention
     moot = deadline.kind in moot_kinds(convention)
     passed = deadline.expires_at <= now
@@ -263,7 +265,8 @@ def reminders_due(
     if live:
         days_left = (deadline.due_date - civil_date(now)).days
         decisions.append(ReminderDecision(live[-1], "send", days_left=days_left))
-    return RemindersDue(tuple(decisions), _following(agenda, deadline, due, now, hour))
+    following = _following(agenda, deadline, due, now, hour, calendar)
+    return RemindersDue(tuple(decisions), following)
 
 
 def still_to_sign(agenda: Agenda, kind: DeadlineKind) -> list[str]:
@@ -288,6 +291,7 @@ def _following(
     due: Sequence[ReminderEntry],
     now: datetime,
     hour: int,
+    calendar: HolidayCalendar,
 ) -> PlannedReminder | None:
     """A signature still missing: the next weekly reminder, the first still ahead, before
     the term."""
@@ -297,7 +301,7 @@ def _following(
     last = max(due, key=lambda r: (r.planned_at, r.id))
     every = convention.clauses.reminders.signature_every_days
     following = next_signature_reminder(
-        last.label, deadline.due_date, every, now, hour, kind=deadline.kind
+        last.label, deadline.due_date, every, now, hour, calendar, kind=deadline.kind
     )
     return following if following.planned_at < end_of_day(convention.end_date) else None
 

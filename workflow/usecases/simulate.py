@@ -190,11 +190,12 @@ class _Replay:
             if reminder.planned_at <= now:
                 by_deadline.setdefault(reminder.deadline_id, []).append(reminder)
         deadlines = {d.id: d for d in self.agenda.deadlines}
-        hour = self.app.settings.reminder_hour
+        hour, calendar = self.app.settings.reminder_hour, self.app.legal.calendar
         decided: set[int] = set()
         following: list[due.ReminderEntry] = []
         for deadline_id, group in sorted(by_deadline.items()):
-            result = due.reminders_due(self.agenda, deadlines[deadline_id], group, now, hour)
+            deadline = deadlines[deadline_id]
+            result = due.reminders_due(self.agenda, deadline, group, now, hour, calendar)
             for decision in result.decisions:
                 decided.add(decision.reminder.id)
                 self.happened.append(self._reminder_happening(decision, now))
