@@ -96,7 +96,11 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
         "payment_overdue": 1,  # paid on 10 March, after its target (5 March): said on the 6th
     })  # fmt: skip
     [overdue] = [e for e in to_partners if e["kind"] == "payment_overdue"]
-    assert overdue["created_at"] == "2025-03-05T23:00:00Z"  # 24:00 in Paris, as it passed
+    # The target passed at 24:00 in Paris; the email waited for 09:00, and the service woke
+    # up for it.
+    assert overdue["created_at"] == "2025-03-06T08:00:00Z"
+    assert at("2025-03-05T23:00:00Z") in life.wake_ups
+    assert at("2025-03-06T08:00:00Z") in life.wake_ups
     # the window's close (24:00) and the court's opening (09:00) the same day: one email
     assert len(accepted) == 2 * sum(kinds.values())
     assert {e["status"] for e in emails} == {"sent"}

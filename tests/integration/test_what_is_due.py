@@ -152,11 +152,15 @@ def test_without_a_court_reminder_the_close_of_the_window_is_announced(
 
     predicted = simulate(app, REFERENCE, clock.now, date(2025, 7, 3))
     passed = next(h for h in predicted if h.what == "deadline passed")
-    assert (passed.email, passed.reason) == ("amicable_window_closed", None)
+    assert (passed.at, passed.email, passed.reason) == (at("2025-07-02T22:00:00Z"), None, None)
+    announced = next(h for h in predicted if h.what == "announcement")  # at 09:00, not 00:00
+    assert (announced.at, announced.email) == (at("2025-07-03T07:00:00Z"), "amicable_window_closed")
 
     Driver(app, smtp_server.sender(), clock).run_until("2025-07-04T00:00:00Z")
     last = received(smtp_server)[-1]
     assert "période amiable close sans accord" in subject(last)
+    closed = [e for e in views.outbox(app, None, 100) if e["kind"] == "amicable_window_closed"]
+    assert {e["created_at"] for e in closed} == {"2025-07-03T07:00:00Z"}  # 09:00, not 00:00
 
 
 def test_reminders_meant_for_bastille_day_and_a_sunday_go_out_on_the_fridays_before(
