@@ -163,7 +163,8 @@ def record(
             )
             session.add(deadline)
             session.flush()
-            for planned in reminders.plan(computed, convention.clauses.reminders, 9):
+            offsets = convention.clauses.reminders
+            for planned in reminders.plan(computed, offsets, 9, LEGAL.calendar, opened_at=now):
                 session.add(
                     ReminderRow(
                         convention_id=cid,

@@ -148,6 +148,12 @@ class HolidayCalendar:
             day += timedelta(days=1)
         return day
 
+    def previous_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the last day before it that is one."""
+        while self.non_working_reason(day) is not None:
+            day -= timedelta(days=1)
+        return day
+
     def describe(self) -> str:
         """The calendar in French, as the explanations show it."""
         text = "France métropolitaine (Code du travail L3133-1)"

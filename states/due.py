@@ -16,24 +16,30 @@ A pass at `now` does, for each convention:
    once, except when it was already past when it became known (the event recorded after the
    fact told it) or, for the window, when its court-possible reminder goes out the same day
    (one email per convention and reason per day: that reminder says both).
-2. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
+2. **Announcements** (:func:`announcements_due`): the deadline passes on time (at 24:00 on its
+   last day), but the email that says so waits for the reminder hour of the next morning
+   (:func:`announcement_at`): no partner is written to at midnight. Between the two, an event
+   that closes deadlines of its kind (the payment recorded late, the dispute settled) drops
+   it, as it cancels their reminders: its own email says what became of it. A pass made after
+   that hour (the service was down) sends it at once, with the deadline, before the end.
+3. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
    announced instead); of the others the latest goes out, the earlier ones coalesce into it,
    and it says the days really left on the day it goes. While a signature is missing, the
-   next weekly reminder is planned.
-3. **Next** (:func:`next_due`): the earliest instant of a pending deadline or a planned
-   reminder.
+   next weekly reminder is planned (on a working day: :mod:`states.reminders`).
+4. **Next** (:func:`next_due`): the earliest instant of a pending deadline, an announcement
+   waiting or a planned reminder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from states.calendar import civil_date, end_of_day
+from states.calendar import HolidayCalendar, at_paris_time, civil_date, end_of_day
 from states.convention import Convention
 from states.deadlines import OUTLIVING_KINDS, DeadlineClosure, DeadlineKind, DeadlineStatus
 from states.lifecycle import IN_FORCE
@@ -79,7 +85,8 @@ Reason = Literal[
 
 
 class DeadlineEntry(NamedTuple):
-    """A stored deadline as the policy sees it; `known_at` is when it was opened.
+    """A stored deadline as the policy sees it; `known_at` is when it was opened;
+    `announce_at`, once it has passed, when the email announcing it is due, while it waits.
 
     A named tuple, not a frozen dataclass: the reminder pass builds one per due row, a
     thousand at a time, and a tuple is built several times faster."""
@@ -90,6 +97,7 @@ class DeadlineEntry(NamedTuple):
     due_date: date
     expires_at: datetime
     known_at: datetime
+    announce_at: datetime | None = None
 
 
 class ReminderEntry(NamedTuple):
@@ -121,8 +129,8 @@ class Agenda:
 
 @dataclass(frozen=True)
 class DeadlinePassed:
-    """A deadline that fell with no automatic event; `announce` is the email that says so,
-    or None, and `reason` why not when there is one to send."""
+    """A deadline that fell with no automatic event; `announce` is the email that will say so
+    (at :func:`announcement_at`), or None, and `reason` why not when there is one to send."""
 
     deadline: DeadlineEntry
     announce: str | None
@@ -237,14 +245,49 @@ def _known_late(reminder: ReminderEntry) -> bool:
     return reminder.planned_at < reminder.known_at
 
 
+def announcement_at(expires_at: datetime, hour: int) -> datetime:
+    """When the email announcing a deadline passed at `expires_at` is due: the first instant
+    at the reminder `hour` (Paris) from it, 09:00 the morning after its last day by default.
+
+    The deadline itself passes at `expires_at` (24:00 on its last day, CPC 642): what that
+    changes is applied then; only the email waits, so that no one is written to at midnight.
+    """
+    at = at_paris_time(civil_date(expires_at), hour)
+    return at if at >= expires_at else at_paris_time(civil_date(expires_at) + timedelta(1), hour)
+
+
+class AnnouncementDue(NamedTuple):
+    """A passed deadline whose announcement is due: the email to queue."""
+
+    deadline: DeadlineEntry
+    announce: str
+
+
+def announcements_due(deadlines: Iterable[DeadlineEntry], now: datetime) -> list[AnnouncementDue]:
+    """The announcements a pass at `now` sends: of the passed deadlines, those whose
+    announcement waits and is due, in the order they fell."""
+    due = [
+        d
+        for d in deadlines
+        if d.status == "passed" and d.announce_at is not None and d.announce_at <= now
+    ]
+    return [
+        AnnouncementDue(d, ANNOUNCEMENTS[d.kind])
+        for d in sorted(due, key=lambda d: (d.expires_at, d.id))
+        if d.kind in ANNOUNCEMENTS
+    ]
+
+
 def reminders_due(
     agenda: Agenda,
     deadline: DeadlineEntry,
     due: Sequence[ReminderEntry],
     now: datetime,
     hour: int,
+    calendar: HolidayCalendar,
 ) -> RemindersDue:
-    """The reminder step of a pass at `now`, for the due reminders of one deadline."""
+    """The reminder step of a pass at `now`, for the due reminders of one deadline; the next
+    weekly one is planned at `hour` (Paris) on a working day of `calendar`."""
     convention = agenda.convention
     moot = deadline.kind in moot_kinds(convention)
     passed = deadline.expires_at <= now
@@ -263,7 +306,8 @@ def reminders_due(
     if live:
         days_left = (deadline.due_date - civil_date(now)).days
         decisions.append(ReminderDecision(live[-1], "send", days_left=days_left))
-    return RemindersDue(tuple(decisions), _following(agenda, deadline, due, now, hour))
+    following = _following(agenda, deadline, due, now, hour, calendar)
+    return RemindersDue(tuple(decisions), following)
 
 
 def still_to_sign(agenda: Agenda, kind: DeadlineKind) -> list[str]:
@@ -288,6 +332,7 @@ def _following(
     due: Sequence[ReminderEntry],
     now: datetime,
     hour: int,
+    calendar: HolidayCalendar,
 ) -> PlannedReminder | None:
     """A signature still missing: the next weekly reminder, the first still ahead, before
     the term."""
@@ -297,7 +342,7 @@ def _following(
     last = max(due, key=lambda r: (r.planned_at, r.id))
     every = convention.clauses.reminders.signature_every_days
     following = next_signature_reminder(
-        last.label, deadline.due_date, every, now, hour, kind=deadline.kind
+        last.label, deadline.due_date, every, now, hour, calendar, kind=deadline.kind
     )
     return following if following.planned_at < end_of_day(convention.end_date) else None
 
@@ -306,16 +351,21 @@ def next_due(
     deadlines: Iterable[DeadlineEntry | datetime | None],
     reminders: Iterable[ReminderEntry | datetime | None],
 ) -> datetime | None:
-    """When something is next due: the earliest instant of a pending deadline or a planned
-    reminder. Given entries, only waiting ones count; given instants (the earliest of each
-    table, as the service reads them from the database), they are taken as they are."""
-    instants = [
-        d.expires_at if isinstance(d, DeadlineEntry) else d
-        for d in deadlines
-        if not isinstance(d, DeadlineEntry) or d.status == WAITING_DEADLINE
-    ]
+    """When something is next due: the earliest instant of a pending deadline, of the
+    announcement a passed one waits for, or of a planned reminder. Given entries, only waiting
+    ones count; given instants (the earliest of each table, as the service reads them from the
+    database), they are taken as they are."""
+    instants = [_waits_until(d) if isinstance(d, DeadlineEntry) else d for d in deadlines]
     instants += [r.planned_at if isinstance(r, ReminderEntry) else r for r in reminders]
     return min((i for i in instants if i is not None), default=None)
+
+
+def _waits_until(deadline: DeadlineEntry) -> datetime | None:
+    """When a deadline next asks for a pass: its fall while pending, its announcement while
+    that waits."""
+    if deadline.status == WAITING_DEADLINE:
+        return deadline.expires_at
+    return deadline.announce_at
 
 
 def close(
@@ -323,7 +373,9 @@ def close(
 ) -> tuple[DeadlineEntry, ...]:
     """Deadlines after an event's closures, as the deadline repository applies them: each
     closure moves the deadlines of its kind (every kind but OUTLIVING_KINDS when None) in its
-    from-statuses to its status; one met (`met_on`) after its day stays or becomes passed."""
+    from-statuses to its status; one met (`met_on`) after its day stays or becomes passed. An
+    announcement still waiting for a deadline of its kind is dropped, as its reminders are
+    cancelled: the event's own email says what became of it."""
     closed = list(deadlines)
     for closure in closures:
         for index, deadline in enumerate(closed):
@@ -331,6 +383,8 @@ def close(
                 continue
             if closure.kind is None and deadline.kind in OUTLIVING_KINDS:
                 continue
+            if deadline.announce_at is not None:
+                deadline = closed[index] = deadline._replace(announce_at=None)
             status = closure.status
             if closure.met_on is not None and deadline.due_date < closure.met_on:
                 if deadline.status != WAITING_DEADLINE:
@@ -348,6 +402,7 @@ __all__ = [
     "WAITING_DEADLINE",
     "WAITING_REMINDER",
     "Agenda",
+    "AnnouncementDue",
     "ConventionEnds",
     "DeadlineEntry",
     "DeadlinePassed",
@@ -357,6 +412,8 @@ __all__ = [
     "ReminderDecision",
     "ReminderEntry",
     "RemindersDue",
+    "announcement_at",
+    "announcements_due",
     "close",
     "convention_end",
     "deadlines_due",

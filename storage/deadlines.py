@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, and_, func, or_, select, update
 
 from states.deadlines import ComputedDeadline, DeadlineClosure
-from states.due import WAITING_DEADLINE
+from states.due import ANNOUNCEMENTS, WAITING_DEADLINE
 from storage import reads
 from storage import statements as sql
 from storage.due import references_due
 from storage.mapping import deadline_details
-from storage.tables import AnyRow, convention_table, deadline_table
+from storage.tables import ANNOUNCING, AnyRow, convention_table, deadline_table
 
 c, d = convention_table.c, deadline_table.c
 
@@ -44,6 +44,7 @@ class DeadlineRepository:
                 "opened_by_seq": seq,
                 "created_at": now,
                 "resolved_at": None,
+                "announce_at": None,
             }
             for deadline in deadlines
         ]
@@ -55,8 +56,15 @@ class DeadlineRepository:
         return ids
 
     def close(self, convention_id: int, closures: Iterable[DeadlineClosure], now: datetime) -> None:
-        """Move the deadlines each closure names to its new status, in order."""
+        """Move the deadlines each closure names to its new status, in order, and drop the
+        announcements still waiting for deadlines of its kind (states.due.close)."""
         for closure in closures:
+            if closure.kind is None or closure.kind in ANNOUNCEMENTS:
+                sql.drop_announcements(closure.kind, closure.instalment).execute(
+                    self._connection,
+                    {"convention_id_": convention_id, "kind_": closure.kind,
+                     "instalment_": closure.instalment, "announce_at": None},
+                ).close()  # fmt: skip
             one_kind, statuses = closure.kind is not None, len(closure.from_statuses)
             statements = (
                 sql.CLOSE
@@ -85,36 +93,71 @@ class DeadlineRepository:
         return list(self._connection.execute(reads.DEADLINES, {"convention_id": convention_id}))
 
     def conventions_due(self, now: datetime, limit: int, exclude: Iterable[str] = ()) -> list[str]:
-        """References of conventions with a pending deadline expired at `now`, oldest first."""
-        return references_due(
+        """References of conventions with a pending deadline expired at `now`, or a passed
+        one whose announcement is due, oldest first."""
+        expired = references_due(
             self._connection,
             owner=d.convention_id,
             instant=d.expires_at,
-            status=d.status,
-            waiting=WAITING_DEADLINE,
+            waiting=d.status == WAITING_DEADLINE,
             now=now,
             limit=limit,
             exclude=exclude,
             skip_locked=self._lock_rows,
         )
+        if len(expired) == limit:
+            return expired
+        announcing = references_due(
+            self._connection,
+            owner=d.convention_id,
+            instant=d.announce_at,
+            waiting=ANNOUNCING,
+            now=now,
+            limit=limit - len(expired),
+            exclude=[*exclude, *expired],
+            skip_locked=self._lock_rows,
+        )
+        return expired + announcing
 
     def due_for(self, convention_id: int, now: datetime) -> list[AnyRow]:
-        """The pending deadlines of a convention that have expired at `now`."""
+        """The deadlines of a convention due at `now`: pending ones that have expired, and
+        passed ones whose announcement is due."""
         query = (
             select(deadline_table)
-            .where(d.convention_id == convention_id, d.status == "pending", d.expires_at <= now)
+            .where(
+                d.convention_id == convention_id,
+                or_(
+                    and_(d.status == WAITING_DEADLINE, d.expires_at <= now),
+                    and_(ANNOUNCING, d.announce_at <= now),
+                ),
+            )
             .order_by(d.expires_at, d.opened_by_seq)
         )
         return list(self._connection.execute(query).all())
 
-    def mark(self, row: AnyRow, status: str, now: datetime) -> None:
-        """Set the status of one stored deadline (a row this repository returned)."""
+    def mark(
+        self, row: AnyRow, status: str, now: datetime, announce_at: datetime | None = None
+    ) -> None:
+        """Set the status of one stored deadline (a row this repository returned), and when
+        its announcement is due if one is to wait."""
         self._connection.execute(
-            update(deadline_table).where(d.id == row.id).values(status=status, resolved_at=now)
+            update(deadline_table)
+            .where(d.id == row.id)
+            .values(status=status, resolved_at=now, announce_at=announce_at)
+        )
+
+    def announced(self, row: AnyRow) -> None:
+        """Its announcement is queued: nothing waits any more."""
+        self._connection.execute(
+            update(deadline_table).where(d.id == row.id).values(announce_at=None)
         )
 
     def next_due(self) -> datetime | None:
-        """The earliest instant a pending deadline expires."""
-        return self._connection.execute(
-            select(func.min(d.expires_at)).where(d.status == WAITING_DEADLINE)
-        ).scalar()
+        """The earliest instant a pending deadline expires or a passed one's announcement is
+        due."""
+        expires = select(func.min(d.expires_at)).where(d.status == WAITING_DEADLINE)
+        announces = select(func.min(d.announce_at)).where(ANNOUNCING)
+        instants = self._connection.execute(
+            select(expires.scalar_subquery(), announces.scalar_subquery())
+        ).one()
+        return min((i for i in instants if i is not None), default=None)

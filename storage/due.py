@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, func, select
+from sqlalchemy import Column, ColumnElement, Connection, TextClause, func, select
 
 from storage.tables import convention_table
 
@@ -21,14 +21,14 @@ def references_due(
     *,
     owner: Column[Any],
     instant: Column[Any],
-    status: Column[Any],
-    waiting: str,
+    waiting: ColumnElement[bool] | TextClause,
     now: datetime,
     limit: int,
     exclude: Iterable[str] = (),
     skip_locked: bool = False,
 ) -> list[str]:
-    """References of conventions with a row `waiting` whose `instant` has come, oldest first.
+    """References of conventions with a row `waiting` (a condition: its status says it waits)
+    whose `instant` has come, oldest first.
 
     `owner` is the row's convention_id column; conventions in `exclude` are left out, and with
     `skip_locked` (PostgreSQL) so are those another transaction holds locked: another service
@@ -41,7 +41,7 @@ def references_due(
         query = (
             select(c.reference, func.min(instant).label("first"))
             .join(convention_table, c.id == owner)
-            .where(status == waiting, instant <= now)
+            .where(waiting, instant <= now)
             .group_by(c.reference)
             .order_by("first")
             .limit(limit)
@@ -56,7 +56,7 @@ def references_due(
     candidates = limit * SPARE_CANDIDATES + len(excluded)
     due = (
         select(owner.label("owner"), func.min(instant).label("first"))
-        .where(status == waiting, instant <= now)
+        .where(waiting, instant <= now)
         .group_by(owner)
         .order_by(func.min(instant), owner)
         .limit(candidates)

@@ -308,7 +308,9 @@ def deadline_details(deadline: ComputedDeadline) -> dict[str, Any]:
 
 def deadline_entry(row: Any) -> DeadlineEntry:
     """A stored deadline row as the due policy sees it."""
-    return DeadlineEntry(row.id, row.kind, row.status, row.due_date, row.expires_at, row.created_at)
+    return DeadlineEntry(
+        row.id, row.kind, row.status, row.due_date, row.expires_at, row.created_at, row.announce_at
+    )
 
 
 def reminder_entry(row: Any) -> ReminderEntry:

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, literal_co
 from states.deadlines import OUTLIVING_KINDS
 from storage.fastpath import Prepared, column_kinds
 from storage.tables import (
+    ANNOUNCING,
     convention_table,
     deadline_table,
     event_table,
@@ -177,3 +178,33 @@ CLOSE_INSTALMENT = {
     for due in (None, "on_time", "late")
 }
 """Close the `payment` deadline of one instalment, keyed as CLOSE's one-kind statements."""
+
+
+def _drop_announcements(kind: bool, instalment: bool) -> Prepared:
+    statement = (
+        update(deadline_table)
+        .where(d.convention_id == bindparam("convention_id_"))
+        .where(ANNOUNCING)  # literal: the partial index ix_deadline_announcing serves it
+    )
+    if kind:
+        statement = statement.where(d.kind == bindparam("kind_"))
+    else:  # as CLOSE: "every deadline" leaves those that outlive the convention
+        statement = statement.where(outliving_left_out(d.kind))
+    if instalment:
+        statement = statement.where(d.instalment == bindparam("instalment_"))
+    kinds = {**column_kinds(deadline_table), "instalment_": "plain"}
+    return Prepared(statement, kinds, column_keys=["announce_at"])
+
+
+_DROP_ANNOUNCEMENTS = {
+    (False, False): _drop_announcements(False, False),
+    (True, False): _drop_announcements(True, False),
+    (True, True): _drop_announcements(True, True),
+}
+
+
+def drop_announcements(kind: str | None, instalment: int | None) -> Prepared:
+    """Drop the announcements still waiting for the deadlines a closure names (of its kind,
+    every kind but the outliving ones when None, of one instalment's payment): set
+    `announce_at` to NULL."""
+    return _DROP_ANNOUNCEMENTS[(kind is not None, instalment is not None)]

@@ -162,6 +162,7 @@ class EventRow(SQLModel, table=True):
 
 
 PENDING = text("status = 'pending'")
+ANNOUNCING = text("announce_at IS NOT NULL")
 PLANNED = text("status = 'planned'")
 # The outbox's partial indexes' conditions, also written as is in the queries that should use
 # them: SQLite uses a partial index only for a condition it can match literally, never for a
@@ -177,8 +178,8 @@ class DeadlineRow(SQLModel, table=True):
     An event opens at most one deadline of each kind, and of each instalment for `payment`
     (0 for every other kind, and for a single payment): (convention, opening event, kind,
     instalment) is unique. Only pending deadlines are indexed by the instant they expire
-    (below). Rows carry their explanation (a kilobyte or so): too large to cluster WITHOUT
-    ROWID efficiently.
+    (below), and only passed ones whose announcement waits by its instant. Rows carry their
+    explanation (a kilobyte or so): too large to cluster WITHOUT ROWID efficiently.
     """
 
     __tablename__ = "deadline"
@@ -198,6 +199,9 @@ class DeadlineRow(SQLModel, table=True):
     details: dict[str, Any] = Field(sa_type=JSON)
     created_at: datetime = Field(sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    announce_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """Passed, when the email announcing it is due (the reminder hour after it fell:
+    states.due.announcement_at), while it waits; NULL when there is none, or once queued."""
 
 
 class AmendmentRow(SQLModel, table=True):
@@ -438,6 +442,16 @@ Index(
 # index (migration 0020), a few queries for a spreadsheet's thousands of rows. Not unique: a
 # database may already hold two references that differ only by case, from before it.
 Index("ix_convention_reference_lower", func.lower(convention_table.c.reference))
+
+# The announcements waiting (migration 0021): a handful of rows at any time, between a
+# deadline's fall at 24:00 and the reminder hour; the service's next wake-up reads the first.
+Index(
+    "ix_deadline_announcing",
+    deadline_table.c.announce_at,
+    deadline_table.c.convention_id,
+    sqlite_where=ANNOUNCING,
+    postgresql_where=ANNOUNCING,
+)
 
 AnyRow = Row[*tuple[Any, ...]]
 """A result row of any shape (SQLAlchemy 2.1 types rows by their columns)."""

@@ -235,7 +235,12 @@ SPECS: tuple[Spec, ...] = (
         "an event dated more than this many days before it is recorded emails no partner: "
         "the administrators get one summary of such late records per run",
     ),
-    Spec("reminder_hour", _integer(0, 23), 9, "hour (Europe/Paris) reminders are sent at"),
+    Spec(
+        "reminder_hour",
+        _integer(0, 23),
+        9,
+        "hour (Europe/Paris) reminders, and the announcements of passed deadlines, are sent at",
+    ),
     Spec(
         "chain_heads_daily",
         _flag,

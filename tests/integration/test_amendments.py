@@ -84,8 +84,8 @@ def test_an_extension_moves_the_term_and_the_expiry_deadline(in_execution: App) 
     assert "avenant n°1, en vigueur le mercredi 12 novembre 2025" in expiries[1]["explanation"]
     planned = [(r["label"], r["planned_at"]) for r in views.reminders(in_execution, REFERENCE)
                if r["status"] == "planned"]  # fmt: skip
-    assert planned == [
-        ("J-90", "2026-10-02T07:00:00Z"), ("J-60", "2026-11-01T08:00:00Z"),
+    assert planned == [  # J-60: Sunday 1 November 2026 (All Saints'), so Friday 30 October
+        ("J-90", "2026-10-02T07:00:00Z"), ("J-60", "2026-10-30T08:00:00Z"),
         ("J-30", "2026-12-01T08:00:00Z"), ("J-7", "2026-12-24T08:00:00Z"),
     ]  # fmt: skip
 
@@ -253,9 +253,9 @@ def test_across_two_years_with_the_service_running(
     assert reminder["recipients"] == [METROPOLE]
     sent = [(r["label"], r["planned_at"][:10]) for r in views.reminders(app, REFERENCE)
             if r["kind"] == "expiry" and r["status"] == "sent"]  # fmt: skip
-    assert sent == [
-        ("J-90", "2025-10-02"), ("J-60", "2025-11-01"), ("J-90", "2026-10-02"),
-        ("J-60", "2026-11-01"), ("J-30", "2026-12-01"), ("J-7", "2026-12-24"),
+    assert sent == [  # each J-60 on All Saints' Day (a Saturday, a Sunday): the Friday before
+        ("J-90", "2025-10-02"), ("J-60", "2025-10-31"), ("J-90", "2026-10-02"),
+        ("J-60", "2026-10-30"), ("J-30", "2026-12-01"), ("J-7", "2026-12-24"),
     ]  # fmt: skip
 
 

@@ -221,7 +221,7 @@ def test_the_balance_late_is_reminded_and_announced_as_the_balance(
 
     clock.now = at("2025-06-02T08:00:00Z")  # 10:00 in Paris, after the reminder hour
     run_due(raised_live, raised_live.clock(), smtp_server.sender())
-    clock.now = at("2025-06-03T06:00:00Z")
+    clock.now = at("2025-06-03T07:00:00Z")  # 09:00 in Paris: the target's announcement
     run_due(raised_live, raised_live.clock(), smtp_server.sender())
 
     by_subject = {subject(m): text_of(m) for m in received(smtp_server)}

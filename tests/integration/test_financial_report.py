@@ -64,7 +64,8 @@ def test_the_reference_convention_walked_from_its_award_to_its_financial_report(
     reminders = views.reminders(app, steps.REFERENCE)
     planned = [(r["label"], r["planned_at"], r["status"]) for r in reminders
                if r["kind"] == "financial_report"]  # fmt: skip
-    assert planned == [("J-30", "2026-05-31T07:00:00Z", "planned"),
+    # J-30 is Sunday 31 May 2026: it goes on Friday 29 May, the working day before
+    assert planned == [("J-30", "2026-05-29T07:00:00Z", "planned"),
                        ("J-7", "2026-06-23T07:00:00Z", "planned")]  # fmt: skip
     shown = [d["kind"] for d in calendar_deadlines(app, steps.REFERENCE)]
     assert "financial_report" in shown

@@ -162,7 +162,8 @@ def test_the_reference_convention_is_to_be_published_three_months_after_its_sign
     assert "pas de report" in publication["explanation"]
     planned = [(r["label"], r["planned_at"]) for r in views.reminders(app, steps.REFERENCE)
                if r["kind"] == "publication"]  # fmt: skip
-    assert planned == [("J-30", "2025-05-11T07:00:00Z"), ("J-7", "2025-06-03T07:00:00Z")]
+    # J-30 is Sunday 11 May 2025: it goes on Friday 9 May, the working day before
+    assert planned == [("J-30", "2025-05-09T07:00:00Z"), ("J-7", "2025-06-03T07:00:00Z")]
 
 
 def test_its_reminder_goes_to_the_metropole_alone(app: App, reference_convention: Convention):

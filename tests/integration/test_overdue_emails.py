@@ -5,7 +5,8 @@ AMP-EXEMPLE-2027 (examples/) pays 45 000 € in two instalments: n°1, 27 000 �
 notification of the award (Friday 15 January 2027), the service's internal target 30 days
 later, Sunday 14 February 2027; its beneficiary owes a financial report for 2027 (by the
 convention), due Friday 30 June 2028. Nothing is paid, nothing received: the service says so
-the day after each date, once, to whom it concerns: the payment to every signatory (the
+the day after each date, at the reminder hour (09:00 in Paris, not at the midnight the date
+passes), once, to whom it concerns: the payment to every signatory (the
 beneficiary's money is late; nothing is asked of it), the report to the beneficiary; the
 service's copy has the command that records each in its note.
 """
@@ -26,6 +27,8 @@ from tests.integration.test_what_is_due import plain, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
+from workflow.scheduler.service import WAKE_JOB, Service
+from workflow.usecases import views
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.usecases.due import run_due
@@ -84,6 +87,17 @@ def pass_at(app: App, server: RunningServer, instant: str) -> list[EmailMessage]
     return [parsed(item) for item in server.handler.accepted]
 
 
+def payment_deadlines(app: App) -> list[tuple[str, str | None]]:
+    """The status of each instalment's payment deadline, and when it passed."""
+    deadlines = views.status(app, EXAMPLE)["deadlines"]
+    return [(d["status"], d["expires_at"]) for d in deadlines if d["kind"] == "payment"]
+
+
+def overdue_queued_at(app: App) -> list[str]:
+    """When each `payment_overdue` email was queued (the partners' and the service's)."""
+    return [e["created_at"] for e in views.outbox(app, None, 100) if e["kind"] == "payment_overdue"]
+
+
 def titled(emails: list[EmailMessage], subject: str) -> dict[str, EmailMessage]:
     """The emails of that subject by recipient; each recipient gets it once."""
     found = [m for m in emails if plain(str(m["Subject"])) == subject]
@@ -102,8 +116,13 @@ def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
     app: App, smtp_server: RunningServer
 ) -> None:
     signed(app)
-    # The service wakes as the target passes: 24:00 on Sunday 14 February 2027 in Paris.
-    emails = titled(pass_at(app, smtp_server, "2027-02-14T23:00:00Z"), OVERDUE)
+    # The target passes at 24:00 on Sunday 14 February 2027 in Paris: a pass just after it
+    # marks it passed, and writes to no one in the night.
+    at_midnight = pass_at(app, smtp_server, "2027-02-14T23:00:01Z")
+    assert titled(at_midnight, OVERDUE) == {}
+    assert payment_deadlines(app) == [("passed", "2027-02-14T23:00:00Z")]
+    # The pass of 09:00 (the reminder hour) announces it.
+    emails = titled(pass_at(app, smtp_server, "2027-02-15T08:00:00Z"), OVERDUE)
 
     assert sorted(emails) == sorted([f"{MARTIAL}, {NADIA}", ADMIN])
     text = text_of(emails[f"{MARTIAL}, {NADIA}"])
@@ -119,9 +138,81 @@ def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
     assert "de <strong>27 000,00 €</strong>, est dû" in html_of(emails[f"{MARTIAL}, {NADIA}"])
     note = text_of(emails[ADMIN])
     assert "convflow event AMP-EXEMPLE-2027 pay amount=27000.00 instalment=1 --on DATE" in note
+    assert overdue_queued_at(app) == ["2027-02-15T08:00:00Z"] * 2  # 09:00 in Paris
 
+    again = titled(pass_at(app, smtp_server, "2027-02-15T08:00:00Z"), OVERDUE)
     later = titled(pass_at(app, smtp_server, "2027-03-01T08:00:00Z"), OVERDUE)
-    assert len(later) == 2  # the same two: nothing more was sent
+    assert len(again) == len(later) == 2  # the same two: nothing more was sent
+
+
+def test_the_service_wakes_up_at_nine_for_the_announcement(
+    app: App, smtp_server: RunningServer
+) -> None:
+    """The service's own scheduler (paused: each pass is run here, at the instant it planned):
+    the pass at the target's midnight marks it passed and plans the next wake-up at 09:00, the
+    announcement's instant (not the safety interval's); that pass announces it."""
+    signed(app)
+    app.clock.now = at("2027-02-14T23:00:00Z")  # type: ignore[attr-defined]
+    service = Service(app, smtp_server.sender(), clock=app.clock)
+    service._scheduler.start(paused=True)
+    try:
+        passed = service.tick()
+        assert passed is not None
+        assert [(a.deadline, a.action, a.email) for a in passed.actions] == [
+            ("payment", "passed", None)
+        ]
+        wake = service._scheduler.get_job(WAKE_JOB)
+        assert wake is not None and wake.next_run_time == at("2027-02-15T08:00:00Z")
+
+        app.clock.now = wake.next_run_time  # type: ignore[attr-defined]
+        announced = service.tick()
+        assert announced is not None
+        assert [(a.deadline, a.action, a.email, a.due_at) for a in announced.actions] == [
+            ("payment", "announce", "payment_overdue", at("2027-02-15T08:00:00Z"))
+        ]
+        assert overdue_queued_at(app) == ["2027-02-15T08:00:00Z"] * 2
+    finally:
+        service._scheduler.shutdown(wait=False)
+
+
+def test_a_service_down_for_days_announces_the_target_once_when_it_comes_back(
+    app: App, smtp_server: RunningServer
+) -> None:
+    """Down from before the target until Wednesday 17 February 2027, 06:00 in Paris (before
+    the reminder hour): the pass that marks the target passed also announces it, at once, and
+    says the days really late."""
+    signed(app)
+
+    emails = titled(pass_at(app, smtp_server, "2027-02-17T05:00:00Z"), OVERDUE)
+
+    assert sorted(emails) == sorted([f"{MARTIAL}, {NADIA}", ADMIN])
+    assert "Le mercredi 17 février 2027, 3 jours après cette date" in text_of(
+        emails[f"{MARTIAL}, {NADIA}"]
+    )
+    assert payment_deadlines(app) == [("passed", "2027-02-14T23:00:00Z")]
+    again = titled(pass_at(app, smtp_server, "2027-02-17T08:00:00Z"), OVERDUE)
+    assert len(again) == 2
+
+
+def test_an_instalment_paid_before_nine_the_day_after_its_target_is_not_announced(
+    app: App, smtp_server: RunningServer
+) -> None:
+    """Paid on Monday 15 February 2027, the day after its target, and recorded at 08:30:
+    the target had passed at midnight (it stays passed: met late), but its announcement, due
+    at 09:00, is not sent; the payment's own email is."""
+    signed(app)
+    pass_at(app, smtp_server, "2027-02-14T23:00:01Z")
+    app.clock.now = at("2027-02-15T07:30:00Z")  # type: ignore[attr-defined]
+    command = RecordEvent(EXAMPLE, "pay", "alice", date(2027, 2, 15),
+                          {"amount": "27000,00", "instalment": "1"})  # fmt: skip
+    record_event(app, command, app.clock())
+
+    emails = pass_at(app, smtp_server, "2027-02-15T08:00:00Z")
+
+    assert titled(emails, OVERDUE) == {}
+    assert any("Versement" in plain(str(m["Subject"])) for m in emails)  # payment_recorded
+    assert payment_deadlines(app)[0] == ("passed", "2027-02-14T23:00:00Z")
+    assert overdue_queued_at(app) == []
 
 
 def test_an_instalment_paid_in_time_is_not_announced(app: App, smtp_server: RunningServer) -> None:

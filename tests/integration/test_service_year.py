@@ -96,7 +96,11 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
         "payment_overdue": 1,  # paid on 10 March, after its target (5 March): said on the 6th
     })  # fmt: skip
     [overdue] = [e for e in to_partners if e["kind"] == "payment_overdue"]
-    assert overdue["created_at"] == "2025-03-05T23:00:00Z"  # 24:00 in Paris, as it passed
+    # The target passed at 24:00 in Paris; the email waited for 09:00, and the service woke
+    # up for it.
+    assert overdue["created_at"] == "2025-03-06T08:00:00Z"
+    assert at("2025-03-05T23:00:00Z") in life.wake_ups
+    assert at("2025-03-06T08:00:00Z") in life.wake_ups
     # the window's close (24:00) and the court's opening (09:00) the same day: one email
     assert len(accepted) == 2 * sum(kinds.values())
     assert {e["status"] for e in emails} == {"sent"}
@@ -108,10 +112,13 @@ def test_a_year_sends_each_planned_reminder_exactly_once(
         ("signature", "relance-1", "2025-01-16T08:00:00Z"),
         ("payment", "J-0", "2025-03-05T08:00:00Z"),
         ("dispute_window", "J-7", "2025-04-25T07:00:00Z"),
-        ("dispute_window", "J-1", "2025-05-01T07:00:00Z"),  # a holiday, still a reminder
+        # Thursday 1 May is a holiday: the reminder goes on the working day before it
+        ("dispute_window", "J-1", "2025-04-30T07:00:00Z"),
+        # Saturday 3 May: the court may be seized from that day, and not before
         ("dispute_window", "court", "2025-05-03T07:00:00Z"),
         ("expiry", "J-90", "2025-10-02T07:00:00Z"),
-        ("expiry", "J-60", "2025-11-01T08:00:00Z"),
+        # Saturday 1 November, Toussaint: Friday 31 October
+        ("expiry", "J-60", "2025-10-31T08:00:00Z"),
         ("expiry", "J-30", "2025-12-01T08:00:00Z"),
         ("expiry", "J-7", "2025-12-24T08:00:00Z"),
     ]

@@ -28,6 +28,7 @@ from workflow.usecases.amendments import (
     record_amendment_event,
 )
 from workflow.usecases.due import run_due
+from workflow.usecases.listing import calendar_deadlines
 from workflow.usecases.simulate import Happening, simulate
 
 ADMIN = "politique.ville@example.org"
@@ -151,11 +152,57 @@ def test_without_a_court_reminder_the_close_of_the_window_is_announced(
 
     predicted = simulate(app, REFERENCE, clock.now, date(2025, 7, 3))
     passed = next(h for h in predicted if h.what == "deadline passed")
-    assert (passed.email, passed.reason) == ("amicable_window_closed", None)
+    assert (passed.at, passed.email, passed.reason) == (at("2025-07-02T22:00:00Z"), None, None)
+    announced = next(h for h in predicted if h.what == "announcement")  # at 09:00, not 00:00
+    assert (announced.at, announced.email) == (at("2025-07-03T07:00:00Z"), "amicable_window_closed")
 
     Driver(app, smtp_server.sender(), clock).run_until("2025-07-04T00:00:00Z")
     last = received(smtp_server)[-1]
     assert "période amiable close sans accord" in subject(last)
+    closed = [e for e in views.outbox(app, None, 100) if e["kind"] == "amicable_window_closed"]
+    assert {e["created_at"] for e in closed} == {"2025-07-03T07:00:00Z"}  # 09:00, not 00:00
+
+
+def test_reminders_meant_for_bastille_day_and_a_sunday_go_out_on_the_fridays_before(
+    in_force: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """A letter received on Saturday 21 June 2025, recorded on Monday 23 June: the amicable
+    window ends on Monday 21 July. Its J-7, meant for Monday 14 July (Fête nationale), and its
+    J-1, meant for Sunday 20 July, reach the partners on the Fridays before, at 09:00, saying
+    the days really left; the court-possible reminder keeps Tuesday 22 July. `simulate`,
+    `convflow reminders` and the calendar feed say the same beforehand."""
+    app = in_force
+    clock.now = at("2025-06-23T08:00:00Z")
+    record(app, "open_dispute", party="crpv", received="2025-06-21", on="2025-06-21")
+
+    predicted = simulate(app, REFERENCE, clock.now, date(2025, 7, 22))
+    assert [(h.label, h.at, h.outcome, h.days_left) for h in predicted
+            if h.what == "reminder" and h.kind == "dispute_window"] == [
+        ("J-7", at("2025-07-11T07:00:00Z"), "send", 10),
+        ("J-1", at("2025-07-18T07:00:00Z"), "send", 3),
+        ("court", at("2025-07-22T07:00:00Z"), "send", -1),
+    ]  # fmt: skip
+    assert [(r["label"], r["planned_at"]) for r in views.reminders(app, REFERENCE)
+            if r["kind"] == "dispute_window"] == [
+        ("J-7", "2025-07-11T07:00:00Z"), ("J-1", "2025-07-18T07:00:00Z"),
+        ("court", "2025-07-22T07:00:00Z"),
+    ]  # fmt: skip
+    [window] = [d for d in calendar_deadlines(app, REFERENCE) if d["kind"] == "dispute_window"]
+    assert window["first_reminder_days"] == 10  # the feed's alarm: Friday 11 July, 09:00
+
+    before = delivered(app, smtp_server)
+    life = Driver(app, smtp_server.sender(), clock)
+    life.run_until("2025-07-23T00:00:00Z")
+    reminders = [m for m in received(smtp_server, before) if "Rappel : la période" in subject(m)]
+    assert subjects(reminders) == [
+        "[AMP-CRPV-PACA-2025] Rappel : la période de règlement amiable du litige se termine le "
+        "21 juillet 2025 (dans 10 jours)",
+        "[AMP-CRPV-PACA-2025] Rappel : la période de règlement amiable du litige se termine le "
+        "21 juillet 2025 (dans 3 jours)",
+    ]
+    assert "lundi 21 juillet 2025" in text_of(reminders[0])  # the deadline's real date
+    assert at("2025-07-11T07:00:00Z") in life.wake_ups
+    assert at("2025-07-14T07:00:00Z") not in life.wake_ups  # nothing on Bastille Day
 
 
 def test_a_dispute_recorded_late_is_not_reminded_of_what_had_passed(

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from states.calendar import HolidayCalendar
 from states.committee import Committee, Meeting, next_meeting
 from states.convention import Convention, ReminderOffsets
 from states.deadlines import INFORMATION_KINDS, DeadlineClosure
@@ -68,7 +69,7 @@ def test_rule_23_it_is_information_and_reminded_to_convene():
     found = next_meeting(Committee(6), IN_FORCE, TERM, "article 3")
     assert found is not None
 
-    planned = plan(found, ReminderOffsets(), 9)
+    planned = plan(found, ReminderOffsets(), 9, HolidayCalendar())
 
     assert "committee" in INFORMATION_KINDS
     assert [(r.template, r.label) for r in planned] == [

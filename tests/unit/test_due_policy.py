@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from states import due
-from states.calendar import at_paris_time, end_of_day
+from states.calendar import HolidayCalendar, at_paris_time, end_of_day
 from states.deadlines import DeadlineClosure, DeadlineKind
 from states.reminders import TEMPLATES
 from tests.unit.builders import (
@@ -18,6 +18,7 @@ from tests.unit.builders import (
 )
 
 KNOWN = datetime(2025, 3, 12, 12, tzinfo=UTC)  # when the deadlines below were recorded
+METROPOLITAN = HolidayCalendar()  # the calendar the deadlines use, by default
 
 
 def deadline(
@@ -53,7 +54,7 @@ def test_of_the_reminders_missed_the_latest_goes_out_saying_the_days_really_left
     agenda = due.Agenda(convention_in("execution"), (term,), tuple(missed))
     now = datetime(2025, 12, 4, 9, tzinfo=UTC)  # three days after J-30
 
-    decided = due.reminders_due(agenda, term, missed, now, hour=9)
+    decided = due.reminders_due(agenda, term, missed, now, hour=9, calendar=METROPOLITAN)
 
     assert [(d.reminder.label, d.outcome, d.reason, d.days_left) for d in decided.decisions] == [
         ("J-90", "coalesced", "coalesced", None),
@@ -68,7 +69,7 @@ def test_a_reminder_planned_after_its_instant_is_skipped() -> None:
     j7, j1 = reminder(window, 7, known_at=recorded), reminder(window, 1, known_at=recorded)
     agenda = due.Agenda(convention_in("dispute"), (window,), (j7, j1))
 
-    decided = due.reminders_due(agenda, window, [j7], recorded, hour=9)
+    decided = due.reminders_due(agenda, window, [j7], recorded, hour=9, calendar=METROPOLITAN)
 
     assert [(d.outcome, d.reason) for d in decided.decisions] == [("skipped", "known_late")]
     assert due.next_due(agenda.deadlines, [j1]) == j1.planned_at
@@ -83,7 +84,7 @@ def test_the_term_is_moot_while_a_notice_ends_the_convention_before_it() -> None
     j90 = reminder(term, 90)
     agenda = due.Agenda(terminating, (term,), (j90,))
 
-    decided = due.reminders_due(agenda, term, [j90], j90.planned_at, hour=9)
+    decided = due.reminders_due(agenda, term, [j90], j90.planned_at, hour=9, calendar=METROPOLITAN)
 
     assert [(d.outcome, d.reason) for d in decided.decisions] == [("skipped", "moot")]
 
@@ -134,14 +135,19 @@ def test_a_missing_signature_is_reminded_weekly_until_the_term() -> None:
     j0 = reminder(target, 0)
     agenda = due.Agenda(signing, (target,), (j0,))
 
-    decided = due.reminders_due(agenda, target, [j0], j0.planned_at, hour=9)
+    decided = due.reminders_due(agenda, target, [j0], j0.planned_at, hour=9, calendar=METROPOLITAN)
 
     assert decided.following is not None
     assert (decided.following.label, decided.following.planned_at) == (
         "relance-1", at_paris_time(date(2025, 3, 17), 9),
     )  # fmt: skip
     signed = due.Agenda(convention_in("notification"), (target,), (j0,))
-    assert due.reminders_due(signed, target, [j0], j0.planned_at, hour=9).following is None
+    assert (
+        due.reminders_due(
+            signed, target, [j0], j0.planned_at, hour=9, calendar=METROPOLITAN
+        ).following
+        is None
+    )
 
 
 def test_only_waiting_entries_say_when_next() -> None:

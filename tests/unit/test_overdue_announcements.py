@@ -7,12 +7,12 @@ is not announced: its weekly reminders say it (states.due.ANNOUNCEMENTS)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from states import due
-from states.calendar import end_of_day
+from states.calendar import at_paris_time, end_of_day
 from states.deadlines import DeadlineClosure, DeadlineKind
 from tests.unit.builders import PAID, TERM, apply_deadline, convention_in, record
 
@@ -110,3 +110,51 @@ def test_a_missing_signature_and_the_information_deadlines_pass_silently(kind: D
     agenda = due.Agenda(convention_in("execution"), (target,), ())
 
     assert passed_at(agenda, target.expires_at) == [(kind, None, None)]
+
+
+# --- When the announcement goes: the reminder hour after the deadline passed ----------------
+
+
+def test_an_unpaid_target_passes_at_midnight_and_is_announced_at_nine() -> None:
+    """The target of Saturday 19 April 2025 passes at 24:00 (00:00 on Sunday 20 April in
+    Paris): the deadline is passed then, but its email waits for 09:00 that Sunday (the next
+    morning, whatever the day): a pass at 00:00:01 sends nothing and says when to wake up, the
+    pass at 09:00 sends it, and no later pass sends it again."""
+    target = deadline("payment", TARGET)
+    nine = due.announcement_at(target.expires_at, 9)
+    assert nine == at_paris_time(date(2025, 4, 20), 9)
+    agenda = due.Agenda(convention_in("payment"), (target,), ())
+    assert passed_at(agenda, target.expires_at) == [("payment", "payment_overdue", None)]
+    waiting = target._replace(status="passed", announce_at=nine)
+
+    assert due.announcements_due([waiting], target.expires_at + timedelta(seconds=1)) == []
+    assert due.next_due([waiting], []) == nine  # the service wakes up for it
+    assert due.announcements_due([waiting], nine) == [(waiting, "payment_overdue")]
+    announced = waiting._replace(announce_at=None)
+    assert due.announcements_due([announced], nine + timedelta(days=3)) == []
+    assert due.next_due([announced], []) is None
+
+
+def test_the_announcement_keeps_the_hour_in_paris_across_summer_time() -> None:
+    """Saturday 29 March 2025 passes at 00:00 CET; 09:00 that Sunday is summer time already
+    (07:00 UTC). At a reminder hour of 0 the announcement goes as the deadline passes."""
+    passes = end_of_day(date(2025, 3, 29))
+    assert passes == datetime(2025, 3, 29, 23, tzinfo=UTC)
+    assert due.announcement_at(passes, 9) == datetime(2025, 3, 30, 7, tzinfo=UTC)
+    assert due.announcement_at(passes, 0) == passes
+
+
+def test_a_payment_recorded_before_nine_drops_the_announcement_waiting() -> None:
+    """Paid on Sunday 20 April, the day after its target, recorded before 09:00: the deadline
+    stays passed (it was met late), and the announcement waiting is dropped: the payment's own
+    email says it was received."""
+    convention = convention_in("payment")
+    target = deadline("payment", TARGET)
+    nine = due.announcement_at(target.expires_at, 9)
+    waiting = target._replace(status="passed", announce_at=nine)
+    paid = record(convention, "pay", date(2025, 4, 20), amount="200000.00")
+
+    [closed] = due.close((waiting,), paid.closures)
+
+    assert (closed.status, closed.announce_at) == ("passed", None)
+    assert due.announcements_due([closed], nine) == []

@@ -5,7 +5,8 @@ Each deadline is an all-day event on its due date: the deadline expires at 24:00
 day, which is what an all-day event means in any time zone. Its UID is stable (reference, kind
 and the event that opened the deadline), so a refreshed feed updates events instead of
 duplicating them; its URL leads back to the convention's page; its VALARM rings when the
-convention's first reminder of that deadline goes out (at the reminder hour, Paris).
+convention's first reminder of that deadline goes out (at the reminder hour, Paris, on the
+working day before a day off: states.reminders).
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ class Metrics:
         )
         self.deadlines_applied = Counter(
             "convflow_deadlines_applied",
-            "Deadlines acted on by this process, by action (expire, terminate, passed)",
+            "Deadlines acted on by this process, by action (expire, terminate, passed, announce)",
             ["action"],
             registry=self.registry,
         )

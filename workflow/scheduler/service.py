@@ -266,12 +266,14 @@ class Service:
             self._due_backoff.reset()
 
     def next_due(self) -> datetime | None:
-        """The earliest instant something is due: a deadline, a reminder, an email."""
+        """The earliest instant something is due: a deadline, the announcement a passed one
+        waits for (the reminder hour after it), a reminder, an email."""
         return _earliest(self._next_due_pass(), self._next_delivery())
 
     def _next_due_pass(self) -> datetime | None:
         """When the due policy says something is next due, of every convention's deadlines
-        and reminders (their earliest instants, read in SQL)."""
+        (their fall, or their announcement's hour) and reminders (their earliest instants,
+        read in SQL)."""
         with self.app.uow(read_only=True) as uow:
             return policy.next_due([uow.deadlines.next_due()], [uow.reminders.next_planned()])
 

@@ -81,7 +81,7 @@ class DueActionTaken:
     reference: str
     deadline: str
     due_at: datetime
-    action: str  # "expire", "terminate" or "passed"
+    action: str  # "expire", "terminate", "passed", or "announce" (due_at: the announcement's)
     to_state: str
-    email: str | None = None  # the email that announces it, if any
+    email: str | None = None  # the email it queues: the end's, or the announcement's
     reason: str | None = None  # why a passed deadline is not announced (states.due.Reason)

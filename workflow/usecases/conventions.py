@@ -335,7 +335,7 @@ def move_deadlines(
     hour, offsets = app.settings.reminder_hour, convention.clauses.reminders
     for deadline, deadline_id in zip(opened, opened_ids, strict=True):
         if deadline.kind not in moot:
-            planned = reminders.plan(deadline, offsets, hour)
+            planned = reminders.plan(deadline, offsets, hour, app.legal.calendar, opened_at=now)
             uow.reminders.plan(convention_id, deadline_id, planned, now)
 
 

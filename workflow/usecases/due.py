@@ -52,9 +52,10 @@ class DueReport:
 
 def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActionTaken]:
     """Apply, in one transaction, what the due policy decides for one convention's deadlines
-    at `now`: those that fell before its end marked passed, in the order they fell (and
-    announced when there is something to announce), then the end (expire or terminate), which
-    closes what remains and cancels its reminders."""
+    at `now`: those that fell before its end marked passed, in the order they fell (their
+    announcement, if any, left to wait for the reminder hour), then the announcements due
+    (those that waited, and those of deadlines that fell before the hour of this very pass),
+    then the end (expire or terminate), which closes what remains and cancels its reminders."""
     actions: list[DueActionTaken] = []
     with app.uow() as uow:
         # Not a lock that waits: services reading the same due conventions would then work
@@ -67,11 +68,15 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
         if not rows:
             return actions  # another worker got here first
         planned = [reminder_entry(r) for r in uow.reminders.planned_for(convention_id)]
-        agenda = due.Agenda(convention, tuple(map(deadline_entry, rows.values())), tuple(planned))
+        entries = {row_id: deadline_entry(row) for row_id, row in rows.items()}
+        agenda = due.Agenda(convention, tuple(entries.values()), tuple(planned))
         decided = due.deadlines_due(agenda, now)
+        hour = app.settings.reminder_hour
         for passed in decided.passed:
             row = rows[passed.deadline.id]
-            _mark_passed(app, uow, convention, convention_id, row, passed, now)
+            announce_at = due.announcement_at(row.expires_at, hour) if passed.announce else None
+            uow.deadlines.mark(row, "passed", now, announce_at)
+            entries[row.id] = entries[row.id]._replace(status="passed", announce_at=announce_at)
             actions.append(
                 DueActionTaken(
                     reference,
@@ -79,8 +84,21 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     row.expires_at,
                     "passed",
                     convention.state,
-                    passed.announce,
+                    None,
                     passed.reason,
+                )
+            )
+        for announcement in due.announcements_due(entries.values(), now):
+            row = rows[announcement.deadline.id]
+            _announce(app, uow, convention, convention_id, row, announcement.announce, now)
+            actions.append(
+                DueActionTaken(
+                    reference,
+                    row.kind,
+                    announcement.deadline.announce_at or now,
+                    "announce",
+                    convention.state,
+                    announcement.announce,
                 )
             )
         end = decided.end
@@ -112,29 +130,23 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
     return actions
 
 
-def _mark_passed(
+def _announce(
     app: App,
     uow: UnitOfWork,
     convention: Convention,
     convention_id: int,
     row: AnyRow,
-    passed: due.DeadlinePassed,
+    announce: str,
     now: datetime,
 ) -> None:
-    uow.deadlines.mark(row, "passed", now)
-    if passed.announce is not None:
-        # The day the service noticed it: the email says it was still not met then, and
-        # how many days after its day, whenever it is delivered.
-        noticed = {**_row_snapshot(row), "noticed_on": civil_date(now).isoformat()}
-        app.mailer.queue(
-            uow,
-            convention,
-            convention_id,
-            passed.announce,
-            f"deadline:{row.id}",
-            now,
-            deadline=noticed,
-        )
+    """Queue the email announcing a passed deadline; nothing waits for it any more."""
+    uow.deadlines.announced(row)
+    # The day the service noticed it: the email says it was still not met then, and how
+    # many days after its day, whenever it is delivered.
+    noticed = {**_row_snapshot(row), "noticed_on": civil_date(now).isoformat()}
+    app.mailer.queue(
+        uow, convention, convention_id, announce, f"deadline:{row.id}", now, deadline=noticed
+    )
 
 
 def _known_late(row: AnyRow, horizon_days: int) -> bool:

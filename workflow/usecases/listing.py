@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
-from states.calendar import end_of_day, start_of_day
+from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.overdue import Line, Passed, still_owed
-from states.reminders import first_reminder_days
+from states.reminders import first_reminder_day
 from storage.mapping import clauses_from_stored, committee_from_stored
 from storage.queries import (
     LIST,
@@ -147,7 +147,9 @@ class CalendarDeadline(TypedDict):
     opened_by_seq: int | None
     created_at: datetime
     resolved_at: datetime | None
-    first_reminder_days: int | None  # the VALARM: days before the due day (0: on the day)
+    # The VALARM: days before the due day its first reminder goes out (0: on the day), the
+    # working day before a day off counted (states.reminders.first_reminder_day).
+    first_reminder_days: int | None
 
 
 class FailedEmail(TypedDict):
@@ -296,6 +298,7 @@ def calendar_deadlines(
         rows = uow.listing.calendar(reference, since, until)
         committees = uow.listing.committees(reference)
     meetings = _meetings(committees, since, until)
+    calendar = app.legal.calendar
     return meetings + [
         {
             "reference": row.reference,
@@ -308,12 +311,17 @@ def calendar_deadlines(
             "opened_by_seq": row.opened_by_seq,
             "created_at": row.created_at,
             "resolved_at": row.resolved_at,
-            "first_reminder_days": first_reminder_days(
-                row.kind, clauses_from_stored(row.clauses).reminders
-            ),
+            "first_reminder_days": _first_reminder_days(row, calendar),
         }
         for row in rows
     ]
+
+
+def _first_reminder_days(row: AnyRow, calendar: HolidayCalendar) -> int | None:
+    """How many days before its due day a deadline's first reminder goes out, as planned."""
+    offsets = clauses_from_stored(row.clauses).reminders
+    day = first_reminder_day(row.kind, offsets, row.due_date, calendar)
+    return None if day is None else (row.due_date - day).days
 
 
 def _meetings(

@@ -121,9 +121,9 @@ def _decide(
     )
     agenda = due.Agenda(convention, (deadline,), (), amendment)
     by_id = {row.id: row for row in rows}
-    result = due.reminders_due(
-        agenda, deadline, [reminder_entry(r) for r in rows], now, app.settings.reminder_hour
-    )
+    entries = [reminder_entry(r) for r in rows]
+    hour, calendar = app.settings.reminder_hour, app.legal.calendar
+    result = due.reminders_due(agenda, deadline, entries, now, hour, calendar)
     about = _amendment_concerned(agenda, deadline)
     for decision in result.decisions:
         row, key = by_id[decision.reminder.id], f"reminder:{decision.reminder.id}"

@@ -31,12 +31,14 @@ class Happening:
     """One thing the service would do, at `at` (the instant of its pass)."""
 
     at: datetime
-    what: str  # "reminder", "deadline passed", "expire", "terminate"
+    what: str  # "reminder", "deadline passed", "announcement", "expire", "terminate"
     kind: str  # the deadline kind
-    detail: str  # "J-30: send", "passed", or the new state
+    detail: str  # "J-30: send", "passed", "announce", or the new state
     email: str | None  # the email it would send
-    due_at: datetime  # when it fell due: the reminder's planned instant, the deadline's
-    outcome: str  # send, coalesced, skipped, cancelled (reminders); passed, expire, terminate
+    due_at: datetime  # when it fell due: the reminder's planned instant, the deadline's, the
+    # announcement's (the reminder hour after the deadline passed)
+    outcome: str  # send, coalesced, skipped, cancelled (reminders); passed, announce, expire,
+    # terminate
     state: str  # the convention's state after it
     label: str | None = None  # the reminder's label (J-30, court, relance-2...)
     reason: str | None = None  # why not sent, or not announced (states.due.Reason)
@@ -122,12 +124,14 @@ class _Replay:
     def _deadlines(self, now: datetime) -> None:
         decided = due.deadlines_due(self.agenda, now)
         state = self.agenda.convention.state
-        passed = {p.deadline.id for p in decided.passed}
-        self.agenda = replace(
-            self.agenda,
-            deadlines=tuple(
-                d._replace(status="passed") if d.id in passed else d for d in self.agenda.deadlines
-            ),
+        hour = self.app.settings.reminder_hour
+        waiting = {
+            p.deadline.id: due.announcement_at(p.deadline.expires_at, hour) if p.announce else None
+            for p in decided.passed
+        }
+        deadlines = tuple(
+            d._replace(status="passed", announce_at=waiting[d.id]) if d.id in waiting else d
+            for d in self.agenda.deadlines
         )
         for p in decided.passed:
             self.happened.append(
@@ -136,7 +140,7 @@ class _Replay:
                     "deadline passed",
                     p.deadline.kind,
                     "passed",
-                    p.announce,
+                    None,
                     p.deadline.expires_at,
                     "passed",
                     state,
@@ -144,6 +148,28 @@ class _Replay:
                     note=deadline_reason(p.reason) if p.reason else None,
                 )
             )
+        announced = set()
+        for announcement in due.announcements_due(deadlines, now):
+            deadline = announcement.deadline
+            announced.add(deadline.id)
+            self.happened.append(
+                Happening(
+                    now,
+                    "announcement",
+                    deadline.kind,
+                    "announce",
+                    announcement.announce,
+                    deadline.announce_at or now,
+                    "announce",
+                    state,
+                )
+            )
+        self.agenda = replace(
+            self.agenda,
+            deadlines=tuple(
+                d._replace(announce_at=None) if d.id in announced else d for d in deadlines
+            ),
+        )
         if decided.end is not None:
             self._end(decided.end, now)
 
@@ -190,11 +216,12 @@ class _Replay:
             if reminder.planned_at <= now:
                 by_deadline.setdefault(reminder.deadline_id, []).append(reminder)
         deadlines = {d.id: d for d in self.agenda.deadlines}
-        hour = self.app.settings.reminder_hour
+        hour, calendar = self.app.settings.reminder_hour, self.app.legal.calendar
         decided: set[int] = set()
         following: list[due.ReminderEntry] = []
         for deadline_id, group in sorted(by_deadline.items()):
-            result = due.reminders_due(self.agenda, deadlines[deadline_id], group, now, hour)
+            deadline = deadlines[deadline_id]
+            result = due.reminders_due(self.agenda, deadline, group, now, hour, calendar)
             for decision in result.decisions:
                 decided.add(decision.reminder.id)
                 self.happened.append(self._reminder_happening(decision, now))

@@ -90,8 +90,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
     "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed"),  # states.due
     # what run-due and simulate do with a reminder or a deadline (their --json says the name)
-    "due_outcome": ("send", "coalesced", "skipped", "cancelled", "passed", "expire", "terminate"),
-    "happening": ("reminder", "deadline passed", "expire", "terminate"),  # simulate's `what`
+    "due_outcome": ("send", "coalesced", "skipped", "cancelled", "passed", "announce", "expire",
+                    "terminate"),
+    "happening": ("reminder", "deadline passed", "announcement", "expire", "terminate"),  # simulate
     "deadline_reason": ("known_late", "with_court_reminder"),  # why a passed one is not announced
     "outbox_status": (
         "pending", "claimed", "sending", "uncertain", "sent", "failed", "cancelled", "late",
