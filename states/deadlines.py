@@ -118,8 +118,9 @@ def for_partners(explanation: str) -> str:
     """An explanation as the partners read it in their emails: without the line of the
     settings it was computed with, nor « réglage » in its sentences (the service's people read
     them in `convflow status`). Explanations stored before this was written read the same."""
-    lines = [line for line in explanation.splitlines() if not line.startswith(SETTINGS_LINE)]
-    said = "\n".join(lines)
+    said = explanation
+    if SETTINGS_LINE in said:  # split only when there is a line to drop: every email asks
+        said = "\n".join(line for line in said.splitlines() if not line.startswith(SETTINGS_LINE))
     for operators, partners in _FOR_PARTNERS:
         said = said.replace(operators, partners)
     return said
