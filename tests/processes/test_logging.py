@@ -1,0 +1,44 @@
+"""What a running service writes to its log and its terminal, as an operator's collector reads
+it: no secret in an address, JSON only in JSON mode, a wake-up said when it changes."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.notifications.helpers import free_port
+from tests.processes.running import Processes, convflow_environment
+from workflow.bootstrap import App
+
+pytestmark = pytest.mark.slow
+TOKEN = "4mCvQz7TokenValue"
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
+
+
+def test_the_access_log_masks_every_token_of_an_address(
+    sqlite_url: str, sqlite_app: App, processes: Processes, tmp_path: Path
+) -> None:
+    port = free_port()
+    environment = convflow_environment(
+        sqlite_url, free_port(), http_port=str(port), smtp_host="", mail_dir=str(tmp_path / "mail")
+    )
+    service = processes.start(["serve"], environment)
+    service.wait_for_log("dashboard listening on")
+
+    _get(f"http://127.0.0.1:{port}/?access_token={TOKEN}&token={TOKEN}&api_key={TOKEN}&days=3")
+    service.wait_for_log(r'"GET /\?access_token=')
+    assert service.stop() == 0
+
+    [line] = [line for line in service.stderr.splitlines() if '"GET /?access_token=' in line]
+    assert TOKEN not in service.stderr, line
+    assert "access_token=***&token=***&api_key=***&days=3" in line
