@@ -343,8 +343,8 @@ def _fail(
     if not recorded:
         return _claim_lost(row, "failed", report)
     report.failed.append(row.message_id)
-    unalerted = ""
-    if alert is None and row.kind != "delivery_failed":  # an alert is never alerted about
+    unalerted = ""  # an alert is never alerted about
+    if alert is None and row.kind != "delivery_failed" and not app.settings.admin_emails:
         unalerted = " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
     log.error("could not deliver %s %s to %s: %s%s", row.kind, row.message_id,
               ", ".join(row.recipients), error, unalerted)  # fmt: skip
