@@ -303,6 +303,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_host": {"detail": "text"},
     "tls_not_spoken": {"detail": "text"},
     "starttls_not_offered": {"detail": "text"},
+    "login_not_offered": {"detail": "text"},
     "tls_certificate_refused": {"detail": "text"},
     "authentication_refused": {"detail": "text"},
     "connection_closed": {"detail": "text"},

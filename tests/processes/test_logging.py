@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from states.convention import Convention
 from tests.notifications.helpers import free_port
-from tests.processes.running import Processes, convflow_environment
+from tests.processes.conventions import days, load, submit
+from tests.processes.running import STARTED, Processes, convflow_environment
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
@@ -42,3 +44,21 @@ def test_the_access_log_masks_every_token_of_an_address(
     [line] = [line for line in service.stderr.splitlines() if '"GET /?access_token=' in line]
     assert TOKEN not in service.stderr, line
     assert "access_token=***&token=***&api_key=***&days=3" in line
+
+
+def test_the_next_wake_up_is_logged_when_it_changes_not_at_every_safety_wake_up(
+    sqlite_url: str, sqlite_app: App, reference_convention: Convention, processes: Processes,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    load(sqlite_app, reference_convention, "WAKE-1", days(400))
+    submit(sqlite_app, "WAKE-1")  # its signature reminders are planned, days ahead
+    # A safety wake-up every second; at the debug level each says the wake-up is unchanged.
+    environment = convflow_environment(sqlite_url, free_port(), wake_interval="1",
+                                       log_level="debug", smtp_host="",
+                                       mail_dir=str(tmp_path / "mail"))  # fmt: skip
+    service = processes.start(["serve", "--no-http"], environment)
+
+    service.wait_for_log(STARTED, count=5)  # the first pass and four safety wake-ups
+    assert service.stop() == 0
+
+    assert service.count(r"INFO convflow\.service: next wake-up at") == 1, service.stderr
