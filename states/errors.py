@@ -40,6 +40,8 @@ Kind = Literal[
     "problems",  # further problems of a file: [{field, line, code, params}]
     "form",  # the form a name must take, as its expression (states.identifiers): said in words
     "expected",  # the sort of value a field takes (one of EXPECTED): said in words
+    "connection",  # what a driver said of a server it could not reach: said as convflow's
+    # reason for it (workflow.failures), the driver's own words shortened at the end
 ]
 
 EXPECTED = ("text", "list", "fields", "input", "value")
@@ -288,7 +290,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "schema_behind": {"url": "text", "revision": "text", "expected": "text"},
     "schema_ambiguous": {"url": "text", "revisions": "text"},
     "service_already_running": {"path": "text", "holder": "text"},
-    "database_unreachable": {"url": "text", "reason": "text"},
+    "database_unreachable": {"url": "text", "reason": "connection"},
     "database_refused": {"reason": "text"},
     "service_unavailable": {},  # the database's refusals as the HTTP edge tells them
     "installation_missing": {},

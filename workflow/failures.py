@@ -23,6 +23,7 @@ __all__ = [
     "ConnectionFailure",
     "connection_failure",
     "database_problem",
+    "said_failure",
     "settings_refused",
 ]
 
@@ -80,6 +81,12 @@ def database_problem(error: BaseException) -> ConnectionFailure:
     logs while the database does not answer, as `convflow doctor` says it."""
     driver = getattr(error, "driver_error", None) or getattr(error, "orig", None) or error
     return connection_failure(driver)
+
+
+def said_failure(text: str) -> ConnectionFailure:
+    """What a driver said of a server it could not reach (its message, as a refusal keeps it)
+    as one of convflow's reasons, as `connection_failure` reads its error."""
+    return ConnectionFailure(_driver_code(text.lower()), _detail(RuntimeError(text)))
 
 
 def _code(error: BaseException) -> str:

@@ -173,6 +173,7 @@ SAMPLES: dict[str, Any] = {
     "problems": [{"field": "title", "line": 3, "code": "empty_text", "params": {}}],
     "form": r"^\d{2}-\d{2}$",
     "expected": "text",
+    "connection": 'connection failed: connection to server at "127.0.0.1" failed: refused',
 }
 
 
