@@ -3,6 +3,8 @@ it: no secret in an address, JSON only in JSON mode, a wake-up said when it chan
 
 from __future__ import annotations
 
+import json
+import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -62,3 +64,57 @@ def test_the_next_wake_up_is_logged_when_it_changes_not_at_every_safety_wake_up(
     assert service.stop() == 0
 
     assert service.count(r"INFO convflow\.service: next wake-up at") == 1, service.stderr
+
+
+def _json_lines(text: str) -> list[dict[str, object]]:
+    """Every line of `text`, each a JSON object (fails on a line of plain text)."""
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_in_json_mode_the_banner_is_one_json_line_and_nothing_is_plain_text(
+    sqlite_url: str, sqlite_app: App, processes: Processes, tmp_path: Path
+) -> None:
+    port = free_port()
+    environment = convflow_environment(
+        sqlite_url, free_port(), http_port=str(port), smtp_host="", log_format="json",
+        mail_dir=str(tmp_path / "mail"), admin_emails="politique.ville@example.org",
+        not_a_setting="x",  # CONVFLOW_NOT_A_SETTING: said as a warning, in JSON too
+    )  # fmt: skip
+    service = processes.start(["serve"], environment)
+    service.wait_for_log("dashboard listening on")
+    service.wait_for_log(STARTED)
+    assert service.stop() == 0
+
+    assert service.stdout == ""  # no banner of text beside the JSON log
+    lines = _json_lines(service.stderr)
+    [banner] = [line for line in lines if line["message"] == "convflow service started"]
+    assert banner["level"] == "INFO" and banner["logger"] == "convflow.service"
+    assert banner["database"] == sqlite_url
+    assert banner["mail_to"] == str((tmp_path / "mail").resolve())
+    assert banner["admin_emails"] == ["politique.ville@example.org"]
+    assert banner["dashboard"] == f"http://127.0.0.1:{port}/"
+    assert f"http://127.0.0.1:{port}/metrics" in banner["probes"]  # type: ignore[operator]
+    [warning] = [line for line in lines if line["level"] == "WARNING" and "setting" in line]
+    assert warning["setting"] == "CONVFLOW_NOT_A_SETTING"
+
+
+def test_in_json_mode_a_refusal_to_start_is_one_json_line_with_its_code(
+    sqlite_url: str, processes: Processes, tmp_path: Path
+) -> None:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        environment = convflow_environment(
+            sqlite_url, free_port(), http_port=str(holder.getsockname()[1]), smtp_host="",
+            log_format="json", mail_dir=str(tmp_path / "mail"),
+        )  # fmt: skip
+        service = processes.start(["serve"], environment)
+        assert service.wait(30) == 1
+    finally:
+        holder.close()
+
+    assert service.stdout == ""
+    [refusal] = _json_lines(service.stderr)
+    assert refusal["level"] == "ERROR" and refusal["code"] == "port_in_use"
+    assert "CONVFLOW_HTTP_PORT" in str(refusal["message"])

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from urllib.parse import unquote_plus
 
-__all__ = ["CONTEXT_FIELDS", "SECRET_NAMES", "configure_logging", "redact"]
+__all__ = ["CONTEXT_FIELDS", "FACTS", "SECRET_NAMES", "configure_logging", "json_line", "redact"]
 
 CONTEXT_FIELDS = ("reference", "event")
 """What a line may say it is about, beside its message."""
@@ -123,14 +123,33 @@ class JsonFormatter(_Formatter):
     """One JSON object a line, for log collectors (journald, Loki, ELK)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        facts = getattr(record, FACTS, None) or {}
         line: dict[str, Any] = {
             "ts": _instant(record),
             "level": record.levelname,
             "logger": record.name,
             **_context(record),
+            # a line's own facts (the service's banner: its database, where mail goes...),
+            # never in the place of the fields every line has
+            **{key: value for key, value in facts.items() if key not in _FIXED},
             "message": self.message(record),
         }
-        return json.dumps(line, ensure_ascii=False)
+        return redact(json.dumps(line, ensure_ascii=False), self.secrets)
+
+
+FACTS = "facts"
+"""`extra={"facts": {...}}`: what a line states, each a field of its JSON object (the text
+format says them in its message instead)."""
+_FIXED = frozenset({"ts", "level", "logger", "message", *CONTEXT_FIELDS})
+
+
+def json_line(level: str, logger: str, message: str, **facts: Any) -> str:
+    """One line as JsonFormatter writes it, for what is said before logging is set up (a
+    refusal to start, a setting not understood) in JSON mode."""
+    record = logging.LogRecord(logger, logging.getLevelName(level.upper()), "", 0, message,
+                               None, None)  # fmt: skip
+    setattr(record, FACTS, facts)
+    return JsonFormatter(()).format(record)
 
 
 def configure_logging(
