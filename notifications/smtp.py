@@ -132,8 +132,8 @@ class _Batch:
     def deliver(self, email: OutgoingEmail) -> DeliveryResult:
         """Delivers one email, or says why it could not be delivered now."""
         if self._given_up is not None:
-            detail = f"not tried, server unreachable: {self._given_up}"
-            return _temporary(email, detail, self._cause)
+            why = "" if _settings_refused(self._cause) else "server unreachable: "
+            return _temporary(email, f"not tried, {why}{self._given_up}", self._cause)
         while (connection := self._session()) is not None:
             try:
                 return _transaction(connection, email, self._data_timeout)
@@ -163,7 +163,12 @@ class _Batch:
                 self._connection = self._connect()
             except OSError as error:
                 # Failing to connect or log in says nothing against the emails: all TEMPORARY.
-                self._given_up = f"connection to {self._server} failed: {_describe(error)}"
+                # A login refused or not offered is no outage: the server refuses our settings.
+                if _settings_refused(error):
+                    self._given_up = (f"{self._server} refuses convflow's mail settings: "
+                                      f"{_describe(error)}")  # fmt: skip
+                else:
+                    self._given_up = f"connection to {self._server} failed: {_describe(error)}"
                 self._cause = error
         return self._connection
 
@@ -281,6 +286,15 @@ def _refusals(refused: _Refusals) -> str:
 def _temporary(email: OutgoingEmail, detail: str, error: OSError | None = None) -> DeliveryResult:
     """An email worth retrying later (`error`: the server could not be reached)."""
     return DeliveryResult(email.message_id, DeliveryOutcome.TEMPORARY, detail, error)
+
+
+def _settings_refused(error: BaseException | None) -> bool:
+    """Whether the server refused the session for our settings, not for being down: a login
+    it refuses (535) or does not offer (no AUTH, or no STARTTLS, where we were told to use
+    them). Trying again changes nothing until an operator corrects them."""
+    if isinstance(error, smtplib.SMTPNotSupportedError | smtplib.SMTPAuthenticationError):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 535
 
 
 def _address(mailbox: str) -> str:

@@ -42,6 +42,8 @@ Kind = Literal[
     "expected",  # the sort of value a field takes (one of EXPECTED): said in words
     "suggestion",  # the known name closest to a misspelt one (states.spelling), or None:
     # said as « ; vouliez-vous dire « amount » ? », or not at all when none is close
+    "connection",  # what a driver said of a server it could not reach: said as convflow's
+    # reason for it (workflow.failures), the driver's own words shortened at the end
 ]
 
 EXPECTED = ("text", "list", "fields", "input", "value")
@@ -294,7 +296,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "schema_behind": {"url": "text", "revision": "text", "expected": "text"},
     "schema_ambiguous": {"url": "text", "revisions": "text"},
     "service_already_running": {"path": "text", "holder": "text"},
-    "database_unreachable": {"url": "text", "reason": "text"},
+    "database_unreachable": {"url": "text", "reason": "connection"},
     "database_refused": {"reason": "text"},
     "service_unavailable": {},  # the database's refusals as the HTTP edge tells them
     "installation_missing": {},
@@ -309,6 +311,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_host": {"detail": "text"},
     "tls_not_spoken": {"detail": "text"},
     "starttls_not_offered": {"detail": "text"},
+    "login_not_offered": {"detail": "text"},
     "tls_certificate_refused": {"detail": "text"},
     "authentication_refused": {"detail": "text"},
     "connection_closed": {"detail": "text"},

@@ -162,6 +162,11 @@ def lost_connection(error: BaseException) -> bool:
     return error.connection_invalidated or isinstance(error, OperationalError)
 
 
+_CREATED_MEANWHILE = ("42P04", "23505")
+"""PostgreSQL's duplicate_database, and the unique violation on pg_database's name that two
+CREATE DATABASE at once may raise instead."""
+
+
 def ensure_database(url: str) -> bool:
     """Create a missing PostgreSQL database (SQLite creates its file itself); True if created.
 
@@ -180,9 +185,14 @@ def ensure_database(url: str) -> bool:
             if found:
                 return False
             quoted = connection.dialect.identifier_preparer.quote(parsed.database)
-            connection.execute(text(f"CREATE DATABASE {quoted}"))
+            try:
+                connection.execute(text(f"CREATE DATABASE {quoted}"))
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) in _CREATED_MEANWHILE:
+                    return False  # another `convflow init` created it a moment before
+                raise
             return True
     except DBAPIError as error:
-        raise unreachable(url, error) from None
+        raise (refusal_of(url, error) or unreachable(url, error)) from None
     finally:
         admin.dispose()

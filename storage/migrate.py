@@ -10,11 +10,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from states.errors import ConvflowError
-from storage.engine import unreachable
+from storage.engine import refusal_of
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -41,10 +41,32 @@ class VersionTableDamaged(ConvflowError):
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:
-        heads = MigrationContext.configure(connection).get_current_heads()
+        return _revision_of(connection)
+
+
+def _revision_of(connection: Connection) -> str | None:
+    heads = MigrationContext.configure(connection).get_current_heads()
     if len(heads) > 1:  # Alembic would raise a CommandError a person cannot act on
-        raise VersionTableDamaged(engine.url.render_as_string(hide_password=True), heads)
+        url = connection.engine.url.render_as_string(hide_password=True)
+        raise VersionTableDamaged(url, heads)
     return heads[0] if heads else None
+
+
+MIGRATION_LOCK = 0x636F6E76666C6F77  # "convflow" in ASCII: one key for every convflow database
+"""The PostgreSQL advisory lock every migration takes (pg_advisory_xact_lock), so that two
+`convflow init` at once (several services started together, each unit's ExecStartPre) run one
+after the other: the second waits, then finds the schema at the code's revision."""
+
+
+def _one_at_a_time(connection: Connection) -> None:
+    """Wait until no other migration runs on this database, and hold it off until commit.
+
+    PostgreSQL: an advisory lock of the transaction (two migrations creating the same tables
+    at once failed one on `pg_type_typname_nsp_index`). SQLite: the transaction began with
+    BEGIN IMMEDIATE (storage.engine), which already holds the file's write lock; the other
+    waits for it (busy_timeout)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 @contextmanager
@@ -74,27 +96,33 @@ def migrating(engine: Engine) -> Iterator[Connection]:
                 driver.execute("PRAGMA foreign_keys = ON")
 
 
-def run(engine: Engine, direction: str, revision: str) -> None:
-    """Upgrade or downgrade the database to `revision`, in one transaction."""
+def run(engine: Engine, direction: str, revision: str) -> tuple[str | None, str | None]:
+    """Upgrade or downgrade the database to `revision`, in one transaction, one migration at
+    a time; return (before, after), read inside it: a migration that waited for another one
+    says where that one left the schema."""
     config = _config(engine)
     with migrating(engine) as connection:
+        _one_at_a_time(connection)
+        before = _revision_of(connection)
         config.attributes["connection"] = connection
         getattr(command, direction)(config, revision)
+        return before, _revision_of(connection)
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Bring the database to the latest revision; return (before, after)."""
-    before = current_revision(engine)
-    run(engine, "upgrade", "head")
-    return before, current_revision(engine)
+    return run(engine, "upgrade", "head")
 
 
 def migrate_database(engine: Engine, url: str) -> tuple[str | None, str | None]:
-    """`upgrade`, with a server that does not answer said in one line."""
+    """`upgrade`, with a server that does not answer said in one line, and a statement it
+    refused said as such (never as a server that does not answer)."""
     try:
         return upgrade(engine)
     except DBAPIError as error:
-        raise unreachable(url, error) from None
+        refusal = refusal_of(url, error)
+        assert refusal is not None  # a driver's error is always the database's
+        raise refusal from None
 
 
 def make_revision(engine: Engine, message: str) -> None:

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from states.payments import SINGLE_PAYMENT, Instalment, outstanding, progress_of
 from storage import reads
@@ -127,12 +129,20 @@ class OutboxRepository:
         if emails:
             _QUEUE_MANY.executemany(self._connection, [email.row(now) for email in emails])
 
-    def has_key(self, idempotency_key: str) -> bool:
-        """Whether an email with this idempotency key was ever queued."""
-        found = self._connection.execute(
-            select(o.id).where(o.idempotency_key == idempotency_key)
-        ).first()
-        return found is not None
+    def queue_once(self, email: Email, now: datetime) -> int | None:
+        """Queue an email unless one with its idempotency key was ever queued: its id, or None
+        when the key was already there. One statement (INSERT ... ON CONFLICT DO NOTHING):
+        two services deciding the same email at the same moment queue it once, and the second
+        neither fails nor waits for more than the first's commit (a look before the insert
+        let both look, then failed the second's whole transaction on the unique key)."""
+        once = [o.idempotency_key]
+        statement = (
+            postgresql_insert(outbox_table).on_conflict_do_nothing(index_elements=once)
+            if self._connection.dialect.name == "postgresql"
+            else sqlite_insert(outbox_table).on_conflict_do_nothing(index_elements=once)
+        )
+        queued = self._connection.execute(statement.values(email.row(now)).returning(o.id)).first()
+        return None if queued is None else int(queued[0])
 
     def claim(
         self, now: datetime, limit: int, lease: timedelta, token: str | None = None

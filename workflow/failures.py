@@ -18,7 +18,14 @@ import ssl
 
 from states.errors import ConvflowError
 
-__all__ = ["ConnectionFailure", "connection_failure"]
+__all__ = [
+    "SETTINGS_REFUSED",
+    "ConnectionFailure",
+    "connection_failure",
+    "database_problem",
+    "said_failure",
+    "settings_refused",
+]
 
 DETAIL_LENGTH = 160
 """At most this many characters of the library's own words."""
@@ -42,6 +49,13 @@ _DRIVER_SAYS: tuple[tuple[str, str], ...] = (
 )
 
 
+SETTINGS_REFUSED = frozenset({"authentication_refused", "login_not_offered",
+                              "starttls_not_offered"})  # fmt: skip
+"""The failures that say convflow's own settings are wrong for this server (a login it refuses
+or does not offer, STARTTLS it does not offer), not that it is down: trying again changes
+nothing until an operator corrects CONVFLOW_SMTP_*, and nothing is wrong with the emails."""
+
+
 class ConnectionFailure(ConvflowError):
     """A server could not be reached, or refused us: why, with the library's words as detail."""
 
@@ -56,12 +70,39 @@ def connection_failure(error: BaseException) -> ConnectionFailure:
     return ConnectionFailure(_code(error), _detail(error))
 
 
+def settings_refused(error: BaseException) -> bool:
+    """Whether `error` says the mail server refuses convflow's settings (SETTINGS_REFUSED)."""
+    return _code(error) in SETTINGS_REFUSED
+
+
+def database_problem(error: BaseException) -> ConnectionFailure:
+    """A database error (SQLAlchemy's, or what its driver raised beneath) as one of convflow's
+    reasons, without the driver's chain of messages nor SQLAlchemy's links: what the service
+    logs while the database does not answer, as `convflow doctor` says it."""
+    driver = getattr(error, "driver_error", None) or getattr(error, "orig", None) or error
+    return connection_failure(driver)
+
+
+def said_failure(text: str) -> ConnectionFailure:
+    """What a driver said of a server it could not reach (its message, as a refusal keeps it)
+    as one of convflow's reasons, as `connection_failure` reads its error."""
+    return ConnectionFailure(_driver_code(text.lower()), _detail(RuntimeError(text)))
+
+
 def _code(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return "authentication_refused"
-    if isinstance(error, smtplib.SMTPNotSupportedError) and "starttls" in str(error).lower():
-        return "starttls_not_offered"
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        said = str(error).lower()
+        if "starttls" in said:
+            return "starttls_not_offered"
+        if "auth" in said:  # smtplib: "SMTP AUTH extension not supported by server."
+            return "login_not_offered"
     if isinstance(error, smtplib.SMTPServerDisconnected):
+        # smtplib says a greeting that never came as "Connection unexpectedly closed: timed
+        # out": the server kept the connection open and did not answer in time.
+        if "timed out" in str(error).lower():
+            return "connection_timed_out"
         return "connection_closed"
     if isinstance(error, smtplib.SMTPResponseException):
         if error.smtp_code == _AUTHENTICATION_FAILED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 
 import pytest
@@ -358,3 +359,72 @@ def test_three_bad_settings_are_three_lines_in_french_and_the_other_checks_go_on
         line.startswith("WARN  http") and "non vérifié : CONVFLOW_HTTP_PORT" in line
         for line in lines
     )
+
+
+def test_a_smtp_server_that_never_greets_is_said_not_to_answer_in_time(settings_env):
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts connections, never says a word
+    env = {**settings_env, "CONVFLOW_SMTP_HOST": "127.0.0.1",
+           "CONVFLOW_SMTP_PORT": str(silent.getsockname()[1]), "CONVFLOW_SMTP_TIMEOUT": "1",
+           "CONVFLOW_MAIL_FROM": "Métropole AMP <conventions@example.org>",
+           "CONVFLOW_SERVICE_CONTACT": "conventions@example.org",
+           "CONVFLOW_HTTP_PORT": str(free_port())}  # fmt: skip
+    try:
+        code, lines = report(env)
+    finally:
+        silent.close()
+
+    [mail] = [line for line in lines if line.startswith("FAIL  courriels")]
+    assert code == 1
+    assert "pas de réponse à temps" in mail, mail
+    assert "a fermé la connexion" not in mail
+
+
+def test_a_mail_folder_that_is_a_file_is_said_to_be_no_folder(settings_env, tmp_path):
+    a_file = tmp_path / "mail.txt"
+    a_file.write_text("not a folder")
+    env = {**settings_env, "CONVFLOW_MAIL_DIR": str(a_file), "CONVFLOW_HTTP_PORT": str(free_port())}
+
+    code, lines = report(env)
+
+    at = next(n for n, line in enumerate(lines) if line.startswith("FAIL  courriels"))
+    assert code == 1
+    assert f"{a_file} est un fichier, pas un dossier" in lines[at]
+    assert "→ indiquez un dossier dans CONVFLOW_MAIL_DIR" in lines[at + 1]
+    assert "accessible en écriture" not in "\n".join(lines)
+
+
+@pytest.mark.postgres
+def test_a_database_without_the_schema_is_named_once_after_the_checks_name(postgres_url):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"convflow_doctor_empty_{os.getpid()}"
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(make_url(postgres_url).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")  # fmt: skip
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        code, lines = report({"CONVFLOW_DATABASE_URL": url, "CONVFLOW_MAIL_DIR": "m"})
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    [database] = [line for line in lines if line.startswith("FAIL  base de données")]
+    assert code == 1
+    assert database.count("base de données") == 1, database
+    assert f"{name} n'a pas le schéma de convflow ; le code attend la révision 0" in database
+
+
+def test_several_settings_not_read_are_said_in_the_plural(settings_env):
+    env = {**settings_env, "CONVFLOW_SMTP_PORT": "vingt-cinq", "CONVFLOW_SMTP_TLS": "ssl",
+           "CONVFLOW_HTTP_PORT": str(free_port())}  # fmt: skip
+
+    code, lines = report(env)
+
+    [mail] = [line for line in lines if line.startswith("WARN  courriels")]
+    assert code == 1
+    assert mail.endswith(
+        "non vérifié : les réglages CONVFLOW_SMTP_PORT, CONVFLOW_SMTP_TLS n'ont pas pu être lus"
+    ), mail

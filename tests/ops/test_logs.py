@@ -91,3 +91,46 @@ def test_redact_masks_bearer_tokens_query_tokens_and_given_secrets():
     assert redact("Bearer abc", ()) == "Bearer ***"
     assert redact("/x?csrf=1&token=2", ()) == "/x?csrf=***&token=***"
     assert redact("pw is p@ss", ["p@ss"]) == "pw is ***"
+
+
+@pytest.mark.parametrize(
+    ("logged", "secret"),
+    [
+        ("/?access_token=4mCvAbCd&token=4mCvAbCd", "4mCvAbCd"),
+        ("/api?API_KEY=k3y-value&page=2", "k3y-value"),
+        ("/x?page=1&Client_Secret=shh-1", "shh-1"),
+        ("/login?user=a&password=hunter2-pw", "hunter2-pw"),
+        ("/login?user=a&PassWD=hunter3-pw", "hunter3-pw"),
+        ("/login?pwd=hunter4-pw", "hunter4-pw"),
+        ("/cb?authorization=xyz-auth", "xyz-auth"),
+        ("/cb?auth[token]=nested-auth", "nested-auth"),
+        ("/s?JSESSIONID=sess-9;x=1", "sess-9"),
+        ("/s?page=1;session_id=sess-10", "sess-10"),
+        ("/f?X-Amz-Signature=sig-abc&X-Amz-Date=2026", "sig-abc"),
+        ("/f?acc%65ss_tok%65n=encoded-name", "encoded-name"),  # the name percent-encoded
+        ("/f?access%5Ftoken=encoded-underscore", "encoded-underscore"),
+        ("/r?next=%2Fcal%3Faccess_token%3Dinner-1%26days%3D3", "inner-1"),  # a URL in a URL
+        ("/r?next=%252Fcal%253Fapi_key%253Dinner-2", "inner-2"),  # encoded twice
+        ("/r?next=/cal?token=inner-3&days=3", "inner-3"),  # an address left unencoded
+        ("/p?password=a?b-tail", "b-tail"),  # a `?` inside the secret itself
+        ("https://example.org/hook?sig=1&signature=sig-2#frag", "sig-2"),
+        ("/a?token=t1&token=t2-again", "t2-again"),  # given twice
+        ("/a?TOKEN=upper-case", "upper-case"),
+    ],
+)
+def test_every_query_parameter_named_as_a_secret_is_masked(captured, logged, secret):
+    configure_logging("json", "info", stream=captured)
+
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", logged, "1.1", 200
+    )
+
+    [line] = (json.loads(text) for text in captured.getvalue().splitlines())
+    assert secret not in line["message"], line["message"]
+    assert "***" in line["message"]
+
+
+def test_parameters_that_are_no_secret_are_left_as_they_are():
+    assert redact("/a?page=2&days=30&q=token&sort=key", ()) == "/a?page=2&days=30&q=token&sort=key"
+    assert redact("/a?token=&days=3", ()) == "/a?token=&days=3"  # nothing to hide
+    assert redact("/a?access_token=abc&days=3", ()) == "/a?access_token=***&days=3"

@@ -4,12 +4,14 @@ would install them: verified by systemd where it exists, built where a container
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "examples" / "deploy"
@@ -39,6 +41,59 @@ def test_the_unit_runs_hardened_as_its_own_user_writing_only_its_state():
     assert unit["ExecStart"] == ["/opt/convflow/bin/convflow serve"]
     assert unit["ExecStartPre"] == ["/opt/convflow/bin/convflow init"]
     assert unit["KillSignal"] == ["SIGTERM"], "SIGTERM lets the pass in flight finish"
+
+
+def _install_steps(text: str) -> list[str]:
+    """The commands of a file's header comment, as an operator pastes them (`#   ...`)."""
+    return [line[1:].strip() for line in text.splitlines()
+            if line.startswith("#   ") and not line.startswith("#     ")]  # fmt: skip
+
+
+def test_each_install_step_of_the_unit_is_one_line_an_operator_can_paste():
+    steps = _install_steps(UNIT.read_text(encoding="utf-8"))
+    for step in steps:
+        assert shlex.split(step, comments=True), step  # every quote closed on its own line
+    [compile_step] = [step for step in steps if "translations" in step]
+    words = shlex.split(compile_step)
+    assert words[:3] == ["/opt/convflow/bin/python", "-I", "-c"]
+    # Its code, as the shell hands it over, runs (on this tree's package: -I would read the
+    # installed one, which is not this tree's).
+    result = subprocess.run([sys.executable, "-c", words[3]], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_units_documentation_is_an_address_it_answers_on():
+    unit = directives(UNIT.read_text(encoding="utf-8"))
+
+    for address in unit["Documentation"]:
+        assert not address.startswith("https://127.0.0.1"), "the dashboard speaks plain HTTP"
+        assert address.startswith(("http://", "https://", "file:", "man:")), address
+
+
+def _setting(path: Path, name: str) -> str:
+    [value] = [line.split("=", 1)[1] for line in path.read_text(encoding="utf-8").splitlines()
+               if line.startswith(f"{name}=")]  # fmt: skip
+    return value
+
+
+def test_the_container_has_its_own_settings_whose_database_is_not_the_container_itself():
+    header = CONTAINERFILE.read_text(encoding="utf-8").split("\nFROM", 1)[0]
+    container_env = DEPLOY / "convflow.container.env"
+
+    run = header[header.index("docker run") :].split("\n\n", 1)[0]
+    assert "--env-file examples/deploy/convflow.container.env" in run
+    assert "--restart unless-stopped" in run
+    assert "--add-host=host.containers.internal:host-gateway" in run
+    host = make_url(_setting(container_env, "CONVFLOW_DATABASE_URL")).host
+    assert host not in ("127.0.0.1", "localhost", "::1"), "inside, that is the container"
+    assert host == "host.containers.internal"
+    # the unit's settings keep the server's own loopback, and say which file is for which
+    assert make_url(_setting(DEPLOY / "convflow.env", "CONVFLOW_DATABASE_URL")).host == (
+        "127.0.0.1"
+    )
+    assert "convflow.container.env" in (DEPLOY / "convflow.env").read_text(encoding="utf-8")
 
 
 def test_systemd_verifies_the_unit_without_a_warning(tmp_path):

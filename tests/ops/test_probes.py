@@ -138,8 +138,7 @@ def test_metrics_count_what_the_pass_did_and_what_the_database_holds(
     service.tick()
 
     def delivered() -> bool:  # delivery runs beside the pass, in a job of its own
-        page = probe.get("/metrics").text
-        return 'convflow_emails_total{outcome="sent"}' in page
+        return metric(probe.get("/metrics").text, "convflow_emails_total", outcome="sent") >= 1
 
     wait_until(delivered, 10, "the expiry's email delivered")
     page = probe.get("/metrics").text
@@ -187,3 +186,32 @@ def test_with_a_metrics_token_it_is_required_from_anywhere(app, settings_env, cl
             assert "convflow_database_up 1.0" in answer.text
     finally:
         with_token.close()
+
+
+def test_every_known_label_is_said_from_the_start_at_zero(probe):
+    # Alert rules read 0, not a series absent until the first failure.
+    page = probe.get("/metrics").text
+
+    for outcome in ("sent", "retried", "uncertain", "failed", "cancelled"):
+        assert metric(page, "convflow_emails_total", outcome=outcome) == 0
+    for action in ("expire", "terminate", "passed"):
+        assert metric(page, "convflow_deadlines_applied_total", action=action) == 0
+    assert metric(page, "convflow_due_lateness_seconds_count", what="reminder") == 0
+    for status in ("pending", "uncertain", "sending", "sent", "failed", "cancelled"):
+        assert metric(page, "convflow_outbox_emails", status=status) == 0
+    for state in ("draft", "signature", "execution", "expired", "terminated", "cancelled"):
+        assert metric(page, "convflow_conventions", state=state) == 0
+    assert metric(page, "convflow_deadlines", status="pending") == 0
+
+
+def test_a_metrics_token_is_asked_of_loopback_too_with_the_bearer_challenge(app, clock):
+    with_token = App.create(app.settings.with_overrides(metrics_token="m3tr1cs"))
+    with_token.clock = clock
+    try:
+        with served(with_token, None) as client:  # a loopback client
+            answer = client.get("/metrics")
+    finally:
+        with_token.close()
+
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")

@@ -16,8 +16,10 @@ from typing import IO
 CONVFLOW = Path(sys.executable).with_name("convflow")
 """The console script installed in the virtual environment that runs the tests."""
 
-STARTED = "next wake-up at|nothing planned"
-"""What the service logs at the end of each pass: the first one means it has caught up."""
+STARTED = "next wake-up (still )?at|(still )?nothing planned"
+"""What the service logs at the end of each pass: the first one means it has caught up. A pass
+that changes nothing of the next wake-up says so at the debug level only (CONVFLOW_LOG_LEVEL=
+debug to count the passes)."""
 
 
 def wait_until(condition: Callable[[], object], timeout: float, what: str) -> None:

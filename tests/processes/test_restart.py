@@ -62,7 +62,9 @@ def test_a_restart_across_deadlines_does_everything_once_at_start(
 ) -> None:  # fmt: skip
     _downtime(sqlite_app, reference_convention)
     queued_before = len(outbox(sqlite_app))
-    environment = convflow_environment(sqlite_url, smtp_server.port, wake_interval="1")
+    # At the debug level, each safety wake-up says it found the next wake-up unchanged.
+    environment = convflow_environment(sqlite_url, smtp_server.port, wake_interval="1",
+                                       log_level="debug")  # fmt: skip
 
     first = processes.serve(environment)  # returns once its first due pass is done
     # Delivery runs beside the due pass (a slow mail server never holds back a deadline):

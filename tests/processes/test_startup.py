@@ -3,6 +3,7 @@ do its work: the dashboard's port taken, the database unreachable."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -71,6 +72,11 @@ def test_an_unreachable_database_stops_the_service_in_one_line(processes: Proces
         line = only_line(process.stderr)
         assert line.startswith("Error: the database postgresql+psycopg://convflow:***@127.0.0.1:")
         assert "does not answer" in line and "s3cret" not in process.output()
+        # in convflow's words, as `convflow doctor` says it, the driver's own only at the end
+        assert line.endswith(
+            "does not answer: connection refused, nothing listens on that port (Connection refused)"
+        ), line
+        assert "connection failed" not in line
 
 
 @pytest.mark.parametrize(
@@ -145,3 +151,79 @@ def test_a_dashboard_on_loopback_is_not_warned_of(
     assert service.stop() == 0
 
     assert "beyond this machine" not in service.output()
+
+
+@pytest.mark.postgres
+def test_several_inits_at_once_on_a_missing_postgresql_database_all_succeed_one_migrating(
+    postgres_url: str, processes: Processes, tmp_path: Path
+) -> None:
+    # As several services started together, each unit's ExecStartPre=convflow init.
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"convflow_init_race_{os.getpid()}"
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(make_url(postgres_url).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")  # fmt: skip
+    environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path), language="en")
+    try:
+        inits = [processes.start(["init"], environment) for _ in range(3)]
+        codes = [init.wait(60) for init in inits]
+
+        outputs = [init.output() for init in inits]
+        assert codes == [0, 0, 0], outputs
+        said = "\n".join(init.stdout for init in inits)
+        assert said.count("migrated from empty to revision") == 1, outputs
+        assert said.count("is up to date (revision") == 2, outputs
+        assert "does not answer" not in "".join(outputs)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_several_inits_at_once_on_a_new_sqlite_file_all_succeed_one_migrating(
+    processes: Processes, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'convflow.db'}"
+    environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path), language="en")
+
+    inits = [processes.start(["init"], environment) for _ in range(3)]
+    codes = [init.wait(60) for init in inits]
+
+    outputs = [init.output() for init in inits]
+    assert codes == [0, 0, 0], outputs
+    said = "\n".join(init.stdout for init in inits)
+    assert said.count("migrated from empty to revision") == 1, outputs
+    assert said.count("is up to date (revision") == 2, outputs
+
+
+@pytest.mark.postgres
+def test_a_migration_the_database_refuses_is_not_said_as_a_database_that_does_not_answer(
+    postgres_url: str, processes: Processes, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"convflow_init_refused_{os.getpid()}"
+    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(make_url(postgres_url).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")  # fmt: skip
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    squatter = create_engine(url)
+    with squatter.begin() as connection:  # a table of the first migration's, already there
+        connection.execute(text("CREATE TABLE convention (id integer)"))
+    squatter.dispose()
+    environment = convflow_environment(url, free_port(), mail_dir=str(tmp_path), language="en")
+    try:
+        init = processes.start(["init"], environment)
+
+        assert init.wait(60) == 1
+        line = only_line(init.stderr)
+        assert line.startswith("Error: the database refused the operation: "), line
+        assert "does not answer" not in line and 'relation "convention" already exists' in line
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -188,6 +188,7 @@ SAMPLES: dict[str, Any] = {
     "form": r"^\d{2}-\d{2}$",
     "expected": "text",
     "suggestion": "amount",
+    "connection": 'connection failed: connection to server at "127.0.0.1" failed: refused',
 }
 
 

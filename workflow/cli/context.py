@@ -96,7 +96,42 @@ def refuse(ctx: click.Context, error: ConvflowError) -> NoReturn:
         raise Misuse(_said(error, words), error.ctx, words) from None
     if ctx.meta.get(JSON_WANTED):
         _json(ctx, say(error, words).as_json(), 1)
+    if _service_logs_json(ctx):
+        # The service's log is JSON (journald, docker): its refusal to start is one more line
+        # of it, with its code, not a line of text among them. Same exit code.
+        said = say(error, words)
+        click.echo(_json_line("error", "convflow.service", _said(error, words),
+                              code=said.code, params=said.params), err=True)  # fmt: skip
+        ctx.exit(1)
     raise Refused(_said(error, words), words) from None
+
+
+SERVICE_COMMANDS = ("serve",)
+"""The commands that run as the service, whose output is its log."""
+
+
+def _service_logs_json(ctx: click.Context) -> bool:
+    """Whether `ctx` runs the service with its log in JSON (CONVFLOW_LOG_FORMAT=json)."""
+    if _command_of(ctx) not in SERVICE_COMMANDS:
+        return False
+    context = ctx.find_object(CliContext)
+    try:
+        form = context.settings.log_format if context is not None else None
+    except ConvflowError:  # the settings themselves refused: as the environment says
+        form = None
+    return str(form or os.environ.get("CONVFLOW_LOG_FORMAT", "")).strip().lower() == "json"
+
+
+def _command_of(ctx: click.Context) -> str | None:
+    """The convflow command `ctx` runs (its group's context, or the command's own)."""
+    root = ctx.find_root()
+    return root.invoked_subcommand or (ctx.info_name if ctx is not root else None)
+
+
+def _json_line(level: str, logger: str, message: str, **facts: Any) -> str:
+    from workflow.ops.logs import json_line  # the log's own format, only when it is JSON
+
+    return json_line(level, logger, message, **facts)
 
 
 def usage_error(ctx: click.Context, error: click.UsageError) -> NoReturn:
@@ -163,6 +198,8 @@ class CliContext:
     def _warn_unknown(self, settings: Settings) -> None:
         """A mistyped CONVFLOW_* variable would be ignored in silence: say so, once."""
         words = _words(language_of(settings.language))
+        ctx = click.get_current_context(silent=True)
+        as_json = ctx is not None and settings.log_format == "json" and _service_logs_json(ctx)
         for name, closest in settings.unknown:
             if closest:
                 said = words("warning: {name} is not a convflow setting; did you mean {closest}?",
@@ -170,6 +207,8 @@ class CliContext:
             else:
                 said = words("warning: {name} is not a convflow setting (see convflow config)",
                              name=name)  # fmt: skip
+            if as_json:  # the service's log is JSON: one more line of it
+                said = _json_line("warning", "convflow.settings", said, setting=name)
             click.echo(said, err=True)
 
     @property

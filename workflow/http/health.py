@@ -51,7 +51,13 @@ def metrics(request: Request) -> Response:
         sent = request.headers.get("authorization", "")
         expected = f"Bearer {secret}"
         if not hmac.compare_digest(sent.encode(), expected.encode()):
-            return Response("metrics need their token\n", 401, media_type="text/plain")
+            # From loopback too: a token set is asked of every client (RFC 6750's challenge).
+            return Response(
+                "metrics need their token (Authorization: Bearer CONVFLOW_METRICS_TOKEN)\n",
+                401,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": 'Bearer realm="convflow metrics"'},
+            )
     elif not _loopback(request):
         return Response(
             "metrics are served to loopback clients; set CONVFLOW_METRICS_TOKEN to read them "

@@ -101,7 +101,10 @@ def unread_settings(error: ConvflowError) -> list[Finding]:
 
 
 def _not_checked(check: str, missing: list[str]) -> Finding:
-    return Finding(check, "warn", _("not checked: {settings} could not be read"),
+    # Two sentences, not one: French agrees the verb with one setting or several.
+    seen = (_("not checked: {settings} could not be read") if len(missing) == 1
+            else _("not checked: the settings {settings} could not be read"))  # fmt: skip
+    return Finding(check, "warn", seen,
                    _("correct the settings above, then run `convflow doctor` again"),
                    {"settings": ", ".join(missing)})  # fmt: skip
 
@@ -157,6 +160,10 @@ def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Findi
                       _database_fix(failure), {"where": where}, failure)  # fmt: skip
         return
     except ConvflowError as error:  # missing file, schema behind: one line
+        if error.code in _SCHEMA_SEEN:  # after the check's name, not « la base de données » again
+            yield Finding("database", "fail", _SCHEMA_SEEN[error.code], _database_fix(error),
+                          {"where": where, **error.params}, error)  # fmt: skip
+            return
         seen = _("{error}") if "url" in error.params else _("{where}: {error}")
         yield Finding("database", "fail", seen, _database_fix(error),
                       {"where": where}, error)  # fmt: skip
@@ -187,6 +194,11 @@ def _database(settings: Settings, open_app: Callable[[], App]) -> Iterator[Findi
         app.close()
 
 
+_SCHEMA_SEEN = {
+    "schema_missing": _("{where} has no convflow schema; the code expects revision {expected}"),
+    "schema_behind": _("{where} is at revision {revision}; the code expects revision {expected}"),
+}  # fmt: skip
+"""What the database check saw of a schema it cannot run on, its address said once."""
 _DATABASE_SEEN = {
     False: _("{where} does not answer: {error}"),
     True: _("{where} refuses the connection: {error}"),
@@ -217,6 +229,16 @@ def _database_clock(app: App) -> datetime | None:
 def _mail(settings: Settings) -> Finding:
     if not settings.smtp_host:
         folder = Path(settings.mail_dir).resolve()
+        if not (place := _existing(folder)).is_dir():  # a file where the folder would be
+            return Finding(
+                "mail",
+                "fail",
+                _("no SMTP server: emails would be written to {folder}, but {place} is a file, "
+                  "not a folder"),
+                _("set CONVFLOW_MAIL_DIR to a folder (created if missing), or set "
+                  "CONVFLOW_SMTP_HOST"),
+                {"folder": folder, "place": place},
+            )  # fmt: skip
         writable = _writable(folder)
         return Finding(
             "mail",

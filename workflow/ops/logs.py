@@ -8,7 +8,9 @@ reference and the event or deadline, where a line is about one, passed as `extra
 gives in text `2026-12-31T23:00:01.204Z INFO convflow.service: [AMP-CRPV-PACA-2025 expire]
 expiry applied`, and in JSON `{"ts": ..., "level": "INFO", "logger": ..., "reference": ...,
 "event": ..., "message": ...}`. Secrets never reach a line: every configured secret, bearer
-tokens and `token=` query values are masked before a line is written.
+tokens and the value of every query parameter whose name says it is a secret (`token`, `key`,
+`secret`, `password`, `session`, `signature`...: see SECRET_NAMES) are masked before a line is
+written, wherever an address appears in it.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from urllib.parse import unquote_plus
 
-__all__ = ["CONTEXT_FIELDS", "configure_logging", "redact"]
+__all__ = ["CONTEXT_FIELDS", "FACTS", "SECRET_NAMES", "configure_logging", "json_line", "redact"]
 
 CONTEXT_FIELDS = ("reference", "event")
 """What a line may say it is about, beside its message."""
@@ -31,14 +34,47 @@ QUIET = ("apscheduler", "transitions", "alembic", "multipart")
 administrator needs: only their warnings are kept."""
 
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
-_TOKEN_PARAM = re.compile(r"(?i)([?&](?:token|csrf)=)[^&\s\"']+")
+SECRET_NAMES = ("token", "key", "secret", "password", "passwd", "pwd", "auth", "session",
+                "signature", "csrf")  # fmt: skip
+"""A query parameter whose name contains one of these (in any case, percent-encoded or not)
+has its value masked: `access_token`, `api_key`, `X-Amz-Signature`, `sessionid`..."""
+# A parameter in an address: after `?`, `&` or `;`, or their percent-encoded forms (an address
+# inside another's parameter, `?next=%2Fx%3Ftoken%3D...`, encoded once or more); its value
+# runs to the next separator, a space or a quote (the access log quotes the request line).
+_QUERY_PARAM = re.compile(
+    r"(?i)(?P<lead>[?&;]|%(?:25)*(?:3f|26|3b))"
+    r"(?P<name>(?:(?!%(?:25)*(?:3d|26|3b|3f))[^=&;#?\s\"'<>])+)"
+    r"(?P<equals>=|%(?:25)*3d)"
+    r"(?P<value>(?:(?!%(?:25)*(?:26|3b|3f))[^&;#?\s\"'<>])*)"
+)
 MASK = "***"
+# A value stops at a `?` so that an address inside a parameter is read too; a secret's value
+# may hold one all the same (`password=a?b`): the mask takes it to the next separator.
+_MASKED_TAIL = re.compile(r"(?i)(?<=\*\*\*)(?:\?|%(?:25)*3f)[^&;#\s\"'<>]*")
+
+
+def _secret_name(name: str) -> bool:
+    """Whether a query parameter's name says its value is a secret."""
+    plain = name
+    for _ in range(3):  # a name encoded once or more (`acc%65ss_token`, `%2561uth`)
+        plain = unquote_plus(plain)
+    plain = plain.lower()
+    return any(word in plain for word in SECRET_NAMES)
+
+
+def _mask_parameter(found: re.Match[str]) -> str:
+    if not found["value"] or not _secret_name(found["name"]):
+        return found[0]
+    return f"{found['lead']}{found['name']}{found['equals']}{MASK}"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with bearer tokens, `token=` query values and the given secrets masked."""
+    """`text` with bearer tokens, the values of query parameters named as secrets and the
+    given secrets masked."""
     text = _BEARER.sub(rf"\g<1>{MASK}", text)
-    text = _TOKEN_PARAM.sub(rf"\g<1>{MASK}", text)
+    masked = _QUERY_PARAM.sub(_mask_parameter, text)
+    if masked != text:
+        text = _MASKED_TAIL.sub("", masked)
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
@@ -87,14 +123,33 @@ class JsonFormatter(_Formatter):
     """One JSON object a line, for log collectors (journald, Loki, ELK)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        facts = getattr(record, FACTS, None) or {}
         line: dict[str, Any] = {
             "ts": _instant(record),
             "level": record.levelname,
             "logger": record.name,
             **_context(record),
+            # a line's own facts (the service's banner: its database, where mail goes...),
+            # never in the place of the fields every line has
+            **{key: value for key, value in facts.items() if key not in _FIXED},
             "message": self.message(record),
         }
-        return json.dumps(line, ensure_ascii=False)
+        return redact(json.dumps(line, ensure_ascii=False), self.secrets)
+
+
+FACTS = "facts"
+"""`extra={"facts": {...}}`: what a line states, each a field of its JSON object (the text
+format says them in its message instead)."""
+_FIXED = frozenset({"ts", "level", "logger", "message", *CONTEXT_FIELDS})
+
+
+def json_line(level: str, logger: str, message: str, **facts: Any) -> str:
+    """One line as JsonFormatter writes it, for what is said before logging is set up (a
+    refusal to start, a setting not understood) in JSON mode."""
+    record = logging.LogRecord(logger, logging.getLevelName(level.upper()), "", 0, message,
+                               None, None)  # fmt: skip
+    setattr(record, FACTS, facts)
+    return JsonFormatter(()).format(record)
 
 
 def configure_logging(

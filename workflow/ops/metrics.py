@@ -8,22 +8,33 @@ every instance on one PostgreSQL database reports the same work.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from states.deadlines import DEADLINE_STATUSES
+from states.lifecycle import STATES
 from workflow.bootstrap import App
 from workflow.usecases.dispatch import DeliveryReport
 from workflow.usecases.due import DueReport
 from workflow.usecases.monitoring import work_snapshot
+from workflow.wording.labels import GLOSSARY
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 86400)
+
+# Every value each label may take, each series said from the start (0 until it happens): an
+# alert rule on `convflow_emails_total{outcome="failed"}` or on pending emails sees 0, not a
+# series absent until the first failure (absent, `rate()` and `> 0` say nothing at all).
+EMAIL_OUTCOMES = ("sent", "retried", "uncertain", "failed", "cancelled")
+DEADLINE_ACTIONS = ("expire", "terminate", "passed")
+LATENESS_OF = ("deadline", "reminder")
+OUTBOX_STATUSES = GLOSSARY["outbox_status"]
 
 
 class _Work(Collector):
@@ -43,10 +54,11 @@ class _Work(Collector):
         up.add_metric([], 1)
         yield up
         yield _by_label("convflow_conventions", "Conventions by state", "state",
-                        snapshot.conventions)  # fmt: skip
+                        snapshot.conventions, STATES)  # fmt: skip
         yield _by_label("convflow_outbox_emails", "Emails in the outbox by status", "status",
-                        snapshot.emails)  # fmt: skip
-        yield _by_label("convflow_deadlines", "Deadlines by status", "status", snapshot.deadlines)
+                        snapshot.emails, OUTBOX_STATUSES)  # fmt: skip
+        yield _by_label("convflow_deadlines", "Deadlines by status", "status", snapshot.deadlines,
+                        DEADLINE_STATUSES)  # fmt: skip
         oldest = GaugeMetricFamily(
             "convflow_outbox_oldest_pending_age_seconds",
             "Age of the oldest email waiting to be delivered (0 when none waits)",
@@ -55,9 +67,12 @@ class _Work(Collector):
         yield oldest
 
 
-def _by_label(name: str, text: str, label: str, counts: dict[str, int]) -> GaugeMetricFamily:
+def _by_label(
+    name: str, text: str, label: str, counts: dict[str, int], known: Iterable[str]
+) -> GaugeMetricFamily:
+    """A gauge by label: every `known` value (0 when none), and any other value found."""
     family = GaugeMetricFamily(name, text, labels=[label])
-    for value, count in sorted(counts.items()):
+    for value, count in sorted({**dict.fromkeys(known, 0), **counts}.items()):
         family.add_metric([value], count)
     return family
 
@@ -93,6 +108,12 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_Work(app))
+        for outcome in EMAIL_OUTCOMES:
+            self.emails.labels(outcome)
+        for action in DEADLINE_ACTIONS:
+            self.deadlines_applied.labels(action)
+        for what in LATENESS_OF:
+            self.lateness.labels(what)
 
     def observe_pass(self, report: DueReport, began: datetime, ended: datetime) -> None:
         """Count what one due pass did."""

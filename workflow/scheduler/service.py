@@ -34,11 +34,14 @@ from states import due as policy
 from states.errors import ConvflowError
 from storage.engine import checkpoint, defer_checkpoints, is_sqlite, lost_connection, sqlite_path
 from workflow.bootstrap import App
+from workflow.failures import database_problem
 from workflow.ops.health import ServiceHealth
 from workflow.ops.metrics import Metrics
 from workflow.settings import Settings
 from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.due import DueReport, run_due
+from workflow.wording.refusals import say
+from workflow.wording.words import Words
 
 log = logging.getLogger("convflow.service")
 WAKE_JOB, SAFETY_JOB, WATCH_JOB = "convflow-wake", "convflow-safety", "convflow-watch"
@@ -165,6 +168,8 @@ class Service:
         self._due_backoff = _Backoff(app.settings.wake_interval)
         self._delivery_backoff = _Backoff(app.settings.wake_interval)
         self._outage_since: datetime | None = None  # while the database does not answer
+        self._wake_said: datetime | None = None  # the next wake-up last logged (None: nothing)
+        self._nothing_said = False  # "nothing planned" was the last thing logged of it
         # SQLite's log is copied into the database after the work, not inside a commit of it.
         self._checkpoints = defer_checkpoints(app.engine)
         self._scheduler = BackgroundScheduler(
@@ -246,7 +251,7 @@ class Service:
         seconds = self._due_backoff.grow()
         if self._outage_since is None:
             self._outage_since = now
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            reason = say(database_problem(error), Words("en")).message
             log.warning(
                 "the database does not answer (%s); trying again after 1 s, then doubling up "
                 "to %s s, without saying so again until it answers",
@@ -288,6 +293,12 @@ class Service:
         due = self._next_due_pass()
         if due is None:
             self._due_backoff.reset()
+            self._wake_said = None
+            # Said when it becomes true, not at every safety wake-up (1 440 lines a day at 60 s).
+            if self._nothing_said:
+                log.debug("still nothing planned")
+                return
+            self._nothing_said = True
             log.info(
                 "nothing planned; looking again every %ss, and for new work every %ss",
                 self.app.settings.wake_interval,
@@ -302,6 +313,11 @@ class Service:
             self._due_backoff.reset()
             when = due
         self._wake_at(WAKE_JOB, self.tick, when)
+        self._nothing_said = False
+        if when == self._wake_said:  # a safety wake-up with nothing new: said once already
+            log.debug("next wake-up still at %s", when.isoformat())
+            return
+        self._wake_said = when
         log.info("next wake-up at %s", when.isoformat())
 
     def _plan_delivery(self, now: datetime) -> None:

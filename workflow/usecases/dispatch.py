@@ -12,6 +12,7 @@ never sent again on the spot: it waits as `uncertain` and is retried later, like
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from storage.outbox import WAITING, new_token
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
-from workflow.failures import connection_failure
+from workflow.failures import connection_failure, database_problem, settings_refused
 from workflow.usecases.claims import HeldClaim
 from workflow.usecases.emails import convention_snapshot, rehydrate
 from workflow.wording.catalogue import gettext_noop
@@ -36,6 +37,13 @@ log = logging.getLogger(__name__)
 _MAX_DELAY = timedelta(hours=1)
 _PATIENCE = timedelta(minutes=1)  # at least: how long to wait for the database to record
 T = TypeVar("T")
+ENGLISH = Words("en")
+
+
+def _about(row: AnyRow) -> dict[str, Any]:
+    """What a delivery line is about, for the log's `reference` and `event` fields: the
+    email's convention (none for the administrators' summaries) and its kind (its template)."""
+    return {"reference": row.context.get("reference"), "event": row.kind}
 
 
 @dataclass
@@ -48,6 +56,12 @@ class DeliveryReport:
     uncertain: list[str] = field(default_factory=list)  # sent with no answer: tried again later
     claim_lost: list[str] = field(default_factory=list)  # outcomes not recorded: claim taken
     cancelled: list[str] = field(default_factory=list)  # moot by delivery: never sent
+    held: list[str] = field(default_factory=list)
+    """Of the retried, those the mail server could not take because it refuses convflow's
+    mail settings (a login it refuses or does not offer): held, never failed for that, until
+    the settings are corrected."""
+    held_because: str = ""
+    """Why, in English, for the log (empty when none was held)."""
 
 
 def retry_delay(attempts: int, base_seconds: int) -> timedelta:
@@ -125,13 +139,27 @@ def deliver(
             rows = uow.outbox.claim(max(now, app.clock()), batch, lease, token)
             uow.commit()
         if not rows:
-            return report
+            return _said_held(report)
         _log_claimed(rows)
         with HeldClaim(app, token, lease) as claim:
             deferred = _deliver_batch(app, sender, rows, claim, now, report, stopping)
         if deferred:
-            log.warning("the mail server deferred a whole batch: the next wake-up tries again")
-            return report
+            if not report.held:  # a server refusing our settings is said below, once
+                log.warning("the mail server deferred a whole batch: the next wake-up tries again")
+            return _said_held(report)
+    return _said_held(report)
+
+
+def _said_held(report: DeliveryReport) -> DeliveryReport:
+    """Say once a pass, as an error an operator's alerting catches, that the mail server
+    refuses convflow's mail settings: the emails wait for an operator, not for the server."""
+    if report.held:
+        log.error(
+            "the mail server refuses convflow's mail settings: %s; %d email(s) held, not "
+            "failed, until CONVFLOW_SMTP_* are corrected (run `convflow doctor`), then "
+            "restart the service",
+            report.held_because, len(report.held),
+        )  # fmt: skip
     return report
 
 
@@ -141,13 +169,13 @@ def _log_claimed(rows: list[AnyRow]) -> None:
             log.warning(
                 "taking back %s %s, claimed at %s by a dispatcher that never answered: "
                 "sending it again under the same Message-ID",
-                row.kind, row.message_id, row.claimed_at.isoformat(),
+                row.kind, row.message_id, row.claimed_at.isoformat(), extra=_about(row),
             )  # fmt: skip
         elif row.status == "uncertain":
             log.info(
                 "trying %s %s again under the same Message-ID: its last attempt went out with "
                 "no answer (the server may have it)",
-                row.kind, row.message_id,
+                row.kind, row.message_id, extra=_about(row),
             )  # fmt: skip
 
 
@@ -215,7 +243,7 @@ def _without_moot(
         if _cancel(app, claim, row, note):
             report.cancelled.append(row.message_id)
             log.info("not sending %s %s: %s", row.kind, row.message_id, note,
-                     extra={"reference": row.context.get("reference")})  # fmt: skip
+                     extra=_about(row))  # fmt: skip
         else:
             _claim_lost(row, "cancelled", report)
     return kept
@@ -265,10 +293,12 @@ def _record(
             return _claim_lost(row, "sent", report)
         report.sent.append(row.message_id)
         log.info("sent %s %s to %s (%s)", row.kind, row.message_id,
-                 ", ".join(row.recipients), result.detail)  # fmt: skip
+                 ", ".join(row.recipients), result.detail, extra=_about(row))  # fmt: skip
         return "sent"
     retrying = result.outcome in (DeliveryOutcome.TEMPORARY, DeliveryOutcome.UNCERTAIN)
-    if retrying and attempt < app.settings.max_attempts:
+    # A server that refuses our settings says nothing against the email: it waits for an
+    # operator however many attempts that takes, never failed for a partner to never get it.
+    if retrying and (attempt < app.settings.max_attempts or _settings_refused(result)):
         return _retry(app, claim, row, result, attempt, at, report)
     reason = recorded_reason(result)
     if retrying:
@@ -289,7 +319,22 @@ def recorded_reason(result: DeliveryResult) -> str:
         return FRENCH(
             gettext_noop("no answer once the message was sent: {failure}"), failure=failure
         )
+    if _settings_refused(result):
+        return FRENCH(
+            gettext_noop("held until the mail settings are corrected: {failure}"),
+            failure=failure,
+        )
     return FRENCH(gettext_noop("mail server not reached: {failure}"), failure=failure)
+
+
+def _settings_refused(result: DeliveryResult) -> bool:
+    """Whether the server could not take the email because it refuses convflow's own mail
+    settings (workflow.failures.SETTINGS_REFUSED), not because it is down or the email is."""
+    return (
+        result.outcome == DeliveryOutcome.TEMPORARY
+        and result.error is not None
+        and settings_refused(result.error)
+    )
 
 
 def _retry(
@@ -314,10 +359,19 @@ def _retry(
     if not _commit(app, claim, write):
         return _claim_lost(row, str(result.outcome), report)
     (report.uncertain if unanswered else report.retried).append(row.message_id)
-    what = "no answer (uncertain: the server may have it)" if unanswered else "temporary failure"
+    if _settings_refused(result):
+        assert result.error is not None
+        report.held.append(row.message_id)
+        report.held_because = say(connection_failure(result.error), ENGLISH).message
+        what = "held (the mail server refuses convflow's mail settings)"
+    elif unanswered:
+        what = "no answer (uncertain: the server may have it)"
+    else:
+        what = "temporary failure"
     log.warning(
         "%s for %s %s (attempt %d): %s; next try at %s",
         what, row.kind, row.message_id, attempt, result.detail, later.isoformat(),
+        extra=_about(row),
     )  # fmt: skip
     return "uncertain" if unanswered else "pending"
 
@@ -343,11 +397,11 @@ def _fail(
     if not recorded:
         return _claim_lost(row, "failed", report)
     report.failed.append(row.message_id)
-    unalerted = ""
-    if alert is None and row.kind != "delivery_failed":  # an alert is never alerted about
+    unalerted = ""  # an alert is never alerted about
+    if alert is None and row.kind != "delivery_failed" and not app.settings.admin_emails:
         unalerted = " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
     log.error("could not deliver %s %s to %s: %s%s", row.kind, row.message_id,
-              ", ".join(row.recipients), error, unalerted)  # fmt: skip
+              ", ".join(row.recipients), error, unalerted, extra=_about(row))  # fmt: skip
     return "failed"
 
 
@@ -372,9 +426,42 @@ def _claim_lost(row: AnyRow, outcome: str, report: DeliveryReport) -> str:
     log.warning(
         "%s %s: our claim on it was taken back by another sender (ours was not renewed in "
         "time); its outcome here (%s) is not recorded, the new holder's will be",
-        row.kind, row.message_id, outcome,
+        row.kind, row.message_id, outcome, extra=_about(row),
     )  # fmt: skip
     return "sending"
+
+
+class _Outage:
+    """Whether recording outcomes is failing for want of the database, in this process: said
+    once when it begins and once when it ends, however many emails and tries lie between
+    (each try every 0.25-5 s was a line with the driver's text and SQLAlchemy's link)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._since: float | None = None
+
+    def began(self, problem: BaseException) -> None:
+        with self._lock:
+            if self._since is not None:
+                return
+            self._since = time.monotonic()
+        log.warning(
+            "cannot record delivery outcomes now: the database does not answer (%s); what the "
+            "mail server said is kept and recorded when it answers, without saying so again",
+            say(database_problem(problem), ENGLISH).message,
+        )
+
+    def ended(self) -> None:
+        if self._since is None:  # the usual case: no lock taken for it
+            return
+        with self._lock:
+            since, self._since = self._since, None
+        if since is not None:
+            log.warning("delivery outcomes are recorded again, after %.0f s without the "
+                        "database", time.monotonic() - since)  # fmt: skip
+
+
+_OUTAGE = _Outage()
 
 
 def _commit(app: App, claim: HeldClaim, write: Callable[[UnitOfWork], T]) -> T:
@@ -389,12 +476,14 @@ def _commit(app: App, claim: HeldClaim, write: Callable[[UnitOfWork], T]) -> T:
             with app.uow() as uow:
                 written = write(uow)
                 uow.commit()
-                return written
+            _OUTAGE.ended()
+            return written
         except Exception as problem:
             if not lost_connection(problem) or time.monotonic() + pause > give_up:
                 raise
-            log.warning("cannot record an outcome (claim %s…) now: %s; trying again in %.2gs",
-                        claim.token[:8], _first_line(problem), pause)  # fmt: skip
+            _OUTAGE.began(problem)
+            log.debug("cannot record an outcome (claim %s…) now: %s; trying again in %.2gs",
+                      claim.token[:8], _first_line(problem), pause)  # fmt: skip
             time.sleep(pause)
             pause = min(2 * pause, 5.0)
 

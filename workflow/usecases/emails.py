@@ -433,7 +433,8 @@ class Mailer:
     def queue_alert(
         self, uow: UnitOfWork, failed: Mapping[str, Any], error: str, now: datetime
     ) -> int | None:
-        """Alert the administrators that an email could not be delivered (None: nobody to tell)."""
+        """Alert the administrators that an email could not be delivered; its id (None: nobody
+        to tell)."""
         if failed["kind"] == "delivery_failed":
             return None  # never alert about an alert: that could loop
         failure = {
@@ -454,8 +455,6 @@ class Mailer:
         once a day per convention; False when nobody is to be told or they already were."""
         day = civil_date(now)
         key = f"processing_failed:{reference}:{day.isoformat()}"
-        if uow.outbox.has_key(key):
-            return False
         failure = {"error": error, "noticed_on": day.isoformat()}
         queued = self._alert(uow, "processing_failed", key, convention_id, reference, failure,
                              self.links(reference), now)  # fmt: skip
@@ -472,7 +471,9 @@ class Mailer:
         links: dict[str, Any],
         now: datetime,
     ) -> int | None:
-        """Queue an alert to the administrators; None when none is set."""
+        """Queue an alert to the administrators, once for its key (another service may be
+        queueing it at this very moment); its id, None when none is set or it was queued
+        already."""
         admins = list(self.settings.admin_emails)
         if not admins:
             return None
@@ -481,7 +482,7 @@ class Mailer:
                    "links": links}  # fmt: skip
         alert = Email(convention_id, kind, message_id(key, self.settings.mail_from, self.salt),
                       key, self.settings.mail_from, admins, [], context)  # fmt: skip
-        return uow.outbox.queue(alert, now)
+        return uow.outbox.queue_once(alert, now)
 
     def links(self, reference: str | None) -> dict[str, Any]:
         """Where to look: the command, and the dashboard when its address is set."""

@@ -19,7 +19,8 @@ __all__ = ["send_chain_heads"]
 
 
 def send_chain_heads(app: App, now: datetime) -> bool:
-    """Queue today's summary of chain heads if it is due and not queued yet; True if queued."""
+    """Queue today's summary of chain heads if it is due and not queued yet (by this service or
+    another); True if queued."""
     settings = app.settings
     admins = list(settings.admin_emails)
     day = civil_date(now)
@@ -32,8 +33,6 @@ def send_chain_heads(app: App, now: datetime) -> bool:
     if not heads:
         return False
     with app.uow() as uow:
-        if uow.outbox.has_key(key):
-            return False
         context = {
             "kind": "chain_heads", "audience": "service", "reply_to": None, "reference": None,
             "convention": None, "deadline": None, "event": None, "amendment": None,
@@ -41,7 +40,10 @@ def send_chain_heads(app: App, now: datetime) -> bool:
             "heads": [{"reference": ref, "hash": value} for ref, value in sorted(heads.items())],
         }  # fmt: skip
         identity = message_id(key, settings.mail_from, app.mailer.salt)
-        uow.outbox.queue(Email(None, "chain_heads", identity, key, settings.mail_from, admins,
-                               [], context), now)  # fmt: skip
+        summary = Email(None, "chain_heads", identity, key, settings.mail_from, admins, [],
+                        context)  # fmt: skip
+        # Once a day whatever the number of services: another may queue it at this very moment.
+        if uow.outbox.queue_once(summary, now) is None:
+            return False
         uow.commit()
     return True

@@ -18,6 +18,7 @@ from typing import Any
 
 from states.errors import CODES, FRAME_KINDS, NOT_FILES, ConvflowError, InvalidInput, Kind
 from states.identifiers import FORMS
+from workflow.failures import said_failure
 from workflow.wording.words import UNKNOWN, Words
 
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -130,6 +131,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
     "expected": lambda words, value, _: words.label("expected", value),
     "suggestion": lambda words, value, _: words.entry("frame", "closest", closest=str(value)),
+    "connection": lambda words, value, _: say(said_failure(str(value)), words).message,
 }
 """How each kind of parameter is said."""
 
