@@ -208,3 +208,14 @@ def test_every_command_s_help_is_said_in_the_command_line_s_language(language: s
         assert shown.exit_code == 0, path
         assert shown.output.startswith(usage), path
         assert other[language] not in shown.output, path
+
+
+def test_a_whole_number_without_bounds_shows_no_range_and_one_bound_shows_it() -> None:
+    # `--discard N` (WholeNumber() without bounds) showed « [x<=None] » after its help.
+    for language in ("fr", "en"):
+        discard = [line for line in _help("drafts", language=language).splitlines()
+                   if "--discard" in line and line.startswith("  --")]  # fmt: skip
+        assert len(discard) == 1 and discard[0].endswith("."), discard
+        assert "[" not in discard[0] and "None" not in discard[0], discard
+    assert "[x>=1]" in _help("letter", language="en")
+    assert "[x>=1]" in _help("letter")

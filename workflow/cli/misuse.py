@@ -127,6 +127,13 @@ class WholeNumber(click.IntRange):
     """click's whole number, within bounds when given: `not_a_whole_number`, or the bounds
     it is outside of (`number_out_of_range`, `number_too_small`, `number_too_large`)."""
 
+    def _describe_range(self) -> str:
+        """The bounds `--help` shows after the option's help (« x>=1 »): none without bounds
+        (click would show « x<=None »)."""
+        if self.min is None and self.max is None:
+            return ""
+        return super()._describe_range()
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         try:
             return int(super().convert(value, param, ctx))
