@@ -219,3 +219,19 @@ def test_a_whole_number_without_bounds_shows_no_range_and_one_bound_shows_it() -
         assert "[" not in discard[0] and "None" not in discard[0], discard
     assert "[x>=1]" in _help("letter", language="en")
     assert "[x>=1]" in _help("letter")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_argument_s_usage_is_the_name_its_help_gives_it(language: str) -> None:
+    # `committee --help` said « ACTION est `add`… » under « REFERENCE {add|list|cadence} »,
+    # `letter --help` « le courrier KIND » under « REFERENCE {dispute|…} ».
+    committee = " ".join(_help("committee", language=language).split())
+    letter = " ".join(_help("letter", language=language).split())
+
+    assert "convflow committee [OPTIONS] REFERENCE ACTION [MONTHS] " in committee
+    assert "convflow letter [OPTIONS] REFERENCE KIND " in letter
+    for choice in ("`add`", "`list`", "`cadence MONTHS`"):  # the choices, in the text
+        assert choice in committee.split("Options")[0]
+    for kind in ("dispute", "termination", "award", "amendment"):
+        assert kind in letter.split("Options")[0].split("KIND", 2)[2]
+    assert "{" not in committee and "{" not in letter

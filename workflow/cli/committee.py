@@ -34,7 +34,7 @@ from workflow.usecases.views import committee as committee_record
 
 @click.command(cls=SaidCommand)
 @click.argument("reference")
-@click.argument("action", type=Choice(["add", "list", "cadence"]))
+@click.argument("action", type=Choice(["add", "list", "cadence"]), metavar="ACTION")
 @click.argument("months", required=False)
 @click.option("--date", "held_on", type=DATE, help="add: the day the committee met.")
 @click.option("--attendees", help="add: who attended (names, bodies).")

@@ -25,7 +25,7 @@ from workflow.usecases.letters import FORMATS, render_letter, send_letter
 
 @click.command(name="letter", cls=SaidCommand)
 @click.argument("reference")
-@click.argument("kind", type=Choice(KINDS))
+@click.argument("kind", type=Choice(KINDS), metavar="KIND")
 @click.option("--format", "fmt", type=Choice(FORMATS), default="pdf", show_default=True,
               help="PDF to send, or Word to edit before signing.")  # fmt: skip
 @click.option("-o", "--output", type=OUTPUT, required=True,
