@@ -38,6 +38,7 @@ __all__ = [
     "help_language",
     "help_messages",
     "messages_of",
+    "said_formatter",
     "said_text",
 ]
 
@@ -138,6 +139,12 @@ class SaidFormatter(click.HelpFormatter):
         super().write_text(said_text(text, self.say))
 
 
+def said_formatter(ctx: click.Context, language: Language) -> SaidFormatter:
+    """A formatter of `ctx`'s width saying a help, or a usage line, in `language`."""
+    say = partial(translations(language).pgettext, HELP)
+    return SaidFormatter(say, width=ctx.terminal_width, max_width=ctx.max_content_width)
+
+
 def _saying(formatter: click.HelpFormatter) -> Say:
     """What the formatter says the help with: the English itself for click's own formatter."""
     return formatter.say if isinstance(formatter, SaidFormatter) else str
@@ -182,13 +189,11 @@ def _said_record(param: click.Parameter, ctx: click.Context, say: Say) -> tuple[
 class SaidHelp(click.Command):
     """A command whose `--help` is said in the command line's language.
 
-    Only `get_help` says it: the usage line of a usage error (`get_usage`) is left to the
-    group's handling of errors."""
+    Only `get_help` says it: the usage line of a usage error is said by the group's handling
+    of errors (workflow.cli.misuse.Misuse), with the same `format_usage`."""
 
     def get_help(self, ctx: click.Context) -> str:
-        catalogue = translations(help_language(ctx))
-        formatter = SaidFormatter(partial(catalogue.pgettext, HELP), width=ctx.terminal_width,
-                                  max_width=ctx.max_content_width)  # fmt: skip
+        formatter = said_formatter(ctx, help_language(ctx))
         self.format_help(ctx, formatter)
         return formatter.getvalue().rstrip("\n")
 

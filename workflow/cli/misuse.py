@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from states.errors import ConvflowError
+from workflow.cli.help_words import said_formatter
 
 if TYPE_CHECKING:
     from workflow.wording.words import Words
@@ -82,9 +83,9 @@ class Misuse(click.UsageError):
     def show(self, file: IO[Any] | None = None) -> None:
         words, ctx = self.words, self.ctx
         if ctx is not None:
-            formatter = ctx.make_formatter()
-            formatter.write_usage(ctx.command_path, " ".join(ctx.command.collect_usage_pieces(ctx)),
-                                  prefix=words("Usage:") + " ")  # fmt: skip
+            # The usage line as `--help` shows it (« COMMANDE [ARGUMENTS]... »).
+            formatter = said_formatter(ctx, words.language)
+            ctx.command.format_usage(ctx, formatter)
             click.echo(formatter.getvalue().rstrip("\n"), file=file, err=file is None)
             help_option = ctx.command.get_help_option(ctx)
             if help_option is not None:
