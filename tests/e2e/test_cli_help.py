@@ -39,7 +39,9 @@ def test_convflow_help_is_french_by_default() -> None:
     shown = _help()
 
     assert shown.startswith("Utilisation : convflow [OPTIONS] COMMANDE [ARGUMENTS]...\n")
-    assert "convflow : le cycle de vie des conventions de partenariat de la Métropole." in shown
+    assert (
+        "convflow\u00a0: le cycle de vie des conventions de partenariat de la Métropole." in shown
+    )
     assert "\nOptions :\n" in shown and "\nCommandes :\n" in shown
     options = " ".join(shown.split("\nOptions :\n")[1].split("\nCommandes :\n")[0].split())
     assert options == (
@@ -48,7 +50,7 @@ def test_convflow_help_is_french_by_default() -> None:
         "message et quitter."
     )
     assert "  amend       Rédiger un avenant à la convention REFERENCE et afficher...\n" in shown
-    assert "  status      Montrer où en est la convention REFERENCE : état,...\n" in shown
+    assert "  status      Montrer où en est la convention REFERENCE\u00a0: état,...\n" in shown
     for english in ("Usage:", "Options:", "Commands:", "Show this message", "Draft an amendment"):
         assert english not in shown
 
@@ -69,7 +71,7 @@ def test_a_command_s_help_is_french_by_default() -> None:
 
     assert shown == (
         "Utilisation : convflow status [OPTIONS] REFERENCE\n\n"
-        "  Montrer où en est la convention REFERENCE : état, conditions, signatures,\n"
+        "  Montrer où en est la convention REFERENCE\u00a0: état, conditions, signatures,\n"
         "  échéances expliquées.\n\n"
         "Options :\n"
         "  --json      Afficher du JSON, pour les scripts.\n"
@@ -101,7 +103,7 @@ def test_a_subcommand_s_help_says_its_options_and_their_defaults_in_french() -> 
         "sauf si la lettre n'a jamais été retirée (--uncollected avec --presented)."
     ) in flat
     assert (
-        "--days INTEGER RANGE Durée de la période amiable (jours). [par défaut : 30; 1<=x<=365]"
+        "--days INTEGER RANGE Durée de la période amiable (jours). [par défaut : 30 ; 1<=x<=365]"
         in flat
     )
     assert "--json Afficher du JSON, pour les scripts." in flat
@@ -210,6 +212,14 @@ def test_every_command_s_help_is_said_in_the_command_line_s_language(language: s
         assert other[language] not in shown.output, path
 
 
+NO_BREAK = "\u00a0"
+
+
+def _flat(shown: str) -> str:
+    """A help on one line, its no-break spaces kept (`str.split` would take them for spaces)."""
+    return re.sub(r"[ \n]+", " ", shown)
+
+
 def test_a_whole_number_without_bounds_shows_no_range_and_one_bound_shows_it() -> None:
     # `--discard N` (WholeNumber() without bounds) showed « [x<=None] » after its help.
     for language in ("fr", "en"):
@@ -219,6 +229,52 @@ def test_a_whole_number_without_bounds_shows_no_range_and_one_bound_shows_it() -
         assert "[" not in discard[0] and "None" not in discard[0], discard
     assert "[x>=1]" in _help("letter", language="en")
     assert "[x>=1]" in _help("letter")
+
+
+def test_click_s_wrapping_never_breaks_at_a_no_break_space() -> None:
+    # What the French help relies on: Python's textwrap (click's wrapper) breaks at ASCII
+    # whitespace only.
+    text = f"un mot{NO_BREAK}: puis{NO_BREAK}; encore{NO_BREAK}? fin{NO_BREAK}! " * 8
+    for width in range(12, 60):
+        for line in click.wrap_text(text, width).splitlines():
+            assert not line.lstrip().startswith((":", ";", "?", "!")), (width, line)
+
+
+@pytest.mark.parametrize("width", [50, 80, 100])
+def test_no_line_of_any_french_help_starts_with_a_sign_that_follows_a_word(width: int) -> None:
+    # `run-due --help` showed a line « : ce qui était dû… », `emails --help` « ; la galerie… »:
+    # click wrapped at the space French puts before « : », « ; », « ? », « ! ».
+    for _, ctx in _commands(cli, ROOT_CONTEXT):
+        path = ctx.command_path.split()[1:]
+        shown = CliRunner().invoke(cli, [*path, "--help"], env={"CONVFLOW_LANGUAGE": "fr"},
+                                   terminal_width=width)  # fmt: skip
+        assert shown.exit_code == 0, path
+        for line in shown.output.splitlines():
+            assert not line.lstrip().startswith((":", ";", "?", "!", "»")), (path, line)
+            assert not line.rstrip().endswith("«"), (path, line)
+            assert "None]" not in line, (path, line)
+
+
+def test_the_french_help_ties_its_signs_to_the_word_before_them() -> None:
+    run_due = _help("run-due")
+    emails = _help("emails")
+
+    assert f"(par défaut{NO_BREAK}: maintenant){NO_BREAK}: ce qui était dû" in _flat(run_due)
+    assert f"service{NO_BREAK}; la galerie" in _flat(emails)
+    assert NO_BREAK not in _help("run-due", language="en")
+
+
+def test_the_extras_of_an_option_are_said_with_french_separators_and_limit_has_a_help() -> None:
+    french = _help("outbox")
+    english = _help("outbox", language="en")
+
+    assert f"[par défaut{NO_BREAK}: 200{NO_BREAK}; 1<=x<=10000]" in french
+    assert "--limit INTEGER RANGE Combien de courriels lister au plus, les plus récents." in (
+        " ".join(french.split())
+    )
+    assert "--limit INTEGER RANGE How many emails to list at most, the newest ones. " \
+        "[default: 200; 1<=x<=10000]" in " ".join(english.split())  # fmt: skip
+    assert "200; " not in french
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

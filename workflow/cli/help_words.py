@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable, Iterator
-from functools import partial
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial, reduce
 from typing import Any
 
 import click
@@ -40,6 +41,7 @@ __all__ = [
     "messages_of",
     "said_formatter",
     "said_text",
+    "tied",
 ]
 
 HELP = "help"
@@ -49,14 +51,30 @@ Say = Callable[[str], str]
 
 USAGE, COMMAND_ARGS = "Usage:", "COMMAND [ARGS]..."
 DEFAULT, REQUIRED, ENV_VAR = "default: {default}", "required", "env var: {var}"
+EXTRAS = "{extras}; {extra}"
+"""How click joins an option's extras ("default: 30; 1<=x<=365"): French puts a space before
+its semicolon."""
 HEADINGS = ("Options", "Commands", "Positional arguments")
 """The headings click writes (`Options` becomes the entry "Options:")."""
 CLICK_WORDS = (USAGE, *(f"{heading}:" for heading in HEADINGS), COMMAND_ARGS, DEFAULT, REQUIRED,
-               ENV_VAR)  # fmt: skip
+               ENV_VAR, EXTRAS)  # fmt: skip
 """Click's own words in a help: its headings, the usage line's, an option's extras ("[default:
-30]"); an option's own help ("Show this message and exit.") is found with the option."""
+30]") and how they are joined; an option's own help ("Show this message and exit.") is found
+with the option."""
 RAW = "\b"
 """Click's mark of a paragraph it shows as it is, line by line."""
+NO_BREAK = "\u00a0"
+"""The no-break space: click's wrapping (Python's textwrap) breaks a line only at an ASCII
+space, never at this one."""
+_LOOSE = re.compile(r" (?=[:;?!»])|(?<=«) ")
+"""The spaces French puts inside its guillemets and before « : », « ; », « ? », « ! »: a line
+broken there would start with the sign (or end with «)."""
+
+
+def tied(text: str) -> str:
+    """French text with its signs tied to their words by a no-break space, so that click's
+    wrapping never starts a line with « : » (nor « ; », « ? », « ! », « » »)."""
+    return _LOOSE.sub(NO_BREAK, text)
 
 
 def _paragraphs(text: str) -> Iterator[list[str]]:
@@ -121,11 +139,13 @@ def help_language(ctx: click.Context) -> Language:
 
 class SaidFormatter(click.HelpFormatter):
     """Click's formatter saying the usage line's prefix, the headings and the help texts in
-    the help's language (`say`)."""
+    the help's language (`say`); in French (`tie`), each sign kept on the line of the word
+    before it."""
 
-    def __init__(self, say: Say, **kwargs: Any) -> None:
+    def __init__(self, say: Say, tie: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.say = say
+        self.tie = tie
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         said = f"{self.say(USAGE)} " if prefix is None else prefix
@@ -136,13 +156,21 @@ class SaidFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{self.say(f'{heading}:')}\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(said_text(text, self.say))
+        said = said_text(text, self.say)
+        super().write_text(tied(said) if self.tie else said)
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:  # fmt: skip
+        if self.tie:
+            rows = [(first, tied(second)) for first, second in rows]
+        super().write_dl(rows, col_max, col_spacing)
 
 
 def said_formatter(ctx: click.Context, language: Language) -> SaidFormatter:
     """A formatter of `ctx`'s width saying a help, or a usage line, in `language`."""
     say = partial(translations(language).pgettext, HELP)
-    return SaidFormatter(say, width=ctx.terminal_width, max_width=ctx.max_content_width)
+    return SaidFormatter(say, tie=language == "fr", width=ctx.terminal_width,
+                         max_width=ctx.max_content_width)  # fmt: skip
 
 
 def _saying(formatter: click.HelpFormatter) -> Say:
@@ -165,7 +193,7 @@ def _said_extras(extras: str, param: click.Parameter, say: Say) -> str:
         elif key == "env var":
             item = say(ENV_VAR).format(var=value)
         items.append(item)
-    return "; ".join(items)
+    return reduce(lambda extras, extra: say(EXTRAS).format(extras=extras, extra=extra), items)
 
 
 def _said_record(param: click.Parameter, ctx: click.Context, say: Say) -> tuple[str, str] | None:

@@ -300,7 +300,8 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 
 @click.command(cls=SaidCommand)
 @click.option("--failed", is_flag=True, help="Only the emails that could not be delivered.")
-@click.option("--limit", default=200, show_default=True, type=WholeNumber(1, 10000))
+@click.option("--limit", default=200, show_default=True, type=WholeNumber(1, 10000),
+              help="How many emails to list at most, the newest ones.")  # fmt: skip
 @json_option
 @pass_context
 def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None:
