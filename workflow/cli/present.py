@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
 
 
@@ -273,13 +274,24 @@ def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
     )
 
 
+REMINDER_COUNTS = {
+    "sent": gettext_noop("{count} sent"),
+    "coalesced": gettext_noop("{count} coalesced with a later reminder"),
+    "skipped": gettext_noop("{count} not sent"),
+    "cancelled": gettext_noop("{count} cancelled"),
+}
+"""The count of a convention's reminders in each status but `planned`, said after the planned
+ones: a sentence each, so that French makes its adjective agree (« 2 annulé(s) »), as it does
+in « 6 prévu(s) »."""
+
+
 def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> None:
     if not reminders:
         return
     planned = [r for r in reminders if r["status"] == "planned"]
     counts = Counter(r["status"] for r in reminders if r["status"] != "planned")
     others = "".join(
-        f", {count} {words.label('reminder_status', status)}"
+        ", " + words(REMINDER_COUNTS[status], count=count)
         for status, count in sorted(counts.items())
     )
     block.add(

@@ -1,0 +1,44 @@
+"""What the command line prints reads as words, the way the emails say the same facts: no
+internal event name in a reason, counts that agree with their number, a deadline's end on the
+day it ends (« à 24 h »), an impossible day said to be one."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import CRPV, METROPOLE, REF, Convflow
+
+
+def _in_force(convflow: Convflow, on: str) -> None:
+    for args in (["submit", "--on", on], ["sign", f"signatory={METROPOLE}", "--on", on],
+                 ["sign", f"signatory={CRPV}", "--on", on]):  # fmt: skip
+        convflow.ok("event", REF, *args)
+
+
+def test_a_cancelled_reminder_says_in_words_which_event_made_it_moot(loaded: Convflow) -> None:
+    """The signature target's reminders are cancelled by the last signature: the note names
+    the event by its label, not by the name a script types (`sign`)."""
+    _in_force(loaded, "2025-03-03")
+
+    listed = loaded.ok("reminders", REF)
+    simulated = loaded.ok(
+        "simulate", REF, "--now", "2025-03-04T00:00:00+01:00", "--until", "2025-03-20"
+    )
+
+    for text in (listed, simulated):
+        line = next(line for line in text.splitlines() if "objectif de signature" in line)
+        assert "sans objet : l'échéance a été close par l'événement « Signature »" in line, line
+        assert "sans objet : sign" not in text
+
+
+def test_the_reminders_count_agrees_with_its_number(loaded: Convflow) -> None:
+    """Two reminders cancelled (signature and payment targets): the count says « annulé(s) »
+    as it says « prévu(s) », not « 2 annulé »."""
+    _in_force(loaded, "2025-03-03")
+    loaded.ok("event", REF, "notify", "--on", "2025-03-04")
+    loaded.ok("event", REF, "pay", "amount=200000", "--on", "2025-03-05")
+
+    line = next(
+        line for line in loaded.ok("status", REF).splitlines() if "(convflow reminders" in line
+    )
+
+    assert "2 annulé(s)" in line and "prévu(s)" in line, line
+    assert "2 annulé " not in line and "2 annulé," not in line
