@@ -42,3 +42,24 @@ def test_the_reminders_count_agrees_with_its_number(loaded: Convflow) -> None:
 
     assert "2 annulé(s)" in line and "prévu(s)" in line, line
     assert "2 annulé " not in line and "2 annulé," not in line
+
+
+def test_a_deadline_ends_on_its_last_day_at_24_h_as_the_emails_say(loaded: Convflow) -> None:
+    """A deadline expires at midnight in Marseille: the command line says the day that ends
+    « à 24 h », as the emails do, not 00:00 of the next day (which a reader takes for the
+    deadline)."""
+    _in_force(loaded, "2025-03-03")
+
+    status = loaded.ok("status", REF)
+    dispute = loaded.ok("deadline", "dispute", "--received", "2026-12-02")
+    simulated = loaded.ok(
+        "simulate", REF, "--now", "2025-12-30T10:00:00+01:00", "--until", "2026-01-02"
+    )
+    run = loaded.ok("run-due", "--no-send", "--now", "2026-01-01T10:00:00+01:00")
+
+    assert "fin mercredi 31 décembre 2025 à 24 h (heure de Paris)" in status, status
+    assert "lundi 4 janvier 2027 à 24 h (heure de Paris)" in dispute, dispute
+    assert "mercredi 31 décembre 2025 à 24 h (heure de Paris)" in simulated, simulated
+    assert "mercredi 31 décembre 2025 à 24 h (heure de Paris)" in run, run
+    for text in (status, dispute, simulated, run):
+        assert "à 00:00" not in text, text

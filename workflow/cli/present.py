@@ -39,6 +39,16 @@ def instant(words: Words, value: str | datetime | None) -> str:
     return words.instant(value)
 
 
+def end(words: Words, value: str | datetime | None) -> str:
+    """A stored instant a deadline ends at (ISO text), as the emails say it (midnight in
+    Marseille is the last day « à 24 h »), or '—'."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return words.end(value)
+
+
 def money(words: Words, value: str | Decimal) -> str:
     """A stored amount (text)."""
     return words.amount(Decimal(value))
@@ -230,7 +240,7 @@ def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),
-                instant=instant(words, d["expires_at"]),
+                instant=end(words, d["expires_at"]),
             )
         )
         lines += [f"    {line}" for line in d["explanation"].splitlines()]
@@ -352,6 +362,6 @@ def new_deadlines(words: Words, deadlines: Iterable[Any]) -> list[str]:
     """The lines that say which deadlines an event opened: kind, day, exact end."""
     return [
         "  " + words("new deadline {kind}: {day}, ends {instant}", kind=d.kind,
-                     day=words.long_date(d.due_date), instant=instant(words, d.expires_at))
+                     day=words.long_date(d.due_date), instant=end(words, d.expires_at))
         for d in deadlines
     ]  # fmt: skip
