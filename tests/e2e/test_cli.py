@@ -139,7 +139,7 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
     }  # fmt: skip
     bad_date = loaded("event", REF, "submit", "--on", "2025-02-30", "--json")
     assert (bad_date.exit_code, bad_date.stderr) == (1, "")  # invalid input, not misuse
-    assert json.loads(bad_date.stdout)["error"]["code"] == "not_a_date"
+    assert json.loads(bad_date.stdout)["error"]["code"] == "not_a_calendar_date"
     unknown = loaded("frobnicate", "--json")
     assert unknown.exit_code == 2
     assert json.loads(unknown.stdout)["error"] == {
@@ -749,10 +749,10 @@ def test_a_bad_date_given_as_an_option_is_refused_as_the_same_date_given_as_an_i
 
     assert (result.exit_code, result.stdout) == (1, "")  # invalid input, as README says
     assert result.stderr == (
-        f"Erreur : {field} : « 2025-02-30 » n'est pas une date au format AAAA-MM-JJ, ni un "
-        "instant ISO avec son fuseau horaire\n"
+        f"Erreur : {field} : « 2025-02-30 » n'est pas une date du calendrier : le format "
+        "AAAA-MM-JJ est bon, mais ce jour n'existe pas\n"
     )
-    assert loaded.refusal(*args)["code"] == "not_a_date"
+    assert loaded.refusal(*args)["code"] == "not_a_calendar_date"
     as_input = loaded("event", REF, "open_dispute", "party=crpv", "received=2025-02-30")
     assert as_input.exit_code == result.exit_code
     assert loaded.json("history", REF) == history

@@ -63,3 +63,19 @@ def test_a_deadline_ends_on_its_last_day_at_24_h_as_the_emails_say(loaded: Convf
     assert "mercredi 31 décembre 2025 à 24 h (heure de Paris)" in run, run
     for text in (status, dispute, simulated, run):
         assert "à 00:00" not in text, text
+
+
+def test_a_day_that_does_not_exist_is_said_to_be_one_not_a_bad_format(convflow: Convflow) -> None:
+    """2025-02-30 is written AAAA-MM-JJ: the refusal says the day does not exist, not that the
+    format is wrong; an option's bad value stays invalid input (exit 1)."""
+    result = convflow("deadline", "dispute", "--received", "2025-02-30")
+    refusal = convflow.refusal("deadline", "dispute", "--received", "2025-02-30")
+    instant = convflow("deadline", "dispute", "--received", "2025-04-31T10:00:00Z")
+    badly_written = convflow("deadline", "dispute", "--received", "2025-2-3")
+
+    assert result.exit_code == 1 and instant.exit_code == 1
+    assert (refusal["code"], refusal["params"]["value"]) == ("not_a_calendar_date", "2025-02-30")
+    assert "« 2025-02-30 » n'est pas une date du calendrier" in result.stderr, result.stderr
+    assert "ce jour n'existe pas" in result.stderr and "au format" not in result.stderr
+    assert "« 2025-04-31T10:00:00Z » n'est pas une date du calendrier" in instant.stderr
+    assert "n'est pas une date au format AAAA-MM-JJ" in badly_written.stderr
