@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from notifications.errors import NotificationError, TemplateError, UnknownTemplate
     from notifications.folder import FolderSender
-    from notifications.formatting import date_fr, date_fr_full, datetime_fr, days_fr, euros
+    from notifications.formatting import (
+        date_fr,
+        date_fr_full,
+        datetime_fr,
+        days_fr,
+        end_fr,
+        euros,
+    )
     from notifications.memory import MemorySender
     from notifications.message import OutgoingEmail, to_bytes, to_mime
     from notifications.renderer import RenderedEmail, Renderer
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "errors": ("NotificationError", "TemplateError", "UnknownTemplate"),
     "folder": ("FolderSender",),
-    "formatting": ("date_fr", "date_fr_full", "datetime_fr", "days_fr", "euros"),
+    "formatting": ("date_fr", "date_fr_full", "datetime_fr", "days_fr", "end_fr", "euros"),
     "memory": ("MemorySender",),
     "message": ("OutgoingEmail", "to_bytes", "to_mime"),
     "renderer": ("RenderedEmail", "Renderer"),
@@ -52,6 +59,7 @@ __all__ = [
     "date_fr_full",
     "datetime_fr",
     "days_fr",
+    "end_fr",
     "euros",
     "sample_context",
     "to_bytes",

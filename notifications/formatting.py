@@ -1,6 +1,6 @@
 """French formatting of dates, instants, amounts and durations, as used in the emails."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -8,7 +8,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-__all__ = ["PARIS", "date_fr", "date_fr_full", "datetime_fr", "days_fr", "euros", "number_fr"]
+__all__ = [
+    "PARIS", "date_fr", "date_fr_full", "datetime_fr", "days_fr", "end_fr", "euros", "number_fr",
+]  # fmt: skip
 
 PARIS = ZoneInfo("Europe/Paris")
 _FRENCH = Locale.parse("fr_FR")
@@ -31,6 +33,19 @@ def datetime_fr(moment: datetime) -> str:
     local = moment.astimezone(PARIS)
     # %H, never Babel's 'kk': midnight is 00:00 of the new day, not 24:00 of the old one.
     return f"{date_fr_full(local.date())} à {local:%H:%M}"
+
+
+def end_fr(moment: datetime) -> str:
+    """The instant a period ends, as the emails say it: at midnight in Marseille, the day that
+    ends « à 24 h » ('samedi 2 janvier 2027 à 24 h'), as the emails write a deadline's last
+    day; any other instant as :func:`datetime_fr` says it."""
+    if moment.utcoffset() is None:
+        raise ValueError(f"a naive datetime has no place in time: {moment!r}")
+    local = moment.astimezone(PARIS)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return datetime_fr(moment)
+    # 00:00 of the next day reads as that day: a reader takes the deadline to be the Sunday.
+    return f"{date_fr_full(local.date() - timedelta(days=1))} à 24 h"
 
 
 def euros(amount: Decimal) -> str:

@@ -21,6 +21,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "date_fr": formatting.date_fr,
     "date_fr_full": formatting.date_fr_full,
     "datetime_fr": formatting.datetime_fr,
+    "end_fr": formatting.end_fr,
     "euros": formatting.euros,
     "days_fr": formatting.days_fr,
     "number_fr": formatting.number_fr,

@@ -291,8 +291,8 @@ def _publication_update(days_before: int | None = None) -> dict[str, Any]:
         [
             f"Mise à jour des données essentielles après l'avenant n°1, en vigueur le "
             f"{date_fr_full(signed)} : il change une donnée publiée. Aucun texte n'impose cette "
-            "mise à jour : c'est la pratique de la Métropole (mise à jour des données "
-            "essentielles après un avenant : quand il change une donnée publiée).",
+            "mise à jour : c'est la pratique de la Métropole, qui met à jour ses données "
+            "essentielles quand un avenant change une donnée publiée.",
             f"Mise à jour au plus tard trois mois après l'avenant : {date_fr_full(due)}, sans "
             "report.",
         ],
@@ -468,7 +468,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             **_convention("expired", "échue"),
             "financial_report": {"basis": "by_convention", "exercise": "2025"},
         },
-        "deadline": _noticed(_financial_report(), date(2026, 7, 3)),
+        "deadline": _noticed(_financial_report(), date(2026, 7, 1)),
     },
     "reminder_committee": lambda: {
         "convention": _convention(*_IN_FORCE),

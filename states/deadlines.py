@@ -104,11 +104,32 @@ _DATE_BY_SETTING = "(date retenue par le réglage ; "
 _READING_BY_SETTINGS = "Lecture appliquée (réglages du service) : "
 BY_SETTING = "(réglage du service : "
 """How an explanation says a choice of the service's settings in the middle of a sentence
-(states.open_data: the update after an amendment)."""
+(states.open_data: the update after an amendment); the partners read the practice instead."""
+_ON_AMENDMENT = "mise à jour des données essentielles après un avenant : "
+_ON_AMENDMENT_LABEL = {
+    "changed": "quand il change une donnée publiée",
+    "always": "après chaque avenant",
+    "never": "jamais",
+}
+_ON_AMENDMENT_PRACTICE = {
+    "changed": "quand un avenant change une donnée publiée",
+    "always": "après chaque avenant",
+}
+"""When the Métropole updates its open data after an amendment, in the plain words a partner
+reads in a publication deadline's explanation (« qui met à jour ses données essentielles … »):
+the practice, not the setting (`open_data_on_amendment`) that chooses it."""
 _FOR_PARTNERS = (
     (_EXTENDED_BY_SETTING, "Prorogation (CPC art. 642 al. 2) : "),
     (_DATE_BY_SETTING, "(date retenue par le service ; "),
     (_READING_BY_SETTINGS, "Lecture appliquée par le service : "),
+    *(
+        (
+            f" {BY_SETTING}{_ON_AMENDMENT}{label})",
+            f" (elle met à jour ses données essentielles {_ON_AMENDMENT_PRACTICE[policy]})",
+        )
+        for policy, label in _ON_AMENDMENT_LABEL.items()
+        if policy in _ON_AMENDMENT_PRACTICE
+    ),  # the setting's own wording is no sentence for a partner: the practice it chooses is
     (BY_SETTING, "("),
 )
 """What an explanation says of the service's settings, and what the partners read instead."""
@@ -182,15 +203,7 @@ class LegalSettings:
     def on_amendment_text(self) -> str:
         """The setting `open_data_on_amendment` in French, as a reader of an explanation or an
         email takes it: the Métropole's own practice, not a rule of law (rule 19)."""
-        return ("mise à jour des données essentielles après un avenant : "
-                + _ON_AMENDMENT_LABEL[self.open_data_on_amendment])  # fmt: skip
-
-
-_ON_AMENDMENT_LABEL = {
-    "changed": "quand il change une donnée publiée",
-    "always": "après chaque avenant",
-    "never": "jamais",
-}
+        return _ON_AMENDMENT + _ON_AMENDMENT_LABEL[self.open_data_on_amendment]
 
 
 @dataclass(frozen=True)

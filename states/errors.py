@@ -147,6 +147,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "no_input_accepted": {"event": "action"},
     "required_input": {"event": "action"},
     "not_a_date": {"value": "text"},
+    "not_a_calendar_date": {"value": "text"},  # written AAAA-MM-JJ, but no such day
     "instant_needs_timezone": {"value": "text"},
     "not_an_instant": {"value": "text"},
     "now_in_future": {"now": "instant", "real_now": "instant"},

@@ -131,6 +131,23 @@ def check_day(day: date, field: str) -> date:
     return day
 
 
+_DAY_WRITTEN = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)")
+"""A date written AAAA-MM-JJ, alone or at the head of an instant."""
+
+
+def _not_a_day(text: str, field: str, otherwise: str) -> InvalidInput:
+    """The refusal of a date or instant that does not parse: `not_a_calendar_date` when it is
+    written in the right format but names no day of the calendar (2025-02-30, 2025-13-01),
+    so that nobody is told to mend a format that is right; else `otherwise`."""
+    written = _DAY_WRITTEN.match(text)
+    if written:
+        try:
+            date(*map(int, written.groups()))
+        except ValueError:
+            return InvalidInput(field, "not_a_calendar_date", value=text)
+    return InvalidInput(field, otherwise, value=text)
+
+
 def parse_day(text: str, field: str = "date") -> date:
     """A civil date from `YYYY-MM-DD`, or from an ISO instant converted to Europe/Paris,
     between EARLIEST and LATEST."""
@@ -143,7 +160,7 @@ def parse_day(text: str, field: str = "date") -> date:
     except InvalidInput:
         raise
     except ValueError:
-        raise InvalidInput(field, "not_a_date", value=text) from None
+        raise _not_a_day(text, field, "not_a_date") from None
     if instant.tzinfo is None:
         raise InvalidInput(field, "instant_needs_timezone", value=text)
     try:
@@ -161,7 +178,7 @@ def parse_instant(text: str, field: str = "now") -> datetime:
     try:
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(field, "not_an_instant", value=text) from None
+        raise _not_a_day(text, field, "not_an_instant") from None
     if instant.tzinfo is None:
         raise InvalidInput(field, "instant_needs_timezone", value=text)
     try:

@@ -99,8 +99,8 @@ def test_the_list_names_the_next_deadline_by_its_due_day_as_status_does(
     loaded: Convflow,
 ) -> None:
     loaded.ok("event", REF, "submit", "--on", "2025-03-03")
-    # signatures within 7 days: due Monday 10 March, ending at 24 h, i.e. 11 March 00:00
-    assert "lundi 10 mars 2025, fin mardi 11 mars 2025" in loaded.ok("status", REF)
+    # signatures within 7 days: due Monday 10 March, ending that day at 24 h (11 March 00:00)
+    assert "lundi 10 mars 2025, fin lundi 10 mars 2025 à 24 h" in loaded.ok("status", REF)
     row = next(line for line in loaded.ok("list").splitlines() if line.startswith(REF))
     assert row.endswith("lundi 10 mars 2025  —")  # then the obligations overdue: none
     assert "11 mars" not in row
@@ -139,7 +139,7 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
     }  # fmt: skip
     bad_date = loaded("event", REF, "submit", "--on", "2025-02-30", "--json")
     assert (bad_date.exit_code, bad_date.stderr) == (1, "")  # invalid input, not misuse
-    assert json.loads(bad_date.stdout)["error"]["code"] == "not_a_date"
+    assert json.loads(bad_date.stdout)["error"]["code"] == "not_a_calendar_date"
     unknown = loaded("frobnicate", "--json")
     assert unknown.exit_code == 2
     assert json.loads(unknown.stdout)["error"] == {
@@ -353,7 +353,7 @@ def test_the_deadline_calculator_says_its_dates_and_labels_in_french(convflow: C
     dispute = convflow.ok("deadline", "dispute", "--received", "2025-05-30")
     assert [" ".join(line.split()) for line in dispute.split("\n\n")[0].splitlines()] == [
         "échéance lundi 30 juin 2025 (fin brute 29 juin 2025)",
-        "expire le mardi 1er juillet 2025 à 00:00 (heure de Paris)",
+        "expire le lundi 30 juin 2025 à 24 h (heure de Paris)",
         "saisine possible dès le mardi 1er juillet 2025",
     ]
     notice = convflow.ok("deadline", "termination", "--received", "2025-05-30",
@@ -361,7 +361,7 @@ def test_the_deadline_calculator_says_its_dates_and_labels_in_french(convflow: C
     head = [" ".join(line.split()) for line in notice.split("\n\n")[0].splitlines()]
     assert head == [
         "échéance dimanche 15 juin 2025 (fin brute 30 novembre 2025)",
-        "expire le lundi 16 juin 2025 à 00:00 (heure de Paris)",
+        "expire le dimanche 15 juin 2025 à 24 h (heure de Paris)",
         "fin effective dimanche 15 juin 2025",
         "fin du préavis dimanche 30 novembre 2025",
         "prend fin par son terme",
@@ -475,7 +475,7 @@ def test_a_settings_file_takes_either_form_of_names(convflow: Convflow, tmp_path
 def test_status_counts_reminders_by_what_became_of_them(loaded: Convflow) -> None:
     _in_force(loaded)
     text = loaded.ok("status", REF)
-    assert "rappels      4 prévu(s), 1 annulé (convflow reminders REF)" in text
+    assert "rappels      4 prévu(s), 1 annulé(s) (convflow reminders REF)" in text
 
 
 def test_a_date_written_the_french_way_in_a_file_says_how_to_write_it(
@@ -749,10 +749,10 @@ def test_a_bad_date_given_as_an_option_is_refused_as_the_same_date_given_as_an_i
 
     assert (result.exit_code, result.stdout) == (1, "")  # invalid input, as README says
     assert result.stderr == (
-        f"Erreur : {field} : « 2025-02-30 » n'est pas une date au format AAAA-MM-JJ, ni un "
-        "instant ISO avec son fuseau horaire\n"
+        f"Erreur : {field} : « 2025-02-30 » n'est pas une date du calendrier : le format "
+        "AAAA-MM-JJ est bon, mais ce jour n'existe pas\n"
     )
-    assert loaded.refusal(*args)["code"] == "not_a_date"
+    assert loaded.refusal(*args)["code"] == "not_a_calendar_date"
     as_input = loaded("event", REF, "open_dispute", "party=crpv", "received=2025-02-30")
     assert as_input.exit_code == result.exit_code
     assert loaded.json("history", REF) == history

@@ -284,21 +284,24 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ("number_out_of_range",),
     ),
     # A bad date given as an option is refused as the same date given as an input (exit 1).
-    "on-february-30": (["event", "REF", "submit", "--on", "2025-02-30"], ("not_a_date",)),
+    "on-february-30": (["event", "REF", "submit", "--on", "2025-02-30"], ("not_a_calendar_date",)),
     "received-february-30": (
         ["deadline", "dispute", "--received", "2025-02-30"],
-        ("not_a_date",),
+        ("not_a_calendar_date",),
     ),
     "received-as-input-february-30": (
         ["event", "REF", "open_dispute", "party=crpv", "received=2025-02-30"],
-        ("not_a_date",),
+        ("not_a_calendar_date",),
     ),
     "adopted-february-30": (
         ["award", "REF", "--decision", "DEL-1", "--adopted", "2025-02-30"],
-        ("not_a_date",),
+        ("not_a_calendar_date",),
     ),
-    "run-due-february-30": (["run-due", "--now", "2025-02-30"], ("not_a_date",)),
-    "meeting-february-30": (["committee", "REF", "add", "--date", "2025-02-30"], ("not_a_date",)),
+    "run-due-february-30": (["run-due", "--now", "2025-02-30"], ("not_a_calendar_date",)),
+    "meeting-february-30": (
+        ["committee", "REF", "add", "--date", "2025-02-30"],
+        ("not_a_calendar_date",),
+    ),
     "received-on-garbage": (
         ["attach", "REF", "/dev/null", "--received-on", "hier"],
         ("not_a_date",),

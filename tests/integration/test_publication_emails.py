@@ -208,3 +208,17 @@ def test_the_missed_update_is_announced_as_the_metropoles_practice(
     assert "Aucun texte n’impose cette mise à jour : c’est la pratique de la Métropole" in text
     assert "délai légal" not in text
     assert [w for w in INTERNALS if w in partners_words(missed)] == []
+
+
+def test_the_update_says_the_metropoles_practice_in_plain_words_not_its_setting(
+    on_13_january: list[EmailMessage],
+) -> None:
+    """The explanation said « (mise à jour des données essentielles après un avenant : quand
+    il change une donnée publiée) »: the wording of a setting, in a partner's email."""
+    words = partners_words(one(on_13_january, UPDATE_SUBJECT, steps.METROPOLE))
+
+    assert (
+        "(elle met à jour ses données essentielles quand un avenant change une donnée "
+        "publiée)" in words
+    )
+    assert "après un avenant :" not in words and "(mise à jour des données" not in words

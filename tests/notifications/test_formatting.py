@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from notifications import date_fr, date_fr_full, datetime_fr, days_fr, euros
-from notifications.formatting import number_fr
+from notifications.formatting import end_fr, number_fr
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,9 @@ def test_days_fr_refuses_what_is_not_a_whole_number(count: object) -> None:
 def test_number_fr(count: int, expected: str) -> None:
     """A count as French writes it, its thousands apart (`… et 2 980 autres`)."""
     assert number_fr(count).replace("\xa0", "\u202f") == expected
+
+
+def test_end_fr_says_midnight_as_the_day_that_ends_at_24_h() -> None:
+    assert end_fr(datetime(2027, 1, 2, 23, 0, tzinfo=UTC)) == "samedi 2 janvier 2027 à 24 h"
+    assert end_fr(datetime(2025, 6, 10, 22, 0, tzinfo=UTC)) == "mardi 10 juin 2025 à 24 h"
+    assert end_fr(datetime(2025, 6, 10, 7, 0, tzinfo=UTC)) == "mardi 10 juin 2025 à 09:00"

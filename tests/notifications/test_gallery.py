@@ -85,3 +85,42 @@ def test_emails_sample_writes_the_gallery_and_the_list_names_each_email(tmp_path
     assert written.exit_code == 0 and target.read_text(encoding="utf-8") == email_gallery()
     assert listed.exit_code == 0 and '"kind": "reminder_court_possible"' in listed.output
     assert "Au service seulement" in listed.output
+
+
+def _section(gallery: str, kind: str) -> str:
+    return next(s for s in gallery.split("\n## ")[1:] if f"(`{kind}`)" in s.splitlines()[0])
+
+
+def test_each_reminder_says_it_goes_the_working_day_before_a_day_off() -> None:
+    """A reminder falling on a Saturday, a Sunday or a public holiday goes out the working day
+    before (states.reminders): its « when » says so, the payment's « le jour où … est dû »
+    included; the court-possible reminder alone keeps its day."""
+    gallery = GALLERY_FILE.read_text(encoding="utf-8")
+
+    for kind in ("reminder_payment", "reminder_expiry", "reminder_termination",
+                 "reminder_dispute_window", "reminder_signature", "reminder_publication",
+                 "reminder_financial_report", "reminder_committee",
+                 "reminder_amendment_signature"):  # fmt: skip
+        when = _section(gallery, kind).split("*")[1]
+        assert "le jour ouvré qui le précède" in when, (kind, when)
+    assert "même un jour non ouvré" in _section(gallery, "reminder_court_possible")
+
+
+def test_the_missed_financial_report_is_announced_the_day_after_its_deadline() -> None:
+    """Its description says the day after, at the reminder hour: its sample says so too (it
+    said « le vendredi 3 juillet 2026, 3 jours après » a deadline of 30 June)."""
+    section = _section(GALLERY_FILE.read_text(encoding="utf-8"), "financial_report_missed")
+
+    assert "le lendemain de la date limite" in section
+    assert "au plus tard le mardi 30 juin 2026" in section
+    assert "Le mercredi 1er juillet 2026, 1 jour après cette date" in section, section
+
+
+def test_no_partner_reads_the_wording_of_the_open_data_setting() -> None:
+    """« (mise à jour des données essentielles après un avenant : quand il change une donnée
+    publiée) » is CONVFLOW_OPEN_DATA_ON_AMENDMENT's description, not words for a partner (it
+    was in the variants of the publication emails)."""
+    gallery = GALLERY_FILE.read_text(encoding="utf-8")
+
+    assert "qui met à jour ses données essentielles quand un avenant change une donnée" in gallery
+    assert "après un avenant :" not in gallery

@@ -51,7 +51,7 @@ def test_a_day_is_read_as_a_civil_date_in_paris(text, day):
             "2025-10-25T22:30", "instant_needs_timezone", id="an instant without its timezone"
         ),
         pytest.param("demain", "not_a_date", id="a word"),
-        pytest.param("2025-02-30", "not_a_date", id="30 February"),
+        pytest.param("2025-02-30", "not_a_calendar_date", id="30 February"),
         pytest.param("25/10/2025", "not_a_date", id="a French-style date"),
         pytest.param("", "not_a_date", id="nothing"),
     ],

@@ -140,10 +140,16 @@ def out_of_order(state: str, trigger: str, day: str, **inputs: str) -> Callable[
 CASES = [
     # states/inputs.py
     pytest.param(
-        lambda: parse_day("2026-13-45", "on"),
-        "Date de l'événement : « 2026-13-45 » n'est pas une date au format AAAA-MM-JJ, ni un "
+        lambda: parse_day("2026-1-45", "on"),
+        "Date de l'événement : « 2026-1-45 » n'est pas une date au format AAAA-MM-JJ, ni un "
         "instant ISO avec son fuseau horaire.",
         id="not-a-date",
+    ),
+    pytest.param(
+        lambda: parse_day("2026-13-45", "on"),
+        "Date de l'événement : « 2026-13-45 » n'est pas une date du calendrier : le format "
+        "AAAA-MM-JJ est bon, mais ce jour n'existe pas.",
+        id="not-a-calendar-date",
     ),
     pytest.param(
         lambda: parse_day("2025-06-10T09:00", "received"),

@@ -75,7 +75,7 @@ def _deadline_output(
         (words("deadline"), words("{day} (raw end {raw_end})",
                                   day=words.long_date(computed.due_date),
                                   raw_end=computed.raw_end)),
-        (words("expires at"), words.instant(computed.expires_at)),
+        (words("expires at"), words.end(computed.expires_at)),
         *said,
     ]  # fmt: skip
     width = max(len(heading) for heading, _ in rows) + 2

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
 
 
@@ -36,6 +37,16 @@ def instant(words: Words, value: str | datetime | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return words.instant(value)
+
+
+def end(words: Words, value: str | datetime | None) -> str:
+    """A stored instant a deadline ends at (ISO text), as the emails say it (midnight in
+    Marseille is the last day « à 24 h »), or '—'."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return words.end(value)
 
 
 def money(words: Words, value: str | Decimal) -> str:
@@ -229,7 +240,7 @@ def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),
-                instant=instant(words, d["expires_at"]),
+                instant=end(words, d["expires_at"]),
             )
         )
         lines += [f"    {line}" for line in d["explanation"].splitlines()]
@@ -273,13 +284,24 @@ def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
     )
 
 
+REMINDER_COUNTS = {
+    "sent": gettext_noop("{count} sent"),
+    "coalesced": gettext_noop("{count} coalesced with a later reminder"),
+    "skipped": gettext_noop("{count} not sent"),
+    "cancelled": gettext_noop("{count} cancelled"),
+}
+"""The count of a convention's reminders in each status but `planned`, said after the planned
+ones: a sentence each, so that French makes its adjective agree (« 2 annulé(s) »), as it does
+in « 6 prévu(s) »."""
+
+
 def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> None:
     if not reminders:
         return
     planned = [r for r in reminders if r["status"] == "planned"]
     counts = Counter(r["status"] for r in reminders if r["status"] != "planned")
     others = "".join(
-        f", {count} {words.label('reminder_status', status)}"
+        ", " + words(REMINDER_COUNTS[status], count=count)
         for status, count in sorted(counts.items())
     )
     block.add(
@@ -340,6 +362,6 @@ def new_deadlines(words: Words, deadlines: Iterable[Any]) -> list[str]:
     """The lines that say which deadlines an event opened: kind, day, exact end."""
     return [
         "  " + words("new deadline {kind}: {day}, ends {instant}", kind=d.kind,
-                     day=words.long_date(d.due_date), instant=instant(words, d.expires_at))
+                     day=words.long_date(d.due_date), instant=end(words, d.expires_at))
         for d in deadlines
     ]  # fmt: skip

@@ -24,7 +24,7 @@ from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
 from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import WholeNumber
-from workflow.cli.present import deadline_name, instant, reminder_name, table
+from workflow.cli.present import deadline_name, end, instant, reminder_name, table
 from workflow.ops.doctor import exposure
 from workflow.ops.logs import FACTS, configure_logging
 from workflow.ops.metrics import Metrics
@@ -255,7 +255,7 @@ def _print_report(report: DueReport, words: Words) -> None:
         click.echo(
             words("{reference}: {deadline} due {instant} → {action} (state {state})",
                   reference=a.reference, deadline=deadline_name(words, a.deadline),
-                  instant=instant(words, a.due_at), action=words.label("due_outcome", a.action),
+                  instant=end(words, a.due_at), action=words.label("due_outcome", a.action),
                   state=words.label("state", a.to_state))
             + (f" ({words.label('deadline_reason', a.reason)})" if a.reason else "")
         )  # fmt: skip
@@ -387,7 +387,8 @@ def simulate_(
                          day=until))  # fmt: skip
         return
     cells = (
-        [instant(words, h.at), words.label("happening", h.what), deadline_name(words, h.kind),
+        [instant(words, h.at) if h.what == "reminder" else end(words, h.at),
+         words.label("happening", h.what), deadline_name(words, h.kind),
          _detail(words, h), words.label("email", h.email) if h.email else "", _note(words, h)]
         for h in happenings
     )  # fmt: skip

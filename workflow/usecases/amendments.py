@@ -33,6 +33,14 @@ from workflow.usecases.emails import (
     event_snapshot,
     recorded_late,
 )
+from workflow.wording import labels
+from workflow.wording.catalogue import gettext_noop
+from workflow.wording.words import Words
+
+CLOSED_BY_AMENDMENT = gettext_noop(
+    'moot: the deadline was closed by the event "{event}" of amendment no. {amendment}'
+)
+"""Why the planned reminders of a deadline an amendment closed were cancelled."""
 
 NOTICES = {"submit": "amendment_submitted"}
 """The email an amendment event sends (coming into force sends `amendment_in_force`)."""
@@ -203,7 +211,11 @@ def persist_amendment_outcome(
         seq,
         outcome.closures,
         outcome.opened,
-        f"sans objet : {amendment.title} {outcome.trigger}",
+        Words("fr")(
+            CLOSED_BY_AMENDMENT,
+            event=labels.amendment_event(outcome.trigger),
+            amendment=amendment.number,
+        ),
         now,
     )
     _tell(app, uow, convention, convention_id, amendment, outcome, seq, now)

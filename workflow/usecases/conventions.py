@@ -49,7 +49,13 @@ from workflow.usecases.emails import (
     paid_balance,
     recorded_late,
 )
+from workflow.wording import labels
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.labels import reminder_reason
+from workflow.wording.words import Words
+
+CLOSED_BY = gettext_noop('moot: the deadline was closed by the event "{event}"')
+"""Why a closed deadline's planned reminders were cancelled, as `convflow reminders` shows it."""
 
 
 def import_convention(app: App, command: ImportConvention, now: datetime) -> ConventionImported:
@@ -284,7 +290,7 @@ def persist_outcome(
         seq,
         outcome.closures,
         outcome.opened,
-        f"sans objet : {outcome.trigger}",
+        Words("fr")(CLOSED_BY, event=labels.event(outcome.trigger)),
         now,
     )
     kind = notice_for(outcome)

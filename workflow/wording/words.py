@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from notifications import date_fr, date_fr_full, datetime_fr, euros
+from notifications import date_fr, date_fr_full, datetime_fr, end_fr, euros
 from workflow.wording import labels
 from workflow.wording.catalogue import (
     DEFAULT_LANGUAGE,
@@ -152,6 +152,14 @@ class Words:
         if self.language == "fr":
             return self(PARIS_TIME, moment=datetime_fr(moment))
         return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+    def end(self, moment: datetime) -> str:
+        """The instant a deadline ends, as the emails say it: at midnight in Marseille, the
+        day that ends 'samedi 2 janvier 2027 à 24 h (heure de Paris)', not 00:00 of the next
+        day; ISO in English, as `instant`."""
+        if self.language == "fr":
+            return self(PARIS_TIME, moment=end_fr(moment))
+        return self.instant(moment)
 
     def amount(self, amount: Decimal) -> str:
         """An amount in euros: '200 000,00 €', or '200000.00' in English."""
