@@ -7,6 +7,8 @@ Without a server they are skipped with the reason, unless CONVFLOW_REQUIRE_POSTG
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import shutil
 import uuid
@@ -177,3 +179,16 @@ def app(settings_env: dict[str, str], clock: FixedClock) -> Iterator[App]:
 def reference_convention() -> Convention:
     """The reference convention, freshly read from its example file."""
     return read_convention_file(REFERENCE_FILE, payment_target_days=30, signature_target_days=7)
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """The root logger's lines, as the service writes them; its handlers restored after."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield io.StringIO()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,19 +29,6 @@ from workflow.usecases import views
 from workflow.usecases.dispatch import deliver
 
 ADMIN = "politique.ville@example.org"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """The root logger's lines, as the service writes them; its handlers restored after."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield io.StringIO()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
 
 
 def _json(stream: io.StringIO) -> list[dict[str, str]]:

@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from workflow.ops.logs import configure_logging, redact
 
 
-@pytest.fixture
-def captured() -> Iterator[io.StringIO]:
-    """Restores the root logger's handlers and level after the test."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield io.StringIO()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-
-
-def test_json_lines_carry_instant_level_logger_convention_and_event(captured):
-    configure_logging("json", "info", stream=captured)
+def test_json_lines_carry_instant_level_logger_convention_and_event(log_lines):
+    configure_logging("json", "info", stream=log_lines)
 
     logging.getLogger("convflow.service").info(
         "applied at %s", "24 h", extra={"reference": "AMP-CRPV-PACA-2025", "event": "expire"}
     )
     logging.getLogger("convflow.service").info("nothing planned")
 
-    first, second = (json.loads(line) for line in captured.getvalue().splitlines())
+    first, second = (json.loads(line) for line in log_lines.getvalue().splitlines())
     assert first["level"] == "INFO" and first["logger"] == "convflow.service"
     assert first["reference"] == "AMP-CRPV-PACA-2025" and first["event"] == "expire"
     assert first["message"] == "applied at 24 h"
@@ -41,48 +26,48 @@ def test_json_lines_carry_instant_level_logger_convention_and_event(captured):
     assert "reference" not in second and second["message"] == "nothing planned"
 
 
-def test_text_lines_name_the_convention_between_brackets(captured):
-    configure_logging("text", "info", stream=captured)
+def test_text_lines_name_the_convention_between_brackets(log_lines):
+    configure_logging("text", "info", stream=log_lines)
 
     logging.getLogger("convflow.service").warning("late", extra={"reference": "REF-1"})
 
-    line = captured.getvalue().strip()
+    line = log_lines.getvalue().strip()
     assert line.endswith(" WARNING convflow.service: [REF-1] late")
 
 
-def test_the_level_setting_filters_and_the_chatty_libraries_keep_only_warnings(captured):
-    configure_logging("text", "warning", stream=captured)
+def test_the_level_setting_filters_and_the_chatty_libraries_keep_only_warnings(log_lines):
+    configure_logging("text", "warning", stream=log_lines)
 
     logging.getLogger("convflow.service").info("routine")
     logging.getLogger("apscheduler.scheduler").info("job ran")
     logging.getLogger("convflow.service").error("broken")
 
-    assert [line.split(": ", 1)[1] for line in captured.getvalue().splitlines()] == ["broken"]
+    assert [line.split(": ", 1)[1] for line in log_lines.getvalue().splitlines()] == ["broken"]
 
 
-def test_uvicorns_access_log_comes_out_in_the_same_json_with_tokens_masked(captured):
-    configure_logging("json", "info", stream=captured)
+def test_uvicorns_access_log_comes_out_in_the_same_json_with_tokens_masked(log_lines):
+    configure_logging("json", "info", stream=log_lines)
 
     logging.getLogger("uvicorn.access").info(
         '%s - "%s %s HTTP/%s" %d',
         "127.0.0.1:5000", "GET", "/api/v1/calendar.ics?token=s3cr3t-t0ken&days=30", "1.1", 200,
     )  # fmt: skip
 
-    [line] = (json.loads(text) for text in captured.getvalue().splitlines())
+    [line] = (json.loads(text) for text in log_lines.getvalue().splitlines())
     assert line["logger"] == "uvicorn.access"
     assert "s3cr3t-t0ken" not in line["message"]
     assert "token=***&days=30" in line["message"]
 
 
-def test_no_secret_reaches_a_line_even_inside_an_exception(captured):
-    configure_logging("json", "info", secrets=["hunter2", None, ""], stream=captured)
+def test_no_secret_reaches_a_line_even_inside_an_exception(log_lines):
+    configure_logging("json", "info", secrets=["hunter2", None, ""], stream=log_lines)
 
     try:
         raise RuntimeError("login failed for postgresql://u:hunter2@db/convflow")
     except RuntimeError:
         logging.getLogger("convflow.service").exception("Authorization: Bearer abc.def-ghi")
 
-    text = captured.getvalue()
+    text = log_lines.getvalue()
     assert "hunter2" not in text and "abc.def-ghi" not in text
     assert "u:***@db" in text and "Bearer ***" in text
 
@@ -118,14 +103,14 @@ def test_redact_masks_bearer_tokens_query_tokens_and_given_secrets():
         ("/a?TOKEN=upper-case", "upper-case"),
     ],
 )
-def test_every_query_parameter_named_as_a_secret_is_masked(captured, logged, secret):
-    configure_logging("json", "info", stream=captured)
+def test_every_query_parameter_named_as_a_secret_is_masked(log_lines, logged, secret):
+    configure_logging("json", "info", stream=log_lines)
 
     logging.getLogger("uvicorn.access").info(
         '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", logged, "1.1", 200
     )
 
-    [line] = (json.loads(text) for text in captured.getvalue().splitlines())
+    [line] = (json.loads(text) for text in log_lines.getvalue().splitlines())
     assert secret not in line["message"], line["message"]
     assert "***" in line["message"]
 
