@@ -8,8 +8,8 @@ project fixed, whatever convflow does with it; each is timed here on its own, in
 - the unit of work: a SQLAlchemy connection taken from the pool, a transaction begun and
   committed, the connection given back, less the same empty transaction on the raw `sqlite3`
   connection (neither writes, so neither waits for the disk); on PostgreSQL, a one-statement
-  transaction through SQLAlchemy (its pool pre-pings, as convflow's engine asks) less the same
-  through psycopg alone;
+  transaction through convflow's engine (which looks at the link of each connection it
+  takes) less the same through psycopg alone;
 - `transitions`: firing one event on a model of a machine built once (a self-loop, no
   condition), as convflow fires its events on its one machine;
 - the email's JSON: `json.dumps` of the context of the email the reference convention's
@@ -69,8 +69,8 @@ def unit_of_work_postgres_us(url: str, dsn: str) -> tuple[float, float]:
     """The same on PostgreSQL, a one-statement transaction (psycopg begins a transaction only
     with its first statement; run on the driver's cursor both ways, as storage.fastpath runs
     convflow's): SQLAlchemy's pool and transaction beyond psycopg alone, then what the pool's
-    pre-ping adds (convflow's engine pings each connection it takes, so that a cut link is
-    found before a command rather than in the middle of it)."""
+    check of the connection's link adds (convflow's engine looks at each connection it takes,
+    so that a link the server closed is found before a command rather than in its middle)."""
     import psycopg  # only when PostgreSQL answers
 
     def through(engine: Engine) -> Callable[[], None]:
@@ -82,7 +82,7 @@ def unit_of_work_postgres_us(url: str, dsn: str) -> tuple[float, float]:
 
         return transaction
 
-    pinged, unpinged = make_engine(url), create_engine(url)
+    pinged, unpinged = make_engine(url), create_engine(url)  # convflow's, and a bare pool
     raw = psycopg.connect(dsn)
 
     def through_driver() -> None:
@@ -140,7 +140,7 @@ def measure(context: dict[str, Any], postgres_url: str | None = None) -> dict[st
     parts["sum"] = sum(parts.values())
     if postgres_url is not None:
         pool, ping = unit_of_work_postgres_us(postgres_url, postgres.dsn_of(postgres_url))
-        parts["unit_of_work_postgres"], parts["pre_ping_postgres"] = pool, ping
+        parts["unit_of_work_postgres"], parts["link_check_postgres"] = pool, ping
         parts["sum_postgres"] = parts["sum"] - parts["unit_of_work"] + pool + ping
     return parts
 

@@ -494,8 +494,9 @@ def report(rates: dict[str, Any]) -> str:
             f"  (target >= {TARGET_VS_REPLAY}x; SQLite: "
             f"{rates['ratio_vs_floor_same_writes']:.2f}x)",
             f"  the fixed stack's own cost an event: SQLAlchemy's unit of work "
-            f"{rates['stack_unit_of_work_postgres_us']:.0f} µs + its pool's pre-ping "
-            f"{rates['stack_pre_ping_postgres_us']:.0f} µs + the rest as on SQLite = "
+            f"{rates['stack_unit_of_work_postgres_us']:.0f} µs + its check of the "
+            f"connection's link {rates['stack_link_check_postgres_us']:.0f} µs + the rest "
+            f"as on SQLite = "
             f"{rates['stack_sum_postgres_us']:.0f} µs; "
             f"{TARGET_VS_REPLAY}x the replay leaves {rates['budget_postgres_us']:.0f} µs an "
             f"event for all of convflow's Python",
