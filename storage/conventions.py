@@ -14,6 +14,7 @@ from states.chain import GENESIS, HistoryLine, link
 from states.convention import Clauses, Convention, Signatory
 from states.errors import ConcurrentChange, UnknownConvention
 from states.lifecycle import Outcome
+from states.spelling import meant_reference
 from storage import reads
 from storage import statements as sql
 from storage.fastpath import Prepared
@@ -164,8 +165,17 @@ class ConventionRepository:
             for row in sql.LOAD.rows(self._connection, {"reference": reference})
         ]
         if not rows:
-            raise UnknownConvention(reference)
+            raise UnknownConvention(reference, self.meant(reference))
         return self._remember(rows)
+
+    def meant(self, reference: str) -> str | None:
+        """The stored reference most likely meant by `reference`, which none has: equal to it
+        but for case, or close in spelling among its neighbours in the index on
+        lower(reference) (reads.NEAR_REFERENCES, one query); None when none is."""
+        if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses to compare it
+            return None
+        near = self._connection.execute(reads.NEAR_REFERENCES, {"reference": reference})
+        return meant_reference(reference, [str(found) for found in near.scalars()])
 
     def try_lock(self, reference: str) -> bool:
         """Lock this convention until commit unless another transaction holds it: False then
