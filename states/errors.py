@@ -282,7 +282,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_a_date_list": {"value": "text"},
     "not_a_holiday_subdivision": {"value": "text", "known": "list"},
     # Conventions, amendments and tokens looked up, added or changed.
-    "unknown_convention": {"reference": "text"},
+    "unknown_convention": {"reference": "text", "closest": "suggestion"},
     "unknown_intake_draft": {"draft": "number"},
     "duplicate_reference": {"reference": "text"},
     "duplicate_reference_case": {"reference": "text", "existing": "text"},
@@ -518,11 +518,12 @@ class InvalidInput(ConvflowError, ValueError):
 
 
 class UnknownConvention(ConvflowError, LookupError):
-    """No convention has this reference."""
+    """No convention has this reference; `closest`, the stored one most likely meant (equal
+    to it but for case, or close in spelling: states.spelling.meant_reference), only said."""
 
-    def __init__(self, reference: str) -> None:
-        self.reference = reference
-        super().__init__("unknown_convention", reference=reference)
+    def __init__(self, reference: str, closest: str | None = None) -> None:
+        self.reference, self.closest = reference, closest
+        super().__init__("unknown_convention", reference=reference, closest=closest)
 
 
 class DuplicateReference(ConvflowError):

@@ -23,3 +23,12 @@ def closest(name: str, known: Iterable[str], cutoff: float = CLOSE_ENOUGH) -> st
     spelt = {candidate.lower(): candidate for candidate in known}
     found = difflib.get_close_matches(name.lower(), list(spelt), n=1, cutoff=cutoff)
     return spelt[found[0]] if found else None
+
+
+def meant_reference(reference: str, near: Iterable[str]) -> str | None:
+    """The stored reference a person most likely meant by one no convention has, among the
+    stored references `near` it: one equal to it but for case (`CONV-1` for `conv-1`; the first
+    in order if several), else the closest by spelling (CLOSE_ENOUGH); None when none is."""
+    stored = list(near)
+    same = sorted(found for found in stored if found.lower() == reference.lower())
+    return same[0] if same else closest(reference, stored)

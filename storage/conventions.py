@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from states.chain import GENESIS, HistoryLine, link
 from states.convention import Clauses, Convention, Signatory
 from states.errors import ConcurrentChange, UnknownConvention
 from states.lifecycle import Outcome
+from states.spelling import meant_reference
 from storage import reads
 from storage import statements as sql
 from storage.fastpath import Prepared
@@ -36,6 +38,23 @@ from storage.tables import (
 
 c = convention_table.c
 e = event_table.c
+
+REFERENCE_LOCKS = 0x63666C72  # "cflr": PostgreSQL advisory locks (class, key) on a reference
+IMPORT_LOCKS = 0x63666C61  # "cfla": (class, 0), the one every import takes before those
+EACH_REFERENCE_UP_TO = 64
+"""An import of at most this many references holds each of them (and shares the imports'
+lock); one of more holds the imports' lock alone, exclusively: PostgreSQL keeps every lock
+held in one table shared by all its connections (max_locks_per_transaction, 64 by default,
+times the connections), which a spreadsheet's thousands of references would fill."""
+_HOLD = text("SELECT pg_advisory_xact_lock(CAST(:class AS integer), CAST(:key AS integer))")
+_SHARE = text("SELECT pg_advisory_xact_lock_shared(CAST(:class AS integer), CAST(:key AS integer))")
+
+
+def case_key(reference: str) -> int:
+    """The key of a reference's lock, case aside: a signed 32-bit number (CRC-32 of the
+    reference in lowercase). Two references of one key only wait for each other."""
+    key = zlib.crc32(reference.lower().encode("utf-8", "surrogatepass"))
+    return key - (1 << 32) if key >= 1 << 31 else key
 
 
 def _state_values(convention: Convention) -> dict[str, Any]:
@@ -103,6 +122,27 @@ class ConventionRepository:
             found.update(self._connection.execute(query).scalars())
         return found
 
+    def hold_references(self, references: Sequence[str]) -> None:
+        """Hold off, until this unit of work ends, any other that would add one of these
+        references in any case (`conv-1` for `CONV-1`): call it before checking that none is
+        taken, so that the check and the insert are one step for them. The index on
+        lower(reference) is not unique (a database may hold such pairs from before migration
+        0020), so without it two imports at once both find nothing and both insert.
+
+        PostgreSQL: advisory locks of the transaction, taken in one order (the imports' lock
+        shared, then each reference's key, sorted), or the imports' lock alone, exclusive,
+        for more than EACH_REFERENCE_UP_TO references. SQLite: nothing to do, a writing unit
+        of work began with BEGIN IMMEDIATE and holds the only write lock until it ends."""
+        if self._connection.dialect.name != "postgresql":
+            return
+        keys = sorted({case_key(reference) for reference in references})
+        if len(keys) > EACH_REFERENCE_UP_TO:
+            self._connection.execute(_HOLD, {"class": IMPORT_LOCKS, "key": 0})
+            return
+        self._connection.execute(_SHARE, {"class": IMPORT_LOCKS, "key": 0})
+        for key in keys:
+            self._connection.execute(_HOLD, {"class": REFERENCE_LOCKS, "key": key})
+
     def id_of(self, reference: str) -> int:
         """The row id of a convention loaded or added in this unit of work."""
         return self._identities[reference].convention_id
@@ -125,8 +165,17 @@ class ConventionRepository:
             for row in sql.LOAD.rows(self._connection, {"reference": reference})
         ]
         if not rows:
-            raise UnknownConvention(reference)
+            raise UnknownConvention(reference, self.meant(reference))
         return self._remember(rows)
+
+    def meant(self, reference: str) -> str | None:
+        """The stored reference most likely meant by `reference`, which none has: equal to it
+        but for case, or close in spelling among its neighbours in the index on
+        lower(reference) (reads.NEAR_REFERENCES, one query); None when none is."""
+        if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses to compare it
+            return None
+        near = self._connection.execute(reads.NEAR_REFERENCES, {"reference": reference})
+        return meant_reference(reference, [str(found) for found in near.scalars()])
 
     def try_lock(self, reference: str) -> bool:
         """Lock this convention until commit unless another transaction holds it: False then

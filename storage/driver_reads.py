@@ -141,8 +141,14 @@ class _Conventions:
         if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses to compare it
             raise UnknownConvention(reference)
         rows = self._reads.rows("convention", {"reference": reference})
-        if not rows:
-            raise UnknownConvention(reference)
+        if not rows:  # the one meant, as the repository says it (storage.reads.NEAR_REFERENCES)
+            from states.spelling import meant_reference  # difflib: a miss's import only
+
+            near = [
+                row["reference"]
+                for row in self._reads.rows("near_references", {"reference": reference})
+            ]
+            raise UnknownConvention(reference, meant_reference(reference, near))
         convention = convention_from_rows(rows)
         self._ids[convention.reference] = int(rows[0]["id"])
         return convention

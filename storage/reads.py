@@ -14,7 +14,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BindParameter, Dialect, Integer, Select, bindparam, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Dialect,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage import statements
@@ -84,6 +95,27 @@ FORMER_SIGNATORIES = (
 ORIGINAL_TERMS = select(convention_table.c.original_terms).where(convention_table.c.id == _OWNER)
 """The terms the convention was imported with, before any amendment."""
 
+NEAR = 5
+"""How many stored references NEAR_REFERENCES gives on each side of the one asked."""
+_lowered = func.lower(convention_table.c.reference)
+_asked = func.lower(bindparam("reference", type_=String))
+_from = (
+    select(convention_table.c.reference).where(_lowered >= _asked).order_by(_lowered).limit(NEAR)
+).subquery()
+_before = (
+    select(convention_table.c.reference)
+    .where(_lowered < _asked)
+    .order_by(_lowered.desc())
+    .limit(NEAR)
+).subquery()
+NEAR_REFERENCES: CompoundSelect[tuple[str]] = union_all(
+    select(_from.c.reference), select(_before.c.reference)
+)
+"""The stored references nearest a reference no convention has (`reference`), case aside: the
+NEAR from it on (those equal to it but for case first) and the NEAR before it, in the order of
+lower(reference). Two short walks of the index on lower(reference) (migration 0020), however
+many conventions there are, to say which one was meant (states.spelling.meant_reference)."""
+
 QUERIES: dict[str, Select[Any]] = {
     "deadlines": DEADLINES,
     "reminders": REMINDERS,
@@ -121,6 +153,7 @@ def compile_all() -> dict[str, dict[str, dict[str, Any]]]:
     and their kinds."""
     queries: dict[str, tuple[Prepared, list[str], list[str]]] = {
         "convention": (statements.LOAD, list(statements.LOAD_COLUMNS), statements.LOAD_KINDS),
+        "near_references": (Prepared(NEAR_REFERENCES, {}), ["reference"], ["plain"]),
     }
     for name, query in QUERIES.items():
         columns = list(query.selected_columns)

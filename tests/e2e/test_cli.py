@@ -263,6 +263,47 @@ def test_a_reference_loaded_in_another_case_is_refused_naming_it(
     )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["history"], ["reminders"], ["amendments"], ["documents"], ["verify"],
+     ["event", "{ref}", "submit"], ["simulate", "--until", "2026-12-31"]],
+    ids=lambda command: command[0],
+)  # fmt: skip
+def test_a_reference_written_in_another_case_is_unknown_naming_the_one_meant(
+    loaded: Convflow, command: list[str]
+) -> None:
+    # It only said « aucune convention n'a la référence « amp-crpv-paca-2025 » ». Still refused
+    # (unknown_convention, exit 1): the reference meant is named, never acted on.
+    asked = REF.lower()
+    args = [part.format(ref=asked) for part in command]
+    if "{ref}" not in command:
+        args.insert(1, asked)
+    said = (f"aucune convention n'a la référence « {asked} » ; "
+            f"vouliez-vous dire « {REF} » ?")  # fmt: skip
+    result = loaded(*args)
+    assert (result.exit_code, result.stderr) == (1, f"Erreur : {said}\n"), args
+    assert loaded.refusal(*args) == {
+        "code": "unknown_convention",
+        "params": {"reference": asked, "closest": REF},
+        "message": said,
+    }
+    assert loaded.english(*args).stderr == (
+        f"Error: no convention with reference '{asked}'; did you mean '{REF}'?\n"
+    )
+    # Nothing done on the one meant: it is as it was, still a draft.
+    assert [(row["reference"], row["state"]) for row in loaded.json("list")] == [(REF, "draft")]
+
+
+def test_an_unknown_reference_names_one_close_in_spelling_or_none(loaded: Convflow) -> None:
+    misspelt = REF[:-2] + REF[-1] + REF[-2]  # the year's last two digits swapped
+    assert loaded.refusal("status", misspelt)["params"] == {"reference": misspelt, "closest": REF}
+    far = loaded.refusal("status", "AUTRE-1")
+    assert (far["params"], far["message"]) == (
+        {"reference": "AUTRE-1", "closest": None},
+        "aucune convention n'a la référence « AUTRE-1 »",
+    )
+
+
 def test_a_misspelt_key_is_refused_with_the_key_it_most_likely_means(
     convflow: Convflow, tmp_path: Path
 ) -> None:

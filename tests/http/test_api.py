@@ -51,9 +51,25 @@ def test_an_unknown_reference_is_404_with_the_reason(api: httpx.Client, loaded: 
         "detail": "no convention with reference 'NOPE'",
         "error": "UnknownConvention",
         "code": "unknown_convention",
-        "params": {"reference": "NOPE"},
+        "params": {"reference": "NOPE", "closest": None},
         "message": "aucune convention n'a la référence « NOPE »",
     }
+
+
+def test_a_reference_in_another_case_is_404_naming_the_one_meant(api: httpx.Client, loaded: App):
+    # Still not found (404, unknown_convention), nothing recorded: the one meant is only named.
+    asked = REFERENCE.lower()
+    for path in (f"/api/v1/conventions/{asked}", f"/api/v1/conventions/{asked}/history",
+                 f"/api/v1/conventions/{asked}/calendar.ics"):  # fmt: skip
+        answer = api.get(path)
+        assert (answer.status_code, answer.json()["params"]) == (
+            404, {"reference": asked, "closest": REFERENCE}), path  # fmt: skip
+    answer = api.post(f"/api/v1/conventions/{asked}/events", json={"event": "submit"})
+    assert (answer.status_code, answer.json()["code"], answer.json()["message"]) == (
+        404, "unknown_convention",
+        f"aucune convention n'a la référence « {asked} » ; vouliez-vous dire « {REFERENCE} » ?",
+    )  # fmt: skip
+    assert api.get(f"/api/v1/conventions/{REFERENCE}").json()["state"] == "draft"
 
 
 def test_recording_an_event_answers_what_it_did_and_the_history_names_the_token(

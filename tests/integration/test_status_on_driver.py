@@ -50,9 +50,15 @@ def test_the_reference_convention_reads_the_same_on_the_driver(loaded: App) -> N
 
 
 def test_an_unknown_reference_is_refused_as_the_repositories_refuse_it(loaded: App) -> None:
-    for reference in ("NO-SUCH-REF", "AMP\x00"):
-        with pytest.raises(UnknownConvention):
+    # with the same convention said to be the one meant (or none), code and parameters alike
+    for reference in ("NO-SUCH-REF", "AMP\x00", "amp-crpv-paca-2025", "AMP-CRPV-PACA-2052"):
+        with pytest.raises(UnknownConvention) as on_the_driver:
             on_driver(loaded.settings.database_url, reference)
+        with pytest.raises(UnknownConvention) as ordinarily:
+            views.status(loaded, reference)
+        assert on_the_driver.value.params == ordinarily.value.params, reference
+        meant = None if reference in ("NO-SUCH-REF", "AMP\x00") else REFERENCE
+        assert on_the_driver.value.params == {"reference": reference, "closest": meant}
 
 
 @pytest.mark.parametrize(

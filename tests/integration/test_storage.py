@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from states.convention import Convention
 from states.errors import ConcurrentChange, DuplicateReference, ReferenceDiffersByCase
+from storage import reads
 from storage.engine import make_engine
 from storage.installation import installation_salt
 from storage.migrate import head_revision, upgrade
@@ -130,6 +131,33 @@ def test_the_references_are_looked_up_case_aside_from_their_index(
             connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # this transaction
             plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))
     assert "ix_convention_reference_lower" in plan, plan
+
+
+def test_the_reference_meant_by_an_unknown_one_is_read_from_the_index(
+    app: App, reference_convention: Convention
+) -> None:
+    # An unknown reference asks for its neighbours case aside (the one it differs from only by
+    # case among them): two short walks of the index on lower(reference), never the table read
+    # whole to compare every reference with it.
+    load(app, reference_convention)
+    with app.uow(read_only=True) as uow:
+        assert uow.conventions.meant("amp-crpv-paca-2025") == "AMP-CRPV-PACA-2025"
+        assert uow.conventions.meant("AMP-CRPV-PACA-2052") == "AMP-CRPV-PACA-2025"
+        assert uow.conventions.meant("ZZZ") is None
+    with app.engine.connect() as connection:
+        query = reads.NEAR_REFERENCES.params(reference="conv-1")
+        sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+        if connection.dialect.name == "sqlite":
+            plan = [str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+            reading = [step for step in plan if step.split()[:2][-1:] == ["convention"]]
+            assert len(reading) == 2, plan  # each half reads the table through the index only
+            assert all("USING INDEX ix_convention_reference_lower" in s for s in reading), plan
+            assert not [step for step in plan if "TEMP B-TREE" in step], plan  # no sort either
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # this transaction
+            plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}")]
+            assert sum("ix_convention_reference_lower" in step for step in plan) == 2, plan
+            assert not [step for step in plan if "Sort" in step], plan
 
 
 def test_a_refused_event_changes_nothing(app: App, reference_convention: Convention) -> None:

@@ -72,6 +72,7 @@ def load_convention(
     """`import_convention` inside a unit of work the caller commits (with what else it
     does: an intake draft completed is removed in the same transaction)."""
     convention = command.convention
+    uow.conventions.hold_references([convention.reference])  # until commit: no other in any case
     refuse_taken(uow, convention.reference)
     convention_id = uow.conventions.add(convention, now)
     uow.conventions.append_event(
@@ -188,6 +189,7 @@ def import_conventions(
     """Load many conventions in `draft` (a spreadsheet's rows, each with its row number), all
     or nothing: a reference already loaded refuses the whole file, naming every such row."""
     with app.uow() as uow:
+        uow.conventions.hold_references([convention.reference for _, convention in rows])
         _refuse_loaded(uow, rows, source)
         for start in range(0, len(rows), 500):
             chunk = [convention for _, convention in rows[start : start + 500]]
