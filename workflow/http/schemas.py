@@ -53,7 +53,6 @@ class OverdueObligation(Open):
     instalment: int = Field(description="the instalment's number; 0: none, or a single payment")
     due_date: str | None = Field(description="the civil date it fell due")
     passed_unrecorded: bool = Field(
-        False,
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
     )
@@ -87,7 +86,7 @@ class ConventionSummary(Open):
         "is to come)"
     )
     end_unrecorded: EndUnrecorded | None = Field(
-        None, description="its end, come but not yet recorded by the service (None: none)"
+        description="its end, come but not yet recorded by the service (None: none)"
     )
 
 
@@ -112,7 +111,6 @@ class Deadline(Open):
     status: str
     explanation: str
     passed_unrecorded: bool = Field(
-        False,
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
     )
@@ -150,12 +148,10 @@ class ConventionStatus(Open):
     title: str
     state: str
     version: int = Field(description="send it back as expected_version to detect conflicts")
-    read_at: str | None = Field(
-        None,
+    read_at: str = Field(
         description="the instant it was read at: every deadline and reminder is judged against it",
     )
     end_unrecorded: EndUnrecorded | None = Field(
-        None,
         description="its end, come but not yet recorded by the service (None: none); "
         "`state` stays the one recorded until then",
     )
@@ -283,7 +279,6 @@ class DeadlineItem(Open):
     expires_at: str
     status: str
     passed_unrecorded: bool = Field(
-        False,
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
     )
