@@ -16,6 +16,7 @@ from sqlalchemy import (
     Connection,
     Numeric,
     Select,
+    and_,
     cast,
     exists,
     func,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 
+from states.due import END_KINDS
 from states.overdue import MEETING_EVENTS, OWED_KINDS
 from storage.tables import (
     OUTBOX_WAITING,
@@ -53,28 +55,46 @@ c, d, p, o = convention_table.c, deadline_table.c, party_table.c, outbox_table.c
 # A literal, not a bound parameter: SQLite uses the partial index on pending deadlines only
 # when the query repeats the index's own condition word for word.
 PENDING: ColumnElement[Any] = literal_column("'pending'")
-_NEXT_AT = (
-    select(func.min(d.expires_at))
-    .where(d.convention_id == c.id, d.status == PENDING)
-    .scalar_subquery()
-)
-_NEXT_KIND, _NEXT_DUE = (
-    select(column)
-    .where(d.convention_id == c.id, d.status == PENDING)
-    .order_by(d.expires_at)
-    .limit(1)
-    .scalar_subquery()
-    for column in (d.kind, d.due_date)
-)
-SORTS: dict[str, ColumnElement[Any]] = {
+
+
+def _next_at(now: datetime) -> ColumnElement[Any]:
+    """A convention's next deadline at `now`: the earliest pending one still to fall. One whose
+    instant has passed, not yet recorded by the service, is no longer to come (states.reading):
+    it is counted with the obligations overdue instead."""
+    return (
+        select(func.min(d.expires_at))
+        .where(d.convention_id == c.id, d.status == PENDING, d.expires_at > now)
+        .scalar_subquery()
+    )
+
+
+def _next_column(column: ColumnElement[Any], now: datetime) -> ColumnElement[Any]:
+    """One column of the convention's next deadline at `now` (its kind, its due day)."""
+    return (
+        select(column)
+        .where(d.convention_id == c.id, d.status == PENDING, d.expires_at > now)
+        .order_by(d.expires_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+SORTS: dict[str, ColumnElement[Any] | None] = {
     "reference": c.reference,
     "title": c.title,
     "state": c.state,
     "end_date": c.end_date,
     "amount": cast(c.amount, Numeric(14, 2)),
-    "next_deadline": _NEXT_AT,
+    "next_deadline": None,  # the next deadline at the instant of reading: `_sort_key`
 }
 """The fields a list may be sorted on (an allow-list: nothing else reaches ORDER BY)."""
+
+
+def _sort_key(sort: str, now: datetime) -> ColumnElement[Any]:
+    key = SORTS[sort]
+    return _next_at(now) if key is None else key
+
+
 MAX_PER_PAGE = 200
 
 
@@ -149,22 +169,25 @@ def _due_condition(wanted: ConventionFilter, now: datetime, how: str) -> ColumnE
     return convention_id.in_(select(d.convention_id).where(*_due(wanted, now)))
 
 
-def _ordered(query: Select[Any], wanted: ConventionFilter) -> Select[Any]:
-    key = SORTS[wanted.sort]
+def _ordered(query: Select[Any], wanted: ConventionFilter, now: datetime) -> Select[Any]:
+    key = _sort_key(wanted.sort, now)
     first = key.desc() if wanted.descending else key.asc()
     if wanted.sort == "next_deadline":  # the only key that may be NULL: last, on both backends
         first = first.nulls_last()
     return query.order_by(first, c.reference)  # the reference breaks ties: pages stay stable
 
 
-_SUMMARY = select(
-    c.id, c.reference, c.title, c.state, c.effective_date, c.end_date, c.amount,
-    _NEXT_AT.label("next_at"), _NEXT_KIND.label("next_kind"), _NEXT_DUE.label("next_due"),
-)  # fmt: skip
+def _summary(now: datetime) -> Select[Any]:
+    """A convention's summary row, its next deadline judged at `now`."""
+    return select(
+        c.id, c.reference, c.title, c.state, c.effective_date, c.end_date, c.amount,
+        _next_at(now).label("next_at"), _next_column(d.kind, now).label("next_kind"),
+        _next_column(d.due_date, now).label("next_due"),
+    )  # fmt: skip
 
 
 def _summary_query(wanted: ConventionFilter, now: datetime) -> Select[Any]:
-    return _ordered(_where(_SUMMARY, wanted, now), wanted)
+    return _ordered(_where(_summary(now), wanted, now), wanted, now)
 
 
 SCAN_FROM = 2000
@@ -194,7 +217,7 @@ def page_ids(
     connection: Connection, wanted: ConventionFilter, now: datetime, page: PageRequest, how: str
 ) -> list[int]:
     """The ids of one page of the list, found the way `how` says (all ways agree)."""
-    query = _ordered(_where(select(c.id), wanted, now, how), wanted)
+    query = _ordered(_where(select(c.id), wanted, now, how), wanted, now)
     return [row.id for row in connection.execute(query.limit(page.size).offset(page.offset))]
 
 
@@ -210,7 +233,8 @@ def _page_rows(
     ids = page_ids(connection, wanted, now, page, how)
     if not ids:
         return []
-    return list(connection.execute(_ordered(_SUMMARY.where(c.id.in_(ids)), wanted)).all())
+    summary = _summary(now).where(c.id.in_(ids))
+    return list(connection.execute(_ordered(summary, wanted, now)).all())
 
 
 def _count(connection: Connection, wanted: ConventionFilter, now: datetime) -> int:
@@ -290,14 +314,23 @@ class ListingQueries:
         rows = list(self.connection.execute(query).all())
         return rows, int(self.connection.execute(counted).scalar_one())
 
-    def passed_owed(self, ids: Sequence[int] | None) -> tuple[list[AnyRow], list[AnyRow]]:
+    def passed_owed(
+        self, ids: Sequence[int] | None, now: datetime | None = None
+    ) -> tuple[list[AnyRow], list[AnyRow]]:
         """The passed deadlines of the kinds that wait for something (of these conventions, or
         of all), oldest first, and the history lines of their conventions that may have met
-        them (states.overdue decides)."""
+        them (states.overdue decides). With `now`, also those whose instant has passed at
+        `now` but that the service has not recorded yet (still pending), and the end deadlines
+        in that case (the term, the notice: the convention has ended, states.reading)."""
         columns = (c.reference, c.title, c.state, d.convention_id, d.kind, d.instalment,
-                   d.opened_by_seq, d.due_date)  # fmt: skip
+                   d.opened_by_seq, d.due_date, d.status, d.expires_at)  # fmt: skip
+        passed: ColumnElement[bool] = and_(d.status == "passed", d.kind.in_(OWED_KINDS))
+        if now is not None:
+            unrecorded = and_(d.status == PENDING, d.expires_at <= now,
+                              d.kind.in_((*OWED_KINDS, *END_KINDS.values())))  # fmt: skip
+            passed = or_(passed, unrecorded)
         query = (select(*columns).join(convention_table, c.id == d.convention_id)
-                 .where(d.status == "passed", d.kind.in_(OWED_KINDS))
+                 .where(passed)
                  .order_by(d.due_date, c.reference, d.kind, d.instalment))  # fmt: skip
         if ids is not None:
             query = query.where(d.convention_id.in_(list(ids)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from workflow.cli import cli
+from workflow.cli import context as cli_context
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
@@ -58,3 +60,22 @@ def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convfl
 def loaded(convflow: Convflow) -> Convflow:
     convflow.ok("import", "--without-history", str(EXAMPLE))
     return convflow
+
+
+class CliClock:
+    """The command line's clock, fixed; moved by hand (`now`)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def cli_clock(monkeypatch: pytest.MonkeyPatch) -> CliClock:
+    """Every command of the test reads this instant (workflow.cli.context.utc_now), 6 December
+    2026 until the test moves it; without it, the command line runs on the real clock."""
+    fixed = CliClock(datetime(2026, 12, 6, 10, 0, tzinfo=UTC))
+    monkeypatch.setattr(cli_context, "utc_now", fixed)
+    return fixed

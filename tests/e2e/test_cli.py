@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from states.inputs import INPUTS
 from states.lifecycle import PERSON_EVENTS, SIDE_RECORDS
-from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
+from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
 from workflow.cli import cli
 
 
@@ -96,8 +96,9 @@ def test_history_and_list(loaded: Convflow) -> None:
 
 
 def test_the_list_names_the_next_deadline_by_its_due_day_as_status_does(
-    loaded: Convflow,
+    loaded: Convflow, cli_clock: CliClock
 ) -> None:
+    cli_clock.now = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)  # read before the target, not after
     loaded.ok("event", REF, "submit", "--on", "2025-03-03")
     # signatures within 7 days: due Monday 10 March, ending that day at 24 h (11 March 00:00)
     assert "lundi 10 mars 2025, fin lundi 10 mars 2025 à 24 h" in loaded.ok("status", REF)
@@ -513,7 +514,10 @@ def test_a_settings_file_takes_either_form_of_names(convflow: Convflow, tmp_path
     assert convflow.refusal("config")["code"] == "setting_set_twice"
 
 
-def test_status_counts_reminders_by_what_became_of_them(loaded: Convflow) -> None:
+def test_status_counts_reminders_by_what_became_of_them(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    cli_clock.now = datetime(2025, 3, 11, 9, 0, tzinfo=UTC)  # in force, its reminders to come
     _in_force(loaded)
     text = loaded.ok("status", REF)
     assert "rappels      4 prévu(s), 1 annulé(s) (convflow reminders REF)" in text

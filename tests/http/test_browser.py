@@ -158,6 +158,8 @@ def test_the_list_shows_reference_state_and_next_deadline_without_sideways_scrol
     from playwright.sync_api import expect
 
     steps.bring_into_force(loaded)
+    # Before its term: a term passed is said passed and overdue, not the next deadline.
+    loaded.clock.now = steps.at("2025-03-25T09:00:00Z")  # type: ignore[attr-defined]
     page.set_viewport_size({"width": width, "height": 800})
     sign_in_page(page, tokens.viewer)
 

@@ -119,8 +119,9 @@ def test_the_list_s_summaries_declare_their_obligations_overdue(schema: dict[str
     summary = _resolved(schema, page["properties"]["items"]["items"])
     assert "overdue" in summary["properties"] and "overdue" in summary["required"]
     overdue = _resolved(schema, summary["properties"]["overdue"]["items"])
-    assert set(overdue["properties"]) == {"kind", "instalment", "due_date"}
-    assert set(overdue["required"]) == {"kind", "instalment", "due_date"}
+    keys = {"kind", "instalment", "due_date", "passed_unrecorded"}
+    assert set(overdue["properties"]) == set(overdue["required"]) == keys
+    assert "end_unrecorded" in summary["properties"] and "end_unrecorded" in summary["required"]
 
 
 def test_a_convention_s_status_declares_each_payment_made(schema: dict[str, Any]) -> None:

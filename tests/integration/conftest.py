@@ -4,6 +4,7 @@ twice, by the repositories and on the bare database driver, which must agree."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -34,11 +35,12 @@ def status_read_on_the_driver_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
     be the very same, on SQLite and PostgreSQL, whatever life the convention had."""
     ordinary = views.status
 
-    def read_both_ways(app: App, reference: str) -> StatusView:
-        view = ordinary(app, reference)
+    def read_both_ways(app: App, reference: str, now: datetime | None = None) -> StatusView:
+        now = now or app.clock()
+        view = ordinary(app, reference, now)
         settings = app.settings
         on_driver = views.status_on_driver(
-            settings.database_url, reference, settings.file_retention_years
+            settings.database_url, reference, settings.file_retention_years, now
         )
         assert on_driver == view, "the status read on the driver differs (or was not served)"
         return view

@@ -82,7 +82,7 @@ def test_the_reference_convention_walked_from_its_award_to_its_financial_report(
     status = views.status(app, steps.REFERENCE)
     assert status["financial_report"] == {
         "basis": "by_convention", "year": 2025, "exercise": "2025", "due_date": "2026-06-30",
-        "received_on": "2026-06-15", "status": "received",
+        "received_on": "2026-06-15", "status": "received", "passed_unrecorded": False,
     }  # fmt: skip
     assert steps.deadlines(app)["financial_report"]["status"] == "met"
     assert status["retention"] is not None
@@ -101,8 +101,12 @@ def test_a_report_not_received_by_its_day_is_shown_late_and_stays_late_once_rece
     walked_to_its_term(app, reference_convention)
 
     move(app, "2026-07-01T00:30:00Z")
+    before_the_pass = views.status(app, steps.REFERENCE)["financial_report"]
+    # Read before the pass: still awaited as recorded, but said passed, not recorded yet.
+    assert (before_the_pass["status"], before_the_pass["passed_unrecorded"]) == ("awaited", True)
     run_due(app, app.clock())
     assert views.status(app, steps.REFERENCE)["financial_report"]["status"] == "late"
+    assert views.status(app, steps.REFERENCE)["financial_report"]["passed_unrecorded"] is False
     assert steps.deadlines(app)["financial_report"]["status"] == "passed"
 
     move(app, "2026-07-10T09:00:00Z")

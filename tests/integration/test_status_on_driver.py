@@ -7,6 +7,7 @@ own fixture (tests/integration/conftest.py); here, what the driver reader refuse
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from workflow.settings import load_settings
 from workflow.usecases import views
 
 YEARS = 10
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def loaded(app: App, reference_convention: Convention) -> App:
 
 
 def on_driver(url: str, reference: str = REFERENCE) -> views.StatusView | None:
-    return views.status_on_driver(url, reference, YEARS)
+    return views.status_on_driver(url, reference, YEARS, NOW)
 
 
 def test_the_queries_compiled_for_the_driver_are_those_of_the_repositories() -> None:

@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -174,6 +174,12 @@ def checked_actor(ctx: click.Context, param: click.Parameter, value: str) -> str
     return check_actor(value)
 
 
+def utc_now() -> datetime:
+    """The real clock, as workflow.bootstrap's (without importing the database layer): the
+    command line's every "now" is read here (`CliContext.now`), the tests fix it here."""
+    return datetime.now(UTC)
+
+
 class CliContext:
     """Settings read once; the app (and its database) opened only when a command needs it."""
 
@@ -220,11 +226,16 @@ class CliContext:
             language = language_of(os.environ.get("CONVFLOW_LANGUAGE"))
         return _words(language)
 
+    def now(self) -> datetime:
+        """This instant, on the command line's clock: what a read is judged against."""
+        return utc_now()
+
     def app(self, *, check_schema: bool = True) -> App:
         if self._app is None:
             from workflow.bootstrap import App  # the database layer, only for a command using it
 
             self._app = App.create(self.settings, check_schema=check_schema)
+            self._app.clock = self.now  # one clock for the whole command line
         return self._app
 
     def close(self) -> None:

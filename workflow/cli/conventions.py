@@ -45,7 +45,7 @@ from workflow.usecases.amendments import (
 from workflow.usecases.commands import ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.dossier_check import check_dossier
-from workflow.usecases.listing import Overdue
+from workflow.usecases.listing import ConventionSummary, Overdue
 from workflow.usecases.verification import VerificationView, verify_history
 from workflow.wording.values import recorded_text
 from workflow.wording.words import Words
@@ -202,7 +202,7 @@ def _past_term_note(words: Words, state: str, term: date) -> str:
 def list_(context: CliContext, state: str | None, as_json: bool) -> None:
     """List conventions with their state, term and next deadline."""
     app, words = context.app(), context.words
-    rows = listing.all_conventions(app, listing.ConventionFilter(state=state), app.clock())
+    rows = listing.all_conventions(app, listing.ConventionFilter(state=state), context.now())
     if as_json:
         emit(rows)
         return
@@ -214,7 +214,7 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
         )
         return
     cells = (
-        [r["reference"], words.label("state", r["state"]), day(words, r["end_date"]),
+        [r["reference"], _state(words, r), day(words, r["end_date"]),
          day(words, r["next_deadline_due"]), _overdue(words, r["overdue"])]
         for r in rows
     )  # fmt: skip
@@ -223,14 +223,30 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
     click.echo(table(cells, headers))
 
 
+def _state(words: Words, row: ConventionSummary) -> str:
+    """A convention's state in the list: the stored one, and its end when it has come and the
+    service has not recorded it yet (« en exécution (execution) — terme passé le … »)."""
+    state = words.label("state", row["state"])
+    end_ = row.get("end_unrecorded")
+    if not end_:
+        return state
+    if end_["event"] == "terminate":
+        return words("{state} — notice ended {day}, not recorded yet", state=state,
+                     day=day(words, end_["on"]))  # fmt: skip
+    return words("{state} — term passed, not recorded yet", state=state)  # the term: its column
+
+
 def _overdue(words: Words, items: list[Overdue]) -> str:
-    """A convention's obligations overdue, in words: what, due when; '—' when none."""
+    """A convention's obligations overdue, in words: what, due when; '—' when none. One passed
+    at the instant of reading that the service has not recorded yet says so."""
     said = []
     for item in items:
         what = words.label("deadline", item["kind"])
         if item["instalment"]:
             what = words("{what} (instalment {number})", what=what, number=item["instalment"])
-        said.append(words("{what}, due {day}", what=what, day=day(words, item["due_date"])))
+        said.append(words("{what}, due {day}", what=what, day=day(words, item["due_date"]))
+                    + (" " + words("(not recorded yet)") if item.get("passed_unrecorded")
+                       else ""))  # fmt: skip
     return "; ".join(said) or "—"
 
 

@@ -78,8 +78,11 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     block = _Block(words)
     state = words.label("state", view["state"])
     allowed = words.listing(view["allowed_events"])
-    block.add(words("state"), words("{state}  (allowed events: {allowed})", state=state,
-                                    allowed=allowed))  # fmt: skip
+    block.add(
+        words("state"),
+        words("{state}  (allowed events: {allowed})", state=state, allowed=allowed),
+        [ended_unrecorded(words, view["end_unrecorded"])] if view.get("end_unrecorded") else [],
+    )
     amount = money(words, view["amount"])
     made = view.get("payments_made") or []
     if len(made) > 1 and view.get("instalments"):  # each one's day is on its instalment's line
@@ -136,6 +139,23 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     return "\n".join([f"{view['reference']} — {view['title']}", *block.lines()])
 
 
+def ended_unrecorded(words: Words, end: Mapping[str, Any]) -> str:
+    """A convention's end come but not yet applied, said beside its stored state: « terme
+    passé le mercredi 31 décembre 2025 à 24 h : son arrivée à terme n'est pas encore
+    enregistrée ; le service l'enregistrera à son prochain passage »."""
+    if end["event"] == "terminate":
+        return words(
+            "notice ended on {day} at 24 h: its termination is not recorded yet; the service "
+            "records it at its next pass",
+            day=day(words, end["on"]),
+        )
+    return words(
+        "term passed on {day} at 24 h: its expiry is not recorded yet; the service records it "
+        "at its next pass",
+        day=day(words, end["on"]),
+    )
+
+
 def _financial_report(report: Mapping[str, Any], words: Words) -> str:
     """« exercice 2025, à déposer au plus tard le … : en retard »."""
     received = day(words, report["received_on"])
@@ -145,6 +165,8 @@ def _financial_report(report: Mapping[str, Any], words: Words) -> str:
         "received": words("received {day}", day=received),
         "received_late": words("received late, {day}", day=received),
     }[report["status"]]
+    if report.get("passed_unrecorded"):
+        where = words("late: not received") + " — " + words(NOT_RECORDED)
     return words("exercise {exercise}, due {day}: {status}", exercise=report["exercise"],
                  day=day(words, report["due_date"]), status=where)  # fmt: skip
 
@@ -230,18 +252,26 @@ def reminder_name(words: Words, label: str) -> str:
     return label
 
 
+NOT_RECORDED = gettext_noop("not recorded yet: the service applies it at its next pass")
+"""What follows a deadline passed at the instant of reading that no pass has recorded yet."""
+
+
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
     width = max(map(len, names), default=0)
     for d, kind in zip(view["deadlines"], names, strict=True):
+        unrecorded = d.get("passed_unrecorded", False)
+        # Passed at the instant of reading, still pending as stored: said passed, not to come.
+        status = "passed" if unrecorded else d["status"]
         lines.append(
-            f"{kind:<{width}} {words.label('deadline_status', d['status']):<10} "
+            f"{kind:<{width}} {words.label('deadline_status', status):<10} "
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),
                 instant=end(words, d["expires_at"]),
             )
+            + (" — " + words(NOT_RECORDED) if unrecorded else "")
         )
         lines += [f"    {line}" for line in d["explanation"].splitlines()]
     return lines
@@ -289,6 +319,7 @@ REMINDER_COUNTS = {
     "coalesced": gettext_noop("{count} coalesced with a later reminder"),
     "skipped": gettext_noop("{count} not sent"),
     "cancelled": gettext_noop("{count} cancelled"),
+    "awaiting": gettext_noop("{count} waiting for the next pass"),
 }
 """The count of a convention's reminders in each status but `planned`, said after the planned
 ones: a sentence each, so that French makes its adjective agree (« 2 annulé(s) »), as it does
@@ -299,7 +330,12 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
     if not reminders:
         return
     planned = [r for r in reminders if r["status"] == "planned"]
-    counts = Counter(r["status"] for r in reminders if r["status"] != "planned")
+    # A planned reminder whose instant has passed is not to come: the next pass decides it.
+    counts = Counter(
+        "awaiting" if r.get("awaiting_pass") else r["status"]
+        for r in reminders
+        if r["status"] != "planned" or r.get("awaiting_pass")
+    )
     others = "".join(
         ", " + words(REMINDER_COUNTS[status], count=count)
         for status, count in sorted(counts.items())
@@ -307,11 +343,14 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
     block.add(
         words("reminders"),
         words(
-            "{count} planned{others} (convflow reminders REF)", count=len(planned), others=others
+            "{count} planned{others} (convflow reminders REF)",
+            count=len(planned) - counts["awaiting"],
+            others=others,
         ),
         [
             f"{deadline_name(words, r['kind']):<37} {reminder_name(words, r['label']):<10} "
             f"{instant(words, r['planned_at'])}"
+            + (" — " + words("waiting for the next pass") if r.get("awaiting_pass") else "")
             for r in planned[:SHOWN_REMINDERS]
         ]
         + (

@@ -16,11 +16,12 @@ from workflow.usecases import views
 @pass_context
 def status(context: CliContext, reference: str, as_json: bool) -> None:
     """Show where convention REFERENCE stands: state, terms, signatures, deadlines explained."""
-    settings = context.settings
+    settings, now = context.settings, context.now()
     # Read on the bare driver first: SQLAlchemy's import alone would take most of the
     # command's time (issue 15.4). The ordinary path reads what that reader does not serve.
+    # Both judge every deadline and reminder at `now`, the instant of reading (states.reading).
     view = views.status_on_driver(settings.database_url, reference,
-                                  settings.file_retention_years)  # fmt: skip
+                                  settings.file_retention_years, now)  # fmt: skip
     if view is None:
-        view = views.status(context.app(), reference)
+        view = views.status(context.app(), reference, now)
     emit(view) if as_json else click.echo(status_text(view, context.words))

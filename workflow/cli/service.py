@@ -280,7 +280,7 @@ def _print_report(report: DueReport, words: Words) -> None:
 @pass_context
 def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     """List the reminders of REFERENCE: planned instant (Paris time) and status."""
-    rows, words = views.reminders(context.app(), reference), context.words
+    rows, words = views.reminders(context.app(), reference, context.now()), context.words
     if as_json:
         emit(rows)
         return
@@ -290,7 +290,8 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     cells = (
         [deadline_name(words, r["kind"]), reminder_name(words, r["label"]),
          instant(words, r["planned_at"]),
-         words.label("reminder_status", r["status"]), r["note"] or ""]
+         words("waiting for the next pass") if r["awaiting_pass"]
+         else words.label("reminder_status", r["status"]), r["note"] or ""]
         for r in rows
     )  # fmt: skip
     headers = [words("deadline"), words("reminder"), words("planned"), words("status"),

@@ -328,5 +328,5 @@ def recorded_json(result: EventDone) -> dict[str, Any]:
 )
 def convention(context: Context, reference: str) -> dict[str, Any]:
     """Where the convention stands, with its history (and what `views.status` adds later)."""
-    status = views.status(context.app, checked(reference))
+    status = views.status(context.app, checked(reference), context.now())
     return {**status, "history": views.history(context.app, reference)}

@@ -85,7 +85,7 @@ def convention_page(
     done: str | None = None,
 ) -> Response:
     """One convention's page; after a refused form, with the reason and that form refilled."""
-    view, history, papers = views.convention_views(context.app, checked(reference))
+    view, history, papers = views.convention_views(context.app, checked(reference), context.now())
     admin = signed.principal.is_admin
     refill = given if failed else None
     data = {

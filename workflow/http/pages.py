@@ -137,7 +137,7 @@ def deadlines(request: Request, context: Context, signed: PageReader) -> Respons
     """The obligations overdue (passed, still unmet), then every pending deadline within some
     days, soonest first."""
     days = _window(request.query_params)
-    overdue = queries.overdue_obligations(context.app)
+    overdue = queries.overdue_obligations(context.app, context.now())
     data = {
         **page_context(context, signed, "deadlines"),
         "upcoming": queries.upcoming_deadlines(context.app, context.now(), days, limit=1000),

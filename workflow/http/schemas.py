@@ -52,6 +52,20 @@ class OverdueObligation(Open):
     kind: str = Field(description="the deadline's kind: 'payment', 'financial_report'...")
     instalment: int = Field(description="the instalment's number; 0: none, or a single payment")
     due_date: str | None = Field(description="the civil date it fell due")
+    passed_unrecorded: bool = Field(
+        description="its end has passed at the instant of reading, but the service has not "
+        "recorded it yet (its status still 'pending'): not to come; its next pass records it",
+    )
+
+
+class EndUnrecorded(Open):
+    """A convention's end, come at the instant of reading and not yet applied by the service:
+    its stored state is still one in force until the service's next pass records it."""
+
+    event: Literal["expire", "terminate"] = Field(description="the event the next pass records")
+    kind: str = Field(description="the deadline it applies: 'expiry' or 'termination'")
+    on: str = Field(description="the civil date the convention ended (at 24:00 in Paris)")
+    state: str = Field(description="the state the next pass records: 'expired', 'terminated'")
 
 
 class ConventionSummary(Open):
@@ -70,6 +84,9 @@ class ConventionSummary(Open):
     overdue: list[OverdueObligation] = Field(
         description="its obligations overdue, oldest first (the next deadline names only what "
         "is to come)"
+    )
+    end_unrecorded: EndUnrecorded | None = Field(
+        description="its end, come but not yet recorded by the service (None: none)"
     )
 
 
@@ -93,6 +110,10 @@ class Deadline(Open):
     expires_at: str
     status: str
     explanation: str
+    passed_unrecorded: bool = Field(
+        description="its end has passed at the instant of reading, but the service has not "
+        "recorded it yet (its status still 'pending'): not to come; its next pass records it",
+    )
 
 
 class HistoryEntry(Open):
@@ -127,6 +148,13 @@ class ConventionStatus(Open):
     title: str
     state: str
     version: int = Field(description="send it back as expected_version to detect conflicts")
+    read_at: str = Field(
+        description="the instant it was read at: every deadline and reminder is judged against it",
+    )
+    end_unrecorded: EndUnrecorded | None = Field(
+        description="its end, come but not yet recorded by the service (None: none); "
+        "`state` stays the one recorded until then",
+    )
     effective_date: str | None
     end_date: str
     amount: str
@@ -250,6 +278,10 @@ class DeadlineItem(Open):
     due_date: str
     expires_at: str
     status: str
+    passed_unrecorded: bool = Field(
+        description="its end has passed at the instant of reading, but the service has not "
+        "recorded it yet (its status still 'pending'): not to come; its next pass records it",
+    )
 
 
 class DeadlineList(BaseModel):

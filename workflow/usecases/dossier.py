@@ -33,7 +33,7 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 
 def dossier(app: App, reference: str, now: datetime) -> bytes:
     """The ZIP file of convention `reference`'s evidence, made at `now`."""
-    status = views.status(app, reference)
+    status = views.status(app, reference, now)
     history = views.history(app, reference)
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)

@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
-from states.overdue import Line, Passed, still_owed
+from states.due import END_KINDS
+from states.overdue import OWED_KINDS, Line, Passed, still_owed
+from states.reading import end_from_deadlines, passed_unrecorded
 from states.reminders import first_reminder_day
 from storage.mapping import clauses_from_stored, committee_from_stored
 from storage.queries import (
@@ -42,6 +44,7 @@ __all__ = [
     "ConventionPage",
     "ConventionSummary",
     "DeadlineItem",
+    "EndView",
     "FailedEmail",
     "FailedEmails",
     "Overdue",
@@ -70,11 +73,25 @@ class PartyRef(TypedDict):
 
 class Overdue(TypedDict):
     """An obligation overdue: a deadline passed that still waits for something
-    (states.overdue): what, which instalment (0: none or the single payment), due when."""
+    (states.overdue): what, which instalment (0: none or the single payment), due when;
+    `passed_unrecorded`: passed at the instant of reading, not yet recorded by the service
+    (states.reading)."""
 
     kind: str
     instalment: int
     due_date: str | None
+    passed_unrecorded: bool
+
+
+class EndView(TypedDict):
+    """A convention's end, come at the instant of reading and not yet applied by the service:
+    the event the next pass records, the deadline it applies, its day, the state it leads to
+    (states.reading)."""
+
+    event: str
+    kind: str
+    on: str
+    state: str
 
 
 class OverdueItem(Overdue):
@@ -87,7 +104,8 @@ class OverdueItem(Overdue):
 
 class ConventionSummary(TypedDict):
     """One convention in a list: its state, term, amount, next deadline, and the obligations
-    overdue (`overdue`, oldest first: the next deadline names only what is to come)."""
+    overdue (`overdue`, oldest first: the next deadline names only what is to come), all judged
+    at the instant of reading; `end_unrecorded`, its end come and not yet applied (None: none)."""
 
     reference: str
     title: str
@@ -100,6 +118,7 @@ class ConventionSummary(TypedDict):
     next_deadline_due: str | None
     parties: list[PartyRef]
     overdue: list[Overdue]
+    end_unrecorded: EndView | None
 
 
 class ConventionPage(TypedDict):
@@ -124,6 +143,8 @@ class DeadlineItem(TypedDict):
     due_date: str | None
     expires_at: str | None
     status: str
+    passed_unrecorded: bool
+    """Its instant has passed at the instant of reading, not yet recorded by the service."""
 
 
 class UpcomingDeadlines(TypedDict):
@@ -185,7 +206,10 @@ def _iso_day(value: date | str | None) -> str | None:
 
 
 def _summary(
-    row: AnyRow, parties: dict[int, list[dict[str, str]]], late: dict[str, list[OverdueItem]]
+    row: AnyRow,
+    parties: dict[int, list[dict[str, str]]],
+    late: dict[str, list[OverdueItem]],
+    ends: dict[str, EndView],
 ) -> ConventionSummary:
     return {
         "reference": row.reference,
@@ -198,24 +222,64 @@ def _summary(
         "next_deadline_kind": row.next_kind,
         "next_deadline_due": _iso_day(row.next_due),
         "parties": [{"key": p["key"], "name": p["name"]} for p in parties.get(row.id, [])],
-        "overdue": [{"kind": i["kind"], "instalment": i["instalment"], "due_date": i["due_date"]}
+        "overdue": [{"kind": i["kind"], "instalment": i["instalment"], "due_date": i["due_date"],
+                     "passed_unrecorded": i["passed_unrecorded"]}
                     for i in late.get(row.reference, [])],
+        "end_unrecorded": ends.get(row.reference),
     }  # fmt: skip
 
 
-def overdue_of(uow: Any, ids: Sequence[int] | None) -> list[OverdueItem]:
-    """The obligations overdue of these conventions (or of all), oldest first."""
-    rows, found = uow.listing.passed_owed(ids)
+def overdue_of(
+    uow: Any, ids: Sequence[int] | None, now: datetime | None = None
+) -> list[OverdueItem]:
+    """The obligations overdue of these conventions (or of all), oldest first: those the
+    service recorded passed, and with `now`, those passed at `now` it has not recorded yet."""
+    return _passed_at(uow, ids, now)[0]
+
+
+def _passed_at(
+    uow: Any, ids: Sequence[int] | None, now: datetime | None
+) -> tuple[list[OverdueItem], dict[str, EndView]]:
+    """The obligations overdue (as `overdue_of`), and the ends come at `now` that the service
+    has not applied yet, by reference. Each obligation is judged in the state the convention
+    will have once the pass has applied its end (what outlives the end is still owed, the
+    rest not), so that the list reads the same before the pass and after it."""
+    rows, found = uow.listing.passed_owed(ids, now)
     lines: dict[int, list[Line]] = {}
     for line in found:
         lines.setdefault(line.convention_id, []).append(Line(line.seq, line.name, line.inputs))
-    return [
-        {"reference": row.reference, "title": row.title, "state": row.state, "kind": row.kind,
-         "instalment": int(row.instalment), "due_date": day(row.due_date)}
-        for row in rows
-        if still_owed(Passed(row.kind, int(row.instalment), row.opened_by_seq, row.due_date),
-                      row.state, lines.get(row.convention_id, ()))
-    ]  # fmt: skip
+    ends: dict[str, EndView] = {}
+    if now is not None:
+        for reference, state, deadlines in _end_rows(rows):
+            end = end_from_deadlines(state, deadlines, now)
+            if end is not None:
+                ends[reference] = {"event": end.event, "kind": end.kind,
+                                   "on": end.on.isoformat(), "state": end.state}  # fmt: skip
+    items: list[OverdueItem] = []
+    for row in rows:
+        if row.kind not in OWED_KINDS:  # an end deadline, read for `ends`
+            continue
+        state = ends[row.reference]["state"] if row.reference in ends else row.state
+        passed = Passed(row.kind, int(row.instalment), row.opened_by_seq, row.due_date)
+        if not still_owed(passed, state, lines.get(row.convention_id, ())):
+            continue
+        unrecorded = now is not None and passed_unrecorded(row.status, _aware(row.expires_at), now)
+        items.append({"reference": row.reference, "title": row.title, "state": row.state,
+                      "kind": row.kind, "instalment": int(row.instalment),
+                      "due_date": day(row.due_date), "passed_unrecorded": unrecorded})  # fmt: skip
+    return items, ends
+
+
+def _end_rows(
+    rows: Sequence[AnyRow],
+) -> list[tuple[str, str, list[tuple[str, str, date | None, datetime | None]]]]:
+    """Each convention's end deadlines among `rows`: its reference, state and those rows."""
+    found: dict[str, tuple[str, list[tuple[str, str, date | None, datetime | None]]]] = {}
+    for row in rows:
+        if row.kind in END_KINDS.values():
+            _, deadlines = found.setdefault(row.reference, (row.state, []))
+            deadlines.append((row.kind, row.status, row.due_date, _aware(row.expires_at)))
+    return [(reference, state, deadlines) for reference, (state, deadlines) in found.items()]
 
 
 def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
@@ -225,10 +289,11 @@ def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
     return found
 
 
-def overdue_obligations(app: App) -> list[OverdueItem]:
-    """Every convention's obligations overdue, oldest first (states.overdue)."""
+def overdue_obligations(app: App, now: datetime | None = None) -> list[OverdueItem]:
+    """Every convention's obligations overdue, oldest first (states.overdue); with `now`, those
+    passed at `now` that the service has not recorded yet too (states.reading)."""
     with app.uow(read_only=True) as uow:
-        return overdue_of(uow, None)
+        return overdue_of(uow, None, now)
 
 
 def search_conventions(
@@ -239,9 +304,10 @@ def search_conventions(
         total = uow.listing.count(wanted, now)
         rows = uow.listing.page(wanted, now, page, total)
         parties = uow.listing.parties([row.id for row in rows])
-        late = _by_reference(overdue_of(uow, [row.id for row in rows]))
+        overdue, ends = _passed_at(uow, [row.id for row in rows], now)
+    late = _by_reference(overdue)
     return {
-        "items": [_summary(row, parties, late) for row in rows],
+        "items": [_summary(row, parties, late, ends) for row in rows],
         "total": total,
         "page": page.number,
         "per_page": page.size,
@@ -256,8 +322,9 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
     with app.uow(read_only=True) as uow:
         rows = uow.listing.every(wanted, now)
         parties = uow.listing.parties([row.id for row in rows])
-        late = _by_reference(overdue_of(uow, None))
-    return [_summary(row, parties, late) for row in rows]
+        overdue, ends = _passed_at(uow, None, now)
+    late = _by_reference(overdue)
+    return [_summary(row, parties, late, ends) for row in rows]
 
 
 def counts_by_state(app: App) -> dict[str, int]:
@@ -266,7 +333,7 @@ def counts_by_state(app: App) -> dict[str, int]:
         return uow.listing.counts_by_state()
 
 
-def _deadline_item(row: AnyRow) -> DeadlineItem:
+def _deadline_item(row: AnyRow, now: datetime) -> DeadlineItem:
     return {
         "reference": row.reference,
         "title": row.title,
@@ -275,16 +342,18 @@ def _deadline_item(row: AnyRow) -> DeadlineItem:
         "due_date": day(row.due_date),
         "expires_at": instant(row.expires_at),
         "status": row.status,
+        "passed_unrecorded": passed_unrecorded(row.status, _aware(row.expires_at), now),
     }
 
 
 def upcoming_deadlines(
     app: App, now: datetime, days: int, limit: int | None = None
 ) -> UpcomingDeadlines:
-    """Pending deadlines that fall within `days` (overdue ones first), and how many in all."""
+    """Pending deadlines that fall within `days` (overdue ones first), and how many in all;
+    those passed at `now` that the service has not recorded yet say so (`passed_unrecorded`)."""
     with app.uow(read_only=True) as uow:
         rows, total = uow.listing.upcoming(now, days, limit)
-    return {"items": [_deadline_item(row) for row in rows], "total": total, "days": days}
+    return {"items": [_deadline_item(row, now) for row in rows], "total": total, "days": days}
 
 
 def calendar_deadlines(

@@ -24,6 +24,7 @@ from states.convention import Convention
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
 from states.lifecycle import IN_FORCE, allowed_for
+from states.reading import awaiting_pass, end_unrecorded, passed_unrecorded
 from states.retention import retention
 from storage.mapping import dispute_to_json, notice_to_json
 from storage.vocabulary import EMAIL_WAITING
@@ -52,6 +53,10 @@ class DeadlineView(TypedDict):
     details: dict[str, Any]
     resolved_at: str | None
     instalment: int
+    passed_unrecorded: bool
+    """Its end has passed at the instant of reading, but no pass of the service has recorded
+    it yet (`status` still `pending`): it is not to come; the next pass marks it passed, or
+    applies it (states.reading)."""
 
 
 class ReminderView(TypedDict):
@@ -65,6 +70,9 @@ class ReminderView(TypedDict):
     status: str
     note: str | None
     resolved_at: str | None
+    awaiting_pass: bool
+    """Its instant has passed at the instant of reading, but it is still `planned`: not to
+    come, not sent either; the next pass of the service decides it (states.reading)."""
 
 
 class OutboxView(TypedDict):
@@ -176,6 +184,21 @@ class StatusView(TypedDict):
     financial_report: dict[str, Any] | None
     erasure: dict[str, Any] | None
     committee: CommitteeView
+    read_at: str
+    """The instant the status was read at: every deadline and reminder is judged against it."""
+    end_unrecorded: EndView | None
+    """The convention's end, come at the instant of reading but not yet applied by the
+    service (its stored `state` still in force): the event the next pass records (`expire`,
+    `terminate`), the deadline it applies, its day and the state it leads to. None otherwise."""
+
+
+class EndView(TypedDict):
+    """An end that has come and that no pass has recorded yet (states.reading)."""
+
+    event: str
+    kind: str
+    on: str
+    state: str
 
 
 class MeetingView(TypedDict):
@@ -213,8 +236,8 @@ class HistoryRow(TypedDict):
     amendment: int | None
 
 
-def deadline_view(row: AnyRow) -> DeadlineView:
-    """One stored deadline."""
+def deadline_view(row: AnyRow, now: datetime) -> DeadlineView:
+    """One stored deadline, judged at `now`."""
     return {
         "kind": row.kind,
         "due_date": day(row.due_date),
@@ -226,11 +249,12 @@ def deadline_view(row: AnyRow) -> DeadlineView:
         "details": row.details,
         "resolved_at": instant(row.resolved_at),
         "instalment": row.instalment,
+        "passed_unrecorded": passed_unrecorded(row.status, row.expires_at, now),
     }
 
 
-def reminder_view(row: AnyRow) -> ReminderView:
-    """One reminder: when it is (or was) planned, and what became of it."""
+def reminder_view(row: AnyRow, now: datetime) -> ReminderView:
+    """One reminder: when it is (or was) planned, and what became of it, judged at `now`."""
     return {
         "kind": row.kind,
         "template": row.template,
@@ -240,6 +264,7 @@ def reminder_view(row: AnyRow) -> ReminderView:
         "status": row.status,
         "note": row.note,
         "resolved_at": instant(row.resolved_at),
+        "awaiting_pass": awaiting_pass(row.status, row.planned_at, now),
     }
 
 
@@ -267,12 +292,13 @@ def outbox_view(row: AnyRow) -> OutboxView:
     }
 
 
-def reminders(app: App, reference: str) -> list[ReminderView]:
-    """Every reminder of a convention, in planned order."""
+def reminders(app: App, reference: str, now: datetime | None = None) -> list[ReminderView]:
+    """Every reminder of a convention, in planned order, judged at `now` (the app's clock)."""
+    now = now or app.clock()
     with app.uow(read_only=True) as uow:
         uow.conventions.get(reference)
         rows = uow.reminders.for_convention(uow.conventions.id_of(reference))
-    return [reminder_view(row) for row in rows]
+    return [reminder_view(row, now) for row in rows]
 
 
 def outbox(app: App, status: str | None = None, limit: int = 200) -> list[OutboxView]:
@@ -394,11 +420,12 @@ def erasure_view(lines: Sequence[AnyRow]) -> dict[str, Any] | None:
 
 
 def financial_report_view(
-    convention: Convention, deadlines: Sequence[AnyRow]
+    convention: Convention, deadlines: Sequence[AnyRow], now: datetime
 ) -> dict[str, Any] | None:
     """The financial report owed (rule 20): for which exercise, due when, and where it stands:
     `awaited`, `late` (its day passed, not received), `received`, `received_late`; None when
-    none is owed."""
+    none is owed. `passed_unrecorded`: still `awaited` as recorded, but its day has passed at
+    `now` and the service has not recorded it yet."""
     report = convention.financial_report
     if not report.required:
         return None
@@ -415,6 +442,9 @@ def financial_report_view(
         "due_date": day(due.due_date) if due is not None else None,
         "received_on": day(report.received_on),
         "status": status,
+        "passed_unrecorded": due is not None
+        and status == "awaited"
+        and passed_unrecorded(due.status, due.expires_at, now),
     }
 
 
@@ -478,14 +508,16 @@ def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
     }
 
 
-def status(app: App, reference: str) -> StatusView:
-    """Where a convention stands: its terms, parties, signatures, allowed events, deadlines,
-    reminders and emails."""
-    return convention_views(app, reference)[0]
+def status(app: App, reference: str, now: datetime | None = None) -> StatusView:
+    """Where a convention stands at `now` (the app's clock): its terms, parties, signatures,
+    allowed events, deadlines, reminders and emails."""
+    return convention_views(app, reference, now)[0]
 
 
-def status_on_driver(database_url: str, reference: str, retention_years: int) -> StatusView | None:
-    """The same status, read on the database driver alone (storage.driver_reads): what
+def status_on_driver(
+    database_url: str, reference: str, retention_years: int, now: datetime
+) -> StatusView | None:
+    """The same status at `now`, read on the database driver alone (storage.driver_reads): what
     `convflow status` runs first, to start without SQLAlchemy. None when that reader does not
     serve this database; `status` (the ordinary path) then says what is wrong with it. A
     PostgreSQL server that cannot be reached is refused at once (DatabaseUnreachable)."""
@@ -495,7 +527,7 @@ def status_on_driver(database_url: str, reference: str, retention_years: int) ->
         with open_reads(database_url) as reads:
             if reads is None:
                 return None
-            return _status_view(_read_parts(reads, reference), retention_years)
+            return _status_view(_read_parts(reads, reference), retention_years, now)
     except DriverError:
         return None
 
@@ -534,22 +566,26 @@ def _read_parts(source: UnitOfWork | DriverReads, reference: str) -> _Parts:
 
 
 def convention_views(
-    app: App, reference: str
+    app: App, reference: str, now: datetime | None = None
 ) -> tuple[StatusView, list[HistoryRow], list[dict[str, Any]]]:
-    """A convention's status, its history and its papers, read in one transaction (its page
-    shows the three: one round of queries instead of three, which PostgreSQL felt)."""
+    """A convention's status at `now` (the app's clock), its history and its papers, read in
+    one transaction (its page shows the three: one round of queries instead of three, which
+    PostgreSQL felt)."""
+    now = now or app.clock()
     with app.uow(read_only=True) as uow:
         parts = _read_parts(uow, reference)
     return (
-        _status_view(parts, app.settings.file_retention_years),
+        _status_view(parts, app.settings.file_retention_years, now),
         [history_row(row) for row in parts.lines],
         [document_view(paper) for paper in parts.papers],
     )
 
 
-def _status_view(parts: _Parts, retention_years: int) -> StatusView:
-    """A status from its parts; the file is kept `retention_years` after the convention ends."""
+def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusView:
+    """A status from its parts, judged at `now` (states.reading: what has fallen due and is not
+    recorded yet says so); the file is kept `retention_years` after the convention ends."""
     convention = parts.convention
+    end = end_unrecorded(convention, now)
     return {
         "reference": convention.reference,
         "title": convention.title,
@@ -592,17 +628,21 @@ def _status_view(parts: _Parts, retention_years: int) -> StatusView:
         "allowed_events": allowed_for(convention),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
-        "deadlines": [deadline_view(row) for row in parts.deadlines],
-        "reminders": [reminder_view(row) for row in parts.planned],
+        "deadlines": [deadline_view(row, now) for row in parts.deadlines],
+        "reminders": [reminder_view(row, now) for row in parts.planned],
         "outbox": [outbox_view(row) for row in parts.emails],
         "terms": terms_view(convention, parts.original, parts.amendments),
         "amendments": [amendment_view(amendment, convention) for amendment in parts.amendments],
         "award": award_view(convention.award),
         "retention": retention_view(convention, retention_years),
         "evidence": evidence_view(parts.lines, parts.papers),
-        "financial_report": financial_report_view(convention, parts.deadlines),
+        "financial_report": financial_report_view(convention, parts.deadlines, now),
         "erasure": erasure_view(parts.lines),
         "committee": committee_view(convention, parts.lines, parts.papers),
+        "read_at": instant(now) or "",
+        "end_unrecorded": None
+        if end is None
+        else {"event": end.event, "kind": end.kind, "on": end.on.isoformat(), "state": end.state},
     }
 
 

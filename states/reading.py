@@ -1,0 +1,103 @@
+"""What a reader is told at the instant of reading, before the due pass has caught up.
+
+The service applies what falls due at its passes (states.due); between an instant and the pass
+that follows it (the service stopped, a convention just imported with a past term, the minute
+before the next wake-up) the tables still say what was true at the last pass: a deadline
+`pending` whose end has gone by, a reminder `planned` whose instant is past, a convention in
+force whose term is over. A view judged against the clock of its reading says so at once,
+without applying anything: passed, not yet recorded; waiting for the next pass.
+
+Pure: stored statuses, instants and `now` in, facts out. The conditions are the due pass's own
+(:func:`states.due.deadlines_due`: a deadline falls at `expires_at <= now`; the reminders due
+are those `planned_at <= now`), so that a view read after the pass says what this one said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from states.convention import Convention
+from states.due import END_KINDS, WAITING_DEADLINE, WAITING_REMINDER, convention_end
+from states.lifecycle import IN_FORCE
+
+ENDED_STATE = {"expire": "expired", "terminate": "terminated"}
+"""The state each automatic end leads to (states.lifecycle's transitions)."""
+
+
+@dataclass(frozen=True)
+class EndUnrecorded:
+    """A convention's end that has come but that no pass has applied yet: the automatic event
+    it waits for (`expire`, `terminate`), the deadline it applies, and the day it ended."""
+
+    event: str
+    kind: str
+    on: date
+
+    @property
+    def state(self) -> str:
+        """The state the pass will record."""
+        return ENDED_STATE[self.event]
+
+
+def passed_unrecorded(status: str, expires_at: datetime | None, now: datetime) -> bool:
+    """Whether a deadline's end has passed at `now` while its stored status still waits for
+    it: the due pass will mark it passed (or apply it), and has not yet."""
+    return status == WAITING_DEADLINE and expires_at is not None and expires_at <= now
+
+
+def awaiting_pass(status: str, planned_at: datetime | None, now: datetime) -> bool:
+    """Whether a reminder's instant has passed at `now` while it is still planned: the next
+    pass decides it (sent, coalesced or skipped); until then it is neither to come nor sent."""
+    return status == WAITING_REMINDER and planned_at is not None and planned_at <= now
+
+
+def end_unrecorded(convention: Convention, now: datetime) -> EndUnrecorded | None:
+    """The end a pass at `now` would apply to this convention and has not: None while it is
+    in force, or once it has ended (the stored state says it)."""
+    end = convention_end(convention, now)
+    if end is None:
+        return None
+    return EndUnrecorded(end.event, end.kind, end.on)
+
+
+def end_from_deadlines(
+    state: str,
+    deadlines: Iterable[tuple[str, str, date | None, datetime | None]],
+    now: datetime,
+) -> EndUnrecorded | None:
+    """The same, read from a convention's stored deadlines (kind, status, due date, instant it
+    falls at) when the
+    convention itself is not at hand (the lists): the earliest end deadline passed but still
+    pending; at the same instant, the term wins (states.due.convention_end: the convention
+    expires at its term when the notice ends that day or after)."""
+    if state not in IN_FORCE:
+        return None
+    ends = {kind: event for event, kind in END_KINDS.items()}
+    due = sorted(
+        (expires_at, kind != "expiry", kind, due_date)
+        for kind, status, due_date, expires_at in deadlines
+        if kind in ends and due_date is not None and passed_unrecorded(status, expires_at, now)
+    )
+    if not due:
+        return None
+    _, _, kind, day = due[0]
+    return EndUnrecorded(ends[kind], kind, day)
+
+
+def state_after_pass(state: str, end: EndUnrecorded | None) -> str:
+    """The state the convention will have once the pass has applied what is due: the one
+    stored, or the end's."""
+    return end.state if end is not None else state
+
+
+__all__ = [
+    "ENDED_STATE",
+    "EndUnrecorded",
+    "awaiting_pass",
+    "end_from_deadlines",
+    "end_unrecorded",
+    "passed_unrecorded",
+    "state_after_pass",
+]

@@ -1,0 +1,198 @@
+"""`status` and `list` judge each deadline and reminder at the instant of reading, not at the
+service's last pass (states.reading).
+
+The reference convention loaded with its 2025 history and read on 6 December 2026, before any
+pass of the service: its open data (due 10 June 2025) and its term (31 December 2025) have
+passed, its reminders' instants too; nothing of it is recorded yet. A reader is told so at
+once, and what the pass then records is what the read said.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import EXAMPLE, REF, CliClock, Convflow
+
+NOT_RECORDED = "pas encore enregistrée\xa0: le service l'appliquera à son prochain passage"
+TERM_NOT_RECORDED = (
+    "terme passé le mercredi 31 décembre 2025 à 24 h\xa0: l'arrivée à terme n'est pas encore "
+    "enregistrée\xa0; le service l'enregistrera à son prochain passage"
+)
+PUBLICATION_OVERDUE = {"kind": "publication", "instalment": 0, "due_date": "2025-06-10"}
+
+
+@pytest.fixture
+def reference(convflow: Convflow, cli_clock: CliClock) -> Convflow:
+    """Read on 6 December 2026 (`cli_clock`): the reference convention with its 2025 history,
+    at the default open-data threshold (its 200 000 € subsidy is published: a deadline on
+    10 June 2025), no pass run yet."""
+    convflow.env.pop("CONVFLOW_OPEN_DATA_THRESHOLD", None)
+    convflow.ok("import", str(EXAMPLE))
+    return convflow
+
+
+def deadline_line(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if line.strip().startswith(name))
+
+
+def list_row(convflow: Convflow) -> str:
+    """The convention's row of `convflow list`, its no-break spaces read as spaces."""
+    row = next(line for line in convflow.ok("list").splitlines() if line.startswith(REF))
+    return row.replace("\xa0", " ")
+
+
+def by_kind(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {d["kind"]: d for d in view["deadlines"]}
+
+
+def test_status_read_in_december_2026_says_what_has_passed_and_is_not_recorded_yet(
+    reference: Convflow,
+) -> None:
+    text = reference.ok("status", REF)
+
+    state = text.splitlines()[1:3]
+    assert state[0].split()[1:4] == ["en", "exécution", "(execution)"], state  # as stored
+    assert state[1].strip() == TERM_NOT_RECORDED, state
+    publication = deadline_line(text, "publication des données essentielles")
+    term = deadline_line(text, "terme de la convention")
+    for line in (publication, term):
+        assert " échue " in line and line.endswith(NOT_RECORDED), line
+        assert "à venir" not in line, line
+    assert "mardi 10 juin 2025" in publication and "mercredi 31 décembre 2025" in term
+    assert "0 prévu(s), 6 en attente du prochain passage, 2 annulé(s)" in text, text
+    reminders = text.split("  rappels", 1)[1].split("  courriels", 1)[0].splitlines()[1:6]
+    assert all(line.endswith("— en attente du prochain passage") for line in reminders), reminders
+
+
+def test_status_json_keeps_the_stored_values_and_adds_what_the_clock_says(
+    reference: Convflow,
+) -> None:
+    view = reference.json("status", REF)
+
+    assert view["state"] == "execution"  # the stored state, as before
+    assert view["read_at"] == "2026-12-06T10:00:00Z"
+    assert view["end_unrecorded"] == {
+        "event": "expire", "kind": "expiry", "on": "2025-12-31", "state": "expired",
+    }  # fmt: skip
+    deadlines = by_kind(view)
+    assert {k: (d["status"], d["passed_unrecorded"]) for k, d in deadlines.items()} == {
+        "signature": ("met", False),
+        "payment": ("met", False),
+        "publication": ("pending", True),
+        "expiry": ("pending", True),
+    }
+    planned = [r for r in view["reminders"] if r["status"] == "planned"]
+    assert len(planned) == 6 and all(r["awaiting_pass"] for r in planned)
+    assert not any(r["awaiting_pass"] for r in view["reminders"] if r["status"] != "planned")
+
+
+def test_the_list_read_in_december_2026_offers_no_passed_deadline_as_the_next_one(
+    reference: Convflow,
+) -> None:
+    row = list_row(reference)
+    (listed,) = reference.json("list")
+
+    assert (
+        "mardi 10 juin 2025"
+        not in row.split("mercredi 31 décembre 2025", 1)[1].split("publication")[0]
+    ), row  # not the next deadline
+    assert "terme passé, pas encore enregistré" in row, row
+    assert row.endswith(
+        "—                   publication des données essentielles : échéance du mardi 10 juin "
+        "2025 (pas encore enregistrée)"
+    ), row
+    next_deadline = ("next_deadline_at", "next_deadline_kind", "next_deadline_due")
+    assert [listed[key] for key in next_deadline] == [None, None, None]
+    assert listed["state"] == "execution"
+    assert listed["overdue"] == [{**PUBLICATION_OVERDUE, "passed_unrecorded": True}]
+    assert listed["end_unrecorded"] == {
+        "event": "expire", "kind": "expiry", "on": "2025-12-31", "state": "expired",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("now", "passed"),
+    [
+        (datetime(2025, 6, 11, 8, 0, tzinfo=UTC), True),  # the publication fell yesterday
+        (datetime(2025, 6, 9, 8, 0, tzinfo=UTC), False),  # it falls tomorrow
+    ],
+)
+def test_a_deadline_passed_yesterday_is_overdue_one_falling_tomorrow_is_the_next(
+    convflow: Convflow, cli_clock: CliClock, now: datetime, passed: bool
+) -> None:
+    cli_clock.now = now
+    convflow.env.pop("CONVFLOW_OPEN_DATA_THRESHOLD", None)
+    convflow.ok("import", str(EXAMPLE))
+
+    publication = by_kind(convflow.json("status", REF))["publication"]
+    line = deadline_line(convflow.ok("status", REF), "publication des données essentielles")
+    (listed,) = convflow.json("list")
+    row = list_row(convflow)
+
+    assert publication["status"] == "pending" and publication["passed_unrecorded"] is passed
+    assert convflow.json("status", REF)["end_unrecorded"] is None  # the term is to come
+    if passed:
+        assert " échue " in line and line.endswith(NOT_RECORDED), line
+        assert (listed["next_deadline_kind"], listed["next_deadline_due"]) == (
+            "expiry", "2025-12-31",
+        )  # fmt: skip
+        assert listed["overdue"] == [{**PUBLICATION_OVERDUE, "passed_unrecorded": True}]
+        assert row.endswith("(pas encore enregistrée)"), row
+    else:
+        assert " à venir " in line and NOT_RECORDED not in line, line
+        assert (listed["next_deadline_kind"], listed["next_deadline_due"]) == (
+            "publication", "2025-06-10",
+        )  # fmt: skip
+        assert listed["overdue"] == []
+        assert row.endswith("mardi 10 juin 2025  —"), row
+
+
+def test_a_term_passed_yesterday_is_said_passed_one_falling_tomorrow_is_to_come(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    cli_clock.now = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)  # the term, 31 December, yesterday
+    convflow.ok("import", str(EXAMPLE))
+    yesterday = convflow.json("status", REF)
+    yesterday_row = list_row(convflow)
+    cli_clock.now = datetime(2025, 12, 30, 8, 0, tzinfo=UTC)  # the same stored rows, the day before
+    tomorrow = convflow.json("status", REF)
+    tomorrow_row = list_row(convflow)
+
+    assert by_kind(yesterday)["expiry"]["passed_unrecorded"] is True
+    assert yesterday["end_unrecorded"] is not None
+    assert "terme passé, pas encore enregistré" in yesterday_row
+    assert by_kind(tomorrow)["expiry"]["passed_unrecorded"] is False
+    assert tomorrow["end_unrecorded"] is None
+    assert "terme passé" not in tomorrow_row
+    assert tomorrow_row.split()[-2:] == ["2025", "—"]  # the term is the next deadline
+    assert convflow.json("list")[0]["next_deadline_due"] == "2025-12-31"
+
+
+def test_after_the_pass_the_views_say_what_the_read_before_it_said(reference: Convflow) -> None:
+    before_status, before_list = reference.json("status", REF), reference.json("list")[0]
+
+    reference.ok("run-due", "--no-send")
+    after_status, after_list = reference.json("status", REF), reference.json("list")[0]
+    text, row = reference.ok("status", REF), list_row(reference)
+
+    # What the pass recorded is what the read before it told.
+    assert after_status["state"] == before_status["end_unrecorded"]["state"] == "expired"
+    passed_before = {k for k, d in by_kind(before_status).items() if d["passed_unrecorded"]}
+    recorded = {k for k, d in by_kind(after_status).items() if d["status"] in ("passed", "applied")}
+    assert passed_before == recorded == {"publication", "expiry"}
+    strip = [
+        {k: v for k, v in o.items() if k != "passed_unrecorded"} for o in before_list["overdue"]
+    ]
+    assert after_list["overdue"] == [{**o, "passed_unrecorded": False} for o in strip]
+    assert after_list["next_deadline_due"] == before_list["next_deadline_due"] is None
+    # And once recorded, nothing more is said not recorded: the views are today's.
+    assert after_status["end_unrecorded"] is None and after_list["end_unrecorded"] is None
+    assert not any(d["passed_unrecorded"] for d in after_status["deadlines"])
+    assert not any(r["awaiting_pass"] for r in after_status["reminders"])
+    assert "pas encore enregistr" not in text and "en attente du prochain passage" not in text
+    assert "0 prévu(s), 8 annulé(s) (convflow reminders REF)" in text, text
+    assert deadline_line(text, "publication des données essentielles").split()[4] == "échue"
+    assert row.endswith("publication des données essentielles : échéance du mardi 10 juin 2025")

@@ -1,0 +1,139 @@
+"""The API and the dashboard judge each deadline and reminder at the instant of reading, not at
+the service's last pass (states.reading): what has passed and is not recorded yet says so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.http.conftest import REFERENCE, Tokens, bearer, sign_in
+from tests.integration import steps
+from workflow.bootstrap import App
+from workflow.usecases.due import run_due
+
+STATUS = f"/api/v1/conventions/{REFERENCE}"
+PAGE = f"/conventions/{REFERENCE}"
+NOT_RECORDED = "pas encore enregistrée : le service l'appliquera à son prochain passage"
+
+
+@pytest.fixture
+def api(client: httpx.Client, tokens: Tokens) -> httpx.Client:
+    """The client with bob's read-only token on every request."""
+    client.headers.update(bearer(tokens.viewer))
+    return client
+
+
+@pytest.fixture
+def notified(loaded: App) -> App:
+    """In force from 10 March 2025, its award notified on 20 March: payment due 19 April 2025,
+    its term 31 December 2025; no pass of the service has run."""
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    return loaded
+
+
+def move(app: App, when: str) -> None:
+    app.clock.now = steps.at(when)  # type: ignore[attr-defined]
+
+
+def by_kind(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {d["kind"]: d for d in view["deadlines"]}
+
+
+def text(page: str) -> str:
+    """A page's text as a reader sees it: entities and no-break spaces as spaces."""
+    return page.replace("&#39;", "'").replace("\xa0", " ").replace("&nbsp;", " ")
+
+
+def test_in_december_2026_the_api_says_the_term_and_the_payment_target_have_passed(
+    api: httpx.Client, notified: App
+):
+    move(notified, "2026-12-06T10:00:00Z")
+
+    status = api.get(STATUS).json()
+    (listed,) = api.get("/api/v1/conventions").json()["items"]
+
+    assert status["state"] == listed["state"] == "payment"  # as stored, until the pass
+    assert status["read_at"] == "2026-12-06T10:00:00Z"
+    ended = {"event": "expire", "kind": "expiry", "on": "2025-12-31", "state": "expired"}
+    assert status["end_unrecorded"] == listed["end_unrecorded"] == ended
+    deadlines = by_kind(status)
+    assert (deadlines["expiry"]["status"], deadlines["expiry"]["passed_unrecorded"]) == (
+        "pending", True,
+    )  # fmt: skip
+    assert deadlines["payment"]["passed_unrecorded"] is True
+    planned = [r for r in status["reminders"] if r["status"] == "planned"]
+    assert planned and all(r["awaiting_pass"] for r in planned)
+    assert (listed["next_deadline_at"], listed["next_deadline_kind"]) == (None, None)
+    assert listed["overdue"] == []  # the payment target ends with the convention, as recorded
+
+
+def test_two_days_after_the_payment_target_it_is_overdue_and_the_term_is_next(
+    api: httpx.Client, notified: App
+):
+    move(notified, "2025-04-21T08:00:00Z")
+
+    (listed,) = api.get("/api/v1/conventions").json()["items"]
+    upcoming = api.get("/api/v1/deadlines", params={"within_days": 30}).json()["items"]
+    status = api.get(STATUS).json()
+
+    assert (listed["next_deadline_kind"], listed["next_deadline_due"]) == ("expiry", "2025-12-31")
+    assert listed["overdue"] == [
+        {"kind": "payment", "instalment": 0, "due_date": "2025-04-19", "passed_unrecorded": True}
+    ]
+    assert listed["end_unrecorded"] is None and status["end_unrecorded"] is None
+    assert [(i["kind"], i["status"], i["passed_unrecorded"]) for i in upcoming] == [
+        ("payment", "pending", True)
+    ]
+    assert by_kind(status)["payment"]["passed_unrecorded"] is True
+    assert by_kind(status)["expiry"]["passed_unrecorded"] is False
+
+
+def test_the_dashboard_says_what_has_passed_and_is_not_recorded_yet(
+    client: httpx.Client, tokens: Tokens, notified: App
+):
+    move(notified, "2025-04-21T08:00:00Z")
+    signed_in(client, tokens)
+    april = text(client.get(PAGE).text)
+    deadlines = text(client.get("/echeances").text)
+    move(notified, "2026-12-06T10:00:00Z")
+    signed_in(client, tokens)  # a session lasts a working day
+    december = text(client.get(PAGE).text)
+    listed = text(client.get("/conventions").text)
+
+    payment = april.split("Objectif de versement", 1)[1].split("</article>", 1)[0]
+    assert "échue" in payment and NOT_RECORDED in payment and "à venir" not in payment, payment
+    assert "Objectif de versement" in deadlines and NOT_RECORDED in deadlines
+    assert "Le terme est passé le mercredi 31 décembre 2025 à 24 h" in december
+    assert "l'arrivée à terme n'est pas encore enregistrée" in december
+    term = december.split("Terme de la convention", 1)[1].split("</article>", 1)[0]
+    assert "échue" in term and NOT_RECORDED in term, term
+    assert "en attente du prochain passage" in december and ">prévu<" not in december
+    assert "terme passé le 31/12/2025, pas encore enregistré" in listed
+
+
+def test_once_the_pass_has_run_the_views_say_no_more_than_it_recorded(
+    client: httpx.Client, tokens: Tokens, notified: App
+):
+    token = bearer(tokens.viewer)
+    move(notified, "2026-12-06T10:00:00Z")
+    before = client.get(STATUS, headers=token).json()
+    run_due(notified, notified.clock())
+
+    after = client.get(STATUS, headers=token).json()
+    (listed,) = client.get("/api/v1/conventions", headers=token).json()["items"]
+    signed_in(client, tokens)
+    page = text(client.get(PAGE).text)
+
+    assert after["state"] == before["end_unrecorded"]["state"] == "expired"
+    assert after["end_unrecorded"] is None and listed["end_unrecorded"] is None
+    assert not any(d["passed_unrecorded"] for d in after["deadlines"])
+    assert not any(r["awaiting_pass"] for r in after["reminders"])
+    assert "pas encore enregistr" not in page and "en attente du prochain passage" not in page
+
+
+def signed_in(client: httpx.Client, tokens: Tokens) -> None:
+    """Bob signs in on the dashboard, at the app's clock of now."""
+    assert sign_in(client, tokens.viewer).status_code == 303

@@ -1,0 +1,54 @@
+"""states.reading: what a read at `now` says of what the due pass has not applied yet, on the
+pass's own conditions (states.due)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from states.calendar import end_of_day
+from states.reading import (
+    EndUnrecorded,
+    awaiting_pass,
+    end_from_deadlines,
+    passed_unrecorded,
+    state_after_pass,
+)
+
+TERM = date(2025, 12, 31)
+FALLS = end_of_day(TERM)  # 31 December 2025 at 24:00 in Paris
+
+
+def test_a_deadline_is_passed_at_its_instant_as_the_pass_marks_it_never_before() -> None:
+    assert passed_unrecorded("pending", FALLS, FALLS)  # the pass: expires_at <= now
+    assert not passed_unrecorded("pending", FALLS, FALLS - timedelta(seconds=1))
+    assert not passed_unrecorded("passed", FALLS, FALLS + timedelta(days=1))  # recorded
+    assert not passed_unrecorded("met", FALLS, FALLS + timedelta(days=1))
+
+
+def test_a_reminder_past_its_instant_and_still_planned_waits_for_the_pass() -> None:
+    at = datetime(2025, 12, 24, 8, 0, tzinfo=UTC)
+    assert awaiting_pass("planned", at, at)
+    assert not awaiting_pass("planned", at, at - timedelta(minutes=1))
+    assert not awaiting_pass("sent", at, at + timedelta(days=1))
+
+
+def test_the_end_read_from_the_deadlines_is_the_pass_s_end() -> None:
+    later = FALLS + timedelta(days=3)
+    expiry = ("expiry", "pending", TERM, FALLS)
+    notice_day = date(2025, 10, 15)
+    notice = ("termination", "pending", notice_day, end_of_day(notice_day))
+    same_day = ("termination", "pending", TERM, FALLS)
+
+    assert end_from_deadlines("execution", [expiry], later) == EndUnrecorded(
+        "expire", "expiry", TERM
+    )
+    assert end_from_deadlines("termination", [expiry, notice], later) == EndUnrecorded(
+        "terminate", "termination", notice_day
+    )
+    # A notice ending on the term's day: the convention expires at its term (rule 10).
+    assert end_from_deadlines("termination", [same_day, expiry], later).event == "expire"
+    assert end_from_deadlines("execution", [expiry], FALLS - timedelta(hours=1)) is None
+    assert end_from_deadlines("expired", [expiry], later) is None  # ended, as recorded
+    ended = end_from_deadlines("execution", [expiry], later)
+    assert state_after_pass("execution", ended) == "expired"
+    assert state_after_pass("execution", None) == "execution"
