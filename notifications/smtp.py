@@ -291,9 +291,12 @@ def _temporary(email: OutgoingEmail, detail: str, error: OSError | None = None) 
 def _settings_refused(error: BaseException | None) -> bool:
     """Whether the server refused the session for our settings, not for being down: a login
     it refuses (535) or does not offer (no AUTH, or no STARTTLS, where we were told to use
-    them). Trying again changes nothing until an operator corrects them."""
+    them), TLS it does not speak or not as this machine does, a certificate this machine does
+    not trust. Trying again changes nothing until an operator corrects them."""
     if isinstance(error, smtplib.SMTPNotSupportedError | smtplib.SMTPAuthenticationError):
         return True
+    if isinstance(error, ssl.SSLError):  # the link ending mid-handshake is no refusal
+        return not isinstance(error, ssl.SSLEOFError | ssl.SSLZeroReturnError)
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 535
 
 

@@ -314,6 +314,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "starttls_not_offered": {"detail": "text"},
     "login_not_offered": {"detail": "text"},
     "tls_certificate_refused": {"detail": "text"},
+    "tls_handshake_failed": {"detail": "text"},
     "authentication_refused": {"detail": "text"},
     "connection_closed": {"detail": "text"},
     "database_not_found": {"detail": "text"},

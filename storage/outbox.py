@@ -194,6 +194,15 @@ class OutboxRepository:
         return self._outcome(outbox_id, token, status="pending", next_attempt_at=at,
                              last_error=error)  # fmt: skip
 
+    def hold(
+        self, outbox_id: int, at: datetime, error: str, token: str, status: str = "pending"
+    ) -> bool:
+        """The mail server refuses convflow's own settings (a login, TLS): nothing was tried,
+        so no attempt is counted; the email waits in `status` (the one it had) and is looked
+        at again at `at`. False if the claim was lost."""
+        return self._outcome(outbox_id, token, counted=False, status=status,
+                             next_attempt_at=at, last_error=error)  # fmt: skip
+
     def uncertain(self, outbox_id: int, at: datetime, error: str, token: str) -> bool:
         """The message went out and no answer came (an attempt made, unanswered): the server
         may have it; try again at `at`, under the same Message-ID. False if the claim was lost."""

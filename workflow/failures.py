@@ -17,9 +17,11 @@ import socket
 import ssl
 
 from states.errors import ConvflowError
+from workflow.wording.catalogue import gettext_noop
 
 __all__ = [
     "SETTINGS_REFUSED",
+    "SMTP_FIXES",
     "ConnectionFailure",
     "connection_failure",
     "database_problem",
@@ -50,10 +52,42 @@ _DRIVER_SAYS: tuple[tuple[str, str], ...] = (
 
 
 SETTINGS_REFUSED = frozenset({"authentication_refused", "login_not_offered",
-                              "starttls_not_offered"})  # fmt: skip
+                              "starttls_not_offered", "tls_not_spoken", "tls_handshake_failed",
+                              "tls_certificate_refused"})  # fmt: skip
 """The failures that say convflow's own settings are wrong for this server (a login it refuses
-or does not offer, STARTTLS it does not offer), not that it is down: trying again changes
-nothing until an operator corrects CONVFLOW_SMTP_*, and nothing is wrong with the emails."""
+or does not offer, STARTTLS it does not offer, TLS where it speaks none or none this machine
+speaks, a certificate this machine does not trust), not that it is down: trying again changes
+nothing until an operator corrects CONVFLOW_SMTP_* (or this machine's trusted authorities),
+and nothing is wrong with the emails."""
+
+SMTP_FIXES = {
+    "tls_not_spoken": gettext_noop(
+        "set CONVFLOW_SMTP_TLS=starttls if the server offers STARTTLS on this port, or "
+        "CONVFLOW_SMTP_PORT to its TLS port (often 465)"
+    ),
+    "starttls_not_offered": gettext_noop(
+        "set CONVFLOW_SMTP_TLS=tls if this port speaks TLS at once (often 465), or use the "
+        "server's submission port (often 587)"
+    ),
+    "tls_handshake_failed": gettext_noop(
+        "check CONVFLOW_SMTP_TLS and CONVFLOW_SMTP_PORT against the server's TLS ports, and "
+        "that the server accepts a TLS version and cipher of this machine (TLS 1.2 or later)"
+    ),
+    "tls_certificate_refused": gettext_noop(
+        "set CONVFLOW_SMTP_HOST to the name its certificate is made for, or have this machine "
+        "trust the authority that signed it (the system's certificates, or SSL_CERT_FILE)"
+    ),
+    "login_not_offered": gettext_noop(
+        "unset CONVFLOW_SMTP_USER and _PASSWORD, or use the server's submission port (often "
+        "587 with CONVFLOW_SMTP_TLS=starttls)"
+    ),
+    "authentication_refused": gettext_noop("correct CONVFLOW_SMTP_USER and CONVFLOW_SMTP_PASSWORD"),
+}
+"""What to correct, for each way the mail server refuses convflow's settings: `convflow
+doctor` says it, and so do the delivery's log and the held emails' last error."""
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE",
+                      "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG", "RECORD_TOO_LARGE"})  # fmt: skip
+"""What OpenSSL says when the bytes it read are no TLS record: a plain server's greeting."""
 
 
 class ConnectionFailure(ConvflowError):
@@ -110,10 +144,14 @@ def _code(error: BaseException) -> str:
         return "server_answered"
     if isinstance(error, ssl.SSLCertVerificationError):
         return "tls_certificate_refused"
+    if isinstance(error, ssl.SSLEOFError | ssl.SSLZeroReturnError):
+        return "connection_closed"  # the link ended, nothing says the settings are wrong
     if isinstance(error, ssl.SSLError):
-        # The server answered in plain text where TLS was expected: it speaks no TLS on that
-        # port (often it does, but only after STARTTLS).
-        return "tls_not_spoken"
+        if getattr(error, "reason", None) in _NOT_TLS or not getattr(error, "reason", None):
+            # The server answered in plain text where TLS was expected: it speaks no TLS on
+            # that port (often it does, but only after STARTTLS).
+            return "tls_not_spoken"
+        return "tls_handshake_failed"  # it speaks TLS, none that this machine agrees to
     if isinstance(error, ConnectionRefusedError):
         return "connection_refused"
     if isinstance(error, TimeoutError | socket.timeout):

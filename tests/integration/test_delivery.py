@@ -187,9 +187,15 @@ def test_tls_to_a_server_that_speaks_none_is_said_in_french_where_the_operator_l
     assert len(deliver(submitted, tls, clock.now).retried) == 1
 
     error = str(_email(submitted)["last_error"])
-    said = "serveur de courriel injoignable : le serveur ne parle pas TLS sur ce port, ou "
+    # a setting the server does not match: held for an operator, not unreachable (never failed)
+    said = (
+        "en attente de réglages d'envoi corrigés\xa0: le serveur ne parle pas TLS sur ce port, ou "
+    )
     assert error.startswith(said + "seulement après STARTTLS (SSLError: [SSL: ")
-    assert error.endswith(")"), "the library's words only at the end, as a detail"
+    failure, fix = error.split(")\xa0; ")
+    assert failure.endswith(")"), "the library's words at the end of the failure, as a detail"
+    assert "SSL" not in fix, "what to correct is said in convflow's words only"
+    assert fix.startswith("indiquez CONVFLOW_SMTP_TLS=starttls si le serveur propose STARTTLS")
     listing = CliRunner().invoke(cli, ["outbox"], env=settings_env)
     assert said[:60] in listing.output
     assert "SSLError" not in listing.output.split(said[:60])[0]

@@ -114,7 +114,7 @@ def test_a_server_offering_no_login_holds_the_emails_as_a_settings_error_never_f
         [email] = views.outbox(app)
         assert email["status"] == "pending", email  # held for an operator, never failed
         assert email["last_error"].startswith(
-            "en attente de réglages d'envoi corrigés : le serveur ne propose pas de connexion "
+            "en attente de réglages d'envoi corrigés\xa0: le serveur ne propose pas de connexion "
             "par identifiant (AUTH) sur ce port, alors que CONVFLOW_SMTP_USER est réglé ("
         ), email["last_error"]
         assert views.outbox(app, "failed") == [] and server.handler.accepted == []

@@ -9,7 +9,8 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from tests.notifications.conftest import SmtpServers
+from tests.notifications.conftest import Certificate, SmtpServers
+from tests.notifications.conftest import certificate as certificate  # the fixture
 from tests.notifications.helpers import authenticator, free_port
 from tests.processes.mail import HoldingHandler
 from workflow.cli import cli
@@ -267,6 +268,44 @@ def test_a_closed_smtp_port_is_said_in_french_with_the_library_words_only_at_the
     _, findings = doctor(env)
     [found] = [f for f in findings if f["check"] == "mail"]
     assert found["error"]["code"] == "connection_refused"
+
+
+@pytest.mark.parametrize(
+    ("tls", "server", "seen", "fix"),
+    [
+        ("starttls", {}, "the server does not offer STARTTLS on that port",
+         "set CONVFLOW_SMTP_TLS=tls if this port speaks TLS at once"),
+        ("starttls", {"require_starttls": True}, "the server's certificate is not trusted by "
+         "this machine (SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED]",
+         "set CONVFLOW_SMTP_HOST to the name its certificate is made for, or have this machine "
+         "trust the authority that signed it (the system's certificates, or SSL_CERT_FILE)"),
+        ("tls", {}, "the server's certificate is not trusted by this machine",
+         "or SSL_CERT_FILE"),
+    ],
+)  # fmt: skip
+def test_a_tls_setting_the_server_does_not_match_fails_naming_the_setting_to_correct(
+    settings_env: dict[str, str], certificate: Certificate, tls: str, server: dict[str, bool],
+    seen: str, fix: str,
+) -> None:  # fmt: skip
+    """What delivery holds the emails for (never failing them), doctor says with its fix."""
+    servers = SmtpServers()
+    context = certificate.server_context()
+    if tls == "tls":
+        mail_server = servers.start(HoldingHandler(), ssl_context=context)
+    elif server:
+        mail_server = servers.start(HoldingHandler(), tls_context=context, **server)
+    else:
+        mail_server = servers.start(HoldingHandler())  # offers no STARTTLS
+    env = {**settings_env, "CONVFLOW_SMTP_HOST": "127.0.0.1",
+           "CONVFLOW_SMTP_PORT": str(mail_server.port), "CONVFLOW_SMTP_TLS": tls}  # fmt: skip
+    try:
+        code, findings = doctor(env)
+    finally:
+        servers.stop_all()
+
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert code == 1 and mail["verdict"] == "fail", mail
+    assert seen in mail["seen"] and fix in mail["fix"], mail
 
 
 def test_tls_to_a_plain_smtp_server_says_it_speaks_tls_only_after_starttls(settings_env):

@@ -2,10 +2,11 @@
 
 import smtplib
 import socket
+import ssl
 
 import pytest
 
-from workflow.failures import connection_failure
+from workflow.failures import SMTP_FIXES, connection_failure, settings_refused
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
@@ -43,3 +44,33 @@ def test_the_words_are_convflows_and_the_library_s_come_last_and_short():
         'no such database on the server (FATAL: database "x" does not exist)'
     )
     assert len(connection_failure(OSError("x" * 1000)).detail) <= 160
+
+
+def _ssl_error(kind: type[ssl.SSLError], reason: str) -> ssl.SSLError:
+    """An error as OpenSSL raises it: its reason is set by the ssl module, not its arguments."""
+    error = kind(1, f"[SSL: {reason}] {reason.lower().replace('_', ' ')} (_ssl.c:1006)")
+    error.reason = reason
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "held"),
+    [
+        (_ssl_error(ssl.SSLError, "WRONG_VERSION_NUMBER"), "tls_not_spoken", True),
+        (_ssl_error(ssl.SSLError, "TLSV1_ALERT_PROTOCOL_VERSION"), "tls_handshake_failed", True),
+        (_ssl_error(ssl.SSLError, "SSLV3_ALERT_HANDSHAKE_FAILURE"), "tls_handshake_failed", True),
+        (_ssl_error(ssl.SSLCertVerificationError, "CERTIFICATE_VERIFY_FAILED"),
+         "tls_certificate_refused", True),
+        (smtplib.SMTPNotSupportedError("STARTTLS extension not supported by server."),
+         "starttls_not_offered", True),
+        (_ssl_error(ssl.SSLEOFError, "UNEXPECTED_EOF_WHILE_READING"), "connection_closed", False),
+        (ConnectionRefusedError(111, "Connection refused"), "connection_refused", False),
+        (TimeoutError("timed out"), "connection_timed_out", False),
+    ],
+)  # fmt: skip
+def test_a_tls_setting_the_server_does_not_match_is_the_settings_not_an_outage(
+    error: BaseException, code: str, held: bool
+) -> None:
+    assert connection_failure(error).code == code
+    assert settings_refused(error) is held
+    assert (code in SMTP_FIXES) is held  # what to correct is known for each

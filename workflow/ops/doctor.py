@@ -25,7 +25,7 @@ from states.errors import ConvflowError
 from storage.engine import DatabaseUnreachable, is_sqlite, sqlite_path
 from storage.urls import masked_url
 from workflow.bootstrap import App, SchemaNotReady
-from workflow.failures import ConnectionFailure, connection_failure
+from workflow.failures import SMTP_FIXES, ConnectionFailure, connection_failure
 from workflow.scheduler.listening import HostNotLocal, PortTaken, beyond_loopback, bind_http
 from workflow.scheduler.service import mail_identity_missing
 from workflow.settings import Refused, Settings
@@ -262,20 +262,15 @@ def _mail(settings: Settings) -> Finding:
             "mail",
             "fail",
             _("SMTP {where} ({tls}) offers no login (AUTH), yet CONVFLOW_SMTP_USER is set"),
-            _("unset CONVFLOW_SMTP_USER and _PASSWORD, or use the server's submission port "
-              "(often 587 with CONVFLOW_SMTP_TLS=starttls)"),
+            SMTP_FIXES["login_not_offered"],
             values,
         )  # fmt: skip
     return Finding("mail", "ok", _("SMTP {where} ({tls}) greets: {greeting}"), values=values)
 
 
 def _mail_fix(failure: ConnectionFailure) -> str:
-    if failure.code == "tls_not_spoken":
-        return _("set CONVFLOW_SMTP_TLS=starttls if the server offers STARTTLS on this port, "
-                 "or CONVFLOW_SMTP_PORT to its TLS port (often 465)")  # fmt: skip
-    if failure.code == "starttls_not_offered":
-        return _("set CONVFLOW_SMTP_TLS=tls if this port speaks TLS at once (often 465), or "
-                 "use the server's submission port (often 587)")  # fmt: skip
+    if failure.code in SMTP_FIXES:  # the settings delivery holds the emails for
+        return SMTP_FIXES[failure.code]
     return _("check CONVFLOW_SMTP_HOST, _PORT and _TLS, and that this machine may reach it")
 
 

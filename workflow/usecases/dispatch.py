@@ -26,7 +26,7 @@ from storage.outbox import WAITING, new_token
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
-from workflow.failures import connection_failure, database_problem, settings_refused
+from workflow.failures import SMTP_FIXES, connection_failure, database_problem, settings_refused
 from workflow.usecases.claims import HeldClaim
 from workflow.usecases.emails import convention_snapshot, rehydrate
 from workflow.wording.catalogue import gettext_noop
@@ -58,10 +58,13 @@ class DeliveryReport:
     cancelled: list[str] = field(default_factory=list)  # moot by delivery: never sent
     held: list[str] = field(default_factory=list)
     """Of the retried, those the mail server could not take because it refuses convflow's
-    mail settings (a login it refuses or does not offer): held, never failed for that, until
-    the settings are corrected."""
+    mail settings (a login it refuses or does not offer, TLS it does not match, a certificate
+    not trusted): held, never failed for that nor counted as an attempt, until the settings
+    are corrected."""
     held_because: str = ""
     """Why, in English, for the log (empty when none was held)."""
+    held_fix: str = ""
+    """What to correct (which setting), in English, for the log (empty when none is known)."""
 
 
 def retry_delay(attempts: int, base_seconds: int) -> timedelta:
@@ -154,11 +157,12 @@ def _said_held(report: DeliveryReport) -> DeliveryReport:
     """Say once a pass, as an error an operator's alerting catches, that the mail server
     refuses convflow's mail settings: the emails wait for an operator, not for the server."""
     if report.held:
+        fix = f"; to correct: {report.held_fix}" if report.held_fix else ""
         log.error(
             "the mail server refuses convflow's mail settings: %s; %d email(s) held, not "
             "failed, until CONVFLOW_SMTP_* are corrected (run `convflow doctor`), then "
-            "restart the service",
-            report.held_because, len(report.held),
+            "restart the service%s",
+            report.held_because, len(report.held), fix,
         )  # fmt: skip
     return report
 
@@ -295,10 +299,13 @@ def _record(
         log.info("sent %s %s to %s (%s)", row.kind, row.message_id,
                  ", ".join(row.recipients), result.detail, extra=_about(row))  # fmt: skip
         return "sent"
-    retrying = result.outcome in (DeliveryOutcome.TEMPORARY, DeliveryOutcome.UNCERTAIN)
     # A server that refuses our settings says nothing against the email: it waits for an
-    # operator however many attempts that takes, never failed for a partner to never get it.
-    if retrying and (attempt < app.settings.max_attempts or _settings_refused(result)):
+    # operator however long that takes, never failed for a partner to never get it; and
+    # nothing was tried, so no attempt is spent nor its backoff pushed.
+    if _settings_refused(result):
+        return _hold(app, claim, row, result, at, report)
+    retrying = result.outcome in (DeliveryOutcome.TEMPORARY, DeliveryOutcome.UNCERTAIN)
+    if retrying and attempt < app.settings.max_attempts:
         return _retry(app, claim, row, result, attempt, at, report)
     reason = recorded_reason(result)
     if retrying:
@@ -320,6 +327,11 @@ def recorded_reason(result: DeliveryResult) -> str:
             gettext_noop("no answer once the message was sent: {failure}"), failure=failure
         )
     if _settings_refused(result):
+        if fix := _fix(result.error):
+            return FRENCH(
+                gettext_noop("held until the mail settings are corrected: {failure}; {fix}"),
+                failure=failure, fix=FRENCH(fix),
+            )  # fmt: skip
         return FRENCH(
             gettext_noop("held until the mail settings are corrected: {failure}"),
             failure=failure,
@@ -359,21 +371,55 @@ def _retry(
     if not _commit(app, claim, write):
         return _claim_lost(row, str(result.outcome), report)
     (report.uncertain if unanswered else report.retried).append(row.message_id)
-    if _settings_refused(result):
-        assert result.error is not None
-        report.held.append(row.message_id)
-        report.held_because = say(connection_failure(result.error), ENGLISH).message
-        what = "held (the mail server refuses convflow's mail settings)"
-    elif unanswered:
-        what = "no answer (uncertain: the server may have it)"
-    else:
-        what = "temporary failure"
+    what = "no answer (uncertain: the server may have it)" if unanswered else "temporary failure"
     log.warning(
         "%s for %s %s (attempt %d): %s; next try at %s",
         what, row.kind, row.message_id, attempt, result.detail, later.isoformat(),
         extra=_about(row),
     )  # fmt: skip
     return "uncertain" if unanswered else "pending"
+
+
+def _hold(
+    app: App,
+    claim: HeldClaim,
+    row: AnyRow,
+    result: DeliveryResult,
+    at: datetime,
+    report: DeliveryReport,
+) -> str:
+    """The mail server refuses convflow's settings: the email was not tried, so no attempt is
+    counted; it keeps the status it waited in, and is looked at again after the delay its
+    next attempt would wait (the same at every hold, never pushed further by them), so it
+    goes soon once an operator corrected the settings."""
+    assert result.error is not None
+    later = at + retry_delay(row.attempts + 1, app.settings.retry_base_seconds)
+    status = row.status if row.status in WAITING else "pending"
+    reason = recorded_reason(result)
+
+    def write(uow: UnitOfWork) -> bool:
+        return uow.outbox.hold(row.id, later, reason, claim.token, status)
+
+    if not _commit(app, claim, write):
+        return _claim_lost(row, "held", report)
+    report.retried.append(row.message_id)
+    report.held.append(row.message_id)
+    report.held_because = say(connection_failure(result.error), ENGLISH).message
+    fix = _fix(result.error)
+    report.held_fix = ENGLISH(fix) if fix else ""
+    log.warning(
+        "held (the mail server refuses convflow's mail settings) %s %s, not counted as an "
+        "attempt (%d so far): %s; next look at %s",
+        row.kind, row.message_id, row.attempts, result.detail, later.isoformat(),
+        extra=_about(row),
+    )  # fmt: skip
+    return status
+
+
+def _fix(error: BaseException | None) -> str:
+    """What to correct for the mail server to take convflow's settings (a catalogue msgid),
+    empty when there is nothing to say."""
+    return SMTP_FIXES.get(connection_failure(error).code, "") if error is not None else ""
 
 
 def _fail(

@@ -1,0 +1,188 @@
+"""Emails held while the mail server refuses convflow's own settings, against real SMTP
+servers (aiosmtpd on 127.0.0.1): a hold is no attempt (it spends none of the email's attempts
+and pushes none of its backoff), and a TLS setting the server does not match (TLS where it
+speaks none, STARTTLS it does not offer, a certificate this machine does not trust) holds the
+emails as a login it does not offer does: never failed, one ERROR a pass naming the setting to
+correct. A server that is down is still unreachable: retried, then failed."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from notifications import SmtpSender
+from states.convention import Convention
+from tests.conftest import FixedClock
+from tests.integration.steps import load, record
+from tests.notifications.conftest import Certificate, RunningServer, SmtpServers
+from tests.notifications.conftest import certificate as certificate  # the fixture
+from tests.notifications.helpers import PASSWORD, USER, ScriptedHandler, free_port
+from workflow.bootstrap import App
+from workflow.ops.logs import configure_logging
+from workflow.settings import load_settings
+from workflow.usecases import views
+from workflow.usecases.dispatch import deliver
+
+MAX_ATTEMPTS = 3
+BASE = timedelta(seconds=60)
+DISPATCH = "workflow.usecases.dispatch"
+
+
+def _json(stream: io.StringIO) -> list[dict[str, str]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+@pytest.fixture
+def submitted(
+    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
+) -> Iterator[App]:
+    """The reference convention sent for signature: one email queued to both signatories."""
+    environment = {**settings_env, "CONVFLOW_ADMIN_EMAILS": "politique.ville@example.org",
+                   "CONVFLOW_ADMIN_COPIES": "no", "CONVFLOW_RETRY_BASE_SECONDS": "60",
+                   "CONVFLOW_MAX_ATTEMPTS": str(MAX_ATTEMPTS)}  # fmt: skip
+    application = App.create(load_settings(environment))
+    application.clock = clock
+    load(application, reference_convention)
+    record(application, "submit", "2025-03-03")
+    yield application
+    application.close()
+
+
+def _email(app: App) -> dict[str, object]:
+    [email] = [e for e in views.outbox(app) if e["kind"] == "signature_requested"]
+    return dict(email)
+
+
+def _passes(app: App, sender: SmtpSender, clock: FixedClock, count: int) -> None:
+    """`count` delivery passes, each once the email is due again (its stored next try)."""
+    for _ in range(count):
+        deliver(app, sender, clock.now)
+        clock.now = max(clock.now, _next_try(app))
+
+
+def _next_try(app: App) -> datetime:
+    return datetime.fromisoformat(str(_email(app)["next_attempt_at"]))
+
+
+def test_a_hold_is_no_attempt_so_once_corrected_the_email_gets_all_its_attempts(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock
+) -> None:
+    server = smtp_servers.start()  # plain SMTP: offers no AUTH, yet a login is set
+    held = server.sender(user=USER, password=PASSWORD)
+    for _ in range(2 * MAX_ATTEMPTS):  # held more passes than the attempts allowed
+        deliver(submitted, held, clock.now)
+        email = _email(submitted)
+        assert email["status"] == "pending" and email["attempts"] == 0, email
+        # the next look is the first retry's delay away, never pushed further by the holds
+        assert _next_try(submitted) == clock.now + BASE, email
+        clock.now += BASE
+
+    server.handler.data_answers.append("451 4.3.0 try again later")
+    corrected = server.sender()  # the operator unset CONVFLOW_SMTP_USER
+    deliver(submitted, corrected, clock.now)
+    email = _email(submitted)
+    assert email["status"] == "pending" and email["attempts"] == 1, email  # its first attempt
+    assert _next_try(submitted) == clock.now + BASE, email
+    clock.now += BASE
+
+    deliver(submitted, corrected, clock.now)
+
+    email = _email(submitted)
+    assert email["status"] == "sent" and email["attempts"] == 2, email
+    assert len(server.handler.accepted) == 1
+    assert views.outbox(submitted, "failed") == []
+
+
+def _held_by(
+    app: App, sender: SmtpSender, clock: FixedClock, log_lines: io.StringIO, code_words: str
+) -> list[dict[str, str]]:
+    """Twice as many passes as the attempts allowed: the email is held, never failed; the
+    ERROR lines of those passes (one each)."""
+    configure_logging("json", "info", stream=log_lines)
+    _passes(app, sender, clock, 2 * MAX_ATTEMPTS)
+    email = _email(app)
+    assert email["status"] == "pending" and email["attempts"] == 0, email
+    assert str(email["last_error"]).startswith(
+        "en attente de réglages d'envoi corrigés\xa0: " + code_words
+    ), email["last_error"]
+    assert views.outbox(app, "failed") == []
+    lines = _json(log_lines)
+    assert not [line for line in lines if "unreachable" in line["message"]], lines
+    errors = [line for line in lines if line["level"] == "ERROR" and line["logger"] == DISPATCH]
+    assert len(errors) == 2 * MAX_ATTEMPTS, errors  # one a pass (aiosmtpd says its own)
+    assert "held, not failed, until CONVFLOW_SMTP_* are corrected" in errors[0]["message"]
+    return errors
+
+
+def test_implicit_tls_set_against_a_plain_server_holds_the_emails_naming_the_tls_setting(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()  # speaks plain SMTP: the TLS handshake reads its greeting
+    not_spoken = "le serveur ne parle pas TLS sur ce port, ou seulement après STARTTLS"
+    errors = _held_by(submitted, server.sender(tls="tls"), clock, log_lines, not_spoken)
+    assert "WRONG_VERSION_NUMBER" in errors[0]["message"]
+    assert "CONVFLOW_SMTP_TLS=starttls" in errors[0]["message"], errors[0]
+    assert "CONVFLOW_SMTP_TLS=starttls" in str(_email(submitted)["last_error"])
+    assert server.handler.accepted == []
+
+
+def test_starttls_required_by_the_settings_and_not_offered_holds_the_emails(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()  # no tls_context: aiosmtpd offers no STARTTLS
+    errors = _held_by(submitted, server.sender(tls="starttls"), clock, log_lines,
+                      "le serveur ne propose pas STARTTLS sur ce port")  # fmt: skip
+    assert "CONVFLOW_SMTP_TLS=tls" in errors[0]["message"], errors[0]
+    assert server.handler.accepted == []
+
+
+@pytest.mark.parametrize("tls", ["starttls", "tls"])
+def test_a_certificate_this_machine_does_not_trust_holds_the_emails(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO,
+    certificate: Certificate, tls: str,
+) -> None:  # fmt: skip
+    context = certificate.server_context()
+    server = (
+        smtp_servers.start(tls_context=context, require_starttls=True)
+        if tls == "starttls"
+        else smtp_servers.start(ssl_context=context)
+    )
+    errors = _held_by(submitted, server.sender(tls=tls), clock, log_lines,
+                      "le certificat du serveur n'est pas reconnu par cette machine")  # fmt: skip
+    assert "CERTIFICATE_VERIFY_FAILED" in errors[0]["message"]
+    assert "SSL_CERT_FILE" in errors[0]["message"], errors[0]
+    assert server.handler.accepted == []
+
+
+def test_once_the_certificate_is_trusted_the_held_email_goes_once(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, certificate: Certificate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    server = smtp_servers.start(tls_context=certificate.server_context(), require_starttls=True)
+    _passes(submitted, server.sender(tls="starttls"), clock, 2 * MAX_ATTEMPTS)
+    assert _email(submitted)["attempts"] == 0
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.cert))  # the operator installs its CA
+    deliver(submitted, server.sender(tls="starttls"), clock.now)
+
+    email = _email(submitted)
+    assert email["status"] == "sent" and email["attempts"] == 1, email
+    assert len(server.handler.accepted) == 1
+
+
+def test_a_server_down_is_still_unreachable_retried_then_failed(
+    submitted: App, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    nobody = RunningServer("127.0.0.1", free_port(), ScriptedHandler())  # nothing listens
+    configure_logging("json", "info", stream=log_lines)
+
+    _passes(submitted, nobody.sender(tls="tls"), clock, MAX_ATTEMPTS)
+
+    email = _email(submitted)
+    assert email["status"] == "failed" and email["attempts"] == MAX_ATTEMPTS, email
+    assert "connexion refusée" in str(email["last_error"])
+    assert not [line for line in _json(log_lines) if "held" in line["message"]]
