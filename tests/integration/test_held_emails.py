@@ -17,12 +17,14 @@ import pytest
 from notifications import SmtpSender
 from states.convention import Convention
 from tests.conftest import FixedClock
-from tests.integration.steps import load, record
+from tests.integration.steps import REFERENCE, load, record
 from tests.notifications.conftest import Certificate, RunningServer, SmtpServers
 from tests.notifications.conftest import certificate as certificate  # the fixture
 from tests.notifications.helpers import PASSWORD, USER, ScriptedHandler, free_port
 from workflow.bootstrap import App
 from workflow.ops.logs import configure_logging
+from workflow.ops.metrics import Metrics
+from workflow.scheduler.service import Service
 from workflow.settings import load_settings
 from workflow.usecases import views
 from workflow.usecases.dispatch import deliver
@@ -186,3 +188,125 @@ def test_a_server_down_is_still_unreachable_retried_then_failed(
     assert email["status"] == "failed" and email["attempts"] == MAX_ATTEMPTS, email
     assert "connexion refusée" in str(email["last_error"])
     assert not [line for line in _json(log_lines) if "held" in line["message"]]
+
+
+# The service's own passes (a Service on the test's clock, its scheduler never started: each
+# pass is run here): a hold is said when it begins, when its reason changes, then hourly, and
+# once when it is over; its emails are still looked at every minute.
+
+
+def _service(app: App, sender: SmtpSender, clock: FixedClock) -> Service:
+    return Service(app, sender, clock=clock, metrics=Metrics(app))
+
+
+def _service_passes(service: Service, clock: FixedClock, count: int) -> None:
+    """`count` delivery passes of the service, each once the email is due again (a minute)."""
+    for _ in range(count):
+        assert service.deliver() is not None
+        clock.now = max(clock.now, _next_try(service.app))
+
+
+def _said(log_lines: io.StringIO, level: str, words: str) -> list[dict[str, str]]:
+    return [line for line in _json(log_lines)
+            if line["level"] == level and line["logger"] == DISPATCH
+            and words in line["message"]]  # fmt: skip
+
+
+HELD_ERROR = "refuses convflow's mail settings"
+HELD_WARNING = "held (the mail server refuses convflow's mail settings) signature_requested"
+
+
+def test_ten_passes_held_say_one_error_and_one_warning_not_ten(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()  # plain SMTP: offers no AUTH, yet a login is set
+    service = _service(submitted, server.sender(user=USER, password=PASSWORD), clock)
+    configure_logging("json", "info", stream=log_lines)
+    began = clock.now
+
+    _service_passes(service, clock, 10)
+
+    assert clock.now == began + 10 * BASE  # looked at again every minute
+    assert _email(submitted)["attempts"] == 0
+    [error] = _said(log_lines, "ERROR", HELD_ERROR)
+    assert "the server offers no login (AUTH)" in error["message"], error
+    assert "1 email(s) held, not failed" in error["message"], error
+    assert "unset CONVFLOW_SMTP_USER" in error["message"], error  # its fix sentence
+    assert "said again at most once an hour" in error["message"], error
+    assert error["reference"] == REFERENCE and error["event"] == "signature_requested", error
+    assert len(_said(log_lines, "WARNING", HELD_WARNING)) == 1
+    assert service.metrics is not None
+    page = service.metrics.exposition().decode()
+    assert 'convflow_emails_total{outcome="held"} 10.0' in page, page
+
+
+def test_a_change_of_reason_is_said_again(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()  # no AUTH, no STARTTLS
+    service = _service(submitted, server.sender(user=USER, password=PASSWORD), clock)
+    configure_logging("json", "info", stream=log_lines)
+    _service_passes(service, clock, 3)
+
+    service.sender = server.sender(tls="starttls")  # the operator's next mistake
+    _service_passes(service, clock, 3)
+
+    first, second = _said(log_lines, "ERROR", HELD_ERROR)
+    assert "the server offers no login (AUTH)" in first["message"], first
+    assert "STARTTLS" in second["message"] and "CONVFLOW_SMTP_TLS=tls" in second["message"]
+    assert "before for another reason: login_not_offered" in second["message"], second
+    assert len(_said(log_lines, "WARNING", HELD_WARNING)) == 2  # the email's, each reason
+
+
+def test_a_hold_that_lasts_is_said_again_an_hour_later_once(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()
+    service = _service(submitted, server.sender(user=USER, password=PASSWORD), clock)
+    configure_logging("json", "info", stream=log_lines)
+    began = clock.now
+    _service_passes(service, clock, 59)  # until 59 minutes later: said once
+    assert len(_said(log_lines, "ERROR", HELD_ERROR)) == 1
+
+    _service_passes(service, clock, 10)  # an hour later, then 9 minutes more
+
+    _, again = _said(log_lines, "ERROR", HELD_ERROR)
+    assert f"held since {began.isoformat()}" in again["message"], again
+    assert "1 email(s) held" in again["message"], again
+    assert len(_said(log_lines, "WARNING", HELD_WARNING)) == 2
+    assert _email(submitted)["attempts"] == 0
+
+
+def test_once_the_server_takes_the_settings_one_info_says_the_hold_is_over(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()
+    service = _service(submitted, server.sender(user=USER, password=PASSWORD), clock)
+    configure_logging("json", "info", stream=log_lines)
+    _service_passes(service, clock, 5)
+
+    service.sender = server.sender()  # CONVFLOW_SMTP_USER unset
+    _service_passes(service, clock, 3)
+
+    [over] = [line for line in _json(log_lines) if "the hold is over" in line["message"]]
+    assert over["level"] == "INFO" and over["logger"] == DISPATCH, over
+    assert "1 held email(s) resumed" in over["message"], over
+    assert len(_said(log_lines, "ERROR", HELD_ERROR)) == 1
+    email = _email(submitted)
+    assert email["status"] == "sent" and email["attempts"] == 1, email
+    assert len(server.handler.accepted) == 1
+
+
+def test_a_restarted_service_says_the_hold_over_from_the_outbox(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO
+) -> None:
+    server = smtp_servers.start()
+    _service_passes(_service(submitted, server.sender(user=USER, password=PASSWORD), clock),
+                    clock, 3)  # fmt: skip
+    configure_logging("json", "info", stream=log_lines)
+
+    _service_passes(_service(submitted, server.sender(), clock), clock, 1)  # corrected, restarted
+
+    [over] = [line for line in _json(log_lines) if "the hold is over" in line["message"]]
+    assert "1 held email(s) resumed" in over["message"] and "since" not in over["message"]
+    assert len(server.handler.accepted) == 1

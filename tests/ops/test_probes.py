@@ -192,7 +192,7 @@ def test_every_known_label_is_said_from_the_start_at_zero(probe):
     # Alert rules read 0, not a series absent until the first failure.
     page = probe.get("/metrics").text
 
-    for outcome in ("sent", "retried", "uncertain", "failed", "cancelled"):
+    for outcome in ("sent", "retried", "uncertain", "failed", "cancelled", "held"):
         assert metric(page, "convflow_emails_total", outcome=outcome) == 0
     for action in ("expire", "terminate", "passed"):
         assert metric(page, "convflow_deadlines_applied_total", action=action) == 0

@@ -31,7 +31,9 @@ _SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 86400)
 # Every value each label may take, each series said from the start (0 until it happens): an
 # alert rule on `convflow_emails_total{outcome="failed"}` or on pending emails sees 0, not a
 # series absent until the first failure (absent, `rate()` and `> 0` say nothing at all).
-EMAIL_OUTCOMES = ("sent", "retried", "uncertain", "failed", "cancelled")
+EMAIL_OUTCOMES = ("sent", "retried", "uncertain", "failed", "cancelled", "held")
+"""`held`: of the retried, those the mail server could not take because it refuses convflow's
+own settings (counted at each look, about one a minute while the settings stay wrong)."""
 DEADLINE_ACTIONS = ("expire", "terminate", "passed")
 LATENESS_OF = ("deadline", "reminder")
 OUTBOX_STATUSES = GLOSSARY["outbox_status"]
@@ -103,7 +105,9 @@ class Metrics:
         )
         self.emails = Counter(
             "convflow_emails",
-            "Delivery attempts of this process by outcome (sent, retried, uncertain, failed)",
+            "Delivery attempts of this process by outcome (sent, retried, uncertain, failed, "
+            "cancelled; held: of the retried, those held as the mail server refuses convflow's "
+            "settings)",
             ["outcome"],
             registry=self.registry,
         )
@@ -135,6 +139,7 @@ class Metrics:
             ("uncertain", delivery.uncertain),
             ("failed", delivery.failed),
             ("cancelled", delivery.cancelled),
+            ("held", delivery.held),
         ):
             if emails:
                 self.emails.labels(outcome).inc(len(emails))

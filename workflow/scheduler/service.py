@@ -38,7 +38,7 @@ from workflow.failures import database_problem
 from workflow.ops.health import ServiceHealth
 from workflow.ops.metrics import Metrics
 from workflow.settings import Settings
-from workflow.usecases.dispatch import DeliveryReport, deliver
+from workflow.usecases.dispatch import DeliveryReport, Holds, deliver
 from workflow.usecases.due import DueReport, run_due
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
@@ -170,6 +170,9 @@ class Service:
         self._outage_since: datetime | None = None  # while the database does not answer
         self._wake_said: datetime | None = None  # the next wake-up last logged (None: nothing)
         self._nothing_said = False  # "nothing planned" was the last thing logged of it
+        # Emails held by a mail server refusing our settings: said when the hold begins, its
+        # reason changes or it ends, and hourly, not at each pass (one a minute), in memory.
+        self._holds = Holds()
         # SQLite's log is copied into the database after the work, not inside a commit of it.
         self._checkpoints = defer_checkpoints(app.engine)
         self._scheduler = BackgroundScheduler(
@@ -218,7 +221,8 @@ class Service:
             if self._stopping.is_set():
                 return None
             now = self.clock()
-            report = deliver(self.app, self.sender, now, stopping=self._stopping.is_set)
+            report = deliver(self.app, self.sender, now, stopping=self._stopping.is_set,
+                             holds=self._holds)  # fmt: skip
             if self.metrics is not None:
                 self.metrics.observe_delivery(report)
             self._checkpoint()

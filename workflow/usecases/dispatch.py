@@ -65,6 +65,85 @@ class DeliveryReport:
     """Why, in English, for the log (empty when none was held)."""
     held_fix: str = ""
     """What to correct (which setting), in English, for the log (empty when none is known)."""
+    held_code: str = ""
+    """Why, as its code (workflow.failures.SETTINGS_REFUSED; empty when none was held)."""
+    settings_taken: bool = False
+    """Whether the mail server took convflow's settings for an email of this pass: it was
+    sent, or the server itself answered for it (refused, deferred)."""
+    resumed: list[str] = field(default_factory=list)
+    """Of the emails the server took, those a hold had held (as this process saw, or as their
+    outbox line said): the hold is over for them."""
+
+
+class Holds:
+    """What this process said of emails held because the mail server refuses convflow's mail
+    settings, so that a hold lasting hours is not a line a minute (its emails are looked at
+    again every minute or so): the ERROR when the hold begins or its reason changes, then at
+    most once an hour while it lasts; each email's WARNING as sparingly; one INFO when the
+    server takes the settings again. The running service keeps one across its passes, in
+    memory only (a restart says the hold once more); a pass given none (a command) says all.
+    Used by one delivery at a time (the service's delivery lock).
+
+    `kept`: whether it outlives the pass (the service's), so that its lines may promise to
+    say the hold again only hourly."""
+
+    def __init__(self, kept: bool = True) -> None:
+        self.kept = kept
+        self.code = ""  # the reason last said ("": no hold seen)
+        self.since: datetime | None = None  # when the hold began, as this process saw it
+        self.said_at: datetime | None = None  # when its ERROR was last said
+        self.emails: dict[str, _Held] = {}  # by Message-ID: the emails it holds
+
+    def email(self, row: AnyRow, code: str, at: datetime) -> bool:
+        """Whether to say that this email is held (as a WARNING): not said yet, or not for
+        this reason, or more than an hour ago."""
+        before = self.emails.get(row.message_id)
+        if before is not None and before.code == code and at - before.said_at < SAY_AGAIN:
+            return False
+        self.emails[row.message_id] = _Held(code, at, row.context.get("reference"), row.kind)
+        return True
+
+    def held(self, code: str, at: datetime) -> tuple[str, str] | None:
+        """A pass held emails for `code`: how to say it, None to say nothing (said within
+        the hour). ("began" | "changed" | "lasts", and the reason said before)."""
+        before = self.code
+        if not before:
+            how = "began"
+            self.since = at
+        elif before != code:
+            how = "changed"
+        elif self.said_at is not None and at - self.said_at < SAY_AGAIN:
+            return None
+        else:
+            how = "lasts"
+        self.code, self.said_at = code, at
+        return how, before
+
+    def forget(self, message_ids: list[str]) -> None:
+        """Emails no longer waiting (failed, cancelled): not held, nor to be resumed."""
+        for message_id in message_ids:
+            self.emails.pop(message_id, None)
+
+    def over(self, resumed: list[str]) -> tuple[datetime | None, int]:
+        """The server took the settings: when the hold began (None: before this process),
+        and how many emails it held, now resumed; forgotten."""
+        since, count = self.since, len(self.emails.keys() | set(resumed))
+        self.code, self.since, self.said_at, self.emails = "", None, None, {}
+        return since, count
+
+
+@dataclass(frozen=True)
+class _Held:
+    """An email held: for what reason, when that was last said, what it is about."""
+
+    code: str
+    said_at: datetime
+    reference: str | None
+    kind: str
+
+
+SAY_AGAIN = timedelta(hours=1)
+"""How often, at most, a hold that lasts is said again: its ERROR, and each email's WARNING."""
 
 
 def retry_delay(attempts: int, base_seconds: int) -> timedelta:
@@ -126,15 +205,20 @@ def deliver(
     now: datetime,
     batch: int = 25,
     stopping: Callable[[], bool] = lambda: False,
+    holds: Holds | None = None,
 ) -> DeliveryReport:
     """Send every email due at `now`, claimed batch by claimed batch (one SMTP connection each),
     recording each email's outcome as soon as the server gives it.
+
+    `holds`: what was said of emails held in earlier passes (the service keeps one); none, a
+    pass of its own, that says a hold in full.
 
     The pass ends early when a whole batch was deferred (the server is not taking mail now:
     the next wake-up tries again), or when `stopping()` says so (the emails claimed and not
     tried are given back at once).
     """
     report = DeliveryReport()
+    holds = holds if holds is not None else Holds(kept=False)
     lease = timedelta(seconds=app.settings.claim_lease_seconds)
     while not stopping():
         token = new_token()
@@ -142,29 +226,63 @@ def deliver(
             rows = uow.outbox.claim(max(now, app.clock()), batch, lease, token)
             uow.commit()
         if not rows:
-            return _said_held(report)
+            return _said_held(report, holds, now)
         _log_claimed(rows)
         with HeldClaim(app, token, lease) as claim:
-            deferred = _deliver_batch(app, sender, rows, claim, now, report, stopping)
+            deferred = _deliver_batch(app, sender, rows, claim, now, report, stopping, holds)
         if deferred:
             if not report.held:  # a server refusing our settings is said below, once
                 log.warning("the mail server deferred a whole batch: the next wake-up tries again")
-            return _said_held(report)
-    return _said_held(report)
+            return _said_held(report, holds, now)
+    return _said_held(report, holds, now)
 
 
-def _said_held(report: DeliveryReport) -> DeliveryReport:
-    """Say once a pass, as an error an operator's alerting catches, that the mail server
-    refuses convflow's mail settings: the emails wait for an operator, not for the server."""
+def _said_held(report: DeliveryReport, holds: Holds, now: datetime) -> DeliveryReport:
+    """Say, as an error an operator's alerting catches, that the mail server refuses
+    convflow's mail settings (the emails wait for an operator, not for the server): when the
+    hold begins or its reason changes, then at most once an hour (see Holds); and once, when
+    the server takes the settings again, that it is over."""
+    holds.forget(report.sent + report.failed + report.cancelled)  # over() counts resumed ones
     if report.held:
+        said = holds.held(report.held_code, now)
+        if said is None:
+            log.debug("%d email(s) still held: the mail server refuses convflow's mail "
+                      "settings (%s)", len(holds.emails), report.held_code)  # fmt: skip
+            return report
+        how, before = said
         fix = f"; to correct: {report.held_fix}" if report.held_fix else ""
+        if how == "changed":
+            fix += f" (the server refused them before for another reason: {before})"
+        elif how == "lasts" and holds.since is not None:
+            fix += f" (held since {holds.since.isoformat()})"
+        if holds.kept:
+            fix += "; said again at most once an hour while it lasts"
         log.error(
             "the mail server refuses convflow's mail settings: %s; %d email(s) held, not "
             "failed, until CONVFLOW_SMTP_* are corrected (run `convflow doctor`), then "
             "restart the service%s",
-            report.held_because, len(report.held), fix,
+            report.held_because, len(holds.emails), fix, extra=_about_all(holds),
+        )  # fmt: skip
+    elif report.settings_taken and (holds.code or report.resumed):
+        since, resumed = holds.over(report.resumed)
+        began = f" (held since {since.isoformat()})" if since is not None else ""
+        log.info(
+            "the mail server takes convflow's mail settings again: the hold is over%s; %d "
+            "held email(s) resumed",
+            began, resumed,
         )  # fmt: skip
     return report
+
+
+def _about_all(holds: Holds) -> dict[str, Any]:
+    """What a hold's line is about: the `reference` and `event` (kind) of its emails, each
+    when they all share it (one email, most often), else none."""
+    references = {email.reference for email in holds.emails.values()}
+    kinds = {email.kind for email in holds.emails.values()}
+    return {
+        "reference": next(iter(references)) if len(references) == 1 else None,
+        "event": next(iter(kinds)) if len(kinds) == 1 else None,
+    }
 
 
 def _log_claimed(rows: list[AnyRow]) -> None:
@@ -191,6 +309,7 @@ def _deliver_batch(
     now: datetime,
     report: DeliveryReport,
     stopping: Callable[[], bool],
+    holds: Holds,
 ) -> bool:
     """Send one claimed batch; True if every email tried was deferred."""
     emails: list[tuple[AnyRow, OutgoingEmail]] = []
@@ -212,7 +331,7 @@ def _deliver_batch(
                 _release(app, claim, [r for r, _ in emails[number:]], claim.held())
                 break
             result = next(results)  # the next email goes now
-            recorded.append(_record(app, claim, row, email.subject, result, now, report))
+            recorded.append(_record(app, claim, row, email.subject, result, now, report, holds))
     finally:
         _close(results)
     return bool(recorded) and all(status in WAITING for status in recorded)
@@ -288,10 +407,15 @@ def _record(
     result: DeliveryResult,
     now: datetime,
     report: DeliveryReport,
+    holds: Holds,
 ) -> str:
     """Record what became of one email; the status it now has ("sending": not recorded)."""
     at = max(now, app.clock())
     attempt = row.attempts + 1  # this attempt, counted as it is recorded
+    if result.error is None:  # sent, or the server itself answered: it took our settings
+        report.settings_taken = True
+        if row.message_id in holds.emails or _was_held(row):
+            report.resumed.append(row.message_id)
     if result.outcome == DeliveryOutcome.SENT:
         if not _commit(app, claim, lambda uow: uow.outbox.sent(row.id, subject, at, claim.token)):
             return _claim_lost(row, "sent", report)
@@ -303,7 +427,7 @@ def _record(
     # operator however long that takes, never failed for a partner to never get it; and
     # nothing was tried, so no attempt is spent nor its backoff pushed.
     if _settings_refused(result):
-        return _hold(app, claim, row, result, at, report)
+        return _hold(app, claim, row, result, at, report, holds)
     retrying = result.outcome in (DeliveryOutcome.TEMPORARY, DeliveryOutcome.UNCERTAIN)
     if retrying and attempt < app.settings.max_attempts:
         return _retry(app, claim, row, result, attempt, at, report)
@@ -332,10 +456,7 @@ def recorded_reason(result: DeliveryResult) -> str:
                 gettext_noop("held until the mail settings are corrected: {failure}; {fix}"),
                 failure=failure, fix=FRENCH(fix),
             )  # fmt: skip
-        return FRENCH(
-            gettext_noop("held until the mail settings are corrected: {failure}"),
-            failure=failure,
-        )
+        return FRENCH(_HELD, failure=failure)
     return FRENCH(gettext_noop("mail server not reached: {failure}"), failure=failure)
 
 
@@ -387,6 +508,7 @@ def _hold(
     result: DeliveryResult,
     at: datetime,
     report: DeliveryReport,
+    holds: Holds,
 ) -> str:
     """The mail server refuses convflow's settings: the email was not tried, so no attempt is
     counted; it keeps the status it waited in, and is looked at again after the delay its
@@ -404,16 +526,30 @@ def _hold(
         return _claim_lost(row, "held", report)
     report.retried.append(row.message_id)
     report.held.append(row.message_id)
-    report.held_because = say(connection_failure(result.error), ENGLISH).message
+    failure = connection_failure(result.error)
+    report.held_because = say(failure, ENGLISH).message
+    report.held_code = failure.code
     fix = _fix(result.error)
     report.held_fix = ENGLISH(fix) if fix else ""
-    log.warning(
+    # Said when the email's hold begins or its reason changes, then at most hourly: it is
+    # looked at again every minute or so, for as long as the settings stay wrong.
+    said = log.warning if holds.email(row, failure.code, at) else log.debug
+    said(
         "held (the mail server refuses convflow's mail settings) %s %s, not counted as an "
-        "attempt (%d so far): %s; next look at %s",
+        "attempt (%d so far): %s; next look at %s%s",
         row.kind, row.message_id, row.attempts, result.detail, later.isoformat(),
-        extra=_about(row),
+        " (said again at most once an hour)" if holds.kept else "", extra=_about(row),
     )  # fmt: skip
     return status
+
+
+def _was_held(row: AnyRow) -> bool:
+    """Whether the email's outbox line says it was held (by this process or one before it)."""
+    said = FRENCH.catalogue.gettext(_HELD)
+    return str(row.last_error or "").startswith(said[: said.index("{failure}")])
+
+
+_HELD = gettext_noop("held until the mail settings are corrected: {failure}")
 
 
 def _fix(error: BaseException | None) -> str:
@@ -538,4 +674,4 @@ def _first_line(problem: BaseException) -> str:
     return str(problem).splitlines()[0] if str(problem) else type(problem).__name__
 
 
-__all__ = ["DeliveryReport", "Renderer", "deliver", "recorded_reason", "retry_delay"]
+__all__ = ["DeliveryReport", "Holds", "Renderer", "deliver", "recorded_reason", "retry_delay"]
