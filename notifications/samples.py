@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from notifications.errors import UnknownTemplate
-from notifications.formatting import date_fr, date_fr_full, euros
+from notifications.formatting import date_fr, date_fr_full, end_fr, euros
 
 __all__ = ["REFERENCE", "VARIANTS", "sample_context", "sample_variants"]
 
@@ -182,7 +182,7 @@ def _expiry(days_before: int | None = None) -> dict[str, Any]:
         [
             "Article 4 : la convention prend effet à sa signature et trouve son terme "
             f"au {date_fr(_END)}.",
-            f"Elle reste en vigueur jusqu’au {date_fr_full(_END)} à 24 h (heure de Paris).",
+            f"Elle reste en vigueur jusqu’au {end_fr(_END)} (heure de Paris).",
             "Un terme contractuel n’est pas reporté au jour ouvrable suivant "
             "(pas d’application de l’article 642 du code de procédure civile).",
             "Seul un avenant signé par les deux parties avant le terme peut le reporter "
@@ -208,7 +208,7 @@ def _termination(days_before: int | None = None) -> dict[str, Any]:
             f"{date_fr(effective)} (code de procédure civile, article 641).",
             "Délai de préavis : pas de report au jour ouvrable suivant "
             "(Cass. civ. 3e, 8 mars 2018, n° 17-11.312).",
-            f"La convention reste en vigueur jusqu’au {date_fr_full(effective)} à 24 h "
+            f"La convention reste en vigueur jusqu’au {end_fr(effective)} "
             f"(heure de Paris), avant son terme du {date_fr(_END)}.",
         ],
         days_before=days_before,
@@ -233,7 +233,7 @@ def _dispute_window(days_before: int | None = None) -> dict[str, Any]:
             f"Fin brute du délai : {date_fr_full(raw)} ({date_fr(received)} + 30 jours).",
             f"Le {date_fr(raw)} est un samedi : le délai est prorogé au premier jour ouvrable "
             f"suivant, le {date_fr_full(due)} (code de procédure civile, article 642).",
-            f"La période amiable se termine le {date_fr_full(due)} à 24 h (heure de Paris) ; "
+            f"La période amiable se termine le {end_fr(due)} (heure de Paris) ; "
             f"le tribunal peut être saisi à partir du {date_fr_full(court)}.",
         ],
         days_before=days_before,

@@ -301,8 +301,10 @@ def information_deadline(
 
 
 def _instant_text(day: date) -> str:
+    """The end of `day` as an explanation says it: the words of notifications' `end_fr` (the
+    space before « h » a no-break one), the instant in Paris and in UTC beside them."""
     instant = end_of_day(day)
-    return f"{french_date(day)} à 24 h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
+    return f"{french_date(day)} à 24\u00a0h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
 
 
 def _letter_name(letter: RegisteredLetter) -> str:

@@ -31,7 +31,7 @@ suit le courriel.
 Quand ils partent : les rappels, à l'heure des rappels (9 h, heure de Paris, par défaut :
 `CONVFLOW_REMINDER_HOUR`), un jour ouvré ; un rappel prévu un samedi, un dimanche ou un jour
 férié (le calendrier des échéances) part le jour ouvré qui le précède, jamais plus tard que ne le
-dit la convention. Une échéance passe à 24 h son dernier jour ; le courriel qui l'annonce (versement
+dit la convention. Une échéance passe à 24 h son dernier jour ; le courriel qui l'annonce (versement
 en retard, compte rendu financier non reçu, données non publiées, période amiable close) part le
 lendemain à l'heure des rappels, non à minuit. Le rappel « saisine possible » part le jour où le
 tribunal peut être saisi, même un jour non ouvré : il annonce aussi la fin de la période amiable.
