@@ -281,7 +281,12 @@ _AMENDED_AMOUNT = Decimal("250000.00")
 
 def _publication_update(days_before: int | None = None) -> dict[str, Any]:
     """The update of the open data after amendment n°1, signed on 12 November 2025, which
-    brings the subsidy to 250 000 €: the Métropole's own practice, three months after it."""
+    brings the subsidy to 250 000 €: the Métropole's own practice, three months after it.
+
+    Its explanation here says no practice: the gallery (workflow.usecases.gallery) puts in
+    the one states/ words (states.open_data.update_explanation, as the partners read it), so
+    that the practice is written in one place; these lines stand in where notifications are
+    rendered alone."""
     signed, due = date(2025, 11, 12), date(2026, 2, 12)
     deadline = _deadline(
         "publication",
@@ -290,9 +295,7 @@ def _publication_update(days_before: int | None = None) -> dict[str, Any]:
         datetime(2026, 2, 12, 23, 0, tzinfo=UTC),
         [
             f"Mise à jour des données essentielles après l'avenant n°1, en vigueur le "
-            f"{date_fr_full(signed)} : il change une donnée publiée. Aucun texte n'impose cette "
-            "mise à jour : c'est la pratique de la Métropole, qui met à jour ses données "
-            "essentielles quand un avenant change une donnée publiée.",
+            f"{date_fr_full(signed)}.",
             f"Mise à jour au plus tard trois mois après l'avenant : {date_fr_full(due)}, sans "
             "report.",
         ],

@@ -122,5 +122,25 @@ def test_no_partner_reads_the_wording_of_the_open_data_setting() -> None:
     was in the variants of the publication emails)."""
     gallery = (ROOT / GALLERY_FILE).read_text(encoding="utf-8")
 
-    assert "qui met à jour ses données essentielles quand un avenant change une donnée" in gallery
+    assert "(elle met à jour ses données essentielles quand un avenant change une donnée" in gallery
     assert "après un avenant :" not in gallery
+
+
+def test_the_open_data_update_practice_is_worded_once_in_states() -> None:
+    """The gallery's sample said the practice in its own words (« qui met à jour ses données
+    essentielles quand un avenant change une donnée publiée »), beside states.deadlines'
+    for_partners: the sample now shows the explanation states/ gives the partners."""
+    gallery = email_gallery()
+    practice = "données essentielles quand un avenant change une donnée publiée"
+
+    for kind in ("reminder_publication", "publication_missed"):
+        variant = gallery.split(f"(`{kind}`, variante `amendment`)")[1].split("\n### ")[0]
+        assert (
+            "qui reprend ce délai compté de la signature de l'avenant (elle met à jour ses "
+            f"{practice})" in variant
+        ), variant
+    assert all(
+        practice not in path.read_text(encoding="utf-8")
+        for path in (ROOT / "notifications").rglob("*")
+        if path.is_file() and path.suffix in {".py", ".txt", ".html"}
+    )
