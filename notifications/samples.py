@@ -35,7 +35,7 @@ VARIANTS = {
     "instalments": f"si la convention était versée en deux fois : {euros(Decimal('120000'))} "
     f"à la suite de la notification d’attribution, puis {euros(Decimal('80000'))} à la "
     "réception du bilan d’activité 2025",
-    "amendment": "après l’avenant n°1, signé le 12 novembre 2025, qui porte la subvention à "
+    "amendment": "après l’avenant n°\u00a01, signé le 12 novembre 2025, qui porte la subvention à "
     f"{euros(Decimal('250000'))} : la mise à jour des données publiées, pratique de la "
     "Métropole (aucun texte ne l’impose)",
 }
@@ -207,7 +207,7 @@ def _termination(days_before: int | None = None) -> dict[str, Any]:
             f"Délai en mois, de quantième à quantième : {date_fr(received)} + 6 mois = "
             f"{date_fr(effective)} (code de procédure civile, article 641).",
             "Délai de préavis : pas de report au jour ouvrable suivant "
-            "(Cass. civ. 3e, 8 mars 2018, n° 17-11.312).",
+            "(Cass. civ. 3e, 8 mars 2018, n°\u00a017-11.312).",
             f"La convention reste en vigueur jusqu’au {end_fr(effective)} "
             f"(heure de Paris), avant son terme du {date_fr(_END)}.",
         ],
@@ -294,7 +294,7 @@ def _publication_update(days_before: int | None = None) -> dict[str, Any]:
         due,
         datetime(2026, 2, 12, 23, 0, tzinfo=UTC),
         [
-            f"Mise à jour des données essentielles après l'avenant n°1, en vigueur le "
+            f"Mise à jour des données essentielles après l'avenant n°\u00a01, en vigueur le "
             f"{date_fr_full(signed)}.",
             f"Mise à jour au plus tard trois mois après l'avenant : {date_fr_full(due)}, sans "
             "report.",
@@ -515,7 +515,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "Versement enregistré",
             date(2025, 2, 27),
             "Direction des finances",
-            **{"Montant": euros(_AMOUNT), "Mandat": "n° 2025-004512"},
+            **{"Montant": euros(_AMOUNT), "Mandat": "n°\u00a02025-004512"},
         ),
     },
     "dispute_opened": lambda: {
@@ -563,7 +563,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "Fin du contentieux",
             date(2025, 11, 5),
             _SERVICE,
-            **{"Décision": "Tribunal administratif de Marseille, 4 novembre 2025, n° 2504321"},
+            **{"Décision": "Tribunal administratif de Marseille, 4 novembre 2025, n°\u00a02504321"},
         ),
     },
     "financial_report_received": lambda: {
@@ -620,7 +620,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
         "amendment": _amendment(),
         "event": _event(
             "amendment_submitted",
-            "Avenant n° 1 transmis pour signature",
+            "Avenant n°\u00a01 transmis pour signature",
             date(2025, 11, 12),
             _SERVICE,
         ),
@@ -630,7 +630,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
         "amendment": _amendment(date(2025, 12, 15)),
         "event": _event(
             "amendment_in_force",
-            "Avenant n° 1 signé par les deux parties",
+            "Avenant n°\u00a01 signé par les deux parties",
             date(2025, 12, 15),
             _SERVICE,
         ),
@@ -751,7 +751,7 @@ def _instalment_target(number: int, days_before: int | None = None) -> dict[str,
         due,
         expires_at,
         [
-            f"Versement n°{number} sur 2 (article 2), {euros(amount)} : {what}.",
+            f"Versement n°\u00a0{number} sur 2 (article 2), {euros(amount)} : {what}.",
             "Objectif interne du service : versement dans les 30 jours, "
             f"soit le {date_fr_full(due)}.",
             "Une subvention n’est pas un marché public : le délai de paiement de 30 jours du code "
@@ -835,7 +835,7 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 "Versement enregistré",
                 date(2025, 7, 10),
                 "Direction des finances",
-                **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n° 2025-009871"},
+                **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n°\u00a02025-009871"},
             ),
         },
     },

@@ -37,7 +37,7 @@ def test_the_gallery_shows_how_each_email_reads_for_a_convention_paid_in_instalm
         assert "instalments" in sample_variants(kind), kind
     assert (
         "**Objet :** [AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré "
-        "(versement n°2 sur 2)" in gallery
+        "(versement n°\u00a02 sur 2)" in gallery
     )
 
 

@@ -400,7 +400,7 @@ def test_a_termination_notice_ending_on_a_sunday_is_not_extended_by_default():
     assert "Pas de prorogation : un préavis n'est pas prorogé au jour ouvrable suivant" in (
         notice.explanation
     )
-    assert "Cass. civ. 3e, 8 mars 2018, n° 17-11.312" in notice.explanation
+    assert "Cass. civ. 3e, 8 mars 2018, n°\u00a017-11.312" in notice.explanation
     assert "prorogation des préavis : non" in notice.explanation
 
 
@@ -919,7 +919,7 @@ def _explanations_with_settings() -> list[str]:
     uncollected = RegisteredLetter(presented=date(2025, 6, 2), uncollected=True)
     before = convention_in("execution")
     after = replace(before, amount=Decimal("250000.00"))
-    update = publication_update(before, after, "avenant n°1", date(2025, 11, 12), DEFAULTS)
+    update = publication_update(before, after, "avenant n°\u00a01", date(2025, 11, 12), DEFAULTS)
     assert update is not None
     return [
         window_after_receipt(date(2025, 2, 20)).explanation,
