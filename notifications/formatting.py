@@ -35,17 +35,26 @@ def datetime_fr(moment: datetime) -> str:
     return f"{date_fr_full(local.date())} à {local:%H:%M}"
 
 
-def end_fr(moment: datetime) -> str:
-    """The instant a period ends, as the emails say it: at midnight in Marseille, the day that
-    ends « à 24 h » ('samedi 2 janvier 2027 à 24 h'), as the emails write a deadline's last
-    day; any other instant as :func:`datetime_fr` says it."""
+def end_fr(moment: date, *, weekday: bool = True) -> str:
+    """The end of a period, as convflow says it everywhere (emails, command line): a civil date
+    is its whole day, which ends « à 24 h » ('samedi 2 janvier 2027 à 24 h', the space before
+    « h » a no-break one); an instant at midnight in Marseille is the day that ends then, never
+    00:00 of the next; any other instant as :func:`datetime_fr` says it. Without its weekday
+    (`weekday=False`, an email's subject): '2 janvier 2027 à 24 h'."""
+    day = date_fr_full if weekday else date_fr
+    if not isinstance(moment, datetime):
+        return f"{day(moment)} à {_MIDNIGHT}"
     if moment.utcoffset() is None:
         raise ValueError(f"a naive datetime has no place in time: {moment!r}")
     local = moment.astimezone(PARIS)
     if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
-        return datetime_fr(moment)
+        return f"{day(local.date())} à {local:%H:%M}"
     # 00:00 of the next day reads as that day: a reader takes the deadline to be the Sunday.
-    return f"{date_fr_full(local.date() - timedelta(days=1))} à 24 h"
+    return f"{day(local.date() - timedelta(days=1))} à {_MIDNIGHT}"
+
+
+_MIDNIGHT = "24\u00a0h"
+"""The end of a day, French typography: a no-break space between the number and its unit."""
 
 
 def euros(amount: Decimal) -> str:

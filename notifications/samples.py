@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from notifications.errors import UnknownTemplate
-from notifications.formatting import date_fr, date_fr_full, euros
+from notifications.formatting import date_fr, date_fr_full, end_fr, euros
 
 __all__ = ["REFERENCE", "VARIANTS", "sample_context", "sample_variants"]
 
@@ -35,7 +35,7 @@ VARIANTS = {
     "instalments": f"si la convention était versée en deux fois : {euros(Decimal('120000'))} "
     f"à la suite de la notification d’attribution, puis {euros(Decimal('80000'))} à la "
     "réception du bilan d’activité 2025",
-    "amendment": "après l’avenant n°1, signé le 12 novembre 2025, qui porte la subvention à "
+    "amendment": "après l’avenant n°\u00a01, signé le 12 novembre 2025, qui porte la subvention à "
     f"{euros(Decimal('250000'))} : la mise à jour des données publiées, pratique de la "
     "Métropole (aucun texte ne l’impose)",
 }
@@ -182,7 +182,7 @@ def _expiry(days_before: int | None = None) -> dict[str, Any]:
         [
             "Article 4 : la convention prend effet à sa signature et trouve son terme "
             f"au {date_fr(_END)}.",
-            f"Elle reste en vigueur jusqu’au {date_fr_full(_END)} à 24 h (heure de Paris).",
+            f"Elle reste en vigueur jusqu’au {end_fr(_END)} (heure de Paris).",
             "Un terme contractuel n’est pas reporté au jour ouvrable suivant "
             "(pas d’application de l’article 642 du code de procédure civile).",
             "Seul un avenant signé par les deux parties avant le terme peut le reporter "
@@ -207,8 +207,8 @@ def _termination(days_before: int | None = None) -> dict[str, Any]:
             f"Délai en mois, de quantième à quantième : {date_fr(received)} + 6 mois = "
             f"{date_fr(effective)} (code de procédure civile, article 641).",
             "Délai de préavis : pas de report au jour ouvrable suivant "
-            "(Cass. civ. 3e, 8 mars 2018, n° 17-11.312).",
-            f"La convention reste en vigueur jusqu’au {date_fr_full(effective)} à 24 h "
+            "(Cass. civ. 3e, 8 mars 2018, n°\u00a017-11.312).",
+            f"La convention reste en vigueur jusqu’au {end_fr(effective)} "
             f"(heure de Paris), avant son terme du {date_fr(_END)}.",
         ],
         days_before=days_before,
@@ -233,7 +233,7 @@ def _dispute_window(days_before: int | None = None) -> dict[str, Any]:
             f"Fin brute du délai : {date_fr_full(raw)} ({date_fr(received)} + 30 jours).",
             f"Le {date_fr(raw)} est un samedi : le délai est prorogé au premier jour ouvrable "
             f"suivant, le {date_fr_full(due)} (code de procédure civile, article 642).",
-            f"La période amiable se termine le {date_fr_full(due)} à 24 h (heure de Paris) ; "
+            f"La période amiable se termine le {end_fr(due)} (heure de Paris) ; "
             f"le tribunal peut être saisi à partir du {date_fr_full(court)}.",
         ],
         days_before=days_before,
@@ -281,7 +281,12 @@ _AMENDED_AMOUNT = Decimal("250000.00")
 
 def _publication_update(days_before: int | None = None) -> dict[str, Any]:
     """The update of the open data after amendment n°1, signed on 12 November 2025, which
-    brings the subsidy to 250 000 €: the Métropole's own practice, three months after it."""
+    brings the subsidy to 250 000 €: the Métropole's own practice, three months after it.
+
+    Its explanation here says no practice: the gallery (workflow.usecases.gallery) puts in
+    the one states/ words (states.open_data.update_explanation, as the partners read it), so
+    that the practice is written in one place; these lines stand in where notifications are
+    rendered alone."""
     signed, due = date(2025, 11, 12), date(2026, 2, 12)
     deadline = _deadline(
         "publication",
@@ -289,10 +294,8 @@ def _publication_update(days_before: int | None = None) -> dict[str, Any]:
         due,
         datetime(2026, 2, 12, 23, 0, tzinfo=UTC),
         [
-            f"Mise à jour des données essentielles après l'avenant n°1, en vigueur le "
-            f"{date_fr_full(signed)} : il change une donnée publiée. Aucun texte n'impose cette "
-            "mise à jour : c'est la pratique de la Métropole, qui met à jour ses données "
-            "essentielles quand un avenant change une donnée publiée.",
+            f"Mise à jour des données essentielles après l'avenant n°\u00a01, en vigueur le "
+            f"{date_fr_full(signed)}.",
             f"Mise à jour au plus tard trois mois après l'avenant : {date_fr_full(due)}, sans "
             "report.",
         ],
@@ -512,7 +515,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "Versement enregistré",
             date(2025, 2, 27),
             "Direction des finances",
-            **{"Montant": euros(_AMOUNT), "Mandat": "n° 2025-004512"},
+            **{"Montant": euros(_AMOUNT), "Mandat": "n°\u00a02025-004512"},
         ),
     },
     "dispute_opened": lambda: {
@@ -560,7 +563,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             "Fin du contentieux",
             date(2025, 11, 5),
             _SERVICE,
-            **{"Décision": "Tribunal administratif de Marseille, 4 novembre 2025, n° 2504321"},
+            **{"Décision": "Tribunal administratif de Marseille, 4 novembre 2025, n°\u00a02504321"},
         ),
     },
     "financial_report_received": lambda: {
@@ -617,7 +620,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
         "amendment": _amendment(),
         "event": _event(
             "amendment_submitted",
-            "Avenant n° 1 transmis pour signature",
+            "Avenant n°\u00a01 transmis pour signature",
             date(2025, 11, 12),
             _SERVICE,
         ),
@@ -627,7 +630,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
         "amendment": _amendment(date(2025, 12, 15)),
         "event": _event(
             "amendment_in_force",
-            "Avenant n° 1 signé par les deux parties",
+            "Avenant n°\u00a01 signé par les deux parties",
             date(2025, 12, 15),
             _SERVICE,
         ),
@@ -748,7 +751,7 @@ def _instalment_target(number: int, days_before: int | None = None) -> dict[str,
         due,
         expires_at,
         [
-            f"Versement n°{number} sur 2 (article 2), {euros(amount)} : {what}.",
+            f"Versement n°\u00a0{number} sur 2 (article 2), {euros(amount)} : {what}.",
             "Objectif interne du service : versement dans les 30 jours, "
             f"soit le {date_fr_full(due)}.",
             "Une subvention n’est pas un marché public : le délai de paiement de 30 jours du code "
@@ -832,7 +835,7 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 "Versement enregistré",
                 date(2025, 7, 10),
                 "Direction des finances",
-                **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n° 2025-009871"},
+                **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n°\u00a02025-009871"},
             ),
         },
     },

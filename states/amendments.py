@@ -89,7 +89,7 @@ class Amendment:
     @property
     def title(self) -> str:
         """How the amendment is named in French: 'avenant n°1'."""
-        return f"avenant n°{self.number}"
+        return f"avenant n°\u00a0{self.number}"
 
 
 def _complete(event: Any) -> bool:

@@ -121,7 +121,7 @@ def third_party_challenge(
         f"Dernier jour d'un recours dans les délais : {french_date(last)}.",
         "Information seulement, avec une réserve : une fois la convention signée, les tiers "
         "pourraient devoir contester la convention elle-même dans les deux mois de sa "
-        "publicité (CE Ass., 4 avril 2014, Département de Tarn-et-Garonne, n° 358994) ; que "
+        "publicité (CE Ass., 4 avril 2014, Département de Tarn-et-Garonne, n°\u00a0358994) ; que "
         "cela couvre la décision d'attribution d'une subvention n'est pas tranché.",
     ]
     return information_deadline("third_party_challenge", published, raw, last, lines)

@@ -81,18 +81,18 @@ _BASIS_LABEL = {
     "dispatch": "envoi",
     "presentation": "première présentation",
 }
-_NO_EXTENSION_CASE_LAW = "Cass. civ. 3e, 8 mars 2018, n° 17-11.312"
+_NO_EXTENSION_CASE_LAW = "Cass. civ. 3e, 8 mars 2018, n°\u00a017-11.312"
 _UNCOLLECTED_LABEL = {
     "first_presentation": "vaut notification à sa première présentation",
     "not_notified": "ne notifie rien",
 }
 _ADMINISTRATIVE_READING = (
     "le juge administratif tient un pli avisé non réclamé pour notifié à sa première "
-    "présentation (CE, 24 avril 2012, n° 341146)"
+    "présentation (CE, 24 avril 2012, n°\u00a0341146)"
 )
 _CIVIL_READING = (
     "le juge judiciaire lui refuse tout effet (CPC art. 669 al. 3 ; Cass. civ. 3e, 13 juillet "
-    "2011, n° 10-20.478)"
+    "2011, n°\u00a010-20.478)"
 )
 
 
@@ -301,8 +301,10 @@ def information_deadline(
 
 
 def _instant_text(day: date) -> str:
+    """The end of `day` as an explanation says it: the words of notifications' `end_fr` (the
+    space before « h » a no-break one), the instant in Paris and in UTC beside them."""
     instant = end_of_day(day)
-    return f"{french_date(day)} à 24 h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
+    return f"{french_date(day)} à 24\u00a0h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
 
 
 def _letter_name(letter: RegisteredLetter) -> str:
@@ -679,7 +681,8 @@ def instalment_target(
     the receipt of its report (`started`), or the date the convention fixes (never before the
     notification `started`: nothing is paid before the award is notified)."""
     name = (
-        f"Versement n°{instalment.number} sur {of} ({article}), {french_euros(instalment.amount)}"
+        f"Versement n°\u00a0{instalment.number} sur {of} ({article}), "
+        f"{french_euros(instalment.amount)}"
     )
     if instalment.trigger == "date":
         assert instalment.on is not None
@@ -722,7 +725,7 @@ def amendment_signature_target(
     """The internal target for the signatures of an amendment (avenant)."""
     due = add_days(submitted_on, days)
     lines = [
-        f"Avenant n°{number} ({article}) : soumis à la signature des deux parties le "
+        f"Avenant n°\u00a0{number} ({article}) : soumis à la signature des deux parties le "
         f"{french_date(submitted_on)}.",
         f"Objectif interne : toutes les signatures sous {days} jours calendaires, soit au plus "
         f"tard le {_instant_text(due)} ; ensuite, un rappel chaque semaine tant qu'une "

@@ -82,7 +82,7 @@ def replacements(people: Iterable[Person], party_names: Mapping[str, str]) -> Re
     for person in people:
         numbers[person.party] = numbers.get(person.party, 0) + 1
         number = numbers[person.party]
-        role = f"signataire n°{number} pour {party_names.get(person.party, person.party)}"
+        role = f"signataire n°\u00a0{number} pour {party_names.get(person.party, person.party)}"
         roles.setdefault(_key(person.name), role)
         roles.setdefault(_key(person.email), role)
         placeholders.setdefault(_key(person.email), placeholder(number, person.party))
@@ -100,7 +100,8 @@ def placeholder(number: int, party: str) -> str:
     return f"signataire-{number}.{party}@donnees-effacees.invalid"
 
 
-_ROLE = re.compile(r"signataire n°(\d+) pour ")
+# « n° 1 », or « n°1 » as the roles erased before the no-break space were written
+_ROLE = re.compile(r"signataire n°\s?(\d+) pour ")
 
 
 def erased_address(role: str, party: str) -> str | None:

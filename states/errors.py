@@ -339,6 +339,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_command_suggested": {"suggestions": "list"},
     "unknown_option": {},
     "unknown_option_suggested": {"suggestions": "list"},
+    # an option of a command given before the command's name (`convflow --json status REF`):
+    # the option, the command, and the command line meant (`convflow status --json REF`)
+    "option_of_command": {"field": "text", "command": "text", "corrected": "text"},
     "option_needs_value": {},
     "option_takes_no_value": {},
     "missing_argument": {},

@@ -22,7 +22,10 @@ from states.errors import InvalidInput
 
 Basis = Literal["by_law", "by_convention", "not_required"]
 BASES: tuple[Basis, ...] = ("by_law", "by_convention", "not_required")
-SOURCE = "loi n° 2000-321 du 12 avril 2000, art. 10 ; arrêté du 11 octobre 2006 (Cerfa n° 15059)"
+SOURCE = (
+    "loi n°\u00a02000-321 du 12 avril 2000, art. 10 ; arrêté du 11 octobre 2006 "
+    "(Cerfa n°\u00a015059)"
+)
 
 
 @dataclass(frozen=True)

@@ -106,9 +106,21 @@ def publication_update(
     if policy == "changed" and not changed:
         return None
     due = add_months(signed_on, 3)
+    lines = update_explanation(amendment, signed_on, changed, settings)
+    return replace(_publication(signed_on, due, lines), amendment=number)
+
+
+def update_explanation(
+    amendment: str, signed_on: date, changed: bool, settings: LegalSettings
+) -> list[str]:
+    """The lines that explain an update of the published data after `amendment`, in force on
+    `signed_on` (`changed`: it changes a published datum): the one place the Métropole's
+    practice is worded; `for_partners` turns its setting into the practice a partner reads
+    (the email gallery's sample shows them, workflow.usecases.gallery)."""
+    due = add_months(signed_on, 3)
     why = ("il change une donnée publiée" if changed
            else "la Métropole met à jour ses données après chaque avenant")  # fmt: skip
-    lines = [
+    return [
         f"Mise à jour des données essentielles après l'{amendment}, en vigueur le "
         f"{french_date(signed_on)} : {why}. Aucun texte n'impose cette mise à jour : le délai "
         "de trois mois du décret 2017-779 (art. 2) court de la signature de la convention et ne "
@@ -120,7 +132,6 @@ def publication_update(
         "Publication : le fichier des données essentielles mis à jour, sur le site de la "
         "Métropole ou sur data.gouv.fr.",
     ]
-    return replace(_publication(signed_on, due, lines), amendment=number)
 
 
 def _publication(signed_on: date, due: date, lines: list[str]) -> ComputedDeadline:

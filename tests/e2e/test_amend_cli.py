@@ -50,12 +50,12 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     }
     status = convflow.json("status", REF)
     assert (status["end_date"], status["amount"]) == ("2026-12-31", "250000.00")
-    assert status["terms"]["end_date"]["set_by"] == "avenant n°1"
+    assert status["terms"]["end_date"]["set_by"] == "avenant n°\u00a01"
     assert status["signatories"][0]["email"] == "jeanne.martin@example.org"
     text = convflow.ok("status", REF)
     assert "Jeanne Martin <jeanne.martin@example.org> — désigné par un avenant" in text
     assert f"Martial Alvarez <{METROPOLE}> — a signé le " in text
-    assert "remplacé par l'avenant n°1" in text
+    assert "remplacé par l'avenant n°\u00a01" in text
     planned = [
         r["label"]
         for r in convflow.json("reminders", REF)
@@ -63,7 +63,7 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     ]
     assert planned == ["J-60", "J-30", "J-7"]
     history = convflow.ok("history", REF)
-    assert "sign (avenant n°1)" in history
+    assert "sign (avenant n°\u00a01)" in history
 
 
 def test_amendment_refusals_exit_1_and_usage_errors_exit_2(
@@ -84,7 +84,7 @@ def test_amendment_refusals_exit_1_and_usage_errors_exit_2(
     )
     missing = convflow("event", REF, "submit", "--amendment", "7")
     assert missing.exit_code == 1
-    assert f"la convention {REF} n'a pas d'avenant n°7" in missing.stderr
+    assert f"la convention {REF} n'a pas d'avenant n°\u00a07" in missing.stderr
     assert f"`convflow amendments {REF}`" in missing.stderr  # the command line's hint
     assert json.loads(convflow.ok("amendments", REF, "--json")) == []
 

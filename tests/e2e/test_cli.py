@@ -101,7 +101,7 @@ def test_the_list_names_the_next_deadline_by_its_due_day_as_status_does(
     cli_clock.now = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)  # read before the target, not after
     loaded.ok("event", REF, "submit", "--on", "2025-03-03")
     # signatures within 7 days: due Monday 10 March, ending that day at 24 h (11 March 00:00)
-    assert "lundi 10 mars 2025, fin lundi 10 mars 2025 à 24 h" in loaded.ok("status", REF)
+    assert "lundi 10 mars 2025, fin lundi 10 mars 2025 à 24\u00a0h" in loaded.ok("status", REF)
     row = next(line for line in loaded.ok("list").splitlines() if line.startswith(REF))
     assert row.endswith("lundi 10 mars 2025  —")  # then the obligations overdue: none
     assert "11 mars" not in row

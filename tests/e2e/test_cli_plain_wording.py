@@ -57,10 +57,10 @@ def test_a_deadline_ends_on_its_last_day_at_24_h_as_the_emails_say(loaded: Convf
     )
     run = loaded.ok("run-due", "--no-send", "--now", "2026-01-01T10:00:00+01:00")
 
-    assert "fin mercredi 31 décembre 2025 à 24 h (heure de Paris)" in status, status
-    assert "lundi 4 janvier 2027 à 24 h (heure de Paris)" in dispute, dispute
-    assert "mercredi 31 décembre 2025 à 24 h (heure de Paris)" in simulated, simulated
-    assert "mercredi 31 décembre 2025 à 24 h (heure de Paris)" in run, run
+    assert "fin mercredi 31 décembre 2025 à 24\u00a0h (heure de Paris)" in status, status
+    assert "lundi 4 janvier 2027 à 24\u00a0h (heure de Paris)" in dispute, dispute
+    assert "mercredi 31 décembre 2025 à 24\u00a0h (heure de Paris)" in simulated, simulated
+    assert "mercredi 31 décembre 2025 à 24\u00a0h (heure de Paris)" in run, run
     for text in (status, dispute, simulated, run):
         assert "à 00:00" not in text, text
 

@@ -45,6 +45,11 @@ def run(*args: str, language: str = "fr") -> Result:
          "statu : commande inconnue ; vouliez-vous dire status ?"),
         (["--bogus"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...",
          "--bogus : option inconnue de cette commande"),
+        (["--on", "2025-03-03", "event", "REF", "sign"],
+         "convflow event [OPTIONS] REFERENCE EVENT",
+         "--on est une option de la commande : convflow event --on 2025-03-03 REF sign"),
+        (["--bogus", "status", "REF"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...",
+         "--bogus : option inconnue de cette commande"),
         (["list", "--state", "bogus"], "convflow list [OPTIONS]",
          "--state : « bogus » n'est pas l'un de : draft, signature, notification, payment, "
          "execution, dispute, litigation, termination, expired, terminated, cancelled"),
@@ -121,3 +126,26 @@ def test_convflow_alone_still_shows_its_help() -> None:
 
     assert result.exit_code == 2
     assert "Commandes :" in result.output and "Erreur" not in result.output
+
+
+def test_a_command_s_option_given_before_the_command_says_where_it_goes() -> None:
+    """`convflow --json status REF` answered « --json : option inconnue de cette commande ;
+    vouliez-vous dire --version ? »: --json is the command's, said with the line meant."""
+    status = run("--json", "status", "REF")
+    scdl = run("--config", "convflow.toml", "--json", "export", "scdl")
+    english = run("-o", "out.csv", "export", "scdl", language="en")
+
+    assert (status.exit_code, scdl.exit_code, english.exit_code) == (2, 2, 2)
+    assert json.loads(status.stdout)["error"] == {
+        "code": "option_of_command",
+        "params": {"field": "--json", "command": "status",
+                   "corrected": "convflow status --json REF"},
+        "message": "--json est une option de la commande : convflow status --json REF",
+    }  # fmt: skip
+    assert json.loads(scdl.stdout)["error"]["params"]["corrected"] == (
+        "convflow --config convflow.toml export scdl --json"
+    )
+    assert english.stderr.splitlines()[0].startswith("Usage: convflow export scdl [OPTIONS]")
+    assert english.stderr.splitlines()[-1] == (
+        "Error: -o is an option of the command: convflow export scdl -o out.csv"
+    )

@@ -104,11 +104,11 @@ def test_an_amendment_drafted_and_submitted_through_the_dashboard(
 
     assert drafted.status_code == 303 and "enregistre=amend" in drafted.headers["location"]
     assert "« Proposer un avenant » : c'est enregistré" in page
-    assert "Soumettre l'avenant n°1 à la signature" in page
+    assert "Soumettre l'avenant n°\u00a01 à la signature" in page
     assert submitted.status_code == 303
     after = unescape(admin_browser.get(submitted.headers["location"]).text)
-    assert "Enregistrer une signature de l'avenant n°1" in after
-    assert "en signature" in after and "(avenant n°1)" in after
+    assert "Enregistrer une signature de l'avenant n°\u00a01" in after
+    assert "en signature" in after and "(avenant n°\u00a01)" in after
 
 
 def test_a_refused_amendment_form_says_why(admin_browser: httpx.Client, in_execution: App):
@@ -143,7 +143,7 @@ def test_the_dashboard_speaks_of_the_amendment_and_its_terms(
     page = unescape(admin_browser.get(PAGE).text)
 
     assert refused.status_code == 409
-    assert "quand l'avenant n°1 est en préparation" in unescape(refused.text)
+    assert "quand l'avenant n°\u00a01 est en préparation" in unescape(refused.text)
     assert '<span class="muted">Montant :</span> 250\u202f000,00\xa0€' in page  # the history
     assert "Montant : « beaucoup » n'est pas un montant en euros" in unescape(wrong_amount.text)
 

@@ -143,7 +143,7 @@ def test_the_draft_amendment_is_offered_while_one_is_open_and_kept_with_it(
     draft = DraftAmendment(REFERENCE, {"amount": "230000.00"}, "alice", date(2025, 9, 1))
     draft_amendment(app, draft, app.clock())
     page = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
-    assert "Projet d'avenant (article 5)" in page and 'value="1">avenant n°1' in page
+    assert "Projet d'avenant (article 5)" in page and 'value="1">avenant n°\u00a01' in page
 
     form = {"csrf_token": form_value(page, "csrf_token"), "kind": "amendment",
             "amendment": "1", "format": "pdf", "on": "2025-09-01"}  # fmt: skip

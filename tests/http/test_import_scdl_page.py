@@ -108,7 +108,8 @@ def test_a_draft_opens_filled_and_saving_it_creates_the_convention_and_removes_i
     assert [p.siret for p in convention.parties] == ["20005480700017", "12345678900015"]
     imported = views.history(app, "AMP-CRPV-2025-SCDL")[0]
     assert imported["inputs"]["file"] == (
-        f"tableau de bord : brouillon n° {draft.id}, tableau de bord : subventions.csv, ligne 2"
+        f"tableau de bord : brouillon n°\u00a0{draft.id}, tableau de bord : subventions.csv, "
+        "ligne 2"
     )
     gone = admin_browser.get(f"/brouillons/{draft.id}")
     assert gone.status_code == 404 and f"n'a le numéro {draft.id}" in page_text(gone)

@@ -116,7 +116,7 @@ def test_the_payment_form_is_filled_with_instalment_1_and_says_its_amount_the_fr
 
     assert field_value(form, "in_amount") == "27000.00"
     assert hint_of(form, "pay-amount") == (
-        "Exactement le montant dû : 27 000,00 € (versement n°1 sur 2)."
+        "Exactement le montant dû : 27 000,00 € (versement n° 1 sur 2)."
     )
     assert "200000" not in form  # the reference convention's figure
 
@@ -128,7 +128,7 @@ def test_once_instalment_1_is_paid_the_form_is_filled_with_instalment_2(
 
     assert field_value(form, "in_amount") == "18000.00"
     assert hint_of(form, "pay-amount") == (
-        "Exactement le montant dû : 18 000,00 € (versement n°2 sur 2)."
+        "Exactement le montant dû : 18 000,00 € (versement n° 2 sur 2)."
     )
 
 
@@ -186,8 +186,8 @@ def test_each_payment_deadline_card_names_its_instalment_and_amount(
 
     payment = [t for t in titles if t.startswith("Objectif de versement")]
     assert len(payment) == 2, titles
-    assert any("versement n°1 sur 2 (27 000,00 €)" in t for t in payment), payment
-    assert any("versement n°2 sur 2 (18 000,00 €)" in t for t in payment), payment
+    assert any("versement n° 1 sur 2 (27 000,00 €)" in t for t in payment), payment
+    assert any("versement n° 2 sur 2 (18 000,00 €)" in t for t in payment), payment
 
 
 # --- Recording the receipt of a report ----------------------------------------------------
@@ -219,7 +219,7 @@ def test_the_report_form_offers_in_french_only_the_document_instalment_2_waits_f
     assert "financial" not in words(form) and "instalment" not in words(form)
     assert options_of(form, "in_report") == [
         ("", "—"),
-        ("instalment", "Le document « bilan d'activité 2027 » (versement n°2)"),
+        ("instalment", "Le document « bilan d'activité 2027 » (versement n° 2)"),
     ]
     assert 'value="instalment" selected' in form  # the only one: chosen
 

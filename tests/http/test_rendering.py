@@ -80,19 +80,19 @@ def sample_view(**changes: Any) -> dict[str, Any]:
                     "attempts": 3, "last_error": "550 no such user",
                     "created_at": "2025-06-02T08:00:00Z", "sent_at": None}],
         "amendments": [
-            {"number": 1, "title": "avenant n°1", "state": "in_force",
+            {"number": 1, "title": "avenant n°\u00a01", "state": "in_force",
              "changes": {"end_date": "2026-06-30"},
              "applied": [{"field": "end_date", "label": "terme", "before": "2025-12-31",
                           "after": "2026-06-30"}],
              "signatures": {"a@example.org": "2025-06-10"}, "created_on": "2025-06-01",
              "submitted_on": "2025-06-02", "effective_date": "2025-06-10", "allowed_events": []},
-            {"number": 2, "title": "avenant n°2", "state": "signature",
+            {"number": 2, "title": "avenant n°\u00a02", "state": "signature",
              "changes": {"amount": "250000.00", "signatory.crpv": "C|Dir|c@example.org"},
              "applied": [], "signatures": {"a@example.org": "2025-06-20"},
              "created_on": "2025-06-15", "submitted_on": "2025-06-16", "effective_date": None,
              "allowed_events": ["sign", "abandon"]},
         ],
-        "terms": {"end_date": {"value": "2026-06-30", "set_by": "avenant n° 1"},
+        "terms": {"end_date": {"value": "2026-06-30", "set_by": "avenant n°\u00a01"},
                   "amount": {"value": "200000.00", "set_by": "convention"}},
         "committee": {"article": "article 3", "cadence_months": 6, "next_due": "2025-12-12",
                       "meetings": [{"held_on": "2025-06-12", "attendees": "<i>A</i>",
@@ -224,10 +224,10 @@ def test_the_convention_page_shows_what_the_service_adds_when_it_is_there():
 
     assert "7 jours avant" in html and "prévu" in html  # reminders
     assert "550 no such user" in html and "en échec" in html  # outbox
-    assert "avenant n° 1" in html and "Avenants" in html  # terms and amendments
+    assert "avenant n°\u00a01" in html and "Avenants" in html  # terms and amendments
     assert "mercredi 31 décembre 2025 → mardi 30 juin 2026" in html
     assert "Représentants de la partie crpv" in html
-    assert "Enregistrer une signature de l&#39;avenant n°2" in html
+    assert "Enregistrer une signature de l&#39;avenant n°\u00a02" in html
     assert "Proposer un avenant" in html
 
 
@@ -359,11 +359,11 @@ def test_pagination_shows_the_ends_and_the_pages_around_the_current_one():
 
 
 def test_consolidated_terms_may_come_as_a_mapping_or_a_list():
-    as_mapping = term_rows({"end_date": {"value": "2026-06-30", "set_by": "avenant n° 1"}})
+    as_mapping = term_rows({"end_date": {"value": "2026-06-30", "set_by": "avenant n°\u00a01"}})
     as_list = term_rows([{"name": "amount", "value": "10.00", "amendment": None}])
 
     assert as_mapping == [{"key": "end_date", "name": "Terme de la convention",
-                           "value": "2026-06-30", "source": "avenant n° 1"}]  # fmt: skip
+                           "value": "2026-06-30", "source": "avenant n°\u00a01"}]  # fmt: skip
     assert as_list == [
         {"key": "amount", "name": "Montant", "value": "10.00", "source": "convention initiale"}
     ]

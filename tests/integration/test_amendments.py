@@ -73,7 +73,7 @@ def test_an_extension_moves_the_term_and_the_expiry_deadline(in_execution: App) 
     status = views.status(in_execution, REFERENCE)
     assert status["end_date"] == "2026-12-31"
     assert status["terms"]["end_date"] == {
-        "value": "2026-12-31", "set_by": "avenant n°1", "since": "2025-11-12",
+        "value": "2026-12-31", "set_by": "avenant n°\u00a01", "since": "2025-11-12",
         "original": "2025-12-31",
     }  # fmt: skip
     expiries = [d for d in status["deadlines"] if d["kind"] == "expiry"]
@@ -81,7 +81,9 @@ def test_an_extension_moves_the_term_and_the_expiry_deadline(in_execution: App) 
         ("2025-12-31", "superseded"),
         ("2026-12-31", "pending"),
     ]
-    assert "avenant n°1, en vigueur le mercredi 12 novembre 2025" in expiries[1]["explanation"]
+    assert (
+        "avenant n°\u00a01, en vigueur le mercredi 12 novembre 2025" in expiries[1]["explanation"]
+    )
     planned = [(r["label"], r["planned_at"]) for r in views.reminders(in_execution, REFERENCE)
                if r["status"] == "planned"]  # fmt: skip
     assert planned == [  # J-60: Sunday 1 November 2026 (All Saints'), so Friday 30 October
@@ -131,7 +133,7 @@ def test_a_termination_notice_wins_over_the_extended_term(in_execution: App) -> 
     sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
     notice = deadlines(in_execution)["termination"]
     assert (notice["due_date"], notice["details"]["ends_by"]) == ("2026-03-15", "termination")
-    assert "avenant n°1" in notice["explanation"]
+    assert "avenant n°\u00a01" in notice["explanation"]
     report = run_due(in_execution, at("2026-01-01T00:00:00+01:00"))
     assert report.actions == []  # the 2025 term no longer ends it
     report = run_due(in_execution, at("2026-03-16T00:00:00+01:00"))
@@ -145,9 +147,13 @@ def test_two_amendments_in_force_apply_in_order(in_execution: App) -> None:
     amend(in_execution, "2026-01-05", end_date="2026-12-31")
     sign_both(in_execution, 2, "2026-01-06", "2026-01-07")
     terms = views.status(in_execution, REFERENCE)["terms"]
-    assert (terms["end_date"]["value"], terms["end_date"]["set_by"]) == ("2026-12-31",
-                                                                        "avenant n°2")  # fmt: skip
-    assert (terms["amount"]["value"], terms["amount"]["set_by"]) == ("250000.00", "avenant n°1")
+    assert (terms["end_date"]["value"], terms["end_date"]["set_by"]) == (
+        "2026-12-31", "avenant n°\u00a02",
+    )  # fmt: skip
+    assert (terms["amount"]["value"], terms["amount"]["set_by"]) == (
+        "250000.00",
+        "avenant n°\u00a01",
+    )
     applied = views.amendments(in_execution, REFERENCE)[1]["applied"]
     assert applied[0]["before"] == "2026-06-30"  # n°2 starts from what n°1 set
 

@@ -1,5 +1,5 @@
 """The tester's walk, on SQLite and PostgreSQL: the reference convention, paid its 200 000,00 €
-in one payment on 1 April 2025 (execution), then avenant n°1 raising the amount to 250 000,00 €,
+in one payment on 1 April 2025 (execution), then avenant n° 1 raising the amount to 250 000,00 €,
 in force at its last signature on Saturday 3 May 2025. The 50 000,00 € difference is a balance
 due by Monday 2 June 2025: shown by the status, paid with `pay amount=50000.00` in execution,
 recorded as a further part of the single payment; the history still verifies, and the partners
@@ -54,7 +54,7 @@ def amendment(app: App, event: str, on: str, **inputs: str) -> str:
 
 @pytest.fixture
 def raised(app: App, reference_convention: Convention) -> App:
-    """Paid on 1 April 2025; avenant n°1 (250 000,00 €) drafted on 28 April, in force on
+    """Paid on 1 April 2025; avenant n° 1 (250 000,00 €) drafted on 28 April, in force on
     Saturday 3 May 2025."""
     return raise_by_avenant(app, reference_convention)
 
@@ -83,7 +83,7 @@ def test_the_balance_is_due_shown_and_paid(raised: App) -> None:
     ]  # fmt: skip
     explanation = plain(payments[1]["explanation"])
     assert "le solde de 50 000,00 € reste à verser après l'avenant" in explanation
-    assert "avenant n°1, en vigueur le samedi 3 mai 2025" in explanation
+    assert "avenant n° 1, en vigueur le samedi 3 mai 2025" in explanation
 
     before = views.history(raised, REFERENCE)
     with pytest.raises(GuardRejected, match=r"amount_differs .*amount=40000.00, due=50000.00"):

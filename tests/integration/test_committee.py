@@ -172,7 +172,7 @@ def test_an_extension_opens_the_meeting_the_old_term_left_out(
 
     assert committee_rows(app) == [("2025-09-10", "met"), ("2026-02-04", "pending")]
     last = [d for d in views.status(app, steps.REFERENCE)["deadlines"] if d["kind"] == "committee"]
-    assert "Source : avenant n°1" in last[-1]["explanation"]
+    assert "Source : avenant n°\u00a01" in last[-1]["explanation"]
 
 
 def test_a_shorter_term_supersedes_the_meeting_it_leaves_out(

@@ -97,17 +97,17 @@ def test_the_signatories_become_their_roles_and_the_history_still_proves_itself(
     assert not [value for value in PEOPLE if value.lower() in stored.lower()]
     status = views.status(expired, steps.REFERENCE)
     assert [(s["name"], s["email"]) for s in status["signatories"]] == [
-        ("signataire n°1 pour Métropole Aix-Marseille-Provence",
+        ("signataire n°\u00a01 pour Métropole Aix-Marseille-Provence",
          "signataire-1.metropole@donnees-effacees.invalid"),
-        ("signataire n°1 pour GIP Centre de Ressources pour la Politique de la Ville PACA "
+        ("signataire n°\u00a01 pour GIP Centre de Ressources pour la Politique de la Ville PACA "
          "(CRPV PACA)", "signataire-1.crpv@donnees-effacees.invalid"),
     ]  # fmt: skip
     assert status["erasure"] == {"on": "2036-01-02", "archives_reference": ARCHIVES,
                                  "by": "archiviste"}  # fmt: skip
     signed = [h for h in views.history(expired, steps.REFERENCE) if h["event"] == "sign"]
     assert [h["inputs"]["signatory"] for h in signed] == [
-        "signataire n°1 pour Métropole Aix-Marseille-Provence",
-        "signataire n°1 pour GIP Centre de Ressources pour la Politique de la Ville PACA "
+        "signataire n°\u00a01 pour Métropole Aix-Marseille-Provence",
+        "signataire n°\u00a01 pour GIP Centre de Ressources pour la Politique de la Ville PACA "
         "(CRPV PACA)",
     ]
     assert [h["date"] for h in signed] == ["2025-03-05", "2025-03-10"]  # dates stay
@@ -192,9 +192,9 @@ def test_a_surname_written_in_free_text_goes_with_the_full_names(
     assert "berra" not in stored.replace("saint-berra", "")
     assert "alvarez" not in stored and "mustapha" not in stored
     lines = {h["event"]: h["inputs"] for h in views.history(app, steps.REFERENCE)}
-    crpv = "signataire n°1 pour GIP Centre de Ressources pour la Politique de la Ville PACA " \
-        "(CRPV PACA)"  # fmt: skip
-    metropole = "signataire n°1 pour Métropole Aix-Marseille-Provence"
+    crpv = ("signataire n°\u00a01 pour GIP Centre de Ressources pour la Politique de la Ville "
+            "PACA (CRPV PACA)")  # fmt: skip
+    metropole = "signataire n°\u00a01 pour Métropole Aix-Marseille-Provence"
     assert lines["open_dispute"]["subject"] == (
         f"Retard signalé par {crpv} (Saint-Berra), vu avec {crpv} et {metropole}"
     )

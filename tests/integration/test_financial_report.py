@@ -52,7 +52,7 @@ def test_the_reference_convention_walked_from_its_award_to_its_financial_report(
     report = deadlines["financial_report"]
     assert (report["due_date"], report["status"]) == ("2026-06-30", "pending")  # outlives it
     assert (
-        "Compte rendu financier (loi n° 2000-321 du 12 avril 2000, art. 10"
+        "Compte rendu financier (loi n°\u00a02000-321 du 12 avril 2000, art. 10"
         in (report["explanation"])
     )
     assert "l'exercice 2025, clos le mercredi 31 décembre 2025" in report["explanation"]

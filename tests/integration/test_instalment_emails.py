@@ -107,8 +107,8 @@ def test_each_payment_email_is_titled_with_the_amount_of_that_instalment(
     subjects = [plain(str(m["Subject"])) for m in payment_emails(paid_in_two)]
 
     assert subjects == [
-        "[AMP-EXEMPLE-2027] Versement de 27 000,00 € enregistré (versement n°1 sur 2)",
-        "[AMP-EXEMPLE-2027] Versement de 18 000,00 € enregistré (versement n°2 sur 2)",
+        "[AMP-EXEMPLE-2027] Versement de 27 000,00 € enregistré (versement n° 1 sur 2)",
+        "[AMP-EXEMPLE-2027] Versement de 18 000,00 € enregistré (versement n° 2 sur 2)",
     ]
 
 
@@ -118,13 +118,13 @@ def test_the_first_payment_email_says_what_was_paid_and_that_it_followed_the_not
     first = payment_emails(paid_in_two)[0]
     text = read(first)
 
-    assert "Le versement n°1 sur 2 de la participation de la Métropole" in text
+    assert "Le versement n° 1 sur 2 de la participation de la Métropole" in text
     assert "soit 27 000,00 €, a été effectué le lundi 1er février 2027" in text
     assert "Il était dû à la suite de la notification d’attribution." in text
     assert "Montant : 27 000,00 €" in text
     assert (
         "COMMENT CETTE DATE EST CALCULÉE — objectif de versement\n"
-        "Versement n°1 sur 2 (article 2), 27 000,00 € : à la suite de la notification "
+        "Versement n° 1 sur 2 (article 2), 27 000,00 € : à la suite de la notification "
         "d'attribution, notifiée le vendredi 15 janvier 2027.\n"
         "Objectif interne : versement sous 30 jours calendaires, soit au plus tard le "
         "dimanche 14 février 2027 à 24 h"
@@ -142,7 +142,7 @@ def test_the_second_payment_email_says_it_was_paid_on_the_report(
     second = payment_emails(paid_in_two)[1]
     text = read(second)
 
-    assert "Le versement n°2 sur 2 de la participation de la Métropole" in text
+    assert "Le versement n° 2 sur 2 de la participation de la Métropole" in text
     assert "soit 18 000,00 €, a été effectué le jeudi 25 mars 2027" in text
     assert (
         "Il était dû à la réception du document « bilan d'activité 2027 » "
@@ -150,13 +150,13 @@ def test_the_second_payment_email_says_it_was_paid_on_the_report(
     ) in text
     assert "Montant : 18 000,00 €" in text
     assert (
-        "Versement n°2 sur 2 (article 2), 18 000,00 € : à la réception du document « bilan "
+        "Versement n° 2 sur 2 (article 2), 18 000,00 € : à la réception du document « bilan "
         "d'activité 2027 », reçu le mercredi 10 mars 2027.\n"
         "Objectif interne : versement sous 30 jours calendaires, soit au plus tard le "
         "vendredi 9 avril 2027 à 24 h"
     ) in text
     assert (
-        "- versement n°2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 » "
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 » "
         "(versé le jeudi 25 mars 2027)"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
@@ -174,12 +174,12 @@ def test_the_signature_request_describes_the_schedule_of_instalments(
 
     assert (
         "La convention prévoit une participation de 45 000,00 € versée en 2 fois (article 2) :\n"
-        "- versement n°1 : 27 000,00 €, à la suite de la notification d’attribution\n"
-        "- versement n°2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
+        "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
     html = html_of(request)
-    assert "<li>Versement n°2 : <strong>18 000,00 €</strong>, à la réception du document" in html
+    assert "<li>Versement n° 2 : <strong>18 000,00 €</strong>, à la réception du document" in html
     assert SINGLE_PAYMENT_WORDS not in html
 
 
@@ -192,8 +192,8 @@ def test_the_entry_into_force_announces_the_instalments_to_come(
     assert (
         "Prochaine étape : la notification d’attribution ; la participation de 45 000,00 € "
         "sera ensuite versée en 2 fois (article 2) :\n"
-        "- versement n°1 : 27 000,00 €, à la suite de la notification d’attribution\n"
-        "- versement n°2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
+        "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text + html_of(in_force)
 
@@ -212,6 +212,6 @@ def test_the_reminder_of_the_second_payment_is_titled_with_its_amount(
     reminder = one(received(smtp_server, since), "reminder_payment")
     assert plain(str(reminder["Subject"])) == (
         "[AMP-EXEMPLE-2027] Rappel : versement de 18 000,00 € non enregistré "
-        "(versement n°2 sur 2, objectif interne : 9 avril 2027)"
+        "(versement n° 2 sur 2, objectif interne : 9 avril 2027)"
     )
-    assert "Le versement n°2, de 18 000,00 €, est dû" in read(reminder)
+    assert "Le versement n° 2, de 18 000,00 €, est dû" in read(reminder)

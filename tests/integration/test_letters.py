@@ -140,7 +140,9 @@ def test_the_draft_amendment_states_each_change_and_the_consolidated_terms(
     content = render_letter(in_execution, steps.REFERENCE, "amendment", fmt, date(2025, 9, 1))
     text = text_of(content, fmt).replace("\u202f", " ")  # amounts: narrow no-break spaces
 
-    assert "Avenant n°1 à la convention AMP-CRPV-PACA-2025 (article 5)" in text
+    assert "Avenant n° 1 à la convention AMP-CRPV-PACA-2025 (article 5)" in text.replace(
+        "\xa0", " "
+    )
     assert ("Article 1. Le terme de la convention (article 4), fixé au mercredi 31 décembre "
             "2025, est reporté au mardi 30 juin 2026.") in text  # fmt: skip
     assert ("Article 2. Le montant de la subvention, fixé à 200 000,00 €, est porté à "

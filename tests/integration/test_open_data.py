@@ -241,7 +241,7 @@ def test_an_amendment_that_changes_the_published_amount_calls_for_an_update(
 
     assert publications(app) == [("2025-06-10", "met"), ("2026-02-12", "pending")]
     update = steps.deadlines(app)["publication"]
-    assert "avenant n°1, en vigueur le mercredi 12 novembre 2025" in update["explanation"]
+    assert "avenant n°\u00a01, en vigueur le mercredi 12 novembre 2025" in update["explanation"]
     assert "il change une donnée publiée" in update["explanation"]
 
 

@@ -1,7 +1,7 @@
 """A payment or a financial report that did not come by its date, as its readers receive it
 from a real SMTP server (aiosmtpd), on SQLite and PostgreSQL.
 
-AMP-EXEMPLE-2027 (examples/) pays 45 000 € in two instalments: n°1, 27 000 €, after the
+AMP-EXEMPLE-2027 (examples/) pays 45 000 € in two instalments: n° 1, 27 000 €, after the
 notification of the award (Friday 15 January 2027), the service's internal target 30 days
 later, Sunday 14 February 2027; its beneficiary owes a financial report for 2027 (by the
 convention), due Friday 30 June 2028. Nothing is paid, nothing received: the service says so
@@ -38,7 +38,7 @@ NADIA = "nadia.benali@example.org"  # the association's president: the beneficia
 MARTIAL = "martial.alvarez@example.org"  # the Métropole's signatory
 ADMIN = "service.politique-ville@example.org"
 OVERDUE = (
-    "[AMP-EXEMPLE-2027] Versement de 27 000,00 € en retard (versement n°1 sur 2, objectif "
+    "[AMP-EXEMPLE-2027] Versement de 27 000,00 € en retard (versement n° 1 sur 2, objectif "
     "interne : 14 février 2027)"
 )
 MISSED = (
@@ -127,7 +127,7 @@ def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
     assert sorted(emails) == sorted([f"{MARTIAL}, {NADIA}", ADMIN])
     text = text_of(emails[f"{MARTIAL}, {NADIA}"])
     assert (
-        "soit 45 000,00 €, est versée en 2 fois (article 2). Le versement n°1, de 27 000,00 €, "
+        "soit 45 000,00 €, est versée en 2 fois (article 2). Le versement n° 1, de 27 000,00 €, "
         "est dû à la suite de la notification d’attribution. L’objectif interne du service "
         "fixait ce versement au plus tard le dimanche 14 février 2027. Le lundi 15 février "
         "2027, 1 jour après cette date, ce versement n’était pas enregistré."

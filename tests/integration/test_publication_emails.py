@@ -2,7 +2,7 @@
 
 The reference convention (200 000 €, in force on Monday 10 March 2025) must have its essential
 data published by Tuesday 10 June 2025: a legal deadline, three months after its signature.
-Amendment n°1, signed on Wednesday 12 November 2025, brings the subsidy to 250 000 € and the
+Amendment n° 1, signed on Wednesday 12 November 2025, brings the subsidy to 250 000 € and the
 term to 31 December 2026: the Métropole then updates the published data by Thursday 12
 February 2026, three months after the AVENANT's signature, as its own practice (setting
 `open_data_on_amendment`): no text requires it. The Métropole's signatory reads the partners'
@@ -57,7 +57,7 @@ def record(app: App, event: str, day: str, **inputs: str) -> None:
 
 
 def amend_the_amount(app: App) -> None:
-    """Amendment n°1 (term 31 December 2026, 250 000 €): drafted on 3 November 2025, signed by
+    """Amendment n° 1 (term 31 December 2026, 250 000 €): drafted on 3 November 2025, signed by
     the GIP on 10 November and by the Métropole on 12 November 2025, each on its day."""
     from tests.integration.test_amendments import amend, amendment
 
@@ -73,7 +73,7 @@ def amend_the_amount(app: App) -> None:
 
 def walk(app: App, convention: Convention, published_on: str | None = None) -> App:
     """README's walk, each event recorded on its day, the publication recorded on
-    `published_on` (or never), then amendment n°1."""
+    `published_on` (or never), then amendment n° 1."""
     on_the_day(app, "2025-03-01")
     steps.load(app, convention)
     record(app, "submit", "2025-03-03")

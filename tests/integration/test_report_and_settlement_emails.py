@@ -40,11 +40,11 @@ ADMIN = "politique.ville@example.org"
 NOTHING_TO_DO = "Aucune démarche n’est attendue du bénéficiaire"
 ASKED = (
     "Le bénéficiaire transmet au service le document « bilan d'activité 2027 » : sa réception "
-    "déclenche le versement n°2, de 18 000,00 € (article 2)."
+    "déclenche le versement n° 2, de 18 000,00 € (article 2)."
 )
 ASKED_HTML = (
     "Le bénéficiaire <strong>transmet au service le document « bilan d&#39;activité 2027 »"
-    "</strong> : sa réception déclenche le versement n°2, de 18 000,00 € (article 2)."
+    "</strong> : sa réception déclenche le versement n° 2, de 18 000,00 € (article 2)."
 )
 
 
@@ -182,7 +182,7 @@ def test_the_report_received_tells_both_audiences_the_second_payment_is_now_due(
     assert recipients(partners) == {MARTIAL, NADIA}
     assert recipients(service) == {ADMIN}
     assert subject(partners) == (
-        "[AMP-EXEMPLE-2027] Document « bilan d'activité 2027 » reçu : versement n°2 de "
+        "[AMP-EXEMPLE-2027] Document « bilan d'activité 2027 » reçu : versement n° 2 de "
         "18 000,00 € attendu d’ici le 1er juillet 2027"
     )
     text = read(partners)
@@ -190,18 +190,18 @@ def test_the_report_received_tells_both_audiences_the_second_payment_is_now_due(
         "Le service a reçu le mardi 1er juin 2027 le document « bilan d'activité 2027 » "
         "de la convention AMP-EXEMPLE-2027"
     ) in text
-    assert "Sa réception déclenche le versement n°2 sur 2, de 18 000,00 € (article 2)" in text
+    assert "Sa réception déclenche le versement n° 2 sur 2, de 18 000,00 € (article 2)" in text
     assert "objectif interne fixé au jeudi 1er juillet 2027" in text
     assert (
-        "- versement n°1 : 27 000,00 €, à la suite de la notification d’attribution\n"
-        "- versement n°2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
+        "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
     ) in text
     assert "L’ÉVÉNEMENT\nDocument reçu pour un versement : mardi 1er juin 2027\n" in text
     assert "POUR LE SERVICE" not in text
     assert "convflow" not in text
     service_text = read(service)
     assert "POUR LE SERVICE (note interne" in service_text
-    assert "Engagez le mandatement du versement n°2, de 18 000,00 €" in service_text
+    assert "Engagez le mandatement du versement n° 2, de 18 000,00 €" in service_text
     assert "soit <strong>18 000,00 €</strong>" in html_of(partners)
 
 

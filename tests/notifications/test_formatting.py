@@ -132,6 +132,18 @@ def test_number_fr(count: int, expected: str) -> None:
 
 
 def test_end_fr_says_midnight_as_the_day_that_ends_at_24_h() -> None:
-    assert end_fr(datetime(2027, 1, 2, 23, 0, tzinfo=UTC)) == "samedi 2 janvier 2027 à 24 h"
-    assert end_fr(datetime(2025, 6, 10, 22, 0, tzinfo=UTC)) == "mardi 10 juin 2025 à 24 h"
+    assert end_fr(datetime(2027, 1, 2, 23, 0, tzinfo=UTC)) == "samedi 2 janvier 2027 à 24\u00a0h"
+    assert end_fr(datetime(2025, 6, 10, 22, 0, tzinfo=UTC)) == "mardi 10 juin 2025 à 24\u00a0h"
     assert end_fr(datetime(2025, 6, 10, 7, 0, tzinfo=UTC)) == "mardi 10 juin 2025 à 09:00"
+
+
+def test_end_fr_says_a_civil_days_end_as_the_emails_write_it() -> None:
+    """The emails wrote « {{ day|date_fr_full }} à 24 h » by hand, some with a plain space,
+    most with a no-break one; they now ask end_fr, the command line's formatter, for it."""
+    assert end_fr(date(2025, 12, 31)) == "mercredi 31 décembre 2025 à 24\u00a0h"
+    assert end_fr(date(2025, 10, 1), weekday=False) == "1er octobre 2025 à 24\u00a0h"
+    assert end_fr(datetime(2025, 10, 14, 22, 0, tzinfo=UTC), weekday=False) == (
+        "14 octobre 2025 à 24\u00a0h"
+    )
+    with pytest.raises(ValueError, match="naive"):
+        end_fr(datetime(2025, 10, 14, 22, 0))

@@ -37,7 +37,7 @@ def test_the_gallery_shows_how_each_email_reads_for_a_convention_paid_in_instalm
         assert "instalments" in sample_variants(kind), kind
     assert (
         "**Objet :** [AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré "
-        "(versement n°2 sur 2)" in gallery
+        "(versement n°\u00a02 sur 2)" in gallery
     )
 
 
@@ -95,7 +95,7 @@ def test_each_reminder_says_it_goes_the_working_day_before_a_day_off() -> None:
     """A reminder falling on a Saturday, a Sunday or a public holiday goes out the working day
     before (states.reminders): its « when » says so, the payment's « le jour où … est dû »
     included; the court-possible reminder alone keeps its day."""
-    gallery = GALLERY_FILE.read_text(encoding="utf-8")
+    gallery = (ROOT / GALLERY_FILE).read_text(encoding="utf-8")
 
     for kind in ("reminder_payment", "reminder_expiry", "reminder_termination",
                  "reminder_dispute_window", "reminder_signature", "reminder_publication",
@@ -109,7 +109,7 @@ def test_each_reminder_says_it_goes_the_working_day_before_a_day_off() -> None:
 def test_the_missed_financial_report_is_announced_the_day_after_its_deadline() -> None:
     """Its description says the day after, at the reminder hour: its sample says so too (it
     said « le vendredi 3 juillet 2026, 3 jours après » a deadline of 30 June)."""
-    section = _section(GALLERY_FILE.read_text(encoding="utf-8"), "financial_report_missed")
+    section = _section((ROOT / GALLERY_FILE).read_text(encoding="utf-8"), "financial_report_missed")
 
     assert "le lendemain de la date limite" in section
     assert "au plus tard le mardi 30 juin 2026" in section
@@ -120,7 +120,27 @@ def test_no_partner_reads_the_wording_of_the_open_data_setting() -> None:
     """« (mise à jour des données essentielles après un avenant : quand il change une donnée
     publiée) » is CONVFLOW_OPEN_DATA_ON_AMENDMENT's description, not words for a partner (it
     was in the variants of the publication emails)."""
-    gallery = GALLERY_FILE.read_text(encoding="utf-8")
+    gallery = (ROOT / GALLERY_FILE).read_text(encoding="utf-8")
 
-    assert "qui met à jour ses données essentielles quand un avenant change une donnée" in gallery
+    assert "(elle met à jour ses données essentielles quand un avenant change une donnée" in gallery
     assert "après un avenant :" not in gallery
+
+
+def test_the_open_data_update_practice_is_worded_once_in_states() -> None:
+    """The gallery's sample said the practice in its own words (« qui met à jour ses données
+    essentielles quand un avenant change une donnée publiée »), beside states.deadlines'
+    for_partners: the sample now shows the explanation states/ gives the partners."""
+    gallery = email_gallery()
+    practice = "données essentielles quand un avenant change une donnée publiée"
+
+    for kind in ("reminder_publication", "publication_missed"):
+        variant = gallery.split(f"(`{kind}`, variante `amendment`)")[1].split("\n### ")[0]
+        assert (
+            "qui reprend ce délai compté de la signature de l'avenant (elle met à jour ses "
+            f"{practice})" in variant
+        ), variant
+    assert all(
+        practice not in path.read_text(encoding="utf-8")
+        for path in (ROOT / "notifications").rglob("*")
+        if path.is_file() and path.suffix in {".py", ".txt", ".html"}
+    )

@@ -1,5 +1,6 @@
 """Every packaged template renders, in French, saying what falls due, when and what to do."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 
 from notifications import RenderedEmail, Renderer, UnknownTemplate, sample_context
+from notifications.renderer import PACKAGED_TEMPLATES
 from notifications.samples import sample_variants
 
 REMINDERS = {
@@ -151,12 +153,13 @@ def test_an_email_of_a_convention_paid_in_instalments_states_that_instalment(
     )
 
     assert paid.subject == (
-        "[AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré (versement n°2 sur 2)"
+        "[AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré (versement n°\u00a02 "
+        "sur 2)"
     )
     assert "soit 80\u202f000,00\xa0€, a été effectué le jeudi 10 juillet 2025" in paid.text
     assert "Il était dû à la réception du document" in paid.text
     assert "bilan d’activité 2025" in paid.text
-    assert "versement de 80\u202f000,00\xa0€ non enregistré (versement n°2 sur 2" in (
+    assert "versement de 80\u202f000,00\xa0€ non enregistré (versement n°\u00a02 sur 2" in (
         reminder.subject
     )
     assert "versée en 2 fois (article 2)" in request.text
@@ -419,3 +422,36 @@ def test_the_chain_heads_summary_lists_each_conventions_last_hash(renderer) -> N
         assert "d0c9cd232dc2e8d37eb5457a78af1dc6562a2d7c2dfb91498d929cd408928891" in body
         assert "AMP-EXEMPLE-2027" in body and "convflow verify" in body
     assert "les partenaires ne le reçoivent pas" in email.text
+
+
+def test_no_template_writes_the_end_of_a_day_by_hand() -> None:
+    """« {{ day|date_fr_full }} à 24 h », written by hand in 47 places, some with a plain space:
+    the end of a day is end_fr's (notifications.formatting), as on the command line."""
+    by_hand = re.compile(r"24[ \u00a0\u202f]h|minuit")
+    written = {
+        path.name: [line for line in path.read_text(encoding="utf-8").splitlines()
+                    if by_hand.search(line)]
+        for path in PACKAGED_TEMPLATES.iterdir()
+    }  # fmt: skip
+    assert {name: lines for name, lines in written.items() if lines} == {}
+
+
+def test_a_subject_says_the_end_of_a_day_as_the_body_does(renderer: Renderer) -> None:
+    subject = renderer.render("reminder_termination", sample_context("reminder_termination"))
+    assert "le 14 octobre 2025 à 24\u00a0h" in subject.subject
+
+
+def test_a_number_after_n_degree_is_written_one_way_in_every_email() -> None:
+    """« l’avenant n° 1 » (no-break space) in some emails, « versement n°2 » in others,
+    « Cerfa n° 15059 » with a plain space: French typography's « n° 1 » everywhere."""
+    loose = re.compile(r"[nN]°(?:[ \u202f]?)(?=[0-9{])")
+    written = {
+        path.name: loose.findall(path.read_text(encoding="utf-8"))
+        for path in PACKAGED_TEMPLATES.iterdir()
+    }
+    assert {name: found for name, found in written.items() if found} == {}
+    renderer = Renderer()
+    for kind in renderer.kinds():
+        for variant in (None, *sample_variants(kind)):
+            email = renderer.render(kind, sample_context(kind, "partners", variant))
+            assert not loose.search(email.subject + email.text), (kind, variant)

@@ -88,11 +88,11 @@ def test_a_raise_after_the_payment_opens_the_balance_target() -> None:
     assert balance_targets(outcome) == [(date(2025, 5, 3), BALANCE_DUE, SINGLE_PAYMENT)]
     [target] = [d for d in outcome.opened if d.kind == "payment"]
     explanation = plain(target.explanation)
-    assert "l'avenant n°1, en vigueur le samedi 3 mai 2025" in explanation
+    assert "l'avenant n° 1, en vigueur le samedi 3 mai 2025" in explanation
     assert "200 000,00 € ont déjà été versés" in explanation
     assert "le solde de 50 000,00 € reste à verser après l'avenant" in explanation
     assert "au plus tard le lundi 2 juin 2025 à 24 h" in explanation
-    assert "Source : avenant n°1, en vigueur le samedi 3 mai 2025." in explanation
+    assert "Source : avenant n° 1, en vigueur le samedi 3 mai 2025." in explanation
     assert DeadlineClosure("payment", "superseded") in outcome.closures
     assert "pay" in allowed_for(convention)
 

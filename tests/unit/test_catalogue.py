@@ -219,3 +219,11 @@ def test_what_the_services_own_events_record_is_said_in_french():
 
     assert labels.input_name("end_date") == "Date de fin"
     assert labels.input_name("effective_end") == "Fin effective"
+
+
+def test_french_writes_a_number_after_n_degree_with_a_no_break_space() -> None:
+    """« avenant n°1 » here, « avenant n° 1 » in the emails, « n° 17-11.312 » with a plain
+    space in the case law: one form, French typography's « n° 1 » (U+00A0)."""
+    loose = re.compile(r"[nN]°(?:[ \u202f]?)(?=[0-9{])")
+    found = [m.string for m in FRENCH if m.id and loose.search(str(m.string))]
+    assert found == []

@@ -15,8 +15,8 @@ FOUND = replacements(
      Person("metropole", "LENOIR Gérard", "gerard.lenoir@example.org")],
     {"memoire": "Mémoire Vive", "essai": "Essai", "metropole": "Métropole"},
 )  # fmt: skip
-FZB, EMD, GL = ("signataire n°1 pour Mémoire Vive", "signataire n°1 pour Essai",
-                "signataire n°1 pour Métropole")  # fmt: skip
+FZB, EMD, GL = ("signataire n°\u00a01 pour Mémoire Vive", "signataire n°\u00a01 pour Essai",
+                "signataire n°\u00a01 pour Métropole")  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "erased"), [
@@ -46,3 +46,14 @@ def test_the_family_name_is_in_capitals_or_last_with_its_particles():
     assert split("Jean de La Fontaine") == (["Jean"], ["de", "La", "Fontaine"])
     assert split("Jean Roux") == (["Jean"], ["Roux"])
     assert split("Cher") == ([], ["Cher"])
+
+
+def test_a_role_erased_before_the_no_break_space_still_reads_as_its_address() -> None:
+    """Roles were written « signataire n°1 pour … » before French typography's « n° 1 »: the
+    erasures already stored still give the address they wrote (convflow verify)."""
+    from states.erasure import erased_address
+
+    for role in ("signataire n°1 pour Métropole", "signataire n°\u00a01 pour Métropole"):
+        assert erased_address(role, "metropole") == (
+            "signataire-1.metropole@donnees-effacees.invalid"
+        )

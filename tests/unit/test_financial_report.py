@@ -45,7 +45,7 @@ def test_the_report_is_due_six_months_after_the_financial_year(report, raw_end, 
 
     assert deadline is not None
     assert (deadline.raw_end, deadline.due_date) == (raw_end, due)
-    assert "loi n° 2000-321 du 12 avril 2000, art. 10" in deadline.explanation
+    assert "loi n°\u00a02000-321 du 12 avril 2000, art. 10" in deadline.explanation
 
 
 def test_without_extension_of_acts_the_saturday_stays_the_last_day():

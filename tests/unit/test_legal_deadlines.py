@@ -236,7 +236,7 @@ def test_a_period_expires_at_midnight_in_paris_at_the_end_of_its_last_day(last_d
     next_midnight = datetime.combine(last_day + timedelta(days=1), time(0), PARIS)
     assert deadline.expires_at.astimezone(PARIS) == next_midnight
     assert end_of_day(last_day) == expires_at
-    assert f"à 24 h (heure de Paris), soit {expires_at:%H:%M} UTC" in deadline.explanation
+    assert f"à 24\u00a0h (heure de Paris), soit {expires_at:%H:%M} UTC" in deadline.explanation
 
 
 # --- Rules 6, 7 and 8: extension to the next working day, and which days are holidays -------
@@ -400,7 +400,7 @@ def test_a_termination_notice_ending_on_a_sunday_is_not_extended_by_default():
     assert "Pas de prorogation : un préavis n'est pas prorogé au jour ouvrable suivant" in (
         notice.explanation
     )
-    assert "Cass. civ. 3e, 8 mars 2018, n° 17-11.312" in notice.explanation
+    assert "Cass. civ. 3e, 8 mars 2018, n°\u00a017-11.312" in notice.explanation
     assert "prorogation des préavis : non" in notice.explanation
 
 
@@ -513,7 +513,7 @@ def test_a_termination_ending_before_the_term_ends_by_termination():
     assert notice.effective_end == date(2025, 11, 5)
     assert notice.ends_by == "termination"
     assert "Terme" not in notice.explanation
-    assert "la convention reste en vigueur jusqu'au mercredi 5 novembre 2025 à 24 h" in (
+    assert "la convention reste en vigueur jusqu'au mercredi 5 novembre 2025 à 24\u00a0h" in (
         notice.explanation
     )
 
@@ -771,7 +771,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "Déclencheur : réception de la lettre le jeudi 20 février 2025.",
                 "(CPC art. 641 al. 1)",
                 "Prorogation par prudence",
-                "Échéance : la période amiable expire le lundi 24 mars 2025 à 24 h "
+                "Échéance : la période amiable expire le lundi 24 mars 2025 à 24\u00a0h "
                 "(heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
                 "Réglages : prorogation des actes au jour ouvrable suivant : oui ; calendrier : "
                 "France métropolitaine (Code du travail L3133-1).",
@@ -788,7 +788,7 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
                 "Pas de prorogation :",
                 "Terme (article 4)",
                 "Échéance : la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
-                "à 24 h (heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
+                "à 24\u00a0h (heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
                 "Réglages : date retenue pour la lettre : réception ; prorogation des préavis : "
                 "non.",
             ],
@@ -919,7 +919,7 @@ def _explanations_with_settings() -> list[str]:
     uncollected = RegisteredLetter(presented=date(2025, 6, 2), uncollected=True)
     before = convention_in("execution")
     after = replace(before, amount=Decimal("250000.00"))
-    update = publication_update(before, after, "avenant n°1", date(2025, 11, 12), DEFAULTS)
+    update = publication_update(before, after, "avenant n°\u00a01", date(2025, 11, 12), DEFAULTS)
     assert update is not None
     return [
         window_after_receipt(date(2025, 2, 20)).explanation,

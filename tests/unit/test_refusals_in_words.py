@@ -427,20 +427,23 @@ CASES = [
     # states/amendments.py: an amendment's events
     pytest.param(
         amendment_event("submit", "2025-06-10", state="signature"),
-        "« Soumettre l'avenant n°1 à la signature » refusé : la convention est en signature, et non"
+        "« Soumettre l'avenant n°\u00a01 à la signature » refusé : la convention est en "
+        "signature, et non"
         " en vigueur : un avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière"
         " signature à son terme) ; après son terme, ce serait une nouvelle convention.",
         id="amendment-convention-not-in-force",
     ),
     pytest.param(
         amendment_event("submit", "2026-12-01"),
-        "« Soumettre l'avenant n°1 à la signature » refusé : la date indiquée (1er décembre 2026) "
+        "« Soumettre l'avenant n°\u00a01 à la signature » refusé : la date indiquée (1er "
+        "décembre 2026) "
         "est postérieure à aujourd'hui (25 novembre 2026).",
         id="amendment-after-today",
     ),
     pytest.param(
         amendment_event("submit", "2025-06-01"),
-        "« Soumettre l'avenant n°1 à la signature » refusé : la date indiquée (1er juin 2025) est "
+        "« Soumettre l'avenant n°\u00a01 à la signature » refusé : la date indiquée (1er juin "
+        "2025) est "
         "antérieure au 10 juin 2025, date du dernier événement enregistré (de la convention ou de "
         "l'avenant) ou de sa prise d'effet.",
         id="amendment-before-its-last-event",
@@ -450,13 +453,15 @@ CASES = [
             Amendment(1, created_on=date(2025, 6, 10), signatures={CRPV: date(2025, 6, 11)}),
             "2025-06-12",
         ),
-        "« Enregistrer une signature de l'avenant n°1 » refusé : mustapha.berra@example.org a déjà "
+        "« Enregistrer une signature de l'avenant n°\u00a01 » refusé : "
+        "mustapha.berra@example.org a déjà "
         "signé, le 11 juin 2025.",
         id="amendment-already-signed",
     ),
     pytest.param(
         signing(Amendment(1, created_on=date(2025, 6, 10)), "2026-01-05"),
-        "« Enregistrer une signature de l'avenant n°1 » refusé : la signature du 5 janvier 2026 est"
+        "« Enregistrer une signature de l'avenant n°\u00a01 » refusé : la signature du 5 "
+        "janvier 2026 est"
         " postérieure au terme de la convention (31 décembre 2025) : signé après le terme, un "
         "avenant serait une nouvelle convention.",
         id="amendment-signed-after-the-term",
@@ -471,7 +476,8 @@ CASES = [
             ),
             "2025-06-12",
         ),
-        "« Enregistrer une signature de l'avenant n°1 » refusé : son nouveau terme (1er juin 2025) "
+        "« Enregistrer une signature de l'avenant n°\u00a01 » refusé : son nouveau terme (1er "
+        "juin 2025) "
         "serait déjà passé à sa prise d'effet, le 12 juin 2025.",
         id="amendment-term-over-at-its-effect",
     ),
@@ -487,13 +493,14 @@ CASES = [
         lambda: GuardRejected(
             REFERENCE, "amend", "amendment_pending", pending=2, state="signature"
         ),
-        "« Proposer un avenant » refusé : l'avenant n°2 est encore en signature : faites-le signer "
+        "« Proposer un avenant » refusé : l'avenant n°\u00a02 est encore en signature : "
+        "faites-le signer "
         "ou abandonnez-le d'abord.",
         id="amend-one-at-a-time",
     ),
     pytest.param(
         lambda: UnknownAmendment(REFERENCE, 7),
-        f"La convention {REFERENCE} n'a pas d'avenant n°7.",
+        f"La convention {REFERENCE} n'a pas d'avenant n°\u00a07.",
         id="no-amendment",
     ),
     # workflow/http/convention_pages.py

@@ -55,9 +55,17 @@ class ConvflowGroup(click.Group):
             refusal = Misused("not_utf8", argument=undecodable)
             refusal.ctx = ctx
             refuse(ctx, refusal)
+        given = list(args)  # click's parser consumes `args`
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:  # the group's own options: `convflow --bogus`
+            if isinstance(error, click.NoSuchOption):  # or a command's: `convflow --json status`
+                from workflow.cli.misuse import misplaced_option
+
+                misplaced = misplaced_option(ctx, given, error)
+                if misplaced is not None:
+                    error.refusal = misplaced  # type: ignore[attr-defined]
+                    error.ctx = misplaced.ctx
             _said_usage_error(ctx, error)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -18,6 +18,7 @@ import difflib
 import os
 import pathlib
 import re
+import shlex
 from gettext import gettext  # as click translates its sentences
 from typing import IO, TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ __all__ = [
     "Misused",
     "MisusedValue",
     "WholeNumber",
+    "misplaced_option",
     "misuse_of",
 ]
 
@@ -256,3 +258,74 @@ def _unknown_command(name: str, ctx: click.Context) -> ConvflowError:
     if close:
         return MisusedValue(name, "unknown_command_suggested", suggestions=close)
     return MisusedValue(name, "unknown_command")
+
+
+def misplaced_option(
+    ctx: click.Context, args: list[str], error: click.NoSuchOption
+) -> Misused | None:
+    """An option of a command given before it (`convflow --json status REF`), which the group
+    does not know: `option_of_command`, with the command line it meant, the command's options
+    moved after its name (« convflow status --json REF »); None when the command named in `args`
+    (or its subcommand) has no such option either: click's error is then said as it is."""
+    group: click.Command = ctx.command
+    line, pending, path, parent = [ctx.command_path], list(args), [], ctx
+    while isinstance(group, click.Group):
+        at = _command_at(group, ctx, pending)
+        command = group.get_command(ctx, pending[at]) if at is not None else None
+        if at is None or command is None:
+            return None
+        name = pending[at]
+        path.append(name)
+        parent = click.Context(command, info_name=name, parent=parent)  # its usage's path
+        own, moved, others = _sorted_out(group, command, pending[:at])
+        if any(arg.split("=", 1)[0] == error.option_name for arg in moved):
+            corrected = [*line, *own, name, *moved, *pending[at + 1 :]]
+            refusal = Misused("option_of_command", field=error.option_name,
+                              command=" ".join(path), corrected=shlex.join(corrected))  # fmt: skip
+            # said under the usage of the command the option belongs to
+            refusal.ctx = parent
+            return refusal
+        # a subcommand's option given before its group (`convflow --json export scdl`)
+        line, pending, group = [*line, *own, name], [*moved, *others, *pending[at + 1 :]], command
+    return None
+
+
+def _command_at(group: click.Group, ctx: click.Context, args: list[str]) -> int | None:
+    """Where the first name of one of the group's commands is in `args`, or None."""
+    names = set(group.list_commands(ctx))
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg in names:
+            return index
+    return None
+
+
+def _sorted_out(group: click.Command, command: click.Command,
+                args: list[str]) -> tuple[list[str], list[str], list[str]]:  # fmt: skip
+    """The arguments given before `command`'s name: the group's own options, the command's
+    options (each with its value), and the others."""
+    own: list[str] = []
+    moved: list[str] = []
+    others: list[str] = []
+    items = iter(args)
+    for arg in items:
+        name = arg.split("=", 1)[0]
+        option = _option_named(group, name) if arg.startswith("-") else None
+        into = own
+        if option is None:
+            option = _option_named(command, name) if arg.startswith("-") else None
+            into = moved if option is not None else others
+        into.append(arg)
+        if option is not None and "=" not in arg and not (option.is_flag or option.count):
+            value = next(items, None)  # its value (`--on 2025-03-03`, `--config FILE`)
+            if value is not None:
+                into.append(value)
+    return own, moved, others
+
+
+def _option_named(command: click.Command, name: str) -> click.Option | None:
+    for param in command.params:
+        if isinstance(param, click.Option) and name in (*param.opts, *param.secondary_opts):
+            return param
+    return None

@@ -232,14 +232,14 @@ def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
         if i["paid_on"]:
             done.append(words("paid {day}", day=day(words, i["paid_on"])))
         status = f"  — {', '.join(done)}" if done else ""
-        lines.append(f"n°{i['number']:<3} {money(words, i['amount']):>16}  {when}{status}")
+        lines.append(f"n°\u00a0{i['number']:<3} {money(words, i['amount']):>16}  {when}{status}")
     return lines
 
 
 def deadline_name(words: Words, kind: str, instalment: int | None = None) -> str:
     """A deadline as a person reads it: « compte rendu financier », « objectif de versement
     n°2 »; its kind (`financial_report`) stays in `--json`."""
-    return words.label("deadline", kind) + (f" n°{instalment}" if instalment else "")
+    return words.label("deadline", kind) + (f" n°\u00a0{instalment}" if instalment else "")
 
 
 def reminder_name(words: Words, label: str) -> str:
@@ -303,7 +303,7 @@ def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
     block.add(
         words("amendments"),
         details=[
-            f"avenant n°{a['number']:<3} {words.label('amendment_state', a['state'])}"
+            f"avenant n°\u00a0{a['number']:<3} {words.label('amendment_state', a['state'])}"
             + (
                 " " + words("since {day}", day=day(words, a["effective_date"]))
                 if a["effective_date"]

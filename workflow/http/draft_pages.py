@@ -63,7 +63,7 @@ def _list_page(context: HttpContext, signed: SignedIn, status: int = 200,
 @router.get("/brouillons")
 def drafts_page(context: Context, signed: PageAdmin, retire: int | None = None) -> Response:
     """The drafts to complete, oldest first (after a removal, said so)."""
-    done = f"Brouillon n° {retire} retiré." if retire is not None else None
+    done = f"Brouillon n°\u00a0{retire} retiré." if retire is not None else None
     return _list_page(context, signed, done=done)
 
 

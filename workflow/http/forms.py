@@ -120,7 +120,7 @@ def _receivable(view: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         reports.append(("financial", FINANCIAL_REPORT))
     part = _awaiting_report(view)
     if part is not None:
-        said = f"Le document « {part['report']} » (versement n°{part['number']})"
+        said = f"Le document « {part['report']} » (versement n°\u00a0{part['number']})"
         reports.append(("instalment", said))
     return tuple(reports)
 
@@ -147,7 +147,7 @@ def _due(view: Mapping[str, Any]) -> tuple[str, str]:
     if not unpaid:
         return view["amount"], f"Exactement le montant dû : {money(view['amount'])}."
     part = unpaid[0]
-    said = f"versement n°{part['number']} sur {len(schedule)}"
+    said = f"versement n°\u00a0{part['number']} sur {len(schedule)}"
     return part["amount"], f"Exactement le montant dû : {money(part['amount'])} ({said})."
 
 

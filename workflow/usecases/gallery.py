@@ -12,9 +12,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from notifications import RenderedEmail, Renderer, sample_context
 from notifications.samples import VARIANTS, sample_variants
+from states.amendments import Amendment
+from states.deadlines import LegalSettings, for_partners
+from states.open_data import update_explanation
 from workflow.wording import labels
 
 GALLERY_FILE = Path("docs") / "EMAILS.md"
@@ -31,7 +35,7 @@ suit le courriel.
 Quand ils partent : les rappels, à l'heure des rappels (9 h, heure de Paris, par défaut :
 `CONVFLOW_REMINDER_HOUR`), un jour ouvré ; un rappel prévu un samedi, un dimanche ou un jour
 férié (le calendrier des échéances) part le jour ouvré qui le précède, jamais plus tard que ne le
-dit la convention. Une échéance passe à 24 h son dernier jour ; le courriel qui l'annonce (versement
+dit la convention. Une échéance passe à 24 h son dernier jour ; le courriel qui l'annonce (versement
 en retard, compte rendu financier non reçu, données non publiées, période amiable close) part le
 lendemain à l'heure des rappels, non à minuit. Le rappel « saisine possible » part le jour où le
 tribunal peut être saisi, même un jour non ouvré : il annonce aussi la fin de la période amiable.
@@ -83,17 +87,36 @@ def _section(
     yield ""
 
 
+def _explained_by_states(context: dict[str, Any]) -> dict[str, Any]:
+    """The sample facts with a deadline's explanation as states/ words it, where notifications'
+    samples cannot (they import nothing of ours): the update of the open data after an
+    amendment, the Métropole's practice said once (states.open_data, states.deadlines), as the
+    partners read it."""
+    deadline = context.get("deadline")
+    if not (isinstance(deadline, dict) and deadline.get("kind") == "publication"):
+        return context
+    if not deadline.get("amendment"):
+        return context
+    title = Amendment(number=deadline["amendment"]).title
+    lines = update_explanation(title, deadline["signed_on"], True, LegalSettings())
+    return {**context, "deadline": {**deadline, "explanation": for_partners("\n".join(lines))}}
+
+
+def _sample(kind: str, audience: str, variant: str | None = None) -> dict[str, Any]:
+    return _explained_by_states(sample_context(kind, audience, variant))
+
+
 def email_gallery(renderer: Renderer | None = None) -> str:
     """The gallery as Markdown: every kind, as the partners read it, then the service's note;
     after a kind, its variants (`notifications.samples.VARIANTS`)."""
     renderer = renderer or Renderer()
     lines = [_HEADER]
     for kind in email_kinds(renderer):
-        partners = renderer.render(kind, sample_context(kind, "partners"))
-        service = renderer.render(kind, sample_context(kind, "service"))
+        partners = renderer.render(kind, _sample(kind, "partners"))
+        service = renderer.render(kind, _sample(kind, "service"))
         lines.extend(_section(kind, partners, service))
         for variant in sample_variants(kind):
-            partners = renderer.render(kind, sample_context(kind, "partners", variant))
-            service = renderer.render(kind, sample_context(kind, "service", variant))
+            partners = renderer.render(kind, _sample(kind, "partners", variant))
+            service = renderer.render(kind, _sample(kind, "service", variant))
             lines.extend(_section(kind, partners, service, variant))
     return "\n".join(lines).rstrip() + "\n"

@@ -44,7 +44,7 @@ def _overdue(item: OverdueItem) -> dict[str, Any]:
     """An obligation overdue as the summary lists it: the convention, what, due when."""
     what = labels.deadline(item["kind"])
     if item["instalment"]:
-        what = f"{what} n°{item['instalment']}"
+        what = f"{what} n°\u00a0{item['instalment']}"
     return {"reference": item["reference"], "what": what, "due_date": item["due_date"]}
 
 

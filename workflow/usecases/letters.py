@@ -214,7 +214,7 @@ def _termination(convention: Convention, on: date, legal: LegalSettings, _: str)
         "article": article, "effect": effect,
         "how": f"{HOW}{months} mois de quantième à quantième à compter {basis} de la lettre "
         "(CPC art. 641 al. 2), sans report au jour ouvrable suivant (Cass. civ. 3e, 8 mars "
-        "2018, n° 17-11.312) ; si le terme vient avant, la convention expire à son terme.",
+        "2018, n°\u00a017-11.312) ; si le terme vient avant, la convention expire à son terme.",
     }  # fmt: skip
 
 
@@ -278,7 +278,7 @@ def amendment_facts(
         )
     return {
         "mention": "Projet d’avenant",
-        "subject": f"Avenant n°{amendment.number} à la convention {convention.reference} "
+        "subject": f"Avenant n°\u00a0{amendment.number} à la convention {convention.reference} "
         f"({articles.amendment})",
         "article": articles.amendment,
         "number": amendment.number,

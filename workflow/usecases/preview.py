@@ -81,7 +81,7 @@ def _payment(convention: Convention, part: Instalment, today: date) -> Previewed
     what = (
         f"Versement unique de {french_euros(part.amount)}"
         if part.number == 0
-        else f"Versement n°{part.number} sur {count}, {french_euros(part.amount)}"
+        else f"Versement n°\u00a0{part.number} sur {count}, {french_euros(part.amount)}"
     )
     if part.trigger == "date" and part.on is not None:
         when, rule = french_date(part.on), f"Date fixée par la convention ({article})."

@@ -155,7 +155,7 @@ class Words:
 
     def end(self, moment: datetime) -> str:
         """The instant a deadline ends, as the emails say it: at midnight in Marseille, the
-        day that ends 'samedi 2 janvier 2027 à 24 h (heure de Paris)', not 00:00 of the next
+        day that ends 'samedi 2 janvier 2027 à 24\u00a0h (heure de Paris)', not 00:00 of the next
         day; ISO in English, as `instant`."""
         if self.language == "fr":
             return self(PARIS_TIME, moment=end_fr(moment))
