@@ -51,9 +51,12 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "financial_report",
     "committee",
 )
-OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("financial_report",)
-"""Deadlines the convention's end does not close: the beneficiary's report falls after the
-financial year, often after the term (rule 20)."""
+OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("publication", "financial_report")
+"""Deadlines the convention's end does not close, nor cancel their reminders: the open data are
+published within three months of the signature whatever the term (rule 19: a convention signed
+less than three months before its term is due to publish after it, and `publish` is taken after
+the end); the beneficiary's report falls after the financial year, often after the term (rule
+20)."""
 AWARD_WINDOWS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
 """The windows the award decision opens (rules 16, 17): shown, never reminded."""
 INFORMATION_KINDS: tuple[DeadlineKind, ...] = (*AWARD_WINDOWS, "committee")

@@ -3,8 +3,9 @@
 A reminder's email is decided in one transaction and delivered moments (or, after an outage,
 hours) later. Meanwhile its deadline may have been met, the dispute settled, the convention
 ended: then the email would state what is no longer true, and it is cancelled instead. The
-convention's end does not take away a deadline that outlives it (OUTLIVING_KINDS: the
-financial report, rule 20): its reminders go out after the term while it is still awaited.
+convention's end does not take away a deadline that outlives it (OUTLIVING_KINDS: the open data,
+rule 19; the financial report, rule 20): its reminders go out after the term while it is still
+awaited.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ _INSERT = Prepared(
 _cancel = update(reminder_table).where(
     r.convention_id == bindparam("convention_id_"), r.status == "planned"
 )
-# Every reminder but those of deadlines that outlive the convention (the financial report).
+# Every reminder but those of deadlines that outlive the convention (the open data, the report).
 _CANCEL_ALL = Prepared(
     _cancel.where(outliving_left_out(r.kind)),
     _KINDS,

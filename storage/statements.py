@@ -152,7 +152,7 @@ def _close(kind: bool, statuses: int, due: str | None, instalment: bool = False)
     )
     if kind:
         statement = statement.where(d.kind == bindparam("kind_"))
-    else:  # "every deadline" leaves those that outlive the convention (the financial report)
+    else:  # "every deadline" leaves those that outlive the convention (OUTLIVING_KINDS)
         statement = statement.where(outliving_left_out(d.kind))
     if instalment:
         statement = statement.where(d.instalment == bindparam("instalment_"))

@@ -27,6 +27,9 @@ from states.relevance import reminder_gone
         ("financial_report", "passed", "expired", False, None),  # still not received
         ("financial_report", "met", "expired", False, "deadline_resolved"),  # received
         ("financial_report", "pending", "cancelled", False, "convention_ended"),  # never in force
+        ("publication", "pending", "expired", False, None),  # the open data outlive it (rule 19)
+        ("publication", "pending", "terminated", False, None),
+        ("publication", "met", "expired", False, "deadline_resolved"),  # published
     ],
 )
 def test_a_reminder_holds_only_while_its_reason_does(kind, status, state, amendment_awaiting, gone):
