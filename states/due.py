@@ -10,7 +10,8 @@ A pass at `now` does, for each convention:
 1. **Deadlines** (:func:`deadlines_due`): those whose instant has come are marked passed, in
    the order they fell, unless the convention's end comes first; then the end is applied
    (`expire` at the term, `terminate` at the end of a notice, whichever comes first), which
-   closes every other deadline and cancels every reminder. A passed dispute window, a
+   closes every other deadline and cancels every reminder (but those of the deadlines that
+   outlive the convention: :func:`cancelled_by_end`). A passed dispute window, a
    publication of the open data not recorded in time, a payment not recorded by its internal
    target and a financial report not received by its date are announced (:data:`ANNOUNCEMENTS`),
    once, except when it was already past when it became known (the event recorded after the
@@ -288,6 +289,17 @@ def reminders_due(
 ) -> RemindersDue:
     """The reminder step of a pass at `now`, for the due reminders of one deadline; the next
     weekly one is planned at `hour` (Paris) on a working day of `calendar`."""
+    decisions = reminder_decisions(agenda, deadline, due, now)
+    following = _following(agenda, deadline, due, now, hour, calendar)
+    return RemindersDue(decisions, following)
+
+
+def reminder_decisions(
+    agenda: Agenda, deadline: DeadlineEntry, due: Sequence[ReminderEntry], now: datetime
+) -> tuple[ReminderDecision, ...]:
+    """What a pass at `now` does with the due reminders of one deadline (the decisions of
+    :func:`reminders_due`, without planning the next weekly one): what `status` and
+    `reminders` read before the pass (states.reading) and what the pass does are this."""
     convention = agenda.convention
     moot = deadline.kind in moot_kinds(convention)
     passed = deadline.expires_at <= now
@@ -306,8 +318,14 @@ def reminders_due(
     if live:
         days_left = (deadline.due_date - civil_date(now)).days
         decisions.append(ReminderDecision(live[-1], "send", days_left=days_left))
-    following = _following(agenda, deadline, due, now, hour, calendar)
-    return RemindersDue(tuple(decisions), following)
+    return tuple(decisions)
+
+
+def cancelled_by_end(kind: DeadlineKind) -> bool:
+    """Whether the convention's end (`expire`, `terminate`) cancels the reminders of a `kind`
+    deadline still planned: every kind's but those of the deadlines that outlive it
+    (OUTLIVING_KINDS: the open data's publication, the financial report), which go on."""
+    return kind not in OUTLIVING_KINDS
 
 
 def still_to_sign(agenda: Agenda, kind: DeadlineKind) -> list[str]:
@@ -414,11 +432,13 @@ __all__ = [
     "RemindersDue",
     "announcement_at",
     "announcements_due",
+    "cancelled_by_end",
     "close",
     "convention_end",
     "deadlines_due",
     "moot_kinds",
     "next_due",
+    "reminder_decisions",
     "reminders_due",
     "still_to_sign",
 ]

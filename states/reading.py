@@ -5,7 +5,8 @@ that follows it (the service stopped, a convention just imported with a past ter
 before the next wake-up) the tables still say what was true at the last pass: a deadline
 `pending` whose end has gone by, a reminder `planned` whose instant is past, a convention in
 force whose term is over. A view judged against the clock of its reading says so at once,
-without applying anything: passed, not yet recorded; waiting for the next pass.
+without applying anything: passed, not yet recorded; waiting for the next pass, and what that
+pass will do with it (:func:`on_next_pass`, decided by the pass's own rules).
 
 Pure: stored statuses, instants and `now` in, facts out. The conditions are the due pass's own
 (:func:`states.due.deadlines_due`: a deadline falls at `expires_at <= now`; the reminders due
@@ -14,12 +15,27 @@ are those `planned_at <= now`), so that a view read after the pass says what thi
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from states.convention import Convention
-from states.due import END_KINDS, WAITING_DEADLINE, WAITING_REMINDER, convention_end
+from states.due import (
+    END_KINDS,
+    WAITING_DEADLINE,
+    WAITING_REMINDER,
+    Agenda,
+    DeadlineEntry,
+    Outcome,
+    Reason,
+    ReminderEntry,
+    cancelled_by_end,
+    convention_end,
+    deadlines_due,
+    reminder_decisions,
+)
 from states.lifecycle import IN_FORCE
 
 ENDED_STATE = {"expire": "expired", "terminate": "terminated"}
@@ -51,6 +67,59 @@ def awaiting_pass(status: str, planned_at: datetime | None, now: datetime) -> bo
     """Whether a reminder's instant has passed at `now` while it is still planned: the next
     pass decides it (sent, coalesced or skipped); until then it is neither to come nor sent."""
     return status == WAITING_REMINDER and planned_at is not None and planned_at <= now
+
+
+NextPass = Literal["send", "coalesce", "skip", "cancel"]
+"""What the next pass does with a reminder whose instant has passed (JSON `on_next_pass`):
+sends it; coalesces it into a later reminder of the same deadline, which goes instead; skips
+it (not sent, for `reason`); cancels it (the convention's end, applied at that pass)."""
+NEXT_PASS: dict[Outcome, NextPass] = {"send": "send", "coalesced": "coalesce", "skipped": "skip"}
+ENDED: Literal["convention_ended"] = "convention_ended"
+"""The reason of a reminder the convention's end cancels at the pass."""
+
+
+@dataclass(frozen=True)
+class OnNextPass:
+    """What the next pass does with one reminder past its instant, and why when it does not
+    send it (a states.due.Reason, or `convention_ended`)."""
+
+    action: NextPass
+    reason: Reason | Literal["convention_ended"] | None = None
+
+
+def on_next_pass(
+    convention: Convention,
+    deadlines: Iterable[DeadlineEntry],
+    reminders: Iterable[ReminderEntry],
+    now: datetime,
+) -> dict[int, OnNextPass]:
+    """What a pass at `now` does with each planned reminder whose instant has passed (by id),
+    decided by the pass's own rules: its deadline step first (:func:`states.due.deadlines_due`:
+    the convention's end, if it has come, cancels the reminders of every deadline that does
+    not outlive it, :func:`states.due.cancelled_by_end`), then its reminder step, deadline by
+    deadline (:func:`states.due.reminder_decisions`: one known late is skipped, the earlier
+    ones coalesce into the latest, which is sent). `reminders` are the planned ones, `known_at`
+    when they were planned."""
+    deadlines = tuple(deadlines)
+    planned = tuple(reminders)
+    agenda = Agenda(convention, deadlines, planned)
+    end = deadlines_due(agenda, now).end
+    decided: dict[int, OnNextPass] = {}
+    due: dict[int, list[ReminderEntry]] = defaultdict(list)
+    for reminder in planned:
+        if reminder.planned_at > now:
+            continue
+        if end is not None and cancelled_by_end(reminder.kind):
+            decided[reminder.id] = OnNextPass("cancel", ENDED)
+        else:
+            due[reminder.deadline_id].append(reminder)
+    by_id = {deadline.id: deadline for deadline in deadlines}
+    for deadline_id, group in due.items():
+        if deadline_id not in by_id:
+            continue
+        for decision in reminder_decisions(agenda, by_id[deadline_id], group, now):
+            decided[decision.reminder.id] = OnNextPass(NEXT_PASS[decision.outcome], decision.reason)
+    return decided
 
 
 def end_unrecorded(convention: Convention, now: datetime) -> EndUnrecorded | None:
@@ -93,11 +162,16 @@ def state_after_pass(state: str, end: EndUnrecorded | None) -> str:
 
 
 __all__ = [
+    "ENDED",
     "ENDED_STATE",
+    "NEXT_PASS",
     "EndUnrecorded",
+    "NextPass",
+    "OnNextPass",
     "awaiting_pass",
     "end_from_deadlines",
     "end_unrecorded",
+    "on_next_pass",
     "passed_unrecorded",
     "state_after_pass",
 ]

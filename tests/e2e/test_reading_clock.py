@@ -64,7 +64,11 @@ def test_status_read_in_december_2026_says_what_has_passed_and_is_not_recorded_y
     assert "mardi 10 juin 2025" in publication and "mercredi 31 décembre 2025" in term
     assert "0 prévu(s), 6 en attente du prochain passage, 2 annulé(s)" in text, text
     reminders = text.split("  rappels", 1)[1].split("  courriels", 1)[0].splitlines()[1:6]
-    assert all(line.endswith("— en attente du prochain passage") for line in reminders), reminders
+    # Each says what the pass will do with it: the open data's were known late, the term's
+    # are cancelled by the term's arrival at that pass.
+    assert [line.rsplit(" — ", 1)[1] for line in reminders] == [
+        "ne sera pas envoyé\xa0: son heure était passée quand l'échéance a été connue"
+    ] * 2 + ["sera annulé au prochain passage\xa0: la convention prend fin"] * 3, reminders
 
 
 def test_status_json_keeps_the_stored_values_and_adds_what_the_clock_says(
@@ -193,6 +197,83 @@ def test_after_the_pass_the_views_say_what_the_read_before_it_said(reference: Co
     assert not any(d["passed_unrecorded"] for d in after_status["deadlines"])
     assert not any(r["awaiting_pass"] for r in after_status["reminders"])
     assert "pas encore enregistr" not in text and "en attente du prochain passage" not in text
-    assert "0 prévu(s), 8 annulé(s) (convflow reminders REF)" in text, text
+    # The open data's reminders were known late (skipped), not cancelled by the term: that
+    # obligation outlives it; the term's own are cancelled by its arrival.
+    assert "0 prévu(s), 6 annulé(s), 2 non envoyé(s) (convflow reminders REF)" in text, text
     assert deadline_line(text, "publication des données essentielles").split()[4] == "échue"
     assert row.endswith("publication des données essentielles : échéance du mardi 10 juin 2025")
+
+
+def reminders_by_label(convflow: Convflow) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["kind"], r["label"]): r for r in convflow.json("reminders", REF)}
+
+
+NEXT_PASS_DONE = {"send": "sent", "coalesce": "coalesced", "skip": "skipped", "cancel": "cancelled"}
+"""The status a reminder has after the pass, for each `on_next_pass` read before it."""
+
+
+def test_a_reminder_known_late_is_read_as_the_pass_will_leave_it_not_as_to_be_sent(
+    reference: Convflow,
+) -> None:
+    """Imported on 6 December 2026: the open data's reminders (May and June 2025) had passed
+    when their deadline became known; the pass skips them, and the read says so before it.
+    The term's reminders: the term's arrival, applied at that pass, cancels them."""
+    before = reminders_by_label(reference)
+    text = reference.ok("reminders", REF)
+
+    publication = [before["publication", "J-30"], before["publication", "J-7"]]
+    assert [(r["on_next_pass"], r["on_next_pass_reason"]) for r in publication] == [
+        ("skip", "known_late"), ("skip", "known_late"),
+    ]  # fmt: skip
+    expiry = [r for (kind, _), r in before.items() if kind == "expiry"]
+    assert [(r["on_next_pass"], r["on_next_pass_reason"]) for r in expiry] == [
+        ("cancel", "convention_ended")
+    ] * 4
+    assert all(r["awaiting_pass"] for r in publication + expiry)  # kept, as before
+    lines = [line for line in text.splitlines() if line.startswith("publication")]
+    assert len(lines) == 2 and all(
+        "ne sera pas envoyé\xa0: son heure était passée quand l'échéance a été connue" in line
+        for line in lines
+    ), lines
+    assert "en attente du prochain passage" not in text
+    assert "sera envoyé" not in text.replace("ne sera pas envoyé", "")
+
+    reference.ok("run-due", "--no-send")
+    after = reminders_by_label(reference)
+
+    # What the pass did is what the read before it said, reminder by reminder.
+    for key, read in before.items():
+        if read["awaiting_pass"]:
+            assert after[key]["status"] == NEXT_PASS_DONE[read["on_next_pass"]], (key, after[key])
+    assert after["publication", "J-7"]["note"] == (
+        "son heure était passée quand l'échéance a été connue"
+    )
+
+
+def test_reminders_stored_in_time_and_missed_by_a_stopped_service_read_as_the_pass_sends_them(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    """Imported on 2 April 2025, the service then stopped until 5 June 2025: of the open data's
+    reminders, the J-7 goes out at the next pass and the J-30 is coalesced into it."""
+    convflow.env.pop("CONVFLOW_OPEN_DATA_THRESHOLD", None)
+    cli_clock.now = datetime(2025, 4, 2, 10, 0, tzinfo=UTC)
+    convflow.ok("import", str(EXAMPLE))
+    cli_clock.now = datetime(2025, 6, 5, 10, 0, tzinfo=UTC)
+
+    before = reminders_by_label(convflow)
+    text = convflow.ok("reminders", REF)
+
+    j30_next, j7_next = (before["publication", label]["on_next_pass"] for label in ("J-30", "J-7"))
+    assert (j30_next, j7_next) == ("coalesce", "send")
+    assert before["publication", "J-30"]["on_next_pass_reason"] == "coalesced"
+    assert before["publication", "J-7"]["on_next_pass_reason"] is None
+    assert before["expiry", "J-90"]["on_next_pass"] is None  # still to come
+    j7 = next(
+        line for line in text.splitlines() if line.startswith("publication") and " J-7 " in line
+    )
+    assert "sera envoyé au prochain passage" in j7 and "ne sera pas" not in j7, j7
+
+    convflow.ok("run-due", "--no-send")
+    after = reminders_by_label(convflow)
+    assert after["publication", "J-30"]["status"] == "coalesced"
+    assert after["publication", "J-7"]["status"] == "sent"

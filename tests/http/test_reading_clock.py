@@ -66,6 +66,9 @@ def test_in_december_2026_the_api_says_the_term_and_the_payment_target_have_pass
     assert deadlines["payment"]["passed_unrecorded"] is True
     planned = [r for r in status["reminders"] if r["status"] == "planned"]
     assert planned and all(r["awaiting_pass"] for r in planned)
+    assert {(r["on_next_pass"], r["on_next_pass_reason"]) for r in planned} == {
+        ("cancel", "convention_ended")
+    }
     assert (listed["next_deadline_at"], listed["next_deadline_kind"]) == (None, None)
     assert listed["overdue"] == []  # the payment target ends with the convention, as recorded
 
@@ -110,7 +113,10 @@ def test_the_dashboard_says_what_has_passed_and_is_not_recorded_yet(
     assert "l'arrivée à terme n'est pas encore enregistrée" in december
     term = december.split("Terme de la convention", 1)[1].split("</article>", 1)[0]
     assert "échue" in term and NOT_RECORDED in term, term
-    assert "en attente du prochain passage" in december and ">prévu<" not in december
+    # Its reminders past their instant say what the pass will do: the term's arrival, applied
+    # at that pass, cancels them (states.reading.on_next_pass).
+    assert "sera annulé au prochain passage : la convention prend fin" in december
+    assert "en attente du prochain passage" not in december and ">prévu<" not in december
     assert "terme passé le 31/12/2025, pas encore enregistré" in listed
 
 

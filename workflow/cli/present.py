@@ -252,6 +252,20 @@ def reminder_name(words: Words, label: str) -> str:
     return label
 
 
+def next_pass_text(words: Words, reminder: Mapping[str, Any]) -> str:
+    """What the next pass will do with a reminder whose instant has passed (its JSON
+    `on_next_pass`, decided by the pass's own rules): « sera envoyé au prochain passage »,
+    « ne sera pas envoyé : son heure était passée quand l'échéance a été connue »…"""
+    action, reason = reminder.get("on_next_pass"), reminder.get("on_next_pass_reason")
+    if action == "send":
+        return words("to be sent at the next pass")
+    if action == "cancel":
+        return words("to be cancelled at the next pass: the convention ends")
+    if action in ("skip", "coalesce") and reason:
+        return words("not to be sent: {reason}", reason=words.label("reminder_reason", reason))
+    return words("waiting for the next pass")
+
+
 NOT_RECORDED = gettext_noop("not recorded yet: the service applies it at its next pass")
 """What follows a deadline passed at the instant of reading that no pass has recorded yet."""
 
@@ -350,7 +364,7 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
         [
             f"{deadline_name(words, r['kind']):<37} {reminder_name(words, r['label']):<10} "
             f"{instant(words, r['planned_at'])}"
-            + (" — " + words("waiting for the next pass") if r.get("awaiting_pass") else "")
+            + (" — " + next_pass_text(words, r) if r.get("awaiting_pass") else "")
             for r in planned[:SHOWN_REMINDERS]
         ]
         + (

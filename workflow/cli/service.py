@@ -24,7 +24,7 @@ from workflow.bootstrap import App
 from workflow.cli.context import DATE, INSTANT, CliContext, emit, json_option, pass_context
 from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import WholeNumber
-from workflow.cli.present import deadline_name, end, instant, reminder_name, table
+from workflow.cli.present import deadline_name, end, instant, next_pass_text, reminder_name, table
 from workflow.ops.doctor import exposure
 from workflow.ops.logs import FACTS, configure_logging
 from workflow.ops.metrics import Metrics
@@ -290,7 +290,7 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
     cells = (
         [deadline_name(words, r["kind"]), reminder_name(words, r["label"]),
          instant(words, r["planned_at"]),
-         words("waiting for the next pass") if r["awaiting_pass"]
+         next_pass_text(words, r) if r["awaiting_pass"]
          else words.label("reminder_status", r["status"]), r["note"] or ""]
         for r in rows
     )  # fmt: skip

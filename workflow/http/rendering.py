@@ -101,6 +101,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "deadline_label": labels.deadline,
     "deadline_status_label": labels.deadline_status,
     "reminder_status_label": labels.reminder_status,
+    "reminder_reason_label": labels.reminder_reason,
     "outbox_status_label": labels.outbox_status,
     "input_label": labels.input_label,
     "input_value": labels.input_value,

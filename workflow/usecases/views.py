@@ -21,12 +21,19 @@ from states.award import AwardDecision
 from states.chain import ERASURE
 from states.committee import next_meeting
 from states.convention import Convention
+from states.due import WAITING_REMINDER
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
 from states.lifecycle import IN_FORCE, allowed_for
-from states.reading import awaiting_pass, end_unrecorded, passed_unrecorded
+from states.reading import (
+    OnNextPass,
+    awaiting_pass,
+    end_unrecorded,
+    on_next_pass,
+    passed_unrecorded,
+)
 from states.retention import retention
-from storage.mapping import dispute_to_json, notice_to_json
+from storage.mapping import deadline_entry, dispute_to_json, notice_to_json, reminder_entry
 from storage.vocabulary import EMAIL_WAITING
 from workflow.usecases.documents import document_view
 from workflow.usecases.iso import day, instant
@@ -73,6 +80,15 @@ class ReminderView(TypedDict):
     awaiting_pass: bool
     """Its instant has passed at the instant of reading, but it is still `planned`: not to
     come, not sent either; the next pass of the service decides it (states.reading)."""
+    on_next_pass: str | None
+    """While `awaiting_pass`, what the next pass will do with it, decided by the pass's own
+    rules (states.reading.on_next_pass): `send`; `coalesce` (a later reminder of the same
+    deadline goes instead); `skip` (not sent, see `on_next_pass_reason`); `cancel` (the
+    convention's end, applied at that pass, cancels it). None otherwise."""
+    on_next_pass_reason: str | None
+    """Why the next pass will not send it: `coalesced`, `known_late` (its instant had passed
+    when its deadline became known), `moot`, `deadline_passed` (states.due.Reason) or
+    `convention_ended`; None when it will be sent, or is not awaiting a pass."""
 
 
 class OutboxView(TypedDict):
@@ -253,8 +269,10 @@ def deadline_view(row: AnyRow, now: datetime) -> DeadlineView:
     }
 
 
-def reminder_view(row: AnyRow, now: datetime) -> ReminderView:
-    """One reminder: when it is (or was) planned, and what became of it, judged at `now`."""
+def reminder_view(row: AnyRow, now: datetime, next_pass: OnNextPass | None = None) -> ReminderView:
+    """One reminder: when it is (or was) planned, and what became of it, judged at `now`;
+    `next_pass`: what the next pass will do with it, when it waits for one."""
+    waiting = awaiting_pass(row.status, row.planned_at, now)
     return {
         "kind": row.kind,
         "template": row.template,
@@ -264,8 +282,20 @@ def reminder_view(row: AnyRow, now: datetime) -> ReminderView:
         "status": row.status,
         "note": row.note,
         "resolved_at": instant(row.resolved_at),
-        "awaiting_pass": awaiting_pass(row.status, row.planned_at, now),
+        "awaiting_pass": waiting,
+        "on_next_pass": next_pass.action if waiting and next_pass else None,
+        "on_next_pass_reason": next_pass.reason if waiting and next_pass else None,
     }
+
+
+def reminder_views(
+    convention: Convention, deadlines: Sequence[AnyRow], rows: Sequence[AnyRow], now: datetime
+) -> list[ReminderView]:
+    """A convention's reminders judged at `now`: those past their instant say what the next
+    pass will do with them (states.reading.on_next_pass)."""
+    planned = [reminder_entry(r) for r in rows if r.status == WAITING_REMINDER]
+    decided = on_next_pass(convention, map(deadline_entry, deadlines), planned, now)
+    return [reminder_view(row, now, decided.get(row.id)) for row in rows]
 
 
 OUTBOX_WAITING: tuple[str, ...] = EMAIL_WAITING
@@ -296,9 +326,11 @@ def reminders(app: App, reference: str, now: datetime | None = None) -> list[Rem
     """Every reminder of a convention, in planned order, judged at `now` (the app's clock)."""
     now = now or app.clock()
     with app.uow(read_only=True) as uow:
-        uow.conventions.get(reference)
-        rows = uow.reminders.for_convention(uow.conventions.id_of(reference))
-    return [reminder_view(row, now) for row in rows]
+        convention = uow.conventions.get(reference)
+        convention_id = uow.conventions.id_of(reference)
+        deadlines = uow.deadlines.for_convention(convention_id)
+        rows = uow.reminders.for_convention(convention_id)
+    return reminder_views(convention, deadlines, rows, now)
 
 
 def outbox(app: App, status: str | None = None, limit: int = 200) -> list[OutboxView]:
@@ -629,7 +661,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "deadlines": [deadline_view(row, now) for row in parts.deadlines],
-        "reminders": [reminder_view(row, now) for row in parts.planned],
+        "reminders": reminder_views(convention, parts.deadlines, parts.planned, now),
         "outbox": [outbox_view(row) for row in parts.emails],
         "terms": terms_view(convention, parts.original, parts.amendments),
         "amendments": [amendment_view(amendment, convention) for amendment in parts.amendments],

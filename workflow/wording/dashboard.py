@@ -77,6 +77,12 @@ def reminder_status(status: str) -> str:
     return labels.label("reminder_status", status)
 
 
+def reminder_reason(reason: str) -> str:
+    """Why a due reminder does not go out (a reason of `states.due`): 'regroupé avec un rappel
+    plus récent'."""
+    return labels.label("reminder_reason", reason)
+
+
 def outbox_status(status: str) -> str:
     """An email's delivery status: 'en échec'."""
     return labels.label("outbox_status", status)
