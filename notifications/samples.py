@@ -666,6 +666,16 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
                 "what": "Convention en vigueur — Signature",
                 "on": date(2025, 1, 27),
             },
+            {  # a reminder whose hour had passed when its deadline became known
+                "reference": "AMP-EXEMPLE-2027",
+                "what": "Rappel\u00a0: fin de la période amiable (J-7)",
+                "on": date(2025, 11, 27),
+            },
+            {  # the announcement of a deadline already passed when it became known
+                "reference": "AMP-EXEMPLE-2027",
+                "what": "Fin de la période amiable",
+                "on": date(2025, 12, 4),
+            },
         ],
         "overdue": [  # the oldest first
             {

@@ -56,12 +56,64 @@ def test_a_life_recorded_months_later_emails_no_partner_and_one_summary_to_the_s
     assert "Enregistrements tardifs : 5 messages" in str(accepted[0]["Subject"]).replace(
         "\xa0", " "
     )
-    assert "AMP-CRPV-PACA-2025 : Demande de signature — Soumise à signature (3 mars 2025)" in text
-    assert "AMP-CRPV-PACA-2025 : Arrivée à terme (31 décembre 2025)" in text
+    assert "AMP-CRPV-PACA-2025 :\r\n- Demande de signature — Soumise à signature (3 mars 2025)" in (
+        text
+    )
+    assert "- Arrivée à terme (31 décembre 2025)" in text
     withheld = [e for e in views.outbox(told) if e["status"] == "withheld"]
     assert len(withheld) == 5
     assert all("enregistré après coup" in str(e["last_error"]) for e in withheld)
     assert run_due(told, clock.now).withheld == 0, "each is summed up once"
+
+
+def test_the_summary_lists_the_reminders_and_announcement_whose_hour_had_passed(
+    told: App, reference_convention: Convention, smtp_server: RunningServer, clock: FixedClock
+) -> None:
+    """A dispute recorded on 25 November 2026, opened on 1 October: its amicable window
+    closed on 2 November. Its reminders (J-7, J-1, court possible) and the announcement of the
+    window closed were never due while anyone knew of it: no partner hears of them, but the
+    administrators must (the court may be seized): they are in the summary, by convention."""
+    reference_convention.end_date = reference_convention.end_date.replace(year=2027)
+    steps.load(told, reference_convention)
+    steps.bring_into_execution(told)
+    steps.record(told, "open_dispute", "2026-10-01", party="crpv", received="2026-10-01")
+
+    report = run_due(told, clock.now)
+    deliver(told, smtp_server.sender(), clock.now)
+
+    skipped = [r for r in report.reminders if r.reason == "known_late"]
+    assert skipped, "the window's reminders were known late"
+    accepted = smtp_server.handler.accepted
+    assert [str(parsed(m)["To"]) for m in accepted] == [ADMIN], "no partner hears of it"
+    text = plain_text(accepted[0]).replace("\xa0", " ")
+    html = html_text(accepted[0])
+    for body in (text, html):
+        assert "Rappel : fin de la période amiable (J-7)" in body, body
+        assert "Rappel : fin de la période amiable (J-1)" in body
+        assert "Rappel : saisine du tribunal possible" in body
+        assert "Fin de la période amiable (2 novembre 2026)" in body
+        assert body.count("AMP-CRPV-PACA-2025") >= 1
+    assert text.count("\nAMP-CRPV-PACA-2025 :") == 1, "grouped under its convention"
+    subject = str(parsed(accepted[0])["Subject"]).replace("\xa0", " ")
+    listed = text.count("\n- ")
+    assert f"Enregistrements tardifs : {listed} messages" in subject
+    assert report.withheld == listed
+    assert run_due(told, clock.now).withheld == 0, "each is summed up once"
+
+
+def test_the_outbox_totals_count_the_emails_never_sent(
+    told: App, reference_convention: Convention, clock: FixedClock
+) -> None:
+    from workflow.cli.service import _outbox_summary
+    from workflow.wording.words import Words
+
+    steps.load(told, reference_convention)
+    steps.bring_into_execution(told)
+    run_due(told, clock.now)
+
+    line = _outbox_summary(views.outbox_counts(told), Words("fr")).replace("\xa0", " ")
+    assert "non envoyé (enregistré après coup) (5)" in line, line
+    assert "en attente (1)" in line, line  # the summary, not yet delivered
 
 
 def test_an_event_of_yesterday_is_news_and_goes_to_the_partners(

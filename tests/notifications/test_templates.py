@@ -406,10 +406,17 @@ def test_an_amendment_signature_reminder_says_its_target_is_internal_and_the_ter
 def test_the_late_records_summary_lists_what_the_partners_were_not_sent(renderer) -> None:
     email = render(renderer, "late_records")
 
-    assert email.subject == "Enregistrements tardifs\xa0: 2 messages non envoyés aux partenaires"
-    assert "- AMP-CRPV-PACA-2025\xa0: Convention en vigueur — Signature (27 janvier 2025)" in (
+    assert email.subject == "Enregistrements tardifs\xa0: 4 messages non envoyés aux partenaires"
+    assert "AMP-CRPV-PACA-2025\xa0:\n- Convention transmise pour signature" in email.text
+    assert "- Convention en vigueur — Signature (27 janvier 2025)" in email.text
+    # the gallery's sample shows a reminder skipped (its hour had passed when its deadline
+    # became known) and a silenced announcement, under their convention
+    assert "AMP-EXEMPLE-2027\xa0:\n- Rappel\xa0: fin de la période amiable (J-7) (27 novembre" in (
         email.text
     )
+    assert "<strong>AMP-EXEMPLE-2027</strong>\xa0:</p>" in email.html
+    assert "<li>Rappel\xa0: fin de la période amiable (J-7) (27 novembre 2025)</li>" in email.html
+    assert "<li>Fin de la période amiable (4 décembre 2025)</li>" in email.html
     assert "plus de 2 jours avant leur enregistrement" in email.text
     assert "les partenaires ne le reçoivent pas" in email.text
 

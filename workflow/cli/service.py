@@ -341,7 +341,9 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
 
 def _outbox_summary(counts: dict[str, int], words: Words) -> str:
     """One line: how many emails in each status, and the uncertain ones explained."""
-    order = ["pending", "uncertain", "sending", "sent", "cancelled", "failed"]
+    # every status an email row can show, the never-sent ones (`late`, `withheld`) included
+    order = ["pending", "claimed", "uncertain", "sending", "sent", "cancelled", "failed", "late",
+             "withheld"]  # fmt: skip
     # "envoyé (5)", not "5 envoyé": a status said as a label needs no agreement with the count
     parts = [words("{status} ({count})", status=words.label("outbox_status", s), count=counts[s])
              for s in order if counts.get(s)]  # fmt: skip

@@ -76,6 +76,8 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             row = rows[passed.deadline.id]
             announce_at = due.announcement_at(row.expires_at, hour) if passed.announce else None
             uow.deadlines.mark(row, "passed", now, announce_at)
+            if passed.reason == "known_late":
+                _withhold_announcement(app, uow, convention, convention_id, row, now)
             entries[row.id] = entries[row.id]._replace(status="passed", announce_at=announce_at)
             actions.append(
                 DueActionTaken(
@@ -128,6 +130,24 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             )
         uow.commit()
     return actions
+
+
+def _withhold_announcement(
+    app: App,
+    uow: UnitOfWork,
+    convention: Convention,
+    convention_id: int,
+    row: AnyRow,
+    now: datetime,
+) -> None:
+    """The announcement of a deadline that had already passed when it became known: never
+    sent to the partners (no news for them), it goes to the administrators' summary of late
+    records (the court may be seized since the amicable window closed: someone must know)."""
+    kind = due.ANNOUNCEMENTS.get(row.kind)
+    if kind is None:
+        return
+    app.mailer.queue(uow, convention, convention_id, kind, f"deadline:{row.id}", now,
+                     deadline=_row_snapshot(row), withheld=True)  # fmt: skip
 
 
 def _announce(

@@ -30,14 +30,29 @@ WITHHELD_UNTOLD = gettext_noop("not sent: recorded after the fact; no administra
 
 
 def _item(row: AnyRow) -> dict[str, Any]:
-    """One withheld email as the summary lists it: the convention, what, and when."""
+    """One withheld email as the summary lists it: the convention, what, and when. A reminder
+    skipped because its hour had passed when its deadline became known says which one (J-7)
+    and the day it was planned for; an announcement, the day its deadline fell."""
     context = row.context
     event, deadline = context.get("event"), context.get("deadline")
+    planned = context.get("planned")
     what = labels.email(row.kind)
     if event and event.get("label") and event["label"] != what:
         what = f"{what} — {event['label']}"
-    on = (event or {}).get("occurred_on") or (deadline or {}).get("due_date")
+    if planned and str(planned.get("label", "")).startswith("J"):
+        what = f"{what} ({planned['label']})"
+    on = (
+        (planned or {}).get("on")
+        or (event or {}).get("occurred_on")
+        or (deadline or {}).get("due_date")
+    )
     return {"reference": context.get("reference") or "", "what": what, "on": on}
+
+
+def _items(rows: list[AnyRow]) -> list[dict[str, Any]]:
+    """The withheld emails as the summary lists them, grouped by convention (the template
+    groups them under its reference), each convention's by date."""
+    return sorted((_item(row) for row in rows), key=lambda i: (i["reference"], str(i["on"] or "")))
 
 
 def _overdue(item: OverdueItem) -> dict[str, Any]:
@@ -70,7 +85,7 @@ def report_late_records(app: App, now: datetime) -> int:
                 "kind": "late_records", "audience": "service", "reply_to": None,
                 "reference": None, "convention": None, "deadline": None, "event": None,
                 "amendment": None, "failure": None, "links": app.mailer.links(None),
-                "late": [_item(row) for row in rows],
+                "late": _items(rows),
                 # what is still owed, whether or not an email was withheld about it
                 **_overdue_shown(overdue_of(uow, None)),
                 "horizon": int(settings.late_record_days),

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from states import due
+from states.calendar import civil_date
 from states.convention import Convention
 from states.reminders import PlannedReminder
 from storage.mapping import reminder_deadline_entry, reminder_entry
@@ -131,6 +132,13 @@ def _decide(
             decided.emails.extend(
                 _emails(app, convention, convention_id, row, key, about, decision.days_left)
             )
+        elif decision.reason == "known_late":
+            # Its hour had passed when its deadline became known: not news for the partners,
+            # but what it would have said goes to the administrators' summary of late records.
+            partners = _emails(app, convention, convention_id, row, key, about, row.days_before)
+            planned = {"label": row.label, "on": civil_date(row.planned_at).isoformat()}
+            context = {**partners[0].context, "planned": planned}
+            decided.emails.append(replace(partners[0], status="late", context=context))
         status = "sent" if decision.outcome == "send" else decision.outcome
         note = reminder_reason(decision.reason) if decision.reason else None  # stored in French
         decided.marks.append(Mark(row.id, status, note, key))
