@@ -668,7 +668,7 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             },
             {  # a reminder whose hour had passed when its deadline became known
                 "reference": "AMP-EXEMPLE-2027",
-                "what": "Rappel\u00a0: fin de la période amiable (J-7)",
+                "what": "Rappel\u00a0: fin de la période amiable, J-7",
                 "on": date(2025, 11, 27),
             },
             {  # the announcement of a deadline already passed when it became known

@@ -411,11 +411,11 @@ def test_the_late_records_summary_lists_what_the_partners_were_not_sent(renderer
     assert "- Convention en vigueur — Signature (27 janvier 2025)" in email.text
     # the gallery's sample shows a reminder skipped (its hour had passed when its deadline
     # became known) and a silenced announcement, under their convention
-    assert "AMP-EXEMPLE-2027\xa0:\n- Rappel\xa0: fin de la période amiable (J-7) (27 novembre" in (
+    assert "AMP-EXEMPLE-2027\xa0:\n- Rappel\xa0: fin de la période amiable, J-7 (27 novembre" in (
         email.text
     )
     assert "<strong>AMP-EXEMPLE-2027</strong>\xa0:</p>" in email.html
-    assert "<li>Rappel\xa0: fin de la période amiable (J-7) (27 novembre 2025)</li>" in email.html
+    assert "<li>Rappel\xa0: fin de la période amiable, J-7 (27 novembre 2025)</li>" in email.html
     assert "<li>Fin de la période amiable (4 décembre 2025)</li>" in email.html
     assert "plus de 2 jours avant leur enregistrement" in email.text
     assert "les partenaires ne le reçoivent pas" in email.text

@@ -40,7 +40,7 @@ def _item(row: AnyRow) -> dict[str, Any]:
     if event and event.get("label") and event["label"] != what:
         what = f"{what} — {event['label']}"
     if planned and str(planned.get("label", "")).startswith("J"):
-        what = f"{what} ({planned['label']})"
+        what = f"{what}, {planned['label']}"
     on = (
         (planned or {}).get("on")
         or (event or {}).get("occurred_on")
