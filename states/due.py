@@ -219,7 +219,10 @@ def deadlines_due(agenda: Agenda, now: datetime) -> DeadlinesDue:
     passed = tuple(
         _passed(deadline, agenda.reminders)
         for deadline in due
-        if end is None or (deadline.expires_at < end.at and deadline.kind not in END_KINDS.values())
+        if end is None
+        # a deadline that outlives the convention falls whether or not its end came first
+        or deadline.kind in OUTLIVING_KINDS
+        or (deadline.expires_at < end.at and deadline.kind not in END_KINDS.values())
     )
     return DeadlinesDue(passed, end)
 

@@ -89,7 +89,7 @@ def test_the_summary_lists_the_reminders_and_announcement_whose_hour_had_passed(
     html = html_text(accepted[0])
     for body in (text, html):
         assert "Rappel : fin de la période amiable, J-7 (" in body, body
-        assert "Rappel : fin de la période amiable (J-1)" in body
+        assert "Rappel : fin de la période amiable, J-1 (" in body
         assert "Rappel : saisine du tribunal possible" in body
         assert "Fin de la période amiable (2 novembre 2026)" in body
         assert body.count("AMP-CRPV-PACA-2025") >= 1

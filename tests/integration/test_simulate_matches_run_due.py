@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from notifications import MemorySender
+from states import due
 from states.calendar import civil_date
 from states.convention import Convention
 from states.errors import ConvflowError
@@ -100,11 +101,16 @@ class Life:
             before = {e["id"] for e in views.outbox(self.app, None, 10_000)}
             report = run_due(self.app, instant, self.sender)
             assert report.failures == {}
-            emails = Counter(
-                e["kind"] for e in views.outbox(self.app, None, 10_000) if e["id"] not in before
+            queued = [e for e in views.outbox(self.app, None, 10_000) if e["id"] not in before]
+            emails = Counter(e["kind"] for e in queued if e["status"] not in ("late", "withheld"))
+            # what a reminder or an announcement known late would have said: never sent, it
+            # waits for the administrators' summary of late records
+            untold = Counter(
+                _untold(e["kind"]) for e in queued if e["status"] in ("late", "withheld")
             )
-            seen += _observed(report, instant, emails)
+            seen += _observed(report, instant, emails, untold)
             assert not +emails, f"emails no decision explains: {+emails}"
+            assert not +untold, f"summary lines no decision explains: {+untold}"
             following = service.next_due()
             assert following is None or following > instant, "a pass left work due"
             instant = None if down else following
@@ -112,12 +118,17 @@ class Life:
         return sorted(seen)
 
 
-def _observed(report: DueReport, now: datetime, emails: Counter[str]) -> list[Seen]:
-    """What one pass of the service did, each email it queued taken off `emails`."""
+def _observed(
+    report: DueReport, now: datetime, emails: Counter[str], untold: Counter[str]
+) -> list[Seen]:
+    """What one pass of the service did, each email it queued taken off `emails`, each line
+    kept for the summary of late records (known late: not sent) off `untold`."""
     seen: list[Seen] = []
     for action in report.actions:
-        if action.email:
-            emails[action.email] -= 1
+        if action.email:  # an event's email the pass queued withheld (recorded late) too
+            (emails if emails[action.email] > 0 else untold)[action.email] -= 1
+        elif action.reason == "known_late" and action.deadline in due.ANNOUNCEMENTS:
+            untold[due.ANNOUNCEMENTS[action.deadline]] -= 1
         seen.append((now, "deadline", action.deadline, action.to_state, action.action,
                      action.email, action.reason, None))  # fmt: skip
     for reminder in report.reminders:
@@ -125,9 +136,16 @@ def _observed(report: DueReport, now: datetime, emails: Counter[str]) -> list[Se
         if reminder.outcome == "send":
             email = reminder.template
             emails[email] -= 1
+        elif reminder.reason == "known_late":
+            untold["a reminder"] -= 1  # the report names only a sent reminder's email
         seen.append((now, "reminder", reminder.kind, reminder.label, reminder.outcome, email,
                      reminder.reason, reminder.days_left))  # fmt: skip
     return seen
+
+
+def _untold(kind: str) -> str:
+    """A line of the summary of late records, as a pass's report can explain it."""
+    return "a reminder" if kind.startswith("reminder_") else kind
 
 
 def _predicted(h: Happening) -> Seen:
