@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 import pytest
@@ -101,3 +102,38 @@ def viewer_browser(client: httpx.Client, tokens: Tokens) -> httpx.Client:
     """The client signed in with bob's viewer token."""
     assert sign_in(client, tokens.viewer).status_code == 303
     return client
+
+
+LONG_REFERENCE = "AMP_CONTRATDEVILLE_2024_2030_QUARTIERSNORD_PREVENTIONSPECIALISEE"
+"""A reference as long as convention files allow, with nowhere to break a line."""
+LONG_TITLE = (
+    "Convention pluriannuelle d'objectifs entre la Métropole Aix-Marseille-Provence et "
+    "l'Association intercommunale de prévention spécialisée des quartiers nord de Marseille"
+)
+
+
+@pytest.fixture
+def late(loaded: App, reference_convention: Convention) -> App:
+    """Two payments overdue on 15 July 2025: the reference convention's (notified on 20 March,
+    due 19 April, recorded passed by the service's pass of 2 June) and, notified on 2 June, that
+    of a convention with a long reference and a long title, passed and not recorded yet."""
+    from dataclasses import replace
+
+    from workflow.usecases.commands import RecordEvent
+    from workflow.usecases.conventions import record_event
+    from workflow.usecases.due import run_due
+
+    loaded.clock.now = steps.at("2025-03-20T16:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    steps.load(loaded, replace(reference_convention, reference=LONG_REFERENCE, title=LONG_TITLE))
+    loaded.clock.now = steps.at("2025-06-02T16:00:00Z")  # type: ignore[attr-defined]
+    for event, on, inputs in (("submit", "2025-05-26", {}),
+                              ("sign", "2025-05-27", {"signatory": steps.METROPOLE}),
+                              ("sign", "2025-05-28", {"signatory": steps.CRPV}),
+                              ("notify", "2025-06-02", {})):  # fmt: skip
+        command = RecordEvent(LONG_REFERENCE, event, "alice", date.fromisoformat(on), inputs)
+        record_event(loaded, command, loaded.clock())
+    run_due(loaded, loaded.clock())
+    loaded.clock.now = steps.at("2025-07-15T08:00:00Z")  # type: ignore[attr-defined]
+    return loaded

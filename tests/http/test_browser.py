@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from states.convention import Convention
-from tests.http.conftest import REFERENCE, Tokens
+from tests.http.conftest import LONG_REFERENCE, LONG_TITLE, REFERENCE, Tokens
 from tests.integration import steps
 from workflow.bootstrap import App
 
@@ -139,6 +139,15 @@ _SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(e => {
   const style = getComputedStyle(e);
   return ['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1;
 }).map(e => ({name: e.className, focusable: e.tabIndex >= 0}))"""
+_PAST_RIGHT = """() => {
+  const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+    if (a !== document.body && getComputedStyle(a).overflowX !== 'visible') return true; }
+    return false; };
+  const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+  return [...document.querySelectorAll('body *')].filter(e =>
+    past(e) && !past(e.parentElement)).slice(0, 8).map(e =>
+    `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`); }"""
+"""What sticks out past the screen's right edge, outside the boxes that scroll sideways."""
 PAGE_WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth > window.innerWidth"
 
 
@@ -206,6 +215,60 @@ def test_a_conventions_page_shows_state_and_deadlines_first_and_every_scroll_is_
     diagram = page.locator(".diagram-scroll")
     diagram.focus()
     expect(diagram).to_be_focused()  # reachable from the keyboard, should it ever scroll
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_overdue_obligations_with_long_titles_and_references_fit_every_page_s_width(
+    page: Any, late: App, tokens: Tokens, width: int
+):
+    """Two payments overdue, one of a convention with a 64-character reference and a long
+    title: /echeances was 766 px wide at 375 px (its bold titles would not wrap), and the
+    convention's own page as wide as its reference. Each page now fits the screen."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.viewer)
+
+    for address in ("/echeances", "/", "/conventions", f"/conventions/{LONG_REFERENCE}"):
+        page.goto(address)
+        if SHOTS:
+            name = address.strip("/").replace("/", "-")[:30] or "accueil"
+            page.screenshot(path=str(Path(SHOTS) / f"late-{name}-{width}.png"), full_page=True)
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (address, page.evaluate(_PAST_RIGHT))
+        if address == "/echeances":
+            rows = page.locator("table.list").first.locator("tbody tr")
+            expect(rows).to_have_count(2)
+            expect(rows.last).to_contain_text(LONG_TITLE[:80])  # truncated after
+            if width == 375:  # cards: nothing scrolls sideways
+                assert page.evaluate(_SCROLLERS) == []
+            else:  # the table fits: its last column, the state, is seen whole
+                wrap = page.locator(".table-wrap").first
+                assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_the_home_page_names_the_obligations_overdue_and_leads_to_the_deadlines(
+    page: Any, late: App, tokens: Tokens, width: int
+):
+    """The home page said « Aucune échéance dans les 90 prochains jours » and nothing of the
+    two payments overdue: it names them, oldest first, their dates in words."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.viewer)
+
+    block = page.locator("section[aria-labelledby=en-retard]")
+    expect(block.get_by_role("heading", name="En retard")).to_be_visible()
+    items = block.locator(".late-item")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("samedi 19 avril 2025")
+    expect(items.first).to_contain_text(REFERENCE)
+    expect(items.last).to_contain_text("mercredi 2 juillet 2025")
+    expect(items.last).to_contain_text("(échue, pas encore enregistrée)")
+    expect(block.get_by_role("link", name=LONG_REFERENCE)).to_be_visible()
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), page.evaluate(_PAST_RIGHT)
+    block.get_by_role("link", name="Voir les échéances").click()
+    expect(page.get_by_role("heading", name="En retard")).to_be_in_viewport()
 
 
 def test_on_a_phone_a_refused_draft_says_why_at_the_top_and_leads_to_the_field(

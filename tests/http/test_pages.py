@@ -406,3 +406,39 @@ def test_the_deadlines_page_lists_at_most_its_share_of_obligations_overdue_and_c
     assert "1 obligation dont l'échéance est passée" in text
     assert "(0 premières affichées ; convflow list les montre toutes)" in text
     assert REFERENCE not in late
+
+
+def _home_late_block(page: str) -> str:
+    block = re.search(r'<section aria-labelledby="en-retard".*?</section>', page, re.S)
+    assert block, "no « En retard » block on the home page"
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", block.group())))
+
+
+def test_the_home_page_says_nothing_is_late_while_nothing_is(admin_browser: httpx.Client):
+    late = _home_late_block(admin_browser.get("/").text)
+    assert "Rien en retard" in late
+
+
+def test_the_home_page_lists_the_obligations_overdue_as_the_deadlines_page_does(
+    admin_browser: httpx.Client, late: App
+):
+    """Two payments overdue on 15 July 2025 (one recorded passed, one passed and not recorded
+    yet), nothing within 90 days and no failed email: the home page said « Aucune échéance »
+    and nothing else; it names both, oldest first, their dates in words, and leads to
+    /echeances."""
+    from tests.http.conftest import LONG_REFERENCE
+
+    page = admin_browser.get("/").text
+    text = _home_late_block(page)
+
+    assert "2 obligations dont l'échéance est passée attendent encore" in text, text
+    first, second = text.index(REFERENCE), text.index(LONG_REFERENCE)
+    assert first < second  # the oldest first
+    assert "samedi 19 avril 2025 il y a 87 jours Objectif de versement" in text, text
+    assert text.count("Objectif de versement") == 2
+    assert text.count("(échue, pas encore enregistrée)") == 1
+    assert text.index("(échue, pas encore enregistrée)") > first
+    assert 'href="/echeances#en-retard"' in page
+    listed = unescape(admin_browser.get("/echeances").text)
+    listed = listed[listed.index('<h2 id="en-retard">') : listed.index("<h2>À venir</h2>")]
+    assert listed.count("Objectif de versement") == 2 and LONG_REFERENCE in listed

@@ -136,7 +136,8 @@ def contexts() -> dict[str, dict[str, Any]]:
     return {
         "overview.html": {**frame(), "counts": {"execution": 3}, "total": 3,
                           "upcoming": {"items": [item], "total": 5, "days": 90},
-                          "timeline": by_month([item]), "timeline_days": 90, "failed": failed},
+                          "timeline": by_month([item]), "timeline_days": 90, "failed": failed,
+                          "overdue": [overdue], "overdue_total": 12},
         "conventions.html": {**frame(), "listing": {"state": "execution", "q": "x", "party": None,
                              "due_within_days": 30, "sort": "reference", "order": "asc",
                              "page": 2, "per_page": 50}, "found": found, "notes": ["note"],

@@ -29,6 +29,8 @@ from workflow.usecases.listing import SORTS
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 TIMELINE_DAYS = 90
 DEADLINE_WINDOWS = (7, 30, 90, 180, 365)
+OVERVIEW_OVERDUE_SHOWN = 10
+"""The obligations overdue the first page names, the oldest first; /echeances lists them all."""
 
 
 def page_context(context: HttpContext, signed: SignedIn | None, active: str) -> dict[str, Any]:
@@ -53,13 +55,18 @@ def csv_response(content: str, filename: str) -> Response:
 
 @router.get("/")
 def overview(context: Context, signed: PageReader) -> Response:
-    """The first page: counts by state, the next 90 days as a timeline, failed emails."""
+    """The first page: counts by state, the obligations overdue (the oldest few, and how many),
+    the next 90 days as a timeline, failed emails."""
+    now = context.now()
     counts = queries.counts_by_state(context.app)
-    upcoming = queries.upcoming_deadlines(context.app, context.now(), TIMELINE_DAYS, limit=60)
+    overdue = queries.overdue_obligations(context.app, now)  # as /echeances and the API judge
+    upcoming = queries.upcoming_deadlines(context.app, now, TIMELINE_DAYS, limit=60)
     data = {
         **page_context(context, signed, "overview"),
         "counts": counts,
         "total": sum(counts.values()),
+        "overdue": overdue[:OVERVIEW_OVERDUE_SHOWN],
+        "overdue_total": len(overdue),
         "upcoming": upcoming,
         "timeline": by_month(upcoming["items"]),
         "timeline_days": TIMELINE_DAYS,
