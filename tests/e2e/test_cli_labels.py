@@ -79,3 +79,12 @@ def test_run_due_and_simulate_say_a_weekly_reminder_as_reminders_does(
     assert "objectif de signature relance n°\u00a01 → envoyé" in done, done
     assert "relance-" not in done
     assert "relance-1" in {r["label"] for r in convflow.json("reminders", REF)}
+
+
+def test_a_token_holder_is_said_in_french_and_stored_as_it_is() -> None:
+    """The history stores 'alice (token)' (its JSON and the API too); people read French."""
+    from workflow.wording.words import Words
+
+    assert Words("fr").actor("alice (token)") == "alice (jeton d'accès)"
+    assert Words("en").actor("alice (token)") == "alice (access token)"
+    assert Words("fr").actor("alice") == "alice"

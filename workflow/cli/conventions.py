@@ -270,7 +270,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     event = row["event"]
     if row.get("amendment"):
         event += " " + words("(avenant n°{number})", number=row["amendment"])
-    return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
+    return [str(row["seq"]), row["date"], event, states, words.actor(row["actor"]), inputs]
 
 
 @click.command(context_settings={"ignore_unknown_options": False}, cls=SaidCommand)
