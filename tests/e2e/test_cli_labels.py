@@ -88,3 +88,26 @@ def test_a_token_holder_is_said_in_french_and_stored_as_it_is() -> None:
     assert Words("fr").actor("alice (token)") == "alice (jeton d'accès)"
     assert Words("en").actor("alice (token)") == "alice (access token)"
     assert Words("fr").actor("alice") == "alice"
+
+
+def test_event_status_and_outbox_say_each_name_as_label_then_code(loaded: Convflow) -> None:
+    """README: « en préparation (draft) »; the code stays, administrators type event names."""
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--on", "2025-03-03")
+    loaded.ok("event", REF, "notify", "--on", "2025-03-04")
+
+    done = loaded.ok("event", REF, "pay", "amount=200000.00", "--on", "2025-03-05")
+    status = loaded.ok("status", REF)
+    outbox = loaded.ok("outbox")
+
+    assert done.startswith(f"{REF} : Versement (pay) enregistré le 5 mars 2025 par alice"), done
+    assert "état notifiée, en attente de versement (payment) → en exécution (execution)" in done
+    assert "(événements possibles : Litige notifié (open_dispute), Résiliation notifiée " \
+        "(give_notice))" in status, status  # fmt: skip
+    assert "ligne 4, Signature (sign) — sans pièce" in status, status
+    assert "Demande de signature (signature_requested)" in outbox, outbox
+    assert "Versement enregistré (payment_recorded)" in outbox
+    assert "  signature_requested  " not in outbox
+    emails = loaded.json("outbox")  # the contract, unchanged
+    assert "signature_requested" in {e["kind"] for e in emails}

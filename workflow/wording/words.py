@@ -101,6 +101,11 @@ class Words:
         said = labels.label(sort, name, self.language)
         return self._with_name(said, name) if sort in TYPED else said
 
+    def named(self, sort: str, name: str) -> str:
+        """A public name's label followed by the name itself for the command line, whatever
+        its sort: an email's kind (`signature_requested`) that `--json` and the logs show."""
+        return self._with_name(labels.label(sort, name, self.language), name)
+
     def actor(self, actor: str) -> str:
         """Who recorded an event, as the history stores it, said: a token's holder
         'alice (token)' is 'alice (jeton d'accès)' in French; a person's name as it is."""
