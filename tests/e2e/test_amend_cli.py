@@ -39,7 +39,7 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     out = convflow.ok(
         "event", REF, "sign", f"signatory={METROPOLE}", "--amendment", "1", "--on", "2025-11-06"
     )
-    assert "signature → in_force" in out
+    assert "Signature de l'avenant (sign)" in out and "(signature) → en vigueur (in_force)" in out
     [amendment] = convflow.json("amendments", REF)
     assert amendment["state"] == "in_force"
     assert {c["field"] for c in amendment["applied"]} == {

@@ -49,7 +49,8 @@ def test_from_import_to_a_dispute_with_its_deadline_explained(loaded: Convflow) 
     loaded.ok("event", REF, "submit", "--on", "2025-03-03")
     loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-05")
     out = loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--on", "2025-03-10")
-    assert "signature → notification" in out
+    assert "en signature (signature) → signée, à notifier (notification)" in out
+    assert "Signature (sign) enregistré" in out and "échéance expiry" not in out
     loaded.ok("event", REF, "notify", "--on", "2025-03-20")
     loaded.ok("event", REF, "pay", "amount=200000.00", "--on", "2025-04-01")
     # an LRE accepted at 00:30 on 31 May in Paris (22:30Z on the 30th)

@@ -109,7 +109,7 @@ def test_an_administrator_records_an_event_in_the_browser(page: Any, loaded: App
     expect(page.locator(".page-header .badge")).to_have_text("notifiée, en attente de versement")
     last = page.locator("table.history tbody tr").last
     expect(last).to_contain_text("Notification d'attribution")
-    expect(last).to_contain_text("alice (token)")
+    expect(last).to_contain_text("alice (jeton d'accès)")
     payment = page.locator("article.deadline", has_text="Objectif de versement")
     expect(payment).to_contain_text("samedi 19 avril 2025")
     expect(payment.locator(".badge")).to_have_text("à venir")

@@ -168,9 +168,20 @@ def test_recording_an_event_through_its_form(admin_browser: httpx.Client, loaded
     assert answer.status_code == 303
     assert answer.headers["location"] == f"{PAGE}?enregistre=notify#historique"
     after = admin_browser.get(f"{PAGE}?enregistre=notify").text
-    assert "c'est enregistré" in unescape(after) and "alice (token)" in after
+    assert "c'est enregistré" in unescape(after) and "alice (jeton d'accès)" in unescape(after)
     assert "Objectif de versement" in after or "objectif de versement" in after.lower()
     assert steps.state(loaded) == "payment"
+
+
+def test_the_page_says_in_french_whose_name_an_event_is_recorded_under(
+    admin_browser: httpx.Client, loaded: App
+):
+    """The token's holder is named as the history stores it ('alice (token)') in --json and
+    the API, in French on the page: « (jeton d'accès) »."""
+    page = unescape(admin_browser.get(PAGE).text)
+
+    assert "enregistré à votre nom, <strong>alice (jeton d'accès)</strong>" in page
+    assert "(token)" not in page
 
 
 def test_a_refused_form_shows_the_reason_in_french_and_changes_nothing(

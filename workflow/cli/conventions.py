@@ -270,7 +270,7 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     event = row["event"]
     if row.get("amendment"):
         event += " " + words("(avenant n°{number})", number=row["amendment"])
-    return [str(row["seq"]), row["date"], event, states, row["actor"], inputs]
+    return [str(row["seq"]), row["date"], event, states, words.actor(row["actor"]), inputs]
 
 
 @click.command(context_settings={"ignore_unknown_options": False}, cls=SaidCommand)
@@ -348,8 +348,10 @@ def event(
         return
     click.echo(
         words("{reference}: {event} recorded on {on} by {actor}; state {from_state} → {to_state}",
-              reference=result.reference, event=result.event, on=result.on, actor=result.actor,
-              from_state=result.from_state, to_state=result.to_state)
+              reference=result.reference, event=words.label("event", result.event),
+              on=result.on, actor=words.actor(result.actor),
+              from_state=words.label("state", result.from_state),
+              to_state=words.label("state", result.to_state))
     )  # fmt: skip
     for line in new_deadlines(words, result.deadlines):
         click.echo(line)
@@ -377,8 +379,11 @@ def _amendment_event(
         return
     click.echo(
         words("{reference}: avenant n°{number}: {event} recorded on {on}; state {from_state} → "
-              "{to_state}", reference=reference, number=number, event=event, on=result.on,
-              from_state=result.from_state, to_state=result.to_state)
+              "{to_state}", reference=reference, number=number,
+              event=words.label("amendment_event", event), on=result.on,
+              from_state=words.named("amendment_state", result.from_state)
+              if result.from_state else "—",
+              to_state=words.named("amendment_state", result.to_state))
     )  # fmt: skip
     for key, change in result.applied.items():
         click.echo(f"  {key}: {change['before']} → {change['after']}")

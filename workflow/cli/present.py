@@ -77,7 +77,7 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     """A convention's status as administrators read it."""
     block = _Block(words)
     state = words.label("state", view["state"])
-    allowed = words.listing(view["allowed_events"])
+    allowed = words.listing(words.label("event", name) for name in view["allowed_events"])
     block.add(
         words("state"),
         words("{state}  (allowed events: {allowed})", state=state, allowed=allowed),
@@ -115,7 +115,8 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     )
     if view.get("evidence"):
         block.add(words("papers"), details=[
-            f"{words('line')} {f['seq']} ({f['event']}) — {f['problem']} : {f['detail']}"
+            f"{words('line')} {f['seq']}, {words.label('event', f['event'])} — {f['problem']} : "
+            f"{f['detail']}"
             for f in view["evidence"]
         ])  # fmt: skip
     if view.get("retention"):
@@ -414,7 +415,8 @@ def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
 def new_deadlines(words: Words, deadlines: Iterable[Any]) -> list[str]:
     """The lines that say which deadlines an event opened: kind, day, exact end."""
     return [
-        "  " + words("new deadline {kind}: {day}, ends {instant}", kind=d.kind,
+        "  " + words("new deadline {kind}: {day}, ends {instant}",
+                     kind=deadline_name(words, d.kind),
                      day=words.long_date(d.due_date), instant=end(words, d.expires_at))
         for d in deadlines
     ]  # fmt: skip

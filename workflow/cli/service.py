@@ -261,7 +261,8 @@ def _print_report(report: DueReport, words: Words) -> None:
         )  # fmt: skip
     for r in report.reminders:
         click.echo(words("{reference}: reminder {kind} {label} → {outcome}",
-                         reference=r.reference, kind=deadline_name(words, r.kind), label=r.label,
+                         reference=r.reference, kind=deadline_name(words, r.kind),
+                         label=reminder_name(words, r.label),
                          outcome=words.label("due_outcome", r.outcome))
                    + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
                    )  # fmt: skip
@@ -323,7 +324,7 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
         [
             str(r["id"]),
             r["reference"] or "",
-            r["kind"],
+            words.named("email", r["kind"]),
             words.label("outbox_status", r["status"]),
             str(r["attempts"]),
             instant(words, r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",
@@ -404,7 +405,7 @@ def _detail(words: Words, happening: Happening) -> str:
     """What becomes of it, in words: « J-7 : envoyé », « échue », the convention's new state
     (its `detail` in `--json`: « J-7: send »)."""
     if happening.what == "reminder":
-        return words("{label}: {outcome}", label=happening.label or "",
+        return words("{label}: {outcome}", label=reminder_name(words, happening.label or ""),
                      outcome=words.label("due_outcome", happening.outcome))  # fmt: skip
     if happening.what in ("expire", "terminate"):
         return words.label("state", happening.state)

@@ -98,6 +98,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "state_label": labels.state,
     "event_label": labels.event,
     "action_label": labels.action,
+    "actor_label": labels.actor,
     "deadline_label": labels.deadline,
     "deadline_status_label": labels.deadline_status,
     "reminder_status_label": labels.reminder_status,

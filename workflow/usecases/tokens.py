@@ -18,6 +18,7 @@ from states.errors import ConvflowError, InvalidInput
 from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.iso import instant
+from workflow.wording.words import TOKEN_SUFFIX
 
 ROLES = ("admin", "viewer")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -51,8 +52,9 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        """How the history names what this token did: 'alice (token)'."""
-        return f"{self.name} (token)"
+        """How the history names what this token did: 'alice (token)' (said 'alice (jeton
+        d'accès)', `Words.actor`)."""
+        return f"{self.name}{TOKEN_SUFFIX}"
 
     @property
     def is_admin(self) -> bool:

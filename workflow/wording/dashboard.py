@@ -62,6 +62,11 @@ def amendment_field(key: str) -> str:
     return term[:1].upper() + term[1:]
 
 
+def actor(name: str) -> str:
+    """Who recorded an event, or is signed in: 'alice (jeton d'accès)', not 'alice (token)'."""
+    return FRENCH.actor(name)
+
+
 def deadline(kind: str) -> str:
     """A deadline kind: 'terme de la convention'."""
     return labels.deadline(kind)

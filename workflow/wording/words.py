@@ -26,6 +26,11 @@ from workflow.wording.catalogue import (
 
 NONE, UNKNOWN = gettext_noop("none"), gettext_noop("unknown")
 PARIS_TIME = gettext_noop("{moment} (Paris time)")
+TOKEN_HOLDER = gettext_noop("{name} (access token)")
+"""Who recorded an event through a token, as people read it: 'alice (jeton d'accès)'."""
+TOKEN_SUFFIX = " (token)"
+"""How the history records a token's holder ('alice (token)', `Principal.actor`): stored as
+it is, said in words (`Words.actor`)."""
 TYPED = frozenset({"state", "event", "action", "amendment_event", "amendment_action", "input",
                    "field", "term", "role"})  # fmt: skip
 """The sorts of public names a person types on the command line."""
@@ -95,6 +100,18 @@ class Words:
         """A public name's label; followed by the name itself for the command line."""
         said = labels.label(sort, name, self.language)
         return self._with_name(said, name) if sort in TYPED else said
+
+    def named(self, sort: str, name: str) -> str:
+        """A public name's label followed by the name itself for the command line, whatever
+        its sort: an email's kind (`signature_requested`) that `--json` and the logs show."""
+        return self._with_name(labels.label(sort, name, self.language), name)
+
+    def actor(self, actor: str) -> str:
+        """Who recorded an event, as the history stores it, said: a token's holder
+        'alice (token)' is 'alice (jeton d'accès)' in French; a person's name as it is."""
+        if actor.endswith(TOKEN_SUFFIX):
+            return self(TOKEN_HOLDER, name=actor.removesuffix(TOKEN_SUFFIX))
+        return actor
 
     def _with_name(self, said: str, name: str) -> str:
         return f"{said} ({name})" if self.names and said != name else said

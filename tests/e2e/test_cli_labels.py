@@ -1,0 +1,113 @@
+"""One label per public name on the command line, as README promises: a reminder is said as
+`reminders` says it (« saisine », « relance n° 2 ») by `run-due` and `simulate` too; an event,
+an email kind and a line's event are said « label (code) », the code a person types or reads in
+`--json` after its French label. `--json` keeps the names, a public contract."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from states.calendar import at_paris_time
+from tests.e2e.conftest import REF, CliClock, Convflow
+from tests.e2e.test_simulate import convention_ending_in, today
+
+METROPOLE = "martial.alvarez@example.org"
+CRPV = "mustapha.berra@example.org"
+
+
+def _in_dispute(convflow: Convflow, tmp_path: Path) -> None:
+    """A dispute whose amicable window (30 days) ended five days ago, recorded today: its
+    reminders, the court's one too, are known late."""
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 400)))
+    signed = (today() - timedelta(days=40)).isoformat()
+    received = (today() - timedelta(days=35)).isoformat()
+    dispute = ["open_dispute", "party=crpv", f"received={received}", "--on", received]
+    for args in (["submit", "--on", signed], ["sign", f"signatory={METROPOLE}", "--on", signed],
+                 ["sign", f"signatory={CRPV}", "--on", signed], ["notify", "--on", signed],
+                 dispute):  # fmt: skip
+        convflow.ok("event", REF, *args)
+
+
+def test_run_due_says_the_court_reminder_as_reminders_does(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    loaded = convflow
+    _in_dispute(loaded, tmp_path)
+    listed = loaded.ok("reminders", REF)
+    assert "saisine" in listed
+
+    text = loaded.ok("run-due", "--no-send")
+
+    said = [line for line in text.splitlines() if "règlement amiable" in line and "→" in line]
+    assert any("règlement amiable saisine →" in line for line in said), text
+    assert " court →" not in text
+    data = loaded.json("reminders", REF)
+    assert "court" in {r["label"] for r in data}  # the contract, unchanged
+
+
+def test_simulate_says_the_court_reminder_as_reminders_does(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    loaded = convflow
+    _in_dispute(loaded, tmp_path)
+    until = (today() + timedelta(days=5)).isoformat()
+
+    text = loaded.ok("simulate", REF, "--until", until)
+    data = loaded.json("simulate", REF, "--until", until)
+
+    assert "saisine : non envoyé" in text, text
+    assert "court :" not in text
+    assert "court" in {h["label"] for h in data}  # the contract, unchanged
+
+
+def test_run_due_and_simulate_say_a_weekly_reminder_as_reminders_does(
+    convflow: Convflow, tmp_path: Path, cli_clock: CliClock
+) -> None:
+    cli_clock.now = at_paris_time(today(), 10)
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 400)))
+    convflow.ok("event", REF, "submit", "--on", (today() - timedelta(days=10)).isoformat())
+    convflow.ok("run-due", "--no-send")  # the signature target passed: weekly reminders
+    assert "relance n°\u00a01" in convflow.ok("reminders", REF)
+    until = (today() + timedelta(days=30)).isoformat()
+
+    text = convflow.ok("simulate", REF, "--until", until)
+    cli_clock.now = at_paris_time(today() + timedelta(days=5), 10)
+    done = convflow.ok("run-due", "--no-send")
+
+    assert "relance n°\u00a01 : envoyé" in text and "relance-" not in text, text
+    assert "objectif de signature relance n°\u00a01 → envoyé" in done, done
+    assert "relance-" not in done
+    assert "relance-1" in {r["label"] for r in convflow.json("reminders", REF)}
+
+
+def test_a_token_holder_is_said_in_french_and_stored_as_it_is() -> None:
+    """The history stores 'alice (token)' (its JSON and the API too); people read French."""
+    from workflow.wording.words import Words
+
+    assert Words("fr").actor("alice (token)") == "alice (jeton d'accès)"
+    assert Words("en").actor("alice (token)") == "alice (access token)"
+    assert Words("fr").actor("alice") == "alice"
+
+
+def test_event_status_and_outbox_say_each_name_as_label_then_code(loaded: Convflow) -> None:
+    """README: « en préparation (draft) »; the code stays, administrators type event names."""
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--on", "2025-03-03")
+    loaded.ok("event", REF, "notify", "--on", "2025-03-04")
+
+    done = loaded.ok("event", REF, "pay", "amount=200000.00", "--on", "2025-03-05")
+    status = loaded.ok("status", REF)
+    outbox = loaded.ok("outbox")
+
+    assert done.startswith(f"{REF} : Versement (pay) enregistré le 5 mars 2025 par alice"), done
+    assert "état notifiée, en attente de versement (payment) → en exécution (execution)" in done
+    assert "(événements possibles : Litige notifié (open_dispute), Résiliation notifiée " \
+        "(give_notice))" in status, status  # fmt: skip
+    assert "ligne 4, Signature (sign) — sans pièce" in status, status
+    assert "Demande de signature (signature_requested)" in outbox, outbox
+    assert "Versement enregistré (payment_recorded)" in outbox
+    assert "  signature_requested  " not in outbox
+    emails = loaded.json("outbox")  # the contract, unchanged
+    assert "signature_requested" in {e["kind"] for e in emails}
