@@ -22,7 +22,7 @@ from tests.faults.tally import Figures, count, record
 from tests.processes.running import ConvflowProcess, Processes
 from workflow.bootstrap import App
 
-FINAL = ("sent", "failed")
+FINAL = ("sent", "failed", "withheld")  # withheld: known late, told the administrators
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from storage.engine import link_closed, make_engine
+from tests.faults.conftest import through
 from tests.faults.proxy import CuttableProxy
 
 pytestmark = pytest.mark.postgres
@@ -25,12 +26,6 @@ def proxy(postgres_url: str) -> Iterator[CuttableProxy]:
     link = CuttableProxy(make_url(postgres_url).port or 5432)
     yield link
     link.close()
-
-
-def _through(url: str, proxy: CuttableProxy) -> str:
-    return (
-        make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    )
 
 
 def _backend(engine: Engine) -> int:
@@ -68,7 +63,7 @@ def test_a_connection_the_server_ended_while_idle_is_replaced_before_the_next_un
 def test_a_link_a_proxy_cut_while_idle_is_replaced_once_it_is_restored(
     postgres_url: str, proxy: CuttableProxy
 ) -> None:
-    engine = make_engine(_through(postgres_url, proxy))
+    engine = make_engine(through(proxy, postgres_url))
     try:
         first = _backend(engine)
         proxy.cut()
@@ -82,7 +77,7 @@ def test_without_the_check_the_same_cut_fails_the_unit_of_work(
     postgres_url: str, proxy: CuttableProxy
 ) -> None:
     """What the check is for: a bare pool hands out the dead connection."""
-    bare = create_engine(_through(postgres_url, proxy))
+    bare = create_engine(through(proxy, postgres_url))
     try:
         _backend(bare)
         proxy.cut()

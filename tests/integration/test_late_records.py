@@ -104,14 +104,14 @@ def test_the_summary_lists_the_reminders_and_announcement_whose_hour_had_passed(
 def test_the_outbox_totals_count_the_emails_never_sent(
     told: App, reference_convention: Convention, clock: FixedClock
 ) -> None:
-    from workflow.cli.service import _outbox_summary
+    from workflow.cli.service import outbox_summary
     from workflow.wording.words import Words
 
     steps.load(told, reference_convention)
     steps.bring_into_execution(told)
     run_due(told, clock.now)
 
-    line = _outbox_summary(views.outbox_counts(told), Words("fr")).replace("\xa0", " ")
+    line = outbox_summary(views.outbox_counts(told), Words("fr")).replace("\xa0", " ")
     assert "non envoyé (enregistré après coup) (5)" in line, line
     assert "en attente (1)" in line, line  # the summary, not yet delivered
 

@@ -337,10 +337,10 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
                words("next try"), words("to"), words("last error")]  # fmt: skip
     click.echo(table(cells, headers))
     if not failed:
-        click.echo(_outbox_summary(views.outbox_counts(app), words))
+        click.echo(outbox_summary(views.outbox_counts(app), words))
 
 
-def _outbox_summary(counts: dict[str, int], words: Words) -> str:
+def outbox_summary(counts: dict[str, int], words: Words) -> str:
     """One line: how many emails in each status, and the uncertain ones explained."""
     # every status an email row can show, the never-sent ones (`late`, `withheld`) included
     order = ["pending", "claimed", "uncertain", "sending", "sent", "cancelled", "failed", "late",
