@@ -6,9 +6,9 @@ pass failed` with its traceback)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from states.convention import Convention
 from storage.outbox import Email
 from storage.tables import outbox_table
+from tests.concurrency import at_once
 from tests.conftest import FixedClock, empty_postgres
 from tests.integration import steps
 from workflow.bootstrap import App
@@ -48,22 +49,7 @@ def two_services(postgres_url: str, tmp_path: Path, clock: FixedClock) -> Iterat
 
 def _at_once(work: Callable[[App], T], apps: tuple[App, App]) -> list[T | BaseException]:
     """`work` run by both services in threads of their own, released together."""
-    start = threading.Barrier(len(apps))
-    results: list[T | BaseException] = [RuntimeError("not run")] * len(apps)
-
-    def run(index: int) -> None:
-        start.wait(timeout=10)
-        try:
-            results[index] = work(apps[index])
-        except BaseException as error:  # what a service would log as "the due pass failed"
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(apps))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return at_once(*(partial(work, app) for app in apps))
 
 
 def _queued(app: App, key: str) -> int:

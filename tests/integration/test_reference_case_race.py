@@ -25,6 +25,7 @@ from states.convention import Convention
 from states.errors import ConvflowError, ReferenceDiffersByCase
 from storage.conventions import ConventionRepository
 from storage.tables import convention_table
+from tests.concurrency import at_once
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
 from workflow.usecases.commands import ImportConvention
@@ -57,24 +58,6 @@ def _named(convention: Convention, reference: str) -> Convention:
     return copied
 
 
-def _at_once(*works: Callable[[], Any]) -> list[Any]:
-    """Each work in a thread of its own, started together; what each returned or raised."""
-    results: list[Any] = [RuntimeError("not run")] * len(works)
-
-    def run(index: int) -> None:
-        try:
-            results[index] = works[index]()
-        except BaseException as error:  # collected and asserted by the test
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _loaded(app: App, lowered: str) -> list[str]:
     c = convention_table.c
     with app.engine.connect() as connection:
@@ -96,7 +79,7 @@ def test_two_imports_of_one_reference_in_two_cases_load_one(
         command = ImportConvention(_named(reference_convention, reference), "alice")
         return lambda: import_convention(app, command, app.clock())
 
-    results = _at_once(importing("CONV-1"), importing("conv-1"))
+    results = at_once(importing("CONV-1"), importing("conv-1"))
     loaded = _loaded(app, "conv-1")
     assert len(loaded) == 1, (loaded, results)
     refused = [r for r in results if isinstance(r, BaseException)]
@@ -115,7 +98,7 @@ def test_a_spreadsheet_and_a_file_importing_one_reference_in_two_cases_load_one(
     # the spreadsheet holds off every other import at once rather than each reference.
     sheet = [(n + 2, _named(reference_convention, f"conv-{n}")) for n in range(rows)]
     single = ImportConvention(_named(reference_convention, "CONV-1"), "alice")
-    results = _at_once(
+    results = at_once(
         lambda: import_conventions(app, sheet, "bob", "sheet.csv", app.clock()),
         lambda: import_convention(app, single, app.clock()),
     )
