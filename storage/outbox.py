@@ -195,13 +195,20 @@ class OutboxRepository:
                              last_error=error)  # fmt: skip
 
     def hold(
-        self, outbox_id: int, at: datetime, error: str, token: str, status: str = "pending"
+        self,
+        outbox_id: int,
+        at: datetime,
+        error: str,
+        code: str,
+        token: str,
+        status: str = "pending",
     ) -> bool:
-        """The mail server refuses convflow's own settings (a login, TLS): nothing was tried,
-        so no attempt is counted; the email waits in `status` (the one it had) and is looked
-        at again at `at`. False if the claim was lost."""
+        """The mail server refuses convflow's own settings (a login, TLS), for the reason
+        `code` (kept as the email's `held_code`): nothing was tried, so no attempt is counted;
+        the email waits in `status` (the one it had) and is looked at again at `at`. False if
+        the claim was lost."""
         return self._outcome(outbox_id, token, counted=False, status=status,
-                             next_attempt_at=at, last_error=error)  # fmt: skip
+                             next_attempt_at=at, last_error=error, held_code=code)  # fmt: skip
 
     def uncertain(self, outbox_id: int, at: datetime, error: str, token: str) -> bool:
         """The message went out and no answer came (an attempt made, unanswered): the server
@@ -237,7 +244,7 @@ class OutboxRepository:
             self._connection.execute(
                 update(outbox_table)
                 .where(o.id.in_(outbox_ids), o.status == "late")
-                .values(status="withheld", last_error=note)
+                .values(status="withheld", last_error=note, held_code=None)
             )
 
     def cancel(self, outbox_id: int, reason: str, token: str) -> bool:
@@ -288,7 +295,11 @@ class OutboxRepository:
     def _outcome(
         self, outbox_id: int, token: str | None, counted: bool = True, **values: Any
     ) -> bool:
-        """Write an outcome and end the claim, only if the claim `token` still holds the row."""
+        """Write an outcome and end the claim, only if the claim `token` still holds the row.
+        An outcome with a note of its own ends a hold (only `hold` gives the note a code); one
+        without (a release: the email was not tried) leaves the hold as it was."""
+        if "last_error" in values:
+            values.setdefault("held_code", None)
         query = update(outbox_table).where(o.id == outbox_id)
         if token is not None:
             query = query.where((o.claim_token == token) & (o.status == "sending"))

@@ -265,7 +265,9 @@ class OutboxRow(SQLModel, table=True):
     whose message went out with no answer: the server may have it), sending (claimed by a
     sender: `claim_token` names the claim, `claimed_at` is when it was claimed or last
     renewed), sent or failed. `attempts` counts the attempts made, `unanswered` those of them
-    left with no answer.
+    left with no answer. `held_code`: while the email is held because the mail server refuses
+    convflow's mail settings, why (a code of workflow.failures.SETTINGS_REFUSED); NULL once
+    anything else became of it (its `last_error` is then no hold's).
     """
 
     __tablename__ = "outbox"
@@ -299,6 +301,7 @@ class OutboxRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    held_code: str | None = Field(default=None, max_length=64)  # migration 0022
 
 
 class ApiTokenRow(SQLModel, table=True):

@@ -13,9 +13,14 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import inspect, update
 
 from notifications import SmtpSender
 from states.convention import Convention
+from storage.engine import make_engine
+from storage.migrate import run as run_migrations
+from storage.migrate import upgrade
+from storage.tables import outbox_table
 from tests.conftest import FixedClock
 from tests.integration.steps import REFERENCE, load, record
 from tests.notifications.conftest import Certificate, RunningServer, SmtpServers
@@ -79,6 +84,7 @@ def test_a_hold_is_no_attempt_so_once_corrected_the_email_gets_all_its_attempts(
         deliver(submitted, held, clock.now)
         email = _email(submitted)
         assert email["status"] == "pending" and email["attempts"] == 0, email
+        assert email["held_code"] == "login_not_offered", email  # why, as data
         # the next look is the first retry's delay away, never pushed further by the holds
         assert _next_try(submitted) == clock.now + BASE, email
         clock.now += BASE
@@ -88,6 +94,7 @@ def test_a_hold_is_no_attempt_so_once_corrected_the_email_gets_all_its_attempts(
     deliver(submitted, corrected, clock.now)
     email = _email(submitted)
     assert email["status"] == "pending" and email["attempts"] == 1, email  # its first attempt
+    assert email["held_code"] is None, email  # retried: no longer held
     assert _next_try(submitted) == clock.now + BASE, email
     clock.now += BASE
 
@@ -95,6 +102,7 @@ def test_a_hold_is_no_attempt_so_once_corrected_the_email_gets_all_its_attempts(
 
     email = _email(submitted)
     assert email["status"] == "sent" and email["attempts"] == 2, email
+    assert email["held_code"] is None, email
     assert len(server.handler.accepted) == 1
     assert views.outbox(submitted, "failed") == []
 
@@ -310,3 +318,62 @@ def test_a_restarted_service_says_the_hold_over_from_the_outbox(
     [over] = [line for line in _json(log_lines) if "the hold is over" in line["message"]]
     assert "1 held email(s) resumed" in over["message"] and "since" not in over["message"]
     assert len(server.handler.accepted) == 1
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # the same hold, said as another version of the catalogue, or in English: the note is
+        # for its reader; which emails a hold held is kept as data
+        "retenu tant que les réglages d'envoi ne sont pas corrigés : le serveur ne propose pas "
+        "de connexion par identifiant (AUTH)",
+        "held until the mail settings are corrected: the server offers no login (AUTH)",
+    ],
+    ids=["reworded", "english"],
+)
+def test_a_restarted_service_says_the_hold_over_whatever_the_note_says(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO,
+    note: str,
+) -> None:  # fmt: skip
+    server = smtp_servers.start()
+    _service_passes(_service(submitted, server.sender(user=USER, password=PASSWORD), clock),
+                    clock, 3)  # fmt: skip
+    with submitted.engine.begin() as connection:
+        connection.execute(update(outbox_table).values(last_error=note))
+    configure_logging("json", "info", stream=log_lines)
+
+    _service_passes(_service(submitted, server.sender(), clock), clock, 1)  # corrected, restarted
+
+    [over] = [line for line in _json(log_lines) if "the hold is over" in line["message"]]
+    assert "1 held email(s) resumed" in over["message"], over
+    assert len(server.handler.accepted) == 1
+
+
+def test_an_email_held_before_migration_0022_is_known_held_from_its_note(
+    submitted: App, smtp_servers: SmtpServers, clock: FixedClock, log_lines: io.StringIO,
+    database_url: str,
+) -> None:  # fmt: skip
+    """Down to 0021 (the hold's code goes, its French note stays), then up: the email's code
+    is read back from the note 0021 wrote, and the restarted service says the hold over."""
+    server = smtp_servers.start()  # no STARTTLS offered
+    _service_passes(_service(submitted, server.sender(tls="starttls"), clock), clock, 2)
+    held = _email(submitted)
+    assert held["held_code"] == "starttls_not_offered", held
+    submitted.close()
+    engine = make_engine(database_url)
+    try:
+        run_migrations(engine, "downgrade", "0021")
+        columns = {column["name"] for column in inspect(engine).get_columns("outbox")}
+    finally:  # back up whatever happened: the PostgreSQL database serves the whole session
+        upgraded = upgrade(engine)
+        engine.dispose()
+    assert "held_code" not in columns and "last_error" in columns
+    assert upgraded[0] == "0021"
+    assert _email(submitted) == held  # the note and the code, as they were
+    configure_logging("json", "info", stream=log_lines)
+
+    _service_passes(_service(submitted, server.sender(), clock), clock, 1)  # corrected, restarted
+
+    [over] = [line for line in _json(log_lines) if "the hold is over" in line["message"]]
+    assert "1 held email(s) resumed" in over["message"], over
+    assert _email(submitted)["held_code"] is None

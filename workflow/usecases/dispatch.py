@@ -518,15 +518,15 @@ def _hold(
     later = at + retry_delay(row.attempts + 1, app.settings.retry_base_seconds)
     status = row.status if row.status in WAITING else "pending"
     reason = recorded_reason(result)
+    failure = connection_failure(result.error)
 
     def write(uow: UnitOfWork) -> bool:
-        return uow.outbox.hold(row.id, later, reason, claim.token, status)
+        return uow.outbox.hold(row.id, later, reason, failure.code, claim.token, status)
 
     if not _commit(app, claim, write):
         return _claim_lost(row, "held", report)
     report.retried.append(row.message_id)
     report.held.append(row.message_id)
-    failure = connection_failure(result.error)
     report.held_because = say(failure, ENGLISH).message
     report.held_code = failure.code
     fix = _fix(result.error)
@@ -544,9 +544,9 @@ def _hold(
 
 
 def _was_held(row: AnyRow) -> bool:
-    """Whether the email's outbox line says it was held (by this process or one before it)."""
-    said = FRENCH.catalogue.gettext(_HELD)
-    return str(row.last_error or "").startswith(said[: said.index("{failure}")])
+    """Whether the email's outbox line says it was held (by this process or one before it):
+    its hold's code, kept until anything else becomes of it (never its note's wording)."""
+    return row.held_code is not None
 
 
 _HELD = gettext_noop("held until the mail settings are corrected: {failure}")

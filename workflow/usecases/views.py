@@ -108,6 +108,7 @@ class OutboxView(TypedDict):
     next_attempt_at: str | None
     sent_at: str | None
     reference: str | None
+    held_code: str | None  # why it is held (the mail server refuses our settings), else None
 
 
 class AppliedChange(TypedDict):
@@ -319,6 +320,7 @@ def outbox_view(row: AnyRow) -> OutboxView:
         "next_attempt_at": instant(row.next_attempt_at),
         "sent_at": instant(row.sent_at),
         "reference": row.context.get("reference"),
+        "held_code": row.held_code,
     }
 
 
