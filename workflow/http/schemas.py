@@ -58,6 +58,21 @@ class OverdueObligation(Open):
     )
 
 
+class OverdueItem(OverdueObligation):
+    """An obligation overdue, with its convention: the dashboard's « En retard »."""
+
+    reference: str
+    title: str
+    state: str = Field(description="the convention's state, as recorded")
+
+
+class OverdueList(BaseModel):
+    """The obligations overdue of every convention, oldest first, and how many in all."""
+
+    items: list[OverdueItem]
+    total: int
+
+
 class EndUnrecorded(Open):
     """A convention's end, come at the instant of reading and not yet applied by the service:
     its stored state is still one in force until the service's next pass records it."""
@@ -313,10 +328,16 @@ class FailedEmails(BaseModel):
 
 
 class Overview(BaseModel):
-    """The dashboard's first page: counts by state, what falls due, what failed."""
+    """The dashboard's first page: counts by state, what is overdue, what falls due, what
+    failed."""
 
     counts: dict[str, int]
     total: int
+    overdue: OverdueList = Field(
+        description="the obligations overdue at the instant of reading (a deadline passed that "
+        "still waits: a payment, the financial report, the open data...), oldest first, as "
+        "the dashboard's « En retard » and /echeances list them"
+    )
     upcoming: DeadlineList
     failed_emails: FailedEmails
 
