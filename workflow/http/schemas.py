@@ -92,7 +92,10 @@ class ConventionSummary(Open):
     effective_date: str | None
     end_date: str
     amount: str = Field(description="euros, exact decimal text: '200000.00'")
-    next_deadline_at: str | None = Field(description="when its next pending deadline expires")
+    next_deadline_at: str | None = Field(
+        description="when its next deadline still to come expires: pending, not passed at the "
+        "instant of reading, nor closed by its end come and not yet recorded"
+    )
     next_deadline_kind: str | None
     next_deadline_due: str | None = Field(description="the civil date it falls due")
     parties: list[Party]
@@ -128,6 +131,12 @@ class Deadline(Open):
     passed_unrecorded: bool = Field(
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
+    )
+    closed_by_end: bool = Field(
+        description="its convention's end (`end_unrecorded`), come at the instant of reading "
+        "and not yet recorded, closes it at the service's next pass (its status still "
+        "'pending'): it does not outlive the convention and falls after its end, or it is the "
+        "other end deadline; not to come, whenever its day; that pass cancels it",
     )
 
 
@@ -296,6 +305,12 @@ class DeadlineItem(Open):
     passed_unrecorded: bool = Field(
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
+    )
+    closed_by_end: bool = Field(
+        description="its convention's end (`end_unrecorded`), come at the instant of reading "
+        "and not yet recorded, closes it at the service's next pass (its status still "
+        "'pending'): it does not outlive the convention and falls after its end, or it is the "
+        "other end deadline; not to come, whenever its day; that pass cancels it",
     )
 
 
