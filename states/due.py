@@ -219,12 +219,21 @@ def deadlines_due(agenda: Agenda, now: datetime) -> DeadlinesDue:
     passed = tuple(
         _passed(deadline, agenda.reminders)
         for deadline in due
-        if end is None
-        # a deadline that outlives the convention falls whether or not its end came first
-        or deadline.kind in OUTLIVING_KINDS
-        or (deadline.expires_at < end.at and deadline.kind not in END_KINDS.values())
+        if end is None or not closed_by_end(deadline.kind, deadline.expires_at, end.at)
     )
     return DeadlinesDue(passed, end)
+
+
+def closed_by_end(kind: str, expires_at: datetime, ended_at: datetime) -> bool:
+    """Whether the convention's end at `ended_at`, applied at a pass, closes a deadline still
+    pending that falls at `expires_at`, rather than letting it fall (marked passed, announced):
+    an end deadline (the end applies its own and cancels the other), and any deadline falling
+    at or after the end, but those that outlive the convention (OUTLIVING_KINDS), which fall
+    whether or not the end came first. The end's closures (states.rules `expire`,
+    `terminate`) cancel what it closes: it never falls, nothing announces it."""
+    if kind in OUTLIVING_KINDS:
+        return False
+    return kind in END_KINDS.values() or expires_at >= ended_at
 
 
 def _passed(deadline: DeadlineEntry, reminders: Iterable[ReminderEntry]) -> DeadlinePassed:
@@ -437,6 +446,7 @@ __all__ = [
     "announcements_due",
     "cancelled_by_end",
     "close",
+    "closed_by_end",
     "convention_end",
     "deadlines_due",
     "moot_kinds",

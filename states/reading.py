@@ -6,7 +6,9 @@ before the next wake-up) the tables still say what was true at the last pass: a 
 `pending` whose end has gone by, a reminder `planned` whose instant is past, a convention in
 force whose term is over. A view judged against the clock of its reading says so at once,
 without applying anything: passed, not yet recorded; waiting for the next pass, and what that
-pass will do with it (:func:`on_next_pass`, decided by the pass's own rules).
+pass will do with it (:func:`on_next_pass`, decided by the pass's own rules); a deadline still
+pending that the convention's end, come and not yet applied, closes at that pass
+(:func:`closed_at_pass`): not the next deadline, however far off its day.
 
 Pure: stored statuses, instants and `now` in, facts out. The conditions are the due pass's own
 (:func:`states.due.deadlines_due`: a deadline falls at `expires_at <= now`; the reminders due
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from states.calendar import end_of_day
 from states.convention import Convention
 from states.due import (
     END_KINDS,
@@ -32,6 +35,7 @@ from states.due import (
     Reason,
     ReminderEntry,
     cancelled_by_end,
+    closed_by_end,
     convention_end,
     deadlines_due,
     reminder_decisions,
@@ -56,11 +60,34 @@ class EndUnrecorded:
         """The state the pass will record."""
         return ENDED_STATE[self.event]
 
+    @property
+    def at(self) -> datetime:
+        """24:00 in Paris on its day: the instant the convention ended (ConventionEnds.at)."""
+        return end_of_day(self.on)
+
 
 def passed_unrecorded(status: str, expires_at: datetime | None, now: datetime) -> bool:
     """Whether a deadline's end has passed at `now` while its stored status still waits for
     it: the due pass will mark it passed (or apply it), and has not yet."""
     return status == WAITING_DEADLINE and expires_at is not None and expires_at <= now
+
+
+def closed_at_pass(
+    kind: str, status: str, expires_at: datetime | None, end: EndUnrecorded | None
+) -> bool:
+    """Whether the next pass closes a stored deadline with the convention's end it applies
+    (`end`: come at the instant of reading, not applied yet), cancelling it: still pending, not
+    the end's own deadline (which it applies: `end` says so), and closed by that end on the
+    pass's own rule (:func:`states.due.closed_by_end`: it does not outlive the convention and
+    falls at or after its end, or it is the other end deadline). It is not to come, however
+    far off its day, and will not be recorded passed: the pass cancels it."""
+    return (
+        end is not None
+        and status == WAITING_DEADLINE
+        and expires_at is not None
+        and kind != end.kind
+        and closed_by_end(kind, expires_at, end.at)
+    )
 
 
 def awaiting_pass(status: str, planned_at: datetime | None, now: datetime) -> bool:
@@ -169,6 +196,7 @@ __all__ = [
     "NextPass",
     "OnNextPass",
     "awaiting_pass",
+    "closed_at_pass",
     "end_from_deadlines",
     "end_unrecorded",
     "on_next_pass",

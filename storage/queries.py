@@ -17,16 +17,20 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
+    case,
     cast,
     exists,
     func,
     literal_column,
+    not_,
     or_,
     select,
 )
 
 from states.due import END_KINDS
+from states.lifecycle import IN_FORCE
 from states.overdue import MEETING_EVENTS, OWED_KINDS
+from storage.statements import outliving_left_out
 from storage.tables import (
     OUTBOX_WAITING,
     AnyRow,
@@ -57,26 +61,51 @@ c, d, p, o = convention_table.c, deadline_table.c, party_table.c, outbox_table.c
 PENDING: ColumnElement[Any] = literal_column("'pending'")
 
 
-def _next_at(now: datetime) -> ColumnElement[Any]:
-    """A convention's next deadline at `now`: the earliest pending one still to fall. One whose
-    instant has passed, not yet recorded by the service, is no longer to come (states.reading):
-    it is counted with the obligations overdue instead."""
-    return (
-        select(func.min(d.expires_at))
-        .where(d.convention_id == c.id, d.status == PENDING, d.expires_at > now)
-        .scalar_subquery()
+def _end_come(now: datetime) -> ColumnElement[bool]:
+    """The convention's end has come at `now` and no pass has applied it: in force as recorded,
+    and an end deadline (the term, the notice) still pending whose instant has passed (what
+    states.reading.end_from_deadlines reads)."""
+    return and_(
+        c.state.in_(IN_FORCE),
+        exists().where(
+            d.convention_id == c.id,
+            d.status == PENDING,
+            d.kind.in_(tuple(END_KINDS.values())),
+            d.expires_at <= now,
+        ),
     )
+
+
+def _to_come(now: datetime, end_come: bool) -> tuple[ColumnElement[bool], ...]:
+    """A convention's deadlines still to come at `now`: pending, not fallen. One whose instant
+    has passed, not yet recorded by the service, is no longer to come (states.reading): it is
+    counted with the obligations overdue instead. Once the end has come (`end_come`), what it
+    closes at the next pass is not to come either, however far off: for a deadline after
+    `now`, so after the end, states.due.closed_by_end is every kind the end's own closure
+    cancels (storage.statements.outliving_left_out), so only those outliving it remain."""
+    to_come = (d.convention_id == c.id, d.status == PENDING, d.expires_at > now)
+    return (*to_come, not_(outliving_left_out(d.kind))) if end_come else to_come
+
+
+def _next_at(now: datetime) -> ColumnElement[Any]:
+    """A convention's next deadline at `now`: the earliest still to come (`_to_come`)."""
+    return case(
+        (_end_come(now), _earliest(now, end_come=True)), else_=_earliest(now, end_come=False)
+    )
+
+
+def _earliest(now: datetime, end_come: bool) -> ColumnElement[Any]:
+    return select(func.min(d.expires_at)).where(*_to_come(now, end_come)).scalar_subquery()
 
 
 def _next_column(column: ColumnElement[Any], now: datetime) -> ColumnElement[Any]:
     """One column of the convention's next deadline at `now` (its kind, its due day)."""
-    return (
-        select(column)
-        .where(d.convention_id == c.id, d.status == PENDING, d.expires_at > now)
-        .order_by(d.expires_at)
-        .limit(1)
-        .scalar_subquery()
-    )
+
+    def first(end_come: bool) -> ColumnElement[Any]:
+        found = select(column).where(*_to_come(now, end_come)).order_by(d.expires_at).limit(1)
+        return found.scalar_subquery()
+
+    return case((_end_come(now), first(True)), else_=first(False))
 
 
 SORTS: dict[str, ColumnElement[Any] | None] = {
@@ -300,7 +329,8 @@ class ListingQueries:
     def upcoming(self, now: datetime, days: int, limit: int | None) -> tuple[list[AnyRow], int]:
         """Pending deadlines that fall within `days` (overdue first), and how many in all."""
         due = (d.status == PENDING, d.expires_at < now + timedelta(days=days))
-        columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status)
+        columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status,
+                   d.convention_id)  # fmt: skip
         # Ordered as the pending index is (instant, then row): read in order, no sort.
         query = (
             select(*columns)
@@ -313,6 +343,22 @@ class ListingQueries:
         counted = select(func.count()).select_from(deadline_table).where(*due)
         rows = list(self.connection.execute(query).all())
         return rows, int(self.connection.execute(counted).scalar_one())
+
+    def ends_come(self, ids: Sequence[int], now: datetime) -> list[AnyRow]:
+        """Of these conventions, the end deadlines (the term, the notice) still pending whose
+        instant has passed at `now`, each with its convention's reference and state: what
+        states.reading.end_from_deadlines reads the ends come and not yet applied from."""
+        columns = (c.reference, c.state, d.kind, d.status, d.due_date, d.expires_at)
+        query = (
+            select(*columns)
+            .join(convention_table, c.id == d.convention_id)
+            .where(d.status == PENDING, d.expires_at <= now, d.kind.in_(tuple(END_KINDS.values())))
+        )
+        found: list[AnyRow] = []
+        for start in range(0, len(ids), 500):  # bounded IN lists
+            chunk = list(ids[start : start + 500])
+            found += self.connection.execute(query.where(d.convention_id.in_(chunk))).all()
+        return found
 
     def passed_owed(
         self, ids: Sequence[int] | None, now: datetime | None = None

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import EXAMPLE, REF, CliClock, Convflow
+from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
 
 NOT_RECORDED = "pas encore enregistrée\xa0: le service l'appliquera à son prochain passage"
 TERM_NOT_RECORDED = (
@@ -277,3 +277,42 @@ def test_reminders_stored_in_time_and_missed_by_a_stopped_service_read_as_the_pa
     after = reminders_by_label(convflow)
     assert after["publication", "J-30"]["status"] == "coalesced"
     assert after["publication", "J-7"]["status"] == "sent"
+
+
+CLOSED_BY_END = "la convention a pris fin\xa0: le service l'annulera à son prochain passage"
+
+
+def test_a_payment_target_after_the_passed_term_is_neither_to_come_nor_the_next_deadline(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    """The reference convention in force from 10 March 2025, its award notified on 20 December
+    2025: its payment target, 19 January 2026, falls after its term (31 December 2025). Read
+    on 5 January 2026, before any pass: the term's arrival, which that pass applies, cancels
+    the target (a payment does not outlive the convention); `status` says so, and `list` does
+    not offer it as the next deadline."""
+    cli_clock.now = datetime(2025, 12, 20, 16, 0, tzinfo=UTC)
+    for args in (("submit", "--on", "2025-03-03"),
+                 ("sign", "--on", "2025-03-05", f"signatory={METROPOLE}"),
+                 ("sign", "--on", "2025-03-10", f"signatory={CRPV}"),
+                 ("notify", "--on", "2025-12-20")):  # fmt: skip
+        loaded.ok("event", REF, *args)
+    cli_clock.now = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+
+    text = loaded.ok("status", REF)
+    payment = by_kind(loaded.json("status", REF))["payment"]
+    (listed,) = loaded.json("list")
+    row = list_row(loaded)
+
+    line = deadline_line(text, "objectif de versement")
+    assert " sans objet " in line and line.endswith(CLOSED_BY_END), line
+    assert "lundi 19 janvier 2026" in line and "à venir" not in line, line
+    assert (payment["status"], payment["closed_by_end"]) == ("pending", True)
+    assert listed["next_deadline_kind"] is None and listed["next_deadline_due"] is None
+    assert "janvier 2026" not in row and "terme passé, pas encore enregistré" in row, row
+
+    loaded.ok("run-due", "--no-send")
+    after = by_kind(loaded.json("status", REF))["payment"]
+    assert after["status"] == "cancelled"  # what the read before the pass said
+    assert deadline_line(loaded.ok("status", REF), "objectif de versement").split()[3:5] == [
+        "sans", "objet",
+    ]  # fmt: skip

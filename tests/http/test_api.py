@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from states.convention import Convention
 from tests.http.conftest import REFERENCE, Tokens, bearer
 from tests.integration import steps
 from workflow.bootstrap import App
@@ -294,6 +295,36 @@ def test_the_overview_counts_states_and_lists_what_falls_due(api: httpx.Client, 
     assert [d["kind"] for d in overview["upcoming"]["items"]] == ["expiry"]
     assert overview["failed_emails"] == {"items": [], "total": 0}
     assert deadlines["total"] == 1 and deadlines["items"][0]["due_date"] == "2025-12-31"
+
+
+def test_the_overview_lists_the_obligations_overdue_as_the_dashboard_does(
+    api: httpx.Client, late: App, reference_convention: Convention
+):
+    """Two payments overdue on 15 July 2025, one recorded passed by the service, one passed and
+    not recorded yet: the dashboard's « En retard » names both; a script polling the overview
+    is told the same, oldest first, in the shape the list gives each convention's."""
+    from tests.http.conftest import LONG_REFERENCE, LONG_TITLE
+
+    overview = api.get("/api/v1/overview").json()
+    (listed,) = api.get("/api/v1/conventions", params={"q": LONG_REFERENCE}).json()["items"]
+
+    assert overview["overdue"] == {
+        "items": [
+            {"reference": REFERENCE, "title": reference_convention.title, "state": "payment",
+             "kind": "payment", "instalment": 0, "due_date": "2025-04-19",
+             "passed_unrecorded": False},
+            {"reference": LONG_REFERENCE, "title": LONG_TITLE, "state": "payment",
+             "kind": "payment", "instalment": 0, "due_date": "2025-07-02",
+             "passed_unrecorded": True},
+        ],
+        "total": 2,
+    }  # fmt: skip
+    # Each item is a list's `overdue` item, with its convention.
+    assert {k: v for k, v in overview["overdue"]["items"][1].items()
+            if k not in ("reference", "title", "state")} == listed["overdue"][0]  # fmt: skip
+    schema = api.get("/openapi.json").json()["components"]["schemas"]
+    assert "overdue" in schema["Overview"]["required"]
+    assert set(schema["OverdueItem"]["required"]) >= {"reference", "kind", "due_date"}
 
 
 def test_who_am_i(api: httpx.Client, tokens: Tokens, loaded: App):

@@ -143,3 +143,74 @@ def test_once_the_pass_has_run_the_views_say_no_more_than_it_recorded(
 def signed_in(client: httpx.Client, tokens: Tokens) -> None:
     """Bob signs in on the dashboard, at the app's clock of now."""
     assert sign_in(client, tokens.viewer).status_code == 303
+
+
+@pytest.fixture
+def notified_late(loaded: App) -> App:
+    """In force from 10 March 2025, its award notified on 20 December 2025: its payment target
+    (19 January 2026) falls after its term (31 December 2025); no pass of the service has
+    run."""
+    loaded.clock.now = steps.at("2025-12-20T16:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-12-20")
+    return loaded
+
+
+CLOSED = "la convention a pris fin : le service l'annulera à son prochain passage"
+
+
+@pytest.mark.parametrize("when", ["2026-01-05T10:00:00Z", "2026-01-25T10:00:00Z"])
+def test_a_payment_target_after_the_passed_term_is_read_as_the_end_closes_it(
+    api: httpx.Client, notified_late: App, when: str
+):
+    """Read after the term, before the pass: the term's arrival, applied at that pass, cancels
+    the payment target that falls after it (it does not outlive the convention). So it is not
+    the next deadline, before its day or after it, and the pass then does what the read said."""
+    move(notified_late, when)
+
+    status = api.get(STATUS).json()
+    (listed,) = api.get("/api/v1/conventions").json()["items"]
+    by_sort = api.get("/api/v1/conventions", params={"sort": "next_deadline"}).json()["items"]
+    upcoming = api.get("/api/v1/deadlines", params={"within_days": 60}).json()["items"]
+    overview = api.get("/api/v1/overview").json()
+
+    assert status["end_unrecorded"] == listed["end_unrecorded"] == {
+        "event": "expire", "kind": "expiry", "on": "2025-12-31", "state": "expired",
+    }  # fmt: skip
+    next_deadline = ("next_deadline_at", "next_deadline_kind", "next_deadline_due")
+    assert [listed[key] for key in next_deadline] == [None, None, None]
+    assert [item[key] for item in by_sort for key in next_deadline] == [None, None, None]
+    payment, expiry = by_kind(status)["payment"], by_kind(status)["expiry"]
+    assert (payment["status"], payment["due_date"], payment["closed_by_end"]) == (
+        "pending", "2026-01-19", True,
+    )  # fmt: skip
+    assert (expiry["passed_unrecorded"], expiry["closed_by_end"]) == (True, False)  # applied
+    assert listed["overdue"] == overview["overdue"]["items"] == []
+    assert [(i["kind"], i["closed_by_end"]) for i in upcoming] == [
+        ("expiry", False), ("payment", True),
+    ]  # fmt: skip
+    assert upcoming == overview["upcoming"]["items"]
+
+    run_due(notified_late, notified_late.clock())
+    after = by_kind(api.get(STATUS).json())
+    assert after["payment"]["status"] == "cancelled" and after["expiry"]["status"] == "applied"
+
+
+def test_the_dashboard_does_not_offer_a_deadline_the_passed_term_closes_as_to_come(
+    client: httpx.Client, tokens: Tokens, notified_late: App
+):
+    move(notified_late, "2026-01-05T10:00:00Z")
+    signed_in(client, tokens)
+
+    page = text(client.get(PAGE).text)
+    listed = text(client.get("/conventions").text)
+    deadlines = text(client.get("/echeances").text)
+    home = text(client.get("/").text)
+
+    payment = page.split("Objectif de versement", 1)[1].split("</article>", 1)[0]
+    assert "sans objet" in payment and CLOSED in payment, payment
+    assert "dans 14 jours" not in payment and "à venir" not in payment, payment
+    row = listed.split('data-label="Prochaine échéance"', 1)[1].split("</td>", 1)[0]
+    assert "Objectif de versement" not in row and "—" in row, row
+    assert "sans objet, la convention a pris fin : le service l'annulera" in deadlines
+    assert "Objectif de versement</strong> (sans objet, la convention a pris fin" in home

@@ -9,6 +9,7 @@ from states.calendar import end_of_day
 from states.reading import (
     EndUnrecorded,
     awaiting_pass,
+    closed_at_pass,
     end_from_deadlines,
     passed_unrecorded,
     state_after_pass,
@@ -52,3 +53,19 @@ def test_the_end_read_from_the_deadlines_is_the_pass_s_end() -> None:
     ended = end_from_deadlines("execution", [expiry], later)
     assert state_after_pass("execution", ended) == "expired"
     assert state_after_pass("execution", None) == "execution"
+
+
+def test_what_the_term_s_arrival_closes_is_read_closed_before_the_pass_applies_it() -> None:
+    """Read after the term, not yet applied: the pass's rule (states.due.closed_by_end) says
+    which pending deadlines the end cancels, whenever they fall."""
+    ended = EndUnrecorded("expire", "expiry", TERM)
+    before, after = FALLS - timedelta(days=10), FALLS + timedelta(days=19)
+
+    assert closed_at_pass("payment", "pending", after, ended)  # after the term: cancelled
+    assert closed_at_pass("termination", "pending", after, ended)  # the other end: cancelled
+    assert not closed_at_pass("payment", "pending", before, ended)  # fell first: passed
+    assert not closed_at_pass("financial_report", "pending", after, ended)  # outlives it
+    assert not closed_at_pass("publication", "pending", after, ended)
+    assert not closed_at_pass("expiry", "pending", FALLS, ended)  # its own: applied
+    assert not closed_at_pass("payment", "met", after, ended)  # no longer waits
+    assert not closed_at_pass("payment", "pending", after, None)  # no end come

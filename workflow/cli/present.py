@@ -269,6 +269,9 @@ def next_pass_text(words: Words, reminder: Mapping[str, Any]) -> str:
 
 NOT_RECORDED = gettext_noop("not recorded yet: the service applies it at its next pass")
 """What follows a deadline passed at the instant of reading that no pass has recorded yet."""
+CLOSED_BY_END = gettext_noop("the convention has ended: the service cancels it at its next pass")
+"""What follows a deadline still pending that the convention's end, come at the instant of
+reading and not yet applied, closes at the next pass (states.reading.closed_at_pass)."""
 
 
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
@@ -276,9 +279,12 @@ def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
     width = max(map(len, names), default=0)
     for d, kind in zip(view["deadlines"], names, strict=True):
-        unrecorded = d.get("passed_unrecorded", False)
-        # Passed at the instant of reading, still pending as stored: said passed, not to come.
-        status = "passed" if unrecorded else d["status"]
+        closed = d.get("closed_by_end", False)
+        unrecorded = d.get("passed_unrecorded", False) and not closed
+        # Passed at the instant of reading, still pending as stored: said passed, not to come;
+        # closed by the end the next pass applies: said as that pass leaves it (cancelled).
+        status = "cancelled" if closed else "passed" if unrecorded else d["status"]
+        note = CLOSED_BY_END if closed else NOT_RECORDED if unrecorded else None
         lines.append(
             f"{kind:<{width}} {words.label('deadline_status', status):<10} "
             + words(
@@ -286,7 +292,7 @@ def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
                 day=day(words, d["due_date"]),
                 instant=end(words, d["expires_at"]),
             )
-            + (" — " + words(NOT_RECORDED) if unrecorded else "")
+            + (" — " + words(note) if note else "")
         )
         lines += [f"    {line}" for line in d["explanation"].splitlines()]
     return lines

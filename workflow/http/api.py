@@ -108,14 +108,27 @@ def me(principal: Reader) -> dict[str, str]:
     return {"name": principal.name, "role": principal.role}
 
 
-@readers.get("/overview", response_model=Overview, summary="Counts, what falls due, what failed")
+OVERVIEW_SHOWN = 200
+"""The obligations overdue and the deadlines to come the overview lists at most, each with how
+many there are in all (GET deadlines and `convflow list` have the rest)."""
+
+
+@readers.get(
+    "/overview",
+    response_model=Overview,
+    summary="Counts, what is overdue, what falls due, what failed",
+)
 def overview(context: Context) -> dict[str, Any]:
-    """Conventions by state, deadlines of the next 90 days, emails that could not be sent."""
+    """Conventions by state, the obligations overdue (oldest first, as the dashboard's « En
+    retard »), deadlines of the next 90 days, emails that could not be sent."""
+    now = context.now()
     counts = queries.counts_by_state(context.app)
+    overdue = queries.overdue_obligations(context.app, now)
     return {
         "counts": counts,
         "total": sum(counts.values()),
-        "upcoming": queries.upcoming_deadlines(context.app, context.now(), 90, limit=200),
+        "overdue": {"items": overdue[:OVERVIEW_SHOWN], "total": len(overdue)},
+        "upcoming": queries.upcoming_deadlines(context.app, now, 90, limit=OVERVIEW_SHOWN),
         "failed_emails": queries.failed_emails(context.app),
     }
 

@@ -58,6 +58,21 @@ class OverdueObligation(Open):
     )
 
 
+class OverdueItem(OverdueObligation):
+    """An obligation overdue, with its convention: the dashboard's « En retard »."""
+
+    reference: str
+    title: str
+    state: str = Field(description="the convention's state, as recorded")
+
+
+class OverdueList(BaseModel):
+    """The obligations overdue of every convention, oldest first, and how many in all."""
+
+    items: list[OverdueItem]
+    total: int
+
+
 class EndUnrecorded(Open):
     """A convention's end, come at the instant of reading and not yet applied by the service:
     its stored state is still one in force until the service's next pass records it."""
@@ -77,7 +92,10 @@ class ConventionSummary(Open):
     effective_date: str | None
     end_date: str
     amount: str = Field(description="euros, exact decimal text: '200000.00'")
-    next_deadline_at: str | None = Field(description="when its next pending deadline expires")
+    next_deadline_at: str | None = Field(
+        description="when its next deadline still to come expires: pending, not passed at the "
+        "instant of reading, nor closed by its end come and not yet recorded"
+    )
     next_deadline_kind: str | None
     next_deadline_due: str | None = Field(description="the civil date it falls due")
     parties: list[Party]
@@ -113,6 +131,12 @@ class Deadline(Open):
     passed_unrecorded: bool = Field(
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
+    )
+    closed_by_end: bool = Field(
+        description="its convention's end (`end_unrecorded`), come at the instant of reading "
+        "and not yet recorded, closes it at the service's next pass (its status still "
+        "'pending'): it does not outlive the convention and falls after its end, or it is the "
+        "other end deadline; not to come, whenever its day; that pass cancels it",
     )
 
 
@@ -282,6 +306,12 @@ class DeadlineItem(Open):
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
     )
+    closed_by_end: bool = Field(
+        description="its convention's end (`end_unrecorded`), come at the instant of reading "
+        "and not yet recorded, closes it at the service's next pass (its status still "
+        "'pending'): it does not outlive the convention and falls after its end, or it is the "
+        "other end deadline; not to come, whenever its day; that pass cancels it",
+    )
 
 
 class DeadlineList(BaseModel):
@@ -313,10 +343,16 @@ class FailedEmails(BaseModel):
 
 
 class Overview(BaseModel):
-    """The dashboard's first page: counts by state, what falls due, what failed."""
+    """The dashboard's first page: counts by state, what is overdue, what falls due, what
+    failed."""
 
     counts: dict[str, int]
     total: int
+    overdue: OverdueList = Field(
+        description="the obligations overdue at the instant of reading (a deadline passed that "
+        "still waits: a payment, the financial report, the open data...), oldest first, as "
+        "the dashboard's « En retard » and /echeances list them"
+    )
     upcoming: DeadlineList
     failed_emails: FailedEmails
 

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.due import END_KINDS
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
-from states.reading import end_from_deadlines, passed_unrecorded
+from states.reading import EndUnrecorded, closed_at_pass, end_from_deadlines, passed_unrecorded
 from states.reminders import first_reminder_day
 from storage.mapping import clauses_from_stored, committee_from_stored
 from storage.queries import (
@@ -145,6 +145,9 @@ class DeadlineItem(TypedDict):
     status: str
     passed_unrecorded: bool
     """Its instant has passed at the instant of reading, not yet recorded by the service."""
+    closed_by_end: bool
+    """Its convention's end, come at the instant of reading and not yet applied, closes it at
+    the next pass: cancelled, not to come, whenever its day (states.reading.closed_at_pass)."""
 
 
 class UpcomingDeadlines(TypedDict):
@@ -250,11 +253,9 @@ def _passed_at(
         lines.setdefault(line.convention_id, []).append(Line(line.seq, line.name, line.inputs))
     ends: dict[str, EndView] = {}
     if now is not None:
-        for reference, state, deadlines in _end_rows(rows):
-            end = end_from_deadlines(state, deadlines, now)
-            if end is not None:
-                ends[reference] = {"event": end.event, "kind": end.kind,
-                                   "on": end.on.isoformat(), "state": end.state}  # fmt: skip
+        for reference, end in _ends(rows, now).items():
+            ends[reference] = {"event": end.event, "kind": end.kind, "on": end.on.isoformat(),
+                               "state": end.state}  # fmt: skip
     items: list[OverdueItem] = []
     for row in rows:
         if row.kind not in OWED_KINDS:  # an end deadline, read for `ends`
@@ -280,6 +281,17 @@ def _end_rows(
             _, deadlines = found.setdefault(row.reference, (row.state, []))
             deadlines.append((row.kind, row.status, row.due_date, _aware(row.expires_at)))
     return [(reference, state, deadlines) for reference, (state, deadlines) in found.items()]
+
+
+def _ends(rows: Sequence[AnyRow], now: datetime) -> dict[str, EndUnrecorded]:
+    """The ends come at `now` that no pass has applied, by reference, read from the
+    conventions' end deadlines among `rows` (states.reading.end_from_deadlines)."""
+    found: dict[str, EndUnrecorded] = {}
+    for reference, state, deadlines in _end_rows(rows):
+        end = end_from_deadlines(state, deadlines, now)
+        if end is not None:
+            found[reference] = end
+    return found
 
 
 def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
@@ -333,7 +345,8 @@ def counts_by_state(app: App) -> dict[str, int]:
         return uow.listing.counts_by_state()
 
 
-def _deadline_item(row: AnyRow, now: datetime) -> DeadlineItem:
+def _deadline_item(row: AnyRow, now: datetime, end: EndUnrecorded | None) -> DeadlineItem:
+    expires_at = _aware(row.expires_at)
     return {
         "reference": row.reference,
         "title": row.title,
@@ -342,7 +355,8 @@ def _deadline_item(row: AnyRow, now: datetime) -> DeadlineItem:
         "due_date": day(row.due_date),
         "expires_at": instant(row.expires_at),
         "status": row.status,
-        "passed_unrecorded": passed_unrecorded(row.status, _aware(row.expires_at), now),
+        "passed_unrecorded": passed_unrecorded(row.status, expires_at, now),
+        "closed_by_end": closed_at_pass(row.kind, row.status, expires_at, end),
     }
 
 
@@ -350,10 +364,13 @@ def upcoming_deadlines(
     app: App, now: datetime, days: int, limit: int | None = None
 ) -> UpcomingDeadlines:
     """Pending deadlines that fall within `days` (overdue ones first), and how many in all;
-    those passed at `now` that the service has not recorded yet say so (`passed_unrecorded`)."""
+    those passed at `now` that the service has not recorded yet say so (`passed_unrecorded`),
+    as those the convention's end, come and not yet applied, closes (`closed_by_end`)."""
     with app.uow(read_only=True) as uow:
         rows, total = uow.listing.upcoming(now, days, limit)
-    return {"items": [_deadline_item(row, now) for row in rows], "total": total, "days": days}
+        ends = _ends(uow.listing.ends_come(sorted({row.convention_id for row in rows}), now), now)
+    items = [_deadline_item(row, now, ends.get(row.reference)) for row in rows]
+    return {"items": items, "total": total, "days": days}
 
 
 def calendar_deadlines(

@@ -26,8 +26,10 @@ from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
 from states.lifecycle import IN_FORCE, allowed_for
 from states.reading import (
+    EndUnrecorded,
     OnNextPass,
     awaiting_pass,
+    closed_at_pass,
     end_unrecorded,
     on_next_pass,
     passed_unrecorded,
@@ -63,7 +65,12 @@ class DeadlineView(TypedDict):
     passed_unrecorded: bool
     """Its end has passed at the instant of reading, but no pass of the service has recorded
     it yet (`status` still `pending`): it is not to come; the next pass marks it passed, or
-    applies it (states.reading)."""
+    applies it, or (`closed_by_end`) cancels it (states.reading)."""
+    closed_by_end: bool
+    """The convention's end, come at the instant of reading and not yet applied
+    (`end_unrecorded`), closes it at the next pass (`status` still `pending`): it does not
+    outlive the convention and falls after its end, or it is the other end deadline; the pass
+    cancels it, so it is not to come, whenever its day (states.reading.closed_at_pass)."""
 
 
 class ReminderView(TypedDict):
@@ -253,8 +260,9 @@ class HistoryRow(TypedDict):
     amendment: int | None
 
 
-def deadline_view(row: AnyRow, now: datetime) -> DeadlineView:
-    """One stored deadline, judged at `now`."""
+def deadline_view(row: AnyRow, now: datetime, end: EndUnrecorded | None = None) -> DeadlineView:
+    """One stored deadline, judged at `now`, when the convention's `end` has come and is not
+    applied yet (None: it has not)."""
     return {
         "kind": row.kind,
         "due_date": day(row.due_date),
@@ -267,6 +275,7 @@ def deadline_view(row: AnyRow, now: datetime) -> DeadlineView:
         "resolved_at": instant(row.resolved_at),
         "instalment": row.instalment,
         "passed_unrecorded": passed_unrecorded(row.status, row.expires_at, now),
+        "closed_by_end": closed_at_pass(row.kind, row.status, row.expires_at, end),
     }
 
 
@@ -662,7 +671,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "allowed_events": allowed_for(convention),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
-        "deadlines": [deadline_view(row, now) for row in parts.deadlines],
+        "deadlines": [deadline_view(row, now, end) for row in parts.deadlines],
         "reminders": reminder_views(convention, parts.deadlines, parts.planned, now),
         "outbox": [outbox_view(row) for row in parts.emails],
         "terms": terms_view(convention, parts.original, parts.amendments),
