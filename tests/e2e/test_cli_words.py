@@ -90,3 +90,21 @@ def test_a_letter_elides_de_before_a_vowel() -> None:
     assert of_name("Anne Roux") == "d’Anne Roux"
     assert of_name("Martial Alvarez") == "de Martial Alvarez"
     assert of_name("Hélène Blanc") == "d’Hélène Blanc"
+
+
+def test_the_calculator_says_the_day_a_deadline_was_moved_from_and_why(
+    convflow: Convflow,
+) -> None:
+    """Thirty days from Friday 2 May 2025 end on Sunday 1 June: the amicable window ends on
+    Monday 2 June, and the line says the Sunday with its weekday, for what it is."""
+    moved = convflow.ok("deadline", "dispute", "--received", "2025-05-02")
+    kept = convflow.ok("deadline", "dispute", "--received", "2025-04-30")
+
+    assert moved.splitlines()[0].split(None, 1)[1] == (
+        "lundi 2 juin 2025 (au lieu du dimanche 1er juin 2025, jour non ouvrable\xa0: report "
+        "au premier jour ouvrable suivant)"
+    )
+    assert kept.splitlines()[0].split(None, 1)[1] == "vendredi 30 mai 2025"  # nothing moved
+    assert "brute" not in moved + kept
+    data = convflow.json("deadline", "dispute", "--received", "2025-05-02")
+    assert (data["raw_end"], data["deadline"]) == ("2025-06-01", "2025-06-02")  # unchanged
