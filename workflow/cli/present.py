@@ -274,13 +274,14 @@ NOT_RECORDED = gettext_noop("not recorded yet: the service applies it at its nex
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
-    width = max(map(len, names), default=0)
-    for d, kind in zip(view["deadlines"], names, strict=True):
+    # Passed at the instant of reading, still pending as stored: said passed, not to come.
+    statuses = [words.label("deadline_status", "passed" if d.get("passed_unrecorded") else
+                            d["status"]) for d in view["deadlines"]]  # fmt: skip
+    width, said_width = max(map(len, names), default=0), max(map(len, statuses), default=0)
+    for d, kind, status in zip(view["deadlines"], names, statuses, strict=True):
         unrecorded = d.get("passed_unrecorded", False)
-        # Passed at the instant of reading, still pending as stored: said passed, not to come.
-        status = "passed" if unrecorded else d["status"]
         lines.append(
-            f"{kind:<{width}} {words.label('deadline_status', status):<10} "
+            f"{kind:<{width}}  {status:<{said_width}}  "
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),

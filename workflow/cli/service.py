@@ -253,7 +253,7 @@ def _print_report(report: DueReport, words: Words) -> None:
         return
     for a in report.actions:
         click.echo(
-            words("{reference}: {deadline} due {instant} → {action} (state {state})",
+            words("{reference}: {deadline}, due {instant} → {action} (state {state})",
                   reference=a.reference, deadline=deadline_name(words, a.deadline),
                   instant=end(words, a.due_at), action=words.label("due_outcome", a.action),
                   state=words.label("state", a.to_state))
