@@ -393,7 +393,7 @@ def simulate_(
     cells = (
         [instant(words, h.at) if h.what == "reminder" else end(words, h.at),
          words.label("happening", h.what), deadline_name(words, h.kind),
-         _detail(words, h), words.label("email", h.email) if h.email else "", _note(words, h)]
+         _detail(words, h), words.named("email", h.email) if h.email else "", _note(words, h)]
         for h in happenings
     )  # fmt: skip
     headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),
