@@ -123,11 +123,11 @@ def test_history_says_each_event_and_state_as_label_then_code(loaded: Convflow) 
 
     lines = text.splitlines()[2:]
     assert "Convention chargée (import)" in lines[0] and "— → en préparation (draft)" in lines[0]
-    assert "Soumise à signature (submit)" in lines[1], text
+    assert "Soumise à signature (submit)" in lines[1] and "lundi 3 mars 2025" in lines[1], text
     assert "en préparation (draft) → en signature (signature)" in lines[1], text
     assert "Signature (sign)" in lines[3]
     assert "en signature (signature) → signée, à notifier (notification)" in lines[3], text
-    assert " draft → " not in text and "  submit  " not in text
+    assert " draft → " not in text and "  submit  " not in text and "2025-03-03" not in text
     data = loaded.json("history", REF)  # the contract, unchanged
     assert [(r["event"], r["to_state"]) for r in data][1] == ("submit", "signature")
 

@@ -266,8 +266,8 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
 
 def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
     inputs = " ".join(f"{key}={recorded_text(value)}" for key, value in row["inputs"].items())
-    return [str(row["seq"]), row["date"], _history_event(row, words), _history_states(row, words),
-            words.actor(row["actor"]), inputs]  # fmt: skip
+    return [str(row["seq"]), day(words, row["date"]), _history_event(row, words),
+            _history_states(row, words), words.actor(row["actor"]), inputs]  # fmt: skip
 
 
 def _history_event(row: views.HistoryRow, words: Words) -> str:
