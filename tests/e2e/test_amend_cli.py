@@ -63,7 +63,7 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     ]
     assert planned == ["J-60", "J-30", "J-7"]
     history = convflow.ok("history", REF)
-    assert "sign (avenant n°\u00a01)" in history
+    assert "Signature de l'avenant (sign), avenant n°\u00a01" in history
 
 
 def test_amendment_refusals_exit_1_and_usage_errors_exit_2(

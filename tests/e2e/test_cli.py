@@ -395,7 +395,8 @@ def test_deadline_calculator_for_a_termination_and_expiry(convflow: Convflow) ->
 def test_the_deadline_calculator_says_its_dates_and_labels_in_french(convflow: Convflow) -> None:
     dispute = convflow.ok("deadline", "dispute", "--received", "2025-05-30")
     assert [" ".join(line.split()) for line in dispute.split("\n\n")[0].splitlines()] == [
-        "échéance lundi 30 juin 2025 (fin brute 29 juin 2025)",
+        "échéance lundi 30 juin 2025 (au lieu du dimanche 29 juin 2025, jour non ouvrable : "
+        "report au premier jour ouvrable suivant)",
         "expire le lundi 30 juin 2025 à 24 h (heure de Paris)",
         "saisine possible dès le mardi 1er juillet 2025",
     ]
@@ -403,7 +404,7 @@ def test_the_deadline_calculator_says_its_dates_and_labels_in_french(convflow: C
                          "--term", "2025-06-15")  # fmt: skip
     head = [" ".join(line.split()) for line in notice.split("\n\n")[0].splitlines()]
     assert head == [
-        "échéance dimanche 15 juin 2025 (fin brute 30 novembre 2025)",
+        "échéance dimanche 15 juin 2025",  # the term comes first: the lines below say it
         "expire le dimanche 15 juin 2025 à 24 h (heure de Paris)",
         "fin effective dimanche 15 juin 2025",
         "fin du préavis dimanche 30 novembre 2025",

@@ -111,3 +111,42 @@ def test_event_status_and_outbox_say_each_name_as_label_then_code(loaded: Convfl
     assert "  signature_requested  " not in outbox
     emails = loaded.json("outbox")  # the contract, unchanged
     assert "signature_requested" in {e["kind"] for e in emails}
+
+
+def test_history_says_each_event_and_state_as_label_then_code(loaded: Convflow) -> None:
+    """README: « en préparation (draft) »; `history` read « submit  draft → signature »."""
+    loaded.ok("event", REF, "submit", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-03")
+    loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--on", "2025-03-03")
+
+    text = loaded.ok("history", REF)
+
+    lines = text.splitlines()[2:]
+    assert "Convention chargée (import)" in lines[0] and "— → en préparation (draft)" in lines[0]
+    assert "Soumise à signature (submit)" in lines[1] and "lundi 3 mars 2025" in lines[1], text
+    assert "en préparation (draft) → en signature (signature)" in lines[1], text
+    assert "Signature (sign)" in lines[3]
+    assert "en signature (signature) → signée, à notifier (notification)" in lines[3], text
+    assert " draft → " not in text and "  submit  " not in text and "2025-03-03" not in text
+    data = loaded.json("history", REF)  # the contract, unchanged
+    assert [(r["event"], r["to_state"]) for r in data][1] == ("submit", "signature")
+
+
+def test_simulate_names_each_email_as_outbox_does(
+    convflow: Convflow, tmp_path: Path, cli_clock: CliClock
+) -> None:
+    cli_clock.now = at_paris_time(today(), 10)
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 400)))
+    convflow.ok("event", REF, "submit", "--on", (today() - timedelta(days=10)).isoformat())
+    convflow.ok("run-due", "--no-send")  # the signature target passed: weekly reminders
+    until = (today() + timedelta(days=8)).isoformat()
+
+    text = convflow.ok("simulate", REF, "--until", until)
+    data = convflow.json("simulate", REF, "--until", until)
+    cli_clock.now = at_paris_time(today() + timedelta(days=8), 10)
+    convflow.ok("run-due", "--no-send")  # what simulate said, done
+    outbox = convflow.ok("outbox")
+
+    said = "Relance : signature attendue (reminder_signature)"
+    assert said in text.replace("\xa0", " ") and said in outbox.replace("\xa0", " "), text
+    assert "reminder_signature" in {h["email"] for h in data}  # the contract, unchanged

@@ -4,6 +4,7 @@ a public contract."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -90,3 +91,55 @@ def test_a_letter_elides_de_before_a_vowel() -> None:
     assert of_name("Anne Roux") == "d’Anne Roux"
     assert of_name("Martial Alvarez") == "de Martial Alvarez"
     assert of_name("Hélène Blanc") == "d’Hélène Blanc"
+
+
+def _deadline_statuses(status: str) -> dict[str, str]:
+    """Each deadline of `status` and what it says of it, in the columns a person reads:
+    « terme de la convention  fin enregistrée  mercredi 31 décembre 2025, … »."""
+    section = status.split("\n  échéances\n", 1)[1].split("\n  rappels", 1)[0]
+    rows = [re.split(r" {2,}", line.strip()) for line in section.splitlines()
+            if line.startswith("    ") and not line.startswith("     ")]  # fmt: skip
+    return {row[0]: row[1] for row in rows}
+
+
+def test_a_deadline_s_status_agrees_with_whatever_its_kind_is_called(loaded: Convflow) -> None:
+    """« terme de la convention échue » was French for no one: le terme is masculine, and what
+    is met, passed or applied is the deadline, whichever noun names it."""
+    _in_force(loaded, "2025-03-03")
+    loaded.ok("event", REF, "notify", "--on", "2025-03-04")  # a payment target, never met
+
+    done = loaded.ok("run-due", "--no-send", "--now", "2026-01-01T00:00:00+01:00")
+    status = loaded.ok("status", REF)
+
+    assert _deadline_statuses(status) == {
+        "objectif de signature": "dans les délais",
+        "objectif de versement": "date passée",
+        "terme de la convention": "fin enregistrée",
+    }, status
+    term = next(line for line in done.splitlines() if "terme de la convention" in line)
+    assert term.replace("\xa0", " ").startswith(
+        f"{REF} : terme de la convention, échéance du mercredi 31 décembre 2025 à 24 h"
+    ), term
+    for text in (status, done):
+        assert not re.search(r"\b(échue|respectée|appliquée|remplacée|annoncée)\b", text), text
+    assert {d["status"] for d in loaded.json("status", REF)["deadlines"]} == {
+        "met", "passed", "applied",
+    }  # the contract, unchanged  # fmt: skip
+
+
+def test_the_calculator_says_the_day_a_deadline_was_moved_from_and_why(
+    convflow: Convflow,
+) -> None:
+    """Thirty days from Friday 2 May 2025 end on Sunday 1 June: the amicable window ends on
+    Monday 2 June, and the line says the Sunday with its weekday, for what it is."""
+    moved = convflow.ok("deadline", "dispute", "--received", "2025-05-02")
+    kept = convflow.ok("deadline", "dispute", "--received", "2025-04-30")
+
+    assert moved.splitlines()[0].split(None, 1)[1] == (
+        "lundi 2 juin 2025 (au lieu du dimanche 1er juin 2025, jour non ouvrable\xa0: report "
+        "au premier jour ouvrable suivant)"
+    )
+    assert kept.splitlines()[0].split(None, 1)[1] == "vendredi 30 mai 2025"  # nothing moved
+    assert "brute" not in moved + kept
+    data = convflow.json("deadline", "dispute", "--received", "2025-05-02")
+    assert (data["raw_end"], data["deadline"]) == ("2025-06-01", "2025-06-02")  # unchanged

@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
 
-NOT_RECORDED = "pas encore enregistrée\xa0: le service l'appliquera à son prochain passage"
+NOT_RECORDED = "le service ne l'a pas encore enregistré\xa0; il le fera à son prochain passage"
 TERM_NOT_RECORDED = (
     "terme passé le mercredi 31 décembre 2025 à 24 h\xa0: l'arrivée à terme n'est pas encore "
     "enregistrée\xa0; le service l'enregistrera à son prochain passage"
@@ -59,7 +59,7 @@ def test_status_read_in_december_2026_says_what_has_passed_and_is_not_recorded_y
     publication = deadline_line(text, "publication des données essentielles")
     term = deadline_line(text, "terme de la convention")
     for line in (publication, term):
-        assert " échue " in line and line.endswith(NOT_RECORDED), line
+        assert " date passée " in line and line.endswith(NOT_RECORDED), line
         assert "à venir" not in line, line
     assert "mardi 10 juin 2025" in publication and "mercredi 31 décembre 2025" in term
     assert "0 prévu(s), 6 en attente du prochain passage, 2 annulé(s)" in text, text
@@ -139,7 +139,7 @@ def test_a_deadline_passed_yesterday_is_overdue_one_falling_tomorrow_is_the_next
     assert publication["status"] == "pending" and publication["passed_unrecorded"] is passed
     assert convflow.json("status", REF)["end_unrecorded"] is None  # the term is to come
     if passed:
-        assert " échue " in line and line.endswith(NOT_RECORDED), line
+        assert " date passée " in line and line.endswith(NOT_RECORDED), line
         assert (listed["next_deadline_kind"], listed["next_deadline_due"]) == (
             "expiry", "2025-12-31",
         )  # fmt: skip
@@ -200,7 +200,10 @@ def test_after_the_pass_the_views_say_what_the_read_before_it_said(reference: Co
     # The open data's reminders were known late (skipped), not cancelled by the term: that
     # obligation outlives it; the term's own are cancelled by its arrival.
     assert "0 prévu(s), 6 annulé(s), 2 non envoyé(s) (convflow reminders REF)" in text, text
-    assert deadline_line(text, "publication des données essentielles").split()[4] == "échue"
+    assert deadline_line(text, "publication des données essentielles").split()[4:6] == [
+        "date",
+        "passée",
+    ]
     assert row.endswith("publication des données essentielles : échéance du mardi 10 juin 2025")
 
 

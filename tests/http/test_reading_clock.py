@@ -107,12 +107,14 @@ def test_the_dashboard_says_what_has_passed_and_is_not_recorded_yet(
     listed = text(client.get("/conventions").text)
 
     payment = april.split("Objectif de versement", 1)[1].split("</article>", 1)[0]
-    assert "échue" in payment and NOT_RECORDED in payment and "à venir" not in payment, payment
+    assert "date passée" in payment and NOT_RECORDED in payment and "à venir" not in payment, (
+        payment
+    )
     assert "Objectif de versement" in deadlines and NOT_RECORDED in deadlines
     assert "Le terme est passé le mercredi 31 décembre 2025 à 24 h" in december
     assert "l'arrivée à terme n'est pas encore enregistrée" in december
     term = december.split("Terme de la convention", 1)[1].split("</article>", 1)[0]
-    assert "échue" in term and NOT_RECORDED in term, term
+    assert "date passée" in term and NOT_RECORDED in term, term
     # Its reminders past their instant say what the pass will do: the term's arrival, applied
     # at that pass, cancels them (states.reading.on_next_pass).
     assert "sera annulé au prochain passage : la convention prend fin" in december

@@ -265,12 +265,26 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
 
 
 def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
-    states = f"{row['from_state'] or '—'} → {row['to_state']}"
     inputs = " ".join(f"{key}={recorded_text(value)}" for key, value in row["inputs"].items())
-    event = row["event"]
-    if row.get("amendment"):
-        event += " " + words("(avenant n°{number})", number=row["amendment"])
-    return [str(row["seq"]), row["date"], event, states, words.actor(row["actor"]), inputs]
+    return [str(row["seq"]), day(words, row["date"]), _history_event(row, words),
+            _history_states(row, words), words.actor(row["actor"]), inputs]  # fmt: skip
+
+
+def _history_event(row: views.HistoryRow, words: Words) -> str:
+    """A history line's event as `event` says it, « Versement (pay) »; an amendment's, « Signature
+    de l'avenant (sign), avenant n° 1 »; the name stays in --json."""
+    if not row.get("amendment"):
+        return words.label("event", row["event"])
+    return words("{event}, amendment n°{number}", number=row["amendment"],
+                 event=words.label("amendment_event", row["event"]))  # fmt: skip
+
+
+def _history_states(row: views.HistoryRow, words: Words) -> str:
+    """A history line's states, « en signature (signature) → signée, à notifier
+    (notification) »; an amendment's line says the amendment's states."""
+    sort = "amendment_state" if row.get("amendment") else "state"
+    before = words.named(sort, row["from_state"]) if row["from_state"] else "—"
+    return f"{before} → {words.named(sort, row['to_state'])}"
 
 
 @click.command(context_settings={"ignore_unknown_options": False}, cls=SaidCommand)

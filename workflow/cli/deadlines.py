@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from states.deadlines import (
+    ComputedDeadline,
     LegalSettings,
     RegisteredLetter,
     dispute_window,
@@ -72,9 +73,7 @@ def _deadline_output(
         emit(data)
         return
     rows = [
-        (words("deadline"), words("{day} (raw end {raw_end})",
-                                  day=words.long_date(computed.due_date),
-                                  raw_end=computed.raw_end)),
+        (words("deadline"), _due_text(computed, words)),
         (words("expires at"), words.end(computed.expires_at)),
         *said,
     ]  # fmt: skip
@@ -83,6 +82,17 @@ def _deadline_output(
         click.echo(f"{heading:<{width}}{value}")
     click.echo("")
     click.echo(computed.explanation)
+
+
+def _due_text(computed: ComputedDeadline, words: Words) -> str:
+    """The deadline's day, with its weekday; when its period ended on a non-working day and was
+    extended to the next working day, that first end too (`raw_end` in --json), said for what
+    it is. A term that comes before a notice's end is said by the lines that follow."""
+    due = words.long_date(computed.due_date)
+    if computed.raw_end >= computed.due_date or computed.ends_by == "expiry":
+        return due
+    return words("{day} (instead of {raw_end}, a non-working day: moved to the next working day)",
+                 day=due, raw_end=words.long_date(computed.raw_end))  # fmt: skip
 
 
 @deadline.command()

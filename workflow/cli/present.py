@@ -274,19 +274,26 @@ CLOSED_BY_END = gettext_noop("the convention has ended: the service cancels it a
 reading and not yet applied, closes at the next pass (states.reading.closed_at_pass)."""
 
 
+def _read_status(deadline: Mapping[str, Any]) -> str:
+    """A deadline's status as the instant of reading has it (a code of `deadline_status`)."""
+    if deadline.get("closed_by_end", False):
+        return "cancelled"
+    return "passed" if deadline.get("passed_unrecorded", False) else str(deadline["status"])
+
+
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
-    width = max(map(len, names), default=0)
-    for d, kind in zip(view["deadlines"], names, strict=True):
-        closed = d.get("closed_by_end", False)
-        unrecorded = d.get("passed_unrecorded", False) and not closed
-        # Passed at the instant of reading, still pending as stored: said passed, not to come;
-        # closed by the end the next pass applies: said as that pass leaves it (cancelled).
-        status = "cancelled" if closed else "passed" if unrecorded else d["status"]
-        note = CLOSED_BY_END if closed else NOT_RECORDED if unrecorded else None
+    # Passed at the instant of reading, still pending as stored: said passed, not to come;
+    # closed by the end the next pass applies: said as that pass leaves it (cancelled).
+    codes = [_read_status(d) for d in view["deadlines"]]
+    statuses = [words.label("deadline_status", code) for code in codes]
+    width, said_width = max(map(len, names), default=0), max(map(len, statuses), default=0)
+    for d, kind, status, code in zip(view["deadlines"], names, statuses, codes, strict=True):
+        unrecorded = code == "passed" and d["status"] != "passed"
+        note = CLOSED_BY_END if d.get("closed_by_end") else NOT_RECORDED if unrecorded else None
         lines.append(
-            f"{kind:<{width}} {words.label('deadline_status', status):<10} "
+            f"{kind:<{width}}  {status:<{said_width}}  "
             + words(
                 "{day}, ends {instant}",
                 day=day(words, d["due_date"]),

@@ -253,7 +253,7 @@ def _print_report(report: DueReport, words: Words) -> None:
         return
     for a in report.actions:
         click.echo(
-            words("{reference}: {deadline} due {instant} → {action} (state {state})",
+            words("{reference}: {deadline}, due {instant} → {action} (state {state})",
                   reference=a.reference, deadline=deadline_name(words, a.deadline),
                   instant=end(words, a.due_at), action=words.label("due_outcome", a.action),
                   state=words.label("state", a.to_state))
@@ -393,7 +393,7 @@ def simulate_(
     cells = (
         [instant(words, h.at) if h.what == "reminder" else end(words, h.at),
          words.label("happening", h.what), deadline_name(words, h.kind),
-         _detail(words, h), words.label("email", h.email) if h.email else "", _note(words, h)]
+         _detail(words, h), words.named("email", h.email) if h.email else "", _note(words, h)]
         for h in happenings
     )  # fmt: skip
     headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),
