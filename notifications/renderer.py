@@ -13,6 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from notifications import formatting
 from notifications.errors import TemplateError, UnknownTemplate
+from notifications.typography import french_html, french_text
 
 __all__ = ["FILTERS", "PACKAGED_TEMPLATES", "RenderedEmail", "Renderer"]
 
@@ -50,12 +51,14 @@ class Renderer:
         self._env = _environment(_loader(template_dir))
 
     def render(self, kind: str, context: Mapping[str, Any]) -> RenderedEmail:
-        """The email of this kind for this context; raises UnknownTemplate or TemplateError."""
+        """The email of this kind for this context, in French typography whatever its template
+        and facts wrote (notifications.typography); raises UnknownTemplate or TemplateError."""
         subject = self._render(kind, _SUBJECT, context).strip()
         if "\n" in subject:
             raise TemplateError(kind + _SUBJECT, f"the subject must be one line, not {subject!r}")
         text = _tidy(self._render(kind, _TEXT, context))
-        return RenderedEmail(subject, text, self._render(kind, _HTML, context))
+        html = self._render(kind, _HTML, context)
+        return RenderedEmail(french_text(subject), french_text(text), french_html(html))
 
     def kinds(self) -> list[str]:
         """Every kind of notification that has its three templates."""

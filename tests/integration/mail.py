@@ -32,3 +32,10 @@ def plain_text(received: Received) -> str:
     body = parsed(received).get_body(preferencelist=("plain",))
     assert body is not None
     return str(body.get_content())
+
+
+def html_part(received: Received) -> str:
+    """The HTML part of an accepted email, decoded, as it was sent (no-break spaces kept)."""
+    body = parsed(received).get_body(preferencelist=("html",))
+    assert body is not None
+    return str(body.get_content())

@@ -129,7 +129,7 @@ def test_the_administrators_get_the_chain_heads_once_a_day(
     assert len(summaries) == 1
     assert str(parsed(summaries[0])["To"]) == ADMIN
     head = verify_history(with_admin)["heads"][REF]
-    assert f"{REF} : {head}" in plain_text(summaries[0])
+    assert f"{REF}\xa0: {head}" in plain_text(summaries[0])
 
 
 def _differences(app: App) -> list[tuple[int, str, str, str]]:

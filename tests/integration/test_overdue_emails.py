@@ -21,10 +21,11 @@ import pytest
 
 from states.financial_report import FinancialReport
 from tests.conftest import ROOT, FixedClock
-from tests.integration.mail import parsed
+from tests.integration.mail import html_part, parsed, plain_text
 from tests.integration.steps import at, load
 from tests.integration.test_what_is_due import plain, text_of
 from tests.notifications.conftest import RunningServer
+from tests.notifications.parts import html_reading, loose_spaces
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
 from workflow.scheduler.service import WAKE_JOB, Service
@@ -143,6 +144,32 @@ def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
     again = titled(pass_at(app, smtp_server, "2027-02-15T08:00:00Z"), OVERDUE)
     later = titled(pass_at(app, smtp_server, "2027-03-01T08:00:00Z"), OVERDUE)
     assert len(again) == len(later) == 2  # the same two: nothing more was sent
+
+
+def test_the_announcement_reaches_its_readers_in_french_typography(
+    app: App, smtp_server: RunningServer
+) -> None:
+    """As the server received it, decoded as a mail client does (the subject's RFC 2047
+    encoded words, the quoted-printable parts): a no-break space before each « : » and « ; »
+    and inside « », where the templates wrote plain spaces (« objectif interne : », « aucun
+    manquement ; »), so no client wrapping the lines starts one with a colon."""
+    signed(app)
+    pass_at(app, smtp_server, "2027-02-15T08:00:00Z")
+
+    received = [m for m in smtp_server.handler.accepted if "retard" in str(parsed(m)["Subject"])]
+    assert len(received) == 2  # the signatories' email and the service's copy
+    for message in received:
+        assert b"\r\nSubject: =?utf-8?b?" in message.content
+        assert str(parsed(message)["Subject"]) == (
+            "[AMP-EXEMPLE-2027] Versement de 27\u202f000,00\xa0€ en retard (versement n°\xa01 "
+            "sur 2, objectif interne\xa0: 14 février 2027)"
+        )
+        text, html = plain_text(message), html_part(message)
+        for body in (text, html):
+            assert "aucun manquement\xa0; le versement reste dû" in body
+            assert "non un délai légal\xa0: la convention" in body
+        assert loose_spaces(text) == []
+        assert loose_spaces(html_reading(html)) == []
 
 
 def test_the_service_wakes_up_at_nine_for_the_announcement(

@@ -98,6 +98,23 @@ def test_an_override_may_use_the_packaged_layout_and_macros(tmp_path: Path) -> N
     assert "200\u202f000,00\xa0€" in email.text
 
 
+def test_an_administrators_template_gets_french_spacing_too(tmp_path: Path) -> None:
+    """The renderer spaces every email once, whoever wrote its template: an administrator's
+    plain spaces before « : » and inside « » do not reach the recipients."""
+    write_kind(
+        tmp_path,
+        "note_interne",
+        "[{{ convention.reference }}] Note : « {{ convention.state_label }} »",
+        "Échéance : {{ convention.end_date|end_fr }} ; rien à faire.",
+        "<p>Échéance : <strong>{{ convention.end_date|end_fr }}</strong> ; rien à faire.</p>",
+    )
+    email = Renderer(tmp_path).render("note_interne", sample_context(KIND))
+    assert email.subject == "[AMP-CRPV-PACA-2025] Note\xa0: «\xa0en exécution\xa0»"
+    assert email.text.startswith("Échéance\xa0: mercredi 31 décembre 2025 à 24\xa0h\xa0; rien")
+    assert email.html.startswith("<p>Échéance\xa0: <strong>mercredi 31 décembre 2025")
+    assert "</strong>\xa0; rien à faire.</p>" in email.html
+
+
 def test_a_kind_without_all_three_templates_is_unknown(tmp_path: Path) -> None:
     (tmp_path / "brouillon.subject.txt").write_text("Objet", encoding="utf-8")
     renderer = Renderer(tmp_path)

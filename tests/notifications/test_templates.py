@@ -11,6 +11,7 @@ import pytest
 from notifications import RenderedEmail, Renderer, UnknownTemplate, sample_context
 from notifications.renderer import PACKAGED_TEMPLATES
 from notifications.samples import sample_variants
+from tests.notifications.parts import html_reading, loose_spaces
 
 REMINDERS = {
     "reminder_expiry",
@@ -354,6 +355,26 @@ def test_french_typography_keeps_spaces_unbreakable(renderer: Renderer) -> None:
     assert " :" not in email.subject + ours
 
 
+SAMPLES = [(kind, audience, variant) for kind in KINDS for audience in ("partners", "service")
+           for variant in (None, *sample_variants(kind))]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "audience", "variant"), SAMPLES)
+def test_no_line_of_any_email_breaks_before_a_colon_or_inside_guillemets(
+    renderer: Renderer, kind: str, audience: str, variant: str | None
+) -> None:
+    """« objectif interne : 5 mars » in a subject, « Article 4 : … » in an explanation,
+    « ; sinon » and « « bilan d’activité » » in 37 template lines: a mail client wrapping
+    there starts a line with « : » or leaves « « » alone at the end of one. Whatever the
+    template or the facts wrote, the subject, the text and the HTML as read have a no-break
+    space there (<code> aside: a command is written as typed)."""
+    email = renderer.render(kind, sample_context(kind, audience, variant))
+
+    assert loose_spaces(email.subject) == []
+    assert loose_spaces(email.text) == []
+    assert loose_spaces(html_reading(email.html)) == []
+
+
 class TagBalance(HTMLParser):
     """Checks that every opened HTML element is closed, in order."""
 
@@ -424,7 +445,7 @@ def test_the_late_records_summary_lists_what_the_partners_were_not_sent(renderer
 def test_the_chain_heads_summary_lists_each_conventions_last_hash(renderer) -> None:
     email = render(renderer, "chain_heads")
 
-    assert email.subject == "Empreintes de l’historique au 1er décembre 2025 : 2 conventions"
+    assert email.subject == "Empreintes de l’historique au 1er décembre 2025\xa0: 2 conventions"
     for body in (email.text, email.html):
         assert "d0c9cd232dc2e8d37eb5457a78af1dc6562a2d7c2dfb91498d929cd408928891" in body
         assert "AMP-EXEMPLE-2027" in body and "convflow verify" in body

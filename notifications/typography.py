@@ -1,0 +1,100 @@
+"""French spacing in the emails: a no-break space before « : », « ; », « ? », « ! » and « » »
+and after « « », so that no mail client or browser ever starts a line with a colon or leaves a
+guillemet alone at the end of one.
+
+Applied once to every rendered email (its subject, plain text and HTML), whatever wrote the
+space: a template, an administrator's template, or the facts it was given (a convention's
+title, a deadline's explanation). A no-break space already there stays as it is (U+00A0 or the
+narrow U+202F); only plain spaces change, into U+00A0. Nothing else is added: « 14:05 »,
+« https:// » and « ?page=2 » have no space before their sign and stay as they are.
+"""
+
+import re
+from bisect import bisect_right
+
+__all__ = ["NO_BREAK_SPACE", "french_html", "french_text"]
+
+NO_BREAK_SPACE = "\u00a0"
+"""The no-break space the emails write (the narrow U+202F, also written, stays where it is)."""
+
+_BOUNDARY = "\x00"
+"""Stands, in an HTML email's text, for a tag that starts or ends a block (a paragraph, a cell,
+a line break): spaces on either side of it are no space between two words."""
+_VERBATIM_TEXT = "\x01"
+"""Stands for a character of <code> or <pre>: kept as written, yet a word beside its spaces."""
+
+_SIGN_AFTER = r"[:;?!](?=[\s»)\]\x00,.]|\Z)|»"
+"""A high sign followed by a space (not « ?page=2 », not « != »), or a closing guillemet."""
+_TEXT_SPACES = re.compile(rf"(?<=\S)[ \t]+(?={_SIGN_AFTER})|(?<=«)[ \t]+(?=\S)")
+_HTML_SPACES = re.compile(
+    rf"(?<=[^\s\x00])[ \t\r\n]+(?={_SIGN_AFTER})|(?<=«)[ \t\r\n]+(?=[^\s\x00])"
+)
+# A comment first: it may hold '>' and tags of its own.
+_TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_TAG_NAME = re.compile(r"<(/?)\s*([A-Za-z][A-Za-z0-9]*)")
+_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
+_INLINE = frozenset({"a", "abbr", "b", "code", "em", "i", "kbd", "q", "samp", "small", "span",
+                     "strong", "sub", "sup", "u"})  # fmt: skip
+
+
+def french_text(text: str) -> str:
+    """Plain text (or a subject) with each plain space before a high sign or a closing
+    guillemet, and after an opening one, made a no-break space."""
+    return _TEXT_SPACES.sub(NO_BREAK_SPACE, text)
+
+
+def french_html(html: str) -> str:
+    """HTML with French spacing in its text as a browser reads it, across inline tags
+    (« <strong>AMP-X</strong> : »); tags, attributes, comments, <code> and <pre> untouched."""
+    pieces = _TAG.split(html)  # even indexes: text; odd ones: tags and comments
+    read, starts, indexes = _reading(pieces)
+    edits: dict[int, dict[int, str]] = {}  # piece -> offset -> what replaces its character
+    for match in _HTML_SPACES.finditer(read):
+        for position in range(match.start(), match.end()):
+            segment = bisect_right(starts, position) - 1
+            offset = position - starts[segment]
+            edits.setdefault(indexes[segment], {})[offset] = (
+                NO_BREAK_SPACE if position == match.start() else ""
+            )
+    for index, changes in edits.items():
+        piece = pieces[index]
+        pieces[index] = "".join(changes.get(i, char) for i, char in enumerate(piece))
+    return "".join(pieces)
+
+
+def _reading(pieces: list[str]) -> tuple[str, list[int], list[int]]:
+    """The text a browser lays out, block boundaries and verbatim text marked; and, for each
+    text piece in it, where it starts in that text and which piece it is."""
+    read: list[str] = []
+    starts: list[int] = []
+    indexes: list[int] = []
+    length = 0
+    verbatim = 0  # how many <code>, <pre>… are open around the current piece
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            verbatim = max(0, verbatim + _verbatim_step(piece))
+            if _starts_block(piece):
+                read.append(_BOUNDARY)
+                length += 1
+            continue
+        starts.append(length)
+        indexes.append(index)
+        read.append(_VERBATIM_TEXT * len(piece) if verbatim else piece)
+        length += len(piece)
+    return "".join(read), starts, indexes
+
+
+def _verbatim_step(tag: str) -> int:
+    """+1 for a tag opening verbatim text, -1 for one closing it, 0 for any other."""
+    found = _TAG_NAME.match(tag)
+    if not found or found.group(2).lower() not in _VERBATIM or tag.endswith("/>"):
+        return 0
+    return -1 if found.group(1) else 1
+
+
+def _starts_block(tag: str) -> bool:
+    """Whether a tag breaks the flow of words (any tag but an inline one, a comment aside)."""
+    found = _TAG_NAME.match(tag)
+    if tag.startswith("<!--"):
+        return False
+    return not found or found.group(2).lower() not in _INLINE

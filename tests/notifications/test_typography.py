@@ -1,0 +1,75 @@
+"""French spacing in the emails (notifications.typography): a no-break space where a line must
+not break, and nowhere a sign is no French punctuation."""
+
+import pytest
+
+from notifications.typography import french_html, french_text
+
+NB = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("written", "sent"),
+    [
+        ("Objectif interne : 5 mars", f"Objectif interne{NB}: 5 mars"),
+        ("à sa date ; sinon", f"à sa date{NB}; sinon"),
+        ("Est-ce reçu ? Oui !", f"Est-ce reçu{NB}? Oui{NB}!"),
+        ("le document « bilan 2025 »,", f"le document «{NB}bilan 2025{NB}»,"),
+        ("Parties :\n- Métropole", f"Parties{NB}:\n- Métropole"),
+        ("(toutes conventions) :", f"(toutes conventions){NB}:"),
+        ("Erreur : total != 0", f"Erreur{NB}: total != 0"),
+    ],
+)
+def test_a_plain_space_before_a_high_sign_or_inside_guillemets_becomes_a_no_break_one(
+    written: str, sent: str
+) -> None:
+    assert french_text(written) == sent
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Réunion à 14:05, salle 3",  # a time
+        "https://convflow.example.org/conventions?page=2&tri=date",  # a URL and its query
+        "voir convflow.example.org/conventions ?page=2",  # a query string after a space
+        "assert total != 0",  # '!=' is no punctuation
+        "Article 4\u202f; article 5",  # the narrow no-break space stays, never doubled
+        f"Référence{NB}: AMP-CRPV-PACA-2025",  # a no-break space stays, never doubled
+        ": au début d'une ligne",
+    ],
+)
+def test_what_is_no_french_punctuation_or_already_spaced_stays_as_it_is(written: str) -> None:
+    assert french_text(written) == written
+
+
+def test_what_is_already_right_is_left_as_it_is() -> None:
+    right = f"Article 4{NB}: la convention «{NB}x{NB}»\u202f; fin{NB}!"
+    assert french_text(right) == right
+    assert french_text(french_text("a : b « c »")) == french_text("a : b « c »")
+
+
+def test_in_html_only_the_text_changes_never_a_tag_an_attribute_or_code() -> None:
+    written = (
+        '<p title="Objet : x ?">Suivre : <a href="https://x.org/?q=1 ;">lien</a> ; '
+        "<code>convflow event X note=« a : b »</code> ?</p>"
+        "<pre>x : y</pre><!-- a : b -->"
+    )
+    assert french_html(written) == (
+        f'<p title="Objet : x ?">Suivre{NB}: <a href="https://x.org/?q=1 ;">lien</a>{NB}; '
+        f"<code>convflow event X note=« a : b »</code>{NB}?</p>"
+        "<pre>x : y</pre><!-- a : b -->"
+    )
+
+
+def test_in_html_the_space_and_its_sign_may_be_apart_across_inline_tags() -> None:
+    assert french_html("<li><strong>AMP-X</strong> : compte rendu</li>") == (
+        f"<li><strong>AMP-X</strong>{NB}: compte rendu</li>"
+    )
+    assert french_html("<p>« <em>bilan</em> »</p>") == f"<p>«{NB}<em>bilan</em>{NB}»</p>"
+    assert french_html("<p>Parties\n: x</p>") == f"<p>Parties{NB}: x</p>"  # HTML wraps there
+
+
+def test_in_html_a_sign_that_opens_a_block_is_left_alone() -> None:
+    """A space between two cells or paragraphs is no space between two words."""
+    written = "<td>Clause</td>\n<td>: sans objet</td><p>x</p> <p>» y</p>"
+    assert french_html(written) == written
