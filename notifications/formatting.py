@@ -26,13 +26,15 @@ def date_fr_full(day: date) -> str:
     return format_date(_civil(day), _ordinal("EEEE d MMMM y", day), locale=_FRENCH)
 
 
-def datetime_fr(moment: datetime) -> str:
-    """An instant as read in Marseille: 'lundi 24 mars 2025 à 09:00'."""
+def datetime_fr(moment: datetime, *, weekday: bool = True) -> str:
+    """An instant as read in Marseille: 'lundi 24 mars 2025 à 09:00'; without its weekday
+    (`weekday=False`, a table's narrow column): '24 mars 2025 à 09:00'."""
     if moment.utcoffset() is None:
         raise ValueError(f"a naive datetime has no place in time: {moment!r}")
     local = moment.astimezone(PARIS)
+    day = date_fr_full if weekday else date_fr
     # %H, never Babel's 'kk': midnight is 00:00 of the new day, not 24:00 of the old one.
-    return f"{date_fr_full(local.date())} à {local:%H:%M}"
+    return f"{day(local.date())} à {local:%H:%M}"
 
 
 def end_fr(moment: date, *, weekday: bool = True) -> str:

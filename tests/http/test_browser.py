@@ -246,6 +246,50 @@ def test_overdue_obligations_with_long_titles_and_references_fit_every_page_s_wi
                 assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
 
 
+_NUMERIC_DATE = re.compile(r"\b[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\b")
+_TIMES = "() => [...document.querySelectorAll('main time')].map(e => [e.dateTime, e.textContent])"
+_WORDS = re.compile(
+    r"^([a-z]+ )?[0-9]{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+    r"|octobre|novembre|décembre) 20[0-9]{2}( à [0-9]{2}:[0-9]{2}| à 24 h)?( \(heure de Paris\))?$"
+)
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_every_page_writes_its_dates_in_french_words_and_still_fits_the_screen(
+    page: Any, late: App, tokens: Tokens, width: int
+):
+    """The tables wrote « 19/04/2025 » where the command line and the emails write « samedi 19
+    avril 2025 »: a partner from abroad reads 04/07 as 4 July. Each date is in words, in a
+    `<time>` that keeps its ISO value; the longer words push no page wider than a phone."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.admin)
+    seen = {
+        "/": "samedi 19 avril 2025",  # the oldest overdue, in words with its weekday
+        "/conventions": "31 décembre 2025",  # the term, in its column
+        "/echeances": "2 juillet 2025 à 24 h",  # « Fin exacte », as the command line says it
+        f"/conventions/{REFERENCE}": "20 mars 2025 à 17:00",  # history: recorded at, Paris
+    }
+    for address, words in seen.items():
+        page.goto(address)
+        main = page.locator("main")
+        expect(main).to_contain_text(words)
+        assert not _NUMERIC_DATE.search(main.inner_text()), (address, main.inner_text())
+        times = page.evaluate(_TIMES)
+        assert times, address
+        for machine, shown in times:
+            assert re.fullmatch(r"[0-9-]{10}(T[0-9:]{8}Z)?", machine), (address, machine)
+            assert _WORDS.match(shown.replace("\xa0", " ")), (address, shown)
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (address, page.evaluate(_PAST_RIGHT))
+        if SHOTS:
+            name = address.strip("/").replace("/", "-")[:30] or "accueil"
+            page.screenshot(path=str(Path(SHOTS) / f"dates-{name}-{width}.png"), full_page=True)
+    # On the convention's page (the last one seen), a deadline's end as the emails say it.
+    payment = page.locator("article.deadline", has_text="Objectif de versement")
+    expect(payment).to_contain_text("samedi 19 avril 2025 à 24 h (heure de Paris)")
+
+
 @pytest.mark.parametrize("width", [375, 1366])
 def test_the_home_page_names_the_obligations_overdue_and_leads_to_the_deadlines(
     page: Any, late: App, tokens: Tokens, width: int

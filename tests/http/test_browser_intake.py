@@ -168,7 +168,9 @@ def test_an_administrator_attaches_the_signed_convention_and_downloads_it(
     expect(papers).to_contain_text("convention-signee.pdf")
     expect(papers).to_contain_text("convention signée")
     expect(page.get_by_text("sans pièce")).to_have_count(0)
-    expect(papers).to_contain_text("Signée électroniquement par Renaud Muselier, le 12/03/2025")
+    expect(papers).to_contain_text(
+        "Signée électroniquement par Renaud Muselier, le 12 mars 2025 à 10:00"
+    )
     expect(page.get_by_text("date différente")).to_be_visible()
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     _shot(page, f"papers-{width}.png")

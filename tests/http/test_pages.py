@@ -114,9 +114,12 @@ def test_the_overview_counts_states_and_shows_the_timeline(
 
     page = admin_browser.get("/").text
 
-    assert "Tableau de bord" in page and "samedi 15 novembre 2025" in page
+    assert "Tableau de bord" in page and "samedi 15\xa0novembre 2025" in page
     assert re.search(r'<span class="tile-count">1</span>\s*<span class="tile-label">signée', page)
-    assert "Échéances des 90 prochains jours" in page and "31/12/2025" in page
+    assert "Échéances des 90 prochains jours" in page
+    # The term in words, as the command line and the emails say it; the machines' value kept.
+    assert '<time datetime="2025-12-31">mercredi 31\xa0décembre 2025</time>' in page
+    assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", page)
     assert "Aucun courriel en échec" in page
 
 
@@ -149,7 +152,9 @@ def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(
     ways_out = page.split('<ul class="ways-out"', 1)[1].split("</ul>", 1)[0]
     assert 'data-events="notify"' in ways_out and "Versement attendu" in ways_out  # beside it
     assert "GIP Centre de Ressources pour la Politique de la Ville PACA" in page
-    assert "Mustapha Berra" in page and "signé le 10/03/2025" in page
+    assert "Mustapha Berra" in page
+    assert 'signé le <time datetime="2025-03-10">10\xa0mars 2025</time>' in page
+    assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", page)  # no date a reader abroad misreads
     assert "200\u202f000,00\xa0€" in page and "mercredi 31 décembre 2025" in page
     assert "Terme de la convention" in page and "Pas de prorogation" in page
     assert "Enregistrer la notification d'attribution" in unescape(page)

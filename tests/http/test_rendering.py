@@ -226,7 +226,11 @@ def test_the_convention_page_shows_what_the_service_adds_when_it_is_there():
     assert "7 jours avant" in html and "prévu" in html  # reminders
     assert "550 no such user" in html and "en échec" in html  # outbox
     assert "avenant n°\u00a01" in html and "Avenants" in html  # terms and amendments
-    assert "mercredi 31 décembre 2025 → mardi 30 juin 2026" in html
+    # What an amendment changes, as its email words it (no weekday in the table's column).
+    assert (
+        '<time datetime="2025-12-31">31\xa0décembre 2025</time> → '
+        '<time datetime="2026-06-30">30\xa0juin 2026</time>'
+    ) in html
     assert "Représentants de la partie crpv" in html
     assert "Enregistrer une signature de l&#39;avenant n°\u00a02" in html
     assert "Proposer un avenant" in html

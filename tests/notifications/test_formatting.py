@@ -75,6 +75,17 @@ def test_midnight_in_paris_is_00_00_of_the_new_day_never_24_00(
     assert datetime_fr(moment) == expected
 
 
+def test_without_its_weekday_an_instant_keeps_its_day_and_hour_in_paris() -> None:
+    # A table's narrow column on the dashboard: '1er janvier 2026 à 00:00', as the emails say
+    # the day (date_fr) and the hour.
+    assert datetime_fr(datetime(2025, 12, 31, 23, 0, tzinfo=UTC), weekday=False) == (
+        "1er janvier 2026 à 00:00"
+    )
+    assert datetime_fr(datetime(2025, 6, 10, 12, 5, tzinfo=UTC), weekday=False) == (
+        "10 juin 2025 à 14:05"
+    )
+
+
 def test_datetime_fr_refuses_a_naive_datetime() -> None:
     with pytest.raises(ValueError, match="naive"):
         datetime_fr(datetime(2025, 3, 24, 9, 0))

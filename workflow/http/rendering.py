@@ -7,7 +7,7 @@ nothing a user typed is ever marked safe: a title such as `<script>` is shown as
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-from states.calendar import PARIS
+from workflow.http.dates import when
 from workflow.http.diagram import state_diagram, ways_by_state, ways_out
 from workflow.http.presenting import (
     SORT_LABELS,
@@ -26,33 +26,14 @@ from workflow.http.presenting import (
     term_rows,
 )
 from workflow.wording import dashboard as labels
-from workflow.wording.values import long_date, paris_time
 
 TEMPLATES = Path(__file__).with_name("templates")
-
-
-def _instant(value: datetime | str | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _day(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
-
-
-def short_date(value: date | str | None) -> str:
-    """'31/12/2025'."""
-    day = _day(value)
-    return day.strftime("%d/%m/%Y") if day else "—"
-
-
-def short_time(value: datetime | str | None) -> str:
-    """'31/12/2025 à 09:00' in Paris time."""
-    moment = _instant(value)
-    return f"{moment.astimezone(PARIS):%d/%m/%Y à %H:%M}" if moment else "—"
 
 
 def money(value: str | Decimal | None) -> str:
@@ -89,10 +70,7 @@ def in_days(count: int | None) -> str:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "long_date": long_date,
-    "short_date": short_date,
-    "paris_time": paris_time,
-    "short_time": short_time,
+    "when": when,
     "money": money,
     "in_days": in_days,
     "state_label": labels.state,
