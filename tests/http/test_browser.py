@@ -308,7 +308,9 @@ def test_the_home_page_names_the_obligations_overdue_and_leads_to_the_deadlines(
     expect(items.first).to_contain_text("samedi 19 avril 2025")
     expect(items.first).to_contain_text(REFERENCE)
     expect(items.last).to_contain_text("mercredi 2 juillet 2025")
-    expect(items.last).to_contain_text("(échue, pas encore enregistrée)")
+    expect(items.last).to_contain_text(
+        "(date passée, à enregistrer au prochain passage du service)"
+    )
     expect(block.get_by_role("link", name=LONG_REFERENCE)).to_be_visible()
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), page.evaluate(_PAST_RIGHT)
     block.get_by_role("link", name="Voir les échéances").click()

@@ -69,6 +69,8 @@ def test_an_admin_attaches_a_paper_from_the_page_and_it_is_listed_and_downloads(
     shown = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
     sha = hashlib.sha256(PDF).hexdigest()
     assert f'href="/pieces/{sha}"' in shown and "lettre recommandée" in shown
+    # who added it, as the history says it in French: the token's holder, not « (token) »
+    assert "(jeton d'accès)," in shown and "(token)" not in shown
     assert admin_browser.get(f"/pieces/{sha}").content == PDF
     refused = admin_browser.post(
         f"/conventions/{REFERENCE}/pieces",

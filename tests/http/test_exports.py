@@ -165,6 +165,6 @@ def test_a_deadline_that_was_met_says_so_in_its_summary():
     parsed = icalendar.Calendar.from_ical(calendar([item], "x", "https://convflow.example"))
 
     event = next(iter(parsed.walk("VEVENT")))
-    assert str(event["SUMMARY"]).startswith("[respectée] R-1")
+    assert str(event["SUMMARY"]).startswith("[dans les délais] R-1")
     assert str(event["URL"]) == "https://convflow.example/conventions/R-1"
     assert event.decoded("DTSTAMP") == datetime(2025, 3, 10, 12, tzinfo=UTC)

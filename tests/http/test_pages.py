@@ -452,8 +452,8 @@ def test_the_home_page_lists_the_obligations_overdue_as_the_deadlines_page_does(
     assert first < second  # the oldest first
     assert "samedi 19 avril 2025 il y a 87 jours Objectif de versement" in text, text
     assert text.count("Objectif de versement") == 2
-    assert text.count("(échue, pas encore enregistrée)") == 1
-    assert text.index("(échue, pas encore enregistrée)") > first
+    assert text.count("(date passée, à enregistrer au prochain passage du service)") == 1
+    assert text.index("(date passée, à enregistrer au prochain passage du service)") > first
     assert 'href="/echeances#en-retard"' in page
     listed = unescape(admin_browser.get("/echeances").text)
     listed = listed[listed.index('<h2 id="en-retard">') : listed.index("<h2>À venir</h2>")]

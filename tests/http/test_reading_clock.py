@@ -16,7 +16,7 @@ from workflow.usecases.due import run_due
 
 STATUS = f"/api/v1/conventions/{REFERENCE}"
 PAGE = f"/conventions/{REFERENCE}"
-NOT_RECORDED = "pas encore enregistrée : le service l'appliquera à son prochain passage"
+NOT_RECORDED = "le service ne l'a pas encore enregistré ; il le fera à son prochain passage"
 
 
 @pytest.fixture

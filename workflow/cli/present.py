@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from workflow.wording.catalogue import gettext_noop
+from workflow.wording.reading import NOT_RECORDED, read_status, reading_note
 from workflow.wording.words import Words
 
 
@@ -267,31 +268,15 @@ def next_pass_text(words: Words, reminder: Mapping[str, Any]) -> str:
     return words("waiting for the next pass")
 
 
-NOT_RECORDED = gettext_noop("not recorded yet: the service applies it at its next pass")
-"""What follows a deadline passed at the instant of reading that no pass has recorded yet."""
-CLOSED_BY_END = gettext_noop("the convention has ended: the service cancels it at its next pass")
-"""What follows a deadline still pending that the convention's end, come at the instant of
-reading and not yet applied, closes at the next pass (states.reading.closed_at_pass)."""
-
-
-def _read_status(deadline: Mapping[str, Any]) -> str:
-    """A deadline's status as the instant of reading has it (a code of `deadline_status`)."""
-    if deadline.get("closed_by_end", False):
-        return "cancelled"
-    return "passed" if deadline.get("passed_unrecorded", False) else str(deadline["status"])
-
-
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
     # Passed at the instant of reading, still pending as stored: said passed, not to come;
     # closed by the end the next pass applies: said as that pass leaves it (cancelled).
-    codes = [_read_status(d) for d in view["deadlines"]]
-    statuses = [words.label("deadline_status", code) for code in codes]
+    statuses = [words.label("deadline_status", read_status(d)) for d in view["deadlines"]]
     width, said_width = max(map(len, names), default=0), max(map(len, statuses), default=0)
-    for d, kind, status, code in zip(view["deadlines"], names, statuses, codes, strict=True):
-        unrecorded = code == "passed" and d["status"] != "passed"
-        note = CLOSED_BY_END if d.get("closed_by_end") else NOT_RECORDED if unrecorded else None
+    for d, kind, status in zip(view["deadlines"], names, statuses, strict=True):
+        note = reading_note(d)
         lines.append(
             f"{kind:<{width}}  {status:<{said_width}}  "
             + words(

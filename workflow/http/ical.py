@@ -20,7 +20,9 @@ from icalendar import Alarm, Calendar, Event
 from workflow.wording import dashboard as labels
 
 PRODID = "-//Métropole Aix-Marseille-Provence//convflow//FR"
-_STATUS_PREFIX = {"met": "[respectée] ", "passed": "[échue] ", "applied": "[appliquée] "}
+_PREFIXED = ("met", "passed", "applied")
+"""The statuses an event's summary starts with (« [date passée] »): a deadline resolved; one
+still to come, cancelled or superseded says nothing there."""
 
 
 def _uid(item: Mapping[str, Any]) -> str:
@@ -53,7 +55,9 @@ def _event(item: Mapping[str, Any], link: str | None, reminder_hour: int) -> Eve
     event.add("last-modified", changed)
     event.add("dtstart", due)
     event.add("dtend", due + timedelta(days=1))
-    event.add("summary", f"{_STATUS_PREFIX.get(item['status'], '')}{item['reference']} : {label}")
+    status = item["status"]
+    prefix = f"[{labels.deadline_status(status)}] " if status in _PREFIXED else ""
+    event.add("summary", f"{prefix}{item['reference']} : {label}")
     event.add("description", f"{item['title']}\n\n{item['explanation']}")
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")

@@ -77,6 +77,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "event_label": labels.event,
     "action_label": labels.action,
     "actor_label": labels.actor,
+    "reading_note": labels.reading_note,
+    "read_status": labels.read_status,
     "deadline_label": labels.deadline,
     "deadline_status_label": labels.deadline_status,
     "reminder_status_label": labels.reminder_status,

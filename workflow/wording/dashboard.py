@@ -12,6 +12,7 @@ from typing import Any
 from states.convention import Convention
 from states.terms import TERMS
 from workflow.wording import labels
+from workflow.wording import reading as read
 from workflow.wording import values as wording
 from workflow.wording.words import Words
 
@@ -22,6 +23,18 @@ FRENCH = Words("fr")
 def state(name: str) -> str:
     """A state as administrators read it: 'en exécution'."""
     return labels.state(name)
+
+
+def reading_note(deadline: Mapping[str, Any], short: bool = False) -> str:
+    """What the next pass does with a deadline the instant of reading sees passed, or closed
+    by the convention's end, before the service recorded it; empty when nothing is to say."""
+    note = read.reading_note(deadline, short)
+    return FRENCH(note) if note else ""
+
+
+def read_status(deadline: Mapping[str, Any]) -> str:
+    """A deadline's status at the instant of reading (a `deadline_status` code)."""
+    return read.read_status(deadline)
 
 
 def short_state(name: str) -> str:
