@@ -31,6 +31,7 @@ from workflow.files.convention_file import (
     refuse_rows,
     to_domain,
 )
+from workflow.files.csv_text import csv_rows
 from workflow.files.extract.documents import library_words
 from workflow.files.utf8 import read_utf8
 
@@ -231,13 +232,7 @@ def _date_text(value: Any) -> Any:
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    text = read_utf8(path, spreadsheet=True)
-    delimiter = (
-        ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    return header, ((reader.line_num, row) for row in reader)
+    return csv_rows(read_utf8(path, spreadsheet=True))
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
