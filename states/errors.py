@@ -362,6 +362,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "abandon_needs_amendment": {},
     "not_an_amendment_event": {"events": "amendment_actions"},
     "received_required": {},
+    # a spreadsheet's header (CSV, XLSX, SCDL) naming a column twice: both columns' letters
+    "duplicate_column": {"first": "text", "second": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

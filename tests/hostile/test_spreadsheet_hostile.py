@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 
 from tests.e2e.conftest import EXAMPLE, Convflow
 from tests.http import conftest as dashboard
@@ -325,4 +326,106 @@ def test_the_dashboard_refuses_an_open_data_object_of_200_000_characters(
     line, column, words = refused_upload(admin_browser, content, "subventions.csv")
 
     assert (line, column) == ("3", "objet") and "au plus 256 caractères (200000 saisis)" in words
+    nothing_saved(app)
+
+
+# 3. A column named twice: which value would be read? Neither: refused on line 1.
+
+
+def twice_amount_csv() -> str:
+    """The template's header with a second `amount` column after the last one (Z), the
+    example row holding 5 there."""
+    return csv_of([[*HEADER, "amount"], [*sheet_rows()[0].values(), "5"]])
+
+
+def twice_montant_csv() -> str:
+    """The open-data file with a second `montant` column after the last one (Q): 1.00."""
+    fields, rows = scdl_text()
+    return csv_of([[*fields, "montant"], *([*row.values(), "1.00"] for row in rows)])
+
+
+def twice_amount_xlsx(path: Path) -> Path:
+    """A workbook whose column Z is headed `Amount` again (case differs), holding 7."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([*HEADER, "Amount"])
+    sheet.append([*sheet_rows()[0].values(), 7])
+    book.save(path)
+    return path
+
+
+def test_a_csv_with_a_second_amount_column_is_refused_naming_both_columns(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    path = tmp_path / "lot.csv"
+    path.write_text(twice_amount_csv(), encoding="utf-8")
+
+    error = refused_sheet(convflow, path)
+
+    params = error["params"]
+    assert (error["code"], params["line"], params["field"]) == ("duplicate_column", 1, "amount")
+    assert (params["first"], params["second"]) == ("D", "Z")
+    assert "ligne 1 : Montant (€ TTC) (amount) : colonne en double (colonnes D et Z)" in (
+        error["message"].replace("\u00a0", " ")
+    )
+    nothing_written(convflow)
+
+
+def test_an_xlsx_with_a_second_column_headed_amount_in_capitals_is_refused(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    error = refused_sheet(convflow, twice_amount_xlsx(tmp_path / "lot.xlsx"))
+
+    params = error["params"]
+    assert (error["code"], params["line"], params["field"]) == ("duplicate_column", 1, "amount")
+    assert (params["first"], params["second"]) == ("D", "Z")
+    assert "colonne en double (colonnes D et Z)" in error["message"]
+    nothing_written(convflow)
+
+
+def test_an_open_data_file_with_a_second_montant_column_is_refused(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    path = tmp_path / "subventions.csv"
+    path.write_text(twice_montant_csv(), encoding="utf-8")
+
+    error = refused_sheet(convflow, path)
+
+    params = error["params"]
+    assert (error["code"], params["line"], params["field"]) == ("duplicate_column", 1, "montant")
+    assert (params["first"], params["second"]) == ("I", "Q")
+    assert "colonne en double (colonnes I et Q)" in error["message"]
+    nothing_written(convflow)
+
+
+def test_the_dashboard_refuses_a_csv_with_a_second_amount_column(
+    admin_browser: httpx.Client, app: App
+) -> None:
+    line, column, words = refused_upload(admin_browser, twice_amount_csv().encode(), "lot.csv")
+
+    assert (line, column) == ("1", "amount")
+    assert "colonne en double (colonnes D et Z) ; gardez-en une seule" in words
+    nothing_saved(app)
+
+
+def test_the_dashboard_refuses_an_xlsx_with_a_column_named_twice(
+    admin_browser: httpx.Client, app: App, tmp_path: Path
+) -> None:
+    content = twice_amount_xlsx(tmp_path / "lot.xlsx").read_bytes()
+
+    line, column, words = refused_upload(admin_browser, content, "lot.xlsx")
+
+    assert (line, column) == ("1", "amount") and "colonne en double (colonnes D et Z)" in words
+    nothing_saved(app)
+
+
+def test_the_dashboard_refuses_an_open_data_file_with_a_second_montant_column(
+    admin_browser: httpx.Client, app: App
+) -> None:
+    content = twice_montant_csv().encode()
+
+    line, column, words = refused_upload(admin_browser, content, "subventions.csv")
+
+    assert (line, column) == ("1", "montant") and "colonne en double (colonnes I et Q)" in words
     nothing_saved(app)
