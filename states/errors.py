@@ -364,6 +364,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "received_required": {},
     # a spreadsheet's header (CSV, XLSX, SCDL) naming a column twice: both columns' letters
     "duplicate_column": {"first": "text", "second": "text"},
+    # a convention file (a CSV: Excel's remedy) in UTF-16, or UTF-32 (`encoding`), not UTF-8
+    "file_utf16": {"encoding": "text"},
+    "spreadsheet_utf16": {"encoding": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import openpyxl
+import pytest
 
 from tests.e2e.conftest import EXAMPLE, Convflow
 from tests.http import conftest as dashboard
@@ -428,4 +429,79 @@ def test_the_dashboard_refuses_an_open_data_file_with_a_second_montant_column(
     line, column, words = refused_upload(admin_browser, content, "subventions.csv")
 
     assert (line, column) == ("1", "montant") and "colonne en double (colonnes I et Q)" in words
+    nothing_saved(app)
+
+
+# 4. UTF-16 (Notepad's « Unicode », Excel's « Texte Unicode »): said as such.
+
+UTF16 = {
+    "bom-le": lambda text: text.encode("utf-16"),  # Python writes the mark, little-endian
+    "le": lambda text: text.encode("utf-16-le"),
+    "be": lambda text: text.encode("utf-16-be"),
+}
+
+
+@pytest.mark.parametrize("form", list(UTF16))
+def test_a_csv_in_utf16_is_refused_saying_so(convflow: Convflow, tmp_path: Path, form: str) -> None:
+    path = tmp_path / "lot.csv"
+    path.write_bytes(UTF16[form](csv_text(HEADER, sheet_rows(), delimiter="\t")))
+
+    error = refused_sheet(convflow, path)
+
+    assert error["code"] == "spreadsheet_utf16" and error["params"]["encoding"] == "UTF-16"
+    message = error["message"].replace("\u00a0", " ")
+    assert "fichier en UTF-16 (Excel : « Texte Unicode ») : enregistrez-le en UTF-8" in message
+    assert "Windows-1252" not in message and "octet" not in message
+    nothing_written(convflow)
+
+
+@pytest.mark.parametrize(("form", "encoding"), [*((f, "UTF-16") for f in UTF16),
+                                                ("utf-32", "UTF-32")])  # fmt: skip
+def test_a_convention_file_in_utf16_is_refused_saying_so(
+    convflow: Convflow, tmp_path: Path, form: str, encoding: str
+) -> None:
+    path = tmp_path / "convention.toml"
+    path.write_bytes(TEXT.encode("utf-32") if form == "utf-32" else UTF16[form](TEXT))
+
+    error = refused_file(convflow, path)
+
+    assert error["code"] == "file_utf16" and error["params"]["encoding"] == encoding
+    assert f"fichier en {encoding}\u00a0: enregistrez-le en UTF-8" in error["message"]
+    nothing_written(convflow)
+
+
+def test_an_open_data_file_in_utf16_is_refused_saying_so(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    fields, rows = scdl_text()
+    path = tmp_path / "subventions.csv"
+    path.write_bytes(csv_text(fields, rows).encode("utf-16"))
+
+    error = refused_sheet(convflow, path)
+
+    assert error["code"] == "spreadsheet_utf16"
+    nothing_written(convflow)
+
+
+@pytest.mark.parametrize("form", list(UTF16))
+def test_the_dashboard_refuses_a_csv_in_utf16_saying_so(
+    admin_browser: httpx.Client, app: App, form: str
+) -> None:
+    content = UTF16[form](csv_text(HEADER, sheet_rows(), delimiter="\t"))
+
+    line, column, words = refused_upload(admin_browser, content, "lot.csv")
+
+    assert (line, column) == ("—", "file")
+    assert "fichier en UTF-16 (Excel : « Texte Unicode ») : enregistrez-le en UTF-8" in words
+    nothing_saved(app)
+
+
+def test_the_dashboard_refuses_an_open_data_file_in_utf16_saying_so(
+    admin_browser: httpx.Client, app: App
+) -> None:
+    content = csv_text(*scdl_text()).encode("utf-16-le")
+
+    line, column, words = refused_upload(admin_browser, content, "subventions.csv")
+
+    assert (line, column) == ("—", "file") and "fichier en UTF-16" in words
     nothing_saved(app)
