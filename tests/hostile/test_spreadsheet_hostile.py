@@ -6,10 +6,14 @@ column, nothing written, no traceback, no 500."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import re
+import threading
+from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -505,3 +509,73 @@ def test_the_dashboard_refuses_an_open_data_file_in_utf16_saying_so(
 
     assert (line, column) == ("—", "file") and "fichier en UTF-16" in words
     nothing_saved(app)
+
+
+# 5. What is no regular file: a device, a named pipe. Never read.
+
+
+@pytest.fixture
+def late_writer() -> Iterator[list[Path]]:
+    """Named pipes to be opened by a writer who comes late and writes nothing: a reader
+    waiting on one (as convflow once did) gets an empty file rather than waiting forever."""
+    pipes: list[Path] = []
+    done = threading.Event()
+
+    def come_late() -> None:
+        while not done.wait(0.2):
+            for pipe in pipes:
+                with contextlib.suppress(OSError):  # nobody reads it: as it should be
+                    os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    writer = threading.Thread(target=come_late, daemon=True)
+    writer.start()
+    yield pipes
+    done.set()
+    writer.join()
+
+
+@pytest.mark.parametrize("name", ["lot.csv", "lot.xlsx", "convention"])
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
+    convflow: Convflow, tmp_path: Path, late_writer: list[Path], name: str
+) -> None:
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    late_writer.append(pipe)
+
+    one_file = pipe.suffix not in (".csv", ".xlsx")  # a convention file answers on its own
+    error = refused_file(convflow, pipe) if one_file else refused_sheet(convflow, pipe)
+
+    assert error["code"] == "not_a_regular_file", error
+    assert "ce n'est pas un fichier ordinaire" in error["message"]
+    nothing_written(convflow)
+
+
+@pytest.mark.parametrize("name", ["lot.csv", "convention.toml", "convention"])
+def test_a_device_is_refused_without_being_read(
+    convflow: Convflow, tmp_path: Path, name: str
+) -> None:
+    # /dev/null rather than /dev/zero: the same refusal, and a test that never fills the
+    # memory of a machine running it on a convflow without the check
+    link = tmp_path / name
+    link.symlink_to("/dev/null")
+
+    one_file = link.suffix not in (".csv", ".xlsx")  # a convention file answers on its own
+    error = refused_file(convflow, link) if one_file else refused_sheet(convflow, link)
+
+    assert error["code"] == "not_a_regular_file", error
+    assert "périphérique ou un tube nommé" in error["message"]
+    nothing_written(convflow)
+
+
+def test_a_device_named_directly_is_refused(convflow: Convflow) -> None:
+    error = refused_file(convflow, Path("/dev/null"))
+
+    assert error["code"] == "not_a_regular_file" and error["params"]["file"] == "/dev/null"
+
+
+def test_a_directory_keeps_its_own_answer(convflow: Convflow, tmp_path: Path) -> None:
+    (tmp_path / "vide").mkdir()
+
+    error = refused_file(convflow, tmp_path / "vide")
+
+    assert error["code"] == "nothing_to_import"

@@ -108,7 +108,10 @@ def is_scdl_header(header: Sequence[Any]) -> bool:
 
 
 def csv_header(path: Path) -> list[str]:
-    """The first row of a CSV file ([] if it cannot be read as UTF-8 text)."""
+    """The first row of a CSV file ([] if it cannot be read as UTF-8 text, or is no regular
+    file: a named pipe would wait for a writer here; its reading refuses it)."""
+    if not path.is_file():
+        return []
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()

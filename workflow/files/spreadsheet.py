@@ -33,6 +33,7 @@ from workflow.files.convention_file import (
 )
 from workflow.files.csv_text import csv_rows
 from workflow.files.extract.documents import library_words
+from workflow.files.regular import check_regular_file
 from workflow.files.utf8 import read_utf8
 
 KINDS = (".csv", ".xlsx")
@@ -88,6 +89,7 @@ def read_spreadsheet(
 ) -> list[Row]:
     """Every row of a CSV or XLSX file as a convention; raise naming every bad cell."""
     source = str(path)
+    check_regular_file(path)
     if not path.is_file():
         raise ConventionFileError(source, None, "file", "file_not_found")
     header, rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)

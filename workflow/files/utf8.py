@@ -18,12 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from workflow.files.convention_file import ConventionFileError
+from workflow.files.regular import check_regular_file
 
 __all__ = ["read_utf8", "undecodable_at", "utf8_text", "wide_encoding"]
 
 
 def read_utf8(path: Path, source: str | None = None, *, spreadsheet: bool = False) -> str:
     """The text of the file at `path`; raise naming `source` (the path by default)."""
+    check_regular_file(path, source)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
