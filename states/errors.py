@@ -362,6 +362,13 @@ CODES: dict[str, dict[str, Kind]] = {
     "abandon_needs_amendment": {},
     "not_an_amendment_event": {"events": "amendment_actions"},
     "received_required": {},
+    # a spreadsheet's header (CSV, XLSX, SCDL) naming a column twice: both columns' letters
+    "duplicate_column": {"first": "text", "second": "text"},
+    # a convention file (a CSV: Excel's remedy) in UTF-16, or UTF-32 (`encoding`), not UTF-8
+    "file_utf16": {"encoding": "text"},
+    "spreadsheet_utf16": {"encoding": "text"},
+    # a path to import that is no regular file: a device (/dev/zero), a named pipe
+    "not_a_regular_file": {},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -14,8 +14,6 @@ file gives nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from typing import Any
 
 from states.open_data import COLUMNS, MAX_OBJECT, is_rna, is_siret
 from workflow.files.convention_file import ConventionFileError, refuse_rows
+from workflow.files.csv_text import csv_rows
 from workflow.files.spreadsheet import checked_header
 from workflow.files.utf8 import read_utf8
 
@@ -109,7 +108,10 @@ def is_scdl_header(header: Sequence[Any]) -> bool:
 
 
 def csv_header(path: Path) -> list[str]:
-    """The first row of a CSV file ([] if it cannot be read as UTF-8 text)."""
+    """The first row of a CSV file ([] if it cannot be read as UTF-8 text, or is no regular
+    file: a named pipe would wait for a writer here; its reading refuses it)."""
+    if not path.is_file():
+        return []
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()
@@ -120,17 +122,12 @@ def csv_header(path: Path) -> list[str]:
 
 def csv_header_of(text: str) -> list[str]:
     """The first row of a CSV text."""
-    first = text.split("\n", 1)[0]
-    return next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)), [])
+    return csv_rows(text)[0]
 
 
 def is_scdl_file(path: Path) -> bool:
     """A CSV file whose header is the SCDL's."""
     return path.suffix.lower() == ".csv" and is_scdl_header(csv_header(path))
-
-
-def _delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
 def read_scdl(path: Path, source: str | None = None) -> list[ScdlRow]:
@@ -142,13 +139,12 @@ def read_scdl(path: Path, source: str | None = None) -> list[ScdlRow]:
 
 def parse_scdl(text: str, source: str) -> list[ScdlRow]:
     """The rows of an SCDL CSV's text (see read_scdl)."""
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.split("\n", 1)[0]))
-    columns = _columns(source, next(reader, []))
+    header, rows = csv_rows(text)
+    columns = _columns(source, header)
     found: list[ScdlRow] = []
     problems: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in rows:
         values = {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
         if not any(values.values()):
             continue

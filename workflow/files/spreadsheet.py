@@ -31,7 +31,9 @@ from workflow.files.convention_file import (
     refuse_rows,
     to_domain,
 )
+from workflow.files.csv_text import csv_rows
 from workflow.files.extract.documents import library_words
+from workflow.files.regular import check_regular_file
 from workflow.files.utf8 import read_utf8
 
 KINDS = (".csv", ".xlsx")
@@ -87,6 +89,7 @@ def read_spreadsheet(
 ) -> list[Row]:
     """Every row of a CSV or XLSX file as a convention; raise naming every bad cell."""
     source = str(path)
+    check_regular_file(path)
     if not path.is_file():
         raise ConventionFileError(source, None, "file", "file_not_found")
     header, rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
@@ -164,16 +167,38 @@ def _columns(source: str, header: Sequence[Any]) -> list[str]:
 def checked_header(
     source: str, names: list[str], allowed: Sequence[str], required: Sequence[str]
 ) -> list[str]:
-    """A file's header, its first unknown column (with the known one it most likely means) or
-    its missing ones refused on line 1."""
+    """A file's header, its first unknown column (with the known one it most likely means), a
+    column named twice or its missing ones refused on line 1."""
     unknown = [name for name in names if name and name not in allowed]
     if unknown:
         raise ConventionFileError(source, 1, unknown[0], "unknown_column", allowed=list(allowed),
                                   closest=closest(unknown[0], allowed))  # fmt: skip
+    refuse_twice(source, names)
     missing = [name for name in required if name not in names]
     if missing:
         raise ConventionFileError(source, 1, missing[0], "missing_columns", columns=missing)
     return names
+
+
+def refuse_twice(source: str, names: Sequence[str]) -> None:
+    """A header naming a column twice, refused on line 1 with both columns' letters: a row
+    would hold two values for one field, and only one of them would be read."""
+    first: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name and name in first:
+            raise ConventionFileError(source, 1, name, "duplicate_column",
+                                      first=column_letter(first[name]),
+                                      second=column_letter(position))  # fmt: skip
+        first.setdefault(name, position)
+
+
+def column_letter(position: int) -> str:
+    """A column's letters as a spreadsheet shows them: 1 is A, 26 Z, 27 AA."""
+    letters = ""
+    while position > 0:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -231,13 +256,7 @@ def _date_text(value: Any) -> Any:
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    text = read_utf8(path, spreadsheet=True)
-    delimiter = (
-        ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    return header, ((reader.line_num, row) for row in reader)
+    return csv_rows(read_utf8(path, spreadsheet=True))
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
