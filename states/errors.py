@@ -362,6 +362,14 @@ CODES: dict[str, dict[str, Kind]] = {
     "abandon_needs_amendment": {},
     "not_an_amendment_event": {"events": "amendment_actions"},
     "received_required": {},
+    # A convention's document read by `convflow extract` or POST /api/v1/extract: a path that
+    # is no file to read (a folder, /dev/null, a named pipe), a document locked, or too big
+    # once unpacked to be a convention (a .docx or PDF made to fill the memory).
+    "file_not_regular": {},
+    "document_too_big_unpacked": {"size_mb": "number", "most_mb": "number"},
+    "document_pdf_password": {},
+    "pdf_too_many_pages": {"most": "number"},
+    "pdf_page_too_full": {"page": "number", "most": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
