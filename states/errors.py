@@ -367,8 +367,15 @@ CODES: dict[str, dict[str, Kind]] = {
     # a convention file (a CSV: Excel's remedy) in UTF-16, or UTF-32 (`encoding`), not UTF-8
     "file_utf16": {"encoding": "text"},
     "spreadsheet_utf16": {"encoding": "text"},
-    # a path to import that is no regular file: a device (/dev/zero), a named pipe
-    "not_a_regular_file": {},
+    # A path that is no file to read: a device (/dev/zero, /dev/null), a named pipe; for
+    # `convflow extract`, a folder too (`convflow import` reads a folder's files).
+    "file_not_regular": {},
+    # A convention's document read by `convflow extract` or POST /api/v1/extract: locked, or
+    # too big once unpacked to be a convention (a .docx or PDF made to fill the memory).
+    "document_too_big_unpacked": {"size_mb": "number", "most_mb": "number"},
+    "document_pdf_password": {},
+    "pdf_too_many_pages": {"most": "number"},
+    "pdf_page_too_full": {"page": "number", "most": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

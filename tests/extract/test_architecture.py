@@ -30,4 +30,4 @@ def test_the_extractor_imports_only_the_pure_domain_of_ours(module):
 
 
 def test_the_import_reader_sees_imports():
-    assert "states.errors" in absolute_imports(PACKAGE / "documents.py")
+    assert "states.errors" in absolute_imports(PACKAGE / "lines.py")

@@ -89,7 +89,7 @@ def test_a_pdf_without_a_text_layer_says_so(tmp_path):
         read_document(path)
 
 
-def test_a_pdf_locked_by_a_password_is_refused(tmp_path):
+def test_a_pdf_locked_by_a_password_is_refused_as_locked_not_as_damaged(tmp_path):
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -100,7 +100,7 @@ def test_a_pdf_locked_by_a_password_is_refused(tmp_path):
     path = tmp_path / "locked.pdf"
     pdf.output(str(path))
 
-    with pytest.raises(UnreadableDocument, match="document_not_pdf"):
+    with pytest.raises(UnreadableDocument, match="document_pdf_password"):
         read_document(path)
 
 

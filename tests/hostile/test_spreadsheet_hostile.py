@@ -545,8 +545,8 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(
     one_file = pipe.suffix not in (".csv", ".xlsx")  # a convention file answers on its own
     error = refused_file(convflow, pipe) if one_file else refused_sheet(convflow, pipe)
 
-    assert error["code"] == "not_a_regular_file", error
-    assert "ce n'est pas un fichier ordinaire" in error["message"]
+    assert error["code"] == "file_not_regular", error
+    assert "ce n'est pas un fichier enregistré sur le disque" in error["message"]
     nothing_written(convflow)
 
 
@@ -562,15 +562,15 @@ def test_a_device_is_refused_without_being_read(
     one_file = link.suffix not in (".csv", ".xlsx")  # a convention file answers on its own
     error = refused_file(convflow, link) if one_file else refused_sheet(convflow, link)
 
-    assert error["code"] == "not_a_regular_file", error
-    assert "périphérique ou un tube nommé" in error["message"]
+    assert error["code"] == "file_not_regular", error
+    assert "un périphérique ou un tube" in error["message"]
     nothing_written(convflow)
 
 
 def test_a_device_named_directly_is_refused(convflow: Convflow) -> None:
     error = refused_file(convflow, Path("/dev/null"))
 
-    assert error["code"] == "not_a_regular_file" and error["params"]["file"] == "/dev/null"
+    assert error["code"] == "file_not_regular" and error["params"]["file"] == "/dev/null"
 
 
 def test_a_directory_keeps_its_own_answer(convflow: Convflow, tmp_path: Path) -> None:

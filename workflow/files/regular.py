@@ -2,6 +2,8 @@
 
 A device never ends (/dev/zero, /dev/urandom: read whole, it fills the memory) and a named
 pipe waits for a writer that may never come: neither is a file a person means to import.
+(`convflow extract` reads its document through workflow.files.extract.regular_file, which
+refuses these with the same code, and a folder too.)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ __all__ = ["check_regular_file"]
 
 
 def check_regular_file(path: Path, source: str | None = None) -> None:
-    """Refuse, as `not_a_regular_file` naming `source` (the path by default), a path that is
+    """Refuse, as `file_not_regular` naming `source` (the path by default), a path that is
     there and is neither a regular file nor a directory (a directory keeps its own answers;
     a missing path is left to the reading, which says it is not found)."""
     try:
@@ -23,4 +25,4 @@ def check_regular_file(path: Path, source: str | None = None) -> None:
     except OSError:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise ConventionFileError(source or str(path), None, "file", "not_a_regular_file")
+        raise ConventionFileError(source or str(path), None, "file", "file_not_regular")
