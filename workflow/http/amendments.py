@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from states.inputs import parse_day
+from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
@@ -98,7 +99,7 @@ def result(recorded: AmendmentRecorded) -> dict[str, Any]:
 
 
 @router.get(
-    "/conventions/{reference:path}/amendments",
+    "/conventions/{reference:reference}/amendments",
     response_model=list[Amendment],
     summary="One convention's amendments",
 )
@@ -108,7 +109,7 @@ def amendments(context: Context, reference: str) -> list[views.AmendmentView]:
 
 
 @router.post(
-    "/conventions/{reference:path}/amendments/{number}/events",
+    "/conventions/{reference:reference}/amendments/{number}/events",
     status_code=201,
     response_model=AmendmentResult,
     summary="Record an amendment's event (admin)",
@@ -123,7 +124,7 @@ def amendment_event(
 
 
 @router.post(
-    "/conventions/{reference:path}/amendments",
+    "/conventions/{reference:reference}/amendments",
     status_code=201,
     response_model=AmendmentResult,
     summary="Draft an amendment (admin)",

@@ -20,7 +20,10 @@ from states.calendar import civil_date
 from states.errors import UnknownConvention
 from states.identifiers import REFERENCE_FORM
 from states.inputs import parse_day
-from workflow.http import ical
+from workflow.http import (
+    addresses,  # noqa: F401  (the {reference:reference} of routes)
+    ical,
+)
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
 from workflow.http.schemas import (
     PLAIN,
@@ -182,7 +185,7 @@ def calendar_all(context: Context, principal: CalendarReader, days: Within = 365
 
 
 @calendars.get(
-    "/conventions/{reference:path}/calendar.ics",
+    "/conventions/{reference:reference}/calendar.ics",
     response_class=Response,
     summary="Calendar feed of one convention's deadlines",
 )
@@ -196,7 +199,7 @@ def calendar_one(context: Context, principal: CalendarReader, reference: str) ->
 
 
 @readers.get(
-    "/conventions/{reference:path}/history",
+    "/conventions/{reference:reference}/history",
     response_model=list[HistoryEntry],
     summary="One convention's history",
 )
@@ -206,7 +209,9 @@ def history(context: Context, reference: str) -> list[views.HistoryRow]:
 
 
 @readers.get(
-    "/conventions/{reference:path}/history.csv", response_class=Response, summary="History as CSV"
+    "/conventions/{reference:reference}/history.csv",
+    response_class=Response,
+    summary="History as CSV",
 )
 def history_csv(context: Context, reference: str) -> Response:
     """The convention's history, as CSV."""
@@ -232,7 +237,7 @@ def scdl(context: Context) -> Response:
 
 
 @readers.post(
-    "/conventions/{reference:path}/events",
+    "/conventions/{reference:reference}/events",
     status_code=201,
     response_model=EventRecorded,
     responses={
@@ -253,7 +258,7 @@ def record(
 
 
 @readers.post(
-    "/conventions/{reference:path}/award",
+    "/conventions/{reference:reference}/award",
     status_code=201,
     response_model=EventRecorded,
     responses={
@@ -276,7 +281,7 @@ def record_award_decision(
 
 
 @readers.post(
-    "/conventions/{reference:path}/committee",
+    "/conventions/{reference:reference}/committee",
     status_code=201,
     response_model=EventRecorded,
     responses={
@@ -301,7 +306,7 @@ def record_committee_meeting(
 
 
 @readers.get(
-    "/conventions/{reference:path}/committee",
+    "/conventions/{reference:reference}/committee",
     response_model=Committee,
     responses={404: {"model": Problem, "description": "no such convention"}},
     summary="The steering committee's meetings",
@@ -334,7 +339,7 @@ def recorded_json(result: EventDone) -> dict[str, Any]:
 
 
 @readers.get(
-    "/conventions/{reference:path}",
+    "/conventions/{reference:reference}",
     response_model=ConventionStatus,
     responses={404: {"model": Problem, "description": "no such convention"}},
     summary="One convention: terms, parties, deadlines explained, history",

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Body, Depends, Request, UploadFile
 
 from states.errors import InvalidInput
 from workflow.files.convention_file import file_data, parse_mapping
+from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.errors import client_words
@@ -69,7 +70,7 @@ def create(context: Context, principal: Admin, body: dict[str, Any] = FileFields
 
 
 @router.patch(
-    "/conventions/{reference:path}", summary="Change some fields of a draft convention (admin)"
+    "/conventions/{reference:reference}", summary="Change some fields of a draft convention (admin)"
 )
 def edit(
     context: Context, principal: Admin, reference: str, body: dict[str, Any] = FileFields
