@@ -362,6 +362,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "abandon_needs_amendment": {},
     "not_an_amendment_event": {"events": "amendment_actions"},
     "received_required": {},
+    # A JSON body of the API gives a key twice in one object: the key's path as written, said
+    # as it is (workflow.http.json_body); the last value is never taken silently.
+    "json_key_twice": {"field": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -12,19 +12,23 @@ import refuses a value given twice.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 from urllib.parse import quote, unquote
 
 import httpx
 import pytest
 
 from tests.http.conftest import (
+    REFERENCE,
     Tokens,
     admin_browser,
     base_url,
     bearer,
     client,
     form_value,
+    loaded,
     tokens,
     web,
 )
@@ -35,7 +39,14 @@ from workflow.http.addresses import ReferenceConvertor, routed_path
 from workflow.http.factory import ROUTERS
 from workflow.usecases import views
 
-__all__ = ["admin_browser", "base_url", "client", "tokens", "web"]  # fixtures of tests/http
+__all__ = [
+    "admin_browser",
+    "base_url",
+    "client",
+    "loaded",
+    "tokens",
+    "web",
+]  # fixtures of tests/http
 
 PAPER = "Avis de réception : distribué le 5 mai 2025.\n".encode()
 
@@ -301,3 +312,174 @@ def test_a_reference_routed_is_the_one_the_address_names(routed: str, reference:
 
 
 # -- A JSON body giving a key twice ----------------------------------------------------------
+
+
+# -- A JSON body giving a key twice ----------------------------------------------------------
+
+TWICE = "\x00twice"
+"""Appended to a key of a body built as a dict, it gives that key a second time once the body
+is written as JSON (a dict cannot hold a key twice)."""
+
+
+def _written_twice(body: dict[str, Any]) -> str:
+    """The body as JSON text, every key marked TWICE written a second time as itself."""
+    return json.dumps(body).replace(json.dumps(TWICE)[1:-1] + '"', '"')
+
+
+def _convention_with(*path: str | int, second: Any, **first: Any) -> str:
+    """The reference convention's fields (some `first` changed), the key at `path` given again
+    with `second`."""
+    body = file_fields(**first)
+    parent: Any = body
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[f"{path[-1]}{TWICE}"] = second
+    return _written_twice(body)
+
+
+def _json_admin(tokens: Tokens) -> dict[str, str]:
+    """The headers of an administrator's JSON body."""
+    return {**bearer(tokens.admin), "Content-Type": "application/json"}
+
+
+CONVENTION_BODIES = {
+    "amount-1000-then-5": (
+        lambda: _convention_with("amount", second="5.00", amount="1000.00"),
+        "amount",
+    ),
+    "signatory-email-twice": (
+        lambda: _convention_with(
+            "parties", 1, "signatories", 0, "email", second="autre@example.org"
+        ),
+        "parties[1].signatories[0].email",
+    ),
+    "clause-twice": (
+        lambda: _convention_with("clauses", "dispute_window_days", second=30),
+        "clauses.dispute_window_days",
+    ),
+    "reference-twice": (lambda: _convention_with("reference", second="API-2"), "reference"),
+}
+"""Bodies of `POST /api/v1/conventions` giving a key twice, and the path refused."""
+
+
+@pytest.mark.parametrize("name", list(CONVENTION_BODIES))
+def test_a_new_convention_giving_a_key_twice_is_refused_naming_its_path(
+    app: App, client: httpx.Client, tokens: Tokens, name: str
+) -> None:
+    written, path = CONVENTION_BODIES[name]
+
+    answer = client.post(
+        "/api/v1/conventions", content=written().encode(), headers=_json_admin(tokens)
+    )
+
+    assert answer.status_code == 422, answer.text[:300]
+    problem = answer.json()
+    assert (problem["code"], problem["params"], problem["error"]) == (
+        "json_key_twice", {"field": path}, "KeyGivenTwice",
+    )  # fmt: skip
+    assert problem["message"] == (
+        f"la clé «\xa0{path}\xa0» est donnée deux fois dans le même objet JSON\xa0: chaque clé "
+        "ne s'écrit qu'une fois"
+    )
+    listed = client.get("/api/v1/conventions", headers=bearer(tokens.viewer)).json()
+    assert listed["items"] == []
+
+
+def test_the_same_convention_with_each_key_once_is_created(
+    app: App, client: httpx.Client, tokens: Tokens
+) -> None:
+    # The bodies above but for the key given twice: what refused them is that key alone.
+    body = json.dumps(file_fields()).encode()
+    answer = client.post("/api/v1/conventions", content=body, headers=_json_admin(tokens))
+    assert answer.status_code == 201, answer.text[:300]
+
+
+BODIES = {
+    # (method, address, body as JSON text, the path refused)
+    "event-twice": ("POST", "events", '{"event": "submit", "event": "cancel"}', "event"),
+    "input-twice": (
+        "POST", "events",
+        '{"event": "cancel", "inputs": {"reason": "a", "reason": "b"}}', "inputs.reason",
+    ),
+    "version-twice": (
+        "POST", "events", '{"event": "submit", "expected_version": 1, "expected_version": 2}',
+        "expected_version",
+    ),
+    "place-twice": ("PATCH", "", '{"place": "Aix", "place": "Arles"}', "place"),
+    "parties-signatory-twice": (
+        "PATCH", "",
+        '{"parties": [{"key": "a", "signatories": [{"name": "N", "name": "M"}]}]}',
+        "parties[0].signatories[0].name",
+    ),
+    "change-twice": (
+        "POST", "amendments",
+        '{"changes": {"end_date": "2026-06-30", "end_date": "2027-06-30"}}', "changes.end_date",
+    ),
+    "amendment-event-twice": (
+        "POST", "amendments/1/events", '{"event": "sign", "event": "abandon"}', "event",
+    ),
+    "award-twice": (
+        "POST", "award", '{"decision": "D-1", "decision": "D-2", "adopted": "2025-02-01"}',
+        "decision",
+    ),
+    "committee-twice": (
+        "POST", "committee",
+        '{"date": "2025-03-03", "attendees": "A", "decisions": "B", "attendees": "C"}',
+        "attendees",
+    ),
+    "letter-twice": ("POST", "letters", '{"kind": "dispute", "kind": "award"}', "kind"),
+    "deep-and-late": (
+        "POST", "events",
+        '{"event": "submit", "on": "2025-03-03", "x": ' + "[" * 50 + '{"k": 1, "k": 2}'
+        + "]" * 50 + "}", "x" + "[0]" * 50 + ".k",
+    ),
+}  # fmt: skip
+"""Bodies of the reference convention's routes giving a key twice: each refused (422
+`json_key_twice`) naming the key's path, before the route does anything."""
+
+
+@pytest.mark.parametrize("name", list(BODIES))
+def test_a_body_giving_a_key_twice_is_refused_before_anything_is_done(
+    client: httpx.Client, tokens: Tokens, loaded: App, name: str
+) -> None:
+    method, part, body, path = BODIES[name]
+    before = (views.status(loaded, REFERENCE), views.history(loaded, REFERENCE))
+    address = f"/api/v1/conventions/{REFERENCE}" + (f"/{part}" if part else "")
+
+    answer = client.request(method, address, content=body.encode(),
+                            headers={**bearer(tokens.admin), "Accept-Language": "en",
+                                     "Content-Type": "application/json"})  # fmt: skip
+
+    assert answer.status_code == 422, answer.text[:300]
+    problem = answer.json()
+    assert (problem["code"], problem["params"]) == ("json_key_twice", {"field": path})
+    assert problem["message"] == (
+        f"the key '{path}' is given twice in the same JSON object: each key is written once"
+    )
+    after = (views.status(loaded, REFERENCE), views.history(loaded, REFERENCE))
+    assert after == before
+
+
+def test_a_key_given_twice_is_refused_whoever_sends_it_before_its_token_is_looked_at(
+    client: httpx.Client, tokens: Tokens, loaded: App
+) -> None:
+    # FastAPI reads the body before the route's dependencies (the token): as a body that is no
+    # JSON, a key given twice is refused first; nothing is done either way.
+    answer = client.post(f"/api/v1/conventions/{REFERENCE}/events",
+                         content=b'{"event": "submit", "event": "cancel"}',
+                         headers={"Content-Type": "application/json"})  # fmt: skip
+
+    assert answer.status_code == 422, answer.text[:300]
+    assert answer.json()["code"] == "json_key_twice"
+    assert steps.state(loaded) == "draft"
+
+
+def test_every_route_of_the_api_reads_its_body_strictly() -> None:
+    from workflow.http.json_body import StrictJsonRoute
+
+    api = [route for router in ROUTERS for route in router.routes
+           if getattr(route, "path", "").startswith("/api/")]  # fmt: skip
+    assert len(api) >= 20
+    assert all(isinstance(route, StrictJsonRoute) for route in api), [
+        route.path for route in api if not isinstance(route, StrictJsonRoute)
+    ]

@@ -17,6 +17,7 @@ from states.inputs import parse_day
 from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
 from workflow.usecases import views
 from workflow.usecases.amendments import (
@@ -33,7 +34,12 @@ _refusals: dict[int | str, dict[str, Any]] = {
     409: {"model": Problem, "description": "refused by the amendment's or convention's rules"},
     422: {"model": Problem, "description": "an input is missing or malformed"},
 }
-router = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
+router = APIRouter(
+    prefix="/api/v1",
+    responses=_refusals,
+    dependencies=[Depends(api_reader)],
+    route_class=StrictJsonRoute,
+)
 ChangeKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64})?$")]
 OnDate = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)]
 Number = Annotated[int, Path(ge=1, le=MAX_AMENDMENT)]

@@ -25,6 +25,7 @@ from workflow.http import (
     ical,
 )
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import (
     PLAIN,
     AwardRequest,
@@ -58,9 +59,14 @@ _refusals: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no token, or not a valid one"},
 }  # and those every route shares by what it is (workflow.http.openapi): 403 for a write...
 # Deny by default: every route of `readers` needs a valid token (401 without one).
-readers = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
+readers = APIRouter(
+    prefix="/api/v1",
+    responses=_refusals,
+    dependencies=[Depends(api_reader)],
+    route_class=StrictJsonRoute,  # a key given twice in a body: refused
+)
 # The calendar feeds need one too, from the header or (for calendar clients) the address.
-calendars = APIRouter(prefix="/api/v1", responses=_refusals)
+calendars = APIRouter(prefix="/api/v1", responses=_refusals, route_class=StrictJsonRoute)
 
 
 class ListQuery(BaseModel):

@@ -18,6 +18,7 @@ from states.inputs import parse_day
 from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import PLAIN, Problem
 from workflow.usecases.documents import Attach, attach, documents, read
 
@@ -25,6 +26,7 @@ router = APIRouter(
     prefix="/api/v1",
     dependencies=[Depends(api_reader)],
     responses={404: {"model": Problem, "description": "no such convention or document"}},
+    route_class=StrictJsonRoute,
 )
 
 

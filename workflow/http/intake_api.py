@@ -21,6 +21,7 @@ from workflow.http import addresses  # noqa: F401  (the {reference:reference} of
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.errors import client_words
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import Problem
 from workflow.usecases import views
 from workflow.usecases.commands import ImportConvention
@@ -42,7 +43,12 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
         "every other problem in `params.others`",
     },
 }
-router = APIRouter(prefix="/api/v1", responses=_REFUSED, dependencies=[Depends(api_reader)])
+router = APIRouter(
+    prefix="/api/v1",
+    responses=_REFUSED,
+    dependencies=[Depends(api_reader)],
+    route_class=StrictJsonRoute,
+)
 FileFields = Body(
     ...,
     description="the convention file's fields, as JSON: reference, title, object, amount "
