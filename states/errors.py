@@ -376,6 +376,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "document_pdf_password": {},
     "pdf_too_many_pages": {"most": "number"},
     "pdf_page_too_full": {"page": "number", "most": "number"},
+    # A JSON body of the API gives a key twice in one object: the key's path as written, said
+    # as it is (workflow.http.json_body); the last value is never taken silently.
+    "json_key_twice": {"field": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

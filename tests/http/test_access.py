@@ -50,7 +50,7 @@ def routes() -> list[tuple[str, str]]:
     for router in ROUTERS:
         for route in router.routes:
             assert isinstance(route, APIRoute)
-            path = re.sub(r"\{reference(:path)?\}", REFERENCE, route.path).replace("{number}", "1")
+            path = re.sub(r"\{reference(:\w+)?\}", REFERENCE, route.path).replace("{number}", "1")
             path = path.replace("{sha256}", PAPER_SHA)
             found += [(method, path) for method in sorted(route.methods)]
     return found

@@ -140,3 +140,19 @@ def _resolved(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     if reference is None:
         return node
     return dict(schema["components"]["schemas"][reference.rsplit("/", 1)[-1]])
+
+
+def test_every_reference_in_an_address_says_how_its_slash_is_written(
+    schema: dict[str, Any],
+) -> None:
+    """A generated client must know that `API-1/history` is written `API-1%2Fhistory`: written
+    as is, it is the history of API-1 (workflow.http.addresses)."""
+    described = [
+        (path, parameter.get("description", ""))
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["name"] == "reference"
+    ]
+    assert len(described) >= 15
+    assert all("%2F" in description for _, description in described), described

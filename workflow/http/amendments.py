@@ -14,8 +14,10 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from states.inputs import parse_day
+from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
 from workflow.usecases import views
 from workflow.usecases.amendments import (
@@ -32,7 +34,12 @@ _refusals: dict[int | str, dict[str, Any]] = {
     409: {"model": Problem, "description": "refused by the amendment's or convention's rules"},
     422: {"model": Problem, "description": "an input is missing or malformed"},
 }
-router = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
+router = APIRouter(
+    prefix="/api/v1",
+    responses=_refusals,
+    dependencies=[Depends(api_reader)],
+    route_class=StrictJsonRoute,
+)
 ChangeKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64})?$")]
 OnDate = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)]
 Number = Annotated[int, Path(ge=1, le=MAX_AMENDMENT)]
@@ -98,7 +105,7 @@ def result(recorded: AmendmentRecorded) -> dict[str, Any]:
 
 
 @router.get(
-    "/conventions/{reference:path}/amendments",
+    "/conventions/{reference:reference}/amendments",
     response_model=list[Amendment],
     summary="One convention's amendments",
 )
@@ -108,7 +115,7 @@ def amendments(context: Context, reference: str) -> list[views.AmendmentView]:
 
 
 @router.post(
-    "/conventions/{reference:path}/amendments/{number}/events",
+    "/conventions/{reference:reference}/amendments/{number}/events",
     status_code=201,
     response_model=AmendmentResult,
     summary="Record an amendment's event (admin)",
@@ -123,7 +130,7 @@ def amendment_event(
 
 
 @router.post(
-    "/conventions/{reference:path}/amendments",
+    "/conventions/{reference:reference}/amendments",
     status_code=201,
     response_model=AmendmentResult,
     summary="Draft an amendment (admin)",

@@ -20,8 +20,12 @@ from states.calendar import civil_date
 from states.errors import UnknownConvention
 from states.identifiers import REFERENCE_FORM
 from states.inputs import parse_day
-from workflow.http import ical
+from workflow.http import (
+    addresses,  # noqa: F401  (the {reference:reference} of routes)
+    ical,
+)
 from workflow.http.auth import Admin, CalendarReader, Context, Reader, api_reader
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import (
     PLAIN,
     AwardRequest,
@@ -55,9 +59,14 @@ _refusals: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "no token, or not a valid one"},
 }  # and those every route shares by what it is (workflow.http.openapi): 403 for a write...
 # Deny by default: every route of `readers` needs a valid token (401 without one).
-readers = APIRouter(prefix="/api/v1", responses=_refusals, dependencies=[Depends(api_reader)])
+readers = APIRouter(
+    prefix="/api/v1",
+    responses=_refusals,
+    dependencies=[Depends(api_reader)],
+    route_class=StrictJsonRoute,  # a key given twice in a body: refused
+)
 # The calendar feeds need one too, from the header or (for calendar clients) the address.
-calendars = APIRouter(prefix="/api/v1", responses=_refusals)
+calendars = APIRouter(prefix="/api/v1", responses=_refusals, route_class=StrictJsonRoute)
 
 
 class ListQuery(BaseModel):
@@ -182,7 +191,7 @@ def calendar_all(context: Context, principal: CalendarReader, days: Within = 365
 
 
 @calendars.get(
-    "/conventions/{reference:path}/calendar.ics",
+    "/conventions/{reference:reference}/calendar.ics",
     response_class=Response,
     summary="Calendar feed of one convention's deadlines",
 )
@@ -196,7 +205,7 @@ def calendar_one(context: Context, principal: CalendarReader, reference: str) ->
 
 
 @readers.get(
-    "/conventions/{reference:path}/history",
+    "/conventions/{reference:reference}/history",
     response_model=list[HistoryEntry],
     summary="One convention's history",
 )
@@ -206,7 +215,9 @@ def history(context: Context, reference: str) -> list[views.HistoryRow]:
 
 
 @readers.get(
-    "/conventions/{reference:path}/history.csv", response_class=Response, summary="History as CSV"
+    "/conventions/{reference:reference}/history.csv",
+    response_class=Response,
+    summary="History as CSV",
 )
 def history_csv(context: Context, reference: str) -> Response:
     """The convention's history, as CSV."""
@@ -232,7 +243,7 @@ def scdl(context: Context) -> Response:
 
 
 @readers.post(
-    "/conventions/{reference:path}/events",
+    "/conventions/{reference:reference}/events",
     status_code=201,
     response_model=EventRecorded,
     responses={
@@ -253,7 +264,7 @@ def record(
 
 
 @readers.post(
-    "/conventions/{reference:path}/award",
+    "/conventions/{reference:reference}/award",
     status_code=201,
     response_model=EventRecorded,
     responses={
@@ -276,7 +287,7 @@ def record_award_decision(
 
 
 @readers.post(
-    "/conventions/{reference:path}/committee",
+    "/conventions/{reference:reference}/committee",
     status_code=201,
     response_model=EventRecorded,
     responses={
@@ -301,7 +312,7 @@ def record_committee_meeting(
 
 
 @readers.get(
-    "/conventions/{reference:path}/committee",
+    "/conventions/{reference:reference}/committee",
     response_model=Committee,
     responses={404: {"model": Problem, "description": "no such convention"}},
     summary="The steering committee's meetings",
@@ -334,7 +345,7 @@ def recorded_json(result: EventDone) -> dict[str, Any]:
 
 
 @readers.get(
-    "/conventions/{reference:path}",
+    "/conventions/{reference:reference}",
     response_model=ConventionStatus,
     responses={404: {"model": Problem, "description": "no such convention"}},
     summary="One convention: terms, parties, deadlines explained, history",

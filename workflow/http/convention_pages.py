@@ -21,6 +21,7 @@ from states.documents import DOCUMENT_KINDS
 from states.errors import ConvflowError, InvalidInput
 from states.inputs import is_digits, parse_day
 from states.lifecycle import EVENTS
+from workflow.http.addresses import in_address
 from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
@@ -117,7 +118,7 @@ def convention_page(
     return context.pages.response("convention.html", data, status)
 
 
-@router.get("/conventions/{reference:path}/historique.csv")
+@router.get("/conventions/{reference:reference}/historique.csv")
 def history_csv(context: Context, reference: str) -> Response:
     """One convention's history, as CSV."""
     rows = views.history(context.app, checked(reference))
@@ -165,7 +166,7 @@ async def _handle(
             convention_page, context, signed, reference, status=status_of(error),
             refusal=french(error), failed=form_id(form), given=form,
         )  # fmt: skip
-    return RedirectResponse(f"/conventions/{reference}?enregistre={done}#{anchor}", 303)
+    return RedirectResponse(f"/conventions/{in_address(reference)}?enregistre={done}#{anchor}", 303)
 
 
 def _number(text: str) -> int:
@@ -174,7 +175,7 @@ def _number(text: str) -> int:
     return int(text)
 
 
-@router.post("/conventions/{reference:path}/avenants/{number}/evenements")
+@router.post("/conventions/{reference:reference}/avenants/{number}/evenements")
 async def amendment_event(
     request: Request, context: Context, signed: PageAdmin, reference: str, number: str
 ) -> Response:
@@ -194,7 +195,7 @@ async def amendment_event(
     return await _handle(request, context, signed, reference, act, form_id, "avenants")
 
 
-@router.post("/conventions/{reference:path}/avenants")
+@router.post("/conventions/{reference:reference}/avenants")
 async def amend(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
     """Draft an amendment with the changes filled in."""
 
@@ -212,7 +213,7 @@ async def amend(request: Request, context: Context, signed: PageAdmin, reference
     return await _handle(request, context, signed, reference, act, lambda _: "amend", "avenants")
 
 
-@router.post("/conventions/{reference:path}/evenements")
+@router.post("/conventions/{reference:reference}/evenements")
 async def record(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
     """Record one of the convention's events from its form."""
 
@@ -229,13 +230,13 @@ async def record(request: Request, context: Context, signed: PageAdmin, referenc
     return await _handle(request, context, signed, reference, act, form_id, "historique")
 
 
-@router.post("/conventions/{reference:path}/attribution")
+@router.post("/conventions/{reference:reference}/attribution")
 async def award(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
     """Record (or complete) the award decision from its form."""
     return await _side_record(request, context, signed, reference, "record_award", "attribution")
 
 
-@router.post("/conventions/{reference:path}/comite")
+@router.post("/conventions/{reference:reference}/comite")
 async def committee_meeting(
     request: Request, context: Context, signed: PageAdmin, reference: str
 ) -> Response:
@@ -260,7 +261,7 @@ async def _side_record(
     return await _handle(request, context, signed, reference, act, lambda _: trigger, anchor)
 
 
-@router.post("/conventions/{reference:path}/pieces")
+@router.post("/conventions/{reference:reference}/pieces")
 async def attach_paper(
     request: Request, context: Context, signed: PageAdmin, reference: str, file: UploadFile
 ) -> Response:
@@ -282,7 +283,7 @@ async def attach_paper(
         except ConvflowError as error:
             return convention_page(context, signed, reference, status=status_of(error),
                                    refusal=french(error))  # fmt: skip
-        return RedirectResponse(f"/conventions/{reference}#pieces", 303)
+        return RedirectResponse(f"/conventions/{in_address(reference)}#pieces", 303)
 
     return await run_in_threadpool(act)
 
@@ -293,7 +294,7 @@ LETTER_TYPES = {
 }
 
 
-@router.post("/conventions/{reference:path}/lettres")
+@router.post("/conventions/{reference:reference}/lettres")
 async def write_letter(
     request: Request, context: Context, signed: PageAdmin, reference: str
 ) -> Response:
@@ -330,37 +331,37 @@ def paper(context: Context, signed: PageReader, sha256: str) -> Response:
     return Response(content, media_type=described["media_type"], headers=headers)
 
 
-@router.get("/conventions/{reference:path}/attribution")
+@router.get("/conventions/{reference:reference}/attribution")
 def award_form_reloaded(signed: PageReader, reference: str) -> Response:
     """A refused form's address opened again: back to the convention's award decision."""
-    return RedirectResponse(f"/conventions/{reference}#attribution", 303)
+    return RedirectResponse(f"/conventions/{in_address(reference)}#attribution", 303)
 
 
-@router.get("/conventions/{reference:path}/comite")
+@router.get("/conventions/{reference:reference}/comite")
 def committee_form_reloaded(signed: PageReader, reference: str) -> Response:
     """A refused form's address opened again: back to the convention's committee."""
-    return RedirectResponse(f"/conventions/{reference}#comite", 303)
+    return RedirectResponse(f"/conventions/{in_address(reference)}#comite", 303)
 
 
-@router.get("/conventions/{reference:path}/avenants/{number}/evenements")
+@router.get("/conventions/{reference:reference}/avenants/{number}/evenements")
 def amendment_form_reloaded(signed: PageReader, reference: str, number: str) -> Response:
     """A refused form's address opened again (reloaded, bookmarked): back to the page."""
-    return RedirectResponse(f"/conventions/{reference}#avenants", 303)
+    return RedirectResponse(f"/conventions/{in_address(reference)}#avenants", 303)
 
 
-@router.get("/conventions/{reference:path}/avenants")
+@router.get("/conventions/{reference:reference}/avenants")
 def amend_form_reloaded(signed: PageReader, reference: str) -> Response:
     """A refused form's address opened again: back to the convention's amendments."""
-    return RedirectResponse(f"/conventions/{reference}#avenants", 303)
+    return RedirectResponse(f"/conventions/{in_address(reference)}#avenants", 303)
 
 
-@router.get("/conventions/{reference:path}/evenements")
+@router.get("/conventions/{reference:reference}/evenements")
 def event_form_reloaded(signed: PageReader, reference: str) -> Response:
     """A refused form's address opened again: back to the convention's page."""
-    return RedirectResponse(f"/conventions/{reference}#historique", 303)
+    return RedirectResponse(f"/conventions/{in_address(reference)}#historique", 303)
 
 
-@router.get("/conventions/{reference:path}")
+@router.get("/conventions/{reference:reference}")
 def convention(request: Request, context: Context, signed: PageReader, reference: str) -> Response:
     """Everything about one convention, and (for admins) the forms to record its events."""
     done = request.query_params.get("enregistre")

@@ -15,8 +15,10 @@ from starlette.responses import Response
 
 from states.calendar import civil_date
 from states.inputs import parse_day
+from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import PLAIN, Problem
 from workflow.usecases.documents import Attach, attach, documents, read
 
@@ -24,10 +26,11 @@ router = APIRouter(
     prefix="/api/v1",
     dependencies=[Depends(api_reader)],
     responses={404: {"model": Problem, "description": "no such convention or document"}},
+    route_class=StrictJsonRoute,
 )
 
 
-@router.get("/conventions/{reference:path}/documents", summary="A convention's papers")
+@router.get("/conventions/{reference:reference}/documents", summary="A convention's papers")
 def listed(context: Context, reference: str) -> list[dict[str, Any]]:
     """Each paper: sha256, name, kind, media_type, size, event, amendment, added_by..."""
     return documents(context.app, checked(reference))
@@ -49,7 +52,7 @@ def _quoted(name: str) -> str:
 
 
 @router.post(
-    "/conventions/{reference:path}/documents",
+    "/conventions/{reference:reference}/documents",
     status_code=201,
     summary="Attach a paper (admin)",
     responses={422: {"model": Problem, "description": "refused: type, size, kind, target"}},
@@ -86,7 +89,7 @@ class LetterRequest(BaseModel):
 
 
 @router.post(
-    "/conventions/{reference:path}/letters",
+    "/conventions/{reference:reference}/letters",
     response_class=Response,
     summary="Write a letter: dispute, termination, award or an amendment's draft (admin)",
     responses={409: {"model": Problem, "description": "not in this state"},

@@ -35,6 +35,7 @@ from workflow.http import (
     pages,
     signin,
 )
+from workflow.http.addresses import EncodedSlashes
 from workflow.http.auth import AdminOnly, SignInRequired
 from workflow.http.context import HttpContext, context_of
 from workflow.http.errors import (
@@ -231,7 +232,8 @@ ROUTERS = (
 """Every router the app serves; each route in them depends on a token or a session, but
 those of `signin.public` (the sign-in form itself) and the operator's `probes` (health and
 metrics). Order matters: a reference may hold a slash, so `/conventions/{reference}` comes after
-the routes below it (`.../calendar.ics`)."""
+the routes below it (`.../calendar.ics`); a slash written `%2F` stays in the reference
+(workflow.http.addresses)."""
 
 
 def create_http_app(
@@ -261,6 +263,7 @@ def create_http_app(
     for router in ROUTERS:
         web.include_router(router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.add_middleware(EncodedSlashes)  # innermost: routes `/conventions/A%2FB` to A/B itself
     upload_most = max(app.settings.document_max_bytes, intake_api.MAX_DOCUMENT)
     web.add_middleware(BodyLimit, upload_most=upload_most, refuse=_http_error)
     web.add_middleware(SecurityHeaders)  # outermost: on every answer, a 413 included

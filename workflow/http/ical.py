@@ -17,6 +17,7 @@ from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
+from workflow.http.addresses import in_address
 from workflow.wording import dashboard as labels
 
 PRODID = "-//Métropole Aix-Marseille-Provence//convflow//FR"
@@ -86,6 +87,6 @@ def calendar(
     feed.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     feed.add("x-published-ttl", "PT1H")
     for item in items:
-        url = f"{link.rstrip('/')}/conventions/{item['reference']}" if link else None
+        url = f"{link.rstrip('/')}/conventions/{in_address(item['reference'])}" if link else None
         feed.add_component(_event(item, url, reminder_hour))
     return str(feed.to_ical().decode("utf-8"))

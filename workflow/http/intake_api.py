@@ -17,9 +17,11 @@ from fastapi import APIRouter, Body, Depends, Request, UploadFile
 
 from states.errors import InvalidInput
 from workflow.files.convention_file import file_data, parse_mapping
+from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.errors import client_words
+from workflow.http.json_body import StrictJsonRoute
 from workflow.http.schemas import Problem
 from workflow.usecases import views
 from workflow.usecases.commands import ImportConvention
@@ -41,7 +43,12 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
         "every other problem in `params.others`",
     },
 }
-router = APIRouter(prefix="/api/v1", responses=_REFUSED, dependencies=[Depends(api_reader)])
+router = APIRouter(
+    prefix="/api/v1",
+    responses=_REFUSED,
+    dependencies=[Depends(api_reader)],
+    route_class=StrictJsonRoute,
+)
 FileFields = Body(
     ...,
     description="the convention file's fields, as JSON: reference, title, object, amount "
@@ -69,7 +76,7 @@ def create(context: Context, principal: Admin, body: dict[str, Any] = FileFields
 
 
 @router.patch(
-    "/conventions/{reference:path}", summary="Change some fields of a draft convention (admin)"
+    "/conventions/{reference:reference}", summary="Change some fields of a draft convention (admin)"
 )
 def edit(
     context: Context, principal: Admin, reference: str, body: dict[str, Any] = FileFields

@@ -28,6 +28,7 @@ from states.inputs import is_digits
 from workflow.files import fields as file_fields
 from workflow.files.convention_file import ConventionFile, file_data, parse_mapping
 from workflow.http import intake_form
+from workflow.http.addresses import in_address
 from workflow.http.api import checked
 from workflow.http.auth import Context, PageAdmin, SignedIn, page_reader
 from workflow.http.context import HttpContext
@@ -83,7 +84,9 @@ def form_page(
         "version": "",
         "intake_draft": None,
         "facts": [],
-        "action": f"/conventions/{editing}/modifier" if editing else "/nouvelle-convention",
+        "action": f"/conventions/{in_address(editing)}/modifier"
+        if editing
+        else "/nouvelle-convention",
         **(extra or {}),
     }
     return context.pages.response("new_convention.html", data, status)
@@ -159,7 +162,9 @@ def _checked_then(
             changed = sorted(key for key in after if after[key] != before.get(key))
             edit_draft(context.app, parsed.convention, signed.principal.actor, changed,
                        context.now(), form_version(form.get("version", "")))  # fmt: skip
-            return RedirectResponse(f"/conventions/{editing}?enregistre=edit_draft", 303)
+            return RedirectResponse(
+                f"/conventions/{in_address(editing)}?enregistre=edit_draft", 303
+            )
         command = ImportConvention(parsed.convention, signed.principal.actor, SOURCE)
         draft = _draft_number(form)
         if draft is not None:  # opened from a draft to complete: it goes in the same transaction
@@ -175,7 +180,7 @@ def _checked_then(
                          said=refusal(error, renamed, quotes), editing=editing,
                          extra={"version": form.get("version", ""),
                                 "intake_draft": _draft_number(form)})  # fmt: skip
-    return RedirectResponse(f"/conventions/{done.reference}?enregistre=create", 303)
+    return RedirectResponse(f"/conventions/{in_address(done.reference)}?enregistre=create", 303)
 
 
 def _draft_number(form: Mapping[str, str]) -> int | None:
@@ -239,20 +244,20 @@ def _read_document(context: HttpContext, signed: SignedIn, file: UploadFile) -> 
     return form_page(context, signed, given, said=intake_form.Said(quotes=quotes), extra=extra)
 
 
-@router.get("/conventions/{reference:path}/modifier")
+@router.get("/conventions/{reference:reference}/modifier")
 def edit_form(context: Context, signed: PageAdmin, reference: str) -> Response:
     """A draft's form, filled with its terms; once submitted, refused naming its state."""
     reference = checked(reference)
     with context.app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
     if convention.state != "draft":
-        return RedirectResponse(f"/conventions/{reference}", 303)
+        return RedirectResponse(f"/conventions/{in_address(reference)}", 303)
     given = file_fields.flat(file_data(convention))
     return form_page(context, signed, given, editing=reference,
                      extra={"version": convention.version})  # fmt: skip
 
 
-@router.post("/conventions/{reference:path}/modifier")
+@router.post("/conventions/{reference:reference}/modifier")
 async def edit(request: Request, context: Context, signed: PageAdmin, reference: str) -> Response:
     """Preview or save a draft's new terms."""
     form = await posted(request, signed)

@@ -67,13 +67,32 @@ def declare_refusals(schema: dict[str, Any]) -> None:
                     answers[status]["description"] = SHARED[status]  # FastAPI's own, replaced
 
 
+REFERENCE = (
+    "the convention's reference; a slash in it is written %2F (API-1%2Fhistory is the "
+    "convention API-1/history, API-1/history the history of API-1)"
+)
+"""What a route's `reference` is (workflow.http.addresses)."""
+
+
+def describe_references(schema: dict[str, Any]) -> None:
+    """Say of every `reference` in an address how its slashes are written."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("name") == "reference":
+                    parameter.setdefault("description", REFERENCE)
+
+
 def with_refusals(web: FastAPI) -> Callable[[], dict[str, Any]]:
-    """`web.openapi` that declares the shared refusals, once, in the schema FastAPI writes."""
+    """`web.openapi` that declares the shared refusals, once, in the schema FastAPI writes,
+    and how a reference is written in an address."""
     written = web.openapi
 
     def openapi() -> dict[str, Any]:
         if web.openapi_schema is None:
-            declare_refusals(written())
+            schema = written()
+            declare_refusals(schema)
+            describe_references(schema)
         assert web.openapi_schema is not None
         return web.openapi_schema
 

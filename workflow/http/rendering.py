@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
+from workflow.http.addresses import in_address
 from workflow.http.dates import when
 from workflow.http.diagram import state_diagram, ways_by_state, ways_out
 from workflow.http.presenting import (
@@ -71,6 +72,7 @@ def in_days(count: int | None) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "when": when,
+    "in_address": in_address,
     "money": money,
     "in_days": in_days,
     "state_label": labels.state,

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
+from urllib.parse import quote
 
 from notifications.addresses import mail_domain
 from states.amendments import Amendment, AmendmentOutcome, current_value
@@ -490,7 +491,8 @@ class Mailer:
         return {
             "contact": self.settings.service_contact,
             "status_command": f"convflow status {reference}" if reference else "convflow outbox",
-            "dashboard_url": f"{base.rstrip('/')}/conventions/{reference}"
+            # a slash of the reference written %2F: the address names it whole (http.addresses)
+            "dashboard_url": f"{base.rstrip('/')}/conventions/{quote(reference, safe='')}"
             if base and reference
             else base,
         }
