@@ -362,6 +362,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "abandon_needs_amendment": {},
     "not_an_amendment_event": {"events": "amendment_actions"},
     "received_required": {},
+    # Values a file gives that look right and are not.
+    "invisible_characters": {"value": "text"},  # a zero-width space, a direction mark...
+    "scdl_period_reversed": {"value": "text", "start": "date", "end": "date"},
+    "toml_time_not_read": {"value": "text", "time": "text", "day": "text", "column": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
