@@ -210,6 +210,11 @@ class ClausesIn(_Strict):
     articles: ArticlesIn = ArticlesIn()
 
 
+AS_WRITTEN = ("amount", "share")
+"""The keys whose whole numbers a file is read with as written (toml_text.read_toml): an
+amount or a share is written in decimal digits, `0x10` is no amount of 16 euros."""
+
+
 def _money(value: Any) -> Decimal:
     """An amount as a file writes it: text or a whole number, never a float."""
     if isinstance(value, float):
@@ -483,7 +488,7 @@ def parse_file(
     """The convention a TOML text describes and its history; `source` names it in errors."""
     text = without_bom(text)
     try:
-        data = read_toml(text)
+        data = read_toml(text, as_written=AS_WRITTEN)
     except TomlSyntaxError as error:
         raise toml_refusal(source, error) from None
     try:
