@@ -62,6 +62,8 @@ def _refused(code: str, **params: Any) -> PydanticCustomError:
 
 Text = Annotated[str, AfterValidator(_printable)]
 """A text field of a convention file: printable, its length bounded where it is declared."""
+NAME_MOST = 300
+"""The most characters of a party's name."""
 
 
 class _Strict(BaseModel):
@@ -89,7 +91,7 @@ class PartyIn(_Strict):
     the open data (rule 19)."""
 
     key: str = Field(pattern=PARTY_KEY_FORM)
-    name: Text = Field(min_length=1, max_length=300)
+    name: Text = Field(min_length=1, max_length=NAME_MOST)
     signatories: list[SignatoryIn] = Field(min_length=1)
     siret: str | None = None
     rna: str | None = None
