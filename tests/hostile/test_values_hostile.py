@@ -189,6 +189,18 @@ def test_an_amount_written_as_a_plain_whole_number_is_still_read(
     assert convflow.json("status", REF)["amount"] == "200000.00"
 
 
+def test_amount_written_inside_a_text_or_a_comment_is_no_amount(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    # Only a value assigned to `amount` is read as written: not words in a string or a comment.
+    text = TEXT.replace('object = """', 'object = """Montant : amount = 0x10, "share = 0b1"\n', 1)
+    path = _convention_with(tmp_path / "convention.toml", "200000  # amount = 0x10", text)
+
+    convflow.ok("import", "--without-history", str(path))
+
+    assert convflow.json("status", REF)["amount"] == "200000.00"
+
+
 def test_an_instalment_written_in_hexadecimal_is_refused_at_its_line(
     convflow: Convflow, tmp_path: Path
 ) -> None:

@@ -137,74 +137,57 @@ def quoted_integers(text: str, keys: Collection[str]) -> str:
 
     Only values change, each on its own line: the lines and the values before it on that line
     keep their places, so that a field is still located where it is written."""
-    spans = [span for key, span in _bare_values(text) if key in keys
-             and _INTEGER.fullmatch(text[span[0] : span[1]])]  # fmt: skip
-    for start, end in reversed(spans):
-        text = f'{text[:start]}"{text[start:end]}"{text[end:]}'
-    return text
+    if not _MAY_ASSIGN_NUMBER.search(text):
+        return text  # the usual file: every amount in quotes already
+    pieces, done = [], 0
+    for key, (start, end) in _bare_values(text):
+        if key in keys and _INTEGER.fullmatch(text, start, end):
+            pieces += [text[done:start], '"', text[start:end], '"']
+            done = end
+    return "".join([*pieces, text[done:]])
 
 
-_BARE = re.compile(r"[A-Za-z0-9_+\-.:]+")
-"""A bare key, or a value written without quotes (a number, a date, true, inf...)."""
+_MAY_ASSIGN_NUMBER = re.compile(r"=[ \t]*[+\-0-9]")
+_TOKEN = re.compile(
+    r"(?P<apart>[\s,\[\]{}]+)|(?P<comment>#[^\n]*)"
+    r'|(?P<string>"""[^\\"]*(?:(?:\\[\s\S]|"(?!""))[^\\"]*)*"{3,5}|'
+    r"'''[\s\S]*?'{3,5}"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|'
+    r"'[^'\n]*'?)"
+    r"|(?P<equals>=)|(?P<bare>[A-Za-z0-9_+\-.:]+)|(?P<other>.)"
+)
+"""TOML's tokens as far as finding a key's value needs: what separates (spaces, commas,
+brackets), a comment, a string (multi-line ones first), `=`, a bare key or value."""
 
 
 def _bare_values(text: str) -> list[tuple[str, tuple[int, int]]]:
     """Each value written without quotes after `key =`: the key (its last part) and where the
-    value is in `text`. A small reader of TOML's tokens: comments and strings (basic, literal,
-    multi-line) skipped, so that « title = "amount = 0x10" » assigns no amount."""
+    value is in `text`. Comments and strings are tokens of their own, so that « title =
+    "amount = 0x10" » assigns no amount."""
     found: list[tuple[str, tuple[int, int]]] = []
     key: str | None = None
     wanted = False  # a value comes next (after `=`)
-    at = 0
-    while at < len(text):
-        char = text[at]
-        if char == "#":
-            end = text.find("\n", at)
-            at = len(text) if end < 0 else end
-        elif char in "\"'":
-            end = _string_end(text, at)
-            key = None if wanted else _unquoted(text[at:end])
-            wanted, at = False, end
-        elif char == "=":
-            wanted, at = True, at + 1
-        elif (bare := _BARE.match(text, at)) is not None:
-            if wanted:
-                found.append((key or "", bare.span()))
-                key, wanted = None, False
-            else:
-                key = bare.group().rsplit(".", 1)[-1]
-            at = bare.end()
-        else:
-            if char in "[{,]}":
-                key, wanted = None, False
-            at += 1
+    for token in _TOKEN.finditer(text):
+        kind = token.lastgroup
+        if kind == "equals":
+            wanted = True
+        elif kind == "bare" and wanted:
+            found.append((key or "", token.span()))
+            key, wanted = None, False
+        elif kind in ("bare", "string"):
+            key = None if wanted else _key_part(token.group())
+            wanted = False
+        elif kind == "apart" and any(mark in token.group() for mark in ",[]{}"):
+            key, wanted = None, False
     return found
 
 
-def _string_end(text: str, start: int) -> int:
-    """Where the string starting at `start` ends (past its closing quotes)."""
-    quote = text[start]
-    triple = text.startswith(quote * 3, start)
-    closing = quote * 3 if triple else quote
-    at = start + len(closing)
-    while at < len(text):
-        if quote == '"' and text[at] == "\\":
-            at += 2
-        elif text.startswith(closing, at):
-            end = at + len(closing)
-            while triple and end < len(text) and text[end] == quote and end - at < 5:
-                end += 1  # a multi-line string may end with one or two quotes of its own
-            return end
-        elif not triple and text[at] == "\n":
-            return at  # unterminated: tomllib says so
-        else:
-            at += 1
-    return len(text)
-
-
-def _unquoted(written: str) -> str:
+def _key_part(written: str) -> str:
+    """A key as written, its last part (`payment.amount`: `amount`), without its quotes."""
     quote = written[:1]
-    return written.strip(quote) if quote else written
+    if quote in "\"'":
+        return written.strip(quote)
+    return written.rsplit(".", 1)[-1]
 
 
 def syntax_error(error: tomllib.TOMLDecodeError, text: str) -> TomlSyntaxError:
