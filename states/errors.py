@@ -379,6 +379,10 @@ CODES: dict[str, dict[str, Kind]] = {
     # A JSON body of the API gives a key twice in one object: the key's path as written, said
     # as it is (workflow.http.json_body); the last value is never taken silently.
     "json_key_twice": {"field": "text"},
+    # Values a file gives that look right and are not.
+    "invisible_characters": {"value": "text"},  # a zero-width space, a direction mark...
+    "scdl_period_reversed": {"value": "text", "start": "date", "end": "date"},
+    "toml_time_not_read": {"value": "text", "time": "text", "day": "text", "column": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
@@ -431,11 +435,11 @@ class ConvflowError(Exception):
             raise TypeError(f"{code}: parameters {sorted(params)}, declared {sorted(expected)}")
         self.code = code
         # A frame's parameter that does not apply (no amendment, no line) is left out.
-        self.params: dict[str, Any] = {
+        self.params: dict[str, Any] = briefed(code, {
             key: to_json(value)
             for key, value in params.items()
             if value is not None or key not in self.FRAME
-        }
+        })  # fmt: skip
         super().__init__(code)
 
     @property
@@ -448,6 +452,40 @@ class ConvflowError(Exception):
             f"{key}={_brief(value)}" for key, value in self.params.items() if value is not None
         )
         return f"{self.code} ({shown})" if shown else self.code
+
+
+ECHO_MOST = 80
+"""The most characters of a value a refusal repeats: past them, its first ECHO_MOST and « … ».
+A refusal names what is wrong and where (file, line, field); it never carries back a whole
+cell of 5 000 characters or an amount of 300 digits."""
+_NOT_ECHOES = frozenset({"detail", "corrected"})
+"""Text parameters that are no value given but words about it, bounded where they are made:
+a library's explanation (`detail`), the command line meant (`corrected`, to be typed again)."""
+
+
+def briefed(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """`params` of `code` with each text value it echoes cut to ECHO_MOST characters and « … »,
+    and so are those of each further problem of a file (`others`)."""
+    kinds = CODES.get(code, {})
+    out = {
+        key: _cut(value) if kinds.get(key) == "text" and key not in _NOT_ECHOES else value
+        for key, value in params.items()
+    }
+    if isinstance(out.get("others"), list):
+        out["others"] = [_briefed_problem(item) for item in out["others"]]
+    return out
+
+
+def _briefed_problem(problem: Any) -> Any:
+    if not isinstance(problem, Mapping) or not isinstance(problem.get("params"), Mapping):
+        return problem
+    return {**problem, "params": briefed(str(problem.get("code")), problem["params"])}
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > ECHO_MOST:
+        return value[:ECHO_MOST] + "…"
+    return value
 
 
 def _brief(value: Any) -> str:

@@ -202,6 +202,8 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
         compact = compact.replace(",", ".")
     if not _AMOUNT.match(compact):
         raise InvalidInput(field, "not_an_amount", value=text)
+    if len(compact.split(".")[0].lstrip("0")) > _LARGEST_DIGITS:  # 10**30: no cent to round to
+        raise InvalidInput(field, "amount_too_large", most=str(LARGEST_AMOUNT))
     try:
         amount = Decimal(compact).quantize(Decimal("0.01"))
     except InvalidOperation:  # pragma: no cover - the regex already refused it
@@ -214,6 +216,9 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
 
 
 LARGEST_AMOUNT = Decimal("999999999999.99")
+_LARGEST_DIGITS = 12
+"""How many digits LARGEST_AMOUNT has before its point: more and the amount is too large,
+however many (an amount of 30 digits exceeds what Decimal rounds to the cent)."""
 
 _WHOLE = re.compile(r"^[+-]?[0-9]+$")
 

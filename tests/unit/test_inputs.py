@@ -141,7 +141,11 @@ POSITIVE = ("amount_not_positive", {"field": "amount"})
         pytest.param("", not_an_amount(""), id="nothing"),
         pytest.param("0", POSITIVE, id="zero"),
         pytest.param("0.00", POSITIVE, id="zero with cents"),
-        pytest.param("1" * 27, not_an_amount("1" * 27), id="beyond exact decimal precision"),
+        pytest.param(
+            "1" * 27,
+            ("amount_too_large", {"field": "amount", "most": "999999999999.99"}),
+            id="beyond exact decimal precision: too large, however many digits",
+        ),
     ],
 )
 def test_an_amount_that_is_not_exact_euros_is_refused(text, expected):

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
+from states.visible import visible
 from workflow.cli.context import CliContext
 from workflow.files.convention_file import read_file
 from workflow.files.scdl import is_scdl_file, read_scdl
@@ -64,7 +65,7 @@ def expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
 def aside_report(path: Path, words: Words) -> dict[str, Any]:
     """A file of a directory left aside, and why, as `--json` gives it."""
     message = words("{file}: left aside: not a file to import (.toml, .csv or .xlsx)",
-                    file=str(path))  # fmt: skip
+                    file=visible(str(path)))  # fmt: skip
     return {"file": str(path), "code": "not_an_import_file", "message": message}
 
 
@@ -81,7 +82,7 @@ def import_all(batch: Batch, files: list[Path], as_json: bool) -> Iterator[dict[
 def _say(words: Words, report: dict[str, Any]) -> None:
     """One file's line: on stdout what it loaded, on stderr why it was refused; click.echo
     flushes it."""
-    file, error = report["file"], report["error"]
+    file, error = visible(report["file"]), report["error"]  # a name's \x1b or \n written out
     if error is not None:
         click.echo(words("{file}: refused, nothing loaded: {reason}", file=file,
                          reason=error["message"]), err=True)  # fmt: skip

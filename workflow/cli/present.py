@@ -9,14 +9,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from states.visible import visible
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.reading import NOT_RECORDED, read_status, reading_note
 from workflow.wording.words import Words
 
 
 def table(rows: Iterable[Iterable[str]], headers: Iterable[str]) -> str:
-    """Rows as aligned columns under their headers."""
-    grid = [list(headers), *([str(cell) for cell in row] for row in rows)]
+    """Rows as aligned columns under their headers; a cell's control and invisible characters
+    written out (\\n, \\x1b: states.visible), so that what a file's name or an input holds
+    neither breaks its row nor reaches the terminal as an escape sequence."""
+    grid = [list(headers), *([visible(str(cell)) for cell in row] for row in rows)]
     widths = [max(len(row[i]) for row in grid) for i in range(len(grid[0]))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))

@@ -20,7 +20,7 @@ from typing import Any
 
 from states.errors import InvalidInput
 from states.spelling import closest
-from workflow.files.convention_file import ConventionFileError, locate, toml_refusal
+from workflow.files.convention_file import AS_WRITTEN, ConventionFileError, locate, toml_refusal
 from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
 from workflow.files.utf8 import read_utf8
 
@@ -33,7 +33,7 @@ def read_amendment_file(path: Path) -> dict[str, str]:
     """The changes an amendment file declares, as `field=value` text for the domain to check."""
     text = read_utf8(path)
     try:
-        data = read_toml(text)
+        data = read_toml(text, as_written=AS_WRITTEN)
     except TomlSyntaxError as error:
         raise toml_refusal(str(path), error) from None
     return _changes(data, text, str(path))

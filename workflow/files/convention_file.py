@@ -62,6 +62,8 @@ def _refused(code: str, **params: Any) -> PydanticCustomError:
 
 Text = Annotated[str, AfterValidator(_printable)]
 """A text field of a convention file: printable, its length bounded where it is declared."""
+NAME_MOST = 300
+"""The most characters of a party's name."""
 
 
 class _Strict(BaseModel):
@@ -89,7 +91,7 @@ class PartyIn(_Strict):
     the open data (rule 19)."""
 
     key: str = Field(pattern=PARTY_KEY_FORM)
-    name: Text = Field(min_length=1, max_length=300)
+    name: Text = Field(min_length=1, max_length=NAME_MOST)
     signatories: list[SignatoryIn] = Field(min_length=1)
     siret: str | None = None
     rna: str | None = None
@@ -208,6 +210,11 @@ class ClausesIn(_Strict):
     payment_target_days: int | None = Field(default=None, ge=1, le=365, strict=True)
     signature_target_days: int | None = Field(default=None, ge=1, le=365, strict=True)
     articles: ArticlesIn = ArticlesIn()
+
+
+AS_WRITTEN = ("amount", "share")
+"""The keys whose whole numbers a file is read with as written (toml_text.read_toml): an
+amount or a share is written in decimal digits, `0x10` is no amount of 16 euros."""
 
 
 def _money(value: Any) -> Decimal:
@@ -483,7 +490,7 @@ def parse_file(
     """The convention a TOML text describes and its history; `source` names it in errors."""
     text = without_bom(text)
     try:
-        data = read_toml(text)
+        data = read_toml(text, as_written=AS_WRITTEN)
     except TomlSyntaxError as error:
         raise toml_refusal(source, error) from None
     try:

@@ -22,8 +22,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from states.inputs import EARLIEST, LARGEST_AMOUNT, LATEST, MAX_INPUT
 from states.open_data import COLUMNS, MAX_OBJECT, is_rna, is_siret
-from workflow.files.convention_file import ConventionFileError, refuse_rows
+from states.visible import has_format_characters
+from workflow.files.convention_file import NAME_MOST, ConventionFileError, refuse_rows
 from workflow.files.csv_text import csv_rows
 from workflow.files.spreadsheet import checked_header
 from workflow.files.utf8 import read_utf8
@@ -59,6 +61,14 @@ TO_COMPLETE = (
 SCHEDULE = "payment.instalments"
 """Missing too when the payment is `échelonné`: the SCDL row does not say the instalments."""
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_LONGEST = {
+    "nomAttribuant": NAME_MOST, "nomBeneficiaire": NAME_MOST,  # a party's name in a file
+    "objet": MAX_OBJECT, "conditionsVersement": MAX_OBJECT,
+    "referenceDecision": MAX_INPUT, "dispositifAide": MAX_INPUT,  # as `convflow award` takes
+    "idRAE": 5,
+}  # fmt: skip
+"""The most characters of each text column: what the field it becomes takes, or the schema's
+(an idRAE has 5), or what any input typed in convflow takes."""
 _YES_NO = {"oui": True, "true": True, "1": True, "non": False, "false": False, "0": False}
 MAX_ROWS = 10_000
 
@@ -192,28 +202,22 @@ def _row(values: dict[str, str], checked: _Checked) -> ScdlRow | None:
     if not values.get("idBeneficiaire") and not rna:
         checked.refuse("idBeneficiaire", "scdl_identifier_missing")
     _check_day(values.get("dateConvention", ""), "dateConvention", checked)
-    period = values.get("datesPeriodeVersement", "")
-    for part in period.split("/") if period else ():
-        _check_day(part, "datesPeriodeVersement", checked, shown=period)
-    if period.count("/") > 1:
-        checked.refuse("datesPeriodeVersement", "scdl_not_a_date", value=period)
+    _check_period(values.get("datesPeriodeVersement", ""), checked)
     amount = _amount(values.get("montant", ""), checked)
-    objet = values.get("objet", "")
-    if len(objet) > MAX_OBJECT:
-        checked.refuse("objet", "text_too_long", most=MAX_OBJECT, given=len(objet))
+    for name, most in _LONGEST.items():
+        if len(values.get(name, "")) > most:
+            checked.refuse(name, "text_too_long", most=most, given=len(values[name]))
+    decision = values.get("referenceDecision", "")
+    if has_format_characters(decision):  # DEL\u200b-1 is not DEL-1: the dedupe would miss it
+        checked.refuse("referenceDecision", "invisible_characters", value=decision)
     nature = values.get("nature", "")
     if nature and nature not in NATURES:
         checked.refuse("nature", "not_one_of", value=nature, choices=list(NATURES))
     condition = values.get("conditionsVersement", "")
-    if len(condition) > MAX_OBJECT:
-        checked.refuse("conditionsVersement", "text_too_long", most=MAX_OBJECT,
-                       given=len(condition))  # fmt: skip
     told = values.get("notificationUE", "")
     if told and told.lower() not in _YES_NO:
         checked.refuse("notificationUE", "not_yes_or_no", value=told)
     _share(values.get("pourcentageSubvention", ""), checked)
-    if len(values.get("idRAE", "")) > 5:
-        checked.refuse("idRAE", "text_too_long", most=5, given=len(values["idRAE"]))
     if checked.problems or amount is None:
         return None
     fields = {target: values[column] for column, target in MAPPED.items() if values.get(column)}
@@ -229,15 +233,37 @@ def _row(values: dict[str, str], checked: _Checked) -> ScdlRow | None:
     )  # fmt: skip
 
 
-def _check_day(text: str, column: str, checked: _Checked, shown: str | None = None) -> None:
+def _check_day(text: str, column: str, checked: _Checked, shown: str | None = None) -> date | None:
+    """The day a cell writes AAAA-MM-JJ, between convflow's bounds (states.inputs: a date of
+    this century, as everywhere else); None, refused, otherwise."""
     if not text:
-        return
+        return None
     try:
         if not _DAY.match(text):
             raise ValueError(text)
-        date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         checked.refuse(column, "scdl_not_a_date", value=shown or text)
+        return None
+    if not EARLIEST <= day <= LATEST:
+        checked.refuse(column, "date_out_of_range", value=text, low=EARLIEST.isoformat(),
+                       high=LATEST.isoformat())  # fmt: skip
+        return None
+    return day
+
+
+def _check_period(period: str, checked: _Checked) -> None:
+    """A day, or a period AAAA-MM-JJ/AAAA-MM-JJ that starts before it ends."""
+    if not period:
+        return
+    if period.count("/") > 1:
+        checked.refuse("datesPeriodeVersement", "scdl_not_a_date", value=period)
+        return
+    days = [_check_day(part, "datesPeriodeVersement", checked, shown=period)
+            for part in period.split("/")]  # fmt: skip
+    if len(days) == 2 and days[0] is not None and days[1] is not None and days[1] < days[0]:
+        checked.refuse("datesPeriodeVersement", "scdl_period_reversed", value=period,
+                       start=days[0].isoformat(), end=days[1].isoformat())  # fmt: skip
 
 
 def _amount(text: str, checked: _Checked) -> Decimal | None:
@@ -245,7 +271,7 @@ def _amount(text: str, checked: _Checked) -> Decimal | None:
     if not text:
         return None
     try:
-        if not re.fullmatch(r"-?\d{1,13}(\.\d{1,2})?", text):
+        if not re.fullmatch(r"-?\d+(\.\d{1,2})?", text):
             raise InvalidOperation(text)
         amount = Decimal(text)
     except InvalidOperation:
@@ -253,6 +279,9 @@ def _amount(text: str, checked: _Checked) -> Decimal | None:
         return None
     if amount <= 0:
         checked.refuse("montant", "amount_not_positive")
+        return None
+    if amount > LARGEST_AMOUNT:  # what a convention's amount can be (states.inputs)
+        checked.refuse("montant", "amount_too_large", most=str(LARGEST_AMOUNT))
         return None
     return amount.quantize(Decimal("0.01"))
 

@@ -23,6 +23,7 @@ from states.convention import Convention
 from states.errors import ConvflowError, GuardRejected
 from states.lifecycle import IN_FORCE
 from states.terms import TERMS, recorded_terms
+from states.visible import visible
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.conventions import move_deadlines
@@ -106,7 +107,7 @@ def draft_amendment(app: App, command: DraftAmendment, now: datetime) -> Amendme
         )
         uow.amendments.add(convention_id, amendment, now)
         seq = uow.conventions.save(convention, now)
-        inputs = {**changes, **({"file": command.source} if command.source else {})}
+        inputs = {**changes, **({"file": visible(command.source)} if command.source else {})}
         uow.conventions.append_event(
             convention_id,
             seq,

@@ -30,6 +30,7 @@ from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
 from states.lifecycle import record_side as side_outcome
 from states.payments import SINGLE_PAYMENT, progress_of
 from states.terms import TERMS, recorded_terms
+from states.visible import visible
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
@@ -83,7 +84,7 @@ def load_convention(
         convention.state,
         civil_date(now),
         command.actor,
-        {**({"file": command.source} if command.source else {}),
+        {**({"file": visible(command.source)} if command.source else {}),
          TERMS: recorded_terms(convention)},
         now,
     )  # fmt: skip
@@ -197,7 +198,7 @@ def import_conventions(
             for convention_id, convention in zip(ids, chunk, strict=True):
                 uow.conventions.append_event(
                     convention_id, 1, "import", None, convention.state, civil_date(now),
-                    actor, {"file": source, TERMS: recorded_terms(convention)}, now,
+                    actor, {"file": visible(source), TERMS: recorded_terms(convention)}, now,
                 )  # fmt: skip
             if progress is not None:
                 progress(len(chunk))

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from states.errors import ConvflowError
+from states.visible import visible
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
@@ -114,7 +115,7 @@ def save_drafts(
         _refuse_known(uow, rows, source)
         ids = uow.intake_drafts.add_many(
             [{"dedupe_key": row.key, "fields": row.fields, "facts": row.facts,
-              "missing": list(row.missing), "source": source[:300], "line": row.line}
+              "missing": list(row.missing), "source": visible(source)[:300], "line": row.line}
              for row in rows],
             actor, now,
         )  # fmt: skip

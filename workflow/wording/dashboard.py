@@ -11,6 +11,7 @@ from typing import Any
 
 from states.convention import Convention
 from states.terms import TERMS
+from states.visible import visible
 from workflow.wording import labels
 from workflow.wording import reading as read
 from workflow.wording import values as wording
@@ -164,10 +165,12 @@ def history_inputs(
     row: Mapping[str, Any], convention: Convention | None = None
 ) -> list[tuple[str, str]]:
     """A history line's inputs, each as (label, value) in French, by key: 'Montant versé, en
-    euros', '200 000,00 €'; given the convention, a party or a signatory by name."""
+    euros', '200 000,00 €'; given the convention, a party or a signatory by name. A value's
+    control and invisible characters are written out (\\n, \\x1b: states.visible): a note's
+    line breaks, a file's name recorded before names were stored written out."""
     amendment = row.get("amendment")
     return [
-        (input_label(key, amendment), input_value(key, value, amendment, convention))
+        (input_label(key, amendment), visible(input_value(key, value, amendment, convention)))
         for key, value in sorted(row["inputs"].items())
     ]
 

@@ -9,7 +9,6 @@ a date as '3 juillet 2025', an event by its label, a list of inputs by their lab
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from typing import Any
 
 from states.errors import CODES, FRAME_KINDS, NOT_FILES, ConvflowError, InvalidInput, Kind
 from states.identifiers import FORMS
+from states.visible import visible
 from workflow.failures import said_failure
 from workflow.wording.words import UNKNOWN, Words
 
@@ -145,19 +145,6 @@ def _said(words: Words, kind: Kind, value: Any, params: Mapping[str, Any]) -> st
     except (ValueError, ArithmeticError, TypeError, KeyError):
         said = str(value)
     return visible(said)
-
-
-_INVISIBLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
-)
-
-
-def visible(text: str) -> str:
-    """What a person typed, as a refusal shows it: control characters written out (\\n,
-    \\x1b), so that a message stays one line and a terminal interprets nothing in it; and so
-    are the invisible format characters (\\u202e turns the rest of a line right to left, \\u200b
-    hides between two letters), so that what is shown is what was typed."""
-    return _INVISIBLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 def _values(words: Words, code: str, params: Mapping[str, Any]) -> dict[str, str]:
