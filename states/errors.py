@@ -383,6 +383,13 @@ CODES: dict[str, dict[str, Kind]] = {
     "invisible_characters": {"value": "text"},  # a zero-width space, a direction mark...
     "scdl_period_reversed": {"value": "text", "start": "date", "end": "date"},
     "toml_time_not_read": {"value": "text", "time": "text", "day": "text", "column": "number"},
+    # An XLSX sheet's cell that gives no value to read (workflow/files/xlsx_sheet.py), named by
+    # its address (D2); a workbook too large to read once unpacked.
+    "sheet_formula_without_value": {"cell": "text"},
+    "sheet_formula_error": {"cell": "text", "value": "text"},
+    "sheet_merged_cell": {"cell": "text", "merged_with": "text"},
+    "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
+    "workbook_too_large": {"size": "number", "most": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -192,3 +192,49 @@ def test_importing_answers_with_a_redirect_and_a_second_post_does_not_say_nothin
     assert "rien n'a été enregistré" not in text and "existe déjà" not in text
     assert "Les 3 conventions de « lot.csv » sont déjà enregistrées" in text
     assert loaded(app, *references) == references
+
+
+def template_xlsx(change: str = "") -> bytes:
+    """The template as an XLSX workbook; `change`: one stray cell at XFD1048576 ("stray"), or
+    the amount a formula openpyxl saves without its value ("formula")."""
+    header, example = list(csv.reader(io.StringIO(template_csv())))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    sheet.append([value or None for value in example])
+    if change == "stray":
+        sheet.cell(1048576, 16384, "x")
+    if change == "formula":
+        sheet.cell(2, header.index("amount") + 1, "=100000*2")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_with_a_stray_cell_at_its_far_corner_is_reported_in_seconds(
+    admin_browser: httpx.Client, app: App
+):
+    """Its last cell, XFD1048576, costs no more to read than A1 (over ten minutes, walking every
+    empty cell up to it, were a worker of the service lost)."""
+    csrf = form_value(admin_browser.get("/import").text, "csrf_token")
+
+    report = admin_browser.post("/import", data={"csrf_token": csrf}, timeout=20,
+                                files={"file": ("lot.xlsx", template_xlsx("stray"))})  # fmt: skip
+
+    assert report.status_code == 200
+    assert "Rapport : 1 convention à créer" in page_text(report)
+    assert loaded(app, "AMP-CRPV-PACA-2025") == []
+
+
+def test_a_formula_without_its_value_is_reported_on_its_cell_in_french(
+    admin_browser: httpx.Client, app: App
+):
+    report = upload(admin_browser, template_xlsx("formula"), "lot.xlsx")
+
+    assert report.status_code == 422
+    assert re.search(r'"Ligne">2</td><td data-label="Colonne"><code>amount', report.text)
+    assert ("la cellule D2 contient une formule sans valeur calculée : ouvrez et enregistrez"
+            " le fichier dans Excel, ou saisissez la valeur") in page_text(report)  # fmt: skip
+    assert "Importer les" not in report.text
+    assert loaded(app, "AMP-CRPV-PACA-2025") == []

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
 from pydantic import ValidationError
 
@@ -32,8 +31,8 @@ from workflow.files.convention_file import (
     to_domain,
 )
 from workflow.files.csv_text import csv_rows
-from workflow.files.extract.documents import library_words
 from workflow.files.regular import check_regular_file
+from workflow.files.unread_cells import unread_problems
 from workflow.files.utf8 import read_utf8
 
 KINDS = (".csv", ".xlsx")
@@ -101,6 +100,10 @@ def read_spreadsheet(
         values = dict(zip(columns, cells, strict=False))
         if all(_blank(value) is None for value in values.values()):
             continue  # an empty row
+        unread = unread_problems(number, columns, cells)  # an XLSX cell with no value to read
+        if unread:
+            problems += unread
+            continue
         beyond = _beyond(number, columns, cells)
         if beyond is not None:
             problems.append(beyond)
@@ -260,14 +263,6 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only XLSX pays for it
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    from workflow.files.xlsx_sheet import sheet_rows  # only XLSX pays for openpyxl
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise ConventionFileError(str(path), None, "file", "spreadsheet_unreadable",
-                                  detail=library_words(error)) from None  # fmt: skip
-    rows = book.active.iter_rows(values_only=True) if book.active is not None else iter(())
-    header = list(next(rows, ()))
-    return header, ((number, list(row)) for number, row in enumerate(rows, start=2))
+    return sheet_rows(path)
