@@ -24,7 +24,7 @@ import pytest
 
 from tests.e2e.conftest import EXAMPLE, Convflow
 from tests.http import conftest as dashboard
-from tests.http.conftest import form_value
+from tests.http.test_import_page import confirm, upload
 from workflow.bootstrap import App
 from workflow.cli import cli
 from workflow.files.spreadsheet import template_csv
@@ -127,18 +127,6 @@ def nothing_written(convflow: Convflow) -> None:
 
 def page_text(response: httpx.Response) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.text)))
-
-
-def upload(browser: httpx.Client, content: bytes, name: str = "lot.csv") -> httpx.Response:
-    csrf = form_value(browser.get("/import").text, "csrf_token")
-    return browser.post("/import", data={"csrf_token": csrf},
-                        files={"file": (name, content, "application/octet-stream")})  # fmt: skip
-
-
-def confirm(browser: httpx.Client, report: httpx.Response) -> httpx.Response:
-    fields = {name: form_value(report.text, name)
-              for name in ("csrf_token", "file_name", "digest", "content")}  # fmt: skip
-    return browser.post("/import/confirmer", data=fields)
 
 
 def problems(report: httpx.Response) -> list[tuple[str, str, str]]:
