@@ -544,7 +544,7 @@ def file_data(convention: Convention) -> dict[str, Any]:
             "termination_notice_months": clauses.termination_notice_months,
             "payment_target_days": clauses.payment_target_days,
             "signature_target_days": clauses.signature_target_days,
-            "articles": {k: v for k, v in asdict(clauses.articles).items() if k != "committee"},
+            "articles": asdict(clauses.articles),  # the committee's too: an edit keeps it
         },
         "reminders": {
             "expiry": list(offsets.expiry),
