@@ -221,6 +221,30 @@ def test_a_schedule_given_through_the_api_is_shown_on_the_convention_s_page(
 INSTALMENTS = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
 
 
+def committee_article(app: App) -> str:
+    with app.uow(read_only=True) as uow:
+        return uow.conventions.get("AMP-CRPV-PACA-2025").clauses.articles.committee
+
+
+def test_an_edit_keeps_the_committee_s_article_and_a_committee_given_sets_it(
+    app: App, client: httpx.Client, tokens: Tokens
+) -> None:
+    admin = bearer(tokens.admin)
+    committee = {"name": "Comité de pilotage", "article": "article 8"}
+    client.post("/api/v1/conventions", json=file_fields(committee=committee),
+                headers=admin).raise_for_status()  # fmt: skip
+    assert committee_article(app) == "article 8"
+
+    client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json={"title": "Autre intitulé"},
+                 headers=admin).raise_for_status()  # fmt: skip
+    assert committee_article(app) == "article 8"
+
+    moved = {"name": "Comité de pilotage", "article": "article 9"}
+    client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json={"committee": moved},
+                 headers=admin).raise_for_status()  # fmt: skip
+    assert committee_article(app) == "article 9"
+
+
 def test_once_submitted_any_change_is_refused_for_the_state_before_its_fields_are_read(
     client: httpx.Client, tokens: Tokens
 ) -> None:

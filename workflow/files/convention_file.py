@@ -551,7 +551,7 @@ def file_data(convention: Convention) -> dict[str, Any]:
             "termination_notice_months": clauses.termination_notice_months,
             "payment_target_days": clauses.payment_target_days,
             "signature_target_days": clauses.signature_target_days,
-            "articles": {k: v for k, v in asdict(clauses.articles).items() if k != "committee"},
+            "articles": asdict(clauses.articles),  # the committee's too: an edit keeps it
         },
         "reminders": {
             "expiry": list(offsets.expiry),
@@ -670,16 +670,16 @@ def known_keys(table: Sequence[int | str]) -> tuple[str, ...]:
         if isinstance(part, int):  # an entry of a list: its items' keys
             continue
         field = model.model_fields.get(part) if model is not None else None
-        model = _model_in(field.annotation) if field is not None else None
+        model = model_in(field.annotation) if field is not None else None
     return tuple(model.model_fields) if model is not None else ()
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
     """The model a field's type holds: itself, or that of its list or its `| None`."""
     if get_origin(annotation) is None:
         is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
         return annotation if is_model else None
-    return next((m for m in map(_model_in, get_args(annotation)) if m is not None), None)
+    return next((m for m in map(model_in, get_args(annotation)) if m is not None), None)
 
 
 _EXPECTED = {

@@ -6,26 +6,30 @@ the same names for its inputs, so that a refusal naming a field (`parties[0].nam
 its input, and a document read by `extract` fills the form field for field. `nested` turns
 such flat text fields into the mapping `convention_file.parse_mapping` checks; `flat` does the
 inverse, to fill the form with a draft's terms.
+
+How each field is written as text, and read back, is decided here only (`text_of`,
+`value_of`), by what the file's model holds there (`kind`): whole numbers in digits, yes or no
+as « oui »/« non », a list of whole numbers as "90, 60, 30, 7"; the rest as its text. A form
+that posts back a draft's own values thus gives the draft's terms unchanged.
 """
 
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from states.inputs import is_digits
+from states.errors import InvalidInput
+from states.inputs import is_digits, parse_flag
+from workflow.files.convention_file import ConventionIn, model_in
 
 _PART = re.compile(r"([a-z_]+)(?:\[(\d{1,2})\])?")
-WHOLE_NUMBERS = frozenset(
-    {
-        "clauses.dispute_window_days",
-        "clauses.termination_notice_months",
-        "clauses.payment_target_days",
-        "clauses.signature_target_days",
-    }
-)
-"""Fields the file holds as whole numbers (the form gives text)."""
+_ITEMS = re.compile(r"[,;\s]+")
+Kind = Literal["text", "whole", "flag", "wholes"]
+"""What a field holds: text (dates, amounts and shares too, as JSON carries them), a whole
+number, yes or no, or a list of whole numbers (reminder offsets, in days)."""
+YES, NO = "oui", "non"
 
 
 def parts(name: str) -> list[str | int] | None:
@@ -42,24 +46,89 @@ def parts(name: str) -> list[str | int] | None:
     return path
 
 
-def _typed(name: str, text: str) -> Any:
-    """A form's text as the file would write it: whole numbers as numbers (else left as the
-    text, for the check to refuse by name)."""
-    if name in WHOLE_NUMBERS and is_digits(text) and len(text) <= 6:
-        return int(text)
+def kind(name: str) -> Kind:
+    """What the file holds at the dotted name `name`, read from the file's model (text for a
+    name it does not know: it is refused by name when checked)."""
+    path = parts(name) or []
+    model: Any = ConventionIn
+    annotation: Any = None
+    for part in path:
+        if isinstance(part, int):  # an entry of a list: its items' fields
+            continue
+        field = model.model_fields.get(part) if model is not None else None
+        if field is None:
+            return "text"
+        annotation, model = field.annotation, model_in(field.annotation)
+    return _kind_of(_bare(annotation))
+
+
+def _kind_of(annotation: Any) -> Kind:
+    if annotation is bool:
+        return "flag"
+    if annotation is int:
+        return "whole"
+    if get_origin(annotation) is list and [_bare(a) for a in get_args(annotation)] == [int]:
+        return "wholes"
+    return "text"
+
+
+def _bare(annotation: Any) -> Any:
+    """A field's type without its constraints (`Annotated`) and its `| None`."""
+    if get_origin(annotation) is Annotated:
+        return _bare(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return _bare(kept[0]) if len(kept) == 1 else annotation
+    return annotation
+
+
+def text_of(value: Any) -> str:
+    """A file's value as the form writes it in its input (the inverse of `value_of`)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def value_of(name: str, text: str) -> Any:
+    """A form's text as the file holds the field `name` (the inverse of `text_of`); text that
+    is not what the field holds is left as it is, for the check to refuse by name."""
+    text, held = text.strip(), kind(name)
+    if held == "whole":
+        return _whole(text)
+    if held == "wholes":
+        return [_whole(item) for item in _ITEMS.split(text) if item]
+    if held == "flag":
+        try:
+            return parse_flag(text, name)
+        except InvalidInput:
+            return text
     return text
 
 
+def _whole(text: str) -> int | str:
+    return int(text) if is_digits(text) and len(text) <= 6 else text
+
+
+def says(name: str, text: str) -> bool:
+    """Whether a form's input says something: a blank one leaves its field to its default,
+    except a list, where blank is the empty list (no reminder), as the page writes it."""
+    return bool(text.strip()) or kind(name) == "wholes"
+
+
 def nested(fields: Mapping[str, str]) -> dict[str, Any]:
-    """The file's mapping from flat text fields; blank fields are left out (their default
-    applies), and list items are kept in their order, gaps closed (an empty party slot of a
-    form is no party)."""
+    """The file's mapping from flat text fields, each read as its field holds it (`value_of`);
+    blank fields are left out (their default applies, see `says`), and list items are kept in
+    their order, gaps closed (an empty party slot of a form is no party)."""
     tree: dict[str, Any] = {}
     for name, text in fields.items():
         path = parts(name)
-        if path is None or not text.strip():
+        if path is None or not says(name, text):
             continue
-        _put(tree, path, _typed(name, text.strip()))
+        _put(tree, path, value_of(name, text))
     data: dict[str, Any] = _lists(tree)
     return data
 
@@ -92,16 +161,13 @@ def flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 def _flat_value(name: str, value: Any) -> dict[str, str]:
     if isinstance(value, Mapping):
         return flat(value, name)
-    if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+    entries = isinstance(value, list) and all(isinstance(item, Mapping) for item in value)
+    if entries and kind(name) != "wholes":  # a table's entries (none: no field), by number
         found: dict[str, str] = {}
         for number, item in enumerate(value):
             found.update(flat(item, f"{name}[{number}]"))
         return found
-    if isinstance(value, list):
-        return {name: ", ".join(str(item) for item in value)}
-    if isinstance(value, bool):
-        return {name: "oui" if value else "non"}
-    return {name: "" if value is None else str(value)}
+    return {name: text_of(value)}
 
 
 def _order(path: list[str | int]) -> list[tuple[int, int, str]]:
@@ -120,7 +186,7 @@ def compacted(fields: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]
     dropped), and how each renumbered item is named in `fields` (`parties[1]` ->
     `parties[2]` when the second slot was left blank), to put a refusal back on its input."""
     filled = [(path, text) for name, text in fields.items()
-              if text.strip() and (path := parts(name)) is not None]  # fmt: skip
+              if says(name, text) and (path := parts(name)) is not None]  # fmt: skip
     filled.sort(key=lambda item: _order(item[0]))
     numbers: dict[tuple[str, int], int] = {}
     renamed: dict[str, str] = {}

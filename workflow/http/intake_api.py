@@ -90,7 +90,7 @@ def edit(
         raise InvalidInput("reference", "reference_unchanged", reference=reference)
     if "history" in body:
         raise InvalidInput("history", "history_at_creation_only")
-    merged = _merged(file_data(current), body)
+    merged = _committee_article(_merged(file_data(current), body), body)
     parsed = parse_mapping(merged, SOURCE, **_targets(context))
     version = body.get("expected_version")
     fields = sorted(key for key in body if key != "expected_version")
@@ -109,6 +109,22 @@ def _merged(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str,
             merged[key] = _merged(merged[key], value)
         else:
             merged[key] = value
+    return merged
+
+
+def _committee_article(merged: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A `committee` given says the committee's article, as its table does in a file unless
+    `clauses.articles` says one: the draft's own article is not held against it."""
+    clauses, given = merged.get("clauses"), changes.get("clauses")
+    articles_given = given.get("articles") if isinstance(given, Mapping) else None
+    if "committee" not in changes or not isinstance(clauses, Mapping):
+        return merged
+    if isinstance(articles_given, Mapping) and "committee" in articles_given:
+        return merged
+    articles = clauses.get("articles")
+    if isinstance(articles, Mapping):
+        kept = {key: value for key, value in articles.items() if key != "committee"}
+        merged = {**merged, "clauses": {**clauses, "articles": kept}}
     return merged
 
 

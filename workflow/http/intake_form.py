@@ -22,8 +22,6 @@ from workflow.wording import labels
 
 PARTIES, SIGNATORIES, INSTALMENTS = 3, 3, 6
 TOP_LEVEL = frozenset(ConventionIn.model_fields) - {"history"}
-FLAGS = frozenset({"clauses.extension_by_amendment", "reminders.court_possible"})
-"""Fields the file holds as true or false (a carried extraction gives them as text)."""
 LONG = frozenset({"title", "object"})
 HINTS = {
     "reference": "Lettres, chiffres et . _ / - ; par exemple AMP-CRPV-PACA-2025.",
@@ -47,6 +45,13 @@ HINTS = {
     "soumission, en jours (réglage du service si vide).",
 }
 PERSON = ("name", "title", "email")
+CLAUSES = (
+    "clauses.dispute_window_days",
+    "clauses.termination_notice_months",
+    "clauses.payment_target_days",
+    "clauses.signature_target_days",
+)
+"""The clauses the form shows (the others, articles included, are carried in hidden inputs)."""
 INSTALMENT = ("amount", "trigger", "on", "report")
 TRIGGER_LABELS = {
     "notification": "à la notification de l'attribution",
@@ -115,15 +120,16 @@ def place_label(name: str) -> str:
 
 
 def _input(name: str, given: Mapping[str, str], said: Said) -> Input:
-    kind = generic(name)
-    widget = "textarea" if kind in LONG else "text"
+    kind, value = generic(name), given.get(name, "")
+    # A text input drops line breaks: a value written on several lines keeps them in a textarea.
+    widget = "textarea" if kind in LONG or "\n" in value else "text"
     if kind.endswith(("end_date", ".on")):
         widget = "date"
     options: tuple[tuple[str, str], ...] = ()
     if kind == "payment.instalments.trigger":
         widget, options = "select", tuple((t, TRIGGER_LABELS[t]) for t in INSTALMENT_TRIGGERS)
     return Input(
-        name, label(name), widget, given.get(name, ""), HINTS.get(kind, ""), options,
+        name, label(name), widget, value, HINTS.get(kind, ""), options,
         said.quotes.get(name, ""), said.problems.get(name, ""),
     )  # fmt: skip
 
@@ -177,15 +183,7 @@ def groups(given: Mapping[str, str], said: Said | None = None) -> list[Group]:
         )
         for n in range(INSTALMENTS)
     ]
-    clauses = Group(
-        "Clauses",
-        inputs(
-            "clauses.dispute_window_days",
-            "clauses.termination_notice_months",
-            "clauses.payment_target_days",
-            "clauses.signature_target_days",
-        ),
-    )
+    clauses = Group("Clauses", inputs(*CLAUSES))
     return [
         convention,
         Group("Parties et signataires", (), "parties", problem("parties"), tuple(parties)),
@@ -250,9 +248,10 @@ def shown(form: Sequence[Group]) -> set[str]:
 
 
 def file_fields_of(form: Mapping[str, str]) -> dict[str, str]:
-    """The convention file's fields in a submitted form (its other inputs left out)."""
+    """The convention file's fields in a submitted form (its other inputs left out), their
+    line breaks as the file writes them (a browser sends each as CR LF)."""
     return {
-        name: text
+        name: text.replace("\r\n", "\n").replace("\r", "\n")
         for name, text in form.items()
         if (path := file_fields.parts(name)) is not None and path[0] in TOP_LEVEL
     }
@@ -264,7 +263,8 @@ def to_file(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     value); a share is written "60 %"; a party without a code gets one from its name. The
     parties are always given (none filled: an empty list), so that too few of them are said
     as the API says it ("indiquez-en au moins 2"), not as a missing field."""
-    fields = {name: text for name, text in file_fields_of(form).items() if text.strip()}
+    fields = {name: text for name, text in file_fields_of(form).items()
+              if file_fields.says(name, text)}  # fmt: skip
     for name in [n for n in fields if n.endswith(".trigger")]:
         row = name.removesuffix(".trigger")
         if not any(fields.get(f"{row}.{key}") for key in ("amount", "on", "report")):
@@ -278,18 +278,7 @@ def to_file(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         if isinstance(party, dict) and "key" not in party and party.get("name"):
             party["key"] = party_key(str(party["name"]), data["parties"])
     data.setdefault("parties", [])
-    _flags(data)
     return data, renamed
-
-
-def _flags(data: dict[str, Any]) -> None:
-    for name in FLAGS:
-        table, key = name.split(".")
-        node = data.get(table)
-        if isinstance(node, dict) and isinstance(node.get(key), str):
-            node[key] = {"oui": True, "true": True, "non": False, "false": False}.get(
-                node[key].lower(), node[key]
-            )
 
 
 def party_key(name: str, parties: Sequence[Any]) -> str:

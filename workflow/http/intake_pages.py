@@ -204,7 +204,7 @@ def _merged(context: HttpContext, reference: str, changes: dict[str, Any]) -> di
     }
 
 
-_FORM_CLAUSES = frozenset(name.removeprefix("clauses.") for name in file_fields.WHOLE_NUMBERS)
+_FORM_CLAUSES = frozenset(name.removeprefix("clauses.") for name in intake_form.CLAUSES)
 
 
 @router.post("/nouvelle-convention/document")
@@ -229,7 +229,7 @@ def _read_document(context: HttpContext, signed: SignedIn, file: UploadFile) -> 
     given, quotes = {}, {}
     for name, found in extraction.fields.items():
         value = found.value
-        given[name] = ("oui" if value else "non") if isinstance(value, bool) else str(value)
+        given[name] = file_fields.text_of(value)
         quotes[name] = f"{ARTICLES.get(found.article, found.article)} : « {found.quote} »"
     for name in [n for n in given if n.endswith(".share")]:  # the form's amount takes a share
         given[name.removesuffix(".share") + ".amount"] = f"{given.pop(name)} %"
