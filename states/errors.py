@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal
 
 Kind = Literal[
     "text",  # as given: a reference, an email, what a person typed
+    "path",  # a file or folder's path as given: said whole, never cut (it names the file)
     "number",  # a whole number; None is said as 'unknown'
     "date",  # a civil date, ISO text: '3 juillet 2025' in French
     "instant",  # an instant, ISO text: '3 juillet 2025 à 10:00' in French
@@ -225,7 +226,7 @@ CODES: dict[str, dict[str, Kind]] = {
     # A file the command line writes (-o): checked before any work, refused if it cannot be.
     "output_is_a_directory": {"value": "text"},
     "output_not_writable": {"value": "text"},
-    "output_exists": {"value": "text"},
+    "output_exists": {"value": "path"},
     "output_not_written": {"value": "text", "reason": "text"},
     "not_a_database_url": {"value": "text"},
     "database_url_unescaped": {"value": "text", "characters": "text"},
@@ -292,11 +293,11 @@ CODES: dict[str, dict[str, Kind]] = {
     "unknown_token": {"name": "text"},
     "token_already_revoked": {"name": "text"},
     # The installation: database, service.
-    "database_missing": {"path": "text"},
+    "database_missing": {"path": "path"},
     "schema_missing": {"url": "text", "expected": "text"},
     "schema_behind": {"url": "text", "revision": "text", "expected": "text"},
     "schema_ambiguous": {"url": "text", "revisions": "text"},
-    "service_already_running": {"path": "text", "holder": "text"},
+    "service_already_running": {"path": "path", "holder": "text"},
     "database_unreachable": {"url": "text", "reason": "connection"},
     "database_refused": {"reason": "text"},
     "service_unavailable": {},  # the database's refusals as the HTTP edge tells them
@@ -356,9 +357,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_utf8": {"argument": "text"},
     "meeting_incomplete": {},
     "cadence_needs_months": {},
-    "minutes_not_text": {"file": "text"},
+    "minutes_not_text": {"file": "path"},
     "given_twice": {"key": "text", "first": "text", "second": "text"},
-    "given_in_file_and_command": {"fields": "list", "file": "text"},
+    "given_in_file_and_command": {"fields": "list", "file": "path"},
     "abandon_needs_amendment": {},
     "not_an_amendment_event": {"events": "amendment_actions"},
     "received_required": {},

@@ -167,6 +167,7 @@ def test_an_undeclared_code_or_a_wrong_parameter_is_a_programming_error():
 
 SAMPLES: dict[str, Any] = {
     "text": "abc",
+    "path": "/srv/convflow/convention.toml",
     "number": 3,
     "date": "2025-07-03",
     "instant": "2025-07-03T08:00:00Z",

@@ -99,6 +99,7 @@ def _names(sort: str) -> Callable[[Words, Any, Mapping[str, Any]], str]:
 
 KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "text": lambda words, value, _: str(value),
+    "path": lambda words, value, _: str(value),
     "number": lambda words, value, _: str(value),
     "date": lambda words, value, _: words.date(_parse_day(value)),
     "instant": lambda words, value, _: words.instant(_parse_instant(value)),
