@@ -220,14 +220,14 @@ CODES: dict[str, dict[str, Kind]] = {
     "history_out_of_order": {"dates": "list"},
     "clause_not_supported": {"value": "text", "supported": "text"},
     "date_out_of_range": {"value": "text", "low": "date", "high": "date"},
-    "not_a_directory": {"value": "text"},
-    "nothing_to_import": {"value": "text"},
+    "not_a_directory": {"value": "path"},
+    "nothing_to_import": {"value": "path"},
     "reference_with_dossier": {"reference": "text"},  # verify: a dossier is checked by itself
     # A file the command line writes (-o): checked before any work, refused if it cannot be.
     "output_is_a_directory": {"value": "text"},
-    "output_not_writable": {"value": "text"},
+    "output_not_writable": {"value": "path"},
     "output_exists": {"value": "path"},
-    "output_not_written": {"value": "text", "reason": "text"},
+    "output_not_written": {"value": "path", "reason": "text"},
     "not_a_database_url": {"value": "text"},
     "database_url_unescaped": {"value": "text", "characters": "text"},
     "database_url_bad_port": {"value": "text", "port": "text"},
