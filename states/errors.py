@@ -224,7 +224,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "nothing_to_import": {"value": "path"},
     "reference_with_dossier": {"reference": "text"},  # verify: a dossier is checked by itself
     # A file the command line writes (-o): checked before any work, refused if it cannot be.
-    "output_is_a_directory": {"value": "text"},
+    "output_is_a_directory": {"value": "path"},
     "output_not_writable": {"value": "path"},
     "output_exists": {"value": "path"},
     "output_not_written": {"value": "path", "reason": "text"},
