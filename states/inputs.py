@@ -93,6 +93,10 @@ def check_keys(
 
 
 MAX_INPUT, MAX_ACTOR = 1000, 200
+PROSE_INPUTS = ("note", "reason", "agreement", "ruling", "subject", "attendees", "decisions",
+                "minutes")  # fmt: skip
+"""The inputs a person writes as prose, on several lines if they like (a committee's minutes,
+a note): a text area on the dashboard, their line breaks kept wherever they are read."""
 """The longest input a person types, and the longest name recorded as who did it."""
 LONG_INPUTS = {"minutes": MAX_MINUTES}
 """The inputs that may be longer: a committee's minutes as text (rule 23)."""
@@ -292,6 +296,7 @@ def letter_date(inputs: Mapping[str, str]) -> date | None:
 __all__ = [
     "AMENDMENT_INPUTS",
     "INPUTS",
+    "PROSE_INPUTS",
     "InputSpec",
     "check_actor",
     "check_keys",

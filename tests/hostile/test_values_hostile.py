@@ -450,3 +450,16 @@ def test_a_term_written_with_a_time_toml_cannot_read_is_said_to_be_no_date(
     assert "écrivez la date seule : 2025-12-31" in message
     assert "la ligne continue" not in message
     assert convflow.json("list") == []
+
+
+def test_the_dashboard_keeps_a_note_s_line_breaks(loaded: Convflow) -> None:
+    """Prose (a note, a committee's minutes) written on several lines in the dashboard's text
+    area is read on its history as lines, not as « reçu\\nà relancer » (a file's name, not
+    prose, is still written out: above)."""
+    loaded.ok("event", REF, "submit", "note=reçu\nà relancer", "--on", "2025-03-03")
+
+    row = loaded.json("history", REF)[-1]
+    page = dict(dashboard.history_inputs(row))
+
+    assert row["inputs"]["note"] == "reçu\nà relancer"  # kept as given
+    assert "reçu\nà relancer" in page.values() and "\\n" not in "".join(page.values()), page

@@ -15,7 +15,7 @@ from typing import Any
 
 from states.amendments import FIELDS
 from states.errors import InvalidInput
-from states.inputs import INPUTS
+from states.inputs import INPUTS, PROSE_INPUTS
 from states.lifecycle import AWARD_STATES, IN_FORCE
 from workflow.http.rendering import money
 from workflow.http.schemas import MAX_INPUT, MAX_MINUTES, PLAIN
@@ -25,8 +25,7 @@ from workflow.wording import values as wording
 PREFIX, CHANGE = "in_", "ch_"
 DATES = ("received", "dispatched", "presented", "adopted", "published", "notified", "transmitted")
 FLAGS = ("uncollected", "electronic")
-LONG_TEXT = ("note", "reason", "agreement", "ruling", "subject", "attendees", "decisions",
-             "minutes")  # fmt: skip
+LONG_TEXT = PROSE_INPUTS
 LONG_FIELDS = {"minutes": MAX_MINUTES}
 """The fields that may be longer than MAX_INPUT: a committee's minutes as text."""
 HINTS = {

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from states.convention import Convention
+from states.inputs import PROSE_INPUTS
 from states.terms import TERMS
 from states.visible import visible
 from workflow.wording import labels
@@ -166,13 +167,20 @@ def history_inputs(
 ) -> list[tuple[str, str]]:
     """A history line's inputs, each as (label, value) in French, by key: 'Montant versé, en
     euros', '200 000,00 €'; given the convention, a party or a signatory by name. A value's
-    control and invisible characters are written out (\\n, \\x1b: states.visible): a note's
-    line breaks, a file's name recorded before names were stored written out."""
+    control and invisible characters are written out (\\n, \\x1b: states.visible): a file's
+    name recorded before names were stored written out; but prose (a note, minutes:
+    PROSE_INPUTS) keeps its line breaks, which a page or a dossier's PDF folds or shows."""
     amendment = row.get("amendment")
     return [
-        (input_label(key, amendment), visible(input_value(key, value, amendment, convention)))
+        (input_label(key, amendment), _shown(key, input_value(key, value, amendment, convention)))
         for key, value in sorted(row["inputs"].items())
     ]
+
+
+def _shown(key: str, value: str) -> str:
+    if key not in PROSE_INPUTS:
+        return visible(value)
+    return "\n".join(visible(line) for line in value.replace("\r\n", "\n").split("\n"))
 
 
 def role(name: str) -> str:
