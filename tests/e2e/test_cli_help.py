@@ -49,8 +49,12 @@ def test_convflow_help_is_french_by_default() -> None:
         "l'emportent sur lui. --version Afficher la version et quitter. -h, --help Afficher ce "
         "message et quitter."
     )
-    assert "  amend       Rédiger un avenant à la convention REFERENCE et afficher...\n" in shown
-    assert "  status      Montrer où en est la convention REFERENCE\u00a0: état,...\n" in shown
+    listed = re.sub(r"[ \n]+", " ", shown.split("\nCommandes :\n")[1])  # not U+00A0
+    assert "amend Rédiger un avenant à la convention REFERENCE et afficher son numéro. " in listed
+    assert (
+        "status Montrer où en est la convention REFERENCE\u00a0: état, conditions, signatures, "
+        "échéances expliquées. "
+    ) in listed
     for english in ("Usage:", "Options:", "Commands:", "Show this message", "Draft an amendment"):
         assert english not in shown
 
@@ -62,7 +66,9 @@ def test_convflow_help_is_english_with_convflow_language_en() -> None:
     assert "\nOptions:\n" in shown and "\nCommands:\n" in shown
     assert "TOML settings file; CONVFLOW_* environment variables take" in shown
     assert "-h, --help     Show this message and exit.\n" in shown
-    assert "  amend       Draft an amendment (avenant) to REFERENCE and print its...\n" in shown
+    assert (
+        "  amend       Draft an amendment (avenant) to REFERENCE and print its number.\n" in shown
+    )
     assert "Utilisation" not in shown and "Afficher" not in shown
 
 
@@ -123,6 +129,41 @@ def test_a_group_lists_its_commands_in_french() -> None:
 
     assert shown.startswith("Utilisation : convflow deadline [OPTIONS] COMMANDE [ARGUMENTS]...\n")
     assert "\nCommandes :\n  dispute      Fin de la période amiable de l'article 6" in shown
+
+
+@pytest.mark.parametrize("width", [50, 80, 100])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_group_lists_each_command_with_its_first_sentence_whole(
+    width: int, language: str
+) -> None:
+    # Click cut each summary at the terminal's width: `convflow --help` listed « amend  Rédiger
+    # un avenant à la convention REFERENCE et afficher... », 21 of its 30 commands so.
+    for group in (cli, *_groups(cli)):
+        path = [] if group is cli else [group.name or ""]
+        shown = CliRunner().invoke(cli, [*path, "--help"], env={"CONVFLOW_LANGUAGE": language},
+                                   terminal_width=width)  # fmt: skip
+        assert shown.exit_code == 0, path
+        heading = {"fr": "\nCommandes :\n", "en": "\nCommands:\n"}[language]
+        listing = shown.output.split(heading)[1]
+        assert "..." not in listing, (path, listing)
+        entries = dict(_listed(listing))
+        for name in group.list_commands(click.Context(group)):
+            said = entries[name]
+            assert said[0].isupper() and said.endswith("."), (path, name, said)
+
+
+def _listed(listing: str) -> Iterator[tuple[str, str]]:
+    """(command, what the list says of it) for each entry of a « Commands » section."""
+    for entry in re.split(r"\n(?=  \S)", listing.rstrip("\n")):
+        name, said = entry.strip().split(" ", 1)
+        yield name, re.sub(r"[ \n]+", " ", said.strip())  # its lines joined, U+00A0 kept
+
+
+def _groups(group: click.Group) -> list[click.Group]:
+    """The groups under `group` (each listing commands of its own)."""
+    ctx = click.Context(group)
+    found = [group.get_command(ctx, name) for name in group.list_commands(ctx)]
+    return [command for command in found if isinstance(command, click.Group)]
 
 
 def test_an_option_s_shown_default_is_said_in_french(tmp_path: Path) -> None:

@@ -272,28 +272,34 @@ class SaidGroup(SaidHelp, click.Group):
         return self.get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """As click lists them, each command's short help made from its help in the help's
-        language (shortened after it is said: the French is longer)."""
+        """As click lists them, each command with the first sentence of its help in the help's
+        language, whole: wrapped under the command where it is long, never cut with « ... »
+        (click cuts a summary at the terminal's width, so that `convflow --help` listed 21
+        of its 30 commands in words that stopped mid-phrase)."""
         listed = [(name, self.listed(ctx, name)) for name in self.list_commands(ctx)]
         shown = [(name, command) for name, command in listed
                  if command is not None and not command.hidden]  # fmt: skip
         if not shown:
             return
-        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
         say = _saying(formatter)
-        rows = [(name, _short_help(command, limit, say)) for name, command in shown]
+        rows = [(name, _short_help(command, say)) for name, command in shown]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
 
-def _short_help(command: click.Command, limit: int, say: Say) -> str:
-    """What a list of commands says of `command`, shortened as click shortens it."""
+WHOLE = 10_000
+"""A summary's limit that no first sentence reaches: click then stops at the sentence's end."""
+
+
+def _short_help(command: click.Command, say: Say) -> str:
+    """What a list of commands says of `command`: the first sentence of its help (or its
+    short help), said in the help's language."""
     if command.short_help:
         short = said_text(inspect.cleandoc(command.short_help), say)
         said = click.Command(command.name, short_help=short)
     else:
         said = click.Command(command.name, help=said_text(_help_text(command), say))
-    return said.get_short_help_str(limit)
+    return said.get_short_help_str(WHOLE)
 
 
 def help_messages(group: click.Group, name: str) -> Iterator[tuple[str, str]]:
