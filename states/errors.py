@@ -391,6 +391,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "sheet_merged_cell": {"cell": "text", "merged_with": "text"},
     "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
     "workbook_too_large": {"size": "number", "most": "number"},
+    "simulation_ends_before_start": {"until": "date", "start": "instant"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

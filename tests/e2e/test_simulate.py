@@ -78,3 +78,38 @@ def test_simulate_shows_what_a_back_dated_submission_will_not_send_and_why(
     assert [(r["label"], r["outcome"], r["reason"]) for r in report["reminders"]] == [
         ("J-0", "skipped", "known_late")
     ]
+
+
+def test_an_until_before_the_start_is_refused_not_answered_with_nothing(
+    convflow: Convflow, cli_clock: object
+) -> None:
+    """Asked on 6 December 2026 up to 31 January 2026, `simulate` said « rien ne se passerait
+    jusqu'au 31 janvier 2026 » while the convention's term had passed unrecorded: the next
+    pass records its expiry. Such an end precedes the start; it is refused, saying both."""
+    loaded = convflow
+    loaded.ok("import", str(EXAMPLE))  # with its 2025 history: in execution, its term passed
+    before = loaded.json("status", REF)
+
+    refusal = loaded.refusal("simulate", REF, "--until", "2026-01-31")
+    said = loaded("simulate", REF, "--until", "2026-01-31")
+
+    assert refusal["code"] == "simulation_ends_before_start"
+    assert refusal["params"]["field"] == "until" and refusal["params"]["until"] == "2026-01-31"
+    assert refusal["params"]["start"].startswith("2026-12-06T10:00:00")
+    assert said.exit_code == 1 and said.stdout == ""
+    assert said.stderr.startswith("Erreur") and said.stderr.endswith(
+        "le 31 janvier 2026 précède le début de la simulation, dimanche 6 décembre 2026 à 11:00 "
+        "(heure de Paris)\u00a0; donnez une date à venir, ou --now pour partir plus tôt\n"
+    )
+    assert loaded.json("status", REF) == before
+
+
+def test_an_until_on_the_start_s_day_simulates_what_is_overdue(
+    convflow: Convflow, cli_clock: object
+) -> None:
+    """The last day may be the first: what is overdue at the start happens in it."""
+    loaded = convflow
+    loaded.ok("import", str(EXAMPLE))
+    happened = loaded.json("simulate", REF, "--until", "2026-12-06")
+
+    assert [h["what"] for h in happened if h["what"] == "expire"] == ["expire"]

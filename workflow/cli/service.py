@@ -377,6 +377,9 @@ def simulate_(
     """Show every reminder and automatic event from now to --until, writing nothing.
 
     As if nothing else were recorded meanwhile: no signature, payment or settlement.
+
+    From a past --now, the history recorded since counts as known: a reminder that a later
+    signature cancelled is shown cancelled. --until before the start is refused.
     """
     app, words = context.app(), context.words
     happenings = simulate(app, reference, now or app.clock(), until)

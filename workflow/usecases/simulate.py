@@ -16,6 +16,7 @@ from datetime import date, datetime
 from states import due
 from states.calendar import civil_date, end_of_day
 from states.deadlines import OUTLIVING_KINDS
+from states.errors import InvalidInput
 from states.lifecycle import fire
 from storage.mapping import deadline_entry, reminder_entry
 from storage.tables import AnyRow
@@ -54,8 +55,15 @@ def simulate(
     down_until: datetime | None = None,
 ) -> list[Happening]:
     """Replay the service from `now` to `until` (an instant, or the end of that day), without
-    writing anything; with `down_until`, as if the service made no pass before that instant."""
+    writing anything; with `down_until`, as if the service made no pass before that instant.
+
+    An end before the start is refused: the simulation would say that nothing happens, while
+    what is overdue happens at the next pass (« rien ne se passerait jusqu'au 31 janvier »,
+    asked in December, hid an expiry the service was about to record)."""
     end = until if isinstance(until, datetime) else end_of_day(until)
+    if end < now:
+        day = until.date() if isinstance(until, datetime) else until
+        raise InvalidInput("until", "simulation_ends_before_start", until=day, start=now)
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
         convention_id = uow.conventions.id_of(reference)
