@@ -6,6 +6,7 @@ import importlib
 import json
 import re
 import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,33 @@ def test_a_quote_with_quotes_backslashes_and_newlines_stays_valid_toml():
 
     data = tomllib.loads(to_toml(found))
     assert data["object"] == 'L\'association « Quartiers \\ Vivants » dit "bonjour" au quartier.'
+
+
+# A document as a shared drive names it: 147 characters, spaces and hyphens.
+LONG_PATH = (
+    "/srv/partage/Politique de la ville/Conventions 2024-2030/Contrat de ville - quartiers "
+    "nord/convention-partenariat-prevention-specialisee-signee.pdf"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "drafted"),
+    [("en", "# Convention file drafted by `convflow extract` from:"),
+     ("fr", "# Fiche de convention rédigée par `convflow extract` à partir de\u00a0:")],
+)  # fmt: skip
+def test_the_document_s_long_path_heads_the_file_whole_on_a_line_of_its_own(
+    language: str, drafted: str
+):
+    """The first comment wrapped the path at its spaces and hyphens (« …/convention-partenariat-
+    » then « # specialisee-signee.pdf »): the person who checks the file could not copy it back."""
+    from workflow.wording.words import Words
+
+    found = replace(REFERENCE, source=LONG_PATH)
+    text = to_toml(found, Words(language).sentence)
+
+    assert text.splitlines()[:2] == [drafted, f"#   {LONG_PATH}"]
+    assert text.count("quartiers nord") == 1
+    assert tomllib.loads(text)["title"] == REFERENCE.fields["title"].value
 
 
 def _reader() -> Any:

@@ -32,7 +32,9 @@ _TO_FILL = re.compile(r"^reference$|\.key$|\.email$")
 _PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 # What the file says around the values, in the catalogue (said in the user's language).
-_DRAFTED = gettext_noop("Convention file drafted by `convflow extract` from « {source} ».")
+# The document's path on a line of its own, whole: a path wrapped at its spaces and hyphens
+# (« …/convention-partenariat- » / « # specialisee.pdf ») could not be copied back.
+_DRAFTED = gettext_noop("Convention file drafted by `convflow extract` from:")
 _CHECK = gettext_noop(
     'Each value is preceded by the sentence it was read from: check them, fill in the empty "" '
     "values, then load it with `convflow import`."
@@ -84,7 +86,7 @@ def to_toml(extraction: Extraction, say: Say = english) -> str:
         if _TO_FILL.search(gap.field):
             _place(tree, gap.field, Field("", _TO_FILL_SAID, gap.said(say)))
     source = _CONTROL.sub(" ", extraction.source).strip()
-    lines = _comment([say(_DRAFTED, {"source": source}), say(_CHECK, {})], "# ")
+    lines = [f"# {say(_DRAFTED, {})}", f"#   {source}", *_comment([say(_CHECK, {})], "# ")]
     warnings = extraction.warnings_said(say)
     if warnings:
         lines += ["#", f"# {say(_WARNINGS, {})}"]
