@@ -151,7 +151,10 @@ def refused_upload(browser: httpx.Client, content: bytes, name: str) -> tuple[st
     """The first problem the page lists for a refused upload (422, no « Importer »)."""
     report = upload(browser, content, name)
     assert report.status_code == 422, (report.status_code, page_text(report)[:300])
-    assert "rien n'a été enregistré" in page_text(report) and "Importer les" not in report.text
+    assert (
+        "rien n'a été enregistré" in page_text(report)
+        and 'action="/import/confirmer"' not in report.text
+    )
     return problems(report)[0]
 
 

@@ -72,6 +72,15 @@ def test_the_templates_download_and_each_reports_the_reference_convention(
     assert loaded(app, "AMP-CRPV-PACA-2025") == []  # a report saves nothing
 
 
+def test_the_import_button_counts_in_french(admin_browser: httpx.Client) -> None:
+    # It read « Importer les 1 conventions » for a file of one row.
+    one, many = upload(admin_browser, rows_csv(1)), upload(admin_browser, rows_csv(1200))
+
+    assert ">Importer la convention</button>" in one.text
+    assert ">Importer les 1\u202f200 conventions</button>" in many.text
+    assert "1\u202f200 conventions à créer</h2>" in many.text
+
+
 def test_five_hundred_conventions_are_reported_then_imported(admin_browser: httpx.Client, app: App):
     references = [f"AMP-LOT-{n:04d}" for n in range(1, 501)]
 
@@ -106,7 +115,7 @@ def test_every_bad_cell_is_reported_with_its_row_and_column_and_nothing_is_saved
                       r"<code>([^<]+)</code>", report.text)  # fmt: skip
     assert rows == [("2", "amount"), ("4", "party2_signatory_email")]
     assert "beneficiaire3-at-example.org" in page_text(report)
-    assert "Importer les" not in report.text
+    assert 'action="/import/confirmer"' not in report.text
     assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0002") == []
 
 
@@ -135,7 +144,7 @@ def test_a_reference_loaded_in_another_case_refuses_the_file_naming_the_one_load
     assert re.search(r'"Ligne">3</td><td data-label="Colonne"><code>reference', report.text)
     assert ("une convention de référence « AMP-LOT-0002 » existe déjà : « amp-lot-0002 » n'en "
             "diffère que par les majuscules et minuscules") in page_text(report)  # fmt: skip
-    assert "Importer les" not in report.text
+    assert 'action="/import/confirmer"' not in report.text
     assert loaded(app, "AMP-LOT-0001", "amp-lot-0002", "AMP-LOT-0003") == []
 
 
@@ -236,5 +245,5 @@ def test_a_formula_without_its_value_is_reported_on_its_cell_in_french(
     assert re.search(r'"Ligne">2</td><td data-label="Colonne"><code>amount', report.text)
     assert ("la cellule D2 contient une formule sans valeur calculée : ouvrez et enregistrez"
             " le fichier dans Excel, ou saisissez la valeur") in page_text(report)  # fmt: skip
-    assert "Importer les" not in report.text
+    assert 'action="/import/confirmer"' not in report.text
     assert loaded(app, "AMP-CRPV-PACA-2025") == []
