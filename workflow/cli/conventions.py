@@ -62,12 +62,12 @@ def init(context: CliContext, as_json: bool) -> None:
     A PostgreSQL database that does not exist yet is created first (the server's `postgres`
     database is used for that, with the same credentials); a SQLite file, with its folder.
     """
-    url, words = context.settings.database_url, context.words
+    url = context.settings.database_url
     where = masked_url(url)
     # Run by the service's unit and container before `serve`, with the service's log in JSON:
     # what it did is one line of that log, in English as the log's lines are.
     as_log = not as_json and logs_as_json(click.get_current_context())
-    said = Words("en") if as_log else words
+    words = Words("en") if as_log else context.words
     created = ensure_database(url)
     if created and not as_json and not as_log:
         click.echo(words("database {where} created", where=where))
@@ -78,10 +78,11 @@ def init(context: CliContext, as_json: bool) -> None:
         emit(facts)
         return
     if before == after:
-        done = said("database {where} is up to date (revision {after})", where=where, after=after)
+        done = words("database {where} is up to date (revision {after})", where=where,
+                     after=after)  # fmt: skip
     else:
-        done = said("database {where} migrated from {before} to revision {after}",
-                    where=where, before=before or said("empty"), after=after)  # fmt: skip
+        done = words("database {where} migrated from {before} to revision {after}",
+                     where=where, before=before or words("empty"), after=after)  # fmt: skip
     if as_log:
         log_line(click.get_current_context(), "info", done, **facts)
     else:
