@@ -4,14 +4,22 @@ would install them: verified by systemd where it exists, built where a container
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.engine import make_url
+
+from tests.notifications.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "examples" / "deploy"
@@ -90,9 +98,8 @@ def test_the_container_has_its_own_settings_whose_database_is_not_the_container_
     assert host not in ("127.0.0.1", "localhost", "::1"), "inside, that is the container"
     assert host == "host.containers.internal"
     # the unit's settings keep the server's own loopback, and say which file is for which
-    assert make_url(_setting(DEPLOY / "convflow.env", "CONVFLOW_DATABASE_URL")).host == (
-        "127.0.0.1"
-    )
+    [unit_url] = shlex.split(_setting(DEPLOY / "convflow.env", "CONVFLOW_DATABASE_URL"))
+    assert make_url(unit_url).host == "127.0.0.1"  # its values are quoted, as a shell reads them
     assert "convflow.container.env" in (DEPLOY / "convflow.env").read_text(encoding="utf-8")
 
 
@@ -133,6 +140,150 @@ def test_the_image_compiles_its_catalogues_once_in_the_installed_package():
     assert installed < compiled < text.index("FROM", installed), "in the build stage, after"
     assert "[translations(language) for language in LANGUAGES]" in text
     assert "mo_path(language).is_file() for language in LANGUAGES" in text
+
+
+def _instructions(text: str) -> list[str]:
+    """The instructions of a Containerfile as its builder reads them: each with its
+    continuation lines joined, comment lines (inside an instruction too) dropped."""
+    found, current = [], ""
+    for line in text.splitlines():
+        if line.lstrip().startswith("#") or not line.strip():
+            continue
+        current += line[:-1] + " " if line.endswith("\\") else line
+        if not line.endswith("\\"):
+            found.append(current)
+            current = ""
+    return found
+
+
+def _runtime_stage() -> list[str]:
+    """The instructions of the image's last stage, the one that runs."""
+    instructions = _instructions(CONTAINERFILE.read_text(encoding="utf-8"))
+    last = max(i for i, instruction in enumerate(instructions) if instruction.startswith("FROM"))
+    return instructions[last + 1 :]
+
+
+def _exec_form(name: str) -> list[str]:
+    """The command of the runtime stage's `name` (CMD, HEALTHCHECK), in exec (JSON) form: in
+    shell form the image's command would run through a shell that may not be there."""
+    [instruction] = [line for line in _runtime_stage() if line.split()[0] == name]
+    command = instruction[instruction.index("[") :] if name == "CMD" else (
+        instruction[instruction.index(" CMD ") + len(" CMD ") :])  # fmt: skip
+    return list(json.loads(command))
+
+
+def _image_environment() -> dict[str, str]:
+    """The runtime stage's ENV, as the image sets it."""
+    found: dict[str, str] = {}
+    for instruction in _runtime_stage():
+        if instruction.startswith("ENV "):
+            found.update(word.split("=", 1) for word in shlex.split(instruction[4:]))
+    return found
+
+
+def _docker_env_file(path: Path) -> dict[str, str]:
+    """The settings `docker run --env-file` takes from `path`: KEY=value lines as they are."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and line[0] != "#")
+
+
+class _Readiness(BaseHTTPRequestHandler):
+    """Answers /readyz with the status the test's server was given."""
+
+    def do_GET(self) -> None:  # http.server's name for it
+        status = self.server.status if self.path == "/readyz" else 404  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        """Silent."""
+
+
+def _health_check(port: int) -> int:
+    """The image's health check run as the engine runs it: its command, with the container's
+    environment (here CONVFLOW_HTTP_PORT), its exit code (0 healthy)."""
+    command = _exec_form("HEALTHCHECK")
+    assert command[0] == "python", "the image's Python, first on its PATH"
+    environment = {"PATH": os.defpath, "CONVFLOW_HTTP_PORT": str(port)}
+    return subprocess.run([sys.executable, *command[1:]], env=environment, capture_output=True,
+                          timeout=30).returncode  # fmt: skip
+
+
+@pytest.mark.parametrize(("status", "healthy"), [(200, True), (503, False)])
+def test_the_health_check_asks_readyz_on_the_port_the_service_listens_on(
+    status: int, healthy: bool
+) -> None:
+    # CONVFLOW_HTTP_PORT=9000 in the env file: the service listens there, not on 8000.
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Readiness)
+    server.status = status  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code = _health_check(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert (code == 0) is healthy
+
+
+def test_the_container_settings_give_metrics_a_token_and_say_why() -> None:
+    settings = _docker_env_file(DEPLOY / "convflow.container.env")
+    text = (DEPLOY / "convflow.container.env").read_text(encoding="utf-8")
+    text = " ".join(text.replace("#", " ").split())
+
+    assert settings["CONVFLOW_METRICS_TOKEN"], "without it, /metrics refuses the host (403)"
+    assert "gateway, not from loopback" in text and "403" in text
+    assert "Authorization: Bearer" in text
+    assert "CONVFLOW_METRICS_TOKEN" in CONTAINERFILE.read_text(encoding="utf-8").split("\nFROM")[0]
+
+
+@pytest.mark.slow
+def test_the_containers_command_logs_only_json_is_healthy_and_serves_metrics_to_its_token(
+    tmp_path: Path,
+) -> None:
+    # The image's command, environment and health check, run on this machine as the engine
+    # would run them, on a port that is not 8000.
+    port, settings = free_port(), _docker_env_file(DEPLOY / "convflow.container.env")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONVFLOW_")}
+    environment.update({k: v for k, v in _image_environment().items() if k != "PATH"})
+    environment.update(settings)
+    environment.update(
+        PATH=f"{CONVFLOW.parent}{os.pathsep}{os.defpath}",  # the image's: its venv first
+        # this machine's stand-ins for the container's: a SQLite file, mail to files, loopback
+        CONVFLOW_DATABASE_URL=f"sqlite:///{tmp_path / 'convflow.db'}",
+        CONVFLOW_SMTP_HOST="", CONVFLOW_MAIL_DIR=str(tmp_path / "mail"),
+        CONVFLOW_HTTP_HOST="127.0.0.1", CONVFLOW_HTTP_PORT=str(port),
+    )  # fmt: skip
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        service = subprocess.Popen(
+            _exec_form("CMD"), env=environment, cwd=tmp_path, stdin=subprocess.DEVNULL,
+            stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while _health_check(port) != 0:  # the start period
+                assert service.poll() is None, err.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "never healthy"
+                time.sleep(0.5)
+            token = settings["CONVFLOW_METRICS_TOKEN"]
+            metrics = f"http://127.0.0.1:{port}/metrics"
+            assert (
+                httpx.get(metrics, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+            )
+            assert httpx.get(metrics).status_code == 401
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(30) == 0
+        finally:
+            if service.poll() is None:
+                service.kill()
+                service.wait(10)
+
+    assert out.read_text(encoding="utf-8") == "", "the log is on stderr, nothing beside it"
+    logged = [json.loads(line) for line in err.read_text(encoding="utf-8").splitlines()]
+    assert logged[0]["logger"] == "convflow.init", "init speaks first, as one line of the log"
+    assert any(line["message"] == "convflow service started" for line in logged)
 
 
 def _engine() -> str | None:

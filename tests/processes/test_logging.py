@@ -10,8 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from states.convention import Convention
+from storage.migrate import head_revision
 from tests.notifications.helpers import free_port
 from tests.processes.conventions import days, load, submit
 from tests.processes.running import STARTED, Processes, convflow_environment
@@ -118,3 +120,69 @@ def test_in_json_mode_a_refusal_to_start_is_one_json_line_with_its_code(
     [refusal] = _json_lines(service.stderr)
     assert refusal["level"] == "ERROR" and refusal["code"] == "port_in_use"
     assert "CONVFLOW_HTTP_PORT" in str(refusal["message"])
+
+
+def head_revision_of(url: str) -> str | None:
+    """The schema revision the code expects, which `init` migrates `url` to."""
+    engine = create_engine(url)
+    try:
+        return head_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_in_json_mode_init_says_what_it_did_as_one_json_line_of_the_log(
+    processes: Processes, tmp_path: Path
+) -> None:
+    # As the unit's ExecStartPre and the container's command run it, just before `serve`.
+    url = f"sqlite:///{tmp_path / 'new' / 'convflow.db'}"
+    environment = convflow_environment(url, free_port(), log_format="json", not_a_setting="x")
+
+    first = processes.start(["init"], environment)
+    assert first.wait(60) == 0, first.output()
+    again = processes.start(["init"], environment)
+    assert again.wait(60) == 0, again.output()
+
+    for init in (first, again):
+        assert init.stdout == "", "nothing beside the log"
+        [warning, said] = _json_lines(init.stderr)
+        assert warning["level"] == "WARNING" and warning["setting"] == "CONVFLOW_NOT_A_SETTING"
+        assert said["level"] == "INFO" and said["logger"] == "convflow.init"
+        assert said["database"] == url and said["revision"] == head_revision_of(url)
+    head = head_revision_of(url)
+    migrated, up_to_date = _json_lines(first.stderr)[1], _json_lines(again.stderr)[1]
+    assert migrated["from_revision"] is None
+    assert migrated["message"] == f"database {url} migrated from empty to revision {head}"
+    assert up_to_date["from_revision"] == head
+    assert up_to_date["message"] == f"database {url} is up to date (revision {head})"
+
+
+def test_in_json_mode_inits_refusal_is_one_json_line_with_its_code(
+    processes: Processes, tmp_path: Path
+) -> None:
+    url = f"postgresql+psycopg://convflow:s3cret@127.0.0.1:{free_port()}/convflow"
+    environment = convflow_environment(url, free_port(), log_format="json", language="en")
+
+    init = processes.start(["init"], environment)
+
+    assert init.wait(30) == 1
+    assert init.stdout == ""
+    [refusal] = _json_lines(init.stderr)
+    assert refusal["level"] == "ERROR" and refusal["logger"] == "convflow.init"
+    assert refusal["code"] == "database_unreachable" and "s3cret" not in init.stderr
+
+
+def test_init_for_scripts_and_in_text_mode_is_as_it_was(
+    processes: Processes, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'convflow.db'}"
+    scripted = processes.start(
+        ["init", "--json"], convflow_environment(url, free_port(), log_format="json")
+    )
+    assert scripted.wait(60) == 0
+    assert json.loads(scripted.stdout)["revision"] == head_revision_of(url)
+
+    by_hand = processes.start(["init"], convflow_environment(url, free_port(), language="en"))
+    assert by_hand.wait(60) == 0
+    head = head_revision_of(url)
+    assert by_hand.stdout == f"database {url} is up to date (revision {head})\n"

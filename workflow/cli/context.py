@@ -44,6 +44,8 @@ __all__ = [
     "force_option",
     "json_option",
     "key_values",
+    "log_line",
+    "logs_as_json",
     "pass_context",
     "refuse",
     "refuse_to_replace",
@@ -96,22 +98,28 @@ def refuse(ctx: click.Context, error: ConvflowError) -> NoReturn:
         raise Misuse(_said(error, words), error.ctx, words) from None
     if ctx.meta.get(JSON_WANTED):
         _json(ctx, say(error, words).as_json(), 1)
-    if _service_logs_json(ctx):
+    if logs_as_json(ctx):
         # The service's log is JSON (journald, docker): its refusal to start is one more line
         # of it, with its code, not a line of text among them. Same exit code.
         said = say(error, words)
-        click.echo(_json_line("error", "convflow.service", _said(error, words),
+        click.echo(_json_line("error", _service_logger(ctx), _said(error, words),
                               code=said.code, params=said.params), err=True)  # fmt: skip
         ctx.exit(1)
     raise Refused(_said(error, words), words) from None
 
 
-SERVICE_COMMANDS = ("serve",)
-"""The commands that run as the service, whose output is its log."""
+SERVICE_COMMANDS = ("serve", "init")
+"""The commands that run as the service, whose output is its log: `serve`, and `init`, which
+the unit's ExecStartPre and the container's command run just before it (its one line would
+otherwise be the only line of plain text in a JSON log, at every start)."""
+
+_SERVICE_LOGGERS = {"serve": "convflow.service", "init": "convflow.init"}
+"""The logger each service command's own lines are said by, in JSON."""
 
 
-def _service_logs_json(ctx: click.Context) -> bool:
-    """Whether `ctx` runs the service with its log in JSON (CONVFLOW_LOG_FORMAT=json)."""
+def logs_as_json(ctx: click.Context) -> bool:
+    """Whether `ctx` runs one of the service's commands with its log in JSON
+    (CONVFLOW_LOG_FORMAT=json): what it says is then said as lines of that log."""
     if _command_of(ctx) not in SERVICE_COMMANDS:
         return False
     context = ctx.find_object(CliContext)
@@ -120,6 +128,17 @@ def _service_logs_json(ctx: click.Context) -> bool:
     except ConvflowError:  # the settings themselves refused: as the environment says
         form = None
     return str(form or os.environ.get("CONVFLOW_LOG_FORMAT", "")).strip().lower() == "json"
+
+
+def _service_logger(ctx: click.Context) -> str:
+    """The logger of the service command `ctx` runs."""
+    return _SERVICE_LOGGERS.get(_command_of(ctx) or "", "convflow.service")
+
+
+def log_line(ctx: click.Context, level: str, message: str, **facts: Any) -> None:
+    """Say `message` as one line of the service's JSON log, on stderr as the log is, by the
+    logger of the command `ctx` runs; `facts` are fields of that line."""
+    click.echo(_json_line(level, _service_logger(ctx), message, **facts), err=True)
 
 
 def _command_of(ctx: click.Context) -> str | None:
@@ -205,7 +224,7 @@ class CliContext:
         """A mistyped CONVFLOW_* variable would be ignored in silence: say so, once."""
         words = _words(language_of(settings.language))
         ctx = click.get_current_context(silent=True)
-        as_json = ctx is not None and settings.log_format == "json" and _service_logs_json(ctx)
+        as_json = ctx is not None and settings.log_format == "json" and logs_as_json(ctx)
         for name, closest in settings.unknown:
             if closest:
                 said = words("warning: {name} is not a convflow setting; did you mean {closest}?",

@@ -25,6 +25,8 @@ from workflow.cli.context import (
     emit,
     json_option,
     key_values,
+    log_line,
+    logs_as_json,
     pass_context,
 )
 from workflow.cli.dossier_words import dossier_problem
@@ -60,21 +62,31 @@ def init(context: CliContext, as_json: bool) -> None:
     A PostgreSQL database that does not exist yet is created first (the server's `postgres`
     database is used for that, with the same credentials); a SQLite file, with its folder.
     """
-    url, words = context.settings.database_url, context.words
+    url = context.settings.database_url
     where = masked_url(url)
+    # Run by the service's unit and container before `serve`, with the service's log in JSON:
+    # what it did is one line of that log, in English as the log's lines are.
+    as_log = not as_json and logs_as_json(click.get_current_context())
+    words = Words("en") if as_log else context.words
     created = ensure_database(url)
-    if created and not as_json:
+    if created and not as_json and not as_log:
         click.echo(words("database {where} created", where=where))
     app = context.app(check_schema=False)
     before, after = migrate_database(app.engine, url)
+    facts = {"database": where, "created": created, "from_revision": before, "revision": after}
     if as_json:
-        emit({"database": where, "created": created, "from_revision": before, "revision": after})
-    elif before == after:
-        click.echo(words("database {where} is up to date (revision {after})", where=where,
-                         after=after))  # fmt: skip
+        emit(facts)
+        return
+    if before == after:
+        done = words("database {where} is up to date (revision {after})", where=where,
+                     after=after)  # fmt: skip
     else:
-        click.echo(words("database {where} migrated from {before} to revision {after}",
-                         where=where, before=before or words("empty"), after=after))  # fmt: skip
+        done = words("database {where} migrated from {before} to revision {after}",
+                     where=where, before=before or words("empty"), after=after)  # fmt: skip
+    if as_log:
+        log_line(click.get_current_context(), "info", done, **facts)
+    else:
+        click.echo(done)
 
 
 @click.command(name="import", cls=SaidCommand)

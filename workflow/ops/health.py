@@ -17,7 +17,9 @@ from workflow.bootstrap import App
 __all__ = ["Check", "ServiceHealth", "readiness"]
 
 MIN_PASS_AGE = timedelta(minutes=3)
-"""A pass counts as recent within three wake intervals, and never less than this."""
+"""A pass counts as recent within three wake intervals, and never less than this: with a wake
+interval of a few seconds, a pass slowed for a moment (a busy database) would otherwise turn
+/readyz to 503 and back. README ("Operating it", the probes) says the same."""
 
 
 class ServiceHealth:
