@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from states.calendar import add_months, french_date
-from states.deadlines import ComputedDeadline, information_deadline
+from states.calendar import add_months, end_of_day, french_date
+from states.deadlines import ComputedDeadline, closed_by_end, information_deadline
 
 MAX_CADENCE = 36
 """The longest cadence accepted, in months (a longer one is a typo)."""
@@ -58,15 +58,17 @@ def next_meeting(
 ) -> ComputedDeadline | None:
     """When the next meeting is due (rule 23): `cadence_months` after the last meeting, or
     after the entry into force when none was held, de quantième à quantième, not extended.
-    None without a cadence, before the entry into force, or when it would fall after the
-    convention's end."""
+    None without a cadence, before the entry into force, or when the convention's end (24:00
+    on `ends_on`, its last day) would close it: it falls on that day or after it
+    (:func:`states.deadlines.closed_by_end`, the due pass's own rule, which would cancel it
+    with the end rather than let it fall)."""
     months = committee.cadence_months
     if months is None or effective_date is None:
         return None
     last = committee.last_meeting()
     start = last.held_on if last is not None else effective_date
     due = add_months(start, months)
-    if due > ends_on:
+    if closed_by_end("committee", end_of_day(due), end_of_day(ends_on)):
         return None
     since = (
         f"sa dernière réunion, le {french_date(start)}"

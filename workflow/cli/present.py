@@ -180,6 +180,9 @@ def cadence_line(committee: Mapping[str, Any], words: Words) -> str:
     """The committee's cadence and its next meeting, in one line."""
     if not committee["cadence_months"]:
         return words("{article}; no cadence set", article=committee["article"])
+    if committee["next_due"] is None:  # the next one would fall at the end or after it
+        return words("{article}; every {months} months, no meeting due before the convention's end",
+                     article=committee["article"], months=committee["cadence_months"])  # fmt: skip
     return words("{article}; every {months} months, next meeting due {day}",
                  article=committee["article"], months=committee["cadence_months"],
                  day=day(words, committee["next_due"]))  # fmt: skip
