@@ -274,3 +274,16 @@ def test_a_deadline_that_outlives_the_passed_term_still_makes_the_convention_due
     after = [due_within(api, days) for days in (30, 200)]
 
     assert before == after == [[], [REFERENCE]]  # the report alone, within 200 days
+
+
+def test_a_payment_target_passed_before_the_term_is_not_closed_by_it_and_stays_due(
+    api: httpx.Client, notified: App
+):
+    """The payment target of 19 April 2025 fell before the term and was never recorded: the
+    term's arrival does not close it (it fell first: the pass marks it passed and announces
+    it), so, read on 5 January 2026, it is overdue and the convention due in any window."""
+    move(notified, "2026-01-05T10:00:00Z")
+    payment = by_kind(api.get(STATUS).json())["payment"]
+    assert (payment["passed_unrecorded"], payment["closed_by_end"]) == (True, False)
+
+    assert [due_within(api, days) for days in (0, 30)] == [[REFERENCE], [REFERENCE]]
