@@ -9,7 +9,7 @@ happens to the convention when it passes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from states.calendar import add_months, end_of_day, french_date
@@ -34,10 +34,12 @@ class Meeting:
 @dataclass(frozen=True)
 class Committee:
     """The committee's record on a convention: the cadence the service set (months, None: no
-    cadence) and its meetings in date order."""
+    cadence), its meetings in date order, and its name as the convention names it (the
+    convention file's `[committee]` name, « Comité de pilotage »; None when none was given)."""
 
     cadence_months: int | None = None
     meetings: tuple[Meeting, ...] = ()
+    name: str | None = None
 
     def last_meeting(self) -> Meeting | None:
         """The latest meeting held, if any."""
@@ -46,11 +48,11 @@ class Committee:
     def with_meeting(self, meeting: Meeting) -> Committee:
         """This record with one more meeting, kept in date order."""
         meetings = sorted((*self.meetings, meeting), key=lambda m: m.held_on)
-        return Committee(self.cadence_months, tuple(meetings))
+        return replace(self, meetings=tuple(meetings))
 
     def with_cadence(self, months: int | None) -> Committee:
         """This record with another cadence (None: none)."""
-        return Committee(months, self.meetings)
+        return replace(self, cadence_months=months)
 
 
 def next_meeting(

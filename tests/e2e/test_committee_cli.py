@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.drafts import DRAFTS
 from tests.e2e.conftest import CRPV, METROPOLE, REF, CliClock, Convflow
 
 
@@ -88,6 +89,20 @@ def test_a_cadence_whose_next_meeting_the_term_closes_says_none_is_due(
     said = "article 3\xa0; tous les 9 mois, aucune réunion n'est due d'ici la fin de la convention"
     assert said in loaded.ok("committee", REF, "list")
     assert said in loaded.ok("status", REF)
+
+
+def test_a_committee_named_by_its_file_is_named_by_status_and_its_list(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """The rich draft's file says `[committee] name = "Comité de pilotage"`, article 4."""
+    draft = tmp_path / "riche.toml"
+    draft.write_text(DRAFTS["rich"], encoding="utf-8")
+    convflow.ok("import", str(draft))
+
+    said = "Comité de pilotage (article 4)\xa0; aucune fréquence fixée"
+    assert said in convflow.ok("status", "AMP-RICHE-2026")
+    assert said in convflow.ok("committee", "AMP-RICHE-2026", "list")
+    assert convflow.json("committee", "AMP-RICHE-2026", "list")["name"] == "Comité de pilotage"
 
 
 def test_a_meeting_before_signature_or_in_the_future_is_refused(loaded: Convflow) -> None:

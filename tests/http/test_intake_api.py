@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +244,51 @@ def test_an_edit_keeps_the_committee_s_article_and_a_committee_given_sets_it(
     client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json={"committee": moved},
                  headers=admin).raise_for_status()  # fmt: skip
     assert committee_article(app) == "article 9"
+
+
+def test_the_committee_s_name_is_kept_shown_and_kept_through_an_edit(
+    admin_browser: httpx.Client, tokens: Tokens
+) -> None:
+    """A convention file's `[committee]` names its committee: status, the committee's own
+    route and the page say it; an edit of another field keeps it, one of the committee changes
+    it."""
+    admin, page = bearer(tokens.admin), "/conventions/AMP-CRPV-PACA-2025"
+    committee = {"name": "Comité de pilotage", "article": "article 8"}
+    admin_browser.post("/api/v1/conventions", json=file_fields(committee=committee),
+                       headers=admin).raise_for_status()  # fmt: skip
+    status = admin_browser.get("/api/v1/conventions/AMP-CRPV-PACA-2025", headers=admin).json()
+    assert (status["committee"]["name"], status["committee"]["article"]) == (
+        "Comité de pilotage", "article 8",
+    )  # fmt: skip
+    own = admin_browser.get("/api/v1/conventions/AMP-CRPV-PACA-2025/committee", headers=admin)
+    assert own.json()["name"] == "Comité de pilotage"
+    assert "Comité de pilotage (article 8)</h2>" in unescape(admin_browser.get(page).text)
+
+    edited = admin_browser.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                                 json={"title": "Autre intitulé"}, headers=admin)  # fmt: skip
+    assert edited.json()["committee"]["name"] == "Comité de pilotage", edited.text
+    renamed = admin_browser.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                                  json={"committee": {"name": "Comité technique et financier"}},
+                                  headers=admin)  # fmt: skip
+    assert (renamed.json()["committee"]["name"], renamed.json()["committee"]["article"]) == (
+        "Comité technique et financier", "article 8",
+    )  # fmt: skip
+
+
+def test_an_edit_keeps_the_cadence_set_on_the_draft(client: httpx.Client, tokens: Tokens) -> None:
+    """The committee's cadence is a record, set from the draft on (`committee_cadence`), not a
+    term of the file: an edit of the draft's terms keeps it."""
+    admin = bearer(tokens.admin)
+    client.post("/api/v1/conventions", json=file_fields(), headers=admin).raise_for_status()
+    client.post("/api/v1/conventions/AMP-CRPV-PACA-2025/events", headers=admin,
+                json={"event": "committee_cadence", "on": "2025-03-01",
+                      "inputs": {"months": "6"}}).raise_for_status()  # fmt: skip
+
+    edited = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                          json={"title": "Autre intitulé"}, headers=admin)  # fmt: skip
+
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["committee"]["cadence_months"] == 6
 
 
 def test_once_submitted_any_change_is_refused_for_the_state_before_its_fields_are_read(

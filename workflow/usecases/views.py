@@ -239,12 +239,14 @@ class MeetingView(TypedDict):
 
 class CommitteeView(TypedDict):
     """The steering committee of article 3 (rule 23): its article, the cadence the service set
-    (months, None: none), its meetings oldest first, and when the next one is due."""
+    (months, None: none), its meetings oldest first, when the next one is due, and its name
+    as the convention names it (`[committee]` name; None when it gives none)."""
 
     article: str
     cadence_months: int | None
     meetings: list[MeetingView]
     next_due: str | None
+    name: str | None
 
 
 class HistoryRow(TypedDict):
@@ -526,6 +528,7 @@ def committee_view(
         "next_due": day(found.due_date)
         if found is not None and _in_force(convention, now)
         else None,
+        "name": record.name,
     }
 
 
