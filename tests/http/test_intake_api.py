@@ -291,6 +291,60 @@ def test_an_edit_keeps_the_cadence_set_on_the_draft(client: httpx.Client, tokens
     assert edited.json()["committee"]["cadence_months"] == 6
 
 
+def test_a_financial_year_given_while_no_report_is_owed_is_refused_not_dropped(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    """The reference draft owes no financial report: a year given alone meant one, and was
+    dropped unsaid (200, `financial_report` null); it is refused, and nothing changes."""
+    admin = {**bearer(tokens.admin), "Accept-Language": "fr"}
+    client.post("/api/v1/conventions", json=file_fields(), headers=admin).raise_for_status()
+    before = client.get("/api/v1/conventions/AMP-CRPV-PACA-2025", headers=admin).json()
+
+    refused = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                           json={"financial_report": {"year": 2026}}, headers=admin)  # fmt: skip
+
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["code"], refused.json()["params"]["year"]) == (
+        "report_year_without_report", 2026,
+    )  # fmt: skip
+    assert "l'exercice 2026 (year) ne vaut que pour un compte rendu financier dû" in (
+        refused.json()["message"].replace("\xa0", " ")
+    )
+    after = client.get("/api/v1/conventions/AMP-CRPV-PACA-2025", headers=admin).json()
+    assert after["version"] == before["version"] and after["financial_report"] is None
+    created = client.post(
+        "/api/v1/conventions",
+        headers=admin,
+        json=file_fields(
+            reference="AMP-AUTRE-2025", financial_report={"basis": "not_required", "year": 2025}
+        ),
+    )
+    assert (created.status_code, created.json()["code"]) == (422, "report_year_without_report")
+
+
+def test_an_edit_that_drops_the_report_owed_drops_its_year_with_it(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    """A report owed by the convention for 2025, then the edit that says none is owed: its
+    year goes with it (it is not held against the edit), as a later edit may owe one again."""
+    admin = bearer(tokens.admin)
+    owed = {"basis": "by_convention", "year": 2025}
+    client.post("/api/v1/conventions", json=file_fields(financial_report=owed),
+                headers=admin).raise_for_status()  # fmt: skip
+
+    dropped = client.patch(
+        "/api/v1/conventions/AMP-CRPV-PACA-2025",
+        json={"financial_report": {"basis": "not_required"}},
+        headers=admin,
+    )
+    again = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                         json={"financial_report": owed}, headers=admin)  # fmt: skip
+
+    assert dropped.status_code == 200, dropped.text
+    assert dropped.json()["financial_report"] is None
+    assert again.json()["financial_report"]["year"] == 2025
+
+
 def test_once_submitted_any_change_is_refused_for_the_state_before_its_fields_are_read(
     client: httpx.Client, tokens: Tokens
 ) -> None:

@@ -714,7 +714,7 @@ _OWN = frozenset(
      "instalment_amount_or_share", "instalment_date_for_date_only",
      "instalment_report_for_report_only", "instalment_after_term", "not_a_share", "not_a_siret",
      "not_an_rna", "unknown_report_basis", "report_not_by_law", "report_year_missing",
-     "not_a_year_end", "number_out_of_range"}
+     "not_a_year_end", "number_out_of_range", "report_year_without_report"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
