@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from states.convention import Convention
 from tests.extract.renderings import to_pdf
 from tests.http.conftest import Tokens, bearer
 from workflow.bootstrap import App
+from workflow.files.convention_file import parse_file
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
@@ -244,6 +247,61 @@ def test_an_edit_keeps_the_committee_s_article_and_a_committee_given_sets_it(
     client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json={"committee": moved},
                  headers=admin).raise_for_status()  # fmt: skip
     assert committee_article(app) == "article 9"
+
+
+DRAFT_COMMITTEE = {"name": "Comité de pilotage", "article": "article 8"}
+"""The draft's `[committee]`: its committee named, set up by article 8."""
+COMMITTEE_EDITS: dict[str, tuple[dict[str, Any], str, str | None]] = {
+    # name: (the PATCH's body; the file it amounts to: its [committee] table, and the
+    # committee's article among its [clauses.articles], if it says one)
+    "a table with its article": (
+        {"committee": {"name": "Comité de suivi", "article": "article 9"}},
+        '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', None,
+    ),
+    "the clauses' article wins, as in a file": (
+        {"committee": {"name": "Comité de suivi", "article": "article 9"},
+         "clauses": {"articles": {"committee": "article 10"}}},
+        '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', "article 10",
+    ),
+    "the article alone, merged into the draft's table": (
+        {"committee": {"article": "article 9"}},
+        '[committee]\nname = "Comité de pilotage"\narticle = "article 9"\n', None,
+    ),
+    "no table: the draft's article stays among its clauses": (
+        {"committee": None}, "", "article 8",
+    ),
+}  # fmt: skip
+
+
+def as_file(committee: str, article: str | None) -> Convention:
+    """The example file (its history left out) with this `[committee]` table, and this
+    article for the committee among its `[clauses.articles]`."""
+    text = EXAMPLE.read_text("utf-8").split("[[history]]", 1)[0]
+    if article is not None:
+        said = f'[clauses.articles]\ncommittee = "{article}"\n'
+        text = text.replace("[clauses.articles]\n", said, 1)
+    return parse_file(text + "\n" + committee, "edit", payment_target_days=30,
+                      signature_target_days=7).convention  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", list(COMMITTEE_EDITS))
+def test_a_patch_giving_committee_sets_it_as_a_file_s_committee_table_does(
+    app: App, client: httpx.Client, tokens: Tokens, edit: str
+) -> None:
+    body, committee, article = COMMITTEE_EDITS[edit]
+    admin = bearer(tokens.admin)
+    client.post("/api/v1/conventions", json=file_fields(committee=DRAFT_COMMITTEE),
+                headers=admin).raise_for_status()  # fmt: skip
+
+    edited = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json=body, headers=admin)
+
+    assert edited.status_code == 200, edited.text
+    with app.uow(read_only=True) as uow:
+        stored = uow.conventions.get("AMP-CRPV-PACA-2025")
+    written = as_file(committee, article)
+    assert (stored.clauses.articles, stored.committee.name) == (
+        written.clauses.articles, written.committee.name,
+    )  # fmt: skip
 
 
 def test_the_committee_s_name_is_kept_shown_and_kept_through_an_edit(
