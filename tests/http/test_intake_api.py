@@ -249,28 +249,48 @@ def test_an_edit_keeps_the_committee_s_article_and_a_committee_given_sets_it(
     assert committee_article(app) == "article 9"
 
 
-DRAFT_COMMITTEE = {"name": "Comité de pilotage", "article": "article 8"}
-"""The draft's `[committee]`: its committee named, set up by article 8."""
-COMMITTEE_EDITS: dict[str, tuple[dict[str, Any], str, str | None]] = {
-    # name: (the PATCH's body; the file it amounts to: its [committee] table, and the
-    # committee's article among its [clauses.articles], if it says one)
+NAMED = {"committee": {"name": "Comité de pilotage", "article": "article 8"}}
+"""A draft whose `[committee]` names its committee, set up by article 8."""
+UNNAMED = {"clauses": {"articles": {"committee": "article 8"}}}
+"""A draft that names no committee, its article 8 among its clauses' articles."""
+COMMITTEE_EDITS: dict[str, tuple[dict[str, Any], dict[str, Any], str, str | None]] = {
+    # name: (the draft; the PATCH's body; the file it amounts to: its [committee] table, and
+    # the committee's article among its [clauses.articles], if it says one)
     "a table with its article": (
-        {"committee": {"name": "Comité de suivi", "article": "article 9"}},
+        NAMED, {"committee": {"name": "Comité de suivi", "article": "article 9"}},
         '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', None,
     ),
     "the clauses' article wins, as in a file": (
+        NAMED,
         {"committee": {"name": "Comité de suivi", "article": "article 9"},
          "clauses": {"articles": {"committee": "article 10"}}},
         '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', "article 10",
     ),
     "the article alone, merged into the draft's table": (
-        {"committee": {"article": "article 9"}},
+        NAMED, {"committee": {"article": "article 9"}},
         '[committee]\nname = "Comité de pilotage"\narticle = "article 9"\n', None,
     ),
     "no table: the draft's article stays among its clauses": (
-        {"committee": None}, "", "article 8",
+        NAMED, {"committee": None}, "", "article 8",
+    ),
+    "a table with its article, over the clauses' article": (
+        UNNAMED, {"committee": {"name": "Comité de suivi", "article": "article 9"}},
+        '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', None,
+    ),
+    "a name alone: the clauses' article stays": (
+        UNNAMED, {"committee": {"name": "Comité de suivi"}},
+        '[committee]\nname = "Comité de suivi"\n', "article 8",
     ),
 }  # fmt: skip
+
+
+def draft_fields(draft: dict[str, Any]) -> dict[str, Any]:
+    """The example file's fields with the draft's committee, or its clauses' articles."""
+    fields = file_fields(committee=draft.get("committee"))
+    if fields["committee"] is None:
+        del fields["committee"]
+    fields["clauses"]["articles"].update(draft.get("clauses", {}).get("articles", {}))
+    return fields
 
 
 def as_file(committee: str, article: str | None) -> Convention:
@@ -288,9 +308,9 @@ def as_file(committee: str, article: str | None) -> Convention:
 def test_a_patch_giving_committee_sets_it_as_a_file_s_committee_table_does(
     app: App, client: httpx.Client, tokens: Tokens, edit: str
 ) -> None:
-    body, committee, article = COMMITTEE_EDITS[edit]
+    draft, body, committee, article = COMMITTEE_EDITS[edit]
     admin = bearer(tokens.admin)
-    client.post("/api/v1/conventions", json=file_fields(committee=DRAFT_COMMITTEE),
+    client.post("/api/v1/conventions", json=draft_fields(draft),
                 headers=admin).raise_for_status()  # fmt: skip
 
     edited = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json=body, headers=admin)

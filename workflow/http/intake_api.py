@@ -113,12 +113,14 @@ def _merged(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str,
 
 
 def _committee_article(merged: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """A `committee` table given says the committee's article, as its table does in a file
-    unless `clauses.articles` says one: the draft's own article is not held against it. A
-    `committee` of null drops the table (its name), not the article the clauses keep."""
+    """A `committee` table given with its article says the committee's article, as its table
+    does in a file unless `clauses.articles` says one: the draft's own article is not held
+    against it. A table without one (its name alone), or a `committee` of null (no table),
+    leaves the article the draft's clauses keep."""
     clauses, given = merged.get("clauses"), changes.get("clauses")
     articles_given = given.get("articles") if isinstance(given, Mapping) else None
-    if not isinstance(changes.get("committee"), Mapping) or not isinstance(clauses, Mapping):
+    table = changes.get("committee")
+    if not isinstance(table, Mapping) or "article" not in table or not isinstance(clauses, Mapping):
         return merged
     if isinstance(articles_given, Mapping) and "committee" in articles_given:
         return merged
