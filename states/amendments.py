@@ -18,7 +18,7 @@ from typing import Any
 
 from transitions import Machine
 
-from states.calendar import french_date
+from states.calendar import end_of_day, french_date
 from states.committee import next_meeting
 from states.convention import Convention, Signatory, TerminationNotice
 from states.deadlines import (
@@ -28,6 +28,7 @@ from states.deadlines import (
     LegalSettings,
     amendment_signature_target,
     balance_target,
+    closed_by_end,
     expiry,
     payment_target,
     termination_notice,
@@ -507,8 +508,10 @@ def _replace_representatives(convention: Convention, party: str, text: str) -> N
 def _follow_committee(
     convention: Convention, amendment: Amendment, source: str
 ) -> tuple[list[DeadlineClosure], list[ComputedDeadline]]:
-    """A new term and the committee's next meeting (rule 23): one that now falls after the
-    term is superseded; one that fell after the old term and no longer does is opened."""
+    """A new term and the committee's next meeting (rule 23): one the new term's end closes
+    is superseded; one the old term's end closed (states.deadlines.closed_by_end: on its last
+    day or after) and the new one does not is opened, in place of any still pending (one
+    opened on the old term's own day before that day was read as closed)."""
     if convention.committee.cadence_months is None:
         return [], []
     found = next_meeting(convention.committee, convention.effective_date, convention.ends_on(),
@@ -516,8 +519,8 @@ def _follow_committee(
     if found is None:
         return [DeadlineClosure("committee", "superseded")], []
     old_end = date.fromisoformat(amendment.applied["end_date"]["before"])
-    if found.due_date > old_end:
-        return [], [with_source(found, source)]
+    if closed_by_end("committee", found.expires_at, end_of_day(old_end)):
+        return [DeadlineClosure("committee", "superseded")], [with_source(found, source)]
     return [], []
 
 

@@ -9,11 +9,11 @@ happens to the convention when it passes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from states.calendar import add_months, french_date
-from states.deadlines import ComputedDeadline, information_deadline
+from states.calendar import add_months, end_of_day, french_date
+from states.deadlines import ComputedDeadline, closed_by_end, information_deadline
 
 MAX_CADENCE = 36
 """The longest cadence accepted, in months (a longer one is a typo)."""
@@ -34,10 +34,12 @@ class Meeting:
 @dataclass(frozen=True)
 class Committee:
     """The committee's record on a convention: the cadence the service set (months, None: no
-    cadence) and its meetings in date order."""
+    cadence), its meetings in date order, and its name as the convention names it (the
+    convention file's `[committee]` name, « Comité de pilotage »; None when none was given)."""
 
     cadence_months: int | None = None
     meetings: tuple[Meeting, ...] = ()
+    name: str | None = None
 
     def last_meeting(self) -> Meeting | None:
         """The latest meeting held, if any."""
@@ -46,11 +48,11 @@ class Committee:
     def with_meeting(self, meeting: Meeting) -> Committee:
         """This record with one more meeting, kept in date order."""
         meetings = sorted((*self.meetings, meeting), key=lambda m: m.held_on)
-        return Committee(self.cadence_months, tuple(meetings))
+        return replace(self, meetings=tuple(meetings))
 
     def with_cadence(self, months: int | None) -> Committee:
         """This record with another cadence (None: none)."""
-        return Committee(months, self.meetings)
+        return replace(self, cadence_months=months)
 
 
 def next_meeting(
@@ -58,15 +60,17 @@ def next_meeting(
 ) -> ComputedDeadline | None:
     """When the next meeting is due (rule 23): `cadence_months` after the last meeting, or
     after the entry into force when none was held, de quantième à quantième, not extended.
-    None without a cadence, before the entry into force, or when it would fall after the
-    convention's end."""
+    None without a cadence, before the entry into force, or when the convention's end (24:00
+    on `ends_on`, its last day) would close it: it falls on that day or after it
+    (:func:`states.deadlines.closed_by_end`, the due pass's own rule, which would cancel it
+    with the end rather than let it fall)."""
     months = committee.cadence_months
     if months is None or effective_date is None:
         return None
     last = committee.last_meeting()
     start = last.held_on if last is not None else effective_date
     due = add_months(start, months)
-    if due > ends_on:
+    if closed_by_end("committee", end_of_day(due), end_of_day(ends_on)):
         return None
     since = (
         f"sa dernière réunion, le {french_date(start)}"

@@ -57,6 +57,28 @@ published within three months of the signature whatever the term (rule 19: a con
 less than three months before its term is due to publish after it, and `publish` is taken after
 the end); the beneficiary's report falls after the financial year, often after the term (rule
 20)."""
+END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
+"""The automatic event that ends a convention, and the deadline it applies."""
+
+
+def closed_by_end(kind: str, expires_at: datetime, ended_at: datetime) -> bool:
+    """Whether the convention's end at `ended_at`, applied at a pass, closes a deadline still
+    pending that falls at `expires_at`, rather than letting it fall (marked passed, announced):
+    an end deadline (the end applies its own and cancels the other), and any deadline falling
+    at or after the end, but those that outlive the convention (OUTLIVING_KINDS), which fall
+    whether or not the end came first. The end's closures (states.rules `expire`,
+    `terminate`) cancel what it closes: it never falls, nothing announces it.
+
+    The one rule of what the end closes: the due pass (states.due.deadlines_due), the reading
+    before it (states.reading.closed_at_pass), the committee's next meeting (states.committee:
+    none the end would close) and the list's filter on deadlines due
+    (storage.queries.ended_with_nothing_due); the list's next deadline writes in SQL what it
+    leaves of a deadline still to come once the end has come: one that outlives it."""
+    if kind in OUTLIVING_KINDS:
+        return False
+    return kind in END_KINDS.values() or expires_at >= ended_at
+
+
 AWARD_WINDOWS: tuple[DeadlineKind, ...] = ("prefect_referral", "third_party_challenge")
 """The windows the award decision opens (rules 16, 17): shown, never reminded."""
 INFORMATION_KINDS: tuple[DeadlineKind, ...] = (*AWARD_WINDOWS, "committee")
@@ -794,6 +816,7 @@ __all__ = [
     "BY_SETTING",
     "DEADLINE_KINDS",
     "DEADLINE_STATUSES",
+    "END_KINDS",
     "LETTER_BASES",
     "OUTLIVING_KINDS",
     "SETTINGS_LINE",
@@ -806,6 +829,7 @@ __all__ = [
     "LetterNotNotified",
     "RegisteredLetter",
     "balance_target",
+    "closed_by_end",
     "counted_from",
     "dispute_window",
     "expiry",

@@ -42,7 +42,14 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from states.calendar import HolidayCalendar, at_paris_time, civil_date, end_of_day
 from states.convention import Convention
-from states.deadlines import OUTLIVING_KINDS, DeadlineClosure, DeadlineKind, DeadlineStatus
+from states.deadlines import (  # END_KINDS and closed_by_end: this module's names too
+    END_KINDS,
+    OUTLIVING_KINDS,
+    DeadlineClosure,
+    DeadlineKind,
+    DeadlineStatus,
+    closed_by_end,
+)
 from states.lifecycle import IN_FORCE
 from states.reminders import COURT_TEMPLATE, WEEKLY_KINDS, PlannedReminder, next_signature_reminder
 
@@ -71,9 +78,6 @@ Not announced: a missing signature (`signature`, `amendment_signature`), whose w
 reminders go on after its target, to those who have not signed, each saying since when; the
 deadlines given as information (INFORMATION_KINDS), after which nothing is due; the term and
 the notice, whose events (`expire`, `terminate`) send their own emails."""
-
-END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
-"""The automatic event that ends a convention, and the deadline it applies."""
 
 Outcome = Literal["send", "coalesced", "skipped"]
 Reason = Literal[
@@ -222,18 +226,6 @@ def deadlines_due(agenda: Agenda, now: datetime) -> DeadlinesDue:
         if end is None or not closed_by_end(deadline.kind, deadline.expires_at, end.at)
     )
     return DeadlinesDue(passed, end)
-
-
-def closed_by_end(kind: str, expires_at: datetime, ended_at: datetime) -> bool:
-    """Whether the convention's end at `ended_at`, applied at a pass, closes a deadline still
-    pending that falls at `expires_at`, rather than letting it fall (marked passed, announced):
-    an end deadline (the end applies its own and cancels the other), and any deadline falling
-    at or after the end, but those that outlive the convention (OUTLIVING_KINDS), which fall
-    whether or not the end came first. The end's closures (states.rules `expire`,
-    `terminate`) cancel what it closes: it never falls, nothing announces it."""
-    if kind in OUTLIVING_KINDS:
-        return False
-    return kind in END_KINDS.values() or expires_at >= ended_at
 
 
 def _passed(deadline: DeadlineEntry, reminders: Iterable[ReminderEntry]) -> DeadlinePassed:

@@ -392,6 +392,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
     "workbook_too_large": {"size": "number", "most": "number"},
     "simulation_ends_before_start": {"until": "date", "start": "instant"},
+    # A financial report's year given while no report is owed (basis "not_required", the
+    # default): it would mean nothing, and be dropped unsaid.
+    "report_year_without_report": {"year": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -67,6 +67,11 @@ def checked(report: FinancialReport) -> FinancialReport:
                            bases=list(BASES))  # fmt: skip
     if report.basis == "by_law" and not (report.private_beneficiary and report.earmarked):
         raise InvalidInput("financial_report.basis", "report_not_by_law")
+    if not report.required and report.year is not None:
+        # The year says which financial year a report owed covers; with none owed it says
+        # nothing, and would be dropped unsaid: whoever wrote it meant a report to be owed.
+        raise InvalidInput("financial_report.year", "report_year_without_report",
+                           year=report.year)  # fmt: skip
     if report.required and report.year is None:
         raise InvalidInput("financial_report.year", "report_year_missing")
     if report.year is not None and not 2000 <= report.year <= 2100:

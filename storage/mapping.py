@@ -158,10 +158,13 @@ def financial_report_from_stored(value: str | dict[str, Any] | None) -> Financia
 
 
 def committee_to_json(committee: Committee) -> dict[str, Any] | None:
-    """The steering committee's record as JSON (None while it has no cadence nor meeting)."""
-    if committee.cadence_months is None and not committee.meetings:
+    """The steering committee's record as JSON (None while it has no name, cadence nor
+    meeting); its name only when the convention gives one."""
+    if committee.cadence_months is None and not committee.meetings and committee.name is None:
         return None
+    named = {"name": committee.name} if committee.name is not None else {}
     return {
+        **named,
         "cadence_months": committee.cadence_months,
         "meetings": [
             {"held_on": m.held_on.isoformat(), "attendees": m.attendees,
@@ -181,7 +184,7 @@ def committee_from_stored(value: str | dict[str, Any] | None) -> Committee:
                 m.get("minutes", ""))
         for m in data.get("meetings", [])
     )  # fmt: skip
-    return Committee(data.get("cadence_months"), meetings)
+    return Committee(data.get("cadence_months"), meetings, data.get("name"))
 
 
 def clauses_from_stored(value: str | dict[str, Any]) -> Clauses:

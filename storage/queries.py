@@ -6,17 +6,20 @@ the rows into the read models the dashboard, the API and the command line show.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Numeric,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -27,9 +30,10 @@ from sqlalchemy import (
     select,
 )
 
-from states.due import END_KINDS
+from states.deadlines import END_KINDS, closed_by_end
 from states.lifecycle import IN_FORCE
 from states.overdue import MEETING_EVENTS, OWED_KINDS
+from states.reading import end_from_deadlines
 from storage.statements import outliving_left_out
 from storage.tables import (
     OUTBOX_WAITING,
@@ -42,6 +46,7 @@ from storage.tables import (
 )
 
 __all__ = [
+    "ENDS_READ",
     "LIST",
     "LOOKUP",
     "MAX_PER_PAGE",
@@ -51,6 +56,7 @@ __all__ = [
     "ConventionFilter",
     "ListingQueries",
     "PageRequest",
+    "ended_with_nothing_due",
     "page_ids",
     "strategy",
 ]
@@ -152,10 +158,87 @@ class PageRequest:
         return (self.number - 1) * self.size
 
 
-def _due(wanted: ConventionFilter, now: datetime) -> tuple[ColumnElement[bool], ...]:
+_END_DEADLINE = deadline_table.alias("end_deadline")  # aliased once: it builds its columns
+
+
+def _ends_come(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The end deadlines whose end has come at `now` and that no pass has applied: still
+    pending, their instant passed (what `_end_come` asks of one convention)."""
+    e = _END_DEADLINE.c
+    return (e.status == PENDING, e.expires_at <= now, e.kind.in_(tuple(END_KINDS.values())))
+
+
+ENDS_READ = 1000
+"""How many end deadlines passed and pending `_ends_come_ids` reads in the pending index's
+order before it asks for all of them: a limit the planner walks that index for."""
+
+
+def _ends_come_ids(connection: Connection, now: datetime) -> list[int]:
+    """The conventions with an end deadline whose end has come at `now` and that no pass has
+    applied. PostgreSQL, which cannot know that passed deadlines are seldom still pending,
+    would scan every deadline for them; asked for the first ENDS_READ in the pending index's
+    order, it walks that index, and nearly always finds none."""
+    e = _END_DEADLINE.c
+    query = select(e.convention_id).where(*_ends_come(now)).order_by(e.expires_at)
+    found = list(connection.execute(query.limit(ENDS_READ)).scalars())
+    if len(found) == ENDS_READ:  # the service has not run for long: all of them
+        found = list(connection.execute(query).scalars())
+    return sorted(set(found))
+
+
+def ended_with_nothing_due(
+    connection: Connection, wanted: ConventionFilter, now: datetime
+) -> list[int]:
+    """The conventions the filter on deadlines due leaves out whole: their end has come at
+    `now` and is not applied yet (states.reading.end_from_deadlines), and that end closes
+    every deadline they have pending before the days asked (states.deadlines.closed_by_end,
+    the due pass's own rule, the end's own deadline included: the pass applies it), so nothing
+    of them is due. Mostly none: no end is waiting for the service's next pass. The others'
+    pending deadlines are read, 500 conventions a query, and judged here by that rule, not
+    by a second writing of it in SQL."""
+    if wanted.due_within_days is None:
+        return []
+    ended = _ends_come_ids(connection, now)
+    until = now + timedelta(days=wanted.due_within_days)
+    columns = (d.convention_id, c.state, d.kind, d.status, d.due_date, d.expires_at)
+    query = select(*columns).join(convention_table, c.id == d.convention_id)
+    left_out: list[int] = []
+    for start in range(0, len(ended), 500):  # bounded IN lists
+        chunk = query.where(d.convention_id.in_(ended[start : start + 500]), d.status == PENDING)
+        rows = connection.execute(chunk.order_by(d.convention_id)).all()
+        for convention_id, group in itertools.groupby(rows, key=lambda row: row.convention_id):
+            if _nothing_due(list(group), until, now):
+                left_out.append(convention_id)
+    return left_out
+
+
+def _nothing_due(pending: Sequence[AnyRow], until: datetime, now: datetime) -> bool:
+    """Whether a convention's end, come at `now` and not applied, closes every one of its
+    `pending` deadlines that falls before `until`: nothing of it is due by then."""
+    deadlines = [(row.kind, row.status, row.due_date, row.expires_at) for row in pending]
+    end = end_from_deadlines(pending[0].state, deadlines, now)
+    return end is not None and all(
+        closed_by_end(row.kind, row.expires_at, end.at) for row in pending if row.expires_at < until
+    )
+
+
+def _due(
+    wanted: ConventionFilter, now: datetime, left_out: Sequence[int] = ()
+) -> tuple[ColumnElement[bool], ...]:
+    """A deadline that makes its convention due within the days asked: pending (one passed and
+    not recorded yet included: it is overdue) and falling before then, but not of the
+    conventions `left_out` (`ended_with_nothing_due`), whose end, come and not yet applied,
+    closes every such deadline. Written in the statement (whole numbers): no bound parameter
+    a convention, however many."""
     assert wanted.due_within_days is not None
     until = now + timedelta(days=wanted.due_within_days)
-    return (d.status == PENDING, d.expires_at < until)
+    due = (d.status == PENDING, d.expires_at < until)
+    if not left_out:
+        return due
+    ids: BindParameter[Any] = bindparam(
+        "left_out", list(left_out), expanding=True, literal_execute=True
+    )
+    return (*due, d.convention_id.not_in(ids))
 
 
 LOOKUP, LIST, PROBE = "lookup", "list", "probe"
@@ -163,7 +246,11 @@ LOOKUP, LIST, PROBE = "lookup", "list", "probe"
 
 
 def _where(
-    query: Select[Any], wanted: ConventionFilter, now: datetime, how: str = LOOKUP
+    query: Select[Any],
+    wanted: ConventionFilter,
+    now: datetime,
+    how: str = LOOKUP,
+    left_out: Sequence[int] = (),
 ) -> Select[Any]:
     if wanted.state:
         query = query.where(c.state == wanted.state)
@@ -185,17 +272,19 @@ def _where(
             )
         )
     if wanted.due_within_days is not None:
-        query = query.where(_due_condition(wanted, now, how))
+        query = query.where(_due_condition(wanted, now, how, left_out))
     return query
 
 
-def _due_condition(wanted: ConventionFilter, now: datetime, how: str) -> ColumnElement[bool]:
+def _due_condition(
+    wanted: ConventionFilter, now: datetime, how: str, left_out: Sequence[int]
+) -> ColumnElement[bool]:
     if how == PROBE:
-        return exists().where(d.convention_id == c.id, *_due(wanted, now))
+        return exists().where(d.convention_id == c.id, *_due(wanted, now, left_out))
     # `id + 0` keeps SQLite from fetching each match by id (then sorting them all): it walks
     # the sort's index instead, and stops at the page.
     convention_id: ColumnElement[int] = c.id + 0 if how == LIST else c.id
-    return convention_id.in_(select(d.convention_id).where(*_due(wanted, now)))
+    return convention_id.in_(select(d.convention_id).where(*_due(wanted, now, left_out)))
 
 
 def _ordered(query: Select[Any], wanted: ConventionFilter, now: datetime) -> Select[Any]:
@@ -215,8 +304,8 @@ def _summary(now: datetime) -> Select[Any]:
     )  # fmt: skip
 
 
-def _summary_query(wanted: ConventionFilter, now: datetime) -> Select[Any]:
-    return _ordered(_where(_summary(now), wanted, now), wanted, now)
+def _summary_query(wanted: ConventionFilter, now: datetime, left_out: Sequence[int]) -> Select[Any]:
+    return _ordered(_where(_summary(now), wanted, now, left_out=left_out), wanted, now)
 
 
 SCAN_FROM = 2000
@@ -246,7 +335,8 @@ def page_ids(
     connection: Connection, wanted: ConventionFilter, now: datetime, page: PageRequest, how: str
 ) -> list[int]:
     """The ids of one page of the list, found the way `how` says (all ways agree)."""
-    query = _ordered(_where(select(c.id), wanted, now, how), wanted, now)
+    left_out = ended_with_nothing_due(connection, wanted, now)
+    query = _ordered(_where(select(c.id), wanted, now, how, left_out), wanted, now)
     return [row.id for row in connection.execute(query.limit(page.size).offset(page.offset))]
 
 
@@ -267,11 +357,15 @@ def _page_rows(
 
 
 def _count(connection: Connection, wanted: ConventionFilter, now: datetime) -> int:
+    left_out = ended_with_nothing_due(connection, wanted, now)
     if wanted.due_within_days is not None and not (wanted.state or wanted.party or wanted.text):
         # Every deadline has its convention (a foreign key): counted from the index alone.
         distinct = func.count(d.convention_id.distinct())
-        return int(connection.execute(select(distinct).where(*_due(wanted, now))).scalar_one())
-    query = _where(select(func.count()).select_from(convention_table), wanted, now)
+        due = _due(wanted, now, left_out)
+        return int(connection.execute(select(distinct).where(*due)).scalar_one())
+    query = _where(
+        select(func.count()).select_from(convention_table), wanted, now, left_out=left_out
+    )
     return int(connection.execute(query).scalar_one())
 
 
@@ -315,7 +409,8 @@ class ListingQueries:
 
     def every(self, wanted: ConventionFilter, now: datetime) -> list[AnyRow]:
         """Every matching convention's summary row, in the asked order (for exports)."""
-        return list(self.connection.execute(_summary_query(wanted, now)).all())
+        left_out = ended_with_nothing_due(self.connection, wanted, now)
+        return list(self.connection.execute(_summary_query(wanted, now, left_out)).all())
 
     def parties(self, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
         """The parties (key, name) of each convention, in their order."""

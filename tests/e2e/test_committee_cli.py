@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.e2e.conftest import CRPV, METROPOLE, REF, Convflow
+from tests.drafts import DRAFTS
+from tests.e2e.conftest import CRPV, METROPOLE, REF, CliClock, Convflow
 
 
 def in_force(convflow: Convflow) -> None:
@@ -56,7 +58,8 @@ def test_its_paper_is_attached_to_its_history_line(loaded: Convflow, tmp_path: P
     assert listed["name"] == "cr-signe.txt"
 
 
-def test_a_cadence_opens_the_committee_deadline(loaded: Convflow) -> None:
+def test_a_cadence_opens_the_committee_deadline(loaded: Convflow, cli_clock: CliClock) -> None:
+    cli_clock.now = datetime(2025, 3, 11, 12, 0, tzinfo=UTC)  # in force, its term to come
     in_force(loaded)
 
     done = loaded.json("committee", REF, "cadence", "6", "--on", "2025-03-11")
@@ -67,6 +70,39 @@ def test_a_cadence_opens_the_committee_deadline(loaded: Convflow) -> None:
     pending = [d for d in status["deadlines"] if d["kind"] == "committee"]
     assert [d["status"] for d in pending] == ["pending"]
     assert "article 3" in pending[0]["explanation"]
+
+
+def test_a_cadence_whose_next_meeting_the_term_closes_says_none_is_due(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    """Nine months after 31 March 2025 is the term's own day, 31 December 2025: the term's
+    arrival closes it (states.deadlines.closed_by_end), so no meeting is due before the end."""
+    cli_clock.now = datetime(2025, 4, 2, 12, 0, tzinfo=UTC)
+    in_force(loaded)
+    loaded.ok("committee", REF, "add", "--date", "2025-03-31", "--attendees", "A",
+              "--decisions", "B")  # fmt: skip
+
+    done = loaded.json("committee", REF, "cadence", "9", "--on", "2025-04-02")
+
+    assert done["deadlines"] == []
+    assert loaded.json("committee", REF, "list")["next_due"] is None
+    said = "article 3\xa0; tous les 9 mois, aucune réunion n'est due d'ici la fin de la convention"
+    assert said in loaded.ok("committee", REF, "list")
+    assert said in loaded.ok("status", REF)
+
+
+def test_a_committee_named_by_its_file_is_named_by_status_and_its_list(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """The rich draft's file says `[committee] name = "Comité de pilotage"`, article 4."""
+    draft = tmp_path / "riche.toml"
+    draft.write_text(DRAFTS["rich"], encoding="utf-8")
+    convflow.ok("import", str(draft))
+
+    said = "Comité de pilotage (article 4)\xa0; aucune fréquence fixée"
+    assert said in convflow.ok("status", "AMP-RICHE-2026")
+    assert said in convflow.ok("committee", "AMP-RICHE-2026", "list")
+    assert convflow.json("committee", "AMP-RICHE-2026", "list")["name"] == "Comité de pilotage"
 
 
 def test_a_meeting_before_signature_or_in_the_future_is_refused(loaded: Convflow) -> None:

@@ -463,3 +463,26 @@ def test_the_dashboard_keeps_a_note_s_line_breaks(loaded: Convflow) -> None:
 
     assert row["inputs"]["note"] == "reçu\nà relancer"  # kept as given
     assert "reçu\nà relancer" in page.values() and "\\n" not in "".join(page.values()), page
+
+
+# --- A financial report's year where none is owed -------------------------------------------
+
+
+@pytest.mark.parametrize("basis", ["", 'basis = "not_required"\n'])
+def test_a_financial_year_written_with_no_report_owed_is_refused_not_dropped(
+    convflow: Convflow, tmp_path: Path, basis: str
+) -> None:
+    """`[financial_report] year = 2026` alone (the basis left to its default, no report owed)
+    was loaded with the year dropped unsaid: no deadline, no reminder, whatever the writer
+    meant. It is refused at the table, saying how to owe one or to leave the year out."""
+    path = tmp_path / "convention.toml"
+    path.write_text(f"{TEXT}\n[financial_report]\n{basis}year = 2026\n", encoding="utf-8")
+
+    error = _refused(convflow, "import", str(path))
+
+    assert (error["code"], error["params"]["year"]) == ("report_year_without_report", 2026)
+    assert error["params"]["line"] == _line_of(path.read_text("utf-8"), "[financial_report]")
+    assert "l'exercice 2026 (year) ne vaut que pour un compte rendu financier dû" in _spaced(
+        error["message"]
+    )
+    assert convflow.json("list") == []

@@ -230,7 +230,12 @@ def test_the_list_filters_sorts_and_paginates(api: httpx.Client, loaded: App):
 def test_a_pending_deadline_already_past_counts_as_due_within_any_window(
     api: httpx.Client, loaded: App
 ):
-    steps.bring_into_force(loaded)  # the test clock is 25 November 2026: the term has passed
+    """The payment target of 19 April 2025, read on 5 May and not recorded passed yet: overdue,
+    so due within any window. (The term passed and not recorded is not: the next pass applies
+    it, and nothing is due of it; tests/http/test_reading_clock.py.)"""
+    loaded.clock.now = steps.at("2025-05-05T10:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
 
     answer = api.get("/api/v1/conventions", params={"due_within_days": 0}).json()
 

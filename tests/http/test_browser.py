@@ -377,3 +377,41 @@ def test_a_balance_paid_after_an_amendment_shows_each_payment_and_the_total(
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     if SHOTS:
         conditions.screenshot(path=str(Path(SHOTS) / f"balance-paid-{width}.png"))
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_the_committee_s_name_heads_its_section_which_says_no_meeting_is_due_before_the_end(
+    page: Any, app: App, reference_convention: Convention, tokens: Tokens, width: int
+):
+    # The convention names its committee « Comité de pilotage »; it met on 31 March 2025 and
+    # meets every 9 months: the next meeting would fall on the term's own day, which closes it.
+    from dataclasses import replace
+
+    from playwright.sync_api import expect
+
+    from states.committee import Committee
+    from tests.integration.test_committee import cadence, meeting
+
+    app.clock.now = steps.at("2025-04-02T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, replace(reference_convention, committee=Committee(name="Comité de pilotage")))
+    steps.bring_into_force(app)
+    meeting(app, "2025-03-31")
+    cadence(app, "9", "2025-04-02")
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.viewer)
+
+    page.goto(f"/conventions/{REFERENCE}")
+    section = page.locator("section#comite")
+    heading = section.get_by_role("heading", name="Comité de pilotage (article 3)")
+    heading.scroll_into_view_if_needed()
+    expect(heading).to_be_in_viewport()
+    expect(section).to_contain_text(
+        "Réuni tous les 9 mois (fréquence choisie par le service) : aucune réunion n'est due "
+        "d'ici la fin de la convention."
+    )
+    assert "au plus tard" not in section.inner_text()
+    box = heading.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+    if SHOTS:
+        section.screenshot(path=str(Path(SHOTS) / f"committee-named-{width}.png"))

@@ -164,3 +164,22 @@ def test_the_page_s_own_fields_preview_the_draft_without_a_refusal(
     assert answer.status_code == 200
     assert "Rien n'a été enregistré" not in page_text(answer)
     assert "Échéances calculées" in page_text(answer)
+
+
+def test_the_committee_s_name_rides_along_and_is_kept(admin_browser: httpx.Client, app: App):
+    """The rich draft names its committee « Comité de pilotage » (`[committee]`): the form has
+    no input for it, so it rides in a hidden input, and saving a new title keeps it."""
+    reference = load_draft(app, "rich")
+    assert stored(app, reference).committee.name == "Comité de pilotage"
+    form = browser_fields(admin_browser.get(f"/conventions/{reference}/modifier").text)
+    assert (form["committee.name"], form["committee.article"]) == (
+        "Comité de pilotage", "article 4",
+    )  # fmt: skip
+
+    answer = admin_browser.post(
+        f"/conventions/{reference}/modifier", data={**form, "title": NEW_TITLE, "action": "save"}
+    )
+
+    assert answer.status_code == 303, answer.text
+    assert stored(app, reference).committee.name == "Comité de pilotage"
+    assert views.status(app, reference)["committee"]["name"] == "Comité de pilotage"

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import json
 import tomllib
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from states.convention import Convention
 from tests.extract.renderings import to_pdf
 from tests.http.conftest import Tokens, bearer
 from workflow.bootstrap import App
+from workflow.files.convention_file import parse_file
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "convention-metropole-amp-crpv-paca-2025.toml"
@@ -243,6 +247,180 @@ def test_an_edit_keeps_the_committee_s_article_and_a_committee_given_sets_it(
     client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json={"committee": moved},
                  headers=admin).raise_for_status()  # fmt: skip
     assert committee_article(app) == "article 9"
+
+
+NAMED = {"committee": {"name": "Comité de pilotage", "article": "article 8"}}
+"""A draft whose `[committee]` names its committee, set up by article 8."""
+UNNAMED = {"clauses": {"articles": {"committee": "article 8"}}}
+"""A draft that names no committee, its article 8 among its clauses' articles."""
+COMMITTEE_EDITS: dict[str, tuple[dict[str, Any], dict[str, Any], str, str | None]] = {
+    # name: (the draft; the PATCH's body; the file it amounts to: its [committee] table, and
+    # the committee's article among its [clauses.articles], if it says one)
+    "a table with its article": (
+        NAMED, {"committee": {"name": "Comité de suivi", "article": "article 9"}},
+        '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', None,
+    ),
+    "the clauses' article wins, as in a file": (
+        NAMED,
+        {"committee": {"name": "Comité de suivi", "article": "article 9"},
+         "clauses": {"articles": {"committee": "article 10"}}},
+        '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', "article 10",
+    ),
+    "the article alone, merged into the draft's table": (
+        NAMED, {"committee": {"article": "article 9"}},
+        '[committee]\nname = "Comité de pilotage"\narticle = "article 9"\n', None,
+    ),
+    "no table: the draft's article stays among its clauses": (
+        NAMED, {"committee": None}, "", "article 8",
+    ),
+    "a table with its article, over the clauses' article": (
+        UNNAMED, {"committee": {"name": "Comité de suivi", "article": "article 9"}},
+        '[committee]\nname = "Comité de suivi"\narticle = "article 9"\n', None,
+    ),
+    "a name alone: the clauses' article stays": (
+        UNNAMED, {"committee": {"name": "Comité de suivi"}},
+        '[committee]\nname = "Comité de suivi"\n', "article 8",
+    ),
+}  # fmt: skip
+
+
+def draft_fields(draft: dict[str, Any]) -> dict[str, Any]:
+    """The example file's fields with the draft's committee, or its clauses' articles."""
+    fields = file_fields(committee=draft.get("committee"))
+    if fields["committee"] is None:
+        del fields["committee"]
+    fields["clauses"]["articles"].update(draft.get("clauses", {}).get("articles", {}))
+    return fields
+
+
+def as_file(committee: str, article: str | None) -> Convention:
+    """The example file (its history left out) with this `[committee]` table, and this
+    article for the committee among its `[clauses.articles]`."""
+    text = EXAMPLE.read_text("utf-8").split("[[history]]", 1)[0]
+    if article is not None:
+        said = f'[clauses.articles]\ncommittee = "{article}"\n'
+        text = text.replace("[clauses.articles]\n", said, 1)
+    return parse_file(text + "\n" + committee, "edit", payment_target_days=30,
+                      signature_target_days=7).convention  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", list(COMMITTEE_EDITS))
+def test_a_patch_giving_committee_sets_it_as_a_file_s_committee_table_does(
+    app: App, client: httpx.Client, tokens: Tokens, edit: str
+) -> None:
+    draft, body, committee, article = COMMITTEE_EDITS[edit]
+    admin = bearer(tokens.admin)
+    client.post("/api/v1/conventions", json=draft_fields(draft),
+                headers=admin).raise_for_status()  # fmt: skip
+
+    edited = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025", json=body, headers=admin)
+
+    assert edited.status_code == 200, edited.text
+    with app.uow(read_only=True) as uow:
+        stored = uow.conventions.get("AMP-CRPV-PACA-2025")
+    written = as_file(committee, article)
+    assert (stored.clauses.articles, stored.committee.name) == (
+        written.clauses.articles, written.committee.name,
+    )  # fmt: skip
+
+
+def test_the_committee_s_name_is_kept_shown_and_kept_through_an_edit(
+    admin_browser: httpx.Client, tokens: Tokens
+) -> None:
+    """A convention file's `[committee]` names its committee: status, the committee's own
+    route and the page say it; an edit of another field keeps it, one of the committee changes
+    it."""
+    admin, page = bearer(tokens.admin), "/conventions/AMP-CRPV-PACA-2025"
+    committee = {"name": "Comité de pilotage", "article": "article 8"}
+    admin_browser.post("/api/v1/conventions", json=file_fields(committee=committee),
+                       headers=admin).raise_for_status()  # fmt: skip
+    status = admin_browser.get("/api/v1/conventions/AMP-CRPV-PACA-2025", headers=admin).json()
+    assert (status["committee"]["name"], status["committee"]["article"]) == (
+        "Comité de pilotage", "article 8",
+    )  # fmt: skip
+    own = admin_browser.get("/api/v1/conventions/AMP-CRPV-PACA-2025/committee", headers=admin)
+    assert own.json()["name"] == "Comité de pilotage"
+    assert "Comité de pilotage (article 8)</h2>" in unescape(admin_browser.get(page).text)
+
+    edited = admin_browser.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                                 json={"title": "Autre intitulé"}, headers=admin)  # fmt: skip
+    assert edited.json()["committee"]["name"] == "Comité de pilotage", edited.text
+    renamed = admin_browser.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                                  json={"committee": {"name": "Comité technique et financier"}},
+                                  headers=admin)  # fmt: skip
+    assert (renamed.json()["committee"]["name"], renamed.json()["committee"]["article"]) == (
+        "Comité technique et financier", "article 8",
+    )  # fmt: skip
+
+
+def test_an_edit_keeps_the_cadence_set_on_the_draft(client: httpx.Client, tokens: Tokens) -> None:
+    """The committee's cadence is a record, set from the draft on (`committee_cadence`), not a
+    term of the file: an edit of the draft's terms keeps it."""
+    admin = bearer(tokens.admin)
+    client.post("/api/v1/conventions", json=file_fields(), headers=admin).raise_for_status()
+    client.post("/api/v1/conventions/AMP-CRPV-PACA-2025/events", headers=admin,
+                json={"event": "committee_cadence", "on": "2025-03-01",
+                      "inputs": {"months": "6"}}).raise_for_status()  # fmt: skip
+
+    edited = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                          json={"title": "Autre intitulé"}, headers=admin)  # fmt: skip
+
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["committee"]["cadence_months"] == 6
+
+
+def test_a_financial_year_given_while_no_report_is_owed_is_refused_not_dropped(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    """The reference draft owes no financial report: a year given alone meant one, and was
+    dropped unsaid (200, `financial_report` null); it is refused, and nothing changes."""
+    admin = {**bearer(tokens.admin), "Accept-Language": "fr"}
+    client.post("/api/v1/conventions", json=file_fields(), headers=admin).raise_for_status()
+    before = client.get("/api/v1/conventions/AMP-CRPV-PACA-2025", headers=admin).json()
+
+    refused = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                           json={"financial_report": {"year": 2026}}, headers=admin)  # fmt: skip
+
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["code"], refused.json()["params"]["year"]) == (
+        "report_year_without_report", 2026,
+    )  # fmt: skip
+    assert "l'exercice 2026 (year) ne vaut que pour un compte rendu financier dû" in (
+        refused.json()["message"].replace("\xa0", " ")
+    )
+    after = client.get("/api/v1/conventions/AMP-CRPV-PACA-2025", headers=admin).json()
+    assert after["version"] == before["version"] and after["financial_report"] is None
+    created = client.post(
+        "/api/v1/conventions",
+        headers=admin,
+        json=file_fields(
+            reference="AMP-AUTRE-2025", financial_report={"basis": "not_required", "year": 2025}
+        ),
+    )
+    assert (created.status_code, created.json()["code"]) == (422, "report_year_without_report")
+
+
+def test_an_edit_that_drops_the_report_owed_drops_its_year_with_it(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    """A report owed by the convention for 2025, then the edit that says none is owed: its
+    year goes with it (it is not held against the edit), as a later edit may owe one again."""
+    admin = bearer(tokens.admin)
+    owed = {"basis": "by_convention", "year": 2025}
+    client.post("/api/v1/conventions", json=file_fields(financial_report=owed),
+                headers=admin).raise_for_status()  # fmt: skip
+
+    dropped = client.patch(
+        "/api/v1/conventions/AMP-CRPV-PACA-2025",
+        json={"financial_report": {"basis": "not_required"}},
+        headers=admin,
+    )
+    again = client.patch("/api/v1/conventions/AMP-CRPV-PACA-2025",
+                         json={"financial_report": owed}, headers=admin)  # fmt: skip
+
+    assert dropped.status_code == 200, dropped.text
+    assert dropped.json()["financial_report"] is None
+    assert again.json()["financial_report"]["year"] == 2025
 
 
 def test_once_submitted_any_change_is_refused_for_the_state_before_its_fields_are_read(

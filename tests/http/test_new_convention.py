@@ -269,7 +269,10 @@ def test_from_the_pdf_an_administrator_completes_and_saves_the_example_draft(
     answer = admin_browser.post("/nouvelle-convention", data={**form, "action": "save"})
 
     assert answer.status_code == 303, page_text(answer)
-    assert stored(app, REFERENCE) == example()
+    # The document names its committee (article 3: « Un Comité technique sera mis en place »),
+    # which the example file leaves unsaid: read, carried by the form, and kept.
+    named = {"committee": {"name": "Comité technique", "article": "article 3"}}
+    assert stored(app, REFERENCE) == {**example(), **named}
 
 
 @pytest.mark.parametrize(

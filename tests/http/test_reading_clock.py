@@ -4,11 +4,14 @@ the service's last pass (states.reading): what has passed and is not recorded ye
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
+from states.convention import Convention
+from states.financial_report import FinancialReport
 from tests.http.conftest import REFERENCE, Tokens, bearer, sign_in
 from tests.integration import steps
 from workflow.bootstrap import App
@@ -219,3 +222,68 @@ def test_the_dashboard_does_not_offer_a_deadline_the_passed_term_closes_as_to_co
     assert "Objectif de versement" not in row and "—" in row, row
     assert "sans objet, la convention a pris fin : le service l'annulera" in deadlines
     assert "Objectif de versement</strong> (sans objet, la convention a pris fin" in home
+
+
+def due_within(api: httpx.Client, days: int) -> list[str]:
+    """The references `GET conventions?due_within_days=N` finds, and its count agreeing."""
+    found = api.get("/api/v1/conventions", params={"due_within_days": days}).json()
+    assert found["total"] == len(found["items"])
+    return [item["reference"] for item in found["items"]]
+
+
+@pytest.mark.parametrize("when", ["2026-01-05T10:00:00Z", "2026-01-25T10:00:00Z"])
+def test_the_deadlines_the_passed_term_closes_do_not_make_the_convention_due(
+    api: httpx.Client, notified_late: App, when: str
+):
+    """Read after the term, before the pass: the payment target of 19 January 2026 is closed by
+    the term's arrival (status says `closed_by_end`), the term itself is applied by that pass;
+    neither makes the convention due within any window, and after the pass the filter finds
+    what it found before it (states.deadlines.closed_by_end, the pass's own rule)."""
+    move(notified_late, when)
+    status = by_kind(api.get(STATUS).json())
+    assert status["payment"]["closed_by_end"] and status["expiry"]["passed_unrecorded"]
+
+    before = [due_within(api, days) for days in (0, 30, 3660)]
+    run_due(notified_late, notified_late.clock())
+    after = [due_within(api, days) for days in (0, 30, 3660)]
+
+    assert before == after == [[], [], []]
+
+
+@pytest.fixture
+def reporting_late(app: App, reference_convention: Convention) -> App:
+    """The same, its beneficiary owing a financial report for 2025 (by the convention), due
+    on Tuesday 30 June 2026: it outlives the convention (rule 20)."""
+    report = FinancialReport("by_convention", 2025)
+    steps.load(app, replace(reference_convention, financial_report=report))
+    app.clock.now = steps.at("2025-12-20T16:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_force(app)
+    steps.record(app, "notify", "2025-12-20")
+    return app
+
+
+def test_a_deadline_that_outlives_the_passed_term_still_makes_the_convention_due(
+    api: httpx.Client, reporting_late: App
+):
+    move(reporting_late, "2026-01-05T10:00:00Z")
+    report = by_kind(api.get(STATUS).json())["financial_report"]
+    assert (report["due_date"], report["closed_by_end"]) == ("2026-06-30", False)
+
+    before = [due_within(api, days) for days in (30, 200)]
+    run_due(reporting_late, reporting_late.clock())
+    after = [due_within(api, days) for days in (30, 200)]
+
+    assert before == after == [[], [REFERENCE]]  # the report alone, within 200 days
+
+
+def test_a_payment_target_passed_before_the_term_is_not_closed_by_it_and_stays_due(
+    api: httpx.Client, notified: App
+):
+    """The payment target of 19 April 2025 fell before the term and was never recorded: the
+    term's arrival does not close it (it fell first: the pass marks it passed and announces
+    it), so, read on 5 January 2026, it is overdue and the convention due in any window."""
+    move(notified, "2026-01-05T10:00:00Z")
+    payment = by_kind(api.get(STATUS).json())["payment"]
+    assert (payment["passed_unrecorded"], payment["closed_by_end"]) == (True, False)
+
+    assert [due_within(api, days) for days in (0, 30)] == [[REFERENCE], [REFERENCE]]

@@ -116,6 +116,7 @@ def test_its_reminder_goes_to_the_metropole_alone(app: App, reference_convention
 def test_a_meeting_meets_it_and_opens_the_next_one_the_end_closes_it(
     app: App, reference_convention: Convention
 ):
+    app.clock.now = steps.at("2025-09-20T10:00:00Z")  # type: ignore[attr-defined]
     steps.load(app, reference_convention)
     steps.bring_into_execution(app)
     cadence(app, "3", "2025-04-02")
@@ -134,6 +135,9 @@ def test_a_meeting_meets_it_and_opens_the_next_one_the_end_closes_it(
             if d["kind"] == "committee"]  # fmt: skip
     assert rows[1:] == [("2025-09-05", "passed"), ("2025-12-15", "pending")]
     app.clock.now = steps.at("2026-01-02T10:00:00Z")  # type: ignore[attr-defined]
+    # The term has come and no pass has applied it yet: no meeting is due any more.
+    assert views.committee(app, steps.REFERENCE)["next_due"] is None
+    assert views.status(app, steps.REFERENCE)["committee"]["next_due"] is None
     run_due(app, app.clock())
 
     assert steps.state(app) == "expired"
@@ -173,6 +177,28 @@ def test_an_extension_opens_the_meeting_the_old_term_left_out(
     assert committee_rows(app) == [("2025-09-10", "met"), ("2026-02-04", "pending")]
     last = [d for d in views.status(app, steps.REFERENCE)["deadlines"] if d["kind"] == "committee"]
     assert "Source : avenant n°\u00a01" in last[-1]["explanation"]
+
+
+def test_a_meeting_due_on_the_term_s_own_day_is_not_due_until_an_extension_opens_it(
+    app: App, reference_convention: Convention
+):
+    """Nine months after a meeting on 31 March 2025 is 31 December 2025, the term's own day:
+    the term's arrival would close it (states.deadlines.closed_by_end), so it is not opened nor
+    given as the next meeting; the extension to 31 December 2026 opens it."""
+    app.clock.now = steps.at("2025-04-02T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, reference_convention)
+    steps.bring_into_execution(app)
+    meeting(app, "2025-03-31")
+    cadence(app, "9", "2025-04-02")
+
+    assert committee_rows(app) == []
+    assert views.status(app, steps.REFERENCE)["committee"]["next_due"] is None
+
+    app.clock.now = steps.at("2025-11-12T10:00:00Z")  # type: ignore[attr-defined]
+    amend_term(app, "2026-12-31", "2025-11-03", "2025-11-12")
+
+    assert committee_rows(app) == [("2025-12-31", "pending")]
+    assert views.committee(app, steps.REFERENCE)["next_due"] == "2025-12-31"
 
 
 def test_a_shorter_term_supersedes_the_meeting_it_leaves_out(

@@ -46,6 +46,10 @@ def meeting(day: date) -> Meeting:
         pytest.param(6, (date(2025, 6, 12),), TERM, date(2025, 12, 12),
                      id="6 months from the last meeting"),
         pytest.param(6, (date(2025, 8, 4),), TERM, None, id="after the term: none"),
+        pytest.param(9, (date(2025, 3, 31),), TERM, None,
+                     id="on the term's own day: the end closes it, none"),
+        pytest.param(9, (date(2025, 3, 28),), TERM, date(2025, 12, 28),
+                     id="three days before the term: due"),
         pytest.param(6, (date(2025, 8, 31),), date(2026, 12, 31), date(2026, 2, 28),
                      id="no 31 February; a Saturday, not extended"),
     ],
@@ -63,6 +67,15 @@ def test_rule_23_the_next_meeting_is_due_cadence_months_after_the_last_one(
         assert found.flags == ("information",)
         assert "article 3" in found.explanation
         assert "pas de report au jour ouvrable suivant" in found.explanation
+
+
+def test_rule_23_none_is_due_on_the_day_a_notice_ends_the_convention():
+    """A termination's notice ending on 10 September 2025, the day a 6-month cadence from the
+    entry into force would fall: that end closes it (states.deadlines.closed_by_end), as the
+    due pass would cancel it with the end; one day later, 11 September, nothing is due."""
+    assert next_meeting(Committee(6), IN_FORCE, date(2025, 9, 10), "article 3") is None
+    found = next_meeting(Committee(6), IN_FORCE, date(2025, 9, 11), "article 3")
+    assert found is not None and found.due_date == date(2025, 9, 10)
 
 
 def test_rule_23_it_is_information_and_reminded_to_convene():

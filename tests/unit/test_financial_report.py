@@ -85,6 +85,7 @@ def test_no_report_no_deadline():
         (FinancialReport("by_law", 2025), "report_not_by_law"),  # a public beneficiary
         (FinancialReport("by_law", 2025, (12, 31), True, False), "report_not_by_law"),
         (FinancialReport("by_convention"), "report_year_missing"),
+        (FinancialReport("not_required", 2025), "report_year_without_report"),  # none owed
         (FinancialReport("by_convention", 1999), "number_out_of_range"),
         (FinancialReport("by_convention", 2025, (2, 29)), "not_a_year_end"),
         (FinancialReport("by_convention", 2025, (13, 1)), "not_a_year_end"),

@@ -131,7 +131,7 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view.get("financial_report"):
         block.add(words("financial report"), _financial_report(view["financial_report"], words))
     committee = view.get("committee")
-    if committee and (committee["meetings"] or committee["cadence_months"]):
+    if committee and (committee["meetings"] or committee["cadence_months"] or committee["name"]):
         block.add(words("steering committee"), cadence_line(committee, words),
                   meeting_lines(committee, words))  # fmt: skip
     block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])
@@ -177,11 +177,17 @@ def _financial_report(report: Mapping[str, Any], words: Words) -> str:
 
 
 def cadence_line(committee: Mapping[str, Any], words: Words) -> str:
-    """The committee's cadence and its next meeting, in one line."""
+    """The committee (its name, when the convention gives one, and article), its cadence and
+    its next meeting, in one line."""
+    name, article = committee.get("name"), committee["article"]
+    article = f"{name} ({article})" if name else article
     if not committee["cadence_months"]:
-        return words("{article}; no cadence set", article=committee["article"])
+        return words("{article}; no cadence set", article=article)
+    if committee["next_due"] is None:  # the next one would fall at the end or after it
+        return words("{article}; every {months} months, no meeting due before the convention's end",
+                     article=article, months=committee["cadence_months"])  # fmt: skip
     return words("{article}; every {months} months, next meeting due {day}",
-                 article=committee["article"], months=committee["cadence_months"],
+                 article=article, months=committee["cadence_months"],
                  day=day(words, committee["next_due"]))  # fmt: skip
 
 

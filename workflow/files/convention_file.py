@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from notifications.addresses import address_problem
+from states.committee import Committee
 from states.convention import Articles, Clauses, Convention, Party, ReminderOffsets, Signatory
 from states.errors import CODES, InvalidInput, to_json
 from states.financial_report import FinancialReport
@@ -564,6 +565,7 @@ def file_data(convention: Convention) -> dict[str, Any]:
             "financial_report": list(offsets.financial_report),
         },
         "payment": {"instalments": [_instalment_data(i) for i in clauses.instalments]},
+        **_committee_data(convention),
         "open_data": {"object": convention.open_data_object} if convention.open_data_object else {},
         "financial_report": _financial_report_data(convention.financial_report),
         "parties": [
@@ -581,6 +583,15 @@ def file_data(convention: Convention) -> dict[str, Any]:
             for party in convention.parties
         ],
     }
+
+
+def _committee_data(convention: Convention) -> dict[str, Any]:
+    """The `[committee]` table of a file, when the convention names its committee: its name
+    and article (the article is also among the clauses' articles, which win in a file)."""
+    name = convention.committee.name
+    if name is None:
+        return {}
+    return {"committee": {"name": name, "article": convention.clauses.articles.committee}}
 
 
 def _instalment_data(instalment: Instalment) -> dict[str, Any]:
@@ -703,7 +714,7 @@ _OWN = frozenset(
      "instalment_amount_or_share", "instalment_date_for_date_only",
      "instalment_report_for_report_only", "instalment_after_term", "not_a_share", "not_a_siret",
      "not_an_rna", "unknown_report_basis", "report_not_by_law", "report_year_missing",
-     "not_a_year_end", "number_out_of_range"}
+     "not_a_year_end", "number_out_of_range", "report_year_without_report"}
 )  # fmt: skip
 """The codes this module's validators raise themselves."""
 
@@ -754,6 +765,7 @@ def to_domain(parsed: ConventionIn, payment_days: int, signature_days: int) -> C
         parties=[Party(p.key, p.name, p.siret, p.rna) for p in parsed.parties],
         open_data_object=parsed.open_data.object,
         financial_report=parsed.financial_report.setting(),
+        committee=Committee(name=parsed.committee.name if parsed.committee else None),
         signatories=[
             Signatory(party=p.key, name=s.name, title=s.title, email=s.email)
             for p in parsed.parties

@@ -75,7 +75,11 @@ class ListQuery(BaseModel):
     state: StateName | None = None
     party: Text | None = Field(None, description="a party's key, or part of its name")
     due_within_days: int | None = Field(
-        None, ge=0, le=3660, description="a pending deadline expires within this many days"
+        None,
+        ge=0,
+        le=3660,
+        description="a pending deadline expires within this many days (one passed and not "
+        "recorded yet included), not one the convention's end, come and not recorded yet, closes",
     )
     q: Text | None = Field(None, description="text in the reference or the title")
     sort: SortField = "reference"
@@ -319,7 +323,7 @@ def record_committee_meeting(
 )
 def committee(context: Context, reference: str) -> views.CommitteeView:
     """The steering committee of article 3: cadence, meetings, next meeting due."""
-    return views.committee(context.app, checked(reference))
+    return views.committee(context.app, checked(reference), context.now())
 
 
 def recorded_json(result: EventDone) -> dict[str, Any]:

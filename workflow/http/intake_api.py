@@ -90,7 +90,7 @@ def edit(
         raise InvalidInput("reference", "reference_unchanged", reference=reference)
     if "history" in body:
         raise InvalidInput("history", "history_at_creation_only")
-    merged = _committee_article(_merged(file_data(current), body), body)
+    merged = _report_as_given(_committee_article(_merged(file_data(current), body), body), body)
     parsed = parse_mapping(merged, SOURCE, **_targets(context))
     version = body.get("expected_version")
     fields = sorted(key for key in body if key != "expected_version")
@@ -113,11 +113,14 @@ def _merged(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str,
 
 
 def _committee_article(merged: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """A `committee` given says the committee's article, as its table does in a file unless
-    `clauses.articles` says one: the draft's own article is not held against it."""
+    """A `committee` table given with its article says the committee's article, as its table
+    does in a file unless `clauses.articles` says one: the draft's own article is not held
+    against it. A table without one (its name alone), or a `committee` of null (no table),
+    leaves the article the draft's clauses keep."""
     clauses, given = merged.get("clauses"), changes.get("clauses")
     articles_given = given.get("articles") if isinstance(given, Mapping) else None
-    if "committee" not in changes or not isinstance(clauses, Mapping):
+    table = changes.get("committee")
+    if not isinstance(table, Mapping) or "article" not in table or not isinstance(clauses, Mapping):
         return merged
     if isinstance(articles_given, Mapping) and "committee" in articles_given:
         return merged
@@ -126,6 +129,18 @@ def _committee_article(merged: dict[str, Any], changes: Mapping[str, Any]) -> di
         kept = {key: value for key, value in articles.items() if key != "committee"}
         merged = {**merged, "clauses": {**clauses, "articles": kept}}
     return merged
+
+
+def _report_as_given(merged: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A `financial_report` given that leaves none owed is taken as given: the draft's year
+    and the rest of its report go with the report it drops, as a file without the table
+    says none (a year given with it is refused: report_year_without_report)."""
+    given, report = changes.get("financial_report"), merged.get("financial_report")
+    if not isinstance(given, Mapping) or not isinstance(report, Mapping):
+        return merged
+    if report.get("basis", "not_required") != "not_required":
+        return merged
+    return {**merged, "financial_report": dict(given)}
 
 
 @router.post("/extract", summary="Read a convention document into the file's fields (admin)")

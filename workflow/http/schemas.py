@@ -239,12 +239,14 @@ class Meeting(Open):
 
 class Committee(Open):
     """The steering committee of article 3: its cadence (months, none by default), meetings
-    oldest first, and when the next one is due (rule 23)."""
+    oldest first, when the next one is due (rule 23), and its name as the convention file's
+    `[committee]` gives it (null when it gives none)."""
 
     article: str
     cadence_months: int | None
     meetings: list[Meeting]
     next_due: str | None
+    name: str | None = None
 
 
 class EventRequest(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -135,8 +136,11 @@ def edit_draft(
         if expected_version is not None and expected_version != stored.version:
             raise ConcurrentChange(convention.reference, expected_version, stored.version)
         convention.version = stored.version
-        # What the draft's own records set is not among its terms: kept as recorded.
+        # What the draft's own records set is not among its terms: kept as recorded. So is
+        # the committee's cadence (committee_cadence, taken from the draft on); its name is a
+        # term, the edit's.
         convention.award, convention.last_event_on = stored.award, stored.last_event_on
+        convention.committee = replace(stored.committee, name=convention.committee.name)
         version = uow.conventions.replace_draft(convention, now)  # also the history's seq
         uow.conventions.append_event(
             uow.conventions.id_of(convention.reference), version, "edit_draft", "draft", "draft",

@@ -33,6 +33,7 @@ from states.reading import (
     end_unrecorded,
     on_next_pass,
     passed_unrecorded,
+    state_after_pass,
 )
 from states.retention import retention
 from storage.mapping import deadline_entry, dispute_to_json, notice_to_json, reminder_entry
@@ -238,12 +239,14 @@ class MeetingView(TypedDict):
 
 class CommitteeView(TypedDict):
     """The steering committee of article 3 (rule 23): its article, the cadence the service set
-    (months, None: none), its meetings oldest first, and when the next one is due."""
+    (months, None: none), its meetings oldest first, when the next one is due, and its name
+    as the convention names it (`[committee]` name; None when it gives none)."""
 
     article: str
     cadence_months: int | None
     meetings: list[MeetingView]
     next_due: str | None
+    name: str | None
 
 
 class HistoryRow(TypedDict):
@@ -492,10 +495,12 @@ def financial_report_view(
 
 
 def committee_view(
-    convention: Convention, lines: Sequence[AnyRow], papers: Sequence[AnyRow]
+    convention: Convention, lines: Sequence[AnyRow], papers: Sequence[AnyRow], now: datetime
 ) -> CommitteeView:
-    """The steering committee as `status` and `convflow committee REF list` show it: each
-    meeting with its history line (to attach its papers: convflow attach REF FILE --event N)."""
+    """The steering committee as `status` and `convflow committee REF list` show it at `now`:
+    each meeting with its history line (to attach its papers: convflow attach REF FILE --event
+    N), and the next meeting due while the convention is in force; none once its end has come,
+    recorded or not (states.reading: the next pass applies it, and nothing is due after it)."""
     seqs = {
         row.occurred_on: row.seq
         for row in lines
@@ -520,22 +525,27 @@ def committee_view(
         "article": convention.clauses.articles.committee,
         "cadence_months": record.cadence_months,
         "meetings": meetings,
-        "next_due": day(found.due_date) if found is not None and _in_force(convention) else None,
+        "next_due": day(found.due_date)
+        if found is not None and _in_force(convention, now)
+        else None,
+        "name": record.name,
     }
 
 
-def _in_force(convention: Convention) -> bool:
-    return convention.state in IN_FORCE
+def _in_force(convention: Convention, now: datetime) -> bool:
+    """In force at `now`, once the next pass has applied the end that has come, if any."""
+    return state_after_pass(convention.state, end_unrecorded(convention, now)) in IN_FORCE
 
 
-def committee(app: App, reference: str) -> CommitteeView:
-    """The steering committee of a convention: its meetings and cadence."""
+def committee(app: App, reference: str, now: datetime | None = None) -> CommitteeView:
+    """The steering committee of a convention at `now` (the app's clock): its meetings and
+    cadence."""
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)
         convention_id = uow.conventions.id_of(reference)
         lines = uow.conventions.history(convention_id)
         papers = uow.documents.for_convention(convention_id)
-    return committee_view(convention, lines, papers)
+    return committee_view(convention, lines, papers, now or app.clock())
 
 
 def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
@@ -681,7 +691,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "evidence": evidence_view(parts.lines, parts.papers),
         "financial_report": financial_report_view(convention, parts.deadlines, now),
         "erasure": erasure_view(parts.lines),
-        "committee": committee_view(convention, parts.lines, parts.papers),
+        "committee": committee_view(convention, parts.lines, parts.papers, now),
         "read_at": instant(now) or "",
         "end_unrecorded": None
         if end is None
