@@ -101,6 +101,8 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "text": lambda words, value, _: str(value),
     "path": lambda words, value, _: str(value),
     "number": lambda words, value, _: str(value),
+    "count": lambda words, value, _: words.count(int(value)),
+    "bytes": lambda words, value, _: words.size(int(value)),
     "date": lambda words, value, _: words.date(_parse_day(value)),
     "instant": lambda words, value, _: words.instant(_parse_instant(value)),
     "amount": lambda words, value, _: words.amount(Decimal(str(value))),
@@ -169,7 +171,9 @@ SHOWN_PROBLEMS = 20
 def _others(words: Words, problems: Sequence[Mapping[str, Any]]) -> str:
     said = "; ".join(_other(words, item) for item in problems[:SHOWN_PROBLEMS])
     if len(problems) > SHOWN_PROBLEMS:
-        said += " " + words.entry("frame", "more", count=str(len(problems) - SHOWN_PROBLEMS))
+        said += " " + words.entry(
+            "frame", "more", count=words.count(len(problems) - SHOWN_PROBLEMS)
+        )
     return said
 
 
