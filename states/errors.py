@@ -395,6 +395,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "sheet_merged_cell": {"cell": "text", "merged_with": "text"},
     "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
     "workbook_too_large": {"size": "count", "most": "count"},
+    # A settings file (--config, CONVFLOW_CONFIG) too large to be one: it is not read whole.
+    "settings_file_too_large": {"most": "bytes"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -661,25 +662,18 @@ def _read_file(path: Path) -> _SettingsFile:
     """The settings file at `path`, read; refused as a convention file is when it cannot be
     (its line, and why in convflow's words rather than tomllib's English)."""
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(source, "settings_file_not_found") from None
-    except IsADirectoryError:
-        raise InvalidInput(source, "settings_file_is_a_directory") from None
-    except PermissionError:
-        raise InvalidInput(source, "settings_file_not_readable") from None
-    except OSError as error:  # a disk error: the system's words, said as its own
-        detail = error.strerror or type(error).__name__
-        raise InvalidInput(source, "settings_file_invalid", detail=detail) from None
+    data = _settings_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         from workflow.files.utf8 import undecodable_at  # the file readers: only when refused
 
+        _refuse_wide(data, source)  # UTF-16 with its byte order mark
         bad_line, column, byte = undecodable_at(data, error.start)
         raise SettingsFileError(source, bad_line, "file", "file_not_utf8", byte=byte,
                                 column=column, detail=str(error)) from None  # fmt: skip
+    if "\x00" in text:  # UTF-16 without its mark decodes, a NUL in every Latin letter
+        _refuse_wide(data, source)
     try:
         table = read_toml(text)
     except TomlSyntaxError as error:
@@ -698,6 +692,58 @@ def _read_file(path: Path) -> _SettingsFile:
         settings[name] = value
         keys[name] = (key, line)
     return _SettingsFile(source, settings, keys)
+
+
+SETTINGS_FILE_MOST = 1024 * 1024
+"""The largest settings file read (bytes): the settings fit in a few kB; past a megabyte it is
+no settings file, and reading it whole would only fill the memory."""
+
+
+def _settings_bytes(path: Path) -> bytes:
+    """The bytes of the settings file at `path`, if it is a regular file of at most
+    SETTINGS_FILE_MOST bytes; refused otherwise, before anything is read from it.
+
+    A device never ends (/dev/zero fills the memory), /dev/null is always empty (it would
+    set nothing, silently), a named pipe waits for a writer that may never come: none is a
+    settings file. (workflow.files.extract.regular_file reads a document so; the extractor's
+    package is not imported here, at every start of the command line.)"""
+    source = str(path)
+    try:
+        # Non-blocking: opening a named pipe for reading otherwise waits for its writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InvalidInput(source, "settings_file_not_found") from None
+    except PermissionError:
+        raise InvalidInput(source, "settings_file_not_readable") from None
+    except OSError as error:  # a disk error: the system's words, said as its own
+        raise InvalidInput(source, "settings_file_invalid", detail=_system_words(error)) from None
+    mode = os.fstat(descriptor).st_mode  # what was opened, not the name: nothing swapped
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        code = "settings_file_is_a_directory" if stat.S_ISDIR(mode) else "file_not_regular"
+        raise InvalidInput(source, code)
+    with open(descriptor, "rb") as stream:
+        try:
+            data = stream.read(SETTINGS_FILE_MOST + 1)
+        except OSError as error:
+            raise InvalidInput(source, "settings_file_invalid",
+                               detail=_system_words(error)) from None  # fmt: skip
+    if len(data) > SETTINGS_FILE_MOST:
+        raise InvalidInput(source, "settings_file_too_large", most=SETTINGS_FILE_MOST)
+    return data
+
+
+def _system_words(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _refuse_wide(data: bytes, source: str) -> None:
+    """Refuse a settings file in UTF-16 (Notepad's « Unicode ») or UTF-32 as such, with its
+    own remedy, as a convention file is (workflow.files.utf8)."""
+    from workflow.files.utf8 import wide_encoding  # the file readers: only when refused
+
+    if (wide := wide_encoding(data)) is not None:
+        raise SettingsFileError(source, None, "file", "file_utf16", encoding=wide)
 
 
 def _line_of(lines: list[str], key: str) -> int | None:

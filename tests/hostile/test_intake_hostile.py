@@ -1,0 +1,161 @@
+"""What is left of the tester's hostile files bringing conventions in, each refused in French
+with its code, nothing written, no traceback, no hang.
+
+The tester's findings: a settings file given by `--config` (or CONVFLOW_CONFIG) was read by a
+loader of its own, with none of the checks of the other files: /dev/zero filled the memory, a
+named pipe waited forever, /dev/null was taken as a file setting nothing, a file in UTF-16 was
+said not to be UTF-8 at its first byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.e2e.conftest import ROOT
+from tests.hostile.test_spreadsheet_hostile import late_writer
+from workflow.cli import cli
+
+__all__ = ["late_writer"]  # a fixture
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+def _spaced(message: str) -> str:
+    """A message with its no-break spaces as plain ones, to compare."""
+    return message.replace(NBSP, " ").replace(NNBSP, " ")
+
+
+# --- 1. A settings file (--config, CONVFLOW_CONFIG) ------------------------------------------
+
+
+def _utf16(tmp: Path, encoding: str = "utf-16") -> Path:
+    path = tmp / "reglages.toml"
+    path.write_bytes("reminder_hour = 10\n".encode(encoding))
+    return path
+
+
+def _written(name: str, content: bytes) -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        path = tmp / name
+        path.write_bytes(content)
+        return path
+
+    return build
+
+
+def _fifo(tmp: Path) -> Path:
+    path = tmp / "reglages.toml"
+    os.mkfifo(path)
+    return path
+
+
+SETTINGS_FILES: dict[str, tuple[Callable[[Path], Path], str, tuple[str, ...]]] = {
+    # name: (the file, its refusal's code, the French words it says)
+    "utf16-with-its-mark": (_utf16, "file_utf16", ("fichier en UTF-16", "enregistrez-le en UTF-8")),
+    "utf16-without-a-mark": (lambda tmp: _utf16(tmp, "utf-16-le"), "file_utf16",
+                             ("fichier en UTF-16",)),
+    "utf32": (lambda tmp: _utf16(tmp, "utf-32"), "file_utf16", ("fichier en UTF-32",)),
+    "dev-null": (lambda _: Path("/dev/null"), "file_not_regular",
+                 ("ce n'est pas un fichier enregistré sur le disque",
+                  "un périphérique ou un tube")),
+    "link-to-dev-null": (lambda tmp: _linked(tmp, "/dev/null"), "file_not_regular",
+                         ("un périphérique ou un tube",)),
+    "named-pipe": (_fifo, "file_not_regular", ("un périphérique ou un tube",)),
+    "missing": (lambda tmp: tmp / "absent.toml", "settings_file_not_found",
+                ("fichier de réglages introuvable",)),
+    "bad-value": (_written("reglages.toml", b"reminder_hour = 99\n"), "number_out_of_range",
+                  ("ligne 1 : reminder_hour : 99 n'est pas compris entre 0 et 23",)),
+    "latin-1": (_written("reglages.toml", "mail_from = \"Métropole <m@example.org>\"\n"
+                         .encode("latin-1")), "file_not_utf8", ("ce n'est pas du texte UTF-8",)),
+    "two-megabytes": (_written("reglages.toml", b"# " + b"x" * 2 * 1024 * 1024 + b"\n"),
+                      "settings_file_too_large",
+                      ("trop volumineux pour être un fichier de réglages (au plus 1 Mo)",)),
+}  # fmt: skip
+
+
+def _linked(tmp: Path, target: str) -> Path:
+    link = tmp / "reglages.toml"
+    link.symlink_to(target)
+    return link
+
+
+def _settings_refusal(tmp: Path, args: list[str], env: dict[str, str]) -> tuple[int, Any]:
+    """`convflow ... config --json` run in-process: its exit code and its refusal, checked to
+    be a clean one (no traceback, one line)."""
+    env = {"CONVFLOW_DATABASE_URL": f"sqlite:///{tmp / 'convflow.db'}", **env}
+    result = CliRunner().invoke(cli, [*args, "config", "--json"], env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exit_code != 0, result.output[-300:]
+    error = json.loads(result.stdout)["error"]
+    assert set(error) == {"code", "params", "message"} and "\n" not in error["message"]
+    return result.exit_code, error
+
+
+@pytest.mark.parametrize("given", ["option", "environment"])
+@pytest.mark.parametrize("name", list(SETTINGS_FILES))
+def test_a_settings_file_that_is_none_is_refused_in_french_with_its_code(
+    tmp_path: Path, late_writer: list[Path], name: str, given: str
+) -> None:
+    build, code, said = SETTINGS_FILES[name]
+    path = build(tmp_path)
+    if name == "named-pipe":  # on a convflow that waits for a writer, one comes: it fails
+        late_writer.append(path)
+    args, env = (["--config", str(path)], {}) if given == "option" else ([], {
+        "CONVFLOW_CONFIG": str(path)})  # fmt: skip
+
+    exit_code, error = _settings_refusal(tmp_path, args, env)
+
+    assert (exit_code, error["code"]) == (1, code), error
+    assert str(path) in error["message"]
+    for words in said:
+        assert words in _spaced(error["message"]), (words, error["message"])
+
+
+def test_a_folder_given_for_settings_is_refused_as_one(tmp_path: Path) -> None:
+    folder = tmp_path / "reglages"
+    folder.mkdir()
+
+    by_option = _settings_refusal(tmp_path, ["--config", str(folder)], {})
+    by_variable = _settings_refusal(tmp_path, [], {"CONVFLOW_CONFIG": str(folder)})
+
+    assert (by_option[0], by_option[1]["code"]) == (2, "path_is_a_directory")
+    assert (by_variable[0], by_variable[1]["code"]) == (1, "settings_file_is_a_directory")
+    assert "c'est un dossier, pas un fichier de réglages" in by_variable[1]["message"]
+
+
+def _no_more_than_a_gigabyte() -> None:
+    # a convflow that reads /dev/zero whole stops at its memory's limit, not the machine's
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+@pytest.mark.parametrize("given", ["option", "environment"])
+def test_dev_zero_given_for_settings_is_refused_before_a_byte_is_read(
+    tmp_path: Path, given: str
+) -> None:
+    args = ["--config", "/dev/zero"] if given == "option" else []
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONVFLOW_LANGUAGE": "fr",
+           "CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'convflow.db'}"}  # fmt: skip
+    if given == "environment":
+        env["CONVFLOW_CONFIG"] = "/dev/zero"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "workflow.cli", *args, "config"], env=env, capture_output=True,
+        text=True, timeout=60, preexec_fn=_no_more_than_a_gigabyte, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
+    assert done.stderr.startswith("Erreur : /dev/zero : ce n'est pas un fichier enregistré")
+    assert done.stderr.count("\n") == 1
