@@ -408,6 +408,7 @@ FRAME_KINDS: dict[str, Kind] = {
     "file": "text",
     "line": "number",
     "others": "problems",
+    "problems_not_shown": "count",
 }
 """The kinds of the parameters a class adds to every code it raises (its frame)."""
 

@@ -4,13 +4,17 @@ with its code, nothing written, no traceback, no hang.
 The tester's findings: a settings file given by `--config` (or CONVFLOW_CONFIG) was read by a
 loader of its own, with none of the checks of the other files: /dev/zero filled the memory, a
 named pipe waited forever, /dev/null was taken as a file setting nothing, a file in UTF-16 was
-said not to be UTF-8 at its first byte.
+said not to be UTF-8 at its first byte. A spreadsheet or an open-data file of many bad rows
+made a refusal of every problem of every row (200 000 bad rows: 800 000 problems, 1.7 GB of
+memory, 170 MB of --json): the first MAX_PROBLEMS are kept, the others counted
+(`problems_not_shown`), still all or nothing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -18,14 +22,37 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from tests.e2e.conftest import ROOT
-from tests.hostile.test_spreadsheet_hostile import late_writer
+from tests.e2e.conftest import ROOT, Convflow
+from tests.hostile.test_spreadsheet_hostile import (
+    HEADER,
+    admin_browser,
+    base_url,
+    client,
+    csv_text,
+    late_writer,
+    nothing_saved,
+    nothing_written,
+    page_text,
+    problems,
+    refused_sheet,
+    scdl_text,
+    sheet_rows,
+    tokens,
+    web,
+)
+from tests.http.conftest import Tokens, bearer
+from tests.http.test_import_page import upload
+from tests.http.test_intake_api import file_fields
+from workflow.bootstrap import App
 from workflow.cli import cli
+from workflow.files.convention_file import MAX_PROBLEMS
 
-__all__ = ["late_writer"]  # a fixture
+__all__ = ["admin_browser", "base_url", "client", "late_writer", "tokens", "web"]  # fixtures
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -159,3 +186,117 @@ def test_dev_zero_given_for_settings_is_refused_before_a_byte_is_read(
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
     assert done.stderr.startswith("Erreur : /dev/zero : ce n'est pas un fichier enregistré")
     assert done.stderr.count("\n") == 1
+
+
+# --- 2. Many bad rows: the first problems kept, the others counted ---------------------------
+
+BAD_ROWS = 300
+"""Rows of four problems each: 1 200 problems, of which a refusal keeps MAX_PROBLEMS."""
+
+
+def _bad_rows(count: int = BAD_ROWS) -> list[dict[str, str]]:
+    """Two good conventions, then `count` rows each with four bad cells."""
+    rows = sheet_rows(count + 2)
+    for row in rows[2:]:
+        row.update(amount="abc", end_date="x", party1_signatory_email="nope",
+                   party2_signatory_email="nope")  # fmt: skip
+    return rows
+
+
+def _capped(error: dict[str, Any], total: int) -> None:
+    """A refusal of `total` problems: the first MAX_PROBLEMS kept (its own and the others),
+    the rest counted, and said: the first twenty, then how many more, thousands apart."""
+    params = error["params"]
+    assert len(params["others"]) == MAX_PROBLEMS - 1
+    assert params["problems_not_shown"] == total - MAX_PROBLEMS
+    more = f"{total - 21:,}".replace(",", NNBSP)  # its own, 20 others said in full
+    assert error["message"].endswith(
+        f"… et {more} autres problèmes (les 200 premiers avec --json)"
+    ), error["message"][-200:]
+    assert len(error["message"]) < 10_000
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_spreadsheet_of_many_bad_rows_keeps_its_first_problems_and_counts_the_others(
+    convflow: Convflow, tmp_path: Path, kind: str
+) -> None:
+    rows = _bad_rows()
+    path = tmp_path / f"lot.{kind}"
+    if kind == "csv":
+        path.write_text(csv_text(HEADER, rows), encoding="utf-8", newline="")
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(HEADER)
+        for row in rows:
+            sheet.append([row.get(name, "") for name in HEADER])
+        book.save(path)
+
+    error = refused_sheet(convflow, path)
+
+    assert (error["code"], error["params"]["line"]) == ("not_an_amount", 4), error["code"]
+    _capped(error, 4 * BAD_ROWS)
+    nothing_written(convflow)  # the two good rows neither: all or nothing
+
+
+def test_an_open_data_file_of_many_bad_rows_keeps_its_first_problems_and_counts_the_others(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    fields, rows = scdl_text()
+    good = rows[0]
+    bad = [{**good, "idBeneficiaire": "123", "dateConvention": "hier",
+            "referenceDecision": f"DEL-{n}"} for n in range(BAD_ROWS)]  # fmt: skip
+    path = tmp_path / "subventions.csv"
+    path.write_text(csv_text(fields, [good, *bad]), encoding="utf-8", newline="")
+
+    error = refused_sheet(convflow, path)
+
+    assert error["params"]["line"] == 3
+    _capped(error, 2 * BAD_ROWS)
+    nothing_written(convflow)
+
+
+def test_the_dashboard_lists_the_first_problems_and_says_how_many_more(
+    admin_browser: httpx.Client, app: App
+) -> None:
+    content = csv_text(HEADER, _bad_rows()).encode()
+
+    report = upload(admin_browser, content, "lot.csv")
+
+    assert report.status_code == 422
+    listed = problems(report)
+    assert len(listed) == MAX_PROBLEMS and listed[0][:2] == ("4", "amount")
+    said = _spaced(page_text(report))
+    assert "1 200 problèmes à corriger dans le fichier" in said
+    assert "… et 1 000 autres problèmes, non montrés ici : corrigez d'abord ceux-ci." in said
+    nothing_saved(app)
+
+
+def test_the_api_keeps_the_first_problems_of_a_body_and_counts_the_others(
+    client: httpx.Client, tokens: Tokens
+) -> None:
+    parties = [{"key": f"p{n}", "signatories": [{"email": "nope"}]} for n in range(BAD_ROWS)]
+    body = file_fields(reference="API-MANY", parties=parties)
+
+    answer = client.post("/api/v1/conventions", json=body,
+                         headers={**bearer(tokens.admin), "Accept-Language": "fr"})  # fmt: skip
+
+    assert answer.status_code == 422, answer.text[:300]
+    refused = answer.json()
+    assert set(refused) >= {"code", "params", "message"}
+    assert len(refused["params"]["others"]) == MAX_PROBLEMS - 1
+    assert refused["params"]["problems_not_shown"] > 0  # a name, a title per party at least
+    assert re.search(r"… et \d{1,3}(\u202f\d{3})* autres problèmes", refused["message"])
+    listed = client.get("/api/v1/conventions", headers=bearer(tokens.viewer)).json()
+    assert listed["items"] == []
+
+
+def test_a_file_of_few_problems_keeps_them_all_and_says_no_count(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    path = tmp_path / "lot.csv"
+    path.write_text(csv_text(HEADER, _bad_rows(3)), encoding="utf-8", newline="")
+
+    error = refused_sheet(convflow, path)
+
+    assert len(error["params"]["others"]) == 11 and "problems_not_shown" not in error["params"]

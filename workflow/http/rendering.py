@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
+from notifications.formatting import number_fr
 from workflow.http.addresses import in_address
 from workflow.http.dates import when
 from workflow.http.diagram import state_diagram, ways_by_state, ways_out
@@ -96,6 +97,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "reminder_when": labels.reminder_when,
     "document_kind_label": labels.document_kind,
     "file_size": labels.file_size,
+    "number_fr": number_fr,
 }
 
 
