@@ -7,7 +7,9 @@ named pipe waited forever, /dev/null was taken as a file setting nothing, a file
 said not to be UTF-8 at its first byte. A spreadsheet or an open-data file of many bad rows
 made a refusal of every problem of every row (200 000 bad rows: 800 000 problems, 1.7 GB of
 memory, 170 MB of --json): the first MAX_PROBLEMS are kept, the others counted
-(`problems_not_shown`), still all or nothing.
+(`problems_not_shown`), still all or nothing. An open-data row's share of subsidy
+(pourcentageSubvention) reached a draft whatever its length (100 000 characters); the
+beneficiary's name is bounded as a party's name is.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tests.hostile.test_spreadsheet_hostile import (
     page_text,
     problems,
     refused_sheet,
+    refused_upload,
     scdl_text,
     sheet_rows,
     tokens,
@@ -300,3 +303,46 @@ def test_a_file_of_few_problems_keeps_them_all_and_says_no_count(
     error = refused_sheet(convflow, path)
 
     assert len(error["params"]["others"]) == 11 and "problems_not_shown" not in error["params"]
+
+
+# --- 3. An open-data row's values reach a draft within bounds --------------------------------
+
+OPEN_DATA_LONG = {
+    # column: (value, the French words)
+    "nomBeneficiaire": ("x" * 5000, "au plus 300 caractères (5 000 saisis)"),
+    "pourcentageSubvention": ("0." + "5" * 100_000, "au plus 1 000 caractères (100 002 saisis)"),
+}
+
+
+@pytest.mark.parametrize("column", list(OPEN_DATA_LONG))
+def test_an_open_data_value_past_its_bound_is_refused_through_the_dashboard_too(
+    admin_browser: httpx.Client, app: App, column: str
+) -> None:
+    value, said = OPEN_DATA_LONG[column]
+    fields, rows = scdl_text(**{column: value})
+
+    line, refused_column, words = refused_upload(
+        admin_browser, csv_text(fields, rows).encode(), "subventions.csv"
+    )
+
+    assert (line, refused_column) == ("3", column)
+    assert said in _spaced(words), words
+    nothing_saved(app)
+
+
+@pytest.mark.parametrize("column", list(OPEN_DATA_LONG))
+def test_an_open_data_value_past_its_bound_is_refused_by_import(
+    convflow: Convflow, tmp_path: Path, column: str
+) -> None:
+    value, said = OPEN_DATA_LONG[column]
+    fields, rows = scdl_text(**{column: value})
+    path = tmp_path / "subventions.csv"
+    path.write_text(csv_text(fields, rows), encoding="utf-8", newline="")
+
+    error = refused_sheet(convflow, path)
+
+    assert (error["code"], error["params"]["line"], error["params"]["field"]) == (
+        "text_too_long", 3, column,
+    )  # fmt: skip
+    assert said in _spaced(error["message"]) and len(error["message"]) < 400
+    nothing_written(convflow)

@@ -71,9 +71,11 @@ _LONGEST = {
     "objet": MAX_OBJECT, "conditionsVersement": MAX_OBJECT,
     "referenceDecision": MAX_INPUT, "dispositifAide": MAX_INPUT,  # as `convflow award` takes
     "idRAE": 5,
+    "pourcentageSubvention": MAX_INPUT,  # a number, kept as written in the draft's facts
 }  # fmt: skip
 """The most characters of each text column: what the field it becomes takes, or the schema's
-(an idRAE has 5), or what any input typed in convflow takes."""
+(an idRAE has 5), or what any input typed in convflow takes (a share of 100 000 digits is a
+number between 0 and 1, and was kept whole in its draft)."""
 _YES_NO = {"oui": True, "true": True, "1": True, "non": False, "false": False, "0": False}
 MAX_ROWS = 10_000
 
