@@ -30,11 +30,14 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def url_password(url: str) -> str | None:
-    """The password inside a database URL (so that logs can mask it), if any."""
+    """The password inside a database URL (so that logs can mask it), if any: after the user
+    name, or as the `password` parameter libpq also takes (`...?password=...`)."""
     try:
-        return make_url(url).password
+        parsed = make_url(url)
     except Exception:  # a malformed URL carries no password we could find
         return None
+    given = parsed.query.get("password")
+    return parsed.password or (given if isinstance(given, str) else None)
 
 
 def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "FULL") -> Engine:
