@@ -282,7 +282,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "settings_file_is_a_directory": {},
     "settings_file_not_readable": {},
     "settings_file_invalid": {"detail": "text"},  # any other error reading it: the system's
-    "unknown_setting": {},
+    "unknown_setting": {"closest": "suggestion"},
     "setting_set_twice": {"name": "text"},
     "not_a_date_list": {"value": "text"},
     "not_a_holiday_subdivision": {"value": "text", "known": "list"},
@@ -397,6 +397,14 @@ CODES: dict[str, dict[str, Kind]] = {
     "workbook_too_large": {"size": "count", "most": "count"},
     # A settings file (--config, CONVFLOW_CONFIG) too large to be one: it is not read whole.
     "settings_file_too_large": {"most": "bytes"},
+    # Operating it (workflow/settings.py, storage/engine.py, `convflow doctor`): an SMTP login
+    # half given (a user without its password, or the reverse), named by the setting given and
+    # the one missing; the SQLite file's folder that cannot be created, a file in its way (the
+    # file) or the system's refusal (its words); a CONVFLOW_* variable or a settings file's key
+    # that is no setting keeps `unknown_setting`, with the closest setting as `closest`.
+    "smtp_login_incomplete": {"missing": "text"},
+    "database_folder_is_a_file": {"folder": "path", "place": "path"},
+    "database_folder_not_created": {"folder": "path", "reason": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -554,9 +554,10 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
 @dataclass(frozen=True)
 class Refused:
     """A setting whose value is refused: which one, and why (the variable or the file's key
-    it was read from is the refusal's `field`)."""
+    it was read from is the refusal's `field`). `spec` is None for a settings file's key that
+    names no setting (`smtp_hots`): it sets nothing."""
 
-    spec: Spec
+    spec: Spec | None
     error: InvalidInput
 
 
@@ -565,8 +566,9 @@ def load_every_setting(
 ) -> tuple[Settings, list[Refused]]:
     """Like `load_settings`, but every refused value is said, not only the first: each one
     refused is given its default in the settings returned (for `convflow doctor`, which
-    carries on with what does not need it). A settings file that cannot be read at all is
-    still refused (InvalidInput)."""
+    carries on with what does not need it), and so is every key of the settings file that is
+    no setting or is given twice. A settings file that cannot be read at all (missing, not
+    UTF-8, not TOML) is still refused (InvalidInput)."""
     return _load(environ, file, every=True)
 
 
@@ -576,12 +578,17 @@ def _load(
     environ = os.environ if environ is None else environ
     path = file or (Path(environ["CONVFLOW_CONFIG"]) if environ.get("CONVFLOW_CONFIG") else None)
     from_file = _read_file(path) if path else _SettingsFile("", {}, {})
+    refused = list(from_file.refused)
+    if refused and not every:
+        return Settings({}, {}, path), refused[:1]
     values: dict[str, Any] = {}
     sources: dict[str, Source] = {}
-    refused: list[Refused] = []
     unknown = unknown_variables(environ)
+    set_twice = {item.spec.name for item in refused if item.spec is not None}
     for spec in SPECS:
         raw, source = _raw_value(spec, environ, from_file.values)
+        if spec.name in set_twice and source == "file":  # refused: which value is meant?
+            raw, source = None, "default"
         try:
             values[spec.name] = spec.default if raw is None else spec.parse(raw)
         except _Invalid as error:
@@ -595,7 +602,40 @@ def _load(
                 break
             values[spec.name], source = spec.default, "default"
         sources[spec.name] = source
+    if every or not refused:  # a pair is read once both of its settings are
+        for spec, half in _half_logins(values, sources, from_file):
+            refused.append(Refused(spec, half))
+            for name in (spec.name, *_TOGETHER[spec.name]):  # no login: their defaults
+                values[name], sources[name] = _SPEC[name].default, "default"
     return Settings(values, sources, path, unknown), refused
+
+
+_SPEC = {spec.name: spec for spec in SPECS}
+
+_TOGETHER = {"smtp_user": ("smtp_password",), "smtp_password": ("smtp_user",)}
+"""Settings that mean nothing one without the other: an SMTP login is a user and its password
+(smtplib cannot log in with one of them; refused when the settings are read, not when the
+first email leaves)."""
+
+
+def _half_logins(
+    values: Mapping[str, Any], sources: Mapping[str, Source], from_file: _SettingsFile
+) -> list[tuple[Spec, InvalidInput]]:
+    """The SMTP login given by half: the setting given, refused, naming the one missing (as
+    it would be written where the given one is: a variable, or the file's key)."""
+    refused: list[tuple[Spec, InvalidInput]] = []
+    for name, partners in _TOGETHER.items():
+        missing = [_SPEC[partner] for partner in partners if values.get(partner) is None]
+        if values.get(name) is None or not missing:
+            continue  # neither given, or both
+        spec = _SPEC[name]
+        error = (
+            from_file.refusal(name, "smtp_login_incomplete", missing=missing[0].name)
+            if sources.get(name) == "file"
+            else InvalidInput(spec.env, "smtp_login_incomplete", missing=missing[0].env)
+        )
+        refused.append((spec, error))
+    return refused
 
 
 NOT_SETTINGS = frozenset({
@@ -651,6 +691,9 @@ class _SettingsFile:
     path: str
     values: Mapping[str, Any]
     keys: Mapping[str, tuple[str, int | None]]
+    refused: tuple[Refused, ...] = ()
+    """Its keys that set nothing: each one that names no setting, and each setting given a
+    second time (its first value is not taken either: which one was meant is unknown)."""
 
     def refusal(self, name: str, code: str, /, **params: Any) -> SettingsFileError:
         """The value of setting `name` refused, said at its key and line in the file."""
@@ -679,19 +722,31 @@ def _read_file(path: Path) -> _SettingsFile:
     except TomlSyntaxError as error:
         raise SettingsFileError(source, error.line, error.key, error.code, **error.params) from None
     lines = text.splitlines()
-    known = {spec.name for spec in SPECS}
     settings: dict[str, Any] = {}
     keys: dict[str, tuple[str, int | None]] = {}
+    refused: list[Refused] = []
     for key, value in table.items():
         line = _line_of(lines, key)
         name = key.lower().removeprefix("convflow_")  # reminder_hour or CONVFLOW_REMINDER_HOUR
-        if name not in known:
-            raise SettingsFileError(source, line, key, "unknown_setting")
-        if name in settings:
-            raise SettingsFileError(source, line, key, "setting_set_twice", name=name)
-        settings[name] = value
-        keys[name] = (key, line)
-    return _SettingsFile(source, settings, keys)
+        if name not in _SPEC:
+            unknown = SettingsFileError(source, line, key, "unknown_setting",
+                                        closest=_closest_key(key))  # fmt: skip
+            refused.append(Refused(None, unknown))
+        elif name in settings:
+            twice = SettingsFileError(source, line, key, "setting_set_twice", name=name)
+            refused.append(Refused(_SPEC[name], twice))
+        else:
+            settings[name] = value
+            keys[name] = (key, line)
+    return _SettingsFile(source, settings, keys, tuple(refused))
+
+
+def _closest_key(key: str) -> str | None:
+    """The setting a settings file's unknown key most likely meant, written as the key is
+    (`smtp_host` for `smtp_hots`, `CONVFLOW_SMTP_HOST` for `CONVFLOW_SMTP_HOTS`)."""
+    if key.lower().startswith("convflow_"):
+        return closest(key, [spec.env for spec in SPECS])
+    return closest(key, [spec.name for spec in SPECS])
 
 
 SETTINGS_FILE_MOST = 1024 * 1024

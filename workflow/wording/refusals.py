@@ -58,6 +58,8 @@ HINTS = (
     "letter_date_missing",
     "document_too_big",
     "duplicate_reference",
+    "database_folder_is_a_file",
+    "database_folder_not_created",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
