@@ -21,7 +21,11 @@ from typing import Any, ClassVar, Literal
 Kind = Literal[
     "text",  # as given: a reference, an email, what a person typed
     "path",  # a file or folder's path as given: said whole, never cut (it names the file)
-    "number",  # a whole number; None is said as 'unknown'
+    "number",  # a whole number that names (a line, a column, an instalment, a port): as written
+    "count",  # a whole number that counts (characters, pages, rows, days, Mo): its thousands
+    # apart as the language writes them, '25 000' in French
+    "bytes",  # a size in bytes (a number, or its text): said in the unit a person reads it in,
+    # '20 Mo', '1,5 ko', '800 octets' in French (1 Mo = 1 048 576 octets)
     "date",  # a civil date, ISO text: '3 juillet 2025' in French
     "instant",  # an instant, ISO text: '3 juillet 2025 à 10:00' in French
     "amount",  # euros, as text '200000.00': '200 000,00 €' in French
@@ -94,14 +98,14 @@ CODES: dict[str, dict[str, Kind]] = {
     "committee_cadence_not_now": {"state": "state"},
     "committee_before_signature": {"on": "date", "effective_date": "date"},
     "committee_meeting_already_recorded": {"on": "date"},
-    "committee_cadence_out_of_range": {"value": "text", "most": "number"},
+    "committee_cadence_out_of_range": {"value": "text", "most": "count"},
     "document_empty": {},
     "document_type_refused": {"what": "text"},
     "unknown_document_kind": {"kind": "text", "kinds": "list"},
-    "document_too_big": {"size": "number", "most": "number"},
+    "document_too_big": {"size": "bytes", "most": "bytes"},
     "document_corrupted": {"sha256": "text", "found": "text"},
     "unknown_document": {"sha256": "text"},
-    "no_such_history_line": {"event": "number", "lines": "number"},
+    "no_such_history_line": {"event": "number", "lines": "count"},
     "no_such_amendment_here": {"amendment": "number"},
     "not_an_event_number": {"value": "text"},
     "unknown_letter": {"kind": "text", "kinds": "list"},
@@ -156,10 +160,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "amount_not_positive": {},
     "not_yes_or_no": {"value": "text"},
     "not_a_whole_number": {"value": "text"},
-    "number_out_of_range": {"value": "number", "low": "number", "high": "number"},
+    "number_out_of_range": {"value": "count", "low": "count", "high": "count"},
     "not_one_of": {"value": "text", "choices": "list"},
     "not_an_email": {"value": "text"},
-    "text_too_long": {"most": "number", "given": "number"},
+    "text_too_long": {"most": "count", "given": "count"},
     "control_characters": {},
     "letter_dates_out_of_order": {"date": "date", "earlier_field": "input", "earlier": "date"},
     "uncollected_with_receipt": {},
@@ -173,7 +177,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_amendable": {"terms": "terms"},
     "unchanged_term": {"value": "text"},
     "not_a_list_of_days": {"value": "text"},
-    "offsets_out_of_range": {"most": "number", "low": "number", "high": "number"},
+    "offsets_out_of_range": {"most": "count", "low": "count", "high": "count"},
     "not_a_representative": {"value": "text"},
     "signs_twice": {"email": "text", "party": "text"},
     "term_before_effect": {"end_date": "date", "effective_date": "date"},
@@ -209,10 +213,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "float_value": {"value": "text"},
     "amount_expected": {},
     "empty_text": {},
-    "too_few_items": {"least": "number"},
-    "too_many_items": {"most": "number"},
-    "number_too_small": {"least": "number"},
-    "number_too_large": {"most": "number"},
+    "too_few_items": {"least": "count"},
+    "too_many_items": {"most": "count"},
+    "number_too_small": {"least": "count"},
+    "number_too_large": {"most": "count"},
     "pattern_mismatch": {"value": "text", "pattern": "form"},
     "invalid_value": {"detail": "text", "expected": "expected"},
     "duplicate_party_keys": {"keys": "list"},
@@ -254,11 +258,11 @@ CODES: dict[str, dict[str, Kind]] = {
     },
     "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "instalment_amount_or_share": {},
-    "amount_of_a_schedule": {"instalments": "number"},
+    "amount_of_a_schedule": {"instalments": "count"},
     "not_a_draft": {"state": "state"},
     "reference_unchanged": {"reference": "text"},
     "history_at_creation_only": {},
-    "document_too_large": {"most": "text"},
+    "document_too_large": {"most": "bytes"},
     "instalment_date_for_date_only": {"trigger": "text"},
     "instalment_report_for_report_only": {"trigger": "text"},
     "instalment_after_term": {"instalment": "number", "on": "date", "end": "date"},
@@ -278,7 +282,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "settings_file_is_a_directory": {},
     "settings_file_not_readable": {},
     "settings_file_invalid": {"detail": "text"},  # any other error reading it: the system's
-    "unknown_setting": {},
+    "unknown_setting": {"closest": "suggestion"},
     "setting_set_twice": {"name": "text"},
     "not_a_date_list": {"value": "text"},
     "not_a_holiday_subdivision": {"value": "text", "known": "list"},
@@ -325,9 +329,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "token_required": {},
     "token_invalid": {},
     "viewer_cannot_act": {"name": "text"},
-    "too_many_tokens_refused": {"minutes": "number"},
+    "too_many_tokens_refused": {"minutes": "count"},
     "admin_token_in_address": {"name": "text"},
-    "body_too_large": {"most": "number"},
+    "body_too_large": {"most": "bytes"},
     "invalid_request": {"fields": "list"},
     "not_found": {},
     "method_not_allowed": {},
@@ -373,10 +377,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "file_not_regular": {},
     # A convention's document read by `convflow extract` or POST /api/v1/extract: locked, or
     # too big once unpacked to be a convention (a .docx or PDF made to fill the memory).
-    "document_too_big_unpacked": {"size_mb": "number", "most_mb": "number"},
+    "document_too_big_unpacked": {"size_mb": "count", "most_mb": "count"},
     "document_pdf_password": {},
-    "pdf_too_many_pages": {"most": "number"},
-    "pdf_page_too_full": {"page": "number", "most": "number"},
+    "pdf_too_many_pages": {"most": "count"},
+    "pdf_page_too_full": {"page": "number", "most": "count"},
     # A JSON body of the API gives a key twice in one object: the key's path as written, said
     # as it is (workflow.http.json_body); the last value is never taken silently.
     "json_key_twice": {"field": "text"},
@@ -390,11 +394,21 @@ CODES: dict[str, dict[str, Kind]] = {
     "sheet_formula_error": {"cell": "text", "value": "text"},
     "sheet_merged_cell": {"cell": "text", "merged_with": "text"},
     "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
-    "workbook_too_large": {"size": "number", "most": "number"},
+    "workbook_too_large": {"size": "count", "most": "count"},
     "simulation_ends_before_start": {"until": "date", "start": "instant"},
     # A financial report's year given while no report is owed (basis "not_required", the
     # default): it would mean nothing, and be dropped unsaid.
     "report_year_without_report": {"year": "number"},
+    # A settings file (--config, CONVFLOW_CONFIG) too large to be one: it is not read whole.
+    "settings_file_too_large": {"most": "bytes"},
+    # Operating it (workflow/settings.py, storage/engine.py, `convflow doctor`): an SMTP login
+    # half given (a user without its password, or the reverse), named by the setting given and
+    # the one missing; the SQLite file's folder that cannot be created, a file in its way (the
+    # file) or the system's refusal (its words); a CONVFLOW_* variable or a settings file's key
+    # that is no setting keeps `unknown_setting`, with the closest setting as `closest`.
+    "smtp_login_incomplete": {"missing": "text"},
+    "database_folder_is_a_file": {"folder": "path", "place": "path"},
+    "database_folder_not_created": {"folder": "path", "reason": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
@@ -406,6 +420,7 @@ FRAME_KINDS: dict[str, Kind] = {
     "file": "text",
     "line": "number",
     "others": "problems",
+    "problems_not_shown": "count",
 }
 """The kinds of the parameters a class adds to every code it raises (its frame)."""
 

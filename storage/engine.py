@@ -29,12 +29,48 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def url_password(url: str) -> str | None:
-    """The password inside a database URL (so that logs can mask it), if any."""
+class DatabaseFolderUnusable(ConvflowError):
+    """The SQLite file's folder cannot be created: a file stands where it (or one of its
+    parents) would be, or the system refuses (no permission, a read-only file system)."""
+
+
+def folder_in_the_way(path: Path) -> DatabaseFolderUnusable | None:
+    """The refusal when a file stands where the folder of the SQLite file `path`, or one of its
+    parents, would be (`sqlite:////srv/data/convflow.db` with /srv/data a file); None when the
+    folder is there or may be created."""
+    folder = path.parent
+    for place in (folder, *folder.parents):
+        if place.exists():  # the nearest that exists: a folder to create in, or a file
+            if place.is_dir():
+                return None
+            return DatabaseFolderUnusable("database_folder_is_a_file", folder=str(folder),
+                                          place=str(place))  # fmt: skip
+    return None
+
+
+def make_sqlite_folder(path: Path) -> None:
+    """Create the folder of the SQLite file `path` with its parents, or refuse in one line why
+    it cannot be (never the system's exception and its traceback)."""
+    folder = path.parent
     try:
-        return make_url(url).password
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        if (blocked := folder_in_the_way(path)) is not None:
+            raise blocked from None
+        reason = error.strerror or type(error).__name__
+        raise DatabaseFolderUnusable("database_folder_not_created", folder=str(folder),
+                                     reason=reason) from None  # fmt: skip
+
+
+def url_password(url: str) -> str | None:
+    """The password inside a database URL (so that logs can mask it), if any: after the user
+    name, or as the `password` parameter libpq also takes (`...?password=...`)."""
+    try:
+        parsed = make_url(url)
     except Exception:  # a malformed URL carries no password we could find
         return None
+    given = parsed.query.get("password")
+    return parsed.password or (given if isinstance(given, str) else None)
 
 
 def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "FULL") -> Engine:
@@ -78,7 +114,7 @@ def link_closed(dbapi_connection: Any) -> bool:
 def _sqlite_engine(url: str, synchronous: SqliteSync) -> Engine:
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_sqlite_folder(path)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

@@ -14,7 +14,14 @@ from sqlalchemy.exc import DBAPIError
 from notifications import Renderer
 from states.deadlines import LegalSettings
 from states.errors import ConvflowError
-from storage.engine import SqliteSync, is_sqlite, make_engine, sqlite_path, unreachable
+from storage.engine import (
+    SqliteSync,
+    folder_in_the_way,
+    is_sqlite,
+    make_engine,
+    sqlite_path,
+    unreachable,
+)
 from storage.installation import installation_salt
 from storage.revision import at_head
 from storage.uow import UnitOfWork
@@ -68,8 +75,9 @@ class App:
         settings = settings or load_settings()
         path = sqlite_path(settings.database_url) if is_sqlite(settings.database_url) else None
         if check_schema and path is not None and not path.exists():
-            # Refused without creating the file (nor its folder): `convflow init` does that.
-            raise DatabaseMissing(path)
+            # Refused without creating the file (nor its folder): `convflow init` does that,
+            # unless a file stands in the folder's way, which `init` would refuse too.
+            raise folder_in_the_way(path) or DatabaseMissing(path)
         synchronous = cast(SqliteSync, settings.sqlite_synchronous.upper())  # checked choice
         engine = make_engine(settings.database_url, sqlite_synchronous=synchronous)
         app = cls(settings, engine)

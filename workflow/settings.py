@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -553,9 +554,10 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
 @dataclass(frozen=True)
 class Refused:
     """A setting whose value is refused: which one, and why (the variable or the file's key
-    it was read from is the refusal's `field`)."""
+    it was read from is the refusal's `field`). `spec` is None for a settings file's key that
+    names no setting (`smtp_hots`): it sets nothing."""
 
-    spec: Spec
+    spec: Spec | None
     error: InvalidInput
 
 
@@ -564,8 +566,9 @@ def load_every_setting(
 ) -> tuple[Settings, list[Refused]]:
     """Like `load_settings`, but every refused value is said, not only the first: each one
     refused is given its default in the settings returned (for `convflow doctor`, which
-    carries on with what does not need it). A settings file that cannot be read at all is
-    still refused (InvalidInput)."""
+    carries on with what does not need it), and so is every key of the settings file that is
+    no setting or is given twice. A settings file that cannot be read at all (missing, not
+    UTF-8, not TOML) is still refused (InvalidInput)."""
     return _load(environ, file, every=True)
 
 
@@ -575,12 +578,17 @@ def _load(
     environ = os.environ if environ is None else environ
     path = file or (Path(environ["CONVFLOW_CONFIG"]) if environ.get("CONVFLOW_CONFIG") else None)
     from_file = _read_file(path) if path else _SettingsFile("", {}, {})
+    refused = list(from_file.refused)
+    if refused and not every:
+        return Settings({}, {}, path), refused[:1]
     values: dict[str, Any] = {}
     sources: dict[str, Source] = {}
-    refused: list[Refused] = []
     unknown = unknown_variables(environ)
+    set_twice = {item.spec.name for item in refused if item.spec is not None}
     for spec in SPECS:
         raw, source = _raw_value(spec, environ, from_file.values)
+        if spec.name in set_twice and source == "file":  # refused: which value is meant?
+            raw, source = None, "default"
         try:
             values[spec.name] = spec.default if raw is None else spec.parse(raw)
         except _Invalid as error:
@@ -594,7 +602,40 @@ def _load(
                 break
             values[spec.name], source = spec.default, "default"
         sources[spec.name] = source
+    if every or not refused:  # a pair is read once both of its settings are
+        for spec, half in _half_logins(values, sources, from_file):
+            refused.append(Refused(spec, half))
+            for name in (spec.name, *_TOGETHER[spec.name]):  # no login: their defaults
+                values[name], sources[name] = _SPEC[name].default, "default"
     return Settings(values, sources, path, unknown), refused
+
+
+_SPEC = {spec.name: spec for spec in SPECS}
+
+_TOGETHER = {"smtp_user": ("smtp_password",), "smtp_password": ("smtp_user",)}
+"""Settings that mean nothing one without the other: an SMTP login is a user and its password
+(smtplib cannot log in with one of them; refused when the settings are read, not when the
+first email leaves)."""
+
+
+def _half_logins(
+    values: Mapping[str, Any], sources: Mapping[str, Source], from_file: _SettingsFile
+) -> list[tuple[Spec, InvalidInput]]:
+    """The SMTP login given by half: the setting given, refused, naming the one missing (as
+    it would be written where the given one is: a variable, or the file's key)."""
+    refused: list[tuple[Spec, InvalidInput]] = []
+    for name, partners in _TOGETHER.items():
+        missing = [_SPEC[partner] for partner in partners if values.get(partner) is None]
+        if values.get(name) is None or not missing:
+            continue  # neither given, or both
+        spec = _SPEC[name]
+        error = (
+            from_file.refusal(name, "smtp_login_incomplete", missing=missing[0].name)
+            if sources.get(name) == "file"
+            else InvalidInput(spec.env, "smtp_login_incomplete", missing=missing[0].env)
+        )
+        refused.append((spec, error))
+    return refused
 
 
 NOT_SETTINGS = frozenset({
@@ -650,6 +691,9 @@ class _SettingsFile:
     path: str
     values: Mapping[str, Any]
     keys: Mapping[str, tuple[str, int | None]]
+    refused: tuple[Refused, ...] = ()
+    """Its keys that set nothing: each one that names no setting, and each setting given a
+    second time (its first value is not taken either: which one was meant is unknown)."""
 
     def refusal(self, name: str, code: str, /, **params: Any) -> SettingsFileError:
         """The value of setting `name` refused, said at its key and line in the file."""
@@ -661,43 +705,100 @@ def _read_file(path: Path) -> _SettingsFile:
     """The settings file at `path`, read; refused as a convention file is when it cannot be
     (its line, and why in convflow's words rather than tomllib's English)."""
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(source, "settings_file_not_found") from None
-    except IsADirectoryError:
-        raise InvalidInput(source, "settings_file_is_a_directory") from None
-    except PermissionError:
-        raise InvalidInput(source, "settings_file_not_readable") from None
-    except OSError as error:  # a disk error: the system's words, said as its own
-        detail = error.strerror or type(error).__name__
-        raise InvalidInput(source, "settings_file_invalid", detail=detail) from None
+    data = _settings_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         from workflow.files.utf8 import undecodable_at  # the file readers: only when refused
 
+        _refuse_wide(data, source)  # UTF-16 with its byte order mark
         bad_line, column, byte = undecodable_at(data, error.start)
         raise SettingsFileError(source, bad_line, "file", "file_not_utf8", byte=byte,
                                 column=column, detail=str(error)) from None  # fmt: skip
+    if "\x00" in text:  # UTF-16 without its mark decodes, a NUL in every Latin letter
+        _refuse_wide(data, source)
     try:
         table = read_toml(text)
     except TomlSyntaxError as error:
         raise SettingsFileError(source, error.line, error.key, error.code, **error.params) from None
     lines = text.splitlines()
-    known = {spec.name for spec in SPECS}
     settings: dict[str, Any] = {}
     keys: dict[str, tuple[str, int | None]] = {}
+    refused: list[Refused] = []
     for key, value in table.items():
         line = _line_of(lines, key)
         name = key.lower().removeprefix("convflow_")  # reminder_hour or CONVFLOW_REMINDER_HOUR
-        if name not in known:
-            raise SettingsFileError(source, line, key, "unknown_setting")
-        if name in settings:
-            raise SettingsFileError(source, line, key, "setting_set_twice", name=name)
-        settings[name] = value
-        keys[name] = (key, line)
-    return _SettingsFile(source, settings, keys)
+        if name not in _SPEC:
+            unknown = SettingsFileError(source, line, key, "unknown_setting",
+                                        closest=_closest_key(key))  # fmt: skip
+            refused.append(Refused(None, unknown))
+        elif name in settings:
+            twice = SettingsFileError(source, line, key, "setting_set_twice", name=name)
+            refused.append(Refused(_SPEC[name], twice))
+        else:
+            settings[name] = value
+            keys[name] = (key, line)
+    return _SettingsFile(source, settings, keys, tuple(refused))
+
+
+def _closest_key(key: str) -> str | None:
+    """The setting a settings file's unknown key most likely meant, written as the key is
+    (`smtp_host` for `smtp_hots`, `CONVFLOW_SMTP_HOST` for `CONVFLOW_SMTP_HOTS`)."""
+    if key.lower().startswith("convflow_"):
+        return closest(key, [spec.env for spec in SPECS])
+    return closest(key, [spec.name for spec in SPECS])
+
+
+SETTINGS_FILE_MOST = 1024 * 1024
+"""The largest settings file read (bytes): the settings fit in a few kB; past a megabyte it is
+no settings file, and reading it whole would only fill the memory."""
+
+
+def _settings_bytes(path: Path) -> bytes:
+    """The bytes of the settings file at `path`, if it is a regular file of at most
+    SETTINGS_FILE_MOST bytes; refused otherwise, before anything is read from it.
+
+    A device never ends (/dev/zero fills the memory), /dev/null is always empty (it would
+    set nothing, silently), a named pipe waits for a writer that may never come: none is a
+    settings file. (workflow.files.extract.regular_file reads a document so; the extractor's
+    package is not imported here, at every start of the command line.)"""
+    source = str(path)
+    try:
+        # Non-blocking: opening a named pipe for reading otherwise waits for its writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InvalidInput(source, "settings_file_not_found") from None
+    except PermissionError:
+        raise InvalidInput(source, "settings_file_not_readable") from None
+    except OSError as error:  # a disk error: the system's words, said as its own
+        raise InvalidInput(source, "settings_file_invalid", detail=_system_words(error)) from None
+    mode = os.fstat(descriptor).st_mode  # what was opened, not the name: nothing swapped
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        code = "settings_file_is_a_directory" if stat.S_ISDIR(mode) else "file_not_regular"
+        raise InvalidInput(source, code)
+    with open(descriptor, "rb") as stream:
+        try:
+            data = stream.read(SETTINGS_FILE_MOST + 1)
+        except OSError as error:
+            raise InvalidInput(source, "settings_file_invalid",
+                               detail=_system_words(error)) from None  # fmt: skip
+    if len(data) > SETTINGS_FILE_MOST:
+        raise InvalidInput(source, "settings_file_too_large", most=SETTINGS_FILE_MOST)
+    return data
+
+
+def _system_words(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _refuse_wide(data: bytes, source: str) -> None:
+    """Refuse a settings file in UTF-16 (Notepad's « Unicode ») or UTF-32 as such, with its
+    own remedy, as a convention file is (workflow.files.utf8)."""
+    from workflow.files.utf8 import wide_encoding  # the file readers: only when refused
+
+    if (wide := wide_encoding(data)) is not None:
+        raise SettingsFileError(source, None, "file", "file_utf16", encoding=wide)
 
 
 def _line_of(lines: list[str], key: str) -> int | None:

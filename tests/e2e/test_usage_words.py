@@ -56,7 +56,7 @@ def run(*args: str, language: str = "fr") -> Result:
         (["outbox", "--limit", "x"], "convflow outbox [OPTIONS]",
          "--limit : « x » n'est pas un nombre entier"),
         (["outbox", "--limit", "0"], "convflow outbox [OPTIONS]",
-         "--limit : 0 n'est pas compris entre 1 et 10000"),
+         "--limit : 0 n'est pas compris entre 1 et 10\u202f000"),
         (["status", "A", "B"], "convflow status [OPTIONS] REFERENCE",
          "argument(s) en trop : B"),
         (["event", "REF", "sign", "--on"], "convflow event [OPTIONS] REFERENCE EVENT",

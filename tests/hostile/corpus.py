@@ -416,6 +416,13 @@ ENVIRONMENT_CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         {"CONVFLOW_DATABASE_URL": "postgresql+psycopg://u:secret@[::1/db"},
         ("not_a_database_url",),
     ),
+    # an SMTP login by half, with or without a server: refused as the settings are read, not
+    # when the first email leaves (serve and run-due crashed on it, a ValueError)
+    "smtp-password-without-user": (
+        {"CONVFLOW_SMTP_HOST": "127.0.0.1", "CONVFLOW_SMTP_PASSWORD": "secret"},
+        ("smtp_login_incomplete",),
+    ),
+    "smtp-user-without-password": ({"CONVFLOW_SMTP_USER": "bob"}, ("smtp_login_incomplete",)),
 }
 
 
@@ -529,6 +536,9 @@ CONFIG_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "bad-hour": (b"reminder_hour = 25", ("number_out_of_range",)),
     "bad-mail-from": (b'mail_from = "Service"', ("not_an_email",)),
     "bad-holidays": (b'extra_holidays = "demain"', ("not_a_date_list",)),
+    # an SMTP login by half: smtplib cannot log in with it (serve crashed on it, a ValueError)
+    "smtp-user-alone": (b'smtp_host = "127.0.0.1"\nsmtp_user = "bob"', ("smtp_login_incomplete",)),
+    "smtp-password-alone": (b'smtp_password = "secret"', ("smtp_login_incomplete",)),
 }
 
 # Bodies posted to the API's event route (as an admin), with the status and code expected.

@@ -199,7 +199,7 @@ REFUSED: dict[str, tuple[str, Builder, str, tuple[str, ...]]] = {
                          "document_too_big_unpacked",
                          ("trop volumineux une fois décompressé", "limite de 64\xa0Mo")),
     "pdf-million-letters": ("lettres.pdf", lambda _: _pdf(LETTERS), "pdf_page_too_full",
-                            ("la page 1 du PDF", "plus de 25000\xa0caractères")),
+                            ("la page 1 du PDF", "plus de 25\u202f000\xa0caractères")),
     "pdf-501-pages": ("pages.pdf", lambda _: _pdf(TITLE, pages=501), "pdf_too_many_pages",
                       ("plus de 500\xa0pages",)),
 }  # fmt: skip

@@ -261,8 +261,9 @@ def test_a_title_of_two_million_characters_is_refused_as_too_long_on_its_row_and
     params = error["params"]
     assert (params["line"], params["field"]) == (2, "title")
     assert (params["most"], params["given"]) == (1000, 2_000_000)
-    assert "ligne 2 : Intitulé (title) : au plus 1000 caractères (2000000 saisis)" in (
-        error["message"].replace("\u00a0", " ")
+    assert (
+        "ligne 2 : Intitulé (title) : au plus 1\u202f000 caractères (2\u202f000\u202f000 saisis)"
+        in (error["message"].replace("\u00a0", " "))
     )
     assert [(o["line"], o["field"], o["code"]) for o in params["others"]] == [
         (4, "amount", "not_an_amount")
@@ -310,7 +311,10 @@ def test_the_dashboard_refuses_a_title_of_two_million_characters(
 
     line, column, words = refused_upload(admin_browser, content, "lot.csv")
 
-    assert (line, column) == ("2", "title") and "au plus 1000 caractères (2000000 saisis)" in words
+    assert (line, column) == (
+        "2",
+        "title",
+    ) and "au plus 1\u202f000 caractères (2\u202f000\u202f000 saisis)" in words
     nothing_saved(app)
 
 
@@ -321,7 +325,10 @@ def test_the_dashboard_refuses_an_open_data_object_of_200_000_characters(
 
     line, column, words = refused_upload(admin_browser, content, "subventions.csv")
 
-    assert (line, column) == ("3", "objet") and "au plus 256 caractères (200000 saisis)" in words
+    assert (line, column) == (
+        "3",
+        "objet",
+    ) and "au plus 256 caractères (200\u202f000 saisis)" in words
     nothing_saved(app)
 
 

@@ -77,7 +77,7 @@ SCDL_VALUES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "period-year-2101": ("datesPeriodeVersement", "2025-01-01/2101-01-01", "date_out_of_range",
                          ("hors des dates admises",)),
     "decision-5000": ("referenceDecision", "x" * 5000, "text_too_long",
-                      ("au plus 1000 caractères (5000 saisis)",)),
+                      ("au plus 1 000 caractères (5 000 saisis)",)),
     "decision-zero-width-space": ("referenceDecision", "DEL-2025-077\u200b", "invisible_characters",
                                   ("« DEL-2025-077\\u200b » contient un caractère invisible",)),
     "decision-right-to-left": ("referenceDecision", "DEL\u202e-1", "invisible_characters",

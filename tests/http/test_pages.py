@@ -315,7 +315,7 @@ def test_the_service_listens_where_the_settings_say_loopback_by_default(app: App
 def test_a_form_takes_what_the_api_takes_and_nothing_more(admin_browser: httpx.Client, loaded: App):
     page = admin_browser.get(PAGE).text
     token, version = form_value(page, "csrf_token"), form_value(page, "version")
-    for note, reason in (("a" * 2001, "2000 caractères"), ("a\x00b\x1b[31m", "de contrôle")):
+    for note, reason in (("a" * 2001, "2\u202f000 caractères"), ("a\x00b\x1b[31m", "de contrôle")):
         answer = admin_browser.post(
             f"{PAGE}/evenements",
             data={"csrf_token": token, "event": "submit", "version": version, "in_note": note},

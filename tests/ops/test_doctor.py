@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import secrets
+import shutil
 import socket
+import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.e2e.conftest import ROOT
 from tests.notifications.conftest import Certificate, SmtpServers
 from tests.notifications.conftest import certificate as certificate  # the fixture
 from tests.notifications.helpers import authenticator, free_port
@@ -467,3 +473,232 @@ def test_several_settings_not_read_are_said_in_the_plural(settings_env):
     assert mail.endswith(
         "non vérifié : les réglages CONVFLOW_SMTP_PORT, CONVFLOW_SMTP_TLS n'ont pas pu être lus"
     ), mail
+
+
+# --- What an operator tester found doctor let pass, or said wrongly -------------------------
+
+NBSP = "\u00a0"
+EXAMPLE_ENV = ROOT / "examples" / "deploy" / "convflow.env"
+
+
+def spaced(text: str) -> str:
+    """French as the catalogue writes it (a no-break space before « : »), with plain spaces."""
+    return text.replace(NBSP, " ")
+
+
+def bare(tmp_path: Path) -> dict[str, str]:
+    """Settings that need no database of the test's (a missing SQLite file is a FAIL of its
+    own, beside what a test looks at)."""
+    return {
+        "CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/none.db",
+        "CONVFLOW_MAIL_DIR": str(tmp_path / "mail"),
+        "CONVFLOW_HTTP_PORT": str(free_port()),
+    }
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [("CONVFLOW_SMTP_PASSWORD", "CONVFLOW_SMTP_USER"),
+     ("CONVFLOW_SMTP_USER", "CONVFLOW_SMTP_PASSWORD")],
+)  # fmt: skip
+def test_an_smtp_login_given_by_half_fails_naming_both_settings(tmp_path, given, missing):
+    # serve and run-due crashed on it (ValueError from the SMTP sender), doctor said ok
+    env = {**bare(tmp_path), "CONVFLOW_SMTP_HOST": "127.0.0.1", given: "bob-or-pw",
+           "CONVFLOW_MAIL_FROM": "AMP <a@example.org>",
+           "CONVFLOW_SERVICE_CONTACT": "a@example.org"}  # fmt: skip
+
+    code, findings = doctor(env)
+
+    [refused] = [f for f in findings if f["check"] == "settings" and f["verdict"] == "fail"]
+    assert code == 1
+    assert refused["error"]["code"] == "smtp_login_incomplete"
+    assert refused["error"]["params"] == {"field": given, "missing": missing}
+    assert (
+        refused["seen"] == f"{given}: set without {missing}; an SMTP login needs both, or neither"
+    )
+    assert refused["fix"] == f"set {missing} too, or unset {given}: an SMTP login is both"
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert mail["verdict"] == "warn" and mail["seen"] == f"not checked: {given} could not be read"
+    assert "bob-or-pw" not in json.dumps(findings)
+
+
+def test_an_smtp_login_given_by_half_in_the_settings_file_is_said_at_its_line(tmp_path):
+    settings = tmp_path / "convflow.toml"
+    settings.write_text('smtp_host = "127.0.0.1"\nsmtp_user = "bob"\n', encoding="utf-8")
+
+    code, lines = report({**bare(tmp_path), "CONVFLOW_CONFIG": str(settings)})
+
+    assert code == 1
+    assert any(spaced(line).startswith(
+        f"FAIL  réglages        {settings}, ligne 2 : smtp_user : réglé sans smtp_password ; "
+        "une connexion SMTP demande les deux, ou aucun") for line in lines), lines  # fmt: skip
+    assert any("→ réglez aussi smtp_password, ou retirez smtp_user" in line for line in lines)
+
+
+def test_a_password_given_as_a_parameter_of_the_database_url_is_never_shown(tmp_path):
+    # the service's log masked it already; config and doctor printed it in clear
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x?password=QuerySecret1"
+    env = {**bare(tmp_path), "CONVFLOW_DATABASE_URL": url}
+
+    shown = CliRunner().invoke(cli, ["config"], env=env)
+    as_json = CliRunner().invoke(cli, ["config", "--json"], env=env)
+    code, findings = doctor(env)
+    checked = CliRunner().invoke(cli, ["doctor"], env=env)
+
+    masked = (
+        f"postgresql+psycopg://postgres@127.0.0.1:{url.split(':')[-1].split('/')[0]}/x?password=***"
+    )
+    for said in (shown.output, as_json.output, json.dumps(findings), checked.output):
+        assert "QuerySecret1" not in said
+    assert masked in shown.output and masked in checked.output
+    [database] = [f for f in findings if f["check"] == "database"]
+    assert code == 1 and database["seen"].startswith(f"{masked} does not answer")
+
+
+def test_a_misspelt_variable_is_a_warning_of_the_report_naming_the_closest_setting(tmp_path):
+    env = {**bare(tmp_path), "CONVFLOW_SMTP_PASSWRD": "x", "CONVFLOW_COLOUR": "blue"}
+
+    _, findings = doctor(env)
+    result = CliRunner().invoke(cli, ["doctor"], env=env)
+
+    warned = [f for f in findings if f["check"] == "settings" and f["verdict"] == "warn"]
+    assert [f["error"] for f in warned] == [
+        {"code": "unknown_setting", "params": {"field": "CONVFLOW_COLOUR", "closest": None}},
+        {"code": "unknown_setting",
+         "params": {"field": "CONVFLOW_SMTP_PASSWRD", "closest": "CONVFLOW_SMTP_PASSWORD"}},
+    ]  # fmt: skip
+    assert warned[1]["seen"] == (
+        "CONVFLOW_SMTP_PASSWRD: unknown setting; did you mean 'CONVFLOW_SMTP_PASSWORD'?"
+    )
+    assert warned[1]["fix"] == "convflow ignores it: rename it CONVFLOW_SMTP_PASSWORD, or remove it"
+    lines = [spaced(line) for line in result.stdout.splitlines()]
+    assert "WARN  réglages        CONVFLOW_SMTP_PASSWRD : réglage inconnu ; vouliez-vous dire " \
+           "« CONVFLOW_SMTP_PASSWORD » ?" in lines, lines  # fmt: skip
+    assert "CONVFLOW_SMTP_PASSWRD" not in result.stderr, "said once, in the report"
+
+
+def _example_session_secret() -> str:
+    """The session secret examples/deploy/convflow.env gives, to be replaced."""
+    [line] = [line for line in EXAMPLE_ENV.read_text(encoding="utf-8").splitlines()
+              if line.startswith("CONVFLOW_SESSION_SECRET=")]  # fmt: skip
+    return line.partition("=")[2]
+
+
+def test_an_example_secret_left_unchanged_fails_and_a_short_key_is_a_warning(tmp_path):
+    example = _example_session_secret()
+    env = {**bare(tmp_path), "CONVFLOW_SESSION_SECRET": example,
+           "CONVFLOW_METRICS_TOKEN": "abc123", "CONVFLOW_SMTP_HOST": "127.0.0.1",
+           "CONVFLOW_SMTP_USER": "convflow", "CONVFLOW_SMTP_PASSWORD": "CHANGE-ME",
+           "CONVFLOW_DATABASE_URL":
+               f"postgresql+psycopg://convflow:change_me@127.0.0.1:{free_port()}/x"}  # fmt: skip
+
+    code, findings = doctor(env)
+
+    said = {(f["verdict"], f["seen"].split()[0]): f for f in findings if f["check"] == "settings"}
+    assert code == 1
+    session = said["fail", "CONVFLOW_SESSION_SECRET"]
+    assert session["seen"] == ("CONVFLOW_SESSION_SECRET is still an example's value "
+                               "(CHANGE-ME...), known to anyone who read it")  # fmt: skip
+    assert "at least 32 characters" in session["fix"] and "or unset it" in session["fix"]
+    assert ("fail", "CONVFLOW_SMTP_PASSWORD") in said and ("fail", "CONVFLOW_DATABASE_URL") in said
+    metrics = said["warn", "CONVFLOW_METRICS_TOKEN"]
+    assert metrics["seen"] == ("CONVFLOW_METRICS_TOKEN has only 6 characters: a key this short "
+                               "may be guessed")  # fmt: skip
+    for secret in (example, "abc123", "change_me"):
+        assert secret not in json.dumps(findings)
+
+
+def test_random_secrets_of_a_fair_length_are_not_said(tmp_path):
+    env = {**bare(tmp_path), "CONVFLOW_SESSION_SECRET": secrets.token_urlsafe(48),
+           "CONVFLOW_METRICS_TOKEN": secrets.token_urlsafe(32)}  # fmt: skip
+
+    _, findings = doctor(env)
+
+    assert [f["verdict"] for f in findings if f["check"] == "settings"] == ["ok"]
+
+
+def test_every_refused_key_of_a_settings_file_is_a_line_and_the_other_checks_go_on(tmp_path):
+    # doctor stopped at the first (smtp_hots, without its suggestion) and dropped the database,
+    # mail, disk and http checks
+    settings = tmp_path / "bad.toml"
+    settings.write_text('smtp_hots = "x"\nhttp_port = "abc"\nlog_levl = "x"\n', encoding="utf-8")
+
+    env = {**bare(tmp_path), "CONVFLOW_CONFIG": str(settings)}
+    del env["CONVFLOW_HTTP_PORT"]  # the file's is read
+
+    code, findings = doctor(env)
+    _, lines = report(env)
+
+    refused = [f for f in findings if f["check"] == "settings" and f["verdict"] == "fail"]
+    assert code == 1
+    assert [(f["error"]["code"], f["error"]["params"]["field"], f["error"]["params"]["line"])
+            for f in refused] == [("unknown_setting", "smtp_hots", 1),
+                                  ("unknown_setting", "log_levl", 3),
+                                  ("not_a_whole_number", "http_port", 2)]  # fmt: skip
+    assert refused[0]["seen"] == f"{settings}, line 1: smtp_hots: unknown setting; did you mean " \
+                                 "'smtp_host'?"  # fmt: skip
+    assert refused[0]["fix"] == "rename smtp_hots to smtp_host, or remove it: it sets nothing"
+    worst = verdicts(findings)
+    assert worst["database"] == "fail" and worst["mail"] == worst["disk"] == "ok"
+    [http] = [f for f in findings if f["check"] == "http"]
+    assert http["verdict"] == "warn" and http["seen"] == "not checked: http_port could not be read"
+    suggested = "smtp_hots : réglage inconnu ; vouliez-vous dire « smtp_host » ?"
+    assert any(spaced(line).endswith(suggested) for line in lines), lines
+
+
+def test_a_settings_file_that_cannot_be_read_leaves_each_check_said_not_made(tmp_path):
+    settings = tmp_path / "bad.toml"
+    settings.write_text('smtp_host = "x\n', encoding="utf-8")  # its quote never closed
+
+    code, findings = doctor({**bare(tmp_path), "CONVFLOW_CONFIG": str(settings),
+                             "CONVFLOW_SMTP_PASSWRD": "x"})  # fmt: skip
+
+    assert code == 1
+    assert [(f["check"], f["verdict"]) for f in findings] == [
+        ("settings", "fail"), ("settings", "warn"), ("database", "warn"), ("mail", "warn"),
+        ("time zone", "ok"), ("holidays", "ok"), ("disk", "warn"), ("http", "warn"),
+    ]  # fmt: skip
+    assert findings[0]["error"]["code"] == "toml_unterminated_string"
+    assert findings[1]["error"]["params"]["closest"] == "CONVFLOW_SMTP_PASSWORD"
+    assert {f["seen"] for f in findings if f["verdict"] == "warn"} - {findings[1]["seen"]} == {
+        "not checked: the settings file could not be read"
+    }
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="says what root checked: run as root")
+def test_as_root_the_mail_folder_check_says_root_proves_nothing_of_the_service_user(tmp_path):
+    # os.access answers yes to root everywhere: the folder was said fine for the service too
+    _, findings = doctor(bare(tmp_path))
+
+    [mail] = [f for f in findings if f["check"] == "mail"]
+    assert mail["verdict"] == "ok"
+    assert mail["seen"] == (
+        f"no SMTP server: emails are written to {tmp_path / 'mail'} (checked as root, who may "
+        "write anywhere: run `convflow doctor` as the service's user to check its rights)"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="takes another user's identity: run as root")
+def test_the_mail_folder_is_tried_by_writing_in_it_as_the_user_doctor_runs_as():
+    # os.access asks about the real user (root) and its permission bits: a process running
+    # as another user (its effective one) that may not write there was told it may
+    from workflow.ops.doctor import check_mail
+    from workflow.settings import load_settings
+
+    nobody = pwd.getpwnam("nobody")
+    folder = Path(tempfile.mkdtemp(prefix="convflow-doctor-"))  # root's, 0700
+    folder.chmod(0o755)  # others may read it, not write in it
+    settings = load_settings({"CONVFLOW_MAIL_DIR": str(folder / "mail")})
+    try:
+        os.seteuid(nobody.pw_uid)
+        try:
+            mail = check_mail(settings)
+        finally:
+            os.seteuid(0)
+    finally:
+        shutil.rmtree(folder)
+
+    assert mail.verdict == "fail"
+    assert dict(mail.values) == {"folder": folder / "mail", "user": "nobody", "place": folder,
+                                 "reason": "Permission denied"}  # fmt: skip
+    assert list(folder.parent.glob(".convflow-doctor-*")) == []

@@ -169,6 +169,8 @@ SAMPLES: dict[str, Any] = {
     "text": "abc",
     "path": "/srv/convflow/convention.toml",
     "number": 3,
+    "count": 25000,
+    "bytes": 52428800,
     "date": "2025-07-03",
     "instant": "2025-07-03T08:00:00Z",
     "amount": "200000.00",

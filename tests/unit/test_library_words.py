@@ -280,7 +280,7 @@ def test_a_settings_file_s_refusals_name_the_file_as_every_other_refusal_does(
         "Erreur : c.toml, ligne 3 : smtp_port : « abc » n'est pas un nombre entier"
     )
     assert _config_refusal(tmp_path, b"CONVFLOW_SMTP_PORT = 0\n") == (
-        "Erreur : c.toml, ligne 1 : CONVFLOW_SMTP_PORT : 0 n'est pas compris entre 1 et 65535"
+        "Erreur : c.toml, ligne 1 : CONVFLOW_SMTP_PORT : 0 n'est pas compris entre 1 et 65\u202f535"
     )
     assert _config_refusal(tmp_path, b'colour = "blue"\n') == (
         "Erreur : c.toml, ligne 1 : colour : réglage inconnu"

@@ -667,3 +667,69 @@ def test_a_refusal_that_follows_a_setting_names_it_only_in_the_command_line_s_hi
 
     assert not re.search(r"[a-z]+_[a-z_]+", say(error, FRENCH).message)
     assert "convflow config" in str(hint(error, FRENCH))
+
+
+# --- Counts and sizes: thousands apart, sizes in the unit people read ------------------------
+
+COUNTED = sorted(code for code, kinds in CODES.items() if "count" in kinds.values())
+SIZED = sorted(code for code, kinds in CODES.items() if "bytes" in kinds.values())
+
+
+@pytest.mark.parametrize("code", COUNTED)
+def test_a_count_in_a_refusal_has_its_thousands_apart_in_french(code):
+    """The tester read « 25000 caractères », « au plus 1000 caractères (5000 saisis) »."""
+    params = {name: 25_000 if kind == "count" else _sample(kind) for name, kind in
+              CODES[code].items()}  # fmt: skip
+
+    french = say(ConvflowError(code, **params), Words("fr")).message
+    english = say(ConvflowError(code, **params), Words("en")).message
+
+    assert "25\u202f000" in french and "25000" not in french, french
+    assert "25000" in english  # as a script reads it back, as amounts are
+
+
+@pytest.mark.parametrize("code", SIZED)
+def test_a_size_in_a_refusal_is_said_in_mo_not_in_bytes(code):
+    """The tester read « 52428800 octets »."""
+    params = {name: 50 * 1024 * 1024 if kind == "bytes" else _sample(kind) for name, kind in
+              CODES[code].items()}  # fmt: skip
+
+    french = say(ConvflowError(code, **params), Words("fr")).message
+
+    assert "50\u00a0Mo" in french and "52428800" not in french and "octets" not in french
+
+
+def _sample(kind):
+    return {"text": "abc", "path": "/srv/x.toml", "number": 3, "state": "draft"}[kind]
+
+
+@pytest.mark.parametrize(
+    ("size", "french", "english"),
+    [(800, "800 octets", "800 bytes"), (1024, "1\u00a0ko", "1 KB"), (1536, "1,5\u00a0ko", "1.5 KB"),
+     (20 * 1024 * 1024, "20\u00a0Mo", "20 MB"),
+     (20 * 1024 * 1024 + 1, "20,1\u00a0Mo", "20.1 MB"),  # past the limit: never said equal
+     (3 * 1024**3, "3\u00a0Go", "3 GB"), (2048 * 1024**3, "2\u202f048\u00a0Go", "2048 GB")],
+)  # fmt: skip
+def test_a_size_is_said_in_the_largest_unit_it_makes_one_of(size, french, english):
+    assert (Words("fr").size(size), Words("en").size(size)) == (french, english)
+
+
+def test_the_sizes_the_documents_refusals_say_are_in_mo():
+    said = {
+        code: say(InvalidInput("file", code, **params), Words("fr")).problem
+        for code, params in (
+            ("document_too_large", {"most": str(20 * 1024 * 1024)}),  # as text, as raised
+            ("document_too_big", {"size": 25 * 1024 * 1024, "most": 20 * 1024 * 1024}),
+            ("pdf_too_many_pages", {"most": 500}),
+            ("pdf_page_too_full", {"page": 1, "most": 25_000}),
+        )
+    }
+
+    assert (
+        said["document_too_large"] == "le document dépasse la taille acceptée (20\u00a0Mo au plus)"
+    )
+    assert said["document_too_big"].startswith(
+        "le fichier fait 25\u00a0Mo, au-delà de la limite de 20\u00a0Mo fixée par les réglages"
+    )
+    assert "plus de 500\u00a0pages" in said["pdf_too_many_pages"]
+    assert "porte plus de 25\u202f000\u00a0caractères" in said["pdf_page_too_full"]

@@ -214,11 +214,12 @@ class CliContext:
             self._warn_unknown(self._settings)
         return self._settings
 
-    def use_settings(self, settings: Settings) -> None:
+    def use_settings(self, settings: Settings, *, warn: bool = True) -> None:
         """Take these settings (read otherwise than `settings` would), warning of unknown
-        variables as it would."""
+        variables as it would (unless `warn` is off: `doctor` says them in its report)."""
         self._settings = settings
-        self._warn_unknown(settings)
+        if warn:
+            self._warn_unknown(settings)
 
     def _warn_unknown(self, settings: Settings) -> None:
         """A mistyped CONVFLOW_* variable would be ignored in silence: say so, once."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -10,7 +11,7 @@ from states.errors import ConvflowError
 from workflow.cli.context import CliContext, emit, json_option, pass_context
 from workflow.cli.help_words import SaidCommand
 from workflow.ops.doctor import Finding, examine, unread_settings
-from workflow.settings import load_every_setting
+from workflow.settings import load_every_setting, unknown_variables
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
@@ -23,16 +24,16 @@ _MARKS = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
 def doctor(context: CliContext, as_json: bool) -> None:
     """Check the settings, the database, mail delivery, time, disk and the HTTP port.
 
-    Changes nothing: the database is only read and the SMTP server only greeted (EHLO). Each
-    line says ok, WARN or FAIL, what was seen and, when not ok, what to do. Exits 1 when a
-    check fails.
+    Changes nothing: the database is only read, the SMTP server only greeted (EHLO), the mail
+    folder tried with a file removed at once. Each line says ok, WARN or FAIL, what was seen
+    and, when not ok, what to do. Exits 1 when a check fails.
     """
     try:  # every refused setting is a finding of its own, not the end of the checks
         settings, refused = load_every_setting(file=context.config)
     except ConvflowError as error:  # the settings file itself cannot be read
-        findings = unread_settings(error)
+        findings = unread_settings(error, unknown_variables(os.environ))
     else:
-        context.use_settings(settings)
+        context.use_settings(settings, warn=False)  # the report says the unknown variables
         findings = examine(settings, lambda: context.app(), refused)
     if as_json:  # in English, as a script reads it; the refusal's code besides, if any
         emit([_as_json(finding) for finding in findings])

@@ -418,27 +418,59 @@ class ConventionIn(_Strict):
                                on=part.on.isoformat(), end=self.end_date.isoformat())  # fmt: skip
 
 
+MAX_PROBLEMS = 200
+"""The most problems of a file a refusal keeps (its own and the first others, in `others`):
+past them, only how many more (`problems_not_shown`). A file of 200 000 bad rows made a
+refusal of 800 000 problems: 1.7 GB of memory and a minute to say it."""
+
+
 class ConventionFileError(InvalidInput):
     """A convention (or amendment) file is malformed: it names the file, line and field;
-    `others` lists the file's further problems, each as {field, line, code, params}."""
+    `others` lists the file's further problems, each as {field, line, code, params}, the first
+    MAX_PROBLEMS of the file kept; `problems_not_shown` counts the others past them (absent when
+    none is)."""
 
-    FRAME: ClassVar[tuple[str, ...]] = ("field", "file", "line", "others")
+    FRAME: ClassVar[tuple[str, ...]] = ("field", "file", "line", "others", "problems_not_shown")
 
     def __init__(
         self, source: str, line: int | None, field: str, code: str, /,
-        others: Sequence[Mapping[str, Any]] = (), **params: Any,
+        others: Sequence[Mapping[str, Any]] = (), problems_not_shown: int = 0, **params: Any,
     ) -> None:  # fmt: skip
         self.source, self.line = source, line
-        super().__init__(field, code, file=source, line=line, others=list(others), **params)
+        kept = list(others[: MAX_PROBLEMS - 1])
+        not_shown = len(others) - len(kept) + problems_not_shown
+        super().__init__(field, code, file=source, line=line, others=kept,
+                         problems_not_shown=not_shown or None, **params)  # fmt: skip
 
 
-def refuse_rows(source: str, problems: Sequence[Mapping[str, Any]], kept: int) -> None:
-    """All or nothing for a file of rows: its first problem raised, the others attached to
-    it ({line, field, code, params} each); a file with no row at all refused too."""
+class FileProblems:
+    """A file's problems as its rows are checked ({field, line, code, params} each): the first
+    MAX_PROBLEMS kept, the others only counted, so that a file of many bad rows costs no more
+    memory than one of a few. Its length is how many there are."""
+
+    def __init__(self) -> None:
+        self.kept: list[Mapping[str, Any]] = []
+        self.not_kept = 0
+
+    def add(self, *problems: Mapping[str, Any]) -> None:
+        """Some problems more, in the file's order."""
+        room = MAX_PROBLEMS - len(self.kept)
+        self.kept += problems[:room]
+        self.not_kept += max(len(problems) - room, 0)
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.not_kept
+
+
+def refuse_rows(source: str, problems: FileProblems, kept: int) -> None:
+    """All or nothing for a file of rows: its first problem raised, the others kept attached to
+    it ({line, field, code, params} each) and the rest counted; a file with no row at all
+    refused too."""
     if problems:
-        first, *others = problems
+        first, *others = problems.kept
         raise ConventionFileError(source, first["line"], first["field"], first["code"],
-                                  others=others, **first["params"])  # fmt: skip
+                                  others=others, problems_not_shown=problems.not_kept,
+                                  **first["params"])  # fmt: skip
     if not kept:
         raise ConventionFileError(source, None, "file", "spreadsheet_without_rows")
 

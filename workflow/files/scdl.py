@@ -25,7 +25,12 @@ from typing import Any
 from states.inputs import EARLIEST, LARGEST_AMOUNT, LATEST, MAX_INPUT
 from states.open_data import COLUMNS, MAX_OBJECT, is_rna, is_siret
 from states.visible import has_format_characters
-from workflow.files.convention_file import NAME_MOST, ConventionFileError, refuse_rows
+from workflow.files.convention_file import (
+    NAME_MOST,
+    ConventionFileError,
+    FileProblems,
+    refuse_rows,
+)
 from workflow.files.csv_text import csv_rows
 from workflow.files.spreadsheet import checked_header
 from workflow.files.utf8 import read_utf8
@@ -66,9 +71,11 @@ _LONGEST = {
     "objet": MAX_OBJECT, "conditionsVersement": MAX_OBJECT,
     "referenceDecision": MAX_INPUT, "dispositifAide": MAX_INPUT,  # as `convflow award` takes
     "idRAE": 5,
+    "pourcentageSubvention": MAX_INPUT,  # a number, kept as written in the draft's facts
 }  # fmt: skip
 """The most characters of each text column: what the field it becomes takes, or the schema's
-(an idRAE has 5), or what any input typed in convflow takes."""
+(an idRAE has 5), or what any input typed in convflow takes (a share of 100 000 digits is a
+number between 0 and 1, and was kept whole in its draft)."""
 _YES_NO = {"oui": True, "true": True, "1": True, "non": False, "false": False, "0": False}
 MAX_ROWS = 10_000
 
@@ -152,7 +159,7 @@ def parse_scdl(text: str, source: str) -> list[ScdlRow]:
     header, rows = csv_rows(text)
     columns = _columns(source, header)
     found: list[ScdlRow] = []
-    problems: list[dict[str, Any]] = []
+    problems = FileProblems()
     seen: dict[str, int] = {}
     for line, cells in rows:
         values = {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
@@ -163,13 +170,13 @@ def parse_scdl(text: str, source: str) -> list[ScdlRow]:
         checked = _Checked(line)
         row = _row(values, checked)
         if checked.problems:
-            problems += checked.problems
+            problems.add(*checked.problems)
             continue
         assert row is not None
         if row.decision and row.key in seen:
             again = {"value": row.decision, "first": seen[row.key]}
-            problems.append({"field": "referenceDecision", "line": line,
-                             "code": "duplicate_in_file", "params": again})  # fmt: skip
+            problems.add({"field": "referenceDecision", "line": line,
+                          "code": "duplicate_in_file", "params": again})  # fmt: skip
             continue
         seen[row.key] = line
         found.append(row)

@@ -26,6 +26,7 @@ from states.spelling import closest
 from workflow.files.convention_file import (
     ConventionFileError,
     ConventionIn,
+    FileProblems,
     problem_of,
     refuse_rows,
     to_domain,
@@ -94,7 +95,7 @@ def read_spreadsheet(
     header, rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
     columns = _columns(source, header)
     found: list[Row] = []
-    problems: list[dict[str, Any]] = []
+    problems = FileProblems()
     seen: dict[str, int] = {}
     for number, cells in rows:
         values = dict(zip(columns, cells, strict=False))
@@ -102,22 +103,22 @@ def read_spreadsheet(
             continue  # an empty row
         unread = unread_problems(number, columns, cells)  # an XLSX cell with no value to read
         if unread:
-            problems += unread
+            problems.add(*unread)
             continue
         beyond = _beyond(number, columns, cells)
         if beyond is not None:
-            problems.append(beyond)
+            problems.add(beyond)
             continue
         try:
             parsed = ConventionIn.model_validate(_nested(values))
         except ValidationError as error:
-            problems += [_problem(number, item) for item in error.errors()]
+            problems.add(*(_problem(number, item) for item in error.errors()))
             continue
         same = parsed.reference.upper()  # AMP-X and amp-x: one reference, as a person reads
         if same in seen:
             again = {"value": parsed.reference, "first": seen[same]}
-            problems.append({"field": "reference", "line": number, "code": "duplicate_in_file",
-                             "params": again})  # fmt: skip
+            problems.add({"field": "reference", "line": number, "code": "duplicate_in_file",
+                          "params": again})  # fmt: skip
             continue
         seen[same] = number
         found.append(Row(number, to_domain(parsed, payment_target_days, signature_target_days)))

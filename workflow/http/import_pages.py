@@ -81,8 +81,11 @@ def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
             )  # fmt: skip
         except ConventionFileError as error:  # named by the upload, not the temporary file
             others = error.params.get("others") or []
-            raise ConventionFileError(name, error.line, error.field, error.code,
-                                      others=others, **error.own_params) from None  # fmt: skip
+            raise ConventionFileError(
+                name, error.line, error.field, error.code, others=others,
+                problems_not_shown=error.params.get("problems_not_shown") or 0,
+                **error.own_params,
+            ) from None  # fmt: skip
     return rows
 
 
@@ -115,9 +118,20 @@ def problems(error: ConvflowError) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _refused_page(
+    context: HttpContext, signed: SignedIn, error: ConvflowError, name: str
+) -> Response:
+    """The upload form again, with each problem of the file refused (422); those past the
+    ones the refusal kept only counted."""
+    not_shown = int(error.params.get("problems_not_shown") or 0)
+    return _page(context, signed, 422, refused=problems(error), refused_not_shown=not_shown,
+                 file_name=name)  # fmt: skip
+
+
 def _page(context: HttpContext, signed: SignedIn, status: int = 200, **data: Any) -> Response:
     shown = {
         "columns": COLUMNS, "required": REQUIRED, "report": None, "refused": None,
+        "refused_not_shown": 0,
         "file_name": None, "content": None, "digest": None, "imported": None,
         "imported_count": 0, "already": False, "shown_rows": SHOWN_ROWS, "scdl": None,
         "drafts": None,
@@ -195,7 +209,7 @@ def _report(context: HttpContext, signed: SignedIn, content: bytes, name: str) -
         scdl = _scdl_rows(context, content, name)
         rows = _rows(context, content, name) if scdl is None else []
     except ConvflowError as error:
-        return _page(context, signed, 422, refused=problems(error), file_name=name)
+        return _refused_page(context, signed, error, name)
     return _page(
         context, signed, report=rows, scdl=scdl, file_name=name,
         content=base64.b64encode(content).decode("ascii"),
@@ -237,5 +251,5 @@ def _import(context: HttpContext, signed: SignedIn, form: dict[str, str]) -> Res
             f"tableau de bord : {name}", context.now(),
         )  # fmt: skip
     except ConvflowError as error:
-        return _page(context, signed, 422, refused=problems(error), file_name=name)
+        return _refused_page(context, signed, error, name)
     return _done(name, len(done), [d.reference for d in done])

@@ -40,7 +40,8 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
     422: {
         "model": Problem,
         "description": "a field is missing or wrong: `params.field`, and "
-        "every other problem in `params.others`",
+        "every other problem in `params.others` (the first 199; past them, "
+        "`params.problems_not_shown` counts the rest)",
     },
 }
 router = APIRouter(

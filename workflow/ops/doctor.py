@@ -2,16 +2,19 @@
 
 Each check says ok, warn or fail, what it saw, and for anything but ok what to do. Nothing is
 changed: the database is only read, the SMTP server only greeted (EHLO, and STARTTLS when it is
-configured: never a login, never a message). What it saw and what to do are sentences of the
-message catalogue with their values: the command line says them in its language.
+configured: never a login, never a message), the mail folder tried by a file removed at once.
+What it saw and what to do are sentences of the message catalogue with their values: the
+command line says them in its language.
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import smtplib
 import ssl
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,8 +24,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from states.errors import ConvflowError
-from storage.engine import DatabaseUnreachable, is_sqlite, sqlite_path
+from states.errors import ConvflowError, InvalidInput
+from storage.engine import (
+    DatabaseFolderUnusable,
+    DatabaseUnreachable,
+    is_sqlite,
+    sqlite_path,
+    url_password,
+)
 from storage.urls import masked_url
 from workflow.bootstrap import App, SchemaNotReady
 from workflow.failures import SMTP_FIXES, ConnectionFailure, connection_failure
@@ -31,7 +40,7 @@ from workflow.scheduler.service import mail_identity_missing
 from workflow.settings import Refused, Settings
 from workflow.wording.catalogue import gettext_noop as _
 
-__all__ = ["CHECKS", "NEEDS", "Finding", "examine", "exposure", "unread_settings"]
+__all__ = ["CHECKS", "NEEDS", "Finding", "check_mail", "examine", "exposure", "unread_settings"]
 
 Verdict = Literal["ok", "warn", "fail"]
 LOW_DISK = 1 << 30  # 1 GiB: below this, a SQLite file and its WAL may not grow for long
@@ -77,27 +86,38 @@ def examine(
     `refused` are the settings whose values were refused (each has its default in `settings`):
     each is a finding of its own, and a check that reads one of them is not made.
     """
-    unread = {item.spec.name: item.spec.env for item in refused}
+    unread = {item.spec.name: item.error.field for item in refused if item.spec is not None}
     checks: list[tuple[str, Callable[[], Iterable[Finding]]]] = [
         ("database", lambda: _database(settings, open_app)),
-        ("mail", lambda: [_mail(settings)]),
+        ("mail", lambda: [check_mail(settings)]),
         ("time", _time),
         ("disk", lambda: _disk(settings)),
         ("http", lambda: _http(settings)),
     ]
     findings = [*_settings(settings, refused)]
     for check, run in checks:
-        missing = [unread[name] for name in NEEDS.get(check, ()) if name in unread]
+        missing = list(dict.fromkeys(unread[name] for name in NEEDS.get(check, ())
+                                     if name in unread))  # fmt: skip
         findings += [_not_checked(check, missing)] if missing else run()
     return findings
 
 
-def unread_settings(error: ConvflowError) -> list[Finding]:
-    """What doctor says when the settings file itself cannot be read: that, and the checks
-    that read no setting."""
-    return [Finding("settings", "fail", _("{error}"), _("correct the settings file, or name "
-                                                        "another (--config, CONVFLOW_CONFIG)"),
-                    refusal=error), *_time()]  # fmt: skip
+def unread_settings(
+    error: ConvflowError, unknown: Sequence[tuple[str, str | None]] = ()
+) -> list[Finding]:
+    """What doctor says when the settings file itself cannot be read: that, the CONVFLOW_*
+    variables that are no setting, each check that reads settings as not made (the file may
+    set any of them), and the checks that read none."""
+    unread = Finding("settings", "fail", _("{error}"), _("correct the settings file, or name "
+                                                         "another (--config, CONVFLOW_CONFIG)"),
+                     refusal=error)  # fmt: skip
+    not_checked = {
+        check: Finding(check, "warn", _("not checked: the settings file could not be read"),
+                       _("correct the settings file, then run `convflow doctor` again"))
+        for check in NEEDS
+    }  # fmt: skip
+    return [unread, *_unknown_variables(unknown), not_checked["database"], not_checked["mail"],
+            *_time(), not_checked["disk"], not_checked["http"]]  # fmt: skip
 
 
 def _not_checked(check: str, missing: list[str]) -> Finding:
@@ -110,24 +130,16 @@ def _not_checked(check: str, missing: list[str]) -> Finding:
 
 
 def _settings(settings: Settings, refused: Sequence[Refused] = ()) -> Iterator[Finding]:
-    for item in refused:
-        default = _shown_default(item.spec.default)
-        yield Finding(
-            "settings",
-            "fail",
-            _("{error}"),
-            _("give {setting} one of the values it takes, or unset it for its default "
-              "({default})") if default else _("give {setting} a value it takes, or unset it"),
-            {"setting": item.error.field, "default": default},
-            item.error,
-        )  # fmt: skip
+    yield from (_refused(item) for item in refused)
     if not refused and settings.file:
         yield Finding("settings", "ok", _("read from the file {file} and the environment"),
                       values={"file": settings.file})  # fmt: skip
     elif not refused:
         yield Finding("settings", "ok", _("read from the environment"))
+    yield from _unknown_variables(settings.unknown)
+    yield from _secrets(settings, {item.spec.name for item in refused if item.spec})
     identity = {"smtp_host", "mail_from", "service_contact"}
-    if identity & {item.spec.name for item in refused}:
+    if identity & {item.spec.name for item in refused if item.spec}:
         return
     if missing := mail_identity_missing(settings):
         yield Finding(
@@ -140,6 +152,103 @@ def _settings(settings: Settings, refused: Sequence[Refused] = ()) -> Iterator[F
             ),
             {"missing": ", ".join(missing)},
         )
+
+
+_REFUSED_FIXES = {
+    "smtp_login_incomplete": _("set {missing} too, or unset {setting}: an SMTP login is both"),
+    "setting_set_twice": _("keep one of the lines that set {name}, and remove the other"),
+}
+"""What to do of a refused setting, when it is not to give it a value it takes."""
+
+
+def _refused(item: Refused) -> Finding:
+    """A refused setting, or a settings file's key that sets nothing, and what to do."""
+    values = {"setting": item.error.field, **item.error.own_params}
+    if item.spec is None:  # a key of the file that names no setting
+        fix = (
+            _("rename {setting} to {closest}, or remove it: it sets nothing")
+            if item.error.params.get("closest")
+            else _("remove {setting}: it sets nothing (`convflow config` lists the settings)")
+        )
+    elif item.error.code in _REFUSED_FIXES:
+        fix = _REFUSED_FIXES[item.error.code]
+    elif default := _shown_default(item.spec.default):
+        values["default"] = default
+        fix = _(
+            "give {setting} one of the values it takes, or unset it for its default ({default})"
+        )
+    else:
+        fix = _("give {setting} a value it takes, or unset it")
+    return Finding("settings", "fail", _("{error}"), fix, values, item.error)  # fmt: skip
+
+
+def _unknown_variables(unknown: Iterable[tuple[str, str | None]]) -> Iterator[Finding]:
+    """Each CONVFLOW_* variable that is no setting: ignored, so a misspelt one (
+    CONVFLOW_SMTP_PASSWRD) leaves its setting unset. A warning, as every command says it."""
+    for name, closest in unknown:
+        error = InvalidInput(name, "unknown_setting", closest=closest)
+        fix = (_("convflow ignores it: rename it {closest}, or remove it") if closest
+               else _("convflow ignores it: remove it, or name a setting `convflow config` "
+                      "lists"))  # fmt: skip
+        yield Finding("settings", "warn", _("{error}"), fix, {"closest": closest or ""}, error)
+
+
+SECRET_LEAST = 32
+"""The fewest characters of a key convflow checks against (the sign-in form's, the metrics
+token): 32 random characters are some 190 bits; a word or a short phrase can be guessed."""
+_EXAMPLE_WORDS = ("changeme", "changez", "remplacer", "example", "exemple", "placeholder",
+                  "xxxx")  # fmt: skip
+_EXAMPLE_VALUES = frozenset({"secret", "password", "passwd", "motdepasse", "token", "convflow",
+                             "admin", "test", "1234", "12345678"})  # fmt: skip
+"""What marks a secret as an example's, left unchanged (examples/deploy/convflow.env says
+CHANGE-ME), compared letters and digits only, in any case."""
+
+
+def _is_example_secret(value: str) -> bool:
+    """Whether a secret is an example's or a common word (CHANGE-ME-64-random-characters,
+    `secret`), known to whoever read the example or guesses it first."""
+    plain = "".join(character for character in value.lower() if character.isalnum())
+    return plain in _EXAMPLE_VALUES or any(word in plain for word in _EXAMPLE_WORDS)
+
+
+_SECRET_FIXES = {
+    "session_secret": _("set it to a random key of at least {least} characters (`openssl rand "
+                        "-base64 48`), or unset it: convflow then derives one from the "
+                        "database's own salt"),
+    "metrics_token": _("set it to a random token of at least {least} characters (`openssl rand "
+                       "-base64 48`), or unset it: /metrics then answers loopback clients only"),
+    "smtp_password": _("change the password, on the mail server and in {setting}"),
+    "database_url": _("change the password, on the database server and in {setting}"),
+}  # fmt: skip
+"""What to do of each secret left as an example's, or too short."""
+
+
+def _secrets(settings: Settings, refused: set[str]) -> Iterator[Finding]:
+    """The secrets still as an example gave them (a FAIL: anyone who read it knows them), and
+    the keys too short to resist a guess (a WARN). Passwords are the servers' own affair: only
+    the example's are said."""
+    given = {
+        "session_secret": settings.session_secret,
+        "metrics_token": settings.metrics_token,
+        "smtp_password": settings.smtp_password,
+        "database_url": url_password(settings.database_url),
+    }
+    for name, secret in given.items():
+        if not secret or name in refused:
+            continue
+        values = {"setting": "CONVFLOW_" + name.upper(), "least": SECRET_LEAST,
+                  "count": len(secret)}  # fmt: skip
+        fix = _SECRET_FIXES[name]
+        if _is_example_secret(secret):
+            seen = (_("{setting} holds a password of an example (CHANGE-ME...), known to anyone "
+                      "who read it") if name == "database_url"
+                    else _("{setting} is still an example's value (CHANGE-ME...), known to "
+                           "anyone who read it"))  # fmt: skip
+            yield Finding("settings", "fail", seen, fix, values)
+        elif name in ("session_secret", "metrics_token") and len(secret) < SECRET_LEAST:
+            yield Finding("settings", "warn",
+                          _("{setting} has only {count} characters: a key this short may be "
+                            "guessed"), fix, values)  # fmt: skip
 
 
 def _shown_default(default: object) -> str:
@@ -212,6 +321,11 @@ def _answered(failure: ConnectionFailure) -> bool:
 
 
 def _database_fix(error: Exception) -> str:
+    if isinstance(error, DatabaseFolderUnusable):
+        return _(
+            "set CONVFLOW_DATABASE_URL to a file in a folder the service's user may "
+            "create, or write to"
+        )
     if isinstance(error, SchemaNotReady) or (
         isinstance(error, ConnectionFailure) and error.code == "database_not_found"
     ):
@@ -226,7 +340,8 @@ def _database_clock(app: App) -> datetime | None:
         return uow.listing.server_clock()
 
 
-def _mail(settings: Settings) -> Finding:
+def check_mail(settings: Settings) -> Finding:
+    """The mail check: the SMTP server greeted, or the mail folder tried by writing in it."""
     if not settings.smtp_host:
         folder = Path(settings.mail_dir).resolve()
         if not (place := _existing(folder)).is_dir():  # a file where the folder would be
@@ -239,14 +354,28 @@ def _mail(settings: Settings) -> Finding:
                   "CONVFLOW_SMTP_HOST"),
                 {"folder": folder, "place": place},
             )  # fmt: skip
-        writable = _writable(folder)
-        return Finding(
-            "mail",
-            "ok" if writable else "fail",
-            _("no SMTP server: emails are written to {folder}"),
-            "" if writable else _("make {folder} writable, or set CONVFLOW_SMTP_HOST"),
-            {"folder": folder},
+        values = {"folder": folder, "user": _user()}
+        if (refused := _write_refused(place)) is not None:
+            return Finding(
+                "mail",
+                "fail",
+                _("no SMTP server: emails would be written to {folder}, but the user {user} "
+                  "cannot write in {place} ({reason})"),
+                _("make {place} writable by the service's user, or set CONVFLOW_SMTP_HOST"),
+                {**values, "place": place, "reason": refused},
+            )  # fmt: skip
+        seen = (
+            _(
+                "no SMTP server: emails are written to {folder} (checked as root, who may "
+                "write anywhere: run `convflow doctor` as the service's user to check its "
+                "rights)"
+            )
+            if os.geteuid() == 0
+            else _(
+                "no SMTP server: emails are written to {folder} (the user {user} may write there)"
+            )
         )
+        return Finding("mail", "ok", seen, values=values)  # fmt: skip
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
         greeting = _greet(settings)
@@ -409,11 +538,35 @@ def _port(settings: Settings) -> Finding:
 
 
 def _existing(path: Path) -> Path:
-    while not path.exists() and path != path.parent:
+    """The nearest of `path` and its parents that exists (that this user may see: a parent
+    it may not search hides what is below it)."""
+    while path != path.parent:
+        try:
+            if path.exists():
+                return path
+        except OSError:  # PermissionError: a parent this user may not search
+            pass
         path = path.parent
     return path
 
 
-def _writable(folder: Path) -> bool:
-    target = _existing(folder)
-    return target.is_dir() and os.access(target, os.W_OK)
+def _write_refused(folder: Path) -> str | None:
+    """Why a file cannot be written in `folder` (the system's words), or None when it can:
+    tried for real, a file created and removed at once, as this process's user. os.access
+    asks of the real user and the permission bits: yes for root everywhere, yes for a process
+    whose effective user is another, blind to a full disk or a security module's refusal."""
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=".convflow-doctor-", dir=folder)
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    os.close(descriptor)
+    os.unlink(name)
+    return None
+
+
+def _user() -> str:
+    """The user this process runs as, by name (its number when it has none)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # a container's user without a line in /etc/passwd
+        return str(os.geteuid())

@@ -22,7 +22,8 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
-from urllib.parse import unquote_plus
+
+from storage.urls import MASK, SECRET_NAMES, masked_parameters
 
 __all__ = ["CONTEXT_FIELDS", "FACTS", "SECRET_NAMES", "configure_logging", "json_line", "redact"]
 
@@ -34,47 +35,12 @@ QUIET = ("apscheduler", "transitions", "alembic", "multipart")
 administrator needs: only their warnings are kept."""
 
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
-SECRET_NAMES = ("token", "key", "secret", "password", "passwd", "pwd", "auth", "session",
-                "signature", "csrf")  # fmt: skip
-"""A query parameter whose name contains one of these (in any case, percent-encoded or not)
-has its value masked: `access_token`, `api_key`, `X-Amz-Signature`, `sessionid`..."""
-# A parameter in an address: after `?`, `&` or `;`, or their percent-encoded forms (an address
-# inside another's parameter, `?next=%2Fx%3Ftoken%3D...`, encoded once or more); its value
-# runs to the next separator, a space or a quote (the access log quotes the request line).
-_QUERY_PARAM = re.compile(
-    r"(?i)(?P<lead>[?&;]|%(?:25)*(?:3f|26|3b))"
-    r"(?P<name>(?:(?!%(?:25)*(?:3d|26|3b|3f))[^=&;#?\s\"'<>])+)"
-    r"(?P<equals>=|%(?:25)*3d)"
-    r"(?P<value>(?:(?!%(?:25)*(?:26|3b|3f))[^&;#?\s\"'<>])*)"
-)
-MASK = "***"
-# A value stops at a `?` so that an address inside a parameter is read too; a secret's value
-# may hold one all the same (`password=a?b`): the mask takes it to the next separator.
-_MASKED_TAIL = re.compile(r"(?i)(?<=\*\*\*)(?:\?|%(?:25)*3f)[^&;#\s\"'<>]*")
-
-
-def _secret_name(name: str) -> bool:
-    """Whether a query parameter's name says its value is a secret."""
-    plain = name
-    for _ in range(3):  # a name encoded once or more (`acc%65ss_token`, `%2561uth`)
-        plain = unquote_plus(plain)
-    plain = plain.lower()
-    return any(word in plain for word in SECRET_NAMES)
-
-
-def _mask_parameter(found: re.Match[str]) -> str:
-    if not found["value"] or not _secret_name(found["name"]):
-        return found[0]
-    return f"{found['lead']}{found['name']}{found['equals']}{MASK}"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with bearer tokens, the values of query parameters named as secrets and the
     given secrets masked."""
-    text = _BEARER.sub(rf"\g<1>{MASK}", text)
-    masked = _QUERY_PARAM.sub(_mask_parameter, text)
-    if masked != text:
-        text = _MASKED_TAIL.sub("", masked)
+    text = masked_parameters(_BEARER.sub(rf"\g<1>{MASK}", text))
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)

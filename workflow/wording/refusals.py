@@ -32,6 +32,7 @@ FRAMES: dict[str, tuple[str, ...]] = {
     "other_line": ("field", "problem", "line"),
     "with_hint": ("message", "hint"),
     "more": ("count",),
+    "more_not_kept": ("count", "kept"),
     "closest": ("closest",),
 }
 """The frames of the catalogue (context `frame`) and the values each one is given."""
@@ -57,6 +58,8 @@ HINTS = (
     "letter_date_missing",
     "document_too_big",
     "duplicate_reference",
+    "database_folder_is_a_file",
+    "database_folder_not_created",
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
@@ -101,6 +104,8 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "text": lambda words, value, _: str(value),
     "path": lambda words, value, _: str(value),
     "number": lambda words, value, _: str(value),
+    "count": lambda words, value, _: words.count(int(value)),
+    "bytes": lambda words, value, _: words.size(int(value)),
     "date": lambda words, value, _: words.date(_parse_day(value)),
     "instant": lambda words, value, _: words.instant(_parse_instant(value)),
     "amount": lambda words, value, _: words.amount(Decimal(str(value))),
@@ -128,7 +133,9 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "inputs": lambda words, value, _: words.listing(words.field(str(v)) for v in value),
     "terms": _names("term"),
     "basis": lambda words, value, _: words.label("basis", value),
-    "problems": lambda words, value, _: _others(words, value),
+    "problems": lambda words, value, params: _others(
+        words, value, int(params.get("problems_not_shown") or 0)
+    ),
     "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
     "expected": lambda words, value, _: words.label("expected", value),
     "suggestion": lambda words, value, _: words.entry("frame", "closest", closest=str(value)),
@@ -166,10 +173,16 @@ SHOWN_PROBLEMS = 20
 """A file's further problems said in full; past them, only how many more (--json has all)."""
 
 
-def _others(words: Words, problems: Sequence[Mapping[str, Any]]) -> str:
+def _others(words: Words, problems: Sequence[Mapping[str, Any]], not_kept: int = 0) -> str:
+    """A file's further problems: the first SHOWN_PROBLEMS said in full, then how many more,
+    those the refusal did not keep (`not_kept`, past MAX_PROBLEMS) among them."""
     said = "; ".join(_other(words, item) for item in problems[:SHOWN_PROBLEMS])
-    if len(problems) > SHOWN_PROBLEMS:
-        said += " " + words.entry("frame", "more", count=str(len(problems) - SHOWN_PROBLEMS))
+    more = max(len(problems) - SHOWN_PROBLEMS, 0) + not_kept
+    if not_kept:  # --json has the first ones only
+        kept = words.count(len(problems) + 1)  # the refusal's own problem is the first
+        said += " " + words.entry("frame", "more_not_kept", count=words.count(more), kept=kept)
+    elif more:
+        said += " " + words.entry("frame", "more", count=words.count(more))
     return said
 
 

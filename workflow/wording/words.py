@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from notifications import date_fr, date_fr_full, datetime_fr, end_fr, euros
+from notifications.formatting import number_fr
 from workflow.wording import labels
 from workflow.wording.catalogue import (
     DEFAULT_LANGUAGE,
@@ -26,6 +27,13 @@ from workflow.wording.catalogue import (
 
 NONE, UNKNOWN = gettext_noop("none"), gettext_noop("unknown")
 PARIS_TIME = gettext_noop("{moment} (Paris time)")
+SIZES = (
+    (1024**3, gettext_noop("{size} GB")),
+    (1024**2, gettext_noop("{size} MB")),
+    (1024, gettext_noop("{size} KB")),
+)
+"""The units a size is said in, largest first (1 Mo = 1 048 576 octets, as Windows counts)."""
+BYTES = gettext_noop("{size} bytes")
 TOKEN_HOLDER = gettext_noop("{name} (access token)")
 """Who recorded an event through a token, as people read it: 'alice (jeton d'accès)'."""
 TOKEN_SUFFIX = " (token)"
@@ -181,6 +189,30 @@ class Words:
     def amount(self, amount: Decimal) -> str:
         """An amount in euros: '200 000,00 €', or '200000.00' in English."""
         return euros(amount) if self.language == "fr" else f"{amount:.2f}"
+
+    def count(self, number: int) -> str:
+        """A whole number that counts: '25 000' in French, its thousands apart by a narrow
+        no-break space as Babel writes them (and amounts); '25000' in English, as a script
+        reads it back."""
+        return number_fr(number) if self.language == "fr" else str(number)
+
+    def size(self, size: int) -> str:
+        """A size in bytes in the largest unit it makes one of: '20 Mo', '1,5 Ko', '800
+        octets'; to the tenth, rounded up, so that a size past a limit is never said below
+        it ('20,1 Mo' for one byte past 20 Mo)."""
+        from babel.numbers import format_decimal
+
+        for unit, said in SIZES:
+            if size >= unit:
+                tenths = Decimal(-(-size * 10 // unit)) / 10
+                grouped = "#,##0.#" if self.language == "fr" else "0.#"  # English: as `count`
+                figure = format_decimal(tenths, format=grouped, locale=self._locale)
+                return self(said, size=figure)
+        return self(BYTES, size=self.count(size))
+
+    @property
+    def _locale(self) -> str:
+        return "fr_FR" if self.language == "fr" else "en"
 
     def measure(self, value: float) -> str:
         """A measure to a tenth (gibibytes, seconds): '77,6' in French, '77.6' in English."""
