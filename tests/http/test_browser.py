@@ -139,7 +139,7 @@ _SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(e => {
   const style = getComputedStyle(e);
   return ['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1;
 }).map(e => ({name: e.className, focusable: e.tabIndex >= 0}))"""
-_PAST_RIGHT = """() => {
+PAST_RIGHT = """() => {
   const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
     if (a !== document.body && getComputedStyle(a).overflowX !== 'visible') return true; }
     return false; };
@@ -234,7 +234,7 @@ def test_overdue_obligations_with_long_titles_and_references_fit_every_page_s_wi
         if SHOTS:
             name = address.strip("/").replace("/", "-")[:30] or "accueil"
             page.screenshot(path=str(Path(SHOTS) / f"late-{name}-{width}.png"), full_page=True)
-        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (address, page.evaluate(_PAST_RIGHT))
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (address, page.evaluate(PAST_RIGHT))
         if address == "/echeances":
             rows = page.locator("table.list").first.locator("tbody tr")
             expect(rows).to_have_count(2)
@@ -281,7 +281,7 @@ def test_every_page_writes_its_dates_in_french_words_and_still_fits_the_screen(
         for machine, shown in times:
             assert re.fullmatch(r"[0-9-]{10}(T[0-9:]{8}Z)?", machine), (address, machine)
             assert _WORDS.match(shown.replace("\xa0", " ")), (address, shown)
-        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (address, page.evaluate(_PAST_RIGHT))
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (address, page.evaluate(PAST_RIGHT))
         if SHOTS:
             name = address.strip("/").replace("/", "-")[:30] or "accueil"
             page.screenshot(path=str(Path(SHOTS) / f"dates-{name}-{width}.png"), full_page=True)
@@ -312,7 +312,7 @@ def test_the_home_page_names_the_obligations_overdue_and_leads_to_the_deadlines(
         "(date passée, à enregistrer au prochain passage du service)"
     )
     expect(block.get_by_role("link", name=LONG_REFERENCE)).to_be_visible()
-    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), page.evaluate(_PAST_RIGHT)
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), page.evaluate(PAST_RIGHT)
     block.get_by_role("link", name="Voir les échéances").click()
     expect(page.get_by_role("heading", name="En retard")).to_be_in_viewport()
 

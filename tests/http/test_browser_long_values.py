@@ -24,8 +24,8 @@ from states.identifiers import REFERENCE_FORM
 from states.inputs import LARGEST_AMOUNT
 from tests.http.conftest import LONG_REFERENCE, LONG_TITLE, REFERENCE, Tokens
 from tests.http.test_browser import (
-    _PAST_RIGHT,
     PAGE_WIDER_THAN_SCREEN,
+    PAST_RIGHT,
     SHOTS,
     database_url,
     page,
@@ -103,7 +103,7 @@ def fits_the_screen(page: Any, where: str, width: int) -> None:
     if SHOTS:
         name = re.sub(r"[^a-z0-9]+", "-", where.lower()).strip("-")[:40] or "accueil"
         page.screenshot(path=str(Path(SHOTS) / f"long-{name}-{width}.png"), full_page=True)
-    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (where, page.evaluate(_PAST_RIGHT))
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), (where, page.evaluate(PAST_RIGHT))
     if width == 1366:
         for table in page.locator(_LISTS).all():
             assert not table.evaluate(_LIST_SCROLLS), (where, table.get_attribute("aria-label"))
