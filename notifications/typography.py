@@ -2,6 +2,11 @@
 and after « « », so that no mail client or browser ever starts a line with a colon or leaves a
 guillemet alone at the end of one.
 
+The same rule holds for what the command line and the dashboard say: the words catalogue and the
+dashboard's templates are written with it, and tests hold them to it with `french_fragment`
+(tests/unit/test_french_spacing.py). It lives here, in the package that imports nothing of
+convflow's, so that both the emails and the workflow layer (and its tests) can use it.
+
 Applied once to every rendered email (its subject, plain text and HTML), whatever wrote the
 space: a template, an administrator's template, or the facts it was given (a convention's
 title, a deadline's explanation). A no-break space already there stays as it is (U+00A0 or the
@@ -12,7 +17,7 @@ narrow U+202F); only plain spaces change, into U+00A0. Nothing else is added: «
 import re
 from bisect import bisect_right
 
-__all__ = ["NO_BREAK_SPACE", "french_html", "french_text"]
+__all__ = ["NO_BREAK_SPACE", "french_fragment", "french_html", "french_text"]
 
 NO_BREAK_SPACE = "\u00a0"
 """The no-break space the emails write (the narrow U+202F, also written, stays where it is)."""
@@ -26,6 +31,9 @@ _VERBATIM_TEXT = "\x01"
 _SIGN_AFTER = r"[:;?!](?=[\s»)\]\x00,.]|\Z)|»"
 """A high sign followed by a space (not « ?page=2 », not « != »), or a closing guillemet."""
 _TEXT_SPACES = re.compile(rf"(?<=\S)[ \t]+(?={_SIGN_AFTER})|(?<=«)[ \t]+(?=\S)")
+_FRAGMENT_EDGES = re.compile(rf"\A[ \t]+(?={_SIGN_AFTER})|(?<=«)[ \t]+\Z")
+"""A space that opens a piece before a sign, or ends one after an opening guillemet: a piece
+said between other words puts it between two words."""
 _HTML_SPACES = re.compile(
     rf"(?<=[^\s\x00])[ \t\r\n]+(?={_SIGN_AFTER})|(?<=«)[ \t\r\n]+(?=[^\s\x00])"
 )
@@ -41,6 +49,14 @@ def french_text(text: str) -> str:
     """Plain text (or a subject) with each plain space before a high sign or a closing
     guillemet, and after an opening one, made a no-break space."""
     return _TEXT_SPACES.sub(NO_BREAK_SPACE, text)
+
+
+def french_fragment(text: str) -> str:
+    """A piece of a sentence said between other words (a catalogue entry said after another, as
+    « ; vouliez-vous dire … » after « champ inconnu », a template's « « » before a name) with
+    French spacing: `french_text`, a space at its very start or end taken for one between two
+    words."""
+    return _FRAGMENT_EDGES.sub(NO_BREAK_SPACE, french_text(text))
 
 
 def french_html(html: str) -> str:

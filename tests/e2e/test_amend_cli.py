@@ -72,7 +72,9 @@ def test_amendment_refusals_exit_1_and_usage_errors_exit_2(
     _in_execution(convflow)
     refused = convflow.refusal("amend", REF, "colour=blue")
     assert (refused["code"], refused["params"]["field"]) == ("not_amendable", "colour")
-    assert refused["message"].startswith("colour : un avenant ne peut pas modifier cet élément")
+    assert refused["message"].startswith(
+        "colour\u00a0: un avenant ne peut pas modifier cet élément"
+    )
     bad_file = tmp_path / "bad.toml"
     bad_file.write_text("[changes]\namount = 250000.5\n", encoding="utf-8")
     refused = convflow.refusal("amend", REF, "--file", str(bad_file))
@@ -97,7 +99,7 @@ def test_a_change_given_both_in_the_file_and_on_the_command_line_is_refused(
     avenant.write_text("[changes]\nend_date = 2026-12-31\n", encoding="utf-8")
     result = convflow("amend", REF, "--file", str(avenant), "end_date=2027-06-30")
     assert result.exit_code == 2
-    assert "end_date : donné à la fois dans" in result.stderr
+    assert "end_date\u00a0: donné à la fois dans" in result.stderr
     assert "avenant-1.toml" in result.stderr
     refused = convflow.refusal("amend", REF, "--file", str(avenant), "end_date=2027-06-30",
                                exit_code=2)  # fmt: skip
@@ -144,4 +146,4 @@ def test_an_open_amendment_lists_each_term_beside_the_one_it_would_replace(
     assert "  end_date: 2025-12-31 → 2026-12-31" in text
     assert "  amount: 200000.00 → 250000.00" in text
     convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
-    assert "  amount : 250000.00 (proposé)" in convflow.ok("amendments", REF)
+    assert "  amount\u00a0: 250000.00 (proposé)" in convflow.ok("amendments", REF)

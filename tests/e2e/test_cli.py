@@ -35,7 +35,7 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tupl
 def test_every_command_explains_itself(command: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"], env={"CONVFLOW_LANGUAGE": None})
     assert result.exit_code == 0
-    assert "Utilisation : " in result.output  # the command line's language: French by default
+    assert "Utilisation\u00a0: " in result.output  # the command line's language: French by default
     assert len(result.output.splitlines()) > 4
 
 
@@ -120,8 +120,9 @@ def test_a_refused_event_exits_1_with_one_line_in_french_and_changes_nothing(
     result = loaded("event", REF, "pay", "amount=200000")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "Erreur : « Enregistrer le versement (pay) » n'est pas possible quand la convention est "
-        "en préparation (draft) (possibles : Soumettre à la signature (submit), Abandonner la "
+        "Erreur\u00a0: «\u00a0Enregistrer le versement (pay)\u00a0» n'est pas possible quand la "
+        "convention est "
+        "en préparation (draft) (possibles\u00a0: Soumettre à la signature (submit), Abandonner la "
         "convention (cancel))"
     ]
     assert loaded.json("history", REF) == before
@@ -135,8 +136,9 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
             "code": "invalid_transition",
             "params": {"reference": REF, "event": "pay", "state": "draft",
                        "allowed": ["submit", "cancel"]},
-            "message": "« Enregistrer le versement (pay) » n'est pas possible quand la convention "
-            "est en préparation (draft) (possibles : Soumettre à la signature (submit), "
+            "message": "«\u00a0Enregistrer le versement (pay)\u00a0» n'est pas possible quand "
+            "la convention "
+            "est en préparation (draft) (possibles\u00a0: Soumettre à la signature (submit), "
             "Abandonner la convention (cancel))",
         }
     }  # fmt: skip
@@ -147,7 +149,7 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
     assert unknown.exit_code == 2
     assert json.loads(unknown.stdout)["error"] == {
         "code": "unknown_command", "params": {"field": "frobnicate"},
-        "message": "frobnicate : commande inconnue",
+        "message": "frobnicate\u00a0: commande inconnue",
     }  # fmt: skip
 
 
@@ -169,14 +171,15 @@ def test_the_command_line_speaks_english_when_told(loaded: Convflow) -> None:
     ("args", "code", "french"),
     [
         (["event", REF, "sign", "signatory=nobody@example.org", "--on", "2025-03-04"],
-         "not_a_signatory", "« nobody@example.org » n'est pas signataire de la convention"),
+         "not_a_signatory",
+         "«\u00a0nobody@example.org\u00a0» n'est pas signataire de la convention"),
         (["event", REF, "sign", "who=x", "--on", "2025-03-04"],
-         "unknown_input", "who : cette donnée n'est pas attendue pour « Enregistrer une "
-         "signature (sign) » (données acceptées : Signataire (signatory))"),
+         "unknown_input", "who\u00a0: cette donnée n'est pas attendue pour «\u00a0Enregistrer une "
+         "signature (sign)\u00a0» (données acceptées\u00a0: Signataire (signatory))"),
         (["event", REF, "expire"], "automatic_event",
          "est appliqué par le service quand son échéance tombe"),
         (["event", "NOPE-1", "submit"], "unknown_convention",
-         "aucune convention n'a la référence « NOPE-1 »"),
+         "aucune convention n'a la référence «\u00a0NOPE-1\u00a0»"),
         (["event", REF, "sign", "signatory=martial.alvarez@example.org", "--on", "2030-01-01"],
          "dated_in_future", "la date indiquée (1er janvier 2030) est postérieure à aujourd'hui"),
     ],
@@ -219,8 +222,9 @@ def test_a_malformed_file_names_the_line_and_field(convflow: Convflow, tmp_path:
         55, "parties[1].signatories[0].email"
     )  # fmt: skip
     assert (
-        "ligne 55 : Adresse électronique du signataire (parties[1].signatories[0].email) : "
-        "« mustapha » n'est pas une adresse" in refused["message"]
+        "ligne 55\u00a0: Adresse électronique du signataire "
+        "(parties[1].signatories[0].email)\u00a0: "
+        "«\u00a0mustapha\u00a0» n'est pas une adresse" in refused["message"]
     )  # the field as the file's form names it, then as it is written in the file
     assert convflow.json("list") == []
 
@@ -229,13 +233,14 @@ def test_importing_twice_is_refused(loaded: Convflow) -> None:
     result = loaded("import", str(EXAMPLE))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : une convention de référence « {REF} » existe déjà ; --skip-existing laisse "
+        f"Erreur\u00a0: une convention de référence «\u00a0{REF}\u00a0» existe déjà\u00a0; "
+        f"--skip-existing laisse "
         "telles quelles les conventions déjà chargées et charge le reste\n"
     )
     assert loaded.refusal("import", str(EXAMPLE)) == {
         "code": "duplicate_reference",
         "params": {"reference": REF},
-        "message": f"une convention de référence « {REF} » existe déjà",
+        "message": f"une convention de référence «\u00a0{REF}\u00a0» existe déjà",
     }
 
 
@@ -246,13 +251,14 @@ def test_a_reference_loaded_in_another_case_is_refused_naming_it(
     lower = tmp_path / "minuscules.toml"
     lower.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
         f'reference = "{REF}"', f'reference = "{REF.lower()}"', 1), encoding="utf-8")  # fmt: skip
-    said = (f"une convention de référence « {REF} » existe déjà : « {REF.lower()} » n'en diffère "
+    said = (f"une convention de référence «\u00a0{REF}\u00a0» existe déjà\u00a0: "
+            f"«\u00a0{REF.lower()}\u00a0» n'en diffère "
             "que par les majuscules et minuscules")  # fmt: skip
 
     # Not the convention already loaded (its terms may differ): --skip-existing refuses it too.
     for options in ([], ["--skip-existing"]):
         result = loaded("import", *options, str(lower))
-        assert (result.exit_code, result.stderr) == (1, f"Erreur : {said}\n"), options
+        assert (result.exit_code, result.stderr) == (1, f"Erreur\u00a0: {said}\n"), options
     assert loaded.refusal("import", "--skip-existing", str(lower)) == {
         "code": "duplicate_reference_case",
         "params": {"reference": REF.lower(), "existing": REF},
@@ -281,10 +287,10 @@ def test_a_reference_written_in_another_case_is_unknown_naming_the_one_meant(
     args = [part.format(ref=asked) for part in command]
     if "{ref}" not in command:
         args.insert(1, asked)
-    said = (f"aucune convention n'a la référence « {asked} » ; "
-            f"vouliez-vous dire « {REF} » ?")  # fmt: skip
+    said = (f"aucune convention n'a la référence «\u00a0{asked}\u00a0»\u00a0; "
+            f"vouliez-vous dire «\u00a0{REF}\u00a0»\u00a0?")  # fmt: skip
     result = loaded(*args)
-    assert (result.exit_code, result.stderr) == (1, f"Erreur : {said}\n"), args
+    assert (result.exit_code, result.stderr) == (1, f"Erreur\u00a0: {said}\n"), args
     assert loaded.refusal(*args) == {
         "code": "unknown_convention",
         "params": {"reference": asked, "closest": REF},
@@ -303,7 +309,7 @@ def test_an_unknown_reference_names_one_close_in_spelling_or_none(loaded: Convfl
     far = loaded.refusal("status", "AUTRE-1")
     assert (far["params"], far["message"]) == (
         {"reference": "AUTRE-1", "closest": None},
-        "aucune convention n'a la référence « AUTRE-1 »",
+        "aucune convention n'a la référence «\u00a0AUTRE-1\u00a0»",
     )
 
 
@@ -318,7 +324,8 @@ def test_a_misspelt_key_is_refused_with_the_key_it_most_likely_means(
 
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : {bad}, ligne 14 : amout : champ inconnu ; vouliez-vous dire « amount » ?\n"
+        f"Erreur\u00a0: {bad}, ligne 14\u00a0: amout\u00a0: champ inconnu\u00a0; vouliez-vous dire "
+        f"«\u00a0amount\u00a0»\u00a0?\n"
     )  # one slip, one problem: `amount` is not also said to be missing
     refused = convflow.refusal("import", str(bad))
     assert (refused["code"], refused["params"]["closest"]) == ("unknown_field", "amount")
@@ -358,7 +365,7 @@ def test_the_outbox_counts_its_emails_by_status_in_french(loaded: Convflow) -> N
     sent = sum(e["status"] == "sent" for e in loaded.json("outbox"))
 
     # "envoyé (5)", not "5 envoyé": the status is a label, it does not agree with the count
-    assert f"courriels : envoyé ({sent})" in loaded.ok("outbox")
+    assert f"courriels\u00a0: envoyé ({sent})" in loaded.ok("outbox")
 
 
 @pytest.mark.parametrize(
@@ -476,7 +483,7 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     assert run("import", "--without-history", str(EXAMPLE)).returncode == 0
     refused = run("event", REF, "notify")
     assert (refused.returncode, refused.stdout) == (1, "")
-    assert "(possibles : Soumettre à la signature (submit), Abandonner" in refused.stderr
+    assert "(possibles\u00a0: Soumettre à la signature (submit), Abandonner" in refused.stderr
     assert run("event", REF, "nope").returncode == 2
 
 
@@ -547,8 +554,10 @@ def test_importing_without_its_history_a_convention_whose_term_is_past_says_what
 ) -> None:
     result = convflow("import", "--without-history", str(EXAMPLE))  # its term is past
     assert result.exit_code == 0
-    assert "AMP-CRPV-PACA-2025 : chargée, état en préparation (draft)" in result.stdout
-    assert "son terme (31 décembre 2025) est passé : enregistrez ses événements" in result.stderr
+    assert "AMP-CRPV-PACA-2025\u00a0: chargée, état en préparation (draft)" in result.stdout
+    assert (
+        "son terme (31 décembre 2025) est passé\u00a0: enregistrez ses événements" in result.stderr
+    )
     assert "ne peut plus être signée" not in result.stderr  # what README then does
 
 
@@ -602,7 +611,7 @@ def test_history_out_of_date_order_is_refused_before_anything_is_written(
     entry = max(n for n in range(dated) if lines[n] == "[[history]]") + 1  # its line
     # the fourth entry (notify), dated before the third: named as the others refusals name it
     assert (refused["params"]["field"], refused["params"]["line"]) == ("history[3]", entry)
-    assert f"bad.toml, ligne {entry} : Historique (history[3]) : " in refused["message"]
+    assert f"bad.toml, ligne {entry}\u00a0: Historique (history[3])\u00a0: " in refused["message"]
     assert convflow.json("list") == []
 
 
@@ -686,7 +695,7 @@ def test_a_letter_does_not_replace_a_file_already_there_unless_forced(
 
     refused = convflow("letter", REF, "termination", "--format", "docx", "-o", str(edited))
 
-    assert refused.exit_code == 1 and f"« {edited} » existe déjà" in refused.stderr
+    assert refused.exit_code == 1 and f"«\u00a0{edited}\u00a0» existe déjà" in refused.stderr
     assert "--force" in refused.stderr and edited.read_bytes() == b"edited by hand"
     convflow.ok("letter", REF, "termination", "--format", "docx", "-o", str(edited), "--force")
     assert edited.read_bytes().startswith(b"PK")
@@ -733,7 +742,8 @@ def test_a_file_to_write_in_a_folder_that_does_not_exist_is_refused_in_one_line_
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "Erreur : Fichier à écrire (output) : « /nonexistent/dossier » n'est pas un dossier "
+        "Erreur\u00a0: Fichier à écrire (output)\u00a0: «\u00a0/nonexistent/dossier\u00a0» n'est "
+        "pas un dossier "
         "existant\n"
     )
     if name in ("export", "emails", "extract"):  # the commands that speak JSON
@@ -754,7 +764,8 @@ def test_a_folder_given_as_the_file_to_write_is_refused(convflow: Convflow, tmp_
 
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : Fichier à écrire (output) : « {tmp_path} » est un dossier : donnez le nom du "
+        f"Erreur\u00a0: Fichier à écrire (output)\u00a0: «\u00a0{tmp_path}\u00a0» est un "
+        f"dossier\u00a0: donnez le nom du "
         "fichier à écrire\n"
     )
     refused = convflow.refusal("export", "scdl", "-o", str(tmp_path))
@@ -768,12 +779,16 @@ def test_a_letter_that_could_not_be_written_is_not_kept_among_the_papers(
 
     missing = convflow("letter", REF, "termination", "-o", "/nonexistent/l.pdf", "--attach")
 
-    assert missing.exit_code == 1 and "« /nonexistent » n'est pas un dossier" in missing.stderr
+    assert (
+        missing.exit_code == 1
+        and "«\u00a0/nonexistent\u00a0» n'est pas un dossier" in missing.stderr
+    )
     assert convflow.json("documents", REF) == []
     if Path("/dev/full").exists():  # a disk full: found only when the letter is written
         full = convflow("letter", REF, "termination", "-o", "/dev/full", "--attach")
         assert full.exit_code == 1 and full.stderr.startswith(
-            "Erreur : Fichier à écrire (output) : « /dev/full » n'a pas pu être écrit : "
+            "Erreur\u00a0: Fichier à écrire (output)\u00a0: «\u00a0/dev/full\u00a0» n'a pas pu "
+            "être écrit\u00a0: "
         )
         assert convflow.json("documents", REF) == []
 
@@ -803,7 +818,8 @@ def test_a_bad_date_given_as_an_option_is_refused_as_the_same_date_given_as_an_i
 
     assert (result.exit_code, result.stdout) == (1, "")  # invalid input, as README says
     assert result.stderr == (
-        f"Erreur : {field} : « 2025-02-30 » n'est pas une date du calendrier : le format "
+        f"Erreur\u00a0: {field}\u00a0: «\u00a02025-02-30\u00a0» n'est pas une date du "
+        f"calendrier\u00a0: le format "
         "AAAA-MM-JJ est bon, mais ce jour n'existe pas\n"
     )
     assert loaded.refusal(*args)["code"] == "not_a_calendar_date"

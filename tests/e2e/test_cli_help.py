@@ -38,18 +38,18 @@ def _help(*args: str, language: str | None = None) -> str:
 def test_convflow_help_is_french_by_default() -> None:
     shown = _help()
 
-    assert shown.startswith("Utilisation : convflow [OPTIONS] COMMANDE [ARGUMENTS]...\n")
+    assert shown.startswith("Utilisation\u00a0: convflow [OPTIONS] COMMANDE [ARGUMENTS]...\n")
     assert (
         "convflow\u00a0: le cycle de vie des conventions de partenariat de la Métropole." in shown
     )
-    assert "\nOptions :\n" in shown and "\nCommandes :\n" in shown
-    options = " ".join(shown.split("\nOptions :\n")[1].split("\nCommandes :\n")[0].split())
+    assert "\nOptions\u00a0:\n" in shown and "\nCommandes\u00a0:\n" in shown
+    options = _flat(shown.split("\nOptions\u00a0:\n")[1].split("\nCommandes\u00a0:\n")[0]).strip()
     assert options == (
-        "--config FILE Fichier de réglages TOML ; les variables d'environnement CONVFLOW_* "
+        "--config FILE Fichier de réglages TOML\u00a0; les variables d'environnement CONVFLOW_* "
         "l'emportent sur lui. --version Afficher la version et quitter. -h, --help Afficher ce "
         "message et quitter."
     )
-    listed = re.sub(r"[ \n]+", " ", shown.split("\nCommandes :\n")[1])  # not U+00A0
+    listed = re.sub(r"[ \n]+", " ", shown.split("\nCommandes\u00a0:\n")[1])  # not U+00A0
     assert "amend Rédiger un avenant à la convention REFERENCE et afficher son numéro. " in listed
     assert (
         "status Montrer où en est la convention REFERENCE\u00a0: état, conditions, signatures, "
@@ -76,10 +76,10 @@ def test_a_command_s_help_is_french_by_default() -> None:
     shown = _help("status")
 
     assert shown == (
-        "Utilisation : convflow status [OPTIONS] REFERENCE\n\n"
+        "Utilisation\u00a0: convflow status [OPTIONS] REFERENCE\n\n"
         "  Montrer où en est la convention REFERENCE\u00a0: état, conditions, signatures,\n"
         "  échéances expliquées.\n\n"
-        "Options :\n"
+        "Options\u00a0:\n"
         "  --json      Afficher du JSON, pour les scripts.\n"
         "  -h, --help  Afficher ce message et quitter.\n"
     )
@@ -100,17 +100,18 @@ def test_a_command_s_help_is_english_with_convflow_language_en() -> None:
 
 def test_a_subcommand_s_help_says_its_options_and_their_defaults_in_french() -> None:
     shown = _help("deadline", "dispute")
-    flat = " ".join(shown.split())
+    flat = _flat(shown)  # its no-break spaces kept
 
-    assert shown.startswith("Utilisation : convflow deadline dispute [OPTIONS]\n")
+    assert shown.startswith("Utilisation\u00a0: convflow deadline dispute [OPTIONS]\n")
     assert "Fin de la période amiable de l'article 6 et premier jour où une partie peut" in flat
     assert (
-        "--received DATE Réception de la lettre recommandée (date ou instant ISO) ; obligatoire "
+        "--received DATE Réception de la lettre recommandée (date ou instant ISO)\u00a0; "
+        "obligatoire "
         "sauf si la lettre n'a jamais été retirée (--uncollected avec --presented)."
     ) in flat
     assert (
-        "--days INTEGER RANGE Durée de la période amiable (jours). [par défaut : 30 ; 1<=x<=365]"
-        in flat
+        "--days INTEGER RANGE Durée de la période amiable (jours). [par défaut\u00a0: 30\u00a0; "
+        "1<=x<=365]" in flat
     )
     assert "--json Afficher du JSON, pour les scripts." in flat
     assert "Amicable window" not in shown and "default:" not in shown
@@ -127,8 +128,10 @@ def test_a_subcommand_s_help_in_english_is_click_s() -> None:
 def test_a_group_lists_its_commands_in_french() -> None:
     shown = _help("deadline")
 
-    assert shown.startswith("Utilisation : convflow deadline [OPTIONS] COMMANDE [ARGUMENTS]...\n")
-    assert "\nCommandes :\n  dispute      Fin de la période amiable de l'article 6" in shown
+    assert shown.startswith(
+        "Utilisation\u00a0: convflow deadline [OPTIONS] COMMANDE [ARGUMENTS]...\n"
+    )
+    assert "\nCommandes\u00a0:\n  dispute      Fin de la période amiable de l'article 6" in shown
 
 
 @pytest.mark.parametrize("width", [50, 80, 100])
@@ -143,7 +146,7 @@ def test_a_group_lists_each_command_with_its_first_sentence_whole(
         shown = CliRunner().invoke(cli, [*path, "--help"], env={"CONVFLOW_LANGUAGE": language},
                                    terminal_width=width)  # fmt: skip
         assert shown.exit_code == 0, path
-        heading = {"fr": "\nCommandes :\n", "en": "\nCommands:\n"}[language]
+        heading = {"fr": "\nCommandes\u00a0:\n", "en": "\nCommands:\n"}[language]
         listing = shown.output.split(heading)[1]
         assert "..." not in listing, (path, listing)
         entries = dict(_listed(listing))
@@ -167,10 +170,10 @@ def _groups(group: click.Group) -> list[click.Group]:
 
 
 def test_an_option_s_shown_default_is_said_in_french(tmp_path: Path) -> None:
-    shown = " ".join(CliRunner().invoke(cli, ["amend", "--help"], env={"CONVFLOW_LANGUAGE": "fr"})
-                     .output.split())  # fmt: skip
+    shown = _flat(CliRunner().invoke(cli, ["amend", "--help"], env={"CONVFLOW_LANGUAGE": "fr"})
+                  .output)  # fmt: skip
 
-    assert "--by TEXT Qui le rédige. [par défaut : (votre identifiant)]" in shown
+    assert "--by TEXT Qui le rédige. [par défaut\u00a0: (votre identifiant)]" in shown
 
 
 def test_a_command_s_help_speaks_the_language_of_the_settings_file(tmp_path: Path) -> None:
@@ -243,7 +246,7 @@ def test_every_piece_of_help_has_its_french_and_keeps_what_one_types() -> None:
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_every_command_s_help_is_said_in_the_command_line_s_language(language: str) -> None:
-    usage = {"fr": "Utilisation : ", "en": "Usage: "}[language]
+    usage = {"fr": "Utilisation\u00a0: ", "en": "Usage: "}[language]
     other = {"fr": "Show this message and exit.", "en": "Afficher ce message et quitter."}
     for _, ctx in _commands(cli, ROOT_CONTEXT):
         path = ctx.command_path.split()[1:]

@@ -25,8 +25,11 @@ def test_a_cancelled_reminder_says_in_words_which_event_made_it_moot(loaded: Con
 
     for text in (listed, simulated):
         line = next(line for line in text.splitlines() if "objectif de signature" in line)
-        assert "sans objet : l'échéance a été close par l'événement « Signature »" in line, line
-        assert "sans objet : sign" not in text
+        assert (
+            "sans objet\u00a0: l'échéance a été close par l'événement «\u00a0Signature\u00a0»"
+            in line
+        ), line
+        assert "sans objet\u00a0: sign" not in text
 
 
 def test_the_reminders_count_agrees_with_its_number(loaded: Convflow) -> None:
@@ -75,7 +78,9 @@ def test_a_day_that_does_not_exist_is_said_to_be_one_not_a_bad_format(convflow: 
 
     assert result.exit_code == 1 and instant.exit_code == 1
     assert (refusal["code"], refusal["params"]["value"]) == ("not_a_calendar_date", "2025-02-30")
-    assert "« 2025-02-30 » n'est pas une date du calendrier" in result.stderr, result.stderr
+    assert "«\u00a02025-02-30\u00a0» n'est pas une date du calendrier" in result.stderr, (
+        result.stderr
+    )
     assert "ce jour n'existe pas" in result.stderr and "au format" not in result.stderr
-    assert "« 2025-04-31T10:00:00Z » n'est pas une date du calendrier" in instant.stderr
+    assert "«\u00a02025-04-31T10:00:00Z\u00a0» n'est pas une date du calendrier" in instant.stderr
     assert "n'est pas une date au format AAAA-MM-JJ" in badly_written.stderr

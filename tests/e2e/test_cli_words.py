@@ -34,7 +34,7 @@ def test_simulate_says_what_happens_in_french(convflow: Convflow, tmp_path: Path
     words = {w for line in text.splitlines()[2:] for w in line.replace(":", " ").split()}
     assert not words & {"reminder", "send", "skipped", "cancelled", "passed", "expire", "expiry"}
     assert "deadline passed" not in text
-    assert "J-7 : envoyé" in text and "rappel" in text and "terme de la convention" in text
+    assert "J-7\u00a0: envoyé" in text and "rappel" in text and "terme de la convention" in text
     assert "il y a 1 jours" not in text
 
 
@@ -80,8 +80,8 @@ def test_the_erase_refusal_names_the_action(loaded: Convflow) -> None:
     result = loaded("erase", REF, "--archives-reference", "AD13-2036-001")
 
     assert result.exit_code == 1
-    assert "« Effacer les données personnelles des signataires" in result.stderr
-    assert "« erase_personal_data »" not in result.stderr
+    assert "«\u00a0Effacer les données personnelles des signataires" in result.stderr
+    assert "«\u00a0erase_personal_data\u00a0»" not in result.stderr
 
 
 def test_a_letter_elides_de_before_a_vowel() -> None:

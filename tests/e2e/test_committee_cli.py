@@ -40,7 +40,7 @@ def test_a_meeting_is_recorded_listed_and_shown_in_status_and_history(
     assert meeting["event"] == history[-1]["seq"]
     assert "minutes_sha256" in history[-1]["inputs"]
     text = loaded.ok("status", REF)
-    assert "comité technique" in text and "présents : Métropole ; GIP CRPV PACA" in text
+    assert "comité technique" in text and "présents\u00a0: Métropole ; GIP CRPV PACA" in text
 
 
 def test_its_paper_is_attached_to_its_history_line(loaded: Convflow, tmp_path: Path) -> None:
@@ -129,6 +129,6 @@ def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path:
                     "--decisions", "B", "--minutes", str(scan))  # fmt: skip
 
     assert result.exit_code == 2
-    assert "n'est pas du texte UTF-8 : joignez un PDF" in result.stderr  # French, as the rest
+    assert "n'est pas du texte UTF-8\u00a0: joignez un PDF" in result.stderr  # French, as the rest
     assert "convflow attach --event N" in result.stderr
     assert loaded.json("committee", REF, "list")["meetings"] == []

@@ -38,7 +38,7 @@ def test_a_statement_the_database_refuses_is_said_in_one_line(
     assert "no such table: document" in error["params"]["reason"]
     result = convflow("status", REF)
     assert result.exit_code == 1
-    assert result.stderr.startswith("Erreur : la base de données a refusé l'opération")
+    assert result.stderr.startswith("Erreur\u00a0: la base de données a refusé l'opération")
     assert "Traceback" not in result.output + result.stderr
 
 

@@ -105,14 +105,16 @@ def test_the_drafted_file_and_its_warnings_are_in_french(
         ),
         encoding="utf-8",
     )
-    warning = "amount : écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres"
+    warning = (
+        "amount\u00a0: écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres"
+    )
 
     drafted = convflow.ok("extract", str(document))
     found = json.loads(convflow.ok("extract", str(document), "--json"))
 
     assert drafted.startswith("# Fiche de convention")
-    assert "# Avertissements :" in drafted and warning in drafted
-    assert "# Non trouvé dans le texte :" in drafted and "# À REMPLIR :" in drafted
+    assert "# Avertissements\u00a0:" in drafted and warning in drafted
+    assert "# Non trouvé dans le texte\u00a0:" in drafted and "# À REMPLIR\u00a0:" in drafted
     for english in ("Convention file drafted", "Warnings:", "TO FILL", "Not found in the text"):
         assert english not in drafted
     tomllib.loads(drafted)  # still a convention file
@@ -133,7 +135,8 @@ def test_extract_does_not_overwrite_a_file_a_person_completed_unless_forced(
 
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert refused.stderr == (
-        f"Erreur : Fichier à écrire (output) : « {completed} » existe déjà : il n'a pas été "
+        f"Erreur\u00a0: Fichier à écrire (output)\u00a0: «\u00a0{completed}\u00a0» existe "
+        f"déjà\u00a0: il n'a pas été "
         "remplacé (--force le remplace)\n"
     )
     assert completed.read_bytes() == before

@@ -78,7 +78,7 @@ def test_every_bad_cell_is_named_with_its_row_and_column_and_nothing_is_loaded(
     result = convflow("import", str(sheet))
 
     assert result.exit_code == 1
-    assert "lot.csv, ligne 3" in result.stderr and "« deux cents »" in result.stderr
+    assert "lot.csv, ligne 3" in result.stderr and "«\u00a0deux cents\u00a0»" in result.stderr
     assert "party2_signatory_email" in result.stderr and "(ligne 4)" in result.stderr
     assert "figure déjà à la ligne 2" in result.stderr
     assert convflow.json("list") == []
@@ -100,8 +100,8 @@ def test_a_directory_loads_its_good_files_and_refuses_the_bad_one_alone(
 
     assert result.exit_code == 1
     assert listed == {"AMP-LOT-000", "AMP-LOT-001", "AMP-CRPV-PACA-2025"}
-    assert "3-again.csv : refusé, rien n'a été chargé" in result.stderr
-    assert "1-lot.csv : 2 convention(s) chargée(s)" in result.stdout
+    assert "3-again.csv\u00a0: refusé, rien n'a été chargé" in result.stderr
+    assert "1-lot.csv\u00a0: 2 convention(s) chargée(s)" in result.stdout
 
 
 def test_a_sheet_without_its_columns_says_which_are_missing(
@@ -192,9 +192,9 @@ def test_a_directory_says_which_files_it_skipped_and_why(
     result = convflow("import", "--without-history", str(folder))
 
     assert result.exit_code == 0
-    assert f"{folder / 'AMP-KILL-000.toml'} : 1 convention(s) chargée(s)" in result.stdout
+    assert f"{folder / 'AMP-KILL-000.toml'}\u00a0: 1 convention(s) chargée(s)" in result.stdout
     skipped = [line for line in result.stderr.splitlines() if "laissé de côté" in line]
-    assert [line.split(" : ")[0] for line in skipped] == [
+    assert [line.split("\u00a0: ")[0] for line in skipped] == [
         str(folder / "c2.toml.txt"), str(folder / "notes.txt")]  # fmt: skip
     assert all(".toml, .csv ou .xlsx" in line for line in skipped)
     report = convflow.json("import", "--skip-existing", str(folder))
@@ -214,7 +214,7 @@ def test_a_directory_without_a_file_to_import_is_refused(
     result = convflow("import", str(empty))
 
     assert result.exit_code == 1
-    assert f"« {empty} » ne contient aucun fichier à charger" in result.stderr
+    assert f"«\u00a0{empty}\u00a0» ne contient aucun fichier à charger" in result.stderr
     refused = convflow.refusal("import", str(empty))
     assert (refused["code"], refused["params"]["value"]) == ("nothing_to_import", str(empty))
 
@@ -232,7 +232,8 @@ def test_a_reference_two_files_of_one_import_give_is_refused_naming_the_first_fi
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{first} : refusé, rien n'a été chargé : la référence « AMP-KILL-000 » est celle de "
+        f"{first}\u00a0: refusé, rien n'a été chargé\u00a0: la référence "
+        f"«\u00a0AMP-KILL-000\u00a0» est celle de "
         f"{copy}, chargé juste avant par ce même import"
     ]
     refused = convflow.json("import", "--without-history", str(folder), "--skip-existing")
@@ -257,7 +258,7 @@ def test_a_cell_beyond_the_header_s_columns_refuses_its_row_naming_it(
     assert result.exit_code == 1
     assert (refused["code"], refused["params"]["line"]) == ("cell_beyond_columns", 2)
     assert refused["params"]["column"] == len(COLUMNS) + 1
-    assert "« en trop »" in refused["message"] and "ligne 2" in refused["message"]
+    assert "«\u00a0en trop\u00a0»" in refused["message"] and "ligne 2" in refused["message"]
     assert refused["params"]["others"] == []
     assert convflow.json("list") == []
 
@@ -287,14 +288,16 @@ def test_a_reference_loaded_in_another_case_refuses_the_sheet_even_with_skip_exi
     rows = _rows(3)
     rows[1]["reference"] = "amp-lot-001"
     sheet = _csv(tmp_path / "second.csv", rows)
-    said = ("une convention de référence « AMP-LOT-001 » existe déjà : « amp-lot-001 » n'en "
+    said = ("une convention de référence «\u00a0AMP-LOT-001\u00a0» existe déjà\u00a0: "
+            "«\u00a0amp-lot-001\u00a0» n'en "
             "diffère que par les majuscules et minuscules")  # fmt: skip
 
     result = convflow("import", "--skip-existing", str(sheet))
 
     assert result.exit_code == 1
-    assert result.stderr == (f"{sheet} : refusé, rien n'a été chargé : {sheet}, ligne 3 : "
-                             f"Référence (reference) : {said}\n")  # fmt: skip
+    assert result.stderr == (f"{sheet}\u00a0: refusé, rien n'a été chargé\u00a0: "
+                             f"{sheet}, ligne 3\u00a0: "
+                             f"Référence (reference)\u00a0: {said}\n")  # fmt: skip
     refused = convflow("import", str(sheet), "--json")
     error = json.loads(refused.stdout)["files"][0]["error"]
     assert (error["code"], error["params"]["line"]) == ("duplicate_reference", 2)
@@ -302,7 +305,7 @@ def test_a_reference_loaded_in_another_case_refuses_the_sheet_even_with_skip_exi
         {"field": "reference", "line": 3, "code": "duplicate_reference_case",
          "params": {"reference": "amp-lot-001", "existing": "AMP-LOT-001"}},
     ]  # fmt: skip
-    assert f"aussi : Référence (reference) : {said} (ligne 3)" in error["message"]
+    assert f"aussi\u00a0: Référence (reference)\u00a0: {said} (ligne 3)" in error["message"]
     assert {row["reference"] for row in convflow.json("list")} == {"AMP-LOT-000", "AMP-LOT-001"}
 
 

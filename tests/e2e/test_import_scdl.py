@@ -75,8 +75,8 @@ def test_every_bad_cell_is_named_and_nothing_is_kept(convflow: Convflow, tmp_pat
     assert result.exit_code == 1
     err = result.stderr
     assert "bad.csv, ligne 3" in err and "idBeneficiaire" in err and "12345678900016" in err
-    assert "dateConvention" in err and "« 10/03/2025 »" in err and "(ligne 4)" in err
-    assert "montant" in err and "« deux cents »" in err and "(ligne 5)" in err
+    assert "dateConvention" in err and "«\u00a010/03/2025\u00a0»" in err and "(ligne 4)" in err
+    assert "montant" in err and "«\u00a0deux cents\u00a0»" in err and "(ligne 5)" in err
     assert "ni SIRET" in err and "(ligne 6)" in err
     assert convflow.json("drafts") == []
 

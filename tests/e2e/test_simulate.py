@@ -55,7 +55,7 @@ def test_simulate_after_run_due_passed_an_overdue_signature_target(
     assert len(weekly) == len([n for n in range(1, 6) if target + timedelta(days=7 * n)
                                <= today() + timedelta(days=30)])  # fmt: skip
     text = convflow.ok("simulate", REF, "--until", until)
-    assert "relance n°\u00a01 : envoyé" in text and "annonce : il y a 7 jours" in text
+    assert "relance n°\u00a01\u00a0: envoyé" in text and "annonce\u00a0: il y a 7 jours" in text
 
 
 def test_simulate_shows_what_a_back_dated_submission_will_not_send_and_why(

@@ -35,40 +35,42 @@ def run(*args: str, language: str = "fr") -> Result:
 @pytest.mark.parametrize(
     ("args", "usage", "error"),
     [
-        (["status"], "convflow status [OPTIONS] REFERENCE", "REFERENCE : argument manquant"),
+        (["status"], "convflow status [OPTIONS] REFERENCE", "REFERENCE\u00a0: argument manquant"),
         (["status", "--bogus"], "convflow status [OPTIONS] REFERENCE",
-         "--bogus : option inconnue de cette commande"),
+         "--bogus\u00a0: option inconnue de cette commande"),
         (["status", "--jsno"], "convflow status [OPTIONS] REFERENCE",
-         "--jsno : option inconnue de cette commande ; vouliez-vous dire --json ?"),
-        (["nosuch"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...", "nosuch : commande inconnue"),
+         "--jsno\u00a0: option inconnue de cette commande\u00a0; vouliez-vous dire --json\u00a0?"),
+        (["nosuch"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...",
+         "nosuch\u00a0: commande inconnue"),
         (["statu"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...",
-         "statu : commande inconnue ; vouliez-vous dire status ?"),
+         "statu\u00a0: commande inconnue\u00a0; vouliez-vous dire status\u00a0?"),
         (["--bogus"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...",
-         "--bogus : option inconnue de cette commande"),
+         "--bogus\u00a0: option inconnue de cette commande"),
         (["--on", "2025-03-03", "event", "REF", "sign"],
          "convflow event [OPTIONS] REFERENCE EVENT",
-         "--on est une option de la commande : convflow event --on 2025-03-03 REF sign"),
+         "--on est une option de la commande\u00a0: convflow event --on 2025-03-03 REF sign"),
         (["--bogus", "status", "REF"], "convflow [OPTIONS] COMMANDE [ARGUMENTS]...",
-         "--bogus : option inconnue de cette commande"),
+         "--bogus\u00a0: option inconnue de cette commande"),
         (["list", "--state", "bogus"], "convflow list [OPTIONS]",
-         "--state : « bogus » n'est pas l'un de : draft, signature, notification, payment, "
+         "--state\u00a0: «\u00a0bogus\u00a0» n'est pas l'un de\u00a0: draft, signature, "
+         "notification, payment, "
          "execution, dispute, litigation, termination, expired, terminated, cancelled"),
         (["outbox", "--limit", "x"], "convflow outbox [OPTIONS]",
-         "--limit : « x » n'est pas un nombre entier"),
+         "--limit\u00a0: «\u00a0x\u00a0» n'est pas un nombre entier"),
         (["outbox", "--limit", "0"], "convflow outbox [OPTIONS]",
-         "--limit : 0 n'est pas compris entre 1 et 10\u202f000"),
+         "--limit\u00a0: 0 n'est pas compris entre 1 et 10\u202f000"),
         (["status", "A", "B"], "convflow status [OPTIONS] REFERENCE",
-         "argument(s) en trop : B"),
+         "argument(s) en trop\u00a0: B"),
         (["event", "REF", "sign", "--on"], "convflow event [OPTIONS] REFERENCE EVENT",
-         "--on : cette option attend une valeur"),
+         "--on\u00a0: cette option attend une valeur"),
         (["list", "--json=1"], "convflow list [OPTIONS]",
-         "--json : cette option ne prend pas de valeur"),
+         "--json\u00a0: cette option ne prend pas de valeur"),
         (["token", "create", "--name", "x"], "convflow token create [OPTIONS]",
-         "--role : manquant (valeurs possibles : admin, viewer)"),
+         "--role\u00a0: manquant (valeurs possibles\u00a0: admin, viewer)"),
         (["deadline", "nosuch"], "convflow deadline [OPTIONS] COMMANDE [ARGUMENTS]...",
-         "nosuch : commande inconnue"),
+         "nosuch\u00a0: commande inconnue"),
         (["attach", "REF", "nofile.pdf"], "convflow attach [OPTIONS] REFERENCE FILE",
-         "FILE : « nofile.pdf » n'existe pas"),
+         "FILE\u00a0: «\u00a0nofile.pdf\u00a0» n'existe pas"),
     ],
 )  # fmt: skip
 def test_a_usage_error_is_said_in_french_under_the_command_s_usage(
@@ -78,10 +80,10 @@ def test_a_usage_error_is_said_in_french_under_the_command_s_usage(
 
     assert result.exit_code == 2, result.output
     said = result.stderr.splitlines()
-    assert said[0].startswith(f"Utilisation : {usage}"), said
+    assert said[0].startswith(f"Utilisation\u00a0: {usage}"), said
     command = usage.split(" [OPTIONS]")[0]
-    assert said[1:3] == [f"Pour l'aide : {command} --help", ""]
-    assert said[-1] == f"Erreur : {error}"
+    assert said[1:3] == [f"Pour l'aide\u00a0: {command} --help", ""]
+    assert said[-1] == f"Erreur\u00a0: {error}"
     assert not [word for word in CLICK_ENGLISH if word in result.stderr], result.stderr
 
 
@@ -104,7 +106,7 @@ def test_with_json_a_usage_error_is_its_code_and_the_parameter_as_typed() -> Non
     assert (missing.exit_code, refused.exit_code) == (2, 2)
     assert json.loads(missing.stdout)["error"] == {
         "code": "missing_argument", "params": {"field": "REFERENCE"},
-        "message": "REFERENCE : argument manquant",
+        "message": "REFERENCE\u00a0: argument manquant",
     }  # fmt: skip
     error = json.loads(refused.stdout)["error"]
     assert (error["code"], error["params"]["field"], error["params"]["value"]) == (
@@ -117,7 +119,7 @@ def test_a_settings_file_that_is_a_folder_is_a_usage_error_in_french(tmp_path: P
 
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        f"Erreur : --config : « {tmp_path} » est un dossier, pas un fichier"
+        f"Erreur\u00a0: --config\u00a0: «\u00a0{tmp_path}\u00a0» est un dossier, pas un fichier"
     )
 
 
@@ -125,7 +127,7 @@ def test_convflow_alone_still_shows_its_help() -> None:
     result = run()
 
     assert result.exit_code == 2
-    assert "Commandes :" in result.output and "Erreur" not in result.output
+    assert "Commandes\u00a0:" in result.output and "Erreur" not in result.output
 
 
 def test_a_command_s_option_given_before_the_command_says_where_it_goes() -> None:
@@ -140,7 +142,7 @@ def test_a_command_s_option_given_before_the_command_says_where_it_goes() -> Non
         "code": "option_of_command",
         "params": {"field": "--json", "command": "status",
                    "corrected": "convflow status --json REF"},
-        "message": "--json est une option de la commande : convflow status --json REF",
+        "message": "--json est une option de la commande\u00a0: convflow status --json REF",
     }  # fmt: skip
     assert json.loads(scdl.stdout)["error"]["params"]["corrected"] == (
         "convflow --config convflow.toml export scdl --json"

@@ -25,7 +25,7 @@ def test_verify_says_the_chains_hold_then_names_the_line_a_superuser_changed(
     convflow.ok("import", str(EXAMPLE))  # with its 2025 history: six lines
 
     held = convflow.ok("verify")
-    assert "1 historique(s), 6 ligne(s) : chaque chaîne est intacte" in held
+    assert "1 historique(s), 6 ligne(s)\u00a0: chaque chaîne est intacte" in held
     head = convflow.json("verify", REF)["heads"][REF]
     assert head in held
 
@@ -40,7 +40,10 @@ def test_verify_says_the_chains_hold_then_names_the_line_a_superuser_changed(
 
     result = convflow("verify")
     assert result.exit_code == 1
-    assert f"{REF} : la ligne 2 de l'historique a été modifiée depuis son écriture" in result.stderr
+    assert (
+        f"{REF}\u00a0: la ligne 2 de l'historique a été modifiée depuis son écriture"
+        in result.stderr
+    )
     assert convflow.refusal("verify", "NOPE")["code"] == "unknown_convention"
 
 
@@ -131,8 +134,8 @@ def test_verify_checks_an_exported_dossier_by_itself(convflow: Convflow, tmp_pat
 
     result = convflow("verify", "--dossier", str(folder))
     assert result.exit_code == 1
-    assert ("historique.csv, ligne 6, colonne « données » : la cellule dit « Montant (amount) : "
-            "20000.00 »") in result.stderr  # fmt: skip
+    assert ("historique.csv, ligne 6, colonne «\u00a0données\u00a0»\u00a0: la cellule dit "
+            "«\u00a0Montant (amount)\u00a0: 20000.00\u00a0»") in result.stderr  # fmt: skip
 
 
 def test_verify_refuses_a_reference_with_a_dossier(convflow: Convflow, tmp_path: Path) -> None:
@@ -165,16 +168,26 @@ def test_verify_says_a_dossier_s_problems_in_words(convflow: Convflow, tmp_path:
     result = convflow("verify", "--dossier", str(folder))
     assert result.exit_code == 1
     said = result.stderr
-    for raw in (": absent\n", "unlisted", "listed :", "sha256 :", "amount=", "ligne 0", "None"):
+    for raw in (
+        ": absent\n",
+        "unlisted",
+        "listed\u00a0:",
+        "sha256\u00a0:",
+        "amount=",
+        "ligne 0",
+        "None",
+    ):
         assert raw not in said, (raw, said)
-    assert "etat.json : absent du dossier, que son manifeste liste pourtant" in said
-    assert "etat.json : n'indique aucune tête de chaîne" in said
-    assert "note.txt : présent dans le dossier, absent de son manifeste" in said
+    assert "etat.json\u00a0: absent du dossier, que son manifeste liste pourtant" in said
+    assert "etat.json\u00a0: n'indique aucune tête de chaîne" in said
+    assert "note.txt\u00a0: présent dans le dossier, absent de son manifeste" in said
     assert (
-        "historique.csv : son empreinte SHA-256 n'est pas celle que son manifeste indique" in said
+        "historique.csv\u00a0: son empreinte SHA-256 n'est pas celle que son manifeste indique"
+        in said
     )
-    assert ("historique.csv, ligne 6, colonne « données » : la cellule dit « Montant (amount) : "
-            "20000.00 », ce que le contenu haché de la ligne n'établit pas") in said  # fmt: skip
+    assert ("historique.csv, ligne 6, colonne «\u00a0données\u00a0»\u00a0: la cellule dit "
+            "«\u00a0Montant (amount)\u00a0: 20000.00\u00a0», ce que le contenu haché de la ligne "
+            "n'établit pas") in said  # fmt: skip
     as_json = convflow("verify", "--dossier", str(folder), "--json")
     assert as_json.exit_code == 1
     problems = json.loads(as_json.stdout)["problems"]

@@ -110,7 +110,9 @@ def _suggests(error: dict[str, Any], code: str, closest: str | None) -> None:
     if closest is None:
         assert "vouliez-vous dire" not in error["message"], error
     else:
-        assert f" ; vouliez-vous dire « {closest} » ?" in error["message"], error
+        assert f"\u00a0; vouliez-vous dire «\u00a0{closest}\u00a0»\u00a0?" in error["message"], (
+            error
+        )
 
 
 @pytest.mark.parametrize("name", list(MISSPELT_KEYS))
@@ -216,7 +218,7 @@ def test_an_instalment_out_of_the_schedule_is_refused_naming_the_planned_ones(
 
     assert error["code"] in codes, error
     if error["code"] == "unknown_instalment":
-        assert str(error["message"]).endswith("(versements prévus : 1, 2)"), error
+        assert str(error["message"]).endswith("(versements prévus\u00a0: 1, 2)"), error
     assert awaiting_payment.json("history", IN_INSTALMENTS) == before
 
 

@@ -230,7 +230,7 @@ def _cli_refusal(convflow: Convflow, path: Path, output: Path) -> dict[str, Any]
         if as_json:
             error: dict[str, Any] = json.loads(result.stdout)["error"]
         else:
-            assert result.stderr.startswith(f"Erreur : {path} : "), result.stderr
+            assert result.stderr.startswith(f"Erreur\u00a0: {path}\u00a0: "), result.stderr
             assert result.stderr.count("\n") == 1, result.stderr
     assert not output.exists()  # nothing written
     return error

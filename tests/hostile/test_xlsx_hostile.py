@@ -216,7 +216,7 @@ def test_a_formula_never_computed_is_refused_naming_its_cell(
     assert error["code"] == "sheet_formula_without_value", error
     params = error["params"]
     assert (params["line"], params["field"], params["cell"]) == (2, name, cell)
-    assert "ligne 2 :" in said
+    assert "ligne 2\u00a0:" in said
     assert (f"la cellule {cell} contient une formule sans valeur calculée{NB}: ouvrez et "
             "enregistrez le fichier dans Excel, ou saisissez la valeur") in said  # fmt: skip
     assert "ce champ obligatoire manque" not in said
@@ -306,7 +306,7 @@ def test_a_place_merged_down_two_rows_is_refused_on_the_second_naming_the_first(
     params = error["params"]
     assert (params["line"], params["field"], params["cell"], params["merged_with"]) == (
         3, "place", "F3", "F2")  # fmt: skip
-    assert (f"ligne 3 : Lieu de signature (place) : la cellule F3 est fusionnée avec F2{NB}: "
+    assert (f"ligne 3{NB}: Lieu de signature (place){NB}: la cellule F3 est fusionnée avec F2{NB}: "
             f"Excel ne garde de valeur que dans F2{NB}; annulez la fusion") in said  # fmt: skip
     assert "ce champ obligatoire manque" not in said
 
@@ -322,7 +322,7 @@ def test_a_title_merged_across_the_object_is_refused_on_the_object(
     params = error["params"]
     assert (params["line"], params["field"], params["cell"], params["merged_with"]) == (
         2, "object", "C2", "B2")  # fmt: skip
-    assert "Objet (object) : la cellule C2 est fusionnée avec B2" in said
+    assert "Objet (object)\u00a0: la cellule C2 est fusionnée avec B2" in said
     assert params["others"] == []
 
 

@@ -103,7 +103,7 @@ def test_an_amendment_drafted_and_submitted_through_the_dashboard(
     )
 
     assert drafted.status_code == 303 and "enregistre=amend" in drafted.headers["location"]
-    assert "« Proposer un avenant » : c'est enregistré" in page
+    assert "«\u00a0Proposer un avenant\u00a0»\u00a0: c'est enregistré" in page
     assert "Soumettre l'avenant n°\u00a01 à la signature" in page
     assert submitted.status_code == 303
     after = unescape(admin_browser.get(submitted.headers["location"]).text)
@@ -144,8 +144,10 @@ def test_the_dashboard_speaks_of_the_amendment_and_its_terms(
 
     assert refused.status_code == 409
     assert "quand l'avenant n°\u00a01 est en préparation" in unescape(refused.text)
-    assert '<span class="muted">Montant :</span> 250\u202f000,00\xa0€' in page  # the history
-    assert "Montant : « beaucoup » n'est pas un montant en euros" in unescape(wrong_amount.text)
+    assert '<span class="muted">Montant\u00a0:</span> 250\u202f000,00\xa0€' in page  # the history
+    assert "Montant\u00a0: «\u00a0beaucoup\u00a0» n'est pas un montant en euros" in unescape(
+        wrong_amount.text
+    )
 
 
 def test_the_dashboards_history_says_an_amendment_in_force_in_french(

@@ -53,7 +53,7 @@ def test_an_unknown_reference_is_404_with_the_reason(api: httpx.Client, loaded: 
         "error": "UnknownConvention",
         "code": "unknown_convention",
         "params": {"reference": "NOPE", "closest": None},
-        "message": "aucune convention n'a la référence « NOPE »",
+        "message": "aucune convention n'a la référence «\u00a0NOPE\u00a0»",
     }
 
 
@@ -68,7 +68,8 @@ def test_a_reference_in_another_case_is_404_naming_the_one_meant(api: httpx.Clie
     answer = api.post(f"/api/v1/conventions/{asked}/events", json={"event": "submit"})
     assert (answer.status_code, answer.json()["code"], answer.json()["message"]) == (
         404, "unknown_convention",
-        f"aucune convention n'a la référence « {asked} » ; vouliez-vous dire « {REFERENCE} » ?",
+        f"aucune convention n'a la référence «\u00a0{asked}\u00a0»\u00a0; vouliez-vous dire "
+        f"«\u00a0{REFERENCE}\u00a0»\u00a0?",
     )  # fmt: skip
     assert api.get(f"/api/v1/conventions/{REFERENCE}").json()["state"] == "draft"
 
@@ -103,8 +104,9 @@ def test_a_refused_event_is_409_with_the_command_lines_reason_and_changes_nothin
         "code": "invalid_transition",
         "params": {"reference": REFERENCE, "event": "pay", "state": "draft",
                    "allowed": ["submit", "cancel"]},
-        "message": "« Enregistrer le versement » n'est pas possible quand la convention est en "
-        "préparation (possibles : Soumettre à la signature, Abandonner la convention)",
+        "message": "«\u00a0Enregistrer le versement\u00a0» n'est pas possible quand la convention "
+        "est en "
+        "préparation (possibles\u00a0: Soumettre à la signature, Abandonner la convention)",
     }  # fmt: skip
     assert steps.state(loaded) == "draft"
 
@@ -114,9 +116,9 @@ def test_a_refused_event_is_409_with_the_command_lines_reason_and_changes_nothin
     [
         ("en", f"{REFERENCE}: event 'pay' is not allowed"),
         ("en-GB,en;q=0.9,fr;q=0.5", f"{REFERENCE}: event 'pay' is not allowed"),
-        ("fr-FR,fr;q=0.9", "« Enregistrer le versement » n'est pas possible"),
-        ("de, fr;q=0.2, en;q=0.1", "« Enregistrer le versement » n'est pas possible"),
-        ("de", "« Enregistrer le versement » n'est pas possible"),  # the setting: French
+        ("fr-FR,fr;q=0.9", "«\u00a0Enregistrer le versement\u00a0» n'est pas possible"),
+        ("de, fr;q=0.2, en;q=0.1", "«\u00a0Enregistrer le versement\u00a0» n'est pas possible"),
+        ("de", "«\u00a0Enregistrer le versement\u00a0» n'est pas possible"),  # the setting: French
     ],
 )
 def test_a_client_chooses_the_language_of_the_message(

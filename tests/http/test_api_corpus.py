@@ -52,7 +52,9 @@ def test_a_misspelt_field_of_a_new_convention_is_refused_suggesting_the_field_me
     if closest is None:
         assert "vouliez-vous dire" not in problem["message"], problem
     else:
-        assert f" ; vouliez-vous dire « {closest} » ?" in problem["message"], problem
+        assert f"\u00a0; vouliez-vous dire «\u00a0{closest}\u00a0»\u00a0?" in problem["message"], (
+            problem
+        )
     listed = client.get("/api/v1/conventions", headers=bearer(tokens.admin)).json()
     assert listed["items"] == []
 

@@ -81,7 +81,8 @@ def test_a_null_title_is_refused_in_french_naming_the_field(
     problem = refused.json()
     assert (problem["code"], problem["params"]["field"]) == ("invalid_value", "title")
     assert (
-        problem["message"] == "Intitulé : valeur invalide : un texte est attendu, entre guillemets"
+        problem["message"]
+        == "Intitulé\u00a0: valeur invalide\u00a0: un texte est attendu, entre guillemets"
     )
 
 
@@ -98,9 +99,11 @@ def test_a_decimal_amount_and_a_bad_date_are_refused_without_the_file_format_s_n
 
     assert (amount["code"], day["code"]) == ("float_value", "file_not_a_date")
     assert amount["message"] == (
-        "Montant (€ TTC) : 5.5 est un nombre à virgule, qui ne resterait pas exact : écrivez-le "
+        "Montant (€ TTC)\u00a0: 5.5 est un nombre à virgule, qui ne resterait pas exact\u00a0: "
+        "écrivez-le "
         'entre guillemets, par exemple "200000.00"'
     )
     assert day["message"] == (
-        "Terme (date de fin) : « demain » n'est pas une date : écrivez-la sous la forme 2025-12-31"
+        "Terme (date de fin)\u00a0: «\u00a0demain\u00a0» n'est pas une date\u00a0: écrivez-la sous "
+        "la forme 2025-12-31"
     )

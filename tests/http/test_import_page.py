@@ -19,7 +19,7 @@ from workflow.files.spreadsheet import template_csv
 
 
 def page_text(response: httpx.Response) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.text)))
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", response.text)))
 
 
 def rows_csv(count: int, first: int = 1) -> bytes:
@@ -67,7 +67,7 @@ def test_the_templates_download_and_each_reports_the_reference_convention(
     for content, name in ((as_csv.content, "modele.csv"), (as_xlsx.content, "modele.xlsx")):
         report = upload(admin_browser, content, name)
         assert report.status_code == 200
-        assert "Rapport : 1 convention à créer" in page_text(report)
+        assert "Rapport\u00a0: 1 convention à créer" in page_text(report)
         assert "AMP-CRPV-PACA-2025" in page_text(report)
     assert loaded(app, "AMP-CRPV-PACA-2025") == []  # a report saves nothing
 
@@ -88,8 +88,10 @@ def test_five_hundred_conventions_are_reported_then_imported(admin_browser: http
 
     assert report.status_code == 200
     text = page_text(report)
-    assert "Rapport : 500 conventions à créer" in text
-    assert "AMP-LOT-0500" in text and "200 000,00 €" in text and "31 décembre 2025" in text
+    assert "Rapport\u00a0: 500 conventions à créer" in text
+    assert (
+        "AMP-LOT-0500" in text and "200\u202f000,00\xa0€" in text and "31\xa0décembre 2025" in text
+    )
     assert "500 conventions ont un terme déjà passé" in text  # the example's term, 2025
     assert loaded(app, *references) == []
 
@@ -97,7 +99,7 @@ def test_five_hundred_conventions_are_reported_then_imported(admin_browser: http
 
     assert done.status_code == 303
     shown = page_text(admin_browser.get(done.headers["location"]))
-    assert "500 conventions importées en brouillon depuis « lot.csv »" in shown
+    assert "500 conventions importées en brouillon depuis «\u00a0lot.csv\u00a0»" in shown
     assert "AMP-LOT-0100" in shown and "… et 400 de plus" in shown
     assert loaded(app, *references) == references
 
@@ -142,7 +144,8 @@ def test_a_reference_loaded_in_another_case_refuses_the_file_naming_the_one_load
 
     assert report.status_code == 422
     assert re.search(r'"Ligne">3</td><td data-label="Colonne"><code>reference', report.text)
-    assert ("une convention de référence « AMP-LOT-0002 » existe déjà : « amp-lot-0002 » n'en "
+    assert ("une convention de référence «\u00a0AMP-LOT-0002\u00a0» existe déjà\u00a0: "
+            "«\u00a0amp-lot-0002\u00a0» n'en "
             "diffère que par les majuscules et minuscules") in page_text(report)  # fmt: skip
     assert 'action="/import/confirmer"' not in report.text
     assert loaded(app, "AMP-LOT-0001", "amp-lot-0002", "AMP-LOT-0003") == []
@@ -190,7 +193,7 @@ def test_importing_answers_with_a_redirect_and_a_second_post_does_not_say_nothin
     shown = admin_browser.get(done.headers["location"])
     assert shown.status_code == 200
     text = page_text(shown)
-    assert "3 conventions importées en brouillon depuis « lot.csv »" in text
+    assert "3 conventions importées en brouillon depuis «\u00a0lot.csv\u00a0»" in text
     assert all(reference in text for reference in references)
     assert loaded(app, *references) == references
 
@@ -199,7 +202,7 @@ def test_importing_answers_with_a_redirect_and_a_second_post_does_not_say_nothin
     assert again.status_code == 303
     text = page_text(admin_browser.get(again.headers["location"]))
     assert "rien n'a été enregistré" not in text and "existe déjà" not in text
-    assert "Les 3 conventions de « lot.csv » sont déjà enregistrées" in text
+    assert "Les 3 conventions de «\u00a0lot.csv\u00a0» sont déjà enregistrées" in text
     assert loaded(app, *references) == references
 
 
@@ -232,7 +235,7 @@ def test_a_workbook_with_a_stray_cell_at_its_far_corner_is_reported_in_seconds(
                                 files={"file": ("lot.xlsx", template_xlsx("stray"))})  # fmt: skip
 
     assert report.status_code == 200
-    assert "Rapport : 1 convention à créer" in page_text(report)
+    assert "Rapport\u00a0: 1 convention à créer" in page_text(report)
     assert loaded(app, "AMP-CRPV-PACA-2025") == []
 
 
@@ -243,7 +246,7 @@ def test_a_formula_without_its_value_is_reported_on_its_cell_in_french(
 
     assert report.status_code == 422
     assert re.search(r'"Ligne">2</td><td data-label="Colonne"><code>amount', report.text)
-    assert ("la cellule D2 contient une formule sans valeur calculée : ouvrez et enregistrez"
+    assert ("la cellule D2 contient une formule sans valeur calculée\u00a0: ouvrez et enregistrez"
             " le fichier dans Excel, ou saisissez la valeur") in page_text(report)  # fmt: skip
     assert 'action="/import/confirmer"' not in report.text
     assert loaded(app, "AMP-CRPV-PACA-2025") == []

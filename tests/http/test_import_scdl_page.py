@@ -53,7 +53,7 @@ def test_an_scdl_file_is_reported_then_kept_as_drafts_to_complete(
 
     assert report.status_code == 200, page_text(report)
     text = page_text(report)
-    assert "Rapport : 3 subventions (fichier SCDL « subventions »)" in text
+    assert "Rapport\u00a0: 3 subventions (fichier SCDL «\u00a0subventions\u00a0»)" in text
     assert "DEL-2025-041" in text and "GIP CRPV PACA" in text
     assert intake_drafts(app) == []  # a report saves nothing
 
@@ -61,7 +61,7 @@ def test_an_scdl_file_is_reported_then_kept_as_drafts_to_complete(
 
     assert saved.status_code == 303
     shown = admin_browser.get(saved.headers["location"])
-    assert "3 brouillons à compléter depuis « subventions.csv »" in page_text(shown)
+    assert "3 brouillons à compléter depuis «\u00a0subventions.csv\u00a0»" in page_text(shown)
     listed = page_text(admin_browser.get("/brouillons"))
     assert "GIP CRPV PACA" in listed and "subventions.csv, ligne 2" in listed
     again = upload(admin_browser, SCDL.read_bytes(), "subventions.csv")
@@ -114,7 +114,7 @@ def test_a_draft_opens_filled_and_saving_it_creates_the_convention_and_removes_i
     gone = admin_browser.get(f"/brouillons/{draft.id}")
     assert gone.status_code == 404 and f"n'a le numéro {draft.id}" in page_text(gone)
     again = page_text(upload(admin_browser, SCDL.read_bytes(), "subventions.csv"))
-    assert "est déjà chargée : convention AMP-CRPV-2025-SCDL" in again  # line 2, not doubled
+    assert "est déjà chargée\u00a0: convention AMP-CRPV-2025-SCDL" in again  # line 2, not doubled
     assert again.count("attend déjà d'être complétée") == 2  # lines 3 and 4
 
 
@@ -152,7 +152,7 @@ def test_a_draft_is_removed_from_the_list(admin_browser: httpx.Client, app: App)
     done = admin_browser.post(f"/brouillons/{draft.id}/retirer", data={"csrf_token": csrf},
                               follow_redirects=True)  # fmt: skip
 
-    assert done.status_code == 200 and f"Brouillon n° {draft.id} retiré." in page_text(done)
+    assert done.status_code == 200 and f"Brouillon n°\u00a0{draft.id} retiré." in page_text(done)
     assert draft.id not in [d.id for d in intake_drafts(app)]
 
 
@@ -163,7 +163,7 @@ def test_a_bad_scdl_file_names_each_line_and_column(admin_browser: httpx.Client,
     report = upload(admin_browser, bad.encode("utf-8"), "bad.csv")
 
     assert report.status_code == 422
-    assert "2 montant « beaucoup » n'est pas un montant" in page_text(report)
+    assert "2 montant «\u00a0beaucoup\u00a0» n'est pas un montant" in page_text(report)
     assert intake_drafts(app) == []
 
 

@@ -64,7 +64,8 @@ def test_a_reference_loaded_in_another_case_is_refused_naming_it(
         {"reference": "amp-crpv-paca-2025", "existing": "AMP-CRPV-PACA-2025"},
     )
     assert body["message"] == (
-        "une convention de référence « AMP-CRPV-PACA-2025 » existe déjà : « amp-crpv-paca-2025 » "
+        "une convention de référence «\u00a0AMP-CRPV-PACA-2025\u00a0» existe déjà\u00a0: "
+        "«\u00a0amp-crpv-paca-2025\u00a0» "
         "n'en diffère que par les majuscules et minuscules"
     )
     listed = client.get("/api/v1/conventions", headers=admin).json()
@@ -83,7 +84,10 @@ def test_a_misspelt_field_is_refused_with_the_field_it_most_likely_means(
     body = refused.json()
     assert (body["code"], body["params"]["field"]) == ("unknown_field", "amout")
     assert (body["params"]["closest"], body["params"]["others"]) == ("amount", [])
-    assert body["message"] == "amout : champ inconnu ; vouliez-vous dire « amount » ?"
+    assert (
+        body["message"]
+        == "amout\u00a0: champ inconnu\u00a0; vouliez-vous dire «\u00a0amount\u00a0»\u00a0?"
+    )
 
 
 def test_each_field_s_problem_is_named_and_nothing_is_created(
@@ -187,13 +191,15 @@ def test_a_read_document_speaks_french_and_names_the_uploaded_file(
     )
     assert read.status_code == 200, read.text
     found = read.json()
-    warning = "amount : écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres"
+    warning = (
+        "amount\u00a0: écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres"
+    )
     assert warning in found["warnings"]
     assert "amount" in found["missing"]  # the names stay the file's (public contract)
     toml = found["toml"]
     assert "/tmp" not in toml and "convflow-extract-" not in toml
     assert toml.splitlines()[1] == "#   convention signée.txt"  # the name, on its own line
-    assert "# Avertissements :" in toml and warning in toml
+    assert "# Avertissements\u00a0:" in toml and warning in toml
     assert "Warnings" not in toml and "TO FILL" not in toml and "Not found" not in toml
     english = client.post(
         "/api/v1/extract",
@@ -219,7 +225,7 @@ def test_a_schedule_given_through_the_api_is_shown_on_the_convention_s_page(
     page = admin_browser.get("/conventions/AMP-CRPV-PACA-2025")
     assert page.status_code == 200
     assert "Échéancier des versements (2 versements, article 2)" in page.text
-    assert "à la réception du document « bilan final »" in page.text
+    assert "à la réception du document «\u00a0bilan final\u00a0»" in page.text
 
 
 INSTALMENTS = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
@@ -439,7 +445,9 @@ def test_once_submitted_any_change_is_refused_for_the_state_before_its_fields_ar
         assert late.status_code == 409, (change, late.text)
         answer = late.json()
         assert (answer["code"], answer["params"]["state"]) == ("not_a_draft", "signature")
-        assert answer["message"].startswith("« Modifier le brouillon » refusé : "), answer
+        assert answer["message"].startswith("«\u00a0Modifier le brouillon\u00a0» refusé\u00a0: "), (
+            answer
+        )
         assert "edit_draft" not in answer["message"]
 
     status = client.get("/api/v1/conventions/AMP-EXEMPLE-2027", headers=admin).json()

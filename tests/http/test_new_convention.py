@@ -52,7 +52,7 @@ def reference_form() -> dict[str, str]:
 
 def page_text(response: httpx.Response) -> str:
     """A page's text as read on screen: tags dropped, entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.text)))
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", response.text)))
 
 
 def post(browser: httpx.Client, path: str, form: dict[str, str], action: str) -> httpx.Response:
@@ -81,7 +81,7 @@ def test_the_form_previews_the_reference_conventions_deadlines_and_saves_nothing
     assert "Échéances calculées" in text
     assert "Terme de la convention mercredi 31 décembre 2025 (date déjà passée)" in text
     assert "rappels : J-90, J-60, J-30 et J-7" in text
-    assert "Versement unique de 200 000,00 €" in text
+    assert "Versement unique de 200\u202f000,00\xa0€" in text
     # the notice of article 7 from a letter received on 30 June 2025 ends on 30 December
     assert (
         "lettre reçue au plus tard le lundi 30 juin 2025 pour prendre effet avant le terme" in text
@@ -98,7 +98,7 @@ def test_the_form_saves_a_draft_that_matches_the_example_file(
     assert answer.headers["location"] == f"/conventions/{REFERENCE}?enregistre=create"
     assert stored(app, REFERENCE) == example()
     page = page_text(admin_browser.get(answer.headers["location"]))
-    assert "« Créer la convention en brouillon » : c'est enregistré" in page
+    assert "«\u00a0Créer la convention en brouillon\u00a0»\u00a0: c'est enregistré" in page
     assert "Modifier le brouillon" in page
 
 
@@ -133,7 +133,7 @@ def test_a_date_that_is_none_is_refused_in_the_form_s_words_not_the_file_format_
     assert answer.status_code == 422
     said = re.search(r'id="end-date-error">([^<]+)<', unescape(answer.text))
     assert said and said.group(1).strip() == (
-        "« demain » n'est pas une date : écrivez-la sous la forme 2025-12-31"
+        "«\u00a0demain\u00a0» n'est pas une date\u00a0: écrivez-la sous la forme 2025-12-31"
     )
     assert count(app) == 0
 
@@ -152,7 +152,7 @@ def test_instalments_that_do_not_add_up_are_refused_with_both_sums(
     assert answer.status_code == 422
     text = page_text(answer)
     assert "Rien n'a été enregistré" in text and "Échéances calculées" not in text
-    assert "200 000,00" in text and "180 000,00" in text
+    assert "200\u202f000,00" in text and "180\u202f000,00" in text
     assert count(app) == 0
 
 
@@ -190,8 +190,9 @@ def test_a_reference_loaded_in_another_case_is_refused_beside_the_reference_nami
 
     assert answer.status_code == 409
     error = re.search(r'id="reference-error">([^<]*)<', unescape(answer.text))
-    assert error is not None and re.sub(r"\s+", " ", error.group(1)).strip() == (
-        f"Une convention de référence « {REFERENCE} » existe déjà : « {REFERENCE.lower()} » "
+    assert error is not None and re.sub(r"[ \t\r\n]+", " ", error.group(1)).strip() == (
+        f"Une convention de référence «\u00a0{REFERENCE}\u00a0» existe déjà\u00a0: "
+        f"«\u00a0{REFERENCE.lower()}\u00a0» "
         "n'en diffère que par les majuscules et minuscules."
     )
     with loaded.uow(read_only=True) as uow:
@@ -212,11 +213,11 @@ def test_the_reference_conventions_pdf_fills_the_form_with_each_quote(
 
     assert answer.status_code == 200
     html, text = unescape(answer.text), page_text(answer)
-    assert "Formulaire rempli à partir de « convention signée.pdf »" in text
+    assert "Formulaire rempli à partir de «\u00a0convention signée.pdf\u00a0»" in text
     assert 'name="amount" type="text" value="200000.00"' in html
     assert 'name="end_date" type="date" value="2025-12-31"' in html
     assert re.search(r'id="amount-quote">Lu dans le document, article 2 : « La participation', html)
-    assert "Non trouvé dans le document : Référence" in text
+    assert "Non trouvé dans le document\u00a0: Référence" in text
     # the emails are not in the text: each named by its party and signatory
     assert "Partie 2, signataire 1 : Adresse électronique du signataire" in text
     assert re.search(r'id="title-quote">Lu dans le document, intitulé : « Convention', html)
@@ -239,7 +240,7 @@ def test_what_the_document_leaves_in_doubt_is_said_in_french_on_the_form(
 
     assert answer.status_code == 200
     said = page_text(answer)
-    assert "écrit 20 000,00 € en lettres et 25 000,00 € en chiffres" in said
+    assert "écrit 20\u202f000,00\xa0€ en lettres et 25\u202f000,00\xa0€ en chiffres" in said
     assert "written" not in said and "in figures" not in said
     assert count(app) == 0
 
@@ -314,7 +315,7 @@ def test_a_draft_is_edited_from_its_page_until_it_is_submitted(
     assert answer.status_code == 303
     assert stored(loaded, REFERENCE)["amount"] == "180000.00"
     shown = page_text(admin_browser.get(answer.headers["location"]))
-    assert "« Modifier le brouillon » : c'est enregistré" in shown
+    assert "«\u00a0Modifier le brouillon\u00a0»\u00a0: c'est enregistré" in shown
 
     steps.record(loaded, "submit", on="2025-03-03")
     assert admin_browser.get(f"/conventions/{REFERENCE}/modifier").status_code == 303
@@ -369,7 +370,7 @@ def summary_of(answer: httpx.Response) -> tuple[str, list[tuple[str, str]]]:
     title = re.search(r"<h2[^>]*>(.*?)</h2>", inside, re.S)
     assert title
     found_links = re.findall(r'<a href="#([^"]+)">(.*?)</a>', inside, re.S)
-    links = [(target, re.sub(r"\s+", " ", unescape(text))) for target, text in found_links]
+    links = [(target, re.sub(r"[ \t\r\n]+", " ", unescape(text))) for target, text in found_links]
     return unescape(title.group(1)), links
 
 
@@ -382,8 +383,8 @@ def test_a_draft_without_parties_is_refused_with_a_summary_at_the_top_linking_to
 
     assert answer.status_code == 422
     title, links = summary_of(answer)
-    assert title == "Rien n'a été enregistré : 1 problème à corriger"
-    assert links == [("parties", "Parties et signataires : indiquez-en au moins 2")]
+    assert title == "Rien n'a été enregistré\u00a0: 1 problème à corriger"
+    assert links == [("parties", "Parties et signataires\u00a0: indiquez-en au moins 2")]
     assert answer.text.index("error-summary") < answer.text.index("convention-form")
     assert 'id="parties"' in answer.text and 'id="parties-error"' in answer.text
     assert "ce champ obligatoire manque" not in page_text(answer)
@@ -401,7 +402,7 @@ def test_every_problem_of_the_form_is_in_the_summary_in_the_form_s_order(
 
     assert answer.status_code == 422
     title, links = summary_of(answer)
-    assert title == "Rien n'a été enregistré : 2 problèmes à corriger"
+    assert title == "Rien n'a été enregistré\u00a0: 2 problèmes à corriger"
     assert [target for target, _ in links] == ["amount", "parties-1-signatories-0-email"]
     assert links[1][1].startswith("Partie 2, signataire 1 : ")
     assert count(app) == 0

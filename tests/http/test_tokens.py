@@ -61,7 +61,7 @@ def test_a_revoked_token_no_longer_authenticates(app: App, settings_env: dict[st
 
     code, out, _ = convflow(settings_env, "token", "revoke", "alice")
 
-    assert code == 0 and "jeton « alice » révoqué" in out
+    assert code == 0 and "jeton «\u00a0alice\u00a0» révoqué" in out
     assert authenticate(app, token, app.clock()) is None
     assert list_tokens(app)[0]["revoked_at"] is not None
 
@@ -70,7 +70,10 @@ def test_revoking_an_unknown_token_is_refused_with_exit_code_1(settings_env: dic
     code, _, err = convflow(settings_env, "token", "revoke", "nobody")
 
     assert code == 1
-    assert "aucun jeton ne s'appelle « nobody » ; `convflow token list` les montre" in err
+    assert (
+        "aucun jeton ne s'appelle «\u00a0nobody\u00a0»\u00a0; `convflow token list` les montre"
+        in err
+    )
 
 
 def test_revoking_a_token_twice_says_it_is_already_revoked(
@@ -82,7 +85,7 @@ def test_revoking_a_token_twice_says_it_is_already_revoked(
     code, _, err = convflow(settings_env, "token", "revoke", "alice")
 
     assert code == 1
-    assert "le jeton « alice » est déjà révoqué" in err
+    assert "le jeton «\u00a0alice\u00a0» est déjà révoqué" in err
 
 
 def test_a_name_is_never_given_twice_even_after_revocation(app: App):

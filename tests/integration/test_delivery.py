@@ -168,7 +168,7 @@ def test_a_server_down_then_back_loses_nothing(
     first = deliver(submitted, down, clock.now)
     assert len(first.retried) == 1
     assert _email(submitted)["last_error"] == (
-        "serveur de courriel injoignable : connexion refusée, rien n'écoute sur ce port "
+        "serveur de courriel injoignable\u00a0: connexion refusée, rien n'écoute sur ce port "
         "(ConnectionRefusedError: [Errno 111] Connection refused)"
     )
     server = smtp_servers.start(port=port)
@@ -211,7 +211,7 @@ def test_retries_exhausted_become_a_failure_with_an_alert(
         now += timedelta(hours=1)
     email = _email(submitted)
     assert (email["status"], email["attempts"]) == ("failed", 4)
-    assert email["last_error"] == "abandon après 4 tentatives : 421 4.7.0 busy"
+    assert email["last_error"] == "abandon après 4 tentatives\u00a0: 421 4.7.0 busy"
     assert [e["kind"] for e in views.outbox(submitted, "sent")] == ["delivery_failed"]
 
 

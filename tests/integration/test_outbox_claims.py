@@ -143,13 +143,14 @@ def test_a_message_sent_with_no_answer_waits_as_uncertain_and_goes_later_under_i
     assert len(first.sent) == 3 and len(server.handler.accepted) == 3  # not sent again
     email = next(e for e in views.outbox(queued) if e["message_id"] == uncertain)
     assert (email["status"], email["attempts"], email["unanswered"]) == ("uncertain", 1, 1)
-    assert email["last_error"].startswith("pas de réponse une fois le message envoyé : ")
+    assert email["last_error"].startswith("pas de réponse une fois le message envoyé\u00a0: ")
     assert email["next_attempt_at"] == "2025-03-03T09:01:00Z"
     listing = CliRunner().invoke(cli, ["outbox"], env=settings_env)  # as the operator reads it
     assert (
-        "courriels : sans réponse du serveur, renvoyé plus tard (1), envoyé (3)" in listing.output
+        "courriels\u00a0: sans réponse du serveur, renvoyé plus tard (1), envoyé (3)"
+        in listing.output
     )
-    assert "1 incertain(s) : envoyé(s) sans réponse du serveur de messagerie" in listing.output
+    assert "1 incertain(s)\u00a0: envoyé(s) sans réponse du serveur de messagerie" in listing.output
 
     assert deliver(queued, server.sender(), clock.now + timedelta(seconds=59)).sent == []
     assert deliver(queued, server.sender(), clock.now + timedelta(seconds=60)).sent == [uncertain]

@@ -302,7 +302,7 @@ def test_a_notice_ending_before_the_term_stops_the_expiry_reminders(
 
     expiry = [r for r in views.reminders(app, REFERENCE) if r["kind"] == "expiry"]
     assert {(r["status"], r["note"]) for r in expiry} == {
-        ("cancelled", "sans objet : la résiliation prend effet avant le terme")
+        ("cancelled", "sans objet\u00a0: la résiliation prend effet avant le terme")
     }
     predicted = simulate(app, REFERENCE, clock.now, date(2025, 12, 31))
     assert seen(predicted) == [
@@ -311,7 +311,7 @@ def test_a_notice_ending_before_the_term_stops_the_expiry_reminders(
         ("reminder", "J-7", "send", None),
         ("terminate", "termination", "terminate", None),
     ]  # (those of the term after 15 October are not listed: the convention has ended)
-    assert predicted[1].note == "sans objet : la résiliation prend effet avant le terme"
+    assert predicted[1].note == "sans objet\u00a0: la résiliation prend effet avant le terme"
 
     before = delivered(app, smtp_server)
     Driver(app, smtp_server.sender(), clock).run_until("2026-01-05T00:00:00Z")

@@ -3,7 +3,7 @@ not break, and nowhere a sign is no French punctuation."""
 
 import pytest
 
-from notifications.typography import french_html, french_text
+from notifications.typography import french_fragment, french_html, french_text
 
 NB = "\u00a0"
 
@@ -73,3 +73,22 @@ def test_in_html_a_sign_that_opens_a_block_is_left_alone() -> None:
     """A space between two cells or paragraphs is no space between two words."""
     written = "<td>Clause</td>\n<td>: sans objet</td><p>x</p> <p>» y</p>"
     assert french_html(written) == written
+
+
+@pytest.mark.parametrize(
+    ("piece", "said"),
+    [
+        # said after « champ inconnu »: its first space stands between two words
+        (" ; vouliez-vous dire « x » ?", f"{NB}; vouliez-vous dire «{NB}x{NB}»{NB}?"),
+        (" ; ", f"{NB}; "),  # parties joined by it
+        ("« ", f"«{NB}"),  # a name comes after it
+        (" » : rien", f"{NB}»{NB}: rien"),
+    ],
+)
+def test_a_piece_said_between_other_words_has_words_on_both_sides(piece: str, said: str) -> None:
+    assert french_fragment(piece) == said
+
+
+@pytest.mark.parametrize("piece", [" ?page=2", "?", " — versé", f"{NB}; fin", "Objet "])
+def test_a_piece_spaces_only_what_french_punctuation_spaces(piece: str) -> None:
+    assert french_fragment(piece) == piece

@@ -268,7 +268,7 @@ def test_a_closed_smtp_port_is_said_in_french_with_the_library_words_only_at_the
     [mail] = [line for line in lines if line.startswith("FAIL  courriels")]
     assert code == 1
     assert mail.endswith(
-        f"SMTP 127.0.0.1:{port} : connexion refusée, rien n'écoute sur ce port "
+        f"SMTP 127.0.0.1:{port}\u00a0: connexion refusée, rien n'écoute sur ce port "
         "(ConnectionRefusedError: [Errno 111] Connection refused)"
     )
     _, findings = doctor(env)
@@ -327,7 +327,7 @@ def test_tls_to_a_plain_smtp_server_says_it_speaks_tls_only_after_starttls(setti
     at = next(n for n, line in enumerate(lines) if line.startswith("FAIL  courriels"))
     assert code == 1
     assert (
-        f"SMTP 127.0.0.1:{plain.port} : le serveur ne parle pas TLS sur ce port, ou seulement "
+        f"SMTP 127.0.0.1:{plain.port}\u00a0: le serveur ne parle pas TLS sur ce port, ou seulement "
         "après STARTTLS (SSLError: [SSL: WRONG_VERSION_NUMBER]"
     ) in lines[at]
     assert "→ indiquez CONVFLOW_SMTP_TLS=starttls si le serveur propose STARTTLS" in lines[at + 1]
@@ -341,8 +341,9 @@ def test_a_missing_postgresql_database_is_named_once_and_the_fix_is_init(postgre
     [database] = [line for line in lines if line.startswith("FAIL  base de données")]
     assert code == 1 and database.count("convflow_doctor_no_such_db") == 2  # its URL, libpq's
     assert database.count("postgresql") == 1
-    assert "refuse la connexion : cette base de données n'existe pas sur le serveur (FATAL:" in (
-        database
+    assert (
+        "refuse la connexion\u00a0: cette base de données n'existe pas sur le serveur (FATAL:"
+        in (database)
     )
     assert "connection failed" not in database
     assert lines[lines.index(database) + 1].endswith(
@@ -358,7 +359,8 @@ def test_an_unreachable_postgresql_port_is_named_once_in_french(tmp_path):
     [database] = [line for line in lines if line.startswith("FAIL  base de données")]
     assert code == 1 and database.count("127.0.0.1") == 1
     assert database.endswith(
-        f"{url} ne répond pas : connexion refusée, rien n'écoute sur ce port (Connection refused)"
+        f"{url} ne répond pas\u00a0: connexion refusée, rien n'écoute sur ce port (Connection "
+        f"refused)"
     )
 
 
@@ -396,12 +398,12 @@ def test_three_bad_settings_are_three_lines_in_french_and_the_other_checks_go_on
     assert [line.split()[2] for line in refused] == [
         "CONVFLOW_SMTP_TLS", "CONVFLOW_LOG_LEVEL", "CONVFLOW_HTTP_PORT"
     ]  # fmt: skip
-    assert any("« huit mille » n'est pas un nombre entier" in line for line in refused)
+    assert any("«\u00a0huit mille\u00a0» n'est pas un nombre entier" in line for line in refused)
     assert any("→ donnez à CONVFLOW_LOG_LEVEL une valeur qu'il accepte" in line for line in lines)
     assert any(line.startswith("ok    base de données") for line in lines)
     assert any(line.startswith("ok    fuseau horaire") for line in lines)
     assert any(
-        line.startswith("WARN  http") and "non vérifié : CONVFLOW_HTTP_PORT" in line
+        line.startswith("WARN  http") and "non vérifié\u00a0: CONVFLOW_HTTP_PORT" in line
         for line in lines
     )
 
@@ -459,7 +461,7 @@ def test_a_database_without_the_schema_is_named_once_after_the_checks_name(postg
     [database] = [line for line in lines if line.startswith("FAIL  base de données")]
     assert code == 1
     assert database.count("base de données") == 1, database
-    assert f"{name} n'a pas le schéma de convflow ; le code attend la révision 0" in database
+    assert f"{name} n'a pas le schéma de convflow\u00a0; le code attend la révision 0" in database
 
 
 def test_several_settings_not_read_are_said_in_the_plural(settings_env):
@@ -471,7 +473,8 @@ def test_several_settings_not_read_are_said_in_the_plural(settings_env):
     [mail] = [line for line in lines if line.startswith("WARN  courriels")]
     assert code == 1
     assert mail.endswith(
-        "non vérifié : les réglages CONVFLOW_SMTP_PORT, CONVFLOW_SMTP_TLS n'ont pas pu être lus"
+        "non vérifié\u00a0: les réglages CONVFLOW_SMTP_PORT, CONVFLOW_SMTP_TLS n'ont pas pu être "
+        "lus"
     ), mail
 
 

@@ -90,8 +90,10 @@ def test_a_second_service_on_one_sqlite_file_is_refused(
     assert second.wait(20) == 1
     database = sqlite_url.removeprefix("sqlite:///")
     assert second.stderr.strip().splitlines()[-1] == (
-        f"Erreur : un autre service convflow tourne déjà sur {database} (pid {first.pid}) ; "
-        "SQLite n'admet qu'un service par fichier : arrêtez-le, ou passez à PostgreSQL pour en "
+        f"Erreur\u00a0: un autre service convflow tourne déjà sur {database} (pid "
+        f"{first.pid})\u00a0; "
+        "SQLite n'admet qu'un service par fichier\u00a0: arrêtez-le, ou passez à PostgreSQL pour "
+        "en "
         "faire tourner plusieurs"
     )
     assert "service convflow démarré" not in second.stdout

@@ -47,8 +47,9 @@ def test_a_date_of_no_calendar_is_said_so_with_its_line_key_and_column() -> None
 
     assert error.code == "toml_not_a_date" and error.line == 13
     assert said == (
-        "c.toml, ligne 13 : Terme (date de fin) (end_date) : « 2027-02-30 » n'est pas une date"
-        " du calendrier : ce jour ou ce mois n'existe pas (colonne 12)"
+        "c.toml, ligne 13\u00a0: Terme (date de fin) (end_date)\u00a0: «\u00a02027-02-30\u00a0» "
+        "n'est pas une date"
+        " du calendrier\u00a0: ce jour ou ce mois n'existe pas (colonne 12)"
     )
 
 
@@ -56,7 +57,7 @@ def test_a_month_13_is_no_date_either_not_a_line_that_goes_on() -> None:
     error, said = _refusal(_example("end_date = 2027-12-31", "end_date = 2027-13-01"))
 
     assert error.code == "toml_not_a_date", said
-    assert "« 2027-13-01 » n'est pas une date du calendrier" in said
+    assert "«\u00a02027-13-01\u00a0» n'est pas une date du calendrier" in said
 
 
 def test_a_missing_closing_quote_is_said_on_its_key() -> None:
@@ -64,7 +65,8 @@ def test_a_missing_closing_quote_is_said_on_its_key() -> None:
 
     assert error.code == "toml_unterminated_string" and error.line == 14
     assert said == (
-        "c.toml, ligne 14 : Lieu de signature (place) : texte sans guillemet fermant : ajoutez"
+        "c.toml, ligne 14\u00a0: Lieu de signature (place)\u00a0: texte sans guillemet "
+        "fermant\u00a0: ajoutez"
         ' le " qui termine la valeur (colonne 19)'
     )
 
@@ -103,7 +105,8 @@ def test_an_unknown_toml_message_keeps_tomllib_words_at_the_end_marked_as_its() 
     said = FRENCH.entry("error", "toml_syntax", detail="Something new", column="4")
 
     assert said == (
-        "ce n'est pas du TOML valide à la colonne 4 (message de l'analyseur TOML : Something new)"
+        "ce n'est pas du TOML valide à la colonne 4 (message de l'analyseur TOML\u00a0: Something "
+        "new)"
     )
 
 
@@ -144,7 +147,7 @@ def test_a_csv_saved_by_excel_in_windows_1252_says_where_and_how_to_save_it(
         "spreadsheet_not_utf8", 2, "0xE9", 18,
     )  # fmt: skip
     said = say(error, FRENCH).message
-    assert "enregistrez-le au format « CSV UTF-8 (délimité par des virgules) »" in said
+    assert "enregistrez-le au format «\u00a0CSV UTF-8 (délimité par des virgules)\u00a0»" in said
     assert "codec" not in said and "position" not in said
 
 
@@ -181,7 +184,7 @@ def test_a_broken_document_is_said_in_french_without_the_reader_s_english(
         read_document(path)
 
     said = say(raised.value, FRENCH).message
-    assert said.startswith(f"{path} : {french}"), said
+    assert said.startswith(f"{path}\u00a0: {french}"), said
     assert said.endswith("enregistrez-le de nouveau au format PDF") or said.endswith(
         "enregistrez-le au format «\xa0Document Word (*.docx)\xa0»"
     ), said
@@ -200,14 +203,17 @@ def test_a_broken_workbook_is_said_in_french_openpyxl_words_last_and_marked(
 
     said = say(raised.value, FRENCH).message
     assert "ne se lit pas comme un classeur Excel (.xlsx), il est abîmé" in said
-    assert said.endswith("(message du lecteur de classeurs : File is not a zip file)"), said
+    assert said.endswith("(message du lecteur de classeurs\u00a0: File is not a zip file)"), said
 
 
 @pytest.mark.parametrize(
     ("cell", "said"),
     [
-        ("31/12/27", "« 31/12/27 » n'est pas une date : écrivez-la sous la forme 31/12/2025"),
-        ("31/02/2027", "« 31/02/2027 » n'est pas une date du calendrier"),
+        (
+            "31/12/27",
+            "«\u00a031/12/27\u00a0» n'est pas une date\u00a0: écrivez-la sous la forme 31/12/2025",
+        ),
+        ("31/02/2027", "«\u00a031/02/2027\u00a0» n'est pas une date du calendrier"),
     ],
 )
 def test_a_spreadsheet_date_refusal_gives_the_spreadsheets_own_form(
@@ -244,7 +250,8 @@ def test_a_settings_file_s_syntax_is_said_at_its_line_and_column_in_french(
     said = _config_refusal(tmp_path, b'smtp_port = "abc"\n[x\n')
 
     assert said == (
-        "Erreur : c.toml, ligne 2 : Fichier TOML (toml) : il manque le « ] » qui ferme la liste"
+        "Erreur\u00a0: c.toml, ligne 2\u00a0: Fichier TOML (toml)\u00a0: il manque le "
+        "«\u00a0]\u00a0» qui ferme la liste"
         " ou la table ouverte (colonne 3)"
     )
 
@@ -253,12 +260,13 @@ def test_a_settings_file_s_syntax_is_said_at_its_line_and_column_in_french(
     ("content", "said"),
     [
         ("language = 'français'".encode("latin-1"),
-         "c.toml, ligne 1 : Fichier (file) : ce n'est pas du texte UTF-8 : l'octet 0xE7"),
+         "c.toml, ligne 1\u00a0: Fichier (file)\u00a0: ce n'est pas du texte UTF-8\u00a0: l'octet "
+         "0xE7"),
         (b"x = " + b"[" * 5000 + b"]" * 5000,
-         "c.toml : Fichier TOML (toml) : des listes ou des tables sont imbriquées"),
+         "c.toml\u00a0: Fichier TOML (toml)\u00a0: des listes ou des tables sont imbriquées"),
         (b"smtp_port = 1\nsmtp_port = 2\n",
-         "c.toml, ligne 2 : smtp_port : cette clé a déjà une valeur plus haut"),
-        (b"language = ", "c.toml, ligne 1 : language : valeur illisible"),
+         "c.toml, ligne 2\u00a0: smtp_port\u00a0: cette clé a déjà une valeur plus haut"),
+        (b"language = ", "c.toml, ligne 1\u00a0: language\u00a0: valeur illisible"),
     ],
 )  # fmt: skip
 def test_no_settings_file_is_refused_in_a_library_s_english(
@@ -266,7 +274,7 @@ def test_no_settings_file_is_refused_in_a_library_s_english(
 ) -> None:
     refused = _config_refusal(tmp_path, content)
 
-    assert refused.startswith(f"Erreur : {said}"), refused
+    assert refused.startswith(f"Erreur\u00a0: {said}"), refused
     _no_library_english(refused)
     assert "TOML valide" not in refused and "not UTF-8" not in refused
     assert "nested too deeply" not in refused
@@ -277,13 +285,15 @@ def test_a_settings_file_s_refusals_name_the_file_as_every_other_refusal_does(
 ) -> None:
     """« c.toml : smtp_port » (French typography, and its line), never « c.toml: smtp_port »."""
     assert _config_refusal(tmp_path, b'\n# the port\nsmtp_port = "abc"\n') == (
-        "Erreur : c.toml, ligne 3 : smtp_port : « abc » n'est pas un nombre entier"
+        "Erreur\u00a0: c.toml, ligne 3\u00a0: smtp_port\u00a0: «\u00a0abc\u00a0» n'est pas un "
+        "nombre entier"
     )
     assert _config_refusal(tmp_path, b"CONVFLOW_SMTP_PORT = 0\n") == (
-        "Erreur : c.toml, ligne 1 : CONVFLOW_SMTP_PORT : 0 n'est pas compris entre 1 et 65\u202f535"
+        "Erreur\u00a0: c.toml, ligne 1\u00a0: CONVFLOW_SMTP_PORT\u00a0: 0 n'est pas compris entre "
+        "1 et 65\u202f535"
     )
     assert _config_refusal(tmp_path, b'colour = "blue"\n') == (
-        "Erreur : c.toml, ligne 1 : colour : réglage inconnu"
+        "Erreur\u00a0: c.toml, ligne 1\u00a0: colour\u00a0: réglage inconnu"
     )
     assert _config_refusal(tmp_path, b'colour = "blue"\n', "en") == (
         "Error: c.toml, line 1: colour: unknown setting"
@@ -296,5 +306,5 @@ def test_a_settings_file_that_is_a_folder_is_said_so(tmp_path: Path) -> None:
         load_settings({"CONVFLOW_CONFIG": str(tmp_path / "folder.toml")})
 
     assert say(raised.value, FRENCH).message == (
-        f"{tmp_path / 'folder.toml'} : c'est un dossier, pas un fichier de réglages"
+        f"{tmp_path / 'folder.toml'}\u00a0: c'est un dossier, pas un fichier de réglages"
     )

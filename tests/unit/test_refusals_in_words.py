@@ -141,120 +141,130 @@ CASES = [
     # states/inputs.py
     pytest.param(
         lambda: parse_day("2026-1-45", "on"),
-        "Date de l'événement : « 2026-1-45 » n'est pas une date au format AAAA-MM-JJ, ni un "
+        "Date de l'événement\u00a0: «\u00a02026-1-45\u00a0» n'est pas une date au format "
+        "AAAA-MM-JJ, ni un "
         "instant ISO avec son fuseau horaire.",
         id="not-a-date",
     ),
     pytest.param(
         lambda: parse_day("2026-13-45", "on"),
-        "Date de l'événement : « 2026-13-45 » n'est pas une date du calendrier : le format "
+        "Date de l'événement\u00a0: «\u00a02026-13-45\u00a0» n'est pas une date du "
+        "calendrier\u00a0: le format "
         "AAAA-MM-JJ est bon, mais ce jour n'existe pas.",
         id="not-a-calendar-date",
     ),
     pytest.param(
         lambda: parse_day("2025-06-10T09:00", "received"),
-        "Date de réception de la lettre : l'instant « 2025-06-10T09:00 » doit indiquer son "
+        "Date de réception de la lettre\u00a0: l'instant «\u00a02025-06-10T09:00\u00a0» doit "
+        "indiquer son "
         "fuseau horaire (Z ou +01:00).",
         id="needs-a-timezone",
     ),
     pytest.param(
         lambda: parse_instant("hier à midi", "on"),
-        "Date de l'événement : « hier à midi » n'est pas un instant ISO.",
+        "Date de l'événement\u00a0: «\u00a0hier à midi\u00a0» n'est pas un instant ISO.",
         id="not-an-instant",
     ),
     pytest.param(
         lambda: parse_amount("beaucoup"),
-        "Montant versé, en euros : « beaucoup » n'est pas un montant en euros (par exemple "
+        "Montant versé, en euros\u00a0: «\u00a0beaucoup\u00a0» n'est pas un montant en euros (par "
+        "exemple "
         "200000.00 ou 200 000,00).",
         id="not-an-amount",
     ),
     pytest.param(
         lambda: parse_amount("0"),
-        "Montant versé, en euros : le montant doit être supérieur à zéro.",
+        "Montant versé, en euros\u00a0: le montant doit être supérieur à zéro.",
         id="amount-not-positive",
     ),
     pytest.param(
         lambda: parse_flag("peut-être", "uncollected"),
-        "Pli avisé et non réclamé : « peut-être » ne vaut ni oui ni non.",
+        "Pli avisé et non réclamé\u00a0: «\u00a0peut-être\u00a0» ne vaut ni oui ni non.",
         id="not-yes-or-no",
     ),
     pytest.param(
         lambda: check_keys("notify", {"bogus": "1"}),
-        "bogus : cette donnée n'est pas attendue pour « Enregistrer la notification "
-        "d'attribution » (données acceptées : Note).",
+        "bogus\u00a0: cette donnée n'est pas attendue pour «\u00a0Enregistrer la notification "
+        "d'attribution\u00a0» (données acceptées\u00a0: Note).",
         id="unknown-input",
     ),
     pytest.param(
         lambda: check_keys("pay", {"bogus": "1"}),
-        "bogus : cette donnée n'est pas attendue pour « Enregistrer le versement » (données "
-        "acceptées : Montant versé, en euros, Numéro du versement (1, 2… ; par défaut le "
+        "bogus\u00a0: cette donnée n'est pas attendue pour «\u00a0Enregistrer le versement\u00a0» "
+        "(données "
+        "acceptées\u00a0: Montant versé, en euros, Numéro du versement (1, 2…\u00a0; par défaut le "
         "premier non versé), Note).",
         id="unknown-input-of-pay",
     ),
     pytest.param(
         lambda: check_keys("expire", {"bogus": "1"}),
-        "bogus : cette donnée n'est pas attendue : « Arrivée à terme » n'en prend aucune.",
+        "bogus\u00a0: cette donnée n'est pas attendue\u00a0: «\u00a0Arrivée à terme\u00a0» n'en "
+        "prend aucune.",
         id="unknown-input-no-inputs",
     ),
     pytest.param(
         lambda: check_keys("sign", {}),
-        "Signataire : obligatoire pour « Enregistrer une signature ».",
+        "Signataire\u00a0: obligatoire pour «\u00a0Enregistrer une signature\u00a0».",
         id="required",
     ),
     # states/deadlines.py: registered letters
     pytest.param(
         letter(dispatched="2025-06-03", received="2025-06-02"),
-        "Date de réception de la lettre : cette date (2 juin 2025) précède celle du champ « Date "
-        "d'envoi de la lettre » (3 juin 2025).",
+        "Date de réception de la lettre\u00a0: cette date (2 juin 2025) précède celle du champ "
+        "«\u00a0Date "
+        "d'envoi de la lettre\u00a0» (3 juin 2025).",
         id="letter-dates-out-of-order",
     ),
     pytest.param(
         letter(presented="2025-06-02", received="2025-06-04", uncollected=True),
-        "Date de réception de la lettre : une lettre signalée comme non réclamée n'a pas de "
+        "Date de réception de la lettre\u00a0: une lettre signalée comme non réclamée n'a pas de "
         "date de réception.",
         id="uncollected-with-receipt",
     ),
     pytest.param(
         letter(dispatched="2025-06-02"),
-        "Date de réception de la lettre : la date de réception de la lettre est obligatoire.",
+        "Date de réception de la lettre\u00a0: la date de réception de la lettre est obligatoire.",
         id="receipt-required",
     ),
     pytest.param(
         letter(uncollected=True),
-        "Date de première présentation : pour une lettre non réclamée, indiquez la date de sa "
+        "Date de première présentation\u00a0: pour une lettre non réclamée, indiquez la date de sa "
         "première présentation.",
         id="uncollected-needs-presentation",
     ),
     pytest.param(
         LetterNotNotified,
-        "Date de réception de la lettre : la lettre de résiliation n'a jamais été retirée (ou "
-        "la lettre recommandée électronique n'a pas été acceptée à temps) : la résiliation "
+        "Date de réception de la lettre\u00a0: la lettre de résiliation n'a jamais été retirée (ou "
+        "la lettre recommandée électronique n'a pas été acceptée à temps)\u00a0: la résiliation "
         "n'est pas notifiée.",
         id="letter-not-notified",
     ),
     pytest.param(
         notice_dated_by_dispatch,
-        "Date d'envoi de la lettre : le préavis court à compter de la date d'envoi de la lettre "
+        "Date d'envoi de la lettre\u00a0: le préavis court à compter de la date d'envoi de la "
+        "lettre "
         "(selon les réglages du service), qui n'est pas renseignée.",
         id="notice-basis-missing",
     ),
     # states/rules.py
     pytest.param(
         on("execution", "open_dispute", "2025-06-01", party="crpv", received="2025-06-02"),
-        "Date de réception de la lettre : cette date (2 juin 2025) est postérieure à celle de "
+        "Date de réception de la lettre\u00a0: cette date (2 juin 2025) est postérieure à celle de "
         "l'événement (1er juin 2025).",
         id="letter-after-the-event",
     ),
     pytest.param(
         on("execution", "open_dispute", "2025-06-02", party="crpv", received="2025-03-01"),
-        "« Ouvrir un litige (article 6) » refusé : la lettre (1er mars 2025) est antérieure à "
+        "«\u00a0Ouvrir un litige (article 6)\u00a0» refusé\u00a0: la lettre (1er mars 2025) est "
+        "antérieure à "
         "la prise d'effet de la convention (12 mars 2025).",
         id="letter-before-the-effect",
     ),
     pytest.param(
         on("execution", "open_dispute", "2025-06-02", party="ccas", received="2025-06-02"),
-        "« Ouvrir un litige (article 6) » refusé : la convention n'a pas de partie « ccas » "
-        "(parties : metropole, crpv).",
+        "«\u00a0Ouvrir un litige (article 6)\u00a0» refusé\u00a0: la convention n'a pas de partie "
+        "«\u00a0ccas\u00a0» "
+        "(parties\u00a0: metropole, crpv).",
         id="no-party",
     ),
     pytest.param(
@@ -267,79 +277,92 @@ CASES = [
             uncollected="yes",
             settings=LegalSettings(uncollected_letter="not_notified"),  # type: ignore[arg-type]
         ),
-        "« Enregistrer une résiliation (article 7) » refusé : la lettre n'a jamais été retirée "
-        ": la résiliation n'est pas notifiée (article 7).",
+        "«\u00a0Enregistrer une résiliation (article 7)\u00a0» refusé\u00a0: la lettre n'a jamais "
+        "été retirée"
+        "\u00a0: la résiliation n'est pas notifiée (article 7).",
         id="termination-letter-never-collected",
     ),
     pytest.param(
         on("execution", "give_notice", "2025-11-20", party="metropole", received="2025-05-05"),
-        "« Enregistrer une résiliation (article 7) » refusé : cette lettre a mis fin à la "
-        "convention le 5 novembre 2025, avant la date de son enregistrement (20 novembre 2025) "
-        ": enregistrez-la à sa propre date (5 mai 2025).",
+        "«\u00a0Enregistrer une résiliation (article 7)\u00a0» refusé\u00a0: cette lettre a mis "
+        "fin à la "
+        "convention le 5 novembre 2025, avant la date de son enregistrement (20 novembre 2025)"
+        "\u00a0: enregistrez-la à sa propre date (5 mai 2025).",
         id="termination-recorded-too-late",
     ),
     pytest.param(
         lambda: apply_deadline(convention_in("dispute"), "terminate", date(2025, 6, 20)),
-        "« Résiliation effective » refusé : aucun préavis de résiliation n'est en cours.",
+        "«\u00a0Résiliation effective\u00a0» refusé\u00a0: aucun préavis de résiliation n'est en "
+        "cours.",
         id="no-notice-running",
     ),
     pytest.param(
         on("signature", "sign", "2025-03-10", signatory="nobody@example.org"),
-        "« Enregistrer une signature » refusé : « nobody@example.org » n'est pas signataire de "
-        f"la convention (signataires : {METROPOLE}, {CRPV}).",
+        "«\u00a0Enregistrer une signature\u00a0» refusé\u00a0: «\u00a0nobody@example.org\u00a0» "
+        "n'est pas signataire de "
+        f"la convention (signataires\u00a0: {METROPOLE}, {CRPV}).",
         id="not-a-signatory",
     ),
     pytest.param(
         twice("sign", "2025-03-11", signatory=METROPOLE),
-        f"« Enregistrer une signature » refusé : {METROPOLE} a déjà signé, le 11 mars 2025.",
+        f"«\u00a0Enregistrer une signature\u00a0» refusé\u00a0: {METROPOLE} a déjà signé, le 11 "
+        f"mars 2025.",
         id="already-signed",
     ),
     pytest.param(
         out_of_order("signature", "sign", "2025-03-01", signatory=METROPOLE),
-        "« Enregistrer une signature » refusé : cette date précède la soumission à la "
+        "«\u00a0Enregistrer une signature\u00a0» refusé\u00a0: cette date précède la soumission à "
+        "la "
         "signature (3 mars 2025).",
         id="predates-submission",
     ),
     pytest.param(
         out_of_order("notification", "notify", "2025-03-11"),
-        "« Enregistrer la notification d'attribution » refusé : cette date précède la prise "
+        "«\u00a0Enregistrer la notification d'attribution\u00a0» refusé\u00a0: cette date précède "
+        "la prise "
         "d'effet de la convention (12 mars 2025).",
         id="predates-effect",
     ),
     pytest.param(
         on("payment", "pay", "2025-04-15", amount="199999.99"),
-        "« Enregistrer le versement » refusé : le montant saisi (199\u202f999,99\xa0€) n'est pas "
+        "«\u00a0Enregistrer le versement\u00a0» refusé\u00a0: le montant saisi "
+        "(199\u202f999,99\xa0€) n'est pas "
         f"le montant dû ({EUROS_200000}) prévu à l'article 2.",
         id="amount-differs",
     ),
     # states/lifecycle.py
     pytest.param(
         lambda: record(convention_in("payment"), "pay", date(2026, 12, 1), amount="200000.00"),
-        "« Enregistrer le versement » refusé : la date indiquée (1er décembre 2026) est "
+        "«\u00a0Enregistrer le versement\u00a0» refusé\u00a0: la date indiquée (1er décembre 2026) "
+        "est "
         "postérieure à aujourd'hui (25 novembre 2026).",
         id="after-today",
     ),
     pytest.param(
         on("payment", "pay", "2025-03-01", amount="200000.00"),
-        "« Enregistrer le versement » refusé : la date indiquée (1er mars 2025) est antérieure "
+        "«\u00a0Enregistrer le versement\u00a0» refusé\u00a0: la date indiquée (1er mars 2025) est "
+        "antérieure "
         "au dernier événement enregistré (20 mars 2025).",
         id="before-the-last-event",
     ),
     pytest.param(
         on("execution", "open_dispute", "2026-01-05", party="crpv", received="2026-01-05"),
-        "« Ouvrir un litige (article 6) » refusé : la date indiquée (5 janvier 2026) est "
-        "postérieure à la fin de la convention, le 31 décembre 2025 ; cette fin est appliquée "
+        "«\u00a0Ouvrir un litige (article 6)\u00a0» refusé\u00a0: la date indiquée (5 janvier "
+        "2026) est "
+        "postérieure à la fin de la convention, le 31 décembre 2025\u00a0; cette fin est appliquée "
         "par le service à son échéance.",
         id="after-the-end",
     ),
     pytest.param(
         lambda: GuardRejected(REFERENCE, "sign", "conditions_not_met"),
-        "« Enregistrer une signature » refusé : ses conditions ne sont pas remplies.",
+        "«\u00a0Enregistrer une signature\u00a0» refusé\u00a0: ses conditions ne sont pas "
+        "remplies.",
         id="conditions-not-met",
     ),
     pytest.param(
         on("execution", "bogus", "2025-06-02"),
-        "L'événement « bogus » n'existe pas (événements possibles : Soumise à signature, "
+        "L'événement «\u00a0bogus\u00a0» n'existe pas (événements possibles\u00a0: Soumise à "
+        "signature, "
         "Signature, Abandon avant signature, Notification d'attribution, Versement, Document "
         "reçu pour un versement, Litige notifié, Règlement amiable, Saisine du tribunal, Fin "
         "du contentieux, Résiliation notifiée, Arrivée à terme, Résiliation effective).",
@@ -348,7 +371,7 @@ CASES = [
     # states/amendments.py: what an amendment changes
     pytest.param(
         changes(),
-        "Modifications proposées : un avenant doit modifier au moins un élément (terme de la "
+        "Modifications proposées\u00a0: un avenant doit modifier au moins un élément (terme de la "
         "convention, montant, délai de règlement amiable (jours), préavis de résiliation "
         "(mois), objectif de versement (jours), objectif de signature (jours), rappels avant "
         "le terme (jours), rappels avant la résiliation (jours), rappels avant la fin du "
@@ -359,7 +382,8 @@ CASES = [
     ),
     pytest.param(
         changes(colour="blue"),
-        "colour : un avenant ne peut pas modifier cet élément (il peut modifier : terme de la "
+        "colour\u00a0: un avenant ne peut pas modifier cet élément (il peut modifier\u00a0: terme "
+        "de la "
         "convention, montant, délai de règlement amiable (jours), préavis de résiliation "
         "(mois), objectif de versement (jours), objectif de signature (jours), rappels avant "
         "le terme (jours), rappels avant la résiliation (jours), rappels avant la fin du "
@@ -370,79 +394,90 @@ CASES = [
     ),
     pytest.param(
         changes(end_date="2025-01-01"),
-        "Terme de la convention : cette date (1er janvier 2025) précède la prise d'effet de la "
+        "Terme de la convention\u00a0: cette date (1er janvier 2025) précède la prise d'effet de "
+        "la "
         "convention (12 mars 2025).",
         id="amendment-term-before-the-effect",
     ),
     pytest.param(
         changes(amount="beaucoup"),
-        "Montant : « beaucoup » n'est pas un montant en euros (par exemple 200000.00 ou "
+        "Montant\u00a0: «\u00a0beaucoup\u00a0» n'est pas un montant en euros (par exemple "
+        "200000.00 ou "
         "200 000,00).",
         id="amendment-amount",
     ),
     pytest.param(
         changes(amount="200 000,00"),
-        "Montant : c'est déjà sa valeur (200000.00) : un avenant modifie une condition.",
+        "Montant\u00a0: c'est déjà sa valeur (200000.00)\u00a0: un avenant modifie une condition.",
         id="amendment-changes-nothing-of-a-term",
     ),
     pytest.param(
         changes(**{"reminders.expiry": "90,soixante"}),
-        "Rappels avant le terme (jours) : « 90,soixante » n'est pas une liste de jours, par "
+        "Rappels avant le terme (jours)\u00a0: «\u00a090,soixante\u00a0» n'est pas une liste de "
+        "jours, par "
         "exemple 90,60,30,7.",
         id="not-a-list-of-days",
     ),
     pytest.param(
         changes(**{"reminders.expiry": "1000"}),
-        "Rappels avant le terme (jours) : indiquez de 1 à 12 délais, chacun de 0 à 730 jours.",
+        "Rappels avant le terme (jours)\u00a0: indiquez de 1 à 12 délais, chacun de 0 à 730 jours.",
         id="offsets-out-of-range",
     ),
     pytest.param(
         changes(dispute_window_days="trente"),
-        "Délai de règlement amiable (jours) : « trente » n'est pas un nombre entier.",
+        "Délai de règlement amiable (jours)\u00a0: «\u00a0trente\u00a0» n'est pas un nombre "
+        "entier.",
         id="not-a-whole-number",
     ),
     pytest.param(
         changes(dispute_window_days="400"),
-        "Délai de règlement amiable (jours) : 400 n'est pas compris entre 1 et 365.",
+        "Délai de règlement amiable (jours)\u00a0: 400 n'est pas compris entre 1 et 365.",
         id="not-between",
     ),
     pytest.param(
         changes(**{"signatory.crpv": "Jeanne Martin"}),
-        "Représentants de la partie crpv : « Jeanne Martin » n'est pas de la forme « "
-        "Nom|Fonction|adresse@example.org ».",
+        "Représentants de la partie crpv\u00a0: «\u00a0Jeanne Martin\u00a0» n'est pas de la forme "
+        "«\u00a0"
+        "Nom|Fonction|adresse@example.org\u00a0».",
         id="not-a-representative",
     ),
     pytest.param(
         changes(**{"signatory.ccas": "Jeanne Martin|Directrice|jeanne@example.org"}),
-        "Représentants de la partie ccas : la convention n'a pas de partie « ccas » (parties : "
+        "Représentants de la partie ccas\u00a0: la convention n'a pas de partie «\u00a0ccas\u00a0» "
+        "(parties\u00a0: "
         "metropole, crpv).",
         id="amendment-no-party",
     ),
     pytest.param(
         changes(**{"signatory.crpv": f"Martial Alvarez|Vice-Président|{METROPOLE}"}),
-        "Représentants de la partie crpv : martial.alvarez@example.org signe déjà pour la partie « "
-        "metropole » : une même personne ne signe qu'une fois.",
+        "Représentants de la partie crpv\u00a0: martial.alvarez@example.org signe déjà pour la "
+        "partie «\u00a0"
+        "metropole\u00a0»\u00a0: une même personne ne signe qu'une fois.",
         id="already-signs-for",
     ),
     # states/amendments.py: an amendment's events
     pytest.param(
         amendment_event("submit", "2025-06-10", state="signature"),
-        "« Soumettre l'avenant n°\u00a01 à la signature » refusé : la convention est en "
+        "«\u00a0Soumettre l'avenant n°\u00a01 à la signature\u00a0» refusé\u00a0: la convention "
+        "est en "
         "signature, et non"
-        " en vigueur : un avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière"
-        " signature à son terme) ; après son terme, ce serait une nouvelle convention.",
+        " en vigueur\u00a0: un avenant n'est possible que pendant qu'elle est en vigueur (de sa "
+        "dernière"
+        " signature à son terme)\u00a0; après son terme, ce serait une nouvelle convention.",
         id="amendment-convention-not-in-force",
     ),
     pytest.param(
         amendment_event("submit", "2026-12-01"),
-        "« Soumettre l'avenant n°\u00a01 à la signature » refusé : la date indiquée (1er "
+        "«\u00a0Soumettre l'avenant n°\u00a01 à la signature\u00a0» refusé\u00a0: la date indiquée "
+        "(1er "
         "décembre 2026) "
         "est postérieure à aujourd'hui (25 novembre 2026).",
         id="amendment-after-today",
     ),
     pytest.param(
         amendment_event("submit", "2025-06-01"),
-        "« Soumettre l'avenant n°\u00a01 à la signature » refusé : la date indiquée (1er juin "
+        "«\u00a0Soumettre l'avenant n°\u00a01 à la signature\u00a0» refusé\u00a0: la date indiquée "
+        "(1er juin "
         "2025) est "
         "antérieure au 10 juin 2025, date du dernier événement enregistré (de la convention ou de "
         "l'avenant) ou de sa prise d'effet.",
@@ -453,16 +488,17 @@ CASES = [
             Amendment(1, created_on=date(2025, 6, 10), signatures={CRPV: date(2025, 6, 11)}),
             "2025-06-12",
         ),
-        "« Enregistrer une signature de l'avenant n°\u00a01 » refusé : "
+        "«\u00a0Enregistrer une signature de l'avenant n°\u00a01\u00a0» refusé\u00a0: "
         "mustapha.berra@example.org a déjà "
         "signé, le 11 juin 2025.",
         id="amendment-already-signed",
     ),
     pytest.param(
         signing(Amendment(1, created_on=date(2025, 6, 10)), "2026-01-05"),
-        "« Enregistrer une signature de l'avenant n°\u00a01 » refusé : la signature du 5 "
+        "«\u00a0Enregistrer une signature de l'avenant n°\u00a01\u00a0» refusé\u00a0: la signature "
+        "du 5 "
         "janvier 2026 est"
-        " postérieure au terme de la convention (31 décembre 2025) : signé après le terme, un "
+        " postérieure au terme de la convention (31 décembre 2025)\u00a0: signé après le terme, un "
         "avenant serait une nouvelle convention.",
         id="amendment-signed-after-the-term",
     ),
@@ -476,7 +512,8 @@ CASES = [
             ),
             "2025-06-12",
         ),
-        "« Enregistrer une signature de l'avenant n°\u00a01 » refusé : son nouveau terme (1er "
+        "«\u00a0Enregistrer une signature de l'avenant n°\u00a01\u00a0» refusé\u00a0: son nouveau "
+        "terme (1er "
         "juin 2025) "
         "serait déjà passé à sa prise d'effet, le 12 juin 2025.",
         id="amendment-term-over-at-its-effect",
@@ -484,16 +521,19 @@ CASES = [
     # workflow/usecases/amendments.py: its guards, with the code and parameters it gives
     pytest.param(
         lambda: GuardRejected(REFERENCE, "amend", "convention_not_in_force", state="cancelled"),
-        "« Proposer un avenant » refusé : la convention est abandonnée avant signature, et non en "
-        "vigueur : un avenant n'est possible que pendant qu'elle est en vigueur (de sa dernière "
-        "signature à son terme) ; après son terme, ce serait une nouvelle convention.",
+        "«\u00a0Proposer un avenant\u00a0» refusé\u00a0: la convention est abandonnée avant "
+        "signature, et non en "
+        "vigueur\u00a0: un avenant n'est possible que pendant qu'elle est en vigueur (de sa "
+        "dernière "
+        "signature à son terme)\u00a0; après son terme, ce serait une nouvelle convention.",
         id="amend-not-in-force",
     ),
     pytest.param(
         lambda: GuardRejected(
             REFERENCE, "amend", "amendment_pending", pending=2, state="signature"
         ),
-        "« Proposer un avenant » refusé : l'avenant n°\u00a02 est encore en signature : "
+        "«\u00a0Proposer un avenant\u00a0» refusé\u00a0: l'avenant n°\u00a02 est encore en "
+        "signature\u00a0: "
         "faites-le signer "
         "ou abandonnez-le d'abord.",
         id="amend-one-at-a-time",
@@ -506,7 +546,7 @@ CASES = [
     # workflow/http/convention_pages.py
     pytest.param(
         lambda: form_version("v12"),
-        "Version de la page : « v12 » n'est pas un numéro de version.",
+        "Version de la page\u00a0: «\u00a0v12\u00a0» n'est pas un numéro de version.",
         id="not-a-version",
     ),
 ]
@@ -552,8 +592,9 @@ def test_a_refusal_is_data_first_and_words_in_each_language():
         "still open; a party may go to court from 2025-07-03",
     }
     assert say(error, FRENCH).message == (
-        "« Enregistrer la saisine du tribunal » refusé : la période de règlement amiable de "
-        "l'article 6 court encore : le tribunal peut être saisi à partir du 3 juillet 2025"
+        "«\u00a0Enregistrer la saisine du tribunal\u00a0» refusé\u00a0: la période de règlement "
+        "amiable de "
+        "l'article 6 court encore\u00a0: le tribunal peut être saisi à partir du 3 juillet 2025"
     )
     assert str(error) == (
         f"amicable_window_open (reference={REFERENCE}, event=go_to_court, court_from=2025-07-03)"
@@ -565,17 +606,18 @@ def test_an_invalid_input_is_said_beside_its_field():
 
     assert said.field == "amount"
     assert said.problem == (
-        "« beaucoup » n'est pas un montant en euros (par exemple 200000.00 ou 200 000,00)"
+        "«\u00a0beaucoup\u00a0» n'est pas un montant en euros (par exemple 200000.00 ou 200 000,00)"
     )
-    assert said.message == f"Montant versé, en euros : {said.problem}"
+    assert said.message == f"Montant versé, en euros\u00a0: {said.problem}"
 
 
 def test_the_command_line_names_what_a_person_types_after_each_label():
     error = _error(lambda: record(convention_in("draft"), "pay", TODAY, amount="1"))
 
     assert say(error, Words("fr", names=True)).message == (
-        "« Enregistrer le versement (pay) » n'est pas possible quand la convention est en "
-        "préparation (draft) (possibles : Soumettre à la signature (submit), Abandonner la "
+        "«\u00a0Enregistrer le versement (pay)\u00a0» n'est pas possible quand la convention est "
+        "en "
+        "préparation (draft) (possibles\u00a0: Soumettre à la signature (submit), Abandonner la "
         "convention (cancel))"
     )
 
@@ -593,7 +635,8 @@ def test_a_file_refusal_names_the_convention_amount_as_the_file_calls_it():
     error = ConventionFileError("convention.toml", 14, "amount", "not_an_amount", value="abc")
 
     assert say(error, Words("fr", names=True)).message == (
-        "convention.toml, ligne 14 : Montant (€ TTC) (amount) : « abc » n'est pas un montant en "
+        "convention.toml, ligne 14\u00a0: Montant (€ TTC) (amount)\u00a0: «\u00a0abc\u00a0» n'est "
+        "pas un montant en "
         "euros (par exemple 200000.00 ou 200 000,00)"
     )
 
@@ -605,8 +648,10 @@ def test_a_name_of_the_wrong_form_is_refused_with_the_form_in_words_not_its_expr
     )  # fmt: skip
 
     assert say(error, FRENCH).problem == (
-        "« AMP 2025 » n'a pas la forme attendue : de 1 à 64 caractères : lettres sans accent, "
-        "chiffres, « . », « _ », « / » ou « - », le premier étant une lettre ou un chiffre"
+        "«\u00a0AMP 2025\u00a0» n'a pas la forme attendue\u00a0: de 1 à 64 caractères\u00a0: "
+        "lettres sans accent, "
+        "chiffres, «\u00a0.\u00a0», «\u00a0_\u00a0», «\u00a0/\u00a0» ou «\u00a0-\u00a0», le "
+        "premier étant une lettre ou un chiffre"
     )
     assert error.params["pattern"] == REFERENCE_FORM  # scripts still read the expression
 
@@ -624,7 +669,7 @@ def test_a_name_of_the_wrong_form_is_refused_with_the_form_in_words_not_its_expr
 def test_invisible_and_reordering_characters_are_written_out_in_a_refusal(typed, shown):
     said = say(UnknownConvention(typed), FRENCH).message
 
-    assert said == f"aucune convention n'a la référence « {shown} »"
+    assert said == f"aucune convention n'a la référence «\u00a0{shown}\u00a0»"
 
 
 def test_french_spacing_and_accents_are_shown_as_they_are():
@@ -649,7 +694,8 @@ def test_fields_that_came_from_no_file_are_refused_naming_the_field_not_a_file(s
     )  # fmt: skip
 
     assert say(error, FRENCH).message == (
-        "Intitulé : ne doit pas être vide ; aussi : Montant (€ TTC) : un montant en euros est "
+        "Intitulé\u00a0: ne doit pas être vide\u00a0; aussi\u00a0: Montant (€ TTC)\u00a0: un "
+        "montant en euros est "
         'attendu, par exemple "200000.00"'
     )
     assert error.params["file"] == source

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import inspect
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial, reduce
 from typing import Any
 
 import click
 
+from notifications.typography import NO_BREAK_SPACE, french_text
 from workflow.wording.catalogue import Language, language_of, translations
 
 __all__ = [
@@ -63,18 +63,18 @@ CLICK_WORDS = (USAGE, *(f"{heading}:" for heading in HEADINGS), COMMAND_ARGS, DE
 with the option."""
 RAW = "\b"
 """Click's mark of a paragraph it shows as it is, line by line."""
-NO_BREAK = "\u00a0"
+NO_BREAK = NO_BREAK_SPACE
 """The no-break space: click's wrapping (Python's textwrap) breaks a line only at an ASCII
 space, never at this one."""
-_LOOSE = re.compile(r" (?=[:;?!»])|(?<=«) ")
-"""The spaces French puts inside its guillemets and before « : », « ; », « ? », « ! »: a line
-broken there would start with the sign (or end with «)."""
 
 
 def tied(text: str) -> str:
     """French text with its signs tied to their words by a no-break space, so that click's
-    wrapping never starts a line with « : » (nor « ; », « ? », « ! », « » »)."""
-    return _LOOSE.sub(NO_BREAK, text)
+    wrapping never starts a line with « : » (nor « ; », « ? », « ! », « » »).
+
+    The catalogue already writes them so (tests/unit/test_french_spacing.py); this holds what a
+    help shows besides it, by the emails' very rule (notifications.typography)."""
+    return french_text(text)
 
 
 def _paragraphs(text: str) -> Iterator[list[str]]:
