@@ -192,3 +192,30 @@ def test_the_draft_amendment_sent_is_kept_with_its_amendment(in_execution: App):
     assert (kept["kind"], kept["amendment"], kept["sha256"]) == (
         "amendment", number, paper["sha256"],
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_every_letter_is_spaced_as_french_prints_it(in_execution: App, fmt: str):
+    # The letters left with a plain space before « : », « ; » and inside « »: a justified line
+    # of the printed letter could start with « : » (« Calcul des dates : », « Objet : »).
+    from notifications.typography import french_text
+
+    for kind, extra in (("termination", {}), ("dispute", {"difficulty": "Le rapport ?"})):
+        content = render_letter(in_execution, steps.REFERENCE, kind, fmt, date(2025, 5, 5), **extra)
+        read = _exact_text(content, fmt)
+
+        assert "Objet\u00a0: " in read and "Calcul des dates\u00a0: " in read, kind
+        assert "rapport\u00a0?" in read or kind != "dispute"
+        assert french_text(read) == read, [line for line in read.splitlines()
+                                           if french_text(line) != line]  # fmt: skip
+
+
+def _exact_text(content: bytes, fmt: str) -> str:
+    """The letter's text with its spaces as they are (text_of folds them)."""
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)

@@ -16,10 +16,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from notifications.typography import french_text
+
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("dispute", "termination", "award", "amendment")
 _FOLD = re.compile(r"[ \t\r\n]+")
-HOW = "Calcul des dates : "
+HOW = "Calcul des dates\u00a0: "
 """How the paragraph that says how the dates were computed starts (set apart in the PDF)."""
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False,
@@ -30,11 +32,20 @@ _HTML = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefine
 
 
 def paragraphs(kind: str, facts: Mapping[str, Any]) -> list[str]:
-    """The letter's body, paragraph by paragraph."""
+    """The letter's body, paragraph by paragraph, with French spacing (as the emails have it:
+    a no-break space before « : ; ? ! » » and after « «, so that no line of the printed
+    letter starts with a sign)."""
     text = _ENV.get_template(f"{kind}.txt").render(**facts)
     # Only the template's own line breaks and spaces are folded: str.split() would also fold
     # the no-break spaces of amounts and French punctuation ("230 / 000,00 €" across lines).
-    return [_FOLD.sub(" ", block).strip(" ") for block in text.split("\n\n") if block.strip()]
+    return [french_text(_FOLD.sub(" ", block).strip(" "))
+            for block in text.split("\n\n") if block.strip()]  # fmt: skip
+
+
+def _headed(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts with the letter's subject and mention spaced as its body is."""
+    return {**facts, **{key: french_text(str(facts[key])) for key in ("subject", "mention")
+                        if facts.get(key)}}  # fmt: skip
 
 
 def render_pdf(kind: str, facts: Mapping[str, Any]) -> bytes:
@@ -42,7 +53,7 @@ def render_pdf(kind: str, facts: Mapping[str, Any]) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     html = _HTML.get_template("_letter.html").render(
-        **facts, paragraphs=paragraphs(kind, facts), how_prefix=HOW
+        **_headed(facts), paragraphs=paragraphs(kind, facts), how_prefix=HOW
     )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
@@ -53,7 +64,7 @@ def render_docx(kind: str, facts: Mapping[str, Any]) -> bytes:
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
     document = DocxTemplate(io.BytesIO(_docx_template()))
-    document.render({**facts, "paragraphs": paragraphs(kind, facts)})
+    document.render({**_headed(facts), "paragraphs": paragraphs(kind, facts)})
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -72,7 +83,7 @@ def _docx_template() -> bytes:
     template.add_paragraph("{%p endfor %}")
     template.add_paragraph("{{ dated }}")
     template.add_paragraph("{{ mention }}")
-    template.add_paragraph("Objet : {{ subject }}")
+    template.add_paragraph("Objet\u00a0: {{ subject }}")
     template.add_paragraph("{%p for paragraph in paragraphs %}")
     template.add_paragraph("{{ paragraph }}")
     template.add_paragraph("{%p endfor %}")
