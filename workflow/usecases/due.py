@@ -21,6 +21,7 @@ from states import due
 from states.calendar import civil_date
 from states.convention import Convention
 from states.lifecycle import fire
+from storage.engine import lost_connection
 from storage.mapping import deadline_entry, reminder_entry
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
@@ -210,6 +211,8 @@ def _each_convention(
             try:
                 work(reference)
             except Exception as error:  # one bad convention must not stop the others
+                if lost_connection(error):  # the database, not this convention: the pass ends
+                    raise
                 log.exception("%s: could not process what is due", reference)
                 report.failures[reference] = failure_text(error)
 
@@ -270,5 +273,7 @@ def _alert_failures(app: App, failures: dict[str, str], now: datetime) -> None:
                     uow.commit()
                     log.warning("%s: administrators alerted that it could not be processed",
                                 reference)  # fmt: skip
-        except Exception:  # the alert must never stop the pass, nor the other alerts
+        except Exception as error:  # the alert must never stop the pass, nor the other alerts
+            if lost_connection(error):  # nor wait for a database gone, once per convention
+                raise
             log.exception("%s: could not queue the alert about it", reference)

@@ -22,6 +22,7 @@ from states import due
 from states.calendar import civil_date
 from states.convention import Convention
 from states.reminders import PlannedReminder
+from storage.engine import lost_connection
 from storage.mapping import reminder_deadline_entry, reminder_entry
 from storage.outbox import Email
 from storage.reminders import Mark
@@ -74,6 +75,8 @@ def send_due_reminders(
     try:
         return _remind(app, references, now)
     except Exception as error:
+        if lost_connection(error):  # the database, not these conventions: the pass ends
+            raise
         if len(references) == 1:
             log.exception("%s: could not send its reminders", references[0])
             failures[references[0]] = failure_text(error)
