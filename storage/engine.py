@@ -198,6 +198,17 @@ def refusal_of(url: str, error: BaseException) -> ConvflowError | None:
     return DatabaseRefused(_first_line(error.orig if error.orig is not None else error))
 
 
+def link_lost(error: BaseException) -> bool:
+    """True when `error` is a connection that could not be made or was lost under a statement
+    (the server gone, silent, or ending the session): not a statement refused, nor one the
+    server cancelled (statement_timeout) on a link that still serves."""
+    if isinstance(error, DatabaseUnreachable):
+        return True
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or error.statement is None
+    )
+
+
 def lost_connection(error: BaseException) -> bool:
     """True when `error` says the database could not be reached (not a refused statement)."""
     if isinstance(error, DatabaseUnreachable):

@@ -91,9 +91,11 @@ probe asked for less (`answer_within`), None for a migration (`unbounded`)."""
 
 @contextmanager
 def answer_within(seconds: float) -> Iterator[None]:
-    """Within the block, each round trip (and each connection made) waits `seconds` at most:
-    a probe that must answer in a couple of seconds whatever the database does."""
-    token = _LIMIT.set(seconds)
+    """Within the block, each round trip (and each connection made) waits `seconds` at most
+    (or less, if the block is within a tighter one): a probe that must answer in a couple of
+    seconds whatever the database does."""
+    current = _LIMIT.get()
+    token = _LIMIT.set(seconds if current is None else min(current, seconds))
     try:
         yield
     finally:

@@ -22,7 +22,6 @@ from states import due
 from states.calendar import civil_date
 from states.convention import Convention
 from states.reminders import PlannedReminder
-from storage.engine import lost_connection
 from storage.mapping import reminder_deadline_entry, reminder_entry
 from storage.outbox import Email
 from storage.reminders import Mark
@@ -30,6 +29,7 @@ from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
+from workflow.usecases.outage import database_gone
 from workflow.wording.labels import reminder_reason
 from workflow.wording.refusals import failure_text
 
@@ -75,7 +75,7 @@ def send_due_reminders(
     try:
         return _remind(app, references, now)
     except Exception as error:
-        if lost_connection(error):  # the database, not these conventions: the pass ends
+        if database_gone(app, error):  # not these conventions' doing: the pass ends
             raise
         if len(references) == 1:
             log.exception("%s: could not send its reminders", references[0])
