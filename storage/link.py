@@ -20,7 +20,8 @@ bounded here, on both sides of the link:
 
 Each libpq parameter is added only where the database's URL (or libpq's own environment
 variable, PGCONNECT_TIMEOUT, PGOPTIONS) does not say it: an operator who needs another value
-writes it in CONVFLOW_DATABASE_URL (`?connect_timeout=30&options=-c%20statement_timeout%3D60s`).
+writes it in CONVFLOW_DATABASE_URL (`?connect_timeout=30&options=-c%20statement_timeout%3D60s`;
+`options=` empty sends none, for a pooler that refuses them).
 Migrations lift the statement bounds (`unbounded`): a migration may rightly take long.
 
 This module imports no SQLAlchemy (`convflow status` reads on the driver alone), and psycopg
@@ -151,10 +152,11 @@ def link_parameters(given: Mapping[str, Any]) -> dict[str, Any]:
     added.update({name: value for name, value in KEEPALIVES.items() if name not in given})
     if "tcp_user_timeout" not in given:
         added["tcp_user_timeout"] = TCP_USER_TIMEOUT_MS
-    # `options` given replaces PGOPTIONS: the operator's are kept, ours appended to them.
-    options = str(given.get("options") or os.environ.get("PGOPTIONS", ""))
-    if "statement_timeout" not in options:
-        added["options"] = f"{options} -c statement_timeout={STATEMENT_SECONDS}s".strip()
+    # The operator's own `options` (even empty: a pooler such as PgBouncer refuses the
+    # parameter unless told to ignore it, and libpq sends an empty one not at all) are sent as
+    # they are written, the server's bound with them or not.
+    if "options" not in given and "PGOPTIONS" not in os.environ:
+        added["options"] = f"-c statement_timeout={STATEMENT_SECONDS}s"
     return added
 
 
