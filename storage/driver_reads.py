@@ -28,6 +28,7 @@ from typing import Any
 from states.amendments import Amendment
 from states.convention import Convention
 from states.errors import UnknownConvention
+from storage import link
 from storage.convert import READ
 from storage.mapping import amendment_from_row, convention_from_rows
 from storage.revision import HEAD
@@ -246,7 +247,7 @@ def _postgresql(url: str) -> Any:
 
     try:
         # libpq takes the URL as SQLAlchemy does (%-escapes in the user and password decoded)
-        connection = psycopg.connect(
+        connection = link.connect(  # with the service's bounds on the link and its answers
             "postgresql://" + url.removeprefix("postgresql+psycopg://"), autocommit=False
         )
     except psycopg.OperationalError as error:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 from states.errors import ConvflowError
+from storage import link
 from storage.urls import masked_url
 
 SqliteSync = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
@@ -82,6 +83,7 @@ def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "FULL") -> Engine:
 
 def _server_engine(url: str) -> Engine:
     engine = create_engine(url)
+    bounded(engine)
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
@@ -93,6 +95,17 @@ def _server_engine(url: str) -> Engine:
             raise DisconnectionError("the database closed this connection while it was idle")
 
     return engine
+
+
+def bounded(engine: Engine) -> None:
+    """Make `engine`'s connections wait for PostgreSQL only so long (storage.link): libpq's
+    bounds on the link where its URL does not say them, and each round trip bounded."""
+    if engine.dialect.driver != "psycopg":
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(dialect: Any, record: Any, cargs: list[Any], cparams: dict[str, Any]) -> Any:
+        return link.connect(*cargs, **cparams)
 
 
 def link_closed(dbapi_connection: Any) -> bool:
@@ -221,6 +234,17 @@ def refusal_of(url: str, error: BaseException) -> ConvflowError | None:
     return DatabaseRefused(_first_line(error.orig if error.orig is not None else error))
 
 
+def link_lost(error: BaseException) -> bool:
+    """True when `error` is a connection that could not be made or was lost under a statement
+    (the server gone, silent, or ending the session): not a statement refused, nor one the
+    server cancelled (statement_timeout) on a link that still serves."""
+    if isinstance(error, DatabaseUnreachable):
+        return True
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or error.statement is None
+    )
+
+
 def lost_connection(error: BaseException) -> bool:
     """True when `error` says the database could not be reached (not a refused statement)."""
     if isinstance(error, DatabaseUnreachable):
@@ -244,6 +268,7 @@ def ensure_database(url: str) -> bool:
     if parsed.get_backend_name() != "postgresql" or not parsed.database:
         return False
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    bounded(admin)
     try:
         with admin.connect() as connection:
             found = connection.execute(

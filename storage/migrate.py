@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from states.errors import ConvflowError
 from storage.engine import refusal_of
+from storage.link import unbounded
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -77,8 +78,11 @@ def migrating(engine: Engine) -> Iterator[Connection]:
     the foreign keys that point at it; SQLite's own procedure for this is to turn foreign keys
     off before the transaction (the pragma does nothing inside one), then check them all
     before commit: any row left without its parent fails the migration, and nothing changes.
+
+    A migration may rightly take long, and wait long for another one: the bounds on each of
+    convflow's statements (storage.link), the server's and this side's, are lifted for it.
     """
-    with engine.connect() as connection:
+    with unbounded(), engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         driver = connection.connection.driver_connection
         assert driver is not None  # a connection just opened has its DBAPI connection
@@ -86,6 +90,8 @@ def migrating(engine: Engine) -> Iterator[Connection]:
             driver.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":  # for this transaction only
+                    connection.execute(text("SET LOCAL statement_timeout = 0"))
                 yield connection
                 if sqlite:
                     orphans = driver.execute("PRAGMA foreign_key_check").fetchall()

@@ -27,6 +27,8 @@ def at_head(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    except DBAPIError:  # no version table, or no database: Alembic's path says which
+    except DBAPIError as error:  # no version table, or no database: Alembic's path says which
+        if error.connection_invalidated or error.statement is None:
+            raise  # no server (or no answer): asking again through Alembic would wait again
         return False
     return [row[0] for row in found] == [HEAD]

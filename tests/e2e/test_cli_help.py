@@ -335,3 +335,17 @@ def test_an_argument_s_usage_is_the_name_its_help_gives_it(language: str) -> Non
     for kind in ("dispute", "termination", "award", "amendment"):
         assert kind in letter.split("Options")[0].split("KIND", 2)[2]
     assert "{" not in committee and "{" not in letter
+
+
+def test_serve_help_names_its_probes_the_signals_that_stop_it_and_its_exit_codes() -> None:
+    for language, words in (
+        ("en", ["/healthz (alive)", "/readyz (ready", "/metrics (Prometheus)",
+                "SIGTERM, SIGINT (Ctrl-C) and SIGHUP stop it the same way", "25 seconds at most",
+                "Exit codes: 0 stopped by one of them, 1 refused to start"]),
+        ("fr", ["/healthz (en vie)", "/readyz (prêt", "/metrics (Prometheus)",
+                "SIGTERM, SIGINT (Ctrl-C) et SIGHUP l'arrêtent de la même façon",
+                "25 secondes au plus", "Codes de sortie : 0 arrêté par l'un d'eux, 1 refus"]),
+    ):  # fmt: skip
+        flat = " ".join(_help("serve", language=language).split())  # as wrapped, unwrapped
+        for said in words:
+            assert " ".join(said.split()) in flat, (language, said)

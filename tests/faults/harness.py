@@ -36,14 +36,17 @@ class Scale:
     smtp_conventions: int  # one mail server fault each
     fault_every: int  # the mail server misbehaves on every k-th message
     cut_seconds: float
+    stall_seconds: float  # how long the database stays silent (past one answer's bound, 15 s)
     hung_seconds: float  # how long the mail server stays silent
     settle_seconds: float  # how long a scenario may take to deliver everything at the end
 
 
 CI = Scale("ci", conventions=40, kills=4, shared_conventions=24, smtp_conventions=20,
-           fault_every=5, cut_seconds=5, hung_seconds=30, settle_seconds=90)  # fmt: skip
+           fault_every=5, cut_seconds=5, stall_seconds=25, hung_seconds=30,
+           settle_seconds=90)  # fmt: skip
 FULL = Scale("full", conventions=1000, kills=25, shared_conventions=300, smtp_conventions=200,
-             fault_every=25, cut_seconds=20, hung_seconds=120, settle_seconds=900)  # fmt: skip
+             fault_every=25, cut_seconds=20, stall_seconds=60, hung_seconds=120,
+             settle_seconds=900)  # fmt: skip
 SCALE = FULL if os.environ.get("CONVFLOW_FAULTS_SCALE") == "full" else CI
 SEED = int(os.environ.get("CONVFLOW_FAULTS_SEED", "20261205"))
 

@@ -1,8 +1,14 @@
-"""A TCP proxy on loopback between convflow and PostgreSQL, that can cut the link and restore it.
+"""A TCP proxy on loopback between convflow and PostgreSQL, that can cut the link and restore it,
+or stall it and let it resume.
 
 While cut, every connection through it is closed at once and new ones are closed as soon as
 they are accepted: to convflow the database is unreachable, as when its server restarts or a
 firewall resets the link. Restored, new connections go through again.
+
+While stalled, nothing is closed and nothing goes through: the links stay open, what is sent
+on them is held, new connections are accepted and held too. To convflow the database says
+nothing, as a hung server, or a network gone with no reset, would. Resumed, what was held goes
+on (and a held connection reaches the server).
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ class CuttableProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._cut = threading.Event()
+        self._flowing = threading.Event()  # cleared while stalled
+        self._flowing.set()
         self._closing = threading.Event()
         self._lock = threading.Lock()
         self._links: set[socket.socket] = set()
         self.cuts = 0
         self.refused = 0  # connections closed on arrival while the link was cut
+        self.stalls = 0
         self._thread = threading.Thread(target=self._accept, name="pg-proxy", daemon=True)
         self._thread.start()
 
@@ -41,9 +50,19 @@ class CuttableProxy:
         """The database is reachable again (for new connections)."""
         self._cut.clear()
 
+    def stall(self) -> None:
+        """The database says nothing: the links stay open, nothing goes through them."""
+        self.stalls += 1
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """What was held goes on."""
+        self._flowing.set()
+
     def close(self) -> None:
         """Stop the proxy and close everything."""
         self._closing.set()
+        self.resume()
         self.cut()
         self._listener.close()
         self._thread.join(5)
@@ -54,26 +73,38 @@ class CuttableProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return  # the listener was closed
-            if self._cut.is_set():
-                self.refused += 1
-                _close(client)
+            if not self._flowing.is_set():  # held, without a word, until the link resumes
+                threading.Thread(target=self._held, args=(client,), daemon=True).start()
                 continue
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                _close(client)
-                continue
-            server.settimeout(None)
-            with self._lock:
-                self._links.update((client, server))
-            for source, target in ((client, server), (server, client)):
-                threading.Thread(
-                    target=self._pump, args=(source, target), name="pg-proxy-pump", daemon=True
-                ).start()
+            self._link(client)
+
+    def _held(self, client: socket.socket) -> None:
+        self._flowing.wait()
+        self._link(client)
+
+    def _link(self, client: socket.socket) -> None:
+        """Link a client to the server, or close it at once while the link is cut."""
+        if self._cut.is_set():
+            self.refused += 1
+            _close(client)
+            return
+        try:
+            server = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            _close(client)
+            return
+        server.settimeout(None)
+        with self._lock:
+            self._links.update((client, server))
+        for source, target in ((client, server), (server, client)):
+            threading.Thread(
+                target=self._pump, args=(source, target), name="pg-proxy-pump", daemon=True
+            ).start()
 
     def _pump(self, source: socket.socket, target: socket.socket) -> None:
         try:
             while chunk := source.recv(65536):
+                self._flowing.wait()  # stalled: the chunk is held, the link kept open
                 target.sendall(chunk)
         except OSError:
             pass  # one side closed, or the link was cut

@@ -25,8 +25,13 @@ REFERENCE = "SERVE-1"
 
 @pytest.mark.parametrize(
     ("signum", "http"),
-    [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGTERM, True)],
-    ids=["SIGTERM", "SIGINT", "SIGTERM with the dashboard"],
+    [
+        (signal.SIGTERM, False),
+        (signal.SIGINT, False),
+        (signal.SIGHUP, False),
+        (signal.SIGTERM, True),
+    ],
+    ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGTERM with the dashboard"],
 )
 def test_serve_sends_on_time_and_stops_cleanly_after_the_pass_in_flight(
     signum: int, http: bool, sqlite_url: str, sqlite_app: App,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import socket
 import sys
 import threading
+import time
 from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
@@ -98,6 +100,19 @@ def _width(words: Words) -> int:
     return max(len(words.catalogue.gettext(heading)) for heading in headings)
 
 
+STOP_SECONDS = 25
+"""How long `serve` gives the work in flight to finish once asked to stop: past one wait on a
+silent database (15 s, storage.link) and the making of a connection (10 s). Beyond it, it
+leaves without that work (as a kill would: the database rolls its transaction back, an email
+whose answer could not be recorded goes again later under the same Message-ID)."""
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+"""What stops the service, each the same way: the work in flight finished, exit 0. SIGHUP
+too: a terminal closing stops it cleanly rather than killing it in the middle of a pass, and
+it has nothing to reload (its settings are read at start). Under `nohup` (SIGHUP ignored when
+it starts) it stays ignored."""
+
+
 @click.command(cls=SaidCommand)
 @click.option("--no-http", is_flag=True, help="Run the scheduler only, without the HTTP API.")
 @pass_context
@@ -108,6 +123,13 @@ def serve(context: CliContext, no_http: bool) -> None:
     CONVFLOW_WAKE_INTERVAL seconds besides), applies deadlines, queues reminders and delivers
     the outbox, exactly as `convflow run-due` does once. After downtime it catches up at start,
     once. On SQLite one service per database file; on PostgreSQL several may run.
+
+    With the dashboard, its address also answers the probes: /healthz (alive), /readyz (ready:
+    200, or 503 naming the check that fails) and /metrics (Prometheus).
+
+    SIGTERM, SIGINT (Ctrl-C) and SIGHUP stop it the same way: the work in flight is finished
+    (25 seconds at most), then it exits. Exit codes: 0 stopped by one of them, 1 refused to
+    start (the dashboard's port taken, the database not answering, a setting refused).
     """
     _configure_logging(context.settings)
     app, words = context.app(), context.words
@@ -127,27 +149,85 @@ def serve(context: CliContext, no_http: bool) -> None:
         # middle of a due pass (44-56 ms, one pass in two, with 1 000 reminders due).
         gc.collect()
         gc.freeze()
+        signals = _StopSignals()
         service.start()
+        http: tuple[Any, threading.Thread] | None = None
         try:
-            _serve_until_stopped(app, service, listening, words)
+            http = _serve_until_stopped(app, service, listening, words, signals)
         finally:
-            log.info("stopping: finishing the pass in flight")
-            service.stop()
+            log.info("stopping: finishing the pass in flight (%s s at most)%s", STOP_SECONDS,
+                     signals.said())  # fmt: skip
+            _stop_within(service, http, time.monotonic() + STOP_SECONDS)
             log.info("stopped")
 
 
-def _serve_until_stopped(
-    app: App, service: Service, listening: socket.socket | None, words: Words
+class _StopSignals:
+    """The signals that stop the service (STOP_SIGNALS), and the first one received."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+        self.received: int | None = None
+        for signum in STOP_SIGNALS:
+            if signum == signal.SIGHUP and signal.getsignal(signum) == signal.SIG_IGN:
+                continue  # started under nohup: its caller asked for hang-ups to be ignored
+            signal.signal(signum, self._receive)
+
+    def _receive(self, signum: int, frame: object) -> None:
+        if self.received is None:
+            self.received = signum
+        self.stopped.set()
+
+    def said(self) -> str:
+        """`, on SIGTERM`, as the log says why it stops (nothing when no signal came)."""
+        return "" if self.received is None else f", on {signal.Signals(self.received).name}"
+
+
+def _stop_within(
+    service: Service, http: tuple[Any, threading.Thread] | None, deadline: float
 ) -> None:
-    """Serve HTTP (in a thread) until SIGTERM or SIGINT, which return here to stop the service.
+    """Stop the service and the dashboard by `deadline` (time.monotonic()): the work in flight
+    finished, or, past it, left behind: the process then exits at once, since a thread still
+    waiting (on a database that says nothing) would hold its exit."""
+    finished = service.stop(timeout=max(0.0, deadline - time.monotonic()))
+    if http is not None:  # its requests in flight end within a database's bound too
+        http[1].join(max(0.0, deadline - time.monotonic()))
+    if finished and _threads_ended(deadline):
+        return
+    log.warning(
+        "stopped without the work still in flight after %s s: its transaction is rolled back "
+        "by the database, and an email whose answer could not be recorded goes again after "
+        "its claim's lease, under the same Message-ID",
+        STOP_SECONDS,
+    )
+    logging.shutdown()  # every line written before leaving
+    os._exit(0)
+
+
+def _threads_ended(deadline: float) -> bool:
+    """Whether every thread the exit would wait for (not daemons) ended by `deadline`."""
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            return False
+    return True
+
+
+def _serve_until_stopped(
+    app: App,
+    service: Service,
+    listening: socket.socket | None,
+    words: Words,
+    signals: _StopSignals,
+) -> tuple[Any, threading.Thread] | None:
+    """Serve HTTP (in a thread) until a stop signal (STOP_SIGNALS), which returns here to stop
+    the service; the HTTP server, told to stop, and its thread.
 
     uvicorn, in the main thread, would re-raise the signal once it has shut down, killing the
     process before the scheduler's pass in flight could finish; so it runs in a thread of its
     own and the main thread keeps the signals.
     """
-    stopped = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopped.set())
     http, thread = None, None
     if listening is not None:
         http = _http_server(app, service)
@@ -168,10 +248,11 @@ def _serve_until_stopped(
             english = Words("en")
             log.warning("%s; %s", english(exposed.seen, **exposed.values),
                         english(exposed.fix, **exposed.values))  # fmt: skip
-    stopped.wait()
-    if http is not None and thread is not None:
-        http.should_exit = True
-        thread.join(timeout=30)
+    signals.stopped.wait()
+    if http is None or thread is None:
+        return None
+    http.should_exit = True  # it finishes the requests in flight, beside the service's work
+    return http, thread
 
 
 def _http_server(app: App, service: Service) -> Any:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from states.errors import ConvflowError
+from storage.link import within
 from workflow.bootstrap import App
 
-__all__ = ["Check", "ServiceHealth", "readiness"]
+__all__ = ["PROBE_SECONDS", "Check", "ServiceHealth", "readiness"]
 
 MIN_PASS_AGE = timedelta(minutes=3)
 """A pass counts as recent within three wake intervals, and never less than this: with a wake
@@ -80,11 +81,19 @@ class Check:
 NO_SCHEDULER = "no scheduler in this process"
 
 
+PROBE_SECONDS = 2.0
+"""How long `/readyz` waits for the database, at most: a probe answers at once (an
+orchestrator's probe gives up after a second or a few), a database silent that long is not
+ready (storage.link.within: a pool whose every connection waits holds it no longer)."""
+
+
 def readiness(app: App, health: ServiceHealth | None, now: datetime) -> list[Check]:
     """Every readiness check, in order, each always named (scripts read them by name); the
     service is ready when all pass. Their reasons are fixed words, never an error's class."""
-    database = _database(app)
-    checks = [database, _migrations(app) if database.ok else Check("migrations", False, "unknown")]
+    try:
+        checks = within(PROBE_SECONDS, lambda: _database_checks(app))
+    except TimeoutError:  # no answer in time: unreachable, as a refused connection is
+        checks = [Check("database", False, "unreachable"), Check("migrations", False, "unknown")]
     if health is None:
         checks.append(Check("scheduler", False, NO_SCHEDULER))
         checks.append(Check("last_pass", False, NO_SCHEDULER))
@@ -93,6 +102,11 @@ def readiness(app: App, health: ServiceHealth | None, now: datetime) -> list[Che
     recent = health.pass_recent(now, app.settings.wake_interval)
     checks.append(Check("last_pass", recent, "" if recent else "no recent due pass"))
     return checks
+
+
+def _database_checks(app: App) -> list[Check]:
+    database = _database(app)
+    return [database, _migrations(app) if database.ok else Check("migrations", False, "unknown")]
 
 
 def _database(app: App) -> Check:

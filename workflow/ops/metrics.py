@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 
 from states.deadlines import DEADLINE_STATUSES
 from states.lifecycle import STATES
+from storage.link import within
 from workflow.bootstrap import App
 from workflow.usecases.dispatch import DeliveryReport
 from workflow.usecases.due import DueReport
@@ -26,6 +27,10 @@ from workflow.wording.labels import GLOSSARY
 __all__ = ["CONTENT_TYPE", "Metrics"]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+DATABASE_SECONDS = 5.0
+"""How long a scrape waits for the database's counts, at most: under Prometheus' own scrape
+timeout (10 s by default), so that a silent database is said (`convflow_database_up 0`) rather
+than the scrape failing."""
 _SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 86400)
 
 # Every value each label may take, each series said from the start (0 until it happens): an
@@ -47,8 +52,8 @@ class _Work(Collector):
 
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("convflow_database_up", "1 if the database answered this scrape")
-        try:
-            snapshot = work_snapshot(self.app, self.app.clock())
+        try:  # within a bound: a database that says nothing is a database down, at once
+            snapshot = within(DATABASE_SECONDS, lambda: work_snapshot(self.app, self.app.clock()))
         except Exception:  # a scrape never fails: it says the database did not answer
             up.add_metric([], 0)
             yield up

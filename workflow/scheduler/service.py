@@ -21,12 +21,14 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from notifications import FolderSender, Sender, SmtpSender
@@ -132,6 +134,68 @@ class SingleServiceLock:
             self._file.close()
 
 
+LONG_RUN_SECONDS = 30
+"""A due pass or a delivery still running this long (or three wake intervals, if longer) when
+a wake-up comes is said in the log: not sooner, since one wait on a silent database lasts up
+to 15 s (storage.link) and the outage is said on its own."""
+LONG_RUN_AGAIN = timedelta(hours=1)
+"""How often a run that lasts is said again while it lasts."""
+
+
+class _SkippedRunsUnsaid(logging.Filter):
+    """APScheduler's own line for a wake-up skipped while the same job still runs (`Execution
+    of job ... skipped: maximum number of running instances reached (1)`): written at every
+    wake interval, twice (the pass and delivery), 138 lines in 5 minutes at 5 s. The service
+    says it in its words, once (`_LongRun`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in str(record.msg)
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_SkippedRunsUnsaid())
+
+
+class _LongRun:
+    """One kind of work (the due pass, delivery) as it runs, so that a run outlasting wake-ups
+    is said once when a wake-up is skipped for it, again hourly while it lasts, and once when
+    it ends; the scheduler's thread asks while the work's thread runs it."""
+
+    def __init__(self, what: str, threshold: timedelta) -> None:
+        self.what, self.threshold = what, threshold
+        self._lock = threading.Lock()
+        self._began: datetime | None = None
+        self._said: datetime | None = None  # when it was last said still running
+
+    def began(self, now: datetime) -> None:
+        with self._lock:
+            self._began, self._said = now, None
+
+    def skipped(self, now: datetime) -> None:
+        """A wake-up for it came while it ran, and was skipped."""
+        with self._lock:
+            began, said = self._began, self._said
+            if began is None or now - began < self.threshold:
+                log.debug("a wake-up skipped: the %s begun at %s still runs", self.what,
+                          began.isoformat() if began else "?")  # fmt: skip
+                return
+            if said is not None and now - said < LONG_RUN_AGAIN:
+                return
+            self._said = now
+        log.warning(
+            "the %s begun at %s is still running after %s: the wake-ups meanwhile are skipped; "
+            "said again when it ends (and hourly while it lasts)",
+            self.what, began.isoformat(), _duration(now - began, seconds=True),
+        )  # fmt: skip
+
+    def ended(self, now: datetime) -> None:
+        with self._lock:
+            began, said = self._began, self._said
+            self._began = self._said = None
+        if began is not None and said is not None:
+            log.info("the %s begun at %s ended after %s", self.what, began.isoformat(),
+                     _duration(now - began, seconds=True))  # fmt: skip
+
+
 class _Backoff:
     """The delay before trying again work still due after a pass: 1, 2, 4... seconds, up to
     the safety interval; back to nothing once the work is done."""
@@ -181,17 +245,24 @@ class Service:
             # misfire_grace_time of 1 s silently drops it).
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
+        long_run = max(timedelta(seconds=LONG_RUN_SECONDS),
+                       timedelta(seconds=3 * app.settings.wake_interval))  # fmt: skip
+        self._pass_run = _LongRun("due pass", long_run)
+        self._delivery_run = _LongRun("delivery", long_run)
+        self._scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
 
     def tick(self) -> DueReport | None:
         """One due pass now (deadlines, reminders), then plan the next wake-up and have the
         emails it queued delivered; skipped if a due pass is running."""
         if not self._lock.acquire(blocking=False):
+            self._pass_run.skipped(self.clock())
             return None
         try:
             if self._stopping.is_set():
                 return None
             now = self.clock()
             self.health.pass_began(now)
+            self._pass_run.began(now)
             report = run_due(self.app, now)
             self._database_back(now)
             self.health.pass_ended(self.clock(), ok=True)
@@ -209,6 +280,7 @@ class Service:
             log.exception("the due pass failed; it will run again at the next wake-up")
             return None
         finally:
+            self._pass_run.ended(self.clock())
             self._lock.release()
             self._deliver_soon()
 
@@ -216,11 +288,13 @@ class Service:
         """Deliver what the outbox holds due now, then plan the next delivery; skipped if a
         delivery is running."""
         if not self._delivering.acquire(blocking=False):
+            self._delivery_run.skipped(self.clock())
             return None
         try:
             if self._stopping.is_set():
                 return None
             now = self.clock()
+            self._delivery_run.began(now)
             report = deliver(self.app, self.sender, now, stopping=self._stopping.is_set,
                              holds=self._holds)  # fmt: skip
             if self.metrics is not None:
@@ -236,7 +310,23 @@ class Service:
             log.exception("delivery failed; it will run again at the next wake-up")
             return None
         finally:
+            self._delivery_run.ended(self.clock())
             self._delivering.release()
+
+    def _skipped(self, event: JobSubmissionEvent) -> None:
+        """A wake-up APScheduler skipped, its job still running: said by the run it waits
+        for (_LongRun), once, not at every wake interval, as a wake-up of another job that
+        finds the work running is."""
+        runs = {
+            SAFETY_JOB: self._pass_run,
+            WAKE_JOB: self._pass_run,
+            DELIVERY_SAFETY_JOB: self._delivery_run,
+            DELIVERY_JOB: self._delivery_run,
+        }
+        run = runs.get(event.job_id)
+        if run is not None:
+            run.skipped(self.clock())
+        # the watch skipped: the pass or delivery it would wake says why, if it lasts
 
     def _checkpoint(self) -> None:
         """Copy SQLite's write-ahead log into the database file, after the work (see
@@ -399,18 +489,25 @@ class Service:
         self._wake_at(WAKE_JOB, self.tick, self.clock())
         self._wake_at(DELIVERY_JOB, self.deliver, self.clock())
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> bool:
         """Stop waking up; wait for the pass in flight to finish its unit of work, and for
-        delivery to finish the email in flight (the others claimed are given back)."""
+        delivery to finish the email in flight (the others claimed are given back). True
+        once both are done; False if `timeout` seconds passed first (they still run: the
+        caller may leave without them)."""
         if self._stopping.is_set():
-            return
+            return True
         self._stopping.set()
         self.health.stopping()
         # Not shutdown(wait=True): it holds the scheduler's job store lock while it waits, and
         # the pass in flight needs that lock to plan its next wake-up, so neither would finish.
         self._scheduler.shutdown(wait=False)
-        with self._lock, self._delivering:  # later passes see _stopping
-            pass
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for work in (self._lock, self._delivering):  # later passes see _stopping
+            left = -1 if deadline is None else max(0.0, deadline - time.monotonic())
+            if not work.acquire(timeout=left):
+                return False
+            work.release()
+        return True
 
 
 def _earliest(*instants: datetime | None) -> datetime | None:

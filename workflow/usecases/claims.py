@@ -15,7 +15,11 @@ import time
 from datetime import timedelta
 from types import TracebackType
 
+from storage.engine import lost_connection
 from workflow.bootstrap import App
+from workflow.failures import database_problem
+from workflow.wording.refusals import say
+from workflow.wording.words import Words
 
 log = logging.getLogger(__name__)
 _SAFE_SHARE = 2 / 3  # of the lease: beyond, another sender may be about to take the rows back
@@ -56,11 +60,22 @@ class HeldClaim:
                     uow.outbox.renew(self.token, self.app.clock())
                     uow.commit()
             except Exception as problem:  # the database is away: keep trying while we work
-                if not failing:
-                    log.warning("cannot renew the claim on the emails being sent: %s", problem)
+                if not failing:  # in convflow's words, as the outage is said elsewhere
+                    log.warning("cannot renew the claim on the emails being sent: %s",
+                                _reason(problem))  # fmt: skip
                 failing = True
                 continue
             self._renewed = time.monotonic()
             if failing:
                 log.info("the claim on the emails being sent is renewed again")
             failing = False
+
+
+def _reason(problem: BaseException) -> str:
+    """Why a renewal failed: the database's absence as convflow says it (not the driver's
+    chain of messages, nor SQLAlchemy's link), anything else as it is."""
+    if not lost_connection(problem):
+        return str(problem)
+    return (
+        "the database does not answer (" + say(database_problem(problem), Words("en")).message + ")"
+    )

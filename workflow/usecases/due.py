@@ -32,6 +32,7 @@ from workflow.usecases.dispatch import DeliveryReport, deliver
 from workflow.usecases.emails import EVENT_NOTICES, deadline_snapshot
 from workflow.usecases.heads import send_chain_heads
 from workflow.usecases.late import report_late_records
+from workflow.usecases.outage import database_gone
 from workflow.usecases.reminding import ReminderHandled, send_due_reminders
 from workflow.wording.refusals import failure_text
 
@@ -210,6 +211,8 @@ def _each_convention(
             try:
                 work(reference)
             except Exception as error:  # one bad convention must not stop the others
+                if database_gone(app, error):  # not this convention's doing: the pass ends
+                    raise
                 log.exception("%s: could not process what is due", reference)
                 report.failures[reference] = failure_text(error)
 
@@ -270,5 +273,7 @@ def _alert_failures(app: App, failures: dict[str, str], now: datetime) -> None:
                     uow.commit()
                     log.warning("%s: administrators alerted that it could not be processed",
                                 reference)  # fmt: skip
-        except Exception:  # the alert must never stop the pass, nor the other alerts
+        except Exception as error:  # the alert must never stop the pass, nor the other alerts
+            if database_gone(app, error):  # nor wait for a database gone, once per convention
+                raise
             log.exception("%s: could not queue the alert about it", reference)

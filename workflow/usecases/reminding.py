@@ -29,6 +29,7 @@ from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
+from workflow.usecases.outage import database_gone
 from workflow.wording.labels import reminder_reason
 from workflow.wording.refusals import failure_text
 
@@ -74,6 +75,8 @@ def send_due_reminders(
     try:
         return _remind(app, references, now)
     except Exception as error:
+        if database_gone(app, error):  # not these conventions' doing: the pass ends
+            raise
         if len(references) == 1:
             log.exception("%s: could not send its reminders", references[0])
             failures[references[0]] = failure_text(error)
