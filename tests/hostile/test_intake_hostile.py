@@ -9,7 +9,9 @@ made a refusal of every problem of every row (200 000 bad rows: 800 000 problems
 memory, 170 MB of --json): the first MAX_PROBLEMS are kept, the others counted
 (`problems_not_shown`), still all or nothing. An open-data row's share of subsidy
 (pourcentageSubvention) reached a draft whatever its length (100 000 characters); the
-beneficiary's name is bounded as a party's name is.
+beneficiary's name is bounded as a party's name is. A .txt given to `convflow extract` took
+minutes when made to be slow (a word of capitals, thousands of compounds, of amounts or of
+« avenant » in one sentence): each is read in about a second.
 """
 
 from __future__ import annotations
@@ -346,3 +348,48 @@ def test_an_open_data_value_past_its_bound_is_refused_by_import(
     )  # fmt: skip
     assert said in _spaced(error["message"]) and len(error["message"]) < 400
     nothing_written(convflow)
+
+
+# --- 4. A document made to be slow to read (`convflow extract`) -------------------------------
+
+_HEAD = ("Convention de partenariat\nEntre\nLa Métropole\nEt\nLe GIP\n"
+         "Il est convenu ce qui suit\nArticle 1 – Objet\n")  # fmt: skip
+REFERENCE_TEXT = ROOT / "docs" / "reference-convention-2025.txt"
+
+SLOW_DOCUMENTS: dict[str, Callable[[], str]] = {
+    # name: the text; each took minutes to read (measured on the old code), and takes a second
+    "a-word-of-capitals": lambda: "A" * 100_000,  # 100 kB: 90 s
+    "twenty-thousand-compounds": lambda: (  # 385 kB: 138 s
+        REFERENCE_TEXT.read_text(encoding="utf-8") + "\n\n"
+        + " ".join(f"Ville{n}-Sur{n}" for n in range(20_000)) + "\n"
+    ),
+    "a-sentence-of-amounts": lambda: _HEAD + "200 000 € " * 16_000,  # 192 kB: over 40 s
+    "a-sentence-of-amounts-in-words": lambda: (  # 272 kB: over 120 s
+        _HEAD + "La subvention est de " + "deux cents euros " * 16_000
+    ),
+    "a-sentence-of-amendments": lambda: (  # 960 kB: over 40 s
+        _HEAD + "La convention peut être prolongée par avenant " * 20_000
+    ),
+    "a-sentence-of-negations": lambda: (  # 820 kB: over 40 s
+        _HEAD + "La convention ne pourra être prolongée " * 20_000
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(SLOW_DOCUMENTS))
+def test_a_document_made_to_be_slow_is_read_in_seconds(tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"{name}.txt"
+    path.write_text(SLOW_DOCUMENTS[name](), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONVFLOW_LANGUAGE": "fr",
+           "CONVFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'convflow.db'}"}  # fmt: skip
+
+    done = subprocess.run(
+        [sys.executable, "-m", "workflow.cli", "extract", str(path), "--json"], env=env,
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-500:]
+    read = json.loads(done.stdout)
+    assert set(read) >= {"fields", "missing"}, sorted(read)
+    if name == "twenty-thousand-compounds":  # the convention is read as it was
+        assert read["fields"]["amount"]["value"] == "200000.00"

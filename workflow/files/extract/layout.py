@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .documents import Document, Line
-from .passages import Passage, join, paragraphs
+from .passages import Passage, Span, join, paragraphs
 
 _HEADING = re.compile(
     r"^(?:ARTICLE|Article|Art\.)\s+(?P<num>\d+(?:\.\d+)*|premier|PREMIER|[IVXLC]+)"
@@ -37,9 +38,16 @@ class Article:
     heading: Line
     lines: tuple[Line, ...]
 
-    @property
+    @cached_property
     def passage(self) -> Passage:
+        """The article's lines as running text, joined once (every clause reader reads it)."""
         return join(self.lines)
+
+    @cached_property
+    def sentences(self) -> tuple[Span, ...]:
+        """The article's sentences, cut once: ten readers go through them, and a 20 MB text
+        of 20 000 articles cut each one 80 000 times."""
+        return tuple(self.passage.sentences())
 
     def first_paragraph(self) -> Passage | None:
         groups = paragraphs(self.lines)

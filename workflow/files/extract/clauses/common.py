@@ -20,9 +20,9 @@ class Reading:
     findings: Findings
 
 
-def sentences(article: Article) -> list[Span]:
+def sentences(article: Article) -> tuple[Span, ...]:
     """The sentences of one article."""
-    return article.passage.sentences()
+    return article.sentences
 
 
 def opening(article: Article) -> tuple[str, str]:

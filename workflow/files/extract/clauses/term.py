@@ -3,6 +3,7 @@ which article says how it is amended."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..dates import dates
@@ -37,10 +38,10 @@ _DATE_PROBLEMS = {
     "not a day of the calendar": gettext_noop("a date of {article} is not a day of the calendar"),
 }
 _EXTEND = re.compile(r"prolong|prorog|renouvel|recondu", re.IGNORECASE)
-_NEGATION = re.compile(
-    r"\bne\s+(?:pourra|peut|sera|saurait)\b(?!.*\bque\b)|\baucune?\b|\bn['’]est\s+pas\b",
-    re.IGNORECASE,
-)
+_NEGATED_VERB = re.compile(r"\bne\s+(?:pourra|peut|sera|saurait)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\baucune?\b|\bn['’]est\s+pas\b", re.IGNORECASE)
+_QUE = re.compile(r"\bque\b", re.IGNORECASE)
+_NE = re.compile(r"\bne\b", re.IGNORECASE)
 
 
 def read_term(reading: Reading) -> None:
@@ -85,8 +86,7 @@ def _effect(reading: Reading, article: Article, span: Span) -> None:
 
 def _dates(reading: Reading, article: Article, span: Span) -> None:
     for mention in dates(span.text):
-        before = span.text[: mention.start]
-        kind = _kind(before)
+        kind = _kind(span.text[max(0, mention.start - _CUE_WINDOW) : mention.start])
         if kind is None:
             continue
         name = "takes_effect" if kind == "start" else "end_date"
@@ -96,9 +96,13 @@ def _dates(reading: Reading, article: Article, span: Span) -> None:
         reading.findings.put(name, mention.value.isoformat(), article.label, span.text, span.origin)
 
 
+_CUE_WINDOW = 40
+"""How far before a date the words that say what it is are looked for."""
+
+
 def _kind(before: str) -> str | None:
     """Whether a date starts or ends the term, by the words just before it."""
-    tail = before[-40:]
+    tail = before[-_CUE_WINDOW:]
     end = _END_CUE.search(tail)
     start = _START_CUE.search(tail)
     if end and (not start or end.start() >= start.start()):
@@ -115,8 +119,7 @@ def read_extension(reading: Reading) -> None:
     for article, span in by_sentence(reading.layout, _EXTEND.pattern):
         text = span.text
         by_amendment = re.search(r"avenant", text, re.IGNORECASE)
-        negated = _NEGATION.search(text)
-        if negated and not re.search(r"\bne\b[^.]*\bque\b", text, re.IGNORECASE):
+        if _negated(text) and not _ne_que(text):
             said.add(False)
             findings.put("clauses.extension_by_amendment", False, article.label, text, span.origin)
         elif by_amendment:
@@ -127,14 +130,56 @@ def read_extension(reading: Reading) -> None:
                      gettext_noop("no sentence says whether the term may be extended"))  # fmt: skip
 
 
+# A sentence is read in one pass for each of these: as expressions (« ne pourra » and no « que »
+# after it, « ne » then « que » before a full stop, « modifi » then « avenant » before one),
+# each « ne » or « avenant » read on to the sentence's end, and a sentence of thousands of them
+# took minutes.
+
+
+def _negated(text: str) -> bool:
+    """« aucun », « n'est pas », or « ne pourra » (peut, sera, saurait) with no « que » after it
+    on its line (« ne pourra être prolongée que par avenant » allows it)."""
+    if _NEGATION.search(text):
+        return True
+    ques = [found.start() for found in _QUE.finditer(text)]
+    line_ends = [found.start() for found in re.finditer("\n", text)] + [len(text)]
+    for verb in _NEGATED_VERB.finditer(text):
+        line_end = line_ends[bisect.bisect_left(line_ends, verb.end())]
+        que = bisect.bisect_left(ques, verb.end())
+        if que == len(ques) or ques[que] >= line_end:
+            return True
+    return False
+
+
+def _ne_que(text: str) -> bool:
+    """« ne » then « que » with no full stop between them (« ne ... que »: a restriction)."""
+    for part in text.split("."):
+        ne = _NE.search(part)
+        if ne and _QUE.search(part, ne.end()):
+            return True
+    return False
+
+
+def _amends(text: str) -> bool:
+    """« modifi… » then « avenant », or « avenant » then « modifi », with no full stop between
+    them: a sentence on how the convention is amended."""
+    for part in text.lower().split("."):
+        modifi, avenant = part.find("modifi"), part.find("avenant")
+        if modifi != -1 and part.rfind("avenant") >= modifi + len("modifi"):
+            return True
+        if avenant != -1 and part.rfind("modifi") >= avenant + len("avenant"):
+            return True
+    return False
+
+
 def read_amendment(reading: Reading) -> None:
     """`clauses.articles.amendment`: the article on changing the convention."""
     findings = reading.findings
     headed = by_heading(reading.layout, r"modification|^avenants?$")
     article: Article | None = headed[0] if headed else None
     if article is None:
-        found = next(by_sentence(reading.layout, r"modifi\w*[^.]*avenant|avenant[^.]*modifi"), None)
-        article = found[0] if found else None
+        article = next((a for a in reading.layout.articles
+                        if any(_amends(span.text) for span in sentences(a))), None)  # fmt: skip
     if article is None:
         findings.gap("clauses.articles.amendment",
                      gettext_noop("no article says how the convention is amended"))  # fmt: skip
