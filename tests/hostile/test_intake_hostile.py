@@ -189,7 +189,9 @@ def test_dev_zero_given_for_settings_is_refused_before_a_byte_is_read(
     )  # fmt: skip
 
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
-    assert done.stderr.startswith("Erreur : /dev/zero : ce n'est pas un fichier enregistré")
+    assert done.stderr.startswith(
+        "Erreur\u00a0: /dev/zero\u00a0: ce n'est pas un fichier enregistré"
+    )
     assert done.stderr.count("\n") == 1
 
 
@@ -199,7 +201,7 @@ BAD_ROWS = 300
 """Rows of four problems each: 1 200 problems, of which a refusal keeps MAX_PROBLEMS."""
 
 
-def _bad_rows(count: int = BAD_ROWS) -> list[dict[str, str]]:
+def bad_rows(count: int = BAD_ROWS) -> list[dict[str, str]]:
     """Two good conventions, then `count` rows each with four bad cells."""
     rows = sheet_rows(count + 2)
     for row in rows[2:]:
@@ -225,7 +227,7 @@ def _capped(error: dict[str, Any], total: int) -> None:
 def test_a_spreadsheet_of_many_bad_rows_keeps_its_first_problems_and_counts_the_others(
     convflow: Convflow, tmp_path: Path, kind: str
 ) -> None:
-    rows = _bad_rows()
+    rows = bad_rows()
     path = tmp_path / f"lot.{kind}"
     if kind == "csv":
         path.write_text(csv_text(HEADER, rows), encoding="utf-8", newline="")
@@ -264,7 +266,7 @@ def test_an_open_data_file_of_many_bad_rows_keeps_its_first_problems_and_counts_
 def test_the_dashboard_lists_the_first_problems_and_says_how_many_more(
     admin_browser: httpx.Client, app: App
 ) -> None:
-    content = csv_text(HEADER, _bad_rows()).encode()
+    content = csv_text(HEADER, bad_rows()).encode()
 
     report = upload(admin_browser, content, "lot.csv")
 
@@ -272,7 +274,7 @@ def test_the_dashboard_lists_the_first_problems_and_says_how_many_more(
     listed = problems(report)
     assert len(listed) == MAX_PROBLEMS and listed[0][:2] == ("4", "amount")
     said = _spaced(page_text(report))
-    assert "1 200 problèmes à corriger dans le fichier" in said
+    assert "1 200 problèmes à corriger dans le fichier (les 200 premiers ci-dessous)" in said
     assert "… et 1 000 autres problèmes, non montrés ici : corrigez d'abord ceux-ci." in said
     nothing_saved(app)
 
@@ -300,7 +302,7 @@ def test_a_file_of_few_problems_keeps_them_all_and_says_no_count(
     convflow: Convflow, tmp_path: Path
 ) -> None:
     path = tmp_path / "lot.csv"
-    path.write_text(csv_text(HEADER, _bad_rows(3)), encoding="utf-8", newline="")
+    path.write_text(csv_text(HEADER, bad_rows(3)), encoding="utf-8", newline="")
 
     error = refused_sheet(convflow, path)
 

@@ -144,6 +144,35 @@ def test_an_administrator_imports_500_conventions_after_reading_the_report(
 
 
 @pytest.mark.parametrize("width", [375, 1366])
+def test_a_file_of_many_bad_rows_lists_its_first_problems_and_says_how_many_more(
+    page: Any, app: App, tokens: Tokens, tmp_path: Path, width: int
+):
+    from playwright.sync_api import expect
+
+    from tests.hostile.test_intake_hostile import bad_rows
+    from tests.hostile.test_spreadsheet_hostile import HEADER, csv_text, nothing_saved
+
+    lot = tmp_path / "lot.csv"  # 300 rows of four bad cells each: 1 200 problems
+    lot.write_text(csv_text(HEADER, bad_rows()), encoding="utf-8")
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_page(page, tokens.admin)
+
+    page.goto("/import")
+    page.get_by_label("Tableau (CSV ou Excel .xlsx)").set_input_files(str(lot))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "1\u202f200 problèmes à corriger dans le fichier (les 200 premiers ci-dessous)"
+    )
+    problems = page.get_by_role("region", name="Problèmes du fichier (tableau)")
+    expect(problems.locator("tbody tr")).to_have_count(200)
+    expect(page.get_by_text("… et 1\u202f000 autres problèmes, non montrés ici")).to_be_visible()
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+    _shot(page, f"import-many-problems-{width}.png")
+    nothing_saved(app)
+
+
+@pytest.mark.parametrize("width", [375, 1366])
 def test_an_administrator_attaches_the_signed_convention_and_downloads_it(
     page: Any, loaded: App, tokens: Tokens, tmp_path: Path, width: int
 ):
