@@ -145,7 +145,7 @@ def test_changing_only_the_title_keeps_every_other_term_of_the_draft(
 
     assert answer.status_code == 303, answer.text
     shown = page_text(admin_browser.get(answer.headers["location"]))
-    assert "« Modifier le brouillon » : c'est enregistré" in shown
+    assert "«\u00a0Modifier le brouillon\u00a0»\u00a0: c'est enregistré" in shown
     only_the_title_changed(app, reference, before, status_before)
 
 

@@ -190,7 +190,7 @@ def contexts() -> dict[str, dict[str, Any]]:
         "import.html": {
             **frame(), "columns": COLUMNS, "required": REQUIRED, "file_name": "<i>T</i>.csv",
             "report": [Row(2, reference_convention())], "refused": [
-                {"line": 3, "column": "amount", "text": "<i>T</i>"}],
+                {"line": 3, "column": "amount", "text": "<i>T</i>"}], "refused_not_shown": 1200,
             "content": "", "digest": "d", "imported": ["<i>T</i>"], "imported_count": 2,
             "already": False, "shown_rows": 1000,
             "scdl": parse_scdl(SCDL.read_text(encoding="utf-8"), "<i>T</i>.csv"),
