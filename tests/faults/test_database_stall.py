@@ -6,53 +6,28 @@ said once, and its end once."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from states.convention import Convention
-from tests.faults.conftest import MailServers, through
-from tests.faults.fleet import build_fleet
-from tests.faults.harness import FAULT_SETTINGS, SCALE, settle, stop_all, tally, unresolved
+from tests.faults.conftest import MailServers
+from tests.faults.harness import SCALE
 from tests.faults.proxy import CuttableProxy
-from tests.faults.smtp import LedgerHandler
-from tests.faults.tally import Figures
-from tests.processes.running import Processes, convflow_environment, wait_until
+from tests.faults.test_database_cut import LinkFault, deliver_through
+from tests.processes.running import Processes
 from workflow.bootstrap import App
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.postgres]
-SLOW_DATA = 0.03  # seconds per DATA: the stall lands in the middle of the delivery
+STALL = LinkFault("silent", SCALE.stall_seconds, CuttableProxy.stall, CuttableProxy.resume,
+                  lambda proxy: proxy.stalls)  # fmt: skip
 
 
 def test_a_database_silent_for_a_while_loses_nothing_and_sends_nothing_twice(
     postgres_database: str, postgres_app: App, reference_convention: Convention,
     mail_servers: MailServers, processes: Processes, proxy: CuttableProxy,
 ) -> None:  # fmt: skip
-    fleet = build_fleet(postgres_app, reference_convention, SCALE.conventions)
-    expected = fleet.expected()
-    emails = sum(expected.values())
-    server = mail_servers.start(LedgerHandler(delay=SLOW_DATA))
-    environment = convflow_environment(through(proxy, postgres_database), server.port,
-                                       **FAULT_SETTINGS)  # fmt: skip
-    started = time.monotonic()
+    _, service = deliver_through(STALL, postgres_database, postgres_app, reference_convention,
+                                 mail_servers, processes, proxy)  # fmt: skip
 
-    service = processes.start(["serve", "--no-http"], environment)
-    wait_until(lambda: sum(server.handler.copies().values()) >= emails // 5, 60,
-               "a fifth of the emails to be sent")  # fmt: skip
-    proxy.stall()
-    time.sleep(SCALE.stall_seconds)
-    proxy.resume()
-    finished = settle(postgres_app, fleet, emails, SCALE.settle_seconds)
-    stop_all([service])
-
-    figures = tally(
-        Figures(f"database silent for {SCALE.stall_seconds:.0f}s", "postgresql",
-                SCALE.conventions, emails, faults=proxy.stalls,
-                seconds=time.monotonic() - started, finished=finished),
-        postgres_app, expected, server.handler.copies(),
-    )  # fmt: skip
-    assert figures.met, f"{figures.line()}; unresolved: {unresolved(postgres_app)}"
-    assert service.popen.returncode == 0, service.output()
     log = service.stderr
     # said once by the service, and once by delivery waiting to record (as for a link cut)
     assert log.count("convflow.service: the database does not answer (") == 1, log
