@@ -11,6 +11,7 @@ fault, named with its entry or its template's line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,3 +152,12 @@ def test_the_template_reading_sees_text_expressions_and_literals_apart_from_code
     assert literals == [(2, "Litige : "), (2, "« ")]
     assert [loose(literal) for _, literal in literals] == [["6: Litige␣: "], ["1: «␣"]]
     assert len(dashboard_templates()) >= 10
+
+
+@pytest.mark.parametrize("template", dashboard_templates(), ids=lambda path: path.name)
+def test_the_dashboard_ties_n_degree_to_its_number(template: Path) -> None:
+    # « versement n° 2 » broke between « n° » and « 2 » on a phone: the emails, letters and the
+    # command line write « n° » with a no-break space (as French does), two pages did not.
+    read, lines, _ = template_reading(template.read_text(encoding="utf-8"))
+
+    assert [lines[m.start()] for m in re.finditer(r"n°(?:[ \t]|(?=\S))", read)] == []
