@@ -25,7 +25,7 @@ def test_the_gallery_shows_every_email_once_with_its_subject_then_its_variants()
         for variant in sample_variants(kind):
             assert gallery.count(f"(`{kind}`, variante `{variant}`)") == 1
     variants = sum(len(sample_variants(kind)) for kind in kinds)
-    assert gallery.count("**Objet :**") == len(kinds) + variants
+    assert gallery.count("**Objet\u00a0:**") == len(kinds) + variants
 
 
 def test_the_gallery_shows_how_each_email_reads_for_a_convention_paid_in_instalments() -> None:
@@ -36,14 +36,14 @@ def test_the_gallery_shows_how_each_email_reads_for_a_convention_paid_in_instalm
                  "payment_recorded", "reminder_payment"):  # fmt: skip
         assert "instalments" in sample_variants(kind), kind
     assert (
-        "**Objet :** [AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré "
+        "**Objet\u00a0:** [AMP-CRPV-PACA-2025] Versement de 80\u202f000,00\xa0€ enregistré "
         "(versement n°\u00a02 sur 2)" in gallery
     )
 
 
 def test_the_partners_text_holds_no_internal_note_and_the_service_copy_adds_it() -> None:
     gallery = email_gallery()
-    partners_texts = gallery.split("Copie du service, en plus :")[0]
+    partners_texts = gallery.split("Copie du service, en plus\u00a0:")[0]
     assert "POUR LE SERVICE" not in partners_texts
     assert gallery.count("POUR LE SERVICE (note interne") >= 20
     assert "convflow status" not in partners_texts
@@ -54,7 +54,7 @@ def _partners_texts(gallery: str) -> dict[str, str]:
     it: its subject and text, without what the service's copy adds."""
     sections = gallery.split("\n## ")[1:]
     return {
-        section.splitlines()[0]: section.split("Copie du service, en plus :")[0]
+        section.splitlines()[0]: section.split("Copie du service, en plus\u00a0:")[0]
         for section in sections
         if "*Au service seulement" not in section
     }

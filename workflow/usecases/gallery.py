@@ -67,11 +67,11 @@ def _section(
         yield ""
         yield f"*{labels.label('email_when', kind)}*"
     else:
-        yield f"### Variante : {labels.email(kind)} (`{kind}`, variante `{variant}`)"
+        yield f"### Variante\u00a0: {labels.email(kind)} (`{kind}`, variante `{variant}`)"
         yield ""
         yield f"*{VARIANTS[variant][0].upper()}{VARIANTS[variant][1:]}.*"
     yield ""
-    yield f"**Objet :** {partners.subject}"
+    yield f"**Objet\u00a0:** {partners.subject}"
     yield ""
     yield "```text"
     yield partners.text.rstrip()
@@ -79,7 +79,7 @@ def _section(
     additions = [line for line in service_additions(partners.text, service.text) if line.strip()]
     if additions:
         yield ""
-        yield "Copie du service, en plus :"
+        yield "Copie du service, en plus\u00a0:"
         yield ""
         yield "```text"
         yield from additions
