@@ -94,6 +94,10 @@ def test_the_calendar_feed_is_valid_rfc_5545(client: httpx.Client, tokens: Token
     assert expiry.decoded("DTSTART") == date(2025, 12, 31)
     assert expiry.decoded("DTEND") == date(2026, 1, 1)
     assert "article 4" in str(expiry["DESCRIPTION"])
+    # spaced as French writes it, as the emails are: no calendar line starts with « : »
+    assert str(expiry["SUMMARY"]) == f"{REFERENCE}\u00a0: terme de la convention"
+    alarms = [str(a["DESCRIPTION"]) for e in events for a in e.walk("VALARM")]
+    assert alarms and all(a.startswith(f"Rappel\u00a0: {REFERENCE}\u00a0: ") for a in alarms)
     assert expiry["UID"] == f"{REFERENCE}-expiry-4@convflow"
     assert parsed["VERSION"] == "2.0" and "PRODID" in parsed
     assert all("DTSTAMP" in event for event in events)

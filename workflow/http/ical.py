@@ -39,7 +39,9 @@ def _alarm(item: Mapping[str, Any], reminder_hour: int) -> Alarm | None:
         return None
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Rappel : {item['reference']} : {labels.deadline(item['kind'])}")
+    alarm.add(
+        "description", f"Rappel\u00a0: {item['reference']}\u00a0: {labels.deadline(item['kind'])}"
+    )
     # From the start of the all-day event (00:00 of the due day) to the reminder's instant.
     alarm.add("trigger", timedelta(days=-days, hours=reminder_hour))
     return alarm
@@ -58,7 +60,7 @@ def _event(item: Mapping[str, Any], link: str | None, reminder_hour: int) -> Eve
     event.add("dtend", due + timedelta(days=1))
     status = item["status"]
     prefix = f"[{labels.deadline_status(status)}] " if status in _PREFIXED else ""
-    event.add("summary", f"{prefix}{item['reference']} : {label}")
+    event.add("summary", f"{prefix}{item['reference']}\u00a0: {label}")
     event.add("description", f"{item['title']}\n\n{item['explanation']}")
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")
