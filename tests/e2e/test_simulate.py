@@ -8,13 +8,13 @@ from pathlib import Path
 
 from states.calendar import at_paris_time, civil_date
 from tests.e2e.conftest import EXAMPLE, REF, Convflow
-from workflow.bootstrap import utc_now
+from workflow.cli import context as cli_context
 from workflow.usecases.iso import instant
 
 
 def today() -> date:
-    """Today in Paris: the command line runs on the real clock."""
-    return civil_date(utc_now())
+    """Today in Paris on the command line's clock (fixed by `cli_clock`)."""
+    return civil_date(cli_context.utc_now())
 
 
 def convention_ending_in(tmp_path: Path, days: int) -> Path:
@@ -29,10 +29,12 @@ def convention_ending_in(tmp_path: Path, days: int) -> Path:
 
 
 def test_simulate_after_run_due_passed_an_overdue_signature_target(
-    convflow: Convflow, tmp_path: Path
+    convflow: Convflow, tmp_path: Path, cli_clock: object
 ) -> None:
     """Issue 9's repro: once `run-due` has marked an overdue signature target passed, its
-    weekly reminders are still planned; `simulate` crashed with a KeyError on them."""
+    weekly reminders are still planned; `simulate` crashed with a KeyError on them. On a
+    fixed day (6 December 2026): on the real clock, from 7 December a weekly reminder fell on
+    Christmas and went out the day before, as a reminder on a public holiday does."""
     convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 400)))
     submitted = today() - timedelta(days=10)
     convflow.ok("event", REF, "submit", "--on", submitted.isoformat())
@@ -59,7 +61,7 @@ def test_simulate_after_run_due_passed_an_overdue_signature_target(
 
 
 def test_simulate_shows_what_a_back_dated_submission_will_not_send_and_why(
-    convflow: Convflow, tmp_path: Path
+    convflow: Convflow, tmp_path: Path, cli_clock: object
 ) -> None:
     """Submitted ten days ago, recorded now: the reminder of the target's day (three days ago)
     was planned after its instant; the service will skip it, and `simulate` says why."""
