@@ -73,7 +73,7 @@ def test_the_deadline_in_the_calendar_the_csv_and_the_reminders(
     assert planned == [("J-30", "reminder_committee", "2025-08-11T07:00:00Z"),
                        ("J-7", "reminder_committee", "2025-09-03T07:00:00Z")]  # fmt: skip
     feed = ical.calendar(queries.calendar_deadlines(app, steps.REFERENCE), "x")
-    assert "AMP-CRPV-PACA-2025 : prochaine réunion du Comité technique" in feed
+    assert "AMP-CRPV-PACA-2025\u00a0: prochaine réunion du Comité technique" in feed
     assert "DTSTART;VALUE=DATE:20250910" in feed
     app.clock.now = steps.at("2025-08-01T08:00:00Z")  # type: ignore[attr-defined]
     upcoming = queries.upcoming_deadlines(app, app.clock(), 90)["items"]
