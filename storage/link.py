@@ -37,7 +37,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -241,12 +241,8 @@ def _shut(descriptor: int) -> None:
         link = socket.socket(fileno=os.dup(descriptor))
     except OSError:  # already closed: nothing waits on it
         return
-    try:
-        link.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # not connected any more: its wait has ended too
-    finally:
-        link.close()  # the duplicate only
+    with link, suppress(OSError):  # not connected any more: its wait has ended too
+        link.shutdown(socket.SHUT_RDWR)  # closing `link` closes the duplicate only
 
 
 _WATCHDOG = _Watchdog()
