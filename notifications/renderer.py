@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoe
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from notifications import formatting
+from notifications.committee import committee_of
 from notifications.errors import TemplateError, UnknownTemplate
 from notifications.typography import french_html, french_text
 
@@ -96,6 +97,7 @@ def _environment(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
         finalize=_refuse_none,
     )
     environment.filters.update(FILTERS)
+    environment.filters["committee"] = committee_of  # not text: the phrases naming it
     return environment
 
 

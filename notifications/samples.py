@@ -38,6 +38,8 @@ VARIANTS = {
     "amendment": "après l’avenant n°\u00a01, signé le 12 novembre 2025, qui porte la subvention à "
     f"{euros(Decimal('250000'))} : la mise à jour des données publiées, pratique de la "
     "Métropole (aucun texte ne l’impose)",
+    "committee_name": "si la convention nommait autrement son comité de suivi : une "
+    "« Commission de suivi » (article 3), dont convflow ne connaît que le nom et l’article",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -253,6 +255,42 @@ def _committee(days_before: int | None = None) -> dict[str, Any]:
             f"Article 3 : un Comité technique ; le service le réunit tous les 6 mois. Dernière "
             f"réunion : {date_fr_full(held)}.",
             f"Prochaine réunion au plus tard six mois après : {date_fr_full(due)}, sans report.",
+        ],
+        days_before=days_before,
+    )
+
+
+COMMISSION = {
+    "name": "Commission de suivi",
+    "article": "article 3",
+    "noun": "Commission de suivi",
+    "a": "une Commission de suivi",
+    "the": "la Commission de suivi",
+    "of": "de la Commission de suivi",
+    "the_short": "la commission",
+    "of_short": "de la commission",
+    "pronoun": "la",
+    "model": False,
+}
+"""A committee the convention names otherwise, as the workflow names it (a test holds it to
+states.committee's phrases)."""
+
+
+def _commission(days_before: int | None = None) -> dict[str, Any]:
+    """The next meeting of a committee named « Commission de suivi », as states/ explains it."""
+    held, due = date(2025, 3, 27), date(2025, 9, 27)
+    return _deadline(
+        "committee",
+        "Prochaine réunion de la Commission de suivi",
+        due,
+        datetime(2025, 9, 27, 22, 0, tzinfo=UTC),
+        [
+            "Commission de suivi (article 3) : le service a choisi de la réunir tous les 6 mois.",
+            f"Calcul : de quantième à quantième, depuis sa dernière réunion, le "
+            f"{date_fr_full(held)} : + 6 mois = {date_fr_full(due)} ; pas de report au jour "
+            "ouvrable suivant (une réunion à convoquer, pas un délai légal).",
+            "Information seulement : la Métropole convoque la commission ; rien ne change pour "
+            "la convention si la date passe. Le service enregistre la réunion une fois tenue.",
         ],
         days_before=days_before,
     )
@@ -790,6 +828,12 @@ def _report_received() -> Context:
 _BUILDERS["report_received"] = _report_received  # paid in instalments, or it has no report
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "committee_name": {
+        "reminder_committee": lambda: {
+            "convention": {**_convention(*_IN_FORCE), "committee": COMMISSION},
+            "deadline": _commission(30),
+        },
+    },
     "amendment": {
         "reminder_publication": lambda: {
             "convention": _amended(*_IN_FORCE),

@@ -132,8 +132,10 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
         block.add(words("financial report"), _financial_report(view["financial_report"], words))
     committee = view.get("committee")
     if committee and (committee["meetings"] or committee["cadence_months"] or committee["name"]):
-        block.add(words("steering committee"), cadence_line(committee, words),
-                  meeting_lines(committee, words))  # fmt: skip
+        # A committee the convention names: the line says its name, under a generic label
+        # (« comité de suivi : Comité de pilotage (article 5) »); the model's, as always.
+        label = words("monitoring committee") if committee["name"] else words("steering committee")
+        block.add(label, cadence_line(committee, words), meeting_lines(committee, words))
     block.add(words("parties"), details=[f"{p['key']:<12} {p['name']}" for p in view["parties"]])
     block.add(words("signatories"), details=_signatories(view, words))
     deadlines = _deadline_lines(view, words)

@@ -229,7 +229,7 @@ def committee_form(
     filled = given or {}
     fields = [_field(key, True, view, filled) for key in spec.required]
     fields += [_field(key, False, view, filled) for key in spec.optional]
-    label = labels.action("committee_meeting")
+    label = labels.action("committee_meeting", (view.get("committee") or {}).get("name"))
     return EventForm("committee_meeting", label, tuple(fields), "comite", "committee_meeting")
 
 

@@ -39,19 +39,26 @@ def _alarm(item: Mapping[str, Any], reminder_hour: int) -> Alarm | None:
         return None
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add(
-        "description", f"Rappel\u00a0: {item['reference']}\u00a0: {labels.deadline(item['kind'])}"
-    )
+    alarm.add("description", f"Rappel\u00a0: {item['reference']}\u00a0: {_label(item)}")
     # From the start of the all-day event (00:00 of the due day) to the reminder's instant.
     alarm.add("trigger", timedelta(days=-days, hours=reminder_hour))
     return alarm
 
 
+def _label(item: Mapping[str, Any]) -> str:
+    """What an event of the feed is called: its own label (a committee named as its
+    convention names it), else its kind's; a meeting held is an event, not a deadline."""
+    if item.get("label"):
+        return str(item["label"])
+    if item["kind"] == "committee_meeting":
+        return labels.event(item["kind"])
+    return labels.deadline(item["kind"])
+
+
 def _event(item: Mapping[str, Any], link: str | None, reminder_hour: int) -> Event:
     due = item["due_date"]
     changed = item["resolved_at"] or item["created_at"]
-    meeting = item["kind"] == "committee_meeting"  # a meeting held, not a deadline
-    label = labels.event(item["kind"]) if meeting else labels.deadline(item["kind"])
+    label = _label(item)
     event = Event()
     event.add("uid", _uid(item))
     event.add("dtstamp", changed)

@@ -6,7 +6,7 @@ nothing a user typed is ever marked safe: a title such as `<script>` is shown as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +16,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from notifications.formatting import number_fr
+from states.committee import CommitteeWords, committee_words
+from states.convention import Articles
 from workflow.http.addresses import in_address
 from workflow.http.dates import when
 from workflow.http.diagram import state_diagram, ways_by_state, ways_out
@@ -71,6 +73,13 @@ def in_days(count: int | None) -> str:
     return "hier" if count == -1 else f"il y a {-count} jours"
 
 
+def named_committee(view: Mapping[str, Any] | None) -> CommitteeWords:
+    """How the page names a convention's committee, from its view (`status`'s `committee`):
+    its own name and article, or the model's Comité technique."""
+    found = view or {}
+    return committee_words(found.get("name"), found.get("article") or Articles.committee)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "when": when,
     "in_address": in_address,
@@ -83,6 +92,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "reading_note": labels.reading_note,
     "read_status": labels.read_status,
     "deadline_label": labels.deadline,
+    "deadline_heading": labels.deadline_heading,
     "deadline_status_label": labels.deadline_status,
     "reminder_status_label": labels.reminder_status,
     "reminder_reason_label": labels.reminder_reason,
@@ -114,6 +124,7 @@ def environment(directory: Path = TEMPLATES) -> Environment:
     env.filters.update(FILTERS)
     env.globals.update(
         state_diagram=state_diagram,
+        committee_words=named_committee,
         ways_out=ways_out,
         ways_by_state=ways_by_state,
         field_label=labels.amendment_field,

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from notifications.addresses import mail_domain
 from states.amendments import Amendment, AmendmentOutcome, current_value
 from states.calendar import civil_date
+from states.committee import committee_words
 from states.convention import Articles, Convention
 from states.deadlines import ComputedDeadline, LegalSettings, counted_from, for_partners
 from states.due import ANNOUNCEMENTS
@@ -128,6 +129,7 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
         },
         "instalments": [dict(view) for view in instalment_views(convention)],
         "financial_report": financial_report_snapshot(convention),
+        "committee": committee_snapshot(convention),
         "parties_nature": convention.parties_nature(),
         "parties": [
             {
@@ -160,6 +162,27 @@ def _balance(convention: Convention) -> dict[str, str] | None:
     if not balance:
         return None
     return {"amount": str(balance), "paid_before": str(convention.amount - balance)}
+
+
+def committee_snapshot(convention: Convention) -> dict[str, Any]:
+    """The convention's committee as emails name it (states.committee.committee_words): its
+    name and article, and the phrases a sentence takes (« un Comité technique », « de la
+    Commission de suivi », the pronoun « le » or « la »); `model`: the model convention's
+    Comité technique, whose role the emails tell. Frozen with the rest: an email queued before
+    the committee was renamed names it as it was then called."""
+    words = committee_words(convention.committee.name, convention.clauses.articles.committee)
+    return {
+        "name": words.name,
+        "article": words.article,
+        "noun": words.noun,
+        "a": words.a(),
+        "the": words.the(),
+        "of": words.of(),
+        "the_short": words.the(short=True),
+        "of_short": words.of(short=True),
+        "pronoun": words.pronoun,
+        "model": words.model,
+    }
 
 
 def financial_report_snapshot(convention: Convention) -> dict[str, Any] | None:
@@ -407,6 +430,9 @@ class Mailer:
     ) -> Email:
         """An email about a convention, ready to queue, its facts frozen as they are now."""
         reference = convention.reference
+        if deadline is not None and deadline["kind"] == "committee":  # its name, frozen too
+            label = labels.for_committee("deadline", "committee", convention.committee.name)
+            deadline = {**deadline, "kind_label": label}
         context = {
             "kind": kind,
             "audience": audience,
@@ -544,6 +570,7 @@ __all__: Sequence[str] = [
     "Mailer",
     "amendment_snapshot",
     "balance_snapshot",
+    "committee_snapshot",
     "computed_snapshot",
     "convention_snapshot",
     "deadline_snapshot",

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
+from states.committee import committee_words
 from states.due import END_KINDS
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
 from states.reading import EndUnrecorded, closed_at_pass, end_from_deadlines, passed_unrecorded
@@ -31,6 +32,7 @@ from storage.queries import (
 from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.iso import day, instant
+from workflow.wording import labels
 
 __all__ = [
     "LIST",
@@ -174,6 +176,9 @@ class CalendarDeadline(TypedDict):
     # The VALARM: days before the due day its first reminder goes out (0: on the day), the
     # working day before a day off counted (states.reminders.first_reminder_day).
     first_reminder_days: int | None
+    # What its summary calls it: the committee's meeting or next meeting named as its
+    # convention names the committee (labels.for_committee); None: its kind's label.
+    label: str | None
 
 
 class FailedEmail(TypedDict):
@@ -384,6 +389,7 @@ def calendar_deadlines(
         rows = uow.listing.calendar(reference, since, until)
         committees = uow.listing.committees(reference)
     meetings = _meetings(committees, since, until)
+    names = {row.reference: committee_from_stored(row.committee).name for row in committees}
     calendar = app.legal.calendar
     return meetings + [
         {
@@ -398,9 +404,17 @@ def calendar_deadlines(
             "created_at": row.created_at,
             "resolved_at": row.resolved_at,
             "first_reminder_days": _first_reminder_days(row, calendar),
+            "label": _committee_label("deadline", row.kind, names.get(row.reference)),
         }
         for row in rows
     ]
+
+
+def _committee_label(sort: str, name: str, committee: str | None) -> str | None:
+    """The label naming the committee as its convention does, when it differs from the
+    kind's own (None: the model's Comité technique, or no committee's kind)."""
+    said = labels.for_committee(sort, name, committee)
+    return None if said == labels.label(sort, name) else said
 
 
 def _first_reminder_days(row: AnyRow, calendar: HolidayCalendar) -> int | None:
@@ -418,7 +432,11 @@ def _meetings(
     found: list[CalendarDeadline] = []
     for row in rows:
         article = clauses_from_stored(row.clauses).articles.committee
-        for meeting in committee_from_stored(row.committee).meetings:
+        record = committee_from_stored(row.committee)
+        named = committee_words(record.name, article)
+        # The model's as the feed always wrote it; another by its own name.
+        of = "du comité technique" if named.model else named.of()
+        for meeting in record.meetings:
             day = meeting.held_on
             if (since is not None and day < since) or (until is not None and day > until):
                 continue
@@ -426,12 +444,13 @@ def _meetings(
             found.append({
                 "reference": row.reference, "title": row.title, "kind": "committee_meeting",
                 "status": "held", "due_date": day, "expires_at": end_of_day(day),
-                "explanation": f"Réunion du comité technique ({article}).\nPrésents : "
+                "explanation": f"Réunion {of} ({article}).\nPrésents : "
                 f"{meeting.attendees}\nDécisions : {meeting.decisions}",
                 # One meeting a day at most: its day keeps the feed's UID stable.
                 "opened_by_seq": int(day.strftime("%Y%m%d")), "created_at": held,
                 "resolved_at": held,
                 "first_reminder_days": None,
+                "label": _committee_label("event", "committee_meeting", record.name),
             })  # fmt: skip
     return found
 

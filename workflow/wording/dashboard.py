@@ -44,20 +44,38 @@ def short_state(name: str) -> str:
     return labels.label("state_short", name)
 
 
-def event(name: str, amendment: int | None = None, inputs: Mapping[str, Any] | None = None) -> str:
+def event(
+    name: str,
+    amendment: int | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    committee: str | None = None,
+) -> str:
     """A history event as administrators read it: 'Signature', or 'Signature de l'avenant'
     for an event of amendment n°`amendment`; given its inputs, the financial report received
-    (`report_received report=financial`) as such, not as an instalment's document."""
+    (`report_received report=financial`) as such, not as an instalment's document; the
+    committee's meeting named as its convention names it (`committee`, labels.for_committee)."""
     if amendment:
         return labels.amendment_event(name)
     if name == "report_received" and (inputs or {}).get("report") == "financial":
         return labels.email("financial_report_received")
-    return labels.event(name)
+    return labels.for_committee("event", name, committee)
 
 
-def action(name: str) -> str:
-    """What recording an event is called on its button."""
-    return labels.label("action", name)
+def action(name: str, committee: str | None = None) -> str:
+    """What recording an event is called on its button (the committee named as its
+    convention names it)."""
+    return labels.for_committee("action", name, committee)
+
+
+def deadline_heading(kind: str, committee: str | None = None) -> str:
+    """A deadline kind as a convention's page heads it: the catalogue's label with a capital
+    and the rest in lower case, as the page always wrote it ('Terme de la convention'); the
+    next meeting of a committee its convention names otherwise than the model's, with that
+    name as written ('Prochaine réunion du comité « COPIL »', not « copil »)."""
+    said = labels.for_committee("deadline", kind, committee)
+    if said == labels.deadline(kind):
+        return said.capitalize()
+    return said[:1].upper() + said[1:]
 
 
 def amendment_action(name: str, number: int) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, translations
+from states.committee import committee_words
+from workflow.wording.catalogue import DEFAULT_LANGUAGE, Language, gettext_noop, translations
 
 if TYPE_CHECKING:
     from workflow.wording.glossary import GLOSSARY
@@ -46,6 +47,31 @@ def input_name(key: str, language: Language = DEFAULT_LANGUAGE) -> str:
 def deadline(kind: str, language: Language = DEFAULT_LANGUAGE) -> str:
     """A deadline kind: 'terme de la convention'."""
     return label("deadline", kind, language)
+
+
+_NAMED_COMMITTEE = {
+    ("event", "committee_meeting"): gettext_noop("Meeting {of_committee}"),
+    ("event", "committee_cadence"): gettext_noop("Cadence {of_committee}"),
+    ("action", "committee_meeting"): gettext_noop("Record a meeting {of_committee}"),
+    ("deadline", "committee"): gettext_noop("next meeting {of_committee}"),
+}
+"""The labels that name the steering committee, for a committee the convention names
+otherwise than the model's Comité technique; `of_committee` is French (« de la Commission de
+suivi »): the labels are French, English keeps the public names."""
+
+
+def for_committee(
+    sort: str, name: str, committee: str | None, language: Language = DEFAULT_LANGUAGE
+) -> str:
+    """The label of a public name of this sort, naming the committee as its convention does:
+    the catalogue's own for the model's Comité technique (`committee` None, or that one);
+    « prochaine réunion de la Commission de suivi », « Réunion du Comité de pilotage » for
+    another (states.committee.committee_words)."""
+    said = _NAMED_COMMITTEE.get((sort, name))
+    words = committee_words(committee, "")
+    if said is None or words.model or language != "fr":
+        return label(sort, name, language)
+    return str(translations(language).gettext(said)).format(of_committee=words.of())
 
 
 def email(kind: str, language: Language = DEFAULT_LANGUAGE) -> str:

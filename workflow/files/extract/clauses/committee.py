@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 
+from states.committee import HEAD_NOUNS
+
 from ..layout import Article
 from ..model import gettext_noop
 from ..passages import Span
 from ..wording import capitalised, plain
 from .common import Reading, sentences
 
-_HEAD = r"(?:comité|commission|instance|conseil|groupe|cellule)"
+_HEAD = "(?:" + "|".join(HEAD_NOUNS) + ")"  # the nouns whose gender sentences know
 _STOP = {
     "sera", "est", "se", "qui", "réunit", "composé", "composée", "associant", "présidé", "présidée",
     "valide", "évalue", "examine", "établit", "chargé", "chargée", "a", "aura", "peut", "pourra",
