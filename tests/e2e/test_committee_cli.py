@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.drafts import DRAFTS
-from tests.e2e.conftest import CRPV, METROPOLE, REF, CliClock, Convflow
+from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
 
 
 def in_force(convflow: Convflow) -> None:
@@ -132,3 +132,31 @@ def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path:
     assert "n'est pas du texte UTF-8\u00a0: joignez un PDF" in result.stderr  # French, as the rest
     assert "convflow attach --event N" in result.stderr
     assert loaded.json("committee", REF, "list")["meetings"] == []
+
+
+def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it(
+    convflow: Convflow, cli_clock: CliClock, tmp_path: Path
+) -> None:
+    """The reference file with `[committee] name = "Commission de suivi"`, article 8: status
+    puts it under « comité de suivi », its next meeting and its reminders by its name, its
+    explanation too; `committee add` names its meeting so."""
+    named = tmp_path / "commission.toml"
+    named.write_text(EXAMPLE.read_text(encoding="utf-8")
+                     + '\n[committee]\nname = "Commission de suivi"\narticle = "article 8"\n',
+                     encoding="utf-8")  # fmt: skip
+    convflow.ok("import", "--without-history", str(named))
+    cli_clock.now = datetime(2025, 3, 11, 12, 0, tzinfo=UTC)
+    in_force(convflow)
+
+    cadence = convflow.ok("committee", REF, "cadence", "6", "--on", "2025-03-11")
+    added = convflow.ok("committee", REF, "add", "--date", "2025-03-11", "--attendees", "A",
+                        "--decisions", "B")  # fmt: skip
+    status = convflow.ok("status", REF).replace("\xa0", " ")
+
+    assert "prochaine réunion de la Commission de suivi" in cadence
+    assert "Réunion de la Commission de suivi (committee_meeting) enregistré" in added
+    assert ("comité de suivi  Commission de suivi (article 8) ; tous les 6 mois, prochaine "
+            "réunion au plus tard le") in status  # fmt: skip
+    assert "prochaine réunion de la Commission de suivi" in status  # its deadline and reminders
+    assert "Commission de suivi (article 8) : le service a choisi de la réunir" in status
+    assert "Comité technique" not in status and "comité technique" not in status

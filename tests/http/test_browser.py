@@ -415,3 +415,50 @@ def test_the_committee_s_name_heads_its_section_which_says_no_meeting_is_due_bef
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     if SHOTS:
         section.screenshot(path=str(Path(SHOTS) / f"committee-named-{width}.png"))
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_a_commission_s_page_names_it_everywhere_it_speaks_of_the_committee(
+    page: Any, app: App, reference_convention: Convention, tokens: Tokens, width: int
+):
+    """The convention names its committee « Commission de suivi », article 8: its section's
+    heading, its next meeting, its reminders, its history and the form's button say that
+    name (and the hint does not lend it article 3's silence on a frequency)."""
+    from playwright.sync_api import expect
+
+    from tests.integration.test_committee import cadence, meeting
+    from tests.integration.test_committee_name import named
+
+    app.clock.now = steps.at("2025-06-20T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, named(reference_convention))
+    steps.bring_into_force(app)
+    meeting(app, "2025-06-18")
+    cadence(app, "6", "2025-06-20")  # due 18 December 2025
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.admin)
+
+    page.goto(f"/conventions/{REFERENCE}")
+    section = page.locator("section#comite")
+    heading = section.get_by_role("heading", name="Commission de suivi (article 8)")
+    heading.scroll_into_view_if_needed()
+    expect(heading).to_be_in_viewport()
+    expect(
+        section.get_by_role("region", name="Réunions de la commission (tableau)")
+    ).to_be_attached()
+    expect(section.locator("summary", has_text="Enregistrer une réunion de la Commission de suivi")
+           ).to_be_visible()  # fmt: skip
+    deadlines = page.locator("section#echeances")
+    expect(deadlines.get_by_role("heading", name="Prochaine réunion de la Commission de suivi")
+           ).to_be_visible()  # fmt: skip
+    expect(page.locator("section#rappels")).to_contain_text(
+        "Prochaine réunion de la Commission de suivi"
+    )
+    text = page.locator("main").inner_text()
+    assert "Réunion de la Commission de suivi" in text  # its history line
+    assert "omité technique" not in text and "ommission de suivi" in text
+    assert "article 3" not in text
+    box = heading.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+    if SHOTS:
+        section.screenshot(path=str(Path(SHOTS) / f"committee-commission-{width}.png"))

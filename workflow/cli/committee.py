@@ -1,4 +1,5 @@
-"""`convflow committee`: the steering committee article 3 creates (its *Comité technique*).
+"""`convflow committee`: the steering committee a convention creates (the model's article 3,
+its *Comité technique*; another's as its file names it, `[committee]` name and article).
 
 Record a meeting (`add`: its day, attendees, decisions, minutes as text), list them (`list`), or
 set how often it meets (`cadence N`, 0 for none): the next meeting is then due N months after
@@ -85,8 +86,9 @@ def committee(
     if as_json:
         emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
         return
+    name = committee_record(app, reference)["name"]  # as the convention names its committee
     click.echo(words("{reference}: {event} recorded on {on} by {actor}", reference=reference,
-                     event=words.label("event", result.event), on=words.long_date(result.on),
-                     actor=result.actor))  # fmt: skip
-    for line in new_deadlines(words, result.deadlines):
+                     event=words.committee_label("event", result.event, name),
+                     on=words.long_date(result.on), actor=result.actor))  # fmt: skip
+    for line in new_deadlines(words, result.deadlines, name):
         click.echo(line)

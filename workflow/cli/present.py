@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from states.visible import visible
+from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.reading import NOT_RECORDED, read_status, reading_note
 from workflow.wording.words import Words
@@ -141,7 +142,7 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     deadlines = _deadline_lines(view, words)
     block.add(words("deadlines"), "" if deadlines else words("none yet"), deadlines)
     _terms(view, words, block)
-    _reminders(view.get("reminders", []), words, block)
+    _reminders(view.get("reminders", []), words, block, (view.get("committee") or {}).get("name"))
     _emails(view.get("outbox", []), words, block)
     return "\n".join([f"{view['reference']} — {view['title']}", *block.lines()])
 
@@ -249,10 +250,15 @@ def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     return lines
 
 
-def deadline_name(words: Words, kind: str, instalment: int | None = None) -> str:
+def deadline_name(
+    words: Words, kind: str, instalment: int | None = None, committee: str | None = None
+) -> str:
     """A deadline as a person reads it: « compte rendu financier », « objectif de versement
-    n°2 »; its kind (`financial_report`) stays in `--json`."""
-    return words.label("deadline", kind) + (f" n°\u00a0{instalment}" if instalment else "")
+    n°2 », the next meeting of the committee `committee` as its convention names it
+    (« prochaine réunion de la Commission de suivi »); its kind (`committee`) stays in
+    `--json`."""
+    said = labels.for_committee("deadline", kind, committee, words.language)
+    return said + (f" n°\u00a0{instalment}" if instalment else "")
 
 
 def reminder_name(words: Words, label: str) -> str:
@@ -281,7 +287,9 @@ def next_pass_text(words: Words, reminder: Mapping[str, Any]) -> str:
 
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
-    names = [deadline_name(words, d["kind"], d.get("instalment")) for d in view["deadlines"]]
+    committee = (view.get("committee") or {}).get("name")
+    names = [deadline_name(words, d["kind"], d.get("instalment"), committee)
+             for d in view["deadlines"]]  # fmt: skip
     # Passed at the instant of reading, still pending as stored: said passed, not to come;
     # closed by the end the next pass applies: said as that pass leaves it (cancelled).
     statuses = [words.label("deadline_status", read_status(d)) for d in view["deadlines"]]
@@ -350,7 +358,9 @@ ones: a sentence each, so that French makes its adjective agree (« 2 annulé(s)
 in « 6 prévu(s) »."""
 
 
-def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> None:
+def _reminders(
+    reminders: list[dict[str, Any]], words: Words, block: _Block, committee: str | None = None
+) -> None:
     if not reminders:
         return
     planned = [r for r in reminders if r["status"] == "planned"]
@@ -364,6 +374,10 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
         ", " + words(REMINDER_COUNTS[status], count=count)
         for status, count in sorted(counts.items())
     )
+    shown = planned[:SHOWN_REMINDERS]
+    names = [deadline_name(words, r["kind"], committee=committee) for r in shown]
+    # 37 wide as always; wider for a committee's longer name, so the columns stay aligned.
+    width = max([37, *map(len, names)])
     block.add(
         words("reminders"),
         words(
@@ -372,10 +386,10 @@ def _reminders(reminders: list[dict[str, Any]], words: Words, block: _Block) -> 
             others=others,
         ),
         [
-            f"{deadline_name(words, r['kind']):<37} {reminder_name(words, r['label']):<10} "
+            f"{name:<{width}} {reminder_name(words, r['label']):<10} "
             f"{instant(words, r['planned_at'])}"
             + (" — " + next_pass_text(words, r) if r.get("awaiting_pass") else "")
-            for r in planned[:SHOWN_REMINDERS]
+            for r, name in zip(shown, names, strict=True)
         ]
         + (
             [words("… and {count} more", count=len(planned) - SHOWN_REMINDERS)]
@@ -421,11 +435,14 @@ def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
     )
 
 
-def new_deadlines(words: Words, deadlines: Iterable[Any]) -> list[str]:
-    """The lines that say which deadlines an event opened: kind, day, exact end."""
+def new_deadlines(
+    words: Words, deadlines: Iterable[Any], committee: str | None = None
+) -> list[str]:
+    """The lines that say which deadlines an event opened: kind (the committee's as its
+    convention names it), day, exact end."""
     return [
         "  " + words("new deadline {kind}: {day}, ends {instant}",
-                     kind=deadline_name(words, d.kind),
+                     kind=deadline_name(words, d.kind, committee=committee),
                      day=words.long_date(d.due_date), instant=end(words, d.expires_at))
         for d in deadlines
     ]  # fmt: skip

@@ -109,6 +109,12 @@ class Words:
         said = labels.label(sort, name, self.language)
         return self._with_name(said, name) if sort in TYPED else said
 
+    def committee_label(self, sort: str, name: str, committee: str | None) -> str:
+        """`label`, naming the steering committee as its convention does (`committee`, its
+        name; labels.for_committee): « Réunion de la Commission de suivi »."""
+        said = labels.for_committee(sort, name, committee, self.language)
+        return self._with_name(said, name) if sort in TYPED else said
+
     def named(self, sort: str, name: str) -> str:
         """A public name's label followed by the name itself for the command line, whatever
         its sort: an email's kind (`signature_requested`) that `--json` and the logs show."""
