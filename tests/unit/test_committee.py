@@ -8,10 +8,12 @@ from datetime import date
 
 import pytest
 
+from notifications.committee import MODEL_COMMITTEE
+from notifications.samples import COMMISSION, sample_context
 from states.calendar import HolidayCalendar
-from states.committee import Committee, Meeting, next_meeting
+from states.committee import Committee, Meeting, committee_words, next_meeting
 from states.convention import Convention, ReminderOffsets
-from states.deadlines import INFORMATION_KINDS, DeadlineClosure
+from states.deadlines import INFORMATION_KINDS, DeadlineClosure, for_partners
 from states.errors import ConvflowError
 from states.lifecycle import Outcome, record_side
 from states.reminders import plan
@@ -26,6 +28,7 @@ from tests.unit.builders import (
     record,
     refusal,
 )
+from workflow.usecases.emails import committee_snapshot
 
 IN_FORCE = date(2025, 3, 10)
 TERM = date(2025, 12, 31)
@@ -212,3 +215,68 @@ def test_a_meeting_is_dated_when_it_was_held_even_before_the_last_event():
 
     assert outcome.on == date(2025, 4, 1)
     assert convention.last_event_on == date(2025, 4, 15)
+
+
+# --- How sentences name the committee ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "a", "of", "of_short", "pronoun"),
+    [
+        (None, "un Comité technique", "du Comité technique", "du comité", "le"),
+        ("Comité de pilotage", "un Comité de pilotage", "du Comité de pilotage", "du comité",
+         "le"),
+        ("Commission de suivi", "une Commission de suivi", "de la Commission de suivi",
+         "de la commission", "la"),
+        ("Instance de suivi", "une Instance de suivi", "de l'Instance de suivi",
+         "de l'instance", "la"),
+        ("Cellule de coordination", "une Cellule de coordination",
+         "de la Cellule de coordination", "de la cellule", "la"),
+        ("conseil d'orientation", "un conseil d'orientation", "du conseil d'orientation",
+         "du conseil", "le"),
+        ("COPIL", "un comité «\u00a0COPIL\u00a0»", "du comité «\u00a0COPIL\u00a0»", "du comité",
+         "le"),
+        ("Bureau des partenaires", "un comité «\u00a0Bureau des partenaires\u00a0»",
+         "du comité «\u00a0Bureau des partenaires\u00a0»", "du comité", "le"),
+    ],
+)  # fmt: skip
+def test_a_committee_is_named_by_the_gender_of_its_first_word_or_quoted_after_comite(
+    name: str | None, a: str, of: str, of_short: str, pronoun: str
+):
+    words = committee_words(name, "article 8")
+
+    assert (words.a(), words.of(), words.of(short=True), words.pronoun) == (a, of, of_short,
+                                                                          pronoun)  # fmt: skip
+
+
+def test_only_the_model_s_comite_technique_is_told_with_article_3_s_words():
+    assert committee_words(None, "article 3").model
+    assert committee_words("COMITÉ TECHNIQUE", "article 3").model
+    assert not committee_words("Comité de pilotage", "article 3").model
+    record = Committee(6, (), "Comité de pilotage")
+    found = next_meeting(record, IN_FORCE, TERM, "article 5")
+    assert found is not None
+    assert found.explanation.startswith(
+        "Comité de pilotage (article 5) : le service a choisi de le réunir tous les 6 mois."
+    )
+    assert "orientations" not in found.explanation
+
+
+def test_the_emails_name_the_model_s_committee_and_the_gallery_s_commission_as_states_does():
+    """notifications knows nothing of states: its model committee (for emails queued before
+    the committee was frozen in their facts, and the gallery) and the gallery's « Commission
+    de suivi » are written out, and must be what the workflow freezes."""
+    for name, expected in ((None, MODEL_COMMITTEE), ("Commission de suivi", COMMISSION)):
+        convention = convention_in("execution")
+        convention.committee = Committee(name=name)
+        assert committee_snapshot(convention) == expected
+
+
+def test_the_gallery_s_commission_explains_its_next_meeting_as_states_does():
+    record = Committee(6, (meeting(date(2025, 3, 27)),), "Commission de suivi")
+    found = next_meeting(record, date(2025, 1, 27), TERM, "article 3")
+    context = sample_context("reminder_committee", variant="committee_name")
+
+    assert found is not None
+    assert context["deadline"]["explanation"] == for_partners(found.explanation)
+    assert context["deadline"]["due_date"] == found.due_date
