@@ -420,7 +420,7 @@ def test_the_committee_s_name_heads_its_section_which_says_no_meeting_is_due_bef
 @pytest.mark.parametrize("width", [375, 1366])
 def test_a_commission_s_page_names_it_everywhere_it_speaks_of_the_committee(
     page: Any, app: App, reference_convention: Convention, tokens: Tokens, width: int
-):
+) -> None:
     """The convention names its committee « Commission de suivi », article 8: its section's
     heading, its next meeting, its reminders, its history and the form's button say that
     name (and the hint does not lend it article 3's silence on a frequency)."""

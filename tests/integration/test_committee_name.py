@@ -52,7 +52,7 @@ def the_reminder(app: App, server: RunningServer) -> tuple[str, str, str]:
 
 def test_its_reminder_names_the_commission_and_its_article_in_good_french(
     app: App, reference_convention: Convention, smtp_server: RunningServer
-):
+) -> None:
     app.clock.now = steps.at("2025-03-11T10:00:00Z")  # type: ignore[attr-defined]
     steps.load(app, named(reference_convention))
     steps.bring_into_force(app)
@@ -83,7 +83,7 @@ def test_its_reminder_names_the_commission_and_its_article_in_good_french(
 
 def test_a_name_that_starts_with_no_known_noun_is_quoted_after_comite(
     app: App, reference_convention: Convention, smtp_server: RunningServer
-):
+) -> None:
     app.clock.now = steps.at("2025-03-11T10:00:00Z")  # type: ignore[attr-defined]
     steps.load(app, named(reference_convention, "COPIL"))
     steps.bring_into_force(app)
@@ -98,7 +98,7 @@ def test_a_name_that_starts_with_no_known_noun_is_quoted_after_comite(
 
 def test_an_email_decided_before_a_rename_keeps_the_name_of_its_moment(
     app: App, reference_convention: Convention, smtp_server: RunningServer
-):
+) -> None:
     """The committee is renamed « Comité de pilotage » (a correction of the stored record)
     after its reminder was decided and before it left: the reminder says the name it had
     when decided, as it says the signatures and the state of then; status says the new one."""
@@ -125,7 +125,7 @@ def test_an_email_decided_before_a_rename_keeps_the_name_of_its_moment(
 
 def test_its_meetings_and_next_meeting_in_the_calendar_feed_are_the_commission_s(
     app: App, reference_convention: Convention
-):
+) -> None:
     app.clock.now = steps.at("2025-06-20T10:00:00Z")  # type: ignore[attr-defined]
     steps.load(app, named(reference_convention))
     steps.bring_into_force(app)
@@ -145,7 +145,7 @@ def test_its_meetings_and_next_meeting_in_the_calendar_feed_are_the_commission_s
 
 def test_the_reference_convention_s_feed_still_says_its_comite_technique(
     app: App, reference_convention: Convention
-):
+) -> None:
     app.clock.now = steps.at("2025-06-20T10:00:00Z")  # type: ignore[attr-defined]
     steps.load(app, reference_convention)
     steps.bring_into_force(app)

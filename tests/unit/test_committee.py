@@ -242,14 +242,14 @@ def test_a_meeting_is_dated_when_it_was_held_even_before_the_last_event():
 )  # fmt: skip
 def test_a_committee_is_named_by_the_gender_of_its_first_word_or_quoted_after_comite(
     name: str | None, a: str, of: str, of_short: str, pronoun: str
-):
+) -> None:
     words = committee_words(name, "article 8")
 
     assert (words.a(), words.of(), words.of(short=True), words.pronoun) == (a, of, of_short,
                                                                           pronoun)  # fmt: skip
 
 
-def test_only_the_model_s_comite_technique_is_told_with_article_3_s_words():
+def test_only_the_model_s_comite_technique_is_told_with_article_3_s_words() -> None:
     assert committee_words(None, "article 3").model
     assert committee_words("COMITÉ TECHNIQUE", "article 3").model
     assert not committee_words("Comité de pilotage", "article 3").model
@@ -262,7 +262,9 @@ def test_only_the_model_s_comite_technique_is_told_with_article_3_s_words():
     assert "orientations" not in found.explanation
 
 
-def test_the_emails_name_the_model_s_committee_and_the_gallery_s_commission_as_states_does():
+def test_the_emails_name_the_model_s_committee_and_the_gallery_s_commission_as_states_does() -> (
+    None
+):
     """notifications knows nothing of states: its model committee (for emails queued before
     the committee was frozen in their facts, and the gallery) and the gallery's « Commission
     de suivi » are written out, and must be what the workflow freezes."""
@@ -272,7 +274,7 @@ def test_the_emails_name_the_model_s_committee_and_the_gallery_s_commission_as_s
         assert committee_snapshot(convention) == expected
 
 
-def test_the_gallery_s_commission_explains_its_next_meeting_as_states_does():
+def test_the_gallery_s_commission_explains_its_next_meeting_as_states_does() -> None:
     record = Committee(6, (meeting(date(2025, 3, 27)),), "Commission de suivi")
     found = next_meeting(record, date(2025, 1, 27), TERM, "article 3")
     context = sample_context("reminder_committee", variant="committee_name")
