@@ -78,13 +78,17 @@ def next_meeting(
         else f"l'entrée en vigueur de la convention, le {french_date(start)}"
     )
     lines = [
-        f"Comité technique ({article} : « Un Comité technique sera mis en place afin de valider "
-        "les orientations et l'ensemble des actions ») : l'article ne fixe pas de fréquence ; le "
+        f"Comité technique ({article}\u00a0: «\u00a0Un Comité technique sera mis en place afin de "
+        "valider "
+        "les orientations et l'ensemble des actions\u00a0»)\u00a0: l'article ne fixe pas de "
+        "fréquence\u00a0; le "
         f"service a choisi de le réunir tous les {months} mois.",
-        f"Calcul : de quantième à quantième, depuis {since} : + {months} mois = "
-        f"{french_date(due)} ; pas de report au jour ouvrable suivant (une réunion à convoquer, "
+        f"Calcul\u00a0: de quantième à quantième, depuis {since}\u00a0: + {months} mois = "
+        f"{french_date(due)}\u00a0; pas de report au jour ouvrable suivant (une réunion à "
+        "convoquer, "
         "pas un délai légal).",
-        "Information seulement : la Métropole convoque le comité ; rien ne change pour la "
+        "Information seulement\u00a0: la Métropole convoque le comité\u00a0; rien ne change pour "
+        "la "
         "convention si la date passe. Le service enregistre la réunion une fois tenue.",
     ]
     return information_deadline("committee", start, due, due, lines)
