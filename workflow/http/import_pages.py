@@ -237,7 +237,7 @@ def _import(context: HttpContext, signed: SignedIn, form: dict[str, str]) -> Res
             raise InvalidInput("file", "import_file_changed")
         scdl = _scdl_rows(context, content, name)
         if scdl is not None:
-            drafts = save_drafts(context.app, scdl, f"tableau de bord\u00a0: {name}",
+            drafts = save_drafts(context.app, scdl, f"tableau de bord : {name}",
                                  signed.principal.actor, context.now())  # fmt: skip
             query = urlencode({"brouillons": len(drafts), "fichier": name})
             return RedirectResponse(f"/import?{query}", 303)
@@ -248,7 +248,7 @@ def _import(context: HttpContext, signed: SignedIn, form: dict[str, str]) -> Res
         check_not_loaded(context.app, [(r.number, r.convention) for r in rows], name)
         done = import_conventions(
             context.app, [(r.number, r.convention) for r in rows], signed.principal.actor,
-            f"tableau de bord\u00a0: {name}", context.now(),
+            f"tableau de bord : {name}", context.now(),
         )  # fmt: skip
     except ConvflowError as error:
         return _refused_page(context, signed, error, name)

@@ -148,9 +148,7 @@ def complete_draft(
         row = uow.intake_drafts.get(draft_id)
         if row is None or not uow.intake_drafts.complete(draft_id, command.convention.reference):
             raise UnknownIntakeDraft(draft_id)
-        source = (
-            f"{command.source}\u00a0: brouillon n°\u00a0{draft_id}, {row.source}, ligne {row.line}"
-        )
+        source = f"{command.source} : brouillon n°\u00a0{draft_id}, {row.source}, ligne {row.line}"
         done = load_convention(app, uow, replace(command, source=source[:500]), now)
         uow.commit()
     return done
