@@ -49,7 +49,8 @@ class AwardDecision:
         day = self.enforceable_on()
         if day is not None:
             return (
-                f"Délibération {self.reference} exécutoire le {french_date(day)} : publicité le "
+                f"Délibération {self.reference} exécutoire le {french_date(day)}\u00a0: publicité "
+                "le "
                 f"{french_date(self.publicity_on() or day)}, réception en préfecture le "
                 f"{french_date(self.received_by_prefect_on or day)} (CGCT L2131-1, L5211-3)."
             )
@@ -60,7 +61,7 @@ class AwardDecision:
             missing.append("sa réception en préfecture")
         return (
             f"Délibération {self.reference} adoptée le {french_date(self.adopted_on)}, pas encore "
-            f"exécutoire : il manque {' et '.join(missing)} (CGCT L2131-1, L5211-3)."
+            f"exécutoire\u00a0: il manque {' et '.join(missing)} (CGCT L2131-1, L5211-3)."
         )
 
 
@@ -72,12 +73,13 @@ def _two_months_franc(
     raw = add_months(start, 2)
     franc = raw + timedelta(days=1)
     lines.append(
-        f"Calcul : {french_day(start)} + 2 mois = {french_day(raw)} ; le délai est franc (ni le "
-        f"jour de départ ni celui de l'échéance ne comptent) : {french_day(franc)}."
+        f"Calcul\u00a0: {french_day(start)} + 2 mois = {french_day(raw)}\u00a0; le délai est "
+        "franc (ni le "
+        f"jour de départ ni celui de l'échéance ne comptent)\u00a0: {french_day(franc)}."
     )
     last = franc
     while (reason := calendar.non_working_reason(last)) is not None:
-        lines.append(f"Le {french_day(last)} est un {reason} : report au jour suivant.")
+        lines.append(f"Le {french_day(last)} est un {reason}\u00a0: report au jour suivant.")
         last += timedelta(days=1)
     return raw, last
 
@@ -89,17 +91,17 @@ def prefect_referral(decision: AwardDecision, calendar: HolidayCalendar) -> Comp
     if received is None:
         return None
     lines = [
-        f"Déféré préfectoral (CGCT L2131-6, L5211-3) : le préfet peut déférer la délibération "
+        f"Déféré préfectoral (CGCT L2131-6, L5211-3)\u00a0: le préfet peut déférer la délibération "
         f"{decision.reference} au tribunal administratif dans les deux mois suivant sa "
         f"transmission, reçue en préfecture le {french_date(received)}."
     ]
     raw, last = _two_months_franc(received, calendar, lines)
     lines += [
-        f"Dernier jour où un déféré serait dans les délais : {french_date(last)} ; la "
+        f"Dernier jour où un déféré serait dans les délais\u00a0: {french_date(last)}\u00a0; la "
         "délibération en est à l'abri le lendemain.",
-        "Information seulement : le délai est prolongé si le préfet demande des pièces "
+        "Information seulement\u00a0: le délai est prolongé si le préfet demande des pièces "
         "complémentaires ou forme un recours gracieux dans les deux mois, ce que convflow ne "
-        "peut pas savoir : le service l'enregistre.",
+        "peut pas savoir\u00a0: le service l'enregistre.",
     ]
     return information_deadline("prefect_referral", received, raw, last, lines)
 
@@ -113,15 +115,16 @@ def third_party_challenge(
     if published is None:
         return None
     lines = [
-        f"Recours des tiers (CJA R421-1) : deux mois à compter de la publication de la "
+        f"Recours des tiers (CJA R421-1)\u00a0: deux mois à compter de la publication de la "
         f"délibération {decision.reference}, le {french_date(published)}."
     ]
     raw, last = _two_months_franc(published, calendar, lines)
     lines += [
-        f"Dernier jour d'un recours dans les délais : {french_date(last)}.",
-        "Information seulement, avec une réserve : une fois la convention signée, les tiers "
+        f"Dernier jour d'un recours dans les délais\u00a0: {french_date(last)}.",
+        "Information seulement, avec une réserve\u00a0: une fois la convention signée, les tiers "
         "pourraient devoir contester la convention elle-même dans les deux mois de sa "
-        "publicité (CE Ass., 4 avril 2014, Département de Tarn-et-Garonne, n°\u00a0358994) ; que "
+        "publicité (CE Ass., 4 avril 2014, Département de Tarn-et-Garonne, n°\u00a0358994)\u00a0; "
+        "que "
         "cela couvre la décision d'attribution d'une subvention n'est pas tranché.",
     ]
     return information_deadline("third_party_challenge", published, raw, last, lines)

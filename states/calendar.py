@@ -137,7 +137,7 @@ class HolidayCalendar:
         """Why `day` is not a working day (CPC 642 al. 2), or None when it is one."""
         name = self.holiday_name(day)
         if name is not None:
-            return f"jour férié : {name}"
+            return f"jour férié\u00a0: {name}"
         if day.weekday() >= 5:
             return "week-end"
         return None
@@ -160,7 +160,7 @@ class HolidayCalendar:
         if self.subdivision:
             text += f", subdivision {self.subdivision}"
         if self.extra_days:
-            text += ", jours chômés : " + ", ".join(french_day(d) for d in self.extra_days)
+            text += ", jours chômés\u00a0: " + ", ".join(french_day(d) for d in self.extra_days)
         return text
 
 

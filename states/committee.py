@@ -169,12 +169,12 @@ def next_meeting(
     )
     lines = [
         _cadence_line(words, months),
-        f"Calcul : de quantième à quantième, depuis {since} : + {months} mois = "
-        f"{french_date(due)} ; pas de report au jour ouvrable suivant (une réunion à convoquer, "
-        "pas un délai légal).",
-        f"Information seulement : la Métropole convoque {words.the(short=True)} ; rien ne "
-        "change pour la "
-        "convention si la date passe. Le service enregistre la réunion une fois tenue.",
+        f"Calcul\u00a0: de quantième à quantième, depuis {since}\u00a0: + {months} mois = "
+        f"{french_date(due)}\u00a0; pas de report au jour ouvrable suivant (une réunion à "
+        "convoquer, pas un délai légal).",
+        f"Information seulement\u00a0: la Métropole convoque {words.the(short=True)}\u00a0; "
+        "rien ne change pour la convention si la date passe. Le service enregistre la réunion "
+        "une fois tenue.",
     ]
     return information_deadline("committee", start, due, due, lines)
 
@@ -184,11 +184,12 @@ def _cadence_line(words: CommitteeWords, months: int) -> str:
     frequency); another's by its name and article alone (convflow has not read its article)."""
     if words.model:
         return (
-            f"Comité technique ({words.article} : « Un Comité technique sera mis en place afin "
-            "de valider les orientations et l'ensemble des actions ») : l'article ne fixe pas de "
-            f"fréquence ; le service a choisi de le réunir tous les {months} mois."
+            f"Comité technique ({words.article}\u00a0: «\u00a0Un Comité technique sera mis en "
+            "place afin de valider les orientations et l'ensemble des actions\u00a0»)\u00a0: "
+            f"l'article ne fixe pas de fréquence\u00a0; le service a choisi de le réunir tous les "
+            f"{months} mois."
         )
     return (
-        f"{words.noun} ({words.article}) : le service a choisi de {words.pronoun} réunir tous "
+        f"{words.noun} ({words.article})\u00a0: le service a choisi de {words.pronoun} réunir tous "
         f"les {months} mois."
     )

@@ -116,21 +116,21 @@ _ADMINISTRATIVE_READING = (
     "présentation (CE, 24 avril 2012, n°\u00a0341146)"
 )
 _CIVIL_READING = (
-    "le juge judiciaire lui refuse tout effet (CPC art. 669 al. 3 ; Cass. civ. 3e, 13 juillet "
+    "le juge judiciaire lui refuse tout effet (CPC art. 669 al. 3\u00a0; Cass. civ. 3e, 13 juillet "
     "2011, n°\u00a010-20.478)"
 )
 
 
-SETTINGS_LINE = "Réglages : "
+SETTINGS_LINE = "Réglages\u00a0: "
 """How an explanation's line of the settings it was computed with begins: for the service's
 people (the command line, the dashboard), never in what the partners read."""
-_EXTENDED_BY_SETTING = "Prorogation (CPC art. 642 al. 2, réglage) : "
-_DATE_BY_SETTING = "(date retenue par le réglage ; "
-_READING_BY_SETTINGS = "Lecture appliquée (réglages du service) : "
-BY_SETTING = "(réglage du service : "
+_EXTENDED_BY_SETTING = "Prorogation (CPC art. 642 al. 2, réglage)\u00a0: "
+_DATE_BY_SETTING = "(date retenue par le réglage\u00a0; "
+_READING_BY_SETTINGS = "Lecture appliquée (réglages du service)\u00a0: "
+BY_SETTING = "(réglage du service\u00a0: "
 """How an explanation says a choice of the service's settings in the middle of a sentence
 (states.open_data: the update after an amendment); the partners read the practice instead."""
-_ON_AMENDMENT = "mise à jour des données essentielles après un avenant : "
+_ON_AMENDMENT = "mise à jour des données essentielles après un avenant\u00a0: "
 _ON_AMENDMENT_LABEL = {
     "changed": "quand il change une donnée publiée",
     "always": "après chaque avenant",
@@ -144,9 +144,9 @@ _ON_AMENDMENT_PRACTICE = {
 reads in a publication deadline's explanation (« qui met à jour ses données essentielles … »):
 the practice, not the setting (`open_data_on_amendment`) that chooses it."""
 _FOR_PARTNERS = (
-    (_EXTENDED_BY_SETTING, "Prorogation (CPC art. 642 al. 2) : "),
-    (_DATE_BY_SETTING, "(date retenue par le service ; "),
-    (_READING_BY_SETTINGS, "Lecture appliquée par le service : "),
+    (_EXTENDED_BY_SETTING, "Prorogation (CPC art. 642 al. 2)\u00a0: "),
+    (_DATE_BY_SETTING, "(date retenue par le service\u00a0; "),
+    (_READING_BY_SETTINGS, "Lecture appliquée par le service\u00a0: "),
     *(
         (
             f" {BY_SETTING}{_ON_AMENDMENT}{label})",
@@ -165,11 +165,27 @@ def for_partners(explanation: str) -> str:
     settings it was computed with, nor « réglage » in its sentences (the service's people read
     them in `convflow status`). Explanations stored before this was written read the same."""
     said = explanation
-    if SETTINGS_LINE in said:  # split only when there is a line to drop: every email asks
-        said = "\n".join(line for line in said.splitlines() if not line.startswith(SETTINGS_LINE))
-    for operators, partners in _FOR_PARTNERS:
+    # Split only when there is a line to drop: every email asks.
+    if any(line in said for line in _SETTINGS_LINES):
+        said = "\n".join(line for line in said.splitlines() if not line.startswith(_SETTINGS_LINES))
+    for operators, partners in _FOR_PARTNERS_AS_STORED:
         said = said.replace(operators, partners)
     return said
+
+
+def _as_stored_before(text: str) -> str:
+    """`text` as an explanation stored before its signs were tied (December 2026) says it: a
+    plain space before « : » and « ; »."""
+    return text.replace("\u00a0", " ")
+
+
+_SETTINGS_LINES = (SETTINGS_LINE, _as_stored_before(SETTINGS_LINE))
+_FOR_PARTNERS_AS_STORED = tuple(
+    pair for operators, partners in _FOR_PARTNERS
+    for pair in dict.fromkeys([(operators, partners), (_as_stored_before(operators), partners)])
+)  # fmt: skip
+"""`_FOR_PARTNERS`, each wording of the service's settings also as a stored explanation may
+still say it, in the same order (the specific ones before « (réglage du service : »)."""
 
 
 def uncollected_reading(settings: LegalSettings) -> str:
@@ -182,7 +198,8 @@ def uncollected_reading(settings: LegalSettings) -> str:
     return (
         # the setting's name is said where the service reads it (the command line), not to
         # the partners and dashboard readers who read this explanation
-        f"{_READING_BY_SETTINGS}{applied} ; l'autre lecture existe : {other}. Par prudence, "
+        f"{_READING_BY_SETTINGS}{applied}\u00a0; l'autre lecture existe\u00a0: {other}. Par "
+        "prudence, "
         "notifier à nouveau par un autre moyen (remise contre récépissé, commissaire de justice)."
     )
 
@@ -212,15 +229,15 @@ class LegalSettings:
     def describe(self) -> list[str]:
         """Every setting, in French, as `convflow config` and the explanations show them."""
         return [
-            f"prorogation des actes au jour ouvrable suivant : {_yes_no(self.extend_acts)}",
-            f"prorogation des préavis : {_yes_no(self.extend_notices)}",
-            "date retenue pour la lettre de résiliation : "
+            f"prorogation des actes au jour ouvrable suivant\u00a0: {_yes_no(self.extend_acts)}",
+            f"prorogation des préavis\u00a0: {_yes_no(self.extend_notices)}",
+            "date retenue pour la lettre de résiliation\u00a0: "
             + _BASIS_LABEL[self.termination_letter_date],
-            f"calendrier des jours fériés : {self.calendar.describe()}",
-            f"délai d'acceptation d'une LRE : {self.lre_acceptance_days} jours",
-            "lettre recommandée non retirée (articles 6 et 7) : "
+            f"calendrier des jours fériés\u00a0: {self.calendar.describe()}",
+            f"délai d'acceptation d'une LRE\u00a0: {self.lre_acceptance_days} jours",
+            "lettre recommandée non retirée (articles 6 et 7)\u00a0: "
             + _UNCOLLECTED_LABEL[self.uncollected_letter],
-            "signature de la Métropole avant que la délibération soit exécutoire : "
+            "signature de la Métropole avant que la délibération soit exécutoire\u00a0: "
             + ("refusée" if self.award_before_enforceable == "refuse" else "acceptée, signalée"),
             self.on_amendment_text(),
         ]
@@ -344,7 +361,8 @@ def _month_end_note(start: date, months: int, raw_end: date) -> list[str]:
     if raw_end.day == start.day:
         return []
     return [
-        f"Fin de mois : le {start.day} du mois d'arrivée n'existe pas ; le délai s'achève le "
+        f"Fin de mois\u00a0: le {start.day} du mois d'arrivée n'existe pas\u00a0; le délai "
+        "s'achève le "
         f"dernier jour de ce mois, le {french_date(raw_end)} (de quantième à quantième)."
     ]
 
@@ -370,22 +388,23 @@ def _extend(
         return raw_end
     if not enabled:
         lines.append(
-            f"Pas de prorogation : le {french_date(raw_end)} ({reason}) reste le dernier jour."
+            f"Pas de prorogation\u00a0: le {french_date(raw_end)} ({reason}) reste le dernier jour."
         )
         return raw_end
     extended = calendar.next_working_day(raw_end)
     skipped = _skipped_reasons(raw_end, extended, calendar)
     if not prudence:
         lines.append(
-            f"{_EXTENDED_BY_SETTING}jour non ouvrable : {skipped} ; le "
+            f"{_EXTENDED_BY_SETTING}jour non ouvrable\u00a0: {skipped}\u00a0; le "
             f"délai est prorogé au premier jour ouvrable suivant, le {french_date(extended)}."
         )
         return extended
     lines.append(
-        f"Prorogation par prudence : jour non ouvrable : {skipped} ; la période est prolongée "
+        f"Prorogation par prudence\u00a0: jour non ouvrable\u00a0: {skipped}\u00a0; la période "
+        "est prolongée "
         f"jusqu'au premier jour ouvrable suivant, le {french_date(extended)}. Le code de "
         "procédure civile ne l'impose pas (son article 642 al. 2 ne vise que les délais pour "
-        "accomplir un acte) : attendre un jour ouvrable de plus ne fait perdre aucun droit, "
+        "accomplir un acte)\u00a0: attendre un jour ouvrable de plus ne fait perdre aucun droit, "
         "alors que saisir le juge trop tôt exposerait à une irrecevabilité."
     )
     return extended
@@ -419,14 +438,15 @@ def dispute_window(
         why = (
             f"Lettre recommandée électronique non acceptée dans les "
             f"{settings.lre_acceptance_days} jours suivant l'avis du prestataire (CPCE art. "
-            "R. 53-3) : elle vaut lettre non retirée"
+            "R. 53-3)\u00a0: elle vaut lettre non retirée"
             if letter.electronic
-            else "Pli avisé non réclamé : la lettre n'a pas été retirée"
+            else "Pli avisé non réclamé\u00a0: la lettre n'a pas été retirée"
         )
         lines = [
-            f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
+            f"Litige ({article})\u00a0: règlement amiable pendant {days} jours calendaires à "
+            "compter "
             f"de la réception de la {_letter_name(letter)}.",
-            f"{why} ; le délai court à compter de sa première présentation, le "
+            f"{why}\u00a0; le délai court à compter de sa première présentation, le "
             f"{french_date(trigger)}.",
             uncollected_reading(settings),
         ]
@@ -434,24 +454,25 @@ def dispute_window(
         trigger = letter.received
         assert trigger is not None
         lines = [
-            f"Litige ({article}) : règlement amiable pendant {days} jours calendaires à compter "
+            f"Litige ({article})\u00a0: règlement amiable pendant {days} jours calendaires à "
+            "compter "
             f"de la réception de la {_letter_name(letter)}.",
-            f"Déclencheur : réception de la lettre le {french_date(trigger)}.",
+            f"Déclencheur\u00a0: réception de la lettre le {french_date(trigger)}.",
         ]
     raw_end = add_days(trigger, days)
     first_day = "de la première présentation" if flags else "de la réception"
     lines.append(
-        f"Calcul : le jour {first_day} n'est pas compté (CPC art. 641 al. 1) ; "
+        f"Calcul\u00a0: le jour {first_day} n'est pas compté (CPC art. 641 al. 1)\u00a0; "
         f"{french_day(trigger)} + {days} jours = {french_date(raw_end)}."
     )
     due = _extend(raw_end, settings.calendar, settings.extend_acts, lines, prudence=True)
     court = due + timedelta(days=1)
     lines += [
-        f"Échéance : la période amiable expire le {_instant_text(due)} (CPC art. 642 al. 1).",
+        f"Échéance\u00a0: la période amiable expire le {_instant_text(due)} (CPC art. 642 al. 1).",
         f"Saisine du tribunal compétent possible à partir du {french_date(court)}. "
         + court_sentence(parties),
-        f"{SETTINGS_LINE}prorogation des actes au jour ouvrable suivant : "
-        f"{_yes_no(settings.extend_acts)} ; calendrier : {settings.calendar.describe()}.",
+        f"{SETTINGS_LINE}prorogation des actes au jour ouvrable suivant\u00a0: "
+        f"{_yes_no(settings.extend_acts)}\u00a0; calendrier\u00a0: {settings.calendar.describe()}.",
     ]
     return ComputedDeadline(
         kind="dispute_window",
@@ -495,17 +516,18 @@ def termination_notice(
         raise InvalidInput(_BASIS_FIELD[basis], "letter_date_missing", basis=basis)
     raw_end = add_months(start, months)
     trigger_line = (
-        f"Déclencheur : lettre non retirée, présentée le {french_date(start)} ; "
+        f"Déclencheur\u00a0: lettre non retirée, présentée le {french_date(start)}\u00a0; "
         + uncollected_reading(settings)
         if uncollected
-        else f"Déclencheur : {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
+        else f"Déclencheur\u00a0: {_BASIS_LABEL[basis]} de la lettre le {french_date(start)} "
         f"{_DATE_BY_SETTING}{_other_dates(letter, basis)})."
     )
     lines = [
-        f"Résiliation ({article}) : elle prend effet à l'expiration d'un délai de {months} mois "
+        f"Résiliation ({article})\u00a0: elle prend effet à l'expiration d'un délai de {months} "
+        "mois "
         "à compter de la lettre recommandée avec accusé de réception.",
         trigger_line,
-        f"Calcul : de quantième à quantième (CPC art. 641 al. 2) : {french_day(start)} + "
+        f"Calcul\u00a0: de quantième à quantième (CPC art. 641 al. 2)\u00a0: {french_day(start)} + "
         f"{months} mois = {french_date(raw_end)}.",
     ]
     lines += _month_end_note(start, months, raw_end)
@@ -514,30 +536,32 @@ def termination_notice(
     else:
         notice_end = raw_end
         lines.append(
-            "Pas de prorogation : un préavis n'est pas prorogé au jour ouvrable suivant "
+            "Pas de prorogation\u00a0: un préavis n'est pas prorogé au jour ouvrable suivant "
             f"({_NO_EXTENSION_CASE_LAW})."
         )
     effective_end, ends_by = notice_end, "termination"
     if term is not None and term <= notice_end:
         effective_end, ends_by = term, "expiry"
         lines.append(
-            f"Terme ({term_source}) : la convention arrive à son terme le {french_date(term)}, "
+            f"Terme ({term_source})\u00a0: la convention arrive à son terme le "
+            f"{french_date(term)}, "
             + (
                 "le même jour que la fin du préavis"
                 if term == notice_end
                 else "avant la fin du préavis"
             )
-            + " : elle expire à son terme et la résiliation reste sans effet."
+            + "\u00a0: elle expire à son terme et la résiliation reste sans effet."
         )
     lines.append(
-        f"Échéance : la convention reste en vigueur jusqu'au {_instant_text(effective_end)} "
+        f"Échéance\u00a0: la convention reste en vigueur jusqu'au {_instant_text(effective_end)} "
         "(CPC art. 642 al. 1)."
     )
     by_basis = _by_basis(letter, months, settings)
     lines.append(_by_basis_text(by_basis, term))
     lines.append(
-        f"{SETTINGS_LINE}date retenue pour la lettre : {_BASIS_LABEL[basis]} ; prorogation "
-        f"des préavis : {_yes_no(settings.extend_notices)}."
+        f"{SETTINGS_LINE}date retenue pour la lettre\u00a0: {_BASIS_LABEL[basis]}\u00a0; "
+        "prorogation "
+        f"des préavis\u00a0: {_yes_no(settings.extend_notices)}."
     )
     return ComputedDeadline(
         kind="termination",
@@ -603,22 +627,24 @@ def _by_basis_text(by_basis: tuple[tuple[LetterBasis, date, date], ...], term: d
     for basis, start, end in by_basis:
         result = f"{_BASIS_LABEL[basis]} le {french_day(start)} → {french_day(end)}"
         if term is not None and term <= end:
-            result += f" (le terme du {french_day(term)} vient avant : expiration au terme)"
+            result += f" (le terme du {french_day(term)} vient avant\u00a0: expiration au terme)"
         results.append(result)
-    return "Selon la date retenue : " + " ; ".join(results) + "."
+    return "Selon la date retenue\u00a0: " + "\u00a0; ".join(results) + "."
 
 
 def expiry(term: date, article: str = "article 4", source: str | None = None) -> ComputedDeadline:
     """The end of the convention at its term: 24:00 Paris on the end date, never extended."""
     lines = [
-        f"Terme ({article}) : la convention prend fin le {french_date(term)}"
+        f"Terme ({article})\u00a0: la convention prend fin le {french_date(term)}"
         + (f", date fixée par {source}." if source else "."),
-        f"Échéance : elle prend fin le {_instant_text(term)} ; ce jour est compris dans sa durée.",
-        "Pas de prorogation : le terme est une date fixée par les parties, pas un délai ; il "
+        f"Échéance\u00a0: elle prend fin le {_instant_text(term)}\u00a0; ce jour est compris dans "
+        "sa durée.",
+        "Pas de prorogation\u00a0: le terme est une date fixée par les parties, pas un "
+        "délai\u00a0; il "
         "n'est pas reporté au jour ouvrable suivant"
         + (" (il tombe pourtant un " + _weekend_name(term) + ")." if term.weekday() >= 5 else "."),
         "Seul un avenant signé par les deux parties avant le terme peut le prolonger "
-        "(article 5) ; signé après, ce serait une nouvelle convention.",
+        "(article 5)\u00a0; signé après, ce serait une nouvelle convention.",
     ]
     return ComputedDeadline(
         kind="expiry",
@@ -635,9 +661,9 @@ def _weekend_name(day: date) -> str:
 
 
 _SUBSIDY_NOT_PROCUREMENT = (
-    "La convention est traitée comme une convention de subvention : la participation de la "
+    "La convention est traitée comme une convention de subvention\u00a0: la participation de la "
     "Métropole soutient une action définie et conduite par le bénéficiaire. Ce délai est un "
-    "objectif interne : le dépasser déclenche des rappels, pas un manquement légal. Si la "
+    "objectif interne\u00a0: le dépasser déclenche des rappels, pas un manquement légal. Si la "
     "convention était requalifiée en marché public (prestation répondant aux besoins "
     "propres de la Métropole, code de la commande publique, art. L. 1111-1), le délai "
     "légal de paiement de 30 jours s'appliquerait (art. L. 2192-10 et R. 2192-10)."
@@ -648,9 +674,10 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
     """The internal payment target: `days` calendar days after the notification of award."""
     due = add_days(notified_on, days)
     lines = [
-        f"Versement ({article}) : en une seule fois à la suite de la notification d'attribution, "
+        f"Versement ({article})\u00a0: en une seule fois à la suite de la notification "
+        "d'attribution, "
         f"notifiée le {french_date(notified_on)}.",
-        f"Objectif interne : versement sous {days} jours calendaires, soit au plus tard le "
+        f"Objectif interne\u00a0: versement sous {days} jours calendaires, soit au plus tard le "
         f"{_instant_text(due)}.",
         _SUBSIDY_NOT_PROCUREMENT,
     ]
@@ -677,11 +704,13 @@ def balance_target(
     as the payment target is, never extended)."""
     due = add_days(effective_on, days)
     lines = [
-        f"Versement du solde ({article}) : l'{amendment}, en vigueur le "
-        f"{french_date(effective_on)}, porte la participation à {french_euros(paid + balance)} ; "
-        f"{french_euros(paid)} ont déjà été versés : le solde de {french_euros(balance)} reste "
+        f"Versement du solde ({article})\u00a0: l'{amendment}, en vigueur le "
+        f"{french_date(effective_on)}, porte la participation à "
+        f"{french_euros(paid + balance)}\u00a0; "
+        f"{french_euros(paid)} ont déjà été versés\u00a0: le solde de {french_euros(balance)} "
+        "reste "
         "à verser après l'avenant.",
-        f"Objectif interne : versement du solde sous {days} jours calendaires à compter de la "
+        f"Objectif interne\u00a0: versement du solde sous {days} jours calendaires à compter de la "
         f"prise d'effet de l'avenant, soit au plus tard le {_instant_text(due)}.",
         _SUBSIDY_NOT_PROCUREMENT,
     ]
@@ -712,24 +741,28 @@ def instalment_target(
     if instalment.trigger == "date":
         assert instalment.on is not None
         due = max(instalment.on, started)
-        lines = [f"{name} : dû à la date fixée par la convention, le {french_date(instalment.on)}."]
+        lines = [
+            f"{name}\u00a0: dû à la date fixée par la convention, le {french_date(instalment.on)}."
+        ]
         if due != instalment.on:
             lines.append(
-                f"Cette date précède la notification d'attribution du {french_date(started)} : "
-                "rien n'est versé avant elle ; l'objectif est reporté à ce jour."
+                "Cette date précède la notification d'attribution du "
+                f"{french_date(started)}\u00a0: "
+                "rien n'est versé avant elle\u00a0; l'objectif est reporté à ce jour."
             )
-        lines.append(f"Objectif interne : versement au plus tard le {_instant_text(due)}.")
+        lines.append(f"Objectif interne\u00a0: versement au plus tard le {_instant_text(due)}.")
     else:
         due = add_days(started, days)
         what = (
             f"à la suite de la notification d'attribution, notifiée le {french_date(started)}"
             if instalment.trigger == "notification"
-            else f"à la réception du document « {instalment.report} », reçu le "
+            else f"à la réception du document «\u00a0{instalment.report}\u00a0», reçu le "
             f"{french_date(started)}"
         )
         lines = [
-            f"{name} : {what}.",
-            f"Objectif interne : versement sous {days} jours calendaires, soit au plus tard le "
+            f"{name}\u00a0: {what}.",
+            f"Objectif interne\u00a0: versement sous {days} jours calendaires, soit au plus tard "
+            "le "
             f"{_instant_text(due)}.",
         ]
     lines.append(_SUBSIDY_NOT_PROCUREMENT)
@@ -750,12 +783,14 @@ def amendment_signature_target(
     """The internal target for the signatures of an amendment (avenant)."""
     due = add_days(submitted_on, days)
     lines = [
-        f"Avenant n°\u00a0{number} ({article}) : soumis à la signature des deux parties le "
+        f"Avenant n°\u00a0{number} ({article})\u00a0: soumis à la signature des deux parties le "
         f"{french_date(submitted_on)}.",
-        f"Objectif interne : toutes les signatures sous {days} jours calendaires, soit au plus "
-        f"tard le {_instant_text(due)} ; ensuite, un rappel chaque semaine tant qu'une "
+        f"Objectif interne\u00a0: toutes les signatures sous {days} jours calendaires, soit au "
+        "plus "
+        f"tard le {_instant_text(due)}\u00a0; ensuite, un rappel chaque semaine tant qu'une "
         "signature manque.",
-        "L'avenant prend effet à la date de sa dernière signature ; s'il prolonge la convention, "
+        "L'avenant prend effet à la date de sa dernière signature\u00a0; s'il prolonge la "
+        "convention, "
         "cette signature doit intervenir avant le terme (signé après, ce serait une nouvelle "
         "convention).",
     ]
@@ -771,17 +806,18 @@ def amendment_signature_target(
 
 def with_source(deadline: ComputedDeadline, source: str) -> ComputedDeadline:
     """The same deadline, its explanation naming the amendment its terms come from."""
-    return replace(deadline, explanation=f"{deadline.explanation}\nSource : {source}.")
+    return replace(deadline, explanation=f"{deadline.explanation}\nSource\u00a0: {source}.")
 
 
 def signature_target(submitted_on: date, days: int) -> ComputedDeadline:
     """The internal signature target: every signature `days` calendar days after submission."""
     due = add_days(submitted_on, days)
     lines = [
-        f"Signature : la convention a été soumise à la signature des parties le "
+        f"Signature\u00a0: la convention a été soumise à la signature des parties le "
         f"{french_date(submitted_on)}.",
-        f"Objectif interne : toutes les signatures sous {days} jours calendaires, soit au plus "
-        f"tard le {_instant_text(due)} ; ensuite, un rappel chaque semaine tant qu'une "
+        f"Objectif interne\u00a0: toutes les signatures sous {days} jours calendaires, soit au "
+        "plus "
+        f"tard le {_instant_text(due)}\u00a0; ensuite, un rappel chaque semaine tant qu'une "
         "signature manque.",
         "La convention prend effet à la date de la dernière signature (article 4).",
     ]

@@ -99,7 +99,8 @@ def _signing_dates(line: Line, own: Sequence[Paper]) -> list[Flag]:
             continue
         flagged.append(Flag(
             line.seq, line.event, "date différente",
-            f"{_signed_by(paper.signings)} ; date enregistrée : {french_date(line.recorded_on)}",
+            f"{_signed_by(paper.signings)}\u00a0; date enregistrée\u00a0: "
+            f"{french_date(line.recorded_on)}",
         ))  # fmt: skip
     return flagged
 
@@ -122,8 +123,8 @@ def _convention_signings(lines: Sequence[Line], papers: Sequence[Paper]) -> list
             days = ", ".join(french_date(d) for d in sorted(recorded))
             flagged.append(Flag(
                 last.seq, last.event, "date différente",
-                f"{_signed_by(apart)} ; aucune signature n'est enregistrée ce jour-là "
-                f"(signatures enregistrées : {days})",
+                f"{_signed_by(apart)}\u00a0; aucune signature n'est enregistrée ce jour-là "
+                f"(signatures enregistrées\u00a0: {days})",
             ))  # fmt: skip
     return flagged
 
@@ -140,7 +141,7 @@ def _altered(line: Line, paper: Paper) -> list[Flag]:
 
 def _signed_by(signings: Sequence[Signing]) -> str:
     """« la signature électronique de X porte le … », for each signing."""
-    return " ; ".join(
+    return "\u00a0; ".join(
         f"la signature électronique de {s.signer} porte le {french_date(s.signed_on)}"
         for s in signings
         if s.signed_on is not None
@@ -157,7 +158,8 @@ def _receipt_dates(line: Line, own: Sequence[Paper]) -> list[Flag]:
             said = french_date(date.fromisoformat(recorded)) if recorded else "aucune"
             flagged.append(Flag(
                 line.seq, line.event, "date différente",
-                f"l'avis de réception joint porte le {french_date(paper.received_on)} ; date de "
-                f"réception enregistrée : {said}",
+                f"l'avis de réception joint porte le {french_date(paper.received_on)}\u00a0; date "
+                "de "
+                f"réception enregistrée\u00a0: {said}",
             ))  # fmt: skip
     return flagged

@@ -23,7 +23,7 @@ from states.errors import InvalidInput
 Basis = Literal["by_law", "by_convention", "not_required"]
 BASES: tuple[Basis, ...] = ("by_law", "by_convention", "not_required")
 SOURCE = (
-    "loi n°\u00a02000-321 du 12 avril 2000, art. 10 ; arrêté du 11 octobre 2006 "
+    "loi n°\u00a02000-321 du 12 avril 2000, art. 10\u00a0; arrêté du 11 octobre 2006 "
     "(Cerfa n°\u00a015059)"
 )
 
@@ -99,14 +99,15 @@ def financial_report(report: FinancialReport, settings: LegalSettings) -> Comput
     first = year_end + timedelta(days=1)
     raw_end = add_months(first, 6) - timedelta(days=1)
     lines = [
-        f"Compte rendu financier ({SOURCE}) : {_why(report)} ; il est déposé auprès de la "
+        f"Compte rendu financier ({SOURCE})\u00a0: {_why(report)}\u00a0; il est déposé auprès de "
+        "la "
         "Métropole dans les six mois suivant la fin de l'exercice pour lequel la subvention a été "
         f"attribuée, l'exercice {exercise(report)}, clos le {french_date(year_end)}.",
-        f"Calcul : les six mois courent du {french_date(first)} à la veille du même jour six "
+        f"Calcul\u00a0: les six mois courent du {french_date(first)} à la veille du même jour six "
         f"mois plus tard, le {french_date(raw_end)}.",
     ]
     due = extend_act(raw_end, settings, lines)
-    lines.append("Rappels au signataire du bénéficiaire ; le service enregistre sa réception.")
+    lines.append("Rappels au signataire du bénéficiaire\u00a0; le service enregistre sa réception.")
     return ComputedDeadline(
         kind="financial_report",
         trigger_date=year_end,
@@ -119,9 +120,11 @@ def financial_report(report: FinancialReport, settings: LegalSettings) -> Comput
 
 def _why(report: FinancialReport) -> str:
     if report.basis == "by_law":
-        return ("dû par la loi : le bénéficiaire est un organisme de droit privé et la subvention "
+        return ("dû par la loi\u00a0: le bénéficiaire est un organisme de droit privé et la "
+                "subvention "
                 "est affectée à une dépense déterminée")  # fmt: skip
-    return ("exigé par la convention ; la loi ne l'impose qu'à un organisme de droit privé pour "
+    return ("exigé par la convention\u00a0; la loi ne l'impose qu'à un organisme de droit privé "
+            "pour "
             "une subvention affectée")  # fmt: skip
 
 

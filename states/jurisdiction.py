@@ -53,14 +53,14 @@ def court_sentence(nature: PartiesNature, place: str | None = None) -> str:
     if place:
         court += f", ici celui de {place}"
     if nature == "public":
-        return (f"Le tribunal compétent est en principe le {court} : une convention conclue "
+        return (f"Le tribunal compétent est en principe le {court}\u00a0: une convention conclue "
                 "entre personnes publiques est présumée administrative.")  # fmt: skip
     if nature == "private":
         return ("Le tribunal compétent dépend de la nature de la convention, qui lie la "
-                "Métropole à une personne privée : administrative ou de droit privé selon son "
+                "Métropole à une personne privée\u00a0: administrative ou de droit privé selon son "
                 f"objet et ses clauses, elle relève dans le premier cas du {court}, dans le "
                 "second du tribunal judiciaire.")  # fmt: skip
-    return ("Le tribunal compétent dépend de la nature de la convention : conclue entre "
-            f"personnes publiques, elle est présumée administrative et relève du {court} ; "
+    return ("Le tribunal compétent dépend de la nature de la convention\u00a0: conclue entre "
+            f"personnes publiques, elle est présumée administrative et relève du {court}\u00a0; "
             "conclue avec une personne privée, sa nature dépend de son objet et de ses "
             "clauses.")  # fmt: skip

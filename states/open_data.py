@@ -73,14 +73,15 @@ def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> Compute
         return None
     due = add_months(signed_on, 3)
     lines = [
-        f"Données essentielles (loi 2000-321, art. 10 ; décret 2017-779, art. 2) : la "
-        f"subvention de {french_euros(amount)} dépasse {french_euros(threshold)} ; la "
+        f"Données essentielles (loi 2000-321, art. 10\u00a0; décret 2017-779, art. 2)\u00a0: la "
+        f"subvention de {french_euros(amount)} dépasse {french_euros(threshold)}\u00a0; la "
         "Métropole publie ses données essentielles au plus tard trois mois après la signature "
         f"de la convention, le {french_date(signed_on)}.",
-        f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
-        f"{french_date(due)} ; pas de report au jour ouvrable suivant (une obligation de la "
+        f"Calcul\u00a0: de quantième à quantième\u00a0: {french_date(signed_on)} + 3 mois = "
+        f"{french_date(due)}\u00a0; pas de report au jour ouvrable suivant (une obligation de la "
         "Métropole elle-même).",
-        "Publication : le fichier des données essentielles (schéma « subventions ») sur le site "
+        "Publication\u00a0: le fichier des données essentielles (schéma "
+        "«\u00a0subventions\u00a0») sur le site "
         "de la Métropole ou sur data.gouv.fr.",
     ]
     return _publication(signed_on, due, lines)
@@ -122,14 +123,15 @@ def update_explanation(
            else "la Métropole met à jour ses données après chaque avenant")  # fmt: skip
     return [
         f"Mise à jour des données essentielles après l'{amendment}, en vigueur le "
-        f"{french_date(signed_on)} : {why}. Aucun texte n'impose cette mise à jour : le délai "
+        f"{french_date(signed_on)}\u00a0: {why}. Aucun texte n'impose cette mise à jour\u00a0: le "
+        "délai "
         "de trois mois du décret 2017-779 (art. 2) court de la signature de la convention et ne "
         "vaut que pour sa publication initiale. C'est la pratique de la Métropole, qui reprend "
         f"ce délai compté de la signature de l'avenant {BY_SETTING}"
         f"{settings.on_amendment_text()}).",
-        f"Calcul : de quantième à quantième : {french_date(signed_on)} + 3 mois = "
-        f"{french_date(due)} ; pas de report au jour ouvrable suivant.",
-        "Publication : le fichier des données essentielles mis à jour, sur le site de la "
+        f"Calcul\u00a0: de quantième à quantième\u00a0: {french_date(signed_on)} + 3 mois = "
+        f"{french_date(due)}\u00a0; pas de report au jour ouvrable suivant.",
+        "Publication\u00a0: le fichier des données essentielles mis à jour, sur le site de la "
         "Métropole ou sur data.gouv.fr.",
     ]
 

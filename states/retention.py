@@ -56,7 +56,7 @@ def retention(convention: Convention, years: int) -> Retention | None:
         f"dans les réglages du service), soit jusqu'au {french_date(kept)}.",
         f"À partir du {french_date(erasable)}, les données personnelles des signataires peuvent "
         "être effacées de convflow, avec la référence du versement aux archives ou du visa "
-        "d'élimination (Code du patrimoine R212-14) ; la convention signée, archive publique, "
+        "d'élimination (Code du patrimoine R212-14)\u00a0; la convention signée, archive publique, "
         "n'est jamais effacée.",
     ]
     return Retention(closed, kept, erasable, "\n".join(lines))

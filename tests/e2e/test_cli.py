@@ -397,7 +397,7 @@ def test_deadline_calculator_for_a_termination_and_expiry(convflow: Convflow) ->
     expiry = convflow.json("deadline", "expiry", "--term", "2025-12-31")
     assert expiry["expires_at"] == "2025-12-31T23:00:00Z"
     text = convflow.ok("deadline", "dispute", "--received", "2025-04-01")
-    assert "jour férié : Fête du Travail" in text
+    assert "jour férié\u00a0: Fête du Travail" in text
 
 
 def test_the_deadline_calculator_says_its_dates_and_labels_in_french(convflow: Convflow) -> None:
@@ -458,7 +458,7 @@ def test_the_settings_change_the_calculation(convflow: Convflow) -> None:
     convflow.env["CONVFLOW_EXTEND_ACTS"] = "no"
     data = convflow.json("deadline", "dispute", "--received", "2025-02-20")
     assert data["deadline"] == "2025-03-22"
-    assert "prorogation des actes au jour ouvrable suivant : non" in data["explanation"]
+    assert "prorogation des actes au jour ouvrable suivant\u00a0: non" in data["explanation"]
 
 
 def test_an_uninitialised_database_says_to_run_init(tmp_path: Path) -> None:

@@ -117,8 +117,8 @@ def test_a_deadline_s_status_agrees_with_whatever_its_kind_is_called(loaded: Con
         "terme de la convention": "fin enregistrée",
     }, status
     term = next(line for line in done.splitlines() if "terme de la convention" in line)
-    assert term.replace("\xa0", " ").startswith(
-        f"{REF} : terme de la convention, échéance du mercredi 31 décembre 2025 à 24 h"
+    assert term.startswith(
+        f"{REF}\u00a0: terme de la convention, échéance du mercredi 31 décembre 2025 à 24\u00a0h"
     ), term
     for text in (status, done):
         assert not re.search(r"\b(échue|respectée|appliquée|remplacée|annoncée)\b", text), text

@@ -444,10 +444,10 @@ def test_a_term_written_with_a_time_toml_cannot_read_is_said_to_be_no_date(
 
     assert error["code"] == "toml_time_not_read", error
     assert (error["params"]["line"], error["params"]["field"]) == (line, "end_date")
-    message = error["message"].replace(NBSP, " ")
-    assert f"« {written} » n'est pas une date" in message
+    message = error["message"]
+    assert f"«\u00a0{written}\u00a0» n'est pas une date" in message
     assert "n'est pas une heure que TOML sait lire" in message
-    assert "écrivez la date seule : 2025-12-31" in message
+    assert "écrivez la date seule\u00a0: 2025-12-31" in message
     assert "la ligne continue" not in message
     assert convflow.json("list") == []
 

@@ -128,7 +128,7 @@ def test_the_dashboard_speaks_of_the_amendment_and_its_terms(
 ):
     before = admin_browser.get(PAGE).text
     csrf = form_value(before, "csrf_token")
-    assert "Actuellement : 200\u202f000,00\xa0€" in unescape(before)
+    assert "Actuellement\u00a0: 200\u202f000,00\xa0€" in unescape(before)
     wrong_amount = admin_browser.post(
         f"{PAGE}/avenants", data={"csrf_token": csrf, "event": "amend", "ch_amount": "beaucoup"}
     )

@@ -81,8 +81,8 @@ def test_a_draft_opens_filled_and_saving_it_creates_the_convention_and_removes_i
     assert page.status_code == 200
     text = page_text(page)
     assert "À compléter (le fichier ne le dit pas)" in text
-    assert "colonne nomBeneficiaire : « GIP CRPV PACA »" in text
-    assert "référence de la décision d'attribution (referenceDecision) : DEL-2025-041" in text
+    assert "colonne nomBeneficiaire\u00a0: «\u00a0GIP CRPV PACA\u00a0»" in text
+    assert "référence de la décision d'attribution (referenceDecision)\u00a0: DEL-2025-041" in text
     form = form_inputs(page.text)
     assert form["parties[1].name"] == "GIP CRPV PACA" and form["amount"] == "200000.00"
     assert form["parties[1].siret"] == "12345678900015"  # carried, no input of its own
@@ -124,8 +124,8 @@ def test_a_staggered_payment_asks_for_its_schedule(admin_browser: httpx.Client, 
 
     text = page_text(admin_browser.get(f"/brouillons/{staggered.id}"))
 
-    assert "Versements : leur échéancier (le fichier dit « échelonné »)" in text
-    assert "numéro RNA du bénéficiaire (partie 2) (rnaBeneficiaire) : W131234567" in text
+    assert "Versements\u00a0: leur échéancier (le fichier dit «\u00a0échelonné\u00a0»)" in text
+    assert "numéro RNA du bénéficiaire (partie 2) (rnaBeneficiaire)\u00a0: W131234567" in text
 
 
 def test_a_reference_taken_keeps_the_draft(admin_browser: httpx.Client, app: App) -> None:

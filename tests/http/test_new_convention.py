@@ -80,7 +80,7 @@ def test_the_form_previews_the_reference_conventions_deadlines_and_saves_nothing
     text = page_text(answer)
     assert "Échéances calculées" in text
     assert "Terme de la convention mercredi 31 décembre 2025 (date déjà passée)" in text
-    assert "rappels : J-90, J-60, J-30 et J-7" in text
+    assert "rappels\u00a0: J-90, J-60, J-30 et J-7" in text
     assert "Versement unique de 200\u202f000,00\xa0€" in text
     # the notice of article 7 from a letter received on 30 June 2025 ends on 30 December
     assert (
@@ -216,11 +216,15 @@ def test_the_reference_conventions_pdf_fills_the_form_with_each_quote(
     assert "Formulaire rempli à partir de «\u00a0convention signée.pdf\u00a0»" in text
     assert 'name="amount" type="text" value="200000.00"' in html
     assert 'name="end_date" type="date" value="2025-12-31"' in html
-    assert re.search(r'id="amount-quote">Lu dans le document, article 2 : « La participation', html)
+    assert re.search(
+        r'id="amount-quote">Lu dans le document, article 2\u00a0: «\u00a0La participation', html
+    )
     assert "Non trouvé dans le document\u00a0: Référence" in text
     # the emails are not in the text: each named by its party and signatory
-    assert "Partie 2, signataire 1 : Adresse électronique du signataire" in text
-    assert re.search(r'id="title-quote">Lu dans le document, intitulé : « Convention', html)
+    assert "Partie 2, signataire 1\u00a0: Adresse électronique du signataire" in text
+    assert re.search(
+        r'id="title-quote">Lu dans le document, intitulé\u00a0: «\u00a0Convention', html
+    )
     # what the form has no input for rides along, hidden: the articles of each clause
     assert 'name="clauses.articles.dispute" value="article 6"' in html
     assert count(app) == 0
@@ -404,5 +408,5 @@ def test_every_problem_of_the_form_is_in_the_summary_in_the_form_s_order(
     title, links = summary_of(answer)
     assert title == "Rien n'a été enregistré\u00a0: 2 problèmes à corriger"
     assert [target for target, _ in links] == ["amount", "parties-1-signatories-0-email"]
-    assert links[1][1].startswith("Partie 2, signataire 1 : ")
+    assert links[1][1].startswith("Partie 2, signataire 1\u00a0: ")
     assert count(app) == 0

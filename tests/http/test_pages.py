@@ -134,7 +134,11 @@ def test_the_list_filters_and_keeps_its_filters_in_the_export_link(
 
     assert REFERENCE in found and "/conventions.csv?state=notification&amp;q=crpv" in found
     assert "Aucune convention ne correspond" in empty
-    assert "Filtre ignoré : page" in odd and "Filtre ignoré : état" in odd and REFERENCE in odd
+    assert (
+        "Filtre ignoré\u00a0: page" in odd
+        and "Filtre ignoré\u00a0: état" in odd
+        and REFERENCE in odd
+    )
 
 
 def test_a_conventions_page_shows_its_state_parties_deadlines_and_history(

@@ -55,7 +55,7 @@ def test_wrong_tokens_past_the_limit_are_429_in_french_but_a_valid_one_still_sig
 
     assert throttled.status_code == 429
     said = unescape(throttled.text)
-    assert "Trop de jetons refusés depuis cette adresse : réessayez dans 15 minutes" in said
+    assert "Trop de jetons refusés depuis cette adresse\u00a0: réessayez dans 15 minutes" in said
     assert "Un jeton valide reste accepté" in said
     assert int(throttled.headers["Retry-After"]) == WINDOW.total_seconds()
     assert SESSION_COOKIE not in client.cookies

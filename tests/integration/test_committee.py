@@ -176,7 +176,7 @@ def test_an_extension_opens_the_meeting_the_old_term_left_out(
 
     assert committee_rows(app) == [("2025-09-10", "met"), ("2026-02-04", "pending")]
     last = [d for d in views.status(app, steps.REFERENCE)["deadlines"] if d["kind"] == "committee"]
-    assert "Source : avenant n°\u00a01" in last[-1]["explanation"]
+    assert "Source\u00a0: avenant n°\u00a01" in last[-1]["explanation"]
 
 
 def test_a_meeting_due_on_the_term_s_own_day_is_not_due_until_an_extension_opens_it(

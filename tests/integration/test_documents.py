@@ -205,7 +205,7 @@ def test_a_signing_time_that_disagrees_with_the_recorded_signature_is_flagged(
     (flag,) = views.status(app, steps.REFERENCE)["evidence"]
     assert (flag["seq"], flag["event"], flag["problem"]) == (4, "sign", "date différente")
     assert "Renaud Muselier porte le mercredi 12 mars 2025" in flag["detail"]
-    assert "date enregistrée : lundi 10 mars 2025" in flag["detail"]
+    assert "date enregistrée\u00a0: lundi 10 mars 2025" in flag["detail"]
 
 
 def test_the_signed_convention_attached_to_the_convention_is_checked_against_every_signature(

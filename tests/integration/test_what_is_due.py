@@ -276,7 +276,7 @@ def test_a_reminder_sent_after_a_late_catch_up_says_the_days_really_left(
         ("reminder", "J-60", "coalesced", "coalesced"),
         ("reminder", "J-30", "send", None),
     ]
-    assert (predicted[-1].days_left, predicted[-1].note) == (27, "annonce : dans 27 jours")
+    assert (predicted[-1].days_left, predicted[-1].note) == (27, "annonce\u00a0: dans 27 jours")
     assert predicted[-1].at == catch_up and predicted[-1].due_at == at("2025-12-01T08:00:00Z")
 
     before = delivered(app, smtp_server)

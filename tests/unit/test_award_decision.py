@@ -42,7 +42,7 @@ def test_rule_15_the_decision_is_enforceable_on_the_later_of_its_publicity_and_i
 def test_rule_15_what_is_missing_is_said():
     text = decision(published_on=date(2025, 2, 17)).enforceability_text()
 
-    assert "pas encore exécutoire : il manque sa réception en préfecture" in text
+    assert "pas encore exécutoire\u00a0: il manque sa réception en préfecture" in text
 
 
 # --- Rule 16: the prefect's referral ---------------------------------------------------------

@@ -61,7 +61,9 @@ def test_the_explanation_says_why_the_report_is_owed():
     by_convention = financial_report(FinancialReport("by_convention", 2025), DEFAULTS)
 
     assert by_law is not None and by_convention is not None
-    assert "dû par la loi : le bénéficiaire est un organisme de droit privé" in by_law.explanation
+    assert (
+        "dû par la loi\u00a0: le bénéficiaire est un organisme de droit privé" in by_law.explanation
+    )
     assert "exigé par la convention" in by_convention.explanation
     assert "l'exercice 2025, clos le mercredi 31 décembre 2025" in by_law.explanation
 

@@ -11,6 +11,7 @@ fault, named with its entry or its template's line.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,3 +162,80 @@ def test_the_dashboard_ties_n_degree_to_its_number(template: Path) -> None:
     read, lines, _ = template_reading(template.read_text(encoding="utf-8"))
 
     assert [lines[m.start()] for m in re.finditer(r"n°(?:[ \t]|(?=\S))", read)] == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = ("states", "workflow")
+"""Where convflow's code writes French itself: the deadlines' explanations, the dashboard's
+own sentences, the preview's, the letters'."""
+WRITTEN_AS_IS = {
+    ("workflow/usecases/csv_export.py", " ; "): "joins a history line's inputs in the CSV's "
+    "« données » cell, a format the dossier check reads back",
+    ("workflow/usecases/dossier_check.py", " ; "): "reads that cell back",
+    ("workflow/cli/dossier_words.py", " ; "): "reads that cell back, to label its inputs",
+    ("workflow/cli/verify_words.py", " ; "): "joins the signatories in English (French: U+00A0)",
+    ("workflow/http/import_pages.py", "tableau de bord : "): "an import's source, recorded in "
+    "its history line's inputs as the dashboard's imports always recorded it",
+    ("workflow/usecases/intake_drafts.py", " : brouillon n°\u00a0"): "likewise",
+    ("workflow/http/schemas.py", "the obligations overdue"): "English (the API's description)",
+}  # fmt: skip
+"""The literals of CODE kept with a plain space before their sign, and why: what is not a
+sentence said in French."""
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The `id` of each docstring's node: words for the code's readers."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            found |= {id(s.value) for s in node.body
+                      if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)}  # fmt: skip
+    return found
+
+
+def _catalogue_ids() -> set[str]:
+    """The catalogue's msgids: English source text, said through the catalogue (whose French
+    the test above reads)."""
+    with po_path("fr").open("rb") as po:  # type: ignore[arg-type]
+        return {str(message.id) for message in read_po(po, locale="fr") if message.id}
+
+
+def code_literals() -> Iterator[tuple[str, int, str]]:
+    """Each string literal of CODE's modules (an f-string's text between its expressions), but
+    docstrings and the catalogue's msgids: its file, line and text."""
+    msgids = _catalogue_ids()
+    for folder in CODE:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = _docstrings(tree)
+            name = path.relative_to(ROOT).as_posix()
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and id(node) not in docstrings and node.value not in msgids):  # fmt: skip
+                    yield name, node.lineno, node.value
+
+
+def _written_as_is(name: str, text: str) -> bool:
+    return any(name == where and text.startswith(start) for where, start in WRITTEN_AS_IS)
+
+
+def test_the_french_written_in_the_code_ties_its_signs_with_a_no_break_space() -> None:
+    # `convflow status` said « Calcul : de quantième à quantième » and the dashboard « Filtre
+    # ignoré : page », written so in states/ and workflow/ rather than in the catalogue.
+    loose_literals = [f"{name}:{line} → {place}" for name, line, text in code_literals()
+                      if not _written_as_is(name, text) for place in loose(text)]  # fmt: skip
+
+    assert loose_literals == []
+
+
+def test_the_code_check_reads_the_literals_and_leaves_out_docstrings_and_msgids() -> None:
+    # Guards the test above against passing on nothing read.
+    literals = [(name, text) for name, _, text in code_literals()]
+    texts = {text for _, text in literals}
+    assert len(literals) > 5000
+    assert f"Réglages{NB}: " in texts  # states/deadlines.py, SETTINGS_LINE
+    assert f"{NB}; état actuel{NB}: " in texts  # an f-string's text, workflow/http/diagram.py
+    assert not any(text.startswith("French spacing in the emails") for text in texts)
+    assert "{file}: in the dossier, but not in its manifest" not in texts  # a msgid
+    assert all(any(_written_as_is(name, text) for name, text in literals)
+               for name, text in WRITTEN_AS_IS)  # each exception still there  # fmt: skip

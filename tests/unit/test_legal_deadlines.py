@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -85,7 +86,7 @@ def test_receipt_on_1_april_ends_on_labour_day_and_moves_to_friday_2_may():
     assert window.due_date == date(2025, 5, 2)
     assert window.earliest_court_date == date(2025, 5, 3)
     assert window.expires_at == utc(2025, 5, 2, 22)  # 24:00 in Paris, summer time
-    assert "jeudi 1er mai 2025 (jour férié : Fête du Travail)" in window.explanation
+    assert "jeudi 1er mai 2025 (jour férié\u00a0: Fête du Travail)" in window.explanation
 
 
 def test_termination_letter_of_sunday_31_august_ends_on_28_february_without_extension():
@@ -98,9 +99,9 @@ def test_termination_letter_of_sunday_31_august_ends_on_28_february_without_exte
     assert notice.effective_end == date(2026, 2, 28)
     assert notice.ends_by == "termination"
     assert notice.expires_at == utc(2026, 2, 28, 23)
-    assert "Fin de mois : le 31 du mois d'arrivée n'existe pas" in notice.explanation
+    assert "Fin de mois\u00a0: le 31 du mois d'arrivée n'existe pas" in notice.explanation
     assert "le samedi 28 février 2026 (de quantième à quantième)" in notice.explanation
-    assert "Pas de prorogation : un préavis n'est pas prorogé" in notice.explanation
+    assert "Pas de prorogation\u00a0: un préavis n'est pas prorogé" in notice.explanation
 
 
 def test_termination_received_15_september_is_overtaken_by_the_term_of_31_december():
@@ -112,8 +113,9 @@ def test_termination_received_15_september_is_overtaken_by_the_term_of_31_decemb
     assert notice.due_date == date(2025, 12, 31)
     assert notice.ends_by == "expiry"
     assert notice.expires_at == utc(2025, 12, 31, 23)
-    assert "Terme (article 4) : la convention arrive à son terme le mercredi 31 décembre 2025" in (
-        notice.explanation
+    assert (
+        "Terme (article 4)\u00a0: la convention arrive à son terme le mercredi 31 décembre 2025"
+        in (notice.explanation)
     )
     assert "elle expire à son terme et la résiliation reste sans effet" in notice.explanation
 
@@ -128,7 +130,7 @@ def test_an_electronic_receipt_late_on_saturday_in_utc_is_a_sunday_event_in_pari
     assert received.strftime("%A") == "Sunday"
     window = dispute_window(RegisteredLetter(received=received, electronic=True), 30, DEFAULTS)
     assert window.trigger_date == date(2025, 10, 26)
-    assert "Déclencheur : réception de la lettre le dimanche 26 octobre 2025" in (
+    assert "Déclencheur\u00a0: réception de la lettre le dimanche 26 octobre 2025" in (
         window.explanation
     )
 
@@ -186,7 +188,7 @@ def test_months_run_from_day_of_month_to_the_same_day_or_the_month_end(start, mo
 def test_the_explanation_says_when_the_day_does_not_exist_in_the_month_of_arrival(start, end):
     notice = notice_after_receipt(start)
 
-    assert f"Fin de mois : le {start.day} du mois d'arrivée n'existe pas" in notice.explanation
+    assert f"Fin de mois\u00a0: le {start.day} du mois d'arrivée n'existe pas" in notice.explanation
 
 
 def test_no_month_end_note_when_the_day_exists_in_the_month_of_arrival():
@@ -289,7 +291,7 @@ def test_a_dispute_window_ending_on_a_public_holiday_is_extended(holiday, name, 
 
     assert window.due_date == next_working_day
     assert window.earliest_court_date == next_working_day + timedelta(days=1)
-    assert f"(jour férié : {name})" in window.explanation
+    assert f"(jour férié\u00a0: {name})" in window.explanation
     assert "Prorogation par prudence" in window.explanation
     assert "ne vise que les délais pour accomplir un acte" in window.explanation
 
@@ -326,7 +328,7 @@ def test_the_movable_feasts_follow_easter_each_year(holiday, name):
     window = a_window_ending_on(holiday)
 
     assert window.due_date == holiday + timedelta(days=1)  # a Monday or a Thursday
-    assert f"(jour férié : {name})" in window.explanation
+    assert f"(jour férié\u00a0: {name})" in window.explanation
 
 
 @pytest.mark.parametrize(
@@ -351,21 +353,21 @@ def test_good_friday_and_26_december_are_working_days_in_marseille(last_day):
         pytest.param(
             date(2025, 8, 15),
             date(2025, 8, 18),
-            "vendredi 15 août 2025 (jour férié : Assomption), puis samedi 16 août 2025 "
+            "vendredi 15 août 2025 (jour férié\u00a0: Assomption), puis samedi 16 août 2025 "
             "(week-end), puis dimanche 17 août 2025 (week-end)",
             id="Assomption 2025",
         ),
         pytest.param(
             date(2026, 5, 1),
             date(2026, 5, 4),
-            "vendredi 1er mai 2026 (jour férié : Fête du Travail), puis samedi 2 mai 2026 "
+            "vendredi 1er mai 2026 (jour férié\u00a0: Fête du Travail), puis samedi 2 mai 2026 "
             "(week-end), puis dimanche 3 mai 2026 (week-end)",
             id="1 May 2026",
         ),
         pytest.param(
             date(2026, 5, 8),
             date(2026, 5, 11),
-            "vendredi 8 mai 2026 (jour férié : Fête de la Victoire), puis samedi 9 mai 2026 "
+            "vendredi 8 mai 2026 (jour férié\u00a0: Fête de la Victoire), puis samedi 9 mai 2026 "
             "(week-end), puis dimanche 10 mai 2026 (week-end)",
             id="8 May 2026",
         ),
@@ -377,7 +379,7 @@ def test_a_friday_holiday_followed_by_the_weekend_extends_to_monday(
     window = a_window_ending_on(friday_holiday)
 
     assert window.due_date == monday
-    assert f"jour non ouvrable : {skipped} ;" in window.explanation
+    assert f"jour non ouvrable\u00a0: {skipped}\u00a0;" in window.explanation
 
 
 def test_without_extension_of_acts_the_window_ends_on_the_saturday_and_says_so():
@@ -387,21 +389,21 @@ def test_without_extension_of_acts_the_window_ends_on_the_saturday_and_says_so()
 
     assert window.due_date == date(2025, 3, 22)
     assert window.earliest_court_date == date(2025, 3, 23)
-    assert "Pas de prorogation : le samedi 22 mars 2025 (week-end) reste le dernier jour." in (
+    assert "Pas de prorogation\u00a0: le samedi 22 mars 2025 (week-end) reste le dernier jour." in (
         window.explanation
     )
-    assert "prorogation des actes au jour ouvrable suivant : non" in window.explanation
+    assert "prorogation des actes au jour ouvrable suivant\u00a0: non" in window.explanation
 
 
 def test_a_termination_notice_ending_on_a_sunday_is_not_extended_by_default():
     notice = notice_after_receipt(date(2025, 9, 15))  # + 6 months: Sunday 15 March 2026
 
     assert notice.due_date == date(2026, 3, 15)
-    assert "Pas de prorogation : un préavis n'est pas prorogé au jour ouvrable suivant" in (
+    assert "Pas de prorogation\u00a0: un préavis n'est pas prorogé au jour ouvrable suivant" in (
         notice.explanation
     )
     assert "Cass. civ. 3e, 8 mars 2018, n°\u00a017-11.312" in notice.explanation
-    assert "prorogation des préavis : non" in notice.explanation
+    assert "prorogation des préavis\u00a0: non" in notice.explanation
 
 
 def test_a_termination_notice_ending_on_a_sunday_is_extended_when_notices_are():
@@ -414,7 +416,7 @@ def test_a_termination_notice_ending_on_a_sunday_is_extended_when_notices_are():
     assert notice.due_date == date(2026, 3, 16)
     assert "dimanche 15 mars 2026 (week-end)" in notice.explanation
     assert "Prorogation (CPC art. 642 al. 2, réglage)" in notice.explanation
-    assert "prorogation des préavis : oui" in notice.explanation
+    assert "prorogation des préavis\u00a0: oui" in notice.explanation
 
 
 def test_the_term_is_never_extended_even_on_a_sunday():
@@ -444,10 +446,10 @@ def test_in_moselle_good_friday_is_a_holiday_and_the_easter_weekend_is_skipped()
 
     assert window.due_date == date(2025, 4, 22)
     assert (
-        "vendredi 18 avril 2025 (jour férié : Vendredi saint), "
+        "vendredi 18 avril 2025 (jour férié\u00a0: Vendredi saint), "
         "puis samedi 19 avril 2025 (week-end), "
         "puis dimanche 20 avril 2025 (week-end), "
-        "puis lundi 21 avril 2025 (jour férié : Lundi de Pâques)"
+        "puis lundi 21 avril 2025 (jour férié\u00a0: Lundi de Pâques)"
     ) in window.explanation
     assert "subdivision 57" in window.explanation
 
@@ -458,7 +460,7 @@ def test_in_moselle_26_december_is_a_holiday():
     window = a_window_ending_on(date(2025, 12, 26), settings)
 
     assert window.due_date == date(2025, 12, 29)
-    assert "(jour férié : Saint-Étienne)" in window.explanation
+    assert "(jour férié\u00a0: Saint-Étienne)" in window.explanation
 
 
 def test_a_declared_non_working_day_extends_the_window_like_a_holiday():
@@ -468,8 +470,8 @@ def test_a_declared_non_working_day_extends_the_window_like_a_holiday():
     window = window_after_receipt(date(2025, 4, 1), settings)
 
     assert window.due_date == date(2025, 5, 5)
-    assert "vendredi 2 mai 2025 (jour férié : jour chômé déclaré)" in window.explanation
-    assert "jours chômés : 2 mai 2025" in window.explanation
+    assert "vendredi 2 mai 2025 (jour férié\u00a0: jour chômé déclaré)" in window.explanation
+    assert "jours chômés\u00a0: 2 mai 2025" in window.explanation
 
 
 # --- Rule 9: the dispute window runs from the receipt, or the first presentation -----------
@@ -546,16 +548,19 @@ def test_the_termination_counts_from_the_letter_date_the_setting_chooses(basis, 
 
     assert notice.trigger_date == start
     assert notice.due_date == end
-    assert f"Déclencheur : {label} de la lettre le " in notice.explanation
-    assert f"Réglages : date retenue pour la lettre : {label} ;" in notice.explanation
+    assert f"Déclencheur\u00a0: {label} de la lettre le " in notice.explanation
+    assert (
+        f"Réglages\u00a0: date retenue pour la lettre\u00a0: {label}\u00a0;" in notice.explanation
+    )
 
 
 def test_the_termination_counts_from_the_receipt_by_default():
     notice = termination_notice(TERMINATION_LETTER, 6, DEFAULTS)
 
     assert notice.trigger_date == date(2025, 3, 10)
-    assert "(date retenue par le réglage ; envoi le 3 mars 2025, première présentation le " in (
-        notice.explanation
+    assert (
+        "(date retenue par le réglage\u00a0; envoi le 3 mars 2025, première présentation le "
+        in (notice.explanation)
     )
 
 
@@ -568,8 +573,8 @@ def test_the_termination_shows_the_result_for_each_date_of_the_letter():
         ("receipt", date(2025, 3, 10), date(2025, 9, 10)),
     )
     assert (
-        "Selon la date retenue : envoi le 3 mars 2025 → 3 septembre 2025 ; première "
-        "présentation le 5 mars 2025 → 5 septembre 2025 ; réception le 10 mars 2025 → "
+        "Selon la date retenue\u00a0: envoi le 3 mars 2025 → 3 septembre 2025\u00a0; première "
+        "présentation le 5 mars 2025 → 5 septembre 2025\u00a0; réception le 10 mars 2025 → "
         "10 septembre 2025."
     ) in notice.explanation
 
@@ -587,10 +592,11 @@ def test_the_result_for_each_date_follows_the_extension_and_the_term():
         ("receipt", date(2025, 3, 7), date(2025, 9, 8)),  # Monday, the next working day
     )
     assert (
-        "Selon la date retenue : envoi le 3 mars 2025 → 3 septembre 2025 ; première "
+        "Selon la date retenue\u00a0: envoi le 3 mars 2025 → 3 septembre 2025\u00a0; première "
         "présentation le 5 mars 2025 → 5 septembre 2025 (le terme du 4 septembre 2025 vient "
-        "avant : expiration au terme) ; réception le 7 mars 2025 → 8 septembre 2025 (le terme "
-        "du 4 septembre 2025 vient avant : expiration au terme)."
+        "avant\u00a0: expiration au terme)\u00a0; réception le 7 mars 2025 → 8 septembre 2025 (le "
+        "terme "
+        "du 4 septembre 2025 vient avant\u00a0: expiration au terme)."
     ) in notice.explanation
 
 
@@ -620,7 +626,7 @@ def test_rule_22_a_dispute_letter_presented_2_june_and_not_collected_counts_from
     assert window.flags == ("uncollected",)
     assert "Lecture appliquée (réglages du service)" in window.explanation
     assert "uncollected_letter" not in window.explanation  # partners read it
-    assert "l'autre lecture existe : le juge judiciaire" in window.explanation
+    assert "l'autre lecture existe\u00a0: le juge judiciaire" in window.explanation
     assert "notifier à nouveau par un autre moyen" in window.explanation
 
 
@@ -643,7 +649,7 @@ def test_rule_22_a_termination_letter_presented_1_april_and_not_collected_ends_o
     )  # fmt: skip
     assert notice.flags == ("uncollected",)
     assert "lettre non retirée, présentée le mardi 1er avril 2025" in notice.explanation
-    assert "l'autre lecture existe : le juge judiciaire" in notice.explanation
+    assert "l'autre lecture existe\u00a0: le juge judiciaire" in notice.explanation
 
 
 def test_rule_22_a_never_collected_termination_counts_from_presentation_whatever_the_basis():
@@ -732,7 +738,7 @@ def test_the_reference_convention_is_in_force_until_31_december_2025_at_24_00():
 
     assert term.due_date == date(2025, 12, 31)
     assert term.expires_at == utc(2025, 12, 31, 23)
-    assert "Terme (article 4) : la convention prend fin le mercredi 31 décembre 2025." in (
+    assert "Terme (article 4)\u00a0: la convention prend fin le mercredi 31 décembre 2025." in (
         term.explanation
     )
     # The term is a date the parties fixed, not a period: CPC 642 is not cited for it.
@@ -767,13 +773,14 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
         pytest.param(
             window_after_receipt(date(2025, 2, 20)),
             [
-                "Litige (article 6) : règlement amiable pendant 30 jours calendaires",
-                "Déclencheur : réception de la lettre le jeudi 20 février 2025.",
+                "Litige (article 6)\u00a0: règlement amiable pendant 30 jours calendaires",
+                "Déclencheur\u00a0: réception de la lettre le jeudi 20 février 2025.",
                 "(CPC art. 641 al. 1)",
                 "Prorogation par prudence",
-                "Échéance : la période amiable expire le lundi 24 mars 2025 à 24\u00a0h "
+                "Échéance\u00a0: la période amiable expire le lundi 24 mars 2025 à 24\u00a0h "
                 "(heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
-                "Réglages : prorogation des actes au jour ouvrable suivant : oui ; calendrier : "
+                "Réglages\u00a0: prorogation des actes au jour ouvrable suivant\u00a0: oui\u00a0; "
+                "calendrier\u00a0: "
                 "France métropolitaine (Code du travail L3133-1).",
             ],
             id="dispute window",
@@ -781,15 +788,17 @@ def test_the_payment_target_is_30_days_after_notification_and_no_legal_breach():
         pytest.param(
             notice_after_receipt(date(2025, 8, 31), term=date(2025, 12, 31)),
             [
-                "Résiliation (article 7) : elle prend effet à l'expiration d'un délai de 6 mois",
-                "Déclencheur : réception de la lettre le dimanche 31 août 2025",
+                "Résiliation (article 7)\u00a0: elle prend effet à l'expiration d'un délai de 6 "
+                "mois",
+                "Déclencheur\u00a0: réception de la lettre le dimanche 31 août 2025",
                 "de quantième à quantième (CPC art. 641 al. 2)",
-                "Fin de mois :",
-                "Pas de prorogation :",
+                "Fin de mois\u00a0:",
+                "Pas de prorogation\u00a0:",
                 "Terme (article 4)",
-                "Échéance : la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
+                "Échéance\u00a0: la convention reste en vigueur jusqu'au mercredi 31 décembre 2025 "
                 "à 24\u00a0h (heure de Paris), soit 23:00 UTC (CPC art. 642 al. 1).",
-                "Réglages : date retenue pour la lettre : réception ; prorogation des préavis : "
+                "Réglages\u00a0: date retenue pour la lettre\u00a0: réception\u00a0; prorogation "
+                "des préavis\u00a0: "
                 "non.",
             ],
             id="termination notice",
@@ -814,22 +823,22 @@ def test_every_deadline_explains_itself_in_french(deadline, fragments):
 def test_the_explanation_cites_the_article_of_the_convention_it_applies():
     window = dispute_window(RegisteredLetter(received=date(2025, 2, 20)), 45, DEFAULTS, "article 9")
 
-    assert "Litige (article 9) : règlement amiable pendant 45 jours calendaires" in (
+    assert "Litige (article 9)\u00a0: règlement amiable pendant 45 jours calendaires" in (
         window.explanation
     )
 
 
 def test_the_settings_describe_every_choice_of_the_legal_team():
     assert LegalSettings().describe() == [
-        "prorogation des actes au jour ouvrable suivant : oui",
-        "prorogation des préavis : non",
-        "date retenue pour la lettre de résiliation : réception",
-        "calendrier des jours fériés : France métropolitaine (Code du travail L3133-1)",
-        "délai d'acceptation d'une LRE : 15 jours",
-        "lettre recommandée non retirée (articles 6 et 7) : vaut notification à sa première "
+        "prorogation des actes au jour ouvrable suivant\u00a0: oui",
+        "prorogation des préavis\u00a0: non",
+        "date retenue pour la lettre de résiliation\u00a0: réception",
+        "calendrier des jours fériés\u00a0: France métropolitaine (Code du travail L3133-1)",
+        "délai d'acceptation d'une LRE\u00a0: 15 jours",
+        "lettre recommandée non retirée (articles 6 et 7)\u00a0: vaut notification à sa première "
         "présentation",
-        "signature de la Métropole avant que la délibération soit exécutoire : refusée",
-        "mise à jour des données essentielles après un avenant : quand il change une donnée "
+        "signature de la Métropole avant que la délibération soit exécutoire\u00a0: refusée",
+        "mise à jour des données essentielles après un avenant\u00a0: quand il change une donnée "
         "publiée",
     ]
 
@@ -942,5 +951,25 @@ def test_the_partners_read_an_explanation_without_the_settings_the_service_reads
         kept = [line for line in explanation.splitlines() if not line.startswith(SETTINGS_LINE)]
         assert len(said.splitlines()) == len(kept)  # only the settings' line is left out
     notice = for_partners(_explanations_with_settings()[2])
-    assert "Prorogation (CPC art. 642 al. 2) : jour non ouvrable : dimanche 15 mars 2026" in notice
-    assert "(date retenue par le service ; " in notice
+    assert (
+        "Prorogation (CPC art. 642 al. 2)\u00a0: jour non ouvrable\u00a0: dimanche 15 mars 2026"
+        in notice
+    )
+    assert "(date retenue par le service\u00a0; " in notice
+
+
+def test_an_explanation_stored_before_its_signs_were_tied_reads_the_same_to_the_partners():
+    # The deadlines table keeps each explanation as it was computed: those stored before
+    # December 2026 say « Réglages : » and « (réglage du service : » with a plain space.
+    for explanation in _explanations_with_settings():
+        stored = re.sub("\u00a0(?=[:;])", " ", explanation)
+        assert stored != explanation
+
+        said = for_partners(stored)
+
+        assert "églage" not in said, said
+        kept = [line for line in stored.splitlines() if not line.startswith("Réglages :")]
+        assert len(said.splitlines()) == len(kept)
+    notice = for_partners(re.sub("\u00a0(?=[:;])", " ", _explanations_with_settings()[2]))
+    assert "Prorogation (CPC art. 642 al. 2)\u00a0: jour non ouvrable : dimanche" in notice
+    assert "(date retenue par le service\u00a0; " in notice

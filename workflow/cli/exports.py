@@ -49,7 +49,7 @@ def scdl(context: CliContext, output: Path | None, as_json: bool) -> None:
               "refused": refused, **({} if output else {"csv": done.csv})})  # fmt: skip
     else:
         for item in refused:
-            click.echo(f"{item['reference']} ({item['beneficiary']}), {item['field']} : "
-                       f"{item['message']}", err=True)  # fmt: skip
+            where = f"{item['reference']} ({item['beneficiary']}), {item['field']}"
+            click.echo(words("{name}: {value}", name=where, value=item["message"]), err=True)
     if refused:
         sys.exit(1)

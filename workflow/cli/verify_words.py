@@ -81,7 +81,9 @@ def difference_value(words: Words, field: str, value: str) -> str:
     if field.startswith("party."):
         return _party(value)
     if field.startswith("signatory."):
-        return " ; ".join(_person(item) for item in value.split(";") if item)
+        # French ties « ; » to the name before it; English kept its spacing as it was.
+        between = "\u00a0; " if words.language == "fr" else " ; "
+        return between.join(_person(item) for item in value.split(";") if item)
     if field == "paper":
         return _paper(words, value)
     return value

@@ -189,7 +189,7 @@ def _edge(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycl
     marker = "arrow-next" if leaving else "arrow"
     shape = _loop(centres[source], g) if source == dest else _path(_route(source, dest, centres, g))
     events = ", ".join(f"{labels.event(t)} ({t})" for t in triggers)
-    title = escape(f"{labels.state(source)} → {labels.state(dest)} : {events}")
+    title = escape(f"{labels.state(source)} → {labels.state(dest)}\u00a0: {events}")
     return (
         f'<path class="{kind}" d="{shape}" marker-end="url(#{marker})" '
         f'data-source="{escape(source)}" data-dest="{escape(dest)}">'
@@ -251,7 +251,7 @@ def state_diagram(
     width = max(x for x, _ in centres.values()) + g.width / 2 + g.side
     height = max(y for _, y in centres.values()) + g.height / 2 + g.top
     now = lifecycle.current
-    said = f" ; état actuel : {labels.short_state(now)}" if now else ""
+    said = f"\u00a0; état actuel\u00a0: {labels.short_state(now)}" if now else ""
     parts = [
         f'<svg class="lifecycle lifecycle-{layout}" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-labelledby="lifecycle-title-{layout}" '

@@ -75,7 +75,7 @@ def open_draft(context: Context, signed: PageAdmin, draft_id: int) -> Response:
     except ConvflowError as error:
         return _list_page(context, signed, status_of(error), say(error, FRENCH).sentence)
     quotes = {
-        name: f"colonne {COLUMN_OF[name]} : « {value} »"
+        name: f"colonne {COLUMN_OF[name]}\u00a0: «\u00a0{value}\u00a0»"
         for name, value in draft.fields.items()
         if name in COLUMN_OF
     }
@@ -84,11 +84,14 @@ def open_draft(context: Context, signed: PageAdmin, draft_id: int) -> Response:
         "missing": [_missing_label(name, draft.facts) for name in draft.missing],
         "facts": [
             *(
-                f"{IDENTIFIERS[name]} ({COLUMN_OF[name]}) : {value}, repris dans la convention"
+                f"{IDENTIFIERS[name]} ({COLUMN_OF[name]})\u00a0: {value}, repris dans la convention"
                 for name, value in draft.fields.items()
                 if name in IDENTIFIERS
             ),
-            *(f"{FACTS.get(name, name)} ({name}) : {value}" for name, value in draft.facts.items()),
+            *(
+                f"{FACTS.get(name, name)} ({name})\u00a0: {value}"
+                for name, value in draft.facts.items()
+            ),
         ],
         "intake_draft": draft.id,
     }
@@ -100,7 +103,7 @@ def _missing_label(name: str, facts: dict[str, str]) -> str:
     """A missing field as the form names it; the schedule, with what the file said of it."""
     if name == SCHEDULE:
         said = facts.get("conditionsVersement", "")
-        return f"Versements : leur échéancier (le fichier dit « {said} »)"
+        return f"Versements\u00a0: leur échéancier (le fichier dit «\u00a0{said}\u00a0»)"
     return intake_form.place_label(name)
 
 

@@ -154,7 +154,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 _HTTP_MESSAGES = {
     404: "Cette adresse ne correspond à aucune page.",
-    405: "Cette adresse ne s'utilise pas de cette façon : passez par les pages du tableau de bord.",
+    405: "Cette adresse ne s'utilise pas de cette façon\u00a0: passez par les pages du tableau de "
+    "bord.",
 }
 
 
@@ -209,7 +210,8 @@ async def _sign_in_required(request: Request, error: Exception) -> Response:
 
 async def _admin_only(request: Request, error: Exception) -> Response:
     message = (
-        "Votre jeton permet de consulter, pas d'enregistrer : demandez un jeton administrateur."
+        "Votre jeton permet de consulter, pas d'enregistrer\u00a0: "
+        "demandez un jeton administrateur."
     )
     return _error_page(request, 403, "Action réservée aux administrateurs", message)
 

@@ -30,13 +30,14 @@ LONG_FIELDS = {"minutes": MAX_MINUTES}
 """The fields that may be longer than MAX_INPUT: a committee's minutes as text."""
 HINTS = {
     "received": "Date de l'avis de réception. Le délai court à partir du lendemain.",
-    "presented": "Si la lettre n'a pas été retirée : date de la première présentation.",
+    "presented": "Si la lettre n'a pas été retirée\u00a0: date de la première présentation.",
     "party": "La partie qui envoie la lettre recommandée avec avis de réception.",
     "signatory": "Parmi les signataires qui n'ont pas encore signé.",
     "decision": "Sa référence, par exemple DEL-BUR-2025-042. L'enregistrer à nouveau, avec "
     "toutes les dates connues, la complète.",
     "transmitted": "Date de l'accusé de réception de la préfecture (@ctes).",
-    "attendees": "Les membres présents, par exemple « Métropole (DPV) ; GIP CRPV PACA ».",
+    "attendees": "Les membres présents, par exemple «\u00a0Métropole (DPV)\u00a0; GIP CRPV "
+    "PACA\u00a0».",
     "minutes": "Le texte du compte rendu. Le compte rendu signé se joint ensuite à la ligne de "
     "la réunion dans l'historique (Pièces).",
 }
@@ -119,7 +120,7 @@ def _receivable(view: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         reports.append(("financial", FINANCIAL_REPORT))
     part = _awaiting_report(view)
     if part is not None:
-        said = f"Le document « {part['report']} » (versement n°\u00a0{part['number']})"
+        said = f"Le document «\u00a0{part['report']}\u00a0» (versement n°\u00a0{part['number']})"
         reports.append(("instalment", said))
     return tuple(reports)
 
@@ -142,12 +143,12 @@ def _due(view: Mapping[str, Any]) -> tuple[str, str]:
     unpaid = [part for part in schedule if not part["paid_on"]]
     balance = view.get("balance_due")
     if not unpaid and balance:
-        return balance, f"Exactement le solde dû après l'avenant : {money(balance)}."
+        return balance, f"Exactement le solde dû après l'avenant\u00a0: {money(balance)}."
     if not unpaid:
-        return view["amount"], f"Exactement le montant dû : {money(view['amount'])}."
+        return view["amount"], f"Exactement le montant dû\u00a0: {money(view['amount'])}."
     part = unpaid[0]
     said = f"versement n°\u00a0{part['number']} sur {len(schedule)}"
-    return part["amount"], f"Exactement le montant dû : {money(part['amount'])} ({said})."
+    return part["amount"], f"Exactement le montant dû\u00a0: {money(part['amount'])} ({said})."
 
 
 def _widget(key: str, options: tuple[tuple[str, str], ...]) -> str:
@@ -250,7 +251,7 @@ def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
             widget="text",
             required=False,
             value=given.get(CHANGE + key, ""),
-            hint=f"Actuellement : {wording.term_text(key, terms[key]['value'])}"
+            hint=f"Actuellement\u00a0: {wording.term_text(key, terms[key]['value'])}"
             if key in terms
             else "",
             prefix=CHANGE,

@@ -24,17 +24,18 @@ PARTIES, SIGNATORIES, INSTALMENTS = 3, 3, 6
 TOP_LEVEL = frozenset(ConventionIn.model_fields) - {"history"}
 LONG = frozenset({"title", "object"})
 HINTS = {
-    "reference": "Lettres, chiffres et . _ / - ; par exemple AMP-CRPV-PACA-2025.",
+    "reference": "Lettres, chiffres et . _ / -\u00a0; par exemple AMP-CRPV-PACA-2025.",
     "amount": "Montant TTC en euros, par exemple 200 000,00.",
     "end_date": "Le dernier jour où la convention est en vigueur (article sur la durée).",
-    "parties.key": "Facultatif : un code court (minuscules, chiffres, - ou _) ; laissé vide, "
+    "parties.key": "Facultatif\u00a0: un code court (minuscules, chiffres, - ou _)\u00a0; laissé "
+    "vide, "
     "il est tiré du nom.",
     "parties.signatories.email": "L'adresse où la convention envoie les demandes de signature "
     "et les rappels.",
-    "payment.instalments.amount": "Un montant (120 000,00) ou une part du total (60 %) ; "
+    "payment.instalments.amount": "Un montant (120 000,00) ou une part du total (60 %)\u00a0; "
     "les versements doivent faire le total au centime près.",
     "payment.instalments.on": "Pour un versement à date fixe.",
-    "payment.instalments.report": "Pour un versement à la réception d'un document : son nom "
+    "payment.instalments.report": "Pour un versement à la réception d'un document\u00a0: son nom "
     "(rapport d'activité...).",
     "clauses.dispute_window_days": "Délai de règlement amiable d'un différend, en jours "
     "calendaires (30 si vide).",
@@ -116,7 +117,7 @@ def place_label(name: str) -> str:
     if person is not None:
         where += f", signataire {int(person) + 1}"
     rest = name[found.end() :]
-    return f"{where} : {label(name)}" if rest else where
+    return f"{where}\u00a0: {label(name)}" if rest else where
 
 
 def _input(name: str, given: Mapping[str, str], said: Said) -> Input:

@@ -230,14 +230,16 @@ def _read_document(context: HttpContext, signed: SignedIn, file: UploadFile) -> 
     for name, found in extraction.fields.items():
         value = found.value
         given[name] = file_fields.text_of(value)
-        quotes[name] = f"{ARTICLES.get(found.article, found.article)} : « {found.quote} »"
+        quotes[name] = (
+            f"{ARTICLES.get(found.article, found.article)}\u00a0: «\u00a0{found.quote}\u00a0»"
+        )
     for name in [n for n in given if n.endswith(".share")]:  # the form's amount takes a share
         given[name.removesuffix(".share") + ".amount"] = f"{given.pop(name)} %"
     extra = {
         "read_from": file.filename or "document",
         "missing": [intake_form.place_label(gap.field) for gap in extraction.gaps],
         "doubts": [
-            f"{intake_form.place_label(d.field)} : {d.said(FRENCH.sentence)}"
+            f"{intake_form.place_label(d.field)}\u00a0: {d.said(FRENCH.sentence)}"
             for d in extraction.doubts
         ],
     }

@@ -96,7 +96,7 @@ def listing_from(params: QueryParams) -> tuple[ListQuery, list[str]]:
     except ValidationError as error:
         dropped = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
         kept = {key: value for key, value in raw.items() if key not in dropped}
-        notes = [f"Filtre ignoré : {FILTER_LABELS.get(key, key)}" for key in sorted(dropped)]
+        notes = [f"Filtre ignoré\u00a0: {FILTER_LABELS.get(key, key)}" for key in sorted(dropped)]
         try:
             return ListQuery.model_validate(kept), notes
         except ValidationError:

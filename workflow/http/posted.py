@@ -19,7 +19,7 @@ Form = dict[str, str]
 CSRF_REFUSED = {
     "title": "Formulaire expiré",
     "message": "Ce formulaire n'est plus valide (page ouverte avant une reconnexion, ou envoyée "
-    "depuis un autre site). Rien n'a été enregistré : rechargez la page et recommencez.",
+    "depuis un autre site). Rien n'a été enregistré\u00a0: rechargez la page et recommencez.",
 }
 
 

@@ -77,14 +77,14 @@ def signin(
     if not context.sessions.signin_nonce_valid(
         request.cookies.get(SIGNIN_COOKIE), nonce, context.now()
     ):
-        text = "Le formulaire a expiré : saisissez de nouveau votre jeton."
+        text = "Le formulaire a expiré\u00a0: saisissez de nouveau votre jeton."
         return signin_page(request, context, 403, {"kind": "error", "text": text}, suite)
     address = address_of(request)
     try:
         principal = check_token(context.app, token.strip(), address, context.now())
     except TooManyRefusals as refused:
         minutes = max(1, -(-refused.wait // 60))
-        text = (f"Trop de jetons refusés depuis cette adresse : réessayez dans {minutes} "
+        text = (f"Trop de jetons refusés depuis cette adresse\u00a0: réessayez dans {minutes} "
                 f"minute{'s' if minutes > 1 else ''}. Un jeton valide reste accepté.")  # fmt: skip
         response = signin_page(request, context, 429, {"kind": "error", "text": text}, suite)
         response.headers["Retry-After"] = str(refused.wait)

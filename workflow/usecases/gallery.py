@@ -23,6 +23,7 @@ from workflow.wording import labels
 
 GALLERY_FILE = Path("docs") / "EMAILS.md"
 
+# Its no-break spaces (before « : » and « ; », inside « », in « 24 h ») are typed as they are.
 _HEADER = """\
 # Les courriels de convflow
 
@@ -32,16 +33,16 @@ du service (sa note interne), que les signataires ne reçoivent pas. Quand la r�
 courriel change avec la convention (une participation versée en plusieurs fois), une variante
 suit le courriel.
 
-Quand ils partent : les rappels, à l'heure des rappels (9 h, heure de Paris, par défaut :
-`CONVFLOW_REMINDER_HOUR`), un jour ouvré ; un rappel prévu un samedi, un dimanche ou un jour
+Quand ils partent : les rappels, à l'heure des rappels (9 h, heure de Paris, par défaut :
+`CONVFLOW_REMINDER_HOUR`), un jour ouvré ; un rappel prévu un samedi, un dimanche ou un jour
 férié (le calendrier des échéances) part le jour ouvré qui le précède, jamais plus tard que ne le
-dit la convention. Une échéance passe à 24 h son dernier jour ; le courriel qui l'annonce (versement
+dit la convention. Une échéance passe à 24 h son dernier jour ; le courriel qui l'annonce (versement
 en retard, compte rendu financier non reçu, données non publiées, période amiable close) part le
-lendemain à l'heure des rappels, non à minuit. Le rappel « saisine possible » part le jour où le
-tribunal peut être saisi, même un jour non ouvré : il annonce aussi la fin de la période amiable.
+lendemain à l'heure des rappels, non à minuit. Le rappel « saisine possible » part le jour où le
+tribunal peut être saisi, même un jour non ouvré : il annonce aussi la fin de la période amiable.
 Les autres courriels partent quand l'événement qui les cause est enregistré.
 
-Ce fichier est produit par `make emails` (`convflow emails --sample`) ; un test échoue s'il ne
+Ce fichier est produit par `make emails` (`convflow emails --sample`) ; un test échoue s'il ne
 correspond plus aux modèles (`notifications/templates/`).
 """
 

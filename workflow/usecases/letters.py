@@ -183,8 +183,8 @@ def _dispute(
         "subject": f"Différend relatif à la convention {convention.reference} ({article})",
         "article": article, "days": days, "difficulty": text,
         "how": f"{HOW}le délai de {days} jours calendaires court à compter de la réception de "
-        "la présente lettre, le jour de la réception n’étant pas compté (CPC art. 641) ; "
-        f"{extended} ; la date de réception sera celle de l’avis de réception.",
+        "la présente lettre, le jour de la réception n’étant pas compté (CPC art. 641)\u00a0; "
+        f"{extended}\u00a0; la date de réception sera celle de l’avis de réception.",
     }  # fmt: skip
 
 
@@ -205,7 +205,7 @@ def _termination(convention: Convention, on: date, legal: LegalSettings, _: str)
     else:
         effect = (
             f"Conformément à l’{article}, la résiliation prendra effet à l’expiration d’un délai "
-            f"de {months} mois à compter {basis} de la présente lettre : au plus tôt le "
+            f"de {months} mois à compter {basis} de la présente lettre\u00a0: au plus tôt le "
             f"{french_date(earliest.due_date)}, si la lettre est reçue le jour même de son envoi."
         )
     return {
@@ -214,7 +214,8 @@ def _termination(convention: Convention, on: date, legal: LegalSettings, _: str)
         "article": article, "effect": effect,
         "how": f"{HOW}{months} mois de quantième à quantième à compter {basis} de la lettre "
         "(CPC art. 641 al. 2), sans report au jour ouvrable suivant (Cass. civ. 3e, 8 mars "
-        "2018, n°\u00a017-11.312) ; si le terme vient avant, la convention expire à son terme.",
+        "2018, n°\u00a017-11.312)\u00a0; si le terme vient avant, la convention expire à son "
+        "terme.",
     }  # fmt: skip
 
 
@@ -226,7 +227,8 @@ def _award(convention: Convention, on: date, legal: LegalSettings, _: str) -> di
                    "la convention.")  # fmt: skip
     else:
         due = payment_target(on, days, article).due_date
-        payment = ("Elle est versée en une seule fois à la suite de la présente notification ; "
+        payment = ("Elle est versée en une seule fois à la suite de la présente "
+                   "notification\u00a0; "
                    f"le service vise un versement au plus tard le {french_date(due)}.")  # fmt: skip
     assert convention.effective_date is not None  # a letter of `award` needs the signature
     return {
@@ -236,7 +238,7 @@ def _award(convention: Convention, on: date, legal: LegalSettings, _: str) -> di
         "signed": french_date(convention.effective_date),
         "decision": convention.award.reference if convention.award else "",
         "how": f"{HOW}{days} jours calendaires à compter de la présente notification, datée du "
-        f"{french_day(on)} : un objectif interne du service, non un délai légal.",
+        f"{french_day(on)}\u00a0: un objectif interne du service, non un délai légal.",
     }  # fmt: skip
 
 
@@ -263,14 +265,15 @@ def amendment_facts(
     termination = next(row for row in preview(after, on, legal) if row.kind == "termination")
     moved = "end_date" in amendment.changes
     how = (
-        f"{HOW}l’avenant prend effet à la date de sa dernière signature ({articles.amendment}) ; "
+        f"{HOW}l’avenant prend effet à la date de sa dernière signature "
+        f"({articles.amendment})\u00a0; "
         f"pour modifier la convention, elle doit intervenir au plus tard le "
         f"{french_date(convention.end_date)}, son terme actuel (signé après, ce serait une "
         "nouvelle convention)"
     )
     if moved:
         how += (
-            f" ; avec le nouveau terme du {french_date(after.end_date)}, une lettre de "
+            f"\u00a0; avec le nouveau terme du {french_date(after.end_date)}, une lettre de "
             f"résiliation {_COUNTED[legal.termination_letter_date]} au plus tard le "
             f"{french_date(termination.fixed or after.end_date)} prend effet avant lui (préavis "
             f"de {after.clauses.termination_notice_months} mois de quantième à quantième, "
@@ -309,17 +312,21 @@ def _change(before: Convention, after: Convention, key: str) -> str:
                 f"{after.clauses.termination_notice_months} mois.")  # fmt: skip
     party = key.removeprefix("signatory.")
     found = before.party(party)
-    now = " ; ".join(f"{s.name}, {s.title}" for s in after.signatories if s.party == party)
-    was = " ; ".join(f"{s.name}, {s.title}" for s in before.signatories if s.party == party)
-    return f"Représentation de {found.name if found else party} : {now} (en remplacement de {was})."
+    now = "\u00a0; ".join(f"{s.name}, {s.title}" for s in after.signatories if s.party == party)
+    was = "\u00a0; ".join(f"{s.name}, {s.title}" for s in before.signatories if s.party == party)
+    return (
+        f"Représentation de {found.name if found else party}\u00a0: {now} "
+        f"(en remplacement de {was})."
+    )
 
 
 def _consolidated(after: Convention) -> str:
     """The convention's terms once the amendment is in force, in one sentence."""
     clauses = after.clauses
     return (
-        f"terme le {french_date(after.end_date)} ; montant {french_euros(after.amount)} ; "
-        f"règlement amiable des différends en {clauses.dispute_window_days} jours ; préavis "
-        f"de résiliation de {clauses.termination_notice_months} mois ; représentants : "
-        + " ; ".join(f"{s.name} ({s.title})" for s in after.signatories)
+        f"terme le {french_date(after.end_date)}\u00a0; montant "
+        f"{french_euros(after.amount)}\u00a0; "
+        f"règlement amiable des différends en {clauses.dispute_window_days} jours\u00a0; préavis "
+        f"de résiliation de {clauses.termination_notice_months} mois\u00a0; représentants\u00a0: "
+        + "\u00a0; ".join(f"{s.name} ({s.title})" for s in after.signatories)
     )

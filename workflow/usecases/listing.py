@@ -444,8 +444,8 @@ def _meetings(
             found.append({
                 "reference": row.reference, "title": row.title, "kind": "committee_meeting",
                 "status": "held", "due_date": day, "expires_at": end_of_day(day),
-                "explanation": f"Réunion {of} ({article}).\nPrésents : "
-                f"{meeting.attendees}\nDécisions : {meeting.decisions}",
+                "explanation": f"Réunion {of} ({article}).\nPrésents\u00a0: "
+                f"{meeting.attendees}\nDécisions\u00a0: {meeting.decisions}",
                 # One meeting a day at most: its day keeps the feed's UID stable.
                 "opened_by_seq": int(day.strftime("%Y%m%d")), "created_at": held,
                 "resolved_at": held,

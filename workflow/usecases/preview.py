@@ -66,8 +66,8 @@ def _signature(convention: Convention, today: date) -> PreviewedDeadline:
     return PreviewedDeadline(
         "signature",
         "Signatures des parties",
-        f"soumise aujourd'hui : {french_date(due)}",
-        f"Toutes les signatures sous {days} jours calendaires après la soumission ; la "
+        f"soumise aujourd'hui\u00a0: {french_date(due)}",
+        f"Toutes les signatures sous {days} jours calendaires après la soumission\u00a0; la "
         "convention prend effet à la date de la dernière signature.",
         f"puis un rappel tous les {convention.clauses.reminders.signature_every_days} jours "
         "tant qu'une signature manque",
@@ -86,12 +86,15 @@ def _payment(convention: Convention, part: Instalment, today: date) -> Previewed
     if part.trigger == "date" and part.on is not None:
         when, rule = french_date(part.on), f"Date fixée par la convention ({article})."
     elif part.trigger == "report":
-        when = f"rapport reçu aujourd'hui : {french_date(add_days(today, days))}"
-        rule = f"{days} jours calendaires après la réception de « {part.report} » ({article})."
-    else:
-        when = f"attribution notifiée aujourd'hui : {french_date(add_days(today, days))}"
+        when = f"rapport reçu aujourd'hui\u00a0: {french_date(add_days(today, days))}"
         rule = (
-            f"Objectif interne : {days} jours calendaires après la notification de "
+            f"{days} jours calendaires après la réception de «\u00a0{part.report}\u00a0» "
+            f"({article})."
+        )
+    else:
+        when = f"attribution notifiée aujourd'hui\u00a0: {french_date(add_days(today, days))}"
+        rule = (
+            f"Objectif interne\u00a0: {days} jours calendaires après la notification de "
             f"l'attribution ({article})."
         )
     fixed = part.on if part.trigger == "date" else None
@@ -120,7 +123,7 @@ def _dispute(convention: Convention, today: date, legal: LegalSettings) -> Previ
     return PreviewedDeadline(
         "dispute_window",
         "Règlement amiable d'un différend",
-        f"lettre reçue aujourd'hui : {french_date(window.due_date)}",
+        f"lettre reçue aujourd'hui\u00a0: {french_date(window.due_date)}",
         f"{clauses.dispute_window_days} jours calendaires à compter de la réception de la "
         f"lettre recommandée, reportés au premier jour ouvrable s'ils finissent un samedi, "
         f"un dimanche ou un jour férié ({clauses.articles.dispute}).",
@@ -138,7 +141,7 @@ def _termination(convention: Convention, legal: LegalSettings) -> PreviewedDeadl
         "Résiliation",
         f"lettre {counted} au plus tard le {french_date(latest)} pour prendre effet avant le terme",
         f"Préavis de {months} mois à compter de la lettre recommandée, de quantième à "
-        f"quantième ; après, le terme vient d'abord ({clauses.articles.termination}).",
+        f"quantième\u00a0; après, le terme vient d'abord ({clauses.articles.termination}).",
         _offsets(clauses.reminders.termination),
         latest,
     )
@@ -166,4 +169,4 @@ def _offsets(days: tuple[int, ...]) -> str:
         return "aucun rappel"
     said = [f"J-{day}" if day else "le jour même" for day in days]
     listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " et " + said[-1]
-    return f"rappel{'s' if len(said) > 1 else ''} : {listed}"
+    return f"rappel{'s' if len(said) > 1 else ''}\u00a0: {listed}"

@@ -256,7 +256,7 @@ class _Replay:
         sent = decision.outcome == "send"
         note = reminder_reason(decision.reason) if decision.reason else None
         if sent and decision.days_left is not None:
-            note = f"annonce : {countdown_text(decision.days_left)}"
+            note = f"annonce\u00a0: {countdown_text(decision.days_left)}"
         return Happening(
             now,
             "reminder",

@@ -37,7 +37,7 @@ def term_text(key: str, text: str) -> str:
         return f"{text.replace(',', ', ')} jours"
     if key.startswith("signatory."):
         people = (item.split("|") for item in text.split(";"))
-        return " ; ".join(f"{name} ({title}, {email})" for name, title, email in people)
+        return "\u00a0; ".join(f"{name} ({title}, {email})" for name, title, email in people)
     if key == "reminders.court_possible":
         return "oui" if text == "yes" else "non"
     return text
@@ -64,14 +64,14 @@ def terms_text(value: object) -> str:
     if value.get("amount"):
         said.append(term_text("amount", str(value["amount"])))
     if value.get("end_date"):
-        said.append("terme : " + term_text("end_date", str(value["end_date"])))
+        said.append("terme\u00a0: " + term_text("end_date", str(value["end_date"])))
     parties = value.get("parties")
     for text in parties.values() if isinstance(parties, Mapping) else ():
         said.append(str(text).split("|")[0])
     people = value.get("signatories")
     for text in people.values() if isinstance(people, Mapping) else ():
         said += [_person(item) for item in str(text).split(";") if item]
-    return " ; ".join(said)
+    return "\u00a0; ".join(said)
 
 
 def _person(item: str) -> str:
