@@ -285,12 +285,14 @@ def _commission(days_before: int | None = None) -> dict[str, Any]:
         due,
         datetime(2025, 9, 27, 22, 0, tzinfo=UTC),
         [
-            "Commission de suivi (article 3) : le service a choisi de la réunir tous les 6 mois.",
-            f"Calcul : de quantième à quantième, depuis sa dernière réunion, le "
-            f"{date_fr_full(held)} : + 6 mois = {date_fr_full(due)} ; pas de report au jour "
-            "ouvrable suivant (une réunion à convoquer, pas un délai légal).",
-            "Information seulement : la Métropole convoque la commission ; rien ne change pour "
-            "la convention si la date passe. Le service enregistre la réunion une fois tenue.",
+            "Commission de suivi (article 3)\u00a0: le service a choisi de la réunir tous les 6 "
+            "mois.",
+            f"Calcul\u00a0: de quantième à quantième, depuis sa dernière réunion, le "
+            f"{date_fr_full(held)}\u00a0: + 6 mois = {date_fr_full(due)}\u00a0; pas de report au "
+            "jour ouvrable suivant (une réunion à convoquer, pas un délai légal).",
+            "Information seulement\u00a0: la Métropole convoque la commission\u00a0; rien ne "
+            "change pour la convention si la date passe. Le service enregistre la réunion une "
+            "fois tenue.",
         ],
         days_before=days_before,
     )

@@ -257,7 +257,7 @@ def test_only_the_model_s_comite_technique_is_told_with_article_3_s_words() -> N
     found = next_meeting(record, IN_FORCE, TERM, "article 5")
     assert found is not None
     assert found.explanation.startswith(
-        "Comité de pilotage (article 5) : le service a choisi de le réunir tous les 6 mois."
+        "Comité de pilotage (article 5)\u00a0: le service a choisi de le réunir tous les 6 mois."
     )
     assert "orientations" not in found.explanation
 
