@@ -17,7 +17,13 @@ from transitions import EventData, Machine, MachineError
 from states import rules
 from states.convention import Convention, Signatory
 from states.deadlines import ComputedDeadline, DeadlineClosure, LegalSettings
-from states.errors import AutomaticEventRefused, GuardRejected, InvalidTransition, UnknownEvent
+from states.errors import (
+    AutomaticEventRefused,
+    CourtNotYetOpen,
+    GuardRejected,
+    InvalidTransition,
+    UnknownEvent,
+)
 from states.inputs import check_actor, check_keys, letter_date
 
 STATES = (
@@ -261,7 +267,17 @@ def fire(
     ):
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
     cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today)
-    effects = rules.RULES[trigger](convention, on, cleaned, settings)
+    try:
+        effects = rules.RULES[trigger](convention, on, cleaned, settings)
+    except CourtNotYetOpen as refused:
+        if convention.state not in ENDED_IN_FORCE:
+            raise
+        # After the end the state no longer says a dispute is open: the refusal says it, and
+        # what may be recorded meanwhile (rule 24).
+        others = [name for name in allowed if name != trigger]
+        raise CourtNotYetOpen(
+            convention.reference, refused.earliest, state=convention.state, allowed=others
+        ) from None
     from_state = convention.state
     try:
         moved = MACHINE.events[trigger].trigger(convention)
