@@ -411,7 +411,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "database_folder_not_created": {"folder": "path", "reason": "text"},
     # A dispute still open when the convention ended (rule 24) brought to court before its
     # amicable window has passed: the ended state, the court's first day, what is possible now.
-    "amicable_window_open_after_end": {"state": "state", "court_from": "date", "allowed": "actions"},
+    "amicable_window_open_after_end": {
+        "state": "state", "court_from": "date", "allowed": "actions",
+    },
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
