@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 from notifications.formatting import number_fr
 from workflow.http.addresses import in_address
 from workflow.http.dates import when
-from workflow.http.diagram import state_diagram, ways_by_state, ways_out
+from workflow.http.diagram import state_diagram, ways_by_state, ways_for, ways_out
 from workflow.http.presenting import (
     SORT_LABELS,
     STATE_GROUPS,
@@ -115,6 +115,7 @@ def environment(directory: Path = TEMPLATES) -> Environment:
     env.globals.update(
         state_diagram=state_diagram,
         ways_out=ways_out,
+        ways_for=ways_for,
         ways_by_state=ways_by_state,
         field_label=labels.amendment_field,
         days_between=days_between,
