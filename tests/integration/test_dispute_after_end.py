@@ -117,7 +117,7 @@ def test_the_expiry_keeps_the_window_its_reminders_and_the_court_email(
     assert "reprendra son cours" not in reminder
     assert "Depuis le jeudi 21 janvier 2027" in text_of(after_end[2])
     assert dispute_reminders(app) == [("J-7", "sent"), ("J-1", "sent"), ("court", "sent")]
-    assert state(app) == "expired"
+    assert (state(app), window_status(app)) == ("expired", "passed")
 
 
 def test_a_settlement_after_the_expiry_is_recorded_and_cancels_the_reminders(
