@@ -101,7 +101,7 @@ def test_the_end_closes_every_other_deadline_as_before() -> None:
     assert not cancelled_by_end("dispute_window")
     for kind in ("payment", "signature", "amendment_signature", "committee", "termination"):
         assert closed_by_end(kind, after, TERM_AT), kind
-        assert cancelled_by_end(kind), kind  # type: ignore[arg-type]
+        assert cancelled_by_end(kind), kind
     assert closed_by_end("expiry", TERM_AT, TERM_AT)
 
 
