@@ -40,6 +40,9 @@ VARIANTS = {
     "Métropole (aucun texte ne l’impose)",
     "committee_name": "si la convention nommait autrement son comité de suivi : une "
     "« Commission de suivi » (article 3), dont convflow ne connaît que le nom et l’article",
+    "dispute_after_end": "si un litige, notifié par la lettre du GIP reçue le 15 décembre 2025, "
+    "restait ouvert au terme de la convention : la clause de règlement des différends lui survit "
+    "(code civil, art. 1230, par analogie)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -829,11 +832,81 @@ def _report_received() -> Context:
 
 _BUILDERS["report_received"] = _report_received  # paid in instalments, or it has no report
 
+
+def _late_dispute_window(days_before: int | None = None) -> dict[str, Any]:
+    """Article 6, for a letter received on 15 December 2025, a fortnight before the term:
+    thirty calendar days, to Wednesday 14 January 2026, after the convention's end."""
+    received, due, court = date(2025, 12, 15), date(2026, 1, 14), date(2026, 1, 15)
+    return _deadline(
+        "dispute_window",
+        "Fin de la période de règlement amiable (article 6)",
+        due,
+        datetime(2026, 1, 14, 23, 0, tzinfo=UTC),
+        [
+            "Article 6 : à défaut d’accord dans un délai de 30 jours calendaires à compter de la "
+            "réception de la lettre recommandée avec avis de réception, chacune des parties peut "
+            "saisir le tribunal compétent.",
+            f"Réception de la lettre : {date_fr_full(received)} ; ce jour ne compte pas "
+            "(code de procédure civile, article 641).",
+            f"La période amiable se termine le {end_fr(due)} (heure de Paris) ; "
+            f"le tribunal peut être saisi à partir du {date_fr_full(court)}.",
+        ],
+        days_before=days_before,
+        earliest_court_date=court,
+    )
+
+
+def _ended_in_dispute(state: str, label: str, ended_on: date, in_court: bool = False) -> Context:
+    """The reference convention ended (expired at its term, or terminated) while the dispute
+    of 15 December 2025 is open: it outlives the end (rule 24)."""
+    window = _late_dispute_window()
+    return {
+        **_convention(state, label),
+        "ended_on": ended_on,
+        "open_dispute": {
+            "notified_on": date(2025, 12, 15),
+            "window_end": window["due_date"],
+            "earliest_court_date": window["earliest_court_date"],
+            "in_court": in_court,
+        },
+    }
+
+
+_ENDED = {"ended_on": _END}
+"""An ended convention whose dispute was settled or closed: the day it ended, no dispute."""
+
+
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
     "committee_name": {
         "reminder_committee": lambda: {
             "convention": {**_convention(*_IN_FORCE), "committee": COMMISSION},
             "deadline": _commission(30),
+        },
+    },
+    "dispute_after_end": {
+        "convention_expired": lambda: {
+            "convention": _ended_in_dispute("expired", "arrivée à son terme", _END),
+            "deadline": _expiry(),
+            "event": _event(
+                "convention_expired",
+                "Terme atteint",
+                date(2026, 1, 1),
+                "convflow (échéance automatique)",
+            ),
+        },
+        "reminder_dispute_window": lambda: {
+            "convention": _ended_in_dispute("expired", "arrivée à son terme", _END),
+            "deadline": _late_dispute_window(7),
+        },
+        "dispute_settled": lambda: {
+            "convention": {**_convention("expired", "arrivée à son terme"), **_ENDED},
+            "event": _event(
+                "dispute_settled",
+                "Règlement amiable",
+                date(2026, 1, 12),
+                _SERVICE,
+                **{"Accord": "Protocole d’accord signé le 9 janvier 2026"},
+            ),
         },
     },
     "amendment": {

@@ -106,6 +106,9 @@ class Dispute:
     return_state: str
     window_end: date
     earliest_court_date: date
+    in_court: bool = False
+    """The court is seized (`go_to_court`): the dispute is in litigation. Read after the
+    convention's end, when the state no longer says it (states.lifecycle.DISPUTE_AFTER_END)."""
 
 
 @dataclass(frozen=True)

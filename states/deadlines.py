@@ -51,12 +51,17 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "financial_report",
     "committee",
 )
-OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("publication", "financial_report")
+OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("publication", "financial_report", "dispute_window")
 """Deadlines the convention's end does not close, nor cancel their reminders: the open data are
 published within three months of the signature whatever the term (rule 19: a convention signed
 less than three months before its term is due to publish after it, and `publish` is taken after
 the end); the beneficiary's report falls after the financial year, often after the term (rule
-20)."""
+20); the amicable window of a dispute still open at the end (rule 24): the dispute-settlement
+clause survives the end of the contract (Code civil art. 1230, by analogy; CE, 10 July 2020,
+n° 433643, on the force of an amicable clause), so the window runs on, its reminders and the
+court-possible email go out, and the dispute is settled or brought to court after the end
+(states.lifecycle.DISPUTE_AFTER_END). A window is pending only while its dispute is open (a
+settlement cancels it, the court's seizure passes it): none outlives a dispute."""
 END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
 """The automatic event that ends a convention, and the deadline it applies."""
 

@@ -409,6 +409,11 @@ CODES: dict[str, dict[str, Kind]] = {
     "smtp_login_incomplete": {"missing": "text"},
     "database_folder_is_a_file": {"folder": "path", "place": "path"},
     "database_folder_not_created": {"folder": "path", "reason": "text"},
+    # A dispute still open when the convention ended (rule 24) brought to court before its
+    # amicable window has passed: the ended state, the court's first day, what is possible now.
+    "amicable_window_open_after_end": {
+        "state": "state", "court_from": "date", "allowed": "actions",
+    },
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
@@ -582,11 +587,25 @@ class GuardRejected(LifecycleError):
 
 
 class CourtNotYetOpen(GuardRejected):
-    """`go_to_court` before the first day article 6 allows."""
+    """`go_to_court` before the first day article 6 allows; on an ended convention (`state`,
+    rule 24) the refusal also names its state and the events it allows meanwhile."""
 
-    def __init__(self, reference: str, earliest: date) -> None:
+    def __init__(
+        self,
+        reference: str,
+        earliest: date,
+        *,
+        state: str | None = None,
+        allowed: Sequence[str] = (),
+    ) -> None:
         self.earliest = earliest
-        super().__init__(reference, "go_to_court", "amicable_window_open", court_from=earliest)
+        if state is None:
+            super().__init__(reference, "go_to_court", "amicable_window_open", court_from=earliest)
+        else:
+            super().__init__(
+                reference, "go_to_court", "amicable_window_open_after_end", court_from=earliest,
+                state=state, allowed=tuple(allowed),
+            )  # fmt: skip
 
 
 class InvalidInput(ConvflowError, ValueError):

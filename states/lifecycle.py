@@ -17,7 +17,13 @@ from transitions import EventData, Machine, MachineError
 from states import rules
 from states.convention import Convention, Signatory
 from states.deadlines import ComputedDeadline, DeadlineClosure, LegalSettings
-from states.errors import AutomaticEventRefused, GuardRejected, InvalidTransition, UnknownEvent
+from states.errors import (
+    AutomaticEventRefused,
+    CourtNotYetOpen,
+    GuardRejected,
+    InvalidTransition,
+    UnknownEvent,
+)
 from states.inputs import check_actor, check_keys, letter_date
 
 STATES = (
@@ -36,6 +42,15 @@ STATES = (
 IN_FORCE = ("notification", "payment", "execution", "dispute", "litigation", "termination")
 END_STATES = ("expired", "terminated", "cancelled")
 DISPUTABLE = ("notification", "payment", "execution", "termination")
+ENDED_IN_FORCE = ("expired", "terminated")
+"""The ends of a convention that was in force: its term, or a termination. What was owed under
+it may still be settled there (a dispute, the financial report, the open data)."""
+DISPUTE_AFTER_END = ("settle", "go_to_court", "close_litigation")
+"""The events of a dispute still open when the convention ended (rule 24): the clause settling
+disputes survives the end of the contract (Code civil art. 1230, by analogy), so the dispute is
+settled, brought to court once its amicable window has passed, and its court case closed, on the
+ended convention; its state stays the end's. Which of them is open is the dispute's own record
+(`Convention.dispute`, kept by the end, and its `in_court`): :func:`dispute_events`."""
 
 PERSON_EVENTS = (
     "submit",
@@ -74,6 +89,21 @@ def _returns_to(state: str) -> Any:
 def _notice_running(event: EventData) -> bool:
     convention = cast(Convention, event.model)
     return convention.notice is not None
+
+
+def dispute_events(convention: Convention) -> tuple[str, ...]:
+    """The events of DISPUTE_AFTER_END the open dispute of an ended convention allows: settled
+    or brought to court while amicable (the court not before its window has passed: the rule
+    says so when it is asked), its court case closed once in court; none without a dispute."""
+    dispute = convention.dispute
+    if convention.state not in ENDED_IN_FORCE or dispute is None:
+        return ()
+    return ("close_litigation",) if dispute.in_court else ("settle", "go_to_court")
+
+
+def _dispute_allows(event: EventData) -> bool:
+    convention = cast(Convention, event.model)
+    return event.event.name in dispute_events(convention)
 
 
 TRANSITIONS: list[dict[str, Any]] = [
@@ -121,6 +151,17 @@ TRANSITIONS: list[dict[str, Any]] = [
         "source": ["notification", "payment", "execution"],
         "dest": "termination",
     },
+    # A dispute open at the end survives it (rule 24): settled, brought to court, its case
+    # closed on the ended convention, which stays ended.
+    *(
+        {
+            "trigger": trigger,
+            "source": list(ENDED_IN_FORCE),
+            "dest": None,
+            "conditions": [_dispute_allows],
+        }
+        for trigger in DISPUTE_AFTER_END
+    ),
     {"trigger": "expire", "source": list(IN_FORCE), "dest": "expired"},
     {
         "trigger": "terminate",
@@ -168,6 +209,9 @@ def allowed_for(convention: Convention) -> list[str]:
     allowed = allowed_events(convention.state)
     # Each question asked only when its event is among the state's (pure questions, the
     # schedule walked each time: fire() asks for every recorded event).
+    if convention.state in ENDED_IN_FORCE:
+        open_ones = dispute_events(convention)
+        allowed = [n for n in allowed if n not in DISPUTE_AFTER_END or n in open_ones]
     if "pay" in allowed and not convention.unpaid_instalments():
         allowed = [name for name in allowed if name != "pay"]
     if (
@@ -223,7 +267,17 @@ def fire(
     ):
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
     cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today)
-    effects = rules.RULES[trigger](convention, on, cleaned, settings)
+    try:
+        effects = rules.RULES[trigger](convention, on, cleaned, settings)
+    except CourtNotYetOpen as refused:
+        if convention.state not in ENDED_IN_FORCE:
+            raise
+        # After the end the state no longer says a dispute is open: the refusal says it, and
+        # what may be recorded meanwhile (rule 24).
+        others = [name for name in allowed if name != trigger]
+        raise CourtNotYetOpen(
+            convention.reference, refused.earliest, state=convention.state, allowed=others
+        ) from None
     from_state = convention.state
     try:
         moved = MACHINE.events[trigger].trigger(convention)
@@ -295,7 +349,8 @@ data's publication is the portal's, learnt of after other events (rule 19)."""
 
 AFTER_END = ("cancel", "publish")
 """Events dated after the convention's end: its cancellation, the open data's publication (the
-obligation stands after the end). The financial report's receipt too, while one is awaited."""
+obligation stands after the end). The financial report's receipt too, while one is awaited, and
+the events of a dispute open at the end (`dispute_events`, rule 24)."""
 
 
 def record_side(
@@ -332,9 +387,12 @@ def _check_date(
             reference, trigger, "dated_before_last_event", on=on,
             last_event_on=convention.last_event_on,
         )  # fmt: skip
-    # The financial report is owed after the financial year, often after the end (rule 20).
-    after_end_allowed = trigger in AFTER_END or (
-        trigger == "report_received" and convention.awaiting_financial_report()
+    # The financial report is owed after the financial year, often after the end (rule 20);
+    # a dispute open at the end is settled or brought to court after it (rule 24).
+    after_end_allowed = (
+        trigger in AFTER_END
+        or (trigger == "report_received" and convention.awaiting_financial_report())
+        or trigger in dispute_events(convention)
     )
     if not after_end_allowed and on > convention.ends_on():
         raise GuardRejected(reference, trigger, "dated_after_end", on=on, end=convention.ends_on())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -464,10 +464,17 @@ def _forget_dispute(convention: Convention) -> None:
     convention.dispute = None
 
 
+def _into_court(convention: Convention) -> None:
+    if convention.dispute is not None:
+        convention.dispute = replace(convention.dispute, in_court=True)
+
+
 def settle(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The parties agree: the convention returns to the state the dispute came from."""
+    """The parties agree: the convention returns to the state the dispute came from (or, ended
+    since the dispute opened, stays ended: rule 24); the amicable window and its reminders are
+    cancelled."""
     return Effects(
         dict(inputs),
         closures=(_closure("dispute_window", "cancelled"),),
@@ -478,17 +485,21 @@ def settle(
 def go_to_court(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """A party seizes the court, no earlier than the day after the amicable window."""
+    """A party seizes the court, no earlier than the day after the amicable window, before
+    the convention's end or after it (rule 24)."""
     assert convention.dispute is not None
     if on < convention.dispute.earliest_court_date:
         raise CourtNotYetOpen(convention.reference, convention.dispute.earliest_court_date)
-    return Effects(dict(inputs), closures=(_closure("dispute_window", "passed"),))
+    return Effects(
+        dict(inputs), closures=(_closure("dispute_window", "passed"),), after=[_into_court]
+    )
 
 
 def close_litigation(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The court case is over: the convention returns to where the dispute came from."""
+    """The court case is over: the convention returns to where the dispute came from (or,
+    ended since, stays ended: rule 24)."""
     return Effects(dict(inputs), after=[_forget_dispute])
 
 
@@ -532,25 +543,36 @@ def give_notice(
 def expire(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The term is reached: the convention ends, every open deadline with it."""
+    """The term is reached: the convention ends, every open deadline with it but those that
+    outlive it (OUTLIVING_KINDS); a dispute still open stays open (rule 24)."""
+    _keep_dispute(convention)
     return Effects(
         {"end_date": convention.end_date.isoformat()},
         closures=(_closure("expiry", "applied"), _closure(None, "cancelled")),
-        after=[_forget_dispute],  # a court case may go on, but no longer about a live convention
     )
+
+
+def _keep_dispute(convention: Convention) -> None:
+    """A dispute open at the end survives it (rule 24): kept, and said in court when it was
+    in litigation (the ended state no longer says it; a dispute recorded before `in_court`
+    was kept has it from the state)."""
+    dispute = convention.dispute
+    if dispute is not None and convention.state == "litigation" and not dispute.in_court:
+        convention.dispute = replace(dispute, in_court=True)
 
 
 def terminate(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
-    """The notice has run: the termination takes effect."""
+    """The notice has run: the termination takes effect; a dispute still open stays open
+    (rule 24)."""
     # `terminate` is allowed in dispute and litigation too, where no notice may be running.
     if convention.notice is None:
         raise _refuse(convention, "terminate", "no_notice_running")
+    _keep_dispute(convention)
     return Effects(
         {"effective_end": convention.notice.effective_end.isoformat()},
         closures=(_closure("termination", "applied"), _closure(None, "cancelled")),
-        after=[_forget_dispute],
     )
 
 

@@ -250,6 +250,8 @@ def dispute_to_json(dispute: Dispute | None) -> dict[str, Any] | None:
         "return_state": dispute.return_state,
         "window_end": dispute.window_end.isoformat(),
         "earliest_court_date": dispute.earliest_court_date.isoformat(),
+        # said only once in court: a dispute's JSON before it (and before this was kept) unchanged
+        **({"in_court": True} if dispute.in_court else {}),
     }
 
 
@@ -264,6 +266,7 @@ def dispute_from_json(data: dict[str, Any] | None) -> Dispute | None:
         return_state=data["return_state"],
         window_end=date.fromisoformat(data["window_end"]),
         earliest_court_date=date.fromisoformat(data["earliest_court_date"]),
+        in_court=bool(data.get("in_court", False)),
     )
 
 

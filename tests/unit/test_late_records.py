@@ -9,7 +9,7 @@ import pytest
 from states.deadlines import LegalSettings, RegisteredLetter, dispute_window
 from states.errors import GuardRejected
 from states.inputs import parse_day
-from states.lifecycle import fire
+from states.lifecycle import allowed_for, fire
 from tests.unit.builders import (
     AGENT,
     DISPUTE_RECEIVED,
@@ -53,7 +53,8 @@ def test_a_termination_letter_recorded_after_it_took_effect_must_be_dated_at_its
     assert convention.notice is not None and convention.notice.effective_end == NOTICE_ENDS
 
 
-def test_a_convention_that_ends_in_dispute_forgets_the_dispute() -> None:
+def test_a_convention_that_ends_in_dispute_keeps_the_dispute_open() -> None:
+    # Rule 24: the dispute-settlement clause survives the end (Code civil art. 1230).
     convention = convention_in("execution")
     fire(
         convention,
@@ -73,7 +74,9 @@ def test_a_convention_that_ends_in_dispute_forgets_the_dispute() -> None:
         today=TODAY,
         by_service=True,
     )
-    assert (convention.state, convention.dispute) == ("expired", None)
+    assert convention.state == "expired"
+    assert convention.dispute is not None and not convention.dispute.in_court
+    assert allowed_for(convention) == ["settle", "go_to_court"]
 
 
 def test_an_electronic_letter_accepted_too_late_says_so() -> None:

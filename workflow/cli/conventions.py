@@ -361,6 +361,8 @@ def event(
     With --amendment N: submit, sign signatory=EMAIL, abandon [reason=TEXT].
     A DATE is YYYY-MM-DD or an ISO instant (converted to its date in Paris).
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
+    A dispute open at the end outlives it (rule 24, Code civil art. 1230 by analogy): settle,
+    go_to_court and close_litigation are recorded on the expired or terminated convention.
     """
     app, words = context.app(), context.words
     if amendment is not None or event == "abandon":

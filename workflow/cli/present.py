@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from states.lifecycle import ENDED_IN_FORCE
 from states.visible import visible
 from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
@@ -78,6 +79,23 @@ class _Block:
         return lines
 
 
+def _dispute_after_end(dispute: Mapping[str, Any], words: Words) -> str:
+    """The dispute an ended convention still has open (rule 24): its state no longer says it."""
+    if dispute.get("in_court"):
+        return words(
+            "still open after the end (Code civil art. 1230, by analogy), opened on {opened}: "
+            "the court is seized",
+            opened=day(words, dispute["opened_on"]),
+        )
+    return words(
+        "still open after the end (Code civil art. 1230, by analogy), opened on {opened}: "
+        "amicable window until {window_end}, court possible from {court_from}",
+        opened=day(words, dispute["opened_on"]),
+        window_end=day(words, dispute["window_end"]),
+        court_from=day(words, dispute["earliest_court_date"]),
+    )
+
+
 def status_text(view: Mapping[str, Any], words: Words) -> str:
     """A convention's status as administrators read it."""
     block = _Block(words)
@@ -113,6 +131,8 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view.get("instalments"):
         block.add(words("instalments"), details=_instalment_lines(view, words))
     block.add(words("term"), day(words, view["end_date"]))
+    if view.get("dispute") and view["state"] in ENDED_IN_FORCE:
+        block.add(words("dispute"), _dispute_after_end(view["dispute"], words))
     effective = view["effective_date"]
     block.add(
         words("in force"),

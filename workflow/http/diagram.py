@@ -17,12 +17,13 @@ nothing fetched: inline SVG styled by the stylesheet.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from states.lifecycle import AUTOMATIC_EVENTS, END_STATES, STATES, edges
+from states.lifecycle import AUTOMATIC_EVENTS, DISPUTE_AFTER_END, END_STATES, STATES, edges
 from workflow.wording import dashboard as labels
 
 # Columns and rows, chosen so that few edges cross a box: the main path on the first row,
@@ -310,6 +311,21 @@ def ways_out(current: str | None, back_to: str | None = None) -> tuple[Way, ...]
     named (in a dispute or litigation, only the return to `back_to`)."""
     lifecycle = lifecycle_of(current)
     return _ways([e for e in lifecycle.edges if _open(*e, lifecycle, back_to)])
+
+
+def ways_for(current: str | None, back_to: str | None, allowed: Sequence[str]) -> tuple[Way, ...]:
+    """The ways out of `current` on one convention (`ways_out`), an ended one's dispute events
+    (DISPUTE_AFTER_END, rule 24) only those its open dispute allows now (`allowed`, the
+    convention's own list): without a dispute open at its end, none of them."""
+    lifecycle = lifecycle_of(current)
+    found = []
+    for source, dest, triggers in lifecycle.edges:
+        if not _open(source, dest, triggers, lifecycle, back_to):
+            continue
+        kept = tuple(t for t in triggers if t not in DISPUTE_AFTER_END or t in allowed)
+        if kept:
+            found.append((source, dest, kept))
+    return _ways(found)
 
 
 @lru_cache(maxsize=1)

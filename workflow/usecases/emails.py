@@ -30,7 +30,7 @@ from states.deadlines import ComputedDeadline, LegalSettings, counted_from, for_
 from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
 from states.inputs import parse_flag
-from states.lifecycle import Outcome
+from states.lifecycle import ENDED_IN_FORCE, Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.settings import Settings
@@ -152,7 +152,26 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
     balance = _balance(convention)
     if balance is not None:
         snapshot["balance"] = balance
+    if convention.state in ENDED_IN_FORCE:
+        snapshot.update(_after_end(convention))
     return snapshot
+
+
+def _after_end(convention: Convention) -> dict[str, Any]:
+    """What emails say of an ended convention (expired, terminated): the day it ended and the
+    dispute still open then, which outlives it (rule 24: its window, its court date, whether the
+    court is seized); the keys absent for a convention in force."""
+    said: dict[str, Any] = {"ended_on": _iso(convention.ends_on())}
+    dispute = convention.dispute
+    if dispute is not None:
+        letter = dispute.letter
+        said["open_dispute"] = {
+            "notified_on": _iso(letter.received or letter.presented or dispute.opened_on),
+            "window_end": _iso(dispute.window_end),
+            "earliest_court_date": _iso(dispute.earliest_court_date),
+            "in_court": dispute.in_court,
+        }
+    return said
 
 
 def _balance(convention: Convention) -> dict[str, str] | None:
@@ -538,6 +557,9 @@ _DATES = (
     "notice_end",
     "on",
     "day",  # the daily summary of chain heads
+    "ended_on",  # an ended convention's last day, and the dispute it left open (rule 24)
+    "notified_on",
+    "window_end",
 )
 
 
