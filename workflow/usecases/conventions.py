@@ -282,11 +282,14 @@ def persist_outcome(
     now: datetime,
     *,
     late: bool = False,
+    told_at: datetime | None = None,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
     reminders planned), and the email that tells the signatories (withheld when the event is
-    `late`: recorded after the fact, the administrators hear of it instead)."""
+    `late`: recorded after the fact, the administrators hear of it instead; held in the
+    outbox until `told_at` when given: the service's end of a convention, applied at
+    midnight, is told at the reminder hour)."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -318,6 +321,7 @@ def persist_outcome(
             deadline=computed_snapshot(told) if told else None,
             event=event_snapshot(outcome, convention, letter),
             withheld=late,
+            not_before=told_at,
         )
     return seq
 
