@@ -311,6 +311,9 @@ def persist_outcome(
             if told is not None and letter_date(outcome.inputs) is not None
             else None
         )
+        deadline = computed_snapshot(told) if told else None
+        if deadline is not None and told is not None and kind == "notice_given":
+            deadline["end_reminders_planned"] = _end_reminders_planned(uow, convention_id, told)
         app.mailer.queue(
             uow,
             convention,
@@ -318,7 +321,7 @@ def persist_outcome(
             kind,
             f"event:{convention_id}:{seq}",
             now,
-            deadline=computed_snapshot(told) if told else None,
+            deadline=deadline,
             event=event_snapshot(outcome, convention, letter),
             withheld=late,
             not_before=told_at,
@@ -354,6 +357,15 @@ def move_deadlines(
         if deadline.kind not in moot:
             planned = reminders.plan(deadline, offsets, hour, app.legal.calendar, opened_at=now)
             uow.reminders.plan(convention_id, deadline_id, planned, now)
+
+
+def _end_reminders_planned(uow: UnitOfWork, convention_id: int, notice: ComputedDeadline) -> int:
+    """How many reminders of the convention's end are still planned once a notice is given:
+    the term's when the term comes first, else the termination's. A notice given in the
+    term's last week may leave none (the J-7 already went, the others were skipped): its
+    email then promises none."""
+    ending = "expiry" if notice.ends_by == "expiry" else "termination"
+    return sum(row.kind == ending for row in uow.reminders.planned_for(convention_id))
 
 
 def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> ComputedDeadline | None:
@@ -408,5 +420,8 @@ def _recorded(outcome: Outcome, version: int) -> EventRecorded:
         actor=outcome.actor,
         inputs=outcome.inputs,
         version=version,
-        deadlines=tuple(DeadlineOpened(d.kind, d.due_date, d.expires_at) for d in outcome.opened),
+        deadlines=tuple(
+            DeadlineOpened(d.kind, d.due_date, d.expires_at, d.ends_by, d.notice_end)
+            for d in outcome.opened
+        ),
     )
