@@ -188,7 +188,7 @@ def event_forms(view: Mapping[str, Any], given: Mapping[str, str] | None = None)
         fields = [_field(key, True, view, given) for key in spec.required]
         fields += [_field(key, False, view, given) for key in spec.optional
                    if not _pointless(event, key, view)]  # fmt: skip
-        forms.append(EventForm(event, labels.action(event), tuple(fields)))
+        forms.append(EventForm(event, labels.action(event, view["state"]), tuple(fields)))
     return forms
 
 
