@@ -625,7 +625,8 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
     },
     "notice_given": lambda: {
         "convention": _convention(*_TERMINATION),
-        "deadline": _termination(),
+        # its reminders 30 and 7 days before the termination takes effect, still planned
+        "deadline": {**_termination(), "end_reminders_planned": 2},
         "event": _notice_event(),
     },
     "convention_terminated": lambda: {

@@ -19,10 +19,12 @@ A pass at `now` does, for each convention:
    (one email per convention and reason per day: that reminder says both).
 2. **Announcements** (:func:`announcements_due`): the deadline passes on time (at 24:00 on its
    last day), but the email that says so waits for the reminder hour of the next morning
-   (:func:`announcement_at`): no partner is written to at midnight. Between the two, an event
-   that closes deadlines of its kind (the payment recorded late, the dispute settled) drops
-   it, as it cancels their reminders: its own email says what became of it. A pass made after
-   that hour (the service was down) sends it at once, with the deadline, before the end.
+   (:func:`announcement_at`): no partner is written to at midnight (nor of the end itself:
+   :meth:`ConventionEnds.told_at`, the outbox holding its email until then). Between the
+   two, an event that closes deadlines of its kind (the payment recorded late, the dispute
+   settled) drops it, as it cancels their reminders: its own email says what became of it. A
+   pass made after that hour (the service was down) sends it at once, with the deadline,
+   before the end.
 3. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
@@ -155,6 +157,11 @@ class ConventionEnds:
     def at(self) -> datetime:
         """24:00 in Paris on its day: the instant the convention ends."""
         return end_of_day(self.on)
+
+    def told_at(self, hour: int) -> datetime:
+        """When the email saying so may go: at the reminder `hour` of the next morning, as an
+        announcement (:func:`announcement_at`), the end itself applied at 24:00."""
+        return announcement_at(self.at, hour)
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,14 @@ class Email:
     status: str = "pending"
     """`pending` to be sent; `late` when its event was recorded after the fact: it is never
     sent, and the administrators hear of it in their next summary."""
+    not_before: datetime | None = None
+    """When it may go at the earliest (None: at once): the end of a convention, applied at
+    24:00, is told at the reminder hour of the next morning. Its row is due then and dated
+    then (its Date header): the email is written for that morning, from the facts of now."""
 
     def row(self, now: datetime) -> dict[str, Any]:
-        """Its outbox row, due now."""
+        """Its outbox row, due now (or at its `not_before`, if later)."""
+        due = now if self.not_before is None else max(now, self.not_before)
         # Not dataclasses.asdict: it deep-copies the context, a third of a batch's time.
         return {
             "convention_id": self.convention_id,
@@ -105,8 +110,8 @@ class Email:
             "status": self.status,
             "attempts": 0,
             "unanswered": 0,
-            "next_attempt_at": now,
-            "created_at": now,
+            "next_attempt_at": due,
+            "created_at": due,
         }
 
 

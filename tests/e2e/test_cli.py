@@ -851,3 +851,37 @@ def test_a_file_written_again_is_replaced_whole_and_nothing_is_left_beside_it(
 
     assert target.read_text(encoding="utf-8").startswith("nomAttribuant,idAttribuant,")
     assert [path.name for path in folder.iterdir()] == ["subventions.csv"]  # no .partial
+
+
+def test_a_notice_overtaken_by_the_term_says_the_term_ends_the_convention(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    """A letter received on 23 December: its six months would end on 23 June 2026, after the
+    term (31 December 2025). The line says the notice is without effect and the term ends the
+    convention, not that a termination takes effect on the 31st; `--json` adds what ends it."""
+    cli_clock.now = datetime(2025, 12, 24, 9, 0, tzinfo=UTC)
+    _in_force(loaded)
+    text = loaded.ok("event", REF, "give_notice", "party=crpv", "received=2025-12-23")
+    line = " ".join(text.splitlines()[1].split())
+    assert line == (
+        "la résiliation prendrait effet le mardi 23 juin 2026, après le terme : sans effet ; "
+        "la convention prend fin à son terme, le mercredi 31 décembre 2025, "
+        "fin mercredi 31 décembre 2025 à 24 h (heure de Paris)"
+    )
+    assert "prise d'effet de la résiliation" not in text
+
+
+def test_a_recorded_events_json_keeps_its_keys_and_says_what_ends_a_notice(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    cli_clock.now = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+    _in_force(loaded)
+    data = loaded.json("event", REF, "give_notice", "party=crpv", "received=2025-06-02")
+    assert set(data) == {"reference", "event", "from_state", "to_state", "on", "actor",
+                         "inputs", "version", "deadlines"}  # fmt: skip
+    [deadline] = data["deadlines"]
+    assert {k: deadline[k] for k in ("kind", "due_date", "ends_by", "notice_end")} == {
+        "kind": "termination", "due_date": "2025-12-02", "ends_by": "termination",
+        "notice_end": "2025-12-02",
+    }  # fmt: skip
+    assert "expires_at" in deadline

@@ -6,15 +6,19 @@ CONVFLOW_REQUIRE_BROWSER=1; CONVFLOW_SCREENSHOTS=folder keeps what the browser s
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from states.convention import Convention
+from states.financial_report import FinancialReport
 from tests.http.conftest import REFERENCE, Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.integration import steps
 from workflow.bootstrap import App
+from workflow.usecases.due import run_due
 
 pytestmark = pytest.mark.slow
 __all__ = ["database_url", "page"]  # the fixtures, shared with the dashboard's browser tests
@@ -124,20 +128,30 @@ def _check_labels(page: Any, where: str) -> int:
 WAYS_OUT = {
     "draft": ["submit", "cancel"],
     "signature": ["sign", "sign", "cancel"],  # the last signature, or one still awaited
-    "execution": ["pay report_received", "open_dispute", "give_notice"],
+    "execution": ["report_received", "open_dispute", "give_notice"],  # paid: no payment left
     "dispute": ["report_received", "settle", "go_to_court"],  # settled: back to execution
     "litigation": ["report_received", "close_litigation"],
     "termination": ["report_received", "open_dispute"],
 }
-"""The events of the arrows drawn in blue, leaving each state (the service's own excepted)."""
+"""The events of the arrows drawn in blue, leaving each state (the service's own excepted),
+for the reference convention owing its financial report: what the page says is possible."""
+
+
+@pytest.fixture
+def owing(app: App, reference_convention: Convention) -> App:
+    """The reference convention imported, in draft, owing its financial report for 2025."""
+    report = FinancialReport("by_convention", 2025)
+    steps.load(app, replace(reference_convention, financial_report=report))
+    return app
 
 
 @pytest.mark.parametrize(
     "state", ["draft", "signature", "execution", "dispute", "litigation", "termination"]
 )
 def test_every_label_of_the_lifecycle_is_readable_at_375_and_1366_px(
-    page: Any, loaded: App, tokens: Tokens, state: str
+    page: Any, owing: App, tokens: Tokens, state: str
 ):
+    loaded = owing
     loaded.clock.now = steps.at("2025-07-15T09:00:00Z")  # type: ignore[attr-defined]
     reach(loaded, state)
     sign_in_page(page, tokens.admin)
@@ -154,3 +168,51 @@ def test_every_label_of_the_lifecycle_is_readable_at_375_and_1366_px(
         page.locator("details.transitions summary").click()  # every transition, in words
         _shot(page, "#cycle", f"diagram-{state}-{width}-list.png")
         assert _check_labels(page, f"{where}, every transition") > shown
+
+
+def _possible(page: Any) -> str:
+    """What the page says may be recorded now, beside the diagram."""
+    return " ".join(page.locator("figure.diagram figcaption p").first.inner_text().split())
+
+
+def test_an_ended_convention_says_its_financial_report_may_still_be_received_and_no_more(
+    page: Any, owing: App, tokens: Tokens
+) -> None:
+    """Expired at its term, the convention still owes its financial report: the page says it
+    may be recorded, the blue arrow and the list beside the drawing name it as the financial
+    report; once received, nothing may be recorded, and nothing is drawn or named as possible."""
+    reach(owing, "execution")
+    run_due(owing, steps.at("2025-12-31T23:01:00Z"))
+    assert steps.state(owing) == "expired"
+    owing.clock.now = steps.at("2026-01-05T09:00:00Z")  # type: ignore[attr-defined]
+    sign_in_page(page, tokens.admin)
+
+    for width in (375, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/conventions/{REFERENCE}")
+        where = f"expired, its report owed, at {width} px"
+        assert _possible(page) == (
+            "État actuel : arrivée à son terme. Événements possibles : enregistrer la "
+            "réception du compte rendu financier."
+        ), where
+        ways = page.locator(".ways-out li")
+        assert ways.evaluate_all("all => all.map(e => e.dataset.events)") == ["report_received"]
+        assert ways.first.inner_text() == "Compte rendu financier reçu (sans changer d'état)"
+        assert page.locator("svg.lifecycle path.edge-next").count() == 2  # wide and narrow
+        _check_labels(page, where)
+        _shot(page, "#cycle", f"diagram-expired-owing-{width}.png")
+
+    steps.record(owing, "report_received", "2026-01-05", report="financial")
+    for width in (375, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/conventions/{REFERENCE}")
+        where = f"expired, its report received, at {width} px"
+        assert _possible(page) == (
+            "État actuel : arrivée à son terme. Aucun événement ne peut plus être saisi."
+        ), where
+        assert page.locator(".ways-out").count() == 0, where
+        assert page.locator("svg.lifecycle path.edge-next").count() == 0, where
+        figure = page.locator("figure.diagram").inner_text()
+        assert "Document reçu pour un versement" not in figure, where
+        _check_labels(page, where)
+        _shot(page, "#cycle", f"diagram-expired-received-{width}.png")

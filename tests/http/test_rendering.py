@@ -320,6 +320,37 @@ def test_every_way_out_of_every_state_is_named_once_and_a_return_names_its_choic
     assert [w.dests for w in ways_out("dispute", "payment") if w.returns] == [("payment",)]
 
 
+def test_after_the_end_only_the_financial_report_is_received_and_named_as_such() -> None:
+    """On an ended convention, `report_received` is the financial report's (an instalment's
+    document is received only while payments are made): its loop says so, in the list of
+    every transition and in its tooltip."""
+    every = {state: {w.triggers: w.events for w in ways} for state, _, ways in ways_by_state()}
+    assert every["expired"] == {("report_received",): "Compte rendu financier reçu"}
+    assert every["terminated"] == {("report_received",): "Compte rendu financier reçu"}
+    assert every["execution"][("pay", "report_received")] == (
+        "Versement / Document reçu pour un versement"
+    )
+    svg = ElementTree.fromstring(str(state_diagram("expired", frozenset())))
+    [loop] = [p.findtext(f"{SVG}title") for p in svg.iter(f"{SVG}path")
+              if p.get("data-source") == p.get("data-dest") == "expired"]  # fmt: skip
+    assert loop == "arrivée à son terme → arrivée à son terme : Compte rendu financier reçu " \
+        "(report_received)"  # fmt: skip
+
+
+def test_only_the_events_the_convention_may_record_now_are_drawn_and_named_open() -> None:
+    """The blue arrows and the list beside them say what the page's « Événements possibles »
+    says: an ended convention whose financial report is not owed, or already received, has
+    none; one that still owes it has that one, named as such."""
+    none = ElementTree.fromstring(str(state_diagram("expired", frozenset(), None, "wide", [])))
+    assert not [p for p in none.iter(f"{SVG}path") if "edge-next" in (p.get("class") or "")]
+    assert ways_out("expired", None, []) == ()
+    [report] = ways_out("expired", None, ["report_received"])
+    assert (report.events, report.loop) == ("Compte rendu financier reçu", True)
+    # paid in full: the loop on execution is the report's alone, named alone
+    named = {w.events for w in ways_out("execution", None, ["report_received", "give_notice"])}
+    assert named == {"Document reçu pour un versement", "Résiliation notifiée"}
+
+
 def test_the_published_names_match_the_lifecycle():
     from typing import get_args
 

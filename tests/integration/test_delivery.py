@@ -412,6 +412,45 @@ def test_a_notice_overtaken_by_the_term_is_announced_as_such(
     assert "Le préavis courrait jusqu’au dimanche 15 mars 2026" in email.text
     assert "la résiliation restera sans effet" in email.text
     assert "Un rappel sera envoyé avant la prise d’effet" not in email.text
+    # its expiry reminders J-90 to J-7 are still to come
+    assert "Les rappels de fin de convention seront envoyés avant le terme." in email.text
+
+
+def _notice_in_the_last_week(app: App, clock: FixedClock, recorded_at: str) -> OutgoingEmail:
+    """In execution, the service passed on 1 December 2025 (the term's J-30 sent, J-90 and
+    J-60 coalesced) and, if `recorded_at` is later, at 09:00 on the 24th (its J-7 sent), then
+    a notice received on the 23rd recorded at `recorded_at`: its email, as decided then."""
+    clock.now = at("2025-09-01T09:00:00Z")
+    bring_into_execution(app)
+    _delivered(app, clock)
+    run_due(app, at("2025-12-01T08:00:00Z"))
+    if recorded_at >= "2025-12-24T08:00:00Z":
+        run_due(app, at("2025-12-24T08:00:00Z"))
+    clock.now = at(recorded_at)
+    record(app, "give_notice", "2025-12-23", party="crpv", received="2025-12-23")
+    [email] = [e for e in _delivered(app, clock) if "Résiliation notifiée" in e.subject]
+    return email
+
+
+def test_a_notice_given_after_the_last_reminder_of_the_term_promises_none(
+    mail_app: App, reference_convention: Convention, clock: FixedClock
+) -> None:
+    load(mail_app, reference_convention)
+    email = _notice_in_the_last_week(mail_app, clock, "2025-12-24T09:00:00Z")
+    reminders = views.reminders(mail_app, REFERENCE)
+    assert not [r for r in reminders if r["kind"] == "expiry" and r["status"] == "planned"]
+    assert "la résiliation restera sans effet" in email.text
+    assert "rappel" not in email.text.lower() and "rappel" not in email.html.lower()
+    assert "Jusqu’à son terme, le mercredi 31 décembre 2025 à 24\xa0h, la convention" in email.text
+
+
+def test_a_notice_given_before_the_last_reminder_of_the_term_promises_that_one(
+    mail_app: App, reference_convention: Convention, clock: FixedClock
+) -> None:
+    load(mail_app, reference_convention)
+    email = _notice_in_the_last_week(mail_app, clock, "2025-12-23T16:00:00Z")  # J-7 still to go
+    assert "Un dernier rappel sera envoyé avant le terme." in email.text
+    assert "Les rappels de fin de convention" not in email.text
 
 
 def test_every_email_says_how_to_reach_the_service_when_it_is_set(

@@ -18,7 +18,16 @@ from notifications import Sender
 from states.convention import Convention
 from tests.conftest import FixedClock
 from tests.integration.mail import message_ids, parsed
-from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record, state
+from tests.integration.steps import (
+    CRPV,
+    METROPOLE,
+    REFERENCE,
+    at,
+    bring_into_force,
+    load,
+    record,
+    state,
+)
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.scheduler.service import Service
@@ -185,3 +194,69 @@ def test_a_service_down_for_weeks_catches_up_once_and_coalesces(
     kinds = [e["kind"] for e in views.outbox(app) if e["recipients"] != [ADMIN]]
     assert kinds[0] == "convention_expired"  # newest first
     assert kinds.count("reminder_expiry") == 1
+
+
+def test_the_end_is_applied_at_midnight_and_told_at_the_reminder_hour(
+    service_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    """The term passes at 24:00 on 31 December: the convention expires then, but the email
+    saying so waits in the outbox for 09:00 on New Year's Day (a holiday: whatever day it is),
+    as an announcement does; the service wakes up for it, and sends it once."""
+    app = service_app
+    clock.now = at("2025-03-10T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_force(app)
+    sender = smtp_server.sender()
+    run_due(app, at("2025-12-31T12:00:00Z"), sender)  # the J-7 went on the 24th
+    before = len(smtp_server.handler.accepted)
+
+    clock.now = at("2025-12-31T23:01:00Z")  # 00:01 in Paris, 1 January 2026
+    report = run_due(app, clock.now, sender)
+    assert [a.action for a in report.actions] == ["expire"]
+    assert state(app) == "expired"
+    assert len(smtp_server.handler.accepted) == before, "no one is written to at midnight"
+    held = [e for e in views.outbox(app) if e["kind"] == "convention_expired"]
+    assert len(held) == 2  # the signatories' email and the service's copy
+    assert {(e["status"], e["next_attempt_at"]) for e in held} == {
+        ("pending", "2026-01-01T08:00:00Z")
+    }
+    assert Service(app, sender, clock=clock).next_due() == at("2026-01-01T08:00:00Z")
+
+    clock.now = at("2026-01-01T07:59:59Z")
+    run_due(app, clock.now, sender)
+    assert len(smtp_server.handler.accepted) == before
+
+    clock.now = at("2026-01-01T08:00:00Z")  # 09:00 in Paris
+    run_due(app, clock.now, sender)
+    told = smtp_server.handler.accepted[before:]
+    assert len(told) == 2
+    assert {str(parsed(m)["Date"]) for m in told} == {"Thu, 01 Jan 2026 09:00:00 +0100"}
+    assert all(
+        e["status"] == "sent" for e in views.outbox(app) if e["kind"] == "convention_expired"
+    )
+    run_due(app, at("2026-01-01T10:00:00Z"), sender)
+    assert len(smtp_server.handler.accepted) == before + 2
+
+
+def test_a_service_down_at_the_reminder_hour_tells_the_end_once_at_its_next_pass(
+    service_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    app = service_app
+    clock.now = at("2025-03-10T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_force(app)
+    sender = smtp_server.sender()
+    run_due(app, at("2025-12-31T12:00:00Z"), sender)
+    clock.now = at("2025-12-31T23:00:00Z")
+    run_due(app, clock.now, sender)  # expired at 24:00; its email waits for 09:00
+    before = len(smtp_server.handler.accepted)
+    # down from 00:00 until 15:30 on New Year's Day
+    clock.now = at("2026-01-01T14:30:00Z")
+    run_due(app, clock.now, sender)
+    assert len(smtp_server.handler.accepted) == before + 2
+    run_due(app, at("2026-01-01T14:31:00Z"), sender)
+    run_due(app, at("2026-01-02T08:00:00Z"), sender)
+    assert len(smtp_server.handler.accepted) == before + 2
+    assert set(message_ids(smtp_server.handler.accepted).values()) == {1}

@@ -11,6 +11,7 @@ from typing import Any
 
 from states.lifecycle import ENDED_IN_FORCE
 from states.visible import visible
+from workflow.usecases.commands import DeadlineOpened
 from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.reading import NOT_RECORDED, read_status, reading_note
@@ -456,13 +457,25 @@ def _emails(emails: list[dict[str, Any]], words: Words, block: _Block) -> None:
 
 
 def new_deadlines(
-    words: Words, deadlines: Iterable[Any], committee: str | None = None
+    words: Words, deadlines: Iterable[DeadlineOpened], committee: str | None = None
 ) -> list[str]:
     """The lines that say which deadlines an event opened: kind (the committee's as its
-    convention names it), day, exact end."""
-    return [
-        "  " + words("new deadline {kind}: {day}, ends {instant}",
-                     kind=deadline_name(words, d.kind, committee=committee),
-                     day=words.long_date(d.due_date), instant=end(words, d.expires_at))
-        for d in deadlines
-    ]  # fmt: skip
+    convention names it), day, exact end. A notice
+    whose termination would take effect after the term is without effect: the line says the
+    term ends the convention, not a termination that will not be."""
+    return ["  " + _new_deadline(words, d, committee) for d in deadlines]
+
+
+def _new_deadline(words: Words, deadline: DeadlineOpened, committee: str | None) -> str:
+    if deadline.ends_by == "expiry" and deadline.notice_end is not None:
+        return words(
+            "the termination would take effect on {notice_end}, after the term: without "
+            "effect; the convention ends at its term, {day}, ends {instant}",
+            notice_end=words.long_date(deadline.notice_end),
+            day=words.long_date(deadline.due_date),
+            instant=end(words, deadline.expires_at),
+        )
+    return words("new deadline {kind}: {day}, ends {instant}",
+                 kind=deadline_name(words, deadline.kind, committee=committee),
+                 day=words.long_date(deadline.due_date),
+                 instant=end(words, deadline.expires_at))  # fmt: skip

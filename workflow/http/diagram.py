@@ -17,13 +17,13 @@ nothing fetched: inline SVG styled by the stylesheet.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from states.lifecycle import AUTOMATIC_EVENTS, DISPUTE_AFTER_END, END_STATES, STATES, edges
+from states.lifecycle import AUTOMATIC_EVENTS, END_STATES, STATES, edges
 from workflow.wording import dashboard as labels
 
 # Columns and rows, chosen so that few edges cross a box: the main path on the first row,
@@ -75,10 +75,14 @@ class Lifecycle:
     ends: frozenset[str]
     edges: tuple[tuple[str, str, tuple[str, ...]], ...]
     current: str | None
+    allowed: frozenset[str] | None = None
+    """The events this convention may record now (None: every event of its state): an edge
+    from the current state is open only when one of its events is among them."""
 
 
-def lifecycle_of(current: str | None) -> Lifecycle:
-    """The lifecycle as the transitions table says it, `current` its highlighted state."""
+def lifecycle_of(current: str | None, allowed: frozenset[str] | None = None) -> Lifecycle:
+    """The lifecycle as the transitions table says it, `current` its highlighted state and
+    `allowed` the events its convention may record now (None: all of the state's)."""
     grouped: dict[tuple[str, str], list[str]] = {}
     for source, dest, trigger in edges():
         grouped.setdefault((source, dest), []).append(trigger)
@@ -86,6 +90,7 @@ def lifecycle_of(current: str | None) -> Lifecycle:
         STATES, STATES[0], frozenset(END_STATES),
         tuple((s, t, tuple(triggers)) for (s, t), triggers in grouped.items()),
         current if current in STATES else None,
+        allowed,
     )  # fmt: skip
 
 
@@ -171,13 +176,25 @@ def _open(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycl
           back_to: str | None) -> bool:  # fmt: skip
     if source != lifecycle.current or is_automatic(triggers):
         return False
+    if lifecycle.allowed is not None and not lifecycle.allowed.intersection(triggers):
+        return False  # of the state's, not this convention's now (no report awaited)
     return back_to is None or dest == back_to or any(t not in RETURNS for t in triggers)
 
 
-def _events(triggers: tuple[str, ...]) -> str:
+def _events(triggers: tuple[str, ...], source: str) -> str:
     """An edge's events as the history names them: 'Versement / Document reçu pour un
-    versement'."""
-    return " / ".join(labels.event(t) for t in dict.fromkeys(triggers))
+    versement'; on an ended convention, the only document still received is the financial
+    report, named as such."""
+    return " / ".join(_event(t, source) for t in dict.fromkeys(triggers))
+
+
+def _event(trigger: str, source: str) -> str:
+    """An event leaving `source` as the history names it (after the end, a `report_received`
+    is the financial report's: an instalment's document is received only while payments are
+    made)."""
+    if trigger == "report_received" and source in END_STATES:
+        return labels.event(trigger, inputs={"report": "financial"})
+    return labels.event(trigger)
 
 
 def _edge(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycle,
@@ -189,7 +206,7 @@ def _edge(source: str, dest: str, triggers: tuple[str, ...], lifecycle: Lifecycl
     kind = "edge edge-next" if leaving else "edge edge-auto" if automatic else "edge"
     marker = "arrow-next" if leaving else "arrow"
     shape = _loop(centres[source], g) if source == dest else _path(_route(source, dest, centres, g))
-    events = ", ".join(f"{labels.event(t)} ({t})" for t in triggers)
+    events = ", ".join(f"{_event(t, source)} ({t})" for t in triggers)
     title = escape(f"{labels.state(source)} → {labels.state(dest)}\u00a0: {events}")
     return (
         f'<path class="{kind}" d="{shape}" marker-end="url(#{marker})" '
@@ -238,15 +255,27 @@ _DEFS = (
 )
 
 
-@lru_cache(maxsize=256)
 def state_diagram(
     current: str | None, visited: frozenset[str] = frozenset(), back_to: str | None = None,
-    layout: str = "wide",
+    layout: str = "wide", allowed: Iterable[str] | None = None,
 ) -> Markup:  # fmt: skip
     """The lifecycle as an inline SVG, `current` highlighted and `visited` states tinted;
     in a dispute, `back_to` is the state a settlement returns to. `layout`: wide or narrow.
-    The only words drawn are the states' names, each in its own box."""
-    lifecycle = lifecycle_of(current)
+    `allowed`: the events the convention may record now, the only edges drawn open (None:
+    every event of its state). The only words drawn are the states' names, each in its box."""
+    return _state_diagram(current, visited, back_to, layout, _frozen(allowed))
+
+
+def _frozen(allowed: Iterable[str] | None) -> frozenset[str] | None:
+    return None if allowed is None else frozenset(allowed)
+
+
+@lru_cache(maxsize=256)
+def _state_diagram(
+    current: str | None, visited: frozenset[str], back_to: str | None, layout: str,
+    allowed: frozenset[str] | None,
+) -> Markup:  # fmt: skip
+    lifecycle = lifecycle_of(current, allowed)
     g = GEOMETRIES[layout]
     centres = _centres(lifecycle.states, layout, g)
     width = max(x for x, _ in centres.values()) + g.width / 2 + g.side
@@ -296,35 +325,35 @@ class Way:
 def _ways(found: list[tuple[str, str, tuple[str, ...]]]) -> tuple[Way, ...]:
     """Edges of one state, those with the same events (and not a loop) gathered in one way."""
     grouped: dict[tuple[tuple[str, ...], bool], list[str]] = {}
+    sources: dict[tuple[tuple[str, ...], bool], str] = {}
     for source, dest, triggers in found:
-        grouped.setdefault((tuple(dict.fromkeys(triggers)), source == dest), []).append(dest)
+        key = (tuple(dict.fromkeys(triggers)), source == dest)
+        grouped.setdefault(key, []).append(dest)
+        sources[key] = source
     return tuple(
-        Way(_events(triggers), triggers, tuple(dests),
+        Way(_events(triggers, sources[(triggers, loop)]), triggers, tuple(dests),
             tuple(labels.short_state(d) for d in dests), loop, is_automatic(triggers))
         for (triggers, loop), dests in grouped.items()
     )  # fmt: skip
 
 
-@lru_cache(maxsize=64)
-def ways_out(current: str | None, back_to: str | None = None) -> tuple[Way, ...]:
+def ways_out(
+    current: str | None, back_to: str | None = None, allowed: Iterable[str] | None = None
+) -> tuple[Way, ...]:
     """The ways out of `current` a person may record: the edges drawn in the accent colour,
-    named (in a dispute or litigation, only the return to `back_to`)."""
-    lifecycle = lifecycle_of(current)
-    return _ways([e for e in lifecycle.edges if _open(*e, lifecycle, back_to)])
+    named (in a dispute or litigation, only the return to `back_to`; with `allowed`, only
+    those whose events the convention may record now)."""
+    return _ways_out(current, back_to, _frozen(allowed))
 
 
-def ways_for(current: str | None, back_to: str | None, allowed: Sequence[str]) -> tuple[Way, ...]:
-    """The ways out of `current` on one convention (`ways_out`), an ended one's dispute events
-    (DISPUTE_AFTER_END, rule 24) only those its open dispute allows now (`allowed`, the
-    convention's own list): without a dispute open at its end, none of them."""
-    lifecycle = lifecycle_of(current)
-    found = []
-    for source, dest, triggers in lifecycle.edges:
-        if not _open(source, dest, triggers, lifecycle, back_to):
-            continue
-        kept = tuple(t for t in triggers if t not in DISPUTE_AFTER_END or t in allowed)
-        if kept:
-            found.append((source, dest, kept))
+@lru_cache(maxsize=64)
+def _ways_out(
+    current: str | None, back_to: str | None, allowed: frozenset[str] | None
+) -> tuple[Way, ...]:
+    lifecycle = lifecycle_of(current, allowed)
+    found = [e for e in lifecycle.edges if _open(*e, lifecycle, back_to)]
+    if allowed is not None:  # an edge's events this convention may record now, and no other
+        found = [(s, d, tuple(t for t in triggers if t in allowed)) for s, d, triggers in found]
     return _ways(found)
 
 

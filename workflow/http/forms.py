@@ -189,7 +189,7 @@ def event_forms(view: Mapping[str, Any], given: Mapping[str, str] | None = None)
         fields = [_field(key, True, view, given) for key in spec.required]
         fields += [_field(key, False, view, given) for key in spec.optional
                    if not _pointless(event, key, view)]  # fmt: skip
-        forms.append(EventForm(event, labels.action(event), tuple(fields)))
+        forms.append(EventForm(event, labels.action(event, view["state"]), tuple(fields)))
     return forms
 
 
@@ -230,7 +230,7 @@ def committee_form(
     filled = given or {}
     fields = [_field(key, True, view, filled) for key in spec.required]
     fields += [_field(key, False, view, filled) for key in spec.optional]
-    label = labels.action("committee_meeting", (view.get("committee") or {}).get("name"))
+    label = labels.action("committee_meeting", committee=(view.get("committee") or {}).get("name"))
     return EventForm("committee_meeting", label, tuple(fields), "comite", "committee_meeting")
 
 

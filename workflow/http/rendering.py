@@ -20,7 +20,7 @@ from states.committee import CommitteeWords, committee_words
 from states.convention import Articles
 from workflow.http.addresses import in_address
 from workflow.http.dates import when
-from workflow.http.diagram import state_diagram, ways_by_state, ways_for, ways_out
+from workflow.http.diagram import state_diagram, ways_by_state, ways_out
 from workflow.http.presenting import (
     SORT_LABELS,
     STATE_GROUPS,
@@ -126,7 +126,6 @@ def environment(directory: Path = TEMPLATES) -> Environment:
         state_diagram=state_diagram,
         committee_words=named_committee,
         ways_out=ways_out,
-        ways_for=ways_for,
         ways_by_state=ways_by_state,
         field_label=labels.amendment_field,
         days_between=days_between,

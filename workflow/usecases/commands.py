@@ -57,6 +57,11 @@ class DeadlineOpened:
     kind: str
     due_date: date
     expires_at: datetime
+    ends_by: str | None = None
+    """For a termination: what ends the convention, `termination` (the notice comes first)
+    or `expiry` (the term comes first: the notice is without effect)."""
+    notice_end: date | None = None
+    """For a termination: the day the notice alone would end."""
 
 
 @dataclass(frozen=True)

@@ -282,11 +282,14 @@ def persist_outcome(
     now: datetime,
     *,
     late: bool = False,
+    told_at: datetime | None = None,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
     reminders planned), and the email that tells the signatories (withheld when the event is
-    `late`: recorded after the fact, the administrators hear of it instead)."""
+    `late`: recorded after the fact, the administrators hear of it instead; held in the
+    outbox until `told_at` when given: the service's end of a convention, applied at
+    midnight, is told at the reminder hour)."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -308,6 +311,9 @@ def persist_outcome(
             if told is not None and letter_date(outcome.inputs) is not None
             else None
         )
+        deadline = computed_snapshot(told) if told else None
+        if deadline is not None and told is not None and kind == "notice_given":
+            deadline["end_reminders_planned"] = _end_reminders_planned(uow, convention_id, told)
         app.mailer.queue(
             uow,
             convention,
@@ -315,9 +321,10 @@ def persist_outcome(
             kind,
             f"event:{convention_id}:{seq}",
             now,
-            deadline=computed_snapshot(told) if told else None,
+            deadline=deadline,
             event=event_snapshot(outcome, convention, letter),
             withheld=late,
+            not_before=told_at,
         )
     return seq
 
@@ -350,6 +357,15 @@ def move_deadlines(
         if deadline.kind not in moot:
             planned = reminders.plan(deadline, offsets, hour, app.legal.calendar, opened_at=now)
             uow.reminders.plan(convention_id, deadline_id, planned, now)
+
+
+def _end_reminders_planned(uow: UnitOfWork, convention_id: int, notice: ComputedDeadline) -> int:
+    """How many reminders of the convention's end are still planned once a notice is given:
+    the term's when the term comes first, else the termination's. A notice given in the
+    term's last week may leave none (the J-7 already went, the others were skipped): its
+    email then promises none."""
+    ending = "expiry" if notice.ends_by == "expiry" else "termination"
+    return sum(row.kind == ending for row in uow.reminders.planned_for(convention_id))
 
 
 def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> ComputedDeadline | None:
@@ -404,5 +420,8 @@ def _recorded(outcome: Outcome, version: int) -> EventRecorded:
         actor=outcome.actor,
         inputs=outcome.inputs,
         version=version,
-        deadlines=tuple(DeadlineOpened(d.kind, d.due_date, d.expires_at) for d in outcome.opened),
+        deadlines=tuple(
+            DeadlineOpened(d.kind, d.due_date, d.expires_at, d.ends_by, d.notice_end)
+            for d in outcome.opened
+        ),
     )

@@ -117,7 +117,8 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             )
             ending = next((r for r in rows.values() if r.kind == end.kind), None)
             late = ending is not None and _known_late(ending, app.settings.late_record_days)
-            persist_outcome(app, uow, convention, outcome, now, late=late)
+            told_at = end.told_at(app.settings.reminder_hour)
+            persist_outcome(app, uow, convention, outcome, now, late=late, told_at=told_at)
             abandon_open_amendment(app, uow, convention, convention_id, now, SERVICE_ACTOR)
             actions.append(
                 DueActionTaken(

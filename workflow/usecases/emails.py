@@ -400,12 +400,15 @@ class Mailer:
         amendment: dict[str, Any] | None = None,
         to: Sequence[str] | None = None,
         withheld: bool = False,
+        not_before: datetime | None = None,
     ) -> None:
         """Queue an email about a convention to its signatories (unless `to` says otherwise)
         and its copy to the administrators, with the service's internal note.
 
         `withheld`: the event was recorded after the fact (or imported with its history):
         the partners are not told; the administrators hear of it in the next summary.
+        `not_before`: both wait in the outbox until then (the end of a convention, applied
+        at midnight, told at the reminder hour).
         """
         recipients = sorted(to) if to else self.recipients(convention, kind)
         emails = self.emails(convention, convention_id, kind, key, recipients, deadline=deadline,
@@ -413,6 +416,8 @@ class Mailer:
         if withheld:
             uow.outbox.queue(replace(emails[0], status="late"), now)
             return
+        if not_before is not None:
+            emails = [replace(email, not_before=not_before) for email in emails]
         uow.outbox.queue_many(emails, now)
 
     def emails(

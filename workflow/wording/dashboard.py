@@ -11,11 +11,13 @@ from typing import Any
 
 from states.convention import Convention
 from states.inputs import PROSE_INPUTS
+from states.lifecycle import END_STATES
 from states.terms import TERMS
 from states.visible import visible
 from workflow.wording import labels
 from workflow.wording import reading as read
 from workflow.wording import values as wording
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
 
 FRENCH = Words("fr")
@@ -61,9 +63,17 @@ def event(
     return labels.for_committee("event", name, committee)
 
 
-def action(name: str, committee: str | None = None) -> str:
-    """What recording an event is called on its button (the committee named as its
-    convention names it)."""
+FINANCIAL_REPORT_ACTION = gettext_noop("record the receipt of the financial report")
+"""Recording a report after the end: the only one still received is the financial report."""
+
+
+def action(name: str, state: str | None = None, committee: str | None = None) -> str:
+    """What recording an event is called on its button; in `state`, when given: on an ended
+    convention, a report received is the financial report (an instalment's document is
+    received only while payments are made), and its button says so. The committee is named
+    as its convention names it."""
+    if name == "report_received" and state in END_STATES:
+        return FRENCH(FINANCIAL_REPORT_ACTION)
     return labels.for_committee("action", name, committee)
 
 
