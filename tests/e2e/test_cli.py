@@ -346,8 +346,8 @@ def _in_force(loaded: Convflow) -> None:
         loaded.ok("event", REF, *args)
 
 
-def test_run_due_applies_once(loaded: Convflow) -> None:
-    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def test_run_due_applies_once(loaded: Convflow, cli_clock: CliClock) -> None:
+    really = cli_clock.now.isoformat(timespec="seconds").replace("+00:00", "Z")
     _in_force(loaded)
     first = loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")
     assert [(a["reference"], a["deadline"], a["action"]) for a in first["actions"]] == [
@@ -355,9 +355,10 @@ def test_run_due_applies_once(loaded: Convflow) -> None:
     ]
     assert first["actions"][0]["due_at"] == "2025-12-31T23:00:00Z"
     assert loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")["actions"] == []
-    # Acting as of a past instant, it still sends in real time and records when it really did.
+    # Acting as of a past instant, it still sends in real time and records when it really did
+    # (the command line's clock, fixed by `cli_clock`), not the instant it acts as of.
     sent = [e for e in loaded.json("outbox") if e["status"] == "sent"]
-    assert sent and all(e["sent_at"] >= started for e in sent)
+    assert sent and all(e["sent_at"] == really for e in sent)
     assert "rien d'échu" in loaded.ok("run-due", "--now", "2026-01-02")
 
 
@@ -489,10 +490,12 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     assert run("event", REF, "nope").returncode == 2
 
 
-def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(loaded: Convflow) -> None:
+def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
     _in_force(loaded)
     before = _stored(loaded.json("status", REF))
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    tomorrow = (cli_clock.now + timedelta(days=1)).isoformat()
     result = loaded.english("run-due", "--now", tomorrow)
     assert result.exit_code == 1
     assert "--now: " in result.stderr and "is in the future" in result.stderr
