@@ -54,7 +54,8 @@ def letter(
     """
     refuse_to_replace(output, force)
     app = context.app()
-    # The day in Paris (rule 1): after 23:00 UTC a UTC date would be the day before.
+    # The day in Paris (rule 1): from midnight in Paris to midnight UTC, the UTC date is the day
+    # before.
     day = on or civil_date(app.clock())
     if keep:  # written first: a letter that could not be written is not kept as sent
         content, paper = send_letter(
