@@ -21,6 +21,27 @@ METROPOLE = "martial.alvarez@example.org"
 CRPV = "mustapha.berra@example.org"
 
 
+class CliClock:
+    """The command line's clock, fixed; moved by hand (`now`)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def cli_clock(monkeypatch: pytest.MonkeyPatch) -> CliClock:
+    """Every command of the test reads this instant (workflow.cli.context.utc_now), 6 December
+    2026 until the test moves it. Every `convflow` has it: on the real clock, a test passed or
+    failed with the day it ran (a weekly reminder on Christmas went out on the 24th; from
+    1 January 2027 in Paris, `simulate --until 2026-12-31` is refused)."""
+    fixed = CliClock(datetime(2026, 12, 6, 10, 0, tzinfo=UTC))
+    monkeypatch.setattr(cli_context, "utc_now", fixed)
+    return fixed
+
+
 class Convflow:
     """Runs convflow commands in-process against one database."""
 
@@ -52,7 +73,9 @@ class Convflow:
 
 
 @pytest.fixture
-def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convflow]:
+def convflow(
+    settings_env: dict[str, str], database_url: str, cli_clock: CliClock
+) -> Iterator[Convflow]:
     yield Convflow({**settings_env, "CONVFLOW_ACTOR": "alice"})
 
 
@@ -60,22 +83,3 @@ def convflow(settings_env: dict[str, str], database_url: str) -> Iterator[Convfl
 def loaded(convflow: Convflow) -> Convflow:
     convflow.ok("import", "--without-history", str(EXAMPLE))
     return convflow
-
-
-class CliClock:
-    """The command line's clock, fixed; moved by hand (`now`)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def cli_clock(monkeypatch: pytest.MonkeyPatch) -> CliClock:
-    """Every command of the test reads this instant (workflow.cli.context.utc_now), 6 December
-    2026 until the test moves it; without it, the command line runs on the real clock."""
-    fixed = CliClock(datetime(2026, 12, 6, 10, 0, tzinfo=UTC))
-    monkeypatch.setattr(cli_context, "utc_now", fixed)
-    return fixed

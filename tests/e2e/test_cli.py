@@ -279,8 +279,10 @@ def test_a_reference_loaded_in_another_case_is_refused_naming_it(
     ids=lambda command: command[0],
 )  # fmt: skip
 def test_a_reference_written_in_another_case_is_unknown_naming_the_one_meant(
-    loaded: Convflow, command: list[str]
+    loaded: Convflow, command: list[str], cli_clock: CliClock
 ) -> None:
+    # On the command line's fixed clock (6 December 2026): on the real one, from 1 January 2027
+    # in Paris `simulate --until 2026-12-31` is refused as ending before it starts.
     # It only said « aucune convention n'a la référence « amp-crpv-paca-2025 » ». Still refused
     # (unknown_convention, exit 1): the reference meant is named, never acted on.
     asked = REF.lower()
@@ -344,8 +346,8 @@ def _in_force(loaded: Convflow) -> None:
         loaded.ok("event", REF, *args)
 
 
-def test_run_due_applies_once(loaded: Convflow) -> None:
-    started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def test_run_due_applies_once(loaded: Convflow, cli_clock: CliClock) -> None:
+    really = cli_clock.now.isoformat(timespec="seconds").replace("+00:00", "Z")
     _in_force(loaded)
     first = loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")
     assert [(a["reference"], a["deadline"], a["action"]) for a in first["actions"]] == [
@@ -353,9 +355,10 @@ def test_run_due_applies_once(loaded: Convflow) -> None:
     ]
     assert first["actions"][0]["due_at"] == "2025-12-31T23:00:00Z"
     assert loaded.json("run-due", "--now", "2026-01-01T00:00:00+01:00")["actions"] == []
-    # Acting as of a past instant, it still sends in real time and records when it really did.
+    # Acting as of a past instant, it still sends in real time and records when it really did
+    # (the command line's clock, fixed by `cli_clock`), not the instant it acts as of.
     sent = [e for e in loaded.json("outbox") if e["status"] == "sent"]
-    assert sent and all(e["sent_at"] >= started for e in sent)
+    assert sent and all(e["sent_at"] == really for e in sent)
     assert "rien d'échu" in loaded.ok("run-due", "--now", "2026-01-02")
 
 
@@ -487,10 +490,12 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     assert run("event", REF, "nope").returncode == 2
 
 
-def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(loaded: Convflow) -> None:
+def test_run_due_refuses_an_instant_in_the_future_and_changes_nothing(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
     _in_force(loaded)
     before = _stored(loaded.json("status", REF))
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    tomorrow = (cli_clock.now + timedelta(days=1)).isoformat()
     result = loaded.english("run-due", "--now", tomorrow)
     assert result.exit_code == 1
     assert "--now: " in result.stderr and "is in the future" in result.stderr
@@ -682,6 +687,23 @@ def test_a_letter_written_for_sending_is_kept_among_the_papers(
     assert kept == [("letter", "lettre-termination-2025-04-01.pdf")]
     refused = convflow("letter", REF, "dispute", "-o", str(tmp_path / "litige.pdf"))
     assert refused.exit_code == 1 and "doit exposer la difficulté" in refused.stderr
+
+
+def test_a_letter_written_after_midnight_in_paris_is_dated_the_paris_day(
+    convflow: Convflow, tmp_path: Path, cli_clock: CliClock
+) -> None:
+    """A letter is dated the civil day it is written in Paris (docs/LEGAL-DEADLINES.md, rule 1:
+    French law counts in civil dates in Europe/Paris): at 23:30 UTC on 31 December 2026 it is
+    already 1 January 2027 in Paris, and a letter dated « 31 décembre 2026 » would be a day
+    and a year early; the papers' list says the Paris day it was added too."""
+    convflow.ok("import", str(EXAMPLE))
+    cli_clock.now = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+
+    convflow.ok("letter", REF, "termination", "-o", str(tmp_path / "lettre.pdf"), "--attach")
+
+    kept = [p["name"] for p in convflow.json("documents", REF)]
+    assert kept == ["lettre-termination-2027-01-01.pdf"]
+    assert "vendredi 1er janvier 2027" in convflow.ok("documents", REF)
 
 
 def test_a_letter_does_not_replace_a_file_already_there_unless_forced(

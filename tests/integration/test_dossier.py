@@ -96,6 +96,18 @@ def test_the_history_pdf_reads_in_french_as_a_court_reads_it(lived: App):
         assert raw not in text, raw
 
 
+def test_a_dossier_made_after_midnight_in_paris_says_the_paris_day(lived: App):
+    """The history says the civil day in Paris it was made (docs/LEGAL-DEADLINES.md, rule 1:
+    French law counts in civil dates in Europe/Paris): at 23:30 UTC on 31 December 2026 it is
+    already Friday 1 January 2027 in Paris, not the 31st of the year before."""
+    made_at = steps.at("2026-12-31T23:30:00Z")
+
+    archive = zipfile.ZipFile(io.BytesIO(dossier(lived, steps.REFERENCE, made_at)))
+
+    text = " ".join(extract_text(io.BytesIO(archive.read("historique.pdf"))).split())
+    assert "Dossier constitué le vendredi 1er janvier 2027" in text
+
+
 def test_the_history_csv_keeps_every_value_as_recorded(lived: App):
     archive = zipfile.ZipFile(io.BytesIO(dossier(lived, steps.REFERENCE, lived.clock())))
     history = views.history(lived, steps.REFERENCE)

@@ -24,7 +24,7 @@ from workflow.cli.context import (
 )
 from workflow.cli.help_words import SaidCommand, SaidGroup
 from workflow.cli.misuse import Choice, FilePath, WholeNumber
-from workflow.cli.present import day, instant, table
+from workflow.cli.present import day_of, instant, table
 from workflow.usecases.documents import Attach, attach, documents, read
 
 
@@ -71,7 +71,7 @@ def documents_(context: CliContext, reference: str, as_json: bool) -> None:
         return
     words = context.words
     rows = [[d["name"], words.label("document_kind", d["kind"]), d["media_type"], str(d["size"]),
-             str(d["event"] or ""), day(words, d["added_at"][:10]), d["sha256"][:16]]
+             str(d["event"] or ""), day_of(words, d["added_at"]), d["sha256"][:16]]
             for d in found]  # fmt: skip
     headings = [words("name"), words("paper's nature"), words("type"), words("bytes"),
                 words("line"), words("added"), "sha256"]  # fmt: skip

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from states.calendar import civil_date
 from workflow.cli.context import (
     DATE,
     OUTPUT,
@@ -53,7 +54,9 @@ def letter(
     """
     refuse_to_replace(output, force)
     app = context.app()
-    day = on or app.clock().date()
+    # The day in Paris (rule 1): from midnight in Paris to midnight UTC, the UTC date is the day
+    # before.
+    day = on or civil_date(app.clock())
     if keep:  # written first: a letter that could not be written is not kept as sent
         content, paper = send_letter(
             app, reference, kind, fmt, day, actor, app.clock(), difficulty=difficulty,

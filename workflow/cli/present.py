@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from states.calendar import civil_date
 from states.lifecycle import ENDED_IN_FORCE
 from states.visible import visible
 from workflow.usecases.commands import DeadlineOpened
@@ -35,6 +36,15 @@ def table(rows: Iterable[Iterable[str]], headers: Iterable[str]) -> str:
 def day(words: Words, value: str | None) -> str:
     """A stored date (ISO text) with its weekday, or '—'."""
     return words.long_date(date.fromisoformat(value)) if value else "—"
+
+
+def day_of(words: Words, value: str | None) -> str:
+    """The civil day in Paris of a stored instant (ISO text), with its weekday, or '—': a paper
+    added at 00:30 in Paris on 1 January was added on 1 January, though it is still 31 December
+    in UTC."""
+    if not value:
+        return "—"
+    return words.long_date(civil_date(datetime.fromisoformat(value.replace("Z", "+00:00"))))
 
 
 def instant(words: Words, value: str | datetime | None) -> str:

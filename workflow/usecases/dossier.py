@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from states.calendar import french_date
+from states.calendar import civil_date, french_date
 from states.convention import Convention
 from workflow.bootstrap import App
 from workflow.letters.render import render_history_pdf
@@ -99,7 +99,7 @@ def _history_facts(
         for row in history
     ]
     return {"reference": status["reference"], "title": status["title"], "rows": rows,
-            "made": french_date(now.date())}  # fmt: skip
+            "made": french_date(civil_date(now))}  # fmt: skip
 
 
 def _delivery_record(rows: Mapping[str, Any]) -> bytes:
