@@ -52,8 +52,8 @@ def test_an_expired_convention_shows_its_dispute_still_open_and_its_events(
             "tribunal." in text
         ), width
         named = page.locator(".ways-out li").evaluate_all("all => all.map(e => e.dataset.events)")
-        # the report's event is the state's (rule 20), drawn as before; close_litigation is not
-        assert named == ["report_received settle go_to_court"], width
+        # what « Événements possibles » says, no more: no report awaited, not in court yet
+        assert named == ["settle go_to_court"], width
         assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), width
 
 
