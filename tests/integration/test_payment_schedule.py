@@ -66,7 +66,7 @@ def test_the_notification_opens_a_deadline_for_each_instalment_it_makes_due(in_t
     assert planned_payment_reminders(in_three) == 2
     first = next(d for d in views.status(in_three, REFERENCE)["deadlines"] if d["instalment"] == 1)
     assert first["explanation"].startswith(
-        "Versement n°\u00a01 sur 3 (article 2), 60\u202f000,00\xa0€ :"
+        "Versement n°\u00a01 sur 3 (article 2), 60\u202f000,00\xa0€\u00a0:"
     )
     assert views.status(in_three, REFERENCE)["allowed_events"] == [
         "pay", "report_received", "open_dispute", "give_notice",
