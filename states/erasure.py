@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from states import names
@@ -23,7 +24,7 @@ from states.chain import ERASURE
 from states.convention import Convention
 from states.errors import GuardRejected
 from states.lifecycle import END_STATES
-from states.retention import retention
+from states.retention import open_because, retention
 
 EVENT = ERASURE
 """The history line that records an erasure."""
@@ -111,14 +112,30 @@ def erased_address(role: str, party: str) -> str | None:
     return None if found is None else placeholder(int(found.group(1)), party)
 
 
-def check_erasable(convention: Convention, years: int, today: date, erased_on: date | None) -> None:
-    """Refuse an erasure before the file's retention has run, or a second one."""
+def check_erasable(
+    convention: Convention, years: int, today: date, erased_on: date | None,
+    dispute_ended: date | None = None,
+) -> None:  # fmt: skip
+    """Refuse an erasure before the file's retention has run, or a second one; the file of an
+    ended convention still open (a dispute, in court or not, an instalment to pay, the financial
+    report owed) refused by what keeps it open. `dispute_ended`: the day its last dispute ended
+    (states.retention.dispute_ended_on), from which the retention may run."""
     reference = convention.reference
     if erased_on is not None:
         raise GuardRejected(reference, EVENT, "already_erased", on=erased_on)
     if convention.state not in END_STATES:
         raise GuardRejected(reference, EVENT, "erasure_before_end", state=convention.state)
-    kept = retention(convention, years)
+    because = open_because(convention)
+    dispute = convention.dispute
+    if "dispute" in because and dispute is not None:
+        raise GuardRejected(reference, EVENT, "erasure_during_dispute", opened_on=dispute.opened_on)
+    if "litigation" in because and dispute is not None:
+        raise GuardRejected(reference, EVENT, "erasure_during_litigation",
+                            opened_on=dispute.opened_on)  # fmt: skip
+    if "instalment_unpaid" in because:
+        owed = sum((convention.still_due(i) for i in convention.unpaid_instalments()), Decimal(0))
+        raise GuardRejected(reference, EVENT, "erasure_instalment_unpaid", amount=owed)
+    kept = retention(convention, years, dispute_ended)
     if kept is None:  # ended, but a financial report is still owed: the file is open
         raise GuardRejected(reference, EVENT, "erasure_file_open")
     if today < kept.erasable_from:

@@ -414,6 +414,12 @@ CODES: dict[str, dict[str, Kind]] = {
     "amicable_window_open_after_end": {
         "state": "state", "court_from": "date", "allowed": "actions",
     },
+    # An erasure (rule 21) while the file of the ended convention is still open: its dispute
+    # still amicable or in court (rule 24), opened on that day; an instalment still to pay,
+    # what remains due. The retention runs from the file's closure, after them.
+    "erasure_during_dispute": {"opened_on": "date"},
+    "erasure_during_litigation": {"opened_on": "date"},
+    "erasure_instalment_unpaid": {"amount": "amount"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

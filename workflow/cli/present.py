@@ -158,6 +158,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view.get("retention"):
         block.add(words("file kept until"), day(words, view["retention"]["kept_until"]),
                   view["retention"]["explanation"].splitlines())  # fmt: skip
+    elif view.get("file_open"):  # ended, its file still open: the retention does not run yet
+        block.add(words("file closure"), words("not yet"),
+                  view["file_open"]["explanation"].splitlines())  # fmt: skip
     if view.get("award"):
         block.add(words("award decision"), view["award"]["explanation"])
     if view.get("financial_report"):

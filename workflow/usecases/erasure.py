@@ -15,6 +15,7 @@ from states.erasure import EVENT, check_erasable, replacements
 from states.errors import InvalidInput
 from states.inputs import check_actor, check_text
 from states.lifecycle import Outcome
+from states.retention import dispute_ended_on
 from workflow.bootstrap import App
 
 
@@ -38,8 +39,10 @@ def erase_personal_data(app: App, command: Erase, now: datetime) -> dict[str, An
     with app.uow() as uow:
         convention = uow.conventions.get(command.reference, for_update=True)
         convention_id = uow.conventions.id_of(command.reference)
-        already = erased_on(uow.conventions.history(convention_id))
-        check_erasable(convention, app.settings.file_retention_years, today, already)
+        lines = uow.conventions.history(convention_id)
+        ended = dispute_ended_on((line.name, line.occurred_on) for line in lines)
+        check_erasable(convention, app.settings.file_retention_years, today, erased_on(lines),
+                       ended)  # fmt: skip
         people, parties = uow.erasure.people(convention_id)
         found = replacements(people, parties)
         redacted = uow.erasure.redact(convention_id, convention.reference, found)

@@ -35,7 +35,7 @@ from states.reading import (
     passed_unrecorded,
     state_after_pass,
 )
-from states.retention import retention
+from states.retention import dispute_ended_on, open_file, retention
 from storage.mapping import deadline_entry, dispute_to_json, notice_to_json, reminder_entry
 from storage.vocabulary import EMAIL_WAITING
 from workflow.usecases.documents import document_view
@@ -205,6 +205,12 @@ class StatusView(TypedDict):
     amendments: list[AmendmentView]
     award: dict[str, Any] | None
     retention: dict[str, Any] | None
+    """When the file closed, until when it is kept, from when erasure is possible (rule 21):
+    None until the convention has ended and its file closed."""
+    file_open: dict[str, Any] | None
+    """The file of an ended convention not closed yet (rule 21): `because` (a dispute, in
+    court or not, an instalment to pay, the financial report owed: states.retention.OPEN_BECAUSE)
+    and its `explanation`; None otherwise."""
     evidence: list[dict[str, Any]]
     financial_report: dict[str, Any] | None
     erasure: dict[str, Any] | None
@@ -548,9 +554,13 @@ def committee(app: App, reference: str, now: datetime | None = None) -> Committe
     return committee_view(convention, lines, papers, now or app.clock())
 
 
-def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
-    """How long the file is kept (rule 21), once the convention has ended."""
-    kept = retention(convention, years)
+def retention_view(
+    convention: Convention, years: int, lines: Sequence[AnyRow] = ()
+) -> dict[str, Any] | None:
+    """How long the file is kept (rule 21), once the convention has ended and its file closed;
+    `lines`, its history, say when its last dispute ended."""
+    ended = dispute_ended_on((line.name, line.occurred_on) for line in lines)
+    kept = retention(convention, years, ended)
     if kept is None:
         return None
     return {
@@ -559,6 +569,16 @@ def retention_view(convention: Convention, years: int) -> dict[str, Any] | None:
         "erasable_from": day(kept.erasable_from),
         "explanation": kept.explanation,
     }
+
+
+def file_open_view(convention: Convention) -> dict[str, Any] | None:
+    """Why the file of an ended convention is not closed yet (rule 21): what keeps it open
+    (states.retention.OPEN_BECAUSE) and the sentences that say it; None when it is closed or
+    the convention has not ended."""
+    found = open_file(convention)
+    if found is None:
+        return None
+    return {"because": list(found.because), "explanation": found.explanation}
 
 
 def status(app: App, reference: str, now: datetime | None = None) -> StatusView:
@@ -687,7 +707,8 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "terms": terms_view(convention, parts.original, parts.amendments),
         "amendments": [amendment_view(amendment, convention) for amendment in parts.amendments],
         "award": award_view(convention.award),
-        "retention": retention_view(convention, retention_years),
+        "retention": retention_view(convention, retention_years, parts.lines),
+        "file_open": file_open_view(convention),
         "evidence": evidence_view(parts.lines, parts.papers),
         "financial_report": financial_report_view(convention, parts.deadlines, now),
         "erasure": erasure_view(parts.lines),
