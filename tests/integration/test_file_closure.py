@@ -7,6 +7,8 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from states.convention import Convention
