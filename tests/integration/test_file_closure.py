@@ -17,8 +17,10 @@ from tests.integration import steps
 from tests.integration.test_erasure import erase, move, stored_text
 from tests.unit.builders import refusal
 from workflow.bootstrap import App
+from workflow.cli.present import status_text
 from workflow.usecases import views
 from workflow.usecases.due import run_due
+from workflow.wording.words import Words
 
 
 @pytest.fixture
@@ -48,6 +50,10 @@ def test_the_file_stays_open_while_the_dispute_is_and_no_erasure_is_possible(
         "période amiable jusqu'au mercredi 14 janvier 2026 inclus"
         in (status["file_open"]["explanation"])
     )
+    text = status_text(status, Words("fr"))  # what `convflow status` prints
+    assert "Dossier clos" not in text and "conservé jusqu'au" not in text
+    assert re.search(r"\n  clôture du dossier +pas encore\n", text)
+    assert "    Dossier non clos\u00a0: la durée de conservation court de sa clôture" in text
 
     move(app, "2036-01-02T09:00:00Z")  # ten years and a day after the end
     before = stored_text(app)
