@@ -388,6 +388,32 @@ def test_the_record_keeping_block_says_how_long_without_a_setting_s_name(
     assert not re.search(r"\b[a-z]+_[a-z_]+\b|CONVFLOW_", text), text
 
 
+def test_the_record_keeping_block_says_the_file_is_open_while_a_dispute_outlives_the_end(
+    admin_browser: httpx.Client, loaded: App
+):
+    """Rule 21 after rule 24: the GIP's dispute of 15 December 2025 still open when the
+    convention expires on 31 December: no « Dossier conservé jusqu'au 31 décembre 2035 », the
+    file is not closed, and the page says why."""
+    loaded.clock.now = steps.at("2025-04-01T16:00:00Z")  # type: ignore[attr-defined]
+    steps.bring_into_execution(loaded)
+    loaded.clock.now = steps.at("2025-12-15T15:00:00Z")  # type: ignore[attr-defined]
+    steps.record(loaded, "open_dispute", "2025-12-15", party="crpv", received="2025-12-15")
+    loaded.clock.now = steps.at("2026-01-01T00:30:00Z")  # type: ignore[attr-defined]
+    run_due(loaded, loaded.clock())
+
+    page = admin_browser.get(f"/conventions/{REFERENCE}")
+
+    assert page.status_code == 200
+    block = re.search(r'<section id="conservation".*?</section>', page.text, re.S)
+    assert block, "no record-keeping block"
+    text = re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", block.group())))
+    assert "conservé jusqu'au" not in text and "Dossier clos" not in text
+    assert re.search(
+        r"Dossier non clos ?\u00a0: la durée de conservation ne court pas encore\.", text
+    )
+    assert "période amiable jusqu'au mercredi 14 janvier 2026 inclus" in text
+
+
 def test_the_deadlines_page_shows_the_obligations_overdue_above_those_to_come(
     admin_browser: httpx.Client, loaded: App
 ):
