@@ -169,9 +169,9 @@ def open_file(convention: Convention) -> OpenFile | None:
     if "financial_report" in because:
         lines.append("Le compte rendu financier est encore attendu.")
     lines.append(
-        "Dossier non clos\u00a0: la durée de conservation court de sa clôture, la plus tardive "
-        "de sa fin, de son dernier versement, de la réception du compte rendu financier s'il est "
-        "dû et de la fin du litige\u00a0; les données personnelles des signataires ne peuvent pas "
-        "être effacées avant."
+        "La durée de conservation courra de la clôture du dossier, la plus tardive de sa fin, de "
+        "son dernier versement, de la réception du compte rendu financier s'il est dû et de la "
+        "fin du litige\u00a0; les données personnelles des signataires ne peuvent pas être "
+        "effacées avant."
     )
     return OpenFile(because, "\n".join(lines))

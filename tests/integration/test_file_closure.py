@@ -53,7 +53,7 @@ def test_the_file_stays_open_while_the_dispute_is_and_no_erasure_is_possible(
     text = status_text(status, Words("fr"))  # what `convflow status` prints
     assert "Dossier clos" not in text and "conservé jusqu'au" not in text
     assert re.search(r"\n  clôture du dossier +pas encore\n", text)
-    assert "    Dossier non clos\u00a0: la durée de conservation court de sa clôture" in text
+    assert "    La durée de conservation courra de la clôture du dossier, la plus" in text
 
     move(app, "2036-01-02T09:00:00Z")  # ten years and a day after the end
     before = stored_text(app)

@@ -100,10 +100,10 @@ def test_a_dispute_open_at_the_term_keeps_the_file_open() -> None:
         "Le litige ouvert le lundi 21 décembre 2026 (article 6) reste ouvert après la fin de la "
         "convention\u00a0: période amiable jusqu'au mercredi 20 janvier 2027 inclus, saisine du "
         "tribunal possible à partir du jeudi 21 janvier 2027.",
-        "Dossier non clos\u00a0: la durée de conservation court de sa clôture, la plus tardive de "
-        "sa fin, de son dernier versement, de la réception du compte rendu financier s'il est dû "
-        "et de la fin du litige\u00a0; les données personnelles des signataires ne peuvent pas "
-        "être effacées avant.",
+        "La durée de conservation courra de la clôture du dossier, la plus tardive de sa fin, de "
+        "son dernier versement, de la réception du compte rendu financier s'il est dû et de la "
+        "fin du litige\u00a0; les données personnelles des signataires ne peuvent pas être "
+        "effacées avant.",
     ]
 
 
