@@ -36,8 +36,10 @@ def erase(
     amendments, emails kept), become their role: "signataire n°1 pour <party>". Dates, events
     and amounts stay; the signed convention and the other papers are archives and stay too.
     Refused before the retention has run (`convflow status REF` says when: retention,
-    erasable_from) and a second time. The erasure is a line of the history, which attests the
-    redacted lines' new hashes: `convflow verify` still holds.
+    erasable_from), while the file is still open after the end (a dispute, a court case, an
+    instalment to pay, the financial report owed: file_open) and a second time. The erasure is
+    a line of the history, which attests the redacted lines' new hashes: `convflow verify`
+    still holds.
     """
     from workflow.usecases.erasure import Erase, erase_personal_data
 
