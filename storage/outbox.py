@@ -38,7 +38,7 @@ from storage.vocabulary import EMAIL_WAITING
 o = outbox_table.c
 _COLUMNS = [
     "convention_id", "kind", "message_id", "idempotency_key", "sender", "recipients", "cc",
-    "context", "status", "attempts", "unanswered", "next_attempt_at", "created_at",
+    "context", "status", "attempts", "unanswered", "next_attempt_at", "created_at", "not_before",
 ]  # fmt: skip
 WAITING = EMAIL_WAITING
 """The statuses of an email waiting for its next attempt."""
@@ -92,11 +92,13 @@ class Email:
     not_before: datetime | None = None
     """When it may go at the earliest (None: at once): the end of a convention, applied at
     24:00, is told at the reminder hour of the next morning. Its row is due then and dated
-    then (its Date header): the email is written for that morning, from the facts of now."""
+    then (its Date header): the email is written for that morning, from the facts of now; it
+    says it was created now, when it was queued, with the change that decided it."""
 
     def row(self, now: datetime) -> dict[str, Any]:
-        """Its outbox row, due now (or at its `not_before`, if later)."""
-        due = now if self.not_before is None else max(now, self.not_before)
+        """Its outbox row, queued now, due now (or at its `not_before`, if later)."""
+        later = self.not_before if self.not_before is not None and self.not_before > now else None
+        due = later or now
         # Not dataclasses.asdict: it deep-copies the context, a third of a batch's time.
         return {
             "convention_id": self.convention_id,
@@ -111,7 +113,8 @@ class Email:
             "attempts": 0,
             "unanswered": 0,
             "next_attempt_at": due,
-            "created_at": due,
+            "created_at": now,
+            "not_before": later,
         }
 
 

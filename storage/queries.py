@@ -532,8 +532,11 @@ class ListingQueries:
         return {row[0]: int(row[1]) for row in rows}
 
     def oldest_pending_email(self) -> datetime | None:
-        """When the oldest email still waiting to be delivered was decided."""
-        query = select(func.min(o.created_at)).where(OUTBOX_WAITING)  # pending or uncertain
+        """Since when the oldest email still waiting to be delivered may leave: when it was
+        decided, or its `not_before` when later (the end's email, queued at 24:00 for 09:00, is
+        not late at 08:59)."""
+        since = func.coalesce(o.not_before, o.created_at)
+        query = select(func.min(since)).where(OUTBOX_WAITING)  # pending or uncertain
         oldest: datetime | None = self.connection.execute(query).scalar()
         return oldest
 

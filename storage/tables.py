@@ -302,6 +302,9 @@ class OutboxRow(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     held_code: str | None = Field(default=None, max_length=64)  # migration 0022
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)  # migration 0023
+    """When it may leave at the earliest, when later than `created_at` (when it was queued):
+    the end of a convention, queued at 24:00, is told at the reminder hour. Its Date header."""
 
 
 class ApiTokenRow(SQLModel, table=True):

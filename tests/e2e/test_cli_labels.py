@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from states.calendar import at_paris_time
-from tests.e2e.conftest import REF, CliClock, Convflow
+from tests.e2e.conftest import EXAMPLE, REF, CliClock, Convflow
 from tests.e2e.test_simulate import convention_ending_in, today
 
 METROPOLE = "martial.alvarez@example.org"
@@ -152,3 +152,45 @@ def test_simulate_names_each_email_as_outbox_does(
     said = "Relance\u00a0: signature attendue (reminder_signature)"
     assert said in text and said in outbox, text
     assert "reminder_signature" in {h["email"] for h in data}  # the contract, unchanged
+
+
+def _financial_report_owed(convflow: Convflow, tmp_path: Path) -> None:
+    """The reference convention, its 2025 financial report owed by the convention (rule 20),
+    notified: in payment, the report due on 30 June 2026."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    owed = text.replace(
+        "\n[clauses]\n", '\n[financial_report]\nbasis = "by_convention"\nyear = 2025\n\n[clauses]\n'
+    )
+    assert owed != text
+    path = tmp_path / "convention.toml"
+    path.write_text(owed, encoding="utf-8")
+    convflow.ok("import", "--without-history", str(path))
+    for args in (["submit", "--on", "2025-03-03"], ["sign", f"signatory={METROPOLE}", "--on",
+                 "2025-03-03"], ["sign", f"signatory={CRPV}", "--on", "2025-03-03"],
+                 ["notify", "--on", "2025-03-04"]):  # fmt: skip
+        convflow.ok("event", REF, *args)
+
+
+def test_the_financial_report_received_before_the_end_is_named_as_such(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """Rule 20's report received while the payment is awaited: `event`, `history` and the
+    reminders it cancels named it « Document reçu pour un versement », an instalment's."""
+    _financial_report_owed(convflow, tmp_path)
+
+    done = convflow.ok("event", REF, "report_received", "report=financial", "--on", "2025-03-05")
+    history = convflow.ok("history", REF)
+    reminders = convflow.json("reminders", REF)
+
+    said = "Compte rendu financier reçu (report_received)"
+    assert done.startswith(f"{REF}\u00a0: {said} enregistré le 5 mars 2025"), done
+    [line] = [line for line in history.splitlines() if "report=financial" in line]
+    assert said in line, history
+    assert "Document reçu pour un versement" not in done + history
+    notes = {r["note"] for r in reminders if r["kind"] == "financial_report"}
+    assert notes == {
+        "sans objet\u00a0: l'échéance a été close par l'événement "
+        "«\u00a0Compte rendu financier reçu\u00a0»"
+    }, notes
+    data = convflow.json("history", REF)  # the contract, unchanged
+    assert (data[-1]["event"], data[-1]["inputs"]) == ("report_received", {"report": "financial"})

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from states.convention import Convention
 from tests.http.conftest import REFERENCE, Tokens, form_value, sign_in
 from tests.http.live import serving
 from tests.integration import steps
+from tests.integration.test_documents import financial_report_flagged
 from workflow.bootstrap import App
 from workflow.usecases.due import run_due
 
@@ -491,3 +494,17 @@ def test_the_home_page_lists_the_obligations_overdue_as_the_deadlines_page_does(
     listed = unescape(admin_browser.get("/echeances").text)
     listed = listed[listed.index('<h2 id="en-retard">') : listed.index("<h2>À venir</h2>")]
     assert listed.count("Objectif de versement") == 2 and LONG_REFERENCE in listed
+
+
+def test_the_financial_reports_line_is_named_as_such_in_the_history_and_its_flag(
+    app: App, reference_convention: Convention, tmp_path: Path, admin_browser: httpx.Client
+):
+    """The page's list of papers said « Ligne 8 (Document reçu pour un versement) — date
+    différente » of the financial report received in execution; its history line named it."""
+    _, line = financial_report_flagged(app, reference_convention, tmp_path)
+
+    page = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
+
+    assert f"Ligne {line} (Compte rendu financier reçu) — <strong>date différente</strong>" in page
+    row = re.search(rf"<tr>\s*<td>{line}</td>.*?</tr>", page, re.S)
+    assert row and "<td>Compte rendu financier reçu</td>" in row.group(0), page

@@ -324,3 +324,59 @@ def test_a_paper_row_added_without_its_line_is_named(signed: tuple[App, bytes]):
     _, found = _verified(app)
     assert found == [{"seq": 0, "field": "paper", "recorded": "",
                       "stored": f"{sha256(pdf)} signed_convention {len(pdf)} 3 - -"}]  # fmt: skip
+
+
+# --- The financial report's paper, flagged under its own name --------------------------------
+
+
+@pytest.fixture
+def financial_report_signed_otherwise(
+    app: App, reference_convention: Convention, tmp_path: Path
+) -> tuple[App, int]:
+    return financial_report_flagged(app, reference_convention, tmp_path)
+
+
+def financial_report_flagged(
+    app: App, reference_convention: Convention, tmp_path: Path
+) -> tuple[App, int]:
+    """In execution, its 2025 financial report owed (rule 20), received on 28 November 2025;
+    the report attached to its line, signed by the CRPV's director on the 26th: flagged. The
+    line's number with it."""
+    from dataclasses import replace
+
+    from states.financial_report import FinancialReport
+
+    owed = replace(reference_convention, financial_report=FinancialReport("by_convention", 2025))
+    steps.load(app, owed)
+    steps.bring_into_force(app)
+    pdf = to_pdf(TEXT.read_text("utf-8"), tmp_path / "signee.pdf").read_bytes()
+    add(app, signed_by_both(pdf, datetime(2025, 3, 10, 14, tzinfo=UTC)), event=4)
+    steps.record(app, "notify", "2025-03-20")
+    steps.record(app, "pay", "2025-04-01", amount="200000.00")
+    steps.record(app, "report_received", "2025-11-28", report="financial")
+    [line] = [r["seq"] for r in views.history(app, steps.REFERENCE)
+              if r["event"] == "report_received"]  # fmt: skip
+    report = sign_pdf(pdf, "Mustapha Berra", datetime(2025, 11, 26, 10, tzinfo=UTC))
+    add(app, report, kind="other", name="compte-rendu-financier-2025.pdf", event=line)
+    return app, line
+
+
+def test_a_flag_on_the_financial_reports_line_names_that_report(
+    financial_report_signed_otherwise: tuple[App, int],
+):
+    """`status` said « ligne 8, Document reçu pour un versement (report_received) — date
+    différente » of the financial report received in execution: an instalment's document."""
+    from workflow.cli.present import status_text
+    from workflow.wording.words import Words
+
+    app, line = financial_report_signed_otherwise
+    view = views.status(app, steps.REFERENCE)
+
+    (flag,) = view["evidence"]
+    assert (flag["seq"], flag["event"], flag["problem"]) == (line, "report_received",
+                                                              "date différente")  # fmt: skip
+    assert flag["inputs"] == {"report": "financial"}
+    text = status_text(view, Words("fr", names=True))
+    said = f"ligne {line}, Compte rendu financier reçu (report_received) — date différente"
+    assert said in text, text
+    assert "Document reçu pour un versement" not in text

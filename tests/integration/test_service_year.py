@@ -260,3 +260,56 @@ def test_a_service_down_at_the_reminder_hour_tells_the_end_once_at_its_next_pass
     run_due(app, at("2026-01-02T08:00:00Z"), sender)
     assert len(smtp_server.handler.accepted) == before + 2
     assert set(message_ids(smtp_server.handler.accepted).values()) == {1}
+
+
+def test_the_end_s_email_is_recorded_as_queued_with_the_end_and_dated_when_it_may_leave(
+    service_app: App, clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
+    """Queued at 00:01 in Paris with the expiry, in the same transaction, the email said it was
+    created at 09:00 (« créé le », in the page's list and the dossier's courriels.csv, even in
+    a dossier made at 00:30): the hour it may leave. The record says when it was queued, the
+    next try when it may leave, and its Date header the hour it is sent."""
+    import csv
+    import email.policy
+    import io
+    import zipfile
+
+    from workflow.usecases.dossier import dossier
+    from workflow.usecases.monitoring import work_snapshot
+
+    app = service_app
+    clock.now = at("2025-03-10T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_force(app)
+    sender = smtp_server.sender()
+    run_due(app, at("2025-12-31T12:00:00Z"), sender)
+    before = len(smtp_server.handler.accepted)
+
+    clock.now = at("2025-12-31T23:01:00Z")  # 00:01 in Paris, 1 January 2026
+    run_due(app, clock.now, sender)
+    clock.now = at("2025-12-31T23:30:00Z")
+    made = zipfile.ZipFile(io.BytesIO(dossier(app, REFERENCE, clock.now)))
+    snapshot = work_snapshot(app, clock.now)
+
+    expiry = views.history(app, REFERENCE)[-1]
+    assert (expiry["event"], expiry["recorded_at"]) == ("expire", "2025-12-31T23:01:00Z")
+    held = [e for e in views.outbox(app) if e["kind"] == "convention_expired"]
+    assert {(e["created_at"], e["next_attempt_at"]) for e in held} == {
+        ("2025-12-31T23:01:00Z", "2026-01-01T08:00:00Z")
+    }
+    record = csv.DictReader(io.StringIO(made.read("courriels.csv").decode("utf-8-sig")),
+                            delimiter=";")  # fmt: skip
+    queued = {r["créé le (UTC)"] for r in record if r["courriel"] == "Arrivée à terme"}
+    assert queued == {"2025-12-31T23:01:00Z"}
+    assert snapshot.oldest_pending_age == 0  # not due before 09:00: nothing is late yet
+
+    clock.now = at("2026-01-01T08:00:00Z")  # 09:00 in Paris
+    run_due(app, clock.now, sender)
+    told = smtp_server.handler.accepted[before:]
+    assert {str(parsed(m)["Date"]) for m in told} == {"Thu, 01 Jan 2026 09:00:00 +0100"}
+    assert len(told) == 2
+    # the copies the dossier made at 00:30 were already dated as they were sent
+    kept = [made.read(n) for n in made.namelist() if n.endswith("convention_expired.eml")]
+    dated = {str(email.message_from_bytes(m, policy=email.policy.default)["Date"]) for m in kept}
+    assert dated == {"Thu, 01 Jan 2026 09:00:00 +0100"}

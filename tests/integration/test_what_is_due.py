@@ -354,3 +354,22 @@ def test_the_simulation_of_a_period_writes_nothing(in_force: App, clock: FixedCl
     before = (views.reminders(app := in_force, REFERENCE), views.outbox(app))
     simulate(app, REFERENCE, clock.now, date(2026, 12, 31))
     assert (views.reminders(app, REFERENCE), views.outbox(app)) == before
+
+
+def test_an_instant_until_before_the_start_is_refused_naming_its_day_in_paris(
+    in_force: App, clock: FixedClock
+) -> None:
+    """At 23:30 UTC on 31 December 2026 it is 1 January 2027 in Paris (rule 1): a simulation up
+    to that instant, asked at 10:00 on 1 January, was refused as ending on 31 December."""
+    from states.errors import InvalidInput
+    from workflow.wording.refusals import problem_text
+    from workflow.wording.words import Words
+
+    start = at("2027-01-01T10:00:00Z")
+
+    with pytest.raises(InvalidInput) as refused:
+        simulate(in_force, REFERENCE, start, at("2026-12-31T23:30:00Z"))
+
+    assert refused.value.params["until"] == "2027-01-01"
+    said = problem_text(Words("fr"), refused.value.code, refused.value.params)
+    assert said.startswith("le 1er janvier 2027 précède le début de la simulation"), said

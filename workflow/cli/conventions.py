@@ -283,10 +283,11 @@ def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
 
 
 def _history_event(row: views.HistoryRow, words: Words) -> str:
-    """A history line's event as `event` says it, « Versement (pay) »; an amendment's, « Signature
-    de l'avenant (sign), avenant n° 1 »; the name stays in --json."""
+    """A history line's event as `event` says it, « Versement (pay) », after what it records
+    (« Compte rendu financier reçu (report_received) » for report=financial); an amendment's,
+    « Signature de l'avenant (sign), avenant n° 1 »; the name stays in --json."""
     if not row.get("amendment"):
-        return words.label("event", row["event"])
+        return words.recorded_event(row["event"], row["inputs"])
     return words("{event}, amendment n°{number}", number=row["amendment"],
                  event=words.label("amendment_event", row["event"]))  # fmt: skip
 
@@ -376,7 +377,7 @@ def event(
         return
     click.echo(
         words("{reference}: {event} recorded on {on} by {actor}; state {from_state} → {to_state}",
-              reference=result.reference, event=words.label("event", result.event),
+              reference=result.reference, event=words.recorded_event(result.event, result.inputs),
               on=result.on, actor=words.actor(result.actor),
               from_state=words.label("state", result.from_state),
               to_state=words.label("state", result.to_state))

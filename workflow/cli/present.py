@@ -151,7 +151,8 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     )
     if view.get("evidence"):
         block.add(words("papers"), details=[
-            f"{words('line')} {f['seq']}, {words.label('event', f['event'])} — {f['problem']}"
+            f"{words('line')} {f['seq']}, {words.recorded_event(f['event'], f.get('inputs'))} — "
+            f"{f['problem']}"
             f"\u00a0: {f['detail']}"
             for f in view["evidence"]
         ])  # fmt: skip

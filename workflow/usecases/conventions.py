@@ -300,7 +300,7 @@ def persist_outcome(
         seq,
         outcome.closures,
         outcome.opened,
-        Words("fr")(CLOSED_BY, event=labels.event(outcome.trigger)),
+        Words("fr")(CLOSED_BY, event=labels.recorded_event(outcome.trigger, outcome.inputs)),
         now,
     )
     kind = notice_for(outcome)

@@ -169,7 +169,8 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        created_at=row.created_at,
+        # Dated when it may leave: the end's email, queued at 24:00, goes at the reminder hour.
+        created_at=row.not_before or row.created_at,
         reply_to=row.context.get("reply_to"),
     )
 

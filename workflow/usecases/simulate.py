@@ -62,7 +62,8 @@ def simulate(
     asked in December, hid an expiry the service was about to record)."""
     end = until if isinstance(until, datetime) else end_of_day(until)
     if end < now:
-        day = until.date() if isinstance(until, datetime) else until
+        # The day in Paris (rule 1): at 23:30 UTC on 31 December it is 1 January there.
+        day = civil_date(until) if isinstance(until, datetime) else until
         raise InvalidInput("until", "simulation_ends_before_start", until=day, start=now)
     with app.uow(read_only=True) as uow:
         convention = uow.conventions.get(reference)

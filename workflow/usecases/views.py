@@ -441,7 +441,9 @@ def award_view(award: AwardDecision | None) -> dict[str, Any] | None:
 
 
 def evidence_view(lines: Sequence[AnyRow], papers: Sequence[AnyRow]) -> list[dict[str, Any]]:
-    """The record's flags: an event without its paper, a receipt's date that disagrees."""
+    """The record's flags: an event without its paper, a receipt's date that disagrees; each
+    with its line's inputs, by which its event is named (the financial report's receipt)."""
+    inputs = {r.seq: dict(r.inputs or {}) for r in lines}
     found = flags(
         [
             Line(r.seq, r.name, r.to_state, r.inputs or {}, r.amendment, r.occurred_on)
@@ -449,8 +451,8 @@ def evidence_view(lines: Sequence[AnyRow], papers: Sequence[AnyRow]) -> list[dic
         ],
         [Paper(p.kind, p.event_seq, p.received_on, _signings(p.signatures)) for p in papers],
     )
-    return [{"seq": f.seq, "event": f.event, "problem": f.problem, "detail": f.detail}
-            for f in found]  # fmt: skip
+    return [{"seq": f.seq, "event": f.event, "problem": f.problem, "detail": f.detail,
+             "inputs": inputs.get(f.seq, {})} for f in found]  # fmt: skip
 
 
 def _signings(stored: list[dict[str, Any]] | None) -> tuple[Signing, ...]:

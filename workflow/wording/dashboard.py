@@ -58,8 +58,8 @@ def event(
     committee's meeting named as its convention names it (`committee`, labels.for_committee)."""
     if amendment:
         return labels.amendment_event(name)
-    if name == "report_received" and (inputs or {}).get("report") == "financial":
-        return labels.email("financial_report_received")
+    if name == "report_received":
+        return labels.recorded_event(name, inputs)
     return labels.for_committee("event", name, committee)
 
 

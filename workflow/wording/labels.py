@@ -9,6 +9,7 @@ French label.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from states.committee import committee_words
@@ -32,6 +33,22 @@ def state(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
 def event(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
     """A convention's event as the history names it: 'Versement'."""
     return label("event", name, language)
+
+
+FINANCIAL_REPORT_RECEIVED = gettext_noop("Financial report received")
+"""A `report_received` line whose `report` input is `financial`: the financial report of rule
+20 (docs/LEGAL-DEADLINES.md), not an instalment's document, whatever the state it came in."""
+
+
+def recorded_event(
+    name: str, inputs: Mapping[str, Any] | None, language: Language = DEFAULT_LANGUAGE
+) -> str:
+    """A recorded line's event, named after what it records: `report_received report=financial`
+    is « Compte rendu financier reçu », in payment or execution as after the end; the event's
+    own label otherwise (`event`, which lists of possible events keep: there it may be either)."""
+    if name == "report_received" and (inputs or {}).get("report") == "financial":
+        return str(translations(language).gettext(FINANCIAL_REPORT_RECEIVED))
+    return event(name, language)
 
 
 def amendment_event(name: str, language: Language = DEFAULT_LANGUAGE) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from notifications import date_fr, date_fr_full, datetime_fr, end_fr, euros
 from notifications.formatting import number_fr
@@ -108,6 +109,12 @@ class Words:
         """A public name's label; followed by the name itself for the command line."""
         said = labels.label(sort, name, self.language)
         return self._with_name(said, name) if sort in TYPED else said
+
+    def recorded_event(self, name: str, inputs: Mapping[str, Any] | None) -> str:
+        """A recorded line's event (labels.recorded_event), followed by its name for the
+        command line: « Compte rendu financier reçu (report_received) » for the financial
+        report, « Document reçu pour un versement (report_received) » for an instalment's."""
+        return self._with_name(labels.recorded_event(name, inputs, self.language), name)
 
     def committee_label(self, sort: str, name: str, committee: str | None) -> str:
         """`label`, naming the steering committee as its convention does (`committee`, its
