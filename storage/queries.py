@@ -295,12 +295,21 @@ def _ordered(query: Select[Any], wanted: ConventionFilter, now: datetime) -> Sel
     return query.order_by(first, c.reference)  # the reference breaks ties: pages stay stable
 
 
+def committee_name() -> ColumnElement[str | None]:
+    """The name a convention gives its steering committee (NULL: none, the model's Comité
+    technique), read inside the stored record by the database (`->>` on PostgreSQL,
+    json_extract on SQLite): a list that names the committee reads its name in the query
+    that reads its rows, neither the meetings' minutes nor a query a row."""
+    named: ColumnElement[str | None] = c.committee["name"].as_string()
+    return named.label("committee_name")
+
+
 def _summary(now: datetime) -> Select[Any]:
     """A convention's summary row, its next deadline judged at `now`."""
     return select(
         c.id, c.reference, c.title, c.state, c.effective_date, c.end_date, c.amount,
         _next_at(now).label("next_at"), _next_column(d.kind, now).label("next_kind"),
-        _next_column(d.due_date, now).label("next_due"),
+        _next_column(d.due_date, now).label("next_due"), committee_name(),
     )  # fmt: skip
 
 
@@ -425,7 +434,7 @@ class ListingQueries:
         """Pending deadlines that fall within `days` (overdue first), and how many in all."""
         due = (d.status == PENDING, d.expires_at < now + timedelta(days=days))
         columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status,
-                   d.convention_id)  # fmt: skip
+                   d.convention_id, committee_name())  # fmt: skip
         # Ordered as the pending index is (instant, then row): read in order, no sort.
         query = (
             select(*columns)

@@ -121,6 +121,12 @@ class ConventionSummary(TypedDict):
     parties: list[PartyRef]
     overdue: list[Overdue]
     end_unrecorded: EndView | None
+    committee_name: str | None
+    """The name the convention gives its steering committee (None: none, the model's Comité
+    technique): the lists name its next meeting with it (workflow.wording.labels.for_committee)."""
+    next_deadline_label: str | None
+    """Its next deadline as the lists name it, in French: its kind's label, or the committee's
+    next meeting named as the convention names its committee."""
 
 
 class ConventionPage(TypedDict):
@@ -150,6 +156,12 @@ class DeadlineItem(TypedDict):
     closed_by_end: bool
     """Its convention's end, come at the instant of reading and not yet applied, closes it at
     the next pass: cancelled, not to come, whenever its day (states.reading.closed_at_pass)."""
+    committee_name: str | None
+    """The name its convention gives its steering committee (None: none, the model's)."""
+    label: str
+    """What the lists call it, in French: its kind's label, or the committee's next meeting
+    named as its convention names the committee (« prochaine réunion de la Commission de
+    suivi »)."""
 
 
 class UpcomingDeadlines(TypedDict):
@@ -234,6 +246,9 @@ def _summary(
                      "passed_unrecorded": i["passed_unrecorded"]}
                     for i in late.get(row.reference, [])],
         "end_unrecorded": ends.get(row.reference),
+        "committee_name": row.committee_name,
+        "next_deadline_label": labels.for_committee("deadline", row.next_kind, row.committee_name)
+        if row.next_kind else None,
     }  # fmt: skip
 
 
@@ -362,6 +377,8 @@ def _deadline_item(row: AnyRow, now: datetime, end: EndUnrecorded | None) -> Dea
         "status": row.status,
         "passed_unrecorded": passed_unrecorded(row.status, expires_at, now),
         "closed_by_end": closed_at_pass(row.kind, row.status, expires_at, end),
+        "committee_name": row.committee_name,
+        "label": labels.for_committee("deadline", row.kind, row.committee_name),
     }
 
 
