@@ -481,7 +481,8 @@ def simulate_(
         [instant(words, h.at) if h.what == "reminder" else end(words, h.at),
          words.label("happening", h.what),
          deadline_name(words, h.kind, committee=h.committee_name),
-         _detail(words, h), words.named("email", h.email) if h.email else "", _note(words, h)]
+         _detail(words, h),
+         words.named("email", h.email, h.committee_name) if h.email else "", _note(words, h)]
         for h in happenings
     )  # fmt: skip
     headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),
