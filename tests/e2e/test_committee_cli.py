@@ -167,7 +167,8 @@ def test_the_service_s_pass_simulate_and_reminders_name_the_commission(
 ) -> None:
     """The lists the service's commands print, for a convention whose committee is its
     « Commission de suivi »: `simulate` and `reminders` name its next meeting so, and so does
-    what `run-due` prints of its reminder sent and of the day passed."""
+    what `run-due` prints of its reminder sent and of the day passed; `outbox` names the
+    reminder queued as its subject does."""
     named = tmp_path / "commission.toml"
     named.write_text(EXAMPLE.read_text(encoding="utf-8")
                      + '\n[committee]\nname = "Commission de suivi"\narticle = "article 8"\n',
@@ -182,12 +183,15 @@ def test_the_service_s_pass_simulate_and_reminders_name_the_commission(
     listed = convflow.ok("reminders", REF)
     cli_clock.now = datetime(2025, 8, 11, 7, 0, tzinfo=UTC)  # the J-30 reminder's instant
     reminded = convflow.ok("run-due", "--no-send")
+    queued = convflow.ok("outbox")
     cli_clock.now = datetime(2025, 9, 11, 7, 0, tzinfo=UTC)  # the day after the 10th
     passed = convflow.ok("run-due", "--no-send")
 
     for printed in (foreseen, listed, reminded, passed):
         assert said in printed
+    for printed in (foreseen, listed, reminded, passed, queued):
         assert "omité technique" not in printed
+    assert "Rappel\u00a0: Commission de suivi à réunir (reminder_committee)" in queued
     assert f"{REF}\u00a0: rappel {said} J-30" in reminded
     assert "Rappel\u00a0: Commission de suivi à réunir (reminder_committee)" in foreseen
     assert f"{REF}\u00a0: {said}, échéance du mercredi 10 septembre 2025" in passed

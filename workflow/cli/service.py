@@ -408,7 +408,7 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
         [
             str(r["id"]),
             r["reference"] or "",
-            words.named("email", r["kind"]),
+            words.named("email", r["kind"], r["committee_name"]),
             words.label("outbox_status", r["status"]),
             str(r["attempts"]),
             instant(words, r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",

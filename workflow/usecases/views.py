@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from notifications.committee import committee_of
 from states.amendments import (
     FIELDS,
     Amendment,
@@ -120,6 +121,8 @@ class OutboxView(TypedDict):
     sent_at: str | None
     reference: str | None
     held_code: str | None  # why it is held (the mail server refuses our settings), else None
+    committee_name: str  # its convention's committee, as its facts froze it (the model's
+    # Comité technique when they name none): `convflow outbox` names a committee's reminder so
 
 
 class AppliedChange(TypedDict):
@@ -343,6 +346,8 @@ def outbox_view(row: AnyRow) -> OutboxView:
         "sent_at": instant(row.sent_at),
         "reference": row.context.get("reference"),
         "held_code": row.held_code,
+        # As its facts froze it: the name the email itself says (the model's when none).
+        "committee_name": committee_of(row.context.get("convention") or {})["name"],
     }
 
 
