@@ -134,12 +134,9 @@ def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path:
     assert loaded.json("committee", REF, "list")["meetings"] == []
 
 
-def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it(
-    convflow: Convflow, cli_clock: CliClock, tmp_path: Path
-) -> None:
-    """The reference file with `[committee] name = "Commission de suivi"`, article 8: status
-    puts it under « comité de suivi », its next meeting and its reminders by its name, its
-    explanation too; `committee add` names its meeting so."""
+def commission_in_force(convflow: Convflow, cli_clock: CliClock, tmp_path: Path) -> None:
+    """The reference file with `[committee] name = "Commission de suivi"`, article 8,
+    imported and in force from 10 March 2025; the clock on 11 March 2025."""
     named = tmp_path / "commission.toml"
     named.write_text(EXAMPLE.read_text(encoding="utf-8")
                      + '\n[committee]\nname = "Commission de suivi"\narticle = "article 8"\n',
@@ -147,6 +144,15 @@ def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it
     convflow.ok("import", "--without-history", str(named))
     cli_clock.now = datetime(2025, 3, 11, 12, 0, tzinfo=UTC)
     in_force(convflow)
+
+
+def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it(
+    convflow: Convflow, cli_clock: CliClock, tmp_path: Path
+) -> None:
+    """The reference file with `[committee] name = "Commission de suivi"`, article 8: status
+    puts it under « comité de suivi », its next meeting and its reminders by its name, its
+    explanation too; `committee add` names its meeting so."""
+    commission_in_force(convflow, cli_clock, tmp_path)
 
     cadence = convflow.ok("committee", REF, "cadence", "6", "--on", "2025-03-11")
     added = convflow.ok("committee", REF, "add", "--date", "2025-03-11", "--attendees", "A",
@@ -169,13 +175,7 @@ def test_the_service_s_pass_simulate_and_reminders_name_the_commission(
     « Commission de suivi »: `simulate` and `reminders` name its next meeting so, and so does
     what `run-due` prints of its reminder sent and of the day passed; `outbox` names the
     reminder queued as its subject does."""
-    named = tmp_path / "commission.toml"
-    named.write_text(EXAMPLE.read_text(encoding="utf-8")
-                     + '\n[committee]\nname = "Commission de suivi"\narticle = "article 8"\n',
-                     encoding="utf-8")  # fmt: skip
-    convflow.ok("import", "--without-history", str(named))
-    cli_clock.now = datetime(2025, 3, 11, 12, 0, tzinfo=UTC)
-    in_force(convflow)
+    commission_in_force(convflow, cli_clock, tmp_path)
     convflow.ok("committee", REF, "cadence", "6", "--on", "2025-03-11")  # due 10 September 2025
 
     said = "prochaine réunion de la Commission de suivi"
