@@ -108,8 +108,9 @@ class ConventionSummary(Open):
     )
     committee_name: str | None = Field(
         default=None,
-        description="the name it gives its steering committee ('Commission de suivi'); null: "
-        "none, the model's 'Comité technique'",
+        description="when its next deadline is its committee's next meeting, the name it gives "
+        "its steering committee ('Commission de suivi'); null: none (the model's 'Comité "
+        "technique'), or another next deadline",
     )
     next_deadline_label: str | None = Field(
         default=None,
@@ -326,8 +327,9 @@ class DeadlineItem(Open):
     )
     committee_name: str | None = Field(
         default=None,
-        description="the name its convention gives its steering committee; null: none, the "
-        "model's 'Comité technique'",
+        description="on the committee's next meeting (kind 'committee'), the name its "
+        "convention gives its steering committee; null: none (the model's 'Comité technique'), "
+        "or another kind",
     )
     label: str = Field(
         description="what the dashboard calls it, in French: the kind's label, or 'prochaine "
