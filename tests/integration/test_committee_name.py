@@ -232,3 +232,33 @@ def test_the_service_s_pass_simulate_and_reminders_say_the_commission_s_name(
     assert [(r.kind, r.label, r.committee_name) for r in report.reminders] == [
         ("committee", "J-30", "Commission de suivi")
     ]
+
+
+def test_after_a_rename_the_stored_explanation_keeps_its_words_and_the_next_one_says_the_new(
+    app: App, reference_convention: Convention
+) -> None:
+    """A deadline's explanation is stored as it was said when the deadline was computed, as an
+    email keeps the facts of its moment: a correction of the committee's name in the stored
+    record leaves it, while the lists (which read the name with their rows) say the new name
+    at once; the next meeting recorded computes the next deadline, explained with the new."""
+    app.clock.now = steps.at("2025-03-11T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, named(reference_convention))
+    steps.bring_into_force(app)
+    cadence(app, "6", "2025-03-11")
+    with app.uow() as uow:  # no command renames it once in force: a correction of the record
+        convention = uow.conventions.get(steps.REFERENCE, for_update=True)
+        convention.committee = replace(convention.committee, name="Comité de pilotage")
+        uow.conventions.save(convention, app.clock())
+        uow.commit()
+
+    stored = read(steps.deadlines(app)["committee"]["explanation"])
+    (listed,) = [i["label"] for i in queries.upcoming_deadlines(app, app.clock(), 365)["items"]
+                 if i["kind"] == "committee"]  # fmt: skip
+    app.clock.now = steps.at("2025-06-20T10:00:00Z")  # type: ignore[attr-defined]
+    meeting(app, "2025-06-18")
+    renewed = read(steps.deadlines(app)["committee"]["explanation"])
+
+    assert "Commission de suivi (article 8) : le service a choisi de la réunir" in stored
+    assert listed == "prochaine réunion du Comité de pilotage"
+    assert "Comité de pilotage (article 8) : le service a choisi de le réunir" in renewed
+    assert "Commission" not in renewed
