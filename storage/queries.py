@@ -295,6 +295,26 @@ def _ordered(query: Select[Any], wanted: ConventionFilter, now: datetime) -> Sel
     return query.order_by(first, c.reference)  # the reference breaks ties: pages stay stable
 
 
+def committee_name() -> ColumnElement[str | None]:
+    """The name a convention gives its steering committee (NULL: none, the model's Comité
+    technique), read inside the stored record by the database (`->>` on PostgreSQL,
+    json_extract on SQLite): the meetings' minutes never leave it. Parsing the record costs
+    with its size (about 25 µs for a small one, 1.7 ms for 40 meetings of 20 000 characters
+    on SQLite): a list asks it only of the rows that name the committee."""
+    return _named().label("committee_name")
+
+
+def _named() -> ColumnElement[str | None]:
+    named: ColumnElement[str | None] = c.committee["name"].as_string()
+    return named
+
+
+def _committee_name_of(kind: ColumnElement[str]) -> ColumnElement[str | None]:
+    """The committee's name on a row of its deadline (`kind` committee), NULL on the others."""
+    named: ColumnElement[str | None] = case((kind == "committee", _named()), else_=None)
+    return named.label("committee_name")
+
+
 def _summary(now: datetime) -> Select[Any]:
     """A convention's summary row, its next deadline judged at `now`."""
     return select(
@@ -416,6 +436,19 @@ class ListingQueries:
         """The parties (key, name) of each convention, in their order."""
         return parties_of(self.connection, ids)
 
+    def committee_names(self, ids: Sequence[int]) -> dict[int, str]:
+        """The name each of these conventions gives its steering committee, where it gives
+        one: one statement for up to 500 conventions (the lists ask it only of those whose
+        next deadline is the committee's)."""
+        found: dict[int, str] = {}
+        query = select(c.id, committee_name())
+        for start in range(0, len(ids), 500):  # bounded IN lists
+            chunk = list(ids[start : start + 500])
+            for row in self.connection.execute(query.where(c.id.in_(chunk))):
+                if row.committee_name:
+                    found[row.id] = row.committee_name
+        return found
+
     def counts_by_state(self) -> dict[str, int]:
         """How many conventions are in each state."""
         rows = self.connection.execute(select(c.state, func.count()).group_by(c.state)).all()
@@ -425,7 +458,7 @@ class ListingQueries:
         """Pending deadlines that fall within `days` (overdue first), and how many in all."""
         due = (d.status == PENDING, d.expires_at < now + timedelta(days=days))
         columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status,
-                   d.convention_id)  # fmt: skip
+                   d.convention_id, _committee_name_of(d.kind))  # fmt: skip
         # Ordered as the pending index is (instant, then row): read in order, no sort.
         query = (
             select(*columns)

@@ -134,12 +134,9 @@ def test_minutes_that_are_not_text_are_a_usage_error(loaded: Convflow, tmp_path:
     assert loaded.json("committee", REF, "list")["meetings"] == []
 
 
-def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it(
-    convflow: Convflow, cli_clock: CliClock, tmp_path: Path
-) -> None:
-    """The reference file with `[committee] name = "Commission de suivi"`, article 8: status
-    puts it under « comité de suivi », its next meeting and its reminders by its name, its
-    explanation too; `committee add` names its meeting so."""
+def commission_in_force(convflow: Convflow, cli_clock: CliClock, tmp_path: Path) -> None:
+    """The reference file with `[committee] name = "Commission de suivi"`, article 8,
+    imported and in force from 10 March 2025; the clock on 11 March 2025."""
     named = tmp_path / "commission.toml"
     named.write_text(EXAMPLE.read_text(encoding="utf-8")
                      + '\n[committee]\nname = "Commission de suivi"\narticle = "article 8"\n',
@@ -147,6 +144,15 @@ def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it
     convflow.ok("import", "--without-history", str(named))
     cli_clock.now = datetime(2025, 3, 11, 12, 0, tzinfo=UTC)
     in_force(convflow)
+
+
+def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it(
+    convflow: Convflow, cli_clock: CliClock, tmp_path: Path
+) -> None:
+    """The reference file with `[committee] name = "Commission de suivi"`, article 8: status
+    puts it under « comité de suivi », its next meeting and its reminders by its name, its
+    explanation too; `committee add` names its meeting so."""
+    commission_in_force(convflow, cli_clock, tmp_path)
 
     cadence = convflow.ok("committee", REF, "cadence", "6", "--on", "2025-03-11")
     added = convflow.ok("committee", REF, "add", "--date", "2025-03-11", "--attendees", "A",
@@ -160,3 +166,32 @@ def test_a_commission_named_by_its_file_is_named_by_every_line_that_speaks_of_it
     assert "prochaine réunion de la Commission de suivi" in status  # its deadline and reminders
     assert "Commission de suivi (article 8) : le service a choisi de la réunir" in status
     assert "Comité technique" not in status and "comité technique" not in status
+
+
+def test_the_service_s_pass_simulate_and_reminders_name_the_commission(
+    convflow: Convflow, cli_clock: CliClock, tmp_path: Path
+) -> None:
+    """The lists the service's commands print, for a convention whose committee is its
+    « Commission de suivi »: `simulate` and `reminders` name its next meeting so, and so does
+    what `run-due` prints of its reminder sent and of the day passed; `outbox` names the
+    reminder queued as its subject does."""
+    commission_in_force(convflow, cli_clock, tmp_path)
+    convflow.ok("committee", REF, "cadence", "6", "--on", "2025-03-11")  # due 10 September 2025
+
+    said = "prochaine réunion de la Commission de suivi"
+    foreseen = convflow.ok("simulate", REF, "--until", "2025-09-30")
+    listed = convflow.ok("reminders", REF)
+    cli_clock.now = datetime(2025, 8, 11, 7, 0, tzinfo=UTC)  # the J-30 reminder's instant
+    reminded = convflow.ok("run-due", "--no-send")
+    queued = convflow.ok("outbox")
+    cli_clock.now = datetime(2025, 9, 11, 7, 0, tzinfo=UTC)  # the day after the 10th
+    passed = convflow.ok("run-due", "--no-send")
+
+    for printed in (foreseen, listed, reminded, passed):
+        assert said in printed
+    for printed in (foreseen, listed, reminded, passed, queued):
+        assert "omité technique" not in printed
+    assert "Rappel\u00a0: Commission de suivi à réunir (reminder_committee)" in queued
+    assert f"{REF}\u00a0: rappel {said} J-30" in reminded
+    assert "Rappel\u00a0: Commission de suivi à réunir (reminder_committee)" in foreseen
+    assert f"{REF}\u00a0: {said}, échéance du mercredi 10 septembre 2025" in passed

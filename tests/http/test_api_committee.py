@@ -8,8 +8,11 @@ from html import unescape
 
 import httpx
 
+from states.convention import Convention
 from tests.http.conftest import REFERENCE, Tokens, bearer, form_value, sign_in
 from tests.integration import steps
+from tests.integration.test_committee import cadence
+from tests.integration.test_committee_name import named
 from workflow.bootstrap import App
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
@@ -125,3 +128,34 @@ def test_a_cadence_through_the_events_route_shows_on_the_deadlines_page_and_the_
     assert sign_in(client, tokens.viewer).status_code == 303
     page = unescape(client.get("/echeances").text)
     assert "Prochaine réunion du comité technique" in page  # the page capitalises its labels
+
+
+def test_a_commission_s_next_meeting_in_every_list_of_the_dashboard_and_the_api(
+    client: httpx.Client, app: App, reference_convention: Convention, tokens: Tokens
+) -> None:
+    """A convention whose committee is its « Commission de suivi »: the overview's timeline,
+    the deadlines page, the conventions' list, their CSV and the API's lists name its next
+    meeting so, never « comité technique »."""
+    app.clock.now = steps.at("2025-03-11T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, named(reference_convention))
+    steps.bring_into_force(app)
+    cadence(app, "6", "2025-03-11")  # due 10 September 2025
+    app.clock.now = steps.at("2025-08-01T08:00:00Z")  # type: ignore[attr-defined]
+    viewer = bearer(tokens.viewer)
+
+    (deadline,) = [i for i in client.get("/api/v1/deadlines", headers=viewer).json()["items"]
+                   if i["kind"] == "committee"]  # fmt: skip
+    overview = client.get("/api/v1/overview", headers=viewer).json()
+    (listed,) = client.get("/api/v1/conventions", headers=viewer).json()["items"]
+    assert sign_in(client, tokens.viewer).status_code == 303
+    pages = {path: unescape(client.get(path).text)
+             for path in ("/", "/echeances", "/conventions", "/echeances.csv",
+                          "/conventions.csv")}  # fmt: skip
+
+    said = "prochaine réunion de la Commission de suivi"
+    for path, text in pages.items():
+        assert (said if path.endswith(".csv") else "P" + said[1:]) in text, path
+        assert "omité technique" not in text, path
+    assert (deadline["label"], deadline["committee_name"]) == (said, "Commission de suivi")
+    assert said in [i["label"] for i in overview["upcoming"]["items"]]
+    assert (listed["next_deadline_kind"], listed["next_deadline_label"]) == ("committee", said)

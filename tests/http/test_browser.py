@@ -462,3 +462,37 @@ def test_a_commission_s_page_names_it_everywhere_it_speaks_of_the_committee(
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     if SHOTS:
         section.screenshot(path=str(Path(SHOTS) / f"committee-commission-{width}.png"))
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_the_overview_and_the_deadlines_page_name_a_commission_s_next_meeting(
+    page: Any, app: App, reference_convention: Convention, tokens: Tokens, width: int
+) -> None:
+    """The convention names its committee « Commission de suivi »: the overview's timeline and
+    the deadlines page (its cards at 375 px, its table at 1366) say « Prochaine réunion de la
+    Commission de suivi », within the screen, never the model's « comité technique »."""
+    from playwright.sync_api import expect
+
+    from tests.integration.test_committee import cadence
+    from tests.integration.test_committee_name import named
+
+    app.clock.now = steps.at("2025-03-11T10:00:00Z")  # type: ignore[attr-defined]
+    steps.load(app, named(reference_convention))
+    steps.bring_into_force(app)
+    cadence(app, "6", "2025-03-11")  # due 10 September 2025
+    app.clock.now = steps.at("2025-08-01T08:00:00Z")  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_page(page, tokens.admin)
+
+    for path, where in (("/", "section[aria-labelledby=a-venir]"), ("/echeances", "main")):
+        page.goto(path)
+        said = page.locator(where).get_by_text("Prochaine réunion de la Commission de suivi")
+        said.first.scroll_into_view_if_needed()
+        expect(said.first).to_be_in_viewport()
+        box = said.first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, path
+        assert "omité technique" not in page.locator("main").inner_text(), path
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), path
+        if SHOTS:
+            name = "overview" if path == "/" else "deadlines"
+            page.screenshot(path=str(Path(SHOTS) / f"commission-{name}-{width}.png"))

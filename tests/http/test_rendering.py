@@ -120,13 +120,15 @@ def contexts() -> dict[str, dict[str, Any]]:
     """A context for every page template."""
     item = {"reference": "R-1", "title": "<i>T</i>", "state": "execution", "kind": "expiry",
             "due_date": "2025-06-20", "expires_at": "2025-06-20T22:00:00Z",
-            "status": "pending"}  # fmt: skip
+            "status": "pending", "committee_name": None,
+            "label": "terme de la convention"}  # fmt: skip
     overdue = {"reference": "R-1", "title": "<i>T</i>", "state": "execution", "kind": "payment",
                "instalment": 2, "due_date": "2025-05-20"}  # fmt: skip
     summary = {"reference": "R-1", "title": "T", "state": "execution", "effective_date": None,
                "end_date": "2025-12-31", "amount": "10.00", "next_deadline_at": None,
                "next_deadline_kind": None, "next_deadline_due": None,
-               "parties": [{"key": "a", "name": "A"}]}  # fmt: skip
+               "parties": [{"key": "a", "name": "A"}], "committee_name": None,
+               "next_deadline_label": None}  # fmt: skip
     found = {"items": [summary], "total": 120, "page": 2, "per_page": 50, "pages": 3,
              "sort": "reference", "order": "asc"}  # fmt: skip
     failed = {"items": [{"id": 1, "reference": "R-1", "kind": "k", "subject": "S",

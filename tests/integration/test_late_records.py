@@ -201,3 +201,29 @@ def test_the_summary_lists_the_oldest_obligations_overdue_and_counts_the_others(
         in text
     )
     assert "… et 3 autres, plus récentes" in html_text(accepted[0])
+
+
+def test_the_summary_names_a_commission_s_reminders_as_their_subject_does(
+    told: App, reference_convention: Convention, smtp_server: RunningServer, clock: FixedClock
+) -> None:
+    """The convention names its committee « Commission de suivi »; its cadence recorded on
+    25 November 2026 after a meeting of 20 May: the next meeting was due on 20 November, its
+    reminders' hours had passed. The summary lists them as their subject would have named
+    the committee, not as the model's « Comité technique à réunir »."""
+    from tests.integration.test_committee import cadence, meeting
+    from tests.integration.test_committee_name import named
+
+    convention = named(reference_convention)
+    convention.end_date = convention.end_date.replace(year=2027)
+    steps.load(told, convention)
+    steps.bring_into_force(told)
+    meeting(told, "2026-05-20")
+    cadence(told, "6", "2026-11-25")
+
+    run_due(told, clock.now)
+    deliver(told, smtp_server.sender(), clock.now)
+
+    (summary,) = smtp_server.handler.accepted
+    text = plain_text(summary).replace("\xa0", " ")
+    assert "Rappel : Commission de suivi à réunir, J-7 (" in text, text
+    assert "omité technique" not in text

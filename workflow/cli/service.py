@@ -335,14 +335,16 @@ def _print_report(report: DueReport, words: Words) -> None:
     for a in report.actions:
         click.echo(
             words("{reference}: {deadline}, due {instant} → {action} (state {state})",
-                  reference=a.reference, deadline=deadline_name(words, a.deadline),
+                  reference=a.reference,
+                  deadline=deadline_name(words, a.deadline, committee=a.committee_name),
                   instant=end(words, a.due_at), action=words.label("due_outcome", a.action),
                   state=words.label("state", a.to_state))
             + (f" ({words.label('deadline_reason', a.reason)})" if a.reason else "")
         )  # fmt: skip
     for r in report.reminders:
         click.echo(words("{reference}: reminder {kind} {label} → {outcome}",
-                         reference=r.reference, kind=deadline_name(words, r.kind),
+                         reference=r.reference,
+                         kind=deadline_name(words, r.kind, committee=r.committee_name),
                          label=reminder_name(words, r.label),
                          outcome=words.label("due_outcome", r.outcome))
                    + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
@@ -370,7 +372,8 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
         click.echo(words("{reference}: no reminders yet", reference=reference))
         return
     cells = (
-        [deadline_name(words, r["kind"]), reminder_name(words, r["label"]),
+        [deadline_name(words, r["kind"], committee=r["committee_name"]),
+         reminder_name(words, r["label"]),
          instant(words, r["planned_at"]),
          next_pass_text(words, r) if r["awaiting_pass"]
          else words.label("reminder_status", r["status"]), r["note"] or ""]
@@ -405,7 +408,7 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
         [
             str(r["id"]),
             r["reference"] or "",
-            words.named("email", r["kind"]),
+            words.named("email", r["kind"], r["committee_name"]),
             words.label("outbox_status", r["status"]),
             str(r["attempts"]),
             instant(words, r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",
@@ -476,8 +479,10 @@ def simulate_(
         return
     cells = (
         [instant(words, h.at) if h.what == "reminder" else end(words, h.at),
-         words.label("happening", h.what), deadline_name(words, h.kind),
-         _detail(words, h), words.named("email", h.email) if h.email else "", _note(words, h)]
+         words.label("happening", h.what),
+         deadline_name(words, h.kind, committee=h.committee_name),
+         _detail(words, h),
+         words.named("email", h.email, h.committee_name) if h.email else "", _note(words, h)]
         for h in happenings
     )  # fmt: skip
     headers = [words("when"), words("what"), words("deadline"), words("detail"), words("email"),

@@ -106,6 +106,17 @@ class ConventionSummary(Open):
     end_unrecorded: EndUnrecorded | None = Field(
         description="its end, come but not yet recorded by the service (None: none)"
     )
+    committee_name: str | None = Field(
+        default=None,
+        description="when its next deadline is its committee's next meeting, the name it gives "
+        "its steering committee ('Commission de suivi'); null: none (the model's 'Comité "
+        "technique'), or another next deadline",
+    )
+    next_deadline_label: str | None = Field(
+        default=None,
+        description="its next deadline as the dashboard names it, in French: the kind's label, "
+        "or 'prochaine réunion de la Commission de suivi' for a committee it names so",
+    )
 
 
 class ConventionList(BaseModel):
@@ -313,6 +324,16 @@ class DeadlineItem(Open):
         "and not yet recorded, closes it at the service's next pass (its status still "
         "'pending'): it does not outlive the convention and falls after its end, or it is the "
         "other end deadline; not to come, whenever its day; that pass cancels it",
+    )
+    committee_name: str | None = Field(
+        default=None,
+        description="on the committee's next meeting (kind 'committee'), the name its "
+        "convention gives its steering committee; null: none (the model's 'Comité technique'), "
+        "or another kind",
+    )
+    label: str = Field(
+        description="what the dashboard calls it, in French: the kind's label, or 'prochaine "
+        "réunion de la Commission de suivi' for a committee its convention names so",
     )
 
 

@@ -90,3 +90,5 @@ class DueActionTaken:
     to_state: str
     email: str | None = None  # the email it queues: the end's, or the announcement's
     reason: str | None = None  # why a passed deadline is not announced (states.due.Reason)
+    committee_name: str | None = None  # the name its convention gives its committee (None:
+    # the model's), with which `run-due` names the committee's next meeting

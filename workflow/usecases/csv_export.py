@@ -56,7 +56,7 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
             item["amount"].replace(".", ","),
             item["effective_date"] or "",
             item["end_date"],
-            labels.deadline(item["next_deadline_kind"]) if item["next_deadline_kind"] else "",
+            item["next_deadline_label"] or "",
             item["next_deadline_due"] or "",
             item["next_deadline_at"] or "",
         ]
@@ -71,7 +71,7 @@ def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
     rows = (
         [
             item["due_date"],
-            labels.deadline(item["kind"]),
+            item["label"],
             item["kind"],
             item["reference"],
             item["title"],

@@ -89,6 +89,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     convention.state,
                     None,
                     passed.reason,
+                    committee_name=convention.committee.name,
                 )
             )
         for announcement in due.announcements_due(entries.values(), now):
@@ -102,6 +103,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     "announce",
                     convention.state,
                     announcement.announce,
+                    committee_name=convention.committee.name,
                 )
             )
         end = decided.end

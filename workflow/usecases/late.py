@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from notifications.committee import committee_of
 from storage.outbox import Email
 from storage.tables import AnyRow
 from workflow.bootstrap import App
@@ -36,7 +37,9 @@ def _item(row: AnyRow) -> dict[str, Any]:
     context = row.context
     event, deadline = context.get("event"), context.get("deadline")
     planned = context.get("planned")
-    what = labels.email(row.kind)
+    # A committee's reminder named as its facts froze the committee (« Commission de suivi »).
+    committee = committee_of(context.get("convention") or {})["name"]
+    what = labels.for_committee("email", row.kind, committee)
     if event and event.get("label") and event["label"] != what:
         what = f"{what} — {event['label']}"
     if planned and str(planned.get("label", "")).startswith("J"):

@@ -121,6 +121,13 @@ class ConventionSummary(TypedDict):
     parties: list[PartyRef]
     overdue: list[Overdue]
     end_unrecorded: EndView | None
+    committee_name: str | None
+    """When its next deadline is its committee's next meeting, the name the convention gives
+    the committee (None: none, the model's Comité technique; or another next deadline): the
+    lists name that meeting with it (workflow.wording.labels.for_committee)."""
+    next_deadline_label: str | None
+    """Its next deadline as the lists name it, in French: its kind's label, or the committee's
+    next meeting named as the convention names its committee."""
 
 
 class ConventionPage(TypedDict):
@@ -150,6 +157,13 @@ class DeadlineItem(TypedDict):
     closed_by_end: bool
     """Its convention's end, come at the instant of reading and not yet applied, closes it at
     the next pass: cancelled, not to come, whenever its day (states.reading.closed_at_pass)."""
+    committee_name: str | None
+    """On the committee's next meeting (kind `committee`), the name its convention gives the
+    committee (None: none, the model's; or another kind)."""
+    label: str
+    """What the lists call it, in French: its kind's label, or the committee's next meeting
+    named as its convention names the committee (« prochaine réunion de la Commission de
+    suivi »)."""
 
 
 class UpcomingDeadlines(TypedDict):
@@ -218,7 +232,9 @@ def _summary(
     parties: dict[int, list[dict[str, str]]],
     late: dict[str, list[OverdueItem]],
     ends: dict[str, EndView],
+    names: dict[int, str],
 ) -> ConventionSummary:
+    named = names.get(row.id)
     return {
         "reference": row.reference,
         "title": row.title,
@@ -234,6 +250,9 @@ def _summary(
                      "passed_unrecorded": i["passed_unrecorded"]}
                     for i in late.get(row.reference, [])],
         "end_unrecorded": ends.get(row.reference),
+        "committee_name": named,
+        "next_deadline_label": labels.for_committee("deadline", row.next_kind, named)
+        if row.next_kind else None,
     }  # fmt: skip
 
 
@@ -322,9 +341,10 @@ def search_conventions(
         rows = uow.listing.page(wanted, now, page, total)
         parties = uow.listing.parties([row.id for row in rows])
         overdue, ends = _passed_at(uow, [row.id for row in rows], now)
+        names = _committee_names(uow, rows)
     late = _by_reference(overdue)
     return {
-        "items": [_summary(row, parties, late, ends) for row in rows],
+        "items": [_summary(row, parties, late, ends, names) for row in rows],
         "total": total,
         "page": page.number,
         "per_page": page.size,
@@ -340,8 +360,16 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
         rows = uow.listing.every(wanted, now)
         parties = uow.listing.parties([row.id for row in rows])
         overdue, ends = _passed_at(uow, None, now)
+        names = _committee_names(uow, rows)
     late = _by_reference(overdue)
-    return [_summary(row, parties, late, ends) for row in rows]
+    return [_summary(row, parties, late, ends, names) for row in rows]
+
+
+def _committee_names(uow: Any, rows: Sequence[AnyRow]) -> dict[int, str]:
+    """The committees' names of the conventions whose next deadline is their committee's
+    next meeting, the only ones a summary names (no statement when there are none)."""
+    ids = [row.id for row in rows if row.next_kind == "committee"]
+    return uow.listing.committee_names(ids) if ids else {}
 
 
 def counts_by_state(app: App) -> dict[str, int]:
@@ -362,6 +390,8 @@ def _deadline_item(row: AnyRow, now: datetime, end: EndUnrecorded | None) -> Dea
         "status": row.status,
         "passed_unrecorded": passed_unrecorded(row.status, expires_at, now),
         "closed_by_end": closed_at_pass(row.kind, row.status, expires_at, end),
+        "committee_name": row.committee_name,
+        "label": labels.for_committee("deadline", row.kind, row.committee_name),
     }
 
 

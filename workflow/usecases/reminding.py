@@ -48,6 +48,8 @@ class ReminderHandled:
     reason: str | None = None  # why it was not sent (states.due.Reason)
     days_left: int | None = None  # what a sent one says is left, in days
     template: str | None = None  # the email a sent one queued
+    committee_name: str | None = None  # the name its convention gives its committee (None:
+    # the model's), with which `run-due` names the committee's next meeting
 
 
 @dataclass
@@ -155,6 +157,7 @@ def _decide(
                 decision.reason,
                 decision.days_left,
                 row.template if decision.outcome == "send" else None,
+                convention.committee.name,
             )
         )
     if result.following is not None:

@@ -45,6 +45,8 @@ class Happening:
     reason: str | None = None  # why not sent, or not announced (states.due.Reason)
     note: str | None = None  # that reason, or what a sent reminder says is left, in French
     days_left: int | None = None  # what a sent reminder says is left, in days
+    committee_name: str | None = None  # the name the convention gives its committee (None:
+    # the model's), with which `simulate` names the committee's next meeting
 
 
 def simulate(
@@ -83,7 +85,9 @@ def simulate(
         if _cancelled_within(r, now, min(ends, default=end))
     ]
     # In time order; at one instant, in the order of the pass (deadlines, then reminders).
-    return sorted(cancelled + happenings, key=lambda h: h.at)
+    name = convention.committee.name
+    return sorted((replace(h, committee_name=name) for h in cancelled + happenings),
+                  key=lambda h: h.at)  # fmt: skip
 
 
 def _cancelled_within(row: AnyRow, now: datetime, end: datetime) -> bool:

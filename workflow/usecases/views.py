@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from notifications.committee import committee_of
 from states.amendments import (
     FIELDS,
     Amendment,
@@ -97,6 +98,9 @@ class ReminderView(TypedDict):
     """Why the next pass will not send it: `coalesced`, `known_late` (its instant had passed
     when its deadline became known), `moot`, `deadline_passed` (states.due.Reason) or
     `convention_ended`; None when it will be sent, or is not awaiting a pass."""
+    committee_name: str | None
+    """The name its convention gives its steering committee (None: none, the model's): the
+    name `convflow reminders` calls the committee's next meeting by."""
 
 
 class OutboxView(TypedDict):
@@ -117,6 +121,8 @@ class OutboxView(TypedDict):
     sent_at: str | None
     reference: str | None
     held_code: str | None  # why it is held (the mail server refuses our settings), else None
+    committee_name: str  # its convention's committee, as its facts froze it (the model's
+    # Comité technique when they name none): `convflow outbox` names a committee's reminder so
 
 
 class AppliedChange(TypedDict):
@@ -288,7 +294,12 @@ def deadline_view(row: AnyRow, now: datetime, end: EndUnrecorded | None = None) 
     }
 
 
-def reminder_view(row: AnyRow, now: datetime, next_pass: OnNextPass | None = None) -> ReminderView:
+def reminder_view(
+    row: AnyRow,
+    now: datetime,
+    next_pass: OnNextPass | None = None,
+    committee_name: str | None = None,
+) -> ReminderView:
     """One reminder: when it is (or was) planned, and what became of it, judged at `now`;
     `next_pass`: what the next pass will do with it, when it waits for one."""
     waiting = awaiting_pass(row.status, row.planned_at, now)
@@ -304,6 +315,7 @@ def reminder_view(row: AnyRow, now: datetime, next_pass: OnNextPass | None = Non
         "awaiting_pass": waiting,
         "on_next_pass": next_pass.action if waiting and next_pass else None,
         "on_next_pass_reason": next_pass.reason if waiting and next_pass else None,
+        "committee_name": committee_name,
     }
 
 
@@ -314,7 +326,8 @@ def reminder_views(
     pass will do with them (states.reading.on_next_pass)."""
     planned = [reminder_entry(r) for r in rows if r.status == WAITING_REMINDER]
     decided = on_next_pass(convention, map(deadline_entry, deadlines), planned, now)
-    return [reminder_view(row, now, decided.get(row.id)) for row in rows]
+    name = convention.committee.name
+    return [reminder_view(row, now, decided.get(row.id), name) for row in rows]
 
 
 OUTBOX_WAITING: tuple[str, ...] = EMAIL_WAITING
@@ -339,6 +352,8 @@ def outbox_view(row: AnyRow) -> OutboxView:
         "sent_at": instant(row.sent_at),
         "reference": row.context.get("reference"),
         "held_code": row.held_code,
+        # As its facts froze it: the name the email itself says (the model's when none).
+        "committee_name": committee_of(row.context.get("convention") or {})["name"],
     }
 
 

@@ -71,10 +71,12 @@ _NAMED_COMMITTEE = {
     ("event", "committee_cadence"): gettext_noop("Cadence {of_committee}"),
     ("action", "committee_meeting"): gettext_noop("Record a meeting {of_committee}"),
     ("deadline", "committee"): gettext_noop("next meeting {of_committee}"),
+    ("email", "reminder_committee"): gettext_noop("Reminder: {committee} to convene"),
 }
 """The labels that name the steering committee, for a committee the convention names
-otherwise than the model's Comité technique; `of_committee` is French (« de la Commission de
-suivi »): the labels are French, English keeps the public names."""
+otherwise than the model's Comité technique; `of_committee` (« de la Commission de suivi ») and
+`committee` (« Commission de suivi », « comité « COPIL » », as the email's subject says it) are
+French: the labels are French, English keeps the public names."""
 
 
 def for_committee(
@@ -88,7 +90,8 @@ def for_committee(
     words = committee_words(committee, "")
     if said is None or words.model or language != "fr":
         return label(sort, name, language)
-    return str(translations(language).gettext(said)).format(of_committee=words.of())
+    text = str(translations(language).gettext(said))
+    return text.format(of_committee=words.of(), committee=words.noun)
 
 
 def email(kind: str, language: Language = DEFAULT_LANGUAGE) -> str:

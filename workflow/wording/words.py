@@ -122,10 +122,12 @@ class Words:
         said = labels.for_committee(sort, name, committee, self.language)
         return self._with_name(said, name) if sort in TYPED else said
 
-    def named(self, sort: str, name: str) -> str:
+    def named(self, sort: str, name: str, committee: str | None = None) -> str:
         """A public name's label followed by the name itself for the command line, whatever
-        its sort: an email's kind (`signature_requested`) that `--json` and the logs show."""
-        return self._with_name(labels.label(sort, name, self.language), name)
+        its sort: an email's kind (`signature_requested`) that `--json` and the logs show;
+        the steering committee named as its convention names it (`committee`, its name)."""
+        said = labels.for_committee(sort, name, committee, self.language)
+        return self._with_name(said, name)
 
     def actor(self, actor: str) -> str:
         """Who recorded an event, as the history stores it, said: a token's holder
