@@ -114,7 +114,7 @@ def erased_address(role: str, party: str) -> str | None:
 
 def check_erasable(
     convention: Convention, years: int, today: date, erased_on: date | None,
-    dispute_ended: date | None = None,
+    dispute_ended: date | None,
 ) -> None:  # fmt: skip
     """Refuse an erasure before the file's retention has run, or a second one; the file of an
     ended convention still open (a dispute, in court or not, an instalment to pay, the financial

@@ -76,7 +76,7 @@ def open_because(convention: Convention) -> tuple[OpenBecause, ...]:
     return tuple(found)
 
 
-def closed_on(convention: Convention, dispute_ended: date | None = None) -> date | None:
+def closed_on(convention: Convention, dispute_ended: date | None) -> date | None:
     """The day the file closed: the latest of its end, its last payment, the financial report's
     receipt and `dispute_ended` (the day its last dispute ended, :func:`dispute_ended_on`);
     None while the convention has not ended or something is still open (:func:`open_because`)."""
@@ -106,9 +106,7 @@ _CLOSED_BY = {
 }
 
 
-def retention(
-    convention: Convention, years: int, dispute_ended: date | None = None
-) -> Retention | None:
+def retention(convention: Convention, years: int, dispute_ended: date | None) -> Retention | None:
     """Rule 21 for `convention`, whose last dispute ended on `dispute_ended` (if any): None while
     it has not ended or its file is still open."""
     closed = closed_on(convention, dispute_ended)

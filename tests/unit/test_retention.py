@@ -18,14 +18,14 @@ from tests.unit.builders import AMOUNT, apply_deadline, convention_in, record, r
 
 
 def test_a_convention_in_force_has_no_retention_date_yet():
-    assert retention(convention_in("execution"), 10) is None
+    assert retention(convention_in("execution"), 10, None) is None
 
 
 def test_expired_at_its_term_after_its_payment_the_file_is_kept_ten_years():
     paid_in_april = replace(convention_in("execution"), paid_on=date(2025, 4, 1))
     expired = replace(paid_in_april, state="expired")
 
-    kept = retention(expired, 10)
+    kept = retention(expired, 10, None)
 
     assert kept is not None
     assert (kept.closed_on, kept.kept_until, kept.erasable_from) == (
@@ -41,7 +41,7 @@ def test_terminated_on_1_october_the_file_is_kept_until_1_october_2035():
     terminated = replace(convention_in("execution"), state="terminated", notice=notice,
                          paid_on=date(2025, 4, 1))  # fmt: skip
 
-    kept = retention(terminated, 10)
+    kept = retention(terminated, 10, None)
 
     assert kept is not None
     assert (kept.closed_on, kept.kept_until, kept.erasable_from) == (
@@ -53,10 +53,10 @@ def test_the_financial_reports_receipt_closes_the_file_when_it_comes_last():
     owed = FinancialReport("by_convention", 2025)
     expired = replace(convention_in("execution"), paid_on=date(2025, 4, 1), state="expired",
                       financial_report=owed)  # fmt: skip
-    assert retention(expired, 10) is None  # the report is still owed: the file stays open
+    assert retention(expired, 10, None) is None  # the report is still owed: the file stays open
 
     received = replace(expired, financial_report=owed.received(date(2026, 6, 15)))
-    kept = retention(received, 10)
+    kept = retention(received, 10, None)
 
     assert kept is not None
     assert (kept.closed_on, kept.kept_until, kept.erasable_from) == (
@@ -152,7 +152,7 @@ def test_unpaid_at_the_end_the_file_stays_open_until_the_payment() -> None:
     notified = convention_in("payment")  # notified on 20 March 2025, never paid
     expired = replace(notified, end_date=TERM_2026, state="expired")
 
-    assert retention(expired, 10) is None
+    assert retention(expired, 10, None) is None
     assert open_because(expired) == ("instalment_unpaid",)
     found = open_file(expired)
     assert found is not None
@@ -164,7 +164,7 @@ def test_unpaid_at_the_end_the_file_stays_open_until_the_payment() -> None:
     paid = replace(expired, paid_on=date(2027, 2, 15), paid_amount=AMOUNT,
                    payments=(InstalmentProgress(SINGLE_PAYMENT, paid_on=date(2027, 2, 15),
                                                 paid_amount=AMOUNT),))  # fmt: skip
-    kept = retention(paid, 10)
+    kept = retention(paid, 10, None)
 
     assert kept is not None
     assert (kept.closed_on, kept.kept_until, kept.erasable_from) == (
@@ -203,7 +203,7 @@ def test_erasure_is_refused_while_the_file_is_open_naming_why() -> None:
 
     unpaid = replace(convention_in("payment"), state="expired")
     with pytest.raises(GuardRejected) as owed:
-        check_erasable(unpaid, 10, later, None)
+        check_erasable(unpaid, 10, later, None, None)
     assert refusal(owed.value) == (
         "erasure_instalment_unpaid", {"event": "erase_personal_data", "amount": "200000.00"},
     )  # fmt: skip
