@@ -394,8 +394,9 @@ def test_the_term_an_amendment_did_not_set_is_not_said_to_be_set_by_it(
     assert (notice["due_date"], notice["details"]["ends_by"]) == ("2025-12-31", "expiry")
     assert "Terme (article 4)\u00a0: la convention arrive à son terme" in notice["explanation"]
     assert "(article 4, avenant" not in notice["explanation"]
-    assert "Source\u00a0: avenant n°\u00a01, en vigueur le lundi 6 octobre 2025" in (
-        notice["explanation"]
+    assert (
+        "Source\u00a0: avenant n°\u00a01, en vigueur le lundi 6 octobre 2025"
+        in (notice["explanation"])
     )
 
 
