@@ -420,3 +420,20 @@ def test_a_new_payment_target_leaves_the_running_one_and_says_so(
         "jeudi 20 mars 2025, garde son délai de 30 jours : il reste fixé au samedi 19 avril "
         "2025." in text
     ), text
+
+
+def test_a_new_dispute_window_leaves_the_dispute_already_open_as_it_was_notified(
+    in_execution: App,
+) -> None:
+    # Rule 26, the third period: the dispute notified on 1 October 2025 keeps its 30 days.
+    record(in_execution, "open_dispute", "2025-10-01", party="crpv", received="2025-10-01")
+    window = deadlines(in_execution)["dispute_window"]["due_date"]
+    amend(in_execution, "2025-10-02", dispute_window_days="45")
+    assert sign_both(in_execution, 1, "2025-10-03", "2025-10-06") == "in_force"
+    assert deadlines(in_execution)["dispute_window"]["due_date"] == window
+    text = in_force_email(in_execution)
+    assert (
+        "Le nouveau délai de règlement amiable de 45 jours s’applique aux différends notifiés "
+        "après l’entrée en vigueur de l’avenant, le lundi 6 octobre 2025 ; le différend en cours "
+        "garde son délai de 30 jours : règlement amiable jusqu’au" in text
+    ), text
