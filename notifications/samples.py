@@ -40,6 +40,9 @@ VARIANTS = {
     "Métropole (aucun texte ne l’impose)",
     "committee_name": "si la convention nommait autrement son comité de suivi : une "
     "« Commission de suivi » (article 3), dont convflow ne connaît que le nom et l’article",
+    "notice_running": "si le GIP avait notifié sa résiliation par une lettre reçue le "
+    "15 septembre 2025 : son préavis de six mois, sans effet avant le terme du 31 décembre 2025, "
+    "met fin à la convention le 15 mars 2026 une fois le terme prolongé (règle 26)",
     "dispute_after_end": "si un litige, notifié par la lettre du GIP reçue le 15 décembre 2025, "
     "restait ouvert au terme de la convention : la clause de règlement des différends lui survit "
     "(code civil, art. 1230, par analogie)",
@@ -878,6 +881,38 @@ _ENDED = {"ended_on": _END}
 
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "notice_running": {
+        "amendment_in_force": lambda: {
+            "convention": _convention(*_IN_FORCE, end_date=date(2026, 6, 30)),
+            "amendment": {
+                **_amendment(date(2025, 12, 15)),
+                "running": {
+                    "term_changed": True,
+                    "ends_on": date(2026, 3, 15),
+                    "ended_before": _END,
+                    "notice": {
+                        "party": "GIP Centre de Ressources pour la Politique de la Ville PACA",
+                        "letter": {
+                            "counted_from": "receipt",
+                            "on": date(2025, 9, 15),
+                            "uncollected": False,
+                            "electronic": False,
+                        },
+                        "months": 6,
+                        "notice_end": date(2026, 3, 15),
+                        "ends_by": "termination",
+                    },
+                    "periods": [],
+                },
+            },
+            "event": _event(
+                "amendment_in_force",
+                "Avenant n°\u00a01 signé par les deux parties",
+                date(2025, 12, 15),
+                _SERVICE,
+            ),
+        },
+    },
     "committee_name": {
         "reminder_committee": lambda: {
             "convention": {**_convention(*_IN_FORCE), "committee": COMMISSION},

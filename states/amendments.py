@@ -9,7 +9,7 @@ the term, it would be a new convention, so it is refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -259,6 +259,9 @@ class AmendmentOutcome:
     closures: tuple[DeadlineClosure, ...] = ()
     signed: Signatory | None = None
     representatives_replaced: tuple[str, ...] = ()
+    ended_on_before: date | None = None
+    """In force: the last day of the convention before the amendment (its term, or a running
+    notice's end), which the in-force email compares with the one after it."""
 
 
 def _check(
@@ -460,6 +463,7 @@ def _apply(
         opened=outcome.opened + opened,
         closures=(DeadlineClosure("amendment_signature", "met", met_on=on), *closures),
         representatives_replaced=replaced,
+        ended_on_before=was.ends_on(),
     )
 
 
@@ -564,18 +568,20 @@ def follow_terms(
         closures.append(DeadlineClosure("expiry", "superseded"))
         opened.append(expiry(convention.end_date, articles.term, source=source))
     notice = convention.notice
-    if notice is not None and changed & {
-        "end_date",
-        "termination_notice_months",
-        "reminders.termination",
-    }:
+    # Rule 26 of docs/LEGAL-DEADLINES.md: a new notice period does not reach a notice already
+    # running, which keeps the months of the clause it was given under; a new term is set
+    # against the notice's own end (rule 10), which may then come first.
+    if notice is not None and changed & {"end_date", "reminders.termination"}:
+        months = kept_notice_months(notice, amendment, clauses.termination_notice_months)
         recomputed = termination_notice(
             notice.letter,
-            clauses.termination_notice_months,
+            months,
             legal,
             term=convention.end_date,
             article=articles.termination,
-            term_source=f"{articles.term}, {amendment.title}",
+            term_source=(
+                f"{articles.term}, {amendment.title}" if "end_date" in changed else articles.term
+            ),
         )
         assert recomputed.notice_end and recomputed.effective_end
         convention.notice = TerminationNotice(
@@ -584,6 +590,7 @@ def follow_terms(
             notice.given_on,
             recomputed.notice_end,
             recomputed.effective_end,
+            months,
         )
         closures.append(DeadlineClosure("termination", "superseded"))
         opened.append(with_source(recomputed, source))
@@ -602,13 +609,37 @@ def follow_terms(
         closures += closures_
         opened += opened_
     if (
-        convention.state == "payment"
-        and convention.notified_on
-        and changed & {"payment_target_days", "reminders.payment"}
-    ):
+        convention.state == "payment" and convention.notified_on and "reminders.payment" in changed
+    ):  # its reminders replanned; the target itself keeps its days (rule 26)
         closures.append(DeadlineClosure("payment", "superseded"))
-        target = payment_target(
-            convention.notified_on, clauses.payment_target_days, articles.payment
-        )
+        days = kept_period(amendment, "payment_target_days", clauses.payment_target_days)
+        target = payment_target(convention.notified_on, days, articles.payment)
         opened.append(with_source(target, source))
     return tuple(closures), tuple(opened)
+
+
+def kept_period(amendment: Amendment, key: str, current: int) -> int:
+    """The period `key` a step already running when `amendment` took effect keeps (rule 26 of
+    docs/LEGAL-DEADLINES.md): the one the amendment replaced, or the current one it left."""
+    applied = amendment.applied.get(key)
+    return int(applied["before"]) if applied else current
+
+
+def period_for_step(amendments: Iterable[Amendment], key: str, started: date, current: int) -> int:
+    """The period `key` of a step started on `started` (a payment target from its trigger):
+    the one in force that day (rule 26), which an amendment taking effect after it did not
+    reach; `current` when none did."""
+    later = sorted(
+        (a for a in amendments if a.state == "in_force" and key in a.applied
+         and a.effective_date is not None and a.effective_date > started),
+        key=lambda a: (a.effective_date or date.min, a.number),
+    )  # fmt: skip
+    return int(later[0].applied[key]["before"]) if later else current
+
+
+def kept_notice_months(notice: TerminationNotice, amendment: Amendment, current: int) -> int:
+    """The months of the clause a running termination notice was given under (rule 26): kept
+    with the notice; for one recorded before they were, the months `amendment` replaced."""
+    if notice.months is not None:
+        return notice.months
+    return kept_period(amendment, "termination_notice_months", current)

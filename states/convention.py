@@ -120,6 +120,10 @@ class TerminationNotice:
     given_on: date
     notice_end: date
     effective_end: date
+    months: int | None = None
+    """The notice period of the clause the letter was given under (rule 26 of
+    docs/LEGAL-DEADLINES.md: an amendment's new period does not reach a notice already running);
+    None for a notice recorded before it was kept, then the clause in force at the time."""
 
 
 PAYING_STATES = ("payment", "execution")

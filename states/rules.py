@@ -536,6 +536,7 @@ def give_notice(
         given_on=on,
         notice_end=computed.notice_end,
         effective_end=computed.effective_end,
+        months=clauses.termination_notice_months,
     )
     return Effects({"party": party.key, **letter_inputs(letter)}, opened=(computed,))
 

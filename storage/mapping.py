@@ -280,6 +280,7 @@ def notice_to_json(notice: TerminationNotice | None) -> dict[str, Any] | None:
         "given_on": notice.given_on.isoformat(),
         "notice_end": notice.notice_end.isoformat(),
         "effective_end": notice.effective_end.isoformat(),
+        "months": notice.months,
     }
 
 
@@ -293,6 +294,7 @@ def notice_from_json(data: dict[str, Any] | None) -> TerminationNotice | None:
         given_on=date.fromisoformat(data["given_on"]),
         notice_end=date.fromisoformat(data["notice_end"]),
         effective_end=date.fromisoformat(data["effective_end"]),
+        months=data.get("months"),
     )
 
 

@@ -19,6 +19,7 @@ from tests.integration.steps import (
     REFERENCE,
     at,
     bring_into_execution,
+    bring_into_force,
     deadlines,
     load,
     record,
@@ -317,3 +318,122 @@ def test_the_history_stays_in_date_order_across_the_convention_and_its_amendment
         amend(in_execution, "2027-01-04", end_date="2027-06-30")
     dates = [row["date"] for row in views.history(in_execution, REFERENCE)[1:]]
     assert dates == sorted(dates)
+
+
+def in_force_email(app: App) -> str:
+    """The « Avenant n° 1 en vigueur » email as a partner reads it (its plain text, the
+    no-break spaces read as spaces)."""
+    sender = MemorySender()
+    deliver(app, sender, app.clock())
+    found = [e for e in sender.sent if "Avenant n°\u00a01 en vigueur" in e.subject and CRPV in e.to]
+    assert len(found) == 1, [e.subject for e in sender.sent]
+    return found[0].text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_an_extension_past_a_running_notice_tells_the_partners_the_notice_now_ends_it(
+    in_execution: App,
+) -> None:
+    # F4: the notice (received 15 September 2025, 6 months: 15 March 2026) was without effect,
+    # the term (31 December 2025) coming first; the extension to 30 June 2026 lets it end the
+    # convention on 15 March 2026, which the only email of the amendment must say.
+    record(in_execution, "give_notice", party="crpv", received="2025-09-15")
+    amend(in_execution, "2025-10-01", end_date="2026-06-30")
+    assert sign_both(in_execution, 1, "2025-10-02", "2025-10-06") == "in_force"
+    assert deadlines(in_execution)["termination"]["due_date"] == "2026-03-15"
+    text = in_force_email(in_execution)
+    assert "elle trouve désormais son terme le mardi 30 juin 2026 à 24 h" in text, text
+    assert (
+        "garde le préavis de 6 mois sous lequel elle a été donnée (article 7) : il prend fin "
+        "avant le terme, et la convention prend fin le dimanche 15 mars 2026 à 24 h, et non plus "
+        "le mercredi 31 décembre 2025 à 24 h." in text
+    ), text
+    assert "reçue le lundi 15 septembre 2025" in text, text
+    assert "Aucune action n’est attendue" not in text, text
+    assert "Jusqu’à la prise d’effet de la résiliation, le dimanche 15 mars 2026" in text, text
+
+
+def test_a_new_notice_period_leaves_the_notice_already_running_as_it_was_given(
+    in_execution: App,
+) -> None:
+    # F8 (rule 26): received on 16 June 2025 under the 6-month clause, the notice ends the
+    # convention on 16 December 2025; an amendment to 12 months in force on 6 October does
+    # not reach it, and its email says so, without « désormais » for a term it left alone.
+    record(in_execution, "give_notice", party="crpv", received="2025-06-16")
+    amend(in_execution, "2025-10-01", termination_notice_months="12")
+    assert sign_both(in_execution, 1, "2025-10-02", "2025-10-06") == "in_force"
+    notice = deadlines(in_execution)["termination"]
+    assert (notice["due_date"], notice["details"]["ends_by"]) == ("2025-12-16", "termination")
+    assert "avenant" not in notice["explanation"]
+    text = in_force_email(in_execution)
+    assert "Son terme reste fixé au mercredi 31 décembre 2025 à 24 h (article 4)." in text, text
+    assert "désormais" not in text, text
+    assert (
+        "garde le préavis de 6 mois sous lequel elle a été donnée (article 7) : il prend fin "
+        "avant le terme, et la convention prend fin le mardi 16 décembre 2025 à 24 h." in text
+    ), text
+    assert (
+        "Le nouveau préavis de 12 mois s’applique aux résiliations notifiées après l’entrée en "
+        "vigueur de l’avenant, le lundi 6 octobre 2025 ; celle qui court déjà garde le sien "
+        "(6 mois)." in text
+    ), text
+    assert run_due(in_execution, at("2025-12-17T00:00:00+01:00")).actions
+    assert state(in_execution) == "terminated"
+    assert views.status(in_execution, REFERENCE)["notice"]["effective_end"] == "2025-12-16"
+
+
+def test_the_term_an_amendment_did_not_set_is_not_said_to_be_set_by_it(
+    in_execution: App,
+) -> None:
+    # F8 (3): the notice (15 September 2025 + 6 months) falls after the term, which ends the
+    # convention; an amendment replanning its reminders names itself as their source, not as
+    # the term's, which article 4 still sets.
+    record(in_execution, "give_notice", party="crpv", received="2025-09-15")
+    amend(in_execution, "2025-10-01", **{"reminders.termination": "30,7,1"})
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    notice = deadlines(in_execution)["termination"]
+    assert (notice["due_date"], notice["details"]["ends_by"]) == ("2025-12-31", "expiry")
+    assert "Terme (article 4)\u00a0: la convention arrive à son terme" in notice["explanation"]
+    assert "(article 4, avenant" not in notice["explanation"]
+    assert (
+        "Source\u00a0: avenant n°\u00a01, en vigueur le lundi 6 octobre 2025"
+        in (notice["explanation"])
+    )
+
+
+def test_a_new_payment_target_leaves_the_running_one_and_says_so(
+    app: App, reference_convention: Convention
+) -> None:
+    # F9 (rule 26): notified on 20 March 2025, the payment's target runs to 19 April (30 days);
+    # an amendment to 60 days in force on 26 March applies to the targets starting after it.
+    load(app, reference_convention)
+    bring_into_force(app)
+    record(app, "notify", "2025-03-20")
+    amend(app, "2025-03-24", payment_target_days="60")
+    assert sign_both(app, 1, "2025-03-25", "2025-03-26") == "in_force"
+    assert deadlines(app)["payment"]["due_date"] == "2025-04-19"
+    text = in_force_email(app)
+    assert "recalculées" not in text and "désormais" not in text, text
+    assert (
+        "Le nouvel objectif de versement de 60 jours s’applique aux versements dont le délai "
+        "commence (notification, réception du document attendu) après l’entrée en vigueur de "
+        "l’avenant, le mercredi 26 mars 2025 ; l’objectif du versement, qui court depuis le "
+        "jeudi 20 mars 2025, garde son délai de 30 jours : il reste fixé au samedi 19 avril "
+        "2025." in text
+    ), text
+
+
+def test_a_new_dispute_window_leaves_the_dispute_already_open_as_it_was_notified(
+    in_execution: App,
+) -> None:
+    # Rule 26, the third period: the dispute notified on 1 October 2025 keeps its 30 days.
+    record(in_execution, "open_dispute", "2025-10-01", party="crpv", received="2025-10-01")
+    window = deadlines(in_execution)["dispute_window"]["due_date"]
+    amend(in_execution, "2025-10-02", dispute_window_days="45")
+    assert sign_both(in_execution, 1, "2025-10-03", "2025-10-06") == "in_force"
+    assert deadlines(in_execution)["dispute_window"]["due_date"] == window
+    text = in_force_email(in_execution)
+    assert (
+        "Le nouveau délai de règlement amiable de 45 jours s’applique aux différends notifiés "
+        "après l’entrée en vigueur de l’avenant, le lundi 6 octobre 2025 ; le différend en cours "
+        "garde son délai de 30 jours : règlement amiable jusqu’au" in text
+    ), text

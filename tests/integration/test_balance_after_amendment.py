@@ -242,8 +242,9 @@ def test_the_balance_late_is_reminded_and_announced_as_the_balance(
 def test_a_new_payment_target_before_the_payment_speaks_of_no_balance(
     app: App, reference_convention: Convention, smtp_server: RunningServer
 ) -> None:
-    # Notified, not paid: an avenant moving the payment target opens a payment deadline too,
-    # but leaves no balance; the partners are not told of a « solde de 0,00 € ».
+    # Notified, not paid: an avenant moving the payment target leaves no balance; the partners
+    # are not told of a « solde de 0,00 € ». The target already running keeps its 30 days
+    # (rule 26 of docs/LEGAL-DEADLINES.md).
     load(app, reference_convention)
     bring_into_force(app)
     record(app, "notify", "2025-03-20")
@@ -257,4 +258,5 @@ def test_a_new_payment_target_before_the_payment_speaks_of_no_balance(
     text = text_of(email)
     assert "solde" not in text, text
     assert "Aucune action n’est attendue" in text, text
-    assert "le dimanche 4 mai 2025" in text  # the new target, 45 days after the notification
+    assert "il reste fixé au samedi 19 avril 2025" in text  # 30 days after the notification
+    assert "le dimanche 4 mai 2025" not in text  # not 45: the new target is for later ones

@@ -332,7 +332,9 @@ def test_an_amendment_that_lets_the_term_come_first_again_plans_its_reminders_ag
     clock.now = at("2025-04-15T10:00:00Z")
     record(app, "give_notice", party="crpv", received="2025-04-15")  # ends 15 October
     clock.now = at("2025-05-05T10:00:00Z")
-    changes = {"termination_notice_months": "12"}  # the notice now ends after the term
+    # A term brought before the notice's end (rule 26: a new notice period would not reach
+    # the notice already running; a new term does).
+    changes = {"end_date": "2025-09-30"}
     number = draft_amendment(app, DraftAmendment(REFERENCE, changes, "alice"), clock.now).number
     for event, inputs in (("submit", {}), ("sign", {"signatory": CRPV}),
                           ("sign", {"signatory": METROPOLE})):  # fmt: skip

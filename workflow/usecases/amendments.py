@@ -33,6 +33,7 @@ from workflow.usecases.emails import (
     computed_snapshot,
     event_snapshot,
     recorded_late,
+    running_snapshot,
 )
 from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
@@ -238,8 +239,21 @@ def _tell(
     # A payment deadline (the balance a raised amount leaves to pay, or a new payment target)
     # is what the partners must hear of first.
     payment = next((d for d in outcome.opened if d.kind == "payment"), None)
-    deadline = payment or (outcome.opened[0] if outcome.opened else None)
+    # Then a notice that now ends the convention before its term: the end the partners must
+    # plan for, not the term it cuts short (rule 10).
+    ending = next(
+        (d for d in outcome.opened if d.kind == "termination" and d.ends_by == "termination"), None
+    )
+    deadline = payment or ending or (outcome.opened[0] if outcome.opened else None)
     snapshot = amendment_snapshot(amendment, convention)
+    if kind == "amendment_in_force":  # what it did, or left, to what runs (rule 26)
+        since = amendment.effective_date or civil_date(now)
+        running = [row for row in uow.deadlines.for_convention(convention_id)
+                   if row.kind == "payment" and row.status == "pending"
+                   and (row.opened_by_seq < seq or row.trigger_date < since)]  # fmt: skip
+        snapshot["running"] = running_snapshot(
+            amendment, convention, app.legal, outcome.ended_on_before, running
+        )
     if payment is not None and kind == "amendment_in_force":
         balance = balance_snapshot(convention, payment)
         if balance is not None:

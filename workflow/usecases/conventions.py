@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from states import due, reminders
+from states.amendments import Amendment, period_for_step
 from states.calendar import civil_date
 from states.convention import Convention
 from states.deadlines import (
@@ -305,7 +306,10 @@ def persist_outcome(
     )
     kind = notice_for(outcome)
     if kind is not None:
-        told = _deadline_told(convention, outcome, app)
+        told = _deadline_told(
+            convention, outcome, app,
+            uow.amendments.for_convention(convention_id) if outcome.trigger == "pay" else (),
+        )  # fmt: skip
         letter = (
             letter_snapshot(told, app.legal, outcome.inputs)
             if told is not None and letter_date(outcome.inputs) is not None
@@ -368,23 +372,27 @@ def _end_reminders_planned(uow: UnitOfWork, convention_id: int, notice: Computed
     return sum(row.kind == ending for row in uow.reminders.planned_for(convention_id))
 
 
-def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> ComputedDeadline | None:
-    """The deadline an event's email speaks of: the one it opened, or the one it ends."""
+def _deadline_told(
+    convention: Convention, outcome: Outcome, app: App, amendments: Sequence[Amendment] = ()
+) -> ComputedDeadline | None:
+    """The deadline an event's email speaks of: the one it opened, or the one it ends (a
+    payment's target with the days it was set with, before any amendment changed them)."""
     if outcome.opened:
         return outcome.opened[0]
     articles = convention.clauses.articles
     if outcome.trigger == "pay" and paid_balance(outcome, convention) is not None:
         return None  # the balance's target: its email says the balance, not the first target
     if outcome.trigger == "pay" and convention.notified_on:
-        return _payment_told(convention, outcome)
+        return _payment_told(convention, outcome, amendments)
     if outcome.trigger == "report_received" and outcome.inputs.get("report") == "financial":
         return financial_report(convention.financial_report, app.legal)  # the one it meets
     if outcome.trigger == "expire":
         return expiry(convention.end_date, articles.term)
     if outcome.trigger == "terminate" and convention.notice is not None:
-        return termination_notice(
+        months = convention.notice.months or convention.clauses.termination_notice_months
+        return termination_notice(  # with the months it was given under (rule 26)
             convention.notice.letter,
-            convention.clauses.termination_notice_months,
+            months,
             app.legal,
             term=convention.end_date,
             article=articles.termination,
@@ -393,7 +401,9 @@ def _deadline_told(convention: Convention, outcome: Outcome, app: App) -> Comput
     return None
 
 
-def _payment_told(convention: Convention, outcome: Outcome) -> ComputedDeadline:
+def _payment_told(
+    convention: Convention, outcome: Outcome, amendments: Sequence[Amendment] = ()
+) -> ComputedDeadline:
     """The target the payment met, as it was set: the single payment's, after the
     notification; or its instalment's, after the notification, on its date, or after the
     receipt of its report (article 2)."""
@@ -404,9 +414,11 @@ def _payment_told(convention: Convention, outcome: Outcome) -> ComputedDeadline:
     number = int(outcome.inputs.get("instalment", SINGLE_PAYMENT))
     instalment = next((i for i in clauses.instalments if i.number == number), None)
     if instalment is None:
+        days = period_for_step(amendments, "payment_target_days", notified_on, days)
         return payment_target(notified_on, days, article)
     received = progress_of(convention.payments, number).report_received_on
     started = received if instalment.trigger == "report" and received else notified_on
+    days = period_for_step(amendments, "payment_target_days", started, days)
     return instalment_target(instalment, len(clauses.instalments), started, days, article)
 
 

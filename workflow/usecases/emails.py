@@ -22,11 +22,17 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from notifications.addresses import mail_domain
-from states.amendments import Amendment, AmendmentOutcome, current_value
+from states.amendments import Amendment, AmendmentOutcome, current_value, kept_notice_months
 from states.calendar import civil_date
 from states.committee import committee_words
 from states.convention import Articles, Convention
-from states.deadlines import ComputedDeadline, LegalSettings, counted_from, for_partners
+from states.deadlines import (
+    ComputedDeadline,
+    LegalSettings,
+    counted_from,
+    for_partners,
+    termination_notice,
+)
 from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
 from states.inputs import parse_flag
@@ -281,6 +287,63 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
         "changes": changes,
         "effective_date": _iso(amendment.effective_date),
     }
+
+
+PERIODS = ("termination_notice_months", "payment_target_days", "dispute_window_days")
+"""The clause periods an amendment may change that a step already running may have started
+under (rule 26 of docs/LEGAL-DEADLINES.md)."""
+
+
+def running_snapshot(
+    amendment: Amendment,
+    convention: Convention,
+    legal: LegalSettings,
+    ended_on_before: date | None,
+    payments: Sequence[Any] = (),
+) -> dict[str, Any]:
+    """What an amendment in force did, or left, to what was running (rule 26), as its email
+    states it, frozen with it: whether it moved the term (`term_changed`); the convention's
+    last day before and after it (`ended_before`, `ends_on`); the termination notice running,
+    with the months it keeps and whether it now ends the convention (`notice`); and, for each
+    period it changed, the steps already running that keep theirs (`periods`: `payments`,
+    the payment targets still pending, as stored rows; `dispute`, its amicable window)."""
+    changed = set(amendment.changes)
+    said: dict[str, Any] = {
+        "term_changed": "end_date" in changed,
+        "ends_on": _iso(convention.ends_on()),
+        "ended_before": _iso(ended_on_before),
+    }
+    notice = convention.notice
+    if notice is not None and changed & {"end_date", "termination_notice_months"}:
+        months = kept_notice_months(notice, amendment, convention.clauses.termination_notice_months)
+        computed = termination_notice(notice.letter, months, legal, term=convention.end_date)
+        party = convention.party(notice.party)
+        electronic = {"electronic": "yes" if notice.letter.electronic else "no"}
+        said["notice"] = {
+            "party": party.name if party is not None else notice.party,
+            "letter": letter_snapshot(computed, legal, electronic),
+            "months": months,
+            "notice_end": _iso(computed.notice_end),
+            "ends_by": computed.ends_by,
+        }
+    periods = []
+    for key in PERIODS:
+        applied = amendment.applied.get(key)
+        if applied is None:
+            continue
+        period: dict[str, Any] = {"field": key, "before": int(applied["before"]),
+                                  "after": int(applied["after"])}  # fmt: skip
+        if key == "payment_target_days":
+            period["payments"] = [
+                {"instalment": row.instalment, "trigger_date": _iso(row.trigger_date),
+                 "due_date": _iso(row.due_date)}
+                for row in payments
+            ]  # fmt: skip
+        if key == "dispute_window_days" and convention.dispute is not None:
+            period["dispute"] = {"window_end": _iso(convention.dispute.window_end)}
+        periods.append(period)
+    said["periods"] = periods
+    return said
 
 
 def balance_snapshot(convention: Convention, target: ComputedDeadline) -> dict[str, Any] | None:
@@ -565,6 +628,9 @@ _DATES = (
     "ended_on",  # an ended convention's last day, and the dispute it left open (rule 24)
     "notified_on",
     "window_end",
+    "ends_on",  # an amendment in force: the convention's last day after it, and before it
+    "ended_before",
+    "trigger_date",
 )
 
 
@@ -607,4 +673,5 @@ __all__: Sequence[str] = [
     "notice_for",
     "paid_balance",
     "rehydrate",
+    "running_snapshot",
 ]
