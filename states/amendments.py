@@ -259,6 +259,8 @@ class AmendmentOutcome:
     closures: tuple[DeadlineClosure, ...] = ()
     signed: Signatory | None = None
     representatives_replaced: tuple[str, ...] = ()
+    outgoing: tuple[Signatory, ...] = ()
+    """The representatives the amendment replaced: they signed it, and hear it is in force."""
 
 
 def _check(
@@ -451,6 +453,7 @@ def _apply(
     replaced = tuple(
         k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
     )
+    outgoing = tuple(s for s in was.signatories if s.party in replaced)
     closures, opened = follow_terms(convention, amendment, legal, moot_before)
     update = publication_update(was, convention, amendment.title, on, legal, amendment.number)
     if update is not None:
@@ -460,6 +463,7 @@ def _apply(
         opened=outcome.opened + opened,
         closures=(DeadlineClosure("amendment_signature", "met", met_on=on), *closures),
         representatives_replaced=replaced,
+        outgoing=outgoing,
     )
 
 
