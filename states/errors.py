@@ -126,7 +126,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "which_report": {"instalment": "number"},
     "no_financial_report_owed": {},
     "financial_report_already_received": {"received_on": "date"},
-    "amendment_letter_not_now": {"number": "number", "state": "text"},
+    "amendment_letter_not_now": {"number": "number", "state": "amendment_state"},
     "amendment_letter_without_terms": {"number": "number"},
     "difficulty_required": {},
     "not_a_web_address": {"value": "text"},
