@@ -315,6 +315,14 @@ def check_draft_date(convention: Convention, on: date, today: date) -> None:
     convention.last_event_on = on
 
 
+def check_new_term(changes: Mapping[str, str], on: date) -> None:
+    """A new term already past on `on` (the draft's day, the submission's) is refused now:
+    the avenant could only take effect after it, at its last signature."""
+    new_end = changes.get("end_date")
+    if new_end and date.fromisoformat(new_end) < on:
+        raise InvalidInput("end_date", "amendment_term_already_past", new_end=new_end, on=on)
+
+
 def fire_amendment(
     convention: Convention,
     amendment: Amendment,
@@ -358,6 +366,12 @@ def _submit(
     inputs: dict[str, str],
     legal: LegalSettings,
 ) -> AmendmentOutcome:
+    new_end = amendment.changes.get("end_date")
+    if new_end and date.fromisoformat(new_end) < on:
+        raise GuardRejected(
+            convention.reference, "submit", "amendment_term_already_past",
+            amendment=amendment.number, new_end=new_end, on=on,
+        )  # fmt: skip
     amendment.submitted_on = on
     days = convention.clauses.signature_target_days
     target = amendment_signature_target(

@@ -414,6 +414,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "amicable_window_open_after_end": {
         "state": "state", "court_from": "date", "allowed": "actions",
     },
+    # An avenant whose new term is already past on the day it is drafted or submitted: it
+    # could never take effect (its last signature would come after it), refused at once
+    # rather than at that last signature (amendment_term_over).
+    "amendment_term_already_past": {"new_end": "date", "on": "date"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

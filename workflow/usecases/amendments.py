@@ -15,6 +15,7 @@ from states.amendments import (
     Amendment,
     AmendmentOutcome,
     check_draft_date,
+    check_new_term,
     fire_amendment,
     parse_changes,
 )
@@ -99,6 +100,7 @@ def draft_amendment(app: App, command: DraftAmendment, now: datetime) -> Amendme
         _check_amendable(convention, uow, convention_id)
         check_draft_date(convention, on, civil_date(now))
         changes = parse_changes(convention, command.changes)
+        check_new_term(changes, on)
         amendment = Amendment(
             uow.amendments.next_number(convention_id),
             changes=changes,
