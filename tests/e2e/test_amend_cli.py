@@ -193,3 +193,21 @@ def test_an_amendment_s_states_and_terms_are_said_in_french(
         for line in manifest.read_text().splitlines()
     ))  # fmt: skip
     assert convflow.json("verify", "--dossier", str(folder))["problems"] == []
+
+
+def test_a_second_avenant_while_the_first_is_a_draft_names_the_commands_that_free_it(
+    convflow: Convflow,
+) -> None:
+    """The legal officer's F11: « faites-le signer » said of a draft, which must first be
+    submitted, and no command named."""
+    _in_execution(convflow)
+    convflow.ok("amend", REF, "end_date=2026-06-30", "--on", "2025-11-03")
+    refused = convflow("amend", REF, "amount=250000.00", "--on", "2025-11-04")
+    assert refused.exit_code == 1
+    said = refused.stderr.replace("\u00a0", " ")
+    assert "l'avenant n° 1 est encore en préparation : menez-le jusqu'à sa dernière" in said
+    assert f"`convflow event {REF} abandon --amendment 1` l'abandonne" in said
+    assert "`submit` (s'il est en préparation), puis `sign signatory=EMAIL`" in said
+    # the commands named are the ones that work
+    convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
+    convflow.ok("amend", REF, "amount=250000.00", "--on", "2025-11-04")
