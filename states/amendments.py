@@ -262,6 +262,8 @@ class AmendmentOutcome:
     ended_on_before: date | None = None
     """In force: the last day of the convention before the amendment (its term, or a running
     notice's end), which the in-force email compares with the one after it."""
+    outgoing: tuple[Signatory, ...] = ()
+    """The representatives the amendment replaced: they signed it, and hear it is in force."""
 
 
 def _check(
@@ -316,6 +318,14 @@ def check_draft_date(convention: Convention, on: date, today: date) -> None:
     convention.last_event_on = on
 
 
+def check_new_term(changes: Mapping[str, str], on: date) -> None:
+    """A new term already past on `on` (the draft's day, the submission's) is refused now:
+    the avenant could only take effect after it, at its last signature."""
+    new_end = changes.get("end_date")
+    if new_end and date.fromisoformat(new_end) < on:
+        raise InvalidInput("end_date", "amendment_term_already_past", new_end=new_end, on=on)
+
+
 def fire_amendment(
     convention: Convention,
     amendment: Amendment,
@@ -359,6 +369,12 @@ def _submit(
     inputs: dict[str, str],
     legal: LegalSettings,
 ) -> AmendmentOutcome:
+    new_end = amendment.changes.get("end_date")
+    if new_end and date.fromisoformat(new_end) < on:
+        raise GuardRejected(
+            convention.reference, "submit", "amendment_term_already_past",
+            amendment=amendment.number, new_end=new_end, on=on,
+        )  # fmt: skip
     amendment.submitted_on = on
     days = convention.clauses.signature_target_days
     target = amendment_signature_target(
@@ -454,6 +470,7 @@ def _apply(
     replaced = tuple(
         k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
     )
+    outgoing = tuple(s for s in was.signatories if s.party in replaced)
     closures, opened = follow_terms(convention, amendment, legal, moot_before)
     update = publication_update(was, convention, amendment.title, on, legal, amendment.number)
     if update is not None:
@@ -464,6 +481,7 @@ def _apply(
         closures=(DeadlineClosure("amendment_signature", "met", met_on=on), *closures),
         representatives_replaced=replaced,
         ended_on_before=was.ends_on(),
+        outgoing=outgoing,
     )
 
 

@@ -126,7 +126,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "which_report": {"instalment": "number"},
     "no_financial_report_owed": {},
     "financial_report_already_received": {"received_on": "date"},
-    "amendment_letter_not_now": {"number": "number", "state": "text"},
+    "amendment_letter_not_now": {"number": "number", "state": "amendment_state"},
     "amendment_letter_without_terms": {"number": "number"},
     "difficulty_required": {},
     "not_a_web_address": {"value": "text"},
@@ -420,6 +420,10 @@ CODES: dict[str, dict[str, Kind]] = {
     "erasure_during_dispute": {"opened_on": "date"},
     "erasure_during_litigation": {"opened_on": "date"},
     "erasure_instalment_unpaid": {"amount": "amount"},
+    # An avenant whose new term is already past on the day it is drafted or submitted: it
+    # could never take effect (its last signature would come after it), refused at once
+    # rather than at that last signature (amendment_term_over).
+    "amendment_term_already_past": {"new_end": "date", "on": "date"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
@@ -147,3 +151,63 @@ def test_an_open_amendment_lists_each_term_beside_the_one_it_would_replace(
     assert "  amount: 200000.00 → 250000.00" in text
     convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
     assert "  amount\u00a0: 250000.00 (proposé)" in convflow.ok("amendments", REF)
+
+
+def test_an_amendment_s_states_and_terms_are_said_in_french(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """The legal officer's F7: no `in_force` in a refusal or in the dossier's history, and a
+    new amount refused is named as the convention's amount, not as an amount paid."""
+    _in_execution(convflow)
+    refused = convflow.refusal("amend", REF, "amount=100000.00", "--on", "2025-11-03")
+    assert refused["code"] == "amount_below_paid"
+    assert refused["message"].startswith("Montant (amount)\u00a0: le nouveau montant")
+    convflow.ok("amend", REF, "end_date=2026-06-30", "--on", "2025-11-03")
+    convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2025-11-04")
+    convflow.ok("event", REF, "sign", f"signatory={CRPV}", "--amendment", "1", "--on", "2025-11-05")
+    convflow.ok(
+        "event", REF, "sign", f"signatory={METROPOLE}", "--amendment", "1", "--on", "2025-11-06"
+    )
+    letter = convflow("letter", REF, "amendment", "--amendment", "1", "-o", str(tmp_path / "a.pdf"))
+    assert letter.exit_code == 1
+    assert "l'avenant n°\u00a01 est en vigueur\u00a0: son projet ne s'écrit" in letter.stderr
+    assert "in_force" not in letter.stderr
+
+    archive = tmp_path / "dossier.zip"
+    convflow.ok("dossier", REF, "-o", str(archive))
+    folder = tmp_path / "d"
+    zipfile.ZipFile(archive).extractall(folder)
+    history = (folder / "historique.csv").read_text(encoding="utf-8")
+    assert ";Signature de l'avenant;en signature;en vigueur;" in history
+    readable = [row[:8] for row in csv.reader(io.StringIO(history), delimiter=";")]
+    assert not [row for row in readable if "in_force" in row or "abandoned" in row]
+    assert convflow.json("verify", "--dossier", str(archive))["problems"] == []
+    # A dossier written before said the amendment's state as its code: it still verifies.
+    (folder / "historique.csv").write_text(
+        history.replace(";en signature;en vigueur;", ";en signature;in_force;"), encoding="utf-8"
+    )
+    manifest = folder / "MANIFEST.sha256"
+    digest = hashlib.sha256((folder / "historique.csv").read_bytes()).hexdigest()
+    manifest.write_text("".join(
+        f"{digest}  historique.csv\n" if line.endswith("  historique.csv") else line + "\n"
+        for line in manifest.read_text().splitlines()
+    ))  # fmt: skip
+    assert convflow.json("verify", "--dossier", str(folder))["problems"] == []
+
+
+def test_a_second_avenant_while_the_first_is_a_draft_names_the_commands_that_free_it(
+    convflow: Convflow,
+) -> None:
+    """The legal officer's F11: « faites-le signer » said of a draft, which must first be
+    submitted, and no command named."""
+    _in_execution(convflow)
+    convflow.ok("amend", REF, "end_date=2026-06-30", "--on", "2025-11-03")
+    refused = convflow("amend", REF, "amount=250000.00", "--on", "2025-11-04")
+    assert refused.exit_code == 1
+    said = refused.stderr.replace("\u00a0", " ")
+    assert "l'avenant n° 1 est encore en préparation : menez-le jusqu'à sa dernière" in said
+    assert f"`convflow event {REF} abandon --amendment 1` l'abandonne" in said
+    assert "`submit` (s'il est en préparation), puis `sign signatory=EMAIL`" in said
+    # the commands named are the ones that work
+    convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
+    convflow.ok("amend", REF, "amount=250000.00", "--on", "2025-11-04")

@@ -90,3 +90,19 @@ def test_the_readme_gives_each_setting_s_default_as_convflow_config_prints_it(sp
     printed = {shown.env: text for shown, text, _ in load_settings({}).shown()}[spec.env]
 
     assert printed in default
+
+
+def test_every_file_or_folder_the_readme_names_is_there() -> None:
+    """A path the README sends its reader to (`workflow/files/amendment_file.py`) exists: the
+    legal officer followed `workflow/amendment_file.py`, moved since."""
+    root = Path(__file__).resolve().parents[2]
+    named = {
+        found.rstrip(".,:;")
+        for found in re.findall(
+            r"(?<![\w/.-])(?:workflow|states|storage|notifications|tests|docs|examples|bench)"
+            r"/[\w./-]*",
+            README,
+        )
+    }
+    assert named  # the pattern still finds the README's paths
+    assert sorted(path for path in named if not (root / path).exists()) == []

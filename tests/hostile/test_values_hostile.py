@@ -486,3 +486,58 @@ def test_a_financial_year_written_with_no_report_owed_is_refused_not_dropped(
         error["message"]
     )
     assert convflow.json("list") == []
+
+
+# --- An avenant's new term already past -------------------------------------------------------
+
+
+def _in_force(convflow: Convflow) -> None:
+    for args in (
+        ["submit", "--on", "2025-03-03"],
+        ["sign", "signatory=martial.alvarez@example.org", "--on", "2025-03-05"],
+        ["sign", "signatory=mustapha.berra@example.org", "--on", "2025-03-10"],
+    ):
+        convflow.ok("event", REF, *args)  # in force until 31 December 2025
+
+
+def test_an_avenant_whose_new_term_is_already_past_is_refused_when_drafted(
+    loaded: Convflow, tmp_path: Path
+) -> None:
+    """The legal officer's F6: a term of 1 December drafted on 15 December was drafted,
+    submitted, emailed for signature, signed by one party and refused only at the last."""
+    _in_force(loaded)
+
+    error = _refused(loaded, "amend", REF, "end_date=2025-12-01", "--on", "2025-12-15")
+
+    assert error["code"] == "amendment_term_already_past", error
+    assert error["params"]["new_end"] == "2025-12-01" and error["params"]["on"] == "2025-12-15"
+    assert _spaced(error["message"]) == (
+        "Terme de la convention (end_date) : le nouveau terme (1er décembre 2025) est déjà "
+        "passé le 15 décembre 2025 : un avenant ne prend effet qu'à sa dernière signature, "
+        "après ce terme ; proposez un terme à venir"
+    )
+    path = tmp_path / "avenant.toml"
+    path.write_text("[changes]\nend_date = 2025-12-01\n", encoding="utf-8")
+    error = _refused(loaded, "amend", REF, "--file", str(path), "--on", "2025-12-15")
+    assert error["code"] == "amendment_term_already_past", error
+    assert (error["params"]["line"], error["params"]["field"]) == (2, "changes.end_date")
+    assert loaded.json("amendments", REF) == []
+    assert "amend" not in [row["event"] for row in loaded.json("history", REF)]
+
+
+def test_an_avenant_whose_new_term_passed_before_its_submission_is_refused_then(
+    loaded: Convflow,
+) -> None:
+    _in_force(loaded)
+    loaded.ok("amend", REF, "end_date=2025-12-01", "--on", "2025-11-20")  # still to come
+
+    error = _refused(loaded, "event", REF, "submit", "--amendment", "1", "--on", "2025-12-02")
+
+    assert error["code"] == "amendment_term_already_past", error
+    assert "le nouveau terme (1er décembre 2025) est déjà passé le 2 décembre 2025" in _spaced(
+        error["message"]
+    )
+    [amendment] = loaded.json("amendments", REF)
+    assert amendment["state"] == "draft"
+    kinds = [email["kind"] for email in loaded.json("outbox")]
+    assert "amendment_submitted" not in kinds  # nobody was asked to sign it

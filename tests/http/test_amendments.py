@@ -7,7 +7,7 @@ from html import unescape
 import httpx
 import pytest
 
-from tests.http.conftest import REFERENCE, Tokens, bearer, form_value
+from tests.http.conftest import REFERENCE, Tokens, bearer, form_value, sign_in
 from tests.integration import steps
 from tests.integration.test_amendments import amend, sign_both
 from workflow.bootstrap import App
@@ -160,3 +160,21 @@ def test_the_dashboards_history_says_an_amendment_in_force_in_french(
     history = page[page.index('id="historique"') :]
 
     assert "<td>en signature → en vigueur</td>" in history and "in_force" not in history
+
+
+def test_the_page_says_a_representative_designated_by_an_avenant_signs_nothing_pending(
+    client: httpx.Client, tokens: Tokens, in_execution: App
+):
+    """The convention was signed for the Métropole by Martial Alvarez; Jeanne Martin, designated
+    by avenant n°1, is not waiting to sign it (the legal officer's F10, on the page)."""
+    in_execution.clock.now = steps.at("2025-10-06T09:00:00Z")  # type: ignore[attr-defined]
+    amend(in_execution, "2025-10-01", **{"signatory.metropole":
+                                         "Jeanne Martin|Vice-Présidente déléguée|"
+                                         "jeanne.martin@example.org"})  # fmt: skip
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    assert sign_in(client, tokens.viewer).status_code == 303
+
+    page = unescape(client.get(PAGE).text)
+
+    assert "désigné par un avenant, après la signature de la convention" in page
+    assert "signature attendue" not in page

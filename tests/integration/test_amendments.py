@@ -437,3 +437,30 @@ def test_a_new_dispute_window_leaves_the_dispute_already_open_as_it_was_notified
         "après l’entrée en vigueur de l’avenant, le lundi 6 octobre 2025 ; le différend en cours "
         "garde son délai de 30 jours : règlement amiable jusqu’au" in text
     ), text
+
+
+def test_a_new_representative_is_not_said_to_be_waiting_for_a_signature(
+    in_execution: App,
+) -> None:
+    """The convention was signed for the party by the one the avenant replaced: every later
+    email says the new representative was designated after it, as `status` does, and the
+    outgoing representative, who signed the avenant, hears it is in force."""
+    amend(in_execution, "2025-10-01", **{"signatory.metropole":
+                                         "Jeanne Martin|Vice-Présidente déléguée|"
+                                         "jeanne.martin@example.org"})  # fmt: skip
+    sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
+    sender = MemorySender()
+    deliver(in_execution, sender, in_execution.clock())
+    [in_force] = [e for e in sender.sent if "Avenant n°\xa01 en vigueur" in e.subject]
+    assert METROPOLE in in_force.to and "jeanne.martin@example.org" in in_force.to
+    before = len(sender.sent)
+    amend(in_execution, "2025-10-10", amount="210000.00")
+    amendment(in_execution, 2, "submit", "2025-10-10")
+    deliver(in_execution, sender, in_execution.clock())
+    [submitted] = sender.sent[before:]
+    assert "Avenant n°\xa02 transmis" in submitted.subject
+    for email in (in_force, submitted):
+        for body in (email.text, email.html):
+            assert "Jeanne Martin, Vice-Présidente déléguée" in body
+            assert "désigné par un avenant, après la signature de la convention" in body
+            assert "n’a pas encore signé" not in body

@@ -533,9 +533,7 @@ CASES = [
             REFERENCE, "amend", "amendment_pending", pending=2, state="signature"
         ),
         "«\u00a0Proposer un avenant\u00a0» refusé\u00a0: l'avenant n°\u00a02 est encore en "
-        "signature\u00a0: "
-        "faites-le signer "
-        "ou abandonnez-le d'abord.",
+        "signature\u00a0: menez-le jusqu'à sa dernière signature, ou abandonnez-le, d'abord.",
         id="amend-one-at-a-time",
     ),
     pytest.param(

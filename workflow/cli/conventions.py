@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from states.amendments import AMENDMENT_EVENTS
+from states.amendments import AMENDMENT_EVENTS, FIELDS
 from states.calendar import civil_date
 from states.errors import DuplicateReference, InvalidInput
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
@@ -463,9 +463,13 @@ def amend(
     try:
         result = draft_amendment(app, command, app.clock())
     except InvalidInput as error:
-        if file is None or error.field not in declared:
-            raise
-        raise refused_change(file, error) from None
+        if error.field in declared and file is not None:
+            raise refused_change(file, error) from None
+        if error.field in FIELDS and error.field in proposed:
+            # the term the amendment changes ('Montant'), not an event's input of the same
+            # key ('Montant versé'), as the dashboard's form names it
+            raise error.about(f"change.{error.field}") from None
+        raise
     if as_json:
         emit(asdict(result))
         return

@@ -15,11 +15,12 @@ from states.amendments import (
     Amendment,
     AmendmentOutcome,
     check_draft_date,
+    check_new_term,
     fire_amendment,
     parse_changes,
 )
 from states.calendar import civil_date
-from states.convention import Convention
+from states.convention import Convention, Signatory
 from states.errors import ConvflowError, GuardRejected
 from states.lifecycle import IN_FORCE
 from states.terms import TERMS, recorded_terms
@@ -100,6 +101,7 @@ def draft_amendment(app: App, command: DraftAmendment, now: datetime) -> Amendme
         _check_amendable(convention, uow, convention_id)
         check_draft_date(convention, on, civil_date(now))
         changes = parse_changes(convention, command.changes)
+        check_new_term(changes, on)
         amendment = Amendment(
             uow.amendments.next_number(convention_id),
             changes=changes,
@@ -259,6 +261,8 @@ def _tell(
         if balance is not None:
             snapshot["balance"] = balance
     to = [s.email for s in convention.signatories]
+    # A representative the amendment replaced signed it: they hear it came into force too.
+    to += [s.email for s in _outgoing_only(convention, outcome)]
     app.mailer.queue(
         uow,
         convention,
@@ -272,6 +276,13 @@ def _tell(
         to=to,
         withheld=recorded_late(app.settings, outcome.on, now),
     )
+
+
+def _outgoing_only(convention: Convention, outcome: AmendmentOutcome) -> list[Signatory]:
+    """The representatives an amendment replaced who no longer sign for any party (not the
+    same person reappointed under a new title)."""
+    staying = {s.email.lower() for s in convention.signatories}
+    return [s for s in outcome.outgoing if s.email.lower() not in staying]
 
 
 def abandon_open_amendment(

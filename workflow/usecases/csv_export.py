@@ -100,14 +100,19 @@ CHAIN_HEADERS = ["empreinte précédente", "empreinte", "contenu haché"]
 (sorted JSON, states.chain.canonical) its hash covers."""
 
 
-def history_cells(item: HistoryRow) -> list[Any]:
-    """A history line's readable cells, as the CSV writes them."""
+def history_cells(item: HistoryRow, *, before_amendment_states: bool = False) -> list[Any]:
+    """A history line's readable cells, as the CSV writes them; `before_amendment_states`, as
+    dossiers written before an amendment's line said its states in French wrote them (its
+    states read as a convention's: 'in_force', 'abandoned'), which a check still accepts."""
+    # an amendment's line moves the amendment's states ('en signature → en vigueur')
+    amendment = item.get("amendment") and not before_amendment_states
+    said = labels.amendment_state if amendment else labels.state
     return [
         item["seq"],
         item["date"],
         labels.event(item["event"], item.get("amendment"), item["inputs"]),
-        labels.state(item["from_state"]) if item["from_state"] else "",
-        labels.state(item["to_state"]),
+        said(item["from_state"]) if item["from_state"] else "",
+        said(item["to_state"]),
         item["actor"],
         item["recorded_at"],
         " ; ".join(f"{key}={recorded_text(value)}" for key, value in item["inputs"].items()),

@@ -147,6 +147,11 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
                         "title": s.title,
                         "email": s.email,
                         "signed_on": _iso(s.signed_on),
+                        # designated by an amendment after the convention took effect: it
+                        # is signed for this party, by the one this person replaced (as
+                        # `status` says it), not waiting for a signature
+                        "appointed_after_signature": s.signed_on is None
+                        and convention.effective_date is not None,
                     }
                     for s in convention.signatories
                     if s.party == party.key

@@ -60,6 +60,7 @@ HINTS = (
     "duplicate_reference",
     "database_folder_is_a_file",
     "database_folder_not_created",
+    "amendment_pending",  # the commands that abandon the open amendment, or carry it through
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
 
