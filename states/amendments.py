@@ -359,7 +359,7 @@ def _submit(
     amendment.submitted_on = on
     days = convention.clauses.signature_target_days
     target = amendment_signature_target(
-        on, days, amendment.number, convention.clauses.articles.amendment
+        on, days, amendment.number, convention.clauses.articles.amendment, convention.ends_on()
     )
     return replace(_base(amendment, "submit", on, actor, inputs), opened=(target,))
 
