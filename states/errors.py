@@ -414,6 +414,11 @@ CODES: dict[str, dict[str, Kind]] = {
     "amicable_window_open_after_end": {
         "state": "state", "court_from": "date", "allowed": "actions",
     },
+    # An amendment that lapsed with its convention (still unsigned at its end): nothing more
+    # is recorded on it; a last signature dated on or before the end (valid, rule 13) that
+    # comes after the service recorded the end is said as such, with the signatures missing.
+    "amendment_lapsed": {"ended_on": "date"},
+    "amendment_lapsed_signed_before_end": {"on": "date", "ended_on": "date", "missing": "list"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
