@@ -26,6 +26,7 @@ from tests.integration.steps import (
     at,
     bring_into_execution,
     load,
+    record,
     state,
 )
 from tests.integration.test_what_is_due import received, subject, text_of
@@ -191,9 +192,9 @@ def test_a_last_signature_dated_on_the_term_entered_after_the_expiry_says_what_t
     assert said.startswith(
         "« Enregistrer une signature de l'avenant n° 1 » refusé : l'avenant est caduc : la "
         "convention a pris fin le 31 décembre 2025 sans que sa dernière signature soit "
-        "enregistrée, et une signature datée du 31 décembre 2025, avant cette fin, ne peut plus "
-        "l'être une fois la fin enregistrée : convflow ne sait pas encore revenir sur une fin de "
-        f"convention (signature manquante : {METROPOLE}). Si toutes les parties ont bien signé "
+        "enregistrée, et une signature datée du 31 décembre 2025, au plus tard à cette fin, ne "
+        "peut plus l'être une fois la fin enregistrée : convflow ne sait pas encore revenir sur "
+        f"une fin de convention (signature manquante : {METROPOLE}). Si toutes les parties ont bien signé "
         "au plus tard le 31 décembre 2025, l'avenant a pris effet et la convention continue en "
         "droit : gardez l'original signé et ses dates, prévenez sans attendre le service "
         "juridique et l'administrateur de convflow"
@@ -212,3 +213,28 @@ def test_the_same_signature_typed_before_the_pass_brings_the_extension_into_forc
     run_due(submitted, clock.now)
     assert state(submitted) == "execution"
     assert views.status(submitted, REFERENCE)["end_date"] == "2026-06-30"
+
+
+def test_an_avenant_pending_when_a_termination_takes_effect_lapses_too(
+    app: App, clock: FixedClock, reference_convention: Convention
+) -> None:
+    """The CRPV's notice received on 15 April 2025 ends the convention before its term; an
+    avenant (amount 250 000,00 €) drafted on 1 September and never signed lapses with it, its
+    history line saying the day the termination took effect."""
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_execution(app)
+    clock.now = at("2025-04-16T09:00:00Z")
+    record(app, "give_notice", "2025-04-15", party="crpv", received="2025-04-15")
+    clock.now = at("2025-09-01T09:00:00Z")
+    amend(app, "2025-09-01", amount="250000.00")
+    run_due(app, at("2025-12-01T09:00:00Z"))
+    assert state(app) == "terminated"
+    history = views.history(app, REFERENCE)
+    [terminate] = [h for h in history if h["event"] == "terminate"]
+    ended_on = terminate["inputs"]["effective_end"]
+    [row] = views.amendments(app, REFERENCE)
+    assert (row["state"], row["lapsed_on"]) == ("lapsed", ended_on)
+    assert (history[-1]["event"], history[-1]["from_state"], history[-1]["inputs"]) == (
+        "lapse", "draft", {"effective_end": ended_on},
+    )  # fmt: skip
