@@ -194,10 +194,10 @@ def test_a_last_signature_dated_on_the_term_entered_after_the_expiry_says_what_t
         "convention a pris fin le 31 décembre 2025 sans que sa dernière signature soit "
         "enregistrée, et une signature datée du 31 décembre 2025, au plus tard à cette fin, ne "
         "peut plus l'être une fois la fin enregistrée : convflow ne sait pas encore revenir sur "
-        f"une fin de convention (signature manquante : {METROPOLE}). Si toutes les parties ont bien signé "
-        "au plus tard le 31 décembre 2025, l'avenant a pris effet et la convention continue en "
-        "droit : gardez l'original signé et ses dates, prévenez sans attendre le service "
-        "juridique et l'administrateur de convflow"
+        f"une fin de convention (signature manquante : {METROPOLE}). Si toutes les parties "
+        "ont bien signé au plus tard le 31 décembre 2025, l'avenant a pris effet et la "
+        "convention continue en droit : gardez l'original signé et ses dates, prévenez sans "
+        "attendre le service juridique et l'administrateur de convflow"
     )
     assert len(views.history(submitted, REFERENCE)) == rows
     assert state(submitted) == "expired"
