@@ -46,6 +46,9 @@ VARIANTS = {
     "dispute_after_end": "si un litige, notifié par la lettre du GIP reçue le 15 décembre 2025, "
     "restait ouvert au terme de la convention : la clause de règlement des différends lui survit "
     "(code civil, art. 1230, par analogie)",
+    "amendment_lapsed": "si l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé par le GIP "
+    "seul, attendait encore la signature de la Métropole au terme de la convention : il devient "
+    "caduc avec elle",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -911,6 +914,19 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 date(2025, 12, 15),
                 _SERVICE,
             ),
+        },
+    },
+    "amendment_lapsed": {
+        "convention_expired": lambda: {
+            "convention": _convention("expired", "arrivée à son terme"),
+            "deadline": _expiry(),
+            "event": _event(
+                "convention_expired",
+                "Terme atteint",
+                date(2026, 1, 1),
+                "convflow (échéance automatique)",
+            ),
+            "amendment": {**_amendment(), "lapsed": True, "extends": True},
         },
     },
     "committee_name": {

@@ -4,7 +4,9 @@ Article 5: any change needs another written amendment signed by both parties. An
 runs draft → signature → in_force (or abandoned) beside its convention while the convention
 is in force; its last signature changes the convention's terms, and the deadlines that depend
 on them are recomputed in the same transaction. Rule 13 of docs/LEGAL-DEADLINES.md: signed after
-the term, it would be a new convention, so it is refused.
+the term, it would be a new convention, so it is refused; one still in draft or signature when
+the convention ends lapses with it (`lapse`, recorded by the service: « caduc », not abandoned
+by anyone).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from states.deadlines import (
     with_source,
 )
 from states.due import moot_kinds
-from states.errors import GuardRejected, InvalidInput, InvalidTransition
+from states.errors import GuardRejected, InvalidInput, InvalidTransition, UnknownEvent
 from states.inputs import (
     AMENDMENT_INPUTS,
     check_actor,
@@ -47,8 +49,11 @@ from states.inputs import (
 from states.lifecycle import IN_FORCE
 from states.open_data import publication_update
 
-AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned")
+AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned", "lapsed")
 AMENDMENT_EVENTS = ("submit", "sign", "abandon")
+"""The events a person records on an amendment."""
+SERVICE_AMENDMENT_EVENTS = ("lapse",)
+"""The events only the service records: the convention ended before the last signature."""
 
 TERMS = ("end_date", "amount")
 CLAUSES = (
@@ -106,6 +111,7 @@ MACHINE = Machine(
         {"trigger": "sign", "source": "signature", "dest": "in_force", "conditions": [_complete]},
         {"trigger": "sign", "source": "signature", "dest": None},
         {"trigger": "abandon", "source": ["draft", "signature"], "dest": "abandoned"},
+        {"trigger": "lapse", "source": ["draft", "signature"], "dest": "lapsed"},
     ],
     initial="draft",
     model_attribute="state",
@@ -270,6 +276,10 @@ def _check(
     convention: Convention, amendment: Amendment, trigger: str, on: date, today: date
 ) -> None:
     reference, number = convention.reference, amendment.number
+    if amendment.state == "lapsed":
+        _refuse_lapsed(convention, amendment, trigger, on)
+    if trigger in SERVICE_AMENDMENT_EVENTS and convention.state in IN_FORCE:
+        raise UnknownEvent(trigger, AMENDMENT_EVENTS)  # the service's, once the convention ended
     if trigger not in MACHINE.get_triggers(amendment.state):
         raise InvalidTransition(
             reference,
@@ -278,7 +288,7 @@ def _check(
             allowed_amendment_events(amendment.state),
             amendment=amendment.number,
         )
-    if trigger != "abandon" and convention.state not in IN_FORCE:
+    if trigger not in ("abandon", "lapse") and convention.state not in IN_FORCE:
         raise GuardRejected(
             reference, trigger, "convention_not_in_force", amendment=number,
             state=convention.state,
@@ -304,6 +314,25 @@ def _check(
             reference, trigger, "amendment_dated_too_early", amendment=number, on=on,
             earliest=max(known),
         )  # fmt: skip
+
+
+def _refuse_lapsed(convention: Convention, amendment: Amendment, trigger: str, on: date) -> None:
+    """An amendment lapsed with its convention: nothing more can be recorded on it, and the
+    refusal says why. A last signature dated on or before the term (valid under rule 13) that
+    reaches convflow after the service recorded the end is said as such, with what to do:
+    convflow cannot yet withdraw a recorded expiry."""
+    ended_on = convention.ends_on()
+    missing = [s.email for s in convention.signatories
+               if s.email.lower() not in amendment.signatures]  # fmt: skip
+    if trigger == "sign" and on <= ended_on:
+        raise GuardRejected(
+            convention.reference, trigger, "amendment_lapsed_signed_before_end",
+            amendment=amendment.number, on=on, ended_on=ended_on, missing=missing,
+        )  # fmt: skip
+    raise GuardRejected(
+        convention.reference, trigger, "amendment_lapsed", amendment=amendment.number,
+        ended_on=ended_on,
+    )  # fmt: skip
 
 
 def check_draft_date(convention: Convention, on: date, today: date) -> None:
@@ -342,7 +371,7 @@ def fire_amendment(
     inputs = check_keys(trigger, inputs or {}, AMENDMENT_INPUTS)
     check_actor(actor)
     from_state = amendment.state
-    handler = {"submit": _submit, "sign": _sign, "abandon": _abandon}[trigger]
+    handler = {"submit": _submit, "sign": _sign, "abandon": _abandon, "lapse": _lapse}[trigger]
     outcome = handler(convention, amendment, on, actor, inputs, legal)
     moved = MACHINE.events[trigger].trigger(amendment, convention=convention)
     assert moved, "every rule leaves a passing condition"
@@ -378,7 +407,7 @@ def _submit(
     amendment.submitted_on = on
     days = convention.clauses.signature_target_days
     target = amendment_signature_target(
-        on, days, amendment.number, convention.clauses.articles.amendment
+        on, days, amendment.number, convention.clauses.articles.amendment, convention.ends_on()
     )
     return replace(_base(amendment, "submit", on, actor, inputs), opened=(target,))
 
@@ -393,6 +422,23 @@ def _abandon(
 ) -> AmendmentOutcome:
     closure = DeadlineClosure("amendment_signature", "cancelled")
     return replace(_base(amendment, "abandon", on, actor, inputs), closures=(closure,))
+
+
+def _lapse(
+    convention: Convention,
+    amendment: Amendment,
+    on: date,
+    actor: str,
+    inputs: dict[str, str],
+    legal: LegalSettings,
+) -> AmendmentOutcome:
+    """The convention ended (expired, terminated) before the last signature: the amendment
+    lapses with it; the history says how it ended and on which day."""
+    closure = DeadlineClosure("amendment_signature", "cancelled")
+    # the key the convention's own end records: `end_date` (expire), `effective_end` (terminate)
+    key = "end_date" if convention.state == "expired" else "effective_end"
+    ended = {key: convention.ends_on().isoformat()}
+    return replace(_base(amendment, "lapse", on, actor, ended), closures=(closure,))
 
 
 def _sign(

@@ -783,17 +783,33 @@ def instalment_target(
 
 
 def amendment_signature_target(
-    submitted_on: date, days: int, number: int, article: str = "article 5"
+    submitted_on: date, days: int, number: int, article: str = "article 5", term: date | None = None
 ) -> ComputedDeadline:
-    """The internal target for the signatures of an amendment (avenant)."""
+    """The internal target for the signatures of an amendment (avenant): `days` after its
+    submission, and never after the convention's current `term` (rule 13 of
+    docs/LEGAL-DEADLINES.md: a last signature after the term is refused, the amendment then
+    lapses with the convention), the explanation saying why when the term brings it forward."""
     due = add_days(submitted_on, days)
+    target = (
+        f"Objectif interne\u00a0: toutes les signatures sous {days} jours calendaires, soit au "
+        f"plus tard le {_instant_text(due)}"
+    )
+    after = "ensuite, un rappel chaque semaine tant qu'une signature manque"
+    if term is not None and due > term:
+        target = (
+            f"Objectif interne\u00a0: toutes les signatures avant le terme actuel de la "
+            f"convention, le {_instant_text(term)}\u00a0: les {days} jours calendaires habituels "
+            f"mèneraient au {french_date(due)}, après ce terme, quand l'avenant ne pourrait plus "
+            "être signé"
+        )
+        after = (
+            "une signature manquant encore à ce terme, l'avenant devient caduc avec la convention"
+        )
+        due = term
     lines = [
         f"Avenant n°\u00a0{number} ({article})\u00a0: soumis à la signature des deux parties le "
         f"{french_date(submitted_on)}.",
-        f"Objectif interne\u00a0: toutes les signatures sous {days} jours calendaires, soit au "
-        "plus "
-        f"tard le {_instant_text(due)}\u00a0; ensuite, un rappel chaque semaine tant qu'une "
-        "signature manque.",
+        f"{target}\u00a0; {after}.",
         "L'avenant prend effet à la date de sa dernière signature\u00a0; s'il prolonge la "
         "convention, "
         "cette signature doit intervenir avant le terme (signé après, ce serait une nouvelle "

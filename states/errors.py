@@ -424,6 +424,11 @@ CODES: dict[str, dict[str, Kind]] = {
     # could never take effect (its last signature would come after it), refused at once
     # rather than at that last signature (amendment_term_over).
     "amendment_term_already_past": {"new_end": "date", "on": "date"},
+    # An amendment that lapsed with its convention (still unsigned at its end): nothing more
+    # is recorded on it; a last signature dated on or before the end (valid, rule 13) that
+    # comes after the service recorded the end is said as such, with the signatures missing.
+    "amendment_lapsed": {"ended_on": "date"},
+    "amendment_lapsed_signed_before_end": {"on": "date", "ended_on": "date", "missing": "list"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -69,6 +69,7 @@ AMENDMENT_INPUTS: dict[str, InputSpec] = {
     "submit": InputSpec(optional=("note",)),
     "sign": InputSpec(required=("signatory",)),
     "abandon": InputSpec(optional=("reason", "note")),
+    "lapse": InputSpec(),  # recorded by the service when the convention ends
 }
 """The inputs of an amendment's events."""
 

@@ -9,8 +9,9 @@ import pytest
 
 from tests.http.conftest import REFERENCE, Tokens, bearer, form_value, sign_in
 from tests.integration import steps
-from tests.integration.test_amendments import amend, sign_both
+from tests.integration.test_amendments import amend, amendment, sign_both
 from workflow.bootstrap import App
+from workflow.usecases.due import run_due
 
 AMENDMENTS = f"/api/v1/conventions/{REFERENCE}/amendments"
 PAGE = f"/conventions/{REFERENCE}"
@@ -178,3 +179,31 @@ def test_the_page_says_a_representative_designated_by_an_avenant_signs_nothing_p
 
     assert "désigné par un avenant, après la signature de la convention" in page
     assert "signature attendue" not in page
+
+
+def test_an_amendment_that_lapsed_at_the_term_reads_caduc_on_the_dashboard_and_the_api(
+    client: httpx.Client, tokens: Tokens, admin_browser: httpx.Client, in_execution: App
+):
+    """Submitted on 15 December 2025, signed by the GIP only: the term (31 December) passes,
+    the service records the expiry and the avenant lapses with the convention."""
+    in_execution.clock.now = steps.at("2025-12-16T09:00:00Z")  # type: ignore[attr-defined]
+    amend(in_execution, "2025-12-15", end_date="2026-06-30")
+    amendment(in_execution, 1, "submit", "2025-12-15")
+    amendment(in_execution, 1, "sign", "2025-12-16", signatory=steps.CRPV)
+    in_execution.clock.now = steps.at("2026-01-02T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(in_execution, in_execution.clock())
+
+    listed = client.get(AMENDMENTS, headers=bearer(tokens.viewer)).json()
+    refused = client.post(
+        f"{AMENDMENTS}/1/events", headers=bearer(tokens.admin),
+        json={"event": "sign", "inputs": {"signatory": steps.METROPOLE}},
+    )  # fmt: skip
+    page = unescape(admin_browser.get(PAGE).text)
+
+    assert [(a["state"], a["lapsed_on"], a["allowed_events"]) for a in listed] == [
+        ("lapsed", "2025-12-31", [])
+    ]
+    assert refused.status_code == 409
+    assert "the amendment lapsed: the convention ended on 2025-12-31" in refused.json()["detail"]
+    assert '<span class="badge amendment-lapsed">caduc</span>' in page
+    assert "Avenant caduc" in page[page.index('id="historique"') :]

@@ -122,7 +122,7 @@ def test_an_extension_signed_after_the_term_is_refused(
     # the service then applies the term, and the amendment lapses with the convention
     run_due(in_execution, at("2026-01-01T00:00:00+01:00"))
     assert state(in_execution) == "expired"
-    assert views.amendments(in_execution, REFERENCE)[0]["state"] == "abandoned"
+    assert views.amendments(in_execution, REFERENCE)[0]["state"] == "lapsed"
     with pytest.raises(GuardRejected, match=r"convention_not_in_force .*state=expired"):
         amend(in_execution, "2026-01-06", end_date="2026-12-31")
 

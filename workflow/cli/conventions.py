@@ -495,11 +495,15 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
         return
     for row in rows:
         state = words.label("amendment_state", row["state"])
-        since = row["effective_date"]
+        since, lapsed_on = row["effective_date"], row["lapsed_on"]
         click.echo(
             words("avenant n°{number}  {state}, in force since {day}", number=row["number"],
                   state=state, day=day(words, since))
             if since
+            else words("avenant n°{number}  {state}: the convention ended on {day} before its "
+                       "last signature", number=row["number"], state=state,
+                       day=day(words, lapsed_on))
+            if lapsed_on
             else words("avenant n°{number}  {state}", number=row["number"], state=state)
         )  # fmt: skip
         if row["applied"]:

@@ -285,27 +285,21 @@ def _outgoing_only(convention: Convention, outcome: AmendmentOutcome) -> list[Si
     return [s for s in outcome.outgoing if s.email.lower() not in staying]
 
 
-def abandon_open_amendment(
+def lapse_open_amendment(
     app: App,
     uow: UnitOfWork,
     convention: Convention,
     convention_id: int,
+    amendment: Amendment | None,
     now: datetime,
     actor: str,
 ) -> None:
-    """When a convention ends, an amendment still being drafted or signed lapses with it."""
-    amendment = uow.amendments.open_one(convention_id)
+    """When a convention ends, an amendment still being drafted or signed lapses with it
+    (`lapse`: « caduc »); the email of the end names it (`lapsed_amendment`)."""
     if amendment is None:
         return
     on = max(d for d in (convention.last_event_on, amendment.last_event_on) if d)
     outcome = fire_amendment(
-        convention,
-        amendment,
-        "abandon",
-        on=on,
-        actor=actor,
-        today=on,
-        legal=app.legal,
-        inputs={"reason": f"convention {convention.state}"},
+        convention, amendment, "lapse", on=on, actor=actor, today=on, legal=app.legal
     )
     persist_amendment_outcome(app, uow, convention, convention_id, amendment, outcome, now)

@@ -284,13 +284,15 @@ def persist_outcome(
     *,
     late: bool = False,
     told_at: datetime | None = None,
+    amendment: dict[str, Any] | None = None,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
     reminders planned), and the email that tells the signatories (withheld when the event is
     `late`: recorded after the fact, the administrators hear of it instead; held in the
     outbox until `told_at` when given: the service's end of a convention, applied at
-    midnight, is told at the reminder hour)."""
+    midnight, is told at the reminder hour; `amendment`: the one that lapses with it, which its
+    email names)."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -327,6 +329,7 @@ def persist_outcome(
             now,
             deadline=deadline,
             event=event_snapshot(outcome, convention, letter),
+            amendment=amendment,
             withheld=late,
             not_before=told_at,
         )

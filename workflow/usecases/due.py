@@ -25,11 +25,11 @@ from storage.mapping import deadline_entry, reminder_entry
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
-from workflow.usecases.amendments import abandon_open_amendment
+from workflow.usecases.amendments import lapse_open_amendment
 from workflow.usecases.commands import DueActionTaken
 from workflow.usecases.conventions import persist_outcome
 from workflow.usecases.dispatch import DeliveryReport, deliver
-from workflow.usecases.emails import EVENT_NOTICES, deadline_snapshot
+from workflow.usecases.emails import EVENT_NOTICES, amendment_snapshot, deadline_snapshot
 from workflow.usecases.heads import send_chain_heads
 from workflow.usecases.late import report_late_records
 from workflow.usecases.outage import database_gone
@@ -108,6 +108,15 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             )
         end = decided.end
         if end is not None:
+            # An amendment still in draft or signature lapses with the convention, and the
+            # email of the end names it.
+            pending = uow.amendments.open_one(convention_id)
+            lapsed = None
+            if pending is not None:
+                new_end = pending.changes.get("end_date")
+                extends = new_end is not None and new_end > convention.end_date.isoformat()
+                lapsed = {**amendment_snapshot(pending, convention), "lapsed": True,
+                          "extends": extends}  # fmt: skip
             outcome = fire(
                 convention,
                 end.event,
@@ -120,8 +129,9 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             ending = next((r for r in rows.values() if r.kind == end.kind), None)
             late = ending is not None and _known_late(ending, app.settings.late_record_days)
             told_at = end.told_at(app.settings.reminder_hour)
-            persist_outcome(app, uow, convention, outcome, now, late=late, told_at=told_at)
-            abandon_open_amendment(app, uow, convention, convention_id, now, SERVICE_ACTOR)
+            persist_outcome(app, uow, convention, outcome, now, late=late, told_at=told_at,
+                            amendment=lapsed)  # fmt: skip
+            lapse_open_amendment(app, uow, convention, convention_id, pending, now, SERVICE_ACTOR)
             actions.append(
                 DueActionTaken(
                     reference,

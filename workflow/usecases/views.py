@@ -148,6 +148,7 @@ class AmendmentView(TypedDict):
     submitted_on: str | None
     effective_date: str | None
     allowed_events: list[str]
+    lapsed_on: str | None  # lapsed: the day the convention ended before its last signature
 
 
 class PartyView(TypedDict):
@@ -406,6 +407,7 @@ def amendment_view(amendment: Amendment, convention: Convention) -> AmendmentVie
         "submitted_on": day(amendment.submitted_on),
         "effective_date": day(amendment.effective_date),
         "allowed_events": allowed_amendment_events(amendment.state),
+        "lapsed_on": day(convention.ends_on()) if amendment.state == "lapsed" else None,
     }
 
 

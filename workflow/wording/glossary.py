@@ -8,7 +8,12 @@ which a command saying one state's label (`convflow status`) has no need of (iss
 
 from __future__ import annotations
 
-from states.amendments import AMENDABLE, AMENDMENT_EVENTS, AMENDMENT_STATES
+from states.amendments import (
+    AMENDABLE,
+    AMENDMENT_EVENTS,
+    AMENDMENT_STATES,
+    SERVICE_AMENDMENT_EVENTS,
+)
 from states.chain import ERASURE
 from states.deadlines import DEADLINE_KINDS, DEADLINE_STATUSES, LETTER_BASES
 from states.documents import DOCUMENT_KINDS
@@ -72,10 +77,10 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "state_short": STATES,  # a state in a box of the lifecycle diagram: 'Exécution'
     # as the history names them
     "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE,
-              ATTACH),
+              ATTACH, *SERVICE_AMENDMENT_EVENTS),
     "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft", ERASURE),  # as a person records them
     "amendment_state": AMENDMENT_STATES,
-    "amendment_event": ("amend", *AMENDMENT_EVENTS),
+    "amendment_event": ("amend", *AMENDMENT_EVENTS, *SERVICE_AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number
     "input": _INPUTS,  # an event's input, as the history and emails name it
     "field": (*_INPUTS, "number", "on", "version", "changes", "file", "by",
