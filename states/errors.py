@@ -637,6 +637,17 @@ class InvalidInput(ConvflowError, ValueError):
         return InvalidInput(field, self.code, **self.own_params)
 
 
+class InvalidTerm(InvalidInput):
+    """An input an amendment proposes for a term of the convention refused: the same code and
+    parameters (`field` stays the key as typed, `amount`), said as the term it changes
+    ('Montant') rather than as an event's input of the same key ('Montant versé')."""
+
+    @classmethod
+    def of(cls, error: InvalidInput) -> InvalidTerm:
+        """`error`, said of the term its field names."""
+        return cls(error.field, error.code, **error.own_params)
+
+
 class UnknownConvention(ConvflowError, LookupError):
     """No convention has this reference; `closest`, the stored one most likely meant (equal
     to it but for case, or close in spelling: states.spelling.meant_reference), only said."""

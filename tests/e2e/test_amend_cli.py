@@ -161,6 +161,7 @@ def test_an_amendment_s_states_and_terms_are_said_in_french(
     _in_execution(convflow)
     refused = convflow.refusal("amend", REF, "amount=100000.00", "--on", "2025-11-03")
     assert refused["code"] == "amount_below_paid"
+    assert refused["params"]["field"] == "amount"  # the key as typed: scripts read it
     assert refused["message"].startswith("Montant (amount)\u00a0: le nouveau montant")
     convflow.ok("amend", REF, "end_date=2026-06-30", "--on", "2025-11-03")
     convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2025-11-04")

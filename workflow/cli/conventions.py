@@ -10,7 +10,7 @@ import click
 
 from states.amendments import AMENDMENT_EVENTS, FIELDS
 from states.calendar import civil_date
-from states.errors import DuplicateReference, InvalidInput
+from states.errors import DuplicateReference, InvalidInput, InvalidTerm
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
 from storage.engine import ensure_database
 from storage.migrate import migrate_database
@@ -468,7 +468,7 @@ def amend(
         if error.field in FIELDS and error.field in proposed:
             # the term the amendment changes ('Montant'), not an event's input of the same
             # key ('Montant versé'), as the dashboard's form names it
-            raise error.about(f"change.{error.field}") from None
+            raise InvalidTerm.of(error) from None
         raise
     if as_json:
         emit(asdict(result))

@@ -15,7 +15,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from states.errors import CODES, FRAME_KINDS, NOT_FILES, ConvflowError, InvalidInput, Kind
+from states.errors import (
+    CODES,
+    FRAME_KINDS,
+    NOT_FILES,
+    ConvflowError,
+    InvalidInput,
+    InvalidTerm,
+    Kind,
+)
 from states.identifiers import FORMS
 from states.visible import visible
 from workflow.failures import said_failure
@@ -215,6 +223,8 @@ def _frame(error: ConvflowError, words: Words, problem: str) -> str:
             message = words.entry("frame", "also", message=message, others=values["others"])
         return message
     if "field" in error.FRAME:
+        if isinstance(error, InvalidTerm):  # the key as typed in JSON, the term in words
+            values["field"] = visible(words.field(f"change.{error.field}"))
         return words.entry("frame", "invalid_input", problem=problem, **values)
     if "event" in error.FRAME:
         frame = "refused" if error.params.get("amendment") is None else "refused_amendment"
