@@ -366,8 +366,8 @@ def event(
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
     A dispute open at the end outlives it (rule 24, Code civil art. 1230 by analogy): settle,
     go_to_court and close_litigation are recorded on the expired or terminated convention.
-    An instalment unpaid at the end stays due (rule 25): pay, its report_received and
-    forgo_payment are recorded on the expired or terminated convention while one is unpaid.
+    An instalment unpaid at the end stays due (rule 25): while one is unpaid, pay, its
+    report_received and forgo_payment are recorded on the expired or terminated convention.
     """
     app, words = context.app(), context.words
     if amendment is not None or event == "abandon":
