@@ -49,6 +49,9 @@ VARIANTS = {
     "amendment_lapsed": "si l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé par le GIP "
     "seul, attendait encore la signature de la Métropole au terme de la convention : il devient "
     "caduc avec elle",
+    "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
+    f"2025 n’était pas reçu à son terme : le solde de {euros(Decimal('80000'))} reste dû après sa "
+    "fin (règle 25 : ce qui a été acquis pendant la convention reste dû)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -879,6 +882,49 @@ def _ended_in_dispute(state: str, label: str, ended_on: date, in_court: bool = F
     }
 
 
+_LATE_REPORT, _LATE_TARGET, _LATE_PAID = date(2026, 3, 16), date(2026, 4, 15), date(2026, 4, 10)
+"""The activity report of 2025 received after the term, its balance's target 30 days later,
+and the balance paid (rule 25)."""
+
+
+def _ended_with_balance(*, report: bool = False, paid: bool = False) -> Context:
+    """The reference convention paid in two instalments, expired at its term with the first
+    paid and the balance (n°2, on the activity report) still due: it stays due after the end
+    (rule 25); `report`: the report received since, `paid`: the balance paid since."""
+    first, second = _instalments(first_paid=True)
+    second = {**second, "report_received_on": _LATE_REPORT if report else None,
+              "paid_on": _LATE_PAID if paid else None,
+              "paid_amount": str(_SECOND) if paid else None}  # fmt: skip
+    convention = {**_convention("expired", "arrivée à son terme"), **_ENDED,
+                  "instalments": [first, second]}  # fmt: skip
+    if not paid:
+        convention["remaining_payments"] = [
+            {key: second[key] for key in ("number", "amount", "trigger", "on", "report",
+                                          "report_received_on")}
+        ]  # fmt: skip
+    return convention
+
+
+def _late_balance_target(days_before: int | None = None) -> dict[str, Any]:
+    """The balance's internal target, 30 days after its report received after the term."""
+    deadline = _deadline(
+        "payment",
+        "Objectif interne de versement (article 2)",
+        _LATE_TARGET,
+        datetime(2026, 4, 15, 22, 0, tzinfo=UTC),
+        [
+            f"Versement n°\u00a02 sur 2 (article 2), {euros(_SECOND)} : à la réception du "
+            f"document « {_REPORT} », reçu le {date_fr_full(_LATE_REPORT)}.",
+            "Objectif interne du service : versement dans les 30 jours, "
+            f"soit le {date_fr_full(_LATE_TARGET)}.",
+            "Une subvention n’est pas un marché public : le délai de paiement de 30 jours du code "
+            "de la commande publique ne s’applique pas. Cet objectif n’est pas un délai légal.",
+        ],
+        days_before=days_before,
+    )
+    return {**deadline, "instalment": 2}
+
+
 _ENDED = {"ended_on": _END}
 """An ended convention whose dispute was settled or closed: the day it ended, no dispute."""
 
@@ -927,6 +973,33 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 "convflow (échéance automatique)",
             ),
             "amendment": {**_amendment(), "lapsed": True, "extends": True},
+        },
+    },
+    "balance_after_end": {
+        "convention_expired": lambda: {
+            "convention": _ended_with_balance(),
+            "deadline": _expiry(),
+            "event": _event(
+                "convention_expired",
+                "Terme atteint",
+                date(2026, 1, 1),
+                "convflow (échéance automatique)",
+            ),
+        },
+        "reminder_payment": lambda: {
+            "convention": _ended_with_balance(report=True),
+            "deadline": _late_balance_target(7),
+        },
+        "payment_recorded": lambda: {
+            "convention": _ended_with_balance(report=True, paid=True),
+            "deadline": _late_balance_target(),
+            "event": _event(
+                "payment_recorded",
+                "Versement enregistré",
+                _LATE_PAID,
+                "Direction des finances",
+                **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n°\u00a02026-002214"},
+            ),
         },
     },
     "committee_name": {

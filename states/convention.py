@@ -128,6 +128,10 @@ class TerminationNotice:
 
 PAYING_STATES = ("payment", "execution")
 """Where instalments are paid, and an instalment's report received (article 2)."""
+OWING_AFTER_END = ("expired", "terminated")
+"""The ends of a convention that was in force, where an instalment still unpaid stays due (rule
+25: what was earned during the term stays due after it): it is paid, its report received, or
+forgone there, the state staying the end's (states.lifecycle.PAYMENT_AFTER_END)."""
 
 
 @dataclass
@@ -243,8 +247,12 @@ class Convention:
 
     def report_to_receive(self) -> Instalment | None:
         """The instalment whose report may be recorded now: the one awaiting its report, while
-        payments are made (payment, execution); None in any other state."""
-        return self.awaiting_report() if self.state in PAYING_STATES else None
+        payments are made (payment, execution) and after the end while it is unpaid (rule 25:
+        the balance is paid on the report of the activity, which comes after the term); None
+        in any other state."""
+        if self.state in PAYING_STATES or self.state in OWING_AFTER_END:
+            return self.awaiting_report()
+        return None
 
     def awaiting_financial_report(self) -> bool:
         """Whether the beneficiary's financial report is owed and not received yet: once the

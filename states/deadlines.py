@@ -51,7 +51,12 @@ DEADLINE_KINDS: tuple[DeadlineKind, ...] = (
     "financial_report",
     "committee",
 )
-OUTLIVING_KINDS: tuple[DeadlineKind, ...] = ("publication", "financial_report", "dispute_window")
+OUTLIVING_KINDS: tuple[DeadlineKind, ...] = (
+    "publication",
+    "financial_report",
+    "dispute_window",
+    "payment",
+)
 """Deadlines the convention's end does not close, nor cancel their reminders: the open data are
 published within three months of the signature whatever the term (rule 19: a convention signed
 less than three months before its term is due to publish after it, and `publish` is taken after
@@ -61,7 +66,12 @@ clause survives the end of the contract (Code civil art. 1230, by analogy; CE, 1
 n° 433643, on the force of an amicable clause), so the window runs on, its reminders and the
 court-possible email go out, and the dispute is settled or brought to court after the end
 (states.lifecycle.DISPUTE_AFTER_END). A window is pending only while its dispute is open (a
-settlement cancels it, the court's seizure passes it): none outlives a dispute."""
+settlement cancels it, the court's seizure passes it): none outlives a dispute. The payment of
+an instalment still unpaid at the end (rule 25: what was earned during the term stays due after
+it; the balance is paid on the report of the activity, which comes after the term): its target
+and its reminders go on until it is paid or the Métropole forgoes it (`forgo_payment`, which
+cancels it); a pending payment deadline is always one of an unpaid instalment (a payment meets
+it)."""
 END_KINDS: dict[str, DeadlineKind] = {"expire": "expiry", "terminate": "termination"}
 """The automatic event that ends a convention, and the deadline it applies."""
 

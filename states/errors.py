@@ -429,6 +429,11 @@ CODES: dict[str, dict[str, Kind]] = {
     # comes after the service recorded the end is said as such, with the signatures missing.
     "amendment_lapsed": {"ended_on": "date"},
     "amendment_lapsed_signed_before_end": {"on": "date", "ended_on": "date", "missing": "list"},
+    # An instalment the Métropole has forgone (rule 25, `forgo_payment`) is paid, its report
+    # received or forgone again: nothing is owed on it since that day. A convention paid in
+    # instalments forgoes one only when it is named (the unpaid ones said).
+    "instalment_forgone": {"instalment": "number", "forgone_on": "date"},
+    "forgo_which_instalment": {"instalments": "list"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

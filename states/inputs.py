@@ -46,6 +46,7 @@ INPUTS: dict[str, InputSpec] = {
     "notify": InputSpec(optional=("note",)),
     "pay": InputSpec(required=("amount",), optional=("instalment", "note")),
     "report_received": InputSpec(optional=("report", "instalment", "note")),
+    "forgo_payment": InputSpec(required=("reason",), optional=("instalment", "note")),
     "open_dispute": InputSpec(
         required=("party",),
         optional=("received", "dispatched", "presented", "uncollected", "electronic", "subject"),

@@ -52,6 +52,14 @@ settled, brought to court once its amicable window has passed, and its court cas
 ended convention; its state stays the end's. Which of them is open is the dispute's own record
 (`Convention.dispute`, kept by the end, and its `in_court`): :func:`dispute_events`."""
 
+PAYMENT_AFTER_END = ("pay", "report_received", "forgo_payment")
+"""The events of an instalment still unpaid when the convention ended (rule 25: what was earned
+during the term stays due after it): paid, its report received (the balance is paid on the
+report of the activity, which comes after the term), or forgone by the Métropole
+(`forgo_payment`), on the ended convention, whose state stays the end's. Possible only while an
+instalment is unpaid (`allowed_for`): the rule records the payment before the machine moves, so
+the guard is the allowed events', as the payments in execution are."""
+
 PERSON_EVENTS = (
     "submit",
     "sign",
@@ -64,6 +72,7 @@ PERSON_EVENTS = (
     "go_to_court",
     "close_litigation",
     "give_notice",
+    "forgo_payment",
 )
 AUTOMATIC_EVENTS = ("expire", "terminate")
 EVENTS = PERSON_EVENTS + AUTOMATIC_EVENTS
@@ -124,8 +133,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     # read after the rule has recorded the payment.
     {"trigger": "pay", "source": "execution", "dest": None},
     # The financial report (rule 20) may come in any state after the signature, the end
-    # included; an instalment's report only in payment or execution (the rule checks which).
+    # included; an instalment's report in payment or execution, and after the end while it is
+    # unpaid (rule 25; the rule checks which).
     {"trigger": "report_received", "source": [*IN_FORCE, "expired", "terminated"], "dest": None},
+    # The Métropole will not pay an instalment still unpaid (rule 25): wherever it is paid.
+    {"trigger": "forgo_payment", "source": ["payment", "execution"], "dest": None},
     {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
     *(
         {
@@ -161,6 +173,13 @@ TRANSITIONS: list[dict[str, Any]] = [
             "conditions": [_dispute_allows],
         }
         for trigger in DISPUTE_AFTER_END
+    ),
+    # An instalment unpaid at the end stays due (rule 25): paid or forgone on the ended
+    # convention, which stays ended (its report: the row above); only while one is unpaid.
+    *(
+        {"trigger": trigger, "source": list(ENDED_IN_FORCE), "dest": None}
+        for trigger in PAYMENT_AFTER_END
+        if trigger != "report_received"
     ),
     {"trigger": "expire", "source": list(IN_FORCE), "dest": "expired"},
     {
@@ -212,8 +231,8 @@ def allowed_for(convention: Convention) -> list[str]:
     if convention.state in ENDED_IN_FORCE:
         open_ones = dispute_events(convention)
         allowed = [n for n in allowed if n not in DISPUTE_AFTER_END or n in open_ones]
-    if "pay" in allowed and not convention.unpaid_instalments():
-        allowed = [name for name in allowed if name != "pay"]
+    if ("pay" in allowed or "forgo_payment" in allowed) and not convention.unpaid_instalments():
+        allowed = [name for name in allowed if name not in ("pay", "forgo_payment")]
     if (
         "report_received" in allowed
         and convention.report_to_receive() is None
@@ -349,8 +368,9 @@ data's publication is the portal's, learnt of after other events (rule 19)."""
 
 AFTER_END = ("cancel", "publish")
 """Events dated after the convention's end: its cancellation, the open data's publication (the
-obligation stands after the end). The financial report's receipt too, while one is awaited, and
-the events of a dispute open at the end (`dispute_events`, rule 24)."""
+obligation stands after the end). The financial report's receipt too, while one is awaited, the
+events of a dispute open at the end (`dispute_events`, rule 24), and those of an instalment
+still unpaid on the ended convention (PAYMENT_AFTER_END, rule 25)."""
 
 
 def record_side(
@@ -388,11 +408,17 @@ def _check_date(
             last_event_on=convention.last_event_on,
         )  # fmt: skip
     # The financial report is owed after the financial year, often after the end (rule 20);
-    # a dispute open at the end is settled or brought to court after it (rule 24).
+    # a dispute open at the end is settled or brought to court after it (rule 24); an
+    # instalment unpaid at the end is paid, its report received, or forgone after it (rule 25).
     after_end_allowed = (
         trigger in AFTER_END
         or (trigger == "report_received" and convention.awaiting_financial_report())
         or trigger in dispute_events(convention)
+        or (
+            trigger in PAYMENT_AFTER_END
+            and convention.state in ENDED_IN_FORCE
+            and bool(convention.unpaid_instalments())
+        )
     )
     if not after_end_allowed and on > convention.ends_on():
         raise GuardRejected(reference, trigger, "dated_after_end", on=on, end=convention.ends_on())

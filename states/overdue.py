@@ -6,7 +6,9 @@ waits until its instalment is paid, a publication until the open data are publis
 financial report until it is received, the signature while the convention is still being
 signed. Information-only kinds (the award's windows, the committee) ask nothing of anyone.
 Once the convention has ended, only what outlives it is still owed: the financial report of
-rule 20, and the open data of rule 19 (published late after the end: the obligation stands).
+rule 20, the open data of rule 19 (published late after the end: the obligation stands), and
+an instalment still unpaid (rule 25: what was earned during the term stays due after it),
+until it is paid or the Métropole forgoes it (`forgo_payment`).
 
 Pure: the passed deadlines, the convention's state and its history's meeting lines in, what is
 still owed out.
@@ -23,10 +25,15 @@ from states.lifecycle import END_STATES
 
 OWED_KINDS = ("signature", "payment", "publication", "financial_report")
 """The deadlines that wait for someone to do something: shown as overdue once passed."""
-OWED_AFTER_END = ("financial_report", "publication")
+OWED_AFTER_END = ("financial_report", "publication", "payment")
 """Those still owed once the convention has ended."""
 MEETING_EVENTS = {"payment": "pay", "publication": "publish", "financial_report": "report_received"}
 """The history line that meets each kind (the signature: the convention leaving `signature`)."""
+RELEASING_EVENTS = {"payment": "forgo_payment"}
+"""The history line that ends what a kind owed without meeting it: an instalment the Métropole
+forgoes (rule 25) is no longer owed, its passed deadline staying passed."""
+LINE_EVENTS = (*MEETING_EVENTS.values(), *RELEASING_EVENTS.values())
+"""The names of every history line `still_owed` reads (storage reads only those)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,8 @@ def still_owed(deadline: Passed, state: str, lines: Iterable[Line]) -> bool:
 
 
 def _meets(deadline: Passed, line: Line) -> bool:
-    if line.seq <= deadline.opened_by_seq or line.name != MEETING_EVENTS[deadline.kind]:
+    ends = (MEETING_EVENTS[deadline.kind], RELEASING_EVENTS.get(deadline.kind))
+    if line.seq <= deadline.opened_by_seq or line.name not in ends:
         return False
     if deadline.kind == "financial_report":
         return line.inputs.get("report") == "financial"

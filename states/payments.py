@@ -54,6 +54,9 @@ class InstalmentProgress:
     """The day of its latest payment (the single payment's balance after an amendment, if any)."""
     paid_amount: Decimal | None = None
     """What was paid on it, all its parts added up."""
+    forgone_on: date | None = None
+    """The day the Métropole recorded it will not pay it (`forgo_payment`: the report never
+    came, the subsidy was reduced): nothing is owed on it any more (rule 25)."""
 
 
 def schedule_of(amount: Decimal, instalments: tuple[Instalment, ...]) -> tuple[Instalment, ...]:
@@ -84,7 +87,9 @@ def with_progress(
 def outstanding(instalment: Instalment, progress: InstalmentProgress) -> Decimal:
     """What remains to pay on `instalment`: its amount until it is paid; then what an amendment
     added to it since (the balance of a single payment), nothing when it was paid in full (or
-    paid with no amount recorded)."""
+    paid with no amount recorded), nor once the Métropole has forgone it (rule 25)."""
+    if progress.forgone_on is not None:
+        return Decimal("0")
     if progress.paid_on is None:
         return instalment.amount
     if progress.paid_amount is None:
@@ -116,6 +121,13 @@ def mark_report(
     return with_progress(progress, replace(progress_of(progress, number), report_received_on=on))
 
 
+def mark_forgone(
+    progress: tuple[InstalmentProgress, ...], number: int, on: date
+) -> tuple[InstalmentProgress, ...]:
+    """The progress once instalment `number` is forgone on `on`: it will not be paid (rule 25)."""
+    return with_progress(progress, replace(progress_of(progress, number), forgone_on=on))
+
+
 def shortfall(total: Decimal, instalments: tuple[Instalment, ...]) -> Decimal:
     """How much the instalments fall short of the total (negative: they exceed it)."""
     return total - sum((i.amount for i in instalments), Decimal("0"))
@@ -128,6 +140,7 @@ __all__ = [
     "Instalment",
     "InstalmentProgress",
     "InstalmentTrigger",
+    "mark_forgone",
     "mark_paid",
     "mark_report",
     "outstanding",

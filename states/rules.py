@@ -19,6 +19,7 @@ from typing import Any
 from states.award import AwardDecision, check_signature, prefect_referral, third_party_challenge
 from states.committee import MAX_CADENCE, Meeting, next_meeting
 from states.convention import (
+    OWING_AFTER_END,
     PAYING_STATES,
     Convention,
     Dispute,
@@ -54,7 +55,15 @@ from states.inputs import (
     parse_whole,
 )
 from states.open_data import publication
-from states.payments import SINGLE_PAYMENT, Instalment, mark_paid, mark_report, progress_of
+from states.payments import (
+    SINGLE_PAYMENT,
+    Instalment,
+    InstalmentProgress,
+    mark_forgone,
+    mark_paid,
+    mark_report,
+    progress_of,
+)
 
 
 @dataclass
@@ -333,6 +342,7 @@ def pay(
     execution; the others keep it there."""
     instalment = _instalment(convention, "pay", inputs)
     progress = progress_of(convention.paid_so_far(), instalment.number)
+    _refuse_forgone(convention, "pay", progress)
     due = convention.still_due(instalment)
     if not due:
         raise _refuse(convention, "pay", "instalment_already_paid", instalment=instalment.number,
@@ -357,6 +367,40 @@ def pay(
     return Effects(history, closures=(closure,))
 
 
+def _refuse_forgone(convention: Convention, trigger: str, progress: InstalmentProgress) -> None:
+    """Refuse an event on an instalment the Métropole has forgone: nothing is owed on it."""
+    if progress.forgone_on is not None:
+        raise _refuse(convention, trigger, "instalment_forgone", instalment=progress.number,
+                      forgone_on=progress.forgone_on)  # fmt: skip
+
+
+def forgo_payment(
+    convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
+) -> Effects:
+    """The Métropole records that it will not pay an instalment still unpaid (rule 25): the
+    beneficiary never sent the report it is paid on, or the subsidy was reduced. Nothing is
+    owed on it any more: its payment deadline, if open, is cancelled with its reminders (one
+    already passed stays passed, the record shows it, and this line ends what it owed). The
+    state does not change; once paid in part, an instalment is not forgone (paid, it is met)."""
+    if convention.clauses.instalments and "instalment" not in inputs:
+        numbers = [str(i.number) for i in convention.unpaid_instalments()]
+        raise _refuse(convention, "forgo_payment", "forgo_which_instalment", instalments=numbers)
+    instalment = _instalment(convention, "forgo_payment", inputs)
+    progress = progress_of(convention.paid_so_far(), instalment.number)
+    _refuse_forgone(convention, "forgo_payment", progress)
+    if not convention.still_due(instalment) or progress.paid_on is not None:
+        raise _refuse(convention, "forgo_payment", "instalment_already_paid",
+                      instalment=instalment.number, paid_on=progress.paid_on)  # fmt: skip
+    convention.payments = mark_forgone(convention.paid_so_far(), instalment.number, on)
+    number = None if instalment.number == SINGLE_PAYMENT else instalment.number
+    closure = DeadlineClosure("payment", "cancelled", ("pending",), None, number)
+    history = {**inputs}
+    if instalment.number != SINGLE_PAYMENT:
+        history["instalment"] = str(instalment.number)
+    history["amount"] = str(instalment.amount)
+    return Effects(history, closures=(closure,))
+
+
 REPORTS = ("financial", "instalment")
 """What `report_received` may name with `report=`: the financial report of rule 20, or the
 report an instalment is paid on (article 2)."""
@@ -372,10 +416,12 @@ def report_received(
         parse_whole(inputs["instalment"], "instalment")
     if _which_report(convention, inputs) == "financial":
         return _financial_report_received(convention, on, inputs)
-    if convention.state not in PAYING_STATES:
+    if convention.state not in PAYING_STATES and convention.state not in OWING_AFTER_END:
         raise _refuse(convention, "report_received", "no_report_awaited")
     if "instalment" in inputs:
         instalment = _instalment(convention, "report_received", inputs)
+        _refuse_forgone(convention, "report_received",
+                        progress_of(convention.payments, instalment.number))  # fmt: skip
     else:
         awaited = convention.awaiting_report()
         if awaited is None:
@@ -592,6 +638,7 @@ RULES: dict[str, Rule] = {
     "notify": notify,
     "pay": pay,
     "report_received": report_received,
+    "forgo_payment": forgo_payment,
     "open_dispute": open_dispute,
     "settle": settle,
     "go_to_court": go_to_court,

@@ -81,6 +81,8 @@ def payments_to_json(payments: tuple[InstalmentProgress, ...]) -> list[dict[str,
             "report_received_on": _iso(p.report_received_on),
             "paid_on": _iso(p.paid_on),
             "paid_amount": str(p.paid_amount) if p.paid_amount is not None else None,
+            # only once forgone (rule 25): the progress stored before it is written as it was
+            **({"forgone_on": _iso(p.forgone_on)} if p.forgone_on is not None else {}),
         }
         for p in payments
     ]
@@ -99,6 +101,7 @@ def payments_from_stored(
             report_received_on=_day(item.get("report_received_on")),
             paid_on=_day(item.get("paid_on")),
             paid_amount=Decimal(item["paid_amount"]) if item.get("paid_amount") else None,
+            forgone_on=_day(item.get("forgone_on")),
         )
         for item in items
     )

@@ -63,10 +63,13 @@ class ReminderReason:
 def _paid(row: AnyRow) -> bool:
     """Whether the payment a reminder's deadline is about is recorded: the single payment
     (instalment 0) once the convention is paid, and paid in full (the balance an amendment
-    raising its amount added is still due); an instalment once its own entry is."""
+    raising its amount added is still due); an instalment once its own entry is. One the
+    Métropole forgoes (rule 25) is owed no more: its reminders are moot as a paid one's."""
     if row.kind != "payment":
         return False
     progress = progress_of(payments_from_stored(row.payments), row.instalment)
+    if progress.forgone_on is not None:
+        return True
     if row.instalment == SINGLE_PAYMENT:
         if progress.paid_on is None:  # recorded before revision 0011, or not paid
             return row.paid_on is not None

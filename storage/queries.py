@@ -32,7 +32,7 @@ from sqlalchemy import (
 
 from states.deadlines import END_KINDS, closed_by_end
 from states.lifecycle import IN_FORCE
-from states.overdue import MEETING_EVENTS, OWED_KINDS
+from states.overdue import LINE_EVENTS, OWED_KINDS
 from states.reading import end_from_deadlines
 from storage.statements import outliving_left_out
 from storage.tables import (
@@ -514,7 +514,7 @@ class ListingQueries:
             return rows, []
         e = event_table.c
         lines = select(e.convention_id, e.seq, e.name, e.inputs).where(
-            e.convention_id.in_(owners), e.name.in_(tuple(MEETING_EVENTS.values()))
+            e.convention_id.in_(owners), e.name.in_(LINE_EVENTS)
         )
         return rows, list(self.connection.execute(lines).all())
 

@@ -285,14 +285,14 @@ def test_reminders_stored_in_time_and_missed_by_a_stopped_service_read_as_the_pa
 CLOSED_BY_END = "la convention a pris fin\xa0: le service l'annulera à son prochain passage"
 
 
-def test_a_payment_target_after_the_passed_term_is_neither_to_come_nor_the_next_deadline(
+def test_a_payment_target_after_the_passed_term_outlives_it_and_is_the_next_deadline(
     loaded: Convflow, cli_clock: CliClock
 ) -> None:
     """The reference convention in force from 10 March 2025, its award notified on 20 December
     2025: its payment target, 19 January 2026, falls after its term (31 December 2025). Read
-    on 5 January 2026, before any pass: the term's arrival, which that pass applies, cancels
-    the target (a payment does not outlive the convention); `status` says so, and `list` does
-    not offer it as the next deadline."""
+    on 5 January 2026, before any pass: the term's arrival, which that pass applies, no longer
+    cancels the target (rule 25: what was earned during the term stays due after it); `status`
+    says it is to come, and `list` offers it as the next deadline, before the pass and after."""
     cli_clock.now = datetime(2025, 12, 20, 16, 0, tzinfo=UTC)
     for args in (("submit", "--on", "2025-03-03"),
                  ("sign", "--on", "2025-03-05", f"signatory={METROPOLE}"),
@@ -307,15 +307,15 @@ def test_a_payment_target_after_the_passed_term_is_neither_to_come_nor_the_next_
     row = list_row(loaded)
 
     line = deadline_line(text, "objectif de versement")
-    assert " sans objet " in line and line.endswith(CLOSED_BY_END), line
-    assert "lundi 19 janvier 2026" in line and "à venir" not in line, line
-    assert (payment["status"], payment["closed_by_end"]) == ("pending", True)
-    assert listed["next_deadline_kind"] is None and listed["next_deadline_due"] is None
-    assert "janvier 2026" not in row and "terme passé, pas encore enregistré" in row, row
+    assert " sans objet " not in line and not line.endswith(CLOSED_BY_END), line
+    assert "lundi 19 janvier 2026" in line, line
+    assert (payment["status"], payment["closed_by_end"]) == ("pending", False)
+    assert (listed["next_deadline_kind"], listed["next_deadline_due"]) == ("payment", "2026-01-19")
+    assert "19 janvier 2026" in row and "terme passé, pas encore enregistré" in row, row
 
     loaded.ok("run-due", "--no-send")
-    after = by_kind(loaded.json("status", REF))["payment"]
-    assert after["status"] == "cancelled"  # what the read before the pass said
-    assert deadline_line(loaded.ok("status", REF), "objectif de versement").split()[3:5] == [
-        "sans", "objet",
-    ]  # fmt: skip
+    after = by_kind(loaded.json("status", REF))
+    assert (after["payment"]["status"], after["expiry"]["status"]) == ("pending", "applied")
+    assert loaded.json("status", REF)["allowed_events"] == ["pay", "forgo_payment"]
+    (listed,) = loaded.json("list")
+    assert (listed["next_deadline_kind"], listed["next_deadline_due"]) == ("payment", "2026-01-19")

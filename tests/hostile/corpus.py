@@ -373,6 +373,53 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "pay", "amount=27000", "instalment=un"],
         ("not_a_whole_number",),
     ),
+    # The Métropole forgoing an instalment (rule 25): the one it names, with its reason.
+    "forgo-instalment-beyond-64-bits": (
+        [
+            "event",
+            "REF",
+            "forgo_payment",
+            "reason=rapport absent",
+            "instalment=99999999999999999999",
+        ],
+        ("unknown_instalment",),
+    ),
+    "forgo-instalment-zero": (
+        ["event", "REF", "forgo_payment", "reason=rapport absent", "instalment=0"],
+        ("unknown_instalment",),
+    ),
+    "forgo-instalment-after-the-last": (
+        ["event", "REF", "forgo_payment", "reason=rapport absent", "instalment=3"],
+        ("unknown_instalment",),
+    ),
+    "forgo-instalment-words": (
+        ["event", "REF", "forgo_payment", "reason=rapport absent", "instalment=deux"],
+        ("not_a_whole_number",),
+    ),
+    "forgo-instalment-unnamed": (
+        ["event", "REF", "forgo_payment", "reason=rapport absent"],
+        ("forgo_which_instalment",),
+    ),
+    "forgo-without-reason": (
+        ["event", "REF", "forgo_payment", "instalment=2"],
+        ("required_input",),
+    ),
+    "forgo-reason-blank": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=   "],
+        ("required_input",),
+    ),
+    "forgo-reason-escape": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=\x1b[31mrouge"],
+        ("control_characters",),
+    ),
+    "forgo-reason-huge": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=" + "x" * 5000],
+        ("text_too_long",),
+    ),
+    "forgo-unknown-input": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=x", "amount=18000"],
+        ("unknown_input",),
+    ),
 }
 
 # The environment a command runs in (a variable set to a bad value), and the refusal.

@@ -72,11 +72,17 @@ def test_in_december_2026_the_api_says_the_term_and_the_payment_target_have_pass
     assert deadlines["payment"]["passed_unrecorded"] is True
     planned = [r for r in status["reminders"] if r["status"] == "planned"]
     assert planned and all(r["awaiting_pass"] for r in planned)
-    assert {(r["on_next_pass"], r["on_next_pass_reason"]) for r in planned} == {
+    # the term's arrival cancels the reminders of what it closes; not the payment's, which
+    # outlives it (rule 25): the pass decides those by their own step
+    decided = {(r["kind"], r["on_next_pass"], r["on_next_pass_reason"]) for r in planned}
+    assert {(a, why) for kind, a, why in decided if kind != "payment"} == {
         ("cancel", "convention_ended")
     }
+    assert all(a != "cancel" for kind, a, _ in decided if kind == "payment"), decided
     assert (listed["next_deadline_at"], listed["next_deadline_kind"]) == (None, None)
-    assert listed["overdue"] == []  # the payment target ends with the convention, as recorded
+    assert listed["overdue"] == [  # unpaid, the payment stays owed after the end (rule 25)
+        {"kind": "payment", "instalment": 0, "due_date": "2025-04-19", "passed_unrecorded": True}
+    ]
 
 
 def test_two_days_after_the_payment_target_it_is_overdue_and_the_term_is_next(
@@ -168,13 +174,15 @@ CLOSED = "la convention a pris fin : le service l'annulera à son prochain passa
 
 
 @pytest.mark.parametrize("when", ["2026-01-05T10:00:00Z", "2026-01-25T10:00:00Z"])
-def test_a_payment_target_after_the_passed_term_is_read_as_the_end_closes_it(
+def test_a_payment_target_after_the_passed_term_outlives_it(
     api: httpx.Client, notified_late: App, when: str
 ):
-    """Read after the term, before the pass: the term's arrival, applied at that pass, cancels
-    the payment target that falls after it (it does not outlive the convention). So it is not
-    the next deadline, before its day or after it, and the pass then does what the read said."""
+    """Read after the term, before the pass: the term's arrival, applied at that pass, no longer
+    cancels the payment target that falls after it (rule 25: what was earned during the term
+    stays due after it). Before its day it is the next deadline; after it, it is overdue; and
+    the pass then does what the read said."""
     move(notified_late, when)
+    before_its_day = when < "2026-01-19"
 
     status = api.get(STATUS).json()
     (listed,) = api.get("/api/v1/conventions").json()["items"]
@@ -185,26 +193,32 @@ def test_a_payment_target_after_the_passed_term_is_read_as_the_end_closes_it(
     assert status["end_unrecorded"] == listed["end_unrecorded"] == {
         "event": "expire", "kind": "expiry", "on": "2025-12-31", "state": "expired",
     }  # fmt: skip
-    next_deadline = ("next_deadline_at", "next_deadline_kind", "next_deadline_due")
-    assert [listed[key] for key in next_deadline] == [None, None, None]
-    assert [item[key] for item in by_sort for key in next_deadline] == [None, None, None]
+    next_deadline = ("next_deadline_kind", "next_deadline_due")
+    expected = ["payment", "2026-01-19"] if before_its_day else [None, None]
+    assert [listed[key] for key in next_deadline] == expected
+    assert [item[key] for item in by_sort for key in next_deadline] == expected
     payment, expiry = by_kind(status)["payment"], by_kind(status)["expiry"]
     assert (payment["status"], payment["due_date"], payment["closed_by_end"]) == (
-        "pending", "2026-01-19", True,
+        "pending", "2026-01-19", False,
     )  # fmt: skip
+    assert payment["passed_unrecorded"] is not before_its_day
     assert (expiry["passed_unrecorded"], expiry["closed_by_end"]) == (True, False)  # applied
-    assert listed["overdue"] == overview["overdue"]["items"] == []
+    overdue = [] if before_its_day else [
+        {"kind": "payment", "instalment": 0, "due_date": "2026-01-19", "passed_unrecorded": True}
+    ]  # fmt: skip
+    assert listed["overdue"] == overdue
     assert [(i["kind"], i["closed_by_end"]) for i in upcoming] == [
-        ("expiry", False), ("payment", True),
+        ("expiry", False), ("payment", False),
     ]  # fmt: skip
     assert upcoming == overview["upcoming"]["items"]
 
     run_due(notified_late, notified_late.clock())
     after = by_kind(api.get(STATUS).json())
-    assert after["payment"]["status"] == "cancelled" and after["expiry"]["status"] == "applied"
+    assert after["expiry"]["status"] == "applied"
+    assert after["payment"]["status"] == ("pending" if before_its_day else "passed")
 
 
-def test_the_dashboard_does_not_offer_a_deadline_the_passed_term_closes_as_to_come(
+def test_the_dashboard_offers_a_payment_target_after_the_passed_term_as_to_come(
     client: httpx.Client, tokens: Tokens, notified_late: App
 ):
     move(notified_late, "2026-01-05T10:00:00Z")
@@ -212,16 +226,12 @@ def test_the_dashboard_does_not_offer_a_deadline_the_passed_term_closes_as_to_co
 
     page = text(client.get(PAGE).text)
     listed = text(client.get("/conventions").text)
-    deadlines = text(client.get("/echeances").text)
-    home = text(client.get("/").text)
 
     payment = page.split("Objectif de versement", 1)[1].split("</article>", 1)[0]
-    assert "sans objet" in payment and CLOSED in payment, payment
-    assert "dans 14 jours" not in payment and "à venir" not in payment, payment
+    assert "sans objet" not in payment and CLOSED not in payment, payment
+    assert "dans 14 jours" in payment, payment
     row = listed.split('data-label="Prochaine échéance"', 1)[1].split("</td>", 1)[0]
-    assert "Objectif de versement" not in row and "—" in row, row
-    assert "sans objet, la convention a pris fin : le service l'annulera" in deadlines
-    assert "Objectif de versement</strong> (sans objet, la convention a pris fin" in home
+    assert "Objectif de versement" in row, row
 
 
 def due_within(api: httpx.Client, days: int) -> list[str]:
@@ -231,34 +241,36 @@ def due_within(api: httpx.Client, days: int) -> list[str]:
     return [item["reference"] for item in found["items"]]
 
 
-@pytest.mark.parametrize("when", ["2026-01-05T10:00:00Z", "2026-01-25T10:00:00Z"])
-def test_the_deadlines_the_passed_term_closes_do_not_make_the_convention_due(
-    api: httpx.Client, notified_late: App, when: str
+def test_a_payment_target_after_the_passed_term_still_makes_the_convention_due(
+    api: httpx.Client, notified_late: App
 ):
-    """Read after the term, before the pass: the payment target of 19 January 2026 is closed by
-    the term's arrival (status says `closed_by_end`), the term itself is applied by that pass;
-    neither makes the convention due within any window, and after the pass the filter finds
-    what it found before it (states.deadlines.closed_by_end, the pass's own rule)."""
-    move(notified_late, when)
+    """Read after the term, before the pass: the payment target of 19 January 2026 outlives the
+    term's arrival (rule 25; status says it is not `closed_by_end`), the term itself is applied
+    by that pass; the payment makes the convention due within 30 days, before the pass and
+    after it (states.deadlines.closed_by_end, the pass's own rule)."""
+    move(notified_late, "2026-01-05T10:00:00Z")
     status = by_kind(api.get(STATUS).json())
-    assert status["payment"]["closed_by_end"] and status["expiry"]["passed_unrecorded"]
+    assert not status["payment"]["closed_by_end"] and status["expiry"]["passed_unrecorded"]
 
     before = [due_within(api, days) for days in (0, 30, 3660)]
     run_due(notified_late, notified_late.clock())
     after = [due_within(api, days) for days in (0, 30, 3660)]
 
-    assert before == after == [[], [], []]
+    assert before == after == [[], [REFERENCE], [REFERENCE]]
 
 
 @pytest.fixture
 def reporting_late(app: App, reference_convention: Convention) -> App:
     """The same, its beneficiary owing a financial report for 2025 (by the convention), due
-    on Tuesday 30 June 2026: it outlives the convention (rule 20)."""
+    on Tuesday 30 June 2026: it outlives the convention (rule 20); paid on 22 December, so
+    that the report is all it still owes after the term."""
     report = FinancialReport("by_convention", 2025)
     steps.load(app, replace(reference_convention, financial_report=report))
     app.clock.now = steps.at("2025-12-20T16:00:00Z")  # type: ignore[attr-defined]
     steps.bring_into_force(app)
     steps.record(app, "notify", "2025-12-20")
+    app.clock.now = steps.at("2025-12-22T10:00:00Z")  # type: ignore[attr-defined]
+    steps.record(app, "pay", "2025-12-22", amount="200000.00")
     return app
 
 

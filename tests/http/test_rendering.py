@@ -286,9 +286,11 @@ def test_the_services_own_transitions_are_dashed_and_never_offered_to_a_person()
     assert expire == "edge edge-auto"
     assert notice == "edge edge-next"
     named = {way.events for way in ways_out("execution")}
-    # what a person records; a later instalment and its report loop on execution
+    # what a person records; a later instalment, its report, or its renunciation (rule 25)
+    # loop on execution
     assert named == {
-        "Résiliation notifiée", "Litige notifié", "Versement / Document reçu pour un versement",
+        "Résiliation notifiée", "Litige notifié",
+        "Versement / Document reçu pour un versement / Renonciation au versement",
     }  # fmt: skip
     assert not any(way.automatic for way in ways_out("execution"))
     every = {way.events: way for _, _, ways in ways_by_state() for way in ways}
@@ -304,7 +306,8 @@ def test_on_a_phone_two_columns_show_every_state_and_the_ways_out_are_named_besi
     assert width < 360  # shown at 375 px without scrolling sideways, its names about 12 px
     assert sorted(drawn) == sorted(labels.short_state(state) for state in STATES)  # no more
     assert named == {
-        "Versement": ("Exécution",), "Document reçu pour un versement": ("Versement attendu",),
+        "Versement": ("Exécution",),
+        "Document reçu pour un versement / Renonciation au versement": ("Versement attendu",),
         "Litige notifié": ("Litige amiable",), "Résiliation notifiée": ("Résiliation en cours",),
     }  # fmt: skip
 
@@ -322,25 +325,30 @@ def test_every_way_out_of_every_state_is_named_once_and_a_return_names_its_choic
     assert [w.dests for w in ways_out("dispute", "payment") if w.returns] == [("payment",)]
 
 
-def test_after_the_end_only_the_financial_report_is_received_and_named_as_such() -> None:
-    """On an ended convention, `report_received` is the financial report's (an instalment's
-    document is received only while payments are made): its loop says so, in the list of
+def test_after_the_end_the_financial_report_and_an_unpaid_instalment_s_document_are_named() -> None:
+    """On an ended convention, `report_received` is the financial report's, or the document an
+    instalment still unpaid at the end waits for (rule 25): its loop says both, in the list of
     every transition and in its tooltip."""
     every = {state: {w.triggers: w.events for w in ways} for state, _, ways in ways_by_state()}
-    # beside it on the same loop, a dispute open at the end (rule 24): its events
-    after_the_end = {("report_received", "settle", "go_to_court", "close_litigation"): (
-        "Compte rendu financier reçu / Règlement amiable / Saisine du tribunal / Fin du "
-        "contentieux")}  # fmt: skip
+    # beside it on the same loop, a dispute open at the end (rule 24) and the instalment still
+    # unpaid (rule 25): their events
+    after_the_end = {
+        ("report_received", "settle", "go_to_court", "close_litigation", "pay", "forgo_payment"): (
+            "Compte rendu financier reçu / Document reçu pour un versement / Règlement amiable / "
+            "Saisine du tribunal / Fin du contentieux / Versement / Renonciation au versement"
+        )
+    }  # fmt: skip
     assert every["expired"] == after_the_end
     assert every["terminated"] == after_the_end
-    assert every["execution"][("pay", "report_received")] == (
-        "Versement / Document reçu pour un versement"
+    assert every["execution"][("pay", "report_received", "forgo_payment")] == (
+        "Versement / Document reçu pour un versement / Renonciation au versement"
     )
     svg = ElementTree.fromstring(str(state_diagram("expired", frozenset())))
     [loop] = [p.findtext(f"{SVG}title") for p in svg.iter(f"{SVG}path")
               if p.get("data-source") == p.get("data-dest") == "expired"]  # fmt: skip
     assert loop.startswith("arrivée à son terme → arrivée à son terme\u00a0: Compte rendu "
-                           "financier reçu (report_received)")  # fmt: skip
+                           "financier reçu / Document reçu pour un versement "
+                           "(report_received)")  # fmt: skip
 
 
 def test_only_the_events_the_convention_may_record_now_are_drawn_and_named_open() -> None:

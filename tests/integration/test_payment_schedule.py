@@ -69,7 +69,7 @@ def test_the_notification_opens_a_deadline_for_each_instalment_it_makes_due(in_t
         "Versement n°\u00a01 sur 3 (article 2), 60\u202f000,00\xa0€\u00a0:"
     )
     assert views.status(in_three, REFERENCE)["allowed_events"] == [
-        "pay", "report_received", "open_dispute", "give_notice",
+        "pay", "report_received", "open_dispute", "give_notice", "forgo_payment",
     ]  # fmt: skip
 
 

@@ -99,7 +99,8 @@ def test_the_end_closes_every_other_deadline_as_before() -> None:
     after = datetime(2026, 1, 20, 23, 0, tzinfo=UTC)
     assert not closed_by_end("dispute_window", after, TERM_AT)
     assert not cancelled_by_end("dispute_window")
-    for kind in ("payment", "signature", "amendment_signature", "committee", "termination"):
+    # an unpaid instalment's payment outlives the end too (rule 25: test_balance_after_end)
+    for kind in ("signature", "amendment_signature", "committee", "termination"):
         assert closed_by_end(kind, after, TERM_AT), kind
         assert cancelled_by_end(kind), kind
     assert closed_by_end("expiry", TERM_AT, TERM_AT)
@@ -109,7 +110,7 @@ def test_a_window_reminder_still_holds_after_the_end_until_the_dispute_is_settle
     assert reminder_gone("dispute_window", "pending", "expired", False) is None
     assert reminder_gone("dispute_window", "pending", "terminated", False) is None
     assert reminder_gone("dispute_window", "cancelled", "expired", False) == "deadline_resolved"
-    assert reminder_gone("payment", "pending", "expired", False) == "convention_ended"
+    assert reminder_gone("committee", "pending", "expired", False) == "convention_ended"
     assert reminder_gone("dispute_window", "pending", "cancelled", False) == "convention_ended"
 
 

@@ -340,6 +340,7 @@ REFUSALS = [
              'go_to_court',
              'close_litigation',
              'give_notice',
+             'forgo_payment',
              'expire',
              'terminate']}),
         id="unknown event",
@@ -557,13 +558,34 @@ def test_a_refused_event_leaves_the_signatures_and_version_untouched():
         ("draft", ["submit", "cancel"]),
         ("signature", ["sign", "cancel"]),
         ("notification", ["notify", "report_received", "open_dispute", "give_notice"]),
-        ("payment", ["pay", "report_received", "open_dispute", "give_notice"]),
-        ("execution", ["pay", "report_received", "open_dispute", "give_notice"]),
+        ("payment", ["pay", "report_received", "open_dispute", "give_notice", "forgo_payment"]),
+        ("execution", ["pay", "report_received", "open_dispute", "give_notice", "forgo_payment"]),
         ("dispute", ["report_received", "settle", "go_to_court"]),
         ("litigation", ["report_received", "close_litigation"]),
         ("termination", ["report_received", "open_dispute"]),
-        ("expired", ["report_received", "settle", "go_to_court", "close_litigation"]),
-        ("terminated", ["report_received", "settle", "go_to_court", "close_litigation"]),
+        # an instalment unpaid at the end stays due (rule 25): paid, its report, or forgone
+        (
+            "expired",
+            [
+                "pay",
+                "report_received",
+                "settle",
+                "go_to_court",
+                "close_litigation",
+                "forgo_payment",
+            ],
+        ),
+        (
+            "terminated",
+            [
+                "pay",
+                "report_received",
+                "settle",
+                "go_to_court",
+                "close_litigation",
+                "forgo_payment",
+            ],
+        ),
         ("cancelled", []),
     ],
 )
@@ -576,7 +598,12 @@ def test_the_events_a_person_may_record_in_each_state(state, events):
 
 def test_a_convention_paid_in_one_payment_offers_no_report_and_no_second_payment():
     convention = reference_convention()
-    assert allowed_for(convention_in("payment")) == ["pay", "open_dispute", "give_notice"]
+    assert allowed_for(convention_in("payment")) == [
+        "pay",
+        "open_dispute",
+        "give_notice",
+        "forgo_payment",
+    ]
     assert allowed_for(convention_in("execution")) == ["open_dispute", "give_notice"]
     assert allowed_for(convention) == ["submit", "cancel"]
 
@@ -605,7 +632,7 @@ def test_the_events_the_service_may_fire_in_each_state(state, events):
 def test_an_end_state_allows_nothing_but_the_financial_report_it_still_awaits(state):
     # ... or the dispute still open at its end (rule 24: none here, see test_dispute_after_end)
     assert automatic_events(state) == []
-    ended = reference_convention()
+    ended = convention_in("execution")  # paid in full: nothing is owed after the end (rule 25)
     ended.state = state
     assert allowed_for(ended) == []  # no financial report owed: nothing at all
 

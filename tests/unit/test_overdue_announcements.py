@@ -61,13 +61,17 @@ def test_a_payment_target_already_past_when_the_award_was_recorded_is_not_announ
     assert passed_at(agenda, recorded) == [("payment", None, "known_late")]
 
 
-def test_a_payment_target_after_the_term_is_not_announced_the_expiry_comes_first() -> None:
+def test_a_payment_target_after_the_term_outlives_the_expiry_and_is_announced() -> None:
+    """Rule 25: what was earned during the term stays due after it; the expiry applied in the
+    same pass no longer cancels the payment's target, which falls and is announced."""
     late_target = deadline("payment", TERM + timedelta(days=10))
     agenda = due.Agenda(convention_in("payment"), (late_target,), ())
 
     decided = due.deadlines_due(agenda, late_target.expires_at + timedelta(days=1))
 
-    assert decided.passed == ()
+    assert [(p.deadline.kind, p.announce) for p in decided.passed] == [
+        ("payment", "payment_overdue")
+    ]
     assert decided.end == due.ConventionEnds("expire", TERM, "expiry")
 
 

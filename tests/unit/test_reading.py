@@ -61,9 +61,10 @@ def test_what_the_term_s_arrival_closes_is_read_closed_before_the_pass_applies_i
     ended = EndUnrecorded("expire", "expiry", TERM)
     before, after = FALLS - timedelta(days=10), FALLS + timedelta(days=19)
 
-    assert closed_at_pass("payment", "pending", after, ended)  # after the term: cancelled
+    assert closed_at_pass("signature", "pending", after, ended)  # after the term: cancelled
     assert closed_at_pass("termination", "pending", after, ended)  # the other end: cancelled
-    assert not closed_at_pass("payment", "pending", before, ended)  # fell first: passed
+    assert not closed_at_pass("signature", "pending", before, ended)  # fell first: passed
+    assert not closed_at_pass("payment", "pending", after, ended)  # still due (rule 25)
     assert not closed_at_pass("financial_report", "pending", after, ended)  # outlives it
     assert not closed_at_pass("publication", "pending", after, ended)
     assert not closed_at_pass("expiry", "pending", FALLS, ended)  # its own: applied

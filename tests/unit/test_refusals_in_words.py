@@ -365,7 +365,8 @@ CASES = [
         "signature, "
         "Signature, Abandon avant signature, Notification d'attribution, Versement, Document "
         "reçu pour un versement, Litige notifié, Règlement amiable, Saisine du tribunal, Fin "
-        "du contentieux, Résiliation notifiée, Arrivée à terme, Résiliation effective).",
+        "du contentieux, Résiliation notifiée, Renonciation au versement, Arrivée à terme, "
+        "Résiliation effective).",
         id="unknown-event",
     ),
     # states/amendments.py: what an amendment changes

@@ -346,6 +346,9 @@ def event(
       report_received [instalment=N] [report=financial|instalment]
                                       a report came in: the one the next instalment waits
                                       for, or the financial report (rule 20)
+      forgo_payment reason=TEXT [instalment=N]
+                                      the Métropole will not pay an unpaid instalment (the
+                                      report never came, the subsidy was reduced; rule 25)
       open_dispute party=KEY received=DATE [dispatched=DATE] [presented=DATE]
                    [uncollected=yes] [electronic=yes] [subject=TEXT]
       settle [agreement=TEXT]         the amicable settlement: back to the previous state
@@ -364,6 +367,8 @@ def event(
     `expire` and `terminate` are applied by the service (`convflow run-due`), not by hand.
     A dispute open at the end outlives it (rule 24, Code civil art. 1230 by analogy): settle,
     go_to_court and close_litigation are recorded on the expired or terminated convention.
+    An instalment unpaid at the end stays due (rule 25): while one is unpaid, pay, its
+    report_received and forgo_payment are recorded on the expired or terminated convention.
     """
     app, words = context.app(), context.words
     if amendment is not None or event == "abandon":

@@ -142,6 +142,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view.get("instalments"):
         block.add(words("instalments"), details=_instalment_lines(view, words))
     block.add(words("term"), day(words, view["end_date"]))
+    if view.get("remaining") and view["state"] in ENDED_IN_FORCE:
+        block.add(words("still to pay"), words("earned during the term, due after it (rule 25)"),
+                  _remaining_lines(view["remaining"], words))  # fmt: skip
     if view.get("dispute") and view["state"] in ENDED_IN_FORCE:
         block.add(words("dispute"), _dispute_after_end(view["dispute"], words))
     effective = view["effective_date"]
@@ -280,8 +283,32 @@ def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
             done.append(words("report received {day}", day=day(words, i["report_received_on"])))
         if i["paid_on"]:
             done.append(words("paid {day}", day=day(words, i["paid_on"])))
+        if i.get("forgone_on"):
+            done.append(words("forgone {day}", day=day(words, i["forgone_on"])))
         status = f"  — {', '.join(done)}" if done else ""
         lines.append(f"n°\u00a0{i['number']:<3} {money(words, i['amount']):>16}  {when}{status}")
+    return lines
+
+
+def _remaining_lines(remaining: list[Mapping[str, Any]], words: Words) -> list[str]:
+    """Each instalment still to pay on an ended convention (rule 25): its number, what remains
+    of it, and its condition (the report it waits for, received or not)."""
+    lines = []
+    for i in remaining:
+        if i["trigger"] == "report":
+            when = words("on receipt of “{report}”", report=i["report"])
+            if i["report_received_on"]:
+                when += ", " + words(
+                    "report received {day}", day=day(words, i["report_received_on"])
+                )
+            else:
+                when += ", " + words("not received yet")
+        elif i["trigger"] == "date":
+            when = words("on {day}", day=day(words, i["on"]))
+        else:
+            when = words("after the notification of the award")
+        number = f"n°\u00a0{i['number']:<3}" if i["number"] else words("payment")
+        lines.append(f"{number} {money(words, i['amount']):>16}  {when}")
     return lines
 
 

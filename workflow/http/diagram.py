@@ -185,15 +185,17 @@ def _events(triggers: tuple[str, ...], source: str) -> str:
     """An edge's events as the history names them: 'Versement / Document reçu pour un
     versement'; on an ended convention, the only document still received is the financial
     report, named as such."""
-    return " / ".join(_event(t, source) for t in dict.fromkeys(triggers))
+    owing = any(t in triggers for t in ("pay", "forgo_payment"))
+    return " / ".join(_event(t, source, owing) for t in dict.fromkeys(triggers))
 
 
-def _event(trigger: str, source: str) -> str:
+def _event(trigger: str, source: str, owing: bool = True) -> str:
     """An event leaving `source` as the history names it (after the end, a `report_received`
-    is the financial report's: an instalment's document is received only while payments are
-    made)."""
+    is the financial report's, or, while an instalment is still unpaid (`owing`: its payment
+    is among the way's events), the document it waits for: rule 25)."""
     if trigger == "report_received" and source in END_STATES:
-        return labels.event(trigger, inputs={"report": "financial"})
+        financial = labels.event(trigger, inputs={"report": "financial"})
+        return f"{financial} / {labels.event(trigger)}" if owing else financial
     return labels.event(trigger)
 
 

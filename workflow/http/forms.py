@@ -45,6 +45,8 @@ OPEN_AMENDMENT = ("draft", "signature")
 FINANCIAL_REPORT = "Le compte rendu financier (loi 2000-321, art. 10)"
 PAYING_STATES = ("payment", "execution")
 """Where an instalment's report may be received (`states.convention.PAYING_STATES`)."""
+OWING_AFTER_END = ("expired", "terminated")
+"""And after the end, while it is unpaid (`states.convention.OWING_AFTER_END`, rule 25)."""
 FORM_LABELS = {"report": "Document reçu"}
 """A form's own words for an input whose label tells command-line users what to type."""
 
@@ -127,11 +129,11 @@ def _receivable(view: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 def _awaiting_report(view: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The first unpaid instalment whose report may be received now, if any."""
-    if view["state"] not in PAYING_STATES:
+    if view["state"] not in PAYING_STATES and view["state"] not in OWING_AFTER_END:
         return None
     schedule: list[Mapping[str, Any]] = view.get("instalments") or []
     awaiting = [part for part in schedule if not part["paid_on"] and part["trigger"] == "report"
-                and not part["report_received_on"]]  # fmt: skip
+                and not part["report_received_on"] and not part.get("forgone_on")]  # fmt: skip
     return awaiting[0] if awaiting else None
 
 
@@ -140,7 +142,7 @@ def _due(view: Mapping[str, Any]) -> tuple[str, str]:
     instalment's (what `pay` takes without `instalment=`), else the single payment's (its balance
     once an amendment raised the amount of a payment already made)."""
     schedule = view.get("instalments") or []
-    unpaid = [part for part in schedule if not part["paid_on"]]
+    unpaid = [part for part in schedule if not part["paid_on"] and not part.get("forgone_on")]
     balance = view.get("balance_due")
     if not unpaid and balance:
         return balance, f"Exactement le solde dû après l'avenant\u00a0: {money(balance)}."
@@ -189,7 +191,9 @@ def event_forms(view: Mapping[str, Any], given: Mapping[str, str] | None = None)
         fields = [_field(key, True, view, given) for key in spec.required]
         fields += [_field(key, False, view, given) for key in spec.optional
                    if not _pointless(event, key, view)]  # fmt: skip
-        forms.append(EventForm(event, labels.action(event, view["state"]), tuple(fields)))
+        label = labels.action(event, view["state"],
+                              instalment_report=_awaiting_report(view) is not None)  # fmt: skip
+        forms.append(EventForm(event, label, tuple(fields)))
     return forms
 
 

@@ -17,7 +17,8 @@ StateName = Literal[
 EventName = Literal[
     "submit", "sign", "cancel", "notify", "pay", "report_received", "open_dispute", "settle",
     "go_to_court",
-    "close_litigation", "give_notice", "expire", "terminate", "record_award", "publish",
+    "close_litigation", "give_notice", "forgo_payment", "expire", "terminate", "record_award",
+    "publish",
     "committee_meeting", "committee_cadence",
 ]  # fmt: skip
 SortField = Literal["reference", "title", "state", "end_date", "amount", "next_deadline"]

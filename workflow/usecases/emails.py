@@ -40,7 +40,7 @@ from states.lifecycle import ENDED_IN_FORCE, Outcome
 from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.settings import Settings
-from workflow.usecases.schedule import instalment_views
+from workflow.usecases.schedule import instalment_views, remaining_payments
 from workflow.wording import labels
 from workflow.wording.values import input_text, term_text
 
@@ -169,10 +169,14 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
 
 
 def _after_end(convention: Convention) -> dict[str, Any]:
-    """What emails say of an ended convention (expired, terminated): the day it ended and the
+    """What emails say of an ended convention (expired, terminated): the day it ended, the
+    instalments still to pay, which stay due (rule 25: each one's amount and condition), and the
     dispute still open then, which outlives it (rule 24: its window, its court date, whether the
-    court is seized); the keys absent for a convention in force."""
+    court is seized); the keys absent for a convention in force, and when nothing is left."""
     said: dict[str, Any] = {"ended_on": _iso(convention.ends_on())}
+    remaining = remaining_payments(convention)
+    if remaining:  # rule 25: what was earned during the term stays due after it
+        said["remaining_payments"] = remaining
     dispute = convention.dispute
     if dispute is not None:
         letter = dispute.letter

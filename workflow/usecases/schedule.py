@@ -22,6 +22,8 @@ class InstalmentView(TypedDict):
     report_received_on: str | None
     paid_on: str | None
     paid_amount: str | None
+    forgone_on: str | None
+    """The day the Métropole recorded it will not pay it (rule 25, `forgo_payment`)."""
 
 
 def instalment_views(convention: Convention) -> list[InstalmentView]:
@@ -38,8 +40,38 @@ def instalment_views(convention: Convention) -> list[InstalmentView]:
             "report_received_on": day(progress.report_received_on),
             "paid_on": day(progress.paid_on),
             "paid_amount": str(progress.paid_amount) if progress.paid_amount else None,
+            "forgone_on": day(progress.forgone_on),
         })  # fmt: skip
     return views
+
+
+class RemainingView(TypedDict):
+    """An instalment still to pay (rule 25: after the end too): its number (0: the single
+    payment), what remains of it, and its condition: what makes it due, the report it waits for
+    and whether that report is received."""
+
+    number: int
+    amount: str
+    trigger: str
+    on: str | None
+    report: str | None
+    report_received_on: str | None
+
+
+def remaining_payments(convention: Convention) -> list[RemainingView]:
+    """The instalments not paid in full nor forgone, in order, each with what remains of it."""
+    remaining: list[RemainingView] = []
+    for instalment in convention.unpaid_instalments():
+        progress = progress_of(convention.payments, instalment.number)
+        remaining.append({
+            "number": instalment.number,
+            "amount": str(convention.still_due(instalment)),
+            "trigger": instalment.trigger,
+            "on": day(instalment.on),
+            "report": instalment.report,
+            "report_received_on": day(progress.report_received_on),
+        })  # fmt: skip
+    return remaining
 
 
 class PaymentView(TypedDict):

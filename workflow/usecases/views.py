@@ -41,7 +41,14 @@ from storage.mapping import deadline_entry, dispute_to_json, notice_to_json, rem
 from storage.vocabulary import EMAIL_WAITING
 from workflow.usecases.documents import document_view
 from workflow.usecases.iso import day, instant
-from workflow.usecases.schedule import InstalmentView, PaymentView, instalment_views, payment_views
+from workflow.usecases.schedule import (
+    InstalmentView,
+    PaymentView,
+    RemainingView,
+    instalment_views,
+    payment_views,
+    remaining_payments,
+)
 from workflow.wording import labels
 
 if TYPE_CHECKING:  # the database layer: `status` reads without it (storage.driver_reads)
@@ -199,6 +206,9 @@ class StatusView(TypedDict):
     """The single payment's balance still to pay after an amendment raised the amount once it
     was paid (None when nothing of the kind is due)."""
     instalments: list[InstalmentView]
+    remaining: list[RemainingView]
+    """The instalments still to pay, neither paid in full nor forgone (the single payment as
+    number 0), each with what remains of it and its condition: after the end too (rule 25)."""
     parties: list[PartyView]
     signatories: list[SignatoryView]
     former_signatories: list[FormerSignatoryView]
@@ -695,6 +705,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "payments_made": payment_views(parts.lines),
         "balance_due": str(balance) if (balance := convention.balance_due()) else None,
         "instalments": instalment_views(convention),
+        "remaining": remaining_payments(convention),
         "parties": [{"key": p.key, "name": p.name} for p in convention.parties],
         "signatories": [
             {

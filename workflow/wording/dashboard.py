@@ -67,12 +67,15 @@ FINANCIAL_REPORT_ACTION = gettext_noop("record the receipt of the financial repo
 """Recording a report after the end: the only one still received is the financial report."""
 
 
-def action(name: str, state: str | None = None, committee: str | None = None) -> str:
+def action(
+    name: str, state: str | None = None, committee: str | None = None,
+    instalment_report: bool = False,
+) -> str:  # fmt: skip
     """What recording an event is called on its button; in `state`, when given: on an ended
-    convention, a report received is the financial report (an instalment's document is
-    received only while payments are made), and its button says so. The committee is named
-    as its convention names it."""
-    if name == "report_received" and state in END_STATES:
+    convention, a report received is the financial report, and its button says so, unless an
+    instalment still unpaid at the end awaits its document (`instalment_report`, rule 25). The
+    committee is named as its convention names it."""
+    if name == "report_received" and state in END_STATES and not instalment_report:
         return FRENCH(FINANCIAL_REPORT_ACTION)
     return labels.for_committee("action", name, committee)
 
