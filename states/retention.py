@@ -87,13 +87,17 @@ def closed_on(convention: Convention, dispute_ended: date | None) -> date | None
 
 
 def _closing_days(convention: Convention, dispute_ended: date | None) -> list[tuple[str, date]]:
-    """What closes the file, and its day: the end, each payment, the report, the dispute."""
+    """What closes the file, and its day: the end, each payment or instalment forgone (rule
+    25: the day the Métropole said it will not pay ends that obligation as a payment would),
+    the report, the dispute."""
     ended = convention.ends_on() if convention.effective_date else convention.last_event_on
     paid = [p.paid_on for p in convention.payments if p.paid_on is not None]
     if convention.paid_on is not None:
         paid.append(convention.paid_on)
+    forgone = [p.forgone_on for p in convention.payments if p.forgone_on is not None]
     report = convention.financial_report.received_on
-    days = [("end", ended), *(("payment", day) for day in paid), ("report", report),
+    days = [("end", ended), *(("payment", day) for day in paid),
+            *(("forgone", day) for day in forgone), ("report", report),
             ("dispute", dispute_ended)]  # fmt: skip
     return [(what, day) for what, day in days if day is not None]
 
@@ -101,6 +105,7 @@ def _closing_days(convention: Convention, dispute_ended: date | None) -> list[tu
 _CLOSED_BY = {
     "end": "jour de sa fin",
     "payment": "jour de son dernier versement",
+    "forgone": "jour de la renonciation au dernier versement dû",
     "report": "jour de la réception du compte rendu financier",
     "dispute": "jour de la fin du litige",
 }
@@ -115,14 +120,16 @@ def retention(convention: Convention, years: int, dispute_ended: date | None) ->
     # what came last, named: the dispute's end before the report, the payment, the end itself
     last = [what for what, day in _closing_days(convention, dispute_ended) if day == closed]
     reason = next(
-        _CLOSED_BY[what] for what in ("dispute", "report", "payment", "end") if what in last
+        _CLOSED_BY[what]
+        for what in ("dispute", "report", "forgone", "payment", "end")
+        if what in last
     )
     kept = add_months(closed, 12 * years)
     erasable = kept + timedelta(days=1)
     lines = [
         f"Dossier clos le {french_date(closed)}, {reason} (la plus tardive de sa fin, de son "
-        "dernier versement, de la réception du compte rendu financier s'il est dû et de la fin "
-        "du litige).",
+        "dernier versement ou de la renonciation à celui-ci, de la réception du compte rendu "
+        "financier s'il est dû et de la fin du litige).",
         f"Conservé {years} ans (durée d'utilité administrative des pièces comptables, fixée "
         f"dans les réglages du service), soit jusqu'au {french_date(kept)}.",
         f"À partir du {french_date(erasable)}, les données personnelles des signataires peuvent "

@@ -79,8 +79,8 @@ def test_settled_after_the_term_the_ten_years_run_from_the_settlement(ended_in_d
     )  # fmt: skip
     assert kept["explanation"].startswith(
         "Dossier clos le samedi 10 janvier 2026, jour de la fin du litige (la plus tardive de sa "
-        "fin, de son dernier versement, de la réception du compte rendu financier s'il est dû et "
-        "de la fin du litige)."
+        "fin, de son dernier versement ou de la renonciation à celui-ci, de la réception du "
+        "compte rendu financier s'il est dû et de la fin du litige)."
     )
 
     move(app, "2036-01-02T09:00:00Z")  # ten years after the end, not after the settlement

@@ -119,8 +119,8 @@ def test_settled_after_the_term_the_file_closes_the_day_of_the_settlement() -> N
     )  # fmt: skip
     assert kept.explanation.splitlines()[0] == (
         "Dossier clos le dimanche 10 janvier 2027, jour de la fin du litige (la plus tardive de "
-        "sa fin, de son dernier versement, de la réception du compte rendu financier s'il est dû "
-        "et de la fin du litige)."
+        "sa fin, de son dernier versement ou de la renonciation à celui-ci, de la réception du "
+        "compte rendu financier s'il est dû et de la fin du litige)."
     )
     assert open_file(convention) is None
 
@@ -207,3 +207,19 @@ def test_erasure_is_refused_while_the_file_is_open_naming_why() -> None:
     assert refusal(owed.value) == (
         "erasure_instalment_unpaid", {"event": "erase_personal_data", "amount": "200000.00"},
     )  # fmt: skip
+
+
+def test_an_instalment_forgone_after_the_end_closes_the_file_on_the_day_it_is_forgone() -> None:
+    # Rule 25: the Métropole forgoes the unpaid subsidy on 3 July 2027 (the report never came):
+    # nothing is owed any more, and the ten years run from that day, not from the term.
+    notified = convention_in("payment")
+    expired = replace(notified, end_date=TERM_2026, state="expired")
+    forgone = replace(expired, payments=(InstalmentProgress(SINGLE_PAYMENT,
+                                                            forgone_on=date(2027, 7, 3)),))  # fmt: skip
+
+    assert open_because(forgone) == ()
+    kept = retention(forgone, 10, None)
+
+    assert kept is not None
+    assert (kept.closed_on, kept.kept_until) == (date(2027, 7, 3), date(2037, 7, 3))
+    assert "jour de la renonciation au dernier versement dû" in kept.explanation
