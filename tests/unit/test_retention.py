@@ -214,8 +214,8 @@ def test_an_instalment_forgone_after_the_end_closes_the_file_on_the_day_it_is_fo
     # nothing is owed any more, and the ten years run from that day, not from the term.
     notified = convention_in("payment")
     expired = replace(notified, end_date=TERM_2026, state="expired")
-    forgone = replace(expired, payments=(InstalmentProgress(SINGLE_PAYMENT,
-                                                            forgone_on=date(2027, 7, 3)),))  # fmt: skip
+    progress = InstalmentProgress(SINGLE_PAYMENT, forgone_on=date(2027, 7, 3))
+    forgone = replace(expired, payments=(progress,))
 
     assert open_because(forgone) == ()
     kept = retention(forgone, 10, None)
