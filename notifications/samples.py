@@ -47,11 +47,12 @@ VARIANTS = {
     "restait ouvert au terme de la convention : la clause de règlement des différends lui survit "
     "(code civil, art. 1230, par analogie)",
     "amendment_lapsed": "si l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé par le GIP "
-    "seul, attendait encore la signature de la Métropole au terme de la convention : il devient "
-    "caduc avec elle",
+    "seul, attendait encore la signature de la Métropole au terme de la convention, et que le "
+    "service n’en a reçu aucune datée du terme dans les 7 jours qu’il attend ensuite\u00a0: il "
+    "devient caduc avec elle",
     "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
-    f"2025 n’était pas reçu à son terme : le solde de {euros(Decimal('80000'))} reste dû après sa "
-    "fin (règle 25 : ce qui a été acquis pendant la convention reste dû)",
+    f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû après sa "
+    "fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -972,7 +973,12 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 date(2026, 1, 1),
                 "convflow (échéance automatique)",
             ),
-            "amendment": {**_amendment(), "lapsed": True, "extends": True},
+            "amendment": {
+                **_amendment(),
+                "lapsed": True,
+                "extends": True,
+                "waited_until": date(2026, 1, 7),
+            },
         },
     },
     "balance_after_end": {

@@ -11,9 +11,12 @@ A pass at `now` does, for each convention:
    the order they fell, unless the convention's end comes first; then the end is applied
    (`expire` at the term, `terminate` at the end of a notice, whichever comes first), which
    closes every other deadline and cancels every reminder (but those of the deadlines that
-   outlive the convention: :func:`cancelled_by_end`). A passed dispute window, a
-   publication of the open data not recorded in time, a payment not recorded by its internal
-   target and a financial report not received by its date are announced (:data:`ANNOUNCEMENTS`),
+   outlive the convention: :func:`cancelled_by_end`). While an extension is in signature at
+   the term, the expiry is held (:func:`expiry_held_until`, :class:`ExpiryHeld`): it falls
+   again when the grace has run, and is then recorded dated at the term. A passed dispute
+   window, a publication of the open data not recorded in time, a payment not recorded by its
+   internal target and a financial report not received by its date are announced
+   (:data:`ANNOUNCEMENTS`),
    once, except when it was already past when it became known (the event recorded after the
    fact told it) or, for the window, when its court-possible reminder goes out the same day
    (one email per convention and reason per day: that reminder says both).
@@ -164,12 +167,37 @@ class ConventionEnds:
         return announcement_at(self.at, hour)
 
 
+EXTENSION_GRACE_DAYS = 7
+"""The calendar days after the term the expiry waits, by default, while an extension is in
+signature (`CONVFLOW_EXTENSION_GRACE_DAYS`; rule 27 of docs/LEGAL-DEADLINES.md)."""
+HELD_REASON = "extension_in_signature"
+"""Why a pass holds the expiry (what `run-due` and `simulate` say of it)."""
+
+
+@dataclass(frozen=True)
+class ExpiryHeld:
+    """The term has come while an extension is in signature: the expiry (`deadline`, still
+    pending) is not recorded before `until` (:func:`expiry_held_until`); the pass moves the
+    instant it falls at to `until`, its day staying the term. So it does with every deadline
+    due that the expiry would close (`deadlines`, the expiry among them: those falling at or
+    after the term, a notice ending during the wait, the extension's own signature target),
+    which would otherwise fall, or be announced, before it is known whether the convention
+    went on."""
+
+    deadline: DeadlineEntry | None
+    """The expiry, when it is among the deadlines this pass holds (the first pass after the
+    term); None at a later pass, which holds only what fell since."""
+    until: datetime
+    deadlines: tuple[DeadlineEntry, ...] = ()
+
+
 @dataclass(frozen=True)
 class DeadlinesDue:
     """What the deadline step of a pass does to one convention."""
 
     passed: tuple[DeadlinePassed, ...] = ()
     end: ConventionEnds | None = None
+    held: ExpiryHeld | None = None
 
 
 class ReminderDecision(NamedTuple):
@@ -190,11 +218,43 @@ class RemindersDue:
     following: PlannedReminder | None = None
 
 
-def convention_end(convention: Convention, now: datetime) -> ConventionEnds | None:
+def expiry_held_until(
+    convention: Convention, amendment: Amendment | None, grace_days: int
+) -> datetime | None:
+    """Until when the expiry at the term waits, or None: an extension (an amendment whose new
+    term is later) in signature, submitted and not yet signed by all, may still have been signed
+    by every party on or before the term (rule 13: then it extended the convention), the last
+    paper reaching the Métropole after a weekend or a holiday. The expiry is recorded only once
+    `grace_days` calendar days after the term have run (24:00 in Paris on the last one), and
+    then dated at the term (docs/LEGAL-DEADLINES.md, rule 27); 0: no hold.
+
+    Nothing is held when the convention ends otherwise (a notice ending before the term), nor
+    for an amendment still in draft (no one can have signed it) or that does not extend the
+    term."""
+    if grace_days <= 0 or amendment is None or amendment.state != "signature":
+        return None
+    if convention.state not in IN_FORCE or _terminates_first(convention):
+        return None
+    new_end = amendment.changes.get("end_date")
+    if new_end is None or date.fromisoformat(new_end) <= convention.end_date:
+        return None
+    return end_of_day(convention.end_date + timedelta(days=grace_days))
+
+
+def _terminates_first(convention: Convention) -> bool:
+    notice = convention.notice
+    return notice is not None and notice.effective_end < convention.end_date
+
+
+def convention_end(
+    convention: Convention, now: datetime, held_until: datetime | None = None
+) -> ConventionEnds | None:
     """The automatic event due at `now`: the end that comes first.
 
     A termination whose notice ends before the term terminates; when the term comes first (or
-    the same day) the convention expires at its term (docs/LEGAL-DEADLINES.md, rule 10).
+    the same day) the convention expires at its term (docs/LEGAL-DEADLINES.md, rule 10), at
+    the pass made once `held_until` has come when an extension in signature holds it
+    (:func:`expiry_held_until`), still dated at the term.
     """
     if convention.state not in IN_FORCE:
         return None
@@ -203,7 +263,7 @@ def convention_end(convention: Convention, now: datetime) -> ConventionEnds | No
         if now >= end_of_day(notice.effective_end):
             return ConventionEnds("terminate", notice.effective_end, "termination")
         return None
-    if now >= end_of_day(convention.end_date):
+    if now >= end_of_day(convention.end_date) and (held_until is None or now >= held_until):
         return ConventionEnds("expire", convention.end_date, "expiry")
     return None
 
@@ -218,21 +278,32 @@ def moot_kinds(convention: Convention) -> frozenset[DeadlineKind]:
     return frozenset()
 
 
-def deadlines_due(agenda: Agenda, now: datetime) -> DeadlinesDue:
-    """The deadline step of a pass at `now`: deadlines passed, and the end if it has come."""
+def deadlines_due(agenda: Agenda, now: datetime, grace_days: int = 0) -> DeadlinesDue:
+    """The deadline step of a pass at `now`: deadlines passed, and the end if it has come; or
+    the expiry held while an extension is in signature, for `grace_days` after the term
+    (:func:`expiry_held_until`: the agenda's amendment)."""
     due = sorted(
         (d for d in agenda.deadlines if d.status == WAITING_DEADLINE and d.expires_at <= now),
         key=lambda d: (d.expires_at, d.id),
     )
     if not due:
         return DeadlinesDue()
-    end = convention_end(agenda.convention, now)
+    convention = agenda.convention
+    held_until = expiry_held_until(convention, agenda.amendment, grace_days)
+    end = convention_end(convention, now, held_until)
+    held = None
+    term = end_of_day(convention.end_date)
+    if end is None and held_until is not None and now >= term:
+        waiting = tuple(d for d in due if closed_by_end(d.kind, d.expires_at, term))
+        expiry = next((d for d in waiting if d.kind == "expiry"), None)
+        held = ExpiryHeld(expiry, held_until, waiting) if waiting else None
     passed = tuple(
         _passed(deadline, agenda.reminders)
         for deadline in due
-        if end is None or not closed_by_end(deadline.kind, deadline.expires_at, end.at)
+        if (end is None or not closed_by_end(deadline.kind, deadline.expires_at, end.at))
+        and (held is None or deadline not in held.deadlines)
     )
-    return DeadlinesDue(passed, end)
+    return DeadlinesDue(passed, end, held)
 
 
 def _passed(deadline: DeadlineEntry, reminders: Iterable[ReminderEntry]) -> DeadlinePassed:
@@ -428,6 +499,8 @@ def close(
 __all__ = [
     "ANNOUNCEMENTS",
     "END_KINDS",
+    "EXTENSION_GRACE_DAYS",
+    "HELD_REASON",
     "WAITING_DEADLINE",
     "WAITING_REMINDER",
     "Agenda",
@@ -436,6 +509,7 @@ __all__ = [
     "DeadlineEntry",
     "DeadlinePassed",
     "DeadlinesDue",
+    "ExpiryHeld",
     "Outcome",
     "Reason",
     "ReminderDecision",
@@ -448,6 +522,7 @@ __all__ = [
     "closed_by_end",
     "convention_end",
     "deadlines_due",
+    "expiry_held_until",
     "moot_kinds",
     "next_due",
     "reminder_decisions",

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from states.calendar import end_of_day
 from states.convention import Convention
@@ -41,6 +41,9 @@ from states.due import (
     reminder_decisions,
 )
 from states.lifecycle import IN_FORCE
+
+if TYPE_CHECKING:  # as in states.due: amendments import this policy
+    from states.amendments import Amendment
 
 ENDED_STATE = {"expire": "expired", "terminate": "terminated"}
 """The state each automatic end leads to (states.lifecycle's transitions)."""
@@ -119,6 +122,8 @@ def on_next_pass(
     deadlines: Iterable[DeadlineEntry],
     reminders: Iterable[ReminderEntry],
     now: datetime,
+    amendment: Amendment | None = None,
+    grace_days: int = 0,
 ) -> dict[int, OnNextPass]:
     """What a pass at `now` does with each planned reminder whose instant has passed (by id),
     decided by the pass's own rules: its deadline step first (:func:`states.due.deadlines_due`:
@@ -126,11 +131,12 @@ def on_next_pass(
     not outlive it, :func:`states.due.cancelled_by_end`), then its reminder step, deadline by
     deadline (:func:`states.due.reminder_decisions`: one known late is skipped, the earlier
     ones coalesce into the latest, which is sent). `reminders` are the planned ones, `known_at`
-    when they were planned."""
+    when they were planned; `amendment` (the one open) and `grace_days`, whether an extension
+    in signature holds the expiry (:func:`states.due.expiry_held_until`)."""
     deadlines = tuple(deadlines)
     planned = tuple(reminders)
-    agenda = Agenda(convention, deadlines, planned)
-    end = deadlines_due(agenda, now).end
+    agenda = Agenda(convention, deadlines, planned, amendment)
+    end = deadlines_due(agenda, now, grace_days).end
     decided: dict[int, OnNextPass] = {}
     due: dict[int, list[ReminderEntry]] = defaultdict(list)
     for reminder in planned:
@@ -149,10 +155,13 @@ def on_next_pass(
     return decided
 
 
-def end_unrecorded(convention: Convention, now: datetime) -> EndUnrecorded | None:
+def end_unrecorded(
+    convention: Convention, now: datetime, held_until: datetime | None = None
+) -> EndUnrecorded | None:
     """The end a pass at `now` would apply to this convention and has not: None while it is
-    in force, or once it has ended (the stored state says it)."""
-    end = convention_end(convention, now)
+    in force (its expiry held until `held_until` by an extension in signature included), or
+    once it has ended (the stored state says it)."""
+    end = convention_end(convention, now, held_until)
     if end is None:
         return None
     return EndUnrecorded(end.event, end.kind, end.on)

@@ -146,6 +146,27 @@ class DeadlineRepository:
             .values(status=status, resolved_at=now, announce_at=announce_at)
         )
 
+    def hold(self, row: AnyRow, until: datetime) -> None:
+        """A deadline still pending that falls again at `until` (its day unchanged): the
+        expiry held while an extension is in signature (states.due.ExpiryHeld)."""
+        self._connection.execute(
+            update(deadline_table).where(d.id == row.id).values(expires_at=until)
+        )
+
+    def release(self, convention_id: int, kind: str, at: datetime) -> None:
+        """The pending deadline of `kind` held past `at` falls at `at` again (the extension
+        that held the expiry abandoned: nothing waits for it any more)."""
+        self._connection.execute(
+            update(deadline_table)
+            .where(
+                d.convention_id == convention_id,
+                d.kind == kind,
+                d.status == WAITING_DEADLINE,
+                d.expires_at > at,
+            )
+            .values(expires_at=at)
+        )
+
     def announced(self, row: AnyRow) -> None:
         """Its announcement is queued: nothing waits any more."""
         self._connection.execute(

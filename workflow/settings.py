@@ -26,6 +26,7 @@ from states.deadlines import (
     LetterBasis,
     UncollectedReading,
 )
+from states.due import EXTENSION_GRACE_DAYS
 from states.errors import InvalidInput
 from states.open_data import is_siret
 from states.spelling import closest
@@ -235,6 +236,14 @@ SPECS: tuple[Spec, ...] = (
         2,
         "an event dated more than this many days before it is recorded emails no partner: "
         "the administrators get one summary of such late records per run",
+    ),
+    Spec(
+        "extension_grace_days",
+        _integer(0, 60),
+        EXTENSION_GRACE_DAYS,
+        "calendar days after the term the service waits before recording the expiry while an "
+        "extension is in signature: a last signature dated on or before the term, received "
+        "meanwhile, brings it into force; 0: the expiry is recorded at the term",
     ),
     Spec(
         "reminder_hour",
@@ -454,6 +463,7 @@ class Settings:
     admin_emails: ClassVar[tuple[str, ...]]
     admin_copies: ClassVar[bool]
     late_record_days: ClassVar[int]
+    extension_grace_days: ClassVar[int]
     reminder_hour: ClassVar[int]
     chain_heads_daily: ClassVar[bool]
     wake_interval: ClassVar[int]

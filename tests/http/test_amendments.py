@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import httpx
@@ -185,12 +186,22 @@ def test_an_amendment_that_lapsed_at_the_term_reads_caduc_on_the_dashboard_and_t
     client: httpx.Client, tokens: Tokens, admin_browser: httpx.Client, in_execution: App
 ):
     """Submitted on 15 December 2025, signed by the GIP only: the term (31 December) passes,
-    the service records the expiry and the avenant lapses with the convention."""
+    the service holds the expiry for 7 days (rule 27: the page says until when a signature
+    dated on the term can still be recorded), then records it and the avenant lapses with the
+    convention."""
     in_execution.clock.now = steps.at("2025-12-16T09:00:00Z")  # type: ignore[attr-defined]
     amend(in_execution, "2025-12-15", end_date="2026-06-30")
     amendment(in_execution, 1, "submit", "2025-12-15")
     amendment(in_execution, 1, "sign", "2025-12-16", signatory=steps.CRPV)
     in_execution.clock.now = steps.at("2026-01-02T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(in_execution, in_execution.clock())
+    held = " ".join(re.sub(r"<[^>]+>", "", unescape(admin_browser.get(PAGE).text)).split())
+    assert "Arrivée à terme suspendue" in held
+    assert (
+        "Une signature datée au plus tard du mercredi 31 décembre 2025 peut être enregistrée "
+        "jusqu'au mercredi 7 janvier 2026 inclus" in held
+    )
+    in_execution.clock.now = steps.at("2026-01-09T09:00:00Z")  # type: ignore[attr-defined]
     run_due(in_execution, in_execution.clock())
 
     listed = client.get(AMENDMENTS, headers=bearer(tokens.viewer)).json()

@@ -40,7 +40,11 @@ def status_read_on_the_driver_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
         view = ordinary(app, reference, now)
         settings = app.settings
         on_driver = views.status_on_driver(
-            settings.database_url, reference, settings.file_retention_years, now
+            settings.database_url,
+            reference,
+            settings.file_retention_years,
+            now,
+            settings.extension_grace_days,
         )
         assert on_driver == view, "the status read on the driver differs (or was not served)"
         return view

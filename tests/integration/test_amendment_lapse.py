@@ -44,6 +44,14 @@ from workflow.wording.dashboard import FRENCH
 from workflow.wording.refusals import say
 
 
+@pytest.fixture
+def settings_env(settings_env: dict[str, str]) -> dict[str, str]:
+    """No wait after the term (`CONVFLOW_EXTENSION_GRACE_DAYS=0`): the expiry, the lapse and
+    the end's email at the first pass after the term, as before the wait existed. The wait
+    itself: tests/integration/test_extension_grace.py."""
+    return {**settings_env, "CONVFLOW_EXTENSION_GRACE_DAYS": "0"}
+
+
 def amend(app: App, on: str, **changes: str) -> int:
     command = DraftAmendment(REFERENCE, changes, "alice", date.fromisoformat(on))
     return draft_amendment(app, command, app.clock()).number

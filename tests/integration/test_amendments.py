@@ -119,8 +119,11 @@ def test_an_extension_signed_after_the_term_is_refused(
         amendment(in_execution, 1, "sign", "2026-01-05", signatory=METROPOLE)
     assert views.status(in_execution, REFERENCE)["end_date"] == "2025-12-31"
     assert views.amendments(in_execution, REFERENCE)[0]["state"] == "signature"
-    # the service then applies the term, and the amendment lapses with the convention
+    # the service holds the expiry for the 7 days a signature dated on the term may take to
+    # arrive (rule 27), then applies the term, and the amendment lapses with the convention
     run_due(in_execution, at("2026-01-01T00:00:00+01:00"))
+    assert state(in_execution) == "execution"
+    run_due(in_execution, at("2026-01-08T00:00:00+01:00"))
     assert state(in_execution) == "expired"
     assert views.amendments(in_execution, REFERENCE)[0]["state"] == "lapsed"
     with pytest.raises(GuardRejected, match=r"convention_not_in_force .*state=expired"):

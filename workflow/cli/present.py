@@ -112,10 +112,13 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     block = _Block(words)
     state = words.label("state", view["state"])
     allowed = words.listing(words.label("event", name) for name in view["allowed_events"])
+    notes = [ended_unrecorded(words, view["end_unrecorded"])] if view.get("end_unrecorded") else []
+    if view.get("expiry_held"):  # the term come, an extension in signature (rule 27)
+        notes.append(expiry_held(words, view["expiry_held"]))
     block.add(
         words("state"),
         words("{state}  (allowed events: {allowed})", state=state, allowed=allowed),
-        [ended_unrecorded(words, view["end_unrecorded"])] if view.get("end_unrecorded") else [],
+        notes,
     )
     amount = money(words, view["amount"])
     made = view.get("payments_made") or []
@@ -199,6 +202,23 @@ def ended_unrecorded(words: Words, end: Mapping[str, Any]) -> str:
         "term passed on {day} at 24 h: its expiry is not recorded yet; the service records it "
         "at its next pass",
         day=day(words, end["on"]),
+    )
+
+
+def expiry_held(words: Words, held: Mapping[str, Any]) -> str:
+    """The expiry the service holds while an extension is in signature (rule 27), said beside
+    the state: « terme passé le mercredi 31 décembre 2025 à 24 h alors que l'avenant n° 1 …
+    attend la signature de … »."""
+    return words(
+        "term passed on {day} at 24 h while amendment no. {number} (term {new_end}) awaits "
+        "the signature of {missing}: a signature dated at the latest on {day} can be recorded "
+        "until {last_day}, and brings it into force; after that the service records the "
+        "expiry, dated {day}, and the amendment lapses",
+        day=day(words, held["term"]),
+        number=held["amendment"],
+        new_end=day(words, held["new_end_date"]),
+        missing=words.listing(held["missing"]),
+        last_day=day(words, held["last_day"]),
     )
 
 

@@ -21,7 +21,8 @@ def status(context: CliContext, reference: str, as_json: bool) -> None:
     # command's time (issue 15.4). The ordinary path reads what that reader does not serve.
     # Both judge every deadline and reminder at `now`, the instant of reading (states.reading).
     view = views.status_on_driver(settings.database_url, reference,
-                                  settings.file_retention_years, now)  # fmt: skip
+                                  settings.file_retention_years, now,
+                                  settings.extension_grace_days)  # fmt: skip
     if view is None:
         view = views.status(context.app(), reference, now)
     emit(view) if as_json else click.echo(status_text(view, context.words))

@@ -469,7 +469,8 @@ def simulate_(
     happenings = simulate(app, reference, now or app.clock(), until)
     if as_json:
         emit([
-            {**asdict(h), "at": iso.instant(h.at), "due_at": iso.instant(h.due_at)}
+            {**asdict(h), "at": iso.instant(h.at), "due_at": iso.instant(h.due_at),
+             "held_until": iso.instant(h.held_until)}
             for h in happenings
         ])  # fmt: skip
         return
@@ -498,6 +499,8 @@ def _detail(words: Words, happening: Happening) -> str:
                      outcome=words.label("due_outcome", happening.outcome))  # fmt: skip
     if happening.what in ("expire", "terminate"):
         return words.label("state", happening.state)
+    if happening.held_until is not None:
+        return words("held until {instant}", instant=end(words, happening.held_until))
     return words.label("due_outcome", happening.outcome)
 
 

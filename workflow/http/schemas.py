@@ -84,6 +84,21 @@ class EndUnrecorded(Open):
     state: str = Field(description="the state the next pass records: 'expired', 'terminated'")
 
 
+class ExpiryHeld(Open):
+    """The term come while an extension is in signature: the service holds the expiry (rule 27
+    of docs/LEGAL-DEADLINES.md, `CONVFLOW_EXTENSION_GRACE_DAYS`)."""
+
+    term: str = Field(description="the term: the day the expiry is dated at if it is recorded")
+    until: str = Field(description="the instant the hold ends: the next pass records the expiry")
+    last_day: str = Field(
+        description="the last civil date a signature dated on or before the term can be "
+        "recorded and bring the extension into force"
+    )
+    amendment: int = Field(description="the extension's number")
+    new_end_date: str = Field(description="the term it sets")
+    missing: list[str] = Field(description="the signatories it still waits for")
+
+
 class ConventionSummary(Open):
     """A convention as a list shows it."""
 
@@ -190,6 +205,11 @@ class ConventionStatus(Open):
     end_unrecorded: EndUnrecorded | None = Field(
         description="its end, come but not yet recorded by the service (None: none); "
         "`state` stays the one recorded until then",
+    )
+    expiry_held: ExpiryHeld | None = Field(
+        default=None,
+        description="the term come while an extension is in signature: the expiry the service "
+        "holds, and until when (None: none)",
     )
     effective_date: str | None
     end_date: str

@@ -19,7 +19,7 @@ from states.amendments import (
     fire_amendment,
     parse_changes,
 )
-from states.calendar import civil_date
+from states.calendar import civil_date, end_of_day
 from states.convention import Convention, Signatory
 from states.errors import ConvflowError, GuardRejected
 from states.lifecycle import IN_FORCE
@@ -162,6 +162,11 @@ def record_amendment_event(
             inputs=command.inputs,
         )
         persist_amendment_outcome(app, uow, convention, convention_id, amendment, outcome, now)
+        term_end = end_of_day(convention.end_date)
+        if outcome.to_state == "abandoned" and convention.state in IN_FORCE and now >= term_end:
+            # The extension that held the expiry (rule 27) abandoned: nothing waits any more,
+            # the next pass records the expiry, dated at the term.
+            uow.deadlines.release(convention_id, "expiry", term_end)
         uow.commit()
     return AmendmentRecorded(
         command.reference,

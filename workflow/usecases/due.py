@@ -70,8 +70,13 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             return actions  # another worker got here first
         planned = [reminder_entry(r) for r in uow.reminders.planned_for(convention_id)]
         entries = {row_id: deadline_entry(row) for row_id, row in rows.items()}
-        agenda = due.Agenda(convention, tuple(entries.values()), tuple(planned))
-        decided = due.deadlines_due(agenda, now)
+        # The amendment open, read only when the convention's end has come: an extension in
+        # signature holds the expiry (states.due.expiry_held_until).
+        pending = None
+        if due.convention_end(convention, now) is not None:
+            pending = uow.amendments.open_one(convention_id)
+        agenda = due.Agenda(convention, tuple(entries.values()), tuple(planned), pending)
+        decided = due.deadlines_due(agenda, now, app.settings.extension_grace_days)
         hour = app.settings.reminder_hour
         for passed in decided.passed:
             row = rows[passed.deadline.id]
@@ -106,17 +111,34 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     committee_name=convention.committee.name,
                 )
             )
+        held = decided.held
+        if held is not None:
+            # The term has come, an extension is in signature: the expiry falls again when the
+            # grace has run, its day still the term.
+            for waiting in held.deadlines:
+                uow.deadlines.hold(rows[waiting.id], held.until)
+        if held is not None and held.deadline is not None:
+            row = rows[held.deadline.id]
+            actions.append(
+                DueActionTaken(
+                    reference, row.kind, row.expires_at, "held", convention.state,
+                    reason=due.HELD_REASON, committee_name=convention.committee.name,
+                )
+            )  # fmt: skip
         end = decided.end
         if end is not None:
             # An amendment still in draft or signature lapses with the convention, and the
             # email of the end names it.
-            pending = uow.amendments.open_one(convention_id)
             lapsed = None
             if pending is not None:
                 new_end = pending.changes.get("end_date")
                 extends = new_end is not None and new_end > convention.end_date.isoformat()
                 lapsed = {**amendment_snapshot(pending, convention), "lapsed": True,
                           "extends": extends}  # fmt: skip
+                grace = app.settings.extension_grace_days
+                waited = due.expiry_held_until(convention, pending, grace)
+                if waited is not None and end.event == "expire":  # the expiry waited (rule 27)
+                    lapsed["waited_until"] = (civil_date(waited) - timedelta(days=1)).isoformat()
             outcome = fire(
                 convention,
                 end.event,

@@ -640,6 +640,7 @@ _DATES = (
     "ends_on",  # an amendment in force: the convention's last day after it, and before it
     "ended_before",
     "trigger_date",
+    "waited_until",  # the last day the expiry was held for an extension's signature (rule 27)
 )
 
 

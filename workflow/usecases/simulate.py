@@ -32,19 +32,21 @@ class Happening:
     """One thing the service would do, at `at` (the instant of its pass)."""
 
     at: datetime
-    what: str  # "reminder", "deadline passed", "announcement", "expire", "terminate"
+    what: str  # "reminder", "deadline passed", "announcement", "expire", "terminate", "expiry
+    # held" (the term come while an extension is in signature: states.due.ExpiryHeld)
     kind: str  # the deadline kind
     detail: str  # "J-30: send", "passed", "announce", or the new state
     email: str | None  # the email it would send
     due_at: datetime  # when it fell due: the reminder's planned instant, the deadline's, the
     # announcement's (the reminder hour after the deadline passed)
     outcome: str  # send, coalesced, skipped, cancelled (reminders); passed, announce, expire,
-    # terminate
+    # terminate, held
     state: str  # the convention's state after it
     label: str | None = None  # the reminder's label (J-30, court, relance-2...)
     reason: str | None = None  # why not sent, or not announced (states.due.Reason)
     note: str | None = None  # that reason, or what a sent reminder says is left, in French
     days_left: int | None = None  # what a sent reminder says is left, in days
+    held_until: datetime | None = None  # the expiry held: when it falls again (the grace's end)
     committee_name: str | None = None  # the name the convention gives its committee (None:
     # the model's), with which `simulate` names the committee's next meeting
 
@@ -135,15 +137,20 @@ class _Replay:
         self._reminders(now)
 
     def _deadlines(self, now: datetime) -> None:
-        decided = due.deadlines_due(self.agenda, now)
+        decided = due.deadlines_due(self.agenda, now, self.app.settings.extension_grace_days)
         state = self.agenda.convention.state
         hour = self.app.settings.reminder_hour
         waiting = {
             p.deadline.id: due.announcement_at(p.deadline.expires_at, hour) if p.announce else None
             for p in decided.passed
         }
+        held = decided.held
         deadlines = tuple(
-            d._replace(status="passed", announce_at=waiting[d.id]) if d.id in waiting else d
+            d._replace(status="passed", announce_at=waiting[d.id])
+            if d.id in waiting
+            else d._replace(expires_at=held.until)
+            if held is not None and d in held.deadlines
+            else d
             for d in self.agenda.deadlines
         )
         for p in decided.passed:
@@ -161,6 +168,14 @@ class _Replay:
                     note=deadline_reason(p.reason) if p.reason else None,
                 )
             )
+        if held is not None and held.deadline is not None:
+            self.happened.append(
+                Happening(
+                    now, "expiry held", held.deadline.kind, state, None,
+                    held.deadline.expires_at, "held", state, reason=due.HELD_REASON,
+                    note=deadline_reason(due.HELD_REASON), held_until=held.until,
+                )
+            )  # fmt: skip
         announced = set()
         for announcement in due.announcements_due(deadlines, now):
             deadline = announcement.deadline

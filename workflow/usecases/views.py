@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from notifications.committee import committee_of
@@ -19,10 +19,11 @@ from states.amendments import (
     current_value,
 )
 from states.award import AwardDecision
+from states.calendar import civil_date, end_of_day
 from states.chain import ERASURE
 from states.committee import next_meeting
 from states.convention import Convention
-from states.due import WAITING_REMINDER
+from states.due import EXTENSION_GRACE_DAYS, WAITING_REMINDER, expiry_held_until
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
 from states.lifecycle import IN_FORCE, allowed_for
@@ -238,6 +239,24 @@ class StatusView(TypedDict):
     """The convention's end, come at the instant of reading but not yet applied by the
     service (its stored `state` still in force): the event the next pass records (`expire`,
     `terminate`), the deadline it applies, its day and the state it leads to. None otherwise."""
+    expiry_held: ExpiryHeldView | None
+    """The term come while an extension is in signature: the service holds the expiry until
+    `until` (rule 27). None otherwise."""
+
+
+class ExpiryHeldView(TypedDict):
+    """The expiry held at the term while an extension is in signature (rule 27)."""
+
+    term: str
+    """The term (ISO day): the day the expiry is dated at if it is recorded."""
+    until: str
+    """The instant the hold ends: the next pass from it records the expiry."""
+    last_day: str
+    """The last day (ISO, Paris) a signature dated on or before the term can be recorded."""
+    amendment: int
+    new_end_date: str
+    missing: list[str]
+    """Whose signature the amendment still waits for."""
 
 
 class EndView(TypedDict):
@@ -331,12 +350,20 @@ def reminder_view(
 
 
 def reminder_views(
-    convention: Convention, deadlines: Sequence[AnyRow], rows: Sequence[AnyRow], now: datetime
+    convention: Convention,
+    deadlines: Sequence[AnyRow],
+    rows: Sequence[AnyRow],
+    now: datetime,
+    amendment: Amendment | None = None,
+    grace_days: int = 0,
 ) -> list[ReminderView]:
     """A convention's reminders judged at `now`: those past their instant say what the next
-    pass will do with them (states.reading.on_next_pass)."""
+    pass will do with them (states.reading.on_next_pass; `amendment`, the one open, and
+    `grace_days`: whether the expiry is held)."""
     planned = [reminder_entry(r) for r in rows if r.status == WAITING_REMINDER]
-    decided = on_next_pass(convention, map(deadline_entry, deadlines), planned, now)
+    decided = on_next_pass(
+        convention, map(deadline_entry, deadlines), planned, now, amendment, grace_days
+    )
     name = convention.committee.name
     return [reminder_view(row, now, decided.get(row.id), name) for row in rows]
 
@@ -376,7 +403,9 @@ def reminders(app: App, reference: str, now: datetime | None = None) -> list[Rem
         convention_id = uow.conventions.id_of(reference)
         deadlines = uow.deadlines.for_convention(convention_id)
         rows = uow.reminders.for_convention(convention_id)
-    return reminder_views(convention, deadlines, rows, now)
+        amendment = uow.amendments.open_one(convention_id)
+    grace = app.settings.extension_grace_days
+    return reminder_views(convention, deadlines, rows, now, amendment, grace)
 
 
 def outbox(app: App, status: str | None = None, limit: int = 200) -> list[OutboxView]:
@@ -617,7 +646,11 @@ def status(app: App, reference: str, now: datetime | None = None) -> StatusView:
 
 
 def status_on_driver(
-    database_url: str, reference: str, retention_years: int, now: datetime
+    database_url: str,
+    reference: str,
+    retention_years: int,
+    now: datetime,
+    grace_days: int = EXTENSION_GRACE_DAYS,
 ) -> StatusView | None:
     """The same status at `now`, read on the database driver alone (storage.driver_reads): what
     `convflow status` runs first, to start without SQLAlchemy. None when that reader does not
@@ -629,7 +662,7 @@ def status_on_driver(
         with open_reads(database_url) as reads:
             if reads is None:
                 return None
-            return _status_view(_read_parts(reads, reference), retention_years, now)
+            return _status_view(_read_parts(reads, reference), retention_years, now, grace_days)
     except DriverError:
         return None
 
@@ -677,17 +710,22 @@ def convention_views(
     with app.uow(read_only=True) as uow:
         parts = _read_parts(uow, reference)
     return (
-        _status_view(parts, app.settings.file_retention_years, now),
+        _status_view(
+            parts, app.settings.file_retention_years, now, app.settings.extension_grace_days
+        ),
         [history_row(row) for row in parts.lines],
         [document_view(paper) for paper in parts.papers],
     )
 
 
-def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusView:
+def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days: int) -> StatusView:
     """A status from its parts, judged at `now` (states.reading: what has fallen due and is not
-    recorded yet says so); the file is kept `retention_years` after the convention ends."""
+    recorded yet says so); the file is kept `retention_years` after the convention ends; the
+    expiry waits `grace_days` after the term while an extension is in signature."""
     convention = parts.convention
-    end = end_unrecorded(convention, now)
+    pending = next((a for a in parts.amendments if a.state in ("draft", "signature")), None)
+    held_until = expiry_held_until(convention, pending, grace_days)
+    end = end_unrecorded(convention, now, held_until)
     return {
         "reference": convention.reference,
         "title": convention.title,
@@ -732,7 +770,9 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "deadlines": [deadline_view(row, now, end) for row in parts.deadlines],
-        "reminders": reminder_views(convention, parts.deadlines, parts.planned, now),
+        "reminders": reminder_views(
+            convention, parts.deadlines, parts.planned, now, pending, grace_days
+        ),
         "outbox": [outbox_view(row) for row in parts.emails],
         "terms": terms_view(convention, parts.original, parts.amendments),
         "amendments": [amendment_view(amendment, convention) for amendment in parts.amendments],
@@ -747,7 +787,27 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime) -> StatusVi
         "end_unrecorded": None
         if end is None
         else {"event": end.event, "kind": end.kind, "on": end.on.isoformat(), "state": end.state},
+        "expiry_held": _expiry_held(convention, pending, held_until, now),
     }
+
+
+def _expiry_held(
+    convention: Convention, amendment: Amendment | None, held_until: datetime | None, now: datetime
+) -> ExpiryHeldView | None:
+    """The term come, an extension in signature: the expiry the service holds (rule 27)."""
+    if amendment is None or held_until is None:
+        return None
+    if not end_of_day(convention.end_date) <= now < held_until:
+        return None
+    return {
+        "term": convention.end_date.isoformat(),
+        "until": instant(held_until) or "",
+        "last_day": (civil_date(held_until) - timedelta(days=1)).isoformat(),
+        "amendment": amendment.number,
+        "new_end_date": amendment.changes["end_date"],
+        "missing": [s.email for s in convention.signatories
+                    if s.email.lower() not in amendment.signatures],
+    }  # fmt: skip
 
 
 def history(app: App, reference: str) -> list[HistoryRow]:

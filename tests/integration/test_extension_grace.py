@@ -1,0 +1,203 @@
+"""The expiry waits while an extension is in signature at the term (rule 27 of
+docs/LEGAL-DEADLINES.md), on SQLite and PostgreSQL: the legal officer's F5 (notes of 7
+December 2026) on the reference convention (term Wednesday 31 December 2025).
+
+Avenant n° 1 (term → 30 June 2026) is submitted on Saturday 27 December 2025 and signed by the
+CRPV on the 29th; the Métropole signs on Wednesday 31 December, on paper, and the clerk receives
+it on Monday 5 January 2026, after the service's passes of 1 January. With the default wait
+(`CONVFLOW_EXTENSION_GRACE_DAYS`, 7 calendar days: to Wednesday 7 January at 24:00), the
+signature is recorded as any other: the avenant is in force, the term is 30 June 2026, and no
+one was ever told that the convention ended. Without it, the expiry is recorded once the wait
+has run, dated at the term, and the avenant lapses then. The wait set to 0:
+tests/integration/test_amendment_lapse.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from notifications import MemorySender
+from states.convention import Convention
+from states.errors import GuardRejected
+from tests.conftest import FixedClock
+from tests.integration.steps import (
+    CRPV,
+    METROPOLE,
+    REFERENCE,
+    at,
+    bring_into_execution,
+    load,
+    state,
+)
+from tests.integration.test_simulate_matches_run_due import Life
+from tests.integration.test_what_is_due import received, subject, text_of
+from tests.notifications.conftest import RunningServer
+from workflow.bootstrap import App
+from workflow.usecases import views
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
+from workflow.usecases.due import run_due
+from workflow.usecases.simulate import simulate
+
+ENDED = "arrivée à son terme"
+"""In the subject of the email saying the convention reached its term."""
+
+
+def amendment(app: App, event: str, on: str, **inputs: str) -> str:
+    command = RecordAmendmentEvent(REFERENCE, 1, event, "alice", date.fromisoformat(on), inputs)
+    return record_amendment_event(app, command, app.clock()).to_state
+
+
+@pytest.fixture
+def submitted(
+    app: App, clock: FixedClock, reference_convention: Convention, smtp_server: RunningServer
+) -> App:
+    """In execution since April 2025; avenant n° 1 (→ 30 June 2026) submitted on Saturday
+    27 December 2025 and signed by the CRPV on Monday the 29th, each recorded that day."""
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_execution(app)
+    clock.now = at("2025-12-27T10:00:00Z")
+    command = DraftAmendment(REFERENCE, {"end_date": "2026-06-30"}, "alice", date(2025, 12, 27))
+    draft_amendment(app, command, clock.now)
+    amendment(app, "submit", "2025-12-27")
+    run_due(app, clock.now, smtp_server.sender())
+    clock.now = at("2025-12-29T10:00:00Z")
+    amendment(app, "sign", "2025-12-29", signatory=CRPV)
+    return app
+
+
+def passes(app: App, clock: FixedClock, server: RunningServer, *instants: str) -> list[str]:
+    """The service's passes at these instants: what each did to the deadlines."""
+    done = []
+    for instant in instants:
+        clock.now = at(instant)
+        report = run_due(app, clock.now, server.sender())
+        done += [f"{a.deadline} {a.action}" for a in report.actions]
+    return done
+
+
+NEW_YEAR = ("2025-12-31T23:01:00Z", "2026-01-01T08:01:00Z", "2026-01-02T08:01:00Z")
+"""The service's pass at 00:01 (Paris) on 1 January 2026, at the reminder hour, and the next
+morning's."""
+
+
+def test_a_signature_dated_on_the_term_received_after_it_brings_the_extension_into_force(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    since = len(smtp_server.handler.accepted)
+    assert "expiry held" in passes(submitted, clock, smtp_server, *NEW_YEAR)
+    assert state(submitted) == "execution"
+    held = views.status(submitted, REFERENCE)["expiry_held"]
+    assert held == {
+        "term": "2025-12-31", "until": "2026-01-07T23:00:00Z", "last_day": "2026-01-07",
+        "amendment": 1, "new_end_date": "2026-06-30", "missing": [METROPOLE],
+    }  # fmt: skip
+    assert views.status(submitted, REFERENCE)["end_unrecorded"] is None
+    clock.now = at("2026-01-05T09:00:00Z")  # Monday: the paper of Wednesday 31 December
+    assert amendment(submitted, "sign", "2025-12-31", signatory=METROPOLE) == "in_force"
+    passes(submitted, clock, smtp_server, "2026-01-07T23:01:00Z", "2026-01-08T08:01:00Z")
+    status = views.status(submitted, REFERENCE)
+    assert (status["state"], status["end_date"], status["expiry_held"]) == (
+        "execution", "2026-06-30", None,
+    )  # fmt: skip
+    [expiry] = [
+        d for d in status["deadlines"] if d["kind"] == "expiry" and d["status"] == "pending"
+    ]
+    assert expiry["due_date"] == "2026-06-30"
+    assert [row["state"] for row in views.amendments(submitted, REFERENCE)] == ["in_force"]
+    events = [h["event"] for h in views.history(submitted, REFERENCE)]
+    assert "expire" not in events and "lapse" not in events
+    subjects = [subject(m) for m in received(smtp_server, since)]
+    assert not [s for s in subjects if ENDED in s], subjects
+    # the avenant's email in force explains its signature target (« … devient caduc avec la
+    # convention » had a signature been missing at the term): no email says it is caduc
+    assert not [m for m in received(smtp_server, since) if "est caduc" in text_of(m)]
+
+
+def test_unsigned_when_the_wait_has_run_the_convention_expired_at_its_term(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    since = len(smtp_server.handler.accepted)
+    passes(submitted, clock, smtp_server, *NEW_YEAR, "2026-01-07T22:59:00Z")
+    assert state(submitted) == "execution"
+    assert not [m for m in received(smtp_server, since) if ENDED in subject(m)]
+    done = passes(submitted, clock, smtp_server, "2026-01-07T23:01:00Z")  # 00:01, 8 January
+    assert done == ["expiry expire"]
+    assert state(submitted) == "expired"
+    history = views.history(submitted, REFERENCE)
+    [expire] = [h for h in history if h["event"] == "expire"]
+    assert (expire["date"], expire["recorded_at"]) == ("2025-12-31", "2026-01-07T23:01:00Z")
+    assert (history[-1]["event"], history[-1]["inputs"]) == ("lapse", {"end_date": "2025-12-31"})
+    [row] = views.amendments(submitted, REFERENCE)
+    assert (row["state"], row["lapsed_on"]) == ("lapsed", "2025-12-31")
+    [email] = [m for m in received(smtp_server, since) if ENDED in subject(m)]
+    text = text_of(email)
+    assert "arrivée à son terme le mercredi 31 décembre 2025 à 24 h" in text
+    assert "L’avenant n° 1 (prolongation au 30 juin 2026)" in text and "est caduc" in text
+    assert (
+        "Le service a attendu jusqu’au mercredi 7 janvier 2026 inclus qu’une dernière "
+        "signature datée au plus tard du terme lui soit transmise : aucune ne l’a été." in text
+    )
+
+
+def test_the_extension_abandoned_during_the_wait_the_expiry_is_recorded_at_the_next_pass(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    passes(submitted, clock, smtp_server, *NEW_YEAR)
+    clock.now = at("2026-01-05T09:00:00Z")
+    assert amendment(submitted, "abandon", "2026-01-05") == "abandoned"
+    assert views.status(submitted, REFERENCE)["end_unrecorded"] == {
+        "event": "expire", "kind": "expiry", "on": "2025-12-31", "state": "expired",
+    }  # fmt: skip
+    assert passes(submitted, clock, smtp_server, "2026-01-05T09:01:00Z") == ["expiry expire"]
+    [expire] = [h for h in views.history(submitted, REFERENCE) if h["event"] == "expire"]
+    assert expire["date"] == "2025-12-31"
+
+
+def test_a_signature_dated_after_the_term_is_refused_during_the_wait(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """Rule 13: signed on 1 January, the avenant would be a new convention."""
+    passes(submitted, clock, smtp_server, *NEW_YEAR)
+    clock.now = at("2026-01-05T09:00:00Z")
+    with pytest.raises(GuardRejected) as refused:
+        amendment(submitted, "sign", "2026-01-01", signatory=METROPOLE)
+    assert refused.value.code == "amendment_signed_after_term"
+    assert views.status(submitted, REFERENCE)["expiry_held"] is not None
+
+
+def test_simulate_says_the_wait_and_the_expiry_after_it(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    clock.now = at("2025-12-30T10:00:00Z")
+    ends = [(h.at.isoformat(), h.what, h.outcome, h.held_until)
+            for h in simulate(submitted, REFERENCE, clock.now, date(2026, 1, 10))
+            if h.kind == "expiry"]  # fmt: skip
+    assert ends == [
+        ("2025-12-31T23:00:00+00:00", "expiry held", "held", at("2026-01-07T23:00:00Z")),
+        ("2026-01-07T23:00:00+00:00", "expire", "expire", None),
+    ]
+
+
+@pytest.mark.parametrize("down", [False, True], ids=["woken", "down"])
+def test_simulate_predicts_the_passes_through_the_wait(
+    submitted: App, clock: FixedClock, down: bool
+) -> None:
+    """What `simulate` says on 30 December is what the service does, pass by pass (woken at
+    each instant due) or once after being down, to 10 January: the same as in
+    test_simulate_matches_run_due.py, through the wait."""
+    clock.now = at("2025-12-30T10:00:00Z")
+    life = Life(submitted, clock, MemorySender())
+    until = at("2026-01-10T12:00:00Z")
+    predicted = life.predicted(until, down)
+    assert predicted == life.run_service(until, down)
+    assert [seen[4] for seen in predicted if seen[2] == "expiry"] == (
+        ["expire"] if down else ["held", "expire"]
+    )
