@@ -51,8 +51,8 @@ VARIANTS = {
     "service n’en a reçu aucune datée du terme dans les 7 jours qu’il attend ensuite\u00a0: il "
     "devient caduc avec elle",
     "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
-    f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû après sa "
-    "fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
+    f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû "
+    "après sa fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
