@@ -49,6 +49,13 @@ ENDED = "arrivée à son terme"
 """In the subject of the email saying the convention reached its term."""
 
 
+@pytest.fixture
+def settings_env(settings_env: dict[str, str]) -> dict[str, str]:
+    """The default late-record horizon (2 days): a paper received after the new year is what
+    it was made for."""
+    return {**settings_env, "CONVFLOW_LATE_RECORD_DAYS": "2"}
+
+
 def amendment(app: App, event: str, on: str, **inputs: str) -> str:
     command = RecordAmendmentEvent(REFERENCE, 1, event, "alice", date.fromisoformat(on), inputs)
     return record_amendment_event(app, command, app.clock()).to_state
@@ -116,6 +123,11 @@ def test_a_signature_dated_on_the_term_received_after_it_brings_the_extension_in
     assert "expire" not in events and "lapse" not in events
     subjects = [subject(m) for m in received(smtp_server, since)]
     assert not [s for s in subjects if ENDED in s], subjects
+    # recorded 5 days after its date (more than CONVFLOW_LATE_RECORD_DAYS), it is still news:
+    # the partners learn that the convention goes on, to its new term
+    [in_force] = [m for m in received(smtp_server, since) if "en vigueur" in subject(m)]
+    assert "Avenant n° 1" in subject(in_force), subject(in_force)
+    assert "30 juin 2026" in text_of(in_force)
     # the avenant's email in force explains its signature target (« … devient caduc avec la
     # convention » had a signature been missing at the term): no email says it is caduc
     assert not [m for m in received(smtp_server, since) if "est caduc" in text_of(m)]

@@ -279,8 +279,19 @@ def _tell(
         event=event_snapshot(outcome, convention),
         amendment=snapshot,
         to=to,
-        withheld=recorded_late(app.settings, outcome.on, now),
+        withheld=recorded_late(app.settings, outcome.on, now)
+        and not _moves_end(convention, outcome),
     )
+
+
+def _moves_end(convention: Convention, outcome: AmendmentOutcome) -> bool:
+    """The amendment came into force and changed the convention's last day: its email is
+    never withheld as recorded late (README « No noise after the fact »). The partners plan for
+    the end they were told (the expiry reminders, or the grace's wait of rule 27: a last
+    signature dated on the term reaching the service after the new year); the new one is news
+    whenever it is recorded."""
+    before = outcome.ended_on_before
+    return outcome.to_state == "in_force" and before is not None and before != convention.ends_on()
 
 
 def _outgoing_only(convention: Convention, outcome: AmendmentOutcome) -> list[Signatory]:
