@@ -155,6 +155,9 @@ class ConventionEnds:
     event: Literal["expire", "terminate"]
     on: date
     kind: DeadlineKind
+    held_until: datetime | None = None
+    """The expiry held while an extension was in signature (:func:`expiry_held_until`): the
+    instant it fell again, once the grace had run; None when it fell at the term."""
 
     @property
     def at(self) -> datetime:
@@ -162,9 +165,10 @@ class ConventionEnds:
         return end_of_day(self.on)
 
     def told_at(self, hour: int) -> datetime:
-        """When the email saying so may go: at the reminder `hour` of the next morning, as an
-        announcement (:func:`announcement_at`), the end itself applied at 24:00."""
-        return announcement_at(self.at, hour)
+        """When the email saying so may go: at the reminder `hour` of the morning after it
+        fell, as an announcement (:func:`announcement_at`), the end itself applied at 24:00
+        (a held expiry: when the grace has run, its day staying the term)."""
+        return announcement_at(self.held_until or self.at, hour)
 
 
 EXTENSION_GRACE_DAYS = 7
@@ -264,7 +268,7 @@ def convention_end(
             return ConventionEnds("terminate", notice.effective_end, "termination")
         return None
     if now >= end_of_day(convention.end_date) and (held_until is None or now >= held_until):
-        return ConventionEnds("expire", convention.end_date, "expiry")
+        return ConventionEnds("expire", convention.end_date, "expiry", held_until)
     return None
 
 

@@ -143,6 +143,9 @@ def test_unsigned_when_the_wait_has_run_the_convention_expired_at_its_term(
     done = passes(submitted, clock, smtp_server, "2026-01-07T23:01:00Z")  # 00:01, 8 January
     assert done == ["expiry expire"]
     assert state(submitted) == "expired"
+    # as any end, its email waits for the reminder hour: no one is written to at midnight
+    assert not [m for m in received(smtp_server, since) if ENDED in subject(m)]
+    passes(submitted, clock, smtp_server, "2026-01-08T07:59:00Z", "2026-01-08T08:00:00Z")
     history = views.history(submitted, REFERENCE)
     [expire] = [h for h in history if h["event"] == "expire"]
     assert (expire["date"], expire["recorded_at"]) == ("2025-12-31", "2026-01-07T23:01:00Z")
@@ -150,6 +153,7 @@ def test_unsigned_when_the_wait_has_run_the_convention_expired_at_its_term(
     [row] = views.amendments(submitted, REFERENCE)
     assert (row["state"], row["lapsed_on"]) == ("lapsed", "2025-12-31")
     [email] = [m for m in received(smtp_server, since) if ENDED in subject(m)]
+    assert str(email["Date"]) == "Thu, 08 Jan 2026 09:00:00 +0100"
     text = text_of(email)
     assert "arrivée à son terme le mercredi 31 décembre 2025 à 24 h" in text
     assert "L’avenant n° 1 (prolongation au 30 juin 2026)" in text and "est caduc" in text
