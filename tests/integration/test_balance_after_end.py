@@ -30,6 +30,7 @@ from workflow.usecases import listing, views
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.usecases.due import run_due
+from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
 EXAMPLE = "AMP-EXEMPLE-2027"
@@ -176,11 +177,18 @@ def test_the_metropole_forgoes_the_balance_whose_report_never_came(
     view = views.status(app, EXAMPLE)
     assert (view["state"], view["allowed_events"], view["remaining"]) == ("expired", [], [])
     assert view["instalments"][1]["forgone_on"] == "2028-07-03"
-    assert "renoncé le lundi 3 juillet 2028" in plain(status_text(view, Words("fr")))
+    assert "renonciation le lundi 3 juillet 2028" in plain(status_text(view, Words("fr")))
     assert overdue(app) == []
     assert refused(app, "pay", "2028-07-04", amount="18000.00", instalment="2") == (
-        "invalid_transition", {"state": "expired", "allowed": []},
+        "instalment_forgone", {"instalment": 2, "forgone_on": "2028-07-03"},
     )  # fmt: skip
+    assert refused(app, "report_received", "2028-07-04", instalment="2") == (
+        "instalment_forgone", {"instalment": 2, "forgone_on": "2028-07-03"},
+    )  # fmt: skip
+    with pytest.raises(ConvflowError) as caught:
+        record(app, "pay", "2028-07-04", amount="18000.00", instalment="2")
+    assert ("la Métropole a renoncé au versement n° 2 le 3 juillet 2028 : rien n'est "
+            "plus dû à ce titre") in plain(say(caught.value, Words("fr")).sentence)  # fmt: skip
 
 
 def test_a_forgone_balance_whose_target_had_passed_is_no_longer_overdue(
