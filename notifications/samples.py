@@ -571,6 +571,12 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
             **{"Montant": euros(_AMOUNT), "Mandat": "n°\u00a02025-004512"},
         ),
     },
+    "payment_forgone": lambda: {
+        "convention": _forgone_balance(),
+        "event": _forgone_event(
+            "bilan d’activité 2025 jamais transmis malgré deux relances", file_closed=True
+        ),
+    },
     "dispute_opened": lambda: {
         "convention": _convention(*_DISPUTE),
         "deadline": _dispute_window(),
@@ -926,6 +932,41 @@ def _late_balance_target(days_before: int | None = None) -> dict[str, Any]:
     return {**deadline, "instalment": 2}
 
 
+_FORGONE_ON = date(2026, 7, 3)
+"""The day the Métropole forgoes the balance (rule 25: `forgo_payment`)."""
+
+
+def _forgone_balance() -> Context:
+    """The reference convention paid in two instalments, expired at its term, the balance
+    (n°2, on the activity report never received) forgone since: nothing remains to pay."""
+    convention = _ended_with_balance()
+    del convention["remaining_payments"]
+    first, second = convention["instalments"]
+    return {**convention, "instalments": [first, {**second, "forgone_on": _FORGONE_ON}]}
+
+
+def _forgone_event(reason: str, *, file_closed: bool, on: date = _FORGONE_ON) -> Context:
+    """The balance forgone on `on` for `reason`; `file_closed`: nothing else remains open."""
+    event = _event(
+        "forgo_payment",
+        "Renonciation au versement",
+        on,
+        _SERVICE,
+        **{"Versement n°": "2", "Motif": reason, "Montant": euros(_SECOND)},
+    )
+    forgone = {"number": 2, "amount": _SECOND, "reason": reason, "file_closed": file_closed}
+    return {**event, "forgone": forgone}
+
+
+def _in_instalments_forgone() -> Context:
+    """The reference convention in execution, paid in two instalments: the first paid, the
+    second forgone before the term."""
+    convention = _in_instalments(*_IN_FORCE, first_paid=True)
+    first, second = convention["instalments"]
+    forgone = {**second, "report_received_on": None, "forgone_on": date(2025, 10, 6)}
+    return {**convention, "instalments": [first, forgone]}
+
+
 _ENDED = {"ended_on": _END}
 """An ended convention whose dispute was settled or closed: the day it ended, no dispute."""
 
@@ -1096,6 +1137,14 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 date(2025, 7, 10),
                 "Direction des finances",
                 **{"Montant": euros(_SECOND), "Versement n°": "2", "Mandat": "n°\u00a02025-009871"},
+            ),
+        },
+        "payment_forgone": lambda: {
+            "convention": _in_instalments_forgone(),
+            "event": _forgone_event(
+                "subvention réduite par délibération du conseil métropolitain du 2 octobre 2025",
+                file_closed=False,
+                on=date(2025, 10, 6),
             ),
         },
     },

@@ -284,6 +284,14 @@ def fire(
     if trigger not in _triggers(convention.state) or (
         trigger in PERSON_EVENTS and trigger not in allowed
     ):
+        # possible in this state but for a forgone instalment: say so (rule 25)
+        forgone = (
+            rules.forgone_instead(convention, trigger, inputs or {})
+            if trigger in _triggers(convention.state)
+            else None
+        )
+        if forgone is not None:
+            raise forgone
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
     cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today)
     try:

@@ -374,6 +374,36 @@ def _refuse_forgone(convention: Convention, trigger: str, progress: InstalmentPr
                       forgone_on=progress.forgone_on)  # fmt: skip
 
 
+def forgone_instead(
+    convention: Convention, trigger: str, inputs: Mapping[str, str]
+) -> GuardRejected | None:
+    """Why `pay` or `report_received`, possible in the convention's state, is not possible now
+    when the instalment it is about was forgone (rule 25): the instalment named, or, none named,
+    the first forgone one it would have been about (`pay`: not paid; `report_received`: its
+    report not received). None when no forgone instalment is the reason: the refusal then says
+    what is possible. Instalments declared only: the single payment has no number to name."""
+    if trigger not in ("pay", "report_received") or not convention.clauses.instalments:
+        return None
+    if inputs.get("report", "").strip() == "financial":
+        return None
+    typed = inputs.get("instalment", "").strip()
+    progress = convention.paid_so_far()
+    if typed:  # a bad number: the state's refusal stands, the rule says it once possible
+        number = int(typed) if typed.isascii() and typed.isdigit() else None
+        found = [p for p in progress if p.number == number and p.forgone_on is not None]
+    else:
+        on_report = {i.number for i in convention.clauses.instalments if i.trigger == "report"}
+        found = [
+            p for p in progress
+            if p.forgone_on is not None and p.paid_on is None
+            and (trigger == "pay" or (p.number in on_report and p.report_received_on is None))
+        ]  # fmt: skip
+    if not found:
+        return None
+    return _refuse(convention, trigger, "instalment_forgone", instalment=found[0].number,
+                   forgone_on=found[0].forgone_on)  # fmt: skip
+
+
 def forgo_payment(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:

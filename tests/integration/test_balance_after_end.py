@@ -20,6 +20,7 @@ import pytest
 from states.errors import ConvflowError
 from storage.queries import ConventionFilter, PageRequest
 from tests.conftest import ROOT, FixedClock
+from tests.integration.mail import parsed
 from tests.integration.steps import at, load
 from tests.integration.test_what_is_due import plain, received, subject, text_of
 from tests.notifications.conftest import RunningServer
@@ -30,12 +31,14 @@ from workflow.usecases import listing, views
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.usecases.due import run_due
+from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
 EXAMPLE = "AMP-EXEMPLE-2027"
 EXAMPLE_FILE = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
 NADIA = "nadia.benali@example.org"
 MARTIAL = "martial.alvarez@example.org"
+ADMIN = "service.politique-ville@example.org"
 BALANCE = "versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »"
 
 
@@ -77,6 +80,12 @@ def balance_deadline(app: App) -> tuple[str, str] | None:
 
 def overdue(app: App) -> list[tuple[str, int]]:
     return [(o["kind"], o["instalment"]) for o in listing.overdue_obligations(app)]
+
+
+@pytest.fixture
+def settings_env(settings_env: dict[str, str]) -> dict[str, str]:
+    """Administrators, to get the service's copy (the partners' emails leave it out)."""
+    return {**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}
 
 
 @pytest.fixture
@@ -176,11 +185,57 @@ def test_the_metropole_forgoes_the_balance_whose_report_never_came(
     view = views.status(app, EXAMPLE)
     assert (view["state"], view["allowed_events"], view["remaining"]) == ("expired", [], [])
     assert view["instalments"][1]["forgone_on"] == "2028-07-03"
-    assert "renoncé le lundi 3 juillet 2028" in plain(status_text(view, Words("fr")))
+    assert "renonciation le lundi 3 juillet 2028" in plain(status_text(view, Words("fr")))
     assert overdue(app) == []
     assert refused(app, "pay", "2028-07-04", amount="18000.00", instalment="2") == (
-        "invalid_transition", {"state": "expired", "allowed": []},
+        "instalment_forgone", {"instalment": 2, "forgone_on": "2028-07-03"},
     )  # fmt: skip
+    assert refused(app, "report_received", "2028-07-04", instalment="2") == (
+        "instalment_forgone", {"instalment": 2, "forgone_on": "2028-07-03"},
+    )  # fmt: skip
+    with pytest.raises(ConvflowError) as caught:
+        record(app, "pay", "2028-07-04", amount="18000.00", instalment="2")
+    assert ("la Métropole a renoncé au versement n° 2 le 3 juillet 2028 : rien n'est "
+            "plus dû à ce titre") in plain(say(caught.value, Words("fr")).sentence)  # fmt: skip
+
+
+def test_the_association_is_told_the_balance_is_forgone_and_why(
+    expired_with_its_balance: tuple[App, list[EmailMessage]], smtp_server: RunningServer
+) -> None:
+    """Nadia Benali, the association's president, last heard from convflow on 1 January that
+    the Métropole still owed 18 000 €; the Métropole forgoes it on 15 March 2028. She is told
+    which instalment, its amount, the day, the reason as recorded and what it means, and that
+    this is not the Métropole's decision itself (before: no email at all)."""
+    app, _ = expired_with_its_balance
+    since = len(smtp_server.handler.accepted)
+    record(app, "forgo_payment", "2028-03-15", instalment="2",
+           reason="bilan d'activité 2027 jamais transmis malgré deux relances")  # fmt: skip
+    pass_at(app, smtp_server, "2028-03-15T10:05:00Z")
+
+    sent = [parsed(item) for item in smtp_server.handler.accepted[since:]]
+    [told] = [m for m in sent if not str(m["X-Convflow-Key"]).endswith(":service")]
+    assert str(told["To"]) == NADIA  # the beneficiary's signatory, not the Métropole's
+    assert subject(told) == (
+        "[AMP-EXEMPLE-2027] Renonciation de la Métropole au versement n° 2 sur 2 (18 000,00 €)"
+    )
+    text = text_of(told)
+    assert ("La Métropole a enregistré le mercredi 15 mars 2028 sa renonciation au versement "
+            "n° 2 sur 2 de sa participation prévue à l’article 2 de la convention "
+            "AMP-EXEMPLE-2027") in text  # fmt: skip
+    assert "soit 18 000,00 €, prévu à la réception du document « bilan d'activité 2027 »." in text
+    assert "Motif enregistré : « bilan d'activité 2027 jamais transmis malgré deux relances »" in (
+        text)  # fmt: skip
+    assert "Ce versement ne sera pas effectué : rien n’est plus dû à ce titre" in text
+    assert ("La convention a pris fin : elle est arrivée à son terme le vendredi 31 décembre "
+            "2027 à 24 h (article 4). Plus rien n’étant attendu à son titre, son dossier est "
+            "clos le jour de cette renonciation.") in text  # fmt: skip
+    assert ("Il ne remplace pas la décision de la Métropole de ne pas effectuer ce versement, "
+            "qui vous est notifiée par ailleurs avec ses motifs") in text  # fmt: skip
+    assert "Aucune action n’est attendue au titre de ce versement." in text
+    assert "Transmettez au service le document" not in text
+    [copy] = [m for m in sent if str(m["X-Convflow-Key"]).endswith(":service")]
+    assert str(copy["To"]) == ADMIN
+    assert "convflow ne notifie pas la décision de ne pas verser" in text_of(copy)
 
 
 def test_a_forgone_balance_whose_target_had_passed_is_no_longer_overdue(

@@ -31,6 +31,7 @@ EVENTS = {
     "award_notified",
     "report_received",
     "payment_recorded",
+    "payment_forgone",
     "financial_report_received",
     "dispute_opened",
     "dispute_settled",

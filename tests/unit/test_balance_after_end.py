@@ -100,14 +100,37 @@ def test_a_forgone_instalment_is_neither_paid_nor_its_report_received() -> None:
     forgone = {"instalment": 2, "forgone_on": "2025-04-01"}
     assert refused(convention, "pay", date(2025, 4, 2), amount="80000.00", instalment="2") == (
         "instalment_forgone", {"event": "pay", **forgone})  # fmt: skip
-    # no report is awaited any more: it is not among the events possible
-    assert refused(convention, "report_received", date(2025, 4, 2), instalment="2")[0] == (
-        "invalid_transition")  # fmt: skip
+    # no report is awaited any more: the refusal says why, not only what is possible
+    assert refused(convention, "report_received", date(2025, 4, 2), instalment="2") == (
+        "instalment_forgone", {"event": "report_received", **forgone})  # fmt: skip
     again = refused(convention, "forgo_payment", date(2025, 4, 2), instalment="2", reason="x")
     assert again == ("instalment_forgone", {"event": "forgo_payment", **forgone})
     record(convention, "pay", date(2025, 4, 3), amount="120000.00", instalment="1")
     assert convention.state == "execution"
     assert allowed_for(convention) == ["open_dispute", "give_notice"]  # nothing left to pay
+
+
+def test_after_the_end_a_forgone_balance_is_why_it_is_neither_paid_nor_received() -> None:
+    """Nothing is possible on the expired convention once its balance is forgone: paying it or
+    receiving its report is refused for that reason, named with its day, the instalment named
+    or not (before: « possibles : aucun », which did not say it was forgone)."""
+    convention = in_two("expired")
+    record(convention, "forgo_payment", AFTER_TERM, instalment="2", reason="bilan non remis")
+    assert allowed_for(convention) == []
+
+    forgone = {"instalment": 2, "forgone_on": "2026-03-16"}
+    later = date(2026, 3, 17)
+    assert refused(convention, "pay", later, amount="80000.00", instalment="2") == (
+        "instalment_forgone", {"event": "pay", **forgone})  # fmt: skip
+    assert refused(convention, "pay", later, amount="80000.00") == (
+        "instalment_forgone", {"event": "pay", **forgone})  # fmt: skip
+    assert refused(convention, "report_received", later) == (
+        "instalment_forgone", {"event": "report_received", **forgone})  # fmt: skip
+    # the paid one is not the forgone one: the state's refusal stands
+    assert refused(convention, "pay", later, amount="120000.00", instalment="1")[0] == (
+        "invalid_transition")  # fmt: skip
+    assert refused(convention, "report_received", later, report="financial")[0] != (
+        "instalment_forgone")  # fmt: skip
 
 
 def test_nothing_unpaid_nothing_possible_after_the_end() -> None:

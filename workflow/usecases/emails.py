@@ -37,6 +37,8 @@ from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
 from states.inputs import parse_flag
 from states.lifecycle import ENDED_IN_FORCE, Outcome
+from states.payments import SINGLE_PAYMENT
+from states.retention import open_because
 from storage.outbox import Email
 from storage.uow import UnitOfWork
 from workflow.settings import Settings
@@ -48,6 +50,7 @@ EVENT_NOTICES = {
     "submit": "signature_requested",
     "notify": "award_notified",
     "pay": "payment_recorded",
+    "forgo_payment": "payment_forgone",
     "report_received": "report_received",
     "open_dispute": "dispute_opened",
     "settle": "dispute_settled",
@@ -66,7 +69,7 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 _GRANTOR_KINDS = ("reminder_publication", "publication_missed", "reminder_committee")
-_BENEFICIARY_KINDS = ("reminder_financial_report", "financial_report_missed")
+_BENEFICIARY_KINDS = ("reminder_financial_report", "financial_report_missed", "payment_forgone")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
@@ -414,7 +417,21 @@ def event_snapshot(
     balance = paid_balance(outcome, convention)
     if balance is not None:
         snapshot["balance"] = balance
+    if isinstance(outcome, Outcome) and outcome.trigger == "forgo_payment":
+        snapshot["forgone"] = forgone_snapshot(outcome, convention)
     return snapshot
+
+
+def forgone_snapshot(outcome: Outcome, convention: Convention) -> dict[str, Any]:
+    """An instalment the Métropole forgoes (rule 25), as its email states it: its number (0:
+    the single payment), its amount, the reason as recorded, and whether the convention's file
+    is closed by it (ended, nothing else open: no instalment to pay, no report owed, no dispute)."""
+    return {
+        "number": int(outcome.inputs.get("instalment", SINGLE_PAYMENT)),
+        "amount": outcome.inputs["amount"],
+        "reason": outcome.inputs["reason"],
+        "file_closed": convention.state in ENDED_IN_FORCE and not open_because(convention),
+    }
 
 
 def paid_balance(
@@ -454,7 +471,9 @@ class Mailer:
             people = convention.missing_signatures()
         if kind in _GRANTOR_KINDS:  # the Métropole's own obligation: not the beneficiary's
             people = [s for s in people if s.party == convention.grantor().key]
-        if kind in _BENEFICIARY_KINDS:  # the beneficiary's obligation: not the Métropole's
+        # the beneficiary's obligation, or what the Métropole decided of its subsidy (rule 25):
+        # not the Métropole's signatories
+        if kind in _BENEFICIARY_KINDS:
             people = [s for s in people if s.party != convention.grantor().key]
         return sorted({s.email for s in people})
 
@@ -678,6 +697,7 @@ __all__: Sequence[str] = [
     "convention_snapshot",
     "deadline_snapshot",
     "event_snapshot",
+    "forgone_snapshot",
     "letter_snapshot",
     "message_id",
     "notice_for",

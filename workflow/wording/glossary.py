@@ -40,6 +40,7 @@ EMAILS = (
     "amendment_submitted", "amendment_in_force", "delivery_failed", "processing_failed",
     "reminder_expiry", "reminder_termination", "reminder_dispute_window",
     "reminder_court_possible", "reminder_signature", "reminder_payment", "payment_overdue",
+    "payment_forgone",
     "reminder_publication", "publication_missed", "reminder_financial_report",
     "financial_report_missed", "reminder_committee",
     "reminder_amendment_signature", "late_records", "chain_heads",
