@@ -29,12 +29,14 @@ from tests.integration.steps import (
     at,
     bring_into_execution,
     load,
+    record,
     state,
 )
 from tests.integration.test_simulate_matches_run_due import Life
-from tests.integration.test_what_is_due import received, subject, text_of
+from tests.integration.test_what_is_due import plain, received, subject, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
+from workflow.cli.present import status_text
 from workflow.usecases import views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -44,6 +46,8 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.due import run_due
 from workflow.usecases.simulate import simulate
+from workflow.wording.refusals import hint
+from workflow.wording.words import Words
 
 ENDED = "arrivée à son terme"
 """In the subject of the email saying the convention reached its term."""
@@ -217,3 +221,29 @@ def test_simulate_predicts_the_passes_through_the_wait(
     assert [seen[4] for seen in predicted if seen[2] == "expiry"] == (
         ["expire"] if down else ["held", "expire"]
     )
+
+
+def test_during_the_wait_the_status_says_the_term_passed_and_a_later_notice_waits_for_it(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The retest's N5: on 2 January the status said the term and the avenant's signature
+    target « à venir » (ends 7 January, the wait), and a notice dated that day was refused
+    with « `convflow run-due` l'applique maintenant », while run-due had nothing due."""
+    passes(submitted, clock, smtp_server, *NEW_YEAR)
+    clock.now = at("2026-01-02T10:00:00Z")
+    said = plain(status_text(views.status(submitted, REFERENCE), Words("fr")))
+    lines = [line for line in said.splitlines() if "31 décembre 2025, fin" in line]
+    assert len(lines) == 2, said  # the term, the avenant's signature target
+    for line in lines:
+        assert "  date passée  " in line and "  à venir  " not in line, line
+        assert "retenue tant que l'avenant de prolongation est en signature" in line, line
+    with pytest.raises(GuardRejected) as refused:
+        record(submitted, "give_notice", "2026-01-02", party="association", received="2026-01-02")
+    assert refused.value.code == "dated_after_end"
+    told = plain(hint(refused.value, Words("fr")) or "")
+    assert "maintenant" not in told
+    assert (
+        told
+        == "`convflow status` dit si cette fin est échue et quand `convflow run-due` l'applique"
+    )
+    assert passes(submitted, clock, smtp_server, "2026-01-02T10:01:00Z") == []

@@ -76,6 +76,10 @@ class DeadlineView(TypedDict):
     """Its end has passed at the instant of reading, but no pass of the service has recorded
     it yet (`status` still `pending`): it is not to come; the next pass marks it passed, or
     applies it, or (`closed_by_end`) cancels it (states.reading)."""
+    held_by_extension: bool
+    """Its day has passed at the instant of reading while an extension in signature holds
+    the expiry (rule 27, `expiry_held`): the pass moved the instant it falls at (`expires_at`)
+    to the end of the wait; it is passed, not to come, and is recorded (or applied) then."""
     closed_by_end: bool
     """The convention's end, come at the instant of reading and not yet applied
     (`end_unrecorded`), closes it at the next pass (`status` still `pending`): it does not
@@ -305,9 +309,15 @@ class HistoryRow(TypedDict):
     amendment: int | None
 
 
-def deadline_view(row: AnyRow, now: datetime, end: EndUnrecorded | None = None) -> DeadlineView:
+def deadline_view(
+    row: AnyRow,
+    now: datetime,
+    end: EndUnrecorded | None = None,
+    held_until: datetime | None = None,
+) -> DeadlineView:
     """One stored deadline, judged at `now`, when the convention's `end` has come and is not
-    applied yet (None: it has not)."""
+    applied yet (None: it has not), and the expiry is held until `held_until` by an extension
+    in signature (None: it is not)."""
     return {
         "kind": row.kind,
         "due_date": day(row.due_date),
@@ -320,6 +330,11 @@ def deadline_view(row: AnyRow, now: datetime, end: EndUnrecorded | None = None) 
         "resolved_at": instant(row.resolved_at),
         "instalment": row.instalment,
         "passed_unrecorded": passed_unrecorded(row.status, row.expires_at, now),
+        "held_by_extension": held_until is not None
+        and row.status == "pending"
+        and row.due_date is not None
+        and row.expires_at == held_until
+        and end_of_day(row.due_date) <= now < held_until,
         "closed_by_end": closed_at_pass(row.kind, row.status, row.expires_at, end),
     }
 
@@ -769,7 +784,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "allowed_events": allowed_for(convention),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
-        "deadlines": [deadline_view(row, now, end) for row in parts.deadlines],
+        "deadlines": [deadline_view(row, now, end, held_until) for row in parts.deadlines],
         "reminders": reminder_views(
             convention, parts.deadlines, parts.planned, now, pending, grace_days
         ),

@@ -21,6 +21,14 @@ CLOSED_BY_END = gettext_noop("the convention has ended: the service cancels it a
 reading and not yet applied, closes at the next pass (states.reading.closed_at_pass)."""
 NOT_RECORDED_SHORT = gettext_noop("passed, to be recorded at the service's next pass")
 """NOT_RECORDED where a line has little room (a timeline, a list's cell)."""
+HELD = gettext_noop(
+    "held while the extension is in signature: the service records it once the wait has run "
+    "(see the state)"
+)
+"""What follows a deadline passed at the instant of reading that the expiry held by an
+extension in signature (rule 27) holds with it."""
+HELD_SHORT = gettext_noop("passed, held while the extension is in signature")
+"""HELD where a line has little room."""
 CLOSED_BY_END_SHORT = gettext_noop(
     "moot, the convention has ended: to be cancelled at the service's next pass"
 )
@@ -31,7 +39,9 @@ def read_status(deadline: Mapping[str, Any]) -> str:
     """A deadline's status as the instant of reading has it (a code of `deadline_status`)."""
     if deadline.get("closed_by_end", False):
         return "cancelled"
-    return "passed" if deadline.get("passed_unrecorded", False) else str(deadline["status"])
+    if deadline.get("passed_unrecorded", False) or deadline.get("held_by_extension", False):
+        return "passed"
+    return str(deadline["status"])
 
 
 def reading_note(deadline: Mapping[str, Any], short: bool = False) -> str | None:
@@ -41,12 +51,16 @@ def reading_note(deadline: Mapping[str, Any], short: bool = False) -> str | None
         return CLOSED_BY_END_SHORT if short else CLOSED_BY_END
     if deadline.get("passed_unrecorded", False):
         return NOT_RECORDED_SHORT if short else NOT_RECORDED
+    if deadline.get("held_by_extension", False):
+        return HELD_SHORT if short else HELD
     return None
 
 
 __all__ = [
     "CLOSED_BY_END",
     "CLOSED_BY_END_SHORT",
+    "HELD",
+    "HELD_SHORT",
     "NOT_RECORDED",
     "NOT_RECORDED_SHORT",
     "read_status",
