@@ -354,7 +354,7 @@ def _publication_update(days_before: int | None = None) -> dict[str, Any]:
         ],
         days_before=days_before,
     )
-    return {**deadline, "signed_on": signed, "amendment": 1}
+    return {**deadline, "signed_on": signed, "amendment": 1, "amount_changed": True}
 
 
 def _amended(state: str, label: str) -> dict[str, Any]:

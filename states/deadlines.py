@@ -338,6 +338,9 @@ class ComputedDeadline:
     amendment: int = 0
     """For a `publication` deadline, the amendment whose update it is (0: the first
     publication, the legal one)."""
+    amount_changed: bool = False
+    """For the update after an amendment (`amendment`), whether that amendment changed the
+    subsidy's amount (its email says the new amount as new only then)."""
 
 
 def information_deadline(

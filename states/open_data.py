@@ -108,7 +108,11 @@ def publication_update(
         return None
     due = add_months(signed_on, 3)
     lines = update_explanation(amendment, signed_on, changed, settings)
-    return replace(_publication(signed_on, due, lines), amendment=number)
+    return replace(
+        _publication(signed_on, due, lines),
+        amendment=number,
+        amount_changed=before.amount != after.amount,
+    )
 
 
 def update_explanation(

@@ -314,6 +314,8 @@ def deadline_details(deadline: ComputedDeadline) -> dict[str, Any]:
         details["ends_by"] = deadline.ends_by
     if deadline.amendment:
         details["amendment"] = deadline.amendment
+    if deadline.amount_changed:
+        details["amount_changed"] = True
     return details
 
 

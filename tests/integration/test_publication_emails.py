@@ -222,3 +222,65 @@ def test_the_update_says_the_metropoles_practice_in_plain_words_not_its_setting(
         "publiée)" in words
     )
     assert "après un avenant :" not in words and "(mise à jour des données" not in words
+
+
+def amend_only(app: App, **changes: str) -> None:
+    """Amendment n° 1 with `changes` alone (the amount untouched), signed as amendment n° 1
+    above: on 12 November 2025, in force."""
+    from tests.integration.test_amendments import amend, amendment
+
+    on_the_day(app, "2025-11-03")
+    number = amend(app, "2025-11-03", **changes)
+    on_the_day(app, "2025-11-04")
+    amendment(app, number, "submit", "2025-11-04")
+    on_the_day(app, "2025-11-10")
+    amendment(app, number, "sign", "2025-11-10", signatory=steps.CRPV)
+    on_the_day(app, "2025-11-12")
+    assert amendment(app, number, "sign", "2025-11-12", signatory=steps.METROPOLE) == "in_force"
+
+
+def in_force_until_november(app: App, convention: Convention) -> None:
+    on_the_day(app, "2025-03-01")
+    steps.load(app, convention)
+    record(app, "submit", "2025-03-03")
+    record(app, "sign", "2025-03-05", signatory=steps.METROPOLE)
+    record(app, "sign", "2025-03-10", signatory=steps.CRPV)
+    record(app, "notify", "2025-03-20")
+    record(app, "pay", "2025-04-01", amount="200000.00")
+
+
+class TestUpdatedAfterEveryAvenant:
+    """The Métropole updating its data after every avenant (`always`), even one that changes
+    none of them: a new term with the payment made."""
+
+    @pytest.fixture
+    def settings_env(self, settings_env: dict[str, str]) -> dict[str, str]:
+        return {**settings_env, "CONVFLOW_OPEN_DATA_ON_AMENDMENT": "always"}
+
+    def test_after_an_extension_alone_the_update_does_not_call_the_amount_new(
+        self, app: App, reference_convention: Convention, smtp_server: RunningServer
+    ) -> None:
+        """The retest's N7: « la subvention est désormais de … » after an avenant that left
+        it."""
+        in_force_until_november(app, reference_convention)
+        amend_only(app, end_date="2026-12-31")
+        emails = delivered(app, smtp_server, "2026-01-13T08:00:00Z")
+        update = one(emails, UPDATE_SUBJECT, steps.METROPOLE)
+        text, html = text_of(update), html_of(update)
+        assert "désormais" not in text + html
+        assert "12 novembre 2025 ; la subvention s’élève à 200 000,00 €. La Métropole" in text
+        assert "12 novembre 2025 ; la subvention s’élève à <strong>200 000,00 €</strong>" in html
+
+
+def test_an_avenant_changing_no_date_does_not_point_to_new_dates_below(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    """The retest's N7: « Vérifiez les nouvelles dates ci-dessous » with no date changed."""
+    in_force_until_november(app, reference_convention)
+    amend_only(app, termination_notice_months="3")
+    emails = delivered(app, smtp_server, "2025-11-12T17:00:00Z")
+    [email] = [m for m in emails if "Avenant n° 1 en vigueur" in plain(str(m["Subject"]))
+               and str(m["To"]).startswith(steps.METROPOLE)]  # fmt: skip
+    for said in (text_of(email), html_of(email)):
+        assert "nouvelles dates" not in said
+        assert "Vérifiez les modifications ci-dessus et signalez au service toute erreur." in said

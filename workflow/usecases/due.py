@@ -227,6 +227,7 @@ def _row_snapshot(
         instalment=getattr(row, "instalment", 0),
         signed_on=row.trigger_date,
         amendment=row.details.get("amendment", 0),
+        amount_changed=row.details.get("amount_changed", False),
     )
 
 

@@ -240,12 +240,14 @@ def deadline_snapshot(
     instalment: int = 0,
     signed_on: date | None = None,
     amendment: int = 0,
+    amount_changed: bool = False,
 ) -> dict[str, Any]:
     """A deadline as emails describe it, as JSON (`instalment`: for a payment, which one;
     0 for the single payment), its explanation as the partners read it (no setting). A
     publication of the open data also says the signature it counts from (`signed_on`) and
     whether it is the legal one (`amendment` 0) or the update after amendment n°`amendment`,
-    the Métropole's own practice (rule 19)."""
+    the Métropole's own practice (rule 19), and whether that amendment changed the amount
+    (`amount_changed`)."""
     snapshot = {
         "instalment": instalment,
         "kind": kind,
@@ -258,7 +260,9 @@ def deadline_snapshot(
         "days_before": days_before,
     }
     if kind == "publication":
-        snapshot.update(signed_on=_iso(signed_on), amendment=amendment)
+        snapshot.update(
+            signed_on=_iso(signed_on), amendment=amendment, amount_changed=amount_changed
+        )
     return snapshot
 
 
@@ -274,6 +278,7 @@ def computed_snapshot(deadline: ComputedDeadline) -> dict[str, Any]:
         instalment=deadline.instalment,
         signed_on=deadline.trigger_date,
         amendment=deadline.amendment,
+        amount_changed=deadline.amount_changed,
     )
     if deadline.ends_by is not None:
         snapshot.update(ends_by=deadline.ends_by, notice_end=_iso(deadline.notice_end))

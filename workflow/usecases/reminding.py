@@ -186,6 +186,7 @@ def _emails(
         instalment=row.instalment,
         signed_on=row.trigger_date,
         amendment=row.details.get("amendment", 0),
+        amount_changed=row.details.get("amount_changed", False),
     )
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
     return app.mailer.emails(
