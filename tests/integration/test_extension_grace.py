@@ -236,7 +236,7 @@ def test_during_the_wait_the_status_says_the_term_passed_and_a_later_notice_wait
     assert len(lines) == 2, said  # the term, the avenant's signature target
     for line in lines:
         assert "  date passée  " in line and "  à venir  " not in line, line
-        assert "retenue tant que l'avenant de prolongation est en signature" in line, line
+        assert "en suspens tant que l'avenant de prolongation est en signature" in line, line
     with pytest.raises(GuardRejected) as refused:
         record(submitted, "give_notice", "2026-01-02", party="association", received="2026-01-02")
     assert refused.value.code == "dated_after_end"
