@@ -126,8 +126,10 @@ class TerminationNotice:
     None for a notice recorded before it was kept, then the clause in force at the time."""
 
 
-PAYING_STATES = ("payment", "execution")
-"""Where instalments are paid, and an instalment's report received (article 2)."""
+PAYING_STATES = ("payment", "execution", "termination")
+"""Where instalments are paid, and an instalment's report received (article 2): during a
+termination notice too, the convention executed normally until its end
+(states.lifecycle.PAYMENT_DURING_NOTICE)."""
 OWING_AFTER_END = ("expired", "terminated")
 """The ends of a convention that was in force, where an instalment still unpaid stays due (rule
 25: what was earned during the term stays due after it): it is paid, its report received, or

@@ -60,6 +60,15 @@ report of the activity, which comes after the term), or forgone by the Métropol
 instalment is unpaid (`allowed_for`): the rule records the payment before the machine moves, so
 the guard is the allowed events', as the payments in execution are."""
 
+PAYMENT_DURING_NOTICE = ("pay", "report_received", "forgo_payment")
+"""The events of an instalment during a termination notice: until the notice's end the
+convention is executed normally (the in-force and notice emails say so), so an instalment due
+then is paid, its report received, or forgone, on the convention whose state stays
+`termination` (a payment there does not bring it back to execution: the notice still ends it).
+Possible only while an instalment is unpaid, or its report awaited (`allowed_for`), as in
+execution. Not in `dispute` or `litigation`: a dispute there may be about the payment itself,
+and its settlement returns to the state it came from, the payments resuming there."""
+
 PERSON_EVENTS = (
     "submit",
     "sign",
@@ -132,12 +141,16 @@ TRANSITIONS: list[dict[str, Any]] = [
     # awaits its report) is the rule's check and `allowed_for`'s: a condition here would be
     # read after the rule has recorded the payment.
     {"trigger": "pay", "source": "execution", "dest": None},
+    # During a termination notice the convention is executed normally until its end
+    # (PAYMENT_DURING_NOTICE): an instalment is paid there, its report received, or forgone,
+    # and the state stays `termination` (the notice still ends it).
+    {"trigger": "pay", "source": "termination", "dest": None},
     # The financial report (rule 20) may come in any state after the signature, the end
-    # included; an instalment's report in payment or execution, and after the end while it is
-    # unpaid (rule 25; the rule checks which).
+    # included; an instalment's report in payment, execution or during a notice, and after the
+    # end while it is unpaid (rule 25; the rule checks which).
     {"trigger": "report_received", "source": [*IN_FORCE, "expired", "terminated"], "dest": None},
     # The Métropole will not pay an instalment still unpaid (rule 25): wherever it is paid.
-    {"trigger": "forgo_payment", "source": ["payment", "execution"], "dest": None},
+    {"trigger": "forgo_payment", "source": ["payment", "execution", "termination"], "dest": None},
     {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
     *(
         {
@@ -224,7 +237,8 @@ def allowed_events(state: str) -> list[str]:
 def allowed_for(convention: Convention) -> list[str]:
     """The events a person may record on `convention` now: those of its state, less a payment
     when every instalment is paid and a report when none may be received now (an instalment's
-    only in payment or execution, the financial report once signed)."""
+    only while payments are made (a notice running too) and after the end, the financial report
+    once signed)."""
     allowed = allowed_events(convention.state)
     # Each question asked only when its event is among the state's (pure questions, the
     # schedule walked each time: fire() asks for every recorded event).

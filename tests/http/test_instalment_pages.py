@@ -238,3 +238,24 @@ def test_a_report_instalment_number_that_is_not_a_number_is_said_beside_its_fiel
     error = re.search(r'id="report_received-instalment-error">(.*?)</p>', answer.text, re.S)
     assert error and words(error.group(1)) == "« abc » n'est pas un nombre entier."
     assert views.status(in_payment, EXAMPLE)["instalments"][1]["report_received_on"] is None
+
+
+def test_during_a_termination_notice_the_report_and_the_balance_are_offered(
+    in_payment: App, client: httpx.Client, tokens: Tokens
+):
+    """The association's notice received on 15 September 2027: until it takes effect the
+    convention is executed normally (before: only « open a dispute » was offered)."""
+    record(in_payment, "pay", "2027-02-01", amount="27000.00")
+    record(in_payment, "give_notice", "2027-09-15", party="association", received="2027-09-15")
+    page = signed_in(client, tokens).get(PAGE).text
+
+    assert options_of(form_of(page, "report_received"), "in_report") == [
+        ("", "—"),
+        ("instalment", "Le document « bilan d'activité 2027 » (versement n° 2)"),
+    ]
+    assert field_value(form_of(page, "pay"), "in_amount") == "18000.00"
+    assert 'value="forgo_payment"' in page
+    record(in_payment, "report_received", "2027-10-01", instalment="2")
+    assert pay(signed_in(client, tokens), "18000.00").status_code == 303
+    assert views.status(in_payment, EXAMPLE)["remaining"] == []
+    assert views.status(in_payment, EXAMPLE)["state"] == "termination"

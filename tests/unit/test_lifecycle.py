@@ -562,7 +562,8 @@ def test_a_refused_event_leaves_the_signatures_and_version_untouched():
         ("execution", ["pay", "report_received", "open_dispute", "give_notice", "forgo_payment"]),
         ("dispute", ["report_received", "settle", "go_to_court"]),
         ("litigation", ["report_received", "close_litigation"]),
-        ("termination", ["report_received", "open_dispute"]),
+        # a notice running: the convention is executed normally until its end
+        ("termination", ["pay", "report_received", "open_dispute", "forgo_payment"]),
         # an instalment unpaid at the end stays due (rule 25): paid, its report, or forgone
         (
             "expired",
@@ -605,6 +606,8 @@ def test_a_convention_paid_in_one_payment_offers_no_report_and_no_second_payment
         "forgo_payment",
     ]
     assert allowed_for(convention_in("execution")) == ["open_dispute", "give_notice"]
+    # a notice running: the payment made, nothing left to pay, forgo, or receive
+    assert allowed_for(convention_in("termination")) == ["open_dispute"]
     assert allowed_for(convention) == ["submit", "cancel"]
 
 

@@ -43,7 +43,7 @@ HINTS = {
 }
 OPEN_AMENDMENT = ("draft", "signature")
 FINANCIAL_REPORT = "Le compte rendu financier (loi 2000-321, art. 10)"
-PAYING_STATES = ("payment", "execution")
+PAYING_STATES = ("payment", "execution", "termination")
 """Where an instalment's report may be received (`states.convention.PAYING_STATES`)."""
 OWING_AFTER_END = ("expired", "terminated")
 """And after the end, while it is unpaid (`states.convention.OWING_AFTER_END`, rule 25)."""

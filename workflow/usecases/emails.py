@@ -168,6 +168,11 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
         snapshot["balance"] = balance
     if convention.state in ENDED_IN_FORCE:
         snapshot.update(_after_end(convention))
+    notice = convention.notice
+    if convention.state == "termination" and notice and notice.effective_end < convention.end_date:
+        # a notice running, ending before the term: the day the termination takes effect (a
+        # payment recorded meanwhile says the convention runs until then, not until its term)
+        snapshot["terminates_on"] = _iso(notice.effective_end)
     return snapshot
 
 
@@ -665,6 +670,8 @@ _DATES = (
     "ended_before",
     "trigger_date",
     "waited_until",  # the last day the expiry was held for an extension's signature (rule 27)
+    "terminates_on",  # a running notice's end, before the term
+    "forgone_on",  # an instalment the Métropole forgoes (rule 25), in the schedule
 )
 
 
