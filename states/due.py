@@ -282,7 +282,7 @@ def moot_kinds(convention: Convention) -> frozenset[DeadlineKind]:
     return frozenset()
 
 
-def deadlines_due(agenda: Agenda, now: datetime, grace_days: int = 0) -> DeadlinesDue:
+def deadlines_due(agenda: Agenda, now: datetime, grace_days: int) -> DeadlinesDue:
     """The deadline step of a pass at `now`: deadlines passed, and the end if it has come; or
     the expiry held while an extension is in signature, for `grace_days` after the term
     (:func:`expiry_held_until`: the agenda's amendment)."""

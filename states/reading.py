@@ -122,8 +122,8 @@ def on_next_pass(
     deadlines: Iterable[DeadlineEntry],
     reminders: Iterable[ReminderEntry],
     now: datetime,
-    amendment: Amendment | None = None,
-    grace_days: int = 0,
+    amendment: Amendment | None,
+    grace_days: int,
 ) -> dict[int, OnNextPass]:
     """What a pass at `now` does with each planned reminder whose instant has passed (by id),
     decided by the pass's own rules: its deadline step first (:func:`states.due.deadlines_due`:

@@ -95,11 +95,11 @@ def test_a_window_closing_the_day_its_court_reminder_goes_is_said_once() -> None
     assert court.planned_at == at_paris_time(COURT_OPENS, 9)
     agenda = due.Agenda(convention_in("dispute"), (window,), (court,))
 
-    decided = due.deadlines_due(agenda, window.expires_at)
+    decided = due.deadlines_due(agenda, window.expires_at, 0)
 
     [passed] = decided.passed
     assert (passed.announce, passed.reason) == (None, "with_court_reminder")
-    without = due.deadlines_due(due.Agenda(agenda.convention, (window,), ()), window.expires_at)
+    without = due.deadlines_due(due.Agenda(agenda.convention, (window,), ()), window.expires_at, 0)
     assert [p.announce for p in without.passed] == ["amicable_window_closed"]
 
 
@@ -108,7 +108,7 @@ def test_a_window_already_closed_when_recorded_is_not_announced() -> None:
     window = deadline("dispute_window", DISPUTE_WINDOW_ENDS, recorded)
     agenda = due.Agenda(convention_in("dispute"), (window,), ())
 
-    [passed] = due.deadlines_due(agenda, recorded).passed
+    [passed] = due.deadlines_due(agenda, recorded, 0).passed
 
     assert (passed.announce, passed.reason) == (None, "known_late")
 
@@ -119,12 +119,12 @@ def test_the_end_that_comes_first_ends_the_convention_and_nothing_after_it_passe
     term = deadline("expiry", TERM, ident=2)
     agenda = due.Agenda(terminating, (notice, term), ())
 
-    decided = due.deadlines_due(agenda, end_of_day(TERM) + timedelta(days=3))
+    decided = due.deadlines_due(agenda, end_of_day(TERM) + timedelta(days=3), 0)
 
     assert decided.passed == ()
     assert decided.end == due.ConventionEnds("terminate", NOTICE_ENDS, "termination")
     assert decided.end.at == end_of_day(NOTICE_ENDS)
-    assert due.deadlines_due(agenda, end_of_day(NOTICE_ENDS) - timedelta(seconds=1)) == (
+    assert due.deadlines_due(agenda, end_of_day(NOTICE_ENDS) - timedelta(seconds=1), 0) == (
         due.DeadlinesDue()
     )
 

@@ -28,7 +28,9 @@ def deadline(
 
 
 def passed_at(agenda: due.Agenda, now: datetime) -> list[tuple[str, str | None, str | None]]:
-    return [(p.deadline.kind, p.announce, p.reason) for p in due.deadlines_due(agenda, now).passed]
+    return [
+        (p.deadline.kind, p.announce, p.reason) for p in due.deadlines_due(agenda, now, 0).passed
+    ]
 
 
 def test_an_unpaid_payment_target_is_announced_once() -> None:
@@ -67,7 +69,7 @@ def test_a_payment_target_after_the_term_outlives_the_expiry_and_is_announced() 
     late_target = deadline("payment", TERM + timedelta(days=10))
     agenda = due.Agenda(convention_in("payment"), (late_target,), ())
 
-    decided = due.deadlines_due(agenda, late_target.expires_at + timedelta(days=1))
+    decided = due.deadlines_due(agenda, late_target.expires_at + timedelta(days=1), 0)
 
     assert [(p.deadline.kind, p.announce) for p in decided.passed] == [
         ("payment", "payment_overdue")
@@ -79,7 +81,7 @@ def test_a_payment_target_before_the_term_is_announced_in_the_pass_that_expires_
     target = deadline("payment", TARGET)
     agenda = due.Agenda(convention_in("payment"), (target,), ())
 
-    decided = due.deadlines_due(agenda, end_of_day(TERM) + timedelta(days=1))
+    decided = due.deadlines_due(agenda, end_of_day(TERM) + timedelta(days=1), 0)
 
     assert [(p.announce, p.reason) for p in decided.passed] == [("payment_overdue", None)]
     assert decided.end is not None and decided.end.event == "expire"
@@ -93,7 +95,7 @@ def test_a_financial_report_not_received_is_announced_after_the_end_it_outlives(
 
     # the service was down: the term came first, and the report, which outlives it, falls in
     # the same pass (a pass leaves nothing due behind it)
-    first = due.deadlines_due(agenda, now)
+    first = due.deadlines_due(agenda, now, 0)
     assert [(p.deadline.kind, p.announce, p.reason) for p in first.passed] == [
         ("financial_report", "financial_report_missed", None)
     ]

@@ -369,8 +369,8 @@ def reminder_views(
     deadlines: Sequence[AnyRow],
     rows: Sequence[AnyRow],
     now: datetime,
-    amendment: Amendment | None = None,
-    grace_days: int = 0,
+    amendment: Amendment | None,
+    grace_days: int,
 ) -> list[ReminderView]:
     """A convention's reminders judged at `now`: those past their instant say what the next
     pass will do with them (states.reading.on_next_pass; `amendment`, the one open, and
