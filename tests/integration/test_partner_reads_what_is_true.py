@@ -1,0 +1,161 @@
+"""What the partner association reads is true on the day it is sent (the inbox test of
+7 December 2026, notes I1, I6, I7, I9, I10).
+
+Two conventions are walked on the fixed clock of the tests, on SQLite and PostgreSQL, and their
+emails read from a real SMTP server (aiosmtpd), text and HTML parts, as the partners get them:
+AMP-EXEMPLE-2027 (examples/: 27 000 € after the notification, the balance of 18 000 € on the
+report « bilan d'activité 2027 »), and AMP-SOLIDARITE-2027, an association paid in three
+instalments (50 % after the notification, 30 % and 20 % on two reports), whose three-month
+notice the term overrides.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FixedClock
+from tests.integration.steps import at, load
+from tests.integration.test_balance_after_end import EXAMPLE, EXAMPLE_FILE, MARTIAL, NADIA
+from tests.integration.test_what_is_due import received, subject, text_of
+from tests.notifications.conftest import RunningServer
+from workflow.bootstrap import App
+from workflow.files.convention_file import read_convention_file
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
+from workflow.usecases.due import run_due
+
+SOLIDARITE = "AMP-SOLIDARITE-2027"
+ELODIE, KARIM = "elodie.rousseau@example.org", "karim.haddad@example.org"
+SOLIDARITE_FILE = """\
+reference = "AMP-SOLIDARITE-2027"
+title = "Convention de partenariat relative à l'aide aux devoirs 2027"
+object = "Aide aux devoirs des enfants du quartier Frais-Vallon (article 1)."
+amount = "12000.00"
+end_date = 2027-12-31
+place = "Marseille"
+
+[clauses]
+dispute_window_days = 30
+termination_notice_months = 3
+
+[[payment.instalments]]
+share = "50 %"
+trigger = "notification"
+
+[[payment.instalments]]
+share = "30 %"
+trigger = "report"
+report = "bilan intermédiaire 2027"
+
+[[payment.instalments]]
+share = "20 %"
+trigger = "report"
+report = "bilan d'activité 2027"
+
+[[parties]]
+key = "metropole"
+name = "Métropole Aix-Marseille-Provence"
+
+[[parties.signatories]]
+name = "Martial Alvarez"
+title = "Vice-Président délégué, pour la Présidente"
+email = "martial.alvarez@example.org"
+
+[[parties]]
+key = "association"
+name = "Association Solidarité Frais-Vallon"
+
+[[parties.signatories]]
+name = "Élodie Rousseau"
+title = "Présidente"
+email = "elodie.rousseau@example.org"
+
+[[parties.signatories]]
+name = "Karim Haddad"
+title = "Trésorier"
+email = "karim.haddad@example.org"
+"""
+
+
+def record(app: App, reference: str, event: str, on: str, **inputs: str) -> None:
+    """Record a person's event on `on`, at 10:00 UTC that day."""
+    app.clock.now = at(f"{on}T10:00:00Z")  # type: ignore[attr-defined]
+    command = RecordEvent(reference, event, "alice", date.fromisoformat(on), inputs)
+    record_event(app, command, app.clock())
+
+
+def pass_at(app: App, server: RunningServer, instant: str) -> list[EmailMessage]:
+    """Run the due pass at `instant`, deliver; the partners' emails it sent."""
+    since = len(server.handler.accepted)
+    app.clock.now = at(instant)  # type: ignore[attr-defined]
+    run_due(app, app.clock(), server.sender())
+    return received(server, since)
+
+
+def html_of(message: EmailMessage) -> str:
+    """The HTML body, its no-break spaces plain, as a partner's mail client shows its text."""
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    return str(body.get_content()).replace("\xa0", " ").replace("\u202f", " ")
+
+
+def about(messages: list[EmailMessage], words: str) -> EmailMessage:
+    """The one email whose subject holds `words`."""
+    found = [m for m in messages if words in subject(m)]
+    assert len(found) == 1, [subject(m) for m in messages]
+    return found[0]
+
+
+def both(message: EmailMessage) -> tuple[str, str]:
+    """The text and the HTML part of an email, as the partner reads them."""
+    return text_of(message), html_of(message)
+
+
+@pytest.fixture
+def solidarite(app: App, clock: FixedClock, tmp_path: Path, smtp_server: RunningServer) -> App:
+    """AMP-SOLIDARITE-2027 submitted on 4 January 2027, in force on 11 January."""
+    file = tmp_path / "solidarite.toml"
+    file.write_text(SOLIDARITE_FILE, encoding="utf-8")
+    clock.now = at("2027-01-04T09:00:00Z")
+    load(app, read_convention_file(file, payment_target_days=30, signature_target_days=7))
+    record(app, SOLIDARITE, "submit", "2027-01-04")
+    record(app, SOLIDARITE, "sign", "2027-01-06", signatory=MARTIAL)
+    record(app, SOLIDARITE, "sign", "2027-01-07", signatory=ELODIE)
+    record(app, SOLIDARITE, "sign", "2027-01-11", signatory=KARIM)
+    pass_at(app, smtp_server, "2027-01-11T12:00:00Z")
+    return app
+
+
+@pytest.fixture
+def example(app: App, clock: FixedClock, smtp_server: RunningServer) -> App:
+    """AMP-EXEMPLE-2027 in force on 8 January 2027, notified on 15 January, its first
+    instalment paid on 1 February 2027."""
+    clock.now = at("2027-01-04T09:00:00Z")
+    load(app, read_convention_file(EXAMPLE_FILE, payment_target_days=30,
+                                   signature_target_days=7))  # fmt: skip
+    record(app, EXAMPLE, "submit", "2027-01-04")
+    record(app, EXAMPLE, "sign", "2027-01-06", signatory=NADIA)
+    record(app, EXAMPLE, "sign", "2027-01-08", signatory=MARTIAL)
+    record(app, EXAMPLE, "notify", "2027-01-15")
+    record(app, EXAMPLE, "pay", "2027-02-01", amount="27000.00")
+    pass_at(app, smtp_server, "2027-02-01T12:00:00Z")
+    return app
+
+
+# I10: the notification of an award paid in three instalments --------------------------------
+
+
+def test_the_notification_says_which_instalment_the_metropole_engages(
+    solidarite: App, smtp_server: RunningServer
+) -> None:
+    record(solidarite, SOLIDARITE, "notify", "2027-02-01")
+    notified = about(pass_at(solidarite, smtp_server, "2027-02-01T12:00:00Z"), "ttribution")
+    for part in both(notified):
+        assert "Les autres versements sont engagés" not in part
+        assert ("Le versement n° 1 est engagé par les services de la Métropole, qui vous "
+                "informeront de sa date.") in part  # fmt: skip
+        assert "bilan intermédiaire 2027" in part and "bilan d'activité 2027" in part
