@@ -53,6 +53,8 @@ VARIANTS = {
     "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
     f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû "
     "après sa fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
+    "late_agreement": "si l’accord n’était intervenu qu’après la fin de la période amiable, le "
+    "28 mars 2025\u00a0: un accord reste possible après elle et clôt le litige",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -607,13 +609,16 @@ _BUILDERS: dict[str, Callable[[], Context]] = {
     },
     "dispute_settled": lambda: {
         "convention": _convention(*_IN_FORCE),
-        "event": _event(
-            "dispute_settled",
-            "Règlement amiable",
-            date(2025, 3, 12),
-            _SERVICE,
-            **{"Accord": "Protocole d’accord signé le 11 mars 2025"},
-        ),
+        "event": {
+            **_event(
+                "dispute_settled",
+                "Règlement amiable",
+                date(2025, 3, 12),
+                _SERVICE,
+                **{"Accord": "Protocole d’accord signé le 11 mars 2025"},
+            ),
+            "window_end": _dispute_window()["due_date"],
+        },
     },
     "litigation_closed": lambda: {
         "convention": _convention(*_IN_FORCE),
@@ -1079,6 +1084,21 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 _SERVICE,
                 **{"Accord": "Protocole d’accord signé le 9 janvier 2026"},
             ),
+        },
+    },
+    "late_agreement": {
+        "dispute_settled": lambda: {
+            "convention": _convention(*_IN_FORCE),
+            "event": {
+                **_event(
+                    "dispute_settled",
+                    "Règlement amiable",
+                    date(2025, 3, 28),
+                    _SERVICE,
+                    **{"Accord": "Protocole d’accord signé le 27 mars 2025"},
+                ),
+                "window_end": _dispute_window()["due_date"],
+            },
         },
     },
     "amendment": {

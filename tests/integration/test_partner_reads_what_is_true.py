@@ -159,3 +159,30 @@ def test_the_notification_says_which_instalment_the_metropole_engages(
         assert ("Le versement n° 1 est engagé par les services de la Métropole, qui vous "
                 "informeront de sa date.") in part  # fmt: skip
         assert "bilan intermédiaire 2027" in part and "bilan d'activité 2027" in part
+
+
+# I7: a settlement recorded once the amicable window had closed ---------------------------------
+
+
+def test_a_settlement_after_the_window_says_the_window_had_closed(
+    example: App, smtp_server: RunningServer
+) -> None:
+    record(example, EXAMPLE, "open_dispute", "2027-09-02", party="association",
+           received="2027-09-01")  # fmt: skip
+    pass_at(example, smtp_server, "2027-10-04T12:00:00Z")  # the window closed on 1 October
+    record(example, EXAMPLE, "settle", "2027-10-05", agreement="Protocole du 4 octobre 2027")
+    settled = about(pass_at(example, smtp_server, "2027-10-05T12:00:00Z"), "Litige clos")
+    for part in both(settled):
+        assert "prend fin avec lui" not in part
+        assert ("La période de règlement amiable avait pris fin le vendredi 1er octobre 2027 "
+                "à 24 h ; l’accord conclu depuis clôt le litige") in part  # fmt: skip
+
+
+def test_a_settlement_within_the_window_ends_it(example: App, smtp_server: RunningServer) -> None:
+    record(example, EXAMPLE, "open_dispute", "2027-09-02", party="association",
+           received="2027-09-01")  # fmt: skip
+    record(example, EXAMPLE, "settle", "2027-09-20", agreement="Protocole du 17 septembre 2027")
+    settled = about(pass_at(example, smtp_server, "2027-09-20T12:00:00Z"), "Litige clos")
+    for part in both(settled):
+        assert "La période de règlement amiable prend fin avec lui" in part
+        assert "avait pris fin" not in part

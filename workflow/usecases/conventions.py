@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from states import due, reminders
@@ -320,6 +320,9 @@ def persist_outcome(
         deadline = computed_snapshot(told) if told else None
         if deadline is not None and told is not None and kind == "notice_given":
             deadline["end_reminders_planned"] = _end_reminders_planned(uow, convention_id, told)
+        event = event_snapshot(outcome, convention, letter)
+        if kind == "dispute_settled":
+            event.update(_settled_window(uow, convention_id))
         app.mailer.queue(
             uow,
             convention,
@@ -328,7 +331,7 @@ def persist_outcome(
             f"event:{convention_id}:{seq}",
             now,
             deadline=deadline,
-            event=event_snapshot(outcome, convention, letter),
+            event=event,
             amendment=amendment,
             withheld=late,
             not_before=told_at,
@@ -373,6 +376,23 @@ def _end_reminders_planned(uow: UnitOfWork, convention_id: int, notice: Computed
     email then promises none."""
     ending = "expiry" if notice.ends_by == "expiry" else "termination"
     return sum(row.kind == ending for row in uow.reminders.planned_for(convention_id))
+
+
+def _settled_window(uow: UnitOfWork, convention_id: int) -> dict[str, Any]:
+    """The last day of the amicable window of the dispute a settlement closes (`window_end`),
+    as its email states it: the agreement ends the window, or comes after it had closed (an
+    agreement stays possible then: docs/LEGAL-NOTES.md, 1). Read from the stored deadline,
+    the dispute being forgotten once settled; empty when none is stored."""
+    windows = [row for row in uow.deadlines.for_convention(convention_id)
+               if row.kind == "dispute_window"]  # fmt: skip
+    if not windows:
+        return {}
+    last = max(windows, key=lambda row: row.opened_by_seq)
+    return {"window_end": _day_iso(last.due_date)}
+
+
+def _day_iso(value: date | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def _deadline_told(
