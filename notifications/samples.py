@@ -53,6 +53,8 @@ VARIANTS = {
     "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
     f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû "
     "après sa fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
+    "term_extended": "si l’avenant n°\u00a01 avait prolongé la convention au 30 juin 2026\u00a0: "
+    "elle arrive au terme qu’il a fixé",
     "late_agreement": "si l’accord n’était intervenu qu’après la fin de la période amiable, le "
     "28 mars 2025\u00a0: un accord reste possible après elle et clôt le litige",
 }
@@ -976,6 +978,17 @@ _ENDED = {"ended_on": _END}
 """An ended convention whose dispute was settled or closed: the day it ended, no dispute."""
 
 
+_EXTENDED = date(2026, 6, 30)
+_EXTENDED_TERM = "\n".join([
+    "Article 4, modifié par l’avenant n°\u00a01 : la convention trouve son terme au "
+    f"{date_fr(_EXTENDED)}.",
+    f"Elle reste en vigueur jusqu’au {end_fr(_EXTENDED)} (heure de Paris).",
+    "Un terme contractuel n’est pas reporté au jour ouvrable suivant "
+    "(pas d’application de l’article 642 du code de procédure civile).",
+])  # fmt: skip
+"""The term an amendment extended (the `term_extended` variant), as its deadline explains it."""
+
+
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
     "notice_running": {
         "amendment_in_force": lambda: {
@@ -1083,6 +1096,24 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 date(2026, 1, 12),
                 _SERVICE,
                 **{"Accord": "Protocole d’accord signé le 9 janvier 2026"},
+            ),
+        },
+    },
+    "term_extended": {
+        "convention_expired": lambda: {
+            "convention": _convention("expired", "arrivée à son terme", end_date=date(2026, 6, 30)),
+            "deadline": {
+                **_expiry(),
+                "due_date": date(2026, 6, 30),
+                "expires_at": datetime(2026, 6, 30, 22, 0, tzinfo=UTC),
+                "explanation": _EXTENDED_TERM,
+                "term_amendment": 1,
+            },
+            "event": _event(
+                "convention_expired",
+                "Terme atteint",
+                date(2026, 7, 1),
+                "convflow (échéance automatique)",
             ),
         },
     },

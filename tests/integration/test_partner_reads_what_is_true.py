@@ -24,6 +24,12 @@ from tests.integration.test_what_is_due import received, subject, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.usecases.due import run_due
@@ -94,6 +100,18 @@ def pass_at(app: App, server: RunningServer, instant: str) -> list[EmailMessage]
     app.clock.now = at(instant)  # type: ignore[attr-defined]
     run_due(app, app.clock(), server.sender())
     return received(server, since)
+
+
+def amend(app: App, reference: str, on: str, signatories: list[str], **changes: str) -> None:
+    """Amendment drafted, submitted and signed by every signatory on `on`: in force."""
+    app.clock.now = at(f"{on}T10:00:00Z")  # type: ignore[attr-defined]
+    day = date.fromisoformat(on)
+    number = draft_amendment(app, DraftAmendment(reference, changes, "alice", day),
+                             app.clock()).number  # fmt: skip
+    steps = [("submit", {})] + [("sign", {"signatory": s}) for s in signatories]
+    for event, inputs in steps:
+        command = RecordAmendmentEvent(reference, number, event, "alice", day, inputs)
+        record_amendment_event(app, command, app.clock())
 
 
 def html_of(message: EmailMessage) -> str:
@@ -186,3 +204,20 @@ def test_a_settlement_within_the_window_ends_it(example: App, smtp_server: Runni
     for part in both(settled):
         assert "La période de règlement amiable prend fin avec lui" in part
         assert "avait pris fin" not in part
+
+
+# I6: the expiry of a convention whose term an amendment extended ------------------------------
+
+
+def test_the_expiry_of_an_extended_convention_names_the_amendment_that_set_its_term(
+    example: App, smtp_server: RunningServer
+) -> None:
+    amend(example, EXAMPLE, "2027-11-15", [NADIA, MARTIAL], end_date="2028-03-31")
+    record(example, EXAMPLE, "report_received", "2028-01-20", instalment="2")
+    record(example, EXAMPLE, "pay", "2028-02-10", amount="18000.00", instalment="2")
+    pass_at(example, smtp_server, "2028-03-31T22:00:30Z")  # the term applied at 24:00
+    expired = about(pass_at(example, smtp_server, "2028-04-01T07:05:00Z"), "terme")
+    for part in both(expired):
+        assert "sans avenant" not in part
+        assert ("est arrivée à son terme, fixé par l’avenant n° 1, le vendredi 31 mars 2028 "
+                "à 24 h") in part.replace("<strong>", "").replace("</strong>", "")  # fmt: skip

@@ -320,6 +320,8 @@ def persist_outcome(
         deadline = computed_snapshot(told) if told else None
         if deadline is not None and told is not None and kind == "notice_given":
             deadline["end_reminders_planned"] = _end_reminders_planned(uow, convention_id, told)
+        if deadline is not None and kind == "convention_expired":
+            deadline.update(_term_amendment(uow, convention_id))
         event = event_snapshot(outcome, convention, letter)
         if kind == "dispute_settled":
             event.update(_settled_window(uow, convention_id))
@@ -376,6 +378,15 @@ def _end_reminders_planned(uow: UnitOfWork, convention_id: int, notice: Computed
     email then promises none."""
     ending = "expiry" if notice.ends_by == "expiry" else "termination"
     return sum(row.kind == ending for row in uow.reminders.planned_for(convention_id))
+
+
+def _term_amendment(uow: UnitOfWork, convention_id: int) -> dict[str, Any]:
+    """The amendment in force that set the term a convention expires at (`term_amendment`, its
+    number), as its expiry email states it: the last one that changed the end date; empty when
+    the term is the convention's own."""
+    setting = [amendment.number for amendment in uow.amendments.for_convention(convention_id)
+               if amendment.state == "in_force" and "end_date" in amendment.applied]  # fmt: skip
+    return {"term_amendment": max(setting)} if setting else {}
 
 
 def _settled_window(uow: UnitOfWork, convention_id: int) -> dict[str, Any]:
