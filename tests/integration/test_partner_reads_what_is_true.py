@@ -221,3 +221,39 @@ def test_the_expiry_of_an_extended_convention_names_the_amendment_that_set_its_t
         assert "sans avenant" not in part
         assert ("est arrivée à son terme, fixé par l’avenant n° 1, le vendredi 31 mars 2028 "
                 "à 24 h") in part.replace("<strong>", "").replace("</strong>", "")  # fmt: skip
+
+
+# I9: a notice the term overrides: the banner says what the body says --------------------------
+
+
+@pytest.fixture
+def notice_overridden(solidarite: App, smtp_server: RunningServer) -> list[EmailMessage]:
+    """SOLIDARITE notified on 1 February 2027, its first instalment paid on 15 February; the
+    association's notice received on 28 October 2027 would end on 28 January 2028, after the
+    term (31 December 2027): the convention expires at its term. The notice's emails."""
+    record(solidarite, SOLIDARITE, "notify", "2027-02-01")
+    record(solidarite, SOLIDARITE, "pay", "2027-02-15", amount="6000.00", instalment="1")
+    pass_at(solidarite, smtp_server, "2027-02-15T12:00:00Z")
+    record(solidarite, SOLIDARITE, "give_notice", "2027-10-28", party="association",
+           received="2027-10-28")  # fmt: skip
+    return pass_at(solidarite, smtp_server, "2027-10-28T12:00:00Z")
+
+
+def banner(message: EmailMessage) -> str:
+    """The HTML banner above the heading: « Convention REF · state »."""
+    html = html_of(message)
+    start = html.index("Convention <strong")
+    return html[start : html.index("</p>", start)]
+
+
+def test_the_banner_of_a_notice_the_term_overrides_agrees_with_its_body(
+    notice_overridden: list[EmailMessage],
+) -> None:
+    notice = about(notice_overridden, "ésiliation")
+    text, html = both(notice)
+    assert (
+        "la résiliation restera sans effet" in text and "la résiliation restera sans effet" in html
+    )
+    for part in (banner(notice), text[text.index("LA CONVENTION") :]):
+        assert "en cours de résiliation" not in part
+        assert "en exécution jusqu’à son terme (résiliation notifiée, sans effet)" in part

@@ -173,6 +173,15 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
         # a notice running, ending before the term: the day the termination takes effect (a
         # payment recorded meanwhile says the convention runs until then, not until its term)
         snapshot["terminates_on"] = _iso(notice.effective_end)
+    elif convention.state == "termination" and notice:
+        # a notice the term overrides (it would end on the term's day or after): the state says
+        # « en cours de résiliation », the emails say the convention runs to its term and
+        # the termination will have no effect; who gave it and when it would have ended
+        party = convention.party(notice.party)
+        snapshot["notice_overridden"] = {
+            "party": party.name if party is not None else notice.party,
+            "notice_end": _iso(notice.notice_end),
+        }
     return snapshot
 
 
