@@ -53,6 +53,9 @@ VARIANTS = {
     "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
     f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû "
     "après sa fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
+    "notice_overridden": "si la convention était versée en deux fois, le bilan d’activité "
+    "2025 pas encore reçu, et que le GIP avait notifié le 15 octobre 2025 une résiliation dont le "
+    "préavis de six mois finirait après le terme\u00a0: elle reste sans effet",
     "term_extended": "si l’avenant n°\u00a01 avait prolongé la convention au 30 juin 2026\u00a0: "
     "elle arrive au terme qu’il a fixé",
     "late_agreement": "si l’accord n’était intervenu qu’après la fin de la période amiable, le "
@@ -978,6 +981,25 @@ _ENDED = {"ended_on": _END}
 """An ended convention whose dispute was settled or closed: the day it ended, no dispute."""
 
 
+def _notice_and_balance() -> Context:
+    """The term's reminder 30 days before it: the reference convention paid in two instalments,
+    the first paid, the balance waiting for its report; the GIP's notice received on 15 October
+    2025 would end on 15 April 2026, after the term, which overrides it."""
+    first, second = _instalments(first_paid=True)
+    second = {**second, "report_received_on": None}
+    convention = {
+        **_convention("termination", "en cours de résiliation"),
+        "instalments": [first, second],
+        "notice_overridden": {"party": _CRPV, "notice_end": date(2026, 4, 15)},
+    }
+    remaining = {key: second[key] for key in ("number", "amount", "trigger", "on", "report",
+                                              "report_received_on")}  # fmt: skip
+    return {
+        "convention": convention,
+        "deadline": {**_expiry(30), "remaining_payments": [remaining]},
+    }
+
+
 _EXTENDED = date(2026, 6, 30)
 _EXTENDED_TERM = "\n".join([
     "Article 4, modifié par l’avenant n°\u00a01 : la convention trouve son terme au "
@@ -1098,6 +1120,9 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 **{"Accord": "Protocole d’accord signé le 9 janvier 2026"},
             ),
         },
+    },
+    "notice_overridden": {
+        "reminder_expiry": lambda: _notice_and_balance(),
     },
     "term_extended": {
         "convention_expired": lambda: {

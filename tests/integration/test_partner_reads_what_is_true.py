@@ -257,3 +257,34 @@ def test_the_banner_of_a_notice_the_term_overrides_agrees_with_its_body(
     for part in (banner(notice), text[text.index("LA CONVENTION") :]):
         assert "en cours de résiliation" not in part
         assert "en exécution jusqu’à son terme (résiliation notifiée, sans effet)" in part
+
+
+# I1: the term reminders say what remains to do, and the notice the term overrides -------------
+
+
+def test_the_term_reminder_asks_for_the_report_a_balance_waits_for(
+    example: App, smtp_server: RunningServer
+) -> None:
+    reminder = about(pass_at(example, smtp_server, "2027-12-01T12:00:00Z"), "arrive à son terme")
+    for part in both(reminder):
+        assert "aucune action n’est nécessaire" not in part
+        assert ("Ce qui est acquis pendant la convention restera dû après sa fin : la Métropole "
+                "doit encore ce versement (article 2).") in part  # fmt: skip
+        assert "18 000,00 €" in part and "pas encore reçu" in part
+        assert ("Transmettez au service le document « bilan d'activité 2027 » : sa réception "
+                "déclenche le versement n° 2, de 18 000,00 €.") in part  # fmt: skip
+
+
+def test_the_term_reminder_says_the_notice_it_overrides_and_what_remains(
+    notice_overridden: list[EmailMessage], smtp_server: RunningServer, solidarite: App
+) -> None:
+    reminder = about(pass_at(solidarite, smtp_server, "2027-12-01T12:00:00Z"),
+                     "arrive à son terme")  # fmt: skip
+    assert "en cours de résiliation" not in banner(reminder)
+    for part in both(reminder):
+        assert ("La résiliation notifiée par Association Solidarité Frais-Vallon (article 7) "
+                "restera sans effet : son préavis courrait jusqu’au vendredi 28 janvier 2028, "
+                "après le terme ; la convention expirera à son terme.") in part  # fmt: skip
+        assert "aucune action n’est nécessaire" not in part
+        assert "le document « bilan intermédiaire 2027 »" in part
+        assert "le document « bilan d'activité 2027 »" in part

@@ -30,6 +30,7 @@ from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
 from workflow.usecases.outage import database_gone
+from workflow.usecases.schedule import remaining_payments
 from workflow.wording.labels import reminder_reason
 from workflow.wording.refusals import failure_text
 
@@ -188,6 +189,12 @@ def _emails(
         amendment=row.details.get("amendment", 0),
         amount_changed=row.details.get("amount_changed", False),
     )
+    if row.deadline_kind == "expiry":
+        # what will stay due after the term, and the report each instalment still waits for:
+        # the term's reminders say it, as the expiry's email does (rule 25)
+        remaining = remaining_payments(convention)
+        if remaining:
+            deadline["remaining_payments"] = remaining
     recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
     return app.mailer.emails(
         convention,
