@@ -203,6 +203,7 @@ def test_simulate_says_the_wait_and_the_expiry_after_it(
     assert ends == [
         ("2025-12-31T23:00:00+00:00", "expiry held", "held", at("2026-01-07T23:00:00Z")),
         ("2026-01-07T23:00:00+00:00", "expire", "expire", None),
+        ("2026-01-07T23:00:00+00:00", "lapse", "lapse", None),  # the avenant, with it (F11)
     ]
 
 
@@ -219,7 +220,7 @@ def test_simulate_predicts_the_passes_through_the_wait(
     predicted = life.predicted(until, down)
     assert predicted == life.run_service(until, down)
     assert [seen[4] for seen in predicted if seen[2] == "expiry"] == (
-        ["expire"] if down else ["held", "expire"]
+        ["expire", "lapse"] if down else ["held", "expire", "lapse"]
     )
 
 
