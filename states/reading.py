@@ -171,13 +171,17 @@ def end_from_deadlines(
     state: str,
     deadlines: Iterable[tuple[str, str, date | None, datetime | None]],
     now: datetime,
+    held_until: datetime | None,
 ) -> EndUnrecorded | None:
     """The same, read from a convention's stored deadlines (kind, status, due date, instant it
     falls at) when the
     convention itself is not at hand (the lists): the earliest end deadline passed but still
     pending; at the same instant, the term wins (states.due.convention_end: the convention
-    expires at its term when the notice ends that day or after)."""
-    if state not in IN_FORCE:
+    expires at its term when the notice ends that day or after). None while an extension in
+    signature holds the expiry until `held_until` (states.due.expiry_held_until, None when
+    nothing holds it: a notice ending before the term is never held), as `end_unrecorded`:
+    between the term and the first pass too, when its deadline still falls at the term."""
+    if state not in IN_FORCE or (held_until is not None and now < held_until):
         return None
     ends = {kind: event for event, kind in END_KINDS.items()}
     due = sorted(

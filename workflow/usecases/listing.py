@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.committee import committee_words
-from states.due import END_KINDS
+from states.due import END_KINDS, expiry_held_until
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
 from states.reading import EndUnrecorded, closed_at_pass, end_from_deadlines, passed_unrecorded
 from states.reminders import first_reminder_day
@@ -257,18 +257,20 @@ def _summary(
 
 
 def overdue_of(
-    uow: Any, ids: Sequence[int] | None, now: datetime | None = None
+    uow: Any, ids: Sequence[int] | None, now: datetime | None, grace_days: int
 ) -> list[OverdueItem]:
     """The obligations overdue of these conventions (or of all), oldest first: those the
-    service recorded passed, and with `now`, those passed at `now` it has not recorded yet."""
-    return _passed_at(uow, ids, now)[0]
+    service recorded passed, and with `now`, those passed at `now` it has not recorded yet
+    (judged in the state after the pass: an expiry held `grace_days` is no end)."""
+    return _passed_at(uow, ids, now, grace_days)[0]
 
 
 def _passed_at(
-    uow: Any, ids: Sequence[int] | None, now: datetime | None
+    uow: Any, ids: Sequence[int] | None, now: datetime | None, grace_days: int
 ) -> tuple[list[OverdueItem], dict[str, EndView]]:
     """The obligations overdue (as `overdue_of`), and the ends come at `now` that the service
-    has not applied yet, by reference. Each obligation is judged in the state the convention
+    has not applied yet, by reference (an expiry held `grace_days` after the term by an
+    extension in signature has not come). Each obligation is judged in the state the convention
     will have once the pass has applied its end (what outlives the end is still owed, the
     rest not), so that the list reads the same before the pass and after it."""
     rows, found = uow.listing.passed_owed(ids, now)
@@ -277,7 +279,7 @@ def _passed_at(
         lines.setdefault(line.convention_id, []).append(Line(line.seq, line.name, line.inputs))
     ends: dict[str, EndView] = {}
     if now is not None:
-        for reference, end in _ends(rows, now).items():
+        for reference, end in _ends(uow, rows, now, grace_days).items():
             ends[reference] = {"event": end.event, "kind": end.kind, "on": end.on.isoformat(),
                                "state": end.state}  # fmt: skip
     items: list[OverdueItem] = []
@@ -307,15 +309,36 @@ def _end_rows(
     return [(reference, state, deadlines) for reference, (state, deadlines) in found.items()]
 
 
-def _ends(rows: Sequence[AnyRow], now: datetime) -> dict[str, EndUnrecorded]:
+def _ends(
+    uow: Any, rows: Sequence[AnyRow], now: datetime, grace_days: int
+) -> dict[str, EndUnrecorded]:
     """The ends come at `now` that no pass has applied, by reference, read from the
-    conventions' end deadlines among `rows` (states.reading.end_from_deadlines)."""
+    conventions' end deadlines among `rows` (states.reading.end_from_deadlines); an expiry an
+    extension in signature holds for `grace_days` after the term (rule 27) has not come, as
+    `status` says."""
     found: dict[str, EndUnrecorded] = {}
     for reference, state, deadlines in _end_rows(rows):
-        end = end_from_deadlines(state, deadlines, now)
+        held_until = _held_until(uow, reference, deadlines, grace_days)
+        end = end_from_deadlines(state, deadlines, now, held_until)
         if end is not None:
             found[reference] = end
     return found
+
+
+def _held_until(
+    uow: Any,
+    reference: str,
+    deadlines: Sequence[tuple[str, str, date | None, datetime | None]],
+    grace_days: int,
+) -> datetime | None:
+    """Until when an extension in signature holds this convention's expiry (states.due.
+    expiry_held_until), read for a convention whose expiry has passed and is still pending:
+    a few at most, between the term and the first pass (or while the service is down)."""
+    if grace_days <= 0 or not any(kind == "expiry" for kind, *_ in deadlines):
+        return None
+    convention = uow.conventions.get(reference)
+    amendment = uow.amendments.open_one(uow.conventions.id_of(reference))
+    return expiry_held_until(convention, amendment, grace_days)
 
 
 def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
@@ -329,7 +352,7 @@ def overdue_obligations(app: App, now: datetime | None = None) -> list[OverdueIt
     """Every convention's obligations overdue, oldest first (states.overdue); with `now`, those
     passed at `now` that the service has not recorded yet too (states.reading)."""
     with app.uow(read_only=True) as uow:
-        return overdue_of(uow, None, now)
+        return overdue_of(uow, None, now, app.settings.extension_grace_days)
 
 
 def search_conventions(
@@ -340,7 +363,8 @@ def search_conventions(
         total = uow.listing.count(wanted, now)
         rows = uow.listing.page(wanted, now, page, total)
         parties = uow.listing.parties([row.id for row in rows])
-        overdue, ends = _passed_at(uow, [row.id for row in rows], now)
+        overdue, ends = _passed_at(uow, [row.id for row in rows], now,
+                                   app.settings.extension_grace_days)  # fmt: skip
         names = _committee_names(uow, rows)
     late = _by_reference(overdue)
     return {
@@ -359,7 +383,7 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
     with app.uow(read_only=True) as uow:
         rows = uow.listing.every(wanted, now)
         parties = uow.listing.parties([row.id for row in rows])
-        overdue, ends = _passed_at(uow, None, now)
+        overdue, ends = _passed_at(uow, None, now, app.settings.extension_grace_days)
         names = _committee_names(uow, rows)
     late = _by_reference(overdue)
     return [_summary(row, parties, late, ends, names) for row in rows]
@@ -403,7 +427,8 @@ def upcoming_deadlines(
     as those the convention's end, come and not yet applied, closes (`closed_by_end`)."""
     with app.uow(read_only=True) as uow:
         rows, total = uow.listing.upcoming(now, days, limit)
-        ends = _ends(uow.listing.ends_come(sorted({row.convention_id for row in rows}), now), now)
+        come = uow.listing.ends_come(sorted({row.convention_id for row in rows}), now)
+        ends = _ends(uow, come, now, app.settings.extension_grace_days)
     items = [_deadline_item(row, now, ends.get(row.reference)) for row in rows]
     return {"items": items, "total": total, "days": days}
 
