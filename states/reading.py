@@ -195,6 +195,31 @@ def end_from_deadlines(
     return EndUnrecorded(ends[kind], kind, day)
 
 
+def held_by_extension(
+    kind: str,
+    status: str,
+    due_date: date | None,
+    expires_at: datetime | None,
+    now: datetime,
+    held_until: datetime | None,
+    term: datetime | None,
+) -> bool:
+    """Whether the expiry's hold (rule 27: an extension in signature, until `held_until`,
+    after the `term`'s instant) keeps a deadline waiting at `now`: one a pass held (moved to
+    `held_until`), or, between the term and the first pass after it, one that pass will hold
+    (states.due.deadlines_due: due, and closed by the end at the term)."""
+    if held_until is None or status != "pending" or due_date is None or expires_at is None:
+        return False
+    if not end_of_day(due_date) <= now < held_until:
+        return False
+    if expires_at == held_until:
+        return True
+    return (
+        term is not None and term <= now and expires_at <= now
+        and closed_by_end(kind, expires_at, term)
+    )  # fmt: skip
+
+
 def state_after_pass(state: str, end: EndUnrecorded | None) -> str:
     """The state the convention will have once the pass has applied what is due: the one
     stored, or the end's."""
@@ -212,6 +237,7 @@ __all__ = [
     "closed_at_pass",
     "end_from_deadlines",
     "end_unrecorded",
+    "held_by_extension",
     "on_next_pass",
     "passed_unrecorded",
     "state_after_pass",

@@ -283,3 +283,23 @@ def test_the_committee_and_the_list_read_the_hold_as_the_status_does(
         assert all(
             not i["closed_by_end"] for i in listing.upcoming_deadlines(submitted, now, 30)["items"]
         ), instant
+
+
+def test_the_deadlines_list_reads_the_held_expiry_as_the_status_does(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The deadlines across conventions (the dashboard's « Échéances ») said the term « à
+    enregistrer au prochain passage » before the first pass of 1 January, and « à venir » on
+    the term's day after it; the status says it passed, held while the avenant is in
+    signature, before and after that pass."""
+    for instant in ("2025-12-31T23:30:00Z", "2026-01-01T08:30:00Z"):
+        if instant.startswith("2026"):
+            passes(submitted, clock, smtp_server, "2026-01-01T08:01:00Z")
+        now = at(instant)
+        shown = {d["kind"]: (d["held_by_extension"], d["passed_unrecorded"])
+                 for d in views.status(submitted, REFERENCE, now)["deadlines"]
+                 if d["kind"] in ("expiry", "amendment_signature")}  # fmt: skip
+        listed = {i["kind"]: (i["held_by_extension"], i["passed_unrecorded"])
+                  for i in listing.upcoming_deadlines(submitted, now, 30)["items"]}  # fmt: skip
+        assert shown == listed == {"expiry": (True, False),
+                                   "amendment_signature": (True, False)}, instant  # fmt: skip

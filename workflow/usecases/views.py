@@ -23,7 +23,6 @@ from states.calendar import civil_date, end_of_day
 from states.chain import ERASURE
 from states.committee import next_meeting
 from states.convention import Convention
-from states.deadlines import closed_by_end
 from states.due import EXTENSION_GRACE_DAYS, WAITING_REMINDER, expiry_held_until
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
@@ -34,6 +33,7 @@ from states.reading import (
     awaiting_pass,
     closed_at_pass,
     end_unrecorded,
+    held_by_extension,
     on_next_pass,
     passed_unrecorded,
     state_after_pass,
@@ -340,21 +340,9 @@ def deadline_view(
 
 
 def _held(row: AnyRow, now: datetime, held_until: datetime | None, term: datetime | None) -> bool:
-    """Whether the expiry's hold (rule 27) keeps this deadline waiting at `now`: one a pass
-    held (moved to `held_until`), or, in the minutes between the `term` and the first pass
-    after it, one that pass will hold (states.due.deadlines_due: due, and closed by the end
-    at the term)."""
-    if held_until is None or row.status != "pending" or row.due_date is None:
-        return False
-    if not end_of_day(row.due_date) <= now < held_until:
-        return False
-    if row.expires_at == held_until:
-        return True
-    return (
-        term is not None
-        and term <= now
-        and row.expires_at <= now
-        and closed_by_end(row.kind, row.expires_at, term)
+    """Whether the expiry's hold keeps this deadline waiting (states.reading)."""
+    return held_by_extension(
+        row.kind, row.status, row.due_date, row.expires_at, now, held_until, term
     )
 
 
