@@ -50,6 +50,9 @@ VARIANTS = {
     "seul, attendait encore la signature de la Métropole au terme de la convention, et que le "
     "service n’en a reçu aucune datée du terme dans les 7 jours qu’il attend ensuite\u00a0: il "
     "devient caduc avec elle",
+    "amendment_lapsed_termination": "si l’avenant n°\u00a01 (prolongation au 30 juin 2026), "
+    "signé par le GIP seul, attendait encore la signature de la Métropole quand la résiliation "
+    "a pris effet, le 14 octobre 2025\u00a0: il devient caduc avec la convention",
     "balance_after_end": "si la convention était versée en deux fois et que le bilan d’activité "
     f"2025 n’était pas reçu à son terme\u00a0: le solde de {euros(Decimal('80000'))} reste dû "
     "après sa fin (règle 25\u00a0: ce qui a été acquis pendant la convention reste dû)",
@@ -1060,6 +1063,19 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 "extends": True,
                 "waited_until": date(2026, 1, 7),
             },
+        },
+    },
+    "amendment_lapsed_termination": {
+        "convention_terminated": lambda: {
+            "convention": _convention("terminated", "résiliée"),
+            "deadline": _termination(),
+            "event": _event(
+                "convention_terminated",
+                "Résiliation effective",
+                date(2025, 10, 15),
+                "convflow (échéance automatique)",
+            ),
+            "amendment": {**_amendment(), "lapsed": True, "extends": True},
         },
     },
     "balance_after_end": {

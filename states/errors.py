@@ -434,6 +434,10 @@ CODES: dict[str, dict[str, Kind]] = {
     # instalments forgoes one only when it is named (the unpaid ones said).
     "instalment_forgone": {"instalment": "number", "forgone_on": "date"},
     "forgo_which_instalment": {"instalments": "list"},
+    # The single payment of a convention paid in one payment, forgone by the Métropole (rule 25),
+    # then paid: nothing is owed on it since that day (it has no number to name, unlike
+    # `instalment_forgone`).
+    "payment_forgone": {"forgone_on": "date"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -171,13 +171,17 @@ def end_from_deadlines(
     state: str,
     deadlines: Iterable[tuple[str, str, date | None, datetime | None]],
     now: datetime,
+    held_until: datetime | None,
 ) -> EndUnrecorded | None:
     """The same, read from a convention's stored deadlines (kind, status, due date, instant it
     falls at) when the
     convention itself is not at hand (the lists): the earliest end deadline passed but still
     pending; at the same instant, the term wins (states.due.convention_end: the convention
-    expires at its term when the notice ends that day or after)."""
-    if state not in IN_FORCE:
+    expires at its term when the notice ends that day or after). None while an extension in
+    signature holds the expiry until `held_until` (states.due.expiry_held_until, None when
+    nothing holds it: a notice ending before the term is never held), as `end_unrecorded`:
+    between the term and the first pass too, when its deadline still falls at the term."""
+    if state not in IN_FORCE or (held_until is not None and now < held_until):
         return None
     ends = {kind: event for event, kind in END_KINDS.items()}
     due = sorted(
@@ -189,6 +193,31 @@ def end_from_deadlines(
         return None
     _, _, kind, day = due[0]
     return EndUnrecorded(ends[kind], kind, day)
+
+
+def held_by_extension(
+    kind: str,
+    status: str,
+    due_date: date | None,
+    expires_at: datetime | None,
+    now: datetime,
+    held_until: datetime | None,
+    term: datetime | None,
+) -> bool:
+    """Whether the expiry's hold (rule 27: an extension in signature, until `held_until`,
+    after the `term`'s instant) keeps a deadline waiting at `now`: one a pass held (moved to
+    `held_until`), or, between the term and the first pass after it, one that pass will hold
+    (states.due.deadlines_due: due, and closed by the end at the term)."""
+    if held_until is None or status != "pending" or due_date is None or expires_at is None:
+        return False
+    if not end_of_day(due_date) <= now < held_until:
+        return False
+    if expires_at == held_until:
+        return True
+    return (
+        term is not None and term <= now and expires_at <= now
+        and closed_by_end(kind, expires_at, term)
+    )  # fmt: skip
 
 
 def state_after_pass(state: str, end: EndUnrecorded | None) -> str:
@@ -208,6 +237,7 @@ __all__ = [
     "closed_at_pass",
     "end_from_deadlines",
     "end_unrecorded",
+    "held_by_extension",
     "on_next_pass",
     "passed_unrecorded",
     "state_after_pass",

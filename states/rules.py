@@ -381,9 +381,15 @@ def forgone_instead(
     when the instalment it is about was forgone (rule 25): the instalment named, or, none named,
     the first forgone one it would have been about (`pay`: not paid; `report_received`: its
     report not received). None when no forgone instalment is the reason: the refusal then says
-    what is possible. Instalments declared only: the single payment has no number to name."""
-    if trigger not in ("pay", "report_received") or not convention.clauses.instalments:
+    what is possible. The single payment, forgone, is said without a number (`pay` only: no
+    report is awaited for it, and a number typed for it is the state's refusal)."""
+    if trigger not in ("pay", "report_received"):
         return None
+    if not convention.clauses.instalments:
+        single = progress_of(convention.paid_so_far(), SINGLE_PAYMENT)
+        if trigger != "pay" or "instalment" in inputs or single.forgone_on is None:
+            return None
+        return _refuse(convention, trigger, "payment_forgone", forgone_on=single.forgone_on)
     if inputs.get("report", "").strip() == "financial":
         return None
     typed = inputs.get("instalment", "").strip()

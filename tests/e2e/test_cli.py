@@ -907,3 +907,33 @@ def test_a_recorded_events_json_keeps_its_keys_and_says_what_ends_a_notice(
         "notice_end": "2025-12-02",
     }  # fmt: skip
     assert "expires_at" in deadline
+
+
+def test_paying_a_single_payment_the_metropole_forwent_says_so(loaded: Convflow) -> None:
+    """The reference convention is paid in one payment of 200 000 €; the Métropole forgoes it
+    on 15 April 2025 (rule 25). A payment recorded after is refused as an instalment forgone
+    is, with the day it was forgone (before: « n'est pas possible quand la convention est en
+    exécution », the generic refusal), and nothing is written."""
+    for args in (("submit", "--on", "2025-03-03"),
+                 ("sign", f"signatory={METROPOLE}", "--on", "2025-03-05"),
+                 ("sign", f"signatory={CRPV}", "--on", "2025-03-10"),
+                 ("notify", "--on", "2025-03-20"),
+                 ("forgo_payment", "reason=subvention réduite", "--on", "2025-04-15")):  # fmt: skip
+        loaded.ok("event", REF, *args)
+    before = loaded.json("history", REF)
+    result = loaded("event", REF, "pay", "amount=200000.00", "--on", "2025-04-20")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Erreur\u00a0: «\u00a0Enregistrer le versement (pay)\u00a0» refusé\u00a0: la Métropole "
+        "a renoncé au versement le 15 avril 2025\u00a0: rien n'est plus dû à ce titre"
+    ]
+    refusal = loaded.refusal("event", REF, "pay", "amount=200000.00", "--on", "2025-04-20")
+    assert (refusal["code"], refusal["params"]) == (
+        "payment_forgone", {"reference": REF, "event": "pay", "forgone_on": "2025-04-15"},
+    )  # fmt: skip
+    english = loaded.english("event", REF, "pay", "amount=200000.00", "--on", "2025-04-20")
+    assert english.stderr.strip() == (
+        f"Error: {REF}: 'pay' refused: the Métropole forwent the payment on 2025-04-15: nothing "
+        "is owed on it any more"
+    )
+    assert loaded.json("history", REF) == before

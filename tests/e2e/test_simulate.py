@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from states.calendar import at_paris_time, civil_date
-from tests.e2e.conftest import EXAMPLE, REF, Convflow
+from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
 from workflow.cli import context as cli_context
 from workflow.usecases.iso import instant
 
@@ -115,3 +115,39 @@ def test_an_until_on_the_start_s_day_simulates_what_is_overdue(
     happened = loaded.json("simulate", REF, "--until", "2026-12-06")
 
     assert [h["what"] for h in happened if h["what"] == "expire"] == ["expire"]
+
+
+def test_simulate_says_an_amendment_in_signature_lapses_with_the_convention(
+    convflow: Convflow, tmp_path: Path, cli_clock: object
+) -> None:
+    """F11: the convention reaches its term on 26 December 2026 with avenant n° 1 (amount
+    250 000 €) submitted and unsigned; the due pass records the expiry and the avenant lapses
+    (« caduc »). `simulate` said the expiry only; it says the lapse too, right after it, as the
+    status and the history say it (« caduc »), the email being the end's (which names it)."""
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 20)))
+    for args in (("submit", "--on", "2026-12-01"),
+                 ("sign", f"signatory={METROPOLE}", "--on", "2026-12-02"),
+                 ("sign", f"signatory={CRPV}", "--on", "2026-12-03")):  # fmt: skip
+        convflow.ok("event", REF, *args)
+    convflow.ok("amend", REF, "amount=250000.00", "--on", "2026-12-04")
+    convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2026-12-04")
+    before = convflow.json("amendments", REF)
+
+    predicted = convflow.json("simulate", REF, "--until", "2027-01-05")
+
+    ends = [(h["what"], h["kind"], h["outcome"], h["state"], h["email"], h["amendment"])
+            for h in predicted if h["what"] in ("expire", "lapse")]  # fmt: skip
+    assert ends == [
+        ("expire", "expiry", "expire", "expired", "convention_expired", None),
+        ("lapse", "expiry", "lapse", "expired", None, 1),
+    ]
+    [lapse] = [h for h in predicted if h["what"] == "lapse"]
+    [expire] = [h for h in predicted if h["what"] == "expire"]
+    assert (lapse["at"], lapse["due_at"]) == (expire["at"], expire["due_at"])
+    text = convflow.ok("simulate", REF, "--until", "2027-01-05")
+    [row] = [line for line in text.splitlines() if "avenant caduc" in line]
+    assert "avenant n°\u00a01\u00a0: caduc" in row, row
+    assert "encore non signé quand la convention prend fin" in row, row
+    english = convflow.english("simulate", REF, "--until", "2027-01-05").stdout
+    assert "amendment lapsed" in english and "amendment n°1: lapsed" in english, english
+    assert convflow.json("amendments", REF) == before  # nothing written

@@ -218,3 +218,31 @@ def test_an_amendment_that_lapsed_at_the_term_reads_caduc_on_the_dashboard_and_t
     assert "the amendment lapsed: the convention ended on 2025-12-31" in refused.json()["detail"]
     assert '<span class="badge amendment-lapsed">caduc</span>' in page
     assert "Avenant caduc" in page[page.index('id="historique"') :]
+
+
+def test_the_held_expiry_names_the_signatory_it_waits_for_as_the_emails_do(
+    admin_browser: httpx.Client, in_execution: App
+):
+    """The term passed with avenant n° 1 signed by the GIP only: the page's alert named the
+    Métropole's signatory by his email (« attend la signature de martial.alvarez@… »), where
+    the emails name him by his name, his title and his party."""
+    in_execution.clock.now = steps.at("2025-12-16T09:00:00Z")  # type: ignore[attr-defined]
+    amend(in_execution, "2025-12-15", end_date="2026-06-30")
+    amendment(in_execution, 1, "submit", "2025-12-15")
+    amendment(in_execution, 1, "sign", "2025-12-16", signatory=steps.CRPV)
+    in_execution.clock.now = steps.at("2026-01-02T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(in_execution, in_execution.clock())
+
+    page = unescape(admin_browser.get(PAGE).text)
+    alert = " ".join(re.sub(r"<[^>]+>", "", page[: page.index('id="echeances"')]).split())
+
+    assert (
+        "attend la signature de Martial Alvarez, Vice-Président délégué, pour la Présidente "
+        "(Métropole Aix-Marseille-Provence). Une signature datée" in alert
+    ), alert
+    assert steps.METROPOLE not in alert
+    card = " ".join(re.sub(r"<[^>]+>", "", page[page.index('id="avenants-titre"') :]).split())
+    assert (
+        "Signé par Mustapha Berra, Directeur-ordonnateur (GIP Centre de Ressources pour la "
+        "Politique de la Ville PACA (CRPV PACA)) le mardi 16 décembre 2025." in card
+    ), card

@@ -338,3 +338,27 @@ def test_who_am_i(api: httpx.Client, tokens: Tokens, loaded: App):
     assert api.get("/api/v1/me").json() == {"name": "alice", "role": "admin"}
     viewer = api.get("/api/v1/me", headers=bearer(tokens.viewer)).json()
     assert viewer == {"name": "bob", "role": "viewer"}
+
+
+def test_paying_a_single_payment_the_metropole_forwent_is_409_naming_the_day(
+    api: httpx.Client, loaded: App
+):
+    """Paid in one payment, forgone on 15 April 2025 (rule 25): the payment posted after is
+    409 with the code of a forgone payment and its day (before: `invalid_transition`)."""
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    steps.record(loaded, "forgo_payment", "2025-04-15", reason="subvention réduite")
+
+    answer = post_event(api, event="pay", on="2025-04-20", inputs={"amount": "200000.00"})
+
+    assert answer.status_code == 409
+    body = answer.json()
+    assert (body["code"], body["params"]) == (
+        "payment_forgone",
+        {"reference": REFERENCE, "event": "pay", "forgone_on": "2025-04-15"},
+    )
+    assert body["message"] == (
+        "«\u00a0Enregistrer le versement\u00a0» refusé\u00a0: la Métropole a renoncé au "
+        "versement le 15 avril 2025\u00a0: rien n'est plus dû à ce titre"
+    )
+    assert steps.state(loaded) == "payment"

@@ -246,3 +246,44 @@ def test_an_avenant_pending_when_a_termination_takes_effect_lapses_too(
     assert (history[-1]["event"], history[-1]["from_state"], history[-1]["inputs"]) == (
         "lapse", "draft", {"effective_end": ended_on},
     )  # fmt: skip
+
+
+def test_the_termination_email_names_the_avenant_in_signature_that_lapsed_with_it(
+    app: App, clock: FixedClock, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    """The CRPV's notice received on 15 April 2025 ends the convention on 15 October; avenant
+    n° 1 (amount → 250 000,00 €), submitted on 1 September and signed by the CRPV alone on the
+    2nd, lapses with it. The partners read it in the termination's email, as the expiry's says
+    it (before: the termination's email did not name it, while the avenant was caduc)."""
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_execution(app)
+    clock.now = at("2025-04-16T09:00:00Z")
+    record(app, "give_notice", "2025-04-15", party="crpv", received="2025-04-15")
+    clock.now = at("2025-09-01T09:00:00Z")
+    amend(app, "2025-09-01", amount="250000.00")
+    amendment(app, "submit", "2025-09-01")
+    clock.now = at("2025-09-02T09:00:00Z")
+    amendment(app, "sign", "2025-09-02", signatory=CRPV)
+    run_due(app, clock.now, smtp_server.sender())
+    since = len(smtp_server.handler.accepted)
+    for instant in ("2025-10-15T22:01:00Z", "2025-10-16T07:01:00Z"):  # 00:01, 09:01 in Paris
+        clock.now = at(instant)
+        run_due(app, clock.now, smtp_server.sender())
+    assert state(app) == "terminated"
+    [row] = views.amendments(app, REFERENCE)
+    assert (row["state"], row["lapsed_on"]) == ("lapsed", "2025-10-15")
+    [email] = [m for m in received(smtp_server, since) if "résiliation" in subject(m).lower()]
+    assert sorted(str(email["To"]).split(", ")) == sorted([CRPV, METROPOLE])
+    text = text_of(email)
+    assert (
+        "L’avenant n° 1 (montant : 200 000,00 € → 250 000,00 €), "
+        "qui n’a pas reçu toutes ses signatures avant la prise d’effet de la résiliation, est "
+        "caduc : il "
+        "ne produira aucun effet et ne peut plus être signé. S’il a pourtant été signé par "
+        "toutes les parties au plus tard le mercredi 15 octobre 2025, signalez-le sans attendre "
+        "au service." in text
+    ), text
+    html = email.get_body(preferencelist=("html",))
+    assert html is not None
+    assert "L’avenant n° 1 (montant" in str(html.get_content()).replace("\xa0", " ")

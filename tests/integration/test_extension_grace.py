@@ -21,6 +21,7 @@ import pytest
 from notifications import MemorySender
 from states.convention import Convention
 from states.errors import GuardRejected
+from storage.queries import ConventionFilter, PageRequest
 from tests.conftest import FixedClock
 from tests.integration.steps import (
     CRPV,
@@ -37,13 +38,15 @@ from tests.integration.test_what_is_due import plain, received, subject, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.cli.present import status_text
-from workflow.usecases import views
+from workflow.usecases import listing, views
 from workflow.usecases.amendments import (
     DraftAmendment,
     RecordAmendmentEvent,
     draft_amendment,
     record_amendment_event,
 )
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_side
 from workflow.usecases.due import run_due
 from workflow.usecases.simulate import simulate
 from workflow.wording.refusals import hint
@@ -203,6 +206,7 @@ def test_simulate_says_the_wait_and_the_expiry_after_it(
     assert ends == [
         ("2025-12-31T23:00:00+00:00", "expiry held", "held", at("2026-01-07T23:00:00Z")),
         ("2026-01-07T23:00:00+00:00", "expire", "expire", None),
+        ("2026-01-07T23:00:00+00:00", "lapse", "lapse", None),  # the avenant, with it (F11)
     ]
 
 
@@ -219,7 +223,7 @@ def test_simulate_predicts_the_passes_through_the_wait(
     predicted = life.predicted(until, down)
     assert predicted == life.run_service(until, down)
     assert [seen[4] for seen in predicted if seen[2] == "expiry"] == (
-        ["expire"] if down else ["held", "expire"]
+        ["expire", "lapse"] if down else ["held", "expire", "lapse"]
     )
 
 
@@ -247,3 +251,55 @@ def test_during_the_wait_the_status_says_the_term_passed_and_a_later_notice_wait
         == "`convflow status` dit si cette fin est échue et quand `convflow run-due` l'applique"
     )
     assert passes(submitted, clock, smtp_server, "2026-01-02T10:01:00Z") == []
+
+
+def test_the_committee_and_the_list_read_the_hold_as_the_status_does(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """At 00:30 in Paris on 1 January 2026, the term passed half an hour ago and no pass has
+    run yet: the status says the expiry held (rule 27), no end to record. The committee's next
+    meeting (a cadence of 3 months from the entry into force: 10 June 2025, not held) was said
+    none, as if the convention had ended, and the list said its expiry to be recorded at the
+    next pass, which will hold it instead; after that pass the committee still said none.
+    Each now reads the hold as the status does, before the first pass and after it."""
+    command = RecordEvent(REFERENCE, "committee_cadence", "alice", date(2025, 12, 29),
+                          {"months": "3"})  # fmt: skip
+    record_side(submitted, command, clock.now)
+    for instant in ("2025-12-31T23:30:00Z", "2026-01-01T08:30:00Z"):
+        if instant.startswith("2026"):
+            passes(submitted, clock, smtp_server, "2026-01-01T08:01:00Z")
+        now = at(instant)
+        status = views.status(submitted, REFERENCE, now)
+        assert (status["end_unrecorded"], status["expiry_held"]["until"]) == (
+            None, "2026-01-07T23:00:00Z",
+        ), instant  # fmt: skip
+        [expiry] = [d for d in status["deadlines"] if d["kind"] == "expiry"]
+        assert (expiry["held_by_extension"], expiry["passed_unrecorded"]) == (True, False)
+        assert status["committee"]["next_due"] == "2025-06-10", instant
+        assert views.committee(submitted, REFERENCE, now)["next_due"] == "2025-06-10", instant
+        page = listing.search_conventions(submitted, ConventionFilter(), PageRequest(), now)
+        [item] = page["items"]
+        assert (item["state"], item["end_unrecorded"]) == ("execution", None), instant
+        assert all(
+            not i["closed_by_end"] for i in listing.upcoming_deadlines(submitted, now, 30)["items"]
+        ), instant
+
+
+def test_the_deadlines_list_reads_the_held_expiry_as_the_status_does(
+    submitted: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The deadlines across conventions (the dashboard's « Échéances ») said the term « à
+    enregistrer au prochain passage » before the first pass of 1 January, and « à venir » on
+    the term's day after it; the status says it passed, held while the avenant is in
+    signature, before and after that pass."""
+    for instant in ("2025-12-31T23:30:00Z", "2026-01-01T08:30:00Z"):
+        if instant.startswith("2026"):
+            passes(submitted, clock, smtp_server, "2026-01-01T08:01:00Z")
+        now = at(instant)
+        shown = {d["kind"]: (d["held_by_extension"], d["passed_unrecorded"])
+                 for d in views.status(submitted, REFERENCE, now)["deadlines"]
+                 if d["kind"] in ("expiry", "amendment_signature")}  # fmt: skip
+        listed = {i["kind"]: (i["held_by_extension"], i["passed_unrecorded"])
+                  for i in listing.upcoming_deadlines(submitted, now, 30)["items"]}  # fmt: skip
+        assert shown == listed == {"expiry": (True, False),
+                                   "amendment_signature": (True, False)}, instant  # fmt: skip

@@ -99,6 +99,7 @@ class Life:
         while instant is not None and instant <= until:
             self.clock.now = instant
             before = {e["id"] for e in views.outbox(self.app, None, 10_000)}
+            open_before = _open_amendments(self.app)
             report = run_due(self.app, instant, self.sender)
             assert report.failures == {}
             queued = [e for e in views.outbox(self.app, None, 10_000) if e["id"] not in before]
@@ -109,6 +110,7 @@ class Life:
                 _untold(e["kind"]) for e in queued if e["status"] in ("late", "withheld")
             )
             seen += _observed(report, instant, emails, untold)
+            seen += _lapsed(self.app, report, instant, open_before)
             assert not +emails, f"emails no decision explains: {+emails}"
             assert not +untold, f"summary lines no decision explains: {+untold}"
             following = service.next_due()
@@ -141,6 +143,25 @@ def _observed(
         seen.append((now, "reminder", reminder.kind, reminder.label, reminder.outcome, email,
                      reminder.reason, reminder.days_left))  # fmt: skip
     return seen
+
+
+def _open_amendments(app: App) -> set[int]:
+    """The numbers of the amendments in draft or signature."""
+    rows = views.amendments(app, REFERENCE)
+    return {row["number"] for row in rows if row["state"] in ("draft", "signature")}
+
+
+def _lapsed(app: App, report: DueReport, now: datetime, open_before: set[int]) -> list[Seen]:
+    """The amendments open before the pass that it left lapsed (read from the tables, not
+    from the report, which says the end only), with the end that made them lapse."""
+    rows = views.amendments(app, REFERENCE)
+    lapsed = [row for row in rows if row["number"] in open_before and row["state"] == "lapsed"]
+    ends = [a for a in report.actions if a.action in due.END_KINDS]
+    if not lapsed:
+        return []
+    [end] = ends  # an amendment lapses only with its convention's end
+    return [(now, "deadline", end.deadline, end.to_state, "lapse", None, None, None)
+            for _ in lapsed]  # fmt: skip
 
 
 def _untold(kind: str) -> str:

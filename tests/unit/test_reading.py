@@ -40,17 +40,23 @@ def test_the_end_read_from_the_deadlines_is_the_pass_s_end() -> None:
     notice = ("termination", "pending", notice_day, end_of_day(notice_day))
     same_day = ("termination", "pending", TERM, FALLS)
 
-    assert end_from_deadlines("execution", [expiry], later) == EndUnrecorded(
+    assert end_from_deadlines("execution", [expiry], later, None) == EndUnrecorded(
         "expire", "expiry", TERM
     )
-    assert end_from_deadlines("termination", [expiry, notice], later) == EndUnrecorded(
+    assert end_from_deadlines("termination", [expiry, notice], later, None) == EndUnrecorded(
         "terminate", "termination", notice_day
     )
     # A notice ending on the term's day: the convention expires at its term (rule 10).
-    assert end_from_deadlines("termination", [same_day, expiry], later).event == "expire"
-    assert end_from_deadlines("execution", [expiry], FALLS - timedelta(hours=1)) is None
-    assert end_from_deadlines("expired", [expiry], later) is None  # ended, as recorded
-    ended = end_from_deadlines("execution", [expiry], later)
+    assert end_from_deadlines("termination", [same_day, expiry], later, None).event == "expire"
+    assert end_from_deadlines("execution", [expiry], FALLS - timedelta(hours=1), None) is None
+    assert end_from_deadlines("expired", [expiry], later, None) is None  # ended, as recorded
+    # Held by an extension in signature (rule 27): no end until the hold's end, as status.
+    held_until = FALLS + timedelta(days=7)
+    assert end_from_deadlines("execution", [expiry], later, held_until) is None
+    assert end_from_deadlines("execution", [expiry], held_until, held_until) == EndUnrecorded(
+        "expire", "expiry", TERM
+    )
+    ended = end_from_deadlines("execution", [expiry], later, None)
     assert state_after_pass("execution", ended) == "expired"
     assert state_after_pass("execution", None) == "execution"
 

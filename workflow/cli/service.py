@@ -499,6 +499,9 @@ def _detail(words: Words, happening: Happening) -> str:
                      outcome=words.label("due_outcome", happening.outcome))  # fmt: skip
     if happening.what in ("expire", "terminate"):
         return words.label("state", happening.state)
+    if happening.what == "lapse":
+        return words("amendment n°{number}: {state}", number=happening.amendment,
+                     state=words.label("amendment_state", happening.detail))  # fmt: skip
     if happening.held_until is not None:
         return words("held until {instant}", instant=end(words, happening.held_until))
     return words.label("due_outcome", happening.outcome)
@@ -512,6 +515,8 @@ def _note(words: Words, happening: Happening) -> str:
         return words.label(sort, happening.reason)
     if happening.days_left is not None:
         return _countdown(words, happening.days_left)
+    if happening.what == "lapse":
+        return words("still unsigned when the convention ends")
     return happening.note or ""  # a reminder cancelled beforehand: why, as recorded
 
 

@@ -41,6 +41,23 @@ def query_with(params: Mapping[str, Any], **changes: Any) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
+def signatory_named(email: str, view: Mapping[str, Any]) -> str:
+    """The signatory of `email` among those of the convention `view` shows, named as the
+    emails name one (« Martial Alvarez, Vice-Président délégué (Métropole Aix-Marseille-
+    Provence) »); by `email` only when no signatory with a name has it."""
+    found = next(
+        (s for s in view.get("signatories") or []
+         if str(s.get("email", "")).lower() == email.lower() and s.get("name")),
+        None,
+    )  # fmt: skip
+    if found is None:
+        return email
+    parties = {p.get("key"): p.get("name") for p in view.get("parties") or []}
+    party = parties.get(found.get("party")) or found.get("party")
+    title = f", {found['title']}" if found.get("title") else ""
+    return f"{found['name']}{title}" + (f" ({party})" if party else "")
+
+
 def page_numbers(current: int, last: int) -> list[int | None]:
     """The page links to show: first, last, and two around the current; None for a gap."""
     wanted = {1, last, *range(current - 2, current + 3)}

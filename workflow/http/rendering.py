@@ -27,6 +27,7 @@ from workflow.http.presenting import (
     page_numbers,
     query_with,
     record_items,
+    signatory_named,
     term_rows,
 )
 from workflow.wording import dashboard as labels
@@ -108,6 +109,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "document_kind_label": labels.document_kind,
     "file_size": labels.file_size,
     "count": number_fr,
+    "signatory_named": signatory_named,
 }
 
 

@@ -340,6 +340,11 @@ class DeadlineItem(Open):
         description="its end has passed at the instant of reading, but the service has not "
         "recorded it yet (its status still 'pending'): not to come; its next pass records it",
     )
+    held_by_extension: bool = Field(
+        default=False,
+        description="its day has passed while an extension in signature holds the expiry "
+        "(rule 27, as the convention's status says it): passed, recorded when the wait ends",
+    )
     closed_by_end: bool = Field(
         description="its convention's end (`end_unrecorded`), come at the instant of reading "
         "and not yet recorded, closes it at the service's next pass (its status still "

@@ -90,7 +90,7 @@ def report_late_records(app: App, now: datetime) -> int:
                 "amendment": None, "failure": None, "links": app.mailer.links(None),
                 "late": _items(rows),
                 # what is still owed, whether or not an email was withheld about it
-                **_overdue_shown(overdue_of(uow, None)),
+                **_overdue_shown(overdue_of(uow, None, None, settings.extension_grace_days)),
                 "horizon": int(settings.late_record_days),
             }  # fmt: skip
             identity = message_id(key, settings.mail_from, app.mailer.salt)

@@ -12,9 +12,15 @@ from typing import Any, TypedDict
 
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.committee import committee_words
-from states.due import END_KINDS
+from states.due import END_KINDS, expiry_held_until
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
-from states.reading import EndUnrecorded, closed_at_pass, end_from_deadlines, passed_unrecorded
+from states.reading import (
+    EndUnrecorded,
+    closed_at_pass,
+    end_from_deadlines,
+    held_by_extension,
+    passed_unrecorded,
+)
 from states.reminders import first_reminder_day
 from storage.mapping import clauses_from_stored, committee_from_stored
 from storage.queries import (
@@ -154,6 +160,9 @@ class DeadlineItem(TypedDict):
     status: str
     passed_unrecorded: bool
     """Its instant has passed at the instant of reading, not yet recorded by the service."""
+    held_by_extension: bool
+    """Its day has passed while an extension in signature holds the expiry (rule 27), as
+    `status` says it (states.reading.held_by_extension): passed, recorded when the wait ends."""
     closed_by_end: bool
     """Its convention's end, come at the instant of reading and not yet applied, closes it at
     the next pass: cancelled, not to come, whenever its day (states.reading.closed_at_pass)."""
@@ -257,18 +266,20 @@ def _summary(
 
 
 def overdue_of(
-    uow: Any, ids: Sequence[int] | None, now: datetime | None = None
+    uow: Any, ids: Sequence[int] | None, now: datetime | None, grace_days: int
 ) -> list[OverdueItem]:
     """The obligations overdue of these conventions (or of all), oldest first: those the
-    service recorded passed, and with `now`, those passed at `now` it has not recorded yet."""
-    return _passed_at(uow, ids, now)[0]
+    service recorded passed, and with `now`, those passed at `now` it has not recorded yet
+    (judged in the state after the pass: an expiry held `grace_days` is no end)."""
+    return _passed_at(uow, ids, now, grace_days)[0]
 
 
 def _passed_at(
-    uow: Any, ids: Sequence[int] | None, now: datetime | None
+    uow: Any, ids: Sequence[int] | None, now: datetime | None, grace_days: int
 ) -> tuple[list[OverdueItem], dict[str, EndView]]:
     """The obligations overdue (as `overdue_of`), and the ends come at `now` that the service
-    has not applied yet, by reference. Each obligation is judged in the state the convention
+    has not applied yet, by reference (an expiry held `grace_days` after the term by an
+    extension in signature has not come). Each obligation is judged in the state the convention
     will have once the pass has applied its end (what outlives the end is still owed, the
     rest not), so that the list reads the same before the pass and after it."""
     rows, found = uow.listing.passed_owed(ids, now)
@@ -277,7 +288,7 @@ def _passed_at(
         lines.setdefault(line.convention_id, []).append(Line(line.seq, line.name, line.inputs))
     ends: dict[str, EndView] = {}
     if now is not None:
-        for reference, end in _ends(rows, now).items():
+        for reference, end in _ends(rows, now, _holds(uow, rows, now, grace_days)).items():
             ends[reference] = {"event": end.event, "kind": end.kind, "on": end.on.isoformat(),
                                "state": end.state}  # fmt: skip
     items: list[OverdueItem] = []
@@ -307,15 +318,45 @@ def _end_rows(
     return [(reference, state, deadlines) for reference, (state, deadlines) in found.items()]
 
 
-def _ends(rows: Sequence[AnyRow], now: datetime) -> dict[str, EndUnrecorded]:
+Hold = tuple[datetime, datetime]
+"""An expiry held by an extension in signature (rule 27): until when, and the term's instant."""
+
+
+def _ends(
+    rows: Sequence[AnyRow], now: datetime, holds: dict[str, Hold]
+) -> dict[str, EndUnrecorded]:
     """The ends come at `now` that no pass has applied, by reference, read from the
-    conventions' end deadlines among `rows` (states.reading.end_from_deadlines)."""
+    conventions' end deadlines among `rows` (states.reading.end_from_deadlines); an expiry
+    held (`holds`, by reference) has not come, as `status` says."""
     found: dict[str, EndUnrecorded] = {}
     for reference, state, deadlines in _end_rows(rows):
-        end = end_from_deadlines(state, deadlines, now)
+        held = holds.get(reference)
+        end = end_from_deadlines(state, deadlines, now, held[0] if held else None)
         if end is not None:
             found[reference] = end
     return found
+
+
+def _holds(uow: Any, rows: Sequence[AnyRow], now: datetime, grace_days: int) -> dict[str, Hold]:
+    """The expiries held at `now` by an extension in signature for `grace_days` after the term
+    (states.due.expiry_held_until), by reference, read for the conventions among `rows` whose
+    term has passed with their expiry still pending: a few at most, during the wait or while
+    the service is down."""
+    if grace_days <= 0:
+        return {}
+    passed = sorted({
+        row.reference for row in rows
+        if row.kind == "expiry" and row.status == "pending" and row.due_date is not None
+        and end_of_day(row.due_date) <= now
+    })  # fmt: skip
+    holds: dict[str, Hold] = {}
+    for reference in passed:
+        convention = uow.conventions.get(reference)
+        amendment = uow.amendments.open_one(uow.conventions.id_of(reference))
+        until = expiry_held_until(convention, amendment, grace_days)
+        if until is not None:
+            holds[reference] = (until, end_of_day(convention.end_date))
+    return holds
 
 
 def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
@@ -329,7 +370,7 @@ def overdue_obligations(app: App, now: datetime | None = None) -> list[OverdueIt
     """Every convention's obligations overdue, oldest first (states.overdue); with `now`, those
     passed at `now` that the service has not recorded yet too (states.reading)."""
     with app.uow(read_only=True) as uow:
-        return overdue_of(uow, None, now)
+        return overdue_of(uow, None, now, app.settings.extension_grace_days)
 
 
 def search_conventions(
@@ -340,7 +381,8 @@ def search_conventions(
         total = uow.listing.count(wanted, now)
         rows = uow.listing.page(wanted, now, page, total)
         parties = uow.listing.parties([row.id for row in rows])
-        overdue, ends = _passed_at(uow, [row.id for row in rows], now)
+        overdue, ends = _passed_at(uow, [row.id for row in rows], now,
+                                   app.settings.extension_grace_days)  # fmt: skip
         names = _committee_names(uow, rows)
     late = _by_reference(overdue)
     return {
@@ -359,7 +401,7 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
     with app.uow(read_only=True) as uow:
         rows = uow.listing.every(wanted, now)
         parties = uow.listing.parties([row.id for row in rows])
-        overdue, ends = _passed_at(uow, None, now)
+        overdue, ends = _passed_at(uow, None, now, app.settings.extension_grace_days)
         names = _committee_names(uow, rows)
     late = _by_reference(overdue)
     return [_summary(row, parties, late, ends, names) for row in rows]
@@ -378,8 +420,12 @@ def counts_by_state(app: App) -> dict[str, int]:
         return uow.listing.counts_by_state()
 
 
-def _deadline_item(row: AnyRow, now: datetime, end: EndUnrecorded | None) -> DeadlineItem:
+def _deadline_item(
+    row: AnyRow, now: datetime, end: EndUnrecorded | None, held: Hold | None
+) -> DeadlineItem:
     expires_at = _aware(row.expires_at)
+    until, term = held if held is not None else (None, None)
+    waits = held_by_extension(row.kind, row.status, row.due_date, expires_at, now, until, term)
     return {
         "reference": row.reference,
         "title": row.title,
@@ -388,7 +434,8 @@ def _deadline_item(row: AnyRow, now: datetime, end: EndUnrecorded | None) -> Dea
         "due_date": day(row.due_date),
         "expires_at": instant(row.expires_at),
         "status": row.status,
-        "passed_unrecorded": passed_unrecorded(row.status, expires_at, now),
+        "passed_unrecorded": passed_unrecorded(row.status, expires_at, now) and not waits,
+        "held_by_extension": waits,
         "closed_by_end": closed_at_pass(row.kind, row.status, expires_at, end),
         "committee_name": row.committee_name,
         "label": labels.for_committee("deadline", row.kind, row.committee_name),
@@ -403,8 +450,11 @@ def upcoming_deadlines(
     as those the convention's end, come and not yet applied, closes (`closed_by_end`)."""
     with app.uow(read_only=True) as uow:
         rows, total = uow.listing.upcoming(now, days, limit)
-        ends = _ends(uow.listing.ends_come(sorted({row.convention_id for row in rows}), now), now)
-    items = [_deadline_item(row, now, ends.get(row.reference)) for row in rows]
+        come = uow.listing.ends_come(sorted({row.convention_id for row in rows}), now)
+        holds = _holds(uow, [*come, *rows], now, app.settings.extension_grace_days)
+        ends = _ends(come, now, holds)
+    items = [_deadline_item(row, now, ends.get(row.reference), holds.get(row.reference))
+             for row in rows]  # fmt: skip
     return {"items": items, "total": total, "days": days}
 
 

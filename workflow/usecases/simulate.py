@@ -33,14 +33,15 @@ class Happening:
 
     at: datetime
     what: str  # "reminder", "deadline passed", "announcement", "expire", "terminate", "expiry
-    # held" (the term come while an extension is in signature: states.due.ExpiryHeld)
+    # held" (the term come while an extension is in signature: states.due.ExpiryHeld), "lapse"
+    # (an amendment still in draft or signature when the convention ends: « caduc »)
     kind: str  # the deadline kind
     detail: str  # "J-30: send", "passed", "announce", or the new state
     email: str | None  # the email it would send
     due_at: datetime  # when it fell due: the reminder's planned instant, the deadline's, the
     # announcement's (the reminder hour after the deadline passed)
     outcome: str  # send, coalesced, skipped, cancelled (reminders); passed, announce, expire,
-    # terminate, held
+    # terminate, held, lapse
     state: str  # the convention's state after it
     label: str | None = None  # the reminder's label (J-30, court, relance-2...)
     reason: str | None = None  # why not sent, or not announced (states.due.Reason)
@@ -49,6 +50,7 @@ class Happening:
     held_until: datetime | None = None  # the expiry held: when it falls again (the grace's end)
     committee_name: str | None = None  # the name the convention gives its committee (None:
     # the model's), with which `simulate` names the committee's next meeting
+    amendment: int | None = None  # the number of the amendment that lapses ("lapse")
 
 
 def simulate(
@@ -215,6 +217,7 @@ class _Replay:
             by_service=True,
         )
         kinds = {closure.kind for closure in outcome.closures}
+        lapsing = self.agenda.amendment
         self.agenda = replace(
             self.agenda,
             deadlines=due.close(self.agenda.deadlines, outcome.closures),
@@ -237,6 +240,13 @@ class _Replay:
                 convention.state,
             )
         )
+        if lapsing is not None:  # lapses with it, as lapse_open_amendment records it
+            self.happened.append(
+                Happening(
+                    now, "lapse", end.kind, "lapsed", None, end.at, "lapse", convention.state,
+                    amendment=lapsing.number,
+                )
+            )  # fmt: skip
 
     def _reminders(self, now: datetime) -> None:
         by_deadline: dict[int, list[due.ReminderEntry]] = {}

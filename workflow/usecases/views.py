@@ -33,6 +33,7 @@ from states.reading import (
     awaiting_pass,
     closed_at_pass,
     end_unrecorded,
+    held_by_extension,
     on_next_pass,
     passed_unrecorded,
     state_after_pass,
@@ -79,7 +80,8 @@ class DeadlineView(TypedDict):
     held_by_extension: bool
     """Its day has passed at the instant of reading while an extension in signature holds
     the expiry (rule 27, `expiry_held`): the pass moved the instant it falls at (`expires_at`)
-    to the end of the wait; it is passed, not to come, and is recorded (or applied) then."""
+    to the end of the wait (or, between the term and that pass, will move it: not
+    `passed_unrecorded` then); it is passed, not to come, and is recorded (or applied) then."""
     closed_by_end: bool
     """The convention's end, come at the instant of reading and not yet applied
     (`end_unrecorded`), closes it at the next pass (`status` still `pending`): it does not
@@ -314,10 +316,12 @@ def deadline_view(
     now: datetime,
     end: EndUnrecorded | None = None,
     held_until: datetime | None = None,
+    term: datetime | None = None,
 ) -> DeadlineView:
     """One stored deadline, judged at `now`, when the convention's `end` has come and is not
     applied yet (None: it has not), and the expiry is held until `held_until` by an extension
-    in signature (None: it is not)."""
+    in signature (None: it is not) after the `term` (its instant: 24:00 on its day)."""
+    held = _held(row, now, held_until, term)
     return {
         "kind": row.kind,
         "due_date": day(row.due_date),
@@ -329,14 +333,17 @@ def deadline_view(
         "details": row.details,
         "resolved_at": instant(row.resolved_at),
         "instalment": row.instalment,
-        "passed_unrecorded": passed_unrecorded(row.status, row.expires_at, now),
-        "held_by_extension": held_until is not None
-        and row.status == "pending"
-        and row.due_date is not None
-        and row.expires_at == held_until
-        and end_of_day(row.due_date) <= now < held_until,
+        "passed_unrecorded": passed_unrecorded(row.status, row.expires_at, now) and not held,
+        "held_by_extension": held,
         "closed_by_end": closed_at_pass(row.kind, row.status, row.expires_at, end),
     }
+
+
+def _held(row: AnyRow, now: datetime, held_until: datetime | None, term: datetime | None) -> bool:
+    """Whether the expiry's hold keeps this deadline waiting (states.reading)."""
+    return held_by_extension(
+        row.kind, row.status, row.due_date, row.expires_at, now, held_until, term
+    )
 
 
 def reminder_view(
@@ -574,12 +581,17 @@ def financial_report_view(
 
 
 def committee_view(
-    convention: Convention, lines: Sequence[AnyRow], papers: Sequence[AnyRow], now: datetime
+    convention: Convention,
+    lines: Sequence[AnyRow],
+    papers: Sequence[AnyRow],
+    now: datetime,
+    held_until: datetime | None,
 ) -> CommitteeView:
     """The steering committee as `status` and `convflow committee REF list` show it at `now`:
     each meeting with its history line (to attach its papers: convflow attach REF FILE --event
     N), and the next meeting due while the convention is in force; none once its end has come,
-    recorded or not (states.reading: the next pass applies it, and nothing is due after it)."""
+    recorded or not (states.reading: the next pass applies it, and nothing is due after it),
+    the expiry held until `held_until` by an extension in signature (rule 27) being no end."""
     seqs = {
         row.occurred_on: row.seq
         for row in lines
@@ -605,15 +617,17 @@ def committee_view(
         "cadence_months": record.cadence_months,
         "meetings": meetings,
         "next_due": day(found.due_date)
-        if found is not None and _in_force(convention, now)
+        if found is not None and _in_force(convention, now, held_until)
         else None,
         "name": record.name,
     }
 
 
-def _in_force(convention: Convention, now: datetime) -> bool:
-    """In force at `now`, once the next pass has applied the end that has come, if any."""
-    return state_after_pass(convention.state, end_unrecorded(convention, now)) in IN_FORCE
+def _in_force(convention: Convention, now: datetime, held_until: datetime | None) -> bool:
+    """In force at `now`, once the next pass has applied the end that has come, if any (the
+    expiry held until `held_until` has not come: states.due.convention_end)."""
+    end = end_unrecorded(convention, now, held_until)
+    return state_after_pass(convention.state, end) in IN_FORCE
 
 
 def committee(app: App, reference: str, now: datetime | None = None) -> CommitteeView:
@@ -624,7 +638,9 @@ def committee(app: App, reference: str, now: datetime | None = None) -> Committe
         convention_id = uow.conventions.id_of(reference)
         lines = uow.conventions.history(convention_id)
         papers = uow.documents.for_convention(convention_id)
-    return committee_view(convention, lines, papers, now or app.clock())
+        pending = uow.amendments.open_one(convention_id)
+    held_until = expiry_held_until(convention, pending, app.settings.extension_grace_days)
+    return committee_view(convention, lines, papers, now or app.clock(), held_until)
 
 
 def retention_view(
@@ -784,7 +800,10 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "allowed_events": allowed_for(convention),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
-        "deadlines": [deadline_view(row, now, end, held_until) for row in parts.deadlines],
+        "deadlines": [
+            deadline_view(row, now, end, held_until, end_of_day(convention.end_date))
+            for row in parts.deadlines
+        ],
         "reminders": reminder_views(
             convention, parts.deadlines, parts.planned, now, pending, grace_days
         ),
@@ -797,7 +816,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "evidence": evidence_view(parts.lines, parts.papers),
         "financial_report": financial_report_view(convention, parts.deadlines, now),
         "erasure": erasure_view(parts.lines),
-        "committee": committee_view(convention, parts.lines, parts.papers, now),
+        "committee": committee_view(convention, parts.lines, parts.papers, now, held_until),
         "read_at": instant(now) or "",
         "end_unrecorded": None
         if end is None

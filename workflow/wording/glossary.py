@@ -97,9 +97,9 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed"),  # states.due
     # what run-due and simulate do with a reminder or a deadline (their --json says the name)
     "due_outcome": ("send", "coalesced", "skipped", "cancelled", "passed", "announce", "expire",
-                    "terminate", "held"),
+                    "terminate", "held", "lapse"),
     "happening": ("reminder", "deadline passed", "announcement", "expire", "terminate",
-                  "expiry held"),  # simulate
+                  "expiry held", "lapse"),  # simulate
     # why a passed one is not announced; why the expiry is held (states.due.ExpiryHeld)
     "deadline_reason": ("known_late", "with_court_reminder", "extension_in_signature"),
     "outbox_status": (
