@@ -434,6 +434,10 @@ CODES: dict[str, dict[str, Kind]] = {
     # instalments forgoes one only when it is named (the unpaid ones said).
     "instalment_forgone": {"instalment": "number", "forgone_on": "date"},
     "forgo_which_instalment": {"instalments": "list"},
+    # `convflow import --term-ahead` (an example kept ahead of the calendar, `make run`): one
+    # convention file, without a [[history]] whose dates happened.
+    "term_ahead_one_file": {},
+    "term_ahead_with_history": {},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 
