@@ -30,7 +30,7 @@ install: $(STAMP) bytecode
 run: $(STAMP) bytecode
 	$(BIN)/convflow init
 	$(BIN)/convflow import --skip-existing $(EXAMPLE)
-	$(BIN)/convflow import --skip-existing $(SECOND)
+	$(BIN)/convflow import --skip-existing --term-ahead $(SECOND)
 	@echo "A fresh administrator token for the dashboard (shown once):"
 	@$(BIN)/convflow token create --name "admin-$$(date +%Y%m%d-%H%M%S)" --role admin
 	$(BIN)/convflow serve

@@ -438,6 +438,10 @@ CODES: dict[str, dict[str, Kind]] = {
     # then paid: nothing is owed on it since that day (it has no number to name, unlike
     # `instalment_forgone`).
     "payment_forgone": {"forgone_on": "date"},
+    # `convflow import --term-ahead` (an example kept ahead of the calendar, `make run`): one
+    # convention file, without a [[history]] whose dates happened.
+    "term_ahead_one_file": {},
+    "term_ahead_with_history": {},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -8,11 +8,10 @@ from datetime import date
 
 import pytest
 
-from notifications import MemorySender
 from states.convention import Convention
 from states.errors import GuardRejected, InvalidInput
 from tests.conftest import FixedClock
-from tests.integration.mail import message_ids
+from tests.integration.mail import Mail, delivered, message_ids
 from tests.integration.steps import (
     CRPV,
     METROPOLE,
@@ -36,7 +35,6 @@ from workflow.usecases.amendments import (
     draft_amendment,
     record_amendment_event,
 )
-from workflow.usecases.dispatch import deliver
 from workflow.usecases.due import run_due
 
 
@@ -296,16 +294,26 @@ def _unread(status: views.StatusView) -> dict[str, object]:
 
 
 def test_the_request_to_sign_an_amendment_shows_each_term_before_and_after(
-    in_execution: App,
+    in_execution: App, smtp_server: RunningServer
 ) -> None:
     amend(in_execution, "2025-11-03", end_date="2026-06-30", amount="250000.00")
     amendment(in_execution, 1, "submit", "2025-11-04")
-    sender = MemorySender()
-    deliver(in_execution, sender, in_execution.clock())
-    [email] = [e for e in sender.sent if "avenant" in e.subject.lower()]
-    assert "31 décembre 2025 → 30 juin 2026" in email.text
-    assert "200\u202f000,00\xa0€ → 250\u202f000,00\xa0€" in email.text
-    assert "Avenant soumis à signature" in email.text  # un avenant: masculine
+    received = delivered(in_execution, smtp_server, in_execution.clock())
+    [email] = [e for e in received if "avenant" in e.subject.lower()]
+    assert email.subject == "[AMP-CRPV-PACA-2025] Avenant n°\xa01 transmis pour signature"
+    assert set(email.envelope) == set(email.to + email.cc) == {METROPOLE, CRPV}
+    # the plain text says each change as « before → after »; the HTML part, in a table's row
+    assert "- terme de la convention\xa0: 31 décembre 2025 → 30 juin 2026\n" in email.text, (
+        email.text
+    )
+    assert "- montant\xa0: 200\u202f000,00\xa0€ → 250\u202f000,00\xa0€\n" in email.text
+    assert "terme de la convention 31 décembre 2025 30 juin 2026" in email.html_read
+    assert "montant 200 000,00 € 250 000,00 €" in email.html_read
+    assert email.says("Avenant soumis à signature")  # un avenant: masculine
+    assert email.says(
+        "Pour prolonger la convention, il doit être signé avant son terme actuel, le mercredi "
+        "31 décembre 2025 à 24 h (article 4)."
+    ), email.text
 
 
 def test_the_history_stays_in_date_order_across_the_convention_and_its_amendments(
@@ -323,18 +331,21 @@ def test_the_history_stays_in_date_order_across_the_convention_and_its_amendment
     assert dates == sorted(dates)
 
 
-def in_force_email(app: App) -> str:
-    """The « Avenant n° 1 en vigueur » email as a partner reads it (its plain text, the
-    no-break spaces read as spaces)."""
-    sender = MemorySender()
-    deliver(app, sender, app.clock())
-    found = [e for e in sender.sent if "Avenant n°\u00a01 en vigueur" in e.subject and CRPV in e.to]
-    assert len(found) == 1, [e.subject for e in sender.sent]
-    return found[0].text.replace("\u00a0", " ").replace("\u202f", " ")
+def in_force_email(app: App, server: RunningServer) -> Mail:
+    """The « Avenant n° 1 en vigueur » email as the partners read it, received by the SMTP
+    server: its subject, who it went to, its two parts (whose sentences the tests read with
+    `says`, in both parts, and `mentions`, in either)."""
+    received = delivered(app, server, app.clock())
+    found = [e for e in received if "Avenant n°\u00a01 en vigueur" in e.subject]
+    assert len(found) == 1, [e.subject for e in received]
+    [email] = found
+    assert email.subject.startswith(f"[{REFERENCE}] Avenant n°\u00a01 en vigueur"), email.subject
+    assert set(email.envelope) == set(email.to + email.cc) == {METROPOLE, CRPV}, email
+    return email
 
 
 def test_an_extension_past_a_running_notice_tells_the_partners_the_notice_now_ends_it(
-    in_execution: App,
+    in_execution: App, smtp_server: RunningServer
 ) -> None:
     # F4: the notice (received 15 September 2025, 6 months: 15 March 2026) was without effect,
     # the term (31 December 2025) coming first; the extension to 30 June 2026 lets it end the
@@ -343,20 +354,22 @@ def test_an_extension_past_a_running_notice_tells_the_partners_the_notice_now_en
     amend(in_execution, "2025-10-01", end_date="2026-06-30")
     assert sign_both(in_execution, 1, "2025-10-02", "2025-10-06") == "in_force"
     assert deadlines(in_execution)["termination"]["due_date"] == "2026-03-15"
-    text = in_force_email(in_execution)
-    assert "elle trouve désormais son terme le mardi 30 juin 2026 à 24 h" in text, text
-    assert (
+    email = in_force_email(in_execution, smtp_server)
+    assert email.says("elle trouve désormais son terme le mardi 30 juin 2026 à 24 h"), email.text
+    assert email.says(
         "garde le préavis de 6 mois sous lequel elle a été donnée (article 7) : il prend fin "
         "avant le terme, et la convention prend fin le dimanche 15 mars 2026 à 24 h, et non plus "
-        "le mercredi 31 décembre 2025 à 24 h." in text
-    ), text
-    assert "reçue le lundi 15 septembre 2025" in text, text
-    assert "Aucune action n’est attendue" not in text, text
-    assert "Jusqu’à la prise d’effet de la résiliation, le dimanche 15 mars 2026" in text, text
+        "le mercredi 31 décembre 2025 à 24 h."
+    ), email.text
+    assert email.says("reçue le lundi 15 septembre 2025"), email.text
+    assert not email.mentions("Aucune action n’est attendue"), email.text
+    assert email.says("Jusqu’à la prise d’effet de la résiliation, le dimanche 15 mars 2026"), (
+        email.text
+    )
 
 
 def test_a_new_notice_period_leaves_the_notice_already_running_as_it_was_given(
-    in_execution: App,
+    in_execution: App, smtp_server: RunningServer
 ) -> None:
     # F8 (rule 26): received on 16 June 2025 under the 6-month clause, the notice ends the
     # convention on 16 December 2025; an amendment to 12 months in force on 6 October does
@@ -367,18 +380,20 @@ def test_a_new_notice_period_leaves_the_notice_already_running_as_it_was_given(
     notice = deadlines(in_execution)["termination"]
     assert (notice["due_date"], notice["details"]["ends_by"]) == ("2025-12-16", "termination")
     assert "avenant" not in notice["explanation"]
-    text = in_force_email(in_execution)
-    assert "Son terme reste fixé au mercredi 31 décembre 2025 à 24 h (article 4)." in text, text
-    assert "désormais" not in text, text
-    assert (
+    email = in_force_email(in_execution, smtp_server)
+    assert email.says("Son terme reste fixé au mercredi 31 décembre 2025 à 24 h (article 4)."), (
+        email.text
+    )
+    assert not email.mentions("désormais"), email.text
+    assert email.says(
         "garde le préavis de 6 mois sous lequel elle a été donnée (article 7) : il prend fin "
-        "avant le terme, et la convention prend fin le mardi 16 décembre 2025 à 24 h." in text
-    ), text
-    assert (
+        "avant le terme, et la convention prend fin le mardi 16 décembre 2025 à 24 h."
+    ), email.text
+    assert email.says(
         "Le nouveau préavis de 12 mois s’applique aux résiliations notifiées après l’entrée en "
         "vigueur de l’avenant, le lundi 6 octobre 2025 ; celle qui court déjà garde le sien "
-        "(6 mois)." in text
-    ), text
+        "(6 mois)."
+    ), email.text
     assert run_due(in_execution, at("2025-12-17T00:00:00+01:00")).actions
     assert state(in_execution) == "terminated"
     assert views.status(in_execution, REFERENCE)["notice"]["effective_end"] == "2025-12-16"
@@ -404,7 +419,7 @@ def test_the_term_an_amendment_did_not_set_is_not_said_to_be_set_by_it(
 
 
 def test_a_new_payment_target_leaves_the_running_one_and_says_so(
-    app: App, reference_convention: Convention
+    app: App, reference_convention: Convention, smtp_server: RunningServer
 ) -> None:
     # F9 (rule 26): notified on 20 March 2025, the payment's target runs to 19 April (30 days);
     # an amendment to 60 days in force on 26 March applies to the targets starting after it.
@@ -414,19 +429,19 @@ def test_a_new_payment_target_leaves_the_running_one_and_says_so(
     amend(app, "2025-03-24", payment_target_days="60")
     assert sign_both(app, 1, "2025-03-25", "2025-03-26") == "in_force"
     assert deadlines(app)["payment"]["due_date"] == "2025-04-19"
-    text = in_force_email(app)
-    assert "recalculées" not in text and "désormais" not in text, text
-    assert (
+    email = in_force_email(app, smtp_server)
+    assert not email.mentions("recalculées") and not email.mentions("désormais"), email.text
+    assert email.says(
         "Le nouvel objectif de versement de 60 jours s’applique aux versements dont le délai "
         "commence (notification, réception du document attendu) après l’entrée en vigueur de "
         "l’avenant, le mercredi 26 mars 2025 ; l’objectif du versement, qui court depuis le "
         "jeudi 20 mars 2025, garde son délai de 30 jours : il reste fixé au samedi 19 avril "
-        "2025." in text
-    ), text
+        "2025."
+    ), email.text
 
 
 def test_a_new_dispute_window_leaves_the_dispute_already_open_as_it_was_notified(
-    in_execution: App,
+    in_execution: App, smtp_server: RunningServer
 ) -> None:
     # Rule 26, the third period: the dispute notified on 1 October 2025 keeps its 30 days.
     record(in_execution, "open_dispute", "2025-10-01", party="crpv", received="2025-10-01")
@@ -434,16 +449,16 @@ def test_a_new_dispute_window_leaves_the_dispute_already_open_as_it_was_notified
     amend(in_execution, "2025-10-02", dispute_window_days="45")
     assert sign_both(in_execution, 1, "2025-10-03", "2025-10-06") == "in_force"
     assert deadlines(in_execution)["dispute_window"]["due_date"] == window
-    text = in_force_email(in_execution)
-    assert (
+    email = in_force_email(in_execution, smtp_server)
+    assert email.says(
         "Le nouveau délai de règlement amiable de 45 jours s’applique aux différends notifiés "
         "après l’entrée en vigueur de l’avenant, le lundi 6 octobre 2025 ; le différend en cours "
-        "garde son délai de 30 jours : règlement amiable jusqu’au" in text
-    ), text
+        "garde son délai de 30 jours : règlement amiable jusqu’au"
+    ), email.text
 
 
 def test_a_new_representative_is_not_said_to_be_waiting_for_a_signature(
-    in_execution: App,
+    in_execution: App, smtp_server: RunningServer
 ) -> None:
     """The convention was signed for the party by the one the avenant replaced: every later
     email says the new representative was designated after it, as `status` does, and the
@@ -452,18 +467,16 @@ def test_a_new_representative_is_not_said_to_be_waiting_for_a_signature(
                                          "Jeanne Martin|Vice-Présidente déléguée|"
                                          "jeanne.martin@example.org"})  # fmt: skip
     sign_both(in_execution, 1, "2025-10-02", "2025-10-06")
-    sender = MemorySender()
-    deliver(in_execution, sender, in_execution.clock())
-    [in_force] = [e for e in sender.sent if "Avenant n°\xa01 en vigueur" in e.subject]
+    received = delivered(in_execution, smtp_server, in_execution.clock())
+    [in_force] = [e for e in received if "Avenant n°\xa01 en vigueur" in e.subject]
     assert METROPOLE in in_force.to and "jeanne.martin@example.org" in in_force.to
-    before = len(sender.sent)
+    assert {METROPOLE, "jeanne.martin@example.org"} <= set(in_force.envelope)
     amend(in_execution, "2025-10-10", amount="210000.00")
     amendment(in_execution, 2, "submit", "2025-10-10")
-    deliver(in_execution, sender, in_execution.clock())
-    [submitted] = sender.sent[before:]
+    [submitted] = delivered(in_execution, smtp_server, in_execution.clock())
+    assert "jeanne.martin@example.org" in submitted.envelope
     assert "Avenant n°\xa02 transmis" in submitted.subject
     for email in (in_force, submitted):
-        for body in (email.text, email.html):
-            assert "Jeanne Martin, Vice-Présidente déléguée" in body
-            assert "désigné par un avenant, après la signature de la convention" in body
-            assert "n’a pas encore signé" not in body
+        assert email.says("Jeanne Martin, Vice-Présidente déléguée"), email.text
+        assert email.says("désigné par un avenant, après la signature de la convention")
+        assert not email.mentions("n’a pas encore signé")

@@ -12,12 +12,21 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from notifications import FolderSender, MemorySender, OutgoingEmail, SmtpSender
+from notifications import FolderSender, SmtpSender
 from states.convention import Convention
 from storage.tables import convention_table, outbox_table
 from tests.conftest import FixedClock
-from tests.integration.mail import keys, message_ids, parsed, plain_text
-from tests.integration.steps import REFERENCE, at, bring_into_execution, load, record, state
+from tests.integration.mail import Mail, delivered, keys, message_ids, parsed, plain_text
+from tests.integration.steps import (
+    CRPV,
+    METROPOLE,
+    REFERENCE,
+    at,
+    bring_into_execution,
+    load,
+    record,
+    state,
+)
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler, free_port
 from workflow.bootstrap import App
@@ -375,97 +384,126 @@ def test_an_email_says_what_was_true_when_it_was_decided_whatever_happens_after(
     assert "Martial Alvarez" in mine and "Mustapha Berra" in mine  # signatures expected
 
 
-def _delivered(app: App, clock: FixedClock) -> list[OutgoingEmail]:
-    """The emails the outbox holds, delivered now to a sender that keeps them."""
-    sender = MemorySender()
-    deliver(app, sender, clock.now)
-    return sender.sent
+def _delivered(app: App, clock: FixedClock, server: RunningServer) -> list[Mail]:
+    """The emails the outbox holds, delivered now to the SMTP server, as the partners read
+    what it received (the app sends the service no copy: CONVFLOW_ADMIN_COPIES=no)."""
+    received = delivered(app, server, clock.now)
+    assert not [m.key for m in received if m.key.endswith(":service")]
+    return received
+
+
+def _about(received: list[Mail], subject: str) -> Mail:
+    """The one email whose subject says `subject`, sent to both signatories."""
+    [email] = [m for m in received if subject in m.subject]
+    assert set(email.envelope) == set(email.to + email.cc) == {METROPOLE, CRPV}, email
+    return email
 
 
 def test_an_events_email_shows_what_was_recorded_in_french(
-    mail_app: App, reference_convention: Convention, clock: FixedClock
-) -> None:
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
     clock.now = at("2025-06-03T09:00:00Z")
     load(mail_app, reference_convention)
     bring_into_execution(mail_app)
     record(mail_app, "open_dispute", "2025-06-02", party="crpv", received="2025-06-02",
            dispatched="2025-05-28")  # fmt: skip
-    texts = {email.subject: email.text for email in _delivered(mail_app, clock)}
-    payment = next(text for subject, text in texts.items() if "] Versement de " in subject)
-    assert "Montant\xa0: 200\u202f000,00\xa0€" in payment
-    dispute = next(text for subject, text in texts.items() if "] Litige notifié" in subject)
-    assert "Partie\xa0: GIP Centre de Ressources pour la Politique de la Ville PACA" in dispute
-    assert "Lettre reçue le\xa0: 2 juin 2025" in dispute
-    assert "Lettre envoyée le\xa0: 28 mai 2025" in dispute
-    assert "received" not in dispute and "2025-06-02" not in dispute
+    received = _delivered(mail_app, clock, smtp_server)
+    payment = _about(received, "] Versement de ")
+    assert "Montant\xa0: 200\u202f000,00\xa0€" in payment.text, payment.text
+    assert "Montant 200 000,00 €" in payment.html_read, payment.html_read
+    dispute = _about(received, "] Litige notifié")
+    assert dispute.subject.startswith(f"[{REFERENCE}] Litige notifié"), dispute.subject
+    for said, html_said in (
+        ("Partie\xa0: GIP Centre de Ressources pour la Politique de la Ville PACA",
+         "Partie GIP Centre de Ressources pour la Politique de la Ville PACA"),
+        ("Lettre reçue le\xa0: 2 juin 2025", "Lettre reçue le 2 juin 2025"),
+        ("Lettre envoyée le\xa0: 28 mai 2025", "Lettre envoyée le 28 mai 2025"),
+    ):  # fmt: skip
+        assert said in dispute.text, dispute.text
+        assert html_said in dispute.html_read, dispute.html_read
+    assert not dispute.mentions("received") and not dispute.mentions("2025-06-02")
 
 
 def test_a_notice_overtaken_by_the_term_is_announced_as_such(
-    mail_app: App, reference_convention: Convention, clock: FixedClock
-) -> None:
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
     clock.now = at("2025-09-16T09:00:00Z")
     load(mail_app, reference_convention)
     bring_into_execution(mail_app)
     record(mail_app, "give_notice", "2025-09-15", party="crpv", received="2025-09-15")
-    [email] = [e for e in _delivered(mail_app, clock) if "Résiliation notifiée" in e.subject]
-    assert "la convention arrivera d’abord à son terme, le 31 décembre 2025" in email.subject
-    assert "Le préavis courrait jusqu’au dimanche 15 mars 2026" in email.text
-    assert "la résiliation restera sans effet" in email.text
-    assert "Un rappel sera envoyé avant la prise d’effet" not in email.text
+    email = _about(_delivered(mail_app, clock, smtp_server), "Résiliation notifiée")
+    assert email.subject == (
+        f"[{REFERENCE}] Résiliation notifiée\xa0: la convention arrivera d’abord à son terme, "
+        "le 31 décembre 2025"
+    ), email.subject
+    assert email.says("Le préavis courrait jusqu’au dimanche 15 mars 2026"), email.text
+    assert email.says("la résiliation restera sans effet"), email.text
+    assert not email.mentions("Un rappel sera envoyé avant la prise d’effet"), email.text
     # its expiry reminders J-90 to J-7 are still to come
-    assert "Les rappels de fin de convention seront envoyés avant le terme." in email.text
+    assert email.says("Les rappels de fin de convention seront envoyés avant le terme."), email.text
 
 
-def _notice_in_the_last_week(app: App, clock: FixedClock, recorded_at: str) -> OutgoingEmail:
+def _notice_in_the_last_week(
+    app: App, clock: FixedClock, server: RunningServer, recorded_at: str
+) -> Mail:
     """In execution, the service passed on 1 December 2025 (the term's J-30 sent, J-90 and
     J-60 coalesced) and, if `recorded_at` is later, at 09:00 on the 24th (its J-7 sent), then
-    a notice received on the 23rd recorded at `recorded_at`: its email, as decided then."""
+    a notice received on the 23rd recorded at `recorded_at`: its email, as received."""
     clock.now = at("2025-09-01T09:00:00Z")
     bring_into_execution(app)
-    _delivered(app, clock)
+    _delivered(app, clock, server)
     run_due(app, at("2025-12-01T08:00:00Z"))
     if recorded_at >= "2025-12-24T08:00:00Z":
         run_due(app, at("2025-12-24T08:00:00Z"))
     clock.now = at(recorded_at)
     record(app, "give_notice", "2025-12-23", party="crpv", received="2025-12-23")
-    [email] = [e for e in _delivered(app, clock) if "Résiliation notifiée" in e.subject]
-    return email
+    return _about(_delivered(app, clock, server), "Résiliation notifiée")
 
 
 def test_a_notice_given_after_the_last_reminder_of_the_term_promises_none(
-    mail_app: App, reference_convention: Convention, clock: FixedClock
-) -> None:
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
     load(mail_app, reference_convention)
-    email = _notice_in_the_last_week(mail_app, clock, "2025-12-24T09:00:00Z")
+    email = _notice_in_the_last_week(mail_app, clock, smtp_server, "2025-12-24T09:00:00Z")
     reminders = views.reminders(mail_app, REFERENCE)
     assert not [r for r in reminders if r["kind"] == "expiry" and r["status"] == "planned"]
-    assert "la résiliation restera sans effet" in email.text
+    assert email.says("la résiliation restera sans effet"), email.text
     assert "rappel" not in email.text.lower() and "rappel" not in email.html.lower()
-    assert "Jusqu’à son terme, le mercredi 31 décembre 2025 à 24\xa0h, la convention" in email.text
+    assert email.says("Jusqu’à son terme, le mercredi 31 décembre 2025 à 24\xa0h, la convention"), (
+        email.text
+    )
 
 
 def test_a_notice_given_before_the_last_reminder_of_the_term_promises_that_one(
-    mail_app: App, reference_convention: Convention, clock: FixedClock
-) -> None:
+    mail_app: App, reference_convention: Convention, clock: FixedClock,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
     load(mail_app, reference_convention)
-    email = _notice_in_the_last_week(mail_app, clock, "2025-12-23T16:00:00Z")  # J-7 still to go
-    assert "Un dernier rappel sera envoyé avant le terme." in email.text
-    assert "Les rappels de fin de convention" not in email.text
+    email = _notice_in_the_last_week(
+        mail_app, clock, smtp_server, "2025-12-23T16:00:00Z"
+    )  # J-7 still to go
+    assert email.says("Un dernier rappel sera envoyé avant le terme."), email.text
+    assert not email.mentions("Les rappels de fin de convention"), email.text
 
 
 def test_every_email_says_how_to_reach_the_service_when_it_is_set(
-    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
-) -> None:
+    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention,
+    smtp_server: RunningServer,
+) -> None:  # fmt: skip
     environment = {**settings_env, "CONVFLOW_SERVICE_CONTACT": "politique.ville@example.org"}
     app = App.create(load_settings(environment))
     app.clock = clock
     try:
         load(app, reference_convention)
         record(app, "submit", "2025-03-03")
-        sender = MemorySender()
-        deliver(app, sender, clock.now)
+        [email] = delivered(app, smtp_server, clock.now)
     finally:
         app.close()
-    [email] = sender.sent
+    assert set(email.envelope) == {METROPOLE, CRPV}, email.envelope
     assert "Pour toute question ou tout document\xa0: politique.ville@example.org" in email.text
-    assert "politique.ville@example.org" in email.html
+    assert "Pour toute question ou tout document : politique.ville@example.org" in (
+        email.html_read
+    ), email.html_read

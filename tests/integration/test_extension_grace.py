@@ -218,6 +218,8 @@ def test_simulate_predicts_the_passes_through_the_wait(
     each instant due) or once after being down, to 10 January: the same as in
     test_simulate_matches_run_due.py, through the wait."""
     clock.now = at("2025-12-30T10:00:00Z")
+    # The passes' decisions against `simulate`, not what an email says: the Life of
+    # test_simulate_matches_run_due.py and its MemorySender (see there).
     life = Life(submitted, clock, MemorySender())
     until = at("2026-01-10T12:00:00Z")
     predicted = life.predicted(until, down)

@@ -65,6 +65,11 @@ class Life:
     app: App
     clock: FixedClock
     sender: MemorySender
+    """Where the service delivers. A MemorySender, not the SMTP server: these lives compare
+    what `simulate` predicts with the decisions of the passes (kinds, outcomes, instants read
+    in the outbox), never what an email says; hundreds of drawn passes stay fast without a
+    socket each. What the partners receive is read off the real server elsewhere
+    (tests/integration/mail.py)."""
 
     def record(self, event: str, on: date, **inputs: str) -> None:
         """A person records an event; a refusal changes nothing and life goes on."""

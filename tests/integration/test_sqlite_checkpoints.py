@@ -96,6 +96,7 @@ def test_the_service_copies_the_log_after_its_due_pass(
     app = App.create(settings)
     app.clock = clock
     try:
+        # About the database file the service's pass leaves, not any email: no SMTP server.
         service = Service(app, MemorySender())
         before = _opened(app.engine, database)
         _write_pages(app.engine)  # as a large pass, or the dashboard's writes, would

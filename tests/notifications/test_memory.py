@@ -1,4 +1,5 @@
-"""MemorySender: keeps what it delivers, follows a script of outcomes."""
+"""MemorySender, the product's sender that keeps what it delivers (for a pass whose decisions, not
+what its emails say, a test reads): it keeps them, follows a script of outcomes."""
 
 from notifications import DeliveryOutcome, MemorySender
 from tests.notifications.helpers import make_email

@@ -292,5 +292,6 @@ def test_a_misconfigured_sender_is_refused(options: dict[str, str], message: str
 
 
 def test_every_sender_keeps_the_protocol(tmp_path: Path) -> None:
+    # Every sender of the package, MemorySender included: the protocol, not a delivery.
     senders = [SmtpSender("127.0.0.1", 25), FolderSender(tmp_path), MemorySender()]
     assert all(isinstance(sender, Sender) for sender in senders)

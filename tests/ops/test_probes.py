@@ -30,6 +30,7 @@ from workflow.scheduler.service import Service
 @pytest.fixture
 def service(app: App) -> Iterator[Service]:
     """The scheduler on the test's app, started; stopped at the end."""
+    # The probes say whether the scheduler lives, not what an email says: MemorySender.
     running = Service(app, MemorySender(), metrics=Metrics(app))
     running.start()
     # Its first pass runs at once in the scheduler's thread: let it end, so that what a test

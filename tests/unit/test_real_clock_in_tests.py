@@ -33,6 +33,7 @@ ALLOWED: dict[str, tuple[int, str]] = {
     "integration/test_outbox_claims.py": (2, "claims' leases are renewed in real time"),
     "e2e/test_simulate.py": (1, "reads the command line's clock, fixed by cli_clock"),
     "clock_at/sitecustomize.py": (1, "the moved clock itself: how far TESTS_CLOCK_AT is"),
+    "e2e/test_first_minute.py": (1, "the shift of tests/clock_at its processes share"),
 }
 """Test modules (from tests/) that read the real clock, how many times, and why."""
 

@@ -37,6 +37,7 @@ from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
 from workflow.files.spreadsheet import KINDS
+from workflow.files.term_ahead import moved_by_years, years_to_move
 from workflow.usecases import listing, views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -105,11 +106,20 @@ def init(context: CliContext, as_json: bool) -> None:
     help="Leave out the file's [[history]]: load the convention in draft and record its life "
     "yourself.",
 )
+@click.option(
+    "--term-ahead",
+    is_flag=True,
+    help="For an example to walk live (make run): if the file's term is less than six months "
+    "away, or past, move it by whole years until it is six months away at least, and every date "
+    "of the file with it (an instalment due on a date, the financial report's year); the "
+    "reference and the title stay as written. One convention file (TOML), without its "
+    "[[history]].",
+)
 @json_option
 @pass_context
 def import_(
     context: CliContext, files: tuple[Path, ...], actor: str, skip_existing: bool,
-    without_history: bool, as_json: bool,
+    without_history: bool, as_json: bool, term_ahead: bool,
 ) -> None:  # fmt: skip
     """Load conventions in state `draft`: each FILE a convention file (TOML), a spreadsheet
     (CSV or XLSX, one convention per row: docs/spreadsheet-import.md) or a directory of them.
@@ -132,8 +142,11 @@ def import_(
     (conv-1 for CONV-1) is refused, naming the one loaded, with or without --skip-existing.
     """
     if len(files) == 1 and files[0].suffix.lower() not in KINDS and not files[0].is_dir():
-        _import_one(context, files[0], actor, skip_existing, without_history, as_json)
+        _import_one(context, files[0], actor, skip_existing, without_history, as_json,
+                    term_ahead)  # fmt: skip
         return
+    if term_ahead:
+        raise Misused("term_ahead_one_file")
     found, aside = batch.expand(files)
     words = context.words
     skipped = [batch.aside_report(path, words) for path in aside]
@@ -153,7 +166,7 @@ def import_(
 
 def _import_one(
     context: CliContext, file: Path, actor: str, skip_existing: bool, without_history: bool,
-    as_json: bool,
+    as_json: bool, term_ahead: bool,
 ) -> None:  # fmt: skip
     """One convention file, as `convflow import FILE` has always answered."""
     settings, words = context.settings, context.words
@@ -164,8 +177,14 @@ def _import_one(
     )
     convention = described.convention
     history = () if without_history else described.history
-    command = ImportConvention(convention, actor, str(file), history)
+    if term_ahead and history:  # its events happened on their dates: moving them invents a life
+        raise Misused("term_ahead_with_history")
     app = context.app()
+    written_term = convention.end_date
+    if term_ahead:
+        years = years_to_move(convention.end_date, civil_date(app.clock()))
+        convention = moved_by_years(convention, years)
+    command = ImportConvention(convention, actor, str(file), history)
     try:
         result = import_convention(app, command, app.clock())
     except DuplicateReference:
@@ -178,12 +197,20 @@ def _import_one(
                              reference=convention.reference))  # fmt: skip
         return
     past = convention.end_date < civil_date(app.clock())
+    moved = convention.end_date != written_term
     if as_json:
-        emit({"reference": result.reference, "imported": True, "state": result.state,
-              "history": len(history), "term_past": past})  # fmt: skip
+        facts = {"reference": result.reference, "imported": True, "state": result.state,
+                 "history": len(history), "term_past": past}  # fmt: skip
+        if term_ahead:  # added with the option: the term the file wrote, if it was moved
+            facts["term_moved_from"] = written_term.isoformat() if moved else None
+        emit(facts)
         return
     click.echo(words("{reference}: imported in state {state}", reference=result.reference,
                      state=words.label("state", result.state)))  # fmt: skip
+    if moved:
+        click.echo(words("its term, {written} in its file, moved to {term} (--term-ahead: six "
+                         "months away at least)", written=words.long_date(written_term),
+                         term=words.long_date(convention.end_date)))  # fmt: skip
     if history:
         click.echo(words("{count} past events recorded from its file, {first} to {last}",
                          count=len(history), first=history[0].on, last=history[-1].on))  # fmt: skip

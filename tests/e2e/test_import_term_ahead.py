@@ -1,0 +1,59 @@
+"""`convflow import --term-ahead`: the example `make run` imports keeps a term to come, whatever
+the day (README, "The first minute"); said when it moves, refused where it cannot be sound."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.e2e.conftest import EXAMPLE, ROOT, CliClock, Convflow
+
+SECOND = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
+
+
+def test_a_term_less_than_six_months_away_is_moved_and_said(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    cli_clock.now = datetime(2028, 1, 1, 10, 0, tzinfo=UTC)
+    convflow.ok("init")
+    said = convflow.ok("import", "--term-ahead", str(SECOND)).replace("\xa0", " ")
+    assert "AMP-EXEMPLE-2027 : chargée, état en préparation (draft)" in said
+    assert (
+        "son terme, le vendredi 31 décembre 2027 dans son fichier, reporté au dimanche "
+        "31 décembre 2028 (--term-ahead : à six mois au moins)" in said
+    ), said
+    assert convflow.json("status", "AMP-EXEMPLE-2027")["end_date"] == "2028-12-31"
+    convflow.ok("event", "AMP-EXEMPLE-2027", "submit")  # README's walk, no longer refused
+
+
+def test_the_json_says_the_term_the_file_wrote_only_with_the_option(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    cli_clock.now = datetime(2027, 7, 1, 10, 0, tzinfo=UTC)
+    convflow.ok("init")
+    facts = convflow.json("import", "--term-ahead", str(SECOND))
+    assert (facts["term_past"], facts["term_moved_from"]) == (False, "2027-12-31")
+    cli_clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    other = convflow.json("import", "--term-ahead", "--without-history", str(EXAMPLE))
+    assert other["term_moved_from"] == "2025-12-31"  # past: moved to 31 December 2027
+    assert convflow.json("status", "AMP-CRPV-PACA-2025")["end_date"] == "2027-12-31"
+
+
+def test_a_term_six_months_away_is_left_as_written(convflow: Convflow, cli_clock: CliClock) -> None:
+    cli_clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    convflow.ok("init")
+    facts = convflow.json("import", "--term-ahead", str(SECOND))
+    assert facts["term_moved_from"] is None
+    assert "reporté" not in convflow.ok("import", "--skip-existing", "--term-ahead", str(SECOND))
+    assert "term_moved_from" not in convflow.json("import", "--skip-existing", str(SECOND))
+
+
+def test_a_history_or_many_files_are_refused_with_nothing_loaded(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    convflow.ok("init")
+    refused = convflow.refusal("import", "--term-ahead", str(EXAMPLE), exit_code=2)
+    assert refused["code"] == "term_ahead_with_history"
+    assert "ajoutez --without-history" in refused["message"]
+    many = convflow.refusal("import", "--term-ahead", str(SECOND), str(EXAMPLE), exit_code=2)
+    assert many["code"] == "term_ahead_one_file"
+    assert convflow.json("list") == []
