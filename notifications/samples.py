@@ -462,11 +462,14 @@ def _signature_event() -> dict[str, Any]:
 
 
 def _dispute_event() -> dict[str, Any]:
-    """The Métropole's registered letter opening a dispute, received on 20 February 2025."""
+    """The Métropole’s registered letter opening a dispute, received on 20 February 2025,
+    recorded on the 21st."""
     inputs = _letter(date(2025, 2, 18), date(2025, 2, 20), _METROPOLE)
     inputs["Difficulté"] = "Retard dans la remise du bilan d’activité au Comité technique"
     event = _event("dispute_opened", "Litige notifié", date(2025, 2, 20), _SERVICE, **inputs)
-    return {**event, "letter": _counted_from("receipt", date(2025, 2, 20))}
+    # recorded the next day: the email names that day apart from the letter's
+    recorded = {"recorded_on": date(2025, 2, 21)}
+    return {**event, **recorded, "letter": _counted_from("receipt", date(2025, 2, 20))}
 
 
 def _notice_event() -> dict[str, Any]:

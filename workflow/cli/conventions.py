@@ -376,16 +376,23 @@ def event(
                          as_json)  # fmt: skip
         return
     command = RecordEvent(reference, event, actor, on, key_values(inputs), expect_version)
-    result = record_event(app, command, app.clock())
+    now = app.clock()
+    result = record_event(app, command, now)
     if as_json:
         emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
         return
+    said = dict(reference=result.reference, event=words.recorded_event(result.event, result.inputs),
+                on=result.on, actor=words.actor(result.actor),
+                from_state=words.label("state", result.from_state),
+                to_state=words.label("state", result.to_state))  # fmt: skip
+    # The event's date (a letter's, or --on) is not always the day it is recorded: say both.
+    today = civil_date(now)
     click.echo(
         words("{reference}: {event} recorded on {on} by {actor}; state {from_state} → {to_state}",
-              reference=result.reference, event=words.recorded_event(result.event, result.inputs),
-              on=result.on, actor=words.actor(result.actor),
-              from_state=words.label("state", result.from_state),
-              to_state=words.label("state", result.to_state))
+              **said)
+        if result.on == today
+        else words("{reference}: {event} of {on}, recorded on {today} by {actor}; state "
+                   "{from_state} → {to_state}", today=today, **said)
     )  # fmt: skip
     for line in new_deadlines(words, result.deadlines):
         click.echo(line)
@@ -407,17 +414,22 @@ def _amendment_event(
     if event not in AMENDMENT_EVENTS:
         raise Misused("not_an_amendment_event", events=AMENDMENT_EVENTS)
     command = RecordAmendmentEvent(reference, number, event, actor, on, inputs)
-    result = record_amendment_event(app, command, app.clock())
+    now = app.clock()
+    result = record_amendment_event(app, command, now)
     if as_json:
         emit(asdict(result))
         return
+    said = dict(reference=reference, number=number, event=words.label("amendment_event", event),
+                on=result.on, from_state=words.named("amendment_state", result.from_state)
+                if result.from_state else "—",
+                to_state=words.named("amendment_state", result.to_state))  # fmt: skip
+    today = civil_date(now)
     click.echo(
         words("{reference}: avenant n°{number}: {event} recorded on {on}; state {from_state} → "
-              "{to_state}", reference=reference, number=number,
-              event=words.label("amendment_event", event), on=result.on,
-              from_state=words.named("amendment_state", result.from_state)
-              if result.from_state else "—",
-              to_state=words.named("amendment_state", result.to_state))
+              "{to_state}", **said)
+        if result.on == today
+        else words("{reference}: avenant n°{number}: {event} of {on}, recorded on {today}; "
+                   "state {from_state} → {to_state}", today=today, **said)
     )  # fmt: skip
     for key, change in result.applied.items():
         click.echo(f"  {key}: {change['before']} → {change['after']}")

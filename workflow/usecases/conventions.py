@@ -285,6 +285,7 @@ def persist_outcome(
     late: bool = False,
     told_at: datetime | None = None,
     amendment: dict[str, Any] | None = None,
+    by_service: bool = False,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
@@ -292,7 +293,8 @@ def persist_outcome(
     `late`: recorded after the fact, the administrators hear of it instead; held in the
     outbox until `told_at` when given: the service's end of a convention, applied at
     midnight, is told at the reminder hour; `amendment`: the one that lapses with it, which its
-    email names)."""
+    email names). A person's event tells the day it was recorded, when not its own date; the
+    service's end of a convention is dated by the end itself (`by_service`)."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -328,7 +330,9 @@ def persist_outcome(
             f"event:{convention_id}:{seq}",
             now,
             deadline=deadline,
-            event=event_snapshot(outcome, convention, letter),
+            event=event_snapshot(
+                outcome, convention, letter, None if by_service else civil_date(now)
+            ),
             amendment=amendment,
             withheld=late,
             not_before=told_at,

@@ -402,10 +402,12 @@ def event_snapshot(
     outcome: Outcome | AmendmentOutcome,
     convention: Convention,
     letter: dict[str, Any] | None = None,
+    recorded_on: date | None = None,
 ) -> dict[str, Any]:
     """A recorded event as emails describe it; its inputs as people read them, in French (the
     financial report of rule 20 by its own name: the event's is that of an instalment's);
-    with the registered letter it carries (`letter_snapshot`), if any."""
+    with the registered letter it carries (`letter_snapshot`), if any, and the day (Paris) it
+    was recorded (`recorded_on`), which emails name apart when it is not the event's date."""
     if isinstance(outcome, AmendmentOutcome):
         label = labels.amendment_event(outcome.trigger)
     elif isinstance(outcome, Outcome) and notice_for(outcome) == "financial_report_received":
@@ -424,6 +426,8 @@ def event_snapshot(
     }
     if letter is not None:
         snapshot["letter"] = letter
+    if recorded_on is not None:
+        snapshot["recorded_on"] = _iso(recorded_on)
     balance = paid_balance(outcome, convention)
     if balance is not None:
         snapshot["balance"] = balance
@@ -655,6 +659,7 @@ _DATES = (
     "due_date",
     "earliest_court_date",
     "occurred_on",
+    "recorded_on",  # the day an event was recorded, when emails name it apart from its date
     "signed_on",
     "paid_on",
     "report_received_on",

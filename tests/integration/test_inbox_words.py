@@ -1,0 +1,154 @@
+"""What the partners read, as the association of the inbox test read it (2026-12-07): each email
+read from a real SMTP server (aiosmtpd), its text and its HTML part, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import date
+from email.message import EmailMessage
+
+import pytest
+
+from states.convention import Convention
+from tests.conftest import FixedClock
+from tests.integration import steps
+from tests.integration.mail import parsed
+from tests.notifications.conftest import RunningServer
+from workflow.bootstrap import App
+from workflow.settings import load_settings
+from workflow.usecases.commands import RecordEvent
+from workflow.usecases.conventions import record_event
+from workflow.usecases.due import run_due
+
+ADMIN = "politique.ville@example.org"
+NBSP = "\xa0"
+
+
+class Inbox:
+    """convflow on the reference convention, delivering to a real SMTP server."""
+
+    def __init__(self, app: App, server: RunningServer) -> None:
+        self.app, self.server = app, server
+
+    def at(self, instant: str) -> None:
+        clock = self.app.clock
+        assert isinstance(clock, FixedClock)
+        clock.now = steps.at(instant)
+
+    def event(self, event: str, on: str | None, at: str | None = None, **inputs: str) -> None:
+        """Record `event` dated `on` (None: the day convflow chooses), at `at` (default: 10:00
+        UTC on `on`)."""
+        self.at(at or f"{on}T10:00:00Z")
+        day = date.fromisoformat(on) if on else None
+        record_event(self.app, RecordEvent(steps.REFERENCE, event, "alice", day, inputs),
+                     self.app.clock())  # fmt: skip
+
+    def deliver(self, instant: str | None = None) -> list[EmailMessage]:
+        """The due pass (at `instant`, or now); every email the server accepted during it."""
+        if instant:
+            self.at(instant)
+        since = len(self.server.handler.accepted)
+        run_due(self.app, self.app.clock(), self.server.sender())
+        return [parsed(item) for item in self.server.handler.accepted[since:]]
+
+    def in_execution(self, convention: Convention) -> None:
+        """The convention signed in March 2025, notified on 20 March, paid on 1 April."""
+        self.at("2025-03-01T09:00:00Z")
+        steps.load(self.app, convention)
+        for event, on, inputs in (("submit", "2025-03-03", {}),
+                                  ("sign", "2025-03-05", {"signatory": steps.METROPOLE}),
+                                  ("sign", "2025-03-10", {"signatory": steps.CRPV}),
+                                  ("notify", "2025-03-20", {}),
+                                  ("pay", "2025-04-01", {"amount": "200000.00"})):  # fmt: skip
+            self.event(event, on, **inputs)
+        self.deliver("2025-04-01T11:00:00Z")
+
+
+@pytest.fixture
+def inbox(
+    settings_env: dict[str, str], clock: FixedClock, smtp_server: RunningServer
+) -> Iterator[Inbox]:
+    app = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
+    app.clock = clock
+    yield Inbox(app, smtp_server)
+    app.close()
+
+
+def html_of(message: EmailMessage) -> str:
+    """The HTML part as one reads it: tags dropped, blanks collapsed (no-break spaces kept)."""
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    flat = html.unescape(re.sub(r"<[^>]+>", " ", str(part.get_content())))
+    return re.sub(r"[ \t\r\n]+", " ", flat)
+
+
+def rows(message: EmailMessage) -> list[tuple[str, str]]:
+    """The HTML part's table rows (label, value), as shown."""
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    cell = r"<td[^>]*>((?:(?!<t[dr]\b).)*?)</td>"
+    found = re.findall(rf"<tr>\s*{cell}\s*{cell}\s*</tr>", str(part.get_content()), re.S)
+    return [(flat(label), flat(value)) for label, value in found]
+
+
+def flat(fragment: str) -> str:
+    """An HTML fragment's words: tags dropped, blanks collapsed (no-break spaces kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def raw_text(message: EmailMessage) -> str:
+    """The plain-text part, as sent (no-break spaces kept)."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def partners_and_service(
+    emails: list[EmailMessage], about: str
+) -> tuple[EmailMessage, EmailMessage]:
+    """The partners' email whose subject says `about`, and the service's copy of it."""
+    mine = [m for m in emails if about in str(m["Subject"]).replace(NBSP, " ")]
+    service = [m for m in mine if str(m["X-Convflow-Key"]).endswith(":service")]
+    partners = [m for m in mine if m not in service]
+    assert (len(partners), len(service)) == (1, 1), [str(m["Subject"]) for m in emails]
+    return partners[0], service[0]
+
+
+# I2: the dispute's « Enregistré le » was the letter's date.
+
+
+def test_a_dispute_recorded_two_days_after_its_letter_says_both_days_by_their_names(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)
+    # The letter presented on Sunday 8 June 2025, never collected; recorded on Tuesday 10 June.
+    inbox.event("open_dispute", None, "2025-06-10T10:00:00Z",
+                party="metropole", presented="2025-06-08", uncollected="yes")  # fmt: skip
+    partners, _ = partners_and_service(inbox.deliver(), "Litige notifié")
+
+    text = raw_text(partners)
+    assert "Enregistré le" + NBSP + ": dimanche 8 juin 2025" not in text
+    assert "Date de l’événement" + NBSP + ": dimanche 8 juin 2025" in text
+    assert "Enregistré le" + NBSP + ": mardi 10 juin 2025" in text
+    shown = rows(partners)
+    assert ("Enregistré le", "dimanche 8 juin 2025") not in shown
+    assert ("Date de l’événement", "dimanche 8 juin 2025") in shown
+    assert ("Enregistré le", "mardi 10 juin 2025") in shown
+
+
+def test_a_notice_presented_and_not_collected_is_not_said_received(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)
+    inbox.event("give_notice", None, "2025-06-10T10:00:00Z",
+                party="crpv", presented="2025-06-08", uncollected="yes")  # fmt: skip
+    partners, _ = partners_and_service(inbox.deliver(), "Résiliation notifiée")
+
+    text = raw_text(partners)
+    assert "Lettre de résiliation reçue" not in text
+    assert "Date de l’événement" + NBSP + ": dimanche 8 juin 2025" in text
+    assert "Enregistré le" + NBSP + ": mardi 10 juin 2025" in text
+    assert ("Date de l’événement", "dimanche 8 juin 2025") in rows(partners)
