@@ -39,3 +39,31 @@ def test_an_event_recorded_on_its_day_says_one_day(loaded: Convflow, cli_clock: 
     assert done.startswith(
         f"{REF}\u00a0: Litige notifié (open_dispute) enregistré le 10 juin 2025 par alice"
     ), done
+
+
+# I3: `amend signatory.PARTY=…` replaces the party's whole list of representatives.
+NEW = "Sophie Martin|Trésorière|sophie.martin@example.org"
+
+
+def test_amend_s_help_says_a_party_s_representatives_are_all_replaced(convflow: Convflow) -> None:
+    shown = " ".join(convflow.ok("amend", "--help").split())
+
+    assert "un nouveau représentant" not in shown
+    assert "remplace tous les représentants de la partie" in shown, shown
+    assert "séparés par « ; »" in shown.replace("\u00a0", " "), shown
+
+
+def test_amend_and_amendments_name_who_no_longer_represents_the_party(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    in_execution(loaded, cli_clock)
+    cli_clock.now = datetime(2025, 6, 10, 10, 0, tzinfo=UTC)
+
+    drafted = loaded.ok("amend", REF, f"signatory.crpv={NEW}")
+    listed = loaded.ok("amendments", REF)
+
+    for said in (drafted, listed):
+        assert "Mustapha Berra (Directeur-ordonnateur) → Sophie Martin (Trésorière)" in said, said
+        assert f"l’avenant retire de la partie crpv\u00a0: Mustapha Berra <{CRPV}>" in said, said
+        assert "«\u00a0;\u00a0»" in said, said  # how to keep one: list them too
+    assert drafted.splitlines()[-1] == "1"  # its number, alone on the last line
