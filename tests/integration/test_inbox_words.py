@@ -19,6 +19,12 @@ from tests.integration.mail import parsed
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.settings import load_settings
+from workflow.usecases.amendments import (
+    DraftAmendment,
+    RecordAmendmentEvent,
+    draft_amendment,
+    record_amendment_event,
+)
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.usecases.due import run_due
@@ -152,3 +158,28 @@ def test_a_notice_presented_and_not_collected_is_not_said_received(
     assert "Date de l’événement" + NBSP + ": dimanche 8 juin 2025" in text
     assert "Enregistré le" + NBSP + ": mardi 10 juin 2025" in text
     assert ("Date de l’événement", "dimanche 8 juin 2025") in rows(partners)
+
+
+# I8: after a representative change, the last signer appeared as a bare address.
+
+
+def test_the_representative_an_avenant_replaces_signs_it_last_and_keeps_name_and_title(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)
+    inbox.at("2025-06-02T10:00:00Z")
+    drafted = DraftAmendment(steps.REFERENCE,
+                             {"signatory.crpv": "Awa Diallo|Directrice|awa.diallo@example.org"},
+                             "alice", date(2025, 6, 2))  # fmt: skip
+    number = draft_amendment(inbox.app, drafted, inbox.app.clock()).number
+    for event, inputs in (("submit", {}), ("sign", {"signatory": steps.METROPOLE}),
+                          ("sign", {"signatory": steps.CRPV})):  # fmt: skip
+        command = RecordAmendmentEvent(steps.REFERENCE, number, event, "alice", date(2025, 6, 2),
+                                       inputs)  # fmt: skip
+        record_amendment_event(inbox.app, command, inbox.app.clock())
+    partners, _ = partners_and_service(inbox.deliver(), "en vigueur")
+
+    text = raw_text(partners)
+    assert "Signataire" + NBSP + ": " + steps.CRPV not in text
+    assert f"Signataire{NBSP}: Mustapha Berra, Directeur-ordonnateur ({steps.CRPV})" in text
+    assert ("Signataire", f"Mustapha Berra, Directeur-ordonnateur ({steps.CRPV})") in rows(partners)

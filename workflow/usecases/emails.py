@@ -420,7 +420,8 @@ def event_snapshot(
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
         "inputs": {
-            labels.input_name(key): input_text(key, value, convention)
+            labels.input_name(key): _signer_text(outcome, key, value)
+            or input_text(key, value, convention)
             for key, value in outcome.inputs.items()
         },
     }
@@ -434,6 +435,15 @@ def event_snapshot(
     if isinstance(outcome, Outcome) and outcome.trigger == "forgo_payment":
         snapshot["forgone"] = forgone_snapshot(outcome, convention)
     return snapshot
+
+
+def _signer_text(outcome: Outcome | AmendmentOutcome, key: str, value: str) -> str | None:
+    """Who signed, by name and title as they signed (`outcome.signed`): a representative an
+    avenant replaces may sign it last, and is no longer among the convention's signatories."""
+    signed = outcome.signed
+    if key != "signatory" or signed is None or signed.email.lower() != value.lower():
+        return None
+    return f"{signed.name}, {signed.title} ({signed.email})"
 
 
 def forgone_snapshot(outcome: Outcome, convention: Convention) -> dict[str, Any]:
