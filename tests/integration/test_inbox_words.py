@@ -183,3 +183,25 @@ def test_the_representative_an_avenant_replaces_signs_it_last_and_keeps_name_and
     assert "Signataire" + NBSP + ": " + steps.CRPV not in text
     assert f"Signataire{NBSP}: Mustapha Berra, Directeur-ordonnateur ({steps.CRPV})" in text
     assert ("Signataire", f"Mustapha Berra, Directeur-ordonnateur ({steps.CRPV})") in rows(partners)
+
+
+# I4: « ici celui de Marseille » was attached to the case between public persons only.
+CONDITION = ("conclue entre personnes publiques, elle est présumée administrative et relève du "
+             "tribunal administratif dans le ressort duquel la convention s’exécute")  # fmt: skip
+PLACE = "Si elle est administrative, ce tribunal est ici celui de Marseille."
+
+
+def test_parties_not_identified_have_the_court_s_town_said_for_either_case(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)  # no SIRET, no RNA: the parties' nature unknown
+    inbox.event("open_dispute", "2025-06-02", party="crpv", received="2025-06-02")
+    partners, _ = partners_and_service(inbox.deliver(), "Litige notifié")
+
+    for shown in (raw_text(partners), html_of(partners)):
+        said = shown.replace(NBSP, " ")
+        assert CONDITION + " ;" in said  # the legal review's sentence, kept
+        assert "conclue avec une personne privée, sa nature dépend de son objet et de ses " \
+            "clauses." in said  # fmt: skip
+        assert CONDITION + ", ici" not in said
+        assert PLACE in said
