@@ -205,3 +205,60 @@ def test_parties_not_identified_have_the_court_s_town_said_for_either_case(
             "clauses." in said  # fmt: skip
         assert CONDITION + ", ici" not in said
         assert PLACE in said
+
+
+# I13: the reminder on the target day and the weekly follow-up had the same subject.
+
+
+def subjects_of(emails: list[EmailMessage]) -> list[str]:
+    """The partners' subjects (the service's copies left out), no-break spaces as sent."""
+    return [str(m["Subject"]) for m in emails
+            if not str(m["X-Convflow-Key"]).endswith(":service")]  # fmt: skip
+
+
+def test_the_weekly_signature_follow_up_says_it_is_one(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.at("2025-03-01T09:00:00Z")
+    steps.load(inbox.app, reference_convention)
+    inbox.event("submit", "2025-03-03")  # signature target: Monday 10 March 2025
+    inbox.event("sign", "2025-03-05", signatory=steps.METROPOLE)
+    inbox.deliver("2025-03-05T11:00:00Z")
+
+    on_the_day = subjects_of(inbox.deliver("2025-03-10T09:30:00Z"))
+    a_week_on = subjects_of(inbox.deliver("2025-03-17T09:30:00Z"))
+
+    assert on_the_day == [f"[{steps.REFERENCE}] Rappel{NBSP}: signature attendue de Mustapha "
+                          "Berra (objectif\u00a0: 10 mars 2025)"]  # fmt: skip
+    assert a_week_on == [f"[{steps.REFERENCE}] Relance{NBSP}: signature attendue de Mustapha "
+                         "Berra (objectif du 10 mars 2025 dépassé de 7 jours)"]  # fmt: skip
+    assert on_the_day != a_week_on
+
+
+def test_the_avenant_s_follow_up_says_it_is_one_without_a_tail(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)
+    inbox.at("2025-06-02T10:00:00Z")
+    drafted = DraftAmendment(steps.REFERENCE, {"amount": "250000.00"}, "alice", date(2025, 6, 2))
+    number = draft_amendment(inbox.app, drafted, inbox.app.clock()).number
+    for event, inputs in (("submit", {}), ("sign", {"signatory": steps.METROPOLE})):
+        command = RecordAmendmentEvent(steps.REFERENCE, number, event, "alice", date(2025, 6, 2),
+                                       inputs)  # fmt: skip
+        record_amendment_event(inbox.app, command, inbox.app.clock())
+    inbox.deliver()
+
+    said = [
+        s
+        for day in ("09", "16", "23")
+        for s in subjects_of(inbox.deliver(f"2025-06-{day}T09:30:00Z"))
+    ]
+
+    assert said == [
+        f"[{steps.REFERENCE}] Rappel{NBSP}: signature de l’avenant n°{NBSP}1 attendue (objectif "
+        f"interne{NBSP}: 9 juin 2025, aujourd’hui)",
+        f"[{steps.REFERENCE}] Relance{NBSP}: signature de l’avenant n°{NBSP}1 attendue (objectif "
+        "interne du 9 juin 2025 dépassé de 7 jours)",
+        f"[{steps.REFERENCE}] Relance{NBSP}: signature de l’avenant n°{NBSP}1 attendue (objectif "
+        "interne du 9 juin 2025 dépassé de 14 jours)",
+    ], said
