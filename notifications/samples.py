@@ -217,7 +217,7 @@ def _termination(days_before: int | None = None) -> dict[str, Any]:
         datetime(2025, 10, 14, 22, 0, tzinfo=UTC),
         [
             "Article 7 : la résiliation prend effet à l’expiration d’un délai de 6 mois à compter "
-            "de la lettre recommandée avec accusé de réception.",
+            "de la lettre recommandée avec avis de réception.",
             f"Date retenue par le service : réception de la lettre, le {date_fr_full(received)}.",
             f"Délai en mois, de quantième à quantième : {date_fr(received)} + 6 mois = "
             f"{date_fr(effective)} (code de procédure civile, article 641).",

@@ -262,3 +262,57 @@ def test_the_avenant_s_follow_up_says_it_is_one_without_a_tail(
         f"[{steps.REFERENCE}] Relance{NBSP}: signature de l’avenant n°{NBSP}1 attendue (objectif "
         "interne du 9 juin 2025 dépassé de 14 jours)",
     ], said
+
+
+# I14: jargon in the partners' emails.
+
+
+def test_the_partners_read_the_end_of_a_period_in_paris_time_only(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)
+    inbox.event("open_dispute", "2025-06-02", party="crpv", received="2025-06-02")
+    partners, service = partners_and_service(inbox.deliver(), "Litige notifié")
+
+    for shown in (raw_text(partners), html_of(partners)):
+        assert "UTC" not in shown
+        assert "à 24\u00a0h (heure de Paris)" in shown
+    assert "soit 22:00 UTC" in raw_text(service)  # the clerk's copy keeps the instant
+
+
+def test_a_registered_letter_is_named_as_la_poste_names_it_in_every_email(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.in_execution(reference_convention)
+    inbox.event("give_notice", "2025-06-02", party="crpv", received="2025-06-02")
+    told = inbox.deliver()
+    partners, _ = partners_and_service(told, "Résiliation notifiée")
+    reminders = [m for m in inbox.deliver("2025-11-25T09:30:00Z")  # J-7 of 2 December
+                 if not str(m["X-Convflow-Key"]).endswith(":service")
+                 and "Rappel" in str(m["Subject"])]  # fmt: skip
+
+    assert reminders, "no reminder of the termination"
+    for email in (partners, *reminders):
+        for shown in (raw_text(email), html_of(email)):
+            assert "accusé de réception" not in shown
+    assert "lettre recommandée avec avis de réception" in raw_text(partners)
+
+
+def test_the_forgone_payment_email_says_it_is_the_metropole_s_decision_to_contest(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    inbox.at("2025-03-01T09:00:00Z")
+    steps.load(inbox.app, reference_convention)
+    for event, on, inputs in (("submit", "2025-03-03", {}),
+                              ("sign", "2025-03-05", {"signatory": steps.METROPOLE}),
+                              ("sign", "2025-03-10", {"signatory": steps.CRPV}),
+                              ("notify", "2025-03-20", {})):  # fmt: skip
+        inbox.event(event, on, **inputs)
+    inbox.event("forgo_payment", "2025-06-02", reason="Subvention réduite")
+    partners, _ = partners_and_service(inbox.deliver(), "Renonciation")
+
+    for shown in (raw_text(partners), html_of(partners)):
+        said = shown.replace(NBSP, " ")
+        assert "rien n’est plus dû" not in said
+        assert "reste dû" not in said
+        assert "si vous contestez cette décision" in said

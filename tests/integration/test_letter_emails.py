@@ -121,7 +121,7 @@ def test_a_termination_recorded_days_after_its_letter_says_the_day_it_was_receiv
     ]
     text, html = both_parts(messages[0])
     assert text[0] == (
-        f"Une lettre recommandée avec accusé de réception résiliant la convention {REFERENCE} "
+        f"Une lettre recommandée avec avis de réception résiliant la convention {REFERENCE} "
         f"« {reference_convention.title} » a été reçue le jeudi 10 avril 2025. Chacune des "
         "parties peut résilier la convention sans justification ; la résiliation prend effet à "
         "l’expiration d’un délai de 6 mois à compter de la lettre (article 7)."
