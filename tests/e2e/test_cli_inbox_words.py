@@ -67,3 +67,28 @@ def test_amend_and_amendments_name_who_no_longer_represents_the_party(
         assert f"l’avenant retire de la partie crpv\u00a0: Mustapha Berra <{CRPV}>" in said, said
         assert "«\u00a0;\u00a0»" in said, said  # how to keep one: list them too
     assert drafted.splitlines()[-1] == "1"  # its number, alone on the last line
+
+
+# I15: run-due said the announcement's sending time as the deadline's.
+
+
+def test_run_due_says_the_deadline_s_day_and_the_announcement_s_time_apart(
+    loaded: Convflow, cli_clock: CliClock
+) -> None:
+    for on, args in (("2025-03-03", ["submit"]),
+                     ("2025-03-05", ["sign", f"signatory={METROPOLE}"]),
+                     ("2025-03-10", ["sign", f"signatory={CRPV}"]),
+                     ("2025-03-20", ["notify"])):  # fmt: skip
+        cli_clock.now = datetime.fromisoformat(f"{on}T10:00:00+00:00")
+        loaded.ok("event", REF, *args)
+    loaded.ok("run-due", "--no-send")
+    cli_clock.now = datetime(2025, 4, 25, 10, 0, tzinfo=UTC)
+
+    said = loaded.ok("run-due", "--no-send")
+
+    announced = [line for line in said.splitlines() if "annonce envoyée" in line]
+    assert announced == [
+        f"{REF}\u00a0: objectif de versement, échéance du samedi 19 avril 2025 à 24\u00a0h (heure "
+        "de Paris) → annonce envoyée le dimanche 20 avril 2025 à 09:00 (heure de Paris) (état "
+        "notifiée, en attente de versement (payment))"
+    ], said

@@ -109,6 +109,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     convention.state,
                     announcement.announce,
                     committee_name=convention.committee.name,
+                    ends_at=row.expires_at,
                 )
             )
         held = decided.held
