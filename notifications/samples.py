@@ -183,8 +183,12 @@ def _noticed(deadline: dict[str, Any], day: date) -> dict[str, Any]:
 
 
 def _event(name: str, label: str, day: date, actor: str, **inputs: str) -> dict[str, Any]:
-    """An event of the convention's history."""
-    return {"name": name, "label": label, "occurred_on": day, "actor": actor, "inputs": inputs}
+    """An event of the convention's history (a payment's mandate also as its own key, as
+    event_snapshot keeps it)."""
+    event = {"name": name, "label": label, "occurred_on": day, "actor": actor, "inputs": inputs}
+    if "Mandat" in inputs:
+        event["mandate"] = inputs["Mandat"]
+    return event
 
 
 def _expiry(days_before: int | None = None) -> dict[str, Any]:

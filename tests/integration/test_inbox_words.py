@@ -316,3 +316,45 @@ def test_the_forgone_payment_email_says_it_is_the_metropole_s_decision_to_contes
         assert "rien n’est plus dû" not in said
         assert "reste dû" not in said
         assert "si vous contestez cette décision" in said
+
+
+# I11: the payment email asked to check « la référence du mandat », never given.
+
+
+def paid(inbox: Inbox, convention: Convention, **inputs: str) -> EmailMessage:
+    """The partners' email of the payment of 1 April 2025, recorded with `inputs`."""
+    inbox.at("2025-03-01T09:00:00Z")
+    steps.load(inbox.app, convention)
+    for event, on, given in (("submit", "2025-03-03", {}),
+                             ("sign", "2025-03-05", {"signatory": steps.METROPOLE}),
+                             ("sign", "2025-03-10", {"signatory": steps.CRPV}),
+                             ("notify", "2025-03-20", {})):  # fmt: skip
+        inbox.event(event, on, **given)
+    inbox.deliver()
+    inbox.event("pay", "2025-04-01", amount="200000.00", **inputs)
+    partners, _ = partners_and_service(inbox.deliver(), "Versement de")
+    return partners
+
+
+def test_a_payment_recorded_with_its_mandate_shows_its_reference(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    partners = paid(inbox, reference_convention, mandate="2025-004512")
+
+    text = raw_text(partners)
+    assert f"Mandat{NBSP}: 2025-004512" in text
+    assert ("Mandat", "2025-004512") in rows(partners)
+    for shown in (text, html_of(partners)):
+        assert "la date ou la référence du mandat" in shown
+
+
+def test_a_payment_recorded_without_its_mandate_does_not_ask_to_check_one(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    partners = paid(inbox, reference_convention)
+
+    for shown in (raw_text(partners), html_of(partners)):
+        assert "mandat" not in shown.lower().replace("mandatement", "")
+        assert "En cas d’erreur sur le montant ou la date, signalez-la au service." in (
+            shown.replace(NBSP, " ")
+        )

@@ -340,9 +340,10 @@ def event(
       sign signatory=EMAIL            a signatory signs (the last one brings it into force)
       cancel [reason=TEXT]            abandon it before it comes into force
       notify                          the award is notified (payment is then due)
-      pay amount=200000.00 [instalment=N]
+      pay amount=200000.00 [instalment=N] [mandate=REF]
                                       a payment, exactly the amount due: the single one, or
-                                      the first unpaid instalment (instalment=N another)
+                                      the first unpaid instalment (instalment=N another);
+                                      mandate=REF its mandate's reference, in the email
       report_received [instalment=N] [report=financial|instalment]
                                       a report came in: the one the next instalment waits
                                       for, or the financial report (rule 20)

@@ -429,6 +429,8 @@ def event_snapshot(
         snapshot["letter"] = letter
     if recorded_on is not None:
         snapshot["recorded_on"] = _iso(recorded_on)
+    if outcome.inputs.get("mandate"):  # the payment's mandate, which its email asks to check
+        snapshot["mandate"] = outcome.inputs["mandate"]
     balance = paid_balance(outcome, convention)
     if balance is not None:
         snapshot["balance"] = balance
