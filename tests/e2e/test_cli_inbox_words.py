@@ -68,6 +68,12 @@ def test_amend_and_amendments_name_who_no_longer_represents_the_party(
         assert "«\u00a0;\u00a0»" in said, said  # how to keep one: list them too
     assert drafted.splitlines()[-1] == "1"  # its number, alone on the last line
 
+    loaded.ok("event", REF, "submit", "--amendment", "1")
+    loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--amendment", "1")
+    in_force = loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--amendment", "1")
+    assert f"l’avenant retire de la partie crpv\u00a0: Mustapha Berra <{CRPV}>" in in_force
+    assert "«\u00a0;\u00a0»" not in in_force  # signed: nothing to keep any more
+
 
 # I15: run-due said the announcement's sending time as the deadline's.
 

@@ -433,7 +433,8 @@ def _amendment_event(
                    "state {from_state} → {to_state}", today=today, **said)
     )  # fmt: skip
     for key, change in result.applied.items():
-        click.echo(f"  {key}: {change['before']} → {change['after']}")
+        for line in change_lines(words, key, change["before"], change["after"]):
+            click.echo(line)
 
 
 @click.command(cls=SaidCommand)
