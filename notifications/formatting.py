@@ -1,5 +1,6 @@
 """French formatting of dates, instants, amounts and durations, as used in the emails."""
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from babel.numbers import format_currency, format_decimal
 
 __all__ = [
     "PARIS", "date_fr", "date_fr_full", "datetime_fr", "days_fr", "end_fr", "euros", "number_fr",
+    "paris_only",
 ]  # fmt: skip
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -96,3 +98,13 @@ def _civil(day: date) -> date:
 def _ordinal(pattern: str, day: date) -> str:
     """French writes the first day of a month as an ordinal: « 1er janvier »."""
     return pattern.replace("d ", "d'er' ", 1) if day.day == 1 else pattern
+
+
+_UTC_ASIDE = re.compile(r", soit \d{2}:\d{2} UTC")
+
+
+def paris_only(explanation: str) -> str:
+    """A deadline's explanation as the partners read it: its ends in Paris time (« à 24 h (heure
+    de Paris) ») without the instant in UTC the service keeps beside them (« , soit 23:00
+    UTC »), in explanations stored before and after this was said."""
+    return _UTC_ASIDE.sub("", explanation)

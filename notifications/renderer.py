@@ -27,6 +27,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "euros": formatting.euros,
     "days_fr": formatting.days_fr,
     "number_fr": formatting.number_fr,
+    "paris_only": formatting.paris_only,
 }
 _SUBJECT, _TEXT, _HTML = ".subject.txt", ".txt", ".html"
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")  # partials start with '_' and are no kind

@@ -193,8 +193,12 @@ def _noticed(deadline: dict[str, Any], day: date) -> dict[str, Any]:
 
 
 def _event(name: str, label: str, day: date, actor: str, **inputs: str) -> dict[str, Any]:
-    """An event of the convention's history."""
-    return {"name": name, "label": label, "occurred_on": day, "actor": actor, "inputs": inputs}
+    """An event of the convention's history (a payment's mandate also as its own key, as
+    event_snapshot keeps it)."""
+    event = {"name": name, "label": label, "occurred_on": day, "actor": actor, "inputs": inputs}
+    if "Mandat" in inputs:
+        event["mandate"] = inputs["Mandat"]
+    return event
 
 
 def _expiry(days_before: int | None = None) -> dict[str, Any]:
@@ -227,7 +231,7 @@ def _termination(days_before: int | None = None) -> dict[str, Any]:
         datetime(2025, 10, 14, 22, 0, tzinfo=UTC),
         [
             "Article 7 : la résiliation prend effet à l’expiration d’un délai de 6 mois à compter "
-            "de la lettre recommandée avec accusé de réception.",
+            "de la lettre recommandée avec avis de réception.",
             f"Date retenue par le service : réception de la lettre, le {date_fr_full(received)}.",
             f"Délai en mois, de quantième à quantième : {date_fr(received)} + 6 mois = "
             f"{date_fr(effective)} (code de procédure civile, article 641).",
@@ -472,11 +476,14 @@ def _signature_event() -> dict[str, Any]:
 
 
 def _dispute_event() -> dict[str, Any]:
-    """The Métropole's registered letter opening a dispute, received on 20 February 2025."""
+    """The Métropole’s registered letter opening a dispute, received on 20 February 2025,
+    recorded on the 21st."""
     inputs = _letter(date(2025, 2, 18), date(2025, 2, 20), _METROPOLE)
     inputs["Difficulté"] = "Retard dans la remise du bilan d’activité au Comité technique"
     event = _event("dispute_opened", "Litige notifié", date(2025, 2, 20), _SERVICE, **inputs)
-    return {**event, "letter": _counted_from("receipt", date(2025, 2, 20))}
+    # recorded the next day: the email names that day apart from the letter's
+    recorded = {"recorded_on": date(2025, 2, 21)}
+    return {**event, **recorded, "letter": _counted_from("receipt", date(2025, 2, 20))}
 
 
 def _notice_event() -> dict[str, Any]:

@@ -70,7 +70,8 @@ OFFSETS = (
 )
 REMINDER_SCALARS = ("reminders.signature_every_days", "reminders.court_possible")
 FIELDS = (*TERMS, *CLAUSES, *OFFSETS, *REMINDER_SCALARS)
-"""What an amendment may change, besides `signatory.<party>` (a new representative)."""
+"""What an amendment may change, besides `signatory.<party>` (the party's whole list of
+representatives, replaced)."""
 
 REPRESENTATIVES = "signatory.<party>"
 """How refusals name the changes of a party's representatives among the FIELDS."""

@@ -543,7 +543,7 @@ def termination_notice(
     lines = [
         f"Résiliation ({article})\u00a0: elle prend effet à l'expiration d'un délai de {months} "
         "mois "
-        "à compter de la lettre recommandée avec accusé de réception.",
+        "à compter de la lettre recommandée avec avis de réception.",
         trigger_line,
         f"Calcul\u00a0: de quantième à quantième (CPC art. 641 al. 2)\u00a0: {french_day(start)} + "
         f"{months} mois = {french_date(raw_end)}.",

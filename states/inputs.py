@@ -44,7 +44,7 @@ INPUTS: dict[str, InputSpec] = {
     "sign": InputSpec(required=("signatory",)),
     "cancel": InputSpec(optional=("reason",)),
     "notify": InputSpec(optional=("note",)),
-    "pay": InputSpec(required=("amount",), optional=("instalment", "note")),
+    "pay": InputSpec(required=("amount",), optional=("instalment", "mandate", "note")),
     "report_received": InputSpec(optional=("report", "instalment", "note")),
     "forgo_payment": InputSpec(required=("reason",), optional=("instalment", "note")),
     "open_dispute": InputSpec(

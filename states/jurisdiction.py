@@ -50,17 +50,18 @@ def court_sentence(nature: PartiesNature, place: str | None = None) -> str:
     """The competent court, in words true for these parties; `place`: the town of the
     administrative court where the convention is carried out, when known."""
     court = "tribunal administratif dans le ressort duquel la convention s'exécute"
-    if place:
-        court += f", ici celui de {place}"
+    here = f", ici celui de {place}" if place else ""
     if nature == "public":
-        return (f"Le tribunal compétent est en principe le {court}\u00a0: une convention conclue "
-                "entre personnes publiques est présumée administrative.")  # fmt: skip
+        return (f"Le tribunal compétent est en principe le {court}{here}\u00a0: une convention "
+                "conclue entre personnes publiques est présumée administrative.")  # fmt: skip
     if nature == "private":
         return ("Le tribunal compétent dépend de la nature de la convention, qui lie la "
                 "Métropole à une personne privée\u00a0: administrative ou de droit privé selon son "
-                f"objet et ses clauses, elle relève dans le premier cas du {court}, dans le "
+                f"objet et ses clauses, elle relève dans le premier cas du {court}{here}, dans le "
                 "second du tribunal judiciaire.")  # fmt: skip
+    # Parties not identified: the town is said of either case, not of the public persons' only.
+    town = f" Si elle est administrative, ce tribunal est ici celui de {place}." if place else ""
     return ("Le tribunal compétent dépend de la nature de la convention\u00a0: conclue entre "
             f"personnes publiques, elle est présumée administrative et relève du {court}\u00a0; "
             "conclue avec une personne privée, sa nature dépend de son objet et de ses "
-            "clauses.")  # fmt: skip
+            f"clauses.{town}")  # fmt: skip

@@ -51,7 +51,7 @@ def test_from_import_to_a_dispute_with_its_deadline_explained(loaded: Convflow) 
     loaded.ok("event", REF, "sign", f"signatory={METROPOLE}", "--on", "2025-03-05")
     out = loaded.ok("event", REF, "sign", f"signatory={CRPV}", "--on", "2025-03-10")
     assert "en signature (signature) → signée, à notifier (notification)" in out
-    assert "Signature (sign) enregistré" in out and "échéance expiry" not in out
+    assert "Signature (sign) du 10 mars 2025, enregistré" in out and "échéance expiry" not in out
     loaded.ok("event", REF, "notify", "--on", "2025-03-20")
     loaded.ok("event", REF, "pay", "amount=200000.00", "--on", "2025-04-01")
     # an LRE accepted at 00:30 on 31 May in Paris (22:30Z on the 30th)
@@ -162,7 +162,7 @@ def test_the_command_line_speaks_english_when_told(loaded: Convflow) -> None:
     ]
     refused = loaded.english("event", REF, "pay", "amount=200000", "--json")
     assert json.loads(refused.stdout)["error"]["message"].startswith(f"{REF}: event 'pay'")
-    assert "AMP-CRPV-PACA-2025: submit recorded on 2025-03-03 by alice; state draft → " in (
+    assert "AMP-CRPV-PACA-2025: submit of 2025-03-03, recorded on 2026-12-06 by alice; state " in (
         loaded.english("event", REF, "submit", "--on", "2025-03-03").stdout
     )
 

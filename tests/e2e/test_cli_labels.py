@@ -101,9 +101,9 @@ def test_event_status_and_outbox_say_each_name_as_label_then_code(loaded: Convfl
     status = loaded.ok("status", REF)
     outbox = loaded.ok("outbox")
 
-    assert done.startswith(f"{REF}\u00a0: Versement (pay) enregistré le 5 mars 2025 par alice"), (
-        done
-    )
+    # recorded on the test's clock, 6 December 2026: both days are said
+    assert done.startswith(f"{REF}\u00a0: Versement (pay) du 5 mars 2025, enregistré le "
+                           "6 décembre 2026 par alice"), done  # fmt: skip
     assert "état notifiée, en attente de versement (payment) → en exécution (execution)" in done
     assert "(événements possibles\u00a0: Litige notifié (open_dispute), Résiliation notifiée " \
         "(give_notice))" in status, status  # fmt: skip
@@ -183,7 +183,7 @@ def test_the_financial_report_received_before_the_end_is_named_as_such(
     reminders = convflow.json("reminders", REF)
 
     said = "Compte rendu financier reçu (report_received)"
-    assert done.startswith(f"{REF}\u00a0: {said} enregistré le 5 mars 2025"), done
+    assert done.startswith(f"{REF}\u00a0: {said} du 5 mars 2025, enregistré le "), done
     [line] = [line for line in history.splitlines() if "report=financial" in line]
     assert said in line, history
     assert "Document reçu pour un versement" not in done + history

@@ -234,6 +234,11 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "submit", "--on", "2025-03-03", "note=a\x00"],
         ("control_characters", "unknown_input", "no_input_accepted"),
     ),
+    # pay's mandate reference (inbox I11), shown in the partners' email: no terminal escape
+    "mandate-escape": (
+        ["event", "REF", "pay", "amount=1.00", "mandate=2025\x1b[2J-0042"],
+        ("control_characters", "invalid_transition"),
+    ),
     "input-huge": (
         ["event", "REF", "cancel", "--on", "2025-03-03", "reason=" + "x" * 2000],
         ("text_too_long", "unknown_input", "no_input_accepted"),

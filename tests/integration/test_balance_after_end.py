@@ -225,7 +225,7 @@ def test_the_association_is_told_the_balance_is_forgone_and_why(
     assert "soit 18 000,00 €, prévu à la réception du document « bilan d'activité 2027 »." in text
     assert "Motif enregistré : « bilan d'activité 2027 jamais transmis malgré deux relances »" in (
         text)  # fmt: skip
-    assert "Ce versement ne sera pas effectué : rien n’est plus dû à ce titre" in text
+    assert "Par décision de la Métropole, ce versement ne sera pas effectué ;" in text
     assert ("La convention a pris fin : elle est arrivée à son terme le vendredi 31 décembre "
             "2027 à 24 h (article 4). Plus rien n’étant attendu à son titre, son dossier est "
             "clos le jour de cette renonciation.") in text  # fmt: skip

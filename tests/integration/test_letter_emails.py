@@ -87,11 +87,13 @@ def test_a_dispute_recorded_the_day_after_its_letter_says_the_day_it_was_receive
     assert not any("3 juin" in paragraph for paragraph in text)
 
 
-def test_a_dispute_s_event_block_labels_its_date_as_the_day_it_was_recorded(
+def test_a_dispute_s_event_block_labels_its_date_as_the_event_s(
     convention_in_force: App, clock: FixedClock, smtp_server: RunningServer
 ) -> None:
     # The block said « Litige notifié : mardi 3 juin 2025 » under a sentence saying the letter
-    # was received on 2 June, which the deadline counts from: the 3rd is the day recorded.
+    # was received on 2 June, which the deadline counts from: the 3rd is the event's date, given
+    # as the day recorded (a dispute dated by its letter, recorded later, says both days:
+    # test_inbox_words).
     messages = told(convention_in_force, clock, smtp_server, "2025-06-03",
                     event="open_dispute", party="crpv", received="2025-06-02")  # fmt: skip
 
@@ -100,10 +102,10 @@ def test_a_dispute_s_event_block_labels_its_date_as_the_day_it_was_recorded(
     assert text is not None and html is not None
     lines = str(text.get_content()).splitlines()
     block = lines[lines.index("L’ÉVÉNEMENT") + 1 :]
-    assert block[0] == "Enregistré le\u00a0: mardi 3 juin 2025"
-    assert not any(line.startswith("Litige notifié") for line in block)
+    assert block[0] == "Date de l’événement\u00a0: mardi 3 juin 2025"
+    assert not any(line.startswith(("Litige notifié", "Enregistré le")) for line in block)
     cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(html.get_content())))
-    assert "Enregistré le mardi 3 juin 2025" in cells
+    assert "Date de l’événement mardi 3 juin 2025" in cells
     assert "Litige notifié mardi" not in cells
 
 
@@ -119,7 +121,7 @@ def test_a_termination_recorded_days_after_its_letter_says_the_day_it_was_receiv
     ]
     text, html = both_parts(messages[0])
     assert text[0] == (
-        f"Une lettre recommandée avec accusé de réception résiliant la convention {REFERENCE} "
+        f"Une lettre recommandée avec avis de réception résiliant la convention {REFERENCE} "
         f"« {reference_convention.title} » a été reçue le jeudi 10 avril 2025. Chacune des "
         "parties peut résilier la convention sans justification ; la résiliation prend effet à "
         "l’expiration d’un délai de 6 mois à compter de la lettre (article 7)."

@@ -419,7 +419,7 @@ def test_an_amendment_signature_reminder_says_its_target_is_internal_and_the_ter
     context = sample_context("reminder_amendment_signature")
     context["deadline"] = {**context["deadline"], "kind": "amendment_signature"}
     email = renderer.render("reminder_amendment_signature", context)
-    assert "(objectif interne\xa0: 31 décembre 2025)" in email.subject
+    assert "(objectif interne\xa0: 31 décembre 2025, dans 14 jours)" in email.subject
     assert "Pour prolonger la convention, il doit être signé par les deux parties au plus tard" in (
         email.text
     )

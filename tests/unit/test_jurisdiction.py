@@ -47,3 +47,10 @@ def test_the_dispute_window_says_it_for_its_parties():
 
     assert "personnes publiques" not in with_association.explanation
     assert PRESUMED in between_public.explanation
+
+
+def test_parties_not_identified_have_the_town_said_of_either_case():
+    """Inbox I4: « ici celui de Marseille » stood in the public persons' branch only."""
+    unknown = court_sentence("unknown", "Marseille")
+    assert "s'exécute, ici" not in unknown
+    assert unknown.endswith("Si elle est administrative, ce tribunal est ici celui de Marseille.")

@@ -193,7 +193,7 @@ CASES = [
         "bogus\u00a0: cette donnée n'est pas attendue pour «\u00a0Enregistrer le versement\u00a0» "
         "(données "
         "acceptées\u00a0: Montant versé, en euros, Numéro du versement (1, 2…\u00a0; par défaut le "
-        "premier non versé), Note).",
+        "premier non versé), Référence du mandat, Note).",
         id="unknown-input-of-pay",
     ),
     pytest.param(

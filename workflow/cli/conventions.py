@@ -367,9 +367,10 @@ def event(
       sign signatory=EMAIL            a signatory signs (the last one brings it into force)
       cancel [reason=TEXT]            abandon it before it comes into force
       notify                          the award is notified (payment is then due)
-      pay amount=200000.00 [instalment=N]
+      pay amount=200000.00 [instalment=N] [mandate=REF]
                                       a payment, exactly the amount due: the single one, or
-                                      the first unpaid instalment (instalment=N another)
+                                      the first unpaid instalment (instalment=N another);
+                                      mandate=REF its mandate's reference, in the email
       report_received [instalment=N] [report=financial|instalment]
                                       a report came in: the one the next instalment waits
                                       for, or the financial report (rule 20)
@@ -403,16 +404,23 @@ def event(
                          as_json)  # fmt: skip
         return
     command = RecordEvent(reference, event, actor, on, key_values(inputs), expect_version)
-    result = record_event(app, command, app.clock())
+    now = app.clock()
+    result = record_event(app, command, now)
     if as_json:
         emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
         return
+    said = dict(reference=result.reference, event=words.recorded_event(result.event, result.inputs),
+                on=result.on, actor=words.actor(result.actor),
+                from_state=words.label("state", result.from_state),
+                to_state=words.label("state", result.to_state))  # fmt: skip
+    # The event's date (a letter's, or --on) is not always the day it is recorded: say both.
+    today = civil_date(now)
     click.echo(
         words("{reference}: {event} recorded on {on} by {actor}; state {from_state} → {to_state}",
-              reference=result.reference, event=words.recorded_event(result.event, result.inputs),
-              on=result.on, actor=words.actor(result.actor),
-              from_state=words.label("state", result.from_state),
-              to_state=words.label("state", result.to_state))
+              **said)
+        if result.on == today
+        else words("{reference}: {event} of {on}, recorded on {today} by {actor}; state "
+                   "{from_state} → {to_state}", today=today, **said)
     )  # fmt: skip
     for line in new_deadlines(words, result.deadlines):
         click.echo(line)
@@ -434,20 +442,26 @@ def _amendment_event(
     if event not in AMENDMENT_EVENTS:
         raise Misused("not_an_amendment_event", events=AMENDMENT_EVENTS)
     command = RecordAmendmentEvent(reference, number, event, actor, on, inputs)
-    result = record_amendment_event(app, command, app.clock())
+    now = app.clock()
+    result = record_amendment_event(app, command, now)
     if as_json:
         emit(asdict(result))
         return
+    said = dict(reference=reference, number=number, event=words.label("amendment_event", event),
+                on=result.on, from_state=words.named("amendment_state", result.from_state)
+                if result.from_state else "—",
+                to_state=words.named("amendment_state", result.to_state))  # fmt: skip
+    today = civil_date(now)
     click.echo(
         words("{reference}: avenant n°{number}: {event} recorded on {on}; state {from_state} → "
-              "{to_state}", reference=reference, number=number,
-              event=words.label("amendment_event", event), on=result.on,
-              from_state=words.named("amendment_state", result.from_state)
-              if result.from_state else "—",
-              to_state=words.named("amendment_state", result.to_state))
+              "{to_state}", **said)
+        if result.on == today
+        else words("{reference}: avenant n°{number}: {event} of {on}, recorded on {today}; "
+                   "state {from_state} → {to_state}", today=today, **said)
     )  # fmt: skip
     for key, change in result.applied.items():
-        click.echo(f"  {key}: {change['before']} → {change['after']}")
+        for line in change_lines(words, key, change["before"], change["after"]):
+            click.echo(line)
 
 
 @click.command(cls=SaidCommand)
@@ -479,7 +493,8 @@ def amend(
     termination_notice_months=6, payment_target_days=30, signature_target_days=7,
     reminders.expiry=90,60,30,7 (also reminders.termination, reminders.dispute_window,
     reminders.payment), reminders.signature_every_days=7, reminders.court_possible=yes,
-    signatory.PARTY="Name|Title|email" (a new representative).
+    signatory.PARTY="Name|Title|email" replaces all the party's representatives: to keep
+    one, list them too, separated by ';' ("A|Title|a@x.org;B|Title|b@x.org").
     Then: convflow event REFERENCE submit --amendment N, sign ... --amendment N.
     Allowed only while the convention is in force, one amendment at a time.
     """
@@ -507,9 +522,56 @@ def amend(
         return
     click.echo(words("{reference}: avenant n°{number} drafted on {on}", reference=reference,
                      number=result.number, on=result.on))  # fmt: skip
+    # What it would change, before → after: who it removes is seen before anyone signs.
+    drafted = [r for r in views.amendments(app, reference) if r["number"] == result.number]
+    for row in drafted:
+        for key, value in row["changes"].items():
+            for line in change_lines(words, key, row["current"].get(key), value, kept_hint=True):
+                click.echo(line)
     click.echo("  " + words("next: convflow event {reference} submit --amendment {number}",
                             reference=reference, number=result.number))  # fmt: skip
     click.echo(str(result.number))
+
+
+def change_lines(
+    words: Words, key: str, before: str | None, after: str, *, kept_hint: bool = False
+) -> list[str]:
+    """An amendment's change as the clerk reads it: `key: before → after` (`(proposed)` when
+    nothing stands before it). A party's representatives (`signatory.PARTY`) are replaced as a
+    whole list: they read by name and title, followed by who the avenant removes and, while it
+    can still change (`kept_hint`), how to keep someone."""
+    if before is None:
+        return ["  " + words("{key}: {value} (proposed)", key=key, value=after)]
+    if not key.startswith("signatory."):
+        return [f"  {key}: {before} → {after}"]
+    lines = [f"  {key}: {_people(before)} → {_people(after)}"]
+    staying = {person[2].lower() for person in _persons(after)}
+    removed = [p for p in _persons(before) if p[2].lower() not in staying]
+    if removed:
+        people = ", ".join(f"{name} <{email}>" for name, _, email in removed)
+        party = key.removeprefix("signatory.")
+        said = words("the avenant removes from party {party}: {people}", party=party, people=people)
+        lines.append("    " + said)
+        if kept_hint:
+            lines.append("    " + words("(it replaces the party's whole list: to keep someone, "
+                                         "list them too, separated by ';')"))  # fmt: skip
+    return lines
+
+
+def _persons(text: str) -> list[tuple[str, str, str]]:
+    """`Name|Title|email;...` as (name, title, email) triples."""
+    found = []
+    for item in text.split(";"):
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) == 3 and parts[0]:
+            found.append((parts[0], parts[1], parts[2]))
+    return found
+
+
+def _people(text: str) -> str:
+    """`Name|Title|email;...` as « Name (Title) ; Name (Title) »."""
+    persons = _persons(text)
+    return "\u00a0; ".join(f"{n} ({t})" for n, t, _ in persons) if persons else text
 
 
 @click.command(name="amendments", cls=SaidCommand)
@@ -540,13 +602,15 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
         )  # fmt: skip
         if row["applied"]:
             for change in row["applied"]:
-                click.echo(f"  {change['field']}: {change['before']} → {change['after']}")
+                for line in change_lines(words, change["field"], change["before"],
+                                         change["after"]):  # fmt: skip
+                    click.echo(line)
         else:
+            open_ = row["state"] in ("draft", "signature")
             for key, value in row["changes"].items():
-                if key in row["current"]:
-                    click.echo(f"  {key}: {row['current'][key]} → {value}")
-                else:
-                    click.echo("  " + words("{key}: {value} (proposed)", key=key, value=value))
+                for line in change_lines(words, key, row["current"].get(key), value,
+                                         kept_hint=open_):  # fmt: skip
+                    click.echo(line)
         for email, signed in row["signatures"].items():
             click.echo("  " + words("signed by {email} on {day}", email=email,
                                     day=day(words, signed)))  # fmt: skip

@@ -34,6 +34,7 @@ from workflow.scheduler.listening import bind_http
 from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
 from workflow.usecases import iso, views
+from workflow.usecases.commands import DueActionTaken
 from workflow.usecases.due import DueReport, run_due
 from workflow.usecases.simulate import Happening, simulate
 from workflow.wording.catalogue import gettext_noop
@@ -311,13 +312,19 @@ def run_due_(context: CliContext, now: datetime | None, no_send: bool, as_json: 
 def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
     return {
         "now": iso.instant(now),
-        "actions": [{**asdict(a), "due_at": iso.instant(a.due_at)} for a in report.actions],
+        # the announcement's deadline's end (ends_at) is said in words only: the JSON unchanged
+        "actions": [_action_json(a) for a in report.actions],
         "reminders": [
             {**asdict(r), "planned_at": iso.instant(r.planned_at)} for r in report.reminders
         ],
         "emails": asdict(report.delivery),
         "failures": report.failures,
     }
+
+
+def _action_json(action: DueActionTaken) -> dict[str, Any]:
+    said = {key: value for key, value in asdict(action).items() if key != "ends_at"}
+    return {**said, "due_at": iso.instant(action.due_at)}
 
 
 def _print_report(report: DueReport, words: Words) -> None:
@@ -333,12 +340,17 @@ def _print_report(report: DueReport, words: Words) -> None:
         click.echo(words("nothing due"))
         return
     for a in report.actions:
+        said = dict(reference=a.reference,
+                    deadline=deadline_name(words, a.deadline, committee=a.committee_name),
+                    action=words.label("due_outcome", a.action),
+                    state=words.label("state", a.to_state))  # fmt: skip
+        # An announcement goes at the reminder hour after its deadline: both said, each its own.
         click.echo(
-            words("{reference}: {deadline}, due {instant} → {action} (state {state})",
-                  reference=a.reference,
-                  deadline=deadline_name(words, a.deadline, committee=a.committee_name),
-                  instant=end(words, a.due_at), action=words.label("due_outcome", a.action),
-                  state=words.label("state", a.to_state))
+            (words("{reference}: {deadline}, due {instant} → {action} on {sent} (state {state})",
+                   instant=end(words, a.ends_at), sent=end(words, a.due_at), **said)
+             if a.ends_at is not None
+             else words("{reference}: {deadline}, due {instant} → {action} (state {state})",
+                        instant=end(words, a.due_at), **said))
             + (f" ({words.label('deadline_reason', a.reason)})" if a.reason else "")
         )  # fmt: skip
     for r in report.reminders:

@@ -5,11 +5,16 @@ end_date = 2026-12-31
 amount = "250000.00"
 "reminders.expiry" = [90, 60, 30, 7]
 
-[[representatives]]          # a new representative for a party
+[[representatives]]          # the party's representatives after the avenant
 party = "metropole"
 name = "Jeanne Martin"
 title = "Vice-Présidente déléguée"
 email = "jeanne.martin@example.org"
+
+The representatives declared for a party replace its whole list (the avenant designates the
+party's representatives): declare one [[representatives]] entry for every person who is to
+represent it afterwards, those who stay included; a representative not declared again no
+longer signs for it nor receives its emails.
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ def _tell(
         f"event:{convention_id}:{seq}",
         now,
         deadline=computed_snapshot(deadline) if deadline else None,
-        event=event_snapshot(outcome, convention),
+        event=event_snapshot(outcome, convention, recorded_on=civil_date(now)),
         amendment=snapshot,
         to=to,
         withheld=recorded_late(app.settings, outcome.on, now)

@@ -92,3 +92,4 @@ class DueActionTaken:
     reason: str | None = None  # why a passed deadline is not announced (states.due.Reason)
     committee_name: str | None = None  # the name its convention gives its committee (None:
     # the model's), with which `run-due` names the committee's next meeting
+    ends_at: datetime | None = None  # an announcement's deadline's own end (due_at: the email's)

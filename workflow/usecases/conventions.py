@@ -285,6 +285,7 @@ def persist_outcome(
     late: bool = False,
     told_at: datetime | None = None,
     amendment: dict[str, Any] | None = None,
+    by_service: bool = False,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
@@ -292,7 +293,8 @@ def persist_outcome(
     `late`: recorded after the fact, the administrators hear of it instead; held in the
     outbox until `told_at` when given: the service's end of a convention, applied at
     midnight, is told at the reminder hour; `amendment`: the one that lapses with it, which its
-    email names)."""
+    email names). A person's event tells the day it was recorded, when not its own date; the
+    service's end of a convention is dated by the end itself (`by_service`)."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -322,7 +324,7 @@ def persist_outcome(
             deadline["end_reminders_planned"] = _end_reminders_planned(uow, convention_id, told)
         if deadline is not None and kind == "convention_expired":
             deadline.update(_term_amendment(uow, convention_id))
-        event = event_snapshot(outcome, convention, letter)
+        event = event_snapshot(outcome, convention, letter, None if by_service else civil_date(now))
         if kind == "dispute_settled":
             event.update(_settled_window(uow, convention_id))
         app.mailer.queue(

@@ -109,6 +109,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     convention.state,
                     announcement.announce,
                     committee_name=convention.committee.name,
+                    ends_at=row.expires_at,
                 )
             )
         held = decided.held
@@ -152,7 +153,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             late = ending is not None and _known_late(ending, app.settings.late_record_days)
             told_at = end.told_at(app.settings.reminder_hour)
             persist_outcome(app, uow, convention, outcome, now, late=late, told_at=told_at,
-                            amendment=lapsed)  # fmt: skip
+                            amendment=lapsed, by_service=True)  # fmt: skip
             lapse_open_amendment(app, uow, convention, convention_id, pending, now, SERVICE_ACTOR)
             actions.append(
                 DueActionTaken(

@@ -411,10 +411,12 @@ def event_snapshot(
     outcome: Outcome | AmendmentOutcome,
     convention: Convention,
     letter: dict[str, Any] | None = None,
+    recorded_on: date | None = None,
 ) -> dict[str, Any]:
     """A recorded event as emails describe it; its inputs as people read them, in French (the
     financial report of rule 20 by its own name: the event's is that of an instalment's);
-    with the registered letter it carries (`letter_snapshot`), if any."""
+    with the registered letter it carries (`letter_snapshot`), if any, and the day (Paris) it
+    was recorded (`recorded_on`), which emails name apart when it is not the event's date."""
     if isinstance(outcome, AmendmentOutcome):
         label = labels.amendment_event(outcome.trigger)
     elif isinstance(outcome, Outcome) and notice_for(outcome) == "financial_report_received":
@@ -427,18 +429,32 @@ def event_snapshot(
         "occurred_on": _iso(outcome.on),
         "actor": outcome.actor,
         "inputs": {
-            labels.input_name(key): input_text(key, value, convention)
+            labels.input_name(key): _signer_text(outcome, key, value)
+            or input_text(key, value, convention)
             for key, value in outcome.inputs.items()
         },
     }
     if letter is not None:
         snapshot["letter"] = letter
+    if recorded_on is not None:
+        snapshot["recorded_on"] = _iso(recorded_on)
+    if outcome.inputs.get("mandate"):  # the payment's mandate, which its email asks to check
+        snapshot["mandate"] = outcome.inputs["mandate"]
     balance = paid_balance(outcome, convention)
     if balance is not None:
         snapshot["balance"] = balance
     if isinstance(outcome, Outcome) and outcome.trigger == "forgo_payment":
         snapshot["forgone"] = forgone_snapshot(outcome, convention)
     return snapshot
+
+
+def _signer_text(outcome: Outcome | AmendmentOutcome, key: str, value: str) -> str | None:
+    """Who signed, by name and title as they signed (`outcome.signed`): a representative an
+    avenant replaces may sign it last, and is no longer among the convention's signatories."""
+    signed = outcome.signed
+    if key != "signatory" or signed is None or signed.email.lower() != value.lower():
+        return None
+    return f"{signed.name}, {signed.title} ({signed.email})"
 
 
 def forgone_snapshot(outcome: Outcome, convention: Convention) -> dict[str, Any]:
@@ -664,6 +680,7 @@ _DATES = (
     "due_date",
     "earliest_court_date",
     "occurred_on",
+    "recorded_on",  # the day an event was recorded, when emails name it apart from its date
     "signed_on",
     "paid_on",
     "report_received_on",
