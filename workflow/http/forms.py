@@ -143,6 +143,11 @@ def _due(view: Mapping[str, Any]) -> tuple[str, str]:
     once an amendment raised the amount of a payment already made)."""
     schedule = view.get("instalments") or []
     unpaid = [part for part in schedule if not part["paid_on"] and not part.get("forgone_on")]
+    raised = [part for part in schedule if part.get("balance_due")]
+    if raised and (not unpaid or raised[0]["number"] < unpaid[0]["number"]):
+        part, due = raised[0], raised[0]["balance_due"]  # what `pay` takes first, as it does
+        return due, (f"Exactement le solde dû après l'avenant\u00a0: {money(due)} (versement "
+                     f"n°\u00a0{part['number']} sur {len(schedule)}).")  # fmt: skip
     balance = view.get("balance_due")
     if not unpaid and balance:
         return balance, f"Exactement le solde dû après l'avenant\u00a0: {money(balance)}."
