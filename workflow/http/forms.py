@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from states.amendments import FIELDS
+from states.amendments import FIELDS, instalment_key
 from states.errors import InvalidInput
 from states.inputs import INPUTS, PROSE_INPUTS
 from states.lifecycle import AWARD_STATES, IN_FORCE
@@ -265,9 +265,20 @@ def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
             else "",
             prefix=CHANGE,
         )
-        for key in FIELDS
+        for key in amendable(view)
     )
     return EventForm("amend", "Proposer un avenant", fields, "avenants", "amend")
+
+
+def amendable(view: Mapping[str, Any]) -> list[str]:
+    """The terms the amendment form proposes: FIELDS; for a convention paid in instalments,
+    each instalment's amount in place of the total (its sum, which an avenant cannot set)."""
+    schedule = view.get("instalments") or []
+    if not schedule:
+        return list(FIELDS)
+    at = FIELDS.index("amount")
+    return [*FIELDS[:at], *(instalment_key(part["number"]) for part in schedule),
+            *FIELDS[at + 1 :]]  # fmt: skip
 
 
 def amendment_forms(
