@@ -42,6 +42,7 @@ from states.due import moot_kinds
 from states.errors import GuardRejected, InvalidInput, InvalidTransition, UnknownEvent
 from states.inputs import (
     AMENDMENT_INPUTS,
+    LARGEST_AMOUNT,
     check_actor,
     check_keys,
     parse_amount,
@@ -81,7 +82,8 @@ INSTALMENT_AMOUNTS = "instalment.<n>.amount"
 """How refusals name the new amount of one instalment of a schedule (`instalment.2.amount`):
 the convention's amount then becomes the sum of its schedule."""
 AMENDABLE = (*FIELDS, REPRESENTATIVES, INSTALMENT_AMOUNTS)
-_INSTALMENT_KEY = re.compile(r"^instalment\.([0-9]{1,3})\.amount$")
+_INSTALMENT_KEY = re.compile(r"^instalment\.([1-9][0-9]{0,2})\.amount$")
+"""An instalment's number as written once (`instalment.2.amount`, never `instalment.02`)."""
 MAX_OFFSETS = 12
 
 
@@ -176,7 +178,21 @@ def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str
         if changes[key] == current_value(convention, key):
             raise InvalidInput(key, "unchanged_term", value=changes[key])
     _check_one_signatory_per_email(convention, changes)
+    _check_new_total(convention, changes)
     return changes
+
+
+def _check_new_total(convention: Convention, changes: Mapping[str, str]) -> None:
+    """The sum of a schedule some instalments of which change is an amount convflow keeps:
+    each new amount within bounds, their sum may not be."""
+    new_amounts = instalment_changes(convention, changes)
+    if not new_amounts:
+        return
+    total = sum((dict(new_amounts).get(i, i.amount) for i in convention.clauses.instalments),
+                Decimal("0"))  # fmt: skip
+    if total > LARGEST_AMOUNT:
+        key = instalment_key(new_amounts[-1][0].number)
+        raise InvalidInput(key, "amount_too_large", most=str(LARGEST_AMOUNT))
 
 
 def _check_one_signatory_per_email(convention: Convention, changes: Mapping[str, str]) -> None:
