@@ -188,3 +188,23 @@ def test_a_forgone_instalment_is_not_amended(first_paid: App) -> None:
         avenant(first_paid, **{"instalment.2.amount": "20000.00"})
     assert refused.value.code == "amend_forgone_instalment"
     assert refused.value.own_params["forgone_on"] == "2027-03-01"
+
+
+def test_the_draft_avenant_states_the_instalment_and_the_new_total(first_paid: App) -> None:
+    from tests.integration.test_letters import text_of
+    from workflow.usecases.letters import render_letter
+
+    set_clock(first_paid, "2027-03-11")
+    drafted = DraftAmendment(EXAMPLE, {"instalment.2.amount": "21000.00"}, "alice",
+                             date(2027, 3, 11))  # fmt: skip
+    draft_amendment(first_paid, drafted, first_paid.clock())
+
+    content = render_letter(first_paid, EXAMPLE, "amendment", "docx", date(2027, 3, 11))
+    text = plain(text_of(content, "docx"))
+
+    assert (
+        "Article 1. Le versement n° 2 de la subvention (article 2), fixé à 18 000,00 €, est porté "
+        "à 21 000,00 € ; le montant de la subvention, somme des versements, passe de 45 000,00 € "
+        "à 48 000,00 €."
+    ) in text
+    assert "montant 48 000,00 € (versements : n° 1 : 27 000,00 € ; n° 2 : 21 000,00 €)" in text
