@@ -321,3 +321,30 @@ def test_a_paid_instalment_raised_by_an_avenant_fills_the_payment_form_with_its_
     assert pay(client, "3000.00").status_code == 303
     status = views.status(first_paid, EXAMPLE)
     assert (status["paid_amount"], status["instalments"][0]["balance_due"]) == ("30000.00", None)
+
+
+def test_an_avenant_on_an_instalment_through_the_api(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    from tests.http.conftest import bearer
+
+    admin = bearer(tokens.admin)
+    amendments = f"/api/v1/conventions/{EXAMPLE}/amendments"
+
+    below = client.post(amendments, headers=admin,
+                        json={"changes": {"instalment.1.amount": "20000.00"}})  # fmt: skip
+    drafted = client.post(amendments, headers=admin,
+                          json={"changes": {"instalment.2.amount": "21000.00"}})  # fmt: skip
+    for event, inputs in (("submit", {}), ("sign", {"signatory": "nadia.benali@example.org"}),
+                          ("sign", {"signatory": "martial.alvarez@example.org"})):  # fmt: skip
+        signed = client.post(f"{amendments}/1/events", headers=admin,
+                             json={"event": event, "inputs": inputs})  # fmt: skip
+
+    assert below.status_code == 422 and below.json()["code"] == "instalment_below_paid"
+    assert drafted.status_code == 201
+    assert signed.json()["applied"] == {
+        "instalment.2.amount": {"before": "18000.00", "after": "21000.00"},
+        "amount": {"before": "45000.00", "after": "48000.00"},
+    }
+    status = client.get(f"/api/v1/conventions/{EXAMPLE}", headers=admin).json()
+    assert status["amount"] == "48000.00"

@@ -452,7 +452,8 @@ def amend(
     termination_notice_months=6, payment_target_days=30, signature_target_days=7,
     reminders.expiry=90,60,30,7 (also reminders.termination, reminders.dispute_window,
     reminders.payment), reminders.signature_every_days=7, reminders.court_possible=yes,
-    signatory.PARTY="Name|Title|email" (a new representative).
+    signatory.PARTY="Name|Title|email" (a new representative); paid in instalments,
+    instalment.N.amount=21000.00 in place of amount (the total is their sum).
     Then: convflow event REFERENCE submit --amendment N, sign ... --amendment N.
     Allowed only while the convention is in force, one amendment at a time.
     """
