@@ -133,3 +133,21 @@ def test_an_unpaid_instalment_whose_target_passed_keeps_it_and_owes_the_new_amou
     with pytest.raises(GuardRejected, match="amount_differs"):
         record(convention, "pay", date(2025, 5, 5), amount="100000.00", instalment="1")
     record(convention, "pay", date(2025, 5, 5), amount="90000.00", instalment="1")
+
+
+def test_the_open_data_publish_the_new_total_and_the_update_says_the_amount_changed() -> None:
+    from states.award import AwardDecision
+    from states.open_data import Grantor, rows
+
+    convention = in_halves(first_paid=True)
+    convention.parties[1] = replace(convention.parties[1], siret="13002526500013")
+    convention.award = AwardDecision("DEL-2025-042", date(2025, 2, 1))
+    outcome = amend(convention, **{"instalment.2.amount": "120000.00"})
+
+    [row], refused = rows(
+        convention, Grantor("Métropole d'Aix-Marseille-Provence", "20005480700017")
+    )
+    assert refused == []
+    assert (row["montant"], row["conditionsVersement"]) == ("220000.00", "échelonné")
+    [update] = [d for d in outcome.opened if d.kind == "publication"]
+    assert update.amount_changed
