@@ -727,24 +727,33 @@ def _follow_balance(
     balance target not met yet is superseded, and the balance now due, if any, is targeted
     `payment_target_days` after the amendment takes effect. Before the payment, the payment is
     simply the new amount."""
-    if number == SINGLE_PAYMENT and (convention.clauses.instalments or convention.paid_on is None):
+    made = _paid_and_balance(convention, number)
+    if made is None:
         return [], []
-    progress = progress_of(convention.paid_so_far(), number)
-    if number != SINGLE_PAYMENT and progress.paid_on is None:
-        return [], []
+    paid, balance = made
     closures = [DeadlineClosure("payment", "superseded", instalment=number or None)]
-    instalment = next((i for i in convention.schedule() if i.number == number), None)
-    balance = convention.balance_due() if number == SINGLE_PAYMENT else (
-        convention.still_due(instalment) if instalment else Decimal("0"))  # fmt: skip
     if not balance:
         return closures, []
-    paid = convention.paid_amount if number == SINGLE_PAYMENT else progress.paid_amount
     clauses = convention.clauses
     target = balance_target(
-        amendment.effective_date or date.min, clauses.payment_target_days, balance,
-        paid or Decimal("0"), amendment.title, clauses.articles.payment, instalment=number,
+        amendment.effective_date or date.min, clauses.payment_target_days, balance, paid,
+        amendment.title, clauses.articles.payment, instalment=number,
     )  # fmt: skip
     return closures, [with_source(target, source)]
+
+
+def _paid_and_balance(convention: Convention, number: int) -> tuple[Decimal, Decimal] | None:
+    """What was paid on payment `number` (0: the single payment) and what remains due on it
+    (the balance an amendment raising it left); None before it is paid."""
+    if number == SINGLE_PAYMENT:
+        if convention.clauses.instalments or convention.paid_on is None:
+            return None
+        return convention.paid_amount or Decimal("0"), convention.balance_due()
+    progress = progress_of(convention.paid_so_far(), number)
+    instalment = next((i for i in convention.clauses.instalments if i.number == number), None)
+    if progress.paid_on is None or instalment is None:
+        return None
+    return progress.paid_amount or Decimal("0"), convention.still_due(instalment)
 
 
 def _follow_instalment(
