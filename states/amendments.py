@@ -183,8 +183,8 @@ def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str
 
 
 def _check_new_total(convention: Convention, changes: Mapping[str, str]) -> None:
-    """The sum of a schedule some instalments of which change is an amount convflow keeps:
-    each new amount within bounds, their sum may not be."""
+    """Refuse new instalment amounts whose sum, the new total, is beyond what convflow keeps
+    (each amount is within bounds on its own, their sum may not be)."""
     new_amounts = instalment_changes(convention, changes)
     if not new_amounts:
         return
