@@ -63,6 +63,10 @@ VARIANTS = {
     "elle arrive au terme qu’il a fixé",
     "late_agreement": "si l’accord n’était intervenu qu’après la fin de la période amiable, le "
     "28 mars 2025\u00a0: un accord reste possible après elle et clôt le litige",
+    "instalment_amended": "si la convention était versée en deux fois et qu’un avenant en "
+    f"vigueur le 15 avril 2025 portait le versement n°\u00a01, déjà versé, de "
+    f"{euros(Decimal('120000'))} à {euros(Decimal('130000'))}\u00a0: le solde de "
+    f"{euros(Decimal('10000'))} reste à verser (règle 26 bis)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -1019,9 +1023,72 @@ _EXTENDED_TERM = "\n".join([
     "(pas d’application de l’article 642 du code de procédure civile).",
 ])  # fmt: skip
 """The term an amendment extended (the `term_extended` variant), as its deadline explains it."""
+_RAISED, _RAISED_ON, _RAISED_DUE = Decimal("130000.00"), date(2025, 4, 15), date(2025, 5, 15)
+
+
+def _first_raised() -> Context:
+    """The convention in two instalments after avenant n°1 (in force on 15 April 2025) raised
+    n°1, paid 120 000 € on 27 February, to 130 000 €: a balance of 10 000 € is due."""
+    convention = _in_instalments(*_IN_FORCE, first_paid=True)
+    first, second = convention["instalments"]
+    raised = {**first, "amount": _RAISED, "paid_amount": _FIRST, "balance_due": Decimal("10000.00")}
+    return {**convention, "amount": _RAISED + _SECOND,
+            "instalments": [raised, {**second, "report_received_on": None}]}  # fmt: skip
+
+
+def _raised_balance_target(days_before: int | None = None) -> dict[str, Any]:
+    """The balance of instalment n°1: 30 days after avenant n°1 took effect."""
+    deadline = _deadline(
+        "payment",
+        "Objectif interne de versement (article 2)",
+        _RAISED_DUE,
+        datetime(2025, 5, 15, 22, 0, tzinfo=UTC),
+        [
+            f"Versement du solde du versement n°\u00a01 (article 2) : l’avenant n°\u00a01, en "
+            f"vigueur le {date_fr_full(_RAISED_ON)}, porte le versement n°\u00a01 à "
+            f"{euros(_RAISED)} ; {euros(_FIRST)} ont déjà été versés : le solde de "
+            f"{euros(Decimal('10000'))} reste à verser après l’avenant.",
+            "Objectif interne du service : versement du solde dans les 30 jours, "
+            f"soit le {date_fr_full(_RAISED_DUE)}.",
+        ],
+        days_before=days_before,
+    )
+    return {**deadline, "instalment": 1}
+
+
+def _instalment_amendment() -> dict[str, Any]:
+    """Avenant n°1, in force on 15 April 2025: instalment n°1 and the total, before → after."""
+    changes = [
+        {"field": "instalment.1.amount", "label": "montant du versement n°\u00a01",
+         "before": euros(_FIRST), "after": euros(_RAISED)},
+        {"field": "amount", "label": "montant", "before": euros(_AMOUNT),
+         "after": euros(_RAISED + _SECOND)},
+    ]  # fmt: skip
+    balance = {"amount": Decimal("10000.00"), "paid_before": _FIRST, "instalment": 1,
+               "instalment_amount": _RAISED, "due_date": _RAISED_DUE}  # fmt: skip
+    running = {"term_changed": False, "ends_on": _END, "ended_before": _END, "periods": []}
+    return {"number": 1, "changes": changes, "effective_date": _RAISED_ON, "balance": balance,
+            "running": running}  # fmt: skip
 
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "instalment_amended": {
+        "amendment_in_force": lambda: {
+            "convention": _first_raised(),
+            "deadline": _raised_balance_target(),
+            "amendment": _instalment_amendment(),
+            "event": _event(
+                "amendment_in_force",
+                "Avenant n°\u00a01 signé par les deux parties",
+                _RAISED_ON,
+                _SERVICE,
+            ),
+        },
+        "reminder_payment": lambda: {
+            "convention": _first_raised(),
+            "deadline": _raised_balance_target(0),
+        },
+    },
     "notice_running": {
         "amendment_in_force": lambda: {
             "convention": _convention(*_IN_FORCE, end_date=date(2026, 6, 30)),

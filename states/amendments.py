@@ -11,6 +11,7 @@ by anyone).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ from states.deadlines import (
     balance_target,
     closed_by_end,
     expiry,
+    instalment_target,
     payment_target,
     termination_notice,
     with_source,
@@ -40,6 +42,7 @@ from states.due import moot_kinds
 from states.errors import GuardRejected, InvalidInput, InvalidTransition, UnknownEvent
 from states.inputs import (
     AMENDMENT_INPUTS,
+    LARGEST_AMOUNT,
     check_actor,
     check_keys,
     parse_amount,
@@ -48,6 +51,7 @@ from states.inputs import (
 )
 from states.lifecycle import IN_FORCE
 from states.open_data import publication_update
+from states.payments import SINGLE_PAYMENT, Instalment, InstalmentProgress, progress_of
 
 AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned", "lapsed")
 AMENDMENT_EVENTS = ("submit", "sign", "abandon")
@@ -75,7 +79,12 @@ representatives, replaced)."""
 
 REPRESENTATIVES = "signatory.<party>"
 """How refusals name the changes of a party's representatives among the FIELDS."""
-AMENDABLE = (*FIELDS, REPRESENTATIVES)
+INSTALMENT_AMOUNTS = "instalment.<n>.amount"
+"""How refusals name the new amount of one instalment of a schedule (`instalment.2.amount`):
+the convention's amount then becomes the sum of its schedule."""
+AMENDABLE = (*FIELDS, REPRESENTATIVES, INSTALMENT_AMOUNTS)
+_INSTALMENT_KEY = re.compile(r"^instalment\.([1-9][0-9]{0,2})\.amount$")
+"""An instalment's number as written once (`instalment.2.amount`, never `instalment.02`)."""
 MAX_OFFSETS = 12
 
 
@@ -170,7 +179,21 @@ def parse_changes(convention: Convention, inputs: Mapping[str, str]) -> dict[str
         if changes[key] == current_value(convention, key):
             raise InvalidInput(key, "unchanged_term", value=changes[key])
     _check_one_signatory_per_email(convention, changes)
+    _check_new_total(convention, changes)
     return changes
+
+
+def _check_new_total(convention: Convention, changes: Mapping[str, str]) -> None:
+    """Refuse new instalment amounts whose sum, the new total, is beyond what convflow keeps
+    (each amount is within bounds on its own, their sum may not be)."""
+    new_amounts = instalment_changes(convention, changes)
+    if not new_amounts:
+        return
+    total = sum((dict(new_amounts).get(i, i.amount) for i in convention.clauses.instalments),
+                Decimal("0"))  # fmt: skip
+    if total > LARGEST_AMOUNT:
+        key = instalment_key(new_amounts[-1][0].number)
+        raise InvalidInput(key, "amount_too_large", most=str(LARGEST_AMOUNT))
 
 
 def _check_one_signatory_per_email(convention: Convention, changes: Mapping[str, str]) -> None:
@@ -201,11 +224,12 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
         return end.isoformat()
     if key == "amount":
         if convention.clauses.instalments:
-            # Which instalment would take the difference is for the amendment to say; until
-            # it can, a new total that no longer matches the schedule is refused, not guessed.
+            # Which instalment takes the difference is for the amendment to say
+            # (`instalment.<n>.amount`): a new total alone is refused, not spread by guess.
             raise InvalidInput(
-                key, "amount_of_a_schedule", instalments=len(convention.clauses.instalments)
-            )
+                key, "amount_of_a_schedule", instalments=len(convention.clauses.instalments),
+                term=instalment_key(convention.clauses.instalments[-1].number),
+            )  # fmt: skip
         amount = parse_amount(text, key)
         paid = convention.paid_amount or Decimal("0")
         if amount < paid:  # what was paid is paid: a lower amount would owe money back
@@ -221,6 +245,8 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
         return _whole(text, key, 1, 90)
     if key == "reminders.court_possible":
         return "yes" if parse_flag(text, key) else "no"
+    if key.startswith("instalment."):
+        return _parse_instalment(convention, key, text)
     if key.startswith("signatory."):
         party = key.removeprefix("signatory.")
         if convention.party(party) is None:
@@ -228,6 +254,70 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
             raise InvalidInput(key, "unknown_party", party=party, parties=keys)
         return _representatives(text, key)
     raise InvalidInput(key, "not_amendable", terms=AMENDABLE)
+
+
+def instalment_key(number: int) -> str:
+    """The term an amendment changes to set the amount of instalment `number`."""
+    return f"instalment.{number}.amount"
+
+
+def instalment_number(key: str) -> int | None:
+    """The instalment `instalment.<n>.amount` names (None for any other term)."""
+    found = _INSTALMENT_KEY.match(key)
+    return int(found.group(1)) if found else None
+
+
+def _parse_instalment(convention: Convention, key: str, text: str) -> str:
+    """A new amount for one instalment of the schedule (article 2; Code civil 1193: the parties
+    change it by their agreement). The instalment must exist and not be forgone; what was paid
+    on it is paid: the new amount is never below it (raised, the difference is a balance)."""
+    schedule = convention.clauses.instalments
+    number = instalment_number(key)
+    if number is None or not schedule:
+        raise InvalidInput(key, "not_amendable", terms=AMENDABLE)
+    instalment = next((i for i in schedule if i.number == number), None)
+    if instalment is None:
+        numbers = [str(i.number) for i in schedule]
+        raise InvalidInput(key, "unknown_instalment", instalment=number, instalments=numbers)
+    amount = parse_amount(text, key)
+    _check_instalment_amount(convention, key, instalment, amount)
+    return str(amount)
+
+
+def _check_instalment_amount(
+    convention: Convention, key: str, instalment: Instalment, amount: Decimal
+) -> None:
+    """Refuse at the draft a new amount of `instalment` that `instalment_problem` refuses."""
+    problem = instalment_problem(convention, instalment, amount)
+    if problem is not None:
+        raise InvalidInput(key, problem[0], **problem[1])
+
+
+def instalment_problem(
+    convention: Convention, instalment: Instalment, amount: Decimal
+) -> tuple[str, dict[str, Any]] | None:
+    """Why `amount` cannot become the amount of `instalment` (a code and its parameters), if
+    it cannot: the Métropole forwent it (rule 25: nothing is owed on it), or it is below what
+    was paid on it (what was paid is paid). Asked at the draft, and again at the last
+    signature: the instalment may have been paid or forgone since."""
+    progress = progress_of(convention.paid_so_far(), instalment.number)
+    if progress.forgone_on is not None:
+        return "amend_forgone_instalment", {
+            "instalment": instalment.number, "forgone_on": progress.forgone_on,
+        }  # fmt: skip
+    paid = paid_on_instalment(progress)
+    if amount < paid:
+        return "instalment_below_paid", {
+            "instalment": instalment.number, "amount": amount, "paid": paid,
+        }  # fmt: skip
+    return None
+
+
+def paid_on_instalment(progress: InstalmentProgress) -> Decimal:
+    """What was paid on one instalment so far (0 before its payment)."""
+    if progress.paid_on is None:
+        return Decimal("0")
+    return progress.paid_amount or Decimal("0")
 
 
 def current_value(convention: Convention, key: str) -> str:
@@ -239,6 +329,10 @@ def current_value(convention: Convention, key: str) -> str:
         return str(convention.amount)
     if key in CLAUSES:
         return str(getattr(clauses, key))
+    number = instalment_number(key)
+    if number is not None:
+        found = next((i for i in clauses.instalments if i.number == number), None)
+        return str(found.amount) if found else ""
     name = key.removeprefix("reminders.")
     if key in OFFSETS:
         return ",".join(str(d) for d in getattr(clauses.reminders, name))
@@ -495,6 +589,23 @@ def _check_amount_still_above_paid(convention: Convention, amendment: Amendment)
             convention.reference, "sign", "amount_below_paid", amendment=amendment.number,
             amount=new_amount, paid=paid,
         )  # fmt: skip
+    for instalment, amount in instalment_changes(convention, amendment.changes):
+        problem = instalment_problem(convention, instalment, amount)
+        if problem is not None:
+            raise GuardRejected(convention.reference, "sign", problem[0],
+                                amendment=amendment.number, **problem[1])  # fmt: skip
+
+
+def instalment_changes(
+    convention: Convention, changes: Mapping[str, str]
+) -> list[tuple[Instalment, Decimal]]:
+    """The instalments of the schedule `changes` give a new amount, each with that amount."""
+    found = []
+    for instalment in convention.clauses.instalments:
+        text = changes.get(instalment_key(instalment.number))
+        if text is not None:
+            found.append((instalment, Decimal(text)))
+    return found
 
 
 def _apply(
@@ -506,13 +617,13 @@ def _apply(
 ) -> AmendmentOutcome:
     """The last signature: the convention's terms change and its deadlines follow."""
     amendment.effective_date = on
-    before = {key: current_value(convention, key) for key in amendment.changes}
+    touched = changed_terms(amendment.changes)
+    before = {key: current_value(convention, key) for key in touched}
     moot_before = moot_kinds(convention)
     was = deepcopy(convention)
     _set_terms(convention, amendment.changes)
     amendment.applied = {
-        key: {"before": before[key], "after": current_value(convention, key)}
-        for key in amendment.changes
+        key: {"before": before[key], "after": current_value(convention, key)} for key in touched
     }
     replaced = tuple(
         k.removeprefix("signatory.") for k in amendment.changes if k.startswith("signatory.")
@@ -532,11 +643,28 @@ def _apply(
     )
 
 
+def changed_terms(changes: Mapping[str, str]) -> list[str]:
+    """The terms `changes` change: each one it names, then the convention's `amount` when it
+    names an instalment's (the amount is the sum of the schedule), as `applied` records them."""
+    keys = list(changes)
+    if any(instalment_number(key) is not None for key in keys) and "amount" not in keys:
+        keys.append("amount")
+    return keys
+
+
 def _set_terms(convention: Convention, changes: Mapping[str, str]) -> None:
     clauses, offsets = convention.clauses, convention.clauses.reminders
     clause_changes: dict[str, Any] = {}
     offset_changes: dict[str, Any] = {}
+    new_amounts = dict(instalment_changes(convention, changes))
+    if new_amounts:
+        schedule = tuple(replace(i, amount=new_amounts.get(i, i.amount))
+                         for i in clauses.instalments)  # fmt: skip
+        clause_changes["instalments"] = schedule
+        convention.amount = sum((i.amount for i in schedule), Decimal("0"))
     for key, text in changes.items():
+        if instalment_number(key) is not None:  # set with the schedule, above
+            continue
         if key == "end_date":
             convention.end_date = date.fromisoformat(text)
         elif key == "amount":
@@ -594,23 +722,63 @@ def _follow_committee(
 
 
 def _follow_balance(
-    convention: Convention, amendment: Amendment, source: str
+    convention: Convention, amendment: Amendment, source: str, number: int = SINGLE_PAYMENT
 ) -> tuple[list[DeadlineClosure], list[ComputedDeadline]]:
-    """A new amount once the single payment was made: a balance target not met yet is
-    superseded, and the balance now due, if any, is targeted `payment_target_days` after the
-    amendment takes effect. Before the payment, the single payment is simply the new amount."""
-    if convention.clauses.instalments or convention.paid_on is None:
+    """A new amount once its payment was made (the single payment, or instalment `number`): a
+    balance target not met yet is superseded, and the balance now due, if any, is targeted
+    `payment_target_days` after the amendment takes effect. Before the payment, the payment is
+    simply the new amount."""
+    made = _paid_and_balance(convention, number)
+    if made is None:
         return [], []
-    closures = [DeadlineClosure("payment", "superseded")]
-    balance = convention.balance_due()
+    paid, balance = made
+    closures = [DeadlineClosure("payment", "superseded", instalment=number or None)]
     if not balance:
         return closures, []
     clauses = convention.clauses
     target = balance_target(
-        amendment.effective_date or date.min, clauses.payment_target_days, balance,
-        convention.paid_amount or Decimal("0"), amendment.title, clauses.articles.payment,
+        amendment.effective_date or date.min, clauses.payment_target_days, balance, paid,
+        amendment.title, clauses.articles.payment, instalment=number,
     )  # fmt: skip
     return closures, [with_source(target, source)]
+
+
+def _paid_and_balance(convention: Convention, number: int) -> tuple[Decimal, Decimal] | None:
+    """What was paid on payment `number` (0: the single payment) and what remains due on it
+    (the balance an amendment raising it left); None before it is paid."""
+    if number == SINGLE_PAYMENT:
+        if convention.clauses.instalments or convention.paid_on is None:
+            return None
+        return convention.paid_amount or Decimal("0"), convention.balance_due()
+    progress = progress_of(convention.paid_so_far(), number)
+    instalment = next((i for i in convention.clauses.instalments if i.number == number), None)
+    if progress.paid_on is None or instalment is None:
+        return None
+    return progress.paid_amount or Decimal("0"), convention.still_due(instalment)
+
+
+def _follow_instalment(
+    convention: Convention, amendment: Amendment, source: str, instalment: Instalment
+) -> tuple[list[DeadlineClosure], list[ComputedDeadline]]:
+    """A new amount of one instalment: paid, its balance (`_follow_balance`); due already (its
+    notification, date or report came) and its target not passed when the amendment takes
+    effect, that target says the new amount (same start and days, rule 26); not due yet, it
+    is due with the new amount when its trigger comes."""
+    progress = progress_of(convention.paid_so_far(), instalment.number)
+    if progress.paid_on is not None:
+        return _follow_balance(convention, amendment, source, instalment.number)
+    started = (progress.report_received_on if instalment.trigger == "report"
+               else convention.notified_on)  # fmt: skip
+    if started is None:
+        return [], []
+    clauses = convention.clauses
+    days = kept_period(amendment, "payment_target_days", clauses.payment_target_days)
+    target = instalment_target(instalment, len(clauses.instalments), started, days,
+                               clauses.articles.payment)  # fmt: skip
+    if target.due_date < (amendment.effective_date or date.min):
+        return [], []  # passed: it stays as it was recorded, the payment owes the new amount
+    closure = DeadlineClosure("payment", "superseded", instalment=instalment.number)
+    return [closure], [with_source(target, source)]
 
 
 def follow_terms(
@@ -671,6 +839,10 @@ def follow_terms(
         opened += opened_
     if "amount" in changed:
         closures_, opened_ = _follow_balance(convention, amendment, source)
+        closures += closures_
+        opened += opened_
+    for instalment, _ in instalment_changes(convention, amendment.changes):
+        closures_, opened_ = _follow_instalment(convention, amendment, source, instalment)
         closures += closures_
         opened += opened_
     if (

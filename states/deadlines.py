@@ -716,14 +716,18 @@ def balance_target(
     paid: Decimal,
     amendment: str,
     article: str = "article 2",
+    instalment: int = 0,
 ) -> ComputedDeadline:
     """The internal target of the balance an amendment calls for when it raises the amount of a
-    single payment already made: `days` calendar days after the amendment takes effect (counted
-    as the payment target is, never extended)."""
+    payment already made (the single payment, or instalment `instalment` of a schedule): `days`
+    calendar days after the amendment takes effect (counted as the payment target is, never
+    extended)."""
     due = add_days(effective_on, days)
+    what = f"le versement n°\u00a0{instalment}" if instalment else "la participation"
+    of = f" du versement n°\u00a0{instalment}" if instalment else ""
     lines = [
-        f"Versement du solde ({article})\u00a0: l'{amendment}, en vigueur le "
-        f"{french_date(effective_on)}, porte la participation à "
+        f"Versement du solde{of} ({article})\u00a0: l'{amendment}, en vigueur le "
+        f"{french_date(effective_on)}, porte {what} à "
         f"{french_euros(paid + balance)}\u00a0; "
         f"{french_euros(paid)} ont déjà été versés\u00a0: le solde de {french_euros(balance)} "
         "reste "
@@ -739,6 +743,7 @@ def balance_target(
         due_date=due,
         expires_at=end_of_day(due),
         explanation="\n".join(lines),
+        instalment=instalment,
     )
 
 

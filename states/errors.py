@@ -258,7 +258,7 @@ CODES: dict[str, dict[str, Kind]] = {
     },
     "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "instalment_amount_or_share": {},
-    "amount_of_a_schedule": {"instalments": "count"},
+    "amount_of_a_schedule": {"instalments": "count", "term": "text"},
     "not_a_draft": {"state": "state"},
     "reference_unchanged": {"reference": "text"},
     "history_at_creation_only": {},
@@ -442,6 +442,11 @@ CODES: dict[str, dict[str, Kind]] = {
     # convention file, without a [[history]] whose dates happened.
     "term_ahead_one_file": {},
     "term_ahead_with_history": {},
+    # An avenant changing one instalment of a schedule (`instalment.<n>.amount`): never one
+    # the Métropole forwent (rule 25), never below what was paid on it (Code civil 1193: what
+    # was paid is paid), at its draft and again at its last signature.
+    "amend_forgone_instalment": {"instalment": "number", "forgone_on": "date"},
+    "instalment_below_paid": {"instalment": "number", "amount": "amount", "paid": "amount"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -8,6 +8,7 @@ no longer overwrite what the new holder records (fencing, as River, procrastinat
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from states.payments import SINGLE_PAYMENT, Instalment, outstanding, progress_of
 from storage import reads
 from storage.fastpath import Prepared, column_kinds
-from storage.mapping import payments_from_stored
+from storage.mapping import instalment_from_json, payments_from_stored
 from storage.tables import (
     OUTBOX_SENDING,
     OUTBOX_WAITING,
@@ -63,8 +64,9 @@ class ReminderReason:
 def _paid(row: AnyRow) -> bool:
     """Whether the payment a reminder's deadline is about is recorded: the single payment
     (instalment 0) once the convention is paid, and paid in full (the balance an amendment
-    raising its amount added is still due); an instalment once its own entry is. One the
-    Métropole forgoes (rule 25) is owed no more: its reminders are moot as a paid one's."""
+    raising its amount added is still due); an instalment once its own entry is, and paid in
+    full (the balance an amendment raising it added is still due). One the Métropole forgoes
+    (rule 25) is owed no more: its reminders are moot as a paid one's."""
     if row.kind != "payment":
         return False
     progress = progress_of(payments_from_stored(row.payments), row.instalment)
@@ -74,7 +76,17 @@ def _paid(row: AnyRow) -> bool:
         if progress.paid_on is None:  # recorded before revision 0011, or not paid
             return row.paid_on is not None
         return not outstanding(Instalment(SINGLE_PAYMENT, Decimal(row.amount)), progress)
-    return progress.paid_on is not None
+    instalment = _declared(row.clauses, row.instalment)
+    if instalment is None or progress.paid_on is None:
+        return progress.paid_on is not None
+    return not outstanding(instalment, progress)
+
+
+def _declared(clauses: str | dict[str, Any] | None, number: int) -> Instalment | None:
+    """Instalment `number` of the stored clauses (JSON text or an object), as amended."""
+    data = json.loads(clauses) if isinstance(clauses, str) else (clauses or {})
+    found = [item for item in data.get("instalments") or [] if int(item["number"]) == number]
+    return instalment_from_json(found[0]) if found else None
 
 
 @dataclass(frozen=True)
@@ -285,6 +297,7 @@ class OutboxRepository:
                 c.paid_on,
                 c.payments,
                 c.amount,
+                c.clauses,
                 awaiting.label("amendment_awaiting"),
             )
             .join(deadline_table, d.id == r.deadline_id)

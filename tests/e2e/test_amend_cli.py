@@ -7,9 +7,18 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, Convflow
+import pytest
+
+from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
+
+
+@pytest.fixture
+def cli_clock_at_spring_2027(cli_clock: CliClock) -> None:
+    """The command line's clock on 20 March 2027, for the 2027 example's life."""
+    cli_clock.now = datetime(2027, 3, 20, 10, 0, tzinfo=UTC)
 
 
 def _in_execution(convflow: Convflow) -> None:
@@ -212,3 +221,49 @@ def test_a_second_avenant_while_the_first_is_a_draft_names_the_commands_that_fre
     # the commands named are the ones that work
     convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
     convflow.ok("amend", REF, "amount=250000.00", "--on", "2025-11-04")
+
+
+def test_an_avenant_file_sets_one_instalment_s_amount_and_the_status_follows(
+    convflow: Convflow, cli_clock_at_spring_2027: None, tmp_path: Path
+) -> None:
+    """AMP-EXEMPLE-2027 pays 27 000,00 € then 18 000,00 € (on its activity report): avenant
+    n° 1 raises n° 2 to 21 000,00 €, written as TOML's dotted key; a malformed amount is
+    refused naming the file's line and the field, `amount` alone naming the term to use."""
+    example = Path(EXAMPLE).parent / "convention-exemple-quartiers-nord-2027.toml"
+    reference = "AMP-EXEMPLE-2027"
+    convflow.ok("import", "--without-history", str(example))
+    for args in (
+        ["submit", "--on", "2027-01-04"],
+        ["sign", "signatory=nadia.benali@example.org", "--on", "2027-01-06"],
+        ["sign", f"signatory={METROPOLE}", "--on", "2027-01-08"],
+        ["notify", "--on", "2027-01-15"],
+        ["pay", "amount=27000.00", "--on", "2027-02-01"],
+    ):
+        convflow.ok("event", reference, *args)
+    avenant = tmp_path / "avenant-1.toml"
+    avenant.write_text('[changes]\ninstalment.2.amount = "beaucoup"\n', encoding="utf-8")
+    bad = convflow.english("amend", reference, "--file", str(avenant), "--on", "2027-03-01")
+    assert bad.exit_code == 1
+    assert f"{avenant}, line 2: changes.instalment.2.amount: " in bad.stderr
+    total = convflow.refusal("amend", reference, "amount=50000.00", "--on", "2027-03-01")
+    assert (total["code"], total["params"]["term"]) == (
+        "amount_of_a_schedule",
+        "instalment.2.amount",
+    )
+    assert "instalment.2.amount=MONTANT" in total["message"]
+    assert "ne sait pas encore" not in total["message"]
+
+    avenant.write_text('[changes]\ninstalment.2.amount = "21 000,00"\n', encoding="utf-8")
+    convflow.ok("amend", reference, "--file", str(avenant), "--on", "2027-03-01")
+    for args in (["submit"], ["sign", "signatory=nadia.benali@example.org"],
+                 ["sign", f"signatory={METROPOLE}"]):  # fmt: skip
+        convflow.ok("event", reference, *args, "--amendment", "1", "--on", "2027-03-02")
+
+    listed = convflow.ok("amendments", reference)
+    assert "instalment.2.amount: 18000.00 → 21000.00" in listed
+    assert "amount: 45000.00 → 48000.00" in listed
+    status = convflow.json("status", reference)
+    assert status["amount"] == "48000.00"
+    assert status["terms"]["instalment.2.amount"]["set_by"] == "avenant n°\u00a01"
+    text = convflow.ok("status", reference).replace("\u202f", " ").replace("\xa0", " ")
+    assert "48 000,00 €" in text and "21 000,00 €" in text

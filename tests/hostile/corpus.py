@@ -658,6 +658,16 @@ AMEND_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     ),
     # "paid-": the convention's 200 000,00 € paid first: an amount below it would owe money back
     "paid-amount-below": (b'[changes]\namount = "150000.00"\n', ("amount_below_paid",)),
+    # an instalment's amount (`instalment.<n>.amount`) on a convention paid once: no schedule
+    "instalment-of-a-single-payment": (
+        b'[changes]\n"instalment.1.amount" = "1000.00"\n',
+        ("not_amendable",),
+    ),
+    "instalment-dotted-huge-number": (
+        b'[changes]\ninstalment.99999999999999999999.amount = "1"\n',
+        ("not_amendable",),
+    ),
+    "instalment-as-a-table": (b'[changes.instalment.1]\namount = "1"\n', ("not_amendable",)),
 }
 
 API_CASES.update(

@@ -259,3 +259,92 @@ def test_during_a_termination_notice_the_report_and_the_balance_are_offered(
     assert pay(signed_in(client, tokens), "18000.00").status_code == 303
     assert views.status(in_payment, EXAMPLE)["remaining"] == []
     assert views.status(in_payment, EXAMPLE)["state"] == "termination"
+
+
+# --- An avenant changing one instalment -----------------------------------------------------
+
+
+def test_the_amendment_form_asks_each_instalment_s_amount_and_drafts_one(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    page = signed_in(client, tokens).get(PAGE).text
+    form = words(form_of(page, "amend"))
+    assert "Montant du versement n° 2 Actuellement : 18 000,00 €" in form
+    assert 'name="ch_amount"' not in page  # the total is the schedule's sum
+
+    below = client.post(f"{PAGE}/avenants", data={
+        "csrf_token": form_value(page, "csrf_token"), "event": "amend",
+        "ch_instalment.1.amount": "20000",
+    })  # fmt: skip
+    assert below.status_code == 422
+    assert (
+        "le nouveau montant du versement n° 1 (20 000,00 €) serait inférieur à ce qui a déjà été "
+        "versé à ce titre (27 000,00 €)"
+    ) in words(below.text)
+    assert views.amendments(first_paid, EXAMPLE) == []
+
+    typed = client.post(f"{PAGE}/avenants", data={
+        "csrf_token": form_value(page, "csrf_token"), "event": "amend",
+        "ch_instalment.2.amount": "21 000,00",
+    })  # fmt: skip
+    assert typed.status_code == 303
+    [drafted] = views.amendments(first_paid, EXAMPLE)
+    assert drafted["changes"] == {"instalment.2.amount": "21000.00"}
+
+
+def test_a_paid_instalment_raised_by_an_avenant_fills_the_payment_form_with_its_balance(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    from workflow.usecases.amendments import (
+        DraftAmendment,
+        RecordAmendmentEvent,
+        draft_amendment,
+        record_amendment_event,
+    )
+
+    draft_amendment(
+        first_paid,
+        DraftAmendment(EXAMPLE, {"instalment.1.amount": "30000.00"}, "alice", date(2027, 3, 10)),
+        first_paid.clock(),
+    )
+    for event, inputs in (("submit", {}), ("sign", {"signatory": "nadia.benali@example.org"}),
+                          ("sign", {"signatory": "martial.alvarez@example.org"})):  # fmt: skip
+        command = RecordAmendmentEvent(EXAMPLE, 1, event, "alice", date(2027, 3, 10), inputs)
+        record_amendment_event(first_paid, command, first_paid.clock())
+
+    form = form_of(signed_in(client, tokens).get(PAGE).text, "pay")
+
+    assert field_value(form, "in_amount") == "3000.00"
+    assert hint_of(form, "pay-amount") == (
+        "Exactement le solde dû après l'avenant : 3 000,00 € (versement n° 1 sur 2)."
+    )
+    assert pay(client, "3000.00").status_code == 303
+    status = views.status(first_paid, EXAMPLE)
+    assert (status["paid_amount"], status["instalments"][0]["balance_due"]) == ("30000.00", None)
+
+
+def test_an_avenant_on_an_instalment_through_the_api(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    from tests.http.conftest import bearer
+
+    admin = bearer(tokens.admin)
+    amendments = f"/api/v1/conventions/{EXAMPLE}/amendments"
+
+    below = client.post(amendments, headers=admin,
+                        json={"changes": {"instalment.1.amount": "20000.00"}})  # fmt: skip
+    drafted = client.post(amendments, headers=admin,
+                          json={"changes": {"instalment.2.amount": "21000.00"}})  # fmt: skip
+    for event, inputs in (("submit", {}), ("sign", {"signatory": "nadia.benali@example.org"}),
+                          ("sign", {"signatory": "martial.alvarez@example.org"})):  # fmt: skip
+        signed = client.post(f"{amendments}/1/events", headers=admin,
+                             json={"event": event, "inputs": inputs})  # fmt: skip
+
+    assert below.status_code == 422 and below.json()["code"] == "instalment_below_paid"
+    assert drafted.status_code == 201
+    assert signed.json()["applied"] == {
+        "instalment.2.amount": {"before": "18000.00", "after": "21000.00"},
+        "amount": {"before": "45000.00", "after": "48000.00"},
+    }
+    status = client.get(f"/api/v1/conventions/{EXAMPLE}", headers=admin).json()
+    assert status["amount"] == "48000.00"

@@ -378,7 +378,7 @@ CASES = [
         "le terme (jours), rappels avant la résiliation (jours), rappels avant la fin du "
         "règlement amiable (jours), rappels de versement (jours), fréquence des relances de "
         "signature (jours), rappel le jour où le tribunal peut être saisi, représentants "
-        "d'une partie).",
+        "d'une partie, montant d'un versement).",
         id="amendment-changes-nothing",
     ),
     pytest.param(
@@ -390,7 +390,7 @@ CASES = [
         "le terme (jours), rappels avant la résiliation (jours), rappels avant la fin du "
         "règlement amiable (jours), rappels de versement (jours), fréquence des relances de "
         "signature (jours), rappel le jour où le tribunal peut être saisi, représentants "
-        "d'une partie).",
+        "d'une partie, montant d'un versement).",
         id="amendment-cannot-change-this",
     ),
     pytest.param(

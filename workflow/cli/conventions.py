@@ -494,7 +494,8 @@ def amend(
     reminders.expiry=90,60,30,7 (also reminders.termination, reminders.dispute_window,
     reminders.payment), reminders.signature_every_days=7, reminders.court_possible=yes,
     signatory.PARTY="Name|Title|email" replaces all the party's representatives: to keep
-    one, list them too, separated by ';' ("A|Title|a@x.org;B|Title|b@x.org").
+    one, list them too, separated by ';' ("A|Title|a@x.org;B|Title|b@x.org"); paid in
+    instalments, instalment.N.amount=21000.00 in place of amount (the total is their sum).
     Then: convflow event REFERENCE submit --amendment N, sign ... --amendment N.
     Allowed only while the convention is in force, one amendment at a time.
     """

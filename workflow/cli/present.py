@@ -303,6 +303,9 @@ def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
             done.append(words("report received {day}", day=day(words, i["report_received_on"])))
         if i["paid_on"]:
             done.append(words("paid {day}", day=day(words, i["paid_on"])))
+        if i.get("balance_due"):
+            done.append(words("balance due after the amendment: {amount}",
+                              amount=money(words, i["balance_due"])))  # fmt: skip
         if i.get("forgone_on"):
             done.append(words("forgone {day}", day=day(words, i["forgone_on"])))
         status = f"  — {', '.join(done)}" if done else ""
@@ -402,7 +405,7 @@ def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
             shown = (
                 day(words, value)
                 if key == "end_date"
-                else (money(words, value) if key == "amount" else value)
+                else (money(words, value) if key.endswith("amount") else value)
             )
             lines.append(
                 f"{key:<28} {shown}  — "

@@ -4,6 +4,7 @@
 end_date = 2026-12-31
 amount = "250000.00"
 "reminders.expiry" = [90, 60, 30, 7]
+"instalment.2.amount" = "21000.00"   # paid in instalments: an instalment's amount, not `amount`
 
 [[representatives]]          # the party's representatives after the avenant
 party = "metropole"
@@ -59,7 +60,7 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
     ):
         raise ConventionFileError(source, locate(text, ("representatives",)), "representatives",
                                   "not_a_table")  # fmt: skip
-    changes = {key: _text(value, key, text, source) for key, value in declared.items()}
+    changes = {key: _text(value, key, text, source) for key, value in _flat(declared).items()}
     people: dict[str, list[str]] = {}
     for index, person in enumerate(representatives):
         where = ("representatives", index)
@@ -84,6 +85,18 @@ def _changes(data: dict[str, Any], text: str, source: str) -> dict[str, str]:
     if not changes:
         raise ConventionFileError(source, None, "changes", "no_change_declared")
     return changes
+
+
+def _flat(declared: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The changes with TOML's dotted keys read as the term they name: `instalment.2.amount =`
+    (a table `instalment`, in TOML) is the term `instalment.2.amount`, as quoted."""
+    flat: dict[str, Any] = {}
+    for key, value in declared.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _representative_problem(field: str, value: str) -> str | None:

@@ -818,7 +818,8 @@ def _financial_report_data(report: FinancialReport) -> dict[str, Any]:
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+_KEY = re.compile(r"^\s*([\"']?)([A-Za-z0-9_\-.]+)\1\s*=")
+"""A `key =` line; its key bare, dotted (`instalment.2.amount`) or quoted, read as one name."""
 
 
 def locate(text: str, loc: Sequence[int | str]) -> int | None:
@@ -837,7 +838,7 @@ def locate(text: str, loc: Sequence[int | str]) -> int | None:
             table = _table_path(header.group(1) == "[[", header.group(2), table, counters)
             path = table
         elif (key := _KEY.match(line)) is not None:
-            path = (*table, key.group(1))
+            path = (*table, key.group(2))
         else:
             continue
         depth = _common_prefix(path, wanted)

@@ -40,7 +40,8 @@ router = APIRouter(
     dependencies=[Depends(api_reader)],
     route_class=StrictJsonRoute,
 )
-ChangeKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64})?$")]
+ChangeKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64}){0,2}$")]
+"""A term: `end_date`, `reminders.expiry`, `signatory.crpv`, `instalment.2.amount`."""
 OnDate = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)]
 Number = Annotated[int, Path(ge=1, le=MAX_AMENDMENT)]
 
@@ -52,7 +53,8 @@ class AmendmentRequest(BaseModel):
 
     changes: dict[ChangeKey, InputValue] = Field(
         max_length=30,
-        description="e.g. {'end_date': '2026-06-30', 'amount': '250000.00'}",
+        description="e.g. {'end_date': '2026-06-30', 'amount': '250000.00'}; paid in "
+        "instalments, one instalment's amount: {'instalment.2.amount': '21000.00'}",
     )
     on: OnDate | None = Field(None, description="YYYY-MM-DD (default: today)")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from states.amendments import FIELDS
+from states.amendments import FIELDS, instalment_key
 from states.errors import InvalidInput
 from states.inputs import INPUTS, PROSE_INPUTS
 from states.lifecycle import AWARD_STATES, IN_FORCE
@@ -143,6 +143,11 @@ def _due(view: Mapping[str, Any]) -> tuple[str, str]:
     once an amendment raised the amount of a payment already made)."""
     schedule = view.get("instalments") or []
     unpaid = [part for part in schedule if not part["paid_on"] and not part.get("forgone_on")]
+    raised = [part for part in schedule if part.get("balance_due")]
+    if raised and (not unpaid or raised[0]["number"] < unpaid[0]["number"]):
+        part, due = raised[0], raised[0]["balance_due"]  # what `pay` takes first, as it does
+        return due, (f"Exactement le solde dû après l'avenant\u00a0: {money(due)} (versement "
+                     f"n°\u00a0{part['number']} sur {len(schedule)}).")  # fmt: skip
     balance = view.get("balance_due")
     if not unpaid and balance:
         return balance, f"Exactement le solde dû après l'avenant\u00a0: {money(balance)}."
@@ -260,9 +265,20 @@ def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
             else "",
             prefix=CHANGE,
         )
-        for key in FIELDS
+        for key in amendable(view)
     )
     return EventForm("amend", "Proposer un avenant", fields, "avenants", "amend")
+
+
+def amendable(view: Mapping[str, Any]) -> list[str]:
+    """The terms the amendment form proposes: FIELDS; for a convention paid in instalments,
+    each instalment's amount in place of the total (its sum, which an avenant cannot set)."""
+    schedule = view.get("instalments") or []
+    if not schedule:
+        return list(FIELDS)
+    at = FIELDS.index("amount")
+    return [*FIELDS[:at], *(instalment_key(part["number"]) for part in schedule),
+            *FIELDS[at + 1 :]]  # fmt: skip
 
 
 def amendment_forms(

@@ -37,7 +37,7 @@ from states.due import ANNOUNCEMENTS
 from states.financial_report import exercise
 from states.inputs import parse_flag
 from states.lifecycle import ENDED_IN_FORCE, Outcome
-from states.payments import SINGLE_PAYMENT
+from states.payments import SINGLE_PAYMENT, progress_of
 from states.retention import open_because
 from storage.outbox import Email
 from storage.uow import UnitOfWork
@@ -303,7 +303,10 @@ def amendment_snapshot(amendment: Amendment, convention: Convention) -> dict[str
     """An amendment as emails describe it: its number, what it changes (from the terms it
     replaced once in force, from the convention's current terms before), when it took effect."""
     changes = []
-    for key, value in amendment.changes.items():
+    # the total an instalment's new amount changed (states.amendments.changed_terms), after it
+    derived = {key: values["after"] for key, values in amendment.applied.items()
+               if key not in amendment.changes}  # fmt: skip
+    for key, value in {**amendment.changes, **derived}.items():
         applied = amendment.applied.get(key)
         before = applied["before"] if applied else current_value(convention, key)
         after = applied["after"] if applied else value
@@ -382,10 +385,23 @@ def balance_snapshot(convention: Convention, target: ComputedDeadline) -> dict[s
     emails state it: the convention's (`convention_snapshot`), and the day `target`, its
     payment deadline, falls; None when the amendment leaves no balance (a new payment target
     before the payment opens a payment deadline too)."""
-    balance = _balance(convention)
+    balance = _balance(convention) if not target.instalment else _instalment_balance(
+        convention, target.instalment)  # fmt: skip
     if balance is None:
         return None
     return {**balance, "due_date": _iso(target.due_date)}
+
+
+def _instalment_balance(convention: Convention, number: int) -> dict[str, Any] | None:
+    """The balance an amendment raising instalment `number` left to pay once it was paid: its
+    amount, what was paid on it before, the instalment's new amount and its number."""
+    instalment = next((i for i in convention.clauses.instalments if i.number == number), None)
+    if instalment is None or progress_of(convention.payments, number).paid_on is None:
+        return None  # not paid yet: its target says its new amount, no balance
+    if not (balance := convention.still_due(instalment)):
+        return None
+    return {"amount": str(balance), "paid_before": str(instalment.amount - balance),
+            "instalment": number, "instalment_amount": str(instalment.amount)}  # fmt: skip
 
 
 def letter_snapshot(
@@ -477,12 +493,25 @@ def paid_balance(
     event, a whole single payment or an instalment."""
     if not isinstance(outcome, Outcome) or outcome.trigger != "pay":
         return None
-    if convention.clauses.instalments or convention.paid_amount is None:
+    if convention.clauses.instalments:
+        return _paid_instalment_balance(outcome, convention)
+    if convention.paid_amount is None:
         return None
     amount = Decimal(outcome.inputs["amount"])
     if amount == convention.paid_amount:
         return None
     return {"amount": str(amount), "paid_before": str(convention.paid_amount - amount)}
+
+
+def _paid_instalment_balance(outcome: Outcome, convention: Convention) -> dict[str, Any] | None:
+    """For the payment of an instalment's balance (what an amendment raising it added once it
+    was paid): that balance, what was paid on it before, and its number; None otherwise."""
+    number = int(outcome.inputs.get("instalment", SINGLE_PAYMENT))
+    paid = progress_of(convention.payments, number).paid_amount
+    amount = Decimal(outcome.inputs["amount"])
+    if paid is None or amount == paid:
+        return None
+    return {"amount": str(amount), "paid_before": str(paid - amount), "instalment": number}
 
 
 class Mailer:
@@ -719,7 +748,7 @@ def _typed(key: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if key == "expires_at":
         return datetime.fromisoformat(value)
-    if key in ("amount", "paid_before"):
+    if key in ("amount", "paid_before", "instalment_amount", "paid_amount", "balance_due"):
         return Decimal(value)
     return value
 

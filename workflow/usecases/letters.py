@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from states.amendments import Amendment, consolidated
+from states.amendments import Amendment, consolidated, instalment_number
 from states.calendar import french_date, french_day, french_euros
 from states.convention import Convention, Party
 from states.deadlines import LegalSettings, RegisteredLetter, payment_target, termination_notice
@@ -257,7 +257,8 @@ def amendment_facts(
 ) -> dict[str, Any]:
     """The draft amendment: each contractual change as an article, the terms consolidated."""
     after = consolidated(convention, amendment)
-    keys = [k for k in amendment.changes if k in CONTRACTUAL or k.startswith("signatory.")]
+    keys = [k for k in amendment.changes
+            if k in CONTRACTUAL or k.startswith(("signatory.", "instalment."))]  # fmt: skip
     if not keys:
         raise GuardRejected(convention.reference, "letter", "amendment_letter_without_terms",
                             number=amendment.number)  # fmt: skip
@@ -302,6 +303,9 @@ def _change(before: Convention, after: Convention, key: str) -> str:
     if key == "amount":
         return (f"Le montant de la subvention, fixé à {french_euros(before.amount)}, est porté "
                 f"à {french_euros(after.amount)}.")  # fmt: skip
+    number = instalment_number(key)
+    if number is not None:
+        return _instalment_change(before, after, number)
     if key == "dispute_window_days":
         return (f"Le délai de règlement amiable des différends ({articles.dispute}) passe de "
                 f"{before.clauses.dispute_window_days} à {after.clauses.dispute_window_days} "
@@ -320,12 +324,32 @@ def _change(before: Convention, after: Convention, key: str) -> str:
     )
 
 
+def _instalment_change(before: Convention, after: Convention, number: int) -> str:
+    """The article setting instalment `number`'s new amount, and the total it makes."""
+    articles = before.clauses.articles
+    was = next(i.amount for i in before.clauses.instalments if i.number == number)
+    set_to = next(i.amount for i in after.clauses.instalments if i.number == number)
+    verb = "porté" if set_to > was else "ramené"
+    return (f"Le versement n°\u00a0{number} de la subvention ({articles.payment}), fixé à "
+            f"{french_euros(was)}, est {verb} à {french_euros(set_to)}\u00a0; le montant de la "
+            f"subvention, somme des versements, passe de {french_euros(before.amount)} à "
+            f"{french_euros(after.amount)}.")  # fmt: skip
+
+
+def _schedule(after: Convention) -> str:
+    """The instalments the amount is paid in, as the consolidated terms say them (none for a
+    single payment): ' (versements : n° 1 : 27 000,00 € ; n° 2 : 21 000,00 €)'."""
+    parts = "\u00a0; ".join(f"n°\u00a0{i.number}\u00a0: {french_euros(i.amount)}"
+                            for i in after.clauses.instalments)  # fmt: skip
+    return f" (versements\u00a0: {parts})" if parts else ""
+
+
 def _consolidated(after: Convention) -> str:
     """The convention's terms once the amendment is in force, in one sentence."""
     clauses = after.clauses
     return (
         f"terme le {french_date(after.end_date)}\u00a0; montant "
-        f"{french_euros(after.amount)}\u00a0; "
+        f"{french_euros(after.amount)}{_schedule(after)}\u00a0; "
         f"règlement amiable des différends en {clauses.dispute_window_days} jours\u00a0; préavis "
         f"de résiliation de {clauses.termination_notice_months} mois\u00a0; représentants\u00a0: "
         + "\u00a0; ".join(f"{s.name} ({s.title})" for s in after.signatories)

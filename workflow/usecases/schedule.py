@@ -4,10 +4,11 @@ the dashboard and the emails' facts say it the same way)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, TypedDict
 
 from states.convention import Convention
-from states.payments import SINGLE_PAYMENT, progress_of
+from states.payments import SINGLE_PAYMENT, Instalment, progress_of
 from workflow.usecases.iso import day
 
 
@@ -24,6 +25,8 @@ class InstalmentView(TypedDict):
     paid_amount: str | None
     forgone_on: str | None
     """The day the Métropole recorded it will not pay it (rule 25, `forgo_payment`)."""
+    balance_due: str | None
+    """Paid, then raised by an amendment: the balance left to pay on it (None when none)."""
 
 
 def instalment_views(convention: Convention) -> list[InstalmentView]:
@@ -41,8 +44,19 @@ def instalment_views(convention: Convention) -> list[InstalmentView]:
             "paid_on": day(progress.paid_on),
             "paid_amount": str(progress.paid_amount) if progress.paid_amount else None,
             "forgone_on": day(progress.forgone_on),
+            "balance_due": _balance_due(convention, instalment, progress.paid_on),
         })  # fmt: skip
     return views
+
+
+def _balance_due(
+    convention: Convention, instalment: Instalment, paid_on: date | None
+) -> str | None:
+    """What an amendment raising `instalment` once paid left to pay on it, as text."""
+    if paid_on is None:
+        return None
+    balance = convention.still_due(instalment)
+    return str(balance) if balance else None
 
 
 class RemainingView(TypedDict):

@@ -17,6 +17,7 @@ from states.amendments import (
     Amendment,
     allowed_amendment_events,
     current_value,
+    instalment_key,
 )
 from states.award import AwardDecision
 from states.calendar import civil_date, end_of_day
@@ -480,6 +481,9 @@ def terms_view(
     terms: dict[str, dict[str, Any]] = {
         key: {"value": current_value(convention, key), "set_by": "convention"} for key in FIELDS
     }  # fmt: skip
+    for instalment in convention.clauses.instalments:  # each one an amendment may change
+        key = instalment_key(instalment.number)
+        terms[key] = {"value": current_value(convention, key), "set_by": "convention"}
     for amendment in amendments:
         if amendment.state != "in_force":
             continue

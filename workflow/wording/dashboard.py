@@ -180,7 +180,9 @@ def input_value(
     convention, a party or a signatory by name."""
     if key == TERMS:
         return wording.terms_text(value)
-    if amendment and (key in labels.GLOSSARY["term"] or key.startswith("signatory.")):
+    if amendment and (
+        key in labels.GLOSSARY["term"] or key.startswith(("signatory.", "instalment."))
+    ):
         return wording.term_text(key, str(value))
     return wording.input_text(key, str(value), convention)
 

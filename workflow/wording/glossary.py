@@ -90,7 +90,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
               "dossier", "toml",  # as a form asks it (toml: a file's syntax, no key on its line)
               # what `verify` holds against the history: the state, a party (by its key)
               "state", "party.{party}"),
-    "term": (*AMENDABLE, "signatory.{party}"),  # what an amendment changes
+    # what an amendment changes (a party's representatives, one instalment's amount)
+    "term": (*AMENDABLE, "signatory.{party}", "instalment.{number}.amount"),
     "deadline": DEADLINE_KINDS,
     "deadline_status": DEADLINE_STATUSES,
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),

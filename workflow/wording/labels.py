@@ -113,11 +113,14 @@ def deadline_reason(reason: str, language: Language = DEFAULT_LANGUAGE) -> str:
 def term(key: str, language: Language = DEFAULT_LANGUAGE) -> str:
     """What an amendment changes, in lower case: 'terme de la convention', 'représentants de
     la partie crpv'."""
-    from states.amendments import REPRESENTATIVES  # not at import: see __getattr__
+    from states.amendments import REPRESENTATIVES, instalment_number  # see __getattr__
 
     if key.startswith("signatory.") and key != REPRESENTATIVES:
         party = key.removeprefix("signatory.")
         return label("term", "signatory.{party}", language).format(party=party)
+    number = instalment_number(key)
+    if number is not None:
+        return label("term", "instalment.{number}.amount", language).format(number=number)
     return label("term", key, language)
 
 

@@ -31,7 +31,7 @@ def term_text(key: str, text: str) -> str:
         return "—"
     if key == "end_date":
         return date_fr(date.fromisoformat(text))
-    if key == "amount":
+    if key == "amount" or (key.startswith("instalment.") and key.endswith(".amount")):
         return euros(Decimal(text))
     if key.startswith("reminders.") and key not in ("reminders.court_possible",):
         return f"{text.replace(',', ', ')} jours"

@@ -143,7 +143,8 @@ class Words:
         """The field a refusal is about, as a form asks it: 'Montant versé, en euros'; a term
         an amendment changes when it is one ('change.end_date', 'signatory.crpv')."""
         name = key.removeprefix("change.")
-        if name.startswith("signatory.") or (name != key and name in labels.GLOSSARY["term"]):
+        amended = name.startswith(("signatory.", "instalment."))
+        if amended or (name != key and name in labels.GLOSSARY["term"]):
             said = labels.term(name, self.language)
             if said == name:  # no label in this language: the name as it is typed
                 return name
