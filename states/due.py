@@ -31,9 +31,10 @@ A pass at `now` does, for each convention:
 3. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
-   announced instead); of the others the latest goes out, the earlier ones coalesce into it,
-   and it says the days really left on the day it goes. While a signature is missing, the
-   next weekly reminder is planned (on a working day: :mod:`states.reminders`).
+   announced instead; its day over, it has passed, the expiry's hold notwithstanding); of the
+   others the latest goes out, the earlier ones coalesce into it, and it says the days really
+   left on the day it goes. While a signature is missing, the next weekly reminder is planned
+   (on a working day: :mod:`states.reminders`).
 4. **Next** (:func:`next_due`): the earliest instant of a pending deadline, an announcement
    waiting or a planned reminder.
 """
@@ -388,7 +389,11 @@ def reminder_decisions(
     `reminders` read before the pass (states.reading) and what the pass does are this."""
     convention = agenda.convention
     moot = deadline.kind in moot_kinds(convention)
-    passed = deadline.expires_at <= now
+    # Its day, not only the instant it falls at: a deadline the expiry's hold moved past its
+    # day (ExpiryHeld: the term, and what the end would close) has passed for its reminders
+    # once its day is over, whether the pass held it before or after them; a reminder that the
+    # term is coming never goes after the term.
+    passed = min(deadline.expires_at, end_of_day(deadline.due_date)) <= now
     decisions: list[ReminderDecision] = []
     live: list[ReminderEntry] = []
     for reminder in sorted(due, key=lambda r: (r.planned_at, r.id)):

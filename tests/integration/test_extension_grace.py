@@ -305,3 +305,63 @@ def test_the_deadlines_list_reads_the_held_expiry_as_the_status_does(
                   for i in listing.upcoming_deadlines(submitted, now, 30)["items"]}  # fmt: skip
         assert shown == listed == {"expiry": (True, False),
                                    "amendment_signature": (True, False)}, instant  # fmt: skip
+
+
+@pytest.fixture
+def submitted_early(
+    app: App, clock: FixedClock, reference_convention: Convention, smtp_server: RunningServer
+) -> App:
+    """The same avenant submitted on Monday 15 December 2025 (the pass of that day sent the
+    term's J-30 reminder), signed by the CRPV on the 16th; then the service stopped until
+    after the term: the J-7 reminder of Wednesday 24 December was never decided."""
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_execution(app)
+    clock.now = at("2025-12-15T10:00:00Z")
+    command = DraftAmendment(REFERENCE, {"end_date": "2026-06-30"}, "alice", date(2025, 12, 15))
+    draft_amendment(app, command, clock.now)
+    amendment(app, "submit", "2025-12-15")
+    run_due(app, clock.now, smtp_server.sender())
+    clock.now = at("2025-12-16T10:00:00Z")
+    amendment(app, "sign", "2025-12-16", signatory=CRPV)
+    return app
+
+
+def test_after_an_outage_the_term_reminder_is_not_sent_after_the_term_during_the_wait(
+    submitted_early: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The administrator's A1: on 2 January (term 31 December, the avenant still missing the
+    Métropole's signature, the service down since 16 December) the status said the term's J-7
+    reminder would be skipped (`deadline_passed`), but the pass held the expiry first and then
+    sent it: « arrive à son terme le 31 décembre 2025 (il y a 2 jours) … cessera de produire
+    ses effets ». A reminder that the term is coming never goes after the term: skipped, as
+    the status says, and the pass does what it said."""
+    since = len(smtp_server.handler.accepted)
+    clock.now = at("2026-01-02T10:00:00Z")
+    said = {
+        (r["label"], r["on_next_pass"], r["on_next_pass_reason"])
+        for r in views.status(submitted_early, REFERENCE)["reminders"]
+        if r["kind"] == "expiry" and r["awaiting_pass"]
+    }
+    assert said == {("J-7", "skip", "deadline_passed")}, said
+    report = run_due(submitted_early, clock.now, smtp_server.sender())
+    done = {(r.label, r.outcome, r.reason) for r in report.reminders if r.kind == "expiry"}
+    assert done == {("J-7", "skipped", "deadline_passed")}, done
+    assert [f"{a.deadline} {a.action}" for a in report.actions if a.deadline == "expiry"] == [
+        "expiry held"
+    ]
+    texts = [text_of(m) for m in received(smtp_server, since)]
+    assert not [t for t in texts if "arrive à son terme" in t], texts
+
+
+def test_simulate_predicts_the_passes_after_an_outage_through_the_wait(
+    submitted_early: App, clock: FixedClock
+) -> None:
+    """From 16 December, `simulate` says what the service does down until 2 January and then
+    through the wait: the term's J-7 reminder skipped at the first pass after the term."""
+    life = Life(submitted_early, clock, MemorySender())
+    until = at("2026-01-02T10:00:00Z")
+    predicted = life.predicted(until, True)
+    assert predicted == life.run_service(until, True)
+    seen = [(s[3], s[4], s[6]) for s in predicted if s[1] == "reminder" and s[2] == "expiry"]
+    assert seen == [("J-7", "skipped", "deadline_passed")], seen
