@@ -394,13 +394,19 @@ def _check(
         )
     # The history stays in date order: not before this amendment's last event, nor before
     # the convention's (its own events and its other amendments'), nor before its effect.
+    # But for the last signature of an extension dated on or before the term and received
+    # during the expiry's hold (rule 27): the payments recorded meanwhile, dated after the term
+    # (states.lifecycle.AFTER_TERM_WHILE_HELD), do not make it too early.
+    last = convention.last_event_on
+    if trigger == "sign" and last is not None and on <= convention.end_date < last:
+        last = None
     known = [
         d
         for d in (
             amendment.last_event_on,
             amendment.created_on,
             convention.effective_date,
-            convention.last_event_on,
+            last,
         )
         if d is not None
     ]

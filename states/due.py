@@ -246,6 +246,23 @@ def expiry_held_until(
     return end_of_day(convention.end_date + timedelta(days=grace_days))
 
 
+def expiry_held_at(
+    convention: Convention, amendment: Amendment | None, grace_days: int, now: datetime
+) -> datetime | None:
+    """The instant the hold ends (:func:`expiry_held_until`) when, at `now`, the term has come
+    and the expiry is held; None before the term, once the hold has run, or when nothing holds
+    it (what `status` says in `expiry_held`, and what the events recorded then go by)."""
+    until = expiry_held_until(convention, amendment, grace_days)
+    if until is None or not end_of_day(convention.end_date) <= now < until:
+        return None
+    return until
+
+
+def hold_last_day(until: datetime) -> date:
+    """The last day of a hold ending at `until` (24:00 in Paris on that day)."""
+    return civil_date(until) - timedelta(days=1)
+
+
 def _terminates_first(convention: Convention) -> bool:
     notice = convention.notice
     return notice is not None and notice.effective_end < convention.end_date
@@ -531,7 +548,9 @@ __all__ = [
     "closed_by_end",
     "convention_end",
     "deadlines_due",
+    "expiry_held_at",
     "expiry_held_until",
+    "hold_last_day",
     "moot_kinds",
     "next_due",
     "reminder_decisions",

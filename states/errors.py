@@ -447,6 +447,10 @@ CODES: dict[str, dict[str, Kind]] = {
     # was paid is paid), at its draft and again at its last signature.
     "amend_forgone_instalment": {"instalment": "number", "forgone_on": "date"},
     "instalment_below_paid": {"instalment": "number", "amount": "amount", "paid": "amount"},
+    # The term passed while an extension is in signature (rule 27): the expiry is held until
+    # `until` (its last day); an event the ended convention would not take (a notice, a
+    # dispute opened) is refused dated after the term, the payments are recorded.
+    "dated_after_term_expiry_held": {"on": "date", "end": "date", "until": "date"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

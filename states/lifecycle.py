@@ -69,6 +69,16 @@ Possible only while an instalment is unpaid, or its report awaited (`allowed_for
 execution. Not in `dispute` or `litigation`: a dispute there may be about the payment itself,
 and its settlement returns to the state it came from, the payments resuming there."""
 
+AFTER_TERM_WHILE_HELD = (*PAYMENT_AFTER_END, *DISPUTE_AFTER_END)
+"""The events recorded dated after the term while an extension in signature holds the expiry
+(rule 27, `held_until` of :func:`fire`): those the ended convention would take (rules 24 and 25:
+an instalment paid, its report received or forgone, a dispute settled or brought to court), so
+that a payment made during the days is recorded when it is made, whichever way the avenant
+goes. The others (a notice, a dispute opened, the notification) make no sense after the term:
+refused with `dated_after_term_expiry_held`, and not among the allowed events meanwhile
+(:func:`allowed_for`); the financial report and the open data's publication are taken after the
+end in any case (AFTER_END)."""
+
 PERSON_EVENTS = (
     "submit",
     "sign",
@@ -234,12 +244,16 @@ def allowed_events(state: str) -> list[str]:
     return list(_allowed_events(state))
 
 
-def allowed_for(convention: Convention) -> list[str]:
+def allowed_for(convention: Convention, *, held: bool = False) -> list[str]:
     """The events a person may record on `convention` now: those of its state, less a payment
     when every instalment is paid and a report when none may be received now (an instalment's
     only while payments are made (a notice running too) and after the end, the financial report
-    once signed)."""
+    once signed); `held`: the term has passed and an extension in signature holds the expiry
+    (rule 27), only those recorded after the term then (AFTER_TERM_WHILE_HELD, and the
+    financial report)."""
     allowed = allowed_events(convention.state)
+    if held:
+        allowed = [n for n in allowed if n in AFTER_TERM_WHILE_HELD or n == "report_received"]
     # Each question asked only when its event is among the state's (pure questions, the
     # schedule walked each time: fire() asks for every recorded event).
     if convention.state in ENDED_IN_FORCE:
@@ -288,8 +302,13 @@ def fire(
     today: date,
     inputs: Mapping[str, str] | None = None,
     by_service: bool = False,
+    held_until: date | None = None,
 ) -> Outcome:
-    """Record `trigger` on `convention`, dated `on`; raise and change nothing when refused."""
+    """Record `trigger` on `convention`, dated `on`; raise and change nothing when refused.
+    `held_until`: the last day of the expiry's hold when, as it is recorded, the term has
+    passed and an extension in signature holds the expiry (rule 27, states.due.expiry_held_at):
+    the events of AFTER_TERM_WHILE_HELD are then taken dated after the term, the others
+    refused (`dated_after_term_expiry_held`)."""
     if trigger not in EVENTS:
         raise UnknownEvent(trigger, EVENTS)
     if trigger in AUTOMATIC_EVENTS and not by_service:
@@ -307,7 +326,8 @@ def fire(
         if forgone is not None:
             raise forgone
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
-    cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today)
+    cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today,
+                       held_until=held_until)  # fmt: skip
     try:
         effects = rules.RULES[trigger](convention, on, cleaned, settings)
     except CourtNotYetOpen as refused:
@@ -334,14 +354,14 @@ def fire(
 
 def _checked(
     convention: Convention, trigger: str, on: date, actor: str, inputs: Mapping[str, str],
-    today: date | None, *, ordered: bool = True,
+    today: date | None, *, ordered: bool = True, held_until: date | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """The inputs, keys checked; the actor's name and (unless the service records it, `today`
-    None) the date checked too."""
+    None) the date checked too (`held_until`: the expiry's hold, :func:`fire`)."""
     cleaned = check_keys(trigger, inputs)
     check_actor(actor)
     if today is not None:
-        _check_date(convention, trigger, on, today, ordered=ordered)
+        _check_date(convention, trigger, on, today, ordered=ordered, held_until=held_until)
     return cleaned
 
 
@@ -417,10 +437,12 @@ def record_side(
 
 
 def _check_date(
-    convention: Convention, trigger: str, on: date, today: date, *, ordered: bool = True
-) -> None:
+    convention: Convention, trigger: str, on: date, today: date, *, ordered: bool = True,
+    held_until: date | None = None,
+) -> None:  # fmt: skip
     """A person's event cannot be dated in the future, out of order (unless it may be dated
-    in any order), or after the end."""
+    in any order), or after the end (but while the expiry is held until `held_until`, those
+    the ended convention would take: AFTER_TERM_WHILE_HELD)."""
     reference = convention.reference
     if on > today:
         raise GuardRejected(reference, trigger, "dated_in_future", on=on, today=today)
@@ -442,8 +464,18 @@ def _check_date(
             and bool(convention.unpaid_instalments())
         )
     )
-    if not after_end_allowed and on > convention.ends_on():
-        raise GuardRejected(reference, trigger, "dated_after_end", on=on, end=convention.ends_on())
+    if after_end_allowed or on <= convention.ends_on():
+        return
+    if held_until is not None:
+        # The term passed, an extension in signature (rule 27): the convention may go on, or
+        # have ended at its term; what the ended convention would take is recorded now.
+        if trigger in AFTER_TERM_WHILE_HELD:
+            return
+        raise GuardRejected(
+            reference, trigger, "dated_after_term_expiry_held", on=on,
+            end=convention.ends_on(), until=held_until,
+        )  # fmt: skip
+    raise GuardRejected(reference, trigger, "dated_after_end", on=on, end=convention.ends_on())
 
 
 def default_event_date(trigger: str, inputs: Mapping[str, str], today: date) -> date:

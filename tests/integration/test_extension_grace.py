@@ -29,6 +29,7 @@ from tests.integration.steps import (
     REFERENCE,
     at,
     bring_into_execution,
+    bring_into_force,
     load,
     record,
     state,
@@ -49,7 +50,7 @@ from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_side
 from workflow.usecases.due import run_due
 from workflow.usecases.simulate import simulate
-from workflow.wording.refusals import hint
+from workflow.wording.refusals import hint, say
 from workflow.wording.words import Words
 
 ENDED = "arrivée à son terme"
@@ -245,13 +246,10 @@ def test_during_the_wait_the_status_says_the_term_passed_and_a_later_notice_wait
         assert "en suspens tant que l'avenant de prolongation est en signature" in line, line
     with pytest.raises(GuardRejected) as refused:
         record(submitted, "give_notice", "2026-01-02", party="association", received="2026-01-02")
-    assert refused.value.code == "dated_after_end"
+    # a code of its own that names the hold (the administrator's A3), not `dated_after_end`
+    assert refused.value.code == "dated_after_term_expiry_held"
     told = plain(hint(refused.value, Words("fr")) or "")
     assert "maintenant" not in told
-    assert (
-        told
-        == "`convflow status` dit si cette fin est échue et quand `convflow run-due` l'applique"
-    )
     assert passes(submitted, clock, smtp_server, "2026-01-02T10:01:00Z") == []
 
 
@@ -365,3 +363,88 @@ def test_simulate_predicts_the_passes_after_an_outage_through_the_wait(
     assert predicted == life.run_service(until, True)
     seen = [(s[3], s[4], s[6]) for s in predicted if s[1] == "reminder" and s[2] == "expiry"]
     assert seen == [("J-7", "skipped", "deadline_passed")], seen
+
+
+@pytest.fixture
+def held_unpaid(
+    app: App, clock: FixedClock, reference_convention: Convention, smtp_server: RunningServer
+) -> App:
+    """Notified on 20 March 2025 and never paid (`payment`), the same avenant submitted on
+    27 December and signed by the CRPV on the 29th; the passes of 1 January hold the expiry."""
+    clock.now = at("2025-04-02T09:00:00Z")
+    load(app, reference_convention)
+    bring_into_force(app)
+    record(app, "notify", "2025-03-20")
+    clock.now = at("2025-12-27T10:00:00Z")
+    command = DraftAmendment(REFERENCE, {"end_date": "2026-06-30"}, "alice", date(2025, 12, 27))
+    draft_amendment(app, command, clock.now)
+    amendment(app, "submit", "2025-12-27")
+    run_due(app, clock.now, smtp_server.sender())
+    clock.now = at("2025-12-29T10:00:00Z")
+    amendment(app, "sign", "2025-12-29", signatory=CRPV)
+    passes(app, clock, smtp_server, *NEW_YEAR)
+    clock.now = at("2026-01-02T10:00:00Z")
+    return app
+
+
+def test_during_the_wait_a_payment_made_then_is_recorded_as_status_offers_it(
+    held_unpaid: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The administrator's A3: held (term passed, the avenant in signature), `status` offered
+    `pay`, `report_received` and `forgo_payment`, and `pay` dated that day was refused
+    `dated_after_end` (« cette fin est appliquée par le service à son échéance ») while the
+    same payment is recorded once the expiry is (rule 25). It is recorded during the wait; and
+    the Métropole's signature dated on the term, received after it, still extends the
+    convention (rule 27)."""
+    status = views.status(held_unpaid, REFERENCE)
+    assert status["expiry_held"] is not None and status["state"] == "payment"
+    allowed = status["allowed_events"]
+    assert {"pay", "forgo_payment"} <= set(allowed), allowed
+    assert not {"give_notice", "open_dispute"} & set(allowed), allowed
+    assert record(held_unpaid, "pay", "2026-01-02", amount="200000.00").to_state == "execution"
+    clock.now = at("2026-01-05T09:00:00Z")  # Monday: the paper of Wednesday 31 December
+    assert amendment(held_unpaid, "sign", "2025-12-31", signatory=METROPOLE) == "in_force"
+    passes(held_unpaid, clock, smtp_server, "2026-01-07T23:01:00Z", "2026-01-08T08:01:00Z")
+    status = views.status(held_unpaid, REFERENCE)
+    assert (status["state"], status["end_date"], status["paid_on"]) == (
+        "execution", "2026-06-30", "2026-01-02",
+    )  # fmt: skip
+
+
+def test_during_the_wait_a_payment_recorded_then_expires_with_the_convention_if_unsigned(
+    held_unpaid: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """Paid during the wait, the avenant never signed: the expiry is recorded dated at the
+    term, as for a payment recorded after it (rule 25)."""
+    record(held_unpaid, "pay", "2026-01-02", amount="200000.00")
+    passes(held_unpaid, clock, smtp_server, "2026-01-07T23:01:00Z")
+    status = views.status(held_unpaid, REFERENCE)
+    assert (status["state"], status["paid_on"]) == ("expired", "2026-01-02")
+    [expire] = [h for h in views.history(held_unpaid, REFERENCE) if h["event"] == "expire"]
+    assert expire["date"] == "2025-12-31"
+
+
+def test_during_the_wait_the_payment_can_be_forgone(held_unpaid: App) -> None:
+    """`forgo_payment` dated during the wait is recorded, as after the end (rule 25)."""
+    record(held_unpaid, "forgo_payment", "2026-01-02", reason="Action non réalisée")
+    assert views.status(held_unpaid, REFERENCE)["remaining"] == []
+
+
+@pytest.mark.parametrize("event", ["give_notice", "open_dispute"])
+def test_during_the_wait_a_notice_is_refused_with_a_code_naming_the_hold(
+    held_unpaid: App, event: str
+) -> None:
+    """A notice or a dispute opened after the term makes no sense whichever way the avenant
+    goes: refused with a code of its own that names the hold (not `dated_after_end`, whose
+    hint says the service applies the end), and not offered by `status`."""
+    assert event not in views.status(held_unpaid, REFERENCE)["allowed_events"]
+    inputs = {"party": "crpv", "received": "2026-01-02"}
+    with pytest.raises(GuardRejected) as refused:
+        record(held_unpaid, event, "2026-01-02", **inputs)
+    assert refused.value.code == "dated_after_term_expiry_held"
+    params = {k: refused.value.params.get(k) for k in ("on", "end", "until")}
+    assert params == {
+        "on": "2026-01-02", "end": "2025-12-31", "until": "2026-01-07",
+    }  # fmt: skip
+    said = plain(say(refused.value, Words("fr")).message)
+    assert "7 janvier 2026" in said and "avenant" in said, said

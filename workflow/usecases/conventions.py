@@ -9,7 +9,7 @@ from typing import Any
 
 from states import due, reminders
 from states.amendments import Amendment, period_for_step
-from states.calendar import civil_date
+from states.calendar import civil_date, end_of_day
 from states.convention import Convention
 from states.deadlines import (
     ComputedDeadline,
@@ -28,7 +28,7 @@ from states.errors import (
 )
 from states.financial_report import financial_report
 from states.inputs import letter_date
-from states.lifecycle import SIDE_RECORDS, Outcome, default_event_date, fire
+from states.lifecycle import IN_FORCE, SIDE_RECORDS, Outcome, default_event_date, fire
 from states.lifecycle import record_side as side_outcome
 from states.payments import SINGLE_PAYMENT, progress_of
 from states.terms import TERMS, recorded_terms
@@ -249,12 +249,24 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
             settings=app.legal,
             today=today,
             inputs=command.inputs,
+            held_until=_hold_last_day(app, uow, convention, now),
         )
         persist_outcome(
             app, uow, convention, outcome, now, late=recorded_late(app.settings, on, now)
         )
         uow.commit()
     return _recorded(outcome, convention.version)
+
+
+def _hold_last_day(app: App, uow: UnitOfWork, convention: Convention, now: datetime) -> date | None:
+    """The last day of the expiry's hold when, at `now`, the term has passed while an
+    extension is in signature (rule 27; states.due.expiry_held_at), else None; the open
+    amendment read only once the term has passed."""
+    if convention.state not in IN_FORCE or now < end_of_day(convention.end_date):
+        return None
+    pending = uow.amendments.open_one(uow.conventions.id_of(convention.reference))
+    until = due.expiry_held_at(convention, pending, app.settings.extension_grace_days, now)
+    return None if until is None else due.hold_last_day(until)
 
 
 def record_side(app: App, command: RecordEvent, now: datetime) -> EventRecorded:

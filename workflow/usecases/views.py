@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from notifications.committee import committee_of
@@ -20,11 +20,17 @@ from states.amendments import (
     instalment_key,
 )
 from states.award import AwardDecision
-from states.calendar import civil_date, end_of_day
+from states.calendar import end_of_day
 from states.chain import ERASURE
 from states.committee import next_meeting
 from states.convention import Convention
-from states.due import EXTENSION_GRACE_DAYS, WAITING_REMINDER, expiry_held_until
+from states.due import (
+    EXTENSION_GRACE_DAYS,
+    WAITING_REMINDER,
+    expiry_held_at,
+    expiry_held_until,
+    hold_last_day,
+)
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
 from states.lifecycle import IN_FORCE, allowed_for
@@ -801,7 +807,9 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
             }
             for row in parts.former
         ],
-        "allowed_events": allowed_for(convention),
+        "allowed_events": allowed_for(
+            convention, held=expiry_held_at(convention, pending, grace_days, now) is not None
+        ),
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "deadlines": [
@@ -840,7 +848,7 @@ def _expiry_held(
     return {
         "term": convention.end_date.isoformat(),
         "until": instant(held_until) or "",
-        "last_day": (civil_date(held_until) - timedelta(days=1)).isoformat(),
+        "last_day": hold_last_day(held_until).isoformat(),
         "amendment": amendment.number,
         "new_end_date": amendment.changes["end_date"],
         "missing": [s.email for s in convention.signatories
