@@ -448,3 +448,43 @@ def test_during_the_wait_a_notice_is_refused_with_a_code_naming_the_hold(
     }  # fmt: skip
     said = plain(say(refused.value, Words("fr")).message)
     assert "7 janvier 2026" in said and "avenant" in said, said
+
+
+def test_the_conventions_list_says_the_held_expiry_as_the_status_does(
+    submitted: App,
+    clock: FixedClock,
+    smtp_server: RunningServer,
+    settings_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The administrator's A7: during the wait `status` had `expiry_held`, the deadlines
+    `held_by_extension`, and `list` (text and `--json`) nothing: the term shown past, no note.
+    The list now carries `expiry_held` with the status's keys, before the first pass after the
+    term and after it, and its text says it."""
+    from tests.e2e.conftest import Convflow
+    from workflow.cli import context as cli_context
+
+    convflow = Convflow({**settings_env, "CONVFLOW_ACTOR": "alice"})
+    for instant in ("2025-12-31T23:30:00Z", "2026-01-02T10:00:00Z"):
+        if instant.startswith("2026"):
+            passes(submitted, clock, smtp_server, *NEW_YEAR)
+        now = at(instant)
+        held = views.status(submitted, REFERENCE, now)["expiry_held"]
+        assert held is not None and held["last_day"] == "2026-01-07", instant
+        page = listing.search_conventions(submitted, ConventionFilter(), PageRequest(), now)
+        [item] = page["items"]
+        assert item["expiry_held"] == held, instant
+        [row] = listing.all_conventions(submitted, ConventionFilter(), now)
+        assert row["expiry_held"] == held, instant
+        monkeypatch.setattr(cli_context, "utc_now", lambda now=now: now)
+        [listed] = convflow.json("list")
+        assert listed["expiry_held"] == held, instant
+        line = next(x for x in convflow.ok("list").splitlines() if x.startswith(REFERENCE))
+        assert (
+            "terme passé, expiration en suspens jusqu'au mercredi 7 janvier 2026 inclus "
+            "(avenant n° 1 en signature)" in plain(line)
+        ), line
+    # once the wait has run and the expiry is recorded, nothing is held
+    passes(submitted, clock, smtp_server, "2026-01-07T23:01:00Z")
+    [item] = listing.all_conventions(submitted, ConventionFilter(), at("2026-01-08T10:00:00Z"))
+    assert (item["state"], item["expiry_held"]) == ("expired", None)

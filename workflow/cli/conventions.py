@@ -264,8 +264,14 @@ def list_(context: CliContext, state: str | None, as_json: bool) -> None:
 
 def _state(words: Words, row: ConventionSummary) -> str:
     """A convention's state in the list: the stored one, and its end when it has come and the
-    service has not recorded it yet (« en exécution (execution) — terme passé le … »)."""
+    service has not recorded it yet (« en exécution (execution) — terme passé le … »), or its
+    expiry held while an extension is in signature (rule 27)."""
     state = words.label("state", row["state"])
+    held = row.get("expiry_held")
+    if held:  # the term passed, an extension in signature (rule 27): its column says the term
+        return words("{state} — term passed, expiry held until {last_day} (amendment no. "
+                     "{number} in signature)", state=state, last_day=day(words, held["last_day"]),
+                     number=held["amendment"])  # fmt: skip
     end_ = row.get("end_unrecorded")
     if not end_:
         return state

@@ -122,6 +122,11 @@ class ConventionSummary(Open):
     end_unrecorded: EndUnrecorded | None = Field(
         description="its end, come but not yet recorded by the service (None: none)"
     )
+    expiry_held: ExpiryHeld | None = Field(
+        default=None,
+        description="the term come while an extension is in signature: the expiry the service "
+        "holds, and until when, as the status says it (None: none)",
+    )
     committee_name: str | None = Field(
         default=None,
         description="when its next deadline is its committee's next meeting, the name it gives "

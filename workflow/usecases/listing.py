@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.committee import committee_words
 from states.due import END_KINDS, expiry_held_until
+from states.lifecycle import IN_FORCE
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
 from states.reading import (
     EndUnrecorded,
@@ -38,6 +39,7 @@ from storage.queries import (
 from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.iso import day, instant
+from workflow.usecases.views import ExpiryHeldView, expiry_held_view
 from workflow.wording import labels
 
 __all__ = [
@@ -134,6 +136,9 @@ class ConventionSummary(TypedDict):
     next_deadline_label: str | None
     """Its next deadline as the lists name it, in French: its kind's label, or the committee's
     next meeting named as the convention names its committee."""
+    expiry_held: ExpiryHeldView | None
+    """Its term passed while an extension is in signature: the expiry the service holds, and
+    until when (rule 27), as `status` says it (`expiry_held`, the same keys); None otherwise."""
 
 
 class ConventionPage(TypedDict):
@@ -242,6 +247,7 @@ def _summary(
     late: dict[str, list[OverdueItem]],
     ends: dict[str, EndView],
     names: dict[int, str],
+    held: dict[str, ExpiryHeldView],
 ) -> ConventionSummary:
     named = names.get(row.id)
     return {
@@ -262,6 +268,7 @@ def _summary(
         "committee_name": named,
         "next_deadline_label": labels.for_committee("deadline", row.next_kind, named)
         if row.next_kind else None,
+        "expiry_held": held.get(row.reference),
     }  # fmt: skip
 
 
@@ -384,9 +391,10 @@ def search_conventions(
         overdue, ends = _passed_at(uow, [row.id for row in rows], now,
                                    app.settings.extension_grace_days)  # fmt: skip
         names = _committee_names(uow, rows)
+        held = _held_expiries(uow, rows, now, app.settings.extension_grace_days)
     late = _by_reference(overdue)
     return {
-        "items": [_summary(row, parties, late, ends, names) for row in rows],
+        "items": [_summary(row, parties, late, ends, names, held) for row in rows],
         "total": total,
         "page": page.number,
         "per_page": page.size,
@@ -403,8 +411,30 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
         parties = uow.listing.parties([row.id for row in rows])
         overdue, ends = _passed_at(uow, None, now, app.settings.extension_grace_days)
         names = _committee_names(uow, rows)
+        held = _held_expiries(uow, rows, now, app.settings.extension_grace_days)
     late = _by_reference(overdue)
-    return [_summary(row, parties, late, ends, names) for row in rows]
+    return [_summary(row, parties, late, ends, names, held) for row in rows]
+
+
+def _held_expiries(
+    uow: Any, rows: Sequence[AnyRow], now: datetime, grace_days: int
+) -> dict[str, ExpiryHeldView]:
+    """The expiries held at `now` (rule 27) of the conventions among `rows`, by reference, as
+    `status` says them (views.expiry_held_view): read for those in force whose term has
+    passed, a few at most (during the days of a hold, or while the service is down)."""
+    if grace_days <= 0:
+        return {}
+    found: dict[str, ExpiryHeldView] = {}
+    for row in rows:
+        if row.state not in IN_FORCE or row.end_date is None or now < end_of_day(row.end_date):
+            continue
+        convention = uow.conventions.get(row.reference)
+        amendment = uow.amendments.open_one(uow.conventions.id_of(row.reference))
+        until = expiry_held_until(convention, amendment, grace_days)
+        view = expiry_held_view(convention, amendment, until, now)
+        if view is not None:
+            found[row.reference] = view
+    return found
 
 
 def _committee_names(uow: Any, rows: Sequence[AnyRow]) -> dict[int, str]:

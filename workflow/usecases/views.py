@@ -833,14 +833,15 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "end_unrecorded": None
         if end is None
         else {"event": end.event, "kind": end.kind, "on": end.on.isoformat(), "state": end.state},
-        "expiry_held": _expiry_held(convention, pending, held_until, now),
+        "expiry_held": expiry_held_view(convention, pending, held_until, now),
     }
 
 
-def _expiry_held(
+def expiry_held_view(
     convention: Convention, amendment: Amendment | None, held_until: datetime | None, now: datetime
 ) -> ExpiryHeldView | None:
-    """The term come, an extension in signature: the expiry the service holds (rule 27)."""
+    """The term come, an extension in signature: the expiry the service holds (rule 27), as
+    `status` and the conventions list say it (`expiry_held`)."""
     if amendment is None or held_until is None:
         return None
     if not end_of_day(convention.end_date) <= now < held_until:
