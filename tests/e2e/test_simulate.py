@@ -151,3 +151,29 @@ def test_simulate_says_an_amendment_in_signature_lapses_with_the_convention(
     english = convflow.english("simulate", REF, "--until", "2027-01-05").stdout
     assert "amendment lapsed" in english and "amendment n°1: lapsed" in english, english
     assert convflow.json("amendments", REF) == before  # nothing written
+
+
+def test_simulate_json_says_what_its_text_says_of_the_hold_and_the_lapse(
+    convflow: Convflow, tmp_path: Path, cli_clock: object
+) -> None:
+    """The administrator's A9: the `expiry held` row had `detail: "payment"` (the state) and
+    `amendment: null` while the text said « suspendue jusqu'au … » and the status names the
+    avenant; the `lapse` row had `note: null` while the text said « encore non signé quand la
+    convention prend fin ». The JSON carries what the text says."""
+    convflow.ok("import", "--without-history", str(convention_ending_in(tmp_path, 20)))
+    for args in (("submit", "--on", "2026-12-01"),
+                 ("sign", f"signatory={METROPOLE}", "--on", "2026-12-02"),
+                 ("sign", f"signatory={CRPV}", "--on", "2026-12-03")):  # fmt: skip
+        convflow.ok("event", REF, *args)
+    convflow.ok("amend", REF, "end_date=2027-06-30", "--on", "2026-12-04")
+    convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2026-12-04")
+    convflow.ok("event", REF, "sign", "--amendment", "1", f"signatory={CRPV}", "--on", "2026-12-05")
+
+    predicted = convflow.json("simulate", REF, "--until", "2027-01-10")
+
+    [held] = [h for h in predicted if h["what"] == "expiry held"]
+    assert (held["detail"], held["outcome"], held["amendment"]) == ("held", "held", 1), held
+    assert held["held_until"] and held["note"], held
+    [lapse] = [h for h in predicted if h["what"] == "lapse"]
+    assert lapse["note"] == "encore non signé quand la convention prend fin", lapse
+    assert lapse["amendment"] == 1

@@ -36,7 +36,7 @@ from workflow.settings import Settings
 from workflow.usecases import iso, views
 from workflow.usecases.commands import DueActionTaken
 from workflow.usecases.due import DueReport, run_due
-from workflow.usecases.simulate import Happening, simulate
+from workflow.usecases.simulate import UNSIGNED_AT_END, Happening, simulate
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import Words
 
@@ -528,7 +528,7 @@ def _note(words: Words, happening: Happening) -> str:
     if happening.days_left is not None:
         return _countdown(words, happening.days_left)
     if happening.what == "lapse":
-        return words("still unsigned when the convention ends")
+        return words(UNSIGNED_AT_END)
     return happening.note or ""  # a reminder cancelled beforehand: why, as recorded
 
 

@@ -23,8 +23,13 @@ from storage.tables import AnyRow
 from workflow.bootstrap import App
 from workflow.usecases.due import SERVICE_ACTOR
 from workflow.usecases.emails import EVENT_NOTICES
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.labels import deadline_reason, reminder_reason
 from workflow.wording.values import countdown_text
+from workflow.wording.words import Words
+
+UNSIGNED_AT_END = gettext_noop("still unsigned when the convention ends")
+"""Why an amendment lapses with the convention: the note of a `lapse` (its text's too)."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class Happening:
     # held" (the term come while an extension is in signature: states.due.ExpiryHeld), "lapse"
     # (an amendment still in draft or signature when the convention ends: « caduc »)
     kind: str  # the deadline kind
-    detail: str  # "J-30: send", "passed", "announce", or the new state
+    detail: str  # "J-30: send", "passed", "announce", "held", "lapsed", or the new state
     email: str | None  # the email it would send
     due_at: datetime  # when it fell due: the reminder's planned instant, the deadline's, the
     # announcement's (the reminder hour after the deadline passed)
@@ -50,7 +55,8 @@ class Happening:
     held_until: datetime | None = None  # the expiry held: when it falls again (the grace's end)
     committee_name: str | None = None  # the name the convention gives its committee (None:
     # the model's), with which `simulate` names the committee's next meeting
-    amendment: int | None = None  # the number of the amendment that lapses ("lapse")
+    amendment: int | None = None  # the number of the amendment that lapses ("lapse"), or
+    # that holds the expiry ("expiry held")
 
 
 def simulate(
@@ -171,11 +177,15 @@ class _Replay:
                 )
             )
         if held is not None and held.deadline is not None:
+            # `detail` says what the text's detail column says (« suspendue jusqu'au … »:
+            # held, until `held_until`), and `amendment` the extension that holds it.
+            holding = self.agenda.amendment
             self.happened.append(
                 Happening(
-                    now, "expiry held", held.deadline.kind, state, None,
+                    now, "expiry held", held.deadline.kind, "held", None,
                     held.deadline.expires_at, "held", state, reason=due.HELD_REASON,
                     note=deadline_reason(due.HELD_REASON), held_until=held.until,
+                    amendment=holding.number if holding is not None else None,
                 )
             )  # fmt: skip
         announced = set()
@@ -244,7 +254,7 @@ class _Replay:
             self.happened.append(
                 Happening(
                     now, "lapse", end.kind, "lapsed", None, end.at, "lapse", convention.state,
-                    amendment=lapsing.number,
+                    amendment=lapsing.number, note=Words("fr")(UNSIGNED_AT_END),
                 )
             )  # fmt: skip
 
