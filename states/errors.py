@@ -440,8 +440,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "payment_forgone": {"forgone_on": "date"},
     # `convflow import --term-ahead` (an example kept ahead of the calendar, `make run`): one
     # convention file, without a [[history]] whose dates happened.
-    "term_ahead_one_file": {},
-    "term_ahead_with_history": {},
+    "term_ahead_one_file": {"files": "list"},
+    "term_ahead_with_history": {"file": "path"},
     # An avenant changing one instalment of a schedule (`instalment.<n>.amount`): never one
     # the Métropole forwent (rule 25), never below what was paid on it (Code civil 1193: what
     # was paid is paid), at its draft and again at its last signature.

@@ -32,9 +32,12 @@ def test_the_json_says_the_term_the_file_wrote_only_with_the_option(
     convflow.ok("init")
     facts = convflow.json("import", "--term-ahead", str(SECOND))
     assert (facts["term_past"], facts["term_moved_from"]) == (False, "2027-12-31")
+    # the term it was moved to, under the status's name (the administrator's A8)
+    assert facts["end_date"] == "2028-12-31"
     cli_clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     other = convflow.json("import", "--term-ahead", "--without-history", str(EXAMPLE))
     assert other["term_moved_from"] == "2025-12-31"  # past: moved to 31 December 2027
+    assert other["end_date"] == "2027-12-31"
     assert convflow.json("status", "AMP-CRPV-PACA-2025")["end_date"] == "2027-12-31"
 
 
@@ -42,7 +45,7 @@ def test_a_term_six_months_away_is_left_as_written(convflow: Convflow, cli_clock
     cli_clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     convflow.ok("init")
     facts = convflow.json("import", "--term-ahead", str(SECOND))
-    assert facts["term_moved_from"] is None
+    assert (facts["term_moved_from"], facts["end_date"]) == (None, "2027-12-31")
     assert "reporté" not in convflow.ok("import", "--skip-existing", "--term-ahead", str(SECOND))
     assert "term_moved_from" not in convflow.json("import", "--skip-existing", str(SECOND))
 
@@ -51,9 +54,15 @@ def test_a_history_or_many_files_are_refused_with_nothing_loaded(
     convflow: Convflow, cli_clock: CliClock
 ) -> None:
     convflow.ok("init")
+    # usage errors (exit code 2), as `given_in_file_and_command` (a file and the command line
+    # at odds) and `extra_arguments` are: the command is typed wrongly, not refused for what
+    # the convention is; each names the file(s) in its parameters (the administrator's A8)
     refused = convflow.refusal("import", "--term-ahead", str(EXAMPLE), exit_code=2)
     assert refused["code"] == "term_ahead_with_history"
+    assert refused["params"]["file"] == str(EXAMPLE)
     assert "ajoutez --without-history" in refused["message"]
+    assert str(EXAMPLE) in refused["message"]
     many = convflow.refusal("import", "--term-ahead", str(SECOND), str(EXAMPLE), exit_code=2)
     assert many["code"] == "term_ahead_one_file"
+    assert many["params"]["files"] == [str(SECOND), str(EXAMPLE)]
     assert convflow.json("list") == []

@@ -146,7 +146,7 @@ def import_(
                     term_ahead)  # fmt: skip
         return
     if term_ahead:
-        raise Misused("term_ahead_one_file")
+        raise Misused("term_ahead_one_file", files=[str(f) for f in files])
     found, aside = batch.expand(files)
     words = context.words
     skipped = [batch.aside_report(path, words) for path in aside]
@@ -178,7 +178,7 @@ def _import_one(
     convention = described.convention
     history = () if without_history else described.history
     if term_ahead and history:  # its events happened on their dates: moving them invents a life
-        raise Misused("term_ahead_with_history")
+        raise Misused("term_ahead_with_history", file=str(file))
     app = context.app()
     written_term = convention.end_date
     if term_ahead:
@@ -201,8 +201,10 @@ def _import_one(
     if as_json:
         facts = {"reference": result.reference, "imported": True, "state": result.state,
                  "history": len(history), "term_past": past}  # fmt: skip
-        if term_ahead:  # added with the option: the term the file wrote, if it was moved
+        if term_ahead:  # added with the option: the term the file wrote, if it was moved,
+            # and the term loaded (`end_date`, as `status` names it)
             facts["term_moved_from"] = written_term.isoformat() if moved else None
+            facts["end_date"] = convention.end_date.isoformat()
         emit(facts)
         return
     click.echo(words("{reference}: imported in state {state}", reference=result.reference,
