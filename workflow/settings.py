@@ -55,12 +55,17 @@ def _text(value: str) -> str:
     return value.strip()
 
 
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+"""A whole number as a setting is written: 0-9 only (int() also reads full-width `１５`, other
+scripts' digits and `1_000`, which README says are refused)."""
+
+
 def _integer(low: int, high: int) -> Callable[[str], int]:
     def parse(value: str) -> int:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise _Invalid("not_a_whole_number", value=str(value)) from None
+        text = str(value).strip()
+        if WHOLE_NUMBER.fullmatch(text) is None:
+            raise _Invalid("not_a_whole_number", value=str(value))
+        number = int(text)
         if not low <= number <= high:
             raise _Invalid("number_out_of_range", value=number, low=low, high=high)
         return number

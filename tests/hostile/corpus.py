@@ -475,6 +475,18 @@ ENVIRONMENT_CASES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         ("smtp_login_incomplete",),
     ),
     "smtp-user-without-password": ({"CONVFLOW_SMTP_USER": "bob"}, ("smtp_login_incomplete",)),
+    # a whole number is written with 0-9 (README): full-width and other scripts' digits were
+    # read by int() (the administrator's A10: `CONVFLOW_EXTENSION_GRACE_DAYS=１５` gave 15)
+    "grace-days-full-width": (
+        {"CONVFLOW_EXTENSION_GRACE_DAYS": "\uff11\uff15"},
+        ("not_a_whole_number",),
+    ),
+    "reminder-hour-full-width": ({"CONVFLOW_REMINDER_HOUR": "\uff19"}, ("not_a_whole_number",)),
+    "grace-days-arabic-indic": (
+        {"CONVFLOW_EXTENSION_GRACE_DAYS": "\u0661\u0665"},
+        ("not_a_whole_number",),
+    ),
+    "reminder-hour-superscript": ({"CONVFLOW_REMINDER_HOUR": "\u00b2"}, ("not_a_whole_number",)),
 }
 
 
@@ -586,6 +598,7 @@ CONFIG_CASES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "bad-flag": (b'extend_acts = "peut-etre"', ("not_yes_or_no",)),
     "bad-language": (b'language = "de"', ("not_one_of",)),
     "bad-hour": (b"reminder_hour = 25", ("number_out_of_range",)),
+    "full-width-hour": ('reminder_hour = "\uff19"'.encode(), ("not_a_whole_number",)),
     "bad-mail-from": (b'mail_from = "Service"', ("not_an_email",)),
     "bad-holidays": (b'extra_holidays = "demain"', ("not_a_date_list",)),
     # an SMTP login by half: smtplib cannot log in with it (serve crashed on it, a ValueError)
