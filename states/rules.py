@@ -326,8 +326,10 @@ def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str])
     number = parse_whole(inputs["instalment"], "instalment")
     # numbered from 1: the single payment's 0 is never typed
     found = next((i for i in schedule if i.number == number >= 1), None)
+    if found is None and not convention.clauses.instalments:  # paid in one payment: no number
+        raise _refuse(convention, trigger, "instalment_of_single_payment", instalment=number)
     if found is None:
-        numbers = [str(i.number) for i in schedule if i.number >= 1]
+        numbers = [i.number for i in schedule if i.number >= 1]
         raise _refuse(convention, trigger, "unknown_instalment", instalment=number,
                       instalments=numbers)  # fmt: skip
     return found
@@ -419,7 +421,7 @@ def forgo_payment(
     already passed stays passed, the record shows it, and this line ends what it owed). The
     state does not change; once paid in part, an instalment is not forgone (paid, it is met)."""
     if convention.clauses.instalments and "instalment" not in inputs:
-        numbers = [str(i.number) for i in convention.unpaid_instalments()]
+        numbers = [i.number for i in convention.unpaid_instalments()]
         raise _refuse(convention, "forgo_payment", "forgo_which_instalment", instalments=numbers)
     instalment = _instalment(convention, "forgo_payment", inputs)
     progress = progress_of(convention.paid_so_far(), instalment.number)

@@ -1,0 +1,65 @@
+"""Forgoing what is left to pay (rule 25, `forgo_payment`), as a script reads it.
+
+- Forgoing the last payment still owed moves the convention as paying it would: out of
+  `payment` (« en attente de versement ») into `execution`; forgoing one while another is owed
+  leaves it in `payment`, as paying one of two does not... when the convention is in payment.
+- Forgoing again a payment already forgone is refused as such (`payment_forgone`,
+  `instalment_forgone`), whatever else is left to pay: a script tells "already done" from
+  "wrong state" (`invalid_transition`).
+- The refusals naming instalments give their numbers as numbers; an instalment named on a
+  convention paid in one payment is said as such (`instalment_of_single_payment`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from states.convention import Convention
+from states.errors import ConvflowError
+from states.payments import Instalment
+from tests.unit.builders import convention_in, record, refusal
+
+IN_TWO = (Instalment(1, Decimal("120000.00")), Instalment(2, Decimal("80000.00")))
+FORGONE = date(2025, 4, 15)
+
+
+def in_two() -> Convention:
+    """The reference convention paid in two instalments, both due on its notification."""
+    convention = convention_in("notification")
+    convention.clauses = replace(convention.clauses, instalments=IN_TWO)
+    record(convention, "notify", date(2025, 3, 20))
+    assert convention.state == "payment"
+    return convention
+
+
+def refused(convention: Convention, trigger: str, on: date, **inputs: str) -> tuple[str, dict]:
+    with pytest.raises(ConvflowError) as caught:
+        record(convention, trigger, on, **inputs)
+    return refusal(caught.value)
+
+
+def test_an_unknown_instalment_s_planned_ones_are_numbers() -> None:
+    convention = in_two()
+    assert refused(convention, "forgo_payment", FORGONE, instalment="7", reason="x") == (
+        "unknown_instalment", {"event": "forgo_payment", "instalment": 7, "instalments": [1, 2]},
+    )  # fmt: skip
+    assert refused(convention, "forgo_payment", FORGONE, reason="x") == (
+        "forgo_which_instalment", {"event": "forgo_payment", "instalments": [1, 2]},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("trigger", "inputs"),
+    [("forgo_payment", {"reason": "x"}), ("pay", {"amount": "200000.00"})],
+)
+def test_an_instalment_named_on_a_single_payment_is_said_not_to_apply(
+    trigger: str, inputs: dict[str, str]
+) -> None:
+    convention = convention_in("payment")
+    assert refused(convention, trigger, FORGONE, instalment="1", **inputs) == (
+        "instalment_of_single_payment", {"event": trigger, "instalment": 1},
+    )  # fmt: skip
