@@ -379,22 +379,26 @@ def _refuse_forgone(convention: Convention, trigger: str, progress: InstalmentPr
 def forgone_instead(
     convention: Convention, trigger: str, inputs: Mapping[str, str]
 ) -> GuardRejected | None:
-    """Why `pay` or `report_received`, possible in the convention's state, is not possible now
-    when the instalment it is about was forgone (rule 25): the instalment named, or, none named,
-    the first forgone one it would have been about (`pay`: not paid; `report_received`: its
-    report not received). None when no forgone instalment is the reason: the refusal then says
-    what is possible. The single payment, forgone, is said without a number (`pay` only: no
-    report is awaited for it, and a number typed for it is the state's refusal)."""
-    if trigger not in ("pay", "report_received"):
+    """Why `pay`, `report_received` or `forgo_payment`, possible in the convention's state, is
+    not possible now when the instalment it is about was forgone (rule 25): the instalment named,
+    or, none named, the first forgone one it would have been about (`pay`: not paid;
+    `report_received`: its report not received). None when no forgone instalment is the reason:
+    the refusal then says what is possible. The single payment, forgone, is said without a
+    number (`pay` and `forgo_payment`: no report is awaited for it, and a number typed for it is
+    the state's refusal). `forgo_payment` again (a retry, a race lost) names the instalment it
+    forgoes (the rule asks for it): so a script tells "already forgone" from "not now"."""
+    if trigger not in ("pay", "report_received", "forgo_payment"):
         return None
     if not convention.clauses.instalments:
         single = progress_of(convention.paid_so_far(), SINGLE_PAYMENT)
-        if trigger != "pay" or "instalment" in inputs or single.forgone_on is None:
+        if trigger == "report_received" or "instalment" in inputs or single.forgone_on is None:
             return None
         return _refuse(convention, trigger, "payment_forgone", forgone_on=single.forgone_on)
     if inputs.get("report", "").strip() == "financial":
         return None
     typed = inputs.get("instalment", "").strip()
+    if trigger == "forgo_payment" and not typed:
+        return None
     progress = convention.paid_so_far()
     if typed:  # a bad number: the state's refusal stands, the rule says it once possible
         number = int(typed) if typed.isascii() and typed.isdigit() else None

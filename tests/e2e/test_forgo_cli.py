@@ -31,3 +31,18 @@ def test_an_instalment_named_on_a_single_payment_is_said_not_to_apply(loaded: Co
     )
     assert "aucun" not in loaded(*args).stderr
     assert loaded.json("history", REF) == before
+
+
+def test_forgoing_the_single_payment_again_is_refused_as_forgone(loaded: Convflow) -> None:
+    """A script retrying `forgo_payment` tells "already done" from "wrong state": before, the
+    retry got `invalid_transition` (« possibles : … »)."""
+    _notified(loaded)
+    loaded.ok("event", REF, "forgo_payment", "reason=subvention réduite", "--on", "2025-04-15")
+    before = loaded.json("history", REF)
+
+    refusal = loaded.refusal("event", REF, "forgo_payment", "reason=encore", "--on", "2025-04-16")
+
+    assert (refusal["code"], refusal["params"]) == ("payment_forgone", {
+        "reference": REF, "event": "forgo_payment", "forgone_on": "2025-04-15",
+    })  # fmt: skip
+    assert loaded.json("history", REF) == before

@@ -40,3 +40,17 @@ def test_an_instalment_named_on_a_single_payment_is_409_saying_it_does_not_apply
     })  # fmt: skip
     assert "un seul versement" in body["message"] and "aucun" not in body["message"]
     assert steps.state(notified) == "payment"
+
+
+def test_forgoing_the_single_payment_again_is_409_naming_the_day(
+    api: httpx.Client, notified: App
+) -> None:
+    body = {"event": "forgo_payment", "on": "2025-04-15", "inputs": {"reason": "réduite"}}
+    assert api.post(EVENTS, json=body).status_code == 201
+
+    again = api.post(EVENTS, json={**body, "on": "2025-04-16"})
+
+    assert again.status_code == 409
+    assert (again.json()["code"], again.json()["params"]) == ("payment_forgone", {
+        "reference": REFERENCE, "event": "forgo_payment", "forgone_on": "2025-04-15",
+    })  # fmt: skip

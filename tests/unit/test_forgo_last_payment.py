@@ -42,6 +42,34 @@ def refused(convention: Convention, trigger: str, on: date, **inputs: str) -> tu
     return refusal(caught.value)
 
 
+def test_forgoing_the_single_payment_again_says_it_was_forgone_and_when() -> None:
+    """Before: `invalid_transition` (« possibles : … »), as if forgoing were not possible."""
+    convention = convention_in("payment")
+    record(convention, "forgo_payment", FORGONE, reason="subvention réduite")
+
+    assert refused(convention, "forgo_payment", date(2025, 4, 20), reason="encore") == (
+        "payment_forgone", {"event": "forgo_payment", "forgone_on": "2025-04-15"},
+    )  # fmt: skip
+
+
+def test_forgoing_an_instalment_again_says_it_was_forgone_once_nothing_is_left() -> None:
+    convention = in_two()
+    record(convention, "pay", FORGONE, amount="120000.00", instalment="1")
+    record(convention, "forgo_payment", FORGONE, instalment="2", reason="réduite")
+    assert convention.state == "execution" and not convention.unpaid_instalments()
+
+    assert refused(convention, "forgo_payment", FORGONE, instalment="2", reason="x") == (
+        "instalment_forgone",
+        {"event": "forgo_payment", "instalment": 2, "forgone_on": "2025-04-15"},
+    )  # fmt: skip
+
+
+def test_forgoing_a_paid_payment_once_nothing_is_left_stays_the_state_s_refusal() -> None:
+    convention = convention_in("execution")  # paid in one payment
+    code, params = refused(convention, "forgo_payment", FORGONE, reason="x")
+    assert code == "invalid_transition" and "forgo_payment" not in params["allowed"]
+
+
 def test_an_unknown_instalment_s_planned_ones_are_numbers() -> None:
     convention = in_two()
     assert refused(convention, "forgo_payment", FORGONE, instalment="7", reason="x") == (
