@@ -423,7 +423,9 @@ def forgo_payment(
     beneficiary never sent the report it is paid on, or the subsidy was reduced. Nothing is
     owed on it any more: its payment deadline, if open, is cancelled with its reminders (one
     already passed stays passed, the record shows it, and this line ends what it owed). The
-    state does not change; once paid in part, an instalment is not forgone (paid, it is met)."""
+    state does not change, but in payment for the last one owed: the machine then moves the
+    convention to execution, as paying it would (states.lifecycle); once paid in part, an
+    instalment is not forgone (paid, it is met)."""
     if convention.clauses.instalments and "instalment" not in inputs:
         numbers = [i.number for i in convention.unpaid_instalments()]
         raise _refuse(convention, "forgo_payment", "forgo_which_instalment", instalments=numbers)

@@ -46,3 +46,24 @@ def test_forgoing_the_single_payment_again_is_refused_as_forgone(loaded: Convflo
         "reference": REF, "event": "forgo_payment", "forgone_on": "2025-04-15",
     })  # fmt: skip
     assert loaded.json("history", REF) == before
+
+
+def test_forgoing_the_single_payment_moves_it_to_execution_and_status_says_it(
+    loaded: Convflow,
+) -> None:
+    """Before: `payment` (« en attente de versement ») for good, nothing in status."""
+    _notified(loaded)
+    recorded = loaded.json(
+        "event", REF, "forgo_payment", "reason=subvention réduite", "--on", "2025-04-15"
+    )
+    assert (recorded["from_state"], recorded["to_state"]) == ("payment", "execution")
+
+    status = loaded.json("status", REF)
+
+    assert (status["state"], status["forgone_on"], status["remaining"]) == (
+        "execution", "2025-04-15", [],
+    )  # fmt: skip
+    text = loaded.ok("status", REF)
+    assert "la Métropole a renoncé au versement le mardi 15 avril 2025" in text.replace(
+        "\u00a0", " "
+    )

@@ -54,3 +54,16 @@ def test_forgoing_the_single_payment_again_is_409_naming_the_day(
     assert (again.json()["code"], again.json()["params"]) == ("payment_forgone", {
         "reference": REFERENCE, "event": "forgo_payment", "forgone_on": "2025-04-15",
     })  # fmt: skip
+
+
+def test_forgoing_the_single_payment_moves_it_to_execution_and_says_when(
+    api: httpx.Client, notified: App
+) -> None:
+    body = {"event": "forgo_payment", "on": "2025-04-15", "inputs": {"reason": "réduite"}}
+    assert api.post(EVENTS, json=body).status_code == 201
+
+    convention = api.get(f"/api/v1/conventions/{REFERENCE}").json()
+
+    assert (convention["state"], convention["forgone_on"], convention["remaining"]) == (
+        "execution", "2025-04-15", [],
+    )  # fmt: skip

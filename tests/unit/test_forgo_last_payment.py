@@ -2,7 +2,7 @@
 
 - Forgoing the last payment still owed moves the convention as paying it would: out of
   `payment` (« en attente de versement ») into `execution`; forgoing one while another is owed
-  leaves it in `payment`, as paying one of two does not... when the convention is in payment.
+  leaves it in `payment`.
 - Forgoing again a payment already forgone is refused as such (`payment_forgone`,
   `instalment_forgone`), whatever else is left to pay: a script tells "already done" from
   "wrong state" (`invalid_transition`).
@@ -20,6 +20,7 @@ import pytest
 
 from states.convention import Convention
 from states.errors import ConvflowError
+from states.lifecycle import allowed_for
 from states.payments import Instalment
 from tests.unit.builders import convention_in, record, refusal
 
@@ -40,6 +41,26 @@ def refused(convention: Convention, trigger: str, on: date, **inputs: str) -> tu
     with pytest.raises(ConvflowError) as caught:
         record(convention, trigger, on, **inputs)
     return refusal(caught.value)
+
+
+def test_forgoing_the_single_payment_moves_the_convention_as_paying_it_would() -> None:
+    paid, forgone = convention_in("payment"), convention_in("payment")
+    payment = record(paid, "pay", FORGONE, amount="200000.00")
+
+    outcome = record(forgone, "forgo_payment", FORGONE, reason="subvention réduite")
+
+    assert (outcome.from_state, outcome.to_state) == ("payment", payment.to_state)
+    assert forgone.state == "execution" and allowed_for(forgone) == allowed_for(paid)
+
+
+def test_forgoing_the_last_instalment_owed_moves_it_to_execution_and_not_before() -> None:
+    convention = in_two()
+    first = record(convention, "forgo_payment", FORGONE, instalment="1", reason="réduite")
+    assert first.to_state == "payment"  # the second is still owed: still awaiting a payment
+
+    last = record(convention, "forgo_payment", FORGONE, instalment="2", reason="réduite")
+
+    assert (last.from_state, last.to_state) == ("payment", "execution")
 
 
 def test_forgoing_the_single_payment_again_says_it_was_forgone_and_when() -> None:
