@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from states.convention import Convention
+from states.errors import InvalidInput
 from states.payments import Instalment
 from tests.conftest import FixedClock
 from tests.integration import steps
@@ -80,3 +83,30 @@ def test_forgoing_one_instalment_of_two_leaves_it_awaiting_the_other_then_not(
     view = views.status(app, REFERENCE)
     assert (view["state"], view["remaining"], view["forgone_on"]) == ("execution", [], None)
     assert [i["forgone_on"] for i in view["instalments"]] == ["2025-04-15", "2025-04-15"]
+
+
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [("\u202e\u200b", "control_characters"), ("\u200b\u2060", "required_input"),
+     ("\u00a0\u202f", "required_input"), ("motif \u2066caché\u2069", "control_characters")],
+)  # fmt: skip
+def test_a_reason_that_shows_nothing_is_refused_and_nobody_is_emailed(
+    app: App,
+    clock: FixedClock,
+    smtp_server: RunningServer,
+    reference_convention: Convention,
+    reason: str,
+    code: str,
+) -> None:
+    """Before (A4): recorded, and the beneficiary read « Motif enregistré : « ‮​ » »."""
+    _notified(app, clock, reference_convention)
+    run_due(app, app.clock(), smtp_server.sender())
+    since, lines = len(smtp_server.handler.accepted), len(views.history(app, REFERENCE))
+
+    with pytest.raises(InvalidInput) as refused:
+        steps.record(app, "forgo_payment", "2025-04-15", reason=reason)
+
+    assert (refused.value.code, refused.value.field) == (code, "reason")
+    run_due(app, app.clock(), smtp_server.sender())
+    assert received(smtp_server, since) == []
+    assert len(views.history(app, REFERENCE)) == lines and steps.state(app) == "payment"
