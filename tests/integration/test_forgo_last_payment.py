@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
 from states.convention import Convention
 from states.errors import InvalidInput
 from states.payments import Instalment
+from tests.concurrency import at_once
 from tests.conftest import FixedClock
 from tests.integration import steps
 from tests.integration.steps import REFERENCE, at
@@ -110,3 +112,22 @@ def test_a_reason_that_shows_nothing_is_refused_and_nobody_is_emailed(
     run_due(app, app.clock(), smtp_server.sender())
     assert received(smtp_server, since) == []
     assert len(views.history(app, REFERENCE)) == lines and steps.state(app) == "payment"
+
+
+def test_forgoing_at_once_one_is_recorded_the_others_are_told_it_was_forgone(
+    app: App, clock: FixedClock, reference_convention: Convention
+) -> None:
+    """Four administrators forgo the payment at the same moment (A5: before, the losers got
+    `invalid_transition`, which a script reads as "wrong state", not "already done")."""
+    _notified(app, clock, reference_convention)
+    works = [partial(steps.record, app, "forgo_payment", "2025-04-15", reason=REASON)] * 4
+
+    results = at_once(*works)
+
+    refusals = [r for r in results if isinstance(r, BaseException)]
+    assert len(refusals) == 3, results
+    assert {(getattr(r, "code", repr(r)), r.params.get("forgone_on")) for r in refusals} == {
+        ("payment_forgone", "2025-04-15")
+    }
+    forgone = [r for r in views.history(app, REFERENCE) if r["event"] == "forgo_payment"]
+    assert len(forgone) == 1 and steps.state(app) == "execution"
