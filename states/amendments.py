@@ -277,7 +277,7 @@ def _parse_instalment(convention: Convention, key: str, text: str) -> str:
         raise InvalidInput(key, "not_amendable", terms=AMENDABLE)
     instalment = next((i for i in schedule if i.number == number), None)
     if instalment is None:
-        numbers = [str(i.number) for i in schedule]
+        numbers = [i.number for i in schedule]
         raise InvalidInput(key, "unknown_instalment", instalment=number, instalments=numbers)
     amount = parse_amount(text, key)
     _check_instalment_amount(convention, key, instalment, amount)

@@ -29,7 +29,7 @@ Kind = Literal[
     "date",  # a civil date, ISO text: '3 juillet 2025' in French
     "instant",  # an instant, ISO text: '3 juillet 2025 à 10:00' in French
     "amount",  # euros, as text '200000.00': '200 000,00 €' in French
-    "list",  # several texts
+    "list",  # several texts (or numbers, an instalment's: said as written)
     "event",  # a convention's event, as the history names it
     "events",
     "action",  # a convention's event, as a person records it (its button)
@@ -451,6 +451,10 @@ CODES: dict[str, dict[str, Kind]] = {
     # `until` (its last day); an event the ended convention would not take (a notice, a
     # dispute opened) is refused dated after the term, the payments are recorded.
     "dated_after_term_expiry_held": {"on": "date", "end": "date", "until": "date"},
+    # An instalment named (`instalment=N`) on a convention paid in one payment: it has no
+    # numbered instalment, the argument does not apply (not `unknown_instalment`'s « versements
+    # prévus : aucun »).
+    "instalment_of_single_payment": {"instalment": "number"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -7,6 +7,7 @@ requires, and every value is checked here so a bad one is refused before anythin
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -91,6 +92,10 @@ def check_keys(
             raise InvalidInput(key, "required_input", event=trigger)
     for key, value in cleaned.items():
         check_text(value, key, LONG_INPUTS.get(key, MAX_INPUT))
+        if value and not shows_something(value):  # « \u202e\u200b »: says nothing, looks blank
+            if key in spec.required:
+                raise InvalidInput(key, "required_input", event=trigger)
+            raise InvalidInput(key, "empty_text")
     return cleaned
 
 
@@ -102,12 +107,25 @@ a note): a text area on the dashboard, their line breaks kept wherever they are 
 """The longest input a person types, and the longest name recorded as who did it."""
 LONG_INPUTS = {"minutes": MAX_MINUTES}
 """The inputs that may be longer: a committee's minutes as text (rule 23)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+"""NUL, the terminal controls, and the bidirectional embeddings, overrides and isolates
+(U+202A-U+202E, U+2066-U+2069): « \u202e » turns the rest of a line around in an email or a
+terminal, so that what is read is not what was typed. The direction marks (U+200E, U+200F,
+U+061C), which text mixing Arabic or Hebrew and Latin letters needs, stay."""
+_BLANK_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp")
+"""Characters that show nothing: controls, invisible format characters (zero-width spaces and
+joiners, direction marks), spaces and separators."""
+
+
+def shows_something(value: str) -> bool:
+    """Whether `value` has a character that shows: not only spaces and invisible characters."""
+    return any(unicodedata.category(c) not in _BLANK_CATEGORIES for c in value)
 
 
 def check_text(value: str, field: str, most: int) -> str:
-    """Text a person typed: at most `most` characters, no NUL nor terminal control character
-    (they would corrupt what is shown, and PostgreSQL refuses NUL)."""
+    """Text a person typed: at most `most` characters, no NUL, terminal control character nor
+    bidirectional override (they would corrupt what is shown or read the rest backwards, and
+    PostgreSQL refuses NUL)."""
     if len(value) > most:
         raise InvalidInput(field, "text_too_long", most=most, given=len(value))
     if _CONTROL.search(value):
@@ -119,7 +137,7 @@ def check_actor(actor: str) -> str:
     """Who records something, as the history will name them: a name (not empty nor only
     spaces), at most MAX_ACTOR characters, no control character."""
     check_text(actor, "by", MAX_ACTOR)
-    if not actor.strip():
+    if not shows_something(actor):
         raise InvalidInput("by", "empty_text")
     return actor
 
@@ -309,4 +327,5 @@ __all__ = [
     "parse_flag",
     "parse_instant",
     "parse_letter",
+    "shows_something",
 ]

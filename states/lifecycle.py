@@ -119,6 +119,11 @@ def _notice_running(event: EventData) -> bool:
     return convention.notice is not None
 
 
+def _nothing_left_to_pay(event: EventData) -> bool:
+    convention = cast(Convention, event.model)
+    return not convention.unpaid_instalments()
+
+
 def dispute_events(convention: Convention) -> tuple[str, ...]:
     """The events of DISPUTE_AFTER_END the open dispute of an ended convention allows: settled
     or brought to court while amicable (the court not before its window has passed: the rule
@@ -160,6 +165,15 @@ TRANSITIONS: list[dict[str, Any]] = [
     # end while it is unpaid (rule 25; the rule checks which).
     {"trigger": "report_received", "source": [*IN_FORCE, "expired", "terminated"], "dest": None},
     # The Métropole will not pay an instalment still unpaid (rule 25): wherever it is paid.
+    # Forgoing the last one owed in payment moves the convention as paying it would: nothing
+    # is awaited any more, it is executed (the rule has recorded the renunciation before the
+    # machine reads the condition); while another is owed it stays awaiting it.
+    {
+        "trigger": "forgo_payment",
+        "source": "payment",
+        "dest": "execution",
+        "conditions": [_nothing_left_to_pay],
+    },
     {"trigger": "forgo_payment", "source": ["payment", "execution", "termination"], "dest": None},
     {"trigger": "open_dispute", "source": list(DISPUTABLE), "dest": "dispute"},
     *(

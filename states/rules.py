@@ -326,8 +326,10 @@ def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str])
     number = parse_whole(inputs["instalment"], "instalment")
     # numbered from 1: the single payment's 0 is never typed
     found = next((i for i in schedule if i.number == number >= 1), None)
+    if found is None and not convention.clauses.instalments:  # paid in one payment: no number
+        raise _refuse(convention, trigger, "instalment_of_single_payment", instalment=number)
     if found is None:
-        numbers = [str(i.number) for i in schedule if i.number >= 1]
+        numbers = [i.number for i in schedule if i.number >= 1]
         raise _refuse(convention, trigger, "unknown_instalment", instalment=number,
                       instalments=numbers)  # fmt: skip
     return found
@@ -377,22 +379,26 @@ def _refuse_forgone(convention: Convention, trigger: str, progress: InstalmentPr
 def forgone_instead(
     convention: Convention, trigger: str, inputs: Mapping[str, str]
 ) -> GuardRejected | None:
-    """Why `pay` or `report_received`, possible in the convention's state, is not possible now
-    when the instalment it is about was forgone (rule 25): the instalment named, or, none named,
-    the first forgone one it would have been about (`pay`: not paid; `report_received`: its
-    report not received). None when no forgone instalment is the reason: the refusal then says
-    what is possible. The single payment, forgone, is said without a number (`pay` only: no
-    report is awaited for it, and a number typed for it is the state's refusal)."""
-    if trigger not in ("pay", "report_received"):
+    """Why `pay`, `report_received` or `forgo_payment`, possible in the convention's state, is
+    not possible now when the instalment it is about was forgone (rule 25): the instalment named,
+    or, none named, the first forgone one it would have been about (`pay`: not paid;
+    `report_received`: its report not received). None when no forgone instalment is the reason:
+    the refusal then says what is possible. The single payment, forgone, is said without a
+    number (`pay` and `forgo_payment`: no report is awaited for it, and a number typed for it is
+    the state's refusal). `forgo_payment` again (a retry, a race lost) names the instalment it
+    forgoes (the rule asks for it): so a script tells "already forgone" from "not now"."""
+    if trigger not in ("pay", "report_received", "forgo_payment"):
         return None
     if not convention.clauses.instalments:
         single = progress_of(convention.paid_so_far(), SINGLE_PAYMENT)
-        if trigger != "pay" or "instalment" in inputs or single.forgone_on is None:
+        if trigger == "report_received" or "instalment" in inputs or single.forgone_on is None:
             return None
         return _refuse(convention, trigger, "payment_forgone", forgone_on=single.forgone_on)
     if inputs.get("report", "").strip() == "financial":
         return None
     typed = inputs.get("instalment", "").strip()
+    if trigger == "forgo_payment" and not typed:
+        return None
     progress = convention.paid_so_far()
     if typed:  # a bad number: the state's refusal stands, the rule says it once possible
         number = int(typed) if typed.isascii() and typed.isdigit() else None
@@ -417,9 +423,11 @@ def forgo_payment(
     beneficiary never sent the report it is paid on, or the subsidy was reduced. Nothing is
     owed on it any more: its payment deadline, if open, is cancelled with its reminders (one
     already passed stays passed, the record shows it, and this line ends what it owed). The
-    state does not change; once paid in part, an instalment is not forgone (paid, it is met)."""
+    state does not change, but in payment for the last one owed: the machine then moves the
+    convention to execution, as paying it would (states.lifecycle); once paid in part, an
+    instalment is not forgone (paid, it is met)."""
     if convention.clauses.instalments and "instalment" not in inputs:
-        numbers = [str(i.number) for i in convention.unpaid_instalments()]
+        numbers = [i.number for i in convention.unpaid_instalments()]
         raise _refuse(convention, "forgo_payment", "forgo_which_instalment", instalments=numbers)
     instalment = _instalment(convention, "forgo_payment", inputs)
     progress = progress_of(convention.paid_so_far(), instalment.number)

@@ -220,6 +220,15 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "submit", "--on", "2025-03-03", "--by", " \t "],
         ("empty_text",),
     ),
+    # an actor of invisible characters only, or turning the history's line around (A4)
+    "by-zero-width-only": (
+        ["event", "REF", "submit", "--on", "2025-03-03", "--by", "\u200b\u2060"],
+        ("empty_text",),
+    ),
+    "by-right-to-left": (
+        ["event", "REF", "submit", "--on", "2025-03-03", "--by", "alice\u202e"],
+        ("control_characters",),
+    ),
     "import-by-empty": (["import", "README.md", "--by", ""], ("empty_text",)),
     "attach-by-empty": (["attach", "REF", "README.md", "--by", ""], ("empty_text",)),
     "committee-by-spaces": (
@@ -424,6 +433,40 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "forgo-unknown-input": (
         ["event", "REF", "forgo_payment", "instalment=2", "reason=x", "amount=18000"],
         ("unknown_input",),
+    ),
+    # A reason of invisible or bidirectional characters only was recorded and emailed to the
+    # beneficiary (« Motif enregistré : « \u202e\u200b » », A4); so was a note or a mandate.
+    "forgo-reason-right-to-left-only": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=\u202e\u200b"],
+        ("control_characters",),
+    ),
+    "forgo-reason-zero-width-only": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=\u200b\u2060\ufeff"],
+        ("required_input",),
+    ),
+    "forgo-reason-no-break-spaces-only": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=\u00a0\u202f\u3000"],
+        ("required_input",),
+    ),
+    "forgo-reason-isolate": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=motif \u2067caché\u2069"],
+        ("control_characters",),
+    ),
+    "forgo-reason-embedding": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=\u202bmotif\u202c"],
+        ("control_characters",),
+    ),
+    "forgo-note-invisible": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=x", "note=\u200d"],
+        ("empty_text",),
+    ),
+    "pay-mandate-right-to-left": (
+        ["event", "REF", "pay", "amount=27000", "mandate=2025\u202e-004512"],
+        ("control_characters",),
+    ),
+    "pay-note-invisible": (
+        ["event", "REF", "pay", "amount=27000", "note=\u2060"],
+        ("empty_text",),
     ),
 }
 
@@ -700,6 +743,22 @@ API_CASES.update(
             '{"event": "cancel", "inputs": {"reason": "' + "x" * 2000 + '"}}',
             422,
             ("invalid_request", "text_too_long"),
+        ),
+        # a free text of invisible characters only, or turning the line around (A4)
+        "note-right-to-left": (
+            '{"event": "submit", "inputs": {"note": "a\\u202eb"}}',
+            422,
+            ("control_characters",),
+        ),
+        "note-invisible-only": (
+            '{"event": "submit", "inputs": {"note": "\\u200b\\u2060"}}',
+            422,
+            ("empty_text",),
+        ),
+        "cancel-reason-invisible-only": (
+            '{"event": "cancel", "inputs": {"reason": "\\u200b"}}',
+            422,
+            ("empty_text",),
         ),
         "version-zero": ('{"event": "submit", "expected_version": 0}', 422, ("invalid_request",)),
         "version-negative": (

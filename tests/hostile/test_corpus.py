@@ -219,6 +219,7 @@ def test_an_instalment_out_of_the_schedule_is_refused_naming_the_planned_ones(
     assert error["code"] in codes, error
     if error["code"] == "unknown_instalment":
         assert str(error["message"]).endswith("(versements prévus\u00a0: 1, 2)"), error
+        assert error["params"]["instalments"] == [1, 2], error  # numbers, as `instalment` (A11)
     assert awaiting_payment.json("history", IN_INSTALMENTS) == before
 
 

@@ -361,4 +361,4 @@ def test_paying_a_single_payment_the_metropole_forwent_is_409_naming_the_day(
         "«\u00a0Enregistrer le versement\u00a0» refusé\u00a0: la Métropole a renoncé au "
         "versement le 15 avril 2025\u00a0: rien n'est plus dû à ce titre"
     )
-    assert steps.state(loaded) == "payment"
+    assert steps.state(loaded) == "execution"  # forgone: nothing awaited (A2)

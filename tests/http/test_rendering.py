@@ -306,7 +306,8 @@ def test_on_a_phone_two_columns_show_every_state_and_the_ways_out_are_named_besi
     assert width < 360  # shown at 375 px without scrolling sideways, its names about 12 px
     assert sorted(drawn) == sorted(labels.short_state(state) for state in STATES)  # no more
     assert named == {
-        "Versement": ("Exécution",),
+        # forgoing the last payment awaited moves it as paying it would (A2)
+        "Versement / Renonciation au versement": ("Exécution",),
         "Document reçu pour un versement / Renonciation au versement": ("Versement attendu",),
         "Litige notifié": ("Litige amiable",), "Résiliation notifiée": ("Résiliation en cours",),
     }  # fmt: skip

@@ -257,13 +257,13 @@ def test_refusals_on_the_ended_convention_say_why(
 ) -> None:
     app, _ = expired_with_its_balance
     assert refused(app, "forgo_payment", "2028-02-01", instalment="7", reason="x") == (
-        "unknown_instalment", {"instalment": 7, "instalments": ["1", "2"]},
+        "unknown_instalment", {"instalment": 7, "instalments": [1, 2]},
     )  # fmt: skip
     assert refused(app, "forgo_payment", "2028-02-01", instalment="1", reason="x") == (
         "instalment_already_paid", {"instalment": 1, "paid_on": "2027-02-01"},
     )  # fmt: skip
     assert refused(app, "forgo_payment", "2028-02-01", reason="x") == (
-        "forgo_which_instalment", {"instalments": ["2"]},
+        "forgo_which_instalment", {"instalments": [2]},
     )  # fmt: skip
     assert refused(app, "pay", "2028-02-01", amount="18000.00", instalment="2") == (
         "report_not_received", {"instalment": 2, "report": "bilan d'activité 2027"},

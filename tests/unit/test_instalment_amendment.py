@@ -94,7 +94,7 @@ def test_the_refusals_name_what_to_do() -> None:
         parse_changes(convention, {"instalment.3.amount": "1000.00"})
     assert refusal(unknown.value) == (
         "unknown_instalment",
-        {"field": "instalment.3.amount", "instalment": 3, "instalments": ["1", "2"]},
+        {"field": "instalment.3.amount", "instalment": 3, "instalments": [1, 2]},
     )  # fmt: skip
     with pytest.raises(InvalidInput) as total:
         parse_changes(convention, {"amount": "250000.00"})

@@ -138,6 +138,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     elif view["paid_on"]:
         amount += words("  — paid {amount} on {day}", amount=money(words, view["paid_amount"]),
                         day=day(words, view["paid_on"]))  # fmt: skip
+    if view.get("forgone_on"):  # the single payment, forgone (rule 25)
+        amount += words("  — the Métropole forwent the payment on {day}",
+                        day=day(words, view["forgone_on"]))  # fmt: skip
     if view.get("balance_due"):
         amount += words("; balance due after the amendment: {amount}",
                         amount=money(words, view["balance_due"]))  # fmt: skip

@@ -59,6 +59,14 @@ def _balance_due(
     return str(balance) if balance else None
 
 
+def single_payment_forgone_on(convention: Convention) -> date | None:
+    """The day the Métropole forwent the single payment of a convention paid in one payment
+    (rule 25); None otherwise (an instalment's is on its own view)."""
+    if convention.clauses.instalments:
+        return None
+    return progress_of(convention.payments, SINGLE_PAYMENT).forgone_on
+
+
 class RemainingView(TypedDict):
     """An instalment still to pay (rule 25: after the end too): its number (0: the single
     payment), what remains of it, and its condition: what makes it due, the report it waits for

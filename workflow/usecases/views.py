@@ -57,6 +57,7 @@ from workflow.usecases.schedule import (
     instalment_views,
     payment_views,
     remaining_payments,
+    single_payment_forgone_on,
 )
 from workflow.wording import labels
 
@@ -213,6 +214,9 @@ class StatusView(TypedDict):
     """The first payment's date (the convention is in execution from it)."""
     paid_amount: str | None
     """The total paid so far."""
+    forgone_on: str | None
+    """The day the Métropole forwent the single payment (rule 25, `forgo_payment`); None when
+    it was not, or when the convention is paid in instalments (each one's `forgone_on`)."""
     payments_made: list[PaymentView]
     """Every payment made, in the order recorded, each with its date and amount: the first
     payment and the balance an amendment left, or each instalment."""
@@ -781,6 +785,7 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "notified_on": day(convention.notified_on),
         "paid_on": day(convention.paid_on),
         "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
+        "forgone_on": day(single_payment_forgone_on(convention)),
         "payments_made": payment_views(parts.lines),
         "balance_due": str(balance) if (balance := convention.balance_due()) else None,
         "instalments": instalment_views(convention),
