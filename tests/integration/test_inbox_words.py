@@ -348,6 +348,21 @@ def test_a_payment_recorded_with_its_mandate_shows_its_reference(
         assert "la date ou la référence du mandat" in shown
 
 
+def test_a_payment_recorded_with_blank_inputs_shows_no_empty_line(
+    inbox: Inbox, reference_convention: Convention
+) -> None:
+    # An optional input given blank (`mandate=`, `note='   '`) says nothing: the partners'
+    # email shows no « Mandat : » line with nothing after it (retest N2).
+    partners = paid(inbox, reference_convention, mandate="   ", note="")
+
+    labels = [label for label, _ in rows(partners)]
+    assert "Mandat" not in labels and "Note" not in labels
+    for shown in (raw_text(partners), html_of(partners)):
+        assert "En cas d’erreur sur le montant ou la date, signalez-la au service." in (
+            shown.replace(NBSP, " ")
+        )
+
+
 def test_a_payment_recorded_without_its_mandate_does_not_ask_to_check_one(
     inbox: Inbox, reference_convention: Convention
 ) -> None:

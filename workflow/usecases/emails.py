@@ -448,6 +448,7 @@ def event_snapshot(
             labels.input_name(key): _signer_text(outcome, key, value)
             or input_text(key, value, convention)
             for key, value in outcome.inputs.items()
+            if value  # an optional input given blank says nothing: no empty line in an email
         },
     }
     if letter is not None:
