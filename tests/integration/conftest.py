@@ -1,5 +1,6 @@
-"""Fixtures of the integration tests: a real SMTP server on loopback, and every status read
-twice, by the repositories and on the bare database driver, which must agree."""
+"""Fixtures of the integration tests: a real SMTP server on loopback, convflow delivering to it
+with an administrator to copy, and every status read twice, by the repositories and on the bare
+database driver, which must agree."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from datetime import datetime
 
 import pytest
 
+from tests.conftest import FixedClock
+from tests.integration.mail import Inbox
 from tests.notifications.conftest import RunningServer, SmtpServers
 from workflow.bootstrap import App
+from workflow.settings import load_settings
 from workflow.usecases import views
 from workflow.usecases.views import StatusView
 
@@ -26,6 +30,22 @@ def smtp_servers() -> Iterator[SmtpServers]:
 def smtp_server(smtp_servers: SmtpServers) -> RunningServer:
     """One SMTP server that accepts everything."""
     return smtp_servers.start()
+
+
+ADMIN = "politique.ville@example.org"
+"""The service's administrator, who gets the service's copy of every email."""
+
+
+@pytest.fixture
+def inbox(
+    settings_env: dict[str, str], clock: FixedClock, smtp_server: RunningServer
+) -> Iterator[Inbox]:
+    """convflow with an administrator (ADMIN) to copy, on the test clock, delivering to a real
+    SMTP server: the emails of each due pass as their recipients read them."""
+    app = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
+    app.clock = clock
+    yield Inbox(app, smtp_server)
+    app.close()
 
 
 @pytest.fixture(autouse=True)

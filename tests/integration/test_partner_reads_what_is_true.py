@@ -12,16 +12,16 @@ notice the term overrides.
 from __future__ import annotations
 
 from datetime import date
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FixedClock
+from tests.integration.mail import Mail, due_pass, shown
 from tests.integration.steps import at, load
 from tests.integration.test_balance_after_end import EXAMPLE, EXAMPLE_FILE, MARTIAL, NADIA
-from tests.integration.test_what_is_due import received, subject, text_of
 from tests.notifications.conftest import RunningServer
+from tests.notifications.parts import said
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
 from workflow.usecases.amendments import (
@@ -32,7 +32,6 @@ from workflow.usecases.amendments import (
 )
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
-from workflow.usecases.due import run_due
 
 SOLIDARITE = "AMP-SOLIDARITE-2027"
 ELODIE, KARIM = "elodie.rousseau@example.org", "karim.haddad@example.org"
@@ -94,12 +93,10 @@ def record(app: App, reference: str, event: str, on: str, **inputs: str) -> None
     record_event(app, command, app.clock())
 
 
-def pass_at(app: App, server: RunningServer, instant: str) -> list[EmailMessage]:
+def pass_at(app: App, server: RunningServer, instant: str) -> list[Mail]:
     """Run the due pass at `instant`, deliver; the partners' emails it sent."""
-    since = len(server.handler.accepted)
     app.clock.now = at(instant)  # type: ignore[attr-defined]
-    run_due(app, app.clock(), server.sender())
-    return received(server, since)
+    return [m for m in due_pass(app, server, app.clock()) if not m.for_service]
 
 
 def amend(app: App, reference: str, on: str, signatories: list[str], **changes: str) -> None:
@@ -114,23 +111,11 @@ def amend(app: App, reference: str, on: str, signatories: list[str], **changes: 
         record_amendment_event(app, command, app.clock())
 
 
-def html_of(message: EmailMessage) -> str:
-    """The HTML body, its no-break spaces plain, as a partner's mail client shows its text."""
-    body = message.get_body(preferencelist=("html",))
-    assert body is not None
-    return str(body.get_content()).replace("\xa0", " ").replace("\u202f", " ")
-
-
-def about(messages: list[EmailMessage], words: str) -> EmailMessage:
+def about(mails: list[Mail], words: str) -> Mail:
     """The one email whose subject holds `words`."""
-    found = [m for m in messages if words in subject(m)]
-    assert len(found) == 1, [subject(m) for m in messages]
+    found = [m for m in mails if words in said(m.subject)]
+    assert len(found) == 1, [m.subject for m in mails]
     return found[0]
-
-
-def both(message: EmailMessage) -> tuple[str, str]:
-    """The text and the HTML part of an email, as the partner reads them."""
-    return text_of(message), html_of(message)
 
 
 @pytest.fixture
@@ -172,7 +157,7 @@ def test_the_notification_says_which_instalment_the_metropole_engages(
 ) -> None:
     record(solidarite, SOLIDARITE, "notify", "2027-02-01")
     notified = about(pass_at(solidarite, smtp_server, "2027-02-01T12:00:00Z"), "ttribution")
-    for part in both(notified):
+    for part in notified.parts_read:
         assert "Les autres versements sont engagés" not in part
         assert ("Le versement n° 1 est engagé par les services de la Métropole, qui vous "
                 "informeront de sa date.") in part  # fmt: skip
@@ -190,7 +175,7 @@ def test_a_settlement_after_the_window_says_the_window_had_closed(
     pass_at(example, smtp_server, "2027-10-04T12:00:00Z")  # the window closed on 1 October
     record(example, EXAMPLE, "settle", "2027-10-05", agreement="Protocole du 4 octobre 2027")
     settled = about(pass_at(example, smtp_server, "2027-10-05T12:00:00Z"), "Litige clos")
-    for part in both(settled):
+    for part in settled.parts_read:
         assert "prend fin avec lui" not in part
         assert ("La période de règlement amiable avait pris fin le vendredi 1er octobre 2027 "
                 "à 24 h ; l’accord conclu depuis clôt le litige") in part  # fmt: skip
@@ -201,7 +186,7 @@ def test_a_settlement_within_the_window_ends_it(example: App, smtp_server: Runni
            received="2027-09-01")  # fmt: skip
     record(example, EXAMPLE, "settle", "2027-09-20", agreement="Protocole du 17 septembre 2027")
     settled = about(pass_at(example, smtp_server, "2027-09-20T12:00:00Z"), "Litige clos")
-    for part in both(settled):
+    for part in settled.parts_read:
         assert "La période de règlement amiable prend fin avec lui" in part
         assert "avait pris fin" not in part
 
@@ -217,17 +202,17 @@ def test_the_expiry_of_an_extended_convention_names_the_amendment_that_set_its_t
     record(example, EXAMPLE, "pay", "2028-02-10", amount="18000.00", instalment="2")
     pass_at(example, smtp_server, "2028-03-31T22:00:30Z")  # the term applied at 24:00
     expired = about(pass_at(example, smtp_server, "2028-04-01T07:05:00Z"), "terme")
-    for part in both(expired):
+    for part in expired.parts_read:
         assert "sans avenant" not in part
         assert ("est arrivée à son terme, fixé par l’avenant n° 1, le vendredi 31 mars 2028 "
-                "à 24 h") in part.replace("<strong>", "").replace("</strong>", "")  # fmt: skip
+                "à 24 h") in part  # fmt: skip
 
 
 # I9: a notice the term overrides: the banner says what the body says --------------------------
 
 
 @pytest.fixture
-def notice_overridden(solidarite: App, smtp_server: RunningServer) -> list[EmailMessage]:
+def notice_overridden(solidarite: App, smtp_server: RunningServer) -> list[Mail]:
     """SOLIDARITE notified on 1 February 2027, its first instalment paid on 15 February; the
     association's notice received on 28 October 2027 would end on 28 January 2028, after the
     term (31 December 2027): the convention expires at its term. The notice's emails."""
@@ -239,18 +224,17 @@ def notice_overridden(solidarite: App, smtp_server: RunningServer) -> list[Email
     return pass_at(solidarite, smtp_server, "2027-10-28T12:00:00Z")
 
 
-def banner(message: EmailMessage) -> str:
-    """The HTML banner above the heading: « Convention REF · state »."""
-    html = html_of(message)
-    start = html.index("Convention <strong")
-    return html[start : html.index("</p>", start)]
+def banner(mail: Mail) -> str:
+    """The HTML banner above the heading, as read: « Convention REF · state »."""
+    start = mail.html.index("Convention <strong")
+    return said(shown(mail.html[start : mail.html.index("</p>", start)]))
 
 
 def test_the_banner_of_a_notice_the_term_overrides_agrees_with_its_body(
-    notice_overridden: list[EmailMessage],
+    notice_overridden: list[Mail],
 ) -> None:
     notice = about(notice_overridden, "ésiliation")
-    text, html = both(notice)
+    text, html = notice.parts_read
     assert (
         "la résiliation restera sans effet" in text and "la résiliation restera sans effet" in html
     )
@@ -266,7 +250,7 @@ def test_the_term_reminder_asks_for_the_report_a_balance_waits_for(
     example: App, smtp_server: RunningServer
 ) -> None:
     reminder = about(pass_at(example, smtp_server, "2027-12-01T12:00:00Z"), "arrive à son terme")
-    for part in both(reminder):
+    for part in reminder.parts_read:
         assert "aucune action n’est nécessaire" not in part
         assert ("Ce qui est acquis pendant la convention restera dû après sa fin : la Métropole "
                 "doit encore ce versement (article 2).") in part  # fmt: skip
@@ -276,12 +260,12 @@ def test_the_term_reminder_asks_for_the_report_a_balance_waits_for(
 
 
 def test_the_term_reminder_says_the_notice_it_overrides_and_what_remains(
-    notice_overridden: list[EmailMessage], smtp_server: RunningServer, solidarite: App
+    notice_overridden: list[Mail], smtp_server: RunningServer, solidarite: App
 ) -> None:
     reminder = about(pass_at(solidarite, smtp_server, "2027-12-01T12:00:00Z"),
                      "arrive à son terme")  # fmt: skip
     assert "en cours de résiliation" not in banner(reminder)
-    for part in both(reminder):
+    for part in reminder.parts_read:
         assert ("La résiliation notifiée par Association Solidarité Frais-Vallon (article 7) "
                 "restera sans effet : son préavis courrait jusqu’au vendredi 28 janvier 2028, "
                 "après le terme ; la convention expirera à son terme.") in part  # fmt: skip
