@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from tests.conftest import FixedClock
-from tests.integration.mail import Inbox
+from tests.integration.mail import ADMIN, Inbox
 from tests.notifications.conftest import RunningServer, SmtpServers
 from workflow.bootstrap import App
 from workflow.settings import load_settings
@@ -30,10 +30,6 @@ def smtp_servers() -> Iterator[SmtpServers]:
 def smtp_server(smtp_servers: SmtpServers) -> RunningServer:
     """One SMTP server that accepts everything."""
     return smtp_servers.start()
-
-
-ADMIN = "politique.ville@example.org"
-"""The service's administrator, who gets the service's copy of every email."""
 
 
 @pytest.fixture

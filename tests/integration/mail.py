@@ -30,6 +30,10 @@ from workflow.usecases.conventions import record_event
 from workflow.usecases.dispatch import deliver
 from workflow.usecases.due import run_due
 
+ADMIN = "politique.ville@example.org"
+"""The service's administrator (the `inbox` fixture's), who gets the service's copy of every
+email."""
+
 
 def parsed(received: Received) -> EmailMessage:
     """An accepted email, parsed."""

@@ -10,7 +10,6 @@ partners' and the service's copy, on SQLite and PostgreSQL: one of each per even
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from email.message import EmailMessage
@@ -21,13 +20,12 @@ from states.convention import Convention
 from states.financial_report import FinancialReport
 from tests.conftest import ROOT, FixedClock
 from tests.integration import steps
-from tests.integration.mail import parsed
+from tests.integration.mail import ADMIN, Inbox, parsed
 from tests.integration.steps import at, load
 from tests.integration.test_what_is_due import plain, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
-from workflow.settings import load_settings
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
 from workflow.usecases.due import run_due
@@ -36,7 +34,6 @@ EXAMPLE = "AMP-EXEMPLE-2027"
 EXAMPLE_FILE = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
 NADIA = "nadia.benali@example.org"
 MARTIAL = "martial.alvarez@example.org"
-ADMIN = "politique.ville@example.org"
 NOTHING_TO_DO = "Aucune démarche n’est attendue du bénéficiaire"
 ASKED = (
     "Le bénéficiaire transmet au service le document « bilan d'activité 2027 » : sa réception "
@@ -95,14 +92,9 @@ def recipients(message: EmailMessage) -> set[str]:
 
 
 @pytest.fixture
-def mailbox(
-    settings_env: dict[str, str], clock: FixedClock, smtp_server: RunningServer
-) -> Iterator[Mailbox]:
+def mailbox(inbox: Inbox) -> Mailbox:
     """convflow with an administrator to copy, delivering to a real SMTP server."""
-    app = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
-    app.clock = clock
-    yield Mailbox(app, smtp_server)
-    app.close()
+    return Mailbox(inbox.app, inbox.server)
 
 
 @pytest.fixture
