@@ -267,3 +267,27 @@ def test_an_avenant_file_sets_one_instalment_s_amount_and_the_status_follows(
     assert status["terms"]["instalment.2.amount"]["set_by"] == "avenant n°\u00a01"
     text = convflow.ok("status", reference).replace("\u202f", " ").replace("\xa0", " ")
     assert "48 000,00 €" in text and "21 000,00 €" in text
+
+
+def test_applied_keeps_its_two_shapes_an_object_by_term_and_a_list_of_rows(
+    convflow: Convflow,
+) -> None:
+    """`applied` is the same notion in both answers, the terms an amendment changed once in
+    force, in two shapes scripts read as they are (README, N3): an object by term in what an
+    amendment's command did (`amend`, `event ... --amendment N`), a list of rows in `amendments`;
+    each empty in its own type while nothing is in force."""
+    _in_execution(convflow)
+    drafted = convflow.json("amend", REF, "amount=250000.00", "--on", "2025-11-03")
+    [listed] = convflow.json("amendments", REF)
+    assert (drafted["applied"], listed["applied"]) == ({}, [])
+
+    convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2025-11-04")
+    convflow.ok("event", REF, "sign", f"signatory={CRPV}", "--amendment", "1", "--on", "2025-11-05")
+    signed = convflow.json(
+        "event", REF, "sign", f"signatory={METROPOLE}", "--amendment", "1", "--on", "2025-11-06"
+    )
+    [listed] = convflow.json("amendments", REF)
+    assert signed["applied"] == {"amount": {"before": "200000.00", "after": "250000.00"}}
+    assert listed["applied"] == [
+        {"field": "amount", "label": "montant", "before": "200000.00", "after": "250000.00"}
+    ]
