@@ -261,6 +261,18 @@ def test_during_a_termination_notice_the_report_and_the_balance_are_offered(
     assert views.status(in_payment, EXAMPLE)["state"] == "termination"
 
 
+def test_the_history_names_the_amount_of_a_payment_forgone_as_forgone_not_paid(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    record(first_paid, "forgo_payment", "2027-03-12", instalment="2", reason="rapport absent")
+
+    page = words(signed_in(client, tokens).get(PAGE).text)
+
+    assert "Montant auquel il est renoncé : 18 000,00 €" in page
+    assert "Montant versé, en euros : 27 000,00 €" in page  # the payment's own line
+    assert "Montant versé, en euros : 18 000,00 €" not in page
+
+
 # --- An avenant changing one instalment -----------------------------------------------------
 
 
