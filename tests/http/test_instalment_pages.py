@@ -304,6 +304,25 @@ def test_the_amendment_form_asks_each_instalment_s_amount_and_drafts_one(
     assert drafted["changes"] == {"instalment.2.amount": "21000.00"}
 
 
+def test_an_avenant_drafted_on_an_instalment_says_the_subsidy_s_new_total_before_signing(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    page = signed_in(client, tokens).get(PAGE).text
+    client.post(f"{PAGE}/avenants", data={
+        "csrf_token": form_value(page, "csrf_token"), "event": "amend",
+        "ch_instalment.2.amount": "21 000,00",
+    })  # fmt: skip
+
+    card = words(client.get(PAGE).text)
+
+    assert (
+        "Nouveau montant total de la subvention, somme des versements : 48 000,00 € "
+        "(45 000,00 € aujourd'hui)."
+    ) in card
+    [drafted] = views.amendments(first_paid, EXAMPLE)
+    assert drafted["new_total"] == {"before": "45000.00", "after": "48000.00"}
+
+
 def test_a_paid_instalment_raised_by_an_avenant_fills_the_payment_form_with_its_balance(
     first_paid: App, client: httpx.Client, tokens: Tokens
 ):
