@@ -79,20 +79,27 @@ AMENDMENT_INPUTS: dict[str, InputSpec] = {
 def check_keys(
     trigger: str, inputs: Mapping[str, str], specs: Mapping[str, InputSpec] = INPUTS
 ) -> dict[str, str]:
-    """Refuse unknown or missing keys; return the inputs with surrounding spaces stripped."""
+    """Refuse unknown or missing keys; return the inputs with surrounding spaces stripped.
+
+    An optional input given blank (`note=''`, `mandate='   '`) is left out, as not given: the
+    dashboard's forms send their empty fields so, and the history, `status --json` and the
+    emails then show no input with nothing in it, whether it came from the command line, the
+    API or a form. A required one given blank stays refused (`required_input`); an optional
+    one of invisible characters only (« \u200b ») is refused (`empty_text`): no form sends it."""
     spec = specs[trigger]
-    cleaned = {key.strip(): value.strip() for key, value in inputs.items()}
-    for key in cleaned:
+    stripped = {key.strip(): value.strip() for key, value in inputs.items()}
+    for key in stripped:
         if key not in spec.accepted:
             if not spec.accepted:
                 raise InvalidInput(key, "no_input_accepted", event=trigger)
             raise InvalidInput(key, "unknown_input", event=trigger, accepted=spec.accepted)
     for key in spec.required:
-        if not cleaned.get(key):
+        if not stripped.get(key):
             raise InvalidInput(key, "required_input", event=trigger)
+    cleaned = {key: value for key, value in stripped.items() if value}
     for key, value in cleaned.items():
         check_text(value, key, LONG_INPUTS.get(key, MAX_INPUT))
-        if value and not shows_something(value):  # « \u202e\u200b »: says nothing, looks blank
+        if not shows_something(value):  # « \u202e\u200b »: says nothing, looks blank
             if key in spec.required:
                 raise InvalidInput(key, "required_input", event=trigger)
             raise InvalidInput(key, "empty_text")

@@ -267,3 +267,52 @@ def test_an_avenant_file_sets_one_instalment_s_amount_and_the_status_follows(
     assert status["terms"]["instalment.2.amount"]["set_by"] == "avenant n°\u00a01"
     text = convflow.ok("status", reference).replace("\u202f", " ").replace("\xa0", " ")
     assert "48 000,00 €" in text and "21 000,00 €" in text
+
+
+def test_applied_keeps_its_two_shapes_an_object_by_term_and_a_list_of_rows(
+    convflow: Convflow,
+) -> None:
+    """`applied` is the same notion in both answers, the terms an amendment changed once in
+    force, in two shapes scripts read as they are (README, N3): an object by term in what an
+    amendment's command did (`amend`, `event ... --amendment N`), a list of rows in `amendments`;
+    each empty in its own type while nothing is in force."""
+    _in_execution(convflow)
+    drafted = convflow.json("amend", REF, "amount=250000.00", "--on", "2025-11-03")
+    [listed] = convflow.json("amendments", REF)
+    assert (drafted["applied"], listed["applied"]) == ({}, [])
+
+    convflow.ok("event", REF, "submit", "--amendment", "1", "--on", "2025-11-04")
+    convflow.ok("event", REF, "sign", f"signatory={CRPV}", "--amendment", "1", "--on", "2025-11-05")
+    signed = convflow.json(
+        "event", REF, "sign", f"signatory={METROPOLE}", "--amendment", "1", "--on", "2025-11-06"
+    )
+    [listed] = convflow.json("amendments", REF)
+    assert signed["applied"] == {"amount": {"before": "200000.00", "after": "250000.00"}}
+    assert listed["applied"] == [
+        {"field": "amount", "label": "montant", "before": "200000.00", "after": "250000.00"}
+    ]
+
+
+def test_an_avenant_on_an_instalment_says_the_subsidy_s_new_total_before_it_is_signed(
+    convflow: Convflow, cli_clock_at_spring_2027: None
+) -> None:
+    """AMP-EXEMPLE-2027 pays 27 000,00 € then 18 000,00 €: raising n° 2 to 21 000,00 € makes
+    the subsidy 48 000,00 €, said by `amend` and `amendments` while the avenant is open."""
+    example = Path(EXAMPLE).parent / "convention-exemple-quartiers-nord-2027.toml"
+    reference = "AMP-EXEMPLE-2027"
+    convflow.ok("import", "--without-history", str(example))
+    for args in (["submit", "--on", "2027-01-04"],
+                 ["sign", "signatory=nadia.benali@example.org", "--on", "2027-01-06"],
+                 ["sign", f"signatory={METROPOLE}", "--on", "2027-01-08"]):  # fmt: skip
+        convflow.ok("event", reference, *args)
+    total = "nouveau montant total de la subvention : 48 000,00 € (45 000,00 € aujourd'hui)"
+
+    drafted = convflow.ok("amend", reference, "instalment.2.amount=21000", "--on", "2027-03-01")
+
+    assert "  " + total in drafted.replace("\u00a0", " ").replace("\u202f", " ")
+    listed = convflow.ok("amendments", reference)
+    assert "  " + total in listed.replace("\u00a0", " ").replace("\u202f", " ")
+    [row] = convflow.json("amendments", reference)
+    assert row["new_total"] == {"before": "45000.00", "after": "48000.00"}
+    convflow.ok("event", reference, "abandon", "--amendment", "1", "--on", "2027-03-02")
+    assert "nouveau montant total" not in convflow.ok("amendments", reference)

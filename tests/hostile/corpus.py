@@ -468,6 +468,35 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["event", "REF", "pay", "amount=27000", "note=\u2060"],
         ("empty_text",),
     ),
+    # A required input given blank is refused as not given, whoever sends it (N2).
+    "pay-amount-empty": (["event", "REF", "pay", "amount=", "note=acompte"], ("required_input",)),
+    "pay-amount-spaces": (["event", "REF", "pay", "amount=  \t"], ("required_input",)),
+    "pay-amount-no-break-spaces": (
+        ["event", "REF", "pay", "amount=\u00a0\u202f"],
+        ("required_input",),
+    ),
+}
+
+# Optional inputs given blank, as the dashboard's forms send their empty fields: not refused,
+# left out as not given (N2), on the command line, the API and the forms alike. The event is
+# recorded with exactly these inputs: no blank one in its history, `status --json` or emails.
+BLANK_INPUT_CASES: dict[str, tuple[list[str], dict[str, str]]] = {
+    "pay-mandate-spaces-note-empty": (
+        ["event", "REF", "pay", "amount=27000", "mandate=   ", "note="],
+        {"amount": "27000.00", "instalment": "1"},
+    ),
+    "pay-instalment-blank": (
+        ["event", "REF", "pay", "amount=27000", "instalment= ", "mandate=2027-0042"],
+        {"amount": "27000.00", "instalment": "1", "mandate": "2027-0042"},
+    ),
+    "pay-note-no-break-spaces": (
+        ["event", "REF", "pay", "amount=27000", "note=\u00a0\u202f\u3000"],
+        {"amount": "27000.00", "instalment": "1"},
+    ),
+    "forgo-note-tab": (
+        ["event", "REF", "forgo_payment", "instalment=2", "reason=rapport absent", "note=\t"],
+        {"instalment": "2", "reason": "rapport absent", "amount": "18000.00"},
+    ),
 }
 
 # The environment a command runs in (a variable set to a bad value), and the refusal.

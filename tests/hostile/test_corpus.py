@@ -17,6 +17,7 @@ from tests.hostile.corpus import (
     AMEND_CASES,
     API_CASES,
     BAD_CLAUSE_WORDING,
+    BLANK_INPUT_CASES,
     CLI_CASES,
     CONFIG_CASES,
     ENVIRONMENT_CASES,
@@ -221,6 +222,31 @@ def test_an_instalment_out_of_the_schedule_is_refused_naming_the_planned_ones(
         assert str(error["message"]).endswith("(versements prévus\u00a0: 1, 2)"), error
         assert error["params"]["instalments"] == [1, 2], error  # numbers, as `instalment` (A11)
     assert awaiting_payment.json("history", IN_INSTALMENTS) == before
+
+
+@pytest.mark.parametrize("name", list(BLANK_INPUT_CASES))
+def test_an_optional_input_given_blank_is_recorded_as_not_given(
+    awaiting_payment: Convflow, name: str
+) -> None:
+    args, recorded = BLANK_INPUT_CASES[name]
+
+    awaiting_payment.ok(*[IN_INSTALMENTS if a == "REF" else a for a in args])
+
+    last = awaiting_payment.json("history", IN_INSTALMENTS)[-1]
+    assert (last["event"], last["inputs"]) == (args[2], recorded)
+    status = awaiting_payment.json("status", IN_INSTALMENTS)
+    assert "" not in [value.strip() for inputs in _inputs_in(status) for value in inputs.values()]
+
+
+def _inputs_in(answer: Any) -> list[dict[str, str]]:
+    """Every event's inputs a JSON answer holds (`status --json` names them `inputs`)."""
+    if isinstance(answer, list):
+        return [found for item in answer for found in _inputs_in(item)]
+    if not isinstance(answer, dict):
+        return []
+    inputs = answer.get("inputs")
+    own = [inputs] if isinstance(inputs, dict) else []
+    return own + [found for value in answer.values() for found in _inputs_in(value)]
 
 
 @pytest.mark.parametrize("name", list(HISTORY_CASES))

@@ -261,6 +261,18 @@ def test_during_a_termination_notice_the_report_and_the_balance_are_offered(
     assert views.status(in_payment, EXAMPLE)["state"] == "termination"
 
 
+def test_the_history_names_the_amount_of_a_payment_forgone_as_forgone_not_paid(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    record(first_paid, "forgo_payment", "2027-03-12", instalment="2", reason="rapport absent")
+
+    page = words(signed_in(client, tokens).get(PAGE).text)
+
+    assert "Montant auquel il est renoncé : 18 000,00 €" in page
+    assert "Montant versé, en euros : 27 000,00 €" in page  # the payment's own line
+    assert "Montant versé, en euros : 18 000,00 €" not in page
+
+
 # --- An avenant changing one instalment -----------------------------------------------------
 
 
@@ -290,6 +302,25 @@ def test_the_amendment_form_asks_each_instalment_s_amount_and_drafts_one(
     assert typed.status_code == 303
     [drafted] = views.amendments(first_paid, EXAMPLE)
     assert drafted["changes"] == {"instalment.2.amount": "21000.00"}
+
+
+def test_an_avenant_drafted_on_an_instalment_says_the_subsidy_s_new_total_before_signing(
+    first_paid: App, client: httpx.Client, tokens: Tokens
+):
+    page = signed_in(client, tokens).get(PAGE).text
+    client.post(f"{PAGE}/avenants", data={
+        "csrf_token": form_value(page, "csrf_token"), "event": "amend",
+        "ch_instalment.2.amount": "21 000,00",
+    })  # fmt: skip
+
+    card = words(client.get(PAGE).text)
+
+    assert (
+        "Nouveau montant total de la subvention, somme des versements : 48 000,00 € "
+        "(45 000,00 € aujourd'hui)."
+    ) in card
+    [drafted] = views.amendments(first_paid, EXAMPLE)
+    assert drafted["new_total"] == {"before": "45000.00", "after": "48000.00"}
 
 
 def test_a_paid_instalment_raised_by_an_avenant_fills_the_payment_form_with_its_balance(

@@ -195,6 +195,14 @@ def test_optional_inputs_may_be_left_out():
     assert check_keys("open_dispute", {"party": "crpv"}) == {"party": "crpv"}
 
 
+def test_an_optional_input_given_blank_is_as_not_given():
+    # what a dashboard form sends for its empty fields, and `mandate='   '` on the command
+    # line: no input with nothing in it reaches the history (N2)
+    given = {"amount": "1000", "mandate": "   ", "note": "", "instalment": "\u00a0\t"}
+
+    assert check_keys("pay", given) == {"amount": "1000"}
+
+
 @pytest.mark.parametrize(
     ("trigger", "inputs", "expected"),
     [

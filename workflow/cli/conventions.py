@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -537,6 +539,8 @@ def amend(
         for key, value in row["changes"].items():
             for line in change_lines(words, key, row["current"].get(key), value, kept_hint=True):
                 click.echo(line)
+        for line in total_lines(words, row["new_total"]):
+            click.echo(line)
     click.echo("  " + words("next: convflow event {reference} submit --amendment {number}",
                             reference=reference, number=result.number))  # fmt: skip
     click.echo(str(result.number))
@@ -565,6 +569,17 @@ def change_lines(
             lines.append("    " + words("(it replaces the party's whole list: to keep someone, "
                                          "list them too, separated by ';')"))  # fmt: skip
     return lines
+
+
+def total_lines(words: Words, total: Mapping[str, str] | None) -> list[str]:
+    """What an open avenant changing an instalment's amount makes of the subsidy's amount (the
+    schedule's sum), read before anyone signs: « nouveau montant total de la subvention :
+    47 000,00 € (45 000,00 € aujourd'hui) »; nothing for another avenant."""
+    if total is None:
+        return []
+    after, before = Decimal(total["after"]), Decimal(total["before"])
+    return ["  " + words("new total of the subsidy: {after} (now {before})", after=after,
+                         before=before)]  # fmt: skip
 
 
 def _persons(text: str) -> list[tuple[str, str, str]]:
@@ -620,6 +635,8 @@ def amendments_(context: CliContext, reference: str, as_json: bool) -> None:
                 for line in change_lines(words, key, row["current"].get(key), value,
                                          kept_hint=open_):  # fmt: skip
                     click.echo(line)
+            for line in total_lines(words, row["new_total"]):
+                click.echo(line)
         for email, signed in row["signatures"].items():
             click.echo("  " + words("signed by {email} on {day}", email=email,
                                     day=day(words, signed)))  # fmt: skip

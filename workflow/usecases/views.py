@@ -16,8 +16,10 @@ from states.amendments import (
     FIELDS,
     Amendment,
     allowed_amendment_events,
+    consolidated,
     current_value,
     instalment_key,
+    instalment_number,
 )
 from states.award import AwardDecision
 from states.calendar import end_of_day
@@ -171,6 +173,10 @@ class AmendmentView(TypedDict):
     effective_date: str | None
     allowed_events: list[str]
     lapsed_on: str | None  # lapsed: the day the convention ended before its last signature
+    new_total: dict[str, str] | None
+    """Open and changing an instalment's amount: the subsidy's amount now (`before`) and once
+    the amendment is in force (`after`, the schedule's sum), shown before anyone signs; None
+    otherwise (in force, `applied` says it under `amount`)."""
 
 
 class PartyView(TypedDict):
@@ -480,7 +486,17 @@ def amendment_view(amendment: Amendment, convention: Convention) -> AmendmentVie
         "effective_date": day(amendment.effective_date),
         "allowed_events": allowed_amendment_events(amendment.state),
         "lapsed_on": day(convention.ends_on()) if amendment.state == "lapsed" else None,
+        "new_total": _new_total(convention, amendment) if open_ else None,
     }
+
+
+def _new_total(convention: Convention, amendment: Amendment) -> dict[str, str] | None:
+    """What an open amendment changing an instalment's amount makes of the subsidy's amount,
+    the sum of the schedule: before and after it; None when it changes no instalment's."""
+    if not any(instalment_number(key) is not None for key in amendment.changes):
+        return None
+    after = consolidated(convention, amendment)
+    return {"before": current_value(convention, "amount"), "after": current_value(after, "amount")}
 
 
 def terms_view(

@@ -155,12 +155,21 @@ def reminder_when(days_before: int | None) -> str:
     return f"{count} {unit} {'avant' if days_before > 0 else 'après'}"
 
 
-def input_label(key: str, amendment: int | None = None) -> str:
+FORGONE_AMOUNT = gettext_noop("Amount forgone")
+"""The amount a `forgo_payment` line records: the instalment's, which is not paid. The
+`amount` input's label is `pay`'s (« Montant versé »): said of a payment forgone, it would say
+the opposite."""
+
+
+def input_label(key: str, amendment: int | None = None, event: str | None = None) -> str:
     """What an event's input asks for; for an amendment (or a form's `change.` field), the
-    term it changes."""
+    term it changes; of the history line of `event`, what it records there (the amount of a
+    payment forgone is not an amount paid)."""
     name = key.removeprefix("change.")
     if amendment and name in labels.GLOSSARY["term"]:
         return FRENCH.field(f"change.{name}")
+    if event == "forgo_payment" and key == "amount":
+        return FRENCH(FORGONE_AMOUNT)
     if key in _ASKED:
         said = labels.label("input", key)
         return said[:1].upper() + said[1:]
@@ -203,11 +212,12 @@ def history_inputs(
     control and invisible characters are written out (\\n, \\x1b: states.visible): a file's
     name recorded before names were stored written out; but prose (a note, minutes:
     PROSE_INPUTS) keeps its line breaks, which a page or a dossier's PDF folds or shows."""
-    amendment = row.get("amendment")
+    amendment, event = row.get("amendment"), row.get("event")
     return [
-        (input_label(key, amendment), _shown(key, input_value(key, value, amendment, convention)))
+        (input_label(key, amendment, event),
+         _shown(key, input_value(key, value, amendment, convention)))
         for key, value in sorted(row["inputs"].items())
-    ]
+    ]  # fmt: skip
 
 
 def _shown(key: str, value: str) -> str:
