@@ -391,7 +391,8 @@ def forgone_instead(
         return None
     if not convention.clauses.instalments:
         single = progress_of(convention.paid_so_far(), SINGLE_PAYMENT)
-        if trigger == "report_received" or "instalment" in inputs or single.forgone_on is None:
+        typed_number = bool(inputs.get("instalment", "").strip())  # blank: as not given
+        if trigger == "report_received" or typed_number or single.forgone_on is None:
             return None
         return _refuse(convention, trigger, "payment_forgone", forgone_on=single.forgone_on)
     if inputs.get("report", "").strip() == "financial":

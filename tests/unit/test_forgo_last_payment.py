@@ -73,6 +73,18 @@ def test_forgoing_the_single_payment_again_says_it_was_forgone_and_when() -> Non
     )  # fmt: skip
 
 
+def test_a_blank_instalment_number_on_a_single_payment_forgone_is_as_none_typed() -> None:
+    """A form's or a script's empty `instalment` field is no number: the single payment,
+    forgone, is said as such (before: the state's `invalid_transition`)."""
+    convention = convention_in("payment")
+    record(convention, "forgo_payment", FORGONE, reason="subvention réduite")
+
+    for blank in ("", "   ", "\u00a0"):
+        assert refused(convention, "pay", date(2025, 4, 20), amount="1.00", instalment=blank) == (
+            "payment_forgone", {"event": "pay", "forgone_on": "2025-04-15"},
+        )  # fmt: skip
+
+
 def test_forgoing_an_instalment_again_says_it_was_forgone_once_nothing_is_left() -> None:
     convention = in_two()
     record(convention, "pay", FORGONE, amount="120000.00", instalment="1")
