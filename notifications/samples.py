@@ -67,6 +67,10 @@ VARIANTS = {
     f"vigueur le 15 avril 2025 portait le versement n°\u00a01, déjà versé, de "
     f"{euros(Decimal('120000'))} à {euros(Decimal('130000'))}\u00a0: le solde de "
     f"{euros(Decimal('10000'))} reste à verser (règle 26 bis)",
+    "expiry_held": "si le versement n’était effectué que le 2 janvier 2026, après le terme, "
+    "alors que l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé par le GIP seul, "
+    "attendait encore la signature de la Métropole\u00a0: la fin de la convention est en "
+    "suspens (règle 27)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -1312,6 +1316,27 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
                 file_closed=False,
                 on=date(2025, 10, 6),
             ),
+        },
+    },
+    "expiry_held": {
+        "payment_recorded": lambda: {
+            "convention": _convention(*_IN_FORCE),
+            "event": {
+                **_event(
+                    "payment_recorded",
+                    "Versement enregistré",
+                    date(2026, 1, 2),
+                    "Direction des finances",
+                    **{"Montant": euros(_AMOUNT), "Mandat": "n°\u00a02026-000012"},
+                ),
+                "expiry_held": {
+                    "term_on": _END,
+                    "last_day": date(2026, 1, 7),
+                    "amendment": 1,
+                    "extends_to": date(2026, 6, 30),
+                    "missing": ["Martial Alvarez"],
+                },
+            },
         },
     },
 }

@@ -268,6 +268,19 @@ def _terminates_first(convention: Convention) -> bool:
     return notice is not None and notice.effective_end < convention.end_date
 
 
+def notice_overridden(convention: Convention) -> bool:
+    """Whether the convention is under a termination notice its term overrides: the notice
+    would end on the term's day or after it, so it will have no effect and the convention
+    expires at its term (rule 10); its state still says `termination` (what the emails say
+    « en exécution jusqu'à son terme (résiliation notifiée, sans effet) »). A term moved after
+    the notice's end lets the notice end the convention (rule 26): then it is not."""
+    return (
+        convention.state == "termination"
+        and convention.notice is not None
+        and not _terminates_first(convention)
+    )
+
+
 def convention_end(
     convention: Convention, now: datetime, held_until: datetime | None = None
 ) -> ConventionEnds | None:
@@ -553,6 +566,7 @@ __all__ = [
     "hold_last_day",
     "moot_kinds",
     "next_due",
+    "notice_overridden",
     "reminder_decisions",
     "reminders_due",
     "still_to_sign",

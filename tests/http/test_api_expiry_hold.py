@@ -12,6 +12,7 @@ import pytest
 
 from notifications import MemorySender
 from tests.http.conftest import REFERENCE, Tokens, bearer
+from tests.http.test_exports import rows
 from tests.integration import steps
 from workflow.bootstrap import App
 from workflow.usecases.amendments import (
@@ -76,3 +77,35 @@ def test_a_payment_is_recorded_during_the_hold_a_notice_refused_with_its_own_cod
     })  # fmt: skip
     assert paid.status_code == 201, paid.text
     assert client.get(STATUS).json()["state"] == "execution"
+
+
+def test_the_csv_exports_carry_the_hold_in_a_last_column(
+    admin_browser: httpx.Client, client: httpx.Client, tokens: Tokens, held: App
+) -> None:
+    """The conventions CSV (the dashboard's and the API's) said nothing of the hold `list
+    --json` names `expiry_held`, nor the deadlines CSV of the deadlines it holds: each now
+    ends with a column that says it (its last day; « oui »), the columns before unchanged."""
+    page_csv = rows(admin_browser.get("/conventions.csv"))
+    api_csv = rows(client.get("/api/v1/conventions.csv", headers=bearer(tokens.viewer)))
+    assert api_csv == page_csv
+    head, row = page_csv
+    assert head[:11] == [
+        "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
+        "entrée en vigueur", "terme", "prochaine échéance", "date de l'échéance",
+        "fin exacte (UTC)",
+    ]  # fmt: skip
+    assert (head[-1], row[-1]) == ("arrivée à terme suspendue jusqu'au", "2026-01-07")
+    deadlines = rows(admin_browser.get("/echeances.csv", params={"jours": 90}))
+    assert deadlines[0][:7] == ["date", "échéance", "échéance (code)", "référence", "intitulé",
+                                "état", "fin (UTC)"]  # fmt: skip
+    assert deadlines[0][-1] == "suspendue (avenant en signature)"
+    said = {row[2]: row[-1] for row in deadlines[1:]}
+    assert said["expiry"] == "oui", deadlines
+
+
+def test_the_csv_leaves_the_hold_column_empty_when_nothing_is_held(
+    admin_browser: httpx.Client, loaded: App
+) -> None:
+    steps.bring_into_force(loaded)
+    head, row = rows(admin_browser.get("/conventions.csv"))
+    assert (head[-1], row[-1]) == ("arrivée à terme suspendue jusqu'au", "")

@@ -51,3 +51,32 @@ def test_the_held_expiry_names_the_signatory_awaited_by_name_at_both_widths(
         card = page.locator("article.amendment").first.inner_text().replace("\u00a0", " ")
         assert "Signé par Mustapha Berra, Directeur-ordonnateur (GIP Centre" in card, width
         assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), width
+
+
+def test_the_conventions_list_says_the_held_expiry_at_both_widths(
+    page: Any, loaded: App, tokens: Tokens
+) -> None:
+    """The list said only « en exécution » and the term, passed: its state now says the term
+    passed and the expiry suspended until the last day, with the avenant in signature, as
+    `convflow list` does; nothing runs off the screen."""
+    steps.bring_into_execution(loaded)
+    loaded.clock.now = steps.at("2025-12-16T09:00:00Z")  # type: ignore[attr-defined]
+    amend(loaded, "2025-12-15", end_date="2026-06-30")
+    amendment(loaded, 1, "submit", "2025-12-15")
+    amendment(loaded, 1, "sign", "2025-12-16", signatory=steps.CRPV)
+    loaded.clock.now = steps.at("2026-01-02T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(loaded, loaded.clock())
+    sign_in_page(page, tokens.viewer)
+
+    for width in (375, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/conventions")
+        cell = page.locator("table.list tbody tr").first.locator('td[data-label="État"]')
+        said = " ".join(cell.inner_text().replace("\u00a0", " ").split())
+        assert "en exécution" in said, (width, said)
+        assert (
+            "terme passé le 31 décembre 2025, arrivée à terme suspendue jusqu'au 7 janvier 2026 "
+            "inclus (avenant n° 1 en signature)" in said
+        ), (width, said)
+        assert cell.is_visible(), width
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), width

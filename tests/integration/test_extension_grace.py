@@ -23,6 +23,7 @@ from states.convention import Convention
 from states.errors import GuardRejected
 from storage.queries import ConventionFilter, PageRequest
 from tests.conftest import FixedClock
+from tests.integration.mail import delivered
 from tests.integration.steps import (
     CRPV,
     METROPOLE,
@@ -488,3 +489,41 @@ def test_the_conventions_list_says_the_held_expiry_as_the_status_does(
     passes(submitted, clock, smtp_server, "2026-01-07T23:01:00Z")
     [item] = listing.all_conventions(submitted, ConventionFilter(), at("2026-01-08T10:00:00Z"))
     assert (item["state"], item["expiry_held"]) == ("expired", None)
+
+
+def test_a_payment_recorded_during_the_wait_tells_the_partners_the_term_came_and_the_end_waits(
+    held_unpaid: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The retest's N1: paid on Friday 2 January 2026, term Wednesday 31 December 2025 passed,
+    avenant n° 1 (→ 30 June 2026) waiting for the Métropole's signature: the partners read
+    « La convention poursuit son exécution jusqu'à son terme, le mercredi 31 décembre 2025 »,
+    a term already passed, and nothing of the hold. They now read that the term came, that its
+    end waits for the avenant's last signature, until when, and what follows either way."""
+    record(held_unpaid, "pay", "2026-01-02", amount="200000.00")
+    [email] = [m for m in delivered(held_unpaid, smtp_server, clock.now)
+               if "Versement" in m.subject and not m.key.endswith(":service")]  # fmt: skip
+    assert not email.mentions("poursuit son exécution jusqu’à son terme"), email.text
+    assert email.says(
+        "Le terme de la convention est arrivé le mercredi 31 décembre 2025 à 24 h (article 4), "
+        "alors que l’avenant n° 1, qui la prolonge jusqu’au mardi 30 juin 2026, attend encore "
+        "la signature de Martial Alvarez : la fin de la convention est en suspens."
+    ), email.text
+    assert email.says(
+        "Le service attend jusqu’au mercredi 7 janvier 2026 inclus qu’une dernière signature "
+        "datée au plus tard du terme lui soit transmise ; si elle l’est, l’avenant prend effet "
+        "et la convention se poursuit jusqu’au mardi 30 juin 2026 à 24 h, sinon la convention "
+        "aura pris fin à son terme et l’avenant sera caduc. Dans les deux cas, ce versement "
+        "reste acquis."
+    ), email.text
+
+
+def test_a_payment_forgone_during_the_wait_tells_the_partners_the_end_waits(
+    held_unpaid: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """The same for the Métropole's renunciation recorded during the wait."""
+    record(held_unpaid, "forgo_payment", "2026-01-02", reason="Action non réalisée")
+    [email] = [m for m in delivered(held_unpaid, smtp_server, clock.now)
+               if "enonciation" in m.subject and not m.key.endswith(":service")]  # fmt: skip
+    assert not email.mentions("poursuit son exécution jusqu’à son terme"), email.text
+    assert email.says("la fin de la convention est en suspens"), email.text
+    assert email.says("Le service attend jusqu’au mercredi 7 janvier 2026 inclus"), email.text

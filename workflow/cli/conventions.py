@@ -34,7 +34,7 @@ from workflow.cli.context import (
 from workflow.cli.dossier_words import dossier_problem
 from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import Choice, FilePath, WholeNumber
-from workflow.cli.present import day, new_deadlines, table
+from workflow.cli.present import OVERRIDDEN_STATE, day, new_deadlines, table
 from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
@@ -271,6 +271,8 @@ def _state(words: Words, row: ConventionSummary) -> str:
     service has not recorded it yet (« en exécution (execution) — terme passé le … »), or its
     expiry held while an extension is in signature (rule 27)."""
     state = words.label("state", row["state"])
+    if row.get("notice_overridden"):  # the term comes first: as the emails say it (I9)
+        state = words(OVERRIDDEN_STATE)
     held = row.get("expiry_held")
     if held:  # the term passed, an extension in signature (rule 27): its column says the term
         return words("{state} — term passed, expiry held until {last_day} (amendment no. "

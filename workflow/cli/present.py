@@ -113,6 +113,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     state = words.label("state", view["state"])
     allowed = words.listing(words.label("event", name) for name in view["allowed_events"])
     notes = [ended_unrecorded(words, view["end_unrecorded"])] if view.get("end_unrecorded") else []
+    if notice_overridden(view):  # the term comes first: said as the emails say it (I9)
+        state = words(OVERRIDDEN_STATE)
+        notes.append(overridden_notice(words, view))
     if view.get("expiry_held"):  # the term come, an extension in signature (rule 27)
         notes.append(expiry_held(words, view["expiry_held"]))
     block.add(
@@ -206,6 +209,43 @@ def ended_unrecorded(words: Words, end: Mapping[str, Any]) -> str:
         "at its next pass",
         day=day(words, end["on"]),
     )
+
+
+OVERRIDDEN_STATE = gettext_noop("running to its term (notice given, without effect)")
+"""The state `termination` under a notice the term overrides, as the emails say it
+(notifications/templates/_macros.txt, state_said)."""
+
+
+def notice_overridden(view: Mapping[str, Any]) -> bool:
+    """Whether a status (or a list's row with its `notice_overridden`) is in `termination`
+    under a notice its term overrides (states.due.notice_overridden): the notice would end on
+    the term's day or after it, so it will have no effect."""
+    if "notice_overridden" in view:
+        return bool(view["notice_overridden"])
+    notice = view.get("notice")
+    return (view["state"] == "termination" and notice is not None
+            and notice["effective_end"] >= view["end_date"])  # fmt: skip
+
+
+def overridden_notice(words: Words, view: Mapping[str, Any]) -> str:
+    """The notice the term overrides, said beside the state as the emails say it: « la
+    résiliation notifiée par … restera sans effet : son préavis courrait jusqu'au …, après le
+    terme … »."""
+    notice = view["notice"]
+    names = {party["key"]: party["name"] for party in view.get("parties") or []}
+    party = names.get(notice["party"], notice["party"])
+    if notice["notice_end"] == view["end_date"]:
+        return words(
+            "the termination notified by {party} on {given} will have no effect: its notice "
+            "would end on the term's day, {term}; the convention expires at its term",
+            party=party, given=day(words, notice["given_on"]), term=day(words, view["end_date"]),
+        )  # fmt: skip
+    return words(
+        "the termination notified by {party} on {given} will have no effect: its notice would "
+        "run until {notice_end}, after the term of {term}; the convention expires at its term",
+        party=party, given=day(words, notice["given_on"]),
+        notice_end=day(words, notice["notice_end"]), term=day(words, view["end_date"]),
+    )  # fmt: skip
 
 
 def expiry_held(words: Words, held: Mapping[str, Any]) -> str:

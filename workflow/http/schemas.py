@@ -127,6 +127,12 @@ class ConventionSummary(Open):
         description="the term come while an extension is in signature: the expiry the service "
         "holds, and until when, as the status says it (None: none)",
     )
+    notice_overridden: bool = Field(
+        default=False,
+        description="in 'termination' under a notice its term overrides (it would end on the "
+        "term's day or after it): the notice will have no effect, the convention runs to its "
+        "term and expires then",
+    )
     committee_name: str | None = Field(
         default=None,
         description="when its next deadline is its committee's next meeting, the name it gives "

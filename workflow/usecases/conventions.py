@@ -47,6 +47,7 @@ from workflow.usecases.commands import (
 from workflow.usecases.emails import (
     computed_snapshot,
     event_snapshot,
+    expiry_held_snapshot,
     letter_snapshot,
     notice_for,
     paid_balance,
@@ -241,6 +242,7 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
         if command.expected_version not in (None, convention.version):
             raise ConcurrentChange(command.reference, command.expected_version, convention.version)
         on = command.on or default_event_date(command.event, command.inputs, today)
+        hold = _hold(app, uow, convention, now)  # read before the event changes the state
         outcome = fire(
             convention,
             command.event,
@@ -249,24 +251,27 @@ def record_event(app: App, command: RecordEvent, now: datetime) -> EventRecorded
             settings=app.legal,
             today=today,
             inputs=command.inputs,
-            held_until=_hold_last_day(app, uow, convention, now),
+            held_until=None if hold is None else due.hold_last_day(hold[1]),
         )
         persist_outcome(
-            app, uow, convention, outcome, now, late=recorded_late(app.settings, on, now)
-        )
+            app, uow, convention, outcome, now, late=recorded_late(app.settings, on, now),
+            held=None if hold is None else expiry_held_snapshot(convention, *hold),
+        )  # fmt: skip
         uow.commit()
     return _recorded(outcome, convention.version)
 
 
-def _hold_last_day(app: App, uow: UnitOfWork, convention: Convention, now: datetime) -> date | None:
-    """The last day of the expiry's hold when, at `now`, the term has passed while an
-    extension is in signature (rule 27; states.due.expiry_held_at), else None; the open
-    amendment read only once the term has passed."""
+def _hold(
+    app: App, uow: UnitOfWork, convention: Convention, now: datetime
+) -> tuple[Amendment, datetime] | None:
+    """The extension in signature and the instant the expiry's hold ends when, at `now`, the
+    term has passed while it holds the expiry (rule 27; states.due.expiry_held_at), else None;
+    the open amendment read only once the term has passed."""
     if convention.state not in IN_FORCE or now < end_of_day(convention.end_date):
         return None
     pending = uow.amendments.open_one(uow.conventions.id_of(convention.reference))
     until = due.expiry_held_at(convention, pending, app.settings.extension_grace_days, now)
-    return None if until is None else due.hold_last_day(until)
+    return None if until is None or pending is None else (pending, until)
 
 
 def record_side(app: App, command: RecordEvent, now: datetime) -> EventRecorded:
@@ -298,6 +303,7 @@ def persist_outcome(
     told_at: datetime | None = None,
     amendment: dict[str, Any] | None = None,
     by_service: bool = False,
+    held: dict[str, Any] | None = None,
 ) -> int:
     """Write everything an event decided, in its transaction: state and history line,
     signature, deadlines closed (and their reminders cancelled), deadlines opened (and their
@@ -306,7 +312,9 @@ def persist_outcome(
     outbox until `told_at` when given: the service's end of a convention, applied at
     midnight, is told at the reminder hour; `amendment`: the one that lapses with it, which its
     email names). A person's event tells the day it was recorded, when not its own date; the
-    service's end of a convention is dated by the end itself (`by_service`)."""
+    service's end of a convention is dated by the end itself (`by_service`). `held`: the
+    expiry the service held when the event was recorded (rule 27, expiry_held_snapshot),
+    which its email says instead of a term to come."""
     seq = uow.conventions.record(convention, outcome, now)
     convention_id = uow.conventions.id_of(convention.reference)
     move_deadlines(
@@ -339,6 +347,8 @@ def persist_outcome(
         event = event_snapshot(outcome, convention, letter, None if by_service else civil_date(now))
         if kind == "dispute_settled":
             event.update(_settled_window(uow, convention_id))
+        if held is not None:
+            event["expiry_held"] = held
         app.mailer.queue(
             uow,
             convention,

@@ -40,11 +40,13 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def conventions_csv(items: Iterable[ConventionSummary]) -> str:
-    """The conventions list, with the state and next deadline in words and ISO both."""
+    """The conventions list, with the state and next deadline in words and ISO both, and the
+    last day of the expiry's hold when an extension in signature holds it (rule 27). Columns
+    are only ever added at the end: spreadsheets read them by position."""
     headers = [
         "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
         "entrée en vigueur", "terme", "prochaine échéance",
-        "date de l'échéance", "fin exacte (UTC)",
+        "date de l'échéance", "fin exacte (UTC)", "arrivée à terme suspendue jusqu'au",
     ]  # fmt: skip
     rows = (
         [
@@ -59,6 +61,9 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
             item["next_deadline_label"] or "",
             item["next_deadline_due"] or "",
             item["next_deadline_at"] or "",
+            # the term passed, an extension in signature (rule 27): the hold's last day, as
+            # `list --json` says it (expiry_held.last_day); empty when nothing is held
+            held["last_day"] if (held := item["expiry_held"]) else "",
         ]
         for item in items
     )
@@ -67,7 +72,8 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
 
 def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
     """The upcoming deadlines list."""
-    headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)"]
+    headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)",
+               "suspendue (avenant en signature)"]  # fmt: skip
     rows = (
         [
             item["due_date"],
@@ -77,6 +83,9 @@ def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
             item["title"],
             labels.state(item["state"]),
             item["expires_at"],
+            # passed while an extension in signature holds the expiry (rule 27), as the
+            # deadlines list says it (held_by_extension): recorded when the wait ends
+            "oui" if item["held_by_extension"] else "",
         ]
         for item in items
     )

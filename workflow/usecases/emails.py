@@ -33,7 +33,7 @@ from states.deadlines import (
     for_partners,
     termination_notice,
 )
-from states.due import ANNOUNCEMENTS
+from states.due import ANNOUNCEMENTS, hold_last_day
 from states.financial_report import exercise
 from states.inputs import parse_flag
 from states.lifecycle import ENDED_IN_FORCE, Outcome
@@ -465,6 +465,24 @@ def event_snapshot(
     return snapshot
 
 
+def expiry_held_snapshot(
+    convention: Convention, amendment: Amendment, until: datetime
+) -> dict[str, Any]:
+    """The expiry held at the term while an extension is in signature (rule 27), as the email
+    of an event recorded during the hold says it (`expiry_held` of its event): the term
+    (`term_on`), the last day a signature dated on or before it can still be recorded
+    (`last_day`), the extension (its number, the term it would set) and whose signature it
+    waits for, by name. Frozen with the event: what was true when it was recorded."""
+    return {
+        "term_on": _iso(convention.end_date),
+        "last_day": _iso(hold_last_day(until)),
+        "amendment": amendment.number,
+        "extends_to": amendment.changes["end_date"],
+        "missing": [s.name for s in convention.signatories
+                    if s.email.lower() not in amendment.signatures],
+    }  # fmt: skip
+
+
 def _signer_text(outcome: Outcome | AmendmentOutcome, key: str, value: str) -> str | None:
     """Who signed, by name and title as they signed (`outcome.signed`): a representative an
     avenant replaces may sign it last, and is no longer among the convention's signatories."""
@@ -728,6 +746,9 @@ _DATES = (
     "waited_until",  # the last day the expiry was held for an extension's signature (rule 27)
     "terminates_on",  # a running notice's end, before the term
     "forgone_on",  # an instalment the Métropole forgoes (rule 25), in the schedule
+    "term_on",  # the expiry held at the term (rule 27): the term, the hold's last day, the
+    "last_day",  # new term of the extension in signature (expiry_held_snapshot)
+    "extends_to",
 )
 
 
@@ -765,6 +786,7 @@ __all__: Sequence[str] = [
     "convention_snapshot",
     "deadline_snapshot",
     "event_snapshot",
+    "expiry_held_snapshot",
     "forgone_snapshot",
     "letter_snapshot",
     "message_id",

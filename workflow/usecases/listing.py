@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.committee import committee_words
-from states.due import END_KINDS, expiry_held_until
+from states.due import END_KINDS, expiry_held_until, notice_overridden
 from states.lifecycle import IN_FORCE
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
 from states.reading import (
@@ -139,6 +139,9 @@ class ConventionSummary(TypedDict):
     expiry_held: ExpiryHeldView | None
     """Its term passed while an extension is in signature: the expiry the service holds, and
     until when (rule 27), as `status` says it (`expiry_held`, the same keys); None otherwise."""
+    notice_overridden: bool
+    """In `termination` under a notice its term overrides (states.due.notice_overridden): the
+    notice will have no effect, the convention runs to its term, as its emails say."""
 
 
 class ConventionPage(TypedDict):
@@ -248,6 +251,7 @@ def _summary(
     ends: dict[str, EndView],
     names: dict[int, str],
     held: dict[str, ExpiryHeldView],
+    overridden: set[str],
 ) -> ConventionSummary:
     named = names.get(row.id)
     return {
@@ -269,6 +273,7 @@ def _summary(
         "next_deadline_label": labels.for_committee("deadline", row.next_kind, named)
         if row.next_kind else None,
         "expiry_held": held.get(row.reference),
+        "notice_overridden": row.reference in overridden,
     }  # fmt: skip
 
 
@@ -392,9 +397,10 @@ def search_conventions(
                                    app.settings.extension_grace_days)  # fmt: skip
         names = _committee_names(uow, rows)
         held = _held_expiries(uow, rows, now, app.settings.extension_grace_days)
+        overridden = _notices_overridden(uow, rows)
     late = _by_reference(overdue)
     return {
-        "items": [_summary(row, parties, late, ends, names, held) for row in rows],
+        "items": [_summary(row, parties, late, ends, names, held, overridden) for row in rows],
         "total": total,
         "page": page.number,
         "per_page": page.size,
@@ -412,8 +418,16 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
         overdue, ends = _passed_at(uow, None, now, app.settings.extension_grace_days)
         names = _committee_names(uow, rows)
         held = _held_expiries(uow, rows, now, app.settings.extension_grace_days)
+        overridden = _notices_overridden(uow, rows)
     late = _by_reference(overdue)
-    return [_summary(row, parties, late, ends, names, held) for row in rows]
+    return [_summary(row, parties, late, ends, names, held, overridden) for row in rows]
+
+
+def _notices_overridden(uow: Any, rows: Sequence[AnyRow]) -> set[str]:
+    """The conventions among `rows` under a termination notice their term overrides
+    (states.due.notice_overridden), by reference: read for those in `termination` only."""
+    return {row.reference for row in rows if row.state == "termination"
+            and notice_overridden(uow.conventions.get(row.reference))}  # fmt: skip
 
 
 def _held_expiries(
