@@ -92,6 +92,9 @@ Reason = Literal[
     "moot",  # its deadline can no longer fall (the termination takes effect first)
     "deadline_passed",  # before a deadline that has passed: the outcome is announced
     "with_court_reminder",  # a passed window: the court reminder of that day says it
+    # before a signature target that has passed: nothing announces it (ANNOUNCEMENTS); the
+    # weekly relances that follow it say it, while a signature is missing
+    "signature_target_passed",
 ]
 
 
@@ -419,7 +422,12 @@ def reminder_decisions(
         elif moot:
             decisions.append(ReminderDecision(reminder, "skipped", "moot"))
         elif reminder.days_before >= 0 and passed:
-            decisions.append(ReminderDecision(reminder, "skipped", "deadline_passed"))
+            # only the deadlines of ANNOUNCEMENTS (and the end's, by its own email) are told
+            # once passed: a signature target is not, its weekly relances go on instead
+            reason: Reason = (
+                "signature_target_passed" if deadline.kind in WEEKLY_KINDS else "deadline_passed"
+            )
+            decisions.append(ReminderDecision(reminder, "skipped", reason))
         else:
             live.append(reminder)
     decisions += [ReminderDecision(r, "coalesced", "coalesced") for r in live[:-1]]
