@@ -728,6 +728,7 @@ _DATES = (
     "waited_until",  # the last day the expiry was held for an extension's signature (rule 27)
     "terminates_on",  # a running notice's end, before the term
     "forgone_on",  # an instalment the Métropole forgoes (rule 25), in the schedule
+    "held_to",  # the last day an extension's signature dated on the term is still recorded
 )
 
 
