@@ -31,7 +31,8 @@ A pass at `now` does, for each convention:
 3. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
-   announced instead; its day over, it has passed, the expiry's hold notwithstanding); of the
+   announced instead, or for a signature target, which nothing announces, said by the weekly
+   relances that follow it; its day over, it has passed, the expiry's hold notwithstanding); of the
    others the latest goes out, the earlier ones coalesce into it, and it says the days really
    left on the day it goes. While a signature is missing, the next weekly reminder is planned
    (on a working day: :mod:`states.reminders`).
