@@ -67,10 +67,16 @@ VARIANTS = {
     f"vigueur le 15 avril 2025 portait le versement n°\u00a01, déjà versé, de "
     f"{euros(Decimal('120000'))} à {euros(Decimal('130000'))}\u00a0: le solde de "
     f"{euros(Decimal('10000'))} reste à verser (règle 26 bis)",
-    "expiry_held": "si le versement n’était effectué que le 2 janvier 2026, après le terme, "
+    "paid_while_held": "si le versement n’était effectué que le 2 janvier 2026, après le terme, "
     "alors que l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé par le GIP seul, "
     "attendait encore la signature de la Métropole\u00a0: la fin de la convention est en "
     "suspens (règle 27)",
+    "extension_in_signature": "si l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé "
+    "par la Métropole, attendait encore la signature du GIP\u00a0: le rappel du terme le nomme, "
+    "et qui doit encore signer",
+    "expiry_held": "si le terme était passé, l’avenant n°\u00a01 (prolongation au 30 juin 2026) "
+    "attendant encore la signature du GIP\u00a0: seule une signature datée du terme au plus tard "
+    "peut encore être enregistrée, jusqu’au 7 janvier 2026 (règle 27)",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -449,6 +455,12 @@ def _amendment(effective: date | None = None) -> dict[str, Any]:
         "after": date_fr(date(2026, 6, 30)),
     }
     return {"number": 1, "changes": [change], "effective_date": effective}
+
+
+def _amendment_in_signature() -> dict[str, Any]:
+    """Amendment no. 1 in signature, signed by the Métropole, the GIP's signature missing."""
+    missing = {"name": "Mustapha Berra", "title": "Directeur-ordonnateur", "party": _CRPV}
+    return {**_amendment(), "state": "signature", "missing": [missing]}
 
 
 def _letter(sent: date, received: date, sender: str) -> dict[str, str]:
@@ -1076,6 +1088,23 @@ def _instalment_amendment() -> dict[str, Any]:
 
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "extension_in_signature": {
+        "reminder_expiry": lambda: {
+            "convention": _convention(*_IN_FORCE),
+            "deadline": _expiry(60),
+            "amendment": _amendment_in_signature(),
+        },
+    },
+    "expiry_held": {
+        "reminder_amendment_signature": lambda: {
+            "convention": _convention(*_IN_FORCE),
+            "deadline": _expiry(-2),
+            "amendment": {
+                **_amendment_in_signature(),
+                "held": {"end_date": _END, "held_to": date(2026, 1, 7)},
+            },
+        },
+    },
     "instalment_amended": {
         "amendment_in_force": lambda: {
             "convention": _first_raised(),
@@ -1318,7 +1347,7 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
             ),
         },
     },
-    "expiry_held": {
+    "paid_while_held": {
         "payment_recorded": lambda: {
             "convention": _convention(*_IN_FORCE),
             "event": {

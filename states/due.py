@@ -31,7 +31,8 @@ A pass at `now` does, for each convention:
 3. **Reminders** (:func:`reminders_due`), deadline by deadline: a reminder whose instant had
    passed before its deadline was even known is skipped, as is one whose deadline can no
    longer fall (:func:`moot_kinds`) and one before a deadline that has passed (its outcome is
-   announced instead; its day over, it has passed, the expiry's hold notwithstanding); of the
+   announced instead, or for a signature target, which nothing announces, said by the weekly
+   relances that follow it; its day over, it has passed, the expiry's hold notwithstanding); of the
    others the latest goes out, the earlier ones coalesce into it, and it says the days really
    left on the day it goes. While a signature is missing, the next weekly reminder is planned
    (on a working day: :mod:`states.reminders`).
@@ -92,6 +93,9 @@ Reason = Literal[
     "moot",  # its deadline can no longer fall (the termination takes effect first)
     "deadline_passed",  # before a deadline that has passed: the outcome is announced
     "with_court_reminder",  # a passed window: the court reminder of that day says it
+    # before a signature target that has passed: nothing announces it (ANNOUNCEMENTS); the
+    # weekly relances that follow it say it, while a signature is missing
+    "signature_target_passed",
 ]
 
 
@@ -432,7 +436,12 @@ def reminder_decisions(
         elif moot:
             decisions.append(ReminderDecision(reminder, "skipped", "moot"))
         elif reminder.days_before >= 0 and passed:
-            decisions.append(ReminderDecision(reminder, "skipped", "deadline_passed"))
+            # only the deadlines of ANNOUNCEMENTS (and the end's, by its own email) are told
+            # once passed: a signature target is not, its weekly relances go on instead
+            reason: Reason = (
+                "signature_target_passed" if deadline.kind in WEEKLY_KINDS else "deadline_passed"
+            )
+            decisions.append(ReminderDecision(reminder, "skipped", reason))
         else:
             live.append(reminder)
     decisions += [ReminderDecision(r, "coalesced", "coalesced") for r in live[:-1]]

@@ -66,7 +66,7 @@ def test_an_amendment_declared_in_a_file_extends_the_term(
     assert status["terms"]["end_date"]["set_by"] == "avenant n°\u00a01"
     assert status["signatories"][0]["email"] == "jeanne.martin@example.org"
     text = convflow.ok("status", REF)
-    assert "Jeanne Martin <jeanne.martin@example.org> — désigné par un avenant" in text
+    assert "Jeanne Martin <jeanne.martin@example.org> — désignation par un avenant" in text
     assert f"Martial Alvarez <{METROPOLE}> — a signé le " in text
     assert "remplacé par l'avenant n°\u00a01" in text
     planned = [

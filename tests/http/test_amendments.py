@@ -178,7 +178,7 @@ def test_the_page_says_a_representative_designated_by_an_avenant_signs_nothing_p
 
     page = unescape(client.get(PAGE).text)
 
-    assert "désigné par un avenant, après la signature de la convention" in page
+    assert "désignation par un avenant, postérieure à la signature de la convention" in page
     assert "signature attendue" not in page
 
 

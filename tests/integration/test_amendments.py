@@ -478,5 +478,5 @@ def test_a_new_representative_is_not_said_to_be_waiting_for_a_signature(
     assert "Avenant n°\xa02 transmis" in submitted.subject
     for email in (in_force, submitted):
         assert email.says("Jeanne Martin, Vice-Présidente déléguée"), email.text
-        assert email.says("désigné par un avenant, après la signature de la convention")
+        assert email.says("désignation par un avenant, postérieure à la signature de la convention")
         assert not email.mentions("n’a pas encore signé")

@@ -749,6 +749,7 @@ _DATES = (
     "term_on",  # the expiry held at the term (rule 27): the term, the hold's last day, the
     "last_day",  # new term of the extension in signature (expiry_held_snapshot)
     "extends_to",
+    "held_to",  # the last day an extension's signature dated on the term is still recorded
 )
 
 

@@ -65,10 +65,13 @@ class _Decided:
 
 @dataclass(frozen=True)
 class _Concerned:
-    """The amendment a reminder is about, and who has still to sign it."""
+    """The amendment a reminder is about, and who has still to sign it; `to_missing`: the
+    reminder goes to them alone (the amendment's own signature reminders), not to the
+    convention's usual recipients (the term's reminders, which name it)."""
 
     snapshot: dict[str, object]
     missing: list[str]
+    to_missing: bool = True
 
 
 def send_due_reminders(
@@ -123,15 +126,15 @@ def _decide(
 ) -> None:
     """What the due policy decides for the due reminders of one deadline, as writes."""
     deadline = reminder_deadline_entry(rows[0])
-    amendment = (
-        uow.amendments.open_one(convention_id) if deadline.kind == "amendment_signature" else None
-    )
+    # the term's reminders name an extension being drafted or signed (what still extends it)
+    wanted = deadline.kind in ("amendment_signature", "expiry")
+    amendment = uow.amendments.open_one(convention_id) if wanted else None
     agenda = due.Agenda(convention, (deadline,), (), amendment)
     by_id = {row.id: row for row in rows}
     entries = [reminder_entry(r) for r in rows]
     hour, calendar = app.settings.reminder_hour, app.legal.calendar
     result = due.reminders_due(agenda, deadline, entries, now, hour, calendar)
-    about = _amendment_concerned(agenda, deadline)
+    about = _amendment_concerned(agenda, deadline, app.settings.extension_grace_days, now)
     for decision in result.decisions:
         row, key = by_id[decision.reminder.id], f"reminder:{decision.reminder.id}"
         if decision.outcome == "send":
@@ -195,7 +198,11 @@ def _emails(
         remaining = remaining_payments(convention)
         if remaining:
             deadline["remaining_payments"] = remaining
-    recipients = sorted(about.missing) if about else app.mailer.recipients(convention, row.template)
+    recipients = (
+        sorted(about.missing)
+        if about and about.to_missing
+        else app.mailer.recipients(convention, row.template)
+    )
     return app.mailer.emails(
         convention,
         convention_id,
@@ -208,11 +215,51 @@ def _emails(
     )
 
 
-def _amendment_concerned(agenda: due.Agenda, deadline: due.DeadlineEntry) -> _Concerned | None:
-    """The amendment an amendment-signature reminder is about, and who has still to sign it."""
-    if deadline.kind != "amendment_signature" or agenda.amendment is None:
+def _amendment_concerned(
+    agenda: due.Agenda, deadline: due.DeadlineEntry, grace_days: int, now: datetime
+) -> _Concerned | None:
+    """The amendment a reminder is about, and who has still to sign it: the amendment being
+    signed, for its signature reminders, with the expiry's hold when the term has passed
+    (rule 27: only a signature dated on or before the term can still be recorded, until the
+    hold's last day); the extension being drafted or signed, for the term's reminders (what
+    still has to happen for the convention to go on)."""
+    amendment, convention = agenda.amendment, agenda.convention
+    if amendment is None:
         return None
-    if agenda.amendment.state != "signature":
+    if deadline.kind == "expiry":
+        new_end = amendment.changes.get("end_date")
+        extends = new_end is not None and date.fromisoformat(new_end) > convention.end_date
+        if not extends or amendment.state not in ("draft", "signature"):
+            return None
+        missing = due.still_to_sign(agenda, "amendment_signature")
+        return _Concerned(_with_signers(agenda, missing), missing, to_missing=False)
+    if deadline.kind != "amendment_signature" or amendment.state != "signature":
         return None
     missing = due.still_to_sign(agenda, deadline.kind)
-    return _Concerned(amendment_snapshot(agenda.amendment, agenda.convention), missing)
+    snapshot = _with_signers(agenda, missing)
+    until = due.expiry_held_at(convention, amendment, grace_days, now)
+    if until is not None:
+        snapshot["held"] = {  # the term, and the hold's last day (rule 27)
+            "end_date": convention.end_date.isoformat(),
+            "held_to": due.hold_last_day(until).isoformat(),
+        }
+    return _Concerned(snapshot, missing)
+
+
+def _with_signers(agenda: due.Agenda, missing: list[str]) -> dict[str, object]:
+    """The amendment as emails describe it, with its state and the signatories who have not
+    signed it (`missing`: their name, title and party, as the email names them)."""
+    assert agenda.amendment is not None
+    convention = agenda.convention
+    wanted = {email.lower() for email in missing}
+    signers = []
+    for signatory in convention.signatories:
+        if signatory.email.lower() in wanted:
+            party = convention.party(signatory.party)
+            signers.append({
+                "name": signatory.name,
+                "title": signatory.title,
+                "party": party.name if party else signatory.party,
+            })  # fmt: skip
+    snapshot: dict[str, object] = amendment_snapshot(agenda.amendment, convention)
+    return {**snapshot, "state": agenda.amendment.state, "missing": signers}
