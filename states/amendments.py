@@ -49,7 +49,7 @@ from states.inputs import (
     parse_day,
     parse_flag,
 )
-from states.lifecycle import IN_FORCE
+from states.lifecycle import IN_FORCE, check_not_before
 from states.open_data import publication_update
 from states.payments import SINGLE_PAYMENT, Instalment, InstalmentProgress, progress_of
 
@@ -440,11 +440,9 @@ def check_draft_date(convention: Convention, on: date, today: date) -> None:
     """An amendment is drafted on a day already come, not before the last recorded event."""
     if on > today:
         raise GuardRejected(convention.reference, "amend", "dated_in_future", on=on, today=today)
-    if convention.last_event_on is not None and on < convention.last_event_on:
-        raise GuardRejected(
-            convention.reference, "amend", "dated_before_last_event", on=on,
-            last_event_on=convention.last_event_on,
-        )  # fmt: skip
+    # After every line recorded, the amendments' included: an amendment's events are dated in
+    # the order of all (see `_check`).
+    check_not_before(convention, "amend", on, amendments_too=True)
     convention.last_event_on = on
 
 
@@ -479,6 +477,8 @@ def fire_amendment(
     amendment.last_event_on = on
     convention.last_event_on = max(on, convention.last_event_on or on)
     if amendment.state == "in_force":
+        # the convention's terms change on this date: its events are dated on or after it
+        convention.terms_changed_on, convention.terms_changed_by = on, amendment.number
         outcome = _apply(convention, amendment, on, outcome, legal)
     return replace(outcome, from_state=from_state, to_state=amendment.state)
 

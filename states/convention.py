@@ -136,6 +136,20 @@ OWING_AFTER_END = ("expired", "terminated")
 forgone there, the state staying the end's (states.lifecycle.PAYMENT_AFTER_END)."""
 
 
+@dataclass(frozen=True)
+class RecordedLine:
+    """A line of a convention's history as a refusal names it: the line a new event may not
+    be dated before (:meth:`Convention.dated_from`)."""
+
+    on: date
+    event: str | None
+    """Its event (`pay`; `sign` for an amendment's), None when not known."""
+    amendment: int | None = None
+    """The number of the amendment whose line it is; None for the convention's own."""
+    terms_changed: bool = False
+    """The line brought the amendment into force: the convention's terms changed on its date."""
+
+
 @dataclass
 class Convention:
     """A partnership convention and everything its lifecycle has recorded so far.
@@ -166,6 +180,21 @@ class Convention:
     dispute: Dispute | None = None
     notice: TerminationNotice | None = None
     last_event_on: date | None = None
+    """The date of the last event recorded on the convention or on one of its amendments
+    (the retention's reference for a convention never signed, the amendments' order)."""
+    own_event_on: date | None = None
+    """The date of the convention's own last event, its amendments' left out: a convention's
+    event is dated on or after it. None when not known (recorded before it was kept, or
+    nothing recorded yet): `last_event_on` stands for it."""
+    own_event: str | None = None
+    """The event of that line (`pay`, `open_dispute`...), to name it in a refusal; None when
+    not known."""
+    terms_changed_on: date | None = None
+    """The date the convention's terms last changed: the last signature of the last amendment
+    that came into force. A convention's event is dated on or after it too (its checks read
+    the terms in force on its date)."""
+    terms_changed_by: int | None = None
+    """The number of that amendment."""
     award: AwardDecision | None = None
     """The délibération that awards the subsidy, once recorded (rules 15 to 18)."""
     open_data_object: str | None = None
@@ -261,6 +290,38 @@ class Convention:
         convention is signed, whatever its state after (the report often falls after the term)."""
         report = self.financial_report
         return report.required and report.received_on is None and self.effective_date is not None
+
+    def dated_from(self, *, amendments_too: bool = False) -> RecordedLine | None:
+        """The line a new event of the convention may not be dated before: its own last event,
+        or the entry into force of its last amendment in force, whichever is later (the events
+        of an amendment that changed nothing, a draft, a submission, a signature still awaiting
+        others, do not count: an event dated before them is checked against the same state and
+        terms); with `amendments_too`, any line recorded, an amendment's included. None when
+        nothing was recorded yet."""
+        lines: list[RecordedLine] = []
+        if self.terms_changed_on is not None:
+            lines.append(RecordedLine(self.terms_changed_on, "sign", self.terms_changed_by, True))
+        if self.own_event_on is not None:
+            lines.append(RecordedLine(self.own_event_on, self.own_event))
+        elif self.last_event_on is not None:  # not known apart (stored before it was kept)
+            lines.append(RecordedLine(self.last_event_on, None))
+        if amendments_too and self.last_event_on is not None:
+            lines.append(RecordedLine(self.last_event_on, None))
+        latest: RecordedLine | None = None
+        for line in lines:  # at one date, the first listed: the one named best
+            if latest is None or line.on > latest.on:
+                latest = line
+        return latest
+
+    def recorded_own(self, trigger: str, on: date) -> None:
+        """A convention's own event dated `on` is recorded: it is its last (unless one dated
+        later was recorded before it: an event dated in any order), and the last of all."""
+        known = self.own_event_on if self.own_event_on is not None else self.last_event_on
+        if known is None or on >= known:
+            self.own_event_on, self.own_event = on, trigger
+        else:
+            self.own_event_on = known
+        self.last_event_on = max(on, self.last_event_on or on)
 
     def ends_on(self) -> date:
         """The last day the convention is in force: its term, or a termination's end."""

@@ -47,6 +47,10 @@ Kind = Literal[
     "expected",  # the sort of value a field takes (one of EXPECTED): said in words
     "suggestion",  # the known name closest to a misspelt one (states.spelling), or None:
     # said as « ; vouliez-vous dire « amount » ? », or not at all when none is close
+    "line",  # a recorded line a refusal names, as the history names its event (None: not
+    # known): the sentence says whose line it is (`last_amendment`) and what it did
+    # (`terms_changed`), and its date (`last_event_on`), with what to do
+    "flag",  # yes or no (JSON true or false): said where the sentence reads it, not by itself
     "connection",  # what a driver said of a server it could not reach: said as convflow's
     # reason for it (workflow.failures), the driver's own words shortened at the end
 ]
@@ -70,7 +74,12 @@ CODES: dict[str, dict[str, Kind]] = {
     # A rule refuses an event (GuardRejected: with the reference, event and amendment).
     "conditions_not_met": {},
     "dated_in_future": {"on": "date", "today": "date"},
-    "dated_before_last_event": {"on": "date", "last_event_on": "date"},
+    # ...the line it may not be dated before: its event (None: not known), the amendment whose
+    # line it is (None: the convention's own), and whether it brought that amendment into force.
+    "dated_before_last_event": {
+        "on": "date", "last_event_on": "date", "last_event": "line", "last_amendment": "number",
+        "terms_changed": "flag",
+    },
     "dated_after_end": {"on": "date", "end": "date"},
     "amendment_dated_too_early": {"on": "date", "earliest": "date"},
     "unknown_party": {"party": "text", "parties": "list"},

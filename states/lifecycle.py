@@ -384,7 +384,7 @@ def _outcome(
     effects: rules.Effects,
 ) -> Outcome:  # fmt: skip
     """What a recorded event did, its date now the convention's last."""
-    convention.last_event_on = max(on, convention.last_event_on or on)
+    convention.recorded_own(trigger, on)
     return Outcome(
         reference=convention.reference,
         trigger=trigger,
@@ -450,6 +450,30 @@ def record_side(
     return _outcome(convention, trigger, convention.state, on, actor, effects)
 
 
+ORDERED_WITH_AMENDMENTS = ("give_notice",)
+"""The convention's events dated on or after every line recorded, its amendments' included.
+The others may be dated before an amendment's events that changed nothing (a draft, a
+submission, a signature awaiting others: :meth:`Convention.dated_from`): a letter logged late
+is recorded at its own date. Not a termination's notice: it moves the convention's end, which
+the amendment's later events were checked against (rule 13: none is signed after the end)."""
+
+
+def check_not_before(
+    convention: Convention, trigger: str, on: date, *, amendments_too: bool = False
+) -> None:
+    """Refuse an event of the convention dated before the line it must follow (its own last
+    event, or the entry into force of an amendment: see :meth:`Convention.dated_from`), that
+    line named in the refusal."""
+    line = convention.dated_from(amendments_too=amendments_too)
+    if line is None or on >= line.on:
+        return
+    raise GuardRejected(
+        convention.reference, trigger, "dated_before_last_event", on=on,
+        last_event_on=line.on, last_event=line.event, last_amendment=line.amendment,
+        terms_changed=line.terms_changed,
+    )  # fmt: skip
+
+
 def _check_date(
     convention: Convention, trigger: str, on: date, today: date, *, ordered: bool = True,
     held_until: date | None = None,
@@ -460,11 +484,8 @@ def _check_date(
     reference = convention.reference
     if on > today:
         raise GuardRejected(reference, trigger, "dated_in_future", on=on, today=today)
-    if ordered and convention.last_event_on is not None and on < convention.last_event_on:
-        raise GuardRejected(
-            reference, trigger, "dated_before_last_event", on=on,
-            last_event_on=convention.last_event_on,
-        )  # fmt: skip
+    if ordered:
+        check_not_before(convention, trigger, on, amendments_too=trigger in ORDERED_WITH_AMENDMENTS)
     # The financial report is owed after the financial year, often after the end (rule 20);
     # a dispute open at the end is settled or brought to court after it (rule 24); an
     # instalment unpaid at the end is paid, its report received, or forgone after it (rule 25).

@@ -71,6 +71,11 @@ class ConventionRow(SQLModel, table=True):
     dispute: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     notice: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     last_event_on: date | None = None
+    # The convention's own last event, and its terms' last change (migration 0024).
+    own_event_on: date | None = None
+    own_event: str | None = Field(default=None, max_length=32)
+    terms_changed_on: date | None = None
+    terms_changed_by: int | None = None
     original_terms: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -191,6 +191,8 @@ SAMPLES: dict[str, Any] = {
     "form": r"^\d{2}-\d{2}$",
     "expected": "text",
     "suggestion": "amount",
+    "line": "pay",
+    "flag": False,
     "connection": 'connection failed: connection to server at "127.0.0.1" failed: refused',
 }
 

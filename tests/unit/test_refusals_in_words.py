@@ -133,7 +133,7 @@ def out_of_order(state: str, trigger: str, day: str, **inputs: str) -> Callable[
     """Record `trigger` on the reference convention in `state`, its last event's date
     forgotten: what the rule itself refuses, behind the refusal of a date before it."""
     convention = convention_in(state)
-    convention.last_event_on = None
+    convention.last_event_on = convention.own_event_on = None
     return lambda: record(convention, trigger, date.fromisoformat(day), **inputs)
 
 
@@ -341,8 +341,11 @@ CASES = [
     pytest.param(
         on("payment", "pay", "2025-03-01", amount="200000.00"),
         "«\u00a0Enregistrer le versement\u00a0» refusé\u00a0: la date indiquée (1er mars 2025) est "
-        "antérieure "
-        "au dernier événement enregistré (20 mars 2025).",
+        "antérieure au dernier événement de la convention, «\u00a0Notification d'attribution\u00a0»"
+        " du 20 mars 2025, déjà enregistré\u00a0: les événements d'une convention s'enregistrent "
+        "dans l'ordre de leurs dates\u00a0; si la date indiquée est la bonne, signalez-le aux "
+        "administrateurs de convflow\u00a0: l'événement ne peut pas être enregistré après cette "
+        "ligne\u00a0; n'indiquez pas une autre date, les délais courraient à partir d'elle.",
         id="before-the-last-event",
     ),
     pytest.param(

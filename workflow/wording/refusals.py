@@ -27,6 +27,7 @@ from states.errors import (
 from states.identifiers import FORMS
 from states.visible import visible
 from workflow.failures import said_failure
+from workflow.wording.catalogue import gettext_noop
 from workflow.wording.words import UNKNOWN, Words
 
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -105,6 +106,41 @@ def _parse_instant(value: Any) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
+LINE_UNKNOWN = gettext_noop(
+    "the last event recorded ({on}); if the date given is the right one, tell convflow's "
+    "administrators: the event cannot be recorded after that line; do not give another date, the "
+    "deadlines would run from it"
+)
+LINE_OWN = gettext_noop(
+    "the convention's last event, « {event} » of {on}, already recorded: a convention's events "
+    "are recorded in the order of their dates; if the date given is the right one, tell "
+    "convflow's administrators: the event cannot be recorded after that line; do not give "
+    "another date, the deadlines would run from it"
+)
+LINE_IN_FORCE = gettext_noop(
+    "the signature of amendment no. {amendment} ({on}), already recorded, which brought the "
+    "amendment into force: the convention's terms changed on that date, and the event would be "
+    "checked against the new ones; if the date given is the right one, tell convflow's "
+    "administrators: the event cannot be recorded after that line; do not give another date, "
+    "the deadlines would run from it"
+)
+"""How a refusal names the line an event may not be dated before (kind `line`): one whose
+event is not known, the convention's own last event, an amendment's entry into force; with
+what to do (an event's date starts its legal deadlines: never a false one)."""
+
+
+def _line(words: Words, value: Any, params: Mapping[str, Any]) -> str:
+    """The line an event may not be dated before, its date, and what to do."""
+    on = words.date(_parse_day(params["last_event_on"]))
+    if value is None:
+        return words(LINE_UNKNOWN, on=on)
+    if params.get("terms_changed"):
+        return words(LINE_IN_FORCE, on=on, amendment=params.get("last_amendment"))
+    # an amendment's line that changed nothing is only named by a refusal ordered after
+    # every line (a notice, a draft), which does not know it apart: LINE_UNKNOWN
+    return words(LINE_OWN, on=on, event=words.recorded_event(str(value), None))
+
+
 def _names(sort: str) -> Callable[[Words, Any, Mapping[str, Any]], str]:
     return lambda words, value, _: words.listing(words.label(sort, str(v)) for v in value)
 
@@ -148,6 +184,8 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "form": lambda words, value, _: words.label("form", FORMS.get(value, value)),
     "expected": lambda words, value, _: words.label("expected", value),
     "suggestion": lambda words, value, _: words.entry("frame", "closest", closest=str(value)),
+    "line": _line,
+    "flag": lambda words, value, _: "",  # read by the sentence of its `line`
     "connection": lambda words, value, _: say(said_failure(str(value)), words).message,
 }
 """How each kind of parameter is said."""
@@ -156,6 +194,8 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
 def _said(words: Words, kind: Kind, value: Any, params: Mapping[str, Any]) -> str:
     """One parameter in words; as written when it cannot be read (a date like 2025-02-30)."""
     if value is None:
+        if kind == "line":  # a line whose event is not known: said as the last one recorded
+            return visible(KIND_SAYERS[kind](words, value, params))
         return "" if kind == "suggestion" else words(UNKNOWN)  # no name is close: nothing said
     try:
         said = KIND_SAYERS[kind](words, value, params)
