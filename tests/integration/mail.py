@@ -86,6 +86,23 @@ class Mail:
     """Its X-Convflow-Key header (the service's own copies end with ":service")."""
 
     @property
+    def subject_plain(self) -> str:
+        """The subject as written, its no-break spaces plain (see `plain`)."""
+        return plain(self.subject)
+
+    @property
+    def text_plain(self) -> str:
+        """The plain-text part as written, line by line, its no-break spaces plain (see
+        `plain`): for a sentence's exact spaces and line breaks."""
+        return plain(self.text)
+
+    @property
+    def markup(self) -> str:
+        """The HTML part as written, tags and entities kept (<strong>, &#39;), its no-break
+        spaces plain (see `plain`): for checks of the markup itself."""
+        return plain(self.html)
+
+    @property
     def text_read(self) -> str:
         """The plain-text part as read: every space (no-break ones, line ends) one plain space."""
         return said(self.text)
@@ -122,6 +139,12 @@ class Mail:
         """Whether either part says `words` (its spaces read as plain ones)."""
         wanted = said(words)
         return wanted in self.text_read or wanted in self.html_read
+
+
+def plain(text: str) -> str:
+    """Text with French typography's no-break spaces (U+00A0, U+202F) as plain spaces, nothing
+    else changed: line ends and runs of spaces stay as they were."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def read_as_received(received: Received) -> Mail:
@@ -181,9 +204,9 @@ def shown(markup: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", "".join(reading.words)).strip()
 
 
-def partners_and_service(mails: list[Mail], about: str) -> tuple[Mail, Mail]:
-    """The partners' email whose subject says `about` (its spaces read as plain ones), and the
-    service's copy of it: exactly one of each."""
+def partners_and_service(mails: list[Mail], about: str = "") -> tuple[Mail, Mail]:
+    """The partners' email whose subject says `about` (its spaces read as plain ones; any
+    subject when it is empty), and the service's copy of it: exactly one of each."""
     mine = [m for m in mails if said(about) in said(m.subject)]
     service = [m for m in mine if m.for_service]
     partners = [m for m in mine if not m.for_service]
@@ -191,12 +214,23 @@ def partners_and_service(mails: list[Mail], about: str) -> tuple[Mail, Mail]:
     return partners[0], service[0]
 
 
+def partners_only(mails: list[Mail]) -> list[Mail]:
+    """The partners' emails among `mails`, in their order: the service's own copies left out."""
+    return [m for m in mails if not m.for_service]
+
+
+def accepted(server: RunningServer, since: int = 0) -> list[Mail]:
+    """Every email the real SMTP server accepted, from the `since`-th on (0: since it started),
+    in order, as their recipients read them."""
+    return [read_as_received(item) for item in server.handler.accepted[since:]]
+
+
 def delivered(app: App, server: RunningServer, now: datetime) -> list[Mail]:
     """Deliver what the outbox holds at `now` to the real SMTP server, and return the emails
     it accepted in this delivery, as their recipients read them."""
     before = len(server.handler.accepted)
     deliver(app, server.sender(), now)
-    return [read_as_received(item) for item in server.handler.accepted[before:]]
+    return accepted(server, before)
 
 
 def due_pass(app: App, server: RunningServer, now: datetime) -> list[Mail]:
@@ -204,7 +238,7 @@ def due_pass(app: App, server: RunningServer, now: datetime) -> list[Mail]:
     server, and return the emails it accepted during this pass, as their recipients read them."""
     before = len(server.handler.accepted)
     run_due(app, now, server.sender())
-    return [read_as_received(item) for item in server.handler.accepted[before:]]
+    return accepted(server, before)
 
 
 class Inbox:

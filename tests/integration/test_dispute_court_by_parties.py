@@ -13,21 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from email.message import EmailMessage
 
 import pytest
 
 from states.convention import Convention, Party
 from tests.conftest import FixedClock
 from tests.integration import steps
-from tests.integration.mail import parsed
-from tests.integration.test_what_is_due import plain, text_of
+from tests.integration.mail import Mail, due_pass
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.settings import load_settings
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
-from workflow.usecases.due import run_due
 
 PRESUMED = "conclue entre personnes publiques est présumée administrative"
 METROPOLE_SIRET = "20005480700017"
@@ -49,7 +46,7 @@ def with_parties(convention: Convention, beneficiary: Party) -> Convention:
     return replace(convention, parties=[replace(grantor, siret=METROPOLE_SIRET), beneficiary])
 
 
-def dispute_email(app: App, server: RunningServer, convention: Convention) -> EmailMessage:
+def dispute_email(app: App, server: RunningServer, convention: Convention) -> Mail:
     """The convention in execution, the beneficiary's letter of dispute received on 2 June
     2025: the partners' email that opens the amicable window."""
     clock = app.clock
@@ -66,17 +63,15 @@ def dispute_email(app: App, server: RunningServer, convention: Convention) -> Em
         clock.now = steps.at(f"{on}T10:00:00Z")
         command = RecordEvent(steps.REFERENCE, event, "alice", date.fromisoformat(on), inputs)
         record_event(app, command, clock())
-    run_due(app, clock(), server.sender())
-    found = [parsed(m) for m in server.handler.accepted]
-    disputes = [m for m in found if "litige" in plain(str(m["Subject"])).lower()]
-    assert len(disputes) == 1, [plain(str(m["Subject"])) for m in found]
+    found = due_pass(app, server, clock())
+    disputes = [m for m in found if "litige" in m.subject_plain.lower()]
+    assert len(disputes) == 1, [m.subject_plain for m in found]
     return disputes[0]
 
 
-def words(message: EmailMessage) -> str:
-    html = message.get_body(preferencelist=("html",))
-    assert html is not None
-    return text_of(message) + plain(str(html.get_content()))
+def words(mail: Mail) -> str:
+    """Its plain-text part, then its HTML part as written, their no-break spaces plain."""
+    return mail.text_plain + mail.markup
 
 
 def test_with_an_association_neither_the_email_nor_the_explanation_presumes_it_administrative(

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from email.message import EmailMessage
 
 import pytest
 
 from tests.conftest import ROOT, FixedClock
+from tests.integration.mail import Mail, due_pass, partners_only
 from tests.integration.steps import at, load
-from tests.integration.test_what_is_due import plain, received, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
-from workflow.usecases.due import run_due
 
 EXAMPLE = "AMP-EXEMPLE-2027"
 EXAMPLE_FILE = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
@@ -55,7 +53,7 @@ def signed_and_notified(app: App, clock: FixedClock) -> Iterator[App]:
 
 
 @pytest.fixture
-def paid_in_two(signed_and_notified: App, smtp_server: RunningServer) -> list[EmailMessage]:
+def paid_in_two(signed_and_notified: App, smtp_server: RunningServer) -> list[Mail]:
     """The tester's steps: instalment 1 paid on Monday 1 February 2027 (`amount=27000,00`),
     the activity report received on Wednesday 10 March, instalment 2 paid on Thursday 25 March
     (`amount=18000`); every email delivered. The partners' emails, in the order they left."""
@@ -63,8 +61,7 @@ def paid_in_two(signed_and_notified: App, smtp_server: RunningServer) -> list[Em
     record(app, "pay", "2027-02-01", amount="27000,00")
     record(app, "report_received", "2027-03-10")
     record(app, "pay", "2027-03-25", amount="18000")
-    run_due(app, app.clock(), smtp_server.sender())
-    return received(smtp_server)
+    return partners_only(due_pass(app, smtp_server, app.clock()))
 
 
 SUBJECTS = {
@@ -76,35 +73,24 @@ SUBJECTS = {
 """How a partner tells each email apart: by its subject."""
 
 
-def of_kind(emails: list[EmailMessage], kind: str) -> list[EmailMessage]:
-    return [m for m in emails if SUBJECTS[kind] in plain(str(m["Subject"]))]
+def of_kind(emails: list[Mail], kind: str) -> list[Mail]:
+    return [m for m in emails if SUBJECTS[kind] in m.subject_plain]
 
 
-def payment_emails(emails: list[EmailMessage]) -> list[EmailMessage]:
+def payment_emails(emails: list[Mail]) -> list[Mail]:
     return of_kind(emails, "payment_recorded")
 
 
-def one(emails: list[EmailMessage], kind: str) -> EmailMessage:
+def one(emails: list[Mail], kind: str) -> Mail:
     found = of_kind(emails, kind)
-    assert len(found) == 1, [str(m["Subject"]) for m in emails]
+    assert len(found) == 1, [m.subject for m in emails]
     return found[0]
 
 
-def read(message: EmailMessage) -> str:
-    """The plain-text body as a partner reads it, its lines ending in a newline."""
-    return text_of(message).replace("\r\n", "\n")
-
-
-def html_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("html",))
-    assert body is not None
-    return plain(str(body.get_content()))
-
-
 def test_each_payment_email_is_titled_with_the_amount_of_that_instalment(
-    paid_in_two: list[EmailMessage],
+    paid_in_two: list[Mail],
 ) -> None:
-    subjects = [plain(str(m["Subject"])) for m in payment_emails(paid_in_two)]
+    subjects = [m.subject_plain for m in payment_emails(paid_in_two)]
 
     assert subjects == [
         "[AMP-EXEMPLE-2027] Versement de 27 000,00 € enregistré (versement n° 1 sur 2)",
@@ -113,10 +99,10 @@ def test_each_payment_email_is_titled_with_the_amount_of_that_instalment(
 
 
 def test_the_first_payment_email_says_what_was_paid_and_that_it_followed_the_notification(
-    paid_in_two: list[EmailMessage],
+    paid_in_two: list[Mail],
 ) -> None:
     first = payment_emails(paid_in_two)[0]
-    text = read(first)
+    text = first.text_plain
 
     assert "Le versement n° 1 sur 2 de la participation de la Métropole" in text
     assert "soit 27 000,00 €, a été effectué le lundi 1er février 2027" in text
@@ -131,16 +117,16 @@ def test_the_first_payment_email_says_what_was_paid_and_that_it_followed_the_not
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
     assert "45 000,00 € enregistré" not in text
-    html = html_of(first)
+    html = first.markup
     assert "soit <strong>27 000,00 €</strong>, a été effectué" in html
     assert SINGLE_PAYMENT_WORDS not in html
 
 
 def test_the_second_payment_email_says_it_was_paid_on_the_report(
-    paid_in_two: list[EmailMessage],
+    paid_in_two: list[Mail],
 ) -> None:
     second = payment_emails(paid_in_two)[1]
-    text = read(second)
+    text = second.text_plain
 
     assert "Le versement n° 2 sur 2 de la participation de la Métropole" in text
     assert "soit 18 000,00 €, a été effectué le jeudi 25 mars 2027" in text
@@ -161,16 +147,16 @@ def test_the_second_payment_email_says_it_was_paid_on_the_report(
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
     assert "notification d'attribution, notifiée" not in text
-    html = html_of(second)
+    html = second.markup
     assert "soit <strong>18 000,00 €</strong>, a été effectué" in html
     assert SINGLE_PAYMENT_WORDS not in html
 
 
 def test_the_signature_request_describes_the_schedule_of_instalments(
-    paid_in_two: list[EmailMessage],
+    paid_in_two: list[Mail],
 ) -> None:
     request = one(paid_in_two, "signature_requested")
-    text = read(request)
+    text = request.text_plain
 
     assert (
         "La convention prévoit une participation de 45 000,00 € versée en 2 fois (article 2) :\n"
@@ -178,16 +164,16 @@ def test_the_signature_request_describes_the_schedule_of_instalments(
         "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
-    html = html_of(request)
+    html = request.markup
     assert "<li>Versement n° 2 : <strong>18 000,00 €</strong>, à la réception du document" in html
     assert SINGLE_PAYMENT_WORDS not in html
 
 
 def test_the_entry_into_force_announces_the_instalments_to_come(
-    paid_in_two: list[EmailMessage],
+    paid_in_two: list[Mail],
 ) -> None:
     in_force = one(paid_in_two, "convention_in_force")
-    text = read(in_force)
+    text = in_force.text_plain
 
     assert (
         "Prochaine étape : la notification d’attribution ; la participation de 45 000,00 € "
@@ -195,7 +181,7 @@ def test_the_entry_into_force_announces_the_instalments_to_come(
         "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
         "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
     ) in text
-    assert SINGLE_PAYMENT_WORDS not in text + html_of(in_force)
+    assert SINGLE_PAYMENT_WORDS not in text + in_force.markup
 
 
 def test_the_reminder_of_the_second_payment_is_titled_with_its_amount(
@@ -204,14 +190,13 @@ def test_the_reminder_of_the_second_payment_is_titled_with_its_amount(
     app = signed_and_notified
     record(app, "pay", "2027-02-01", amount="27000,00")
     record(app, "report_received", "2027-03-10")
-    run_due(app, app.clock(), smtp_server.sender())
-    since = len(smtp_server.handler.accepted)
+    due_pass(app, smtp_server, app.clock())
 
-    run_due(app, at("2027-04-09T12:00:00Z"), smtp_server.sender())  # its target day
+    sent = due_pass(app, smtp_server, at("2027-04-09T12:00:00Z"))  # its target day
 
-    reminder = one(received(smtp_server, since), "reminder_payment")
-    assert plain(str(reminder["Subject"])) == (
+    reminder = one(partners_only(sent), "reminder_payment")
+    assert reminder.subject_plain == (
         "[AMP-EXEMPLE-2027] Rappel : versement de 18 000,00 € non enregistré "
         "(versement n° 2 sur 2, objectif interne : 9 avril 2027)"
     )
-    assert "Le versement n° 2, de 18 000,00 €, est dû" in read(reminder)
+    assert "Le versement n° 2, de 18 000,00 €, est dû" in reminder.text_plain

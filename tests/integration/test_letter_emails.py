@@ -6,64 +6,38 @@ parts say the same sentences."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
 
 from states.convention import Convention
 from tests.conftest import FixedClock
-from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record
-from tests.integration.test_what_is_due import received, subject
+from tests.integration.mail import Inbox, Mail, due_pass, partners_only
+from tests.integration.steps import REFERENCE, at, record
+from tests.integration.test_what_is_due import recorded_in_force
 from tests.notifications.conftest import RunningServer
 from tests.notifications.parts import html_paragraphs, text_paragraphs
 from workflow.bootstrap import App
-from workflow.settings import load_settings
-from workflow.usecases.due import run_due
-
-ADMIN = "politique.ville@example.org"
-
-
-def in_force(settings_env: dict[str, str], clock: FixedClock, convention: Convention) -> App:
-    """The reference convention, in force from 10 March 2025, recorded as it happened."""
-    app = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
-    app.clock = clock
-    clock.now = at("2025-03-03T10:00:00Z")
-    load(app, convention)
-    record(app, "submit", "2025-03-03")
-    clock.now = at("2025-03-10T10:00:00Z")
-    record(app, "sign", "2025-03-05", signatory=METROPOLE)
-    record(app, "sign", "2025-03-10", signatory=CRPV)
-    return app
 
 
 @pytest.fixture
-def convention_in_force(
-    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
-) -> Iterator[App]:
-    app = in_force(settings_env, clock, reference_convention)
-    yield app
-    app.close()
+def convention_in_force(inbox: Inbox, clock: FixedClock, reference_convention: Convention) -> App:
+    """The reference convention in force from 10 March 2025 (see `recorded_in_force`); convflow
+    copying its administrator, on the test clock."""
+    return recorded_in_force(inbox.app, clock, reference_convention)
 
 
-def told(
-    app: App, clock: FixedClock, server: RunningServer, on: str, **inputs: str
-) -> list[EmailMessage]:
+def told(app: App, clock: FixedClock, server: RunningServer, on: str, **inputs: str) -> list[Mail]:
     """Record the letter's event on `on` (the clock at 10:00 that day) and deliver what is
     due: the emails of that event as the partners received them."""
     clock.now = at(f"{on}T10:00:00Z")
-    run_due(app, clock.now, server.sender())  # what came before, the signatures' emails
-    before = len(server.handler.accepted)
+    due_pass(app, server, clock.now)  # what came before, the signatures' emails
     record(app, on=on, **inputs)
-    run_due(app, clock.now, server.sender())
-    return received(server, before)
+    return partners_only(due_pass(app, server, clock.now))
 
 
-def both_parts(message: EmailMessage) -> tuple[list[str], list[str]]:
-    text = message.get_body(preferencelist=("plain",))
-    html = message.get_body(preferencelist=("html",))
-    assert text is not None and html is not None
-    return text_paragraphs(str(text.get_content())), html_paragraphs(str(html.get_content()))
+def both_parts(mail: Mail) -> tuple[list[str], list[str]]:
+    """The paragraphs of its message, in the plain-text part and in the HTML part as shown."""
+    return text_paragraphs(mail.text), html_paragraphs(mail.html)
 
 
 def test_a_dispute_recorded_the_day_after_its_letter_says_the_day_it_was_received(
@@ -73,7 +47,7 @@ def test_a_dispute_recorded_the_day_after_its_letter_says_the_day_it_was_receive
     messages = told(convention_in_force, clock, smtp_server, "2025-06-03",
                     event="open_dispute", party="crpv", received="2025-06-02")  # fmt: skip
 
-    assert [subject(m) for m in messages] == [
+    assert [m.subject_plain for m in messages] == [
         "[AMP-CRPV-PACA-2025] Litige notifié : règlement amiable jusqu’au 2 juillet 2025"
     ]
     text, html = both_parts(messages[0])
@@ -97,14 +71,11 @@ def test_a_dispute_s_event_block_labels_its_date_as_the_event_s(
     messages = told(convention_in_force, clock, smtp_server, "2025-06-03",
                     event="open_dispute", party="crpv", received="2025-06-02")  # fmt: skip
 
-    text = messages[0].get_body(preferencelist=("plain",))
-    html = messages[0].get_body(preferencelist=("html",))
-    assert text is not None and html is not None
-    lines = str(text.get_content()).splitlines()
+    lines = messages[0].text.splitlines()
     block = lines[lines.index("L’ÉVÉNEMENT") + 1 :]
     assert block[0] == "Date de l’événement\u00a0: mardi 3 juin 2025"
     assert not any(line.startswith(("Litige notifié", "Enregistré le")) for line in block)
-    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(html.get_content())))
+    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", messages[0].html))
     assert "Date de l’événement mardi 3 juin 2025" in cells
     assert "Litige notifié mardi" not in cells
 
@@ -116,7 +87,7 @@ def test_a_termination_recorded_days_after_its_letter_says_the_day_it_was_receiv
     messages = told(convention_in_force, clock, smtp_server, "2025-04-15",
                     event="give_notice", party="metropole", received="2025-04-10")  # fmt: skip
 
-    assert [subject(m) for m in messages] == [
+    assert [m.subject_plain for m in messages] == [
         "[AMP-CRPV-PACA-2025] Résiliation notifiée : fin de la convention le 10 octobre 2025 à 24 h"
     ]
     text, html = both_parts(messages[0])
@@ -130,24 +101,26 @@ def test_a_termination_recorded_days_after_its_letter_says_the_day_it_was_receiv
     assert not any("15 avril" in paragraph for paragraph in text)
 
 
-def test_a_notice_counted_from_dispatch_says_the_day_the_letter_was_sent(
-    settings_env: dict[str, str], clock: FixedClock, smtp_server: RunningServer,
-    reference_convention: Convention,
-) -> None:  # fmt: skip
-    env = {**settings_env, "CONVFLOW_TERMINATION_LETTER_DATE": "dispatch"}
-    app = in_force(env, clock, reference_convention)
-    try:
-        letter = {"dispatched": "2025-04-08", "received": "2025-04-10"}
-        messages = told(app, clock, smtp_server, "2025-04-15", event="give_notice",
-                        party="metropole", **letter)  # fmt: skip
-    finally:
-        app.close()
+class TestLettersCountedFromDispatch:
+    """A service counting a notice from the day its letter was sent
+    (CONVFLOW_TERMINATION_LETTER_DATE=dispatch)."""
 
-    assert subject(messages[0]).endswith("fin de la convention le 8 octobre 2025 à 24 h")
-    text, html = both_parts(messages[0])
-    assert "résiliant la convention" in text[0]
-    assert "» a été envoyée le mardi 8 avril 2025. Chacune des parties" in text[0]
-    assert html == text
+    @pytest.fixture
+    def settings_env(self, settings_env: dict[str, str]) -> dict[str, str]:
+        return {**settings_env, "CONVFLOW_TERMINATION_LETTER_DATE": "dispatch"}
+
+    def test_a_notice_counted_from_dispatch_says_the_day_the_letter_was_sent(
+        self, convention_in_force: App, clock: FixedClock, smtp_server: RunningServer
+    ) -> None:
+        letter = {"dispatched": "2025-04-08", "received": "2025-04-10"}
+        messages = told(convention_in_force, clock, smtp_server, "2025-04-15",
+                        event="give_notice", party="metropole", **letter)  # fmt: skip
+
+        assert messages[0].subject_plain.endswith("fin de la convention le 8 octobre 2025 à 24 h")
+        text, html = both_parts(messages[0])
+        assert "résiliant la convention" in text[0]
+        assert "» a été envoyée le mardi 8 avril 2025. Chacune des parties" in text[0]
+        assert html == text
 
 
 def test_a_dispute_letter_never_collected_says_the_day_it_was_presented(

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from email.message import EmailMessage
 
 import pytest
 
 from states.financial_report import FinancialReport
 from tests.conftest import ROOT, FixedClock
-from tests.integration.mail import html_part, parsed, plain_text
+from tests.integration.mail import Mail, accepted, due_pass, html_part, parsed, plain_text
 from tests.integration.steps import at, load
-from tests.integration.test_what_is_due import plain, text_of
 from tests.notifications.conftest import RunningServer
 from tests.notifications.parts import html_reading, loose_spaces
 from workflow.bootstrap import App
@@ -32,7 +30,6 @@ from workflow.scheduler.service import WAKE_JOB, Service
 from workflow.usecases import views
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
-from workflow.usecases.due import run_due
 
 EXAMPLE = "AMP-EXEMPLE-2027"
 NADIA = "nadia.benali@example.org"  # the association's president: the beneficiary
@@ -81,11 +78,12 @@ def signed(app: App, notified_on: str = "2027-01-15", recorded_on: str | None = 
     return app
 
 
-def pass_at(app: App, server: RunningServer, instant: str) -> list[EmailMessage]:
-    """Run the due pass at `instant`, deliver, and return every email the server accepted."""
+def pass_at(app: App, server: RunningServer, instant: str) -> list[Mail]:
+    """Run the due pass at `instant`, deliver, and return every email the server accepted
+    (since it started, not only in this pass)."""
     app.clock.now = at(instant)  # type: ignore[attr-defined]
-    run_due(app, app.clock(), server.sender())
-    return [parsed(item) for item in server.handler.accepted]
+    due_pass(app, server, app.clock())
+    return accepted(server)
 
 
 def payment_deadlines(app: App) -> list[tuple[str, str | None]]:
@@ -99,18 +97,17 @@ def overdue_queued_at(app: App) -> list[str]:
     return [e["created_at"] for e in views.outbox(app, None, 100) if e["kind"] == "payment_overdue"]
 
 
-def titled(emails: list[EmailMessage], subject: str) -> dict[str, EmailMessage]:
+def to(mail: Mail) -> str:
+    """Its To header's addresses, as the header lists them."""
+    return ", ".join(mail.to)
+
+
+def titled(emails: list[Mail], subject: str) -> dict[str, Mail]:
     """The emails of that subject by recipient; each recipient gets it once."""
-    found = [m for m in emails if plain(str(m["Subject"])) == subject]
-    by_recipient = {str(m["To"]): m for m in found}
-    assert len(by_recipient) == len(found), [str(m["To"]) for m in found]
+    found = [m for m in emails if m.subject_plain == subject]
+    by_recipient = {to(m): m for m in found}
+    assert len(by_recipient) == len(found), [to(m) for m in found]
     return by_recipient
-
-
-def html_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("html",))
-    assert body is not None
-    return plain(str(body.get_content()))
 
 
 def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
@@ -126,7 +123,7 @@ def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
     emails = titled(pass_at(app, smtp_server, "2027-02-15T08:00:00Z"), OVERDUE)
 
     assert sorted(emails) == sorted([f"{MARTIAL}, {NADIA}", ADMIN])
-    text = text_of(emails[f"{MARTIAL}, {NADIA}"])
+    text = emails[f"{MARTIAL}, {NADIA}"].text_plain
     assert (
         "soit 45 000,00 €, est versée en 2 fois (article 2). Le versement n° 1, de 27 000,00 €, "
         "est dû à la suite de la notification d’attribution. L’objectif interne du service "
@@ -136,8 +133,8 @@ def test_an_instalment_not_paid_by_its_target_is_announced_the_next_day_once(
     assert "Ce message ne constate aucun manquement ; le versement reste dû." in text
     assert "Aucune démarche n’est attendue du bénéficiaire" in text
     assert "convflow" not in text and "en une seule fois" not in text
-    assert "de <strong>27 000,00 €</strong>, est dû" in html_of(emails[f"{MARTIAL}, {NADIA}"])
-    note = text_of(emails[ADMIN])
+    assert "de <strong>27 000,00 €</strong>, est dû" in emails[f"{MARTIAL}, {NADIA}"].markup
+    note = emails[ADMIN].text_plain
     assert "convflow event AMP-EXEMPLE-2027 pay amount=27000.00 instalment=1 --on DATE" in note
     assert overdue_queued_at(app) == ["2027-02-15T08:00:00Z"] * 2  # 09:00 in Paris
 
@@ -213,8 +210,9 @@ def test_a_service_down_for_days_announces_the_target_once_when_it_comes_back(
     emails = titled(pass_at(app, smtp_server, "2027-02-17T05:00:00Z"), OVERDUE)
 
     assert sorted(emails) == sorted([f"{MARTIAL}, {NADIA}", ADMIN])
-    assert "Le mercredi 17 février 2027, 3 jours après cette date" in text_of(
-        emails[f"{MARTIAL}, {NADIA}"]
+    assert (
+        "Le mercredi 17 février 2027, 3 jours après cette date"
+        in emails[f"{MARTIAL}, {NADIA}"].text_plain
     )
     assert payment_deadlines(app) == [("passed", "2027-02-14T23:00:00Z")]
     again = titled(pass_at(app, smtp_server, "2027-02-17T08:00:00Z"), OVERDUE)
@@ -237,7 +235,7 @@ def test_an_instalment_paid_before_nine_the_day_after_its_target_is_not_announce
     emails = pass_at(app, smtp_server, "2027-02-15T08:00:00Z")
 
     assert titled(emails, OVERDUE) == {}
-    assert any("Versement" in plain(str(m["Subject"])) for m in emails)  # payment_recorded
+    assert any("Versement" in m.subject_plain for m in emails)  # payment_recorded
     assert payment_deadlines(app)[0] == ("passed", "2027-02-14T23:00:00Z")
     assert overdue_queued_at(app) == []
 
@@ -249,7 +247,7 @@ def test_an_instalment_paid_in_time_is_not_announced(app: App, smtp_server: Runn
     emails = pass_at(app, smtp_server, "2027-02-16T08:00:00Z")
 
     assert titled(emails, OVERDUE) == {}
-    assert [m for m in emails if "en retard" in str(m["Subject"])] == []
+    assert [m for m in emails if "en retard" in m.subject] == []
 
 
 def test_a_target_already_past_when_the_award_was_recorded_is_not_announced(
@@ -259,7 +257,7 @@ def test_a_target_already_past_when_the_award_was_recorded_is_not_announced(
 
     emails = pass_at(app, smtp_server, "2027-02-21T08:00:00Z")
 
-    assert [m for m in emails if "en retard" in str(m["Subject"])] == []
+    assert [m for m in emails if "en retard" in m.subject] == []
 
 
 def test_a_financial_report_not_received_is_announced_to_the_beneficiary_after_the_end(
@@ -273,7 +271,7 @@ def test_a_financial_report_not_received_is_announced_to_the_beneficiary_after_t
 
     missed = titled(emails, MISSED)
     assert sorted(missed) == sorted([NADIA, ADMIN])  # not the Métropole's signatory
-    text = text_of(missed[NADIA])
+    text = missed[NADIA].text_plain
     assert (
         "attribue une subvention de 45 000,00 € pour l’exercice 2027 : son compte rendu "
         "financier était à déposer auprès de la Métropole au plus tard le vendredi 30 juin 2028, "
@@ -287,7 +285,7 @@ def test_a_financial_report_not_received_is_announced_to_the_beneficiary_after_t
         in text
     )
     assert "convflow" not in text.split("COMMENT CETTE DATE EST CALCULÉE")[0]  # no note
-    note = text_of(missed[ADMIN])
+    note = missed[ADMIN].text_plain
     assert "convflow event AMP-EXEMPLE-2027 report_received report=financial --on DATE" in note
 
 
@@ -315,13 +313,13 @@ def test_a_financial_report_reminder_after_the_end_goes_to_the_beneficiary(
 
     emails = pass_at(app, smtp_server, "2028-05-31T07:00:00Z")  # J-30, 09:00 in Paris
 
-    reminders = [m for m in emails if "compte rendu financier" in plain(str(m["Subject"])).lower()]
-    to = {str(m["To"]): m for m in reminders}
-    assert sorted(to) == sorted([NADIA, ADMIN])  # not the Métropole's signatory
-    assert plain(str(to[NADIA]["Subject"])) == (
+    reminders = [m for m in emails if "compte rendu financier" in m.subject_plain.lower()]
+    to_each = {to(m): m for m in reminders}
+    assert sorted(to_each) == sorted([NADIA, ADMIN])  # not the Métropole's signatory
+    assert to_each[NADIA].subject_plain == (
         "[AMP-EXEMPLE-2027] Rappel : compte rendu financier à déposer au plus tard le 30 juin 2028"
     )
-    assert "au plus tard le vendredi 30 juin 2028 (dans 30 jours)" in text_of(to[NADIA])
+    assert "au plus tard le vendredi 30 juin 2028 (dans 30 jours)" in to_each[NADIA].text_plain
     with app.uow(read_only=True) as uow:
         cancelled = uow.outbox.listing("cancelled", 100)
     assert [(r.kind, r.status) for r in cancelled] == []

@@ -12,18 +12,15 @@ version (no command, no setting's key); the administrators' copy carries them in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
 
 from states.convention import Convention
 from tests.conftest import FixedClock
 from tests.integration import steps
-from tests.integration.mail import parsed
-from tests.integration.test_what_is_due import plain, text_of
+from tests.integration.mail import Mail, accepted, due_pass
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
-from workflow.usecases.due import run_due
 
 ADMIN = "service.politique-ville@example.org"
 UPDATE_SUBJECT = (
@@ -94,38 +91,33 @@ def walked(app: App, reference_convention: Convention) -> Iterator[App]:
     yield walk(app, reference_convention)
 
 
-def delivered(app: App, server: RunningServer, instant: str) -> list[EmailMessage]:
-    """Run the due pass at `instant`, deliver, and return every email the server accepted."""
+def delivered(app: App, server: RunningServer, instant: str) -> list[Mail]:
+    """Run the due pass at `instant`, deliver, and return every email the server accepted
+    (since it started, not only in this pass)."""
     app.clock.now = steps.at(instant)  # type: ignore[attr-defined]
-    run_due(app, app.clock(), server.sender())
-    return [parsed(item) for item in server.handler.accepted]
+    due_pass(app, server, app.clock())
+    return accepted(server)
 
 
-def one(emails: list[EmailMessage], subject: str, to: str) -> EmailMessage:
-    found = [m for m in emails if plain(str(m["Subject"])) == subject and str(m["To"]) == to]
-    assert len(found) == 1, [(plain(str(m["Subject"])), str(m["To"])) for m in emails]
+def one(emails: list[Mail], subject: str, to: str) -> Mail:
+    found = [m for m in emails if m.subject_plain == subject and m.to == (to,)]
+    assert len(found) == 1, [(m.subject_plain, m.to) for m in emails]
     return found[0]
 
 
-def html_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("html",))
-    assert body is not None
-    return plain(str(body.get_content()))
-
-
-def partners_words(message: EmailMessage) -> str:
-    return text_of(message) + html_of(message)
+def partners_words(mail: Mail) -> str:
+    return mail.text_plain + mail.markup
 
 
 @pytest.fixture
-def on_13_january(walked: App, smtp_server: RunningServer) -> list[EmailMessage]:
+def on_13_january(walked: App, smtp_server: RunningServer) -> list[Mail]:
     return delivered(walked, smtp_server, "2026-01-13T08:00:00Z")
 
 
 def test_the_update_reminder_counts_from_the_avenant_and_calls_it_the_metropoles_practice(
-    on_13_january: list[EmailMessage],
+    on_13_january: list[Mail],
 ) -> None:
-    text = text_of(one(on_13_january, UPDATE_SUBJECT, steps.METROPOLE))
+    text = one(on_13_january, UPDATE_SUBJECT, steps.METROPOLE).text_plain
 
     assert (
         "L’avenant n° 1 à la convention AMP-CRPV-PACA-2025" in text
@@ -144,7 +136,7 @@ def test_the_update_reminder_counts_from_the_avenant_and_calls_it_the_metropoles
 
 
 def test_the_partners_version_carries_no_command_and_no_setting(
-    on_13_january: list[EmailMessage],
+    on_13_january: list[Mail],
 ) -> None:
     for subject in (UPDATE_SUBJECT, MISSED_SUBJECT):
         words = partners_words(one(on_13_january, subject, steps.METROPOLE))
@@ -152,9 +144,9 @@ def test_the_partners_version_carries_no_command_and_no_setting(
 
 
 def test_the_services_copy_has_the_command_and_the_setting_in_its_note(
-    on_13_january: list[EmailMessage],
+    on_13_january: list[Mail],
 ) -> None:
-    text = text_of(one(on_13_january, UPDATE_SUBJECT, ADMIN))
+    text = one(on_13_january, UPDATE_SUBJECT, ADMIN).text_plain
 
     note = text.split("POUR LE SERVICE (note interne : les signataires ne la reçoivent pas)")[1]
     assert "convflow event AMP-CRPV-PACA-2025 publish url=ADRESSE" in note.split("\n\n")[0]
@@ -162,10 +154,10 @@ def test_the_services_copy_has_the_command_and_the_setting_in_its_note(
 
 
 def test_a_publication_deadline_passed_unmet_is_announced_to_the_metropole(
-    on_13_january: list[EmailMessage],
+    on_13_january: list[Mail],
 ) -> None:
     missed = one(on_13_january, MISSED_SUBJECT, steps.METROPOLE)
-    text = text_of(missed)
+    text = missed.text_plain
 
     assert (
         "la Métropole devait publier ses données essentielles au plus tard le mardi 10 juin "
@@ -173,11 +165,11 @@ def test_a_publication_deadline_passed_unmet_is_announced_to_the_metropole(
         "n° 2000-321 du 12 avril 2000, art. 10 ; décret n° 2017-779 du 5 mai 2017, art. 2). "
         "Aucune publication n’était enregistrée à cette date : le délai légal est dépassé."
     ) in text
-    note = text_of(one(on_13_january, MISSED_SUBJECT, ADMIN))
+    note = one(on_13_january, MISSED_SUBJECT, ADMIN).text_plain
     assert "convflow event AMP-CRPV-PACA-2025 publish url=ADRESSE --on DATE" in note
     # the beneficiary is not told of the Métropole's own obligation
-    assert all(steps.CRPV not in str(m["To"]) for m in on_13_january
-               if "essentielles" in str(m["Subject"]))  # fmt: skip
+    assert all(steps.CRPV not in m.envelope + m.to + m.cc for m in on_13_january
+               if "essentielles" in m.subject)  # fmt: skip
 
 
 def test_a_publication_recorded_in_time_is_not_announced(
@@ -192,7 +184,7 @@ def test_a_publication_recorded_in_time_is_not_announced(
 
     emails = delivered(app, smtp_server, "2025-06-12T08:00:00Z")
 
-    assert [m for m in emails if "Données essentielles non" in plain(str(m["Subject"]))] == []
+    assert [m for m in emails if "Données essentielles non" in m.subject_plain] == []
 
 
 def test_the_missed_update_is_announced_as_the_metropoles_practice(
@@ -204,14 +196,14 @@ def test_the_missed_update_is_announced_as_the_metropoles_practice(
 
     missed = one(emails, "[AMP-CRPV-PACA-2025] Données essentielles non mises à jour après "
                  "l’avenant n° 1 au 12 février 2026", steps.METROPOLE)  # fmt: skip
-    text = text_of(missed)
+    text = missed.text_plain
     assert "Aucun texte n’impose cette mise à jour : c’est la pratique de la Métropole" in text
     assert "délai légal" not in text
     assert [w for w in INTERNALS if w in partners_words(missed)] == []
 
 
 def test_the_update_says_the_metropoles_practice_in_plain_words_not_its_setting(
-    on_13_january: list[EmailMessage],
+    on_13_january: list[Mail],
 ) -> None:
     """The explanation said « (mise à jour des données essentielles après un avenant : quand
     il change une donnée publiée) »: the wording of a setting, in a partner's email."""
@@ -266,7 +258,7 @@ class TestUpdatedAfterEveryAvenant:
         amend_only(app, end_date="2026-12-31")
         emails = delivered(app, smtp_server, "2026-01-13T08:00:00Z")
         update = one(emails, UPDATE_SUBJECT, steps.METROPOLE)
-        text, html = text_of(update), html_of(update)
+        text, html = update.text_plain, update.markup
         assert "désormais" not in text + html
         assert "12 novembre 2025 ; la subvention s’élève à 200 000,00 €. La Métropole" in text
         assert "12 novembre 2025 ; la subvention s’élève à <strong>200 000,00 €</strong>" in html
@@ -279,8 +271,8 @@ def test_an_avenant_changing_no_date_does_not_point_to_new_dates_below(
     in_force_until_november(app, reference_convention)
     amend_only(app, termination_notice_months="3")
     emails = delivered(app, smtp_server, "2025-11-12T17:00:00Z")
-    [email] = [m for m in emails if "Avenant n° 1 en vigueur" in plain(str(m["Subject"]))
-               and str(m["To"]).startswith(steps.METROPOLE)]  # fmt: skip
-    for said in (text_of(email), html_of(email)):
+    [email] = [m for m in emails if "Avenant n° 1 en vigueur" in m.subject_plain
+               and ", ".join(m.to).startswith(steps.METROPOLE)]  # fmt: skip
+    for said in (email.text_plain, email.markup):
         assert "nouvelles dates" not in said
         assert "Vérifiez les modifications ci-dessus et signalez au service toute erreur." in said

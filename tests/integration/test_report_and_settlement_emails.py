@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from email.message import EmailMessage
 
 import pytest
 
@@ -20,15 +19,13 @@ from states.convention import Convention
 from states.financial_report import FinancialReport
 from tests.conftest import ROOT, FixedClock
 from tests.integration import steps
-from tests.integration.mail import ADMIN, Inbox, parsed
+from tests.integration.mail import ADMIN, Inbox, Mail, due_pass, partners_and_service
 from tests.integration.steps import at, load
-from tests.integration.test_what_is_due import plain, text_of
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
 from workflow.usecases.commands import RecordEvent
 from workflow.usecases.conventions import record_event
-from workflow.usecases.due import run_due
 
 EXAMPLE = "AMP-EXEMPLE-2027"
 EXAMPLE_FILE = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
@@ -51,44 +48,16 @@ class Mailbox:
     def __init__(self, app: App, server: RunningServer) -> None:
         self.app, self.server = app, server
 
-    def event(self, reference: str, event: str, on: str, **inputs: str) -> list[EmailMessage]:
+    def event(self, reference: str, event: str, on: str, **inputs: str) -> list[Mail]:
         """Record `event` on `on` (at 10:00 UTC), deliver what it queued; the emails it sent
         (the reminders due that day, delivered with them, left out)."""
         clock = self.app.clock
         assert isinstance(clock, FixedClock)
         clock.now = at(f"{on}T10:00:00Z")
-        since = len(self.server.handler.accepted)
         command = RecordEvent(reference, event, "alice", date.fromisoformat(on), inputs)
         record_event(self.app, command, clock())
-        run_due(self.app, clock(), self.server.sender())
-        sent = [parsed(item) for item in self.server.handler.accepted[since:]]
-        return [m for m in sent if str(m["X-Convflow-Key"]).startswith("event:")]
-
-
-def copies(emails: list[EmailMessage]) -> tuple[EmailMessage, EmailMessage]:
-    """The partners' email and the service's copy: exactly one of each."""
-    service = [m for m in emails if str(m["X-Convflow-Key"]).endswith(":service")]
-    partners = [m for m in emails if m not in service]
-    assert (len(partners), len(service)) == (1, 1), [str(m["Subject"]) for m in emails]
-    return partners[0], service[0]
-
-
-def subject(message: EmailMessage) -> str:
-    return plain(str(message["Subject"]))
-
-
-def read(message: EmailMessage) -> str:
-    return text_of(message).replace("\r\n", "\n")
-
-
-def html_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("html",))
-    assert body is not None
-    return plain(str(body.get_content()))
-
-
-def recipients(message: EmailMessage) -> set[str]:
-    return {a.strip() for a in str(message["To"]).split(",")}
+        sent = due_pass(self.app, self.server, clock())
+        return [m for m in sent if m.key.startswith("event:")]
 
 
 @pytest.fixture
@@ -109,16 +78,28 @@ def example(mailbox: Mailbox) -> Mailbox:
 # The instalment paid on its report: the beneficiary is asked for it, then told it came
 
 
+def notified(example: Mailbox) -> None:
+    """The example convention submitted on 4 January 2027, signed on 6 and 8 January, its award
+    notified on 15 January: each event's emails delivered on its day."""
+    for event, on, inputs in (("submit", "2027-01-04", {}),
+                              ("sign", "2027-01-06", {"signatory": NADIA}),
+                              ("sign", "2027-01-08", {"signatory": MARTIAL}),
+                              ("notify", "2027-01-15", {})):  # fmt: skip
+        example.event(EXAMPLE, event, on, **inputs)
+
+
 def test_the_entry_into_force_tells_the_beneficiary_its_report_triggers_the_second_payment(
     example: Mailbox,
 ) -> None:
     example.event(EXAMPLE, "submit", "2027-01-04")
     example.event(EXAMPLE, "sign", "2027-01-06", signatory=NADIA)
-    partners, service = copies(example.event(EXAMPLE, "sign", "2027-01-08", signatory=MARTIAL))
+    partners, service = partners_and_service(
+        example.event(EXAMPLE, "sign", "2027-01-08", signatory=MARTIAL)
+    )
 
     for message in (partners, service):
-        assert ASKED in read(message)
-        assert ASKED_HTML in html_of(message)
+        assert ASKED in message.text_plain
+        assert ASKED_HTML in message.markup
 
 
 def test_the_award_notified_asks_the_beneficiary_for_the_report_of_the_second_payment(
@@ -127,57 +108,53 @@ def test_the_award_notified_asks_the_beneficiary_for_the_report_of_the_second_pa
     example.event(EXAMPLE, "submit", "2027-01-04")
     example.event(EXAMPLE, "sign", "2027-01-06", signatory=NADIA)
     example.event(EXAMPLE, "sign", "2027-01-08", signatory=MARTIAL)
-    partners, service = copies(example.event(EXAMPLE, "notify", "2027-01-15"))
+    partners, service = partners_and_service(example.event(EXAMPLE, "notify", "2027-01-15"))
 
-    assert subject(partners) == (
+    assert partners.subject_plain == (
         "[AMP-EXEMPLE-2027] Attribution notifiée : participation de 45 000,00 € TTC à verser "
         "par la Métropole"
     )
     for message in (partners, service):
-        text = read(message)
+        text = message.text_plain
         assert "CE QU’IL FAUT FAIRE\n" + ASKED + "\n" in text
         assert NOTHING_TO_DO not in text
-        assert ASKED_HTML in html_of(message)
-        assert NOTHING_TO_DO not in html_of(message)
+        assert ASKED_HTML in message.markup
+        assert NOTHING_TO_DO not in message.markup
 
 
 def test_the_first_payment_asks_for_the_report_and_the_second_does_not(
     example: Mailbox,
 ) -> None:
-    for event, on, inputs in (("submit", "2027-01-04", {}),
-                              ("sign", "2027-01-06", {"signatory": NADIA}),
-                              ("sign", "2027-01-08", {"signatory": MARTIAL}),
-                              ("notify", "2027-01-15", {})):  # fmt: skip
-        example.event(EXAMPLE, event, on, **inputs)
-    first, first_copy = copies(example.event(EXAMPLE, "pay", "2027-02-01", amount="27000.00"))
+    notified(example)
+    first, first_copy = partners_and_service(
+        example.event(EXAMPLE, "pay", "2027-02-01", amount="27000.00")
+    )
     example.event(EXAMPLE, "report_received", "2027-06-01")
-    second, _ = copies(example.event(EXAMPLE, "pay", "2027-06-20", amount="18000.00"))
+    second, _ = partners_and_service(example.event(EXAMPLE, "pay", "2027-06-20", amount="18000.00"))
 
     for message in (first, first_copy):
-        assert "CE QU’IL FAUT FAIRE\n" + ASKED + "\n" in read(message)
-        assert ASKED_HTML in html_of(message)
-    assert "CE QU’IL FAUT FAIRE\nAucune action n’est attendue.\n" in read(second)
-    assert "bilan d'activité 2027 » : sa réception" not in read(second)
+        assert "CE QU’IL FAUT FAIRE\n" + ASKED + "\n" in message.text_plain
+        assert ASKED_HTML in message.markup
+    assert "CE QU’IL FAUT FAIRE\nAucune action n’est attendue.\n" in second.text_plain
+    assert "bilan d'activité 2027 » : sa réception" not in second.text_plain
 
 
 def test_the_report_received_tells_both_audiences_the_second_payment_is_now_due(
     example: Mailbox,
 ) -> None:
-    for event, on, inputs in (("submit", "2027-01-04", {}),
-                              ("sign", "2027-01-06", {"signatory": NADIA}),
-                              ("sign", "2027-01-08", {"signatory": MARTIAL}),
-                              ("notify", "2027-01-15", {})):  # fmt: skip
-        example.event(EXAMPLE, event, on, **inputs)
+    notified(example)
 
-    partners, service = copies(example.event(EXAMPLE, "report_received", "2027-06-01"))
+    partners, service = partners_and_service(
+        example.event(EXAMPLE, "report_received", "2027-06-01")
+    )
 
-    assert recipients(partners) == {MARTIAL, NADIA}
-    assert recipients(service) == {ADMIN}
-    assert subject(partners) == (
+    assert set(partners.to) == {MARTIAL, NADIA}
+    assert set(service.to) == {ADMIN}
+    assert partners.subject_plain == (
         "[AMP-EXEMPLE-2027] Document « bilan d'activité 2027 » reçu : versement n° 2 de "
         "18 000,00 € attendu d’ici le 1er juillet 2027"
     )
-    text = read(partners)
+    text = partners.text_plain
     assert (
         "Le service a reçu le mardi 1er juin 2027 le document « bilan d'activité 2027 » "
         "de la convention AMP-EXEMPLE-2027"
@@ -191,10 +168,10 @@ def test_the_report_received_tells_both_audiences_the_second_payment_is_now_due(
     assert "L’ÉVÉNEMENT\nDocument reçu pour un versement : mardi 1er juin 2027\n" in text
     assert "POUR LE SERVICE" not in text
     assert "convflow" not in text
-    service_text = read(service)
+    service_text = service.text_plain
     assert "POUR LE SERVICE (note interne" in service_text
     assert "Engagez le mandatement du versement n° 2, de 18 000,00 €" in service_text
-    assert "soit <strong>18 000,00 €</strong>" in html_of(partners)
+    assert "soit <strong>18 000,00 €</strong>" in partners.markup
 
 
 def test_a_financial_report_received_is_acknowledged_with_its_due_date(
@@ -210,14 +187,14 @@ def test_a_financial_report_received_is_acknowledged_with_its_due_date(
                               ("pay", "2025-04-01", {"amount": "200000.00"})):  # fmt: skip
         mailbox.event(steps.REFERENCE, event, on, **inputs)
 
-    partners, service = copies(
+    partners, service = partners_and_service(
         mailbox.event(steps.REFERENCE, "report_received", "2025-11-28", report="financial")
     )
 
-    assert subject(partners) == (
+    assert partners.subject_plain == (
         "[AMP-CRPV-PACA-2025] Compte rendu financier de l’exercice 2025 reçu"
     )
-    text = read(partners)
+    text = partners.text_plain
     assert (
         "Le service a reçu le vendredi 28 novembre 2025 le compte rendu financier de "
         "l’exercice 2025" in text
@@ -226,7 +203,7 @@ def test_a_financial_report_received_is_acknowledged_with_its_due_date(
     assert "Aucune action n’est attendue." in text
     assert "L’ÉVÉNEMENT\nCompte rendu financier reçu : vendredi 28 novembre 2025\n" in text
     assert "Compte rendu : compte rendu financier\n" in text
-    assert "POUR LE SERVICE" in read(service)
+    assert "POUR LE SERVICE" in service.text_plain
 
 
 # The end of a dispute: by an agreement, or by the end of the court case
@@ -252,13 +229,13 @@ def test_a_settled_dispute_tells_the_partners_it_is_closed_and_the_convention_re
 ) -> None:
     in_dispute(mailbox, reference_convention)
 
-    partners, service = copies(mailbox.event(
+    partners, service = partners_and_service(mailbox.event(
         steps.REFERENCE, "settle", "2025-07-10", agreement="Protocole transactionnel du 9 juillet"
     ))  # fmt: skip
 
-    assert recipients(partners) == {steps.METROPOLE, steps.CRPV}
-    assert subject(partners) == "[AMP-CRPV-PACA-2025] Litige clos par un accord amiable"
-    text = read(partners)
+    assert set(partners.to) == {steps.METROPOLE, steps.CRPV}
+    assert partners.subject_plain == "[AMP-CRPV-PACA-2025] Litige clos par un accord amiable"
+    text = partners.text_plain
     assert (
         "Le litige relatif à la convention AMP-CRPV-PACA-2025 « Convention de partenariat"
     ) in text
@@ -266,8 +243,8 @@ def test_a_settled_dispute_tells_the_partners_it_is_closed_and_the_convention_re
     assert "La convention reprend son cours (état : en exécution)" in text
     assert "Protocole transactionnel du 9 juillet" in text
     assert "POUR LE SERVICE" not in text
-    assert "POUR LE SERVICE (note interne" in read(service)
-    assert "jeudi 10 juillet 2025" in html_of(partners)
+    assert "POUR LE SERVICE (note interne" in service.text_plain
+    assert "jeudi 10 juillet 2025" in partners.markup
 
 
 def test_the_end_of_the_court_case_tells_the_partners_the_dispute_is_closed(
@@ -276,13 +253,13 @@ def test_the_end_of_the_court_case_tells_the_partners_the_dispute_is_closed(
     in_dispute(mailbox, reference_convention)
     mailbox.event(steps.REFERENCE, "go_to_court", "2025-07-04")
 
-    partners, service = copies(mailbox.event(
+    partners, service = partners_and_service(mailbox.event(
         steps.REFERENCE, "close_litigation", "2025-11-05",
         ruling="TA Marseille, 4 novembre 2025, n° 2504321",
     ))  # fmt: skip
 
-    assert subject(partners) == "[AMP-CRPV-PACA-2025] Litige clos : fin de l’instance"
-    text = read(partners)
+    assert partners.subject_plain == "[AMP-CRPV-PACA-2025] Litige clos : fin de l’instance"
+    text = partners.text_plain
     assert (
         "L’instance engagée devant le tribunal compétent au sujet du litige de la convention "
         "AMP-CRPV-PACA-2025"
@@ -290,4 +267,4 @@ def test_the_end_of_the_court_case_tells_the_partners_the_dispute_is_closed(
     assert "a pris fin ; sa clôture a été enregistrée le mercredi 5 novembre 2025" in text
     assert "TA Marseille, 4 novembre 2025, n° 2504321" in text
     assert "La convention reprend son cours (état : en exécution)" in text
-    assert "POUR LE SERVICE (note interne" in read(service)
+    assert "POUR LE SERVICE (note interne" in service.text_plain

@@ -6,7 +6,6 @@ administrator reads it beforehand, from `simulate`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from email.message import EmailMessage
 
@@ -14,12 +13,11 @@ import pytest
 
 from states.convention import Convention
 from tests.conftest import FixedClock
-from tests.integration.mail import parsed
+from tests.integration.mail import ADMIN, Inbox, Mail, accepted, parsed, partners_only, plain
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record
 from tests.integration.test_service_year import Driver
 from tests.notifications.conftest import RunningServer
 from workflow.bootstrap import App
-from workflow.settings import load_settings
 from workflow.usecases import views
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -31,24 +29,24 @@ from workflow.usecases.due import run_due
 from workflow.usecases.listing import calendar_deadlines
 from workflow.usecases.simulate import Happening, simulate
 
-ADMIN = "politique.ville@example.org"
 
-
-@pytest.fixture
-def in_force(
-    settings_env: dict[str, str], clock: FixedClock, reference_convention: Convention
-) -> Iterator[App]:
-    """The reference convention, in force from 10 March 2025, recorded as it happened."""
-    app = App.create(load_settings({**settings_env, "CONVFLOW_ADMIN_EMAILS": ADMIN}))
-    app.clock = clock
+def recorded_in_force(app: App, clock: FixedClock, convention: Convention) -> App:
+    """`convention` loaded and submitted on 3 March 2025, its signatures of 5 and 10 March
+    recorded on 10 March (at 10:00 UTC each day): in force from 10 March 2025."""
     clock.now = at("2025-03-03T10:00:00Z")
-    load(app, reference_convention)
+    load(app, convention)
     record(app, "submit", "2025-03-03")
     clock.now = at("2025-03-10T10:00:00Z")
     record(app, "sign", "2025-03-05", signatory=METROPOLE)
     record(app, "sign", "2025-03-10", signatory=CRPV)
-    yield app
-    app.close()
+    return app
+
+
+@pytest.fixture
+def in_force(inbox: Inbox, clock: FixedClock, reference_convention: Convention) -> App:
+    """The reference convention in force from 10 March 2025 (see `recorded_in_force`); convflow
+    copying its administrator (ADMIN), on the test clock."""
+    return recorded_in_force(inbox.app, clock, reference_convention)
 
 
 def delivered(app: App, server: RunningServer) -> int:
@@ -56,6 +54,10 @@ def delivered(app: App, server: RunningServer) -> int:
     the server has accepted."""
     run_due(app, app.clock(), server.sender())
     return len(server.handler.accepted)
+
+
+# `received`, `text_of` and `subject` read the parsed message; this module's tests read each
+# email as a `Mail` (tests/integration/mail.py). They stay for the test modules that import them.
 
 
 def received(server: RunningServer, since: int = 0) -> list[EmailMessage]:
@@ -72,19 +74,14 @@ def text_of(message: EmailMessage) -> str:
     return plain(str(body.get_content()))
 
 
-def plain(text: str) -> str:
-    """Text with French typography's no-break spaces (before ':', in amounts) as spaces."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
-
-
 def subject(message: EmailMessage) -> str:
     """An email's subject, its spaces plain."""
     return plain(str(message["Subject"]))
 
 
-def subjects(messages: list[EmailMessage]) -> list[str]:
-    """Each email's subject, its spaces plain."""
-    return [subject(m) for m in messages]
+def subjects(mails: list[Mail]) -> list[str]:
+    """Each email's subject, its no-break spaces plain."""
+    return [m.subject_plain for m in mails]
 
 
 def kinds(app: App) -> list[str]:
@@ -118,14 +115,14 @@ def test_the_close_of_the_amicable_window_and_the_court_date_are_one_email(
 
     before = delivered(app, smtp_server)
     Driver(app, smtp_server.sender(), clock).run_until("2025-07-04T00:00:00Z")
-    messages = received(smtp_server, before)
+    messages = partners_only(accepted(smtp_server, before))
     assert len(messages) == 3  # J-7, J-1, and one email the day the court may be seized
     on_the_day = messages[-1]
-    assert subject(on_the_day) == (
+    assert on_the_day.subject_plain == (
         "[AMP-CRPV-PACA-2025] Litige : le tribunal compétent peut être saisi depuis le "
         "3 juillet 2025"
     )
-    text = text_of(on_the_day)
+    text = on_the_day.text_plain
     assert "s’est terminée le mercredi 2 juillet 2025" in text  # the window's close, too
     assert "Depuis le jeudi 3 juillet 2025" in text
     assert "amicable_window_closed" not in kinds(app)
@@ -157,8 +154,8 @@ def test_without_a_court_reminder_the_close_of_the_window_is_announced(
     assert (announced.at, announced.email) == (at("2025-07-03T07:00:00Z"), "amicable_window_closed")
 
     Driver(app, smtp_server.sender(), clock).run_until("2025-07-04T00:00:00Z")
-    last = received(smtp_server)[-1]
-    assert "période amiable close sans accord" in subject(last)
+    last = partners_only(accepted(smtp_server))[-1]
+    assert "période amiable close sans accord" in last.subject_plain
     closed = [e for e in views.outbox(app, None, 100) if e["kind"] == "amicable_window_closed"]
     assert {e["created_at"] for e in closed} == {"2025-07-03T07:00:00Z"}  # 09:00, not 00:00
 
@@ -193,14 +190,18 @@ def test_reminders_meant_for_bastille_day_and_a_sunday_go_out_on_the_fridays_bef
     before = delivered(app, smtp_server)
     life = Driver(app, smtp_server.sender(), clock)
     life.run_until("2025-07-23T00:00:00Z")
-    reminders = [m for m in received(smtp_server, before) if "Rappel : la période" in subject(m)]
+    reminders = [
+        m
+        for m in partners_only(accepted(smtp_server, before))
+        if "Rappel : la période" in m.subject_plain
+    ]
     assert subjects(reminders) == [
         "[AMP-CRPV-PACA-2025] Rappel : la période de règlement amiable du litige se termine le "
         "21 juillet 2025 (dans 10 jours)",
         "[AMP-CRPV-PACA-2025] Rappel : la période de règlement amiable du litige se termine le "
         "21 juillet 2025 (dans 3 jours)",
     ]
-    assert "lundi 21 juillet 2025" in text_of(reminders[0])  # the deadline's real date
+    assert "lundi 21 juillet 2025" in reminders[0].text_plain  # the deadline's real date
     assert at("2025-07-11T07:00:00Z") in life.wake_ups
     assert at("2025-07-14T07:00:00Z") not in life.wake_ups  # nothing on Bastille Day
 
@@ -223,7 +224,7 @@ def test_a_dispute_recorded_late_is_not_reminded_of_what_had_passed(
 
     before = delivered(app, smtp_server)
     Driver(app, smtp_server.sender(), clock).run_until("2025-07-04T00:00:00Z")
-    messages = received(smtp_server, before)
+    messages = partners_only(accepted(smtp_server, before))
     reminders_received = [s for s in subjects(messages) if "Rappel : la période" in s]
     assert reminders_received == [
         "[AMP-CRPV-PACA-2025] Rappel : la période de règlement amiable du litige se termine le "
@@ -255,11 +256,9 @@ def test_a_dispute_recorded_after_its_window_closed_announces_nothing_late(
     # the partners get the dispute's own email only (whether a late record emails at all is
     # another rule); what the reminders and the window's closing would have said goes to the
     # administrators' summary of late records (the court may be seized: someone must know)
-    messages = received(smtp_server, before)
-    assert [m["X-Convflow-Key"].split(":")[0] for m in messages] == ["event", "late"]
-    assert [str(m["To"]) for m in messages if str(m["X-Convflow-Key"]).startswith("late")] == [
-        ADMIN
-    ]
+    messages = partners_only(accepted(smtp_server, before))
+    assert [m.key.split(":")[0] for m in messages] == ["event", "late"]
+    assert [m.to for m in messages if m.key.startswith("late")] == [(ADMIN,)]
 
 
 def test_a_reminder_sent_after_a_late_catch_up_says_the_days_really_left(
@@ -282,12 +281,12 @@ def test_a_reminder_sent_after_a_late_catch_up_says_the_days_really_left(
     before = delivered(app, smtp_server)
     clock.now = catch_up
     run_due(app, catch_up, smtp_server.sender())
-    [message] = received(smtp_server, before)
-    assert subject(message) == (
+    [message] = partners_only(accepted(smtp_server, before))
+    assert message.subject_plain == (
         "[AMP-CRPV-PACA-2025] Rappel : la convention arrive à son terme le 31 décembre 2025 "
         "(dans 27 jours)"
     )
-    assert "arrive à son terme dans 27 jours, le mercredi 31 décembre 2025" in text_of(message)
+    assert "arrive à son terme dans 27 jours, le mercredi 31 décembre 2025" in message.text_plain
 
 
 def test_a_notice_ending_before_the_term_stops_the_expiry_reminders(
@@ -315,7 +314,7 @@ def test_a_notice_ending_before_the_term_stops_the_expiry_reminders(
 
     before = delivered(app, smtp_server)
     Driver(app, smtp_server.sender(), clock).run_until("2026-01-05T00:00:00Z")
-    messages = received(smtp_server, before)
+    messages = partners_only(accepted(smtp_server, before))
     reminder = "Rappel : la convention prend fin par résiliation le 15 octobre 2025 à 24 h"
     assert [s.split("] ", 1)[1] for s in subjects(messages)][:2] == [
         f"{reminder} (dans 30 jours)",
