@@ -51,6 +51,7 @@ from states.calendar import HolidayCalendar, at_paris_time, civil_date, end_of_d
 from states.convention import Convention
 from states.deadlines import (  # END_KINDS and closed_by_end: this module's names too
     END_KINDS,
+    INFORMATION_KINDS,
     OUTLIVING_KINDS,
     DeadlineClosure,
     DeadlineKind,
@@ -96,7 +97,21 @@ Reason = Literal[
     # before a signature target that has passed: nothing announces it (ANNOUNCEMENTS); the
     # weekly relances that follow it say it, while a signature is missing
     "signature_target_passed",
+    # before a deadline given as information (INFORMATION_KINDS: the committee's next meeting)
+    # that has passed: nothing announces it either
+    "information_passed",
 ]
+
+
+def _passed_reason(kind: DeadlineKind) -> Reason:
+    """Why a reminder before a deadline that has passed is not sent: what tells of it instead
+    (its announcement, the end's own email), or that nothing does (a signature target, whose
+    weekly relances follow; a date given as information)."""
+    if kind in WEEKLY_KINDS:
+        return "signature_target_passed"
+    if kind in INFORMATION_KINDS:
+        return "information_passed"
+    return "deadline_passed"
 
 
 class DeadlineEntry(NamedTuple):
@@ -438,9 +453,7 @@ def reminder_decisions(
         elif reminder.days_before >= 0 and passed:
             # only the deadlines of ANNOUNCEMENTS (and the end's, by its own email) are told
             # once passed: a signature target is not, its weekly relances go on instead
-            reason: Reason = (
-                "signature_target_passed" if deadline.kind in WEEKLY_KINDS else "deadline_passed"
-            )
+            reason = _passed_reason(deadline.kind)
             decisions.append(ReminderDecision(reminder, "skipped", reason))
         else:
             live.append(reminder)

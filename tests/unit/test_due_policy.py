@@ -167,3 +167,30 @@ def test_closures_move_deadlines_as_the_repository_does() -> None:
     assert [d.status for d in closed] == ["passed", "met"]  # met late: the record shows it
     everything = DeadlineClosure(None, "cancelled")
     assert [d.status for d in due.close(closed, [everything])] == ["passed", "met"]
+
+
+def test_a_reminder_missed_before_a_date_given_as_information_says_nothing_announces_it() -> None:
+    """The committee's next meeting passed while the service was down: its reminder is not
+    sent, and its reason does not claim an announcement (`reminders` said « elle est annoncée à
+    la place », and none is: INFORMATION_KINDS are not in ANNOUNCEMENTS)."""
+    meeting = deadline("committee", date(2025, 9, 15))
+    missed = reminder(meeting, 14)
+    agenda = due.Agenda(convention_in("execution"), (meeting,), (missed,))
+    now = end_of_day(meeting.due_date) + timedelta(days=2)
+
+    decided = due.reminder_decisions(agenda, meeting, [missed], now)
+
+    assert [(d.outcome, d.reason) for d in decided] == [("skipped", "information_passed")]
+    assert "committee" not in due.ANNOUNCEMENTS
+
+
+def test_a_reminder_missed_before_an_announced_deadline_says_the_announcement_tells_it() -> None:
+    window = deadline("dispute_window", DISPUTE_WINDOW_ENDS)
+    missed = reminder(window, 7)
+    agenda = due.Agenda(convention_in("dispute"), (window,), (missed,))
+    now = end_of_day(window.due_date) + timedelta(days=2)
+
+    decided = due.reminder_decisions(agenda, window, [missed], now)
+
+    assert [(d.outcome, d.reason) for d in decided] == [("skipped", "deadline_passed")]
+    assert due.ANNOUNCEMENTS["dispute_window"] == "amicable_window_closed"

@@ -120,9 +120,9 @@ class ReminderView(TypedDict):
     convention's end, applied at that pass, cancels it). None otherwise."""
     on_next_pass_reason: str | None
     """Why the next pass will not send it: `coalesced`, `known_late` (its instant had passed
-    when its deadline became known), `moot`, `deadline_passed`, `signature_target_passed`
-    (states.due.Reason) or `convention_ended`; None when it will be sent, or is not awaiting a
-    pass."""
+    when its deadline became known), `moot`, `deadline_passed`, `signature_target_passed`,
+    `information_passed` (states.due.Reason) or `convention_ended`; None when it will be sent,
+    or is not awaiting a pass."""
     committee_name: str | None
     """The name its convention gives its steering committee (None: none, the model's): the
     name `convflow reminders` calls the committee's next meeting by."""

@@ -96,7 +96,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "deadline_status": DEADLINE_STATUSES,
     "reminder_status": ("planned", "sent", "coalesced", "skipped", "cancelled"),
     "reminder_reason": ("coalesced", "known_late", "moot", "deadline_passed",
-                        "signature_target_passed"),  # states.due
+                        "signature_target_passed", "information_passed"),  # states.due
     # what run-due and simulate do with a reminder or a deadline (their --json says the name)
     "due_outcome": ("send", "coalesced", "skipped", "cancelled", "passed", "announce", "expire",
                     "terminate", "held", "lapse"),
