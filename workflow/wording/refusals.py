@@ -27,6 +27,7 @@ from states.errors import (
 from states.identifiers import FORMS
 from states.visible import visible
 from workflow.failures import said_failure
+from workflow.wording.requests import said_reasons
 from workflow.wording.words import UNKNOWN, Words
 
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -149,6 +150,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "expected": lambda words, value, _: words.label("expected", value),
     "suggestion": lambda words, value, _: words.entry("frame", "closest", closest=str(value)),
     "connection": lambda words, value, _: say(said_failure(str(value)), words).message,
+    "request_reasons": lambda words, value, _: said_reasons(words, value),
 }
 """How each kind of parameter is said."""
 
