@@ -201,8 +201,12 @@ def test_an_unknown_reference_s_params_write_out_its_direction_override(
 
 @pytest.mark.parametrize(
     "body",
-    [{"event": "submit", "on": "demain\u202e"}, {"event": "submit", "colour": "rouge\u202e"}],
-    ids=["date-in-params", "key-in-detail"],
+    [
+        {"event": "submit", "on": "demain\u202e"},
+        {"event": "submit", "colour": "rouge\u202e"},
+        {"event": "submit", "colour\u202e": "rouge"},
+    ],
+    ids=["date-in-params", "value-in-detail", "key-in-fields-and-reasons"],
 )
 def test_a_value_echoed_by_a_refusal_shows_no_raw_override(
     api: httpx.Client, loaded: App, body: dict[str, str]

@@ -174,7 +174,7 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
             return await _domain_error(request, refused)
     cause = error.__cause__
     reasons = [jsonable_encoder(reason(request, found, error.body, cause)) for found in raw]
-    problems = [_brief_input(problem) for problem in _finite(jsonable_encoder(raw))]
+    problems = [_written_out(_brief_input(p)) for p in _finite(jsonable_encoder(raw))]
     fields = [".".join(str(part) for part in problem["loc"]) for problem in problems]
     refusal = HttpRefused("invalid_request", fields=fields, reasons=reasons)
     return JSONResponse(refused_body(request, refusal, problems), status_code=422)
@@ -203,13 +203,14 @@ def _brief_input(problem: dict[str, Any]) -> dict[str, Any]:
         return problem
     text = json.dumps(problem["input"], ensure_ascii=False)
     if len(text) <= ECHO_MOST:
-        return {**problem, "input": _written_out(problem["input"])}
-    return {**problem, "input": visible(text[:ECHO_MOST]) + "…"}
+        return problem
+    return {**problem, "input": text[:ECHO_MOST] + "…"}
 
 
 def _written_out(value: Any) -> Any:
-    """An echo of the input with its control and invisible characters written out (a bidi
-    override in it reorders a terminal's line), as every refusal's `params` write them."""
+    """A problem of FastAPI's `detail` with the control and invisible characters of what it
+    echoes (the input, a key in `loc`) written out (a bidi override reorders a terminal's
+    line), as every refusal's `params` write them."""
     if isinstance(value, str):
         return visible(value)
     if isinstance(value, dict):

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.requests import Request
 
+from states.visible import visible
 from workflow.http.schemas import PLAIN
 
 SHOWN = 60
@@ -42,7 +43,8 @@ _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def _field(loc: Sequence[Any]) -> str:
-    return ".".join(str(part) for part in loc)
+    # a key may hold a direction override: written out, as `fields` writes it
+    return visible(".".join(str(part) for part in loc))
 
 
 def _position(error: BaseException | None, body: Any, offset: Any) -> dict[str, int]:
@@ -111,7 +113,7 @@ def reason(request: Request, problem: dict[str, Any], body: Any, cause: Any) -> 
         offset = loc[1] if len(loc) > 1 else 0
         return {**field, "reason": "json_malformed", **_position(cause, body, offset)}
     if loc == ("body",) and kind in _TYPES and kind != "missing" and not _json_sent(request):
-        given = request.headers.get("content-type", "")[:SHOWN]
+        given = visible(request.headers.get("content-type", "")[:SHOWN])
         return {**field, "reason": "json_expected", "content_type": given}
     if kind in _BOUNDS:
         return {**field, **_range(request, problem)}
