@@ -33,8 +33,7 @@ MAX_MINUTES = 20000
 """The longest value an event's input takes, through the API or a dashboard form."""
 MAX_AMENDMENT = 10_000
 """The highest amendment number a route takes."""
-INPUT_KEY = r"^[a-z_]{1,32}$"
-InputKey = Annotated[str, StringConstraints(pattern=INPUT_KEY)]
+InputKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
 InputValue = Annotated[str, StringConstraints(max_length=MAX_INPUT, pattern=PLAIN)]
 _NAMED = re.compile(r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64}){0,2}$")
 """A key whose value's refusal may name it (an input's, a term's): any other is refused as a
