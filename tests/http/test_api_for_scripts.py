@@ -216,3 +216,14 @@ def test_a_value_echoed_by_a_refusal_shows_no_raw_override(
     assert answer.status_code == 422
     assert "\u202e" not in answer.text, answer.text
     assert "\\u202e" in answer.text  # written out, as the message writes it
+
+
+def test_a_parameter_a_list_does_not_take_is_ignored_as_the_readme_says(
+    api: httpx.Client, loaded: App
+) -> None:
+    # kept so (README): a script's cache-buster passes; `limit` is GET deadlines' own
+    listed = api.get("/api/v1/conventions?limit=1&_=1712345678")
+    history = api.get(f"/api/v1/conventions/{REFERENCE}/history?per_page=2&page=9")
+
+    assert listed.status_code == 200 and listed.json()["per_page"] == 50
+    assert history.status_code == 200 and isinstance(history.json(), list)  # not paginated
