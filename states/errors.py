@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
+from states.visible import visible
+
 Kind = Literal[
     "text",  # as given: a reference, an email, what a person typed
     "path",  # a file or folder's path as given: said whole, never cut (it names the file)
@@ -51,6 +53,8 @@ Kind = Literal[
     # known): the sentence says whose line it is (`last_amendment`) and what it did
     # (`terms_changed`), and its date (`last_event_on`), with what to do
     "flag",  # yes or no (JSON true or false): said where the sentence reads it, not by itself
+    "request_reasons",  # why an API request cannot be read, each field's reason
+    # (workflow.wording.requests): said as what is wrong and how to write it
     "connection",  # what a driver said of a server it could not reach: said as convflow's
     # reason for it (workflow.failures), the driver's own words shortened at the end
 ]
@@ -341,7 +345,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "too_many_tokens_refused": {"minutes": "count"},
     "admin_token_in_address": {"name": "text"},
     "body_too_large": {"most": "bytes"},
-    "invalid_request": {"fields": "list"},
+    # `reasons`: for each field, why (workflow.http.unreadable): {field, reason, ...}
+    "invalid_request": {"fields": "list", "reasons": "request_reasons"},
     "not_found": {},
     "method_not_allowed": {},
     "http_error": {"status": "number"},
@@ -548,14 +553,30 @@ a library's explanation (`detail`), the command line meant (`corrected`, to be t
 def briefed(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """`params` of `code` with each text value it echoes cut to ECHO_MOST characters and « … »,
     and so are those of each further problem of a file (`others`)."""
-    kinds = CODES.get(code, {})
+    kinds = {**FRAME_KINDS, **CODES.get(code, {})}
     out = {
         key: _cut(value) if kinds.get(key) == "text" and key not in _NOT_ECHOES else value
         for key, value in params.items()
     }
+    # A bidi override or a terminal's escape in a value echoed reorders or recolours what a
+    # script's log shows around it: params write them out as the message does (`\u202e`).
+    out = {key: _shown(value) if kinds.get(key) in _ECHOES else value for key, value in out.items()}
     if isinstance(out.get("others"), list):
         out["others"] = [_briefed_problem(item) for item in out["others"]]
     return out
+
+
+_ECHOES = frozenset({"text", "path", "list", "input"})
+"""The kinds of parameters that may echo what was given: their control and invisible
+characters written out (states.visible), as the message writes them."""
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [visible(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 def _briefed_problem(problem: Any) -> Any:

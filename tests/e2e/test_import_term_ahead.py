@@ -66,3 +66,18 @@ def test_a_history_or_many_files_are_refused_with_nothing_loaded(
     assert many["code"] == "term_ahead_one_file"
     assert many["params"]["files"] == [str(SECOND), str(EXAMPLE)]
     assert convflow.json("list") == []
+
+
+def test_the_json_of_an_import_has_one_shape_whatever_the_options(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    # the administrator's retest: `--without-history --json` gave neither key
+    cli_clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    convflow.ok("init")
+    facts = convflow.json("import", "--without-history", str(EXAMPLE))
+    assert (facts["end_date"], facts["term_moved_from"]) == ("2025-12-31", None)
+    assert facts["term_past"] is True
+    second = convflow.json("import", str(SECOND))
+    assert (second["end_date"], second["term_moved_from"]) == ("2027-12-31", None)
+    moved = convflow.json("import", "--term-ahead", "--skip-existing", str(SECOND))
+    assert set(moved) == {"reference", "imported"}  # already loaded: nothing more to say

@@ -246,3 +246,18 @@ def test_the_held_expiry_names_the_signatory_it_waits_for_as_the_emails_do(
         "Signé par Mustapha Berra, Directeur-ordonnateur (GIP Centre de Ressources pour la "
         "Politique de la Ville PACA (CRPV PACA)) le mardi 16 décembre 2025." in card
     ), card
+
+
+def test_an_amendment_s_amount_as_a_json_whole_number_is_read_as_its_text(
+    client: httpx.Client, tokens: Tokens, in_execution: App
+):
+    admin = bearer(tokens.admin)
+
+    decimal = client.post(AMENDMENTS, headers=admin, json={"changes": {"amount": 250000.5}})
+    drafted = client.post(AMENDMENTS, headers=admin, json={"changes": {"amount": 250000}})
+
+    assert decimal.status_code == 422
+    assert (decimal.json()["code"], decimal.json()["params"]["field"]) == ("float_value", "amount")
+    assert drafted.status_code == 201, drafted.text
+    listed = client.get(AMENDMENTS, headers=admin).json()
+    assert listed[0]["changes"] == {"amount": "250000.00"}

@@ -194,6 +194,10 @@ SAMPLES: dict[str, Any] = {
     "line": "pay",
     "flag": False,
     "connection": 'connection failed: connection to server at "127.0.0.1" failed: refused',
+    "request_reasons": [
+        {"field": "query.per_page", "reason": "out_of_range", "least": 1, "most": 200},
+        {"field": "body.8", "reason": "json_malformed", "line": 1, "column": 9},
+    ],
 }
 
 

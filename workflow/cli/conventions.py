@@ -203,10 +203,10 @@ def _import_one(
     if as_json:
         facts = {"reference": result.reference, "imported": True, "state": result.state,
                  "history": len(history), "term_past": past}  # fmt: skip
-        if term_ahead:  # added with the option: the term the file wrote, if it was moved,
-            # and the term loaded (`end_date`, as `status` names it)
-            facts["term_moved_from"] = written_term.isoformat() if moved else None
-            facts["end_date"] = convention.end_date.isoformat()
+        # One shape whatever the options: the term loaded (`end_date`, as `status` names
+        # it), and the term the file wrote when --term-ahead moved it (null: not moved).
+        facts["term_moved_from"] = written_term.isoformat() if moved else None
+        facts["end_date"] = convention.end_date.isoformat()
         emit(facts)
         return
     click.echo(words("{reference}: imported in state {state}", reference=result.reference,

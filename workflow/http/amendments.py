@@ -11,14 +11,22 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from states.inputs import parse_day
 from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
 from workflow.http.auth import Admin, Context, api_reader
 from workflow.http.json_body import StrictJsonRoute
-from workflow.http.schemas import MAX_AMENDMENT, PLAIN, InputKey, InputValue, Open, Problem
+from workflow.http.schemas import (
+    MAX_AMENDMENT,
+    PLAIN,
+    InputKey,
+    InputValue,
+    Open,
+    Problem,
+    inputs_as_text,
+)
 from workflow.usecases import views
 from workflow.usecases.amendments import (
     AmendmentRecorded,
@@ -58,6 +66,8 @@ class AmendmentRequest(BaseModel):
     )
     on: OnDate | None = Field(None, description="YYYY-MM-DD (default: today)")
 
+    _changes = field_validator("changes", mode="before")(inputs_as_text)
+
 
 class AmendmentEventRequest(BaseModel):
     """An event on an amendment: submit, sign (signatory=EMAIL) or abandon."""
@@ -67,6 +77,8 @@ class AmendmentEventRequest(BaseModel):
     event: Literal["submit", "sign", "abandon"]
     on: OnDate | None = None
     inputs: dict[InputKey, InputValue] = Field(default_factory=dict, max_length=10)
+
+    _inputs = field_validator("inputs", mode="before")(inputs_as_text)
 
 
 class Amendment(Open):

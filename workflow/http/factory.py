@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from states.errors import ConvflowError
+from states.visible import visible
 from storage.engine import DRIVER_ERROR, DatabaseRefused, refusal_of
 from workflow.bootstrap import App
 from workflow.http import (
@@ -53,6 +54,7 @@ from workflow.http.openapi import with_refusals
 from workflow.http.rendering import Pages
 from workflow.http.security import SecurityHeaders, redact_access_log
 from workflow.http.sessions import Sessions
+from workflow.http.unreadable import reason
 from workflow.ops.health import ServiceHealth
 from workflow.ops.metrics import Metrics
 from workflow.wording.refusals import say
@@ -160,11 +162,21 @@ _HTTP_MESSAGES = {
 
 
 async def _invalid_request(request: Request, error: Exception) -> Response:
-    """A request the API cannot read: FastAPI's `detail`, and the fields as a refusal."""
+    """A request the API cannot read: FastAPI's `detail`, and the fields as a refusal, with
+    the reason of each (`reasons`: what is wrong, how to write it). A refusal of convflow's own
+    raised while the body is read (a JSON number with a decimal point for an amount) is
+    answered as itself."""
     assert isinstance(error, RequestValidationError)
-    problems = [_brief_input(problem) for problem in _finite(jsonable_encoder(error.errors()))]
+    raw = list(error.errors())
+    for found in raw:
+        refused = (found.get("ctx") or {}).get("error")
+        if isinstance(refused, ConvflowError):
+            return await _domain_error(request, refused)
+    cause = error.__cause__
+    reasons = [jsonable_encoder(reason(request, found, error.body, cause)) for found in raw]
+    problems = [_written_out(_brief_input(p)) for p in _finite(jsonable_encoder(raw))]
     fields = [".".join(str(part) for part in problem["loc"]) for problem in problems]
-    refusal = HttpRefused("invalid_request", fields=fields)
+    refusal = HttpRefused("invalid_request", fields=fields, reasons=reasons)
     return JSONResponse(refused_body(request, refusal, problems), status_code=422)
 
 
@@ -195,9 +207,23 @@ def _brief_input(problem: dict[str, Any]) -> dict[str, Any]:
     return {**problem, "input": text[:ECHO_MOST] + "…"}
 
 
+def _written_out(value: Any) -> Any:
+    """A problem of FastAPI's `detail` with the control and invisible characters of what it
+    echoes (the input, a key in `loc`) written out (a bidi override reorders a terminal's
+    line), as every refusal's `params` write them."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible(str(key)): _written_out(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_written_out(item) for item in value]
+    return value
+
+
 async def _nested_too_deep(request: Request, error: Exception) -> Response:
     """A body nested thousands deep: refused as unreadable, not a crash."""
-    refusal = HttpRefused("invalid_request", fields=["body"])
+    too_deep = {"field": "body", "reason": "too_deep"}
+    refusal = HttpRefused("invalid_request", fields=["body"], reasons=[too_deep])
     body = refused_body(request, refusal, "the body is nested too deeply")
     return JSONResponse(body, status_code=422)
 

@@ -6,9 +6,13 @@ the API passes them on as they come.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from states.errors import InvalidInput
 
 StateName = Literal[
     "draft", "signature", "notification", "payment", "execution", "dispute", "litigation",
@@ -31,6 +35,34 @@ MAX_AMENDMENT = 10_000
 """The highest amendment number a route takes."""
 InputKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
 InputValue = Annotated[str, StringConstraints(max_length=MAX_INPUT, pattern=PLAIN)]
+_NAMED = re.compile(r"^[a-z_]{1,40}(\.[a-z0-9_]{1,64}){0,2}$")
+"""A key whose value's refusal may name it (an input's, a term's): any other is refused as a
+key first."""
+
+
+def inputs_as_text(given: Any) -> Any:
+    """An event's inputs (or an amendment's changes) as the domain reads them: text, a JSON
+    whole number taken as its decimal text (`"instalment": 1` is `"1"`, as a refusal's
+    `params.instalment` gives it), so the domain's own checks and codes apply to it. A number
+    with a decimal point is refused (`float_value`: 27000.1 is no exact amount, write it as
+    text), and so are a boolean, an object or a list (`invalid_value`), naming the key; null
+    and the keys themselves are left to the schema."""
+    if not isinstance(given, dict):
+        return given
+    read: dict[Any, Any] = {}
+    for key, value in given.items():
+        if isinstance(key, str) and _NAMED.match(key):
+            if isinstance(value, float):
+                raise InvalidInput(key, "float_value", value=repr(value))
+            if isinstance(value, bool | dict | list):
+                shown = json.dumps(value, ensure_ascii=False)[:40]
+                raise InvalidInput(
+                    key, "invalid_value", detail=f"{key} = {shown}", expected="input"
+                )
+            if isinstance(value, int):
+                value = str(value)
+        read[key] = value
+    return read
 
 
 class Open(BaseModel):
@@ -304,7 +336,9 @@ class EventRequest(BaseModel):
     inputs: dict[InputKey, InputValue] = Field(
         default_factory=dict,
         max_length=20,
-        description="e.g. {'signatory': 'name@example.org'}, {'amount': '200000.00'}",
+        description="e.g. {'signatory': 'name@example.org'}, {'amount': '200000.00'}; a "
+        "whole number may be given as a JSON number ({'instalment': 1}), an amount never with "
+        "a decimal point (write it as text)",
     )
     expected_version: int | None = Field(
         None,
@@ -313,6 +347,8 @@ class EventRequest(BaseModel):
         strict=True,  # true is not 1: booleans are not numbers
         description="refuse (409) if the convention changed since",
     )
+
+    _inputs = field_validator("inputs", mode="before")(inputs_as_text)
 
 
 class NewDeadline(BaseModel):

@@ -28,6 +28,7 @@ from states.identifiers import FORMS
 from states.visible import visible
 from workflow.failures import said_failure
 from workflow.wording.catalogue import gettext_noop
+from workflow.wording.requests import said_reasons
 from workflow.wording.words import UNKNOWN, Words
 
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -187,6 +188,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "line": _line,
     "flag": lambda words, value, _: "",  # read by the sentence of its `line`
     "connection": lambda words, value, _: say(said_failure(str(value)), words).message,
+    "request_reasons": lambda words, value, _: said_reasons(words, value),
 }
 """How each kind of parameter is said."""
 
