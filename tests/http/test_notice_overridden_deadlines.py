@@ -174,3 +174,15 @@ def test_a_notice_ending_before_the_term_is_still_listed_as_taking_effect(
     assert "en cours de résiliation" in listed
     page = words(browser.get(f"/conventions/{REFERENCE}").text)
     assert "Prise d'effet de la résiliation" in page and "Résiliation sans effet" not in page
+
+
+def test_the_conventions_list_gives_the_term_as_the_next_deadline(
+    overridden: App, client: httpx.Client, tokens: Tokens
+) -> None:
+    """The term and the notice's deadline fall at the same instant: the list names the term
+    (as it did: the term's deadline, opened first, comes first)."""
+    listed = words(signed_in(client, tokens).get("/conventions").text)
+    assert "Terme de la convention 31 décembre 2025" in listed, listed
+    assert "Prise d'effet" not in listed
+    found = client.get("/api/v1/conventions", headers=bearer(tokens.viewer)).json()["items"]
+    assert [item["next_deadline_kind"] for item in found] == ["expiry"]
