@@ -458,10 +458,11 @@ class ListingQueries:
         return {row[0]: int(row[1]) for row in rows}
 
     def upcoming(self, now: datetime, days: int, limit: int | None) -> tuple[list[AnyRow], int]:
-        """Pending deadlines that fall within `days` (overdue first), and how many in all."""
+        """Pending deadlines that fall within `days` (overdue first), and how many in all;
+        each with its details (a notice's says whether the term overrides it)."""
         due = (d.status == PENDING, d.expires_at < now + timedelta(days=days))
         columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status,
-                   d.convention_id, _committee_name_of(d.kind))  # fmt: skip
+                   d.convention_id, _committee_name_of(d.kind), d.details)  # fmt: skip
         # Ordered as the pending index is (instant, then row): read in order, no sort.
         query = (
             select(*columns)
@@ -524,10 +525,19 @@ class ListingQueries:
     def calendar(
         self, reference: str | None, since: date | None, until: date | None
     ) -> list[AnyRow]:
-        """Deadlines for a calendar feed, those that will never fall left out."""
+        """Deadlines for a calendar feed, those that will never fall left out; each with its
+        details (a notice's says whether the term overrides it)."""
         columns = (c.reference, c.title, d.kind, d.status, d.due_date, d.expires_at)
         query = (
-            select(*columns, d.explanation, d.opened_by_seq, d.created_at, d.resolved_at, c.clauses)
+            select(
+                *columns,
+                d.explanation,
+                d.opened_by_seq,
+                d.created_at,
+                d.resolved_at,
+                c.clauses,
+                d.details,
+            )
             .join(convention_table, c.id == d.convention_id)
             .where(d.status.not_in(_NOT_IN_CALENDAR))
             .order_by(d.due_date, c.reference, d.kind)

@@ -15,7 +15,14 @@ from states.visible import visible
 from workflow.usecases.commands import DeadlineOpened
 from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
-from workflow.wording.reading import NOT_RECORDED, read_status, reading_note
+from workflow.wording.reading import (
+    NOT_RECORDED,
+    WITHOUT_EFFECT_NAME,
+    WITHOUT_EFFECT_NOTE,
+    read_status,
+    reading_note,
+    without_effect,
+)
 from workflow.wording.words import Words
 
 
@@ -416,14 +423,16 @@ def next_pass_text(words: Words, reminder: Mapping[str, Any]) -> str:
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     committee = (view.get("committee") or {}).get("name")
-    names = [deadline_name(words, d["kind"], d.get("instalment"), committee)
+    # A notice the term overrides is not said to take effect: it is without effect (rule 10).
+    names = [words(WITHOUT_EFFECT_NAME) if without_effect(d)
+             else deadline_name(words, d["kind"], d.get("instalment"), committee)
              for d in view["deadlines"]]  # fmt: skip
     # Passed at the instant of reading, still pending as stored: said passed, not to come;
     # closed by the end the next pass applies: said as that pass leaves it (cancelled).
     statuses = [words.label("deadline_status", read_status(d)) for d in view["deadlines"]]
     width, said_width = max(map(len, names), default=0), max(map(len, statuses), default=0)
     for d, kind, status in zip(view["deadlines"], names, statuses, strict=True):
-        note = reading_note(d)
+        note = reading_note(d) or (WITHOUT_EFFECT_NOTE if without_effect(d) else None)
         lines.append(
             f"{kind:<{width}}  {status:<{said_width}}  "
             + words(

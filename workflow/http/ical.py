@@ -19,6 +19,8 @@ from icalendar import Alarm, Calendar, Event
 
 from workflow.http.addresses import in_address
 from workflow.wording import dashboard as labels
+from workflow.wording.dashboard import FRENCH
+from workflow.wording.reading import WITHOUT_EFFECT, WITHOUT_EFFECT_NAME
 
 PRODID = "-//Métropole Aix-Marseille-Provence//convflow//FR"
 _PREFIXED = ("met", "passed", "applied")
@@ -35,7 +37,8 @@ def _alarm(item: Mapping[str, Any], reminder_hour: int) -> Alarm | None:
     """A display alarm when the first reminder of this deadline goes out, if it has one and
     the deadline is still to come."""
     days = item.get("first_reminder_days")
-    if days is None or item["status"] != "pending":
+    # a notice the term overrides has no reminder of its own: the term's say it (rule 10)
+    if days is None or item["status"] != "pending" or item.get("without_effect"):
         return None
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -47,7 +50,11 @@ def _alarm(item: Mapping[str, Any], reminder_hour: int) -> Alarm | None:
 
 def _label(item: Mapping[str, Any]) -> str:
     """What an event of the feed is called: its own label (a committee named as its
-    convention names it), else its kind's; a meeting held is an event, not a deadline."""
+    convention names it), else its kind's; a meeting held is an event, not a deadline; a
+    notice the term overrides, without effect: « résiliation sans effet : la convention expire
+    à son terme le 31 décembre 2027 », not a termination that will not be."""
+    if item.get("without_effect"):
+        return FRENCH(WITHOUT_EFFECT, day=FRENCH.date(item["due_date"]))
     if item.get("label"):
         return str(item["label"])
     if item["kind"] == "committee_meeting":
@@ -71,7 +78,8 @@ def _event(item: Mapping[str, Any], link: str | None, reminder_hour: int) -> Eve
     event.add("description", f"{item['title']}\n\n{item['explanation']}")
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")
-    event.add("categories", [label])
+    # a category names a kind of event, not one day
+    event.add("categories", [FRENCH(WITHOUT_EFFECT_NAME) if item.get("without_effect") else label])
     if link:
         event.add("url", link)
     alarm = _alarm(item, reminder_hour)

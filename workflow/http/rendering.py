@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from notifications.formatting import number_fr
 from states.committee import CommitteeWords, committee_words
 from states.convention import Articles
 from workflow.http.addresses import in_address
-from workflow.http.dates import when
+from workflow.http.dates import Form, when
 from workflow.http.diagram import state_diagram, ways_by_state, ways_out
 from workflow.http.presenting import (
     SORT_LABELS,
@@ -31,6 +32,7 @@ from workflow.http.presenting import (
     term_rows,
 )
 from workflow.wording import dashboard as labels
+from workflow.wording.reading import WITHOUT_EFFECT, without_effect
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -74,6 +76,20 @@ def in_days(count: int | None) -> str:
     return "hier" if count == -1 else f"il y a {-count} jours"
 
 
+_DAY = "\ue000"
+"""Where the day goes in a sentence from the catalogue, until its `<time>` element replaces
+it (a private-use character no sentence holds)."""
+
+
+def without_effect_line(deadline: Mapping[str, Any], form: Form = "long") -> Markup:
+    """The line of a notice's deadline the term overrides (rule 10), where its kind's label
+    would announce a termination that will not be: « Résiliation sans effet : la convention
+    expire à son terme le 31 décembre 2027 », the day the term's (its own)."""
+    said = labels.FRENCH(WITHOUT_EFFECT, day=_DAY)
+    line = escape(said[:1].upper() + said[1:])
+    return Markup(line.replace(_DAY, when(deadline["due_date"], form)))
+
+
 def named_committee(view: Mapping[str, Any] | None) -> CommitteeWords:
     """How the page names a convention's committee, from its view (`status`'s `committee`):
     its own name and article, or the model's Comité technique."""
@@ -94,6 +110,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "read_status": labels.read_status,
     "deadline_label": labels.deadline,
     "deadline_heading": labels.deadline_heading,
+    "without_effect": without_effect,
+    "without_effect_line": without_effect_line,
     "deadline_status_label": labels.deadline_status,
     "reminder_status_label": labels.reminder_status,
     "reminder_reason_label": labels.reminder_reason,

@@ -97,6 +97,12 @@ class OverdueItem(OverdueObligation):
     reference: str
     title: str
     state: str = Field(description="the convention's state, as recorded")
+    notice_overridden: bool = Field(
+        default=False,
+        description="its convention is in 'termination' under a notice its term overrides (it "
+        "would end on the term's day or after it): the notice will have no effect, the "
+        "convention runs to its term and expires then",
+    )
 
 
 class OverdueList(BaseModel):
@@ -407,6 +413,18 @@ class DeadlineItem(Open):
     label: str = Field(
         description="what the dashboard calls it, in French: the kind's label, or 'prochaine "
         "réunion de la Commission de suivi' for a committee its convention names so",
+    )
+    notice_overridden: bool = Field(
+        default=False,
+        description="its convention is in 'termination' under a notice its term overrides (it "
+        "would end on the term's day or after it): the notice will have no effect, the "
+        "convention runs to its term and expires then",
+    )
+    without_effect: bool = Field(
+        default=False,
+        description="a termination notice's deadline (kind 'termination') the term overrides: "
+        "its day is the term's, on which the convention expires; the termination never takes "
+        "effect (its kind and label unchanged)",
     )
 
 

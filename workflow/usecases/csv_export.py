@@ -73,7 +73,8 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
 def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
     """The upcoming deadlines list."""
     headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)",
-               "suspendue (avenant en signature)"]  # fmt: skip
+               "suspendue (avenant en signature)",
+               "résiliation sans effet (la convention expire à son terme)"]  # fmt: skip
     rows = (
         [
             item["due_date"],
@@ -86,6 +87,9 @@ def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
             # passed while an extension in signature holds the expiry (rule 27), as the
             # deadlines list says it (held_by_extension): recorded when the wait ends
             "oui" if item["held_by_extension"] else "",
+            # a notice the term overrides (rule 10): its day is the term's, the termination
+            # never takes effect (without_effect); the columns before it unchanged
+            "oui" if item.get("without_effect") else "",
         ]
         for item in items
     )

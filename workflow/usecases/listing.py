@@ -41,6 +41,7 @@ from workflow.bootstrap import App
 from workflow.usecases.iso import day, instant
 from workflow.usecases.views import ExpiryHeldView, expiry_held_view
 from workflow.wording import labels
+from workflow.wording.reading import without_effect
 
 __all__ = [
     "LIST",
@@ -110,6 +111,9 @@ class OverdueItem(Overdue):
     reference: str
     title: str
     state: str
+    notice_overridden: bool
+    """Its convention is in `termination` under a notice its term overrides
+    (states.due.notice_overridden): its state is said as the emails say it."""
 
 
 class ConventionSummary(TypedDict):
@@ -181,6 +185,13 @@ class DeadlineItem(TypedDict):
     """What the lists call it, in French: its kind's label, or the committee's next meeting
     named as its convention names the committee (« prochaine réunion de la Commission de
     suivi »)."""
+    notice_overridden: bool
+    """Its convention is in `termination` under a notice its term overrides
+    (states.due.notice_overridden): its state is said as the emails say it."""
+    without_effect: bool
+    """A termination notice's deadline the term overrides (rule 10): its day is the term's,
+    on which the convention expires; the termination never takes effect
+    (workflow.wording.reading.without_effect). Its `kind` and `label` stay."""
 
 
 class UpcomingDeadlines(TypedDict):
@@ -210,6 +221,9 @@ class CalendarDeadline(TypedDict):
     # What its summary calls it: the committee's meeting or next meeting named as its
     # convention names the committee (labels.for_committee); None: its kind's label.
     label: str | None
+    # A termination notice's deadline the term overrides (rule 10): the convention expires at
+    # its term, the termination never takes effect (workflow.wording.reading.without_effect).
+    without_effect: bool
 
 
 class FailedEmail(TypedDict):
@@ -314,7 +328,11 @@ def _passed_at(
         unrecorded = now is not None and passed_unrecorded(row.status, _aware(row.expires_at), now)
         items.append({"reference": row.reference, "title": row.title, "state": row.state,
                       "kind": row.kind, "instalment": int(row.instalment),
-                      "due_date": day(row.due_date), "passed_unrecorded": unrecorded})  # fmt: skip
+                      "due_date": day(row.due_date), "passed_unrecorded": unrecorded,
+                      "notice_overridden": False})  # fmt: skip
+    overridden = _notices_overridden(uow, rows)
+    for item in items:
+        item["notice_overridden"] = item["reference"] in overridden
     return items, ends
 
 
@@ -425,9 +443,11 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
 
 def _notices_overridden(uow: Any, rows: Sequence[AnyRow]) -> set[str]:
     """The conventions among `rows` under a termination notice their term overrides
-    (states.due.notice_overridden), by reference: read for those in `termination` only."""
-    return {row.reference for row in rows if row.state == "termination"
-            and notice_overridden(uow.conventions.get(row.reference))}  # fmt: skip
+    (states.due.notice_overridden), by reference: read for those in `termination` only, each
+    once (a list of deadlines may name a convention several times)."""
+    ending = {row.reference for row in rows if row.state == "termination"}
+    return {reference for reference in ending
+            if notice_overridden(uow.conventions.get(reference))}  # fmt: skip
 
 
 def _held_expiries(
@@ -465,7 +485,7 @@ def counts_by_state(app: App) -> dict[str, int]:
 
 
 def _deadline_item(
-    row: AnyRow, now: datetime, end: EndUnrecorded | None, held: Hold | None
+    row: AnyRow, now: datetime, end: EndUnrecorded | None, held: Hold | None, overridden: bool
 ) -> DeadlineItem:
     expires_at = _aware(row.expires_at)
     until, term = held if held is not None else (None, None)
@@ -483,6 +503,8 @@ def _deadline_item(
         "closed_by_end": closed_at_pass(row.kind, row.status, expires_at, end),
         "committee_name": row.committee_name,
         "label": labels.for_committee("deadline", row.kind, row.committee_name),
+        "notice_overridden": overridden,
+        "without_effect": without_effect({"kind": row.kind, "details": row.details}),
     }
 
 
@@ -497,7 +519,9 @@ def upcoming_deadlines(
         come = uow.listing.ends_come(sorted({row.convention_id for row in rows}), now)
         holds = _holds(uow, [*come, *rows], now, app.settings.extension_grace_days)
         ends = _ends(come, now, holds)
-    items = [_deadline_item(row, now, ends.get(row.reference), holds.get(row.reference))
+        overridden = _notices_overridden(uow, rows)
+    items = [_deadline_item(row, now, ends.get(row.reference), holds.get(row.reference),
+                            row.reference in overridden)
              for row in rows]  # fmt: skip
     return {"items": items, "total": total, "days": days}
 
@@ -529,6 +553,7 @@ def calendar_deadlines(
             "resolved_at": row.resolved_at,
             "first_reminder_days": _first_reminder_days(row, calendar),
             "label": _committee_label("deadline", row.kind, names.get(row.reference)),
+            "without_effect": without_effect({"kind": row.kind, "details": row.details}),
         }
         for row in rows
     ]
@@ -575,6 +600,7 @@ def _meetings(
                 "resolved_at": held,
                 "first_reminder_days": None,
                 "label": _committee_label("event", "committee_meeting", record.name),
+                "without_effect": False,
             })  # fmt: skip
     return found
 

@@ -35,6 +35,30 @@ CLOSED_BY_END_SHORT = gettext_noop(
 """CLOSED_BY_END where a line has little room."""
 
 
+WITHOUT_EFFECT_NAME = gettext_noop("termination without effect")
+"""The name of a notice's deadline the term overrides (:func:`without_effect`), where a
+deadline's name stands (a column of names)."""
+WITHOUT_EFFECT = gettext_noop(
+    "termination without effect: the convention expires at its term on {day}"
+)
+"""The line of a notice's deadline the term overrides (:func:`without_effect`), in the lists of
+deadlines, where « prise d'effet de la résiliation » would announce a termination that will not
+be: the day is the term's."""
+WITHOUT_EFFECT_NOTE = gettext_noop("the convention expires at its term that day")
+"""What follows the day of a notice's deadline named WITHOUT_EFFECT_NAME."""
+
+
+def without_effect(deadline: Mapping[str, Any]) -> bool:
+    """Whether a deadline is a termination notice's that the term overrides (rule 10): the
+    notice would end on the term's day or after it, so the convention expires at its term and
+    the termination never takes effect; its day is the term's. A list's item says it in
+    `without_effect`; a status's deadline in its `details` (`ends_by`: `expiry`)."""
+    if "without_effect" in deadline:
+        return bool(deadline["without_effect"])
+    details = deadline.get("details") or {}
+    return deadline.get("kind") == "termination" and details.get("ends_by") == "expiry"
+
+
 def read_status(deadline: Mapping[str, Any]) -> str:
     """A deadline's status as the instant of reading has it (a code of `deadline_status`)."""
     if deadline.get("closed_by_end", False):
@@ -63,6 +87,10 @@ __all__ = [
     "HELD_SHORT",
     "NOT_RECORDED",
     "NOT_RECORDED_SHORT",
+    "WITHOUT_EFFECT",
+    "WITHOUT_EFFECT_NAME",
+    "WITHOUT_EFFECT_NOTE",
     "read_status",
     "reading_note",
+    "without_effect",
 ]
