@@ -108,7 +108,9 @@ def _next_column(column: ColumnElement[Any], now: datetime) -> ColumnElement[Any
     """One column of the convention's next deadline at `now` (its kind, its due day)."""
 
     def first(end_come: bool) -> ColumnElement[Any]:
-        found = select(column).where(*_to_come(now, end_come)).order_by(d.expires_at).limit(1)
+        # two deadlines at one instant (the term, and a notice it overrides capped at it): the
+        # one opened first, so that the kind and the day read are of the same row, everywhere
+        found = select(column).where(*_to_come(now, end_come)).order_by(d.expires_at, d.id).limit(1)
         return found.scalar_subquery()
 
     return case((_end_come(now), first(True)), else_=first(False))
