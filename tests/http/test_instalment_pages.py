@@ -316,9 +316,10 @@ def test_an_avenant_drafted_on_an_instalment_says_the_subsidy_s_new_total_before
     card = words(client.get(PAGE).text)
 
     assert (
-        "Nouveau montant total de la subvention, somme des versements : 48 000,00 € "
-        "(45 000,00 € aujourd'hui)."
+        "Montant de la subvention somme des versements 45 000,00 € → 48 000,00 € "
+        "(prévu, si l'avenant est signé)"
     ) in card
+    assert card.count("48 000,00 €") == 1  # said once, in its row of « Avant → après »
     [drafted] = views.amendments(first_paid, EXAMPLE)
     assert drafted["new_total"] == {"before": "45000.00", "after": "48000.00"}
 
