@@ -33,6 +33,7 @@ from workflow.http.forms import (
     committee_form,
     draft_form,
     event_forms,
+    read_dates,
     submitted,
 )
 from workflow.http.pages import csv_response, page_context
@@ -201,8 +202,10 @@ async def amend(request: Request, context: Context, signed: PageAdmin, reference
 
     def act(form: Form) -> str:
         changes = submitted(form, CHANGE)
-        command = DraftAmendment(checked(reference), changes, signed.principal.actor, _day(form))
         try:
+            command = DraftAmendment(
+                checked(reference), read_dates(changes), signed.principal.actor, _day(form)
+            )
             draft_amendment(context.app, command, context.now())
         except InvalidInput as error:  # name the term, not an event's input of the same key
             if error.field not in changes:

@@ -1,0 +1,86 @@
+"""What the Métropole's convention officer read on the dashboard, said plainly: the avenant's
+term a date picker that also reads a date typed JJ/MM/AAAA, a held term's deadline line that
+does not contradict itself, overdue items named as such, no command-line words on French
+pages, a conflict naming what changed, reminders' true offset, days counted in French."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import httpx
+import pytest
+
+from tests.http.conftest import REFERENCE, bearer, form_value
+from tests.integration import steps
+from workflow.bootstrap import App
+
+PAGE = f"/conventions/{REFERENCE}"
+AMENDMENTS = f"/api/v1/conventions/{REFERENCE}/amendments"
+
+
+@pytest.fixture
+def in_execution(loaded: App) -> App:
+    """The reference convention in execution, on 10 June 2025 (its term: 31 December 2025)."""
+    steps.bring_into_execution(loaded)
+    loaded.clock.now = steps.at("2025-06-10T09:00:00Z")  # type: ignore[attr-defined]
+    return loaded
+
+
+def words(html: str) -> str:
+    """The page's text as read: tags dropped, entities decoded, every space a plain one."""
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"[\s\u202f\xa0]+", " ", text)
+
+
+def field_tag(page: str, name: str) -> str:
+    """The <input> tag named `name`."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert found, name
+    return found.group(0)
+
+
+def test_the_avenant_term_is_a_date_picker_saying_the_format(
+    admin_browser: httpx.Client, in_execution: App
+) -> None:
+    page = admin_browser.get(PAGE).text
+
+    tag = field_tag(page, "ch_end_date")
+    assert 'type="date"' in tag, tag
+    hint = words(page[page.index('id="amend-end_date-hint"') :].split("</p>")[0] + "</p>")
+    assert "JJ/MM/AAAA" in hint, hint
+
+
+def test_an_avenant_term_typed_jj_mm_aaaa_is_read_as_the_date_it_says(
+    admin_browser: httpx.Client, in_execution: App, tokens: object
+) -> None:
+    csrf = form_value(admin_browser.get(PAGE).text, "csrf_token")
+
+    answer = admin_browser.post(
+        f"{PAGE}/avenants", data={"csrf_token": csrf, "ch_end_date": "30/06/2026"}
+    )
+
+    assert answer.status_code == 303, words(answer.text)[:2000]
+    drafted = admin_browser.get(AMENDMENTS, headers=bearer(tokens.viewer)).json()  # type: ignore[attr-defined]
+    assert drafted[0]["changes"] == {"end_date": "2026-06-30"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("juin 2026", "« juin 2026 » n'est pas une date : choisissez-la dans le calendrier ou "
+         "écrivez-la au format JJ/MM/AAAA (par exemple 30/06/2028)"),
+        ("31/06/2026", "« 31/06/2026 » n'est pas une date du calendrier"),
+    ],
+)  # fmt: skip
+def test_an_avenant_term_that_is_no_date_is_refused_naming_jj_mm_aaaa(
+    admin_browser: httpx.Client, in_execution: App, typed: str, said: str
+) -> None:
+    csrf = form_value(admin_browser.get(PAGE).text, "csrf_token")
+
+    answer = admin_browser.post(f"{PAGE}/avenants", data={"csrf_token": csrf, "ch_end_date": typed})
+
+    assert answer.status_code == 422
+    text = words(answer.text)
+    assert said in text, text[:3000]
+    assert "AAAA-MM-JJ, ni un instant ISO" not in text
