@@ -84,3 +84,35 @@ def test_an_avenant_term_that_is_no_date_is_refused_naming_jj_mm_aaaa(
     text = words(answer.text)
     assert said in text, text[:3000]
     assert "AAAA-MM-JJ, ni un instant ISO" not in text
+
+
+@pytest.fixture
+def notified(loaded: App) -> App:
+    """In force, its award notified on 20 March 2025: the payment target is Saturday 19 April
+    2025; read on 21 March 2025."""
+    steps.bring_into_force(loaded)
+    steps.record(loaded, "notify", "2025-03-20")
+    loaded.clock.now = steps.at("2025-03-21T09:00:00Z")  # type: ignore[attr-defined]
+    return loaded
+
+
+def test_a_reminder_moved_to_the_working_day_before_says_so(
+    admin_browser: httpx.Client, notified: App
+) -> None:
+    html = admin_browser.get(PAGE).text
+    table = html[html.index('id="rappels-titre"') :]
+    rows = [words(row) for row in re.findall(r"<tr>.*?</tr>", table, re.S)]
+    payment = [row for row in rows if "versement" in row.lower() and "18 avr" in row]
+
+    assert payment, rows
+    assert all("le jour même" not in row for row in payment), payment
+    assert any("la veille (jour ouvré)" in row for row in payment), payment
+
+
+def test_zero_days_is_said_in_the_singular(admin_browser: httpx.Client, in_execution: App) -> None:
+    """The payment is reminded on the day itself: the avenant's form said « Actuellement :
+    0 jours »."""
+    text = words(admin_browser.get(PAGE).text)
+
+    assert re.search(r"Actuellement : 0 jour\b", text)
+    assert not re.search(r"(?<!, )\b[01] jours\b", text), re.findall(r".{60}\b[01] jours", text)

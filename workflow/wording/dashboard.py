@@ -7,8 +7,11 @@ the command line; this module picks the right one for each place of a page.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
+from notifications import days_fr
+from states.calendar import civil_date
 from states.convention import Convention
 from states.inputs import PROSE_INPUTS
 from states.lifecycle import END_STATES
@@ -150,9 +153,23 @@ def reminder_when(days_before: int | None) -> str:
         return ""
     if days_before == 0:
         return "le jour même"
-    count = abs(days_before)
-    unit = "jour" if count == 1 else "jours"
-    return f"{count} {unit} {'avant' if days_before > 0 else 'après'}"
+    return f"{days_fr(abs(days_before))} {'avant' if days_before > 0 else 'après'}"
+
+
+def reminder_goes(reminder: Mapping[str, Any]) -> str:
+    """When a reminder truly goes, from its deadline: its offset ('7 jours avant', 'le jour
+    même') unless the day it is planned for was moved to a working day, then the true one
+    ('la veille (jour ouvré)' for a deadline on a Saturday reminded the Friday)."""
+    days_before = reminder.get("days_before")
+    due, planned = reminder.get("due_date"), reminder.get("planned_at")
+    if days_before is None or not due or not planned:
+        return reminder_when(days_before)
+    moment = datetime.fromisoformat(str(planned).replace("Z", "+00:00"))
+    true = (date.fromisoformat(str(due)) - civil_date(moment)).days
+    if true == days_before:
+        return reminder_when(days_before)
+    said = "la veille" if true == 1 else reminder_when(true)
+    return f"{said} (jour ouvré)"
 
 
 def input_label(key: str, amendment: int | None = None) -> str:
