@@ -116,3 +116,45 @@ def test_zero_days_is_said_in_the_singular(admin_browser: httpx.Client, in_execu
 
     assert re.search(r"Actuellement : 0 jour\b", text)
     assert not re.search(r"(?<!, )\b[01] jours\b", text), re.findall(r".{60}\b[01] jours", text)
+
+
+def expiry_lines(html: str) -> list[str]:
+    """The lines of the page's « Terme de la convention » deadlines."""
+    section = html[html.index('id="echeances"') : html.index('id="cycle"')]
+    cards = re.findall(r"<article class=\"deadline.*?</header>", section, re.S)
+    return [words(card) for card in cards if "Terme de la convention" in words(card)]
+
+
+def test_a_held_term_says_it_came_and_its_end_is_held(
+    admin_browser: httpx.Client, in_execution: App
+) -> None:
+    """The term (31 December 2025) passed while avenant n° 1 awaits the Métropole's
+    signature: the line said « … — il y a 2 jours … ; fin exacte : 7 janvier 2026 »."""
+    from tests.integration.test_amendments import amend, amendment
+    from workflow.usecases.due import run_due
+
+    in_execution.clock.now = steps.at("2025-12-16T09:00:00Z")  # type: ignore[attr-defined]
+    amend(in_execution, "2025-12-15", end_date="2026-06-30")
+    amendment(in_execution, 1, "submit", "2025-12-15")
+    amendment(in_execution, 1, "sign", "2025-12-16", signatory=steps.CRPV)
+    in_execution.clock.now = steps.at("2026-01-02T09:00:00Z")  # type: ignore[attr-defined]
+    run_due(in_execution, in_execution.clock())
+
+    lines = expiry_lines(admin_browser.get(PAGE).text)
+
+    held = [line for line in lines if "31 décembre 2025" in line]
+    assert held, lines
+    assert "arrivée à terme suspendue jusqu'au" in held[0], held
+    assert "fin exacte" not in held[0] and "il y a" not in held[0], held
+
+
+def test_a_replaced_term_speaks_of_no_exact_end(
+    admin_browser: httpx.Client, in_execution: App
+) -> None:
+    steps.amend_and_sign(in_execution, {"end_date": "2026-06-30"})
+
+    lines = expiry_lines(admin_browser.get(PAGE).text)
+
+    replaced = [line for line in lines if "date remplacée" in line]
+    assert replaced, lines
+    assert all("fin exacte" not in line for line in replaced), replaced
