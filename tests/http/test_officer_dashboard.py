@@ -158,3 +158,23 @@ def test_a_replaced_term_speaks_of_no_exact_end(
     replaced = [line for line in lines if "date remplacée" in line]
     assert replaced, lines
     assert all("fin exacte" not in line for line in replaced), replaced
+
+
+def test_the_overview_names_past_deadlines_among_the_next_days_as_late(
+    admin_browser: httpx.Client, notified: App
+) -> None:
+    """Read on 22 April 2025, before any pass of the service: the payment target of Saturday
+    19 April is past and still pending; it was listed « il y a 3 jours » under « Échéances
+    des 90 prochains jours »."""
+    notified.clock.now = steps.at("2025-04-22T09:00:00Z")  # type: ignore[attr-defined]
+    assert admin_browser.get("/").status_code == 200  # (a fresh session at the new clock)
+
+    html = admin_browser.get("/").text
+    block = html[html.index('id="a-venir"') - 40 :]
+    block = block[: block.index("</section>")]
+    title = words(block[: block.index("</h2>")])
+    late = words(block[: block.find('class="timeline"')])
+
+    assert "il y a 3 jours" in words(block), words(block)
+    assert "en retard" in title, title
+    assert "En retard" in late and "il y a 3 jours" in late, late

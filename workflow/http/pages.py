@@ -61,6 +61,12 @@ def overview(context: Context, signed: PageReader) -> Response:
     counts = queries.counts_by_state(context.app)
     overdue = queries.overdue_obligations(context.app, now)  # as /echeances and the API judge
     upcoming = queries.upcoming_deadlines(context.app, now, TIMELINE_DAYS, limit=60)
+    # A deadline whose day has passed but which the service has not closed yet (its pass has
+    # not run, or the term is held, rule 27) is still pending: named apart as late, not
+    # among the days to come (« il y a 3 jours » under « les 90 prochains jours »).
+    today = civil_date(now).isoformat()
+    passed = [item for item in upcoming["items"] if str(item["due_date"]) < today]
+    coming = [item for item in upcoming["items"] if str(item["due_date"]) >= today]
     data = {
         **page_context(context, signed, "overview"),
         "counts": counts,
@@ -68,7 +74,8 @@ def overview(context: Context, signed: PageReader) -> Response:
         "overdue": overdue[:OVERVIEW_OVERDUE_SHOWN],
         "overdue_total": len(overdue),
         "upcoming": upcoming,
-        "timeline": by_month(upcoming["items"]),
+        "timeline": by_month(coming),
+        "passed": passed,
         "timeline_days": TIMELINE_DAYS,
         "failed": queries.failed_emails(context.app),
     }
