@@ -178,3 +178,26 @@ def test_the_overview_names_past_deadlines_among_the_next_days_as_late(
     assert "il y a 3 jours" in words(block), words(block)
     assert "en retard" in title, title
     assert "En retard" in late and "il y a 3 jours" in late, late
+
+
+def test_a_refusal_for_a_change_made_meanwhile_names_what_changed(
+    admin_browser: httpx.Client, loaded: App
+) -> None:
+    """Alice opened the draft's page; meanwhile someone submitted it for signature. Her form
+    was refused « modifiée par quelqu'un d'autre … relisez-la » without saying what changed."""
+    page = admin_browser.get(PAGE).text
+    csrf, version = form_value(page, "csrf_token"), form_value(page, "version")
+    steps.record(loaded, "submit", "2025-03-03")
+
+    answer = admin_browser.post(
+        f"{PAGE}/evenements",
+        data={"csrf_token": csrf, "event": "submit", "version": version, "on": "2025-03-04"},
+    )
+
+    assert answer.status_code == 409
+    text = words(answer.text)
+    assert "modifiée par quelqu'un d'autre" in text, text[:3000]
+    assert (
+        "Son état actuel : « en signature » ; dernier événement enregistré : « Soumise à "
+        "signature », le 3 mars 2025, par alice." in text
+    ), text[text.index("quelqu'un d'autre") - 200 :][:800]

@@ -44,6 +44,24 @@ def read_status(deadline: Mapping[str, Any]) -> str:
     return read.read_status(deadline)
 
 
+CHANGED_SINCE = gettext_noop(
+    "It is now {state}; the last event recorded: {event} on {on}, by {actor}."
+)
+"""What a refusal for a change made meanwhile adds on a convention's page: what changed."""
+
+
+def changed_since(state_name: str, last: Mapping[str, Any] | None, committee: str | None) -> str:
+    """What a convention is now and the last event recorded on it (a history row), for the
+    person whose form was refused because someone else changed it meanwhile."""
+    if last is None:
+        return ""
+    said = event(last["event"], last.get("amendment"), last.get("inputs"), committee)
+    return FRENCH(
+        CHANGED_SINCE, state=f"«\u00a0{state(state_name)}\u00a0»", event=f"«\u00a0{said}\u00a0»",
+        on=date.fromisoformat(str(last["date"])[:10]), actor=actor(last["actor"]),
+    )  # fmt: skip
+
+
 def short_state(name: str) -> str:
     """A state as a box of the lifecycle diagram names it: 'Exécution'."""
     return labels.label("state_short", name)
