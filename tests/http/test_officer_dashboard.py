@@ -201,3 +201,46 @@ def test_a_refusal_for_a_change_made_meanwhile_names_what_changed(
         "Son état actuel : « en signature » ; dernier événement enregistré : « Soumise à "
         "signature », le 3 mars 2025, par alice." in text
     ), text[text.index("quelqu'un d'autre") - 200 :][:800]
+
+
+def committee_block(html: str) -> str:
+    """The steering committee's section, as read."""
+    section = html[html.index('id="comite"') :]
+    return words(section[: section.index("</section>")])
+
+
+def test_the_committee_block_says_what_no_cadence_means_and_names_the_command_as_an_aside(
+    admin_browser: httpx.Client, in_execution: App
+) -> None:
+    html = admin_browser.get(PAGE).text
+    said = committee_block(html)
+
+    assert "(convflow committee REF cadence N)" not in said, said
+    assert "aucune réunion n'est donc attendue à une date" in said, said
+    aside = r'<span class="aside">[^<]*administrateur du service[^<]*<code>convflow committee '
+    assert re.search(aside + r"AMP-CRPV-PACA-2025 cadence N</code>", html)
+
+
+def test_a_wrong_filter_says_the_value_given_and_what_is_expected(
+    admin_browser: httpx.Client, in_execution: App
+) -> None:
+    text = words(admin_browser.get("/conventions", params={"due_within_days": "abc"}).text)
+
+    assert (
+        "Filtre ignoré : échéance dans les N jours, « abc » n'est pas une valeur possible ; "
+        "attendu : un nombre entier de jours, de 0 à 3 660 (par exemple 30)." in text
+    ), text[:3000]
+
+
+def test_a_payment_amount_refused_gives_the_french_example_first(
+    admin_browser: httpx.Client, notified: App
+) -> None:
+    csrf = form_value(admin_browser.get(PAGE).text, "csrf_token")
+
+    answer = admin_browser.post(
+        f"{PAGE}/evenements", data={"csrf_token": csrf, "event": "pay", "in_amount": "beaucoup"}
+    )
+
+    text = words(answer.text)
+    assert answer.status_code == 422, text[text.find("Rien n'a") :][:400]
+    assert "(par exemple 200 000,00 ; 200000.00 est aussi accepté)" in text, text[:3000]
