@@ -469,6 +469,8 @@ CODES: dict[str, dict[str, Kind]] = {
     # numbered instalment, the argument does not apply (not `unknown_instalment`'s « versements
     # prévus : aucun »).
     "instalment_of_single_payment": {"instalment": "number"},
+    # A date typed by hand in a dashboard's date field, neither JJ/MM/AAAA nor AAAA-MM-JJ.
+    "form_not_a_date": {"value": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

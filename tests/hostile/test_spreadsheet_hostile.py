@@ -132,8 +132,8 @@ def page_text(response: httpx.Response) -> str:
 def problems(report: httpx.Response) -> list[tuple[str, str, str]]:
     """The refused file's problems as the page lists them: line, column, words."""
     found = re.findall(
-        r'<tr><td data-label="Ligne">([^<]*)</td><td data-label="Colonne"><code>([^<]*)</code>'
-        r'</td><td data-label="Problème">([^<]*)</td>', report.text,
+        r'<tr><td data-label="Ligne">([^<]*)</td><td data-label="Colonne">[^<]*<code>([^<]*)'
+        r'</code></td><td data-label="Problème">([^<]*)</td>', report.text,
     )  # fmt: skip
     return [(line, column, unescape(text).replace("\u00a0", " ")) for line, column, text in found]
 

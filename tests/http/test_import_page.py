@@ -114,8 +114,11 @@ def test_every_bad_cell_is_reported_with_its_row_and_column_and_nothing_is_saved
 
     assert report.status_code == 422
     rows = re.findall(r"<tr><td data-label=\"Ligne\">(\d+)</td><td data-label=\"Colonne\">"
-                      r"<code>([^<]+)</code>", report.text)  # fmt: skip
-    assert rows == [("2", "amount"), ("4", "party2_signatory_email")]
+                      r"([^<]*)<code>([^<]+)</code>", report.text)  # fmt: skip
+    assert rows == [
+        ("2", "Montant (€ TTC) ", "amount"),
+        ("4", "Adresse électronique du signataire, partie 2 ", "party2_signatory_email"),
+    ]  # the column's French name, and its header as the spreadsheet writes it
     assert "beneficiaire3-at-example.org" in page_text(report)
     assert 'action="/import/confirmer"' not in report.text
     assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0002") == []
@@ -129,7 +132,9 @@ def test_a_reference_already_loaded_refuses_the_file_naming_its_row(
     report = upload(admin_browser, rows_csv(3))
 
     assert report.status_code == 422
-    assert re.search(r'"Ligne">3</td><td data-label="Colonne"><code>reference', report.text)
+    assert re.search(
+        r'"Ligne">3</td><td data-label="Colonne">Référence <code>reference', report.text
+    )
     assert "AMP-LOT-0002" in page_text(report)
     assert loaded(app, "AMP-LOT-0001", "AMP-LOT-0003") == []
 
@@ -143,7 +148,9 @@ def test_a_reference_loaded_in_another_case_refuses_the_file_naming_the_one_load
     report = upload(admin_browser, content.encode())
 
     assert report.status_code == 422
-    assert re.search(r'"Ligne">3</td><td data-label="Colonne"><code>reference', report.text)
+    assert re.search(
+        r'"Ligne">3</td><td data-label="Colonne">Référence <code>reference', report.text
+    )
     assert ("une convention de référence «\u00a0AMP-LOT-0002\u00a0» existe déjà\u00a0: "
             "«\u00a0amp-lot-0002\u00a0» n'en "
             "diffère que par les majuscules et minuscules") in page_text(report)  # fmt: skip
@@ -245,7 +252,9 @@ def test_a_formula_without_its_value_is_reported_on_its_cell_in_french(
     report = upload(admin_browser, template_xlsx("formula"), "lot.xlsx")
 
     assert report.status_code == 422
-    assert re.search(r'"Ligne">2</td><td data-label="Colonne"><code>amount', report.text)
+    assert re.search(
+        r'"Ligne">2</td><td data-label="Colonne">Montant \(€ TTC\) <code>amount', report.text
+    )
     assert ("la cellule D2 contient une formule sans valeur calculée\u00a0: ouvrez et enregistrez"
             " le fichier dans Excel, ou saisissez la valeur") in page_text(report)  # fmt: skip
     assert 'action="/import/confirmer"' not in report.text

@@ -234,7 +234,7 @@ def test_a_refused_input_is_said_beside_its_field(admin_browser: httpx.Client, l
     beside = (
         '<p class="field-error" id="pay-amount-error">«\u00a0beaucoup\u00a0» n\'est pas un montant '
         "en euros "
-        "(par exemple 200000.00 ou 200 000,00).</p>"
+        "(par exemple 200 000,00\u00a0; 200000.00 est aussi accepté).</p>"
     )
     assert beside in text
     assert 'aria-describedby="pay-amount-hint pay-amount-error" aria-invalid="true"' in text

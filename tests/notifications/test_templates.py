@@ -484,3 +484,17 @@ def test_a_number_after_n_degree_is_written_one_way_in_every_email() -> None:
         for variant in (None, *sample_variants(kind)):
             email = renderer.render(kind, sample_context(kind, "partners", variant))
             assert not loose.search(email.subject + email.text), (kind, variant)
+
+
+@pytest.mark.parametrize("kind", ["dispute_opened", "reminder_dispute_window"])
+def test_a_one_day_window_is_said_in_the_singular(renderer, kind) -> None:
+    """A convention whose amicable window is one day: the email said « 1 jours calendaires »."""
+    context = sample_context(kind, "partners")
+    convention = dict(context["convention"])
+    convention["clauses"] = {**convention["clauses"], "dispute_window_days": 1}
+    email = renderer.render(kind, {**context, "convention": convention})
+
+    for body in (email.text, html_reading(email.html)):
+        read = " ".join(body.replace("\u00a0", " ").split())
+        assert re.search(r"\b1 jour calendaire\b", read), read
+        assert "1 jours" not in read

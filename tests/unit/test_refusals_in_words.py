@@ -169,7 +169,7 @@ CASES = [
         lambda: parse_amount("beaucoup"),
         "Montant versé, en euros\u00a0: «\u00a0beaucoup\u00a0» n'est pas un montant en euros (par "
         "exemple "
-        "200000.00 ou 200 000,00).",
+        "200 000,00\u00a0; 200000.00 est aussi accepté).",
         id="not-an-amount",
     ),
     pytest.param(
@@ -406,8 +406,7 @@ CASES = [
     pytest.param(
         changes(amount="beaucoup"),
         "Montant\u00a0: «\u00a0beaucoup\u00a0» n'est pas un montant en euros (par exemple "
-        "200000.00 ou "
-        "200 000,00).",
+        "200 000,00\u00a0; 200000.00 est aussi accepté).",
         id="amendment-amount",
     ),
     pytest.param(
@@ -608,7 +607,8 @@ def test_an_invalid_input_is_said_beside_its_field():
 
     assert said.field == "amount"
     assert said.problem == (
-        "«\u00a0beaucoup\u00a0» n'est pas un montant en euros (par exemple 200000.00 ou 200 000,00)"
+        "«\u00a0beaucoup\u00a0» n'est pas un montant en euros (par exemple 200 000,00\u00a0; "
+        "200000.00 est aussi accepté)"
     )
     assert said.message == f"Montant versé, en euros\u00a0: {said.problem}"
 
@@ -639,7 +639,7 @@ def test_a_file_refusal_names_the_convention_amount_as_the_file_calls_it():
     assert say(error, Words("fr", names=True)).message == (
         "convention.toml, ligne 14\u00a0: Montant (€ TTC) (amount)\u00a0: «\u00a0abc\u00a0» n'est "
         "pas un montant en "
-        "euros (par exemple 200000.00 ou 200 000,00)"
+        "euros (par exemple 200 000,00\u00a0; 200000.00 est aussi accepté)"
     )
 
 

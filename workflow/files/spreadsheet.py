@@ -142,7 +142,7 @@ def _problem(number: int, item: Any) -> dict[str, Any]:
     code, params = problem_of(item)
     if code == "file_not_a_date":  # a spreadsheet takes 31/12/2025: its example is that form
         value = str(params.get("value", ""))
-        code = "sheet_not_a_calendar_date" if _FRENCH_DATE.match(value) else "sheet_not_a_date"
+        code = "sheet_not_a_calendar_date" if is_french_date(value) else "sheet_not_a_date"
     return {"field": column_of(tuple(item["loc"])), "line": number, "code": code,
             "params": params}  # fmt: skip
 
@@ -250,13 +250,28 @@ def _cell(value: Any) -> Any:
 
 def _date_text(value: Any) -> Any:
     """A date typed the French way (31/12/2025) read as the date it says."""
-    if isinstance(value, str) and (match := _FRENCH_DATE.match(value)):
-        day, month, year = (int(part) for part in match.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return value  # refused below as not a date, with the value shown
+    if isinstance(value, str) and is_french_date(value):
+        return french_date(value) or value  # refused below as not a date, with the value shown
     return value
+
+
+def is_french_date(text: str) -> bool:
+    """Whether `text` is written JJ/MM/AAAA (31/12/2025, 1/2/2026), whatever the day it names."""
+    return _FRENCH_DATE.match(text) is not None
+
+
+def french_date(text: str) -> date | None:
+    """The day `text` writes JJ/MM/AAAA (31/12/2025); None when it is not written so, or names
+    no day of the calendar (31/02/2025). The spreadsheet's reading, which the dashboard's date
+    fields share: a date typed by hand the French way is read as the date it says."""
+    match = _FRENCH_DATE.match(text)
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:

@@ -33,6 +33,7 @@ from workflow.http.forms import (
     committee_form,
     draft_form,
     event_forms,
+    read_dates,
     submitted,
 )
 from workflow.http.pages import csv_response, page_context
@@ -104,7 +105,7 @@ def convention_page(
         if admin
         else None,
         "amendment_forms": amendment_forms(view, refill) if admin else [],
-        "error": refusal.sentence if refusal else None,
+        "error": _refused(refusal, view, history),
         "error_field": _form_field(refusal),
         "error_problem": sentence(refusal.problem) if refusal else None,
         "failed": failed,
@@ -123,6 +124,17 @@ def history_csv(context: Context, reference: str) -> Response:
     """One convention's history, as CSV."""
     rows = views.history(context.app, checked(reference))
     return csv_response(csv_export.history_csv(rows), "historique.csv")
+
+
+def _refused(refusal: Said | None, view: Mapping[str, Any], history: list[Any]) -> str | None:
+    """A refusal as the page says it; one for a change made meanwhile also names what the
+    convention is now and the last event recorded, so that the reader knows what changed."""
+    if refusal is None:
+        return None
+    if refusal.code != "concurrent_change" or not history:
+        return refusal.sentence
+    committee = (view.get("committee") or {}).get("name")
+    return f"{refusal.sentence} {labels.changed_since(view['state'], history[-1], committee)}"
 
 
 def _form_field(refusal: Said | None) -> str | None:
@@ -201,8 +213,10 @@ async def amend(request: Request, context: Context, signed: PageAdmin, reference
 
     def act(form: Form) -> str:
         changes = submitted(form, CHANGE)
-        command = DraftAmendment(checked(reference), changes, signed.principal.actor, _day(form))
         try:
+            command = DraftAmendment(
+                checked(reference), read_dates(changes), signed.principal.actor, _day(form)
+            )
             draft_amendment(context.app, command, context.now())
         except InvalidInput as error:  # name the term, not an event's input of the same key
             if error.field not in changes:

@@ -17,6 +17,7 @@ from states.amendments import FIELDS, instalment_key
 from states.errors import InvalidInput
 from states.inputs import INPUTS, PROSE_INPUTS
 from states.lifecycle import AWARD_STATES, IN_FORCE
+from workflow.files.spreadsheet import french_date, is_french_date
 from workflow.http.rendering import money
 from workflow.http.schemas import MAX_INPUT, MAX_MINUTES, PLAIN
 from workflow.wording import dashboard as labels
@@ -47,6 +48,9 @@ PAYING_STATES = ("payment", "execution", "termination")
 """Where an instalment's report may be received (`states.convention.PAYING_STATES`)."""
 OWING_AFTER_END = ("expired", "terminated")
 """And after the end, while it is unpaid (`states.convention.OWING_AFTER_END`, rule 25)."""
+DATE_TERMS = ("end_date",)
+"""The terms an amendment sets to a date: a date field, which also reads JJ/MM/AAAA typed."""
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FORM_LABELS = {"report": "Document reçu"}
 """A form's own words for an input whose label tells command-line users what to type."""
 
@@ -257,17 +261,47 @@ def draft_form(view: Mapping[str, Any], given: Mapping[str, str] | None = None) 
         FormField(
             key=key,
             label=labels.amendment_field(key),
-            widget="text",
+            widget="date" if key in DATE_TERMS else "text",
             required=False,
             value=given.get(CHANGE + key, ""),
-            hint=f"Actuellement\u00a0: {wording.term_text(key, terms[key]['value'])}"
-            if key in terms
-            else "",
+            hint=_term_hint(key, terms),
             prefix=CHANGE,
         )
         for key in amendable(view)
     )
     return EventForm("amend", "Proposer un avenant", fields, "avenants", "amend")
+
+
+def _term_hint(key: str, terms: Mapping[str, Any]) -> str:
+    """What a term's field says beside it: its current value; for a date, the format a date
+    typed by hand takes (where the browser offers no calendar)."""
+    now = (
+        f"Actuellement\u00a0: {wording.term_text(key, terms[key]['value'])}."
+        if key in terms
+        else ""
+    )
+    if key not in DATE_TERMS:
+        return now.removesuffix(".")
+    return f"{now} Date au format JJ/MM/AAAA.".strip()
+
+
+def read_dates(changes: Mapping[str, str]) -> dict[str, str]:
+    """The changes of a submitted amendment form, its date terms as AAAA-MM-JJ: a date picked
+    in the calendar comes so, one typed by hand JJ/MM/AAAA (30/06/2028) is read as the
+    spreadsheet import reads it; anything else is refused naming the format expected."""
+    read = dict(changes)
+    for key in DATE_TERMS:
+        text = read.get(key, "").strip()
+        if not text or _ISO_DAY.match(text):
+            continue  # the domain checks the day (2028-02-30) and its bounds
+        day = french_date(text)
+        if day is not None:
+            read[key] = day.isoformat()
+        elif is_french_date(text):
+            raise InvalidInput(key, "sheet_not_a_calendar_date", value=text)
+        else:
+            raise InvalidInput(key, "form_not_a_date", value=text)
+    return read
 
 
 def amendable(view: Mapping[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ import binascii
 import csv
 import hashlib
 import io
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -106,16 +107,36 @@ def _scdl_rows(context: HttpContext, content: bytes, name: str) -> list[ScdlRow]
 
 
 def problems(error: ConvflowError) -> list[dict[str, Any]]:
-    """Each problem of a refused file: its row, column and what is wrong, in French."""
+    """Each problem of a refused file: its row, column (its header, and what it holds in
+    French) and what is wrong, in French."""
     if not isinstance(error, InvalidInput):
-        return [{"line": None, "column": None, "text": say(error, FRENCH).sentence}]
+        return [{"line": None, "column": None, "column_label": None,
+                 "text": say(error, FRENCH).sentence}]  # fmt: skip
     first = {"line": error.params.get("line"), "column": error.field,
+             "column_label": column_label(error.field),
              "text": problem_text(FRENCH, error.code, error.own_params)}  # fmt: skip
     return [first] + [
         {"line": other.get("line"), "column": other.get("field"),
+         "column_label": column_label(other.get("field")),
          "text": problem_text(FRENCH, str(other["code"]), other.get("params") or {})}
         for other in error.params.get("others") or []
     ]  # fmt: skip
+
+
+_PARTY_COLUMN = re.compile(r"^party(\d+)_")
+
+
+def column_label(column: str | None) -> str | None:
+    """What a spreadsheet's column holds, in French: « Terme (date de fin) » for `end_date`,
+    « Adresse électronique du signataire, partie 1 » for `party1_signatory_email`; None when
+    French has no other name for it than its header."""
+    if not column:
+        return None
+    said = FRENCH.file_field(column)
+    if said == column:
+        return None
+    party = _PARTY_COLUMN.match(column)
+    return f"{said}, partie {party.group(1)}" if party else said
 
 
 def _refused_page(

@@ -61,6 +61,12 @@ def overview(context: Context, signed: PageReader) -> Response:
     counts = queries.counts_by_state(context.app)
     overdue = queries.overdue_obligations(context.app, now)  # as /echeances and the API judge
     upcoming = queries.upcoming_deadlines(context.app, now, TIMELINE_DAYS, limit=60)
+    # A deadline whose day has passed but which the service has not closed yet (its pass has
+    # not run, or the term is held, rule 27) is still pending: named apart as late, not
+    # among the days to come (« il y a 3 jours » under « les 90 prochains jours »).
+    today = civil_date(now).isoformat()
+    passed = [item for item in upcoming["items"] if str(item["due_date"]) < today]
+    coming = [item for item in upcoming["items"] if str(item["due_date"]) >= today]
     data = {
         **page_context(context, signed, "overview"),
         "counts": counts,
@@ -68,7 +74,8 @@ def overview(context: Context, signed: PageReader) -> Response:
         "overdue": overdue[:OVERVIEW_OVERDUE_SHOWN],
         "overdue_total": len(overdue),
         "upcoming": upcoming,
-        "timeline": by_month(upcoming["items"]),
+        "timeline": by_month(coming),
+        "passed": passed,
         "timeline_days": TIMELINE_DAYS,
         "failed": queries.failed_emails(context.app),
     }
@@ -77,7 +84,7 @@ def overview(context: Context, signed: PageReader) -> Response:
 
 FILTER_LABELS = {
     "state": "état",
-    "due_within_days": "échéance dans les jours",
+    "due_within_days": "échéance dans les N jours",
     "sort": "tri",
     "order": "ordre",
     "page": "page",
@@ -86,6 +93,26 @@ FILTER_LABELS = {
     "party": "partie",
 }
 """The list's filters, as the form names them."""
+FILTER_EXPECTED = {
+    "state": "un des états de la liste",
+    "due_within_days": "un nombre entier de jours, de 0 à 3\u00a0660 (par exemple 30)",
+    "sort": "un des tris de la liste",
+    "order": "«\u00a0asc\u00a0» (croissant) ou «\u00a0desc\u00a0» (décroissant)",
+    "page": "un numéro de page, à partir de 1",
+    "per_page": f"un nombre entier de 1 à {queries.MAX_PER_PAGE}",
+    "q": "un texte de 200 caractères au plus",
+    "party": "un texte de 200 caractères au plus",
+}
+"""What each filter takes, said when a value given in the address is not one."""
+
+
+def _dropped(key: str, value: str) -> str:
+    """A filter ignored, the value given and what it takes: « Filtre ignoré : échéance dans
+    les N jours, « abc » n'est pas une valeur possible ; attendu : un nombre entier… »."""
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    expected = FILTER_EXPECTED.get(key, "une valeur que la liste propose")
+    return (f"Filtre ignoré\u00a0: {FILTER_LABELS.get(key, key)}, «\u00a0{shown}\u00a0» n'est "
+            f"pas une valeur possible\u00a0; attendu\u00a0: {expected}.")  # fmt: skip
 
 
 def listing_from(params: QueryParams) -> tuple[ListQuery, list[str]]:
@@ -96,7 +123,7 @@ def listing_from(params: QueryParams) -> tuple[ListQuery, list[str]]:
     except ValidationError as error:
         dropped = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
         kept = {key: value for key, value in raw.items() if key not in dropped}
-        notes = [f"Filtre ignoré\u00a0: {FILTER_LABELS.get(key, key)}" for key in sorted(dropped)]
+        notes = [_dropped(key, raw.get(key, "")) for key in sorted(dropped)]
         try:
             return ListQuery.model_validate(kept), notes
         except ValidationError:

@@ -124,6 +124,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "amendment_state_label": labels.amendment_state,
     "email_label": labels.email,
     "reminder_when": labels.reminder_when,
+    "reminder_goes": labels.reminder_goes,
     "document_kind_label": labels.document_kind,
     "file_size": labels.file_size,
     "count": number_fr,

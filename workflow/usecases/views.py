@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from notifications.committee import committee_of
@@ -126,6 +126,9 @@ class ReminderView(TypedDict):
     committee_name: str | None
     """The name its convention gives its steering committee (None: none, the model's): the
     name `convflow reminders` calls the committee's next meeting by."""
+    due_date: str | None
+    """Its deadline's day (AAAA-MM-JJ): with `planned_at`, how long before it the reminder
+    truly goes once moved to a working day (a deadline on a Saturday, reminded the Friday)."""
 
 
 class OutboxView(TypedDict):
@@ -369,6 +372,7 @@ def reminder_view(
     now: datetime,
     next_pass: OnNextPass | None = None,
     committee_name: str | None = None,
+    due_date: date | None = None,
 ) -> ReminderView:
     """One reminder: when it is (or was) planned, and what became of it, judged at `now`;
     `next_pass`: what the next pass will do with it, when it waits for one."""
@@ -386,6 +390,7 @@ def reminder_view(
         "on_next_pass": next_pass.action if waiting and next_pass else None,
         "on_next_pass_reason": next_pass.reason if waiting and next_pass else None,
         "committee_name": committee_name,
+        "due_date": due_date.isoformat() if due_date else None,
     }
 
 
@@ -405,7 +410,9 @@ def reminder_views(
         convention, map(deadline_entry, deadlines), planned, now, amendment, grace_days
     )
     name = convention.committee.name
-    return [reminder_view(row, now, decided.get(row.id), name) for row in rows]
+    due = {d.id: d.due_date for d in deadlines}
+    return [reminder_view(row, now, decided.get(row.id), name, due.get(row.deadline_id))
+            for row in rows]  # fmt: skip
 
 
 OUTBOX_WAITING: tuple[str, ...] = EMAIL_WAITING

@@ -7,8 +7,11 @@ the command line; this module picks the right one for each place of a page.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
+from notifications import days_fr
+from states.calendar import civil_date
 from states.convention import Convention
 from states.inputs import PROSE_INPUTS
 from states.lifecycle import END_STATES
@@ -39,6 +42,24 @@ def reading_note(deadline: Mapping[str, Any], short: bool = False) -> str:
 def read_status(deadline: Mapping[str, Any]) -> str:
     """A deadline's status at the instant of reading (a `deadline_status` code)."""
     return read.read_status(deadline)
+
+
+CHANGED_SINCE = gettext_noop(
+    "It is now {state}; the last event recorded: {event} on {on}, by {actor}."
+)
+"""What a refusal for a change made meanwhile adds on a convention's page: what changed."""
+
+
+def changed_since(state_name: str, last: Mapping[str, Any] | None, committee: str | None) -> str:
+    """What a convention is now and the last event recorded on it (a history row), for the
+    person whose form was refused because someone else changed it meanwhile."""
+    if last is None:
+        return ""
+    said = event(last["event"], last.get("amendment"), last.get("inputs"), committee)
+    return FRENCH(
+        CHANGED_SINCE, state=f"«\u00a0{state(state_name)}\u00a0»", event=f"«\u00a0{said}\u00a0»",
+        on=date.fromisoformat(str(last["date"])[:10]), actor=actor(last["actor"]),
+    )  # fmt: skip
 
 
 def short_state(name: str) -> str:
@@ -150,9 +171,23 @@ def reminder_when(days_before: int | None) -> str:
         return ""
     if days_before == 0:
         return "le jour même"
-    count = abs(days_before)
-    unit = "jour" if count == 1 else "jours"
-    return f"{count} {unit} {'avant' if days_before > 0 else 'après'}"
+    return f"{days_fr(abs(days_before))} {'avant' if days_before > 0 else 'après'}"
+
+
+def reminder_goes(reminder: Mapping[str, Any]) -> str:
+    """When a reminder truly goes, from its deadline: its offset ('7 jours avant', 'le jour
+    même') unless the day it is planned for was moved to a working day, then the true one
+    ('la veille (jour ouvré)' for a deadline on a Saturday reminded the Friday)."""
+    days_before = reminder.get("days_before")
+    due, planned = reminder.get("due_date"), reminder.get("planned_at")
+    if days_before is None or not due or not planned:
+        return reminder_when(days_before)
+    moment = datetime.fromisoformat(str(planned).replace("Z", "+00:00"))
+    true = (date.fromisoformat(str(due)) - civil_date(moment)).days
+    if true == days_before:
+        return reminder_when(days_before)
+    said = "la veille" if true == 1 else reminder_when(true)
+    return f"{said} (jour ouvré)"
 
 
 FORGONE_AMOUNT = gettext_noop("Amount forgone")

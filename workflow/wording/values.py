@@ -34,13 +34,23 @@ def term_text(key: str, text: str) -> str:
     if key == "amount" or (key.startswith("instalment.") and key.endswith(".amount")):
         return euros(Decimal(text))
     if key.startswith("reminders.") and key not in ("reminders.court_possible",):
-        return f"{text.replace(',', ', ')} jours"
+        return _days_listed(text)
     if key.startswith("signatory."):
         people = (item.split("|") for item in text.split(";"))
         return "\u00a0; ".join(f"{name} ({title}, {email})" for name, title, email in people)
     if key == "reminders.court_possible":
         return "oui" if text == "yes" else "non"
     return text
+
+
+def _days_listed(text: str) -> str:
+    """Offsets in days as French says them: '90, 60 jours'; one alone with its own number,
+    '0 jour', '1 jour' (French keeps the singular below two)."""
+    items = [item.strip() for item in text.split(",")]
+    if len(items) == 1 and items[0].lstrip("-").isdigit():
+        return days_fr(int(items[0]))
+    unit = "jour" if all(item.isdigit() and int(item) < 2 for item in items) else "jours"
+    return f"{', '.join(items)} {unit}"
 
 
 _REPORTS = {"financial": "compte rendu financier", "instalment": "document d'un versement"}
