@@ -173,7 +173,8 @@ class OutboxRepository:
         """Take up to `limit` emails to send now, under the claim `token` (a new one if None),
         stamped `now`: waiting and due, or claimed by a sender that has not renewed its claim
         within `lease` (it died: the message goes again, under the same Message-ID). On
-        PostgreSQL, rows another sender is claiming are skipped. The rows are returned as
+        PostgreSQL, rows another sender is claiming are skipped. Oldest queued first (by id):
+        emails due together leave in the order they were decided. The rows are returned as
         they were before the claim (their former status says if one was taken back)."""
         query = (
             select(outbox_table)
@@ -183,7 +184,11 @@ class OutboxRepository:
                     OUTBOX_SENDING & (o.claimed_at <= now - lease),
                 )
             )
-            .order_by(o.next_attempt_at, o.id)
+            # In the order the emails were queued, not by when each fell due: one
+            # convention's emails due together leave in the order of its events (the
+            # document's email before the payment recorded after it), whatever the clock
+            # said when each command read it (two commands, two processes, two hosts).
+            .order_by(o.id)
             .limit(limit)
         )
         if self._lock_rows:
