@@ -161,7 +161,8 @@ def test_the_dashboards_history_says_an_amendment_in_force_in_french(
     page = unescape(admin_browser.get(PAGE).text)
     history = page[page.index('id="historique"') :]
 
-    assert "<td>en signature → en vigueur</td>" in history and "in_force" not in history
+    assert '<td data-label="États">en signature → en vigueur</td>' in history
+    assert "in_force" not in history
 
 
 def test_the_page_says_a_representative_designated_by_an_avenant_signs_nothing_pending(

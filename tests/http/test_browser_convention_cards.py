@@ -5,6 +5,8 @@ CONVFLOW_REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +26,18 @@ TABLES = (
     "Historique (tableau)",
 )
 """The convention page's tables the officer saw scroll sideways at 375 px."""
+
+UNNAMED = """() => [...document.querySelectorAll('.table-wrap table')].flatMap((table) => {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+  return [...table.querySelectorAll('tbody td')]
+    .filter((td) => {
+      const column = [...td.parentElement.children].indexOf(td);
+      return td.getAttribute('data-label') !== heads[column];
+    })
+    .map((td) => [table.closest('.table-wrap').getAttribute('aria-label'),
+                  td.outerHTML.slice(0, 80)]);
+})"""
+"""The page's table cells that do not carry their column's header as their name (data-label)."""
 
 CELLS = """(label) => {
   const wrap = [...document.querySelectorAll('.table-wrap')]
@@ -55,6 +69,7 @@ def test_the_convention_page_tables_are_cards_on_a_phone_and_tables_on_a_desktop
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"/conventions/{REFERENCE}")
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
+    assert page.evaluate(UNNAMED) == []  # a new column cannot come without its name on a phone
     for label in TABLES:
         found = page.evaluate(CELLS, label)
         assert found is not None, label
@@ -71,3 +86,10 @@ def test_the_convention_page_tables_are_cards_on_a_phone_and_tables_on_a_desktop
         found = page.evaluate(CELLS, label)
         assert found["head"] != "absolute", label
         assert all(cell["said"] in ("none", "normal") for cell in found["cells"]), label
+
+
+def test_every_cell_of_the_convention_page_is_written_with_its_columns_name() -> None:
+    """Tables the scenario above does not show (the schedule of instalments) too: each cell of
+    the page's template is written with the name of its column, which the phone shows."""
+    written = (Path(__file__).parents[2] / "workflow/http/templates/convention.html").read_text()
+    assert [cell for cell in re.findall(r"<td\b[^>]*>", written) if "data-label=" not in cell] == []

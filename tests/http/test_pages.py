@@ -506,5 +506,7 @@ def test_the_financial_reports_line_is_named_as_such_in_the_history_and_its_flag
     page = unescape(admin_browser.get(f"/conventions/{REFERENCE}").text)
 
     assert f"Ligne {line} (Compte rendu financier reçu) — <strong>date différente</strong>" in page
-    row = re.search(rf"<tr>\s*<td>{line}</td>.*?</tr>", page, re.S)
-    assert row and "<td>Compte rendu financier reçu</td>" in row.group(0), page
+    row = re.search(rf'<tr>\s*<td data-label="N°">{line}</td>.*?</tr>', page, re.S)
+    assert row and '<td data-label="Événement">Compte rendu financier reçu</td>' in row.group(0), (
+        page
+    )
