@@ -830,8 +830,8 @@ def amendment_signature_target(
         f"{target}\u00a0; {after}.",
         "L'avenant prend effet à la date de sa dernière signature\u00a0; s'il prolonge la "
         "convention, "
-        "cette signature doit intervenir avant le terme (signé après, ce serait une nouvelle "
-        "convention).",
+        "cette signature doit être datée au plus tard du jour du terme (signé après, ce serait "
+        "une nouvelle convention).",
     ]
     return ComputedDeadline(
         kind="amendment_signature",

@@ -75,7 +75,8 @@ def test_amend_and_amendments_name_who_no_longer_represents_the_party(
     assert "«\u00a0;\u00a0»" not in in_force  # signed: nothing to keep any more
 
 
-# I15: run-due said the announcement's sending time as the deadline's.
+# I15: run-due said the announcement's sending time as the deadline's; then, on a late pass,
+# the planned time as the time it was sent (it goes at the pass).
 
 
 def test_run_due_says_the_deadline_s_day_and_the_announcement_s_time_apart(
@@ -95,6 +96,6 @@ def test_run_due_says_the_deadline_s_day_and_the_announcement_s_time_apart(
     announced = [line for line in said.splitlines() if "annonce envoyée" in line]
     assert announced == [
         f"{REF}\u00a0: objectif de versement, échéance du samedi 19 avril 2025 à 24\u00a0h (heure "
-        "de Paris) → annonce envoyée le dimanche 20 avril 2025 à 09:00 (heure de Paris) (état "
-        "notifiée, en attente de versement (payment))"
+        "de Paris) → annonce envoyée à ce passage, prévue le dimanche 20 avril 2025 à 09:00 "
+        "(heure de Paris) (état notifiée, en attente de versement (payment))"
     ], said

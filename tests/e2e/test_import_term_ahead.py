@@ -47,7 +47,9 @@ def test_a_term_six_months_away_is_left_as_written(convflow: Convflow, cli_clock
     facts = convflow.json("import", "--term-ahead", str(SECOND))
     assert (facts["term_moved_from"], facts["end_date"]) == (None, "2027-12-31")
     assert "reporté" not in convflow.ok("import", "--skip-existing", "--term-ahead", str(SECOND))
-    assert "term_moved_from" not in convflow.json("import", "--skip-existing", str(SECOND))
+    again = convflow.json("import", "--skip-existing", str(SECOND))
+    assert again == {"reference": "AMP-EXEMPLE-2027", "imported": False,
+                     "end_date": "2027-12-31", "term_moved_from": None}  # fmt: skip
 
 
 def test_a_history_or_many_files_are_refused_with_nothing_loaded(
@@ -80,4 +82,22 @@ def test_the_json_of_an_import_has_one_shape_whatever_the_options(
     second = convflow.json("import", str(SECOND))
     assert (second["end_date"], second["term_moved_from"]) == ("2027-12-31", None)
     moved = convflow.json("import", "--term-ahead", "--skip-existing", str(SECOND))
-    assert set(moved) == {"reference", "imported"}  # already loaded: nothing more to say
+    # already loaded: nothing moved, the term stored; one shape for scripts (the retest's R6)
+    assert moved == {"reference": "AMP-EXEMPLE-2027", "imported": False,
+                     "end_date": "2027-12-31", "term_moved_from": None}  # fmt: skip
+
+
+def test_an_import_skipped_gives_the_term_stored_not_the_file_s(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    """Loaded with --term-ahead (31 December 2027 moved to 2028): imported again as written,
+    the convention stays as it is, its term the one stored."""
+    cli_clock.now = datetime(2027, 7, 1, 10, 0, tzinfo=UTC)
+    convflow.ok("init")
+    assert convflow.json("import", "--term-ahead", str(SECOND))["end_date"] == "2028-12-31"
+
+    again = convflow.json("import", "--skip-existing", str(SECOND))
+
+    assert again == {"reference": "AMP-EXEMPLE-2027", "imported": False,
+                     "end_date": "2028-12-31", "term_moved_from": None}  # fmt: skip
+    assert convflow.json("status", "AMP-EXEMPLE-2027")["end_date"] == "2028-12-31"

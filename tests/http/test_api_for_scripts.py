@@ -78,7 +78,28 @@ def test_an_amount_with_a_decimal_point_as_a_json_number_is_refused_asking_for_t
     body = answer.json()
     assert (body["code"], body["params"]) == ("float_value", {"field": "amount",
                                                              "value": "27000.5"})  # fmt: skip
-    assert "nombre à virgule" in body["message"] and "guillemets" in body["message"]
+    assert "nombre décimal" in body["message"] and "guillemets" in body["message"]
+    assert views.history(in_payment, EXAMPLE) == before
+
+
+@pytest.mark.parametrize("typed", ["1e5", "1E5", "100000.0", "-2.50e+3"])
+def test_a_decimal_number_is_refused_as_the_client_typed_it(
+    api: httpx.Client, in_payment: App, typed: str
+) -> None:
+    """`1e5` is echoed as typed, not as the `100000.0` Python writes; a decimal number, not
+    « un nombre à virgule » (1e5 has none)."""
+    before = views.history(in_payment, EXAMPLE)
+    body = '{"event": "pay", "inputs": {"amount": ' + typed + ', "instalment": 1}}'
+
+    answer = api.post(PAY, content=body, headers={"Content-Type": "application/json"})
+
+    assert answer.status_code == 422
+    said = answer.json()
+    assert (said["code"], said["params"]) == ("float_value", {"field": "amount", "value": typed})
+    assert said["message"] == (
+        f"Montant versé, en euros\u00a0: «\u00a0{typed}\u00a0» est un nombre décimal, qui ne "
+        'resterait pas exact\u00a0: écrivez-le entre guillemets, par exemple "200000.00"'
+    )
     assert views.history(in_payment, EXAMPLE) == before
 
 

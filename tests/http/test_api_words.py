@@ -99,7 +99,8 @@ def test_a_decimal_amount_and_a_bad_date_are_refused_without_the_file_format_s_n
 
     assert (amount["code"], day["code"]) == ("float_value", "file_not_a_date")
     assert amount["message"] == (
-        "Montant (€ TTC)\u00a0: 5.5 est un nombre à virgule, qui ne resterait pas exact\u00a0: "
+        "Montant (€ TTC)\u00a0: «\u00a05.5\u00a0» est un nombre décimal, qui ne resterait pas "
+        "exact\u00a0: "
         "écrivez-le "
         'entre guillemets, par exemple "200000.00"'
     )

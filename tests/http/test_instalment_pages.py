@@ -380,3 +380,28 @@ def test_an_avenant_on_an_instalment_through_the_api(
     }
     status = client.get(f"/api/v1/conventions/{EXAMPLE}", headers=admin).json()
     assert status["amount"] == "48000.00"
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"), [(50000, "amount_of_a_schedule"), (50000.5, "float_value")]
+)
+def test_an_avenant_s_amount_refused_through_the_api_names_the_subsidy_s_amount(
+    first_paid: App, client: httpx.Client, tokens: Tokens, amount: float, code: str
+):
+    """In an avenant, `amount` is the convention's amount (the term it changes), not an
+    amount paid: its refusal says « Montant », as `convflow amend` and the form say it."""
+    from tests.http.conftest import bearer
+
+    url, admin = f"/api/v1/conventions/{EXAMPLE}/amendments", bearer(tokens.admin)
+    refused = client.post(url, headers=admin, json={"changes": {"amount": amount}})
+
+    assert refused.status_code == 422
+    said = refused.json()
+    assert (said["code"], said["params"]["field"], said["error"]) == (
+        code,
+        "amount",
+        "InvalidInput",
+    )
+    assert said["message"].startswith("Montant\u00a0: "), said["message"]
+    assert "versé" not in said["message"].split("\u00a0:")[0]
+    assert views.amendments(first_paid, EXAMPLE) == []  # nothing drafted

@@ -114,8 +114,14 @@ def test_the_csv_and_the_api_keep_their_values_and_add_a_flag(
                     "fin (UTC)", "suspendue (avenant en signature)",
                     "résiliation sans effet (la convention expire à son terme)"]  # fmt: skip
     said = {row[2]: row for row in rows}
-    assert said["termination"][:3] == ["2025-12-31", "prise d'effet de la résiliation",
-                                       "termination"]  # fmt: skip
+    # named as the pages name it, not as a termination taking effect; its code kept
+    assert said["termination"][:3] == [
+        "2025-12-31",
+        "résiliation sans effet (la convention expire à son terme)",
+        "termination",
+    ]
+    assert "prise d'effet" not in exported.text
+    assert said["expiry"][1] == "terme de la convention"
     assert said["termination"][5] == "en cours de résiliation"  # the column's meaning kept
     assert (said["termination"][-1], said["expiry"][-1]) == ("oui", "")
 
@@ -172,6 +178,13 @@ def test_a_notice_ending_before_the_term_is_still_listed_as_taking_effect(
     listed = words(browser.get("/echeances", params={"jours": 90}).text)
     assert "Prise d'effet de la résiliation" in listed and "sans effet" not in listed, listed
     assert "en cours de résiliation" in listed
+    exported = browser.get("/echeances.csv", params={"jours": 90}).text
+    _, *rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";"))
+    assert [row[1:3] + row[-1:] for row in rows if row[2] == "termination"] == [
+        ["prise d'effet de la résiliation", "termination", ""]]  # fmt: skip
+    exported = browser.get("/conventions.csv").text
+    _, *rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff")), delimiter=";"))
+    assert [(row[3], row[-1]) for row in rows] == [("termination", "")]
     page = words(browser.get(f"/conventions/{REFERENCE}").text)
     assert "Prise d'effet de la résiliation" in page and "Résiliation sans effet" not in page
 
@@ -186,3 +199,23 @@ def test_the_conventions_list_gives_the_term_as_the_next_deadline(
     assert "Prise d'effet" not in listed
     found = client.get("/api/v1/conventions", headers=bearer(tokens.viewer)).json()["items"]
     assert [item["next_deadline_kind"] for item in found] == ["expiry"]
+
+
+def test_the_conventions_csv_adds_a_last_column_saying_the_notice_is_without_effect(
+    overridden: App, client: httpx.Client, tokens: Tokens
+) -> None:
+    """The state's columns keep their values (the pages say the state as the emails do, the
+    CSV's « état » keeps its label); a last column says the termination is without effect."""
+    browser = signed_in(client, tokens)
+    api = client.get("/api/v1/conventions.csv", headers=bearer(tokens.viewer))
+    for exported in (browser.get("/conventions.csv"), api):
+        assert exported.status_code == 200, exported.text
+        head, *rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff")), delimiter=";"))
+        assert head[:12] == ["référence", "intitulé", "état", "état (code)", "partenaires",
+                             "montant (€)", "entrée en vigueur", "terme", "prochaine échéance",
+                             "date de l'échéance", "fin exacte (UTC)",
+                             "arrivée à terme suspendue jusqu'au"]  # fmt: skip
+        assert head[12:] == ["résiliation sans effet"]
+        (row,) = rows
+        assert (row[0], row[2], row[3], row[-1]) == (
+            REFERENCE, "en cours de résiliation", "termination", "oui")  # fmt: skip

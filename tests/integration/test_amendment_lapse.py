@@ -105,6 +105,12 @@ def test_the_signature_target_of_an_extension_is_its_current_term(
     )
     assert "3 janvier 2026 à 24 h" not in text
     assert "il doit être signé avant son terme actuel, le mercredi 31 décembre 2025" in text
+    # as the emails of the wait say it: a signature dated on the term's day still counts
+    assert (
+        "s'il prolonge la convention, cette signature doit être datée au plus tard du jour du "
+        "terme" in target["explanation"].replace("\xa0", " ")
+    ), target["explanation"]
+    assert "doit intervenir avant le terme" not in target["explanation"]
 
 
 def test_an_extension_submitted_well_before_the_term_keeps_its_seven_days(
@@ -134,6 +140,8 @@ def test_the_expiry_email_names_the_extension_that_lapsed_with_it(
     [email] = [m for m in received(smtp_server, since) if "arrivée à son terme" in subject(m)]
     assert sorted(str(email["To"]).split(", ")) == sorted([CRPV, METROPOLE])
     text = text_of(email)
+    # no extension came into force: the one that lapsed, named next, was one
+    assert "(article 4), sans avenant de prolongation entré en vigueur. Elle ne produit" in text
     assert (
         "L’avenant n° 1 (prolongation au 30 juin 2026), qui n’a pas reçu toutes ses signatures "
         "avant le terme, est caduc : il ne produira aucun effet et ne peut plus être signé. S’il "
@@ -143,6 +151,7 @@ def test_the_expiry_email_names_the_extension_that_lapsed_with_it(
     html = email.get_body(preferencelist=("html",))
     assert html is not None
     assert "prolongation au 30 juin 2026" in str(html.get_content()).replace("\xa0", " ")
+    assert "sans avenant de prolongation entré en vigueur." in str(html.get_content())
 
 
 def test_the_expiry_email_without_an_open_avenant_says_nothing_of_one(
@@ -154,6 +163,7 @@ def test_the_expiry_email_without_an_open_avenant_says_nothing_of_one(
     expire(app, clock, smtp_server)
     [email] = [m for m in received(smtp_server) if "arrivée à son terme" in subject(m)]
     assert "avenant n°" not in text_of(email).lower()
+    assert "(article 4), sans avenant de prolongation. Elle ne produit" in text_of(email)
 
 
 def test_the_lapsed_avenant_reads_caduc_not_abandoned(

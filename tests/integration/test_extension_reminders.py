@@ -163,3 +163,18 @@ def test_the_list_says_a_passed_signature_target_is_not_announced_but_relanced(
         "qu'une signature manque"
     ), target["note"]
     assert [r["status"] for r in rows if r["days_before"] < 0] == ["planned"], rows
+
+
+def test_the_hold_reminder_s_explanation_agrees_with_its_body_on_the_signature_s_date(
+    in_signature: App, clock: FixedClock, smtp_server: RunningServer
+) -> None:
+    """Its body says a signature « datée au plus tard du » term still counts; the deadline's
+    explanation beneath it said the signature « doit intervenir avant le terme »."""
+    pass_at(in_signature, clock, smtp_server, "2025-11-03T08:01:00Z")
+    mails = pass_at(in_signature, clock, smtp_server, "2026-01-02T08:01:00Z")
+    [relance] = [m for m in mails if "Avenant n°\xa01" in m.subject]
+    assert relance.says("Seule une signature datée au plus tard du mercredi 31 décembre 2025")
+    assert relance.says("cette signature doit être datée au plus tard du jour du terme"), (
+        relance.text
+    )
+    assert not relance.mentions("intervenir avant le terme")

@@ -193,7 +193,13 @@ def _import_one(
         if not skip_existing:
             raise
         if as_json:
-            emit({"reference": convention.reference, "imported": False})
+            # The shape of an import (add-only): the term stored (`end_date`, the loaded
+            # convention's, which an avenant or --term-ahead may have moved from the file's),
+            # and nothing moved by this command (`term_moved_from` null).
+            with app.uow(read_only=True) as uow:
+                stored = uow.conventions.get(convention.reference).end_date
+            emit({"reference": convention.reference, "imported": False,
+                  "end_date": stored.isoformat(), "term_moved_from": None})  # fmt: skip
         else:
             click.echo(words("{reference}: already loaded, left as it is",
                              reference=convention.reference))  # fmt: skip

@@ -344,9 +344,12 @@ def _print_report(report: DueReport, words: Words) -> None:
                     deadline=deadline_name(words, a.deadline, committee=a.committee_name),
                     action=words.label("due_outcome", a.action),
                     state=words.label("state", a.to_state))  # fmt: skip
-        # An announcement goes at the reminder hour after its deadline: both said, each its own.
+        # An announcement is planned at the reminder hour after its deadline, and goes at this
+        # pass, later when the service was down: the deadline's day, the pass and the planned
+        # time said apart (I15)
         click.echo(
-            (words("{reference}: {deadline}, due {instant} → {action} on {sent} (state {state})",
+            (words("{reference}: {deadline}, due {instant} → {action} at this pass, planned for "
+                   "{sent} (state {state})",
                    instant=end(words, a.ends_at), sent=end(words, a.due_at), **said)
              if a.ends_at is not None
              else words("{reference}: {deadline}, due {instant} → {action} (state {state})",

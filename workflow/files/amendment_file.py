@@ -28,6 +28,7 @@ from states.errors import InvalidInput
 from states.spelling import closest
 from workflow.files.convention_file import AS_WRITTEN, ConventionFileError, locate, toml_refusal
 from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
+from workflow.files.typed_numbers import as_typed
 from workflow.files.utf8 import read_utf8
 
 _REPRESENTATIVE = ("party", "name", "title", "email")
@@ -131,7 +132,7 @@ def _text(value: Any, key: str, text: str, source: str) -> str:
     if isinstance(value, float):
         raise ConventionFileError(
             source, locate(text, ("changes", key)), f"changes.{key}", "float_value",
-            value=str(value),
+            value=as_typed(value),
         )  # fmt: skip
     if isinstance(value, list):
         return ",".join(str(item) for item in value)

@@ -38,6 +38,7 @@ from states.open_data import is_rna, is_siret
 from states.payments import INSTALMENT_TRIGGERS, MAX_INSTALMENTS, Instalment
 from states.spelling import closest
 from workflow.files.toml_text import TomlSyntaxError, read_toml, without_bom
+from workflow.files.typed_numbers import as_typed
 from workflow.usecases.commands import PastEvent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -221,7 +222,7 @@ amount or a share is written in decimal digits, `0x10` is no amount of 16 euros.
 def _money(value: Any) -> Decimal:
     """An amount as a file writes it: text or a whole number, never a float."""
     if isinstance(value, float):
-        raise _refused("float_value", value=str(value))
+        raise _refused("float_value", value=as_typed(value))
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise _refused("amount_expected")
     try:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from states.amendments import FIELDS
+from states.errors import InvalidInput, InvalidTerm
 from states.inputs import parse_day
 from workflow.http import addresses  # noqa: F401  (the {reference:reference} of routes)
 from workflow.http.api import checked
@@ -54,6 +56,16 @@ OnDate = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN)]
 Number = Annotated[int, Path(ge=1, le=MAX_AMENDMENT)]
 
 
+def changes_as_text(given: Any) -> Any:
+    """An amendment's changes as the domain reads them (:func:`inputs_as_text`); a value
+    refused is said of the term it changes ('Montant'), not of an event's input of the same
+    key ('Montant versé'), as `convflow amend` and the dashboard's form say it."""
+    try:
+        return inputs_as_text(given)
+    except InvalidInput as error:
+        raise InvalidTerm.of(error) from None
+
+
 class AmendmentRequest(BaseModel):
     """An amendment to draft: the terms it changes, as `convflow amend` takes them."""
 
@@ -66,7 +78,7 @@ class AmendmentRequest(BaseModel):
     )
     on: OnDate | None = Field(None, description="YYYY-MM-DD (default: today)")
 
-    _changes = field_validator("changes", mode="before")(inputs_as_text)
+    _changes = field_validator("changes", mode="before")(changes_as_text)
 
 
 class AmendmentEventRequest(BaseModel):
@@ -154,4 +166,11 @@ def amend(
 ) -> dict[str, Any]:
     """Draft the next amendment of a convention in force, as `convflow amend` does."""
     command = DraftAmendment(checked(reference), body.changes, principal.actor, _day(body.on))
-    return result(draft_amendment(context.app, command, context.now()))
+    try:
+        return result(draft_amendment(context.app, command, context.now()))
+    except InvalidInput as error:
+        if error.field in FIELDS and error.field in body.changes:
+            # the term the amendment changes ('Montant'), not an event's input of the same
+            # key ('Montant versé'), as `convflow amend` says it
+            raise InvalidTerm.of(error) from None
+        raise

@@ -18,6 +18,7 @@ from states.errors import (
     ConvflowError,
     DuplicateReference,
     InvalidInput,
+    InvalidTerm,
     LifecycleError,
     ReferenceDiffersByCase,
     UnknownEvent,
@@ -100,9 +101,15 @@ def problem(request: Request, error: ConvflowError) -> dict[str, Any]:
     `code`, `params` and `message` (in the client's language)."""
     return {
         "detail": say(error, ENGLISH).message,
-        "error": type(error).__name__,
+        "error": error_name(error),
         **say(error, client_words(request)).as_json(),
     }
+
+
+def error_name(error: ConvflowError) -> str:
+    """A refusal's `error`, the class clients read: an amendment's change refused is said as
+    the term it changes (InvalidTerm) but stays an `InvalidInput`, as it always was."""
+    return "InvalidInput" if isinstance(error, InvalidTerm) else type(error).__name__
 
 
 def api_error(request: Request, error: ConvflowError) -> JSONResponse:

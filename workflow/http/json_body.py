@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from states.errors import InvalidInput
+from workflow.files.typed_numbers import TypedFloat
 
 KEY_SHOWN = 64
 """How much of a key the path of a refusal repeats (a body may hold a key of a megabyte)."""
@@ -91,9 +92,10 @@ def key_twice(text: str | bytes) -> str | None:
 
 def strict_loads(text: str | bytes) -> Any:
     """A JSON document as `json.loads` reads it; refused (`json_key_twice`) when an object
-    gives a key twice."""
+    gives a key twice. A number with a decimal point or an exponent keeps its text as typed
+    (TypedFloat): its refusal (`float_value`) repeats `1e5`, not `100000.0`."""
     try:
-        return json.loads(text, object_pairs_hook=_unique)
+        return json.loads(text, object_pairs_hook=_unique, parse_float=TypedFloat)
     except _KeyTwice:
         path = key_twice(text) or ""
     raise KeyGivenTwice(path)

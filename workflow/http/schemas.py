@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from states.errors import InvalidInput
+from workflow.files.typed_numbers import as_typed
 
 StateName = Literal[
     "draft", "signature", "notification", "payment", "execution", "dispute", "litigation",
@@ -53,7 +54,7 @@ def inputs_as_text(given: Any) -> Any:
     for key, value in given.items():
         if isinstance(key, str) and _NAMED.match(key):
             if isinstance(value, float):
-                raise InvalidInput(key, "float_value", value=repr(value))
+                raise InvalidInput(key, "float_value", value=as_typed(value))
             if isinstance(value, bool | dict | list):
                 shown = json.dumps(value, ensure_ascii=False)[:40]
                 raise InvalidInput(

@@ -22,6 +22,12 @@ from workflow.wording.values import recorded_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+WITHOUT_EFFECT = "résiliation sans effet (la convention expire à son terme)"
+"""A termination notice's deadline the term overrides (rule 10), in `echeances.csv`: its
+column's heading, and its line's « échéance » where « prise d'effet de la résiliation » would
+announce a termination that will not be (the pages' « Résiliation sans effet : la convention
+expire à son terme le … », the day in the first column)."""
+
 
 def cell(value: Any) -> str:
     """One value as a harmless CSV cell."""
@@ -47,6 +53,7 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
         "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
         "entrée en vigueur", "terme", "prochaine échéance",
         "date de l'échéance", "fin exacte (UTC)", "arrivée à terme suspendue jusqu'au",
+        "résiliation sans effet",
     ]  # fmt: skip
     rows = (
         [
@@ -64,6 +71,10 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
             # the term passed, an extension in signature (rule 27): the hold's last day, as
             # `list --json` says it (expiry_held.last_day); empty when nothing is held
             held["last_day"] if (held := item["expiry_held"]) else "",
+            # in `termination` under a notice its term overrides (rule 10), as `list --json`
+            # says it (notice_overridden): the state's column keeps its label, the pages say
+            # « en exécution jusqu'à son terme (résiliation notifiée, sans effet) »
+            "oui" if item["notice_overridden"] else "",
         ]
         for item in items
     )
@@ -73,12 +84,13 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
 def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
     """The upcoming deadlines list."""
     headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)",
-               "suspendue (avenant en signature)",
-               "résiliation sans effet (la convention expire à son terme)"]  # fmt: skip
+               "suspendue (avenant en signature)", WITHOUT_EFFECT]  # fmt: skip
     rows = (
         [
             item["due_date"],
-            item["label"],
+            # a notice the term overrides: named as the pages name it, not as a termination
+            # taking effect; its kind's code (the next column) unchanged
+            WITHOUT_EFFECT if item["without_effect"] else item["label"],
             item["kind"],
             item["reference"],
             item["title"],
@@ -88,8 +100,8 @@ def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
             # deadlines list says it (held_by_extension): recorded when the wait ends
             "oui" if item["held_by_extension"] else "",
             # a notice the term overrides (rule 10): its day is the term's, the termination
-            # never takes effect (without_effect); the columns before it unchanged
-            "oui" if item.get("without_effect") else "",
+            # never takes effect (without_effect)
+            "oui" if item["without_effect"] else "",
         ]
         for item in items
     )
