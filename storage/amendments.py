@@ -70,6 +70,19 @@ class AmendmentRepository:
         row = self._connection.execute(query).first()
         return amendment_from_row(row) if row else None
 
+    def open_ones(self, convention_ids: list[int]) -> dict[int, Amendment]:
+        """`open_one` of each of these conventions that has one, in one query (the due pass
+        reads them for a batch: a query each cost PostgreSQL a round trip per reminder)."""
+        if not convention_ids:
+            return {}
+        query = select(amendment_table).where(
+            a.convention_id.in_(convention_ids), a.state.in_(("draft", "signature"))
+        )
+        return {
+            int(row.convention_id): amendment_from_row(row)
+            for row in self._connection.execute(query)
+        }
+
     def for_convention(self, convention_id: int) -> list[Amendment]:
         """Every amendment of a convention, by number."""
         found = self._connection.execute(reads.AMENDMENTS, {"convention_id": convention_id})

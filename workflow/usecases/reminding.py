@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from states import due
+from states.amendments import Amendment
 from states.calendar import civil_date
 from states.convention import Convention
 from states.reminders import PlannedReminder
@@ -26,7 +27,6 @@ from storage.mapping import reminder_deadline_entry, reminder_entry
 from storage.outbox import Email
 from storage.reminders import Mark
 from storage.tables import AnyRow
-from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.usecases.emails import amendment_snapshot, deadline_snapshot
 from workflow.usecases.outage import database_gone
@@ -104,9 +104,11 @@ def _remind(app: App, references: list[str], now: datetime) -> list[ReminderHand
         due: dict[int, dict[int, list[AnyRow]]] = defaultdict(lambda: defaultdict(list))
         for row in uow.reminders.due_for(list(conventions), now):
             due[row.convention_id][row.deadline_id].append(row)
+        amendments = uow.amendments.open_ones(list(due))
         for convention_id, by_deadline in due.items():
             for rows in by_deadline.values():
-                _decide(app, uow, conventions[convention_id], convention_id, rows, now, decided)
+                _decide(app, conventions[convention_id], convention_id,
+                        amendments.get(convention_id), rows, now, decided)  # fmt: skip
         uow.outbox.queue_many(decided.emails, now)
         uow.reminders.mark_many(decided.marks, now)
         for convention_id, deadline_id, following in decided.weekly:
@@ -117,18 +119,19 @@ def _remind(app: App, references: list[str], now: datetime) -> list[ReminderHand
 
 def _decide(
     app: App,
-    uow: UnitOfWork,
     convention: Convention,
     convention_id: int,
+    open_amendment: Amendment | None,
     rows: list[AnyRow],
     now: datetime,
     decided: _Decided,
 ) -> None:
-    """What the due policy decides for the due reminders of one deadline, as writes."""
+    """What the due policy decides for the due reminders of one deadline, as writes;
+    `open_amendment`, the convention's amendment being drafted or signed, if any."""
     deadline = reminder_deadline_entry(rows[0])
     # the term's reminders name an extension being drafted or signed (what still extends it)
     wanted = deadline.kind in ("amendment_signature", "expiry")
-    amendment = uow.amendments.open_one(convention_id) if wanted else None
+    amendment = open_amendment if wanted else None
     agenda = due.Agenda(convention, (deadline,), (), amendment)
     by_id = {row.id: row for row in rows}
     entries = [reminder_entry(r) for r in rows]
