@@ -93,9 +93,11 @@ def test_run_due_says_the_deadline_s_day_and_the_announcement_s_time_apart(
 
     said = loaded.ok("run-due", "--no-send")
 
-    announced = [line for line in said.splitlines() if "annonce envoyée" in line]
+    # --no-send: the announcement queued, not sent (test_run_due_no_send)
+    announced = [line for line in said.splitlines() if "→ annonce" in line]
     assert announced == [
         f"{REF}\u00a0: objectif de versement, échéance du samedi 19 avril 2025 à 24\u00a0h (heure "
-        "de Paris) → annonce envoyée à ce passage, prévue le dimanche 20 avril 2025 à 09:00 "
-        "(heure de Paris) (état notifiée, en attente de versement (payment))"
+        "de Paris) → annonce mise en file d'envoi (pas encore envoyée) à ce passage, prévue le "
+        "dimanche 20 avril 2025 à 09:00 (heure de Paris) (état notifiée, en attente de versement "
+        "(payment))"
     ], said

@@ -76,7 +76,8 @@ def test_run_due_and_simulate_say_a_weekly_reminder_as_reminders_does(
     done = convflow.ok("run-due", "--no-send")
 
     assert "relance n°\u00a01\u00a0: envoyé" in text and "relance-" not in text, text
-    assert "objectif de signature relance n°\u00a01 → envoyé" in done, done
+    # --no-send: queued, not sent (test_run_due_no_send)
+    assert "objectif de signature relance n°\u00a01 → mis en file d'envoi" in done, done
     assert "relance-" not in done
     assert "relance-1" in {r["label"] for r in convflow.json("reminders", REF)}
 

@@ -304,7 +304,7 @@ def run_due_(context: CliContext, now: datetime | None, no_send: bool, as_json: 
     if as_json:
         emit(_report_json(report, now))
     else:
-        _print_report(report, context.words)
+        _print_report(report, context.words, sent=not no_send)
     if report.failures:
         sys.exit(1)
 
@@ -327,7 +327,23 @@ def _action_json(action: DueActionTaken) -> dict[str, Any]:
     return {**said, "due_at": iso.instant(action.due_at)}
 
 
-def _print_report(report: DueReport, words: Words) -> None:
+QUEUED = {
+    "send": gettext_noop("queued, not sent yet"),
+    "announce": gettext_noop("announcement queued, not sent yet"),
+}
+"""What `run-due --no-send` did with a reminder or an announcement: its email queued in the
+outbox, not sent (« annonce envoyée » said of one only queued); its --json keeps the name."""
+
+
+def _outcome(words: Words, outcome: str, sent: bool) -> str:
+    """A reminder's or deadline's outcome in words; an email only queued said so."""
+    if not sent and outcome in QUEUED:
+        return words(QUEUED[outcome])
+    return words.label("due_outcome", outcome)
+
+
+def _print_report(report: DueReport, words: Words, sent: bool = True) -> None:
+    """What the pass did; `sent`: whether it delivered the outbox (not with --no-send)."""
     delivery = report.delivery
     if not (
         report.actions
@@ -342,7 +358,7 @@ def _print_report(report: DueReport, words: Words) -> None:
     for a in report.actions:
         said = dict(reference=a.reference,
                     deadline=deadline_name(words, a.deadline, committee=a.committee_name),
-                    action=words.label("due_outcome", a.action),
+                    action=_outcome(words, a.action, sent),
                     state=words.label("state", a.to_state))  # fmt: skip
         # An announcement is planned at the reminder hour after its deadline, and goes at this
         # pass, later when the service was down: the deadline's day, the pass and the planned
@@ -361,12 +377,15 @@ def _print_report(report: DueReport, words: Words) -> None:
                          reference=r.reference,
                          kind=deadline_name(words, r.kind, committee=r.committee_name),
                          label=reminder_name(words, r.label),
-                         outcome=words.label("due_outcome", r.outcome))
+                         outcome=_outcome(words, r.outcome, sent))
                    + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
                    )  # fmt: skip
     click.echo(
         words("emails: {sent} sent, {retried} to retry, {failed} failed",
               sent=len(delivery.sent), retried=len(delivery.retried), failed=len(delivery.failed))
+        if sent
+        else words("emails: none sent (--no-send); those queued go at the next pass that sends "
+                   "(convflow outbox lists them)")
     )  # fmt: skip
     for reference, error in report.failures.items():
         click.echo(words("{reference}: FAILED: {error}", reference=reference, error=error),
