@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -162,6 +162,15 @@ class HolidayCalendar:
         if self.extra_days:
             text += ", jours chômés\u00a0: " + ", ".join(french_day(d) for d in self.extra_days)
         return text
+
+
+def french_days(count: int, calendar: bool = False) -> str:
+    """A number of days as explanations write it: '1 jour', '30 jours'; with `calendar`,
+    '1 jour calendaire', '30 jours calendaires'. French keeps the singular below two (« 0 jour »,
+    « 1 jour »), as the emails' `days_fr` does (notifications/ reads nothing of states/)."""
+    plural = "s" if abs(count) >= 2 else ""
+    unit = f"jour{plural} calendaire{plural}" if calendar else f"jour{plural}"
+    return f"{format_decimal(count, locale=_FRENCH)} {unit}"
 
 
 def french_euros(amount: Decimal) -> str:

@@ -28,6 +28,7 @@ from states.calendar import (
     end_of_day,
     french_date,
     french_day,
+    french_days,
     french_euros,
 )
 from states.errors import InvalidInput
@@ -249,7 +250,7 @@ class LegalSettings:
             "date retenue pour la lettre de résiliation\u00a0: "
             + _BASIS_LABEL[self.termination_letter_date],
             f"calendrier des jours fériés\u00a0: {self.calendar.describe()}",
-            f"délai d'acceptation d'une LRE\u00a0: {self.lre_acceptance_days} jours",
+            f"délai d'acceptation d'une LRE\u00a0: {french_days(self.lre_acceptance_days)}",
             "lettre recommandée non retirée (articles 6 et 7)\u00a0: "
             + _UNCOLLECTED_LABEL[self.uncollected_letter],
             "signature de la Métropole avant que la délibération soit exécutoire\u00a0: "
@@ -367,6 +368,11 @@ def _instant_text(day: date) -> str:
     return f"{french_date(day)} à 24\u00a0h (heure de Paris), soit {instant.strftime('%H:%M')} UTC"
 
 
+def _within(days: int) -> str:
+    """« les 15 jours », « le jour » (CPCE art. R. 53-3 says « dans les quinze jours »)."""
+    return "le jour" if days == 1 else f"les {french_days(days)}"
+
+
 def _letter_name(letter: RegisteredLetter) -> str:
     """How the letter is named: an electronic one has a proof of receipt, not an 'avis'."""
     if letter.electronic:
@@ -454,16 +460,16 @@ def dispute_window(
         trigger, flags = letter.presented, ["uncollected"]
         assert trigger is not None  # validate() guarantees it
         why = (
-            f"Lettre recommandée électronique non acceptée dans les "
-            f"{settings.lre_acceptance_days} jours suivant l'avis du prestataire (CPCE art. "
+            f"Lettre recommandée électronique non acceptée dans "
+            f"{_within(settings.lre_acceptance_days)} suivant l'avis du prestataire (CPCE art. "
             "R. 53-3)\u00a0: elle vaut lettre non retirée"
             if letter.electronic
             else "Pli avisé non réclamé\u00a0: la lettre n'a pas été retirée"
         )
         lines = [
-            f"Litige ({article})\u00a0: règlement amiable pendant {days} jours calendaires à "
-            "compter "
-            f"de la réception de la {_letter_name(letter)}.",
+            f"Litige ({article})\u00a0: règlement amiable pendant "
+            f"{french_days(days, calendar=True)} à compter de la réception de la "
+            f"{_letter_name(letter)}.",
             f"{why}\u00a0; le délai court à compter de sa première présentation, le "
             f"{french_date(trigger)}.",
             uncollected_reading(settings),
@@ -472,16 +478,16 @@ def dispute_window(
         trigger = letter.received
         assert trigger is not None
         lines = [
-            f"Litige ({article})\u00a0: règlement amiable pendant {days} jours calendaires à "
-            "compter "
-            f"de la réception de la {_letter_name(letter)}.",
+            f"Litige ({article})\u00a0: règlement amiable pendant "
+            f"{french_days(days, calendar=True)} à compter de la réception de la "
+            f"{_letter_name(letter)}.",
             f"Déclencheur\u00a0: réception de la lettre le {french_date(trigger)}.",
         ]
     raw_end = add_days(trigger, days)
     first_day = "de la première présentation" if flags else "de la réception"
     lines.append(
         f"Calcul\u00a0: le jour {first_day} n'est pas compté (CPC art. 641 al. 1)\u00a0; "
-        f"{french_day(trigger)} + {days} jours = {french_date(raw_end)}."
+        f"{french_day(trigger)} + {french_days(days)} = {french_date(raw_end)}."
     )
     due = _extend(raw_end, settings.calendar, settings.extend_acts, lines, prudence=True)
     court = due + timedelta(days=1)
@@ -695,8 +701,8 @@ def payment_target(notified_on: date, days: int, article: str = "article 2") -> 
         f"Versement ({article})\u00a0: en une seule fois à la suite de la notification "
         "d'attribution, "
         f"notifiée le {french_date(notified_on)}.",
-        f"Objectif interne\u00a0: versement sous {days} jours calendaires, soit au plus tard le "
-        f"{_instant_text(due)}.",
+        f"Objectif interne\u00a0: versement sous {french_days(days, calendar=True)}, soit au plus "
+        f"tard le {_instant_text(due)}.",
         _SUBSIDY_NOT_PROCUREMENT,
     ]
     return ComputedDeadline(
@@ -732,8 +738,8 @@ def balance_target(
         f"{french_euros(paid)} ont déjà été versés\u00a0: le solde de {french_euros(balance)} "
         "reste "
         "à verser après l'avenant.",
-        f"Objectif interne\u00a0: versement du solde sous {days} jours calendaires à compter de la "
-        f"prise d'effet de l'avenant, soit au plus tard le {_instant_text(due)}.",
+        f"Objectif interne\u00a0: versement du solde sous {french_days(days, calendar=True)} à "
+        f"compter de la prise d'effet de l'avenant, soit au plus tard le {_instant_text(due)}.",
         _SUBSIDY_NOT_PROCUREMENT,
     ]
     return ComputedDeadline(
@@ -784,9 +790,8 @@ def instalment_target(
         )
         lines = [
             f"{name}\u00a0: {what}.",
-            f"Objectif interne\u00a0: versement sous {days} jours calendaires, soit au plus tard "
-            "le "
-            f"{_instant_text(due)}.",
+            f"Objectif interne\u00a0: versement sous {french_days(days, calendar=True)}, soit au "
+            f"plus tard le {_instant_text(due)}.",
         ]
     lines.append(_SUBSIDY_NOT_PROCUREMENT)
     return ComputedDeadline(
@@ -809,16 +814,16 @@ def amendment_signature_target(
     lapses with the convention), the explanation saying why when the term brings it forward."""
     due = add_days(submitted_on, days)
     target = (
-        f"Objectif interne\u00a0: toutes les signatures sous {days} jours calendaires, soit au "
-        f"plus tard le {_instant_text(due)}"
+        f"Objectif interne\u00a0: toutes les signatures sous {french_days(days, calendar=True)}, "
+        f"soit au plus tard le {_instant_text(due)}"
     )
     after = "ensuite, un rappel chaque semaine tant qu'une signature manque"
     if term is not None and due > term:
         target = (
             f"Objectif interne\u00a0: toutes les signatures avant le terme actuel de la "
-            f"convention, le {_instant_text(term)}\u00a0: les {days} jours calendaires habituels "
-            f"mèneraient au {french_date(due)}, après ce terme, quand l'avenant ne pourrait plus "
-            "être signé"
+            f"convention, le {_instant_text(term)}\u00a0: le délai habituel de "
+            f"{french_days(days, calendar=True)} mènerait au {french_date(due)}, après ce "
+            "terme, quand l'avenant ne pourrait plus être signé"
         )
         after = (
             "une signature manquant encore à ce terme, l'avenant devient caduc avec la convention"
@@ -854,10 +859,9 @@ def signature_target(submitted_on: date, days: int) -> ComputedDeadline:
     lines = [
         f"Signature\u00a0: la convention a été soumise à la signature des parties le "
         f"{french_date(submitted_on)}.",
-        f"Objectif interne\u00a0: toutes les signatures sous {days} jours calendaires, soit au "
-        "plus "
-        f"tard le {_instant_text(due)}\u00a0; ensuite, un rappel chaque semaine tant qu'une "
-        "signature manque.",
+        f"Objectif interne\u00a0: toutes les signatures sous {french_days(days, calendar=True)}, "
+        f"soit au plus tard le {_instant_text(due)}\u00a0; ensuite, un rappel chaque semaine "
+        "tant qu'une signature manque.",
         "La convention prend effet à la date de la dernière signature (article 4).",
     ]
     return ComputedDeadline(

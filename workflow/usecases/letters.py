@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from states.amendments import Amendment, consolidated, instalment_number
-from states.calendar import french_date, french_day, french_euros
+from states.calendar import french_date, french_day, french_days, french_euros
 from states.convention import Convention, Party
 from states.deadlines import LegalSettings, RegisteredLetter, payment_target, termination_notice
 from states.errors import GuardRejected, InvalidInput
@@ -182,7 +182,8 @@ def _dispute(
         "mention": "Lettre recommandée avec demande d’avis de réception",
         "subject": f"Différend relatif à la convention {convention.reference} ({article})",
         "article": article, "days": days, "difficulty": text,
-        "how": f"{HOW}le délai de {days} jours calendaires court à compter de la réception de "
+        "how": f"{HOW}le délai de {french_days(days, calendar=True)} court à compter de la "
+        "réception de "
         "la présente lettre, le jour de la réception n’étant pas compté (CPC art. 641)\u00a0; "
         f"{extended}\u00a0; la date de réception sera celle de l’avis de réception.",
     }  # fmt: skip
@@ -237,7 +238,8 @@ def _award(convention: Convention, on: date, legal: LegalSettings, _: str) -> di
         "article": article, "amount": french_euros(convention.amount), "payment": payment,
         "signed": french_date(convention.effective_date),
         "decision": convention.award.reference if convention.award else "",
-        "how": f"{HOW}{days} jours calendaires à compter de la présente notification, datée du "
+        "how": f"{HOW}{french_days(days, calendar=True)} à compter de la présente notification, "
+        "datée du "
         f"{french_day(on)}\u00a0: un objectif interne du service, non un délai légal.",
     }  # fmt: skip
 
@@ -308,8 +310,8 @@ def _change(before: Convention, after: Convention, key: str) -> str:
         return _instalment_change(before, after, number)
     if key == "dispute_window_days":
         return (f"Le délai de règlement amiable des différends ({articles.dispute}) passe de "
-                f"{before.clauses.dispute_window_days} à {after.clauses.dispute_window_days} "
-                "jours.")  # fmt: skip
+                f"{french_days(before.clauses.dispute_window_days)} à "
+                f"{french_days(after.clauses.dispute_window_days)}.")  # fmt: skip
     if key == "termination_notice_months":
         return (f"Le préavis de résiliation ({articles.termination}) passe de "
                 f"{before.clauses.termination_notice_months} à "
@@ -350,7 +352,8 @@ def _consolidated(after: Convention) -> str:
     return (
         f"terme le {french_date(after.end_date)}\u00a0; montant "
         f"{french_euros(after.amount)}{_schedule(after)}\u00a0; "
-        f"règlement amiable des différends en {clauses.dispute_window_days} jours\u00a0; préavis "
+        f"règlement amiable des différends en {french_days(clauses.dispute_window_days)}\u00a0; "
+        "préavis "
         f"de résiliation de {clauses.termination_notice_months} mois\u00a0; représentants\u00a0: "
         + "\u00a0; ".join(f"{s.name} ({s.title})" for s in after.signatories)
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from states.calendar import add_days, add_months, french_date, french_euros
+from states.calendar import add_days, add_months, french_date, french_days, french_euros
 from states.convention import Convention
 from states.deadlines import (
     LegalSettings,
@@ -60,6 +60,11 @@ def _past(row: PreviewedDeadline, today: date) -> PreviewedDeadline:
     return row
 
 
+def _every(days: int) -> str:
+    """« chaque jour », « tous les 7 jours »."""
+    return "chaque jour" if days == 1 else f"tous les {french_days(days)}"
+
+
 def _signature(convention: Convention, today: date) -> PreviewedDeadline:
     days = convention.clauses.signature_target_days
     due = signature_target(today, days).due_date
@@ -67,10 +72,11 @@ def _signature(convention: Convention, today: date) -> PreviewedDeadline:
         "signature",
         "Signatures des parties",
         f"soumise aujourd'hui\u00a0: {french_date(due)}",
-        f"Toutes les signatures sous {days} jours calendaires après la soumission\u00a0; la "
+        f"Toutes les signatures sous {french_days(days, calendar=True)} après la soumission\u00a0; "
+        "la "
         "convention prend effet à la date de la dernière signature.",
-        f"puis un rappel tous les {convention.clauses.reminders.signature_every_days} jours "
-        "tant qu'une signature manque",
+        f"puis un rappel {_every(convention.clauses.reminders.signature_every_days)} tant "
+        "qu'une signature manque",
     )
 
 
@@ -88,13 +94,13 @@ def _payment(convention: Convention, part: Instalment, today: date) -> Previewed
     elif part.trigger == "report":
         when = f"rapport reçu aujourd'hui\u00a0: {french_date(add_days(today, days))}"
         rule = (
-            f"{days} jours calendaires après la réception de «\u00a0{part.report}\u00a0» "
+            f"{french_days(days, calendar=True)} après la réception de «\u00a0{part.report}\u00a0» "
             f"({article})."
         )
     else:
         when = f"attribution notifiée aujourd'hui\u00a0: {french_date(add_days(today, days))}"
         rule = (
-            f"Objectif interne\u00a0: {days} jours calendaires après la notification de "
+            f"Objectif interne\u00a0: {french_days(days, calendar=True)} après la notification de "
             f"l'attribution ({article})."
         )
     fixed = part.on if part.trigger == "date" else None
@@ -124,8 +130,8 @@ def _dispute(convention: Convention, today: date, legal: LegalSettings) -> Previ
         "dispute_window",
         "Règlement amiable d'un différend",
         f"lettre reçue aujourd'hui\u00a0: {french_date(window.due_date)}",
-        f"{clauses.dispute_window_days} jours calendaires à compter de la réception de la "
-        f"lettre recommandée, reportés au premier jour ouvrable s'ils finissent un samedi, "
+        f"{french_days(clauses.dispute_window_days, calendar=True)} à compter de la réception "
+        "de la lettre recommandée, délai reporté au premier jour ouvrable s'il finit un samedi, "
         f"un dimanche ou un jour férié ({clauses.articles.dispute}).",
         _offsets(clauses.reminders.dispute_window),
     )
