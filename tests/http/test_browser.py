@@ -268,7 +268,9 @@ def test_every_page_writes_its_dates_in_french_words_and_still_fits_the_screen(
     seen = {
         "/": "samedi 19 avril 2025",  # the oldest overdue, in words with its weekday
         "/conventions": "31 décembre 2025",  # the term, in its column
-        "/echeances": "2 juillet 2025 à 24 h",  # « Fin exacte », as the command line says it
+        # « Fin exacte », as the command line says it: of the term, to come (the payment of
+        # 2 July, passed, is among the obligations overdue, not the deadlines to come)
+        "/echeances?jours=365": "31 décembre 2025 à 24 h",
         f"/conventions/{REFERENCE}": "20 mars 2025 à 17:00",  # history: recorded at, Paris
     }
     for address, words in seen.items():

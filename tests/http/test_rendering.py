@@ -122,6 +122,13 @@ def contexts() -> dict[str, dict[str, Any]]:
             "due_date": "2025-06-20", "expires_at": "2025-06-20T22:00:00Z",
             "status": "pending", "committee_name": None,
             "label": "terme de la convention"}  # fmt: skip
+    passed = {
+        **item,
+        "kind": "dispute_window",
+        "due_date": "2025-05-02",
+        "expires_at": "2025-05-02T22:00:00Z",
+        "passed_unrecorded": True,
+    }
     overdue = {"reference": "R-1", "title": "<i>T</i>", "state": "execution", "kind": "payment",
                "instalment": 2, "due_date": "2025-05-20"}  # fmt: skip
     summary = {"reference": "R-1", "title": "T", "state": "execution", "effective_date": None,
@@ -144,7 +151,9 @@ def contexts() -> dict[str, dict[str, Any]]:
                              "due_within_days": 30, "sort": "reference", "order": "asc",
                              "page": 2, "per_page": 50}, "found": found, "notes": ["note"],
                              "sorts": ["reference", "title"], "windows": (7, 30), "query": ""},
-        "deadlines.html": {**frame(), "upcoming": {"items": [item], "total": 1, "days": 90},
+        "deadlines.html": {**frame(), "upcoming": {"items": [passed, item], "total": 2,
+                                                   "days": 90},
+                           "coming": [item], "coming_total": 1, "passed": [passed],
                            "overdue": [overdue], "overdue_total": 2,
                            "days": 90, "windows": (30, 90), "base_url": "http://x"},
         "convention.html": {**frame(), "view": view, "party_names": {"crpv": "CRPV"},

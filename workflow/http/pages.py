@@ -7,6 +7,7 @@ needs an admin token and the session's CSRF token. Reads go through `workflow.us
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -24,7 +25,7 @@ from workflow.http.context import HttpContext
 from workflow.http.presenting import by_month
 from workflow.usecases import csv_export
 from workflow.usecases import listing as queries
-from workflow.usecases.listing import SORTS
+from workflow.usecases.listing import SORTS, DeadlineItem
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 TIMELINE_DAYS = 90
@@ -53,6 +54,19 @@ def csv_response(content: str, filename: str) -> Response:
     )
 
 
+def passed_and_coming(
+    items: list[DeadlineItem], now: datetime
+) -> tuple[list[DeadlineItem], list[DeadlineItem]]:
+    """Pending deadlines split at the day of `now`. One whose day has passed but which the
+    service has not closed yet (its pass has not run, or the term is held, rule 27) is still
+    pending: named apart as late, not among the days to come (« il y a 3 jours » under « les
+    90 prochains jours »); the overview and /echeances split them alike."""
+    today = civil_date(now).isoformat()
+    passed = [item for item in items if str(item["due_date"]) < today]
+    coming = [item for item in items if str(item["due_date"]) >= today]
+    return passed, coming
+
+
 @router.get("/")
 def overview(context: Context, signed: PageReader) -> Response:
     """The first page: counts by state, the obligations overdue (the oldest few, and how many),
@@ -61,12 +75,7 @@ def overview(context: Context, signed: PageReader) -> Response:
     counts = queries.counts_by_state(context.app)
     overdue = queries.overdue_obligations(context.app, now)  # as /echeances and the API judge
     upcoming = queries.upcoming_deadlines(context.app, now, TIMELINE_DAYS, limit=60)
-    # A deadline whose day has passed but which the service has not closed yet (its pass has
-    # not run, or the term is held, rule 27) is still pending: named apart as late, not
-    # among the days to come (« il y a 3 jours » under « les 90 prochains jours »).
-    today = civil_date(now).isoformat()
-    passed = [item for item in upcoming["items"] if str(item["due_date"]) < today]
-    coming = [item for item in upcoming["items"] if str(item["due_date"]) >= today]
+    passed, coming = passed_and_coming(upcoming["items"], now)
     data = {
         **page_context(context, signed, "overview"),
         "counts": counts,
@@ -168,13 +177,24 @@ OVERDUE_SHOWN = 1000
 
 @router.get("/echeances")
 def deadlines(request: Request, context: Context, signed: PageReader) -> Response:
-    """The obligations overdue (passed, still unmet), then every pending deadline within some
-    days, soonest first."""
-    days = _window(request.query_params)
-    overdue = queries.overdue_obligations(context.app, context.now())
+    """The obligations overdue (passed, still unmet) and the deadlines passed the service has
+    not closed yet, then every pending deadline to come within some days, soonest first."""
+    days, now = _window(request.query_params), context.now()
+    overdue = queries.overdue_obligations(context.app, now)
+    upcoming = queries.upcoming_deadlines(context.app, now, days, limit=1000)
+    passed, coming = passed_and_coming(upcoming["items"], now)
+    # a passed one the obligations overdue already name (a payment awaited) is said once
+    named = {(item["reference"], item["kind"], item["due_date"]) for item in overdue}
     data = {
         **page_context(context, signed, "deadlines"),
-        "upcoming": queries.upcoming_deadlines(context.app, context.now(), days, limit=1000),
+        "upcoming": upcoming,
+        "coming": coming,
+        "coming_total": upcoming["total"] - len(passed),
+        "passed": [
+            item
+            for item in passed
+            if (item["reference"], item["kind"], item["due_date"]) not in named
+        ],
         "overdue": overdue[:OVERDUE_SHOWN],
         "overdue_total": len(overdue),
         "days": days,
