@@ -73,7 +73,9 @@ CODES: dict[str, dict[str, Kind]] = {
         "reference": "text", "amendment": "number", "event": "amendment_action",
         "state": "amendment_state", "allowed": "amendment_actions",
     },
-    "unknown_event": {"event": "text", "events": "events"},
+    # the events a person may give, said as invalid_transition says them (`actions`): in
+    # English their names only (the history's English labels of a few were mixed among them)
+    "unknown_event": {"event": "text", "events": "actions"},
     "automatic_event": {"reference": "text", "event": "event"},
     # A rule refuses an event (GuardRejected: with the reference, event and amendment).
     "conditions_not_met": {},

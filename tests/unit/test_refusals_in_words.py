@@ -364,12 +364,14 @@ CASES = [
     ),
     pytest.param(
         on("execution", "bogus", "2025-06-02"),
-        "L'événement «\u00a0bogus\u00a0» n'existe pas (événements possibles\u00a0: Soumise à "
-        "signature, "
-        "Signature, Abandon avant signature, Notification d'attribution, Versement, Document "
-        "reçu pour un versement, Litige notifié, Règlement amiable, Saisine du tribunal, Fin "
-        "du contentieux, Résiliation notifiée, Renonciation au versement, Arrivée à terme, "
-        "Résiliation effective).",
+        # each event as a person records it, as invalid_transition lists them (test_unknown_
+        # event_words: English lists the names only)
+        "L'événement «\u00a0bogus\u00a0» n'existe pas (événements possibles\u00a0: Soumettre à "
+        "la signature, Enregistrer une signature, Abandonner la convention, Enregistrer la "
+        "notification d'attribution, Enregistrer le versement, Enregistrer la réception du "
+        "document, Ouvrir un litige (article 6), Enregistrer le règlement amiable, Enregistrer "
+        "la saisine du tribunal, Clore le contentieux, Enregistrer une résiliation (article 7), "
+        "Enregistrer la renonciation à un versement, Arrivée à terme, Résiliation effective).",
         id="unknown-event",
     ),
     # states/amendments.py: what an amendment changes

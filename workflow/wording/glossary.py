@@ -79,7 +79,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     # as the history names them
     "event": ("import", "edit_draft", *EVENTS, *SIDE_RECORDS, "amend", "abandon", ERASURE,
               ATTACH, *SERVICE_AMENDMENT_EVENTS),
-    "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft", ERASURE),  # as a person records them
+    # as a person records them (`abandon`: an amendment's, which unknown_event may list)
+    "action": (*EVENTS, *SIDE_RECORDS, "amend", "edit_draft", ERASURE, "abandon"),
     "amendment_state": AMENDMENT_STATES,
     "amendment_event": ("amend", *AMENDMENT_EVENTS, *SERVICE_AMENDMENT_EVENTS),
     "amendment_action": AMENDMENT_EVENTS,  # '{number}' is the amendment's number
