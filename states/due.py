@@ -293,11 +293,14 @@ def notice_overridden(convention: Convention) -> bool:
     expires at its term (rule 10); its state still says `termination` (what the emails say
     « en exécution jusqu'à son terme (résiliation notifiée, sans effet) »). A term moved after
     the notice's end lets the notice end the convention (rule 26): then it is not."""
-    return (
-        convention.state == "termination"
-        and convention.notice is not None
-        and not _terminates_first(convention)
-    )
+    return convention.state == "termination" and notice_without_effect(convention)
+
+
+def notice_without_effect(convention: Convention) -> bool:
+    """Whether a termination notice was given that the term overrides, whatever the state now
+    (a dispute opened during the notice leaves it running): :func:`notice_overridden` once the
+    convention is back in `termination`."""
+    return convention.notice is not None and not _terminates_first(convention)
 
 
 def convention_end(

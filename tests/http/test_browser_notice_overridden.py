@@ -56,3 +56,25 @@ def test_the_page_and_the_list_say_the_notice_will_have_no_effect_at_both_widths
         assert said(cell.inner_text()) == OVERRIDDEN, width
         assert cell.is_visible(), width
         assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), width
+
+
+def test_the_lifecycle_under_the_diagram_says_it_too_at_both_widths(
+    page: Any, loaded: App, tokens: Tokens
+) -> None:
+    """« État actuel : en cours de résiliation » stood under the diagram, beside a badge and
+    an alert saying the notice will have no effect."""
+    steps.bring_into_execution(loaded)
+    loaded.clock.now = steps.at("2025-10-16T09:00:00Z")  # type: ignore[attr-defined]
+    steps.record(loaded, "give_notice", "2025-10-15", party="crpv", received="2025-10-15")
+    sign_in_page(page, tokens.viewer)
+
+    for width in (375, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/conventions/{REFERENCE}#cycle")
+        current = page.locator("#cycle figcaption p").first
+        text = said(current.inner_text())
+        assert text.startswith(f"État actuel : {OVERRIDDEN}."), (width, text)
+        assert "en cours de résiliation" not in text, (width, text)
+        box = current.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, width
+        assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), width

@@ -12,6 +12,7 @@ import click
 
 from states.amendments import AMENDMENT_EVENTS, FIELDS
 from states.calendar import civil_date
+from states.due import notice_without_effect
 from states.errors import DuplicateReference, InvalidInput, InvalidTerm
 from states.lifecycle import EVENTS, SIDE_RECORDS, STATES
 from storage.engine import ensure_database
@@ -47,7 +48,7 @@ from workflow.usecases.amendments import (
     draft_amendment,
     record_amendment_event,
 )
-from workflow.usecases.commands import ImportConvention, RecordEvent
+from workflow.usecases.commands import EventRecorded, ImportConvention, RecordEvent
 from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.listing import ConventionSummary, Overdue
@@ -427,10 +428,11 @@ def event(
     if as_json:
         emit({**asdict(result), "deadlines": [asdict(d) for d in result.deadlines]})
         return
+    overridden = _notice_without_effect(app, result)
     said = dict(reference=result.reference, event=words.recorded_event(result.event, result.inputs),
                 on=result.on, actor=words.actor(result.actor),
-                from_state=words.label("state", result.from_state),
-                to_state=words.label("state", result.to_state))  # fmt: skip
+                from_state=_state_said(words, result.from_state, overridden),
+                to_state=_state_said(words, result.to_state, overridden))  # fmt: skip
     # The event's date (a letter's, or --on) is not always the day it is recorded: say both.
     today = civil_date(now)
     click.echo(
@@ -442,6 +444,24 @@ def event(
     )  # fmt: skip
     for line in new_deadlines(words, result.deadlines):
         click.echo(line)
+
+
+def _notice_without_effect(app: App, result: EventRecorded) -> bool:
+    """Whether the event came from or led to `termination` under a notice the term overrides
+    (states.due.notice_without_effect): the convention read again only then."""
+    if "termination" not in (result.from_state, result.to_state):
+        return False
+    with app.uow(read_only=True) as uow:
+        return notice_without_effect(uow.conventions.get(result.reference))
+
+
+def _state_said(words: Words, state: str, overridden: bool) -> str:
+    """A state the event came from or led to; `termination` under a notice the term overrides
+    said as `status` and `list` say it (I9): « en exécution jusqu'à son terme (résiliation
+    notifiée, sans effet) », not « en cours de résiliation »."""
+    if overridden and state == "termination":
+        return words(OVERRIDDEN_STATE)
+    return words.label("state", state)
 
 
 def _amendment_event(
