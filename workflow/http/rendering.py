@@ -120,6 +120,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "input_value": labels.input_value,
     "history_states": labels.history_states,
     "history_inputs": labels.history_inputs,
+    "dated_before": labels.dated_before,
     "role_label": labels.role,
     "amendment_state_label": labels.amendment_state,
     "email_label": labels.email,
