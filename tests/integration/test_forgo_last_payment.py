@@ -34,7 +34,10 @@ REASON = "subvention réduite par délibération du 10 avril 2025"
 
 
 def _notified(app: App, clock: FixedClock, convention: Convention) -> None:
-    """Loaded, in force, notified on 20 March 2025; today is 15 April 2025."""
+    """Loaded, in force, notified on 20 March 2025 (each recorded that day, their emails due
+    then: the convention's emails go in the order recorded, and the clock does not go back);
+    today is 15 April 2025."""
+    clock.now = at("2025-03-20T10:00:00Z")
     steps.load(app, convention)
     steps.bring_into_force(app)
     steps.record(app, "notify", "2025-03-20")

@@ -316,7 +316,10 @@ def _deliver_batch(
     stopping: Callable[[], bool],
     holds: Holds,
 ) -> bool:
-    """Send one claimed batch; True if every email tried was deferred."""
+    """Send one claimed batch; True if every email tried was deferred. Its emails go one after
+    the other, in the order they were queued, on one connection; the claim put in it at most
+    one unsent email of a convention per recipient, so none can overtake another to the same
+    person here either (the next is claimed once this one is sent or given up)."""
     emails: list[tuple[AnyRow, OutgoingEmail]] = []
     rows = _without_moot(app, rows, claim, report)
     conventions = _conventions(app, rows)
