@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HEAD", "at_head"]
 
-HEAD = "0024"
+HEAD = "0025"
 """The last migration's revision (storage/migrations/versions)."""
 
 
