@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
@@ -58,6 +60,42 @@ _MARK_MANY = Prepared(
     .values(outbox_id=select(o.id).where(o.idempotency_key == bindparam("key_")).scalar_subquery()),
     _KINDS,
     column_keys=["status", "resolved_at", "note"],
+)
+
+
+_DUE_JOINED = {  # the deadline's columns a due reminder is read with, by the name it gets
+    "deadline_kind": d.kind,
+    "deadline_status": d.status,
+    "deadline_created_at": d.created_at,
+    "trigger_date": d.trigger_date,
+    "due_date": d.due_date,
+    "expires_at": d.expires_at,
+    "explanation": d.explanation,
+    "details": d.details,
+    "instalment": d.instalment,
+}
+_DUE_MANY = 100
+"""How many conventions one read of due reminders covers (unused places repeat the last)."""
+_DEADLINE_KINDS = column_kinds(deadline_table)
+_DUE = Prepared(
+    select(reminder_table, *(column.label(name) for name, column in _DUE_JOINED.items()))
+    .join(deadline_table, d.id == r.deadline_id)
+    .where(
+        r.convention_id.in_([bindparam(f"c{i}") for i in range(_DUE_MANY)]),
+        r.status == "planned",
+        r.planned_at <= bindparam("now_"),
+    )
+    .order_by(r.convention_id, r.deadline_id, r.planned_at, r.id),
+    {"now_": "instant"},
+    [
+        *(_KINDS[column.name] for column in reminder_table.columns),
+        *(_DEADLINE_KINDS[column.name] for column in _DUE_JOINED.values()),
+    ],
+)
+# A due reminder with its deadline, read on the driver (storage.fastpath): SQLAlchemy's result
+# rows and type processors took 40-70 ms of a due pass with 1 000 reminders on PostgreSQL.
+_DueReminder = namedtuple(  # type: ignore[misc]  # names known when the module loads
+    "_DueReminder", [*(column.name for column in reminder_table.columns), *_DUE_JOINED]
 )
 
 
@@ -149,28 +187,15 @@ class ReminderRepository:
     def due_for(self, convention_ids: Sequence[int], now: datetime) -> list[AnyRow]:
         """The planned reminders of these conventions due at `now`, each with its deadline,
         grouped by convention and deadline, in planned order."""
-        query = (
-            select(
-                reminder_table,
-                d.kind.label("deadline_kind"),
-                d.status.label("deadline_status"),
-                d.created_at.label("deadline_created_at"),
-                d.trigger_date,
-                d.due_date,
-                d.expires_at,
-                d.explanation,
-                d.details,
-                d.instalment,
-            )
-            .join(deadline_table, d.id == r.deadline_id)
-            .where(
-                r.convention_id.in_(list(convention_ids)),
-                r.status == "planned",
-                r.planned_at <= now,
-            )
-            .order_by(r.convention_id, r.deadline_id, r.planned_at, r.id)
-        )
-        return list(self._connection.execute(query).all())
+        ordered = sorted(convention_ids)
+        found: list[Any] = []
+        for start in range(0, len(ordered), _DUE_MANY):
+            chunk = ordered[start : start + _DUE_MANY]
+            chunk += [chunk[-1]] * (_DUE_MANY - len(chunk))
+            params: dict[str, Any] = {f"c{i}": owner for i, owner in enumerate(chunk)}
+            params["now_"] = now
+            found += [_DueReminder(*row) for row in _DUE.rows(self._connection, params)]
+        return cast(list[AnyRow], found)
 
     def mark_many(self, marks: Sequence[Mark], now: datetime) -> None:
         """Record what became of several planned reminders, in one statement; refuse if any

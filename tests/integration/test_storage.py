@@ -463,3 +463,54 @@ def test_each_database_draws_its_own_salt_for_message_ids(tmp_path: Path) -> Non
     # The same email key ("event:1:2") in each database: two different Message-IDs.
     ids = {message_id("event:1:2", "convflow <convflow@localhost>", salt) for salt in salts}
     assert len(ids) == 2
+
+
+def _context_compression(connection: Connection) -> str | None:
+    """How PostgreSQL compresses the outbox's email contexts: 'l' lz4, '' the server's default
+    (pglz unless set otherwise)."""
+    found = connection.exec_driver_sql(
+        "SELECT attcompression FROM pg_attribute "
+        "WHERE attrelid = 'outbox'::regclass AND attname = 'context'"
+    ).scalar()
+    return None if found is None else str(found)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_email_contexts_are_compressed_with_lz4_on_postgresql_and_read_back_alike(
+    app: App, database_url: str, reference_convention: Convention
+) -> None:
+    """Migration 0025: a reminder's context (about 3 KB) is over PostgreSQL's compression
+    threshold; lz4 writes it faster than pglz. Down to 0024, the default again; up, lz4; the
+    contexts queued before and after read back as they were written."""
+    load(app, reference_convention)
+    record(app, "submit", "2025-01-10")
+    app.close()
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            offered = connection.exec_driver_sql(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            ).scalar()
+            if not offered:
+                pytest.skip("this PostgreSQL server was built without lz4: the migration leaves it")
+            assert _context_compression(connection) == "l"
+            before = connection.exec_driver_sql("SELECT id, context::text FROM outbox").all()
+        assert before and all(len(text_) > 2000 for _, text_ in before)  # compressed at all
+        run_migrations(engine, "downgrade", "0024")
+        with engine.connect() as connection:
+            assert _context_compression(connection) == ""
+        assert upgrade(engine) == ("0024", head_revision(engine))
+        with engine.connect() as connection:
+            assert _context_compression(connection) == "l"
+            stored = (
+                connection.exec_driver_sql("SELECT pg_column_compression(context) FROM outbox")
+                .scalars()
+                .all()
+            )
+            after = connection.exec_driver_sql("SELECT id, context::text FROM outbox").all()
+    finally:
+        engine.dispose()
+    assert set(stored) == {"lz4"}
+    assert after == before
