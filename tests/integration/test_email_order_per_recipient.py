@@ -29,6 +29,7 @@ from storage.engine import make_engine
 from storage.migrate import run as run_migrations
 from storage.migrate import upgrade
 from storage.outbox import Email, claim_query
+from storage.revision import HEAD
 from storage.tables import metadata
 from tests.conftest import POSTGRES_ADMIN_URL, FixedClock
 from tests.integration.mail import Mail, accepted, delivered, due_pass, parsed
@@ -436,7 +437,7 @@ def test_the_indexes_of_the_emails_not_sent_go_down_to_0024_and_up_again(
         engine.dispose()
     unsent = {"ix_outbox_unsent", "ix_outbox_unsent_by_convention"}
     assert not unsent & down and unsent <= up and "ix_outbox_waiting" in down
-    assert upgraded == ("0024", "0025")
+    assert upgraded == ("0024", HEAD)
     again = App.create(load_settings(settings_env))
     try:
         assert views.outbox(again) == emails

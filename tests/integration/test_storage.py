@@ -480,8 +480,8 @@ def _context_compression(connection: Connection) -> str | None:
 def test_email_contexts_are_compressed_with_lz4_on_postgresql_and_read_back_alike(
     app: App, database_url: str, reference_convention: Convention
 ) -> None:
-    """Migration 0025: a reminder's context (about 3 KB) is over PostgreSQL's compression
-    threshold; lz4 writes it faster than pglz. Down to 0024, the default again; up, lz4; the
+    """Migration 0026: a reminder's context (about 3 KB) is over PostgreSQL's compression
+    threshold; lz4 writes it faster than pglz. Down to 0025, the default again; up, lz4; the
     contexts queued before and after read back as they were written."""
     load(app, reference_convention)
     record(app, "submit", "2025-01-10")
@@ -498,10 +498,10 @@ def test_email_contexts_are_compressed_with_lz4_on_postgresql_and_read_back_alik
             assert _context_compression(connection) == "l"
             before = connection.exec_driver_sql("SELECT id, context::text FROM outbox").all()
         assert before and all(len(text_) > 2000 for _, text_ in before)  # compressed at all
-        run_migrations(engine, "downgrade", "0024")
+        run_migrations(engine, "downgrade", "0025")
         with engine.connect() as connection:
             assert _context_compression(connection) == ""
-        assert upgrade(engine) == ("0024", head_revision(engine))
+        assert upgrade(engine) == ("0025", head_revision(engine))
         with engine.connect() as connection:
             assert _context_compression(connection) == "l"
             stored = (

@@ -11,8 +11,8 @@ Where the server was built without lz4 (`default_toast_compression` does not off
 nothing changes. Rows written before keep the method they were written with (PostgreSQL reads
 both). SQLite: nothing to do.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 14:20:00
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0025"
-down_revision: str | None = "0024"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
