@@ -67,6 +67,10 @@ VARIANTS = {
     f"vigueur le 15 avril 2025 portait le versement n°\u00a01, déjà versé, de "
     f"{euros(Decimal('120000'))} à {euros(Decimal('130000'))}\u00a0: le solde de "
     f"{euros(Decimal('10000'))} reste à verser (règle 26 bis)",
+    "balance_forgone": "si la convention était versée en deux fois, qu’un avenant en vigueur le "
+    f"15 avril 2025 portait le versement n°\u00a01, déjà versé, de {euros(Decimal('120000'))} à "
+    f"{euros(Decimal('130000'))}, et que la Métropole renonçait le 20 mai 2025 au solde de "
+    f"{euros(Decimal('10000'))}\u00a0: ce qui a été versé reste versé (règle 25)",
     "paid_while_held": "si le versement n’était effectué que le 2 janvier 2026, après le terme, "
     "alors que l’avenant n°\u00a01 (prolongation au 30 juin 2026), signé par le GIP seul, "
     "attendait encore la signature de la Métropole\u00a0: la fin de la convention est en "
@@ -1052,6 +1056,49 @@ def _first_raised() -> Context:
             "instalments": [raised, {**second, "report_received_on": None}]}  # fmt: skip
 
 
+_BALANCE, _BALANCE_PAID, _BALANCE_FORGONE = (
+    Decimal("10000.00"),
+    date(2025, 5, 12),
+    date(2025, 5, 20),
+)
+
+
+def _first_balance_paid() -> Context:
+    """The convention after avenant n°1 raised n°1 (paid 120 000 € on 27 February) to
+    130 000 €: its balance of 10 000 € paid on 12 May 2025, each part on its own day."""
+    convention = _first_raised()
+    first, second = convention["instalments"]
+    parts = [{"on": first["paid_on"], "amount": _FIRST}, {"on": _BALANCE_PAID, "amount": _BALANCE}]
+    paid = {**first, "paid_amount": _RAISED, "balance_due": None, "parts": parts, "balance_by": 1}
+    return {**convention, "instalments": [paid, second]}
+
+
+def _first_balance_forgone() -> Context:
+    """The convention after avenant n°1 raised n°1 (paid 120 000 € on 27 February) to
+    130 000 €: the Métropole gave up its balance of 10 000 € on 20 May 2025."""
+    convention = _first_raised()
+    first, second = convention["instalments"]
+    forgone = {**first, "balance_due": None, "forgone_on": _BALANCE_FORGONE,
+               "forgone_amount": _BALANCE, "balance_forgone": True, "balance_by": 1}  # fmt: skip
+    return {**convention, "instalments": [forgone, second]}
+
+
+def _balance_forgone_event() -> Context:
+    """The renunciation of n°1's balance, on 20 May 2025, as the history records it."""
+    reason = "action complémentaire abandonnée par le bénéficiaire"
+    event = _event(
+        "forgo_payment",
+        "Renonciation au versement",
+        _BALANCE_FORGONE,
+        _SERVICE,
+        **{"Versement n°": "1", "Motif": reason, "Montant": euros(_BALANCE),
+           "Solde laissé par un avenant": "oui"},
+    )  # fmt: skip
+    forgone = {"number": 1, "amount": _BALANCE, "reason": reason, "file_closed": False,
+               "balance": True, "balance_by": 1, "paid_before": _FIRST}  # fmt: skip
+    return {**event, "forgone": forgone}
+
+
 def _raised_balance_target(days_before: int | None = None) -> dict[str, Any]:
     """The balance of instalment n°1: 30 days after avenant n°1 took effect."""
     deadline = _deadline(
@@ -1120,6 +1167,29 @@ _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
         "reminder_payment": lambda: {
             "convention": _first_raised(),
             "deadline": _raised_balance_target(0),
+        },
+        "payment_recorded": lambda: {
+            "convention": _first_balance_paid(),
+            "event": {
+                **_event(
+                    "payment_recorded",
+                    "Versement enregistré",
+                    _BALANCE_PAID,
+                    "Direction des finances",
+                    **{
+                        "Montant": euros(_BALANCE),
+                        "Versement n°": "1",
+                        "Mandat": "n°\u00a02025-006120",
+                    },
+                ),
+                "balance": {"amount": _BALANCE, "paid_before": _FIRST, "instalment": 1},
+            },
+        },
+    },
+    "balance_forgone": {
+        "payment_forgone": lambda: {
+            "convention": _first_balance_forgone(),
+            "event": _balance_forgone_event(),
         },
     },
     "notice_running": {

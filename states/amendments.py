@@ -51,7 +51,13 @@ from states.inputs import (
 )
 from states.lifecycle import IN_FORCE, check_not_before
 from states.open_data import publication_update
-from states.payments import SINGLE_PAYMENT, Instalment, InstalmentProgress, progress_of
+from states.payments import (
+    SINGLE_PAYMENT,
+    Instalment,
+    InstalmentProgress,
+    mark_balance_by,
+    progress_of,
+)
 
 AMENDMENT_STATES = ("draft", "signature", "in_force", "abandoned", "lapsed")
 AMENDMENT_EVENTS = ("submit", "sign", "abandon")
@@ -628,6 +634,7 @@ def _apply(
     moot_before = moot_kinds(convention)
     was = deepcopy(convention)
     _set_terms(convention, amendment.changes)
+    _mark_balances(convention, amendment)
     amendment.applied = {
         key: {"before": before[key], "after": current_value(convention, key)} for key in touched
     }
@@ -647,6 +654,20 @@ def _apply(
         ended_on_before=was.ends_on(),
         outgoing=outgoing,
     )
+
+
+def _mark_balances(convention: Convention, amendment: Amendment) -> None:
+    """Each payment already made that `amendment`, now in force, raised (the single payment's
+    amount, or an instalment's) keeps that the balance it left is this amendment's (« solde
+    fixé par l'avenant n° 1 »): its payment, its refusals and its emails name it."""
+    numbers = [i.number for i, _ in instalment_changes(convention, amendment.changes)]
+    if "amount" in amendment.changes and not convention.clauses.instalments:
+        numbers.append(SINGLE_PAYMENT)
+    for number in numbers:
+        made = _paid_and_balance(convention, number)
+        if made is not None and made[1] > 0:
+            convention.payments = mark_balance_by(convention.paid_so_far(), number,
+                                                  amendment.number)  # fmt: skip
 
 
 def changed_terms(changes: Mapping[str, str]) -> list[str]:

@@ -255,14 +255,16 @@ class Convention:
 
     def balance_due(self) -> Decimal:
         """The balance of a single payment already made: what an amendment in force raising the
-        amount added to it, not paid yet (0 when none, and before the payment is made: the
-        raised amount is then simply the single payment's)."""
+        amount added to it, not paid yet (0 when none, once the Métropole gave it up, and before
+        the payment is made: the raised amount is then simply the single payment's)."""
         if self.clauses.instalments or self.paid_on is None:
             return Decimal("0")
         # `still_due` of the single payment, read without building the schedule and the
         # progress (every email's snapshot asks): a payment recorded before its progress was
         # kept has only `paid_amount`; one paid with no amount recorded leaves nothing due.
         entry = progress_of(self.payments, SINGLE_PAYMENT)
+        if entry.forgone_on is not None:  # the Métropole gave the balance up (rule 25)
+            return Decimal("0")
         paid = entry.paid_amount if entry.paid_on is not None else self.paid_amount
         if paid is None:
             return Decimal("0")

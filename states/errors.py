@@ -473,6 +473,37 @@ CODES: dict[str, dict[str, Kind]] = {
     "instalment_of_single_payment": {"instalment": "number"},
     # A date typed by hand in a dashboard's date field, neither JJ/MM/AAAA nor AAAA-MM-JJ.
     "form_not_a_date": {"value": "text"},
+    # A payment (or its renunciation) recorded again once it is paid in full: the single
+    # payment said without a number, with its day, and its balance's once an amendment raised
+    # it and the balance was paid; an instalment so completed, with both days too.
+    "payment_already_paid": {"paid_on": "date"},
+    "balance_already_paid": {"paid_on": "date", "balance_paid_on": "date"},
+    "instalment_balance_already_paid": {
+        "instalment": "number", "paid_on": "date", "balance_paid_on": "date",
+    },
+    # The balance an amendment left on a payment already made, given up by the Métropole (rule
+    # 25, `forgo_payment`), then paid or forgone again: what was paid stays paid, nothing more
+    # is owed since that day.
+    "balance_forgone": {"amount": "amount", "forgone_on": "date"},
+    "instalment_balance_forgone": {
+        "instalment": "number", "amount": "amount", "forgone_on": "date",
+    },
+    # `pay` with an amount that is not the one due: the balance an amendment fixed (named), an
+    # instalment's amount (named, or the first unpaid one `pay` takes when none is named), or,
+    # none named, the amount of another unpaid instalment (`instalment=` to add).
+    "balance_differs": {"amount": "amount", "due": "amount", "by_amendment": "number"},
+    "instalment_balance_differs": {
+        "amount": "amount", "due": "amount", "instalment": "number", "by_amendment": "number",
+    },
+    "instalment_amount_differs": {
+        "amount": "amount", "due": "amount", "instalment": "number", "article": "text",
+    },
+    "first_unpaid_amount_differs": {
+        "amount": "amount", "due": "amount", "instalment": "number", "article": "text",
+    },
+    "amount_of_another_instalment": {
+        "amount": "amount", "due": "amount", "instalment": "number", "other": "number",
+    },
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -232,6 +232,9 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
     if "," in compact and "." not in compact:
         compact = compact.replace(",", ".")
     if not _AMOUNT.match(compact):
+        unsigned = compact.removeprefix("-").removeprefix("\u2212")  # a minus sign typed
+        if unsigned != compact and _AMOUNT.match(unsigned):  # a negative amount, well written
+            raise InvalidInput(field, "amount_not_positive")
         raise InvalidInput(field, "not_an_amount", value=text)
     if len(compact.split(".")[0].lstrip("0")) > _LARGEST_DIGITS:  # 10**30: no cent to round to
         raise InvalidInput(field, "amount_too_large", most=str(LARGEST_AMOUNT))

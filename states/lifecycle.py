@@ -331,14 +331,14 @@ def fire(
     if trigger not in _triggers(convention.state) or (
         trigger in PERSON_EVENTS and trigger not in allowed
     ):
-        # possible in this state but for a forgone instalment: say so (rule 25)
-        forgone = (
-            rules.forgone_instead(convention, trigger, inputs or {})
-            if trigger in _triggers(convention.state)
-            else None
-        )
-        if forgone is not None:
-            raise forgone
+        # possible in this state but for a forgone instalment (rule 25), or for what it records
+        # being recorded already (a payment made, a report received): say so
+        instead = None
+        if trigger in _triggers(convention.state):
+            instead = rules.forgone_instead(convention, trigger, inputs or {})
+            instead = instead or rules.done_instead(convention, trigger, inputs or {})
+        if instead is not None:
+            raise instead
         raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
     cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today,
                        held_until=held_until)  # fmt: skip

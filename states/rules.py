@@ -59,9 +59,11 @@ from states.payments import (
     SINGLE_PAYMENT,
     Instalment,
     InstalmentProgress,
+    balance_forgone,
     mark_forgone,
     mark_paid,
     mark_report,
+    paid_parts,
     progress_of,
 )
 
@@ -347,17 +349,13 @@ def pay(
     _refuse_forgone(convention, "pay", progress)
     due = convention.still_due(instalment)
     if not due:
-        raise _refuse(convention, "pay", "instalment_already_paid", instalment=instalment.number,
-                      paid_on=progress.paid_on)  # fmt: skip
+        raise _already_paid(convention, "pay", progress)
     if instalment.trigger == "report" and progress.report_received_on is None:
         raise _refuse(convention, "pay", "report_not_received", instalment=instalment.number,
                       report=instalment.report or "")  # fmt: skip
     amount = parse_amount(inputs["amount"])
     if amount != due:  # the whole amount, or the balance an amendment added once it was paid
-        raise _refuse(
-            convention, "pay", "amount_differs", amount=amount, due=due,
-            article=convention.clauses.articles.payment,
-        )  # fmt: skip
+        raise _amount_differs(convention, progress, amount, due, named="instalment" in inputs)
     convention.payments = mark_paid(convention.paid_so_far(), instalment.number, on, amount)
     convention.paid_on = convention.paid_on or on
     convention.paid_amount = (convention.paid_amount or Decimal("0")) + amount
@@ -369,11 +367,76 @@ def pay(
     return Effects(history, closures=(closure,))
 
 
+def _amount_differs(
+    convention: Convention, progress: InstalmentProgress, amount: Decimal, due: Decimal,
+    *, named: bool,
+) -> GuardRejected:  # fmt: skip
+    """Why `amount` is not what `pay` takes now on the payment `progress` is about (`due`): the
+    amount of another unpaid instalment, when none was named (`instalment=` to add); the
+    balance an amendment fixed, named; the instalment's amount, said with its number (the first
+    unpaid one, when none was named); the single payment's, under its article."""
+    number, article = progress.number, convention.clauses.articles.payment
+    others = [i.number for i in convention.unpaid_instalments()
+              if i.number != number and convention.still_due(i) == amount]  # fmt: skip
+    if convention.clauses.instalments and not named and others:
+        return _refuse(convention, "pay", "amount_of_another_instalment", amount=amount, due=due,
+                       instalment=number, other=others[0])  # fmt: skip
+    if progress.paid_on is not None and progress.balance_by is not None:
+        if number == SINGLE_PAYMENT:
+            return _refuse(convention, "pay", "balance_differs", amount=amount, due=due,
+                           by_amendment=progress.balance_by)  # fmt: skip
+        return _refuse(convention, "pay", "instalment_balance_differs", amount=amount, due=due,
+                       instalment=number, by_amendment=progress.balance_by)  # fmt: skip
+    if number == SINGLE_PAYMENT:
+        return _refuse(convention, "pay", "amount_differs", amount=amount, due=due,
+                       article=article)  # fmt: skip
+    code = "instalment_amount_differs" if named else "first_unpaid_amount_differs"
+    return _refuse(convention, "pay", code, amount=amount, due=due, instalment=number,
+                   article=article)  # fmt: skip
+
+
+def _already_paid(
+    convention: Convention, trigger: str, progress: InstalmentProgress
+) -> GuardRejected:
+    """The refusal of a payment (or its renunciation) already recorded in full: its day, and its
+    balance's once an amendment's balance completed it; the single payment without a number."""
+    parts = paid_parts(progress)
+    first = parts[0].on if parts else progress.paid_on
+    if progress.number == SINGLE_PAYMENT:
+        if len(parts) > 1:
+            return _refuse(convention, trigger, "balance_already_paid", paid_on=first,
+                           balance_paid_on=parts[-1].on)  # fmt: skip
+        return _refuse(convention, trigger, "payment_already_paid", paid_on=first)
+    if len(parts) > 1:
+        return _refuse(convention, trigger, "instalment_balance_already_paid",
+                       instalment=progress.number, paid_on=first,
+                       balance_paid_on=parts[-1].on)  # fmt: skip
+    return _refuse(convention, trigger, "instalment_already_paid", instalment=progress.number,
+                   paid_on=first)  # fmt: skip
+
+
+def _forgone(convention: Convention, trigger: str, progress: InstalmentProgress) -> GuardRejected:
+    """The refusal of an event on a payment the Métropole has forgone (rule 25): the single
+    payment without a number; the balance it gave up once the payment was made in part."""
+    forgone_on = progress.forgone_on
+    if balance_forgone(progress):
+        amount = progress.forgone_amount or Decimal("0")
+        if progress.number == SINGLE_PAYMENT:
+            return _refuse(convention, trigger, "balance_forgone", amount=amount,
+                           forgone_on=forgone_on)  # fmt: skip
+        return _refuse(convention, trigger, "instalment_balance_forgone",
+                       instalment=progress.number, amount=amount,
+                       forgone_on=forgone_on)  # fmt: skip
+    if progress.number == SINGLE_PAYMENT:
+        return _refuse(convention, trigger, "payment_forgone", forgone_on=forgone_on)
+    return _refuse(convention, trigger, "instalment_forgone", instalment=progress.number,
+                   forgone_on=forgone_on)  # fmt: skip
+
+
 def _refuse_forgone(convention: Convention, trigger: str, progress: InstalmentProgress) -> None:
     """Refuse an event on an instalment the Métropole has forgone: nothing is owed on it."""
     if progress.forgone_on is not None:
-        raise _refuse(convention, trigger, "instalment_forgone", instalment=progress.number,
-                      forgone_on=progress.forgone_on)  # fmt: skip
+        raise _forgone(convention, trigger, progress)
 
 
 def forgone_instead(
@@ -394,7 +457,7 @@ def forgone_instead(
         typed_number = bool(inputs.get("instalment", "").strip())  # blank: as not given
         if trigger == "report_received" or typed_number or single.forgone_on is None:
             return None
-        return _refuse(convention, trigger, "payment_forgone", forgone_on=single.forgone_on)
+        return _forgone(convention, trigger, single)
     if inputs.get("report", "").strip() == "financial":
         return None
     typed = inputs.get("instalment", "").strip()
@@ -413,8 +476,43 @@ def forgone_instead(
         ]  # fmt: skip
     if not found:
         return None
-    return _refuse(convention, trigger, "instalment_forgone", instalment=found[0].number,
-                   forgone_on=found[0].forgone_on)  # fmt: skip
+    return _forgone(convention, trigger, found[0])
+
+
+def done_instead(
+    convention: Convention, trigger: str, inputs: Mapping[str, str]
+) -> GuardRejected | None:
+    """Why `pay`, `forgo_payment` or `report_received`, possible in the convention's state, is
+    not possible now when what it is about is already recorded (a retry, a duplicate): the
+    payment already made, with its day (the single payment without a number, its balance's day
+    too), every instalment paid, the financial report already received. None otherwise: the
+    refusal then says what is possible."""
+    if trigger == "report_received":
+        report = convention.financial_report
+        if (
+            report.required and report.received_on is not None
+            and convention.report_to_receive() is None
+            and inputs.get("report", "financial").strip() == "financial"
+            and not inputs.get("instalment", "").strip()
+        ):  # fmt: skip
+            return _refuse(convention, trigger, "financial_report_already_received",
+                           received_on=report.received_on)  # fmt: skip
+        return None
+    if trigger not in ("pay", "forgo_payment"):
+        return None
+    typed = inputs.get("instalment", "").strip()
+    if not convention.clauses.instalments:
+        single = progress_of(convention.paid_so_far(), SINGLE_PAYMENT)
+        if typed or single.paid_on is None or single.forgone_on is not None:
+            return None
+        return _already_paid(convention, trigger, single)
+    if not typed:
+        return _refuse(convention, trigger, "all_instalments_paid")
+    number = int(typed) if is_digits(typed) else None
+    progress = progress_of(convention.paid_so_far(), number) if number else None
+    if progress is None or progress.paid_on is None or progress.forgone_on is not None:
+        return None  # a bad number: the state's refusal stands
+    return _already_paid(convention, trigger, progress)
 
 
 def forgo_payment(
@@ -425,24 +523,27 @@ def forgo_payment(
     owed on it any more: its payment deadline, if open, is cancelled with its reminders (one
     already passed stays passed, the record shows it, and this line ends what it owed). The
     state does not change, but in payment for the last one owed: the machine then moves the
-    convention to execution, as paying it would (states.lifecycle); once paid in part, an
-    instalment is not forgone (paid, it is met)."""
+    convention to execution, as paying it would (states.lifecycle). A payment already made
+    that an amendment raised since (the single payment or an instalment) is forgone as it is
+    paid: its balance, the amount given up; what was paid stays paid."""
     if convention.clauses.instalments and "instalment" not in inputs:
         numbers = [i.number for i in convention.unpaid_instalments()]
         raise _refuse(convention, "forgo_payment", "forgo_which_instalment", instalments=numbers)
     instalment = _instalment(convention, "forgo_payment", inputs)
     progress = progress_of(convention.paid_so_far(), instalment.number)
     _refuse_forgone(convention, "forgo_payment", progress)
-    if not convention.still_due(instalment) or progress.paid_on is not None:
-        raise _refuse(convention, "forgo_payment", "instalment_already_paid",
-                      instalment=instalment.number, paid_on=progress.paid_on)  # fmt: skip
-    convention.payments = mark_forgone(convention.paid_so_far(), instalment.number, on)
+    due = convention.still_due(instalment)
+    if not due:
+        raise _already_paid(convention, "forgo_payment", progress)
+    convention.payments = mark_forgone(convention.paid_so_far(), instalment.number, on, due)
     number = None if instalment.number == SINGLE_PAYMENT else instalment.number
     closure = DeadlineClosure("payment", "cancelled", ("pending",), None, number)
     history = {**inputs}
     if instalment.number != SINGLE_PAYMENT:
         history["instalment"] = str(instalment.number)
-    history["amount"] = str(instalment.amount)
+    history["amount"] = str(due)  # what is given up: the whole, or the balance left
+    if progress.paid_on is not None:  # paid in part: the balance an amendment left
+        history["balance"] = "yes"
     return Effects(history, closures=(closure,))
 
 

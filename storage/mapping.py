@@ -26,7 +26,7 @@ from states.convention import (
 from states.deadlines import ComputedDeadline, RegisteredLetter
 from states.due import DeadlineEntry, ReminderEntry
 from states.financial_report import FinancialReport
-from states.payments import Instalment, InstalmentProgress
+from states.payments import Instalment, InstalmentProgress, PaidPart
 
 
 def _day(value: str | None) -> date | None:
@@ -83,6 +83,14 @@ def payments_to_json(payments: tuple[InstalmentProgress, ...]) -> list[dict[str,
             "paid_amount": str(p.paid_amount) if p.paid_amount is not None else None,
             # only once forgone (rule 25): the progress stored before it is written as it was
             **({"forgone_on": _iso(p.forgone_on)} if p.forgone_on is not None else {}),
+            **({"forgone_amount": str(p.forgone_amount)} if p.forgone_amount is not None else {}),
+            # each part once paid in several (a balance an amendment left), each on its day
+            **(
+                {"parts": [{"on": _iso(part.on), "amount": str(part.amount)} for part in p.parts]}
+                if len(p.parts) > 1
+                else {}
+            ),
+            **({"balance_by": p.balance_by} if p.balance_by is not None else {}),
         }
         for p in payments
     ]
@@ -102,6 +110,14 @@ def payments_from_stored(
             paid_on=_day(item.get("paid_on")),
             paid_amount=Decimal(item["paid_amount"]) if item.get("paid_amount") else None,
             forgone_on=_day(item.get("forgone_on")),
+            parts=tuple(
+                PaidPart(date.fromisoformat(part["on"]), Decimal(part["amount"]))
+                for part in item.get("parts") or ()
+            ),
+            forgone_amount=(
+                Decimal(item["forgone_amount"]) if item.get("forgone_amount") else None
+            ),
+            balance_by=int(item["balance_by"]) if item.get("balance_by") is not None else None,
         )
         for item in items
     )

@@ -26,9 +26,9 @@ def test_an_instalment_named_on_a_single_payment_is_said_not_to_apply(loaded: Co
         "reference": REF, "event": "forgo_payment", "instalment": 1,
     })  # fmt: skip
     assert refusal["message"].endswith(
-        "la convention est payée en un seul versement\u00a0: elle n'a pas de versement n°\u00a01, "
-        "l'argument instalment ne s'applique pas (retirez instalment=1)"
-    )
+        "la convention est payée en un seul versement, qui n'a pas de numéro\u00a0: l'argument "
+        "instalment ne s'applique pas (retirez instalment=1)"
+    )  # never « versement n° 0 » when 0 is typed (finance tester, H1)
     assert "aucun" not in loaded(*args).stderr
     assert loaded.json("history", REF) == before
 

@@ -24,7 +24,7 @@ CASES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "unknown-number": (("instalment.3.amount=1000",), "unknown_instalment", "instalment.3.amount"),
     "number-zero": (("instalment.0.amount=1000",), "not_amendable", "instalment.0.amount"),
     "leading-zero": (("instalment.02.amount=21000",), "not_amendable", "instalment.02.amount"),
-    "negative": (("instalment.2.amount=-5",), "not_an_amount", "instalment.2.amount"),
+    "negative": (("instalment.2.amount=-5",), "amount_not_positive", "instalment.2.amount"),
     "zero": (("instalment.2.amount=0",), "amount_not_positive", "instalment.2.amount"),
     "exponent": (("instalment.2.amount=2e4",), "not_an_amount", "instalment.2.amount"),
     "total-too-large": (

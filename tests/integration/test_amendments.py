@@ -164,7 +164,7 @@ def test_two_amendments_in_force_apply_in_order(in_execution: App) -> None:
     ("changes", "message"),
     [
         ({"end_date": "2025-01-01"}, r"term_before_effect \(field=end_date"),
-        ({"amount": "-5"}, r"not_an_amount \(field=amount, value=-5\)"),
+        ({"amount": "-5"}, r"amount_not_positive \(field=amount\)"),  # as zero is (L2)
         ({"colour": "blue"}, r"not_amendable \(field=colour"),
         ({}, r"no_change \(field=changes"),
         ({"signatory.mairie": "A|B|a@example.org"}, r"unknown_party .*party=mairie"),

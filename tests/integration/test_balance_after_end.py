@@ -270,11 +270,10 @@ def test_refusals_on_the_ended_convention_say_why(
     )  # fmt: skip
     record(app, "report_received", "2028-03-15", instalment="2")
     record(app, "pay", "2028-03-30", amount="18000.00", instalment="2")
-    assert refused(app, "pay", "2028-04-01", amount="18000.00") == (
-        "invalid_transition", {"state": "expired", "allowed": []},
-    )  # fmt: skip
+    # all paid: said so, not the state's « possibles : aucun » (finance tester, L1)
+    assert refused(app, "pay", "2028-04-01", amount="18000.00") == ("all_instalments_paid", {})
     assert refused(app, "forgo_payment", "2028-04-01", instalment="2", reason="x") == (
-        "invalid_transition", {"state": "expired", "allowed": []},
+        "instalment_already_paid", {"instalment": 2, "paid_on": "2028-03-30"},
     )  # fmt: skip
 
 

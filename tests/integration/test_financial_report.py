@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from states.convention import Convention
-from states.errors import InvalidTransition
+from states.errors import GuardRejected, InvalidTransition
 from states.financial_report import FinancialReport
 from tests.integration import steps
 from workflow.bootstrap import App
@@ -133,7 +133,9 @@ def test_received_twice_is_refused(app: App, reference_convention: Convention):
     move(app, "2026-06-15T09:00:00Z")
     steps.record(app, "report_received", "2026-06-15", report="financial")
 
-    with pytest.raises(InvalidTransition) as twice:  # nothing is awaited any more
-        steps.record(app, "report_received", "2026-06-16", report="financial")
+    with pytest.raises(GuardRejected) as twice:  # said received, with its day (before: the
+        steps.record(app, "report_received", "2026-06-16", report="financial")  # state's)
 
-    assert (twice.value.state, list(twice.value.allowed)) == ("expired", [])
+    assert (twice.value.code, twice.value.own_params) == (
+        "financial_report_already_received", {"received_on": "2026-06-15"},
+    )  # fmt: skip

@@ -89,7 +89,7 @@ def test_the_balance_is_received_and_paid_during_the_notice(
             "mercredi 15 décembre 2027 à 24 h (article 7).") in text  # fmt: skip
     assert "jusqu’à son terme" not in text  # before: the term, 31 December, after the notice
 
-    assert refused(app, "pay", "2027-10-21", amount="1.00")[0] == "invalid_transition"
+    assert refused(app, "pay", "2027-10-21", amount="1.00")[0] == "all_instalments_paid"
     pass_at(app, smtp_server, "2027-12-15T12:00:00Z")
     assert state(app) == "termination"
     pass_at(app, smtp_server, "2027-12-16T12:00:00Z")  # the notice ended on the 15th at 24 h

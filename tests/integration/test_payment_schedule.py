@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from states.convention import Convention
-from states.errors import GuardRejected, InvalidTransition
+from states.errors import GuardRejected
 from states.payments import Instalment
 from tests.conftest import FixedClock
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record, state
@@ -87,7 +87,10 @@ def test_each_payment_closes_its_own_deadline_and_the_last_closes_the_schedule(
     assert refused.value.code == "report_not_received"
     with pytest.raises(GuardRejected) as refused:
         record(in_three, "pay", "2025-04-01", amount="60000.00")  # n°2 is 80 000 €
-    assert refused.value.code == "amount_differs"
+    # held against n°2, the first unpaid; 60 000 € is n°3's: said so (finance tester, L3)
+    assert (refused.value.code, refused.value.own_params["other"]) == (
+        "amount_of_another_instalment", 3,
+    )  # fmt: skip
     assert refused.value.params["due"] == "80000.00"
 
     clock.now = at("2025-07-03T10:00:00Z")
@@ -106,8 +109,9 @@ def test_each_payment_closes_its_own_deadline_and_the_last_closes_the_schedule(
     ]  # fmt: skip
     assert status["instalments"][2]["report_received_on"] == "2025-09-15"
     assert "pay" not in status["allowed_events"]
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(GuardRejected) as refused:  # said all paid, not « possibles : … » (L1)
         record(in_three, "pay", "2025-10-01", amount="1.00")
+    assert refused.value.code == "all_instalments_paid"
     history = [
         (h["event"], h["inputs"].get("instalment")) for h in views.history(in_three, REFERENCE)
     ]

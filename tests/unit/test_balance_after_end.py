@@ -126,9 +126,11 @@ def test_after_the_end_a_forgone_balance_is_why_it_is_neither_paid_nor_received(
         "instalment_forgone", {"event": "pay", **forgone})  # fmt: skip
     assert refused(convention, "report_received", later) == (
         "instalment_forgone", {"event": "report_received", **forgone})  # fmt: skip
-    # the paid one is not the forgone one: the state's refusal stands
-    assert refused(convention, "pay", later, amount="120000.00", instalment="1")[0] == (
-        "invalid_transition")  # fmt: skip
+    # the paid one is not the forgone one: said paid, with its day (before: the state's
+    # `invalid_transition`, « possibles : aucun »; finance tester, L1)
+    assert refused(convention, "pay", later, amount="120000.00", instalment="1") == (
+        "instalment_already_paid", {"event": "pay", "instalment": 1, "paid_on": "2025-04-15"},
+    )  # fmt: skip
     assert refused(convention, "report_received", later, report="financial")[0] != (
         "instalment_forgone")  # fmt: skip
 
@@ -137,9 +139,12 @@ def test_nothing_unpaid_nothing_possible_after_the_end() -> None:
     convention = convention_in("execution")  # the single payment made
     apply_deadline(convention, "expire", TERM)
     assert allowed_for(convention) == []
-    assert refused(convention, "pay", AFTER_TERM, amount="1.00")[0] == "invalid_transition"
-    assert refused(convention, "forgo_payment", AFTER_TERM, reason="x")[0] == (
-        "invalid_transition")  # fmt: skip
+    # said paid, with its day, not the state's « possibles : aucun » (finance tester, L1)
+    paid = {"paid_on": "2025-04-15"}
+    assert refused(convention, "pay", AFTER_TERM, amount="1.00") == (
+        "payment_already_paid", {"event": "pay", **paid})  # fmt: skip
+    assert refused(convention, "forgo_payment", AFTER_TERM, reason="x") == (
+        "payment_already_paid", {"event": "forgo_payment", **paid})  # fmt: skip
 
 
 def test_before_the_end_is_applied_a_payment_dated_after_it_is_still_refused() -> None:

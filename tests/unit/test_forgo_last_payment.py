@@ -4,8 +4,9 @@
   `payment` (« en attente de versement ») into `execution`; forgoing one while another is owed
   leaves it in `payment`.
 - Forgoing again a payment already forgone is refused as such (`payment_forgone`,
-  `instalment_forgone`), whatever else is left to pay: a script tells "already done" from
-  "wrong state" (`invalid_transition`).
+  `instalment_forgone`), whatever else is left to pay, and forgoing a payment made as made
+  (`payment_already_paid`): a script tells "already done" from "wrong state"
+  (`invalid_transition`).
 - The refusals naming instalments give their numbers as numbers; an instalment named on a
   convention paid in one payment is said as such (`instalment_of_single_payment`).
 """
@@ -97,10 +98,14 @@ def test_forgoing_an_instalment_again_says_it_was_forgone_once_nothing_is_left()
     )  # fmt: skip
 
 
-def test_forgoing_a_paid_payment_once_nothing_is_left_stays_the_state_s_refusal() -> None:
-    convention = convention_in("execution")  # paid in one payment
-    code, params = refused(convention, "forgo_payment", FORGONE, reason="x")
-    assert code == "invalid_transition" and "forgo_payment" not in params["allowed"]
+def test_forgoing_a_paid_payment_once_nothing_is_left_says_it_is_already_paid_and_when() -> None:
+    """Before: the state's `invalid_transition` (« possibles : … »); then, for a balance an
+    avenant left, « le versement n° 0 est déjà enregistré » (finance tester, L1 and H1)."""
+    convention = convention_in("execution")  # paid in one payment, on 15 April 2025
+    assert "forgo_payment" not in allowed_for(convention)
+    assert refused(convention, "forgo_payment", FORGONE, reason="x") == (
+        "payment_already_paid", {"event": "forgo_payment", "paid_on": "2025-04-15"},
+    )  # fmt: skip
 
 
 def test_an_unknown_instalment_s_planned_ones_are_numbers() -> None:

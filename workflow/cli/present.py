@@ -148,7 +148,11 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     elif view["paid_on"]:
         amount += words("  — paid {amount} on {day}", amount=money(words, view["paid_amount"]),
                         day=day(words, view["paid_on"]))  # fmt: skip
-    if view.get("forgone_on"):  # the single payment, forgone (rule 25)
+    if view.get("forgone_on") and view.get("balance_forgone"):  # its balance, given up
+        amount += words("; the Métropole forwent the balance of {amount} on {day}",
+                        amount=money(words, view["forgone_amount"]),
+                        day=day(words, view["forgone_on"]))  # fmt: skip
+    elif view.get("forgone_on"):  # the single payment, forgone (rule 25)
         amount += words("  — the Métropole forwent the payment on {day}",
                         day=day(words, view["forgone_on"]))  # fmt: skip
     if view.get("balance_due"):
@@ -351,12 +355,26 @@ def _instalment_lines(view: Mapping[str, Any], words: Words) -> list[str]:
         done = []
         if i["report_received_on"]:
             done.append(words("report received {day}", day=day(words, i["report_received_on"])))
-        if i["paid_on"]:
+        parts = i.get("parts") or []
+        if len(parts) > 1:  # paid, then the balance an amendment left: each part on its day
+            first, *balances = parts
+            paid = words("paid {amount} on {day}", amount=money(words, first["amount"]),
+                         day=day(words, first["on"]))  # fmt: skip
+            for part in balances:
+                paid += words(", then the balance of {amount} on {day}",
+                              amount=money(words, part["amount"]),
+                              day=day(words, part["on"]))  # fmt: skip
+            done.append(paid)
+        elif i["paid_on"]:
             done.append(words("paid {day}", day=day(words, i["paid_on"])))
         if i.get("balance_due"):
             done.append(words("balance due after the amendment: {amount}",
                               amount=money(words, i["balance_due"])))  # fmt: skip
-        if i.get("forgone_on"):
+        if i.get("forgone_on") and i.get("balance_forgone"):
+            done.append(words("balance of {amount} forgone {day}",
+                              amount=money(words, i["forgone_amount"]),
+                              day=day(words, i["forgone_on"])))  # fmt: skip
+        elif i.get("forgone_on"):
             done.append(words("forgone {day}", day=day(words, i["forgone_on"])))
         status = f"  — {', '.join(done)}" if done else ""
         lines.append(f"n°\u00a0{i['number']:<3} {money(words, i['amount']):>16}  {when}{status}")
@@ -368,7 +386,10 @@ def _remaining_lines(remaining: list[Mapping[str, Any]], words: Words) -> list[s
     of it, and its condition (the report it waits for, received or not)."""
     lines = []
     for i in remaining:
-        if i["trigger"] == "report":
+        if i.get("balance"):  # what an amendment left on a payment made: its condition
+            when = (words("balance set by avenant n°{number}", number=i["balance_by"])
+                    if i.get("balance_by") else words("balance left by an amendment"))  # fmt: skip
+        elif i["trigger"] == "report":
             when = words("on receipt of “{report}”", report=i["report"])
             if i["report_received_on"]:
                 when += ", " + words(
@@ -420,6 +441,17 @@ def next_pass_text(words: Words, reminder: Mapping[str, Any]) -> str:
     return words("waiting for the next pass")
 
 
+def settled_note(words: Words, deadline: Mapping[str, Any]) -> str:
+    """What followed a payment target passed unmet (the record keeps it passed): « atteint le
+    … » once the payment came late, « renonciation de la Métropole le … » once it was given
+    up; empty for any other deadline."""
+    if deadline.get("met_on"):
+        return words("met late, on {day}", day=day(words, deadline["met_on"]))
+    if deadline.get("forgone_on"):
+        return words("the Métropole forwent it on {day}", day=day(words, deadline["forgone_on"]))
+    return ""
+
+
 def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     lines = []
     committee = (view.get("committee") or {}).get("name")
@@ -433,6 +465,7 @@ def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
     width, said_width = max(map(len, names), default=0), max(map(len, statuses), default=0)
     for d, kind, status in zip(view["deadlines"], names, statuses, strict=True):
         note = reading_note(d) or (WITHOUT_EFFECT_NOTE if without_effect(d) else None)
+        said = words(note) if note else settled_note(words, d)
         lines.append(
             f"{kind:<{width}}  {status:<{said_width}}  "
             + words(
@@ -440,7 +473,7 @@ def _deadline_lines(view: Mapping[str, Any], words: Words) -> list[str]:
                 day=day(words, d["due_date"]),
                 instant=end(words, d["expires_at"]),
             )
-            + (" — " + words(note) if note else "")
+            + (" — " + said if said else "")
         )
         lines += [f"    {line}" for line in d["explanation"].splitlines()]
     return lines

@@ -215,6 +215,16 @@ class Deadline(Open):
         "'pending'): it does not outlive the convention and falls after its end, or it is the "
         "other end deadline; not to come, whenever its day; that pass cancels it",
     )
+    met_on: str | None = Field(
+        default=None,
+        description="a payment target passed unmet (its status stays 'passed'), then met by a "
+        "later payment: that payment's day (None otherwise)",
+    )
+    forgone_on: str | None = Field(
+        default=None,
+        description="a payment target passed unmet, then given up by the Métropole "
+        "(`forgo_payment`, rule 25): the day of the renunciation (None otherwise)",
+    )
 
 
 class HistoryEntry(Open):
@@ -237,8 +247,8 @@ class PaymentMade(Open):
     amount: str = Field(description="euros, exact decimal text: '50000.00'")
     instalment: int = Field(description="the instalment it paid; 0: the single payment")
     balance: bool = Field(
-        description="a further part of the single payment: the balance an amendment raising "
-        "the amount left to pay once it was paid"
+        description="a further part of a payment already made (the single payment, or an "
+        "instalment): the balance an amendment raising it left to pay once it was paid"
     )
 
 

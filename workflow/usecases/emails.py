@@ -495,13 +495,22 @@ def _signer_text(outcome: Outcome | AmendmentOutcome, key: str, value: str) -> s
 def forgone_snapshot(outcome: Outcome, convention: Convention) -> dict[str, Any]:
     """An instalment the Métropole forgoes (rule 25), as its email states it: its number (0:
     the single payment), its amount, the reason as recorded, and whether the convention's file
-    is closed by it (ended, nothing else open: no instalment to pay, no report owed, no dispute)."""
-    return {
-        "number": int(outcome.inputs.get("instalment", SINGLE_PAYMENT)),
+    is closed by it (ended, nothing else open: no instalment to pay, no report owed, no dispute);
+    once the payment was made in part, that it is the balance an amendment left (`balance`), the
+    amendment that fixed it (`balance_by`, None when not known) and what was paid before it."""
+    number = int(outcome.inputs.get("instalment", SINGLE_PAYMENT))
+    said: dict[str, Any] = {
+        "number": number,
         "amount": outcome.inputs["amount"],
         "reason": outcome.inputs["reason"],
         "file_closed": convention.state in ENDED_IN_FORCE and not open_because(convention),
     }
+    if outcome.inputs.get("balance") == "yes":  # the balance an amendment left, given up
+        progress = progress_of(convention.paid_so_far(), number)
+        said["balance"] = True
+        said["balance_by"] = progress.balance_by
+        said["paid_before"] = str(progress.paid_amount or Decimal("0"))
+    return said
 
 
 def paid_balance(
@@ -771,7 +780,14 @@ def _typed(key: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if key == "expires_at":
         return datetime.fromisoformat(value)
-    if key in ("amount", "paid_before", "instalment_amount", "paid_amount", "balance_due"):
+    if key in (
+        "amount",
+        "paid_before",
+        "instalment_amount",
+        "paid_amount",
+        "balance_due",
+        "forgone_amount",
+    ):
         return Decimal(value)
     return value
 

@@ -59,6 +59,9 @@ from workflow.usecases.schedule import (
     instalment_views,
     payment_views,
     remaining_payments,
+    settled_late,
+    single_payment_balance_by,
+    single_payment_forgone,
     single_payment_forgone_on,
 )
 from workflow.wording import labels
@@ -97,6 +100,12 @@ class DeadlineView(TypedDict):
     (`end_unrecorded`), closes it at the next pass (`status` still `pending`): it does not
     outlive the convention and falls after its end, or it is the other end deadline; the pass
     cancels it, so it is not to come, whenever its day (states.reading.closed_at_pass)."""
+    met_on: str | None
+    """A payment target passed unmet (`status` `passed`, the record keeps it), then met late:
+    the day of the payment that met it (None otherwise)."""
+    forgone_on: str | None
+    """A payment target passed unmet, then given up by the Métropole (rule 25): the day of the
+    renunciation (None otherwise)."""
 
 
 class ReminderView(TypedDict):
@@ -225,8 +234,17 @@ class StatusView(TypedDict):
     paid_amount: str | None
     """The total paid so far."""
     forgone_on: str | None
-    """The day the Métropole forwent the single payment (rule 25, `forgo_payment`); None when
-    it was not, or when the convention is paid in instalments (each one's `forgone_on`)."""
+    """The day the Métropole forwent the single payment (rule 25, `forgo_payment`), or its
+    balance once it was paid (`balance_forgone`); None when it did not, or when the convention
+    is paid in instalments (each one's `forgone_on`)."""
+    forgone_amount: str | None
+    """What the Métropole gave up of the single payment: its amount, or the balance an
+    amendment left once it was paid (None when nothing was given up, or for a schedule)."""
+    balance_forgone: bool
+    """The Métropole gave up the balance of the single payment, what was paid staying paid."""
+    balance_by: int | None
+    """The amendment that raised the single payment once it was made, whose balance it is
+    (None when none did, or for a schedule: each instalment's `balance_by`)."""
     payments_made: list[PaymentView]
     """Every payment made, in the order recorded, each with its date and amount: the first
     payment and the balance an amendment left, or each instalment."""
@@ -357,7 +375,19 @@ def deadline_view(
         "passed_unrecorded": passed_unrecorded(row.status, row.expires_at, now) and not held,
         "held_by_extension": held,
         "closed_by_end": closed_at_pass(row.kind, row.status, row.expires_at, end),
+        "met_on": None,
+        "forgone_on": None,
     }
+
+
+def _settled(view: DeadlineView, convention: Convention) -> DeadlineView:
+    """A payment target passed unmet, with how it was settled since (met late, or given up):
+    the record keeps it passed, the reader is told what followed."""
+    if view["kind"] != "payment" or view["status"] != "passed" or not view["due_date"]:
+        return view
+    met, forgone = settled_late(convention, view["instalment"],
+                                date.fromisoformat(view["due_date"]))  # fmt: skip
+    return {**view, "met_on": day(met), "forgone_on": day(forgone)}
 
 
 def _held(row: AnyRow, now: datetime, held_until: datetime | None, term: datetime | None) -> bool:
@@ -810,6 +840,9 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "paid_on": day(convention.paid_on),
         "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
         "forgone_on": day(single_payment_forgone_on(convention)),
+        "forgone_amount": single_payment_forgone(convention)[0],
+        "balance_forgone": single_payment_forgone(convention)[1],
+        "balance_by": single_payment_balance_by(convention),
         "payments_made": payment_views(parts.lines),
         "balance_due": str(balance) if (balance := convention.balance_due()) else None,
         "instalments": instalment_views(convention),
@@ -842,7 +875,10 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "dispute": dispute_to_json(convention.dispute),
         "notice": notice_to_json(convention.notice),
         "deadlines": [
-            deadline_view(row, now, end, held_until, end_of_day(convention.end_date))
+            _settled(
+                deadline_view(row, now, end, held_until, end_of_day(convention.end_date)),
+                convention,
+            )
             for row in parts.deadlines
         ],
         "reminders": reminder_views(

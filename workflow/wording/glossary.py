@@ -28,6 +28,8 @@ _INPUTS = (
                    for spec in specs.values() for key in spec.accepted),
     # what the service's own events record (expire, terminate), and an erasure (rule 21)
     "end_date", "effective_end", "archives", "redacted",
+    # what a renunciation records of a payment made in part: the balance given up (rule 25)
+    "balance",
     # the terms a line records (states.terms), a paper's attachment (states.papers)
     "terms", "paper", "kind", "size", "name", "for_line", "for_amendment", "received_on",
 )  # fmt: skip

@@ -22,7 +22,7 @@ from states.inputs import parse_amount, parse_day, parse_flag
 
 _LETTER_DATES = ("received", "dispatched", "presented")  # a date, or an instant in Paris
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_INPUT_FLAGS = ("uncollected", "electronic")
+_INPUT_FLAGS = ("uncollected", "electronic", "balance")
 
 
 def term_text(key: str, text: str) -> str:
