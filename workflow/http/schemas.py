@@ -427,6 +427,10 @@ class DeadlineItem(Open):
         "its day is the term's, on which the convention expires; the termination never takes "
         "effect (its kind and label unchanged)",
     )
+    instalment: int = Field(
+        default=0,
+        description="the instalment a payment deadline is about; 0: none, or a single payment",
+    )
 
 
 class DeadlineList(BaseModel):
