@@ -154,6 +154,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view.get("balance_due"):
         amount += words("; balance due after the amendment: {amount}",
                         amount=money(words, view["balance_due"]))  # fmt: skip
+    if view.get("forgone_amount") and not view.get("forgone_on"):  # an instalment, a balance
+        amount += words("  — the Métropole forwent {amount}",
+                        amount=money(words, view["forgone_amount"]))  # fmt: skip
     block.add(words("amount"), amount)
     if view.get("instalments"):
         block.add(words("instalments"), details=_instalment_lines(view, words))

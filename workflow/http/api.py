@@ -180,7 +180,7 @@ def deadlines_csv(
     overdue: Annotated[
         bool,
         Query(description="also the obligations overdue the service has recorded passed "
-              "(GET overview's `overdue`), first, oldest first, marked « en retard »"),
+              "(GET overview's `overdue`), first, oldest first, marked \"en retard\""),
     ] = False,
 ) -> Response:  # fmt: skip
     """Pending deadlines within some days, as CSV (with `overdue=true`, the obligations

@@ -272,6 +272,11 @@ class ConventionStatus(Open):
         description="every payment made, in the order recorded, each on its own day "
         "(`paid_on` is the first one's, `paid_amount` the total)"
     )
+    forgone_amount: str | None = Field(
+        default=None,
+        description="what the Métropole forwent in all (rule 25: what remained of each "
+        "instalment, or of the single payment, it will not pay); null when it forwent nothing",
+    )
     history: list[HistoryEntry]
 
 
