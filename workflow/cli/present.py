@@ -453,23 +453,27 @@ def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
     amendments = view.get("amendments") or []
     if not amendments:
         return
+    amended = {key: term for key, term in view["terms"].items() if term["set_by"] != "convention"}
+    # each term by its label, the name one types after it (« Montant du versement n° 2
+    # (instalment.2.amount) »), as `amend` and `amendments` say it
+    said = {key: words.field(f"change.{key}") for key in amended}
+    width = max([28, *(len(text) for text in said.values())])
     lines = []
-    for key, term in view["terms"].items():
-        if term["set_by"] != "convention":
-            value = term["value"]
-            shown = (
-                day(words, value)
-                if key == "end_date"
-                else (money(words, value) if key.endswith("amount") else value)
+    for key, term in amended.items():
+        value = term["value"]
+        shown = (
+            day(words, value)
+            if key == "end_date"
+            else (money(words, value) if key.endswith("amount") else value)
+        )
+        lines.append(
+            f"{said[key]:<{width}} {shown}  — "
+            + words(
+                "set by {source} (since {day})",
+                source=term["set_by"],
+                day=day(words, term["since"]),
             )
-            lines.append(
-                f"{key:<28} {shown}  — "
-                + words(
-                    "set by {source} (since {day})",
-                    source=term["set_by"],
-                    day=day(words, term["since"]),
-                )
-            )
+        )
     block.add(words("terms"), words("(consolidated: the convention, then each amendment in force)"),
               lines)  # fmt: skip
     block.add(
