@@ -986,7 +986,12 @@ def _forgone_balance() -> Context:
     convention = _ended_with_balance()
     del convention["remaining_payments"]
     first, second = convention["instalments"]
-    return {**convention, "instalments": [first, {**second, "forgone_on": _FORGONE_ON}]}
+    return {**convention, "instalments": [first, {**second, "forgone_on": _FORGONE_ON}],
+            "payments_recap": _FORGONE_RECAP}  # fmt: skip
+
+
+_FORGONE_RECAP = {"paid_amount": _FIRST, "forgone_amount": _SECOND, "left_amount": Decimal("0")}
+"""What the convention's amount came to once n°2 was forgone: paid, forgone, nothing left."""
 
 
 def _forgone_event(reason: str, *, file_closed: bool, on: date = _FORGONE_ON) -> Context:
@@ -1008,7 +1013,7 @@ def _in_instalments_forgone() -> Context:
     convention = _in_instalments(*_IN_FORCE, first_paid=True)
     first, second = convention["instalments"]
     forgone = {**second, "report_received_on": None, "forgone_on": date(2025, 10, 6)}
-    return {**convention, "instalments": [first, forgone]}
+    return {**convention, "instalments": [first, forgone], "payments_recap": _FORGONE_RECAP}
 
 
 _ENDED = {"ended_on": _END}

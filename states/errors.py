@@ -57,6 +57,9 @@ Kind = Literal[
     # (workflow.wording.requests): said as what is wrong and how to write it
     "connection",  # what a driver said of a server it could not reach: said as convflow's
     # reason for it (workflow.failures), the driver's own words shortened at the end
+    "term_value",  # a term's value as an amendment sets it, as text ('200000.00', '2026-12-31',
+    # '90,60'), the refusal's `field` naming the term: said as the emails say it
+    # ('200 000,00 €', '31 décembre 2026', '90, 60 jours')
 ]
 
 EXPECTED = ("text", "list", "fields", "input", "value")
@@ -190,7 +193,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "letter_after_event": {"date": "date", "on": "date"},
     "no_change": {"terms": "terms"},
     "not_amendable": {"terms": "terms"},
-    "unchanged_term": {"value": "text"},
+    "unchanged_term": {"value": "term_value"},
     "not_a_list_of_days": {"value": "text"},
     "offsets_out_of_range": {"most": "count", "low": "count", "high": "count"},
     "not_a_representative": {"value": "text"},

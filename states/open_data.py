@@ -74,9 +74,9 @@ def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> Compute
     due = add_months(signed_on, 3)
     lines = [
         f"Données essentielles (loi 2000-321, art. 10\u00a0; décret 2017-779, art. 2)\u00a0: la "
-        f"subvention de {french_euros(amount)} dépasse {french_euros(threshold)}\u00a0; la "
-        "Métropole publie ses données essentielles au plus tard trois mois après la signature "
-        f"de la convention, le {french_date(signed_on)}.",
+        f"subvention, {_AT_SIGNATURE.format(amount=french_euros(amount))}, dépasse "
+        f"{french_euros(threshold)}\u00a0; la Métropole publie ses données essentielles au plus "
+        f"tard trois mois après la signature de la convention, le {french_date(signed_on)}.",
         f"Calcul\u00a0: de quantième à quantième\u00a0: {french_date(signed_on)} + 3 mois = "
         f"{french_date(due)}\u00a0; pas de report au jour ouvrable suivant (une obligation de la "
         "Métropole elle-même).",
@@ -85,6 +85,27 @@ def publication(signed_on: date, amount: Decimal, threshold: Decimal) -> Compute
         "de la Métropole ou sur data.gouv.fr.",
     ]
     return _publication(signed_on, due, lines)
+
+
+_AT_SIGNATURE = "de {amount} à la signature de la convention"
+"""The amount the initial publication's explanation names: the one at the signature, which an
+avenant may have changed by the time an email quotes it (beside the amount of the day)."""
+_AMOUNT_AS_STORED = re.compile(
+    r"la subvention de ([0-9][0-9\u202f\u00a0 ]*,[0-9]{2}\u00a0€) dépasse"
+)
+"""How an explanation stored before said it: « la subvention de 200 000,00 € dépasse »."""
+
+
+def amount_at_signature(explanation: str) -> str:
+    """A publication's explanation as an email quotes it: the amount it names said as the
+    amount at the signature, for one stored before it said so (an avenant may have raised the
+    subsidy since: the email's body says the amount of the day)."""
+    if "la subvention de " not in explanation:  # every email asks: no regex for nothing
+        return explanation
+    return _AMOUNT_AS_STORED.sub(
+        lambda found: "la subvention, " + _AT_SIGNATURE.format(amount=found.group(1)) + ", dépasse",
+        explanation,
+    )
 
 
 def publication_update(

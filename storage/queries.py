@@ -464,7 +464,8 @@ class ListingQueries:
         each with its details (a notice's says whether the term overrides it)."""
         due = (d.status == PENDING, d.expires_at < now + timedelta(days=days))
         columns = (c.reference, c.title, c.state, d.kind, d.due_date, d.expires_at, d.status,
-                   d.convention_id, _committee_name_of(d.kind), d.details)  # fmt: skip
+                   d.convention_id, _committee_name_of(d.kind), d.details,
+                   d.instalment)  # fmt: skip
         # Ordered as the pending index is (instant, then row): read in order, no sort.
         query = (
             select(*columns)

@@ -15,6 +15,11 @@ import pytest
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
 
 
+def _spaced(text: str) -> str:
+    """French amounts' narrow and no-break spaces as plain ones."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
 @pytest.fixture
 def cli_clock_at_spring_2027(cli_clock: CliClock) -> None:
     """The command line's clock on 20 March 2027, for the 2027 example's life."""
@@ -155,11 +160,18 @@ def test_an_open_amendment_lists_each_term_beside_the_one_it_would_replace(
 ) -> None:
     _in_execution(convflow)
     convflow.ok("amend", REF, "end_date=2026-12-31", "amount=250000.00", "--on", "2025-11-03")
-    text = convflow.ok("amendments", REF)
-    assert "  end_date: 2025-12-31 → 2026-12-31" in text
-    assert "  amount: 200000.00 → 250000.00" in text
+    text = _spaced(convflow.ok("amendments", REF))
+    # as the emails say them (finance tester's L4), the name one types after the label
+    assert "  Terme de la convention (end_date) : 31 décembre 2025 → 31 décembre 2026" in text
+    assert "  Montant (amount) : 200 000,00 € → 250 000,00 €" in text
+    assert "2025-12-31" not in text and "250000.00" not in text
+    assert convflow.json("amendments", REF)[0]["changes"]["amount"] == "250000.00"  # --json kept
+    english = convflow.english("amendments", REF).stdout
+    assert "  end_date: 2025-12-31 → 2026-12-31" in english  # as a script types them
     convflow.ok("event", REF, "abandon", "--amendment", "1", "--on", "2025-11-04")
-    assert "  amount\u00a0: 250000.00 (proposé)" in convflow.ok("amendments", REF)
+    assert "  Montant (amount) : 250 000,00 € (proposé)" in _spaced(convflow.ok("amendments", REF))
+    unchanged = convflow("amend", REF, "amount=200000.00", "--on", "2025-11-05")
+    assert "c'est déjà sa valeur (200 000,00 €)" in _spaced(unchanged.stderr)
 
 
 def test_an_amendment_s_states_and_terms_are_said_in_french(
@@ -259,14 +271,15 @@ def test_an_avenant_file_sets_one_instalment_s_amount_and_the_status_follows(
                  ["sign", f"signatory={METROPOLE}"]):  # fmt: skip
         convflow.ok("event", reference, *args, "--amendment", "1", "--on", "2027-03-02")
 
-    listed = convflow.ok("amendments", reference)
-    assert "instalment.2.amount: 18000.00 → 21000.00" in listed
-    assert "amount: 45000.00 → 48000.00" in listed
+    listed = _spaced(convflow.ok("amendments", reference))
+    assert "Montant du versement n° 2 (instalment.2.amount) : 18 000,00 € → 21 000,00 €" in listed
+    assert "Montant (amount) : 45 000,00 € → 48 000,00 €" in listed
     status = convflow.json("status", reference)
     assert status["amount"] == "48000.00"
     assert status["terms"]["instalment.2.amount"]["set_by"] == "avenant n°\u00a01"
     text = convflow.ok("status", reference).replace("\u202f", " ").replace("\xa0", " ")
     assert "48 000,00 €" in text and "21 000,00 €" in text
+    assert "Montant du versement n° 2 (instalment.2.amount) 21 000,00 €" in " ".join(text.split())
 
 
 def test_applied_keeps_its_two_shapes_an_object_by_term_and_a_list_of_rows(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import EXAMPLE, Convflow
+from tests.e2e.conftest import EXAMPLE, CliClock, Convflow
 
 REF = "AMP-CRPV-PACA-2025"
 
@@ -107,6 +108,52 @@ def test_verify_says_each_difference_by_its_label_and_its_values_in_french(
     assert "la base de données dit autre pièce, 15 octets, SHA-256 " in papers[1]
     for raw in (" end_date ", " amount ", "2025-12-31", "|", " enregistré vaut "):
         assert not any(raw in line for line in said), raw
+
+
+SCHEDULE = EXAMPLE.parent / "convention-exemple-quartiers-nord-2027.toml"
+"""AMP-EXEMPLE-2027: 27 000,00 € after the notification, 18 000,00 € on the activity report."""
+
+
+def test_verify_names_an_instalment_and_a_payment_changed_beside_the_history(
+    convflow: Convflow, cli_clock: CliClock
+) -> None:
+    """The finance tester's psql edits (M2): instalment n° 2 lowered in `convention.clauses`,
+    what was paid on n° 1 raised in `convention.payments`. Both named, by their label, each
+    with the line that establishes the true value: the import's for the schedule, the
+    payment's for what was paid; `status` meanwhile shows the edited figures."""
+    cli_clock.now = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+    convflow.ok("import", str(SCHEDULE))
+    for args in (["submit", "--on", "2027-01-04"],
+                 ["sign", "signatory=nadia.benali@example.org", "--on", "2027-01-06"],
+                 ["sign", "signatory=martial.alvarez@example.org", "--on", "2027-01-08"],
+                 ["notify", "--on", "2027-01-15"],
+                 ["pay", "amount=27000,00", "--on", "2027-02-10"]):  # fmt: skip
+        convflow.ok("event", "AMP-EXEMPLE-2027", *args)
+    assert convflow("verify").exit_code == 0
+    engine = create_engine(convflow.env["CONVFLOW_DATABASE_URL"])
+    cast = "::text" if engine.dialect.name == "postgresql" else ""
+    back = "::json" if engine.dialect.name == "postgresql" else ""
+    with engine.begin() as connection:
+        for column, before, after in (("clauses", "18000.00", "15000.00"),
+                                      ("payments", "27000.00", "30000.00")):  # fmt: skip
+            connection.execute(text(f"UPDATE convention SET {column} = replace({column}{cast}, "
+                                    f"'\"{before}\"', '\"{after}\"'){back}"))  # fmt: skip
+    engine.dispose()
+
+    result = convflow("verify", "AMP-EXEMPLE-2027")
+    assert result.exit_code == 1
+    assert _spaced(result.stderr).splitlines() == [
+        "AMP-EXEMPLE-2027 : Montant du versement n° 2 (instalment.2.amount) : la base de données "
+        "dit 15 000,00 €, la ligne 1 de l'historique établit 18 000,00 €",
+        "AMP-EXEMPLE-2027 : Montant versé au titre du versement n° 1 (instalment.1.paid_amount) : "
+        "la base de données dit 30 000,00 €, la ligne 6 de l'historique établit 27 000,00 €",
+    ]
+    assert "15 000,00" in _spaced(convflow.ok("status", "AMP-EXEMPLE-2027"))
+    found = json.loads(convflow("verify", "AMP-EXEMPLE-2027", "--json").stdout)["differences"]
+    assert [(d["seq"], d["field"], d["recorded"], d["stored"]) for d in found] == [
+        (1, "instalment.2.amount", "18000.00", "15000.00"),
+        (6, "instalment.1.paid_amount", "27000.00", "30000.00"),
+    ]  # a script reads the names and the values as the lines record them
 
 
 def test_verify_checks_an_exported_dossier_by_itself(convflow: Convflow, tmp_path: Path) -> None:

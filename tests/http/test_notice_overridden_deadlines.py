@@ -110,9 +110,10 @@ def test_the_csv_and_the_api_keep_their_values_and_add_a_flag(
 ) -> None:
     exported = signed_in(client, tokens).get("/echeances.csv", params={"jours": 90})
     head, *rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff")), delimiter=";"))
-    assert head == ["date", "échéance", "échéance (code)", "référence", "intitulé", "état",
-                    "fin (UTC)", "suspendue (avenant en signature)",
-                    "résiliation sans effet (la convention expire à son terme)"]  # fmt: skip
+    assert head[:9] == ["date", "échéance", "échéance (code)", "référence", "intitulé", "état",
+                        "fin (UTC)", "suspendue (avenant en signature)",
+                        "résiliation sans effet (la convention expire à son terme)"]  # fmt: skip
+    assert head[9:] == ["en retard", "versement n°", "montant dû (€)"]  # added after it since
     said = {row[2]: row for row in rows}
     # named as the pages name it, not as a termination taking effect; its code kept
     assert said["termination"][:3] == [
@@ -123,7 +124,7 @@ def test_the_csv_and_the_api_keep_their_values_and_add_a_flag(
     assert "prise d'effet" not in exported.text
     assert said["expiry"][1] == "terme de la convention"
     assert said["termination"][5] == "en cours de résiliation"  # the column's meaning kept
-    assert (said["termination"][-1], said["expiry"][-1]) == ("oui", "")
+    assert (said["termination"][8], said["expiry"][8]) == ("oui", "")
 
     found = client.get("/api/v1/deadlines", params={"within_days": 90},
                        headers=bearer(tokens.viewer)).json()["items"]  # fmt: skip
@@ -215,7 +216,13 @@ def test_the_conventions_csv_adds_a_last_column_saying_the_notice_is_without_eff
                              "montant (€)", "entrée en vigueur", "terme", "prochaine échéance",
                              "date de l'échéance", "fin exacte (UTC)",
                              "arrivée à terme suspendue jusqu'au"]  # fmt: skip
-        assert head[12:] == ["résiliation sans effet"]
+        assert head[12] == "résiliation sans effet"
+        assert head[13:] == [
+            "versé (€)",
+            "reste à verser (€)",
+            "renoncé (€)",
+            "versement en retard",
+        ]  # added after it since (the money)
         (row,) = rows
-        assert (row[0], row[2], row[3], row[-1]) == (
+        assert (row[0], row[2], row[3], row[12]) == (
             REFERENCE, "en cours de résiliation", "termination", "oui")  # fmt: skip

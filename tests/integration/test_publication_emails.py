@@ -276,3 +276,34 @@ def test_an_avenant_changing_no_date_does_not_point_to_new_dates_below(
     for said in (email.text_plain, email.markup):
         assert "nouvelles dates" not in said
         assert "Vérifiez les modifications ci-dessus et signalez au service toute erreur." in said
+
+
+def test_the_publication_reminder_says_one_amount_after_an_avenant_raised_it(
+    app: App, reference_convention: Convention, smtp_server: RunningServer
+) -> None:
+    """Finance tester's L6: avenant n° 1 raises the subsidy to 250 000 € on 15 April 2025,
+    before the legal publication's reminders. The reminder says the subsidy of the day; its
+    explanation, written at the signature, says the amount was 200 000 € then (not « la
+    subvention de 200 000,00 € » beside « une subvention de 250 000,00 € »)."""
+    from tests.integration.test_amendments import amend, amendment
+
+    on_the_day(app, "2025-03-01")
+    steps.load(app, reference_convention)
+    record(app, "submit", "2025-03-03")
+    record(app, "sign", "2025-03-05", signatory=steps.METROPOLE)
+    record(app, "sign", "2025-03-10", signatory=steps.CRPV)
+    on_the_day(app, "2025-04-14")
+    number = amend(app, "2025-04-14", amount="250000.00")
+    amendment(app, number, "submit", "2025-04-14")
+    on_the_day(app, "2025-04-15")
+    amendment(app, number, "sign", "2025-04-15", signatory=steps.CRPV)
+    assert amendment(app, number, "sign", "2025-04-15", signatory=steps.METROPOLE) == "in_force"
+
+    emails = delivered(app, smtp_server, "2025-06-03T08:00:00Z")  # J-7 of 10 June
+    [reminder] = [m for m in emails if "publier" in m.subject_plain and m.to == (steps.METROPOLE,)
+                  and "10 juin 2025" in m.subject_plain]  # fmt: skip
+
+    assert reminder.says("attribue une subvention de 250 000,00 €")
+    assert reminder.says("la subvention, de 200 000,00 € à la signature de la convention, "
+                         "dépasse 23 000,00 €")  # fmt: skip
+    assert not reminder.mentions("la subvention de 200 000,00 € dépasse")

@@ -198,6 +198,7 @@ SAMPLES: dict[str, Any] = {
         {"field": "query.per_page", "reason": "out_of_range", "least": 1, "most": 200},
         {"field": "body.8", "reason": "json_malformed", "line": 1, "column": 9},
     ],
+    "term_value": "200000.00",
 }
 
 

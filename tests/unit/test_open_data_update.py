@@ -43,3 +43,19 @@ def test_the_setting_can_always_or_never_ask_for_the_update(policy, expected):
 
 def test_a_subsidy_brought_under_the_threshold_is_not_published_again():
     assert update("always", amount=Decimal("20000.00")) is None
+
+
+def test_an_explanation_stored_before_says_its_amount_as_the_one_at_the_signature() -> None:
+    """Finance tester's L6: an email quotes the stored explanation beside the subsidy of the
+    day, which an avenant may have raised: « la subvention de 200 000,00 € dépasse » was
+    written at the signature, and is said so."""
+    from states.open_data import amount_at_signature
+
+    stored = ("Données essentielles (loi 2000-321, art. 10 ; décret 2017-779, art. 2) : la "
+              "subvention de 200\u202f000,00\u00a0€ dépasse 23\u202f000,00\u00a0€ ; la Métropole "
+              "publie…")  # fmt: skip
+    assert amount_at_signature(stored) == stored.replace(
+        "subvention de 200\u202f000,00\u00a0€ dépasse",
+        "subvention, de 200\u202f000,00\u00a0€ à la signature de la convention, dépasse",
+    )
+    assert amount_at_signature("Calcul : rien à dire.") == "Calcul : rien à dire."

@@ -53,7 +53,7 @@ from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.listing import ConventionSummary, Overdue
 from workflow.usecases.verification import VerificationView, verify_history
-from workflow.wording.values import recorded_text
+from workflow.wording.values import recorded_text, term_text
 from workflow.wording.words import Words
 
 
@@ -577,15 +577,21 @@ def amend(
 def change_lines(
     words: Words, key: str, before: str | None, after: str, *, kept_hint: bool = False
 ) -> list[str]:
-    """An amendment's change as the clerk reads it: `key: before → after` (`(proposed)` when
+    """An amendment's change as the clerk reads it, as the emails say it: « Montant du
+    versement n° 2 (instalment.2.amount) : 18 000,00 € → 21 000,00 € » (`(proposed)` when
     nothing stands before it). A party's representatives (`signatory.PARTY`) are replaced as a
     whole list: they read by name and title, followed by who the avenant removes and, while it
     can still change (`kept_hint`), how to keep someone."""
+    said = words.field(f"change.{key}")  # « Montant du versement n° 2 (instalment.2.amount) »
     if before is None:
-        return ["  " + words("{key}: {value} (proposed)", key=key, value=after)]
+        return ["  " + words("{key}: {value} (proposed)", key=said,
+                             value=_term_value(words, key, after))]  # fmt: skip
     if not key.startswith("signatory."):
-        return [f"  {key}: {before} → {after}"]
-    lines = [f"  {key}: {_people(before)} → {_people(after)}"]
+        return ["  " + words("{term}: {before} → {after}", term=said,
+                             before=_term_value(words, key, before),
+                             after=_term_value(words, key, after))]  # fmt: skip
+    lines = ["  " + words("{term}: {before} → {after}", term=said, before=_people(before),
+                          after=_people(after))]  # fmt: skip
     staying = {person[2].lower() for person in _persons(after)}
     removed = [p for p in _persons(before) if p[2].lower() not in staying]
     if removed:
@@ -597,6 +603,17 @@ def change_lines(
             lines.append("    " + words("(it replaces the party's whole list: to keep someone, "
                                          "list them too, separated by ';')"))  # fmt: skip
     return lines
+
+
+def _term_value(words: Words, key: str, text: str) -> str:
+    """A term's value as the emails say it (« 21 000,00 € », « 31 décembre 2026 »); as the
+    command reads it in English, or when it cannot be read."""
+    if words.language != "fr":
+        return text
+    try:
+        return term_text(key, text)
+    except (ArithmeticError, ValueError):
+        return text
 
 
 def total_lines(words: Words, total: Mapping[str, str] | None) -> list[str]:

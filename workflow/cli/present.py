@@ -158,6 +158,9 @@ def status_text(view: Mapping[str, Any], words: Words) -> str:
     if view.get("balance_due"):
         amount += words("; balance due after the amendment: {amount}",
                         amount=money(words, view["balance_due"]))  # fmt: skip
+    if view.get("forgone_amount") and not view.get("forgone_on"):  # an instalment, a balance
+        amount += words("  — the Métropole forwent {amount}",
+                        amount=money(words, view["forgone_amount"]))  # fmt: skip
     block.add(words("amount"), amount)
     if view.get("instalments"):
         block.add(words("instalments"), details=_instalment_lines(view, words))
@@ -483,23 +486,27 @@ def _terms(view: Mapping[str, Any], words: Words, block: _Block) -> None:
     amendments = view.get("amendments") or []
     if not amendments:
         return
+    amended = {key: term for key, term in view["terms"].items() if term["set_by"] != "convention"}
+    # each term by its label, the name one types after it (« Montant du versement n° 2
+    # (instalment.2.amount) »), as `amend` and `amendments` say it
+    said = {key: words.field(f"change.{key}") for key in amended}
+    width = max([28, *(len(text) for text in said.values())])
     lines = []
-    for key, term in view["terms"].items():
-        if term["set_by"] != "convention":
-            value = term["value"]
-            shown = (
-                day(words, value)
-                if key == "end_date"
-                else (money(words, value) if key.endswith("amount") else value)
+    for key, term in amended.items():
+        value = term["value"]
+        shown = (
+            day(words, value)
+            if key == "end_date"
+            else (money(words, value) if key.endswith("amount") else value)
+        )
+        lines.append(
+            f"{said[key]:<{width}} {shown}  — "
+            + words(
+                "set by {source} (since {day})",
+                source=term["set_by"],
+                day=day(words, term["since"]),
             )
-            lines.append(
-                f"{key:<28} {shown}  — "
-                + words(
-                    "set by {source} (since {day})",
-                    source=term["set_by"],
-                    day=day(words, term["since"]),
-                )
-            )
+        )
     block.add(words("terms"), words("(consolidated: the convention, then each amendment in force)"),
               lines)  # fmt: skip
     block.add(

@@ -2,15 +2,18 @@
 administrator reads it.
 
 workflow.usecases.verification names each difference by its field (`state`, `amount`,
-`end_date`, `party.<key>`, `signatory.<party>`, `paper`, `paper_content`) and the two values
-as the history's lines record them (`200000.00`, `2025-12-31`, « name|title|email »): `--json`
-keeps them so, for a script. Here the field is said by its label (the convention file's, the
-amendment's term) and each value as the rest of the command line says it: « 200 000,00 € »,
-« mercredi 31 décembre 2025 », a state by its label.
+`end_date`, `instalment.<n>.amount`, `instalments`, `party.<key>`, `signatory.<party>`,
+`paid_on`, `paid_amount`, `instalment.<n>.paid_amount`, `instalment.<n>.forgone_on`, `paper`,
+`paper_content`) and the two values as the history's lines record them (`200000.00`,
+`2025-12-31`, « name|title|email »): `--json` keeps them so, for a script. Here the field is
+said by its label (the convention file's, the amendment's term) and each value as the rest of
+the command line says it: « 200 000,00 € », « mercredi 31 décembre 2025 », a state by its
+label.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +26,11 @@ __all__ = ["difference", "difference_field", "difference_value"]
 
 _PARTY = "party.{party}"
 """A party's name and identifiers, as verify holds them (its label in the `field` sort)."""
+_PROGRESS = re.compile(r"^instalment\.([0-9]+)\.(paid_amount|forgone_on)$")
+"""What was paid on an instalment, the day it was forgone (0: the single payment, which has
+labels of its own: it has no number)."""
+_AMOUNTS = ("amount", "instalments", "paid_amount")
+_DATES = ("end_date", "paid_on")
 
 
 def difference(words: Words, found: DifferenceView) -> str:
@@ -56,7 +64,13 @@ def difference_field(words: Words, field: str) -> str:
         return _named(words, said.format(party=field.removeprefix("party.")), field)
     if field == "paper":  # the paper as a whole (the input `paper` is its digest alone)
         return _named(words, labels.label("event", ATTACH, words.language), field)
-    return words.field(field)  # state
+    progress = _PROGRESS.match(field)
+    if progress is not None and progress.group(1) != "0":
+        said = labels.label("field", f"instalment.{{number}}.{progress.group(2)}", words.language)
+        return _named(words, said.format(number=progress.group(1)), field)
+    if progress is not None or field in ("instalments", "paid_on", "paid_amount"):
+        return _named(words, labels.label("field", field, words.language), field)
+    return words.field(field)  # state, an instalment's amount
 
 
 def _named(words: Words, said: str, field: str) -> str:
@@ -70,9 +84,9 @@ def difference_value(words: Words, field: str, value: str) -> str:
     if not value:
         return "—"
     try:
-        if field == "amount":
+        if field in _AMOUNTS or field.endswith(".amount") or field.endswith(".paid_amount"):
             return words.amount(Decimal(value))
-        if field == "end_date":
+        if field in _DATES or field.endswith(".forgone_on"):
             return words.long_date(date.fromisoformat(value))
     except (InvalidOperation, ValueError):
         return value

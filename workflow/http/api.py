@@ -9,6 +9,7 @@ line's own reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -155,9 +156,11 @@ def list_conventions(context: Context, listing: Listing) -> queries.ConventionPa
 
 @readers.get("/conventions.csv", response_class=Response, summary="The list as CSV")
 def conventions_csv(context: Context, listing: Listing) -> Response:
-    """Every convention that matches (all pages), as CSV for a spreadsheet."""
+    """Every convention that matches (all pages), as CSV for a spreadsheet; its last columns
+    say what was paid, what is left to pay, what was forgone, and whether a payment is late."""
     items = queries.all_conventions(context.app, listing.wanted(), context.now())
-    return _download(csv_export.conventions_csv(items), CSV_TYPE, "conventions.csv")
+    money = queries.ledgers(context.app, [item["reference"] for item in items])
+    return _download(csv_export.conventions_csv(items, money), CSV_TYPE, "conventions.csv")
 
 
 @readers.get("/deadlines", response_model=DeadlineList, summary="What falls due")
@@ -171,10 +174,28 @@ def deadlines(
 
 
 @readers.get("/deadlines.csv", response_class=Response, summary="What falls due, as CSV")
-def deadlines_csv(context: Context, within_days: Within = 90) -> Response:
-    """Pending deadlines within some days, as CSV."""
-    found = queries.upcoming_deadlines(context.app, context.now(), within_days)
-    return _download(csv_export.deadlines_csv(found["items"]), CSV_TYPE, "echeances.csv")
+def deadlines_csv(
+    context: Context,
+    within_days: Within = 90,
+    overdue: Annotated[
+        bool,
+        Query(description="also the obligations overdue the service has recorded passed "
+              "(GET overview's `overdue`), first, oldest first, marked \"en retard\""),
+    ] = False,
+) -> Response:  # fmt: skip
+    """Pending deadlines within some days, as CSV (with `overdue=true`, the obligations
+    overdue first); a payment's instalment and what remains due on it in its last columns."""
+    now = context.now()
+    found = queries.upcoming_deadlines(context.app, now, within_days)
+    late = queries.overdue_obligations(context.app, now)
+    money = queries.ledgers(context.app, _paying(found["items"], late if overdue else []))
+    body = csv_export.deadlines_csv(found["items"], late, money, overdue_lines=overdue)
+    return _download(body, CSV_TYPE, "echeances.csv")
+
+
+def _paying(*lists: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The conventions some payment deadline of these lists is about."""
+    return [item["reference"] for items in lists for item in items if item["kind"] == "payment"]
 
 
 @calendars.get("/calendar.ics", response_class=Response, summary="Calendar feed of every deadline")

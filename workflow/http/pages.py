@@ -162,7 +162,8 @@ def conventions_csv(request: Request, context: Context) -> Response:
     """The list as it is filtered and sorted, every page, as CSV."""
     listing, _ = listing_from(request.query_params)
     items = queries.all_conventions(context.app, listing.wanted(), context.now())
-    return csv_response(csv_export.conventions_csv(items), "conventions.csv")
+    money = queries.ledgers(context.app, [item["reference"] for item in items])
+    return csv_response(csv_export.conventions_csv(items, money), "conventions.csv")
 
 
 def _window(params: QueryParams) -> int:
@@ -206,6 +207,11 @@ def deadlines(request: Request, context: Context, signed: PageReader) -> Respons
 
 @router.get("/echeances.csv")
 def deadlines_csv(request: Request, context: Context) -> Response:
-    """The pending deadlines within some days, as CSV."""
-    found = queries.upcoming_deadlines(context.app, context.now(), _window(request.query_params))
-    return csv_response(csv_export.deadlines_csv(found["items"]), "echeances.csv")
+    """The obligations overdue, then the pending deadlines within some days, as the page lists
+    them, as CSV."""
+    now = context.now()
+    found = queries.upcoming_deadlines(context.app, now, _window(request.query_params))
+    overdue = queries.overdue_obligations(context.app, now)
+    paying = [i["reference"] for i in [*found["items"], *overdue] if i["kind"] == "payment"]
+    money = queries.ledgers(context.app, paying)
+    return csv_response(csv_export.deadlines_csv(found["items"], overdue, money), "echeances.csv")

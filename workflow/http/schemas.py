@@ -282,6 +282,11 @@ class ConventionStatus(Open):
         description="every payment made, in the order recorded, each on its own day "
         "(`paid_on` is the first one's, `paid_amount` the total)"
     )
+    forgone_amount: str | None = Field(
+        default=None,
+        description="what the Métropole forwent in all (rule 25: what remained of each "
+        "instalment, or of the single payment, it will not pay); null when it forwent nothing",
+    )
     history: list[HistoryEntry]
 
 
@@ -436,6 +441,10 @@ class DeadlineItem(Open):
         description="a termination notice's deadline (kind 'termination') the term overrides: "
         "its day is the term's, on which the convention expires; the termination never takes "
         "effect (its kind and label unchanged)",
+    )
+    instalment: int = Field(
+        default=0,
+        description="the instalment a payment deadline is about; 0: none, or a single payment",
     )
 
 

@@ -251,7 +251,10 @@ def _tell(
     ending = next(
         (d for d in outcome.opened if d.kind == "termination" and d.ends_by == "termination"), None
     )
-    deadline = payment or ending or (outcome.opened[0] if outcome.opened else None)
+    # Never the open data's update an avenant calls for (rule 19): the Métropole's own
+    # practice, which the partners have nothing to do with; its reminders go to its signatories.
+    other = next((d for d in outcome.opened if d.kind != "publication"), None)
+    deadline = payment or ending or other
     snapshot = amendment_snapshot(amendment, convention)
     if kind == "amendment_in_force":  # what it did, or left, to what runs (rule 26)
         since = amendment.effective_date or civil_date(now)

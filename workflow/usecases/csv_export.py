@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from states.calendar import end_of_day
 from states.chain import canonical
+from states.ledger import Ledger
 from storage.history import StoredLine
-from workflow.usecases.listing import ConventionSummary, DeadlineItem
+from workflow.usecases.iso import instant
+from workflow.usecases.listing import ConventionSummary, DeadlineItem, OverdueItem
 from workflow.usecases.views import HistoryRow
 from workflow.wording import dashboard as labels
+from workflow.wording.labels import deadline as deadline_label
 from workflow.wording.values import recorded_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,16 +51,27 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def conventions_csv(items: Iterable[ConventionSummary]) -> str:
+def euros_cell(amount: Decimal | None) -> str:
+    """An amount as the « montant (€) » column writes it: « 51000,00 », no thousands
+    separator, a decimal comma (a French spreadsheet reads it as a number); empty for none."""
+    return "" if amount is None else f"{amount:.2f}".replace(".", ",")
+
+
+def conventions_csv(
+    items: Iterable[ConventionSummary], ledgers: Mapping[str, Ledger] | None = None
+) -> str:
     """The conventions list, with the state and next deadline in words and ISO both, and the
-    last day of the expiry's hold when an extension in signature holds it (rule 27). Columns
-    are only ever added at the end: spreadsheets read them by position."""
+    last day of the expiry's hold when an extension in signature holds it (rule 27); then
+    what its payments come to (`ledgers`, by reference: states.ledger), and whether a payment
+    is overdue. Columns are only ever added at the end: spreadsheets read them by position."""
     headers = [
         "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
         "entrée en vigueur", "terme", "prochaine échéance",
         "date de l'échéance", "fin exacte (UTC)", "arrivée à terme suspendue jusqu'au",
-        "résiliation sans effet",
+        "résiliation sans effet", "versé (€)", "reste à verser (€)", "renoncé (€)",
+        "versement en retard",
     ]  # fmt: skip
+    money = ledgers or {}
     rows = (
         [
             item["reference"],
@@ -75,17 +92,56 @@ def conventions_csv(items: Iterable[ConventionSummary]) -> str:
             # says it (notice_overridden): the state's column keeps its label, the pages say
             # « en exécution jusqu'à son terme (résiliation notifiée, sans effet) »
             "oui" if item["notice_overridden"] else "",
+            *_money_cells(money.get(item["reference"])),
+            # a payment (an instalment, a balance) overdue, as the « En retard » lists say it
+            "oui" if any(late["kind"] == "payment" for late in item["overdue"]) else "",
         ]
         for item in items
     )
     return to_csv(headers, rows)
 
 
-def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
-    """The upcoming deadlines list."""
+def _money_cells(found: Ledger | None) -> list[str]:
+    """Paid, left to pay, forgone (empty when the convention's figures were not read)."""
+    if found is None:
+        return ["", "", ""]
+    return [euros_cell(found.paid), euros_cell(found.left), euros_cell(found.forgone)]
+
+
+def deadlines_csv(
+    items: Iterable[DeadlineItem],
+    overdue: Sequence[OverdueItem] = (),
+    ledgers: Mapping[str, Ledger] | None = None,
+    *,
+    overdue_lines: bool = True,
+) -> str:
+    """The upcoming deadlines list; before them (`overdue_lines`), the obligations `overdue`
+    the service has recorded passed (those passed and not recorded yet are among the upcoming
+    ones), oldest first, as the deadlines page lists them under « En retard ». Each line says
+    whether it is overdue, and a payment's instalment (0, the single payment: empty) and what
+    remains due on it (`ledgers`, by reference)."""
     headers = ["date", "échéance", "échéance (code)", "référence", "intitulé", "état", "fin (UTC)",
-               "suspendue (avenant en signature)", WITHOUT_EFFECT]  # fmt: skip
-    rows = (
+               "suspendue (avenant en signature)", WITHOUT_EFFECT,
+               "en retard", "versement n°", "montant dû (€)"]  # fmt: skip
+    money = ledgers or {}
+    late = {_overdue_key(item) for item in overdue}
+    rows = [
+        [
+            item["due_date"],
+            deadline_label(item["kind"]),
+            item["kind"],
+            item["reference"],
+            item["title"],
+            labels.state(item["state"]),
+            instant(end_of_day(day)) if (day := _day(item["due_date"])) else "",
+            "",
+            "",
+            "oui",
+            *_payment_cells(item["kind"], item["instalment"], money.get(item["reference"])),
+        ]
+        for item in overdue
+        if overdue_lines and not item["passed_unrecorded"]
+    ] + [
         [
             item["due_date"],
             # a notice the term overrides: named as the pages name it, not as a termination
@@ -102,10 +158,30 @@ def deadlines_csv(items: Iterable[DeadlineItem]) -> str:
             # a notice the term overrides (rule 10): its day is the term's, the termination
             # never takes effect (without_effect)
             "oui" if item["without_effect"] else "",
+            # passed, not recorded yet, still owed: the page lists it under « En retard » too
+            "oui" if _overdue_key(item) in late else "",
+            *_payment_cells(item["kind"], item["instalment"], money.get(item["reference"])),
         ]
         for item in items
-    )
+    ]
     return to_csv(headers, rows)
+
+
+def _overdue_key(item: DeadlineItem | OverdueItem) -> tuple[str, str, int, str | None]:
+    return item["reference"], item["kind"], item["instalment"], item["due_date"]
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _payment_cells(kind: str, number: int, found: Ledger | None) -> list[str]:
+    """A payment deadline's instalment (empty for the single payment) and what remains due on
+    it; nothing for another kind."""
+    if kind != "payment":
+        return ["", ""]
+    due = found.due.get(number) if found is not None else None
+    return [str(number) if number else "", euros_cell(due)]
 
 
 def history_csv(items: Iterable[HistoryRow], chain: Sequence[StoredLine] | None = None) -> str:

@@ -36,7 +36,9 @@ from states.deadlines import (
 from states.due import ANNOUNCEMENTS, hold_last_day
 from states.financial_report import exercise
 from states.inputs import parse_flag
+from states.ledger import ledger
 from states.lifecycle import ENDED_IN_FORCE, Outcome
+from states.open_data import amount_at_signature
 from states.payments import SINGLE_PAYMENT, progress_of
 from states.retention import open_because
 from storage.outbox import Email
@@ -119,7 +121,9 @@ def _articles(articles: Articles) -> dict[str, Any]:
 def convention_snapshot(convention: Convention) -> dict[str, Any]:
     """The convention as emails describe it, as JSON; `balance` only while an amendment has
     raised a single payment already made (what is left, and what was paid before it), so
-    the payment's reminder and lateness speak of the balance, not of the whole amount."""
+    the payment's reminder and lateness speak of the balance, not of the whole amount;
+    `payments_recap` once the Métropole has forgone some of it (paid, forgone, left to pay:
+    states.ledger), so the amount is never read as all owed."""
     snapshot = {
         "reference": convention.reference,
         "title": convention.title,
@@ -166,6 +170,11 @@ def convention_snapshot(convention: Convention) -> dict[str, Any]:
     balance = _balance(convention)
     if balance is not None:
         snapshot["balance"] = balance
+    figures = ledger(convention)
+    if figures.forgone:  # the amount alone would read as owed: what was paid, forgone, left
+        snapshot["payments_recap"] = {"paid_amount": str(figures.paid),
+                                      "forgone_amount": str(figures.forgone),
+                                      "left_amount": str(figures.left)}  # fmt: skip
     if convention.state in ENDED_IN_FORCE:
         snapshot.update(_after_end(convention))
     notice = convention.notice
@@ -275,8 +284,9 @@ def deadline_snapshot(
     }
     if kind == "publication":
         snapshot.update(
-            signed_on=_iso(signed_on), amendment=amendment, amount_changed=amount_changed
-        )
+            signed_on=_iso(signed_on), amendment=amendment, amount_changed=amount_changed,
+            explanation=amount_at_signature(for_partners(explanation)),
+        )  # fmt: skip
     return snapshot
 
 
@@ -533,13 +543,15 @@ def paid_balance(
 
 def _paid_instalment_balance(outcome: Outcome, convention: Convention) -> dict[str, Any] | None:
     """For the payment of an instalment's balance (what an amendment raising it added once it
-    was paid): that balance, what was paid on it before, and its number; None otherwise."""
+    was paid): that balance, what was paid on it before, its number, and the amount it was
+    raised to (all paid now); None otherwise."""
     number = int(outcome.inputs.get("instalment", SINGLE_PAYMENT))
     paid = progress_of(convention.payments, number).paid_amount
     amount = Decimal(outcome.inputs["amount"])
     if paid is None or amount == paid:
         return None
-    return {"amount": str(amount), "paid_before": str(paid - amount), "instalment": number}
+    return {"amount": str(amount), "paid_before": str(paid - amount), "instalment": number,
+            "instalment_amount": str(paid)}  # fmt: skip
 
 
 class Mailer:
@@ -787,6 +799,7 @@ def _typed(key: str, value: Any) -> Any:
         "paid_amount",
         "balance_due",
         "forgone_amount",
+        "left_amount",
     ):
         return Decimal(value)
     return value

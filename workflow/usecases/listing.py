@@ -6,13 +6,14 @@ the CSV exports): keys may be added, never renamed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.committee import committee_words
 from states.due import END_KINDS, expiry_held_until, notice_overridden
+from states.ledger import Ledger, ledger
 from states.lifecycle import IN_FORCE
 from states.overdue import OWED_KINDS, Line, Passed, still_owed
 from states.reading import (
@@ -67,6 +68,7 @@ __all__ = [
     "calendar_deadlines",
     "counts_by_state",
     "failed_emails",
+    "ledgers",
     "overdue_obligations",
     "page_ids",
     "search_conventions",
@@ -192,6 +194,8 @@ class DeadlineItem(TypedDict):
     """A termination notice's deadline the term overrides (rule 10): its day is the term's,
     on which the convention expires; the termination never takes effect
     (workflow.wording.reading.without_effect). Its `kind` and `label` stay."""
+    instalment: int
+    """The instalment a payment deadline is about (0: none, or the single payment)."""
 
 
 class UpcomingDeadlines(TypedDict):
@@ -505,7 +509,16 @@ def _deadline_item(
         "label": labels.for_committee("deadline", row.kind, row.committee_name),
         "notice_overridden": overridden,
         "without_effect": without_effect({"kind": row.kind, "details": row.details}),
+        "instalment": int(row.instalment),
     }
+
+
+def ledgers(app: App, references: Iterable[str]) -> dict[str, Ledger]:
+    """What each of these conventions' payments come to (states.ledger), by reference: read
+    for the exports, a hundred conventions a statement."""
+    wanted = sorted(set(references))
+    with app.uow(read_only=True) as uow:
+        return {c.reference: ledger(c) for c in uow.conventions.get_each(wanted)}
 
 
 def upcoming_deadlines(

@@ -32,7 +32,10 @@ class DifferenceView(TypedDict):
 
     reference: str
     seq: int
-    field: str  # state, amount, end_date, party.<key>, signatory.<party>, paper, paper_content
+    # state, amount, end_date, instalment.<n>.amount, instalments, party.<key>,
+    # signatory.<party>, paid_on, paid_amount, instalment.<n>.paid_amount,
+    # instalment.<n>.forgone_on (n = 0: the single payment), paper, paper_content
+    field: str
     recorded: str
     stored: str
 

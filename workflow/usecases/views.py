@@ -35,6 +35,7 @@ from states.due import (
 )
 from states.evidence import Line, Paper, Signing, flags
 from states.financial_report import exercise
+from states.ledger import ledger
 from states.lifecycle import IN_FORCE, allowed_for
 from states.reading import (
     EndUnrecorded,
@@ -251,6 +252,9 @@ class StatusView(TypedDict):
     balance_due: str | None
     """The single payment's balance still to pay after an amendment raised the amount once it
     was paid (None when nothing of the kind is due)."""
+    forgone_amount: str | None
+    """What the Métropole forwent in all (rule 25: what remained of each instalment, or of the
+    single payment, it will not pay; states.ledger); None when it forwent nothing."""
     instalments: list[InstalmentView]
     remaining: list[RemainingView]
     """The instalments still to pay, neither paid in full nor forgone (the single payment as
@@ -840,11 +844,11 @@ def _status_view(parts: _Parts, retention_years: int, now: datetime, grace_days:
         "paid_on": day(convention.paid_on),
         "paid_amount": str(convention.paid_amount) if convention.paid_amount else None,
         "forgone_on": day(single_payment_forgone_on(convention)),
-        "forgone_amount": single_payment_forgone(convention)[0],
         "balance_forgone": single_payment_forgone(convention)[1],
         "balance_by": single_payment_balance_by(convention),
         "payments_made": payment_views(parts.lines),
         "balance_due": str(balance) if (balance := convention.balance_due()) else None,
+        "forgone_amount": str(forgone) if (forgone := ledger(convention).forgone) else None,
         "instalments": instalment_views(convention),
         "remaining": remaining_payments(convention),
         "parties": [{"key": p.key, "name": p.name} for p in convention.parties],

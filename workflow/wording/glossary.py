@@ -91,8 +91,11 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
               # the command line's options, as their refusals name them
               "output", "term", "until", "now", "received_on", "date", "files",
               "dossier", "toml",  # as a form asks it (toml: a file's syntax, no key on its line)
-              # what `verify` holds against the history: the state, a party (by its key)
-              "state", "party.{party}"),
+              # what `verify` holds against the history: the state, a party (by its key),
+              # the instalments' total, what was paid and forgone (states.terms)
+              "state", "party.{party}", "instalments", "paid_on", "paid_amount",
+              "instalment.{number}.paid_amount", "instalment.{number}.forgone_on",
+              "instalment.0.paid_amount", "instalment.0.forgone_on"),
     # what an amendment changes (a party's representatives, one instalment's amount)
     "term": (*AMENDABLE, "signatory.{party}", "instalment.{number}.amount"),
     "deadline": DEADLINE_KINDS,

@@ -29,6 +29,7 @@ from states.visible import visible
 from workflow.failures import said_failure
 from workflow.wording.catalogue import gettext_noop
 from workflow.wording.requests import said_reasons
+from workflow.wording.values import term_text
 from workflow.wording.words import UNKNOWN, Words
 
 FRAMES: dict[str, tuple[str, ...]] = {
@@ -142,6 +143,12 @@ def _line(words: Words, value: Any, params: Mapping[str, Any]) -> str:
     return words(LINE_OWN, on=on, event=words.recorded_event(str(value), None))
 
 
+def _term_value(words: Words, key: str, value: str) -> str:
+    """A term's value as the emails say it in French (workflow.wording.values.term_text);
+    as the command typed it in English."""
+    return term_text(key, value) if words.language == "fr" else value
+
+
 def _names(sort: str) -> Callable[[Words, Any, Mapping[str, Any]], str]:
     return lambda words, value, _: words.listing(words.label(sort, str(v)) for v in value)
 
@@ -189,6 +196,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "flag": lambda words, value, _: "",  # read by the sentence of its `line`
     "connection": lambda words, value, _: say(said_failure(str(value)), words).message,
     "request_reasons": lambda words, value, _: said_reasons(words, value),
+    "term_value": lambda words, value, params: _term_value(words, str(params["field"]), str(value)),
 }
 """How each kind of parameter is said."""
 

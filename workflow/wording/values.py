@@ -67,7 +67,8 @@ def recorded_text(value: object) -> str:
 
 def terms_text(value: object) -> str:
     """The terms a history line records (states.terms), as people read them: '200 000,00 € ;
-    terme : 31 décembre 2026 ; Métropole… ; Martial Alvarez (Vice-président, m.a@…)'."""
+    terme : 31 décembre 2026 ; [versement n° 1 : 120 000,00 € ; …] Métropole… ; Martial
+    Alvarez (Vice-président, m.a@…)'."""
     if not isinstance(value, Mapping):
         return str(value)
     said = []
@@ -75,6 +76,10 @@ def terms_text(value: object) -> str:
         said.append(term_text("amount", str(value["amount"])))
     if value.get("end_date"):
         said.append("terme\u00a0: " + term_text("end_date", str(value["end_date"])))
+    instalments = value.get("instalments")
+    amounts = instalments.items() if isinstance(instalments, Mapping) else ()
+    for number, amount in sorted(amounts, key=lambda item: (len(str(item[0])), str(item[0]))):
+        said.append(f"versement n°\u00a0{number}\u00a0: " + term_text("amount", str(amount)))
     parties = value.get("parties")
     for text in parties.values() if isinstance(parties, Mapping) else ():
         said.append(str(text).split("|")[0])
