@@ -238,9 +238,6 @@ class StatusView(TypedDict):
     """The day the Métropole forwent the single payment (rule 25, `forgo_payment`), or its
     balance once it was paid (`balance_forgone`); None when it did not, or when the convention
     is paid in instalments (each one's `forgone_on`)."""
-    forgone_amount: str | None
-    """What the Métropole gave up of the single payment: its amount, or the balance an
-    amendment left once it was paid (None when nothing was given up, or for a schedule)."""
     balance_forgone: bool
     """The Métropole gave up the balance of the single payment, what was paid staying paid."""
     balance_by: int | None
