@@ -62,10 +62,20 @@ class ConvflowProcess:
         self.name = name
         self._stdout_path, self._stderr_path = folder / f"{name}.out", folder / f"{name}.err"
         self._files: list[IO[bytes]] = [self._stdout_path.open("wb"), self._stderr_path.open("wb")]
-        self.popen = subprocess.Popen(
-            [*within, str(CONVFLOW), *args], env=environment, stdin=subprocess.DEVNULL,
-            stdout=self._files[0], stderr=self._files[1],
-        )  # fmt: skip
+        # A process inherits hang-ups ignored from a suite run under nohup, and the service then
+        # keeps ignoring SIGHUP, by design: the tests that send it one start it with the default
+        # disposition, whatever ran the suite (`within=["nohup"]` ignores it again on purpose).
+        hangup = signal.getsignal(signal.SIGHUP)
+        if hangup == signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        try:
+            self.popen = subprocess.Popen(
+                [*within, str(CONVFLOW), *args], env=environment, stdin=subprocess.DEVNULL,
+                stdout=self._files[0], stderr=self._files[1],
+            )  # fmt: skip
+        finally:
+            if hangup == signal.SIG_IGN:
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
     @property
     def pid(self) -> int:
