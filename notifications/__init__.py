@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from notifications.message import OutgoingEmail, to_bytes, to_mime
     from notifications.renderer import RenderedEmail, Renderer
     from notifications.samples import sample_context
-    from notifications.senders import DeliveryOutcome, DeliveryResult, Sender
+    from notifications.senders import DeliveryOutcome, DeliveryResult, Refusal, Sender
     from notifications.smtp import SmtpSender, TlsMode
 
 _MODULES = {
@@ -36,7 +36,7 @@ _MODULES = {
     "message": ("OutgoingEmail", "to_bytes", "to_mime"),
     "renderer": ("RenderedEmail", "Renderer"),
     "samples": ("sample_context",),
-    "senders": ("DeliveryOutcome", "DeliveryResult", "Sender"),
+    "senders": ("DeliveryOutcome", "DeliveryResult", "Refusal", "Sender"),
     "smtp": ("SmtpSender", "TlsMode"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
@@ -48,6 +48,7 @@ __all__ = [
     "MemorySender",
     "NotificationError",
     "OutgoingEmail",
+    "Refusal",
     "RenderedEmail",
     "Renderer",
     "Sender",

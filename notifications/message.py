@@ -54,6 +54,10 @@ class OutgoingEmail:
     created_at: datetime
     reply_to: str | None = None
     """Where an answer goes (the service's contact), when it is not the sender."""
+    envelope: tuple[str, ...] | None = None
+    """Whom this attempt delivers it to, when not everyone in To and Cc: those it has not
+    reached yet, after a server took it for some recipients and refused others for now. The
+    message itself is unchanged (its To, Cc and Message-ID): each reads the same email."""
 
     def __post_init__(self) -> None:
         _check_identity(self)
@@ -62,8 +66,13 @@ class OutgoingEmail:
 
     @property
     def recipients(self) -> tuple[str, ...]:
-        """Everyone the email goes to: the envelope recipients."""
+        """Everyone the email is addressed to: To and Cc."""
         return self.to + self.cc
+
+    @property
+    def envelope_recipients(self) -> tuple[str, ...]:
+        """Whom this attempt delivers it to (SMTP's RCPT): its `envelope`, or everyone."""
+        return self.recipients if self.envelope is None else self.envelope
 
 
 def to_mime(email: OutgoingEmail) -> EmailMessage:
@@ -145,6 +154,13 @@ def _check_recipients(email: OutgoingEmail) -> None:
             raise TypeError(f"{name} must be a tuple of addresses")
     if not email.recipients:
         raise ValueError(f"email {email.message_id} has no recipient")
+    if email.envelope is not None:
+        if not isinstance(email.envelope, tuple) or not email.envelope:
+            raise ValueError(f"email {email.message_id}: an envelope names someone to reach")
+        addressed = {bare_address(mailbox).lower() for mailbox in email.recipients}
+        for mailbox in email.envelope:
+            if bare_address(mailbox).lower() not in addressed:
+                raise ValueError(f"email {email.message_id} is not addressed to {mailbox!r}")
 
 
 def _check_headers(email: OutgoingEmail) -> None:

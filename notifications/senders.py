@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from notifications.message import OutgoingEmail
 
-__all__ = ["DeliveryOutcome", "DeliveryResult", "Sender"]
+__all__ = ["DeliveryOutcome", "DeliveryResult", "Refusal", "Sender"]
 
 
 class DeliveryOutcome(StrEnum):
@@ -25,15 +25,39 @@ class DeliveryOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """One recipient the mail server refused (SMTP's RCPT), with its answer."""
+
+    recipient: str
+    """As the email names it (To or Cc)."""
+    code: int
+    answer: str
+
+    @property
+    def permanent(self) -> bool:
+        """Whether trying again cannot help (a 5xx: no such mailbox, refused by policy); a 4xx
+        (greylisting, a full mailbox) or anything odd is worth another attempt."""
+        return 500 <= self.code < 600
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.answer} ({self.recipient})"
+
+
+@dataclass(frozen=True)
 class DeliveryResult:
     """The verdict on one email, with the server's answer or the error as detail; `error`,
     when the server could not be reached or answered nothing, is what was raised (for the
-    caller to say in its own words)."""
+    caller to say in its own words).
+
+    `refusals`: the recipients the server refused while it answered for each one. With SENT,
+    the others have the email and these do not: the caller tries again for them alone (a
+    4xx), or reports them (a 5xx); never counted as reached."""
 
     message_id: str
     outcome: DeliveryOutcome
     detail: str
     error: BaseException | None = field(default=None, compare=False)
+    refusals: tuple[Refusal, ...] = ()
 
 
 @runtime_checkable

@@ -16,12 +16,11 @@ from typing import Literal
 
 from notifications.addresses import bare_address
 from notifications.message import OutgoingEmail, to_bytes
-from notifications.senders import DeliveryOutcome, DeliveryResult
+from notifications.senders import DeliveryOutcome, DeliveryResult, Refusal
 
 __all__ = ["SmtpSender", "TlsMode"]
 
 TlsMode = Literal["none", "starttls", "tls"]
-_Refusals = dict[str, tuple[int, str]]
 
 # The batch's first connection and one reconnection if it drops: a server that keeps
 # dropping us is down, and the outbox will retry later anyway.
@@ -197,14 +196,14 @@ def _exchange(connection: smtplib.SMTP, email: OutgoingEmail, wait: float) -> De
     content = to_bytes(email)
     _expect(connection.mail(_address(email.sender)))
     refused = _refuse_recipients(connection, email)
-    if len(refused) == len(email.recipients):
+    if len(refused) == len(email.envelope_recipients):
         _abandon(connection, 0)
         return _all_refused(email, refused)
     code, answer = _expect(_data(connection, content, wait))
     detail = f"{code} {_text(answer)}"
     if refused:
         detail += f"; refused: {_refusals(refused)}"
-    return DeliveryResult(email.message_id, DeliveryOutcome.SENT, detail)
+    return DeliveryResult(email.message_id, DeliveryOutcome.SENT, detail, refusals=refused)
 
 
 def _data(connection: smtplib.SMTP, content: bytes, wait: float) -> tuple[int, bytes]:
@@ -234,21 +233,22 @@ def _dot_stuffed(content: bytes) -> bytes:
     return stuffed + b".\r\n"
 
 
-def _refuse_recipients(connection: smtplib.SMTP, email: OutgoingEmail) -> _Refusals:
-    """Offers every recipient (to and cc); returns those the server refused, with its answer."""
-    refused: _Refusals = {}
-    for recipient in email.recipients:
+def _refuse_recipients(connection: smtplib.SMTP, email: OutgoingEmail) -> tuple[Refusal, ...]:
+    """Offers each recipient of this attempt (To and Cc, or those its envelope names);
+    returns those the server refused, with its answer."""
+    refused = []
+    for recipient in email.envelope_recipients:
         code, answer = connection.rcpt(_address(recipient))
         if code >= 400:
-            refused[recipient] = (code, _text(answer))
-    return refused
+            refused.append(Refusal(recipient, code, _text(answer)))
+    return tuple(refused)
 
 
-def _all_refused(email: OutgoingEmail, refused: _Refusals) -> DeliveryResult:
+def _all_refused(email: OutgoingEmail, refused: tuple[Refusal, ...]) -> DeliveryResult:
     """Nobody accepted the email: PERMANENT only if every refusal was permanent."""
-    permanent = all(_outcome(code) is DeliveryOutcome.PERMANENT for code, _ in refused.values())
+    permanent = all(refusal.permanent for refusal in refused)
     outcome = DeliveryOutcome.PERMANENT if permanent else DeliveryOutcome.TEMPORARY
-    return DeliveryResult(email.message_id, outcome, _refusals(refused))
+    return DeliveryResult(email.message_id, outcome, _refusals(refused), refusals=refused)
 
 
 def _abandon(connection: smtplib.SMTP, code: int) -> None:
@@ -278,9 +278,9 @@ def _outcome(code: int) -> DeliveryOutcome:
     return DeliveryOutcome.TEMPORARY  # 4xx, and anything odd: better retried than lost
 
 
-def _refusals(refused: _Refusals) -> str:
+def _refusals(refused: tuple[Refusal, ...]) -> str:
     """The refused recipients with the server's answer for each."""
-    return "; ".join(f"{code} {answer} ({who})" for who, (code, answer) in refused.items())
+    return "; ".join(str(refusal) for refusal in refused)
 
 
 def _temporary(email: OutgoingEmail, detail: str, error: OSError | None = None) -> DeliveryResult:

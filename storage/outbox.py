@@ -90,6 +90,36 @@ def _declared(clauses: str | dict[str, Any] | None, number: int) -> Instalment |
     return instalment_from_json(found[0]) if found else None
 
 
+def addressed(mailbox: str) -> str:
+    """A recipient as the outbox compares them (its order rule, `delivered_to`): as To or Cc
+    name it, trimmed and in lower case."""
+    return mailbox.strip().lower()
+
+
+@dataclass(frozen=True)
+class Reached:
+    """Whom an email reached so far: the recipients the mail server took it for, and those it
+    refused for good (never tried again); each as `addressed` writes it."""
+
+    delivered_to: tuple[str, ...] = ()
+    refused_to: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, row: AnyRow) -> Reached:
+        """What an outbox row says of it."""
+        return cls(tuple(row.delivered_to or ()), tuple(row.refused_to or ()))
+
+    def unreached(self, mailboxes: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of `mailboxes` (its To and Cc) it has still to be delivered to."""
+        done = {*self.delivered_to, *self.refused_to}
+        return tuple(mailbox for mailbox in mailboxes if addressed(mailbox) not in done)
+
+    def values(self) -> dict[str, Any]:
+        """Its outbox columns: lists, empty for nobody (never None, which SQLAlchemy's JSON
+        would write as JSON's null, a list to no backend's JSON functions)."""
+        return {"delivered_to": list(self.delivered_to), "refused_to": list(self.refused_to)}
+
+
 @dataclass(frozen=True)
 class Email:
     """An email to queue: to whom, about what, under which key and Message-ID."""
@@ -203,16 +233,36 @@ class OutboxRepository:
         )
         return result.rowcount
 
-    def sent(self, outbox_id: int, subject: str, now: datetime, token: str | None = None) -> bool:
-        """The server accepted the email (an attempt made); False if the claim was lost."""
+    def sent(
+        self,
+        outbox_id: int,
+        subject: str,
+        now: datetime,
+        token: str | None = None,
+        reached: Reached | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """The server accepted the email (an attempt made); False if the claim was lost.
+        `reached`: whom it reached, when the server refused it for good to some (`note`
+        says their refusals); None: everyone it was to go to."""
+        extra = reached.values() if reached is not None else {}
         return self._outcome(outbox_id, token, status="sent", subject=subject, sent_at=now,
-                             last_error=None)  # fmt: skip
+                             last_error=note, **extra)  # fmt: skip
 
-    def retry(self, outbox_id: int, at: datetime, error: str, token: str | None = None) -> bool:
+    def retry(
+        self,
+        outbox_id: int,
+        at: datetime,
+        error: str,
+        token: str | None = None,
+        reached: Reached | None = None,
+    ) -> bool:
         """A temporary failure (an attempt made): try again at `at`; False if the claim was
-        lost."""
+        lost. `reached`: whom it reached by now, when the server took it for some recipients
+        (the next attempt goes to the others alone)."""
+        extra = reached.values() if reached is not None else {}
         return self._outcome(outbox_id, token, status="pending", next_attempt_at=at,
-                             last_error=error)  # fmt: skip
+                             last_error=error, **extra)  # fmt: skip
 
     def hold(
         self,
@@ -243,11 +293,15 @@ class OutboxRepository:
         subject: str | None = None,
         token: str | None = None,
         attempted: bool = True,
+        reached: Reached | None = None,
     ) -> bool:
         """A permanent failure (or retries exhausted): never sent, shown to administrators.
         `attempted`: False when it failed before any attempt (it could not be rendered).
-        False if the claim was lost."""
+        `reached`: whom it reached all the same (the others never got it). False if the claim
+        was lost."""
         values: dict[str, Any] = {"status": "failed", "last_error": error}
+        if reached is not None:
+            values.update(reached.values())
         if subject is not None:
             values["subject"] = subject
         return self._outcome(outbox_id, token, counted=attempted, **values)
@@ -405,19 +459,25 @@ _EARLIER_UNSENT = text("earlier.status IN ('pending', 'uncertain', 'sending')")
 says it (SQLite uses a partial index only for a condition it can match literally)."""
 _ADDRESSES = {
     "sqlite": "SELECT lower(trim(value)) AS address FROM json_each({0}.recipients) "
-              "UNION ALL SELECT lower(trim(value)) FROM json_each({0}.cc)",
+              "UNION ALL SELECT lower(trim(value)) FROM json_each({0}.cc) "
+              "EXCEPT SELECT value FROM json_each({0}.delivered_to) "
+              "EXCEPT SELECT value FROM json_each({0}.refused_to)",
     "postgresql": "SELECT lower(btrim(address)) AS address "
                   "FROM json_array_elements_text({0}.recipients) AS address "
                   "UNION ALL SELECT lower(btrim(address)) "
-                  "FROM json_array_elements_text({0}.cc) AS address",
+                  "FROM json_array_elements_text({0}.cc) AS address "
+                  "EXCEPT SELECT done FROM json_array_elements_text({0}.delivered_to) AS done "
+                  "EXCEPT SELECT done FROM json_array_elements_text({0}.refused_to) AS done",
 }  # fmt: skip
-"""The addresses an email goes to (To and Cc), as the erasure compares them (trimmed, in
-lower case), in each backend's words for a JSON list."""
+"""The addresses an email has still to reach (its To and Cc, but those the mail server took
+it for or refused for good: `Reached`), as the erasure compares them (trimmed, in lower case),
+in each backend's words for a JSON list."""
 
 
 def _behind_an_earlier(dialect: str) -> ColumnElement[bool]:
     """Whether an email of the outbox has an earlier email (a smaller id: queued before it) of
-    the same convention, not sent yet (OUTBOX_UNSENT), to one of its recipients at least.
+    the same convention, not sent yet (OUTBOX_UNSENT), to one of its recipients at least
+    (those each has still to reach: a partner who has the earlier one waits for nothing).
     Read from ix_outbox_unsent_by_convention: the convention's few unsent emails, never those
     sent before. An email of no convention (the administrators' summaries) waits behind none."""
     addresses = _ADDRESSES[dialect]

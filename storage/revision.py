@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HEAD", "at_head"]
 
-HEAD = "0026"
+HEAD = "0027"
 """The last migration's revision (storage/migrations/versions)."""
 
 

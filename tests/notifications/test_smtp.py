@@ -112,6 +112,54 @@ def test_some_recipients_refused_is_sent_naming_the_refused(smtp_servers: SmtpSe
     assert after.outcome is SENT
 
 
+def test_each_refused_recipient_comes_back_with_its_answer(smtp_servers: SmtpServers) -> None:
+    # A greylisted Cc beside a To the server took: sent, and the caller told whom to try again.
+    server = smtp_servers.start(
+        ScriptedHandler(rcpt_answers={"mustapha.berra@example.org": "451 4.7.1 Greylisted"})
+    )
+    [result] = server.sender().send([make_email()])
+    assert result.outcome is SENT
+    [refusal] = result.refusals
+    assert (refusal.recipient, refusal.code, refusal.answer) == (
+        "mustapha.berra@example.org", 451, "4.7.1 Greylisted")  # fmt: skip
+    assert not refusal.permanent
+
+
+def test_an_envelope_offers_the_email_to_those_it_names_alone(smtp_servers: SmtpServers) -> None:
+    # The retry of an email the server took for the To only: offered to the Cc alone, with
+    # the same message (its To and Cc headers, its Message-ID).
+    server = smtp_servers.start(ScriptedHandler())
+    [result] = server.sender().send([make_email(envelope=("mustapha.berra@example.org",))])
+    assert (result.outcome, result.refusals) == (SENT, ())
+    [received] = server.handler.accepted
+    assert received.rcpt_tos == ("mustapha.berra@example.org",)
+    message = email.message_from_bytes(received.content, policy=email.policy.default)
+    assert str(message["To"]) == "Martial Alvarez <martial.alvarez@example.org>"
+    assert str(message["Cc"]) == "mustapha.berra@example.org"
+
+
+def test_an_envelope_refused_whole_is_judged_on_its_own_recipients(
+    smtp_servers: SmtpServers,
+) -> None:
+    server = smtp_servers.start(
+        ScriptedHandler(rcpt_answers={"mustapha.berra@example.org": "550 5.1.1 no such user"})
+    )
+    [result] = server.sender().send([make_email(envelope=("mustapha.berra@example.org",))])
+    assert result.outcome is PERMANENT and [r.recipient for r in result.refusals] == [
+        "mustapha.berra@example.org"]  # fmt: skip
+    assert server.handler.accepted == []
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [(), ("someone.else@example.org",), "mustapha.berra@example.org"],
+    ids=["nobody", "not-addressed", "a-bare-string"],
+)
+def test_an_envelope_names_only_recipients_of_the_email(envelope: object) -> None:
+    with pytest.raises(ValueError):
+        make_email(envelope=envelope)
+
+
 def test_a_server_down_is_temporary_and_quick() -> None:
     started = time.monotonic()
     results = SmtpSender("127.0.0.1", free_port(), timeout=2.0).send([make_email(1), make_email(2)])

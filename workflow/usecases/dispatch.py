@@ -19,10 +19,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from notifications import DeliveryOutcome, DeliveryResult, OutgoingEmail, Renderer, Sender, to_bytes
+from notifications import (
+    DeliveryOutcome,
+    DeliveryResult,
+    OutgoingEmail,
+    Refusal,
+    Renderer,
+    Sender,
+    to_bytes,
+)
 from states.relevance import GoneReason, reminder_gone
 from storage.engine import lost_connection
-from storage.outbox import WAITING, new_token
+from storage.outbox import WAITING, Reached, addressed, new_token
 from storage.tables import AnyRow
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
@@ -160,12 +168,17 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
     # frozen (and the alerts, about no one convention's moment) take it as it stands now.
     facts = row.context.get("convention") or convention
     rendered = renderer.render(row.kind, rehydrate({**row.context, "convention": facts}))
+    to, cc = tuple(row.recipients), tuple(row.cc)
+    # Those the mail server took it for already are not offered it again; none left (which
+    # no outcome records) would be an email to nobody: everyone, rather than no one.
+    unreached = Reached.of(row).unreached(to + cc)
     return OutgoingEmail(
         message_id=row.message_id,
         idempotency_key=row.idempotency_key,
         sender=row.sender,
-        to=tuple(row.recipients),
-        cc=tuple(row.cc),
+        to=to,
+        cc=cc,
+        envelope=unreached if 0 < len(unreached) < len(to + cc) else None,
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
@@ -339,7 +352,7 @@ def _deliver_batch(
                 _release(app, claim, [r for r, _ in emails[number:]], claim.held())
                 break
             result = next(results)  # the next email goes now
-            recorded.append(_record(app, claim, row, email.subject, result, now, report, holds))
+            recorded.append(_record(app, claim, row, email, result, now, report, holds))
     finally:
         _close(results)
     return bool(recorded) and all(status in WAITING for status in recorded)
@@ -411,7 +424,7 @@ def _record(
     app: App,
     claim: HeldClaim,
     row: AnyRow,
-    subject: str,
+    email: OutgoingEmail,
     result: DeliveryResult,
     now: datetime,
     report: DeliveryReport,
@@ -419,13 +432,21 @@ def _record(
 ) -> str:
     """Record what became of one email; the status it now has ("sending": not recorded)."""
     at = max(now, app.clock())
+    subject = email.subject
     attempt = row.attempts + 1  # this attempt, counted as it is recorded
     if result.error is None:  # sent, or the server itself answered: it took our settings
         report.settings_taken = True
         if row.message_id in holds.emails or _was_held(row):
             report.resumed.append(row.message_id)
+    if result.refusals:  # the server answered for each recipient, and refused some
+        return _record_refusals(app, claim, row, email, result, attempt, now, report)
     if result.outcome == DeliveryOutcome.SENT:
-        if not _commit(app, claim, lambda uow: uow.outbox.sent(row.id, subject, at, claim.token)):
+        reached = _reached_all(row, email)
+
+        def sent(uow: UnitOfWork) -> bool:
+            return uow.outbox.sent(row.id, subject, at, claim.token, reached)
+
+        if not _commit(app, claim, sent):
             return _claim_lost(row, "sent", report)
         report.sent.append(row.message_id)
         log.info("sent %s %s to %s (%s)", row.kind, row.message_id,
@@ -444,6 +465,90 @@ def _record(
         reason = FRENCH(gettext_noop("gave up after {attempts} attempts: {reason}"),
                         attempts=attempt, reason=reason)  # fmt: skip
     return _fail(app, claim, row, reason, subject, now, report)
+
+
+def _reached_all(row: AnyRow, email: OutgoingEmail) -> Reached | None:
+    """Whom an email reached once this attempt, taken by everyone it was offered to, is
+    recorded: None (everyone) unless earlier attempts reached only some (then those, and this
+    attempt's)."""
+    before = Reached.of(row)
+    if not before.delivered_to and not before.refused_to:
+        return None
+    now = tuple(addressed(mailbox) for mailbox in email.envelope_recipients)
+    return Reached(before.delivered_to + now, before.refused_to)
+
+
+def _record_refusals(
+    app: App,
+    claim: HeldClaim,
+    row: AnyRow,
+    email: OutgoingEmail,
+    result: DeliveryResult,
+    attempt: int,
+    now: datetime,
+    report: DeliveryReport,
+) -> str:
+    """Record an attempt the mail server refused for some recipients (RCPT), and maybe took for
+    the others: those it took have the email, and are never offered it again; those it refused
+    for good (a 5xx) are reported to the administrators at once, never tried again; for those
+    it refused for now (a 4xx) the email waits, as any deferred one, and its next attempts go
+    to them alone, under the same Message-ID. It is `sent` once nobody is left to try (the
+    refused for good named in its note), `failed` when its attempts ran out with someone
+    still deferred (those it reached named in the alert)."""
+    at = max(now, app.clock())
+    before = Reached.of(row)
+    refused = {addressed(refusal.recipient): refusal for refusal in result.refusals}
+    took = result.outcome == DeliveryOutcome.SENT
+    reached = Reached(
+        before.delivered_to + tuple(addressed(mailbox) for mailbox in email.envelope_recipients
+                                    if took and addressed(mailbox) not in refused),
+        before.refused_to + tuple(who for who, refusal in refused.items() if refusal.permanent),
+    )  # fmt: skip
+    lost = [refusal for refusal in result.refusals if refusal.permanent]
+    deferred = [refusal for refusal in result.refusals if not refusal.permanent]
+    note = "; ".join(str(refusal) for refusal in result.refusals)
+    if deferred and attempt < app.settings.max_attempts:
+        return _retry(app, claim, row, result, attempt, at, report, reached, lost)
+    if deferred or not reached.delivered_to:
+        if deferred:
+            note = FRENCH(gettext_noop("gave up after {attempts} attempts: {reason}"),
+                          attempts=attempt, reason=note)  # fmt: skip
+        return _fail(app, claim, row, note, email.subject, now, report, reached=reached)
+
+    def write(uow: UnitOfWork) -> bool:
+        if not uow.outbox.sent(row.id, email.subject, at, claim.token, reached, note):
+            return False
+        _alert_refused(app, uow, row, lost, reached, attempt, at)
+        return True
+
+    if not _commit(app, claim, write):
+        return _claim_lost(row, "sent", report)
+    report.sent.append(row.message_id)
+    log.warning("sent %s %s to %s; refused for good by the mail server: %s",
+                row.kind, row.message_id, ", ".join(reached.delivered_to), note,
+                extra=_about(row))  # fmt: skip
+    return "sent"
+
+
+def _alert_refused(
+    app: App,
+    uow: UnitOfWork,
+    row: AnyRow,
+    lost: list[Refusal],
+    reached: Reached,
+    attempt: int,
+    at: datetime,
+) -> None:
+    """Tell the administrators that the mail server refused an email for good to some of its
+    recipients (`lost`), the others having it or waiting for it: once per attempt that
+    refused some, in the transaction that records it."""
+    if not lost:
+        return
+    failure = "; ".join(str(refusal) for refusal in lost)
+    app.mailer.queue_alert(uow, dict(row._mapping), failure, at,
+                           recipients=[refusal.recipient for refusal in lost],
+                           delivered_to=list(reached.delivered_to),
+                           key=f"alert:{row.id}:refused:{attempt}")  # fmt: skip
 
 
 def recorded_reason(result: DeliveryResult) -> str:
@@ -486,16 +591,26 @@ def _retry(
     attempt: int,
     at: datetime,
     report: DeliveryReport,
+    reached: Reached | None = None,
+    lost: list[Refusal] | None = None,
 ) -> str:
+    """An attempt deferred: try again later. `reached`: whom the email has reached by now (its
+    next attempt goes to the others); `lost`: those the server refused it for good, of whom
+    the administrators are told now."""
     later = at + retry_delay(attempt, app.settings.retry_base_seconds)
     unanswered = result.outcome == DeliveryOutcome.UNCERTAIN
 
-    reason = recorded_reason(result)
+    refusals = "; ".join(map(str, result.refusals))
+    reason = refusals if reached is not None else recorded_reason(result)
 
     def write(uow: UnitOfWork) -> bool:
         if unanswered:
             return uow.outbox.uncertain(row.id, later, reason, claim.token)
-        return uow.outbox.retry(row.id, later, reason, claim.token)
+        if not uow.outbox.retry(row.id, later, reason, claim.token, reached):
+            return False
+        if reached is not None and lost:
+            _alert_refused(app, uow, row, lost, reached, attempt, at)
+        return True
 
     if not _commit(app, claim, write):
         return _claim_lost(row, str(result.outcome), report)
@@ -575,13 +690,21 @@ def _fail(
     now: datetime,
     report: DeliveryReport,
     attempted: bool = True,
+    reached: Reached | None = None,
 ) -> str:
+    """Give an email up. `reached`: whom it reached all the same; the alert names the others."""
     at = max(now, app.clock())
+    unreached: dict[str, Any] = {}
+    if reached is not None:  # the alert names those who do not have it, and those who do
+        have = set(reached.delivered_to)
+        everyone = [*row.recipients, *row.cc]
+        unreached = {"recipients": [m for m in everyone if addressed(m) not in have],
+                     "delivered_to": list(reached.delivered_to)}  # fmt: skip
 
     def write(uow: UnitOfWork) -> tuple[bool, int | None]:
-        if not uow.outbox.fail(row.id, error, subject, claim.token, attempted):
+        if not uow.outbox.fail(row.id, error, subject, claim.token, attempted, reached):
             return False, None
-        return True, app.mailer.queue_alert(uow, dict(row._mapping), error, at)
+        return True, app.mailer.queue_alert(uow, dict(row._mapping), error, at, **unreached)
 
     recorded, alert = _commit(app, claim, write)
     if not recorded:
@@ -590,8 +713,9 @@ def _fail(
     unalerted = ""  # an alert is never alerted about
     if alert is None and row.kind != "delivery_failed" and not app.settings.admin_emails:
         unalerted = " (no administrator to alert: set CONVFLOW_ADMIN_EMAILS)"
+    unreached_ones = unreached.get("recipients") or [*row.recipients, *row.cc]
     log.error("could not deliver %s %s to %s: %s%s", row.kind, row.message_id,
-              ", ".join(row.recipients), error, unalerted, extra=_about(row))  # fmt: skip
+              ", ".join(unreached_ones), error, unalerted, extra=_about(row))  # fmt: skip
     return "failed"
 
 

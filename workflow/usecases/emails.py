@@ -677,20 +677,30 @@ class Mailer:
         )
 
     def queue_alert(
-        self, uow: UnitOfWork, failed: Mapping[str, Any], error: str, now: datetime
+        self,
+        uow: UnitOfWork,
+        failed: Mapping[str, Any],
+        error: str,
+        now: datetime,
+        recipients: list[str] | None = None,
+        delivered_to: list[str] | None = None,
+        key: str | None = None,
     ) -> int | None:
         """Alert the administrators that an email could not be delivered; its id (None: nobody
-        to tell)."""
+        to tell). `recipients`: those it could not be delivered to, when not all its To
+        (the mail server took it for some: `delivered_to`, named too); `key`: what makes the
+        alert once (by default, once per email)."""
         if failed["kind"] == "delivery_failed":
             return None  # never alert about an alert: that could loop
         failure = {
             "subject": failed["subject"] or labels.email(failed["kind"]),
-            "recipients": list(failed["recipients"]),
+            "recipients": list(failed["recipients"]) if recipients is None else recipients,
             "error": error,
             "attempts": failed["attempts"] + 1,
+            "delivered_to": delivered_to or [],
         }
         links = failed["context"].get("links") or self.links(None)
-        return self._alert(uow, "delivery_failed", f"alert:{failed['id']}",
+        return self._alert(uow, "delivery_failed", key or f"alert:{failed['id']}",
                            failed["convention_id"], failed["context"].get("reference"),
                            failure, links, now)  # fmt: skip
 

@@ -161,6 +161,9 @@ class OutboxView(TypedDict):
     held_code: str | None  # why it is held (the mail server refuses our settings), else None
     committee_name: str  # its convention's committee, as its facts froze it (the model's
     # Comité technique when they name none): `convflow outbox` names a committee's reminder so
+    delivered_to: list[str]  # those the mail server took it for, when it refused others
+    # (empty: everyone, once sent; nobody yet, while waiting)
+    refused_to: list[str]  # those the mail server refused it for good (a 5xx), reported
 
 
 class AppliedChange(TypedDict):
@@ -470,6 +473,8 @@ def outbox_view(row: AnyRow) -> OutboxView:
         "held_code": row.held_code,
         # As its facts froze it: the name the email itself says (the model's when none).
         "committee_name": committee_of(row.context.get("convention") or {})["name"],
+        "delivered_to": list(row.delivered_to or []),
+        "refused_to": list(row.refused_to or []),
     }
 
 
