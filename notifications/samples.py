@@ -81,6 +81,9 @@ VARIANTS = {
     "expiry_held": "si le terme était passé, l’avenant n°\u00a01 (prolongation au 30 juin 2026) "
     "attendant encore la signature du GIP\u00a0: seule une signature datée du terme au plus tard "
     "peut encore être enregistrée, jusqu’au 7 janvier 2026 (règle 27)",
+    "partly_delivered": "si le serveur de messagerie avait accepté le courriel pour la "
+    "Métropole et refusé pour de bon l’adresse du GIP\u00a0: les administrateurs savent qui l’a "
+    "reçu et qui ne l’a pas reçu",
 }
 """The other cases an email's wording depends on, each as the gallery names it."""
 
@@ -1140,6 +1143,19 @@ def _instalment_amendment() -> dict[str, Any]:
 
 
 _VARIANT_BUILDERS: dict[str, dict[str, Callable[[], Context]]] = {
+    "partly_delivered": {
+        "delivery_failed": lambda: {
+            "convention": _convention(*_IN_FORCE),
+            "failure": {
+                "subject": f"[{REFERENCE}] Versement de 200 000,00 € enregistré",
+                "recipients": ["mustapha.berra@example.org"],
+                "delivered_to": ["martial.alvarez@example.org"],
+                "error": "550 5.1.1 <mustapha.berra@example.org>: Recipient address rejected: "
+                "User unknown in virtual mailbox table (mustapha.berra@example.org)",
+                "attempts": 1,
+            },
+        },
+    },
     "extension_in_signature": {
         "reminder_expiry": lambda: {
             "convention": _convention(*_IN_FORCE),
