@@ -165,19 +165,18 @@ def test_the_overview_names_past_deadlines_among_the_next_days_as_late(
 ) -> None:
     """Read on 22 April 2025, before any pass of the service: the payment target of Saturday
     19 April is past and still pending; it was listed « il y a 3 jours » under « Échéances
-    des 90 prochains jours »."""
+    des 90 prochains jours ». An unpaid payment is an obligation overdue: it is named under
+    « En retard » only (tests/http/test_overview_overdue_once.py), not among the next days."""
     notified.clock.now = steps.at("2025-04-22T09:00:00Z")  # type: ignore[attr-defined]
     assert admin_browser.get("/").status_code == 200  # (a fresh session at the new clock)
 
     html = admin_browser.get("/").text
     block = html[html.index('id="a-venir"') - 40 :]
     block = block[: block.index("</section>")]
-    title = words(block[: block.index("</h2>")])
-    late = words(block[: block.find('class="timeline"')])
+    overdue = html[html.index('id="en-retard"') : html.index('id="a-venir"')]
 
-    assert "il y a 3 jours" in words(block), words(block)
-    assert "en retard" in title, title
-    assert "En retard" in late and "il y a 3 jours" in late, late
+    assert "il y a 3 jours" not in words(block), words(block)
+    assert "il y a 3 jours" in words(overdue), words(overdue)
 
 
 def test_a_refusal_for_a_change_made_meanwhile_names_what_changed(

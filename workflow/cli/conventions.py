@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from states import recording_order
 from states.amendments import AMENDMENT_EVENTS, FIELDS
 from states.calendar import civil_date
 from states.due import notice_without_effect
@@ -315,16 +316,28 @@ def _overdue(words: Words, items: list[Overdue]) -> str:
 def history(context: CliContext, reference: str, as_json: bool) -> None:
     """Show every event recorded on REFERENCE: what, from which state to which, when, by whom."""
     rows, words = views.history(context.app(), reference), context.words
+    late = recording_order.dated_before(rows)
     if as_json:
-        emit(rows)
+        # a line recorded late: the date and number of the line recorded earlier, dated after
+        emit([{**row, "dated_before": late[row["seq"]]["date"] if row["seq"] in late else None,
+               "dated_before_seq": late[row["seq"]]["seq"] if row["seq"] in late else None}
+              for row in rows])  # fmt: skip
         return
     headers = ["#", words("date"), words("event"), words("states"), words("by"), words("inputs")]
-    click.echo(table((_history_cells(r, words) for r in rows), headers))
+    click.echo(table((_history_cells(r, words, r["seq"] in late) for r in rows), headers))
+    if late:
+        click.echo("\n" + words("Lines follow the order they were recorded in, which the hash "
+                                 "chain proves; a line recorded late is marked *."))  # fmt: skip
+    for seq, earlier in late.items():
+        click.echo(words("* n°{seq} — recorded late: dated before line n°{earlier} of {day}, "
+                         "recorded earlier.", seq=seq, earlier=earlier["seq"],
+                         day=day(words, earlier["date"])))  # fmt: skip
 
 
-def _history_cells(row: views.HistoryRow, words: Words) -> list[str]:
+def _history_cells(row: views.HistoryRow, words: Words, late: bool = False) -> list[str]:
     inputs = " ".join(f"{key}={recorded_text(value)}" for key, value in row["inputs"].items())
-    return [str(row["seq"]), day(words, row["date"]), _history_event(row, words),
+    said = day(words, row["date"]) + (" *" if late else "")
+    return [str(row["seq"]), said, _history_event(row, words),
             _history_states(row, words), words.actor(row["actor"]), inputs]  # fmt: skip
 
 

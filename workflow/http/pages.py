@@ -25,7 +25,7 @@ from workflow.http.context import HttpContext
 from workflow.http.presenting import by_month
 from workflow.usecases import csv_export
 from workflow.usecases import listing as queries
-from workflow.usecases.listing import SORTS, DeadlineItem
+from workflow.usecases.listing import SORTS, DeadlineItem, OverdueItem
 
 router = APIRouter(dependencies=[Depends(page_reader)], include_in_schema=False)
 TIMELINE_DAYS = 90
@@ -67,6 +67,17 @@ def passed_and_coming(
     return passed, coming
 
 
+def not_already_overdue(
+    passed: list[DeadlineItem], overdue: list[OverdueItem]
+) -> list[DeadlineItem]:
+    """The passed deadlines the obligations overdue do not name already: a payment awaited
+    is said once, under « En retard », on the overview as on /echeances."""
+    named = {(item["reference"], item["kind"], item["due_date"]) for item in overdue}
+    return [
+        item for item in passed if (item["reference"], item["kind"], item["due_date"]) not in named
+    ]
+
+
 @router.get("/")
 def overview(context: Context, signed: PageReader) -> Response:
     """The first page: counts by state, the obligations overdue (the oldest few, and how many),
@@ -84,7 +95,7 @@ def overview(context: Context, signed: PageReader) -> Response:
         "overdue_total": len(overdue),
         "upcoming": upcoming,
         "timeline": by_month(coming),
-        "passed": passed,
+        "passed": not_already_overdue(passed, overdue),
         "timeline_days": TIMELINE_DAYS,
         "failed": queries.failed_emails(context.app),
     }
@@ -184,18 +195,12 @@ def deadlines(request: Request, context: Context, signed: PageReader) -> Respons
     overdue = queries.overdue_obligations(context.app, now)
     upcoming = queries.upcoming_deadlines(context.app, now, days, limit=1000)
     passed, coming = passed_and_coming(upcoming["items"], now)
-    # a passed one the obligations overdue already name (a payment awaited) is said once
-    named = {(item["reference"], item["kind"], item["due_date"]) for item in overdue}
     data = {
         **page_context(context, signed, "deadlines"),
         "upcoming": upcoming,
         "coming": coming,
         "coming_total": upcoming["total"] - len(passed),
-        "passed": [
-            item
-            for item in passed
-            if (item["reference"], item["kind"], item["due_date"]) not in named
-        ],
+        "passed": not_already_overdue(passed, overdue),
         "overdue": overdue[:OVERDUE_SHOWN],
         "overdue_total": len(overdue),
         "days": days,

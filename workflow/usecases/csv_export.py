@@ -18,6 +18,7 @@ from typing import Any
 from states.calendar import end_of_day
 from states.chain import canonical
 from states.ledger import Ledger
+from states.recording_order import dated_before
 from storage.history import StoredLine
 from workflow.usecases.iso import instant
 from workflow.usecases.listing import ConventionSummary, DeadlineItem, OverdueItem
@@ -188,10 +189,13 @@ def history_csv(items: Iterable[HistoryRow], chain: Sequence[StoredLine] | None 
     """One convention's history: every event, who recorded it and with what; given its chain
     (the dossier's), each line's hashes and the content they cover (states.chain), so that the
     file can be checked by itself (`convflow verify --dossier`)."""
-    headers = HISTORY_HEADERS + (CHAIN_HEADERS if chain is not None else [])
+    headers = HISTORY_HEADERS + (CHAIN_HEADERS if chain is not None else []) + LATE_HEADERS
     hashes = {line.seq: (line, before, after) for line, before, after in chain or ()}
+    lines = list(items)
+    late = dated_before(lines)
     rows = (history_cells(item) + (_chain_cells(hashes[item["seq"]]) if chain is not None else [])
-            for item in items)  # fmt: skip
+            + [late_cell(late.get(item["seq"]))]
+            for item in lines)  # fmt: skip
     return to_csv(headers, rows)
 
 
@@ -199,6 +203,18 @@ HISTORY_HEADERS = ["n°", "date", "événement", "de", "vers", "par", "saisi le 
 CHAIN_HEADERS = ["empreinte précédente", "empreinte", "contenu haché"]
 """The dossier's history's columns of the chain: the line's hashes, and the exact content
 (sorted JSON, states.chain.canonical) its hash covers."""
+LATE_HEADERS = ["saisi après coup, daté avant"]
+"""The last column: a line recorded late, dated before a line recorded earlier
+(states.recording_order), names that line, « ligne n° 9 du 2025-06-10 »; empty otherwise.
+After the chain's columns in a dossier (columns are only ever added at the end)."""
+
+
+def late_cell(earlier: Mapping[str, Any] | None) -> str:
+    """The cell of LATE_HEADERS: the line recorded earlier this one is dated before, with its
+    date as recorded, « ligne n° 9 du 2025-06-10 »; empty for a line in date order."""
+    if earlier is None:
+        return ""
+    return f"ligne n°\u00a0{earlier['seq']} du {earlier['date']}"
 
 
 def history_cells(item: HistoryRow, *, before_amendment_states: bool = False) -> list[Any]:

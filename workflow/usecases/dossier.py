@@ -19,6 +19,7 @@ from typing import Any
 
 from states.calendar import civil_date, french_date
 from states.convention import Convention
+from states.recording_order import dated_before
 from workflow.bootstrap import App
 from workflow.letters.render import render_history_pdf
 from workflow.usecases import csv_export, views
@@ -84,10 +85,12 @@ def _history_facts(
     labels, dates in words, amounts in euros, parties and signatories by name, and the papers
     attached to each line. The values as recorded stay in historique.csv and etat.json, which
     this does not touch."""
+    late = dated_before(history)
     rows = [
         {
             "seq": row["seq"],
             "date": long_date(row["date"]),
+            "late": _late_note(late.get(row["seq"])),
             "event": labels.event(row["event"], row.get("amendment"), row["inputs"]),
             "papers": papers.get(row["seq"], []),
             "amendment": row.get("amendment"),
@@ -99,7 +102,16 @@ def _history_facts(
         for row in history
     ]
     return {"reference": status["reference"], "title": status["title"], "rows": rows,
-            "made": french_date(civil_date(now))}  # fmt: skip
+            "made": french_date(civil_date(now)), "any_late": bool(late)}  # fmt: skip
+
+
+def _late_note(earlier: Mapping[str, Any] | None) -> str:
+    """A line recorded late, as the convention's page marks it: « saisi après coup : daté avant
+    la ligne n° 9 du 10 juin 2025, saisie plus tôt »; empty for a line in date order."""
+    if earlier is None:
+        return ""
+    return (f"saisi après coup\u00a0: daté avant la ligne n°\u00a0{earlier['seq']} du "
+            f"{long_date(earlier['date'])}, saisie plus tôt")  # fmt: skip
 
 
 def _delivery_record(rows: Mapping[str, Any]) -> bytes:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from states.chain import HistoryLine, canonical, first_break
+from states.recording_order import dated_before
 from workflow.usecases import csv_export
 from workflow.usecases.iso import instant
 from workflow.usecases.views import HistoryRow
@@ -63,10 +64,14 @@ def check_dossier(path: Path) -> DossierCheckView:
         rows = list(csv.reader(io.StringIO(history.decode("utf-8-sig")), delimiter=";"))
     except (UnicodeDecodeError, csv.Error):
         rows = []
-    if not rows or rows[0][-3:] != csv_export.CHAIN_HEADERS:
+    if not rows or rows[0][_CHAIN] != csv_export.CHAIN_HEADERS or rows[0][_CHAIN.stop :] not in (
+        [], csv_export.LATE_HEADERS  # a dossier written before lines recorded late were marked
+    ):  # fmt: skip
         report["problems"].append(_problem("historique.csv", 0, "head", "no_chain"))
         return report
-    lines = _lines(rows[1:], report)
+    lines = _lines(rows[1:], report, len(rows[0]))
+    if len(rows[0]) > _CHAIN.stop:
+        report["problems"] += _late(rows[1:], lines)
     report["lines"] = len(lines)
     broken = first_break(lines)
     if broken is not None:
@@ -108,17 +113,21 @@ def _manifest(files: dict[str, bytes]) -> list[DossierProblem]:
     return found
 
 
+_CHAIN = slice(len(csv_export.HISTORY_HEADERS), len(csv_export.HISTORY_HEADERS) + 3)
+"""Where the chain's columns are: after the readable ones, before LATE_HEADERS (if any)."""
+
+
 def _lines(
-    rows: list[list[str]], report: DossierCheckView
+    rows: list[list[str]], report: DossierCheckView, width: int
 ) -> list[tuple[HistoryLine, str | None, str | None]]:
     """Each row's line as its hashed content says it, with its hashes; a readable cell that
     says otherwise is a problem, named by its column."""
     lines: list[tuple[HistoryLine, str | None, str | None]] = []
     for number, row in enumerate(rows, start=1):
-        if len(row) != len(csv_export.HISTORY_HEADERS) + len(csv_export.CHAIN_HEADERS):
+        if len(row) != width:
             report["problems"].append(_problem("historique.csv", number, "n°", "malformed"))
             continue
-        before, after, content = row[-3:]
+        before, after, content = row[_CHAIN]
         line = _parsed(content)
         if line is None or canonical(line).decode("utf-8") != content:
             report["problems"].append(_problem("historique.csv", number, "contenu haché",
@@ -134,6 +143,19 @@ def _lines(
                 report["problems"].append(_problem("historique.csv", line.seq, header, said))
         lines.append((line, before, after))
     return lines
+
+
+def _late(
+    rows: list[list[str]], lines: list[tuple[HistoryLine, str | None, str | None]]
+) -> list[DossierProblem]:
+    """The column of lines recorded late against the lines as hashed (states.recording_order):
+    a mark added, removed or moved is named by its line."""
+    marked = {row[0]: row[-1] for row in rows if row}
+    late = dated_before([_row_of(line) for line, _, _ in lines])
+    header = csv_export.LATE_HEADERS[0]
+    said = {line.seq: marked.get(str(line.seq), "") for line, _, _ in lines}
+    return [_problem("historique.csv", seq, header, cell) for seq, cell in said.items()
+            if cell != csv_export.late_cell(late.get(seq))]  # fmt: skip
 
 
 def _said(header: str, cell: str) -> object:

@@ -11,12 +11,11 @@ from datetime import date, datetime
 from typing import Any
 
 from notifications import days_fr
+from states import recording_order
 from states.calendar import civil_date
-from states.chain import ERASURE
 from states.convention import Convention
 from states.inputs import PROSE_INPUTS
 from states.lifecycle import END_STATES
-from states.papers import ATTACH
 from states.terms import TERMS
 from states.visible import visible
 from workflow.wording import labels
@@ -241,10 +240,8 @@ def history_states(row: Mapping[str, Any]) -> str:
     return (said(before) + " → " if before else "") + said(row["to_state"])
 
 
-FILE_RECORDS = ("import", "edit_draft", ERASURE, ATTACH)
-"""History lines that record the file (its loading, a draft's edition, an erasure, a paper
-attached), dated the day they were made, not a date of the convention's life: the events
-recorded after the import of a convention and its past are dated before it, in order."""
+FILE_RECORDS = recording_order.FILE_RECORDS
+"""History lines that record the file, dated the day they were made (states.recording_order)."""
 
 
 def dated_before(history: Sequence[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
@@ -252,17 +249,9 @@ def dated_before(history: Sequence[Mapping[str, Any]]) -> dict[int, Mapping[str,
     line recorded earlier, by their `seq`: each with the latest-dated line recorded before it
     (FILE_RECORDS left out). A letter logged late (received on 2 June, recorded after an
     avenant's signature dated 10 June) is shown where it was recorded, and said to be dated
-    before that line."""
-    latest: Mapping[str, Any] | None = None
-    earlier: dict[int, Mapping[str, Any]] = {}
-    for row in history:
-        if row["event"] in FILE_RECORDS:
-            continue
-        if latest is not None and str(row["date"]) < str(latest["date"]):
-            earlier[int(row["seq"])] = latest
-        else:
-            latest = row
-    return earlier
+    before that line. The rule is states.recording_order's, shared with the command line, the
+    dossier and historique.csv."""
+    return recording_order.dated_before(history)
 
 
 def history_inputs(
