@@ -55,6 +55,7 @@ from states.payments import (
     SINGLE_PAYMENT,
     Instalment,
     InstalmentProgress,
+    balance_forgone,
     mark_balance_by,
     progress_of,
 )
@@ -236,6 +237,9 @@ def _parse_one(convention: Convention, key: str, text: str) -> str:
                 key, "amount_of_a_schedule", instalments=len(convention.clauses.instalments),
                 term=instalment_key(convention.clauses.instalments[-1].number),
             )  # fmt: skip
+        problem = forgone_payment_problem(convention)
+        if problem is not None:
+            raise InvalidInput(key, problem[0], **problem[1])
         amount = parse_amount(text, key)
         paid = convention.paid_amount or Decimal("0")
         if amount < paid:  # what was paid is paid: a lower amount would owe money back
@@ -317,6 +321,22 @@ def instalment_problem(
             "instalment": instalment.number, "amount": amount, "paid": paid,
         }  # fmt: skip
     return None
+
+
+def forgone_payment_problem(convention: Convention) -> tuple[str, dict[str, Any]] | None:
+    """Why an amendment cannot change the amount of a convention paid in one payment, if it
+    cannot: the Métropole forwent that payment, or the balance an amendment left on it (rule
+    25). What was forgone is recorded with its amount; a new amount would rewrite it (the
+    instalment's case: `instalment_problem`). Asked at the draft, and again at the last
+    signature: the payment may have been forgone since."""
+    progress = progress_of(convention.paid_so_far(), SINGLE_PAYMENT)
+    if progress.forgone_on is None:
+        return None
+    if balance_forgone(progress):
+        return "amend_forgone_balance", {
+            "amount": progress.forgone_amount or Decimal("0"), "forgone_on": progress.forgone_on,
+        }  # fmt: skip
+    return "amend_forgone_payment", {"forgone_on": progress.forgone_on}
 
 
 def paid_on_instalment(progress: InstalmentProgress) -> Decimal:
@@ -595,6 +615,10 @@ def _check_amount_still_above_paid(convention: Convention, amendment: Amendment)
     """At the last signature, an amount drafted before a payment may have fallen below what
     has been paid since: refused, as it is at the draft."""
     new_amount = amendment.changes.get("amount")
+    forgone = forgone_payment_problem(convention) if new_amount is not None else None
+    if forgone is not None:
+        raise GuardRejected(convention.reference, "sign", forgone[0],
+                            amendment=amendment.number, **forgone[1])  # fmt: skip
     paid = convention.paid_amount or Decimal("0")
     if new_amount is not None and Decimal(new_amount) < paid:
         raise GuardRejected(

@@ -466,6 +466,11 @@ CODES: dict[str, dict[str, Kind]] = {
     # was paid is paid), at its draft and again at its last signature.
     "amend_forgone_instalment": {"instalment": "number", "forgone_on": "date"},
     "instalment_below_paid": {"instalment": "number", "amount": "amount", "paid": "amount"},
+    # The same for a convention paid in one payment (`amount`): never once the Métropole forwent
+    # its payment, or the balance an amendment left on it (rule 25: what was forgone, recorded
+    # with its amount, is not rewritten), at its draft and again at its last signature.
+    "amend_forgone_payment": {"forgone_on": "date"},
+    "amend_forgone_balance": {"amount": "amount", "forgone_on": "date"},
     # The term passed while an extension is in signature (rule 27): the expiry is held until
     # `until` (its last day); an event the ended convention would not take (a notice, a
     # dispute opened) is refused dated after the term, the payments are recorded.

@@ -325,7 +325,7 @@ def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str])
         if not remaining:
             raise _refuse(convention, trigger, "all_instalments_paid")
         return remaining[0]
-    number = parse_whole(inputs["instalment"], "instalment")
+    number = _typed_number(convention, inputs["instalment"])
     # numbered from 1: the single payment's 0 is never typed
     found = next((i for i in schedule if i.number == number >= 1), None)
     if found is None and not convention.clauses.instalments:  # paid in one payment: no number
@@ -337,13 +337,25 @@ def _instalment(convention: Convention, trigger: str, inputs: Mapping[str, str])
     return found
 
 
+def _typed_number(convention: Convention, text: str) -> int:
+    """The instalment number typed (`instalment=N`): a whole number, and, on a schedule, one
+    from 1 (never said back as « versement n° -1 »). On a convention paid in one payment any
+    number is refused as not applying (`instalment_of_single_payment`)."""
+    number = parse_whole(text, "instalment")
+    if number < 1 and convention.clauses.instalments:
+        raise InvalidInput("instalment", "number_too_small", least=1)
+    return number
+
+
 def pay(
     convention: Convention, on: date, inputs: Mapping[str, str], settings: LegalSettings
 ) -> Effects:
     """A payment of article 2: the single payment, or one instalment, for exactly its amount
     (or, for a single payment already made, the balance an amendment raising the amount added:
     recorded as a further part of the same payment). The first payment puts the convention in
-    execution; the others keep it there."""
+    execution; the others keep it there. The amount typed is judged first: a refusal of the
+    payment itself (its report not received, already paid) is for an amount that could be."""
+    amount = parse_amount(inputs["amount"])
     instalment = _instalment(convention, "pay", inputs)
     progress = progress_of(convention.paid_so_far(), instalment.number)
     _refuse_forgone(convention, "pay", progress)
@@ -353,7 +365,6 @@ def pay(
     if instalment.trigger == "report" and progress.report_received_on is None:
         raise _refuse(convention, "pay", "report_not_received", instalment=instalment.number,
                       report=instalment.report or "")  # fmt: skip
-    amount = parse_amount(inputs["amount"])
     if amount != due:  # the whole amount, or the balance an amendment added once it was paid
         raise _amount_differs(convention, progress, amount, due, named="instalment" in inputs)
     convention.payments = mark_paid(convention.paid_so_far(), instalment.number, on, amount)
@@ -559,7 +570,7 @@ def report_received(
     report an instalment waits for, whose payment is then due `payment_target_days` after
     (article 2). `report=` says which when both are awaited."""
     if "instalment" in inputs:  # a bad number is said whichever report is named
-        parse_whole(inputs["instalment"], "instalment")
+        _typed_number(convention, inputs["instalment"])
     if _which_report(convention, inputs) == "financial":
         return _financial_report_received(convention, on, inputs)
     if convention.state not in PAYING_STATES and convention.state not in OWING_AFTER_END:

@@ -349,6 +349,8 @@ CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
 # Events naming an instalment, on the example convention paid in two (AMP-EXEMPLE-2027) once
 # its award is notified (state payment). A number out of its schedule was said to be "not a
 # whole number" ("« -1 » n'est pas un nombre entier"): it names the instalments planned now.
+# A number below 1 was then said back (« la convention ne prévoit pas de versement n° -1 »,
+# finance tester L1): it is an input refused as such, « doit valoir au moins 1 ».
 INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "pay-instalment-beyond-64-bits": (
         ["event", "REF", "pay", "amount=27000", "instalment=99999999999999999999"],
@@ -356,11 +358,11 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     ),
     "pay-instalment-negative": (
         ["event", "REF", "pay", "amount=27000", "instalment=-1"],
-        ("unknown_instalment",),
+        ("number_too_small",),
     ),
     "pay-instalment-zero": (
         ["event", "REF", "pay", "amount=27000", "instalment=0"],
-        ("unknown_instalment",),
+        ("number_too_small",),
     ),
     "pay-instalment-after-the-last": (
         ["event", "REF", "pay", "amount=27000", "instalment=3"],
@@ -372,7 +374,7 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     ),
     "report-instalment-negative": (
         ["event", "REF", "report_received", "instalment=-2"],
-        ("unknown_instalment",),
+        ("number_too_small",),
     ),
     # Named with the financial report, a bad number was not said (no_financial_report_owed).
     "report-financial-instalment-words": (
@@ -400,7 +402,7 @@ INSTALMENT_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     ),
     "forgo-instalment-zero": (
         ["event", "REF", "forgo_payment", "reason=rapport absent", "instalment=0"],
-        ("unknown_instalment",),
+        ("number_too_small",),
     ),
     "forgo-instalment-after-the-last": (
         ["event", "REF", "forgo_payment", "reason=rapport absent", "instalment=3"],
