@@ -204,3 +204,21 @@ def test_nobody_takes_it_one_refused_for_good_the_other_deferred(
     assert (payment["status"], payment["delivered_to"], payment["refused_to"]) == (
         "sent", [MARTIAL], [NADIA])  # fmt: skip
     assert copies_of(accepted(server, start), NADIA, PAID) == 0
+
+
+def test_a_retry_refused_whole_for_good_names_who_had_it_already(
+    signed_and_notified: App, all_delivered: RunningServer
+) -> None:
+    # Martial has the email; its retry for Nadia is refused for good at DATA (no RCPT answer
+    # to go by): the alert says Nadia has not got it, and Martial has.
+    app, server = signed_and_notified, all_delivered
+    server.handler.rcpt_answers[NADIA] = GREYLISTED
+    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    assert [m.envelope for m in delivered(app, server, app.clock())] == [(MARTIAL,)]
+    server.handler.rcpt_answers.clear()
+    server.handler.data_answers.append("554 5.7.1 Message refused by policy")
+    [alert] = delivered(app, server, at("2027-03-08T09:01:00Z"))
+    assert alert.envelope == (ADMIN,)
+    assert reads(alert, "Non remis à", NADIA) and reads(alert, "Remis à", MARTIAL)
+    payment = the_payment_email(app)
+    assert (payment["status"], payment["delivered_to"]) == ("failed", [MARTIAL])

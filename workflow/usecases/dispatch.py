@@ -692,8 +692,11 @@ def _fail(
     attempted: bool = True,
     reached: Reached | None = None,
 ) -> str:
-    """Give an email up. `reached`: whom it reached all the same; the alert names the others."""
+    """Give an email up. `reached`: whom it reached all the same (by default, as its row says:
+    an earlier attempt may have reached some); the alert names the others."""
     at = max(now, app.clock())
+    if reached is None and row.delivered_to:
+        reached = Reached.of(row)
     unreached: dict[str, Any] = {}
     if reached is not None:  # the alert names those who do not have it, and those who do
         have = set(reached.delivered_to)
