@@ -72,7 +72,8 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 _GRANTOR_KINDS = ("reminder_publication", "publication_missed", "reminder_committee")
 _BENEFICIARY_KINDS = ("reminder_financial_report", "financial_report_missed", "payment_forgone")
-_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The local part as RFC 5322 allows it (atext): « o'brien@… » is one address, not « brien@… ».
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
 
