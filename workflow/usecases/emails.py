@@ -597,9 +597,10 @@ class Mailer:
         to: Sequence[str] | None = None,
         withheld: bool = False,
         not_before: datetime | None = None,
-    ) -> None:
+    ) -> list[str]:
         """Queue an email about a convention to its signatories (unless `to` says otherwise)
-        and its copy to the administrators, with the service's internal note.
+        and its copy to the administrators, with the service's internal note; their
+        Message-IDs (none when withheld: it is never sent).
 
         `withheld`: the event was recorded after the fact (or imported with its history):
         the partners are not told; the administrators hear of it in the next summary.
@@ -611,10 +612,11 @@ class Mailer:
                              event=event, amendment=amendment)  # fmt: skip
         if withheld:
             uow.outbox.queue(replace(emails[0], status="late"), now)
-            return
+            return []
         if not_before is not None:
             emails = [replace(email, not_before=not_before) for email in emails]
         uow.outbox.queue_many(emails, now)
+        return [email.message_id for email in emails]
 
     def emails(
         self,
