@@ -14,7 +14,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from notifications import formatting
 from notifications.committee import committee_of
 from notifications.errors import TemplateError, UnknownTemplate
-from notifications.typography import french_html, french_text
+from notifications.typography import (
+    VERBATIM_END,
+    VERBATIM_START,
+    french_apostrophes,
+    french_apostrophes_html,
+    french_html,
+    french_text,
+)
 
 __all__ = ["FILTERS", "PACKAGED_TEMPLATES", "RenderedEmail", "Renderer"]
 
@@ -54,13 +61,18 @@ class Renderer:
 
     def render(self, kind: str, context: Mapping[str, Any]) -> RenderedEmail:
         """The email of this kind for this context, in French typography whatever its template
-        and facts wrote (notifications.typography); raises UnknownTemplate or TemplateError."""
+        and facts wrote (notifications.typography: no-break spaces, typographic apostrophes);
+        raises UnknownTemplate or TemplateError."""
         subject = self._render(kind, _SUBJECT, context).strip()
         if "\n" in subject:
             raise TemplateError(kind + _SUBJECT, f"the subject must be one line, not {subject!r}")
         text = _tidy(self._render(kind, _TEXT, context))
         html = self._render(kind, _HTML, context)
-        return RenderedEmail(french_text(subject), french_text(text), french_html(html))
+        return RenderedEmail(
+            french_text(french_apostrophes(subject)),
+            french_text(french_apostrophes(text)),
+            french_html(french_apostrophes_html(html)),
+        )
 
     def kinds(self) -> list[str]:
         """Every kind of notification that has its three templates."""
@@ -99,6 +111,7 @@ def _environment(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
     )
     environment.filters.update(FILTERS)
     environment.filters["committee"] = committee_of  # not text: the phrases naming it
+    environment.filters["verbatim"] = _verbatim
     return environment
 
 
@@ -111,6 +124,12 @@ def _loader(template_dir: Path | None) -> ChoiceLoader:
     if not Path(template_dir).is_dir():
         raise NotADirectoryError(f"template directory not found: {template_dir}")
     return ChoiceLoader([FileSystemLoader(template_dir), packaged])
+
+
+def _verbatim(value: Any) -> str:
+    """A value quoted as written (a server's answer): the emails' typography leaves its
+    apostrophes alone, as the HTML part's <code> does."""
+    return f"{VERBATIM_START}{value}{VERBATIM_END}"
 
 
 def _refuse_none(value: Any) -> Any:

@@ -69,8 +69,11 @@ other sort than the one given."""
 
 CODES: dict[str, dict[str, Kind]] = {
     # The lifecycle refuses an event (states/lifecycle.py, states/amendments.py).
+    # ...`notice_overridden`: whether the state is `termination` under a notice its term
+    # overrides (states.due.notice_overridden), then said as the pages and the CLI say it
     "invalid_transition": {
         "reference": "text", "event": "action", "state": "state", "allowed": "actions",
+        "notice_overridden": "flag",
     },
     "invalid_amendment_transition": {
         "reference": "text", "amendment": "number", "event": "amendment_action",
@@ -654,6 +657,8 @@ class InvalidTransition(LifecycleError):
         state: str,
         allowed: Sequence[str],
         amendment: int | None = None,
+        *,
+        notice_overridden: bool = False,
     ) -> None:
         self.reference, self.trigger, self.state = reference, trigger, state
         self.allowed = tuple(allowed)
@@ -662,6 +667,7 @@ class InvalidTransition(LifecycleError):
             super().__init__(
                 "invalid_transition",
                 reference=reference, event=trigger, state=state, allowed=self.allowed,
+                notice_overridden=notice_overridden,
             )  # fmt: skip
         else:
             super().__init__(

@@ -339,7 +339,10 @@ def fire(
             instead = instead or rules.done_instead(convention, trigger, inputs or {})
         if instead is not None:
             raise instead
-        raise InvalidTransition(convention.reference, trigger, convention.state, allowed)
+        raise InvalidTransition(
+            convention.reference, trigger, convention.state, allowed,
+            notice_overridden=_notice_overridden(convention),
+        )  # fmt: skip
     cleaned = _checked(convention, trigger, on, actor, inputs or {}, None if by_service else today,
                        held_until=held_until)  # fmt: skip
     try:
@@ -364,6 +367,14 @@ def fire(
         raise GuardRejected(convention.reference, trigger, "conditions_not_met")
     effects.finish(convention)
     return _outcome(convention, trigger, from_state, on, actor, effects)
+
+
+def _notice_overridden(convention: Convention) -> bool:
+    """Whether the convention is in `termination` under a notice its term overrides: a refusal
+    says its state as the pages and the command line do (I9)."""
+    from states.due import notice_overridden  # states.due imports this module
+
+    return notice_overridden(convention)
 
 
 def _checked(

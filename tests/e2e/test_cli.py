@@ -135,7 +135,7 @@ def test_a_refusal_with_json_is_json_on_stdout_with_the_same_exit_code(loaded: C
         "error": {
             "code": "invalid_transition",
             "params": {"reference": REF, "event": "pay", "state": "draft",
-                       "allowed": ["submit", "cancel"]},
+                       "allowed": ["submit", "cancel"], "notice_overridden": False},
             "message": "«\u00a0Enregistrer le versement (pay)\u00a0» n'est pas possible quand "
             "la convention "
             "est en préparation (draft) (possibles\u00a0: Soumettre à la signature (submit), "

@@ -103,7 +103,7 @@ def test_a_refused_event_is_409_with_the_command_lines_reason_and_changes_nothin
         "error": "InvalidTransition",
         "code": "invalid_transition",
         "params": {"reference": REFERENCE, "event": "pay", "state": "draft",
-                   "allowed": ["submit", "cancel"]},
+                   "allowed": ["submit", "cancel"], "notice_overridden": False},
         "message": "«\u00a0Enregistrer le versement\u00a0» n'est pas possible quand la convention "
         "est en "
         "préparation (possibles\u00a0: Soumettre à la signature, Abandonner la convention)",

@@ -39,14 +39,14 @@ def test_the_avenant_in_force_says_the_document_still_expected_and_the_schedule(
     [partners] = [m for m in mails if "en vigueur" in m.subject_plain and not m.for_service]
 
     for sentence in (
-        "Le bénéficiaire transmet au service le document « bilan d'activité 2027 » : sa "
+        "Le bénéficiaire transmet au service le document « bilan d’activité 2027 » : sa "
         "réception déclenche le versement n° 2, de 21 000,00 € (article 2).",
         "La participation, de 48 000,00 €, est versée en 2 fois ; où en est chaque versement "
         "après l’avenant :",
         # each instalment (« - versement n° 1 », the HTML's list « Versement n° 1 »)
         "ersement n° 1 : 27 000,00 €, à la suite de la notification d’attribution (versé le "
         "lundi 1er février 2027)",
-        "ersement n° 2 : 21 000,00 €, à la réception du document « bilan d'activité 2027 »",
+        "ersement n° 2 : 21 000,00 €, à la réception du document « bilan d’activité 2027 »",
     ):
         assert partners.says(sentence), (sentence, partners.text_read)
     assert not partners.mentions("Aucune action n’est attendue")

@@ -101,7 +101,7 @@ def test_the_signature_target_of_an_extension_is_its_current_term(
         "Objectif interne : toutes les signatures avant le terme actuel de la convention, le "
         "mercredi 31 décembre 2025 à 24 h (heure de Paris) : le délai habituel de 7 jours "
         "calendaires mènerait au samedi 3 janvier 2026, après ce terme, quand "
-        "l'avenant ne pourrait plus être signé" in text
+        "l’avenant ne pourrait plus être signé" in text
     )
     assert "3 janvier 2026 à 24 h" not in text
     assert "il doit être signé avant son terme actuel, le mercredi 31 décembre 2025" in text

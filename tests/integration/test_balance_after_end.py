@@ -39,7 +39,7 @@ EXAMPLE_FILE = ROOT / "examples" / "convention-exemple-quartiers-nord-2027.toml"
 NADIA = "nadia.benali@example.org"
 MARTIAL = "martial.alvarez@example.org"
 ADMIN = "service.politique-ville@example.org"
-BALANCE = "versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »"
+BALANCE = "versement n° 2 : 18 000,00 €, à la réception du document « bilan d’activité 2027 »"
 
 
 def record(app: App, event: str, on: str, **inputs: str) -> None:
@@ -118,7 +118,7 @@ def test_the_expiry_email_says_the_balance_stays_due_and_what_the_partner_sends(
     text = text_of(expiry[0])
     assert "Ce qui a été acquis pendant la convention reste dû après sa fin" in text
     assert f"- {BALANCE}, pas encore reçu." in text
-    assert ("Transmettez au service le document « bilan d'activité 2027 » : sa réception "
+    assert ("Transmettez au service le document « bilan d’activité 2027 » : sa réception "
             "déclenche le versement n° 2, de 18 000,00 €.") in text  # fmt: skip
     assert "Aucune action n’est attendue des signataires" not in text
 
@@ -222,8 +222,8 @@ def test_the_association_is_told_the_balance_is_forgone_and_why(
     assert ("La Métropole a enregistré le mercredi 15 mars 2028 sa renonciation au versement "
             "n° 2 sur 2 de sa participation prévue à l’article 2 de la convention "
             "AMP-EXEMPLE-2027") in text  # fmt: skip
-    assert "soit 18 000,00 €, prévu à la réception du document « bilan d'activité 2027 »." in text
-    assert "Motif enregistré : « bilan d'activité 2027 jamais transmis malgré deux relances »" in (
+    assert "soit 18 000,00 €, prévu à la réception du document « bilan d’activité 2027 »." in text
+    assert "Motif enregistré : « bilan d’activité 2027 jamais transmis malgré deux relances »" in (
         text)  # fmt: skip
     assert "Par décision de la Métropole, ce versement ne sera pas effectué ;" in text
     assert ("La convention a pris fin : elle est arrivée à son terme le vendredi 31 décembre "

@@ -111,7 +111,7 @@ def test_the_first_payment_email_says_what_was_paid_and_that_it_followed_the_not
     assert (
         "COMMENT CETTE DATE EST CALCULÉE — objectif de versement\n"
         "Versement n° 1 sur 2 (article 2), 27 000,00 € : à la suite de la notification "
-        "d'attribution, notifiée le vendredi 15 janvier 2027.\n"
+        "d’attribution, notifiée le vendredi 15 janvier 2027.\n"
         "Objectif interne : versement sous 30 jours calendaires, soit au plus tard le "
         "dimanche 14 février 2027 à 24 h"
     ) in text
@@ -131,22 +131,22 @@ def test_the_second_payment_email_says_it_was_paid_on_the_report(
     assert "Le versement n° 2 sur 2 de la participation de la Métropole" in text
     assert "soit 18 000,00 €, a été effectué le jeudi 25 mars 2027" in text
     assert (
-        "Il était dû à la réception du document « bilan d'activité 2027 » "
+        "Il était dû à la réception du document « bilan d’activité 2027 » "
         "(reçu le mercredi 10 mars 2027)."
     ) in text
     assert "Montant : 18 000,00 €" in text
     assert (
         "Versement n° 2 sur 2 (article 2), 18 000,00 € : à la réception du document « bilan "
-        "d'activité 2027 », reçu le mercredi 10 mars 2027.\n"
+        "d’activité 2027 », reçu le mercredi 10 mars 2027.\n"
         "Objectif interne : versement sous 30 jours calendaires, soit au plus tard le "
         "vendredi 9 avril 2027 à 24 h"
     ) in text
     assert (
-        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 » "
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d’activité 2027 » "
         "(versé le jeudi 25 mars 2027)"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
-    assert "notification d'attribution, notifiée" not in text
+    assert "notification d’attribution, notifiée" not in text
     html = second.markup
     assert "soit <strong>18 000,00 €</strong>, a été effectué" in html
     assert SINGLE_PAYMENT_WORDS not in html
@@ -161,7 +161,7 @@ def test_the_signature_request_describes_the_schedule_of_instalments(
     assert (
         "La convention prévoit une participation de 45 000,00 € versée en 2 fois (article 2) :\n"
         "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
-        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d’activité 2027 »\n"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text
     html = request.markup
@@ -179,7 +179,7 @@ def test_the_entry_into_force_announces_the_instalments_to_come(
         "Prochaine étape : la notification d’attribution ; la participation de 45 000,00 € "
         "sera ensuite versée en 2 fois (article 2) :\n"
         "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
-        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d’activité 2027 »\n"
     ) in text
     assert SINGLE_PAYMENT_WORDS not in text + in_force.markup
 

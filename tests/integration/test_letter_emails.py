@@ -26,6 +26,11 @@ def convention_in_force(inbox: Inbox, clock: FixedClock, reference_convention: C
     return recorded_in_force(inbox.app, clock, reference_convention)
 
 
+def read_title(convention: Convention) -> str:
+    """A convention's title as its emails write it: typographic apostrophes (« d’un »)."""
+    return convention.title.replace("'", "\u2019")
+
+
 def told(app: App, clock: FixedClock, server: RunningServer, on: str, **inputs: str) -> list[Mail]:
     """Record the letter's event on `on` (the clock at 10:00 that day) and deliver what is
     due: the emails of that event as the partners received them."""
@@ -52,7 +57,8 @@ def test_a_dispute_recorded_the_day_after_its_letter_says_the_day_it_was_receive
     ]
     text, html = both_parts(messages[0])
     assert text[0] == (
-        f"Un litige relatif à la convention {REFERENCE} « {reference_convention.title} » a été "
+        f"Un litige relatif à la convention {REFERENCE} « {read_title(reference_convention)} » "
+        "a été "
         "notifié par lettre recommandée avec avis de réception, reçue le lundi 2 juin 2025 "
         "(article 6). Les parties disposent de 30 jours calendaires pour tenter un règlement "
         "amiable, jusqu’au mercredi 2 juillet 2025 à 24 h."
@@ -93,7 +99,7 @@ def test_a_termination_recorded_days_after_its_letter_says_the_day_it_was_receiv
     text, html = both_parts(messages[0])
     assert text[0] == (
         f"Une lettre recommandée avec avis de réception résiliant la convention {REFERENCE} "
-        f"« {reference_convention.title} » a été reçue le jeudi 10 avril 2025. Chacune des "
+        f"« {read_title(reference_convention)} » a été reçue le jeudi 10 avril 2025. Chacune des "
         "parties peut résilier la convention sans justification ; la résiliation prend effet à "
         "l’expiration d’un délai de 6 mois à compter de la lettre (article 7)."
     )

@@ -161,7 +161,7 @@ def test_the_notification_says_which_instalment_the_metropole_engages(
         assert "Les autres versements sont engagés" not in part
         assert ("Le versement n° 1 est engagé par les services de la Métropole, qui vous "
                 "informeront de sa date.") in part  # fmt: skip
-        assert "bilan intermédiaire 2027" in part and "bilan d'activité 2027" in part
+        assert "bilan intermédiaire 2027" in part and "bilan d’activité 2027" in part
 
 
 # I7: a settlement recorded once the amicable window had closed ---------------------------------
@@ -255,7 +255,7 @@ def test_the_term_reminder_asks_for_the_report_a_balance_waits_for(
         assert ("Ce qui est acquis pendant la convention restera dû après sa fin : la Métropole "
                 "doit encore ce versement (article 2).") in part  # fmt: skip
         assert "18 000,00 €" in part and "pas encore reçu" in part
-        assert ("Transmettez au service le document « bilan d'activité 2027 » : sa réception "
+        assert ("Transmettez au service le document « bilan d’activité 2027 » : sa réception "
                 "déclenche le versement n° 2, de 18 000,00 €.") in part  # fmt: skip
 
 
@@ -271,4 +271,4 @@ def test_the_term_reminder_says_the_notice_it_overrides_and_what_remains(
                 "après le terme ; la convention expirera à son terme.") in part  # fmt: skip
         assert "aucune action n’est nécessaire" not in part
         assert "le document « bilan intermédiaire 2027 »" in part
-        assert "le document « bilan d'activité 2027 »" in part
+        assert "le document « bilan d’activité 2027 »" in part

@@ -33,11 +33,11 @@ NADIA = "nadia.benali@example.org"
 MARTIAL = "martial.alvarez@example.org"
 NOTHING_TO_DO = "Aucune démarche n’est attendue du bénéficiaire"
 ASKED = (
-    "Le bénéficiaire transmet au service le document « bilan d'activité 2027 » : sa réception "
+    "Le bénéficiaire transmet au service le document « bilan d’activité 2027 » : sa réception "
     "déclenche le versement n° 2, de 18 000,00 € (article 2)."
 )
 ASKED_HTML = (
-    "Le bénéficiaire <strong>transmet au service le document « bilan d&#39;activité 2027 »"
+    "Le bénéficiaire <strong>transmet au service le document « bilan d’activité 2027 »"
     "</strong> : sa réception déclenche le versement n° 2, de 18 000,00 € (article 2)."
 )
 
@@ -136,7 +136,7 @@ def test_the_first_payment_asks_for_the_report_and_the_second_does_not(
         assert "CE QU’IL FAUT FAIRE\n" + ASKED + "\n" in message.text_plain
         assert ASKED_HTML in message.markup
     assert "CE QU’IL FAUT FAIRE\nAucune action n’est attendue.\n" in second.text_plain
-    assert "bilan d'activité 2027 » : sa réception" not in second.text_plain
+    assert "bilan d’activité 2027 » : sa réception" not in second.text_plain
 
 
 def test_the_report_received_tells_both_audiences_the_second_payment_is_now_due(
@@ -151,19 +151,19 @@ def test_the_report_received_tells_both_audiences_the_second_payment_is_now_due(
     assert set(partners.to) == {MARTIAL, NADIA}
     assert set(service.to) == {ADMIN}
     assert partners.subject_plain == (
-        "[AMP-EXEMPLE-2027] Document « bilan d'activité 2027 » reçu : versement n° 2 de "
+        "[AMP-EXEMPLE-2027] Document « bilan d’activité 2027 » reçu : versement n° 2 de "
         "18 000,00 € attendu d’ici le 1er juillet 2027"
     )
     text = partners.text_plain
     assert (
-        "Le service a reçu le mardi 1er juin 2027 le document « bilan d'activité 2027 » "
+        "Le service a reçu le mardi 1er juin 2027 le document « bilan d’activité 2027 » "
         "de la convention AMP-EXEMPLE-2027"
     ) in text
     assert "Sa réception déclenche le versement n° 2 sur 2, de 18 000,00 € (article 2)" in text
     assert "objectif interne fixé au jeudi 1er juillet 2027" in text
     assert (
         "- versement n° 1 : 27 000,00 €, à la suite de la notification d’attribution\n"
-        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d'activité 2027 »\n"
+        "- versement n° 2 : 18 000,00 €, à la réception du document « bilan d’activité 2027 »\n"
     ) in text
     assert "L’ÉVÉNEMENT\nDocument reçu pour un versement : mardi 1er juin 2027\n" in text
     assert "POUR LE SERVICE" not in text

@@ -136,7 +136,7 @@ def test_the_open_data_update_practice_is_worded_once_in_states() -> None:
     for kind in ("reminder_publication", "publication_missed"):
         variant = gallery.split(f"(`{kind}`, variante `amendment`)")[1].split("\n### ")[0]
         assert (
-            "qui reprend ce délai compté de la signature de l'avenant (elle met à jour ses "
+            "qui reprend ce délai compté de la signature de l’avenant (elle met à jour ses "
             f"{practice})" in variant
         ), variant
     assert all(

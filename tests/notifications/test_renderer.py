@@ -170,3 +170,37 @@ def test_the_amount_stays_exact() -> None:
     context = sample_context(KIND)
     context["convention"]["amount"] = Decimal("199999.99")
     assert "199\u202f999,99\xa0€" in Renderer().render(KIND, context).text
+
+
+def test_every_part_writes_the_typographic_apostrophe_the_facts_did_not(tmp_path: Path) -> None:
+    """A convention's title and an administrator's template typed « ' »: the partner reads
+    « ’ » in the subject, the text and the HTML (finding L8)."""
+    write_kind(
+        tmp_path,
+        "note_interne",
+        "[{{ convention.reference }}] L'avenant de « {{ convention.title }} »",
+        "L'avenant de « {{ convention.title }} » : écrire à o'brien@example.org.",
+        "<p>L'avenant de « {{ convention.title }} » : écrire à "
+        "<a href=\"mailto:o'brien@example.org\">o'brien@example.org</a>.</p>",
+    )
+    context = sample_context(KIND)
+    context["convention"]["title"] = "Convention d'objectifs de Provence-Alpes-Côte d'Azur"
+    email = Renderer(tmp_path).render("note_interne", context)
+    title = "Convention d\u2019objectifs de Provence-Alpes-Côte d\u2019Azur"
+    assert email.subject == f"[AMP-CRPV-PACA-2025] L\u2019avenant de «\xa0{title}\xa0»"
+    assert email.text.startswith(f"L\u2019avenant de «\xa0{title}\xa0»\xa0: écrire à o'brien@")
+    assert email.html.startswith(f"<p>L\u2019avenant de «\xa0{title}\xa0»\xa0: écrire à ")
+    assert "href=\"mailto:o'brien@example.org\">o'brien@example.org</a>" in email.html
+
+
+@pytest.mark.parametrize("kind", ["processing_failed", "delivery_failed"])
+def test_a_servers_answer_is_quoted_as_written_in_both_parts(kind: str) -> None:
+    """The HTML puts the error in <code>; the text part, which has none, keeps it as written
+    too (the `verbatim` filter), while its prose gets « ’ »."""
+    context = sample_context(kind)
+    context["failure"]["error"] = "550 5.1.1 <o'brien@example.org>: user doesn't exist"
+    email = Renderer().render(kind, context)
+    assert "user doesn't exist" in email.text
+    assert "user doesn&#39;t exist</code>" in email.html
+    assert "\x02" not in email.text + email.html and "\x03" not in email.text + email.html
+    assert "n\u2019a pas pu" in email.text

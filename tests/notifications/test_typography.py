@@ -3,9 +3,18 @@ not break, and nowhere a sign is no French punctuation."""
 
 import pytest
 
-from notifications.typography import french_fragment, french_html, french_text
+from notifications.typography import (
+    VERBATIM_END,
+    VERBATIM_START,
+    french_apostrophes,
+    french_apostrophes_html,
+    french_fragment,
+    french_html,
+    french_text,
+)
 
 NB = "\u00a0"
+AP = "\u2019"
 
 
 @pytest.mark.parametrize(
@@ -92,3 +101,60 @@ def test_a_piece_said_between_other_words_has_words_on_both_sides(piece: str, sa
 @pytest.mark.parametrize("piece", [" ?page=2", "?", " — versé", f"{NB}; fin", "Objet "])
 def test_a_piece_spaces_only_what_french_punctuation_spaces(piece: str) -> None:
     assert french_fragment(piece) == piece
+
+
+@pytest.mark.parametrize(
+    ("written", "sent"),
+    [
+        ("l'avenant n° 1", f"l{AP}avenant n° 1"),
+        ("Provence-Alpes-Côte d'Azur", f"Provence-Alpes-Côte d{AP}Azur"),
+        ("Aujourd'hui, l'État et L'ÉQUIPE", f"Aujourd{AP}hui, l{AP}État et L{AP}ÉQUIPE"),
+        ("Patrick O'Brien", f"Patrick O{AP}Brien"),
+        ("à l'heure : 9 h", f"à l{AP}heure : 9 h"),  # spacing is french_text's
+    ],
+)
+def test_a_straight_apostrophe_between_two_letters_becomes_the_typographic_one(
+    written: str, sent: str
+) -> None:
+    assert french_apostrophes(written) == sent
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Écrire à o'brien@example.org, 04 91 00 00 00",  # an address
+        "<o'brien@example.org>",  # an address in angle brackets (a Message-ID's form too)
+        "https://convflow.example.org/l'espace/conventions?q=l'avenant",  # a URL
+        "voir www.example.org/l'avenant.",  # a URL without its scheme
+        "la note 'provisoire'",  # quotes, not an apostrophe between two letters
+        "5'30, l' avenant, 'a",  # no letter on one side
+        f"l{AP}avenant",  # already typographic
+    ],
+)
+def test_what_is_no_apostrophe_between_letters_of_prose_stays_as_written(written: str) -> None:
+    assert french_apostrophes(written) == written
+
+
+def test_a_value_marked_verbatim_keeps_its_apostrophes_and_loses_its_marks() -> None:
+    written = f"Erreur l'a dit : {VERBATIM_START}User doesn't exist{VERBATIM_END}."
+    assert french_apostrophes(written) == f"Erreur l{AP}a dit : User doesn't exist."
+
+
+def test_in_html_the_text_gets_typographic_apostrophes_never_a_tag_code_or_address() -> None:
+    written = (
+        '<p title="l\'avenant">L&#39;avenant d\'Azur de <a href="https://x.org/l\'a?b=c&#39;d">'
+        "https://x.org/l&#39;a</a> pour o&#39;brien@example.org : <code>it&#39;s</code> "
+        "<pre>don't</pre><!-- l'avenant --><strong>O&#x27;Brien</strong> l&apos;a</p>"
+    )
+    assert french_html(french_apostrophes_html(written)) == (
+        f'<p title="l\'avenant">L{AP}avenant d{AP}Azur de <a href="https://x.org/l\'a?b=c&#39;d">'
+        f"https://x.org/l&#39;a</a> pour o&#39;brien@example.org{NB}: <code>it&#39;s</code> "
+        f"<pre>don't</pre><!-- l'avenant --><strong>O{AP}Brien</strong> l{AP}a</p>"
+    )
+
+
+def test_the_spacing_itself_leaves_apostrophes_to_the_emails() -> None:
+    """The letters and the command line's help use french_text, the dashboard's checks
+    french_html: the apostrophes are the emails' (french_apostrophes…), applied by the renderer."""
+    assert french_text("l'avenant") == "l'avenant"
+    assert french_html("<p>l'avenant</p>") == "<p>l'avenant</p>"

@@ -275,6 +275,7 @@ def test_a_convention_in_force_cannot_be_cancelled():
                 "event": "cancel",
                 "state": "notification",
                 "allowed": ["notify", "open_dispute", "give_notice"],
+                "notice_overridden": False,
             },
         ),
     ):
@@ -348,13 +349,15 @@ REFUSALS = [
     pytest.param(
         in_state("draft"), "pay", SUBMITTED, {"amount": "200000.00"}, InvalidTransition,
         ('invalid_transition',
- {'event': 'pay', 'state': 'draft', 'allowed': ['submit', 'cancel']}),
+ {'event': 'pay', 'state': 'draft', 'allowed': ['submit', 'cancel'],
+  'notice_overridden': False}),
         id="paying a draft",
     ),
     pytest.param(
         in_state("execution"), "settle", PAID, {}, InvalidTransition,
         ('invalid_transition',
- {'event': 'settle', 'state': 'execution', 'allowed': ['open_dispute', 'give_notice']}),
+ {'event': 'settle', 'state': 'execution', 'allowed': ['open_dispute', 'give_notice'],
+  'notice_overridden': False}),
         id="settling without a dispute",
     ),
     pytest.param(
@@ -518,7 +521,15 @@ def test_a_convention_that_has_ended_accepts_no_event(given: Callable[[], Conven
     with refused(
         convention,
         InvalidTransition,
-        ("invalid_transition", {"event": "open_dispute", "state": convention.state, "allowed": []}),
+        (
+            "invalid_transition",
+            {
+                "event": "open_dispute",
+                "state": convention.state,
+                "allowed": [],
+                "notice_overridden": False,
+            },
+        ),
     ):
         receive_dispute_letter(convention, received=date(2025, 12, 1))
 
@@ -531,7 +542,12 @@ def test_the_service_cannot_expire_a_convention_not_in_force():
         InvalidTransition,
         (
             "invalid_transition",
-            {"event": "expire", "state": "draft", "allowed": ["submit", "cancel"]},
+            {
+                "event": "expire",
+                "state": "draft",
+                "allowed": ["submit", "cancel"],
+                "notice_overridden": False,
+            },
         ),
     ):
         apply_deadline(convention, "expire", TERM)

@@ -36,7 +36,7 @@ from workflow.cli.context import (
 from workflow.cli.dossier_words import dossier_problem
 from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import Choice, FilePath, WholeNumber
-from workflow.cli.present import OVERRIDDEN_STATE, day, new_deadlines, table
+from workflow.cli.present import day, new_deadlines, table
 from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
@@ -54,6 +54,7 @@ from workflow.usecases.conventions import import_convention, record_event
 from workflow.usecases.dossier_check import check_dossier
 from workflow.usecases.listing import ConventionSummary, Overdue
 from workflow.usecases.verification import VerificationView, verify_history
+from workflow.wording.labels import OVERRIDDEN_STATE
 from workflow.wording.values import recorded_text, term_text
 from workflow.wording.words import Words
 

@@ -15,6 +15,7 @@ from states.visible import visible
 from workflow.usecases.commands import DeadlineOpened
 from workflow.wording import labels
 from workflow.wording.catalogue import gettext_noop
+from workflow.wording.labels import OVERRIDDEN_STATE
 from workflow.wording.reading import (
     NOT_RECORDED,
     WITHOUT_EFFECT_NAME,
@@ -223,11 +224,6 @@ def ended_unrecorded(words: Words, end: Mapping[str, Any]) -> str:
         "at its next pass",
         day=day(words, end["on"]),
     )
-
-
-OVERRIDDEN_STATE = gettext_noop("running to its term (notice given, without effect)")
-"""The state `termination` under a notice the term overrides, as the emails say it
-(notifications/templates/_macros.txt, state_said)."""
 
 
 def notice_overridden(view: Mapping[str, Any]) -> bool:

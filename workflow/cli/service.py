@@ -35,6 +35,7 @@ from workflow.scheduler.service import Service, make_sender, single_service_lock
 from workflow.settings import Settings
 from workflow.usecases import iso, views
 from workflow.usecases.commands import DueActionTaken
+from workflow.usecases.dispatch import DeliveryReport
 from workflow.usecases.due import DueReport, run_due
 from workflow.usecases.simulate import UNSIGNED_AT_END, Happening, simulate
 from workflow.wording.catalogue import gettext_noop
@@ -314,8 +315,10 @@ def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
         "now": iso.instant(now),
         # the announcement's deadline's end (ends_at) is said in words only: the JSON unchanged
         "actions": [_action_json(a) for a in report.actions],
+        # the emails' Message-IDs of each line are said in words only: `emails` has them all
         "reminders": [
-            {**asdict(r), "planned_at": iso.instant(r.planned_at)} for r in report.reminders
+            {**_unsaid(asdict(r)), "planned_at": iso.instant(r.planned_at)}
+            for r in report.reminders
         ],
         "emails": asdict(report.delivery),
         "failures": report.failures,
@@ -323,8 +326,13 @@ def _report_json(report: DueReport, now: datetime) -> dict[str, Any]:
 
 
 def _action_json(action: DueActionTaken) -> dict[str, Any]:
-    said = {key: value for key, value in asdict(action).items() if key != "ends_at"}
+    said = {key: value for key, value in _unsaid(asdict(action)).items() if key != "ends_at"}
     return {**said, "due_at": iso.instant(action.due_at)}
+
+
+def _unsaid(line: dict[str, Any]) -> dict[str, Any]:
+    """A line of the report without its emails' Message-IDs (its JSON unchanged)."""
+    return {key: value for key, value in line.items() if key != "message_ids"}
 
 
 QUEUED = {
@@ -335,11 +343,54 @@ QUEUED = {
 outbox, not sent (« annonce envoyée » said of one only queued); its --json keeps the name."""
 
 
-def _outcome(words: Words, outcome: str, sent: bool) -> str:
-    """A reminder's or deadline's outcome in words; an email only queued said so."""
-    if not sent and outcome in QUEUED:
+DELIVERED = {
+    "send": {
+        "retried": gettext_noop("queued, not delivered: tried again at the next pass"),
+        "failed": gettext_noop("queued, delivery failed (convflow outbox says why)"),
+    },
+    "announce": {
+        "retried": gettext_noop("announcement queued, not delivered: tried again at the next pass"),
+        "failed": gettext_noop("announcement queued, delivery failed (convflow outbox says why)"),
+    },
+}
+"""What became of a reminder's or an announcement's emails, queued by `run-due` and then
+delivered by it: « envoyé » only once the mail server took them all; not delivered (the server
+deferred it, did not answer, or refused convflow's settings), or failed; still only queued when
+this delivery did not take them (an end told at the reminder hour, another service's)."""
+
+
+def _outcome(
+    words: Words, outcome: str, sent: bool, message_ids: tuple[str, ...] = (),
+    delivery: DeliveryReport | None = None,
+) -> str:  # fmt: skip
+    """A reminder's or deadline's outcome in words; its emails said as what became of them:
+    only queued (--no-send, or not in this delivery), not delivered, failed, or sent."""
+    if outcome not in QUEUED:
+        return words.label("due_outcome", outcome)
+    became = _became(message_ids, delivery) if sent else "queued"
+    if became in ("sent", "cancelled"):
+        return words.label("due_outcome", "cancelled" if became == "cancelled" else outcome)
+    if became == "queued":
         return words(QUEUED[outcome])
-    return words.label("due_outcome", outcome)
+    return words(DELIVERED[outcome][became])
+
+
+def _became(message_ids: tuple[str, ...], delivery: DeliveryReport | None) -> str:
+    """What this pass's delivery did with a line's emails: `sent` (the server took them all),
+    `failed`, `retried` (deferred, no answer, settings refused), `cancelled` (moot by then), or
+    `queued` (not tried by this delivery)."""
+    if delivery is None or not message_ids:
+        return "sent"  # a line that queued none (an older report's): as it always said
+    ids = set(message_ids)
+    if ids & set(delivery.failed):
+        return "failed"
+    if ids & set(delivery.retried + delivery.uncertain + delivery.held):
+        return "retried"
+    if ids <= set(delivery.sent):
+        return "sent"
+    if ids <= set(delivery.cancelled):
+        return "cancelled"
+    return "queued"
 
 
 def _print_report(report: DueReport, words: Words, sent: bool = True) -> None:
@@ -358,7 +409,7 @@ def _print_report(report: DueReport, words: Words, sent: bool = True) -> None:
     for a in report.actions:
         said = dict(reference=a.reference,
                     deadline=deadline_name(words, a.deadline, committee=a.committee_name),
-                    action=_outcome(words, a.action, sent),
+                    action=_outcome(words, a.action, sent, a.message_ids, delivery),
                     state=words.label("state", a.to_state))  # fmt: skip
         # An announcement is planned at the reminder hour after its deadline, and goes at this
         # pass, later when the service was down: the deadline's day, the pass and the planned
@@ -377,7 +428,7 @@ def _print_report(report: DueReport, words: Words, sent: bool = True) -> None:
                          reference=r.reference,
                          kind=deadline_name(words, r.kind, committee=r.committee_name),
                          label=reminder_name(words, r.label),
-                         outcome=_outcome(words, r.outcome, sent))
+                         outcome=_outcome(words, r.outcome, sent, r.message_ids, delivery))
                    + (f" ({words.label('reminder_reason', r.reason)})" if r.reason else "")
                    )  # fmt: skip
     click.echo(

@@ -93,3 +93,5 @@ class DueActionTaken:
     committee_name: str | None = None  # the name its convention gives its committee (None:
     # the model's), with which `run-due` names the committee's next meeting
     ends_at: datetime | None = None  # an announcement's deadline's own end (due_at: the email's)
+    message_ids: tuple[str, ...] = ()  # an announcement's emails as queued: what became of
+    # them, `run-due` reads in the delivery that follows

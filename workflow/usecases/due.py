@@ -99,7 +99,8 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
             )
         for announcement in due.announcements_due(entries.values(), now):
             row = rows[announcement.deadline.id]
-            _announce(app, uow, convention, convention_id, row, announcement.announce, now)
+            queued = _announce(app, uow, convention, convention_id, row, announcement.announce,
+                               now)  # fmt: skip
             actions.append(
                 DueActionTaken(
                     reference,
@@ -110,6 +111,7 @@ def apply_due_deadlines(app: App, reference: str, now: datetime) -> list[DueActi
                     announcement.announce,
                     committee_name=convention.committee.name,
                     ends_at=row.expires_at,
+                    message_ids=tuple(queued),
                 )
             )
         held = decided.held
@@ -195,13 +197,14 @@ def _announce(
     row: AnyRow,
     announce: str,
     now: datetime,
-) -> None:
-    """Queue the email announcing a passed deadline; nothing waits for it any more."""
+) -> list[str]:
+    """Queue the email announcing a passed deadline; nothing waits for it any more. Its
+    Message-IDs."""
     uow.deadlines.announced(row)
     # The day the service noticed it: the email says it was still not met then, and how
     # many days after its day, whenever it is delivered.
     noticed = {**_row_snapshot(row), "noticed_on": civil_date(now).isoformat()}
-    app.mailer.queue(
+    return app.mailer.queue(
         uow, convention, convention_id, announce, f"deadline:{row.id}", now, deadline=noticed
     )
 

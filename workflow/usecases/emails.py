@@ -72,7 +72,8 @@ DEADLINE_NOTICES = ANNOUNCEMENTS
 _SIGNATURE_KINDS = ("signature_requested", "reminder_signature")
 _GRANTOR_KINDS = ("reminder_publication", "publication_missed", "reminder_committee")
 _BENEFICIARY_KINDS = ("reminder_financial_report", "financial_report_missed", "payment_forgone")
-_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The local part as RFC 5322 allows it (atext): « o'brien@… » is one address, not « brien@… ».
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 Audience = Literal["partners", "service"]
 """Who an email speaks to: the signatories, or the Métropole's service (its internal note)."""
 
@@ -596,9 +597,10 @@ class Mailer:
         to: Sequence[str] | None = None,
         withheld: bool = False,
         not_before: datetime | None = None,
-    ) -> None:
+    ) -> list[str]:
         """Queue an email about a convention to its signatories (unless `to` says otherwise)
-        and its copy to the administrators, with the service's internal note.
+        and its copy to the administrators, with the service's internal note; their
+        Message-IDs (none when withheld: it is never sent).
 
         `withheld`: the event was recorded after the fact (or imported with its history):
         the partners are not told; the administrators hear of it in the next summary.
@@ -610,10 +612,11 @@ class Mailer:
                              event=event, amendment=amendment)  # fmt: skip
         if withheld:
             uow.outbox.queue(replace(emails[0], status="late"), now)
-            return
+            return []
         if not_before is not None:
             emails = [replace(email, not_before=not_before) for email in emails]
         uow.outbox.queue_many(emails, now)
+        return [email.message_id for email in emails]
 
     def emails(
         self,

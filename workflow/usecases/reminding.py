@@ -51,6 +51,8 @@ class ReminderHandled:
     template: str | None = None  # the email a sent one queued
     committee_name: str | None = None  # the name its convention gives its committee (None:
     # the model's), with which `run-due` names the committee's next meeting
+    message_ids: tuple[str, ...] = ()  # a sent one's emails as queued: what became of them,
+    # `run-due` reads in the delivery that follows
 
 
 @dataclass
@@ -140,10 +142,10 @@ def _decide(
     about = _amendment_concerned(agenda, deadline, app.settings.extension_grace_days, now)
     for decision in result.decisions:
         row, key = by_id[decision.reminder.id], f"reminder:{decision.reminder.id}"
+        queued: list[Email] = []
         if decision.outcome == "send":
-            decided.emails.extend(
-                _emails(app, convention, convention_id, row, key, about, decision.days_left)
-            )
+            queued = _emails(app, convention, convention_id, row, key, about, decision.days_left)
+            decided.emails.extend(queued)
         elif decision.reason == "known_late":
             # Its hour had passed when its deadline became known: not news for the partners,
             # but what it would have said goes to the administrators' summary of late records.
@@ -165,6 +167,7 @@ def _decide(
                 decision.days_left,
                 row.template if decision.outcome == "send" else None,
                 convention.committee.name,
+                tuple(email.message_id for email in queued),
             )
         )
     if result.following is not None:

@@ -35,6 +35,12 @@ def event(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
     return label("event", name, language)
 
 
+OVERRIDDEN_STATE = gettext_noop("running to its term (notice given, without effect)")
+"""The state `termination` under a notice the term overrides, as the emails say it
+(notifications/templates/_macros.txt, state_said), and the pages, the command line and the
+refusal `invalid_transition` after them."""
+
+
 FINANCIAL_REPORT_RECEIVED = gettext_noop("Financial report received")
 """A `report_received` line whose `report` input is `financial`: the financial report of rule
 20 (docs/LEGAL-DEADLINES.md), not an instalment's document, whatever the state it came in."""
@@ -136,6 +142,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "GLOSSARY",
+    "OVERRIDDEN_STATE",
     "amendment_event",
     "deadline",
     "deadline_reason",

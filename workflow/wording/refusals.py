@@ -28,6 +28,7 @@ from states.identifiers import FORMS
 from states.visible import visible
 from workflow.failures import said_failure
 from workflow.wording.catalogue import gettext_noop
+from workflow.wording.labels import OVERRIDDEN_STATE
 from workflow.wording.requests import said_reasons
 from workflow.wording.values import term_text
 from workflow.wording.words import UNKNOWN, Words
@@ -143,6 +144,16 @@ def _line(words: Words, value: Any, params: Mapping[str, Any]) -> str:
     return words(LINE_OWN, on=on, event=words.recorded_event(str(value), None))
 
 
+def _state(words: Words, state: str, params: Mapping[str, Any]) -> str:
+    """A convention's state; `termination` under a notice its term overrides (the refusal's
+    `notice_overridden`) as the pages and the command line say it, not « en cours de
+    résiliation »: the convention runs to its term. English quotes the state's name
+    ('termination'), as the API's `detail` always did."""
+    if state == "termination" and params.get("notice_overridden") and words.language != "en":
+        return words(OVERRIDDEN_STATE)
+    return words.label("state", state)
+
+
 def _term_value(words: Words, key: str, value: str) -> str:
     """A term's value as the emails say it in French (workflow.wording.values.term_text);
     as the command typed it in English."""
@@ -177,7 +188,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "amendment_actions": lambda words, value, params: words.listing(
         words.amendment_action(v, params.get("amendment")) for v in value
     ),
-    "state": lambda words, value, _: words.label("state", value),
+    "state": lambda words, value, params: _state(words, str(value), params),
     "amendment_state": lambda words, value, _: words.label("amendment_state", value),
     # the field of a file's refusal (it names the file) as the file's form names it
     "input": lambda words, value, params: (
