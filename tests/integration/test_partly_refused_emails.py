@@ -130,7 +130,7 @@ def test_the_next_email_to_both_waits_until_the_greylisted_partner_has_the_earli
     then = delivered(app, server, at("2027-03-08T09:01:00Z"))
     assert [m.envelope for m in then] == [(NADIA,), (MARTIAL, NADIA)]
     assert subjects(then)[0] == PAID
-    assert subjects(then)[1].startswith("Document « bilan d'activité 2027 » reçu")
+    assert subjects(then)[1].startswith("Document « bilan d’activité 2027 » reçu")
 
 
 def test_a_partner_refused_for_good_is_reported_at_once_and_never_tried_again(
