@@ -130,6 +130,9 @@ PAYING_STATES = ("payment", "execution", "termination")
 """Where instalments are paid, and an instalment's report received (article 2): during a
 termination notice too, the convention executed normally until its end
 (states.lifecycle.PAYMENT_DURING_NOTICE)."""
+UNNOTIFIABLE_STATES = ("termination", "expired", "terminated", "cancelled")
+"""Where a convention can no longer be notified: its notice running, or ended (the notification
+is taken in `notification` alone; a dispute returns there)."""
 OWING_AFTER_END = ("expired", "terminated")
 """The ends of a convention that was in force, where an instalment still unpaid stays due (rule
 25: what was earned during the term stays due after it): it is paid, its report received, or
@@ -245,8 +248,20 @@ class Convention:
                                     paid_amount=self.paid_amount)  # fmt: skip
         return (*self.payments, single)
 
+    def never_notified(self) -> bool:
+        """Whether the convention can no longer be notified and never was: ended (expired,
+        terminated, cancelled), or its termination notice running, before the notification of
+        the award. Its payment never became due (article 2: it is due after the notification),
+        so nothing is owed on it, after the end either (rule 25 keeps what was due)."""
+        if self.notified_on is not None or self.paid_on is not None:
+            return False
+        return self.state in UNNOTIFIABLE_STATES or self.notice is not None
+
     def unpaid_instalments(self) -> list[Instalment]:
-        """The instalments not paid in full yet, in order."""
+        """The instalments not paid in full yet, in order: none once the convention can no
+        longer be notified and never was (:meth:`never_notified`), nothing having become due."""
+        if self.never_notified():
+            return []
         return unpaid(self.schedule(), self.paid_so_far())
 
     def still_due(self, instalment: Instalment) -> Decimal:

@@ -102,6 +102,9 @@ CODES: dict[str, dict[str, Kind]] = {
     "before_effect": {"effective_date": "date"},
     "amount_differs": {"amount": "amount", "due": "amount", "article": "text"},
     "all_instalments_paid": {},
+    # `pay` or `forgo_payment` on a convention ended (or under a termination notice) without the
+    # notification of the award: article 2 makes the payment due after it, nothing was due.
+    "never_notified": {"state": "state"},
     "unknown_instalment": {"instalment": "number", "instalments": "list"},
     "instalment_already_paid": {"instalment": "number", "paid_on": "date"},
     "report_not_received": {"instalment": "number", "report": "text"},

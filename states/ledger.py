@@ -4,7 +4,9 @@ The convention's row keeps what was paid (`paid_amount`) and each instalment's p
 adds them up as a finance officer reads a schedule: what was paid in all, what is still owed
 (each instalment's amount, or the balance an amendment left on it, until it is paid or forgone:
 `states.payments.outstanding`), and what the Métropole gave up (rule 25: what remained of each
-instalment it forwent). A convention cancelled before it was signed owes nothing.
+instalment it forwent). A convention cancelled before it was signed owes nothing, nor one that
+ended, or is under a termination notice, without the notification of the award (article 2:
+nothing became due, `Convention.never_notified`).
 
 Pure: a convention in, the figures out.
 """
@@ -42,7 +44,7 @@ def ledger(convention: Convention) -> Ledger:
             forgone += max(instalment.amount - paid_on(instalment, entry), _ZERO)
             continue
         owed = convention.still_due(instalment)
-        if owed > 0 and convention.state != "cancelled":
+        if owed > 0 and not convention.never_notified():
             due[instalment.number] = owed
     paid = convention.paid_amount or _ZERO
     return Ledger(paid, sum(due.values(), _ZERO), forgone, due)

@@ -69,6 +69,12 @@ Possible only while an instalment is unpaid, or its report awaited (`allowed_for
 execution. Not in `dispute` or `litigation`: a dispute there may be about the payment itself,
 and its settlement returns to the state it came from, the payments resuming there."""
 
+NEVER_DUE_EVENTS = ("pay", "forgo_payment")
+"""The events of a payment owed, refused (`never_notified`) once the convention can no longer be
+notified and never was (`Convention.never_notified`): ended, or its termination notice
+running, before the notification of the award. Article 2 makes the payment due after the
+notification: nothing was ever due, so nothing is paid nor forgone (and nothing is offered)."""
+
 AFTER_TERM_WHILE_HELD = (*PAYMENT_AFTER_END, *DISPUTE_AFTER_END)
 """The events recorded dated after the term while an extension in signature holds the expiry
 (rule 27, `held_until` of :func:`fire`): those the ended convention would take (rules 24 and 25:
@@ -327,6 +333,9 @@ def fire(
         raise UnknownEvent(trigger, EVENTS)
     if trigger in AUTOMATIC_EVENTS and not by_service:
         raise AutomaticEventRefused(convention.reference, trigger)
+    if trigger in NEVER_DUE_EVENTS and convention.never_notified():
+        # Article 2: the payment is due after the notification, which can no longer come.
+        raise GuardRejected(convention.reference, trigger, "never_notified", state=convention.state)
     allowed = allowed_for(convention)
     if trigger not in _triggers(convention.state) or (
         trigger in PERSON_EVENTS and trigger not in allowed

@@ -93,9 +93,36 @@ def _example_balance_forgone(convflow: Convflow) -> None:
                 "reason=action réduite", "--on", "2027-05-10")  # fmt: skip
 
 
+def _reference_in_force(convflow: Convflow) -> None:
+    """The reference convention in force on 10 March 2025, never notified."""
+    convflow.ok("import", "--without-history", str(EXAMPLE))
+    for args in (("submit", "--on", "2025-03-03"),
+                 ("sign", f"signatory={METROPOLE}", "--on", "2025-03-05"),
+                 ("sign", f"signatory={CRPV}", "--on", "2025-03-10")):  # fmt: skip
+        convflow.ok("event", REF, *args)
+
+
+def _reference_expired_unnotified(convflow: Convflow) -> None:
+    """In force, never notified, expired by the pass of 1 January 2026 (M2)."""
+    _reference_in_force(convflow)
+    convflow.ok("run-due", "--now", "2026-01-01T08:00:00+01:00")
+
+
+def _reference_notice_unnotified(convflow: Convflow) -> None:
+    """In force, never notified, the CRPV's notice received on 2 May 2025."""
+    _reference_in_force(convflow)
+    convflow.ok("event", REF, "give_notice", "party=crpv", "received=2025-05-02", "--on",
+                "2025-05-02")  # fmt: skip
+
+
 Setup = Callable[[Convflow], None]
 SPRING_2025 = datetime(2025, 6, 1, 10, 0, tzinfo=UTC)
 SPRING_2027 = datetime(2027, 6, 1, 10, 0, tzinfo=UTC)
+JANUARY_2026 = datetime(2026, 1, 4, 10, 0, tzinfo=UTC)
+NEVER_NOTIFIED = (
+    "n'est dû qu'après la notification de l'attribution (article 2) ; rien n'a été dû, il n'y "
+    "a rien à verser ni à quoi renoncer"
+)
 
 CASES: dict[str, tuple[Setup, datetime, str, tuple[str, ...], str, str]] = {
     "negative-amount": (
@@ -172,6 +199,23 @@ CASES: dict[str, tuple[Setup, datetime, str, tuple[str, ...], str, str]] = {
         ("pay", "amount=3000.00", "instalment=1"), "instalment_balance_forgone",
         "la Métropole a renoncé au solde du versement n° 1 (3 000,00 €) le 10 mai 2027 : rien "
         "n'est plus dû à ce titre, ce qui a été versé reste versé",
+    ),
+    # M2: nothing was ever due on a convention ended (or under notice) never notified
+    "pay-expired-never-notified": (
+        _reference_expired_unnotified, JANUARY_2026, REF, ("pay", "amount=200000.00"),
+        "never_notified", NEVER_NOTIFIED,
+    ),
+    "pay-expired-never-notified-dated-in-term": (
+        _reference_expired_unnotified, JANUARY_2026, REF,
+        ("pay", "amount=200000.00", "--on", "2025-12-20"), "never_notified", NEVER_NOTIFIED,
+    ),
+    "forgo-expired-never-notified": (
+        _reference_expired_unnotified, JANUARY_2026, REF, ("forgo_payment", "reason=x"),
+        "never_notified", NEVER_NOTIFIED,
+    ),
+    "pay-during-notice-never-notified": (
+        _reference_notice_unnotified, SPRING_2025, REF, ("pay", "amount=200000.00"),
+        "never_notified", NEVER_NOTIFIED,
     ),
 }  # fmt: skip
 
