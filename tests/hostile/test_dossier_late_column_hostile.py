@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tests.integration.test_history_dated_before_dossier import (
     LATE_COLUMN,
-    _rewritten,
-    _written,
+    rewritten,
+    written,
     files,
     late_letter,
     loaded,
@@ -34,7 +34,7 @@ def test_tampering_with_the_late_column_is_named(loaded: App, tmp_path: Path) ->
     for name, edit in cases.items():
         folder = tmp_path / name
         archive.extractall(folder)
-        _written(folder, "historique.csv", _rewritten(source, edit))
+        written(folder, "historique.csv", rewritten(source, edit))
         found[name] = [(p["seq"], p["field"]) for p in check_dossier(folder)["problems"]]
 
     assert found["added"] == [(0, "head")]

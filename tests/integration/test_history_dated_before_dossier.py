@@ -87,7 +87,7 @@ def test_the_dossier_s_csv_names_the_line_in_its_last_column(loaded: App) -> Non
     assert [row["date"] for row in rows if row["n°"] in ("9", "10")] == ["2025-06-10", "2025-06-02"]
 
 
-def _written(folder: Path, name: str, data: bytes) -> None:
+def written(folder: Path, name: str, data: bytes) -> None:
     """A file of the dossier rewritten, and its manifest recomputed: `sha256sum -c` passes."""
     (folder / name).write_bytes(data)
     manifest = folder / "MANIFEST.sha256"
@@ -98,7 +98,7 @@ def _written(folder: Path, name: str, data: bytes) -> None:
     ))  # fmt: skip
 
 
-def _rewritten(source: bytes, edit: object) -> bytes:
+def rewritten(source: bytes, edit: object) -> bytes:
     text = source.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     rows = edit(rows)  # type: ignore[operator]
@@ -117,7 +117,7 @@ def test_verify_dossier_holds_the_column_against_the_lines(loaded: App, tmp_path
 
     moved = tmp_path / "moved"  # the mark taken off line 10 and put on line 9
     archive.extractall(moved)
-    _written(moved, "historique.csv", _rewritten(source, lambda rows: [
+    written(moved, "historique.csv", rewritten(source, lambda rows: [
         [*row[:-1], {"9": "ligne n° 9 du 2025-06-10", "10": ""}.get(row[0], row[-1])]
         for row in rows
     ]))  # fmt: skip
@@ -126,5 +126,5 @@ def test_verify_dossier_holds_the_column_against_the_lines(loaded: App, tmp_path
 
     former = tmp_path / "former"  # a dossier written before the column: still checks
     archive.extractall(former)
-    _written(former, "historique.csv", _rewritten(source, lambda rows: [r[:-1] for r in rows]))
+    written(former, "historique.csv", rewritten(source, lambda rows: [r[:-1] for r in rows]))
     assert check_dossier(former)["problems"] == []
