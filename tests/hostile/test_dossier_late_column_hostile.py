@@ -8,11 +8,11 @@ from pathlib import Path
 
 from tests.integration.test_history_dated_before_dossier import (
     LATE_COLUMN,
-    rewritten,
-    written,
     files,
     late_letter,
     loaded,
+    rewritten,
+    written,
 )
 from workflow.bootstrap import App
 from workflow.usecases.dossier_check import check_dossier
