@@ -518,6 +518,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "amount_of_another_instalment": {
         "amount": "amount", "due": "amount", "instalment": "number", "other": "number",
     },
+    # A column of a convention's row holds what convflow never writes (edited by hand).
+    "stored_value_unreadable": {"reference": "text", "column": "text", "value": "text"},
 }  # fmt: skip
 """Every code convflow gives, with the kind of each of its own parameters."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from states.amendments import Amendment
 from states.award import AwardDecision
@@ -25,6 +25,7 @@ from states.convention import (
 )
 from states.deadlines import ComputedDeadline, RegisteredLetter
 from states.due import DeadlineEntry, ReminderEntry
+from states.errors import ConvflowError
 from states.financial_report import FinancialReport
 from states.payments import Instalment, InstalmentProgress, PaidPart
 
@@ -368,6 +369,29 @@ def reminder_deadline_entry(row: Any) -> DeadlineEntry:
     )
 
 
+_T = TypeVar("_T")
+
+
+class StoredValueUnreadable(ConvflowError, ValueError):
+    """A column of a convention's row holds what convflow never writes (a superuser's edit: a
+    payments JSON that is no list, a part without its amount): it cannot be read back.
+    `convflow verify` reports it; any other command refuses with its code."""
+
+    def __init__(self, reference: str, column: str, value: Any) -> None:
+        self.reference, self.column = reference, column
+        self.value = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        super().__init__("stored_value_unreadable", reference=reference, column=column,
+                         value=self.value)  # fmt: skip
+
+
+def _readable(row: dict[str, Any], column: str, read: Callable[[Any], _T]) -> _T:
+    """A column of a convention's row read back, or StoredValueUnreadable."""
+    try:
+        return read(row[column])
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as error:
+        raise StoredValueUnreadable(row["reference"], column, row[column]) from error
+
+
 def convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
     """A convention from the rows of its load (storage.statements.LOAD), one per party and
     signatory, its values already read back (storage.convert)."""
@@ -405,7 +429,7 @@ def convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         notified_on=first["notified_on"],
         paid_on=first["paid_on"],
         paid_amount=first["paid_amount"],
-        payments=payments_from_stored(first["payments"]),
+        payments=_readable(first, "payments", payments_from_stored),
         dispute=dispute_from_json(first["dispute"]),
         notice=notice_from_json(first["notice"]),
         last_event_on=first["last_event_on"],

@@ -3,9 +3,11 @@ administrator reads it.
 
 workflow.usecases.verification names each difference by its field (`state`, `amount`,
 `end_date`, `instalment.<n>.amount`, `instalments`, `party.<key>`, `signatory.<party>`,
-`paid_on`, `paid_amount`, `instalment.<n>.paid_amount`, `instalment.<n>.forgone_on`, `paper`,
-`paper_content`) and the two values as the history's lines record them (`200000.00`,
-`2025-12-31`, « name|title|email »): `--json` keeps them so, for a script. Here the field is
+`paid_on`, `paid_amount`, `instalment.<n>.paid_amount`, `instalment.<n>.paid_on`,
+`instalment.<n>.part.<k>.amount`, `instalment.<n>.part.<k>.on`, `instalment.<n>.forgone_on`,
+`instalment.<n>.forgone_amount`, `instalment.<n>.balance_by`, `paper`, `paper_content`) and
+the two values as the history's lines record them (`200000.00`, `2025-12-31`,
+« name|title|email »): `--json` keeps them so, for a script. Here the field is
 said by its label (the convention file's, the amendment's term) and each value as the rest of
 the command line says it: « 200 000,00 € », « mercredi 31 décembre 2025 », a state by its
 label.
@@ -18,6 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from states.papers import ATTACH
+from states.visible import visible
 from workflow.usecases.verification import DifferenceView
 from workflow.wording import labels
 from workflow.wording.words import Words
@@ -26,9 +29,15 @@ __all__ = ["difference", "difference_field", "difference_value"]
 
 _PARTY = "party.{party}"
 """A party's name and identifiers, as verify holds them (its label in the `field` sort)."""
-_PROGRESS = re.compile(r"^instalment\.([0-9]+)\.(paid_amount|forgone_on)$")
-"""What was paid on an instalment, the day it was forgone (0: the single payment, which has
-labels of its own: it has no number)."""
+_PROGRESS = re.compile(
+    r"^instalment\.([0-9]+)\.(paid_amount|paid_on|forgone_on|forgone_amount|balance_by"
+    r"|part\.([0-9]+)\.(?:amount|on))$"
+)
+"""What was paid on an instalment (in all, each part's amount and day by its rank from 1, the
+latest day), the day it was forgone and what was given up, the avenant that left its balance
+(0: the single payment, which has labels of its own: it has no number)."""
+_COLUMNS = ("payments",)
+"""A column of the convention's row that cannot be read back (storage.mapping)."""
 _AMOUNTS = ("amount", "instalments", "paid_amount")
 _DATES = ("end_date", "paid_on")
 
@@ -41,11 +50,20 @@ def difference(words: Words, found: DifferenceView) -> str:
                      "(they hash to {stored})", reference=reference,
                      recorded=found["recorded"], stored=found["stored"] or "—")  # fmt: skip
     said = difference_field(words, field)
+    if field in _COLUMNS:
+        return words("{reference}: {field} stored cannot be read back, what the history "
+                     "establishes cannot be held against it: {stored}", reference=reference,
+                     field=said, stored=visible(found["stored"]))  # fmt: skip
     stored = difference_value(words, field, found["stored"])
     if found["seq"] == 0:
         return words("{reference}: {field} stored is {stored}, no history line records it",
                      reference=reference, field=said, stored=stored)  # fmt: skip
     recorded = difference_value(words, field, found["recorded"])
+    if not found["line_holds"]:  # an altered line's value is no truth to hold
+        return words("{reference}: {field} stored is {stored}; history line {seq} reads "
+                     "{recorded} but no longer holds, so it establishes nothing",
+                     reference=reference, field=said, stored=stored, seq=found["seq"],
+                     recorded=recorded)  # fmt: skip
     return words("{reference}: {field} stored is {stored}, history line {seq} establishes "
                  "{recorded}", reference=reference, field=said, stored=stored,
                  seq=found["seq"], recorded=recorded)  # fmt: skip
@@ -65,10 +83,13 @@ def difference_field(words: Words, field: str) -> str:
     if field == "paper":  # the paper as a whole (the input `paper` is its digest alone)
         return _named(words, labels.label("event", ATTACH, words.language), field)
     progress = _PROGRESS.match(field)
-    if progress is not None and progress.group(1) != "0":
-        said = labels.label("field", f"instalment.{{number}}.{progress.group(2)}", words.language)
-        return _named(words, said.format(number=progress.group(1)), field)
-    if progress is not None or field in ("instalments", "paid_on", "paid_amount"):
+    if progress is not None:
+        number, what, part = progress.groups()
+        what = what if part is None else what.replace(f".{part}.", ".{part}.", 1)
+        key = f"instalment.{'{number}' if number != '0' else '0'}.{what}"
+        said = labels.label("field", key, words.language)
+        return _named(words, said.format(number=number, part=part), field)
+    if field in ("instalments", "paid_on", "paid_amount", *_COLUMNS):
         return _named(words, labels.label("field", field, words.language), field)
     return words.field(field)  # state, an instalment's amount
 
@@ -84,9 +105,9 @@ def difference_value(words: Words, field: str, value: str) -> str:
     if not value:
         return "—"
     try:
-        if field in _AMOUNTS or field.endswith(".amount") or field.endswith(".paid_amount"):
+        if field in _AMOUNTS or field.endswith((".amount", "_amount")):
             return words.amount(Decimal(value))
-        if field in _DATES or field.endswith(".forgone_on"):
+        if field in _DATES or field.endswith((".forgone_on", ".paid_on", ".on")):
             return words.long_date(date.fromisoformat(value))
     except (InvalidOperation, ValueError):
         return value
@@ -100,6 +121,8 @@ def difference_value(words: Words, field: str, value: str) -> str:
         return between.join(_person(item) for item in value.split(";") if item)
     if field == "paper":
         return _paper(words, value)
+    if field.endswith(".balance_by"):
+        return words("avenant n°{number}", number=value)
     return value
 
 

@@ -3,6 +3,7 @@ what is stored held against what the history establishes (states.terms)."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from itertools import islice
 from typing import TypedDict
 
@@ -12,6 +13,7 @@ from states.documents import sha256
 from states.papers import StoredPaper, paper_differences
 from states.terms import Difference, differences, established_terms
 from storage.history import StoredLine
+from storage.mapping import StoredValueUnreadable
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 
@@ -34,10 +36,16 @@ class DifferenceView(TypedDict):
     seq: int
     # state, amount, end_date, instalment.<n>.amount, instalments, party.<key>,
     # signatory.<party>, paid_on, paid_amount, instalment.<n>.paid_amount,
-    # instalment.<n>.forgone_on (n = 0: the single payment), paper, paper_content
+    # instalment.<n>.paid_on, instalment.<n>.part.<k>.amount, instalment.<n>.part.<k>.on,
+    # instalment.<n>.forgone_on, instalment.<n>.forgone_amount, instalment.<n>.balance_by
+    # (n = 0: the single payment; k: the part's rank, from 1), paper, paper_content,
+    # payments (the column cannot be read back: `stored` holds it as the database does)
     field: str
     recorded: str
     stored: str
+    line_holds: bool
+    """False when the line `seq` is the first that does not hold, or after it: what it records
+    (`recorded`) establishes nothing, it may be the altered value."""
 
 
 class UnrecordedPaperView(TypedDict):
@@ -70,16 +78,50 @@ def verify_history(app: App, reference: str | None = None) -> VerificationView:
                                 "papers_unrecorded": []}  # fmt: skip
     with app.uow() as uow:
         if reference is not None:
-            uow.conventions.get(reference)  # an unknown reference is refused as everywhere
+            _known(uow, reference)  # an unknown reference is refused as everywhere
         chains = uow.history.chains(reference)
         contents = _Contents(uow)
         while batch := list(islice(chains, _BATCH)):
-            stored = {c.reference: c for c in uow.conventions.get_each([r for r, _ in batch])}
+            stored, unreadable = _conventions(uow, [r for r, _ in batch])
             papers = _papers(uow, list(stored))
             for ref, lines in batch:
+                if ref in unreadable:
+                    report["differences"].append(_unreadable_view(unreadable[ref]))
                 _verify_one(report, ref, lines, stored.get(ref))
                 _verify_papers(report, ref, lines, papers.get(ref, []), contents)
     return report
+
+
+def _known(uow: UnitOfWork, reference: str) -> None:
+    """Refuse an unknown reference; a row that cannot be read back is verify's to report."""
+    with suppress(StoredValueUnreadable):
+        uow.conventions.get(reference)
+
+
+def _conventions(
+    uow: UnitOfWork, references: list[str]
+) -> tuple[dict[str, Convention], dict[str, StoredValueUnreadable]]:
+    """These conventions as stored, by reference, and those whose row cannot be read back
+    (a column edited into what convflow never writes), each with why: read one by one then."""
+    try:
+        return {c.reference: c for c in uow.conventions.get_each(references)}, {}
+    except StoredValueUnreadable:
+        pass
+    stored: dict[str, Convention] = {}
+    unreadable: dict[str, StoredValueUnreadable] = {}
+    for ref in references:
+        try:
+            stored.update((c.reference, c) for c in uow.conventions.get_each([ref]))
+        except StoredValueUnreadable as error:
+            unreadable[ref] = error
+    return stored, unreadable
+
+
+def _unreadable_view(error: StoredValueUnreadable) -> DifferenceView:
+    """A column that cannot be read back: what the history establishes of it cannot be held
+    against it (field: the column, `payments`; stored: its value as the database holds it)."""
+    return {"reference": error.reference, "seq": 0, "field": error.column, "recorded": "",
+            "stored": error.value, "line_holds": True}  # fmt: skip
 
 
 def _papers(uow: UnitOfWork, references: list[str]) -> dict[str, list[StoredPaper]]:
@@ -139,14 +181,19 @@ def _verify_one(
         return
     history = [line for line, _, _ in lines]
     for found in differences(convention, history):
-        report["differences"].append(_difference_view(ref, found))
+        report["differences"].append(_difference_view(ref, found, broken))
     if established_terms(history) is None:
         report["terms_unchecked"].append(ref)
 
 
-def _difference_view(ref: str, found: Difference) -> DifferenceView:
+def _difference_view(
+    ref: str, found: Difference, broken: ChainBreak | None = None
+) -> DifferenceView:
+    """A difference as reported; its line does not hold from the chain's first break on."""
+    holds = broken is None or found.seq == 0 or found.seq < broken.seq
     return {"reference": ref, "seq": found.seq, "field": found.field,
-            "recorded": found.recorded, "stored": found.stored}  # fmt: skip
+            "recorded": found.recorded, "stored": found.stored,
+            "line_holds": holds}  # fmt: skip
 
 
 def _tail_break(

@@ -95,7 +95,14 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
               # the instalments' total, what was paid and forgone (states.terms)
               "state", "party.{party}", "instalments", "paid_on", "paid_amount",
               "instalment.{number}.paid_amount", "instalment.{number}.forgone_on",
-              "instalment.0.paid_amount", "instalment.0.forgone_on"),
+              "instalment.0.paid_amount", "instalment.0.forgone_on",
+              # each part paid (by its rank), the latest day, what was forgone, the avenant
+              # that left the balance
+              "instalment.{number}.part.{part}.amount", "instalment.{number}.part.{part}.on",
+              "instalment.{number}.paid_on", "instalment.{number}.forgone_amount",
+              "instalment.{number}.balance_by", "instalment.0.part.{part}.amount",
+              "instalment.0.part.{part}.on", "instalment.0.paid_on", "instalment.0.forgone_amount",
+              "instalment.0.balance_by", "payments"),
     # what an amendment changes (a party's representatives, one instalment's amount)
     "term": (*AMENDABLE, "signatory.{party}", "instalment.{number}.amount"),
     "deadline": DEADLINE_KINDS,
