@@ -6,7 +6,7 @@ the CSV exports): keys may be added, never renamed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
@@ -68,6 +68,7 @@ __all__ = [
     "UpcomingDeadlines",
     "all_conventions",
     "calendar_deadlines",
+    "conventions_by_batch",
     "counts_by_state",
     "failed_emails",
     "ledgers",
@@ -464,13 +465,45 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
     """Every convention that matches, in the asked order (for exports)."""
     with app.uow(read_only=True) as uow:
         rows = uow.listing.every(wanted, now)
-        parties = uow.listing.parties([row.id for row in rows])
-        overdue, ends = _passed_at(uow, None, now, app.settings.extension_grace_days)
-        names = _committee_names(uow, rows)
-        held = _held_expiries(uow, rows, now, app.settings.extension_grace_days)
-        overridden = _notices_overridden(uow, rows)
+        return _summaries(uow, rows, None, now, app.settings.extension_grace_days)
+
+
+def _summaries(
+    uow: Any, rows: Sequence[AnyRow], ids: Sequence[int] | None, now: datetime, grace_days: int
+) -> list[ConventionSummary]:
+    """The summaries of `rows`, their obligations overdue read for the conventions `ids` (None:
+    all, when `rows` are every convention that matches)."""
+    parties = uow.listing.parties([row.id for row in rows])
+    overdue, ends = _passed_at(uow, ids, now, grace_days)
+    names = _committee_names(uow, rows)
+    held = _held_expiries(uow, rows, now, grace_days)
+    overridden = _notices_overridden(uow, rows)
     late = _by_reference(overdue)
     return [_summary(row, parties, late, ends, names, held, overridden) for row in rows]
+
+
+EXPORT_BATCH = 500
+"""The conventions an export reads at a time (`conventions_by_batch`)."""
+
+
+def conventions_by_batch(
+    app: App, wanted: ConventionFilter, now: datetime
+) -> Iterator[tuple[list[ConventionSummary], dict[str, Ledger]]]:
+    """Every convention that matches, in the asked order, as `all_conventions` says them, with
+    what their payments come to (`ledgers`), `EXPORT_BATCH` at a time: what the CSV exports
+    stream, their memory bounded by a batch whatever the count. The matching rows are read
+    first; each batch then in its own unit of work, in a few statements (a hundred thousand
+    conventions read whole at once took 800 MB)."""
+    with app.uow(read_only=True) as uow:
+        rows = uow.listing.every(wanted, now)
+    grace_days = app.settings.extension_grace_days
+    for start in range(0, len(rows), EXPORT_BATCH):
+        batch = rows[start : start + EXPORT_BATCH]
+        with app.uow(read_only=True) as uow:
+            items = _summaries(uow, batch, [row.id for row in batch], now, grace_days)
+            wanted_money = sorted({item["reference"] for item in items})
+            money = {c.reference: ledger(c) for c in uow.conventions.get_each(wanted_money)}
+        yield items, money
 
 
 def _notices_overridden(uow: Any, rows: Sequence[AnyRow]) -> set[str]:
