@@ -1,9 +1,9 @@
 """`make bench`: run every benchmark, each beside its baseline measured in the same run.
 
 `python -m bench` runs them all; `python -m bench transitions smtp lateness memory http
-spreadsheet cli scaling failover` runs those named. Exits 1 when a target is missed. `lateness`,
-`memory`, `http`, `spreadsheet` and `cli` also measure on the PostgreSQL server of
-`bench.postgres` when it answers;
+pastterm spreadsheet cli scaling failover` runs those named. Exits 1 when a target is missed.
+`lateness`, `memory`, `http`, `pastterm`, `spreadsheet` and `cli` also measure on the
+PostgreSQL server of `bench.postgres` when it answers;
 `scaling` and `failover` need it, and say they were skipped without it.
 """
 
@@ -19,6 +19,7 @@ from bench import (
     cli_startup,
     failover,
     http_pages,
+    past_term,
     postgres,
     reminder_lateness,
     scaling,
@@ -60,6 +61,12 @@ def _http() -> tuple[str, bool]:
     return http_pages.report_backends(figures), all(http_pages.met(f) for f in figures.values())
 
 
+def _past_term() -> tuple[str, bool]:
+    figures = {b: past_term.run(10_000, 3, b) for b in _backends()}
+    report = "\n".join(past_term.report(f, b) for b, f in figures.items())
+    return report, all(past_term.met(f) for f in figures.values())
+
+
 def _spreadsheet() -> tuple[str, bool]:
     figures = spreadsheet_import.run_backends(_backends())
     met = all(spreadsheet_import.met(f) for f in figures.values())
@@ -94,6 +101,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], tuple[str, bool]], str]] = {
     "lateness": (_lateness, "p95 lateness of 1 000 reminders due at once, against APScheduler"),
     "memory": (_memory, "the service's memory with 1 000 and 100 000 conventions"),
     "http": (_http, "page and API latency over loopback, 100 000 conventions"),
+    "pastterm": (_past_term, "the list of 10 000 conventions, 23 % past their term, against none"),
     "spreadsheet": (_spreadsheet, "a 10 000-row import, against one process per convention"),
     "cli": (_cli, "a convflow command from the shell, start to finish"),
     "scaling": (_scaling, "the due pass shared by 1, 2 and 4 services (PostgreSQL)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,10 @@ from sqlalchemy import Connection, func, insert, select, update
 from states.amendments import Amendment
 from storage import reads
 from storage.mapping import amendment_from_row
-from storage.tables import amendment_table
+from storage.tables import amendment_table, convention_table
 
 a = amendment_table.c
+c = convention_table.c
 
 
 def _values(amendment: Amendment) -> dict[str, Any]:
@@ -82,6 +84,23 @@ class AmendmentRepository:
             int(row.convention_id): amendment_from_row(row)
             for row in self._connection.execute(query)
         }
+
+    def open_by_reference(self, references: Sequence[str]) -> dict[str, Amendment]:
+        """`open_one` of each of these conventions that has one, by reference, in a few
+        statements for many (bounded IN lists): the lists read them for the conventions whose
+        term has passed, thousands after the service was down over a term."""
+        found: dict[str, Amendment] = {}
+        wanted = sorted(set(references))
+        query = (
+            select(c.reference, amendment_table)
+            .join(convention_table, c.id == a.convention_id)
+            .where(a.state.in_(("draft", "signature")))
+        )
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self._connection.execute(query.where(c.reference.in_(chunk))):
+                found[str(row.reference)] = amendment_from_row(row)
+        return found
 
     def for_convention(self, convention_id: int) -> list[Amendment]:
         """Every amendment of a convention, by number."""

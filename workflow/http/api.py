@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from itertools import chain, islice
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from states.calendar import civil_date
 from states.errors import UnknownConvention
 from states.identifiers import REFERENCE_FORM
 from states.inputs import parse_day
+from workflow.bootstrap import App
 from workflow.http import (
     addresses,  # noqa: F401  (the {reference:reference} of routes)
     ical,
@@ -158,9 +160,24 @@ def list_conventions(context: Context, listing: Listing) -> queries.ConventionPa
 def conventions_csv(context: Context, listing: Listing) -> Response:
     """Every convention that matches (all pages), as CSV for a spreadsheet; its last columns
     say what was paid, what is left to pay, what was forgone, and whether a payment is late."""
-    items = queries.all_conventions(context.app, listing.wanted(), context.now())
-    money = queries.ledgers(context.app, [item["reference"] for item in items])
-    return _download(csv_export.conventions_csv(items, money), CSV_TYPE, "conventions.csv")
+    return conventions_csv_stream(context.app, listing.wanted(), context.now())
+
+
+def conventions_csv_stream(app: App, wanted: queries.ConventionFilter, now: datetime) -> Response:
+    """The conventions list as CSV, streamed: the same bytes as `csv_export.conventions_csv`,
+    sent a batch of conventions at a time (`listing.conventions_by_batch`), the first batch
+    read before answering so that what refuses it refuses the whole export as before. A
+    convention that cannot be read in a later batch, once the answer has begun, breaks the
+    answer off: the connection closes before the end of the chunked body, which every HTTP
+    client reports as a failed transfer (never a shorter file that looks complete)."""
+    batches = queries.conventions_by_batch(app, wanted, now)
+    first = list(islice(batches, 1))
+    parts = csv_export.conventions_csv_parts(chain(first, batches))
+    return StreamingResponse(
+        parts,
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="conventions.csv"'},
+    )
 
 
 @readers.get("/deadlines", response_model=DeadlineList, summary="What falls due")

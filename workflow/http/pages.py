@@ -19,7 +19,7 @@ from starlette.responses import Response
 from states.calendar import civil_date
 from states.inputs import is_digits
 from states.lifecycle import STATES
-from workflow.http.api import CSV_TYPE, ListQuery
+from workflow.http.api import CSV_TYPE, ListQuery, conventions_csv_stream
 from workflow.http.auth import Context, PageReader, SignedIn, page_reader
 from workflow.http.context import HttpContext
 from workflow.http.presenting import by_month
@@ -172,9 +172,7 @@ def conventions(request: Request, context: Context, signed: PageReader) -> Respo
 def conventions_csv(request: Request, context: Context) -> Response:
     """The list as it is filtered and sorted, every page, as CSV."""
     listing, _ = listing_from(request.query_params)
-    items = queries.all_conventions(context.app, listing.wanted(), context.now())
-    money = queries.ledgers(context.app, [item["reference"] for item in items])
-    return csv_response(csv_export.conventions_csv(items, money), "conventions.csv")
+    return conventions_csv_stream(context.app, listing.wanted(), context.now())
 
 
 def _window(params: QueryParams) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -58,48 +58,68 @@ def euros_cell(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:.2f}".replace(".", ",")
 
 
+CONVENTION_HEADERS = [
+    "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
+    "entrée en vigueur", "terme", "prochaine échéance",
+    "date de l'échéance", "fin exacte (UTC)", "arrivée à terme suspendue jusqu'au",
+    "résiliation sans effet", "versé (€)", "reste à verser (€)", "renoncé (€)",
+    "versement en retard",
+]  # fmt: skip
+"""The conventions list's columns. Columns are only ever added at the end: spreadsheets read
+them by position."""
+
+
 def conventions_csv(
     items: Iterable[ConventionSummary], ledgers: Mapping[str, Ledger] | None = None
 ) -> str:
     """The conventions list, with the state and next deadline in words and ISO both, and the
     last day of the expiry's hold when an extension in signature holds it (rule 27); then
     what its payments come to (`ledgers`, by reference: states.ledger), and whether a payment
-    is overdue. Columns are only ever added at the end: spreadsheets read them by position."""
-    headers = [
-        "référence", "intitulé", "état", "état (code)", "partenaires", "montant (€)",
-        "entrée en vigueur", "terme", "prochaine échéance",
-        "date de l'échéance", "fin exacte (UTC)", "arrivée à terme suspendue jusqu'au",
-        "résiliation sans effet", "versé (€)", "reste à verser (€)", "renoncé (€)",
-        "versement en retard",
-    ]  # fmt: skip
+    is overdue (`CONVENTION_HEADERS`)."""
     money = ledgers or {}
-    rows = (
-        [
-            item["reference"],
-            item["title"],
-            labels.state(item["state"]),
-            item["state"],
-            " / ".join(party["name"] for party in item["parties"]),
-            item["amount"].replace(".", ","),
-            item["effective_date"] or "",
-            item["end_date"],
-            item["next_deadline_label"] or "",
-            item["next_deadline_due"] or "",
-            item["next_deadline_at"] or "",
-            # the term passed, an extension in signature (rule 27): the hold's last day, as
-            # `list --json` says it (expiry_held.last_day); empty when nothing is held
-            held["last_day"] if (held := item["expiry_held"]) else "",
-            # in `termination` under a notice its term overrides (rule 10), as `list --json`
-            # says it (notice_overridden): the state's column keeps its label, the pages say
-            # « en exécution jusqu'à son terme (résiliation notifiée, sans effet) »
-            "oui" if item["notice_overridden"] else "",
-            *_money_cells(money.get(item["reference"])),
-            # a payment (an instalment, a balance) overdue, as the « En retard » lists say it
-            "oui" if any(late["kind"] == "payment" for late in item["overdue"]) else "",
-        ]
-        for item in items
-    )
-    return to_csv(headers, rows)
+    return to_csv(CONVENTION_HEADERS, (_convention_row(item, money) for item in items))
+
+
+def conventions_csv_parts(
+    batches: Iterable[tuple[Sequence[ConventionSummary], Mapping[str, Ledger]]],
+) -> Iterator[str]:
+    """The same document as `conventions_csv`, in parts: the byte order mark and the header
+    first, then the lines of each batch of conventions with what their payments come to (the
+    exports stream it, `listing.conventions_by_batch`). Joined, the parts are the whole
+    document, character for character."""
+    yield to_csv(CONVENTION_HEADERS, ())
+    for items, money in batches:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerows([cell(v) for v in _convention_row(item, money)] for item in items)
+        yield buffer.getvalue()
+
+
+def _convention_row(item: ConventionSummary, money: Mapping[str, Ledger]) -> list[Any]:
+    """One convention's line of the list (`CONVENTION_HEADERS`)."""
+    return [
+        item["reference"],
+        item["title"],
+        labels.state(item["state"]),
+        item["state"],
+        " / ".join(party["name"] for party in item["parties"]),
+        item["amount"].replace(".", ","),
+        item["effective_date"] or "",
+        item["end_date"],
+        item["next_deadline_label"] or "",
+        item["next_deadline_due"] or "",
+        item["next_deadline_at"] or "",
+        # the term passed, an extension in signature (rule 27): the hold's last day, as
+        # `list --json` says it (expiry_held.last_day); empty when nothing is held
+        held["last_day"] if (held := item["expiry_held"]) else "",
+        # in `termination` under a notice its term overrides (rule 10), as `list --json`
+        # says it (notice_overridden): the state's column keeps its label, the pages say
+        # « en exécution jusqu'à son terme (résiliation notifiée, sans effet) »
+        "oui" if item["notice_overridden"] else "",
+        *_money_cells(money.get(item["reference"])),
+        # a payment (an instalment, a balance) overdue, as the « En retard » lists say it
+        "oui" if any(late["kind"] == "payment" for late in item["overdue"]) else "",
+    ]
 
 
 def _money_cells(found: Ledger | None) -> list[str]:

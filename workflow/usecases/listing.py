@@ -6,12 +6,14 @@ the CSV exports): keys may be added, never renamed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
+from states.amendments import Amendment
 from states.calendar import HolidayCalendar, end_of_day, start_of_day
 from states.committee import committee_words
+from states.convention import Convention
 from states.due import END_KINDS, expiry_held_until, notice_overridden
 from states.ledger import Ledger, ledger
 from states.lifecycle import IN_FORCE
@@ -66,6 +68,7 @@ __all__ = [
     "UpcomingDeadlines",
     "all_conventions",
     "calendar_deadlines",
+    "conventions_by_batch",
     "counts_by_state",
     "failed_emails",
     "ledgers",
@@ -374,8 +377,8 @@ def _ends(
 def _holds(uow: Any, rows: Sequence[AnyRow], now: datetime, grace_days: int) -> dict[str, Hold]:
     """The expiries held at `now` by an extension in signature for `grace_days` after the term
     (states.due.expiry_held_until), by reference, read for the conventions among `rows` whose
-    term has passed with their expiry still pending: a few at most, during the wait or while
-    the service is down."""
+    term has passed with their expiry still pending (a few during the wait, thousands while
+    the service is down: read together, `_extensions_in_signature`)."""
     if grace_days <= 0:
         return {}
     passed = sorted({
@@ -384,13 +387,39 @@ def _holds(uow: Any, rows: Sequence[AnyRow], now: datetime, grace_days: int) -> 
         and end_of_day(row.due_date) <= now
     })  # fmt: skip
     holds: dict[str, Hold] = {}
-    for reference in passed:
-        convention = uow.conventions.get(reference)
-        amendment = uow.amendments.open_one(uow.conventions.id_of(reference))
+    for reference, (convention, amendment) in _extensions_in_signature(uow, passed).items():
         until = expiry_held_until(convention, amendment, grace_days)
         if until is not None:
             holds[reference] = (until, end_of_day(convention.end_date))
     return holds
+
+
+def _extensions_in_signature(
+    uow: Any, references: Sequence[str]
+) -> dict[str, tuple[Convention, Amendment]]:
+    """Of these conventions, those with an amendment in signature, each with it, by reference:
+    the only ones whose expiry an extension may hold (states.due.expiry_held_until holds
+    nothing without one). A few statements for thousands (the service down over a term
+    leaves that many past it): the open amendments read together, then those conventions."""
+    if not references:
+        return {}
+    signing = {reference: amendment
+               for reference, amendment in uow.amendments.open_by_reference(references).items()
+               if amendment.state == "signature"}  # fmt: skip
+    conventions = _conventions(uow, sorted(signing))
+    return {reference: (conventions[reference], amendment)
+            for reference, amendment in signing.items()}  # fmt: skip
+
+
+def _conventions(uow: Any, references: Sequence[str]) -> dict[str, Convention]:
+    """These conventions, read a hundred a statement, by reference; one that is not (gone
+    since the list was read) refuses the reading as `get` does (UnknownConvention)."""
+    found = {convention.reference: convention
+             for convention in uow.conventions.get_each(references)}  # fmt: skip
+    for reference in references:
+        if reference not in found:
+            found[reference] = uow.conventions.get(reference)
+    return found
 
 
 def _by_reference(items: list[OverdueItem]) -> dict[str, list[OverdueItem]]:
@@ -436,22 +465,54 @@ def all_conventions(app: App, wanted: ConventionFilter, now: datetime) -> list[C
     """Every convention that matches, in the asked order (for exports)."""
     with app.uow(read_only=True) as uow:
         rows = uow.listing.every(wanted, now)
-        parties = uow.listing.parties([row.id for row in rows])
-        overdue, ends = _passed_at(uow, None, now, app.settings.extension_grace_days)
-        names = _committee_names(uow, rows)
-        held = _held_expiries(uow, rows, now, app.settings.extension_grace_days)
-        overridden = _notices_overridden(uow, rows)
+        return _summaries(uow, rows, None, now, app.settings.extension_grace_days)
+
+
+def _summaries(
+    uow: Any, rows: Sequence[AnyRow], ids: Sequence[int] | None, now: datetime, grace_days: int
+) -> list[ConventionSummary]:
+    """The summaries of `rows`, their obligations overdue read for the conventions `ids` (None:
+    all, when `rows` are every convention that matches)."""
+    parties = uow.listing.parties([row.id for row in rows])
+    overdue, ends = _passed_at(uow, ids, now, grace_days)
+    names = _committee_names(uow, rows)
+    held = _held_expiries(uow, rows, now, grace_days)
+    overridden = _notices_overridden(uow, rows)
     late = _by_reference(overdue)
     return [_summary(row, parties, late, ends, names, held, overridden) for row in rows]
+
+
+EXPORT_BATCH = 500
+"""The conventions an export reads at a time (`conventions_by_batch`)."""
+
+
+def conventions_by_batch(
+    app: App, wanted: ConventionFilter, now: datetime
+) -> Iterator[tuple[list[ConventionSummary], dict[str, Ledger]]]:
+    """Every convention that matches, in the asked order, as `all_conventions` says them, with
+    what their payments come to (`ledgers`), `EXPORT_BATCH` at a time: what the CSV exports
+    stream, their memory bounded by a batch whatever the count. The matching rows are read
+    first; each batch then in its own unit of work, in a few statements (a hundred thousand
+    conventions read whole at once took 800 MB)."""
+    with app.uow(read_only=True) as uow:
+        rows = uow.listing.every(wanted, now)
+    grace_days = app.settings.extension_grace_days
+    for start in range(0, len(rows), EXPORT_BATCH):
+        batch = rows[start : start + EXPORT_BATCH]
+        with app.uow(read_only=True) as uow:
+            items = _summaries(uow, batch, [row.id for row in batch], now, grace_days)
+            wanted_money = sorted({item["reference"] for item in items})
+            money = {c.reference: ledger(c) for c in uow.conventions.get_each(wanted_money)}
+        yield items, money
 
 
 def _notices_overridden(uow: Any, rows: Sequence[AnyRow]) -> set[str]:
     """The conventions among `rows` under a termination notice their term overrides
     (states.due.notice_overridden), by reference: read for those in `termination` only, each
-    once (a list of deadlines may name a convention several times)."""
-    ending = {row.reference for row in rows if row.state == "termination"}
-    return {reference for reference in ending
-            if notice_overridden(uow.conventions.get(reference))}  # fmt: skip
+    once (a list of deadlines may name a convention several times), a hundred a statement."""
+    ending = sorted({row.reference for row in rows if row.state == "termination"})
+    return {reference for reference, convention in _conventions(uow, ending).items()
+            if notice_overridden(convention)}  # fmt: skip
 
 
 def _held_expiries(
@@ -459,19 +520,20 @@ def _held_expiries(
 ) -> dict[str, ExpiryHeldView]:
     """The expiries held at `now` (rule 27) of the conventions among `rows`, by reference, as
     `status` says them (views.expiry_held_view): read for those in force whose term has
-    passed, a few at most (during the days of a hold, or while the service is down)."""
+    passed (a few during the days of a hold, thousands while the service is down over a
+    term: read together, `_extensions_in_signature`)."""
     if grace_days <= 0:
         return {}
+    passed = sorted({
+        row.reference for row in rows
+        if row.state in IN_FORCE and row.end_date is not None and end_of_day(row.end_date) <= now
+    })  # fmt: skip
     found: dict[str, ExpiryHeldView] = {}
-    for row in rows:
-        if row.state not in IN_FORCE or row.end_date is None or now < end_of_day(row.end_date):
-            continue
-        convention = uow.conventions.get(row.reference)
-        amendment = uow.amendments.open_one(uow.conventions.id_of(row.reference))
+    for reference, (convention, amendment) in _extensions_in_signature(uow, passed).items():
         until = expiry_held_until(convention, amendment, grace_days)
         view = expiry_held_view(convention, amendment, until, now)
         if view is not None:
-            found[row.reference] = view
+            found[reference] = view
     return found
 
 
