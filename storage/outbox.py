@@ -16,7 +16,19 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, insert, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -99,7 +111,8 @@ def addressed(mailbox: str) -> str:
 @dataclass(frozen=True)
 class Reached:
     """Whom an email reached so far: the recipients the mail server took it for, and those it
-    refused for good (never tried again); each as `addressed` writes it."""
+    refused for good (never tried again); each as its To or Cc names it (compared as
+    `addressed` writes it)."""
 
     delivered_to: tuple[str, ...] = ()
     refused_to: tuple[str, ...] = ()
@@ -111,7 +124,7 @@ class Reached:
 
     def unreached(self, mailboxes: tuple[str, ...]) -> tuple[str, ...]:
         """Those of `mailboxes` (its To and Cc) it has still to be delivered to."""
-        done = {*self.delivered_to, *self.refused_to}
+        done = {addressed(mailbox) for mailbox in (*self.delivered_to, *self.refused_to)}
         return tuple(mailbox for mailbox in mailboxes if addressed(mailbox) not in done)
 
     def values(self) -> dict[str, Any]:
@@ -387,11 +400,15 @@ class OutboxRepository:
         """Every email of a convention, oldest first."""
         return list(self._connection.execute(reads.EMAILS, {"convention_id": convention_id}))
 
-    def listing(self, status: str | None, limit: int) -> list[AnyRow]:
-        """Emails (of one status, or all), newest first."""
+    def listing(self, status: str | None, limit: int, refused_too: bool = False) -> list[AnyRow]:
+        """Emails (of one status, or all), newest first; `refused_too`: with those the mail
+        server refused for good to some of their recipients (`refused_to`), whatever their
+        status (sent to the others, or waiting for them)."""
         query = select(outbox_table).order_by(o.id.desc()).limit(limit)
         if status:
-            query = query.where(o.status == status)
+            refused = o.refused_to.is_not(None) & cast(o.refused_to, Text).not_in(["[]", "null"])
+            query = query.where(or_(o.status == status, refused) if refused_too else
+                                o.status == status)  # fmt: skip
         return list(self._connection.execute(query).all())
 
     def counts(self) -> Counter[str]:
@@ -460,14 +477,16 @@ says it (SQLite uses a partial index only for a condition it can match literally
 _ADDRESSES = {
     "sqlite": "SELECT lower(trim(value)) AS address FROM json_each({0}.recipients) "
               "UNION ALL SELECT lower(trim(value)) FROM json_each({0}.cc) "
-              "EXCEPT SELECT value FROM json_each({0}.delivered_to) "
-              "EXCEPT SELECT value FROM json_each({0}.refused_to)",
+              "EXCEPT SELECT lower(trim(value)) FROM json_each({0}.delivered_to) "
+              "EXCEPT SELECT lower(trim(value)) FROM json_each({0}.refused_to)",
     "postgresql": "SELECT lower(btrim(address)) AS address "
                   "FROM json_array_elements_text({0}.recipients) AS address "
                   "UNION ALL SELECT lower(btrim(address)) "
                   "FROM json_array_elements_text({0}.cc) AS address "
-                  "EXCEPT SELECT done FROM json_array_elements_text({0}.delivered_to) AS done "
-                  "EXCEPT SELECT done FROM json_array_elements_text({0}.refused_to) AS done",
+                  "EXCEPT SELECT lower(btrim(done)) "
+                  "FROM json_array_elements_text({0}.delivered_to) AS done "
+                  "EXCEPT SELECT lower(btrim(done)) "
+                  "FROM json_array_elements_text({0}.refused_to) AS done",
 }  # fmt: skip
 """The addresses an email has still to reach (its To and Cc, but those the mail server took
 it for or refused for good: `Reached`), as the erasure compares them (trimmed, in lower case),

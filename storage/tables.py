@@ -322,8 +322,8 @@ class OutboxRow(SQLModel, table=True):
     """When it may leave at the earliest, when later than `created_at` (when it was queued):
     the end of a convention, queued at 24:00, is told at the reminder hour. Its Date header."""
     delivered_to: list[str] | None = Field(default=None, sa_type=JSON)  # migration 0027
-    """The recipients the mail server took it for, as To and Cc name them, trimmed and in lower
-    case (NULL: nobody yet). Its next attempt goes to the others alone."""
+    """The recipients the mail server took it for, as To and Cc name them (NULL or empty:
+    nobody yet). Its next attempt goes to the others alone."""
     refused_to: list[str] | None = Field(default=None, sa_type=JSON)  # migration 0027
     """The recipients the mail server refused for good (a 5xx), reported to the
     administrators; never tried again. As `delivered_to`."""

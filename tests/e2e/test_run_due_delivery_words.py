@@ -169,3 +169,24 @@ def test_an_announcement_this_delivery_did_not_try_is_said_queued(
     line = announcement(output)
     assert "→ annonce mise en file d'envoi (pas encore envoyée) à ce passage" in line, line
     assert server.handler.accepted == []
+
+
+@pytest.mark.parametrize("answer", [REFUSED, DEFERRED], ids=["for-good", "for-now"])
+def test_an_announcement_taken_for_one_partner_and_refused_for_the_other_says_so(
+    convflow: Convflow, cli_clock: CliClock, smtp_servers: SmtpServers, answer: str
+) -> None:
+    # The GIP's server refuses the announcement at RCPT, the Métropole's takes it: neither
+    # « envoyée » (one partner has not got it) nor « non remis » (the other has).
+    notified(convflow, cli_clock, smtp_servers)
+    server = smtp_servers.start(ScriptedHandler(rcpt_answers={CRPV: answer}))
+
+    output = run_due_on_22_april(convflow, cli_clock, server)
+
+    line = announcement(output)
+    assert ("→ annonce envoyée à une partie des destinataires, refusée pour les autres "
+            "(convflow outbox dit à qui) à ce passage") in line, line  # fmt: skip
+    failed = through(convflow, server).ok("outbox", "--failed")
+    if answer == REFUSED:  # sent to the Métropole, refused for good to the GIP: listed
+        assert f"(refusé pour de bon à {CRPV})" in said(failed), failed
+    else:  # waiting for the GIP: not failed, not listed
+        assert CRPV not in failed, failed

@@ -36,7 +36,7 @@ def walked(app: App, reference_convention: Convention) -> App:
     return app
 
 
-def _superuser(app: App, *statements: str) -> None:
+def superuser(app: App, *statements: str) -> None:
     """What a database superuser can do: triggers off, then the statements."""
     with app.engine.begin() as connection:
         if app.engine.dialect.name == "postgresql":
@@ -60,17 +60,17 @@ def test_the_reference_conventions_life_holds(walked: App) -> None:
 
 
 def test_a_line_changed_after_it_was_written_is_named(walked: App) -> None:
-    _superuser(walked, "UPDATE event SET actor = 'mallory' WHERE seq = 3")
+    superuser(walked, "UPDATE event SET actor = 'mallory' WHERE seq = 3")
     assert _broken(walked) == [(3, "altered")]
 
 
 def test_a_removed_line_is_named(walked: App) -> None:
-    _superuser(walked, "DELETE FROM event WHERE seq = 4")
+    superuser(walked, "DELETE FROM event WHERE seq = 4")
     assert _broken(walked) == [(4, "removed")]
 
 
 def test_a_forged_line_in_the_place_of_another_is_named(walked: App) -> None:
-    _superuser(
+    superuser(
         walked,
         "DELETE FROM event WHERE seq = 5",
         "INSERT INTO event (convention_id, seq, name, from_state, to_state, occurred_on, "
@@ -82,7 +82,7 @@ def test_a_forged_line_in_the_place_of_another_is_named(walked: App) -> None:
 
 
 def test_two_lines_swapped_are_named(walked: App) -> None:
-    _superuser(
+    superuser(
         walked,
         "UPDATE event SET seq = 100 WHERE seq = 2",
         "UPDATE event SET seq = 2 WHERE seq = 3",
@@ -157,7 +157,7 @@ def test_the_terms_changed_behind_the_history_are_named(walked: App) -> None:
 
 
 def test_the_last_line_removed_is_named_by_the_version_and_the_state(walked: App) -> None:
-    _superuser(walked, "DELETE FROM event WHERE seq = 6")
+    superuser(walked, "DELETE FROM event WHERE seq = 6")
 
     assert _broken(walked) == [(6, "removed")]
     assert _differences(walked) == [
@@ -190,7 +190,7 @@ def test_a_history_older_than_its_recorded_terms_is_said_unchecked(walked: App) 
     for line in [first, *lines[1:]]:
         previous = link(previous, line)
         rewritten.append(previous)
-    _superuser(walked, "UPDATE event SET inputs = '{\"file\": \"reference.toml\"}' WHERE seq = 1",
+    superuser(walked, "UPDATE event SET inputs = '{\"file\": \"reference.toml\"}' WHERE seq = 1",
                *(f"UPDATE event SET content_hash = '{h}', previous_hash = "
                  f"'{GENESIS if seq == 1 else rewritten[seq - 2]}' WHERE seq = {seq}"
                  for seq, h in enumerate(rewritten, start=1)))  # fmt: skip

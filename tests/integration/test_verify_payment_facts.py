@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from states.chain import GENESIS, link
-from tests.integration.test_history_chain import _superuser
+from tests.integration.test_history_chain import superuser
 from tests.integration.test_instalment_amendment import set_clock
 from tests.integration.test_instalment_emails import EXAMPLE, MARTIAL, NADIA, record
 from workflow.bootstrap import App
@@ -182,7 +182,7 @@ def _as_written_before_parts(app: App) -> None:
         previous = link(previous, line)
         hashes.append(previous)
     inputs = [(line.seq, json.dumps(dict(line.inputs), ensure_ascii=False)) for line in rewritten]
-    _superuser(app, *(f"UPDATE event SET inputs = '{text_}' WHERE seq = {seq}"
+    superuser(app, *(f"UPDATE event SET inputs = '{text_}' WHERE seq = {seq}"
                       for seq, text_ in inputs),
                *(f"UPDATE event SET content_hash = '{h}', previous_hash = "
                  f"'{GENESIS if seq == 1 else hashes[seq - 2]}' WHERE seq = {seq}"
@@ -241,7 +241,7 @@ def test_a_pay_line_altered_in_the_history_is_no_truth_the_row_is_held_against(
     """The pay line's amount edited in the history table: the line is named altered, and what
     it now reads is said, not asserted as what the history establishes."""
     seq = _lines(balanced)[("pay", "2027-02-01")]
-    _superuser(balanced, "UPDATE event SET inputs = '{\"amount\": \"4000.00\", \"instalment\": "
+    superuser(balanced, "UPDATE event SET inputs = '{\"amount\": \"4000.00\", \"instalment\": "
                          f"\"1\"}}' WHERE seq = {seq}")  # fmt: skip
 
     report = verify_history(balanced, EXAMPLE)

@@ -347,10 +347,17 @@ DELIVERED = {
     "send": {
         "retried": gettext_noop("queued, not delivered: tried again at the next pass"),
         "failed": gettext_noop("queued, delivery failed (convflow outbox says why)"),
+        "partly": gettext_noop(
+            "sent to some recipients, refused for the others (convflow outbox says whom)"
+        ),
     },
     "announce": {
         "retried": gettext_noop("announcement queued, not delivered: tried again at the next pass"),
         "failed": gettext_noop("announcement queued, delivery failed (convflow outbox says why)"),
+        "partly": gettext_noop(
+            "announcement sent to some recipients, refused for the others (convflow outbox says "
+            "whom)"
+        ),
     },
 }
 """What became of a reminder's or an announcement's emails, queued by `run-due` and then
@@ -377,13 +384,16 @@ def _outcome(
 
 def _became(message_ids: tuple[str, ...], delivery: DeliveryReport | None) -> str:
     """What this pass's delivery did with a line's emails: `sent` (the server took them all),
-    `failed`, `retried` (deferred, no answer, settings refused), `cancelled` (moot by then), or
-    `queued` (not tried by this delivery)."""
+    `failed`, `partly` (taken for some recipients, refused for others, now or for good),
+    `retried` (deferred, no answer, settings refused), `cancelled` (moot by then), or `queued`
+    (not tried by this delivery)."""
     if delivery is None or not message_ids:
         return "sent"  # a line that queued none (an older report's): as it always said
     ids = set(message_ids)
     if ids & set(delivery.failed):
         return "failed"
+    if ids & set(delivery.partly):
+        return "partly"
     if ids & set(delivery.retried + delivery.uncertain + delivery.held):
         return "retried"
     if ids <= set(delivery.sent):
@@ -470,7 +480,12 @@ def reminders(context: CliContext, reference: str, as_json: bool) -> None:
 
 
 @click.command(cls=SaidCommand)
-@click.option("--failed", is_flag=True, help="Only the emails that could not be delivered.")
+@click.option(
+    "--failed",
+    is_flag=True,
+    help="Only the emails that could not be delivered, to "
+    "all their recipients or to some (refused for good to one, sent to the others).",
+)
 @click.option("--limit", default=200, show_default=True, type=WholeNumber(1, 10000),
               help="How many emails to list at most, the newest ones.")  # fmt: skip
 @json_option
@@ -482,7 +497,7 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
     the server may have it, and it is tried again later under the same Message-ID.
     """
     app, words = context.app(), context.words
-    rows = views.outbox(app, "failed" if failed else None, limit)
+    rows = views.outbox(app, "failed" if failed else None, limit, refused_too=failed)
     if as_json:
         emit(rows)
         return
@@ -497,7 +512,12 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
             words.label("outbox_status", r["status"]),
             str(r["attempts"]),
             instant(words, r["next_attempt_at"]) if r["status"] in views.OUTBOX_WAITING else "",
-            ", ".join(r["recipients"]),
+            ", ".join(r["recipients"])
+            + (
+                words(" (refused for good: {who})", who=", ".join(r["refused_to"]))
+                if r["refused_to"]
+                else ""
+            ),
             (r["last_error"] or "")[:80],
         ]
         for r in rows

@@ -82,6 +82,10 @@ class DeliveryReport:
     settings_taken: bool = False
     """Whether the mail server took convflow's settings for an email of this pass: it was
     sent, or the server itself answered for it (refused, deferred)."""
+    partly: list[str] = field(default_factory=list)
+    """Emails the mail server took for some recipients and refused for others (at RCPT), this
+    pass: sent to them (and among `sent` if nobody is left to try), retried or failed for the
+    others; never a batch deferred whole."""
     resumed: list[str] = field(default_factory=list)
     """Of the emails the server took, those a hold had held (as this process saw, or as their
     outbox line said): the hold is over for them."""
@@ -450,7 +454,8 @@ def _record(
             return _claim_lost(row, "sent", report)
         report.sent.append(row.message_id)
         log.info("sent %s %s to %s (%s)", row.kind, row.message_id,
-                 ", ".join(row.recipients), result.detail, extra=_about(row))  # fmt: skip
+                 ", ".join(email.envelope_recipients), result.detail,
+                 extra=_about(row))  # fmt: skip
         return "sent"
     # A server that refuses our settings says nothing against the email: it waits for an
     # operator however long that takes, never failed for a partner to never get it; and
@@ -467,6 +472,11 @@ def _record(
     return _fail(app, claim, row, reason, subject, now, report)
 
 
+PARTLY_SENT = "partly sent"
+"""What `_record` says of an email the server took for some recipients and deferred for others:
+waiting (pending) for those, but the server takes mail: its batch was not deferred whole."""
+
+
 def _reached_all(row: AnyRow, email: OutgoingEmail) -> Reached | None:
     """Whom an email reached once this attempt, taken by everyone it was offered to, is
     recorded: None (everyone) unless earlier attempts reached only some (then those, and this
@@ -474,8 +484,7 @@ def _reached_all(row: AnyRow, email: OutgoingEmail) -> Reached | None:
     before = Reached.of(row)
     if not before.delivered_to and not before.refused_to:
         return None
-    now = tuple(addressed(mailbox) for mailbox in email.envelope_recipients)
-    return Reached(before.delivered_to + now, before.refused_to)
+    return Reached(before.delivered_to + email.envelope_recipients, before.refused_to)
 
 
 def _record_refusals(
@@ -500,15 +509,18 @@ def _record_refusals(
     refused = {addressed(refusal.recipient): refusal for refusal in result.refusals}
     took = result.outcome == DeliveryOutcome.SENT
     reached = Reached(
-        before.delivered_to + tuple(addressed(mailbox) for mailbox in email.envelope_recipients
+        before.delivered_to + tuple(mailbox for mailbox in email.envelope_recipients
                                     if took and addressed(mailbox) not in refused),
-        before.refused_to + tuple(who for who, refusal in refused.items() if refusal.permanent),
+        before.refused_to + tuple(r.recipient for r in result.refusals if r.permanent),
     )  # fmt: skip
+    if took:  # the server took it for some: said so (run-due), and no deferral of the batch
+        report.partly.append(row.message_id)
     lost = [refusal for refusal in result.refusals if refusal.permanent]
     deferred = [refusal for refusal in result.refusals if not refusal.permanent]
     note = "; ".join(str(refusal) for refusal in result.refusals)
     if deferred and attempt < app.settings.max_attempts:
-        return _retry(app, claim, row, result, attempt, at, report, reached, lost)
+        waiting = _retry(app, claim, row, result, attempt, at, report, reached, lost)
+        return PARTLY_SENT if took and waiting != "sending" else waiting
     if deferred or not reached.delivered_to:
         if deferred:
             note = FRENCH(gettext_noop("gave up after {attempts} attempts: {reason}"),
@@ -699,7 +711,7 @@ def _fail(
         reached = Reached.of(row)
     unreached: dict[str, Any] = {}
     if reached is not None:  # the alert names those who do not have it, and those who do
-        have = set(reached.delivered_to)
+        have = {addressed(mailbox) for mailbox in reached.delivered_to}
         everyone = [*row.recipients, *row.cc]
         unreached = {"recipients": [m for m in everyone if addressed(m) not in have],
                      "delivered_to": list(reached.delivered_to)}  # fmt: skip

@@ -491,10 +491,13 @@ def reminders(app: App, reference: str, now: datetime | None = None) -> list[Rem
     return reminder_views(convention, deadlines, rows, now, amendment, grace)
 
 
-def outbox(app: App, status: str | None = None, limit: int = 200) -> list[OutboxView]:
-    """Emails (of one status, or all), newest first."""
+def outbox(
+    app: App, status: str | None = None, limit: int = 200, refused_too: bool = False
+) -> list[OutboxView]:
+    """Emails (of one status, or all), newest first; `refused_too`: with those refused for
+    good to some of their recipients (see OutboxRepository.listing)."""
     with app.uow(read_only=True) as uow:
-        return [outbox_view(row) for row in uow.outbox.listing(status, limit)]
+        return [outbox_view(row) for row in uow.outbox.listing(status, limit, refused_too)]
 
 
 def outbox_counts(app: App) -> dict[str, int]:

@@ -5,8 +5,8 @@ An email to two partners whose mail server took it for one and refused the other
 it. `outbox.delivered_to` now lists the recipients the mail server took it for, and
 `outbox.refused_to` those it refused for good (a 5xx, reported to the administrators); the
 email waits for the others, and its next attempts deliver it to them alone, under the same
-Message-ID. Each holds the recipients as the email's To and Cc name them, trimmed and in lower
-case (as the outbox's order rule compares addresses); NULL or empty: nobody yet.
+Message-ID. Each holds the recipients as the email's To and Cc name them (compared trimmed
+and in lower case, as the outbox's order rule compares addresses); NULL or empty: nobody yet.
 
 Nothing to fill in: an email recorded before reached everyone it was recorded for.
 
