@@ -496,8 +496,8 @@ def done_instead(
     """Why `pay`, `forgo_payment` or `report_received`, possible in the convention's state, is
     not possible now when what it is about is already recorded (a retry, a duplicate): the
     payment already made, with its day (the single payment without a number, its balance's day
-    too), every instalment paid, the financial report already received. None otherwise: the
-    refusal then says what is possible."""
+    too), every instalment paid, the financial report already received; or when no report is
+    to be received at all. None otherwise: the refusal then says what is possible."""
     if trigger == "report_received":
         report = convention.financial_report
         if (
@@ -508,6 +508,18 @@ def done_instead(
         ):  # fmt: skip
             return _refuse(convention, trigger, "financial_report_already_received",
                            received_on=report.received_on)  # fmt: skip
+        if convention.report_to_receive() is None and not convention.awaiting_financial_report():
+            # Nothing to receive: said as such, not as an event the state does not take (the
+            # finance tester read « pas possible » with no reason).
+            named, typed = inputs.get("report", "").strip(), inputs.get("instalment", "").strip()
+            financial = (
+                named == "financial" if named else not (typed or convention.clauses.instalments)
+            )
+            return _refuse(
+                convention,
+                trigger,
+                "no_financial_report_owed" if financial else "no_report_awaited",
+            )
         return None
     if trigger not in ("pay", "forgo_payment"):
         return None

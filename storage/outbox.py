@@ -269,11 +269,14 @@ class OutboxRepository:
         error: str,
         token: str | None = None,
         reached: Reached | None = None,
+        subject: str | None = None,
     ) -> bool:
         """A temporary failure (an attempt made): try again at `at`; False if the claim was
         lost. `reached`: whom it reached by now, when the server took it for some recipients
-        (the next attempt goes to the others alone)."""
+        (the next attempt goes to the others alone); `subject`: what those read, as sent."""
         extra = reached.values() if reached is not None else {}
+        if subject is not None:
+            extra["subject"] = subject
         return self._outcome(outbox_id, token, status="pending", next_attempt_at=at,
                              last_error=error, **extra)  # fmt: skip
 

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from states.convention import Convention
-from states.errors import GuardRejected, InvalidTransition
+from states.errors import GuardRejected
 from states.financial_report import FinancialReport
 from tests.integration import steps
 from workflow.bootstrap import App
@@ -121,9 +121,9 @@ def test_a_report_not_owed_is_not_an_event_of_the_convention(
 ):
     steps.load(app, reference_convention)  # no report owed: the GIP is a public-law person
     steps.bring_into_execution(app)
-    with pytest.raises(InvalidTransition) as not_owed:
-        steps.record(app, "report_received", "2025-06-01", report="financial")
-    assert list(not_owed.value.allowed) == ["open_dispute", "give_notice"]
+    with pytest.raises(GuardRejected) as not_owed:  # said not owed (before: the state's refusal,
+        steps.record(app, "report_received", "2025-06-01", report="financial")  # no reason)
+    assert not_owed.value.code == "no_financial_report_owed"
     assert "financial_report" not in steps.deadlines(app)
     assert "report_received" not in views.status(app, steps.REFERENCE)["allowed_events"]
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.integration import mail
-from tests.integration.mail import ADMIN, Mail, message_ids, partners_only
+from tests.integration.mail import ADMIN, Mail, message_ids, partners_only, plain
 from tests.integration.steps import at
 from tests.integration.test_email_order_per_recipient import PUBLISH_SOON, recorded, subjects
 from tests.integration.test_instalment_emails import EXAMPLE, MARTIAL, NADIA
@@ -92,6 +92,7 @@ def test_a_greylisted_partner_gets_the_email_the_other_had_and_nobody_gets_it_tw
     assert (payment["status"], payment["attempts"]) == ("pending", 1)
     assert payment["delivered_to"] == [MARTIAL]
     assert payment["last_error"] == f"{GREYLISTED} ({NADIA})"
+    assert plain(str(payment["subject"])) == f"[{EXAMPLE}] {PAID}"  # as Martial read it
 
     # Tuesday 9 March: the reminder to Martial alone does not wait for the payment's email,
     # which he has; the payment's second attempt goes to Nadia alone, greylisted again.

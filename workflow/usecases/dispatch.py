@@ -519,7 +519,8 @@ def _record_refusals(
     deferred = [refusal for refusal in result.refusals if not refusal.permanent]
     note = "; ".join(str(refusal) for refusal in result.refusals)
     if deferred and attempt < app.settings.max_attempts:
-        waiting = _retry(app, claim, row, result, attempt, at, report, reached, lost)
+        waiting = _retry(app, claim, row, result, attempt, at, report, reached, lost,
+                         email.subject if took else None)  # fmt: skip
         return PARTLY_SENT if took and waiting != "sending" else waiting
     if deferred or not reached.delivered_to:
         if deferred:
@@ -605,10 +606,11 @@ def _retry(
     report: DeliveryReport,
     reached: Reached | None = None,
     lost: list[Refusal] | None = None,
+    subject: str | None = None,
 ) -> str:
     """An attempt deferred: try again later. `reached`: whom the email has reached by now (its
     next attempt goes to the others); `lost`: those the server refused it for good, of whom
-    the administrators are told now."""
+    the administrators are told now; `subject`: the one those reached read."""
     later = at + retry_delay(attempt, app.settings.retry_base_seconds)
     unanswered = result.outcome == DeliveryOutcome.UNCERTAIN
 
@@ -618,7 +620,7 @@ def _retry(
     def write(uow: UnitOfWork) -> bool:
         if unanswered:
             return uow.outbox.uncertain(row.id, later, reason, claim.token)
-        if not uow.outbox.retry(row.id, later, reason, claim.token, reached):
+        if not uow.outbox.retry(row.id, later, reason, claim.token, reached, subject):
             return False
         if reached is not None and lost:
             _alert_refused(app, uow, row, lost, reached, attempt, at)
