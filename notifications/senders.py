@@ -1,6 +1,6 @@
 """What every way of delivering email promises: a verdict per email, never an exception."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -41,6 +41,12 @@ class Refusal:
 
     def __str__(self) -> str:
         return f"{self.code} {self.answer} ({self.recipient})"
+
+    @staticmethod
+    def said(refusals: Iterable["Refusal"]) -> str:
+        """Several refusals on one line, each with its answer and recipient, as the result's
+        detail, the outbox's note, the log and the administrators' alert quote them."""
+        return "; ".join(str(refusal) for refusal in refusals)
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ def _exchange(connection: smtplib.SMTP, email: OutgoingEmail, wait: float) -> De
     code, answer = _expect(_data(connection, content, wait))
     detail = f"{code} {_text(answer)}"
     if refused:
-        detail += f"; refused: {_refusals(refused)}"
+        detail += f"; refused: {Refusal.said(refused)}"
     return DeliveryResult(email.message_id, DeliveryOutcome.SENT, detail, refusals=refused)
 
 
@@ -248,7 +248,7 @@ def _all_refused(email: OutgoingEmail, refused: tuple[Refusal, ...]) -> Delivery
     """Nobody accepted the email: PERMANENT only if every refusal was permanent."""
     permanent = all(refusal.permanent for refusal in refused)
     outcome = DeliveryOutcome.PERMANENT if permanent else DeliveryOutcome.TEMPORARY
-    return DeliveryResult(email.message_id, outcome, _refusals(refused), refusals=refused)
+    return DeliveryResult(email.message_id, outcome, Refusal.said(refused), refusals=refused)
 
 
 def _abandon(connection: smtplib.SMTP, code: int) -> None:
@@ -276,11 +276,6 @@ def _outcome(code: int) -> DeliveryOutcome:
     if 500 <= code < 600:
         return DeliveryOutcome.PERMANENT
     return DeliveryOutcome.TEMPORARY  # 4xx, and anything odd: better retried than lost
-
-
-def _refusals(refused: tuple[Refusal, ...]) -> str:
-    """The refused recipients with the server's answer for each."""
-    return "; ".join(str(refusal) for refusal in refused)
 
 
 def _temporary(email: OutgoingEmail, detail: str, error: OSError | None = None) -> DeliveryResult:

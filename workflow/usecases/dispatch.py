@@ -487,6 +487,18 @@ def _reached_all(row: AnyRow, email: OutgoingEmail) -> Reached | None:
     return Reached(before.delivered_to + email.envelope_recipients, before.refused_to)
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """What an attempt the mail server refused for some recipients leaves."""
+
+    reached: Reached
+    """Whom the email has reached by now, and whom it was refused to for good."""
+    lost: list[Refusal]
+    """Those refused for good at this attempt (a 5xx), of whom the administrators are told."""
+    note: str
+    """This attempt's refusals on one line, as the outbox records them."""
+
+
 def _record_refusals(
     app: App,
     claim: HeldClaim,
@@ -506,61 +518,90 @@ def _record_refusals(
     still deferred (those it reached named in the alert)."""
     at = max(now, app.clock())
     before = Reached.of(row)
-    refused = {addressed(refusal.recipient): refusal for refusal in result.refusals}
+    refused_now = {addressed(refusal.recipient) for refusal in result.refusals}
     took = result.outcome == DeliveryOutcome.SENT
-    reached = Reached(
-        before.delivered_to + tuple(mailbox for mailbox in email.envelope_recipients
-                                    if took and addressed(mailbox) not in refused),
-        before.refused_to + tuple(r.recipient for r in result.refusals if r.permanent),
+    refused = _Refused(
+        Reached(
+            before.delivered_to + tuple(mailbox for mailbox in email.envelope_recipients
+                                        if took and addressed(mailbox) not in refused_now),
+            before.refused_to + tuple(r.recipient for r in result.refusals if r.permanent),
+        ),
+        [refusal for refusal in result.refusals if refusal.permanent],
+        Refusal.said(result.refusals),
     )  # fmt: skip
     if took:  # the server took it for some: said so (run-due), and no deferral of the batch
         report.partly.append(row.message_id)
-    lost = [refusal for refusal in result.refusals if refusal.permanent]
-    deferred = [refusal for refusal in result.refusals if not refusal.permanent]
-    note = "; ".join(str(refusal) for refusal in result.refusals)
+    deferred = any(not refusal.permanent for refusal in result.refusals)
     if deferred and attempt < app.settings.max_attempts:
-        waiting = _retry(app, claim, row, result, attempt, at, report, reached, lost,
-                         email.subject if took else None)  # fmt: skip
+        subject = email.subject if took else None  # the one those it reached read
+        waiting = _wait_for_the_rest(app, claim, row, refused, subject, attempt, at, report)
         return PARTLY_SENT if took and waiting != "sending" else waiting
-    if deferred or not reached.delivered_to:
+    if deferred or not refused.reached.delivered_to:
+        note = refused.note
         if deferred:
             note = FRENCH(gettext_noop("gave up after {attempts} attempts: {reason}"),
                           attempts=attempt, reason=note)  # fmt: skip
-        return _fail(app, claim, row, note, email.subject, now, report, reached=reached)
+        return _fail(app, claim, row, note, email.subject, now, report, reached=refused.reached)
 
     def write(uow: UnitOfWork) -> bool:
-        if not uow.outbox.sent(row.id, email.subject, at, claim.token, reached, note):
+        reached = refused.reached
+        if not uow.outbox.sent(row.id, email.subject, at, claim.token, reached, refused.note):
             return False
-        _alert_refused(app, uow, row, lost, reached, attempt, at)
+        _alert_refused(app, uow, row, refused, attempt, at)
         return True
 
     if not _commit(app, claim, write):
         return _claim_lost(row, "sent", report)
     report.sent.append(row.message_id)
     log.warning("sent %s %s to %s; refused for good by the mail server: %s",
-                row.kind, row.message_id, ", ".join(reached.delivered_to), note,
+                row.kind, row.message_id, ", ".join(refused.reached.delivered_to), refused.note,
                 extra=_about(row))  # fmt: skip
     return "sent"
 
 
-def _alert_refused(
+def _wait_for_the_rest(
     app: App,
-    uow: UnitOfWork,
+    claim: HeldClaim,
     row: AnyRow,
-    lost: list[Refusal],
-    reached: Reached,
+    refused: _Refused,
+    subject: str | None,
     attempt: int,
     at: datetime,
+    report: DeliveryReport,
+) -> str:
+    """An attempt the server deferred for some recipients: the email waits for them alone (its
+    next attempt goes to whom `refused.reached` leaves), keeping `subject` (the one those it
+    reached read, None when it reached nobody yet); the refused for good are told now."""
+    later = at + retry_delay(attempt, app.settings.retry_base_seconds)
+
+    def write(uow: UnitOfWork) -> bool:
+        if not uow.outbox.retry(row.id, later, refused.note, claim.token, refused.reached,
+                                subject):  # fmt: skip
+            return False
+        _alert_refused(app, uow, row, refused, attempt, at)
+        return True
+
+    if not _commit(app, claim, write):
+        return _claim_lost(row, "refused for some recipients", report)
+    report.retried.append(row.message_id)
+    log.warning(
+        "refused for now to some recipients, %s %s (attempt %d): %s; next try at %s",
+        row.kind, row.message_id, attempt, refused.note, later.isoformat(), extra=_about(row),
+    )  # fmt: skip
+    return "pending"
+
+
+def _alert_refused(
+    app: App, uow: UnitOfWork, row: AnyRow, refused: _Refused, attempt: int, at: datetime
 ) -> None:
     """Tell the administrators that the mail server refused an email for good to some of its
-    recipients (`lost`), the others having it or waiting for it: once per attempt that
+    recipients (`refused.lost`), the others having it or waiting for it: once per attempt that
     refused some, in the transaction that records it."""
-    if not lost:
+    if not refused.lost:
         return
-    failure = "; ".join(str(refusal) for refusal in lost)
-    app.mailer.queue_alert(uow, dict(row._mapping), failure, at,
-                           recipients=[refusal.recipient for refusal in lost],
-                           delivered_to=list(reached.delivered_to),
+    app.mailer.queue_alert(uow, dict(row._mapping), Refusal.said(refused.lost), at,
+                           recipients=[refusal.recipient for refusal in refused.lost],
+                           delivered_to=list(refused.reached.delivered_to),
                            key=f"alert:{row.id}:refused:{attempt}")  # fmt: skip
 
 
@@ -604,27 +645,16 @@ def _retry(
     attempt: int,
     at: datetime,
     report: DeliveryReport,
-    reached: Reached | None = None,
-    lost: list[Refusal] | None = None,
-    subject: str | None = None,
 ) -> str:
-    """An attempt deferred: try again later. `reached`: whom the email has reached by now (its
-    next attempt goes to the others); `lost`: those the server refused it for good, of whom
-    the administrators are told now; `subject`: the one those reached read."""
+    """An attempt deferred: try again later."""
     later = at + retry_delay(attempt, app.settings.retry_base_seconds)
     unanswered = result.outcome == DeliveryOutcome.UNCERTAIN
-
-    refusals = "; ".join(map(str, result.refusals))
-    reason = refusals if reached is not None else recorded_reason(result)
+    reason = recorded_reason(result)
 
     def write(uow: UnitOfWork) -> bool:
         if unanswered:
             return uow.outbox.uncertain(row.id, later, reason, claim.token)
-        if not uow.outbox.retry(row.id, later, reason, claim.token, reached, subject):
-            return False
-        if reached is not None and lost:
-            _alert_refused(app, uow, row, lost, reached, attempt, at)
-        return True
+        return uow.outbox.retry(row.id, later, reason, claim.token)
 
     if not _commit(app, claim, write):
         return _claim_lost(row, str(result.outcome), report)
