@@ -83,3 +83,17 @@ def convflow(
 def loaded(convflow: Convflow) -> Convflow:
     convflow.ok("import", "--without-history", str(EXAMPLE))
     return convflow
+
+
+def notified_on_20_march(convflow: Convflow, cli_clock: CliClock) -> Convflow:
+    """The reference convention imported, signed and its award notified on 20 March 2025,
+    recorded that day (10:00 UTC): its payment target is Saturday 19 April, known long before
+    it passed."""
+    cli_clock.now = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
+    convflow.ok("import", "--without-history", str(EXAMPLE))
+    for args in (["submit", "--on", "2025-03-03"],
+                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
+                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"],
+                 ["notify", "--on", "2025-03-20"]):  # fmt: skip
+        convflow.ok("event", REF, *args)
+    return convflow

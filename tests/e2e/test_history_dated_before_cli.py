@@ -14,6 +14,7 @@ from states.convention import Convention
 from tests.e2e.conftest import REF, Convflow
 from tests.integration import steps
 from tests.integration.test_late_letter_after_avenant import avenant_signed_by_the_metropole
+from tests.reading import said
 from workflow.bootstrap import App
 
 KEYS = {"seq", "event", "from_state", "to_state", "date", "recorded_at", "actor", "inputs",
@@ -28,10 +29,6 @@ def late_letter(app: App, reference_convention: Convention, convflow: Convflow) 
     avenant_signed_by_the_metropole(app)
     steps.record(app, "open_dispute", "2025-06-02", party="crpv", received="2025-06-02")
     return convflow
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def test_the_table_marks_the_letter_and_says_why_under_it(late_letter: Convflow) -> None:

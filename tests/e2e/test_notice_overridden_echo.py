@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
+from tests.reading import said
 
 OVERRIDDEN = "en exécution jusqu'à son terme (résiliation notifiée, sans effet)"
 
@@ -25,10 +26,6 @@ def _in_execution(convflow: Convflow, cli_clock: CliClock, now: datetime) -> Non
                  ["pay", "amount=200000.00", "--on", "2025-04-01"]):  # fmt: skip
         convflow.ok("event", REF, *args)
     cli_clock.now = now
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def test_the_notice_s_echo_says_it_will_have_no_effect(

@@ -8,24 +8,21 @@ Through the CLI, SQLite and PostgreSQL; the history unchanged, exit 1, no traceb
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
+from tests.e2e.conftest import (
+    REF,
+    CliClock,
+    Convflow,
+    notified_on_20_march,
+)
 
 
 @pytest.fixture
 def notified(convflow: Convflow, cli_clock: CliClock) -> Convflow:
     """The reference convention signed and its award notified on 20 March 2025."""
-    cli_clock.now = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
-    convflow.ok("import", "--without-history", str(EXAMPLE))
-    for args in (["submit", "--on", "2025-03-03"],
-                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
-                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"],
-                 ["notify", "--on", "2025-03-20"]):  # fmt: skip
-        convflow.ok("event", REF, *args)
-    return convflow
+    return notified_on_20_march(convflow, cli_clock)
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
+from tests.e2e.conftest import (
+    CRPV,
+    CliClock,
+    Convflow,
+    notified_on_20_march,
+)
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler
+from tests.reading import said
 
 
 @pytest.fixture
@@ -38,28 +44,12 @@ def through(convflow: Convflow, server: RunningServer) -> Convflow:
                      "CONVFLOW_SERVICE_CONTACT": "politique-ville@example.org"})  # fmt: skip
 
 
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
 def announcement(output: str) -> str:
     """The line of the payment target's announcement."""
     lines = [line for line in output.splitlines()
              if "objectif de versement" in line and "annonce" in line]  # fmt: skip
     assert len(lines) == 1, output
     return said(lines[0])
-
-
-def notified_on_20_march(convflow: Convflow, cli_clock: CliClock) -> None:
-    """The reference convention signed and its award notified on 20 March 2025, recorded that
-    day: its payment target is Saturday 19 April, known long before it passed."""
-    cli_clock.now = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
-    convflow.ok("import", "--without-history", str(EXAMPLE))
-    for args in (["submit", "--on", "2025-03-03"],
-                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
-                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"],
-                 ["notify", "--on", "2025-03-20"]):  # fmt: skip
-        convflow.ok("event", REF, *args)
 
 
 def notified(convflow: Convflow, cli_clock: CliClock, servers: SmtpServers) -> None:

@@ -7,25 +7,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
-
-
-def _notified_on_20_march(convflow: Convflow, cli_clock: CliClock) -> None:
-    """The reference convention signed and its award notified on 20 March 2025, recorded that
-    day: its payment target is Saturday 19 April, known long before it passed."""
-    cli_clock.now = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
-    convflow.ok("import", "--without-history", str(EXAMPLE))
-    for args in (["submit", "--on", "2025-03-03"],
-                 ["sign", f"signatory={METROPOLE}", "--on", "2025-03-05"],
-                 ["sign", f"signatory={CRPV}", "--on", "2025-03-10"],
-                 ["notify", "--on", "2025-03-20"]):  # fmt: skip
-        convflow.ok("event", REF, *args)
+from tests.e2e.conftest import (
+    CliClock,
+    Convflow,
+    notified_on_20_march,
+)
 
 
 def test_run_due_no_send_says_the_announcement_is_queued_not_sent(
     convflow: Convflow, cli_clock: CliClock
 ) -> None:
-    _notified_on_20_march(convflow, cli_clock)
+    notified_on_20_march(convflow, cli_clock)
     cli_clock.now = datetime(2025, 4, 22, 8, 0, tzinfo=UTC)  # 10:00 in Paris
 
     queued = convflow.ok("run-due", "--no-send")
@@ -50,7 +42,7 @@ def test_run_due_no_send_says_a_reminder_is_queued_not_sent(
 ) -> None:
     """The payment target's J-0 reminder, planned the working day before (Friday 18 April
     2025, 9:00), read at 10:00."""
-    _notified_on_20_march(convflow, cli_clock)
+    notified_on_20_march(convflow, cli_clock)
     cli_clock.now = datetime(2025, 4, 18, 8, 0, tzinfo=UTC)
 
     queued = convflow.ok("run-due", "--no-send")
@@ -61,7 +53,7 @@ def test_run_due_no_send_says_a_reminder_is_queued_not_sent(
 
 
 def test_run_due_no_send_keeps_its_json_names(convflow: Convflow, cli_clock: CliClock) -> None:
-    _notified_on_20_march(convflow, cli_clock)
+    notified_on_20_march(convflow, cli_clock)
     cli_clock.now = datetime(2025, 4, 22, 8, 0, tzinfo=UTC)
 
     report = convflow.json("run-due", "--no-send")

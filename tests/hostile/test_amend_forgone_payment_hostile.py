@@ -17,10 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
+from tests.reading import plain
 
 
 def _notified(convflow: Convflow) -> None:

@@ -20,13 +20,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import CRPV, EXAMPLE, METROPOLE, REF, CliClock, Convflow
+from tests.reading import plain
 
 EXAMPLE_2027 = EXAMPLE.parent / "convention-exemple-quartiers-nord-2027.toml"
 NADIA = "nadia.benali@example.org"
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def _reference_notified(convflow: Convflow) -> None:

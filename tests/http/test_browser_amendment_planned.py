@@ -14,14 +14,11 @@ from tests.http.conftest import Tokens
 from tests.http.test_amendment_planned_changes import PLANNED, drafted
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.http.test_instalment_pages import PAGE, in_payment, notified
+from tests.reading import said
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 __all__ = ["database_url", "in_payment", "notified", "page"]
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def test_the_avenant_card_shows_its_planned_change_at_both_widths(

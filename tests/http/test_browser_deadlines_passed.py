@@ -13,14 +13,11 @@ import pytest
 from tests.http.conftest import Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.integration import steps
+from tests.reading import said
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 __all__ = ["database_url", "page"]
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 @pytest.mark.parametrize("width", [375, 1366])

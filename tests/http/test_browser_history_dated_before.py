@@ -14,16 +14,13 @@ from tests.http.conftest import REFERENCE, Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.integration import steps
 from tests.integration.test_late_letter_after_avenant import avenant_signed_by_the_metropole
+from tests.reading import said
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 __all__ = ["database_url", "page"]
 
 NOTE = "saisi après coup : daté avant la ligne n° 9 du 10 juin 2025, saisie plus tôt"
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 @pytest.mark.parametrize("width", [375, 1366])

@@ -14,16 +14,13 @@ import pytest
 from tests.http.conftest import REFERENCE, Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.integration import steps
+from tests.reading import said
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
 __all__ = ["database_url", "page"]
 
 OVERRIDDEN = "en exécution jusqu'à son terme (résiliation notifiée, sans effet)"
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def test_the_page_and_the_list_say_the_notice_will_have_no_effect_at_both_widths(

@@ -15,6 +15,7 @@ import pytest
 from tests.http.conftest import REFERENCE, Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.integration import steps
+from tests.reading import said
 from workflow.bootstrap import App
 
 pytestmark = pytest.mark.slow
@@ -22,10 +23,6 @@ __all__ = ["database_url", "page"]
 
 OVERRIDDEN = "en exécution jusqu'à son terme (résiliation notifiée, sans effet)"
 LINE = "Résiliation sans effet : la convention expire à son terme le"
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def on_screen(box: dict[str, float] | None, width: int) -> bool:

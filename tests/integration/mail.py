@@ -17,7 +17,8 @@ from tests.conftest import FixedClock
 from tests.integration import steps
 from tests.notifications.conftest import RunningServer
 from tests.notifications.helpers import Received
-from tests.notifications.parts import html_reading, said
+from tests.notifications.parts import html_reading
+from tests.reading import plain, said
 from workflow.bootstrap import App
 from workflow.usecases.amendments import (
     DraftAmendment,
@@ -139,12 +140,6 @@ class Mail:
         """Whether either part says `words` (its spaces read as plain ones)."""
         wanted = said(words)
         return wanted in self.text_read or wanted in self.html_read
-
-
-def plain(text: str) -> str:
-    """Text with French typography's no-break spaces (U+00A0, U+202F) as plain spaces, nothing
-    else changed: line ends and runs of spaces stay as they were."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def read_as_received(received: Received) -> Mail:

@@ -23,6 +23,7 @@ from states.convention import Convention
 from states.errors import ConvflowError, GuardRejected, InvalidInput
 from tests.integration.mail import Inbox
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE
+from tests.reading import plain
 from workflow.cli.present import status_text
 from workflow.usecases import views
 from workflow.usecases.amendments import (
@@ -33,10 +34,6 @@ from workflow.usecases.amendments import (
 )
 from workflow.wording.refusals import say
 from workflow.wording.words import Words
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def snapshot(inbox: Inbox) -> tuple[Any, ...]:

@@ -24,6 +24,7 @@ from states.convention import Convention
 from states.errors import GuardRejected
 from tests.integration.mail import Inbox, partners_and_service
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE
+from tests.reading import plain
 from workflow.cli.present import status_text
 from workflow.usecases import views
 from workflow.usecases.dossier import dossier
@@ -31,10 +32,6 @@ from workflow.wording.refusals import say
 from workflow.wording.words import Words
 
 REASON = "Le bénéficiaire renonce à l'action complémentaire"
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from pdfminer.high_level import extract_text
 from states.convention import Convention
 from tests.integration import steps
 from tests.integration.test_late_letter_after_avenant import avenant_signed_by_the_metropole
+from tests.reading import said
 from workflow.bootstrap import App
 from workflow.usecases.dossier import dossier
 from workflow.usecases.dossier_check import check_dossier
@@ -42,10 +43,6 @@ def late_letter(app: App) -> App:
 def loaded(app: App, reference_convention: Convention) -> App:
     steps.load(app, reference_convention)
     return app
-
-
-def said(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def files(app: App) -> zipfile.ZipFile:

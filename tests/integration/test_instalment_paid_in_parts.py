@@ -27,6 +27,7 @@ from tests.integration.steps import at
 from tests.integration.test_instalment_amendment import avenant
 from tests.integration.test_instalment_emails import EXAMPLE, record
 from tests.notifications.conftest import RunningServer
+from tests.reading import plain
 from workflow.bootstrap import App
 from workflow.cli.present import status_text
 from workflow.usecases import views
@@ -39,10 +40,6 @@ IN_TWO_PARTS = (
     "versé 27 000,00 € le mercredi 10 février 2027, puis le solde de 3 000,00 € le lundi "
     "10 mai 2027"
 )
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def deliver(app: App, server: RunningServer, instant: str) -> list[Mail]:

@@ -15,12 +15,8 @@ import pytest
 from states.convention import Convention
 from tests.conftest import FixedClock
 from tests.integration.steps import REFERENCE, at, bring_into_execution, load, record
+from tests.reading import said
 from workflow.bootstrap import App
-
-
-def said(text: str) -> str:
-    """Printed text read with plain spaces."""
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def status_of(

@@ -16,6 +16,7 @@ from states.convention import Convention
 from storage.queries import ConventionFilter, PageRequest
 from tests.conftest import FixedClock
 from tests.integration.steps import REFERENCE, at, bring_into_execution, load, record
+from tests.reading import said
 from workflow.bootstrap import App
 from workflow.usecases import listing
 
@@ -30,11 +31,6 @@ def overridden(app: App, clock: FixedClock, reference_convention: Convention) ->
     clock.now = at("2025-10-16T09:00:00Z")
     record(app, "give_notice", "2025-10-15", party="crpv", received="2025-10-15")
     return app
-
-
-def said(text: str) -> str:
-    """Printed text read with plain spaces."""
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def test_status_and_list_say_the_notice_will_have_no_effect(

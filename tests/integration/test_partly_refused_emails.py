@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.integration import mail
-from tests.integration.mail import ADMIN, Mail, message_ids, partners_only, plain
+from tests.integration.mail import ADMIN, Mail, message_ids, partners_only
 from tests.integration.steps import at
 from tests.integration.test_email_order_per_recipient import PUBLISH_SOON, recorded, subjects
 from tests.integration.test_instalment_emails import EXAMPLE, MARTIAL, NADIA
 from tests.integration.test_instalment_emails import signed_and_notified as signed_and_notified
 from tests.notifications.conftest import RunningServer, SmtpServers
 from tests.notifications.helpers import ScriptedHandler
+from tests.reading import plain
 from workflow.bootstrap import App
 from workflow.usecases import views
 
@@ -63,6 +64,16 @@ def accepted(server: RunningServer, since: int) -> list[Mail]:
     return partners_only(mail.accepted(server, since))
 
 
+def payment_recorded(app: App, server: RunningServer, answers: dict[str, str]) -> int:
+    """Instalment n° 1 recorded on Monday 8 March 2027 at 9:00, told to both partners in one
+    email, their mail servers answering RCPT as `answers` says (address: answer) until the test
+    says otherwise; how many messages the server had taken before (to count from)."""
+    start = len(server.handler.accepted)
+    server.handler.rcpt_answers.update(answers)
+    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    return start
+
+
 def the_payment_email(app: App) -> dict[str, object]:
     """The partners' email of the payment (not the administrators' copy), as the outbox says."""
     [email] = [e for e in views.outbox(app)
@@ -83,9 +94,7 @@ def test_a_greylisted_partner_gets_the_email_the_other_had_and_nobody_gets_it_tw
     signed_and_notified: App, all_delivered: RunningServer
 ) -> None:
     app, server = signed_and_notified, all_delivered
-    start = len(server.handler.accepted)
-    server.handler.rcpt_answers[NADIA] = GREYLISTED
-    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    start = payment_recorded(app, server, {NADIA: GREYLISTED})
     first = delivered(app, server, app.clock())
     assert [(m.envelope, m.to) for m in first] == [((MARTIAL,), (MARTIAL, NADIA))]
     payment = the_payment_email(app)
@@ -120,8 +129,7 @@ def test_the_next_email_to_both_waits_until_the_greylisted_partner_has_the_earli
     signed_and_notified: App, all_delivered: RunningServer
 ) -> None:
     app, server = signed_and_notified, all_delivered
-    server.handler.rcpt_answers[NADIA] = GREYLISTED
-    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    payment_recorded(app, server, {NADIA: GREYLISTED})
     assert [m.envelope for m in delivered(app, server, app.clock())] == [(MARTIAL,)]
     # The activity report, received 30 s later, is told to both in one email: it waits for
     # the payment's email to reach Nadia, who must read them in that order.
@@ -138,9 +146,7 @@ def test_a_partner_refused_for_good_is_reported_at_once_and_never_tried_again(
     signed_and_notified: App, all_delivered: RunningServer
 ) -> None:
     app, server = signed_and_notified, all_delivered
-    start = len(server.handler.accepted)
-    server.handler.rcpt_answers[NADIA] = NO_SUCH_USER
-    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    start = payment_recorded(app, server, {NADIA: NO_SUCH_USER})
     mails = delivered(app, server, app.clock())
     assert [m.envelope for m in mails] == [(MARTIAL,), (ADMIN,)]
     paid, alert = mails
@@ -166,9 +172,7 @@ def test_attempts_run_out_for_a_greylisted_partner_the_alert_says_who_has_the_em
     signed_and_notified: App, all_delivered: RunningServer
 ) -> None:
     app, server = signed_and_notified, all_delivered
-    start = len(server.handler.accepted)
-    server.handler.rcpt_answers[NADIA] = GREYLISTED
-    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    start = payment_recorded(app, server, {NADIA: GREYLISTED})
     now = app.clock()
     assert subjects(delivered(app, server, now)) == [PAID]  # Martial's copy
     assert delivered(app, server, now + timedelta(seconds=60)) == []  # Nadia: attempt 2
@@ -188,9 +192,7 @@ def test_nobody_takes_it_one_refused_for_good_the_other_deferred(
     # Nadia's address is refused for good, Martial's server defers: nobody has the email yet.
     # The administrators hear of Nadia at once; the email waits for Martial alone.
     app, server = signed_and_notified, all_delivered
-    start = len(server.handler.accepted)
-    server.handler.rcpt_answers.update({NADIA: NO_SUCH_USER, MARTIAL: GREYLISTED})
-    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    start = payment_recorded(app, server, {NADIA: NO_SUCH_USER, MARTIAL: GREYLISTED})
     [alert] = delivered(app, server, app.clock())
     assert alert.envelope == (ADMIN,) and reads(alert, "Destinataires", NADIA)
     assert not reads(alert, "Remis à", MARTIAL)
@@ -213,8 +215,7 @@ def test_a_retry_refused_whole_for_good_names_who_had_it_already(
     # Martial has the email; its retry for Nadia is refused for good at DATA (no RCPT answer
     # to go by): the alert says Nadia has not got it, and Martial has.
     app, server = signed_and_notified, all_delivered
-    server.handler.rcpt_answers[NADIA] = GREYLISTED
-    recorded(app, "2027-03-08T09:00:00Z", "pay", amount="27000,00")
+    payment_recorded(app, server, {NADIA: GREYLISTED})
     assert [m.envelope for m in delivered(app, server, app.clock())] == [(MARTIAL,)]
     server.handler.rcpt_answers.clear()
     server.handler.data_answers.append("554 5.7.1 Message refused by policy")

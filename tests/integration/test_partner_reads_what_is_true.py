@@ -21,7 +21,7 @@ from tests.integration.mail import Mail, due_pass, shown
 from tests.integration.steps import at, load
 from tests.integration.test_balance_after_end import EXAMPLE, EXAMPLE_FILE, MARTIAL, NADIA
 from tests.notifications.conftest import RunningServer
-from tests.notifications.parts import said
+from tests.reading import said
 from workflow.bootstrap import App
 from workflow.files.convention_file import read_convention_file
 from workflow.usecases.amendments import (

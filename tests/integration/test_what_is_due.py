@@ -13,10 +13,11 @@ import pytest
 
 from states.convention import Convention
 from tests.conftest import FixedClock
-from tests.integration.mail import ADMIN, Inbox, Mail, accepted, parsed, partners_only, plain
+from tests.integration.mail import ADMIN, Inbox, Mail, accepted, parsed, partners_only
 from tests.integration.steps import CRPV, METROPOLE, REFERENCE, at, load, record
 from tests.integration.test_service_year import Driver
 from tests.notifications.conftest import RunningServer
+from tests.reading import plain
 from workflow.bootstrap import App
 from workflow.usecases import views
 from workflow.usecases.amendments import (

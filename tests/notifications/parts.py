@@ -4,13 +4,10 @@ import html
 import re
 from html.parser import HTMLParser
 
+from tests.reading import said
+
 _PARAGRAPH = re.compile(r"<p[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
-
-
-def said(text: str) -> str:
-    """Text as read: its spaces (French no-break ones included) as single plain spaces."""
-    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
 def text_paragraphs(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from states.deadlines import DeadlineClosure
 from states.errors import GuardRejected, InvalidInput
 from states.lifecycle import allowed_for
 from states.payments import SINGLE_PAYMENT, Instalment, InstalmentProgress, PaidPart
+from tests.reading import plain
 from tests.unit.builders import (
     AGENT,
     CRPV,
@@ -36,11 +37,6 @@ from tests.unit.builders import (
 
 DRAFTED, SUBMITTED, CRPV_SIGNS, IN_FORCE = "2025-04-28", "2025-04-29", "2025-04-30", "2025-05-03"
 BALANCE_DUE = date(2025, 6, 2)
-
-
-def plain(text: str) -> str:
-    """French typography's no-break spaces as spaces."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def amend(

@@ -19,6 +19,7 @@ import pytest
 from states.amendments import Amendment, check_draft_date, fire_amendment, parse_changes
 from states.convention import Convention
 from states.errors import GuardRejected
+from tests.reading import plain
 from tests.unit.builders import (
     AGENT,
     DISPUTE_RECEIVED,
@@ -57,11 +58,6 @@ def with_avenant(*, in_force: bool) -> Convention:
                        legal=SETTINGS, inputs=inputs)  # fmt: skip
     assert amendment.state == ("in_force" if in_force else "signature")
     return convention
-
-
-def plain(text: str) -> str:
-    """French typography's no-break spaces as spaces."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def refused_unchanged(convention: Convention, trigger: str) -> GuardRejected:
