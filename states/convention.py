@@ -137,6 +137,10 @@ OWING_AFTER_END = ("expired", "terminated")
 """The ends of a convention that was in force, where an instalment still unpaid stays due (rule
 25: what was earned during the term stays due after it): it is paid, its report received, or
 forgone there, the state staying the end's (states.lifecycle.PAYMENT_AFTER_END)."""
+AUTOMATIC_ENDS = ("expire", "terminate")
+"""The events the service records when a convention ends (states.lifecycle.AUTOMATIC_EVENTS):
+its term reached, a termination's notice run out; dated on the end's day, whenever the pass
+that records them comes."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,13 @@ class Convention:
     own_event: str | None = None
     """The event of that line (`pay`, `open_dispute`...), to name it in a refusal; None when
     not known."""
+    own_event_before_end_on: date | None = None
+    """While the convention's own last event is its automatic end (AUTOMATIC_ENDS), the date of
+    its own last event before it: a payment made before the end, or its renunciation, recorded
+    after the service applied the end, is dated on or after it (states.lifecycle.
+    DATED_BEFORE_AUTOMATIC_END). None otherwise, or when not known."""
+    own_event_before_end: str | None = None
+    """The event of that line, to name it in a refusal; None when not known."""
     terms_changed_on: date | None = None
     """The date the convention's terms last changed: the last signature of the last amendment
     that came into force. A convention's event is dated on or after it too (its checks read
@@ -308,17 +319,30 @@ class Convention:
         report = self.financial_report
         return report.required and report.received_on is None and self.effective_date is not None
 
-    def dated_from(self, *, amendments_too: bool = False) -> RecordedLine | None:
+    def end_recorded_last(self) -> date | None:
+        """The day of the convention's automatic end (AUTOMATIC_ENDS) while it is its own last
+        event and the line before it is known (`own_event_before_end_on`); else None."""
+        if self.own_event in AUTOMATIC_ENDS and self.own_event_before_end_on is not None:
+            return self.own_event_on
+        return None
+
+    def dated_from(
+        self, *, amendments_too: bool = False, before_end: bool = False
+    ) -> RecordedLine | None:
         """The line a new event of the convention may not be dated before: its own last event,
         or the entry into force of its last amendment in force, whichever is later (the events
         of an amendment that changed nothing, a draft, a submission, a signature still awaiting
         others, do not count: an event dated before them is checked against the same state and
-        terms); with `amendments_too`, any line recorded, an amendment's included. None when
-        nothing was recorded yet."""
+        terms); with `amendments_too`, any line recorded, an amendment's included; with
+        `before_end`, while the automatic end is its own last event (:meth:`end_recorded_last`),
+        its own last event before that end instead of the end. None when nothing was recorded
+        yet."""
         lines: list[RecordedLine] = []
         if self.terms_changed_on is not None:
             lines.append(RecordedLine(self.terms_changed_on, "sign", self.terms_changed_by, True))
-        if self.own_event_on is not None:
+        if before_end and self.own_event_before_end_on is not None and self.end_recorded_last():
+            lines.append(RecordedLine(self.own_event_before_end_on, self.own_event_before_end))
+        elif self.own_event_on is not None:
             lines.append(RecordedLine(self.own_event_on, self.own_event))
         elif self.last_event_on is not None:  # not known apart (stored before it was kept)
             lines.append(RecordedLine(self.last_event_on, None))
@@ -332,12 +356,22 @@ class Convention:
 
     def recorded_own(self, trigger: str, on: date) -> None:
         """A convention's own event dated `on` is recorded: it is its last (unless one dated
-        later was recorded before it: an event dated in any order), and the last of all."""
+        later was recorded before it: an event dated in any order, or one dated before the
+        automatic end recorded after it), and the last of all. The automatic end keeps the line
+        it follows (`own_event_before_end_on`), which an event dated before the end and recorded
+        after it becomes; any other last event forgets it."""
         known = self.own_event_on if self.own_event_on is not None else self.last_event_on
         if known is None or on >= known:
+            if trigger in AUTOMATIC_ENDS:
+                self.own_event_before_end_on, self.own_event_before_end = known, self.own_event
+            else:
+                self.own_event_before_end_on = self.own_event_before_end = None
             self.own_event_on, self.own_event = on, trigger
         else:
             self.own_event_on = known
+            before = self.own_event_before_end_on
+            if self.end_recorded_last() is not None and before is not None and on >= before:
+                self.own_event_before_end_on, self.own_event_before_end = on, trigger
         self.last_event_on = max(on, self.last_event_on or on)
 
     def ends_on(self) -> date:

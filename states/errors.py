@@ -87,12 +87,17 @@ CODES: dict[str, dict[str, Kind]] = {
     "conditions_not_met": {},
     "dated_in_future": {"on": "date", "today": "date"},
     # ...the line it may not be dated before: its event (None: not known), the amendment whose
-    # line it is (None: the convention's own), and whether it brought that amendment into force.
+    # line it is (None: the convention's own), whether it brought that amendment into force, and
+    # whether it is the convention's last event before its automatic end, recorded after it
+    # (`before_end`: states.lifecycle.DATED_BEFORE_AUTOMATIC_END).
     "dated_before_last_event": {
         "on": "date", "last_event_on": "date", "last_event": "line", "last_amendment": "number",
-        "terms_changed": "flag",
+        "terms_changed": "flag", "before_end": "flag",
     },
     "dated_after_end": {"on": "date", "end": "date"},
+    # `pay` or `forgo_payment` dated before the automatic end recorded after it, within the
+    # dispute opened on `opened_on` and still open at the end (`end`): no payment then.
+    "dated_during_dispute": {"on": "date", "opened_on": "date", "end": "date"},
     "amendment_dated_too_early": {"on": "date", "earliest": "date"},
     "unknown_party": {"party": "text", "parties": "list"},
     "letter_before_effect": {"letter_date": "date", "effective_date": "date"},

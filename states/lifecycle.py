@@ -478,20 +478,41 @@ is recorded at its own date. Not a termination's notice: it moves the convention
 the amendment's later events were checked against (rule 13: none is signed after the end)."""
 
 
+DATED_BEFORE_AUTOMATIC_END = ("pay", "forgo_payment")
+"""The events dated before the convention's automatic end (its expiry at the term, a
+termination taking effect: AUTOMATIC_ENDS), recorded after the service applied it: a payment
+made on 15 December, entered by the finance department in January after the expiry of 31
+December, is the convention's payment of 15 December (finance tester, M3). While the end is
+the convention's own last event, they are dated on or after its last event before the end
+(`Convention.own_event_before_end_on`: the notification at the earliest), never within a
+dispute still open at the end (`dated_during_dispute`: no payment is recorded during a
+dispute), never in the future; the state stays the end's (rules 25 and 27 take them after
+it)."""
+
+
 def check_not_before(
     convention: Convention, trigger: str, on: date, *, amendments_too: bool = False
 ) -> None:
     """Refuse an event of the convention dated before the line it must follow (its own last
-    event, or the entry into force of an amendment: see :meth:`Convention.dated_from`), that
-    line named in the refusal."""
-    line = convention.dated_from(amendments_too=amendments_too)
-    if line is None or on >= line.on:
-        return
-    raise GuardRejected(
-        convention.reference, trigger, "dated_before_last_event", on=on,
-        last_event_on=line.on, last_event=line.event, last_amendment=line.amendment,
-        terms_changed=line.terms_changed,
-    )  # fmt: skip
+    event, or the entry into force of an amendment: see :meth:`Convention.dated_from`; for
+    DATED_BEFORE_AUTOMATIC_END dated before the automatic end recorded last, the last event
+    before that end), that line named in the refusal."""
+    end = convention.end_recorded_last() if trigger in DATED_BEFORE_AUTOMATIC_END else None
+    before_end = end is not None and on < end
+    line = convention.dated_from(amendments_too=amendments_too, before_end=before_end)
+    if line is not None and on < line.on:
+        raise GuardRejected(
+            convention.reference, trigger, "dated_before_last_event", on=on,
+            last_event_on=line.on, last_event=line.event, last_amendment=line.amendment,
+            terms_changed=line.terms_changed, before_end=before_end and not line.terms_changed,
+        )  # fmt: skip
+    dispute = convention.dispute
+    if before_end and dispute is not None:
+        # open at the end (rule 24), opened before the line above: `on` falls within it
+        raise GuardRejected(
+            convention.reference, trigger, "dated_during_dispute", on=on,
+            opened_on=dispute.opened_on, end=end,
+        )  # fmt: skip
 
 
 def _check_date(

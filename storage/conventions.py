@@ -73,6 +73,8 @@ def _state_values(convention: Convention) -> dict[str, Any]:
         "last_event_on": convention.last_event_on,
         "own_event_on": convention.own_event_on,
         "own_event": convention.own_event,
+        "own_event_before_end_on": convention.own_event_before_end_on,
+        "own_event_before_end": convention.own_event_before_end,
         "terms_changed_on": convention.terms_changed_on,
         "terms_changed_by": convention.terms_changed_by,
         "award": award_to_json(convention.award),

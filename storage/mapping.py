@@ -435,6 +435,8 @@ def convention_from_rows(rows: Sequence[dict[str, Any]]) -> Convention:
         last_event_on=first["last_event_on"],
         own_event_on=first["own_event_on"],
         own_event=first["own_event"],
+        own_event_before_end_on=first["own_event_before_end_on"],
+        own_event_before_end=first["own_event_before_end"],
         terms_changed_on=first["terms_changed_on"],
         terms_changed_by=first["terms_changed_by"],
         award=award_from_stored(first["award"]),

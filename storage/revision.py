@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HEAD", "at_head"]
 
-HEAD = "0027"
+HEAD = "0028"
 """The last migration's revision (storage/migrations/versions)."""
 
 

@@ -31,7 +31,8 @@ STATE_COLUMNS = (
     "state", "amount", "end_date", "submitted_on", "effective_date", "notified_on",
     "paid_on", "paid_amount", "payments", "dispute", "notice", "last_event_on", "award",
     "financial_report",
-    "committee", "own_event_on", "own_event", "terms_changed_on", "terms_changed_by",
+    "committee", "own_event_on", "own_event", "own_event_before_end_on", "own_event_before_end",
+    "terms_changed_on", "terms_changed_by",
 )  # fmt: skip
 """The columns an event may change (the clauses only change with an amendment)."""
 

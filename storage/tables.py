@@ -74,6 +74,9 @@ class ConventionRow(SQLModel, table=True):
     # The convention's own last event, and its terms' last change (migration 0024).
     own_event_on: date | None = None
     own_event: str | None = Field(default=None, max_length=32)
+    # While its automatic end is its own last event: its last event before it (migration 0028).
+    own_event_before_end_on: date | None = None
+    own_event_before_end: str | None = Field(default=None, max_length=32)
     terms_changed_on: date | None = None
     terms_changed_by: int | None = None
     original_terms: dict[str, Any] | None = Field(default=None, sa_type=JSON)

@@ -92,7 +92,7 @@ def test_a_letter_dated_before_an_avenant_in_force_is_refused_naming_its_signatu
 
     assert refusal(error) == ("dated_before_last_event", {
         "event": "open_dispute", "on": "2025-06-02", "last_event_on": "2025-06-10",
-        "last_event": "sign", "last_amendment": 1, "terms_changed": True,
+        "last_event": "sign", "last_amendment": 1, "terms_changed": True, "before_end": False,
     })  # fmt: skip
 
 
@@ -120,7 +120,7 @@ def test_the_convention_s_own_order_still_holds_and_its_line_is_named() -> None:
 
     assert refusal(caught.value) == ("dated_before_last_event", {
         "event": "open_dispute", "on": "2025-04-10", "last_event_on": PAID.isoformat(),
-        "last_event": "pay", "last_amendment": None, "terms_changed": False,
+        "last_event": "pay", "last_amendment": None, "terms_changed": False, "before_end": False,
     })  # fmt: skip
     said = plain(problem_text(Words("fr"), caught.value.code, caught.value.params))
     assert said.startswith(
@@ -137,7 +137,7 @@ def test_a_notice_stays_after_every_line_an_avenant_s_included() -> None:
 
     assert refusal(error) == ("dated_before_last_event", {
         "event": "give_notice", "on": "2025-06-02", "last_event_on": "2025-06-10",
-        "last_event": None, "last_amendment": None, "terms_changed": False,
+        "last_event": None, "last_amendment": None, "terms_changed": False, "before_end": False,
     })  # fmt: skip
     said = plain(problem_text(Words("fr"), error.code, error.params))
     assert said.startswith(

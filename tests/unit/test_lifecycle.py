@@ -452,7 +452,7 @@ REFUSALS = [
         in_state("payment"), "pay", date(2025, 3, 19), {"amount": "200000.00"}, GuardRejected,
         ('dated_before_last_event',
  {'event': 'pay', 'on': '2025-03-19', 'last_event_on': '2025-03-20', 'last_event': 'notify',
-  'last_amendment': None, 'terms_changed': False}),
+  'last_amendment': None, 'terms_changed': False, 'before_end': False}),
         id="an event dated before the last one",
     ),
     pytest.param(

@@ -127,8 +127,15 @@ LINE_IN_FORCE = gettext_noop(
     "administrators: the event cannot be recorded after that line; do not give another date, "
     "the deadlines would run from it"
 )
+LINE_BEFORE_END = gettext_noop(
+    "the convention's last event before its end, « {event} » of {on}, already recorded: a payment "
+    "made before the end and recorded after it is dated on or after that line; if the date given "
+    "is the right one, tell convflow's administrators: the event cannot be recorded after that "
+    "line; do not give another date, the deadlines would run from it"
+)
 """How a refusal names the line an event may not be dated before (kind `line`): one whose
-event is not known, the convention's own last event, an amendment's entry into force; with
+event is not known, the convention's own last event (its last before its automatic end, for a
+payment dated before that end and recorded after it), an amendment's entry into force; with
 what to do (an event's date starts its legal deadlines: never a false one)."""
 
 
@@ -141,7 +148,8 @@ def _line(words: Words, value: Any, params: Mapping[str, Any]) -> str:
         return words(LINE_IN_FORCE, on=on, amendment=params.get("last_amendment"))
     # an amendment's line that changed nothing is only named by a refusal ordered after
     # every line (a notice, a draft), which does not know it apart: LINE_UNKNOWN
-    return words(LINE_OWN, on=on, event=words.recorded_event(str(value), None))
+    said = LINE_BEFORE_END if params.get("before_end") else LINE_OWN
+    return words(said, on=on, event=words.recorded_event(str(value), None))
 
 
 def _state(words: Words, state: str, params: Mapping[str, Any]) -> str:
