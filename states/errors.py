@@ -325,6 +325,16 @@ CODES: dict[str, dict[str, Kind]] = {
     "token_exists": {"name": "text"},
     "unknown_token": {"name": "text"},
     "token_already_revoked": {"name": "text"},
+    # An email of the outbox an administrator cancels (`convflow cancel-email ID`): only one
+    # waiting for its next attempt (pending, uncertain, held) can be; the others are refused
+    # naming their status: being sent (claimed by a sender, since `since`), sent, given up
+    # (failed), cancelled already, or never to be sent (its event recorded after the fact).
+    "unknown_email": {"email": "number"},
+    "email_being_sent": {"email": "number", "since": "instant"},
+    "email_already_sent": {"email": "number", "sent_at": "instant"},
+    "email_failed": {"email": "number"},
+    "email_already_cancelled": {"email": "number"},
+    "email_never_sent": {"email": "number"},
     # The installation: database, service.
     "database_missing": {"path": "path"},
     "schema_missing": {"url": "text", "expected": "text"},

@@ -343,6 +343,24 @@ class OutboxRepository:
         return self._outcome(outbox_id, token, counted=False, status="cancelled",
                              last_error=reason)  # fmt: skip
 
+    def get(self, outbox_id: int) -> AnyRow | None:
+        """One email by its id; None when there is none."""
+        return self._connection.execute(select(outbox_table).where(o.id == outbox_id)).first()
+
+    def cancel_waiting(self, outbox_id: int, note: str) -> bool:
+        """An administrator cancels an email waiting for its next attempt (pending, uncertain,
+        held: `WAITING`): it is never tried again (`cancelled`, `note` saying who, when and
+        why), and holds back none of the later emails to its recipients. Those the mail server
+        took it for keep it (`delivered_to`); only the rest is cancelled. No attempt counted.
+        False when it is not waiting (any more): a sender claimed it meanwhile, or it was sent,
+        given up or cancelled."""
+        result = self._connection.execute(
+            update(outbox_table)
+            .where(o.id == outbox_id, OUTBOX_WAITING)
+            .values(status="cancelled", last_error=note, held_code=None)
+        )
+        return result.rowcount == 1
+
     def reminder_reasons(self, reminder_ids: list[int]) -> dict[int, ReminderReason]:
         """For each reminder, what its email is about as it stands now: its deadline's kind and
         status, the convention's state and whether an amendment awaits signatures."""

@@ -276,10 +276,13 @@ class OutboxRow(SQLModel, table=True):
     `status`: pending (waiting for its next attempt), uncertain (waiting too, after an attempt
     whose message went out with no answer: the server may have it), sending (claimed by a
     sender: `claim_token` names the claim, `claimed_at` is when it was claimed or last
-    renewed), sent or failed. `attempts` counts the attempts made, `unanswered` those of them
-    left with no answer. `held_code`: while the email is held because the mail server refuses
-    convflow's mail settings, why (a code of workflow.failures.SETTINGS_REFUSED); NULL once
-    anything else became of it (its `last_error` is then no hold's).
+    renewed), sent, failed, or cancelled (never tried again: moot when it was to leave, or
+    cancelled by an administrator while it waited, `convflow cancel-email`; `last_error` says
+    why, `delivered_to` whom it reached before). `attempts` counts the attempts made,
+    `unanswered` those of them left with no answer. `held_code`: while the email is held
+    because the mail server refuses convflow's mail settings, why (a code of
+    workflow.failures.SETTINGS_REFUSED); NULL once anything else became of it (its
+    `last_error` is then no hold's).
     """
 
     __tablename__ = "outbox"

@@ -66,8 +66,9 @@ def test_convflow_help_is_english_with_convflow_language_en() -> None:
     assert "\nOptions:\n" in shown and "\nCommands:\n" in shown
     assert "TOML settings file; CONVFLOW_* environment variables take" in shown
     assert "-h, --help     Show this message and exit.\n" in shown
-    assert (
-        "  amend       Draft an amendment (avenant) to REFERENCE and print its number.\n" in shown
+    # the column of the commands' summaries as wide as the longest name (`cancel-email`)
+    assert " amend Draft an amendment (avenant) to REFERENCE and print its number. " in (
+        " ".join(shown.split())
     )
     assert "Utilisation" not in shown and "Afficher" not in shown
 

@@ -88,6 +88,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("outbox", _SERVICE, "outbox",
                 "List the emails convflow decided to send, newest first, and what became of "
                 "them."),
+    LazyCommand("cancel-email", "workflow.cli.cancel_email", "cancel_email",
+                "Cancel email ID of the outbox (`convflow outbox` gives its number) while it "
+                "waits for its next attempt: it is never tried again."),
     LazyCommand("emails", "workflow.cli.emails", "emails",
                 "The emails convflow sends: each kind, its French name, to whom and when."),
     LazyCommand("simulate", _SERVICE, "simulate_",

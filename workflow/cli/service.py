@@ -494,7 +494,9 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
     """List the emails convflow decided to send, newest first, and what became of them.
 
     An `uncertain` email went out at its last attempt with no answer from the mail server:
-    the server may have it, and it is tried again later under the same Message-ID.
+    the server may have it, and it is tried again later under the same Message-ID. An email
+    waiting for its next attempt can be cancelled by its number (`convflow cancel-email ID
+    --reason TEXT`).
     """
     app, words = context.app(), context.words
     rows = views.outbox(app, "failed" if failed else None, limit, refused_too=failed)
@@ -516,6 +518,12 @@ def outbox(context: CliContext, failed: bool, limit: int, as_json: bool) -> None
             + (
                 words(" (refused for good: {who})", who=", ".join(r["refused_to"]))
                 if r["refused_to"]
+                else ""
+            )
+            # not sent to all yet (waiting for the others, or cancelled for them): who has it
+            + (
+                words(" (delivered to: {who})", who=", ".join(r["delivered_to"]))
+                if r["delivered_to"] and r["status"] != "sent"
                 else ""
             ),
             (r["last_error"] or "")[:80],

@@ -56,6 +56,7 @@ HINTS = (
     "termination_recorded_late",
     "unknown_amendment",
     "unknown_token",
+    "unknown_email",  # `convflow outbox` lists the emails by number
     "database_missing",
     "schema_missing",
     "schema_behind",
