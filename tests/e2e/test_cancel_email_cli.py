@@ -23,7 +23,7 @@ from workflow.bootstrap import App
 from workflow.settings import load_settings
 
 LEASE = timedelta(seconds=900)
-WHY = "adresse corrigée par l’avenant n° 1"
+WHY = "adresse corrigée par l'avenant n° 1"
 
 
 @pytest.fixture
@@ -120,13 +120,13 @@ def test_a_partly_delivered_email_is_cancelled_for_the_others_and_listed_with_wh
     ("kind", "code", "words"),
     [
         ("award_notified", "email_being_sent",
-         "est en cours d’envoi, pris par le service le dimanche 6 décembre 2026 à 11:00 (heure "
+         "est en cours d'envoi, pris par le service le dimanche 6 décembre 2026 à 11:00 (heure "
          "de Paris)\u00a0: il ne peut plus être annulé"),
         ("signature_requested", "email_already_sent",
-         "est déjà envoyé, le dimanche 6 décembre 2026 à 11:00 (heure de Paris)\u00a0: il n’y a "
+         "est déjà envoyé, le dimanche 6 décembre 2026 à 11:00 (heure de Paris)\u00a0: il n'y a "
          "plus rien à annuler"),
         ("convention_in_force", "email_failed",
-         "est en échec\u00a0: convflow a renoncé à l’envoyer"),
+         "est en échec\u00a0: convflow a renoncé à l'envoyer"),
         ("late", "email_never_sent",
          "ne sera pas envoyé\u00a0: son événement a été enregistré après coup"),
     ],
@@ -151,7 +151,7 @@ def test_an_unknown_number_and_a_missing_or_blank_reason_are_refused(
     unknown = loaded.refusal("cancel-email", "9999", "--reason", WHY)
     assert (unknown["code"], unknown["params"]) == ("unknown_email", {"email": 9999})
     assert unknown["message"].startswith(
-        "aucun courriel de la file d’envoi ne porte le n°\u00a09999"
+        "aucun courriel de la file d'envoi ne porte le n°\u00a09999"
     )
     assert "`convflow outbox` liste les courriels" in loaded("cancel-email", "9999", "--reason",
                                                              WHY).stderr  # fmt: skip
@@ -188,7 +188,7 @@ def _help(language: str | None) -> str:
 def test_its_help_is_in_french() -> None:
     french = _help(None)
     assert french.startswith("Utilisation : convflow cancel-email [OPTIONS] ID ")
-    assert "Annuler le courriel ID de la file d’envoi" in french
+    assert "Annuler le courriel ID de la file d'envoi" in french
     assert "--reason TEXT Pourquoi il est annulé" in french
     assert "Cancel email" not in french
     assert "Cancel email ID of the outbox" in _help("en")
