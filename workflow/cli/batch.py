@@ -8,7 +8,7 @@ said which files it loaded, even with its output redirected to a file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,18 @@ import click
 
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.visible import visible
+from workflow.bootstrap import App
 from workflow.cli.context import CliContext
 from workflow.files.convention_file import read_file
 from workflow.files.scdl import is_scdl_file, read_scdl
-from workflow.files.spreadsheet import KINDS, read_spreadsheet
+from workflow.files.spreadsheet import KINDS, Row, read_spreadsheet
 from workflow.usecases.commands import ImportConvention
-from workflow.usecases.conventions import import_convention, import_conventions, loaded_references
+from workflow.usecases.conventions import (
+    import_convention,
+    import_conventions,
+    loaded_problems,
+    loaded_references,
+)
 from workflow.usecases.intake_drafts import save_drafts
 from workflow.wording.refusals import hint, say
 from workflow.wording.words import Words
@@ -129,7 +135,9 @@ def _targets(batch: Batch) -> dict[str, int]:
 def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
     """A spreadsheet, all or nothing; with --skip-existing, its rows already loaded left out."""
     app = batch.context.app()
-    rows = [(r.number, r.convention) for r in read_spreadsheet(path, **_targets(batch))]
+    also = None if batch.skip_existing else _loaded_rows(app)
+    read = read_spreadsheet(path, **_targets(batch), also=also)
+    rows = [(r.number, r.convention) for r in read]
     existing: list[str] = []
     if batch.skip_existing:
         loaded = loaded_references(app, [c.reference for _, c in rows])
@@ -140,6 +148,12 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
     for result in done:
         batch.loaded_by[result.reference] = str(path)
     return _report(path, imported=[d.reference for d in done], existing=existing)
+
+
+def _loaded_rows(app: App) -> Callable[[list[Row]], list[dict[str, Any]]]:
+    """The rows of a refused spreadsheet whose reference is loaded already, named with its
+    other problems."""
+    return lambda rows: loaded_problems(app, [(r.number, r.convention) for r in rows])
 
 
 def _import_file(batch: Batch, path: Path) -> dict[str, Any]:

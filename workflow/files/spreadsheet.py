@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -85,9 +85,12 @@ def template_csv() -> str:
 
 
 def read_spreadsheet(
-    path: Path, *, payment_target_days: int, signature_target_days: int
-) -> list[Row]:
-    """Every row of a CSV or XLSX file as a convention; raise naming every bad cell."""
+    path: Path, *, payment_target_days: int, signature_target_days: int,
+    also: Callable[[list[Row]], Sequence[Mapping[str, Any]]] | None = None,
+) -> list[Row]:  # fmt: skip
+    """Every row of a CSV or XLSX file as a convention; raise naming every bad cell. A file
+    refused names too, each on its row, the problems `also` finds among the rows that read well
+    (a reference already loaded): every problem at once, not those of a second try."""
     source = str(path)
     check_regular_file(path)
     if not path.is_file():
@@ -122,8 +125,18 @@ def read_spreadsheet(
             continue
         seen[same] = number
         found.append(Row(number, to_domain(parsed, payment_target_days, signature_target_days)))
+    if problems and also is not None and found:
+        problems = _with(problems, also(found))
     refuse_rows(source, problems, len(found))
     return found
+
+
+def _with(problems: FileProblems, more: Sequence[Mapping[str, Any]]) -> FileProblems:
+    """A file's problems with some more, all in the order of their rows."""
+    merged = FileProblems()
+    merged.add(*sorted([*problems.kept, *more], key=lambda problem: problem["line"] or 0))
+    merged.not_kept += problems.not_kept
+    return merged
 
 
 def _beyond(number: int, columns: Sequence[str], cells: Sequence[Any]) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -42,6 +43,7 @@ from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.conventions import (
     check_not_loaded,
     import_conventions,
+    loaded_problems,
     loaded_references,
 )
 from workflow.usecases.intake_drafts import check_new, save_drafts
@@ -78,7 +80,7 @@ def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
         try:
             rows = read_spreadsheet(
                 path, payment_target_days=settings.payment_target_days,
-                signature_target_days=settings.signature_target_days,
+                signature_target_days=settings.signature_target_days, also=_loaded(context),
             )  # fmt: skip
         except ConventionFileError as error:  # named by the upload, not the temporary file
             others = error.params.get("others") or []
@@ -88,6 +90,12 @@ def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
                 **error.own_params,
             ) from None  # fmt: skip
     return rows
+
+
+def _loaded(context: HttpContext) -> Callable[[list[Row]], list[dict[str, Any]]]:
+    """The rows of a refused file whose reference is loaded already, reported with its other
+    problems."""
+    return lambda rows: loaded_problems(context.app, [(r.number, r.convention) for r in rows])
 
 
 def _scdl_rows(context: HttpContext, content: bytes, name: str) -> list[ScdlRow] | None:

@@ -166,9 +166,26 @@ def loaded_references(app: App, references: Sequence[str]) -> set[str]:
         return uow.conventions.existing(references)
 
 
+def loaded_problems(app: App, rows: Sequence[tuple[int, Convention]]) -> list[dict[str, Any]]:
+    """Each row whose reference a convention has already, as a problem of its file ({field,
+    line, code, params}): listed with a file's other problems when it has some."""
+    with app.uow(read_only=True) as uow:
+        return _taken(uow, rows)
+
+
 def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], source: str) -> None:
     """Each row whose reference a convention has already, as it is or but for case (that
     convention's reference named), refused at once; one query per 500 rows."""
+    taken = _taken(uow, rows)
+    if not taken:
+        return
+    first, *others = taken
+    raise ConventionFileError(source, first["line"], "reference", first["code"], others=others,
+                              **first["params"])  # fmt: skip
+
+
+def _taken(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]]) -> list[dict[str, Any]]:
+    """The rows whose reference a convention has already, as it is or but for case."""
     stored = uow.conventions.existing_any_case([convention.reference for _, convention in rows])
     by_case = {reference.lower(): reference for reference in sorted(stored, reverse=True)}
     taken: list[dict[str, Any]] = []
@@ -182,11 +199,7 @@ def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], sour
         else:
             continue
         taken.append({"field": "reference", "line": number, "code": code, "params": params})
-    if not taken:
-        return
-    first, *others = taken
-    raise ConventionFileError(source, first["line"], "reference", first["code"], others=others,
-                              **first["params"])  # fmt: skip
+    return taken
 
 
 def import_conventions(

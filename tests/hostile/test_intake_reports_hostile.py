@@ -1,0 +1,86 @@
+"""What an agent bringing conventions in is told, as the intake tester found it wanting: its
+files kept in tests/hostile/intake_reports, run through `convflow import` (in-process) and the
+dashboard's « Importer un tableau » on SQLite and PostgreSQL.
+
+- manybad.csv: three bad cells and, line 14, a reference loaded already (AMP-PV-2026-004 of
+  lot20-utf8bom.csv): the reference was not among the problems listed, said only once the
+  others were mended.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.e2e.conftest import Convflow
+from tests.hostile.test_spreadsheet_hostile import (
+    admin_browser,
+    base_url,
+    client,
+    problems,
+    tokens,
+    web,
+)
+from tests.http.test_import_page import upload
+from workflow.cli import cli
+
+__all__ = ["admin_browser", "base_url", "client", "tokens", "web"]  # fixtures
+
+FILES = Path(__file__).parent / "intake_reports"
+LOT = FILES / "lot20-utf8bom.csv"
+
+
+def _import(convflow: Convflow, *args: str) -> tuple[int, dict[str, Any]]:
+    result = convflow.runner.invoke(cli, ["import", *args, "--json"], env=convflow.env)
+    assert "Traceback" not in result.output + result.stderr
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _lines(error: dict[str, Any]) -> list[tuple[int, str, str]]:
+    """Each problem of a refusal: line, field, code."""
+    params = error["params"]
+    first = (params["line"], params["field"], error["code"])
+    return [first] + [(o["line"], o["field"], o["code"]) for o in params["others"]]
+
+
+MANYBAD = [
+    (3, "end_date", "sheet_not_a_calendar_date"),
+    (6, "amount", "amount_not_positive"),
+    (8, "party2_signatory_email", "not_an_email"),
+    (14, "reference", "duplicate_reference"),
+]
+
+
+def test_a_reference_loaded_already_is_listed_with_the_files_other_problems(
+    convflow: Convflow,
+) -> None:
+    convflow.ok("import", str(LOT))
+
+    code, answer = _import(convflow, str(FILES / "manybad.csv"))
+
+    assert code == 1
+    error = answer["files"][0]["error"]
+    assert _lines(error) == MANYBAD
+    assert error["params"]["others"][-1]["params"] == {"reference": "AMP-PV-2026-004"}
+    said = convflow("import", str(FILES / "manybad.csv"))
+    assert said.exit_code == 1
+    assert "«\u00a0AMP-PV-2026-004\u00a0» existe déjà (ligne 14)" in said.stderr
+    assert "AMP-MANYBAD-001" not in convflow.ok("list")
+
+
+def test_the_dashboard_lists_the_reference_loaded_already_with_the_other_problems(
+    convflow: Convflow, admin_browser: httpx.Client
+) -> None:
+    convflow.ok("import", str(LOT))
+
+    report = upload(admin_browser, (FILES / "manybad.csv").read_bytes(), "manybad.csv")
+
+    assert report.status_code == 422
+    listed = problems(report)
+    assert [(line, column) for line, column, _ in listed] == [
+        (str(line), field) for line, field, _ in MANYBAD
+    ]
+    assert "AMP-PV-2026-004" in listed[-1][2]
