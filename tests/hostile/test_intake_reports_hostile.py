@@ -84,3 +84,32 @@ def test_the_dashboard_lists_the_reference_loaded_already_with_the_other_problem
         (str(line), field) for line, field, _ in MANYBAD
     ]
     assert "AMP-PV-2026-004" in listed[-1][2]
+
+
+def test_skip_existing_names_a_row_loaded_already_that_says_otherwise(convflow: Convflow) -> None:
+    # lot20-corrected-amount.csv: the lot loaded, its line 3 (AMP-PV-2026-002) with 15 000,00
+    # for 12 500, and one new row. Still left as loaded (public behaviour), now said.
+    convflow.ok("import", str(LOT))
+    corrected = str(FILES / "lot20-corrected-amount.csv")
+
+    said = convflow("import", "--skip-existing", corrected)
+
+    assert said.exit_code == 0
+    assert "1 convention(s) chargée(s), 20 déjà chargée(s)" in said.stdout
+    assert (
+        "ligne 3\u00a0: AMP-PV-2026-002 est déjà chargée et laissée telle quelle, mais cette "
+        "ligne en diffère (amount)\u00a0: la ligne n'a pas été prise en compte\u00a0; corrigez "
+        "le brouillon sur le tableau de bord"
+    ) in said.stderr.replace("\u2019", "'")
+    assert json.loads(convflow.ok("status", "AMP-PV-2026-002", "--json"))["amount"] == "12500.00"
+
+    code, answer = _import(convflow, "--skip-existing", corrected)
+
+    assert code == 0
+    report = answer["files"][0]
+    assert len(report["existing"]) == 21 and report["imported"] == []
+    assert report["existing_differing"] == [
+        {"line": 3, "reference": "AMP-PV-2026-002", "fields": ["amount"], "state": "draft"}
+    ]  # the others identical to what is stored: not named
+    english = convflow.english("import", "--skip-existing", corrected)
+    assert "the row was not taken; correct the draft on the dashboard" in english.stderr

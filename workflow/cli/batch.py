@@ -15,19 +15,21 @@ from typing import Any
 
 import click
 
+from states.convention import Convention
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.visible import visible
 from workflow.bootstrap import App
 from workflow.cli.context import CliContext
 from workflow.files.convention_file import read_file
 from workflow.files.scdl import is_scdl_file, read_scdl
-from workflow.files.spreadsheet import KINDS, Row, read_spreadsheet
+from workflow.files.spreadsheet import KINDS, Row, differing_columns, read_spreadsheet
 from workflow.usecases.commands import ImportConvention
 from workflow.usecases.conventions import (
     import_convention,
     import_conventions,
     loaded_problems,
     loaded_references,
+    stored_conventions,
 )
 from workflow.usecases.intake_drafts import save_drafts
 from workflow.wording.refusals import hint, say
@@ -102,11 +104,32 @@ def _say(words: Words, report: dict[str, Any]) -> None:
     else:
         click.echo(words("{file}: {count} conventions imported", file=file,
                          count=len(report["imported"])))  # fmt: skip
+    for row in report["existing_differing"]:
+        click.echo(_differing_note(words, file, row), err=True)
+
+
+def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
+    """A row left out as loaded already though it says otherwise: what was not taken, and how
+    to take it."""
+    fields = ", ".join(row["fields"])
+    if row["state"] == "draft":
+        return words(
+            "{file}, line {line}: {reference} is loaded already and left as it was, though this "
+            "row differs ({fields}): the row was not taken; correct the draft on the dashboard "
+            "(its page, « Modifier le brouillon »)",
+            file=file, line=row["line"], reference=row["reference"], fields=fields,
+        )  # fmt: skip
+    return words(
+        "{file}, line {line}: {reference} is loaded already and left as it was, though this row "
+        "differs ({fields}): the row was not taken; its terms change by an amendment signed by "
+        "both parties (convflow amend {reference}, docs: README « Amendments »)",
+        file=file, line=row["line"], reference=row["reference"], fields=fields,
+    )  # fmt: skip
 
 
 def _report(path: Path, **outcome: Any) -> dict[str, Any]:
-    return {"file": str(path), "imported": [], "existing": [], "drafts": [], "error": None,
-            **outcome}  # fmt: skip
+    return {"file": str(path), "imported": [], "existing": [], "existing_differing": [],
+            "drafts": [], "error": None, **outcome}  # fmt: skip
 
 
 def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
@@ -139,15 +162,33 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
     read = read_spreadsheet(path, **_targets(batch), also=also)
     rows = [(r.number, r.convention) for r in read]
     existing: list[str] = []
+    differing: list[dict[str, Any]] = []
     if batch.skip_existing:
         loaded = loaded_references(app, [c.reference for _, c in rows])
         existing = [c.reference for _, c in rows if c.reference in loaded]
+        differing = _differing(app, [(n, c) for n, c in rows if c.reference in loaded])
         rows = [(n, c) for n, c in rows if c.reference not in loaded]
     with _progress(len(rows), path) as bar:
         done = import_conventions(app, rows, batch.actor, str(path), app.clock(), bar.update)
     for result in done:
         batch.loaded_by[result.reference] = str(path)
-    return _report(path, imported=[d.reference for d in done], existing=existing)
+    return _report(path, imported=[d.reference for d in done], existing=existing,
+                   existing_differing=differing)  # fmt: skip
+
+
+def _differing(app: App, rows: list[tuple[int, Convention]]) -> list[dict[str, Any]]:
+    """The rows left out as loaded already whose content is not the stored convention's: its
+    line, reference, the columns that differ and the stored convention's state (a draft is
+    corrected by editing it, a convention submitted by an amendment)."""
+    stored = stored_conventions(app, [c.reference for _, c in rows])
+    found = []
+    for number, convention in rows:
+        kept = stored.get(convention.reference)
+        fields = [] if kept is None else differing_columns(convention, kept)
+        if kept is not None and fields:
+            found.append({"line": number, "reference": convention.reference, "fields": fields,
+                          "state": kept.state})  # fmt: skip
+    return found
 
 
 def _loaded_rows(app: App) -> Callable[[list[Row]], list[dict[str, Any]]]:

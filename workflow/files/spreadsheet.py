@@ -61,6 +61,32 @@ class Row:
     convention: Convention
 
 
+def cells_of(convention: Convention) -> dict[str, str]:
+    """A convention as a row of the spreadsheet would give it, each column's value as text
+    (an amount as its number, a date as YYYY-MM-DD), to tell whether a row says what a stored
+    convention says; a party's first signatory only, as a row has one."""
+    cells = {"reference": convention.reference, "title": convention.title,
+             "object": convention.object, "amount": str(convention.amount.normalize()),
+             "end_date": convention.end_date.isoformat(), "place": convention.place}  # fmt: skip
+    for n, party in enumerate(convention.parties[:MAX_PARTIES], start=1):
+        cells[f"party{n}_key"], cells[f"party{n}_name"] = party.key, party.name
+        signatory = next((s for s in convention.signatories if s.party == party.key), None)
+        if signatory is not None:
+            cells[f"party{n}_signatory_name"] = signatory.name
+            cells[f"party{n}_signatory_title"] = signatory.title
+            cells[f"party{n}_signatory_email"] = signatory.email
+    for name in CLAUSE_COLUMNS:
+        cells[name] = str(getattr(convention.clauses, name))
+    return cells
+
+
+def differing_columns(read: Convention, stored: Convention) -> list[str]:
+    """The columns where a row read says otherwise than the stored convention, in the
+    spreadsheet's order."""
+    mine, theirs = cells_of(read), cells_of(stored)
+    return [name for name in COLUMNS if mine.get(name) != theirs.get(name)]
+
+
 def template_csv() -> str:
     """The header line and the reference convention as an example row (the dashboard's
     template and docs/spreadsheet-import.md)."""

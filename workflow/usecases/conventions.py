@@ -173,6 +173,12 @@ def loaded_problems(app: App, rows: Sequence[tuple[int, Convention]]) -> list[di
         return _taken(uow, rows)
 
 
+def stored_conventions(app: App, references: Sequence[str]) -> dict[str, Convention]:
+    """Those of `references` a convention has, each with its convention as stored."""
+    with app.uow(read_only=True) as uow:
+        return {c.reference: c for c in uow.conventions.get_each(references)}
+
+
 def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], source: str) -> None:
     """Each row whose reference a convention has already, as it is or but for case (that
     convention's reference named), refused at once; one query per 500 rows."""
