@@ -24,7 +24,7 @@ from tests.hostile.test_spreadsheet_hostile import (
     tokens,
     web,
 )
-from tests.http.test_import_page import upload
+from tests.http.test_import_page import page_text, upload
 from workflow.cli import cli
 
 __all__ = ["admin_browser", "base_url", "client", "tokens", "web"]  # fixtures
@@ -113,3 +113,31 @@ def test_skip_existing_names_a_row_loaded_already_that_says_otherwise(convflow: 
     ]  # the others identical to what is stored: not named
     english = convflow.english("import", "--skip-existing", corrected)
     assert "the row was not taken; correct the draft on the dashboard" in english.stderr
+
+
+PAST = "6 conventions ont un terme déjà passé\u00a0: elles ne pourront plus être signées avant lui."
+
+
+def test_the_command_line_warns_of_terms_already_past_as_the_dashboard_does(
+    convflow: Convflow, admin_browser: httpx.Client
+) -> None:
+    # lot20-utf8bom.csv: six rows whose term is before the day (6 December 2026 here).
+    report = upload(admin_browser, LOT.read_bytes(), "lot20-utf8bom.csv")
+    assert report.status_code == 200
+    assert PAST in page_text(report).replace(" :", "\u00a0:")
+
+    said = convflow("import", str(LOT))
+
+    assert said.exit_code == 0
+    assert PAST in said.stderr and "(lignes 2, 3, 11, 14, 18, 19)" in said.stderr
+
+
+def test_the_past_terms_are_in_the_json_of_an_import(convflow: Convflow) -> None:
+    code, answer = _import(convflow, str(LOT))
+
+    assert code == 0
+    past = answer["files"][0]["past_terms"]
+    assert [p["line"] for p in past] == [2, 3, 11, 14, 18, 19]
+    assert past[0] == {"line": 2, "reference": "AMP-PV-2026-001", "end_date": "2026-03-05"}
+    code, again = _import(convflow, "--skip-existing", str(LOT))
+    assert code == 0 and again["files"][0]["past_terms"] == []  # none loaded this time

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from states.calendar import civil_date
 from states.convention import Convention
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.visible import visible
@@ -32,6 +33,7 @@ from workflow.usecases.conventions import (
     stored_conventions,
 )
 from workflow.usecases.intake_drafts import save_drafts
+from workflow.wording.past_terms import past_term_rows, past_terms_warning
 from workflow.wording.refusals import hint, say
 from workflow.wording.words import Words
 
@@ -106,6 +108,11 @@ def _say(words: Words, report: dict[str, Any]) -> None:
                          count=len(report["imported"])))  # fmt: skip
     for row in report["existing_differing"]:
         click.echo(_differing_note(words, file, row), err=True)
+    if report["past_terms"]:
+        past = report["past_terms"]
+        lines = ", ".join(str(p["line"]) for p in past)
+        click.echo(words("{file}: {warning} (lines {lines})", file=file, lines=lines,
+                         warning=past_terms_warning(words, len(past))), err=True)  # fmt: skip
 
 
 def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
@@ -129,7 +136,7 @@ def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
 
 def _report(path: Path, **outcome: Any) -> dict[str, Any]:
     return {"file": str(path), "imported": [], "existing": [], "existing_differing": [],
-            "drafts": [], "error": None, **outcome}  # fmt: skip
+            "past_terms": [], "drafts": [], "error": None, **outcome}  # fmt: skip
 
 
 def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
@@ -172,8 +179,13 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
         done = import_conventions(app, rows, batch.actor, str(path), app.clock(), bar.update)
     for result in done:
         batch.loaded_by[result.reference] = str(path)
+    taken = {d.reference for d in done}
+    past = past_term_rows([r for r in read if r.convention.reference in taken],
+                          civil_date(app.clock()))  # fmt: skip
+    past_terms = [{"line": r.number, "reference": r.convention.reference,
+                   "end_date": r.convention.end_date.isoformat()} for r in past]  # fmt: skip
     return _report(path, imported=[d.reference for d in done], existing=existing,
-                   existing_differing=differing)  # fmt: skip
+                   existing_differing=differing, past_terms=past_terms)  # fmt: skip
 
 
 def _differing(app: App, rows: list[tuple[int, Convention]]) -> list[dict[str, Any]]:

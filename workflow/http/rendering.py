@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from workflow.http.presenting import (
     term_rows,
 )
 from workflow.wording import dashboard as labels
+from workflow.wording.past_terms import past_term_rows, past_terms_warning
 from workflow.wording.reading import WITHOUT_EFFECT, without_effect
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -157,6 +159,8 @@ def environment(directory: Path = TEMPLATES) -> Environment:
         term_rows=term_rows,
         sort_labels=SORT_LABELS,
         state_groups=STATE_GROUPS,
+        past_term_rows=past_term_rows,
+        past_terms_warning=partial(past_terms_warning, labels.FRENCH),
     )
     return env
 
