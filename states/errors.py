@@ -255,6 +255,8 @@ CODES: dict[str, dict[str, Kind]] = {
     "date_out_of_range": {"value": "text", "low": "date", "high": "date"},
     "not_a_directory": {"value": "path"},
     "nothing_to_import": {"value": "path"},
+    "not_an_import_file": {"value": "path"},  # named to import: a kind convflow does not import
+    "document_not_an_import_file": {"value": "path"},  # a document: `convflow extract` reads it
     "reference_with_dossier": {"reference": "text"},  # verify: a dossier is checked by itself
     # A file the command line writes (-o): checked before any work, refused if it cannot be.
     "output_is_a_directory": {"value": "path"},

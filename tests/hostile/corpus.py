@@ -8,6 +8,7 @@ with that code, in one line, with no traceback, and that nothing was written.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 TEXT_FIELDS = ("title", "object", "place")
 PARTY_TEXT = ("name",)
@@ -184,7 +185,19 @@ RAW_FILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
 }
 
 # Commands on the loaded reference convention (in draft) that must be refused, with the code.
+INTAKE_DOCS = Path(__file__).parent / "intake_reports" / "docs"
+"""The intake tester's documents and .ods named to `convflow import` (read as TOML, once)."""
+
 CLI_CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    **{
+        f"import-{name}": (["import", str(INTAKE_DOCS / name)], (code,))
+        for name, code in (
+            ("etoile-du-nord.docx", "document_not_an_import_file"),
+            ("etoile-du-nord.pdf", "document_not_an_import_file"),
+            ("lot20-copie.txt", "document_not_an_import_file"),
+            ("lot20.ods", "not_an_import_file"),
+        )
+    },
     "on-year-9999-instant": (
         ["event", "REF", "submit", "--on", "9999-12-31T23:59:59Z"],
         ("date_out_of_range",),

@@ -141,3 +141,29 @@ def test_the_past_terms_are_in_the_json_of_an_import(convflow: Convflow) -> None
     assert past[0] == {"line": 2, "reference": "AMP-PV-2026-001", "end_date": "2026-03-05"}
     code, again = _import(convflow, "--skip-existing", str(LOT))
     assert code == 0 and again["files"][0]["past_terms"] == []  # none loaded this time
+
+
+DOCS = FILES / "docs"
+
+
+def test_a_document_or_an_ods_named_to_import_is_refused_as_not_a_file_to_import(
+    convflow: Convflow,
+) -> None:
+    # Each was read as TOML: « ce n'est pas du texte UTF-8 » or a TOML syntax error.
+    for name, code in (("etoile-du-nord.docx", "document_not_an_import_file"),
+                       ("etoile-du-nord.pdf", "document_not_an_import_file"),
+                       ("lot20-copie.txt", "document_not_an_import_file"),
+                       ("lot20.ods", "not_an_import_file")):  # fmt: skip
+        path = str(DOCS / name)
+        error = convflow.refusal("import", path)
+        assert (error["code"], error["params"]["value"]) == (code, path)
+        said = convflow("import", path)
+        assert said.exit_code == 1
+        assert "n'est pas un fichier à charger (.toml, .csv ou .xlsx)" in said.stderr
+        assert ("pour un document, `convflow extract " in said.stderr) == name.endswith(
+            ("docx", "pdf", "txt")
+        )
+    many = convflow("import", str(DOCS / "lot20.ods"), str(DOCS / "etoile-du-nord.docx"))
+    assert many.exit_code == 1 and many.stderr.count("n'est pas un fichier à charger") == 2
+    assert "`convflow extract " in many.stderr
+    assert json.loads(convflow.ok("list", "--json")) == []

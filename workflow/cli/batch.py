@@ -39,6 +39,23 @@ from workflow.wording.words import Words
 
 IMPORTED = (".toml", *KINDS)
 """What a directory's files must end with to be imported (case aside)."""
+DOCUMENTS = (".docx", ".pdf", ".txt", ".doc", ".odt", ".rtf")
+"""A convention's document, which `convflow extract` reads (.txt, .pdf, .docx): never a file to
+import, refused rather than read as TOML."""
+NOT_IMPORTED = (*DOCUMENTS, ".ods", ".xls", ".xlsm", ".numbers")
+"""Other kinds of files named to import, refused as such (a spreadsheet saved as .ods: save it
+as .xlsx or CSV)."""
+
+
+def refuse_not_importable(path: Path) -> None:
+    """A file named to import that is of a kind convflow does not import (a document, an .ods
+    spreadsheet), refused as a directory's import leaves it aside; a document pointed to
+    `convflow extract`."""
+    kind = path.suffix.lower()
+    if kind in DOCUMENTS:
+        raise InvalidInput("file", "document_not_an_import_file", value=str(path))
+    if kind in NOT_IMPORTED:
+        raise InvalidInput("file", "not_an_import_file", value=str(path))
 
 
 @dataclass
@@ -143,6 +160,7 @@ def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
     """One file of a many-file import, its outcome as a report (never raised)."""
     words = batch.context.words
     try:
+        refuse_not_importable(path)
         if is_scdl_file(path):
             app = batch.context.app()
             drafts = save_drafts(app, read_scdl(path), str(path), batch.actor, app.clock())
@@ -153,7 +171,11 @@ def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
     except DuplicateReference as error:
         return _report(path, error=_duplicate(batch, error, words))
     except ConvflowError as error:
-        return _report(path, error=say(error, words).as_json())
+        said = say(error, words).as_json()
+        if error.code == "document_not_an_import_file":  # the command that reads it
+            said["message"] = words.entry("frame", "with_hint", message=said["message"],
+                                          hint=hint(error, words) or "")  # fmt: skip
+        return _report(path, error=said)
 
 
 def _targets(batch: Batch) -> dict[str, int]:

@@ -147,6 +147,7 @@ def import_(
     (conv-1 for CONV-1) is refused, naming the one loaded, with or without --skip-existing.
     """
     if len(files) == 1 and files[0].suffix.lower() not in KINDS and not files[0].is_dir():
+        batch.refuse_not_importable(files[0])
         _import_one(context, files[0], actor, skip_existing, without_history, as_json,
                     term_ahead)  # fmt: skip
         return

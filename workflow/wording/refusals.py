@@ -73,6 +73,7 @@ HINTS = (
     "duplicate_reference",
     "database_folder_is_a_file",
     "database_folder_not_created",
+    "document_not_an_import_file",  # `convflow extract` reads a document
     "amendment_pending",  # the commands that abandon the open amendment, or carry it through
 )
 """The codes the command line follows with a hint (context `hint`): the command that helps."""
