@@ -167,3 +167,24 @@ def test_a_document_or_an_ods_named_to_import_is_refused_as_not_a_file_to_import
     assert many.exit_code == 1 and many.stderr.count("n'est pas un fichier à charger") == 2
     assert "`convflow extract " in many.stderr
     assert json.loads(convflow.ok("list", "--json")) == []
+
+
+REPEATED = [
+    ("onebad-samekey.csv", "party2_key", "duplicate_party_keys"),
+    ("same-email-both.csv", "party2_signatory_email", "duplicate_signatory_emails"),
+]
+
+
+def test_a_value_two_parties_share_is_named_in_the_column_that_repeats_it(
+    convflow: Convflow, admin_browser: httpx.Client
+) -> None:
+    # Both were said under « Référence (reference) », line 7.
+    for name, column, code in REPEATED:
+        status, answer = _import(convflow, str(FILES / name))
+        assert status == 1
+        assert _lines(answer["files"][0]["error"]) == [(7, column, code)]
+
+        report = upload(admin_browser, (FILES / name).read_bytes(), name)
+
+        assert report.status_code == 422
+        assert [(line, shown) for line, shown, _ in problems(report)] == [("7", column)]

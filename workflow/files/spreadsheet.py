@@ -141,7 +141,7 @@ def read_spreadsheet(
         try:
             parsed = ConventionIn.model_validate(_nested(values))
         except ValidationError as error:
-            problems.add(*(_problem(number, item) for item in error.errors()))
+            problems.add(*(_problem(number, item, values) for item in error.errors()))
             continue
         same = parsed.reference.upper()  # AMP-X and amp-x: one reference, as a person reads
         if same in seen:
@@ -177,13 +177,32 @@ def _beyond(number: int, columns: Sequence[str], cells: Sequence[Any]) -> dict[s
     return None
 
 
-def _problem(number: int, item: Any) -> dict[str, Any]:
+_REPEATED = {"duplicate_party_keys": "key", "duplicate_signatory_emails": "signatory_email"}
+"""A row's problems about its parties as a whole, and the column each repeats a value of."""
+
+
+def _problem(number: int, item: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     code, params = problem_of(item)
     if code == "file_not_a_date":  # a spreadsheet takes 31/12/2025: its example is that form
         value = str(params.get("value", ""))
         code = "sheet_not_a_calendar_date" if is_french_date(value) else "sheet_not_a_date"
-    return {"field": column_of(tuple(item["loc"])), "line": number, "code": code,
-            "params": params}  # fmt: skip
+    field = column_of(tuple(item["loc"]))
+    if code in _REPEATED and not item["loc"]:  # the party's column that repeats, not the row's
+        field = _repeated_column(values, _REPEATED[code]) or field
+    return {"field": field, "line": number, "code": code, "params": params}
+
+
+def _repeated_column(values: Mapping[str, Any], name: str) -> str | None:
+    """The first party's column (`party2_key`) holding what an earlier party's holds, case and
+    spaces aside."""
+    seen: set[str] = set()
+    for n in range(1, MAX_PARTIES + 1):
+        column = f"party{n}_{name}"
+        held = str(_cell(values.get(column)) or "").strip().lower()
+        if held and held in seen:
+            return column
+        seen.add(held)
+    return None
 
 
 def column_of(loc: Sequence[int | str]) -> str:
