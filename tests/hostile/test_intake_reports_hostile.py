@@ -188,3 +188,21 @@ def test_a_value_two_parties_share_is_named_in_the_column_that_repeats_it(
 
         assert report.status_code == 422
         assert [(line, shown) for line, shown, _ in problems(report)] == [("7", column)]
+
+
+def test_the_dashboard_says_which_row_loaded_already_differs_from_the_convention_loaded(
+    convflow: Convflow, admin_browser: httpx.Client
+) -> None:
+    convflow.ok("import", str(LOT))
+    corrected = (FILES / "lot20-corrected-amount.csv").read_bytes()
+
+    report = upload(admin_browser, corrected, "lot20-corrected-amount.csv")
+
+    assert report.status_code == 422
+    listed = problems(report)
+    assert len(listed) == 20 and listed[1][:2] == ("3", "reference")
+    assert (
+        "cette ligne diffère de la convention chargée (amount) : elle n'en changerait rien ; un "
+        "brouillon se corrige sur sa page (« Modifier le brouillon »)"
+    ) in listed[1][2].replace("\u00a0", " ")
+    assert [item for item in listed if "diffère" in item[2]] == [listed[1]]

@@ -16,21 +16,20 @@ from typing import Any
 import click
 
 from states.calendar import civil_date
-from states.convention import Convention
 from states.errors import ConvflowError, DuplicateReference, InvalidInput
 from states.visible import visible
 from workflow.bootstrap import App
 from workflow.cli.context import CliContext
 from workflow.files.convention_file import read_file
 from workflow.files.scdl import is_scdl_file, read_scdl
-from workflow.files.spreadsheet import KINDS, Row, differing_columns, read_spreadsheet
+from workflow.files.spreadsheet import KINDS, Row, read_spreadsheet
 from workflow.usecases.commands import ImportConvention
 from workflow.usecases.conventions import (
+    differing_rows,
     import_convention,
     import_conventions,
     loaded_problems,
     loaded_references,
-    stored_conventions,
 )
 from workflow.usecases.intake_drafts import save_drafts
 from workflow.wording.past_terms import past_term_rows, past_terms_warning
@@ -195,7 +194,7 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
     if batch.skip_existing:
         loaded = loaded_references(app, [c.reference for _, c in rows])
         existing = [c.reference for _, c in rows if c.reference in loaded]
-        differing = _differing(app, [(n, c) for n, c in rows if c.reference in loaded])
+        differing = differing_rows(app, [(n, c) for n, c in rows if c.reference in loaded])
         rows = [(n, c) for n, c in rows if c.reference not in loaded]
     with _progress(len(rows), path) as bar:
         done = import_conventions(app, rows, batch.actor, str(path), app.clock(), bar.update)
@@ -208,21 +207,6 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
                    "end_date": r.convention.end_date.isoformat()} for r in past]  # fmt: skip
     return _report(path, imported=[d.reference for d in done], existing=existing,
                    existing_differing=differing, past_terms=past_terms)  # fmt: skip
-
-
-def _differing(app: App, rows: list[tuple[int, Convention]]) -> list[dict[str, Any]]:
-    """The rows left out as loaded already whose content is not the stored convention's: its
-    line, reference, the columns that differ and the stored convention's state (a draft is
-    corrected by editing it, a convention submitted by an amendment)."""
-    stored = stored_conventions(app, [c.reference for _, c in rows])
-    found = []
-    for number, convention in rows:
-        kept = stored.get(convention.reference)
-        fields = [] if kept is None else differing_columns(convention, kept)
-        if kept is not None and fields:
-            found.append({"line": number, "reference": convention.reference, "fields": fields,
-                          "state": kept.state})  # fmt: skip
-    return found
 
 
 def _loaded_rows(app: App) -> Callable[[list[Row]], list[dict[str, Any]]]:

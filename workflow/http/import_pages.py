@@ -42,6 +42,7 @@ from workflow.http.pages import csv_response, page_context
 from workflow.http.posted import csrf_refused, posted
 from workflow.usecases.conventions import (
     check_not_loaded,
+    differing_rows,
     import_conventions,
     loaded_problems,
     loaded_references,
@@ -63,15 +64,22 @@ def _kind(content: bytes) -> str:
     return ".xlsx" if content.startswith(b"PK\x03\x04") else ".csv"
 
 
-def _rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
+def _rows(
+    context: HttpContext, content: bytes, name: str, differing: list[dict[str, Any]]
+) -> list[Row]:
     """Every row of the uploaded file as a convention, refused naming each bad cell; the
-    references already loaded refused too, each with its row."""
-    rows = _read_rows(context, content, name)
-    check_not_loaded(context.app, [(r.number, r.convention) for r in rows], name)
+    references already loaded refused too, each with its row, and those whose row says
+    otherwise than the convention loaded added to `differing`."""
+    rows = _read_rows(context, content, name, differing)
+    pairs = [(r.number, r.convention) for r in rows]
+    differing += differing_rows(context.app, pairs)
+    check_not_loaded(context.app, pairs, name)
     return rows
 
 
-def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
+def _read_rows(
+    context: HttpContext, content: bytes, name: str, differing: list[dict[str, Any]] | None = None
+) -> list[Row]:
     """Every row of the uploaded file as a convention, refused naming each bad cell."""
     settings = context.app.settings
     with tempfile.TemporaryDirectory(prefix="convflow-import-") as folder:
@@ -80,7 +88,8 @@ def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
         try:
             rows = read_spreadsheet(
                 path, payment_target_days=settings.payment_target_days,
-                signature_target_days=settings.signature_target_days, also=_loaded(context),
+                signature_target_days=settings.signature_target_days,
+                also=_loaded(context, differing),
             )  # fmt: skip
         except ConventionFileError as error:  # named by the upload, not the temporary file
             others = error.params.get("others") or []
@@ -92,10 +101,19 @@ def _read_rows(context: HttpContext, content: bytes, name: str) -> list[Row]:
     return rows
 
 
-def _loaded(context: HttpContext) -> Callable[[list[Row]], list[dict[str, Any]]]:
+def _loaded(
+    context: HttpContext, differing: list[dict[str, Any]] | None
+) -> Callable[[list[Row]], list[dict[str, Any]]]:
     """The rows of a refused file whose reference is loaded already, reported with its other
-    problems."""
-    return lambda rows: loaded_problems(context.app, [(r.number, r.convention) for r in rows])
+    problems (those whose content differs from the convention loaded added to `differing`)."""
+
+    def loaded(rows: list[Row]) -> list[dict[str, Any]]:
+        pairs = [(r.number, r.convention) for r in rows]
+        if differing is not None:
+            differing.extend(differing_rows(context.app, pairs))
+        return loaded_problems(context.app, pairs)
+
+    return loaded
 
 
 def _scdl_rows(context: HttpContext, content: bytes, name: str) -> list[ScdlRow] | None:
@@ -122,11 +140,13 @@ def problems(error: ConvflowError) -> list[dict[str, Any]]:
                  "text": say(error, FRENCH).sentence}]  # fmt: skip
     first = {"line": error.params.get("line"), "column": error.field,
              "column_label": column_label(error.field),
-             "text": problem_text(FRENCH, error.code, error.own_params)}  # fmt: skip
+             "text": problem_text(FRENCH, error.code, error.own_params),
+             "params": error.own_params}  # fmt: skip
     return [first] + [
         {"line": other.get("line"), "column": other.get("field"),
          "column_label": column_label(other.get("field")),
-         "text": problem_text(FRENCH, str(other["code"]), other.get("params") or {})}
+         "text": problem_text(FRENCH, str(other["code"]), other.get("params") or {}),
+         "params": other.get("params") or {}}
         for other in error.params.get("others") or []
     ]  # fmt: skip
 
@@ -148,12 +168,20 @@ def column_label(column: str | None) -> str | None:
 
 
 def _refused_page(
-    context: HttpContext, signed: SignedIn, error: ConvflowError, name: str
-) -> Response:
+    context: HttpContext, signed: SignedIn, error: ConvflowError, name: str,
+    differing: list[dict[str, Any]] | None = None,
+) -> Response:  # fmt: skip
     """The upload form again, with each problem of the file refused (422); those past the
-    ones the refusal kept only counted."""
+    ones the refusal kept only counted; a row loaded already that says otherwise than the
+    convention loaded said so, with its columns that differ."""
     not_shown = int(error.params.get("problems_not_shown") or 0)
-    return _page(context, signed, 422, refused=problems(error), refused_not_shown=not_shown,
+    said = problems(error)
+    by_line = {(d["line"], d["reference"]): d for d in differing or []}
+    for item in said:
+        found = by_line.get((item["line"], (item.get("params") or {}).get("reference")))
+        if item["column"] == "reference" and found is not None:
+            item["differs"] = found
+    return _page(context, signed, 422, refused=said, refused_not_shown=not_shown,
                  file_name=name)  # fmt: skip
 
 
@@ -232,13 +260,14 @@ async def check(
 
 
 def _report(context: HttpContext, signed: SignedIn, content: bytes, name: str) -> Response:
+    differing: list[dict[str, Any]] = []
     try:
         if len(content) > MAX_DOCUMENT:
             raise InvalidInput("file", "document_too_large", most=str(MAX_DOCUMENT))
         scdl = _scdl_rows(context, content, name)
-        rows = _rows(context, content, name) if scdl is None else []
+        rows = _rows(context, content, name, differing) if scdl is None else []
     except ConvflowError as error:
-        return _refused_page(context, signed, error, name)
+        return _refused_page(context, signed, error, name, differing)
     return _page(
         context, signed, report=rows, scdl=scdl, file_name=name,
         content=base64.b64encode(content).decode("ascii"),

@@ -36,6 +36,7 @@ from states.visible import visible
 from storage.uow import UnitOfWork
 from workflow.bootstrap import App
 from workflow.files.convention_file import ConventionFileError
+from workflow.files.spreadsheet import differing_columns
 from workflow.usecases.commands import (
     ConventionImported,
     DeadlineOpened,
@@ -177,6 +178,21 @@ def stored_conventions(app: App, references: Sequence[str]) -> dict[str, Convent
     """Those of `references` a convention has, each with its convention as stored."""
     with app.uow(read_only=True) as uow:
         return {c.reference: c for c in uow.conventions.get_each(references)}
+
+
+def differing_rows(app: App, rows: Sequence[tuple[int, Convention]]) -> list[dict[str, Any]]:
+    """The rows whose reference is loaded already and whose content is not the stored
+    convention's: its line, reference, the columns that differ and the stored convention's
+    state (a draft is corrected by editing it, a convention submitted by an amendment)."""
+    stored = stored_conventions(app, [c.reference for _, c in rows])
+    found = []
+    for number, convention in rows:
+        kept = stored.get(convention.reference)
+        fields = [] if kept is None else differing_columns(convention, kept)
+        if kept is not None and fields:
+            found.append({"line": number, "reference": convention.reference, "fields": fields,
+                          "state": kept.state})  # fmt: skip
+    return found
 
 
 def _refuse_loaded(uow: UnitOfWork, rows: Sequence[tuple[int, Convention]], source: str) -> None:
