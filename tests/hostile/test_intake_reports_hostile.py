@@ -204,5 +204,5 @@ def test_the_dashboard_says_which_row_loaded_already_differs_from_the_convention
     assert (
         "cette ligne diffère de la convention chargée (amount) : elle n'en changerait rien ; un "
         "brouillon se corrige sur sa page (« Modifier le brouillon »)"
-    ) in listed[1][2].replace("\u00a0", " ")
+    ) in listed[1][2].replace("\u00a0", " ").replace("\u202f", " ")
     assert [item for item in listed if "diffère" in item[2]] == [listed[1]]
