@@ -260,17 +260,17 @@ class OutboxRepository:
             )
             .order_by(o.id)
         ).all()
+        still: dict[int, list[tuple[int, set[str]]]] = {}  # by convention, in id order
+        for other in earlier:
+            still.setdefault(other.convention_id, []).append((other.id, _unreached(other)))
         found: dict[int, frozenset[str]] = {}
         for row in ours:
-            unreached = {
-                addressed(m) for m in Reached.of(row).unreached((*row.recipients, *row.cc))
-            }
-            held = {
-                addressed(mailbox)
-                for other in earlier
-                if other.convention_id == row.convention_id and other.id < row.id
-                for mailbox in Reached.of(other).unreached((*other.recipients, *other.cc))
-            } & unreached
+            mine = _unreached(row)
+            held: set[str] = set()
+            for other_id, theirs in still.get(row.convention_id, ()):
+                if other_id >= row.id:
+                    break
+                held |= theirs & mine
             if held:
                 found[row.id] = frozenset(held)
         return found
@@ -614,6 +614,11 @@ def _held_whole(dialect: str) -> ColumnElement[bool]:
     of its convention (`_behind_an_earlier` for one of them, and none free): it waits whole.
     An email only partly held is not: it goes now to those not held (OutboxRepository.held)."""
     return and_(_behind_an_earlier(dialect), _ALL_HELD[dialect])
+
+
+def _unreached(row: AnyRow) -> set[str]:
+    """The recipients an outbox row has still to reach, as `addressed` writes them."""
+    return {addressed(m) for m in Reached.of(row).unreached((*row.recipients, *row.cc))}
 
 
 def new_token() -> str:
