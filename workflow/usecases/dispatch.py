@@ -547,8 +547,9 @@ def _partly_held(
         note = refused.note if refused is not None else None
         if not uow.outbox.partly(row.id, reached, email.subject, claim.token, note):
             return False
-        if refused is not None:
-            _alert_refused(app, uow, row, refused, attempt, at)
+        if refused is not None:  # a part spends no attempt: its alert keyed by whom it reached
+            part = f":part:{len(reached.delivered_to)}:{len(reached.refused_to)}"
+            _alert_refused(app, uow, row, refused, attempt, at, part)
         return True
 
     if not _commit(app, claim, write):
@@ -681,7 +682,13 @@ def _wait_for_the_rest(
 
 
 def _alert_refused(
-    app: App, uow: UnitOfWork, row: AnyRow, refused: _Refused, attempt: int, at: datetime
+    app: App,
+    uow: UnitOfWork,
+    row: AnyRow,
+    refused: _Refused,
+    attempt: int,
+    at: datetime,
+    part: str = "",
 ) -> None:
     """Tell the administrators that the mail server refused an email for good to some of its
     recipients (`refused.lost`), the others having it or waiting for it: once per attempt that
@@ -691,7 +698,7 @@ def _alert_refused(
     app.mailer.queue_alert(uow, dict(row._mapping), Refusal.said(refused.lost), at,
                            recipients=[refusal.recipient for refusal in refused.lost],
                            delivered_to=list(refused.reached.delivered_to),
-                           key=f"alert:{row.id}:refused:{attempt}")  # fmt: skip
+                           key=f"alert:{row.id}:refused:{attempt}{part}")  # fmt: skip
 
 
 def recorded_reason(result: DeliveryResult) -> str:
