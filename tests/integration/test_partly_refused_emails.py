@@ -125,7 +125,7 @@ def test_a_greylisted_partner_gets_the_email_the_other_had_and_nobody_gets_it_tw
     assert not [m for m in since if m.envelope == (ADMIN,)]  # nothing to alert about
 
 
-def test_the_next_email_to_both_waits_until_the_greylisted_partner_has_the_earlier_one(
+def test_the_next_email_to_both_reaches_the_other_at_once_and_the_greylisted_one_in_order(
     signed_and_notified: App, all_delivered: RunningServer
 ) -> None:
     app, server = signed_and_notified, all_delivered

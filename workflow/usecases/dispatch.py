@@ -83,9 +83,10 @@ class DeliveryReport:
     """Whether the mail server took convflow's settings for an email of this pass: it was
     sent, or the server itself answered for it (refused, deferred)."""
     partly: list[str] = field(default_factory=list)
-    """Emails the mail server took for some recipients and refused for others (at RCPT), this
-    pass: sent to them (and among `sent` if nobody is left to try), retried or failed for the
-    others; never a batch deferred whole."""
+    """Emails the mail server took for some recipients and refused for others (at RCPT), or
+    sent to some while the others were held by an earlier email to them (see
+    OutboxRepository.claim), this pass: sent to them (and among `sent` if nobody is left to
+    try), retried, failed or waiting for the others; never a batch deferred whole."""
     resumed: list[str] = field(default_factory=list)
     """Of the emails the server took, those a hold had held (as this process saw, or as their
     outbox line said): the hold is over for them."""
@@ -522,8 +523,9 @@ def _record(
 
 
 PARTLY_SENT = "partly sent"
-"""What `_record` says of an email the server took for some recipients and deferred for others:
-waiting (pending) for those, but the server takes mail: its batch was not deferred whole."""
+"""What `_record` says of an email the server took for some recipients and deferred for others,
+or sent to some while the others were held: waiting (pending) for those, but the server takes
+mail: its batch was not deferred whole."""
 
 
 def _partly_held(
