@@ -21,6 +21,7 @@ from sqlalchemy import (
     Connection,
     Select,
     Text,
+    and_,
     cast,
     func,
     insert,
@@ -220,13 +221,16 @@ class OutboxRepository:
         PostgreSQL, rows another sender is claiming are skipped. Oldest queued first (by id):
         emails due together leave in the order they were decided.
 
-        None is taken while an earlier email of its convention to one of its recipients is
-        not sent yet (waiting for a retry, uncertain, or being sent by any sender): a partner
-        reads one convention's emails in the order they were queued, whatever the mail server
-        refused for a while and however many services share the outbox. So a batch holds at
-        most one unsent email of a convention per recipient, and the later ones are claimed
-        once it is sent or given up (failed). The rows are returned as they were before the
-        claim (their former status says if one was taken back)."""
+        Each recipient reads one convention's emails in the order they were queued, whatever
+        the mail server refused for a while and however many services share the outbox: a
+        recipient is *held* for an email while an earlier email of its convention, not sent
+        yet (waiting for a retry, uncertain, or being sent by any sender), has that recipient
+        still to reach. An email is taken when at least one of those it has still to reach is
+        not held (`held` says which are, for the envelope of this attempt: the others alone,
+        the email then waiting for the held ones as a partly delivered one does); one whose
+        recipients are all held waits, and is taken again once the earlier email is sent,
+        given up (failed) or cancelled. The rows are returned as they were before the claim
+        (their former status says if one was taken back)."""
         query = claim_query(self._connection.dialect.name, now, limit, lease, self._lock_rows)
         rows = list(self._connection.execute(query).all())
         if rows:
@@ -236,6 +240,40 @@ class OutboxRepository:
                 .values(status="sending", claimed_at=now, claim_token=token or new_token())
             )
         return rows
+
+    def held(self, rows: list[AnyRow]) -> dict[int, frozenset[str]]:
+        """For each claimed email (its id), the recipients it has still to reach that an
+        earlier email of its convention, not sent yet, has still to reach too (as `addressed`
+        writes them): held, this attempt goes to the others alone. One read for the batch,
+        from ix_outbox_unsent_by_convention; emails of no convention, or holding nobody, are
+        left out. Read in the claim's transaction: an earlier email of the same batch holds
+        the later one's shared recipients (it is unsent until recorded)."""
+        ours = [row for row in rows if row.convention_id is not None]
+        if not ours:
+            return {}
+        earlier = self._connection.execute(
+            select(o.id, o.convention_id, o.recipients, o.cc, o.delivered_to, o.refused_to)
+            .where(
+                o.convention_id.in_({row.convention_id for row in ours}),
+                OUTBOX_UNSENT,
+                o.id < max(row.id for row in ours),
+            )
+            .order_by(o.id)
+        ).all()
+        still: dict[int, list[tuple[int, set[str]]]] = {}  # by convention, in id order
+        for other in earlier:
+            still.setdefault(other.convention_id, []).append((other.id, _unreached(other)))
+        found: dict[int, frozenset[str]] = {}
+        for row in ours:
+            mine = _unreached(row)
+            held: set[str] = set()
+            for other_id, theirs in still.get(row.convention_id, ()):
+                if other_id >= row.id:
+                    break
+                held |= theirs & mine
+            if held:
+                found[row.id] = frozenset(held)
+        return found
 
     def renew(self, token: str, now: datetime) -> int:
         """Renew every claim `token` still holds, as of `now`; how many it still holds."""
@@ -279,6 +317,24 @@ class OutboxRepository:
             extra["subject"] = subject
         return self._outcome(outbox_id, token, status="pending", next_attempt_at=at,
                              last_error=error, **extra)  # fmt: skip
+
+    def partly(
+        self,
+        outbox_id: int,
+        reached: Reached,
+        subject: str,
+        token: str,
+        note: str | None = None,
+    ) -> bool:
+        """The server took the email for those this attempt went to, while others were held
+        (an earlier email to them is not sent yet: see `claim`): it stays `pending`, due as it
+        was, its `delivered_to` (and `refused_to`) as `reached` says, `subject` what those read;
+        taken again once its held recipients are freed. Not counted in `attempts` (the failures'
+        budget): an email never runs out of attempts by being held. False if the claim was lost."""
+        values: dict[str, Any] = {**reached.values(), "subject": subject}
+        if note is not None:
+            values["last_error"] = note
+        return self._outcome(outbox_id, token, counted=False, status="pending", **values)
 
     def hold(
         self,
@@ -445,11 +501,12 @@ class OutboxRepository:
 
     def next_attempt(self, lease: timedelta) -> datetime | None:
         """The earliest instant an email is due (or a stale claim may be taken back). An email
-        waiting behind an earlier one to the same recipient (see `claim`) is due when that one
-        is sent or given up, not at its own instant: the earlier one's is counted instead."""
+        whose recipients still to reach are all held by earlier ones (see `claim`) is due when
+        one of those is sent or given up, not at its own instant: the earlier one's is counted
+        instead; one only partly held is due at its own instant (it goes to the others)."""
         pending = self._connection.execute(
             select(o.next_attempt_at)
-            .where(OUTBOX_WAITING, ~_behind_an_earlier(self._connection.dialect.name))
+            .where(OUTBOX_WAITING, ~_held_whole(self._connection.dialect.name))
             .order_by(o.next_attempt_at)
             .limit(1)
         ).scalar()
@@ -464,8 +521,9 @@ def claim_query(
     dialect: str, now: datetime, limit: int, lease: timedelta, lock_rows: bool
 ) -> Select[Any]:
     """The claim's read (OutboxRepository.claim), in `dialect` ("sqlite", "postgresql"): the
-    emails to take now, oldest queued first, none behind an earlier unsent one to the same
-    recipient; locked, skipping those another sender is claiming, when `lock_rows`."""
+    emails to take now, oldest queued first, none whose recipients still to reach are all held
+    by earlier unsent ones (`_held_whole`); locked, skipping those another sender is claiming,
+    when `lock_rows`."""
     query = (
         select(outbox_table)
         .where(
@@ -477,7 +535,7 @@ def claim_query(
                 OUTBOX_WAITING & (o.next_attempt_at <= now),
                 OUTBOX_SENDING & (o.claimed_at <= now - lease),
             ),
-            ~_behind_an_earlier(dialect),
+            ~_held_whole(dialect),
         )
         # In the order the emails were queued, not by when each fell due: one
         # convention's emails due together leave in the order of its events (the
@@ -517,7 +575,8 @@ in each backend's words for a JSON list."""
 def _behind_an_earlier(dialect: str) -> ColumnElement[bool]:
     """Whether an email of the outbox has an earlier email (a smaller id: queued before it) of
     the same convention, not sent yet (OUTBOX_UNSENT), to one of its recipients at least
-    (those each has still to reach: a partner who has the earlier one waits for nothing).
+    (those each has still to reach: a partner who has the earlier one waits for nothing):
+    those shared recipients are held (they wait), the others not (`_held_whole`).
     Read from ix_outbox_unsent_by_convention: the convention's few unsent emails, never those
     sent before. An email of no convention (the administrators' summaries) waits behind none."""
     addresses = _ADDRESSES[dialect]
@@ -531,6 +590,35 @@ def _behind_an_earlier(dialect: str) -> ColumnElement[bool]:
         .where(e.convention_id == o.convention_id, e.id < o.id, _EARLIER_UNSENT, shared)
         .exists()
     )
+
+
+_ALL_HELD = {
+    dialect: text(
+        # `mailbox`, never `address`: PostgreSQL would read the earlier's `address` (its
+        # function's alias, whose column is `value`) as this outer column.
+        f"NOT EXISTS (SELECT 1 FROM (SELECT address AS mailbox FROM ({addresses.format('outbox')}) "
+        "AS unreached) AS mine WHERE NOT EXISTS ("
+        "SELECT 1 FROM outbox AS earlier WHERE earlier.convention_id = outbox.convention_id "
+        "AND earlier.id < outbox.id AND earlier.status IN ('pending', 'uncertain', 'sending') "
+        f"AND mine.mailbox IN ({addresses.format('earlier')})))"
+    )
+    for dialect, addresses in _ADDRESSES.items()
+}
+"""Whether an email has no recipient still to reach that no earlier unsent email of its
+convention has still to reach, i.e. all are held (read, as `_behind_an_earlier`, from
+ix_outbox_unsent_by_convention, whose partial condition it writes literally)."""
+
+
+def _held_whole(dialect: str) -> ColumnElement[bool]:
+    """Whether every recipient an email has still to reach is held by an earlier unsent email
+    of its convention (`_behind_an_earlier` for one of them, and none free): it waits whole.
+    An email only partly held is not: it goes now to those not held (OutboxRepository.held)."""
+    return and_(_behind_an_earlier(dialect), _ALL_HELD[dialect])
+
+
+def _unreached(row: AnyRow) -> set[str]:
+    """The recipients an outbox row has still to reach, as `addressed` writes them."""
+    return {addressed(m) for m in Reached.of(row).unreached((*row.recipients, *row.cc))}
 
 
 def new_token() -> str:

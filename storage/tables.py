@@ -179,8 +179,9 @@ OUTBOX_WAITING = text("status IN ('pending', 'uncertain')")
 OUTBOX_SENDING = text("status = 'sending'")
 OUTBOX_UNSENT = text("status IN ('pending', 'uncertain', 'sending')")
 """An email not sent yet and still to be: waiting for an attempt, or claimed by a sender. A
-later email of its convention to one of its recipients is not claimed before it is sent or
-given up (failed); emails that will never leave (late, withheld, cancelled) hold back none."""
+later email of its convention is not sent to the recipients it has still to reach before it is
+sent or given up (failed); emails that will never leave (late, withheld, cancelled) hold back
+none."""
 _FAILED = text("status = 'failed'")
 
 

@@ -32,9 +32,10 @@ def cancel_email(
     its next attempt: it is never tried again.
 
     For an email the mail server keeps deferring to an address known to be wrong (an avenant
-    corrected it): until it is sent or given up (failed), the convention's later emails to its
-    recipients wait behind it, for hours. Once it is cancelled they leave at the service's next
-    pass (within a minute). Those the mail server already took it for keep it: it is cancelled
+    corrected it): until it is sent or given up (failed), the convention's later emails wait
+    behind it for the recipients it has still to reach, for hours (their other recipients have
+    them at once). Once it is cancelled they are offered to those at the service's next pass
+    (within a minute). Those the mail server already took it for keep it: it is cancelled
     for the others only. It shows as cancelled in `convflow outbox` and the convention's
     dossier, with who cancelled it, when and why. Only a waiting email (pending, uncertain,
     held) can be cancelled: one being sent, sent, failed or cancelled already is refused.

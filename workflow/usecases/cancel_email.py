@@ -3,9 +3,10 @@
 An email the mail server keeps deferring (a 4xx: greylisting, a mailbox gone that answers
 « try again later ») is tried again for up to `CONVFLOW_MAX_ATTEMPTS` attempts, about 18 hours
 with the default 24; meanwhile, by the outbox's order rule, every later email of its convention
-to one of the recipients it has still to reach waits behind it. When the address is known to be
-wrong (an avenant corrected it), an administrator cancels it: it is never tried again, and the
-later emails leave at the service's next pass. Only an email waiting for its next attempt
+to one of the recipients it has still to reach waits behind it for those recipients (its
+others have it at once). When the address is known to be wrong (an avenant corrected it), an
+administrator cancels it: it is never tried again, and the later emails are offered to those
+recipients at the service's next pass. Only an email waiting for its next attempt
 (pending, uncertain, held) can be: one a sender is sending, sent, given up (failed), cancelled
 already or never to be sent is refused, naming its status. Those the mail server already took
 it for keep it: only the rest is cancelled (`delivered_to` names them).

@@ -83,9 +83,10 @@ class DeliveryReport:
     """Whether the mail server took convflow's settings for an email of this pass: it was
     sent, or the server itself answered for it (refused, deferred)."""
     partly: list[str] = field(default_factory=list)
-    """Emails the mail server took for some recipients and refused for others (at RCPT), this
-    pass: sent to them (and among `sent` if nobody is left to try), retried or failed for the
-    others; never a batch deferred whole."""
+    """Emails the mail server took for some recipients and refused for others (at RCPT), or
+    sent to some while the others were held by an earlier email to them (see
+    OutboxRepository.claim), this pass: sent to them (and among `sent` if nobody is left to
+    try), retried, failed or waiting for the others; never a batch deferred whole."""
     resumed: list[str] = field(default_factory=list)
     """Of the emails the server took, those a hold had held (as this process saw, or as their
     outbox line said): the hold is over for them."""
@@ -167,7 +168,15 @@ def retry_delay(attempts: int, base_seconds: int) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), _MAX_DELAY)
 
 
-def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) -> OutgoingEmail:
+def _render(
+    renderer: Renderer,
+    row: AnyRow,
+    convention: dict[str, Any] | None,
+    held: frozenset[str] = frozenset(),
+) -> OutgoingEmail:
+    """The email as this attempt sends it: to all its To and Cc (its headers), its envelope
+    limited to those it has still to reach, less the `held` (an earlier email to them is not
+    sent yet: OutboxRepository.held)."""
     # The convention frozen when the email was decided; only emails queued before facts were
     # frozen (and the alerts, about no one convention's moment) take it as it stands now.
     facts = row.context.get("convention") or convention
@@ -176,6 +185,8 @@ def _render(renderer: Renderer, row: AnyRow, convention: dict[str, Any] | None) 
     # Those the mail server took it for already are not offered it again; none left (which
     # no outcome records) would be an email to nobody: everyone, rather than no one.
     unreached = Reached.of(row).unreached(to + cc)
+    if held:
+        unreached = tuple(mailbox for mailbox in unreached if addressed(mailbox) not in held)
     return OutgoingEmail(
         message_id=row.message_id,
         idempotency_key=row.idempotency_key,
@@ -246,12 +257,14 @@ def deliver(
         token = new_token()
         with app.uow() as uow:
             rows = uow.outbox.claim(max(now, app.clock()), batch, lease, token)
+            held = uow.outbox.held(rows)
             uow.commit()
         if not rows:
             return _said_held(report, holds, now)
         _log_claimed(rows)
         with HeldClaim(app, token, lease) as claim:
-            deferred = _deliver_batch(app, sender, rows, claim, now, report, stopping, holds)
+            deferred = _deliver_batch(app, sender, rows, claim, now, report, stopping, holds,
+                                      held)  # fmt: skip
         if deferred:
             if not report.held:  # a server refusing our settings is said below, once
                 log.warning("the mail server deferred a whole batch: the next wake-up tries again")
@@ -332,18 +345,26 @@ def _deliver_batch(
     report: DeliveryReport,
     stopping: Callable[[], bool],
     holds: Holds,
+    held: dict[int, frozenset[str]] | None = None,
 ) -> bool:
     """Send one claimed batch; True if every email tried was deferred. Its emails go one after
-    the other, in the order they were queued, on one connection; the claim put in it at most
-    one unsent email of a convention per recipient, so none can overtake another to the same
-    person here either (the next is claimed once this one is sent or given up)."""
+    the other, in the order they were queued, on one connection; each goes to those of its
+    recipients it has still to reach that no earlier unsent email of its convention holds
+    (`held`, read with the claim: OutboxRepository.held), so none can overtake another to
+    the same person here either (the held ones get it once the earlier email is sent or
+    given up)."""
     emails: list[tuple[AnyRow, OutgoingEmail]] = []
+    held = held or {}
     rows = _without_moot(app, rows, claim, report)
+    free = [row for row in rows if not _all_held(row, held.get(row.id))]
+    if len(free) < len(rows):  # freed by none since the claim's read: given back, untried
+        _give_back(app, claim, [row for row in rows if row not in free])
+        rows = free
     conventions = _conventions(app, rows)
     for row in rows:
         try:
             convention = conventions.get(row.context.get("reference"))
-            emails.append((row, _render(app.renderer, row, convention)))
+            emails.append((row, _render(app.renderer, row, convention, held.get(row.id, _NONE))))
         except Exception as problem:  # a template that cannot render is a permanent failure
             _fail(app, claim, row, f"rendering failed: {problem}", None, now, report, False)
     if not emails:
@@ -356,10 +377,33 @@ def _deliver_batch(
                 _release(app, claim, [r for r, _ in emails[number:]], claim.held())
                 break
             result = next(results)  # the next email goes now
-            recorded.append(_record(app, claim, row, email, result, now, report, holds))
+            recorded.append(_record(app, claim, row, email, result, now, report, holds,
+                                    held.get(row.id, _NONE)))  # fmt: skip
     finally:
         _close(results)
     return bool(recorded) and all(status in WAITING for status in recorded)
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _all_held(row: AnyRow, held: frozenset[str] | None) -> bool:
+    """Whether every recipient the email has still to reach is held (none to send it to now)."""
+    if not held:
+        return False
+    unreached = Reached.of(row).unreached((*row.recipients, *row.cc))
+    return bool(unreached) and all(addressed(mailbox) in held for mailbox in unreached)
+
+
+def _give_back(app: App, claim: HeldClaim, rows: list[AnyRow]) -> None:
+    """Give back, untried and uncounted, emails whose recipients are all held."""
+
+    def write(uow: UnitOfWork) -> None:
+        for row in rows:
+            status = row.status if row.status in WAITING else "pending"
+            uow.outbox.release(row.id, claim.token, status)
+
+    _commit(app, claim, write)
 
 
 def _without_moot(
@@ -433,8 +477,10 @@ def _record(
     now: datetime,
     report: DeliveryReport,
     holds: Holds,
+    held: frozenset[str] = frozenset(),
 ) -> str:
-    """Record what became of one email; the status it now has ("sending": not recorded)."""
+    """Record what became of one email; the status it now has ("sending": not recorded).
+    `held`: those it did not go to, held by an earlier email (it waits for them)."""
     at = max(now, app.clock())
     subject = email.subject
     attempt = row.attempts + 1  # this attempt, counted as it is recorded
@@ -443,7 +489,11 @@ def _record(
         if row.message_id in holds.emails or _was_held(row):
             report.resumed.append(row.message_id)
     if result.refusals:  # the server answered for each recipient, and refused some
-        return _record_refusals(app, claim, row, email, result, attempt, now, report)
+        return _record_refusals(app, claim, row, email, result, attempt, now, report, held)
+    if result.outcome == DeliveryOutcome.SENT and held:
+        before = Reached.of(row)
+        taken = Reached(before.delivered_to + email.envelope_recipients, before.refused_to)
+        return _partly_held(app, claim, row, email, taken, held, report)
     if result.outcome == DeliveryOutcome.SENT:
         reached = _reached_all(row, email)
 
@@ -473,8 +523,46 @@ def _record(
 
 
 PARTLY_SENT = "partly sent"
-"""What `_record` says of an email the server took for some recipients and deferred for others:
-waiting (pending) for those, but the server takes mail: its batch was not deferred whole."""
+"""What `_record` says of an email the server took for some recipients and deferred for others,
+or sent to some while the others were held: waiting (pending) for those, but the server takes
+mail: its batch was not deferred whole."""
+
+
+def _partly_held(
+    app: App,
+    claim: HeldClaim,
+    row: AnyRow,
+    email: OutgoingEmail,
+    reached: Reached,
+    held: frozenset[str],
+    report: DeliveryReport,
+    refused: _Refused | None = None,
+    attempt: int = 0,
+) -> str:
+    """The server answered for everyone this attempt went to, while others were held: the
+    email waits (pending) for the held ones alone, claimed again once the earlier email to
+    them is sent, given up or cancelled; never `sent` (run-due says it partly sent), never a
+    batch deferred whole, no attempt spent (OutboxRepository.partly)."""
+    at = app.clock()
+
+    def write(uow: UnitOfWork) -> bool:
+        note = refused.note if refused is not None else None
+        if not uow.outbox.partly(row.id, reached, email.subject, claim.token, note):
+            return False
+        if refused is not None:  # a part spends no attempt: its alert keyed by whom it reached
+            part = f":part:{len(reached.delivered_to)}:{len(reached.refused_to)}"
+            _alert_refused(app, uow, row, refused, attempt, at, part)
+        return True
+
+    if not _commit(app, claim, write):
+        return _claim_lost(row, "partly sent", report)
+    if row.message_id not in report.partly:
+        report.partly.append(row.message_id)
+    log.info("sent %s %s to %s; waiting for %s, to whom an earlier email of the convention "
+             "is not sent yet", row.kind, row.message_id,
+             ", ".join(email.envelope_recipients), ", ".join(sorted(held)),
+             extra=_about(row))  # fmt: skip
+    return PARTLY_SENT
 
 
 def _reached_all(row: AnyRow, email: OutgoingEmail) -> Reached | None:
@@ -508,6 +596,7 @@ def _record_refusals(
     attempt: int,
     now: datetime,
     report: DeliveryReport,
+    held: frozenset[str] = frozenset(),
 ) -> str:
     """Record an attempt the mail server refused for some recipients (RCPT), and maybe took for
     the others: those it took have the email, and are never offered it again; those it refused
@@ -532,6 +621,9 @@ def _record_refusals(
     if took:  # the server took it for some: said so (run-due), and no deferral of the batch
         report.partly.append(row.message_id)
     deferred = any(not refusal.permanent for refusal in result.refusals)
+    if held and not deferred:  # none deferred: it waits for the held alone
+        return _partly_held(app, claim, row, email, refused.reached, held, report, refused,
+                            attempt)  # fmt: skip
     if deferred and attempt < app.settings.max_attempts:
         subject = email.subject if took else None  # the one those it reached read
         waiting = _wait_for_the_rest(app, claim, row, refused, subject, attempt, at, report)
@@ -592,7 +684,13 @@ def _wait_for_the_rest(
 
 
 def _alert_refused(
-    app: App, uow: UnitOfWork, row: AnyRow, refused: _Refused, attempt: int, at: datetime
+    app: App,
+    uow: UnitOfWork,
+    row: AnyRow,
+    refused: _Refused,
+    attempt: int,
+    at: datetime,
+    part: str = "",
 ) -> None:
     """Tell the administrators that the mail server refused an email for good to some of its
     recipients (`refused.lost`), the others having it or waiting for it: once per attempt that
@@ -602,7 +700,7 @@ def _alert_refused(
     app.mailer.queue_alert(uow, dict(row._mapping), Refusal.said(refused.lost), at,
                            recipients=[refusal.recipient for refusal in refused.lost],
                            delivered_to=list(refused.reached.delivered_to),
-                           key=f"alert:{row.id}:refused:{attempt}")  # fmt: skip
+                           key=f"alert:{row.id}:refused:{attempt}{part}")  # fmt: skip
 
 
 def recorded_reason(result: DeliveryResult) -> str:
