@@ -287,6 +287,10 @@ CODES: dict[str, dict[str, Kind]] = {
     },
     "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "instalment_amount_or_share": {},
+    "instalment_amount_share_differ": {
+        "instalment": "number", "share": "text", "amount": "amount", "total": "amount",
+        "share_amount": "amount",
+    },
     "amount_of_a_schedule": {"instalments": "count", "term": "text"},
     "not_a_draft": {"state": "state"},
     "reference_unchanged": {"reference": "text"},

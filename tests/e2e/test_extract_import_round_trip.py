@@ -1,0 +1,140 @@
+"""A convention whose article 2 states each instalment both ways (« 70 %, soit 31 850,00 € »),
+as many do: `convflow extract` drafts both, and `convflow import` loads the draft as drafted
+once the reference, keys and emails are in, from a Word file and a PDF alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import Convflow
+from tests.extract.renderings import to_docx, to_pdf
+
+ETOILE = """\
+Convention de partenariat entre la Métropole Aix-Marseille-Provence et l’association
+« L’Étoile du Nord » relative à l’animation estivale des quartiers prioritaires 2026-2027
+
+Entre
+
+La Métropole Aix-Marseille-Provence, représentée par sa Présidente, ou son représentant,
+Madame Hélène D’Arcy, Vice-Présidente déléguée à la politique de la ville, dûment habilitée
+par délibération du Conseil métropolitain,
+
+Et
+
+L’association « L’Étoile du Nord », association loi 1901, dont le siège est au 12, boulevard
+de la Padouane, 13015 Marseille, représentée par Monsieur Jean-François Lefèvre, Président,
+
+Il est convenu ce qui suit :
+
+Article 1 – Objet
+
+La présente convention a pour objet de définir les conditions dans lesquelles la Métropole
+soutient l’animation estivale des quartiers prioritaires du 15e arrondissement de Marseille
+portée par l’association.
+
+Article 2 – Conditions financières
+
+La participation financière de la Métropole s’élève à quarante-cinq mille cinq cents euros
+(45 500,00 € TTC). Elle sera versée en deux fois : une première tranche de 70 %, soit
+31 850,00 €, à la notification de la convention ; le solde de 30 %, soit 13 650,00 €, sur
+présentation du bilan d’activité 2027.
+
+Article 3 – Comité de pilotage
+
+Un comité de pilotage (COPIL) réunissant les parties se tiendra au moins une fois par an.
+
+Article 4 – Durée
+
+La présente convention prend effet à compter de sa signature et s’achève le 30 juin 2027.
+
+Article 5 – Modification
+
+Toute modification de la présente convention fera l’objet d’un avenant écrit et signé par
+les deux parties.
+
+Article 6 – Litiges
+
+Tout litige fera l’objet d’une tentative de règlement amiable. À défaut d’accord à l’issue
+d’un délai de trente (30) jours calendaires à compter de la réception d’une lettre
+recommandée avec avis de réception, chacune des parties peut saisir le tribunal administratif
+de Marseille.
+
+Article 7 – Résiliation
+
+Chacune des parties peut résilier la présente convention par lettre recommandée avec accusé
+de réception. La résiliation prend effet à l’expiration d’un délai de trois (3) mois à
+compter de la lettre recommandée avec accusé de réception.
+
+Fait à Marseille, le 5 mars 2026, en deux exemplaires originaux
+
+Pour la Métropole Aix-Marseille-Provence
+La Vice-Présidente déléguée
+Mme Hélène D’ARCY
+
+Pour l’association « L’Étoile du Nord »
+Le Président
+M. Jean-François LEFÈVRE
+"""
+
+
+def filled(drafted: str) -> str:
+    """What the agent types in the draft: the reference, the parties' keys and emails, and
+    the Métropole's signatory's title the draft leaves out (its two mentions differ)."""
+    text = drafted.replace('reference = ""', 'reference = "AMP-ETOILE-2026"', 1)
+    assert text.count("\ntitle = ") == 2  # the convention's and one signatory's
+    text = text.replace('email = ""', 'title = "Vice-Présidente déléguée"\nemail = ""', 1)
+    for key, email in (("metropole", "helene.darcy@example.org"),
+                       ("etoile", "jf.lefevre@example.org")):  # fmt: skip
+        text = text.replace('key = ""', f'key = "{key}"', 1)
+        text = text.replace('email = ""', f'email = "{email}"', 1)
+    return text
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_a_draft_stating_each_instalment_as_share_and_amount_imports_as_drafted(
+    convflow: Convflow, tmp_path: Path, kind: str
+) -> None:
+    document = {"docx": to_docx, "pdf": to_pdf}[kind](ETOILE, tmp_path / f"etoile.{kind}")
+    drafted = tmp_path / "etoile.toml"
+    convflow.ok("extract", str(document), "-o", str(drafted))
+    text = drafted.read_text(encoding="utf-8")
+    assert 'amount = "31850.00"\n# (même phrase, article 2)\nshare = "70%"' in text
+    drafted.write_text(filled(text), encoding="utf-8")
+
+    convflow.ok("import", str(drafted))
+
+    status = convflow.json("status", "AMP-ETOILE-2026")
+    assert status["amount"] == "45500.00"
+    assert [(i["number"], i["amount"], i["trigger"], i["report"])
+            for i in status["instalments"]] == [
+        (1, "31850.00", "notification", None),
+        (2, "13650.00", "report", "bilan d'activité 2027"),
+    ]  # fmt: skip
+
+
+def test_a_share_and_an_amount_that_disagree_are_refused_naming_both(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """A figure mistyped in the document, or in the draft: refused, never one of them kept."""
+    drafted = tmp_path / "etoile.toml"
+    convflow.ok("extract", str(to_docx(ETOILE, tmp_path / "etoile.docx")), "-o", str(drafted))
+    mistyped = filled(drafted.read_text(encoding="utf-8")).replace('"31850.00"', '"31580.00"')
+    drafted.write_text(mistyped.replace('"13650.00"', '"13920.00"'), encoding="utf-8")
+
+    refused = convflow.refusal("import", str(drafted))
+
+    assert refused["code"] == "instalment_amount_share_differ"
+    assert refused["params"]["field"] == "payment.instalments[0].share"
+    assert refused["params"]["line"] == mistyped.splitlines().index('share = "70%"') + 1
+    assert {k: refused["params"][k] for k in ("instalment", "share", "amount", "share_amount")} == {
+        "instalment": 1, "share": "70%", "amount": "31580.00", "share_amount": "31850.00",
+    }  # fmt: skip
+    assert (
+        "le versement n°\u00a01 dit 70% et 31\u202f580,00\u00a0€, mais 70% du montant de la "
+        "convention (45\u202f500,00\u00a0€) font 31\u202f850,00\u00a0€\u00a0: corrigez celui des "
+        "deux qui est faux (ou n'en gardez qu'un, amount ou share)\u00a0; aussi"
+    ) in refused["message"]
+    assert [o["field"] for o in refused["params"]["others"]] == ["payment.instalments[1].share"]
+    assert convflow.json("list") == []
