@@ -436,6 +436,7 @@ CODES: dict[str, dict[str, Kind]] = {
     # its address (D2); a workbook too large to read once unpacked.
     "sheet_formula_without_value": {"cell": "text"},
     "sheet_formula_error": {"cell": "text", "value": "text"},
+    "sheet_amount_past_the_cent": {"cell": "text", "value": "text"},
     "sheet_merged_cell": {"cell": "text", "merged_with": "text"},
     "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
     "workbook_too_large": {"size": "count", "most": "count"},
