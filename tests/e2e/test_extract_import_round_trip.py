@@ -72,3 +72,33 @@ def test_a_share_and_an_amount_that_disagree_are_refused_naming_both(
     ) in refused["message"]
     assert [o["field"] for o in refused["params"]["others"]] == ["payment.instalments[1].share"]
     assert convflow.json("list") == []
+
+
+def test_extract_to_a_file_says_what_it_wrote_and_writes_names_with_plain_apostrophes(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """« Mme Hélène D’ARCY » is drafted "Hélène D'Arcy", as the party « L’Étoile du Nord » and
+    every other value are: one spelling, the one a person types and `import` stores."""
+    document = to_docx(ETOILE, tmp_path / "etoile.docx")
+    drafted = tmp_path / "etoile.toml"
+
+    result = convflow("extract", str(document), "-o", str(drafted))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Fiche de convention rédigée\u00a0: {drafted} (valeurs lues\u00a0: 32\u00a0; à "
+        "remplir\u00a0: 7\u00a0; avertissements\u00a0: 1)\n"
+    )
+    values = [line for line in drafted.read_text(encoding="utf-8").splitlines()
+              if not line.startswith("#")]  # fmt: skip
+    assert 'name = "Hélène D\'Arcy"' in values
+    assert 'name = "Association « L\'Étoile du Nord »"' in values
+    assert not [line for line in values if "’" in line]
+    english = tmp_path / "english.toml"
+    assert convflow.english("extract", str(document), "-o", str(english)).stdout == (
+        f"Convention file drafted: {english} (values read: 32; to fill in: 7; warnings: 1)\n"
+    )
+    drafted.write_text(filled(drafted.read_text(encoding="utf-8")), encoding="utf-8")
+    convflow.ok("import", str(drafted))
+    names = [s["name"] for s in convflow.json("status", "AMP-ETOILE-2026")["signatories"]]
+    assert names == ["Hélène D'Arcy", "Jean-François Lefèvre"]
