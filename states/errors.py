@@ -289,6 +289,10 @@ CODES: dict[str, dict[str, Kind]] = {
     },
     "instalments_do_not_add_up": {"total": "amount", "instalments": "amount"},
     "instalment_amount_or_share": {},
+    "instalment_amount_share_differ": {
+        "instalment": "number", "share": "text", "amount": "amount", "total": "amount",
+        "share_amount": "amount",
+    },
     "amount_of_a_schedule": {"instalments": "count", "term": "text"},
     "not_a_draft": {"state": "state"},
     "reference_unchanged": {"reference": "text"},
@@ -434,6 +438,7 @@ CODES: dict[str, dict[str, Kind]] = {
     # its address (D2); a workbook too large to read once unpacked.
     "sheet_formula_without_value": {"cell": "text"},
     "sheet_formula_error": {"cell": "text", "value": "text"},
+    "sheet_amount_past_the_cent": {"cell": "text", "value": "text"},
     "sheet_merged_cell": {"cell": "text", "merged_with": "text"},
     "sheet_cell_beyond_columns": {"cell": "text", "value": "text", "last": "text"},
     "workbook_too_large": {"size": "count", "most": "count"},

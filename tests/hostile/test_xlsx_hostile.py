@@ -233,6 +233,66 @@ def test_a_formula_with_the_value_excel_computed_loads_that_value(
     assert convflow.json("status", REFERENCE)["amount"] == "200000.00"
 
 
+def amount_cell(path: Path, formula: str | None, stored: str) -> Path:
+    """The template's amount cell as Excel saves it: a formula (=45500*0.7) with the number it
+    computed, or the number alone, `stored` as Excel writes it (31849.999999999996: binary)."""
+    if formula is None:  # openpyxl writes 15 digits (31850): the number as Excel writes it
+        workbook(path, lambda sheet: sheet.cell(2, column("amount"), 7))
+        return rewritten(path, '<c r="D2" t="n"><v>7</v>', f'<c r="D2" t="n"><v>{stored}</v>')
+    workbook(path, lambda sheet: sheet.cell(2, column("amount"), f"={formula}"))
+    return rewritten(path, f"<f>{formula}</f><v></v>", f"<f>{formula}</f><v>{stored}</v>")
+
+
+@pytest.mark.parametrize(
+    ("formula", "stored", "amount"),
+    [("45500*0.7", "31849.999999999996", "31850.00"),  # 70 % of 45 500 €, as Excel stores it
+     ("0.1+0.2", "0.30000000000000004", "0.30"),
+     (None, "31849.999999999996", "31850.00"),  # the number pasted as a value
+     ("45678.9*1", "45678.9", "45678.90")],
+    ids=["formula-70-percent", "formula-tenths", "number", "one-decimal"],
+)  # fmt: skip
+def test_an_amount_computed_to_the_cent_but_for_binary_rounding_loads_that_cent(
+    convflow: Convflow, tmp_path: Path, formula: str | None, stored: str, amount: str
+) -> None:
+    """A sheet shows 31 850,00 € for =45500*0.7; its file holds 31849.999999999996."""
+    path = amount_cell(tmp_path / "lot.xlsx", formula, stored)
+
+    assert imported(convflow, path) == [REFERENCE]
+    assert convflow.json("status", REFERENCE)["amount"] == amount
+
+
+@pytest.mark.parametrize(
+    ("formula", "stored"),
+    [("12500/3", "4166.666666666667"), (None, "12500.001"), (None, "1234.565")],
+    ids=["a-third", "a-tenth-of-a-cent", "half-a-cent"],
+)
+def test_an_amount_computed_past_the_cent_is_refused_naming_its_cell_and_to_round_it(
+    convflow: Convflow, tmp_path: Path, formula: str | None, stored: str
+) -> None:
+    """Rounded here, it would be an amount no one wrote: the administrator rounds it."""
+    path = amount_cell(tmp_path / "lot.xlsx", formula, stored)
+
+    error, said = refusal(convflow, path)
+
+    assert error["code"] == "sheet_amount_past_the_cent", error
+    params = error["params"]
+    assert (params["line"], params["field"], params["cell"], params["value"]) == (
+        2, "amount", "D2", stored)  # fmt: skip
+    assert f"la cellule D2 contient {stored}, qui n'est pas un montant au centime{NB}: " in said
+    assert "arrondissez au centime (ARRONDI(…; 2) dans Excel), ou saisissez le montant" in said
+
+
+def test_an_amount_written_as_text_is_not_rounded(convflow: Convflow, tmp_path: Path) -> None:
+    """Only a number cell is read to the cent: a text is what a person wrote, as in a CSV."""
+    text = "31849.999999999996"
+    path = workbook(tmp_path / "lot.xlsx", lambda sheet: sheet.cell(2, column("amount"), text))
+
+    error, said = refusal(convflow, path)
+
+    assert error["code"] == "not_an_amount", error
+    assert f"«{NB}{text}{NB}» n'est pas un montant en euros" in said
+
+
 def test_a_formula_computed_as_an_empty_text_is_an_empty_cell(
     convflow: Convflow, tmp_path: Path
 ) -> None:

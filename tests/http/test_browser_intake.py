@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.extract.renderings import to_pdf
+from tests.etoile_du_nord import ETOILE, SHARES_ONLY
+from tests.extract.renderings import to_docx, to_pdf
 from tests.http.conftest import Tokens
 from tests.http.test_browser import PAGE_WIDER_THAN_SCREEN, database_url, page, sign_in_page
 from tests.http.test_new_convention import EXAMPLE, REFERENCE, TEXT, example, stored
@@ -208,3 +209,50 @@ def test_an_administrator_attaches_the_signed_convention_and_downloads_it(
     with page.expect_download() as download:
         papers.get_by_role("link", name="convention-signee.pdf").click()
     assert Path(download.value.path()).read_bytes() == pdf.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [(ETOILE, ("31850.00", "13650.00")),  # « 70 %, soit 31 850,00 € »: the amount
+     (SHARES_ONLY, ("70 %", "30 %"))],  # « 70 % » alone: the share, as the input takes it
+    ids=["share-and-amount", "share-only"],
+)  # fmt: skip
+def test_instalments_read_from_a_document_fill_inputs_the_preview_accepts(
+    page: Any, app: App, tokens: Tokens, tmp_path: Path, text: str, read: tuple[str, str]
+):
+    """« Lire le document » on a convention paid 70 % then 30 %: each instalment's input gets
+    a value the form takes (once « 70% % », refused by « Prévisualiser »), then saved."""
+    from playwright.sync_api import expect
+
+    document = to_docx(text, tmp_path / "etoile.docx")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in_page(page, tokens.admin)
+    page.goto("/nouvelle-convention")
+    page.get_by_label("Document de la convention", exact=True).set_input_files(str(document))
+    page.get_by_role("button", name="Lire le document").click()
+
+    first, second = (page.locator(f'[name="payment.instalments[{n}].amount"]') for n in (0, 1))
+    expect(first).to_have_value(read[0])
+    expect(second).to_have_value(read[1])
+    expect(page.locator('[name="payment.instalments[1].report"]')).to_have_value(
+        "bilan d'activité 2027"
+    )
+    expect(page.locator("#payment-instalments-0-amount-quote")).to_contain_text(
+        "une première tranche de 70 %"
+    )
+
+    page.get_by_label("Référence").fill("AMP-ETOILE-2026")
+    for n, (key, email) in enumerate((("metropole", "helene.darcy@example.org"),
+                                      ("etoile", "jf.lefevre@example.org"))):  # fmt: skip
+        party = page.locator(f"#parties-{n}")
+        party.get_by_label("Code court de la partie").fill(key)
+        party.get_by_label("Adresse électronique du signataire").first.fill(email)
+    page.locator('[name="parties[0].signatories[0].title"]').fill("Vice-Présidente déléguée")
+    page.get_by_role("button", name="Prévisualiser les échéances").click()
+
+    expect(page.get_by_role("region", name="Échéances calculées (tableau)")).to_be_visible()
+    expect(first).to_have_value(read[0])
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_role("status").first).to_contain_text("c'est enregistré")
+    assert [(i["amount"], i["trigger"]) for i in stored(app, "AMP-ETOILE-2026")["payment"][
+        "instalments"]] == [("31850.00", "notification"), ("13650.00", "report")]  # fmt: skip

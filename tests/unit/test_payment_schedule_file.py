@@ -51,6 +51,44 @@ def test_one_payment_on_notification_is_the_single_payment_of_the_reference() ->
     assert read(with_schedule()).clauses.instalments == ()
 
 
+def test_an_amount_and_a_share_both_written_are_read_when_they_agree() -> None:
+    """« 70 %, soit 140 000,00 € », as a convention writes it (and `convflow extract` drafts
+    it): the amount is paid; a share written rounded agrees with the amount it rounds."""
+    convention = read(with_schedule(
+        'amount = "140000.00"\nshare = "70%"',
+        'amount = "60000.00"\nshare = "30 %"\ntrigger = "report"\nreport = "bilan final"',
+    ))  # fmt: skip
+    assert [i.amount for i in convention.clauses.instalments] == [Decimal("140000.00"),
+                                                                   Decimal("60000.00")]  # fmt: skip
+    thirds = read(with_schedule(
+        'amount = "66666.67"\nshare = "33,33 %"',
+        'amount = "66666.67"\nshare = "33.33%"\ntrigger = "date"\non = 2025-06-30',
+        'amount = "66666.66"\nshare = "33 %"\ntrigger = "report"\nreport = "bilan final"',
+    ))  # fmt: skip
+    assert sum(i.amount for i in thirds.clauses.instalments) == Decimal("200000.00")
+
+
+def test_an_amount_and_a_share_that_disagree_are_refused_naming_the_instalment() -> None:
+    code, params = refusal(with_schedule(
+        'amount = "60000.00"\nshare = "30 %"',
+        'amount = "141000.00"\nshare = "70 %"\ntrigger = "report"\nreport = "bilan final"',
+    ))  # fmt: skip
+    assert code == "instalment_amount_share_differ"
+    said = ("field", "instalment", "share", "amount", "total", "share_amount")
+    assert [params[k] for k in said] == [
+        "payment.instalments[1].share",
+        2,
+        "70 %",
+        "141000.00",
+        "200000.00",
+        "140000.00",
+    ]
+    # 33 % written whole: 66 666,67 € rounds to it, 68 000 € (34 %) does not
+    assert refusal(with_schedule(
+        'amount = "68000.00"\nshare = "33 %"', 'amount = "132000.00"\nshare = "67 %"',
+    ))[0] == "instalment_amount_share_differ"  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("instalments", "code"),
     [
@@ -60,7 +98,7 @@ def test_one_payment_on_notification_is_the_single_payment_of_the_reference() ->
             ['amount = "100000.00"', 'amount = "99999.99"\ntrigger = "date"\non = 2025-06-30'],
             "instalments_do_not_add_up",
         ),
-        (['amount = "200000.00"\nshare = "100 %"'], "instalment_amount_or_share"),
+        (['amount = "190000.00"\nshare = "100 %"'], "instalment_amount_share_differ"),
         (['trigger = "notification"'], "instalment_amount_or_share"),
         (['amount = "200000.00"\ntrigger = "signature"'], "clause_not_supported"),
         (['amount = "200000.00"\ntrigger = "date"'], "instalment_date_for_date_only"),

@@ -55,5 +55,10 @@ def extract(file: Path, output: Path | None, force: bool, as_json: bool) -> None
     text = to_toml(extraction, say)
     if output is None:
         click.echo(text, nl=False)
-    else:
-        write_output(output, text)
+        return
+    write_output(output, text)
+    words = words_of(click.get_current_context())
+    click.echo(words("Convention file drafted: {path} (values read: {found}; to fill in: "
+                     "{missing}; warnings: {warnings})", path=str(output),
+                     found=len(extraction.fields), missing=len(extraction.missing),
+                     warnings=len(extraction.doubts)))  # fmt: skip

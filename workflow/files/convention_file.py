@@ -20,6 +20,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -236,8 +238,9 @@ _SHARE = re.compile(r"^\s*([0-9]{1,3}(?:[.,][0-9]{1,4})?)\s*%?\s*$")
 
 class InstalmentIn(_Strict):
     """One payment of the schedule (article 2): its amount, or its share of the total in
-    percent ("30 %"), and what makes it due: the notification of the award, a date (`on`),
-    or the receipt of a report (`report`, what it is called)."""
+    percent ("30 %"), or both as a convention writes them (« 70 %, soit 31 850,00 € ») when
+    they agree (the amount is paid; see agreement), and what makes it due: the notification of
+    the award, a date (`on`), or the receipt of a report (`report`, what it is called)."""
 
     amount: Decimal | None = None
     share: Decimal | None = None
@@ -276,7 +279,7 @@ class InstalmentIn(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> InstalmentIn:
-        if (self.amount is None) == (self.share is None):
+        if self.amount is None and self.share is None:
             raise _refused("instalment_amount_or_share")
         if (self.trigger == "date") != (self.on is not None):
             raise _refused("instalment_date_for_date_only", trigger=self.trigger)
@@ -290,6 +293,38 @@ class PaymentIn(_Strict):
     or one instalment on the notification), or instalments in the order they are paid."""
 
     instalments: list[InstalmentIn] = Field(default=[], max_length=MAX_INSTALMENTS)
+
+
+def agrees(amount: Decimal, share: Decimal, total: Decimal) -> bool:
+    """Whether an instalment's amount and its share, both written, say the same payment: the
+    share of the total is the amount to the cent (half up), or the amount's part of the total,
+    rounded as the share is written, is the share (« 33,33 %, soit 15 166,67 € » of 45 500 €:
+    a third, its share written to the hundredth)."""
+    if (total * share / 100).quantize(_CENT, ROUND_HALF_UP) == amount:
+        return True
+    written = Decimal(1).scaleb(min(share.as_tuple().exponent, 0))  # type: ignore[arg-type]
+    return total > 0 and (amount * 100 / total).quantize(written, ROUND_HALF_UP) == share
+
+
+def _disagreement(payment: PaymentIn, total: Decimal, raw: Any) -> ValidationError | None:
+    """The instalments whose amount and share, both written, do not agree (agrees), each as
+    a problem of its share (`instalment_amount_share_differ`), the share as written."""
+    found = []
+    for number, part in enumerate(payment.instalments):
+        if part.amount is None or part.share is None or agrees(part.amount, part.share, total):
+            continue
+        written = raw["instalments"][number]["share"] if isinstance(raw, dict) else part.share
+        makes = (total * part.share / 100).quantize(_CENT, ROUND_HALF_UP)
+        params = {
+            "instalment": number + 1,
+            "share": str(written).strip(),
+            "amount": str(part.amount),
+            "total": str(total),
+            "share_amount": str(makes),
+        }
+        found.append({"type": _refused("instalment_amount_share_differ", **params),
+                      "loc": ("instalments", number, "share"), "input": written})  # fmt: skip
+    return ValidationError.from_exception_data("payment", found) if found else None  # type: ignore[arg-type]
 
 
 def schedule(parsed: ConventionIn) -> tuple[Instalment, ...]:
@@ -392,6 +427,19 @@ class ConventionIn(_Strict):
     @classmethod
     def _amount(cls, value: Any) -> Decimal:
         return _money(value)
+
+    @field_validator("payment", mode="wrap")
+    @classmethod
+    def _payment(cls, value: Any, handler: ValidatorFunctionWrapHandler,
+                 info: ValidationInfo) -> PaymentIn:  # fmt: skip
+        """Each instalment's amount and share agree, where both are written (agrees): the
+        disagreement named at the instalment's share, as its other problems are."""
+        payment: PaymentIn = handler(value)
+        total = info.data.get("amount")
+        disagreement = _disagreement(payment, total, value) if total is not None else None
+        if disagreement is not None:
+            raise disagreement
+        return payment
 
     @model_validator(mode="after")
     def _unique(self) -> ConventionIn:
@@ -744,7 +792,8 @@ _OWN = frozenset(
      "duplicate_party_keys", "duplicate_signatory_emails", "unknown_event", "invalid_value",
      "clause_not_supported", "instalments_do_not_add_up",
      "date_out_of_range", "control_characters", "amount_too_large",
-     "instalment_amount_or_share", "instalment_date_for_date_only",
+     "instalment_amount_or_share", "instalment_amount_share_differ",
+     "instalment_date_for_date_only",
      "instalment_report_for_report_only", "instalment_after_term", "not_a_share", "not_a_siret",
      "not_an_rna", "unknown_report_basis", "report_not_by_law", "report_year_missing",
      "not_a_year_end", "number_out_of_range", "report_year_without_report"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -138,6 +139,12 @@ def read_spreadsheet(
         if beyond is not None:
             problems.add(beyond)
             continue
+        cents, noisy = _to_the_cent(number, columns, cells)
+        if noisy is not None:
+            problems.add(noisy)
+            continue
+        if cents is not None:
+            values["amount"] = cents
         try:
             parsed = ConventionIn.model_validate(_nested(values))
         except ValidationError as error:
@@ -163,6 +170,33 @@ def _with(problems: FileProblems, more: Sequence[Mapping[str, Any]]) -> FileProb
     merged.add(*sorted([*problems.kept, *more], key=lambda problem: problem["line"] or 0))
     merged.not_kept += problems.not_kept
     return merged
+
+
+FLOAT_NOISE = 1e-6
+"""How far from a whole number of cents an amount's number cell may be and still be read as
+those cents: the binary rounding of a formula's result (=45500*0.7 stores 31849.999999999996,
+0.1+0.2 stores 0.30000000000000004) is some 1e-12 of a cent; an amount a person typed or a
+formula computed past the cent (=12500/3, 12500.001) is farther."""
+
+
+def _to_the_cent(
+    number: int, columns: Sequence[str], cells: Sequence[Any]
+) -> tuple[str | None, dict[str, Any] | None]:
+    """A row's amount given as a number cell (XLSX: a float) as the text of its cents, when it
+    is a whole number of cents but for the binary rounding of its computation (FLOAT_NOISE),
+    or the problem of an amount past the cent, naming its cell: rounded here, it would be an
+    amount no one wrote. None for any other amount: a whole number, and a text, which keeps
+    the rules of text (no rounding)."""
+    position = columns.index("amount") if "amount" in columns else len(cells)
+    value = cells[position] if position < len(cells) else None
+    if not isinstance(value, float) or not math.isfinite(value) or value.is_integer():
+        return None, None
+    cents = value * 100
+    if abs(cents - round(cents)) >= FLOAT_NOISE:
+        cell = f"{column_letter(position + 1)}{number}"
+        return None, {"field": "amount", "line": number, "code": "sheet_amount_past_the_cent",
+                      "params": {"cell": cell, "value": repr(value)}}  # fmt: skip
+    return str(Decimal(round(cents)).scaleb(-2)), None
 
 
 def _beyond(number: int, columns: Sequence[str], cells: Sequence[Any]) -> dict[str, Any] | None:

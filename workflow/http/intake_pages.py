@@ -233,8 +233,16 @@ def _read_document(context: HttpContext, signed: SignedIn, file: UploadFile) -> 
         quotes[name] = (
             f"{ARTICLES.get(found.article, found.article)}\u00a0: «\u00a0{found.quote}\u00a0»"
         )
-    for name in [n for n in given if n.endswith(".share")]:  # the form's amount takes a share
-        given[name.removesuffix(".share") + ".amount"] = f"{given.pop(name)} %"
+    for name in [n for n in given if n.endswith(".share")]:
+        # The form has one input per instalment, its amount or its share ("60 %"): the amount
+        # when the text gives it (« 70 %, soit 31 850,00 € », its quote beside it), else the
+        # share as the input takes it. The extraction writes a share with its sign ("70%").
+        share, amount = given.pop(name), name.removesuffix(".share") + ".amount"
+        quote = quotes.pop(name, None)
+        if amount not in given:
+            given[amount] = f"{share.removesuffix('%').strip()} %"
+            if quote is not None:
+                quotes.setdefault(amount, quote)
     extra = {
         "read_from": file.filename or "document",
         "missing": [intake_form.place_label(gap.field) for gap in extraction.gaps],

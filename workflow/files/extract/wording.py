@@ -36,11 +36,16 @@ _COMPOUND = re.compile(
 )
 
 
-def plain(text: str) -> str:
-    """Whitespace collapsed, typographic apostrophes plain, split ligatures joined."""
+def straight(text: str) -> str:
+    """Typographic apostrophes made plain, as every value of a draft writes them."""
     for apostrophe in _APOSTROPHES:
         text = text.replace(apostrophe, "'")
-    text = _SPACES.sub(" ", text).strip()
+    return text
+
+
+def plain(text: str) -> str:
+    """Whitespace collapsed, typographic apostrophes plain, split ligatures joined."""
+    text = _SPACES.sub(" ", straight(text)).strip()
     return _LIGATURE.sub(_ligature, text)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..wording import straight
+
 CIVILITY = r"(?:Monsieur|Madame|Mademoiselle|M\.|Mme\.?|Mlle\.?|MM\.)"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[A-ZÀ-ÖØ-Þ][\w'’]*)*"
 NAME = rf"{_NAME_WORD}(?:\s+(?:(?:de|du|d['’]|van|von|le|la)\s+)?{_NAME_WORD}){{1,3}}"
@@ -37,8 +39,10 @@ def gender(civility: str | None) -> str | None:
 
 
 def person(text: str) -> str:
-    """ "Martial ALVAREZ" as "Martial Alvarez"; names in mixed case stay as written."""
-    return " ".join(_word_case(word) for word in text.split())
+    """ "Martial ALVAREZ" as "Martial Alvarez"; names in mixed case stay as written, their
+    apostrophes plain as every value's (« Hélène D’ARCY » as "Hélène D'Arcy"); no ligature
+    joined (a Coeur is not a Cœur)."""
+    return " ".join(_word_case(word) for word in straight(text).split())
 
 
 def _word_case(word: str) -> str:
