@@ -22,6 +22,7 @@ from typing import Any
 from states import names
 from states.chain import ERASURE
 from states.convention import Convention
+from states.due import notice_overridden
 from states.errors import GuardRejected
 from states.lifecycle import END_STATES
 from states.retention import open_because, retention
@@ -124,7 +125,8 @@ def check_erasable(
     if erased_on is not None:
         raise GuardRejected(reference, EVENT, "already_erased", on=erased_on)
     if convention.state not in END_STATES:
-        raise GuardRejected(reference, EVENT, "erasure_before_end", state=convention.state)
+        raise GuardRejected(reference, EVENT, "erasure_before_end", state=convention.state,
+                            notice_overridden=notice_overridden(convention))  # fmt: skip
     because = open_because(convention)
     dispute = convention.dispute
     if "dispute" in because and dispute is not None:

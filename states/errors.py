@@ -70,7 +70,8 @@ other sort than the one given."""
 CODES: dict[str, dict[str, Kind]] = {
     # The lifecycle refuses an event (states/lifecycle.py, states/amendments.py).
     # ...`notice_overridden`: whether the state is `termination` under a notice its term
-    # overrides (states.due.notice_overridden), then said as the pages and the CLI say it
+    # overrides (states.due.notice_overridden), then said as the pages and the CLI say it; so
+    # too in every refusal below that names the convention's state and may be raised in it
     "invalid_transition": {
         "reference": "text", "event": "action", "state": "state", "allowed": "actions",
         "notice_overridden": "flag",
@@ -109,7 +110,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "all_instalments_paid": {},
     # `pay` or `forgo_payment` on a convention ended (or under a termination notice) without the
     # notification of the award: article 2 makes the payment due after it, nothing was due.
-    "never_notified": {"state": "state"},
+    "never_notified": {"state": "state", "notice_overridden": "flag"},
     "unknown_instalment": {"instalment": "number", "instalments": "list"},
     "instalment_already_paid": {"instalment": "number", "paid_on": "date"},
     "report_not_received": {"instalment": "number", "report": "text"},
@@ -120,11 +121,11 @@ CODES: dict[str, dict[str, Kind]] = {
     "dispute_not_notified": {"article": "text"},
     "signed_before_award_adopted": {"adopted_on": "date"},
     "award_date_before_adoption": {"date": "date", "adopted": "date"},
-    "award_not_now": {"state": "state"},
-    "publication_not_now": {"state": "state"},
+    "award_not_now": {"state": "state", "notice_overridden": "flag"},
+    "publication_not_now": {"state": "state", "notice_overridden": "flag"},
     "publication_before_signature": {"on": "date", "effective_date": "date"},
-    "committee_not_now": {"state": "state"},
-    "committee_cadence_not_now": {"state": "state"},
+    "committee_not_now": {"state": "state", "notice_overridden": "flag"},
+    "committee_cadence_not_now": {"state": "state", "notice_overridden": "flag"},
     "committee_before_signature": {"on": "date", "effective_date": "date"},
     "committee_meeting_already_recorded": {"on": "date"},
     "committee_cadence_out_of_range": {"value": "text", "most": "count"},
@@ -139,12 +140,12 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_an_event_number": {"value": "text"},
     "unknown_letter": {"kind": "text", "kinds": "list"},
     "unknown_letter_format": {"format": "text", "formats": "list"},
-    "letter_not_now": {"kind": "text", "state": "state"},
+    "letter_not_now": {"kind": "text", "state": "state", "notice_overridden": "flag"},
     "unknown_letter_party": {"party": "text", "parties": "list"},
     "no_amendment_to_draft": {},
     "archives_reference_required": {},
     "already_erased": {"on": "date"},
-    "erasure_before_end": {"state": "state"},
+    "erasure_before_end": {"state": "state", "notice_overridden": "flag"},
     "erasure_file_open": {},
     "erasure_too_early": {"kept_until": "date", "erasable_from": "date"},
     "unknown_report_basis": {"basis": "text", "bases": "list"},
@@ -294,7 +295,7 @@ CODES: dict[str, dict[str, Kind]] = {
         "share_amount": "amount",
     },
     "amount_of_a_schedule": {"instalments": "count", "term": "text"},
-    "not_a_draft": {"state": "state"},
+    "not_a_draft": {"state": "state", "notice_overridden": "flag"},
     "reference_unchanged": {"reference": "text"},
     "history_at_creation_only": {},
     "document_too_large": {"most": "bytes"},

@@ -335,7 +335,10 @@ def fire(
         raise AutomaticEventRefused(convention.reference, trigger)
     if trigger in NEVER_DUE_EVENTS and convention.never_notified():
         # Article 2: the payment is due after the notification, which can no longer come.
-        raise GuardRejected(convention.reference, trigger, "never_notified", state=convention.state)
+        raise GuardRejected(
+            convention.reference, trigger, "never_notified", state=convention.state,
+            notice_overridden=_notice_overridden(convention),
+        )  # fmt: skip
     allowed = allowed_for(convention)
     if trigger not in _triggers(convention.state) or (
         trigger in PERSON_EVENTS and trigger not in allowed
@@ -380,7 +383,7 @@ def fire(
 
 def _notice_overridden(convention: Convention) -> bool:
     """Whether the convention is in `termination` under a notice its term overrides: a refusal
-    says its state as the pages and the command line do (I9)."""
+    naming its state says it as the pages and the command line do (I9)."""
     from states.due import notice_overridden  # states.due imports this module
 
     return notice_overridden(convention)
@@ -463,7 +466,10 @@ def record_side(
     change nothing when refused."""
     states, refusal = SIDE_RECORDS[trigger]
     if convention.state not in states:
-        raise GuardRejected(convention.reference, trigger, refusal, state=convention.state)
+        raise GuardRejected(
+            convention.reference, trigger, refusal, state=convention.state,
+            notice_overridden=_notice_overridden(convention),
+        )  # fmt: skip
     cleaned = _checked(convention, trigger, on, actor, inputs, today,
                        ordered=trigger not in DATED_IN_ANY_ORDER)  # fmt: skip
     effects = rules.SIDE_RULES[trigger](convention, on, cleaned, settings)

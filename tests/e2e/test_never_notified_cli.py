@@ -31,7 +31,7 @@ def test_pay_and_forgo_are_refused_never_notified_changing_nothing(loaded: Convf
     for args in (("pay", "amount=200000.00"), ("forgo_payment", "reason=rien")):
         refusal = loaded.refusal("event", REF, *args, "--on", "2025-12-20")
         assert (refusal["code"], refusal["params"]) == ("never_notified", {
-            "reference": REF, "event": args[0], "state": "expired",
+            "reference": REF, "event": args[0], "state": "expired", "notice_overridden": False,
         })  # fmt: skip
         assert "n'a jamais été notifiée" in refusal["message"]
         assert "(article 2)" in refusal["message"]

@@ -67,7 +67,7 @@ def test_the_dispute_letter_states_the_difficulty_and_how_the_period_counts(
 
     text = text_of(content, fmt)
 
-    assert "Le rapport d'activité du premier semestre manque." in text
+    assert "Le rapport d’activité du premier semestre manque." in text  # its apostrophe typeset
     assert "délai de 30 jours calendaires court à compter de la réception" in text
     assert "Lettre recommandée avec demande d’avis de réception" in text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -36,7 +36,7 @@ from workflow.cli.context import (
 from workflow.cli.dossier_words import dossier_problem
 from workflow.cli.help_words import SaidCommand
 from workflow.cli.misuse import Choice, FilePath, WholeNumber
-from workflow.cli.present import day, new_deadlines, table
+from workflow.cli.present import day, money, new_deadlines, table
 from workflow.cli.verify_words import difference
 from workflow.files.amendment_file import read_amendment_file, refused_change
 from workflow.files.convention_file import read_file
@@ -337,10 +337,24 @@ def history(context: CliContext, reference: str, as_json: bool) -> None:
 
 
 def _history_cells(row: views.HistoryRow, words: Words, late: bool = False) -> list[str]:
-    inputs = " ".join(f"{key}={recorded_text(value)}" for key, value in row["inputs"].items())
+    inputs = " ".join(f"{key}={_history_value(words, key, value)}"
+                      for key, value in row["inputs"].items())  # fmt: skip
     said = day(words, row["date"]) + (" *" if late else "")
     return [str(row["seq"]), said, _history_event(row, words),
             _history_states(row, words), words.actor(row["actor"]), inputs]  # fmt: skip
+
+
+def _history_value(words: Words, key: str, value: object) -> str:
+    """An input of a history line as `history` shows it: an amount as the rest of the command
+    line says one (`amount=5 000,00 €` in French: a payment, a payment forgone, an amendment's
+    amount or instalment's), anything else as recorded. --json, historique.csv and what the
+    chain hashes keep the value as recorded."""
+    if isinstance(value, str) and (key == "amount" or key.endswith(".amount")):
+        try:
+            return money(words, value)
+        except (InvalidOperation, ValueError):  # not an amount after all: as recorded
+            pass
+    return recorded_text(value)
 
 
 def _history_event(row: views.HistoryRow, words: Words) -> str:

@@ -4,6 +4,13 @@
 both formats; `_letter.html` lays it out on A4 for WeasyPrint; the Word version is a docxtpl
 template made here with python-docx (sender, recipient, date, subject, a loop over the
 paragraphs, signature), so that the service can edit the letter before signing it.
+
+Both say the letter as the emails do (notifications.typography): French spacing, and the
+typographic apostrophe « ’ » where the facts came with a straight one between two letters (a
+convention's title, a party's or a signatory's name, a place, the difficulty as typed: « la
+réalisation d’un accompagnement », « Provence-Alpes-Côte d’Azur »). What is no prose keeps its
+apostrophes as written: an email address or a URL (o'brien@example.org, https://…/l'espace), and
+the values a template quotes `|verbatim` (the convention's reference, the award decision's).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from notifications.typography import french_text
+from notifications.typography import VERBATIM_END, VERBATIM_START, french_apostrophes, french_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("dispute", "termination", "award", "amendment")
@@ -31,21 +38,45 @@ _HTML = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefine
                     autoescape=True)  # fmt: skip
 
 
+def _verbatim(value: Any) -> str:
+    """A value a letter quotes as written (a reference, a decision's number): its apostrophes
+    stay straight, as the emails' `verbatim` filter keeps them (notifications.renderer)."""
+    return f"{VERBATIM_START}{value}{VERBATIM_END}"
+
+
+_ENV.filters["verbatim"] = _verbatim
+
+
+def french(text: str) -> str:
+    """A piece of a letter as the emails write theirs: French spacing, then the typographic
+    apostrophe between two letters (addresses, URLs and verbatim values as written)."""
+    return french_apostrophes(french_text(text))
+
+
 def paragraphs(kind: str, facts: Mapping[str, Any]) -> list[str]:
     """The letter's body, paragraph by paragraph, with French spacing (as the emails have it:
     a no-break space before « : ; ? ! » » and after « «, so that no line of the printed
-    letter starts with a sign)."""
+    letter starts with a sign) and typographic apostrophes (`french`)."""
     text = _ENV.get_template(f"{kind}.txt").render(**facts)
     # Only the template's own line breaks and spaces are folded: str.split() would also fold
     # the no-break spaces of amounts and French punctuation ("230 / 000,00 €" across lines).
-    return [french_text(_FOLD.sub(" ", block).strip(" "))
+    return [french(_FOLD.sub(" ", block).strip(" "))
             for block in text.split("\n\n") if block.strip()]  # fmt: skip
 
 
+_HEAD = ("subject", "mention", "dated")
+"""The head's lines said once: written as the body is (`french`)."""
+_HEAD_LINES = ("sender", "recipient", "signature")
+"""The head's and foot's lines (names, titles): written as the body is too."""
+
+
 def _headed(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """The facts with the letter's subject and mention spaced as its body is."""
-    return {**facts, **{key: french_text(str(facts[key])) for key in ("subject", "mention")
-                        if facts.get(key)}}  # fmt: skip
+    """The facts with the letter's head and foot (subject, mention, date and place, sender,
+    recipient, signature) written as its body is."""
+    said = {key: french(str(facts[key])) for key in _HEAD if facts.get(key)}
+    lines = {key: [french(str(line)) for line in facts[key]] for key in _HEAD_LINES
+             if key in facts}  # fmt: skip
+    return {**facts, **said, **lines}
 
 
 def render_pdf(kind: str, facts: Mapping[str, Any]) -> bytes:

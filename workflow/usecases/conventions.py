@@ -114,7 +114,8 @@ def refuse_unless_draft(convention: Convention) -> None:
     signature, only an amendment changes its terms."""
     if convention.state != "draft":
         raise GuardRejected(convention.reference, "edit_draft", "not_a_draft",
-                            state=convention.state)  # fmt: skip
+                            state=convention.state,
+                            notice_overridden=due.notice_overridden(convention))  # fmt: skip
 
 
 def draft_to_edit(app: App, reference: str) -> Convention:

@@ -22,6 +22,7 @@ from states.amendments import Amendment, consolidated, instalment_number
 from states.calendar import french_date, french_day, french_days, french_euros
 from states.convention import Convention, Party
 from states.deadlines import LegalSettings, RegisteredLetter, payment_target, termination_notice
+from states.due import notice_overridden
 from states.errors import GuardRejected, InvalidInput
 from states.inputs import check_text
 from states.lifecycle import DISPUTABLE, IN_FORCE
@@ -115,7 +116,8 @@ def letter_facts(
     """What the letter says: its frame (sender, recipient, date, subject) and its facts."""
     if convention.state not in WHEN[kind]:
         raise GuardRejected(convention.reference, "letter", "letter_not_now", kind=kind,
-                            state=convention.state)  # fmt: skip
+                            state=convention.state,
+                            notice_overridden=notice_overridden(convention))  # fmt: skip
     sender = _party(convention, party or convention.grantor().key)
     recipient = next(p for p in convention.parties if p.key != sender.key)
     facts = {

@@ -38,7 +38,8 @@ def event(name: str, language: Language = DEFAULT_LANGUAGE) -> str:
 OVERRIDDEN_STATE = gettext_noop("running to its term (notice given, without effect)")
 """The state `termination` under a notice the term overrides, as the emails say it
 (notifications/templates/_macros.txt, state_said), and the pages, the command line and the
-refusal `invalid_transition` after them."""
+refusals naming the convention's state after them (`invalid_transition`, `award_not_now`,
+`letter_not_now`...: their `notice_overridden`)."""
 
 
 FINANCIAL_REPORT_RECEIVED = gettext_noop("Financial report received")
