@@ -95,7 +95,9 @@ def render_docx(kind: str, facts: Mapping[str, Any]) -> bytes:
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
     document = DocxTemplate(io.BytesIO(_docx_template()))
-    document.render({**_headed(facts), "paragraphs": paragraphs(kind, facts)})
+    # Escaped into the document's XML: unescaped, a title's « & » was dropped and a « < » cut
+    # the letter off after it.
+    document.render({**_headed(facts), "paragraphs": paragraphs(kind, facts)}, autoescape=True)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
