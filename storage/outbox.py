@@ -452,10 +452,16 @@ class OutboxRepository:
             for row in self._connection.execute(query)
         }
 
-    def release(self, outbox_id: int, token: str, status: str) -> bool:
+    def release(
+        self, outbox_id: int, token: str, status: str, later: datetime | None = None
+    ) -> bool:
         """Give back an email claimed but not tried (the sender is stopping): it waits again
-        in `status`, no attempt counted."""
-        return self._outcome(outbox_id, token, counted=False, status=status)
+        in `status`, no attempt counted; looked at again at `later` when given, else as due
+        as it was."""
+        values: dict[str, Any] = {"status": status}
+        if later is not None:
+            values["next_attempt_at"] = later
+        return self._outcome(outbox_id, token, counted=False, **values)
 
     def _outcome(
         self, outbox_id: int, token: str | None, counted: bool = True, **values: Any

@@ -1,6 +1,7 @@
 """An email whose recipients are all held, claimed all the same, is given back untried and
-uncounted (workflow.usecases.dispatch `_all_held` then `_give_back`), and goes once the earlier
-email to them is sent.
+uncounted (workflow.usecases.dispatch `_all_held` then `_give_back`), looked at again after the
+first retry's delay: it was given back due, claimed again at once, hundreds of times a second
+(515 passes in 3 s on SQLite, 206 on PostgreSQL) for as long as the earlier email waited.
 
 The claim's read (SQL) and the held read (Python, `addressed`) must agree on who is held: when
 they do, the claim never takes an email held whole, and the give-back is never reached. They
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-
-import pytest
 
 from states.convention import Convention
 from storage.outbox import Email
@@ -36,14 +35,6 @@ def an_email(convention_id: int, key: str, *to: str) -> Email:
                  "convflow <convflow@localhost>", list(to), [], context)  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "deliver() loops without end (hundreds of claim/give-back passes in 3 s): "
-        "_give_back leaves the email due, and the claim's SQL, which deems it free, takes it "
-        "again at once"
-    ),
-)
 def test_an_email_held_whole_claimed_all_the_same_is_given_back_once_and_deliver_returns(
     app: App, reference_convention: Convention, clock: FixedClock, smtp_server: RunningServer
 ) -> None:

@@ -396,12 +396,17 @@ def _all_held(row: AnyRow, held: frozenset[str] | None) -> bool:
 
 
 def _give_back(app: App, claim: HeldClaim, rows: list[AnyRow]) -> None:
-    """Give back, untried and uncounted, emails whose recipients are all held."""
+    """Give back, untried and uncounted, emails whose recipients are all held, looked at again
+    after the delay a first retry waits: were the claim's read and `held` ever to disagree on
+    who is held (an earlier email committed between the two, or an address whose ends are
+    white space SQL's trim() keeps), a due email given back would be claimed again at once,
+    for as long as the earlier email waits (hundreds of passes a second)."""
+    later = app.clock() + retry_delay(1, app.settings.retry_base_seconds)
 
     def write(uow: UnitOfWork) -> None:
         for row in rows:
             status = row.status if row.status in WAITING else "pending"
-            uow.outbox.release(row.id, claim.token, status)
+            uow.outbox.release(row.id, claim.token, status, later)
 
     _commit(app, claim, write)
 
