@@ -201,10 +201,12 @@ def shown(markup: str) -> str:
 
 def partners_and_service(mails: list[Mail], about: str = "") -> tuple[Mail, Mail]:
     """The partners' email whose subject says `about` (its spaces read as plain ones; any
-    subject when it is empty), and the service's copy of it: exactly one of each."""
+    subject when it is empty), and the service's copy of it: exactly one of each. One email
+    may reach the server in parts, each to some of its recipients (those an earlier email to
+    them held waiting: OutboxRepository.claim), the same message each time: read once."""
     mine = [m for m in mails if said(about) in said(m.subject)]
     service = [m for m in mine if m.for_service]
-    partners = [m for m in mine if not m.for_service]
+    partners = list({m.key: m for m in reversed(mine) if not m.for_service}.values())[::-1]
     assert (len(partners), len(service)) == (1, 1), [(m.subject, m.key) for m in mails]
     return partners[0], service[0]
 
