@@ -36,6 +36,7 @@ from workflow.wording.words import UNKNOWN, Words
 FRAMES: dict[str, tuple[str, ...]] = {
     "refused": ("reference", "event", "reason"),
     "refused_amendment": ("reference", "amendment", "event", "reason"),
+    "refused_letter": ("reference", "letter", "reason"),
     "invalid_input": ("field", "problem"),
     "in_file": ("file", "field", "problem"),
     "in_file_line": ("file", "line", "field", "problem"),
@@ -207,6 +208,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "inputs": lambda words, value, _: words.listing(words.field(str(v)) for v in value),
     "terms": _names("term"),
     "basis": lambda words, value, _: words.label("basis", value),
+    "letter_kind": lambda words, value, _: words.label("letter_kind", value),
     "problems": lambda words, value, params: _others(
         words, value, int(params.get("problems_not_shown") or 0)
     ),
@@ -298,6 +300,11 @@ def _frame(error: ConvflowError, words: Words, problem: str) -> str:
             values["field"] = visible(words.field(f"change.{error.field}"))
         return words.entry("frame", "invalid_input", problem=problem, **values)
     if "event" in error.FRAME:
+        if error.params.get("event") == "letter":  # the letter by its label, not `letter`
+            kind = str(error.params.get("kind") or "amendment")  # a draft's refusals: no kind
+            letter = visible(words.named("letter_kind", kind))
+            return words.entry("frame", "refused_letter", reason=problem, letter=letter,
+                               reference=values["reference"])  # fmt: skip
         frame = "refused" if error.params.get("amendment") is None else "refused_amendment"
         return words.entry("frame", frame, reason=problem, **values)
     return problem
