@@ -32,6 +32,7 @@ from workflow.usecases.conventions import (
     loaded_references,
 )
 from workflow.usecases.intake_drafts import save_drafts
+from workflow.wording.hidden_rows import hidden_rows_warning
 from workflow.wording.past_terms import past_term_rows, past_terms_warning
 from workflow.wording.refusals import hint, say
 from workflow.wording.words import Words
@@ -129,6 +130,10 @@ def _say(words: Words, report: dict[str, Any]) -> None:
         lines = ", ".join(str(p["line"]) for p in past)
         click.echo(words("{file}: {warning} (lines {lines})", file=file, lines=lines,
                          warning=past_terms_warning(words, len(past))), err=True)  # fmt: skip
+    if report["hidden_rows"]:
+        hidden = [row["line"] for row in report["hidden_rows"]]
+        click.echo(words("{file}: {warning}", file=file,
+                         warning=hidden_rows_warning(words, hidden)), err=True)  # fmt: skip
 
 
 def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
@@ -152,7 +157,8 @@ def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
 
 def _report(path: Path, **outcome: Any) -> dict[str, Any]:
     return {"file": str(path), "imported": [], "existing": [], "existing_differing": [],
-            "past_terms": [], "drafts": [], "error": None, **outcome}  # fmt: skip
+            "past_terms": [], "hidden_rows": [], "drafts": [], "error": None,
+            **outcome}  # fmt: skip
 
 
 def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
@@ -205,8 +211,11 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
                           civil_date(app.clock()))  # fmt: skip
     past_terms = [{"line": r.number, "reference": r.convention.reference,
                    "end_date": r.convention.end_date.isoformat()} for r in past]  # fmt: skip
+    hidden = [{"line": r.number, "reference": r.convention.reference}
+              for r in read if r.hidden and r.convention.reference in taken]  # fmt: skip
     return _report(path, imported=[d.reference for d in done], existing=existing,
-                   existing_differing=differing, past_terms=past_terms)  # fmt: skip
+                   existing_differing=differing, past_terms=past_terms,
+                   hidden_rows=hidden)  # fmt: skip
 
 
 def _loaded_rows(app: App) -> Callable[[list[Row]], list[dict[str, Any]]]:
