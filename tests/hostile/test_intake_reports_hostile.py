@@ -265,3 +265,28 @@ def test_the_dashboard_report_names_the_hidden_rows_as_the_command_line_does(
             ) in page_text(report).replace(" :", "\u00a0:")  # fmt: skip
     plain = upload(admin_browser, hidden_rows_xlsx(tmp_path / "plain.xlsx").read_bytes(), "p.xlsx")
     assert "masquée" not in page_text(plain)
+
+
+def test_each_problem_of_a_refused_file_is_on_its_own_line(convflow: Convflow) -> None:
+    """manybad.csv's problems, one long line mixing « ; aussi : » and « (ligne 6); »: the text
+    gives each its own line, under the first; --json's message stays one sentence, its
+    problems apart as French writes it (« (ligne 6) ; »)."""
+    path = str(FILES / "manybad.csv")
+
+    said = convflow("import", path)
+
+    assert said.exit_code == 1
+    lines = said.stderr.splitlines()
+    assert len(lines) == 3, said.stderr
+    assert lines[0].startswith(f"{path}\u00a0: refusé, rien n'a été chargé\u00a0: {path}, ligne 3")
+    assert lines[0].endswith("ce jour ou ce mois n'existe pas\u00a0; aussi\u00a0:")
+    assert lines[1] == ("  - Montant (€ TTC) (amount)\u00a0: le montant doit être supérieur à "
+                        "zéro (ligne 6)")  # fmt: skip
+    assert lines[2].startswith("  - Adresse électronique du signataire (party2_signatory_email)")
+    assert lines[2].endswith("(ligne 8)")
+    code, answer = _import(convflow, path)
+    message = answer["files"][0]["error"]["message"]
+    assert code == 1 and "\n" not in message
+    assert "zéro (ligne 6)\u00a0; Adresse électronique" in message, message
+    english = convflow.english("import", path).stderr.splitlines()
+    assert english[0].endswith("; also:") and english[1].startswith("  - ")

@@ -34,7 +34,7 @@ from workflow.usecases.conventions import (
 from workflow.usecases.intake_drafts import save_drafts
 from workflow.wording.hidden_rows import hidden_rows_warning
 from workflow.wording.past_terms import past_term_rows, past_terms_warning
-from workflow.wording.refusals import hint, say
+from workflow.wording.refusals import hint, say, say_by_line
 from workflow.wording.words import Words
 
 IMPORTED = (".toml", *KINDS)
@@ -68,6 +68,9 @@ class Batch:
     without_history: bool
     loaded_by: dict[str, str] = field(default_factory=dict)
     """Each reference this import has loaded, with the file it came from."""
+    by_line: dict[str, str] = field(default_factory=dict)
+    """Each refused file's reason as its text line says it, when its problems are said each on
+    its own line (refusals.say_by_line); --json's message keeps them in one sentence."""
 
 
 def expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
@@ -102,17 +105,17 @@ def import_all(batch: Batch, files: list[Path], as_json: bool) -> Iterator[dict[
     for path in files:
         report = _import_any(batch, path)
         if not as_json:
-            _say(batch.context.words, report)
+            _say(batch.context.words, report, batch.by_line.get(str(path)))
         yield report
 
 
-def _say(words: Words, report: dict[str, Any]) -> None:
-    """One file's line: on stdout what it loaded, on stderr why it was refused; click.echo
-    flushes it."""
+def _say(words: Words, report: dict[str, Any], by_line: str | None = None) -> None:
+    """One file's line: on stdout what it loaded, on stderr why it was refused (`by_line`: its
+    problems each on a line of their own); click.echo flushes it."""
     file, error = visible(report["file"]), report["error"]  # a name's \x1b or \n written out
     if error is not None:
         click.echo(words("{file}: refused, nothing loaded: {reason}", file=file,
-                         reason=error["message"]), err=True)  # fmt: skip
+                         reason=by_line or error["message"]), err=True)  # fmt: skip
     elif report["drafts"]:
         click.echo(words("{file}: {count} drafts to complete (convflow drafts)", file=file,
                          count=len(report["drafts"])))  # fmt: skip
@@ -177,6 +180,8 @@ def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
         return _report(path, error=_duplicate(batch, error, words))
     except ConvflowError as error:
         said = say(error, words).as_json()
+        if error.params.get("others"):
+            batch.by_line[str(path)] = say_by_line(error, words)
         if error.code == "document_not_an_import_file":  # the command that reads it
             said["message"] = words.entry("frame", "with_hint", message=said["message"],
                                           hint=hint(error, words) or "")  # fmt: skip
