@@ -43,6 +43,7 @@ Kind = Literal[
     "input",  # an input (a form's field), or any field a refusal is about
     "inputs",
     "terms",  # what an amendment may change
+    "letter_kind",  # a letter convflow writes (dispute, termination...): said by its label
     "basis",  # which date of a letter counts: receipt, dispatch, presentation
     "problems",  # further problems of a file: [{field, line, code, params}]
     "form",  # the form a name must take, as its expression (states.identifiers): said in words
@@ -140,7 +141,7 @@ CODES: dict[str, dict[str, Kind]] = {
     "not_an_event_number": {"value": "text"},
     "unknown_letter": {"kind": "text", "kinds": "list"},
     "unknown_letter_format": {"format": "text", "formats": "list"},
-    "letter_not_now": {"kind": "text", "state": "state", "notice_overridden": "flag"},
+    "letter_not_now": {"kind": "letter_kind", "state": "state", "notice_overridden": "flag"},
     "unknown_letter_party": {"party": "text", "parties": "list"},
     "no_amendment_to_draft": {},
     "archives_reference_required": {},

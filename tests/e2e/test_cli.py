@@ -937,3 +937,20 @@ def test_paying_a_single_payment_the_metropole_forwent_says_so(loaded: Convflow)
         "is owed on it any more"
     )
     assert loaded.json("history", REF) == before
+
+
+def test_a_letter_refused_names_the_letter_by_its_label(convflow: Convflow, tmp_path: Path) -> None:
+    """A refused letter is named as a person reads it (« lettre de résiliation »), with the kind
+    as typed, the way a refused event is: not « « letter » refusé » nor the kind's code alone."""
+    convflow.ok("import", "--without-history", str(EXAMPLE))  # in preparation: no letter yet
+
+    refused = convflow("letter", REF, "termination", "-o", str(tmp_path / "l.pdf"))
+    draft = convflow("letter", REF, "amendment", "-o", str(tmp_path / "a.pdf"))
+
+    assert refused.exit_code == 1 and draft.exit_code == 1
+    said = refused.stderr.replace("\u00a0", " ")
+    assert "« lettre de résiliation (termination) » refusé :" in said, said
+    assert "« letter »" not in said and "« termination »" not in said
+    assert "« projet d'avenant (amendment) » refusé :" in draft.stderr.replace("\u00a0", " ")
+    english = convflow.english("letter", REF, "termination", "-o", str(tmp_path / "l.pdf"))
+    assert "'termination letter (termination)' refused" in english.stderr, english.stderr

@@ -145,3 +145,23 @@ def test_extract_does_not_overwrite_a_file_a_person_completed_unless_forced(
     convflow.ok("extract", str(TEXT), "-o", str(completed), "--force")
     assert 'reference = ""' in completed.read_text(encoding="utf-8")
     assert "--force" in convflow.ok("extract", "--help")
+
+
+def test_extract_with_an_output_and_json_writes_the_file_and_prints_the_json(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """-o with --json: the convention file written there as without --json (a script asked for
+    it), the JSON printed, saying where under "file"; one already there still refused."""
+    out = tmp_path / "brouillon.toml"
+
+    found = json.loads(convflow.ok("extract", str(TEXT), "-o", str(out), "--json"))
+
+    assert found["file"] == str(out) and found["fields"]["amount"]["value"] == "200000.00"
+    assert out.read_text(encoding="utf-8") == convflow.ok("extract", str(TEXT))
+    out.write_text("# completed by hand\n", encoding="utf-8")
+    refused = convflow.refusal("extract", str(TEXT), "-o", str(out))
+    assert refused["code"] == "output_exists"
+    assert out.read_text(encoding="utf-8") == "# completed by hand\n"
+    convflow.ok("extract", str(TEXT), "-o", str(out), "--json", "--force")
+    assert 'reference = ""' in out.read_text(encoding="utf-8")
+    assert '"file"' in convflow.ok("extract", "--help")

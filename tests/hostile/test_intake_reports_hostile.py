@@ -206,3 +206,87 @@ def test_the_dashboard_says_which_row_loaded_already_differs_from_the_convention
         "brouillon se corrige sur sa page (« Modifier le brouillon »)"
     ) in listed[1][2].replace("\u00a0", " ").replace("\u202f", " ")
     assert [item for item in listed if "diffère" in item[2]] == [listed[1]]
+
+
+def hidden_rows_xlsx(path: Path, *hidden: int) -> Path:
+    """lot20-utf8bom.csv as an Excel workbook, its rows `hidden` hidden (the tester's
+    hidden-row.xlsx)."""
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in csv.reader(LOT.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"):
+        sheet.append(row)
+    for number in hidden:
+        sheet.row_dimensions[number].hidden = True
+    book.save(path)
+    return path
+
+
+def test_rows_hidden_in_a_workbook_are_imported_and_named_by_their_lines(
+    convflow: Convflow, tmp_path: Path
+) -> None:
+    """A row hidden in Excel is read like the others, but a person who hides one often means
+    « not this one »: the import names each such line, on stderr and in --json."""
+    path = hidden_rows_xlsx(tmp_path / "hidden-row.xlsx", 4, 7)
+
+    said = convflow("import", str(path))
+
+    assert said.exit_code == 0, said.output
+    assert ("Les lignes 4, 7 sont masquées dans le classeur\u00a0: elles sont importées comme "
+            "les autres. Supprimez-les du fichier si elles ne doivent pas l'être."
+            ) in said.stderr  # fmt: skip
+
+
+def test_the_json_of_an_import_gives_the_hidden_rows(convflow: Convflow, tmp_path: Path) -> None:
+    path = hidden_rows_xlsx(tmp_path / "h.xlsx", 3)
+
+    code, answer = _import(convflow, str(path))
+
+    assert code == 0
+    assert answer["files"][0]["hidden_rows"] == [{"line": 3, "reference": "AMP-PV-2026-002"}]
+    code, again = _import(convflow, "--skip-existing", str(path))
+    assert code == 0 and again["files"][0]["hidden_rows"] == []  # none loaded this time
+
+
+def test_the_dashboard_report_names_the_hidden_rows_as_the_command_line_does(
+    admin_browser: httpx.Client, tmp_path: Path
+) -> None:
+    path = hidden_rows_xlsx(tmp_path / "hidden-row.xlsx", 5)
+
+    report = upload(admin_browser, path.read_bytes(), "hidden-row.xlsx")
+
+    assert report.status_code == 200
+    assert ("La ligne 5 est masquée dans le classeur\u00a0: elle est importée comme les autres. "
+            "Supprimez-la du fichier si elle ne doit pas l'être."
+            ) in page_text(report).replace(" :", "\u00a0:")  # fmt: skip
+    plain = upload(admin_browser, hidden_rows_xlsx(tmp_path / "plain.xlsx").read_bytes(), "p.xlsx")
+    assert "masquée" not in page_text(plain)
+
+
+def test_each_problem_of_a_refused_file_is_on_its_own_line(convflow: Convflow) -> None:
+    """manybad.csv's problems, one long line mixing « ; aussi : » and « (ligne 6); »: the text
+    gives each its own line, under the first; --json's message stays one sentence, its
+    problems apart as French writes it (« (ligne 6) ; »)."""
+    path = str(FILES / "manybad.csv")
+
+    said = convflow("import", path)
+
+    assert said.exit_code == 1
+    lines = said.stderr.splitlines()
+    assert len(lines) == 3, said.stderr
+    assert lines[0].startswith(f"{path}\u00a0: refusé, rien n'a été chargé\u00a0: {path}, ligne 3")
+    assert lines[0].endswith("ce jour ou ce mois n'existe pas\u00a0; aussi\u00a0:")
+    assert lines[1] == ("  - Montant (€ TTC) (amount)\u00a0: le montant doit être supérieur à "
+                        "zéro (ligne 6)")  # fmt: skip
+    assert lines[2].startswith("  - Adresse électronique du signataire (party2_signatory_email)")
+    assert lines[2].endswith("(ligne 8)")
+    code, answer = _import(convflow, path)
+    message = answer["files"][0]["error"]["message"]
+    assert code == 1 and "\n" not in message
+    assert "zéro (ligne 6)\u00a0; Adresse électronique" in message, message
+    english = convflow.english("import", path).stderr.splitlines()
+    assert english[0].endswith("; also:") and english[1].startswith("  - ")

@@ -120,5 +120,7 @@ def test_the_letters_form_says_the_notice_has_no_effect(
     answer = admin_browser.post(f"/conventions/{REFERENCE}/lettres", data=form)
 
     said = words(unescape(answer.text))
-    assert f"la lettre « award » ne s'écrit pas dans l'état « {OVERRIDDEN} »" in said, said[:3000]
+    assert f"« notification d'attribution » ne s'écrit pas dans l'état « {OVERRIDDEN} »" in said, (
+        said[:3000]
+    )
     assert f"l'état « {UNDER_WAY}" not in said

@@ -187,6 +187,7 @@ SAMPLES: dict[str, Any] = {
     "inputs": ["amount", "note"],
     "terms": ["end_date", "signatory.<party>"],
     "basis": "dispatch",
+    "letter_kind": "termination",
     "problems": [{"field": "title", "line": 3, "code": "empty_text", "params": {}}],
     "form": r"^\d{2}-\d{2}$",
     "expected": "text",
@@ -237,3 +238,12 @@ def test_french_writes_a_number_after_n_degree_with_a_no_break_space() -> None:
     loose = re.compile(r"[nN]°(?:[ \u202f]?)(?=[0-9{])")
     found = [m.string for m in FRENCH if m.id and loose.search(str(m.string))]
     assert found == []
+
+
+def test_the_letter_kinds_labelled_are_those_convflow_letter_writes():
+    """The glossary's letter kinds are those `convflow letter` writes (it does not import them:
+    they come with the letters' renderers)."""
+    from workflow.letters.render import KINDS
+    from workflow.wording.glossary import LETTER_KINDS
+
+    assert LETTER_KINDS == KINDS

@@ -32,8 +32,9 @@ from workflow.usecases.conventions import (
     loaded_references,
 )
 from workflow.usecases.intake_drafts import save_drafts
+from workflow.wording.hidden_rows import hidden_rows_warning
 from workflow.wording.past_terms import past_term_rows, past_terms_warning
-from workflow.wording.refusals import hint, say
+from workflow.wording.refusals import hint, say, say_by_line
 from workflow.wording.words import Words
 
 IMPORTED = (".toml", *KINDS)
@@ -67,6 +68,9 @@ class Batch:
     without_history: bool
     loaded_by: dict[str, str] = field(default_factory=dict)
     """Each reference this import has loaded, with the file it came from."""
+    by_line: dict[str, str] = field(default_factory=dict)
+    """Each refused file's reason as its text line says it, when its problems are said each on
+    its own line (refusals.say_by_line); --json's message keeps them in one sentence."""
 
 
 def expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
@@ -101,17 +105,17 @@ def import_all(batch: Batch, files: list[Path], as_json: bool) -> Iterator[dict[
     for path in files:
         report = _import_any(batch, path)
         if not as_json:
-            _say(batch.context.words, report)
+            _say(batch.context.words, report, batch.by_line.get(str(path)))
         yield report
 
 
-def _say(words: Words, report: dict[str, Any]) -> None:
-    """One file's line: on stdout what it loaded, on stderr why it was refused; click.echo
-    flushes it."""
+def _say(words: Words, report: dict[str, Any], by_line: str | None = None) -> None:
+    """One file's line: on stdout what it loaded, on stderr why it was refused (`by_line`: its
+    problems each on a line of their own); click.echo flushes it."""
     file, error = visible(report["file"]), report["error"]  # a name's \x1b or \n written out
     if error is not None:
         click.echo(words("{file}: refused, nothing loaded: {reason}", file=file,
-                         reason=error["message"]), err=True)  # fmt: skip
+                         reason=by_line or error["message"]), err=True)  # fmt: skip
     elif report["drafts"]:
         click.echo(words("{file}: {count} drafts to complete (convflow drafts)", file=file,
                          count=len(report["drafts"])))  # fmt: skip
@@ -129,6 +133,10 @@ def _say(words: Words, report: dict[str, Any]) -> None:
         lines = ", ".join(str(p["line"]) for p in past)
         click.echo(words("{file}: {warning} (lines {lines})", file=file, lines=lines,
                          warning=past_terms_warning(words, len(past))), err=True)  # fmt: skip
+    if report["hidden_rows"]:
+        hidden = [row["line"] for row in report["hidden_rows"]]
+        click.echo(words("{file}: {warning}", file=file,
+                         warning=hidden_rows_warning(words, hidden)), err=True)  # fmt: skip
 
 
 def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
@@ -152,7 +160,8 @@ def _differing_note(words: Words, file: str, row: dict[str, Any]) -> str:
 
 def _report(path: Path, **outcome: Any) -> dict[str, Any]:
     return {"file": str(path), "imported": [], "existing": [], "existing_differing": [],
-            "past_terms": [], "drafts": [], "error": None, **outcome}  # fmt: skip
+            "past_terms": [], "hidden_rows": [], "drafts": [], "error": None,
+            **outcome}  # fmt: skip
 
 
 def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
@@ -171,6 +180,8 @@ def _import_any(batch: Batch, path: Path) -> dict[str, Any]:
         return _report(path, error=_duplicate(batch, error, words))
     except ConvflowError as error:
         said = say(error, words).as_json()
+        if error.params.get("others"):
+            batch.by_line[str(path)] = say_by_line(error, words)
         if error.code == "document_not_an_import_file":  # the command that reads it
             said["message"] = words.entry("frame", "with_hint", message=said["message"],
                                           hint=hint(error, words) or "")  # fmt: skip
@@ -205,8 +216,11 @@ def _import_sheet(batch: Batch, path: Path) -> dict[str, Any]:
                           civil_date(app.clock()))  # fmt: skip
     past_terms = [{"line": r.number, "reference": r.convention.reference,
                    "end_date": r.convention.end_date.isoformat()} for r in past]  # fmt: skip
+    hidden = [{"line": r.number, "reference": r.convention.reference}
+              for r in read if r.hidden and r.convention.reference in taken]  # fmt: skip
     return _report(path, imported=[d.reference for d in done], existing=existing,
-                   existing_differing=differing, past_terms=past_terms)  # fmt: skip
+                   existing_differing=differing, past_terms=past_terms,
+                   hidden_rows=hidden)  # fmt: skip
 
 
 def _loaded_rows(app: App) -> Callable[[list[Row]], list[dict[str, Any]]]:

@@ -24,7 +24,7 @@ from workflow.cli.group import JSON_WANTED, ConvflowGroup
 from workflow.cli.misuse import BadValue, Misuse, Misused, misuse_of
 from workflow.settings import Settings, load_settings
 from workflow.wording.catalogue import Language, language_of
-from workflow.wording.refusals import hint, say
+from workflow.wording.refusals import hint, say, say_by_line
 from workflow.wording.words import Words
 
 if TYPE_CHECKING:
@@ -82,8 +82,10 @@ def _words(language: Language) -> Words:
     return Words(language, names=True)
 
 
-def _said(error: ConvflowError, words: Words) -> str:
-    said = say(error, words).message
+def _said(error: ConvflowError, words: Words, by_line: bool = False) -> str:
+    """A refusal in words, with its hint; `by_line`: a file's problems each on its own line
+    (the text a person reads; a log's JSON line keeps it one line)."""
+    said = say_by_line(error, words) if by_line else say(error, words).message
     helped = hint(error, words)
     return words.entry("frame", "with_hint", message=said, hint=helped) if helped else said
 
@@ -105,7 +107,7 @@ def refuse(ctx: click.Context, error: ConvflowError) -> NoReturn:
         click.echo(_json_line("error", _service_logger(ctx), _said(error, words),
                               code=said.code, params=said.params), err=True)  # fmt: skip
         ctx.exit(1)
-    raise Refused(_said(error, words), words) from None
+    raise Refused(_said(error, words, by_line=True), words) from None
 
 
 SERVICE_COMMANDS = ("serve", "init")

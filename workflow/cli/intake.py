@@ -43,16 +43,19 @@ def extract(file: Path, output: Path | None, force: bool, as_json: bool) -> None
 
     Rules, offline, no external service. Nothing is guessed: a value the text leaves unclear is
     left out with a warning. With --json: {"fields": {NAME: {"value", "article", "quote"}},
-    "missing": [...], "warnings": [...]}.
+    "missing": [...], "warnings": [...]}; with -o as well, the convention file is written there
+    all the same and the JSON says where, under "file".
     """
     if output is not None:  # before the work: the file a person completed is theirs
         refuse_to_replace(output, force)
     extraction = read_clauses(read_document(file))
     say = words_of(click.get_current_context()).sentence
-    if as_json:
-        emit(to_json(extraction, say))
-        return
     text = to_toml(extraction, say)
+    if as_json:
+        if output is not None:  # asked for: written, whatever is printed
+            write_output(output, text)
+        emit(to_json(extraction, say) | ({} if output is None else {"file": str(output)}))
+        return
     if output is None:
         click.echo(text, nl=False)
         return

@@ -60,6 +60,8 @@ class Row:
 
     number: int
     convention: Convention
+    hidden: bool = False
+    """Hidden in Excel: read like the others, said in the report (workflow.wording.hidden_rows)."""
 
 
 def cells_of(convention: Convention) -> dict[str, str]:
@@ -122,7 +124,8 @@ def read_spreadsheet(
     check_regular_file(path)
     if not path.is_file():
         raise ConventionFileError(source, None, "file", "file_not_found")
-    header, rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    header, rows, hidden = (_xlsx_rows(path) if path.suffix.lower() == ".xlsx"
+                            else (*_csv_rows(path), frozenset()))  # fmt: skip
     columns = _columns(source, header)
     found: list[Row] = []
     problems = FileProblems()
@@ -157,7 +160,8 @@ def read_spreadsheet(
                           "params": again})  # fmt: skip
             continue
         seen[same] = number
-        found.append(Row(number, to_domain(parsed, payment_target_days, signature_target_days)))
+        convention = to_domain(parsed, payment_target_days, signature_target_days)
+        found.append(Row(number, convention, hidden=number in hidden))
     if problems and also is not None and found:
         problems = _with(problems, also(found))
     refuse_rows(source, problems, len(found))
@@ -370,7 +374,9 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     return csv_rows(read_utf8(path, spreadsheet=True))
 
 
-def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+def _xlsx_rows(
+    path: Path,
+) -> tuple[list[Any], Iterator[tuple[int, list[Any]]], frozenset[int]]:
     from workflow.files.xlsx_sheet import sheet_rows  # only XLSX pays for openpyxl
 
     return sheet_rows(path)

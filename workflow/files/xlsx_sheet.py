@@ -65,11 +65,14 @@ class _Range:
     anchor: str
 
 
-def sheet_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+def sheet_rows(
+    path: Path,
+) -> tuple[list[Any], Iterator[tuple[int, list[Any]]], frozenset[int]]:
     """The active sheet's header (row 1, to its last named column) and each later row that
     holds something, with its number: its values to the header's width, an `Unread` where a
-    cell gives none, and past the header one more, the first cell there holding something."""
-    stored, ranges = _stored(path)
+    cell gives none, and past the header one more, the first cell there holding something;
+    and the numbers of the rows hidden in Excel (by hand, a filter or a folded group)."""
+    stored, ranges, hidden = _stored(path)
     first = stored.pop(1, {})
     header = [None if isinstance(value, Unread) else value for value in _row(first)]
     while header and _blank(header[-1]):
@@ -78,10 +81,10 @@ def sheet_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
     numbers = sorted(number for number in stored if number > 1)
     covered = _covered(ranges, numbers, width)
     rows = ((n, _values(n, stored[n], width, covered)) for n in numbers)
-    return header, rows
+    return header, rows, hidden
 
 
-def _stored(path: Path) -> tuple[dict[int, dict[int, Any]], list[_Range]]:
+def _stored(path: Path) -> tuple[dict[int, dict[int, Any]], list[_Range], frozenset[int]]:
     """The active sheet's cells that hold something ({row: {column: value}}) and its merged
     ranges; a damaged or oversized workbook refused."""
     try:
@@ -133,10 +136,10 @@ def _computed(element: Any) -> bool:
     return value is not None and (bool(value.text) or element.get("t") == "str")
 
 
-def _parse(book: Any) -> tuple[dict[int, dict[int, Any]], list[_Range]]:
+def _parse(book: Any) -> tuple[dict[int, dict[int, Any]], list[_Range], frozenset[int]]:
     sheet = book.active
     if not isinstance(sheet, ReadOnlyWorksheet):
-        return {}, []  # none, or a chart: no cells, no columns
+        return {}, [], frozenset()  # none, or a chart: no cells, no columns
     # The parser openpyxl's read-only sheet makes for its rows, with the same workbook facts.
     parser = _Parser(sheet._get_source(), sheet._shared_strings, data_only=True,
                      epoch=book.epoch, date_formats=book._date_formats,
@@ -151,7 +154,13 @@ def _parse(book: Any) -> tuple[dict[int, dict[int, Any]], list[_Range]]:
     finally:
         parser.source.close()
     merged = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
-    return stored, [_range(cells.bounds) for cells in merged]
+    hidden = frozenset(int(number) for number, attrs in parser.row_dimensions.items()
+                       if attrs.get("hidden") in _TRUE)  # fmt: skip
+    return stored, [_range(cells.bounds) for cells in merged], hidden
+
+
+_TRUE = ("1", "true")
+"""An XML boolean's true (a row's `hidden`)."""
 
 
 def _value(cell: Mapping[str, Any]) -> Any:

@@ -33,6 +33,7 @@ from workflow.http.presenting import (
     term_rows,
 )
 from workflow.wording import dashboard as labels
+from workflow.wording.hidden_rows import hidden_rows_warning
 from workflow.wording.past_terms import past_term_rows, past_terms_warning
 from workflow.wording.reading import WITHOUT_EFFECT, without_effect
 
@@ -161,6 +162,7 @@ def environment(directory: Path = TEMPLATES) -> Environment:
         state_groups=STATE_GROUPS,
         past_term_rows=past_term_rows,
         past_terms_warning=partial(past_terms_warning, labels.FRENCH),
+        hidden_rows_warning=partial(hidden_rows_warning, labels.FRENCH),
     )
     return env
 

@@ -34,6 +34,9 @@ _INPUTS = (
     "terms", "paper", "kind", "size", "name", "for_line", "for_amendment", "received_on",
 )  # fmt: skip
 
+LETTER_KINDS = ("dispute", "termination", "award", "amendment")
+"""workflow.letters.render.KINDS (not imported here: it loads the letters' renderers)."""
+
 EMAILS = (
     "signature_requested", "convention_in_force", "award_notified", "report_received",
     "payment_recorded", "financial_report_received", "dispute_opened", "dispute_settled",
@@ -128,6 +131,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "basis": LETTER_BASES,
     "file_field": FILE_FIELDS,
     "document_kind": DOCUMENT_KINDS,
+    "letter_kind": LETTER_KINDS,  # convflow letter's KIND, as its refusals name it
     "form": tuple(FORMS.values()),  # the form a name must take (states.identifiers)
     "expected": EXPECTED,  # the sort of value a field takes (invalid_value)
 }  # fmt: skip

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from states.errors import (
@@ -36,6 +37,9 @@ from workflow.wording.words import UNKNOWN, Words
 FRAMES: dict[str, tuple[str, ...]] = {
     "refused": ("reference", "event", "reason"),
     "refused_amendment": ("reference", "amendment", "event", "reason"),
+    "refused_letter": ("reference", "letter", "reason"),
+    "also_below": ("message",),
+    "next_other": ("said", "other"),
     "invalid_input": ("field", "problem"),
     "in_file": ("file", "field", "problem"),
     "in_file_line": ("file", "line", "field", "problem"),
@@ -207,6 +211,7 @@ KIND_SAYERS: dict[Kind, Callable[[Words, Any, Mapping[str, Any]], str]] = {
     "inputs": lambda words, value, _: words.listing(words.field(str(v)) for v in value),
     "terms": _names("term"),
     "basis": lambda words, value, _: words.label("basis", value),
+    "letter_kind": lambda words, value, _: words.label("letter_kind", value),
     "problems": lambda words, value, params: _others(
         words, value, int(params.get("problems_not_shown") or 0)
     ),
@@ -253,17 +258,41 @@ SHOWN_PROBLEMS = 20
 """A file's further problems said in full; past them, only how many more (--json has all)."""
 
 
-def _others(words: Words, problems: Sequence[Mapping[str, Any]], not_kept: int = 0) -> str:
+def _others(
+    words: Words, problems: Sequence[Mapping[str, Any]], not_kept: int = 0, lines: bool = False
+) -> str:
     """A file's further problems: the first SHOWN_PROBLEMS said in full, then how many more,
-    those the refusal did not keep (`not_kept`, past MAX_PROBLEMS) among them."""
-    said = "; ".join(_other(words, item) for item in problems[:SHOWN_PROBLEMS])
+    those the refusal did not keep (`not_kept`, past MAX_PROBLEMS) among them; one after the
+    other as the language separates them (« ; » in French), or with `lines` each on a line of
+    its own, indented."""
+    each = [_other(words, item) for item in problems[:SHOWN_PROBLEMS]]
     more = max(len(problems) - SHOWN_PROBLEMS, 0) + not_kept
+    tail = ""
     if not_kept:  # --json has the first ones only
         kept = words.count(len(problems) + 1)  # the refusal's own problem is the first
-        said += " " + words.entry("frame", "more_not_kept", count=words.count(more), kept=kept)
+        tail = words.entry("frame", "more_not_kept", count=words.count(more), kept=kept)
     elif more:
-        said += " " + words.entry("frame", "more", count=words.count(more))
-    return said
+        tail = words.entry("frame", "more", count=words.count(more))
+    if lines:
+        return "".join(f"\n  - {item}" for item in each) + (f"\n  {tail}" if tail else "")
+    said = reduce(lambda said, other: words.entry("frame", "next_other", said=said, other=other),
+                  each[1:], each[0] if each else "")  # fmt: skip
+    return f"{said} {tail}" if tail else said
+
+
+def say_by_line(error: ConvflowError, words: Words) -> str:
+    """A refusal as the command line's text says it: a file's further problems each on a line
+    of its own (one sentence elsewhere: --json's message, the dashboard)."""
+    others = error.params.get("others")
+    if "file" not in error.FRAME or not others:
+        return say(error, words).message
+    values = _values(words, error.code, error.params)
+    problem = problem_text(words, error.code, error.params)
+    first = words.entry("frame", _file_frame(error), problem=problem, **values)
+    not_kept = int(error.params.get("problems_not_shown") or 0)
+    return words.entry("frame", "also_below", message=first) + _others(
+        words, others, not_kept, lines=True
+    )
 
 
 def _other(words: Words, problem: Mapping[str, Any]) -> str:
@@ -298,6 +327,11 @@ def _frame(error: ConvflowError, words: Words, problem: str) -> str:
             values["field"] = visible(words.field(f"change.{error.field}"))
         return words.entry("frame", "invalid_input", problem=problem, **values)
     if "event" in error.FRAME:
+        if error.params.get("event") == "letter":  # the letter by its label, not `letter`
+            kind = str(error.params.get("kind") or "amendment")  # a draft's refusals: no kind
+            letter = visible(words.named("letter_kind", kind))
+            return words.entry("frame", "refused_letter", reason=problem, letter=letter,
+                               reference=values["reference"])  # fmt: skip
         frame = "refused" if error.params.get("amendment") is None else "refused_amendment"
         return words.entry("frame", frame, reason=problem, **values)
     return problem
@@ -325,7 +359,10 @@ def sentence(text: str, capital: bool = True) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-__all__ = ["FRAMES", "HINTS", "KIND_SAYERS", "Said", "hint", "problem_text", "say", "sentence"]
+__all__ = [
+    "FRAMES", "HINTS", "KIND_SAYERS", "Said", "hint", "problem_text", "say", "say_by_line",
+    "sentence",
+]  # fmt: skip
 
 
 def failure_text(error: BaseException, words: Words | None = None) -> str:
