@@ -28,6 +28,10 @@ REAL_CLOCK_FUNCTIONS = {"utc_now"}
 ALLOWED: dict[str, tuple[int, str]] = {
     "processes/conventions.py": (4, "the service runs as a real process, on the real clock"),
     "processes/test_serve.py": (1, "a reminder due seconds from now, sent by the real service"),
+    "processes/test_killed_partly_held.py": (
+        1,
+        "the service, killed and restarted, runs on the real clock",
+    ),
     "processes/mail.py": (1, "when each email really reached the server"),
     "faults/test_hung_mail_server.py": (1, "a reminder due seconds from now, real timeouts"),
     "integration/test_outbox_claims.py": (2, "claims' leases are renewed in real time"),
